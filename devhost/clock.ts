@@ -1,0 +1,179 @@
+/**
+ * The dev host's virtual clock: real time by default, moved forward on request.
+ *
+ * Everything in the dev host that waits for a point in time (durable timers, timer triggers, scheduled Service Bus
+ * messages) schedules it here. In real time an entry fires when its moment comes; `advanceTo` jumps time forward and
+ * fires, in time order, every entry that falls due on the way, waiting after each until the work it started settles.
+ * Time never moves backwards.
+ */
+import { WorkTracker } from "./work-tracker";
+
+const RealDate = Date;
+const realNow = () => RealDate.now();
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+const MAX_TIMEOUT = 2_147_483_647;
+
+export interface ScheduledHandle {
+  readonly at: number;
+  readonly label: string;
+  cancel(): void;
+}
+
+interface Entry extends ScheduledHandle {
+  seq: number;
+  fire: () => unknown;
+  cancelled: boolean;
+}
+
+export class VirtualClock {
+  private offsetMs = 0;
+  private entries: Entry[] = [];
+  private seq = 0;
+  private armed: ReturnType<typeof setTimeout> | undefined;
+  private advancing: Promise<void> = Promise.resolve();
+  private isAdvancing = false;
+
+  constructor(
+    private readonly tracker: WorkTracker,
+    startAt?: number,
+  ) {
+    if (startAt !== undefined) this.offsetMs = startAt - realNow();
+  }
+
+  /** Milliseconds since the epoch, virtual. */
+  now(): number {
+    return realNow() + this.offsetMs;
+  }
+
+  nowDate(): Date {
+    return new RealDate(this.now());
+  }
+
+  /** Schedules `fire` for virtual time `at` (immediately when `at` is already past). */
+  schedule(at: number, fire: () => unknown, label = "timer"): ScheduledHandle {
+    const entry: Entry = {
+      at,
+      label,
+      seq: ++this.seq,
+      fire,
+      cancelled: false,
+      cancel: () => {
+        entry.cancelled = true;
+        this.entries = this.entries.filter((e) => e !== entry);
+        this.arm();
+      },
+    };
+    this.entries.push(entry);
+    this.entries.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    this.arm();
+    return entry;
+  }
+
+  /** What is scheduled, earliest first (for diagnostics and tests). */
+  pending(): ReadonlyArray<{ at: number; label: string }> {
+    return this.entries.map(({ at, label }) => ({ at, label }));
+  }
+
+  /**
+   * Moves time forward to `target`, firing every entry due on the way in time order and waiting for the work each
+   * one starts to settle. Calls are serialised. A target in the past leaves time where it is.
+   */
+  advanceTo(target: number): Promise<void> {
+    const run = this.advancing.then(() => this.doAdvance(target));
+    this.advancing = run.catch(() => undefined);
+    return run;
+  }
+
+  advanceBy(ms: number): Promise<void> {
+    if (ms < 0) return Promise.reject(new RangeError("The clock only moves forward"));
+    return this.advanceTo(this.now() + ms);
+  }
+
+  private async doAdvance(target: number): Promise<void> {
+    this.isAdvancing = true;
+    this.disarm();
+    try {
+      await this.tracker.settle();
+      for (;;) {
+        const next = this.entries[0];
+        if (!next || next.at > target) break;
+        this.entries.shift();
+        if (next.at > this.now()) this.offsetMs = next.at - realNow();
+        await this.fireEntry(next);
+        await this.tracker.settle();
+      }
+      if (target > this.now()) this.offsetMs = target - realNow();
+    } finally {
+      this.isAdvancing = false;
+      this.arm();
+    }
+  }
+
+  private async fireEntry(entry: Entry): Promise<void> {
+    if (entry.cancelled) return;
+    const end = this.tracker.begin();
+    try {
+      await entry.fire();
+    } catch (err) {
+      console.error(`[devhost] scheduled ${entry.label} failed:`, err);
+    } finally {
+      end();
+    }
+  }
+
+  private disarm(): void {
+    if (this.armed) realClearTimeout(this.armed);
+    this.armed = undefined;
+  }
+
+  /** Keeps one real timeout armed for the earliest entry, so that entries also fire in real time. */
+  private arm(): void {
+    if (this.isAdvancing) return;
+    this.disarm();
+    const next = this.entries[0];
+    if (!next) return;
+    const delay = Math.min(Math.max(0, next.at - this.now()), MAX_TIMEOUT);
+    this.armed = realSetTimeout(() => {
+      this.armed = undefined;
+      if (this.isAdvancing) return;
+      const due = this.entries.filter((e) => e.at <= this.now());
+      this.entries = this.entries.filter((e) => e.at > this.now());
+      for (const e of due) void this.fireEntry(e);
+      this.arm();
+    }, delay);
+    this.armed.unref?.();
+  }
+
+  /** Stops firing in real time (shutdown). */
+  stop(): void {
+    this.disarm();
+    this.entries = [];
+  }
+}
+
+/**
+ * Makes `Date` in this process read the virtual clock (`Date.now()`, `new Date()`, `Date()`), so that the app's
+ * system clock adapter sees virtual time without knowing about it. Dates built from explicit values are unchanged.
+ */
+export function installVirtualDate(clock: VirtualClock): () => void {
+  const Patched = new Proxy(RealDate, {
+    construct(target, args: unknown[]) {
+      if (args.length === 0) return new target(clock.now());
+      return new (target as unknown as new (...a: unknown[]) => Date)(...args);
+    },
+    apply() {
+      return new RealDate(clock.now()).toString();
+    },
+    get(target, prop, receiver) {
+      if (prop === "now") return () => clock.now();
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+  globalThis.Date = Patched as DateConstructor;
+  return () => {
+    globalThis.Date = RealDate;
+  };
+}
+
+export { RealDate };
