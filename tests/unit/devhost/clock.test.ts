@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { VirtualClock, installVirtualDate } from "../../../devhost/clock";
+import { WorkTracker } from "../../../devhost/work-tracker";
+
+const T0 = Date.parse("2027-01-01T08:00:00Z");
+const DAY = 86_400_000;
+
+describe("the virtual clock", () => {
+  let restore: (() => void) | undefined;
+  afterEach(() => restore?.());
+
+  it("fires what falls due on the way, in time order, with the clock at each moment", async () => {
+    const clock = new VirtualClock(new WorkTracker(), T0);
+    const fired: string[] = [];
+    clock.schedule(T0 + 3 * DAY, () => fired.push(`c@${new Date(clock.now()).toISOString()}`), "c");
+    clock.schedule(T0 + 1 * DAY, () => fired.push(`a@${new Date(clock.now()).toISOString()}`), "a");
+    clock.schedule(T0 + 9 * DAY, () => fired.push("late"), "late");
+    await clock.advanceBy(7 * DAY);
+    expect(fired).toEqual(["a@2027-01-02T08:00:00.000Z", "c@2027-01-04T08:00:00.000Z"]);
+    expect(clock.now()).toBeGreaterThanOrEqual(T0 + 7 * DAY);
+    expect(clock.pending().map((p) => p.label)).toEqual(["late"]);
+    clock.stop();
+  });
+
+  it("fires entries scheduled by a firing entry when they fall within the same advance", async () => {
+    const clock = new VirtualClock(new WorkTracker(), T0);
+    const fired: number[] = [];
+    const daily = (n: number) => {
+      fired.push(n);
+      clock.schedule(T0 + (n + 1) * DAY, () => daily(n + 1));
+    };
+    clock.schedule(T0 + DAY, () => daily(1));
+    await clock.advanceBy(7 * DAY + 1);
+    expect(fired).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    clock.stop();
+  });
+
+  it("waits for the work a fired entry started before moving on", async () => {
+    const tracker = new WorkTracker();
+    const clock = new VirtualClock(tracker, T0);
+    const order: string[] = [];
+    clock.schedule(T0 + DAY, () => {
+      const end = tracker.begin();
+      setTimeout(() => {
+        order.push("slow work done");
+        end();
+      }, 50);
+    });
+    clock.schedule(T0 + 2 * DAY, () => order.push("second timer"));
+    await clock.advanceBy(3 * DAY);
+    expect(order).toEqual(["slow work done", "second timer"]);
+    clock.stop();
+  });
+
+  it("never moves backwards and skips cancelled entries", async () => {
+    const clock = new VirtualClock(new WorkTracker(), T0);
+    let fired = false;
+    clock.schedule(T0 + DAY, () => (fired = true)).cancel();
+    await clock.advanceTo(T0 + 2 * DAY);
+    await clock.advanceTo(T0);
+    expect(fired).toBe(false);
+    expect(clock.now()).toBeGreaterThanOrEqual(T0 + 2 * DAY);
+    await expect(clock.advanceBy(-1)).rejects.toThrow(/forward/);
+    clock.stop();
+  });
+
+  it("makes Date follow virtual time once installed, leaving explicit dates alone", async () => {
+    const clock = new VirtualClock(new WorkTracker(), T0);
+    restore = installVirtualDate(clock);
+    await clock.advanceBy(7 * DAY);
+    expect(new Date().toISOString().slice(0, 10)).toBe("2027-01-08");
+    expect(Date.now()).toBeGreaterThanOrEqual(T0 + 7 * DAY);
+    expect(new Date("2020-05-17T00:00:00Z").toISOString()).toBe("2020-05-17T00:00:00.000Z");
+    expect(new Date() instanceof Date).toBe(true);
+    expect(typeof Date()).toBe("string");
+    clock.stop();
+  });
+});
