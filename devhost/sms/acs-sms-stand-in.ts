@@ -1,0 +1,586 @@
+/**
+ * A local Azure Communication Services SMS endpoint that the real `SmsClient` talks to.
+ *
+ * - `POST /sms?api-version=2021-03-07` is authenticated exactly as ACS does it (HMAC-SHA256 over
+ *   `POST\n<path?query>\n<x-ms-date>;<host>;<x-ms-content-sha256>` with the base64-decoded access key, and the content
+ *   hash checked against the body), validated, and answered like ACS: 202 with one result per recipient.
+ * - Accepted messages go to an outbox kept across restarts in `<dataDir>/sms/outbox.json` (atomic writes; the 202 is
+ *   sent only once the message is on disk).
+ * - `repeatabilityRequestId` is honoured: a repeated id returns the first result and stores nothing new.
+ * - Faults can be injected (fail everything, or the next N requests, with a chosen status) to test retries.
+ * - Dev endpoints (`handleDevHttp`, mounted on the dev host's main server): the outbox as JSON or an HTML page,
+ *   fault control, simulated delivery reports (as Event Grid `Microsoft.Communication.SMSDeliveryReportReceived`
+ *   events) and clearing the outbox.
+ *
+ * Not checked: the `x-ms-date` clock skew. The dev host may run the process on a virtual clock (`installVirtualDate`),
+ * which moves the SDK's `x-ms-date` days ahead of real time, so a skew check would reject correctly signed requests.
+ *
+ * Logs carry message ids and counts only — never phone numbers or message text.
+ */
+import type { EventGridEvent } from "@azure/functions";
+import { createHash, createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { z } from "zod";
+import { CoalescingWriter, readJsonFile, writeFileAtomic } from "../atomic-file";
+import { readBody, sendJson, sendProblem, type DevRouteHandler } from "../dev-routes";
+import type { DevLogger } from "../logger";
+
+export type { EventGridEvent };
+
+export const SMS_API_VERSION = "2021-03-07";
+const DEV_BASE = "/api/dev/sms";
+const MAX_RECIPIENTS = 100;
+const MAX_MESSAGE_LENGTH = 2048;
+
+export const DeliveryStatus = z.enum(["Delivered", "Failed"]);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
+export const SmsRecord = z.object({
+  messageId: z.string(),
+  receivedAt: z.string(),
+  from: z.string(),
+  to: z.string(),
+  message: z.string(),
+  segments: z.number().int(),
+  enableDeliveryReport: z.boolean(),
+  tag: z.string().optional(),
+  repeatabilityRequestId: z.string().optional(),
+  repeatabilityFirstSent: z.string().optional(),
+  /** SHA-256 of (from, to, message, options): tells a genuine repeat from a reused id. */
+  contentHash: z.string(),
+  deliveryStatus: DeliveryStatus.optional(),
+  deliveryStatusDetails: z.string().optional(),
+  deliveredAt: z.string().optional(),
+});
+export type SmsRecord = z.infer<typeof SmsRecord>;
+
+const OutboxFile = z.object({ version: z.literal(1), messages: z.array(SmsRecord) });
+
+const SendMessageRequest = z.object({
+  from: z.string().min(1),
+  smsRecipients: z
+    .array(
+      z.object({
+        to: z.string(),
+        repeatabilityRequestId: z.string().min(1).optional(),
+        repeatabilityFirstSent: z.string().min(1).optional(),
+      }),
+    )
+    .min(1)
+    .max(MAX_RECIPIENTS),
+  message: z.string().max(MAX_MESSAGE_LENGTH),
+  smsSendOptions: z.object({ enableDeliveryReport: z.boolean(), tag: z.string().optional() }).optional(),
+});
+
+const FaultsBody = z.object({
+  failAll: z.boolean().optional(),
+  failNext: z.number().int().min(0).optional(),
+  status: z.number().int().min(400).max(599).optional(),
+});
+
+const DeliveryReportBody = z.object({
+  status: DeliveryStatus,
+  details: z.string().max(500).optional(),
+  at: z.iso.datetime({ offset: true }).optional(),
+});
+
+export interface SmsFaults {
+  failAll?: boolean;
+  failNext?: number;
+  status?: number;
+}
+
+interface SendResult {
+  to: string;
+  messageId?: string;
+  httpStatusCode: number;
+  repeatabilityResult?: "accepted" | "rejected";
+  successful: boolean;
+  errorMessage?: string;
+}
+
+export interface AcsSmsStandInOptions {
+  dataDir: string;
+  /** The access key of the connection string, base64. */
+  accessKey: string;
+  logger: DevLogger;
+  now?: () => Date;
+  onDeliveryReport?: (event: EventGridEvent) => Promise<void>;
+}
+
+/** E.164: a plus, a non-zero country digit, 7–15 digits in all. */
+const E164 = /^\+[1-9]\d{6,14}$/;
+/** Alphanumeric sender id: 1–11 letters, digits or spaces with at least one letter. */
+const ALPHANUMERIC_SENDER = /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
+
+export class AcsSmsStandIn {
+  private readonly key: Buffer;
+  private readonly now: () => Date;
+  private readonly outboxPath: string;
+  private readonly writer: CoalescingWriter;
+  private messages: SmsRecord[] = [];
+  private byRepeatabilityId = new Map<string, SmsRecord>();
+  private faults: Required<SmsFaults> = { failAll: false, failNext: 0, status: 500 };
+  private server: Server | undefined;
+  private loaded = false;
+
+  constructor(private readonly options: AcsSmsStandInOptions) {
+    this.key = Buffer.from(options.accessKey, "base64");
+    if (this.key.length === 0) throw new Error("AcsSmsStandIn: accessKey must be a non-empty base64 string");
+    this.now = options.now ?? (() => new Date());
+    this.outboxPath = join(options.dataDir, "sms", "outbox.json");
+    this.writer = new CoalescingWriter(() =>
+      writeFileAtomic(this.outboxPath, JSON.stringify({ version: 1, messages: this.messages })),
+    );
+  }
+
+  async start(port = 0): Promise<{ endpoint: string; connectionString: string }> {
+    if (this.server) throw new Error("AcsSmsStandIn already started");
+    await this.load();
+    const server = createServer({ keepAlive: true }, (req, res) => {
+      void this.route(req, res).catch((err: unknown) => {
+        this.options.logger.error("sms stand-in request failed", { error: errorText(err) });
+        if (!res.headersSent) sendAcsError(res, 500, "InternalServerError", "The stand-in failed to handle the request.");
+        else res.end();
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    this.options.logger.info("sms stand-in listening", { endpoint, messages: this.messages.length });
+    return { endpoint, connectionString: `endpoint=${endpoint};accesskey=${this.options.accessKey}` };
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
+    await this.writer.idle();
+  }
+
+  /** The outbox, newest first. */
+  outbox(): SmsRecord[] {
+    return this.messages.map((m) => ({ ...m })).reverse();
+  }
+
+  /** Replaces the fault settings; `{}` clears them. `status` defaults to 500. */
+  setFaults(f: SmsFaults): void {
+    this.faults = { failAll: f.failAll ?? false, failNext: f.failNext ?? 0, status: f.status ?? 500 };
+    this.options.logger.info("sms stand-in faults set", { ...this.faults });
+  }
+
+  /** Dev endpoints under /api/dev/sms; anything else answers `false`. */
+  readonly handleDevHttp: DevRouteHandler = async (req, res, url) => {
+    const path = url.pathname.replace(/\/+$/, "");
+    if (path !== DEV_BASE && !path.startsWith(DEV_BASE + "/")) return false;
+    const method = req.method ?? "GET";
+    if (path === DEV_BASE) {
+      if (method === "GET" || method === "HEAD") {
+        this.sendOutbox(req, res, url);
+        return true;
+      }
+      if (method === "DELETE") {
+        await this.clear();
+        res.writeHead(204).end();
+        return true;
+      }
+      sendProblem(res, 405, "Method not allowed", "Use GET or DELETE.");
+      return true;
+    }
+    if (path === `${DEV_BASE}/faults`) {
+      if (method === "GET") {
+        sendJson(res, 200, this.faults);
+        return true;
+      }
+      if (method !== "POST") {
+        sendProblem(res, 405, "Method not allowed", "Use POST.");
+        return true;
+      }
+      const body = await readDevJson(req, res, FaultsBody);
+      if (!body) return true;
+      this.setFaults(body);
+      sendJson(res, 200, this.faults);
+      return true;
+    }
+    const report = /^\/api\/dev\/sms\/([^/]+)\/delivery-report$/.exec(path);
+    if (report?.[1]) {
+      if (method !== "POST") {
+        sendProblem(res, 405, "Method not allowed", "Use POST.");
+        return true;
+      }
+      const body = await readDevJson(req, res, DeliveryReportBody);
+      if (!body) return true;
+      await this.deliveryReport(res, decodeURIComponent(report[1]), body);
+      return true;
+    }
+    return false;
+  };
+
+  // ---- the ACS API ------------------------------------------------------------------------------------------------
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (url.pathname === "/sms") {
+      if (req.method !== "POST") return sendAcsError(res, 405, "MethodNotAllowed", "Only POST is supported.");
+      return this.handleSend(req, res, url);
+    }
+    if (await this.handleDevHttp(req, res, url)) return;
+    sendAcsError(res, 404, "NotFound", "The requested resource was not found.");
+  }
+
+  private async handleSend(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const body = await readBody(req);
+    const denied = this.authenticate(req, body);
+    if (denied) {
+      this.options.logger.warn("sms stand-in refused a request", { reason: denied });
+      return sendAcsError(res, 401, "Denied", denied);
+    }
+    if (url.searchParams.get("api-version") !== SMS_API_VERSION) {
+      return sendAcsError(res, 400, "BadRequest", `Unsupported api-version; this stand-in speaks ${SMS_API_VERSION}.`);
+    }
+    const fault = this.takeFault();
+    if (fault) {
+      this.options.logger.info("sms stand-in injected a fault", { status: fault });
+      const headers: Record<string, string> = fault === 429 || fault === 503 ? { "retry-after": "1" } : {};
+      return sendAcsError(res, fault, fault === 429 ? "TooManyRequests" : "ServiceError", "Injected fault.", headers);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString("utf8"));
+    } catch {
+      return sendAcsError(res, 400, "BadRequest", "The request body is not valid JSON.");
+    }
+    const parsed = SendMessageRequest.safeParse(json);
+    if (!parsed.success) {
+      return sendAcsError(res, 400, "BadRequest", `Invalid request: ${z.prettifyError(parsed.error).replace(/\n/g, " ")}`);
+    }
+    const request = parsed.data;
+    if (!E164.test(request.from) && !ALPHANUMERIC_SENDER.test(request.from)) {
+      return sendAcsError(res, 400, "BadRequest", "Invalid From phone number format.");
+    }
+    const enableDeliveryReport = request.smsSendOptions?.enableDeliveryReport ?? false;
+    const tag = request.smsSendOptions?.tag;
+    const value: SendResult[] = [];
+    let stored = 0;
+    for (const recipient of request.smsRecipients) {
+      if (!E164.test(recipient.to)) {
+        value.push({ to: recipient.to, httpStatusCode: 400, successful: false, errorMessage: "Invalid To phone number format." });
+        continue;
+      }
+      const contentHash = sha256Base64(JSON.stringify([request.from, recipient.to, request.message, enableDeliveryReport, tag ?? null]));
+      const repeatId = recipient.repeatabilityRequestId;
+      const earlier = repeatId ? this.byRepeatabilityId.get(repeatId) : undefined;
+      if (earlier) {
+        if (earlier.contentHash === contentHash) {
+          value.push(accepted(recipient.to, earlier.messageId));
+        } else {
+          value.push({
+            to: recipient.to,
+            httpStatusCode: 409,
+            repeatabilityResult: "rejected",
+            successful: false,
+            errorMessage: "The repeatabilityRequestId was already used for a different message.",
+          });
+        }
+        continue;
+      }
+      const record: SmsRecord = {
+        messageId: newMessageId(this.now()),
+        receivedAt: this.now().toISOString(),
+        from: request.from,
+        to: recipient.to,
+        message: request.message,
+        segments: countSegments(request.message),
+        enableDeliveryReport,
+        ...(tag !== undefined ? { tag } : {}),
+        ...(repeatId ? { repeatabilityRequestId: repeatId } : {}),
+        ...(recipient.repeatabilityFirstSent ? { repeatabilityFirstSent: recipient.repeatabilityFirstSent } : {}),
+        contentHash,
+      };
+      this.messages.push(record);
+      if (repeatId) this.byRepeatabilityId.set(repeatId, record);
+      stored++;
+      value.push(accepted(recipient.to, record.messageId));
+    }
+    if (stored > 0) await this.writer.request();
+    this.options.logger.info("sms stand-in accepted a send request", {
+      recipients: request.smsRecipients.length,
+      stored,
+      messageIds: value.flatMap((v) => (v.messageId ? [v.messageId] : [])),
+    });
+    sendJson(res, 202, { value });
+  }
+
+  /** The reason a request is refused, or undefined when it is correctly signed. */
+  private authenticate(req: IncomingMessage, body: Buffer): string | undefined {
+    const authorization = header(req, "authorization");
+    const date = header(req, "x-ms-date") ?? header(req, "date");
+    const contentHash = header(req, "x-ms-content-sha256");
+    const host = header(req, "host");
+    if (!authorization || !date || !contentHash || !host) return "Denied by the resource provider.";
+    const match = /^HMAC-SHA256 SignedHeaders=([^&]+)&Signature=(.+)$/.exec(authorization);
+    if (!match?.[1] || !match[2]) return "Denied by the resource provider.";
+    const signed = match[1].toLowerCase().split(";");
+    if (signed.length !== 3 || !["x-ms-date", "date"].includes(signed[0]!) || signed[1] !== "host" || signed[2] !== "x-ms-content-sha256") {
+      return "Denied by the resource provider.";
+    }
+    if (sha256Base64(body) !== contentHash) return "Request 'x-ms-content-sha256' differs from generated content hash.";
+    const stringToSign = `${req.method ?? "POST"}\n${req.url ?? "/"}\n${date};${host};${contentHash}`;
+    const expected = createHmac("sha256", this.key).update(stringToSign, "utf8").digest();
+    const given = Buffer.from(match[2], "base64");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return "Denied by the resource provider.";
+    return undefined;
+  }
+
+  private takeFault(): number | undefined {
+    if (this.faults.failAll) return this.faults.status;
+    if (this.faults.failNext > 0) {
+      this.faults.failNext--;
+      return this.faults.status;
+    }
+    return undefined;
+  }
+
+  // ---- dev endpoints ----------------------------------------------------------------------------------------------
+
+  private sendOutbox(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const format = url.searchParams.get("format");
+    const accept = header(req, "accept") ?? "";
+    const wantsHtml = format === "html" || (format !== "json" && /\btext\/html\b/.test(accept));
+    if (wantsHtml) {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+      res.end(req.method === "HEAD" ? undefined : renderOutboxPage(this.outbox()));
+      return;
+    }
+    sendJson(res, 200, { count: this.messages.length, messages: this.outbox().map(publicRecord) }, { "cache-control": "no-store" });
+  }
+
+  private async clear(): Promise<void> {
+    const count = this.messages.length;
+    this.messages = [];
+    this.byRepeatabilityId.clear();
+    await this.writer.request();
+    this.options.logger.info("sms stand-in outbox cleared", { count });
+  }
+
+  private async deliveryReport(res: ServerResponse, messageId: string, body: z.infer<typeof DeliveryReportBody>): Promise<void> {
+    const record = this.messages.find((m) => m.messageId === messageId);
+    if (!record) return sendProblem(res, 404, "No such message", "No message with that id is in the outbox.");
+    const at = body.at ?? this.now().toISOString();
+    record.deliveryStatus = body.status;
+    record.deliveryStatusDetails = body.details ?? (body.status === "Delivered" ? "No error." : "Delivery failed.");
+    record.deliveredAt = at;
+    await this.writer.request();
+    // As in Azure, a report is only published for messages sent with enableDeliveryReport.
+    const event = record.enableDeliveryReport ? deliveryReportEvent(record, at) : undefined;
+    let published = false;
+    if (event && this.options.onDeliveryReport) {
+      try {
+        await this.options.onDeliveryReport(event);
+        published = true;
+      } catch (err) {
+        this.options.logger.error("sms delivery report handler failed", { messageId, error: errorText(err) });
+        return sendProblem(res, 502, "Delivery report handler failed", "The status was recorded, but the handler threw.", {
+          message: publicRecord(record),
+        });
+      }
+    }
+    this.options.logger.info("sms delivery report simulated", { messageId, status: body.status, published });
+    sendJson(res, 200, { message: publicRecord(record), event: event ?? null, published });
+  }
+
+  // ---- persistence ------------------------------------------------------------------------------------------------
+
+  private async load(): Promise<void> {
+    if (this.loaded) return;
+    const raw = await readJsonFile(this.outboxPath);
+    if (raw !== undefined) {
+      const parsed = OutboxFile.safeParse(raw);
+      if (!parsed.success) throw new Error(`AcsSmsStandIn: ${this.outboxPath} is not a valid outbox file`);
+      this.messages = parsed.data.messages;
+      for (const m of this.messages) if (m.repeatabilityRequestId) this.byRepeatabilityId.set(m.repeatabilityRequestId, m);
+    }
+    this.loaded = true;
+  }
+}
+
+// ---- helpers ----------------------------------------------------------------------------------------------------
+
+function accepted(to: string, messageId: string): SendResult {
+  return { to, messageId, httpStatusCode: 202, repeatabilityResult: "accepted", successful: true };
+}
+
+function sendAcsError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { error: { code, message } }, headers);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function sha256Base64(data: string | Buffer): string {
+  return createHash("sha256").update(data).digest("base64");
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** ACS-like id: `Outgoing_<yyyyMMddHHmmss><32 hex>_noam`. */
+function newMessageId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, "").slice(0, 14);
+  return `Outgoing_${stamp}${randomUUID().replace(/-/g, "")}_noam`;
+}
+
+const GSM7 =
+  "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+const GSM7_EXTENDED = "^{}\\[~]|€\f";
+
+/** SMS segments the text needs: GSM-7 160/153 per part, otherwise UCS-2 70/67. */
+export function countSegments(text: string): number {
+  let septets = 0;
+  let gsm = true;
+  for (const ch of text) {
+    if (GSM7.includes(ch)) septets += 1;
+    else if (GSM7_EXTENDED.includes(ch)) septets += 2;
+    else {
+      gsm = false;
+      break;
+    }
+  }
+  if (gsm) return septets <= 160 ? 1 : Math.ceil(septets / 153);
+  const units = text.length; // UTF-16 code units
+  return units <= 70 ? 1 : Math.ceil(units / 67);
+}
+
+function publicRecord(record: SmsRecord): Omit<SmsRecord, "contentHash"> {
+  const { contentHash: _hash, ...rest } = record;
+  return rest;
+}
+
+function deliveryReportEvent(record: SmsRecord, at: string): EventGridEvent {
+  const delivered = record.deliveryStatus === "Delivered";
+  return {
+    id: randomUUID(),
+    topic:
+      "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/local/providers/microsoft.communication/communicationservices/local-acs",
+    subject: `/phonenumber/${record.to.replace(/^\+/, "")}`,
+    eventType: "Microsoft.Communication.SMSDeliveryReportReceived",
+    eventTime: at,
+    dataVersion: "1.0",
+    metadataVersion: "1",
+    data: {
+      MessageId: record.messageId,
+      From: record.from,
+      To: record.to,
+      DeliveryStatus: record.deliveryStatus,
+      DeliveryStatusDetails: record.deliveryStatusDetails,
+      ReceivedTimestamp: at,
+      DeliveryAttempts: [
+        { Timestamp: at, SegmentsSucceeded: delivered ? record.segments : 0, SegmentsFailed: delivered ? 0 : record.segments },
+      ],
+      ...(record.tag !== undefined ? { Tag: record.tag } : {}),
+    },
+  };
+}
+
+async function readDevJson<T>(req: IncomingMessage, res: ServerResponse, schema: z.ZodType<T>): Promise<T | undefined> {
+  // JSON only: a cross-site HTML form cannot send application/json without a CORS preflight.
+  if (!/^application\/json\b/i.test(header(req, "content-type") ?? "")) {
+    sendProblem(res, 415, "Unsupported media type", "Send the body as application/json.");
+    return undefined;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse((await readBody(req)).toString("utf8") || "{}");
+  } catch {
+    sendProblem(res, 400, "Malformed JSON");
+    return undefined;
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    sendProblem(res, 422, "Invalid body", z.prettifyError(parsed.error));
+    return undefined;
+  }
+  return parsed.data;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+export function renderOutboxPage(messages: SmsRecord[]): string {
+  const rows = messages
+    .map((m) => {
+      const status = m.deliveryStatus
+        ? `${escapeHtml(m.deliveryStatus)}${m.deliveredAt ? ` <time datetime="${escapeHtml(m.deliveredAt)}">${escapeHtml(m.deliveredAt)}</time>` : ""}`
+        : m.enableDeliveryReport
+          ? "Awaiting report"
+          : "No report requested";
+      return `<tr>
+<td><time datetime="${escapeHtml(m.receivedAt)}">${escapeHtml(m.receivedAt)}</time></td>
+<td>${escapeHtml(m.to)}</td>
+<td>${escapeHtml(m.from)}</td>
+<td class="text">${escapeHtml(m.message)}</td>
+<td>${m.segments}</td>
+<td>${m.tag ? escapeHtml(m.tag) : ""}</td>
+<td>${status}</td>
+<td><code>${escapeHtml(m.messageId)}</code></td>
+</tr>`;
+    })
+    .join("\n");
+  const body =
+    messages.length === 0
+      ? `<p>The outbox is empty. Messages the app sends through the SMS stand-in appear here.</p>`
+      : `<table>
+<caption>${messages.length} message${messages.length === 1 ? "" : "s"}, newest first</caption>
+<thead><tr><th scope="col">Received (UTC)</th><th scope="col">To</th><th scope="col">From</th><th scope="col">Message</th><th scope="col">Segments</th><th scope="col">Tag</th><th scope="col">Delivery</th><th scope="col">Message id</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>SMS outbox — dev host</title>
+<style>
+body { font: 16px/1.5 system-ui, sans-serif; margin: 1.5rem; color: #1a1a1a; background: #fff; }
+table { border-collapse: collapse; width: 100%; }
+caption { text-align: left; font-weight: 600; padding: .5rem 0; }
+th, td { border: 1px solid #8a8a8a; padding: .4rem .6rem; text-align: left; vertical-align: top; }
+th { background: #eef1f5; }
+td.text { white-space: pre-wrap; max-width: 40ch; }
+code { font-size: .85em; word-break: break-all; }
+a { color: #0b57d0; }
+</style>
+</head>
+<body>
+<main>
+<h1>SMS outbox</h1>
+<p>Messages accepted by the local Azure Communication Services SMS stand-in. Nothing here was sent to a phone.
+<a href="${DEV_BASE}">Refresh</a> · <a href="${DEV_BASE}?format=json">JSON</a></p>
+${body}
+<h2>Simulate</h2>
+<p>Delivery report: <code>POST ${DEV_BASE}/{messageId}/delivery-report</code> with <code>{"status":"Delivered"}</code> or <code>{"status":"Failed"}</code>.
+Faults: <code>POST ${DEV_BASE}/faults</code> with <code>{"failNext":2,"status":500}</code>. Clear: <code>DELETE ${DEV_BASE}</code>.</p>
+</main>
+</body>
+</html>
+`;
+}
