@@ -1,0 +1,59 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { makeDataDir, startDevHost, type DevHostProcess } from "../support/devhost-process";
+import packageJson from "../../package.json";
+
+const DAY = 86_400_000;
+const dataDir = makeDataDir();
+let host: DevHostProcess | undefined;
+
+afterAll(async () => {
+  await host?.stop();
+});
+
+describe("npm start (the dev host process)", () => {
+  it("answers GET /api/health with 200 and the version once it says it is ready", async () => {
+    host = await startDevHost(dataDir);
+    const res = await fetch(`${host.base}/api/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok", version: packageJson.version });
+  });
+
+  it("prints what listens where at start", () => {
+    expect(host!.stdout()).toContain(`${host!.base}/api/health`);
+    expect(host!.stdout()).toMatch(/cosmos\s+http:\/\/127\.0\.0\.1:\d+/);
+    expect(host!.stdout()).toMatch(/serviceBus\s+amqp:\/\/127\.0\.0\.1:\d+/);
+  });
+
+  it("logs one structured line per invocation without request data", async () => {
+    await fetch(`${host!.base}/api/health?phone=4799999999`);
+    const line = host!.logs.find((l) => l.msg === "invocation" && l.function === "health");
+    expect(line).toMatchObject({ trigger: "httpTrigger", outcome: "succeeded" });
+    expect(typeof line!.invocationId).toBe("string");
+    expect(typeof line!.durationMs).toBe("number");
+    expect(JSON.stringify(host!.logs)).not.toContain("4799999999");
+  });
+
+  it("moves the virtual clock forward by an ISO duration or to a moment, and refuses to go back", async () => {
+    const before = Date.parse((await (await fetch(`${host!.base}/api/dev/clock`)).json()).now);
+    const advanced = await fetch(`${host!.base}/api/dev/clock`, { method: "POST", body: JSON.stringify({ advance: "P7D" }) });
+    expect(advanced.status).toBe(200);
+    const after = Date.parse((await advanced.json()).now);
+    expect(after - before).toBeGreaterThanOrEqual(7 * DAY);
+    expect(after - before).toBeLessThan(7 * DAY + 60_000);
+    const back = await fetch(`${host!.base}/api/dev/clock`, { method: "POST", body: JSON.stringify({ to: "2020-01-01T00:00:00Z" }) });
+    expect(back.status).toBe(409);
+    const bad = await fetch(`${host!.base}/api/dev/clock`, { method: "POST", body: JSON.stringify({ advance: "a week" }) });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-type")).toContain("application/problem+json");
+    expect((await bad.json()).errors[0].pointer).toBe("/advance");
+  });
+
+  it("keeps the virtual clock across a restart", async () => {
+    const beforeStop = Date.parse((await (await fetch(`${host!.base}/api/dev/clock`)).json()).now);
+    expect(await host!.stop()).toBe(0);
+    host = await startDevHost(dataDir);
+    const afterRestart = Date.parse((await (await fetch(`${host.base}/api/dev/clock`)).json()).now);
+    expect(afterRestart).toBeGreaterThanOrEqual(beforeStop);
+    expect(afterRestart - Date.now()).toBeGreaterThan(6 * DAY);
+  });
+});

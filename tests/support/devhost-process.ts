@@ -1,0 +1,75 @@
+/**
+ * Runs the dev host exactly as `npm start` does (the compiled `dist/devhost/main.js`), on free ports and a data
+ * folder of its own, and hands its address and log lines to the test.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+export interface DevHostProcess {
+  base: string;
+  dataDir: string;
+  logs: Array<Record<string, unknown>>;
+  stdout: () => string;
+  stop: () => Promise<number | null>;
+}
+
+export function makeDataDir(prefix = "devhost-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startDevHost(dataDir: string, extraEnv: Record<string, string> = {}, timeoutMs = 60_000): Promise<DevHostProcess> {
+  const main = path.join(ROOT, "dist", "devhost", "main.js");
+  if (!fs.existsSync(main)) throw new Error("dist/devhost/main.js is missing: npm test builds it first (npm run build)");
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test" };
+  Object.assign(env, { PORT: "0", DEVHOST_AUTO_PORTS: "true", DEVHOST_DATA_DIR: dataDir }, extraEnv);
+  const child: ChildProcess = spawn(process.execPath, [main], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const logs: Array<Record<string, unknown>> = [];
+  let out = "";
+  let err = "";
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`dev host not ready within ${timeoutMs} ms\n${out}\n${err}`)), timeoutMs);
+    let buffer = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      buffer += chunk.toString();
+      let i: number;
+      while ((i = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 1);
+        if (!line.startsWith("{")) continue;
+        try {
+          const record = JSON.parse(line) as Record<string, unknown>;
+          logs.push(record);
+          if (record.msg === "ready") {
+            clearTimeout(timer);
+            resolve(String(record.http));
+          }
+        } catch {
+          /* not a log line */
+        }
+      }
+    });
+    child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`dev host exited with ${code} before it was ready\n${out}\n${err}`));
+    });
+  });
+  const base = await ready;
+  return {
+    base,
+    dataDir,
+    logs,
+    stdout: () => out,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once("exit", (code) => resolve(code));
+        child.kill("SIGTERM");
+      }),
+  };
+}
