@@ -154,7 +154,7 @@ export function allocateProportionally(total: Money, weights: readonly number[])
   for (const w of weights) {
     if (!Number.isFinite(w) || w < 0) throw new InvalidMoney(`Weights must be finite and non-negative, got ${String(w)}`);
   }
-  // Weights may be fractional; scale them to exact bigints via their decimal representation.
+  // Weights may be fractional; scale them to exact bigints (same ratios as the doubles given).
   const scaled = toExactIntegers(weights);
   const weightSum = scaled.reduce((s, w) => s + w, 0n);
   if (weightSum === 0n) throw new InvalidMoney("allocateProportionally needs at least one positive weight");
@@ -178,21 +178,26 @@ export function allocateProportionally(total: Money, weights: readonly number[])
   return parts.map((p) => fromBigInt(negative ? -p : p, total.currency));
 }
 
-/** Turns finite non-negative numbers into bigints with the same ratios (exact for decimal-representable inputs). */
+/**
+ * Turns finite non-negative numbers into bigints with exactly the same ratios: every double is m × 2^e with integer
+ * m, so scaling all of them by 2^(−smallest e) is exact, whatever their magnitude.
+ */
 function toExactIntegers(values: readonly number[]): bigint[] {
-  const decimals = values.map((v) => {
-    const s = v.toString();
-    if (s.includes("e") || s.includes("E")) {
-      // fall back to a fixed 20-decimals expansion for very small / large numbers
-      return v.toFixed(20).replace(/0+$/, "").replace(/\.$/, "");
-    }
-    return s;
-  });
-  const scale = Math.max(0, ...decimals.map((s) => (s.split(".")[1] ?? "").length));
-  return decimals.map((s) => {
-    const [whole = "0", frac = ""] = s.split(".");
-    return BigInt(whole + frac.padEnd(scale, "0"));
-  });
+  const parts = values.map(decomposeDouble);
+  const nonZero = parts.filter((p) => p.mantissa !== 0n);
+  const minExponent = nonZero.length === 0 ? 0 : Math.min(...nonZero.map((p) => p.exponent));
+  return parts.map((p) => (p.mantissa === 0n ? 0n : p.mantissa << BigInt(p.exponent - minExponent)));
+}
+
+/** v = mantissa × 2^exponent exactly (v finite and non-negative). */
+function decomposeDouble(v: number): { mantissa: bigint; exponent: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, v);
+  const bits = view.getBigUint64(0);
+  const exponentBits = Number((bits >> 52n) & 0x7ffn);
+  const fraction = bits & ((1n << 52n) - 1n);
+  if (exponentBits === 0) return { mantissa: fraction, exponent: -1074 };
+  return { mantissa: fraction | (1n << 52n), exponent: exponentBits - 1075 };
 }
 
 /** The amount as a plain decimal string in major units: 123450 → "1234.50", -5 → "-0.05". */

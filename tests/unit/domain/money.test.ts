@@ -118,6 +118,10 @@ describe("money", () => {
     expect(allocateProportionally(nok(-100), [1, 1, 1]).map((m) => m.value)).toEqual([-34, -33, -33]);
     expect(allocateProportionally(nok(1000), [0.5, 0.25, 0.25]).map((m) => m.value)).toEqual([500, 250, 250]);
     expect(allocateProportionally(nok(5), [0, 3, 1]).map((m) => m.value)).toEqual([0, 4, 1]);
+    expect(allocateProportionally(nok(10), [1e21, 1e21]).map((m) => m.value)).toEqual([5, 5]);
+    expect(allocateProportionally(nok(10), [1e-7, 3e-7]).map((m) => m.value)).toEqual([3, 7]);
+    expect(allocateProportionally(nok(100), [0.1, 0.2]).map((m) => m.value)).toEqual([33, 67]);
+    expect(allocateProportionally(nok(10), [5e-324, 0]).map((m) => m.value)).toEqual([10, 0]);
     expect(() => allocateProportionally(nok(5), [0, 0])).toThrow(InvalidMoney);
     expect(() => allocateProportionally(nok(5), [])).toThrow(InvalidMoney);
     expect(() => allocateProportionally(nok(5), [-1, 2])).toThrow(InvalidMoney);
@@ -139,6 +143,18 @@ describe("money", () => {
             expect(Math.abs(p.value - exact)).toBeLessThan(1 + 1e-6 * Math.abs(total));
             if (weights[i] === 0) expect(p.value).toBe(0);
           });
+        },
+      ),
+    );
+  });
+
+  it("never creates or loses an øre when allocating by fractional weights", () => {
+    fc.assert(
+      fc.property(
+        safeAmount,
+        fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 8 }).filter((w) => w.some((x) => x > 0)),
+        (total, weights) => {
+          expect(sum(allocateProportionally(nok(total), weights), "NOK")).toEqual(nok(total));
         },
       ),
     );
