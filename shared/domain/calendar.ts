@@ -8,7 +8,7 @@
  *   closing days such as Christmas Eve and New Year's Eve (type "bank") are NOT public holidays here.
  */
 import { z } from "zod";
-import { DateTime } from "luxon";
+import { DateTime, IANAZone } from "luxon";
 import Holidays from "date-holidays";
 import { DomainError } from "./errors";
 
@@ -33,14 +33,16 @@ export class NoContactHours extends DomainError {
   readonly code = "NO_CONTACT_HOURS";
 }
 
-const TIME_ZONES: Readonly<Record<CountryCode, string>> = {
+export type NordicTimeZone = "Europe/Oslo" | "Europe/Copenhagen" | "Europe/Stockholm";
+
+const TIME_ZONES: Readonly<Record<CountryCode, NordicTimeZone>> = {
   NO: "Europe/Oslo",
   DK: "Europe/Copenhagen",
   SE: "Europe/Stockholm",
 };
 
-export function timeZoneOf(country: CountryCode): "Europe/Oslo" | "Europe/Copenhagen" | "Europe/Stockholm" {
-  return TIME_ZONES[country] as "Europe/Oslo" | "Europe/Copenhagen" | "Europe/Stockholm";
+export function timeZoneOf(country: CountryCode): NordicTimeZone {
+  return TIME_ZONES[country];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -112,7 +114,7 @@ export function isWeekend(date: LocalDate): boolean {
 // Instants and time zones
 
 function assertTimeZone(timeZone: string): void {
-  if (!DateTime.local().setZone(timeZone).isValid) {
+  if (!IANAZone.isValidZone(timeZone)) {
     throw new InvalidCalendarValue(`Unknown time zone "${timeZone}"`, { timeZone });
   }
 }
