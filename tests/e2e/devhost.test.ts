@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { makeDataDir, startDevHost, type DevHostProcess } from "../support/devhost-process";
 import packageJson from "../../package.json";
+import { json } from "../support/http";
 
 const DAY = 86_400_000;
 const dataDir = makeDataDir();
@@ -15,7 +16,7 @@ describe("npm start (the dev host process)", () => {
     host = await startDevHost(dataDir);
     const res = await fetch(`${host.base}/api/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: "ok", version: packageJson.version });
+    expect(await json(res)).toMatchObject({ status: "ok", version: packageJson.version });
   });
 
   it("prints what listens where at start", () => {
@@ -34,10 +35,10 @@ describe("npm start (the dev host process)", () => {
   });
 
   it("moves the virtual clock forward by an ISO duration or to a moment, and refuses to go back", async () => {
-    const before = Date.parse((await (await fetch(`${host!.base}/api/dev/clock`)).json()).now);
+    const before = Date.parse((await json(await fetch(`${host!.base}/api/dev/clock`))).now);
     const advanced = await fetch(`${host!.base}/api/dev/clock`, { method: "POST", body: JSON.stringify({ advance: "P7D" }) });
     expect(advanced.status).toBe(200);
-    const after = Date.parse((await advanced.json()).now);
+    const after = Date.parse((await json(advanced)).now);
     expect(after - before).toBeGreaterThanOrEqual(7 * DAY);
     expect(after - before).toBeLessThan(7 * DAY + 60_000);
     const back = await fetch(`${host!.base}/api/dev/clock`, { method: "POST", body: JSON.stringify({ to: "2020-01-01T00:00:00Z" }) });
@@ -45,14 +46,14 @@ describe("npm start (the dev host process)", () => {
     const bad = await fetch(`${host!.base}/api/dev/clock`, { method: "POST", body: JSON.stringify({ advance: "a week" }) });
     expect(bad.status).toBe(400);
     expect(bad.headers.get("content-type")).toContain("application/problem+json");
-    expect((await bad.json()).errors[0].pointer).toBe("/advance");
+    expect((await json(bad)).errors[0].pointer).toBe("/advance");
   });
 
   it("keeps the virtual clock across a restart", async () => {
-    const beforeStop = Date.parse((await (await fetch(`${host!.base}/api/dev/clock`)).json()).now);
+    const beforeStop = Date.parse((await json(await fetch(`${host!.base}/api/dev/clock`))).now);
     expect(await host!.stop()).toBe(0);
     host = await startDevHost(dataDir);
-    const afterRestart = Date.parse((await (await fetch(`${host.base}/api/dev/clock`)).json()).now);
+    const afterRestart = Date.parse((await json(await fetch(`${host.base}/api/dev/clock`))).now);
     expect(afterRestart).toBeGreaterThanOrEqual(beforeStop);
     expect(afterRestart - Date.now()).toBeGreaterThan(6 * DAY);
   });

@@ -5,6 +5,7 @@ import { DevHttpServer } from "../../../devhost/http-server";
 import { Invoker } from "../../../devhost/invoker";
 import { WorkTracker } from "../../../devhost/work-tracker";
 import { createLogger } from "../../../devhost/logger";
+import { json } from "../../support/http";
 
 const registry = installFunctionsCore();
 const logLines: Array<Record<string, unknown>> = [];
@@ -56,7 +57,7 @@ describe("the dev host's HTTP server", () => {
       body: JSON.stringify({ amount: { value: 10000, currency: "NOK" } }),
     });
     expect(res.status).toBe(201);
-    expect(await res.json()).toEqual({
+    expect(await json(res)).toEqual({
       params: { id: "42", rest: "more" },
       query: { limit: "5" },
       tenant: "t-1",
@@ -66,13 +67,13 @@ describe("the dev host's HTTP server", () => {
 
   it("passes form and binary bodies through unchanged", async () => {
     const form = await fetch(`${base}/api/echo/1`, { method: "PUT", body: new URLSearchParams({ method: "vipps", amount: "100" }) });
-    expect((await form.json()).body).toEqual({ method: "vipps", amount: "100" });
+    expect((await json(form)).body).toEqual({ method: "vipps", amount: "100" });
     const bin = await fetch(`${base}/api/echo/1`, {
       method: "POST",
       headers: { "content-type": "application/octet-stream" },
       body: new Uint8Array([0, 255, 16]),
     });
-    expect((await bin.json()).body).toBe("00ff10");
+    expect((await json(bin)).body).toBe("00ff10");
   });
 
   it("answers 404 with a problem document for an unknown path or a method the route does not take", async () => {
@@ -81,7 +82,7 @@ describe("the dev host's HTTP server", () => {
     expect(missing.headers.get("content-type")).toContain("application/problem+json");
     const wrongMethod = await fetch(`${base}/api/echo/1`);
     expect(wrongMethod.status).toBe(404);
-    expect((await wrongMethod.json()).detail).toContain("POST");
+    expect((await json(wrongMethod)).detail).toContain("POST");
     expect((await fetch(`${base}/api/echo/not-a-number`, { method: "POST" })).status).toBe(404);
   });
 
