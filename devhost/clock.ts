@@ -41,6 +41,24 @@ export class VirtualClock {
     if (startAt !== undefined) this.offsetMs = startAt - realNow();
   }
 
+  private advancedListeners: Array<() => void> = [];
+
+  /** How far virtual time is ahead of real time, in ms. */
+  get offset(): number {
+    return this.offsetMs;
+  }
+
+  /** Sets the lead over real time (restoring a saved clock at start); never moves time backwards. */
+  restoreOffset(offsetMs: number): void {
+    this.offsetMs = Math.max(this.offsetMs, offsetMs);
+    this.arm();
+  }
+
+  /** Called after every completed advance (the dev host saves the clock then). */
+  onAdvanced(listener: () => void): void {
+    this.advancedListeners.push(listener);
+  }
+
   /** Milliseconds since the epoch, virtual. */
   now(): number {
     return realNow() + this.offsetMs;
@@ -104,6 +122,7 @@ export class VirtualClock {
         await this.tracker.settle();
       }
       if (target > this.now()) this.offsetMs = target - realNow();
+      for (const listener of this.advancedListeners) listener();
     } finally {
       this.isAdvancing = false;
       this.arm();
