@@ -1,0 +1,282 @@
+/**
+ * Cosmos DB for NoSQL stand-in: `@vercel/cosmosdb-server` in this process over plain HTTP with keep-alive, made
+ * durable by snapshots.
+ *
+ * The server keeps everything in memory, so the stand-in saves every database, container (definition: partition key,
+ * unique keys, indexing policy, …), user-defined function and document to `<dataDir>/cosmos/snapshot.json` — on
+ * `stop()`, every `saveIntervalMs`, and on `saveNow()` — and loads it back at `start()`. Writes are atomic (temp file
+ * + rename) and skipped when no mutating request (anything but GET / query) has finished since the last save.
+ *
+ * Dump and restore go through the server's own HTTP API with the real `@azure/cosmos` SDK, not through the server's
+ * internals: `createHttpServer` keeps its in-memory account in a closure (there is no handle to it), and its classes
+ * are undocumented implementation detail that may change in any release. The price: the server assigns `_rid`,
+ * `_self`, `_etag` and `_ts` itself on every write and offers no way to set them, so after a restart every document
+ * has a new `_etag` and `_ts` = the time of the restore. Ids, partition keys and content are kept exactly. Code must
+ * therefore not rely on an etag surviving a dev-host restart (it would get a 412 and re-read, as after any change),
+ * nor use `_ts` as a business timestamp.
+ *
+ * Connect with `connectionPolicy: { enableEndpointDiscovery: false }` and no custom agent (the server advertises an
+ * https endpoint in its account metadata).
+ */
+import { BulkOperationType, CosmosClient, type Container, type JSONObject, type OperationInput, type PartitionKey, type PrimitivePartitionKeyValue } from "@azure/cosmos";
+import { createHttpServer } from "@vercel/cosmosdb-server";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { CoalescingWriter, readJsonFile, writeFileAtomic } from "../atomic-file";
+import type { DevLogger } from "../logger";
+
+/** The Cosmos DB emulator's well-known key (the stand-in accepts any key; this one is what tooling expects). */
+export const COSMOS_EMULATOR_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+
+const SNAPSHOT_VERSION = 1;
+const DOCUMENT_SYSTEM_PROPERTIES = ["_rid", "_self", "_etag", "_ts", "_attachments"];
+const BATCH_SIZE = 100;
+const RESTORE_BATCHES_IN_FLIGHT = 4;
+
+type Json = Record<string, unknown>;
+
+interface ContainerSnapshot {
+  definition: Json;
+  userDefinedFunctions: Json[];
+  documents: Json[];
+}
+
+interface Snapshot {
+  version: number;
+  savedAt: string;
+  databases: Array<{ id: string; containers: ContainerSnapshot[] }>;
+}
+
+export interface CosmosStandInOptions {
+  dataDir: string;
+  logger: DevLogger;
+  /** Periodic save; default 30 000 ms. 0 turns it off (saves on stop and `saveNow()` only). */
+  saveIntervalMs?: number;
+}
+
+export class CosmosStandIn {
+  private server: Server | undefined;
+  private client: CosmosClient | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly snapshotPath: string;
+  private readonly writer: CoalescingWriter;
+  /** Bumped whenever a mutating request finishes; compared with the generation of the last save. */
+  private generation = 0;
+  private savedGeneration = 0;
+  private hasSnapshotFile = false;
+
+  constructor(private readonly options: CosmosStandInOptions) {
+    this.snapshotPath = join(options.dataDir, "cosmos", "snapshot.json");
+    this.writer = new CoalescingWriter(() => this.save());
+  }
+
+  async start(port = 0): Promise<{ endpoint: string; key: string }> {
+    if (this.server) throw new Error("CosmosStandIn already started");
+    const server = createHttpServer({ keepAlive: true });
+    server.on("request", (req, res) => {
+      if (isMutation(req.method, req.headers)) res.on("finish", () => this.generation++);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    this.client = new CosmosClient({ endpoint, key: COSMOS_EMULATOR_KEY, connectionPolicy: { enableEndpointDiscovery: false } });
+    try {
+      await this.restore();
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+    const interval = this.options.saveIntervalMs ?? 30_000;
+    if (interval > 0) {
+      this.timer = setInterval(() => {
+        this.saveNow().catch((err: unknown) =>
+          this.options.logger.error("cosmos snapshot failed", { error: err instanceof Error ? err.message : String(err) }),
+        );
+      }, interval);
+      this.timer.unref();
+    }
+    this.options.logger.info("cosmos stand-in listening", { endpoint });
+    return { endpoint, key: COSMOS_EMULATOR_KEY };
+  }
+
+  /** Writes a snapshot now (unless nothing changed since the last one); resolves once it is on disk. */
+  async saveNow(): Promise<void> {
+    if (!this.client) return;
+    await this.writer.request();
+  }
+
+  /** Saves, then closes the server and its connections. */
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    try {
+      await this.saveNow();
+    } finally {
+      await this.close();
+    }
+  }
+
+  private async close(): Promise<void> {
+    this.client?.dispose();
+    this.client = undefined;
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
+  }
+
+  private async save(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const generation = this.generation;
+    if (generation === this.savedGeneration && this.hasSnapshotFile) return;
+    const started = Date.now();
+    const snapshot: Snapshot = { version: SNAPSHOT_VERSION, savedAt: new Date().toISOString(), databases: [] };
+    let documentCount = 0;
+    let containerCount = 0;
+    const { resources: databases } = await client.databases.readAll().fetchAll();
+    for (const db of databases) {
+      const database = client.database(db.id);
+      const { resources: containers } = await database.containers.readAll().fetchAll();
+      const entry: Snapshot["databases"][number] = { id: db.id, containers: [] };
+      for (const definition of containers) {
+        const container = database.container(definition.id);
+        const { resources: documents } = await container.items.readAll<Json>().fetchAll();
+        const { resources: udfs } = await container.scripts.userDefinedFunctions.readAll().fetchAll();
+        entry.containers.push({
+          definition: withoutSystemProperties(definition as unknown as Json),
+          userDefinedFunctions: udfs.map((u) => ({ id: u.id, body: u.body })),
+          documents,
+        });
+        containerCount++;
+        documentCount += documents.length;
+      }
+      snapshot.databases.push(entry);
+    }
+    await writeFileAtomic(this.snapshotPath, JSON.stringify(snapshot));
+    this.savedGeneration = generation;
+    this.hasSnapshotFile = true;
+    this.options.logger.info("cosmos snapshot saved", {
+      databases: snapshot.databases.length,
+      containers: containerCount,
+      documents: documentCount,
+      ms: Date.now() - started,
+    });
+  }
+
+  private async restore(): Promise<void> {
+    const client = this.client!;
+    const raw = await readJsonFile(this.snapshotPath);
+    if (raw === undefined) return;
+    const snapshot = raw as Snapshot;
+    if (snapshot.version !== SNAPSHOT_VERSION || !Array.isArray(snapshot.databases)) {
+      throw new Error(`CosmosStandIn: ${this.snapshotPath} is not a snapshot this version can read`);
+    }
+    const started = Date.now();
+    let documentCount = 0;
+    for (const db of snapshot.databases) {
+      const { database } = await client.databases.create({ id: db.id });
+      for (const c of db.containers) {
+        const { container } = await database.containers.create(c.definition as { id: string });
+        for (const udf of c.userDefinedFunctions) {
+          await container.scripts.userDefinedFunctions.create(udf as { id: string; body: string });
+        }
+        const paths = (c.definition.partitionKey as { paths?: string[] } | undefined)?.paths ?? [];
+        documentCount += await restoreDocuments(container, paths, c.documents);
+      }
+    }
+    this.savedGeneration = this.generation;
+    this.hasSnapshotFile = true;
+    this.options.logger.info("cosmos snapshot loaded", {
+      databases: snapshot.databases.length,
+      documents: documentCount,
+      savedAt: snapshot.savedAt,
+      ms: Date.now() - started,
+    });
+  }
+}
+
+/**
+ * Creates the documents in transactional batches of up to 100 creates per request, grouped by partition key, a few
+ * batches in flight. (Batches of creates work in this server; `executeBulkOperations` does too, but its congestion
+ * control ramps up on a one-second timer, which costs about a second per container even for a handful of documents.)
+ */
+async function restoreDocuments(container: Container, partitionKeyPaths: string[], documents: Json[]): Promise<number> {
+  const byPartition = new Map<string, { key: PartitionKey; docs: Json[] }>();
+  for (const doc of documents) {
+    const key = partitionKeyOf(doc, partitionKeyPaths);
+    const id = JSON.stringify(key);
+    let group = byPartition.get(id);
+    if (!group) byPartition.set(id, (group = { key, docs: [] }));
+    group.docs.push(doc);
+  }
+  const batches: Array<{ key: PartitionKey; docs: Json[] }> = [];
+  for (const group of byPartition.values()) {
+    for (let i = 0; i < group.docs.length; i += BATCH_SIZE) batches.push({ key: group.key, docs: group.docs.slice(i, i + BATCH_SIZE) });
+  }
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < batches.length) {
+      const batch = batches[next++]!;
+      const operations: OperationInput[] = batch.docs.map((doc) => ({
+        operationType: BulkOperationType.Create,
+        resourceBody: withoutDocumentSystemProperties(doc) as JSONObject,
+      }));
+      const response = await container.items.batch(operations, batch.key);
+      const failed = (response.result ?? []).filter((r) => r.statusCode >= 400);
+      if (failed.length > 0 || response.code === undefined || response.code >= 400) {
+        throw new Error(
+          `CosmosStandIn: restoring container ${container.id} failed (batch status ${response.code}, ${failed.length} failed operation(s))`,
+        );
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(RESTORE_BATCHES_IN_FLIGHT, batches.length) }, worker));
+  return documents.length;
+}
+
+/** The document's partition key value(s) under the container's definition (bulk operations must name it). */
+function partitionKeyOf(doc: Json, paths: string[]): PartitionKey {
+  const valueAt = (path: string): PrimitivePartitionKeyValue => {
+    let value: unknown = doc;
+    for (const segment of path.split("/").filter(Boolean)) {
+      value = value !== null && typeof value === "object" ? (value as Json)[segment] : undefined;
+    }
+    if (value === undefined) return {}; // "none": the document has no value at the path
+    return value as PrimitivePartitionKeyValue;
+  };
+  if (paths.length === 0) return {};
+  if (paths.length === 1) return valueAt(paths[0]!);
+  return paths.map(valueAt);
+}
+
+function isMutation(method: string | undefined, headers: Record<string, string | string[] | undefined>): boolean {
+  if (method === "GET" || method === "HEAD" || method === "OPTIONS") return false;
+  if (method === "POST") {
+    const isQuery = String(headers["x-ms-documentdb-isquery"] ?? "").toLowerCase() === "true";
+    return !isQuery && headers["content-type"] !== "application/query+json";
+  }
+  return true;
+}
+
+function withoutSystemProperties(resource: Json): Json {
+  return Object.fromEntries(Object.entries(resource).filter(([k]) => !k.startsWith("_")));
+}
+
+function withoutDocumentSystemProperties(doc: Json): Json {
+  const copy = { ...doc };
+  for (const key of DOCUMENT_SYSTEM_PROPERTIES) delete copy[key];
+  return copy;
+}

@@ -1,0 +1,166 @@
+import { CosmosClient, type Container, type Database } from "@azure/cosmos";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { CosmosStandIn } from "../../../devhost/cosmos/cosmos-stand-in";
+import { createLogger } from "../../../devhost/logger";
+
+interface CaseDoc {
+  id: string;
+  tenantId: string;
+  status: string;
+  amountMinor: number;
+  externalRef?: string;
+}
+
+const logLines: Array<{ msg: string }> = [];
+const logger = createLogger((line) => logLines.push(JSON.parse(line) as { msg: string }));
+
+let dataDir: string;
+let standIn: CosmosStandIn;
+let client: CosmosClient;
+let database: Database;
+let cases: Container;
+
+async function startStandIn(): Promise<void> {
+  standIn = new CosmosStandIn({ dataDir, logger, saveIntervalMs: 0 });
+  const { endpoint, key } = await standIn.start(0);
+  client = new CosmosClient({ endpoint, key, connectionPolicy: { enableEndpointDiscovery: false } });
+  database = client.database("followup");
+  cases = database.container("cases");
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "cosmos-stand-in-"));
+  await startStandIn();
+  await client.databases.create({ id: "followup" });
+  await database.containers.create({ id: "cases", partitionKey: { paths: ["/tenantId"] } });
+  // Like real Cosmos DB, a missing unique-key value counts as null, so every document here carries one.
+  await database.containers.create({
+    id: "invoices",
+    partitionKey: { paths: ["/tenantId"] },
+    uniqueKeyPolicy: { uniqueKeys: [{ paths: ["/externalRef"] }] },
+  });
+});
+
+afterAll(async () => {
+  client?.dispose();
+  await standIn?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("Cosmos DB stand-in through @azure/cosmos", () => {
+  it("creates, reads, replaces and deletes a document", async () => {
+    const { resource: created } = await cases.items.create<CaseDoc>({ id: "c-1", tenantId: "t-1", status: "open", amountMinor: 125_00 });
+    expect(created?._etag).toBeTruthy();
+    const { resource: read } = await cases.item("c-1", "t-1").read<CaseDoc>();
+    expect(read).toMatchObject({ id: "c-1", status: "open", amountMinor: 12_500 });
+    const { resource: replaced } = await cases.item("c-1", "t-1").replace<CaseDoc>({ ...read!, status: "paid" });
+    expect(replaced?.status).toBe("paid");
+    expect(replaced?._etag).not.toBe(read?._etag);
+    await cases.item("c-1", "t-1").delete();
+    const missing = await cases.item("c-1", "t-1").read<CaseDoc>();
+    expect(missing.statusCode).toBe(404);
+    expect(missing.resource).toBeUndefined();
+  });
+
+  it("answers 409 for a duplicate id in the same partition", async () => {
+    await cases.items.create<CaseDoc>({ id: "dup", tenantId: "t-1", status: "open", amountMinor: 1 });
+    await expect(cases.items.create<CaseDoc>({ id: "dup", tenantId: "t-1", status: "open", amountMinor: 1 })).rejects.toMatchObject({
+      code: 409,
+    });
+  });
+
+  it("pages a parameterised query with continuation tokens, one page per request", async () => {
+    for (let i = 0; i < 25; i++) {
+      await cases.items.create<CaseDoc>({ id: `q-${String(i).padStart(2, "0")}`, tenantId: "t-query", status: i % 5 === 0 ? "closed" : "open", amountMinor: i });
+    }
+    const query = {
+      query: "SELECT * FROM c WHERE c.tenantId = @tenant AND c.status = @status ORDER BY c.id",
+      parameters: [
+        { name: "@tenant", value: "t-query" },
+        { name: "@status", value: "open" },
+      ],
+    };
+    const seen: string[] = [];
+    const pageSizes: number[] = [];
+    let continuationToken: string | undefined;
+    do {
+      // A new iterator per page, resumed from the token — as an HTTP API paging across requests would.
+      const page = await cases.items
+        .query<CaseDoc>(query, { maxItemCount: 7, partitionKey: "t-query", ...(continuationToken ? { continuationToken } : {}) })
+        .fetchNext();
+      seen.push(...page.resources.map((r) => r.id));
+      pageSizes.push(page.resources.length);
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+    expect(pageSizes).toEqual([7, 7, 6]);
+    expect(seen).toEqual(
+      Array.from({ length: 25 }, (_, i) => i)
+        .filter((i) => i % 5 !== 0)
+        .map((i) => `q-${String(i).padStart(2, "0")}`),
+    );
+  });
+
+  it("refuses a replace with a stale etag with 412", async () => {
+    const { resource: original } = await cases.items.create<CaseDoc>({ id: "etag", tenantId: "t-1", status: "open", amountMinor: 5 });
+    await cases.item("etag", "t-1").replace<CaseDoc>({ ...(original as CaseDoc), status: "disputed" });
+    await expect(
+      cases.item("etag", "t-1").replace<CaseDoc>({ ...(original as CaseDoc), status: "paid" }, {
+        accessCondition: { type: "IfMatch", condition: original!._etag },
+      }),
+    ).rejects.toMatchObject({ code: 412 });
+    const { resource: current } = await cases.item("etag", "t-1").read<CaseDoc>();
+    expect(current?.status).toBe("disputed");
+  });
+
+  it("does not rewrite the snapshot when nothing changed since the last save", async () => {
+    await cases.items.upsert<CaseDoc>({ id: "snap", tenantId: "t-1", status: "open", amountMinor: 1 });
+    await standIn.saveNow();
+    const saves = () => logLines.filter((l) => l.msg === "cosmos snapshot saved").length;
+    const before = saves();
+    await cases.items.query("SELECT * FROM c").fetchAll();
+    await cases.item("snap", "t-1").read();
+    await standIn.saveNow();
+    expect(saves()).toBe(before);
+  });
+
+  it("keeps databases, container definitions and documents across a restart on the same data directory", async () => {
+    await cases.items.create<CaseDoc>({ id: "keep", tenantId: "t-restart", status: "open", amountMinor: 99_00, externalRef: "INV-1" });
+    await database.container("invoices").items.create({ id: "inv-1", tenantId: "t-restart", externalRef: "INV-1" });
+    const countBefore = (await cases.items.query("SELECT VALUE COUNT(1) FROM c").fetchAll()).resources[0] as number;
+    client.dispose();
+    await standIn.stop();
+
+    await startStandIn();
+    const { resource: kept } = await cases.item("keep", "t-restart").read<CaseDoc>();
+    expect(kept).toMatchObject({ id: "keep", tenantId: "t-restart", amountMinor: 9_900, externalRef: "INV-1" });
+    const countAfter = (await cases.items.query("SELECT VALUE COUNT(1) FROM c").fetchAll()).resources[0] as number;
+    expect(countAfter).toBe(countBefore);
+    const invoices = database.container("invoices");
+    const { resource: definition } = await invoices.read();
+    expect(definition?.partitionKey?.paths).toEqual(["/tenantId"]);
+    expect(definition?.uniqueKeyPolicy?.uniqueKeys).toEqual([{ paths: ["/externalRef"] }]);
+    // The unique key is enforced again after the restore.
+    await expect(invoices.items.create({ id: "inv-2", tenantId: "t-restart", externalRef: "INV-1" })).rejects.toMatchObject({ code: 409 });
+  });
+
+  it("saves periodically while running", async () => {
+    const periodic = new CosmosStandIn({ dataDir: join(dataDir, "periodic"), logger, saveIntervalMs: 50 });
+    const { endpoint, key } = await periodic.start(0);
+    const other = new CosmosClient({ endpoint, key, connectionPolicy: { enableEndpointDiscovery: false } });
+    try {
+      const { database: db } = await other.databases.create({ id: "p" });
+      const { container } = await db.containers.create({ id: "c", partitionKey: { paths: ["/pk"] } });
+      await container.items.create({ id: "tick", pk: "a" });
+      await vi.waitFor(async () => {
+        const text = await readFile(join(dataDir, "periodic", "cosmos", "snapshot.json"), "utf8");
+        expect(text).toContain('"tick"');
+      }, { timeout: 10_000, interval: 50 });
+    } finally {
+      other.dispose();
+      await periodic.stop();
+    }
+  });
+});
