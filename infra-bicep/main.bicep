@@ -1,0 +1,307 @@
+// Payment follow-up platform — one environment in one resource group.
+//
+//   az deployment group create --resource-group <rg> --template-file infra-bicep/main.bicep \
+//     --parameters infra-bicep/main.parameters.json
+//
+// Everything the Function App touches is reached with ONE user-assigned managed identity: no keys, no connection
+// strings with secrets, no SAS. Secrets the app needs from outside Azure (operator API key, Vipps credentials)
+// live in Key Vault and reach the app as Key Vault references.
+
+targetScope = 'resourceGroup'
+
+// ---- Parameters --------------------------------------------------------------------------------------------
+
+@description('Environment name (e.g. dev, test, prod): lowercase letters, digits and hyphens. Part of every resource name.')
+@minLength(2)
+@maxLength(12)
+param environmentName string
+
+@description('Azure region for every regional resource. Must offer Flex Consumption (e.g. norwayeast, swedencentral, northeurope).')
+param location string = resourceGroup().location
+
+@description('Extra tags for every resource (environment and application tags are always added).')
+param tags object = {}
+
+@description('Public https base URL of the app: pay links and portal links are built from it (e.g. https://betal.example.no).')
+param publicBaseUrl string
+
+@description('Durable Functions task hub name (letters and digits, 3-45, starting with a letter). One hub per environment.')
+@minLength(3)
+@maxLength(45)
+param durableTaskHubName string = 'PaymentFollowUp'
+
+@description('Node.js major version of the Flex Consumption runtime.')
+@allowed([
+  '20'
+  '22'
+])
+param nodeVersion string = '20'
+
+@description('Flex Consumption memory per instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Flex Consumption maximum instance count (scale-out ceiling; also a cost ceiling).')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Storage redundancy for the account holding the letter archive.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+])
+param storageSkuName string = 'Standard_ZRS'
+
+@description('Days each archived letter is write-once (WORM) after it is written. Default: 5 years (bokføringsloven § 13).')
+@minValue(1)
+@maxValue(146000)
+param letterRetentionDays int = 1827
+
+@description('Create/update the letters immutability policy. Set false after the policy has been locked.')
+param configureLettersImmutabilityPolicy bool = true
+
+@description('Where Azure Communication Services keeps data at rest.')
+@allowed([
+  'Norway'
+  'Europe'
+  'Switzerland'
+  'UK'
+])
+param acsDataLocation string = 'Norway'
+
+@description('Seconds an idempotency record lives in Cosmos DB when it sets no ttl of its own.')
+@minValue(1)
+param idempotencyTtlSeconds int = 604800
+
+@description('Vipps MobilePay API base URL: https://apitest.vipps.no (test) or https://api.vipps.no (production).')
+@allowed([
+  'https://apitest.vipps.no'
+  'https://api.vipps.no'
+])
+param vippsBaseUrl string = 'https://apitest.vipps.no'
+
+@description('Vipps MobilePay Merchant-Serial-Number (MSN). Not a secret; empty until the merchant agreement exists.')
+param vippsMerchantSerialNumber string = ''
+
+@description('Optional object id of the person or group who sets the Key Vault secrets (granted Key Vault Secrets Officer). Empty = none.')
+param secretsOfficerPrincipalId string = ''
+
+@description('Principal type of secretsOfficerPrincipalId.')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param secretsOfficerPrincipalType string = 'Group'
+
+// ---- Names -------------------------------------------------------------------------------------------------
+
+var appName = 'pfu' // payment follow-up
+var env = toLower(environmentName)
+var envAlnum = replace(env, '-', '')
+var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, env))
+var allTags = union(tags, {
+  application: 'payment-follow-up'
+  environment: env
+})
+
+var names = {
+  identity: 'id-${appName}-${env}'
+  logAnalytics: 'log-${appName}-${env}'
+  appInsights: 'appi-${appName}-${env}'
+  storage: take('st${appName}${take(envAlnum, 6)}${resourceToken}', 24)
+  cosmos: 'cosmos-${appName}-${env}-${resourceToken}'
+  serviceBus: 'sb-${appName}-${env}-${resourceToken}'
+  communication: 'acs-${appName}-${env}-${resourceToken}'
+  keyVault: take('kv${appName}${take(envAlnum, 6)}${resourceToken}', 24)
+  plan: 'plan-${appName}-${env}'
+  functionApp: 'func-${appName}-${env}-${resourceToken}'
+}
+
+// Service Bus entities are declared once, in service-bus-entities.json; the local broker reads the same file.
+var serviceBusEntities = loadJsonContent('service-bus-entities.json')
+
+// Key Vault secret names the app settings below refer to. Set their values after deployment (README).
+var secretNames = {
+  operatorApiKey: 'operator-api-key'
+  vippsClientId: 'vipps-client-id'
+  vippsClientSecret: 'vipps-client-secret'
+  vippsSubscriptionKey: 'vipps-subscription-key'
+}
+
+// ---- Identity, monitoring and data services ---------------------------------------------------------------
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: names.identity
+    location: location
+    tags: allTags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    logAnalyticsName: names.logAnalytics
+    appInsightsName: names.appInsights
+    location: location
+    tags: allTags
+    principalId: identity.outputs.principalId
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: names.storage
+    location: location
+    tags: allTags
+    skuName: storageSkuName
+    letterRetentionDays: letterRetentionDays
+    configureLettersImmutabilityPolicy: configureLettersImmutabilityPolicy
+    principalId: identity.outputs.principalId
+  }
+}
+
+module cosmos 'modules/cosmos.bicep' = {
+  name: 'cosmos'
+  params: {
+    name: names.cosmos
+    location: location
+    tags: allTags
+    databaseName: 'payment-follow-up'
+    idempotencyTtlSeconds: idempotencyTtlSeconds
+    principalId: identity.outputs.principalId
+  }
+}
+
+module serviceBus 'modules/service-bus.bicep' = {
+  name: 'service-bus'
+  params: {
+    name: names.serviceBus
+    location: location
+    tags: allTags
+    queues: serviceBusEntities.queues
+    topics: serviceBusEntities.topics
+    principalId: identity.outputs.principalId
+  }
+}
+
+module communication 'modules/communication.bicep' = {
+  name: 'communication'
+  params: {
+    name: names.communication
+    dataLocation: acsDataLocation
+    tags: allTags
+    principalId: identity.outputs.principalId
+  }
+}
+
+module keyVault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  params: {
+    name: names.keyVault
+    location: location
+    tags: allTags
+    principalId: identity.outputs.principalId
+    secretsOfficerPrincipalId: secretsOfficerPrincipalId
+    secretsOfficerPrincipalType: secretsOfficerPrincipalType
+  }
+}
+
+// ============================================================================================================
+// APP SETTINGS — every setting the Function App reads in Azure, in this one place.
+// Keep in step with shared/config (the app's settings schema) and local.settings.example.json. Rules:
+//   * no key, SAS or connection string with a secret: services are reached with the managed identity
+//     (<connection>__fullyQualifiedNamespace / __accountName + __credential=managedidentity + __clientId);
+//   * secrets from outside Azure are Key Vault references (@Microsoft.KeyVault(SecretUri=...));
+//   * nothing Flex Consumption rejects (FUNCTIONS_EXTENSION_VERSION, FUNCTIONS_WORKER_RUNTIME, WEBSITE_*).
+// ============================================================================================================
+var keyVaultSecretUri = '${keyVault.outputs.vaultUri}secrets/'
+
+var appSettings = {
+  // Functions host storage (triggers, timers, Durable Functions task hub) through the identity.
+  AzureWebJobsStorage__accountName: storage.outputs.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identity.outputs.clientId
+
+  // Telemetry, ingested with the identity (Application Insights has local auth disabled).
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
+
+  // DefaultAzureCredential in the app's own SDK clients picks the user-assigned identity from this.
+  AZURE_CLIENT_ID: identity.outputs.clientId
+
+  // Durable Functions (host.json: hubName = %DURABLE_TASK_HUB%).
+  DURABLE_TASK_HUB: durableTaskHubName
+
+  // Cosmos DB for NoSQL (Entra ID auth; no COSMOS_KEY in Azure).
+  COSMOS_ENDPOINT: cosmos.outputs.endpoint
+  COSMOS_DATABASE: cosmos.outputs.databaseName
+  COSMOS_ENDPOINT_DISCOVERY: 'true'
+
+  // Service Bus triggers/outputs (connection "ServiceBusConnection") and the app's own sender.
+  ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  ServiceBusConnection__credential: 'managedidentity'
+  ServiceBusConnection__clientId: identity.outputs.clientId
+
+  // SMS through Azure Communication Services (Entra ID auth; no ACS_CONNECTION_STRING in Azure).
+  ACS_ENDPOINT: communication.outputs.endpoint
+
+  // Letter archive and other application blobs.
+  BLOB_ACCOUNT_URL: storage.outputs.blobEndpoint
+  LETTERS_CONTAINER: storage.outputs.lettersContainerName
+
+  // Links sent to debtors and creditors.
+  PUBLIC_BASE_URL: publicBaseUrl
+
+  // Operator API key — Key Vault reference.
+  OPERATOR_API_KEY: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.operatorApiKey}/)'
+
+  // Vipps MobilePay ePayment — credentials are Key Vault references.
+  VIPPS_BASE_URL: vippsBaseUrl
+  VIPPS_MERCHANT_SERIAL_NUMBER: vippsMerchantSerialNumber
+  VIPPS_CLIENT_ID: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.vippsClientId}/)'
+  VIPPS_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.vippsClientSecret}/)'
+  VIPPS_SUBSCRIPTION_KEY: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.vippsSubscriptionKey}/)'
+}
+// ============================================================================================================
+
+// ---- Function App ------------------------------------------------------------------------------------------
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    tags: allTags
+    identityId: identity.outputs.id
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    deploymentsContainerName: storage.outputs.deploymentsContainerName
+    nodeVersion: nodeVersion
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    appSettings: appSettings
+  }
+}
+
+// ---- Outputs -----------------------------------------------------------------------------------------------
+
+output functionAppName string = functionApp.outputs.name
+output functionAppHostName string = functionApp.outputs.defaultHostName
+output cosmosEndpoint string = cosmos.outputs.endpoint
+output serviceBusNamespace string = serviceBus.outputs.name
+output serviceBusFullyQualifiedNamespace string = serviceBus.outputs.fullyQualifiedNamespace
+output acsEndpoint string = communication.outputs.endpoint
+output storageAccountName string = storage.outputs.name
+output keyVaultName string = keyVault.outputs.name
+output managedIdentityClientId string = identity.outputs.clientId

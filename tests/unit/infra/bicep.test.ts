@@ -1,0 +1,657 @@
+/**
+ * Static checks of infra-bicep/. No Bicep compiler runs here (no Azure CLI, and the Bicep CLI is not on the npm
+ * registry), so these tests read the templates as text and check what can be checked without compiling them:
+ * wiring between main.bicep and its modules, that every Service Bus entity in service-bus-entities.json is
+ * created, that the Function App gets every setting it needs and no secrets, and the security switches.
+ * When `web-tree-sitter` and `tree-sitter-bicep` are installed, every file is also parsed for syntax errors.
+ */
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const repoRoot = resolve(__dirname, "../../..");
+const infraDir = join(repoRoot, "infra-bicep");
+const read = (relative: string): string => readFileSync(join(infraDir, relative), "utf8");
+
+/** Every setting the Function App reads in Azure. Keep in step with shared/config and the APP SETTINGS block. */
+const REQUIRED_APP_SETTINGS = [
+  "AzureWebJobsStorage__accountName",
+  "AzureWebJobsStorage__credential",
+  "AzureWebJobsStorage__clientId",
+  "APPLICATIONINSIGHTS_CONNECTION_STRING",
+  "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+  "AZURE_CLIENT_ID",
+  "DURABLE_TASK_HUB",
+  "COSMOS_ENDPOINT",
+  "COSMOS_DATABASE",
+  "COSMOS_ENDPOINT_DISCOVERY",
+  "ServiceBusConnection__fullyQualifiedNamespace",
+  "ServiceBusConnection__credential",
+  "ServiceBusConnection__clientId",
+  "ACS_ENDPOINT",
+  "BLOB_ACCOUNT_URL",
+  "LETTERS_CONTAINER",
+  "PUBLIC_BASE_URL",
+  "OPERATOR_API_KEY",
+  "VIPPS_BASE_URL",
+  "VIPPS_MERCHANT_SERIAL_NUMBER",
+  "VIPPS_CLIENT_ID",
+  "VIPPS_CLIENT_SECRET",
+  "VIPPS_SUBSCRIPTION_KEY",
+] as const;
+
+/** Settings that must come from Key Vault, never a literal or a deployment output. */
+const KEY_VAULT_SETTINGS = ["OPERATOR_API_KEY", "VIPPS_CLIENT_ID", "VIPPS_CLIENT_SECRET", "VIPPS_SUBSCRIPTION_KEY"];
+
+/** Settings the Flex Consumption plan rejects or ignores, and local-only secrets that must not reach Azure. */
+const FORBIDDEN_APP_SETTINGS = [
+  "FUNCTIONS_EXTENSION_VERSION",
+  "FUNCTIONS_WORKER_RUNTIME",
+  "FUNCTIONS_WORKER_RUNTIME_VERSION",
+  "WEBSITE_RUN_FROM_PACKAGE",
+  "WEBSITE_CONTENTSHARE",
+  "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+  "WEBSITE_NODE_DEFAULT_VERSION",
+  "AzureWebJobsStorage",
+  "ServiceBusConnection",
+  "COSMOS_KEY",
+  "ACS_CONNECTION_STRING",
+];
+
+// ---- A small reader for Bicep text ------------------------------------------------------------------------------
+
+/** Removes // and /* *\/ comments, leaving strings (single-quoted, with \' escapes, and ''' blocks) intact. */
+function stripComments(source: string): string {
+  let out = "";
+  let i = 0;
+  while (i < source.length) {
+    if (source.startsWith("'''", i)) {
+      const end = source.indexOf("'''", i + 3);
+      const stop = end === -1 ? source.length : end + 3;
+      out += source.slice(i, stop);
+      i = stop;
+    } else if (source[i] === "'") {
+      let j = i + 1;
+      while (j < source.length && source[j] !== "'") j += source[j] === "\\" ? 2 : 1;
+      out += source.slice(i, j + 1);
+      i = j + 1;
+    } else if (source.startsWith("//", i)) {
+      while (i < source.length && source[i] !== "\n") i += 1;
+    } else if (source.startsWith("/*", i)) {
+      const end = source.indexOf("*/", i + 2);
+      i = end === -1 ? source.length : end + 2;
+    } else {
+      out += source[i];
+      i += 1;
+    }
+  }
+  return out;
+}
+
+/** Given the index of an opening brace/bracket, returns the text between it and its matching closer. */
+function bracketBody(source: string, openIndex: number): string {
+  const open = source[openIndex];
+  const close = open === "{" ? "}" : open === "[" ? "]" : ")";
+  let depth = 0;
+  for (let i = openIndex; i < source.length; i += 1) {
+    const ch = source[i];
+    if (ch === "'") {
+      let j = i + 1;
+      while (j < source.length && source[j] !== "'") j += source[j] === "\\" ? 2 : 1;
+      i = j;
+      continue;
+    }
+    if (ch === open) depth += 1;
+    if (ch === close) {
+      depth -= 1;
+      if (depth === 0) return source.slice(openIndex + 1, i);
+    }
+  }
+  throw new Error(`unbalanced ${open} at ${openIndex}`);
+}
+
+/** Top-level `key: value` entries of an object body (the text between its braces). Values are raw text. */
+function topLevelEntries(body: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  let depth = 0;
+  let lineStart = true;
+  for (let i = 0; i < body.length; i += 1) {
+    const ch = body[i] ?? "";
+    if (ch === "'") {
+      let j = i + 1;
+      while (j < body.length && body[j] !== "'") j += body[j] === "\\" ? 2 : 1;
+      i = j;
+      lineStart = false;
+      continue;
+    }
+    if ("{[(".includes(ch)) depth += 1;
+    if ("}])".includes(ch)) depth -= 1;
+    if (ch === "\n") {
+      lineStart = true;
+      continue;
+    }
+    if (lineStart && depth === 0 && !/\s/.test(ch)) {
+      lineStart = false;
+      const match = /^(?:'([^']+)'|([A-Za-z_$][\w$]*))\s*:\s*/.exec(body.slice(i));
+      if (match) {
+        const key = match[1] ?? match[2] ?? "";
+        const valueStart = i + match[0].length;
+        let valueEnd = valueStart;
+        let valueDepth = 0;
+        for (; valueEnd < body.length; valueEnd += 1) {
+          const vc = body[valueEnd] ?? "";
+          if (vc === "'") {
+            let j = valueEnd + 1;
+            while (j < body.length && body[j] !== "'") j += body[j] === "\\" ? 2 : 1;
+            valueEnd = j;
+            continue;
+          }
+          if ("{[(".includes(vc)) valueDepth += 1;
+          if ("}])".includes(vc)) valueDepth -= 1;
+          if (vc === "\n" && valueDepth === 0) break;
+        }
+        entries.set(key, body.slice(valueStart, valueEnd).trim());
+      }
+    } else if (!/\s/.test(ch)) {
+      lineStart = false;
+    }
+  }
+  return entries;
+}
+
+interface ParamDecl {
+  name: string;
+  type: string;
+  required: boolean;
+  decorators: string;
+}
+
+function params(source: string): ParamDecl[] {
+  const lines = source.split("\n");
+  const result: ParamDecl[] = [];
+  lines.forEach((line, index) => {
+    const match = /^param\s+(\w+)\s+(\S+)(\s*=.*)?$/.exec(line.trim());
+    if (!match) return;
+    const decoratorLines: string[] = [];
+    for (let j = index - 1; j >= 0; j -= 1) {
+      const previous = (lines[j] ?? "").trim();
+      if (previous === "" || /^(param|var|resource|module|output|type|func|targetScope)\b/.test(previous)) break;
+      decoratorLines.unshift(previous);
+    }
+    result.push({
+      name: match[1] ?? "",
+      type: match[2] ?? "",
+      required: match[3] === undefined && !(match[2] ?? "").endsWith("?"),
+      decorators: decoratorLines.join("\n"),
+    });
+  });
+  return result;
+}
+
+function outputs(source: string): string[] {
+  return [...source.matchAll(/^output\s+(\w+)\s/gm)].map((m) => m[1] ?? "");
+}
+
+interface ModuleCall {
+  symbol: string;
+  path: string;
+  params: Map<string, string>;
+}
+
+function moduleCalls(source: string): ModuleCall[] {
+  const calls: ModuleCall[] = [];
+  for (const match of source.matchAll(/^module\s+(\w+)\s+'([^']+)'\s*=\s*(?:if\s*\([^)]*\)\s*)?\{/gm)) {
+    const body = bracketBody(source, (match.index ?? 0) + match[0].length - 1);
+    const paramsMatch = /(^|\n)\s*params:\s*\{/.exec(body);
+    const paramsBody = paramsMatch ? bracketBody(body, (paramsMatch.index ?? 0) + paramsMatch[0].length - 1) : "";
+    calls.push({ symbol: match[1] ?? "", path: match[2] ?? "", params: topLevelEntries(paramsBody) });
+  }
+  return calls;
+}
+
+interface ResourceDecl {
+  symbol: string;
+  type: string;
+  header: string;
+  body: string;
+}
+
+function resources(source: string): ResourceDecl[] {
+  const found: ResourceDecl[] = [];
+  for (const match of source.matchAll(/^resource\s+(\w+)\s+'([^'@]+)@[^']+'\s*(?:existing\s*)?=\s*([^{\n]*)\{/gm)) {
+    const body = bracketBody(source, (match.index ?? 0) + match[0].length - 1);
+    found.push({ symbol: match[1] ?? "", type: match[2] ?? "", header: (match[3] ?? "").trim(), body });
+  }
+  return found;
+}
+
+/** Keys of a Bicep user-defined object type: name → optional? */
+function typeKeys(source: string, typeName: string): Map<string, boolean> {
+  const match = new RegExp(`^type\\s+${typeName}\\s*=\\s*\\{`, "m").exec(source);
+  if (!match) throw new Error(`type ${typeName} not found`);
+  const body = bracketBody(source, (match.index ?? 0) + match[0].length - 1);
+  const keys = new Map<string, boolean>();
+  for (const [key, value] of topLevelEntries(body.replace(/^\s*@.*$/gm, ""))) keys.set(key, value.endsWith("?"));
+  return keys;
+}
+
+// ---- The files ----------------------------------------------------------------------------------------------------
+
+const bicepFiles = [
+  "main.bicep",
+  ...readdirSync(join(infraDir, "modules"))
+    .filter((f) => f.endsWith(".bicep"))
+    .map((f) => `modules/${f}`),
+];
+const sources = new Map(bicepFiles.map((f) => [f, stripComments(read(f))]));
+const source = (file: string): string => {
+  const text = sources.get(file);
+  if (text === undefined) throw new Error(`${file} is not a Bicep file in infra-bicep/`);
+  return text;
+};
+const main = source("main.bicep");
+const mainRaw = read("main.bicep");
+
+interface CorrelationFilterJson {
+  [key: string]: unknown;
+}
+interface RuleJson {
+  name: string;
+  sqlFilter?: string;
+  correlationFilter?: CorrelationFilterJson;
+}
+interface SubscriptionJson {
+  name: string;
+  maxDeliveryCount?: number;
+  lockDurationSeconds?: number;
+  requiresSession?: boolean;
+  rules?: RuleJson[];
+}
+interface TopicJson {
+  name: string;
+  duplicateDetectionWindowMinutes?: number;
+  subscriptions?: SubscriptionJson[];
+}
+interface QueueJson {
+  name: string;
+  maxDeliveryCount?: number;
+  lockDurationSeconds?: number;
+  requiresSession?: boolean;
+  duplicateDetectionWindowMinutes?: number;
+}
+const entityFile = JSON.parse(read("service-bus-entities.json")) as { queues?: QueueJson[]; topics?: TopicJson[] };
+/** The file with the defaults the broker and the Bicep module both apply. */
+const entities = {
+  queues: (entityFile.queues ?? []).map((q) => ({ maxDeliveryCount: 10, lockDurationSeconds: 60, requiresSession: false, ...q })),
+  topics: (entityFile.topics ?? []).map((t) => ({
+    ...t,
+    subscriptions: (t.subscriptions ?? []).map((s) => ({
+      maxDeliveryCount: 10,
+      lockDurationSeconds: 60,
+      requiresSession: false,
+      ...s,
+      rules: s.rules ?? [],
+    })),
+  })),
+};
+
+function appSettings(): Map<string, string> {
+  const match = /^var\s+appSettings\s*=\s*\{/m.exec(main);
+  if (!match) throw new Error("main.bicep has no `var appSettings = {`");
+  return topLevelEntries(bracketBody(main, (match.index ?? 0) + match[0].length - 1));
+}
+
+// ---- Tests --------------------------------------------------------------------------------------------------------
+
+describe("infra-bicep wiring", () => {
+  it("loads the Service Bus entities from service-bus-entities.json with loadJsonContent", () => {
+    expect(main).toMatch(/^var\s+serviceBusEntities\s*=\s*loadJsonContent\('(\.\/)?service-bus-entities\.json'\)/m);
+    const serviceBus = moduleCalls(main).find((m) => m.path === "modules/service-bus.bicep");
+    expect(serviceBus?.params.get("queues")).toBe("serviceBusEntities.queues");
+    expect(serviceBus?.params.get("topics")).toBe("serviceBusEntities.topics");
+  });
+
+  it("references only module files that exist", () => {
+    for (const file of bicepFiles) {
+      for (const call of moduleCalls(source(file))) {
+        expect(existsSync(join(infraDir, dirname(file), call.path)), `${file} → ${call.path}`).toBe(true);
+      }
+    }
+    expect(moduleCalls(main).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it("passes every module exactly the parameters it declares, including all required ones", () => {
+    for (const call of moduleCalls(main)) {
+      const declared = params(source(call.path));
+      const declaredNames = new Set(declared.map((p) => p.name));
+      for (const passed of call.params.keys()) {
+        expect(declaredNames.has(passed), `${call.path} has no param ${passed}`).toBe(true);
+      }
+      for (const p of declared.filter((d) => d.required)) {
+        expect(call.params.has(p.name), `${call.symbol} must pass required param ${p.name}`).toBe(true);
+      }
+    }
+  });
+
+  it("reads only module outputs that the modules declare", () => {
+    const calls = new Map(moduleCalls(main).map((c) => [c.symbol, c.path]));
+    const used = [...main.matchAll(/\b(\w+)\.outputs\.(\w+)/g)];
+    expect(used.length).toBeGreaterThan(10);
+    for (const [, symbol = "", output = ""] of used) {
+      const path = calls.get(symbol);
+      expect(path, `${symbol} is not a module`).toBeDefined();
+      expect(outputs(source(path ?? "")), `${path} output ${output}`).toContain(output);
+    }
+  });
+
+  it("describes every parameter of every template", () => {
+    for (const file of bicepFiles) {
+      for (const p of params(source(file))) {
+        expect(p.decorators, `${file}: param ${p.name} needs @description`).toMatch(/@description\(/);
+      }
+    }
+  });
+
+  it("has a parameters file that supplies every required parameter of main.bicep and nothing unknown", () => {
+    const file = JSON.parse(read("main.parameters.json")) as { parameters: Record<string, { value: unknown }> };
+    const declared = params(main);
+    const declaredNames = new Set(declared.map((p) => p.name));
+    for (const name of Object.keys(file.parameters)) expect(declaredNames.has(name), name).toBe(true);
+    for (const p of declared.filter((d) => d.required)) expect(file.parameters, p.name).toHaveProperty(p.name);
+  });
+
+  it("outputs the function app, Cosmos endpoint, Service Bus namespace and ACS endpoint", () => {
+    expect(outputs(main)).toEqual(
+      expect.arrayContaining([
+        "functionAppName",
+        "functionAppHostName",
+        "cosmosEndpoint",
+        "serviceBusNamespace",
+        "acsEndpoint",
+      ]),
+    );
+  });
+
+  it("documents the deploy command", () => {
+    expect(read("README.md")).toContain("az deployment group create");
+  });
+});
+
+describe("Service Bus entities from service-bus-entities.json", () => {
+  const module = source("modules/service-bus.bicep");
+  const declared = resources(module);
+  const loopOver = (type: string): string | undefined =>
+    declared.find((r) => r.type === `Microsoft.ServiceBus/namespaces/${type}`)?.header.match(/^\[for\s+\w+\s+in\s+(\w+)\s*:/)?.[1];
+
+  it("creates one queue per JSON queue, one topic per JSON topic, by iterating over them", () => {
+    expect(loopOver("queues")).toBe("queues");
+    expect(loopOver("topics")).toBe("topics");
+    expect(entities.queues.length).toBeGreaterThan(0);
+    expect(entities.topics.length).toBeGreaterThan(0);
+  });
+
+  it("creates every subscription of every topic and every rule of every subscription", () => {
+    expect(loopOver("topics/subscriptions")).toBe("subscriptionList");
+    expect(loopOver("topics/subscriptions/rules")).toBe("ruleList");
+    expect(module).toMatch(
+      /var\s+subscriptionList\s*=\s*flatten\(map\(range\(0,\s*length\(topics\)\),\s*(\w+)\s*=>\s*map\(topics\[\1\]\.\?subscriptions \?\? \[\],/,
+    );
+    expect(module).toMatch(
+      /var\s+ruleList\s*=\s*flatten\(map\(range\(0,\s*length\(subscriptionList\)\),\s*(\w+)\s*=>\s*map\(subscriptionList\[\1\]\.spec\.\?rules \?\? \[\],/,
+    );
+
+    // What the flattening yields for the current JSON: every subscription and rule, under its own parent.
+    const subscriptionList = entities.topics.flatMap((t, topicIndex) => t.subscriptions.map((spec) => ({ topicIndex, spec })));
+    const ruleList = subscriptionList.flatMap((s, subscriptionIndex) => s.spec.rules.map((spec) => ({ subscriptionIndex, spec })));
+    const created = ruleList.map((r) => {
+      const s = subscriptionList[r.subscriptionIndex];
+      return `${entities.topics[s?.topicIndex ?? -1]?.name}/${s?.spec.name}/${r.spec.name}`;
+    });
+    const expected = entities.topics.flatMap((t) => t.subscriptions.flatMap((s) => s.rules.map((r) => `${t.name}/${s.name}/${r.name}`)));
+    expect(created).toEqual(expected);
+    expect(subscriptionList.length).toBe(entities.topics.reduce((n, t) => n + t.subscriptions.length, 0));
+  });
+
+  it("matches the JSON to the module's declared types (the same check Bicep makes on the parameters)", () => {
+    const conforms = (value: Record<string, unknown>, typeName: string, where: string): void => {
+      const keys = typeKeys(module, typeName);
+      for (const key of Object.keys(value)) expect(keys.has(key), `${where}: ${typeName} has no ${key}`).toBe(true);
+      for (const [key, optional] of keys) if (!optional) expect(value, `${where} needs ${key}`).toHaveProperty(key);
+    };
+    expect(Object.keys(entityFile).filter((k) => k !== "$schema").sort()).toEqual(["queues", "topics"]);
+    for (const q of entityFile.queues ?? []) conforms({ ...q }, "queueSpec", `queue ${q.name}`);
+    for (const t of entityFile.topics ?? []) {
+      conforms({ ...t }, "topicSpec", `topic ${t.name}`);
+      for (const s of t.subscriptions ?? []) {
+        conforms({ ...s }, "subscriptionSpec", `subscription ${t.name}/${s.name}`);
+        for (const r of s.rules ?? []) {
+          conforms({ ...r }, "ruleSpec", `rule ${s.name}/${r.name}`);
+          if (r.correlationFilter) conforms(r.correlationFilter, "correlationFilterSpec", `rule ${r.name}`);
+        }
+      }
+    }
+  });
+
+  it("gives every rule exactly one filter, and maps every correlation filter property to ARM", () => {
+    for (const t of entities.topics)
+      for (const s of t.subscriptions)
+        for (const r of s.rules) expect([r.sqlFilter, r.correlationFilter].filter((f) => f !== undefined), r.name).toHaveLength(1);
+    for (const key of typeKeys(module, "correlationFilterSpec").keys()) {
+      expect(module, `correlationFilter.${key} is not mapped`).toMatch(new RegExp(`\\.\\?correlationFilter\\.\\?${key}\\b`));
+    }
+    expect(module).toMatch(/label:\s*r\.spec\.\?correlationFilter\.\?subject \?\? r\.spec\.\?correlationFilter\.\?label/);
+    expect(module).toMatch(/properties:\s*r\.spec\.\?correlationFilter\.\?applicationProperties/);
+  });
+
+  it("keeps every entity within Service Bus limits", () => {
+    const entityName = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+    const withLock = [...entities.queues, ...entities.topics.flatMap((t) => t.subscriptions)];
+    for (const e of withLock) {
+      expect(e.lockDurationSeconds, e.name).toBeGreaterThanOrEqual(5);
+      expect(e.lockDurationSeconds, e.name).toBeLessThanOrEqual(300);
+      expect(e.maxDeliveryCount, e.name).toBeGreaterThanOrEqual(1);
+    }
+    for (const e of [...entities.queues, ...entities.topics]) {
+      expect(e.name).toMatch(entityName);
+      expect(e.name.length).toBeLessThanOrEqual(260);
+      const window = e.duplicateDetectionWindowMinutes ?? 0;
+      expect(window === 0 || (window >= 1 && window <= 7 * 24 * 60), e.name).toBe(true);
+    }
+    for (const t of entities.topics)
+      for (const s of t.subscriptions) {
+        expect(s.name).toMatch(entityName);
+        expect(s.name.length).toBeLessThanOrEqual(50);
+        for (const r of s.rules) expect(r.name.length).toBeLessThanOrEqual(50);
+      }
+    const names = [...entities.queues, ...entities.topics].map((e) => e.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it("turns seconds and minutes into ISO 8601 durations and sessions/duplicate detection into flags", () => {
+    expect(module).toContain("lockDuration: 'PT${q.?lockDurationSeconds ?? 60}S'");
+    expect(module).toContain("lockDuration: 'PT${s.spec.?lockDurationSeconds ?? 60}S'");
+    expect(module).toMatch(/maxDeliveryCount:\s*q\.\?maxDeliveryCount \?\? 10/);
+    expect(module).toMatch(/maxDeliveryCount:\s*s\.spec\.\?maxDeliveryCount \?\? 10/);
+    expect(module).toMatch(/requiresSession:\s*q\.\?requiresSession \?\? false/);
+    expect(module).toMatch(/requiresSession:\s*s\.spec\.\?requiresSession \?\? false/);
+    expect(module).toMatch(/requiresDuplicateDetection:\s*\(q\.\?duplicateDetectionWindowMinutes \?\? 0\) > 0/);
+    expect(module).toMatch(/requiresDuplicateDetection:\s*\(t\.\?duplicateDetectionWindowMinutes \?\? 0\) > 0/);
+    expect(module).toContain("'PT${q.?duplicateDetectionWindowMinutes ?? 0}M'");
+    expect(module).toContain("'PT${t.?duplicateDetectionWindowMinutes ?? 0}M'");
+  });
+
+  it("uses the Standard tier with SAS keys disabled", () => {
+    const namespace = declared.find((r) => r.type === "Microsoft.ServiceBus/namespaces");
+    expect(namespace?.body).toMatch(/name:\s*'Standard'/);
+    expect(namespace?.body).toMatch(/disableLocalAuth:\s*true/);
+  });
+});
+
+describe("Function App settings", () => {
+  const settings = appSettings();
+
+  it("sets every setting the app needs, in the one marked APP SETTINGS block", () => {
+    expect(mainRaw).toMatch(/\/\/ APP SETTINGS/);
+    for (const name of REQUIRED_APP_SETTINGS) expect(settings.has(name), name).toBe(true);
+    const functionApp = moduleCalls(main).find((m) => m.path === "modules/function-app.bicep");
+    expect(functionApp?.params.get("appSettings")).toBe("appSettings");
+  });
+
+  it("sets nothing Flex Consumption rejects and no local-only connection string or key", () => {
+    for (const name of FORBIDDEN_APP_SETTINGS) expect(settings.has(name), name).toBe(false);
+  });
+
+  it("reaches Storage and Service Bus with the managed identity", () => {
+    expect(settings.get("AzureWebJobsStorage__credential")).toBe("'managedidentity'");
+    expect(settings.get("ServiceBusConnection__credential")).toBe("'managedidentity'");
+    for (const name of ["AzureWebJobsStorage__clientId", "ServiceBusConnection__clientId", "AZURE_CLIENT_ID"]) {
+      expect(settings.get(name), name).toBe("identity.outputs.clientId");
+    }
+    expect(settings.get("COSMOS_ENDPOINT_DISCOVERY")).toBe("'true'");
+    expect(settings.get("LETTERS_CONTAINER")).toBe("storage.outputs.lettersContainerName");
+    expect(settings.get("APPLICATIONINSIGHTS_AUTHENTICATION_STRING")).toContain("Authorization=AAD");
+  });
+
+  it("takes secrets from Key Vault references only", () => {
+    for (const name of KEY_VAULT_SETTINGS) {
+      expect(settings.get(name), name).toMatch(/^'@Microsoft\.KeyVault\(SecretUri=\$\{keyVaultSecretUri\}[^']+\/\)'$/);
+    }
+    expect(main).toMatch(/var\s+keyVaultSecretUri\s*=\s*'\$\{keyVault\.outputs\.vaultUri\}secrets\/'/);
+    for (const [name, value] of settings) {
+      if (/KEY|SECRET|PASSWORD|CONNECTION_STRING/.test(name) && name !== "APPLICATIONINSIGHTS_CONNECTION_STRING") {
+        expect(KEY_VAULT_SETTINGS, `${name} looks secret but is not a Key Vault reference`).toContain(name);
+      }
+      expect(value, name).not.toMatch(/AccountKey=|SharedAccessKey|accesskey=/i);
+    }
+    expect(source("modules/function-app.bicep")).toMatch(/keyVaultReferenceIdentity:\s*identityId/);
+  });
+
+  it("runs on Flex Consumption with Node, HTTPS only, as the user-assigned identity", () => {
+    const module = source("modules/function-app.bicep");
+    expect(module).toMatch(/tier:\s*'FlexConsumption'/);
+    expect(module).toMatch(/name:\s*'FC1'/);
+    expect(module).toMatch(/functionAppConfig:\s*\{/);
+    expect(module).toMatch(/runtime:\s*\{\s*name:\s*'node'\s*version:\s*nodeVersion\s*\}/);
+    expect(module).toMatch(/httpsOnly:\s*true/);
+    expect(module).toMatch(/type:\s*'UserAssigned'/);
+    expect(module).toMatch(/type:\s*'UserAssignedIdentity'/);
+    expect(main).toMatch(/param\s+nodeVersion\s+string\s*=\s*'20'/);
+    expect(main).toMatch(/param\s+maximumInstanceCount\s+int\b/);
+    expect(main).toMatch(/param\s+instanceMemoryMB\s+int\b/);
+  });
+});
+
+describe("data services", () => {
+  it("creates the Cosmos database and containers with their partition keys, serverless and keyless", () => {
+    const module = source("modules/cosmos.bicep");
+    const containers = [...module.matchAll(/name:\s*'([\w-]+)'\s*\n\s*partitionKeyPath:\s*'([^']+)'\s*\n\s*defaultTtl:\s*(\w+)/g)].map(
+      ([, name, path, ttl]) => ({ name, path, ttl }),
+    );
+    expect(containers).toEqual([
+      { name: "cases", path: "/caseId", ttl: "null" },
+      { name: "tenants", path: "/tenantId", ttl: "null" },
+      { name: "idempotency", path: "/key", ttl: "idempotencyTtlSeconds" },
+      { name: "pay-links", path: "/tokenHash", ttl: "null" },
+    ]);
+    expect(module).toMatch(/name:\s*'EnableServerless'/);
+    expect(module).toMatch(/disableLocalAuth:\s*true/);
+    expect(module).toContain("'00000000-0000-0000-0000-000000000002'");
+    expect(moduleCalls(main).find((m) => m.path === "modules/cosmos.bicep")?.params.get("databaseName")).toBe("'payment-follow-up'");
+  });
+
+  it("creates the storage containers, a WORM policy on letters, versioning and soft delete, with shared keys off", () => {
+    const module = source("modules/storage.bicep");
+    const p = new Map(params(module).map((d) => [d.name, d]));
+    expect(module).toMatch(/param\s+lettersContainerName\s+string\s*=\s*'letters'/);
+    expect(module).toMatch(/param\s+ocrIncomingContainerName\s+string\s*=\s*'ocr-incoming'/);
+    expect(module).toMatch(/param\s+deploymentsContainerName\s+string\s*=\s*'deployments'/);
+    expect(p.has("letterRetentionDays")).toBe(true);
+    const worm = resources(module).find((r) => r.type.endsWith("/containers/immutabilityPolicies"));
+    expect(worm?.body).toMatch(/parent:\s*lettersContainer\b/);
+    expect(worm?.body).toMatch(/immutabilityPeriodSinceCreationInDays:\s*letterRetentionDays/);
+    expect(worm?.body).toMatch(/allowProtectedAppendWrites:\s*false/);
+    expect(module).toMatch(/isVersioningEnabled:\s*true/);
+    expect(module).toMatch(/deleteRetentionPolicy:\s*\{\s*enabled:\s*true/);
+    expect(module).toMatch(/minimumTlsVersion:\s*'TLS1_2'/);
+    expect(module).toMatch(/allowBlobPublicAccess:\s*false/);
+    expect(module).toMatch(/allowSharedKeyAccess:\s*false/);
+  });
+
+  it("grants the identity the data roles Durable Functions, Service Bus, ACS and Key Vault need", () => {
+    const roles: Record<string, string[]> = {
+      "modules/storage.bicep": [
+        "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", // Storage Blob Data Owner
+        "974c5e8b-45b9-4653-ba55-5f855dd0fb88", // Storage Queue Data Contributor
+        "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", // Storage Table Data Contributor
+      ],
+      "modules/service-bus.bicep": ["69a216fc-b8fb-44d8-bc22-1f3c2552a45a", "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"],
+      "modules/communication.bicep": ["b24988ac-6180-42a0-ab88-20f7382dd24c"],
+      "modules/key-vault.bicep": ["4633458b-17de-408a-b874-0445c86b69e6"],
+      "modules/monitoring.bicep": ["3913510d-42f4-4e42-8a64-420c390055eb"],
+    };
+    for (const [file, ids] of Object.entries(roles)) for (const id of ids) expect(source(file), `${file} ${id}`).toContain(`'${id}'`);
+    expect(source("modules/key-vault.bicep")).toMatch(/enableRbacAuthorization:\s*true/);
+    expect(source("modules/communication.bicep")).toMatch(/dataLocation:\s*dataLocation/);
+    expect(main).toMatch(/param\s+acsDataLocation\s+string\s*=\s*'Norway'/);
+  });
+});
+
+describe("no keys, named role assignments", () => {
+  it("never reads keys, connection strings or SAS from any resource", () => {
+    for (const [file, text] of sources) {
+      expect(text, file).not.toMatch(/\blist(Keys|ConnectionStrings|AccountSas|ServiceSas|Secrets)\s*\(/);
+      expect(text, file).not.toMatch(/AccountKey=|SharedAccessKey=|primaryMasterKey|primaryConnectionString|primaryKey\b/);
+    }
+  });
+
+  it("names every role assignment guid(scope, principal, role)", () => {
+    let count = 0;
+    for (const [file, text] of sources) {
+      for (const r of resources(text).filter((d) => /\/(roleAssignments|sqlRoleAssignments)$/.test(d.type))) {
+        count += 1;
+        expect(topLevelEntries(r.body).get("name"), `${file} ${r.symbol}`).toMatch(/^guid\(\w+\.id,\s*\w+,\s*[\w.]+\)$/);
+      }
+    }
+    expect(count).toBeGreaterThanOrEqual(7);
+  });
+});
+
+// Syntax check with the tree-sitter Bicep grammar, when its packages are installed (they are not dependencies of
+// the project): `npm i --no-save web-tree-sitter tree-sitter-bicep`.
+type SyntaxNode = { type: string; isMissing: boolean; startPosition: { row: number; column: number }; children: SyntaxNode[] };
+type BicepParser = { parse(text: string): { rootNode: SyntaxNode } | null };
+
+async function loadBicepParser(): Promise<BicepParser | undefined> {
+  const wasm = join(repoRoot, "node_modules", "tree-sitter-bicep", "tree-sitter-bicep.wasm");
+  if (!existsSync(wasm) || !existsSync(join(repoRoot, "node_modules", "web-tree-sitter"))) return undefined;
+  const moduleName = "web-tree-sitter"; // a variable, so TypeScript does not look for the optional package
+  const treeSitter = (await import(moduleName)) as {
+    Parser: { init(): Promise<void>; new (): BicepParser & { setLanguage(l: unknown): void } };
+    Language: { load(path: string): Promise<unknown> };
+  };
+  await treeSitter.Parser.init();
+  const parser = new treeSitter.Parser();
+  parser.setLanguage(await treeSitter.Language.load(wasm));
+  return parser;
+}
+
+describe("Bicep syntax (tree-sitter-bicep)", () => {
+  let parser: BicepParser | undefined;
+  beforeAll(async () => {
+    parser = await loadBicepParser().catch(() => undefined);
+  });
+
+  it("parses every template without a syntax error (skipped unless tree-sitter-bicep is installed)", (ctx) => {
+    if (parser === undefined) ctx.skip();
+    for (const file of bicepFiles) {
+      const tree = parser?.parse(read(file));
+      const errors: string[] = [];
+      const walk = (node: SyntaxNode): void => {
+        if (node.type === "ERROR" || node.isMissing) errors.push(`${file}:${node.startPosition.row + 1}:${node.startPosition.column + 1}`);
+        node.children.forEach(walk);
+      };
+      if (tree) walk(tree.rootNode);
+      expect(errors).toEqual([]);
+    }
+  });
+});
