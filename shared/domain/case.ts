@@ -1,0 +1,590 @@
+/**
+ * The case: one invoice handed over for follow-up, with its ledger, its executed ladder steps and its state.
+ *
+ * The BALANCE IS NEVER STORED: it is derived from the ledger (`balanceOf`). Every change is an event applied by
+ * `applyEvent(case, event, rules)`, a pure function returning a new case (the input is never mutated).
+ *
+ * Interest (forsinkelsesrente) runs on the principal only, from the day after the ORIGINAL due date (a deferral moves
+ * the ladder, not the start of interest), and is posted to the ledger as accrual entries whenever money moves
+ * (payment, credit note, write-off) or when `accrueInterest` is called. The accrued total through a day is always
+ * recomputed from the whole principal history and rounded once (interest.ts), so accruals never drift by rounding.
+ * An event dated before the last accrual is applied, for interest, as of the last accrual day (interest already
+ * posted is never reversed; apply payments in value-date order to avoid that).
+ */
+import { z } from "zod";
+import { addDays, CountryCode, LocalDate } from "./calendar";
+import { DomainError } from "./errors";
+import { allocatePayment, AllocationOrder, type AllocationPart, DEFAULT_ALLOCATION_ORDER } from "./allocation";
+import { mayChargeFee, type FeeHistory, type SentLetter } from "./fees";
+import { lateInterestOnBalances, type BalanceStep } from "./interest";
+import { add, Currency, formatMoney, min, money, Money, subtract, sum } from "./money";
+import { Channel, isFeeKind, StepKind } from "./policy";
+import { DebtorKind, FeeKind, ServiceKind, type RuleSet } from "./rules/rule-set";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Schemas
+// ---------------------------------------------------------------------------------------------------------------
+
+export const CaseStatus = z.enum(["open", "on-hold", "disputed", "paid", "cancelled", "handed-off"]);
+export type CaseStatus = z.infer<typeof CaseStatus>;
+
+export const ServiceState = z.enum(["active", "suspended"]);
+export type ServiceState = z.infer<typeof ServiceState>;
+
+export const CaseService = z.object({ serviceId: z.string().min(1), kind: ServiceKind, state: ServiceState });
+export type CaseService = z.infer<typeof CaseService>;
+
+/** Only a reference to the debtor (personal data lives elsewhere) and what the rules need: consumer or business. */
+export const DebtorRef = z.object({ ref: z.string().min(1), kind: DebtorKind });
+export type DebtorRef = z.infer<typeof DebtorRef>;
+
+const PositiveMoney = Money.refine((m) => m.value > 0, { message: "amount must be positive" });
+const NonNegativeMoney = Money.refine((m) => m.value >= 0, { message: "amount may not be negative" });
+
+export const InvoiceLine = z.object({ description: z.string().min(1), amount: PositiveMoney });
+export type InvoiceLine = z.infer<typeof InvoiceLine>;
+
+export const ExecutedStep = z.object({
+  /** Index of the step in the creditor's ladder policy. */
+  stepIndex: z.number().int().nonnegative(),
+  kind: StepKind,
+  /** Local day the step was carried out (letter sent, SMS sent, service suspended). */
+  on: LocalDate,
+  /** The instant, ISO 8601. */
+  at: z.string().min(1),
+  channel: Channel.optional(),
+  /** Payment deadline stated in the letter. */
+  deadline: LocalDate.nullable(),
+  fee: Money.nullable(),
+  /** Services the step concerned (suspension notice, suspension). */
+  serviceIds: z.array(z.string()),
+});
+export type ExecutedStep = z.infer<typeof ExecutedStep>;
+
+const Split = z.object({ fees: NonNegativeMoney, interest: NonNegativeMoney, principal: NonNegativeMoney });
+const SplitWithCredit = Split.extend({ credit: NonNegativeMoney });
+
+export const LedgerEntry = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("principal"), on: LocalDate, amount: PositiveMoney, description: z.string() }),
+  z.object({
+    type: z.literal("fee"),
+    on: LocalDate,
+    feeKind: FeeKind,
+    amount: PositiveMoney,
+    stepIndex: z.number().int().nonnegative(),
+    legalBasis: z.string(),
+  }),
+  z.object({
+    type: z.literal("interest"),
+    from: LocalDate,
+    to: LocalDate,
+    amount: NonNegativeMoney,
+    allRatesConfirmed: z.boolean(),
+  }),
+  z.object({
+    type: z.literal("payment"),
+    /** Value date as received. */
+    on: LocalDate,
+    /** Day used for interest (the value date, or the last accrual day if the payment came in late). */
+    appliedOn: LocalDate,
+    reference: z.string().min(1),
+    amount: PositiveMoney,
+    allocation: SplitWithCredit,
+  }),
+  z.object({
+    type: z.literal("credit-note"),
+    on: LocalDate,
+    appliedOn: LocalDate,
+    reference: z.string().min(1),
+    amount: PositiveMoney,
+    allocation: SplitWithCredit,
+  }),
+  z.object({ type: z.literal("write-off"), on: LocalDate, reason: z.string(), allocation: Split }),
+]);
+export type LedgerEntry = z.infer<typeof LedgerEntry>;
+
+export const Instalment = z.object({ dueDate: LocalDate, amount: PositiveMoney });
+export type Instalment = z.infer<typeof Instalment>;
+
+export const InstalmentPlan = z.object({
+  agreedOn: LocalDate,
+  instalments: z.array(Instalment).min(1),
+  state: z.enum(["active", "broken", "completed"]),
+  /** What had been paid on the case before the plan (so plan progress counts only later payments). */
+  paidBefore: NonNegativeMoney,
+});
+export type InstalmentPlan = z.infer<typeof InstalmentPlan>;
+
+export const Case = z.object({
+  id: z.string().min(1),
+  tenantId: z.string().min(1),
+  creditorId: z.string().min(1),
+  invoiceNumber: z.string().min(1),
+  country: CountryCode,
+  currency: Currency,
+  debtor: DebtorRef,
+  lines: z.array(InvoiceLine).min(1),
+  issueDate: LocalDate,
+  /** The original due date; late interest runs from the day after it. */
+  dueDate: LocalDate,
+  /** Set by a deferral: the ladder runs from this date instead. */
+  deferredDueDate: LocalDate.nullable(),
+  services: z.array(CaseService),
+  status: CaseStatus,
+  /** The last ladder step carried out, or "invoiced". */
+  stage: z.union([z.literal("invoiced"), StepKind]),
+  steps: z.array(ExecutedStep),
+  ledger: z.array(LedgerEntry).min(1),
+  /** Interest is posted through this day (the due date when none has run yet). */
+  interestAccruedUntil: LocalDate,
+  dispute: z.object({ openedOn: LocalDate, reason: z.string(), statusBefore: CaseStatus }).nullable(),
+  hold: z.object({ since: LocalDate, reason: z.string(), until: LocalDate.nullable() }).nullable(),
+  instalmentPlan: InstalmentPlan.nullable(),
+  closedReason: z.string().nullable(),
+});
+export type Case = z.infer<typeof Case>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Events
+// ---------------------------------------------------------------------------------------------------------------
+
+export const CaseEvent = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("payment"),
+    reference: z.string().min(1),
+    amount: PositiveMoney,
+    receivedOn: LocalDate,
+    /** The debtor's choice of what the payment covers (dekningsrekkefølge); the creditor's default otherwise. */
+    allocationOrder: AllocationOrder.optional(),
+  }),
+  z.object({
+    type: z.literal("credit-note"),
+    reference: z.string().min(1),
+    amount: PositiveMoney,
+    on: LocalDate,
+    /** Costs the creditor also drops with the credit note. */
+    alsoWaive: z.array(z.enum(["fees", "interest"])).default([]),
+  }),
+  z.object({ type: z.literal("dispute-opened"), on: LocalDate, reason: z.string().min(1) }),
+  z.object({ type: z.literal("dispute-resolved"), on: LocalDate, outcome: z.enum(["claim-upheld", "claim-withdrawn"]) }),
+  z.object({ type: z.literal("deferral-granted"), on: LocalDate, newDueDate: LocalDate }),
+  z.object({ type: z.literal("instalment-plan-agreed"), on: LocalDate, instalments: z.array(Instalment).min(1) }),
+  z.object({ type: z.literal("instalment-missed"), on: LocalDate, dueDate: LocalDate }),
+  z.object({ type: z.literal("hold"), on: LocalDate, reason: z.string().min(1), until: LocalDate.nullable().default(null) }),
+  z.object({ type: z.literal("resume"), on: LocalDate }),
+  z.object({ type: z.literal("cancellation"), on: LocalDate, reason: z.string().min(1) }),
+  z.object({
+    type: z.literal("step-executed"),
+    stepIndex: z.number().int().nonnegative(),
+    kind: StepKind,
+    on: LocalDate,
+    at: z.string().min(1),
+    channel: Channel.optional(),
+    deadline: LocalDate.nullable().default(null),
+    /** The fee the letter carried (as planned); checked again against the rules here. */
+    fee: Money.nullable().default(null),
+    serviceIds: z.array(z.string()).default([]),
+  }),
+  z.object({ type: z.literal("service-reopened"), on: LocalDate, serviceId: z.string().min(1) }),
+]);
+export type CaseEvent = z.input<typeof CaseEvent>;
+type ParsedEvent = z.infer<typeof CaseEvent>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------------------------
+
+export class InvalidCase extends DomainError {
+  readonly code = "INVALID_CASE";
+}
+
+export class InvalidCaseEvent extends DomainError {
+  readonly code = "INVALID_CASE_EVENT";
+}
+
+export class CaseClosed extends DomainError {
+  readonly code = "CASE_CLOSED";
+}
+
+export class FeeNotAllowed extends DomainError {
+  readonly code = "FEE_NOT_ALLOWED";
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Opening a case and reading it
+// ---------------------------------------------------------------------------------------------------------------
+
+export const OpenCaseInput = z.object({
+  id: z.string().min(1),
+  tenantId: z.string().min(1),
+  creditorId: z.string().min(1),
+  invoiceNumber: z.string().min(1),
+  country: CountryCode,
+  currency: Currency,
+  debtor: DebtorRef,
+  lines: z.array(InvoiceLine).min(1),
+  issueDate: LocalDate,
+  dueDate: LocalDate,
+  services: z.array(CaseService.extend({ state: ServiceState.default("active") })).default([]),
+});
+export type OpenCaseInput = z.input<typeof OpenCaseInput>;
+
+/** A new case: one principal ledger entry per invoice line, dated the issue date. */
+export function openCase(input: OpenCaseInput): Case {
+  const parsed = OpenCaseInput.safeParse(input);
+  if (!parsed.success) throw new InvalidCase(`Invalid case: ${z.prettifyError(parsed.error)}`);
+  const i = parsed.data;
+  if (i.dueDate < i.issueDate) throw new InvalidCase("The due date is before the issue date", { issueDate: i.issueDate, dueDate: i.dueDate });
+  for (const line of i.lines) {
+    if (line.amount.currency !== i.currency) throw new InvalidCase(`Line "${line.description}" is in ${line.amount.currency}, the case in ${i.currency}`);
+  }
+  const ids = new Set(i.services.map((s) => s.serviceId));
+  if (ids.size !== i.services.length) throw new InvalidCase("Service ids must be unique");
+  return {
+    ...i,
+    deferredDueDate: null,
+    status: "open",
+    stage: "invoiced",
+    steps: [],
+    ledger: i.lines.map((l) => ({ type: "principal" as const, on: i.issueDate, amount: l.amount, description: l.description })),
+    interestAccruedUntil: i.dueDate,
+    dispute: null,
+    hold: null,
+    instalmentPlan: null,
+    closedReason: null,
+  };
+}
+
+export interface Balance {
+  principal: Money;
+  fees: Money;
+  interest: Money;
+  /** principal + fees + interest still owed. */
+  total: Money;
+  /** Money the debtor has paid beyond what was owed (to refund or set off). */
+  credit: Money;
+}
+
+/** The balance, derived from the ledger. */
+export function balanceOf(c: Case): Balance {
+  const z0 = money(0, c.currency);
+  let principal = z0;
+  let fees = z0;
+  let interest = z0;
+  let credit = z0;
+  for (const e of c.ledger) {
+    switch (e.type) {
+      case "principal":
+        principal = add(principal, e.amount);
+        break;
+      case "fee":
+        fees = add(fees, e.amount);
+        break;
+      case "interest":
+        interest = add(interest, e.amount);
+        break;
+      case "payment":
+      case "credit-note":
+      case "write-off":
+        if (e.type !== "write-off") credit = add(credit, e.allocation.credit);
+        principal = subtract(principal, e.allocation.principal);
+        fees = subtract(fees, e.allocation.fees);
+        interest = subtract(interest, e.allocation.interest);
+        break;
+    }
+  }
+  return { principal, fees, interest, total: add(add(principal, fees), interest), credit };
+}
+
+/** The due date the ladder runs from: the deferred one if a deferral was granted. */
+export function ladderAnchor(c: Case): LocalDate {
+  return c.deferredDueDate ?? c.dueDate;
+}
+
+/** Everything the debtor has paid (payments only, including any overpayment). */
+export function totalPaid(c: Case): Money {
+  return sum(
+    c.ledger.flatMap((e) => (e.type === "payment" ? [e.amount] : [])),
+    c.currency,
+  );
+}
+
+/** The letters sent so far, as the fee rules see them. */
+export function feeHistoryOf(c: Case): FeeHistory {
+  const letters: SentLetter[] = c.steps.flatMap((s) =>
+    isFeeKind(s.kind) ? [{ kind: s.kind, sentOn: s.on, deadline: s.deadline, fee: s.fee }] : [],
+  );
+  return { dueDate: ladderAnchor(c), letters, disputed: c.status === "disputed" };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Interest
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The principal over time: each change takes effect the day AFTER the day it happened (interest.ts day rule). */
+function principalSteps(c: Case): BalanceStep[] {
+  const firstDay = addDays(c.dueDate, 1);
+  const deltas = new Map<string, number>();
+  const bump = (day: string, delta: number) => deltas.set(day, (deltas.get(day) ?? 0) + delta);
+  for (const e of c.ledger) {
+    if (e.type === "principal") bump(maxDate(addDays(e.on, 1), firstDay), e.amount.value);
+    else if (e.type === "payment" || e.type === "credit-note") bump(maxDate(addDays(e.appliedOn, 1), firstDay), -e.allocation.principal.value);
+    else if (e.type === "write-off") bump(maxDate(addDays(e.on, 1), firstDay), -e.allocation.principal.value);
+  }
+  const days = [...deltas.keys()].sort();
+  const steps: BalanceStep[] = [];
+  let running = 0;
+  for (const day of days) {
+    running += deltas.get(day) ?? 0;
+    if (day < firstDay) continue;
+    steps.push({ from: day, principal: money(Math.max(0, running), c.currency) });
+  }
+  // everything dated before the first interest day is folded into the first step
+  if (steps.length === 0 || steps[0]!.from !== firstDay) {
+    const before = days.filter((d) => d <= firstDay).reduce((s, d) => s + (deltas.get(d) ?? 0), 0);
+    steps.unshift({ from: firstDay, principal: money(Math.max(0, before), c.currency) });
+  }
+  return steps;
+}
+
+function maxDate(a: LocalDate, b: LocalDate): LocalDate {
+  return a > b ? a : b;
+}
+
+/**
+ * Total late interest from the day after the due date through `until`, on the principal history of the ledger.
+ * A rule set that ships no rates (Denmark/Sweden until configured) yields zero; a gap in a non-empty table throws
+ * InterestRateMissing (from interest.ts).
+ */
+export function interestThrough(c: Case, until: LocalDate, rules: RuleSet): { interest: Money; allRatesConfirmed: boolean } {
+  if (rules.lateInterest.rates.length === 0 || until <= c.dueDate) return { interest: money(0, c.currency), allRatesConfirmed: true };
+  const r = lateInterestOnBalances({ balances: principalSteps(c), dueDate: c.dueDate, until, rates: rules.lateInterest.rates });
+  return { interest: r.interest, allRatesConfirmed: r.allRatesConfirmed };
+}
+
+/** Posts interest through `until` (no-op if already posted that far). */
+export function accrueInterest(c: Case, until: LocalDate, rules: RuleSet): Case {
+  if (until <= c.interestAccruedUntil) return c;
+  const { interest, allRatesConfirmed } = interestThrough(c, until, rules);
+  const posted = sum(c.ledger.flatMap((e) => (e.type === "interest" ? [e.amount] : [])), c.currency);
+  const delta = subtract(interest, posted);
+  const ledger: LedgerEntry[] =
+    delta.value > 0
+      ? [...c.ledger, { type: "interest", from: addDays(c.interestAccruedUntil, 1), to: until, amount: delta, allRatesConfirmed }]
+      : c.ledger;
+  return { ...c, ledger, interestAccruedUntil: until };
+}
+
+/** The balance as it will stand on `on` (interest through that day), without changing the case. */
+export function balanceOn(c: Case, on: LocalDate, rules: RuleSet): Balance {
+  return balanceOf(accrueInterest(c, on, rules));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Applying events
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface ApplyOptions {
+  /** The creditor's default payment order (policy.allocationOrder); costs → interest → principal otherwise. */
+  allocationOrder?: readonly AllocationPart[];
+}
+
+const CLOSED: readonly CaseStatus[] = ["paid", "cancelled"];
+
+function requireOpenFor(c: Case, what: string, allowed: readonly CaseStatus[]): void {
+  if (!allowed.includes(c.status)) {
+    const Err = CLOSED.includes(c.status) ? CaseClosed : InvalidCaseEvent;
+    throw new Err(`Cannot ${what}: the case is ${c.status}`, { caseId: c.id, status: c.status });
+  }
+}
+
+function requireCurrency(c: Case, m: Money): void {
+  if (m.currency !== c.currency) throw new InvalidCaseEvent(`Amount in ${m.currency}, the case is in ${c.currency}`);
+}
+
+/** After money moved: paid when nothing is owed any more; instalment plan completed when its sum is paid. */
+function settle(c: Case): Case {
+  const b = balanceOf(c);
+  let next = c;
+  if (c.instalmentPlan?.state === "active") {
+    const planTotal = sum(c.instalmentPlan.instalments.map((i) => i.amount), c.currency);
+    const paidSince = subtract(totalPaid(c), c.instalmentPlan.paidBefore);
+    if (b.total.value === 0 || paidSince.value >= planTotal.value) {
+      next = { ...next, instalmentPlan: { ...c.instalmentPlan, state: "completed" } };
+    }
+  }
+  if (b.total.value === 0 && (c.status === "open" || c.status === "on-hold" || c.status === "disputed" || c.status === "handed-off")) {
+    next = { ...next, status: "paid", hold: null, dispute: null, closedReason: "paid in full" };
+  }
+  return next;
+}
+
+function writeOff(c: Case, on: LocalDate, reason: string, parts: readonly ("fees" | "interest" | "principal")[], rules: RuleSet): Case {
+  const accrued = accrueInterest(c, maxDate(on, c.interestAccruedUntil), rules);
+  const b = balanceOf(accrued);
+  const z0 = money(0, c.currency);
+  const allocation = {
+    fees: parts.includes("fees") ? b.fees : z0,
+    interest: parts.includes("interest") ? b.interest : z0,
+    principal: parts.includes("principal") ? b.principal : z0,
+  };
+  if (allocation.fees.value + allocation.interest.value + allocation.principal.value === 0) return accrued;
+  return { ...accrued, ledger: [...accrued.ledger, { type: "write-off", on, reason, allocation }] };
+}
+
+/**
+ * Applies one event and returns the new case. Throws InvalidCaseEvent / CaseClosed for an event that does not fit the
+ * case's state, FeeNotAllowed when a step would add a fee the rules forbid. Idempotent where events can be
+ * redelivered: a payment or credit note with a reference already on the ledger, and a step already executed, return
+ * the case unchanged.
+ */
+export function applyEvent(c: Case, event: CaseEvent, rules: RuleSet, options: ApplyOptions = {}): Case {
+  const parsed = CaseEvent.safeParse(event);
+  if (!parsed.success) throw new InvalidCaseEvent(`Invalid event: ${z.prettifyError(parsed.error)}`);
+  const e: ParsedEvent = parsed.data;
+  if (rules.country !== c.country) throw new InvalidCaseEvent(`Rule set for ${rules.country}, case in ${c.country}`);
+
+  switch (e.type) {
+    case "payment": {
+      requireCurrency(c, e.amount);
+      if (c.ledger.some((l) => l.type === "payment" && l.reference === e.reference)) return c;
+      const appliedOn = maxDate(e.receivedOn, c.interestAccruedUntil);
+      const accrued = accrueInterest(c, appliedOn, rules);
+      const b = balanceOf(accrued);
+      // On a cancelled case nothing is owed: the whole payment is kept as credit.
+      const allocation = allocatePayment(e.amount, b, e.allocationOrder, options.allocationOrder ?? DEFAULT_ALLOCATION_ORDER);
+      const { order: _order, ...split } = allocation;
+      return settle({
+        ...accrued,
+        ledger: [...accrued.ledger, { type: "payment", on: e.receivedOn, appliedOn, reference: e.reference, amount: e.amount, allocation: split }],
+      });
+    }
+
+    case "credit-note": {
+      requireCurrency(c, e.amount);
+      if (c.ledger.some((l) => l.type === "credit-note" && l.reference === e.reference)) return c;
+      requireOpenFor(c, "credit the invoice", ["open", "on-hold", "disputed", "handed-off"]);
+      const appliedOn = maxDate(e.on, c.interestAccruedUntil);
+      const accrued = accrueInterest(c, appliedOn, rules);
+      const b = balanceOf(accrued);
+      // A credit note reduces the invoice amount (principal); any excess is the debtor's credit.
+      const toPrincipal = min(e.amount, b.principal);
+      const z0 = money(0, c.currency);
+      const allocation = { fees: z0, interest: z0, principal: toPrincipal, credit: subtract(e.amount, toPrincipal) };
+      let next: Case = {
+        ...accrued,
+        ledger: [...accrued.ledger, { type: "credit-note", on: e.on, appliedOn, reference: e.reference, amount: e.amount, allocation }],
+      };
+      if (e.alsoWaive.length > 0) next = writeOff(next, appliedOn, `waived with credit note ${e.reference}`, e.alsoWaive, rules);
+      return settle(next);
+    }
+
+    case "dispute-opened":
+      requireOpenFor(c, "open a dispute", ["open", "on-hold", "handed-off"]);
+      return { ...c, status: "disputed", dispute: { openedOn: e.on, reason: e.reason, statusBefore: c.status } };
+
+    case "dispute-resolved": {
+      if (c.status !== "disputed" || !c.dispute) throw new InvalidCaseEvent("There is no open dispute to resolve", { caseId: c.id });
+      if (e.outcome === "claim-withdrawn") {
+        const written = writeOff(c, e.on, "claim withdrawn after dispute", ["fees", "interest", "principal"], rules);
+        return { ...written, status: "cancelled", dispute: null, closedReason: "claim withdrawn after dispute" };
+      }
+      return settle({ ...c, status: c.dispute.statusBefore, dispute: null });
+    }
+
+    case "deferral-granted": {
+      requireOpenFor(c, "grant a deferral", ["open", "on-hold", "disputed"]);
+      if (e.newDueDate <= ladderAnchor(c)) {
+        throw new InvalidCaseEvent(`A deferral must move the due date later than ${ladderAnchor(c)}`, { newDueDate: e.newDueDate });
+      }
+      return { ...c, deferredDueDate: e.newDueDate };
+    }
+
+    case "instalment-plan-agreed": {
+      requireOpenFor(c, "agree an instalment plan", ["open", "on-hold", "handed-off"]);
+      const dates = e.instalments.map((i) => i.dueDate);
+      for (let i = 1; i < dates.length; i++) {
+        if (dates[i]! <= dates[i - 1]!) throw new InvalidCaseEvent("Instalment dates must be strictly increasing");
+      }
+      for (const i of e.instalments) requireCurrency(c, i.amount);
+      return {
+        ...c,
+        instalmentPlan: { agreedOn: e.on, instalments: e.instalments, state: "active", paidBefore: totalPaid(c) },
+      };
+    }
+
+    case "instalment-missed": {
+      if (c.instalmentPlan?.state !== "active") throw new InvalidCaseEvent("There is no active instalment plan", { caseId: c.id });
+      return { ...c, instalmentPlan: { ...c.instalmentPlan, state: "broken" } };
+    }
+
+    case "hold":
+      requireOpenFor(c, "put the case on hold", ["open", "on-hold"]);
+      return { ...c, status: "on-hold", hold: { since: e.on, reason: e.reason, until: e.until } };
+
+    case "resume":
+      if (c.status !== "on-hold") throw new InvalidCaseEvent("The case is not on hold", { caseId: c.id, status: c.status });
+      return settle({ ...c, status: "open", hold: null });
+
+    case "cancellation": {
+      requireOpenFor(c, "cancel the case", ["open", "on-hold", "disputed", "handed-off"]);
+      const written = writeOff(c, e.on, `cancelled: ${e.reason}`, ["fees", "interest", "principal"], rules);
+      return { ...written, status: "cancelled", dispute: null, hold: null, closedReason: e.reason };
+    }
+
+    case "step-executed":
+      return executeStep(c, e, rules);
+
+    case "service-reopened": {
+      const service = c.services.find((s) => s.serviceId === e.serviceId);
+      if (!service) throw new InvalidCaseEvent(`Unknown service ${e.serviceId}`, { serviceId: e.serviceId });
+      return { ...c, services: c.services.map((s) => (s.serviceId === e.serviceId ? { ...s, state: "active" as const } : s)) };
+    }
+  }
+}
+
+function executeStep(c: Case, e: Extract<ParsedEvent, { type: "step-executed" }>, rules: RuleSet): Case {
+  if (c.steps.some((s) => s.stepIndex === e.stepIndex && s.kind === e.kind)) return c;
+  requireOpenFor(c, `carry out a ${e.kind}`, ["open"]);
+  for (const id of e.serviceIds) {
+    if (!c.services.some((s) => s.serviceId === id)) throw new InvalidCaseEvent(`Unknown service ${id}`, { serviceId: id });
+  }
+
+  let ledger = c.ledger;
+  let fee: Money | null = null;
+  if (e.fee !== null && e.fee.value !== 0) {
+    requireCurrency(c, e.fee);
+    if (!isFeeKind(e.kind)) throw new FeeNotAllowed(`A ${e.kind} cannot carry a fee`, { kind: e.kind });
+    const decision = mayChargeFee(feeHistoryOf(c), e.kind, e.on, rules);
+    if (!decision.allowed) throw new FeeNotAllowed(decision.reason, { kind: e.kind, on: e.on, legalBasis: decision.legalBasis });
+    if (e.fee.value < 0 || e.fee.value > decision.amount.value) {
+      throw new FeeNotAllowed(`A ${e.kind} fee of ${formatMoney(e.fee, "en")} exceeds the cap of ${formatMoney(decision.amount, "en")}`, {
+        legalBasis: decision.legalBasis,
+      });
+    }
+    fee = e.fee;
+    ledger = [...ledger, { type: "fee", on: e.on, feeKind: e.kind, amount: e.fee, stepIndex: e.stepIndex, legalBasis: decision.legalBasis }];
+  }
+
+  const step: ExecutedStep = {
+    stepIndex: e.stepIndex,
+    kind: e.kind,
+    on: e.on,
+    at: e.at,
+    ...(e.channel ? { channel: e.channel } : {}),
+    deadline: e.deadline,
+    fee,
+    serviceIds: e.serviceIds,
+  };
+  const services =
+    e.kind === "suspension" ? c.services.map((s) => (e.serviceIds.includes(s.serviceId) ? { ...s, state: "suspended" as const } : s)) : c.services;
+  return {
+    ...c,
+    ledger,
+    services,
+    steps: [...c.steps, step],
+    stage: e.kind,
+    status: e.kind === "legal-handoff" ? "handed-off" : c.status,
+  };
+}
+
