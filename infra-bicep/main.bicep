@@ -91,15 +91,15 @@ param vippsBaseUrl string = 'https://apitest.vipps.no'
 param vippsMerchantSerialNumber string = ''
 
 @description('Optional object id of the person or group who sets the Key Vault secrets (granted Key Vault Secrets Officer). Empty = none.')
-param secretsOfficerPrincipalId string = ''
+param keyVaultOfficerPrincipalId string = ''
 
-@description('Principal type of secretsOfficerPrincipalId.')
+@description('Principal type of keyVaultOfficerPrincipalId.')
 @allowed([
   'User'
   'Group'
   'ServicePrincipal'
 ])
-param secretsOfficerPrincipalType string = 'Group'
+param keyVaultOfficerPrincipalType string = 'Group'
 
 // ---- Names -------------------------------------------------------------------------------------------------
 
@@ -212,8 +212,8 @@ module keyVault 'modules/key-vault.bicep' = {
     location: location
     tags: allTags
     principalId: identity.outputs.principalId
-    secretsOfficerPrincipalId: secretsOfficerPrincipalId
-    secretsOfficerPrincipalType: secretsOfficerPrincipalType
+    keyVaultOfficerPrincipalId: keyVaultOfficerPrincipalId
+    keyVaultOfficerPrincipalType: keyVaultOfficerPrincipalType
   }
 }
 

@@ -17,15 +17,15 @@ param tags object
 param principalId string
 
 @description('Optional object id of a person or group who maintains the secrets; granted Key Vault Secrets Officer. Empty = none.')
-param secretsOfficerPrincipalId string = ''
+param keyVaultOfficerPrincipalId string = ''
 
-@description('Principal type of secretsOfficerPrincipalId.')
+@description('Principal type of keyVaultOfficerPrincipalId.')
 @allowed([
   'User'
   'Group'
   'ServicePrincipal'
 ])
-param secretsOfficerPrincipalType string = 'Group'
+param keyVaultOfficerPrincipalType string = 'Group'
 
 var roleIds = {
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
@@ -64,13 +64,13 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-resource secretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(secretsOfficerPrincipalId)) {
-  name: guid(vault.id, secretsOfficerPrincipalId, roleIds.keyVaultSecretsOfficer)
+resource secretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(keyVaultOfficerPrincipalId)) {
+  name: guid(vault.id, keyVaultOfficerPrincipalId, roleIds.keyVaultSecretsOfficer)
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsOfficer)
-    principalId: secretsOfficerPrincipalId
-    principalType: secretsOfficerPrincipalType
+    principalId: keyVaultOfficerPrincipalId
+    principalType: keyVaultOfficerPrincipalType
   }
 }
 
