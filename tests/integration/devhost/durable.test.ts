@@ -10,7 +10,7 @@ import { Invoker } from "../../../devhost/invoker";
 import { silentLogger } from "../../../devhost/logger";
 import { WorkTracker } from "../../../devhost/work-tracker";
 import { DurableEngine } from "../../../devhost/durable";
-import { activityCalls, flakyAttempts } from "./fixtures/durable-fixtures";
+import { activityCalls, fanOut, flakyAttempts, shakyChildRuns } from "./fixtures/durable-fixtures";
 
 const registry = installFunctionsCore();
 const T0 = Date.parse("2027-01-04T08:00:00Z");
@@ -24,16 +24,25 @@ function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "durable-engine-"));
 }
 
-function makeHost(dataDir = tempDir(), startAt = T0) {
+function makeHost(dataDir = tempDir(), startAt = T0, preserveUnprocessedEventsOnContinueAsNew = false) {
   const tracker = new WorkTracker();
   const clock = new VirtualClock(tracker, startAt);
   const invoker = new Invoker(registry, tracker, silentLogger);
-  const engine = new DurableEngine({ registry, invoker, clock, tracker, logger: silentLogger, dataDir, taskHubName: "TestHub" });
+  const engine = new DurableEngine({
+    registry,
+    invoker,
+    clock,
+    tracker,
+    logger: silentLogger,
+    dataDir,
+    taskHubName: "TestHub",
+    preserveUnprocessedEventsOnContinueAsNew,
+  });
   return { engine, clock, tracker, invoker, dataDir };
 }
 
-async function started(dataDir?: string, startAt?: number) {
-  const host = makeHost(dataDir, startAt);
+async function started(dataDir?: string, startAt?: number, preserveUnprocessedEvents?: boolean) {
+  const host = makeHost(dataDir, startAt, preserveUnprocessedEvents);
   await host.engine.start();
   return host;
 }
@@ -147,6 +156,59 @@ describe("Durable engine on the dev host", () => {
     expect(children.map((c) => c.runtimeStatus)).toEqual(["Completed", "Completed", "Completed"]);
     expect(children.map((c) => c.instanceId).sort()).toEqual(["parent-1:0000", "parent-1:0001", "parent-1:0002"]);
     await engine.stop();
+  });
+
+  it("retries a failed sub-orchestration after the retry interval and returns the successful attempt's result", async () => {
+    const { engine, clock } = await started();
+    const id = await engine.startNew("testRetryingParent", { instanceId: "retrying-parent", input: "child-key" });
+    await engine.waitForIdle();
+    expect(shakyChildRuns.get("child-key")).toBe(1);
+    expect((await engine.getStatus(id))?.runtimeStatus).toBe("Running");
+    await clock.advanceBy(5 * MINUTE);
+    const status = await engine.getStatus(id);
+    expect(status?.runtimeStatus).toBe("Completed");
+    // The first attempt's child failed; the retry ran under a new deterministic id (seq 0 → timer 1 → attempt 2).
+    expect(status?.output).toEqual({ key: "child-key", doubled: 8, instanceId: "retrying-parent:0002" });
+    expect((await engine.getStatus("retrying-parent:0000"))?.runtimeStatus).toBe("Failed");
+    await engine.stop();
+  });
+
+  it("runs the activities of a fan-out concurrently and returns their results in order", async () => {
+    const { engine } = await started();
+    fanOut.maxRunning = 0;
+    const id = await engine.startNew("testFanOut", { input: [1, 2, 3, 4, 5, 6] });
+    await engine.waitForIdle();
+    const status = await engine.getStatus(id);
+    expect(status?.output).toEqual([1, 4, 9, 16, 25, 36]);
+    expect(fanOut.maxRunning).toBe(6);
+    await engine.stop();
+  });
+
+  it("delivers events raised in quick succession to the next executions of an eternal orchestration", async () => {
+    const { engine } = await started();
+    const id = await engine.startNew("testEventCounter", { instanceId: "counter", input: 0 });
+    for (let i = 0; i < 3; i++) await engine.raiseEvent(id, "Increment");
+    await engine.waitForIdle();
+    expect((await engine.getStatus(id))?.customStatus).toEqual({ count: 3 });
+    await engine.raiseEvent(id, "Stop");
+    await engine.waitForIdle();
+    expect((await engine.getStatus(id))?.output).toEqual({ count: 3 });
+    await engine.stop();
+  });
+
+  it("drops an unconsumed event on continueAsNew by default, and carries it over when asked to", async () => {
+    for (const preserve of [false, true]) {
+      const { engine, clock } = await started(tempDir(), T0, preserve);
+      const id = await engine.startNew("testCarryOver", { input: "first" });
+      await engine.waitForIdle();
+      await engine.raiseEvent(id, "Note", "remember me"); // execution 1 never waits for it
+      await engine.waitForIdle();
+      await clock.advanceBy(60 * MINUTE);
+      const status = await engine.getStatus(id);
+      if (preserve) expect(status).toMatchObject({ runtimeStatus: "Completed", output: { note: "remember me" } });
+      else expect(status).toMatchObject({ runtimeStatus: "Running", input: "second" });
+      await engine.stop();
+    }
   });
 
   it("continues a counter as new five times and completes with the final count", async () => {
