@@ -1,0 +1,437 @@
+/**
+ * The local Service Bus broker: an AMQP 1.0 listener (rhea) that `@azure/service-bus` talks to unchanged with
+ * `Endpoint=sb://127.0.0.1:PORT;SharedAccessKeyName=local;SharedAccessKey=local;UseDevelopmentEmulator=true`.
+ *
+ * This file is the AMQP side: SASL, `$cbs` tokens (any token is accepted), link attach (entity lookup, sessions),
+ * transfers in, deliveries out, settlement outcomes and `$management` replies. Message semantics live in
+ * `namespace.ts` / `endpoint.ts`, `$management` operations in `management.ts`, persistence in `persistence.ts`.
+ */
+import type { Server } from "node:net";
+import type { DevLogger } from "../logger";
+import type { WorkTracker } from "../work-tracker";
+import { type AmqpMessage, conditions, lockKeyOfTag, messagesOfTransfer, outcomes, rhea, ticksOf } from "./amqp";
+import type { Consumer, Endpoint } from "./endpoint";
+import type { ServiceBusEntities } from "./entities";
+import { handleManagement, notFound } from "./management";
+import { type BrokerClock, Namespace, type SendTarget } from "./namespace";
+import { Persister, restore } from "./persistence";
+import type { SessionAcceptor } from "./sessions";
+
+export type { BrokerClock } from "./namespace";
+export { loadServiceBusEntities, type ServiceBusEntities } from "./entities";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- rhea's link, delivery and connection objects are untyped */
+type RheaLink = any;
+type RheaContext = any;
+
+export interface LocalServiceBusOptions {
+  entities: ServiceBusEntities;
+  dataDir: string;
+  clock: BrokerClock;
+  tracker?: WorkTracker;
+  logger: DevLogger;
+}
+
+/** The Standard tier's message size limit; the SDK sizes batches from it. */
+const MAX_MESSAGE_SIZE = 256 * 1024;
+/** How long "accept next session" waits for a session when the client does not say (the service caps at 65 s). */
+const DEFAULT_SESSION_WAIT_MS = 60_000;
+
+type IncomingLink =
+  | { kind: "cbs" }
+  | { kind: "management"; path: string }
+  | { kind: "send"; target: SendTarget };
+
+type OutgoingLink =
+  | { kind: "reply" }
+  | { kind: "consume"; endpoint: Endpoint; consumer: LinkConsumer }
+  | { kind: "waiting"; endpoint: Endpoint; acceptor: SessionAcceptor; cancel: () => void };
+
+/** A rhea sending link seen as a consumer of an endpoint. */
+class LinkConsumer implements Consumer {
+  constructor(
+    private readonly link: RheaLink,
+    readonly settleOnSend: boolean,
+    readonly sessionId?: string,
+  ) {}
+
+  credit(): number {
+    return this.link.is_open() && this.link.sendable() ? (this.link.credit as number) : 0;
+  }
+
+  send(wire: AmqpMessage, tag: Buffer): { lockKey?: string } {
+    this.link.send(wire, tag);
+    return {};
+  }
+
+  drained(): void {
+    this.link.set_drained(true);
+  }
+
+  close(condition: string, description: string): void {
+    if (this.link.is_open()) this.link.close({ condition, description });
+  }
+}
+
+export class LocalServiceBus {
+  private ns: Namespace | undefined;
+  private server: Server | undefined;
+  private container: any;
+  private readonly persister: Persister;
+  private readonly incoming = new WeakMap<RheaLink, IncomingLink>();
+  private readonly outgoing = new WeakMap<RheaLink, OutgoingLink>();
+  private readonly connections = new Set<any>();
+  private readonly linksOf = new Map<any, Set<RheaLink>>();
+  private address: { port: number; connectionString: string } | undefined;
+
+  constructor(private readonly options: LocalServiceBusOptions) {
+    this.persister = new Persister(options.dataDir, () => this.ns, options.logger);
+  }
+
+  /** Starts listening (port 0 = any free port) after loading the saved messages. */
+  async start(port = 0, host = "127.0.0.1"): Promise<{ port: number; connectionString: string }> {
+    if (this.address) return this.address;
+    const { entities, clock, tracker, logger } = this.options;
+    this.ns = new Namespace(entities, clock, () => this.persister.changed(), tracker);
+    const saved = this.persister.load();
+    if (saved) restore(this.ns, saved, logger);
+
+    const container = rhea.create_container({ id: "local-servicebus", autoaccept: false });
+    container.sasl_server_mechanisms.enable_anonymous();
+    container.sasl_server_mechanisms.enable_plain(() => true);
+    this.container = container;
+    this.wire(container);
+
+    const server: Server = container.listen({ port, host });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once("listening", () => resolve());
+      server.once("error", reject);
+    });
+    const actual = (server.address() as { port: number }).port;
+    const advertised = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+    this.address = {
+      port: actual,
+      connectionString: `Endpoint=sb://${advertised}:${actual};SharedAccessKeyName=local;SharedAccessKey=local;UseDevelopmentEmulator=true`,
+    };
+    logger.info("service bus broker listening", { port: actual, queues: entities.queues.length, topics: entities.topics.length });
+    return this.address;
+  }
+
+  /** Saves the state, closes every connection and stops listening. */
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.persister.flush();
+    for (const c of this.connections) {
+      try {
+        c.close({ condition: "amqp:connection:forced", description: "The local broker is stopping." });
+      } catch {
+        /* already closing */
+      }
+    }
+    const server = this.server;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      setTimeout(() => {
+        for (const c of this.connections) c.socket?.destroy?.();
+        this.connections.clear();
+      }, 20).unref?.();
+      server.close(() => resolve());
+    });
+    this.ns?.close();
+    this.ns = undefined;
+    this.address = undefined;
+  }
+
+  /** Message counts per queue/subscription/dead-letter queue (for diagnostics and tests); only non-empty ones. */
+  stats(): Record<string, { active: number; locked: number; deferred: number; scheduled?: number; busy: boolean }> {
+    const out: Record<string, { active: number; locked: number; deferred: number; scheduled?: number; busy: boolean }> = {};
+    for (const e of this.ns?.allEndpoints() ?? []) {
+      const c = e.counts;
+      if (c.active || c.locked || c.deferred || e.busy) out[e.path] = { ...c, busy: e.busy };
+    }
+    for (const t of this.ns?.allTargets() ?? []) {
+      if (t.scheduled.size) out[t.name] = { ...(out[t.name] ?? { active: 0, locked: 0, deferred: 0, busy: false }), scheduled: t.scheduled.size };
+    }
+    return out;
+  }
+
+  // ---- rhea events -----------------------------------------------------------------------------------------------
+
+  private wire(container: any): void {
+    container.on("connection_open", (ctx: RheaContext) => this.connections.add(ctx.connection));
+    container.on("disconnected", (ctx: RheaContext) => this.onConnectionGone(ctx.connection));
+    container.on("connection_close", (ctx: RheaContext) => this.onConnectionGone(ctx.connection));
+    container.on("error", (err: unknown) => this.options.logger.warn("service bus broker: connection error", { error: String(err) }));
+
+    container.on("receiver_open", (ctx: RheaContext) => this.onClientSender(ctx.receiver));
+    container.on("sender_open", (ctx: RheaContext) => this.onClientReceiver(ctx.sender));
+    container.on("message", (ctx: RheaContext) => this.onTransfer(ctx));
+
+    const pump = (ctx: RheaContext) => {
+      const state = this.outgoing.get(ctx.sender);
+      if (state?.kind === "consume") state.endpoint.pump();
+    };
+    container.on("sendable", pump);
+    container.on("sender_draining", pump);
+    container.on("sender_flow", pump);
+    const closed = (ctx: RheaContext) => this.onLinkGone(ctx.sender ?? ctx.receiver);
+    container.on("sender_close", closed);
+    container.on("receiver_close", closed);
+
+    container.on("accepted", (ctx: RheaContext) => this.onOutcome(ctx, "accepted"));
+    container.on("released", (ctx: RheaContext) => this.onOutcome(ctx, "released"));
+    container.on("modified", (ctx: RheaContext) => this.onOutcome(ctx, "modified"));
+    container.on("rejected", (ctx: RheaContext) => this.onOutcome(ctx, "rejected"));
+  }
+
+  /** The client attaches a sending link: to `$cbs`, to an entity's `$management`, or to a queue or topic. */
+  private onClientSender(link: RheaLink): void {
+    this.remember(link);
+    const address: string = link.target?.address ?? "";
+    link.set_target({ address });
+    link.local.attach.max_message_size = MAX_MESSAGE_SIZE;
+    if (address === "$cbs") {
+      this.incoming.set(link, { kind: "cbs" });
+      return;
+    }
+    const mgmt = /^(.*)\/\$management$/i.exec(address);
+    if (mgmt) {
+      const path = mgmt[1]!;
+      if (!this.ns!.endpoint(path) && !this.ns!.sendTarget(path)) return refuse(link, conditions.notFound, notFound(path).description!);
+      this.incoming.set(link, { kind: "management", path });
+      return;
+    }
+    const target = this.ns!.sendTarget(address);
+    if (!target) return refuse(link, conditions.notFound, notFound(address).description!);
+    this.incoming.set(link, { kind: "send", target });
+  }
+
+  /** The client attaches a receiving link: a reply link, or a receiver on a queue/subscription/dead-letter queue. */
+  private onClientReceiver(link: RheaLink): void {
+    this.remember(link);
+    const address: string = link.source?.address ?? "";
+    link.set_source({ address });
+    if (address === "$cbs" || /\/\$management$/i.test(address)) {
+      this.outgoing.set(link, { kind: "reply" });
+      return;
+    }
+    const endpoint = this.ns!.endpoint(address);
+    if (!endpoint) return refuse(link, conditions.notFound, notFound(address).description!);
+    const settleOnSend = link.snd_settle_mode === 1;
+    const filter = link.source?.filter as Record<string, unknown> | undefined;
+    const wantsSession = filter !== undefined && filter !== null && conditions.sessionFilter in filter;
+
+    if (!wantsSession) {
+      if (endpoint.requiresSession) {
+        return refuse(link, conditions.notAllowed, `It is not possible for an entity that requires sessions to create a non-sessionful message receiver (${endpoint.path}).`);
+      }
+      const consumer = new LinkConsumer(link, settleOnSend);
+      this.outgoing.set(link, { kind: "consume", endpoint, consumer });
+      endpoint.addConsumer(consumer);
+      return;
+    }
+    if (!endpoint.requiresSession) {
+      return refuse(link, conditions.notAllowed, `The entity '${endpoint.path}' does not require sessions; use a non-session receiver.`);
+    }
+    const requested = unwrapFilterValue(filter[conditions.sessionFilter]);
+    if (requested !== undefined) {
+      const consumer = new LinkConsumer(link, settleOnSend, requested);
+      const lock = endpoint.sessions.lock(requested, consumer);
+      if (!lock) {
+        return refuse(link, conditions.sessionCannotBeLocked, `The requested session '${requested}' cannot be accepted. It may be locked by another receiver.`);
+      }
+      this.grantSession(link, address, requested, lock.until);
+      this.outgoing.set(link, { kind: "consume", endpoint, consumer });
+      endpoint.addConsumer(consumer);
+      return;
+    }
+    // Next available session: answer now if one is free, else hold the attach until one comes or time runs out.
+    holdAttach(link);
+    const waitMs = Math.min(Number(link.properties?.["com.microsoft:timeout"] ?? DEFAULT_SESSION_WAIT_MS) || DEFAULT_SESSION_WAIT_MS, 5 * 60_000);
+    const timer = setTimeout(() => {
+      endpoint.removeAcceptor(acceptor);
+      this.outgoing.delete(link);
+      releaseAttach(link);
+      refuse(link, conditions.timeout, "No unlocked session with messages became available in time.");
+    }, waitMs);
+    timer.unref?.();
+    const acceptor: SessionAcceptor = {
+      grant: (sessionId, lockedUntil) => {
+        clearTimeout(timer);
+        const consumer = new LinkConsumer(link, settleOnSend, sessionId);
+        this.grantSession(link, address, sessionId, lockedUntil);
+        this.outgoing.set(link, { kind: "consume", endpoint, consumer });
+        releaseAttach(link);
+        // Deliveries only after the attach went out (and the client gave credit).
+        setImmediate(() => {
+          const current = this.outgoing.get(link);
+          if (current?.kind === "consume" && current.consumer === consumer) endpoint.addConsumer(consumer);
+        });
+        return consumer;
+      },
+      fail: (condition, description) => {
+        clearTimeout(timer);
+        this.outgoing.delete(link);
+        releaseAttach(link);
+        refuse(link, condition, description);
+      },
+    };
+    this.outgoing.set(link, { kind: "waiting", endpoint, acceptor, cancel: () => clearTimeout(timer) });
+    endpoint.addAcceptor(acceptor);
+  }
+
+  private grantSession(link: RheaLink, address: string, sessionId: string, lockedUntil: number): void {
+    link.set_source({ address, filter: { [conditions.sessionFilter]: sessionId } });
+    link.local.attach.properties = { ...(link.local.attach.properties ?? {}), [conditions.lockedUntilUtc]: ticksOf(lockedUntil) };
+  }
+
+  private onLinkGone(link: RheaLink): void {
+    this.linksOf.get(link.connection)?.delete(link);
+    this.incoming.delete(link);
+    const state = this.outgoing.get(link);
+    this.outgoing.delete(link);
+    if (state?.kind === "consume") state.endpoint.removeConsumer(state.consumer);
+    if (state?.kind === "waiting") {
+      state.cancel();
+      state.endpoint.removeAcceptor(state.acceptor);
+    }
+  }
+
+  private remember(link: RheaLink): void {
+    const c = link.connection;
+    let set = this.linksOf.get(c);
+    if (!set) this.linksOf.set(c, (set = new Set()));
+    set.add(link);
+  }
+
+  /** A connection dropped without detaching its links: release what its receivers held. */
+  private onConnectionGone(connection: any): void {
+    this.connections.delete(connection);
+    const links = this.linksOf.get(connection);
+    this.linksOf.delete(connection);
+    for (const l of links ?? []) this.onLinkGone(l);
+  }
+
+  // ---- transfers in ----------------------------------------------------------------------------------------------
+
+  private onTransfer(ctx: RheaContext): void {
+    const state = this.incoming.get(ctx.receiver);
+    const delivery = ctx.delivery;
+    if (!state) {
+      delivery.reject({ condition: conditions.notFound, description: "Unknown link." });
+      return;
+    }
+    if (state.kind === "cbs") {
+      delivery.accept();
+      this.reply(ctx, ctx.message as AmqpMessage, { status: 200, description: "OK" });
+      return;
+    }
+    if (state.kind === "management") {
+      delivery.accept();
+      const request = ctx.message as AmqpMessage;
+      let answer;
+      try {
+        answer = handleManagement(this.ns!, state.path, request);
+      } catch (err) {
+        answer = { status: 500, condition: "amqp:internal-error", description: err instanceof Error ? err.message : String(err) };
+      }
+      this.reply(ctx, request, answer);
+      return;
+    }
+    const messages = messagesOfTransfer(ctx.message, delivery.format);
+    for (const m of messages) {
+      const refused = this.ns!.refusal(state.target, m);
+      if (refused) {
+        delivery.reject(refused);
+        return;
+      }
+    }
+    for (const m of messages) this.ns!.send(state.target, m);
+    delivery.accept();
+  }
+
+  private reply(ctx: RheaContext, request: AmqpMessage, answer: { status: number; description?: string; condition?: string; body?: unknown }): void {
+    const replyTo = request.reply_to;
+    const sender = ctx.connection.find_sender((s: RheaLink) => s.name === replyTo || s.target?.address === replyTo);
+    if (!sender) {
+      this.options.logger.warn("service bus broker: no reply link for a request", { operation: String(request.application_properties?.operation ?? "") });
+      return;
+    }
+    const props: Record<string, unknown> = {
+      "status-code": answer.status,
+      statusCode: answer.status,
+      "status-description": answer.description ?? "",
+      statusDescription: answer.description ?? "",
+    };
+    if (answer.condition) props["error-condition"] = answer.condition;
+    sender.send({ correlation_id: request.message_id, application_properties: props, body: answer.body });
+  }
+
+  // ---- settlement ------------------------------------------------------------------------------------------------
+
+  private onOutcome(ctx: RheaContext, outcome: "accepted" | "released" | "modified" | "rejected"): void {
+    const state = this.outgoing.get(ctx.sender);
+    const delivery = ctx.delivery;
+    if (state?.kind !== "consume" || delivery.settled) return;
+    const tag: Buffer = Buffer.isBuffer(delivery.tag) ? delivery.tag : Buffer.from(delivery.tag);
+    const key = lockKeyOfTag(tag);
+    const endpoint = state.endpoint;
+    const remote = delivery.remote_state ?? {};
+    let ok: boolean;
+    switch (outcome) {
+      case "accepted":
+        ok = endpoint.complete(key);
+        break;
+      case "released": // rhea reports a `modified` outcome as "released"
+      case "modified":
+        ok = remote.undeliverable_here ? endpoint.defer(key, remote.message_annotations) : endpoint.abandon(key, remote.message_annotations);
+        break;
+      case "rejected": {
+        const info = remote.error?.info ?? {};
+        const { DeadLetterReason, DeadLetterErrorDescription, ...rest } = info as Record<string, unknown>;
+        ok = endpoint.deadLetterLocked(key, asOptionalString(DeadLetterReason), asOptionalString(DeadLetterErrorDescription), rest);
+        break;
+      }
+    }
+    delivery.update(
+      true,
+      ok
+        ? outcomes.accepted()
+        : outcomes.rejected(conditions.lockLost, "The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue."),
+    );
+  }
+}
+
+function asOptionalString(v: unknown): string | undefined {
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+
+/** Session filter values may arrive plain or described. */
+function unwrapFilterValue(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === "string") return v;
+  if (typeof v === "object" && v !== null && "value" in v) return unwrapFilterValue((v as { value: unknown }).value);
+  return String(v);
+}
+
+/** Answers an attach with a null terminus and an error detach, as the service does for refused links. */
+function refuse(link: RheaLink, condition: string, description: string): void {
+  if (link.is_receiver()) link.local.attach.target = null;
+  else link.local.attach.source = null;
+  link.close({ condition, description });
+}
+
+/**
+ * rhea answers an attach as soon as the event handler returns. "Accept next session" must wait for a session, so
+ * the answer is held back (undoing rhea's pending open) and sent later by `releaseAttach`.
+ */
+function holdAttach(link: RheaLink): void {
+  link.state.local_open = false;
+  if (link.state.open_requests > 0) link.state.open_requests--;
+}
+
+function releaseAttach(link: RheaLink): void {
+  link.open();
+}
