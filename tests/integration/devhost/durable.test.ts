@@ -438,5 +438,17 @@ describe("Durable engine on the dev host", () => {
       await host.engine.waitForIdle();
       expect((await host.engine.getStatus("nightly-counter"))?.output).toEqual({ finalCount: 2 });
     });
+
+    it("lists every instance and purges the finished ones matching a filter", async () => {
+      const all = (await probe({ op: "all" })).jsonBody?.value as string[];
+      expect(all).toEqual(expect.arrayContaining(["client-1:Completed", "client-dup:Running"]));
+      expect((await probe({ op: "purgeBy", statuses: ["Running"] })).jsonBody?.value).toBe(0); // running ones are kept
+      await probe({ op: "start", name: "testCounter", id: "client-3", input: { count: 0, target: 1 } });
+      await host.engine.waitForIdle();
+      const completed = ((await probe({ op: "all" })).jsonBody?.value as string[]).filter((s) => s.endsWith(":Completed"));
+      expect(completed).toEqual(expect.arrayContaining(["client-1:Completed", "client-3:Completed"]));
+      expect((await probe({ op: "purgeBy", statuses: ["Completed"] })).jsonBody?.value).toBe(completed.length);
+      expect(((await probe({ op: "all" })).jsonBody?.value as string[]).filter((s) => s.endsWith(":Completed"))).toEqual([]);
+    });
   });
 });
