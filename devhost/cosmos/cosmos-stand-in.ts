@@ -153,7 +153,7 @@ export class CosmosStandIn {
       const entry: Snapshot["databases"][number] = { id: db.id, containers: [] };
       for (const definition of containers) {
         const container = database.container(definition.id);
-        const { resources: documents } = await container.items.readAll<Json>().fetchAll();
+        const { resources: documents } = await container.items.readAll<Json>({ maxItemCount: 1_000 }).fetchAll();
         const { resources: udfs } = await container.scripts.userDefinedFunctions.readAll().fetchAll();
         entry.containers.push({
           definition: withoutSystemProperties(definition as unknown as Json),
