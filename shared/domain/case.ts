@@ -352,14 +352,44 @@ function maxDate(a: LocalDate, b: LocalDate): LocalDate {
 }
 
 /**
- * Total late interest from the day after the due date through `until`, on the principal history of the ledger.
- * A rule set that ships no rates (Denmark/Sweden until configured) yields zero; a gap in a non-empty table throws
- * InterestRateMissing (from interest.ts).
+ * The last day of the unbroken run of rate periods starting on `firstDay`, or null when `firstDay` itself has no rate.
  */
-export function interestThrough(c: Case, until: LocalDate, rules: RuleSet): { interest: Money; allRatesConfirmed: boolean } {
-  if (rules.lateInterest.rates.length === 0 || until <= c.dueDate) return { interest: money(0, c.currency), allRatesConfirmed: true };
-  const r = lateInterestOnBalances({ balances: principalSteps(c), dueDate: c.dueDate, until, rates: rules.lateInterest.rates });
-  return { interest: r.interest, allRatesConfirmed: r.allRatesConfirmed };
+function ratesCoveredUntil(rules: RuleSet, firstDay: LocalDate): LocalDate | null {
+  const periods = [...rules.lateInterest.rates].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  let covered: LocalDate | null = null;
+  let day = firstDay;
+  for (const p of periods) {
+    if (p.to < day) continue;
+    if (p.from > day) break;
+    covered = p.to;
+    day = addDays(p.to, 1);
+  }
+  return covered;
+}
+
+export interface InterestThrough {
+  interest: Money;
+  allRatesConfirmed: boolean;
+  /**
+   * First day no late-interest rate is configured for (interest for it and later days is NOT included), or null when
+   * every day is covered. Interest is never lost: once the rate is configured, the next accrual catches up, because the
+   * accrued total is always recomputed from the due date.
+   */
+  ratesMissingFrom: LocalDate | null;
+}
+
+/**
+ * Total late interest from the day after the due date through `until`, on the principal history of the ledger,
+ * as far as the rule set has rates (see `ratesMissingFrom`).
+ */
+export function interestThrough(c: Case, until: LocalDate, rules: RuleSet): InterestThrough {
+  const firstDay = addDays(c.dueDate, 1);
+  if (until < firstDay) return { interest: money(0, c.currency), allRatesConfirmed: true, ratesMissingFrom: null };
+  const covered = ratesCoveredUntil(rules, firstDay);
+  if (covered === null) return { interest: money(0, c.currency), allRatesConfirmed: true, ratesMissingFrom: firstDay };
+  const through = covered < until ? covered : until;
+  const r = lateInterestOnBalances({ balances: principalSteps(c), dueDate: c.dueDate, until: through, rates: rules.lateInterest.rates });
+  return { interest: r.interest, allRatesConfirmed: r.allRatesConfirmed, ratesMissingFrom: covered < until ? addDays(covered, 1) : null };
 }
 
 /** Posts interest through `until` (no-op if already posted that far). */

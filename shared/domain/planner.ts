@@ -1,0 +1,416 @@
+/**
+ * The planner: given a case, the creditor's ladder policy, the legal rule set and the current instant, what happens
+ * next, when, for how much, and why. Pure and deterministic (time is the `now` parameter).
+ *
+ * - `act`: the next step is due (its day has come, or it was missed — e.g. the system was down — and is planned now,
+ *   never skipped). `action.at` is the instant to carry it out: now or later the same/next days when an SMS must wait
+ *   for contact hours or a suspension for an allowed day.
+ * - `wait`: the next step lies in the future; `until` is when it falls due, `next` previews it (amounts as of that day).
+ * - `paused`: nothing happens until an event (dispute resolved, case resumed, instalment reported missed).
+ * - `done`: nothing more to do (paid, cancelled, handed off, ladder complete).
+ *
+ * Steps run in the policy's order; a step already executed is never planned again. A step's day is the later of its
+ * offset from the (possibly deferred) due date and what the law requires given the letters ACTUALLY sent (e.g. a
+ * notice only after the reminder's deadline, a payment demand only after the notice's deadline, a suspension only after
+ * the notice period). A fee is added only when `mayChargeFee` allows it on that day; otherwise the letter goes without
+ * a fee and `noFeeReason` says why.
+ */
+import { atLocalTime, nextContactTime, suspensionAllowedDayOnOrAfter, timeZoneOf, toLocalDate, type LocalDate } from "./calendar";
+import { addDays } from "./calendar";
+import { balanceOn, feeHistoryOf, interestThrough, ladderAnchor, totalPaid, type Balance, type Case, type CaseService } from "./case";
+import { DomainError } from "./errors";
+import { effectiveDeadline, firstFeeEarliest, mayChargeFee, nextFeeEarliest, type SentLetter } from "./fees";
+import { add, formatMoney, money, subtract, type Money } from "./money";
+import {
+  describeStep,
+  isFeeKind,
+  requiredSuspensionNoticeDays,
+  stepDeadlineDays,
+  type Channel,
+  type LadderPolicy,
+  type LadderStep,
+  type StepKind,
+} from "./policy";
+import type { RuleSet } from "./rules/rule-set";
+
+export interface PlannedAmounts {
+  principal: Money;
+  fees: Money;
+  interest: Money;
+  /** Owed on the action's day before the new fee. */
+  total: Money;
+  /** The fee this step adds (zero when none). */
+  feeToAdd: Money;
+  /** What the letter asks for: total + feeToAdd. */
+  totalWithFee: Money;
+  credit: Money;
+  /** Interest is computed only up to the day before this one: no late-interest rate is configured from it (null = complete). */
+  interestRatesMissingFrom: LocalDate | null;
+}
+
+export type ActionKind = StepKind | "reopen-service";
+
+export interface PlannedAction {
+  kind: ActionKind;
+  /** Index of the ladder step; null for a service reopening. */
+  stepIndex: number | null;
+  /** Instant to carry it out (inside contact hours for SMS, on an allowed day for a suspension). */
+  at: Date;
+  /** The local day of `at` in the case's country. */
+  on: LocalDate;
+  channels: Channel[];
+  amounts: PlannedAmounts;
+  fee?: { amount: Money; legalBasis: string };
+  /** When the step would have carried a fee but may not: why. */
+  noFeeReason?: string;
+  legalBasis: string;
+  deadline?: LocalDate;
+  serviceIds?: string[];
+}
+
+export type Plan =
+  | { kind: "act"; action: PlannedAction }
+  | { kind: "wait"; until: Date; reason: string; next: PlannedAction }
+  | { kind: "paused"; reason: string; legalBasis?: string; resumesOn: "dispute-resolved" | "resume" | "instalment-missed" }
+  | { kind: "done"; reason: string };
+
+export class PlanMismatch extends DomainError {
+  readonly code = "PLAN_MISMATCH";
+}
+
+interface LawNames {
+  reminder: string;
+  "collection-notice": string;
+  "payment-demand": string;
+  "legal-handoff": string;
+  dispute: string;
+}
+
+const LAW: Readonly<Record<RuleSet["country"], LawNames>> = {
+  NO: {
+    reminder: "inkassoforskriften § 1-2",
+    "collection-notice": "inkassoloven § 9",
+    "payment-demand": "inkassoloven § 10",
+    "legal-handoff": "inkassoloven § 11",
+    dispute: "inkassoloven § 17",
+  },
+  DK: {
+    reminder: "renteloven § 9 b",
+    "collection-notice": "inkassoloven § 10",
+    "payment-demand": "inkassoloven § 10 (påkrav)",
+    "legal-handoff": "inkassoloven § 10",
+    dispute: "inkassoloven § 10",
+  },
+  SE: {
+    reminder: "lag (1981:739) om ersättning för inkassokostnader m.m.",
+    "collection-notice": "inkassolagen (1974:182)",
+    "payment-demand": "inkassolagen (1974:182) 5 § (inkassokrav)",
+    "legal-handoff": "inkassolagen (1974:182)",
+    dispute: "inkassolagen (1974:182) 6 §",
+  },
+};
+
+const maxDate = (a: LocalDate, b: LocalDate): LocalDate => (a > b ? a : b);
+
+function lettersOf(c: Case): SentLetter[] {
+  return feeHistoryOf(c).letters as SentLetter[];
+}
+
+function lastFeeLetter(c: Case): SentLetter | undefined {
+  return lettersOf(c)
+    .filter((l) => l.fee !== null && l.fee.value > 0)
+    .sort((a, b) => (a.sentOn < b.sentOn ? -1 : a.sentOn > b.sentOn ? 1 : 0))
+    .at(-1);
+}
+
+function amountsOn(c: Case, on: LocalDate, rules: RuleSet, fee: Money): PlannedAmounts {
+  const b: Balance = balanceOn(c, on, rules);
+  return {
+    principal: b.principal,
+    fees: b.fees,
+    interest: b.interest,
+    total: b.total,
+    feeToAdd: fee,
+    totalWithFee: add(b.total, fee),
+    credit: b.credit,
+    interestRatesMissingFrom: interestThrough(c, on, rules).ratesMissingFrom,
+  };
+}
+
+function targetServices(c: Case, step: LadderStep): CaseService[] {
+  const kinds = step.services;
+  return c.services.filter((s) => kinds === undefined || kinds.includes(s.kind));
+}
+
+/** What a step needs, in dates and facts, before it may go; undefined when it cannot lawfully go at all. */
+interface Draft {
+  earliest: LocalDate;
+  serviceIds?: string[];
+  blocked?: string;
+  skip?: string;
+}
+
+function draftStep(c: Case, step: LadderStep, rules: RuleSet, policy: LadderPolicy, today: LocalDate): Draft {
+  const anchor = ladderAnchor(c);
+  let earliest = addDays(anchor, step.offsetDays);
+  const timing = rules.timing;
+  const letters = lettersOf(c);
+
+  switch (step.kind) {
+    case "lets-pay-sms": {
+      const b = balanceOn(c, maxDate(today, earliest), rules);
+      if (b.total.value < policy.minimumPayLinkAmount.value) {
+        return { earliest, skip: `the outstanding ${formatMoney(b.total, "en")} is below the minimum pay-link amount` };
+      }
+      return { earliest };
+    }
+    case "reminder":
+      return { earliest: maxDate(earliest, addDays(anchor, 1)) };
+    case "collection-notice":
+      return { earliest: maxDate(earliest, addDays(anchor, Math.max(1, timing.noticeEarliestDaysAfterDue.value))) };
+    case "payment-demand": {
+      if (timing.paymentDemandRequiresExpiredNotice.value) {
+        const notices = letters.filter((l) => l.kind === "collection-notice");
+        if (notices.length === 0) return { earliest, blocked: "no collection notice has been sent" };
+        const first = notices.map((n) => effectiveDeadline(rules, n)).sort()[0]!;
+        earliest = maxDate(earliest, addDays(first, 1));
+      }
+      return { earliest };
+    }
+    case "legal-handoff": {
+      if (timing.legalStepsRequireExpiredDemand.value) {
+        const demand = c.steps.filter((s) => s.kind === "payment-demand").at(-1);
+        if (!demand) return { earliest, blocked: "no payment demand has been sent" };
+        const deadline = demand.deadline ?? addDays(demand.on, timing.minDeadlineDays.value["payment-demand"]);
+        earliest = maxDate(earliest, addDays(deadline, 1));
+      }
+      return { earliest };
+    }
+    case "suspension-notice": {
+      const services = targetServices(c, step).filter((s) => s.state === "active");
+      if (services.length === 0) return { earliest, skip: "the case has no active service of this kind" };
+      return { earliest, serviceIds: services.map((s) => s.serviceId) };
+    }
+    case "suspension": {
+      const ready: string[] = [];
+      let latest = earliest;
+      for (const s of targetServices(c, step).filter((x) => x.state === "active")) {
+        const required = requiredSuspensionNoticeDays(rules, s.kind, c.debtor.kind);
+        const notice = c.steps.filter((x) => x.kind === "suspension-notice" && x.serviceIds.includes(s.serviceId)).at(-1);
+        if (!notice) {
+          if (required > 0) continue; // cannot lawfully suspend this service without notice
+          ready.push(s.serviceId);
+          continue;
+        }
+        const noticeEnd = maxDate(addDays(notice.on, required), notice.deadline ?? notice.on);
+        latest = maxDate(latest, addDays(noticeEnd, 1));
+        ready.push(s.serviceId);
+      }
+      if (ready.length === 0) return { earliest, skip: "no active service of this kind has had the required notice" };
+      if (rules.suspension.onlyOnAllowedDays.value) latest = suspensionAllowedDayOnOrAfter(latest, c.country);
+      return { earliest: latest, serviceIds: ready };
+    }
+  }
+}
+
+/** The legal basis of a step without its fee. */
+function stepLegalBasis(c: Case, step: LadderStep, rules: RuleSet, deadlineDays: number | undefined): string {
+  const law = LAW[c.country];
+  switch (step.kind) {
+    case "lets-pay-sms":
+      return `Friendly payment reminder by SMS with a pay link, no fee; sent within contact hours (${rules.contactHours.source}${rules.contactHours.confirmed ? "" : " — unconfirmed"})`;
+    case "reminder":
+      return `${law.reminder}: written reminder with a ${deadlineDays}-day deadline`;
+    case "collection-notice":
+      return `${law["collection-notice"]}: ${deadlineDays}-day deadline (at least ${rules.timing.minDeadlineDays.value["collection-notice"]} days from sending), stating that the claim goes to collection otherwise`;
+    case "payment-demand":
+      return `${law["payment-demand"]}: ${deadlineDays} days to pay or object (at least ${rules.timing.minDeadlineDays.value["payment-demand"]})`;
+    case "legal-handoff":
+      return `${law["legal-handoff"]}: the payment demand's deadline has expired${rules.timing.newDemandAfterMonths ? `; legal steps must start within ${rules.timing.newDemandAfterMonths.value} months or a new payment demand is needed` : ""}`;
+    case "suspension-notice": {
+      const kinds = [...new Set(targetServices(c, step).map((s) => s.kind))];
+      return kinds.map((k) => `${rules.suspension.noticeDays[k].source}`).join("; ") + ` (${deadlineDays} days' notice)`;
+    }
+    case "suspension": {
+      const kinds = [...new Set(targetServices(c, step).map((s) => s.kind))];
+      const days = rules.suspension.onlyOnAllowedDays.value ? `; ${rules.suspension.onlyOnAllowedDays.source}` : "";
+      return `Notice period has run out (${kinds.map((k) => rules.suspension.noticeDays[k].source).join("; ")})${days}`;
+    }
+  }
+}
+
+function instantFor(c: Case, step: LadderStep, date: LocalDate, today: LocalDate, now: Date, policy: LadderPolicy, rules: RuleSet): Date {
+  const zone = timeZoneOf(c.country);
+  const time = step.kind === "suspension" ? policy.suspendAt : policy.sendAt;
+  let candidate: Date;
+  if (date < today) candidate = now;
+  else {
+    const planned = atLocalTime(date, time, zone);
+    candidate = planned.getTime() < now.getTime() ? now : planned;
+  }
+  if (step.kind === "suspension" && rules.suspension.onlyOnAllowedDays.value) {
+    const day = toLocalDate(candidate, zone);
+    const allowed = suspensionAllowedDayOnOrAfter(day, c.country);
+    if (allowed !== day) candidate = atLocalTime(allowed, time, zone);
+  }
+  if (step.kind === "lets-pay-sms" || step.channels[0] === "sms") {
+    candidate = nextContactTime(candidate, c.country, rules.contactHours.value);
+  }
+  return candidate;
+}
+
+function buildAction(
+  c: Case,
+  stepIndex: number,
+  step: LadderStep,
+  draft: Draft,
+  rules: RuleSet,
+  policy: LadderPolicy,
+  today: LocalDate,
+  now: Date,
+): { action: PlannedAction; plannedDay: LocalDate } {
+  let date = draft.earliest;
+  let fee: PlannedAction["fee"];
+  let noFeeReason: string | undefined;
+
+  if (step.chargesFee && isFeeKind(step.kind)) {
+    const previous = lastFeeLetter(c);
+    let feeDate = maxDate(date, firstFeeEarliest(rules, ladderAnchor(c)));
+    if (previous) feeDate = maxDate(feeDate, nextFeeEarliest(rules, previous));
+    // A missed step goes today at the earliest: judge the fee on the day it will really be sent.
+    const decision = mayChargeFee(feeHistoryOf(c), step.kind, maxDate(feeDate, today), rules);
+    if (decision.allowed) {
+      date = feeDate;
+      fee = { amount: decision.amount, legalBasis: decision.legalBasis };
+    } else {
+      noFeeReason = decision.reason;
+    }
+  }
+
+  const at = instantFor(c, step, date, today, now, policy, rules);
+  const on = toLocalDate(at, timeZoneOf(c.country));
+  let deadlineDays: number | undefined;
+  if (isFeeKind(step.kind)) deadlineDays = Math.max(stepDeadlineDays(step, rules), rules.timing.minDeadlineDays.value[step.kind]);
+  if (step.kind === "suspension-notice") {
+    const required = Math.max(0, ...targetServices(c, step).map((s) => requiredSuspensionNoticeDays(rules, s.kind, c.debtor.kind)));
+    deadlineDays = Math.max(step.deadlineDays ?? 0, required);
+  }
+  const feeAmount = fee?.amount ?? money(0, c.currency);
+  const action: PlannedAction = {
+    kind: step.kind,
+    stepIndex,
+    at,
+    on,
+    channels: [...step.channels],
+    amounts: amountsOn(c, on, rules, feeAmount),
+    ...(fee ? { fee } : {}),
+    ...(noFeeReason ? { noFeeReason } : {}),
+    legalBasis: stepLegalBasis(c, step, rules, deadlineDays),
+    ...(deadlineDays !== undefined ? { deadline: addDays(on, deadlineDays) } : {}),
+    ...(draft.serviceIds ? { serviceIds: draft.serviceIds } : {}),
+  };
+  return { action, plannedDay: date };
+}
+
+function reopenAction(c: Case, services: CaseService[], rules: RuleSet, now: Date, why: string): Plan {
+  const on = toLocalDate(now, timeZoneOf(c.country));
+  return {
+    kind: "act",
+    action: {
+      kind: "reopen-service",
+      stepIndex: null,
+      at: now,
+      on,
+      channels: ["partner-system"],
+      amounts: amountsOn(c, on, rules, money(0, c.currency)),
+      legalBasis: `${why}; reopen at any hour (seed practice: within one minute of payment, also nights and weekends)`,
+      serviceIds: services.map((s) => s.serviceId),
+    },
+  };
+}
+
+/** What happens next on the case, when and why. */
+export function plan(c: Case, policy: LadderPolicy, rules: RuleSet, now: Date): Plan {
+  if (policy.country !== c.country || rules.country !== c.country) {
+    throw new PlanMismatch(`Case in ${c.country}, policy for ${policy.country}, rules for ${rules.country}`);
+  }
+  const zone = timeZoneOf(c.country);
+  const today = toLocalDate(now, zone);
+
+  // Reopen suspended services first: a paid or dropped claim must never keep a service closed.
+  const suspended = c.services.filter((s) => s.state === "suspended");
+  if (suspended.length > 0) {
+    if (c.status === "paid" || c.status === "cancelled") {
+      return reopenAction(c, suspended, rules, now, c.status === "paid" ? "The claim is paid" : "The claim was cancelled");
+    }
+    const b = balanceOn(c, today, rules);
+    if (b.total.value <= policy.reopenMinimum.value) {
+      return reopenAction(c, suspended, rules, now, `Outstanding ${formatMoney(b.total, "en")} is at or below the reopen minimum ${formatMoney(policy.reopenMinimum, "en")}`);
+    }
+  }
+
+  switch (c.status) {
+    case "paid":
+      return { kind: "done", reason: "The claim is paid in full; nothing more is sent." };
+    case "cancelled":
+      return { kind: "done", reason: `The case was cancelled${c.closedReason ? `: ${c.closedReason}` : ""}; nothing more is sent.` };
+    case "handed-off":
+      return { kind: "done", reason: "The claim has been handed off to legal steps; the ladder is complete." };
+    case "disputed":
+      return {
+        kind: "paused",
+        reason: `The debtor disputes the claim (since ${c.dispute?.openedOn ?? "unknown"}): collection and fees are stopped until the dispute is resolved.`,
+        legalBasis: `${LAW[c.country].dispute}: a reasonable objection stops collection and collection costs`,
+        resumesOn: "dispute-resolved",
+      };
+    case "on-hold":
+      return { kind: "paused", reason: `The case is on hold${c.hold ? ` since ${c.hold.since} (${c.hold.reason})${c.hold.until ? `, planned until ${c.hold.until}` : ""}` : ""}.`, resumesOn: "resume" };
+    case "open":
+      break;
+  }
+
+  const balanceToday = balanceOn(c, today, rules);
+  if (balanceToday.total.value <= 0) return { kind: "done", reason: "Nothing is owed; nothing more is sent." };
+
+  const planState = c.instalmentPlan;
+  if (planState?.state === "active") {
+    const paidSince = subtract(totalPaid(c), planState.paidBefore).value;
+    let cumulative = 0;
+    for (const inst of planState.instalments) {
+      cumulative += inst.amount.value;
+      if (paidSince >= cumulative) continue;
+      if (inst.dueDate >= today) {
+        const until = atLocalTime(addDays(inst.dueDate, 1), policy.sendAt, zone);
+        const step = firstOpenStep(c, policy, rules, today, now);
+        const reason = `An instalment plan is active: the next instalment of ${formatMoney(inst.amount, "en")} is due ${inst.dueDate}; the ladder waits.`;
+        return step ? { kind: "wait", until, reason, next: step.action } : { kind: "done", reason };
+      }
+      return {
+        kind: "paused",
+        reason: `The instalment due ${inst.dueDate} appears unpaid; record it as missed to resume the ladder.`,
+        resumesOn: "instalment-missed",
+      };
+    }
+  }
+
+  const next = firstOpenStep(c, policy, rules, today, now);
+  if (!next) return { kind: "done", reason: "Every step of the ladder has been carried out or does not apply to this case." };
+  if (next.dueNow) return { kind: "act", action: next.action };
+  return {
+    kind: "wait",
+    until: next.action.at,
+    reason: `Next: ${describeStep(next.action.kind as StepKind)} (step ${next.action.stepIndex! + 1}) on ${next.action.on}.`,
+    next: next.action,
+  };
+}
+
+function firstOpenStep(c: Case, policy: LadderPolicy, rules: RuleSet, today: LocalDate, now: Date): { action: PlannedAction; dueNow: boolean } | undefined {
+  for (const [index, step] of policy.steps.entries()) {
+    if (c.steps.some((s) => s.stepIndex === index && s.kind === step.kind)) continue;
+    const draft = draftStep(c, step, rules, policy, today);
+    if (draft.skip || draft.blocked) continue;
+    const { action, plannedDay } = buildAction(c, index, step, draft, rules, policy, today, now);
+    return { action, dueNow: plannedDay <= today };
+  }
+  return undefined;
+}

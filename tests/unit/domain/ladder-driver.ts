@@ -1,0 +1,65 @@
+import { applyEvent, type Case, type CaseEvent } from "../../../shared/domain/case";
+import { plan, type PlannedAction } from "../../../shared/domain/planner";
+import type { LadderPolicy } from "../../../shared/domain/policy";
+import type { RuleSet } from "../../../shared/domain/rules";
+
+/** Records a planned action as carried out. */
+export function execute(c: Case, action: PlannedAction, rules: RuleSet): Case {
+  if (action.kind === "reopen-service") {
+    return (action.serviceIds ?? []).reduce((acc, serviceId) => applyEvent(acc, { type: "service-reopened", on: action.on, serviceId }, rules), c);
+  }
+  return applyEvent(
+    c,
+    {
+      type: "step-executed",
+      stepIndex: action.stepIndex!,
+      kind: action.kind,
+      on: action.on,
+      at: action.at.toISOString(),
+      deadline: action.deadline ?? null,
+      fee: action.fee?.amount ?? null,
+      serviceIds: action.serviceIds ?? [],
+    },
+    rules,
+  );
+}
+
+/**
+ * Walks a case along its ladder in virtual time from `from` to `to`, as the orchestration would: plan, wait until the
+ * planned instant, re-plan, carry out; events are applied at their instants.
+ */
+export function simulate(
+  start: Case,
+  policy: LadderPolicy,
+  rules: RuleSet,
+  from: Date,
+  to: Date,
+  events: readonly (readonly [Date, CaseEvent])[] = [],
+): { case: Case; sent: PlannedAction[] } {
+  let c = start;
+  let now = from;
+  const sent: PlannedAction[] = [];
+  const pending = [...events].sort((a, b) => a[0].getTime() - b[0].getTime());
+  for (let i = 0; i < 200; i++) {
+    const p = plan(c, policy, rules, now);
+    const nextTime = p.kind === "act" ? p.action.at : p.kind === "wait" ? p.until : null;
+    const ev = pending[0];
+    if (ev && (nextTime === null || ev[0].getTime() <= nextTime.getTime())) {
+      if (ev[0].getTime() > to.getTime()) break;
+      if (ev[0].getTime() > now.getTime()) now = ev[0];
+      c = applyEvent(c, ev[1], rules);
+      pending.shift();
+      continue;
+    }
+    if (nextTime === null || nextTime.getTime() > to.getTime()) break;
+    if (nextTime.getTime() > now.getTime()) {
+      now = nextTime;
+      continue;
+    }
+    if (p.kind === "act") {
+      c = execute(c, p.action, rules);
+      sent.push(p.action);
+    }
+  }
+  return { case: c, sent };
+}
