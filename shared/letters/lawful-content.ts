@@ -1,0 +1,195 @@
+/**
+ * What the law requires each letter to say, and where that comes from — one list per kind, so tests and reviewers can
+ * see the requirement next to its paragraph. `letter-text.ts` writes one statement per entry (same `id`), and the
+ * renderer prints them all.
+ *
+ * Source: /shared/reference/nordic-collection-rules.md (Norway, late 2026), and the statute texts it names.
+ *
+ * `lawfulnessProblems` checks the dates and fees of a model against the legal rule set in force (the numbers — 14
+ * days, 4 weeks — come from the rule set, not from literals here).
+ */
+import { addDays, compareLocalDates } from "../domain/calendar";
+import { RuleSet } from "../domain/rules/rule-set";
+import { DomainError } from "../domain/errors";
+import { LetterKind, LetterModel } from "./letter-model";
+
+export type StatementId =
+  // reminder (purring)
+  | "claim-subject"
+  | "claim-amount"
+  | "payment-deadline"
+  // collection notice (inkassovarsel)
+  | "deadline-14-days"
+  | "collection-warning"
+  // payment demand (betalingsoppfordring)
+  | "creditor-name"
+  | "pay-or-object"
+  | "principal-and-additions"
+  | "interest-rate-and-start"
+  | "consequences"
+  | "complaint-board"
+  // power suspension notice (varsel om stenging)
+  | "clear-marking"
+  | "pay-within-notice-period"
+  | "contact-danger"
+  | "contact-dispute"
+  | "disconnection-costs"
+  | "social-services";
+
+export interface LegalRequirement {
+  readonly id: StatementId;
+  /** What the letter must say, in plain English. */
+  readonly requirement: string;
+  /** The paragraph it comes from. */
+  readonly basis: string;
+}
+
+const REQUIREMENTS: Readonly<Record<LetterKind, readonly LegalRequirement[]>> = {
+  reminder: [
+    // inkassoforskriften § 1-2: a reminder fee only for a written reminder that states the amount and what the claim is for
+    { id: "claim-subject", requirement: "States what the claim is for", basis: "inkassoforskriften § 1-2" },
+    // inkassoforskriften § 1-2: … and the amount
+    { id: "claim-amount", requirement: "States the amount owed", basis: "inkassoforskriften § 1-2" },
+    // inkassoforskriften § 1-3: the next fee waits for this letter's deadline, so the deadline must be stated
+    { id: "payment-deadline", requirement: "States the payment deadline as a date", basis: "inkassoforskriften § 1-3" },
+  ],
+  "collection-notice": [
+    // inkassoloven § 9 første ledd: written notice after the due date asking the debtor to pay the claim
+    { id: "claim-subject", requirement: "States what the claim is for", basis: "inkassoloven § 9" },
+    // inkassoloven § 9 første ledd: … to pay the claim (the amount)
+    { id: "claim-amount", requirement: "States the amount owed", basis: "inkassoloven § 9" },
+    // inkassoloven § 9 første ledd: a deadline of at least 14 days from when the notice was sent
+    {
+      id: "deadline-14-days",
+      requirement: "Gives a deadline at least 14 days from the day the notice is sent, as a date",
+      basis: "inkassoloven § 9",
+    },
+    // inkassoloven § 9 første ledd: the notice must say that collection starts if payment is not made by the deadline
+    {
+      id: "collection-warning",
+      requirement: "Says clearly that the claim is sent to collection if it is not paid by the deadline",
+      basis: "inkassoloven § 9",
+    },
+  ],
+  "payment-demand": [
+    // inkassoloven § 10 første ledd: pay or object within at least 14 days
+    {
+      id: "pay-or-object",
+      requirement: "Asks the debtor to pay or object within a deadline of at least 14 days, as a date",
+      basis: "inkassoloven § 10 første ledd",
+    },
+    // inkassoloven § 10 bokstav a: the creditor's name
+    { id: "creditor-name", requirement: "Names the creditor", basis: "inkassoloven § 10 bokstav a" },
+    // inkassoloven § 10 bokstav b: what the claim is for
+    { id: "claim-subject", requirement: "States what the claim is for", basis: "inkassoloven § 10 bokstav b" },
+    // inkassoloven § 10 bokstav c: the amount, with the principal and the additions (interest, costs) shown separately
+    {
+      id: "principal-and-additions",
+      requirement: "States the amount with the principal and each addition (fees, interest) separately",
+      basis: "inkassoloven § 10 bokstav c",
+    },
+    // inkassoloven § 10 bokstav d: the late-interest rate used and the date interest is computed from
+    {
+      id: "interest-rate-and-start",
+      requirement: "States the late-interest rate used and the date interest runs from",
+      basis: "inkassoloven § 10 bokstav d",
+    },
+    // inkassoloven § 10 bokstav e: not paying may lead to further costs and to legal collection
+    {
+      id: "consequences",
+      requirement: "Says that not paying may lead to further costs and to legal collection",
+      basis: "inkassoloven § 10 bokstav e",
+    },
+    // inkassoloven § 10 bokstav f and § 22: the right to have the dispute heard by the complaint board
+    {
+      id: "complaint-board",
+      requirement: "Tells the debtor of the right to have the case heard by the complaint board",
+      basis: "inkassoloven § 10 bokstav f, § 22",
+    },
+  ],
+  "suspension-notice": [
+    // forbrukerkjøpsloven § 48 a: the notice may share a letter with a reminder or notice, but must be clearly marked
+    { id: "clear-marking", requirement: "Is clearly marked as a notice of disconnection", basis: "forbrukerkjøpsloven § 48 a" },
+    // forbrukerkjøpsloven § 48 a: paying within 4 weeks (business customers: 2 weeks) avoids disconnection
+    {
+      id: "pay-within-notice-period",
+      requirement: "Says that paying within the notice period (4 weeks for consumers) avoids disconnection",
+      basis: "forbrukerkjøpsloven § 48 a",
+    },
+    // forbrukerkjøpsloven § 48 a: get in touch if disconnection endangers life, health or property
+    {
+      id: "contact-danger",
+      requirement: "Asks the customer to get in touch if disconnection may endanger life, health or property",
+      basis: "forbrukerkjøpsloven § 48 a",
+    },
+    // forbrukerkjøpsloven § 48 a: get in touch if the customer disputes the claim
+    {
+      id: "contact-dispute",
+      requirement: "Asks the customer to get in touch if they dispute the claim",
+      basis: "forbrukerkjøpsloven § 48 a",
+    },
+    // forbrukerkjøpsloven § 48 a: disconnection and reconnection costs may be charged
+    {
+      id: "disconnection-costs",
+      requirement: "Says that the costs of disconnecting and reconnecting may be charged",
+      basis: "forbrukerkjøpsloven § 48 a",
+    },
+    // forbrukerkjøpsloven § 48 a: social services (sosialtjenesten) can be contacted
+    {
+      id: "social-services",
+      requirement: "Says that the social services (sosialtjenesten) can be contacted",
+      basis: "forbrukerkjøpsloven § 48 a",
+    },
+  ],
+};
+
+/** The statements the law requires in a letter of `kind`, each with its paragraph. */
+export function lawfulContent(kind: LetterKind): readonly LegalRequirement[] {
+  return REQUIREMENTS[kind];
+}
+
+export class UnlawfulLetter extends DomainError {
+  readonly code = "UNLAWFUL_LETTER";
+}
+
+/**
+ * What makes `model` unlawful under `rules` (empty when it is lawful): deadlines shorter than the minimum for the
+ * kind, a fee on a reminder or notice sent too soon after the due date, a power suspension notice with less than
+ * the statutory notice period. The rule set's `source` is quoted in each reason.
+ */
+export function lawfulnessProblems(model: LetterModel, rules: RuleSet): string[] {
+  const problems: string[] = [];
+  const { timing, suspension } = rules;
+
+  if (model.kind !== "suspension-notice") {
+    const minDays = timing.minDeadlineDays.value[model.kind];
+    if (compareLocalDates(model.deadline, addDays(model.sentDate, minDays)) < 0) {
+      problems.push(`deadline: a ${model.kind} needs a deadline at least ${minDays} days after it is sent (${timing.minDeadlineDays.source})`);
+    }
+  }
+
+  if (model.kind === "reminder" || model.kind === "collection-notice") {
+    const firstFeeDay = addDays(model.claim.dueDate, timing.firstFeeMinDaysAfterDue.value);
+    const feeNow = model.amounts.fees.some((f) => f.chargedOn === undefined || f.chargedOn === model.sentDate);
+    if (feeNow && compareLocalDates(model.sentDate, firstFeeDay) < 0) {
+      problems.push(`amounts.fees: no fee on a letter sent before ${firstFeeDay} (${timing.firstFeeMinDaysAfterDue.source})`);
+    }
+  }
+
+  if (model.kind === "suspension-notice") {
+    const notice = suspension.noticeDays[model.suspension.service];
+    const days = notice.value[model.suspension.customerKind];
+    if (compareLocalDates(model.deadline, addDays(model.sentDate, days)) < 0) {
+      problems.push(`deadline: the customer must have at least ${days} days to pay before disconnection (${notice.source})`);
+    }
+  }
+  return problems;
+}
+
+/** Throws UnlawfulLetter when `lawfulnessProblems` finds anything. */
+export function assertLawful(model: LetterModel, rules: RuleSet): void {
+  const problems = lawfulnessProblems(model, rules);
+  if (problems.length > 0) {
+    throw new UnlawfulLetter(`The ${model.kind} would be unlawful: ${problems.join("; ")}`, { kind: model.kind, problems });
+  }
+}

@@ -1,0 +1,358 @@
+/**
+ * Renders a letter model as an A4 PDF with pdfkit and its built-in standard fonts (Helvetica, WinAnsi encoding:
+ * covers æøå, §, – and the no-break space). No I/O besides producing the bytes, no wall clock: the PDF's creation
+ * date is the letter's sent date, so the same model always gives the same bytes.
+ *
+ * Layout (DIN 5008-like, fits a left-window envelope): sender block top left, recipient address in the window
+ * (20 mm from the left, 50 mm from the top), letter facts to the right of the window, title, for a suspension
+ * notice a boxed marking, the statements, an amounts table, the payment details with the pay link, closing words,
+ * and a footer with the creditor's details and page numbers on every page.
+ */
+import PDFDocument from "pdfkit";
+import { RuleSet } from "../domain/rules/rule-set";
+import { Money, negate } from "../domain/money";
+import { assertLawful } from "./lawful-content";
+import { LetterModel, LetterModelInput, PostalAddress, parseLetterModel } from "./letter-model";
+import { letterStatements, suspensionMarking } from "./letter-text";
+import { letterTitle } from "./letter-metadata";
+import { formatAccountNumber, formatLetterAmount, formatLetterDate, formatOrgNumber, formatRate } from "./letter-format";
+
+export interface RenderLetterOptions {
+  /** When given, the letter is refused (UnlawfulLetter) unless its deadlines and fees are lawful under these rules. */
+  readonly rules?: RuleSet;
+}
+
+const MM = 72 / 25.4;
+const PAGE = { width: 595.28, height: 841.89 };
+const MARGIN = { left: 20 * MM, right: 20 * MM, top: 15 * MM, bottom: 22 * MM };
+const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
+const WINDOW = { x: 20 * MM, y: 50 * MM, width: 85 * MM };
+const FACTS_X = 115 * MM;
+const FONT = "Helvetica";
+const BOLD = "Helvetica-Bold";
+const TEXT_SIZE = 10;
+const GREY = "#555555";
+const INK = "#111111";
+
+type Doc = PDFKit.PDFDocument;
+
+const LABELS = {
+  nb: {
+    date: "Dato",
+    invoice: "Fakturanummer",
+    case: "Saksnummer",
+    due: "Forfallsdato",
+    overview: "Oversikt",
+    principalHeading: "Hovedkrav",
+    additionsHeading: "Tilleggskrav",
+    principal: (invoice: string) => `Faktura ${invoice}`,
+    interest: (rate: string, from: string, to: string) => `Forsinkelsesrente ${rate} p.a., ${from}–${to}`,
+    paid: (date: string) => `Innbetalt ${date}`,
+    total: "Å betale",
+    payHeading: "Slik betaler du",
+    account: "Kontonummer",
+    kid: "KID",
+    amount: "Beløp",
+    deadline: "Betalingsfrist",
+    payOnline: "Betal på nett:",
+    rememberKid: "Husk å bruke KID-nummeret når du betaler i nettbanken.",
+    regards: "Vennlig hilsen",
+    org: "Org.nr.",
+    page: (n: number, of: number) => `Side ${n} av ${of}`,
+    fees: {
+      "reminder-fee": "Purregebyr",
+      "collection-notice-fee": "Gebyr for inkassovarsel",
+      "payment-demand-fee": "Gebyr for betalingsoppfordring",
+      other: "Gebyr",
+    },
+  },
+  en: {
+    date: "Date",
+    invoice: "Invoice number",
+    case: "Case number",
+    due: "Due date",
+    overview: "Overview",
+    principalHeading: "Principal",
+    additionsHeading: "Additions",
+    principal: (invoice: string) => `Invoice ${invoice}`,
+    interest: (rate: string, from: string, to: string) => `Late-payment interest ${rate} p.a., ${from}–${to}`,
+    paid: (date: string) => `Paid ${date}`,
+    total: "To pay",
+    payHeading: "How to pay",
+    account: "Account number",
+    kid: "KID (payment reference)",
+    amount: "Amount",
+    deadline: "Pay by",
+    payOnline: "Pay online:",
+    rememberKid: "Please use the KID number as the payment reference.",
+    regards: "Kind regards",
+    org: "Org. no.",
+    page: (n: number, of: number) => `Page ${n} of ${of}`,
+    fees: {
+      "reminder-fee": "Reminder fee",
+      "collection-notice-fee": "Collection notice fee",
+      "payment-demand-fee": "Payment demand fee",
+      other: "Fee",
+    },
+  },
+} as const;
+
+/** Renders `input` (validated with `parseLetterModel`) as a PDF. */
+export async function renderLetter(input: LetterModelInput | LetterModel, options: RenderLetterOptions = {}): Promise<Buffer> {
+  const model = parseLetterModel(input);
+  if (options.rules) assertLawful(model, options.rules);
+
+  const doc: Doc = new PDFDocument({
+    size: "A4",
+    margins: MARGIN,
+    bufferPages: true,
+    lang: model.language === "nb" ? "nb-NO" : "en-GB",
+    displayTitle: true,
+    info: {
+      Title: `${letterTitle(model.kind, model.language)} – ${model.claim.invoiceNumber}`,
+      Author: model.creditor.name,
+      Subject: letterTitle(model.kind, model.language),
+      Creator: "payment-follow-up",
+      Producer: "PDFKit",
+      CreationDate: new Date(`${model.sentDate}T00:00:00Z`),
+    },
+  });
+  const done = collect(doc);
+
+  drawHeader(doc, model);
+  drawTitle(doc, model);
+  const statements = letterStatements(model);
+  const marking = suspensionMarking(model);
+  for (const s of statements.filter((x) => x.placement === "marking")) drawMarking(doc, marking ?? "", s.text);
+  for (const s of statements.filter((x) => x.placement === "body")) paragraph(doc, s.text);
+  drawAmounts(doc, model);
+  drawPayment(doc, model);
+  for (const s of statements.filter((x) => x.placement === "closing")) paragraph(doc, s.text);
+  drawSignature(doc, model);
+  drawFooters(doc, model);
+
+  doc.end();
+  return done;
+}
+
+function collect(doc: Doc): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on("data", (chunk: Buffer) => chunks.push(chunk));
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+  });
+}
+
+function addressLines(address: PostalAddress): string[] {
+  return [...address.lines, `${address.postalCode} ${address.city}`, ...(address.country ? [address.country] : [])];
+}
+
+function drawHeader(doc: Doc, model: LetterModel): void {
+  const l = LABELS[model.language];
+  const { creditor, debtor, claim } = model;
+
+  // Sender block
+  doc.font(BOLD).fontSize(12).fillColor(INK).text(creditor.name, MARGIN.left, MARGIN.top, { width: 90 * MM });
+  doc.font(FONT).fontSize(9).fillColor(GREY);
+  for (const line of addressLines(creditor.address)) doc.text(line, { width: 90 * MM });
+  doc.text(`${l.org} ${formatOrgNumber(creditor.orgNumber)}`, { width: 90 * MM });
+
+  // Recipient in the envelope window
+  doc.font(FONT).fontSize(11).fillColor(INK);
+  doc.text(debtor.name, WINDOW.x, WINDOW.y, { width: WINDOW.width });
+  for (const line of addressLines(debtor.address)) doc.text(line, { width: WINDOW.width });
+
+  // Letter facts right of the window
+  const facts: [string, string][] = [
+    [l.date, formatLetterDate(model.sentDate, model.language)],
+    [l.invoice, claim.invoiceNumber],
+    ...(claim.caseReference ? ([[l.case, claim.caseReference]] as [string, string][]) : []),
+    [l.due, formatLetterDate(claim.dueDate, model.language)],
+    [l.kid, model.payment.kid],
+  ];
+  let y = WINDOW.y;
+  const labelWidth = 32 * MM;
+  const valueWidth = PAGE.width - MARGIN.right - FACTS_X - labelWidth;
+  for (const [label, value] of facts) {
+    doc.font(FONT).fontSize(9).fillColor(GREY).text(label, FACTS_X, y, { width: labelWidth });
+    doc.font(BOLD).fontSize(9).fillColor(INK).text(value, FACTS_X + labelWidth, y, { width: valueWidth });
+    y = Math.max(doc.y, y + 13);
+  }
+}
+
+function drawTitle(doc: Doc, model: LetterModel): void {
+  doc.font(BOLD).fontSize(18).fillColor(INK).text(letterTitle(model.kind, model.language), MARGIN.left, 80 * MM, {
+    width: CONTENT_WIDTH,
+  });
+  doc.moveDown(0.4);
+}
+
+/** The clear marking of a suspension notice (forbrukerkjøpsloven § 48 a): a heavy box with a bold heading. */
+function drawMarking(doc: Doc, heading: string, text: string): void {
+  const pad = 8;
+  const innerWidth = CONTENT_WIDTH - 2 * pad;
+  doc.font(BOLD).fontSize(14);
+  const headingHeight = doc.heightOfString(heading, { width: innerWidth });
+  doc.font(FONT).fontSize(TEXT_SIZE);
+  const textHeight = doc.heightOfString(text, { width: innerWidth, lineGap: 2 });
+  const height = pad + headingHeight + 4 + textHeight + pad;
+  ensureSpace(doc, height + 12);
+  const top = doc.y;
+  doc.save().lineWidth(2.5).strokeColor(INK).rect(MARGIN.left, top, CONTENT_WIDTH, height).stroke().restore();
+  doc.font(BOLD).fontSize(14).fillColor(INK).text(heading, MARGIN.left + pad, top + pad, { width: innerWidth });
+  doc.moveDown(0.2);
+  doc.font(FONT).fontSize(TEXT_SIZE).text(text, MARGIN.left + pad, doc.y, { width: innerWidth, lineGap: 2 });
+  doc.x = MARGIN.left;
+  doc.y = top + height + 10;
+}
+
+function paragraph(doc: Doc, text: string): void {
+  doc.font(FONT).fontSize(TEXT_SIZE).fillColor(INK);
+  ensureSpace(doc, doc.heightOfString(text, { width: CONTENT_WIDTH, lineGap: 1.5 }));
+  doc.text(text, MARGIN.left, doc.y, { width: CONTENT_WIDTH, lineGap: 1.5 });
+  doc.moveDown(0.4);
+}
+
+function ensureSpace(doc: Doc, height: number): void {
+  if (doc.y + height > PAGE.height - MARGIN.bottom) doc.addPage();
+}
+
+interface Row {
+  label: string;
+  amount?: Money;
+  style: "heading" | "line" | "detail" | "total";
+}
+
+function amountRows(model: LetterModel): Row[] {
+  const l = LABELS[model.language];
+  const { amounts, claim } = model;
+  const d = (date: string) => formatLetterDate(date, model.language);
+  const separateAdditions = model.kind === "payment-demand"; // inkassoloven § 10 c: principal and additions apart
+  const rows: Row[] = [];
+  if (separateAdditions) rows.push({ label: l.principalHeading, style: "heading" });
+  rows.push({ label: `${l.principal(claim.invoiceNumber)}: ${claim.description}`, amount: amounts.principal, style: "line" });
+  for (const line of claim.lines) rows.push({ label: line.description, amount: line.amount, style: "detail" });
+  const hasAdditions = amounts.fees.length > 0 || amounts.interest !== null;
+  if (separateAdditions && hasAdditions) rows.push({ label: l.additionsHeading, style: "heading" });
+  for (const fee of amounts.fees) {
+    const label = fee.label ?? l.fees[fee.kind];
+    const when = fee.chargedOn ? `, ${d(fee.chargedOn)}` : "";
+    rows.push({ label: `${label}${when} (${fee.legalBasis})`, amount: fee.amount, style: "line" });
+  }
+  if (amounts.interest) {
+    const i = amounts.interest;
+    rows.push({
+      label: `${l.interest(formatRate(i.annualRatePercent, model.language), d(i.fromDate), d(i.toDate))} (${i.legalBasis})`,
+      amount: i.amount,
+      style: "line",
+    });
+  }
+  for (const p of amounts.payments) {
+    rows.push({ label: l.paid(d(p.date)), amount: negate(p.amount), style: "line" });
+  }
+  rows.push({ label: l.total, amount: amounts.totalDue, style: "total" });
+  return rows;
+}
+
+function drawAmounts(doc: Doc, model: LetterModel): void {
+  const l = LABELS[model.language];
+  const rows = amountRows(model);
+  const amountWidth = 30 * MM;
+  const labelWidth = CONTENT_WIDTH - amountWidth - 6;
+  const right = MARGIN.left + CONTENT_WIDTH;
+
+  ensureSpace(doc, 60);
+  doc.moveDown(0.3);
+  doc.font(BOLD).fontSize(11).fillColor(INK).text(l.overview, MARGIN.left, doc.y, { width: CONTENT_WIDTH });
+  doc.moveDown(0.3);
+  doc.save().lineWidth(0.5).strokeColor(GREY).moveTo(MARGIN.left, doc.y).lineTo(right, doc.y).stroke().restore();
+  doc.y += 4;
+
+  for (const row of rows) {
+    const font = row.style === "heading" || row.style === "total" ? BOLD : FONT;
+    const size = row.style === "detail" ? 9 : 10;
+    const indent = row.style === "detail" ? 12 : 0;
+    doc.font(font).fontSize(size);
+    const height = doc.heightOfString(row.label, { width: labelWidth - indent }) + 4;
+    ensureSpace(doc, height + (row.style === "total" ? 8 : 0));
+    if (row.style === "total") {
+      doc.save().lineWidth(1).strokeColor(INK).moveTo(MARGIN.left, doc.y).lineTo(right, doc.y).stroke().restore();
+      doc.y += 4;
+    }
+    const y = doc.y;
+    doc.fillColor(row.style === "detail" ? GREY : INK);
+    doc.text(row.label, MARGIN.left + indent, y, { width: labelWidth - indent });
+    const after = doc.y;
+    if (row.amount) {
+      doc.text(formatLetterAmount(row.amount, model.language), right - amountWidth, y, { width: amountWidth, align: "right" });
+    }
+    doc.y = Math.max(after, y + height - 4) + 2;
+  }
+  doc.fillColor(INK);
+  doc.x = MARGIN.left;
+  doc.moveDown(0.8);
+}
+
+function drawPayment(doc: Doc, model: LetterModel): void {
+  const l = LABELS[model.language];
+  const pad = 10;
+  const pairs: [string, string][] = [
+    [l.account, formatAccountNumber(model.payment.account)],
+    [l.kid, model.payment.kid],
+    [l.amount, formatLetterAmount(model.amounts.totalDue, model.language)],
+    [l.deadline, formatLetterDate(model.deadline, model.language)],
+  ];
+  const innerWidth = CONTENT_WIDTH - 2 * pad;
+  const columnWidths = [0.25, 0.25, 0.22, 0.28].map((f) => f * innerWidth);
+  const height = pad + 16 + 30 + 14 + 11 + pad;
+  ensureSpace(doc, height + 12);
+  const top = doc.y;
+  doc.save().rect(MARGIN.left, top, CONTENT_WIDTH, height).fill("#EFEFEF").restore();
+  doc.font(BOLD).fontSize(11).fillColor(INK).text(l.payHeading, MARGIN.left + pad, top + pad, { width: innerWidth });
+  let x = MARGIN.left + pad;
+  pairs.forEach(([label, value], index) => {
+    const width = (columnWidths[index] ?? 0) - 6;
+    const y = top + pad + 16;
+    doc.font(FONT).fontSize(8.5).fillColor(GREY).text(label, x, y, { width });
+    doc.font(BOLD).fontSize(11).fillColor(INK).text(value, x, y + 11, { width });
+    x += columnWidths[index] ?? 0;
+  });
+  const linkY = top + pad + 16 + 30;
+  doc.font(FONT).fontSize(10).fillColor(INK).text(`${l.payOnline} `, MARGIN.left + pad, linkY, { continued: true });
+  doc.font(BOLD).fillColor("#0645AD").text(model.payment.payLink, { link: model.payment.payLink, underline: true });
+  doc.font(FONT).fontSize(8.5).fillColor(GREY).text(l.rememberKid, MARGIN.left + pad, linkY + 14, { width: innerWidth });
+  doc.fillColor(INK);
+  doc.x = MARGIN.left;
+  doc.y = top + height + 12;
+}
+
+function drawSignature(doc: Doc, model: LetterModel): void {
+  const l = LABELS[model.language];
+  ensureSpace(doc, 27);
+  doc.moveDown(0.2);
+  doc.font(FONT).fontSize(TEXT_SIZE).fillColor(INK).text(l.regards, MARGIN.left, doc.y, { width: CONTENT_WIDTH });
+  doc.font(BOLD).text(model.creditor.name, { width: CONTENT_WIDTH });
+}
+
+function drawFooters(doc: Doc, model: LetterModel): void {
+  const l = LABELS[model.language];
+  const { creditor } = model;
+  const contact = [creditor.contact.phone, creditor.contact.email, creditor.contact.web].filter((c): c is string => c !== undefined);
+  const line1 = [creditor.name, addressLines(creditor.address).join(", "), `${l.org} ${formatOrgNumber(creditor.orgNumber)}`].join(" · ");
+  const line2 = [...contact, `${l.account} ${formatAccountNumber(creditor.accountNumber)}`].join(" · ");
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    // Writing below the bottom margin would start a new page: lift the margin while drawing the footer.
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    const y = PAGE.height - 18 * MM;
+    doc.save().lineWidth(0.5).strokeColor(GREY).moveTo(MARGIN.left, y - 6).lineTo(PAGE.width - MARGIN.right, y - 6).stroke().restore();
+    doc.font(FONT).fontSize(7.5).fillColor(GREY);
+    doc.text(line1, MARGIN.left, y, { width: CONTENT_WIDTH - 25 * MM, lineBreak: true });
+    doc.text(line2, { width: CONTENT_WIDTH - 25 * MM });
+    doc.text(l.page(i - range.start + 1, range.count), PAGE.width - MARGIN.right - 25 * MM, y, { width: 25 * MM, align: "right" });
+    doc.page.margins.bottom = bottom;
+  }
+}
