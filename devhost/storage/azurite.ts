@@ -146,21 +146,35 @@ export class AzuriteStandIn {
   }
 }
 
-/** `preferred`, or — for 0 — a port the OS reports free right now (probe socket on port 0, then released). */
+/**
+ * `preferred` after checking that it is free (otherwise the readiness probe could mistake another process on that
+ * port for our azurite), or — for 0 — a port the OS reports free right now (probe socket on port 0, then released).
+ */
 async function choosePort(preferred: number, taken: number[] = []): Promise<number> {
-  if (preferred !== 0) return preferred;
+  if (preferred !== 0) {
+    try {
+      await bindAndRelease(preferred);
+    } catch (err) {
+      throw new Error(`azurite: port ${preferred} on ${HOST} is not free (${(err as NodeJS.ErrnoException).code ?? err})`);
+    }
+    return preferred;
+  }
   for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const probe = createServer();
-      probe.once("error", reject);
-      probe.listen(0, HOST, () => {
-        const address = probe.address();
-        const p = typeof address === "object" && address ? address.port : 0;
-        probe.close(() => resolve(p));
-      });
-    });
+    const port = await bindAndRelease(0);
     if (!taken.includes(port)) return port;
   }
+}
+
+function bindAndRelease(port: number): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(port, HOST, () => {
+      const address = probe.address();
+      const bound = typeof address === "object" && address ? address.port : port;
+      probe.close(() => resolve(bound));
+    });
+  });
 }
 
 async function waitUntilListening(ports: number[], exited: Promise<void>, timeoutMs: number): Promise<void> {
