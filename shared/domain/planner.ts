@@ -248,10 +248,18 @@ function instantFor(c: Case, step: LadderStep, date: LocalDate, today: LocalDate
     const planned = atLocalTime(date, time, zone);
     candidate = planned.getTime() < now.getTime() ? now : planned;
   }
-  if (step.kind === "suspension" && rules.suspension.onlyOnAllowedDays.value) {
-    const day = toLocalDate(candidate, zone);
-    const allowed = suspensionAllowedDayOnOrAfter(day, c.country);
-    if (allowed !== day) candidate = atLocalTime(allowed, time, zone);
+  if (step.kind === "suspension") {
+    // within [suspendAt, suspendLatest] local time on an allowed day — never late in the evening before a closed day
+    let day = toLocalDate(candidate, zone);
+    if (candidate.getTime() < atLocalTime(day, policy.suspendAt, zone).getTime()) candidate = atLocalTime(day, policy.suspendAt, zone);
+    if (candidate.getTime() > atLocalTime(day, policy.suspendLatest, zone).getTime()) {
+      day = addDays(day, 1);
+      candidate = atLocalTime(day, policy.suspendAt, zone);
+    }
+    if (rules.suspension.onlyOnAllowedDays.value) {
+      const allowed = suspensionAllowedDayOnOrAfter(day, c.country);
+      if (allowed !== day) candidate = atLocalTime(allowed, policy.suspendAt, zone);
+    }
   }
   if (step.kind === "lets-pay-sms" || step.channels[0] === "sms") {
     candidate = nextContactTime(candidate, c.country, rules.contactHours.value);

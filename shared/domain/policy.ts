@@ -62,6 +62,8 @@ export const LadderPolicy = z.object({
   sendAt: LocalTime.default("09:00"),
   /** Local time of a suspension on an allowed day. */
   suspendAt: LocalTime.default("10:00"),
+  /** A suspension that would start later than this local time waits for the next allowed day (never late in the day). */
+  suspendLatest: LocalTime.default("14:00"),
 });
 export type LadderPolicy = z.infer<typeof LadderPolicy>;
 
@@ -116,6 +118,9 @@ export function validatePolicy(policy: LadderPolicy, rules: RuleSet): PolicyVali
   const add = (step: number | null, kind: StepKind | "policy", reason: string, legalBasis: string) =>
     problems.push({ step, kind, reason, legalBasis });
 
+  if (policy.suspendLatest < policy.suspendAt) {
+    add(null, "policy", `suspendLatest (${policy.suspendLatest}) is earlier than suspendAt (${policy.suspendAt}).`, "policy");
+  }
   if (policy.country !== rules.country) {
     add(null, "policy", `The policy is for ${policy.country} but the rule set is for ${rules.country}.`, "rule set selection");
   }
@@ -273,6 +278,7 @@ export function defaultPolicy(country: CountryCode, senderName = "Inkasso"): Lad
     allocationOrder: [...DEFAULT_ALLOCATION_ORDER],
     sendAt: "09:00",
     suspendAt: "10:00",
+    suspendLatest: "14:00",
   };
   const sms: LadderStep = { kind: "lets-pay-sms", offsetDays: 7, channels: ["sms"], chargesFee: false };
   const suspension = suspensionSteps(14);

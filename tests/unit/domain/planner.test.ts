@@ -225,6 +225,21 @@ describe("suspension of service-linked invoices", () => {
     );
   });
 
+  it("moves an overdue suspension found late on a Thursday evening to the next allowed day, not the night before a weekend", () => {
+    let c = broadband("2025-03-10");
+    const notice = plan(c, LadderPolicy.parse({ ...policy, steps: policy.steps.filter((s) => s.kind.startsWith("suspension")) }), rules, utc("2025-03-24T08:00:00Z"));
+    if (notice.kind !== "act") throw new Error("expected the notice");
+    c = execute(c, notice.action, rules);
+    const suspensionOnly = LadderPolicy.parse({ ...policy, steps: policy.steps.filter((s) => s.kind.startsWith("suspension")) });
+    const p = plan(c, suspensionOnly, rules, utc("2025-04-10T20:00:00Z")); // Thursday 22:00 in Oslo
+    expect(p.kind).toBe("act");
+    if (p.kind === "act") {
+      expect(p.action.kind).toBe("suspension");
+      expect(p.action.on).toBe("2025-04-14"); // Monday
+      expect(p.action.at.toISOString()).toBe("2025-04-14T08:00:00.000Z"); // 10:00 summer time
+    }
+  });
+
   it("gives a consumer four weeks' notice before a power disconnection, a business two", () => {
     const shortNotice = LadderPolicy.parse({
       ...policy,
