@@ -49,6 +49,9 @@ type OutgoingLink =
 
 /** A rhea sending link seen as a consumer of an endpoint. */
 class LinkConsumer implements Consumer {
+  /** Deliveries handed to rhea; rhea only counts them against the credit once it writes them out. */
+  private sent = 0;
+
   constructor(
     private readonly link: RheaLink,
     readonly settleOnSend: boolean,
@@ -56,10 +59,13 @@ class LinkConsumer implements Consumer {
   ) {}
 
   credit(): number {
-    return this.link.is_open() && this.link.sendable() ? (this.link.credit as number) : 0;
+    if (!this.link.is_open() || !this.link.sendable()) return 0;
+    const unwritten = this.sent - (this.link.delivery_count as number);
+    return Math.max(0, (this.link.credit as number) - unwritten);
   }
 
   send(wire: AmqpMessage, tag: Buffer): { lockKey?: string } {
+    this.sent++;
     this.link.send(wire, tag);
     return {};
   }

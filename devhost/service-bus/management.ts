@@ -104,7 +104,7 @@ export function handleManagement(ns: Namespace, path: string, request: AmqpMessa
     case "com.microsoft:get-session-state": {
       if (!endpoint) return notAllowed(operation, path);
       const state = endpoint.sessions.getState(String(body["session-id"]));
-      return OK({ "session-state": state ?? null });
+      return OK(state ? { "session-state": state } : {});
     }
     case "com.microsoft:set-session-state": {
       if (!endpoint) return notAllowed(operation, path);
