@@ -1,4 +1,5 @@
 import { applyEvent, type Case, type CaseEvent } from "../../../shared/domain/case";
+import { DomainError } from "../../../shared/domain/errors";
 import { plan, type PlannedAction } from "../../../shared/domain/planner";
 import type { LadderPolicy } from "../../../shared/domain/policy";
 import type { RuleSet } from "../../../shared/domain/rules";
@@ -35,6 +36,8 @@ export function simulate(
   from: Date,
   to: Date,
   events: readonly (readonly [Date, CaseEvent])[] = [],
+  /** Ignore external events the case refuses (random sequences); planned actions must never be refused. */
+  tolerateRefusedEvents = false,
 ): { case: Case; sent: PlannedAction[] } {
   let c = start;
   let now = from;
@@ -47,7 +50,11 @@ export function simulate(
     if (ev && (nextTime === null || ev[0].getTime() <= nextTime.getTime())) {
       if (ev[0].getTime() > to.getTime()) break;
       if (ev[0].getTime() > now.getTime()) now = ev[0];
-      c = applyEvent(c, ev[1], rules);
+      try {
+        c = applyEvent(c, ev[1], rules);
+      } catch (err) {
+        if (!tolerateRefusedEvents || !(err instanceof DomainError)) throw err;
+      }
       pending.shift();
       continue;
     }
