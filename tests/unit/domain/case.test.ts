@@ -14,7 +14,7 @@ import {
 import { addDays } from "../../../shared/domain/calendar";
 import { DomainError } from "../../../shared/domain/errors";
 import { feeCap } from "../../../shared/domain/fees";
-import { norwegianRules as rules } from "../../../shared/domain/rules";
+import { danishRules, norwegianRules as rules, withOverrides } from "../../../shared/domain/rules";
 import { aCase, nok } from "./case-fixtures";
 
 const reminder = (on: string, fee: number | null = 35_00): CaseEvent => ({
@@ -88,6 +88,30 @@ describe("a case's balance", () => {
     c = applyEvent(c, { type: "credit-note", reference: "cn1", amount: nok(1_000_00), on: "2025-03-26", alsoWaive: ["fees", "interest"] }, rules);
     expect(c.status).toBe("paid");
     expect(balanceOf(c).total).toEqual(nok(0));
+  });
+});
+
+describe("interest where no rate is configured", () => {
+  it("runs interest only as far as the rate table goes, says from when it is missing, and catches up once configured", () => {
+    const c = aCase({ issueDate: "2026-11-01", dueDate: "2026-12-01" });
+    const partial = interestThrough(c, "2027-01-31", rules);
+    expect(partial.ratesMissingFrom).toBe("2027-01-01");
+    expect(partial.interest).toEqual(interestThrough(c, "2026-12-31", rules).interest);
+
+    const accrued = accrueInterest(c, "2027-01-31", rules);
+    const configured = withOverrides(rules, {
+      lateInterestRates: [{ from: "2027-01-01", to: "2027-06-30", annualRatePercent: 12, confirmed: true, source: "regjeringen.no" }],
+    });
+    const later = accrueInterest(accrued, "2027-02-01", configured);
+    expect(balanceOf(later).interest).toEqual(interestThrough(c, "2027-02-01", configured).interest);
+    expect(interestThrough(c, "2027-02-01", configured).ratesMissingFrom).toBeNull();
+  });
+
+  it("accrues no Danish interest until the deployment supplies the rates", () => {
+    const dk = aCase({ country: "DK", currency: "DKK", lines: [{ description: "x", amount: { value: 1_000_00, currency: "DKK" } }] });
+    const r = interestThrough(dk, "2025-06-01", danishRules);
+    expect(r.interest).toEqual({ value: 0, currency: "DKK" });
+    expect(r.ratesMissingFrom).toBe("2025-03-11");
   });
 });
 

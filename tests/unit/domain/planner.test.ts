@@ -185,6 +185,19 @@ describe("planning the ladder (Norway, due 2025-03-10)", () => {
     ]);
   });
 
+  it("charges from a deployment's confirmed inkassosats when it overrides the unconfirmed one", () => {
+    const confirmed = ruleSetFor("NO", "2026-01-01", {
+      collectionRate: [{ from: "2026-01-01", to: null, value: nok(760_00), source: "operator-confirmed regulation", confirmed: true }],
+    });
+    const c = aCase({ issueDate: "2026-02-01", dueDate: "2026-03-02" });
+    const p = plan(c, policy, confirmed, utc("2026-03-16T08:00:00Z"));
+    // the SMS comes first; after it, the reminder carries 1/20 of 760
+    if (p.kind !== "act") throw new Error("expected the SMS");
+    const afterSms = execute(c, p.action, confirmed);
+    const reminder = plan(afterSms, policy, confirmed, utc("2026-03-16T09:00:00Z"));
+    expect(reminder.kind === "act" ? reminder.action.fee?.amount : undefined).toEqual(nok(38_00));
+  });
+
   it("refuses a policy for another country", () => {
     expect(() => plan(aCase(), defaultPolicy("SE"), rules, utc("2025-04-01T10:00:00Z"))).toThrow(PlanMismatch);
   });
