@@ -169,7 +169,7 @@ function drawHeader(doc: Doc, model: LetterModel): void {
     [l.invoice, claim.invoiceNumber],
     ...(claim.caseReference ? ([[l.case, claim.caseReference]] as [string, string][]) : []),
     [l.due, formatLetterDate(claim.dueDate, model.language)],
-    [l.kid, model.payment.kid],
+    ["KID", model.payment.kid],
   ];
   let y = WINDOW.y;
   const labelWidth = 32 * MM;
