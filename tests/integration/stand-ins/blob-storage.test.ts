@@ -1,10 +1,19 @@
-import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
+import {
+  AccountSASPermissions,
+  AccountSASResourceTypes,
+  AccountSASServices,
+  BlobServiceClient,
+  generateAccountSASQueryParameters,
+  SASProtocol,
+  StorageSharedKeyCredential,
+  type ContainerClient,
+} from "@azure/storage-blob";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../../devhost/logger";
-import { AzuriteStandIn } from "../../../devhost/storage/azurite";
+import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, AzuriteStandIn } from "../../../devhost/storage/azurite";
 import { BlobLetterArchive, tagValue } from "../../../shared/adapters/blob/letter-archive.blob";
 
 let dataDir: string;
@@ -149,6 +158,52 @@ describe("BlobLetterArchive", () => {
 
   it("rejects ids that would change the blob path", async () => {
     await expect(archive.put(letter({ caseId: "a/b" }))).rejects.toThrow(TypeError);
+  });
+});
+
+describe("azurite queue and table services", () => {
+  // No queue/table SDK is installed; an account SAS signed by the blob SDK authorises plain REST calls instead.
+  const sas = () =>
+    generateAccountSASQueryParameters(
+      {
+        expiresOn: new Date(Date.now() + 3_600_000),
+        permissions: AccountSASPermissions.parse("rwdlacup"),
+        resourceTypes: AccountSASResourceTypes.parse("sco").toString(),
+        services: AccountSASServices.parse("qt").toString(),
+        protocol: SASProtocol.HttpsAndHttp,
+      },
+      new StorageSharedKeyCredential(AZURITE_ACCOUNT_NAME, AZURITE_ACCOUNT_KEY),
+    ).toString();
+  const endpoint = (name: "Queue" | "Table") => new RegExp(`${name}Endpoint=([^;]+)`).exec(connectionString)![1]!;
+
+  it("creates a queue, enqueues a message and reads it back", async () => {
+    const queue = `${endpoint("Queue")}/reminders`;
+    expect((await fetch(`${queue}?${sas()}`, { method: "PUT" })).status).toBe(201);
+    const text = Buffer.from("case-1").toString("base64");
+    const put = await fetch(`${queue}/messages?${sas()}`, {
+      method: "POST",
+      body: `<QueueMessage><MessageText>${text}</MessageText></QueueMessage>`,
+    });
+    expect(put.status).toBe(201);
+    const got = await fetch(`${queue}/messages?${sas()}`);
+    expect(got.status).toBe(200);
+    expect(await got.text()).toContain(`<MessageText>${text}</MessageText>`);
+  });
+
+  it("creates a table, inserts an entity and reads it by its keys", async () => {
+    const table = endpoint("Table");
+    const headers = { "content-type": "application/json", accept: "application/json;odata=nometadata" };
+    const created = await fetch(`${table}/Tables?${sas()}`, { method: "POST", headers, body: JSON.stringify({ TableName: "cases" }) });
+    expect(created.status).toBe(201);
+    const inserted = await fetch(`${table}/cases?${sas()}`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ PartitionKey: "tenant-a", RowKey: "case-1", status: "open" }),
+    });
+    expect(inserted.status).toBe(201);
+    const read = await fetch(`${table}/cases(PartitionKey='tenant-a',RowKey='case-1')?${sas()}`, { headers });
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ PartitionKey: "tenant-a", RowKey: "case-1", status: "open" });
   });
 });
 
