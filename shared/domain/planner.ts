@@ -402,7 +402,13 @@ export function plan(c: Case, policy: LadderPolicy, rules: RuleSet, now: Date): 
   }
 
   const next = firstOpenStep(c, policy, rules, today, now);
-  if (!next) return { kind: "done", reason: "Every step of the ladder has been carried out or does not apply to this case." };
+  if (!next) {
+    const notes = passedOver(c, policy, rules, today);
+    return {
+      kind: "done",
+      reason: `Every step of the ladder has been carried out or does not apply to this case${notes.length ? ` (${notes.join("; ")})` : ""}.`,
+    };
+  }
   if (next.dueNow) return { kind: "act", action: next.action };
   return {
     kind: "wait",
@@ -410,6 +416,18 @@ export function plan(c: Case, policy: LadderPolicy, rules: RuleSet, now: Date): 
     reason: `Next: ${describeStep(next.action.kind as StepKind)} (step ${next.action.stepIndex! + 1}) on ${next.action.on}.`,
     next: next.action,
   };
+}
+
+/** Steps passed over (not applicable, or not lawful yet) with why — for the "done" reason. */
+function passedOver(c: Case, policy: LadderPolicy, rules: RuleSet, today: LocalDate): string[] {
+  const notes: string[] = [];
+  for (const [index, step] of policy.steps.entries()) {
+    if (c.steps.some((s) => s.stepIndex === index && s.kind === step.kind)) continue;
+    const draft = draftStep(c, step, rules, policy, today);
+    const why = draft.blocked ?? draft.skip;
+    if (why) notes.push(`step ${index + 1} (${describeStep(step.kind)}): ${why}`);
+  }
+  return notes;
 }
 
 function firstOpenStep(c: Case, policy: LadderPolicy, rules: RuleSet, today: LocalDate, now: Date): { action: PlannedAction; dueNow: boolean } | undefined {

@@ -281,6 +281,9 @@ describe("suspension of service-linked invoices", () => {
     });
     const run = simulate(power("2025-03-10", "consumer"), noNotice, rules, utc("2025-03-01T00:00:00Z"), utc("2025-06-30T00:00:00Z"));
     expect(run.sent).toEqual([]);
+    const p = plan(run.case, noNotice, rules, utc("2025-06-30T10:00:00Z"));
+    expect(p.kind).toBe("done");
+    if (p.kind === "done") expect(p.reason).toContain("step 1 (suspension): no active service of this kind has had the required notice");
   });
 });
 
