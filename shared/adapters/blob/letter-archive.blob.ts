@@ -89,12 +89,12 @@ export class BlobLetterArchive implements LetterArchive {
   ): Promise<{ content: Buffer; contentType: string; metadata: Record<string, string> } | undefined> {
     const blob = this.container.getBlobClient(blobName(tenantId, caseId, documentId));
     try {
-      const properties = await blob.getProperties();
-      const content = await blob.downloadToBuffer(0, undefined, { conditions: { ifMatch: properties.etag } });
+      // One round trip: the download response carries the content type and the metadata.
+      const response = await blob.download();
       return {
-        content,
-        contentType: properties.contentType ?? "application/octet-stream",
-        metadata: decodeMetadata(properties.metadata ?? {}),
+        content: await readAll(response.readableStreamBody),
+        contentType: response.contentType ?? "application/octet-stream",
+        metadata: decodeMetadata(response.metadata ?? {}),
       };
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode === 404) return undefined;
@@ -133,6 +133,13 @@ export class BlobLetterArchive implements LetterArchive {
     );
     return this.containerReady;
   }
+}
+
+async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  if (!stream) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
 }
 
 function casePrefix(tenantId: string, caseId: string): string {
