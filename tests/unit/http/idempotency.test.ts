@@ -1,3 +1,4 @@
+import type { HttpResponseInit } from "@azure/functions";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MemoryIdempotencyStore } from "../../../shared/adapters/memory/idempotency-store.memory";
@@ -32,7 +33,12 @@ function sut(options: { required?: boolean } = {}) {
       jsonBody: { caseId: `case-${String(executions)}`, received: body },
     };
   };
-  const call = async (body: unknown, key: string | undefined, tenant = "tenant-a", fn = () => register(body)) => {
+  const call = async (
+    body: unknown,
+    key: string | undefined,
+    tenant = "tenant-a",
+    fn: () => Promise<HttpResponseInit> = () => register(body),
+  ) => {
     const headers: Record<string, string> = key === undefined ? {} : { "idempotency-key": key };
     const request = jsonRequest(body, { headers });
     const wrapped = handler(async (req, context) => withIdempotency(req, tenant, fn, { ...deps, log: context }));
