@@ -4,4 +4,5 @@ export * from "./lawful-content";
 export * from "./letter-text";
 export * from "./letter-metadata";
 export * from "./letter-format";
+export * from "./printable-text";
 export * from "./render-letter";

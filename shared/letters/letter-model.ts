@@ -19,6 +19,7 @@ import { Kid } from "../domain/identifiers/kid";
 import { OrgNumber } from "../domain/identifiers/org-number";
 import { DebtorKind, ServiceKind } from "../domain/rules/rule-set";
 import { DomainError } from "../domain/errors";
+import { isPrintable } from "./printable-text";
 
 export const LetterKind = z.enum(["reminder", "collection-notice", "payment-demand", "suspension-notice"]);
 export type LetterKind = z.infer<typeof LetterKind>;
@@ -192,6 +193,9 @@ export const LetterModel = z
   .discriminatedUnion("kind", [ReminderModel, CollectionNoticeModel, PaymentDemandModel, SuspensionNoticeModel])
   .superRefine((model, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    for (const path of unprintableStrings(model)) {
+      issue(path, "contains characters the letter fonts cannot print (for example the Sami letters ŋ, č, đ, ŧ)");
+    }
     const currency = model.amounts.principal.currency;
     const amounts: { path: (string | number)[]; money: Money }[] = [
       { path: ["amounts", "totalDue"], money: model.amounts.totalDue },
@@ -239,6 +243,16 @@ export const LetterModel = z
 export type LetterModel = z.infer<typeof LetterModel>;
 /** What a caller may pass in (defaults not yet applied). */
 export type LetterModelInput = z.input<typeof LetterModel>;
+
+/** Paths of the strings that the standard PDF fonts cannot print. */
+function unprintableStrings(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof value === "string") return isPrintable(value) ? [] : [path];
+  if (Array.isArray(value)) return value.flatMap((v, i) => unprintableStrings(v, [...path, i]));
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => unprintableStrings(v, [...path, k]));
+  }
+  return [];
+}
 
 /** principal + Σ fees + interest − Σ payments received. */
 export function expectedTotal(amounts: LetterAmounts, currency: Currency): Money {

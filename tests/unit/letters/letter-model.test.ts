@@ -8,6 +8,7 @@ import {
   parseLetterModel,
   renderLetter,
 } from "../../../shared/letters";
+import { pdfText } from "./pdf-text";
 import { collectionNotice, paymentDemand, reminder, suspensionNotice } from "./letter-fixtures";
 
 function issuesOf(input: unknown): { path: string; message: string }[] {
@@ -90,6 +91,24 @@ describe("LetterModel", () => {
       creditor: { ...(input.creditor as object), orgNumber: "123456789" },
     });
     expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(["payment.kid", "payment.account", "creditor.orgNumber"]));
+  });
+
+  it("refuses names the letter fonts would garble, such as Sami letters, and says where", () => {
+    const input = reminder();
+    const issues = issuesOf({ ...input, debtor: { ...(input.debtor as object), name: "Áŋŋá Čáhcesuolu" } });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.path).toBe("debtor.name");
+    expect(JSON.stringify(issues)).not.toContain("Čáhcesuolu");
+  });
+
+  it("prints Nordic and Western European letters, š and ž, and typographic quotes as written", async () => {
+    const name = "Åse Øvergård-Škare «Bø» “Zoë”";
+    const street = "Ærøvej 5, Söderström – Žaneta";
+    const input = reminder();
+    const debtor = { name, address: { lines: [street], postalCode: "0155", city: "Oslo" } };
+    const lines = (await pdfText(await renderLetter({ ...input, debtor } as LetterModelInput))).text.split("\n");
+    expect(lines.some((l) => l.startsWith(name))).toBe(true);
+    expect(lines.some((l) => l.startsWith(street))).toBe(true);
   });
 
   it("never puts the debtor's name or address into the validation error", () => {

@@ -169,6 +169,21 @@ describe("renderLetter", () => {
     expectPhrase(pdf, "Du har 2 uker på deg fra 23. november 2026");
   });
 
+  it("flows a long letter onto a second page, with the footer and page numbers on every page", async () => {
+    const lines = Array.from({ length: 30 }, (_, i) => ({
+      description: `Strøm dag ${i + 1}`,
+      amount: { value: i === 0 ? 123_450 - 29 * 4_000 : 4_000, currency: "NOK" as const },
+    }));
+    const { pdf } = await render(reminder({ claim: { ...(reminder().claim as object), lines } as never }));
+    expect(pdf.pages.length).toBeGreaterThan(1);
+    pdf.pages.forEach((page, i) => {
+      expect(page).toContain(`Side ${i + 1} av ${pdf.pages.length}`);
+      expect(page).toContain("Org.nr. 123 456 785");
+    });
+    expect(pdf.text).toMatch(/Å betale 1 269,50 kr/);
+    expect(pdf.text).toContain("Strøm dag 30");
+  });
+
   it("formats amounts the Norwegian way and they add up to the total due", async () => {
     const { pdf } = await render(paymentDemand());
     const { rows, total } = overviewAmounts(pdf, "Å betale");
