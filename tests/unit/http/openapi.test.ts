@@ -99,7 +99,7 @@ describe("the OpenAPI document", () => {
   });
 
   it("is checked by a validator that does reject broken documents", async () => {
-    const broken = structuredClone(document()) as { paths: Record<string, Record<string, { parameters?: unknown[] }>> };
+    const broken = structuredClone(document()) as unknown as { paths: Record<string, Record<string, { parameters?: unknown[] }>> };
     const getCase = broken.paths["/v1/cases/{caseId}"]?.["get"];
     if (getCase) getCase.parameters = []; // {caseId} in the path, but no longer declared
     const result = await validate(broken as never, { resolve: { external: false } });
