@@ -3,7 +3,7 @@
  * works with `AmqpMessage` and plain values.
  */
 import { randomBytes } from "node:crypto";
-import * as rhea from "rhea";
+import rhea = require("rhea");
 import type { FilterableMessage } from "./filters";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

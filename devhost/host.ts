@@ -1,0 +1,280 @@
+/**
+ * The dev host: runs the app's own registrations (captured from `functions/index`) on this machine, with local
+ * stand-ins for Cosmos DB, Blob/Queue/Table storage, Service Bus and ACS SMS, a Durable Functions engine and a virtual
+ * clock. A stand-in starts only when its setting points at this machine; a setting that names a real Azure resource
+ * is used as it is.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { installFunctionsCore, type FunctionRegistry } from "./functions-core";
+import { VirtualClock, installVirtualDate } from "./clock";
+import { WorkTracker } from "./work-tracker";
+import { createLogger, type DevLogger } from "./logger";
+import { Invoker } from "./invoker";
+import { DevHttpServer } from "./http-server";
+import { TimerTriggers } from "./timers";
+import { clockRoutes } from "./clock-routes";
+import type { DevRouteHandler } from "./dev-routes";
+import { sendJson } from "./dev-routes";
+import { applySettings, isLoopbackUrl, loadLocalSettings, parseConnectionString, portOf } from "./settings";
+import { DurableEngine } from "./durable/engine";
+import { LocalServiceBus, loadServiceBusEntities } from "./service-bus/broker";
+import { ServiceBusTriggers } from "./service-bus/triggers";
+import { CosmosStandIn } from "./cosmos/cosmos-stand-in";
+import { AzuriteStandIn } from "./storage/azurite";
+import { AcsSmsStandIn } from "./sms/acs-sms-stand-in";
+import { BlobTriggers } from "./blob-triggers";
+
+export interface DevHostOptions {
+  /** Project root: where local.settings(.example).json and package.json are. */
+  root: string;
+  /** Module that registers the app's functions; default: package.json "main" resolved from root. */
+  appEntry?: string;
+  env?: NodeJS.ProcessEnv;
+  /** HTTP port; default PORT, else Host.LocalHttpPort, else 7071. 0 = any free port. */
+  port?: number;
+  /** Start stand-ins on free ports instead of the ports in the settings (parallel test runs). */
+  autoPorts?: boolean;
+  /** Make `Date` in this process follow the virtual clock (default true). */
+  patchDate?: boolean;
+  /** Initial virtual time (ms since the epoch); default real time. */
+  startAt?: number;
+  logger?: DevLogger;
+}
+
+export interface DevHostAddresses {
+  http: string;
+  functions: Array<{ name: string; trigger: string; route?: string; methods?: string[] }>;
+  standIns: Record<string, string>;
+  dataDir: string;
+  settingsFile: string;
+}
+
+type Stoppable = { name: string; stop: () => Promise<void> | void };
+
+export class DevHost {
+  readonly tracker = new WorkTracker();
+  readonly clock: VirtualClock;
+  readonly logger: DevLogger;
+  registry: FunctionRegistry | undefined;
+  invoker: Invoker | undefined;
+  durable: DurableEngine | undefined;
+  sms: AcsSmsStandIn | undefined;
+  private http: DevHttpServer | undefined;
+  private readonly stack: Stoppable[] = [];
+  private restoreDate: (() => void) | undefined;
+  private stopping: Promise<void> | undefined;
+
+  private clockFile: string | undefined;
+
+  constructor(private readonly options: DevHostOptions) {
+    this.clock = new VirtualClock(this.tracker, options.startAt);
+    this.logger = options.logger ?? createLogger(undefined, () => this.clock.nowDate());
+  }
+
+  /**
+   * The virtual clock's lead over real time is kept under the data folder, so that after a restart the orchestrations
+   * and messages saved at virtual times are not in the clock's future.
+   */
+  private restoreClock(dataDir: string): void {
+    this.clockFile = path.join(dataDir, "clock.json");
+    if (this.options.startAt !== undefined) return this.saveClock();
+    try {
+      const saved = JSON.parse(fs.readFileSync(this.clockFile, "utf8")) as { offsetMs?: number };
+      if (typeof saved.offsetMs === "number" && saved.offsetMs > 0) this.clock.restoreOffset(saved.offsetMs);
+    } catch {
+      /* first start */
+    }
+  }
+
+  private saveClock(): void {
+    if (!this.clockFile) return;
+    fs.writeFileSync(this.clockFile, JSON.stringify({ offsetMs: this.clock.offset, savedAt: this.clock.nowDate().toISOString() }));
+  }
+
+  async start(): Promise<DevHostAddresses> {
+    const { root } = this.options;
+    const env = this.options.env ?? process.env;
+    const settings = loadLocalSettings(root);
+    applySettings(settings.values, env);
+    const setting = (name: string) => env[name];
+    const dataDir = path.resolve(root, env.DEVHOST_DATA_DIR ?? ".data");
+    fs.mkdirSync(dataDir, { recursive: true });
+    this.restoreClock(dataDir);
+    this.clock.onAdvanced(() => this.saveClock());
+    if (this.options.patchDate !== false) this.restoreDate = installVirtualDate(this.clock);
+    const auto = this.options.autoPorts === true;
+    const standIns: Record<string, string> = {};
+
+    // Stand-ins first: the app's settings must name their real addresses before the app reads them.
+    if (isLoopbackUrl(env.COSMOS_ENDPOINT)) {
+      const cosmos = new CosmosStandIn({ dataDir, logger: this.logger });
+      const { endpoint } = await cosmos.start(auto ? 0 : portOf(env.COSMOS_ENDPOINT!, 8081));
+      env.COSMOS_ENDPOINT = endpoint;
+      standIns.cosmos = endpoint;
+      this.stack.push({ name: "cosmos", stop: () => cosmos.stop() });
+    }
+    if (isLocalStorage(env.AzureWebJobsStorage)) {
+      const azurite = new AzuriteStandIn({ dataDir, logger: this.logger });
+      const started = await azurite.start(auto ? { blob: 0, queue: 0, table: 0 } : undefined);
+      env.AzureWebJobsStorage = started.connectionString;
+      standIns.blob = `http://127.0.0.1:${started.blobPort}/devstoreaccount1`;
+      standIns.queue = `http://127.0.0.1:${started.queuePort}/devstoreaccount1`;
+      standIns.table = `http://127.0.0.1:${started.tablePort}/devstoreaccount1`;
+      this.stack.push({ name: "azurite", stop: () => azurite.stop() });
+    }
+    const sbEndpoint = env.ServiceBusConnection ? parseConnectionString(env.ServiceBusConnection).get("endpoint") : undefined;
+    if (sbEndpoint && isLoopbackUrl(sbEndpoint.replace(/^sb:/, "http:"))) {
+      const broker = new LocalServiceBus({
+        entities: loadServiceBusEntities(path.join(root, "infra-bicep", "service-bus-entities.json")),
+        dataDir,
+        clock: this.clock,
+        tracker: this.tracker,
+        logger: this.logger,
+      });
+      const { port, connectionString } = await broker.start(auto ? 0 : portOf(sbEndpoint.replace(/^sb:/, "http:"), 5672));
+      env.ServiceBusConnection = connectionString;
+      standIns.serviceBus = `amqp://127.0.0.1:${port}`;
+      this.stack.push({ name: "service-bus", stop: () => broker.stop() });
+    }
+    const acs = env.ACS_CONNECTION_STRING ? parseConnectionString(env.ACS_CONNECTION_STRING) : undefined;
+    if (acs && isLoopbackUrl(acs.get("endpoint"))) {
+      const sms = new AcsSmsStandIn({
+        dataDir,
+        accessKey: acs.get("accesskey") ?? "",
+        logger: this.logger,
+        now: () => this.clock.nowDate(),
+        onDeliveryReport: (event) => this.deliverEventGrid(event),
+      });
+      const started = await sms.start(auto ? 0 : portOf(acs.get("endpoint")!, 7072));
+      env.ACS_CONNECTION_STRING = started.connectionString;
+      standIns.sms = started.endpoint;
+      this.sms = sms;
+      this.stack.push({ name: "sms", stop: () => sms.stop() });
+    }
+
+    // The app: capture its registrations.
+    const registry = installFunctionsCore();
+    const entry = this.options.appEntry ?? resolveMain(root);
+    require(entry);
+    this.registry = registry;
+    const invoker = new Invoker(registry, this.tracker, this.logger);
+    this.invoker = invoker;
+
+    const durable = new DurableEngine({
+      registry,
+      invoker,
+      clock: this.clock,
+      tracker: this.tracker,
+      logger: this.logger,
+      dataDir,
+      taskHubName: env.DURABLE_TASK_HUB ?? "PaymentFollowUpLocal",
+    });
+    this.durable = durable;
+
+    const devRoutes: DevRouteHandler[] = [clockRoutes(this.clock), this.functionsRoute(), durable.handleHttp];
+    if (this.sms) devRoutes.push(this.sms.handleDevHttp);
+    const httpServer = new DevHttpServer({
+      registry,
+      invoker,
+      logger: this.logger,
+      keys: { functionKey: env.DEVHOST_FUNCTION_KEY, masterKey: env.DEVHOST_MASTER_KEY },
+      devRoutes,
+    });
+    this.http = httpServer;
+    const requestedPort = this.options.port ?? (env.PORT !== undefined ? Number(env.PORT) : settings.localHttpPort ?? 7071);
+    const port = await httpServer.listen(requestedPort);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    this.stack.push({ name: "http", stop: () => httpServer.close() });
+    durable.setBaseUrl(baseUrl);
+    await durable.start();
+    this.stack.push({ name: "durable", stop: () => durable.stop() });
+
+    if (registry.byTrigger("serviceBusTrigger").length > 0 || hasOutput(registry, "serviceBus")) {
+      const sbTriggers = new ServiceBusTriggers({ registry, invoker, logger: this.logger, setting });
+      await sbTriggers.start();
+      this.stack.push({ name: "service-bus-triggers", stop: () => sbTriggers.stop() });
+    }
+    if (registry.byTrigger("blobTrigger").length > 0) {
+      const blobTriggers = new BlobTriggers({ registry, invoker, logger: this.logger, dataDir, setting, clock: this.clock });
+      await blobTriggers.start();
+      this.stack.push({ name: "blob-triggers", stop: () => blobTriggers.stop() });
+    }
+    const timers = new TimerTriggers({ registry, invoker, clock: this.clock, logger: this.logger, dataDir, setting });
+    await timers.start();
+    this.stack.push({ name: "timers", stop: () => timers.stop() });
+
+    return {
+      http: baseUrl,
+      functions: registry.functions.map((f) => ({
+        name: f.name,
+        trigger: f.trigger.type,
+        ...(f.trigger.type.toLowerCase() === "httptrigger"
+          ? { route: String(f.trigger.route ?? f.name), methods: (f.trigger.methods as string[] | undefined) ?? ["GET", "POST"] }
+          : {}),
+      })),
+      standIns,
+      dataDir,
+      settingsFile: settings.file,
+    };
+  }
+
+  /** Stops everything in reverse order of start, saving the stand-ins' and the engine's state. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.saveClock();
+      this.clock.stop();
+      for (const part of this.stack.reverse()) {
+        try {
+          await part.stop();
+        } catch (err) {
+          this.logger.error(`stopping ${part.name} failed`, { error: err instanceof Error ? err.message : String(err) });
+        }
+      }
+      this.restoreDate?.();
+    })();
+    return this.stopping;
+  }
+
+  /** `GET /api/dev/functions`: what the dev host captured and serves. */
+  private functionsRoute(): DevRouteHandler {
+    return async (req, res, url) => {
+      if (url.pathname !== "/api/dev/functions" || req.method !== "GET") return false;
+      sendJson(
+        res,
+        200,
+        (this.registry?.functions ?? []).map((f) => ({ name: f.name, trigger: f.trigger.type, bindings: Object.values(f.metadata.bindings) })),
+      );
+      return true;
+    };
+  }
+
+  /** Delivers an Event Grid event (e.g. an SMS delivery report) to every Event Grid trigger, as Azure would. */
+  private async deliverEventGrid(event: unknown): Promise<void> {
+    if (!this.registry || !this.invoker) return;
+    for (const registration of this.registry.byTrigger("eventGridTrigger")) {
+      await this.invoker.invoke(registration, event);
+    }
+  }
+}
+
+function resolveMain(root: string): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { main?: string };
+  if (!pkg.main) throw new Error('package.json has no "main": the dev host does not know which module registers the functions');
+  const entry = path.resolve(root, pkg.main);
+  if (!fs.existsSync(entry)) throw new Error(`${pkg.main} does not exist yet: run "npm run build" first (npm start does)`);
+  return entry;
+}
+
+function isLocalStorage(value: string | undefined): boolean {
+  if (!value) return false;
+  if (/^UseDevelopmentStorage=true/i.test(value.trim())) return true;
+  const blob = parseConnectionString(value).get("blobendpoint");
+  return blob !== undefined && isLoopbackUrl(blob);
+}
+
+function hasOutput(registry: FunctionRegistry, type: string): boolean {
+  return registry.functions.some((f) =>
+    Object.values(f.metadata.bindings).some((b) => b.direction === "out" && b.type.toLowerCase() === type.toLowerCase()),
+  );
+}
