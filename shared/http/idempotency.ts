@@ -12,6 +12,15 @@
  * an unexpected error releases the key instead, so that the client's retry is executed again.
  *
  * Keys are scoped (the tenant), so two creditors can use the same key without meeting.
+ *
+ * What is replayed: the status, every response header except those describing the connection or the moment
+ * (`UNSTORED_HEADERS`; cookies are never stored — this API sets none), and the exact body bytes.
+ * Typical use, after authentication (the scope is the tenant):
+ *
+ *   return withIdempotency(request, tenant.tenantId, async () => {
+ *     const body = await parseJson(request, RegisterInvoiceBody);
+ *     return { status: 201, jsonBody: await deps.registerInvoice(tenant.tenantId, body) };
+ *   }, { store: deps.idempotencyStore, clock: deps.clock, log: context });
  */
 import { createHash } from "node:crypto";
 import { HttpResponse, type HttpRequest, type HttpResponseInit } from "@azure/functions";

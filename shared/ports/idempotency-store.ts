@@ -16,6 +16,8 @@
  * point-reads the document and, when the record has expired or its lock lapsed, takes it over with a replace
  * conditioned on the read etag (`If-Match`), so two racing takers cannot both win. Expired documents are deleted
  * by Cosmos itself through the per-item `ttl`; `expiresAt` is still checked on read because TTL deletion lags.
+ * `complete` and `abandon` should be conditioned on the etag `begin` saw, so a request whose lock lapsed cannot
+ * overwrite a record another request has taken over (cannot happen while the lock outlasts every HTTP request).
  */
 
 /** A response as stored and replayed: exact status, the headers that matter, exact body bytes. */
