@@ -11,6 +11,8 @@ export const ROOT = path.resolve(__dirname, "..", "..");
 
 export interface DevHostProcess {
   base: string;
+  /** Addresses of the stand-ins this run started (ports differ between runs). */
+  standIns: Record<string, string>;
   dataDir: string;
   logs: Array<Record<string, unknown>>;
   stdout: () => string;
@@ -30,6 +32,7 @@ export async function startDevHost(dataDir: string, extraEnv: Record<string, str
   const logs: Array<Record<string, unknown>> = [];
   let out = "";
   let err = "";
+  let standIns: Record<string, string> = {};
   const ready = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`dev host not ready within ${timeoutMs} ms\n${out}\n${err}`)), timeoutMs);
     let buffer = "";
@@ -46,6 +49,7 @@ export async function startDevHost(dataDir: string, extraEnv: Record<string, str
           logs.push(record);
           if (record.msg === "ready") {
             clearTimeout(timer);
+            standIns = (record.standIns ?? {}) as Record<string, string>;
             resolve(String(record.http));
           }
         } catch {
@@ -62,6 +66,7 @@ export async function startDevHost(dataDir: string, extraEnv: Record<string, str
   const base = await ready;
   return {
     base,
+    standIns,
     dataDir,
     logs,
     stdout: () => out,
