@@ -315,7 +315,9 @@ export class AcsSmsStandIn {
       stored++;
       value.push(accepted(recipient.to, record.messageId));
     }
+    // Answer only once every accepted message is on disk — a repeat included, whose first write may still be running.
     if (stored > 0) await this.writer.request();
+    else await this.writer.idle();
     this.options.logger.info("sms stand-in accepted a send request", {
       recipients: request.smsRecipients.length,
       stored,

@@ -153,6 +153,16 @@ describe("ACS SMS stand-in", () => {
     expect(outcome).toMatchObject({ ok: false, retryable: true });
   });
 
+  it("reports a retryable failure when nothing answers at the endpoint", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const sender = new AcsSmsSender({ connectionString: `endpoint=http://127.0.0.1:${port}/;accesskey=${accessKey}`, retryOptions: { maxRetries: 0 } });
+    const outcome = await sender.send({ to: "+4791234567", from: "Inkasso", text: "x", idempotencyKey: "no-answer" });
+    expect(outcome).toMatchObject({ ok: false, retryable: true });
+  });
+
   it("lets the SDK's own retry get past the next injected failure and stores the message once", async () => {
     standIn.setFaults({ failNext: 1, status: 503 });
     const sender = new AcsSmsSender({ connectionString, retryOptions: fastRetries });
