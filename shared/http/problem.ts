@@ -65,7 +65,7 @@ export interface ProblemDocument {
   status: number;
   detail?: string;
   instance?: string;
-  /** Stable machine-readable code: the domain error's code, or the field error codes' summary. */
+  /** Stable machine-readable code of a domain problem: the DomainError's `code`. */
   code?: string;
   errors?: ProblemFieldError[];
   [extension: string]: unknown;
@@ -90,7 +90,7 @@ export function problem(status: number, title: string, detail?: string, extras: 
   if (detail !== undefined) body.detail = detail;
   if (instance !== undefined) body.instance = instance;
   for (const [name, value] of Object.entries(extensions)) {
-    if (value !== undefined && !(name in body)) body[name] = value;
+    if (value !== undefined && !Object.hasOwn(body, name)) body[name] = value;
   }
   return {
     status,
