@@ -55,6 +55,7 @@ export interface ServiceBusTriggersOptions {
 }
 
 const DEFAULT_CONNECTION = "AzureWebJobsServiceBus";
+const READY_TIMEOUT_MS = 10_000;
 const MANY_BATCH_SIZE = 32;
 
 const MESSAGE_FIELDS = new Set([
@@ -75,6 +76,8 @@ const MESSAGE_FIELDS = new Set([
 
 interface Worker {
   done: Promise<void>;
+  /** Resolves once the worker listens (so that messages sent after `start()` are seen as pending work). */
+  ready: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -83,12 +86,16 @@ export class ServiceBusTriggers {
   private readonly senders = new Map<string, ServiceBusSender>();
   private readonly workers: Worker[] = [];
   private readonly abort = new AbortController();
+  private readonly stopped = new Promise<undefined>((resolve) => this.abort.signal.addEventListener("abort", () => resolve(undefined)));
   private readonly warned = new Set<string>();
   private stopping = false;
 
   constructor(private readonly options: ServiceBusTriggersOptions) {}
 
-  /** Registers the output handler and starts one receiver (or session pump) per Service Bus trigger. */
+  /**
+   * Registers the output handler and starts one receiver (or session pump) per Service Bus trigger; resolves once
+   * they listen (bounded: a trigger whose entity is unreachable is reported, not waited for).
+   */
   async start(): Promise<void> {
     this.options.invoker.setOutputHandler("serviceBus", (binding, value) => this.sendOutput(binding, value));
     for (const registration of this.options.registry.byTrigger("serviceBusTrigger")) {
@@ -98,17 +105,18 @@ export class ServiceBusTriggers {
         this.options.logger.error("service bus trigger not started", { function: registration.name, error: errorMessage(err) });
       }
     }
+    await Promise.all(this.workers.map((w) => w.ready));
   }
 
-  /** Stops receiving, lets running invocations finish, closes senders and clients. */
+  /** Stops receiving, closes senders and clients (which also ends pending session accepts). */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     this.abort.abort();
     await Promise.allSettled(this.workers.map((w) => w.stop()));
-    await Promise.allSettled(this.workers.map((w) => w.done));
     await Promise.allSettled([...this.senders.values()].map((s) => s.close()));
     await Promise.allSettled([...this.clients.values()].map((c) => c.close()));
+    await Promise.race([Promise.allSettled(this.workers.map((w) => w.done)), sleep(5_000)]);
     this.senders.clear();
     this.clients.clear();
   }
@@ -155,6 +163,7 @@ export class ServiceBusTriggers {
     );
     return {
       done: Promise.resolve(),
+      ready: waitUntil(() => isReceiving(receiver), READY_TIMEOUT_MS),
       stop: async () => {
         await subscription.close();
         await receiver.close();
@@ -180,7 +189,7 @@ export class ServiceBusTriggers {
       }
     };
     const done = loop();
-    return { done, stop: () => receiver.close() };
+    return { done, ready: waitUntil(() => isReceiving(receiver), READY_TIMEOUT_MS), stop: () => receiver.close() };
   }
 
   /** Sessions: accept the next session with messages, process its messages one by one in order, release it. */
@@ -190,10 +199,17 @@ export class ServiceBusTriggers {
     const loop = async () => {
       while (!this.stopping) {
         try {
-          current =
+          const accepting =
             "queue" in entity
-              ? await client.acceptNextSession(entity.queue, { abortSignal: this.abort.signal })
-              : await client.acceptNextSession(entity.topic, entity.subscription, { abortSignal: this.abort.signal });
+              ? client.acceptNextSession(entity.queue, { abortSignal: this.abort.signal })
+              : client.acceptNextSession(entity.topic, entity.subscription, { abortSignal: this.abort.signal });
+          // The SDK does not always give up a pending accept when aborted: stop waiting for it on stop.
+          const accepted = await Promise.race([accepting, this.stopped]);
+          if (!accepted) {
+            accepting.then((r) => r.close()).catch(() => undefined);
+            break;
+          }
+          current = accepted;
         } catch (err) {
           if (this.stopping) break;
           // No session became available in time (the normal idle case) or a transient error: ask again.
@@ -218,8 +234,16 @@ export class ServiceBusTriggers {
         }
       }
     };
-    const done = loop();
-    return { done, stop: async () => void (await current?.close().catch(() => undefined)) };
+    // The SDK does not tell when "accept next session" is waiting at the broker: open the connection first (a peek on
+    // the entity), then give the accept requests a moment to arrive.
+    const ready = (async () => {
+      const probe = this.receiver(client, entity);
+      await probe.peekMessages(1).catch(() => undefined);
+      await probe.close().catch(() => undefined);
+      await sleep(50);
+    })();
+    const done = ready.then(loop);
+    return { done, ready, stop: async () => void (await current?.close().catch(() => undefined)) };
   }
 
   /** Invokes the function; completes on success, abandons on failure. Never throws. */
@@ -378,6 +402,22 @@ function isMessageObject(value: unknown): boolean {
   if (typeof value !== "object" || value === null || Array.isArray(value) || Buffer.isBuffer(value)) return false;
   const keys = Object.keys(value);
   return keys.includes("body") && keys.every((k) => MESSAGE_FIELDS.has(k));
+}
+
+/**
+ * Whether a receiver's link is open and asking for messages. The SDK has no public signal for this; it is read from
+ * the receiver's internal state when present (otherwise assumed ready).
+ */
+function isReceiving(receiver: ServiceBusReceiver): boolean {
+  const probe = (receiver as unknown as { _isReceivingMessages?: () => boolean })._isReceivingMessages;
+  return typeof probe === "function" ? probe.call(receiver) : true;
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  while (!condition() && Date.now() - started < timeoutMs) await sleep(10);
+  // Credit follows the attach by one round trip.
+  await sleep(10);
 }
 
 function isNoSessionError(err: unknown): boolean {
