@@ -214,17 +214,18 @@ export class FeeNotAllowed extends DomainError {
 // Opening a case and reading it
 // ---------------------------------------------------------------------------------------------------------------
 
-export const OpenCaseInput = z.object({
-  id: z.string().min(1),
-  tenantId: z.string().min(1),
-  creditorId: z.string().min(1),
-  invoiceNumber: z.string().min(1),
-  country: CountryCode,
-  currency: Currency,
-  debtor: DebtorRef,
-  lines: z.array(InvoiceLine).min(1),
-  issueDate: LocalDate,
-  dueDate: LocalDate,
+export const OpenCaseInput = Case.pick({
+  id: true,
+  tenantId: true,
+  creditorId: true,
+  invoiceNumber: true,
+  country: true,
+  currency: true,
+  debtor: true,
+  lines: true,
+  issueDate: true,
+  dueDate: true,
+}).extend({
   services: z.array(CaseService.extend({ state: ServiceState.default("active") })).default([]),
 });
 export type OpenCaseInput = z.input<typeof OpenCaseInput>;
