@@ -10,7 +10,7 @@ import type { Server } from "node:net";
 import type { DevLogger } from "../logger";
 import type { WorkTracker } from "../work-tracker";
 import { type AmqpMessage, conditions, lockKeyOfTag, messagesOfTransfer, outcomes, rhea, ticksOf } from "./amqp";
-import type { Consumer, Endpoint } from "./endpoint";
+import type { Consumer, DeliveryHandle, Endpoint } from "./endpoint";
 import type { ServiceBusEntities } from "./entities";
 import { handleManagement, notFound } from "./management";
 import { type BrokerClock, Namespace, type SendTarget } from "./namespace";
@@ -47,31 +47,82 @@ type OutgoingLink =
   | { kind: "consume"; endpoint: Endpoint; consumer: LinkConsumer }
   | { kind: "waiting"; endpoint: Endpoint; acceptor: SessionAcceptor; cancel: () => void };
 
-/** A rhea sending link seen as a consumer of an endpoint. */
+/**
+ * A rhea sending link seen as a consumer of an endpoint.
+ *
+ * Credit: rhea counts a delivery against the link credit only when it writes the transfer out (a tick later), so the
+ * credit left is rhea's credit minus the deliveries not written yet.
+ * Drain (the SDK drains after each receiveMessages): answered once every queued delivery went out, with a flow that
+ * has drain set — rhea only sends one while credit is left (advancing the delivery count over it), so when the
+ * deliveries used up the credit the answer is forced through the same path.
+ */
 class LinkConsumer implements Consumer {
-  /** Deliveries handed to rhea; rhea only counts them against the credit once it writes them out. */
   private sent = 0;
+  private drainAdvance = 0;
+  private drainRetry = false;
+  private drainAnswered = false;
+  private echoDrain = false;
 
   constructor(
     private readonly link: RheaLink,
     readonly settleOnSend: boolean,
+    private readonly repump: () => void,
     readonly sessionId?: string,
-  ) {}
+  ) {
+    const original = link._get_drain.bind(link);
+    link._get_drain = () => {
+      const before = link.delivery_count as number;
+      const draining: boolean = original();
+      this.drainAdvance += (link.delivery_count as number) - before;
+      if (draining) return true;
+      if (this.echoDrain) {
+        this.echoDrain = false;
+        return true;
+      }
+      return false;
+    };
+  }
+
+  private unwritten(): number {
+    return this.sent - ((this.link.delivery_count as number) - this.drainAdvance);
+  }
 
   credit(): number {
     if (!this.link.is_open() || !this.link.sendable()) return 0;
-    const unwritten = this.sent - (this.link.delivery_count as number);
-    return Math.max(0, (this.link.credit as number) - unwritten);
+    return Math.max(0, (this.link.credit as number) - this.unwritten());
   }
 
-  send(wire: AmqpMessage, tag: Buffer): { lockKey?: string } {
+  send(wire: AmqpMessage, tag: Buffer): DeliveryHandle {
     this.sent++;
-    this.link.send(wire, tag);
-    return {};
+    const delivery = this.link.send(wire, tag);
+    return { settle: (outcome) => settleDelivery(delivery, outcome) };
+  }
+
+  /** A flow came from the client (possibly a new drain request). */
+  onFlow(): void {
+    this.drainAnswered = false;
   }
 
   drained(): void {
-    this.link.set_drained(true);
+    if (!this.link._draining || this.drainAnswered || !this.link.is_open()) return;
+    if (this.unwritten() > 0) {
+      if (!this.drainRetry) {
+        this.drainRetry = true;
+        setImmediate(() => {
+          this.drainRetry = false;
+          this.repump();
+        });
+      }
+      return;
+    }
+    this.drainAnswered = true;
+    if ((this.link.credit as number) > 0) {
+      this.link.set_drained(true);
+    } else {
+      this.echoDrain = true;
+      this.link.issue_flow = true;
+      this.link.connection._register();
+    }
   }
 
   close(condition: string, description: string): void {
@@ -180,7 +231,11 @@ export class LocalServiceBus {
     };
     container.on("sendable", pump);
     container.on("sender_draining", pump);
-    container.on("sender_flow", pump);
+    container.on("sender_flow", (ctx: RheaContext) => {
+      const state = this.outgoing.get(ctx.sender);
+      if (state?.kind === "consume") state.consumer.onFlow();
+      pump(ctx);
+    });
     const closed = (ctx: RheaContext) => this.onLinkGone(ctx.sender ?? ctx.receiver);
     container.on("sender_close", closed);
     container.on("receiver_close", closed);
@@ -232,7 +287,7 @@ export class LocalServiceBus {
       if (endpoint.requiresSession) {
         return refuse(link, conditions.notAllowed, `It is not possible for an entity that requires sessions to create a non-sessionful message receiver (${endpoint.path}).`);
       }
-      const consumer = new LinkConsumer(link, settleOnSend);
+      const consumer = new LinkConsumer(link, settleOnSend, () => endpoint.pump());
       this.outgoing.set(link, { kind: "consume", endpoint, consumer });
       endpoint.addConsumer(consumer);
       return;
@@ -242,7 +297,7 @@ export class LocalServiceBus {
     }
     const requested = unwrapFilterValue(filter[conditions.sessionFilter]);
     if (requested !== undefined) {
-      const consumer = new LinkConsumer(link, settleOnSend, requested);
+      const consumer = new LinkConsumer(link, settleOnSend, () => endpoint.pump(), requested);
       const lock = endpoint.sessions.lock(requested, consumer);
       if (!lock) {
         return refuse(link, conditions.sessionCannotBeLocked, `The requested session '${requested}' cannot be accepted. It may be locked by another receiver.`);
@@ -265,7 +320,7 @@ export class LocalServiceBus {
     const acceptor: SessionAcceptor = {
       grant: (sessionId, lockedUntil) => {
         clearTimeout(timer);
-        const consumer = new LinkConsumer(link, settleOnSend, sessionId);
+        const consumer = new LinkConsumer(link, settleOnSend, () => endpoint.pump(), sessionId);
         this.grantSession(link, address, sessionId, lockedUntil);
         this.outgoing.set(link, { kind: "consume", endpoint, consumer });
         releaseAttach(link);
@@ -400,13 +455,25 @@ export class LocalServiceBus {
         break;
       }
     }
-    delivery.update(
-      true,
-      ok
-        ? outcomes.accepted()
-        : outcomes.rejected(conditions.lockLost, "The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue."),
-    );
+    // A settlement that found its lock was answered when the lock ended (settleDelivery); one that did not is lost.
+    if (!ok) settleDelivery(delivery, "lost");
   }
+}
+
+/**
+ * Answers a delivery with a settled outcome and forgets it. The client settles first (receiver settle mode
+ * "second") and never confirms our settlement, so rhea would keep the delivery in its session window forever — after
+ * 2048 deliveries on a session nothing more could be sent.
+ */
+function settleDelivery(delivery: any, outcome: "accepted" | "lost"): void {
+  if (delivery.settled) return;
+  delivery.update(
+    true,
+    outcome === "accepted"
+      ? outcomes.accepted()
+      : outcomes.rejected(conditions.lockLost, "The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue."),
+  );
+  delivery.remote_settled = true;
 }
 
 function asOptionalString(v: unknown): string | undefined {

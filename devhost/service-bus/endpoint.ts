@@ -31,11 +31,17 @@ export interface Consumer {
   /** receiveAndDelete: messages are settled (removed) when sent. */
   readonly settleOnSend: boolean;
   credit(): number;
-  send(wire: AmqpMessage, tag: Buffer): { lockKey?: string };
-  /** Nothing more to send right now (answers drain requests). */
+  send(wire: AmqpMessage, tag: Buffer): DeliveryHandle;
+  /** Nothing more can be sent right now: answers a pending drain request, if any. */
   drained(): void;
   /** The broker ends the link (e.g. session lock expired). */
   close(condition: string, description: string): void;
+}
+
+/** The link delivery behind a lock: settled once the lock ends, however it ends. */
+export interface DeliveryHandle {
+  /** Idempotent. "accepted" after a settlement, "lost" when the lock expired or its message left otherwise. */
+  settle(outcome: "accepted" | "lost"): void;
 }
 
 export interface Lock {
@@ -44,6 +50,7 @@ export interface Lock {
   until: number;
   timer: ReturnType<typeof setTimeout>;
   consumer?: Consumer;
+  delivery?: DeliveryHandle;
 }
 
 export type MessageState = "active" | "deferred" | "scheduled";
@@ -171,7 +178,7 @@ export class Endpoint {
       }
       for (const c of consumers) {
         const has = c.sessionId === undefined ? this.available.length > 0 : this.available.some((m) => m.sessionId === c.sessionId);
-        if (!has) c.drained();
+        if (!has || c.credit() <= 0) c.drained();
       }
     } finally {
       this.pumping = false;
@@ -199,7 +206,7 @@ export class Endpoint {
       return;
     }
     const lock = this.newLock(lockKeyOfTag(tag), m, c);
-    c.send(this.toWire(m, { lockedUntil: lock.until }), tag);
+    lock.delivery = c.send(this.toWire(m, { lockedUntil: lock.until }), tag);
   }
 
   private newLock(key: string, m: StoredMessage, consumer?: Consumer): Lock {
@@ -308,17 +315,18 @@ export class Endpoint {
     return out;
   }
 
-  private takeLock(key: string): Lock | undefined {
+  private takeLock(key: string, outcome: "accepted" | "lost" = "accepted"): Lock | undefined {
     const lock = this.locks.get(key);
     if (!lock) return undefined;
     clearTimeout(lock.timer);
     this.locks.delete(key);
+    lock.delivery?.settle(outcome);
     return lock;
   }
 
   /** Lock expired or its link went away: the delivery counts as failed. */
   private lockLost(lock: Lock): void {
-    this.takeLock(lock.key);
+    this.takeLock(lock.key, "lost");
     this.returnMessage(lock.message, this.deferredLock(lock));
   }
 
