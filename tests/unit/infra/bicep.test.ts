@@ -616,8 +616,8 @@ describe("no keys, named role assignments", () => {
   });
 });
 
-// Syntax check with the tree-sitter Bicep grammar, when its packages are installed (they are not dependencies of
-// the project): `npm i --no-save web-tree-sitter tree-sitter-bicep`.
+// Syntax check with the tree-sitter Bicep grammar (dev dependencies web-tree-sitter and tree-sitter-bicep; the grammar
+// ships as wasm, so nothing is compiled). There is no Bicep compiler on the registries these machines reach.
 type SyntaxNode = { type: string; isMissing: boolean; startPosition: { row: number; column: number }; children: SyntaxNode[] };
 type BicepParser = { parse(text: string): { rootNode: SyntaxNode } | null };
 
