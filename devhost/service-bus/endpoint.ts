@@ -216,10 +216,14 @@ export class Endpoint {
     return lock;
   }
 
-  /** Lock expiry runs on real time (the SDK renews locks on its own timers); the date shown is the clock's. */
+  /**
+   * Lock expiry runs on real time (the SDK renews locks on its own timers); the date shown is the clock's. Messages
+   * received in a session are held by the session lock instead: they come back when the session is released.
+   */
   private armLock(lock: Lock): void {
     clearTimeout(lock.timer);
     lock.until = this.now() + this.lockDurationMs;
+    if (lock.consumer?.sessionId !== undefined) return;
     lock.timer = setTimeout(() => {
       if (this.locks.get(lock.key) === lock) this.lockLost(lock);
     }, this.lockDurationMs);

@@ -203,6 +203,12 @@ export class Namespace {
 
   // ---- persistence support ---------------------------------------------------------------------------------------
 
+  /** Forgets message ids whose duplicate detection window has passed. */
+  pruneDuplicateDetection(): void {
+    const now = this.clock.now();
+    for (const t of this.allTargets()) for (const [id, until] of t.dedupe) if (until <= now) t.dedupe.delete(id);
+  }
+
   /** Something changed outside the message stores (e.g. session state): persist soon. */
   touch(): void {
     this.changed();

@@ -54,6 +54,7 @@ const fromPersisted = (p: PersistedMessage): StoredMessage => ({
 });
 
 export function snapshot(ns: Namespace): PersistedState {
+  ns.pruneDuplicateDetection();
   const state: PersistedState = { version: 1, savedAt: new Date().toISOString(), nextSeq: ns.sequence, endpoints: {}, targets: {} };
   for (const e of ns.allEndpoints()) {
     const { available, deferred } = e.snapshot();
