@@ -18,6 +18,7 @@ export const TEST_ENTITIES: ServiceBusEntities = parseServiceBusEntities({
     { name: "orders", maxDeliveryCount: 3, lockDurationSeconds: 30, duplicateDetectionWindowMinutes: 10 },
     { name: "plain", maxDeliveryCount: 10, lockDurationSeconds: 30 },
     { name: "ordered", maxDeliveryCount: 5, lockDurationSeconds: 30, requiresSession: true },
+    { name: "bulk", maxDeliveryCount: 5, lockDurationSeconds: 30 },
   ],
   topics: [
     {

@@ -39,6 +39,16 @@ app.serviceBusQueue("orderedSessionHandler", {
   },
 });
 
+const batches: Array<{ bodies: unknown[]; meta: Record<string, unknown> }> = [];
+app.serviceBusQueue("bulkHandler", {
+  connection: CONNECTION,
+  queueName: "bulk",
+  cardinality: "many",
+  handler: async (messages: unknown, context: InvocationContext) => {
+    batches.push({ bodies: messages as unknown[], meta: context.triggerMetadata as Record<string, unknown> });
+  },
+});
+
 const forwardTo = output.serviceBusQueue({ queueName: "plain", connection: CONNECTION });
 app.serviceBusTopic("paymentForwarder", {
   connection: CONNECTION,
@@ -126,6 +136,17 @@ describe("Service Bus triggers and outputs in the dev host", () => {
     expect(dead?.deadLetterReason).toBe("MaxDeliveryCountExceeded");
     await dlq.completeMessage(dead!);
     await dlq.close();
+    await sender.close();
+  });
+
+  it("hands a cardinality 'many' trigger arrays of bodies with array trigger metadata", async () => {
+    const sender = h.client.createSender("bulk");
+    await sender.sendMessages([1, 2, 3, 4, 5].map((n) => ({ body: { n }, messageId: `bulk-${n}` })));
+    await h.tracker.settle();
+    const bodies = batches.flatMap((b) => b.bodies);
+    expect(bodies).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }]);
+    expect(batches.flatMap((b) => b.meta.messageIdArray as string[])).toEqual(["bulk-1", "bulk-2", "bulk-3", "bulk-4", "bulk-5"]);
+    expect(h.broker.stats()["bulk"]).toBeUndefined();
     await sender.close();
   });
 
