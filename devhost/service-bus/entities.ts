@@ -1,6 +1,9 @@
 /**
  * The Service Bus entities, declared once in `infra-bicep/service-bus-entities.json` (Bicep loads the same file with
  * `loadJsonContent`). This module validates that file and gives the broker its queues, topics and subscriptions.
+ *
+ * Entities may carry more properties than the broker reads (for Bicep); they pass through. Filters are strict: a
+ * misspelt correlation filter field would otherwise match every message.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -57,7 +60,7 @@ const queue = z
     ...receivable,
     duplicateDetectionWindowMinutes: z.number().min(0).max(10080).optional(),
   })
-  .strict();
+  .passthrough();
 
 const subscription = z
   .object({
@@ -66,7 +69,7 @@ const subscription = z
     /** No rules = the service's `$Default` rule, `1=1`. */
     rules: z.array(rule).default([]),
   })
-  .strict();
+  .passthrough();
 
 const topic = z
   .object({
@@ -75,7 +78,7 @@ const topic = z
     duplicateDetectionWindowMinutes: z.number().min(0).max(10080).optional(),
     subscriptions: z.array(subscription).default([]),
   })
-  .strict();
+  .passthrough();
 
 export const serviceBusEntitiesSchema = z
   .object({
@@ -83,7 +86,7 @@ export const serviceBusEntitiesSchema = z
     queues: z.array(queue).default([]),
     topics: z.array(topic).default([]),
   })
-  .strict()
+  .passthrough()
   .superRefine((e, ctx) => {
     const seen = new Set<string>();
     for (const n of [...e.queues.map((q) => q.name), ...e.topics.map((t) => t.name)]) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ServiceBusSessionReceiver } from "@azure/service-bus";
+import { ServiceBusClient, type ServiceBusSessionReceiver } from "@azure/service-bus";
 import { type Harness, startHarness } from "./harness";
 
 let h: Harness;
@@ -81,6 +81,13 @@ describe("local Service Bus broker: sessions", () => {
     expect(await receiveAll(r, 1)).toEqual(["E1"]);
     await r.close();
     await sender.close();
+  });
+
+  it("gives up acceptNextSession with ServiceTimeout when no session arrives within the client's timeout", async () => {
+    const impatient = new ServiceBusClient(h.connectionString, { retryOptions: { timeoutInMs: 1_500, maxRetries: 0 } });
+    await expect(impatient.acceptNextSession("ordered")).rejects.toMatchObject({ code: "ServiceTimeout" });
+    expect(h.tracker.pending).toBe(0);
+    await impatient.close();
   });
 
   it("stores session state and renews the session lock", async () => {
