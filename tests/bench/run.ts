@@ -1,0 +1,42 @@
+/**
+ * `npm run bench`: runs each benchmark in turn against freshly started local services and prints its figures.
+ * Figures are measurements of this machine, printed for people; nothing here asserts a speed.
+ *   npm run bench                 all benchmarks
+ *   npm run bench -- sms cosmos   only those whose name contains one of the words
+ */
+import os from "node:os";
+
+type Bench = { name: string; load: () => Promise<{ run: () => Promise<Record<string, number | string>> }> };
+
+const BENCHES: Bench[] = [
+  { name: "dev host HTTP", load: () => import("./devhost-http.bench") },
+  { name: "stand-ins (Cosmos, SMS)", load: () => import("./stand-ins.bench") },
+  { name: "service bus", load: () => import("./service-bus.bench") },
+];
+
+async function main(): Promise<void> {
+  const filters = process.argv.slice(2).map((f) => f.toLowerCase());
+  const selected = BENCHES.filter((b) => filters.length === 0 || filters.some((f) => b.name.toLowerCase().includes(f)));
+  console.log(`# bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  let failed = 0;
+  for (const bench of selected) {
+    const started = performance.now();
+    try {
+      const figures = await (await bench.load()).run();
+      console.log(`\n## ${bench.name} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      for (const [key, value] of Object.entries(figures)) {
+        console.log(`  ${key.padEnd(58)} ${typeof value === "number" ? formatNumber(value) : value}`);
+      }
+    } catch (err) {
+      failed++;
+      console.log(`\n## ${bench.name}: FAILED — ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    }
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+function formatNumber(n: number): string {
+  return Number.isInteger(n) ? n.toLocaleString("en-US") : n.toLocaleString("en-US", { maximumFractionDigits: 1 });
+}
+
+void main();
