@@ -68,10 +68,11 @@ export class Invoker {
     const end = this.tracker.begin();
     const invocationId = options.invocationId ?? randomUUID();
     const started = performance.now();
-    const bindings = Object.values(registration.metadata.bindings);
+    // The return binding sits under the key "$return"; its `name` is a generated one.
+    const { $return: returnBinding, ...named } = registration.metadata.bindings;
+    const bindings = Object.values(named);
     const extraInputs = bindings.filter((b) => b.direction === "in" && b !== registration.trigger);
-    const extraOutputs = bindings.filter((b) => b.direction === "out" && b.name !== "$return");
-    const returnBinding = bindings.find((b) => b.direction === "out" && b.name === "$return");
+    const extraOutputs = bindings.filter((b) => b.direction === "out");
     const name = registration.name;
     const context = new InvocationContext({
       invocationId,
