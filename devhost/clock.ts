@@ -3,8 +3,8 @@
  *
  * Everything in the dev host that waits for a point in time (durable timers, timer triggers, scheduled Service Bus
  * messages) schedules it here. In real time an entry fires when its moment comes; `advanceTo` jumps time forward and
- * fires, in time order, every entry that falls due on the way, waiting after each until the work it started settles.
- * Time never moves backwards.
+ * fires, in time order, every entry that falls due on the way, waiting after each moment until the work it started
+ * settles (entries within the same virtual second are one moment). Time never moves backwards.
  */
 import { WorkTracker } from "./work-tracker";
 
@@ -13,6 +13,8 @@ const realNow = () => RealDate.now();
 const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
 const MAX_TIMEOUT = 2_147_483_647;
+/** Entries due within this much virtual time of each other fire as one moment during an advance. */
+const SAME_MOMENT_MS = 1_000;
 
 export interface ScheduledHandle {
   readonly at: number;
@@ -114,11 +116,16 @@ export class VirtualClock {
     try {
       await this.tracker.settle();
       for (;;) {
-        const next = this.entries[0];
-        if (!next || next.at > target) break;
-        this.entries.shift();
-        if (next.at > this.now()) this.offsetMs = next.at - realNow();
-        await this.fireEntry(next);
+        const first = this.entries[0];
+        if (!first || first.at > target) break;
+        // Entries due within the same virtual second fire together (they are independent: different orchestrations,
+        // timers or messages), then the host settles once; entries further apart fire strictly in time order.
+        const windowEnd = Math.min(first.at + SAME_MOMENT_MS, target);
+        const group: Entry[] = [];
+        while (this.entries[0] && this.entries[0].at <= windowEnd) group.push(this.entries.shift()!);
+        const latest = group[group.length - 1]!.at;
+        if (latest > this.now()) this.offsetMs = latest - realNow();
+        await Promise.all(group.map((entry) => this.fireEntry(entry)));
         await this.tracker.settle();
       }
       if (target > this.now()) this.offsetMs = target - realNow();

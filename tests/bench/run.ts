@@ -12,6 +12,7 @@ const BENCHES: Bench[] = [
   { name: "dev host HTTP", load: () => import("./devhost-http.bench") },
   { name: "stand-ins (Cosmos, SMS)", load: () => import("./stand-ins.bench") },
   { name: "service bus", load: () => import("./service-bus.bench") },
+  { name: "durable engine", load: () => import("./durable.bench") },
 ];
 
 async function main(): Promise<void> {

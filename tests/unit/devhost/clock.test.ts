@@ -76,3 +76,26 @@ describe("the virtual clock", () => {
     clock.stop();
   });
 });
+
+describe("the virtual clock with many timers due at once", () => {
+  it("fires entries of the same second together, and later ones only after the earlier work settled", async () => {
+    const tracker = new WorkTracker();
+    const clock = new VirtualClock(tracker, T0);
+    const events: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      clock.schedule(T0 + DAY + i * 100, () => {
+        events.push(`start ${i}`);
+        const end = tracker.begin();
+        setTimeout(() => {
+          events.push(`end ${i}`);
+          end();
+        }, 20);
+      });
+    }
+    clock.schedule(T0 + DAY + 5_000, () => events.push("next second"));
+    await clock.advanceBy(2 * DAY);
+    expect(events.slice(0, 3)).toEqual(["start 0", "start 1", "start 2"]);
+    expect(events.indexOf("next second")).toBe(6);
+    clock.stop();
+  });
+});
