@@ -1,0 +1,56 @@
+/**
+ * The app's settings, parsed once from the environment with zod (in Azure: app settings; locally: local.settings).
+ * Read lazily by the composition root, never at import time. Secrets come only from here.
+ */
+import { z } from "zod";
+
+const Bool = z.enum(["true", "false"]).transform((v) => v === "true");
+
+export const Settings = z.object({
+  /** Durable Functions task hub (host.json reads the same setting). */
+  DURABLE_TASK_HUB: z.string().min(1).default("PaymentFollowUp"),
+  /** Cosmos DB account endpoint. With COSMOS_KEY set the key is used, otherwise managed identity. */
+  COSMOS_ENDPOINT: z.url(),
+  COSMOS_KEY: z.string().optional(),
+  COSMOS_DATABASE: z.string().min(1).default("payment-follow-up"),
+  COSMOS_ENDPOINT_DISCOVERY: Bool.default(true),
+  /** Service Bus: a connection string, or (Azure) ServiceBusConnection__fullyQualifiedNamespace with managed identity. */
+  ServiceBusConnection: z.string().optional(),
+  ServiceBusConnection__fullyQualifiedNamespace: z.string().optional(),
+  /** Communication Services SMS: a connection string, or ACS_ENDPOINT with managed identity. */
+  ACS_CONNECTION_STRING: z.string().optional(),
+  ACS_ENDPOINT: z.url().optional(),
+  /** Blob storage for letters: AzureWebJobsStorage connection string locally, BLOB_ACCOUNT_URL with managed identity in Azure. */
+  AzureWebJobsStorage: z.string().optional(),
+  BLOB_ACCOUNT_URL: z.url().optional(),
+  LETTERS_CONTAINER: z.string().min(3).default("letters"),
+  /** Base of the short pay links: {PUBLIC_BASE_URL}/p/{token}. */
+  PUBLIC_BASE_URL: z.url(),
+  /** Operators onboard creditors with this key (x-api-key). */
+  OPERATOR_API_KEY: z.string().min(16).optional(),
+  /** The creditor the dev host seeds (only where set). */
+  DEVHOST_DEMO_API_KEY: z.string().optional(),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export class InvalidSettings extends Error {
+  constructor(readonly problems: Array<{ setting: string; problem: string }>) {
+    super(`Invalid settings: ${problems.map((p) => `${p.setting}: ${p.problem}`).join("; ")}`);
+  }
+}
+
+/** Parses the settings; the error names each wrong setting (never its value: some are secrets). */
+export function parseSettings(env: Record<string, string | undefined>): Settings {
+  const parsed = Settings.safeParse(env);
+  if (!parsed.success) {
+    throw new InvalidSettings(parsed.error.issues.map((i) => ({ setting: i.path.join("."), problem: i.message })));
+  }
+  return parsed.data;
+}
+
+let cached: Settings | undefined;
+/** The process's settings, parsed on first use. */
+export function settings(): Settings {
+  cached ??= parseSettings(process.env);
+  return cached;
+}
