@@ -1,0 +1,101 @@
+/**
+ * In-memory CaseStore for unit tests of use cases and for the dev host without Cosmos DB. Same behaviour as the
+ * Cosmos adapter: the case id must be `caseIdFor(tenantId, invoiceNumber)` (so a duplicate invoice number is a
+ * duplicate id), another tenant's case is "not found", `update` re-applies `mutate` when the case changed while an
+ * async `mutate` ran (optimistic concurrency, like the etag loop), and records are copied in and out.
+ */
+import { caseIdFor } from "../../application/case-id";
+import { CaseNotFound, DuplicateInvoiceNumber } from "../../application/errors";
+import type { CaseListFilter, CaseRecord, CaseStore, Page } from "../../ports/case-store";
+import { pageOf } from "./paging.memory";
+
+const ACTIVE_STATUSES = new Set(["open", "on-hold", "disputed"]);
+
+export class MemoryCaseStore implements CaseStore {
+  readonly #cases = new Map<string, { record: CaseRecord; version: number }>();
+
+  async create(record: CaseRecord): Promise<CaseRecord> {
+    assertDerivedId(record);
+    if (this.#cases.has(record.caseId)) throw new DuplicateInvoiceNumber(record.invoiceNumber);
+    this.#cases.set(record.caseId, { record: structuredClone(record), version: 1 });
+    return structuredClone(record);
+  }
+
+  async get(tenantId: string, caseId: string): Promise<CaseRecord | undefined> {
+    const stored = this.#cases.get(caseId);
+    return stored !== undefined && stored.record.tenantId === tenantId ? structuredClone(stored.record) : undefined;
+  }
+
+  async getById(caseId: string): Promise<CaseRecord | undefined> {
+    const stored = this.#cases.get(caseId);
+    return stored === undefined ? undefined : structuredClone(stored.record);
+  }
+
+  async update(
+    tenantId: string,
+    caseId: string,
+    mutate: (current: CaseRecord) => CaseRecord | Promise<CaseRecord>,
+  ): Promise<CaseRecord> {
+    for (;;) {
+      const stored = this.#cases.get(caseId);
+      if (stored === undefined || stored.record.tenantId !== tenantId) throw new CaseNotFound(caseId);
+      const next = await mutate(structuredClone(stored.record));
+      assertSameIdentity(stored.record, next);
+      if (this.#cases.get(caseId)?.version !== stored.version) continue; // changed meanwhile: re-read, re-apply
+      this.#cases.set(caseId, { record: structuredClone(next), version: stored.version + 1 });
+      return structuredClone(next);
+    }
+  }
+
+  async findByKid(kid: string): Promise<CaseRecord | undefined> {
+    for (const { record } of this.#cases.values()) if (record.kid === kid) return structuredClone(record);
+    return undefined;
+  }
+
+  async list(
+    tenantId: string,
+    filter: CaseListFilter,
+    page: { limit: number; continuationToken?: string },
+  ): Promise<Page<CaseRecord>> {
+    const matching = [...this.#cases.values()]
+      .map((s) => s.record)
+      .filter(
+        (r) =>
+          r.tenantId === tenantId &&
+          (filter.status === undefined || r.case.status === filter.status) &&
+          (filter.customerId === undefined || r.customerId === filter.customerId),
+      )
+      .sort(newestFirst);
+    const result = pageOf(matching, page);
+    return { ...result, items: result.items.map((r) => structuredClone(r)) };
+  }
+
+  async listActiveCaseIds(page: { limit: number; continuationToken?: string }): Promise<Page<string>> {
+    const ids = [...this.#cases.values()]
+      .filter((s) => ACTIVE_STATUSES.has(s.record.case.status))
+      .map((s) => s.record.caseId)
+      .sort();
+    return pageOf(ids, page);
+  }
+}
+
+/** Newest first; the case id breaks ties so pages are stable. */
+export function newestFirst(a: CaseRecord, b: CaseRecord): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
+  return a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0;
+}
+
+/** Shared with the Cosmos adapter: the id must be the one derived from (tenantId, invoiceNumber). */
+export function assertDerivedId(record: CaseRecord): void {
+  const expected = caseIdFor(record.tenantId, record.invoiceNumber);
+  if (record.caseId !== expected) {
+    throw new Error("CaseRecord.caseId must be caseIdFor(tenantId, invoiceNumber): duplicate detection relies on it");
+  }
+}
+
+/** `update` may change anything but what identifies the case. */
+export function assertSameIdentity(current: CaseRecord, next: CaseRecord): void {
+  if (next.caseId !== current.caseId || next.tenantId !== current.tenantId || next.invoiceNumber !== current.invoiceNumber) {
+    throw new Error("CaseStore.update may not change caseId, tenantId or invoiceNumber");
+  }
+}

@@ -1,0 +1,15 @@
+/** In-memory PayLinkStore (tests, dev host without Cosmos DB). `put` of an existing token hash replaces it. */
+import type { PayLink, PayLinkStore } from "../../ports/pay-link-store";
+
+export class MemoryPayLinkStore implements PayLinkStore {
+  readonly #links = new Map<string, PayLink>();
+
+  async put(link: PayLink): Promise<void> {
+    this.#links.set(link.tokenHash, structuredClone(link));
+  }
+
+  async get(tokenHash: string): Promise<PayLink | undefined> {
+    const link = this.#links.get(tokenHash);
+    return link === undefined ? undefined : structuredClone(link);
+  }
+}

@@ -1,0 +1,35 @@
+/** In-memory TenantStore (tests, dev host without Cosmos DB). Same errors as the Cosmos adapter. */
+import { TenantAlreadyExists, TenantNotFound } from "../../application/errors";
+import type { LadderPolicy } from "../../domain/policy";
+import type { ApiKeyRecord, Tenant, TenantStore } from "../../ports/tenant-store";
+
+export class MemoryTenantStore implements TenantStore {
+  readonly #tenants = new Map<string, Tenant>();
+  readonly #apiKeys = new Map<string, ApiKeyRecord>();
+
+  async create(tenant: Tenant, apiKey: ApiKeyRecord): Promise<void> {
+    if (apiKey.tenantId !== tenant.tenantId) throw new Error("The API key must belong to the tenant being created");
+    if (this.#tenants.has(tenant.tenantId)) throw new TenantAlreadyExists(tenant.tenantId);
+    if (this.#apiKeys.has(apiKey.keyId)) throw new TenantAlreadyExists(tenant.tenantId);
+    this.#tenants.set(tenant.tenantId, structuredClone(tenant));
+    this.#apiKeys.set(apiKey.keyId, structuredClone(apiKey));
+  }
+
+  async get(tenantId: string): Promise<Tenant | undefined> {
+    const tenant = this.#tenants.get(tenantId);
+    return tenant === undefined ? undefined : structuredClone(tenant);
+  }
+
+  async findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
+    const key = this.#apiKeys.get(keyId);
+    return key === undefined ? undefined : structuredClone(key);
+  }
+
+  async setPolicy(tenantId: string, policy: LadderPolicy, now: Date): Promise<Tenant> {
+    const tenant = this.#tenants.get(tenantId);
+    if (tenant === undefined) throw new TenantNotFound(tenantId);
+    const updated: Tenant = { ...tenant, policy: structuredClone(policy), updatedAt: now.toISOString() };
+    this.#tenants.set(tenantId, updated);
+    return structuredClone(updated);
+  }
+}

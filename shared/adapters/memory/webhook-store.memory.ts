@@ -1,0 +1,19 @@
+/** In-memory WebhookStore (tests, dev host without Cosmos DB). Subscriptions are listed oldest first. */
+import type { WebhookStore, WebhookSubscription } from "../../ports/webhook-store";
+
+export class MemoryWebhookStore implements WebhookStore {
+  readonly #subscriptions = new Map<string, WebhookSubscription>();
+
+  async create(subscription: WebhookSubscription): Promise<void> {
+    const key = JSON.stringify([subscription.tenantId, subscription.id]);
+    if (this.#subscriptions.has(key)) throw new Error("A webhook subscription with this id exists already");
+    this.#subscriptions.set(key, structuredClone(subscription));
+  }
+
+  async listForTenant(tenantId: string): Promise<WebhookSubscription[]> {
+    return [...this.#subscriptions.values()]
+      .filter((s) => s.tenantId === tenantId)
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1))
+      .map((s) => structuredClone(s));
+  }
+}

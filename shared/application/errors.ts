@@ -1,0 +1,37 @@
+/**
+ * Errors the application layer (use cases and the stores behind the ports) throws on purpose. Each has a stable
+ * `code` the HTTP edge maps to a problem+json. `details` never carries personal data or secrets.
+ */
+import { DomainError } from "../domain/errors";
+
+/** The tenant already has a case for this invoice number (HTTP 409). */
+export class DuplicateInvoiceNumber extends DomainError {
+  readonly code = "DUPLICATE_INVOICE_NUMBER";
+  constructor(invoiceNumber: string) {
+    super(`A case for invoice number ${invoiceNumber} already exists`, { invoiceNumber });
+  }
+}
+
+/** No such case — or it belongs to another tenant, which is reported the same way (HTTP 404). */
+export class CaseNotFound extends DomainError {
+  readonly code = "CASE_NOT_FOUND";
+  constructor(caseId: string) {
+    super(`Case ${caseId} was not found`, { caseId });
+  }
+}
+
+/** No such tenant (HTTP 404). */
+export class TenantNotFound extends DomainError {
+  readonly code = "TENANT_NOT_FOUND";
+  constructor(tenantId: string) {
+    super(`Tenant ${tenantId} was not found`, { tenantId });
+  }
+}
+
+/** A tenant or API key with this id exists already (ids are random: a retried onboarding or a bug; HTTP 409). */
+export class TenantAlreadyExists extends DomainError {
+  readonly code = "TENANT_ALREADY_EXISTS";
+  constructor(tenantId: string) {
+    super(`Tenant ${tenantId} already exists`, { tenantId });
+  }
+}
