@@ -1,0 +1,88 @@
+/**
+ * The shared path of every creditor action on a case (payment, credit note, hold, resume, cancel): apply the domain
+ * event inside the store's optimistic-concurrency update, add a timeline entry when it changed something, publish
+ * what happened, and tell the case's orchestration to re-plan.
+ *
+ * `mutate` may run more than once (the store re-applies it on a concurrent write), so it is pure: what it decided is
+ * read from the LAST run. An event the domain finds already applied (same payment reference) changes nothing and is
+ * not published again — a replayed request is harmless.
+ */
+import { applyEvent, CaseClosed, InvalidCaseEvent, type Case, type CaseEvent, type CaseStatus } from "../domain/case";
+import type { CaseRecord, CaseStore, TimelineEntry } from "../ports/case-store";
+import type { CaseWorkflow } from "../ports/case-workflow";
+import type { Clock } from "../ports/clock";
+import type { CaseEventMessage, EventPublisher } from "../ports/event-publisher";
+import type { TenantStore } from "../ports/tenant-store";
+import { CaseActionNotAllowed, caseEvent, policyOf, rulesOn, todayIn } from "./case-context";
+import { CaseNotFound, TenantNotFound } from "./errors";
+
+export interface CaseActionDeps {
+  cases: CaseStore;
+  tenants: TenantStore;
+  events: EventPublisher;
+  workflow: CaseWorkflow;
+  clock: Clock;
+}
+
+export interface CaseActionOutcome {
+  record: CaseRecord;
+  before: Case;
+  changed: boolean;
+}
+
+export interface CaseAction {
+  /** The domain event, given the case as it stands and today's local date. */
+  event: (current: Case, today: string) => CaseEvent;
+  timeline: (before: Case, after: Case, at: string) => TimelineEntry;
+  /** Events to publish when the action changed the case (status events are added by the helper). */
+  events?: (before: Case, after: Case, now: Date, record: CaseRecord) => CaseEventMessage[];
+  /** Why the orchestration is told (e.g. "payment"). */
+  reason: string;
+}
+
+const CLOSED: readonly CaseStatus[] = ["paid", "cancelled"];
+
+export async function applyCaseAction(deps: CaseActionDeps, tenantId: string, caseId: string, action: CaseAction): Promise<CaseActionOutcome> {
+  const tenant = await deps.tenants.get(tenantId);
+  if (!tenant) throw new TenantNotFound(tenantId);
+  const existing = await deps.cases.get(tenantId, caseId);
+  if (!existing) throw new CaseNotFound(caseId);
+  const policy = policyOf(tenant);
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  let before: Case = existing.case;
+  let changed = false;
+  const record = await deps.cases.update(tenantId, caseId, (current) => {
+    before = current.case;
+    const today = todayIn(current.case.country, now);
+    let after: Case;
+    try {
+      after = applyEvent(current.case, action.event(current.case, today), rulesOn(current.case.country, today), {
+        allocationOrder: policy.allocationOrder,
+      });
+    } catch (error) {
+      if (error instanceof CaseClosed || error instanceof InvalidCaseEvent) {
+        throw new CaseActionNotAllowed(error.message, { caseId, status: current.case.status });
+      }
+      throw error;
+    }
+    changed = after !== current.case;
+    if (!changed) return current;
+    return { ...current, case: after, timeline: [...current.timeline, action.timeline(current.case, after, at)], updatedAt: at };
+  });
+  if (!changed) return { record, before, changed };
+
+  const after = record.case;
+  const messages = action.events?.(before, after, now, record) ?? [];
+  if (after.status !== before.status) {
+    const key = `${before.status}->${after.status}:${String(record.timeline.length)}`;
+    messages.push(caseEvent("case.status_changed", record, key, now, { from: before.status, to: after.status }));
+    if (after.status === "paid") messages.push(caseEvent("case.paid", record, "paid", now, { status: "paid" }));
+    if (CLOSED.includes(after.status)) {
+      messages.push(caseEvent("case.closed", record, "closed", now, { status: after.status, reason: after.closedReason }));
+    }
+  }
+  if (messages.length > 0) await deps.events.publish(messages);
+  await deps.workflow.caseChanged(caseId, action.reason);
+  return { record, before, changed };
+}

@@ -1,0 +1,92 @@
+/**
+ * What several use cases need around a case: the tenant's ladder (its own or the lawful default), the rule set in
+ * force today, today's local date in the case's country, and deterministic event ids (so that publishing the same
+ * event twice — a retried request, a re-applied Cosmos update — is deduplicated downstream).
+ */
+import { randomBytes, createHash } from "node:crypto";
+import { timeZoneOf, toLocalDate, type CountryCode, type LocalDate } from "../domain/calendar";
+import { DomainError } from "../domain/errors";
+import { defaultPolicy, type LadderPolicy } from "../domain/policy";
+import { ruleSetFor, type RuleSetInForce } from "../domain/rules";
+import type { CaseEventMessage } from "../ports/event-publisher";
+import type { Tenant } from "../ports/tenant-store";
+import type { WebhookEventType } from "../ports/webhook-store";
+import type { PayLinkStore } from "../ports/pay-link-store";
+
+/** The creditor's ladder: the one it set, or the lawful default for its country (with its sender name). */
+export function policyOf(tenant: Tenant): LadderPolicy {
+  return tenant.policy ?? defaultPolicy(tenant.country, tenant.senderName);
+}
+
+export function todayIn(country: CountryCode, now: Date): LocalDate {
+  return toLocalDate(now, timeZoneOf(country));
+}
+
+export function rulesOn(country: CountryCode, day: LocalDate): RuleSetInForce {
+  return ruleSetFor(country, day);
+}
+
+/** One case event; `key` makes the id unique and stable for this very happening (e.g. the payment reference). */
+export function caseEvent(
+  type: WebhookEventType,
+  record: { tenantId: string; caseId: string },
+  key: string,
+  occurredAt: Date,
+  data: Record<string, unknown>,
+): CaseEventMessage {
+  return {
+    id: `${record.caseId}:${type}:${key}`,
+    type,
+    tenantId: record.tenantId,
+    caseId: record.caseId,
+    occurredAt: occurredAt.toISOString(),
+    data,
+  };
+}
+
+/** A case action the case's current state forbids (e.g. putting a paid case on hold) → 409. */
+export class CaseActionNotAllowed extends DomainError {
+  readonly code = "CASE_ACTION_NOT_ALLOWED";
+}
+
+/** The letter asked for is not among the case's documents → 404. */
+export class DocumentNotFound extends DomainError {
+  readonly code = "DOCUMENT_NOT_FOUND";
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pay links
+
+/** How long a pay link stays valid. */
+export const PAY_LINK_VALIDITY_DAYS = 90;
+
+export interface IssuedPayLink {
+  url: string;
+  expiresAt: string;
+}
+
+/** When a pay link issued at `now` expires (ISO instant). */
+export function payLinkExpiry(now: Date): string {
+  return new Date(now.getTime() + PAY_LINK_VALIDITY_DAYS * 86_400_000).toISOString();
+}
+
+/**
+ * Issues a short pay link `{publicBaseUrl}/p/{token}`: 160 random bits in base64url (27 characters); only the
+ * token's SHA-256 is stored. The URL is returned once and cannot be rebuilt from what is stored.
+ */
+export async function issuePayLink(
+  deps: { payLinks: PayLinkStore; publicBaseUrl: string },
+  link: { tenantId: string; caseIds: string[] },
+  now: Date,
+): Promise<IssuedPayLink> {
+  const token = randomBytes(20).toString("base64url");
+  const expiresAt = payLinkExpiry(now);
+  await deps.payLinks.put({
+    tokenHash: createHash("sha256").update(token, "utf8").digest("hex"),
+    tenantId: link.tenantId,
+    caseIds: link.caseIds,
+    createdAt: now.toISOString(),
+    expiresAt,
+  });
+  return { url: `${deps.publicBaseUrl.replace(/\/+$/u, "")}/p/${token}`, expiresAt };
+}

@@ -1,0 +1,54 @@
+/**
+ * Hold, resume and cancel: status events from the creditor. The orchestration is told and re-plans (a held case
+ * waits; a cancelled one ends). Not allowed in the case's state (e.g. holding a paid case) → 409.
+ */
+import type { LocalDate } from "../domain/calendar";
+import { applyCaseAction, type CaseActionDeps } from "./apply-case-event";
+import { toCaseView, type CaseView } from "./get-case";
+
+export interface HoldInput {
+  reason: string;
+  until?: LocalDate | null;
+}
+
+export interface CancelInput {
+  reason: string;
+}
+
+async function view(deps: CaseActionDeps, tenantId: string, record: Parameters<typeof toCaseView>[0]): Promise<CaseView> {
+  const tenant = await deps.tenants.get(tenantId);
+  return toCaseView(record, tenant!, deps.clock.now());
+}
+
+export function makeHoldCase(deps: CaseActionDeps) {
+  return async (tenantId: string, caseId: string, input: HoldInput): Promise<CaseView> => {
+    const { record } = await applyCaseAction(deps, tenantId, caseId, {
+      reason: "hold",
+      event: (_c, today) => ({ type: "hold", on: today, reason: input.reason, until: input.until ?? null }),
+      timeline: (_b, _a, at) => ({ at, kind: "status-changed", title: "Put on hold by the creditor", details: { reason: input.reason, until: input.until ?? null } }),
+    });
+    return view(deps, tenantId, record);
+  };
+}
+
+export function makeResumeCase(deps: CaseActionDeps) {
+  return async (tenantId: string, caseId: string): Promise<CaseView> => {
+    const { record } = await applyCaseAction(deps, tenantId, caseId, {
+      reason: "resume",
+      event: (_c, today) => ({ type: "resume", on: today }),
+      timeline: (_b, _a, at) => ({ at, kind: "status-changed", title: "Resumed by the creditor" }),
+    });
+    return view(deps, tenantId, record);
+  };
+}
+
+export function makeCancelCase(deps: CaseActionDeps) {
+  return async (tenantId: string, caseId: string, input: CancelInput): Promise<CaseView> => {
+    const { record } = await applyCaseAction(deps, tenantId, caseId, {
+      reason: "cancel",
+      event: (_c, today) => ({ type: "cancellation", on: today, reason: input.reason }),
+      timeline: (_b, _a, at) => ({ at, kind: "status-changed", title: "Cancelled by the creditor", details: { reason: input.reason } }),
+    });
+    return view(deps, tenantId, record);
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * A credit note: the creditor reduces the invoice (principal), optionally waiving fees and interest too; idempotent
+ * on its reference. Settles the case when nothing is left.
+ */
+import type { LocalDate } from "../domain/calendar";
+import { formatMoney, type Money } from "../domain/money";
+import { applyCaseAction, type CaseActionDeps } from "./apply-case-event";
+import { toCaseView, type CaseView } from "./get-case";
+
+export interface CreditNoteInput {
+  amount: Money;
+  reference: string;
+  /** Default: today. */
+  on?: LocalDate;
+  alsoWaive?: Array<"fees" | "interest">;
+}
+
+export function makeIssueCreditNote(deps: CaseActionDeps) {
+  return async (tenantId: string, caseId: string, input: CreditNoteInput): Promise<CaseView> => {
+    const { record } = await applyCaseAction(deps, tenantId, caseId, {
+      reason: "credit-note",
+      event: (_current, today) => ({
+        type: "credit-note",
+        reference: input.reference,
+        amount: input.amount,
+        on: input.on ?? today,
+        alsoWaive: input.alsoWaive ?? [],
+      }),
+      timeline: (_before, _after, at) => ({
+        at,
+        kind: "credit-note",
+        title: `Credit note ${input.reference} of ${formatMoney(input.amount, "en")}`,
+        details: { reference: input.reference, amount: input.amount, alsoWaive: input.alsoWaive ?? [] },
+      }),
+    });
+    const tenant = await deps.tenants.get(tenantId);
+    return toCaseView(record, tenant!, deps.clock.now());
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * Reading cases for the creditor: one case with its balance as of today (Europe/Oslo for Norway: interest through
+ * today), what happens next and why (the domain planner), and its timeline; or a page of cases.
+ * Another tenant's case is "not found".
+ */
+import { balanceOn, type Case, type CaseStatus } from "../domain/case";
+import { plan } from "../domain/planner";
+import type { Money } from "../domain/money";
+import type { StepKind } from "../domain/policy";
+import type { CaseRecord, CaseStore, TimelineEntry } from "../ports/case-store";
+import type { Clock } from "../ports/clock";
+import type { Tenant, TenantStore } from "../ports/tenant-store";
+import { policyOf, rulesOn, todayIn } from "./case-context";
+import { CaseNotFound, TenantNotFound } from "./errors";
+
+export interface BalanceView {
+  principal: Money;
+  fees: Money;
+  interest: Money;
+  total: Money;
+}
+
+export interface NextActionView {
+  kind: StepKind | "reopen-service";
+  at: string;
+  legalBasis: string;
+}
+
+export interface CaseView {
+  caseId: string;
+  invoiceNumber: string;
+  customerId: string;
+  kid: string;
+  status: CaseStatus;
+  stage: Case["stage"];
+  balance: BalanceView;
+  currency: Money["currency"];
+  dueDate: string;
+  nextAction: NextActionView | null;
+  timeline: TimelineEntry[];
+  /**
+   * The short pay link is shown once, when the invoice is registered (and sent in the Let's pay SMS): only its hash
+   * is stored, so it cannot be shown again. This says whether one was issued and until when it is valid.
+   */
+  payLink: { issued: boolean; expiresAt: string | null };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CaseSummaryView {
+  caseId: string;
+  invoiceNumber: string;
+  customerId: string;
+  status: CaseStatus;
+  stage: Case["stage"];
+  balance: BalanceView;
+  currency: Money["currency"];
+  dueDate: string;
+  createdAt: string;
+}
+
+export interface GetCaseDeps {
+  cases: CaseStore;
+  tenants: TenantStore;
+  clock: Clock;
+}
+
+function balanceView(record: CaseRecord, now: Date): BalanceView {
+  const c = record.case;
+  const today = todayIn(c.country, now);
+  const b = balanceOn(c, today, rulesOn(c.country, today));
+  return { principal: b.principal, fees: b.fees, interest: b.interest, total: b.total };
+}
+
+function nextActionOf(record: CaseRecord, tenant: Tenant, now: Date): NextActionView | null {
+  const c = record.case;
+  const next = plan(c, policyOf(tenant), rulesOn(c.country, todayIn(c.country, now)), now);
+  switch (next.kind) {
+    case "act":
+      return { kind: next.action.kind, at: next.action.at.toISOString(), legalBasis: next.action.legalBasis };
+    case "wait":
+      return { kind: next.next.kind, at: next.next.at.toISOString(), legalBasis: next.next.legalBasis };
+    case "paused":
+    case "done":
+      return null;
+  }
+}
+
+function payLinkOf(record: CaseRecord): CaseView["payLink"] {
+  const issued = [...record.timeline].reverse().find((e) => typeof e.details?.["payLinkExpiresAt"] === "string");
+  return { issued: issued !== undefined, expiresAt: (issued?.details?.["payLinkExpiresAt"] as string | undefined) ?? null };
+}
+
+export function toCaseView(record: CaseRecord, tenant: Tenant, now: Date): CaseView {
+  const c = record.case;
+  return {
+    caseId: record.caseId,
+    invoiceNumber: record.invoiceNumber,
+    customerId: record.customerId,
+    kid: record.kid,
+    status: c.status,
+    stage: c.stage,
+    balance: balanceView(record, now),
+    currency: c.currency,
+    dueDate: c.dueDate,
+    nextAction: nextActionOf(record, tenant, now),
+    timeline: record.timeline,
+    payLink: payLinkOf(record),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+export function makeGetCase(deps: GetCaseDeps) {
+  return async (tenantId: string, caseId: string): Promise<CaseView> => {
+    const record = await deps.cases.get(tenantId, caseId);
+    if (!record) throw new CaseNotFound(caseId);
+    const tenant = await deps.tenants.get(tenantId);
+    if (!tenant) throw new TenantNotFound(tenantId);
+    return toCaseView(record, tenant, deps.clock.now());
+  };
+}
+
+export interface ListCasesInput {
+  status?: CaseStatus;
+  customerId?: string;
+  limit?: number;
+  continuationToken?: string;
+}
+
+export const DEFAULT_PAGE_SIZE = 25;
+
+export function makeListCases(deps: Omit<GetCaseDeps, "tenants">) {
+  return async (tenantId: string, input: ListCasesInput): Promise<{ items: CaseSummaryView[]; continuationToken: string | null }> => {
+    const filter = {
+      ...(input.status !== undefined ? { status: input.status } : {}),
+      ...(input.customerId !== undefined ? { customerId: input.customerId } : {}),
+    };
+    const page = await deps.cases.list(tenantId, filter, {
+      limit: input.limit ?? DEFAULT_PAGE_SIZE,
+      ...(input.continuationToken !== undefined ? { continuationToken: input.continuationToken } : {}),
+    });
+    const now = deps.clock.now();
+    return {
+      items: page.items.map((record) => ({
+        caseId: record.caseId,
+        invoiceNumber: record.invoiceNumber,
+        customerId: record.customerId,
+        status: record.case.status,
+        stage: record.case.stage,
+        balance: balanceView(record, now),
+        currency: record.case.currency,
+        dueDate: record.case.dueDate,
+        createdAt: record.createdAt,
+      })),
+      continuationToken: page.continuationToken ?? null,
+    };
+  };
+}

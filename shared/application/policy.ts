@@ -1,0 +1,55 @@
+/**
+ * The creditor's ladder policy: read (its own, or the lawful default for its country until it sets one) and replace
+ * (validated against the country's rules in force today; an unlawful ladder is refused with the reasons per step).
+ */
+import { DomainError } from "../domain/errors";
+import { validatePolicy, type LadderPolicy, type PolicyProblem } from "../domain/policy";
+import type { Clock } from "../ports/clock";
+import type { TenantStore } from "../ports/tenant-store";
+import { policyOf, rulesOn, todayIn } from "./case-context";
+import { TenantNotFound } from "./errors";
+
+/** The ladder breaks the law (or the policy contradicts itself): 422 with every problem, its step and legal basis. */
+export class UnlawfulPolicy extends DomainError {
+  readonly code = "UNLAWFUL_POLICY";
+  constructor(readonly problems: PolicyProblem[]) {
+    super(`The ladder policy is not lawful: ${String(problems.length)} problem(s).`, { problems });
+  }
+}
+
+export interface PolicyDeps {
+  tenants: TenantStore;
+  clock: Clock;
+}
+
+export interface PolicyView {
+  policy: LadderPolicy;
+  /** True while the creditor has not set its own ladder. */
+  isDefault: boolean;
+}
+
+export function makeGetPolicy(deps: PolicyDeps) {
+  return async (tenantId: string): Promise<PolicyView> => {
+    const tenant = await deps.tenants.get(tenantId);
+    if (!tenant) throw new TenantNotFound(tenantId);
+    return { policy: policyOf(tenant), isDefault: tenant.policy === null };
+  };
+}
+
+export function makePutPolicy(deps: PolicyDeps) {
+  return async (tenantId: string, policy: LadderPolicy): Promise<PolicyView> => {
+    const tenant = await deps.tenants.get(tenantId);
+    if (!tenant) throw new TenantNotFound(tenantId);
+    const now = deps.clock.now();
+    const problems: PolicyProblem[] = [];
+    if (policy.country !== tenant.country) {
+      problems.push({ step: null, kind: "policy", reason: `The creditor is registered in ${tenant.country}, the policy is for ${policy.country}.`, legalBasis: "tenant registration" });
+    } else {
+      const validation = validatePolicy(policy, rulesOn(tenant.country, todayIn(tenant.country, now)));
+      if (!validation.ok) problems.push(...validation.problems);
+    }
+    if (problems.length > 0) throw new UnlawfulPolicy(problems);
+    const updated = await deps.tenants.setPolicy(tenantId, policy, now);
+    return { policy: policyOf(updated), isDefault: false };
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Onboarding a creditor (operator only): a tenant with the lawful default ladder and one API key. Only the key's
+ * hash is stored; the key itself is returned once.
+ */
+import { randomUUID } from "node:crypto";
+import type { CountryCode } from "../domain/calendar";
+import type { Clock } from "../ports/clock";
+import type { TenantStore } from "../ports/tenant-store";
+
+export interface NewApiKey {
+  apiKey: string;
+  keyId: string;
+  keyHash: string;
+}
+
+export interface RegisterTenantDeps {
+  tenants: TenantStore;
+  clock: Clock;
+  /** Makes a new key (the HTTP edge's `generateApiKey`): injected so the use case stays free of the key format. */
+  newApiKey: () => NewApiKey;
+}
+
+export interface RegisterTenantInput {
+  name: string;
+  /** SMS sender and letter sender (alphanumeric SMS senders: at most 11 characters). */
+  senderName: string;
+  orgNumber: string;
+  country: CountryCode;
+}
+
+export interface TenantRegistered {
+  tenantId: string;
+  /** Shown once. Never logged, never stored. */
+  apiKey: string;
+}
+
+export function makeRegisterTenant(deps: RegisterTenantDeps) {
+  return async (input: RegisterTenantInput): Promise<TenantRegistered> => {
+    const now = deps.clock.now().toISOString();
+    const tenantId = `t_${randomUUID().replaceAll("-", "")}`;
+    const key = deps.newApiKey();
+    await deps.tenants.create(
+      {
+        schemaVersion: 1,
+        tenantId,
+        name: input.name,
+        senderName: input.senderName,
+        orgNumber: input.orgNumber,
+        country: input.country,
+        policy: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+      { keyId: key.keyId, tenantId, keyHash: key.keyHash, createdAt: now },
+    );
+    return { tenantId, apiKey: key.apiKey };
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * The dev host's demo creditor: a tenant whose API key is the local setting `DEVHOST_DEMO_API_KEY`, so a developer
+ * can call the partner API right after `npm start` without onboarding first. The app runs this lazily, the first
+ * time that key is presented (see functions/api/auth.ts): no startup work, and nothing at all where the setting is
+ * unset (Azure). Safe to run more than once and concurrently: the tenant id is fixed.
+ */
+import { DomainError } from "../domain/errors";
+import type { Clock } from "../ports/clock";
+import type { TenantStore } from "../ports/tenant-store";
+
+export const DEMO_TENANT_ID = "t_devhost_demo";
+
+export interface SeedDemoTenantDeps {
+  tenants: TenantStore;
+  clock: Clock;
+}
+
+/** The demo key's lookup id and hash (never the key itself). */
+export interface DemoKey {
+  keyId: string;
+  keyHash: string;
+}
+
+export function makeSeedDemoTenant(deps: SeedDemoTenantDeps) {
+  return async (key: DemoKey): Promise<{ tenantId: string; created: boolean }> => {
+    if ((await deps.tenants.get(DEMO_TENANT_ID)) !== undefined) return { tenantId: DEMO_TENANT_ID, created: false };
+    const now = deps.clock.now().toISOString();
+    try {
+      await deps.tenants.create(
+        {
+          schemaVersion: 1,
+          tenantId: DEMO_TENANT_ID,
+          name: "Demo Kreditor AS",
+          senderName: "DemoKred",
+          orgNumber: "974760673",
+          country: "NO",
+          policy: null,
+          createdAt: now,
+          updatedAt: now,
+        },
+        { keyId: key.keyId, tenantId: DEMO_TENANT_ID, keyHash: key.keyHash, createdAt: now },
+      );
+    } catch (error) {
+      // Seeded concurrently by another instance: fine.
+      if (error instanceof DomainError && error.code === "TENANT_ALREADY_EXISTS") return { tenantId: DEMO_TENANT_ID, created: false };
+      throw error;
+    }
+    return { tenantId: DEMO_TENANT_ID, created: true };
+  };
+}
