@@ -35,3 +35,19 @@ export class TenantAlreadyExists extends DomainError {
     super(`Tenant ${tenantId} already exists`, { tenantId });
   }
 }
+
+/** The case kept changing under an update (optimistic concurrency gave up after its retries; HTTP 409/503). */
+export class CaseUpdateConflict extends DomainError {
+  readonly code = "CASE_UPDATE_CONFLICT";
+  constructor(caseId: string) {
+    super(`Case ${caseId} changed too often while it was being updated; try again`, { caseId });
+  }
+}
+
+/** A `continuationToken` that no store issued, or one that is no longer usable (HTTP 400). */
+export class InvalidContinuationToken extends DomainError {
+  readonly code = "INVALID_CONTINUATION_TOKEN";
+  constructor() {
+    super("The continuation token is not valid");
+  }
+}

@@ -4,9 +4,9 @@
  * duplicate id), another tenant's case is "not found", `update` re-applies `mutate` when the case changed while an
  * async `mutate` ran (optimistic concurrency, like the etag loop), and records are copied in and out.
  */
-import { caseIdFor } from "../../application/case-id";
 import { CaseNotFound, DuplicateInvoiceNumber } from "../../application/errors";
 import type { CaseListFilter, CaseRecord, CaseStore, Page } from "../../ports/case-store";
+import { assertDerivedId, assertSameIdentity } from "../case-record-checks";
 import { pageOf } from "./paging.memory";
 
 const ACTIVE_STATUSES = new Set(["open", "on-hold", "disputed"]);
@@ -65,7 +65,7 @@ export class MemoryCaseStore implements CaseStore {
           (filter.status === undefined || r.case.status === filter.status) &&
           (filter.customerId === undefined || r.customerId === filter.customerId),
       )
-      .sort(newestFirst);
+      .sort(byCaseId);
     const result = pageOf(matching, page);
     return { ...result, items: result.items.map((r) => structuredClone(r)) };
   }
@@ -79,23 +79,10 @@ export class MemoryCaseStore implements CaseStore {
   }
 }
 
-/** Newest first; the case id breaks ties so pages are stable. */
-export function newestFirst(a: CaseRecord, b: CaseRecord): number {
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
+/**
+ * Pages in case-id order. The order of `list` is NOT part of the contract: the Cosmos adapter cannot sort across
+ * partitions and still page with continuation tokens, so it returns cases in storage order. Callers sort a page.
+ */
+function byCaseId(a: CaseRecord, b: CaseRecord): number {
   return a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0;
-}
-
-/** Shared with the Cosmos adapter: the id must be the one derived from (tenantId, invoiceNumber). */
-export function assertDerivedId(record: CaseRecord): void {
-  const expected = caseIdFor(record.tenantId, record.invoiceNumber);
-  if (record.caseId !== expected) {
-    throw new Error("CaseRecord.caseId must be caseIdFor(tenantId, invoiceNumber): duplicate detection relies on it");
-  }
-}
-
-/** `update` may change anything but what identifies the case. */
-export function assertSameIdentity(current: CaseRecord, next: CaseRecord): void {
-  if (next.caseId !== current.caseId || next.tenantId !== current.tenantId || next.invoiceNumber !== current.invoiceNumber) {
-    throw new Error("CaseStore.update may not change caseId, tenantId or invoiceNumber");
-  }
 }

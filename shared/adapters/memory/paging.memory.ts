@@ -1,9 +1,10 @@
 /** Offset continuation tokens for the in-memory stores (opaque to callers, like Cosmos DB's). */
+import { InvalidContinuationToken } from "../../application/errors";
 import type { Page } from "../../ports/case-store";
 
 export function pageOf<T>(all: T[], page: { limit: number; continuationToken?: string }): Page<T> {
   const start = page.continuationToken === undefined ? 0 : decode(page.continuationToken);
-  const limit = Math.max(1, Math.floor(page.limit));
+  const limit = Math.min(1000, Math.max(1, Math.floor(Number.isFinite(page.limit) ? page.limit : 1)));
   const items = all.slice(start, start + limit);
   const next = start + items.length;
   return next < all.length ? { items, continuationToken: encode(next) } : { items };
@@ -20,5 +21,5 @@ function decode(token: string): number {
   } catch {
     // fall through
   }
-  throw new Error("Invalid continuation token");
+  throw new InvalidContinuationToken();
 }
