@@ -1,0 +1,88 @@
+/**
+ * Case events to the Service Bus topic `case-events`, one message per event:
+ * - `messageId` = the event id, so publishing the same event twice (a retried activity) is dropped by the topic's
+ *   duplicate detection;
+ * - `subject` = the event type (subscriptions filter on it, e.g. `payments-only`);
+ * - `applicationProperties` `{ tenantId, eventType }` for SQL filters; `correlationId` = the case id;
+ * - the body is the event as JSON (`contentType: application/json`).
+ * Several events go out as one batch (atomic per batch), split when they exceed the maximum batch size.
+ */
+import { DefaultAzureCredential } from "@azure/identity";
+import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from "@azure/service-bus";
+import type { Settings } from "../../config/settings";
+import type { CaseEventMessage, EventPublisher } from "../../ports/event-publisher";
+
+export const CASE_EVENTS_TOPIC = "case-events";
+
+export function caseEventToMessage(event: CaseEventMessage): ServiceBusMessage {
+  return {
+    messageId: event.id,
+    subject: event.type,
+    correlationId: event.caseId,
+    contentType: "application/json",
+    applicationProperties: { tenantId: event.tenantId, eventType: event.type },
+    body: event,
+  };
+}
+
+/**
+ * Sends a list of messages with one sender: one message as is, several in batches of what fits. Shared by the
+ * Service Bus adapters.
+ */
+export async function sendInBatches(sender: ServiceBusSender, messages: ServiceBusMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  if (messages.length === 1) {
+    await sender.sendMessages(messages[0]!);
+    return;
+  }
+  let batch = await sender.createMessageBatch();
+  for (const message of messages) {
+    if (batch.tryAddMessage(message)) continue;
+    if (batch.count === 0) throw new Error("A Service Bus message is larger than the maximum message size");
+    await sender.sendMessages(batch);
+    batch = await sender.createMessageBatch();
+    if (!batch.tryAddMessage(message)) throw new Error("A Service Bus message is larger than the maximum message size");
+  }
+  if (batch.count > 0) await sender.sendMessages(batch);
+}
+
+export interface ServiceBusEventPublisherOptions {
+  client: ServiceBusClient;
+  topicName?: string;
+}
+
+export class ServiceBusEventPublisher implements EventPublisher {
+  readonly #client: ServiceBusClient;
+  readonly #topicName: string;
+  #sender: ServiceBusSender | undefined;
+
+  constructor(options: ServiceBusEventPublisherOptions) {
+    this.#client = options.client;
+    this.#topicName = options.topicName ?? CASE_EVENTS_TOPIC;
+  }
+
+  async publish(events: CaseEventMessage[]): Promise<void> {
+    this.#sender ??= this.#client.createSender(this.#topicName);
+    await sendInBatches(this.#sender, events.map(caseEventToMessage));
+  }
+
+  /** Closes the sender (not the client, which the composition root owns). */
+  async close(): Promise<void> {
+    await this.#sender?.close();
+    this.#sender = undefined;
+  }
+}
+
+/**
+ * The app's Service Bus client from the settings, like the Functions host resolves the `ServiceBusConnection`
+ * binding connection: a connection string in `ServiceBusConnection`, or (Azure, managed identity)
+ * `ServiceBusConnection__fullyQualifiedNamespace` with DefaultAzureCredential.
+ */
+export function createServiceBusClient(
+  settings: Pick<Settings, "ServiceBusConnection" | "ServiceBusConnection__fullyQualifiedNamespace">,
+): ServiceBusClient {
+  if (settings.ServiceBusConnection) return new ServiceBusClient(settings.ServiceBusConnection);
+  const namespace = settings.ServiceBusConnection__fullyQualifiedNamespace;
+  if (namespace) return new ServiceBusClient(namespace, new DefaultAzureCredential());
+  throw new Error("Service Bus is not configured: set ServiceBusConnection or ServiceBusConnection__fullyQualifiedNamespace");
+}

@@ -1,0 +1,54 @@
+/**
+ * One webhook delivery as it travels on the `webhook-deliveries` queue: which subscription, which event, which
+ * attempt. It deliberately carries neither the URL nor the secret: queue messages end up in dead-letter queues and
+ * tooling that operators browse; the deliverer reads both from the webhook store at send time (so a deleted
+ * subscription also stops its pending retries).
+ */
+import { z } from "zod";
+import type { CaseEventMessage } from "../../ports/event-publisher";
+import { WEBHOOK_EVENT_TYPES } from "../../ports/webhook-store";
+
+export const CaseEventMessageSchema = z.object({
+  id: z.string().min(1),
+  type: z.enum(WEBHOOK_EVENT_TYPES),
+  tenantId: z.string().min(1),
+  caseId: z.string().min(1),
+  occurredAt: z.string().min(1),
+  data: z.record(z.string(), z.unknown()),
+}) satisfies z.ZodType<CaseEventMessage>;
+
+export const WebhookFailure = z.object({
+  attempt: z.int().min(1),
+  at: z.string(),
+  /** "HTTP 503", "timeout", "network error" — never the URL or the response body. */
+  reason: z.string(),
+});
+export type WebhookFailure = z.infer<typeof WebhookFailure>;
+
+export const WebhookDeliveryMessage = z.object({
+  schemaVersion: z.literal(1),
+  tenantId: z.string().min(1),
+  subscriptionId: z.string().min(1),
+  /** 1 for the first attempt; a retry is a new message with attempt + 1. */
+  attempt: z.int().min(1),
+  event: CaseEventMessageSchema,
+  /** The failed attempts so far (so a dead-lettered delivery tells its story). */
+  failures: z.array(WebhookFailure).default([]),
+});
+export type WebhookDeliveryMessage = z.infer<typeof WebhookDeliveryMessage>;
+
+/**
+ * Message id on the queue: `${eventId}:${subscriptionId}` for the first attempt (a re-run fan-out is dropped by
+ * duplicate detection), `${eventId}:${subscriptionId}:${attempt}` for a retry.
+ */
+export function deliveryMessageId(delivery: Pick<WebhookDeliveryMessage, "subscriptionId" | "attempt" | "event">): string {
+  const base = `${delivery.event.id}:${delivery.subscriptionId}`;
+  return delivery.attempt === 1 ? base : `${base}:${String(delivery.attempt)}`;
+}
+
+/** Sends deliveries to the `webhook-deliveries` queue (Service Bus in Azure and in the dev host). */
+export interface WebhookDeliveryQueue {
+  send(deliveries: WebhookDeliveryMessage[]): Promise<void>;
+  /** Enqueues `delivery` to become visible at `at` (a retry). */
+  schedule(delivery: WebhookDeliveryMessage, at: Date): Promise<void>;
+}

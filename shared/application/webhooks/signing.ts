@@ -1,0 +1,35 @@
+/**
+ * Standard Webhooks (https://www.standardwebhooks.com) signing through the kept library `standardwebhooks`: the
+ * signature is HMAC-SHA256 over `${webhook-id}.${webhook-timestamp}.${body}` with the subscription's secret, sent as
+ * `webhook-signature: v1,<base64>`. Receivers verify with any Standard Webhooks library (`new Webhook(secret).verify`).
+ */
+import { randomBytes } from "node:crypto";
+import { Webhook } from "standardwebhooks";
+
+export const WEBHOOK_SECRET_PREFIX = "whsec_";
+/** Random bytes in a signing secret (the spec asks for 24 to 64). */
+export const WEBHOOK_SECRET_BYTES = 32;
+
+/** A new signing secret: `whsec_` + base64 of 32 random bytes. Shown to the creditor once; never logged. */
+export function generateWebhookSecret(): string {
+  return `${WEBHOOK_SECRET_PREFIX}${randomBytes(WEBHOOK_SECRET_BYTES).toString("base64")}`;
+}
+
+export interface WebhookSignatureHeaders {
+  "webhook-id": string;
+  "webhook-timestamp": string;
+  "webhook-signature": string;
+}
+
+/**
+ * The three Standard Webhooks headers for one delivery attempt. `id` is the event id (the same on every retry, so
+ * receivers can deduplicate on it); `timestamp` is the moment of this attempt (receivers reject old ones).
+ */
+export function signWebhook(input: { secret: string; id: string; timestamp: Date; body: string }): WebhookSignatureHeaders {
+  const signature = new Webhook(input.secret).sign(input.id, input.timestamp, input.body);
+  return {
+    "webhook-id": input.id,
+    "webhook-timestamp": String(Math.floor(input.timestamp.getTime() / 1000)),
+    "webhook-signature": signature,
+  };
+}
