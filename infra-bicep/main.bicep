@@ -76,10 +76,6 @@ param configureLettersImmutabilityPolicy bool = true
 ])
 param acsDataLocation string = 'Norway'
 
-@description('Seconds an idempotency record lives in Cosmos DB when it sets no ttl of its own.')
-@minValue(1)
-param idempotencyTtlSeconds int = 604800
-
 @description('Vipps MobilePay API base URL: https://apitest.vipps.no (test) or https://api.vipps.no (production).')
 @allowed([
   'https://apitest.vipps.no'
@@ -127,6 +123,9 @@ var names = {
 
 // Service Bus entities are declared once, in service-bus-entities.json; the local broker reads the same file.
 var serviceBusEntities = loadJsonContent('service-bus-entities.json')
+
+// Cosmos DB containers are declared once, in cosmos-containers.json; the dev host creates the same ones locally.
+var cosmosContainers = loadJsonContent('cosmos-containers.json')
 
 // Key Vault secret names the app settings below refer to. Set their values after deployment (README).
 var secretNames = {
@@ -178,7 +177,7 @@ module cosmos 'modules/cosmos.bicep' = {
     location: location
     tags: allTags
     databaseName: 'payment-follow-up'
-    idempotencyTtlSeconds: idempotencyTtlSeconds
+    containers: cosmosContainers.containers
     principalId: identity.outputs.principalId
   }
 }

@@ -1,6 +1,22 @@
 // Cosmos DB for NoSQL, serverless, keys disabled: the Function App reaches it with its managed identity through
 // the built-in "Cosmos DB Built-in Data Contributor" SQL role.
 
+// ---- The shape of cosmos-containers.json -------------------------------------------------------------------
+// Mirrors the schema the dev host and the app check the file with (shared/adapters/cosmos/database.cosmos.ts).
+
+type containerSpec = {
+  id: string
+  description: string?
+  @description('Partition key path, e.g. /caseId (one path, hash partitioned, version 2).')
+  partitionKeyPath: string
+  @description('Each unique key is a list of paths whose combination is unique within a logical partition.')
+  uniqueKeys: string[][]?
+  @description('Absent: no TTL; -1: TTL on, items expire only by their own ttl; n: n seconds after the last write.')
+  defaultTtlSeconds: int?
+}
+
+// ---- Parameters --------------------------------------------------------------------------------------------
+
 @description('Cosmos DB account name (3-44 lowercase letters, digits and hyphens, globally unique).')
 @minLength(3)
 @maxLength(44)
@@ -15,39 +31,14 @@ param tags object
 @description('Name of the SQL database.')
 param databaseName string = 'payment-follow-up'
 
-@description('Seconds an idempotency record lives when it sets no ttl of its own (the container expires items by TTL).')
-@minValue(1)
-param idempotencyTtlSeconds int = 604800
+@description('The containers, from cosmos-containers.json.')
+param containers containerSpec[]
 
 @description('Principal id of the Function App identity; granted Cosmos DB Built-in Data Contributor on the account.')
 param principalId string
 
 // Built-in data-plane role "Cosmos DB Built-in Data Contributor" (read/write items, queries; no account management).
 var dataContributorRoleId = '00000000-0000-0000-0000-000000000002'
-
-// defaultTtl: omitted = no TTL; -1 = TTL on, items expire only when they set `ttl`; n = expire n s after last write.
-var containers = [
-  {
-    name: 'cases'
-    partitionKeyPath: '/caseId'
-    defaultTtl: null
-  }
-  {
-    name: 'tenants'
-    partitionKeyPath: '/tenantId'
-    defaultTtl: null
-  }
-  {
-    name: 'idempotency'
-    partitionKeyPath: '/key'
-    defaultTtl: idempotencyTtlSeconds
-  }
-  {
-    name: 'pay-links'
-    partitionKeyPath: '/tokenHash'
-    defaultTtl: null
-  }
-]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
   name: name
@@ -96,11 +87,11 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15
 
 resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = [for c in containers: {
   parent: database
-  name: c.name
+  name: c.id
   properties: {
     resource: union(
       {
-        id: c.name
+        id: c.id
         partitionKey: {
           paths: [
             c.partitionKeyPath
@@ -123,7 +114,8 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
           ]
         }
       },
-      c.defaultTtl == null ? {} : { defaultTtl: c.defaultTtl }
+      empty(c.?uniqueKeys ?? []) ? {} : { uniqueKeyPolicy: { uniqueKeys: map(c.?uniqueKeys ?? [], paths => { paths: paths }) } },
+      c.?defaultTtlSeconds == null ? {} : { defaultTtl: c.?defaultTtlSeconds }
     )
   }
 }]
@@ -141,4 +133,4 @@ resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignmen
 output name string = account.name
 output endpoint string = account.properties.documentEndpoint
 output databaseName string = database.name
-output containerNames array = map(containers, c => c.name)
+output containerNames array = map(containers, c => c.id)

@@ -1,8 +1,9 @@
 /**
  * Static checks of infra-bicep/. No Bicep compiler runs here (no Azure CLI, and the Bicep CLI is not on the npm
  * registry), so these tests read the templates as text and check what can be checked without compiling them:
- * wiring between main.bicep and its modules, that every Service Bus entity in service-bus-entities.json is
- * created, that the Function App gets every setting it needs and no secrets, and the security switches.
+ * wiring between main.bicep and its modules, that every Service Bus entity in service-bus-entities.json and every
+ * Cosmos DB container in cosmos-containers.json is created, that the Function App gets every setting it needs and
+ * no secrets, and the security switches.
  * When `web-tree-sitter` and `tree-sitter-bicep` are installed, every file is also parsed for syntax errors.
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
@@ -279,6 +280,12 @@ interface QueueJson {
   requiresSession?: boolean;
   duplicateDetectionWindowMinutes?: number;
 }
+interface ContainerJson {
+  id: string;
+  partitionKeyPath: string;
+  uniqueKeys?: string[][];
+  defaultTtlSeconds?: number;
+}
 const entityFile = JSON.parse(read("service-bus-entities.json")) as { queues?: QueueJson[]; topics?: TopicJson[] };
 /** The file with the defaults the broker and the Bicep module both apply. */
 const entities = {
@@ -487,6 +494,61 @@ describe("Service Bus entities from service-bus-entities.json", () => {
   });
 });
 
+describe("Cosmos DB containers from cosmos-containers.json", () => {
+  const module = source("modules/cosmos.bicep");
+  const declaration = JSON.parse(read("cosmos-containers.json")) as { containers: Array<Record<string, unknown> & ContainerJson> };
+
+  it("loads the containers from cosmos-containers.json with loadJsonContent and passes them to the module", () => {
+    expect(main).toMatch(/^var\s+cosmosContainers\s*=\s*loadJsonContent\('(\.\/)?cosmos-containers\.json'\)/m);
+    expect(moduleCalls(main).find((m) => m.path === "modules/cosmos.bicep")?.params.get("containers")).toBe("cosmosContainers.containers");
+    expect(params(module).find((p) => p.name === "containers")?.type).toBe("containerSpec[]");
+  });
+
+  it("creates one container per JSON entry by iterating over them, with the entry's partition key, unique keys and TTL", () => {
+    const containers = resources(module).find((r) => r.type === "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers");
+    expect(containers?.header).toMatch(/^\[for\s+c\s+in\s+containers\s*:/);
+    expect(containers?.body).toMatch(/name:\s*c\.id\b/);
+    expect(containers?.body).toMatch(/id:\s*c\.id\b/);
+    expect(containers?.body).toMatch(/paths:\s*\[\s*c\.partitionKeyPath\s*\]/);
+    expect(containers?.body).toMatch(/kind:\s*'Hash'/);
+    expect(containers?.body).toContain("uniqueKeyPolicy: { uniqueKeys: map(c.?uniqueKeys ?? [], paths => { paths: paths }) }");
+    expect(containers?.body).toContain("c.?defaultTtlSeconds == null ? {} : { defaultTtl: c.?defaultTtlSeconds }");
+  });
+
+  it("matches the JSON to the module's declared type (the same check Bicep makes on the parameter)", () => {
+    const keys = typeKeys(module, "containerSpec");
+    expect(Object.keys(declaration).filter((k) => k !== "$schema")).toEqual(["containers"]);
+    for (const c of declaration.containers) {
+      for (const key of Object.keys(c)) expect(keys.has(key), `${c.id}: containerSpec has no ${key}`).toBe(true);
+      for (const [key, optional] of keys) if (!optional) expect(c, `${c.id} needs ${key}`).toHaveProperty(key);
+    }
+  });
+
+  it("declares the containers the stores use, each with its partition key, and TTL only on idempotency records", () => {
+    const summary = declaration.containers.map((c) => ({ id: c.id, path: c.partitionKeyPath, ttl: c.defaultTtlSeconds ?? null }));
+    expect(summary).toEqual([
+      { id: "cases", path: "/caseId", ttl: null },
+      { id: "tenants", path: "/tenantId", ttl: null },
+      { id: "api-keys", path: "/keyId", ttl: null },
+      { id: "idempotency", path: "/key", ttl: 604800 },
+      { id: "pay-links", path: "/tokenHash", ttl: null },
+      { id: "webhooks", path: "/tenantId", ttl: null },
+    ]);
+  });
+
+  it("keeps every container within Cosmos DB limits", () => {
+    const ids = declaration.containers.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const c of declaration.containers) {
+      expect(c.id).toMatch(/^[a-z0-9][a-z0-9-]{0,254}$/);
+      expect(c.partitionKeyPath).toMatch(/^\/[A-Za-z_][A-Za-z0-9_]*$/);
+      const ttl = c.defaultTtlSeconds;
+      expect(ttl === undefined || ttl === -1 || (Number.isInteger(ttl) && ttl > 0), c.id).toBe(true);
+      for (const uniqueKey of c.uniqueKeys ?? []) for (const path of uniqueKey) expect(path, c.id).toMatch(/^\//);
+    }
+  });
+});
+
 describe("Function App settings", () => {
   const settings = appSettings();
 
@@ -542,17 +604,8 @@ describe("Function App settings", () => {
 });
 
 describe("data services", () => {
-  it("creates the Cosmos database and containers with their partition keys, serverless and keyless", () => {
+  it("creates the Cosmos database serverless and keyless, with the data-plane role for the identity", () => {
     const module = source("modules/cosmos.bicep");
-    const containers = [...module.matchAll(/name:\s*'([\w-]+)'\s*\n\s*partitionKeyPath:\s*'([^']+)'\s*\n\s*defaultTtl:\s*(\w+)/g)].map(
-      ([, name, path, ttl]) => ({ name, path, ttl }),
-    );
-    expect(containers).toEqual([
-      { name: "cases", path: "/caseId", ttl: "null" },
-      { name: "tenants", path: "/tenantId", ttl: "null" },
-      { name: "idempotency", path: "/key", ttl: "idempotencyTtlSeconds" },
-      { name: "pay-links", path: "/tokenHash", ttl: "null" },
-    ]);
     expect(module).toMatch(/name:\s*'EnableServerless'/);
     expect(module).toMatch(/disableLocalAuth:\s*true/);
     expect(module).toContain("'00000000-0000-0000-0000-000000000002'");
