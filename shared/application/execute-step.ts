@@ -1,0 +1,533 @@
+/**
+ * Execute step: carries out ONE planned step of a case's ladder — the Let's pay SMS, a letter (reminder, collection
+ * notice, payment demand, suspension notice), a suspension, the hand-off to legal steps or a service reopening — and
+ * records it on the case with its legal basis, then tells the creditor (`case.step_executed`, and
+ * `case.status_changed` when the status moved).
+ *
+ * RE-PLANS BEFORE ACTING: the step asked for is carried out only when the planner, on the fresh case at this instant,
+ * still says it is due (a payment, dispute or hold between planning and acting wins); the amounts, deadline and fee
+ * come from that fresh plan, and the domain checks the fee again when the step is applied.
+ *
+ * IDEMPOTENT (a Durable activity runs at least once):
+ * - every step has a stable key (`step:{index}:{kind}`, or `reopen:{services}:{n}`); the record's `sentKeys` gets
+ *   `executed:{key}` in the same write that applies the step, the timeline entry and the document reference. A retry
+ *   that finds it only publishes the events again, with the same ids (`{caseId}:{type}:{key}`);
+ * - an SMS is sent with the idempotency key `{caseId}:step:{index}` (alerts: `…:alert`), so a retry after a crash
+ *   between sending and recording does not send it twice (the SmsSender port guarantees at most once per key);
+ * - a letter is archived under the stable document id `step-{index}-{kind}`; a retry finds it in the archive and
+ *   reuses it instead of rendering a new one (its pay link would differ).
+ * A retry after such a crash may issue one more pay-link token that no message carries; it expires unused.
+ *
+ * FAILURES: transient ones THROW (an SMS the gateway may accept later, store errors) so the activity retry kicks in.
+ * Permanent ones are outcomes: an SMS the gateway refuses is recorded on the step (the ladder moves on); a letter that
+ * cannot be produced (no postal address, an unlawful or invalid model) is "not-executed" with `retry: "later"`.
+ *
+ * DELIVERY OF LETTERS (chosen here; e-mail has no port yet): an SMS alert with a pay link (the page behind it shows
+ * the claim) when the customer has a phone number and has explicitly consented to SMS (`consent.sms === true`, the
+ * debtor's acceptance of electronic communication); otherwise the letter is marked for the print queue. The Let's pay
+ * SMS itself only needs a phone number and consent not refused (`consent.sms !== false`).
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { addDays, type LocalDate } from "../domain/calendar";
+import { applyEvent, ladderAnchor, type Case, type CaseEvent, type CaseStatus } from "../domain/case";
+import { DomainError } from "../domain/errors";
+import { formatMoney, sum, type Money } from "../domain/money";
+import type { ActionKind, PlannedAction } from "../domain/planner";
+import { describeStep, type Channel, type LadderPolicy } from "../domain/policy";
+import { lateInterestRateOn, type RuleSet } from "../domain/rules";
+import {
+  LETTER_CONTENT_TYPE,
+  formatLetterDate,
+  letterTitle,
+  renderLetter,
+  type CreditorContact,
+  type LetterFee,
+  type LetterKind,
+  type LetterLanguage,
+  type LetterModelInput,
+  type PostalAddress,
+} from "../letters";
+import type { CaseRecord, CaseStore, DocumentRef, TimelineEntry } from "../ports/case-store";
+import type { Clock } from "../ports/clock";
+import type { CaseEventMessage, EventPublisher } from "../ports/event-publisher";
+import type { LetterArchive } from "../ports/letter-archive";
+import type { PayLinkStore } from "../ports/pay-link-store";
+import type { SmsSender } from "../ports/sms-sender";
+import type { Tenant, TenantStore } from "../ports/tenant-store";
+import { CaseTenantMissing, planCase, type PlannedStep } from "./plan-next-step";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Types
+
+/**
+ * What letters print about the creditor beyond its name and organisation number, until tenants carry their own:
+ * the postal address and contact details shown, and the account payments go to (the platform's client account; the
+ * case's KID identifies the payment).
+ */
+export interface Letterhead {
+  address: PostalAddress;
+  /** Norwegian account number, 11 digits. */
+  accountNumber: string;
+  contact: CreditorContact;
+}
+
+export interface ExecuteStepConfig {
+  /** Base of the short pay links: {publicBaseUrl}/p/{token}. */
+  publicBaseUrl: string;
+  letterhead: Letterhead;
+  /** How long a pay link issued with a message stays valid (default 30 days). */
+  payLinkValidityDays?: number;
+}
+
+export interface ExecuteStepDeps {
+  cases: CaseStore;
+  tenants: TenantStore;
+  sms: SmsSender;
+  letters: LetterArchive;
+  payLinks: PayLinkStore;
+  events: EventPublisher;
+  clock: Clock;
+  config: ExecuteStepConfig;
+}
+
+/** The step the orchestration asks for: the planned action (only kind, index and services identify it). */
+export type RequestedStep = Pick<PlannedStep, "kind" | "stepIndex" | "serviceIds">;
+
+export interface Delivery {
+  channel: "sms" | "sms-alert" | "print-queue" | "partner-system" | "none";
+  status: "sent" | "queued" | "recorded" | "skipped" | "failed";
+  /** Why it was skipped or failed (no personal data). */
+  reason?: string;
+}
+
+export type StepOutcome =
+  | {
+      kind: "executed";
+      step: ActionKind;
+      stepIndex: number | null;
+      key: string;
+      delivery: Delivery;
+      documentId: string | null;
+      fee: Money | null;
+      status: CaseStatus;
+    }
+  /** A retry found the step already recorded; its events were published again (same ids). */
+  | { kind: "already-executed"; step: ActionKind; stepIndex: number | null; key: string }
+  /**
+   * Nothing was done. `replan`: the case changed and the step is no longer due (plan again now); `later`: the step
+   * cannot be carried out as things stand (wait for a change or try again later).
+   */
+  | { kind: "not-executed"; reason: string; retry: "replan" | "later" };
+
+/** A failure worth retrying (the activity retry policy does so): the gateway may accept the same request later. */
+export class TransientStepFailure extends Error {
+  readonly code = "TRANSIENT_STEP_FAILURE";
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pay links
+
+export const PAY_LINK_VALIDITY_DAYS = 30;
+
+/** The stored form of a pay-link token: hex SHA-256 of the token's UTF-8 bytes. */
+export function payLinkTokenHash(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/** Issues `{publicBaseUrl}/p/{token}`: 128 random bits, base64url (22 characters); only the hash is stored. */
+export async function issuePayLink(
+  payLinks: PayLinkStore,
+  config: Pick<ExecuteStepConfig, "publicBaseUrl" | "payLinkValidityDays">,
+  record: Pick<CaseRecord, "tenantId" | "caseId">,
+  now: Date,
+): Promise<{ url: string; expiresAt: string }> {
+  const token = randomBytes(16).toString("base64url");
+  const days = config.payLinkValidityDays ?? PAY_LINK_VALIDITY_DAYS;
+  const expiresAt = new Date(now.getTime() + days * 86_400_000).toISOString();
+  await payLinks.put({ tokenHash: payLinkTokenHash(token), tenantId: record.tenantId, caseIds: [record.caseId], createdAt: now.toISOString(), expiresAt });
+  return { url: `${config.publicBaseUrl.replace(/\/+$/u, "")}/p/${token}`, expiresAt };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The use case
+
+const LETTER_KINDS: readonly ActionKind[] = ["reminder", "collection-notice", "payment-demand", "suspension-notice"];
+
+/** The stable key of a step on a case (see "IDEMPOTENT" above). */
+export function stepKey(c: Case, step: RequestedStep): string {
+  if (step.kind === "reopen-service") {
+    const suspensions = c.steps.filter((s) => s.kind === "suspension").length;
+    return `reopen:${[...step.serviceIds].sort().join(",")}:${suspensions}`;
+  }
+  return `step:${step.stepIndex}:${step.kind}`;
+}
+
+interface Effects {
+  delivery: Delivery;
+  channel?: Channel;
+  document?: DocumentRef;
+  sentKeys: string[];
+}
+
+export function makeExecuteStep(deps: ExecuteStepDeps): (caseId: string, requested: RequestedStep) => Promise<StepOutcome> {
+  return async (caseId, requested) => {
+    const record = await deps.cases.getById(caseId);
+    if (!record) return { kind: "not-executed", reason: "The case no longer exists.", retry: "replan" };
+    const tenant = await deps.tenants.get(record.tenantId);
+    if (!tenant) throw new CaseTenantMissing(caseId);
+
+    const key = stepKey(record.case, requested);
+    if (record.sentKeys.includes(`executed:${key}`)) {
+      await deps.events.publish(eventsOf(record, key));
+      return { kind: "already-executed", step: requested.kind, stepIndex: requested.stepIndex, key };
+    }
+
+    const now = deps.clock.now();
+    const { plan, rules, policy } = planCase(record, tenant, now);
+    if (plan.kind !== "act" || !sameStep(plan.action, requested) || plan.action.at.getTime() > now.getTime()) {
+      const why = plan.kind === "act" ? "another step is due now" : plan.reason;
+      return { kind: "not-executed", reason: `The ${describe(requested.kind)} is no longer due: ${why}`, retry: "replan" };
+    }
+    const action = plan.action;
+
+    let effects: Effects;
+    if (action.kind === "lets-pay-sms") {
+      effects = await sendLetsPaySms(deps, record, tenant, policy, action, key, now);
+    } else if (LETTER_KINDS.includes(action.kind)) {
+      const produced = await produceLetter(deps, record, tenant, policy, action, rules, key, now);
+      if ("notExecuted" in produced) return { kind: "not-executed", reason: produced.notExecuted, retry: "later" };
+      effects = produced;
+    } else {
+      effects = { delivery: { channel: "partner-system", status: "recorded" }, channel: "partner-system", sentKeys: [] };
+    }
+
+    const updated = await deps.cases.update(record.tenantId, caseId, (current) => withStepRecorded(current, action, effects, key, rules, policy, now));
+    await deps.events.publish(eventsOf(updated, key));
+    return {
+      kind: "executed",
+      step: action.kind,
+      stepIndex: action.stepIndex,
+      key,
+      delivery: effects.delivery,
+      documentId: effects.document?.documentId ?? null,
+      fee: action.fee?.amount ?? null,
+      status: updated.case.status,
+    };
+  };
+}
+
+function sameStep(a: PlannedAction, requested: RequestedStep): boolean {
+  if (a.kind !== requested.kind) return false;
+  if (a.kind === "reopen-service") return [...(a.serviceIds ?? [])].sort().join(",") === [...requested.serviceIds].sort().join(",");
+  return a.stepIndex === requested.stepIndex;
+}
+
+function describe(kind: ActionKind): string {
+  return kind === "reopen-service" ? "service reopening" : describeStep(kind);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Recording the step (pure over the current record: `update` may run it again on a concurrent change)
+
+function withStepRecorded(current: CaseRecord, action: PlannedAction, effects: Effects, key: string, rules: RuleSet, policy: LadderPolicy, now: Date): CaseRecord {
+  if (current.sentKeys.includes(`executed:${key}`)) return current;
+  const before = current.case.status;
+  let c = current.case;
+  const events: CaseEvent[] =
+    action.kind === "reopen-service"
+      ? (action.serviceIds ?? []).map((serviceId) => ({ type: "service-reopened" as const, on: action.on, serviceId }))
+      : [
+          {
+            type: "step-executed",
+            stepIndex: action.stepIndex!,
+            kind: action.kind,
+            on: action.on,
+            at: now.toISOString(),
+            ...(effects.channel ? { channel: effects.channel } : {}),
+            deadline: action.deadline ?? null,
+            fee: action.fee?.amount ?? null,
+            serviceIds: action.serviceIds ?? [],
+          },
+        ];
+  for (const e of events) c = applyEvent(c, e, rules, { allocationOrder: policy.allocationOrder });
+  const statusChange = c.status !== before ? { from: before, to: c.status } : null;
+  const entry: TimelineEntry = {
+    at: now.toISOString(),
+    kind: "step-executed",
+    title: titleOf(action, effects),
+    legalBasis: action.fee ? `${action.legalBasis}; fee: ${action.fee.legalBasis}` : action.legalBasis,
+    ...(action.kind !== "reopen-service" ? { step: action.kind } : {}),
+    details: {
+      key,
+      action: action.kind,
+      stepIndex: action.stepIndex,
+      on: action.on,
+      deadline: action.deadline ?? null,
+      fee: action.fee?.amount ?? null,
+      ...(action.noFeeReason ? { noFeeReason: action.noFeeReason } : {}),
+      serviceIds: action.serviceIds ?? [],
+      delivery: effects.delivery,
+      documentId: effects.document?.documentId ?? null,
+      statusChange,
+    },
+  };
+  const timeline: TimelineEntry[] = [...current.timeline, entry];
+  if (statusChange) {
+    timeline.push({ at: now.toISOString(), kind: "status-changed", title: `Status changed from ${before} to ${c.status}`, details: { key, ...statusChange } });
+  }
+  const documents =
+    effects.document && !current.documents.some((d) => d.documentId === effects.document!.documentId)
+      ? [...current.documents, effects.document]
+      : current.documents;
+  const sentKeys = [...new Set([...current.sentKeys, ...effects.sentKeys, `executed:${key}`])];
+  return { ...current, case: c, timeline, documents, sentKeys, updatedAt: now.toISOString() };
+}
+
+function titleOf(action: PlannedAction, effects: Effects): string {
+  const d = effects.delivery;
+  const why = d.reason ? `: ${d.reason}` : "";
+  switch (action.kind) {
+    case "lets-pay-sms":
+      return d.status === "sent" ? "Let's pay SMS sent with a pay link" : `Let's pay SMS not sent${why}`;
+    case "suspension":
+      return "Suspension recorded (the command to the partner system is not sent yet)";
+    case "reopen-service":
+      return "Service reopening recorded (the command to the partner system is not sent yet)";
+    case "legal-handoff":
+      return "Handed off to legal steps";
+    default: {
+      const title = `${letterTitle(action.kind as LetterKind, "en")} archived`;
+      const fee = action.fee ? ` with a fee of ${formatMoney(action.fee.amount, "en")}` : " without a fee";
+      const how = d.channel === "sms-alert" ? ", SMS alert sent" : `, queued for printing${why}`;
+      return `${title}${fee}${how}`;
+    }
+  }
+}
+
+/** The events of a recorded step, rebuilt from its timeline entry (so a retry publishes the very same events). */
+function eventsOf(record: CaseRecord, key: string): CaseEventMessage[] {
+  const entry = record.timeline.find((t) => t.kind === "step-executed" && t.details?.["key"] === key);
+  if (!entry) return [];
+  const details = entry.details ?? {};
+  const base = { tenantId: record.tenantId, caseId: record.caseId, occurredAt: entry.at };
+  const events: CaseEventMessage[] = [
+    {
+      ...base,
+      id: `${record.caseId}:case.step_executed:${key}`,
+      type: "case.step_executed",
+      data: {
+        step: details["action"],
+        stepIndex: details["stepIndex"],
+        title: entry.title,
+        legalBasis: entry.legalBasis ?? null,
+        on: details["on"],
+        deadline: details["deadline"],
+        fee: details["fee"],
+        delivery: details["delivery"],
+        documentId: details["documentId"],
+      },
+    },
+  ];
+  const change = details["statusChange"] as { from: CaseStatus; to: CaseStatus } | null | undefined;
+  if (change) {
+    events.push({ ...base, id: `${record.caseId}:case.status_changed:${key}`, type: "case.status_changed", data: { ...change, reason: entry.title } });
+  }
+  return events;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Let's pay SMS
+
+function smsSender(tenant: Tenant, policy: LadderPolicy): string {
+  const name = tenant.senderName.trim();
+  return name.length >= 1 && name.length <= 11 ? name : policy.senderName;
+}
+
+function languageOf(c: Case): LetterLanguage {
+  return c.country === "NO" ? "nb" : "en";
+}
+
+async function sendLetsPaySms(
+  deps: ExecuteStepDeps,
+  record: CaseRecord,
+  tenant: Tenant,
+  policy: LadderPolicy,
+  action: PlannedAction,
+  key: string,
+  now: Date,
+): Promise<Effects> {
+  const customer = record.customer;
+  if (!customer.phone) return { delivery: { channel: "none", status: "skipped", reason: "the customer has no phone number" }, sentKeys: [] };
+  if (customer.consent?.sms === false) {
+    return { delivery: { channel: "none", status: "skipped", reason: "the customer has refused SMS" }, sentKeys: [] };
+  }
+  const link = await issuePayLink(deps.payLinks, deps.config, record, now);
+  const c = record.case;
+  const lang = languageOf(c);
+  const amount = formatMoney(action.amounts.total, lang === "nb" ? "nb-NO" : "en");
+  const due = formatLetterDate(ladderAnchor(c), lang);
+  const text =
+    lang === "nb"
+      ? `${tenant.name}: Faktura ${record.invoiceNumber} på ${amount} forfalt ${due}. Betal enkelt her: ${link.url}`
+      : `${tenant.name}: Invoice ${record.invoiceNumber} of ${amount} was due on ${due}. Pay here: ${link.url}`;
+  const sent = await deps.sms.send({
+    to: customer.phone,
+    from: smsSender(tenant, policy),
+    text,
+    idempotencyKey: `${record.caseId}:step:${action.stepIndex}`,
+    tag: `${record.caseId}:${key}`,
+  });
+  if (!sent.ok && sent.retryable) throw new TransientStepFailure(`The Let's pay SMS could not be sent yet: ${sent.reason}`);
+  if (!sent.ok) return { delivery: { channel: "sms", status: "failed", reason: sent.reason }, sentKeys: [] };
+  return { delivery: { channel: "sms", status: "sent" }, channel: "sms", sentKeys: [`sms:${key}`] };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Letters
+
+const FEE_ON_LETTER = { reminder: "reminder-fee", "collection-notice": "collection-notice-fee", "payment-demand": "payment-demand-fee" } as const;
+
+/** A legal basis short enough for a letter's fee line (the part before the first ":" or ";", at most 80 characters). */
+function shortBasis(basis: string): string {
+  const head = basis.split(/[:;]/u)[0]?.trim() || basis;
+  return head.length <= 80 ? head : `${head.slice(0, 79)}…`;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function letterAddress(c: Case, address: NonNullable<CaseRecord["customer"]["address"]>): PostalAddress {
+  const country = address.country.trim();
+  const domestic = country === "" || ["NO", "NOR", "NORGE", "NORWAY"].includes(country.toUpperCase()) || country.toUpperCase() === c.country;
+  return {
+    lines: address.lines.slice(0, 3).map((l) => clip(l, 60)),
+    postalCode: address.postalCode,
+    city: clip(address.city, 40),
+    ...(domestic ? {} : { country: clip(country, 40) }),
+  };
+}
+
+function feesOnLetter(c: Case, action: PlannedAction): LetterFee[] {
+  const fees: LetterFee[] = [];
+  const outstanding = action.amounts.fees;
+  if (outstanding.value > 0) {
+    const entries = c.ledger.flatMap((e) => (e.type === "fee" ? [e] : []));
+    const charged = sum(entries.map((e) => e.amount), c.currency);
+    if (charged.value === outstanding.value) {
+      for (const e of entries) fees.push({ kind: FEE_ON_LETTER[e.feeKind], amount: e.amount, legalBasis: shortBasis(e.legalBasis), chargedOn: e.on });
+    } else {
+      fees.push({ kind: "other", label: languageOf(c) === "nb" ? "Gjenstående gebyrer" : "Outstanding fees", amount: outstanding, legalBasis: "earlier letters" });
+    }
+  }
+  if (action.fee && action.fee.amount.value > 0 && action.kind in FEE_ON_LETTER) {
+    fees.push({ kind: FEE_ON_LETTER[action.kind as keyof typeof FEE_ON_LETTER], amount: action.fee.amount, legalBasis: shortBasis(action.fee.legalBasis) });
+  }
+  return fees;
+}
+
+function interestOnLetter(c: Case, action: PlannedAction, rules: RuleSet): LetterModelInput["amounts"]["interest"] {
+  const amount = action.amounts.interest;
+  if (amount.value <= 0) return null;
+  const from = addDays(c.dueDate, 1);
+  const missing = action.amounts.interestRatesMissingFrom;
+  const to: LocalDate = missing !== null && missing <= action.on ? addDays(missing, -1) : action.on;
+  const rate = lateInterestRateOn(rules, to) ?? [...rules.lateInterest.rates].filter((r) => r.from <= to).sort((a, b) => (a.from < b.from ? -1 : 1)).at(-1);
+  return { amount, annualRatePercent: rate?.annualRatePercent ?? 0, fromDate: from, toDate: to < from ? from : to };
+}
+
+function letterModel(record: CaseRecord, tenant: Tenant, action: PlannedAction, rules: RuleSet, letterhead: Letterhead, payLink: string): LetterModelInput {
+  const c = record.case;
+  const kind = action.kind as LetterKind;
+  const address = record.customer.address!;
+  const principal = action.amounts.principal;
+  const linesTotal = sum(c.lines.map((l) => l.amount), c.currency);
+  const lines = linesTotal.value === principal.value && c.lines.length <= 30 ? c.lines.map((l) => ({ description: clip(l.description, 120), amount: l.amount })) : [];
+  const deadline = action.deadline ?? addDays(action.on, 14);
+  const common = {
+    creditor: { name: clip(tenant.name, 100), orgNumber: tenant.orgNumber, address: letterhead.address, accountNumber: letterhead.accountNumber, contact: letterhead.contact },
+    debtor: { name: clip(record.customer.name, 100), address: letterAddress(c, address) },
+    claim: {
+      invoiceNumber: record.invoiceNumber,
+      caseReference: record.caseId,
+      issueDate: c.issueDate,
+      dueDate: c.dueDate,
+      description: clip(c.lines.map((l) => l.description).join("; "), 200),
+      lines,
+    },
+    amounts: { principal, fees: feesOnLetter(c, action), interest: interestOnLetter(c, action, rules), payments: [], totalDue: action.amounts.totalWithFee },
+    payment: { account: letterhead.accountNumber, kid: record.kid, payLink },
+    sentDate: action.on,
+    deadline,
+    language: languageOf(c),
+  };
+  if (kind !== "suspension-notice") return { kind, ...common };
+  const services = c.services.filter((s) => (action.serviceIds ?? []).includes(s.serviceId));
+  const service = services[0]?.kind ?? "broadband";
+  return {
+    kind,
+    ...common,
+    suspension: {
+      service,
+      serviceDescription: clip(`${languageOf(c) === "nb" ? "Tjeneste" : "Service"} ${services.map((s) => s.serviceId).join(", ")}`, 200),
+      earliestDisconnectionDate: addDays(deadline, 1),
+      customerKind: c.debtor.kind,
+    },
+  };
+}
+
+async function produceLetter(
+  deps: ExecuteStepDeps,
+  record: CaseRecord,
+  tenant: Tenant,
+  policy: LadderPolicy,
+  action: PlannedAction,
+  rules: RuleSet,
+  key: string,
+  now: Date,
+): Promise<Effects | { notExecuted: string }> {
+  const kind = action.kind as LetterKind;
+  const documentId = `step-${action.stepIndex}-${kind}`;
+  const archived = (await deps.letters.list(record.tenantId, record.caseId)).find((l) => l.documentId === documentId);
+  let createdAt = archived?.createdAt ?? now;
+  let payLink: string | undefined;
+  if (!archived) {
+    if (!record.customer.address) return { notExecuted: `The ${describeStep(kind)} cannot be produced: the customer has no postal address.` };
+    const link = await issuePayLink(deps.payLinks, deps.config, record, now);
+    let content: Buffer;
+    try {
+      content = await renderLetter(letterModel(record, tenant, action, rules, deps.config.letterhead, link.url), { rules });
+    } catch (err) {
+      if (err instanceof DomainError) return { notExecuted: `The ${describeStep(kind)} cannot be produced (${err.code}): ${err.message}` };
+      throw err;
+    }
+    await deps.letters.put({ tenantId: record.tenantId, caseId: record.caseId, documentId, kind, contentType: LETTER_CONTENT_TYPE, content, createdAt: now });
+    payLink = link.url;
+    createdAt = now;
+  }
+  const document: DocumentRef = { documentId, kind, createdAt: createdAt.toISOString(), contentType: LETTER_CONTENT_TYPE };
+  const sentKeys = [`letter:${key}`];
+
+  const customer = record.customer;
+  if (customer.phone && customer.consent?.sms === true) {
+    const url = payLink ?? (await issuePayLink(deps.payLinks, deps.config, record, now)).url;
+    const title = letterTitle(kind, languageOf(record.case));
+    const text =
+      languageOf(record.case) === "nb"
+        ? `${tenant.name}: Du har fått et brev (${title.toLowerCase()}) om faktura ${record.invoiceNumber}. Se brevet og betal her: ${url}`
+        : `${tenant.name}: You have a letter (${title.toLowerCase()}) about invoice ${record.invoiceNumber}. Read it and pay here: ${url}`;
+    const sent = await deps.sms.send({
+      to: customer.phone,
+      from: smsSender(tenant, policy),
+      text,
+      idempotencyKey: `${record.caseId}:step:${action.stepIndex}:alert`,
+      tag: `${record.caseId}:${key}:alert`,
+    });
+    if (!sent.ok && sent.retryable) throw new TransientStepFailure(`The letter's SMS alert could not be sent yet: ${sent.reason}`);
+    if (sent.ok) return { delivery: { channel: "sms-alert", status: "sent" }, channel: "portal-with-alert", document, sentKeys: [...sentKeys, `sms:${key}:alert`] };
+    return { delivery: { channel: "print-queue", status: "queued", reason: `the SMS alert was refused (${sent.reason})` }, channel: "letter", document, sentKeys };
+  }
+  const reason = !customer.phone ? "no phone number for an SMS alert" : "no SMS consent for an alert";
+  return { delivery: { channel: "print-queue", status: "queued", reason }, channel: "letter", document, sentKeys: [...sentKeys, `print:${key}`] };
+}
+
