@@ -1,0 +1,31 @@
+/** OpenAPI for the webhook endpoints: call `registerWebhookEndpoints(registry)` where the document is built. */
+import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import { RegisterWebhookBody } from "../../shared/application/webhooks/register-webhook";
+import { registerEndpoint } from "../../shared/http/openapi";
+import { WebhookList, WebhookRegistered } from "./http-register-webhook";
+
+export function registerWebhookEndpoints(registry: OpenAPIRegistry): void {
+  registerEndpoint(registry, {
+    method: "post",
+    path: "/v1/webhooks",
+    operationId: "registerWebhook",
+    summary: "Subscribe a URL to case events",
+    description:
+      "Deliveries are JSON POSTs signed per Standard Webhooks (headers webhook-id — the event id, stable across " +
+      "retries —, webhook-timestamp, webhook-signature), retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h " +
+      "(±10 %) until a 2xx; a 410 stops them. The signing secret is returned only in this response.",
+    tags: ["Webhooks"],
+    auth: "tenant",
+    request: { body: RegisterWebhookBody },
+    responses: { 201: { description: "The subscription and its signing secret", schema: WebhookRegistered } },
+  });
+  registerEndpoint(registry, {
+    method: "get",
+    path: "/v1/webhooks",
+    operationId: "listWebhooks",
+    summary: "List the webhook subscriptions (without secrets)",
+    tags: ["Webhooks"],
+    auth: "tenant",
+    responses: { 200: { description: "The subscriptions, oldest first", schema: WebhookList } },
+  });
+}

@@ -1,0 +1,159 @@
+import { InvocationContext } from "@azure/functions";
+import { describe, expect, it } from "vitest";
+import { MemoryWebhookStore } from "../../../../shared/adapters/memory/webhook-store.memory";
+import { deliveryMessageId, type WebhookDeliveryMessage, type WebhookDeliveryQueue } from "../../../../shared/application/webhooks/delivery-message";
+import { makeFanOutEvent } from "../../../../shared/application/webhooks/fan-out";
+import {
+  WEBHOOK_MAX_ATTEMPTS,
+  WEBHOOK_RETRY_DELAYS_MS,
+  isLastWebhookAttempt,
+  webhookRetryDelayMs,
+} from "../../../../shared/application/webhooks/retry-schedule";
+import { generateWebhookSecret } from "../../../../shared/application/webhooks/signing";
+import type { CaseEventMessage } from "../../../../shared/ports/event-publisher";
+import type { WebhookEventType, WebhookSubscription } from "../../../../shared/ports/webhook-store";
+import { makeDeliverWebhookHandler, WebhookDeliveryExhausted } from "../../../../functions/webhooks/sb-deliver-webhook";
+import { makeFanOutCaseEventsHandler } from "../../../../functions/webhooks/sb-fan-out-case-events";
+
+function sub(id: string, tenantId: string, events: WebhookEventType[]): WebhookSubscription {
+  return { schemaVersion: 1, id, tenantId, url: `https://${id}.example/hook`, events, secret: generateWebhookSecret(), createdAt: `2026-11-23T10:00:0${id.length % 10}.000Z` };
+}
+
+function event(type: WebhookEventType, tenantId = "t_a", id = "evt_1"): CaseEventMessage {
+  return { id, type, tenantId, caseId: "c_1", occurredAt: "2026-11-23T10:00:00.000Z", data: {} };
+}
+
+class RecordingQueue implements WebhookDeliveryQueue {
+  readonly sent: WebhookDeliveryMessage[] = [];
+  readonly scheduled: Array<{ delivery: WebhookDeliveryMessage; at: Date }> = [];
+  async send(deliveries: WebhookDeliveryMessage[]) {
+    this.sent.push(...deliveries);
+  }
+  async schedule(delivery: WebhookDeliveryMessage, at: Date) {
+    this.scheduled.push({ delivery, at });
+  }
+}
+
+const quiet = () => new InvocationContext({ logHandler: () => undefined });
+
+async function storeWith(...subs: WebhookSubscription[]) {
+  const store = new MemoryWebhookStore();
+  for (const s of subs) await store.create(s);
+  return store;
+}
+
+describe("fan-out", () => {
+  it("makes one delivery per subscription of the event's tenant that wants the event type", async () => {
+    const webhooks = await storeWith(
+      sub("wh_paid", "t_a", ["case.paid", "case.closed"]),
+      sub("wh_created", "t_a", ["case.created"]),
+      sub("wh_all", "t_a", ["case.paid", "case.created", "payment.received"]),
+      sub("wh_other_tenant", "t_b", ["case.paid"]),
+    );
+    const fanOut = makeFanOutEvent({ webhooks });
+    const deliveries = await fanOut(event("case.paid"));
+    expect(deliveries.map((d) => d.subscriptionId).sort()).toEqual(["wh_all", "wh_paid"]);
+    expect(deliveries.every((d) => d.attempt === 1 && d.tenantId === "t_a" && d.event.id === "evt_1")).toBe(true);
+    expect(await fanOut(event("case.status_changed"))).toEqual([]);
+    expect((await fanOut(event("case.paid", "t_b"))).map((d) => d.subscriptionId)).toEqual(["wh_other_tenant"]);
+    expect(await fanOut(event("case.paid", "t_nobody"))).toEqual([]);
+  });
+
+  it("never hands a tenant another tenant's subscription, even from a store that answers too much", async () => {
+    const leaky = { create: async () => undefined, listForTenant: async () => [sub("wh_b", "t_b", ["case.paid"])] };
+    expect(await makeFanOutEvent({ webhooks: leaky })(event("case.paid", "t_a"))).toEqual([]);
+  });
+
+  it("the trigger handler sends the deliveries with ids eventId:subscriptionId, and refuses a body that is no event", async () => {
+    const queue = new RecordingQueue();
+    const handler = makeFanOutCaseEventsHandler({ webhooks: await storeWith(sub("wh_paid", "t_a", ["case.paid"])), webhookDeliveries: queue });
+    await handler(event("case.paid"), quiet());
+    expect(queue.sent.map(deliveryMessageId)).toEqual(["evt_1:wh_paid"]);
+    await expect(handler({ hello: "world" }, quiet())).rejects.toThrow();
+    expect(deliveryMessageId({ ...queue.sent[0]!, attempt: 3 })).toBe("evt_1:wh_paid:3");
+  });
+});
+
+describe("retry schedule", () => {
+  it("is 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: 8 attempts in all", () => {
+    expect(WEBHOOK_RETRY_DELAYS_MS).toEqual([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]);
+    expect(WEBHOOK_MAX_ATTEMPTS).toBe(8);
+  });
+
+  it("grows, keeps its jitter inside ±10 % (so a later delay never undercuts an earlier one), and stops after the last attempt", () => {
+    const delays = [1, 2, 3, 4, 5, 6, 7].map((n) => webhookRetryDelayMs(n, () => 0.5)!);
+    expect(delays).toEqual([...WEBHOOK_RETRY_DELAYS_MS]);
+    for (let n = 1; n <= 7; n++) {
+      const base = WEBHOOK_RETRY_DELAYS_MS[n - 1]!;
+      const low = webhookRetryDelayMs(n, () => 0)!;
+      const high = webhookRetryDelayMs(n, () => 0.999_999)!;
+      expect(low).toBe(Math.round(base * 0.9));
+      expect(high).toBeLessThanOrEqual(Math.round(base * 1.1));
+      if (n < 7) {
+        expect(WEBHOOK_RETRY_DELAYS_MS[n]!).toBeGreaterThanOrEqual(base);
+        // Strictly growing steps stay apart whatever the jitter.
+        if (WEBHOOK_RETRY_DELAYS_MS[n]! > base) expect(webhookRetryDelayMs(n + 1, () => 0)!).toBeGreaterThan(high);
+      }
+    }
+    expect(webhookRetryDelayMs(8)).toBeUndefined();
+    expect(webhookRetryDelayMs(9)).toBeUndefined();
+    expect(isLastWebhookAttempt(7)).toBe(false);
+    expect(isLastWebhookAttempt(8)).toBe(true);
+    expect(() => webhookRetryDelayMs(0)).toThrow(RangeError);
+  });
+});
+
+describe("the delivery trigger handler", () => {
+  const now = new Date("2026-11-23T12:00:00.000Z");
+  const context = (deliveryCount = 1) => new InvocationContext({ triggerMetadata: { deliveryCount }, logHandler: () => undefined });
+
+  async function setup(statuses: number[]) {
+    const webhooks = await storeWith(sub("wh_paid", "t_a", ["case.paid"]));
+    const queue = new RecordingQueue();
+    const calls: string[] = [];
+    const handler = makeDeliverWebhookHandler({
+      webhooks,
+      webhookDeliveries: queue,
+      clock: { now: () => now },
+      random: () => 0.5,
+      webhookHttp: async (url) => {
+        calls.push(url);
+        return { status: statuses.shift() ?? 200 };
+      },
+    });
+    const [first] = await makeFanOutEvent({ webhooks })(event("case.paid"));
+    return { handler, queue, calls, first: first! };
+  }
+
+  it("schedules attempt + 1 at now + the delay on a retryable failure, recording the failure", async () => {
+    const { handler, queue, calls, first } = await setup([500]);
+    await handler(first, context());
+    expect(calls).toHaveLength(1);
+    expect(queue.scheduled).toHaveLength(1);
+    const [{ delivery, at }] = queue.scheduled as [{ delivery: WebhookDeliveryMessage; at: Date }];
+    expect(delivery.attempt).toBe(2);
+    expect(delivery.failures).toEqual([{ attempt: 1, at: now.toISOString(), reason: "HTTP 500" }]);
+    expect(at.getTime() - now.getTime()).toBe(5_000);
+  });
+
+  it("completes without a retry on 2xx and on 410, and drops a delivery whose subscription is gone", async () => {
+    const ok = await setup([200]);
+    await ok.handler(ok.first, context());
+    const gone = await setup([410]);
+    await gone.handler(gone.first, context());
+    expect(ok.queue.scheduled).toEqual([]);
+    expect(gone.queue.scheduled).toEqual([]);
+    const orphan = await setup([]);
+    await orphan.handler({ ...orphan.first, subscriptionId: "wh_deleted" }, context());
+    expect(orphan.calls).toEqual([]);
+  });
+
+  it("throws after the last attempt fails, and on that message's redeliveries throws without calling the receiver", async () => {
+    const { handler, queue, calls, first } = await setup([500]);
+    const last = { ...first, attempt: 8 };
+    await expect(handler(last, context(1))).rejects.toThrow(WebhookDeliveryExhausted);
+    await expect(handler(last, context(2))).rejects.toThrow(/failed after 8 attempts/u);
+    expect(calls).toHaveLength(1);
+    expect(queue.scheduled).toEqual([]);
+  });
+});
