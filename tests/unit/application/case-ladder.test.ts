@@ -1,0 +1,242 @@
+import { describe, expect, it } from "vitest";
+import { makeExecuteStep, payLinkTokenHash, TransientStepFailure } from "../../../shared/application/execute-step";
+import { makeHealOrchestrations } from "../../../shared/application/heal-orchestrations";
+import { makePlanNextStep } from "../../../shared/application/plan-next-step";
+import { applyEvent, balanceOf } from "../../../shared/domain/case";
+import { ruleSetFor } from "../../../shared/domain/rules";
+import type { CaseRecord, CaseStore } from "../../../shared/ports/case-store";
+import type { CaseWorkflow, WorkflowState } from "../../../shared/ports/case-workflow";
+import { CUSTOMER, PUBLIC_BASE_URL, caseRecord, world, type World } from "./case-ladder-fixtures";
+
+const DUE = "2026-11-20";
+/** Due + 7 at 09:00 Oslo: the Let's pay SMS of the default Norwegian ladder. */
+const SMS_TIME = "2026-11-27T08:00:00.000Z";
+/** Due + 14 at 09:00 Oslo: the reminder with its fee. */
+const REMINDER_TIME = "2026-12-04T08:00:00.000Z";
+const SMS_STEP = { kind: "lets-pay-sms" as const, stepIndex: 0, serviceIds: [] };
+const REMINDER_STEP = { kind: "reminder" as const, stepIndex: 1, serviceIds: [] };
+
+async function withCase(w: World, record: CaseRecord = caseRecord("INV-1001", DUE)): Promise<string> {
+  await w.cases.create(record);
+  return record.caseId;
+}
+
+async function stored(w: World, caseId: string): Promise<CaseRecord> {
+  return (await w.cases.getById(caseId))!;
+}
+
+describe("plan next step", () => {
+  it("waits for the Let's pay SMS a week after the due date, at 09:00 Oslo time", async () => {
+    const w = await world("2026-11-21T10:00:00.000Z");
+    const caseId = await withCase(w);
+    const decision = await makePlanNextStep(w.deps)(caseId);
+    expect(decision).toMatchObject({ kind: "wait", stage: "invoiced", until: SMS_TIME, next: { kind: "lets-pay-sms", stepIndex: 0 } });
+    expect(JSON.parse(JSON.stringify(decision))).toEqual(decision); // crosses the activity boundary unchanged
+  });
+
+  it("acts once the step is due and is done for a case that no longer exists", async () => {
+    const w = await world(SMS_TIME);
+    const caseId = await withCase(w);
+    expect(await makePlanNextStep(w.deps)(caseId)).toMatchObject({ kind: "act", action: { kind: "lets-pay-sms", at: SMS_TIME, fee: null } });
+    expect(await makePlanNextStep(w.deps)("c_unknown")).toMatchObject({ kind: "done", stage: "missing" });
+  });
+});
+
+describe("execute step: the Let's pay SMS", () => {
+  it("names the creditor as sender and in the text, with the amount and a pay link whose token resolves and expires in 30 days", async () => {
+    const w = await world(SMS_TIME);
+    const caseId = await withCase(w);
+    const outcome = await makeExecuteStep(w.deps)(caseId, SMS_STEP);
+    expect(outcome).toMatchObject({ kind: "executed", step: "lets-pay-sms", delivery: { channel: "sms", status: "sent" }, fee: null });
+
+    expect(w.sms.delivered).toHaveLength(1);
+    const sms = w.sms.delivered[0]!;
+    expect(sms).toMatchObject({ to: CUSTOMER.phone, from: "Fjordkraft", idempotencyKey: `${caseId}:step:0` });
+    expect(sms.text).toContain("Fjordkraft Demo AS");
+    expect(sms.text).toContain("INV-1001");
+    expect(sms.text.replace(/\s/gu, " ")).toMatch(/ på 1 25\d,\d\d kr forfalt /u); // NOK 1 250 and the late interest so far
+    const token = new RegExp(`${PUBLIC_BASE_URL}/p/([A-Za-z0-9_-]+)$`, "u").exec(sms.text)?.[1];
+    expect(token).toBeDefined();
+    expect(Buffer.from(token!, "base64url").length).toBeGreaterThanOrEqual(16); // ≥ 128 random bits
+    const link = await w.payLinks.get(payLinkTokenHash(token!));
+    expect(link).toMatchObject({ tenantId: "t_fjordkraft", caseIds: [caseId], expiresAt: "2026-12-27T08:00:00.000Z" });
+    expect(await w.payLinks.get(token!)).toBeUndefined(); // only the hash is stored
+
+    const record = await stored(w, caseId);
+    expect(record.case.steps.map((s) => s.kind)).toEqual(["lets-pay-sms"]);
+    const entry = record.timeline.find((t) => t.kind === "step-executed");
+    expect(entry).toMatchObject({ step: "lets-pay-sms", title: "Let's pay SMS sent with a pay link" });
+    expect(entry?.legalBasis).toContain("contact hours");
+    expect(w.events.ofType("case.step_executed")).toEqual([
+      expect.objectContaining({ id: `${caseId}:case.step_executed:step:0:lets-pay-sms`, caseId, data: expect.objectContaining({ step: "lets-pay-sms" }) }),
+    ]);
+    expect(JSON.stringify(w.events.published)).not.toContain(CUSTOMER.phone!);
+  });
+
+  it("sends one SMS when the same step is executed twice, and publishes the same event again (deduplicated by id)", async () => {
+    const w = await world(SMS_TIME);
+    const caseId = await withCase(w);
+    const execute = makeExecuteStep(w.deps);
+    await execute(caseId, SMS_STEP);
+    const again = await execute(caseId, SMS_STEP);
+    expect(again).toMatchObject({ kind: "already-executed", key: "step:0:lets-pay-sms" });
+    expect(w.sms.attempts).toHaveLength(1);
+    expect(w.events.published).toHaveLength(1);
+    expect((await stored(w, caseId)).case.steps).toHaveLength(1);
+  });
+
+  it("throws on a transient SMS failure without recording anything, and sends once on the retry", async () => {
+    const w = await world(SMS_TIME);
+    const caseId = await withCase(w);
+    w.sms.failures.push({ ok: false, retryable: true, reason: "ACS answered HTTP 503" });
+    const execute = makeExecuteStep(w.deps);
+    await expect(execute(caseId, SMS_STEP)).rejects.toBeInstanceOf(TransientStepFailure);
+    expect((await stored(w, caseId)).case.steps).toEqual([]);
+    expect(w.events.published).toEqual([]);
+    await expect(execute(caseId, SMS_STEP)).resolves.toMatchObject({ kind: "executed" });
+    expect(w.sms.delivered).toHaveLength(1);
+  });
+
+  it("records a refused SMS or a customer without a phone on the step, so the ladder moves on", async () => {
+    const w = await world(SMS_TIME);
+    const refused = await withCase(w);
+    w.sms.failures.push({ ok: false, retryable: false, reason: "ACS refused the recipient (HTTP 400)" });
+    expect(await makeExecuteStep(w.deps)(refused, SMS_STEP)).toMatchObject({ kind: "executed", delivery: { status: "failed" } });
+    const { phone: _phone, ...noPhone } = CUSTOMER;
+    const silent = await withCase(w, caseRecord("INV-1002", DUE, noPhone));
+    expect(await makeExecuteStep(w.deps)(silent, SMS_STEP)).toMatchObject({
+      kind: "executed",
+      delivery: { channel: "none", status: "skipped", reason: "the customer has no phone number" },
+    });
+    expect((await stored(w, silent)).timeline.at(-1)?.title).toBe("Let's pay SMS not sent: the customer has no phone number");
+    expect(w.sms.delivered).toHaveLength(0);
+    expect(await makePlanNextStep(w.deps)(silent)).toMatchObject({ kind: "wait", next: { kind: "reminder" } });
+  });
+
+  it("does nothing on a paid case", async () => {
+    const w = await world(SMS_TIME);
+    const record = caseRecord("INV-1003", DUE);
+    const rules = ruleSetFor("NO", "2026-11-25");
+    record.case = applyEvent(record.case, { type: "payment", reference: "bank-1", amount: { value: 1300_00, currency: "NOK" }, receivedOn: "2026-11-25" }, rules);
+    const caseId = await withCase(w, record);
+    const before = await stored(w, caseId);
+    const outcome = await makeExecuteStep(w.deps)(caseId, SMS_STEP);
+    expect(outcome).toMatchObject({ kind: "not-executed", retry: "replan" });
+    expect(w.sms.attempts).toEqual([]);
+    expect(w.events.published).toEqual([]);
+    expect(await stored(w, caseId)).toEqual(before);
+    expect(await makePlanNextStep(w.deps)(caseId)).toMatchObject({ kind: "done" });
+  });
+});
+
+describe("execute step: letters", () => {
+  async function afterSms(w: World, record = caseRecord("INV-2001", DUE)): Promise<string> {
+    const caseId = await withCase(w, record);
+    await makeExecuteStep(w.deps)(caseId, SMS_STEP);
+    w.clock.set(REMINDER_TIME);
+    return caseId;
+  }
+
+  it("archives the reminder as a PDF, adds the lawful fee to the balance and alerts the customer by SMS", async () => {
+    const w = await world(SMS_TIME);
+    const caseId = await afterSms(w);
+    const decision = await makePlanNextStep(w.deps)(caseId);
+    expect(decision).toMatchObject({ kind: "act", action: { kind: "reminder", stepIndex: 1 } });
+    const fee = decision.kind === "act" ? decision.action.fee : null;
+    expect(fee?.amount.value).toBeGreaterThan(0);
+
+    const outcome = await makeExecuteStep(w.deps)(caseId, REMINDER_STEP);
+    expect(outcome).toMatchObject({ kind: "executed", documentId: "step-1-reminder", fee: fee!.amount, delivery: { channel: "sms-alert", status: "sent" } });
+
+    const record = await stored(w, caseId);
+    expect(record.documents).toEqual([{ documentId: "step-1-reminder", kind: "reminder", createdAt: REMINDER_TIME, contentType: "application/pdf" }]);
+    const pdf = await w.letters.get(record.tenantId, caseId, "step-1-reminder");
+    expect(pdf?.content.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    expect(balanceOf(record.case).fees).toEqual(fee!.amount);
+    expect(record.case.ledger.filter((e) => e.type === "fee")).toHaveLength(1);
+    expect(record.case.steps.at(-1)).toMatchObject({ kind: "reminder", channel: "portal-with-alert", fee: fee!.amount });
+    expect(record.timeline.at(-1)?.legalBasis).toContain("inkassoforskriften § 1-2");
+    expect(w.sms.delivered.at(-1)).toMatchObject({ idempotencyKey: `${caseId}:step:1:alert`, from: "Fjordkraft" });
+    expect(w.sms.delivered.at(-1)?.text).toContain(`${PUBLIC_BASE_URL}/p/`);
+  });
+
+  it("queues the letter for printing when the customer has not consented to SMS", async () => {
+    const w = await world(SMS_TIME);
+    const caseId = await afterSms(w, caseRecord("INV-2002", DUE, { ...CUSTOMER, consent: { sms: false, email: false } }));
+    const outcome = await makeExecuteStep(w.deps)(caseId, REMINDER_STEP);
+    expect(outcome).toMatchObject({ kind: "executed", delivery: { channel: "print-queue", status: "queued" } });
+    expect(w.sms.delivered).toEqual([]);
+    expect((await stored(w, caseId)).sentKeys).toContain("print:step:1:reminder");
+  });
+
+  it("archives one letter and sends one alert when a retry follows a crash before the case was updated", async () => {
+    const w = await world(SMS_TIME);
+    const caseId = await afterSms(w);
+    let failNext = true;
+    const flaky: CaseStore = {
+      create: (r) => w.cases.create(r),
+      get: (t, c) => w.cases.get(t, c),
+      getById: (c) => w.cases.getById(c),
+      findByKid: (k) => w.cases.findByKid(k),
+      list: (t, f, p) => w.cases.list(t, f, p),
+      listActiveCaseIds: (p) => w.cases.listActiveCaseIds(p),
+      update: async (...args: Parameters<CaseStore["update"]>) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error("Cosmos DB: 503 service unavailable");
+        }
+        return w.cases.update(...args);
+      },
+    };
+    const execute = makeExecuteStep({ ...w.deps, cases: flaky });
+    await expect(execute(caseId, REMINDER_STEP)).rejects.toThrow("503");
+    expect(await execute(caseId, REMINDER_STEP)).toMatchObject({ kind: "executed", documentId: "step-1-reminder" });
+    expect(await execute(caseId, REMINDER_STEP)).toMatchObject({ kind: "already-executed" });
+
+    expect(w.letters.letters.size).toBe(1);
+    expect(w.letters.puts).toBe(1);
+    expect(w.sms.delivered.filter((m) => m.idempotencyKey.endsWith(":alert"))).toHaveLength(1);
+    const record = await stored(w, caseId);
+    expect(record.documents).toHaveLength(1);
+    expect(record.case.ledger.filter((e) => e.type === "fee")).toHaveLength(1);
+    expect(w.events.ofType("case.step_executed").map((e) => e.id)).toEqual([
+      `${caseId}:case.step_executed:step:0:lets-pay-sms`,
+      `${caseId}:case.step_executed:step:1:reminder`,
+    ]);
+  });
+
+  it("does not produce a letter for a customer without a postal address, and says why", async () => {
+    const w = await world(SMS_TIME);
+    const { address: _address, ...noAddress } = CUSTOMER;
+    const caseId = await afterSms(w, caseRecord("INV-2003", DUE, noAddress));
+    const outcome = await makeExecuteStep(w.deps)(caseId, REMINDER_STEP);
+    expect(outcome).toEqual({ kind: "not-executed", retry: "later", reason: "The reminder cannot be produced: the customer has no postal address." });
+    expect(w.letters.letters.size).toBe(0);
+  });
+});
+
+describe("heal orchestrations", () => {
+  it("restarts the orchestrations of active cases that are missing, failed or terminated, and counts them", async () => {
+    const states: Record<string, WorkflowState> = { a: "running", b: "missing", c: "failed", d: "terminated", e: "completed", f: "running" };
+    const started: string[] = [];
+    const workflow: CaseWorkflow = {
+      start: async (id) => void started.push(id),
+      caseChanged: async () => undefined,
+      state: async (id) => {
+        if (id === "g") throw new Error("status endpoint unavailable");
+        return states[id]!;
+      },
+    };
+    const ids = [...Object.keys(states), "g"];
+    const cases = {
+      listActiveCaseIds: async ({ limit, continuationToken }: { limit: number; continuationToken?: string }) => {
+        const from = Number(continuationToken ?? 0);
+        const items = ids.slice(from, from + limit);
+        return from + limit < ids.length ? { items, continuationToken: String(from + limit) } : { items };
+      },
+    };
+    const report = await makeHealOrchestrations({ cases, workflow, pageSize: 2 })();
+    expect(started).toEqual(["b", "c", "d"]);
+    expect(report).toEqual({ checked: 7, found: 3, restarted: 3, errors: 1, byState: { running: 2, missing: 1, failed: 1, terminated: 1, completed: 1 } });
+  });
+});
