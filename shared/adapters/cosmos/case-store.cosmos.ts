@@ -1,0 +1,190 @@
+/**
+ * CaseStore on Cosmos DB for NoSQL, container `cases`.
+ *
+ * PARTITION KEY /caseId. Almost every access knows the case id — the API (`GET /cases/{caseId}` and every command
+ * on a case), the orchestration and its activities, payments matched to a case — so nearly all reads are point
+ * reads (id + partition key, ~1 RU) and every write touches one small logical partition: no hot partition however
+ * big one creditor grows, and no 20 GB logical-partition ceiling per tenant (which /tenantId would bring, together
+ * with one hot partition for the biggest creditor's batch imports). The price is paid by the rarer questions that
+ * do not know the id: a tenant's case list, the KID lookup and the self-healing scan are cross-partition queries,
+ * paged with continuation tokens (the SDK's fetchNext).
+ *
+ * DUPLICATE INVOICE NUMBERS. A unique key only holds within one logical partition, so with /caseId it cannot say
+ * "one invoice number per tenant". Instead the case id is derived from (tenantId, invoiceNumber) — `caseIdFor` —
+ * and `create` is a plain create: the second case for the same invoice has the same id and gets 409 Conflict,
+ * atomically, in one write, with no claim document that a crash between two writes could leave behind.
+ * `create` refuses a record whose id is not `caseIdFor(tenantId, invoiceNumber)`.
+ *
+ * TENANT ISOLATION. `get`/`update` point-read by id and then compare the tenant: another tenant's case is "not
+ * found" (undefined / CaseNotFound), never "forbidden".
+ *
+ * OPTIMISTIC CONCURRENCY. `update` point-reads, applies `mutate`, and replaces with If-Match on the read etag; on
+ * 412 (someone else wrote in between) it re-reads and re-applies, with a small jittered backoff, up to
+ * `maxUpdateAttempts` times (then CaseUpdateConflict). `mutate` may therefore run more than once: it must be a
+ * function of the record it is given, without side effects of its own.
+ *
+ * DOCUMENTS: the CaseRecord as it is (it carries `schemaVersion`), plus `id` (= caseId) and `type: "case"`.
+ */
+import type { Container, Database, SqlQuerySpec } from "@azure/cosmos";
+import { CaseNotFound, CaseUpdateConflict, DuplicateInvoiceNumber } from "../../application/errors";
+import type { CaseListFilter, CaseRecord, CaseStore, Page } from "../../ports/case-store";
+import { assertDerivedId, assertSameIdentity } from "../case-record-checks";
+import {
+  assertSchemaVersion,
+  clampLimit,
+  decodeContinuation,
+  encodeContinuation,
+  retryOnPreconditionFailed,
+  statusOf,
+  withContinuation,
+  withoutStorageFields,
+  type EtagRetryOptions,
+} from "./cosmos-errors.cosmos";
+import { COSMOS_CONTAINERS } from "./database.cosmos";
+
+export { caseIdFor } from "../../application/case-id";
+
+/** Statuses of cases still followed up (self-healing restarts their orchestrations). */
+export const ACTIVE_CASE_STATUSES = ["open", "on-hold", "disputed"] as const;
+
+type CaseDocument = CaseRecord & { id: string; type: "case" };
+
+export interface CosmosCaseStoreOptions {
+  database: Database;
+  /** Container id; default "cases". */
+  containerId?: string;
+  /** Optimistic-concurrency retries of `update` (default 25 attempts, 5 ms backoff base). */
+  retry?: EtagRetryOptions;
+}
+
+export class CosmosCaseStore implements CaseStore {
+  readonly #container: Container;
+  readonly #retry: EtagRetryOptions;
+
+  constructor(options: CosmosCaseStoreOptions) {
+    this.#container = options.database.container(options.containerId ?? COSMOS_CONTAINERS.cases);
+    this.#retry = options.retry ?? {};
+  }
+
+  async create(record: CaseRecord): Promise<CaseRecord> {
+    assertDerivedId(record);
+    try {
+      const { resource } = await this.#container.items.create<CaseDocument>(toDocument(record));
+      return resource === undefined ? structuredClone(record) : toRecord(resource);
+    } catch (error) {
+      if (statusOf(error) === 409) throw new DuplicateInvoiceNumber(record.invoiceNumber);
+      throw error;
+    }
+  }
+
+  async get(tenantId: string, caseId: string): Promise<CaseRecord | undefined> {
+    const doc = await this.#read(caseId);
+    return doc !== undefined && doc.tenantId === tenantId ? toRecord(doc) : undefined;
+  }
+
+  async getById(caseId: string): Promise<CaseRecord | undefined> {
+    const doc = await this.#read(caseId);
+    return doc === undefined ? undefined : toRecord(doc);
+  }
+
+  async update(
+    tenantId: string,
+    caseId: string,
+    mutate: (current: CaseRecord) => CaseRecord | Promise<CaseRecord>,
+  ): Promise<CaseRecord> {
+    return retryOnPreconditionFailed(
+      async () => {
+        const doc = await this.#read(caseId);
+        if (doc === undefined || doc.tenantId !== tenantId) throw new CaseNotFound(caseId);
+        const current = toRecord(doc);
+        const next = await mutate(structuredClone(current));
+        assertSameIdentity(current, next);
+        try {
+          const { resource } = await this.#container
+            .item(caseId, caseId)
+            .replace<CaseDocument>(toDocument(next), { accessCondition: { type: "IfMatch", condition: doc._etag } });
+          return resource === undefined ? structuredClone(next) : toRecord(resource);
+        } catch (error) {
+          if (statusOf(error) === 404) throw new CaseNotFound(caseId);
+          throw error;
+        }
+      },
+      this.#retry,
+      () => new CaseUpdateConflict(caseId),
+    );
+  }
+
+  async findByKid(kid: string): Promise<CaseRecord | undefined> {
+    const { resources } = await this.#container.items
+      .query<CaseDocument>({ query: "SELECT * FROM c WHERE c.kid = @kid", parameters: [{ name: "@kid", value: kid }] })
+      .fetchAll();
+    const [doc] = resources;
+    return doc === undefined ? undefined : toRecord(doc);
+  }
+
+  /** A tenant's cases, optionally by status and customer. Order is unspecified (storage order). */
+  async list(
+    tenantId: string,
+    filter: CaseListFilter,
+    page: { limit: number; continuationToken?: string },
+  ): Promise<Page<CaseRecord>> {
+    const conditions = ["c.tenantId = @tenantId"];
+    const parameters: SqlQuerySpec["parameters"] = [{ name: "@tenantId", value: tenantId }];
+    if (filter.status !== undefined) {
+      conditions.push('c["case"].status = @status'); // "case" is a keyword of the query language
+      parameters.push({ name: "@status", value: filter.status });
+    }
+    if (filter.customerId !== undefined) {
+      conditions.push("c.customerId = @customerId");
+      parameters.push({ name: "@customerId", value: filter.customerId });
+    }
+    const result = await this.#page<CaseDocument>(
+      { query: `SELECT * FROM c WHERE ${conditions.join(" AND ")}`, parameters },
+      page,
+    );
+    return { ...result, items: result.items.map(toRecord) };
+  }
+
+  async listActiveCaseIds(page: { limit: number; continuationToken?: string }): Promise<Page<string>> {
+    const names = ACTIVE_CASE_STATUSES.map((_, i) => `@s${i}`);
+    return this.#page<string>(
+      {
+        query: `SELECT VALUE c.caseId FROM c WHERE c["case"].status IN (${names.join(", ")})`,
+        parameters: ACTIVE_CASE_STATUSES.map((status, i) => ({ name: `@s${i}`, value: status })),
+      },
+      page,
+    );
+  }
+
+  async #read(caseId: string): Promise<(CaseDocument & { _etag: string }) | undefined> {
+    const { resource } = await this.#container.item(caseId, caseId).read<CaseDocument>();
+    if (resource !== undefined) assertSchemaVersion(resource, "cases");
+    return resource;
+  }
+
+  /** One page of a cross-partition query. Empty intermediate pages (one per partition range) are skipped. */
+  async #page<T>(query: SqlQuerySpec, page: { limit: number; continuationToken?: string }): Promise<Page<T>> {
+    let continuationToken = decodeContinuation(page.continuationToken);
+    const given = continuationToken;
+    return withContinuation(given, async () => {
+      for (;;) {
+        const iterator = this.#container.items.query<T>(query, { maxItemCount: clampLimit(page.limit), continuationToken });
+        const response = await iterator.fetchNext();
+        continuationToken = response.hasMoreResults ? response.continuationToken : undefined;
+        if (response.resources.length > 0 || continuationToken === undefined) {
+          const next = encodeContinuation(continuationToken);
+          return next === undefined ? { items: response.resources } : { items: response.resources, continuationToken: next };
+        }
+      }
+    });
+  }
+}
+
+function toDocument(record: CaseRecord): CaseDocument {
+  return { ...structuredClone(record), id: record.caseId, type: "case" };
+}
+
+function toRecord(doc: CaseDocument): CaseRecord {
+  assertSchemaVersion(doc, "cases");
+  return withoutStorageFields<CaseRecord>(doc as unknown as Record<string, unknown>, ["id", "type"]);
+}

@@ -1,0 +1,116 @@
+/**
+ * TenantStore on Cosmos DB: tenants in container `tenants` (partition key /tenantId, id = tenantId), API keys in
+ * their own container `api-keys` (partition key /keyId, id = keyId).
+ *
+ * Why a separate container for keys: every API request authenticates, and at that moment only the key's id is
+ * known (it is part of the presented key), not the tenant. Partitioned by /keyId the lookup is a point read
+ * (~1 RU, no query), on the hottest path of the API. Kept in `tenants`, the lookup would be a cross-partition query
+ * on every request. The cost: creating a tenant writes two containers, not atomically — the tenant first, then its
+ * key; when the key write fails the tenant document is removed again (best effort). A tenant left without a key
+ * by a crash in between is unreachable and harmless; onboarding is retried with new ids.
+ *
+ * Documents carry `schemaVersion`; the key document holds the key's SHA-256, never the key.
+ * `setPolicy` is a read → replace with If-Match, retried on 412 like the case store's `update`.
+ */
+import type { Container, Database } from "@azure/cosmos";
+import { TenantAlreadyExists, TenantNotFound } from "../../application/errors";
+import type { LadderPolicy } from "../../domain/policy";
+import type { ApiKeyRecord, Tenant, TenantStore } from "../../ports/tenant-store";
+import {
+  assertSchemaVersion,
+  retryOnPreconditionFailed,
+  statusOf,
+  withoutStorageFields,
+  type EtagRetryOptions,
+} from "./cosmos-errors.cosmos";
+import { COSMOS_CONTAINERS } from "./database.cosmos";
+
+type TenantDocument = Tenant & { id: string; type: "tenant" };
+type ApiKeyDocument = ApiKeyRecord & { id: string; type: "api-key"; schemaVersion: 1 };
+
+export interface CosmosTenantStoreOptions {
+  database: Database;
+  /** Container ids; defaults "tenants" and "api-keys". */
+  tenantsContainerId?: string;
+  apiKeysContainerId?: string;
+  retry?: EtagRetryOptions;
+}
+
+export class CosmosTenantStore implements TenantStore {
+  readonly #tenants: Container;
+  readonly #apiKeys: Container;
+  readonly #retry: EtagRetryOptions;
+
+  constructor(options: CosmosTenantStoreOptions) {
+    this.#tenants = options.database.container(options.tenantsContainerId ?? COSMOS_CONTAINERS.tenants);
+    this.#apiKeys = options.database.container(options.apiKeysContainerId ?? COSMOS_CONTAINERS.apiKeys);
+    this.#retry = options.retry ?? {};
+  }
+
+  async create(tenant: Tenant, apiKey: ApiKeyRecord): Promise<void> {
+    if (apiKey.tenantId !== tenant.tenantId) throw new Error("The API key must belong to the tenant being created");
+    try {
+      await this.#tenants.items.create<TenantDocument>({ ...structuredClone(tenant), id: tenant.tenantId, type: "tenant" });
+    } catch (error) {
+      if (statusOf(error) === 409) throw new TenantAlreadyExists(tenant.tenantId);
+      throw error;
+    }
+    try {
+      await this.#apiKeys.items.create<ApiKeyDocument>({ ...apiKey, id: apiKey.keyId, type: "api-key", schemaVersion: 1 });
+    } catch (error) {
+      await this.#tenants
+        .item(tenant.tenantId, tenant.tenantId)
+        .delete()
+        .catch(() => undefined); // best effort: a tenant without a key is unreachable anyway
+      if (statusOf(error) === 409) throw new TenantAlreadyExists(tenant.tenantId);
+      throw error;
+    }
+  }
+
+  async get(tenantId: string): Promise<Tenant | undefined> {
+    const doc = await this.#readTenant(tenantId);
+    return doc === undefined ? undefined : toTenant(doc);
+  }
+
+  async findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
+    const { resource } = await this.#apiKeys.item(keyId, keyId).read<ApiKeyDocument>();
+    if (resource === undefined) return undefined;
+    assertSchemaVersion(resource, "api-keys");
+    return withoutStorageFields<ApiKeyRecord>(resource as unknown as Record<string, unknown>, ["id", "type", "schemaVersion"]);
+  }
+
+  async setPolicy(tenantId: string, policy: LadderPolicy, now: Date): Promise<Tenant> {
+    return retryOnPreconditionFailed(
+      async () => {
+        const doc = await this.#readTenant(tenantId);
+        if (doc === undefined) throw new TenantNotFound(tenantId);
+        const next: TenantDocument = { ...toDocumentFields(doc), policy: structuredClone(policy), updatedAt: now.toISOString() };
+        try {
+          const { resource } = await this.#tenants
+            .item(tenantId, tenantId)
+            .replace<TenantDocument>(next, { accessCondition: { type: "IfMatch", condition: doc._etag } });
+          return toTenant(resource ?? next);
+        } catch (error) {
+          if (statusOf(error) === 404) throw new TenantNotFound(tenantId);
+          throw error;
+        }
+      },
+      this.#retry,
+      () => new Error(`Tenant ${tenantId} kept changing while its policy was being set`),
+    );
+  }
+
+  async #readTenant(tenantId: string): Promise<(TenantDocument & { _etag: string }) | undefined> {
+    const { resource } = await this.#tenants.item(tenantId, tenantId).read<TenantDocument>();
+    if (resource !== undefined) assertSchemaVersion(resource, "tenants");
+    return resource;
+  }
+}
+
+function toDocumentFields(doc: TenantDocument): TenantDocument {
+  return { ...toTenant(doc), id: doc.tenantId, type: "tenant" };
+}
+
+function toTenant(doc: TenantDocument): Tenant {
+  return withoutStorageFields<Tenant>(doc as unknown as Record<string, unknown>, ["id", "type"]);
+}

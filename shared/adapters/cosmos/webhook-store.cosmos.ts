@@ -1,0 +1,53 @@
+/**
+ * WebhookStore on Cosmos DB, container `webhooks`, partition key /tenantId, id = subscription id.
+ *
+ * Why /tenantId: subscriptions are few per tenant and always read together — every event is fanned out to all of
+ * its tenant's subscriptions — so one single-partition query answers it, and a tenant's subscriptions never
+ * exceed a logical partition. The signing secret has to be stored as it is (it signs every delivery); it is never
+ * logged.
+ */
+import type { Container, Database } from "@azure/cosmos";
+import type { WebhookStore, WebhookSubscription } from "../../ports/webhook-store";
+import { assertSchemaVersion, statusOf, withoutStorageFields } from "./cosmos-errors.cosmos";
+import { COSMOS_CONTAINERS } from "./database.cosmos";
+
+type WebhookDocument = WebhookSubscription & { type: "webhook" };
+
+export interface CosmosWebhookStoreOptions {
+  database: Database;
+  /** Container id; default "webhooks". */
+  containerId?: string;
+}
+
+export class CosmosWebhookStore implements WebhookStore {
+  readonly #container: Container;
+
+  constructor(options: CosmosWebhookStoreOptions) {
+    this.#container = options.database.container(options.containerId ?? COSMOS_CONTAINERS.webhooks);
+  }
+
+  async create(subscription: WebhookSubscription): Promise<void> {
+    try {
+      await this.#container.items.create<WebhookDocument>({ ...structuredClone(subscription), type: "webhook" });
+    } catch (error) {
+      if (statusOf(error) === 409) throw new Error("A webhook subscription with this id exists already");
+      throw error;
+    }
+  }
+
+  /** Oldest first. */
+  async listForTenant(tenantId: string): Promise<WebhookSubscription[]> {
+    const { resources } = await this.#container.items
+      .query<WebhookDocument>(
+        { query: "SELECT * FROM c WHERE c.tenantId = @tenantId", parameters: [{ name: "@tenantId", value: tenantId }] },
+        { partitionKey: tenantId },
+      )
+      .fetchAll();
+    return resources
+      .map((doc) => {
+        assertSchemaVersion(doc, "webhooks");
+        return withoutStorageFields<WebhookSubscription>(doc as unknown as Record<string, unknown>, ["type"]);
+      })
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
+  }
+}

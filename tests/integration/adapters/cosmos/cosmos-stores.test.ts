@@ -1,0 +1,144 @@
+/**
+ * What only the Cosmos DB stores have to show: the containers come from the one declaration, documents carry
+ * schemaVersion and no secrets, the etag loop gives up cleanly, and idempotency completions are etag-conditioned.
+ */
+import type { Database } from "@azure/cosmos";
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { caseIdFor } from "../../../../shared/application/case-id";
+import { CosmosCaseStore } from "../../../../shared/adapters/cosmos/case-store.cosmos";
+import {
+  COSMOS_CONTAINERS,
+  cosmosSettingsFrom,
+  createCosmosDatabase,
+  ensureCosmosContainers,
+  loadCosmosContainers,
+} from "../../../../shared/adapters/cosmos/database.cosmos";
+import { CosmosIdempotencyStore } from "../../../../shared/adapters/cosmos/idempotency-store.cosmos";
+import { CosmosPayLinkStore } from "../../../../shared/adapters/cosmos/pay-link-store.cosmos";
+import { CosmosTenantStore } from "../../../../shared/adapters/cosmos/tenant-store.cosmos";
+import { CosmosWebhookStore } from "../../../../shared/adapters/cosmos/webhook-store.cosmos";
+import { IDEMPOTENCY_LOCK_MS, IDEMPOTENCY_RETENTION_MS } from "../../../../shared/ports/idempotency-store";
+import { aCaseRecord, aTenant, aWebhook, CONTAINERS_FILE, CosmosHarness } from "./store-fixtures";
+
+const harness = new CosmosHarness();
+let database: Database;
+
+beforeAll(async () => {
+  await harness.start();
+  database = await harness.database();
+});
+afterAll(() => harness.stop());
+
+async function allDocuments(containerId: string): Promise<Array<Record<string, unknown>>> {
+  const { resources } = await database.container(containerId).items.query<Record<string, unknown>>("SELECT * FROM c").fetchAll();
+  return resources;
+}
+
+describe("Cosmos DB containers", () => {
+  it("creates every container of infra-bicep/cosmos-containers.json with its partition key and TTL, and is safe to run again", async () => {
+    const declaration = loadCosmosContainers(CONTAINERS_FILE);
+    await ensureCosmosContainers(database, declaration);
+    for (const spec of declaration.containers) {
+      const { resource } = await database.container(spec.id).read();
+      expect(resource?.partitionKey?.paths, spec.id).toEqual([spec.partitionKeyPath]);
+      if (spec.defaultTtlSeconds !== undefined) expect(resource?.defaultTtl, spec.id).toBe(spec.defaultTtlSeconds);
+    }
+  });
+
+  it("declares every container the stores use", () => {
+    const declared = loadCosmosContainers(CONTAINERS_FILE).containers.map((c) => c.id);
+    expect(declared).toEqual(expect.arrayContaining(Object.values(COSMOS_CONTAINERS)));
+  });
+
+  it("shares one client per process between databases made from the same settings", () => {
+    const settings = cosmosSettingsFrom({ COSMOS_ENDPOINT: "http://127.0.0.1:1/", COSMOS_KEY: "a2V5", COSMOS_ENDPOINT_DISCOVERY: "false" });
+    expect(settings).toEqual({
+      COSMOS_ENDPOINT: "http://127.0.0.1:1/",
+      COSMOS_KEY: "a2V5",
+      COSMOS_DATABASE: "payment-follow-up",
+      COSMOS_ENDPOINT_DISCOVERY: false,
+    });
+    expect(createCosmosDatabase(settings).client).toBe(createCosmosDatabase({ ...settings, COSMOS_DATABASE: "other" }).client);
+    expect(createCosmosDatabase(settings).client).not.toBe(createCosmosDatabase({ ...settings, COSMOS_KEY: "b3RoZXI=" }).client);
+  });
+});
+
+describe("Cosmos DB documents", () => {
+  it("carry schemaVersion in every container and never the raw API key or pay-link token", async () => {
+    const rawApiKey = "pfu_live_key-doc-test.s3cr3t-part-never-stored";
+    const rawToken = "tok_never-stored-anywhere";
+    const { tenant, apiKey } = aTenant("tenant-doc");
+    await new CosmosTenantStore({ database }).create(tenant, {
+      ...apiKey,
+      keyHash: createHash("sha256").update(rawApiKey).digest("hex"),
+    });
+    await new CosmosCaseStore({ database }).create(aCaseRecord("tenant-doc", "INV-1"));
+    await new CosmosPayLinkStore({ database }).put({
+      tokenHash: createHash("sha256").update(rawToken).digest("hex"),
+      tenantId: "tenant-doc",
+      caseIds: [caseIdFor("tenant-doc", "INV-1")],
+      createdAt: "2025-03-17T09:00:00.000Z",
+      expiresAt: "2025-04-16T09:00:00.000Z",
+    });
+    await new CosmosWebhookStore({ database }).create(aWebhook("tenant-doc", "wh-1", "2025-03-01T08:00:00.000Z"));
+    await new CosmosIdempotencyStore({ database }).begin("tenant-doc", "key-1", "hash-1", new Date("2025-03-17T09:00:00.000Z"));
+
+    for (const containerId of Object.values(COSMOS_CONTAINERS)) {
+      const docs = await allDocuments(containerId);
+      expect(docs.length, containerId).toBeGreaterThan(0);
+      for (const doc of docs) {
+        expect(doc.schemaVersion, containerId).toBe(1);
+        expect(JSON.stringify(doc), containerId).not.toContain("s3cr3t-part");
+        expect(JSON.stringify(doc), containerId).not.toContain("never-stored-anywhere");
+      }
+    }
+  });
+
+  it("keep the case under its derived id, which is also its partition key", async () => {
+    const record = aCaseRecord("tenant-ids", "INV-7");
+    await new CosmosCaseStore({ database }).create(record);
+    const { resource } = await database.container("cases").item(record.caseId, record.caseId).read<Record<string, unknown>>();
+    expect(resource).toMatchObject({ id: caseIdFor("tenant-ids", "INV-7"), caseId: caseIdFor("tenant-ids", "INV-7"), type: "case" });
+  });
+
+  it("of idempotency records are named by a hash of tenant and key and carry a ttl", async () => {
+    await new CosmosIdempotencyStore({ database }).begin("tenant-ttl", "key/with?odd#chars", "hash-1", new Date("2025-03-17T09:00:00.000Z"));
+    const doc = (await allDocuments("idempotency")).find((d) => d.scope === "tenant-ttl");
+    expect(doc?.id).toMatch(/^[0-9a-f]{64}$/);
+    expect(doc?.key).toBe(doc?.id);
+    expect(doc?.ttl).toBe(IDEMPOTENCY_RETENTION_MS / 1000);
+    expect(JSON.stringify(doc)).not.toContain("odd#chars");
+  });
+});
+
+describe("Cosmos DB optimistic concurrency", () => {
+  it("gives up with CASE_UPDATE_CONFLICT when the case changes under every attempt", async () => {
+    const store = new CosmosCaseStore({ database, retry: { maxAttempts: 3, backoffMs: 1 } });
+    const record = aCaseRecord("tenant-busy", "INV-1");
+    await store.create(record);
+    let attempts = 0;
+    const outcome = store.update("tenant-busy", record.caseId, async (c) => {
+      attempts += 1;
+      await store.update("tenant-busy", record.caseId, (d) => ({ ...d, sentKeys: [...d.sentKeys, `interleaved ${attempts}`] }));
+      return { ...c, sentKeys: [...c.sentKeys, "never stored"] };
+    });
+    await expect(outcome).rejects.toMatchObject({ code: "CASE_UPDATE_CONFLICT" });
+    expect(attempts).toBe(3);
+    expect((await store.get("tenant-busy", record.caseId))?.sentKeys).toEqual(["interleaved 1", "interleaved 2", "interleaved 3"]);
+  });
+
+  it("does not let a request whose idempotency lock lapsed overwrite the record another request took over", async () => {
+    const t0 = new Date("2025-03-17T09:00:00.000Z");
+    const slow = new CosmosIdempotencyStore({ database }); // two app instances
+    const other = new CosmosIdempotencyStore({ database });
+    expect(await slow.begin("tenant-lapse", "key-1", "hash-1", t0)).toEqual({ kind: "new" });
+    const afterLapse = new Date(t0.getTime() + IDEMPOTENCY_LOCK_MS + 1);
+    expect(await other.begin("tenant-lapse", "key-1", "hash-1", afterLapse)).toEqual({ kind: "new" });
+    const response = (body: string) => ({ status: 201, headers: [] as Array<[string, string]>, bodyBase64: Buffer.from(body).toString("base64") });
+    await slow.complete("tenant-lapse", "key-1", response("slow"), afterLapse);
+    expect(await slow.begin("tenant-lapse", "key-1", "hash-1", afterLapse)).toEqual({ kind: "in-progress" });
+    await other.complete("tenant-lapse", "key-1", response("other"), afterLapse);
+    expect(await slow.begin("tenant-lapse", "key-1", "hash-1", afterLapse)).toEqual({ kind: "replay", response: response("other") });
+  });
+});
