@@ -41,8 +41,9 @@ export interface DeliverWebhookFunctionDeps {
   /** The app clock: when retries are scheduled (the broker's clock; virtual in the dev host). */
   clock: Clock;
   /**
-   * The clock for `webhook-timestamp`: receivers check it against their own wall clock, so this defaults to the
-   * system clock even where the app clock is virtual.
+   * The clock for `webhook-timestamp`: receivers check it against THEIR wall clock (±5 min), so this defaults to the
+   * real time even where the app clock is virtual (the dev host makes `Date` follow its virtual clock; a receiver in
+   * another process would reject a timestamp days ahead).
    */
   signingClock?: Clock;
   webhookHttp?: WebhookHttp;
@@ -51,7 +52,8 @@ export interface DeliverWebhookFunctionDeps {
   random?: () => number;
 }
 
-const systemClock: Clock = { now: () => new Date() };
+/** Real time, also where `Date` is patched to follow a virtual clock (`performance` is not). */
+export const wallClock: Clock = { now: () => new Date(Math.round(performance.timeOrigin + performance.now())) };
 
 /** Thrown after the last attempt failed: the message goes to the dead-letter queue. Names no URL. */
 export class WebhookDeliveryExhausted extends Error {
@@ -67,7 +69,7 @@ export class WebhookDeliveryExhausted extends Error {
 export function makeDeliverWebhookHandler(deps: DeliverWebhookFunctionDeps): ServiceBusHandler {
   const deliver = makeDeliverWebhook({
     http: deps.webhookHttp ?? fetchWebhookHttp,
-    clock: deps.signingClock ?? systemClock,
+    clock: deps.signingClock ?? wallClock,
     timeoutMs: deps.webhookTimeoutMs,
   });
   return async (message, context) => {

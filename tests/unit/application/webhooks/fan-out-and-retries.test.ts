@@ -12,7 +12,9 @@ import {
 import { generateWebhookSecret } from "../../../../shared/application/webhooks/signing";
 import type { CaseEventMessage } from "../../../../shared/ports/event-publisher";
 import type { WebhookEventType, WebhookSubscription } from "../../../../shared/ports/webhook-store";
-import { makeDeliverWebhookHandler, WebhookDeliveryExhausted } from "../../../../functions/webhooks/sb-deliver-webhook";
+import { RealDate, VirtualClock, installVirtualDate } from "../../../../devhost/clock";
+import { WorkTracker } from "../../../../devhost/work-tracker";
+import { makeDeliverWebhookHandler, wallClock, WebhookDeliveryExhausted } from "../../../../functions/webhooks/sb-deliver-webhook";
 import { makeFanOutCaseEventsHandler } from "../../../../functions/webhooks/sb-fan-out-case-events";
 
 function sub(id: string, tenantId: string, events: WebhookEventType[]): WebhookSubscription {
@@ -155,5 +157,19 @@ describe("the delivery trigger handler", () => {
     await expect(handler(last, context(2))).rejects.toThrow(/failed after 8 attempts/u);
     expect(calls).toHaveLength(1);
     expect(queue.scheduled).toEqual([]);
+  });
+});
+
+describe("the signing clock", () => {
+  it("stays on real time where Date follows the dev host's virtual clock (receivers compare with their wall clock)", () => {
+    const clock = new VirtualClock(new WorkTracker(), RealDate.now() + 10 * 24 * 3_600_000);
+    const restore = installVirtualDate(clock);
+    try {
+      expect(Date.now() - RealDate.now()).toBeGreaterThan(9 * 24 * 3_600_000);
+      expect(Math.abs(wallClock.now().getTime() - RealDate.now())).toBeLessThan(1_000);
+    } finally {
+      restore();
+      clock.stop();
+    }
   });
 });
