@@ -24,6 +24,7 @@ import { CosmosStandIn } from "./cosmos/cosmos-stand-in";
 import { AzuriteStandIn } from "./storage/azurite";
 import { AcsSmsStandIn } from "./sms/acs-sms-stand-in";
 import { BlobTriggers } from "./blob-triggers";
+import { cosmosSettingsFrom, createCosmosDatabase, ensureCosmosContainers, loadCosmosContainers } from "../shared/adapters/cosmos/database.cosmos";
 
 export interface DevHostOptions {
   /** Project root: where local.settings(.example).json and package.json are. */
@@ -109,10 +110,13 @@ export class DevHost {
     // Stand-ins first: the app's settings must name their real addresses before the app reads them.
     if (isLoopbackUrl(env.COSMOS_ENDPOINT)) {
       const cosmos = new CosmosStandIn({ dataDir, logger: this.logger });
-      const { endpoint } = await cosmos.start(auto ? 0 : portOf(env.COSMOS_ENDPOINT!, 8081));
+      const { endpoint, key } = await cosmos.start(auto ? 0 : portOf(env.COSMOS_ENDPOINT!, 8081));
       env.COSMOS_ENDPOINT = endpoint;
       standIns.cosmos = endpoint;
       this.stack.push({ name: "cosmos", stop: () => cosmos.stop() });
+      // The database and containers Bicep creates in Azure (declared in infra-bicep/cosmos-containers.json).
+      const cosmosContainers = loadCosmosContainers(path.join(root, "infra-bicep", "cosmos-containers.json"));
+      await ensureCosmosContainers(createCosmosDatabase({ ...cosmosSettingsFrom(env), COSMOS_KEY: env.COSMOS_KEY ?? key }), cosmosContainers);
     }
     if (isLocalStorage(env.AzureWebJobsStorage)) {
       const azurite = new AzuriteStandIn({ dataDir, logger: this.logger });
