@@ -74,7 +74,8 @@ export interface Letterhead {
 export interface ExecuteStepConfig {
   /** Base of the short pay links: {publicBaseUrl}/p/{token}. */
   publicBaseUrl: string;
-  letterhead: Letterhead;
+  /** Without it no letter can be produced: letter steps end "not-executed" (retry later) saying so. */
+  letterhead?: Letterhead;
   /** How long a pay link issued with a message stays valid (default 30 days). */
   payLinkValidityDays?: number;
 }
@@ -492,11 +493,13 @@ async function produceLetter(
   let createdAt = archived?.createdAt ?? now;
   let payLink: string | undefined;
   if (!archived) {
+    const letterhead = deps.config.letterhead;
+    if (!letterhead) return { notExecuted: `The ${describeStep(kind)} cannot be produced: no letterhead (creditor address, account number, contact) is configured.` };
     if (!record.customer.address) return { notExecuted: `The ${describeStep(kind)} cannot be produced: the customer has no postal address.` };
     const link = await issuePayLink(deps.payLinks, deps.config, record, now);
     let content: Buffer;
     try {
-      content = await renderLetter(letterModel(record, tenant, action, rules, deps.config.letterhead, link.url), { rules });
+      content = await renderLetter(letterModel(record, tenant, action, rules, letterhead, link.url), { rules });
     } catch (err) {
       if (err instanceof DomainError) return { notExecuted: `The ${describeStep(kind)} cannot be produced (${err.code}): ${err.message}` };
       throw err;
