@@ -46,6 +46,16 @@ describe("Cosmos DB containers", () => {
     }
   });
 
+  it("applies a declaration's unique keys and TTL to the containers it creates", async () => {
+    await ensureCosmosContainers(database, {
+      containers: [{ id: "probe-unique", partitionKeyPath: "/tenantId", uniqueKeys: [["/ref"]], defaultTtlSeconds: -1 }],
+    });
+    const container = database.container("probe-unique");
+    expect((await container.read()).resource?.defaultTtl).toBe(-1);
+    await container.items.create({ id: "a", tenantId: "t", ref: "r-1" });
+    await expect(container.items.create({ id: "b", tenantId: "t", ref: "r-1" })).rejects.toMatchObject({ code: 409 });
+  });
+
   it("declares every container the stores use", () => {
     const declared = loadCosmosContainers(CONTAINERS_FILE).containers.map((c) => c.id);
     expect(declared).toEqual(expect.arrayContaining(Object.values(COSMOS_CONTAINERS)));
