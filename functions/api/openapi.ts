@@ -1,0 +1,145 @@
+/**
+ * The partner API's OpenAPI registrations: every endpoint of functions/api, from the very schemas the functions
+ * validate with (functions/api/schemas.ts). Paths are relative to the server URL `…/api`.
+ */
+import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+import { registerEndpoint } from "../../shared/http/openapi";
+import {
+  CancelBody,
+  CaseListQuery,
+  CasePage,
+  CaseParams,
+  CaseViewDto,
+  CreditNoteBody,
+  DirectPaymentBody,
+  DocumentList,
+  DocumentParams,
+  HoldBody,
+  InvoiceBatchBody,
+  InvoiceBatchResult,
+  InvoiceRegistered,
+  NoteBody,
+  PolicyBody,
+  PolicyView,
+  RegisterInvoiceBody,
+  RegisterTenantBody,
+  ResumeBody,
+  TenantRegistered,
+  TimelineEntryDto,
+} from "./schemas";
+
+export function registerPartnerApi(registry: OpenAPIRegistry): void {
+  registerEndpoint(registry, {
+    method: "post",
+    path: "/v1/tenants",
+    operationId: "registerTenant",
+    summary: "Onboard a creditor (operator key); returns its API key once",
+    tags: ["Tenants"],
+    auth: "operator",
+    request: { body: RegisterTenantBody },
+    responses: { 201: { description: "The tenant and its API key.", schema: TenantRegistered } },
+  });
+  registerEndpoint(registry, {
+    method: "get",
+    path: "/v1/policy",
+    operationId: "getPolicy",
+    summary: "The creditor's ladder (the lawful default until one is set)",
+    tags: ["Policy"],
+    auth: "tenant",
+    responses: { 200: { description: "The ladder in force.", schema: PolicyView } },
+  });
+  registerEndpoint(registry, {
+    method: "put",
+    path: "/v1/policy",
+    operationId: "putPolicy",
+    summary: "Replace the creditor's ladder",
+    description: "Validated against the country's rules in force today; an unlawful ladder is refused with 422 and `context.problems` (step, reason, legal basis).",
+    tags: ["Policy"],
+    auth: "tenant",
+    request: { body: PolicyBody },
+    responses: { 200: { description: "The ladder now in force.", schema: PolicyView } },
+  });
+  registerEndpoint(registry, {
+    method: "post",
+    path: "/v1/invoices",
+    operationId: "registerInvoice",
+    summary: "Hand over an invoice; a case is created and followed up",
+    tags: ["Invoices"],
+    auth: "tenant",
+    request: { body: RegisterInvoiceBody },
+    responses: { 201: { description: "The case was created.", schema: InvoiceRegistered } },
+    problems: [409],
+  });
+  registerEndpoint(registry, {
+    method: "post",
+    path: "/v1/invoices/batch",
+    operationId: "registerInvoiceBatch",
+    summary: "Hand over up to 1 000 invoices; each succeeds or fails on its own",
+    tags: ["Invoices"],
+    auth: "tenant",
+    request: { body: InvoiceBatchBody },
+    responses: { 207: { description: "One result per invoice, in request order.", schema: InvoiceBatchResult } },
+  });
+  registerEndpoint(registry, {
+    method: "get",
+    path: "/v1/cases",
+    operationId: "listCases",
+    summary: "The creditor's cases, a page at a time",
+    tags: ["Cases"],
+    auth: "tenant",
+    request: { query: CaseListQuery },
+    responses: { 200: { description: "A page of cases.", schema: CasePage } },
+  });
+  registerEndpoint(registry, {
+    method: "get",
+    path: "/v1/cases/{caseId}",
+    operationId: "getCase",
+    summary: "One case: balance as of today, next action and why, timeline",
+    tags: ["Cases"],
+    auth: "tenant",
+    request: { params: CaseParams },
+    responses: { 200: { description: "The case.", schema: CaseViewDto } },
+    problems: [404],
+  });
+  const caseAction = (path: string, operationId: string, summary: string, body: z.ZodType, status = 200) =>
+    registerEndpoint(registry, {
+      method: "post",
+      path: `/v1/cases/{caseId}/${path}`,
+      operationId,
+      summary,
+      tags: ["Cases"],
+      auth: "tenant",
+      request: { params: CaseParams, body },
+      responses: status === 201 ? { 201: { description: "The timeline entry.", schema: TimelineEntryDto } } : { 200: { description: "The case afterwards.", schema: CaseViewDto } },
+      problems: [404, 409],
+    });
+  caseAction("payments", "recordDirectPayment", "Report a payment the creditor received directly (once per reference)", DirectPaymentBody);
+  caseAction("credit-notes", "issueCreditNote", "Credit the invoice (once per reference)", CreditNoteBody);
+  caseAction("hold", "holdCase", "Put the case on hold", HoldBody);
+  caseAction("resume", "resumeCase", "Resume a held case (the body may be left out)", ResumeBody);
+  caseAction("cancel", "cancelCase", "Cancel the case", CancelBody);
+  caseAction("notes", "addNote", "Add a note to the case's timeline", NoteBody, 201);
+  registerEndpoint(registry, {
+    method: "get",
+    path: "/v1/cases/{caseId}/documents",
+    operationId: "listDocuments",
+    summary: "The letters sent on the case",
+    tags: ["Cases"],
+    auth: "tenant",
+    request: { params: CaseParams },
+    responses: { 200: { description: "The letters, oldest first.", schema: DocumentList } },
+    problems: [404],
+  });
+  registerEndpoint(registry, {
+    method: "get",
+    path: "/v1/cases/{caseId}/documents/{documentId}",
+    operationId: "getDocument",
+    summary: "One letter as PDF",
+    tags: ["Cases"],
+    auth: "tenant",
+    request: { params: DocumentParams },
+    responses: { 200: { description: "The letter.", contentType: "application/pdf", schema: z.string().meta({ format: "binary" }) } },
+    problems: [404],
+  });
+}

@@ -1,0 +1,246 @@
+/**
+ * The partner API's wire format: the zod schemas the functions validate requests with AND the OpenAPI document is
+ * generated from (functions/api/openapi.ts). JSON members are camelCase; amounts are `{ value, currency }` in
+ * integer minor units. Request bodies are strict: an unknown member is a 400 naming it (typos do not pass silently).
+ */
+import { z } from "zod";
+import { CaseStatus } from "../../shared/domain/case";
+import { CountryCode } from "../../shared/domain/calendar";
+import { isValidNorwegianNationalId } from "../../shared/domain/identifiers/national-id";
+import { isValidOrgNumber } from "../../shared/domain/identifiers/org-number";
+import { normalizePhone } from "../../shared/domain/identifiers/phone";
+import { LadderPolicy, StepKind } from "../../shared/domain/policy";
+import { ServiceKind } from "../../shared/domain/rules/rule-set";
+import { MoneyDto, PageQuery, Problem } from "../../shared/http/openapi";
+
+const Text = (max: number) => z.string().trim().min(1).max(max);
+const LocalDateDto = z.iso.date().meta({ description: "A calendar date, YYYY-MM-DD.", example: "2026-12-01" });
+const Instant = z.string().meta({ description: "An instant, ISO 8601 UTC.", example: "2026-12-08T08:00:00.000Z" });
+
+export const PositiveMoneyDto = MoneyDto.refine((m) => m.value > 0, { message: "The amount must be positive.", path: ["value"], params: { code: "NOT_POSITIVE" } });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tenants
+
+export const RegisterTenantBody = z
+  .strictObject({
+    name: Text(200).meta({ description: "The creditor's legal name.", example: "Fjordnett AS" }),
+    senderName: z
+      .string()
+      .regex(/^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/u, { message: "1–11 letters, digits or spaces, at least one letter." })
+      .meta({ description: "SMS sender id and letter sender (alphanumeric, at most 11 characters).", example: "Fjordnett" }),
+    orgNumber: z
+      .string()
+      .refine(isValidOrgNumber, { message: "Not a valid organisation number.", params: { code: "INVALID_ORG_NUMBER" } })
+      .meta({ description: "Norwegian organisation number (9 digits, MOD11).", example: "974760673" }),
+    country: CountryCode,
+  })
+  .meta({ id: "RegisterTenantRequest" });
+
+export const TenantRegistered = z
+  .object({
+    tenantId: z.string(),
+    apiKey: z.string().meta({ description: "The creditor's API key. Shown ONCE; only its hash is stored." }),
+  })
+  .meta({ id: "TenantRegistered" });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Policy
+
+export const PolicyBody = LadderPolicy.meta({ id: "LadderPolicy", description: "The creditor's ladder: steps, offsets from the due date, channels, fees." });
+export const PolicyView = z
+  .object({ policy: PolicyBody, isDefault: z.boolean().meta({ description: "True while the lawful default applies." }) })
+  .meta({ id: "PolicyView" });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Invoices
+
+export const Customer = z
+  .strictObject({
+    customerId: Text(100).meta({ description: "The creditor's id of the customer." }),
+    name: Text(200),
+    phone: z
+      .string()
+      .max(32)
+      .refine((p) => normalizePhone(p, "NO").ok, { message: "Not a valid phone number.", params: { code: "INVALID_PHONE" } })
+      .optional()
+      .meta({ description: "Mobile number; E.164 or national.", example: "+4791234567" }),
+    email: z.email().optional(),
+    nationalId: z
+      .string()
+      .refine(isValidNorwegianNationalId, { message: "Not a valid national identity number.", params: { code: "INVALID_NATIONAL_ID" } })
+      .optional(),
+    orgNumber: z
+      .string()
+      .refine(isValidOrgNumber, { message: "Not a valid organisation number.", params: { code: "INVALID_ORG_NUMBER" } })
+      .optional()
+      .meta({ description: "For business customers." }),
+    address: z
+      .strictObject({
+        lines: z.array(Text(100)).min(1).max(4),
+        postalCode: Text(16),
+        city: Text(100),
+        country: z.string().regex(/^[A-Z]{2}$/u).meta({ example: "NO" }),
+      })
+      .optional(),
+    consent: z.strictObject({ sms: z.boolean(), email: z.boolean() }).optional(),
+  })
+  .meta({ id: "Customer" });
+
+export const InvoiceLineDto = z.strictObject({ description: Text(200), amount: PositiveMoneyDto });
+
+export const RegisterInvoiceBody = z
+  .strictObject({
+    invoiceNumber: Text(64).meta({ description: "Unique per creditor.", example: "INV-2026-0042" }),
+    customer: Customer,
+    amount: PositiveMoneyDto,
+    issueDate: LocalDateDto,
+    dueDate: LocalDateDto,
+    services: z.array(z.strictObject({ serviceId: Text(100), kind: ServiceKind })).max(20).optional(),
+    lines: z.array(InvoiceLineDto).min(1).max(200).optional(),
+  })
+  .refine((b) => b.dueDate >= b.issueDate, { message: "The due date is before the issue date.", path: ["dueDate"], params: { code: "DUE_BEFORE_ISSUE" } })
+  .refine((b) => !b.lines || b.lines.every((l) => l.amount.currency === b.amount.currency), {
+    message: "Every line must be in the invoice's currency.",
+    path: ["lines"],
+    params: { code: "CURRENCY_MISMATCH" },
+  })
+  .refine((b) => !b.lines || b.lines.reduce((s, l) => s + l.amount.value, 0) === b.amount.value, {
+    message: "The lines do not add up to the amount.",
+    path: ["lines"],
+    params: { code: "LINES_DO_NOT_ADD_UP" },
+  })
+  .meta({ id: "RegisterInvoiceRequest" });
+export type RegisterInvoiceBody = z.infer<typeof RegisterInvoiceBody>;
+
+export const InvoiceRegistered = z
+  .object({
+    caseId: z.string(),
+    kid: z.string().meta({ description: "KID (MOD10) for bank payments.", example: "123456789012345678" }),
+    status: z.literal("open"),
+    payLink: z.url().meta({ description: "The short pay link. Shown once: only its hash is stored." }),
+  })
+  .meta({ id: "InvoiceRegistered" });
+
+export const MAX_BATCH = 1000;
+
+/** What the batch endpoint parses: the items are validated one by one, so one bad item cannot sink the others. */
+export const InvoiceBatchEnvelope = z.strictObject({ invoices: z.array(z.unknown()).min(1).max(MAX_BATCH) });
+/** How the batch body is documented (each item is a RegisterInvoiceRequest). */
+export const InvoiceBatchBody = z
+  .strictObject({ invoices: z.array(RegisterInvoiceBody).min(1).max(MAX_BATCH) })
+  .meta({ id: "RegisterInvoiceBatchRequest" });
+
+export const InvoiceBatchResult = z
+  .object({
+    results: z.array(
+      z.object({
+        index: z.int().meta({ description: "Position of the invoice in the request." }),
+        status: z.int().meta({ description: "201 when created; otherwise the status of the problem." }),
+        caseId: z.string().optional(),
+        kid: z.string().optional(),
+        payLink: z.url().optional(),
+        problem: Problem.optional(),
+      }),
+    ),
+  })
+  .meta({ id: "InvoiceBatchResult" });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cases
+
+export const CaseParams = z.object({
+  caseId: z.string().regex(/^c_[a-z2-7]{26}$/u).openapi({ param: { description: "The case id.", example: "c_abcdefghijklmnopqrstuvwxyz" } }),
+});
+export const DocumentParams = CaseParams.extend({
+  documentId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/u).openapi({ param: { description: "The document id." } }),
+});
+
+export const CaseListQuery = PageQuery.extend({
+  status: CaseStatus.optional(),
+  customerId: z.string().min(1).max(100).optional(),
+});
+
+const Balance = z.object({ principal: MoneyDto, fees: MoneyDto, interest: MoneyDto, total: MoneyDto }).meta({ id: "Balance" });
+
+export const TimelineEntryDto = z
+  .object({
+    at: Instant,
+    kind: z.enum(["created", "step-executed", "payment", "credit-note", "status-changed", "note", "document", "sms", "message"]),
+    title: z.string(),
+    legalBasis: z.string().optional(),
+    step: StepKind.optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: "TimelineEntry" });
+
+export const CaseViewDto = z
+  .object({
+    caseId: z.string(),
+    invoiceNumber: z.string(),
+    customerId: z.string(),
+    kid: z.string(),
+    status: CaseStatus,
+    stage: z.union([z.literal("invoiced"), StepKind]),
+    balance: Balance.meta({ description: "As of today in the case's country (interest through today)." }),
+    currency: z.string(),
+    dueDate: LocalDateDto,
+    nextAction: z
+      .object({ kind: z.union([StepKind, z.literal("reopen-service")]), at: Instant, legalBasis: z.string() })
+      .nullable()
+      .meta({ description: "What the ladder does next, when and on what legal basis; null when paused or done." }),
+    timeline: z.array(TimelineEntryDto),
+    payLink: z
+      .object({ issued: z.boolean(), expiresAt: Instant.nullable() })
+      .meta({ description: "The link itself is shown once (on registration and in the SMS); only its hash is stored." }),
+    createdAt: Instant,
+    updatedAt: Instant,
+  })
+  .meta({ id: "Case" });
+
+export const CaseSummaryDto = z
+  .object({
+    caseId: z.string(),
+    invoiceNumber: z.string(),
+    customerId: z.string(),
+    status: CaseStatus,
+    stage: z.union([z.literal("invoiced"), StepKind]),
+    balance: Balance,
+    currency: z.string(),
+    dueDate: LocalDateDto,
+    createdAt: Instant,
+  })
+  .meta({ id: "CaseSummary" });
+
+export const CasePage = z
+  .object({ items: z.array(CaseSummaryDto), continuationToken: z.string().nullable() })
+  .meta({ id: "CasePage" });
+
+export const DirectPaymentBody = z
+  .strictObject({
+    amount: PositiveMoneyDto,
+    paidAt: LocalDateDto.meta({ description: "The day the creditor received the money." }),
+    reference: Text(100).meta({ description: "The creditor's reference; a payment is recorded once per reference." }),
+  })
+  .meta({ id: "DirectPaymentRequest" });
+
+export const CreditNoteBody = z
+  .strictObject({
+    amount: PositiveMoneyDto,
+    reference: Text(100),
+    on: LocalDateDto.optional().meta({ description: "Default: today." }),
+    alsoWaive: z.array(z.enum(["fees", "interest"])).max(2).optional(),
+  })
+  .meta({ id: "CreditNoteRequest" });
+
+export const HoldBody = z
+  .strictObject({ reason: Text(500), until: LocalDateDto.nullable().optional() })
+  .meta({ id: "HoldRequest" });
+export const ResumeBody = z.strictObject({}).meta({ id: "ResumeRequest" });
+export const CancelBody = z.strictObject({ reason: Text(500) }).meta({ id: "CancelRequest" });
+export const NoteBody = z.strictObject({ text: Text(2000) }).meta({ id: "NoteRequest" });
+
+export const DocumentRefDto = z
+  .object({ documentId: z.string(), kind: z.string(), createdAt: Instant, contentType: z.string() })
+  .meta({ id: "DocumentRef" });
+export const DocumentList = z.object({ items: z.array(DocumentRefDto) }).meta({ id: "DocumentList" });

@@ -1,0 +1,140 @@
+/**
+ * The composition root: the ONLY place that builds adapters from the settings. Everything is built lazily, once,
+ * on first use — never at import time (importing `functions/index.ts` must not need a single setting, so the
+ * Functions host, the dev host and the registration tests can load the app).
+ *
+ *   appDeps()            the process-wide ports (stores, publisher, SMS, letters, clock, settings)
+ *   workflowFor(context) the case orchestrations, through the durable client bound to THIS invocation (functions
+ *                        using it declare `extraInputs: [df.input.durableClient()]`)
+ *   requestDeps(context) both together, what HTTP functions hand to their use cases
+ *
+ * Tests replace the whole set with `setAppDepsForTests(deps, { workflow })` (plain object ports, no module mocks).
+ */
+import type { InvocationContext } from "@azure/functions";
+import * as df from "durable-functions";
+import { AcsSmsSender } from "../shared/adapters/acs-sms/sms-sender.acs";
+import { BlobLetterArchive } from "../shared/adapters/blob/letter-archive.blob";
+import { CosmosCaseStore } from "../shared/adapters/cosmos/case-store.cosmos";
+import { createCosmosDatabase } from "../shared/adapters/cosmos/database.cosmos";
+import { CosmosIdempotencyStore } from "../shared/adapters/cosmos/idempotency-store.cosmos";
+import { CosmosPayLinkStore } from "../shared/adapters/cosmos/pay-link-store.cosmos";
+import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
+import { CosmosWebhookStore } from "../shared/adapters/cosmos/webhook-store.cosmos";
+import { DurableCaseWorkflow } from "../shared/adapters/durable/case-workflow.durable";
+import { createServiceBusClient, ServiceBusEventPublisher } from "../shared/adapters/service-bus/event-publisher.service-bus";
+import { ServiceBusWebhookDeliveryQueue } from "../shared/adapters/service-bus/webhook-delivery-queue.service-bus";
+import type { Letterhead } from "../shared/application/execute-step";
+import type { WebhookDeliveryQueue } from "../shared/application/webhooks/delivery-message";
+import { settings as readSettings, type Settings } from "../shared/config/settings";
+import type { CaseStore } from "../shared/ports/case-store";
+import type { CaseWorkflow } from "../shared/ports/case-workflow";
+import type { Clock } from "../shared/ports/clock";
+import type { EventPublisher } from "../shared/ports/event-publisher";
+import type { IdempotencyStore } from "../shared/ports/idempotency-store";
+import type { LetterArchive } from "../shared/ports/letter-archive";
+import type { PayLinkStore } from "../shared/ports/pay-link-store";
+import type { SmsSender } from "../shared/ports/sms-sender";
+import type { TenantStore } from "../shared/ports/tenant-store";
+import type { WebhookStore } from "../shared/ports/webhook-store";
+
+export interface AppDeps {
+  settings: Settings;
+  clock: Clock;
+  cases: CaseStore;
+  tenants: TenantStore;
+  payLinks: PayLinkStore;
+  webhooks: WebhookStore;
+  idempotency: IdempotencyStore;
+  events: EventPublisher;
+  /** Signed webhook deliveries, retried through Service Bus (the same client as `events`); tests may leave it out. */
+  webhookDeliveries?: WebhookDeliveryQueue;
+  sms: SmsSender;
+  letters: LetterArchive;
+  /** `PUBLIC_BASE_URL`: base of the short pay links. */
+  publicBaseUrl: string;
+  /**
+   * The sender block printed on letters (postal address, account for KID payments, contact). Without it letter
+   * steps end "not-executed" (execute-step.ts). No setting carries it yet, so the real app has none.
+   */
+  letterhead?: Letterhead;
+}
+
+export interface RequestDeps extends AppDeps {
+  workflow: CaseWorkflow;
+}
+
+/** The system clock (the dev host makes `Date` follow its virtual clock). */
+export const systemClock: Clock = { now: () => new Date() };
+
+function buildAppDeps(s: Settings): AppDeps {
+  const database = createCosmosDatabase(s);
+  const serviceBus = createServiceBusClient(s);
+  const sms = s.ACS_CONNECTION_STRING
+    ? new AcsSmsSender({ connectionString: s.ACS_CONNECTION_STRING })
+    : s.ACS_ENDPOINT
+      ? new AcsSmsSender({ endpoint: s.ACS_ENDPOINT })
+      : undefined;
+  if (!sms) throw new Error("SMS is not configured: set ACS_CONNECTION_STRING or ACS_ENDPOINT");
+  const letters = s.BLOB_ACCOUNT_URL
+    ? new BlobLetterArchive({ accountUrl: s.BLOB_ACCOUNT_URL, containerName: s.LETTERS_CONTAINER })
+    : s.AzureWebJobsStorage
+      ? new BlobLetterArchive({
+          connectionString: s.AzureWebJobsStorage,
+          containerName: s.LETTERS_CONTAINER,
+          // Local storage (the dev host's Azurite) has no Bicep to provision the container.
+          createContainerIfMissing: /UseDevelopmentStorage|127\.0\.0\.1|localhost/iu.test(s.AzureWebJobsStorage),
+        })
+      : undefined;
+  if (!letters) throw new Error("Letter storage is not configured: set BLOB_ACCOUNT_URL or AzureWebJobsStorage");
+  return {
+    settings: s,
+    clock: systemClock,
+    cases: new CosmosCaseStore({ database }),
+    tenants: new CosmosTenantStore({ database }),
+    payLinks: new CosmosPayLinkStore({ database }),
+    webhooks: new CosmosWebhookStore({ database }),
+    idempotency: new CosmosIdempotencyStore({ database }),
+    events: new ServiceBusEventPublisher({ client: serviceBus }),
+    webhookDeliveries: new ServiceBusWebhookDeliveryQueue({ client: serviceBus }),
+    sms,
+    letters,
+    publicBaseUrl: s.PUBLIC_BASE_URL,
+  };
+}
+
+let built: AppDeps | undefined;
+let testWorkflow: ((context: InvocationContext) => CaseWorkflow) | undefined;
+
+/** The process's ports, built on first use from `settings()`. */
+export function appDeps(): AppDeps {
+  built ??= buildAppDeps(readSettings());
+  return built;
+}
+
+/** The case orchestrations, through this invocation's durable client. */
+export function workflowFor(context: InvocationContext): CaseWorkflow {
+  if (testWorkflow) return testWorkflow(context);
+  return new DurableCaseWorkflow(df.getClient(context));
+}
+
+/**
+ * The ports for one invocation. `workflow` is resolved on first access only: functions that never touch an
+ * orchestration need not declare the durable client input.
+ */
+export function requestDeps(context: InvocationContext): RequestDeps {
+  let workflow: CaseWorkflow | undefined;
+  return {
+    ...appDeps(),
+    get workflow(): CaseWorkflow {
+      workflow ??= workflowFor(context);
+      return workflow;
+    },
+  };
+}
+
+/** Tests only: replaces the ports (and the workflow) every function gets; `undefined` goes back to the real ones. */
+export function setAppDepsForTests(deps: AppDeps | undefined, options: { workflow?: CaseWorkflow | ((context: InvocationContext) => CaseWorkflow) } = {}): void {
+  built = deps;
+  const workflow = options.workflow;
+  testWorkflow = workflow === undefined ? undefined : typeof workflow === "function" ? workflow : () => workflow;
+}

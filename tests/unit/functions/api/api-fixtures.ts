@@ -1,0 +1,99 @@
+/** Literal ports for host-free tests of the partner API: memory stores, a recording workflow, a settable clock. */
+import { InvocationContext } from "@azure/functions";
+import { MemoryCaseStore } from "../../../../shared/adapters/memory/case-store.memory";
+import { MemoryEventPublisher } from "../../../../shared/adapters/memory/event-publisher.memory";
+import { MemoryIdempotencyStore } from "../../../../shared/adapters/memory/idempotency-store.memory";
+import { MemoryPayLinkStore } from "../../../../shared/adapters/memory/pay-link-store.memory";
+import { MemoryTenantStore } from "../../../../shared/adapters/memory/tenant-store.memory";
+import { MemoryWebhookStore } from "../../../../shared/adapters/memory/webhook-store.memory";
+import type { Settings } from "../../../../shared/config/settings";
+import { generateApiKey } from "../../../../shared/http/api-keys";
+import type { ArchivedLetter, LetterArchive } from "../../../../shared/ports/letter-archive";
+import type { RequestDeps } from "../../../../functions/composition";
+
+export const OPERATOR_KEY = "operator-key-for-unit-tests-only";
+
+export interface TestWorld {
+  deps: RequestDeps;
+  events: MemoryEventPublisher;
+  workflowCalls: Array<{ op: "start" | "caseChanged"; caseId: string; reason?: string }>;
+  letters: ArchivedLetter[];
+  clock: { now(): Date; set(iso: string): void };
+  resolve: () => RequestDeps;
+}
+
+export function testSettings(overrides: Partial<Settings> = {}): Settings {
+  return {
+    DURABLE_TASK_HUB: "Test",
+    COSMOS_ENDPOINT: "http://127.0.0.1:1/",
+    COSMOS_DATABASE: "test",
+    COSMOS_ENDPOINT_DISCOVERY: false,
+    LETTERS_CONTAINER: "letters",
+    PUBLIC_BASE_URL: "https://pay.example.test",
+    OPERATOR_API_KEY: OPERATOR_KEY,
+    ...overrides,
+  };
+}
+
+export function testWorld(options: { now?: string; settings?: Partial<Settings> } = {}): TestWorld {
+  let now = new Date(options.now ?? "2026-11-02T10:00:00Z");
+  const clock = { now: () => new Date(now), set: (iso: string) => (now = new Date(iso)) };
+  const events = new MemoryEventPublisher();
+  const workflowCalls: TestWorld["workflowCalls"] = [];
+  const letters: ArchivedLetter[] = [];
+  const archive: LetterArchive = {
+    put: async (letter) => void letters.push(letter),
+    get: async (tenantId, caseId, documentId) => {
+      const l = letters.find((x) => x.tenantId === tenantId && x.caseId === caseId && x.documentId === documentId);
+      return l && { content: l.content, contentType: l.contentType, metadata: { kind: l.kind } };
+    },
+    list: async (tenantId, caseId) => letters.filter((x) => x.tenantId === tenantId && x.caseId === caseId),
+  };
+  const settings = testSettings(options.settings);
+  const deps: RequestDeps = {
+    settings,
+    clock,
+    cases: new MemoryCaseStore(),
+    tenants: new MemoryTenantStore(),
+    payLinks: new MemoryPayLinkStore(),
+    webhooks: new MemoryWebhookStore(),
+    idempotency: new MemoryIdempotencyStore(),
+    events,
+    webhookDeliveries: { send: async () => undefined, schedule: async () => undefined },
+    sms: { send: async () => ({ ok: true, messageId: "m-1" }) },
+    letters: archive,
+    publicBaseUrl: settings.PUBLIC_BASE_URL,
+    workflow: {
+      start: async (caseId) => void workflowCalls.push({ op: "start", caseId }),
+      caseChanged: async (caseId, reason) => void workflowCalls.push({ op: "caseChanged", caseId, reason }),
+      state: async () => "running",
+    },
+  };
+  return { deps, events, workflowCalls, letters, clock, resolve: () => deps };
+}
+
+/** A tenant with a key, straight into the store. */
+export async function seedTenant(world: TestWorld, tenantId = "t_alpha", country: "NO" = "NO"): Promise<{ tenantId: string; apiKey: string }> {
+  const key = generateApiKey("test");
+  const at = world.clock.now().toISOString();
+  await world.deps.tenants.create(
+    { schemaVersion: 1, tenantId, name: `Creditor ${tenantId}`, senderName: "Fjordnett", orgNumber: "974760673", country, policy: null, createdAt: at, updatedAt: at },
+    { keyId: key.keyId, tenantId, keyHash: key.keyHash, createdAt: at },
+  );
+  return { tenantId, apiKey: key.apiKey };
+}
+
+export function context(): InvocationContext {
+  return new InvocationContext({ invocationId: "11111111-2222-4333-8444-555555555555", functionName: "test", logHandler: () => undefined });
+}
+
+export function invoiceBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    invoiceNumber: "INV-1",
+    customer: { customerId: "cust-1", name: "Kari Nordmann", phone: "+4791234567", consent: { sms: true, email: false } },
+    amount: { value: 129900, currency: "NOK" },
+    issueDate: "2026-10-20",
+    dueDate: "2026-11-05",
+    ...overrides,
+  };
+}
