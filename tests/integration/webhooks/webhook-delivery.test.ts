@@ -138,6 +138,15 @@ describe("webhook delivery through Service Bus", () => {
     expect(at("/ok")).toHaveLength(1);
   });
 
+  it("a delivery sent twice (a fan-out re-run after a lost completion) is delivered once: ids eventId:subscriptionId", async () => {
+    const subscription = (await webhooks.listForTenant("t_ok")).find((s) => s.url.endsWith("/ok"))!;
+    const delivery = { schemaVersion: 1 as const, tenantId: "t_ok", subscriptionId: subscription.id, attempt: 1, event: caseEvent("evt_ok_2", "t_ok"), failures: [] };
+    await queue.send([delivery]);
+    await queue.send([delivery]);
+    await h.tracker.settle();
+    expect(at("/ok").filter((r) => r.headers["webhook-id"] === "evt_ok_2")).toHaveLength(1);
+  });
+
   it("retries a failing receiver as scheduled messages: failing twice, it gets the event on the third attempt", async () => {
     await publisher.publish([caseEvent("evt_flaky_1", "t_flaky")]);
     await h.tracker.settle();
