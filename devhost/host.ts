@@ -24,7 +24,7 @@ import { CosmosStandIn } from "./cosmos/cosmos-stand-in";
 import { AzuriteStandIn } from "./storage/azurite";
 import { AcsSmsStandIn } from "./sms/acs-sms-stand-in";
 import { BlobTriggers } from "./blob-triggers";
-import { cosmosSettingsFrom, createCosmosDatabase, ensureCosmosContainers, loadCosmosContainers } from "../shared/adapters/cosmos/database.cosmos";
+import { cosmosSettingsFrom, createCosmosDatabase, disposeCosmosClients, ensureCosmosContainers, loadCosmosContainers } from "../shared/adapters/cosmos/database.cosmos";
 
 export interface DevHostOptions {
   /** Project root: where local.settings(.example).json and package.json are. */
@@ -235,6 +235,7 @@ export class DevHost {
           this.logger.error(`stopping ${part.name} failed`, { error: err instanceof Error ? err.message : String(err) });
         }
       }
+      disposeCosmosClients();
       this.restoreDate?.();
     })();
     return this.stopping;
