@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { makeExecuteStep, payLinkTokenHash, TransientStepFailure } from "../../../shared/application/execute-step";
 import { makeHealOrchestrations } from "../../../shared/application/heal-orchestrations";
 import { makePlanNextStep } from "../../../shared/application/plan-next-step";
-import { applyEvent, balanceOf } from "../../../shared/domain/case";
+import { applyEvent, balanceOf, balanceOn } from "../../../shared/domain/case";
 import { ruleSetFor } from "../../../shared/domain/rules";
 import type { CaseRecord, CaseStore } from "../../../shared/ports/case-store";
 import type { CaseWorkflow, WorkflowState } from "../../../shared/ports/case-workflow";
@@ -212,6 +212,56 @@ describe("execute step: letters", () => {
     const outcome = await makeExecuteStep(w.deps)(caseId, REMINDER_STEP);
     expect(outcome).toEqual({ kind: "not-executed", retry: "later", reason: "The reminder cannot be produced: the customer has no postal address." });
     expect(w.letters.letters.size).toBe(0);
+  });
+});
+
+describe("the whole ladder through plan and execute", () => {
+  it("walks the Norwegian default ladder for a power and broadband customer, then reopens both services once paid", async () => {
+    const w = await world("2026-11-21T10:00:00.000Z");
+    const record = caseRecord("INV-3001", DUE, { ...CUSTOMER, consent: { sms: false, email: false } });
+    record.case.services = [
+      { serviceId: "bb-1", kind: "broadband", state: "active" },
+      { serviceId: "pm-1", kind: "power-meter", state: "active" },
+    ];
+    const caseId = await withCase(w, record);
+    const plan = makePlanNextStep(w.deps);
+    const execute = makeExecuteStep(w.deps);
+    const done: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const d = await plan(caseId);
+      if (d.kind === "done" || d.kind === "paused") break;
+      if (d.kind === "wait") {
+        w.clock.set(d.until);
+        continue;
+      }
+      const outcome = await execute(caseId, d.action);
+      expect(outcome.kind, `${d.action.kind} ${JSON.stringify(outcome)}`).toBe("executed");
+      done.push(`${d.action.kind}${d.action.fee ? " +fee" : ""}`);
+      if (d.action.kind === "suspension" && d.action.stepIndex === 6) {
+        const today = w.clock.now().toISOString().slice(0, 10);
+        const rules = ruleSetFor("NO", today);
+        await w.cases.update(record.tenantId, caseId, (r) => ({
+          ...r,
+          case: applyEvent(r.case, { type: "payment", reference: "bank-9", amount: balanceOn(r.case, today, rules).total, receivedOn: today }, rules),
+        }));
+      }
+    }
+    expect(done).toEqual([
+      "lets-pay-sms",
+      "reminder +fee",
+      "suspension-notice",
+      "suspension-notice",
+      "collection-notice +fee",
+      "suspension",
+      "suspension",
+      "reopen-service",
+    ]);
+    const final = await stored(w, caseId);
+    expect(final.case.status).toBe("paid");
+    expect(final.case.services.map((s) => s.state)).toEqual(["active", "active"]);
+    expect(final.documents.map((d) => d.documentId)).toEqual(["step-1-reminder", "step-2-suspension-notice", "step-3-suspension-notice", "step-4-collection-notice"]);
+    expect(w.sms.attempts).toEqual([]); // no consent: letters go to the print queue, the Let's pay SMS is skipped
+    expect(w.events.ofType("case.step_executed")).toHaveLength(8);
   });
 });
 
