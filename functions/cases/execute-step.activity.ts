@@ -1,0 +1,52 @@
+/**
+ * Activity: carries out one planned step of a case. Throws on transient failures (the orchestration's retry policy
+ * tries again); business outcomes — executed, already executed, not executed and why — are returned as values.
+ * Logs ids and outcomes only (never phone numbers, names or message text).
+ */
+import type { InvocationContext } from "@azure/functions";
+import * as df from "durable-functions";
+import { z } from "zod";
+import { makeExecuteStep, type ExecuteStepDeps, type StepOutcome } from "../../shared/application/execute-step";
+import { StepKind } from "../../shared/domain/policy";
+import { appDeps, type AppDeps } from "../composition";
+import { EXECUTE_STEP_ACTIVITY } from "./names";
+
+/** The planned action travels whole (PlannedStep); only what identifies the step is needed and checked here. */
+export const ExecuteStepInput = z.object({
+  caseId: z.string().min(1).max(100),
+  action: z.object({
+    kind: z.union([StepKind, z.literal("reopen-service")]),
+    stepIndex: z.number().int().nonnegative().nullable(),
+    serviceIds: z.array(z.string().min(1)).default([]),
+  }),
+});
+export type ExecuteStepInput = z.input<typeof ExecuteStepInput>;
+
+export function makeExecuteStepHandler(deps: ExecuteStepDeps): (input: unknown, context: InvocationContext) => Promise<StepOutcome> {
+  const executeStep = makeExecuteStep(deps);
+  return async (input, context) => {
+    const { caseId, action } = ExecuteStepInput.parse(input);
+    const outcome = await executeStep(caseId, action);
+    const detail = outcome.kind === "executed" ? ` (${outcome.delivery.channel} ${outcome.delivery.status})` : outcome.kind === "not-executed" ? ` (${outcome.retry})` : "";
+    context.log(`case ${caseId}: ${action.kind} ${outcome.kind}${detail}`);
+    return outcome;
+  };
+}
+
+/** The use case's ports from the app's (letters need the composition root's `letterhead`). */
+export function executeStepDepsFrom(app: AppDeps): ExecuteStepDeps {
+  return {
+    cases: app.cases,
+    tenants: app.tenants,
+    sms: app.sms,
+    letters: app.letters,
+    payLinks: app.payLinks,
+    events: app.events,
+    clock: app.clock,
+    config: { publicBaseUrl: app.publicBaseUrl, ...(app.letterhead ? { letterhead: app.letterhead } : {}) },
+  };
+}
+
+df.app.activity(EXECUTE_STEP_ACTIVITY, {
+  handler: (input: unknown, context: InvocationContext) => makeExecuteStepHandler(executeStepDepsFrom(appDeps()))(input, context),
+});

@@ -1,0 +1,166 @@
+/**
+ * The case orchestration on the dev host's Durable engine, in-process, on the virtual clock: the real orchestrator
+ * and activity registrations (functions/cases), the activities' ports replaced by memory adapters through the
+ * composition root's test hook.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installFunctionsCore } from "../../../devhost/functions-core";
+import { VirtualClock } from "../../../devhost/clock";
+import { DurableEngine } from "../../../devhost/durable";
+import { Invoker } from "../../../devhost/invoker";
+import { silentLogger } from "../../../devhost/logger";
+import { WorkTracker } from "../../../devhost/work-tracker";
+import { MemoryIdempotencyStore } from "../../../shared/adapters/memory/idempotency-store.memory";
+import { MemoryWebhookStore } from "../../../shared/adapters/memory/webhook-store.memory";
+import { stateOf } from "../../../shared/adapters/durable/case-workflow.durable";
+import { applyEvent, balanceOf, balanceOn } from "../../../shared/domain/case";
+import { ruleSetFor } from "../../../shared/domain/rules";
+import { toLocalDate } from "../../../shared/domain/calendar";
+import { parseSettings } from "../../../shared/config/settings";
+import type { CaseWorkflow } from "../../../shared/ports/case-workflow";
+import { CUSTOMER, LETTERHEAD, PUBLIC_BASE_URL, caseRecord, world, type World } from "../../unit/application/case-ladder-fixtures";
+
+const registry = installFunctionsCore();
+const DAY = 86_400_000;
+const T0 = Date.parse("2026-11-23T12:00:00.000Z");
+const DUE = "2026-11-26"; // in 3 days
+/** Due + 14 at 09:00 Oslo time: the default Norwegian ladder's reminder (with its fee). */
+const REMINDER_AT = Date.parse("2026-12-10T08:00:00.000Z");
+
+let engine: DurableEngine;
+let clock: VirtualClock;
+let w: World;
+let names: typeof import("../../../functions/cases/names");
+let composition: typeof import("../../../functions/composition");
+
+/** The case workflow straight on the engine (the Durable client adapter is the same calls over HTTP). */
+function engineWorkflow(): CaseWorkflow {
+  return {
+    start: async (caseId) => void (await engine.startNew(names.CASE_ORCHESTRATION, { instanceId: names.instanceIdFor(caseId), input: { caseId } })),
+    caseChanged: async (caseId, reason) => engine.raiseEvent(names.instanceIdFor(caseId), names.CASE_CHANGED_EVENT, { reason }),
+    state: async (caseId) => stateOf((await engine.getStatus(names.instanceIdFor(caseId)))?.runtimeStatus),
+  };
+}
+
+beforeAll(async () => {
+  names = await import("../../../functions/cases/names");
+  composition = await import("../../../functions/composition");
+  await import("../../../functions/cases/index");
+  const tracker = new WorkTracker();
+  clock = new VirtualClock(tracker, T0);
+  w = await world(new Date(T0).toISOString());
+  const memoryClock = { now: () => new Date(clock.now()) };
+  composition.setAppDepsForTests(
+    {
+      settings: parseSettings({ COSMOS_ENDPOINT: "https://localhost:8081", PUBLIC_BASE_URL }),
+      clock: memoryClock,
+      cases: w.cases,
+      tenants: w.tenants,
+      payLinks: w.payLinks,
+      webhooks: new MemoryWebhookStore(),
+      idempotency: new MemoryIdempotencyStore(),
+      events: w.events,
+      sms: w.sms,
+      letters: w.letters,
+      publicBaseUrl: PUBLIC_BASE_URL,
+      letterhead: LETTERHEAD,
+    },
+    { workflow: engineWorkflow() },
+  );
+  engine = new DurableEngine({
+    registry,
+    invoker: new Invoker(registry, tracker, silentLogger),
+    clock,
+    tracker,
+    logger: silentLogger,
+    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "case-orchestration-")),
+    taskHubName: "CaseTests",
+  });
+  await engine.start();
+});
+
+afterAll(async () => {
+  await engine?.stop();
+  composition?.setAppDepsForTests(undefined);
+});
+
+describe("one orchestration per case", () => {
+  it("sends one Let's pay SMS, then the reminder with its fee, and stops for good once the case is paid", async () => {
+    // SMS consent not given either way: the Let's pay SMS may go, the letter goes to the print queue (no SMS alert).
+    const { consent: _consent, ...noConsent } = CUSTOMER;
+    const record = caseRecord("INV-9001", DUE, noConsent, "2026-11-12");
+    await w.cases.create(record);
+    const { caseId } = record;
+    const workflow = engineWorkflow();
+    await workflow.start(caseId);
+    await workflow.start(caseId).catch(() => undefined); // a second start never makes a second instance
+    await engine.waitForIdle();
+    const instanceId = names.instanceIdFor(caseId);
+    expect(await engine.getStatus(instanceId)).toMatchObject({
+      runtimeStatus: "Running",
+      customStatus: { stage: "invoiced", state: "wait", next: { kind: "lets-pay-sms", at: "2026-12-03T08:00:00.000Z" } },
+    });
+
+    await clock.advanceBy(10 * DAY);
+    expect(w.sms.delivered).toHaveLength(1);
+    expect(w.sms.delivered[0]).toMatchObject({ from: "Fjordkraft", idempotencyKey: `${caseId}:step:0` });
+    expect(w.sms.delivered[0]!.text).toContain("Fjordkraft Demo AS");
+    expect(w.sms.delivered[0]!.text).toMatch(new RegExp(`${PUBLIC_BASE_URL}/p/[A-Za-z0-9_-]{22}$`, "u"));
+    expect((await engine.getStatus(instanceId))?.customStatus).toMatchObject({ stage: "lets-pay-sms", next: { kind: "reminder" } });
+
+    await clock.advanceTo(REMINDER_AT + 60_000);
+    let stored = (await w.cases.getById(caseId))!;
+    expect(stored.documents.map((d) => d.kind)).toEqual(["reminder"]);
+    expect(w.letters.letters.size).toBe(1);
+    const fees = balanceOf(stored.case).fees;
+    expect(fees.value).toBeGreaterThan(0);
+    expect(stored.case.ledger.filter((e) => e.type === "fee")).toEqual([expect.objectContaining({ feeKind: "reminder", amount: fees })]);
+    expect(w.sms.delivered).toHaveLength(1);
+    expect(stored.timeline.at(-1)?.details).toMatchObject({ documentId: "step-1-reminder", delivery: { channel: "print-queue", status: "queued" } });
+
+    // The debtor pays everything directly: the case is updated through the domain event, the orchestration told.
+    const today = toLocalDate(new Date(clock.now()), "Europe/Oslo");
+    const rules = ruleSetFor("NO", today);
+    const owed = balanceOn(stored.case, today, rules).total;
+    stored = await w.cases.update(stored.tenantId, caseId, (r) => ({
+      ...r,
+      case: applyEvent(r.case, { type: "payment", reference: "direct:bank-77", amount: owed, receivedOn: today }, rules),
+    }));
+    expect(stored.case.status).toBe("paid");
+    await workflow.caseChanged(caseId, "payment");
+    await engine.waitForIdle();
+    const status = await engine.getStatus(instanceId);
+    expect(status).toMatchObject({ runtimeStatus: "Completed", output: { caseId, outcome: "done" }, customStatus: { state: "done" } });
+
+    await clock.advanceBy(60 * DAY);
+    expect(w.sms.delivered).toHaveLength(1);
+    expect(w.sms.attempts).toHaveLength(1);
+    expect(w.letters.letters.size).toBe(1);
+    expect((await w.cases.getById(caseId))!.case.steps.map((s) => s.kind)).toEqual(["lets-pay-sms", "reminder"]);
+    expect(w.events.ofType("case.step_executed")).toHaveLength(2);
+    expect(clock.pending().filter((p) => p.label.includes(instanceId))).toEqual([]);
+  });
+
+  it("restarts a terminated orchestration of an active case from the daily healer, which re-plans from the stored case", async () => {
+    const record = caseRecord("INV-9002", "2027-03-01", CUSTOMER, "2027-01-10");
+    await w.cases.create(record);
+    const workflow = engineWorkflow();
+    await workflow.start(record.caseId);
+    await engine.waitForIdle();
+    await engine.terminate(names.instanceIdFor(record.caseId), "operator test");
+    await engine.waitForIdle();
+    expect(await workflow.state(record.caseId)).toBe("terminated");
+
+    const timer = registry.require(names.HEAL_ORCHESTRATIONS_FUNCTION, "timerTrigger");
+    expect(timer.trigger.schedule).toBe("0 15 3 * * *");
+    await new Invoker(registry, new WorkTracker(), silentLogger).invoke(timer, { isPastDue: false, scheduleStatus: {} });
+    await engine.waitForIdle();
+    expect(await engine.getStatus(names.instanceIdFor(record.caseId))).toMatchObject({
+      runtimeStatus: "Running",
+      customStatus: { state: "wait", next: { kind: "lets-pay-sms" } },
+    });
+  });
+});
