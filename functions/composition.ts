@@ -118,16 +118,18 @@ export function workflowFor(context: InvocationContext): CaseWorkflow {
 }
 
 /**
- * The ports for one invocation. `workflow` is resolved on first access only: functions that never touch an
- * orchestration need not declare the durable client input.
+ * The ports for one invocation. The durable client is only reached when the workflow is actually used, so functions
+ * that never touch an orchestration need not declare the durable client input (and spreading the deps is safe).
  */
 export function requestDeps(context: InvocationContext): RequestDeps {
-  let workflow: CaseWorkflow | undefined;
+  let resolved: CaseWorkflow | undefined;
+  const workflow = (): CaseWorkflow => (resolved ??= workflowFor(context));
   return {
     ...appDeps(),
-    get workflow(): CaseWorkflow {
-      workflow ??= workflowFor(context);
-      return workflow;
+    workflow: {
+      start: async (caseId) => workflow().start(caseId),
+      caseChanged: async (caseId, reason) => workflow().caseChanged(caseId, reason),
+      state: async (caseId) => workflow().state(caseId),
     },
   };
 }

@@ -16,3 +16,7 @@ import "./api/http-case-status";
 import "./api/http-case-notes";
 import "./api/http-case-documents";
 import "./api/http-openapi";
+
+// Case lifecycle (one orchestration per case) and webhooks
+import "./cases";
+import "./webhooks";
