@@ -17,7 +17,6 @@ import { registerFanOutCaseEventsFunction, type FanOutDeps } from "./sb-fan-out-
 
 export type WebhookFunctionsDeps = WebhookHttpDeps & FanOutDeps & DeliverWebhookFunctionDeps;
 
-// TODO(settings): a named setting for loopback webhook URLs instead of deriving it from the Service Bus connection.
 const built = new WeakMap<AppDeps, WebhookFunctionsDeps>();
 
 /**
@@ -44,8 +43,8 @@ export function webhookDeps(deps: AppDeps = appDeps()): WebhookFunctionsDeps {
       idempotencyStore: deps.idempotency,
       clock: deps.clock,
       webhookDeliveries: deps.webhookDeliveries ?? lazyDeliveryQueue(deps.settings),
-      // Loopback webhook URLs (http://127.0.0.1:…) only against a local Service Bus, i.e. in the dev host.
-      allowLoopbackWebhookUrls: /UseDevelopmentEmulator=true/iu.test(deps.settings.ServiceBusConnection ?? ""),
+      // Loopback webhook URLs (http://127.0.0.1:…) only where the setting allows them (local runs).
+      allowLoopbackWebhookUrls: deps.settings.WEBHOOK_ALLOW_LOOPBACK_URLS,
     };
     built.set(deps, out);
   }

@@ -28,6 +28,8 @@ export const Settings = z.object({
   PUBLIC_BASE_URL: z.url(),
   /** Operators onboard creditors with this key (x-api-key). */
   OPERATOR_API_KEY: z.string().min(16).optional(),
+  /** Accept webhook URLs on this machine (http://127.0.0.1, localhost): local runs and tests only, never in Azure. */
+  WEBHOOK_ALLOW_LOOPBACK_URLS: Bool.default(false),
   /** The creditor the dev host seeds (only where set). */
   DEVHOST_DEMO_API_KEY: z.string().optional(),
 });

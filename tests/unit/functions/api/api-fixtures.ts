@@ -6,7 +6,7 @@ import { MemoryIdempotencyStore } from "../../../../shared/adapters/memory/idemp
 import { MemoryPayLinkStore } from "../../../../shared/adapters/memory/pay-link-store.memory";
 import { MemoryTenantStore } from "../../../../shared/adapters/memory/tenant-store.memory";
 import { MemoryWebhookStore } from "../../../../shared/adapters/memory/webhook-store.memory";
-import type { Settings } from "../../../../shared/config/settings";
+import { parseSettings, type Settings } from "../../../../shared/config/settings";
 import { generateApiKey } from "../../../../shared/http/api-keys";
 import type { ArchivedLetter, LetterArchive } from "../../../../shared/ports/letter-archive";
 import type { RequestDeps } from "../../../../functions/composition";
@@ -28,6 +28,7 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     COSMOS_ENDPOINT: "http://127.0.0.1:1/",
     COSMOS_DATABASE: "test",
     COSMOS_ENDPOINT_DISCOVERY: false,
+    WEBHOOK_ALLOW_LOOPBACK_URLS: false,
     LETTERS_CONTAINER: "letters",
     PUBLIC_BASE_URL: "https://pay.example.test",
     OPERATOR_API_KEY: OPERATOR_KEY,
