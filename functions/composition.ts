@@ -12,6 +12,7 @@
  */
 import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
+import { z } from "zod";
 import { AcsSmsSender } from "../shared/adapters/acs-sms/sms-sender.acs";
 import { BlobLetterArchive } from "../shared/adapters/blob/letter-archive.blob";
 import { CosmosCaseStore } from "../shared/adapters/cosmos/case-store.cosmos";
@@ -26,6 +27,8 @@ import { ServiceBusWebhookDeliveryQueue } from "../shared/adapters/service-bus/w
 import type { Letterhead } from "../shared/application/execute-step";
 import type { WebhookDeliveryQueue } from "../shared/application/webhooks/delivery-message";
 import { settings as readSettings, type Settings } from "../shared/config/settings";
+import { NorwegianAccount } from "../shared/domain/identifiers/bank-account";
+import { CreditorContact, PostalAddress } from "../shared/letters/letter-model";
 import type { CaseStore } from "../shared/ports/case-store";
 import type { CaseWorkflow } from "../shared/ports/case-workflow";
 import type { Clock } from "../shared/ports/clock";
@@ -54,7 +57,7 @@ export interface AppDeps {
   publicBaseUrl: string;
   /**
    * The sender block printed on letters (postal address, account for KID payments, contact). Without it letter
-   * steps end "not-executed" (execute-step.ts). No setting carries it yet, so the real app has none.
+   * steps end "not-executed" (execute-step.ts). From the `LETTERHEAD` setting (see `letterheadFrom`).
    */
   letterhead?: Letterhead;
 }
@@ -86,6 +89,7 @@ function buildAppDeps(s: Settings): AppDeps {
         })
       : undefined;
   if (!letters) throw new Error("Letter storage is not configured: set BLOB_ACCOUNT_URL or AzureWebJobsStorage");
+  const letterhead = letterheadFrom(s);
   return {
     settings: s,
     clock: systemClock,
@@ -99,7 +103,32 @@ function buildAppDeps(s: Settings): AppDeps {
     sms,
     letters,
     publicBaseUrl: s.PUBLIC_BASE_URL,
+    ...(letterhead ? { letterhead } : {}),
   };
+}
+
+/** The `LETTERHEAD` setting: JSON `{ address: { lines, postalCode, city }, accountNumber, contact: { phone?, email?, web? } }`. */
+const LetterheadSetting = z.object({ address: PostalAddress, accountNumber: NorwegianAccount, contact: CreditorContact });
+
+/**
+ * The letterhead from the settings. `LETTERHEAD` is read through a widened type because the settings schema does
+ * not declare it yet (until it does, zod drops it and letters are not produced — see AppDeps.letterhead). A value
+ * that does not parse fails the start, naming the setting and never echoing its value.
+ */
+export function letterheadFrom(s: Settings): Letterhead | undefined {
+  const raw = (s as Settings & { LETTERHEAD?: string }).LETTERHEAD;
+  if (raw === undefined || raw.trim() === "") return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new Error("Invalid settings: LETTERHEAD is not valid JSON");
+  }
+  const parsed = LetterheadSetting.safeParse(json);
+  if (!parsed.success) {
+    throw new Error(`Invalid settings: LETTERHEAD: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  return parsed.data;
 }
 
 let built: AppDeps | undefined;

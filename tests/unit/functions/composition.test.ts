@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { InvocationContext } from "@azure/functions";
-import { appDeps, requestDeps, setAppDepsForTests } from "../../../functions/composition";
+import { appDeps, letterheadFrom, requestDeps, setAppDepsForTests } from "../../../functions/composition";
 import { testWorld } from "./api/api-fixtures";
 
 afterEach(() => setAppDepsForTests(undefined));
@@ -28,5 +28,24 @@ describe("the composition root", () => {
     setAppDepsForTests(deps, { workflow });
     await requestDeps(new InvocationContext()).workflow.start("c_y");
     expect(world.workflowCalls).toEqual([{ op: "start", caseId: "c_y" }]);
+  });
+});
+
+describe("the letterhead setting", () => {
+  const base = testWorld().deps.settings;
+  const valid = { address: { lines: ["Postboks 1"], postalCode: "0101", city: "Oslo" }, accountNumber: "12345678903", contact: { email: "post@example.test" } };
+
+  it("is absent when LETTERHEAD is not set", () => {
+    expect(letterheadFrom(base)).toBeUndefined();
+  });
+
+  it("parses the JSON value", () => {
+    expect(letterheadFrom({ ...base, LETTERHEAD: JSON.stringify(valid) } as typeof base)).toEqual(valid);
+  });
+
+  it("fails naming the setting and the bad member, never echoing the value", () => {
+    const bad = JSON.stringify({ ...valid, accountNumber: "12345678900" });
+    expect(() => letterheadFrom({ ...base, LETTERHEAD: bad } as typeof base)).toThrow(/LETTERHEAD: accountNumber/);
+    expect(() => letterheadFrom({ ...base, LETTERHEAD: "{nope" } as typeof base)).toThrow(/^Invalid settings: LETTERHEAD is not valid JSON$/);
   });
 });
