@@ -10,3 +10,22 @@ export interface CaseWorkflow {
   caseChanged(caseId: string, reason: string): Promise<void>;
   state(caseId: string): Promise<WorkflowState>;
 }
+
+/** One orchestration per case walks it along the creditor's ladder. */
+export const CASE_ORCHESTRATION = "caseLadder";
+
+/** External event: the case changed (payment, dispute, hold/resume, deferral, instalment plan, cancellation…). */
+export const CASE_CHANGED_EVENT = "CaseChanged";
+
+/** The orchestration's input: only the case id; everything else is read fresh by the activities. */
+export interface CaseOrchestrationInput {
+  caseId: string;
+}
+
+/**
+ * The orchestration instance id of a case: derived, so starting twice hits the same instance and a client that only
+ * knows the case id can raise events to it. Case ids are `c_` + base32 (no characters Durable forbids).
+ */
+export function instanceIdFor(caseId: string): string {
+  return `case-${caseId}`;
+}

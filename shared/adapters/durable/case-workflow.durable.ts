@@ -14,7 +14,7 @@
  */
 import * as df from "durable-functions";
 import type { CaseWorkflow, WorkflowState } from "../../ports/case-workflow";
-import { CASE_CHANGED_EVENT, CASE_ORCHESTRATION, instanceIdFor, type CaseOrchestrationInput } from "../../../functions/cases/names";
+import { CASE_CHANGED_EVENT, CASE_ORCHESTRATION, instanceIdFor, type CaseOrchestrationInput } from "../../ports/case-workflow";
 
 export class DurableCaseWorkflow implements CaseWorkflow {
   constructor(private readonly client: df.DurableClient) {}
