@@ -149,11 +149,19 @@ export type BatchItemOutcome = { index: number; ok: true; result: InvoiceRegiste
  * error their validation failed with; at most `concurrency` are registered at the same time, results in input order.
  */
 export function makeRegisterInvoiceBatch(deps: RegisterInvoiceDeps, concurrency = 16) {
-  const registerInvoice = makeRegisterInvoice(deps);
   return async (
     tenantId: string,
     items: ReadonlyArray<{ ok: true; input: RegisterInvoiceInput } | { ok: false; error: unknown }>,
   ): Promise<BatchItemOutcome[]> => {
+    // The creditor is read once for the whole batch, not once per invoice.
+    const tenant = deps.tenants.get(tenantId);
+    const tenants: TenantStore = {
+      create: (t, key) => deps.tenants.create(t, key),
+      get: (id) => (id === tenantId ? tenant : deps.tenants.get(id)),
+      findApiKey: (keyId) => deps.tenants.findApiKey(keyId),
+      setPolicy: (id, policy, now) => deps.tenants.setPolicy(id, policy, now),
+    };
+    const registerInvoice = makeRegisterInvoice({ ...deps, tenants });
     const outcomes: BatchItemOutcome[] = new Array(items.length);
     let next = 0;
     const worker = async () => {
