@@ -111,12 +111,11 @@ function buildAppDeps(s: Settings): AppDeps {
 const LetterheadSetting = z.object({ address: PostalAddress, accountNumber: NorwegianAccount, contact: CreditorContact });
 
 /**
- * The letterhead from the settings. `LETTERHEAD` is read through a widened type because the settings schema does
- * not declare it yet (until it does, zod drops it and letters are not produced — see AppDeps.letterhead). A value
+ * The letterhead from the `LETTERHEAD` setting; without it letters are not produced (see AppDeps.letterhead). A value
  * that does not parse fails the start, naming the setting and never echoing its value.
  */
 export function letterheadFrom(s: Settings): Letterhead | undefined {
-  const raw = (s as Settings & { LETTERHEAD?: string }).LETTERHEAD;
+  const raw = s.LETTERHEAD;
   if (raw === undefined || raw.trim() === "") return undefined;
   let json: unknown;
   try {

@@ -25,6 +25,9 @@ param tags object = {}
 @description('Public https base URL of the app: pay links and portal links are built from it (e.g. https://betal.example.no).')
 param publicBaseUrl string
 
+@description('Sender block of letters as JSON: { "address": { "lines": [...], "postalCode", "city" }, "accountNumber" (11 digits, where KID payments go), "contact": { "phone"?, "email"?, "web"? } }. Without it no letter is produced.')
+param letterheadJson string
+
 @description('Durable Functions task hub name (letters and digits, 3-45, starting with a letter). One hub per environment.')
 @minLength(3)
 @maxLength(45)
@@ -261,6 +264,9 @@ var appSettings = {
 
   // Links sent to debtors and creditors.
   PUBLIC_BASE_URL: publicBaseUrl
+
+  // Sender block of letters (postal address, payment account, contact).
+  LETTERHEAD: letterheadJson
 
   // Operator API key — Key Vault reference.
   OPERATOR_API_KEY: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.operatorApiKey}/)'

@@ -30,6 +30,12 @@ export const Settings = z.object({
   OPERATOR_API_KEY: z.string().min(16).optional(),
   /** Accept webhook URLs on this machine (http://127.0.0.1, localhost): local runs and tests only, never in Azure. */
   WEBHOOK_ALLOW_LOOPBACK_URLS: Bool.default(false),
+  /**
+   * The sender block of letters, as JSON: `{ address: { lines, postalCode, city }, accountNumber, contact: { phone?,
+   * email?, web? } }` — the postal address, the account KID payments go to, and how debtors reach us. Without it no
+   * letter can be produced (letter steps wait and say so). Validated by the composition root.
+   */
+  LETTERHEAD: z.string().optional(),
   /** The creditor the dev host seeds (only where set). */
   DEVHOST_DEMO_API_KEY: z.string().optional(),
 });
