@@ -3,7 +3,6 @@
  * force today, today's local date in the case's country, and deterministic event ids (so that publishing the same
  * event twice — a retried request, a re-applied Cosmos update — is deduplicated downstream).
  */
-import { randomBytes, createHash } from "node:crypto";
 import { timeZoneOf, toLocalDate, type CountryCode, type LocalDate } from "../domain/calendar";
 import { DomainError } from "../domain/errors";
 import { defaultPolicy, type LadderPolicy } from "../domain/policy";
@@ -11,7 +10,6 @@ import { ruleSetFor, type RuleSetInForce } from "../domain/rules";
 import type { CaseEventMessage } from "../ports/event-publisher";
 import type { Tenant } from "../ports/tenant-store";
 import type { WebhookEventType } from "../ports/webhook-store";
-import type { PayLinkStore } from "../ports/pay-link-store";
 
 /** The creditor's ladder: the one it set, or the lawful default for its country (with its sender name). */
 export function policyOf(tenant: Tenant): LadderPolicy {
@@ -57,36 +55,3 @@ export class DocumentNotFound extends DomainError {
 // ---------------------------------------------------------------------------------------------------------------
 // Pay links
 
-/** How long a pay link stays valid. */
-export const PAY_LINK_VALIDITY_DAYS = 90;
-
-export interface IssuedPayLink {
-  url: string;
-  expiresAt: string;
-}
-
-/** When a pay link issued at `now` expires (ISO instant). */
-export function payLinkExpiry(now: Date): string {
-  return new Date(now.getTime() + PAY_LINK_VALIDITY_DAYS * 86_400_000).toISOString();
-}
-
-/**
- * Issues a short pay link `{publicBaseUrl}/p/{token}`: 160 random bits in base64url (27 characters); only the
- * token's SHA-256 is stored. The URL is returned once and cannot be rebuilt from what is stored.
- */
-export async function issuePayLink(
-  deps: { payLinks: PayLinkStore; publicBaseUrl: string },
-  link: { tenantId: string; caseIds: string[] },
-  now: Date,
-): Promise<IssuedPayLink> {
-  const token = randomBytes(20).toString("base64url");
-  const expiresAt = payLinkExpiry(now);
-  await deps.payLinks.put({
-    tokenHash: createHash("sha256").update(token, "utf8").digest("hex"),
-    tenantId: link.tenantId,
-    caseIds: link.caseIds,
-    createdAt: now.toISOString(),
-    expiresAt,
-  });
-  return { url: `${deps.publicBaseUrl.replace(/\/+$/u, "")}/p/${token}`, expiresAt };
-}

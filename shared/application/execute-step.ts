@@ -27,7 +27,7 @@
  * debtor's acceptance of electronic communication); otherwise the letter is marked for the print queue. The Let's pay
  * SMS itself only needs a phone number and consent not refused (`consent.sms !== false`).
  */
-import { createHash, randomBytes } from "node:crypto";
+import { issuePayLink } from "./pay-links";
 import { addDays, type LocalDate } from "../domain/calendar";
 import { applyEvent, ladderAnchor, type Case, type CaseEvent, type CaseStatus } from "../domain/case";
 import { DomainError } from "../domain/errors";
@@ -128,26 +128,8 @@ export class TransientStepFailure extends Error {
 // ---------------------------------------------------------------------------------------------------------------
 // Pay links
 
-export const PAY_LINK_VALIDITY_DAYS = 30;
-
-/** The stored form of a pay-link token: hex SHA-256 of the token's UTF-8 bytes. */
-export function payLinkTokenHash(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
-}
-
-/** Issues `{publicBaseUrl}/p/{token}`: 128 random bits, base64url (22 characters); only the hash is stored. */
-export async function issuePayLink(
-  payLinks: PayLinkStore,
-  config: Pick<ExecuteStepConfig, "publicBaseUrl" | "payLinkValidityDays">,
-  record: Pick<CaseRecord, "tenantId" | "caseId">,
-  now: Date,
-): Promise<{ url: string; expiresAt: string }> {
-  const token = randomBytes(16).toString("base64url");
-  const days = config.payLinkValidityDays ?? PAY_LINK_VALIDITY_DAYS;
-  const expiresAt = new Date(now.getTime() + days * 86_400_000).toISOString();
-  await payLinks.put({ tokenHash: payLinkTokenHash(token), tenantId: record.tenantId, caseIds: [record.caseId], createdAt: now.toISOString(), expiresAt });
-  return { url: `${config.publicBaseUrl.replace(/\/+$/u, "")}/p/${token}`, expiresAt };
-}
+// Issued with messages through ./pay-links (one definition for the API and the ladder).
+export { payLinkTokenHash, PAY_LINK_VALIDITY_DAYS } from "./pay-links";
 
 // ---------------------------------------------------------------------------------------------------------------
 // The use case
@@ -362,7 +344,7 @@ async function sendLetsPaySms(
   if (customer.consent?.sms === false) {
     return { delivery: { channel: "none", status: "skipped", reason: "the customer has refused SMS" }, sentKeys: [] };
   }
-  const link = await issuePayLink(deps.payLinks, deps.config, record, now);
+  const link = await issuePayLink(deps.payLinks, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now);
   const c = record.case;
   const lang = languageOf(c);
   const amount = formatMoney(action.amounts.total, lang === "nb" ? "nb-NO" : "en");
@@ -496,7 +478,7 @@ async function produceLetter(
     const letterhead = deps.config.letterhead;
     if (!letterhead) return { notExecuted: `The ${describeStep(kind)} cannot be produced: no letterhead (creditor address, account number, contact) is configured.` };
     if (!record.customer.address) return { notExecuted: `The ${describeStep(kind)} cannot be produced: the customer has no postal address.` };
-    const link = await issuePayLink(deps.payLinks, deps.config, record, now);
+    const link = await issuePayLink(deps.payLinks, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now);
     let content: Buffer;
     try {
       content = await renderLetter(letterModel(record, tenant, action, rules, letterhead, link.url), { rules });
@@ -513,7 +495,7 @@ async function produceLetter(
 
   const customer = record.customer;
   if (customer.phone && customer.consent?.sms === true) {
-    const url = payLink ?? (await issuePayLink(deps.payLinks, deps.config, record, now)).url;
+    const url = payLink ?? (await issuePayLink(deps.payLinks, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now)).url;
     const title = letterTitle(kind, languageOf(record.case));
     const text =
       languageOf(record.case) === "nb"

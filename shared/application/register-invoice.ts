@@ -20,7 +20,8 @@ import type { Clock } from "../ports/clock";
 import type { EventPublisher } from "../ports/event-publisher";
 import type { PayLinkStore } from "../ports/pay-link-store";
 import type { TenantStore } from "../ports/tenant-store";
-import { caseEvent, issuePayLink, payLinkExpiry } from "./case-context";
+import { caseEvent } from "./case-context";
+import { issuePayLink, payLinkExpiry } from "./pay-links";
 import { caseIdFor } from "./case-id";
 import { TenantNotFound } from "./errors";
 
@@ -126,7 +127,7 @@ export function makeRegisterInvoice(deps: RegisterInvoiceDeps) {
     };
     await deps.cases.create(record);
 
-    const payLink = await issuePayLink(deps, { tenantId, caseIds: [caseId] }, now);
+    const payLink = await issuePayLink(deps.payLinks, { publicBaseUrl: deps.publicBaseUrl }, { tenantId, caseIds: [caseId] }, now);
     await deps.events.publish([
       caseEvent("case.created", record, "created", now, {
         invoiceNumber: input.invoiceNumber,

@@ -1,0 +1,37 @@
+/**
+ * Short pay links `{publicBaseUrl}/p/{token}`: the token is 160 random bits in base64url (27 characters), sent in the
+ * SMS or returned once by the API; only its SHA-256 is stored, with an expiry, so the link cannot be rebuilt from
+ * what is stored and a stolen database reveals no usable link.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { PayLinkStore } from "../ports/pay-link-store";
+
+/** How long a pay link stays valid unless configured otherwise. */
+export const PAY_LINK_VALIDITY_DAYS = 30;
+
+export interface IssuedPayLink {
+  url: string;
+  expiresAt: string;
+}
+
+/** The stored form of a token: hex SHA-256 of its UTF-8 bytes. */
+export function payLinkTokenHash(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/** When a pay link issued at `now` expires (ISO instant). */
+export function payLinkExpiry(now: Date, validityDays = PAY_LINK_VALIDITY_DAYS): string {
+  return new Date(now.getTime() + validityDays * 86_400_000).toISOString();
+}
+
+export async function issuePayLink(
+  payLinks: PayLinkStore,
+  config: { publicBaseUrl: string; payLinkValidityDays?: number },
+  link: { tenantId: string; caseIds: string[] },
+  now: Date,
+): Promise<IssuedPayLink> {
+  const token = randomBytes(20).toString("base64url");
+  const expiresAt = payLinkExpiry(now, config.payLinkValidityDays);
+  await payLinks.put({ tokenHash: payLinkTokenHash(token), tenantId: link.tenantId, caseIds: link.caseIds, createdAt: now.toISOString(), expiresAt });
+  return { url: `${config.publicBaseUrl.replace(/\/+$/u, "")}/p/${token}`, expiresAt };
+}
