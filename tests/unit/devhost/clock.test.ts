@@ -12,11 +12,13 @@ describe("the virtual clock", () => {
   it("fires what falls due on the way, in time order, with the clock at each moment", async () => {
     const clock = new VirtualClock(new WorkTracker(), T0);
     const fired: string[] = [];
-    clock.schedule(T0 + 3 * DAY, () => fired.push(`c@${new Date(clock.now()).toISOString()}`), "c");
-    clock.schedule(T0 + 1 * DAY, () => fired.push(`a@${new Date(clock.now()).toISOString()}`), "a");
+    // Real time flows on during an advance: compare to the second.
+    const at = () => new Date(clock.now()).toISOString().slice(0, 19);
+    clock.schedule(T0 + 3 * DAY, () => fired.push(`c@${at()}`), "c");
+    clock.schedule(T0 + 1 * DAY, () => fired.push(`a@${at()}`), "a");
     clock.schedule(T0 + 9 * DAY, () => fired.push("late"), "late");
     await clock.advanceBy(7 * DAY);
-    expect(fired).toEqual(["a@2027-01-02T08:00:00.000Z", "c@2027-01-04T08:00:00.000Z"]);
+    expect(fired).toEqual(["a@2027-01-02T08:00:00", "c@2027-01-04T08:00:00"]);
     expect(clock.now()).toBeGreaterThanOrEqual(T0 + 7 * DAY);
     expect(clock.pending().map((p) => p.label)).toEqual(["late"]);
     clock.stop();
