@@ -32,6 +32,7 @@ import { addDays, type LocalDate } from "../domain/calendar";
 import { applyEvent, ladderAnchor, type Case, type CaseEvent, type CaseStatus } from "../domain/case";
 import { DomainError } from "../domain/errors";
 import { formatMoney, sum, type Money } from "../domain/money";
+import { toGsm7Friendly } from "../domain/sms-text";
 import type { ActionKind, PlannedAction } from "../domain/planner";
 import { describeStep, type Channel, type LadderPolicy } from "../domain/policy";
 import { lateInterestRateOn, type RuleSet } from "../domain/rules";
@@ -356,7 +357,7 @@ async function sendLetsPaySms(
   const sent = await deps.sms.send({
     to: customer.phone,
     from: smsSender(tenant, policy),
-    text,
+    text: toGsm7Friendly(text),
     idempotencyKey: `${record.caseId}:step:${action.stepIndex}`,
     tag: `${record.caseId}:${key}`,
   });
@@ -504,7 +505,7 @@ async function produceLetter(
     const sent = await deps.sms.send({
       to: customer.phone,
       from: smsSender(tenant, policy),
-      text,
+      text: toGsm7Friendly(text),
       idempotencyKey: `${record.caseId}:step:${action.stepIndex}:alert`,
       tag: `${record.caseId}:${key}:alert`,
     });
