@@ -24,6 +24,7 @@ import { CosmosStandIn } from "./cosmos/cosmos-stand-in";
 import { AzuriteStandIn } from "./storage/azurite";
 import { AcsSmsStandIn } from "./sms/acs-sms-stand-in";
 import { BlobTriggers } from "./blob-triggers";
+import { BlobServiceClient } from "@azure/storage-blob";
 import { cosmosSettingsFrom, createCosmosDatabase, disposeCosmosClients, ensureCosmosContainers, loadCosmosContainers } from "../shared/adapters/cosmos/database.cosmos";
 
 export interface DevHostOptions {
@@ -126,6 +127,9 @@ export class DevHost {
       standIns.queue = `http://127.0.0.1:${started.queuePort}/devstoreaccount1`;
       standIns.table = `http://127.0.0.1:${started.tablePort}/devstoreaccount1`;
       this.stack.push({ name: "azurite", stop: () => azurite.stop() });
+      // What Bicep provisions in Azure (infra-bicep/modules/storage.bicep), the dev host provisions locally.
+      const blobService = BlobServiceClient.fromConnectionString(started.connectionString);
+      for (const name of [env.LETTERS_CONTAINER ?? "letters", "ocr-incoming"]) await blobService.getContainerClient(name).createIfNotExists();
     }
     const sbEndpoint = env.ServiceBusConnection ? parseConnectionString(env.ServiceBusConnection).get("endpoint") : undefined;
     if (sbEndpoint && isLoopbackUrl(sbEndpoint.replace(/^sb:/, "http:"))) {

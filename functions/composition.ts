@@ -81,12 +81,7 @@ function buildAppDeps(s: Settings): AppDeps {
   const letters = s.BLOB_ACCOUNT_URL
     ? new BlobLetterArchive({ accountUrl: s.BLOB_ACCOUNT_URL, containerName: s.LETTERS_CONTAINER })
     : s.AzureWebJobsStorage
-      ? new BlobLetterArchive({
-          connectionString: s.AzureWebJobsStorage,
-          containerName: s.LETTERS_CONTAINER,
-          // Local storage (the dev host's Azurite) has no Bicep to provision the container.
-          createContainerIfMissing: /UseDevelopmentStorage|127\.0\.0\.1|localhost/iu.test(s.AzureWebJobsStorage),
-        })
+      ? new BlobLetterArchive({ connectionString: s.AzureWebJobsStorage, containerName: s.LETTERS_CONTAINER })
       : undefined;
   if (!letters) throw new Error("Letter storage is not configured: set BLOB_ACCOUNT_URL or AzureWebJobsStorage");
   const letterhead = letterheadFrom(s);
