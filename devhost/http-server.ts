@@ -4,7 +4,7 @@
  * handler's response (status, headers, cookies, body). Dev-only endpoints are tried first.
  */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listen } from "./listen";
 import { HttpRequest, HttpResponse, type HttpResponseInit, type Cookie } from "@azure/functions";
 import type { FunctionRegistry } from "./functions-core";
 import { compileRoute, matchRoute, sortRoutes, type CompiledRoute } from "./http-routes";
@@ -49,14 +49,7 @@ export class DevHttpServer {
     });
     server.keepAliveTimeout = 65_000;
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-    return (server.address() as AddressInfo).port;
+    return listen(server, port, host);
   }
 
   async close(): Promise<void> {

@@ -19,9 +19,9 @@
  * https endpoint in its account metadata).
  */
 import { BulkOperationType, CosmosClient, type Container, type JSONObject, type OperationInput, type PartitionKey, type PrimitivePartitionKeyValue } from "@azure/cosmos";
+import { listen } from "../listen";
 import { createHttpServer } from "@vercel/cosmosdb-server";
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { CoalescingWriter, readJsonFile, writeFileAtomic } from "../atomic-file";
 import type { DevLogger } from "../logger";
@@ -77,15 +77,9 @@ export class CosmosStandIn {
     server.on("request", (req, res) => {
       if (isMutation(req.method, req.headers)) res.on("finish", () => this.generation++);
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    const boundPort = await listen(server, port);
     this.server = server;
-    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const endpoint = `http://127.0.0.1:${boundPort}/`;
     this.client = new CosmosClient({ endpoint, key: COSMOS_EMULATOR_KEY, connectionPolicy: { enableEndpointDiscovery: false } });
     try {
       await this.restore();

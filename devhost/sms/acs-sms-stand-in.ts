@@ -18,9 +18,9 @@
  * Logs carry message ids and counts only — never phone numbers or message text.
  */
 import type { EventGridEvent } from "@azure/functions";
+import { listen } from "../listen";
 import { createHash, createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { z } from "zod";
 import { CoalescingWriter, readJsonFile, writeFileAtomic } from "../atomic-file";
@@ -146,15 +146,9 @@ export class AcsSmsStandIn {
         else res.end();
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    const boundPort = await listen(server, port);
     this.server = server;
-    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const endpoint = `http://127.0.0.1:${boundPort}/`;
     this.options.logger.info("sms stand-in listening", { endpoint, messages: this.messages.length });
     return { endpoint, connectionString: `endpoint=${endpoint};accesskey=${this.options.accessKey}` };
   }
