@@ -19,10 +19,12 @@ import { CosmosCaseStore } from "../shared/adapters/cosmos/case-store.cosmos";
 import { createCosmosDatabase } from "../shared/adapters/cosmos/database.cosmos";
 import { CosmosIdempotencyStore } from "../shared/adapters/cosmos/idempotency-store.cosmos";
 import { CosmosPayLinkStore } from "../shared/adapters/cosmos/pay-link-store.cosmos";
+import { CosmosPaymentAttemptStore } from "../shared/adapters/cosmos/payment-attempt-store.cosmos";
 import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
 import { CosmosWebhookStore } from "../shared/adapters/cosmos/webhook-store.cosmos";
 import { DurableCaseWorkflow } from "../shared/adapters/durable/case-workflow.durable";
 import { createServiceBusClient, ServiceBusEventPublisher } from "../shared/adapters/service-bus/event-publisher.service-bus";
+import { ServiceBusPaymentQueue } from "../shared/adapters/service-bus/payment-queue.service-bus";
 import { ServiceBusWebhookDeliveryQueue } from "../shared/adapters/service-bus/webhook-delivery-queue.service-bus";
 import type { Letterhead } from "../shared/application/execute-step";
 import type { WebhookDeliveryQueue } from "../shared/application/webhooks/delivery-message";
@@ -36,6 +38,9 @@ import type { EventPublisher } from "../shared/ports/event-publisher";
 import type { IdempotencyStore } from "../shared/ports/idempotency-store";
 import type { LetterArchive } from "../shared/ports/letter-archive";
 import type { PayLinkStore } from "../shared/ports/pay-link-store";
+import type { PaymentAttemptStore } from "../shared/ports/payment-attempt-store";
+import type { PaymentProvider, PaymentWebhookVerifier } from "../shared/ports/payment-provider";
+import type { PaymentQueue } from "../shared/ports/payment-queue";
 import type { SmsSender } from "../shared/ports/sms-sender";
 import type { TenantStore } from "../shared/ports/tenant-store";
 import type { WebhookStore } from "../shared/ports/webhook-store";
@@ -46,6 +51,14 @@ export interface AppDeps {
   cases: CaseStore;
   tenants: TenantStore;
   payLinks: PayLinkStore;
+  /** Payments debtors started from pay links (Vipps, card). */
+  paymentAttempts: PaymentAttemptStore;
+  /** Vipps MobilePay ePayment; undefined when VIPPS_BASE_URL is not set (the pay page then offers bank payment only). */
+  paymentProvider?: PaymentProvider;
+  /** Verifies the provider's callbacks (VIPPS_WEBHOOK_SECRET); undefined when not configured (callbacks are refused). */
+  paymentWebhooks?: PaymentWebhookVerifier;
+  /** The Service Bus queue `payments`: callbacks and bank payments wait there to be applied. */
+  paymentQueue: PaymentQueue;
   webhooks: WebhookStore;
   idempotency: IdempotencyStore;
   events: EventPublisher;
@@ -91,10 +104,12 @@ function buildAppDeps(s: Settings): AppDeps {
     cases: new CosmosCaseStore({ database }),
     tenants: new CosmosTenantStore({ database }),
     payLinks: new CosmosPayLinkStore({ database }),
+    paymentAttempts: new CosmosPaymentAttemptStore({ database }),
     webhooks: new CosmosWebhookStore({ database }),
     idempotency: new CosmosIdempotencyStore({ database }),
     events: new ServiceBusEventPublisher({ client: serviceBus }),
     webhookDeliveries: new ServiceBusWebhookDeliveryQueue({ client: serviceBus }),
+    paymentQueue: new ServiceBusPaymentQueue({ client: serviceBus }),
     sms,
     letters,
     publicBaseUrl: s.PUBLIC_BASE_URL,

@@ -20,3 +20,6 @@ import "./api/http-openapi";
 // Case lifecycle (one orchestration per case) and webhooks
 import "./cases";
 import "./webhooks";
+
+// Payments: pay page, Vipps callbacks, the payments queue, KID payments from bank files
+import "./payments";

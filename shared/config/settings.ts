@@ -36,6 +36,21 @@ export const Settings = z.object({
    * letter can be produced (letter steps wait and say so). Validated by the composition root.
    */
   LETTERHEAD: z.string().optional(),
+  /**
+   * Vipps MobilePay ePayment (Vipps and card payments from the pay page). Without VIPPS_BASE_URL the pay page shows
+   * the claim and the KID but no pay buttons. Test: https://apitest.vipps.no, production: https://api.vipps.no.
+   */
+  VIPPS_BASE_URL: z.url().optional(),
+  VIPPS_CLIENT_ID: z.string().min(1).optional(),
+  VIPPS_CLIENT_SECRET: z.string().min(1).optional(),
+  VIPPS_SUBSCRIPTION_KEY: z.string().min(1).optional(),
+  VIPPS_MERCHANT_SERIAL_NUMBER: z.string().regex(/^[0-9]{4,10}$/u, "a merchant serial number is 4–10 digits").optional(),
+  /** The secret Vipps returned when our callback URL was registered (POST /webhooks/v1/webhooks): verifies callbacks. */
+  VIPPS_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** How far a callback's x-ms-date may be from our clock before it is refused as stale (seconds). */
+  VIPPS_WEBHOOK_MAX_SKEW_SECONDS: z.coerce.number().int().positive().default(300),
+  /** The blob container the bank drops Nets OCR giro files into (KID payments). */
+  OCR_INCOMING_CONTAINER: z.string().min(3).default("ocr-incoming"),
   /** The creditor the dev host seeds (only where set). */
   DEVHOST_DEMO_API_KEY: z.string().optional(),
 });

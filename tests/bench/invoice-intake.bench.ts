@@ -5,6 +5,7 @@
  * the same run. Events go to the in-memory publisher and the workflow start is a no-op: this measures the intake and
  * the case store, not Service Bus or the Durable engine.
  */
+import { CosmosPaymentAttemptStore } from "../../shared/adapters/cosmos/payment-attempt-store.cosmos";
 import { HttpRequest, HttpResponse, InvocationContext } from "@azure/functions";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -52,6 +53,8 @@ export async function run(): Promise<Record<string, number | string>> {
       cases: new CosmosCaseStore({ database }),
       tenants: new CosmosTenantStore({ database }),
       payLinks: new CosmosPayLinkStore({ database }),
+      paymentAttempts: new CosmosPaymentAttemptStore({ database }),
+      paymentQueue: { enqueue: async () => undefined },
       webhooks: new CosmosWebhookStore({ database }),
       idempotency: new CosmosIdempotencyStore({ database }),
       events,

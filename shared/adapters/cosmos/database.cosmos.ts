@@ -28,6 +28,7 @@ export const COSMOS_CONTAINERS = {
   idempotency: "idempotency",
   payLinks: "pay-links",
   webhooks: "webhooks",
+  paymentAttempts: "payment-attempts",
 } as const;
 
 /** One container as declared in infra-bicep/cosmos-containers.json (same shape as `containerSpec` in cosmos.bicep). */

@@ -3,6 +3,8 @@
  * and activity registrations (functions/cases), the activities' ports replaced by memory adapters through the
  * composition root's test hook.
  */
+import { MemoryPaymentQueue } from "../../../shared/adapters/memory/payment-queue.memory";
+import { MemoryPaymentAttemptStore } from "../../../shared/adapters/memory/payment-attempt-store.memory";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -60,6 +62,8 @@ beforeAll(async () => {
       cases: w.cases,
       tenants: w.tenants,
       payLinks: w.payLinks,
+      paymentAttempts: new MemoryPaymentAttemptStore(),
+    paymentQueue: new MemoryPaymentQueue(),
       webhooks: new MemoryWebhookStore(),
       idempotency: new MemoryIdempotencyStore(),
       events: w.events,

@@ -1,4 +1,6 @@
 /** Literal ports for host-free tests of the partner API: memory stores, a recording workflow, a settable clock. */
+import { MemoryPaymentQueue } from "../../../../shared/adapters/memory/payment-queue.memory";
+import { MemoryPaymentAttemptStore } from "../../../../shared/adapters/memory/payment-attempt-store.memory";
 import { InvocationContext } from "@azure/functions";
 import { MemoryCaseStore } from "../../../../shared/adapters/memory/case-store.memory";
 import { MemoryEventPublisher } from "../../../../shared/adapters/memory/event-publisher.memory";
@@ -30,6 +32,8 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     COSMOS_ENDPOINT_DISCOVERY: false,
     WEBHOOK_ALLOW_LOOPBACK_URLS: false,
     LETTERS_CONTAINER: "letters",
+    VIPPS_WEBHOOK_MAX_SKEW_SECONDS: 300,
+    OCR_INCOMING_CONTAINER: "ocr-incoming",
     PUBLIC_BASE_URL: "https://pay.example.test",
     OPERATOR_API_KEY: OPERATOR_KEY,
     ...overrides,
@@ -57,6 +61,8 @@ export function testWorld(options: { now?: string; settings?: Partial<Settings> 
     cases: new MemoryCaseStore(),
     tenants: new MemoryTenantStore(),
     payLinks: new MemoryPayLinkStore(),
+    paymentAttempts: new MemoryPaymentAttemptStore(),
+    paymentQueue: new MemoryPaymentQueue(),
     webhooks: new MemoryWebhookStore(),
     idempotency: new MemoryIdempotencyStore(),
     events,

@@ -1,0 +1,1 @@
+/** Payments: the pay page behind every link, provider callbacks, applying payments from the queue, bank OCR files. */

@@ -1,0 +1,20 @@
+/** Names of the payment functions, their routes and the queue they share. */
+export const PAY_PAGE_FUNCTION = "payPage";
+export const PAY_SUBMIT_FUNCTION = "payPageSubmit";
+export const PAY_RECEIPT_FUNCTION = "payPageReceipt";
+export const VIPPS_CALLBACK_FUNCTION = "vippsCallback";
+export const APPLY_PAYMENT_FUNCTION = "applyPayment";
+export const IMPORT_OCR_GIRO_FUNCTION = "importOcrGiroFile";
+export const UNMATCHED_PAYMENTS_FUNCTION = "api-v1-ops-unmatched-payments";
+
+/** The short pay link itself: `{PUBLIC_BASE_URL}/p/{token}` (routePrefix is "" in host.json). */
+export const PAY_PAGE_ROUTE = "p/{token}";
+export const PAY_SUBMIT_ROUTE = "p/{token}/pay";
+export const PAY_RECEIPT_ROUTE = "p/{token}/receipt";
+export const VIPPS_CALLBACK_ROUTE = "api/callbacks/vipps";
+export const UNMATCHED_PAYMENTS_ROUTE = "api/v1/ops/unmatched-payments";
+
+export const SERVICE_BUS_CONNECTION = "ServiceBusConnection";
+export const PAYMENTS_QUEUE = "payments";
+/** The blob path the OCR import listens on (`%OCR_INCOMING_CONTAINER%` is the setting). */
+export const OCR_INCOMING_PATH = "%OCR_INCOMING_CONTAINER%/{name}";

@@ -1,0 +1,66 @@
+/**
+ * PaymentAttemptStore on Cosmos DB, container `payment-attempts`, partition key /reference, id = reference.
+ *
+ * Why /reference: the callback (Service Bus trigger) and the receipt page both know only the provider reference, so
+ * every read is a point read. `update` replaces with If-Match on the read etag and re-applies on 412, like cases.
+ */
+import type { Container, Database } from "@azure/cosmos";
+import type { PaymentAttempt, PaymentAttemptStore } from "../../ports/payment-attempt-store";
+import { assertSchemaVersion, retryOnPreconditionFailed, withoutStorageFields, type EtagRetryOptions } from "./cosmos-errors.cosmos";
+import { COSMOS_CONTAINERS } from "./database.cosmos";
+
+type AttemptDocument = PaymentAttempt & { id: string; type: "payment-attempt" };
+
+export interface CosmosPaymentAttemptStoreOptions {
+  database: Database;
+  containerId?: string;
+  retry?: EtagRetryOptions;
+}
+
+function toDocument(attempt: PaymentAttempt): AttemptDocument {
+  return { ...structuredClone(attempt), id: attempt.reference, type: "payment-attempt" };
+}
+
+function fromDocument(doc: AttemptDocument): PaymentAttempt {
+  assertSchemaVersion(doc, "payment-attempts");
+  return withoutStorageFields<PaymentAttempt>(doc as unknown as Record<string, unknown>, ["id", "type"]);
+}
+
+export class PaymentAttemptNotFound extends Error {
+  readonly code = "PAYMENT_ATTEMPT_NOT_FOUND";
+}
+
+export class CosmosPaymentAttemptStore implements PaymentAttemptStore {
+  readonly #container: Container;
+  readonly #retry: EtagRetryOptions;
+
+  constructor(options: CosmosPaymentAttemptStoreOptions) {
+    this.#container = options.database.container(options.containerId ?? COSMOS_CONTAINERS.paymentAttempts);
+    this.#retry = options.retry ?? {};
+  }
+
+  async create(attempt: PaymentAttempt): Promise<void> {
+    await this.#container.items.create<AttemptDocument>(toDocument(attempt));
+  }
+
+  async get(reference: string): Promise<PaymentAttempt | undefined> {
+    const { resource } = await this.#container.item(reference, reference).read<AttemptDocument>();
+    return resource === undefined ? undefined : fromDocument(resource);
+  }
+
+  async update(reference: string, mutate: (current: PaymentAttempt) => PaymentAttempt): Promise<PaymentAttempt> {
+    return retryOnPreconditionFailed(
+      async () => {
+        const { resource, etag } = await this.#container.item(reference, reference).read<AttemptDocument>();
+        if (resource === undefined) throw new PaymentAttemptNotFound(`No payment attempt ${reference}`);
+        const current = fromDocument(resource);
+        const next = mutate(current);
+        if (next === current) return current;
+        await this.#container.item(reference, reference).replace<AttemptDocument>(toDocument(next), { accessCondition: { type: "IfMatch", condition: etag } });
+        return next;
+      },
+      this.#retry,
+      () => new Error(`Payment attempt ${reference} kept changing; gave up after retries`),
+    );
+  }
+}

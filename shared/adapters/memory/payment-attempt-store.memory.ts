@@ -1,0 +1,29 @@
+/** In-memory PaymentAttemptStore (tests). */
+import type { PaymentAttempt, PaymentAttemptStore } from "../../ports/payment-attempt-store";
+
+export class MemoryPaymentAttemptStore implements PaymentAttemptStore {
+  readonly #attempts = new Map<string, PaymentAttempt>();
+
+  async create(attempt: PaymentAttempt): Promise<void> {
+    if (this.#attempts.has(attempt.reference)) throw new Error(`Payment attempt ${attempt.reference} exists`);
+    this.#attempts.set(attempt.reference, structuredClone(attempt));
+  }
+
+  async get(reference: string): Promise<PaymentAttempt | undefined> {
+    const attempt = this.#attempts.get(reference);
+    return attempt === undefined ? undefined : structuredClone(attempt);
+  }
+
+  async update(reference: string, mutate: (current: PaymentAttempt) => PaymentAttempt): Promise<PaymentAttempt> {
+    const current = this.#attempts.get(reference);
+    if (!current) throw new Error(`No payment attempt ${reference}`);
+    const next = mutate(structuredClone(current));
+    this.#attempts.set(reference, structuredClone(next));
+    return structuredClone(next);
+  }
+
+  /** Tests: every attempt. */
+  all(): PaymentAttempt[] {
+    return [...this.#attempts.values()].map((a) => structuredClone(a));
+  }
+}
