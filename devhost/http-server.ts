@@ -113,6 +113,12 @@ export class DevHttpServer {
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
     }
+    // Like Azure's front end: the client's address (ip:port) is appended to x-forwarded-for.
+    const peer = req.socket.remoteAddress;
+    if (peer) {
+      const client = `${peer.includes(":") ? `[${peer}]` : peer}:${String(req.socket.remotePort ?? 0)}`;
+      headers["x-forwarded-for"] = headers["x-forwarded-for"] ? `${headers["x-forwarded-for"]}, ${client}` : client;
+    }
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = v;
     const request = new HttpRequest({

@@ -49,6 +49,9 @@ export const Settings = z.object({
   VIPPS_WEBHOOK_SECRET: z.string().min(16).optional(),
   /** How far a callback's x-ms-date may be from our clock before it is refused as stale (seconds). */
   VIPPS_WEBHOOK_MAX_SKEW_SECONDS: z.coerce.number().int().positive().default(300),
+  /** Pay page requests allowed per minute for one pay link, and for one client address (per instance). */
+  PAY_PAGE_RATE_PER_TOKEN: z.coerce.number().int().positive().default(60),
+  PAY_PAGE_RATE_PER_CLIENT: z.coerce.number().int().positive().default(300),
   /** The blob container the bank drops Nets OCR giro files into (KID payments). */
   OCR_INCOMING_CONTAINER: z.string().min(3).default("ocr-incoming"),
   /** The creditor the dev host seeds (only where set). */

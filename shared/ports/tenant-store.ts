@@ -8,6 +8,8 @@ export interface Tenant {
   senderName: string;
   orgNumber: string;
   country: CountryCode;
+  /** The creditor's logo on the pay page (an https URL the creditor hosts); optional. */
+  logoUrl?: string;
   /** null until the creditor sets one: the lawful default for the country applies. */
   policy: LadderPolicy | null;
   createdAt: string;

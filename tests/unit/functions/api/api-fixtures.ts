@@ -33,6 +33,8 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     WEBHOOK_ALLOW_LOOPBACK_URLS: false,
     LETTERS_CONTAINER: "letters",
     VIPPS_WEBHOOK_MAX_SKEW_SECONDS: 300,
+    PAY_PAGE_RATE_PER_TOKEN: 60,
+    PAY_PAGE_RATE_PER_CLIENT: 300,
     OCR_INCOMING_CONTAINER: "ocr-incoming",
     PUBLIC_BASE_URL: "https://pay.example.test",
     OPERATOR_API_KEY: OPERATOR_KEY,

@@ -1,0 +1,105 @@
+/**
+ * Applies a provider event from the `payments` queue. The webhook says only THAT something happened; what happened
+ * is read back from the provider (`get`), so a forged or reordered event cannot credit money that was not paid:
+ *
+ *   AUTHORIZED or CAPTURED (in any order, any number of times)
+ *       → read the payment; capture what is authorized and not yet captured (idempotency key `{reference}-capture`);
+ *         once the whole amount is captured, apply each part to its case (idempotent per case on the reference),
+ *         then mark the attempt applied.
+ *   ABORTED, EXPIRED, TERMINATED, CANCELLED → the attempt failed (unless it was already applied): the receipt says so.
+ *   CREATED, REFUNDED → recorded on the attempt only.
+ *
+ * Throws on transient failure (provider or store unreachable): the queue redelivers, and every step is idempotent.
+ */
+import { DomainError } from "../../domain/errors";
+import type { PaymentAttempt, PaymentAttemptStore } from "../../ports/payment-attempt-store";
+import type { PaymentProvider, ProviderPayment } from "../../ports/payment-provider";
+import type { ProviderEventMessage } from "../../ports/payment-queue";
+import type { CaseActionDeps } from "../apply-case-event";
+import { applyIncomingPayment } from "./apply-payment";
+
+export interface ApplyProviderEventDeps extends CaseActionDeps {
+  paymentAttempts: PaymentAttemptStore;
+  paymentProvider?: PaymentProvider;
+}
+
+export type ProviderEventOutcome =
+  | { outcome: "applied"; reference: string; caseIds: string[] }
+  | { outcome: "already-applied"; reference: string }
+  | { outcome: "waiting"; reference: string; state: string }
+  | { outcome: "failed"; reference: string; state: string }
+  | { outcome: "ignored"; reference: string; why: string };
+
+/** The provider is not configured but an event arrived → the message is retried and finally dead-lettered. */
+export class ProviderNotConfigured extends DomainError {
+  readonly code = "PROVIDER_NOT_CONFIGURED";
+}
+
+const FAILED_EVENTS = new Set(["ABORTED", "EXPIRED", "TERMINATED", "CANCELLED"]);
+const MONEY_EVENTS = new Set(["AUTHORIZED", "CAPTURED"]);
+
+function touch(attempt: PaymentAttempt, now: Date, change: Partial<PaymentAttempt>): PaymentAttempt {
+  return { ...attempt, ...change, updatedAt: now.toISOString() };
+}
+
+export function makeApplyProviderEvent(deps: ApplyProviderEventDeps) {
+  return async (message: ProviderEventMessage): Promise<ProviderEventOutcome> => {
+    const { reference, name } = message.event;
+    const attempt = await deps.paymentAttempts.get(reference);
+    if (!attempt) return { outcome: "ignored", reference, why: "no payment with this reference was started here" };
+    if (attempt.state === "applied") return { outcome: "already-applied", reference };
+
+    if (FAILED_EVENTS.has(name)) {
+      await deps.paymentAttempts.update(reference, (a) =>
+        a.state === "applied" || a.state === "captured" ? a : touch(a, deps.clock.now(), { state: "failed", providerState: name, failureReason: name.toLowerCase() }),
+      );
+      return { outcome: "failed", reference, state: name };
+    }
+    if (!MONEY_EVENTS.has(name)) {
+      await deps.paymentAttempts.update(reference, (a) => touch(a, deps.clock.now(), { providerState: a.state === "applied" ? a.providerState : name }));
+      return { outcome: "ignored", reference, why: `event ${name} moves no money` };
+    }
+
+    const provider = deps.paymentProvider;
+    if (!provider) throw new ProviderNotConfigured("A payment event arrived but no payment provider is configured");
+    let payment: ProviderPayment = await provider.get(reference);
+    if (payment.amount.currency !== attempt.amount.currency || payment.amount.value !== attempt.amount.value) {
+      // The provider's payment is not the one we asked for: never credit it; an operator must look.
+      throw new Error(`Payment ${reference}: the provider's amount differs from the attempt's`);
+    }
+    if (payment.state !== "AUTHORIZED") {
+      if (payment.state === "CREATED") return { outcome: "waiting", reference, state: payment.state };
+      await deps.paymentAttempts.update(reference, (a) =>
+        a.state === "applied" ? a : touch(a, deps.clock.now(), { state: "failed", providerState: payment.state, failureReason: payment.state.toLowerCase() }),
+      );
+      return { outcome: "failed", reference, state: payment.state };
+    }
+    const open = payment.authorized.value - payment.captured.value - payment.cancelled.value;
+    if (payment.captured.value < attempt.amount.value && open > 0) {
+      const toCapture = { value: Math.min(open, attempt.amount.value - payment.captured.value), currency: attempt.amount.currency };
+      payment = await provider.capture(reference, toCapture, `${reference}-capture`);
+    }
+    if (payment.captured.value < attempt.amount.value) {
+      await deps.paymentAttempts.update(reference, (a) => touch(a, deps.clock.now(), { state: "authorized", providerState: payment.state }));
+      return { outcome: "waiting", reference, state: "authorized" };
+    }
+    await deps.paymentAttempts.update(reference, (a) => (a.state === "applied" ? a : touch(a, deps.clock.now(), { state: "captured", providerState: "CAPTURED" })));
+
+    const appliedTo: string[] = [];
+    for (const part of attempt.parts) {
+      await applyIncomingPayment(deps, {
+        tenantId: attempt.tenantId,
+        caseId: part.caseId,
+        reference,
+        channel: attempt.method,
+        amount: part.amount,
+        receivedOn: attempt.valueDate,
+        ...(attempt.allocationOrder ? { allocationOrder: attempt.allocationOrder } : {}),
+        details: { option: attempt.option, ...(payment.pspReference ? { pspReference: payment.pspReference } : {}) },
+      });
+      appliedTo.push(part.caseId);
+    }
+    await deps.paymentAttempts.update(reference, (a) => touch(a, deps.clock.now(), { state: "applied", appliedTo }));
+    return { outcome: "applied", reference, caseIds: appliedTo };
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The receipt page `/p/{token}/receipt?ref=…` the provider sends the debtor back to. It says "paid" as soon as the
+ * payment is applied to the cases; until then it is "pending" and refreshes itself. While pending it also asks the
+ * provider directly, and queues what it learns as an event — so a lost or late webhook does not leave the debtor
+ * waiting (applying stays in one place: the queue's trigger).
+ */
+import type { PaymentAttempt } from "../../ports/payment-attempt-store";
+import type { PaymentQueue } from "../../ports/payment-queue";
+import type { ReceiptView } from "../../web/pay-page-model";
+import { payLinkTokenHash } from "../pay-links";
+import { openPayLink } from "./pay-link-session";
+import { caseToPay } from "./pay-options";
+import type { PayPageDeps } from "./pay-page";
+import { providerEventId } from "./provider-callback";
+
+export interface ReceiptDeps extends PayPageDeps {
+  paymentQueue: PaymentQueue;
+}
+
+export type ReceiptResult = { kind: "unknown" } | { kind: "ok"; view: ReceiptView };
+
+const REFRESH_SECONDS = 2;
+
+function stateOf(attempt: PaymentAttempt | undefined): ReceiptView["state"] {
+  if (!attempt) return "pending";
+  if (attempt.state === "applied") return "paid";
+  if (attempt.state === "failed") return "failed";
+  return "pending";
+}
+
+export function makeLoadReceipt(deps: ReceiptDeps) {
+  return async (token: string, reference: string | undefined): Promise<ReceiptResult> => {
+    const session = await openPayLink(deps, token, { allowExpired: true });
+    if (session.kind !== "ok") return { kind: "unknown" };
+    let attempt = reference ? await deps.paymentAttempts.get(reference) : undefined;
+    if (attempt && attempt.tokenHash !== payLinkTokenHash(token)) attempt = undefined;
+
+    if (attempt && (attempt.state === "created" || attempt.state === "authorized" || attempt.state === "captured") && deps.paymentProvider) {
+      try {
+        const payment = await deps.paymentProvider.get(attempt.reference);
+        if (payment.state !== "CREATED") {
+          const name = payment.state === "AUTHORIZED" ? (payment.captured.value > 0 ? "CAPTURED" : "AUTHORIZED") : payment.state;
+          const event = { provider: "vipps" as const, reference: attempt.reference, name, ...(payment.pspReference ? { pspReference: payment.pspReference } : {}) };
+          await deps.paymentQueue.enqueue([{ kind: "provider-event", id: `${providerEventId(event)}:polled`, receivedAt: deps.clock.now().toISOString(), event }]);
+        }
+      } catch {
+        // The provider could not be asked now: the webhook or the next refresh will tell.
+      }
+    }
+
+    const now = deps.clock.now();
+    const paidCases = attempt ? session.records.filter((r) => attempt!.parts.some((p) => p.caseId === r.caseId)) : session.records;
+    const state = attempt ? stateOf(attempt) : session.records.every((r) => r.case.status === "paid") ? "paid" : "pending";
+    const view: ReceiptView = {
+      token,
+      creditor: { name: session.tenant.name, ...(session.tenant.logoUrl ? { logoUrl: session.tenant.logoUrl } : {}) },
+      state,
+      ...(attempt
+        ? { payment: { reference: attempt.reference, amount: attempt.amount, method: attempt.method, ...(attempt.failureReason ? { failureReason: attempt.failureReason } : {}) } }
+        : {}),
+      cases: paidCases.map((r) => ({ invoiceNumber: r.invoiceNumber, balance: caseToPay(r.caseId, r.case, now).total, status: r.case.status })),
+      ...(state === "pending" && attempt ? { refreshSeconds: REFRESH_SECONDS } : {}),
+    };
+    return { kind: "ok", view };
+  };
+}
