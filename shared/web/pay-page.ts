@@ -1,0 +1,310 @@
+/**
+ * The pay page a debtor reaches from the SMS link (`/p/{token}`): who the invoice is from, what each invoice owes
+ * (broken down), and one plain form (works without JavaScript) to pay with Vipps or card. Without a payment provider
+ * it shows the account number and KIDs for paying from the bank instead. When nothing is owed it says so, kindly.
+ */
+import type { Money } from "../domain/money";
+import { coverLabel, formatAmount, formatInstantDate, formatLocalDate, formErrorMessage, t, type TextKey } from "./i18n";
+import { compileTemplate, payLinkPath, renderLayout } from "./layout";
+import {
+  COVER_CHOICES,
+  type Lang,
+  type PayFormError,
+  type PayFormValues,
+  type PayOptionView,
+  type PayPageCase,
+  type PayPageView,
+} from "./pay-page-model";
+
+export interface RenderPayPageOptions {
+  lang: Lang;
+  /** The refused form's error: shown in a summary at the top and beside its field. */
+  error?: PayFormError | undefined;
+  /** What the debtor had filled in, kept when the form is shown again. */
+  values?: PayFormValues | undefined;
+}
+
+type Row = readonly [label: string, value: string];
+
+interface CaseData {
+  id: string;
+  heading: string;
+  details: Row[];
+  sum: Row[];
+  notes: string[];
+}
+
+interface OptionData {
+  id: string;
+  value: string;
+  label: string;
+  amount?: string | undefined;
+  checked: boolean;
+  custom?: { label: string; hint: string; value: string; error?: string | undefined } | undefined;
+}
+
+interface FormData {
+  action: string;
+  legend: string;
+  options: OptionData[];
+  optionError?: string | undefined;
+  cover?: { label: string; hint: string; error?: string | undefined; choices: { value: string; label: string; selected: boolean }[] } | undefined;
+  methodsIntro: string;
+  methodError?: string | undefined;
+  buttons: { id: string; value: string; cls: string; label: string }[];
+}
+
+interface BankData {
+  heading: string;
+  intro: string;
+  account?: Row | undefined;
+  /** One row set per case: invoice, KID, amount. */
+  cases: Row[][];
+}
+
+interface PayData {
+  title: string;
+  intro: string;
+  errorTitle: string;
+  errorPrefix: string;
+  summary?: { message: string; href: string } | undefined;
+  allPaid?: { title: string; body: string } | undefined;
+  cases: CaseData[];
+  totalLabel: string;
+  total: string;
+  payHeading: string;
+  form?: FormData | undefined;
+  bank?: BankData | undefined;
+}
+
+const payTemplate = compileTemplate<PayData>(`<h1><%= it.title %></h1>
+<% if (it.summary) { %><div class="summary" role="alert" tabindex="-1" autofocus aria-labelledby="summary-title">
+<h2 id="summary-title"><%= it.errorTitle %></h2>
+<ul><li><a href="<%= it.summary.href %>"><%= it.summary.message %></a></li></ul>
+</div>
+<% } %><% if (it.allPaid) { %><div class="ok"><p class="total"><%= it.allPaid.title %></p><p><%= it.allPaid.body %></p></div>
+<% } else { %><p><%= it.intro %></p>
+<% } %><% for (const c of it.cases) { %><section class="case" aria-labelledby="<%= c.id %>">
+<h2 id="<%= c.id %>"><%= c.heading %></h2>
+<% for (const note of c.notes) { %><p class="note"><%= note %></p>
+<% } %><dl>
+<% for (const [label, value] of c.details) { %><dt><%= label %></dt><dd><%= value %></dd>
+<% } %></dl>
+<dl class="sum">
+<% for (const [label, value] of c.sum) { %><dt><%= label %></dt><dd class="amt"><%= value %></dd>
+<% } %></dl>
+</section>
+<% } %><% if (!it.allPaid) { %><p class="total"><%= it.totalLabel %>: <span class="amt"><%= it.total %></span></p>
+<% } %><% if (it.form) { const f = it.form; %><h2 id="pay"><%= it.payHeading %></h2>
+<form method="post" action="<%= f.action %>">
+<fieldset>
+<legend><%= f.legend %></legend>
+<% if (f.optionError) { %><p class="err" id="option-error"><span class="vh"><%= it.errorPrefix %> </span><%= f.optionError %></p>
+<% } %><% for (const o of f.options) { %><div class="choice"><input type="radio" id="<%= o.id %>" name="option" value="<%= o.value %>"<% if (o.checked) { %> checked<% } %><% if (f.optionError) { %> aria-invalid="true" aria-describedby="option-error"<% } %>><label for="<%= o.id %>"><%= o.label %><% if (o.amount) { %>: <span class="amt"><%= o.amount %></span><% } %></label></div>
+<% if (o.custom) { const a = o.custom; %><div class="sub field">
+<label for="amount"><%= a.label %></label>
+<p class="hint" id="amount-hint"><%= a.hint %></p>
+<% if (a.error) { %><p class="err" id="amount-error"><span class="vh"><%= it.errorPrefix %> </span><%= a.error %></p>
+<% } %><input type="text" id="amount" name="amount" inputmode="decimal" autocomplete="transaction-amount" spellcheck="false" value="<%= a.value %>" aria-describedby="amount-hint<% if (a.error) { %> amount-error<% } %>"<% if (a.error) { %> aria-invalid="true"<% } %>>
+</div>
+<% } %><% } %></fieldset>
+<% if (f.cover) { const c = f.cover; %><div class="field">
+<label for="cover"><%= c.label %></label>
+<p class="hint" id="cover-hint"><%= c.hint %></p>
+<% if (c.error) { %><p class="err" id="cover-error"><span class="vh"><%= it.errorPrefix %> </span><%= c.error %></p>
+<% } %><select id="cover" name="cover" aria-describedby="cover-hint<% if (c.error) { %> cover-error<% } %>"<% if (c.error) { %> aria-invalid="true"<% } %>>
+<% for (const ch of c.choices) { %><option value="<%= ch.value %>"<% if (ch.selected) { %> selected<% } %>><%= ch.label %></option>
+<% } %></select>
+</div>
+<% } %><p id="methods-intro"><%= f.methodsIntro %></p>
+<% if (f.methodError) { %><p class="err" id="method-error"><span class="vh"><%= it.errorPrefix %> </span><%= f.methodError %></p>
+<% } %><% for (const b of f.buttons) { %><button type="submit" id="<%= b.id %>" class="btn <%= b.cls %>" name="method" value="<%= b.value %>"<% if (f.methodError) { %> aria-describedby="method-error"<% } %>><%= b.label %></button>
+<% } %></form>
+<% } %><% if (it.bank) { const k = it.bank; %><h2 id="bank"><%= k.heading %></h2>
+<p><%= k.intro %></p>
+<% if (k.account) { %><dl><dt><%= k.account[0] %></dt><dd><%= k.account[1] %></dd></dl>
+<% } %><% for (const rows of k.cases) { %><dl class="case">
+<% for (const [label, value] of rows) { %><dt><%= label %></dt><dd><%= value %></dd>
+<% } %></dl>
+<% } %><% } %>`);
+
+const OPTION_ORDER = ["full", "instalment", "reopen", "custom"] as const;
+
+function isPartial(option: PayOptionView): boolean {
+  return option.kind !== "full";
+}
+
+function statusNote(c: PayPageCase): TextKey | undefined {
+  switch (c.status) {
+    case "paid":
+      return "statusPaid";
+    case "disputed":
+      return "statusDisputed";
+    case "on-hold":
+      return "statusOnHold";
+    default:
+      return undefined;
+  }
+}
+
+function caseData(c: PayPageCase, index: number, lang: Lang, reopen: Money | undefined): CaseData {
+  const money = (m: Money) => formatAmount(m, lang);
+  const notes: string[] = [];
+  const status = statusNote(c);
+  if (status) notes.push(t(lang, status));
+  if (c.serviceSuspended && c.status !== "paid") {
+    notes.push(reopen ? t(lang, "suspendedReopen", { amount: money(reopen) }) : t(lang, "suspended"));
+  }
+  const details: Row[] = [];
+  if (c.description) details.push([t(lang, "description"), c.description]);
+  details.push([t(lang, "dueDate"), formatLocalDate(c.dueDate, lang)]);
+  details.push([t(lang, "kid"), c.kid]);
+  return {
+    id: `case-${index + 1}`,
+    heading: t(lang, "invoiceHeading", { number: c.invoiceNumber }),
+    details,
+    sum: [
+      [t(lang, "principal"), money(c.balance.principal)],
+      [t(lang, "fees"), money(c.balance.fees)],
+      [t(lang, "interest"), money(c.balance.interest)],
+      [t(lang, "caseTotal"), money(c.balance.total)],
+    ],
+    notes,
+  };
+}
+
+function optionLabel(option: PayOptionView, lang: Lang): { label: string; amount?: string } {
+  switch (option.kind) {
+    case "full":
+      return { label: t(lang, "optionFull"), amount: formatAmount(option.amount, lang) };
+    case "instalment":
+      return { label: t(lang, "optionInstalment", { date: formatLocalDate(option.dueDate, lang) }), amount: formatAmount(option.amount, lang) };
+    case "reopen":
+      return { label: t(lang, "optionReopen", { amount: formatAmount(option.amount, lang) }) };
+    case "custom":
+      return { label: t(lang, "optionCustom", { min: formatAmount(option.min, lang) }) };
+  }
+}
+
+/** Where the error summary's link points: the field itself, or the first control of a group. */
+function errorTarget(error: PayFormError, form: FormData | undefined): string {
+  if (!form) return "#bank";
+  switch (error.field) {
+    case "option":
+      return `#${form.options[0]?.id ?? "pay"}`;
+    case "amount":
+      return form.options.some((o) => o.custom) ? "#amount" : "#pay";
+    case "cover":
+      return form.cover ? "#cover" : "#pay";
+    case "method":
+      return `#${form.buttons[0]?.id ?? "pay"}`;
+  }
+}
+
+function formData(view: PayPageView, lang: Lang, error: PayFormError | undefined, values: PayFormValues): FormData {
+  const options = [...view.options].sort((a, b) => OPTION_ORDER.indexOf(a.kind) - OPTION_ORDER.indexOf(b.kind));
+  const chosen = options.some((o) => o.kind === values.option) ? values.option : options[0]?.kind;
+  const custom = options.find((o): o is Extract<PayOptionView, { kind: "custom" }> => o.kind === "custom");
+  const message = (field: PayFormError["field"]) =>
+    error?.field === field ? formErrorMessage(error, lang, custom ? { min: custom.min, max: custom.max } : {}) : undefined;
+  const optionData = options.map((o): OptionData => {
+    const { label, amount } = optionLabel(o, lang);
+    return {
+      id: `option-${o.kind}`,
+      value: o.kind,
+      label,
+      amount,
+      checked: o.kind === chosen,
+      custom:
+        o.kind === "custom"
+          ? {
+              label: t(lang, "amountLabel"),
+              hint: t(lang, "amountHint", { min: formatAmount(o.min, lang), max: formatAmount(o.max, lang) }),
+              value: values.amount ?? "",
+              error: message("amount"),
+            }
+          : undefined,
+    };
+  });
+  const cover = options.some(isPartial)
+    ? {
+        label: t(lang, "coverLabel"),
+        hint: t(lang, "coverHint"),
+        error: message("cover"),
+        choices: (["", ...COVER_CHOICES] as const).map((part) => ({
+          value: part,
+          label: coverLabel(part, lang, view.creditor.name),
+          selected: (values.cover ?? "") === part,
+        })),
+      }
+    : undefined;
+  const buttons: FormData["buttons"] = [];
+  if (view.methods.includes("vipps")) buttons.push({ id: "pay-vipps", value: "vipps", cls: "vipps", label: t(lang, "payVipps") });
+  if (view.methods.includes("card")) buttons.push({ id: "pay-card", value: "card", cls: "card", label: t(lang, "payCard") });
+  return {
+    action: payLinkPath(view.token, lang, "/pay"),
+    legend: t(lang, "optionLegend"),
+    options: optionData,
+    optionError: message("option"),
+    cover,
+    methodsIntro: t(lang, "methodsIntro"),
+    methodError: message("method"),
+    buttons,
+  };
+}
+
+function bankData(view: PayPageView, lang: Lang, primary: boolean): BankData | undefined {
+  if (!primary && !view.accountNumber) return undefined;
+  return {
+    heading: t(lang, primary ? "bankHeading" : "bankHeadingAlt"),
+    intro: t(lang, "bankIntro"),
+    account: view.accountNumber ? [t(lang, "accountNumber"), view.accountNumber] : undefined,
+    cases: primary
+      ? view.cases
+          .filter((c) => c.balance.total.value > 0)
+          .map((c): Row[] => [
+            [t(lang, "invoice"), c.invoiceNumber],
+            ["KID", c.kid],
+            [t(lang, "amount"), formatAmount(c.balance.total, lang)],
+          ])
+      : [],
+  };
+}
+
+export function renderPayPage(view: PayPageView, options: RenderPayPageOptions): string {
+  const { lang, error } = options;
+  const values = options.values ?? {};
+  const creditor = view.creditor.name;
+  const owing = view.options.length > 0;
+  const reopen = view.options.find((o) => o.kind === "reopen")?.amount;
+  const form = owing && view.methods.length > 0 ? formData(view, lang, error, values) : undefined;
+  const title = t(lang, view.cases.length > 1 ? "payTitleMany" : "payTitleOne", { creditor });
+  const custom = view.options.find((o): o is Extract<PayOptionView, { kind: "custom" }> => o.kind === "custom");
+  const data: PayData = {
+    title,
+    intro: t(lang, "payIntro"),
+    errorTitle: t(lang, "errorSummaryTitle"),
+    errorPrefix: t(lang, "errorPrefix"),
+    summary: error
+      ? {
+          message: formErrorMessage(error, lang, custom ? { min: custom.min, max: custom.max } : {}),
+          href: errorTarget(error, form),
+        }
+      : undefined,
+    allPaid: owing ? undefined : { title: t(lang, "allPaid"), body: t(lang, "allPaidBody") },
+    cases: view.cases.map((c, i) => caseData(c, i, lang, reopen)),
+    totalLabel: t(lang, "totalToPay"),
+    total: formatAmount(view.total, lang),
+    payHeading: t(lang, "payHeading"),
+    form,
+    bank: owing ? bankData(view, lang, view.methods.length === 0) : undefined,
+  };
+  return renderLayout({
+    lang,
+    title: error ? `${t(lang, "errorPrefix")} ${title}` : title,
+    mainHtml: payTemplate(data),
+    creditor: view.creditor,
+    langHref: { nb: payLinkPath(view.token, "nb"), en: payLinkPath(view.token, "en") },
+    footer: [t(lang, "expires", { date: formatInstantDate(view.expiresAt, lang) }), t(lang, "contact", { creditor })],
+  });
+}
