@@ -15,6 +15,7 @@ import * as df from "durable-functions";
 import { z } from "zod";
 import { AcsSmsSender } from "../shared/adapters/acs-sms/sms-sender.acs";
 import { BlobLetterArchive } from "../shared/adapters/blob/letter-archive.blob";
+import { CosmosBankPaymentStore } from "../shared/adapters/cosmos/bank-payment-store.cosmos";
 import { CosmosCaseStore } from "../shared/adapters/cosmos/case-store.cosmos";
 import { createCosmosDatabase } from "../shared/adapters/cosmos/database.cosmos";
 import { CosmosIdempotencyStore } from "../shared/adapters/cosmos/idempotency-store.cosmos";
@@ -31,6 +32,7 @@ import type { WebhookDeliveryQueue } from "../shared/application/webhooks/delive
 import { settings as readSettings, type Settings } from "../shared/config/settings";
 import { NorwegianAccount } from "../shared/domain/identifiers/bank-account";
 import { CreditorContact, PostalAddress } from "../shared/letters/letter-model";
+import type { BankPaymentStore } from "../shared/ports/bank-payment-store";
 import type { CaseStore } from "../shared/ports/case-store";
 import type { CaseWorkflow } from "../shared/ports/case-workflow";
 import type { Clock } from "../shared/ports/clock";
@@ -59,6 +61,8 @@ export interface AppDeps {
   paymentWebhooks?: PaymentWebhookVerifier;
   /** The Service Bus queue `payments`: callbacks and bank payments wait there to be applied. */
   paymentQueue: PaymentQueue;
+  /** Every KID payment from the bank's OCR giro files, matched to a case or unmatched for operators. */
+  bankPayments: BankPaymentStore;
   webhooks: WebhookStore;
   idempotency: IdempotencyStore;
   events: EventPublisher;
@@ -110,6 +114,7 @@ function buildAppDeps(s: Settings): AppDeps {
     events: new ServiceBusEventPublisher({ client: serviceBus }),
     webhookDeliveries: new ServiceBusWebhookDeliveryQueue({ client: serviceBus }),
     paymentQueue: new ServiceBusPaymentQueue({ client: serviceBus }),
+    bankPayments: new CosmosBankPaymentStore({ database }),
     sms,
     letters,
     publicBaseUrl: s.PUBLIC_BASE_URL,

@@ -6,6 +6,7 @@
  * the case store, not Service Bus or the Durable engine.
  */
 import { CosmosPaymentAttemptStore } from "../../shared/adapters/cosmos/payment-attempt-store.cosmos";
+import { CosmosBankPaymentStore } from "../../shared/adapters/cosmos/bank-payment-store.cosmos";
 import { HttpRequest, HttpResponse, InvocationContext } from "@azure/functions";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -55,6 +56,7 @@ export async function run(): Promise<Record<string, number | string>> {
       payLinks: new CosmosPayLinkStore({ database }),
       paymentAttempts: new CosmosPaymentAttemptStore({ database }),
       paymentQueue: { enqueue: async () => undefined },
+      bankPayments: new CosmosBankPaymentStore({ database }),
       webhooks: new CosmosWebhookStore({ database }),
       idempotency: new CosmosIdempotencyStore({ database }),
       events,

@@ -29,6 +29,7 @@ export const COSMOS_CONTAINERS = {
   payLinks: "pay-links",
   webhooks: "webhooks",
   paymentAttempts: "payment-attempts",
+  bankPayments: "bank-payments",
 } as const;
 
 /** One container as declared in infra-bicep/cosmos-containers.json (same shape as `containerSpec` in cosmos.bicep). */

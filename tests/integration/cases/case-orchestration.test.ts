@@ -4,6 +4,7 @@
  * composition root's test hook.
  */
 import { MemoryPaymentQueue } from "../../../shared/adapters/memory/payment-queue.memory";
+import { MemoryBankPaymentStore } from "../../../shared/adapters/memory/bank-payment-store.memory";
 import { MemoryPaymentAttemptStore } from "../../../shared/adapters/memory/payment-attempt-store.memory";
 import fs from "node:fs";
 import os from "node:os";
@@ -64,6 +65,7 @@ beforeAll(async () => {
       payLinks: w.payLinks,
       paymentAttempts: new MemoryPaymentAttemptStore(),
     paymentQueue: new MemoryPaymentQueue(),
+    bankPayments: new MemoryBankPaymentStore(),
       webhooks: new MemoryWebhookStore(),
       idempotency: new MemoryIdempotencyStore(),
       events: w.events,

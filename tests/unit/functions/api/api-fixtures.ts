@@ -1,5 +1,6 @@
 /** Literal ports for host-free tests of the partner API: memory stores, a recording workflow, a settable clock. */
 import { MemoryPaymentQueue } from "../../../../shared/adapters/memory/payment-queue.memory";
+import { MemoryBankPaymentStore } from "../../../../shared/adapters/memory/bank-payment-store.memory";
 import { MemoryPaymentAttemptStore } from "../../../../shared/adapters/memory/payment-attempt-store.memory";
 import { InvocationContext } from "@azure/functions";
 import { MemoryCaseStore } from "../../../../shared/adapters/memory/case-store.memory";
@@ -65,6 +66,7 @@ export function testWorld(options: { now?: string; settings?: Partial<Settings> 
     payLinks: new MemoryPayLinkStore(),
     paymentAttempts: new MemoryPaymentAttemptStore(),
     paymentQueue: new MemoryPaymentQueue(),
+    bankPayments: new MemoryBankPaymentStore(),
     webhooks: new MemoryWebhookStore(),
     idempotency: new MemoryIdempotencyStore(),
     events,
