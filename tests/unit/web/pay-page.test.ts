@@ -1,0 +1,263 @@
+import { describe, expect, it } from "vitest";
+import { renderPayPage } from "../../../shared/web/pay-page";
+import type { PayFormError, PayPageView } from "../../../shared/web/pay-page-model";
+import { fullView, nok, payCase } from "./fixtures";
+import { all, byId, byTag, labelText, parseHtml, readable } from "./html";
+
+const page = (view: PayPageView = fullView(), options: Parameters<typeof renderPayPage>[1] = { lang: "nb" }) => {
+  const html = renderPayPage(view, options);
+  return { html, doc: parseHtml(html) };
+};
+
+describe("the pay page", () => {
+  it("stays under 30 KB with three cases, every option, both methods and an error", () => {
+    const { html } = page(fullView(), {
+      lang: "nb",
+      error: { field: "amount", code: "AMOUNT_BELOW_MINIMUM", params: { min: nok(10000) } },
+      values: { option: "custom", amount: "50", cover: "interest" },
+    });
+    expect(Buffer.byteLength(html, "utf8")).toBeLessThan(30 * 1024);
+  });
+
+  it("loads nothing from elsewhere: inline CSS only, no scripts, no stylesheets, no fonts, only the logo image", () => {
+    const { html, doc } = page();
+    expect(byTag(doc, "script")).toHaveLength(0);
+    expect(byTag(doc, "link")).toHaveLength(0);
+    expect(byTag(doc, "style")).toHaveLength(1);
+    expect(html).not.toMatch(/@import|url\(|@font-face/u);
+    expect(byTag(doc, "img").map((i) => i.attrs.src)).toEqual(["https://cdn.example.no/logo.png"]);
+  });
+
+  it("is Norwegian by default and English on request, with a language switch to the other", () => {
+    const nb = page().doc;
+    expect(byTag(nb, "html")[0]?.attrs.lang).toBe("nb");
+    expect(readable(byTag(nb, "h1")[0]?.text ?? "")).toBe("Fakturaer fra Fjordkraft Strøm AS");
+    const switchNb = all(nb, (e) => e.tag === "a" && e.attrs.hreflang === "en")[0];
+    expect(switchNb?.attrs.href).toBe("/p/tok_AbCdEf0123456789xyz?lang=en");
+
+    const en = page(fullView(), { lang: "en" }).doc;
+    expect(byTag(en, "html")[0]?.attrs.lang).toBe("en");
+    expect(readable(byTag(en, "h1")[0]?.text ?? "")).toBe("Invoices from Fjordkraft Strøm AS");
+    expect(all(en, (e) => e.tag === "a" && e.attrs.hreflang === "nb")[0]?.attrs.href).toBe("/p/tok_AbCdEf0123456789xyz");
+    expect(byTag(en, "form")[0]?.attrs.action).toBe("/p/tok_AbCdEf0123456789xyz/pay?lang=en");
+  });
+
+  it("has the shell's meta: viewport, noindex, no referrer", () => {
+    const metas = byTag(page().doc, "meta");
+    const content = (name: string) => metas.find((m) => m.attrs.name === name)?.attrs.content;
+    expect(content("viewport")).toContain("width=device-width");
+    expect(content("robots")).toBe("noindex");
+    expect(content("referrer")).toBe("no-referrer");
+    expect(metas.some((m) => m.attrs["http-equiv"] === "refresh")).toBe(false);
+  });
+
+  it("names the creditor as sender, with the logo's alt text, and one invoice in the heading", () => {
+    const { doc } = page(fullView({ cases: [payCase()] }));
+    expect(readable(byTag(doc, "h1")[0]?.text ?? "")).toBe("Faktura fra Fjordkraft Strøm AS");
+    expect(byTag(doc, "img")[0]?.attrs.alt).toBe("Logo for Fjordkraft Strøm AS");
+    expect(readable(doc.text)).toContain("Fra Fjordkraft Strøm AS");
+  });
+
+  it("shows each invoice's number, description, due date, KID and balance broken down", () => {
+    const { doc } = page(fullView({ cases: [payCase()] }));
+    const text = readable(doc.text);
+    expect(text).toContain("Faktura 2026-101");
+    expect(text).toContain("Strøm oktober 2026");
+    expect(text).toContain("Forfallsdato02.11.2026");
+    expect(text).toContain("KID (hvis du betaler fra nettbanken)000123456781");
+    expect(text).toContain("Hovedstol1 234,50 kr");
+    expect(text).toContain("Gebyrer35,00 kr");
+    expect(text).toContain("Renter12,75 kr");
+    expect(text).toContain("Å betale for denne fakturaen1 282,25 kr");
+    expect(text).toContain("Totalt å betale: 3 846,75 kr");
+  });
+
+  it("keeps amounts on one line with no-break spaces", () => {
+    const { html } = page();
+    expect(html).toContain("3\u00a0846,75\u00a0kr");
+    expect(html).toContain('<meta charset="utf-8">');
+  });
+
+  it("offers one plain form posting to /p/{token}/pay with the options as a labelled radio group, the first checked", () => {
+    const { doc } = page();
+    const forms = byTag(doc, "form");
+    expect(forms).toHaveLength(1);
+    expect(forms[0]?.attrs.method).toBe("post");
+    expect(forms[0]?.attrs.action).toBe("/p/tok_AbCdEf0123456789xyz/pay");
+    const radios = all(doc, (e) => e.tag === "input" && e.attrs.type === "radio");
+    expect(radios.map((r) => r.attrs.value)).toEqual(["full", "instalment", "reopen", "custom"]);
+    expect(radios.every((r) => r.attrs.name === "option")).toBe(true);
+    expect(radios.filter((r) => "checked" in r.attrs).map((r) => r.attrs.value)).toEqual(["full"]);
+    const fieldset = byTag(doc, "fieldset")[0];
+    expect(readable(byTag(fieldset!, "legend")[0]?.text ?? "")).toBe("Hvor mye vil du betale?");
+    expect(radios.map((r) => labelText(doc, r))).toEqual([
+      "Betal hele beløpet: 3 846,75 kr",
+      "Betal avdraget som forfaller 01.12.2026: 500,00 kr",
+      "Betal 1 282,25 kr for å åpne tjenesten igjen i dag",
+      "Betal et annet beløp (minst 100,00 kr)",
+    ]);
+  });
+
+  it("labels every input, select and button", () => {
+    for (const lang of ["nb", "en"] as const) {
+      const { doc } = page(fullView(), { lang, error: { field: "cover", code: "COVER_INVALID" } });
+      const controls = all(doc, (e) => e.tag === "input" || e.tag === "select");
+      expect(controls.length).toBeGreaterThanOrEqual(6);
+      for (const control of controls) expect(labelText(doc, control), control.attrs.id).toBeTruthy();
+      for (const button of byTag(doc, "button")) expect(readable(button.text)).not.toBe("");
+      const ids = all(doc, (e) => e.attrs.id !== undefined).map((e) => e.attrs.id);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+  });
+
+  it("asks for a custom amount in a decimal field that shows the minimum and maximum", () => {
+    const { doc } = page();
+    const amount = byId(doc, "amount")!;
+    expect(amount.attrs.name).toBe("amount");
+    expect(amount.attrs.inputmode).toBe("decimal");
+    expect(labelText(doc, amount)).toBe("Beløp");
+    const hint = byId(doc, amount.attrs["aria-describedby"]!.split(" ")[0]!)!;
+    expect(readable(hint.text)).toContain("Minst 100,00 kr og høyst 3 846,75 kr");
+  });
+
+  it("offers the cover choice only when a partial option exists", () => {
+    const cover = byId(page().doc, "cover")!;
+    expect(cover.attrs.name).toBe("cover");
+    expect(byTag(cover, "option").map((o) => o.attrs.value)).toEqual(["", "principal", "interest", "fees"]);
+    expect(labelText(page().doc, cover)).toBe("Hva skal innbetalingen dekke først?");
+
+    const fullOnly = page(fullView({ options: [{ kind: "full", amount: nok(384675) }] })).doc;
+    expect(byId(fullOnly, "cover")).toBeUndefined();
+    expect(byId(fullOnly, "amount")).toBeUndefined();
+  });
+
+  it("has a pay button per offered method, Vipps first", () => {
+    const buttons = byTag(page().doc, "button");
+    expect(buttons.map((b) => [b.attrs.type, b.attrs.name, b.attrs.value, readable(b.text)])).toEqual([
+      ["submit", "method", "vipps", "Betal med Vipps"],
+      ["submit", "method", "card", "Betal med kort"],
+    ]);
+    const cardOnly = byTag(page(fullView({ methods: ["card"] })).doc, "button");
+    expect(cardOnly.map((b) => b.attrs.value)).toEqual(["card"]);
+    const en = byTag(page(fullView(), { lang: "en" }).doc, "button");
+    expect(en.map((b) => readable(b.text))).toEqual(["Pay with Vipps", "Pay by card"]);
+  });
+
+  it("shows only the account number and KIDs when no payment method is offered", () => {
+    const { doc } = page(fullView({ methods: [] }));
+    expect(byTag(doc, "button")).toHaveLength(0);
+    expect(byTag(doc, "form")).toHaveLength(0);
+    const text = readable(doc.text);
+    expect(text).toContain("Betal fra nettbanken");
+    expect(text).toContain("Kontonummer1234.56.78903");
+    expect(text).toContain("KID000123456781");
+    expect(text).toContain("KID000123456783");
+  });
+
+  it("says kindly how to reopen a suspended service", () => {
+    const text = readable(page().doc.text);
+    expect(text).toContain("Betal 1 282,25 kr for å åpne igjen i dag");
+    const noReopen = readable(page(fullView({ options: [{ kind: "full", amount: nok(384675) }] })).doc.text);
+    expect(noReopen).not.toContain("for å åpne igjen i dag");
+  });
+
+  it("says everything is paid, with no form, when nothing is owed", () => {
+    const paid = payCase({ status: "paid", balance: { principal: nok(0), fees: nok(0), interest: nok(0), total: nok(0) } });
+    const { doc } = page(fullView({ cases: [paid], total: nok(0), options: [] }));
+    expect(readable(doc.text)).toContain("Alt er betalt — takk!");
+    expect(byTag(doc, "form")).toHaveLength(0);
+    expect(byTag(doc, "button")).toHaveLength(0);
+    const en = page(fullView({ cases: [paid], total: nok(0), options: [] }), { lang: "en" }).doc;
+    expect(readable(en.text)).toContain("Everything is paid — thank you!");
+  });
+
+  it("shows when the link expires, as a date in Norway", () => {
+    // 23:30 UTC on 23 December is 00:30 on 24 December in Oslo
+    const footer = byTag(page().doc, "footer")[0]!;
+    expect(readable(footer.text)).toContain("Denne lenken virker til 24.12.2026.");
+    expect(readable(byTag(page(fullView(), { lang: "en" }).doc, "footer")[0]!.text)).toContain("This link works until 24 Dec 2026.");
+  });
+
+  it("keeps headings in order: one h1, then h2s", () => {
+    const { doc } = page(fullView(), { lang: "nb", error: { field: "amount", code: "AMOUNT_MISSING" } });
+    const levels = all(doc, (e) => /^h[1-6]$/u.test(e.tag)).map((h) => Number(h.tag[1]));
+    expect(levels[0]).toBe(1);
+    expect(levels.filter((l) => l === 1)).toHaveLength(1);
+    levels.forEach((level, i) => i > 0 && expect(level - levels[i - 1]!).toBeLessThanOrEqual(1));
+  });
+});
+
+describe("the pay page with a refused form", () => {
+  const belowMinimum: PayFormError = { field: "amount", code: "AMOUNT_BELOW_MINIMUM", params: { min: nok(10000) } };
+
+  it("marks the amount field invalid, ties the message to it and sums it up at the top", () => {
+    const { doc } = page(fullView(), { lang: "nb", error: belowMinimum, values: { option: "custom", amount: "50" } });
+    const amount = byId(doc, "amount")!;
+    expect(amount.attrs["aria-invalid"]).toBe("true");
+    const describedBy = amount.attrs["aria-describedby"]!.split(" ");
+    const message = describedBy.map((id) => byId(doc, id)).find((e) => e?.attrs.class === "err");
+    expect(readable(message!.text)).toBe("Feil: Beløpet må være minst 100,00 kr.");
+    const summary = all(doc, (e) => e.attrs.role === "alert")[0]!;
+    const link = byTag(summary, "a")[0]!;
+    expect(link.attrs.href).toBe("#amount");
+    expect(readable(link.text)).toBe("Beløpet må være minst 100,00 kr.");
+    // the summary comes before the form
+    const order = all(doc, (e) => e.attrs.role === "alert" || e.tag === "form").map((e) => e.tag);
+    expect(order).toEqual(["div", "form"]);
+  });
+
+  it("keeps what the debtor filled in", () => {
+    const { doc } = page(fullView(), { lang: "nb", error: belowMinimum, values: { option: "custom", amount: "50", cover: "interest" } });
+    expect(byId(doc, "amount")?.attrs.value).toBe("50");
+    expect(all(doc, (e) => e.tag === "input" && "checked" in e.attrs).map((e) => e.attrs.value)).toEqual(["custom"]);
+    expect(byTag(byId(doc, "cover")!, "option").filter((o) => "selected" in o.attrs).map((o) => o.attrs.value)).toEqual(["interest"]);
+  });
+
+  it("names the minimum from the custom option when the error carries no amount", () => {
+    const { doc } = page(fullView(), { lang: "en", error: { field: "amount", code: "AMOUNT_BELOW_MINIMUM" } });
+    expect(readable(all(doc, (e) => e.attrs.role === "alert")[0]!.text)).toContain("The amount must be at least NOK 100.00.");
+  });
+
+  it("points the summary at the option group or the pay buttons for those errors", () => {
+    const option = page(fullView(), { lang: "nb", error: { field: "option", code: "OPTION_UNAVAILABLE" } }).doc;
+    expect(byTag(all(option, (e) => e.attrs.role === "alert")[0]!, "a")[0]?.attrs.href).toBe("#option-full");
+    expect(all(option, (e) => e.attrs.name === "option").every((r) => r.attrs["aria-invalid"] === "true")).toBe(true);
+    const method = page(fullView(), { lang: "nb", error: { field: "method", code: "PROVIDER_UNAVAILABLE" } }).doc;
+    expect(byTag(all(method, (e) => e.attrs.role === "alert")[0]!, "a")[0]?.attrs.href).toBe("#pay-vipps");
+    expect(byId(method, "pay-vipps")?.attrs["aria-describedby"]).toBe("method-error");
+  });
+});
+
+describe("escaping", () => {
+  const evil = '<script>alert(1)</script>"\'&';
+
+  it("escapes every value that reaches the page", () => {
+    const view = fullView({
+      token: 'tok"><script>x</script>',
+      creditor: { name: evil, logoUrl: 'https://cdn.example.no/l.png?a=1&b="2"' },
+      cases: [payCase({ invoiceNumber: evil, description: evil, kid: evil })],
+      accountNumber: evil,
+    });
+    for (const lang of ["nb", "en"] as const) {
+      for (const html of [
+        renderPayPage(view, { lang, values: { option: "custom", amount: evil, cover: evil } }),
+        renderPayPage({ ...view, methods: [] }, { lang }),
+      ]) {
+        expect(html).not.toContain("<script>");
+        expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;");
+        const doc = parseHtml(html);
+        expect(byTag(doc, "script")).toHaveLength(0);
+        expect(readable(byTag(doc, "h1")[0]!.text)).toContain(evil);
+      }
+      const doc = parseHtml(renderPayPage(view, { lang, values: { option: "custom", amount: evil } }));
+      expect(byId(doc, "amount")?.attrs.value).toBe(evil);
+      expect(byTag(doc, "form")[0]?.attrs.action).toBe(`/p/${encodeURIComponent('tok"><script>x</script>')}/pay${lang === "en" ? "?lang=en" : ""}`);
+      expect(byTag(doc, "img")[0]?.attrs.src).toBe("https://cdn.example.no/l.png?a=1&b=%222%22");
+    }
+  });
+
+  it("never shows a logo from a javascript: or data: address", () => {
+    const { doc } = page(fullView({ creditor: { name: "X", logoUrl: "javascript:alert(1)" } }));
+    expect(byTag(doc, "img")).toHaveLength(0);
+  });
+});
