@@ -24,6 +24,9 @@ import { CosmosPaymentAttemptStore } from "../shared/adapters/cosmos/payment-att
 import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
 import { CosmosWebhookStore } from "../shared/adapters/cosmos/webhook-store.cosmos";
 import { DurableCaseWorkflow } from "../shared/adapters/durable/case-workflow.durable";
+import { vippsApiConfigFrom } from "../shared/adapters/vipps/api-client.vipps";
+import { VippsPaymentProvider } from "../shared/adapters/vipps/payment-provider.vipps";
+import { VippsWebhookVerifier } from "../shared/adapters/vipps/webhook-verifier.vipps";
 import { createServiceBusClient, ServiceBusEventPublisher } from "../shared/adapters/service-bus/event-publisher.service-bus";
 import { ServiceBusPaymentQueue } from "../shared/adapters/service-bus/payment-queue.service-bus";
 import { ServiceBusWebhookDeliveryQueue } from "../shared/adapters/service-bus/webhook-delivery-queue.service-bus";
@@ -102,6 +105,13 @@ function buildAppDeps(s: Settings): AppDeps {
       : undefined;
   if (!letters) throw new Error("Letter storage is not configured: set BLOB_ACCOUNT_URL or AzureWebJobsStorage");
   const letterhead = letterheadFrom(s);
+  // Vipps MobilePay: the provider when VIPPS_BASE_URL and the client credentials are set; callbacks verified when
+  // the webhook secret is set (without it every callback is refused).
+  const vipps = vippsApiConfigFrom(s);
+  const paymentProvider = vipps ? new VippsPaymentProvider(vipps) : undefined;
+  const paymentWebhooks = s.VIPPS_WEBHOOK_SECRET
+    ? new VippsWebhookVerifier({ secret: s.VIPPS_WEBHOOK_SECRET, maxSkewSeconds: s.VIPPS_WEBHOOK_MAX_SKEW_SECONDS })
+    : undefined;
   return {
     settings: s,
     clock: systemClock,
@@ -119,6 +129,8 @@ function buildAppDeps(s: Settings): AppDeps {
     letters,
     publicBaseUrl: s.PUBLIC_BASE_URL,
     ...(letterhead ? { letterhead } : {}),
+    ...(paymentProvider ? { paymentProvider } : {}),
+    ...(paymentWebhooks ? { paymentWebhooks } : {}),
   };
 }
 
