@@ -1,0 +1,59 @@
+/**
+ * `POST /api/callbacks/vipps`: Vipps MobilePay's webhook for our payments. Checked (HMAC signature over date, host and
+ * content hash; date within VIPPS_WEBHOOK_MAX_SKEW_SECONDS; the same signed delivery only once), put on the `payments`
+ * queue and answered 202 at once — applying is the queue trigger's job (sb-apply-payment.ts), so Vipps never waits
+ * on Cosmos DB and a failure there is retried by Service Bus, not by Vipps.
+ *
+ *   202 queued · 401 unsigned / wrong signature / wrong content hash / stale date · 400 malformed payload
+ *   409 the same signed delivery again (replay) · 503 callbacks not configured (Vipps retries later)
+ */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import {
+  CallbackRejected,
+  CallbackReplayed,
+  CallbacksNotConfigured,
+  makeReceiveProviderCallback,
+  type ProviderCallbackDeps,
+} from "../../shared/application/payments/provider-callback";
+import { problem } from "../../shared/http/problem";
+import { appDeps } from "../composition";
+import { VIPPS_CALLBACK_FUNCTION, VIPPS_CALLBACK_ROUTE } from "./names";
+
+/** Callbacks are small JSON documents; anything bigger is not one. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+export function makeVippsCallbackFunction(resolve: () => ProviderCallbackDeps) {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const body = await request.text();
+    if (Buffer.byteLength(body, "utf8") > MAX_BODY_BYTES) return problem(413, "Payload too large", "A callback is at most 64 KB");
+    const url = new URL(request.url);
+    const headers: Record<string, string | undefined> = {};
+    request.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
+    try {
+      const message = await makeReceiveProviderCallback(resolve())({ method: request.method, pathAndQuery: `${url.pathname}${url.search}`, headers, body });
+      context.info("payment callback queued", { reference: message.event.reference, event: message.event.name });
+      return { status: 202, headers: { "cache-control": "no-store" } };
+    } catch (error) {
+      if (error instanceof CallbackRejected) {
+        const reason = String(error.details?.["reason"] ?? "");
+        context.warn("payment callback refused", { reason });
+        return reason === "malformed"
+          ? problem(400, "Malformed callback", error.message, { errors: [{ pointer: "/body", detail: String(error.details?.["detail"] ?? ""), code: "malformed" }] })
+          : problem(401, "Callback not authenticated", error.message, { errors: [{ pointer: "#/header/authorization", detail: reason, code: reason }] });
+      }
+      if (error instanceof CallbackReplayed) {
+        context.warn("payment callback replayed", { reference: String(error.details?.["reference"] ?? "") });
+        return problem(409, "Callback already received", error.message);
+      }
+      if (error instanceof CallbacksNotConfigured) return problem(503, "Callbacks not configured", error.message);
+      throw error;
+    }
+  };
+}
+
+app.http(VIPPS_CALLBACK_FUNCTION, {
+  route: VIPPS_CALLBACK_ROUTE,
+  methods: ["POST"],
+  authLevel: "anonymous",
+  handler: makeVippsCallbackFunction(() => appDeps()),
+});

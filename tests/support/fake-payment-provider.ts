@@ -1,0 +1,84 @@
+/**
+ * A PaymentProvider for host-free tests: payments live in a map; the test plays the debtor (`approve`, `decline`);
+ * capture honours its idempotency key like Vipps does (the same key twice captures once).
+ */
+import type { Money } from "../../shared/domain/money";
+import {
+  PaymentProviderRejected,
+  type CreatePaymentRequest,
+  type CreatedPayment,
+  type PaymentProvider,
+  type ProviderPayment,
+} from "../../shared/ports/payment-provider";
+
+export class FakePaymentProvider implements PaymentProvider {
+  readonly payments = new Map<string, ProviderPayment & { request: CreatePaymentRequest }>();
+  readonly captureKeys = new Set<string>();
+  captures = 0;
+  failNextCreate: number | undefined;
+
+  async create(request: CreatePaymentRequest): Promise<CreatedPayment> {
+    if (this.failNextCreate !== undefined) {
+      const status = this.failNextCreate;
+      this.failNextCreate = undefined;
+      throw new PaymentProviderRejected("refused", status);
+    }
+    const zero: Money = { value: 0, currency: request.amount.currency };
+    this.payments.set(request.reference, {
+      request,
+      reference: request.reference,
+      state: "CREATED",
+      amount: request.amount,
+      authorized: zero,
+      captured: zero,
+      refunded: zero,
+      cancelled: zero,
+      paymentMethodType: request.method === "card" ? "CARD" : "WALLET",
+    });
+    return { reference: request.reference, redirectUrl: `https://provider.test/landing/${request.reference}` };
+  }
+
+  approve(reference: string): void {
+    const p = this.#get(reference);
+    this.payments.set(reference, { ...p, state: "AUTHORIZED", authorized: p.amount, pspReference: `psp-${reference}` });
+  }
+
+  decline(reference: string): void {
+    this.payments.set(reference, { ...this.#get(reference), state: "ABORTED" });
+  }
+
+  async get(reference: string): Promise<ProviderPayment> {
+    const { request: _request, ...payment } = this.#get(reference);
+    return structuredClone(payment);
+  }
+
+  async capture(reference: string, amount: Money, idempotencyKey: string): Promise<ProviderPayment> {
+    const p = this.#get(reference);
+    if (!this.captureKeys.has(idempotencyKey)) {
+      if (p.state !== "AUTHORIZED") throw new PaymentProviderRejected("not authorized", 400);
+      if (p.captured.value + amount.value > p.authorized.value) throw new PaymentProviderRejected("too much", 400);
+      this.captureKeys.add(idempotencyKey);
+      this.captures += 1;
+      this.payments.set(reference, { ...p, captured: { ...p.captured, value: p.captured.value + amount.value } });
+    }
+    return this.get(reference);
+  }
+
+  async cancel(reference: string): Promise<ProviderPayment> {
+    const p = this.#get(reference);
+    this.payments.set(reference, { ...p, cancelled: { ...p.authorized, value: p.authorized.value - p.captured.value } });
+    return this.get(reference);
+  }
+
+  async refund(reference: string, amount: Money): Promise<ProviderPayment> {
+    const p = this.#get(reference);
+    this.payments.set(reference, { ...p, refunded: { ...p.refunded, value: p.refunded.value + amount.value } });
+    return this.get(reference);
+  }
+
+  #get(reference: string) {
+    const p = this.payments.get(reference);
+    if (!p) throw new PaymentProviderRejected(`no payment ${reference}`, 404);
+    return p;
+  }
+}
