@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { renderReceiptPage } from "../../../shared/web/receipt-page";
+import { nok, receipt } from "./fixtures";
+import { all, byTag, parseHtml, readable } from "./html";
+
+const refreshOf = (html: string) =>
+  byTag(parseHtml(html), "meta").find((m) => m.attrs["http-equiv"] === "refresh")?.attrs.content;
+const h1 = (html: string) => readable(byTag(parseHtml(html), "h1")[0]?.text ?? "");
+const links = (html: string) => byTag(byTag(parseHtml(html), "main")[0]!, "a").map((a) => [a.attrs.href, readable(a.text)]);
+
+describe("the receipt page", () => {
+  it("waits for the confirmation, refreshing itself and offering a manual refresh that keeps the reference", () => {
+    const html = renderReceiptPage(receipt({ state: "pending", refreshSeconds: 4 }), "nb");
+    expect(h1(html)).toBe("Vi venter på bekreftelse av betalingen …");
+    expect(refreshOf(html)).toBe("4");
+    expect(links(html)).toEqual([["/p/tok_AbCdEf0123456789xyz/receipt?ref=ref-0001-abcd", "Oppdater siden nå"]]);
+    const en = renderReceiptPage(receipt({ state: "pending", refreshSeconds: 4 }), "en");
+    expect(links(en)[0]?.[0]).toBe("/p/tok_AbCdEf0123456789xyz/receipt?ref=ref-0001-abcd&lang=en");
+    expect(byTag(parseHtml(en), "html")[0]?.attrs.lang).toBe("en");
+  });
+
+  it("says Paid in the heading, with the amount and what is still owed per invoice, and stops refreshing", () => {
+    const html = renderReceiptPage(receipt(), "nb");
+    expect(h1(html)).toBe("Betalt");
+    expect(refreshOf(html)).toBeUndefined();
+    const text = readable(parseHtml(html).text);
+    expect(text).toContain("Takk! Vi har fått 1 282,25 kr (Vipps).");
+    expect(text).toContain("Faktura 2026-101Saken er betalt");
+    expect(text).toContain("Faktura 2026-102Gjenstår å betale: 1 282,25 kr");
+    expect(links(html)).toEqual([["/p/tok_AbCdEf0123456789xyz", "Tilbake til fakturaen"]]);
+
+    const en = renderReceiptPage(receipt({ payment: { reference: "r-12345678", amount: nok(50000), method: "card" } }), "en");
+    expect(h1(en)).toBe("Paid");
+    expect(readable(parseHtml(en).text)).toContain("Thank you! We have received NOK 500.00 (card).");
+  });
+
+  it("offers no way back to pay when everything is paid", () => {
+    const html = renderReceiptPage(receipt({ cases: [{ invoiceNumber: "2026-101", balance: nok(0), status: "paid" }] }), "nb");
+    expect(links(html)).toEqual([]);
+  });
+
+  it("explains a payment that was not completed in plain words, and links back to try again", () => {
+    const html = renderReceiptPage(
+      receipt({ state: "failed", payment: { reference: "ref-0001-abcd", amount: nok(128225), method: "vipps", failureReason: "ABORTED by user" } }),
+      "nb",
+    );
+    expect(h1(html)).toBe("Betalingen ble ikke fullført");
+    expect(refreshOf(html)).toBeUndefined();
+    const text = readable(parseHtml(html).text);
+    expect(text).toContain("Betalingen ble avbrutt før den var ferdig.");
+    expect(text).not.toContain("ABORTED");
+    expect(links(html)).toEqual([["/p/tok_AbCdEf0123456789xyz", "Prøv å betale igjen"]]);
+    const en = renderReceiptPage(receipt({ state: "failed", payment: undefined }), "en");
+    expect(h1(en)).toBe("The payment was not completed");
+    expect(links(en)).toEqual([["/p/tok_AbCdEf0123456789xyz?lang=en", "Try to pay again"]]);
+  });
+
+  it("escapes the creditor and the reference", () => {
+    const evil = '<script>alert(1)</script>"';
+    const html = renderReceiptPage(
+      receipt({ creditor: { name: evil }, payment: { reference: evil, amount: nok(100), method: "vipps" }, cases: [{ invoiceNumber: evil, balance: nok(1), status: "open" }] }),
+      "nb",
+    );
+    expect(html).not.toContain("<script>");
+    expect(byTag(parseHtml(html), "script")).toHaveLength(0);
+    expect(all(parseHtml(html), (e) => e.tag === "a").every((a) => !a.attrs.href?.includes("<"))).toBe(true);
+  });
+});
