@@ -14,8 +14,9 @@ import type { Page } from "./case-store";
  *   invalid-kid   the KID's check digit is wrong (MOD10 and MOD11 both) — a typing error at the payer's bank
  *   missing-kid   no KID in the transaction (e.g. a giro with text only)
  *   reversal      the bank reversed (tilbakeført) an amount: needs an operator, never applied automatically
+ *   wrong-currency the case with that KID is in another currency than the payment (OCR giro is NOK)
  */
-export type UnmatchedReason = "unknown-kid" | "invalid-kid" | "missing-kid" | "reversal";
+export type UnmatchedReason = "unknown-kid" | "invalid-kid" | "missing-kid" | "reversal" | "wrong-currency";
 
 interface BankPaymentCommon {
   schemaVersion: 1;

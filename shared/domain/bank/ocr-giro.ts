@@ -138,9 +138,12 @@ function field(line: Line, from: number, to: number): string {
   return line.text.slice(from - 1, to);
 }
 
-function digits(line: Line, from: number, to: number, name: string): string {
+/** `personal`: the field may identify the payer (their account): the error does not echo it. */
+function digits(line: Line, from: number, to: number, name: string, personal = false): string {
   const value = field(line, from, to);
-  if (!/^\d+$/.test(value)) throw new OcrGiroFormatError(line.no, `${name} (positions ${from}–${to}) must be ${to - from + 1} digits, got "${value}"`);
+  if (!/^\d+$/.test(value)) {
+    throw new OcrGiroFormatError(line.no, `${name} (positions ${from}–${to}) must be ${to - from + 1} digits${personal ? "" : `, got "${value}"`}`);
+  }
   return value;
 }
 
@@ -257,7 +260,7 @@ function parseItem1(line: Line): Omit<OcrGiroTransaction, "formNumber" | "archiv
 
 function parseItem2(line: Line): Pick<OcrGiroTransaction, "formNumber" | "archiveReference" | "reserved" | "bankDate" | "debitAccount"> {
   const bankDate = optionalNetsDate(line, 42, "bank date");
-  const debitAccount = digits(line, 48, 58, "debit account");
+  const debitAccount = digits(line, 48, 58, "debit account", true);
   return {
     formNumber: field(line, 16, 25),
     archiveReference: field(line, 26, 34),
