@@ -7,6 +7,7 @@
  */
 import { app, type InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
+import { makeApplyBankPayment } from "../../shared/application/payments/apply-bank-payment";
 import { makeApplyProviderEvent } from "../../shared/application/payments/apply-provider-event";
 import { parsePaymentMessage } from "../../shared/application/payments/payment-message";
 import type { BankPaymentMessage } from "../../shared/ports/payment-queue";
@@ -28,3 +29,10 @@ export function makeApplyPaymentHandler(resolve: (context: InvocationContext) =>
     context.info("bank payment handled", { id: message.id, outcome: result.outcome, ...(result.caseId ? { caseId: result.caseId } : {}) });
   };
 }
+
+app.serviceBusQueue(APPLY_PAYMENT_FUNCTION, {
+  connection: SERVICE_BUS_CONNECTION,
+  queueName: PAYMENTS_QUEUE,
+  extraInputs: [df.input.durableClient()],
+  handler: makeApplyPaymentHandler(requestDeps, (deps) => makeApplyBankPayment(deps)),
+});

@@ -1,0 +1,131 @@
+/**
+ * The pages behind a pay link, for debtors (no login; the 160-bit token in the link is the key):
+ *
+ *   GET  /p/{token}           the claim(s), what is owed today, Betal nå options, "Betal med Vipps" / "Betal med kort"
+ *   POST /p/{token}/pay       form: method=vipps|card, option=full|instalment|reopen|custom, amount?, cover?
+ *                             → 303 to the provider; a refused choice → the page again, 422, message at the field
+ *   GET  /p/{token}/receipt   ?ref=… → "Betalt" as soon as the payment is applied; refreshes itself while pending
+ *
+ * Unknown links → 404 and expired links → 410 with a kind page saying what to do; too many requests → 429 with
+ * Retry-After; anything unexpected → 503 with a kind page, never a stack trace. Norwegian by default, `?lang=en` or
+ * Accept-Language for English. The token is never logged.
+ */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { makeLoadPayPage, makeStartPayment, type PayPageConfig, type PayPageDeps } from "../../shared/application/payments/pay-page";
+import { makeLoadReceipt, type ReceiptDeps } from "../../shared/application/payments/receipt";
+import { clientAddress, RequestRateLimiter } from "../../shared/http/rate-limit";
+import { negotiateLang } from "../../shared/web/i18n";
+import { renderNoticePage } from "../../shared/web/notice-page";
+import { renderPayPage } from "../../shared/web/pay-page";
+import type { Lang, NoticeKind, PayFormValues } from "../../shared/web/pay-page-model";
+import { renderReceiptPage } from "../../shared/web/receipt-page";
+import { appDeps, type AppDeps } from "../composition";
+import { PAY_PAGE_FUNCTION, PAY_PAGE_ROUTE, PAY_RECEIPT_FUNCTION, PAY_RECEIPT_ROUTE, PAY_SUBMIT_FUNCTION, PAY_SUBMIT_ROUTE } from "./names";
+
+export type PayPageFunctionDeps = PayPageDeps & ReceiptDeps & Pick<AppDeps, "settings" | "publicBaseUrl" | "letterhead">;
+
+/** Headers of every page: no caching (balances change), no framing, no referrer (the token is in the URL). */
+const PAGE_HEADERS = {
+  "content-type": "text/html; charset=utf-8",
+  "cache-control": "no-store",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; frame-ancestors 'none'",
+};
+
+function page(status: number, body: string, extra: Record<string, string> = {}): HttpResponseInit {
+  return { status, headers: { ...PAGE_HEADERS, ...extra }, body };
+}
+
+const NOTICE_STATUS: Record<NoticeKind, number> = { "unknown-link": 404, "expired-link": 410, "rate-limited": 429, unavailable: 503 };
+
+function notice(kind: NoticeKind, lang: Lang, options: { creditorName?: string; retryAfterSeconds?: number } = {}): HttpResponseInit {
+  const extra: Record<string, string> = options.retryAfterSeconds ? { "retry-after": String(options.retryAfterSeconds) } : {};
+  return page(NOTICE_STATUS[kind], renderNoticePage(kind, lang, options), extra);
+}
+
+function langOf(request: HttpRequest): Lang {
+  return negotiateLang(request.query.get("lang"), request.headers.get("accept-language"));
+}
+
+async function formValues(request: HttpRequest): Promise<PayFormValues> {
+  const text = await request.text();
+  const form = new URLSearchParams(text);
+  const pick = (name: string): string | undefined => {
+    const value = form.get(name);
+    return value === null ? undefined : value.slice(0, 64);
+  };
+  const values: PayFormValues = {};
+  for (const name of ["method", "option", "amount", "cover"] as const) {
+    const v = pick(name);
+    if (v !== undefined) values[name] = v;
+  }
+  return values;
+}
+
+export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
+  let limiter: RequestRateLimiter | undefined;
+  const limits = (deps: PayPageFunctionDeps): RequestRateLimiter =>
+    (limiter ??= new RequestRateLimiter({
+      token: { points: deps.settings.PAY_PAGE_RATE_PER_TOKEN, durationSeconds: 60 },
+      client: { points: deps.settings.PAY_PAGE_RATE_PER_CLIENT, durationSeconds: 60 },
+    }));
+  const config = (deps: PayPageFunctionDeps): PayPageConfig => ({
+    publicBaseUrl: deps.publicBaseUrl,
+    ...(deps.letterhead ? { accountNumber: deps.letterhead.accountNumber } : {}),
+  });
+
+  /** Rate limit, then the handler; failures become the kind "unavailable" page (logged without the token). */
+  const guarded =
+    (what: string, fn: (request: HttpRequest, deps: PayPageFunctionDeps, token: string, lang: Lang) => Promise<HttpResponseInit>) =>
+    async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+      const lang = langOf(request);
+      try {
+        const deps = resolve();
+        const token = request.params.token ?? "";
+        const verdict = await limits(deps).check({ token, client: clientAddress(request) });
+        if (!verdict.ok) return notice("rate-limited", lang, { retryAfterSeconds: verdict.retryAfterSeconds });
+        return await fn(request, deps, token, lang);
+      } catch (error) {
+        context.error(`${what} failed`, { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+        return notice("unavailable", lang, { retryAfterSeconds: 30 });
+      }
+    };
+
+  return {
+    show: guarded("pay page", async (_request, deps, token, lang) => {
+      const result = await makeLoadPayPage(deps, config(deps))(token);
+      if (result.kind === "unknown") return notice("unknown-link", lang);
+      if (result.kind === "expired") return notice("expired-link", lang, result.creditorName ? { creditorName: result.creditorName } : {});
+      return page(200, renderPayPage(result.view, { lang }));
+    }),
+
+    pay: guarded("pay page submit", async (request, deps, token, lang) => {
+      const values = await formValues(request);
+      const result = await makeStartPayment(deps, config(deps))(token, values, lang);
+      switch (result.kind) {
+        case "unknown":
+          return notice("unknown-link", lang);
+        case "expired":
+          return notice("expired-link", lang, result.creditorName ? { creditorName: result.creditorName } : {});
+        case "invalid":
+          return page(422, renderPayPage(result.view, { lang, error: result.error, values: result.values }));
+        case "redirect":
+          return { status: 303, headers: { location: result.url, "cache-control": "no-store", "referrer-policy": "no-referrer" } };
+      }
+    }),
+
+    receipt: guarded("receipt page", async (request, deps, token, lang) => {
+      const reference = request.query.get("ref") ?? undefined;
+      const result = await makeLoadReceipt(deps)(token, reference && /^[a-zA-Z0-9-]{8,50}$/u.test(reference) ? reference : undefined);
+      if (result.kind === "unknown") return notice("unknown-link", lang);
+      return page(200, renderReceiptPage(result.view, lang));
+    }),
+  };
+}
+
+const functions = makePayPageFunctions(() => appDeps());
+app.http(PAY_PAGE_FUNCTION, { route: PAY_PAGE_ROUTE, methods: ["GET"], authLevel: "anonymous", handler: functions.show });
+app.http(PAY_SUBMIT_FUNCTION, { route: PAY_SUBMIT_ROUTE, methods: ["POST"], authLevel: "anonymous", handler: functions.pay });
+app.http(PAY_RECEIPT_FUNCTION, { route: PAY_RECEIPT_ROUTE, methods: ["GET"], authLevel: "anonymous", handler: functions.receipt });
