@@ -15,7 +15,8 @@ import { makeLoadPayPage, makeStartPayment, type PayPageConfig, type PayPageDeps
 import { makeLoadReceipt, type ReceiptDeps } from "../../shared/application/payments/receipt";
 import { clientAddress, RequestRateLimiter } from "../../shared/http/rate-limit";
 import { negotiateLang } from "../../shared/web/i18n";
-import { renderNoticePage } from "../../shared/web/notice-page";
+import { PAGE_CSP } from "../../shared/web/layout";
+import { NOTICE_STATUS, renderNoticePage } from "../../shared/web/notice-page";
 import { renderPayPage } from "../../shared/web/pay-page";
 import type { Lang, NoticeKind, PayFormValues } from "../../shared/web/pay-page-model";
 import { renderReceiptPage } from "../../shared/web/receipt-page";
@@ -31,14 +32,12 @@ const PAGE_HEADERS = {
   "referrer-policy": "no-referrer",
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
-  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; frame-ancestors 'none'",
+  "content-security-policy": PAGE_CSP,
 };
 
 function page(status: number, body: string, extra: Record<string, string> = {}): HttpResponseInit {
   return { status, headers: { ...PAGE_HEADERS, ...extra }, body };
 }
-
-const NOTICE_STATUS: Record<NoticeKind, number> = { "unknown-link": 404, "expired-link": 410, "rate-limited": 429, unavailable: 503 };
 
 function notice(kind: NoticeKind, lang: Lang, options: { creditorName?: string; retryAfterSeconds?: number } = {}): HttpResponseInit {
   const extra: Record<string, string> = options.retryAfterSeconds ? { "retry-after": String(options.retryAfterSeconds) } : {};

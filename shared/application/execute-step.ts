@@ -27,7 +27,8 @@
  * debtor's acceptance of electronic communication); otherwise the letter is marked for the print queue. The Let's pay
  * SMS itself only needs a phone number and consent not refused (`consent.sms !== false`).
  */
-import { issuePayLink } from "./pay-links";
+import { caseIdsForLink, issuePayLink } from "./pay-links";
+import { todayIn } from "./case-context";
 import { addDays, type LocalDate } from "../domain/calendar";
 import { applyEvent, ladderAnchor, type Case, type CaseEvent, type CaseStatus } from "../domain/case";
 import { DomainError } from "../domain/errors";
@@ -345,7 +346,8 @@ async function sendLetsPaySms(
   if (customer.consent?.sms === false) {
     return { delivery: { channel: "none", status: "skipped", reason: "the customer has refused SMS" }, sentKeys: [] };
   }
-  const link = await issuePayLink(deps.payLinks, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now);
+  const caseIds = await caseIdsForLink(deps.cases, record, todayIn(record.case.country, now));
+  const link = await issuePayLink(deps.payLinks, deps.config, { tenantId: record.tenantId, caseIds }, now);
   const c = record.case;
   const lang = languageOf(c);
   const amount = formatMoney(action.amounts.total, lang === "nb" ? "nb-NO" : "en");

@@ -4,6 +4,7 @@
  * what is stored and a stolen database reveals no usable link.
  */
 import { createHash, randomBytes } from "node:crypto";
+import type { CaseRecord, CaseStore } from "../ports/case-store";
 import type { PayLinkStore } from "../ports/pay-link-store";
 
 /** How long a pay link stays valid unless configured otherwise. */
@@ -34,4 +35,20 @@ export async function issuePayLink(
   const expiresAt = payLinkExpiry(now, config.payLinkValidityDays);
   await payLinks.put({ tokenHash: payLinkTokenHash(token), tenantId: link.tenantId, caseIds: link.caseIds, createdAt: now.toISOString(), expiresAt });
   return { url: `${config.publicBaseUrl.replace(/\/+$/u, "")}/p/${token}`, expiresAt };
+}
+
+/** How many of a debtor's cases one link covers at most (the page lists each). */
+const MAX_CASES_PER_LINK = 20;
+const PAYABLE = new Set(["open", "on-hold", "disputed", "handed-off"]);
+
+/**
+ * The cases a link sent about `record` covers: this case, plus the same debtor's other cases at the same creditor
+ * that are still payable and already due — so one tap pays everything overdue (the page shows each invoice).
+ */
+export async function caseIdsForLink(cases: CaseStore, record: CaseRecord, today: string): Promise<string[]> {
+  const page = await cases.list(record.tenantId, { customerId: record.customerId }, { limit: MAX_CASES_PER_LINK });
+  const others = page.items
+    .filter((r) => r.caseId !== record.caseId && PAYABLE.has(r.case.status) && (r.case.deferredDueDate ?? r.case.dueDate) < today)
+    .map((r) => r.caseId);
+  return [record.caseId, ...others].slice(0, MAX_CASES_PER_LINK);
 }

@@ -9,7 +9,7 @@ import type { MemoryPaymentAttemptStore } from "../../../../shared/adapters/memo
 import type { MemoryPaymentQueue } from "../../../../shared/adapters/memory/payment-queue.memory";
 import type { MemoryEventPublisher } from "../../../../shared/adapters/memory/event-publisher.memory";
 import { makeApplyProviderEvent } from "../../../../shared/application/payments/apply-provider-event";
-import { issuePayLink } from "../../../../shared/application/pay-links";
+import { caseIdsForLink, issuePayLink } from "../../../../shared/application/pay-links";
 import { makeLoadPayPage, makeStartPayment } from "../../../../shared/application/payments/pay-page";
 import { CallbackRejected, CallbackReplayed, makeReceiveProviderCallback } from "../../../../shared/application/payments/provider-callback";
 import { makeLoadReceipt } from "../../../../shared/application/payments/receipt";
@@ -299,5 +299,20 @@ describe("the Vipps callback", () => {
     await expect(receive(signed(payload("pfu-abcdef123456"), new Date(w.clock.now().getTime() - 10 * 60_000)))).rejects.toBeInstanceOf(CallbackRejected);
     await expect(receive({ method: "POST", pathAndQuery: PATH, headers: {}, body: payload("pfu-abcdef123456") })).rejects.toMatchObject({ details: { reason: "unsigned" } });
     expect((w.deps.paymentQueue as MemoryPaymentQueue).messages).toHaveLength(0);
+  });
+});
+
+describe("one link for a debtor's overdue cases", () => {
+  it("covers the case it is sent about and the same debtor's other overdue, unpaid cases — not future or paid ones", async () => {
+    const a = await register("INV-A", 40_000, "2026-11-01");
+    const b = await register("INV-B", 50_000, "2026-11-05");
+    const future = await register("INV-C", 60_000, "2026-12-20");
+    const paidOne = await register("INV-D", 10_000, "2026-11-02");
+    await w.deps.cases.update(tenantId, paidOne.caseId, (r) => ({ ...r, case: { ...r.case, status: "paid" } }));
+    const record = (await w.deps.cases.getById(b.caseId))!;
+    const ids = await caseIdsForLink(w.deps.cases, record, "2026-11-12");
+    expect(ids[0]).toBe(b.caseId);
+    expect(new Set(ids)).toEqual(new Set([a.caseId, b.caseId]));
+    expect(ids).not.toContain(future.caseId);
   });
 });
