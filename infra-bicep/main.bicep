@@ -136,6 +136,7 @@ var secretNames = {
   vippsClientId: 'vipps-client-id'
   vippsClientSecret: 'vipps-client-secret'
   vippsSubscriptionKey: 'vipps-subscription-key'
+  vippsWebhookSecret: 'vipps-webhook-secret'
 }
 
 // ---- Identity, monitoring and data services ---------------------------------------------------------------
@@ -277,6 +278,11 @@ var appSettings = {
   VIPPS_CLIENT_ID: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.vippsClientId}/)'
   VIPPS_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.vippsClientSecret}/)'
   VIPPS_SUBSCRIPTION_KEY: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.vippsSubscriptionKey}/)'
+  // The secret Vipps returns when POST /api/v1/ops/vipps/webhooks registers our callback URL (README: payments).
+  VIPPS_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.vippsWebhookSecret}/)'
+
+  // Bank OCR giro files (KID payments) land in this container; the blob trigger imports them.
+  OCR_INCOMING_CONTAINER: storage.outputs.ocrIncomingContainerName
 }
 // ============================================================================================================
 

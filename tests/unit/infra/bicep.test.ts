@@ -43,7 +43,7 @@ const REQUIRED_APP_SETTINGS = [
 ] as const;
 
 /** Settings that must come from Key Vault, never a literal or a deployment output. */
-const KEY_VAULT_SETTINGS = ["OPERATOR_API_KEY", "VIPPS_CLIENT_ID", "VIPPS_CLIENT_SECRET", "VIPPS_SUBSCRIPTION_KEY"];
+const KEY_VAULT_SETTINGS = ["OPERATOR_API_KEY", "VIPPS_CLIENT_ID", "VIPPS_CLIENT_SECRET", "VIPPS_SUBSCRIPTION_KEY", "VIPPS_WEBHOOK_SECRET"];
 
 /** Settings the Flex Consumption plan rejects or ignores, and local-only secrets that must not reach Azure. */
 const FORBIDDEN_APP_SETTINGS = [
@@ -534,6 +534,8 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
       { id: "idempotency", path: "/key", ttl: 604800 },
       { id: "pay-links", path: "/tokenHash", ttl: null },
       { id: "webhooks", path: "/tenantId", ttl: null },
+      { id: "payment-attempts", path: "/reference", ttl: null },
+      { id: "bank-payments", path: "/paymentId", ttl: null },
     ]);
   });
 
