@@ -62,7 +62,13 @@ export class BlobTriggers {
       const connectionName = String(registration.trigger.connection ?? "AzureWebJobsStorage");
       const cs = this.options.setting(connectionName);
       if (!cs) throw new Error(`Blob trigger ${registration.name}: setting "${connectionName}" is not set`);
-      const [containerName, ...rest] = String(registration.trigger.path ?? "").split("/");
+      // "%SETTING%" parts of the path are app settings, resolved like the Functions host does (e.g. %OCR_INCOMING_CONTAINER%)
+      const blobPath = String(registration.trigger.path ?? "").replace(/%([^%]+)%/g, (_, name: string) => {
+        const value = this.options.setting(name);
+        if (!value) throw new Error(`Blob trigger ${registration.name}: path names setting "${name}", which is not set`);
+        return value;
+      });
+      const [containerName, ...rest] = blobPath.split("/");
       if (!containerName) throw new Error(`Blob trigger ${registration.name}: path must start with a container name`);
       const service = BlobServiceClient.fromConnectionString(cs);
       const container = service.getContainerClient(containerName);
