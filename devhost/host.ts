@@ -1,6 +1,6 @@
 /**
  * The dev host: runs the app's own registrations (captured from `functions/index`) on this machine, with local
- * stand-ins for Cosmos DB, Blob/Queue/Table storage, Service Bus and ACS SMS, a Durable Functions engine and a virtual
+ * stand-ins for Cosmos DB, Blob/Queue/Table storage, Service Bus, ACS SMS and Vipps MobilePay, a Durable Functions engine and a virtual
  * clock. A stand-in starts only when its setting points at this machine; a setting that names a real Azure resource
  * is used as it is.
  */
@@ -23,6 +23,7 @@ import { ServiceBusTriggers } from "./service-bus/triggers";
 import { CosmosStandIn } from "./cosmos/cosmos-stand-in";
 import { AzuriteStandIn } from "./storage/azurite";
 import { AcsSmsStandIn } from "./sms/acs-sms-stand-in";
+import { VippsSimulator } from "./vipps/vipps-simulator";
 import { BlobTriggers } from "./blob-triggers";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { cosmosSettingsFrom, createCosmosDatabase, disposeCosmosClients, ensureCosmosContainers, loadCosmosContainers } from "../shared/adapters/cosmos/database.cosmos";
@@ -62,6 +63,7 @@ export class DevHost {
   invoker: Invoker | undefined;
   durable: DurableEngine | undefined;
   sms: AcsSmsStandIn | undefined;
+  vipps: VippsSimulator | undefined;
   private http: DevHttpServer | undefined;
   private readonly stack: Stoppable[] = [];
   private restoreDate: (() => void) | undefined;
@@ -160,6 +162,24 @@ export class DevHost {
       this.sms = sms;
       this.stack.push({ name: "sms", stop: () => sms.stop() });
     }
+    if (isLoopbackUrl(env.VIPPS_BASE_URL)) {
+      const vipps = new VippsSimulator({
+        dataDir,
+        clientId: env.VIPPS_CLIENT_ID ?? "",
+        clientSecret: env.VIPPS_CLIENT_SECRET ?? "",
+        subscriptionKey: env.VIPPS_SUBSCRIPTION_KEY ?? "",
+        merchantSerialNumber: env.VIPPS_MERCHANT_SERIAL_NUMBER ?? "",
+        logger: this.logger,
+        // Events and webhook signatures on the virtual clock, so the app's x-ms-date window check passes.
+        now: () => this.clock.nowDate(),
+        track: (work) => this.tracker.track(work),
+      });
+      const started = await vipps.start(auto ? 0 : portOf(env.VIPPS_BASE_URL!, 7073));
+      env.VIPPS_BASE_URL = started.baseUrl;
+      standIns.vipps = started.baseUrl;
+      this.vipps = vipps;
+      this.stack.push({ name: "vipps", stop: () => vipps.stop() });
+    }
 
     // The app: capture its registrations.
     const registry = installFunctionsCore();
@@ -182,6 +202,7 @@ export class DevHost {
 
     const devRoutes: DevRouteHandler[] = [clockRoutes(this.clock), this.functionsRoute(), durable.handleHttp];
     if (this.sms) devRoutes.push(this.sms.handleDevHttp);
+    if (this.vipps) devRoutes.push(this.vipps.handleDevHttp);
     const httpServer = new DevHttpServer({
       registry,
       invoker,
@@ -193,6 +214,16 @@ export class DevHost {
     const requestedPort = this.options.port ?? (env.PORT !== undefined ? Number(env.PORT) : settings.localHttpPort ?? 7071);
     const port = await httpServer.listen(requestedPort);
     const baseUrl = `http://127.0.0.1:${port}`;
+    // Pay links in SMS must point at the running host (with auto ports its port is not the one in the settings file).
+    if (isLoopbackUrl(env.PUBLIC_BASE_URL)) env.PUBLIC_BASE_URL = baseUrl;
+    if (this.vipps && env.VIPPS_WEBHOOK_SECRET) {
+      // What an operator does once in Azure (POST /api/v1/ops/vipps/webhooks), with the secret the settings hold.
+      await this.vipps.registerWebhook({
+        url: `${baseUrl}/api/callbacks/vipps`,
+        secret: env.VIPPS_WEBHOOK_SECRET,
+        replaces: (url) => isLoopbackUrl(url) && new URL(url).pathname === "/api/callbacks/vipps",
+      });
+    }
     this.stack.push({ name: "http", stop: () => httpServer.close() });
     durable.setBaseUrl(baseUrl);
     await durable.start();

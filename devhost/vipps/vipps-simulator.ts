@@ -272,8 +272,16 @@ export class VippsSimulator {
    * Registers (or, for a URL already registered, updates) a callback as an operator does once in Azure with
    * `POST /webhooks/v1/webhooks`, but with a chosen secret (the app's VIPPS_WEBHOOK_SECRET).
    */
-  async registerWebhook(input: { url: string; secret?: string; events?: readonly string[] }): Promise<{ id: string; secret: string }> {
+  async registerWebhook(input: {
+    url: string;
+    secret?: string;
+    events?: readonly string[];
+    /** Earlier registrations this one supersedes (e.g. the app's callback on the port of a previous run). */
+    replaces?: (url: string) => boolean;
+  }): Promise<{ id: string; secret: string }> {
     const events = [...(input.events ?? VIPPS_EPAYMENT_WEBHOOK_EVENTS)];
+    const replaces = input.replaces;
+    if (replaces) this.webhooks = this.webhooks.filter((w) => w.url === input.url || !replaces(w.url));
     const existing = this.webhooks.find((w) => w.url === input.url);
     const secret = input.secret ?? existing?.secret ?? newWebhookSecret();
     if (existing) {

@@ -302,6 +302,14 @@ describe("Vipps adapter against the simulator", () => {
     await expect(registerVippsWebhook(config, { url: "not a url", events: ["epayments.payment.created.v1"] })).rejects.toMatchObject({ status: 400 });
   });
 
+  it("lets the dev host's registration of the app callback supersede the one from a previous run's port", async () => {
+    const isAppCallback = (url: string) => url.startsWith("http://127.0.0.1:") && new URL(url).pathname === "/api/callbacks/vipps";
+    await sim.registerWebhook({ url: "http://127.0.0.1:1/api/callbacks/vipps", secret: WEBHOOK_SECRET, replaces: isAppCallback });
+    await sim.registerWebhook({ url: callbackUrl, secret: WEBHOOK_SECRET, replaces: isAppCallback });
+    const registrations = await listVippsWebhooks({ baseUrl, ...credentials });
+    expect(registrations.filter((w) => isAppCallback(w.url)).map((w) => w.url)).toEqual([callbackUrl]);
+  });
+
   it("keeps payments across a restart", async () => {
     const { reference } = await createPayment();
     await sim.stop();
