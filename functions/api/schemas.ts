@@ -34,6 +34,11 @@ export const RegisterTenantBody = z
       .refine(isValidOrgNumber, { message: "Not a valid organisation number.", params: { code: "INVALID_ORG_NUMBER" } })
       .meta({ description: "Norwegian organisation number (9 digits, MOD11).", example: "974760673" }),
     country: CountryCode,
+    logoUrl: z
+      .url({ protocol: /^https$/u, message: "An https URL." })
+      .max(500)
+      .optional()
+      .meta({ description: "The creditor's logo shown on pay pages (an https image URL the creditor hosts).", example: "https://fjordnett.no/logo.png" }),
   })
   .meta({ id: "RegisterTenantRequest" });
 

@@ -26,6 +26,8 @@ export interface RegisterTenantInput {
   senderName: string;
   orgNumber: string;
   country: CountryCode;
+  /** The logo on pay pages (https). */
+  logoUrl?: string;
 }
 
 export interface TenantRegistered {
@@ -47,6 +49,7 @@ export function makeRegisterTenant(deps: RegisterTenantDeps) {
         senderName: input.senderName,
         orgNumber: input.orgNumber,
         country: input.country,
+        ...(input.logoUrl ? { logoUrl: input.logoUrl } : {}),
         policy: null,
         createdAt: now,
         updatedAt: now,
