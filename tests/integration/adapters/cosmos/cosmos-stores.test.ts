@@ -2,6 +2,8 @@
  * What only the Cosmos DB stores have to show: the containers come from the one declaration, documents carry
  * schemaVersion and no secrets, the etag loop gives up cleanly, and idempotency completions are etag-conditioned.
  */
+import { CosmosBankPaymentStore } from "../../../../shared/adapters/cosmos/bank-payment-store.cosmos";
+import { CosmosPaymentAttemptStore } from "../../../../shared/adapters/cosmos/payment-attempt-store.cosmos";
 import type { Database } from "@azure/cosmos";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -93,6 +95,34 @@ describe("Cosmos DB documents", () => {
     });
     await new CosmosWebhookStore({ database }).create(aWebhook("tenant-doc", "wh-1", "2025-03-01T08:00:00.000Z"));
     await new CosmosIdempotencyStore({ database }).begin("tenant-doc", "key-1", "hash-1", new Date("2025-03-17T09:00:00.000Z"));
+    await new CosmosPaymentAttemptStore({ database }).create({
+      schemaVersion: 1,
+      reference: "pfu-doc-test-0001",
+      provider: "vipps",
+      method: "vipps",
+      tenantId: "tenant-doc",
+      tokenHash: createHash("sha256").update(rawToken).digest("hex"),
+      option: "full",
+      amount: { value: 10_000, currency: "NOK" },
+      parts: [{ caseId: caseIdFor("tenant-doc", "INV-1"), amount: { value: 10_000, currency: "NOK" } }],
+      valueDate: "2025-03-17",
+      state: "created",
+      appliedTo: [],
+      createdAt: "2025-03-17T09:00:00.000Z",
+      updatedAt: "2025-03-17T09:00:00.000Z",
+    });
+    await new CosmosBankPaymentStore({ database }).record({
+      schemaVersion: 1,
+      paymentId: "ocr-doc-test-1",
+      kid: "1234567890",
+      amount: { value: 5_000, currency: "NOK" },
+      paidOn: "2025-03-17",
+      source: "ocr-doc-test.txt",
+      importedAt: "2025-03-17T09:00:00.000Z",
+      recordedAt: "2025-03-17T09:00:00.000Z",
+      status: "unmatched",
+      why: "unknown-kid",
+    });
 
     for (const containerId of Object.values(COSMOS_CONTAINERS)) {
       const docs = await allDocuments(containerId);
