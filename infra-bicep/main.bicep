@@ -86,6 +86,9 @@ param acsDataLocation string = 'Norway'
 ])
 param vippsBaseUrl string = 'https://apitest.vipps.no'
 
+@description('Subscribe the OCR import function to new files in ocr-incoming through Event Grid. Set true on a second deployment, after the code is deployed (the subscription needs the host\'s blobs_extension key).')
+param deployOcrBlobEvents bool = false
+
 @description('Vipps MobilePay Merchant-Serial-Number (MSN). Not a secret; empty until the merchant agreement exists.')
 param vippsMerchantSerialNumber string = ''
 
@@ -302,6 +305,19 @@ module functionApp 'modules/function-app.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     appSettings: appSettings
+  }
+}
+
+// Bank OCR files → the blob trigger, through Event Grid (Flex Consumption). Second pass, after the first code deploy:
+// the subscription needs the host's blobs_extension key, which exists only once the app has started with its code.
+module ocrBlobEvents 'modules/ocr-blob-events.bicep' = if (deployOcrBlobEvents) {
+  name: 'ocr-blob-events'
+  params: {
+    storageAccountName: storage.outputs.name
+    containerName: storage.outputs.ocrIncomingContainerName
+    functionAppName: functionApp.outputs.name
+    location: location
+    tags: allTags
   }
 }
 

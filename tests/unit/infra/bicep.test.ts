@@ -654,7 +654,11 @@ describe("data services", () => {
 
 describe("no keys, named role assignments", () => {
   it("never reads keys, connection strings or SAS from any resource", () => {
-    for (const [file, text] of sources) {
+    // The one exception: Event Grid can deliver BlobCreated to a Flex Consumption blob trigger only through the
+    // Functions host's `blobs_extension` system key (a key of our own app's host, not of a data service).
+    const HOST_BLOB_EXTENSION_KEY = /listKeys\('\$\{site\.id\}\/host\/default', '[\d-]+'\)\.systemKeys\.blobs_extension/gu;
+    for (const [file, raw] of sources) {
+      const text = file.endsWith("ocr-blob-events.bicep") ? raw.replace(HOST_BLOB_EXTENSION_KEY, "") : raw;
       expect(text, file).not.toMatch(/\blist(Keys|ConnectionStrings|AccountSas|ServiceSas|Secrets)\s*\(/);
       expect(text, file).not.toMatch(/AccountKey=|SharedAccessKey=|primaryMasterKey|primaryConnectionString|primaryKey\b/);
     }
