@@ -21,7 +21,9 @@ import { MemoryWebhookStore } from "../../../shared/adapters/memory/webhook-stor
 import { stateOf } from "../../../shared/adapters/durable/case-workflow.durable";
 import { applyEvent, balanceOf, balanceOn } from "../../../shared/domain/case";
 import { ruleSetFor } from "../../../shared/domain/rules";
-import { toLocalDate } from "../../../shared/domain/calendar";
+import { addDays, toLocalDate } from "../../../shared/domain/calendar";
+import { money } from "../../../shared/domain/money";
+import { applyIncomingPayment } from "../../../shared/application/payments/apply-payment";
 import { parseSettings } from "../../../shared/config/settings";
 import type { CaseWorkflow } from "../../../shared/ports/case-workflow";
 import { CUSTOMER, LETTERHEAD, PUBLIC_BASE_URL, caseRecord, world, type World } from "../../unit/application/case-ladder-fixtures";
@@ -168,5 +170,43 @@ describe("one orchestration per case", () => {
       runtimeStatus: "Running",
       customStatus: { state: "wait", next: { kind: "lets-pay-sms" } },
     });
+  });
+
+  it("keeps the ladder going after a partial payment: the reminder still comes, for the lower balance", async () => {
+    const today = toLocalDate(new Date(clock.now()), "Europe/Oslo");
+    const record = caseRecord("INV-9003", addDays(today, 3), CUSTOMER, addDays(today, -10));
+    await w.cases.create(record);
+    const { caseId } = record;
+    const workflow = engineWorkflow();
+    await workflow.start(caseId);
+    await engine.waitForIdle();
+    await clock.advanceBy(11 * DAY); // past the Let's pay SMS
+    expect((await w.cases.getById(caseId))!.case.steps.map((s) => s.kind)).toEqual(["lets-pay-sms"]);
+
+    const payDay = toLocalDate(new Date(clock.now()), "Europe/Oslo");
+    const rules = ruleSetFor("NO", payDay);
+    const owedBefore = balanceOn((await w.cases.getById(caseId))!.case, payDay, rules).total;
+    const deps = { cases: w.cases, tenants: w.tenants, events: w.events, workflow, clock: { now: () => new Date(clock.now()) } };
+    const paid = await applyIncomingPayment(deps, {
+      tenantId: record.tenantId,
+      caseId,
+      reference: "pfu-partial-0001",
+      channel: "vipps",
+      amount: money(500_00, "NOK"),
+      receivedOn: payDay,
+    });
+    expect(paid.applied).toBe(true);
+    await engine.waitForIdle();
+    const instanceId = names.instanceIdFor(caseId);
+    expect(await engine.getStatus(instanceId)).toMatchObject({ runtimeStatus: "Running", customStatus: { state: "wait", next: { kind: "reminder" } } });
+    const afterPayment = (await w.cases.getById(caseId))!;
+    expect(afterPayment.case.status).toBe("open");
+    expect(balanceOn(afterPayment.case, payDay, rules).total.value).toBe(owedBefore.value - 500_00);
+
+    await clock.advanceBy(14 * DAY);
+    const later = (await w.cases.getById(caseId))!;
+    expect(later.case.steps.map((s) => s.kind)).toEqual(["lets-pay-sms", "reminder"]);
+    expect(balanceOf(later.case).principal.value).toBeLessThan(1250_00);
+    expect(balanceOf(later.case).principal.value).toBeGreaterThanOrEqual(1250_00 - 500_00); // costs and interest are covered first
   });
 });
