@@ -18,6 +18,7 @@ const BENCHES: Bench[] = [
   { name: "service bus", load: () => import("./service-bus.bench") },
   { name: "durable engine", load: () => import("./durable.bench") },
   { name: "invoice intake", load: () => import("./invoice-intake.bench") },
+  { name: "payments", load: () => import("./payments.bench") },
 ];
 
 async function main(): Promise<void> {

@@ -1,0 +1,399 @@
+/**
+ * Payments through the whole dev host (`dist/devhost/main.js`, the process `npm start` runs), on its virtual clock
+ * held still (nothing here advances it):
+ *
+ * 1. Payment callback → balance visible through the API. N cases are prepared (register the invoice, POST the pay
+ *    form with Vipps / full amount, take the reference from the 303's Location), then approved through the Vipps
+ *    simulator at a steady 20 payments/s (open loop: the next approval does not wait for the previous answer). Each
+ *    approval starts a timer; polling `GET /api/v1/cases/{caseId}` every 50 ms per pending case stops it once the
+ *    case is paid with a zero balance. The path measured: simulator → signed webhook → POST /api/callbacks/vipps →
+ *    Service Bus queue `payments` → applyPayment (read the payment, capture, apply) → Cosmos → partner API.
+ * 2. Pay page: bytes (and gzip bytes — the dev host does not compress) of GET /p/{token}, and time to first byte
+ *    with 50 concurrent clients for 20 s, each client on a token of its own.
+ *
+ * The pay page's rate limits are raised through the environment (PAY_PAGE_RATE_PER_TOKEN / _PER_CLIENT): every
+ * request here comes from 127.0.0.1, so the per-client limit (300/min by default) would otherwise be all we measure.
+ *
+ *   BENCH_PAYMENT_SECONDS=10 npm run bench -- payments     a shorter approval phase (default 60 s → 1 200 payments)
+ *   BENCH_PAYMENTS_LOG=/tmp/p.jsonl npm run bench -- payments   also writes the payment phase's dev host log lines
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+
+/** The repository (this file runs compiled, from dist/tests/bench). */
+const UP = path.resolve(__dirname, "..", "..");
+const ROOT = path.basename(UP) === "dist" ? path.dirname(UP) : UP;
+const RATE = 20;
+const PREPARE_IN_FLIGHT = 8;
+const POLL_EVERY_MS = 50;
+const POLL_IN_FLIGHT = 16;
+const SETTLE_TIMEOUT_MS = 30_000;
+const PAGE_CLIENTS = 50;
+const PAGE_SECONDS = 20;
+const LIMIT_RAISED = "1000000";
+
+interface Host {
+  base: string;
+  /** CPU seconds (user + system) the dev host process has used so far. */
+  cpuSeconds: () => number;
+  logs: Array<Record<string, unknown>>;
+  stop: () => Promise<void>;
+}
+
+interface Prepared {
+  caseId: string;
+  payLink: string;
+  reference: string;
+}
+
+export async function run(): Promise<Record<string, number | string>> {
+  const seconds = Number(process.env.BENCH_PAYMENT_SECONDS ?? 60);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error("BENCH_PAYMENT_SECONDS must be a positive number");
+  const payments = Math.round(RATE * seconds);
+  const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as { Values: Record<string, string> };
+  const apiKey = settings.Values.DEVHOST_DEMO_API_KEY;
+  if (!apiKey) throw new Error("local.settings.example.json has no DEVHOST_DEMO_API_KEY");
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-payments-"));
+  const host = await startHost(dataDir, { PAY_PAGE_RATE_PER_TOKEN: LIMIT_RAISED, PAY_PAGE_RATE_PER_CLIENT: LIMIT_RAISED });
+  const figures: Record<string, number | string> = {};
+  const runId = Date.now().toString(36);
+  const api = (method: string, route: string, body?: unknown) =>
+    fetch(`${host.base}${route}`, {
+      method,
+      headers: { "x-api-key": apiKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  const register = async (i: number, prefix: string): Promise<{ caseId: string; payLink: string }> => {
+    const res = await api("POST", "/api/v1/invoices", {
+      invoiceNumber: `${prefix}-${runId}-${i}`,
+      // A customer per case: one debtor's overdue cases share a pay link, which would pay several cases at once.
+      customer: { customerId: `${prefix}-cust-${runId}-${i}`, name: "Kari Nordmann", phone: "+4791234567", consent: { sms: true, email: false } },
+      amount: { value: 129_900, currency: "NOK" },
+      issueDate: "2026-11-01",
+      dueDate: "2026-12-15",
+    });
+    const body = (await res.json()) as { caseId?: string; payLink?: string };
+    if (res.status !== 201 || !body.caseId || !body.payLink) throw new Error(`POST /api/v1/invoices answered ${res.status}: ${JSON.stringify(body)}`);
+    return { caseId: body.caseId, payLink: body.payLink };
+  };
+
+  try {
+    // ---- 1. payment callback → balance visible ------------------------------------------------------------------
+    const prepareStarted = performance.now();
+    const prepared = await inParallel(payments, PREPARE_IN_FLIGHT, async (i): Promise<Prepared> => {
+      const { caseId, payLink } = await register(i, "PAY");
+      const res = await fetch(`${payLink}/pay`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "method=vipps&option=full",
+        redirect: "manual",
+      });
+      await res.arrayBuffer();
+      const location = res.headers.get("location") ?? "";
+      const reference = /\/landing\/([^/?#]+)/u.exec(location)?.[1];
+      if (res.status !== 303 || !reference) throw new Error(`POST /p/{token}/pay answered ${res.status} (location ${location || "none"})`);
+      return { caseId, payLink, reference: decodeURIComponent(reference) };
+    });
+    const prepareSeconds = (performance.now() - prepareStarted) / 1000;
+    const first = (await (await api("GET", `/api/v1/cases/${prepared[0]!.caseId}`)).json()) as CaseView;
+    figures["cases prepared (invoice + Vipps payment started)"] = prepared.length;
+    figures[`preparation, ${PREPARE_IN_FLIGHT} in flight: seconds / cases/s`] = `${prepareSeconds.toFixed(1)} / ${Math.round(prepared.length / prepareSeconds)}`;
+    figures["balance of each case before payment (øre)"] = first.balance.total.value;
+
+    const logMark = host.logs.length;
+    const sms0 = await smsCount(host.base);
+    const cpu0 = host.cpuSeconds();
+    const wall0 = performance.now();
+    const load0 = os.loadavg()[0]!;
+    const result = await approveAndWatch(host.base, prepared, api);
+    const cpuShare = (host.cpuSeconds() - cpu0) / ((performance.now() - wall0) / 1000);
+    // Let the tail of the work (orchestration events after the last payment) land in the log before counting it.
+    await sleep(2_000);
+    const phaseLogs = host.logs.slice(logMark);
+    // BENCH_PAYMENTS_LOG=file keeps the payment phase's dev host log lines (JSON lines) for a closer look.
+    if (process.env.BENCH_PAYMENTS_LOG) fs.writeFileSync(process.env.BENCH_PAYMENTS_LOG, phaseLogs.map((l) => JSON.stringify(l)).join("\n") + "\n");
+
+    figures["payments approved"] = result.approved;
+    figures["approval answers other than 200"] = result.approveFailures;
+    figures["achieved approval rate (payments/s)"] = result.rate;
+    figures["callback → paid & balance 0 via API: p50 / p95 / p99 / max ms"] = fmtPct(result.latencies);
+    figures[`never settled within ${SETTLE_TIMEOUT_MS / 1000} s`] = result.unsettled;
+    figures["poll resolution (ms): every / GET p50 / GET p99"] = `${POLL_EVERY_MS} / ${pct(result.pollLatencies, 50).toFixed(1)} / ${pct(result.pollLatencies, 99).toFixed(1)}`;
+    figures["polls (GET /api/v1/cases/{id})"] = result.pollLatencies.length;
+    figures["dev host process CPU during the phase (% of one core)"] = Math.round(cpuShare * 100);
+    figures["machine load average (1 min) before / after the phase"] = `${load0.toFixed(1)} / ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`;
+    figures["SMS sent during the payment phase"] = (await smsCount(host.base)) - sms0;
+    Object.assign(figures, invocationSummary(phaseLogs));
+    const problems = phaseLogs.filter((l) => l.level === "error" || l.level === "warning");
+    figures["warning / error log lines during the payment phase"] = problems.length;
+    if (problems.length > 0) figures["  first of them"] = String(problems[0]!.msg).slice(0, 100);
+
+    // ---- 2. pay page --------------------------------------------------------------------------------------------
+    const pageCases = await inParallel(PAGE_CLIENTS, PREPARE_IN_FLIGHT, (i) => register(i, "PAGE"));
+    const sample = await fetch(pageCases[0]!.payLink);
+    const html = Buffer.from(await sample.arrayBuffer());
+    if (sample.status !== 200) throw new Error(`GET /p/{token} answered ${sample.status}`);
+    figures["pay page: bytes / gzip bytes (node:zlib, default level)"] = `${html.length.toLocaleString("en-US")} / ${gzipSync(html).length.toLocaleString("en-US")}`;
+    figures["pay page: content-encoding sent by the dev host"] = sample.headers.get("content-encoding") ?? "none";
+    const load = await pageLoad(pageCases.map((c) => c.payLink));
+    figures[`pay page, ${PAGE_CLIENTS} clients × ${PAGE_SECONDS} s (a token each, limits raised): requests`] = load.requests;
+    figures["pay page: requests/s"] = Math.round(load.requests / load.seconds);
+    figures["pay page: TTFB p50 / p95 / p99 / max ms"] = fmtPct(load.ttfb);
+    figures["pay page: answers other than 200"] = Object.keys(load.statuses).filter((s) => s !== "200").length === 0
+      ? 0
+      : Object.entries(load.statuses).filter(([s]) => s !== "200").map(([s, n]) => `${s} × ${n}`).join(", ");
+    return figures;
+  } finally {
+    await host.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// ---- phase 1 ----------------------------------------------------------------------------------------------------
+
+interface CaseView {
+  status: string;
+  balance: { total: { value: number } };
+}
+
+interface Pending {
+  caseId: string;
+  startedAt: number;
+  nextPollAt: number;
+  polling: boolean;
+}
+
+async function approveAndWatch(
+  base: string,
+  prepared: Prepared[],
+  api: (method: string, route: string) => Promise<Response>,
+): Promise<{ approved: number; approveFailures: number; rate: number; latencies: number[]; unsettled: number; pollLatencies: number[] }> {
+  const pending: Pending[] = [];
+  const latencies: number[] = [];
+  const pollLatencies: number[] = [];
+  let unsettled = 0;
+  let approved = 0;
+  let approveFailures = 0;
+  let approvalsDone = false;
+  const approvals: Array<Promise<void>> = [];
+
+  const pollers = Array.from({ length: POLL_IN_FLIGHT }, async () => {
+    while (!approvalsDone || pending.length > 0) {
+      const now = performance.now();
+      const p = pending.find((x) => !x.polling && x.nextPollAt <= now);
+      if (!p) {
+        await sleep(2);
+        continue;
+      }
+      p.polling = true;
+      const t = performance.now();
+      const res = await api("GET", `/api/v1/cases/${p.caseId}`);
+      const view = (await res.json()) as CaseView;
+      const seen = performance.now();
+      pollLatencies.push(seen - t);
+      const done = res.status === 200 && view.status === "paid" && view.balance.total.value === 0;
+      if (done || seen - p.startedAt > SETTLE_TIMEOUT_MS) {
+        if (done) latencies.push(seen - p.startedAt);
+        else unsettled++;
+        pending.splice(pending.indexOf(p), 1);
+      } else {
+        p.nextPollAt = seen + POLL_EVERY_MS;
+        p.polling = false;
+      }
+    }
+  });
+
+  const started = performance.now();
+  let lastSent = started;
+  for (let i = 0; i < prepared.length; i++) {
+    const due = started + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const { caseId, reference } = prepared[i]!;
+    const startedAt = performance.now();
+    lastSent = startedAt;
+    approvals.push(
+      fetch(`${base}/api/dev/vipps/payments/${encodeURIComponent(reference)}/approve`, { method: "POST" }).then(async (res) => {
+        await res.arrayBuffer();
+        if (res.status !== 200) {
+          approveFailures++;
+          return;
+        }
+        approved++;
+        pending.push({ caseId, startedAt, nextPollAt: startedAt + POLL_EVERY_MS, polling: false });
+      }),
+    );
+  }
+  const sendSeconds = (lastSent - started) / 1000;
+  await Promise.all(approvals);
+  approvalsDone = true;
+  await Promise.all(pollers);
+  return {
+    approved,
+    approveFailures,
+    rate: prepared.length > 1 ? (prepared.length - 1) / sendSeconds : prepared.length,
+    latencies,
+    unsettled,
+    pollLatencies,
+  };
+}
+
+/** Invocations per function during the phase (count and p95 duration), the durable and SMS noise among them. */
+function invocationSummary(logs: Array<Record<string, unknown>>): Record<string, string> {
+  const byFunction = new Map<string, { count: number; failed: number; durations: number[] }>();
+  for (const l of logs) {
+    if (l.msg !== "invocation") continue;
+    const name = `${String(l.function)} (${String(l.trigger)})`;
+    const entry = byFunction.get(name) ?? { count: 0, failed: 0, durations: [] };
+    entry.count++;
+    if (l.outcome === "failed") entry.failed++;
+    entry.durations.push(Number(l.durationMs));
+    byFunction.set(name, entry);
+  }
+  const out: Record<string, string> = {};
+  for (const [name, e] of [...byFunction.entries()].sort((a, b) => b[1].count - a[1].count)) {
+    e.durations.sort((a, b) => a - b);
+    out[`invocations: ${name}: count / failed / p50 / p95 ms`] = `${e.count} / ${e.failed} / ${pct(e.durations, 50).toFixed(1)} / ${pct(e.durations, 95).toFixed(1)}`;
+  }
+  return out;
+}
+
+async function smsCount(base: string): Promise<number> {
+  const res = await fetch(`${base}/api/dev/sms`, { headers: { accept: "application/json" } });
+  if (res.status !== 200) return Number.NaN;
+  return ((await res.json()) as { count: number }).count;
+}
+
+// ---- phase 2 ----------------------------------------------------------------------------------------------------
+
+async function pageLoad(links: string[]): Promise<{ requests: number; seconds: number; ttfb: number[]; statuses: Record<string, number> }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: links.length });
+  const ttfb: number[] = [];
+  const statuses: Record<string, number> = {};
+  const started = performance.now();
+  const until = started + PAGE_SECONDS * 1000;
+  try {
+    await Promise.all(
+      links.map(async (link) => {
+        while (performance.now() < until) {
+          const { status, ms } = await timeToFirstByte(link, agent);
+          ttfb.push(ms);
+          statuses[status] = (statuses[status] ?? 0) + 1;
+        }
+      }),
+    );
+  } finally {
+    agent.destroy();
+  }
+  return { requests: ttfb.length, seconds: (performance.now() - started) / 1000, ttfb, statuses };
+}
+
+/** Time from sending the request to its 'response' event (status line and headers); the body is then drained. */
+function timeToFirstByte(url: string, agent: http.Agent): Promise<{ status: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const req = http.get(url, { agent }, (res) => {
+      const ms = performance.now() - t;
+      res.resume();
+      res.on("end", () => resolve({ status: String(res.statusCode), ms }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+  });
+}
+
+// ---- helpers ----------------------------------------------------------------------------------------------------
+
+/** The compiled dev host on free ports; its JSON log lines collected. */
+async function startHost(dataDir: string, extraEnv: Record<string, string>): Promise<Host> {
+  const main = path.join(ROOT, "dist", "devhost", "main.js");
+  if (!fs.existsSync(main)) throw new Error("dist/devhost/main.js is missing: npm run bench builds it first");
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", PORT: "0", DEVHOST_AUTO_PORTS: "true", DEVHOST_DATA_DIR: dataDir, ...extraEnv };
+  // BENCH_DEVHOST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the dev host while it is measured.
+  const nodeArgs = (process.env.BENCH_DEVHOST_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, main], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const logs: Array<Record<string, unknown>> = [];
+  let err = "";
+  child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`dev host not ready within 60 s\n${err}`)), 60_000);
+    let buffer = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let i: number;
+      while ((i = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 1);
+        if (!line.startsWith("{")) continue;
+        try {
+          const record = JSON.parse(line) as Record<string, unknown>;
+          logs.push(record);
+          if (record.msg === "ready") {
+            clearTimeout(timer);
+            resolve(String(record.http));
+          }
+        } catch {
+          /* not a log line */
+        }
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`dev host exited with ${code} before it was ready\n${err}`));
+    });
+  });
+  return {
+    base,
+    logs,
+    cpuSeconds: () => {
+      // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks (100 per second on Linux).
+      try {
+        const fields = fs.readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        return (Number(fields[11]) + Number(fields[12])) / 100;
+      } catch {
+        return Number.NaN;
+      }
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+async function inParallel<T>(count: number, inFlight: number, op: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array<T>(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(inFlight, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        out[i] = await op(i);
+      }
+    }),
+  );
+  return out;
+}
+
+function pct(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const s = [...sorted].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+function fmtPct(values: number[]): string {
+  const s = [...values].sort((a, b) => a - b);
+  return [50, 95, 99].map((p) => pct(s, p).toFixed(1)).concat((s[s.length - 1] ?? Number.NaN).toFixed(1)).join(" / ");
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
