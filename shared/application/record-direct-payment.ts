@@ -5,9 +5,9 @@
  */
 import { DomainError } from "../domain/errors";
 import type { LocalDate } from "../domain/calendar";
-import { formatMoney, type Money } from "../domain/money";
-import { applyCaseAction, type CaseActionDeps } from "./apply-case-event";
-import { caseEvent } from "./case-context";
+import type { Money } from "../domain/money";
+import type { CaseActionDeps } from "./apply-case-event";
+import { applyIncomingPayment, ledgerReference } from "./payments/apply-payment";
 import { toCaseView, type CaseView } from "./get-case";
 
 export interface DirectPaymentInput {
@@ -24,33 +24,21 @@ export class PaymentInTheFuture extends DomainError {
 
 /** Direct payments get their own reference space on the ledger, so they never collide with bank (KID) payments. */
 export function directPaymentReference(reference: string): string {
-  return `direct:${reference}`;
+  return ledgerReference("direct", reference);
 }
 
 export function makeRecordDirectPayment(deps: CaseActionDeps) {
   return async (tenantId: string, caseId: string, input: DirectPaymentInput): Promise<CaseView> => {
-    const reference = directPaymentReference(input.reference);
-    const { record } = await applyCaseAction(deps, tenantId, caseId, {
-      reason: "payment",
-      event: (_current, today) => {
+    const { record } = await applyIncomingPayment(deps, {
+      tenantId,
+      caseId,
+      reference: input.reference,
+      channel: "direct",
+      amount: input.amount,
+      receivedOn: input.paidAt,
+      check: (today) => {
         if (input.paidAt > today) throw new PaymentInTheFuture(`The payment is dated ${input.paidAt}, after today (${today}).`, { paidAt: input.paidAt });
-        return { type: "payment", reference, amount: input.amount, receivedOn: input.paidAt };
       },
-      timeline: (_before, _after, at) => ({
-        at,
-        kind: "payment",
-        title: `Payment of ${formatMoney(input.amount, "en")} received directly by the creditor`,
-        details: { reference: input.reference, amount: input.amount, paidAt: input.paidAt },
-      }),
-      events: (_before, after, now, rec) => [
-        caseEvent("payment.received", rec, reference, now, {
-          reference: input.reference,
-          amount: input.amount,
-          paidAt: input.paidAt,
-          channel: "direct",
-          status: after.status,
-        }),
-      ],
     });
     const tenant = await deps.tenants.get(tenantId);
     return toCaseView(record, tenant!, deps.clock.now());

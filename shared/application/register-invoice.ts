@@ -73,7 +73,7 @@ export function makeRegisterInvoice(deps: RegisterInvoiceDeps) {
     const now = deps.clock.now();
     const caseId = caseIdFor(tenantId, input.invoiceNumber);
 
-    const lines: InvoiceLine[] = input.lines?.length ? input.lines : [{ description: `Invoice ${input.invoiceNumber}`, amount: input.amount }];
+    const lines: InvoiceLine[] = input.lines?.length ? input.lines : [{ description: `Faktura ${input.invoiceNumber}`, amount: input.amount }];
     for (const line of lines) {
       if (line.amount.currency !== input.amount.currency) throw new InvalidInvoice("Every line must be in the invoice's currency.", { currency: input.amount.currency });
     }

@@ -30,6 +30,8 @@ export interface IncomingPayment {
   allocationOrder?: AllocationPart[];
   /** Extra fields for the timeline and the `payment.received` event (never personal data). */
   details?: Record<string, unknown>;
+  /** Refuses the payment given today's date in the case's country (e.g. a value date in the future); throws. */
+  check?: (today: LocalDate) => void;
 }
 
 export interface AppliedPayment {
@@ -54,13 +56,16 @@ export async function applyIncomingPayment(deps: CaseActionDeps, payment: Incomi
   const reference = ledgerReference(payment.channel, payment.reference);
   const { record, changed } = await applyCaseAction(deps, payment.tenantId, payment.caseId, {
     reason: "payment",
-    event: () => ({
+    event: (_current, today) => {
+      payment.check?.(today);
+      return {
       type: "payment",
       reference,
       amount: payment.amount,
       receivedOn: payment.receivedOn,
       ...(payment.allocationOrder ? { allocationOrder: payment.allocationOrder } : {}),
-    }),
+      };
+    },
     timeline: (_before, _after, at) => ({
       at,
       kind: "payment",

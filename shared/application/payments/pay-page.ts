@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { AllocationPart } from "../../domain/allocation";
+import { formatAccount } from "../../domain/identifiers/bank-account";
 import { parseMajorUnits, sum, type Money } from "../../domain/money";
 import type { CaseRecord } from "../../ports/case-store";
 import type { PaymentAttempt, PaymentAttemptStore, PayOptionKind } from "../../ports/payment-attempt-store";
@@ -87,7 +88,7 @@ export function makeLoadPayPage(deps: PayPageDeps, config: PayPageConfig) {
       total: options[0]?.kind === "full" ? options[0].amount : sum([], currency),
       options: options.map(optionView),
       methods: deps.paymentProvider ? [...METHODS] : [],
-      ...(config.accountNumber ? { accountNumber: config.accountNumber } : {}),
+      ...(config.accountNumber ? { accountNumber: formatAccount(config.accountNumber) } : {}),
       expiresAt: link.expiresAt,
       today: todayIn(tenant.country, now),
     };
