@@ -26,6 +26,7 @@ import { CosmosWebhookStore } from "../shared/adapters/cosmos/webhook-store.cosm
 import { DurableCaseWorkflow } from "../shared/adapters/durable/case-workflow.durable";
 import { vippsApiConfigFrom } from "../shared/adapters/vipps/api-client.vipps";
 import { VippsPaymentProvider } from "../shared/adapters/vipps/payment-provider.vipps";
+import { VippsWebhookRegistry } from "../shared/adapters/vipps/webhooks-api.vipps";
 import { VippsWebhookVerifier } from "../shared/adapters/vipps/webhook-verifier.vipps";
 import { createServiceBusClient, ServiceBusEventPublisher } from "../shared/adapters/service-bus/event-publisher.service-bus";
 import { ServiceBusPaymentQueue } from "../shared/adapters/service-bus/payment-queue.service-bus";
@@ -44,7 +45,7 @@ import type { IdempotencyStore } from "../shared/ports/idempotency-store";
 import type { LetterArchive } from "../shared/ports/letter-archive";
 import type { PayLinkStore } from "../shared/ports/pay-link-store";
 import type { PaymentAttemptStore } from "../shared/ports/payment-attempt-store";
-import type { PaymentProvider, PaymentWebhookVerifier } from "../shared/ports/payment-provider";
+import type { PaymentProvider, PaymentWebhookRegistry, PaymentWebhookVerifier } from "../shared/ports/payment-provider";
 import type { PaymentQueue } from "../shared/ports/payment-queue";
 import type { SmsSender } from "../shared/ports/sms-sender";
 import type { TenantStore } from "../shared/ports/tenant-store";
@@ -62,6 +63,8 @@ export interface AppDeps {
   paymentProvider?: PaymentProvider;
   /** Verifies the provider's callbacks (VIPPS_WEBHOOK_SECRET); undefined when not configured (callbacks are refused). */
   paymentWebhooks?: PaymentWebhookVerifier;
+  /** Registers our callback URL at the provider (operator endpoint); undefined when Vipps is not configured. */
+  paymentWebhookRegistry?: PaymentWebhookRegistry;
   /** The Service Bus queue `payments`: callbacks and bank payments wait there to be applied. */
   paymentQueue: PaymentQueue;
   /** Every KID payment from the bank's OCR giro files, matched to a case or unmatched for operators. */
@@ -131,6 +134,7 @@ function buildAppDeps(s: Settings): AppDeps {
     ...(letterhead ? { letterhead } : {}),
     ...(paymentProvider ? { paymentProvider } : {}),
     ...(paymentWebhooks ? { paymentWebhooks } : {}),
+    ...(vipps ? { paymentWebhookRegistry: new VippsWebhookRegistry(vipps) } : {}),
   };
 }
 

@@ -10,33 +10,21 @@
  * The secret is never logged.
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
-import { VippsApiClient, VippsUnavailable, vippsApiConfigFrom } from "../../shared/adapters/vipps/api-client.vipps";
-import {
-  VIPPS_EPAYMENT_WEBHOOK_EVENTS,
-  listVippsWebhooks,
-  registerVippsWebhook,
-  type VippsWebhookRegistration,
-} from "../../shared/adapters/vipps/webhooks-api.vipps";
 import { authenticateOperator } from "../../shared/http/api-keys";
 import { handler } from "../../shared/http/parse";
 import { HttpProblem, problem } from "../../shared/http/problem";
-import { PaymentProviderRejected } from "../../shared/ports/payment-provider";
+import { PaymentProviderRejected, type PaymentWebhookRegistry } from "../../shared/ports/payment-provider";
 import { appDeps } from "../composition";
 import { VIPPS_CALLBACK_ROUTE } from "./names";
 
 export const VIPPS_WEBHOOKS_OPS_FUNCTION = "api-v1-ops-vipps-webhooks";
 export const VIPPS_WEBHOOKS_OPS_ROUTE = "api/v1/ops/vipps/webhooks";
 
-export interface VippsWebhooksApi {
-  register(input: { url: string; events: readonly string[] }): Promise<{ id: string; secret: string }>;
-  list(): Promise<VippsWebhookRegistration[]>;
-}
-
 export interface VippsWebhookOpsDeps {
   operatorKey: string | undefined;
   publicBaseUrl: string;
   /** Undefined when Vipps is not configured. */
-  vipps: VippsWebhooksApi | undefined;
+  vipps: PaymentWebhookRegistry | undefined;
 }
 
 export function makeVippsWebhookOpsFunction(resolve: () => VippsWebhookOpsDeps) {
@@ -61,8 +49,8 @@ export function makeVippsWebhookOpsFunction(resolve: () => VippsWebhookOpsDeps) 
           registrationId: existing.id,
         });
       }
-      const registered = await vipps.register({ url, events: VIPPS_EPAYMENT_WEBHOOK_EVENTS });
-      context.info("vipps webhook registered", { id: registered.id, url, events: VIPPS_EPAYMENT_WEBHOOK_EVENTS.length });
+      const registered = await vipps.register(url);
+      context.info("vipps webhook registered", { id: registered.id, url, events: vipps.events.length });
       return {
         status: 201,
         headers: { "cache-control": "no-store" },
@@ -70,7 +58,7 @@ export function makeVippsWebhookOpsFunction(resolve: () => VippsWebhookOpsDeps) 
           id: registered.id,
           secret: registered.secret,
           url,
-          events: [...VIPPS_EPAYMENT_WEBHOOK_EVENTS],
+          events: [...vipps.events],
           note: "Store the secret now as VIPPS_WEBHOOK_SECRET (Key Vault): Vipps shows it only once. Callbacks are refused until it is set.",
         },
       };
@@ -78,7 +66,7 @@ export function makeVippsWebhookOpsFunction(resolve: () => VippsWebhookOpsDeps) 
       if (error instanceof PaymentProviderRejected) {
         return problem(502, "Vipps refused the request", error.message, { providerStatus: error.status });
       }
-      if (error instanceof VippsUnavailable) {
+      if (error instanceof Error && (error as { code?: unknown }).code === "PAYMENT_PROVIDER_UNAVAILABLE") {
         return problem(503, "Vipps is unavailable", error.message, { headers: { "retry-after": "60" } });
       }
       throw error;
@@ -86,24 +74,15 @@ export function makeVippsWebhookOpsFunction(resolve: () => VippsWebhookOpsDeps) 
   });
 }
 
-/** The deps from the app's settings. */
-function fromSettings(): VippsWebhookOpsDeps {
-  const { settings } = appDeps();
-  const config = vippsApiConfigFrom(settings);
-  const client = config ? new VippsApiClient(config) : undefined;
-  return {
-    operatorKey: settings.OPERATOR_API_KEY,
-    publicBaseUrl: settings.PUBLIC_BASE_URL,
-    vipps: client && {
-      register: (input) => registerVippsWebhook(client, input),
-      list: () => listVippsWebhooks(client),
-    },
-  };
+/** The deps from the composition root. */
+function fromAppDeps(): VippsWebhookOpsDeps {
+  const deps = appDeps();
+  return { operatorKey: deps.settings.OPERATOR_API_KEY, publicBaseUrl: deps.publicBaseUrl, vipps: deps.paymentWebhookRegistry };
 }
 
 app.http(VIPPS_WEBHOOKS_OPS_FUNCTION, {
   route: VIPPS_WEBHOOKS_OPS_ROUTE,
   methods: ["GET", "POST"],
   authLevel: "anonymous",
-  handler: makeVippsWebhookOpsFunction(fromSettings),
+  handler: makeVippsWebhookOpsFunction(fromAppDeps),
 });

@@ -92,3 +92,18 @@ export type WebhookVerdict =
 export interface PaymentWebhookVerifier {
   verify(request: IncomingWebhookRequest, now: Date): WebhookVerdict;
 }
+
+/** A callback URL registered at the provider (its secret is shown only when registering). */
+export interface ProviderWebhookRegistration {
+  id: string;
+  url: string;
+  events: string[];
+}
+
+/** Registering our callback URL at the provider (an operator does it once per environment). */
+export interface PaymentWebhookRegistry {
+  /** Every payment event the provider can call back about; what `register` subscribes to. */
+  readonly events: readonly string[];
+  register(url: string): Promise<{ id: string; secret: string }>;
+  list(): Promise<ProviderWebhookRegistration[]>;
+}

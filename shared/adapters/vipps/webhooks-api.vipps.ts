@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { VippsApiClient, type VippsApiConfig } from "./api-client.vipps";
+import type { PaymentWebhookRegistry } from "../../ports/payment-provider";
 
 /** Every ePayment event a payment can produce. */
 export const VIPPS_EPAYMENT_WEBHOOK_EVENTS = [
@@ -59,4 +60,22 @@ export async function listVippsWebhooks(target: VippsWebhooksTarget): Promise<Vi
 
 export async function deleteVippsWebhook(target: VippsWebhooksTarget, id: string): Promise<void> {
   await clientFor(target).call({ operation: "delete webhook", method: "DELETE", path: `${WEBHOOKS}/${encodeURIComponent(id)}` });
+}
+
+/** PaymentWebhookRegistry on the Vipps Webhooks API: registers for every ePayment event. */
+export class VippsWebhookRegistry implements PaymentWebhookRegistry {
+  readonly events: readonly string[] = VIPPS_EPAYMENT_WEBHOOK_EVENTS;
+  readonly #client: VippsApiClient;
+
+  constructor(target: VippsWebhooksTarget) {
+    this.#client = clientFor(target);
+  }
+
+  register(url: string): Promise<{ id: string; secret: string }> {
+    return registerVippsWebhook(this.#client, { url, events: this.events });
+  }
+
+  list(): Promise<VippsWebhookRegistration[]> {
+    return listVippsWebhooks(this.#client);
+  }
 }

@@ -8,7 +8,7 @@ import { silentLogger } from "../../../../devhost/logger";
 import { VippsSimulator } from "../../../../devhost/vipps/vipps-simulator";
 import { makeVippsWebhookOpsFunction, type VippsWebhookOpsDeps } from "../../../../functions/payments/http-ops-vipps-webhooks";
 import { VippsApiClient } from "../../../../shared/adapters/vipps/api-client.vipps";
-import { listVippsWebhooks, registerVippsWebhook } from "../../../../shared/adapters/vipps/webhooks-api.vipps";
+import { VippsWebhookRegistry } from "../../../../shared/adapters/vipps/webhooks-api.vipps";
 
 const credentials = {
   clientId: "local-vipps-client-id",
@@ -36,7 +36,7 @@ beforeAll(async () => {
   deps = {
     operatorKey: OPERATOR_KEY,
     publicBaseUrl: "https://pay.example.no",
-    vipps: { register: (input) => registerVippsWebhook(client, input), list: () => listVippsWebhooks(client) },
+    vipps: new VippsWebhookRegistry(client),
   };
 });
 
