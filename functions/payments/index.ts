@@ -5,3 +5,4 @@ import "./http-vipps-callback";
 import "./sb-apply-payment";
 import "./blob-import-ocr-giro";
 import "./http-ops-unmatched-payments";
+import "./timer-reconcile-payments";

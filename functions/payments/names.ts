@@ -18,3 +18,7 @@ export const SERVICE_BUS_CONNECTION = "ServiceBusConnection";
 export const PAYMENTS_QUEUE = "payments";
 /** The blob path the OCR import listens on (`%OCR_INCOMING_CONTAINER%` is the setting). */
 export const OCR_INCOMING_PATH = "%OCR_INCOMING_CONTAINER%/{name}";
+
+/** The sweep for payments whose webhook never came (every 5 minutes). */
+export const RECONCILE_PAYMENTS_FUNCTION = "reconcilePayments";
+export const RECONCILE_PAYMENTS_SCHEDULE = "0 */5 * * * *";

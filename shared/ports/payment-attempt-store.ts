@@ -54,4 +54,9 @@ export interface PaymentAttemptStore {
   get(reference: string): Promise<PaymentAttempt | undefined>;
   /** Optimistic concurrency: `mutate` may run again on a concurrent write. Throws when missing. */
   update(reference: string, mutate: (current: PaymentAttempt) => PaymentAttempt): Promise<PaymentAttempt>;
+  /**
+   * Attempts not yet applied nor failed (created, authorized, captured) created in [createdAfter, createdBefore),
+   * oldest first, at most `limit` — what the reconciliation sweep asks the provider about.
+   */
+  listUnsettled(window: { createdAfter: string; createdBefore: string; limit: number }): Promise<PaymentAttempt[]>;
 }

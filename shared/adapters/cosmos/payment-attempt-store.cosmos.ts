@@ -48,6 +48,25 @@ export class CosmosPaymentAttemptStore implements PaymentAttemptStore {
     return resource === undefined ? undefined : fromDocument(resource);
   }
 
+  /** A cross-partition query (the sweep runs every few minutes over a small, recent window). */
+  async listUnsettled(window: { createdAfter: string; createdBefore: string; limit: number }): Promise<PaymentAttempt[]> {
+    const { resources } = await this.#container.items
+      .query<AttemptDocument>(
+        {
+          query:
+            "SELECT TOP @limit * FROM c WHERE c.state IN ('created', 'authorized', 'captured') AND c.createdAt >= @after AND c.createdAt < @before ORDER BY c.createdAt",
+          parameters: [
+            { name: "@limit", value: window.limit },
+            { name: "@after", value: window.createdAfter },
+            { name: "@before", value: window.createdBefore },
+          ],
+        },
+        { maxItemCount: window.limit },
+      )
+      .fetchAll();
+    return resources.map(fromDocument);
+  }
+
   async update(reference: string, mutate: (current: PaymentAttempt) => PaymentAttempt): Promise<PaymentAttempt> {
     return retryOnPreconditionFailed(
       async () => {

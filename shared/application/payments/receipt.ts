@@ -11,7 +11,7 @@ import { payLinkTokenHash } from "../pay-links";
 import { openPayLink } from "./pay-link-session";
 import { caseToPay } from "./pay-options";
 import type { PayPageDeps } from "./pay-page";
-import { providerEventId } from "./provider-callback";
+import { pollProvider } from "./reconcile-payments";
 
 export interface ReceiptDeps extends PayPageDeps {
   paymentQueue: PaymentQueue;
@@ -35,14 +35,10 @@ export function makeLoadReceipt(deps: ReceiptDeps) {
     let attempt = reference ? await deps.paymentAttempts.get(reference) : undefined;
     if (attempt && attempt.tokenHash !== payLinkTokenHash(token)) attempt = undefined;
 
-    if (attempt && (attempt.state === "created" || attempt.state === "authorized" || attempt.state === "captured") && deps.paymentProvider) {
+    if (attempt && (attempt.state === "created" || attempt.state === "authorized" || attempt.state === "captured")) {
       try {
-        const payment = await deps.paymentProvider.get(attempt.reference);
-        if (payment.state !== "CREATED") {
-          const name = payment.state === "AUTHORIZED" ? (payment.captured.value > 0 ? "CAPTURED" : "AUTHORIZED") : payment.state;
-          const event = { provider: "vipps" as const, reference: attempt.reference, name, ...(payment.pspReference ? { pspReference: payment.pspReference } : {}) };
-          await deps.paymentQueue.enqueue([{ kind: "provider-event", id: `${providerEventId(event)}:polled`, receivedAt: deps.clock.now().toISOString(), event }]);
-        }
+        // One poll per page load and second: the refreshes while the debtor waits are the polling.
+        await pollProvider(deps, attempt, deps.clock.now().toISOString().slice(0, 19));
       } catch {
         // The provider could not be asked now: the webhook or the next refresh will tell.
       }

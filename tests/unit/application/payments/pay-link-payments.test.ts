@@ -13,6 +13,7 @@ import { caseIdsForLink, issuePayLink } from "../../../../shared/application/pay
 import { makeLoadPayPage, makeStartPayment } from "../../../../shared/application/payments/pay-page";
 import { CallbackRejected, CallbackReplayed, makeReceiveProviderCallback } from "../../../../shared/application/payments/provider-callback";
 import { makeLoadReceipt } from "../../../../shared/application/payments/receipt";
+import { makeReconcilePayments } from "../../../../shared/application/payments/reconcile-payments";
 import { makeRegisterInvoice } from "../../../../shared/application/register-invoice";
 import type { CaseRecord } from "../../../../shared/ports/case-store";
 import type { ProviderEventMessage } from "../../../../shared/ports/payment-queue";
@@ -314,5 +315,37 @@ describe("one link for a debtor's overdue cases", () => {
     expect(ids[0]).toBe(b.caseId);
     expect(new Set(ids)).toEqual(new Set([a.caseId, b.caseId]));
     expect(ids).not.toContain(future.caseId);
+  });
+});
+
+describe("payments whose webhook never came", () => {
+  it("are found by the sweep after two minutes, and what the provider says is queued and applied", async () => {
+    const { caseId, token } = await register("INV-1", 129_900);
+    const result = await makeStartPayment(deps(), CONFIG)(token, { method: "vipps", option: "full" }, "nb");
+    if (result.kind !== "redirect") throw new Error(result.kind);
+    provider.approve(result.reference);
+    const sweep = makeReconcilePayments({ ...deps(), paymentQueue: w.deps.paymentQueue });
+    const queue = w.deps.paymentQueue as MemoryPaymentQueue;
+
+    expect(await sweep()).toEqual({ checked: 0, queued: 0, errors: 0 }); // within the grace period: left to the webhook
+    w.clock.set("2026-11-12T10:03:00Z");
+    expect(await sweep()).toEqual({ checked: 1, queued: 1, errors: 0 });
+    const [message] = queue.drain();
+    expect(message).toMatchObject({ kind: "provider-event", event: { reference: result.reference, name: "AUTHORIZED" } });
+    await makeApplyProviderEvent(deps())(message as ProviderEventMessage);
+    expect(await balanceOf(caseId)).toMatchObject({ total: 0, status: "paid" });
+
+    w.clock.set("2026-11-12T10:09:00Z");
+    expect(await sweep()).toEqual({ checked: 0, queued: 0, errors: 0 }); // applied: no longer swept
+  });
+
+  it("leaves a payment the debtor has not approved yet alone, and counts a provider failure without stopping", async () => {
+    const { token } = await register("INV-1", 129_900);
+    const a = await makeStartPayment(deps(), CONFIG)(token, { method: "vipps", option: "full" }, "nb");
+    const b = await makeStartPayment(deps(), CONFIG)(token, { method: "card", option: "full" }, "nb");
+    if (a.kind !== "redirect" || b.kind !== "redirect") throw new Error("not started");
+    provider.payments.delete(b.reference); // the provider does not know it (an error when asked)
+    w.clock.set("2026-11-12T10:05:00Z");
+    expect(await makeReconcilePayments({ ...deps(), paymentQueue: w.deps.paymentQueue })()).toEqual({ checked: 2, queued: 0, errors: 1 });
   });
 });
