@@ -96,6 +96,17 @@ async function caseView(debtor: Debtor): Promise<{ status: string; balance: { to
   return json(res);
 }
 
+/** axe-core's WCAG 2.1 A/AA rules on the page as it stands (run through DevTools, so the page's CSP does not block it). */
+async function accessibilityViolations(page: Page): Promise<Array<{ id: string; help: string; nodes: number }>> {
+  await page.evaluate(fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
+  const result = (await page.evaluate(() =>
+    (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe.run((globalThis as unknown as { document: unknown }).document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    }),
+  )) as { violations: Array<{ id: string; help: string; nodes: unknown[] }> };
+  return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.length }));
+}
+
 async function phoneContext(options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
   return browser!.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "nb-NO", ...options });
 }
@@ -165,11 +176,13 @@ describe("paying a pay link with Vipps in a phone's browser", () => {
       expect(body).toContain(plain(formatAmount(owed, "nb")));
       fs.mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: path.join(ARTIFACTS, "pay-page.png"), fullPage: true });
+      expect(await accessibilityViolations(page), "axe-core WCAG 2.1 AA on the pay page").toEqual([]);
 
       await page.getByRole("button", { name: "Betal med Vipps" }).click();
       await expectPaidAfterApproving(page, () => page.getByRole("button", { name: "Godkjenn" }).click());
       expect(plain(await page.locator("body").innerText())).toContain(plain(formatAmount(owed, "nb")));
       await page.screenshot({ path: path.join(ARTIFACTS, "pay-receipt.png"), fullPage: true });
+      expect(await accessibilityViolations(page), "axe-core WCAG 2.1 AA on the receipt").toEqual([]);
     } finally {
       await context.close();
     }
