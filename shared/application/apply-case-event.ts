@@ -45,12 +45,11 @@ const CLOSED: readonly CaseStatus[] = ["paid", "cancelled"];
 export async function applyCaseAction(deps: CaseActionDeps, tenantId: string, caseId: string, action: CaseAction): Promise<CaseActionOutcome> {
   const tenant = await deps.tenants.get(tenantId);
   if (!tenant) throw new TenantNotFound(tenantId);
-  const existing = await deps.cases.get(tenantId, caseId);
-  if (!existing) throw new CaseNotFound(caseId);
   const policy = policyOf(tenant);
   const now = deps.clock.now();
   const at = now.toISOString();
-  let before: Case = existing.case;
+  // No separate read first: `update` reads the case (and throws CaseNotFound for a missing or another tenant's case).
+  let before: Case | undefined;
   let changed = false;
   const record = await deps.cases.update(tenantId, caseId, (current) => {
     before = current.case;
@@ -70,6 +69,7 @@ export async function applyCaseAction(deps: CaseActionDeps, tenantId: string, ca
     if (!changed) return current;
     return { ...current, case: after, timeline: [...current.timeline, action.timeline(current.case, after, at)], updatedAt: at };
   });
+  if (!before) throw new CaseNotFound(caseId);
   if (!changed) return { record, before, changed };
 
   const after = record.case;

@@ -113,10 +113,15 @@ export function isWeekend(date: LocalDate): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // Instants and time zones
 
+/** Zones already checked: luxon's check builds an Intl.DateTimeFormat every time, and this runs on every date. */
+const VALID_ZONES = new Set<string>();
+
 function assertTimeZone(timeZone: string): void {
+  if (VALID_ZONES.has(timeZone)) return;
   if (!IANAZone.isValidZone(timeZone)) {
     throw new InvalidCalendarValue(`Unknown time zone "${timeZone}"`, { timeZone });
   }
+  VALID_ZONES.add(timeZone);
 }
 
 /** The calendar day `instant` falls on in `timeZone`. */

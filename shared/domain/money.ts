@@ -216,13 +216,15 @@ export function toMajorUnitsString(m: Money): string {
  * sign, so amounts never wrap across lines. E.g. nb-NO 123450 NOK → "1 234,50 kr", da-DK → "1.234,50 kr.",
  * en → "NOK 1,234.50".
  */
+const FORMATTERS = new Map<string, Intl.NumberFormat>();
+
 export function formatMoney(m: Money, locale: MoneyLocale): string {
-  const formatter = new Intl.NumberFormat(locale, {
-    style: "currency",
-    currency: m.currency,
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  });
+  const key = `${locale}:${m.currency}`;
+  let formatter = FORMATTERS.get(key);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(locale, { style: "currency", currency: m.currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    FORMATTERS.set(key, formatter);
+  }
   // Intl.NumberFormat accepts decimal strings (exact) since ES2023; the typings still say number.
   return formatter.format(toMajorUnitsString(m) as unknown as number);
 }

@@ -55,10 +55,7 @@ export function makeApplyProviderEvent(deps: ApplyProviderEventDeps) {
       );
       return { outcome: "failed", reference, state: name };
     }
-    if (!MONEY_EVENTS.has(name)) {
-      await deps.paymentAttempts.update(reference, (a) => touch(a, deps.clock.now(), { providerState: a.state === "applied" ? a.providerState : name }));
-      return { outcome: "ignored", reference, why: `event ${name} moves no money` };
-    }
+    if (!MONEY_EVENTS.has(name)) return { outcome: "ignored", reference, why: `event ${name} moves no money` };
 
     const provider = deps.paymentProvider;
     if (!provider) throw new ProviderNotConfigured("A payment event arrived but no payment provider is configured");
@@ -83,7 +80,8 @@ export function makeApplyProviderEvent(deps: ApplyProviderEventDeps) {
       await deps.paymentAttempts.update(reference, (a) => touch(a, deps.clock.now(), { state: "authorized", providerState: payment.state }));
       return { outcome: "waiting", reference, state: "authorized" };
     }
-    await deps.paymentAttempts.update(reference, (a) => (a.state === "applied" ? a : touch(a, deps.clock.now(), { state: "captured", providerState: "CAPTURED" })));
+    // Captured in full. Not recorded separately: if applying stops half-way, the next delivery (or the sweep) reads
+    // the captured payment again and finishes — applying is idempotent per case.
 
     const appliedTo: string[] = [];
     for (const part of attempt.parts) {
@@ -99,7 +97,7 @@ export function makeApplyProviderEvent(deps: ApplyProviderEventDeps) {
       });
       appliedTo.push(part.caseId);
     }
-    await deps.paymentAttempts.update(reference, (a) => touch(a, deps.clock.now(), { state: "applied", appliedTo }));
+    await deps.paymentAttempts.update(reference, (a) => touch(a, deps.clock.now(), { state: "applied", providerState: "CAPTURED", appliedTo }));
     return { outcome: "applied", reference, caseIds: appliedTo };
   };
 }
