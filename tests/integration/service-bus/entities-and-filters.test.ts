@@ -9,7 +9,7 @@ describe("Service Bus entities file and subscription filters", () => {
     const entities = loadServiceBusEntities();
     expect(entities.queues.map((q) => q.name)).toContain("payments");
     expect(entities.queues.find((q) => q.name === "partner-commands")?.requiresSession).toBe(true);
-    expect(entities.topics.find((t) => t.name === "case-events")?.subscriptions.map((s) => s.name)).toEqual(["webhooks", "analytics", "payments-only"]);
+    expect(entities.topics.find((t) => t.name === "case-events")?.subscriptions.map((s) => s.name)).toEqual(["webhooks"]);
   });
 
   it("rejects an entities file with a rule outside the supported SQL subset, naming the rule", () => {
