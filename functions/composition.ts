@@ -47,6 +47,8 @@ import type { PayLinkStore } from "../shared/ports/pay-link-store";
 import type { PaymentAttemptStore } from "../shared/ports/payment-attempt-store";
 import type { PaymentProvider, PaymentWebhookRegistry, PaymentWebhookVerifier } from "../shared/ports/payment-provider";
 import type { PaymentQueue } from "../shared/ports/payment-queue";
+import type { ReplayGuard } from "../shared/ports/replay-guard";
+import { MemoryReplayGuard } from "../shared/adapters/memory/replay-guard.memory";
 import type { SmsSender } from "../shared/ports/sms-sender";
 import type { TenantStore } from "../shared/ports/tenant-store";
 import type { WebhookStore } from "../shared/ports/webhook-store";
@@ -67,6 +69,8 @@ export interface AppDeps {
   paymentWebhookRegistry?: PaymentWebhookRegistry;
   /** The Service Bus queue `payments`: callbacks and bank payments wait there to be applied. */
   paymentQueue: PaymentQueue;
+  /** Provider callbacks seen recently (replays refused); in this instance's memory, see replay-guard.memory.ts. */
+  callbackReplays: ReplayGuard;
   /** Every KID payment from the bank's OCR giro files, matched to a case or unmatched for operators. */
   bankPayments: BankPaymentStore;
   webhooks: WebhookStore;
@@ -127,6 +131,7 @@ function buildAppDeps(s: Settings): AppDeps {
     events: new ServiceBusEventPublisher({ client: serviceBus }),
     webhookDeliveries: new ServiceBusWebhookDeliveryQueue({ client: serviceBus }),
     paymentQueue: new ServiceBusPaymentQueue({ client: serviceBus }),
+    callbackReplays: new MemoryReplayGuard(),
     bankPayments: new CosmosBankPaymentStore({ database }),
     sms,
     letters,

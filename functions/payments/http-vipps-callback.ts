@@ -55,5 +55,8 @@ app.http(VIPPS_CALLBACK_FUNCTION, {
   route: VIPPS_CALLBACK_ROUTE,
   methods: ["POST"],
   authLevel: "anonymous",
-  handler: makeVippsCallbackFunction(() => appDeps()),
+  handler: makeVippsCallbackFunction(() => {
+    const deps = appDeps();
+    return { ...deps, maxSkewSeconds: deps.settings.VIPPS_WEBHOOK_MAX_SKEW_SECONDS };
+  }),
 });

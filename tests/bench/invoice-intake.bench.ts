@@ -56,6 +56,7 @@ export async function run(): Promise<Record<string, number | string>> {
       payLinks: new CosmosPayLinkStore({ database }),
       paymentAttempts: new CosmosPaymentAttemptStore({ database }),
       paymentQueue: { enqueue: async () => undefined },
+      callbackReplays: { firstSeen: () => true },
       bankPayments: new CosmosBankPaymentStore({ database }),
       webhooks: new CosmosWebhookStore({ database }),
       idempotency: new CosmosIdempotencyStore({ database }),

@@ -6,15 +6,17 @@
 import { createHash } from "node:crypto";
 import { DomainError } from "../../domain/errors";
 import type { Clock } from "../../ports/clock";
-import type { IdempotencyStore } from "../../ports/idempotency-store";
 import type { IncomingWebhookRequest, PaymentWebhookVerifier } from "../../ports/payment-provider";
 import type { PaymentQueue, ProviderEventMessage } from "../../ports/payment-queue";
+import type { ReplayGuard } from "../../ports/replay-guard";
 
 export interface ProviderCallbackDeps {
   paymentWebhooks?: PaymentWebhookVerifier;
   paymentQueue: PaymentQueue;
-  idempotency: IdempotencyStore;
+  callbackReplays: ReplayGuard;
   clock: Clock;
+  /** The signature's date window (VIPPS_WEBHOOK_MAX_SKEW_SECONDS): how long a delivery is remembered. */
+  maxSkewSeconds: number;
 }
 
 /** Callbacks are not configured (no webhook secret) → 503: the provider retries later. */
@@ -32,8 +34,6 @@ export class CallbackReplayed extends DomainError {
   readonly code = "CALLBACK_REPLAYED";
 }
 
-const REPLAY_SCOPE = "provider-callbacks";
-
 /** The queue message id for an event: one per (reference, event, psp reference), so the provider's retries collapse. */
 export function providerEventId(event: { provider: string; reference: string; name: string; pspReference?: string }): string {
   return `${event.provider}:${event.reference}:${event.name}:${event.pspReference ?? "-"}`;
@@ -46,19 +46,13 @@ export function makeReceiveProviderCallback(deps: ProviderCallbackDeps) {
     const verdict = deps.paymentWebhooks.verify(request, now);
     if (!verdict.ok) throw new CallbackRejected(`The callback was refused: ${verdict.reason}`, { reason: verdict.reason, detail: verdict.detail });
 
-    const bodyHash = createHash("sha256").update(request.body, "utf8").digest("hex");
     const replayKey = createHash("sha256").update(verdict.deliveryId, "utf8").digest("hex");
-    const begun = await deps.idempotency.begin(REPLAY_SCOPE, replayKey, bodyHash, now);
-    if (begun.kind !== "new") throw new CallbackReplayed("This signed callback was received before", { reference: verdict.event.reference });
-
-    const message: ProviderEventMessage = { kind: "provider-event", id: providerEventId(verdict.event), receivedAt: now.toISOString(), event: verdict.event };
-    try {
-      await deps.paymentQueue.enqueue([message]);
-    } catch (error) {
-      await deps.idempotency.abandon(REPLAY_SCOPE, replayKey, deps.clock.now());
-      throw error;
+    const until = new Date(now.getTime() + 2 * deps.maxSkewSeconds * 1000);
+    if (!deps.callbackReplays.firstSeen(replayKey, until, now)) {
+      throw new CallbackReplayed("This signed callback was received before", { reference: verdict.event.reference });
     }
-    await deps.idempotency.complete(REPLAY_SCOPE, replayKey, { status: 202, headers: [], bodyBase64: "" }, deps.clock.now());
+    const message: ProviderEventMessage = { kind: "provider-event", id: providerEventId(verdict.event), receivedAt: now.toISOString(), event: verdict.event };
+    await deps.paymentQueue.enqueue([message]);
     return message;
   };
 }

@@ -3,6 +3,7 @@
  * and activity registrations (functions/cases), the activities' ports replaced by memory adapters through the
  * composition root's test hook.
  */
+import { MemoryReplayGuard } from "../../../shared/adapters/memory/replay-guard.memory";
 import { MemoryPaymentQueue } from "../../../shared/adapters/memory/payment-queue.memory";
 import { MemoryBankPaymentStore } from "../../../shared/adapters/memory/bank-payment-store.memory";
 import { MemoryPaymentAttemptStore } from "../../../shared/adapters/memory/payment-attempt-store.memory";
@@ -67,6 +68,7 @@ beforeAll(async () => {
       payLinks: w.payLinks,
       paymentAttempts: new MemoryPaymentAttemptStore(),
     paymentQueue: new MemoryPaymentQueue(),
+      callbackReplays: new MemoryReplayGuard(),
     bankPayments: new MemoryBankPaymentStore(),
       webhooks: new MemoryWebhookStore(),
       idempotency: new MemoryIdempotencyStore(),

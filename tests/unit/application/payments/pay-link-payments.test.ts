@@ -284,7 +284,7 @@ describe("the Vipps callback", () => {
     });
 
   it("queues a well-signed callback once and refuses the same signed delivery again", async () => {
-    const receive = makeReceiveProviderCallback(deps());
+    const receive = makeReceiveProviderCallback({ ...deps(), maxSkewSeconds: 300 });
     const request = signed(payload("pfu-abcdef123456"), w.clock.now());
     const message = await receive(request);
     expect(message.event).toMatchObject({ provider: "vipps", reference: "pfu-abcdef123456", name: "AUTHORIZED" });
@@ -293,7 +293,7 @@ describe("the Vipps callback", () => {
   });
 
   it("refuses a wrongly signed, tampered or stale callback and queues nothing", async () => {
-    const receive = makeReceiveProviderCallback(deps());
+    const receive = makeReceiveProviderCallback({ ...deps(), maxSkewSeconds: 300 });
     await expect(receive(signed(payload("pfu-abcdef123456"), w.clock.now(), "another-secret-entirely"))).rejects.toMatchObject({ details: { reason: "bad-signature" } });
     const tampered = signed(payload("pfu-abcdef123456"), w.clock.now());
     await expect(receive({ ...tampered, body: tampered.body.replace("129900", "999999") })).rejects.toMatchObject({ details: { reason: "bad-content-hash" } });

@@ -1,4 +1,5 @@
 /** Literal ports for host-free tests of the partner API: memory stores, a recording workflow, a settable clock. */
+import { MemoryReplayGuard } from "../../../../shared/adapters/memory/replay-guard.memory";
 import { MemoryPaymentQueue } from "../../../../shared/adapters/memory/payment-queue.memory";
 import { MemoryBankPaymentStore } from "../../../../shared/adapters/memory/bank-payment-store.memory";
 import { MemoryPaymentAttemptStore } from "../../../../shared/adapters/memory/payment-attempt-store.memory";
@@ -66,6 +67,7 @@ export function testWorld(options: { now?: string; settings?: Partial<Settings> 
     payLinks: new MemoryPayLinkStore(),
     paymentAttempts: new MemoryPaymentAttemptStore(),
     paymentQueue: new MemoryPaymentQueue(),
+    callbackReplays: new MemoryReplayGuard(),
     bankPayments: new MemoryBankPaymentStore(),
     webhooks: new MemoryWebhookStore(),
     idempotency: new MemoryIdempotencyStore(),

@@ -36,7 +36,7 @@ beforeEach(() => {
 
 describe("POST /api/callbacks/vipps", () => {
   it("queues a signed callback with 202 and refuses the same delivery again with 409", async () => {
-    const fn = makeVippsCallbackFunction(() => ({ ...w.deps, paymentWebhooks: new VippsWebhookVerifier({ secret: SECRET, maxSkewSeconds: 300 }) }));
+    const fn = makeVippsCallbackFunction(() => ({ ...w.deps, maxSkewSeconds: 300, paymentWebhooks: new VippsWebhookVerifier({ secret: SECRET, maxSkewSeconds: 300 }) }));
     const headers = signedHeaders(body);
     expect((await fn(request(body, headers), context())).status).toBe(202);
     const again = await fn(request(body, headers), context());
@@ -46,7 +46,7 @@ describe("POST /api/callbacks/vipps", () => {
   });
 
   it("refuses a wrong signature and a stale date with 401 naming the reason, and a bad payload with 400", async () => {
-    const fn = makeVippsCallbackFunction(() => ({ ...w.deps, paymentWebhooks: new VippsWebhookVerifier({ secret: SECRET, maxSkewSeconds: 300 }) }));
+    const fn = makeVippsCallbackFunction(() => ({ ...w.deps, maxSkewSeconds: 300, paymentWebhooks: new VippsWebhookVerifier({ secret: SECRET, maxSkewSeconds: 300 }) }));
     const wrong = await fn(request(body, signedHeaders(body, w.clock.now(), "not-the-secret-at-all-000")), context());
     expect(wrong.status).toBe(401);
     expect(JSON.stringify(wrong.jsonBody)).toContain("bad-signature");
@@ -59,7 +59,7 @@ describe("POST /api/callbacks/vipps", () => {
   });
 
   it("answers 503 when no webhook secret is configured, so Vipps retries later", async () => {
-    const fn = makeVippsCallbackFunction(() => ({ ...w.deps }));
+    const fn = makeVippsCallbackFunction(() => ({ ...w.deps, maxSkewSeconds: 300 }));
     expect((await fn(request(body, signedHeaders(body)), context())).status).toBe(503);
   });
 });
