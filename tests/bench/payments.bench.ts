@@ -5,8 +5,8 @@
  * 1. Payment callback → balance visible through the API. N cases are prepared (register the invoice, POST the pay
  *    form with Vipps / full amount, take the reference from the 303's Location), then approved through the Vipps
  *    simulator at a steady 20 payments/s (open loop: the next approval does not wait for the previous answer). Each
- *    approval starts a timer; polling `GET /api/v1/cases/{caseId}` every 50 ms per pending case stops it once the
- *    case is paid with a zero balance. The path measured: simulator → signed webhook → POST /api/callbacks/vipps →
+ *    approval starts a timer; `GET /api/v1/cases/{caseId}` stops it once the case is paid with a zero balance — asked
+ *    as soon as the dev host's log announces the payment applied (then every 50 ms), and every second otherwise. The path measured: simulator → signed webhook → POST /api/callbacks/vipps →
  *    Service Bus queue `payments` → applyPayment (read the payment, capture, apply) → Cosmos → partner API.
  * 2. Pay page: bytes (and gzip bytes — the dev host does not compress) of GET /p/{token}, and time to first byte
  *    with 50 concurrent clients for 20 s, each client on a token of its own.
@@ -29,7 +29,12 @@ import { gzipSync } from "node:zlib";
 const UP = path.resolve(__dirname, "..", "..");
 const ROOT = path.basename(UP) === "dist" ? path.dirname(UP) : UP;
 const PREPARE_IN_FLIGHT = 8;
-const POLL_EVERY_MS = 50;
+/**
+ * A case is asked at once when the dev host's log says its payment was applied (so the figure is how soon the API
+ * shows it, without a storm of polls loading the very host being measured), and otherwise every second — the
+ * fallback that catches a payment the log did not announce.
+ */
+const POLL_EVERY_MS = 1000;
 const POLL_IN_FLIGHT = 16;
 const SETTLE_TIMEOUT_MS = 30_000;
 const PAGE_CLIENTS = 50;
@@ -113,7 +118,7 @@ export async function run(): Promise<Record<string, number | string>> {
     const cpu0 = host.cpuSeconds();
     const wall0 = performance.now();
     const load0 = os.loadavg()[0]!;
-    const result = await approveAndWatch(host.base, prepared, rate, api);
+    const result = await approveAndWatch(host.base, prepared, rate, api, host.logs);
     const cpuShare = (host.cpuSeconds() - cpu0) / ((performance.now() - wall0) / 1000);
     // Payments that missed the 30 s window are still queued: let them land (so nothing is lost, and so the pay page
     // is not measured against the backlog), then let the tail of the work reach the log before counting it.
@@ -129,7 +134,7 @@ export async function run(): Promise<Record<string, number | string>> {
     figures["callback → paid & balance 0 via API: p50 / p95 / p99 / max ms"] = fmtPct(result.latencies);
     figures[`never settled within ${SETTLE_TIMEOUT_MS / 1000} s`] = result.unsettled;
     figures["applied in the end (log) / seconds from the first approval"] = `${drained.applied} of ${prepared.length} / ${((drained.at - wall0) / 1000).toFixed(1)}`;
-    figures["poll resolution (ms): every / GET p50 / GET p99"] = `${POLL_EVERY_MS} / ${pct(result.pollLatencies, 50).toFixed(1)} / ${pct(result.pollLatencies, 99).toFixed(1)}`;
+    figures["polls: fallback every (ms) / GET p50 / GET p99"] = `${POLL_EVERY_MS} / ${pct(result.pollLatencies, 50).toFixed(1)} / ${pct(result.pollLatencies, 99).toFixed(1)}`;
     figures["polls (GET /api/v1/cases/{id})"] = result.pollLatencies.length;
     figures["dev host process CPU during the phase (% of one core)"] = Math.round(cpuShare * 100);
     figures["machine load average (1 min) before / after the phase"] = `${load0.toFixed(1)} / ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`;
@@ -171,6 +176,9 @@ interface CaseView {
 
 interface Pending {
   caseId: string;
+  reference: string;
+  /** The log said the payment was applied: poll now. */
+  announced: boolean;
   startedAt: number;
   nextPollAt: number;
   polling: boolean;
@@ -181,6 +189,7 @@ async function approveAndWatch(
   prepared: Prepared[],
   rate: number,
   api: (method: string, route: string) => Promise<Response>,
+  logs: Array<Record<string, unknown>>,
 ): Promise<{ seconds: number; approved: number; approveFailures: number; rate: number; latencies: number[]; unsettled: number; pollLatencies: number[] }> {
   const pending: Pending[] = [];
   const latencies: number[] = [];
@@ -191,10 +200,21 @@ async function approveAndWatch(
   let approvalsDone = false;
   const approvals: Array<Promise<void>> = [];
 
+  let scanned = logs.length;
+  const announce = (): void => {
+    for (; scanned < logs.length; scanned++) {
+      const msg = String(logs[scanned]!.msg);
+      if (!msg.startsWith("payment event handled") || !msg.includes("'applied'")) continue;
+      const reference = /reference: '([^']+)'/u.exec(msg)?.[1];
+      const p = pending.find((x) => x.reference === reference);
+      if (p) p.announced = true;
+    }
+  };
   const pollers = Array.from({ length: POLL_IN_FLIGHT }, async () => {
     while (!approvalsDone || pending.length > 0) {
+      announce();
       const now = performance.now();
-      const p = pending.find((x) => !x.polling && x.nextPollAt <= now);
+      const p = pending.find((x) => !x.polling && (x.announced || x.nextPollAt <= now));
       if (!p) {
         await sleep(2);
         continue;
@@ -211,7 +231,7 @@ async function approveAndWatch(
         else unsettled++;
         pending.splice(pending.indexOf(p), 1);
       } else {
-        p.nextPollAt = seen + POLL_EVERY_MS;
+        p.nextPollAt = seen + (p.announced ? 50 : POLL_EVERY_MS);
         p.polling = false;
       }
     }
@@ -234,7 +254,7 @@ async function approveAndWatch(
           return;
         }
         approved++;
-        pending.push({ caseId, startedAt, nextPollAt: startedAt + POLL_EVERY_MS, polling: false });
+        pending.push({ caseId, reference, announced: false, startedAt, nextPollAt: startedAt + POLL_EVERY_MS, polling: false });
       }),
     );
   }

@@ -3,7 +3,8 @@
  * is read back from the provider (`get`), so a forged or reordered event cannot credit money that was not paid:
  *
  *   AUTHORIZED or CAPTURED (in any order, any number of times)
- *       → read the payment; capture what is authorized and not yet captured (idempotency key `{reference}-capture`);
+ *       → capture (AUTHORIZED) or read the payment; capture what is authorized and not yet captured (idempotency key
+ *         `{reference}-capture`);
  *         once the whole amount is captured, apply each part to its case (idempotent per case on the reference),
  *         then mark the attempt applied.
  *   ABORTED, EXPIRED, TERMINATED, CANCELLED → the attempt failed (unless it was already applied): the receipt says so.
@@ -13,7 +14,7 @@
  */
 import { DomainError } from "../../domain/errors";
 import type { PaymentAttempt, PaymentAttemptStore } from "../../ports/payment-attempt-store";
-import type { PaymentProvider, ProviderPayment } from "../../ports/payment-provider";
+import { PaymentProviderRejected, type PaymentProvider, type ProviderPayment } from "../../ports/payment-provider";
 import type { ProviderEventMessage } from "../../ports/payment-queue";
 import type { CaseActionDeps } from "../apply-case-event";
 import { applyIncomingPayment } from "./apply-payment";
@@ -59,7 +60,19 @@ export function makeApplyProviderEvent(deps: ApplyProviderEventDeps) {
 
     const provider = deps.paymentProvider;
     if (!provider) throw new ProviderNotConfigured("A payment event arrived but no payment provider is configured");
-    let payment: ProviderPayment = await provider.get(reference);
+    // AUTHORIZED: capture straight away (one call instead of read-then-capture); the provider refuses a capture of a
+    // payment that is not authorized, and then we read what it is. The idempotency key makes every retry the same capture.
+    let payment: ProviderPayment;
+    if (name === "AUTHORIZED") {
+      try {
+        payment = await provider.capture(reference, attempt.amount, `${reference}-capture`);
+      } catch (error) {
+        if (!(error instanceof PaymentProviderRejected)) throw error;
+        payment = await provider.get(reference);
+      }
+    } else {
+      payment = await provider.get(reference);
+    }
     if (payment.amount.currency !== attempt.amount.currency || payment.amount.value !== attempt.amount.value) {
       // The provider's payment is not the one we asked for: never credit it; an operator must look.
       throw new Error(`Payment ${reference}: the provider's amount differs from the attempt's`);
