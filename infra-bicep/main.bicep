@@ -286,6 +286,9 @@ var appSettings = {
 
   // Bank OCR giro files (KID payments) land in this container; the blob trigger imports them.
   OCR_INCOMING_CONTAINER: storage.outputs.ocrIncomingContainerName
+
+  // The sweep for payments whose Vipps webhook never came (functions/payments/timer-reconcile-payments.ts).
+  PAYMENT_SWEEP_SCHEDULE: '0 */5 * * * *'
 }
 // ============================================================================================================
 

@@ -19,6 +19,10 @@ export const PAYMENTS_QUEUE = "payments";
 /** The blob path the OCR import listens on (`%OCR_INCOMING_CONTAINER%` is the setting). */
 export const OCR_INCOMING_PATH = "%OCR_INCOMING_CONTAINER%/{name}";
 
-/** The sweep for payments whose webhook never came (every 5 minutes). */
+/**
+ * The sweep for payments whose webhook never came: NCRONTAB from the setting PAYMENT_SWEEP_SCHEDULE — every 5 minutes
+ * in Azure (Bicep), daily locally (local.settings.example.json): the dev host fires every occurrence when its virtual
+ * clock jumps days ahead, and the local Vipps simulator does not lose webhooks.
+ */
 export const RECONCILE_PAYMENTS_FUNCTION = "reconcilePayments";
-export const RECONCILE_PAYMENTS_SCHEDULE = "0 */5 * * * *";
+export const RECONCILE_PAYMENTS_SCHEDULE = "%PAYMENT_SWEEP_SCHEDULE%";

@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { installFunctionsCore, type FunctionRegistry } from "../../../devhost/functions-core";
 import { compileRoute } from "../../../devhost/http-routes";
@@ -55,8 +57,19 @@ describe("the app's function registrations", () => {
   });
 
   it("has valid schedules on every timer trigger", () => {
+    const local = (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "..", "local.settings.example.json"), "utf8")) as { Values: Record<string, string> }).Values;
+    const bicep = fs.readFileSync(path.join(__dirname, "..", "..", "..", "infra-bicep", "main.bicep"), "utf8");
     for (const f of registry.byTrigger("timerTrigger")) {
-      const schedule = String(f.trigger.schedule);
+      let schedule = String(f.trigger.schedule);
+      const setting = /^%([A-Za-z0-9_]+)%$/u.exec(schedule)?.[1];
+      if (setting) {
+        // A schedule from a setting: it must exist locally and in Azure, and both values must be valid.
+        expect(local[setting], `${f.name}: ${setting} in local.settings.example.json`).toBeDefined();
+        const inAzure = new RegExp(`^\\s*${setting}: '([^']+)'`, "mu").exec(bicep)?.[1];
+        expect(inAzure, `${f.name}: ${setting} in main.bicep`).toBeDefined();
+        expect(() => TimerTriggers.nextOccurrence(inAzure!, Date.parse("2027-01-01T00:00:00Z")), `${f.name} in Azure`).not.toThrow();
+        schedule = local[setting]!;
+      }
       expect(() => TimerTriggers.nextOccurrence(schedule, Date.parse("2027-01-01T00:00:00Z")), f.name).not.toThrow();
     }
   });
