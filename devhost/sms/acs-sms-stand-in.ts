@@ -24,7 +24,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from "node:path";
 import { z } from "zod";
 import { CoalescingWriter, readJsonFile, writeFileAtomic } from "../atomic-file";
-import { readBody, sendJson, sendProblem, type DevRouteHandler } from "../dev-routes";
+import { readBody, sendJson, sendProblem, type DevRouteHandler, header, readDevJson, escapeHtml } from "../dev-routes";
 import type { DevLogger } from "../logger";
 
 export type { EventGridEvent };
@@ -423,11 +423,6 @@ function sendAcsError(res: ServerResponse, status: number, code: string, message
   sendJson(res, status, { error: { code, message } }, headers);
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
 function sha256Base64(data: string | Buffer): string {
   return createHash("sha256").update(data).digest("base64");
 }
@@ -492,31 +487,6 @@ function deliveryReportEvent(record: SmsRecord, at: string): EventGridEvent {
       ...(record.tag !== undefined ? { Tag: record.tag } : {}),
     },
   };
-}
-
-async function readDevJson<T>(req: IncomingMessage, res: ServerResponse, schema: z.ZodType<T>): Promise<T | undefined> {
-  // JSON only: a cross-site HTML form cannot send application/json without a CORS preflight.
-  if (!/^application\/json\b/i.test(header(req, "content-type") ?? "")) {
-    sendProblem(res, 415, "Unsupported media type", "Send the body as application/json.");
-    return undefined;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse((await readBody(req)).toString("utf8") || "{}");
-  } catch {
-    sendProblem(res, 400, "Malformed JSON");
-    return undefined;
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    sendProblem(res, 422, "Invalid body", z.prettifyError(parsed.error));
-    return undefined;
-  }
-  return parsed.data;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
 export function renderOutboxPage(messages: SmsRecord[]): string {

@@ -27,7 +27,7 @@ import { z } from "zod";
 import { VIPPS_EPAYMENT_WEBHOOK_EVENTS } from "../../shared/adapters/vipps/webhooks-api.vipps";
 import { signVippsWebhook, type VippsSignedHeaders } from "../../shared/adapters/vipps/webhook-signature.vipps";
 import { CoalescingWriter, readJsonFile, writeFileAtomic } from "../atomic-file";
-import { readBody, sendJson, sendProblem, type DevRouteHandler } from "../dev-routes";
+import { readBody, sendJson, sendProblem, type DevRouteHandler, header, readDevJson, escapeHtml } from "../dev-routes";
 import { listen } from "../listen";
 import type { DevLogger } from "../logger";
 
@@ -909,27 +909,6 @@ function methodNotAllowed(res: ServerResponse, allow: string): true {
   return true;
 }
 
-async function readDevJson<T>(req: IncomingMessage, res: ServerResponse, schema: z.ZodType<T>): Promise<T | undefined> {
-  // JSON only: a cross-site HTML form cannot send application/json without a CORS preflight.
-  if (!/^application\/json\b/iu.test(header(req, "content-type") ?? "")) {
-    sendProblem(res, 415, "Unsupported media type", "Send the body as application/json.");
-    return undefined;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse((await readBody(req)).toString("utf8") || "{}");
-  } catch {
-    sendProblem(res, 400, "Malformed JSON");
-    return undefined;
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    sendProblem(res, 422, "Invalid body", z.prettifyError(parsed.error));
-    return undefined;
-  }
-  return parsed.data;
-}
-
 /** POSTs a signed webhook; the status, or "network-error". The Host header is the one that was signed. */
 function post(url: URL, body: string, signed: VippsSignedHeaders): Promise<number | "network-error"> {
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
@@ -951,11 +930,6 @@ function post(url: URL, body: string, signed: VippsSignedHeaders): Promise<numbe
     req.on("error", () => resolve("network-error"));
     req.end(body);
   });
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
 }
 
 function sha256(data: Buffer): string {
@@ -980,10 +954,6 @@ function formatAmount(amount: Amount): string {
 
 function stateText(state: SimulatedPayment["state"]): string {
   return { CREATED: "opprettet", AUTHORIZED: "godkjent", ABORTED: "avvist", EXPIRED: "utløpt", TERMINATED: "kansellert" }[state];
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/gu, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
 function sendHtml(res: ServerResponse, status: number, html: string, head = false): void {
