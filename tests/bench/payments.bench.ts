@@ -18,16 +18,13 @@
  *   BENCH_PAYMENT_RATE=5 npm run bench -- payments         another approval rate (default 20 payments/s)
  *   BENCH_PAYMENTS_LOG=/tmp/p.jsonl npm run bench -- payments   also writes the payment phase's dev host log lines
  */
-import { spawn } from "node:child_process";
+import { ROOT, startDevHost } from "../support/devhost-process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 
-/** The repository (this file runs compiled, from dist/tests/bench). */
-const UP = path.resolve(__dirname, "..", "..");
-const ROOT = path.basename(UP) === "dist" ? path.dirname(UP) : UP;
 const PREPARE_IN_FLIGHT = 8;
 /**
  * A case is asked at once when the dev host's log says its payment was applied (so the figure is how soon the API
@@ -403,62 +400,24 @@ function timeToFirstByte(url: string, agent: http.Agent): Promise<{ status: stri
 
 // ---- helpers ----------------------------------------------------------------------------------------------------
 
-/** The compiled dev host on free ports; its JSON log lines collected. */
+/** The compiled dev host on free ports (tests/support/devhost-process.ts), with the CPU time its process has used. */
 async function startHost(dataDir: string, extraEnv: Record<string, string>): Promise<Host> {
-  const main = path.join(ROOT, "dist", "devhost", "main.js");
-  if (!fs.existsSync(main)) throw new Error("dist/devhost/main.js is missing: npm run bench builds it first");
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", PORT: "0", DEVHOST_AUTO_PORTS: "true", DEVHOST_DATA_DIR: dataDir, ...extraEnv };
   // BENCH_DEVHOST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the dev host while it is measured.
   const nodeArgs = (process.env.BENCH_DEVHOST_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, main], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  const logs: Array<Record<string, unknown>> = [];
-  let err = "";
-  child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`dev host not ready within 60 s\n${err}`)), 60_000);
-    let buffer = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let i: number;
-      while ((i = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, i);
-        buffer = buffer.slice(i + 1);
-        if (!line.startsWith("{")) continue;
-        try {
-          const record = JSON.parse(line) as Record<string, unknown>;
-          logs.push(record);
-          if (record.msg === "ready") {
-            clearTimeout(timer);
-            resolve(String(record.http));
-          }
-        } catch {
-          /* not a log line */
-        }
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`dev host exited with ${code} before it was ready\n${err}`));
-    });
-  });
+  const host = await startDevHost(dataDir, extraEnv, 60_000, { nodeArgs });
   return {
-    base,
-    logs,
+    base: host.base,
+    logs: host.logs,
     cpuSeconds: () => {
       // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks (100 per second on Linux).
       try {
-        const fields = fs.readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        const fields = fs.readFileSync(`/proc/${String(host.pid)}/stat`, "utf8").split(") ")[1]!.split(" ");
         return (Number(fields[11]) + Number(fields[12])) / 100;
       } catch {
         return Number.NaN;
       }
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
+    stop: async () => void (await host.stop()),
   };
 }
 

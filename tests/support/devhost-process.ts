@@ -7,9 +7,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
+const UP = path.resolve(__dirname, "..", "..");
+/** The repository, whether this file runs as TypeScript (tests) or compiled from dist/tests (benches). */
+export const ROOT = path.basename(UP) === "dist" ? path.dirname(UP) : UP;
 
 export interface DevHostProcess {
+  /** The dev host's process id. */
+  pid: number | undefined;
   base: string;
   /** Addresses of the stand-ins this run started (ports differ between runs). */
   standIns: Record<string, string>;
@@ -23,12 +27,17 @@ export function makeDataDir(prefix = "devhost-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startDevHost(dataDir: string, extraEnv: Record<string, string> = {}, timeoutMs = 60_000): Promise<DevHostProcess> {
+export async function startDevHost(
+  dataDir: string,
+  extraEnv: Record<string, string> = {},
+  timeoutMs = 60_000,
+  options: { nodeArgs?: string[] } = {},
+): Promise<DevHostProcess> {
   const main = path.join(ROOT, "dist", "devhost", "main.js");
   if (!fs.existsSync(main)) throw new Error("dist/devhost/main.js is missing: npm test builds it first (npm run build)");
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test" };
   Object.assign(env, { PORT: "0", DEVHOST_AUTO_PORTS: "true", DEVHOST_DATA_DIR: dataDir }, extraEnv);
-  const child: ChildProcess = spawn(process.execPath, [main], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), main], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const logs: Array<Record<string, unknown>> = [];
   let out = "";
   let err = "";
@@ -65,6 +74,7 @@ export async function startDevHost(dataDir: string, extraEnv: Record<string, str
   });
   const base = await ready;
   return {
+    pid: child.pid,
     base,
     standIns,
     dataDir,
