@@ -4,7 +4,7 @@
  * handler's response (status, headers, cookies, body). Dev-only endpoints are tried first.
  */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import { listen } from "./listen";
+import { listen, closeServer } from "./listen";
 import { HttpRequest, HttpResponse, type HttpResponseInit, type Cookie } from "@azure/functions";
 import type { FunctionRegistry } from "./functions-core";
 import { compileRoute, matchRoute, sortRoutes, type CompiledRoute } from "./http-routes";
@@ -56,10 +56,7 @@ export class DevHttpServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -19,7 +19,7 @@
  * https endpoint in its account metadata).
  */
 import { BulkOperationType, CosmosClient, type Container, type JSONObject, type OperationInput, type PartitionKey, type PrimitivePartitionKeyValue } from "@azure/cosmos";
-import { listen } from "../listen";
+import { listen, closeServer } from "../listen";
 import { createHttpServer } from "@vercel/cosmosdb-server";
 import type { Server } from "node:http";
 import { join } from "node:path";
@@ -123,12 +123,7 @@ export class CosmosStandIn {
     this.client = undefined;
     const server = this.server;
     this.server = undefined;
-    if (server) {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    }
+    if (server) await closeServer(server);
   }
 
   private async save(): Promise<void> {

@@ -18,7 +18,7 @@
  * Logs carry message ids and counts only — never phone numbers or message text.
  */
 import type { EventGridEvent } from "@azure/functions";
-import { listen } from "../listen";
+import { listen, closeServer } from "../listen";
 import { createHash, createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join } from "node:path";
@@ -156,12 +156,7 @@ export class AcsSmsStandIn {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (server) {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    }
+    if (server) await closeServer(server);
     await this.writer.idle();
   }
 

@@ -28,7 +28,7 @@ import { VIPPS_EPAYMENT_WEBHOOK_EVENTS } from "../../shared/adapters/vipps/webho
 import { signVippsWebhook, type VippsSignedHeaders } from "../../shared/adapters/vipps/webhook-signature.vipps";
 import { CoalescingWriter, readJsonFile, writeFileAtomic } from "../atomic-file";
 import { readBody, sendJson, sendProblem, type DevRouteHandler, header, readDevJson, escapeHtml } from "../dev-routes";
-import { listen } from "../listen";
+import { listen, closeServer } from "../listen";
 import type { DevLogger } from "../logger";
 
 const DEV_BASE = "/api/dev/vipps";
@@ -249,12 +249,7 @@ export class VippsSimulator {
     this.stopped = true;
     const server = this.server;
     this.server = undefined;
-    if (server) {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    }
+    if (server) await closeServer(server);
     await this.deliveriesIdle();
     await this.writer.idle();
   }
