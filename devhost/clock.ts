@@ -178,28 +178,4 @@ export class VirtualClock {
   }
 }
 
-/**
- * Makes `Date` in this process read the virtual clock (`Date.now()`, `new Date()`, `Date()`), so that the app's
- * system clock adapter sees virtual time without knowing about it. Dates built from explicit values are unchanged.
- */
-export function installVirtualDate(clock: VirtualClock): () => void {
-  const Patched = new Proxy(RealDate, {
-    construct(target, args: unknown[]) {
-      if (args.length === 0) return new target(clock.now());
-      return new (target as unknown as new (...a: unknown[]) => Date)(...args);
-    },
-    apply() {
-      return new RealDate(clock.now()).toString();
-    },
-    get(target, prop, receiver) {
-      if (prop === "now") return () => clock.now();
-      return Reflect.get(target, prop, receiver);
-    },
-  });
-  globalThis.Date = Patched as DateConstructor;
-  return () => {
-    globalThis.Date = RealDate;
-  };
-}
-
 export { RealDate };

@@ -7,7 +7,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { installFunctionsCore, type FunctionRegistry } from "./functions-core";
-import { VirtualClock, installVirtualDate } from "./clock";
+import { VirtualClock } from "./clock";
+import { seedDemoTenant } from "./demo-tenant";
 import { WorkTracker } from "./work-tracker";
 import { createLogger, type DevLogger } from "./logger";
 import { Invoker } from "./invoker";
@@ -26,6 +27,7 @@ import { AcsSmsStandIn } from "./sms/acs-sms-stand-in";
 import { VippsSimulator } from "./vipps/vipps-simulator";
 import { BlobTriggers } from "./blob-triggers";
 import { BlobServiceClient } from "@azure/storage-blob";
+import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
 import { cosmosSettingsFrom, createCosmosDatabase, disposeCosmosClients, ensureCosmosContainers, loadCosmosContainers } from "../shared/adapters/cosmos/database.cosmos";
 
 export interface DevHostOptions {
@@ -38,8 +40,6 @@ export interface DevHostOptions {
   port?: number;
   /** Start stand-ins on free ports instead of the ports in the settings (parallel test runs). */
   autoPorts?: boolean;
-  /** Make `Date` in this process follow the virtual clock (default true). */
-  patchDate?: boolean;
   /** Initial virtual time (ms since the epoch); default real time. */
   startAt?: number;
   logger?: DevLogger;
@@ -66,7 +66,6 @@ export class DevHost {
   vipps: VippsSimulator | undefined;
   private http: DevHttpServer | undefined;
   private readonly stack: Stoppable[] = [];
-  private restoreDate: (() => void) | undefined;
   private stopping: Promise<void> | undefined;
 
   private clockFile: string | undefined;
@@ -106,7 +105,6 @@ export class DevHost {
     fs.mkdirSync(dataDir, { recursive: true });
     this.restoreClock(dataDir);
     this.clock.onAdvanced(() => this.saveClock());
-    if (this.options.patchDate !== false) this.restoreDate = installVirtualDate(this.clock);
     const auto = this.options.autoPorts === true;
     const standIns: Record<string, string> = {};
 
@@ -184,8 +182,18 @@ export class DevHost {
     // The app: capture its registrations.
     const registry = installFunctionsCore();
     const entry = this.options.appEntry ?? resolveMain(root);
-    require(entry);
+    const appModule = require(entry) as { configureApp?: (configuration: { clock: { now(): Date } }) => void };
+    // The app reads time from its clock port: hand it the virtual clock through the composition root (`Date` in this
+    // process stays real, as it is for the SDKs and for every peer that checks a signed timestamp).
+    if (typeof appModule.configureApp === "function") appModule.configureApp({ clock: { now: () => this.clock.nowDate() } });
+    else this.logger.warn("the app has no configureApp(): it runs on real time, not on the virtual clock");
     this.registry = registry;
+    if (env.DEVHOST_DEMO_API_KEY) {
+      // The demo creditor (its key is in the settings), straight into the app's tenant store, before any request.
+      const tenants = new CosmosTenantStore({ database: createCosmosDatabase(cosmosSettingsFrom(env)) });
+      const seeded = await seedDemoTenant({ tenants, clock: { now: () => this.clock.nowDate() } }, env.DEVHOST_DEMO_API_KEY);
+      if (seeded.created) this.logger.info("demo creditor seeded", { tenantId: seeded.tenantId });
+    }
     const invoker = new Invoker(registry, this.tracker, this.logger);
     this.invoker = invoker;
 
@@ -271,7 +279,6 @@ export class DevHost {
         }
       }
       disposeCosmosClients();
-      this.restoreDate?.();
     })();
     return this.stopping;
   }

@@ -1,18 +1,9 @@
 /**
- * The composition root: the ONLY place that builds adapters from the settings. Everything is built lazily, once,
- * on first use — never at import time (importing `functions/index.ts` must not need a single setting, so the
- * Functions host, the dev host and the registration tests can load the app).
- *
- *   appDeps()            the process-wide ports (stores, publisher, SMS, letters, clock, settings)
- *   workflowFor(context) the case orchestrations, through the durable client bound to THIS invocation (functions
- *                        using it declare `extraInputs: [df.input.durableClient()]`)
- *   requestDeps(context) both together, what HTTP functions hand to their use cases
- *
- * Tests replace the whole set with `setAppDepsForTests(deps, { workflow })` (plain object ports, no module mocks).
+ * The composition root's builder: the ONLY code that reads settings and builds adapters. Imported by functions/index.ts
+ * alone, which calls it lazily — on the first invocation, never at import time (importing the app needs no setting,
+ * so the Functions host, the dev host and the registration tests can load it).
  */
-import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
-import { z } from "zod";
 import { AcsSmsSender } from "../shared/adapters/acs-sms/sms-sender.acs";
 import { BlobLetterArchive } from "../shared/adapters/blob/letter-archive.blob";
 import { CosmosBankPaymentStore } from "../shared/adapters/cosmos/bank-payment-store.cosmos";
@@ -24,79 +15,33 @@ import { CosmosPaymentAttemptStore } from "../shared/adapters/cosmos/payment-att
 import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
 import { CosmosWebhookStore } from "../shared/adapters/cosmos/webhook-store.cosmos";
 import { DurableCaseWorkflow } from "../shared/adapters/durable/case-workflow.durable";
+import { MemoryReplayGuard } from "../shared/adapters/memory/replay-guard.memory";
+import { createServiceBusClient, ServiceBusEventPublisher } from "../shared/adapters/service-bus/event-publisher.service-bus";
+import { ServiceBusPaymentQueue } from "../shared/adapters/service-bus/payment-queue.service-bus";
+import { ServiceBusWebhookDeliveryQueue } from "../shared/adapters/service-bus/webhook-delivery-queue.service-bus";
 import { vippsApiConfigFrom } from "../shared/adapters/vipps/api-client.vipps";
 import { VippsPaymentProvider } from "../shared/adapters/vipps/payment-provider.vipps";
 import { VippsWebhookRegistry } from "../shared/adapters/vipps/webhooks-api.vipps";
 import { VippsWebhookVerifier } from "../shared/adapters/vipps/webhook-verifier.vipps";
-import { createServiceBusClient, ServiceBusEventPublisher } from "../shared/adapters/service-bus/event-publisher.service-bus";
-import { ServiceBusPaymentQueue } from "../shared/adapters/service-bus/payment-queue.service-bus";
-import { ServiceBusWebhookDeliveryQueue } from "../shared/adapters/service-bus/webhook-delivery-queue.service-bus";
-import type { Letterhead } from "../shared/application/execute-step";
-import type { WebhookDeliveryQueue } from "../shared/application/webhooks/delivery-message";
-import { settings as readSettings, type Settings } from "../shared/config/settings";
-import { NorwegianAccount } from "../shared/domain/identifiers/bank-account";
-import { CreditorContact, PostalAddress } from "../shared/letters/letter-model";
-import type { BankPaymentStore } from "../shared/ports/bank-payment-store";
-import type { CaseStore } from "../shared/ports/case-store";
-import type { CaseWorkflow } from "../shared/ports/case-workflow";
+import { letterheadFrom } from "../shared/config/letterhead";
+import type { Settings } from "../shared/config/settings";
+import type { ApiKeyLookup } from "../shared/http/api-keys";
+import { RequestRateLimiter } from "../shared/http/rate-limit";
 import type { Clock } from "../shared/ports/clock";
-import type { EventPublisher } from "../shared/ports/event-publisher";
-import type { IdempotencyStore } from "../shared/ports/idempotency-store";
-import type { LetterArchive } from "../shared/ports/letter-archive";
-import type { PayLinkStore } from "../shared/ports/pay-link-store";
-import type { PaymentAttemptStore } from "../shared/ports/payment-attempt-store";
-import type { PaymentProvider, PaymentWebhookRegistry, PaymentWebhookVerifier } from "../shared/ports/payment-provider";
-import type { PaymentQueue } from "../shared/ports/payment-queue";
-import type { ReplayGuard } from "../shared/ports/replay-guard";
-import { MemoryReplayGuard } from "../shared/adapters/memory/replay-guard.memory";
-import type { SmsSender } from "../shared/ports/sms-sender";
 import type { TenantStore } from "../shared/ports/tenant-store";
-import type { WebhookStore } from "../shared/ports/webhook-store";
+import type { ApiDeps } from "./api";
+import type { CasesDeps } from "./cases";
+import type { PaymentsDeps } from "./payments";
+import type { WebhooksDeps } from "./webhooks";
 
-export interface AppDeps {
-  settings: Settings;
-  clock: Clock;
-  cases: CaseStore;
-  tenants: TenantStore;
-  payLinks: PayLinkStore;
-  /** Payments debtors started from pay links (Vipps, card). */
-  paymentAttempts: PaymentAttemptStore;
-  /** Vipps MobilePay ePayment; undefined when VIPPS_BASE_URL is not set (the pay page then offers bank payment only). */
-  paymentProvider?: PaymentProvider;
-  /** Verifies the provider's callbacks (VIPPS_WEBHOOK_SECRET); undefined when not configured (callbacks are refused). */
-  paymentWebhooks?: PaymentWebhookVerifier;
-  /** Registers our callback URL at the provider (operator endpoint); undefined when Vipps is not configured. */
-  paymentWebhookRegistry?: PaymentWebhookRegistry;
-  /** The Service Bus queue `payments`: callbacks and bank payments wait there to be applied. */
-  paymentQueue: PaymentQueue;
-  /** Provider callbacks seen recently (replays refused); in this instance's memory, see replay-guard.memory.ts. */
-  callbackReplays: ReplayGuard;
-  /** Every KID payment from the bank's OCR giro files, matched to a case or unmatched for operators. */
-  bankPayments: BankPaymentStore;
-  webhooks: WebhookStore;
-  idempotency: IdempotencyStore;
-  events: EventPublisher;
-  /** Signed webhook deliveries, retried through Service Bus (the same client as `events`); tests may leave it out. */
-  webhookDeliveries?: WebhookDeliveryQueue;
-  sms: SmsSender;
-  letters: LetterArchive;
-  /** `PUBLIC_BASE_URL`: base of the short pay links. */
-  publicBaseUrl: string;
-  /**
-   * The sender block printed on letters (postal address, account for KID payments, contact). Without it letter
-   * steps end "not-executed" (execute-step.ts). From the `LETTERHEAD` setting (see `letterheadFrom`).
-   */
-  letterhead?: Letterhead;
-}
+/** What the root hands to every area: one object satisfying each area's deps. */
+export type RootDeps = ApiDeps & CasesDeps & PaymentsDeps & WebhooksDeps;
 
-export interface RequestDeps extends AppDeps {
-  workflow: CaseWorkflow;
-}
-
-/** The system clock (the dev host makes `Date` follow its virtual clock). */
+/** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
 
-function buildAppDeps(s: Settings): AppDeps {
+/** Everything every area needs, built from the settings. `clock` replaces the system clock (a host's own time). */
+export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): RootDeps {
   const database = createCosmosDatabase(s);
   const serviceBus = createServiceBusClient(s);
   const sms = s.ACS_CONNECTION_STRING
@@ -111,7 +56,7 @@ function buildAppDeps(s: Settings): AppDeps {
       ? new BlobLetterArchive({ connectionString: s.AzureWebJobsStorage, containerName: s.LETTERS_CONTAINER })
       : undefined;
   if (!letters) throw new Error("Letter storage is not configured: set BLOB_ACCOUNT_URL or AzureWebJobsStorage");
-  const letterhead = letterheadFrom(s);
+  const letterhead = letterheadFrom(s.LETTERHEAD);
   // Vipps MobilePay: the provider when VIPPS_BASE_URL and the client credentials are set; callbacks verified when
   // the webhook secret is set (without it every callback is refused).
   const vipps = vippsApiConfigFrom(s);
@@ -119,17 +64,20 @@ function buildAppDeps(s: Settings): AppDeps {
   const paymentWebhooks = s.VIPPS_WEBHOOK_SECRET
     ? new VippsWebhookVerifier({ secret: s.VIPPS_WEBHOOK_SECRET, maxSkewSeconds: s.VIPPS_WEBHOOK_MAX_SKEW_SECONDS })
     : undefined;
+  const clock = options.clock ?? systemClock;
+  const tenants = new CosmosTenantStore({ database });
+  const webhookDeliveries = new ServiceBusWebhookDeliveryQueue({ client: serviceBus });
+  const idempotency = new CosmosIdempotencyStore({ database });
   return {
-    settings: s,
-    clock: systemClock,
+    clock,
     cases: new CosmosCaseStore({ database }),
-    tenants: new CosmosTenantStore({ database }),
+    tenants,
     payLinks: new CosmosPayLinkStore({ database }),
     paymentAttempts: new CosmosPaymentAttemptStore({ database }),
     webhooks: new CosmosWebhookStore({ database }),
-    idempotency: new CosmosIdempotencyStore({ database }),
+    idempotency,
     events: new ServiceBusEventPublisher({ client: serviceBus }),
-    webhookDeliveries: new ServiceBusWebhookDeliveryQueue({ client: serviceBus }),
+    webhookDeliveries,
     paymentQueue: new ServiceBusPaymentQueue({ client: serviceBus }),
     callbackReplays: new MemoryReplayGuard(),
     bankPayments: new CosmosBankPaymentStore({ database }),
@@ -140,67 +88,25 @@ function buildAppDeps(s: Settings): AppDeps {
     ...(paymentProvider ? { paymentProvider } : {}),
     ...(paymentWebhooks ? { paymentWebhooks } : {}),
     ...(vipps ? { paymentWebhookRegistry: new VippsWebhookRegistry(vipps) } : {}),
+    workflowFor: (context) => new DurableCaseWorkflow(df.getClient(context)),
+    lookupApiKey: tenantKeyLookup(tenants),
+    operatorApiKey: s.OPERATOR_API_KEY ?? "",
+    payPageLimiter: new RequestRateLimiter({
+      token: { points: s.PAY_PAGE_RATE_PER_TOKEN, durationSeconds: 60 },
+      client: { points: s.PAY_PAGE_RATE_PER_CLIENT, durationSeconds: 60 },
+    }),
+    vippsWebhookMaxSkewSeconds: s.VIPPS_WEBHOOK_MAX_SKEW_SECONDS,
+    // Webhooks: receivers check `webhook-timestamp` against their own wall clock, so it is signed with real time.
+    idempotencyStore: idempotency,
+    allowLoopbackWebhookUrls: s.WEBHOOK_ALLOW_LOOPBACK_URLS,
+    signingClock: systemClock,
   };
 }
 
-/** The `LETTERHEAD` setting: JSON `{ address: { lines, postalCode, city }, accountNumber, contact: { phone?, email?, web? } }`. */
-const LetterheadSetting = z.object({ address: PostalAddress, accountNumber: NorwegianAccount, contact: CreditorContact });
-
-/**
- * The letterhead from the `LETTERHEAD` setting; without it letters are not produced (see AppDeps.letterhead). A value
- * that does not parse fails the start, naming the setting and never echoing its value.
- */
-export function letterheadFrom(s: Settings): Letterhead | undefined {
-  const raw = s.LETTERHEAD;
-  if (raw === undefined || raw.trim() === "") return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new Error("Invalid settings: LETTERHEAD is not valid JSON");
-  }
-  const parsed = LetterheadSetting.safeParse(json);
-  if (!parsed.success) {
-    throw new Error(`Invalid settings: LETTERHEAD: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  }
-  return parsed.data;
-}
-
-let built: AppDeps | undefined;
-let testWorkflow: ((context: InvocationContext) => CaseWorkflow) | undefined;
-
-/** The process's ports, built on first use from `settings()`. */
-export function appDeps(): AppDeps {
-  built ??= buildAppDeps(readSettings());
-  return built;
-}
-
-/** The case orchestrations, through this invocation's durable client. */
-export function workflowFor(context: InvocationContext): CaseWorkflow {
-  if (testWorkflow) return testWorkflow(context);
-  return new DurableCaseWorkflow(df.getClient(context));
-}
-
-/**
- * The ports for one invocation. The durable client is only reached when the workflow is actually used, so functions
- * that never touch an orchestration need not declare the durable client input (and spreading the deps is safe).
- */
-export function requestDeps(context: InvocationContext): RequestDeps {
-  let resolved: CaseWorkflow | undefined;
-  const workflow = (): CaseWorkflow => (resolved ??= workflowFor(context));
-  return {
-    ...appDeps(),
-    workflow: {
-      start: async (caseId) => workflow().start(caseId),
-      caseChanged: async (caseId, reason) => workflow().caseChanged(caseId, reason),
-      state: async (caseId) => workflow().state(caseId),
-    },
+/** The partner API's key lookup: the tenant store's key records (hashed keys only). */
+function tenantKeyLookup(tenants: TenantStore): ApiKeyLookup {
+  return async (keyId) => {
+    const record = await tenants.findApiKey(keyId);
+    return record && { tenantId: record.tenantId, keyHash: record.keyHash };
   };
-}
-
-/** Tests only: replaces the ports (and the workflow) every function gets; `undefined` goes back to the real ones. */
-export function setAppDepsForTests(deps: AppDeps | undefined, options: { workflow?: CaseWorkflow | ((context: InvocationContext) => CaseWorkflow) } = {}): void {
-  built = deps;
-  const workflow = options.workflow;
-  testWorkflow = workflow === undefined ? undefined : typeof workflow === "function" ? workflow : () => workflow;
 }

@@ -1,25 +1,48 @@
 /**
- * The app's entry point ("main" in package.json): importing a file registers its functions with the Functions host
- * (or, locally, with the dev host, which captures the very same registrations). Nothing here reads a setting or
- * builds a client: the composition root (./composition.ts) does that lazily, on the first invocation.
+ * The composition root and the app's entry point ("main" in package.json). Importing it registers every function with
+ * the Functions host (or with any host that stands in for it); each area receives its deps through
+ * `register<Area>(deps)`, and `deps()` is first called on the first invocation — so loading the app reads no setting
+ * and builds no client. The adapters are built once, from the settings, by `buildAppDeps` (./composition.ts, which
+ * only this file imports).
+ *
+ * `configureApp` lets whoever hosts the app choose what the settings cannot express: the clock (a host with time of
+ * its own), or every port at once (tests with literal ports). It must be called before the first invocation.
  */
-import "./health/http-health";
+import { settings as readSettings } from "../shared/config/settings";
+import type { Clock } from "../shared/ports/clock";
+import { registerApi } from "./api";
+import { registerCases } from "./cases";
+import { buildAppDeps, type RootDeps } from "./composition";
+import { registerHealth } from "./health";
+import { registerPayments } from "./payments";
+import { registerWebhooks } from "./webhooks";
 
-// Partner API v1
-import "./api/http-tenants";
-import "./api/http-policy";
-import "./api/http-invoices";
-import "./api/http-cases";
-import "./api/http-case-payments";
-import "./api/http-case-credit-notes";
-import "./api/http-case-status";
-import "./api/http-case-notes";
-import "./api/http-case-documents";
-import "./api/http-openapi";
+export type { RootDeps } from "./composition";
 
-// Case lifecycle (one orchestration per case) and webhooks
-import "./cases";
-import "./webhooks";
+export interface AppConfiguration {
+  /** The clock every use case reads (default: the system clock). */
+  clock?: Clock;
+  /** Every port, ready-built: the settings are then not read at all. */
+  deps?: RootDeps;
+}
 
-// Payments: pay page, Vipps callbacks, the payments queue, KID payments from bank files
-import "./payments";
+let configuration: AppConfiguration = {};
+let built: RootDeps | undefined;
+
+/** Chooses the clock or the whole set of ports; takes effect for the next invocation that builds the deps. */
+export function configureApp(next: AppConfiguration): void {
+  configuration = next;
+  built = undefined;
+}
+
+/** The deps every area gets, built on first use. */
+export function rootDeps(): RootDeps {
+  built ??= configuration.deps ?? buildAppDeps(readSettings(), configuration.clock ? { clock: configuration.clock } : {});
+  return built;
+}
+
+registerHealth();
+registerApi(rootDeps);
+registerCases(rootDeps);
+registerPayments(rootDeps);
+registerWebhooks(rootDeps);

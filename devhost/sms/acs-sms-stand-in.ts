@@ -12,8 +12,7 @@
  *   fault control, simulated delivery reports (as Event Grid `Microsoft.Communication.SMSDeliveryReportReceived`
  *   events) and clearing the outbox.
  *
- * Not checked: the `x-ms-date` clock skew. The dev host may run the process on a virtual clock (`installVirtualDate`),
- * which moves the SDK's `x-ms-date` days ahead of real time, so a skew check would reject correctly signed requests.
+ * Not checked: the `x-ms-date` clock skew (the SDK signs with real time while the outbox records virtual time).
  *
  * Logs carry message ids and counts only — never phone numbers or message text.
  */

@@ -1,54 +1,36 @@
 /**
- * What every partner-API function shares: its dependencies per invocation, tenant authentication (with the dev
- * host's demo creditor seeded on first use of its key), and `Idempotency-Key` on POST scoped by tenant.
+ * What every partner-API function shares: the area's deps, tenant authentication, and `Idempotency-Key` on POST
+ * scoped by tenant.
  */
 import type { HttpRequest, HttpResponse, HttpResponseInit, InvocationContext } from "@azure/functions";
-import { authenticate, hashApiKey, parseApiKey, type ApiKeyLookup, type AuthenticatedTenant } from "../../shared/http/api-keys";
 import type { z } from "zod";
+import { authenticate, type ApiKeyLookup, type AuthenticatedTenant } from "../../shared/http/api-keys";
 import { withIdempotency } from "../../shared/http/idempotency";
 import { parseJson } from "../../shared/http/parse";
 import { RequestValidationError } from "../../shared/http/problem";
-import { makeSeedDemoTenant } from "../../shared/application/seed-demo-tenant";
-import type { TenantStore } from "../../shared/ports/tenant-store";
-import type { RequestDeps } from "../composition";
+import type { AppDeps, RequestDeps, WorkflowFor } from "../deps";
 
-/** Builds the dependencies for one invocation (the composition root's `requestDeps`; tests pass literal ports). */
-export type ResolveDeps = (context: InvocationContext) => RequestDeps;
-
-const seeded = new WeakMap<TenantStore, Promise<unknown>>();
-
-/**
- * The key lookup behind `authenticate`. Where `DEVHOST_DEMO_API_KEY` is set (the dev host only) and that very key's
- * id is looked up but unknown, the demo creditor is seeded first (once per store).
- */
-export function tenantKeyLookup(deps: Pick<RequestDeps, "tenants" | "clock" | "settings">): ApiKeyLookup {
-  return async (keyId) => {
-    let record = await deps.tenants.findApiKey(keyId);
-    const demoKey = deps.settings.DEVHOST_DEMO_API_KEY;
-    const demo = demoKey ? parseApiKey(demoKey) : undefined;
-    if (record === undefined && demoKey && demo?.keyId === keyId) {
-      let seeding = seeded.get(deps.tenants);
-      if (!seeding) {
-        seeding = makeSeedDemoTenant(deps)({ keyId, keyHash: hashApiKey(demoKey) });
-        seeded.set(deps.tenants, seeding);
-        seeding.catch(() => seeded.delete(deps.tenants));
-      }
-      await seeding;
-      record = await deps.tenants.findApiKey(keyId);
-    }
-    return record && { tenantId: record.tenantId, keyHash: record.keyHash };
-  };
+/** The partner API's deps: the app's ports, the API-key lookup, the operator key and the invocation's workflow. */
+export interface ApiDeps extends AppDeps {
+  /** Finds a tenant's API key by its id (the composition root reads the tenant store). */
+  lookupApiKey: ApiKeyLookup;
+  /** `OPERATOR_API_KEY`: the key operators use to onboard creditors. */
+  operatorApiKey: string;
+  workflowFor: WorkflowFor;
 }
 
-export function authenticateTenant(request: HttpRequest, deps: RequestDeps): Promise<AuthenticatedTenant> {
-  return authenticate(request, tenantKeyLookup(deps));
+/** The deps for one invocation (tests pass literal ports). */
+export type ResolveDeps = (context: InvocationContext) => ApiDeps & RequestDeps;
+
+export function authenticateTenant(request: HttpRequest, deps: Pick<ApiDeps, "lookupApiKey">): Promise<AuthenticatedTenant> {
+  return authenticate(request, deps.lookupApiKey);
 }
 
 /** Runs a POST at most once per (tenant, Idempotency-Key, request). */
 export function idempotent(
   request: HttpRequest,
   context: InvocationContext,
-  deps: RequestDeps,
+  deps: Pick<AppDeps, "idempotency" | "clock">,
   scope: string,
   fn: () => Promise<HttpResponseInit | HttpResponse>,
 ): Promise<HttpResponseInit | HttpResponse> {

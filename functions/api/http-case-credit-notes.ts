@@ -3,7 +3,6 @@ import { app } from "@azure/functions";
 import * as df from "durable-functions";
 import { makeIssueCreditNote } from "../../shared/application/credit-note";
 import { handler, parseJson, parseParams } from "../../shared/http/parse";
-import { requestDeps } from "../composition";
 import { authenticateTenant, idempotent, ok, type ResolveDeps } from "./edge";
 import { API_FUNCTIONS, API_ROUTES } from "./names";
 import { CaseParams, CreditNoteBody } from "./schemas";
@@ -22,11 +21,14 @@ export function makeCreditNoteFunctions(resolve: ResolveDeps) {
   };
 }
 
-const functions = makeCreditNoteFunctions(requestDeps);
-app.http(API_FUNCTIONS.issueCreditNote, {
-  route: API_ROUTES.creditNotes,
-  methods: ["POST"],
-  authLevel: "anonymous",
-  extraInputs: [df.input.durableClient()],
-  handler: functions.issueCreditNote,
-});
+/** Registers these functions with the host; `resolve` gives each invocation its deps. */
+export function registerCreditNoteFunctions(resolve: ResolveDeps): void {
+  const functions = makeCreditNoteFunctions(resolve);
+  app.http(API_FUNCTIONS.issueCreditNote, {
+    route: API_ROUTES.creditNotes,
+    methods: ["POST"],
+    authLevel: "anonymous",
+    extraInputs: [df.input.durableClient()],
+    handler: functions.issueCreditNote,
+  });
+}

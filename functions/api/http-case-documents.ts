@@ -2,7 +2,6 @@
 import { app } from "@azure/functions";
 import { makeGetDocument, makeListDocuments } from "../../shared/application/documents";
 import { handler, parseParams } from "../../shared/http/parse";
-import { requestDeps } from "../composition";
 import { authenticateTenant, ok, type ResolveDeps } from "./edge";
 import { API_FUNCTIONS, API_ROUTES } from "./names";
 import { CaseParams, DocumentParams } from "./schemas";
@@ -33,6 +32,9 @@ export function makeDocumentFunctions(resolve: ResolveDeps) {
   };
 }
 
-const functions = makeDocumentFunctions(requestDeps);
-app.http(API_FUNCTIONS.listDocuments, { route: API_ROUTES.documents, methods: ["GET"], authLevel: "anonymous", handler: functions.listDocuments });
-app.http(API_FUNCTIONS.getDocument, { route: API_ROUTES.document, methods: ["GET"], authLevel: "anonymous", handler: functions.getDocument });
+/** Registers these functions with the host; `resolve` gives each invocation its deps. */
+export function registerDocumentFunctions(resolve: ResolveDeps): void {
+  const functions = makeDocumentFunctions(resolve);
+  app.http(API_FUNCTIONS.listDocuments, { route: API_ROUTES.documents, methods: ["GET"], authLevel: "anonymous", handler: functions.listDocuments });
+  app.http(API_FUNCTIONS.getDocument, { route: API_ROUTES.document, methods: ["GET"], authLevel: "anonymous", handler: functions.getDocument });
+}

@@ -2,7 +2,6 @@
 import { app } from "@azure/functions";
 import { makeAddNote } from "../../shared/application/notes";
 import { handler, parseJson, parseParams } from "../../shared/http/parse";
-import { requestDeps } from "../composition";
 import { authenticateTenant, idempotent, ok, type ResolveDeps } from "./edge";
 import { API_FUNCTIONS, API_ROUTES } from "./names";
 import { CaseParams, NoteBody } from "./schemas";
@@ -21,5 +20,8 @@ export function makeNoteFunctions(resolve: ResolveDeps) {
   };
 }
 
-const functions = makeNoteFunctions(requestDeps);
-app.http(API_FUNCTIONS.addNote, { route: API_ROUTES.notes, methods: ["POST"], authLevel: "anonymous", handler: functions.addNote });
+/** Registers these functions with the host; `resolve` gives each invocation its deps. */
+export function registerNoteFunctions(resolve: ResolveDeps): void {
+  const functions = makeNoteFunctions(resolve);
+  app.http(API_FUNCTIONS.addNote, { route: API_ROUTES.notes, methods: ["POST"], authLevel: "anonymous", handler: functions.addNote });
+}

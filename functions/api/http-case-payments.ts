@@ -3,7 +3,6 @@ import { app } from "@azure/functions";
 import * as df from "durable-functions";
 import { makeRecordDirectPayment } from "../../shared/application/record-direct-payment";
 import { handler, parseJson, parseParams } from "../../shared/http/parse";
-import { requestDeps } from "../composition";
 import { authenticateTenant, idempotent, ok, type ResolveDeps } from "./edge";
 import { API_FUNCTIONS, API_ROUTES } from "./names";
 import { CaseParams, DirectPaymentBody } from "./schemas";
@@ -22,11 +21,14 @@ export function makePaymentFunctions(resolve: ResolveDeps) {
   };
 }
 
-const functions = makePaymentFunctions(requestDeps);
-app.http(API_FUNCTIONS.recordPayment, {
-  route: API_ROUTES.payments,
-  methods: ["POST"],
-  authLevel: "anonymous",
-  extraInputs: [df.input.durableClient()],
-  handler: functions.recordPayment,
-});
+/** Registers these functions with the host; `resolve` gives each invocation its deps. */
+export function registerPaymentFunctions(resolve: ResolveDeps): void {
+  const functions = makePaymentFunctions(resolve);
+  app.http(API_FUNCTIONS.recordPayment, {
+    route: API_ROUTES.payments,
+    methods: ["POST"],
+    authLevel: "anonymous",
+    extraInputs: [df.input.durableClient()],
+    handler: functions.recordPayment,
+  });
+}

@@ -3,7 +3,6 @@ import { app } from "@azure/functions";
 import * as df from "durable-functions";
 import { makeCancelCase, makeHoldCase, makeResumeCase } from "../../shared/application/case-status";
 import { handler, parseJson, parseParams } from "../../shared/http/parse";
-import { requestDeps } from "../composition";
 import { authenticateTenant, idempotent, ok, parseOptionalJson, type ResolveDeps } from "./edge";
 import { API_FUNCTIONS, API_ROUTES } from "./names";
 import { CancelBody, CaseParams, HoldBody, ResumeBody } from "./schemas";
@@ -40,12 +39,15 @@ export function makeCaseStatusFunctions(resolve: ResolveDeps) {
   };
 }
 
-const functions = makeCaseStatusFunctions(requestDeps);
-const durableClient = df.input.durableClient();
-for (const [name, route, fn] of [
-  [API_FUNCTIONS.holdCase, API_ROUTES.hold, functions.holdCase],
-  [API_FUNCTIONS.resumeCase, API_ROUTES.resume, functions.resumeCase],
-  [API_FUNCTIONS.cancelCase, API_ROUTES.cancel, functions.cancelCase],
-] as const) {
-  app.http(name, { route, methods: ["POST"], authLevel: "anonymous", extraInputs: [durableClient], handler: fn });
+/** Registers these functions with the host; `resolve` gives each invocation its deps. */
+export function registerCaseStatusFunctions(resolve: ResolveDeps): void {
+  const functions = makeCaseStatusFunctions(resolve);
+  const durableClient = df.input.durableClient();
+  for (const [name, route, fn] of [
+    [API_FUNCTIONS.holdCase, API_ROUTES.hold, functions.holdCase],
+    [API_FUNCTIONS.resumeCase, API_ROUTES.resume, functions.resumeCase],
+    [API_FUNCTIONS.cancelCase, API_ROUTES.cancel, functions.cancelCase],
+  ] as const) {
+    app.http(name, { route, methods: ["POST"], authLevel: "anonymous", extraInputs: [durableClient], handler: fn });
+  }
 }

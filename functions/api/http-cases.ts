@@ -2,7 +2,6 @@
 import { app } from "@azure/functions";
 import { makeGetCase, makeListCases } from "../../shared/application/get-case";
 import { handler, parseParams, parseQuery } from "../../shared/http/parse";
-import { requestDeps } from "../composition";
 import { authenticateTenant, ok, type ResolveDeps } from "./edge";
 import { API_FUNCTIONS, API_ROUTES } from "./names";
 import { CaseListQuery, CaseParams } from "./schemas";
@@ -24,6 +23,9 @@ export function makeCaseFunctions(resolve: ResolveDeps) {
   };
 }
 
-const functions = makeCaseFunctions(requestDeps);
-app.http(API_FUNCTIONS.getCase, { route: API_ROUTES.case, methods: ["GET"], authLevel: "anonymous", handler: functions.getCase });
-app.http(API_FUNCTIONS.listCases, { route: API_ROUTES.cases, methods: ["GET"], authLevel: "anonymous", handler: functions.listCases });
+/** Registers these functions with the host; `resolve` gives each invocation its deps. */
+export function registerCaseFunctions(resolve: ResolveDeps): void {
+  const functions = makeCaseFunctions(resolve);
+  app.http(API_FUNCTIONS.getCase, { route: API_ROUTES.case, methods: ["GET"], authLevel: "anonymous", handler: functions.getCase });
+  app.http(API_FUNCTIONS.listCases, { route: API_ROUTES.cases, methods: ["GET"], authLevel: "anonymous", handler: functions.listCases });
+}

@@ -8,7 +8,6 @@ import { ZodError } from "zod";
 import { makeRegisterInvoice, makeRegisterInvoiceBatch } from "../../shared/application/register-invoice";
 import { handler, parseJson } from "../../shared/http/parse";
 import { toProblem, type ProblemDocument } from "../../shared/http/problem";
-import { requestDeps } from "../composition";
 import { authenticateTenant, idempotent, ok, type ResolveDeps } from "./edge";
 import { API_FUNCTIONS, API_ROUTES } from "./names";
 import { InvoiceBatchEnvelope, RegisterInvoiceBody } from "./schemas";
@@ -52,19 +51,22 @@ export function makeInvoiceFunctions(resolve: ResolveDeps) {
   };
 }
 
-const functions = makeInvoiceFunctions(requestDeps);
-const durableClient = df.input.durableClient();
-app.http(API_FUNCTIONS.registerInvoice, {
-  route: API_ROUTES.invoices,
-  methods: ["POST"],
-  authLevel: "anonymous",
-  extraInputs: [durableClient],
-  handler: functions.registerInvoice,
-});
-app.http(API_FUNCTIONS.registerInvoiceBatch, {
-  route: API_ROUTES.invoiceBatch,
-  methods: ["POST"],
-  authLevel: "anonymous",
-  extraInputs: [durableClient],
-  handler: functions.registerInvoiceBatch,
-});
+/** Registers these functions with the host; `resolve` gives each invocation its deps. */
+export function registerInvoiceFunctions(resolve: ResolveDeps): void {
+  const functions = makeInvoiceFunctions(resolve);
+  const durableClient = df.input.durableClient();
+  app.http(API_FUNCTIONS.registerInvoice, {
+    route: API_ROUTES.invoices,
+    methods: ["POST"],
+    authLevel: "anonymous",
+    extraInputs: [durableClient],
+    handler: functions.registerInvoice,
+  });
+  app.http(API_FUNCTIONS.registerInvoiceBatch, {
+    route: API_ROUTES.invoiceBatch,
+    methods: ["POST"],
+    authLevel: "anonymous",
+    extraInputs: [durableClient],
+    handler: functions.registerInvoiceBatch,
+  });
+}

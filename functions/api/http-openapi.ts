@@ -31,4 +31,7 @@ export async function openApiDocument(_request: HttpRequest): Promise<HttpRespon
   return { status: 200, headers: { "cache-control": "public, max-age=300" }, jsonBody: partnerApiDocument() };
 }
 
-app.http(API_FUNCTIONS.openApi, { route: API_ROUTES.openApi, methods: ["GET"], authLevel: "anonymous", handler: handler(openApiDocument) });
+/** Registers `GET /api/openapi.json` (needs no deps). */
+export function registerOpenApiFunction(): void {
+  app.http(API_FUNCTIONS.openApi, { route: API_ROUTES.openApi, methods: ["GET"], authLevel: "anonymous", handler: handler(openApiDocument) });
+}

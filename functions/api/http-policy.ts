@@ -2,7 +2,6 @@
 import { app } from "@azure/functions";
 import { makeGetPolicy, makePutPolicy } from "../../shared/application/policy";
 import { handler, parseJson } from "../../shared/http/parse";
-import { requestDeps } from "../composition";
 import { authenticateTenant, ok, type ResolveDeps } from "./edge";
 import { API_FUNCTIONS, API_ROUTES } from "./names";
 import { PolicyBody } from "./schemas";
@@ -23,6 +22,9 @@ export function makePolicyFunctions(resolve: ResolveDeps) {
   };
 }
 
-const functions = makePolicyFunctions(requestDeps);
-app.http(API_FUNCTIONS.getPolicy, { route: API_ROUTES.policy, methods: ["GET"], authLevel: "anonymous", handler: functions.getPolicy });
-app.http(API_FUNCTIONS.putPolicy, { route: API_ROUTES.policy, methods: ["PUT"], authLevel: "anonymous", handler: functions.putPolicy });
+/** Registers these functions with the host; `resolve` gives each invocation its deps. */
+export function registerPolicyFunctions(resolve: ResolveDeps): void {
+  const functions = makePolicyFunctions(resolve);
+  app.http(API_FUNCTIONS.getPolicy, { route: API_ROUTES.policy, methods: ["GET"], authLevel: "anonymous", handler: functions.getPolicy });
+  app.http(API_FUNCTIONS.putPolicy, { route: API_ROUTES.policy, methods: ["PUT"], authLevel: "anonymous", handler: functions.putPolicy });
+}

@@ -3,7 +3,6 @@ import { app } from "@azure/functions";
 import { makeRegisterTenant } from "../../shared/application/register-tenant";
 import { authenticateOperator, generateApiKey } from "../../shared/http/api-keys";
 import { handler, parseJson } from "../../shared/http/parse";
-import { requestDeps } from "../composition";
 import { idempotent, ok, type ResolveDeps } from "./edge";
 import { API_FUNCTIONS, API_ROUTES } from "./names";
 import { RegisterTenantBody } from "./schemas";
@@ -15,7 +14,7 @@ export function makeTenantFunctions(resolve: ResolveDeps) {
   return {
     registerTenant: handler(async (request, context) => {
       const deps = resolve(context);
-      authenticateOperator(request, deps.settings.OPERATOR_API_KEY);
+      authenticateOperator(request, deps.operatorApiKey);
       return idempotent(request, context, deps, OPERATOR_SCOPE, async () => {
         const body = await parseJson(request, RegisterTenantBody);
         const registered = await makeRegisterTenant({ ...deps, newApiKey: () => generateApiKey("live") })(body);
@@ -25,5 +24,8 @@ export function makeTenantFunctions(resolve: ResolveDeps) {
   };
 }
 
-const functions = makeTenantFunctions(requestDeps);
-app.http(API_FUNCTIONS.registerTenant, { route: API_ROUTES.tenants, methods: ["POST"], authLevel: "anonymous", handler: functions.registerTenant });
+/** Registers these functions with the host; `resolve` gives each invocation its deps. */
+export function registerTenantFunctions(resolve: ResolveDeps): void {
+  const functions = makeTenantFunctions(resolve);
+  app.http(API_FUNCTIONS.registerTenant, { route: API_ROUTES.tenants, methods: ["POST"], authLevel: "anonymous", handler: functions.registerTenant });
+}

@@ -70,4 +70,7 @@ export function* caseLadder(context: df.OrchestrationContext): Generator<df.Task
   }
 }
 
-df.app.orchestration(CASE_ORCHESTRATION, caseLadder);
+/** The orchestration needs no deps: it only asks its activities. */
+export function registerCaseOrchestration(): void {
+  df.app.orchestration(CASE_ORCHESTRATION, caseLadder);
+}

@@ -8,7 +8,7 @@ import * as df from "durable-functions";
 import { z } from "zod";
 import { makeExecuteStep, type ExecuteStepDeps, type StepOutcome } from "../../shared/application/execute-step";
 import { StepKind } from "../../shared/domain/policy";
-import { appDeps, type AppDeps } from "../composition";
+import type { AppDeps } from "../deps";
 import { EXECUTE_STEP_ACTIVITY } from "./names";
 
 /** The planned action travels whole (PlannedStep); only what identifies the step is needed and checked here. */
@@ -47,6 +47,8 @@ export function executeStepDepsFrom(app: AppDeps): ExecuteStepDeps {
   };
 }
 
-df.app.activity(EXECUTE_STEP_ACTIVITY, {
-  handler: (input: unknown, context: InvocationContext) => makeExecuteStepHandler(executeStepDepsFrom(appDeps()))(input, context),
-});
+export function registerExecuteStepActivity(deps: () => AppDeps): void {
+  df.app.activity(EXECUTE_STEP_ACTIVITY, {
+    handler: (input: unknown, context: InvocationContext) => makeExecuteStepHandler(executeStepDepsFrom(deps()))(input, context),
+  });
+}

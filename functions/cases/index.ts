@@ -1,5 +1,15 @@
 /** The case lifecycle's durable functions: one orchestration per case, its two activities, and the daily healer. */
-import "./case.orchestrator";
-import "./plan-next-step.activity";
-import "./execute-step.activity";
-import "./timer-heal-orchestrations";
+import { registerCaseOrchestration } from "./case.orchestrator";
+import type { CasesDeps } from "./deps";
+import { registerExecuteStepActivity } from "./execute-step.activity";
+import { registerPlanNextStepActivity } from "./plan-next-step.activity";
+import { registerHealOrchestrations } from "./timer-heal-orchestrations";
+
+export type { CasesDeps } from "./deps";
+
+export function registerCases(deps: () => CasesDeps): void {
+  registerCaseOrchestration();
+  registerPlanNextStepActivity(deps);
+  registerExecuteStepActivity(deps);
+  registerHealOrchestrations(deps);
+}

@@ -3,7 +3,7 @@ import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { z } from "zod";
 import { makePlanNextStep, type PlanDecision, type PlanNextStepDeps } from "../../shared/application/plan-next-step";
-import { appDeps } from "../composition";
+import type { AppDeps } from "../deps";
 import { PLAN_NEXT_STEP_ACTIVITY } from "./names";
 
 export const PlanNextStepInput = z.object({ caseId: z.string().min(1).max(100) });
@@ -19,4 +19,6 @@ export function makePlanNextStepHandler(deps: PlanNextStepDeps): (input: unknown
   };
 }
 
-df.app.activity(PLAN_NEXT_STEP_ACTIVITY, { handler: (input: unknown, context: InvocationContext) => makePlanNextStepHandler(appDeps())(input, context) });
+export function registerPlanNextStepActivity(deps: () => AppDeps): void {
+  df.app.activity(PLAN_NEXT_STEP_ACTIVITY, { handler: (input: unknown, context: InvocationContext) => makePlanNextStepHandler(deps())(input, context) });
+}

@@ -11,4 +11,7 @@ export async function health(_request: HttpRequest, _context: InvocationContext)
   };
 }
 
-app.http(HEALTH_FUNCTION, { route: "api/health", methods: ["GET"], authLevel: "anonymous", handler: health });
+/** Registers the health endpoint (it needs no deps). */
+export function registerHealth(): void {
+  app.http(HEALTH_FUNCTION, { route: "api/health", methods: ["GET"], authLevel: "anonymous", handler: health });
+}

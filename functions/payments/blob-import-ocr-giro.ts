@@ -16,7 +16,8 @@
  */
 import { app, type InvocationContext } from "@azure/functions";
 import { makeImportOcrGiro } from "../../shared/application/payments/import-ocr-giro";
-import { appDeps, type AppDeps } from "../composition";
+import type { AppDeps } from "../deps";
+import type { PaymentsDeps } from "./deps";
 import { IMPORT_OCR_GIRO_FUNCTION, OCR_INCOMING_PATH } from "./names";
 
 /** Nets files are ISO-8859-1 as a rule; UTF-8 is accepted when the bytes are valid UTF-8. */
@@ -65,9 +66,11 @@ export function makeImportOcrGiroFunction(resolve: () => Pick<AppDeps, "paymentQ
   };
 }
 
-app.storageBlob(IMPORT_OCR_GIRO_FUNCTION, {
-  path: OCR_INCOMING_PATH,
-  connection: "AzureWebJobsStorage",
-  source: "EventGrid",
-  handler: makeImportOcrGiroFunction(appDeps),
-});
+export function registerImportOcrGiroFunction(deps: () => PaymentsDeps): void {
+  app.storageBlob(IMPORT_OCR_GIRO_FUNCTION, {
+    path: OCR_INCOMING_PATH,
+    connection: "AzureWebJobsStorage",
+    source: "EventGrid",
+    handler: makeImportOcrGiroFunction(deps),
+  });
+}

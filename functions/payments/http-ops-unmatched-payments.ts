@@ -9,7 +9,7 @@ import { z } from "zod";
 import { authenticateOperator } from "../../shared/http/api-keys";
 import { PageQuery } from "../../shared/http/openapi";
 import { handler, parseQuery } from "../../shared/http/parse";
-import { appDeps, type AppDeps } from "../composition";
+import type { PaymentsDeps } from "./deps";
 import { UNMATCHED_PAYMENTS_FUNCTION, UNMATCHED_PAYMENTS_ROUTE } from "./names";
 
 export const UnmatchedPaymentsQuery = PageQuery;
@@ -17,10 +17,10 @@ export type UnmatchedPaymentsQuery = z.infer<typeof UnmatchedPaymentsQuery>;
 
 const DEFAULT_LIMIT = 25;
 
-export function makeUnmatchedPaymentsFunction(resolve: (context: InvocationContext) => Pick<AppDeps, "settings" | "bankPayments">) {
+export function makeUnmatchedPaymentsFunction(resolve: (context: InvocationContext) => Pick<PaymentsDeps, "operatorApiKey" | "bankPayments">) {
   return handler(async (request, context) => {
     const deps = resolve(context);
-    authenticateOperator(request, deps.settings.OPERATOR_API_KEY);
+    authenticateOperator(request, deps.operatorApiKey);
     const query = parseQuery(request, UnmatchedPaymentsQuery);
     const page = await deps.bankPayments.listUnmatched({
       limit: query.limit ?? DEFAULT_LIMIT,
@@ -45,9 +45,11 @@ export function makeUnmatchedPaymentsFunction(resolve: (context: InvocationConte
   });
 }
 
-app.http(UNMATCHED_PAYMENTS_FUNCTION, {
-  route: UNMATCHED_PAYMENTS_ROUTE,
-  methods: ["GET"],
-  authLevel: "anonymous",
-  handler: makeUnmatchedPaymentsFunction(() => appDeps()),
-});
+export function registerUnmatchedPaymentsFunction(deps: () => PaymentsDeps): void {
+  app.http(UNMATCHED_PAYMENTS_FUNCTION, {
+    route: UNMATCHED_PAYMENTS_ROUTE,
+    methods: ["GET"],
+    authLevel: "anonymous",
+    handler: makeUnmatchedPaymentsFunction(() => deps()),
+  });
+}

@@ -14,7 +14,7 @@ import { authenticateOperator } from "../../shared/http/api-keys";
 import { handler } from "../../shared/http/parse";
 import { HttpProblem, problem } from "../../shared/http/problem";
 import { PaymentProviderRejected, type PaymentWebhookRegistry } from "../../shared/ports/payment-provider";
-import { appDeps } from "../composition";
+import type { PaymentsDeps } from "./deps";
 import { VIPPS_CALLBACK_ROUTE } from "./names";
 
 export const VIPPS_WEBHOOKS_OPS_FUNCTION = "api-v1-ops-vipps-webhooks";
@@ -75,14 +75,14 @@ export function makeVippsWebhookOpsFunction(resolve: () => VippsWebhookOpsDeps) 
 }
 
 /** The deps from the composition root. */
-function fromAppDeps(): VippsWebhookOpsDeps {
-  const deps = appDeps();
-  return { operatorKey: deps.settings.OPERATOR_API_KEY, publicBaseUrl: deps.publicBaseUrl, vipps: deps.paymentWebhookRegistry };
+export function registerVippsWebhookOpsFunction(deps: () => PaymentsDeps): void {
+  app.http(VIPPS_WEBHOOKS_OPS_FUNCTION, {
+    route: VIPPS_WEBHOOKS_OPS_ROUTE,
+    methods: ["GET", "POST"],
+    authLevel: "anonymous",
+    handler: makeVippsWebhookOpsFunction(() => {
+      const d = deps();
+      return { operatorKey: d.operatorApiKey, publicBaseUrl: d.publicBaseUrl, vipps: d.paymentWebhookRegistry };
+    }),
+  });
 }
-
-app.http(VIPPS_WEBHOOKS_OPS_FUNCTION, {
-  route: VIPPS_WEBHOOKS_OPS_ROUTE,
-  methods: ["GET", "POST"],
-  authLevel: "anonymous",
-  handler: makeVippsWebhookOpsFunction(fromAppDeps),
-});

@@ -13,17 +13,17 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { makeLoadPayPage, makeStartPayment, type PayPageConfig, type PayPageDeps } from "../../shared/application/payments/pay-page";
 import { makeLoadReceipt, type ReceiptDeps } from "../../shared/application/payments/receipt";
-import { clientAddress, RequestRateLimiter } from "../../shared/http/rate-limit";
+import { clientAddress } from "../../shared/http/rate-limit";
 import { negotiateLang } from "../../shared/web/i18n";
 import { PAGE_CSP } from "../../shared/web/layout";
 import { NOTICE_STATUS, renderNoticePage } from "../../shared/web/notice-page";
 import { renderPayPage } from "../../shared/web/pay-page";
 import type { Lang, NoticeKind, PayFormValues } from "../../shared/web/pay-page-model";
 import { renderReceiptPage } from "../../shared/web/receipt-page";
-import { appDeps, type AppDeps } from "../composition";
+import type { PaymentsDeps } from "./deps";
 import { PAY_PAGE_FUNCTION, PAY_PAGE_ROUTE, PAY_RECEIPT_FUNCTION, PAY_RECEIPT_ROUTE, PAY_SUBMIT_FUNCTION, PAY_SUBMIT_ROUTE } from "./names";
 
-export type PayPageFunctionDeps = PayPageDeps & ReceiptDeps & Pick<AppDeps, "settings" | "publicBaseUrl" | "letterhead">;
+export type PayPageFunctionDeps = PayPageDeps & ReceiptDeps & Pick<PaymentsDeps, "payPageLimiter" | "publicBaseUrl" | "letterhead">;
 
 /** Headers of every page: no caching (balances change), no framing, no referrer (the token is in the URL). */
 const PAGE_HEADERS = {
@@ -64,12 +64,6 @@ async function formValues(request: HttpRequest): Promise<PayFormValues> {
 }
 
 export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
-  let limiter: RequestRateLimiter | undefined;
-  const limits = (deps: PayPageFunctionDeps): RequestRateLimiter =>
-    (limiter ??= new RequestRateLimiter({
-      token: { points: deps.settings.PAY_PAGE_RATE_PER_TOKEN, durationSeconds: 60 },
-      client: { points: deps.settings.PAY_PAGE_RATE_PER_CLIENT, durationSeconds: 60 },
-    }));
   const config = (deps: PayPageFunctionDeps): PayPageConfig => ({
     publicBaseUrl: deps.publicBaseUrl,
     ...(deps.letterhead ? { accountNumber: deps.letterhead.accountNumber } : {}),
@@ -83,7 +77,7 @@ export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
       try {
         const deps = resolve();
         const token = request.params.token ?? "";
-        const verdict = await limits(deps).check({ token, client: clientAddress(request) });
+        const verdict = await deps.payPageLimiter.check({ token, client: clientAddress(request) });
         if (!verdict.ok) return notice("rate-limited", lang, { retryAfterSeconds: verdict.retryAfterSeconds });
         return await fn(request, deps, token, lang);
       } catch (error) {
@@ -124,7 +118,9 @@ export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
   };
 }
 
-const functions = makePayPageFunctions(() => appDeps());
-app.http(PAY_PAGE_FUNCTION, { route: PAY_PAGE_ROUTE, methods: ["GET"], authLevel: "anonymous", handler: functions.show });
-app.http(PAY_SUBMIT_FUNCTION, { route: PAY_SUBMIT_ROUTE, methods: ["POST"], authLevel: "anonymous", handler: functions.pay });
-app.http(PAY_RECEIPT_FUNCTION, { route: PAY_RECEIPT_ROUTE, methods: ["GET"], authLevel: "anonymous", handler: functions.receipt });
+export function registerPayPageFunctions(deps: () => PaymentsDeps): void {
+  const functions = makePayPageFunctions(deps);
+  app.http(PAY_PAGE_FUNCTION, { route: PAY_PAGE_ROUTE, methods: ["GET"], authLevel: "anonymous", handler: functions.show });
+  app.http(PAY_SUBMIT_FUNCTION, { route: PAY_SUBMIT_ROUTE, methods: ["POST"], authLevel: "anonymous", handler: functions.pay });
+  app.http(PAY_RECEIPT_FUNCTION, { route: PAY_RECEIPT_ROUTE, methods: ["GET"], authLevel: "anonymous", handler: functions.receipt });
+}

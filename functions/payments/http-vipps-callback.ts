@@ -16,7 +16,7 @@ import {
   type ProviderCallbackDeps,
 } from "../../shared/application/payments/provider-callback";
 import { problem } from "../../shared/http/problem";
-import { appDeps } from "../composition";
+import type { PaymentsDeps } from "./deps";
 import { VIPPS_CALLBACK_FUNCTION, VIPPS_CALLBACK_ROUTE } from "./names";
 
 /** Callbacks are small JSON documents; anything bigger is not one. */
@@ -51,12 +51,14 @@ export function makeVippsCallbackFunction(resolve: () => ProviderCallbackDeps) {
   };
 }
 
-app.http(VIPPS_CALLBACK_FUNCTION, {
-  route: VIPPS_CALLBACK_ROUTE,
-  methods: ["POST"],
-  authLevel: "anonymous",
-  handler: makeVippsCallbackFunction(() => {
-    const deps = appDeps();
-    return { ...deps, maxSkewSeconds: deps.settings.VIPPS_WEBHOOK_MAX_SKEW_SECONDS };
-  }),
-});
+export function registerVippsCallbackFunction(deps: () => PaymentsDeps): void {
+  app.http(VIPPS_CALLBACK_FUNCTION, {
+    route: VIPPS_CALLBACK_ROUTE,
+    methods: ["POST"],
+    authLevel: "anonymous",
+    handler: makeVippsCallbackFunction(() => {
+      const d = deps();
+      return { ...d, maxSkewSeconds: d.vippsWebhookMaxSkewSeconds };
+    }),
+  });
+}

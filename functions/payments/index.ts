@@ -1,8 +1,21 @@
 /** Payments: the pay page behind every link, provider callbacks, applying payments from the queue, bank OCR files. */
-import "./http-ops-vipps-webhooks";
-import "./http-pay-page";
-import "./http-vipps-callback";
-import "./sb-apply-payment";
-import "./blob-import-ocr-giro";
-import "./http-ops-unmatched-payments";
-import "./timer-reconcile-payments";
+import type { PaymentsDeps } from "./deps";
+import { registerImportOcrGiroFunction } from "./blob-import-ocr-giro";
+import { registerUnmatchedPaymentsFunction } from "./http-ops-unmatched-payments";
+import { registerVippsWebhookOpsFunction } from "./http-ops-vipps-webhooks";
+import { registerPayPageFunctions } from "./http-pay-page";
+import { registerVippsCallbackFunction } from "./http-vipps-callback";
+import { registerApplyPaymentFunction } from "./sb-apply-payment";
+import { registerReconcilePaymentsFunction } from "./timer-reconcile-payments";
+
+export type { PaymentsDeps } from "./deps";
+
+export function registerPayments(deps: () => PaymentsDeps): void {
+  registerVippsWebhookOpsFunction(deps);
+  registerPayPageFunctions(deps);
+  registerVippsCallbackFunction(deps);
+  registerApplyPaymentFunction(deps);
+  registerImportOcrGiroFunction(deps);
+  registerUnmatchedPaymentsFunction(deps);
+  registerReconcilePaymentsFunction(deps);
+}

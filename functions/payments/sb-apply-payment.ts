@@ -11,7 +11,8 @@ import { makeApplyBankPayment } from "../../shared/application/payments/apply-ba
 import { makeApplyProviderEvent } from "../../shared/application/payments/apply-provider-event";
 import { parsePaymentMessage } from "../../shared/application/payments/payment-message";
 import type { BankPaymentMessage } from "../../shared/ports/payment-queue";
-import { requestDeps, type RequestDeps } from "../composition";
+import { forInvocation, type RequestDeps } from "../deps";
+import type { PaymentsDeps } from "./deps";
 import { APPLY_PAYMENT_FUNCTION, PAYMENTS_QUEUE, SERVICE_BUS_CONNECTION } from "./names";
 
 export type BankPaymentHandler = (deps: RequestDeps) => (message: BankPaymentMessage) => Promise<{ outcome: string; caseId?: string }>;
@@ -30,9 +31,11 @@ export function makeApplyPaymentHandler(resolve: (context: InvocationContext) =>
   };
 }
 
-app.serviceBusQueue(APPLY_PAYMENT_FUNCTION, {
-  connection: SERVICE_BUS_CONNECTION,
-  queueName: PAYMENTS_QUEUE,
-  extraInputs: [df.input.durableClient()],
-  handler: makeApplyPaymentHandler(requestDeps, (deps) => makeApplyBankPayment(deps)),
-});
+export function registerApplyPaymentFunction(deps: () => PaymentsDeps): void {
+  app.serviceBusQueue(APPLY_PAYMENT_FUNCTION, {
+    connection: SERVICE_BUS_CONNECTION,
+    queueName: PAYMENTS_QUEUE,
+    extraInputs: [df.input.durableClient()],
+    handler: makeApplyPaymentHandler((context) => forInvocation(deps(), context), (d) => makeApplyBankPayment(d)),
+  });
+}

@@ -5,12 +5,16 @@
  */
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import { makeReconcilePayments } from "../../shared/application/payments/reconcile-payments";
-import { appDeps } from "../composition";
+import type { PaymentsDeps } from "./deps";
 import { RECONCILE_PAYMENTS_FUNCTION, RECONCILE_PAYMENTS_SCHEDULE } from "./names";
 
-export async function reconcilePayments(_timer: Timer, context: InvocationContext): Promise<void> {
-  const report = await makeReconcilePayments(appDeps())();
-  if (report.checked > 0) context.log(`Payment sweep: ${report.checked} unsettled, ${report.queued} queued from the provider's state, ${report.errors} error(s)`);
+export function makeReconcilePaymentsFunction(deps: () => PaymentsDeps) {
+  return async (_timer: Timer, context: InvocationContext): Promise<void> => {
+    const report = await makeReconcilePayments(deps())();
+    if (report.checked > 0) context.log(`Payment sweep: ${report.checked} unsettled, ${report.queued} queued from the provider's state, ${report.errors} error(s)`);
+  };
 }
 
-app.timer(RECONCILE_PAYMENTS_FUNCTION, { schedule: RECONCILE_PAYMENTS_SCHEDULE, handler: reconcilePayments });
+export function registerReconcilePaymentsFunction(deps: () => PaymentsDeps): void {
+  app.timer(RECONCILE_PAYMENTS_FUNCTION, { schedule: RECONCILE_PAYMENTS_SCHEDULE, handler: makeReconcilePaymentsFunction(deps) });
+}

@@ -54,8 +54,6 @@ export const Settings = z.object({
   PAY_PAGE_RATE_PER_CLIENT: z.coerce.number().int().positive().default(300),
   /** The blob container the bank drops Nets OCR giro files into (KID payments). */
   OCR_INCOMING_CONTAINER: z.string().min(3).default("ocr-incoming"),
-  /** The creditor the dev host seeds (only where set). */
-  DEVHOST_DEMO_API_KEY: z.string().optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -14,7 +14,8 @@ import { join } from "node:path";
 import { CosmosStandIn } from "../../devhost/cosmos/cosmos-stand-in";
 import { silentLogger } from "../../devhost/logger";
 import { makeInvoiceFunctions } from "../../functions/api/http-invoices";
-import type { RequestDeps } from "../../functions/composition";
+import type { ApiDeps } from "../../functions/api";
+import type { RequestDeps } from "../../functions/deps";
 import { CosmosCaseStore } from "../../shared/adapters/cosmos/case-store.cosmos";
 import { COSMOS_CONTAINERS, createCosmosDatabase, disposeCosmosClients, ensureCosmosContainers, loadCosmosContainers } from "../../shared/adapters/cosmos/database.cosmos";
 import { CosmosIdempotencyStore } from "../../shared/adapters/cosmos/idempotency-store.cosmos";
@@ -48,11 +49,12 @@ export async function run(): Promise<Record<string, number | string>> {
     );
 
     const events = new MemoryEventPublisher();
-    const deps: RequestDeps = {
-      settings,
+    const tenants = new CosmosTenantStore({ database });
+    const workflow: RequestDeps["workflow"] = { start: async () => undefined, caseChanged: async () => undefined, state: async () => "running" };
+    const deps: ApiDeps & RequestDeps = {
       clock: { now: () => new Date() },
       cases: new CosmosCaseStore({ database }),
-      tenants: new CosmosTenantStore({ database }),
+      tenants,
       payLinks: new CosmosPayLinkStore({ database }),
       paymentAttempts: new CosmosPaymentAttemptStore({ database }),
       paymentQueue: { enqueue: async () => undefined },
@@ -64,7 +66,13 @@ export async function run(): Promise<Record<string, number | string>> {
       sms: { send: async () => ({ ok: false, retryable: false, reason: "bench" }) },
       letters: { put: async () => undefined, get: async () => undefined, list: async () => [] },
       publicBaseUrl: settings.PUBLIC_BASE_URL,
-      workflow: { start: async () => undefined, caseChanged: async () => undefined, state: async () => "running" },
+      workflow,
+      workflowFor: () => workflow,
+      lookupApiKey: async (keyId) => {
+        const record = await tenants.findApiKey(keyId);
+        return record && { tenantId: record.tenantId, keyHash: record.keyHash };
+      },
+      operatorApiKey: "",
     };
     const key_ = generateApiKey("test");
     const now = new Date().toISOString();

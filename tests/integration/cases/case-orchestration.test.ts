@@ -25,7 +25,7 @@ import { ruleSetFor } from "../../../shared/domain/rules";
 import { addDays, toLocalDate } from "../../../shared/domain/calendar";
 import { money } from "../../../shared/domain/money";
 import { applyIncomingPayment } from "../../../shared/application/payments/apply-payment";
-import { parseSettings } from "../../../shared/config/settings";
+import type { CasesDeps } from "../../../functions/cases";
 import type { CaseWorkflow } from "../../../shared/ports/case-workflow";
 import { CUSTOMER, LETTERHEAD, PUBLIC_BASE_URL, caseRecord, world, type World } from "../../unit/application/case-ladder-fixtures";
 
@@ -40,7 +40,6 @@ let engine: DurableEngine;
 let clock: VirtualClock;
 let w: World;
 let names: typeof import("../../../functions/cases/names");
-let composition: typeof import("../../../functions/composition");
 
 /** The case workflow straight on the engine (the Durable client adapter is the same calls over HTTP). */
 function engineWorkflow(): CaseWorkflow {
@@ -53,15 +52,13 @@ function engineWorkflow(): CaseWorkflow {
 
 beforeAll(async () => {
   names = await import("../../../functions/cases/names");
-  composition = await import("../../../functions/composition");
-  await import("../../../functions/cases/index");
+  const { registerCases } = await import("../../../functions/cases/index");
   const tracker = new WorkTracker();
   clock = new VirtualClock(tracker, T0);
   w = await world(new Date(T0).toISOString());
   const memoryClock = { now: () => new Date(clock.now()) };
-  composition.setAppDepsForTests(
-    {
-      settings: parseSettings({ COSMOS_ENDPOINT: "https://localhost:8081", PUBLIC_BASE_URL }),
+  const workflow = engineWorkflow();
+  const deps: CasesDeps = {
       clock: memoryClock,
       cases: w.cases,
       tenants: w.tenants,
@@ -77,9 +74,9 @@ beforeAll(async () => {
       letters: w.letters,
       publicBaseUrl: PUBLIC_BASE_URL,
       letterhead: LETTERHEAD,
-    },
-    { workflow: engineWorkflow() },
-  );
+      workflowFor: () => workflow,
+  };
+  registerCases(() => deps);
   engine = new DurableEngine({
     registry,
     invoker: new Invoker(registry, tracker, silentLogger),
@@ -94,7 +91,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine?.stop();
-  composition?.setAppDepsForTests(undefined);
 });
 
 describe("one orchestration per case", () => {

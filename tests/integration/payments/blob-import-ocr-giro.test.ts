@@ -14,7 +14,6 @@ import { WorkTracker } from "../../../devhost/work-tracker";
 import { VirtualClock } from "../../../devhost/clock";
 import { silentLogger } from "../../../devhost/logger";
 import { AzuriteStandIn } from "../../../devhost/storage/azurite";
-import { setAppDepsForTests } from "../../../functions/composition";
 import { IMPORT_OCR_GIRO_FUNCTION } from "../../../functions/payments/names";
 import type { MemoryPaymentQueue } from "../../../shared/adapters/memory/payment-queue.memory";
 import { testWorld } from "../../unit/functions/api/api-fixtures";
@@ -27,12 +26,11 @@ let connectionString = "";
 const world = testWorld({ now: "2026-11-21T06:00:00Z" });
 
 beforeAll(async () => {
-  await import("../../../functions/payments/blob-import-ocr-giro");
+  const { registerImportOcrGiroFunction } = await import("../../../functions/payments/blob-import-ocr-giro");
+  registerImportOcrGiroFunction(() => world.deps);
   ({ connectionString } = await azurite.start({ blob: 0, queue: 0, table: 0 }));
-  setAppDepsForTests(world.deps);
 });
 afterAll(async () => {
-  setAppDepsForTests(undefined);
   await azurite.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });

@@ -8,7 +8,7 @@ import { makeGetPolicy, makePutPolicy, UnlawfulPolicy } from "../../../shared/ap
 import { makeRecordDirectPayment } from "../../../shared/application/record-direct-payment";
 import { kidFor, makeRegisterInvoice, makeRegisterInvoiceBatch, type RegisterInvoiceInput } from "../../../shared/application/register-invoice";
 import { makeRegisterTenant } from "../../../shared/application/register-tenant";
-import { DEMO_TENANT_ID, makeSeedDemoTenant } from "../../../shared/application/seed-demo-tenant";
+import { DEMO_TENANT_ID, makeSeedDemoTenant } from "../../../devhost/demo-tenant";
 import { isValidKid } from "../../../shared/domain/identifiers/kid";
 import { defaultPolicy } from "../../../shared/domain/policy";
 import { generateApiKey, hashApiKey } from "../../../shared/http/api-keys";

@@ -1,51 +1,47 @@
-import { afterEach, describe, expect, it } from "vitest";
 import { InvocationContext } from "@azure/functions";
-import { appDeps, letterheadFrom, requestDeps, setAppDepsForTests } from "../../../functions/composition";
+import { beforeAll, describe, expect, it } from "vitest";
+import { installFunctionsCore } from "../../../devhost/functions-core";
+import { forInvocation } from "../../../functions/deps";
 import { testWorld } from "./api/api-fixtures";
 
-afterEach(() => setAppDepsForTests(undefined));
+let root: typeof import("../../../functions/index");
+
+beforeAll(async () => {
+  installFunctionsCore();
+  root = await import("../../../functions/index");
+});
 
 describe("the composition root", () => {
-  it("hands out the ports set for tests, once", () => {
-    const { workflow: _workflow, ...deps } = testWorld().deps;
-    setAppDepsForTests(deps);
-    expect(appDeps()).toBe(deps);
-    expect(appDeps()).toBe(appDeps());
+  it("hands every area the ports it was configured with, built once", () => {
+    const { deps } = testWorld();
+    root.configureApp({ deps });
+    expect(root.rootDeps()).toBe(deps);
+    expect(root.rootDeps()).toBe(root.rootDeps());
   });
 
-  it("reaches the durable client only when the workflow is used, so spreading the deps is safe", async () => {
-    const { workflow: _workflow, ...deps } = testWorld().deps;
-    setAppDepsForTests(deps);
-    const perRequest = requestDeps(new InvocationContext());
+  it("reads time from the clock a host gives it instead of the system clock", () => {
+    const at = new Date("2031-02-03T04:05:06Z");
+    const { deps } = testWorld();
+    root.configureApp({ deps: { ...deps, clock: { now: () => at } } });
+    expect(root.rootDeps().clock.now().toISOString()).toBe("2031-02-03T04:05:06.000Z");
+  });
+});
+
+describe("the deps of one invocation", () => {
+  it("reach the durable client only when the workflow is used, so spreading the deps is safe", async () => {
+    const { deps } = testWorld();
+    const perRequest = forInvocation({ ...deps, workflowFor: () => {
+        throw new Error("no durable client input");
+      },
+    }, new InvocationContext());
     expect(() => ({ ...perRequest })).not.toThrow();
     // A function without the durable client input cannot start an orchestration: it fails loudly when it tries.
     await expect(perRequest.workflow.start("c_x")).rejects.toThrow();
   });
 
-  it("uses the workflow given for tests", async () => {
+  it("use the workflow bound to the invocation", async () => {
     const world = testWorld();
-    const { workflow, ...deps } = world.deps;
-    setAppDepsForTests(deps, { workflow });
-    await requestDeps(new InvocationContext()).workflow.start("c_y");
+    await forInvocation(world.deps, new InvocationContext()).workflow.start("c_y");
     expect(world.workflowCalls).toEqual([{ op: "start", caseId: "c_y" }]);
-  });
-});
-
-describe("the letterhead setting", () => {
-  const base = testWorld().deps.settings;
-  const valid = { address: { lines: ["Postboks 1"], postalCode: "0101", city: "Oslo" }, accountNumber: "12345678903", contact: { email: "post@example.test" } };
-
-  it("is absent when LETTERHEAD is not set", () => {
-    expect(letterheadFrom(base)).toBeUndefined();
-  });
-
-  it("parses the JSON value", () => {
-    expect(letterheadFrom({ ...base, LETTERHEAD: JSON.stringify(valid) } as typeof base)).toEqual(valid);
-  });
-
-  it("fails naming the setting and the bad member, never echoing the value", () => {
-    const bad = JSON.stringify({ ...valid, accountNumber: "12345678900" });
-    expect(() => letterheadFrom({ ...base, LETTERHEAD: bad } as typeof base)).toThrow(/LETTERHEAD: accountNumber/);
-    expect(() => letterheadFrom({ ...base, LETTERHEAD: "{nope" } as typeof base)).toThrow(/^Invalid settings: LETTERHEAD is not valid JSON$/);
   });
 });

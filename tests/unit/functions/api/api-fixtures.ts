@@ -13,17 +13,24 @@ import { MemoryWebhookStore } from "../../../../shared/adapters/memory/webhook-s
 import { parseSettings, type Settings } from "../../../../shared/config/settings";
 import { generateApiKey } from "../../../../shared/http/api-keys";
 import type { ArchivedLetter, LetterArchive } from "../../../../shared/ports/letter-archive";
-import type { RequestDeps } from "../../../../functions/composition";
+import type { RootDeps } from "../../../../functions/index";
+import type { RequestDeps } from "../../../../functions/deps";
+import { RequestRateLimiter } from "../../../../shared/http/rate-limit";
+import type { CaseWorkflow } from "../../../../shared/ports/case-workflow";
 
 export const OPERATOR_KEY = "operator-key-for-unit-tests-only";
 
+/** Every port the root hands out, plus the workflow these tests record (the same for every invocation). */
+export type TestDeps = RootDeps & RequestDeps;
+
 export interface TestWorld {
-  deps: RequestDeps;
+  deps: TestDeps;
+  settings: Settings;
   events: MemoryEventPublisher;
   workflowCalls: Array<{ op: "start" | "caseChanged"; caseId: string; reason?: string }>;
   letters: ArchivedLetter[];
   clock: { now(): Date; set(iso: string): void };
-  resolve: () => RequestDeps;
+  resolve: () => TestDeps;
 }
 
 export function testSettings(overrides: Partial<Settings> = {}): Settings {
@@ -59,30 +66,46 @@ export function testWorld(options: { now?: string; settings?: Partial<Settings> 
     list: async (tenantId, caseId) => letters.filter((x) => x.tenantId === tenantId && x.caseId === caseId),
   };
   const settings = testSettings(options.settings);
-  const deps: RequestDeps = {
-    settings,
+  const workflow: CaseWorkflow = {
+    start: async (caseId) => void workflowCalls.push({ op: "start", caseId }),
+    caseChanged: async (caseId, reason) => void workflowCalls.push({ op: "caseChanged", caseId, reason }),
+    state: async () => "running",
+  };
+  const tenants = new MemoryTenantStore();
+  const idempotency = new MemoryIdempotencyStore();
+  const deps: TestDeps = {
     clock,
     cases: new MemoryCaseStore(),
-    tenants: new MemoryTenantStore(),
+    tenants,
     payLinks: new MemoryPayLinkStore(),
     paymentAttempts: new MemoryPaymentAttemptStore(),
     paymentQueue: new MemoryPaymentQueue(),
     callbackReplays: new MemoryReplayGuard(),
     bankPayments: new MemoryBankPaymentStore(),
     webhooks: new MemoryWebhookStore(),
-    idempotency: new MemoryIdempotencyStore(),
+    idempotency,
     events,
     webhookDeliveries: { send: async () => undefined, schedule: async () => undefined },
     sms: { send: async () => ({ ok: true, messageId: "m-1" }) },
     letters: archive,
     publicBaseUrl: settings.PUBLIC_BASE_URL,
-    workflow: {
-      start: async (caseId) => void workflowCalls.push({ op: "start", caseId }),
-      caseChanged: async (caseId, reason) => void workflowCalls.push({ op: "caseChanged", caseId, reason }),
-      state: async () => "running",
+    workflow,
+    workflowFor: () => workflow,
+    lookupApiKey: async (keyId) => {
+      const record = await tenants.findApiKey(keyId);
+      return record && { tenantId: record.tenantId, keyHash: record.keyHash };
     },
+    operatorApiKey: settings.OPERATOR_API_KEY ?? "",
+    payPageLimiter: new RequestRateLimiter({
+      token: { points: settings.PAY_PAGE_RATE_PER_TOKEN, durationSeconds: 60 },
+      client: { points: settings.PAY_PAGE_RATE_PER_CLIENT, durationSeconds: 60 },
+    }),
+    vippsWebhookMaxSkewSeconds: settings.VIPPS_WEBHOOK_MAX_SKEW_SECONDS,
+    idempotencyStore: idempotency,
+    allowLoopbackWebhookUrls: settings.WEBHOOK_ALLOW_LOOPBACK_URLS,
+    signingClock: clock,
   };
-  return { deps, events, workflowCalls, letters, clock, resolve: () => deps };
+  return { deps, settings, events, workflowCalls, letters, clock, resolve: () => deps };
 }
 
 /** A tenant with a key, straight into the store. */

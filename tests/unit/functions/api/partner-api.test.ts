@@ -286,15 +286,3 @@ describe("documents", () => {
     expect(missing.status).toBe(404);
   });
 });
-
-describe("the dev host's demo creditor", () => {
-  it("is seeded the first time DEVHOST_DEMO_API_KEY is presented, and only that key", async () => {
-    const demo = generateApiKey("test").apiKey;
-    const world = testWorld({ settings: { DEVHOST_DEMO_API_KEY: demo } });
-    const fns = makePolicyFunctions(world.resolve);
-    expect((await read(await fns.getPolicy(get("/policy", { "x-api-key": generateApiKey("test").apiKey }), context()))).status).toBe(401);
-    const res = await read(await fns.getPolicy(get("/policy", { "x-api-key": demo }), context()));
-    expect(res.status).toBe(200);
-    expect((await read(await fns.getPolicy(get("/policy", { "x-api-key": demo }), context()))).status).toBe(200);
-  });
-});

@@ -2,6 +2,7 @@
  * The pay page's HTTP edge, host-free: status codes and headers a browser and a debtor see — 200 page, 404/410 kind
  * pages, 303 to the provider, 422 with the message at the field, 429 with Retry-After, 503 instead of a stack trace.
  */
+import { RequestRateLimiter } from "../../../../shared/http/rate-limit";
 import { HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { beforeEach, describe, expect, it } from "vitest";
 import { makeRegisterInvoice } from "../../../../shared/application/register-invoice";
@@ -84,7 +85,8 @@ describe("GET /p/{token}", () => {
   });
 
   it("limits requests per link and answers 429 with Retry-After", async () => {
-    const fns = makePayPageFunctions(() => deps({ settings: { ...w.deps.settings, PAY_PAGE_RATE_PER_TOKEN: 3 } }));
+    const payPageLimiter = new RequestRateLimiter({ token: { points: 3, durationSeconds: 60 }, client: { points: 300, durationSeconds: 60 } });
+    const fns = makePayPageFunctions(() => deps({ payPageLimiter }));
     for (let i = 0; i < 3; i += 1) expect((await fns.show(get(`/p/${token}`), context())).status).toBe(200);
     const limited = await fns.show(get(`/p/${token}`), context());
     expect(limited.status).toBe(429);

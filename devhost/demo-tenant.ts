@@ -1,12 +1,13 @@
 /**
  * The dev host's demo creditor: a tenant whose API key is the local setting `DEVHOST_DEMO_API_KEY`, so a developer
- * can call the partner API right after `npm start` without onboarding first. The app runs this lazily, the first
- * time that key is presented (see functions/api/auth.ts): no startup work, and nothing at all where the setting is
- * unset (Azure). Safe to run more than once and concurrently: the tenant id is fixed.
+ * can call the partner API right after `npm start` without onboarding first. The dev host seeds it at start-up,
+ * through the app's own tenant store, when the setting is present; the app itself knows nothing of it. Safe to run
+ * more than once and concurrently: the tenant id is fixed.
  */
-import { DomainError } from "../domain/errors";
-import type { Clock } from "../ports/clock";
-import type { TenantStore } from "../ports/tenant-store";
+import { DomainError } from "../shared/domain/errors";
+import { hashApiKey, parseApiKey } from "../shared/http/api-keys";
+import type { Clock } from "../shared/ports/clock";
+import type { TenantStore } from "../shared/ports/tenant-store";
 
 export const DEMO_TENANT_ID = "t_devhost_demo";
 
@@ -47,4 +48,11 @@ export function makeSeedDemoTenant(deps: SeedDemoTenantDeps) {
     }
     return { tenantId: DEMO_TENANT_ID, created: true };
   };
+}
+
+/** Seeds the demo creditor for `apiKey` (the `DEVHOST_DEMO_API_KEY` setting); a key that is not an API key is refused. */
+export async function seedDemoTenant(deps: SeedDemoTenantDeps, apiKey: string): Promise<{ tenantId: string; created: boolean }> {
+  const parsed = parseApiKey(apiKey);
+  if (!parsed) throw new Error("DEVHOST_DEMO_API_KEY is not an API key of the form pfu_test_… / pfu_live_…");
+  return makeSeedDemoTenant(deps)({ keyId: parsed.keyId, keyHash: hashApiKey(apiKey) });
 }

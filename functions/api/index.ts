@@ -1,0 +1,33 @@
+/**
+ * The partner API (v1): tenants, ladder policy, invoices, cases and their actions, documents, the OpenAPI document.
+ * `registerApi(deps)` registers every function of the area; `deps()` is called per invocation, never at import.
+ */
+import type { InvocationContext } from "@azure/functions";
+import { forInvocation } from "../deps";
+import type { ApiDeps, ResolveDeps } from "./edge";
+import { registerCreditNoteFunctions } from "./http-case-credit-notes";
+import { registerDocumentFunctions } from "./http-case-documents";
+import { registerNoteFunctions } from "./http-case-notes";
+import { registerPaymentFunctions } from "./http-case-payments";
+import { registerCaseStatusFunctions } from "./http-case-status";
+import { registerCaseFunctions } from "./http-cases";
+import { registerInvoiceFunctions } from "./http-invoices";
+import { registerOpenApiFunction } from "./http-openapi";
+import { registerPolicyFunctions } from "./http-policy";
+import { registerTenantFunctions } from "./http-tenants";
+
+export type { ApiDeps } from "./edge";
+
+export function registerApi(deps: () => ApiDeps): void {
+  const resolve: ResolveDeps = (context: InvocationContext) => forInvocation(deps(), context);
+  registerTenantFunctions(resolve);
+  registerPolicyFunctions(resolve);
+  registerInvoiceFunctions(resolve);
+  registerCaseFunctions(resolve);
+  registerPaymentFunctions(resolve);
+  registerCreditNoteFunctions(resolve);
+  registerCaseStatusFunctions(resolve);
+  registerNoteFunctions(resolve);
+  registerDocumentFunctions(resolve);
+  registerOpenApiFunction();
+}

@@ -1,0 +1,79 @@
+/**
+ * The ports every area of the app is wired with — TYPES ONLY. The composition root (functions/index.ts) builds them,
+ * lazily, from the settings; each area declares the slice it needs (`ApiDeps`, `CasesDeps`, `PaymentsDeps`,
+ * `WebhooksDeps`) and receives it through its `register<Area>(deps: () => <Area>Deps)`. A function file imports this
+ * module, never the root, so tests (and any host) wire the very same functions with literal ports.
+ */
+import type { InvocationContext } from "@azure/functions";
+import type { Letterhead } from "../shared/application/execute-step";
+import type { BankPaymentStore } from "../shared/ports/bank-payment-store";
+import type { CaseStore } from "../shared/ports/case-store";
+import type { CaseWorkflow } from "../shared/ports/case-workflow";
+import type { Clock } from "../shared/ports/clock";
+import type { EventPublisher } from "../shared/ports/event-publisher";
+import type { IdempotencyStore } from "../shared/ports/idempotency-store";
+import type { LetterArchive } from "../shared/ports/letter-archive";
+import type { PayLinkStore } from "../shared/ports/pay-link-store";
+import type { PaymentAttemptStore } from "../shared/ports/payment-attempt-store";
+import type { PaymentProvider, PaymentWebhookRegistry, PaymentWebhookVerifier } from "../shared/ports/payment-provider";
+import type { PaymentQueue } from "../shared/ports/payment-queue";
+import type { ReplayGuard } from "../shared/ports/replay-guard";
+import type { SmsSender } from "../shared/ports/sms-sender";
+import type { TenantStore } from "../shared/ports/tenant-store";
+import type { WebhookStore } from "../shared/ports/webhook-store";
+
+/** The process-wide ports: built once per process, on first use. */
+export interface AppDeps {
+  clock: Clock;
+  cases: CaseStore;
+  tenants: TenantStore;
+  payLinks: PayLinkStore;
+  /** Payments debtors started from pay links (Vipps, card). */
+  paymentAttempts: PaymentAttemptStore;
+  /** Vipps MobilePay ePayment; undefined when VIPPS_BASE_URL is not set (the pay page then offers bank payment only). */
+  paymentProvider?: PaymentProvider;
+  /** Verifies the provider's callbacks (VIPPS_WEBHOOK_SECRET); undefined when not configured (callbacks are refused). */
+  paymentWebhooks?: PaymentWebhookVerifier;
+  /** Registers our callback URL at the provider (operator endpoint); undefined when Vipps is not configured. */
+  paymentWebhookRegistry?: PaymentWebhookRegistry;
+  /** The Service Bus queue `payments`: callbacks and bank payments wait there to be applied. */
+  paymentQueue: PaymentQueue;
+  /** Provider callbacks seen recently (replays refused); in this instance's memory, see replay-guard.memory.ts. */
+  callbackReplays: ReplayGuard;
+  /** Every KID payment from the bank's OCR giro files, matched to a case or unmatched for operators. */
+  bankPayments: BankPaymentStore;
+  webhooks: WebhookStore;
+  idempotency: IdempotencyStore;
+  events: EventPublisher;
+  sms: SmsSender;
+  letters: LetterArchive;
+  /** `PUBLIC_BASE_URL`: base of the short pay links. */
+  publicBaseUrl: string;
+  /** The sender block printed on letters (`LETTERHEAD`); without it letter steps end "not-executed". */
+  letterhead?: Letterhead;
+}
+
+/** The case orchestrations through THIS invocation's durable client (the function declares the durable client input). */
+export type WorkflowFor = (context: InvocationContext) => CaseWorkflow;
+
+/** What a use case gets for one invocation: the app's ports and the workflow bound to the invocation. */
+export interface RequestDeps extends AppDeps {
+  workflow: CaseWorkflow;
+}
+
+/**
+ * The app's ports for one invocation. The durable client is only reached when the workflow is actually used, so a
+ * function that never touches an orchestration need not declare the durable client input.
+ */
+export function forInvocation<D extends AppDeps & { workflowFor: WorkflowFor }>(deps: D, context: InvocationContext): D & RequestDeps {
+  let resolved: CaseWorkflow | undefined;
+  const workflow = (): CaseWorkflow => (resolved ??= deps.workflowFor(context));
+  return {
+    ...deps,
+    workflow: {
+      start: async (caseId) => workflow().start(caseId),
+      caseChanged: async (caseId, reason) => workflow().caseChanged(caseId, reason),
+      state: async (caseId) => workflow().state(caseId),
+    },
+  };
+}

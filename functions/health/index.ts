@@ -1,0 +1,2 @@
+/** Liveness: `GET /api/health`. */
+export { registerHealth } from "./http-health";

@@ -1,0 +1,13 @@
+/** What the payment functions are wired with (types only; the composition root builds it). */
+import type { RequestRateLimiter } from "../../shared/http/rate-limit";
+import type { AppDeps, WorkflowFor } from "../deps";
+
+export interface PaymentsDeps extends AppDeps {
+  workflowFor: WorkflowFor;
+  /** `OPERATOR_API_KEY`: operator endpoints (unmatched payments, Vipps webhook registration). */
+  operatorApiKey: string;
+  /** Pay-page requests per link and per client address (`PAY_PAGE_RATE_PER_TOKEN`, `PAY_PAGE_RATE_PER_CLIENT`). */
+  payPageLimiter: RequestRateLimiter;
+  /** `VIPPS_WEBHOOK_MAX_SKEW_SECONDS`: how far a callback's date may be from ours. */
+  vippsWebhookMaxSkewSeconds: number;
+}
