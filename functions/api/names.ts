@@ -1,21 +1,21 @@
-/** Function names of the partner API (v1) and its OpenAPI document. */
+/** Function names of the partner API (v1) and its OpenAPI document: every function is named by what it does, in camelCase. */
 export const API_FUNCTIONS = {
-  registerTenant: "api-v1-register-tenant",
-  getPolicy: "api-v1-get-policy",
-  putPolicy: "api-v1-put-policy",
-  registerInvoice: "api-v1-register-invoice",
-  registerInvoiceBatch: "api-v1-register-invoice-batch",
-  getCase: "api-v1-get-case",
-  listCases: "api-v1-list-cases",
-  recordPayment: "api-v1-record-payment",
-  issueCreditNote: "api-v1-issue-credit-note",
-  holdCase: "api-v1-hold-case",
-  resumeCase: "api-v1-resume-case",
-  cancelCase: "api-v1-cancel-case",
-  addNote: "api-v1-add-note",
-  listDocuments: "api-v1-list-documents",
-  getDocument: "api-v1-get-document",
-  openApi: "api-openapi",
+  registerTenant: "registerTenant",
+  getPolicy: "getPolicy",
+  putPolicy: "putPolicy",
+  registerInvoice: "registerInvoice",
+  registerInvoiceBatch: "registerInvoiceBatch",
+  getCase: "getCase",
+  listCases: "listCases",
+  recordPayment: "recordDirectPayment",
+  issueCreditNote: "issueCreditNote",
+  holdCase: "holdCase",
+  resumeCase: "resumeCase",
+  cancelCase: "cancelCase",
+  addNote: "addCaseNote",
+  listDocuments: "listCaseDocuments",
+  getDocument: "getCaseDocument",
+  openApi: "getOpenApiDocument",
 } as const;
 
 /** Routes as the Functions host sees them (host.json sets routePrefix ""); OpenAPI paths drop the "api" prefix. */

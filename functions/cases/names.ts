@@ -8,6 +8,6 @@ export const PLAN_NEXT_STEP_ACTIVITY = "caseLadderPlanNextStep";
 /** Activity: carries out one planned step (returns a StepOutcome). */
 export const EXECUTE_STEP_ACTIVITY = "caseLadderExecuteStep";
 /** Daily timer: restarts orchestrations of active cases that are missing, failed or terminated. */
-export const HEAL_ORCHESTRATIONS_FUNCTION = "timerHealCaseOrchestrations";
+export const HEAL_ORCHESTRATIONS_FUNCTION = "healCaseOrchestrations";
 /** NCRONTAB (sec min hour day month weekday), UTC: every day at 03:15. */
 export const HEAL_ORCHESTRATIONS_SCHEDULE = "0 15 3 * * *";

@@ -17,7 +17,7 @@ import { PaymentProviderRejected, type PaymentWebhookRegistry } from "../../shar
 import type { PaymentsDeps } from "./deps";
 import { VIPPS_CALLBACK_ROUTE } from "./names";
 
-export const VIPPS_WEBHOOKS_OPS_FUNCTION = "api-v1-ops-vipps-webhooks";
+export const VIPPS_WEBHOOKS_OPS_FUNCTION = "manageVippsWebhooks";
 export const VIPPS_WEBHOOKS_OPS_ROUTE = "api/v1/ops/vipps/webhooks";
 
 export interface VippsWebhookOpsDeps {

@@ -5,7 +5,7 @@ export const PAY_RECEIPT_FUNCTION = "payPageReceipt";
 export const VIPPS_CALLBACK_FUNCTION = "vippsCallback";
 export const APPLY_PAYMENT_FUNCTION = "applyPayment";
 export const IMPORT_OCR_GIRO_FUNCTION = "importOcrGiroFile";
-export const UNMATCHED_PAYMENTS_FUNCTION = "api-v1-ops-unmatched-payments";
+export const UNMATCHED_PAYMENTS_FUNCTION = "listUnmatchedPayments";
 
 /** The short pay link itself: `{PUBLIC_BASE_URL}/p/{token}` (routePrefix is "" in host.json). */
 export const PAY_PAGE_ROUTE = "p/{token}";
