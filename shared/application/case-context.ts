@@ -1,5 +1,5 @@
 /**
- * What several use cases need around a case: the tenant's ladder (its own or the lawful default), the rule set in
+ * What several use cases need around a case: the ladder that applies (its own or the lawful default), the rule set in
  * force today, today's local date in the case's country, and deterministic event ids (so that publishing the same
  * event twice — a retried request, a re-applied Cosmos update — is deduplicated downstream).
  */
@@ -11,9 +11,15 @@ import type { CaseEventMessage } from "../ports/event-publisher";
 import type { Tenant } from "../ports/tenant-store";
 import type { WebhookEventType } from "../ports/webhook-store";
 
-/** The creditor's ladder: the one it set, or the lawful default for its country (with its sender name). */
-export function policyOf(tenant: Tenant): LadderPolicy {
-  return tenant.policy ?? defaultPolicy(tenant.country, tenant.senderName);
+/**
+ * Which ladder applies to the creditor's cases in `country` (its own country for its policy view): the ladder it set
+ * when that is for the same country, otherwise the lawful default of the country, with the creditor's SMS sender name
+ * when that is a valid sender (1–11 characters, trimmed) and the default sender otherwise. The only place that decides.
+ */
+export function ladderOf(tenant: Tenant, country: CountryCode): LadderPolicy {
+  if (tenant.policy && tenant.policy.country === country) return tenant.policy;
+  const sender = tenant.senderName.trim();
+  return sender.length >= 1 && sender.length <= 11 ? defaultPolicy(country, sender) : defaultPolicy(country);
 }
 
 export function todayIn(country: CountryCode, now: Date): LocalDate {
@@ -51,7 +57,3 @@ export class CaseActionNotAllowed extends DomainError {
 export class DocumentNotFound extends DomainError {
   readonly code = "DOCUMENT_NOT_FOUND";
 }
-
-// ---------------------------------------------------------------------------------------------------------------
-// Pay links
-
