@@ -1,12 +1,14 @@
 /**
  * What several use cases need around a case: the ladder that applies (its own or the lawful default), the rule set in
- * force today, today's local date in the case's country, and deterministic event ids (so that publishing the same
- * event twice — a retried request, a re-applied Cosmos update — is deduplicated downstream).
+ * force today, today's local date and the language of letters and SMS in the case's country, and deterministic event
+ * ids (so that publishing the same event twice — a retried request, a re-applied Cosmos update — is deduplicated
+ * downstream).
  */
 import { timeZoneOf, toLocalDate, type CountryCode, type LocalDate } from "../domain/calendar";
 import { DomainError } from "../domain/errors";
 import { defaultPolicy, type LadderPolicy } from "../domain/policy";
 import { ruleSetFor, type RuleSetInForce } from "../domain/rules";
+import type { LetterLanguage } from "../letters";
 import type { CaseEventMessage } from "../ports/event-publisher";
 import type { Tenant } from "../ports/tenant-store";
 import type { WebhookEventType } from "../ports/webhook-store";
@@ -28,6 +30,11 @@ export function todayIn(country: CountryCode, now: Date): LocalDate {
 
 export function rulesOn(country: CountryCode, day: LocalDate): RuleSetInForce {
   return ruleSetFor(country, day);
+}
+
+/** The language of the letters and SMS to a case's debtor: Norwegian for a case in Norway, English elsewhere (for now). */
+export function languageIn(country: CountryCode): LetterLanguage {
+  return country === "NO" ? "nb" : "en";
 }
 
 /** One case event; `key` makes the id unique and stable for this very happening (e.g. the payment reference). */
