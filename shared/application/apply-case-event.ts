@@ -13,7 +13,7 @@ import type { CaseWorkflow } from "../ports/case-workflow";
 import type { Clock } from "../ports/clock";
 import type { CaseEventMessage, EventPublisher } from "../ports/event-publisher";
 import type { TenantStore } from "../ports/tenant-store";
-import { CaseActionNotAllowed, caseEvent, policyOf, rulesOn, todayIn } from "./case-context";
+import { CaseActionNotAllowed, caseEvent, ladderOf, rulesOn, todayIn } from "./case-context";
 import { CaseNotFound, TenantNotFound } from "./errors";
 
 export interface CaseActionDeps {
@@ -45,7 +45,6 @@ const CLOSED: readonly CaseStatus[] = ["paid", "cancelled"];
 export async function applyCaseAction(deps: CaseActionDeps, tenantId: string, caseId: string, action: CaseAction): Promise<CaseActionOutcome> {
   const tenant = await deps.tenants.get(tenantId);
   if (!tenant) throw new TenantNotFound(tenantId);
-  const policy = policyOf(tenant);
   const now = deps.clock.now();
   const at = now.toISOString();
   // No separate read first: `update` reads the case (and throws CaseNotFound for a missing or another tenant's case).
@@ -57,7 +56,7 @@ export async function applyCaseAction(deps: CaseActionDeps, tenantId: string, ca
     let after: Case;
     try {
       after = applyEvent(current.case, action.event(current.case, today), rulesOn(current.case.country, today), {
-        allocationOrder: policy.allocationOrder,
+        allocationOrder: ladderOf(tenant, current.case.country).allocationOrder,
       });
     } catch (error) {
       if (error instanceof CaseClosed || error instanceof InvalidCaseEvent) {

@@ -2,7 +2,8 @@
  * Execute step: carries out ONE planned step of a case's ladder — the Let's pay SMS, a letter (reminder, collection
  * notice, payment demand, suspension notice), a suspension, the hand-off to legal steps or a service reopening — and
  * records it on the case with its legal basis, then tells the creditor (`case.step_executed`, and
- * `case.status_changed` when the status moved).
+ * `case.status_changed` when the status moved). The SMS wording is in messages/step-sms.ts, the letter's model in
+ * letters/letter-for-step.ts; this file decides, sends, archives and records.
  *
  * RE-PLANS BEFORE ACTING: the step asked for is carried out only when the planner, on the fresh case at this instant,
  * still says it is due (a payment, dispute or hold between planning and acting wins); the amounts, deadline and fee
@@ -28,27 +29,16 @@
  * SMS itself only needs a phone number and consent not refused (`consent.sms !== false`).
  */
 import { caseIdsForLink, issuePayLink } from "./pay-links";
-import { todayIn } from "./case-context";
-import { addDays, type LocalDate } from "../domain/calendar";
+import { languageIn, todayIn } from "./case-context";
+import { LETTER_STEPS, letterForStep } from "./letters/letter-for-step";
+import { letterAlertSmsText, letsPaySmsText, smsSenderOf } from "./messages/step-sms";
 import { applyEvent, ladderAnchor, type Case, type CaseEvent, type CaseStatus } from "../domain/case";
 import { DomainError } from "../domain/errors";
-import { formatMoney, sum, type Money } from "../domain/money";
-import { toGsm7Friendly } from "../domain/sms-text";
+import { formatMoney, type Money } from "../domain/money";
 import type { ActionKind, PlannedAction } from "../domain/planner";
 import { describeStep, type Channel, type LadderPolicy } from "../domain/policy";
-import { lateInterestRateOn, type RuleSet } from "../domain/rules";
-import {
-  LETTER_CONTENT_TYPE,
-  formatLetterDate,
-  letterTitle,
-  renderLetter,
-  type CreditorContact,
-  type LetterFee,
-  type LetterKind,
-  type LetterLanguage,
-  type LetterModelInput,
-  type PostalAddress,
-} from "../letters";
+import type { RuleSet } from "../domain/rules";
+import { LETTER_CONTENT_TYPE, letterTitle, renderLetter, type LetterKind, type Letterhead } from "../letters";
 import type { CaseRecord, CaseStore, DocumentRef, TimelineEntry } from "../ports/case-store";
 import type { Clock } from "../ports/clock";
 import type { CaseEventMessage, EventPublisher } from "../ports/event-publisher";
@@ -61,17 +51,8 @@ import { CaseTenantMissing, planCase, type PlannedStep } from "./plan-next-step"
 // ---------------------------------------------------------------------------------------------------------------
 // Types
 
-/**
- * What letters print about the creditor beyond its name and organisation number, until tenants carry their own:
- * the postal address and contact details shown, and the account payments go to (the platform's client account; the
- * case's KID identifies the payment).
- */
-export interface Letterhead {
-  address: PostalAddress;
-  /** Norwegian account number, 11 digits. */
-  accountNumber: string;
-  contact: CreditorContact;
-}
+/** Moved to shared/letters (letter-model.ts); re-exported only until functions/composition.ts imports it from there. */
+export type { Letterhead } from "../letters";
 
 export interface ExecuteStepConfig {
   /** Base of the short pay links: {publicBaseUrl}/p/{token}. */
@@ -128,15 +109,7 @@ export class TransientStepFailure extends Error {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Pay links
-
-// Issued with messages through ./pay-links (one definition for the API and the ladder).
-export { payLinkTokenHash, PAY_LINK_VALIDITY_DAYS } from "./pay-links";
-
-// ---------------------------------------------------------------------------------------------------------------
 // The use case
-
-const LETTER_KINDS: readonly ActionKind[] = ["reminder", "collection-notice", "payment-demand", "suspension-notice"];
 
 /** The stable key of a step on a case (see "IDEMPOTENT" above). */
 export function stepKey(c: Case, step: RequestedStep): string {
@@ -178,7 +151,7 @@ export function makeExecuteStep(deps: ExecuteStepDeps): (caseId: string, request
     let effects: Effects;
     if (action.kind === "lets-pay-sms") {
       effects = await sendLetsPaySms(deps, record, tenant, policy, action, key, now);
-    } else if (LETTER_KINDS.includes(action.kind)) {
+    } else if (LETTER_STEPS.includes(action.kind)) {
       const produced = await produceLetter(deps, record, tenant, policy, action, rules, key, now);
       if ("notExecuted" in produced) return { kind: "not-executed", reason: produced.notExecuted, retry: "later" };
       effects = produced;
@@ -323,15 +296,6 @@ function eventsOf(record: CaseRecord, key: string): CaseEventMessage[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Let's pay SMS
 
-function smsSender(tenant: Tenant, policy: LadderPolicy): string {
-  const name = tenant.senderName.trim();
-  return name.length >= 1 && name.length <= 11 ? name : policy.senderName;
-}
-
-function languageOf(c: Case): LetterLanguage {
-  return c.country === "NO" ? "nb" : "en";
-}
-
 async function sendLetsPaySms(
   deps: ExecuteStepDeps,
   record: CaseRecord,
@@ -348,18 +312,18 @@ async function sendLetsPaySms(
   }
   const caseIds = await caseIdsForLink(deps.cases, record, todayIn(record.case.country, now));
   const link = await issuePayLink(deps.payLinks, deps.config, { tenantId: record.tenantId, caseIds }, now);
-  const c = record.case;
-  const lang = languageOf(c);
-  const amount = formatMoney(action.amounts.total, lang === "nb" ? "nb-NO" : "en");
-  const due = formatLetterDate(ladderAnchor(c), lang);
-  const text =
-    lang === "nb"
-      ? `${tenant.name}: Faktura ${record.invoiceNumber} på ${amount} forfalt ${due}. Betal enkelt her: ${link.url}`
-      : `${tenant.name}: Invoice ${record.invoiceNumber} of ${amount} was due on ${due}. Pay here: ${link.url}`;
+  const text = letsPaySmsText({
+    creditorName: tenant.name,
+    invoiceNumber: record.invoiceNumber,
+    amount: action.amounts.total,
+    dueDate: ladderAnchor(record.case),
+    payLink: link.url,
+    language: languageIn(record.case.country),
+  });
   const sent = await deps.sms.send({
     to: customer.phone,
-    from: smsSender(tenant, policy),
-    text: toGsm7Friendly(text),
+    from: smsSenderOf(tenant, policy),
+    text,
     idempotencyKey: `${record.caseId}:step:${action.stepIndex}`,
     tag: `${record.caseId}:${key}`,
   });
@@ -370,97 +334,6 @@ async function sendLetsPaySms(
 
 // ---------------------------------------------------------------------------------------------------------------
 // Letters
-
-const FEE_ON_LETTER = { reminder: "reminder-fee", "collection-notice": "collection-notice-fee", "payment-demand": "payment-demand-fee" } as const;
-
-/** A legal basis short enough for a letter's fee line (the part before the first ":" or ";", at most 80 characters). */
-function shortBasis(basis: string): string {
-  const head = basis.split(/[:;]/u)[0]?.trim() || basis;
-  return head.length <= 80 ? head : `${head.slice(0, 79)}…`;
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-function letterAddress(c: Case, address: NonNullable<CaseRecord["customer"]["address"]>): PostalAddress {
-  const country = address.country.trim();
-  const domestic = country === "" || ["NO", "NOR", "NORGE", "NORWAY"].includes(country.toUpperCase()) || country.toUpperCase() === c.country;
-  return {
-    lines: address.lines.slice(0, 3).map((l) => clip(l, 60)),
-    postalCode: address.postalCode,
-    city: clip(address.city, 40),
-    ...(domestic ? {} : { country: clip(country, 40) }),
-  };
-}
-
-function feesOnLetter(c: Case, action: PlannedAction): LetterFee[] {
-  const fees: LetterFee[] = [];
-  const outstanding = action.amounts.fees;
-  if (outstanding.value > 0) {
-    const entries = c.ledger.flatMap((e) => (e.type === "fee" ? [e] : []));
-    const charged = sum(entries.map((e) => e.amount), c.currency);
-    if (charged.value === outstanding.value) {
-      for (const e of entries) fees.push({ kind: FEE_ON_LETTER[e.feeKind], amount: e.amount, legalBasis: shortBasis(e.legalBasis), chargedOn: e.on });
-    } else {
-      fees.push({ kind: "other", label: languageOf(c) === "nb" ? "Gjenstående gebyrer" : "Outstanding fees", amount: outstanding, legalBasis: "earlier letters" });
-    }
-  }
-  if (action.fee && action.fee.amount.value > 0 && action.kind in FEE_ON_LETTER) {
-    fees.push({ kind: FEE_ON_LETTER[action.kind as keyof typeof FEE_ON_LETTER], amount: action.fee.amount, legalBasis: shortBasis(action.fee.legalBasis) });
-  }
-  return fees;
-}
-
-function interestOnLetter(c: Case, action: PlannedAction, rules: RuleSet): LetterModelInput["amounts"]["interest"] {
-  const amount = action.amounts.interest;
-  if (amount.value <= 0) return null;
-  const from = addDays(c.dueDate, 1);
-  const missing = action.amounts.interestRatesMissingFrom;
-  const to: LocalDate = missing !== null && missing <= action.on ? addDays(missing, -1) : action.on;
-  const rate = lateInterestRateOn(rules, to) ?? [...rules.lateInterest.rates].filter((r) => r.from <= to).sort((a, b) => (a.from < b.from ? -1 : 1)).at(-1);
-  return { amount, annualRatePercent: rate?.annualRatePercent ?? 0, fromDate: from, toDate: to < from ? from : to };
-}
-
-function letterModel(record: CaseRecord, tenant: Tenant, action: PlannedAction, rules: RuleSet, letterhead: Letterhead, payLink: string): LetterModelInput {
-  const c = record.case;
-  const kind = action.kind as LetterKind;
-  const address = record.customer.address!;
-  const principal = action.amounts.principal;
-  const linesTotal = sum(c.lines.map((l) => l.amount), c.currency);
-  const lines = linesTotal.value === principal.value && c.lines.length <= 30 ? c.lines.map((l) => ({ description: clip(l.description, 120), amount: l.amount })) : [];
-  const deadline = action.deadline ?? addDays(action.on, 14);
-  const common = {
-    creditor: { name: clip(tenant.name, 100), orgNumber: tenant.orgNumber, address: letterhead.address, accountNumber: letterhead.accountNumber, contact: letterhead.contact },
-    debtor: { name: clip(record.customer.name, 100), address: letterAddress(c, address) },
-    claim: {
-      invoiceNumber: record.invoiceNumber,
-      caseReference: record.caseId,
-      issueDate: c.issueDate,
-      dueDate: c.dueDate,
-      description: clip(c.lines.map((l) => l.description).join("; "), 200),
-      lines,
-    },
-    amounts: { principal, fees: feesOnLetter(c, action), interest: interestOnLetter(c, action, rules), payments: [], totalDue: action.amounts.totalWithFee },
-    payment: { account: letterhead.accountNumber, kid: record.kid, payLink },
-    sentDate: action.on,
-    deadline,
-    language: languageOf(c),
-  };
-  if (kind !== "suspension-notice") return { kind, ...common };
-  const services = c.services.filter((s) => (action.serviceIds ?? []).includes(s.serviceId));
-  const service = services[0]?.kind ?? "broadband";
-  return {
-    kind,
-    ...common,
-    suspension: {
-      service,
-      serviceDescription: clip(`${languageOf(c) === "nb" ? "Tjeneste" : "Service"} ${services.map((s) => s.serviceId).join(", ")}`, 200),
-      earliestDisconnectionDate: addDays(deadline, 1),
-      customerKind: c.debtor.kind,
-    },
-  };
-}
 
 async function produceLetter(
   deps: ExecuteStepDeps,
@@ -484,7 +357,7 @@ async function produceLetter(
     const link = await issuePayLink(deps.payLinks, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now);
     let content: Buffer;
     try {
-      content = await renderLetter(letterModel(record, tenant, action, rules, letterhead, link.url), { rules });
+      content = await renderLetter(letterForStep({ record, tenant, action, rules, letterhead, payLink: link.url }), { rules });
     } catch (err) {
       if (err instanceof DomainError) return { notExecuted: `The ${describeStep(kind)} cannot be produced (${err.code}): ${err.message}` };
       throw err;
@@ -499,15 +372,11 @@ async function produceLetter(
   const customer = record.customer;
   if (customer.phone && customer.consent?.sms === true) {
     const url = payLink ?? (await issuePayLink(deps.payLinks, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now)).url;
-    const title = letterTitle(kind, languageOf(record.case));
-    const text =
-      languageOf(record.case) === "nb"
-        ? `${tenant.name}: Du har fått et brev (${title.toLowerCase()}) om faktura ${record.invoiceNumber}. Se brevet og betal her: ${url}`
-        : `${tenant.name}: You have a letter (${title.toLowerCase()}) about invoice ${record.invoiceNumber}. Read it and pay here: ${url}`;
+    const text = letterAlertSmsText({ creditorName: tenant.name, invoiceNumber: record.invoiceNumber, letter: kind, payLink: url, language: languageIn(record.case.country) });
     const sent = await deps.sms.send({
       to: customer.phone,
-      from: smsSender(tenant, policy),
-      text: toGsm7Friendly(text),
+      from: smsSenderOf(tenant, policy),
+      text,
       idempotencyKey: `${record.caseId}:step:${action.stepIndex}:alert`,
       tag: `${record.caseId}:${key}:alert`,
     });

@@ -10,7 +10,7 @@ import type { StepKind } from "../domain/policy";
 import type { CaseRecord, CaseStore, TimelineEntry } from "../ports/case-store";
 import type { Clock } from "../ports/clock";
 import type { Tenant, TenantStore } from "../ports/tenant-store";
-import { policyOf, rulesOn, todayIn } from "./case-context";
+import { ladderOf, rulesOn, todayIn } from "./case-context";
 import { CaseNotFound, TenantNotFound } from "./errors";
 
 export interface BalanceView {
@@ -74,7 +74,7 @@ function balanceView(record: CaseRecord, now: Date): BalanceView {
 
 function nextActionOf(record: CaseRecord, tenant: Tenant, now: Date): NextActionView | null {
   const c = record.case;
-  const next = plan(c, policyOf(tenant), rulesOn(c.country, todayIn(c.country, now)), now);
+  const next = plan(c, ladderOf(tenant, c.country), rulesOn(c.country, todayIn(c.country, now)), now);
   switch (next.kind) {
     case "act":
       return { kind: next.action.kind, at: next.action.at.toISOString(), legalBasis: next.action.legalBasis };

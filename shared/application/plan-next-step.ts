@@ -10,11 +10,12 @@ import type { Case } from "../domain/case";
 import { timeZoneOf, toLocalDate, type LocalDate } from "../domain/calendar";
 import type { Money } from "../domain/money";
 import { plan, type ActionKind, type Plan, type PlannedAction } from "../domain/planner";
-import { defaultPolicy, type Channel, type LadderPolicy } from "../domain/policy";
+import type { Channel, LadderPolicy } from "../domain/policy";
 import { ruleSetFor, type RuleSetInForce } from "../domain/rules";
 import type { CaseRecord, CaseStore } from "../ports/case-store";
 import type { Clock } from "../ports/clock";
 import type { Tenant, TenantStore } from "../ports/tenant-store";
+import { ladderOf } from "./case-context";
 
 /** A planned action as the orchestration sees it (JSON only: instants as ISO strings). */
 export interface PlannedStep {
@@ -54,13 +55,6 @@ export class CaseTenantMissing extends Error {
   constructor(caseId: string) {
     super(`The tenant of case ${caseId} was not found`);
   }
-}
-
-/** The creditor's ladder: the one it set, or the lawful default of its country with its SMS sender name. */
-export function ladderOf(tenant: Tenant, country: Case["country"]): LadderPolicy {
-  if (tenant.policy && tenant.policy.country === country) return tenant.policy;
-  const sender = tenant.senderName.trim();
-  return sender.length >= 1 && sender.length <= 11 ? defaultPolicy(country, sender) : defaultPolicy(country);
 }
 
 export interface CasePlan {

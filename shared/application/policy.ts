@@ -6,7 +6,7 @@ import { DomainError } from "../domain/errors";
 import { validatePolicy, type LadderPolicy, type PolicyProblem } from "../domain/policy";
 import type { Clock } from "../ports/clock";
 import type { TenantStore } from "../ports/tenant-store";
-import { policyOf, rulesOn, todayIn } from "./case-context";
+import { ladderOf, rulesOn, todayIn } from "./case-context";
 import { TenantNotFound } from "./errors";
 
 /** The ladder breaks the law (or the policy contradicts itself): 422 with every problem, its step and legal basis. */
@@ -32,7 +32,8 @@ export function makeGetPolicy(deps: PolicyDeps) {
   return async (tenantId: string): Promise<PolicyView> => {
     const tenant = await deps.tenants.get(tenantId);
     if (!tenant) throw new TenantNotFound(tenantId);
-    return { policy: policyOf(tenant), isDefault: tenant.policy === null };
+    const policy = ladderOf(tenant, tenant.country);
+    return { policy, isDefault: policy !== tenant.policy };
   };
 }
 
@@ -50,6 +51,6 @@ export function makePutPolicy(deps: PolicyDeps) {
     }
     if (problems.length > 0) throw new UnlawfulPolicy(problems);
     const updated = await deps.tenants.setPolicy(tenantId, policy, now);
-    return { policy: policyOf(updated), isDefault: false };
+    return { policy: ladderOf(updated, updated.country), isDefault: false };
   };
 }

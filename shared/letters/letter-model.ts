@@ -59,6 +59,14 @@ export const Creditor = z.object({
 });
 export type Creditor = z.infer<typeof Creditor>;
 
+/**
+ * What letters print about the creditor beyond its name and organisation number, until tenants carry their own:
+ * the postal address and contact details shown, and the account payments go to (the platform's client account; the
+ * case's KID identifies the payment).
+ */
+export const Letterhead = Creditor.pick({ address: true, accountNumber: true, contact: true });
+export type Letterhead = z.infer<typeof Letterhead>;
+
 export const Debtor = z.object({
   name: Text.max(100),
   address: PostalAddress,

@@ -12,7 +12,7 @@ import type { PaymentAttempt, PaymentAttemptStore, PayOptionKind } from "../../p
 import type { PaymentMethod, PaymentProvider } from "../../ports/payment-provider";
 import type { Tenant } from "../../ports/tenant-store";
 import type { PayFormError, PayFormValues, PayOptionView, PayPageCase, PayPageView } from "../../web/pay-page-model";
-import { policyOf, todayIn } from "../case-context";
+import { ladderOf, todayIn } from "../case-context";
 import { payLinkTokenHash } from "../pay-links";
 import { openPayLink, type PayLinkDeps } from "./pay-link-session";
 import { caseToPay, hasSuspendedService, inCollection, payOptions, splitOverCases, type CaseToPay, type PayOption } from "./pay-options";
@@ -60,7 +60,7 @@ export function makeLoadPayPage(deps: PayPageDeps, config: PayPageConfig) {
     const { link, tenant, records } = session;
     const now = deps.clock.now();
     const cases = records.map((r) => caseToPay(r.caseId, r.case, now));
-    const options = payOptions(cases, policyOf(tenant));
+    const options = payOptions(cases, ladderOf(tenant, tenant.country));
     const payable = records.filter((r) => cases.find((c) => c.caseId === r.caseId)!.total.value > 0 || r.case.status === "paid");
     const shown: PayPageCase[] = (payable.length > 0 ? payable : records).map((r) => {
       const c = cases.find((x) => x.caseId === r.caseId)!;

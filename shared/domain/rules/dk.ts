@@ -1,8 +1,10 @@
 /**
  * Denmark: basic rules (reference: shared/reference/nordic-collection-rules.md). Reminder fees and their spacing are
  * sourced; everything else is a cautious default marked unconfirmed. The late-interest table is EMPTY on purpose: the
- * rate (Nationalbankens udlånsrente + 8 pp) must be supplied per deployment with `withOverrides`.
+ * rate (Nationalbankens udlånsrente + 8 pp) must be supplied per deployment with `withOverrides`. Suspension and contact
+ * hours are Norway's, borrowed until researched (./as-norway).
  */
+import { asNorway } from "./as-norway";
 import { RuleSet } from "./rule-set";
 
 const dkk = (ore: number) => ({ value: ore, currency: "DKK" as const });
@@ -54,26 +56,5 @@ export const danishRules: RuleSet = RuleSet.parse({
     rates: [],
   },
   salaer: [],
-  suspension: {
-    noticeDays: {
-      "power-meter": {
-        value: { consumer: 28, business: 14 },
-        source: "not researched for Denmark — the Norwegian periods used as a cautious default",
-        confirmed: false,
-      },
-      broadband: { value: { consumer: 0, business: 0 }, source: "not researched — follow the contract terms", confirmed: false },
-    },
-    onlyOnAllowedDays: { value: true, source: "common practice (as Norway)", confirmed: false },
-    defaultDaysAfterDue: { value: 30, source: "seed practice (as Norway)", confirmed: false },
-  },
-  contactHours: {
-    value: {
-      weekdays: { from: "08:00", to: "21:00" },
-      saturday: { from: "09:00", to: "15:00" },
-      sunday: null,
-      publicHolidays: null,
-    },
-    source: "no Danish source — the Norwegian proposal used as a cautious default",
-    confirmed: false,
-  },
+  ...asNorway("Denmark"),
 });

@@ -2,8 +2,9 @@
  * Sweden: basic rules (reference: shared/reference/nordic-collection-rules.md). The reminder fee (påminnelseavgift)
  * may only be charged if it was AGREED when the debt arose — the caller must know that; the rule set only caps it.
  * The late-interest table is EMPTY on purpose: the rate (Riksbanken reference rate + 8 pp) must be supplied per
- * deployment with `withOverrides`.
+ * deployment with `withOverrides`. Suspension and contact hours are Norway's, borrowed until researched (./as-norway).
  */
+import { asNorway } from "./as-norway";
 import { RuleSet } from "./rule-set";
 
 const sek = (ore: number) => ({ value: ore, currency: "SEK" as const });
@@ -52,26 +53,5 @@ export const swedishRules: RuleSet = RuleSet.parse({
     rates: [],
   },
   salaer: [],
-  suspension: {
-    noticeDays: {
-      "power-meter": {
-        value: { consumer: 28, business: 14 },
-        source: "not researched for Sweden — the Norwegian periods used as a cautious default",
-        confirmed: false,
-      },
-      broadband: { value: { consumer: 0, business: 0 }, source: "not researched — follow the contract terms", confirmed: false },
-    },
-    onlyOnAllowedDays: { value: true, source: "common practice (as Norway)", confirmed: false },
-    defaultDaysAfterDue: { value: 30, source: "seed practice (as Norway)", confirmed: false },
-  },
-  contactHours: {
-    value: {
-      weekdays: { from: "08:00", to: "21:00" },
-      saturday: { from: "09:00", to: "15:00" },
-      sunday: null,
-      publicHolidays: null,
-    },
-    source: "no Swedish source — the Norwegian proposal used as a cautious default",
-    confirmed: false,
-  },
+  ...asNorway("Sweden"),
 });

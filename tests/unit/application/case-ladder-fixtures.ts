@@ -4,7 +4,8 @@ import { MemoryEventPublisher } from "../../../shared/adapters/memory/event-publ
 import { MemoryPayLinkStore } from "../../../shared/adapters/memory/pay-link-store.memory";
 import { MemoryTenantStore } from "../../../shared/adapters/memory/tenant-store.memory";
 import { caseIdFor } from "../../../shared/application/case-id";
-import type { ExecuteStepDeps, Letterhead } from "../../../shared/application/execute-step";
+import type { ExecuteStepDeps } from "../../../shared/application/execute-step";
+import type { Letterhead } from "../../../shared/letters";
 import { openCase } from "../../../shared/domain/case";
 import { generateKid } from "../../../shared/domain/identifiers/kid";
 import { money } from "../../../shared/domain/money";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { makeExecuteStep, payLinkTokenHash, TransientStepFailure } from "../../../shared/application/execute-step";
+import { makeExecuteStep, TransientStepFailure } from "../../../shared/application/execute-step";
+import { payLinkTokenHash } from "../../../shared/application/pay-links";
 import { smsSegments } from "../../../shared/domain/sms-text";
 import { makeHealOrchestrations } from "../../../shared/application/heal-orchestrations";
 import { makePlanNextStep } from "../../../shared/application/plan-next-step";

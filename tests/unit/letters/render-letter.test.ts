@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -20,6 +20,19 @@ const FIXTURES: Readonly<Record<LetterKind, (o?: Partial<LetterModelInput>) => L
   "suspension-notice": suspensionNotice,
 };
 const KINDS = Object.keys(FIXTURES) as LetterKind[];
+
+const TITLES = {
+  nb: { reminder: "Purring", "collection-notice": "Inkassovarsel", "payment-demand": "Betalingsoppfordring", "suspension-notice": "Varsel om stenging" },
+  en: { reminder: "Payment reminder", "collection-notice": "Debt collection notice", "payment-demand": "Payment demand", "suspension-notice": "Notice of disconnection" },
+} as const;
+
+/** The fixtures' totals due, as each language prints them. */
+const TOTALS: Readonly<Record<LetterKind, { nb: string; en: string }>> = {
+  reminder: { nb: "1 269,50 kr", en: "NOK 1,269.50" },
+  "collection-notice": { nb: "1 304,50 kr", en: "NOK 1,304.50" },
+  "payment-demand": { nb: "935,88 kr", en: "NOK 935.88" },
+  "suspension-notice": { nb: "1 234,50 kr", en: "NOK 1,234.50" },
+};
 
 /** Line wrapping may split after a hyphen or between words: compare with all whitespace removed. */
 const squash = (s: string) => s.replace(/[\s\u00a0]+/g, "");
@@ -69,14 +82,8 @@ describe("renderLetter", () => {
   });
 
   it.each(KINDS)("prints the Norwegian title, the KID, the account and the pay link on a %s", async (kind) => {
-    const titles = {
-      reminder: "Purring",
-      "collection-notice": "Inkassovarsel",
-      "payment-demand": "Betalingsoppfordring",
-      "suspension-notice": "Varsel om stenging",
-    } as const;
     const { pdf } = await render(FIXTURES[kind]());
-    expect(pdf.text.split("\n")).toContain(titles[kind]);
+    expect(pdf.text.split("\n")).toContain(TITLES.nb[kind]);
     expect(pdf.text).toContain("10000123454");
     expect(pdf.text).toContain("1234.56.78903");
     expect(pdf.text).toContain("https://pay.testnett.no/p/Xy7Qk2");
@@ -204,15 +211,9 @@ describe("renderLetter", () => {
   });
 
   it.each(KINDS)("renders a %s in English", async (kind) => {
-    const titles = {
-      reminder: "Payment reminder",
-      "collection-notice": "Debt collection notice",
-      "payment-demand": "Payment demand",
-      "suspension-notice": "Notice of disconnection",
-    } as const;
     const model = parseLetterModel(FIXTURES[kind]({ language: "en" }));
     const { pdf } = await render(model);
-    expect(pdf.text.split("\n")).toContain(titles[kind]);
+    expect(pdf.text.split("\n")).toContain(TITLES.en[kind]);
     for (const requirement of lawfulContent(kind)) {
       expectPhrase(pdf, letterStatements(model).find((s) => s.id === requirement.id)?.text ?? "missing");
     }
@@ -245,7 +246,7 @@ describe("renderLetter", () => {
     expect(JSON.stringify(pdf.info)).not.toMatch(/Nordmann|Storgata|0155/);
   });
 
-  it("writes one rendered PDF per kind to test-artifacts/letters for people to look at", async () => {
+  it("writes one rendered PDF per kind and language to test-artifacts/letters that opens as a letter with its pages numbered, its title, the KID and the total", async () => {
     const folder = path.resolve(__dirname, "../../../test-artifacts/letters");
     mkdirSync(folder, { recursive: true });
     for (const kind of KINDS) {
@@ -253,6 +254,14 @@ describe("renderLetter", () => {
         const model = parseLetterModel(FIXTURES[kind]({ language }));
         const file = path.join(folder, letterFileName(model).replace(/\.pdf$/, `.${language}.pdf`));
         writeFileSync(file, await renderLetter(model));
+
+        const pdf = await pdfText(readFileSync(file));
+        const pages = kind === "payment-demand" && language === "en" ? 2 : 1; // the English demand's closing flows over
+        expect(pdf.pages, `${path.basename(file)} has ${pages} page(s)`).toHaveLength(pages);
+        pdf.pages.forEach((page, i) => expect(page).toContain(language === "nb" ? `Side ${i + 1} av ${pages}` : `Page ${i + 1} of ${pages}`));
+        expect(pdf.text.split("\n"), `${path.basename(file)} carries its title`).toContain(TITLES[language][kind]);
+        expect(pdf.text).toContain("10000123454");
+        expect(pdf.text, `${path.basename(file)} states the total due`).toContain(TOTALS[kind][language]);
       }
     }
   });

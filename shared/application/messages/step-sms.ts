@@ -1,0 +1,62 @@
+/**
+ * The wording of the SMS messages a ladder step sends — the Let's pay SMS (the claim, its due date and a pay link) and
+ * the alert that a letter is waiting behind a pay link — and the sender id they go out under. Pure: the use case
+ * (execute-step.ts) decides whether to send and sends.
+ *
+ * In the application layer rather than the domain because the texts reuse the letters' date format and titles
+ * (shared/letters), which the domain may not import, and the sender id is read from the tenant (a port type).
+ * Every text is made GSM-7 friendly (one segment where it fits; see domain/sms-text).
+ */
+import type { LocalDate } from "../../domain/calendar";
+import { formatMoney, type Money } from "../../domain/money";
+import type { LadderPolicy } from "../../domain/policy";
+import { toGsm7Friendly } from "../../domain/sms-text";
+import { formatLetterDate, letterTitle, type LetterKind, type LetterLanguage } from "../../letters";
+import type { Tenant } from "../../ports/tenant-store";
+
+export interface LetsPaySms {
+  creditorName: string;
+  invoiceNumber: string;
+  /** What is due now. */
+  amount: Money;
+  /** The due date the ladder runs from (a deferred one when the debtor was given more time). */
+  dueDate: LocalDate;
+  payLink: string;
+  language: LetterLanguage;
+}
+
+/** The Let's pay SMS: a friendly nudge a week after the due date, with a pay link. */
+export function letsPaySmsText(sms: LetsPaySms): string {
+  const amount = formatMoney(sms.amount, sms.language === "nb" ? "nb-NO" : "en");
+  const due = formatLetterDate(sms.dueDate, sms.language);
+  const text =
+    sms.language === "nb"
+      ? `${sms.creditorName}: Faktura ${sms.invoiceNumber} på ${amount} forfalt ${due}. Betal enkelt her: ${sms.payLink}`
+      : `${sms.creditorName}: Invoice ${sms.invoiceNumber} of ${amount} was due on ${due}. Pay here: ${sms.payLink}`;
+  return toGsm7Friendly(text);
+}
+
+export interface LetterAlertSms {
+  creditorName: string;
+  invoiceNumber: string;
+  letter: LetterKind;
+  /** The pay link, whose page shows the letter. */
+  payLink: string;
+  language: LetterLanguage;
+}
+
+/** The SMS telling the debtor a letter is waiting (sent instead of printing when the debtor consented to SMS). */
+export function letterAlertSmsText(sms: LetterAlertSms): string {
+  const title = letterTitle(sms.letter, sms.language).toLowerCase();
+  const text =
+    sms.language === "nb"
+      ? `${sms.creditorName}: Du har fått et brev (${title}) om faktura ${sms.invoiceNumber}. Se brevet og betal her: ${sms.payLink}`
+      : `${sms.creditorName}: You have a letter (${title}) about invoice ${sms.invoiceNumber}. Read it and pay here: ${sms.payLink}`;
+  return toGsm7Friendly(text);
+}
+
+/** The sender id: the creditor's own sender name when it is a valid alphanumeric sender (1–11 characters), else the ladder's. */
+export function smsSenderOf(tenant: Pick<Tenant, "senderName">, policy: Pick<LadderPolicy, "senderName">): string {
+  const name = tenant.senderName.trim();
+  return name.length >= 1 && name.length <= 11 ? name : policy.senderName;
+}
