@@ -1,5 +1,5 @@
 /** Checks every CaseStore adapter makes, so the memory and Cosmos stores refuse the same mistakes. */
-import { caseIdFor } from "../application/case-id";
+import { caseIdFor } from "../domain/case-id";
 import type { CaseRecord } from "../ports/case-store";
 
 /** The id must be the one derived from (tenantId, invoiceNumber): duplicate detection relies on it. */

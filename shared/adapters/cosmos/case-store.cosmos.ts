@@ -26,7 +26,7 @@
  * DOCUMENTS: the CaseRecord as it is (it carries `schemaVersion`), plus `id` (= caseId) and `type: "case"`.
  */
 import type { Container, Database, SqlQuerySpec } from "@azure/cosmos";
-import { CaseNotFound, CaseUpdateConflict, DuplicateInvoiceNumber } from "../../application/errors";
+import { CaseNotFound, CaseUpdateConflict, DuplicateInvoiceNumber } from "../../ports/errors";
 import type { CaseListFilter, CaseRecord, CaseStore, Page } from "../../ports/case-store";
 import { assertDerivedId, assertSameIdentity } from "../case-record-checks";
 import {
@@ -41,8 +41,6 @@ import {
   type EtagRetryOptions,
 } from "./cosmos-errors.cosmos";
 import { COSMOS_CONTAINERS } from "./database.cosmos";
-
-export { caseIdFor } from "../../application/case-id";
 
 /** Statuses of cases still followed up (self-healing restarts their orchestrations). */
 export const ACTIVE_CASE_STATUSES = ["open", "on-hold", "disputed"] as const;

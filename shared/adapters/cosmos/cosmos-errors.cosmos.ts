@@ -1,5 +1,5 @@
 /** Small helpers shared by the Cosmos DB stores: status codes of SDK errors, the etag retry loop, documents. */
-import { InvalidContinuationToken } from "../../application/errors";
+import { InvalidContinuationToken } from "../../ports/errors";
 
 /** The HTTP status of an @azure/cosmos error (ErrorResponse carries it as `code`), or undefined. */
 export function statusOf(error: unknown): number | undefined {

@@ -13,7 +13,7 @@
  * `setPolicy` is a read → replace with If-Match, retried on 412 like the case store's `update`.
  */
 import type { Container, Database } from "@azure/cosmos";
-import { TenantAlreadyExists, TenantNotFound } from "../../application/errors";
+import { TenantAlreadyExists, TenantNotFound } from "../../ports/errors";
 import type { LadderPolicy } from "../../domain/policy";
 import type { ApiKeyRecord, Tenant, TenantStore } from "../../ports/tenant-store";
 import {

@@ -7,7 +7,7 @@ import { CosmosPaymentAttemptStore } from "../../../../shared/adapters/cosmos/pa
 import type { Database } from "@azure/cosmos";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { caseIdFor } from "../../../../shared/application/case-id";
+import { caseIdFor } from "../../../../shared/domain/case-id";
 import { CosmosCaseStore } from "../../../../shared/adapters/cosmos/case-store.cosmos";
 import {
   COSMOS_CONTAINERS,

@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { caseIdFor } from "../../../../shared/application/case-id";
+import { caseIdFor } from "../../../../shared/domain/case-id";
 import {
   createCosmosDatabase,
   disposeCosmosClients,
