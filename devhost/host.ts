@@ -26,7 +26,8 @@ import { AcsSmsStandIn } from "./sms/acs-sms-stand-in";
 import { VippsSimulator } from "./vipps/vipps-simulator";
 import { BlobTriggers } from "./blob-triggers";
 import { BlobServiceClient } from "@azure/storage-blob";
-import { cosmosSettingsFrom, createCosmosDatabase, disposeCosmosClients, ensureCosmosContainers, loadCosmosContainers } from "../shared/adapters/cosmos/database.cosmos";
+import { createCosmosDatabase, disposeCosmosClients, ensureCosmosContainers, loadCosmosContainers } from "../shared/adapters/cosmos/database.cosmos";
+import { Settings } from "../shared/config/settings";
 
 export interface DevHostOptions {
   /** Project root: where local.settings(.example).json and package.json are. */
@@ -119,7 +120,9 @@ export class DevHost {
       this.stack.push({ name: "cosmos", stop: () => cosmos.stop() });
       // The database and containers Bicep creates in Azure (declared in infra-bicep/cosmos-containers.json).
       const cosmosContainers = loadCosmosContainers(path.join(root, "infra-bicep", "cosmos-containers.json"));
-      await ensureCosmosContainers(createCosmosDatabase({ ...cosmosSettingsFrom(env), COSMOS_KEY: env.COSMOS_KEY ?? key }), cosmosContainers);
+      const cosmosSettings = Settings.pick({ COSMOS_ENDPOINT: true, COSMOS_DATABASE: true, COSMOS_ENDPOINT_DISCOVERY: true }).parse(env);
+      const options = { endpoint: cosmosSettings.COSMOS_ENDPOINT, key: env.COSMOS_KEY ?? key, databaseId: cosmosSettings.COSMOS_DATABASE, endpointDiscovery: cosmosSettings.COSMOS_ENDPOINT_DISCOVERY };
+      await ensureCosmosContainers(createCosmosDatabase(options), cosmosContainers);
     }
     if (isLocalStorage(env.AzureWebJobsStorage)) {
       const azurite = new AzuriteStandIn({ dataDir, logger: this.logger });

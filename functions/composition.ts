@@ -17,24 +17,26 @@ import { AcsSmsSender } from "../shared/adapters/acs-sms/sms-sender.acs";
 import { BlobLetterArchive } from "../shared/adapters/blob/letter-archive.blob";
 import { CosmosBankPaymentStore } from "../shared/adapters/cosmos/bank-payment-store.cosmos";
 import { CosmosCaseStore } from "../shared/adapters/cosmos/case-store.cosmos";
-import { createCosmosDatabase } from "../shared/adapters/cosmos/database.cosmos";
+import { createCosmosDatabase, type CosmosOptions } from "../shared/adapters/cosmos/database.cosmos";
 import { CosmosIdempotencyStore } from "../shared/adapters/cosmos/idempotency-store.cosmos";
 import { CosmosPayLinkStore } from "../shared/adapters/cosmos/pay-link-store.cosmos";
 import { CosmosPaymentAttemptStore } from "../shared/adapters/cosmos/payment-attempt-store.cosmos";
 import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
 import { CosmosWebhookStore } from "../shared/adapters/cosmos/webhook-store.cosmos";
 import { DurableCaseWorkflow } from "../shared/adapters/durable/case-workflow.durable";
-import { vippsApiConfigFrom } from "../shared/adapters/vipps/api-client.vipps";
+import type { VippsApiConfig } from "../shared/adapters/vipps/api-client.vipps";
 import { VippsPaymentProvider } from "../shared/adapters/vipps/payment-provider.vipps";
 import { VippsWebhookRegistry } from "../shared/adapters/vipps/webhooks-api.vipps";
 import { VippsWebhookVerifier } from "../shared/adapters/vipps/webhook-verifier.vipps";
-import { createServiceBusClient, ServiceBusEventPublisher } from "../shared/adapters/service-bus/event-publisher.service-bus";
+import { createServiceBusClient, ServiceBusEventPublisher, type ServiceBusOptions } from "../shared/adapters/service-bus/event-publisher.service-bus";
 import { ServiceBusPaymentQueue } from "../shared/adapters/service-bus/payment-queue.service-bus";
 import { ServiceBusWebhookDeliveryQueue } from "../shared/adapters/service-bus/webhook-delivery-queue.service-bus";
 import type { Letterhead } from "../shared/application/execute-step";
 import type { WebhookDeliveryQueue } from "../shared/application/webhooks/delivery-message";
 import { settings as readSettings, type Settings } from "../shared/config/settings";
 import { NorwegianAccount } from "../shared/domain/identifiers/bank-account";
+import { PAYMENTS_QUEUE } from "./payments/names";
+import { CASE_EVENTS_TOPIC, WEBHOOK_DELIVERIES_QUEUE } from "./webhooks/names";
 import { CreditorContact, PostalAddress } from "../shared/letters/letter-model";
 import type { BankPaymentStore } from "../shared/ports/bank-payment-store";
 import type { CaseStore } from "../shared/ports/case-store";
@@ -97,8 +99,8 @@ export interface RequestDeps extends AppDeps {
 export const systemClock: Clock = { now: () => new Date() };
 
 function buildAppDeps(s: Settings): AppDeps {
-  const database = createCosmosDatabase(s);
-  const serviceBus = createServiceBusClient(s);
+  const database = createCosmosDatabase(cosmosOptionsFrom(s));
+  const serviceBus = createServiceBusClient(serviceBusOptionsFrom(s));
   const sms = s.ACS_CONNECTION_STRING
     ? new AcsSmsSender({ connectionString: s.ACS_CONNECTION_STRING })
     : s.ACS_ENDPOINT
@@ -128,9 +130,9 @@ function buildAppDeps(s: Settings): AppDeps {
     paymentAttempts: new CosmosPaymentAttemptStore({ database }),
     webhooks: new CosmosWebhookStore({ database }),
     idempotency: new CosmosIdempotencyStore({ database }),
-    events: new ServiceBusEventPublisher({ client: serviceBus }),
-    webhookDeliveries: new ServiceBusWebhookDeliveryQueue({ client: serviceBus }),
-    paymentQueue: new ServiceBusPaymentQueue({ client: serviceBus }),
+    events: new ServiceBusEventPublisher({ client: serviceBus, topicName: CASE_EVENTS_TOPIC }),
+    webhookDeliveries: new ServiceBusWebhookDeliveryQueue({ client: serviceBus, queueName: WEBHOOK_DELIVERIES_QUEUE }),
+    paymentQueue: new ServiceBusPaymentQueue({ client: serviceBus, queueName: PAYMENTS_QUEUE }),
     callbackReplays: new MemoryReplayGuard(),
     bankPayments: new CosmosBankPaymentStore({ database }),
     sms,
@@ -140,6 +142,35 @@ function buildAppDeps(s: Settings): AppDeps {
     ...(paymentProvider ? { paymentProvider } : {}),
     ...(paymentWebhooks ? { paymentWebhooks } : {}),
     ...(vipps ? { paymentWebhookRegistry: new VippsWebhookRegistry(vipps) } : {}),
+  };
+}
+
+/** The COSMOS_* settings as the Cosmos adapter's options. */
+export function cosmosOptionsFrom(
+  s: Pick<Settings, "COSMOS_ENDPOINT" | "COSMOS_KEY" | "COSMOS_DATABASE" | "COSMOS_ENDPOINT_DISCOVERY">,
+): CosmosOptions {
+  return { endpoint: s.COSMOS_ENDPOINT, key: s.COSMOS_KEY, databaseId: s.COSMOS_DATABASE, endpointDiscovery: s.COSMOS_ENDPOINT_DISCOVERY };
+}
+
+/**
+ * The Service Bus client options, like the Functions host resolves the `ServiceBusConnection` binding connection: a
+ * connection string in `ServiceBusConnection`, or (Azure, managed identity) `ServiceBusConnection__fullyQualifiedNamespace`.
+ */
+export function serviceBusOptionsFrom(s: Pick<Settings, "ServiceBusConnection" | "ServiceBusConnection__fullyQualifiedNamespace">): ServiceBusOptions {
+  return { connectionString: s.ServiceBusConnection, fullyQualifiedNamespace: s.ServiceBusConnection__fullyQualifiedNamespace };
+}
+
+/** The Vipps client config when VIPPS_BASE_URL and all four credentials are set; otherwise undefined (Vipps is off). */
+export function vippsApiConfigFrom(s: Settings): VippsApiConfig | undefined {
+  if (!s.VIPPS_BASE_URL || !s.VIPPS_CLIENT_ID || !s.VIPPS_CLIENT_SECRET || !s.VIPPS_SUBSCRIPTION_KEY || !s.VIPPS_MERCHANT_SERIAL_NUMBER) {
+    return undefined;
+  }
+  return {
+    baseUrl: s.VIPPS_BASE_URL,
+    clientId: s.VIPPS_CLIENT_ID,
+    clientSecret: s.VIPPS_CLIENT_SECRET,
+    subscriptionKey: s.VIPPS_SUBSCRIPTION_KEY,
+    merchantSerialNumber: s.VIPPS_MERCHANT_SERIAL_NUMBER,
   };
 }
 

@@ -10,9 +10,10 @@ import { ServiceBusWebhookDeliveryQueue } from "../../shared/adapters/service-bu
 import { createServiceBusClient } from "../../shared/adapters/service-bus/event-publisher.service-bus";
 import type { WebhookDeliveryQueue } from "../../shared/application/webhooks/delivery-message";
 import { tenantKeyLookup } from "../api/edge";
-import { appDeps, type AppDeps } from "../composition";
+import { appDeps, serviceBusOptionsFrom, type AppDeps } from "../composition";
 import { registerWebhookHttpFunctions, type WebhookHttpDeps } from "./http-register-webhook";
 import { registerDeliverWebhookFunction, type DeliverWebhookFunctionDeps } from "./sb-deliver-webhook";
+import { WEBHOOK_DELIVERIES_QUEUE } from "./names";
 import { registerFanOutCaseEventsFunction, type FanOutDeps } from "./sb-fan-out-case-events";
 
 export type WebhookFunctionsDeps = WebhookHttpDeps & FanOutDeps & DeliverWebhookFunctionDeps;
@@ -25,7 +26,7 @@ const built = new WeakMap<AppDeps, WebhookFunctionsDeps>();
  */
 function lazyDeliveryQueue(settings: AppDeps["settings"]): WebhookDeliveryQueue {
   let queue: ServiceBusWebhookDeliveryQueue | undefined;
-  const get = () => (queue ??= new ServiceBusWebhookDeliveryQueue({ client: createServiceBusClient(settings) }));
+  const get = () => (queue ??= new ServiceBusWebhookDeliveryQueue({ client: createServiceBusClient(serviceBusOptionsFrom(settings)), queueName: WEBHOOK_DELIVERIES_QUEUE }));
   return {
     send: (deliveries) => get().send(deliveries),
     schedule: (delivery, at) => get().schedule(delivery, at),

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { CosmosStandIn } from "../../devhost/cosmos/cosmos-stand-in";
 import { silentLogger } from "../../devhost/logger";
 import { makeInvoiceFunctions } from "../../functions/api/http-invoices";
-import type { RequestDeps } from "../../functions/composition";
+import { cosmosOptionsFrom, type RequestDeps } from "../../functions/composition";
 import { CosmosCaseStore } from "../../shared/adapters/cosmos/case-store.cosmos";
 import { COSMOS_CONTAINERS, createCosmosDatabase, disposeCosmosClients, ensureCosmosContainers, loadCosmosContainers } from "../../shared/adapters/cosmos/database.cosmos";
 import { CosmosIdempotencyStore } from "../../shared/adapters/cosmos/idempotency-store.cosmos";
@@ -36,7 +36,7 @@ export async function run(): Promise<Record<string, number | string>> {
   try {
     const { endpoint, key } = await standIn.start(0);
     const settings = parseSettings({ COSMOS_ENDPOINT: endpoint, COSMOS_KEY: key, COSMOS_DATABASE: "bench", COSMOS_ENDPOINT_DISCOVERY: "false", PUBLIC_BASE_URL: "https://pay.example.test" });
-    const database = createCosmosDatabase(settings);
+    const database = createCosmosDatabase(cosmosOptionsFrom(settings));
     await ensureCosmosContainers(database, loadCosmosContainers(join(__dirname, "..", "..", "..", "infra-bicep", "cosmos-containers.json")));
     const figures: Record<string, number | string> = {};
 

@@ -11,7 +11,6 @@ import { caseIdFor } from "../../../../shared/domain/case-id";
 import { CosmosCaseStore } from "../../../../shared/adapters/cosmos/case-store.cosmos";
 import {
   COSMOS_CONTAINERS,
-  cosmosSettingsFrom,
   createCosmosDatabase,
   ensureCosmosContainers,
   loadCosmosContainers,
@@ -63,16 +62,10 @@ describe("Cosmos DB containers", () => {
     expect(declared).toEqual(expect.arrayContaining(Object.values(COSMOS_CONTAINERS)));
   });
 
-  it("shares one client per process between databases made from the same settings", () => {
-    const settings = cosmosSettingsFrom({ COSMOS_ENDPOINT: "http://127.0.0.1:1/", COSMOS_KEY: "a2V5", COSMOS_ENDPOINT_DISCOVERY: "false" });
-    expect(settings).toEqual({
-      COSMOS_ENDPOINT: "http://127.0.0.1:1/",
-      COSMOS_KEY: "a2V5",
-      COSMOS_DATABASE: "payment-follow-up",
-      COSMOS_ENDPOINT_DISCOVERY: false,
-    });
-    expect(createCosmosDatabase(settings).client).toBe(createCosmosDatabase({ ...settings, COSMOS_DATABASE: "other" }).client);
-    expect(createCosmosDatabase(settings).client).not.toBe(createCosmosDatabase({ ...settings, COSMOS_KEY: "b3RoZXI=" }).client);
+  it("shares one client per process between databases made from the same options", () => {
+    const options = { endpoint: "http://127.0.0.1:1/", key: "a2V5", databaseId: "payment-follow-up", endpointDiscovery: false };
+    expect(createCosmosDatabase(options).client).toBe(createCosmosDatabase({ ...options, databaseId: "other" }).client);
+    expect(createCosmosDatabase(options).client).not.toBe(createCosmosDatabase({ ...options, key: "b3RoZXI=" }).client);
   });
 });
 
