@@ -10,7 +10,7 @@
  * The id is not a secret (anyone knowing a tenant id and an invoice number can compute it); isolation never rests
  * on it: every tenant-facing read is scoped by tenant, and another tenant's case is "not found".
  *
- * Domain, not application: the stores check ids against it (shared/adapters/case-record-checks.ts) and the use case
+ * Domain, not application: the stores check ids against it (`assertDerivedId` beside the CaseStore port) and the use case
  * derives them, so it must sit where both may import it. `createHash` is node:crypto's deterministic SHA-256 — no I/O,
  * no randomness, the same output on every host — so the domain stays pure with it (ids already stored depend on
  * exactly this digest; a hand-written SHA-256 would be code to trust for no gain).

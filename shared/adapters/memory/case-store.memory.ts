@@ -5,8 +5,14 @@
  * async `mutate` ran (optimistic concurrency, like the etag loop), and records are copied in and out.
  */
 import { CaseNotFound, DuplicateInvoiceNumber } from "../../ports/errors";
-import type { CaseListFilter, CaseRecord, CaseStore, Page } from "../../ports/case-store";
-import { assertDerivedId, assertSameIdentity } from "../case-record-checks";
+import {
+  assertDerivedId,
+  assertSameIdentity,
+  type CaseListFilter,
+  type CaseRecord,
+  type CaseStore,
+  type Page,
+} from "../../ports/case-store";
 import { pageOf } from "./paging.memory";
 
 const ACTIVE_STATUSES = new Set(["open", "on-hold", "disputed"]);
