@@ -28,7 +28,8 @@ import { VippsSimulator } from "./vipps/vipps-simulator";
 import { BlobTriggers } from "./blob-triggers";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
-import { cosmosSettingsFrom, createCosmosDatabase, disposeCosmosClients, ensureCosmosContainers, loadCosmosContainers } from "../shared/adapters/cosmos/database.cosmos";
+import { createCosmosDatabase, disposeCosmosClients, ensureCosmosContainers, loadCosmosContainers } from "../shared/adapters/cosmos/database.cosmos";
+import { Settings } from "../shared/config/settings";
 
 export interface DevHostOptions {
   /** Project root: where local.settings(.example).json and package.json are. */
@@ -117,7 +118,7 @@ export class DevHost {
       this.stack.push({ name: "cosmos", stop: () => cosmos.stop() });
       // The database and containers Bicep creates in Azure (declared in infra-bicep/cosmos-containers.json).
       const cosmosContainers = loadCosmosContainers(path.join(root, "infra-bicep", "cosmos-containers.json"));
-      await ensureCosmosContainers(createCosmosDatabase({ ...cosmosSettingsFrom(env), COSMOS_KEY: env.COSMOS_KEY ?? key }), cosmosContainers);
+      await ensureCosmosContainers(createCosmosDatabase(cosmosOptions(env, key)), cosmosContainers);
     }
     if (isLocalStorage(env.AzureWebJobsStorage)) {
       const azurite = new AzuriteStandIn({ dataDir, logger: this.logger });
@@ -190,7 +191,7 @@ export class DevHost {
     this.registry = registry;
     if (env.DEVHOST_DEMO_API_KEY) {
       // The demo creditor (its key is in the settings), straight into the app's tenant store, before any request.
-      const tenants = new CosmosTenantStore({ database: createCosmosDatabase(cosmosSettingsFrom(env)) });
+      const tenants = new CosmosTenantStore({ database: createCosmosDatabase(cosmosOptions(env)) });
       const seeded = await seedDemoTenant({ tenants, clock: { now: () => this.clock.nowDate() } }, env.DEVHOST_DEMO_API_KEY);
       if (seeded.created) this.logger.info("demo creditor seeded", { tenantId: seeded.tenantId });
     }
@@ -303,6 +304,13 @@ export class DevHost {
       await this.invoker.invoke(registration, event);
     }
   }
+}
+
+/** The app's Cosmos connection, from the same settings the app reads (the stand-in's key when none is set). */
+function cosmosOptions(env: NodeJS.ProcessEnv, standInKey?: string) {
+  const s = Settings.pick({ COSMOS_ENDPOINT: true, COSMOS_DATABASE: true, COSMOS_ENDPOINT_DISCOVERY: true }).parse(env);
+  const key = env.COSMOS_KEY ?? standInKey;
+  return { endpoint: s.COSMOS_ENDPOINT, databaseId: s.COSMOS_DATABASE, endpointDiscovery: s.COSMOS_ENDPOINT_DISCOVERY, ...(key ? { key } : {}) };
 }
 
 function resolveMain(root: string): string {

@@ -8,7 +8,7 @@ import { AcsSmsSender } from "../shared/adapters/acs-sms/sms-sender.acs";
 import { BlobLetterArchive } from "../shared/adapters/blob/letter-archive.blob";
 import { CosmosBankPaymentStore } from "../shared/adapters/cosmos/bank-payment-store.cosmos";
 import { CosmosCaseStore } from "../shared/adapters/cosmos/case-store.cosmos";
-import { createCosmosDatabase } from "../shared/adapters/cosmos/database.cosmos";
+import { createCosmosDatabase, type CosmosOptions } from "../shared/adapters/cosmos/database.cosmos";
 import { CosmosIdempotencyStore } from "../shared/adapters/cosmos/idempotency-store.cosmos";
 import { CosmosPayLinkStore } from "../shared/adapters/cosmos/pay-link-store.cosmos";
 import { CosmosPaymentAttemptStore } from "../shared/adapters/cosmos/payment-attempt-store.cosmos";
@@ -16,10 +16,10 @@ import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos
 import { CosmosWebhookStore } from "../shared/adapters/cosmos/webhook-store.cosmos";
 import { DurableCaseWorkflow } from "../shared/adapters/durable/case-workflow.durable";
 import { MemoryReplayGuard } from "../shared/adapters/memory/replay-guard.memory";
-import { createServiceBusClient, ServiceBusEventPublisher } from "../shared/adapters/service-bus/event-publisher.service-bus";
+import { createServiceBusClient, ServiceBusEventPublisher, type ServiceBusOptions } from "../shared/adapters/service-bus/event-publisher.service-bus";
 import { ServiceBusPaymentQueue } from "../shared/adapters/service-bus/payment-queue.service-bus";
 import { ServiceBusWebhookDeliveryQueue } from "../shared/adapters/service-bus/webhook-delivery-queue.service-bus";
-import { vippsApiConfigFrom } from "../shared/adapters/vipps/api-client.vipps";
+import type { VippsApiConfig } from "../shared/adapters/vipps/api-client.vipps";
 import { VippsPaymentProvider } from "../shared/adapters/vipps/payment-provider.vipps";
 import { VippsWebhookRegistry } from "../shared/adapters/vipps/webhooks-api.vipps";
 import { VippsWebhookVerifier } from "../shared/adapters/vipps/webhook-verifier.vipps";
@@ -33,6 +33,8 @@ import type { ApiDeps } from "./api";
 import type { CasesDeps } from "./cases";
 import type { PaymentsDeps } from "./payments";
 import type { WebhooksDeps } from "./webhooks";
+import { PAYMENTS_QUEUE } from "./payments/names";
+import { CASE_EVENTS_TOPIC, WEBHOOK_DELIVERIES_QUEUE } from "./webhooks/names";
 
 /** What the root hands to every area: one object satisfying each area's deps. */
 export type RootDeps = ApiDeps & CasesDeps & PaymentsDeps & WebhooksDeps;
@@ -42,8 +44,8 @@ export const systemClock: Clock = { now: () => new Date() };
 
 /** Everything every area needs, built from the settings. `clock` replaces the system clock (a host's own time). */
 export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): RootDeps {
-  const database = createCosmosDatabase(s);
-  const serviceBus = createServiceBusClient(s);
+  const database = createCosmosDatabase(cosmosOptionsFrom(s));
+  const serviceBus = createServiceBusClient(serviceBusOptionsFrom(s));
   const sms = s.ACS_CONNECTION_STRING
     ? new AcsSmsSender({ connectionString: s.ACS_CONNECTION_STRING })
     : s.ACS_ENDPOINT
@@ -66,7 +68,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     : undefined;
   const clock = options.clock ?? systemClock;
   const tenants = new CosmosTenantStore({ database });
-  const webhookDeliveries = new ServiceBusWebhookDeliveryQueue({ client: serviceBus });
+  const webhookDeliveries = new ServiceBusWebhookDeliveryQueue({ client: serviceBus, queueName: WEBHOOK_DELIVERIES_QUEUE });
   const idempotency = new CosmosIdempotencyStore({ database });
   return {
     clock,
@@ -76,9 +78,9 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     paymentAttempts: new CosmosPaymentAttemptStore({ database }),
     webhooks: new CosmosWebhookStore({ database }),
     idempotency,
-    events: new ServiceBusEventPublisher({ client: serviceBus }),
+    events: new ServiceBusEventPublisher({ client: serviceBus, topicName: CASE_EVENTS_TOPIC }),
     webhookDeliveries,
-    paymentQueue: new ServiceBusPaymentQueue({ client: serviceBus }),
+    paymentQueue: new ServiceBusPaymentQueue({ client: serviceBus, queueName: PAYMENTS_QUEUE }),
     callbackReplays: new MemoryReplayGuard(),
     bankPayments: new CosmosBankPaymentStore({ database }),
     sms,
@@ -102,6 +104,36 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     signingClock: systemClock,
   };
 }
+
+/** The COSMOS_* settings as the Cosmos adapter's options. */
+export function cosmosOptionsFrom(
+  s: Pick<Settings, "COSMOS_ENDPOINT" | "COSMOS_KEY" | "COSMOS_DATABASE" | "COSMOS_ENDPOINT_DISCOVERY">,
+): CosmosOptions {
+  return { endpoint: s.COSMOS_ENDPOINT, key: s.COSMOS_KEY, databaseId: s.COSMOS_DATABASE, endpointDiscovery: s.COSMOS_ENDPOINT_DISCOVERY };
+}
+
+/**
+ * The Service Bus client options, like the Functions host resolves the `ServiceBusConnection` binding connection: a
+ * connection string in `ServiceBusConnection`, or (Azure, managed identity) `ServiceBusConnection__fullyQualifiedNamespace`.
+ */
+export function serviceBusOptionsFrom(s: Pick<Settings, "ServiceBusConnection" | "ServiceBusConnection__fullyQualifiedNamespace">): ServiceBusOptions {
+  return { connectionString: s.ServiceBusConnection, fullyQualifiedNamespace: s.ServiceBusConnection__fullyQualifiedNamespace };
+}
+
+/** The Vipps client config when VIPPS_BASE_URL and all four credentials are set; otherwise undefined (Vipps is off). */
+export function vippsApiConfigFrom(s: Settings): VippsApiConfig | undefined {
+  if (!s.VIPPS_BASE_URL || !s.VIPPS_CLIENT_ID || !s.VIPPS_CLIENT_SECRET || !s.VIPPS_SUBSCRIPTION_KEY || !s.VIPPS_MERCHANT_SERIAL_NUMBER) {
+    return undefined;
+  }
+  return {
+    baseUrl: s.VIPPS_BASE_URL,
+    clientId: s.VIPPS_CLIENT_ID,
+    clientSecret: s.VIPPS_CLIENT_SECRET,
+    subscriptionKey: s.VIPPS_SUBSCRIPTION_KEY,
+    merchantSerialNumber: s.VIPPS_MERCHANT_SERIAL_NUMBER,
+  };
+}
+
 
 /** The partner API's key lookup: the tenant store's key records (hashed keys only). */
 function tenantKeyLookup(tenants: TenantStore): ApiKeyLookup {

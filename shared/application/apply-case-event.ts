@@ -14,7 +14,7 @@ import type { Clock } from "../ports/clock";
 import type { CaseEventMessage, EventPublisher } from "../ports/event-publisher";
 import type { TenantStore } from "../ports/tenant-store";
 import { CaseActionNotAllowed, caseEvent, ladderOf, rulesOn, todayIn } from "./case-context";
-import { CaseNotFound, TenantNotFound } from "./errors";
+import { CaseNotFound, TenantNotFound } from "../ports/errors";
 
 export interface CaseActionDeps {
   cases: CaseStore;

@@ -2,7 +2,7 @@
 import type { CaseStore, DocumentRef } from "../ports/case-store";
 import type { LetterArchive } from "../ports/letter-archive";
 import { DocumentNotFound } from "./case-context";
-import { CaseNotFound } from "./errors";
+import { CaseNotFound } from "../ports/errors";
 
 export function makeListDocuments(deps: { cases: CaseStore }) {
   return async (tenantId: string, caseId: string): Promise<DocumentRef[]> => {

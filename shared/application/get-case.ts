@@ -11,7 +11,7 @@ import type { CaseRecord, CaseStore, TimelineEntry } from "../ports/case-store";
 import type { Clock } from "../ports/clock";
 import type { Tenant, TenantStore } from "../ports/tenant-store";
 import { ladderOf, rulesOn, todayIn } from "./case-context";
-import { CaseNotFound, TenantNotFound } from "./errors";
+import { CaseNotFound, TenantNotFound } from "../ports/errors";
 
 export interface BalanceView {
   principal: Money;

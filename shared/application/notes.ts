@@ -1,7 +1,7 @@
 /** Free-text notes on a case's timeline, from the creditor. Notes may hold personal data: stored, never logged. */
 import type { CaseStore, TimelineEntry } from "../ports/case-store";
 import type { Clock } from "../ports/clock";
-import { CaseNotFound } from "./errors";
+import { CaseNotFound } from "../ports/errors";
 
 export interface NoteInput {
   text: string;

@@ -7,7 +7,7 @@ import { validatePolicy, type LadderPolicy, type PolicyProblem } from "../domain
 import type { Clock } from "../ports/clock";
 import type { TenantStore } from "../ports/tenant-store";
 import { ladderOf, rulesOn, todayIn } from "./case-context";
-import { TenantNotFound } from "./errors";
+import { TenantNotFound } from "../ports/errors";
 
 /** The ladder breaks the law (or the policy contradicts itself): 422 with every problem, its step and legal basis. */
 export class UnlawfulPolicy extends DomainError {

@@ -22,8 +22,8 @@ import type { PayLinkStore } from "../ports/pay-link-store";
 import type { TenantStore } from "../ports/tenant-store";
 import { caseEvent } from "./case-context";
 import { issuePayLink, payLinkExpiry } from "./pay-links";
-import { caseIdFor } from "./case-id";
-import { TenantNotFound } from "./errors";
+import { caseIdFor } from "../domain/case-id";
+import { TenantNotFound } from "../ports/errors";
 
 export interface RegisterInvoiceInput {
   invoiceNumber: string;

@@ -4,8 +4,9 @@
  * listed until someone places or refunds it). One document per bank transaction, keyed by its stable id, so
  * recording the same transaction again (a redelivery, a re-imported file) overwrites it instead of adding one.
  */
-import type { LocalDate } from "../domain/calendar";
-import type { Money } from "../domain/money";
+import { z } from "zod";
+import { LocalDate } from "../domain/calendar";
+import { Money } from "../domain/money";
 import type { Page } from "./case-store";
 
 /**
@@ -16,39 +17,44 @@ import type { Page } from "./case-store";
  *   reversal      the bank reversed (tilbakeført) an amount: needs an operator, never applied automatically
  *   wrong-currency the case with that KID is in another currency than the payment (OCR giro is NOK)
  */
-export type UnmatchedReason = "unknown-kid" | "invalid-kid" | "missing-kid" | "reversal" | "wrong-currency";
+export const UnmatchedReason = z.enum(["unknown-kid", "invalid-kid", "missing-kid", "reversal", "wrong-currency"]);
+export type UnmatchedReason = z.infer<typeof UnmatchedReason>;
 
-interface BankPaymentCommon {
-  schemaVersion: 1;
+const BankPaymentCommon = z.object({
+  schemaVersion: z.literal(1),
   /** The bank transaction's stable id (BankPaymentMessage.id); the document id. */
-  paymentId: string;
+  paymentId: z.string(),
   /** As the bank gave it (may be malformed when unmatched). */
-  kid: string;
-  amount: Money;
+  kid: z.string(),
+  amount: Money,
   /** Value date, YYYY-MM-DD. */
-  paidOn: LocalDate;
+  paidOn: LocalDate,
   /** The file it came in (blob name). */
-  source: string;
+  source: z.string(),
   /** When the file was imported. */
-  importedAt: string;
+  importedAt: z.string(),
   /** When this outcome was recorded. */
-  recordedAt: string;
+  recordedAt: z.string(),
   /** Bank references for operators (transmission, assignment, archive reference, payer's account…). Never logged. */
-  details?: Record<string, string>;
-}
+  details: z.record(z.string(), z.string()).optional(),
+});
 
-export interface MatchedBankPayment extends BankPaymentCommon {
-  status: "matched";
-  tenantId: string;
-  caseId: string;
-}
+export const MatchedBankPayment = BankPaymentCommon.extend({
+  status: z.literal("matched"),
+  tenantId: z.string(),
+  caseId: z.string(),
+});
+export type MatchedBankPayment = z.infer<typeof MatchedBankPayment>;
 
-export interface UnmatchedBankPayment extends BankPaymentCommon {
-  status: "unmatched";
-  why: UnmatchedReason;
-}
+export const UnmatchedBankPayment = BankPaymentCommon.extend({
+  status: z.literal("unmatched"),
+  why: UnmatchedReason,
+});
+export type UnmatchedBankPayment = z.infer<typeof UnmatchedBankPayment>;
 
-export type BankPayment = MatchedBankPayment | UnmatchedBankPayment;
+/** A bank payment as stored (the adapter decodes what it reads with this schema). */
+export const BankPayment = z.discriminatedUnion("status", [MatchedBankPayment, UnmatchedBankPayment]);
+export type BankPayment = z.infer<typeof BankPayment>;
 
 export interface BankPaymentStore {
   /** Upsert by `paymentId`: recording the same transaction again replaces it (idempotent). */

@@ -1,51 +1,60 @@
-import type { Case, CaseStatus } from "../domain/case";
-import type { StepKind } from "../domain/policy";
+import { z } from "zod";
+import { Case, type CaseStatus } from "../domain/case";
+import { caseIdFor } from "../domain/case-id";
+import { StepKind } from "../domain/policy";
 
 /** The customer as the creditor sent it. Personal data: stored on the case, shown to the tenant, never logged. */
-export interface CustomerDetails {
-  customerId: string;
-  name: string;
-  phone?: string;
-  email?: string;
-  nationalId?: string;
-  orgNumber?: string;
-  address?: { lines: string[]; postalCode: string; city: string; country: string };
-  consent?: { sms: boolean; email: boolean };
-}
+export const CustomerDetails = z.object({
+  customerId: z.string(),
+  name: z.string(),
+  phone: z.string().optional(),
+  email: z.string().optional(),
+  nationalId: z.string().optional(),
+  orgNumber: z.string().optional(),
+  address: z.object({ lines: z.array(z.string()), postalCode: z.string(), city: z.string(), country: z.string() }).optional(),
+  consent: z.object({ sms: z.boolean(), email: z.boolean() }).optional(),
+});
+export type CustomerDetails = z.infer<typeof CustomerDetails>;
 
-export interface TimelineEntry {
-  at: string; // ISO instant
-  kind: "created" | "step-executed" | "payment" | "credit-note" | "status-changed" | "note" | "document" | "sms" | "message";
-  title: string;
-  legalBasis?: string;
-  step?: StepKind;
-  details?: Record<string, unknown>;
-}
+export const TimelineEntry = z.object({
+  at: z.string(), // ISO instant
+  kind: z.enum(["created", "step-executed", "payment", "credit-note", "status-changed", "note", "document", "sms", "message"]),
+  title: z.string(),
+  legalBasis: z.string().optional(),
+  step: StepKind.optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
-export interface DocumentRef {
-  documentId: string;
-  kind: string;
-  createdAt: string;
-  contentType: string;
-}
+export const DocumentRef = z.object({
+  documentId: z.string(),
+  kind: z.string(),
+  createdAt: z.string(),
+  contentType: z.string(),
+});
+export type DocumentRef = z.infer<typeof DocumentRef>;
 
-/** The stored case: the domain case plus what the product keeps around it. One document per case. */
-export interface CaseRecord {
-  schemaVersion: 1;
-  caseId: string;
-  tenantId: string;
-  invoiceNumber: string;
-  customerId: string;
-  kid: string;
-  customer: CustomerDetails;
-  case: Case;
-  timeline: TimelineEntry[];
-  documents: DocumentRef[];
+/**
+ * The stored case: the domain case plus what the product keeps around it. One document per case. The adapter
+ * decodes what it reads with this schema (the case itself with the domain's `Case` schema).
+ */
+export const CaseRecord = z.object({
+  schemaVersion: z.literal(1),
+  caseId: z.string(),
+  tenantId: z.string(),
+  invoiceNumber: z.string(),
+  customerId: z.string(),
+  kid: z.string(),
+  customer: CustomerDetails,
+  case: Case,
+  timeline: z.array(TimelineEntry),
+  documents: z.array(DocumentRef),
   /** Idempotency of side effects: keys of SMS/letters already sent for this case (e.g. "step:0:lets-pay-sms"). */
-  sentKeys: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+  sentKeys: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type CaseRecord = z.infer<typeof CaseRecord>;
 
 export interface CaseListFilter {
   status?: CaseStatus;
@@ -73,4 +82,23 @@ export interface CaseStore {
   list(tenantId: string, filter: CaseListFilter, page: { limit: number; continuationToken?: string }): Promise<Page<CaseRecord>>;
   /** Cases not closed (open, on-hold, disputed), across tenants, for self-healing. */
   listActiveCaseIds(page: { limit: number; continuationToken?: string }): Promise<Page<string>>;
+}
+
+/*
+ * The CaseStore contract's own checks, which every adapter (memory, Cosmos) makes, so that they all refuse the same
+ * mistakes. They belong to the port, not to one adapter: they state what `create` and `update` accept.
+ */
+
+/** The id must be the one derived from (tenantId, invoiceNumber): duplicate detection relies on it. */
+export function assertDerivedId(record: CaseRecord): void {
+  if (record.caseId !== caseIdFor(record.tenantId, record.invoiceNumber)) {
+    throw new Error("CaseRecord.caseId must be caseIdFor(tenantId, invoiceNumber): duplicate detection relies on it");
+  }
+}
+
+/** `update` may change anything but what identifies the case. */
+export function assertSameIdentity(current: CaseRecord, next: CaseRecord): void {
+  if (next.caseId !== current.caseId || next.tenantId !== current.tenantId || next.invoiceNumber !== current.invoiceNumber) {
+    throw new Error("CaseStore.update may not change caseId, tenantId or invoiceNumber");
+  }
 }

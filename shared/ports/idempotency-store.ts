@@ -20,14 +20,17 @@
  * overwrite a record another request has taken over (cannot happen while the lock outlasts every HTTP request).
  */
 
+import { z } from "zod";
+
 /** A response as stored and replayed: exact status, the headers that matter, exact body bytes. */
-export interface StoredResponse {
-  status: number;
-  /** Lower-case names, in the order the response had them. */
-  headers: Array<[name: string, value: string]>;
+export const StoredResponse = z.object({
+  status: z.number().int(),
+  /** Lower-case [name, value] pairs, in the order the response had them. */
+  headers: z.array(z.tuple([z.string(), z.string()])),
   /** The body bytes, base64 (so any content type survives JSON storage byte-for-byte). */
-  bodyBase64: string;
-}
+  bodyBase64: z.string(),
+});
+export type StoredResponse = z.infer<typeof StoredResponse>;
 
 export type IdempotencyBeginOutcome =
   /** No live record: one was created in progress; the caller executes the request, then completes or abandons. */

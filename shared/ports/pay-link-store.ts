@@ -1,11 +1,14 @@
+import { z } from "zod";
+
 /** A short pay link `/p/{token}`: only the token's SHA-256 is stored; the token itself (≥ 128 random bits) is in the SMS. */
-export interface PayLink {
-  tokenHash: string;
-  tenantId: string;
-  caseIds: string[];
-  createdAt: string;
-  expiresAt: string;
-}
+export const PayLink = z.object({
+  tokenHash: z.string(),
+  tenantId: z.string(),
+  caseIds: z.array(z.string()),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+export type PayLink = z.infer<typeof PayLink>;
 
 export interface PayLinkStore {
   put(link: PayLink): Promise<void>;

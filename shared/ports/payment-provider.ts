@@ -6,9 +6,11 @@
  * `reference` is OURS (`^[a-zA-Z0-9-]{8,50}$`), chosen before `create`, so a retried create is the same payment.
  * Every call that changes money carries an idempotency key: a retry after a lost answer does not capture twice.
  */
+import { z } from "zod";
 import type { Money } from "../domain/money";
 
-export type PaymentMethod = "vipps" | "card";
+export const PaymentMethod = z.enum(["vipps", "card"]);
+export type PaymentMethod = z.infer<typeof PaymentMethod>;
 
 export interface CreatePaymentRequest {
   reference: string;

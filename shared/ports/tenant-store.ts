@@ -1,28 +1,35 @@
-import type { CountryCode } from "../domain/calendar";
-import type { LadderPolicy } from "../domain/policy";
+/**
+ * Tenants (creditors) and their API keys. The record schemas are what a store's adapter decodes what it read with
+ * (shared/adapters/cosmos/*): a stored document that does not match is refused, never cast.
+ */
+import { z } from "zod";
+import { CountryCode } from "../domain/calendar";
+import { LadderPolicy } from "../domain/policy";
 
-export interface Tenant {
-  schemaVersion: 1;
-  tenantId: string;
-  name: string;
-  senderName: string;
-  orgNumber: string;
-  country: CountryCode;
+export const Tenant = z.object({
+  schemaVersion: z.literal(1),
+  tenantId: z.string(),
+  name: z.string(),
+  senderName: z.string(),
+  orgNumber: z.string(),
+  country: CountryCode,
   /** The creditor's logo on the pay page (an https URL the creditor hosts); optional. */
-  logoUrl?: string;
+  logoUrl: z.string().optional(),
   /** null until the creditor sets one: the lawful default for the country applies. */
-  policy: LadderPolicy | null;
-  createdAt: string;
-  updatedAt: string;
-}
+  policy: LadderPolicy.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Tenant = z.infer<typeof Tenant>;
 
-export interface ApiKeyRecord {
-  keyId: string;
-  tenantId: string;
+export const ApiKeyRecord = z.object({
+  keyId: z.string(),
+  tenantId: z.string(),
   /** SHA-256 of the whole key; the key itself is shown once and never stored. */
-  keyHash: string;
-  createdAt: string;
-}
+  keyHash: z.string(),
+  createdAt: z.string(),
+});
+export type ApiKeyRecord = z.infer<typeof ApiKeyRecord>;
 
 export interface TenantStore {
   create(tenant: Tenant, apiKey: ApiKeyRecord): Promise<void>;

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 export const WEBHOOK_EVENT_TYPES = [
   "case.created",
   "case.step_executed",
@@ -8,16 +10,18 @@ export const WEBHOOK_EVENT_TYPES = [
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
-export interface WebhookSubscription {
-  schemaVersion: 1;
-  id: string;
-  tenantId: string;
-  url: string;
-  events: WebhookEventType[];
+/** A tenant's webhook subscription as stored (the adapter decodes what it reads with this schema). */
+export const WebhookSubscription = z.object({
+  schemaVersion: z.literal(1),
+  id: z.string(),
+  tenantId: z.string(),
+  url: z.string(),
+  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
   /** Standard Webhooks signing secret ("whsec_" + base64). A secret: never logged. */
-  secret: string;
-  createdAt: string;
-}
+  secret: z.string(),
+  createdAt: z.string(),
+});
+export type WebhookSubscription = z.infer<typeof WebhookSubscription>;
 
 export interface WebhookStore {
   create(subscription: WebhookSubscription): Promise<void>;

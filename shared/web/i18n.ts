@@ -10,7 +10,8 @@ import type { LocalDate } from "../domain/calendar";
 import { formatMoney, type Money } from "../domain/money";
 import type { PaymentMethod } from "../ports/payment-provider";
 import type { AllocationPart } from "../domain/allocation";
-import type { Lang, PayFormError, PayFormErrorCode } from "./pay-page-model";
+import type { PayFormError, PayFormErrorCode } from "../application/payments/pay-page-model";
+import type { Lang } from "./pay-page-model";
 
 const nb = {
   // page shell

@@ -3,18 +3,11 @@
  * (broken down), and one plain form (works without JavaScript) to pay with Vipps or card. Without a payment provider
  * it shows the account number and KIDs for paying from the bank instead. When nothing is owed it says so, kindly.
  */
+import type { PayFormError, PayFormValues, PayOptionView, PayPageCase, PayPageView } from "../application/payments/pay-page-model";
 import type { Money } from "../domain/money";
 import { coverLabel, formatAmount, formatInstantDate, formatLocalDate, formErrorMessage, t, type TextKey } from "./i18n";
 import { compileTemplate, payLinkPath, renderLayout } from "./layout";
-import {
-  COVER_CHOICES,
-  type Lang,
-  type PayFormError,
-  type PayFormValues,
-  type PayOptionView,
-  type PayPageCase,
-  type PayPageView,
-} from "./pay-page-model";
+import { COVER_CHOICES, type Lang } from "./pay-page-model";
 
 export interface RenderPayPageOptions {
   lang: Lang;

@@ -5,7 +5,8 @@
  */
 import { formatAmount, methodName, t, type TextKey } from "./i18n";
 import { compileTemplate, payLinkPath, renderLayout } from "./layout";
-import type { Lang, ReceiptView } from "./pay-page-model";
+import type { ReceiptView } from "../application/payments/pay-page-model";
+import type { Lang } from "./pay-page-model";
 
 interface ReceiptData {
   title: string;

@@ -16,6 +16,7 @@ import { silentLogger } from "../../devhost/logger";
 import { makeInvoiceFunctions } from "../../functions/api/http-invoices";
 import type { ApiDeps } from "../../functions/api";
 import type { RequestDeps } from "../../functions/deps";
+import { cosmosOptionsFrom } from "../../functions/composition";
 import { CosmosCaseStore } from "../../shared/adapters/cosmos/case-store.cosmos";
 import { COSMOS_CONTAINERS, createCosmosDatabase, disposeCosmosClients, ensureCosmosContainers, loadCosmosContainers } from "../../shared/adapters/cosmos/database.cosmos";
 import { CosmosIdempotencyStore } from "../../shared/adapters/cosmos/idempotency-store.cosmos";
@@ -37,7 +38,7 @@ export async function run(): Promise<Record<string, number | string>> {
   try {
     const { endpoint, key } = await standIn.start(0);
     const settings = parseSettings({ COSMOS_ENDPOINT: endpoint, COSMOS_KEY: key, COSMOS_DATABASE: "bench", COSMOS_ENDPOINT_DISCOVERY: "false", PUBLIC_BASE_URL: "https://pay.example.test" });
-    const database = createCosmosDatabase(settings);
+    const database = createCosmosDatabase(cosmosOptionsFrom(settings));
     await ensureCosmosContainers(database, loadCosmosContainers(join(__dirname, "..", "..", "..", "infra-bicep", "cosmos-containers.json")));
     const figures: Record<string, number | string> = {};
 

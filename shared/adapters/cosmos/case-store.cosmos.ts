@@ -23,31 +23,31 @@
  * `maxUpdateAttempts` times (then CaseUpdateConflict). `mutate` may therefore run more than once: it must be a
  * function of the record it is given, without side effects of its own.
  *
- * DOCUMENTS: the CaseRecord as it is (it carries `schemaVersion`), plus `id` (= caseId) and `type: "case"`.
+ * DOCUMENTS: the CaseRecord as it is (it carries `schemaVersion`), plus `id` (= caseId) and `type: "case"`. Every
+ * document read is decoded with the port's `CaseRecord` schema (a document that does not match is refused with
+ * UndecodableDocument naming the container, id and path — never cast).
  */
 import type { Container, Database, SqlQuerySpec } from "@azure/cosmos";
-import { CaseNotFound, CaseUpdateConflict, DuplicateInvoiceNumber } from "../../application/errors";
-import type { CaseListFilter, CaseRecord, CaseStore, Page } from "../../ports/case-store";
-import { assertDerivedId, assertSameIdentity } from "../case-record-checks";
+import { CaseNotFound, CaseUpdateConflict, DuplicateInvoiceNumber } from "../../ports/errors";
+import { assertDerivedId, assertSameIdentity, CaseRecord, type CaseListFilter, type CaseStore, type Page } from "../../ports/case-store";
 import {
-  assertSchemaVersion,
   clampLimit,
   decodeContinuation,
+  decodeDocument,
   encodeContinuation,
   retryOnPreconditionFailed,
   statusOf,
   withContinuation,
-  withoutStorageFields,
   type EtagRetryOptions,
 } from "./cosmos-errors.cosmos";
 import { COSMOS_CONTAINERS } from "./database.cosmos";
-
-export { caseIdFor } from "../../application/case-id";
 
 /** Statuses of cases still followed up (self-healing restarts their orchestrations). */
 export const ACTIVE_CASE_STATUSES = ["open", "on-hold", "disputed"] as const;
 
 type CaseDocument = CaseRecord & { id: string; type: "case" };
+/** A document as read: decoded before anything uses it. */
+type StoredDocument = Record<string, unknown>;
 
 export interface CosmosCaseStoreOptions {
   database: Database;
@@ -70,7 +70,7 @@ export class CosmosCaseStore implements CaseStore {
     assertDerivedId(record);
     try {
       const { resource } = await this.#container.items.create<CaseDocument>(toDocument(record));
-      return resource === undefined ? structuredClone(record) : toRecord(resource);
+      return resource === undefined ? structuredClone(record) : this.#decode(resource);
     } catch (error) {
       if (statusOf(error) === 409) throw new DuplicateInvoiceNumber(record.invoiceNumber);
       throw error;
@@ -78,13 +78,12 @@ export class CosmosCaseStore implements CaseStore {
   }
 
   async get(tenantId: string, caseId: string): Promise<CaseRecord | undefined> {
-    const doc = await this.#read(caseId);
-    return doc !== undefined && doc.tenantId === tenantId ? toRecord(doc) : undefined;
+    const read = await this.#read(caseId);
+    return read !== undefined && read.record.tenantId === tenantId ? read.record : undefined;
   }
 
   async getById(caseId: string): Promise<CaseRecord | undefined> {
-    const doc = await this.#read(caseId);
-    return doc === undefined ? undefined : toRecord(doc);
+    return (await this.#read(caseId))?.record;
   }
 
   async update(
@@ -94,16 +93,16 @@ export class CosmosCaseStore implements CaseStore {
   ): Promise<CaseRecord> {
     return retryOnPreconditionFailed(
       async () => {
-        const doc = await this.#read(caseId);
-        if (doc === undefined || doc.tenantId !== tenantId) throw new CaseNotFound(caseId);
-        const current = toRecord(doc);
+        const read = await this.#read(caseId);
+        if (read === undefined || read.record.tenantId !== tenantId) throw new CaseNotFound(caseId);
+        const current = read.record;
         const next = await mutate(structuredClone(current));
         assertSameIdentity(current, next);
         try {
           const { resource } = await this.#container
             .item(caseId, caseId)
-            .replace<CaseDocument>(toDocument(next), { accessCondition: { type: "IfMatch", condition: doc._etag } });
-          return resource === undefined ? structuredClone(next) : toRecord(resource);
+            .replace<CaseDocument>(toDocument(next), { accessCondition: { type: "IfMatch", condition: read.etag } });
+          return resource === undefined ? structuredClone(next) : this.#decode(resource);
         } catch (error) {
           if (statusOf(error) === 404) throw new CaseNotFound(caseId);
           throw error;
@@ -116,10 +115,10 @@ export class CosmosCaseStore implements CaseStore {
 
   async findByKid(kid: string): Promise<CaseRecord | undefined> {
     const { resources } = await this.#container.items
-      .query<CaseDocument>({ query: "SELECT * FROM c WHERE c.kid = @kid", parameters: [{ name: "@kid", value: kid }] })
+      .query<StoredDocument>({ query: "SELECT * FROM c WHERE c.kid = @kid", parameters: [{ name: "@kid", value: kid }] })
       .fetchAll();
     const [doc] = resources;
-    return doc === undefined ? undefined : toRecord(doc);
+    return doc === undefined ? undefined : this.#decode(doc);
   }
 
   /** A tenant's cases, optionally by status and customer. Order is unspecified (storage order). */
@@ -138,11 +137,11 @@ export class CosmosCaseStore implements CaseStore {
       conditions.push("c.customerId = @customerId");
       parameters.push({ name: "@customerId", value: filter.customerId });
     }
-    const result = await this.#page<CaseDocument>(
+    const result = await this.#page<StoredDocument>(
       { query: `SELECT * FROM c WHERE ${conditions.join(" AND ")}`, parameters },
       page,
     );
-    return { ...result, items: result.items.map(toRecord) };
+    return { ...result, items: result.items.map((doc) => this.#decode(doc)) };
   }
 
   async listActiveCaseIds(page: { limit: number; continuationToken?: string }): Promise<Page<string>> {
@@ -156,10 +155,14 @@ export class CosmosCaseStore implements CaseStore {
     );
   }
 
-  async #read(caseId: string): Promise<(CaseDocument & { _etag: string }) | undefined> {
-    const { resource } = await this.#container.item(caseId, caseId).read<CaseDocument>();
-    if (resource !== undefined) assertSchemaVersion(resource, "cases");
-    return resource;
+  /** The decoded record and the etag it was read at (for the conditional replace). */
+  async #read(caseId: string): Promise<{ record: CaseRecord; etag: string } | undefined> {
+    const { resource, etag } = await this.#container.item(caseId, caseId).read<StoredDocument>();
+    return resource === undefined ? undefined : { record: this.#decode(resource), etag };
+  }
+
+  #decode(doc: StoredDocument | CaseDocument): CaseRecord {
+    return decodeDocument(CaseRecord, doc, { container: this.#container.id, storageOnly: ["id", "type"] });
   }
 
   /** One page of a cross-partition query. Empty intermediate pages (one per partition range) are skipped. */
@@ -184,7 +187,3 @@ function toDocument(record: CaseRecord): CaseDocument {
   return { ...structuredClone(record), id: record.caseId, type: "case" };
 }
 
-function toRecord(doc: CaseDocument): CaseRecord {
-  assertSchemaVersion(doc, "cases");
-  return withoutStorageFields<CaseRecord>(doc as unknown as Record<string, unknown>, ["id", "type"]);
-}

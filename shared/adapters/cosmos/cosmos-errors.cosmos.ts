@@ -1,5 +1,6 @@
-/** Small helpers shared by the Cosmos DB stores: status codes of SDK errors, the etag retry loop, documents. */
-import { InvalidContinuationToken } from "../../application/errors";
+/** Small helpers shared by the Cosmos DB stores: status codes of SDK errors, the etag retry loop, decoding documents. */
+import { z } from "zod";
+import { InvalidContinuationToken } from "../../ports/errors";
 
 /** The HTTP status of an @azure/cosmos error (ErrorResponse carries it as `code`), or undefined. */
 export function statusOf(error: unknown): number | undefined {
@@ -42,17 +43,68 @@ export async function retryOnPreconditionFailed<T>(
 
 const SYSTEM_PROPERTIES = ["_rid", "_self", "_etag", "_ts", "_attachments", "_lsn"];
 
-/** The document without Cosmos's system properties and the given storage-only fields. */
-export function withoutStorageFields<T>(doc: Record<string, unknown>, storageOnly: readonly string[]): T {
-  const copy: Record<string, unknown> = { ...doc };
-  for (const key of [...SYSTEM_PROPERTIES, ...storageOnly]) delete copy[key];
-  return copy as T;
-}
-
 /** Refuses documents written by a newer (or unknown) schema instead of misreading them. */
 export function assertSchemaVersion(doc: { schemaVersion?: unknown }, container: string): void {
   if (doc.schemaVersion !== 1) {
     throw new Error(`Unknown schemaVersion ${String(doc.schemaVersion)} in a ${container} document`);
+  }
+}
+
+/**
+ * A stored document that does not have the shape its port promises (a hand edit, a bug in a writer, a migration that
+ * was missed). The message names the container, the document id and each failing path with what was wrong there —
+ * never a value: documents hold personal data (names, phone numbers, national ids) and secrets.
+ */
+export class UndecodableDocument extends Error {
+  constructor(
+    readonly container: string,
+    readonly documentId: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`A ${container} document (id ${documentId}) does not decode: ${problems.join("; ")}`);
+    this.name = "UndecodableDocument";
+  }
+}
+
+/**
+ * Decodes a stored document with the port's schema: refuses an unknown `schemaVersion` (assertSchemaVersion), drops
+ * Cosmos's system properties and the adapter's storage-only fields, then parses; a document that does not decode
+ * throws UndecodableDocument. Zod strips keys the schema does not know, so what comes back is exactly the record.
+ */
+export function decodeDocument<S extends z.ZodType>(
+  schema: S,
+  doc: Record<string, unknown>,
+  where: { container: string; storageOnly: readonly string[] },
+): z.output<S> {
+  assertSchemaVersion(doc, where.container);
+  const copy: Record<string, unknown> = { ...doc };
+  for (const key of [...SYSTEM_PROPERTIES, ...where.storageOnly]) delete copy[key];
+  const parsed = schema.safeParse(copy);
+  if (parsed.success) return parsed.data;
+  const id = typeof doc.id === "string" ? doc.id : "unknown";
+  throw new UndecodableDocument(where.container, id, parsed.error.issues.map(describeIssue));
+}
+
+/** "case.ledger.0.amount.value: expected int" — the path and the kind of problem, never the value found there. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.length === 0 ? "(document)" : issue.path.map(String).join(".");
+  switch (issue.code) {
+    case "invalid_type":
+      return `${path}: expected ${issue.expected}`;
+    case "invalid_value":
+      return `${path}: not one of the allowed values`;
+    case "invalid_format":
+      return `${path}: not a valid ${issue.format}`;
+    case "invalid_union":
+      return `${path}: matches none of the allowed shapes`;
+    case "too_small":
+      return `${path}: ${issue.origin} below its minimum`;
+    case "too_big":
+      return `${path}: ${issue.origin} above its maximum`;
+    case "custom":
+      return `${path}: fails its check`;
+    default:
+      return `${path}: ${issue.code}`;
   }
 }
 

@@ -3,8 +3,9 @@
  *
  * `createCosmosDatabase` keeps ONE CosmosClient per process (per endpoint and credential): the client holds the
  * connection pool, the account's endpoint list and the partition map, and is meant to live as long as the process.
- * With COSMOS_KEY set it signs with the key (the local stand-in); without it, it gets Entra ID tokens from
- * DefaultAzureCredential (in Azure: the Function App's managed identity, picked through AZURE_CLIENT_ID).
+ * With a `key` it signs with the key (the local stand-in); without one, it gets Entra ID tokens from
+ * DefaultAzureCredential (in Azure: the Function App's managed identity, picked through AZURE_CLIENT_ID). The
+ * composition root maps the COSMOS_* settings to `CosmosOptions`; this adapter never reads settings itself.
  *
  * The containers are declared once, in infra-bicep/cosmos-containers.json. In Azure, Bicep creates them
  * (modules/cosmos.bicep loops over the file) — the app's identity has a DATA-plane role only and could not create
@@ -16,9 +17,18 @@ import { DefaultAzureCredential } from "@azure/identity";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import type { Settings } from "../../config/settings";
 
-export type CosmosSettings = Pick<Settings, "COSMOS_ENDPOINT" | "COSMOS_KEY" | "COSMOS_DATABASE" | "COSMOS_ENDPOINT_DISCOVERY">;
+/** Where the stores' database is and how to reach it. */
+export interface CosmosOptions {
+  /** The account endpoint (https://….documents.azure.com:443/, or the local stand-in's). */
+  endpoint: string;
+  /** The account key; undefined: Entra ID (managed identity) through DefaultAzureCredential. */
+  key?: string | undefined;
+  /** The database id (the stores' containers live in it). */
+  databaseId: string;
+  /** The SDK's endpoint discovery (off for the local stand-in, which only has the endpoint it listens on). */
+  endpointDiscovery: boolean;
+}
 
 /** The ids of the containers the stores use (each must be declared in infra-bicep/cosmos-containers.json). */
 export const COSMOS_CONTAINERS = {
@@ -57,19 +67,19 @@ export function loadCosmosContainers(file: string): CosmosContainerDeclaration {
 
 const clients = new Map<string, CosmosClient>();
 
-export function createCosmosDatabase(settings: CosmosSettings): Database {
-  const credential = settings.COSMOS_KEY === undefined ? "entra-id" : createHash("sha256").update(settings.COSMOS_KEY).digest("hex");
-  const cacheKey = JSON.stringify([settings.COSMOS_ENDPOINT, credential, settings.COSMOS_ENDPOINT_DISCOVERY]);
+export function createCosmosDatabase(options: CosmosOptions): Database {
+  const credential = options.key === undefined ? "entra-id" : createHash("sha256").update(options.key).digest("hex");
+  const cacheKey = JSON.stringify([options.endpoint, credential, options.endpointDiscovery]);
   let client = clients.get(cacheKey);
   if (client === undefined) {
-    const connectionPolicy = { enableEndpointDiscovery: settings.COSMOS_ENDPOINT_DISCOVERY };
+    const connectionPolicy = { enableEndpointDiscovery: options.endpointDiscovery };
     client =
-      settings.COSMOS_KEY === undefined
-        ? new CosmosClient({ endpoint: settings.COSMOS_ENDPOINT, aadCredentials: new DefaultAzureCredential(), connectionPolicy })
-        : new CosmosClient({ endpoint: settings.COSMOS_ENDPOINT, key: settings.COSMOS_KEY, connectionPolicy });
+      options.key === undefined
+        ? new CosmosClient({ endpoint: options.endpoint, aadCredentials: new DefaultAzureCredential(), connectionPolicy })
+        : new CosmosClient({ endpoint: options.endpoint, key: options.key, connectionPolicy });
     clients.set(cacheKey, client);
   }
-  return client.database(settings.COSMOS_DATABASE);
+  return client.database(options.databaseId);
 }
 
 /** Disposes every client `createCosmosDatabase` made (tests, and a dev host that stops). */
@@ -77,20 +87,6 @@ export function disposeCosmosClients(): void {
   for (const client of clients.values()) client.dispose();
   clients.clear();
 }
-
-/** The Cosmos settings from an environment (the dev host's, before the app parses its own settings). */
-export function cosmosSettingsFrom(env: Record<string, string | undefined>): CosmosSettings {
-  return CosmosEnv.parse(env);
-}
-const CosmosEnv = z.object({
-  COSMOS_ENDPOINT: z.url(),
-  COSMOS_KEY: z.string().optional(),
-  COSMOS_DATABASE: z.string().min(1).default("payment-follow-up"),
-  COSMOS_ENDPOINT_DISCOVERY: z
-    .enum(["true", "false"])
-    .default("true")
-    .transform((v) => v === "true"),
-});
 
 /**
  * Creates the database and every declared container where missing (createIfNotExists: safe on every start).

@@ -11,36 +11,41 @@
  *
  * EXPIRY: each document carries `ttl` (seconds, until its `expiresAt`), so Cosmos deletes it; `expiresAt` and
  * `lockedUntil` are still checked on every read, because TTL deletion lags (and the local stand-in never deletes).
- * Times are the caller's `now` — the adapter never reads the clock.
+ * Times are the caller's `now` — the adapter never reads the clock. Documents read are decoded with
+ * `IdempotencyDocument` (this adapter's storage format, around the port's `StoredResponse`), never cast.
  */
 import type { Container, Database } from "@azure/cosmos";
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import {
   IDEMPOTENCY_LOCK_MS,
   IDEMPOTENCY_RETENTION_MS,
+  StoredResponse,
   type IdempotencyBeginOutcome,
   type IdempotencyStore,
-  type StoredResponse,
 } from "../../ports/idempotency-store";
-import { assertSchemaVersion, statusOf } from "./cosmos-errors.cosmos";
+import { decodeDocument, statusOf } from "./cosmos-errors.cosmos";
 import { COSMOS_CONTAINERS } from "./database.cosmos";
 
-interface IdempotencyFields {
-  id: string;
+const IdempotencyFields = z.object({
+  id: z.string(),
   /** Partition key: the same hash as `id`. */
-  key: string;
-  type: "idempotency";
-  schemaVersion: 1;
-  scope: string;
-  requestHash: string;
+  key: z.string(),
+  type: z.literal("idempotency"),
+  schemaVersion: z.literal(1),
+  scope: z.string(),
+  requestHash: z.string(),
   /** Epoch ms. */
-  expiresAt: number;
+  expiresAt: z.number(),
   /** Seconds Cosmos keeps the document after this write. */
-  ttl: number;
-}
-type IdempotencyDocument =
-  | (IdempotencyFields & { state: "in-progress"; lockedUntil: number })
-  | (IdempotencyFields & { state: "completed"; response: StoredResponse });
+  ttl: z.number(),
+});
+/** The stored record (the whole document is the record here: no field is storage-only). */
+const IdempotencyDocument = z.discriminatedUnion("state", [
+  IdempotencyFields.extend({ state: z.literal("in-progress"), lockedUntil: z.number() }),
+  IdempotencyFields.extend({ state: z.literal("completed"), response: StoredResponse }),
+]);
+type IdempotencyDocument = z.infer<typeof IdempotencyDocument>;
 type StoredDocument = IdempotencyDocument & { _etag: string };
 
 export interface CosmosIdempotencyStoreOptions {
@@ -153,10 +158,11 @@ export class CosmosIdempotencyStore implements IdempotencyStore {
     }
   }
 
+  /** The decoded document with the etag it was read at. */
   async #read(id: string): Promise<StoredDocument | undefined> {
-    const { resource } = await this.#container.item(id, id).read<IdempotencyDocument>();
-    if (resource !== undefined) assertSchemaVersion(resource, "idempotency");
-    return resource;
+    const { resource, etag } = await this.#container.item(id, id).read<Record<string, unknown>>();
+    if (resource === undefined) return undefined;
+    return { ...decodeDocument(IdempotencyDocument, resource, { container: this.#container.id, storageOnly: [] }), _etag: etag };
   }
 
   #remember(id: string, etag: string | undefined): void {

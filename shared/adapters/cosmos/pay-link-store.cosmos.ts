@@ -4,11 +4,12 @@
  * Why /tokenHash: the only question ever asked is "which link is behind this token?" (the debtor opens
  * `/p/{token}`, the page hashes the token): a point read. Links spread evenly over partitions by construction.
  * Only the token's SHA-256 is stored — the token itself exists only in the SMS. Expired links are kept (the page
- * can say "this link has expired" instead of "unknown"); expiry is the caller's check.
+ * can say "this link has expired" instead of "unknown"); expiry is the caller's check. Documents read are decoded
+ * with the port's `PayLink` schema, never cast.
  */
 import type { Container, Database } from "@azure/cosmos";
-import type { PayLink, PayLinkStore } from "../../ports/pay-link-store";
-import { assertSchemaVersion, withoutStorageFields } from "./cosmos-errors.cosmos";
+import { PayLink, type PayLinkStore } from "../../ports/pay-link-store";
+import { decodeDocument } from "./cosmos-errors.cosmos";
 import { COSMOS_CONTAINERS } from "./database.cosmos";
 
 type PayLinkDocument = PayLink & { id: string; type: "pay-link"; schemaVersion: 1 };
@@ -37,9 +38,8 @@ export class CosmosPayLinkStore implements PayLinkStore {
   }
 
   async get(tokenHash: string): Promise<PayLink | undefined> {
-    const { resource } = await this.#container.item(tokenHash, tokenHash).read<PayLinkDocument>();
+    const { resource } = await this.#container.item(tokenHash, tokenHash).read<Record<string, unknown>>();
     if (resource === undefined) return undefined;
-    assertSchemaVersion(resource, "pay-links");
-    return withoutStorageFields<PayLink>(resource as unknown as Record<string, unknown>, ["id", "type", "schemaVersion"]);
+    return decodeDocument(PayLink, resource, { container: this.#container.id, storageOnly: ["id", "type", "schemaVersion"] });
   }
 }

@@ -3,10 +3,11 @@
  *
  * Why /reference: the callback (Service Bus trigger) and the receipt page both know only the provider reference, so
  * every read is a point read. `update` replaces with If-Match on the read etag and re-applies on 412, like cases.
+ * Documents read are decoded with the port's `PaymentAttempt` schema, never cast.
  */
 import type { Container, Database } from "@azure/cosmos";
-import type { PaymentAttempt, PaymentAttemptStore } from "../../ports/payment-attempt-store";
-import { assertSchemaVersion, retryOnPreconditionFailed, withoutStorageFields, type EtagRetryOptions } from "./cosmos-errors.cosmos";
+import { PaymentAttempt, type PaymentAttemptStore } from "../../ports/payment-attempt-store";
+import { decodeDocument, retryOnPreconditionFailed, type EtagRetryOptions } from "./cosmos-errors.cosmos";
 import { COSMOS_CONTAINERS } from "./database.cosmos";
 
 type AttemptDocument = PaymentAttempt & { id: string; type: "payment-attempt" };
@@ -21,10 +22,7 @@ function toDocument(attempt: PaymentAttempt): AttemptDocument {
   return { ...structuredClone(attempt), id: attempt.reference, type: "payment-attempt" };
 }
 
-function fromDocument(doc: AttemptDocument): PaymentAttempt {
-  assertSchemaVersion(doc, "payment-attempts");
-  return withoutStorageFields<PaymentAttempt>(doc as unknown as Record<string, unknown>, ["id", "type"]);
-}
+type StoredDocument = Record<string, unknown>;
 
 export class PaymentAttemptNotFound extends Error {
   readonly code = "PAYMENT_ATTEMPT_NOT_FOUND";
@@ -44,14 +42,14 @@ export class CosmosPaymentAttemptStore implements PaymentAttemptStore {
   }
 
   async get(reference: string): Promise<PaymentAttempt | undefined> {
-    const { resource } = await this.#container.item(reference, reference).read<AttemptDocument>();
-    return resource === undefined ? undefined : fromDocument(resource);
+    const { resource } = await this.#container.item(reference, reference).read<StoredDocument>();
+    return resource === undefined ? undefined : this.#decode(resource);
   }
 
   /** A cross-partition query (the sweep runs every few minutes over a small, recent window). */
   async listUnsettled(window: { createdAfter: string; createdBefore: string; limit: number }): Promise<PaymentAttempt[]> {
     const { resources } = await this.#container.items
-      .query<AttemptDocument>(
+      .query<StoredDocument>(
         {
           query:
             "SELECT TOP @limit * FROM c WHERE c.state IN ('created', 'authorized', 'captured') AND c.createdAt >= @after AND c.createdAt < @before ORDER BY c.createdAt",
@@ -64,15 +62,15 @@ export class CosmosPaymentAttemptStore implements PaymentAttemptStore {
         { maxItemCount: window.limit },
       )
       .fetchAll();
-    return resources.map(fromDocument);
+    return resources.map((doc) => this.#decode(doc));
   }
 
   async update(reference: string, mutate: (current: PaymentAttempt) => PaymentAttempt): Promise<PaymentAttempt> {
     return retryOnPreconditionFailed(
       async () => {
-        const { resource, etag } = await this.#container.item(reference, reference).read<AttemptDocument>();
+        const { resource, etag } = await this.#container.item(reference, reference).read<StoredDocument>();
         if (resource === undefined) throw new PaymentAttemptNotFound(`No payment attempt ${reference}`);
-        const current = fromDocument(resource);
+        const current = this.#decode(resource);
         const next = mutate(current);
         if (next === current) return current;
         await this.#container.item(reference, reference).replace<AttemptDocument>(toDocument(next), { accessCondition: { type: "IfMatch", condition: etag } });
@@ -81,5 +79,9 @@ export class CosmosPaymentAttemptStore implements PaymentAttemptStore {
       this.#retry,
       () => new Error(`Payment attempt ${reference} kept changing; gave up after retries`),
     );
+  }
+
+  #decode(doc: StoredDocument): PaymentAttempt {
+    return decodeDocument(PaymentAttempt, doc, { container: this.#container.id, storageOnly: ["id", "type"] });
   }
 }

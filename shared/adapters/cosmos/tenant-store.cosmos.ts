@@ -9,20 +9,15 @@
  * key; when the key write fails the tenant document is removed again (best effort). A tenant left without a key
  * by a crash in between is unreachable and harmless; onboarding is retried with new ids.
  *
- * Documents carry `schemaVersion`; the key document holds the key's SHA-256, never the key.
+ * Documents carry `schemaVersion`; the key document holds the key's SHA-256, never the key. Every document read is
+ * decoded with the port's schema (`Tenant`, `ApiKeyRecord`), never cast.
  * `setPolicy` is a read → replace with If-Match, retried on 412 like the case store's `update`.
  */
 import type { Container, Database } from "@azure/cosmos";
-import { TenantAlreadyExists, TenantNotFound } from "../../application/errors";
+import { TenantAlreadyExists, TenantNotFound } from "../../ports/errors";
 import type { LadderPolicy } from "../../domain/policy";
-import type { ApiKeyRecord, Tenant, TenantStore } from "../../ports/tenant-store";
-import {
-  assertSchemaVersion,
-  retryOnPreconditionFailed,
-  statusOf,
-  withoutStorageFields,
-  type EtagRetryOptions,
-} from "./cosmos-errors.cosmos";
+import { ApiKeyRecord, Tenant, type TenantStore } from "../../ports/tenant-store";
+import { decodeDocument, retryOnPreconditionFailed, statusOf, type EtagRetryOptions } from "./cosmos-errors.cosmos";
 import { COSMOS_CONTAINERS } from "./database.cosmos";
 
 type TenantDocument = Tenant & { id: string; type: "tenant" };
@@ -68,28 +63,26 @@ export class CosmosTenantStore implements TenantStore {
   }
 
   async get(tenantId: string): Promise<Tenant | undefined> {
-    const doc = await this.#readTenant(tenantId);
-    return doc === undefined ? undefined : toTenant(doc);
+    return (await this.#readTenant(tenantId))?.tenant;
   }
 
   async findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
-    const { resource } = await this.#apiKeys.item(keyId, keyId).read<ApiKeyDocument>();
+    const { resource } = await this.#apiKeys.item(keyId, keyId).read<Record<string, unknown>>();
     if (resource === undefined) return undefined;
-    assertSchemaVersion(resource, "api-keys");
-    return withoutStorageFields<ApiKeyRecord>(resource as unknown as Record<string, unknown>, ["id", "type", "schemaVersion"]);
+    return decodeDocument(ApiKeyRecord, resource, { container: this.#apiKeys.id, storageOnly: ["id", "type", "schemaVersion"] });
   }
 
   async setPolicy(tenantId: string, policy: LadderPolicy, now: Date): Promise<Tenant> {
     return retryOnPreconditionFailed(
       async () => {
-        const doc = await this.#readTenant(tenantId);
-        if (doc === undefined) throw new TenantNotFound(tenantId);
-        const next: TenantDocument = { ...toDocumentFields(doc), policy: structuredClone(policy), updatedAt: now.toISOString() };
+        const read = await this.#readTenant(tenantId);
+        if (read === undefined) throw new TenantNotFound(tenantId);
+        const next: TenantDocument = { ...toDocument(read.tenant), policy: structuredClone(policy), updatedAt: now.toISOString() };
         try {
           const { resource } = await this.#tenants
             .item(tenantId, tenantId)
-            .replace<TenantDocument>(next, { accessCondition: { type: "IfMatch", condition: doc._etag } });
-          return toTenant(resource ?? next);
+            .replace<TenantDocument>(next, { accessCondition: { type: "IfMatch", condition: read.etag } });
+          return this.#decodeTenant(resource ?? next);
         } catch (error) {
           if (statusOf(error) === 404) throw new TenantNotFound(tenantId);
           throw error;
@@ -100,17 +93,17 @@ export class CosmosTenantStore implements TenantStore {
     );
   }
 
-  async #readTenant(tenantId: string): Promise<(TenantDocument & { _etag: string }) | undefined> {
-    const { resource } = await this.#tenants.item(tenantId, tenantId).read<TenantDocument>();
-    if (resource !== undefined) assertSchemaVersion(resource, "tenants");
-    return resource;
+  /** The decoded tenant and the etag it was read at (for the conditional replace). */
+  async #readTenant(tenantId: string): Promise<{ tenant: Tenant; etag: string } | undefined> {
+    const { resource, etag } = await this.#tenants.item(tenantId, tenantId).read<Record<string, unknown>>();
+    return resource === undefined ? undefined : { tenant: this.#decodeTenant(resource), etag };
+  }
+
+  #decodeTenant(doc: Record<string, unknown>): Tenant {
+    return decodeDocument(Tenant, doc, { container: this.#tenants.id, storageOnly: ["id", "type"] });
   }
 }
 
-function toDocumentFields(doc: TenantDocument): TenantDocument {
-  return { ...toTenant(doc), id: doc.tenantId, type: "tenant" };
-}
-
-function toTenant(doc: TenantDocument): Tenant {
-  return withoutStorageFields<Tenant>(doc as unknown as Record<string, unknown>, ["id", "type"]);
+function toDocument(tenant: Tenant): TenantDocument {
+  return { ...structuredClone(tenant), id: tenant.tenantId, type: "tenant" };
 }

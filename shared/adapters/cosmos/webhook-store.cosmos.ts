@@ -4,11 +4,11 @@
  * Why /tenantId: subscriptions are few per tenant and always read together — every event is fanned out to all of
  * its tenant's subscriptions — so one single-partition query answers it, and a tenant's subscriptions never
  * exceed a logical partition. The signing secret has to be stored as it is (it signs every delivery); it is never
- * logged.
+ * logged. Documents read are decoded with the port's `WebhookSubscription` schema, never cast.
  */
 import type { Container, Database } from "@azure/cosmos";
-import type { WebhookStore, WebhookSubscription } from "../../ports/webhook-store";
-import { assertSchemaVersion, statusOf, withoutStorageFields } from "./cosmos-errors.cosmos";
+import { WebhookSubscription, type WebhookStore } from "../../ports/webhook-store";
+import { decodeDocument, statusOf } from "./cosmos-errors.cosmos";
 import { COSMOS_CONTAINERS } from "./database.cosmos";
 
 type WebhookDocument = WebhookSubscription & { type: "webhook" };
@@ -38,16 +38,13 @@ export class CosmosWebhookStore implements WebhookStore {
   /** Oldest first. */
   async listForTenant(tenantId: string): Promise<WebhookSubscription[]> {
     const { resources } = await this.#container.items
-      .query<WebhookDocument>(
+      .query<Record<string, unknown>>(
         { query: "SELECT * FROM c WHERE c.tenantId = @tenantId", parameters: [{ name: "@tenantId", value: tenantId }] },
         { partitionKey: tenantId },
       )
       .fetchAll();
     return resources
-      .map((doc) => {
-        assertSchemaVersion(doc, "webhooks");
-        return withoutStorageFields<WebhookSubscription>(doc as unknown as Record<string, unknown>, ["type"]);
-      })
+      .map((doc) => decodeDocument(WebhookSubscription, doc, { container: this.#container.id, storageOnly: ["type"] }))
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
   }
 }

@@ -4,9 +4,15 @@
  * duplicate id), another tenant's case is "not found", `update` re-applies `mutate` when the case changed while an
  * async `mutate` ran (optimistic concurrency, like the etag loop), and records are copied in and out.
  */
-import { CaseNotFound, DuplicateInvoiceNumber } from "../../application/errors";
-import type { CaseListFilter, CaseRecord, CaseStore, Page } from "../../ports/case-store";
-import { assertDerivedId, assertSameIdentity } from "../case-record-checks";
+import { CaseNotFound, DuplicateInvoiceNumber } from "../../ports/errors";
+import {
+  assertDerivedId,
+  assertSameIdentity,
+  type CaseListFilter,
+  type CaseRecord,
+  type CaseStore,
+  type Page,
+} from "../../ports/case-store";
 import { pageOf } from "./paging.memory";
 
 const ACTIVE_STATUSES = new Set(["open", "on-hold", "disputed"]);

@@ -1,5 +1,5 @@
 /** Offset continuation tokens for the in-memory stores (opaque to callers, like Cosmos DB's). */
-import { InvalidContinuationToken } from "../../application/errors";
+import { InvalidContinuationToken } from "../../ports/errors";
 import type { Page } from "../../ports/case-store";
 
 export function pageOf<T>(all: T[], page: { limit: number; continuationToken?: string }): Page<T> {

@@ -1,5 +1,5 @@
 /** In-memory TenantStore (tests, dev host without Cosmos DB). Same errors as the Cosmos adapter. */
-import { TenantAlreadyExists, TenantNotFound } from "../../application/errors";
+import { TenantAlreadyExists, TenantNotFound } from "../../ports/errors";
 import type { LadderPolicy } from "../../domain/policy";
 import type { ApiKeyRecord, Tenant, TenantStore } from "../../ports/tenant-store";
 

@@ -1,5 +1,6 @@
 /**
- * Case events to the Service Bus topic `case-events`, one message per event:
+ * Case events to a Service Bus topic (`case-events`: the caller names it, see functions/webhooks/names.ts), one
+ * message per event:
  * - `messageId` = the event id, so publishing the same event twice (a retried activity) is dropped by the topic's
  *   duplicate detection;
  * - `subject` = the event type (subscriptions filter on it, e.g. `payments-only`);
@@ -9,10 +10,7 @@
  */
 import { DefaultAzureCredential } from "@azure/identity";
 import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from "@azure/service-bus";
-import type { Settings } from "../../config/settings";
 import type { CaseEventMessage, EventPublisher } from "../../ports/event-publisher";
-
-export const CASE_EVENTS_TOPIC = "case-events";
 
 export function caseEventToMessage(event: CaseEventMessage): ServiceBusMessage {
   return {
@@ -48,7 +46,8 @@ export async function sendInBatches(sender: ServiceBusSender, messages: ServiceB
 
 export interface ServiceBusEventPublisherOptions {
   client: ServiceBusClient;
-  topicName?: string;
+  /** The topic the events go to (the composition root passes the one constant the triggers subscribe to). */
+  topicName: string;
 }
 
 export class ServiceBusEventPublisher implements EventPublisher {
@@ -58,7 +57,7 @@ export class ServiceBusEventPublisher implements EventPublisher {
 
   constructor(options: ServiceBusEventPublisherOptions) {
     this.#client = options.client;
-    this.#topicName = options.topicName ?? CASE_EVENTS_TOPIC;
+    this.#topicName = options.topicName;
   }
 
   async publish(events: CaseEventMessage[]): Promise<void> {
@@ -73,16 +72,20 @@ export class ServiceBusEventPublisher implements EventPublisher {
   }
 }
 
+/** How to reach the namespace: a connection string, or (Azure, managed identity) its fully qualified name. */
+export interface ServiceBusOptions {
+  connectionString?: string | undefined;
+  /** e.g. `sb-payment-follow-up.servicebus.windows.net`; used with DefaultAzureCredential when no connection string. */
+  fullyQualifiedNamespace?: string | undefined;
+}
+
 /**
- * The app's Service Bus client from the settings, like the Functions host resolves the `ServiceBusConnection`
- * binding connection: a connection string in `ServiceBusConnection`, or (Azure, managed identity)
- * `ServiceBusConnection__fullyQualifiedNamespace` with DefaultAzureCredential.
+ * The app's Service Bus client: from the connection string when there is one, else from the namespace with
+ * DefaultAzureCredential. The composition root maps the settings to these options.
  */
-export function createServiceBusClient(
-  settings: Pick<Settings, "ServiceBusConnection" | "ServiceBusConnection__fullyQualifiedNamespace">,
-): ServiceBusClient {
-  if (settings.ServiceBusConnection) return new ServiceBusClient(settings.ServiceBusConnection);
-  const namespace = settings.ServiceBusConnection__fullyQualifiedNamespace;
+export function createServiceBusClient(options: ServiceBusOptions): ServiceBusClient {
+  if (options.connectionString) return new ServiceBusClient(options.connectionString);
+  const namespace = options.fullyQualifiedNamespace;
   if (namespace) return new ServiceBusClient(namespace, new DefaultAzureCredential());
   throw new Error("Service Bus is not configured: set ServiceBusConnection or ServiceBusConnection__fullyQualifiedNamespace");
 }

@@ -1,14 +1,13 @@
 /**
- * PaymentQueue on the Service Bus queue `payments`, through an SDK sender (not an output binding: the Node.js worker's
- * output binding cannot set `messageId`, and duplicate detection needs it — see webhook-delivery-queue.service-bus.ts).
+ * PaymentQueue on a Service Bus queue (`payments`: the caller names it, see functions/payments/names.ts), through an
+ * SDK sender (not an output binding: the Node.js worker's output binding cannot set `messageId`, and duplicate
+ * detection needs it — see webhook-delivery-queue.service-bus.ts).
  * The message id is the payment's own identity, so a provider that calls back twice, or a bank file imported twice,
  * puts the payment on the queue once within the duplicate-detection window (and applying is idempotent after that).
  */
 import type { ServiceBusClient, ServiceBusMessage, ServiceBusSender } from "@azure/service-bus";
 import type { PaymentMessage, PaymentQueue } from "../../ports/payment-queue";
 import { sendInBatches } from "./event-publisher.service-bus";
-
-export const PAYMENTS_QUEUE = "payments";
 
 /** Service Bus message ids are at most 128 characters. */
 function messageIdOf(message: PaymentMessage): string {
@@ -30,9 +29,9 @@ export class ServiceBusPaymentQueue implements PaymentQueue {
   readonly #queueName: string;
   #sender: ServiceBusSender | undefined;
 
-  constructor(options: { client: ServiceBusClient; queueName?: string }) {
+  constructor(options: { client: ServiceBusClient; queueName: string }) {
     this.#client = options.client;
-    this.#queueName = options.queueName ?? PAYMENTS_QUEUE;
+    this.#queueName = options.queueName;
   }
 
   async enqueue(messages: PaymentMessage[]): Promise<void> {

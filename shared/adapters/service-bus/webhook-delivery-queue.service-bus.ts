@@ -1,6 +1,6 @@
 /**
- * Webhook deliveries to the Service Bus queue `webhook-deliveries` through the SDK — for the fan-out AND for the
- * scheduled retries.
+ * Webhook deliveries to a Service Bus queue (`webhook-deliveries`: the caller names it, see functions/webhooks/names.ts)
+ * through the SDK — for the fan-out AND for the scheduled retries.
  *
  * Why not the Functions output binding: in the Node.js worker a Service Bus output binding sends the value as the
  * message BODY only; `messageId`, `applicationProperties` and `scheduledEnqueueTimeUtc` cannot be set through it
@@ -11,8 +11,6 @@
 import type { ServiceBusClient, ServiceBusMessage, ServiceBusSender } from "@azure/service-bus";
 import { deliveryMessageId, type WebhookDeliveryMessage, type WebhookDeliveryQueue } from "../../application/webhooks/delivery-message";
 import { sendInBatches } from "./event-publisher.service-bus";
-
-export const WEBHOOK_DELIVERIES_QUEUE = "webhook-deliveries";
 
 export function deliveryToMessage(delivery: WebhookDeliveryMessage): ServiceBusMessage {
   return {
@@ -35,9 +33,9 @@ export class ServiceBusWebhookDeliveryQueue implements WebhookDeliveryQueue {
   readonly #queueName: string;
   #sender: ServiceBusSender | undefined;
 
-  constructor(options: { client: ServiceBusClient; queueName?: string }) {
+  constructor(options: { client: ServiceBusClient; queueName: string }) {
     this.#client = options.client;
-    this.#queueName = options.queueName ?? WEBHOOK_DELIVERIES_QUEUE;
+    this.#queueName = options.queueName;
   }
 
   async send(deliveries: WebhookDeliveryMessage[]): Promise<void> {

@@ -207,26 +207,3 @@ function isTimeout(err: unknown): boolean {
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-
-/** The VIPPS_* settings this adapter reads (a structural slice of the app's settings). */
-export interface VippsSettings {
-  VIPPS_BASE_URL?: string | undefined;
-  VIPPS_CLIENT_ID?: string | undefined;
-  VIPPS_CLIENT_SECRET?: string | undefined;
-  VIPPS_SUBSCRIPTION_KEY?: string | undefined;
-  VIPPS_MERCHANT_SERIAL_NUMBER?: string | undefined;
-}
-
-/** The client config when VIPPS_BASE_URL and all four credentials are set; otherwise undefined (Vipps is off). */
-export function vippsApiConfigFrom(s: VippsSettings): VippsApiConfig | undefined {
-  if (!s.VIPPS_BASE_URL || !s.VIPPS_CLIENT_ID || !s.VIPPS_CLIENT_SECRET || !s.VIPPS_SUBSCRIPTION_KEY || !s.VIPPS_MERCHANT_SERIAL_NUMBER) {
-    return undefined;
-  }
-  return {
-    baseUrl: s.VIPPS_BASE_URL,
-    clientId: s.VIPPS_CLIENT_ID,
-    clientSecret: s.VIPPS_CLIENT_SECRET,
-    subscriptionKey: s.VIPPS_SUBSCRIPTION_KEY,
-    merchantSerialNumber: s.VIPPS_MERCHANT_SERIAL_NUMBER,
-  };
-}

@@ -11,7 +11,7 @@ import type { CaseRecord } from "../../ports/case-store";
 import type { PaymentAttempt, PaymentAttemptStore, PayOptionKind } from "../../ports/payment-attempt-store";
 import type { PaymentMethod, PaymentProvider } from "../../ports/payment-provider";
 import type { Tenant } from "../../ports/tenant-store";
-import type { PayFormError, PayFormValues, PayOptionView, PayPageCase, PayPageView } from "../../web/pay-page-model";
+import type { PayFormError, PayFormValues, PayOptionView, PayPageCase, PayPageView } from "./pay-page-model";
 import { ladderOf, todayIn } from "../case-context";
 import { payLinkTokenHash } from "../pay-links";
 import { openPayLink, type PayLinkDeps } from "./pay-link-session";

@@ -6,7 +6,7 @@
  */
 import type { PaymentAttempt } from "../../ports/payment-attempt-store";
 import type { PaymentQueue } from "../../ports/payment-queue";
-import type { ReceiptView } from "../../web/pay-page-model";
+import type { ReceiptView } from "./pay-page-model";
 import { payLinkTokenHash } from "../pay-links";
 import { openPayLink } from "./pay-link-session";
 import { caseToPay } from "./pay-options";

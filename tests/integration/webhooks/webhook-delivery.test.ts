@@ -14,7 +14,7 @@ import { loadServiceBusEntities } from "../../../devhost/service-bus/entities";
 import { ServiceBusTriggers } from "../../../devhost/service-bus/triggers";
 import { registerDeliverWebhookFunction, type DeliverWebhookFunctionDeps } from "../../../functions/webhooks/sb-deliver-webhook";
 import { registerFanOutCaseEventsFunction } from "../../../functions/webhooks/sb-fan-out-case-events";
-import { SERVICE_BUS_CONNECTION, WEBHOOK_DELIVERIES_QUEUE } from "../../../functions/webhooks/names";
+import { CASE_EVENTS_TOPIC, SERVICE_BUS_CONNECTION, WEBHOOK_DELIVERIES_QUEUE } from "../../../functions/webhooks/names";
 import { MemoryWebhookStore } from "../../../shared/adapters/memory/webhook-store.memory";
 import { ServiceBusEventPublisher } from "../../../shared/adapters/service-bus/event-publisher.service-bus";
 import { ServiceBusWebhookDeliveryQueue } from "../../../shared/adapters/service-bus/webhook-delivery-queue.service-bus";
@@ -81,8 +81,8 @@ function verify(r: Received, secret: string): unknown {
 beforeAll(async () => {
   h = await startHarness(loadServiceBusEntities());
   receiver = await startReceiver();
-  queue = new ServiceBusWebhookDeliveryQueue({ client: h.client });
-  publisher = new ServiceBusEventPublisher({ client: h.client, topicName: "case-events" });
+  queue = new ServiceBusWebhookDeliveryQueue({ client: h.client, queueName: WEBHOOK_DELIVERIES_QUEUE });
+  publisher = new ServiceBusEventPublisher({ client: h.client, topicName: CASE_EVENTS_TOPIC });
   const appClock = { now: () => h.clock.nowDate() };
   deps = { webhooks, webhookDeliveries: queue, clock: appClock, random: () => 0.5, webhookTimeoutMs: 5_000 };
 

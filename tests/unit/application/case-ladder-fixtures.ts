@@ -3,7 +3,7 @@ import { MemoryCaseStore } from "../../../shared/adapters/memory/case-store.memo
 import { MemoryEventPublisher } from "../../../shared/adapters/memory/event-publisher.memory";
 import { MemoryPayLinkStore } from "../../../shared/adapters/memory/pay-link-store.memory";
 import { MemoryTenantStore } from "../../../shared/adapters/memory/tenant-store.memory";
-import { caseIdFor } from "../../../shared/application/case-id";
+import { caseIdFor } from "../../../shared/domain/case-id";
 import type { ExecuteStepDeps } from "../../../shared/application/execute-step";
 import type { Letterhead } from "../../../shared/letters";
 import { openCase } from "../../../shared/domain/case";

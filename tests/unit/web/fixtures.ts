@@ -1,5 +1,5 @@
 import type { Money } from "../../../shared/domain/money";
-import type { PayPageCase, PayPageView, ReceiptView } from "../../../shared/web/pay-page-model";
+import type { PayPageCase, PayPageView, ReceiptView } from "../../../shared/application/payments/pay-page-model";
 
 export const nok = (value: number): Money => ({ value, currency: "NOK" });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DICTIONARIES, formatInstantDate, formatLocalDate, formErrorMessage, negotiateLang } from "../../../shared/web/i18n";
-import type { PayFormErrorCode } from "../../../shared/web/pay-page-model";
+import type { PayFormErrorCode } from "../../../shared/application/payments/pay-page-model";
 import { nok } from "./fixtures";
 
 const plain = (s: string) => s.replace(/\u00a0/gu, " ");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderPayPage } from "../../../shared/web/pay-page";
-import type { PayFormError, PayPageView } from "../../../shared/web/pay-page-model";
+import type { PayFormError, PayPageView } from "../../../shared/application/payments/pay-page-model";
 import { fullView, nok, payCase } from "./fixtures";
 import { all, byId, byTag, labelText, parseHtml, readable } from "./html";
 

@@ -3,7 +3,7 @@ import type { Database } from "@azure/cosmos";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CosmosBankPaymentStore } from "../../../../shared/adapters/cosmos/bank-payment-store.cosmos";
 import { COSMOS_CONTAINERS } from "../../../../shared/adapters/cosmos/database.cosmos";
-import { InvalidContinuationToken } from "../../../../shared/application/errors";
+import { InvalidContinuationToken } from "../../../../shared/ports/errors";
 import type { BankPayment } from "../../../../shared/ports/bank-payment-store";
 import { CosmosHarness } from "./store-fixtures";
 

@@ -1,17 +1,17 @@
 /**
  * What only the Cosmos DB stores have to show: the containers come from the one declaration, documents carry
- * schemaVersion and no secrets, the etag loop gives up cleanly, and idempotency completions are etag-conditioned.
+ * schemaVersion and no secrets, documents read are decoded (not cast), the etag loop gives up cleanly, and
+ * idempotency completions are etag-conditioned.
  */
 import { CosmosBankPaymentStore } from "../../../../shared/adapters/cosmos/bank-payment-store.cosmos";
 import { CosmosPaymentAttemptStore } from "../../../../shared/adapters/cosmos/payment-attempt-store.cosmos";
 import type { Database } from "@azure/cosmos";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { caseIdFor } from "../../../../shared/application/case-id";
+import { caseIdFor } from "../../../../shared/domain/case-id";
 import { CosmosCaseStore } from "../../../../shared/adapters/cosmos/case-store.cosmos";
 import {
   COSMOS_CONTAINERS,
-  cosmosSettingsFrom,
   createCosmosDatabase,
   ensureCosmosContainers,
   loadCosmosContainers,
@@ -63,16 +63,10 @@ describe("Cosmos DB containers", () => {
     expect(declared).toEqual(expect.arrayContaining(Object.values(COSMOS_CONTAINERS)));
   });
 
-  it("shares one client per process between databases made from the same settings", () => {
-    const settings = cosmosSettingsFrom({ COSMOS_ENDPOINT: "http://127.0.0.1:1/", COSMOS_KEY: "a2V5", COSMOS_ENDPOINT_DISCOVERY: "false" });
-    expect(settings).toEqual({
-      COSMOS_ENDPOINT: "http://127.0.0.1:1/",
-      COSMOS_KEY: "a2V5",
-      COSMOS_DATABASE: "payment-follow-up",
-      COSMOS_ENDPOINT_DISCOVERY: false,
-    });
-    expect(createCosmosDatabase(settings).client).toBe(createCosmosDatabase({ ...settings, COSMOS_DATABASE: "other" }).client);
-    expect(createCosmosDatabase(settings).client).not.toBe(createCosmosDatabase({ ...settings, COSMOS_KEY: "b3RoZXI=" }).client);
+  it("shares one client per process between databases made from the same options", () => {
+    const options = { endpoint: "http://127.0.0.1:1/", key: "a2V5", databaseId: "payment-follow-up", endpointDiscovery: false };
+    expect(createCosmosDatabase(options).client).toBe(createCosmosDatabase({ ...options, databaseId: "other" }).client);
+    expect(createCosmosDatabase(options).client).not.toBe(createCosmosDatabase({ ...options, key: "b3RoZXI=" }).client);
   });
 });
 
@@ -149,6 +143,31 @@ describe("Cosmos DB documents", () => {
     expect(doc?.key).toBe(doc?.id);
     expect(doc?.ttl).toBe(IDEMPOTENCY_RETENTION_MS / 1000);
     expect(JSON.stringify(doc)).not.toContain("odd#chars");
+  });
+});
+
+describe("Cosmos DB documents that do not decode", () => {
+  it("are refused with the container, the id and the failing path, never the values found there", async () => {
+    const record = aCaseRecord("tenant-broken", "INV-1");
+    const store = new CosmosCaseStore({ database });
+    await store.create(record);
+    const cases = database.container(COSMOS_CONTAINERS.cases);
+    const { resource } = await cases.item(record.caseId, record.caseId).read<Record<string, unknown>>();
+    const broken = { ...resource, kid: 4711, customer: { customerId: "cust-1", phone: "+4791234567" } };
+    await cases.item(record.caseId, record.caseId).replace(broken);
+
+    const read = store.get("tenant-broken", record.caseId);
+    await expect(read).rejects.toMatchObject({ name: "UndecodableDocument", container: "cases", documentId: record.caseId });
+    const message = await read.catch((error: Error) => error.message);
+    expect(message).toContain("kid: expected string");
+    expect(message).toContain("customer.name: expected string");
+    expect(message).not.toContain("4711");
+    expect(message).not.toContain("+4791234567");
+  });
+
+  it("with a schemaVersion the store does not know are refused before decoding", async () => {
+    await database.container(COSMOS_CONTAINERS.payLinks).items.upsert({ id: "hash-v2", tokenHash: "hash-v2", type: "pay-link", schemaVersion: 2 });
+    await expect(new CosmosPayLinkStore({ database }).get("hash-v2")).rejects.toThrow("Unknown schemaVersion 2 in a pay-links document");
   });
 });
 

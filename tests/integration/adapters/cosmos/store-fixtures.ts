@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { caseIdFor } from "../../../../shared/application/case-id";
+import { caseIdFor } from "../../../../shared/domain/case-id";
 import {
   createCosmosDatabase,
   disposeCosmosClients,
@@ -81,10 +81,10 @@ export class CosmosHarness implements StoreHarness {
   async database(): Promise<Database> {
     this.#databases += 1;
     const database = createCosmosDatabase({
-      COSMOS_ENDPOINT: this.#endpoint,
-      COSMOS_KEY: this.#key,
-      COSMOS_DATABASE: `stores-${this.#databases}`,
-      COSMOS_ENDPOINT_DISCOVERY: false,
+      endpoint: this.#endpoint,
+      key: this.#key,
+      databaseId: `stores-${this.#databases}`,
+      endpointDiscovery: false,
     });
     await ensureCosmosContainers(database, loadCosmosContainers(CONTAINERS_FILE));
     return database;

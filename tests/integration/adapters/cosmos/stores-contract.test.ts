@@ -3,7 +3,7 @@
  * use) and against the Cosmos DB stores on the local stand-in, so the two behave — and fail — the same way.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { caseIdFor } from "../../../../shared/application/case-id";
+import { caseIdFor } from "../../../../shared/domain/case-id";
 import { defaultPolicy } from "../../../../shared/domain/policy";
 import type { CaseRecord } from "../../../../shared/ports/case-store";
 import { IDEMPOTENCY_LOCK_MS, IDEMPOTENCY_RETENTION_MS, type StoredResponse } from "../../../../shared/ports/idempotency-store";
