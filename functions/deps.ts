@@ -5,7 +5,7 @@
  * module, never the root, so tests (and any host) wire the very same functions with literal ports.
  */
 import type { InvocationContext } from "@azure/functions";
-import type { Letterhead } from "../shared/application/execute-step";
+import type { Letterhead } from "../shared/letters/letter-model";
 import type { BankPaymentStore } from "../shared/ports/bank-payment-store";
 import type { CaseStore } from "../shared/ports/case-store";
 import type { CaseWorkflow } from "../shared/ports/case-workflow";

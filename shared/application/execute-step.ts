@@ -52,7 +52,6 @@ import { CaseTenantMissing, planCase, type PlannedStep } from "./plan-next-step"
 // Types
 
 /** Moved to shared/letters (letter-model.ts); re-exported only until functions/composition.ts imports it from there. */
-export type { Letterhead } from "../letters";
 
 export interface ExecuteStepConfig {
   /** Base of the short pay links: {publicBaseUrl}/p/{token}. */

@@ -3,12 +3,7 @@
  * web? } }` — the sender block printed on letters. Without it letters are not produced (letter steps wait and say
  * so). A value that does not parse fails the start, naming the setting and never echoing its value.
  */
-import { z } from "zod";
-import type { Letterhead } from "../application/execute-step";
-import { NorwegianAccount } from "../domain/identifiers/bank-account";
-import { CreditorContact, PostalAddress } from "../letters/letter-model";
-
-const LetterheadSetting = z.object({ address: PostalAddress, accountNumber: NorwegianAccount, contact: CreditorContact });
+import { Letterhead } from "../letters/letter-model";
 
 export function letterheadFrom(raw: string | undefined): Letterhead | undefined {
   if (raw === undefined || raw.trim() === "") return undefined;
@@ -18,7 +13,7 @@ export function letterheadFrom(raw: string | undefined): Letterhead | undefined 
   } catch {
     throw new Error("Invalid settings: LETTERHEAD is not valid JSON");
   }
-  const parsed = LetterheadSetting.safeParse(json);
+  const parsed = Letterhead.safeParse(json);
   if (!parsed.success) {
     throw new Error(`Invalid settings: LETTERHEAD: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   }

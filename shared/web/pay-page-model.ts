@@ -13,5 +13,3 @@ export type NoticeKind = "unknown-link" | "expired-link" | "rate-limited" | "una
 /** Parts a debtor may ask a partial payment to cover first (dekningsrekkefølge). */
 export const COVER_CHOICES: readonly AllocationPart[] = ["principal", "interest", "fees"];
 
-// shim for functions/, removed at merge: functions/payments/http-pay-page.ts imports PayFormValues from here.
-export type { PayFormValues } from "../application/payments/pay-page-model";
