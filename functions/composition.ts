@@ -28,11 +28,15 @@ import { vippsApiConfigFrom } from "../shared/adapters/vipps/api-client.vipps";
 import { VippsPaymentProvider } from "../shared/adapters/vipps/payment-provider.vipps";
 import { VippsWebhookRegistry } from "../shared/adapters/vipps/webhooks-api.vipps";
 import { VippsWebhookVerifier } from "../shared/adapters/vipps/webhook-verifier.vipps";
+import { fetchWebhookSender } from "../shared/adapters/http/webhook-sender.fetch";
 import { createServiceBusClient, ServiceBusEventPublisher } from "../shared/adapters/service-bus/event-publisher.service-bus";
 import { ServiceBusPaymentQueue } from "../shared/adapters/service-bus/payment-queue.service-bus";
 import { ServiceBusWebhookDeliveryQueue } from "../shared/adapters/service-bus/webhook-delivery-queue.service-bus";
 import type { Letterhead } from "../shared/application/execute-step";
-import type { WebhookDeliveryQueue } from "../shared/application/webhooks/delivery-message";
+import { makeDeliverWebhook } from "../shared/application/webhooks/deliver-webhook";
+import { makeFanOutEvent } from "../shared/application/webhooks/fan-out";
+import { makeListWebhooks, makeRegisterWebhook } from "../shared/application/webhooks/register-webhook";
+import type { WebhookDeliveryQueue } from "../shared/ports/webhook-delivery-queue";
 import { settings as readSettings, type Settings } from "../shared/config/settings";
 import { NorwegianAccount } from "../shared/domain/identifiers/bank-account";
 import { CreditorContact, PostalAddress } from "../shared/letters/letter-model";
@@ -49,13 +53,18 @@ import type { PaymentProvider, PaymentWebhookRegistry, PaymentWebhookVerifier } 
 import type { PaymentQueue } from "../shared/ports/payment-queue";
 import type { ReplayGuard } from "../shared/ports/replay-guard";
 import { MemoryReplayGuard } from "../shared/adapters/memory/replay-guard.memory";
+import { cryptoRandom } from "../shared/adapters/node/random.crypto";
+import type { Random } from "../shared/ports/random";
 import type { SmsSender } from "../shared/ports/sms-sender";
 import type { TenantStore } from "../shared/ports/tenant-store";
 import type { WebhookStore } from "../shared/ports/webhook-store";
+import { tenantKeyLookup } from "./api/edge";
+import type { WebhooksDeps } from "./webhooks";
 
 export interface AppDeps {
   settings: Settings;
   clock: Clock;
+  random: Random;
   cases: CaseStore;
   tenants: TenantStore;
   payLinks: PayLinkStore;
@@ -122,6 +131,7 @@ function buildAppDeps(s: Settings): AppDeps {
   return {
     settings: s,
     clock: systemClock,
+    random: cryptoRandom,
     cases: new CosmosCaseStore({ database }),
     tenants: new CosmosTenantStore({ database }),
     payLinks: new CosmosPayLinkStore({ database }),
@@ -203,4 +213,57 @@ export function setAppDepsForTests(deps: AppDeps | undefined, options: { workflo
   built = deps;
   const workflow = options.workflow;
   testWorkflow = workflow === undefined ? undefined : typeof workflow === "function" ? workflow : () => workflow;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Webhooks (functions/webhooks/index.ts `registerWebhooks`)
+
+const webhooksBuilt = new WeakMap<AppDeps, WebhooksDeps>();
+
+/**
+ * Where AppDeps has no delivery queue (tests that leave it out): one on its own Service Bus client, created on first
+ * use (HTTP functions never need it).
+ */
+function lazyDeliveryQueue(settings: Settings): WebhookDeliveryQueue {
+  let queue: ServiceBusWebhookDeliveryQueue | undefined;
+  const get = () => (queue ??= new ServiceBusWebhookDeliveryQueue({ client: createServiceBusClient(settings) }));
+  return {
+    send: (deliveries) => get().send(deliveries),
+    schedule: (delivery, at) => get().schedule(delivery, at),
+  };
+}
+
+/** The webhook functions' use cases from the app's ports (built once per AppDeps object). */
+export function webhooksDeps(deps: AppDeps = appDeps()): WebhooksDeps {
+  let out = webhooksBuilt.get(deps);
+  if (out === undefined) {
+    const queue = deps.webhookDeliveries ?? lazyDeliveryQueue(deps.settings);
+    out = {
+      // The partner API's lookup: the same keys, and the dev host's demo creditor seeded on first use of its key.
+      lookupApiKey: tenantKeyLookup(deps),
+      idempotencyStore: deps.idempotency,
+      clock: deps.clock,
+      registerWebhook: makeRegisterWebhook({
+        webhooks: deps.webhooks,
+        clock: deps.clock,
+        random: deps.random,
+        // Loopback webhook URLs (http://127.0.0.1:…) only where the setting allows them (local runs).
+        allowLoopback: deps.settings.WEBHOOK_ALLOW_LOOPBACK_URLS,
+      }),
+      listWebhooks: makeListWebhooks({ webhooks: deps.webhooks }),
+      fanOutEvent: makeFanOutEvent({ webhooks: deps.webhooks, queue }),
+      deliverWebhook: makeDeliverWebhook({
+        webhooks: deps.webhooks,
+        queue,
+        sender: fetchWebhookSender,
+        clock: deps.clock,
+        // `webhook-timestamp` is checked by receivers against THEIR wall clock: always the real time, also where the
+        // app clock is virtual (the dev host passes its virtual clock as `clock`, never as this one).
+        signingClock: systemClock,
+        random: deps.random,
+      }),
+    };
+    webhooksBuilt.set(deps, out);
+  }
+  return out;
 }

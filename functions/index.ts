@@ -19,7 +19,9 @@ import "./api/http-openapi";
 
 // Case lifecycle (one orchestration per case) and webhooks
 import "./cases";
-import "./webhooks";
+import { webhooksDeps } from "./composition";
+import { registerWebhooks } from "./webhooks";
+registerWebhooks(() => webhooksDeps());
 
 // Payments: pay page, Vipps callbacks, the payments queue, KID payments from bank files
 import "./payments";

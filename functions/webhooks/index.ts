@@ -1,56 +1,65 @@
 /**
- * The webhook functions, wired to the composition root: import this file from `functions/index.ts`.
- *
- * Each function file exports its handler factory (`make…Handler(deps)`, what tests use with literal deps) and a
- * `register…(deps: () => Deps)` that registers it with `app`; only this file calls those with `appDeps()`, lazily
- * (inside the handlers), so that tests can register the same functions with their own deps without importing the
- * composition root.
+ * The webhook functions: subscribing (HTTP), fanning case events out to subscriptions (Service Bus topic) and
+ * delivering them (Service Bus queue). The composition root calls `registerWebhooks(() => deps)`; registering reads no
+ * setting and builds nothing — `deps()` is called inside the handlers, on each invocation.
  */
-import { ServiceBusWebhookDeliveryQueue } from "../../shared/adapters/service-bus/webhook-delivery-queue.service-bus";
-import { createServiceBusClient } from "../../shared/adapters/service-bus/event-publisher.service-bus";
-import type { WebhookDeliveryQueue } from "../../shared/application/webhooks/delivery-message";
-import { tenantKeyLookup } from "../api/edge";
-import { appDeps, type AppDeps } from "../composition";
-import { registerWebhookHttpFunctions, type WebhookHttpDeps } from "./http-register-webhook";
-import { registerDeliverWebhookFunction, type DeliverWebhookFunctionDeps } from "./sb-deliver-webhook";
-import { registerFanOutCaseEventsFunction, type FanOutDeps } from "./sb-fan-out-case-events";
+import { app } from "@azure/functions";
+import type { DeliverWebhook } from "../../shared/application/webhooks/deliver-webhook";
+import type { FanOutEvent } from "../../shared/application/webhooks/fan-out";
+import type { ListWebhooks, RegisterWebhook } from "../../shared/application/webhooks/register-webhook";
+import type { ApiKeyLookup } from "../../shared/http/api-keys";
+import type { Clock } from "../../shared/ports/clock";
+import type { IdempotencyStore } from "../../shared/ports/idempotency-store";
+import { makeListWebhooksHandler, makeRegisterWebhookHandler } from "./http-register-webhook";
+import {
+  CASE_EVENTS_TOPIC,
+  DELIVER_WEBHOOK_FUNCTION,
+  FAN_OUT_CASE_EVENTS_FUNCTION,
+  LIST_WEBHOOKS_FUNCTION,
+  REGISTER_WEBHOOK_FUNCTION,
+  SERVICE_BUS_CONNECTION,
+  WEBHOOK_DELIVERIES_QUEUE,
+  WEBHOOKS_ROUTE,
+  WEBHOOKS_SUBSCRIPTION,
+} from "./names";
+import { makeDeliverWebhookHandler } from "./sb-deliver-webhook";
+import { makeFanOutCaseEventsHandler } from "./sb-fan-out-case-events";
 
-export type WebhookFunctionsDeps = WebhookHttpDeps & FanOutDeps & DeliverWebhookFunctionDeps;
-
-const built = new WeakMap<AppDeps, WebhookFunctionsDeps>();
-
-/**
- * Where AppDeps has no delivery queue (tests that leave it out): one on its own Service Bus client, created on first
- * use (HTTP functions never need it).
- */
-function lazyDeliveryQueue(settings: AppDeps["settings"]): WebhookDeliveryQueue {
-  let queue: ServiceBusWebhookDeliveryQueue | undefined;
-  const get = () => (queue ??= new ServiceBusWebhookDeliveryQueue({ client: createServiceBusClient(settings) }));
-  return {
-    send: (deliveries) => get().send(deliveries),
-    schedule: (delivery, at) => get().schedule(delivery, at),
-  };
+export interface WebhooksDeps {
+  /** Authenticates the creditor's `x-api-key`. */
+  lookupApiKey: ApiKeyLookup;
+  /** `Idempotency-Key` on POST. */
+  idempotencyStore: IdempotencyStore;
+  /** The app clock (idempotency records). */
+  clock: Clock;
+  registerWebhook: RegisterWebhook;
+  listWebhooks: ListWebhooks;
+  fanOutEvent: FanOutEvent;
+  deliverWebhook: DeliverWebhook;
 }
 
-/** The webhook functions' deps from the app's (one set per AppDeps object). */
-export function webhookDeps(deps: AppDeps = appDeps()): WebhookFunctionsDeps {
-  let out = built.get(deps);
-  if (out === undefined) {
-    out = {
-      // The partner API's lookup: the same keys, and the dev host's demo creditor seeded on first use of its key.
-      lookupApiKey: tenantKeyLookup(deps),
-      webhooks: deps.webhooks,
-      idempotencyStore: deps.idempotency,
-      clock: deps.clock,
-      webhookDeliveries: deps.webhookDeliveries ?? lazyDeliveryQueue(deps.settings),
-      // Loopback webhook URLs (http://127.0.0.1:…) only where the setting allows them (local runs).
-      allowLoopbackWebhookUrls: deps.settings.WEBHOOK_ALLOW_LOOPBACK_URLS,
-    };
-    built.set(deps, out);
-  }
-  return out;
+export function registerWebhooks(deps: () => WebhooksDeps): void {
+  app.http(REGISTER_WEBHOOK_FUNCTION, {
+    route: WEBHOOKS_ROUTE,
+    methods: ["POST"],
+    authLevel: "anonymous",
+    handler: (request, context) => makeRegisterWebhookHandler(deps())(request, context),
+  });
+  app.http(LIST_WEBHOOKS_FUNCTION, {
+    route: WEBHOOKS_ROUTE,
+    methods: ["GET"],
+    authLevel: "anonymous",
+    handler: (request, context) => makeListWebhooksHandler(deps())(request, context),
+  });
+  app.serviceBusTopic(FAN_OUT_CASE_EVENTS_FUNCTION, {
+    connection: SERVICE_BUS_CONNECTION,
+    topicName: CASE_EVENTS_TOPIC,
+    subscriptionName: WEBHOOKS_SUBSCRIPTION,
+    handler: (message, context) => makeFanOutCaseEventsHandler(deps().fanOutEvent)(message, context),
+  });
+  app.serviceBusQueue(DELIVER_WEBHOOK_FUNCTION, {
+    connection: SERVICE_BUS_CONNECTION,
+    queueName: WEBHOOK_DELIVERIES_QUEUE,
+    handler: (message, context) => makeDeliverWebhookHandler(deps().deliverWebhook)(message, context),
+  });
 }
-
-registerWebhookHttpFunctions(() => webhookDeps());
-registerFanOutCaseEventsFunction(() => webhookDeps());
-registerDeliverWebhookFunction(() => webhookDeps());

@@ -22,6 +22,7 @@ import { CosmosPayLinkStore } from "../../shared/adapters/cosmos/pay-link-store.
 import { CosmosTenantStore } from "../../shared/adapters/cosmos/tenant-store.cosmos";
 import { CosmosWebhookStore } from "../../shared/adapters/cosmos/webhook-store.cosmos";
 import { MemoryEventPublisher } from "../../shared/adapters/memory/event-publisher.memory";
+import { cryptoRandom } from "../../shared/adapters/node/random.crypto";
 import { parseSettings } from "../../shared/config/settings";
 import { generateApiKey } from "../../shared/http/api-keys";
 
@@ -51,6 +52,7 @@ export async function run(): Promise<Record<string, number | string>> {
     const deps: RequestDeps = {
       settings,
       clock: { now: () => new Date() },
+      random: cryptoRandom,
       cases: new CosmosCaseStore({ database }),
       tenants: new CosmosTenantStore({ database }),
       payLinks: new CosmosPayLinkStore({ database }),

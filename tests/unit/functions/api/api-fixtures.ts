@@ -14,6 +14,7 @@ import { parseSettings, type Settings } from "../../../../shared/config/settings
 import { generateApiKey } from "../../../../shared/http/api-keys";
 import type { ArchivedLetter, LetterArchive } from "../../../../shared/ports/letter-archive";
 import type { RequestDeps } from "../../../../functions/composition";
+import { seededRandom } from "../../../support/random";
 
 export const OPERATOR_KEY = "operator-key-for-unit-tests-only";
 
@@ -62,6 +63,7 @@ export function testWorld(options: { now?: string; settings?: Partial<Settings> 
   const deps: RequestDeps = {
     settings,
     clock,
+    random: seededRandom(),
     cases: new MemoryCaseStore(),
     tenants: new MemoryTenantStore(),
     payLinks: new MemoryPayLinkStore(),
