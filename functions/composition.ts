@@ -15,7 +15,9 @@ import { CosmosPaymentAttemptStore } from "../shared/adapters/cosmos/payment-att
 import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
 import { CosmosWebhookStore } from "../shared/adapters/cosmos/webhook-store.cosmos";
 import { DurableCaseWorkflow } from "../shared/adapters/durable/case-workflow.durable";
+import { fetchWebhookSender } from "../shared/adapters/http/webhook-sender.fetch";
 import { MemoryReplayGuard } from "../shared/adapters/memory/replay-guard.memory";
+import { cryptoRandom } from "../shared/adapters/node/random.crypto";
 import { createServiceBusClient, ServiceBusEventPublisher, type ServiceBusOptions } from "../shared/adapters/service-bus/event-publisher.service-bus";
 import { ServiceBusPaymentQueue } from "../shared/adapters/service-bus/payment-queue.service-bus";
 import { ServiceBusWebhookDeliveryQueue } from "../shared/adapters/service-bus/webhook-delivery-queue.service-bus";
@@ -23,6 +25,9 @@ import type { VippsApiConfig } from "../shared/adapters/vipps/api-client.vipps";
 import { VippsPaymentProvider } from "../shared/adapters/vipps/payment-provider.vipps";
 import { VippsWebhookRegistry } from "../shared/adapters/vipps/webhooks-api.vipps";
 import { VippsWebhookVerifier } from "../shared/adapters/vipps/webhook-verifier.vipps";
+import { makeDeliverWebhook } from "../shared/application/webhooks/deliver-webhook";
+import { makeFanOutEvent } from "../shared/application/webhooks/fan-out";
+import { makeListWebhooks, makeRegisterWebhook } from "../shared/application/webhooks/register-webhook";
 import { letterheadFrom } from "../shared/config/letterhead";
 import type { Settings } from "../shared/config/settings";
 import type { ApiKeyLookup } from "../shared/http/api-keys";
@@ -70,16 +75,17 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
   const tenants = new CosmosTenantStore({ database });
   const webhookDeliveries = new ServiceBusWebhookDeliveryQueue({ client: serviceBus, queueName: WEBHOOK_DELIVERIES_QUEUE });
   const idempotency = new CosmosIdempotencyStore({ database });
+  const webhooks = new CosmosWebhookStore({ database });
   return {
     clock,
+    random: cryptoRandom,
     cases: new CosmosCaseStore({ database }),
     tenants,
     payLinks: new CosmosPayLinkStore({ database }),
     paymentAttempts: new CosmosPaymentAttemptStore({ database }),
-    webhooks: new CosmosWebhookStore({ database }),
+    webhooks,
     idempotency,
     events: new ServiceBusEventPublisher({ client: serviceBus, topicName: CASE_EVENTS_TOPIC }),
-    webhookDeliveries,
     paymentQueue: new ServiceBusPaymentQueue({ client: serviceBus, queueName: PAYMENTS_QUEUE }),
     callbackReplays: new MemoryReplayGuard(),
     bankPayments: new CosmosBankPaymentStore({ database }),
@@ -98,10 +104,20 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
       client: { points: s.PAY_PAGE_RATE_PER_CLIENT, durationSeconds: 60 },
     }),
     vippsWebhookMaxSkewSeconds: s.VIPPS_WEBHOOK_MAX_SKEW_SECONDS,
-    // Webhooks: receivers check `webhook-timestamp` against their own wall clock, so it is signed with real time.
     idempotencyStore: idempotency,
-    allowLoopbackWebhookUrls: s.WEBHOOK_ALLOW_LOOPBACK_URLS,
-    signingClock: systemClock,
+    registerWebhook: makeRegisterWebhook({ webhooks, clock, random: cryptoRandom, allowLoopback: s.WEBHOOK_ALLOW_LOOPBACK_URLS }),
+    listWebhooks: makeListWebhooks({ webhooks }),
+    fanOutEvent: makeFanOutEvent({ webhooks, queue: webhookDeliveries }),
+    deliverWebhook: makeDeliverWebhook({
+      webhooks,
+      queue: webhookDeliveries,
+      sender: fetchWebhookSender,
+      clock,
+      // `webhook-timestamp` is checked by receivers against THEIR wall clock: always real time, also where the app
+      // clock is a host's virtual one.
+      signingClock: systemClock,
+      random: cryptoRandom,
+    }),
   };
 }
 

@@ -17,6 +17,7 @@ import type { PayLinkStore } from "../shared/ports/pay-link-store";
 import type { PaymentAttemptStore } from "../shared/ports/payment-attempt-store";
 import type { PaymentProvider, PaymentWebhookRegistry, PaymentWebhookVerifier } from "../shared/ports/payment-provider";
 import type { PaymentQueue } from "../shared/ports/payment-queue";
+import type { Random } from "../shared/ports/random";
 import type { ReplayGuard } from "../shared/ports/replay-guard";
 import type { SmsSender } from "../shared/ports/sms-sender";
 import type { TenantStore } from "../shared/ports/tenant-store";
@@ -25,6 +26,8 @@ import type { WebhookStore } from "../shared/ports/webhook-store";
 /** The process-wide ports: built once per process, on first use. */
 export interface AppDeps {
   clock: Clock;
+  /** Randomness for tokens, ids and jitter (cryptographic in the app; seeded in tests). */
+  random: Random;
   cases: CaseStore;
   tenants: TenantStore;
   payLinks: PayLinkStore;

@@ -43,6 +43,7 @@ export function executeStepDepsFrom(app: AppDeps): ExecuteStepDeps {
     payLinks: app.payLinks,
     events: app.events,
     clock: app.clock,
+    random: app.random,
     config: { publicBaseUrl: app.publicBaseUrl, ...(app.letterhead ? { letterhead: app.letterhead } : {}) },
   };
 }

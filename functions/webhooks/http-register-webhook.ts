@@ -4,32 +4,21 @@
  * Both authenticate the creditor by `x-api-key`; the POST honours `Idempotency-Key` (a replay returns the same secret:
  * the first response is stored by the idempotency store for its retention time).
  */
-import { app, type HttpHandler } from "@azure/functions";
+import type { HttpHandler } from "@azure/functions";
 import { z } from "zod";
-import type { ApiKeyLookup } from "../../shared/http/api-keys";
-import { authenticate } from "../../shared/http/api-keys";
+import type { ListWebhooks, RegisterWebhook } from "../../shared/application/webhooks/register-webhook";
+import { authenticate, type ApiKeyLookup } from "../../shared/http/api-keys";
 import { withIdempotency } from "../../shared/http/idempotency";
 import { handler, parseJson } from "../../shared/http/parse";
 import type { Clock } from "../../shared/ports/clock";
 import type { IdempotencyStore } from "../../shared/ports/idempotency-store";
-import { WEBHOOK_EVENT_TYPES, type WebhookStore } from "../../shared/ports/webhook-store";
-import {
-  makeListWebhooks,
-  makeRegisterWebhook,
-  registerWebhookBody,
-  type WebhookIds,
-} from "../../shared/application/webhooks/register-webhook";
-import { lazyHandler } from "./lazy";
-import { LIST_WEBHOOKS_FUNCTION, REGISTER_WEBHOOK_FUNCTION, WEBHOOKS_ROUTE } from "./names";
+import { WEBHOOK_EVENT_TYPES } from "../../shared/ports/webhook-store";
 
-export interface WebhookHttpDeps {
+export interface RegisterWebhookHandlerDeps {
   lookupApiKey: ApiKeyLookup;
-  webhooks: WebhookStore;
   idempotencyStore: IdempotencyStore;
   clock: Clock;
-  /** Accept loopback URLs (http://127.0.0.1, http://localhost): the dev host and tests only. */
-  allowLoopbackWebhookUrls?: boolean;
-  webhookIds?: WebhookIds;
+  registerWebhook: RegisterWebhook;
 }
 
 const EventType = z.enum(WEBHOOK_EVENT_TYPES);
@@ -52,18 +41,15 @@ export const WebhookSummary = z
 
 export const WebhookList = z.object({ items: z.array(WebhookSummary) }).meta({ id: "WebhookList" });
 
-export function makeRegisterWebhookHandler(deps: WebhookHttpDeps): HttpHandler {
-  const policy = { allowLoopback: deps.allowLoopbackWebhookUrls ?? false };
-  const body = registerWebhookBody(policy);
-  const registerWebhook = makeRegisterWebhook({ webhooks: deps.webhooks, clock: deps.clock, ids: deps.webhookIds, ...policy });
+export function makeRegisterWebhookHandler(deps: RegisterWebhookHandlerDeps): HttpHandler {
   return handler(async (request, context) => {
     const tenant = await authenticate(request, deps.lookupApiKey);
     return withIdempotency(
       request,
       tenant.tenantId,
       async () => {
-        const input = await parseJson(request, body);
-        const registered = await registerWebhook(tenant.tenantId, input);
+        const input = await parseJson(request, deps.registerWebhook.body);
+        const registered = await deps.registerWebhook(tenant.tenantId, input);
         return { status: 201, headers: { "cache-control": "no-store" }, jsonBody: registered };
       },
       { store: deps.idempotencyStore, clock: deps.clock, log: context },
@@ -71,28 +57,9 @@ export function makeRegisterWebhookHandler(deps: WebhookHttpDeps): HttpHandler {
   });
 }
 
-export function makeListWebhooksHandler(deps: Pick<WebhookHttpDeps, "lookupApiKey" | "webhooks">): HttpHandler {
-  const listWebhooks = makeListWebhooks(deps);
+export function makeListWebhooksHandler(deps: { lookupApiKey: ApiKeyLookup; listWebhooks: ListWebhooks }): HttpHandler {
   return handler(async (request) => {
     const tenant = await authenticate(request, deps.lookupApiKey);
-    return { status: 200, headers: { "cache-control": "no-store" }, jsonBody: { items: await listWebhooks(tenant.tenantId) } };
-  });
-}
-
-/** Registers both HTTP functions; `deps` is first called on the first request (the composition root is lazy). */
-export function registerWebhookHttpFunctions(deps: () => WebhookHttpDeps): void {
-  const register = lazyHandler(deps, makeRegisterWebhookHandler);
-  const list = lazyHandler(deps, makeListWebhooksHandler);
-  app.http(REGISTER_WEBHOOK_FUNCTION, {
-    route: WEBHOOKS_ROUTE,
-    methods: ["POST"],
-    authLevel: "anonymous",
-    handler: (request, context) => register()(request, context),
-  });
-  app.http(LIST_WEBHOOKS_FUNCTION, {
-    route: WEBHOOKS_ROUTE,
-    methods: ["GET"],
-    authLevel: "anonymous",
-    handler: (request, context) => list()(request, context),
+    return { status: 200, headers: { "cache-control": "no-store" }, jsonBody: { items: await deps.listWebhooks(tenant.tenantId) } };
   });
 }

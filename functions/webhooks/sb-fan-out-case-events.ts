@@ -9,36 +9,16 @@
  * A body that is not a case event throws: after the subscription's max delivery count it is dead-lettered, where an
  * operator sees it (rather than being dropped silently).
  */
-import { app, type InvocationContext } from "@azure/functions";
-import { CaseEventMessageSchema, type WebhookDeliveryQueue } from "../../shared/application/webhooks/delivery-message";
-import { makeFanOutEvent } from "../../shared/application/webhooks/fan-out";
-import type { WebhookStore } from "../../shared/ports/webhook-store";
-import { lazyHandler } from "./lazy";
-import { CASE_EVENTS_TOPIC, FAN_OUT_CASE_EVENTS_FUNCTION, SERVICE_BUS_CONNECTION, WEBHOOKS_SUBSCRIPTION } from "./names";
-
-export interface FanOutDeps {
-  webhooks: WebhookStore;
-  webhookDeliveries: WebhookDeliveryQueue;
-}
+import type { InvocationContext } from "@azure/functions";
+import type { FanOutEvent } from "../../shared/application/webhooks/fan-out";
+import { CaseEventMessageSchema } from "../../shared/ports/webhook-delivery-queue";
 
 export type ServiceBusHandler = (message: unknown, context: InvocationContext) => Promise<void>;
 
-export function makeFanOutCaseEventsHandler(deps: FanOutDeps): ServiceBusHandler {
-  const fanOut = makeFanOutEvent(deps);
+export function makeFanOutCaseEventsHandler(fanOutEvent: FanOutEvent): ServiceBusHandler {
   return async (message, context) => {
     const event = CaseEventMessageSchema.parse(message);
-    const deliveries = await fanOut(event);
-    await deps.webhookDeliveries.send(deliveries);
+    const deliveries = await fanOutEvent(event);
     context.info("case event fanned out to webhooks", { eventId: event.id, type: event.type, deliveries: deliveries.length });
   };
-}
-
-export function registerFanOutCaseEventsFunction(deps: () => FanOutDeps): void {
-  const get = lazyHandler(deps, makeFanOutCaseEventsHandler);
-  app.serviceBusTopic(FAN_OUT_CASE_EVENTS_FUNCTION, {
-    connection: SERVICE_BUS_CONNECTION,
-    topicName: CASE_EVENTS_TOPIC,
-    subscriptionName: WEBHOOKS_SUBSCRIPTION,
-    handler: (message, context) => get()(message, context),
-  });
 }

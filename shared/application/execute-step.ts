@@ -44,6 +44,7 @@ import type { Clock } from "../ports/clock";
 import type { CaseEventMessage, EventPublisher } from "../ports/event-publisher";
 import type { LetterArchive } from "../ports/letter-archive";
 import type { PayLinkStore } from "../ports/pay-link-store";
+import type { Random } from "../ports/random";
 import type { SmsSender } from "../ports/sms-sender";
 import type { Tenant, TenantStore } from "../ports/tenant-store";
 import { CaseTenantMissing, planCase, type PlannedStep } from "./plan-next-step";
@@ -70,6 +71,8 @@ export interface ExecuteStepDeps {
   payLinks: PayLinkStore;
   events: EventPublisher;
   clock: Clock;
+  /** Pay-link tokens. */
+  random: Random;
   config: ExecuteStepConfig;
 }
 
@@ -310,7 +313,7 @@ async function sendLetsPaySms(
     return { delivery: { channel: "none", status: "skipped", reason: "the customer has refused SMS" }, sentKeys: [] };
   }
   const caseIds = await caseIdsForLink(deps.cases, record, todayIn(record.case.country, now));
-  const link = await issuePayLink(deps.payLinks, deps.config, { tenantId: record.tenantId, caseIds }, now);
+  const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds }, now);
   const text = letsPaySmsText({
     creditorName: tenant.name,
     invoiceNumber: record.invoiceNumber,
@@ -353,7 +356,7 @@ async function produceLetter(
     const letterhead = deps.config.letterhead;
     if (!letterhead) return { notExecuted: `The ${describeStep(kind)} cannot be produced: no letterhead (creditor address, account number, contact) is configured.` };
     if (!record.customer.address) return { notExecuted: `The ${describeStep(kind)} cannot be produced: the customer has no postal address.` };
-    const link = await issuePayLink(deps.payLinks, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now);
+    const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now);
     let content: Buffer;
     try {
       content = await renderLetter(letterForStep({ record, tenant, action, rules, letterhead, payLink: link.url }), { rules });
@@ -370,7 +373,7 @@ async function produceLetter(
 
   const customer = record.customer;
   if (customer.phone && customer.consent?.sms === true) {
-    const url = payLink ?? (await issuePayLink(deps.payLinks, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now)).url;
+    const url = payLink ?? (await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now)).url;
     const text = letterAlertSmsText({ creditorName: tenant.name, invoiceNumber: record.invoiceNumber, letter: kind, payLink: url, language: languageIn(record.case.country) });
     const sent = await deps.sms.send({
       to: customer.phone,

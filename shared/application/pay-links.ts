@@ -3,9 +3,10 @@
  * SMS or returned once by the API; only its SHA-256 is stored, with an expiry, so the link cannot be rebuilt from
  * what is stored and a stolen database reveals no usable link.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { CaseRecord, CaseStore } from "../ports/case-store";
 import type { PayLinkStore } from "../ports/pay-link-store";
+import type { Random } from "../ports/random";
 
 /** How long a pay link stays valid unless configured otherwise. */
 export const PAY_LINK_VALIDITY_DAYS = 30;
@@ -26,14 +27,14 @@ export function payLinkExpiry(now: Date, validityDays = PAY_LINK_VALIDITY_DAYS):
 }
 
 export async function issuePayLink(
-  payLinks: PayLinkStore,
+  deps: { payLinks: PayLinkStore; random: Random },
   config: { publicBaseUrl: string; payLinkValidityDays?: number },
   link: { tenantId: string; caseIds: string[] },
   now: Date,
 ): Promise<IssuedPayLink> {
-  const token = randomBytes(20).toString("base64url");
+  const token = Buffer.from(deps.random.bytes(20)).toString("base64url");
   const expiresAt = payLinkExpiry(now, config.payLinkValidityDays);
-  await payLinks.put({ tokenHash: payLinkTokenHash(token), tenantId: link.tenantId, caseIds: link.caseIds, createdAt: now.toISOString(), expiresAt });
+  await deps.payLinks.put({ tokenHash: payLinkTokenHash(token), tenantId: link.tenantId, caseIds: link.caseIds, createdAt: now.toISOString(), expiresAt });
   return { url: `${config.publicBaseUrl.replace(/\/+$/u, "")}/p/${token}`, expiresAt };
 }
 

@@ -19,6 +19,7 @@ import type { CaseWorkflow } from "../ports/case-workflow";
 import type { Clock } from "../ports/clock";
 import type { EventPublisher } from "../ports/event-publisher";
 import type { PayLinkStore } from "../ports/pay-link-store";
+import type { Random } from "../ports/random";
 import type { TenantStore } from "../ports/tenant-store";
 import { caseEvent } from "./case-context";
 import { issuePayLink, payLinkExpiry } from "./pay-links";
@@ -49,6 +50,8 @@ export interface RegisterInvoiceDeps {
   events: EventPublisher;
   workflow: CaseWorkflow;
   clock: Clock;
+  /** Pay-link tokens. */
+  random: Random;
   publicBaseUrl: string;
 }
 
@@ -127,7 +130,7 @@ export function makeRegisterInvoice(deps: RegisterInvoiceDeps) {
     };
     await deps.cases.create(record);
 
-    const payLink = await issuePayLink(deps.payLinks, { publicBaseUrl: deps.publicBaseUrl }, { tenantId, caseIds: [caseId] }, now);
+    const payLink = await issuePayLink(deps, { publicBaseUrl: deps.publicBaseUrl }, { tenantId, caseIds: [caseId] }, now);
     await deps.events.publish([
       caseEvent("case.created", record, "created", now, {
         invoiceNumber: input.invoiceNumber,

@@ -2,9 +2,9 @@
  * Onboarding a creditor (operator only): a tenant with the lawful default ladder and one API key. Only the key's
  * hash is stored; the key itself is returned once.
  */
-import { randomUUID } from "node:crypto";
 import type { CountryCode } from "../domain/calendar";
 import type { Clock } from "../ports/clock";
+import type { Random } from "../ports/random";
 import type { TenantStore } from "../ports/tenant-store";
 
 export interface NewApiKey {
@@ -16,6 +16,8 @@ export interface NewApiKey {
 export interface RegisterTenantDeps {
   tenants: TenantStore;
   clock: Clock;
+  /** Tenant ids. */
+  random: Random;
   /** Makes a new key (the HTTP edge's `generateApiKey`): injected so the use case stays free of the key format. */
   newApiKey: () => NewApiKey;
 }
@@ -39,7 +41,7 @@ export interface TenantRegistered {
 export function makeRegisterTenant(deps: RegisterTenantDeps) {
   return async (input: RegisterTenantInput): Promise<TenantRegistered> => {
     const now = deps.clock.now().toISOString();
-    const tenantId = `t_${randomUUID().replaceAll("-", "")}`;
+    const tenantId = `t_${Buffer.from(deps.random.bytes(16)).toString("hex")}`;
     const key = deps.newApiKey();
     await deps.tenants.create(
       {

@@ -24,6 +24,7 @@ import { CosmosPayLinkStore } from "../../shared/adapters/cosmos/pay-link-store.
 import { CosmosTenantStore } from "../../shared/adapters/cosmos/tenant-store.cosmos";
 import { CosmosWebhookStore } from "../../shared/adapters/cosmos/webhook-store.cosmos";
 import { MemoryEventPublisher } from "../../shared/adapters/memory/event-publisher.memory";
+import { cryptoRandom } from "../../shared/adapters/node/random.crypto";
 import { parseSettings } from "../../shared/config/settings";
 import { generateApiKey } from "../../shared/http/api-keys";
 
@@ -54,6 +55,7 @@ export async function run(): Promise<Record<string, number | string>> {
     const workflow: RequestDeps["workflow"] = { start: async () => undefined, caseChanged: async () => undefined, state: async () => "running" };
     const deps: ApiDeps & RequestDeps = {
       clock: { now: () => new Date() },
+      random: cryptoRandom,
       cases: new CosmosCaseStore({ database }),
       tenants,
       payLinks: new CosmosPayLinkStore({ database }),

@@ -3,13 +3,13 @@
  * payment the debtor chose (`makeStartPayment`): validate the choice against today's options and the creditor's
  * limits, record the attempt, create the payment at the provider and hand back where to send the browser.
  */
-import { randomBytes } from "node:crypto";
 import { AllocationPart } from "../../domain/allocation";
 import { formatAccount } from "../../domain/identifiers/bank-account";
 import { parseMajorUnits, sum, type Money } from "../../domain/money";
 import type { CaseRecord } from "../../ports/case-store";
 import type { PaymentAttempt, PaymentAttemptStore, PayOptionKind } from "../../ports/payment-attempt-store";
 import type { PaymentMethod, PaymentProvider } from "../../ports/payment-provider";
+import type { Random } from "../../ports/random";
 import type { Tenant } from "../../ports/tenant-store";
 import type { PayFormError, PayFormValues, PayOptionView, PayPageCase, PayPageView } from "./pay-page-model";
 import { ladderOf, todayIn } from "../case-context";
@@ -26,6 +26,8 @@ export interface PayPageConfig {
 export interface PayPageDeps extends PayLinkDeps {
   paymentAttempts: PaymentAttemptStore;
   paymentProvider?: PaymentProvider;
+  /** Provider references. */
+  random: Random;
 }
 
 export type PayPageResult =
@@ -108,8 +110,8 @@ export type StartPaymentResult =
   | { kind: "redirect"; url: string; reference: string };
 
 /** A new provider reference: "pfu-" + 96 random bits in hex (`^[a-zA-Z0-9-]{8,50}$`). */
-export function newPaymentReference(): string {
-  return `pfu-${randomBytes(12).toString("hex")}`;
+export function newPaymentReference(random: Random): string {
+  return `pfu-${Buffer.from(random.bytes(12)).toString("hex")}`;
 }
 
 /** "1 234,50", "1234.50", "1234" → minor units; undefined when it is not an amount. */
@@ -168,7 +170,7 @@ export function makeStartPayment(deps: PayPageDeps, config: PayPageConfig) {
     }
 
     const now = deps.clock.now();
-    const reference = newPaymentReference();
+    const reference = newPaymentReference(deps.random);
     const tokenHash = payLinkTokenHash(token);
     const at = now.toISOString();
     const isPartial = option.kind !== "full";

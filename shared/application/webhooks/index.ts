@@ -1,5 +1,5 @@
-export * from "./deliver";
-export * from "./delivery-message";
+export * from "./attempt-delivery";
+export * from "./deliver-webhook";
 export * from "./fan-out";
 export * from "./register-webhook";
 export * from "./retry-schedule";

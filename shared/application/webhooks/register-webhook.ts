@@ -12,9 +12,9 @@
  * The same zod schema validates at the HTTP edge (`parseJson`) and in the use case, so a bad field is reported by
  * pointer (`/url`, `/events/1`) either way.
  */
-import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Clock } from "../../ports/clock";
+import type { Random } from "../../ports/random";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType, type WebhookStore, type WebhookSubscription } from "../../ports/webhook-store";
 import { generateWebhookSecret } from "./signing";
 
@@ -80,23 +80,31 @@ export interface WebhookIds {
 }
 
 /** `wh_` + 128 random bits in hex. */
-export const randomWebhookIds: WebhookIds = {
-  webhookId: () => `wh_${randomBytes(16).toString("hex")}`,
-};
+export function randomWebhookIds(random: Random): WebhookIds {
+  return { webhookId: () => `wh_${Buffer.from(random.bytes(16)).toString("hex")}` };
+}
 
 export interface RegisterWebhookDeps extends WebhookUrlPolicy {
   webhooks: WebhookStore;
   clock: Clock;
+  /** Subscription ids (unless `ids` is given) and signing secrets. */
+  random: Random;
   ids?: WebhookIds;
 }
 
-export type RegisterWebhook = (tenantId: string, input: RegisterWebhookInput) => Promise<WebhookRegistered>;
+/**
+ * Validates (throws a ZodError naming the field), stores the subscription with a new secret, returns id and secret.
+ * `body` is the request body schema for the same URL policy, for the HTTP edge to parse with.
+ */
+export interface RegisterWebhook {
+  (tenantId: string, input: RegisterWebhookInput): Promise<WebhookRegistered>;
+  readonly body: ReturnType<typeof registerWebhookBody>;
+}
 
-/** Validates (throws a ZodError naming the field), stores the subscription with a new secret, returns id and secret. */
 export function makeRegisterWebhook(deps: RegisterWebhookDeps): RegisterWebhook {
   const schema = registerWebhookBody(deps);
-  const ids = deps.ids ?? randomWebhookIds;
-  return async (tenantId, input) => {
+  const ids = deps.ids ?? randomWebhookIds(deps.random);
+  const register = async (tenantId: string, input: RegisterWebhookInput): Promise<WebhookRegistered> => {
     const parsed = schema.parse(input);
     const url = parsed.url;
     const events = [...new Set(parsed.events)];
@@ -106,12 +114,13 @@ export function makeRegisterWebhook(deps: RegisterWebhookDeps): RegisterWebhook 
       tenantId,
       url,
       events,
-      secret: generateWebhookSecret(),
+      secret: generateWebhookSecret(deps.random),
       createdAt: deps.clock.now().toISOString(),
     };
     await deps.webhooks.create(subscription);
     return { id: subscription.id, secret: subscription.secret, url, events };
   };
+  return Object.assign(register, { body: schema });
 }
 
 /** A subscription as listed to its tenant: never the secret. */
@@ -122,7 +131,9 @@ export interface WebhookView {
   createdAt: string;
 }
 
-export function makeListWebhooks(deps: { webhooks: WebhookStore }): (tenantId: string) => Promise<WebhookView[]> {
+export type ListWebhooks = (tenantId: string) => Promise<WebhookView[]>;
+
+export function makeListWebhooks(deps: { webhooks: WebhookStore }): ListWebhooks {
   return async (tenantId) =>
     (await deps.webhooks.listForTenant(tenantId))
       .filter((s) => s.tenantId === tenantId)

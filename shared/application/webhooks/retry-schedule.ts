@@ -9,6 +9,7 @@
  * JITTER: each delay is multiplied by a factor in [0.9, 1.1) so that the deliveries that failed together (a receiver
  * outage) do not all come back in the same second. ±10 % keeps the schedule non-decreasing (5 h × 1.1 < 10 h × 0.9).
  */
+import type { Random } from "../../ports/random";
 
 /** Delay before attempt n + 1, indexed by n − 1: the delay after attempt 1 is `WEBHOOK_RETRY_DELAYS_MS[0]`. */
 export const WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [
@@ -29,13 +30,13 @@ export const WEBHOOK_RETRY_JITTER = 0.1;
 
 /**
  * The delay in ms before the attempt after `attempt` (1-based), or `undefined` when `attempt` was the last.
- * `random` returns a number in [0, 1) (default `Math.random`; tests pass a fixed one).
+ * The jitter comes from `random.fraction()` (tests pass a fixed one).
  */
-export function webhookRetryDelayMs(attempt: number, random: () => number = Math.random): number | undefined {
+export function webhookRetryDelayMs(attempt: number, random: Pick<Random, "fraction">): number | undefined {
   if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be a positive integer, got ${String(attempt)}`);
   const base = WEBHOOK_RETRY_DELAYS_MS[attempt - 1];
   if (base === undefined) return undefined;
-  const factor = 1 - WEBHOOK_RETRY_JITTER + 2 * WEBHOOK_RETRY_JITTER * random();
+  const factor = 1 - WEBHOOK_RETRY_JITTER + 2 * WEBHOOK_RETRY_JITTER * random.fraction();
   return Math.round(base * factor);
 }
 

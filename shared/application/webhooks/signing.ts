@@ -3,16 +3,16 @@
  * signature is HMAC-SHA256 over `${webhook-id}.${webhook-timestamp}.${body}` with the subscription's secret, sent as
  * `webhook-signature: v1,<base64>`. Receivers verify with any Standard Webhooks library (`new Webhook(secret).verify`).
  */
-import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
+import type { Random } from "../../ports/random";
 
 export const WEBHOOK_SECRET_PREFIX = "whsec_";
 /** Random bytes in a signing secret (the spec asks for 24 to 64). */
 export const WEBHOOK_SECRET_BYTES = 32;
 
 /** A new signing secret: `whsec_` + base64 of 32 random bytes. Shown to the creditor once; never logged. */
-export function generateWebhookSecret(): string {
-  return `${WEBHOOK_SECRET_PREFIX}${randomBytes(WEBHOOK_SECRET_BYTES).toString("base64")}`;
+export function generateWebhookSecret(random: Random): string {
+  return `${WEBHOOK_SECRET_PREFIX}${Buffer.from(random.bytes(WEBHOOK_SECRET_BYTES)).toString("base64")}`;
 }
 
 export interface WebhookSignatureHeaders {

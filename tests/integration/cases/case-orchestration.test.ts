@@ -26,6 +26,7 @@ import { addDays, toLocalDate } from "../../../shared/domain/calendar";
 import { money } from "../../../shared/domain/money";
 import { applyIncomingPayment } from "../../../shared/application/payments/apply-payment";
 import type { CasesDeps } from "../../../functions/cases";
+import { cryptoRandom } from "../../../shared/adapters/node/random.crypto";
 import type { CaseWorkflow } from "../../../shared/ports/case-workflow";
 import { CUSTOMER, LETTERHEAD, PUBLIC_BASE_URL, caseRecord, world, type World } from "../../unit/application/case-ladder-fixtures";
 
@@ -60,6 +61,7 @@ beforeAll(async () => {
   const workflow = engineWorkflow();
   const deps: CasesDeps = {
       clock: memoryClock,
+      random: cryptoRandom,
       cases: w.cases,
       tenants: w.tenants,
       payLinks: w.payLinks,

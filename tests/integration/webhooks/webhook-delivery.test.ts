@@ -12,25 +12,28 @@ import { Invoker } from "../../../devhost/invoker";
 import { silentLogger } from "../../../devhost/logger";
 import { loadServiceBusEntities } from "../../../devhost/service-bus/entities";
 import { ServiceBusTriggers } from "../../../devhost/service-bus/triggers";
-import { registerDeliverWebhookFunction, type DeliverWebhookFunctionDeps } from "../../../functions/webhooks/sb-deliver-webhook";
-import { registerFanOutCaseEventsFunction } from "../../../functions/webhooks/sb-fan-out-case-events";
+import { registerWebhooks, type WebhooksDeps } from "../../../functions/webhooks";
 import { CASE_EVENTS_TOPIC, SERVICE_BUS_CONNECTION, WEBHOOK_DELIVERIES_QUEUE } from "../../../functions/webhooks/names";
+import { fetchWebhookSender } from "../../../shared/adapters/http/webhook-sender.fetch";
+import { MemoryIdempotencyStore } from "../../../shared/adapters/memory/idempotency-store.memory";
 import { MemoryWebhookStore } from "../../../shared/adapters/memory/webhook-store.memory";
 import { ServiceBusEventPublisher } from "../../../shared/adapters/service-bus/event-publisher.service-bus";
 import { ServiceBusWebhookDeliveryQueue } from "../../../shared/adapters/service-bus/webhook-delivery-queue.service-bus";
-import { makeRegisterWebhook } from "../../../shared/application/webhooks/register-webhook";
+import { makeDeliverWebhook } from "../../../shared/application/webhooks/deliver-webhook";
+import { makeFanOutEvent } from "../../../shared/application/webhooks/fan-out";
+import { makeListWebhooks, makeRegisterWebhook } from "../../../shared/application/webhooks/register-webhook";
 import { WEBHOOK_RETRY_DELAYS_MS } from "../../../shared/application/webhooks/retry-schedule";
 import type { CaseEventMessage } from "../../../shared/ports/event-publisher";
+import { fixedFraction } from "../../support/random";
 import { type Harness, startHarness } from "../service-bus/harness";
 
 const registry = installFunctionsCore();
-let deps: DeliverWebhookFunctionDeps | undefined;
+let deps: WebhooksDeps | undefined;
 const currentDeps = () => {
   if (!deps) throw new Error("deps not set up");
   return deps;
 };
-registerFanOutCaseEventsFunction(currentDeps);
-registerDeliverWebhookFunction(currentDeps);
+registerWebhooks(currentDeps);
 
 interface Received {
   path: string;
@@ -84,9 +87,27 @@ beforeAll(async () => {
   queue = new ServiceBusWebhookDeliveryQueue({ client: h.client, queueName: WEBHOOK_DELIVERIES_QUEUE });
   publisher = new ServiceBusEventPublisher({ client: h.client, topicName: CASE_EVENTS_TOPIC });
   const appClock = { now: () => h.clock.nowDate() };
-  deps = { webhooks, webhookDeliveries: queue, clock: appClock, random: () => 0.5, webhookTimeoutMs: 5_000 };
+  const random = fixedFraction(0.5);
+  const register = makeRegisterWebhook({ webhooks, clock: appClock, random, allowLoopback: true });
+  deps = {
+    lookupApiKey: async () => undefined,
+    idempotencyStore: new MemoryIdempotencyStore(),
+    clock: appClock,
+    registerWebhook: register,
+    listWebhooks: makeListWebhooks({ webhooks }),
+    fanOutEvent: makeFanOutEvent({ webhooks, queue }),
+    deliverWebhook: makeDeliverWebhook({
+      webhooks,
+      queue,
+      sender: fetchWebhookSender,
+      clock: appClock,
+      // Receivers check webhook-timestamp against their wall clock: the real time, while the broker's clock is virtual.
+      signingClock: { now: () => new Date() },
+      random,
+      timeoutMs: 5_000,
+    }),
+  };
 
-  const register = makeRegisterWebhook({ webhooks, clock: appClock, allowLoopback: true });
   for (const [tenant, path] of [["t_ok", "/ok"], ["t_flaky", "/flaky"], ["t_down", "/down"]] as const) {
     const { secret } = await register(tenant, { url: `${receiver.baseUrl}${path}`, events: ["case.paid", "case.closed"] });
     secrets[tenant] = secret;

@@ -13,6 +13,7 @@ import type { CaseRecord, CustomerDetails } from "../../../shared/ports/case-sto
 import type { ArchivedLetter, LetterArchive, LetterSummary } from "../../../shared/ports/letter-archive";
 import type { SmsMessage, SmsSendOutcome, SmsSender } from "../../../shared/ports/sms-sender";
 import type { Tenant } from "../../../shared/ports/tenant-store";
+import { seededRandom } from "../../support/random";
 
 export const TENANT_ID = "t_fjordkraft";
 export const PUBLIC_BASE_URL = "https://pay.example.no";
@@ -153,6 +154,7 @@ export async function world(startAt: string, t: Tenant = tenant()): Promise<Worl
     payLinks,
     events,
     clock,
+    random: seededRandom(),
     config: { publicBaseUrl: PUBLIC_BASE_URL, letterhead: LETTERHEAD },
   };
   return { deps, cases, tenants, payLinks, events, sms, letters, clock };

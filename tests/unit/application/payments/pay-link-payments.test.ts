@@ -57,7 +57,7 @@ function event(reference: string, name: string): ProviderEventMessage {
 
 async function balanceOf(caseId: string): Promise<{ total: number; status: string; payments: number }> {
   const r = (await w.deps.cases.getById(caseId))!;
-  const page = await makeLoadPayPage(deps(), CONFIG)((await issuePayLink(w.deps.payLinks, CONFIG, { tenantId, caseIds: [caseId] }, w.clock.now())).url.split("/p/")[1]!);
+  const page = await makeLoadPayPage(deps(), CONFIG)((await issuePayLink(w.deps, CONFIG, { tenantId, caseIds: [caseId] }, w.clock.now())).url.split("/p/")[1]!);
   if (page.kind !== "ok") throw new Error("no page");
   return { total: page.view.cases[0]!.balance.total.value, status: r.case.status, payments: r.case.ledger.filter((l) => l.type === "payment").length };
 }
@@ -242,7 +242,7 @@ describe("applying a Vipps payment", () => {
     const a = await register("INV-OLD", 40_000, "2026-10-01", "2026-09-15");
     const b = await register("INV-NEW", 80_000, "2026-11-05");
     await toCollection(a.caseId);
-    const link = await issuePayLink(w.deps.payLinks, CONFIG, { tenantId, caseIds: [b.caseId, a.caseId] }, w.clock.now());
+    const link = await issuePayLink(w.deps, CONFIG, { tenantId, caseIds: [b.caseId, a.caseId] }, w.clock.now());
     const token = tokenOf(link.url);
     const page = await makeLoadPayPage(deps(), CONFIG)(token);
     if (page.kind !== "ok") throw new Error(page.kind);

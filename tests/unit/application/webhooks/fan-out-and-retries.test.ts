@@ -1,7 +1,7 @@
 import { InvocationContext } from "@azure/functions";
 import { describe, expect, it } from "vitest";
 import { MemoryWebhookStore } from "../../../../shared/adapters/memory/webhook-store.memory";
-import { deliveryMessageId, type WebhookDeliveryMessage, type WebhookDeliveryQueue } from "../../../../shared/application/webhooks/delivery-message";
+import { makeDeliverWebhook } from "../../../../shared/application/webhooks/deliver-webhook";
 import { makeFanOutEvent } from "../../../../shared/application/webhooks/fan-out";
 import {
   WEBHOOK_MAX_ATTEMPTS,
@@ -11,14 +11,16 @@ import {
 } from "../../../../shared/application/webhooks/retry-schedule";
 import { generateWebhookSecret } from "../../../../shared/application/webhooks/signing";
 import type { CaseEventMessage } from "../../../../shared/ports/event-publisher";
+import { deliveryMessageId, type WebhookDeliveryMessage, type WebhookDeliveryQueue } from "../../../../shared/ports/webhook-delivery-queue";
 import type { WebhookEventType, WebhookSubscription } from "../../../../shared/ports/webhook-store";
-import { RealDate, VirtualClock, installVirtualDate } from "../../../../devhost/clock";
-import { WorkTracker } from "../../../../devhost/work-tracker";
-import { makeDeliverWebhookHandler, wallClock, WebhookDeliveryExhausted } from "../../../../functions/webhooks/sb-deliver-webhook";
+import { makeDeliverWebhookHandler, WebhookDeliveryExhausted } from "../../../../functions/webhooks/sb-deliver-webhook";
+import { fixedFraction, seededRandom } from "../../../support/random";
+
+const random = seededRandom(7);
 import { makeFanOutCaseEventsHandler } from "../../../../functions/webhooks/sb-fan-out-case-events";
 
 function sub(id: string, tenantId: string, events: WebhookEventType[]): WebhookSubscription {
-  return { schemaVersion: 1, id, tenantId, url: `https://${id}.example/hook`, events, secret: generateWebhookSecret(), createdAt: `2026-11-23T10:00:0${id.length % 10}.000Z` };
+  return { schemaVersion: 1, id, tenantId, url: `https://${id}.example/hook`, events, secret: generateWebhookSecret(random), createdAt: `2026-11-23T10:00:0${id.length % 10}.000Z` };
 }
 
 function event(type: WebhookEventType, tenantId = "t_a", id = "evt_1"): CaseEventMessage {
@@ -52,8 +54,10 @@ describe("fan-out", () => {
       sub("wh_all", "t_a", ["case.paid", "case.created", "payment.received"]),
       sub("wh_other_tenant", "t_b", ["case.paid"]),
     );
-    const fanOut = makeFanOutEvent({ webhooks });
+    const queue = new RecordingQueue();
+    const fanOut = makeFanOutEvent({ webhooks, queue });
     const deliveries = await fanOut(event("case.paid"));
+    expect(queue.sent).toEqual(deliveries);
     expect(deliveries.map((d) => d.subscriptionId).sort()).toEqual(["wh_all", "wh_paid"]);
     expect(deliveries.every((d) => d.attempt === 1 && d.tenantId === "t_a" && d.event.id === "evt_1")).toBe(true);
     expect(await fanOut(event("case.status_changed"))).toEqual([]);
@@ -63,12 +67,12 @@ describe("fan-out", () => {
 
   it("never hands a tenant another tenant's subscription, even from a store that answers too much", async () => {
     const leaky = { create: async () => undefined, listForTenant: async () => [sub("wh_b", "t_b", ["case.paid"])] };
-    expect(await makeFanOutEvent({ webhooks: leaky })(event("case.paid", "t_a"))).toEqual([]);
+    expect(await makeFanOutEvent({ webhooks: leaky, queue: new RecordingQueue() })(event("case.paid", "t_a"))).toEqual([]);
   });
 
   it("the trigger handler sends the deliveries with ids eventId:subscriptionId, and refuses a body that is no event", async () => {
     const queue = new RecordingQueue();
-    const handler = makeFanOutCaseEventsHandler({ webhooks: await storeWith(sub("wh_paid", "t_a", ["case.paid"])), webhookDeliveries: queue });
+    const handler = makeFanOutCaseEventsHandler(makeFanOutEvent({ webhooks: await storeWith(sub("wh_paid", "t_a", ["case.paid"])), queue }));
     await handler(event("case.paid"), quiet());
     expect(queue.sent.map(deliveryMessageId)).toEqual(["evt_1:wh_paid"]);
     await expect(handler({ hello: "world" }, quiet())).rejects.toThrow();
@@ -83,25 +87,25 @@ describe("retry schedule", () => {
   });
 
   it("grows, keeps its jitter inside ±10 % (so a later delay never undercuts an earlier one), and stops after the last attempt", () => {
-    const delays = [1, 2, 3, 4, 5, 6, 7].map((n) => webhookRetryDelayMs(n, () => 0.5)!);
+    const delays = [1, 2, 3, 4, 5, 6, 7].map((n) => webhookRetryDelayMs(n, fixedFraction(0.5))!);
     expect(delays).toEqual([...WEBHOOK_RETRY_DELAYS_MS]);
     for (let n = 1; n <= 7; n++) {
       const base = WEBHOOK_RETRY_DELAYS_MS[n - 1]!;
-      const low = webhookRetryDelayMs(n, () => 0)!;
-      const high = webhookRetryDelayMs(n, () => 0.999_999)!;
+      const low = webhookRetryDelayMs(n, fixedFraction(0))!;
+      const high = webhookRetryDelayMs(n, fixedFraction(0.999_999))!;
       expect(low).toBe(Math.round(base * 0.9));
       expect(high).toBeLessThanOrEqual(Math.round(base * 1.1));
       if (n < 7) {
         expect(WEBHOOK_RETRY_DELAYS_MS[n]!).toBeGreaterThanOrEqual(base);
         // Strictly growing steps stay apart whatever the jitter.
-        if (WEBHOOK_RETRY_DELAYS_MS[n]! > base) expect(webhookRetryDelayMs(n + 1, () => 0)!).toBeGreaterThan(high);
+        if (WEBHOOK_RETRY_DELAYS_MS[n]! > base) expect(webhookRetryDelayMs(n + 1, fixedFraction(0))!).toBeGreaterThan(high);
       }
     }
-    expect(webhookRetryDelayMs(8)).toBeUndefined();
-    expect(webhookRetryDelayMs(9)).toBeUndefined();
+    expect(webhookRetryDelayMs(8, random)).toBeUndefined();
+    expect(webhookRetryDelayMs(9, random)).toBeUndefined();
     expect(isLastWebhookAttempt(7)).toBe(false);
     expect(isLastWebhookAttempt(8)).toBe(true);
-    expect(() => webhookRetryDelayMs(0)).toThrow(RangeError);
+    expect(() => webhookRetryDelayMs(0, random)).toThrow(RangeError);
   });
 });
 
@@ -113,17 +117,22 @@ describe("the delivery trigger handler", () => {
     const webhooks = await storeWith(sub("wh_paid", "t_a", ["case.paid"]));
     const queue = new RecordingQueue();
     const calls: string[] = [];
-    const handler = makeDeliverWebhookHandler({
-      webhooks,
-      webhookDeliveries: queue,
-      clock: { now: () => now },
-      random: () => 0.5,
-      webhookHttp: async (url) => {
-        calls.push(url);
-        return { status: statuses.shift() ?? 200 };
-      },
-    });
-    const [first] = await makeFanOutEvent({ webhooks })(event("case.paid"));
+    const handler = makeDeliverWebhookHandler(
+      makeDeliverWebhook({
+        webhooks,
+        queue,
+        clock: { now: () => now },
+        signingClock: { now: () => now },
+        random: fixedFraction(0.5),
+        sender: {
+          send: async ({ url }) => {
+            calls.push(url);
+            return { kind: "answered", status: statuses.shift() ?? 200 };
+          },
+        },
+      }),
+    );
+    const [first] = await makeFanOutEvent({ webhooks, queue: new RecordingQueue() })(event("case.paid"));
     return { handler, queue, calls, first: first! };
   }
 
@@ -160,16 +169,30 @@ describe("the delivery trigger handler", () => {
   });
 });
 
-describe("the signing clock", () => {
-  it("stays on real time where Date follows the dev host's virtual clock (receivers compare with their wall clock)", () => {
-    const clock = new VirtualClock(new WorkTracker(), RealDate.now() + 10 * 24 * 3_600_000);
-    const restore = installVirtualDate(clock);
-    try {
-      expect(Date.now() - RealDate.now()).toBeGreaterThan(9 * 24 * 3_600_000);
-      expect(Math.abs(wallClock.now().getTime() - RealDate.now())).toBeLessThan(1_000);
-    } finally {
-      restore();
-      clock.stop();
-    }
+describe("the delivery use case's clocks", () => {
+  it("schedules retries on the app clock and signs with the signing clock (receivers compare with their wall clock)", async () => {
+    const webhooks = await storeWith(sub("wh_paid", "t_a", ["case.paid"]));
+    const queue = new RecordingQueue();
+    const appNow = new Date("2026-12-13T08:00:00.000Z");
+    const wallNow = new Date("2026-12-03T08:00:00.000Z");
+    const timestamps: string[] = [];
+    const deliver = makeDeliverWebhook({
+      webhooks,
+      queue,
+      clock: { now: () => appNow },
+      signingClock: { now: () => wallNow },
+      random: fixedFraction(0.5),
+      sender: {
+        send: async ({ headers }) => {
+          timestamps.push(headers["webhook-timestamp"] ?? "");
+          return { kind: "timeout" };
+        },
+      },
+    });
+    const [first] = await makeFanOutEvent({ webhooks, queue: new RecordingQueue() })(event("case.paid"));
+    const outcome = await deliver(first!);
+    expect(timestamps).toEqual([String(wallNow.getTime() / 1000)]);
+    expect(outcome).toMatchObject({ kind: "retry", at: new Date(appNow.getTime() + 5_000), reason: "timeout" });
+    expect(queue.scheduled[0]?.delivery.failures).toEqual([{ attempt: 1, at: appNow.toISOString(), reason: "timeout" }]);
   });
 });

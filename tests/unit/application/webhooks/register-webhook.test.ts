@@ -2,9 +2,11 @@ import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/fu
 import { describe, expect, it } from "vitest";
 import { MemoryIdempotencyStore } from "../../../../shared/adapters/memory/idempotency-store.memory";
 import { MemoryWebhookStore } from "../../../../shared/adapters/memory/webhook-store.memory";
-import { makeRegisterWebhook, webhookUrlProblem } from "../../../../shared/application/webhooks/register-webhook";
+import { makeListWebhooks, makeRegisterWebhook, webhookUrlProblem } from "../../../../shared/application/webhooks/register-webhook";
 import { generateApiKey } from "../../../../shared/http/api-keys";
-import { makeListWebhooksHandler, makeRegisterWebhookHandler, type WebhookHttpDeps } from "../../../../functions/webhooks/http-register-webhook";
+import { makeListWebhooksHandler, makeRegisterWebhookHandler } from "../../../../functions/webhooks/http-register-webhook";
+import type { WebhooksDeps } from "../../../../functions/webhooks";
+import { seededRandom } from "../../../support/random";
 
 const clock = { now: () => new Date("2026-11-23T12:00:00.000Z") };
 
@@ -15,12 +17,12 @@ function setup(options: { allowLoopback?: boolean } = {}) {
     [keys.b.keyId, { tenantId: "t_b", keyHash: keys.b.keyHash }],
   ]);
   const webhooks = new MemoryWebhookStore();
-  const deps: WebhookHttpDeps = {
+  const deps: Omit<WebhooksDeps, "fanOutEvent" | "deliverWebhook"> = {
     lookupApiKey: async (keyId) => records.get(keyId),
-    webhooks,
     idempotencyStore: new MemoryIdempotencyStore(),
     clock,
-    allowLoopbackWebhookUrls: options.allowLoopback ?? false,
+    registerWebhook: makeRegisterWebhook({ webhooks, clock, random: seededRandom(11), allowLoopback: options.allowLoopback ?? false }),
+    listWebhooks: makeListWebhooks({ webhooks }),
   };
   return { keys, webhooks, deps, post: makeRegisterWebhookHandler(deps), list: makeListWebhooksHandler(deps) };
 }
@@ -86,7 +88,7 @@ describe("POST /api/v1/webhooks", () => {
   });
 
   it("validates in the use case too (a ZodError naming the field)", async () => {
-    const register = makeRegisterWebhook({ webhooks: new MemoryWebhookStore(), clock });
+    const register = makeRegisterWebhook({ webhooks: new MemoryWebhookStore(), clock, random: seededRandom(12) });
     await expect(register("t_a", { url: "http://erp.example.no", events: ["case.paid"] })).rejects.toThrow(/https/u);
   });
 

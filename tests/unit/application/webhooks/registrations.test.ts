@@ -11,8 +11,11 @@ let registry: FunctionRegistry;
 
 beforeAll(async () => {
   registry = installFunctionsCore();
-  // Registers without reading a single setting: the composition root is only built on the first invocation.
-  await import("../../../../functions/webhooks/index");
+  // Registers without calling deps(): they are only asked for inside the handlers.
+  const { registerWebhooks } = await import("../../../../functions/webhooks/index");
+  registerWebhooks(() => {
+    throw new Error("deps are not needed to register");
+  });
 });
 
 describe("the webhook functions' registrations", () => {

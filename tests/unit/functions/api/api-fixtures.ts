@@ -17,6 +17,11 @@ import type { RootDeps } from "../../../../functions/index";
 import type { RequestDeps } from "../../../../functions/deps";
 import { RequestRateLimiter } from "../../../../shared/http/rate-limit";
 import type { CaseWorkflow } from "../../../../shared/ports/case-workflow";
+import { seededRandom } from "../../../support/random";
+import { makeDeliverWebhook } from "../../../../shared/application/webhooks/deliver-webhook";
+import { makeFanOutEvent } from "../../../../shared/application/webhooks/fan-out";
+import { makeListWebhooks, makeRegisterWebhook } from "../../../../shared/application/webhooks/register-webhook";
+import type { WebhookDeliveryQueue } from "../../../../shared/ports/webhook-delivery-queue";
 
 export const OPERATOR_KEY = "operator-key-for-unit-tests-only";
 
@@ -72,9 +77,13 @@ export function testWorld(options: { now?: string; settings?: Partial<Settings> 
     state: async () => "running",
   };
   const tenants = new MemoryTenantStore();
+  const webhooks = new MemoryWebhookStore();
+  const random = seededRandom();
+  const deliveries: WebhookDeliveryQueue = { send: async () => undefined, schedule: async () => undefined };
   const idempotency = new MemoryIdempotencyStore();
   const deps: TestDeps = {
     clock,
+    random,
     cases: new MemoryCaseStore(),
     tenants,
     payLinks: new MemoryPayLinkStore(),
@@ -82,10 +91,9 @@ export function testWorld(options: { now?: string; settings?: Partial<Settings> 
     paymentQueue: new MemoryPaymentQueue(),
     callbackReplays: new MemoryReplayGuard(),
     bankPayments: new MemoryBankPaymentStore(),
-    webhooks: new MemoryWebhookStore(),
+    webhooks,
     idempotency,
     events,
-    webhookDeliveries: { send: async () => undefined, schedule: async () => undefined },
     sms: { send: async () => ({ ok: true, messageId: "m-1" }) },
     letters: archive,
     publicBaseUrl: settings.PUBLIC_BASE_URL,
@@ -102,8 +110,10 @@ export function testWorld(options: { now?: string; settings?: Partial<Settings> 
     }),
     vippsWebhookMaxSkewSeconds: settings.VIPPS_WEBHOOK_MAX_SKEW_SECONDS,
     idempotencyStore: idempotency,
-    allowLoopbackWebhookUrls: settings.WEBHOOK_ALLOW_LOOPBACK_URLS,
-    signingClock: clock,
+    registerWebhook: makeRegisterWebhook({ webhooks, clock, random, allowLoopback: settings.WEBHOOK_ALLOW_LOOPBACK_URLS }),
+    listWebhooks: makeListWebhooks({ webhooks }),
+    fanOutEvent: makeFanOutEvent({ webhooks, queue: deliveries }),
+    deliverWebhook: makeDeliverWebhook({ webhooks, queue: deliveries, sender: { send: async () => ({ kind: "answered", status: 204 }) }, clock, signingClock: clock, random }),
   };
   return { deps, settings, events, workflowCalls, letters, clock, resolve: () => deps };
 }

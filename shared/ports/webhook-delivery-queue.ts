@@ -1,12 +1,14 @@
 /**
+ * The `webhook-deliveries` queue port, and the message it carries.
+ *
  * One webhook delivery as it travels on the `webhook-deliveries` queue: which subscription, which event, which
  * attempt. It deliberately carries neither the URL nor the secret: queue messages end up in dead-letter queues and
  * tooling that operators browse; the deliverer reads both from the webhook store at send time (so a deleted
  * subscription also stops its pending retries).
  */
 import { z } from "zod";
-import type { CaseEventMessage } from "../../ports/event-publisher";
-import { WEBHOOK_EVENT_TYPES } from "../../ports/webhook-store";
+import type { CaseEventMessage } from "./event-publisher";
+import { WEBHOOK_EVENT_TYPES } from "./webhook-store";
 
 export const CaseEventMessageSchema = z.object({
   id: z.string().min(1),
