@@ -56,6 +56,15 @@ export class VirtualClock {
     this.arm();
   }
 
+  /**
+   * Puts virtual time at `instant` (a configured start, `DEVHOST_CLOCK_START`). The one move that may go backwards, so
+   * only before anything is scheduled.
+   */
+  startAt(instant: number): void {
+    if (this.entries.length > 0) throw new Error("The virtual clock can only be set to its start before anything is scheduled");
+    this.offsetMs = instant - realNow();
+  }
+
   /** Called after every completed advance (the dev host saves the clock then). */
   onAdvanced(listener: () => void): void {
     this.advancedListeners.push(listener);

@@ -17,7 +17,7 @@ import { TimerTriggers } from "./timers";
 import { clockRoutes } from "./clock-routes";
 import type { DevRouteHandler } from "./dev-routes";
 import { sendJson } from "./dev-routes";
-import { applySettings, isLoopbackUrl, loadLocalSettings, parseConnectionString, portOf } from "./settings";
+import { applySettings, clockStartFrom, isLoopbackUrl, loadLocalSettings, parseConnectionString, portOf } from "./settings";
 import { DurableEngine } from "./durable/engine";
 import { LocalServiceBus, loadServiceBusEntities } from "./service-bus/broker";
 import { ServiceBusTriggers } from "./service-bus/triggers";
@@ -41,7 +41,7 @@ export interface DevHostOptions {
   port?: number;
   /** Start stand-ins on free ports instead of the ports in the settings (parallel test runs). */
   autoPorts?: boolean;
-  /** Initial virtual time (ms since the epoch); default real time. */
+  /** Initial virtual time (ms since the epoch), ignoring a saved clock; default the DEVHOST_CLOCK_START setting, else real time. */
   startAt?: number;
   logger?: DevLogger;
 }
@@ -80,12 +80,16 @@ export class DevHost {
    * The virtual clock's lead over real time is kept under the data folder, so that after a restart the orchestrations
    * and messages saved at virtual times are not in the clock's future.
    */
-  private restoreClock(dataDir: string): void {
+  private restoreClock(dataDir: string, env: NodeJS.ProcessEnv): void {
+    // DEVHOST_CLOCK_START: a fresh clock starts there; a saved clock that is further on still wins (never backwards).
+    // Read first: an invalid value stops the start before any clock is saved.
+    const start = clockStartFrom(env);
     this.clockFile = path.join(dataDir, "clock.json");
     if (this.options.startAt !== undefined) return this.saveClock();
+    if (start !== undefined) this.clock.startAt(start);
     try {
       const saved = JSON.parse(fs.readFileSync(this.clockFile, "utf8")) as { offsetMs?: number };
-      if (typeof saved.offsetMs === "number" && saved.offsetMs > 0) this.clock.restoreOffset(saved.offsetMs);
+      if (typeof saved.offsetMs === "number") this.clock.restoreOffset(saved.offsetMs);
     } catch {
       /* first start */
     }
@@ -104,7 +108,7 @@ export class DevHost {
     const setting = (name: string) => env[name];
     const dataDir = path.resolve(root, env.DEVHOST_DATA_DIR ?? ".data");
     fs.mkdirSync(dataDir, { recursive: true });
-    this.restoreClock(dataDir);
+    this.restoreClock(dataDir, env);
     this.clock.onAdvanced(() => this.saveClock());
     const auto = this.options.autoPorts === true;
     const standIns: Record<string, string> = {};

@@ -74,3 +74,20 @@ export function portOf(url: string, fallback: number): number {
   const u = new URL(url);
   return u.port ? Number(u.port) : fallback;
 }
+
+/** The setting that makes a fresh virtual clock start at a fixed instant instead of real time. */
+export const CLOCK_START_SETTING = "DEVHOST_CLOCK_START";
+
+/**
+ * `DEVHOST_CLOCK_START`: the instant (ISO 8601 with `Z` or an offset, e.g. `2026-11-02T08:00:00Z`) the dev host's
+ * virtual clock starts at; undefined when unset or empty. Read by the dev host only, never by the app.
+ */
+export function clockStartFrom(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env[CLOCK_START_SETTING]?.trim();
+  if (!value) return undefined;
+  const ms = z.iso.datetime({ offset: true }).safeParse(value).success ? Date.parse(value) : Number.NaN;
+  if (!Number.isFinite(ms)) {
+    throw new Error(`${CLOCK_START_SETTING} must be an ISO 8601 instant with a time zone, such as 2026-11-02T08:00:00Z (it is "${value}")`);
+  }
+  return ms;
+}

@@ -3,6 +3,9 @@
  * invoice due in 3 days is handed over, the Let's pay SMS goes out a week after the due date, the reminder (with the
  * lawful fee) a week later, a direct payment of the whole balance closes the case — and nothing is sent after that.
  * The creditor's webhook receives every event with a valid Standard Webhooks signature.
+ *
+ * The dev host's clock starts at a fixed instant (`CLOCK_START`, a Monday morning in Oslo), so the steps fall on the
+ * same working days whatever day the test runs.
  */
 import fs from "node:fs";
 import http from "node:http";

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { makeDataDir, startDevHost, type DevHostProcess } from "../support/devhost-process";
+import { CLOCK_START, makeDataDir, startDevHost, type DevHostProcess } from "../support/devhost-process";
 import packageJson from "../../package.json";
 import { json } from "../support/http";
 
@@ -17,6 +17,17 @@ describe("npm start (the dev host process)", () => {
     const res = await fetch(`${host.base}/api/health`);
     expect(res.status).toBe(200);
     expect(await json(res)).toMatchObject({ status: "ok", version: packageJson.version });
+  });
+
+  it("starts its virtual clock at DEVHOST_CLOCK_START on a fresh data folder", async () => {
+    const now = Date.parse((await json(await fetch(`${host!.base}/api/dev/clock`))).now);
+    expect(now).toBeGreaterThanOrEqual(Date.parse(CLOCK_START));
+    expect(now - Date.parse(CLOCK_START)).toBeLessThan(60_000);
+  });
+
+  it("refuses to start with a DEVHOST_CLOCK_START that is not an instant, naming the setting", async () => {
+    const started = startDevHost(makeDataDir(), { DEVHOST_CLOCK_START: "next Monday" });
+    await expect(started).rejects.toThrow(/exited with 1[\s\S]*DEVHOST_CLOCK_START must be an ISO 8601 instant/);
   });
 
   it("prints what listens where at start", () => {
@@ -54,7 +65,8 @@ describe("npm start (the dev host process)", () => {
     expect(await host!.stop()).toBe(0);
     host = await startDevHost(dataDir);
     const afterRestart = Date.parse((await json(await fetch(`${host.base}/api/dev/clock`))).now);
+    // The saved clock (7 days on) wins over DEVHOST_CLOCK_START, which only places a fresh clock.
     expect(afterRestart).toBeGreaterThanOrEqual(beforeStop);
-    expect(afterRestart - Date.now()).toBeGreaterThan(6 * DAY);
+    expect(afterRestart - Date.parse(CLOCK_START)).toBeGreaterThanOrEqual(7 * DAY);
   });
 });

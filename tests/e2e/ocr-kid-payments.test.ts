@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addDays } from "../../shared/domain/calendar";
 import { completeOcrGiro, writeOcrGiro, type OcrGiroTransaction } from "../../shared/domain/bank/ocr-giro";
 import { generateKid } from "../../shared/domain/identifiers/kid";
 import { makeDataDir, ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
@@ -58,6 +59,8 @@ afterAll(async () => {
 
 describe("KID payments from the bank's OCR giro file", () => {
   it("pays the case with the matching KID and lists the payment with an unknown KID for operators", async () => {
+    const now = (await json(await fetch(`${host.base}/api/dev/clock`))).now as string;
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Oslo" }).format(new Date(now));
     const registered = await json(
       await fetch(`${host.base}/api/v1/invoices`, {
         method: "POST",
@@ -66,8 +69,8 @@ describe("KID payments from the bank's OCR giro file", () => {
           invoiceNumber: "OCR-1",
           customer: { customerId: "ocr-cust", name: "Per Hansen" },
           amount: { value: 89_900, currency: "NOK" },
-          issueDate: "2026-11-01",
-          dueDate: "2026-11-10",
+          issueDate: addDays(today, -1),
+          dueDate: addDays(today, 8),
         }),
       }),
     );
@@ -75,8 +78,6 @@ describe("KID payments from the bank's OCR giro file", () => {
     const owed = (await json(await fetch(`${host.base}/api/v1/cases/${caseId}`, { headers: { "x-api-key": API_KEY } }))) as {
       balance: { total: { value: number } };
     };
-    const now = (await json(await fetch(`${host.base}/api/dev/clock`))).now as string;
-    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Oslo" }).format(new Date(now));
     const unknownKid = generateKid("99887766554433", "MOD10");
 
     const file = writeOcrGiro(

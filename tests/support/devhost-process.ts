@@ -23,6 +23,14 @@ export interface DevHostProcess {
   stop: () => Promise<number | null>;
 }
 
+/**
+ * Where the dev host's virtual clock starts in tests (`DEVHOST_CLOCK_START`), so that what a test sees never depends on
+ * the day or the hour it runs: Monday 2 November 2026, 10:00 in Oslo — a working day with no public holiday in the
+ * ladder's first weeks, an hour after the ladder's 09:00 send time, so "N days later" lands after that day's step.
+ * A test may pass another `DEVHOST_CLOCK_START` (or `""` for real time) in `extraEnv`.
+ */
+export const CLOCK_START = "2026-11-02T09:00:00Z";
+
 export function makeDataDir(prefix = "devhost-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
@@ -36,7 +44,7 @@ export async function startDevHost(
   const main = path.join(ROOT, "dist", "devhost", "main.js");
   if (!fs.existsSync(main)) throw new Error("dist/devhost/main.js is missing: npm test builds it first (npm run build)");
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test" };
-  Object.assign(env, { PORT: "0", DEVHOST_AUTO_PORTS: "true", DEVHOST_DATA_DIR: dataDir }, extraEnv);
+  Object.assign(env, { PORT: "0", DEVHOST_AUTO_PORTS: "true", DEVHOST_DATA_DIR: dataDir, DEVHOST_CLOCK_START: CLOCK_START }, extraEnv);
   const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), main], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const logs: Array<Record<string, unknown>> = [];
   let out = "";
