@@ -65,7 +65,8 @@ export class BlobTriggers {
       // "%SETTING%" parts of the path are app settings, resolved like the Functions host does (e.g. %OCR_INCOMING_CONTAINER%)
       const blobPath = String(registration.trigger.path ?? "").replace(/%([^%]+)%/g, (_, name: string) => {
         const value = this.options.setting(name);
-        if (!value) throw new Error(`Blob trigger ${registration.name}: path names setting "${name}", which is not set`);
+        if (!value)
+          throw new Error(`Blob trigger ${registration.name}: path names setting "${name}", which is not set`);
         return value;
       });
       const [containerName, ...rest] = blobPath.split("/");
@@ -144,7 +145,10 @@ export class BlobTriggers {
           this.save();
         }
       } catch (err) {
-        this.options.logger.warn("blob trigger poll failed", { function: w.registration.name, error: err instanceof Error ? err.message : String(err) });
+        this.options.logger.warn("blob trigger poll failed", {
+          function: w.registration.name,
+          error: err instanceof Error ? err.message : String(err),
+        });
       }
     }
   }

@@ -33,18 +33,30 @@ export function clockRoutes(clock: VirtualClock): DevRouteHandler {
     }
     const parsed = AdvanceRequest.safeParse(body);
     if (!parsed.success) {
-      sendProblem(res, 400, "Bad Request", 'Send {"advance":"P7D"} (an ISO 8601 duration) or {"to":"2027-01-15T09:00:00Z"}.', {
-        errors: [{ pointer: "/advance", detail: "advance or to is required, and only one of them" }],
-      });
+      sendProblem(
+        res,
+        400,
+        "Bad Request",
+        'Send {"advance":"P7D"} (an ISO 8601 duration) or {"to":"2027-01-15T09:00:00Z"}.',
+        {
+          errors: [{ pointer: "/advance", detail: "advance or to is required, and only one of them" }],
+        },
+      );
       return true;
     }
     let target: number;
     if ("advance" in parsed.data) {
       const duration = Duration.fromISO(parsed.data.advance);
       if (!duration.isValid || duration.toMillis() < 0) {
-        sendProblem(res, 400, "Bad Request", `"${parsed.data.advance}" is not a positive ISO 8601 duration such as P7D or PT36H.`, {
-          errors: [{ pointer: "/advance", detail: "must be an ISO 8601 duration" }],
-        });
+        sendProblem(
+          res,
+          400,
+          "Bad Request",
+          `"${parsed.data.advance}" is not a positive ISO 8601 duration such as P7D or PT36H.`,
+          {
+            errors: [{ pointer: "/advance", detail: "must be an ISO 8601 duration" }],
+          },
+        );
         return true;
       }
       target = clock.now() + duration.toMillis();

@@ -6,7 +6,7 @@
  * fires, in time order, every entry that falls due on the way, waiting after each moment until the work it started
  * settles (entries within the same virtual second are one moment). Time never moves backwards.
  */
-import { WorkTracker } from "./work-tracker";
+import type { WorkTracker } from "./work-tracker";
 
 const RealDate = Date;
 const realNow = () => RealDate.now();
@@ -61,7 +61,8 @@ export class VirtualClock {
    * only before anything is scheduled.
    */
   startAt(instant: number): void {
-    if (this.entries.length > 0) throw new Error("The virtual clock can only be set to its start before anything is scheduled");
+    if (this.entries.length > 0)
+      throw new Error("The virtual clock can only be set to its start before anything is scheduled");
     this.offsetMs = instant - realNow();
   }
 

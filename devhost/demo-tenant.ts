@@ -43,7 +43,8 @@ export function makeSeedDemoTenant(deps: SeedDemoTenantDeps) {
       );
     } catch (error) {
       // Seeded concurrently by another instance: fine.
-      if (error instanceof DomainError && error.code === "TENANT_ALREADY_EXISTS") return { tenantId: DEMO_TENANT_ID, created: false };
+      if (error instanceof DomainError && error.code === "TENANT_ALREADY_EXISTS")
+        return { tenantId: DEMO_TENANT_ID, created: false };
       throw error;
     }
     return { tenantId: DEMO_TENANT_ID, created: true };
@@ -51,7 +52,10 @@ export function makeSeedDemoTenant(deps: SeedDemoTenantDeps) {
 }
 
 /** Seeds the demo creditor for `apiKey` (the `DEVHOST_DEMO_API_KEY` setting); a key that is not an API key is refused. */
-export async function seedDemoTenant(deps: SeedDemoTenantDeps, apiKey: string): Promise<{ tenantId: string; created: boolean }> {
+export async function seedDemoTenant(
+  deps: SeedDemoTenantDeps,
+  apiKey: string,
+): Promise<{ tenantId: string; created: boolean }> {
   const parsed = parseApiKey(apiKey);
   if (!parsed) throw new Error("DEVHOST_DEMO_API_KEY is not an API key of the form pfu_test_… / pfu_live_…");
   return makeSeedDemoTenant(deps)({ keyId: parsed.keyId, keyHash: hashApiKey(apiKey) });

@@ -14,14 +14,25 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
   res.end(text);
 }
 
 /** RFC 9457 problem details for the dev endpoints' own errors. */
-export function sendProblem(res: ServerResponse, status: number, title: string, detail?: string, extra: Record<string, unknown> = {}): void {
+export function sendProblem(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  detail?: string,
+  extra: Record<string, unknown> = {},
+): void {
   res.writeHead(status, { "content-type": "application/problem+json; charset=utf-8" });
   res.end(JSON.stringify({ type: "about:blank", title, status, ...(detail ? { detail } : {}), ...extra }));
 }
@@ -33,7 +44,11 @@ export function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 /** A dev endpoint's JSON body checked against `schema`; on a problem it answers 415/400/422 itself and gives undefined. */
-export async function readDevJson<T>(req: IncomingMessage, res: ServerResponse, schema: z.ZodType<T>): Promise<T | undefined> {
+export async function readDevJson<T>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  schema: z.ZodType<T>,
+): Promise<T | undefined> {
   // JSON only: a cross-site HTML form cannot send application/json without a CORS preflight.
   if (!/^application\/json\b/iu.test(header(req, "content-type") ?? "")) {
     sendProblem(res, 415, "Unsupported media type", "Send the body as application/json.");

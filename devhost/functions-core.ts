@@ -60,7 +60,9 @@ export class FunctionRegistry {
     const found = this.byTrigger(triggerType).find((f) => f.name === name);
     if (!found) {
       const known = this.byTrigger(triggerType).map((f) => f.name);
-      throw new Error(`No ${triggerType} function named "${name}" is registered (known: ${known.join(", ") || "none"})`);
+      throw new Error(
+        `No ${triggerType} function named "${name}" is registered (known: ${known.join(", ") || "none"})`,
+      );
     }
     return found;
   }

@@ -17,7 +17,14 @@ import { TimerTriggers } from "./timers";
 import { clockRoutes } from "./clock-routes";
 import type { DevRouteHandler } from "./dev-routes";
 import { sendJson } from "./dev-routes";
-import { applySettings, clockStartFrom, isLoopbackUrl, loadLocalSettings, parseConnectionString, portOf } from "./settings";
+import {
+  applySettings,
+  clockStartFrom,
+  isLoopbackUrl,
+  loadLocalSettings,
+  parseConnectionString,
+  portOf,
+} from "./settings";
 import { DurableEngine } from "./durable/engine";
 import { LocalServiceBus, loadServiceBusEntities } from "./service-bus/broker";
 import { ServiceBusTriggers } from "./service-bus/triggers";
@@ -28,7 +35,12 @@ import { VippsSimulator } from "./vipps/vipps-simulator";
 import { BlobTriggers } from "./blob-triggers";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
-import { createCosmosDatabase, disposeCosmosClients, ensureCosmosContainers, loadCosmosContainers } from "../shared/adapters/cosmos/database.cosmos";
+import {
+  createCosmosDatabase,
+  disposeCosmosClients,
+  ensureCosmosContainers,
+  loadCosmosContainers,
+} from "../shared/adapters/cosmos/database.cosmos";
 import { Settings } from "../shared/config/settings";
 
 export interface DevHostOptions {
@@ -97,7 +109,10 @@ export class DevHost {
 
   private saveClock(): void {
     if (!this.clockFile) return;
-    fs.writeFileSync(this.clockFile, JSON.stringify({ offsetMs: this.clock.offset, savedAt: this.clock.nowDate().toISOString() }));
+    fs.writeFileSync(
+      this.clockFile,
+      JSON.stringify({ offsetMs: this.clock.offset, savedAt: this.clock.nowDate().toISOString() }),
+    );
   }
 
   async start(): Promise<DevHostAddresses> {
@@ -134,9 +149,12 @@ export class DevHost {
       this.stack.push({ name: "azurite", stop: () => azurite.stop() });
       // What Bicep provisions in Azure (infra-bicep/modules/storage.bicep), the dev host provisions locally.
       const blobService = BlobServiceClient.fromConnectionString(started.connectionString);
-      for (const name of [env.LETTERS_CONTAINER ?? "letters", "ocr-incoming"]) await blobService.getContainerClient(name).createIfNotExists();
+      for (const name of [env.LETTERS_CONTAINER ?? "letters", "ocr-incoming"])
+        await blobService.getContainerClient(name).createIfNotExists();
     }
-    const sbEndpoint = env.ServiceBusConnection ? parseConnectionString(env.ServiceBusConnection).get("endpoint") : undefined;
+    const sbEndpoint = env.ServiceBusConnection
+      ? parseConnectionString(env.ServiceBusConnection).get("endpoint")
+      : undefined;
     if (sbEndpoint && isLoopbackUrl(sbEndpoint.replace(/^sb:/, "http:"))) {
       const broker = new LocalServiceBus({
         entities: loadServiceBusEntities(path.join(root, "infra-bicep", "service-bus-entities.json")),
@@ -145,7 +163,9 @@ export class DevHost {
         tracker: this.tracker,
         logger: this.logger,
       });
-      const { port, connectionString } = await broker.start(auto ? 0 : portOf(sbEndpoint.replace(/^sb:/, "http:"), 5672));
+      const { port, connectionString } = await broker.start(
+        auto ? 0 : portOf(sbEndpoint.replace(/^sb:/, "http:"), 5672),
+      );
       env.ServiceBusConnection = connectionString;
       standIns.serviceBus = `amqp://127.0.0.1:${port}`;
       this.stack.push({ name: "service-bus", stop: () => broker.stop() });
@@ -190,13 +210,17 @@ export class DevHost {
     const appModule = require(entry) as { configureApp?: (configuration: { clock: { now(): Date } }) => void };
     // The app reads time from its clock port: hand it the virtual clock through the composition root (`Date` in this
     // process stays real, as it is for the SDKs and for every peer that checks a signed timestamp).
-    if (typeof appModule.configureApp === "function") appModule.configureApp({ clock: { now: () => this.clock.nowDate() } });
+    if (typeof appModule.configureApp === "function")
+      appModule.configureApp({ clock: { now: () => this.clock.nowDate() } });
     else this.logger.warn("the app has no configureApp(): it runs on real time, not on the virtual clock");
     this.registry = registry;
     if (env.DEVHOST_DEMO_API_KEY) {
       // The demo creditor (its key is in the settings), straight into the app's tenant store, before any request.
       const tenants = new CosmosTenantStore({ database: createCosmosDatabase(cosmosOptions(env)) });
-      const seeded = await seedDemoTenant({ tenants, clock: { now: () => this.clock.nowDate() } }, env.DEVHOST_DEMO_API_KEY);
+      const seeded = await seedDemoTenant(
+        { tenants, clock: { now: () => this.clock.nowDate() } },
+        env.DEVHOST_DEMO_API_KEY,
+      );
       if (seeded.created) this.logger.info("demo creditor seeded", { tenantId: seeded.tenantId });
     }
     const invoker = new Invoker(registry, this.tracker, this.logger);
@@ -224,7 +248,8 @@ export class DevHost {
       devRoutes,
     });
     this.http = httpServer;
-    const requestedPort = this.options.port ?? (env.PORT !== undefined ? Number(env.PORT) : settings.localHttpPort ?? 7071);
+    const requestedPort =
+      this.options.port ?? (env.PORT !== undefined ? Number(env.PORT) : (settings.localHttpPort ?? 7071));
     const port = await httpServer.listen(requestedPort);
     const baseUrl = `http://127.0.0.1:${port}`;
     // Pay links in SMS must point at the running host (with auto ports its port is not the one in the settings file).
@@ -248,7 +273,14 @@ export class DevHost {
       this.stack.push({ name: "service-bus-triggers", stop: () => sbTriggers.stop() });
     }
     if (registry.byTrigger("blobTrigger").length > 0) {
-      const blobTriggers = new BlobTriggers({ registry, invoker, logger: this.logger, dataDir, setting, clock: this.clock });
+      const blobTriggers = new BlobTriggers({
+        registry,
+        invoker,
+        logger: this.logger,
+        dataDir,
+        setting,
+        clock: this.clock,
+      });
       await blobTriggers.start();
       this.stack.push({ name: "blob-triggers", stop: () => blobTriggers.stop() });
     }
@@ -262,7 +294,10 @@ export class DevHost {
         name: f.name,
         trigger: f.trigger.type,
         ...(f.trigger.type.toLowerCase() === "httptrigger"
-          ? { route: String(f.trigger.route ?? f.name), methods: (f.trigger.methods as string[] | undefined) ?? ["GET", "POST"] }
+          ? {
+              route: String(f.trigger.route ?? f.name),
+              methods: (f.trigger.methods as string[] | undefined) ?? ["GET", "POST"],
+            }
           : {}),
       })),
       standIns,
@@ -280,7 +315,9 @@ export class DevHost {
         try {
           await part.stop();
         } catch (err) {
-          this.logger.error(`stopping ${part.name} failed`, { error: err instanceof Error ? err.message : String(err) });
+          this.logger.error(`stopping ${part.name} failed`, {
+            error: err instanceof Error ? err.message : String(err),
+          });
         }
       }
       disposeCosmosClients();
@@ -295,7 +332,11 @@ export class DevHost {
       sendJson(
         res,
         200,
-        (this.registry?.functions ?? []).map((f) => ({ name: f.name, trigger: f.trigger.type, bindings: Object.values(f.metadata.bindings) })),
+        (this.registry?.functions ?? []).map((f) => ({
+          name: f.name,
+          trigger: f.trigger.type,
+          bindings: Object.values(f.metadata.bindings),
+        })),
       );
       return true;
     };
@@ -314,14 +355,21 @@ export class DevHost {
 function cosmosOptions(env: NodeJS.ProcessEnv, standInKey?: string) {
   const s = Settings.pick({ COSMOS_ENDPOINT: true, COSMOS_DATABASE: true, COSMOS_ENDPOINT_DISCOVERY: true }).parse(env);
   const key = env.COSMOS_KEY ?? standInKey;
-  return { endpoint: s.COSMOS_ENDPOINT, databaseId: s.COSMOS_DATABASE, endpointDiscovery: s.COSMOS_ENDPOINT_DISCOVERY, ...(key ? { key } : {}) };
+  return {
+    endpoint: s.COSMOS_ENDPOINT,
+    databaseId: s.COSMOS_DATABASE,
+    endpointDiscovery: s.COSMOS_ENDPOINT_DISCOVERY,
+    ...(key ? { key } : {}),
+  };
 }
 
 function resolveMain(root: string): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { main?: string };
-  if (!pkg.main) throw new Error('package.json has no "main": the dev host does not know which module registers the functions');
+  if (!pkg.main)
+    throw new Error('package.json has no "main": the dev host does not know which module registers the functions');
   const entry = path.resolve(root, pkg.main);
-  if (!fs.existsSync(entry)) throw new Error(`${pkg.main} does not exist yet: run "npm run build" first (npm start does)`);
+  if (!fs.existsSync(entry))
+    throw new Error(`${pkg.main} does not exist yet: run "npm run build" first (npm start does)`);
   return entry;
 }
 
@@ -334,6 +382,8 @@ function isLocalStorage(value: string | undefined): boolean {
 
 function hasOutput(registry: FunctionRegistry, type: string): boolean {
   return registry.functions.some((f) =>
-    Object.values(f.metadata.bindings).some((b) => b.direction === "out" && b.type.toLowerCase() === type.toLowerCase()),
+    Object.values(f.metadata.bindings).some(
+      (b) => b.direction === "out" && b.type.toLowerCase() === type.toLowerCase(),
+    ),
   );
 }

@@ -34,7 +34,8 @@ export function compileRoute(registration: Registration): CompiledRoute {
   const trigger = registration.trigger;
   const template = String(trigger.route ?? registration.name).replace(/^\/+|\/+$/g, "");
   const methods = new Set(((trigger.methods as string[] | undefined) ?? ["GET", "POST"]).map((m) => m.toUpperCase()));
-  const authLevel = (String(trigger.authLevel ?? "anonymous").toLowerCase() as CompiledRoute["authLevel"]) ?? "anonymous";
+  const authLevel =
+    (String(trigger.authLevel ?? "anonymous").toLowerCase() as CompiledRoute["authLevel"]) ?? "anonymous";
   const segments: Segment[] = template === "" ? [] : template.split("/").map(parseSegment);
   segments.forEach((s, i) => {
     if (s.kind === "param" && s.catchAll && i !== segments.length - 1) {
@@ -53,7 +54,13 @@ function parseSegment(raw: string): Segment {
     if (raw.includes("{")) throw new Error(`Unsupported route segment "${raw}"`);
     return { kind: "literal", value: raw.toLowerCase() };
   }
-  return { kind: "param", catchAll: Boolean(m[1]), name: m[2]!, constraint: m[3]?.toLowerCase(), optional: Boolean(m[4]) };
+  return {
+    kind: "param",
+    catchAll: Boolean(m[1]),
+    name: m[2]!,
+    constraint: m[3]?.toLowerCase(),
+    optional: Boolean(m[4]),
+  };
 }
 
 /** Parameters when `path` (no query, no leading slash) matches the route, else undefined. */

@@ -42,7 +42,9 @@ export class DevHttpServer {
   async listen(port: number, host = "127.0.0.1"): Promise<number> {
     const server = http.createServer((req, res) => {
       this.handle(req, res).catch((err) => {
-        this.options.logger.error("request handling failed", { error: err instanceof Error ? err.message : String(err) });
+        this.options.logger.error("request handling failed", {
+          error: err instanceof Error ? err.message : String(err),
+        });
         if (!res.headersSent) sendProblem(res, 500, "Internal Server Error");
         else res.end();
       });
@@ -76,7 +78,14 @@ export class DevHttpServer {
       }
       if (!this.authorised(route, req, url)) {
         res.writeHead(401, { "content-type": "application/problem+json" });
-        res.end(JSON.stringify({ type: "about:blank", title: "Unauthorized", status: 401, detail: "A valid function key is required (header x-functions-key or query parameter code)." }));
+        res.end(
+          JSON.stringify({
+            type: "about:blank",
+            title: "Unauthorized",
+            status: 401,
+            detail: "A valid function key is required (header x-functions-key or query parameter code).",
+          }),
+        );
         return;
       }
       await this.invoke(route, params, req, res, url, method);
@@ -134,7 +143,7 @@ export class DevHttpServer {
       sendProblem(res, 500, "Internal Server Error");
       return;
     }
-    const response = result instanceof HttpResponse ? result : new HttpResponse((result ?? {}) as HttpResponseInit);
+    const response = result instanceof HttpResponse ? result : new HttpResponse(result ?? {});
     const outHeaders: Record<string, string | string[]> = {};
     response.headers.forEach((value, name) => {
       outHeaders[name] = value;

@@ -80,10 +80,10 @@ export class Invoker {
       triggerMetadata: options.triggerMetadata,
       retryContext: options.retryContext,
       options: {
-        trigger: registration.trigger as never,
+        trigger: registration.trigger,
         return: returnBinding as never,
-        extraInputs: extraInputs as never,
-        extraOutputs: extraOutputs as never,
+        extraInputs: extraInputs,
+        extraOutputs: extraOutputs,
       },
       logHandler: (level, ...args) => this.logger.functionLog(level, name, invocationId, args),
     });
@@ -116,7 +116,10 @@ export class Invoker {
   private async dispatch(binding: BindingMetadata, value: unknown, registration: Registration): Promise<void> {
     const handler = this.outputHandlers.get(binding.type.toLowerCase());
     if (!handler) {
-      this.warnOnce(`output:${binding.type}`, `no local handler for output binding type "${binding.type}"; value dropped`);
+      this.warnOnce(
+        `output:${binding.type}`,
+        `no local handler for output binding type "${binding.type}"; value dropped`,
+      );
       return;
     }
     await handler(binding, value, registration);

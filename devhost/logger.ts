@@ -23,7 +23,10 @@ export interface DevLogger {
 
 export type LogSink = (line: string) => void;
 
-export function createLogger(sink: LogSink = (l) => process.stdout.write(l + "\n"), now: () => Date = () => new Date()): DevLogger {
+export function createLogger(
+  sink: LogSink = (l) => process.stdout.write(l + "\n"),
+  now: () => Date = () => new Date(),
+): DevLogger {
   const emit = (record: Record<string, unknown>) => sink(JSON.stringify({ ts: now().toISOString(), ...record }));
   return {
     invocation: (line) => emit({ level: line.outcome === "failed" ? "error" : "info", msg: "invocation", ...line }),

@@ -38,7 +38,9 @@ async function main(): Promise<void> {
     ...addresses.functions
       .filter((f) => f.route !== undefined)
       .map((f) => `              ${(f.methods ?? []).join(",").padEnd(12)} ${addresses.http}/${f.route}  (${f.name})`),
-    ...addresses.functions.filter((f) => f.route === undefined).map((f) => `              ${f.trigger.padEnd(12)} ${f.name}`),
+    ...addresses.functions
+      .filter((f) => f.route === undefined)
+      .map((f) => `              ${f.trigger.padEnd(12)} ${f.name}`),
     ...Object.entries(addresses.standIns).map(([name, url]) => `  ${name.padEnd(11)} ${url}`),
     `  dev         ${addresses.http}/api/dev/clock  ${addresses.http}/api/dev/functions${host.sms ? `  ${addresses.http}/api/dev/sms` : ""}${host.vipps ? `  ${addresses.http}/api/dev/vipps` : ""}`,
     "",

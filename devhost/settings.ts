@@ -37,7 +37,8 @@ export function loadLocalSettings(root: string): LoadedSettings {
     const issue = parsed.error.issues[0];
     throw new Error(`${path.basename(file)}: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
   }
-  if (parsed.data.IsEncrypted) throw new Error(`${path.basename(file)} is encrypted; the dev host reads plain settings only`);
+  if (parsed.data.IsEncrypted)
+    throw new Error(`${path.basename(file)} is encrypted; the dev host reads plain settings only`);
   return { file, values: parsed.data.Values, localHttpPort: parsed.data.Host?.LocalHttpPort };
 }
 
@@ -87,7 +88,9 @@ export function clockStartFrom(env: NodeJS.ProcessEnv): number | undefined {
   if (!value) return undefined;
   const ms = z.iso.datetime({ offset: true }).safeParse(value).success ? Date.parse(value) : Number.NaN;
   if (!Number.isFinite(ms)) {
-    throw new Error(`${CLOCK_START_SETTING} must be an ISO 8601 instant with a time zone, such as 2026-11-02T08:00:00Z (it is "${value}")`);
+    throw new Error(
+      `${CLOCK_START_SETTING} must be an ISO 8601 instant with a time zone, such as 2026-11-02T08:00:00Z (it is "${value}")`,
+    );
   }
   return ms;
 }

@@ -82,7 +82,9 @@ export class TimerTriggers {
     }
     const fields = schedule.trim().split(/\s+/);
     if (fields.length !== 6) {
-      throw new Error(`Timer schedule "${schedule}" must be an NCRONTAB expression with six fields or an hh:mm:ss interval`);
+      throw new Error(
+        `Timer schedule "${schedule}" must be an NCRONTAB expression with six fields or an hh:mm:ss interval`,
+      );
     }
     const iterator = CronExpressionParser.parse(schedule, { currentDate: new Date(after), tz: timeZone });
     return iterator.next().toDate().getTime();
@@ -102,7 +104,11 @@ export class TimerTriggers {
     const at = TimerTriggers.nextOccurrence(schedule, after, this.options.timeZone);
     this.status[registration.name] = { ...this.status[registration.name], next: new Date(at).toISOString() };
     this.saveStatus();
-    const handle = this.options.clock.schedule(at, () => this.run(registration, schedule, at, false), `timer ${registration.name}`);
+    const handle = this.options.clock.schedule(
+      at,
+      () => this.run(registration, schedule, at, false),
+      `timer ${registration.name}`,
+    );
     this.handles.set(registration.name, handle);
   }
 
@@ -114,14 +120,21 @@ export class TimerTriggers {
     const input: TimerInput = {
       isPastDue: missed || now - occurrence > PAST_DUE_TOLERANCE_MS,
       schedule: { adjustForDST: true },
-      scheduleStatus: { last: previous.last, next: new Date(next).toISOString(), lastUpdated: new Date(now).toISOString() },
+      scheduleStatus: {
+        last: previous.last,
+        next: new Date(next).toISOString(),
+        lastUpdated: new Date(now).toISOString(),
+      },
     };
     try {
       await this.options.invoker.invoke(registration, input);
     } catch {
       // Logged by the invoker; a failed run does not stop the schedule (as in the Functions host).
     }
-    this.status[registration.name] = { last: new Date(occurrence).toISOString(), lastUpdated: new Date(now).toISOString() };
+    this.status[registration.name] = {
+      last: new Date(occurrence).toISOString(),
+      lastUpdated: new Date(now).toISOString(),
+    };
     this.scheduleNext(registration, schedule, Math.max(occurrence, now));
   }
 

@@ -18,7 +18,11 @@ import { DurableCaseWorkflow } from "../shared/adapters/durable/case-workflow.du
 import { fetchWebhookSender } from "../shared/adapters/http/webhook-sender.fetch";
 import { MemoryReplayGuard } from "../shared/adapters/memory/replay-guard.memory";
 import { cryptoRandom } from "../shared/adapters/node/random.crypto";
-import { createServiceBusClient, ServiceBusEventPublisher, type ServiceBusOptions } from "../shared/adapters/service-bus/event-publisher.service-bus";
+import {
+  createServiceBusClient,
+  ServiceBusEventPublisher,
+  type ServiceBusOptions,
+} from "../shared/adapters/service-bus/event-publisher.service-bus";
 import { ServiceBusPaymentQueue } from "../shared/adapters/service-bus/payment-queue.service-bus";
 import { ServiceBusWebhookDeliveryQueue } from "../shared/adapters/service-bus/webhook-delivery-queue.service-bus";
 import type { VippsApiConfig } from "../shared/adapters/vipps/api-client.vipps";
@@ -73,7 +77,10 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     : undefined;
   const clock = options.clock ?? systemClock;
   const tenants = new CosmosTenantStore({ database });
-  const webhookDeliveries = new ServiceBusWebhookDeliveryQueue({ client: serviceBus, queueName: WEBHOOK_DELIVERIES_QUEUE });
+  const webhookDeliveries = new ServiceBusWebhookDeliveryQueue({
+    client: serviceBus,
+    queueName: WEBHOOK_DELIVERIES_QUEUE,
+  });
   const idempotency = new CosmosIdempotencyStore({ database });
   const webhooks = new CosmosWebhookStore({ database });
   return {
@@ -105,7 +112,12 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     }),
     vippsWebhookMaxSkewSeconds: s.VIPPS_WEBHOOK_MAX_SKEW_SECONDS,
     idempotencyStore: idempotency,
-    registerWebhook: makeRegisterWebhook({ webhooks, clock, random: cryptoRandom, allowLoopback: s.WEBHOOK_ALLOW_LOOPBACK_URLS }),
+    registerWebhook: makeRegisterWebhook({
+      webhooks,
+      clock,
+      random: cryptoRandom,
+      allowLoopback: s.WEBHOOK_ALLOW_LOOPBACK_URLS,
+    }),
     listWebhooks: makeListWebhooks({ webhooks }),
     fanOutEvent: makeFanOutEvent({ webhooks, queue: webhookDeliveries }),
     deliverWebhook: makeDeliverWebhook({
@@ -125,20 +137,36 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
 export function cosmosOptionsFrom(
   s: Pick<Settings, "COSMOS_ENDPOINT" | "COSMOS_KEY" | "COSMOS_DATABASE" | "COSMOS_ENDPOINT_DISCOVERY">,
 ): CosmosOptions {
-  return { endpoint: s.COSMOS_ENDPOINT, key: s.COSMOS_KEY, databaseId: s.COSMOS_DATABASE, endpointDiscovery: s.COSMOS_ENDPOINT_DISCOVERY };
+  return {
+    endpoint: s.COSMOS_ENDPOINT,
+    key: s.COSMOS_KEY,
+    databaseId: s.COSMOS_DATABASE,
+    endpointDiscovery: s.COSMOS_ENDPOINT_DISCOVERY,
+  };
 }
 
 /**
  * The Service Bus client options, like the Functions host resolves the `ServiceBusConnection` binding connection: a
  * connection string in `ServiceBusConnection`, or (Azure, managed identity) `ServiceBusConnection__fullyQualifiedNamespace`.
  */
-export function serviceBusOptionsFrom(s: Pick<Settings, "ServiceBusConnection" | "ServiceBusConnection__fullyQualifiedNamespace">): ServiceBusOptions {
-  return { connectionString: s.ServiceBusConnection, fullyQualifiedNamespace: s.ServiceBusConnection__fullyQualifiedNamespace };
+export function serviceBusOptionsFrom(
+  s: Pick<Settings, "ServiceBusConnection" | "ServiceBusConnection__fullyQualifiedNamespace">,
+): ServiceBusOptions {
+  return {
+    connectionString: s.ServiceBusConnection,
+    fullyQualifiedNamespace: s.ServiceBusConnection__fullyQualifiedNamespace,
+  };
 }
 
 /** The Vipps client config when VIPPS_BASE_URL and all four credentials are set; otherwise undefined (Vipps is off). */
 export function vippsApiConfigFrom(s: Settings): VippsApiConfig | undefined {
-  if (!s.VIPPS_BASE_URL || !s.VIPPS_CLIENT_ID || !s.VIPPS_CLIENT_SECRET || !s.VIPPS_SUBSCRIPTION_KEY || !s.VIPPS_MERCHANT_SERIAL_NUMBER) {
+  if (
+    !s.VIPPS_BASE_URL ||
+    !s.VIPPS_CLIENT_ID ||
+    !s.VIPPS_CLIENT_SECRET ||
+    !s.VIPPS_SUBSCRIPTION_KEY ||
+    !s.VIPPS_MERCHANT_SERIAL_NUMBER
+  ) {
     return undefined;
   }
   return {
@@ -149,7 +177,6 @@ export function vippsApiConfigFrom(s: Settings): VippsApiConfig | undefined {
     merchantSerialNumber: s.VIPPS_MERCHANT_SERIAL_NUMBER,
   };
 }
-
 
 /** The partner API's key lookup: the tenant store's key records (hashed keys only). */
 function tenantKeyLookup(tenants: TenantStore): ApiKeyLookup {

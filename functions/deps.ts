@@ -68,7 +68,10 @@ export interface RequestDeps extends AppDeps {
  * The app's ports for one invocation. The durable client is only reached when the workflow is actually used, so a
  * function that never touches an orchestration need not declare the durable client input.
  */
-export function forInvocation<D extends AppDeps & { workflowFor: WorkflowFor }>(deps: D, context: InvocationContext): D & RequestDeps {
+export function forInvocation<D extends AppDeps & { workflowFor: WorkflowFor }>(
+  deps: D,
+  context: InvocationContext,
+): D & RequestDeps {
   let resolved: CaseWorkflow | undefined;
   const workflow = (): CaseWorkflow => (resolved ??= deps.workflowFor(context));
   return {

@@ -37,7 +37,8 @@ export function configureApp(next: AppConfiguration): void {
 
 /** The deps every area gets, built on first use. */
 export function rootDeps(): RootDeps {
-  built ??= configuration.deps ?? buildAppDeps(readSettings(), configuration.clock ? { clock: configuration.clock } : {});
+  built ??=
+    configuration.deps ?? buildAppDeps(readSettings(), configuration.clock ? { clock: configuration.clock } : {});
   return built;
 }
 

@@ -18,7 +18,15 @@
  * Connect with `connectionPolicy: { enableEndpointDiscovery: false }` and no custom agent (the server advertises an
  * https endpoint in its account metadata).
  */
-import { BulkOperationType, CosmosClient, type Container, type JSONObject, type OperationInput, type PartitionKey, type PrimitivePartitionKeyValue } from "@azure/cosmos";
+import {
+  BulkOperationType,
+  CosmosClient,
+  type Container,
+  type JSONObject,
+  type OperationInput,
+  type PartitionKey,
+  type PrimitivePartitionKeyValue,
+} from "@azure/cosmos";
 import { listen, closeServer } from "../listen";
 import { createHttpServer } from "@vercel/cosmosdb-server";
 import type { Server } from "node:http";
@@ -27,7 +35,8 @@ import { CoalescingWriter, readJsonFile, writeFileAtomic } from "../atomic-file"
 import type { DevLogger } from "../logger";
 
 /** The Cosmos DB emulator's well-known key (the stand-in accepts any key; this one is what tooling expects). */
-export const COSMOS_EMULATOR_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+export const COSMOS_EMULATOR_KEY =
+  "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
 
 const SNAPSHOT_VERSION = 1;
 const DOCUMENT_SYSTEM_PROPERTIES = ["_rid", "_self", "_etag", "_ts", "_attachments"];
@@ -80,7 +89,11 @@ export class CosmosStandIn {
     const boundPort = await listen(server, port);
     this.server = server;
     const endpoint = `http://127.0.0.1:${boundPort}/`;
-    this.client = new CosmosClient({ endpoint, key: COSMOS_EMULATOR_KEY, connectionPolicy: { enableEndpointDiscovery: false } });
+    this.client = new CosmosClient({
+      endpoint,
+      key: COSMOS_EMULATOR_KEY,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
     try {
       await this.restore();
     } catch (err) {
@@ -91,7 +104,9 @@ export class CosmosStandIn {
     if (interval > 0) {
       this.timer = setInterval(() => {
         this.saveNow().catch((err: unknown) =>
-          this.options.logger.error("cosmos snapshot failed", { error: err instanceof Error ? err.message : String(err) }),
+          this.options.logger.error("cosmos snapshot failed", {
+            error: err instanceof Error ? err.message : String(err),
+          }),
         );
       }, interval);
       this.timer.unref();
@@ -178,9 +193,9 @@ export class CosmosStandIn {
     for (const db of snapshot.databases) {
       const { database } = await client.databases.create({ id: db.id });
       for (const c of db.containers) {
-        const { container } = await database.containers.create(c.definition as { id: string });
+        const { container } = await database.containers.create(c.definition);
         for (const udf of c.userDefinedFunctions) {
-          await container.scripts.userDefinedFunctions.create(udf as { id: string; body: string });
+          await container.scripts.userDefinedFunctions.create(udf);
         }
         const paths = (c.definition.partitionKey as { paths?: string[] } | undefined)?.paths ?? [];
         documentCount += await restoreDocuments(container, paths, c.documents);
@@ -213,7 +228,8 @@ async function restoreDocuments(container: Container, partitionKeyPaths: string[
   }
   const batches: Array<{ key: PartitionKey; docs: Json[] }> = [];
   for (const group of byPartition.values()) {
-    for (let i = 0; i < group.docs.length; i += BATCH_SIZE) batches.push({ key: group.key, docs: group.docs.slice(i, i + BATCH_SIZE) });
+    for (let i = 0; i < group.docs.length; i += BATCH_SIZE)
+      batches.push({ key: group.key, docs: group.docs.slice(i, i + BATCH_SIZE) });
   }
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -56,7 +56,8 @@ export function clientBindingData(baseUrl: string, taskHubName: string): Record<
 function managementPayload(baseUrl: string, taskHubName: string, instanceId: string): Record<string, string> {
   const urls = clientBindingData(baseUrl, taskHubName).managementUrls as Record<string, string>;
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(urls)) out[key] = value.replace("INSTANCEID", encodeURIComponent(instanceId));
+  for (const [key, value] of Object.entries(urls))
+    out[key] = value.replace("INSTANCEID", encodeURIComponent(instanceId));
   out.id = instanceId;
   return out;
 }
@@ -70,7 +71,11 @@ const STATUS_CODE: Record<RuntimeStatus, number> = {
   Terminated: 400,
 };
 
-export function createClientApiHandler(engine: DurableEngine, baseUrl: () => string, taskHubName: string): DevRouteHandler {
+export function createClientApiHandler(
+  engine: DurableEngine,
+  baseUrl: () => string,
+  taskHubName: string,
+): DevRouteHandler {
   return async (req, res, url) => {
     if (url.pathname !== DURABLE_WEBHOOK_PATH && !url.pathname.startsWith(`${DURABLE_WEBHOOK_PATH}/`)) return false;
     const segments = url.pathname
@@ -156,7 +161,10 @@ async function route(
     return;
   }
 
-  if (area === "entities" || (area === "instances" && action && ["suspend", "resume", "rewind", "restart"].includes(action))) {
+  if (
+    area === "entities" ||
+    (area === "instances" && action && ["suspend", "resume", "rewind", "restart"].includes(action))
+  ) {
     sendProblem(res, 501, "Not supported by the dev host's Durable engine.");
     return;
   }
@@ -177,7 +185,10 @@ function listFilter(url: URL): ListFilter {
     if (Number.isNaN(d.getTime())) throw new DurableEngineError(400, `${name} is not a date.`);
     return d;
   };
-  const statuses = (q.get("runtimeStatus") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const statuses = (q.get("runtimeStatus") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   return {
     ...(statuses.length ? { runtimeStatus: statuses } : {}),
     ...(date("createdTimeFrom") ? { createdTimeFrom: date("createdTimeFrom") } : {}),

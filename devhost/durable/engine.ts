@@ -191,15 +191,24 @@ export class DurableEngine {
   async startNew(name: string, options: { instanceId?: string; input?: unknown } = {}): Promise<string> {
     this.assertStarted();
     if (!this.findRegistration(name, ORCHESTRATION_TRIGGER)) {
-      throw new DurableEngineError(400, `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+      throw new DurableEngineError(
+        400,
+        `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+      );
     }
     const instanceId = options.instanceId ?? randomUUID().replace(/-/g, "");
     if (!instanceId || /[/\\#?]/.test(instanceId) || /[\u0000-\u001f\u007f]/.test(instanceId)) {
-      throw new DurableEngineError(400, "Instance ids must be non-empty and must not contain '/', '\\', '#', '?' or control characters.");
+      throw new DurableEngineError(
+        400,
+        "Instance ids must be non-empty and must not contain '/', '\\', '#', '?' or control characters.",
+      );
     }
     const existing = this.instances.get(instanceId);
     if (existing && !TERMINAL_STATUSES.has(existing.state.runtimeStatus)) {
-      throw new DurableEngineError(409, `An orchestration instance with the ID '${instanceId}' already exists and is ${existing.state.runtimeStatus}.`);
+      throw new DurableEngineError(
+        409,
+        `An orchestration instance with the ID '${instanceId}' already exists and is ${existing.state.runtimeStatus}.`,
+      );
     }
     await this.createInstance(name, instanceId, toJson(options.input), undefined);
     return instanceId;
@@ -233,7 +242,10 @@ export class DurableEngine {
     return "accepted";
   }
 
-  async getStatus(instanceId: string, options: { showHistory?: boolean; showInput?: boolean } = {}): Promise<DurableStatus | undefined> {
+  async getStatus(
+    instanceId: string,
+    options: { showHistory?: boolean; showInput?: boolean } = {},
+  ): Promise<DurableStatus | undefined> {
     const live = this.instances.get(instanceId);
     return live ? this.statusOf(live.state, options) : undefined;
   }
@@ -268,7 +280,12 @@ export class DurableEngine {
   // Inbox and episodes
   // -------------------------------------------------------------------------------------------------------------
 
-  private async createInstance(name: string, instanceId: string, inputJson: string | undefined, parent: ParentLink | undefined): Promise<void> {
+  private async createInstance(
+    name: string,
+    instanceId: string,
+    inputJson: string | undefined,
+    parent: ParentLink | undefined,
+  ): Promise<void> {
     const now = this.nowIso();
     const state: InstanceState = {
       schema: 1,
@@ -281,7 +298,9 @@ export class DurableEngine {
       lastUpdatedTime: now,
       parent,
       history: [],
-      inbox: [{ kind: "event", event: historyEvent(EventType.ExecutionStarted, now, { Name: name, Input: inputJson }) }],
+      inbox: [
+        { kind: "event", event: historyEvent(EventType.ExecutionStarted, now, { Name: name, Input: inputJson }) },
+      ],
       nextSeq: 0,
       actionSeqs: [],
       tasks: {},
@@ -315,7 +334,10 @@ export class DurableEngine {
       while (!this.stopping && this.isCurrent(live) && live.state.inbox.length > 0) {
         const inbox = live.state.inbox;
         // Termination jumps the queue: what is still queued behind it would be dropped anyway.
-        const index = Math.max(0, inbox.findIndex((m) => m.kind === "terminate"));
+        const index = Math.max(
+          0,
+          inbox.findIndex((m) => m.kind === "terminate"),
+        );
         const message = inbox[index]!;
         live.current = message;
         try {
@@ -361,7 +383,10 @@ export class DurableEngine {
     const registration = this.findRegistration(s.name, ORCHESTRATION_TRIGGER);
     if (!registration) {
       this.commit(live, added);
-      this.finish(live, "Failed", undefined, { errorType: "Error", errorMessage: `The orchestrator function '${s.name}' is not registered.` });
+      this.finish(live, "Failed", undefined, {
+        errorType: "Error",
+        errorMessage: `The orchestrator function '${s.name}' is not registered.`,
+      });
       return;
     }
 
@@ -431,7 +456,13 @@ export class DurableEngine {
    * timer firing allocates the next attempt's number (unless the attempts are used up: then the SDK surfaces the
    * last failure).
    */
-  private noteDelivered(s: InstanceState, event: HistoryEvent, now: string, added: HistoryEvent[], effects: Effect[]): void {
+  private noteDelivered(
+    s: InstanceState,
+    event: HistoryEvent,
+    now: string,
+    added: HistoryEvent[],
+    effects: Effect[],
+  ): void {
     const id = event.EventType === EventType.TimerFired ? event.TimerId : event.TaskScheduledId;
     if (id === undefined) return;
     const task = s.tasks[id];
@@ -467,8 +498,21 @@ export class DurableEngine {
           effects.push({ kind: "activity", seq });
         } else {
           const instanceId = group.instanceId ?? childInstanceId(s.instanceId, seq);
-          s.tasks[seq] = { kind: "subOrchestration", name: group.name, instanceId, input: group.input, retryGroup: groupKey };
-          added.push(historyEvent(EventType.SubOrchestrationInstanceCreated, now, { Name: group.name, InstanceId: instanceId, Input: group.input }, seq));
+          s.tasks[seq] = {
+            kind: "subOrchestration",
+            name: group.name,
+            instanceId,
+            input: group.input,
+            retryGroup: groupKey,
+          };
+          added.push(
+            historyEvent(
+              EventType.SubOrchestrationInstanceCreated,
+              now,
+              { Name: group.name, InstanceId: instanceId, Input: group.input },
+              seq,
+            ),
+          );
           effects.push({ kind: "subOrchestration", seq });
         }
         return;
@@ -477,7 +521,13 @@ export class DurableEngine {
   }
 
   /** Records one new action; returns an error message for actions the dev host does not support. */
-  private scheduleAction(s: InstanceState, action: OrchestratorAction, now: string, added: HistoryEvent[], effects: Effect[]): string | undefined {
+  private scheduleAction(
+    s: InstanceState,
+    action: OrchestratorAction,
+    now: string,
+    added: HistoryEvent[],
+    effects: Effect[],
+  ): string | undefined {
     if (!takesSequenceNumber(action)) {
       s.actionSeqs.push(null);
       return undefined;
@@ -502,9 +552,23 @@ export class DurableEngine {
         const instanceId = action.instanceId || childInstanceId(s.instanceId, seq);
         s.tasks[seq] = { kind: "subOrchestration", name, instanceId, input, ...(retry ? { retryGroup: seq } : {}) };
         if (retry) {
-          s.retries[seq] = { kind: "subOrchestration", name, input, instanceId: action.instanceId || undefined, options: { ...retry }, attempt: 1 };
+          s.retries[seq] = {
+            kind: "subOrchestration",
+            name,
+            input,
+            instanceId: action.instanceId || undefined,
+            options: { ...retry },
+            attempt: 1,
+          };
         }
-        added.push(historyEvent(EventType.SubOrchestrationInstanceCreated, now, { Name: name, InstanceId: instanceId, Input: input }, seq));
+        added.push(
+          historyEvent(
+            EventType.SubOrchestrationInstanceCreated,
+            now,
+            { Name: name, InstanceId: instanceId, Input: input },
+            seq,
+          ),
+        );
         effects.push({ kind: "subOrchestration", seq });
         return undefined;
       }
@@ -529,7 +593,8 @@ export class DurableEngine {
     for (let i = 0; i < known; i++) {
       const action = actions[i]!;
       const seq = s.actionSeqs[i];
-      if (action.actionType !== ActionType.CreateTimer || !action.isCanceled || seq === null || seq === undefined) continue;
+      if (action.actionType !== ActionType.CreateTimer || !action.isCanceled || seq === null || seq === undefined)
+        continue;
       const task = s.tasks[seq];
       if (task?.kind === "timer" && !task.done) {
         delete s.tasks[seq];
@@ -561,11 +626,21 @@ export class DurableEngine {
   ): void {
     const s = live.state;
     s.runtimeStatus = status;
-    s.output = status === "Failed" ? JSON.stringify(`Orchestrator function '${s.name}' failed: ${failure?.errorMessage ?? "unknown error"}`) : output;
+    s.output =
+      status === "Failed"
+        ? JSON.stringify(`Orchestrator function '${s.name}' failed: ${failure?.errorMessage ?? "unknown error"}`)
+        : output;
     s.failureDetails = failure;
     s.history.push(
       ...extraHistory,
-      ...(status === "Terminated" ? [] : [historyEvent(EventType.ExecutionCompleted, this.nowIso(), { OrchestrationStatus: status, Result: s.output })]),
+      ...(status === "Terminated"
+        ? []
+        : [
+            historyEvent(EventType.ExecutionCompleted, this.nowIso(), {
+              OrchestrationStatus: status,
+              Result: s.output,
+            }),
+          ]),
     );
     s.lastUpdatedTime = this.nowIso();
     this.disarmAll(live);
@@ -573,7 +648,11 @@ export class DurableEngine {
     s.retries = {};
     s.actionSeqs = [];
     s.inbox = [];
-    this.options.logger.info(`durable: orchestration ${status.toLowerCase()}`, { function: s.name, instanceId: s.instanceId, runtimeStatus: status });
+    this.options.logger.info(`durable: orchestration ${status.toLowerCase()}`, {
+      function: s.name,
+      instanceId: s.instanceId,
+      runtimeStatus: status,
+    });
     if (s.parent) this.track(() => this.notifyParent(s));
   }
 
@@ -583,7 +662,8 @@ export class DurableEngine {
    */
   private continueAsNew(live: LiveInstance, action: OrchestratorAction, actions: OrchestratorAction[]): void {
     const s = live.state;
-    const preserve = action.preserveUnprocessedEvents === true || this.options.preserveUnprocessedEventsOnContinueAsNew === true;
+    const preserve =
+      action.preserveUnprocessedEvents === true || this.options.preserveUnprocessedEventsOnContinueAsNew === true;
     const carried = preserve ? unconsumedEvents(s.history, actions) : [];
     const inputJson = actionInputJson(action);
     const now = this.nowIso();
@@ -600,7 +680,9 @@ export class DurableEngine {
     s.retries = {};
     s.lastUpdatedTime = now;
     // The message being processed is still in the inbox (it leaves it once the episode is written): not carried.
-    const external = s.inbox.filter((m) => m !== live.current && (m.kind === "terminate" || m.executionId === undefined));
+    const external = s.inbox.filter(
+      (m) => m !== live.current && (m.kind === "terminate" || m.executionId === undefined),
+    );
     s.inbox = [
       { kind: "event", event: historyEvent(EventType.ExecutionStarted, now, { Name: s.name, Input: inputJson }) },
       ...carried.map((e): InboxMessage => ({ kind: "event", event: { ...e, IsPlayed: false } })),
@@ -637,7 +719,10 @@ export class DurableEngine {
       } else {
         try {
           const { result } = await this.options.invoker.invoke(registration, fromJson(task.input));
-          completion = historyEvent(EventType.TaskCompleted, now(), { TaskScheduledId: seq, Result: JSON.stringify(result ?? null) });
+          completion = historyEvent(EventType.TaskCompleted, now(), {
+            TaskScheduledId: seq,
+            Result: JSON.stringify(result ?? null),
+          });
         } catch (err) {
           const cause = err instanceof InvocationFailed ? err.cause : err;
           completion = historyEvent(EventType.TaskFailed, now(), {
@@ -664,14 +749,21 @@ export class DurableEngine {
       await this.accept(live, { kind: "event", event, executionId });
     };
     live.timers.get(seq)?.cancel();
-    live.timers.set(seq, this.options.clock.schedule(Date.parse(task.fireAt), fire, `durable timer ${live.state.instanceId}#${seq}`));
+    live.timers.set(
+      seq,
+      this.options.clock.schedule(Date.parse(task.fireAt), fire, `durable timer ${live.state.instanceId}#${seq}`),
+    );
   }
 
   /** Starts the sub-orchestration of task `seq` unless it exists already (a restart), and reports its end. */
   private async ensureChild(parent: LiveInstance, seq: number): Promise<void> {
     const task = parent.state.tasks[seq];
     if (task?.kind !== "subOrchestration" || task.done) return;
-    const link: ParentLink = { instanceId: parent.state.instanceId, executionId: parent.state.executionId, taskScheduledId: seq };
+    const link: ParentLink = {
+      instanceId: parent.state.instanceId,
+      executionId: parent.state.executionId,
+      taskScheduledId: seq,
+    };
     const existing = this.instances.get(task.instanceId);
     if (existing && sameLink(existing.state.parent, link)) {
       if (TERMINAL_STATUSES.has(existing.state.runtimeStatus)) await this.notifyParent(existing.state);
@@ -685,7 +777,11 @@ export class DurableEngine {
     }
     if (refusal) {
       task.done = true;
-      const event = historyEvent(EventType.SubOrchestrationInstanceFailed, this.nowIso(), { TaskScheduledId: seq, Reason: refusal, Details: "" });
+      const event = historyEvent(EventType.SubOrchestrationInstanceFailed, this.nowIso(), {
+        TaskScheduledId: seq,
+        Reason: refusal,
+        Details: "",
+      });
       await this.accept(parent, { kind: "event", event, executionId: link.executionId });
       return;
     }
@@ -697,14 +793,18 @@ export class DurableEngine {
     const link = child.parent;
     if (!link || !TERMINAL_STATUSES.has(child.runtimeStatus)) return;
     const parent = this.instances.get(link.instanceId);
-    if (!parent || parent.state.executionId !== link.executionId || TERMINAL_STATUSES.has(parent.state.runtimeStatus)) return;
+    if (!parent || parent.state.executionId !== link.executionId || TERMINAL_STATUSES.has(parent.state.runtimeStatus))
+      return;
     const task = parent.state.tasks[link.taskScheduledId];
     if (task?.kind !== "subOrchestration" || task.done || task.instanceId !== child.instanceId) return;
     task.done = true;
     const now = this.nowIso();
     const event =
       child.runtimeStatus === "Completed"
-        ? historyEvent(EventType.SubOrchestrationInstanceCompleted, now, { TaskScheduledId: link.taskScheduledId, Result: child.output ?? "null" })
+        ? historyEvent(EventType.SubOrchestrationInstanceCompleted, now, {
+            TaskScheduledId: link.taskScheduledId,
+            Result: child.output ?? "null",
+          })
         : historyEvent(EventType.SubOrchestrationInstanceFailed, now, {
             TaskScheduledId: link.taskScheduledId,
             Reason:
@@ -742,7 +842,13 @@ export class DurableEngine {
   /** The task is still awaited by the same execution of the same (not replaced) instance. */
   private isOpen(live: LiveInstance, executionId: string, seq: number, task: OpenTask): boolean {
     const s = live.state;
-    return this.isCurrent(live) && s.executionId === executionId && !TERMINAL_STATUSES.has(s.runtimeStatus) && s.tasks[seq] === task && !task.done;
+    return (
+      this.isCurrent(live) &&
+      s.executionId === executionId &&
+      !TERMINAL_STATUSES.has(s.runtimeStatus) &&
+      s.tasks[seq] === task &&
+      !task.done
+    );
   }
 
   /** Writes the instance unless it was purged or replaced by a new instance with the same id. */
@@ -762,7 +868,9 @@ export class DurableEngine {
       try {
         await work();
       } catch (err) {
-        this.options.logger.error("durable: engine work failed", { error: err instanceof Error ? err.message : String(err) });
+        this.options.logger.error("durable: engine work failed", {
+          error: err instanceof Error ? err.message : String(err),
+        });
       } finally {
         end();
       }
@@ -796,11 +904,14 @@ function childInstanceId(parentId: string, seq: number): string {
 }
 
 function sameLink(a: ParentLink | undefined, b: ParentLink): boolean {
-  return !!a && a.instanceId === b.instanceId && a.executionId === b.executionId && a.taskScheduledId === b.taskScheduledId;
+  return (
+    !!a && a.instanceId === b.instanceId && a.executionId === b.executionId && a.taskScheduledId === b.taskScheduledId
+  );
 }
 
 function matches(s: InstanceState, filter: ListFilter): boolean {
-  if (filter.runtimeStatus && filter.runtimeStatus.length > 0 && !filter.runtimeStatus.includes(s.runtimeStatus)) return false;
+  if (filter.runtimeStatus && filter.runtimeStatus.length > 0 && !filter.runtimeStatus.includes(s.runtimeStatus))
+    return false;
   const created = Date.parse(s.createdTime);
   if (filter.createdTimeFrom && created < filter.createdTimeFrom.getTime()) return false;
   if (filter.createdTimeTo && created > filter.createdTimeTo.getTime()) return false;

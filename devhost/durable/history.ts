@@ -23,7 +23,12 @@ export const LONG_RUNNING_TIMER_INTERVAL = "3.00:00:00";
 /** ReplaySchema.V4 of durable-functions 3.x. */
 export const UPPER_SCHEMA_VERSION = 3;
 
-export function historyEvent(type: EventType, timestamp: string, extra: Partial<HistoryEvent> = {}, eventId = -1): HistoryEvent {
+export function historyEvent(
+  type: EventType,
+  timestamp: string,
+  extra: Partial<HistoryEvent> = {},
+  eventId = -1,
+): HistoryEvent {
   return { EventType: type, EventId: eventId, IsPlayed: false, Timestamp: timestamp, ...extra };
 }
 
@@ -106,7 +111,11 @@ const OUT_OF_PROC_LABEL = "\n\n$OutOfProcData$:";
  * Reads the `OrchestrationFailureError` the wrapper throws when the orchestrator throws: its message is
  * `<error message>\n\n$OutOfProcData$:<OrchestratorState JSON>`.
  */
-export function parseOrchestrationFailure(err: unknown): { message: string; stack?: string; state?: OrchestratorState } {
+export function parseOrchestrationFailure(err: unknown): {
+  message: string;
+  stack?: string;
+  state?: OrchestratorState;
+} {
   const text = err instanceof Error ? err.message : String(err);
   const at = text.indexOf(OUT_OF_PROC_LABEL);
   if (at < 0) return { message: text, stack: err instanceof Error ? err.stack : undefined };
@@ -126,7 +135,10 @@ export function parseOrchestrationFailure(err: unknown): { message: string; stac
  * Details)` from them, or a TaskFailedError from `FailureDetails` when present: an activity whose message is the
  * JSON the SDK's exception-properties provider produced gets it back as FailureDetails, like on Azure.
  */
-export function failureFields(reason: string, err: unknown): Pick<HistoryEvent, "Reason" | "Details" | "FailureDetails"> {
+export function failureFields(
+  reason: string,
+  err: unknown,
+): Pick<HistoryEvent, "Reason" | "Details" | "FailureDetails"> {
   const message = err instanceof Error ? err.message : String(err);
   const details = err instanceof Error ? (err.stack ?? message) : message;
   const structured = parseFailureDetailsJson(message);
@@ -141,7 +153,8 @@ function parseFailureDetailsJson(message: string): WireFailureDetails | undefine
   if (!message.startsWith("{")) return undefined;
   try {
     const p = JSON.parse(message) as Record<string, unknown>;
-    if (typeof p.errorType !== "string" || typeof p.errorMessage !== "string" || typeof p.properties !== "object") return undefined;
+    if (typeof p.errorType !== "string" || typeof p.errorMessage !== "string" || typeof p.properties !== "object")
+      return undefined;
     return {
       ErrorType: p.errorType,
       ErrorMessage: p.errorMessage,
@@ -161,7 +174,10 @@ function parseFailureDetailsJson(message: string): WireFailureDetails | undefine
 export function retryDelayMs(options: WireRetryOptions, attempt: number): number {
   const backoff = options.backoffCoefficient && options.backoffCoefficient > 0 ? options.backoffCoefficient : 1;
   const delay = options.firstRetryIntervalInMilliseconds * Math.pow(backoff, attempt - 1);
-  const cap = options.maxRetryIntervalInMilliseconds && options.maxRetryIntervalInMilliseconds > 0 ? options.maxRetryIntervalInMilliseconds : Infinity;
+  const cap =
+    options.maxRetryIntervalInMilliseconds && options.maxRetryIntervalInMilliseconds > 0
+      ? options.maxRetryIntervalInMilliseconds
+      : Infinity;
   return Math.min(delay, cap);
 }
 

@@ -66,9 +66,11 @@ export class InstanceStore {
     const previous = this.chains.get(instanceId) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(write);
     this.chains.set(instanceId, next);
-    void next.finally(() => {
-      if (this.chains.get(instanceId) === next) this.chains.delete(instanceId);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.chains.get(instanceId) === next) this.chains.delete(instanceId);
+      })
+      .catch(() => undefined);
     return next;
   }
 

@@ -143,8 +143,7 @@ export interface DurableStatus {
  * dropped when that execution is over (e.g. after continueAsNew); external events follow the instance.
  */
 export type InboxMessage =
-  | { kind: "event"; event: HistoryEvent; executionId?: string }
-  | { kind: "terminate"; reason: string };
+  { kind: "event"; event: HistoryEvent; executionId?: string } | { kind: "terminate"; reason: string };
 
 /** Work a sequence number stands for, kept while it is open (activity running, timer pending, child running). */
 export type OpenTask = (

@@ -37,10 +37,7 @@ const MAX_MESSAGE_SIZE = 256 * 1024;
 /** How long "accept next session" waits for a session when the client does not say (the service caps at 65 s). */
 const DEFAULT_SESSION_WAIT_MS = 60_000;
 
-type IncomingLink =
-  | { kind: "cbs" }
-  | { kind: "management"; path: string }
-  | { kind: "send"; target: SendTarget };
+type IncomingLink = { kind: "cbs" } | { kind: "management"; path: string } | { kind: "send"; target: SendTarget };
 
 type OutgoingLink =
   | { kind: "reply" }
@@ -171,7 +168,11 @@ export class LocalServiceBus {
       port: actual,
       connectionString: `Endpoint=sb://${advertised}:${actual};SharedAccessKeyName=local;SharedAccessKey=local;UseDevelopmentEmulator=true`,
     };
-    logger.info("service bus broker listening", { port: actual, queues: entities.queues.length, topics: entities.topics.length });
+    logger.info("service bus broker listening", {
+      port: actual,
+      queues: entities.queues.length,
+      topics: entities.topics.length,
+    });
     return this.address;
   }
 
@@ -202,13 +203,18 @@ export class LocalServiceBus {
 
   /** Message counts per queue/subscription/dead-letter queue (for diagnostics and tests); only non-empty ones. */
   stats(): Record<string, { active: number; locked: number; deferred: number; scheduled?: number; busy: boolean }> {
-    const out: Record<string, { active: number; locked: number; deferred: number; scheduled?: number; busy: boolean }> = {};
+    const out: Record<string, { active: number; locked: number; deferred: number; scheduled?: number; busy: boolean }> =
+      {};
     for (const e of this.ns?.allEndpoints() ?? []) {
       const c = e.counts;
       if (c.active || c.locked || c.deferred || e.busy) out[e.path] = { ...c, busy: e.busy };
     }
     for (const t of this.ns?.allTargets() ?? []) {
-      if (t.scheduled.size) out[t.name] = { ...(out[t.name] ?? { active: 0, locked: 0, deferred: 0, busy: false }), scheduled: t.scheduled.size };
+      if (t.scheduled.size)
+        out[t.name] = {
+          ...(out[t.name] ?? { active: 0, locked: 0, deferred: 0, busy: false }),
+          scheduled: t.scheduled.size,
+        };
     }
     return out;
   }
@@ -219,7 +225,9 @@ export class LocalServiceBus {
     container.on("connection_open", (ctx: RheaContext) => this.connections.add(ctx.connection));
     container.on("disconnected", (ctx: RheaContext) => this.onConnectionGone(ctx.connection));
     container.on("connection_close", (ctx: RheaContext) => this.onConnectionGone(ctx.connection));
-    container.on("error", (err: unknown) => this.options.logger.warn("service bus broker: connection error", { error: String(err) }));
+    container.on("error", (err: unknown) =>
+      this.options.logger.warn("service bus broker: connection error", { error: String(err) }),
+    );
 
     container.on("receiver_open", (ctx: RheaContext) => this.onClientSender(ctx.receiver));
     container.on("sender_open", (ctx: RheaContext) => this.onClientReceiver(ctx.sender));
@@ -259,7 +267,8 @@ export class LocalServiceBus {
     const mgmt = /^(.*)\/\$management$/i.exec(address);
     if (mgmt) {
       const path = mgmt[1]!;
-      if (!this.ns!.endpoint(path) && !this.ns!.sendTarget(path)) return refuse(link, conditions.notFound, notFound(path).description!);
+      if (!this.ns!.endpoint(path) && !this.ns!.sendTarget(path))
+        return refuse(link, conditions.notFound, notFound(path).description!);
       this.incoming.set(link, { kind: "management", path });
       return;
     }
@@ -285,7 +294,11 @@ export class LocalServiceBus {
 
     if (!wantsSession) {
       if (endpoint.requiresSession) {
-        return refuse(link, conditions.notAllowed, `It is not possible for an entity that requires sessions to create a non-sessionful message receiver (${endpoint.path}).`);
+        return refuse(
+          link,
+          conditions.notAllowed,
+          `It is not possible for an entity that requires sessions to create a non-sessionful message receiver (${endpoint.path}).`,
+        );
       }
       const consumer = new LinkConsumer(link, settleOnSend, () => endpoint.pump());
       this.outgoing.set(link, { kind: "consume", endpoint, consumer });
@@ -293,14 +306,22 @@ export class LocalServiceBus {
       return;
     }
     if (!endpoint.requiresSession) {
-      return refuse(link, conditions.notAllowed, `The entity '${endpoint.path}' does not require sessions; use a non-session receiver.`);
+      return refuse(
+        link,
+        conditions.notAllowed,
+        `The entity '${endpoint.path}' does not require sessions; use a non-session receiver.`,
+      );
     }
     const requested = unwrapFilterValue(filter[conditions.sessionFilter]);
     if (requested !== undefined) {
       const consumer = new LinkConsumer(link, settleOnSend, () => endpoint.pump(), requested);
       const lock = endpoint.sessions.lock(requested, consumer);
       if (!lock) {
-        return refuse(link, conditions.sessionCannotBeLocked, `The requested session '${requested}' cannot be accepted. It may be locked by another receiver.`);
+        return refuse(
+          link,
+          conditions.sessionCannotBeLocked,
+          `The requested session '${requested}' cannot be accepted. It may be locked by another receiver.`,
+        );
       }
       this.grantSession(link, address, requested, lock.until);
       this.outgoing.set(link, { kind: "consume", endpoint, consumer });
@@ -309,7 +330,10 @@ export class LocalServiceBus {
     }
     // Next available session: answer now if one is free, else hold the attach until one comes or time runs out.
     holdAttach(link);
-    const waitMs = Math.min(Number(link.properties?.["com.microsoft:timeout"] ?? DEFAULT_SESSION_WAIT_MS) || DEFAULT_SESSION_WAIT_MS, 5 * 60_000);
+    const waitMs = Math.min(
+      Number(link.properties?.["com.microsoft:timeout"] ?? DEFAULT_SESSION_WAIT_MS) || DEFAULT_SESSION_WAIT_MS,
+      5 * 60_000,
+    );
     const timer = setTimeout(() => {
       endpoint.removeAcceptor(acceptor);
       this.outgoing.delete(link);
@@ -344,7 +368,10 @@ export class LocalServiceBus {
 
   private grantSession(link: RheaLink, address: string, sessionId: string, lockedUntil: number): void {
     link.set_source({ address, filter: { [conditions.sessionFilter]: sessionId } });
-    link.local.attach.properties = { ...(link.local.attach.properties ?? {}), [conditions.lockedUntilUtc]: ticksOf(lockedUntil) };
+    link.local.attach.properties = {
+      ...(link.local.attach.properties ?? {}),
+      [conditions.lockedUntilUtc]: ticksOf(lockedUntil),
+    };
   }
 
   private onLinkGone(link: RheaLink): void {
@@ -395,7 +422,11 @@ export class LocalServiceBus {
       try {
         answer = handleManagement(this.ns!, state.path, request);
       } catch (err) {
-        answer = { status: 500, condition: "amqp:internal-error", description: err instanceof Error ? err.message : String(err) };
+        answer = {
+          status: 500,
+          condition: "amqp:internal-error",
+          description: err instanceof Error ? err.message : String(err),
+        };
       }
       this.reply(ctx, request, answer);
       return;
@@ -412,11 +443,17 @@ export class LocalServiceBus {
     delivery.accept();
   }
 
-  private reply(ctx: RheaContext, request: AmqpMessage, answer: { status: number; description?: string; condition?: string; body?: unknown }): void {
+  private reply(
+    ctx: RheaContext,
+    request: AmqpMessage,
+    answer: { status: number; description?: string; condition?: string; body?: unknown },
+  ): void {
     const replyTo = request.reply_to;
     const sender = ctx.connection.find_sender((s: RheaLink) => s.name === replyTo || s.target?.address === replyTo);
     if (!sender) {
-      this.options.logger.warn("service bus broker: no reply link for a request", { operation: String(request.application_properties?.operation ?? "") });
+      this.options.logger.warn("service bus broker: no reply link for a request", {
+        operation: String(request.application_properties?.operation ?? ""),
+      });
       return;
     }
     const props: Record<string, unknown> = {
@@ -446,12 +483,19 @@ export class LocalServiceBus {
         break;
       case "released": // rhea reports a `modified` outcome as "released"
       case "modified":
-        ok = remote.undeliverable_here ? endpoint.defer(key, remote.message_annotations) : endpoint.abandon(key, remote.message_annotations);
+        ok = remote.undeliverable_here
+          ? endpoint.defer(key, remote.message_annotations)
+          : endpoint.abandon(key, remote.message_annotations);
         break;
       case "rejected": {
         const info = remote.error?.info ?? {};
         const { DeadLetterReason, DeadLetterErrorDescription, ...rest } = info as Record<string, unknown>;
-        ok = endpoint.deadLetterLocked(key, asOptionalString(DeadLetterReason), asOptionalString(DeadLetterErrorDescription), rest);
+        ok = endpoint.deadLetterLocked(
+          key,
+          asOptionalString(DeadLetterReason),
+          asOptionalString(DeadLetterErrorDescription),
+          rest,
+        );
         break;
       }
     }
@@ -471,7 +515,10 @@ function settleDelivery(delivery: any, outcome: "accepted" | "lost"): void {
     true,
     outcome === "accepted"
       ? outcomes.accepted()
-      : outcomes.rejected(conditions.lockLost, "The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue."),
+      : outcomes.rejected(
+          conditions.lockLost,
+          "The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.",
+        ),
   );
   delivery.remote_settled = true;
 }
@@ -480,12 +527,11 @@ function asOptionalString(v: unknown): string | undefined {
   return v === undefined || v === null ? undefined : String(v);
 }
 
-
 /** Session filter values may arrive plain or described. */
 function unwrapFilterValue(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === "string") return v;
-  if (typeof v === "object" && v !== null && "value" in v) return unwrapFilterValue((v as { value: unknown }).value);
+  if (typeof v === "object" && v !== null && "value" in v) return unwrapFilterValue(v.value);
   return String(v);
 }
 

@@ -96,7 +96,10 @@ export class Endpoint {
     this.tracker = o.tracker;
     this.changed = o.changed;
     this.sessions = new SessionTable(o.lockDurationMs, o.now, (lock) => {
-      lock.owner.close("com.microsoft:session-lock-lost", `The session lock has expired on the session with id ${lock.sessionId}.`);
+      lock.owner.close(
+        "com.microsoft:session-lock-lost",
+        `The session lock has expired on the session with id ${lock.sessionId}.`,
+      );
       this.removeConsumer(lock.owner);
     });
   }
@@ -177,7 +180,10 @@ export class Endpoint {
         }
       }
       for (const c of consumers) {
-        const has = c.sessionId === undefined ? this.available.length > 0 : this.available.some((m) => m.sessionId === c.sessionId);
+        const has =
+          c.sessionId === undefined
+            ? this.available.length > 0
+            : this.available.some((m) => m.sessionId === c.sessionId);
         if (!has || c.credit() <= 0) c.drained();
       }
     } finally {
@@ -210,7 +216,13 @@ export class Endpoint {
   }
 
   private newLock(key: string, m: StoredMessage, consumer?: Consumer): Lock {
-    const lock: Lock = { key, message: m, until: 0, timer: undefined as unknown as ReturnType<typeof setTimeout>, consumer };
+    const lock: Lock = {
+      key,
+      message: m,
+      until: 0,
+      timer: undefined as unknown as ReturnType<typeof setTimeout>,
+      consumer,
+    };
     this.locks.set(key, lock);
     this.armLock(lock);
     return lock;
@@ -279,7 +291,12 @@ export class Endpoint {
     return true;
   }
 
-  deadLetterLocked(key: string, reason: string | undefined, description: string | undefined, propertiesToModify?: Record<string, unknown>): boolean {
+  deadLetterLocked(
+    key: string,
+    reason: string | undefined,
+    description: string | undefined,
+    propertiesToModify?: Record<string, unknown>,
+  ): boolean {
     const lock = this.takeLock(key);
     if (!lock) return false;
     this.moveToDeadLetter(modify(lock.message, propertiesToModify), reason, description);
@@ -299,7 +316,11 @@ export class Endpoint {
   }
 
   /** Deferred messages by sequence number, locked for settlement through `$management` (receiveAndDelete: removed). */
-  receiveDeferred(seqs: number[], settleOnReceive: boolean, newKey: () => Buffer): Array<{ wire: AmqpMessage; lockToken?: Buffer }> {
+  receiveDeferred(
+    seqs: number[],
+    settleOnReceive: boolean,
+    newKey: () => Buffer,
+  ): Array<{ wire: AmqpMessage; lockToken?: Buffer }> {
     const out: Array<{ wire: AmqpMessage; lockToken?: Buffer }> = [];
     for (const seq of seqs) {
       const m = this.deferred.get(seq);
@@ -338,7 +359,11 @@ export class Endpoint {
   private returnMessage(m: StoredMessage, wasDeferred: boolean): void {
     m.deliveryCount++;
     if (this.deadLetter && m.deliveryCount >= this.maxDeliveryCount) {
-      this.moveToDeadLetter(m, MAX_DELIVERY_REASON, "Message could not be consumed after " + this.maxDeliveryCount + " delivery attempts.");
+      this.moveToDeadLetter(
+        m,
+        MAX_DELIVERY_REASON,
+        "Message could not be consumed after " + this.maxDeliveryCount + " delivery attempts.",
+      );
     } else if (wasDeferred) {
       // A deferred message stays deferred until it is settled.
       this.deferred.set(m.seq, m);
@@ -379,7 +404,12 @@ export class Endpoint {
   // ---- inspection ----------------------------------------------------------------------------------------------
 
   /** Everything in the store from `fromSeq`, in sequence order, with its state. */
-  peek(fromSeq: number, count: number, sessionId?: string, extra: Array<{ m: StoredMessage; state: MessageState }> = []): Array<{ m: StoredMessage; state: MessageState }> {
+  peek(
+    fromSeq: number,
+    count: number,
+    sessionId?: string,
+    extra: Array<{ m: StoredMessage; state: MessageState }> = [],
+  ): Array<{ m: StoredMessage; state: MessageState }> {
     const all: Array<{ m: StoredMessage; state: MessageState }> = [
       ...this.available.map((m) => ({ m, state: "active" as const })),
       ...[...this.locks.values()].map((l) => ({ m: l.message, state: "active" as const })),
@@ -452,7 +482,10 @@ export class Endpoint {
 
 function modify(m: StoredMessage, propertiesToModify?: Record<string, unknown>): StoredMessage {
   if (!propertiesToModify || Object.keys(propertiesToModify).length === 0) return m;
-  m.message = { ...m.message, application_properties: { ...(m.message.application_properties ?? {}), ...propertiesToModify } };
+  m.message = {
+    ...m.message,
+    application_properties: { ...(m.message.application_properties ?? {}), ...propertiesToModify },
+  };
   m.encoded = undefined;
   return m;
 }

@@ -43,7 +43,10 @@ const rule = z
     try {
       parseSqlFilter(r.sqlFilter);
     } catch (err) {
-      ctx.addIssue({ code: "custom", message: `rule "${r.name}": ${err instanceof Error ? err.message : String(err)}` });
+      ctx.addIssue({
+        code: "custom",
+        message: `rule "${r.name}": ${err instanceof Error ? err.message : String(err)}`,
+      });
     }
   });
 
@@ -97,7 +100,8 @@ export const serviceBusEntitiesSchema = z
     for (const t of e.topics) {
       const subs = new Set<string>();
       for (const s of t.subscriptions) {
-        if (subs.has(s.name.toLowerCase())) ctx.addIssue({ code: "custom", message: `subscription "${t.name}/${s.name}" is declared twice` });
+        if (subs.has(s.name.toLowerCase()))
+          ctx.addIssue({ code: "custom", message: `subscription "${t.name}/${s.name}" is declared twice` });
         subs.add(s.name.toLowerCase());
       }
     }
@@ -129,7 +133,10 @@ export function parseServiceBusEntities(raw: unknown, source = "service bus enti
 
 /** Works from the sources (`devhost/service-bus`) and from the compiled output (`dist/devhost/service-bus`). */
 function defaultEntitiesPath(): string {
-  const candidates = [DEFAULT_ENTITIES_PATH, join(__dirname, "..", "..", "..", "infra-bicep", "service-bus-entities.json")];
+  const candidates = [
+    DEFAULT_ENTITIES_PATH,
+    join(__dirname, "..", "..", "..", "infra-bicep", "service-bus-entities.json"),
+  ];
   for (const c of candidates) {
     try {
       readFileSync(c);

@@ -26,7 +26,11 @@ export interface ManagementReply {
 }
 
 const OK = (body?: unknown): ManagementReply => ({ status: 200, description: "OK", body });
-const error = (status: number, condition: string, description: string): ManagementReply => ({ status, condition, description });
+const error = (status: number, condition: string, description: string): ManagementReply => ({
+  status,
+  condition,
+  description,
+});
 
 /** `path` is the entity path the request was sent to, without `/$management`. */
 export function handleManagement(ns: Namespace, path: string, request: AmqpMessage): ManagementReply {
@@ -77,11 +81,18 @@ export function handleManagement(ns: Namespace, path: string, request: AmqpMessa
       const seqs = asArray(body["sequence-numbers"]).map(longToNumber);
       const settleOnReceive = Number(body["receiver-settle-mode"] ?? 1) === 0;
       if (!seqs.every((s) => endpoint.hasDeferred(s))) {
-        return error(404, conditions.messageNotFound, "Failed to retrieve the deferred message(s) with the given sequence number(s).");
+        return error(
+          404,
+          conditions.messageNotFound,
+          "Failed to retrieve the deferred message(s) with the given sequence number(s).",
+        );
       }
       const got = endpoint.receiveDeferred(seqs, settleOnReceive, () => randomBytes(16));
       return OK({
-        messages: got.map((g) => ({ message: encodeMessage(g.wire), ...(g.lockToken ? { "lock-token": wrapUuid(g.lockToken) } : {}) })),
+        messages: got.map((g) => ({
+          message: encodeMessage(g.wire),
+          ...(g.lockToken ? { "lock-token": wrapUuid(g.lockToken) } : {}),
+        })),
       });
     }
     case "com.microsoft:update-disposition": {
@@ -90,7 +101,14 @@ export function handleManagement(ns: Namespace, path: string, request: AmqpMessa
       const props = body["properties-to-modify"] as Record<string, unknown> | undefined;
       for (const token of asArray(body["lock-tokens"])) {
         const key = lockKeyOfToken(token);
-        const ok = settle(endpoint, key, status, props, body["deadletter-reason"] as string | undefined, body["deadletter-description"] as string | undefined);
+        const ok = settle(
+          endpoint,
+          key,
+          status,
+          props,
+          body["deadletter-reason"] as string | undefined,
+          body["deadletter-description"] as string | undefined,
+        );
         if (!ok) return lockLost();
       }
       return OK({});
@@ -98,7 +116,8 @@ export function handleManagement(ns: Namespace, path: string, request: AmqpMessa
     case "com.microsoft:renew-session-lock": {
       if (!endpoint) return notAllowed(operation, path);
       const until = endpoint.sessions.renewById(String(body["session-id"]));
-      if (until === undefined) return error(410, conditions.sessionLockLost, "The session lock has expired or was released.");
+      if (until === undefined)
+        return error(410, conditions.sessionLockLost, "The session lock has expired or was released.");
       return OK({ expiration: new Date(until) });
     }
     case "com.microsoft:get-session-state": {
@@ -109,7 +128,10 @@ export function handleManagement(ns: Namespace, path: string, request: AmqpMessa
     case "com.microsoft:set-session-state": {
       if (!endpoint) return notAllowed(operation, path);
       const raw = body["session-state"];
-      endpoint.sessions.setState(String(body["session-id"]), raw === null || raw === undefined ? undefined : Buffer.from(raw as Uint8Array));
+      endpoint.sessions.setState(
+        String(body["session-id"]),
+        raw === null || raw === undefined ? undefined : Buffer.from(raw as Uint8Array),
+      );
       ns.touch();
       return OK({});
     }

@@ -59,16 +59,38 @@ export class Namespace {
     tracker?: WorkTracker,
   ) {
     const now = () => clock.now();
-    const makeEndpoint = (path: string, d: { maxDeliveryCount: number; lockDurationSeconds: number; requiresSession: boolean }) => {
-      const dlq = new Endpoint({ path: `${path}/$DeadLetterQueue`, maxDeliveryCount: Number.POSITIVE_INFINITY, lockDurationMs: d.lockDurationSeconds * 1000, requiresSession: false, now, tracker, changed });
-      const main = new Endpoint({ path, maxDeliveryCount: d.maxDeliveryCount, lockDurationMs: d.lockDurationSeconds * 1000, requiresSession: d.requiresSession, deadLetter: dlq, now, tracker, changed });
+    const makeEndpoint = (
+      path: string,
+      d: { maxDeliveryCount: number; lockDurationSeconds: number; requiresSession: boolean },
+    ) => {
+      const dlq = new Endpoint({
+        path: `${path}/$DeadLetterQueue`,
+        maxDeliveryCount: Number.POSITIVE_INFINITY,
+        lockDurationMs: d.lockDurationSeconds * 1000,
+        requiresSession: false,
+        now,
+        tracker,
+        changed,
+      });
+      const main = new Endpoint({
+        path,
+        maxDeliveryCount: d.maxDeliveryCount,
+        lockDurationMs: d.lockDurationSeconds * 1000,
+        requiresSession: d.requiresSession,
+        deadLetter: dlq,
+        now,
+        tracker,
+        changed,
+      });
       this.endpoints.set(path.toLowerCase(), main);
       this.endpoints.set(dlq.path.toLowerCase(), dlq);
       return main;
     };
     for (const q of entities.queues) {
       const endpoint = makeEndpoint(q.name, q);
-      const target = new SendTarget("queue", q.name, (q.duplicateDetectionWindowMinutes ?? 0) * 60_000, (m) => endpoint.enqueue(m));
+      const target = new SendTarget("queue", q.name, (q.duplicateDetectionWindowMinutes ?? 0) * 60_000, (m) =>
+        endpoint.enqueue(m),
+      );
       this.queues.set(q.name.toLowerCase(), { target, endpoint });
     }
     for (const t of entities.topics) {
@@ -132,7 +154,8 @@ export class Namespace {
     const refused = this.refusal(target, message);
     if (refused) return { result: { accepted: false, error: refused } };
     const messageId = idToString(message.message_id) ?? randomUUID();
-    if (message.message_id === undefined || message.message_id === null) message = { ...message, message_id: messageId };
+    if (message.message_id === undefined || message.message_id === null)
+      message = { ...message, message_id: messageId };
     const now = this.clock.now();
     if (this.isDuplicate(target, messageId, now)) return { result: { accepted: true } };
     const m: StoredMessage = {

@@ -26,7 +26,10 @@ interface PersistedState {
   version: 1;
   savedAt: string;
   nextSeq: number;
-  endpoints: Record<string, { available: PersistedMessage[]; deferred: PersistedMessage[]; sessionStates: Record<string, string> }>;
+  endpoints: Record<
+    string,
+    { available: PersistedMessage[]; deferred: PersistedMessage[]; sessionStates: Record<string, string> }
+  >;
   targets: Record<string, { scheduled: PersistedMessage[]; dedupe: Record<string, number> }>;
 }
 
@@ -55,13 +58,23 @@ const fromPersisted = (p: PersistedMessage): StoredMessage => ({
 
 export function snapshot(ns: Namespace): PersistedState {
   ns.pruneDuplicateDetection();
-  const state: PersistedState = { version: 1, savedAt: new Date().toISOString(), nextSeq: ns.sequence, endpoints: {}, targets: {} };
+  const state: PersistedState = {
+    version: 1,
+    savedAt: new Date().toISOString(),
+    nextSeq: ns.sequence,
+    endpoints: {},
+    targets: {},
+  };
   for (const e of ns.allEndpoints()) {
     const { available, deferred } = e.snapshot();
     const sessionStates: Record<string, string> = {};
     for (const [id, s] of e.sessions.allStates()) sessionStates[id] = s.toString("base64");
     if (available.length || deferred.length || Object.keys(sessionStates).length) {
-      state.endpoints[e.path] = { available: available.map(toPersisted), deferred: deferred.map(toPersisted), sessionStates };
+      state.endpoints[e.path] = {
+        available: available.map(toPersisted),
+        deferred: deferred.map(toPersisted),
+        sessionStates,
+      };
     }
   }
   for (const t of ns.allTargets()) {
@@ -77,16 +90,24 @@ export function restore(ns: Namespace, state: PersistedState, logger: DevLogger)
   for (const [path, saved] of Object.entries(state.endpoints ?? {})) {
     const endpoint = ns.endpoint(path);
     if (!endpoint) {
-      logger.warn("service bus: dropping saved messages of an entity that is no longer declared", { entity: path, messages: saved.available.length });
+      logger.warn("service bus: dropping saved messages of an entity that is no longer declared", {
+        entity: path,
+        messages: saved.available.length,
+      });
       continue;
     }
-    const states = new Map(Object.entries(saved.sessionStates ?? {}).map(([id, b64]) => [id, Buffer.from(b64, "base64")] as const));
+    const states = new Map(
+      Object.entries(saved.sessionStates ?? {}).map(([id, b64]) => [id, Buffer.from(b64, "base64")] as const),
+    );
     endpoint.restore(saved.available.map(fromPersisted), saved.deferred.map(fromPersisted), states);
   }
   for (const [name, saved] of Object.entries(state.targets ?? {})) {
     const target = ns.sendTarget(name);
     if (!target) {
-      logger.warn("service bus: dropping saved scheduled messages of an entity that is no longer declared", { entity: name, messages: saved.scheduled.length });
+      logger.warn("service bus: dropping saved scheduled messages of an entity that is no longer declared", {
+        entity: name,
+        messages: saved.scheduled.length,
+      });
       continue;
     }
     for (const [id, until] of Object.entries(saved.dedupe ?? {})) target.dedupe.set(id, until);
@@ -120,7 +141,10 @@ export class Persister {
       if (state.version !== 1) throw new Error(`unknown version ${String(state.version)}`);
       return state;
     } catch (err) {
-      this.logger.warn("service bus: ignoring an unreadable saved state", { file: this.file, error: err instanceof Error ? err.message : String(err) });
+      this.logger.warn("service bus: ignoring an unreadable saved state", {
+        file: this.file,
+        error: err instanceof Error ? err.message : String(err),
+      });
       return undefined;
     }
   }
@@ -145,7 +169,10 @@ export class Persister {
       writeFileSync(tmp, JSON.stringify(snapshot(ns)));
       renameSync(tmp, this.file);
     } catch (err) {
-      this.logger.error("service bus: could not save state", { file: this.file, error: err instanceof Error ? err.message : String(err) });
+      this.logger.error("service bus: could not save state", {
+        file: this.file,
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
   }
 }

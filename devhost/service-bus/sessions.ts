@@ -43,7 +43,12 @@ export class SessionTable {
     const existing = this.locks.get(sessionId);
     if (existing && existing.owner !== owner) return undefined;
     if (existing) return existing;
-    const lock: SessionLock = { sessionId, owner, until: 0, timer: undefined as unknown as ReturnType<typeof setTimeout> };
+    const lock: SessionLock = {
+      sessionId,
+      owner,
+      until: 0,
+      timer: undefined as unknown as ReturnType<typeof setTimeout>,
+    };
     this.locks.set(sessionId, lock);
     this.renew(lock);
     return lock;

@@ -86,7 +86,9 @@ export class ServiceBusTriggers {
   private readonly senders = new Map<string, ServiceBusSender>();
   private readonly workers: Worker[] = [];
   private readonly abort = new AbortController();
-  private readonly stopped = new Promise<undefined>((resolve) => this.abort.signal.addEventListener("abort", () => resolve(undefined)));
+  private readonly stopped = new Promise<undefined>((resolve) =>
+    this.abort.signal.addEventListener("abort", () => resolve(undefined)),
+  );
   private readonly warned = new Set<string>();
   private stopping = false;
 
@@ -102,7 +104,10 @@ export class ServiceBusTriggers {
       try {
         this.startTrigger(registration);
       } catch (err) {
-        this.options.logger.error("service bus trigger not started", { function: registration.name, error: errorMessage(err) });
+        this.options.logger.error("service bus trigger not started", {
+          function: registration.name,
+          error: errorMessage(err),
+        });
       }
     }
     await Promise.all(this.workers.map((w) => w.ready));
@@ -129,9 +134,14 @@ export class ServiceBusTriggers {
     const queue = t.queueName as string | undefined;
     const topic = t.topicName as string | undefined;
     const subscription = t.subscriptionName as string | undefined;
-    if (!queue && !(topic && subscription)) throw new Error("a Service Bus trigger needs queueName, or topicName and subscriptionName");
+    if (!queue && !(topic && subscription))
+      throw new Error("a Service Bus trigger needs queueName, or topicName and subscriptionName");
     if (t.autoCompleteMessages === false) {
-      this.warnOnce(`autocomplete:${registration.name}`, "autoCompleteMessages: false is not supported by the dev host; messages are completed after success", registration.name);
+      this.warnOnce(
+        `autocomplete:${registration.name}`,
+        "autoCompleteMessages: false is not supported by the dev host; messages are completed after success",
+        registration.name,
+      );
     }
     const entity = queue ? { queue } : { topic: topic!, subscription: subscription! };
     if (t.isSessionsEnabled === true) {
@@ -142,21 +152,38 @@ export class ServiceBusTriggers {
     } else {
       this.workers.push(this.streamingWorker(registration, client, entity));
     }
-    this.options.logger.info("service bus trigger listening", { function: registration.name, entity: queue ?? `${topic}/${subscription}`, sessions: t.isSessionsEnabled === true });
+    this.options.logger.info("service bus trigger listening", {
+      function: registration.name,
+      entity: queue ?? `${topic}/${subscription}`,
+      sessions: t.isSessionsEnabled === true,
+    });
   }
 
-  private receiver(client: Client, entity: { queue: string } | { topic: string; subscription: string }): ServiceBusReceiver {
-    return "queue" in entity ? client.createReceiver(entity.queue) : client.createReceiver(entity.topic, entity.subscription);
+  private receiver(
+    client: Client,
+    entity: { queue: string } | { topic: string; subscription: string },
+  ): ServiceBusReceiver {
+    return "queue" in entity
+      ? client.createReceiver(entity.queue)
+      : client.createReceiver(entity.topic, entity.subscription);
   }
 
   /** One message at a time per call, up to maxConcurrentCalls in parallel. */
-  private streamingWorker(registration: Registration, client: Client, entity: { queue: string } | { topic: string; subscription: string }): Worker {
+  private streamingWorker(
+    registration: Registration,
+    client: Client,
+    entity: { queue: string } | { topic: string; subscription: string },
+  ): Worker {
     const receiver = this.receiver(client, entity);
     const subscription = receiver.subscribe(
       {
         processMessage: (m) => this.process(registration, receiver, [m]),
         processError: async (args) => {
-          if (!this.stopping) this.options.logger.warn("service bus receive error", { function: registration.name, error: errorMessage(args.error) });
+          if (!this.stopping)
+            this.options.logger.warn("service bus receive error", {
+              function: registration.name,
+              error: errorMessage(args.error),
+            });
         },
       },
       { autoCompleteMessages: false, maxConcurrentCalls: this.options.maxConcurrentCalls ?? 16 },
@@ -172,16 +199,26 @@ export class ServiceBusTriggers {
   }
 
   /** `cardinality: "many"`: batches, settled together. */
-  private batchWorker(registration: Registration, client: Client, entity: { queue: string } | { topic: string; subscription: string }): Worker {
+  private batchWorker(
+    registration: Registration,
+    client: Client,
+    entity: { queue: string } | { topic: string; subscription: string },
+  ): Worker {
     const receiver = this.receiver(client, entity);
     const loop = async () => {
       while (!this.stopping) {
         let batch: ServiceBusReceivedMessage[];
         try {
-          batch = await receiver.receiveMessages(MANY_BATCH_SIZE, { maxWaitTimeInMs: 1_000, abortSignal: this.abort.signal });
+          batch = await receiver.receiveMessages(MANY_BATCH_SIZE, {
+            maxWaitTimeInMs: 1_000,
+            abortSignal: this.abort.signal,
+          });
         } catch (err) {
           if (this.stopping) break;
-          this.options.logger.warn("service bus receive error", { function: registration.name, error: errorMessage(err) });
+          this.options.logger.warn("service bus receive error", {
+            function: registration.name,
+            error: errorMessage(err),
+          });
           await sleep(500);
           continue;
         }
@@ -193,7 +230,11 @@ export class ServiceBusTriggers {
   }
 
   /** Sessions: accept the next session with messages, process its messages one by one in order, release it. */
-  private sessionWorker(registration: Registration, client: Client, entity: { queue: string } | { topic: string; subscription: string }): Worker {
+  private sessionWorker(
+    registration: Registration,
+    client: Client,
+    entity: { queue: string } | { topic: string; subscription: string },
+  ): Worker {
     const idleMs = this.options.sessionIdleMs ?? 1_000;
     let current: ServiceBusSessionReceiver | undefined;
     const loop = async () => {
@@ -214,7 +255,10 @@ export class ServiceBusTriggers {
           if (this.stopping) break;
           // No session became available in time (the normal idle case) or a transient error: ask again.
           if (!isNoSessionError(err)) {
-            this.options.logger.warn("service bus session accept error", { function: registration.name, error: errorMessage(err) });
+            this.options.logger.warn("service bus session accept error", {
+              function: registration.name,
+              error: errorMessage(err),
+            });
             await sleep(500);
           }
           continue;
@@ -227,7 +271,11 @@ export class ServiceBusTriggers {
             await this.process(registration, receiver, [m]);
           }
         } catch (err) {
-          if (!this.stopping) this.options.logger.warn("service bus session receive error", { function: registration.name, error: errorMessage(err) });
+          if (!this.stopping)
+            this.options.logger.warn("service bus session receive error", {
+              function: registration.name,
+              error: errorMessage(err),
+            });
         } finally {
           current = undefined;
           await receiver.close().catch(() => undefined);
@@ -247,7 +295,12 @@ export class ServiceBusTriggers {
   }
 
   /** Invokes the function; completes on success, abandons on failure. Never throws. */
-  private async process(registration: Registration, receiver: ServiceBusReceiver, messages: ServiceBusReceivedMessage[], many = false): Promise<void> {
+  private async process(
+    registration: Registration,
+    receiver: ServiceBusReceiver,
+    messages: ServiceBusReceivedMessage[],
+    many = false,
+  ): Promise<void> {
     const input = many ? messages.map(bodyOf) : bodyOf(messages[0]!);
     const triggerMetadata = many ? arrayMetadata(messages.map(metadataOf)) : metadataOf(messages[0]!);
     let succeeded = false;
@@ -256,7 +309,10 @@ export class ServiceBusTriggers {
       succeeded = true;
     } catch (err) {
       if (!(err instanceof InvocationFailed)) {
-        this.options.logger.error("service bus trigger could not invoke", { function: registration.name, error: errorMessage(err) });
+        this.options.logger.error("service bus trigger could not invoke", {
+          function: registration.name,
+          error: errorMessage(err),
+        });
       }
     }
     for (const m of messages) {
@@ -265,7 +321,11 @@ export class ServiceBusTriggers {
         else await receiver.abandonMessage(m);
       } catch (err) {
         if (!this.stopping) {
-          this.options.logger.warn("service bus settlement failed", { function: registration.name, outcome: succeeded ? "complete" : "abandon", error: errorMessage(err) });
+          this.options.logger.warn("service bus settlement failed", {
+            function: registration.name,
+            outcome: succeeded ? "complete" : "abandon",
+            error: errorMessage(err),
+          });
         }
       }
     }
@@ -295,7 +355,8 @@ export class ServiceBusTriggers {
       if (batch.count === 0) throw new Error("A Service Bus output message is larger than the maximum message size");
       await sender.sendMessages(batch);
       batch = await sender.createMessageBatch();
-      if (!batch.tryAddMessage(m)) throw new Error("A Service Bus output message is larger than the maximum message size");
+      if (!batch.tryAddMessage(m))
+        throw new Error("A Service Bus output message is larger than the maximum message size");
     }
     if (batch.count > 0) await sender.sendMessages(batch);
   }
@@ -313,7 +374,9 @@ export class ServiceBusTriggers {
     } else {
       const namespace = this.options.setting(`${connection}__fullyQualifiedNamespace`);
       if (!namespace) {
-        throw new Error(`The app setting "${connection}" (or "${connection}__fullyQualifiedNamespace") for a Service Bus connection is not set`);
+        throw new Error(
+          `The app setting "${connection}" (or "${connection}__fullyQualifiedNamespace") for a Service Bus connection is not set`,
+        );
       }
       client = new ServiceBusClient(namespace, new DefaultAzureCredential());
     }
@@ -389,7 +452,8 @@ export function toOutgoingMessage(value: unknown): ServiceBusMessage {
     const { scheduledEnqueueTimeUtc, ...rest } = value as Record<string, unknown>;
     const m = { ...rest } as unknown as ServiceBusMessage;
     if (scheduledEnqueueTimeUtc !== undefined) {
-      const at = scheduledEnqueueTimeUtc instanceof Date ? scheduledEnqueueTimeUtc : new Date(String(scheduledEnqueueTimeUtc));
+      const at =
+        scheduledEnqueueTimeUtc instanceof Date ? scheduledEnqueueTimeUtc : new Date(String(scheduledEnqueueTimeUtc));
       if (Number.isNaN(at.getTime())) throw new Error("scheduledEnqueueTimeUtc is not a valid date");
       m.scheduledEnqueueTimeUtc = at;
     }
@@ -422,7 +486,12 @@ async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<v
 
 function isNoSessionError(err: unknown): boolean {
   const e = err as { code?: string; name?: string };
-  return e?.code === "ServiceTimeout" || e?.code === "ServiceUnavailable" || e?.code === "SessionCannotBeLocked" || e?.name === "AbortError";
+  return (
+    e?.code === "ServiceTimeout" ||
+    e?.code === "ServiceUnavailable" ||
+    e?.code === "SessionCannotBeLocked" ||
+    e?.name === "AbortError"
+  );
 }
 
 function errorMessage(err: unknown): string {

@@ -141,7 +141,8 @@ export class AcsSmsStandIn {
     const server = createServer({ keepAlive: true }, (req, res) => {
       void this.route(req, res).catch((err: unknown) => {
         this.options.logger.error("sms stand-in request failed", { error: errorText(err) });
-        if (!res.headersSent) sendAcsError(res, 500, "InternalServerError", "The stand-in failed to handle the request.");
+        if (!res.headersSent)
+          sendAcsError(res, 500, "InternalServerError", "The stand-in failed to handle the request.");
         else res.end();
       });
     });
@@ -253,7 +254,12 @@ export class AcsSmsStandIn {
     }
     const parsed = SendMessageRequest.safeParse(json);
     if (!parsed.success) {
-      return sendAcsError(res, 400, "BadRequest", `Invalid request: ${z.prettifyError(parsed.error).replace(/\n/g, " ")}`);
+      return sendAcsError(
+        res,
+        400,
+        "BadRequest",
+        `Invalid request: ${z.prettifyError(parsed.error).replace(/\n/g, " ")}`,
+      );
     }
     const request = parsed.data;
     if (!E164.test(request.from) && !ALPHANUMERIC_SENDER.test(request.from)) {
@@ -265,10 +271,17 @@ export class AcsSmsStandIn {
     let stored = 0;
     for (const recipient of request.smsRecipients) {
       if (!E164.test(recipient.to)) {
-        value.push({ to: recipient.to, httpStatusCode: 400, successful: false, errorMessage: "Invalid To phone number format." });
+        value.push({
+          to: recipient.to,
+          httpStatusCode: 400,
+          successful: false,
+          errorMessage: "Invalid To phone number format.",
+        });
         continue;
       }
-      const contentHash = sha256Base64(JSON.stringify([request.from, recipient.to, request.message, enableDeliveryReport, tag ?? null]));
+      const contentHash = sha256Base64(
+        JSON.stringify([request.from, recipient.to, request.message, enableDeliveryReport, tag ?? null]),
+      );
       const repeatId = recipient.repeatabilityRequestId;
       const earlier = repeatId ? this.byRepeatabilityId.get(repeatId) : undefined;
       if (earlier) {
@@ -324,14 +337,20 @@ export class AcsSmsStandIn {
     const match = /^HMAC-SHA256 SignedHeaders=([^&]+)&Signature=(.+)$/.exec(authorization);
     if (!match?.[1] || !match[2]) return "Denied by the resource provider.";
     const signed = match[1].toLowerCase().split(";");
-    if (signed.length !== 3 || !["x-ms-date", "date"].includes(signed[0]!) || signed[1] !== "host" || signed[2] !== "x-ms-content-sha256") {
+    if (
+      signed.length !== 3 ||
+      !["x-ms-date", "date"].includes(signed[0]!) ||
+      signed[1] !== "host" ||
+      signed[2] !== "x-ms-content-sha256"
+    ) {
       return "Denied by the resource provider.";
     }
     if (sha256Base64(body) !== contentHash) return "Request 'x-ms-content-sha256' differs from generated content hash.";
     const stringToSign = `${req.method ?? "POST"}\n${req.url ?? "/"}\n${date};${host};${contentHash}`;
     const expected = createHmac("sha256", this.key).update(stringToSign, "utf8").digest();
     const given = Buffer.from(match[2], "base64");
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return "Denied by the resource provider.";
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return "Denied by the resource provider.";
     return undefined;
   }
 
@@ -355,7 +374,12 @@ export class AcsSmsStandIn {
       res.end(req.method === "HEAD" ? undefined : renderOutboxPage(this.outbox()));
       return;
     }
-    sendJson(res, 200, { count: this.messages.length, messages: this.outbox().map(publicRecord) }, { "cache-control": "no-store" });
+    sendJson(
+      res,
+      200,
+      { count: this.messages.length, messages: this.outbox().map(publicRecord) },
+      { "cache-control": "no-store" },
+    );
   }
 
   private async clear(): Promise<void> {
@@ -366,7 +390,11 @@ export class AcsSmsStandIn {
     this.options.logger.info("sms stand-in outbox cleared", { count });
   }
 
-  private async deliveryReport(res: ServerResponse, messageId: string, body: z.infer<typeof DeliveryReportBody>): Promise<void> {
+  private async deliveryReport(
+    res: ServerResponse,
+    messageId: string,
+    body: z.infer<typeof DeliveryReportBody>,
+  ): Promise<void> {
     const record = this.messages.find((m) => m.messageId === messageId);
     if (!record) return sendProblem(res, 404, "No such message", "No message with that id is in the outbox.");
     const at = body.at ?? this.now().toISOString();
@@ -383,9 +411,15 @@ export class AcsSmsStandIn {
         published = true;
       } catch (err) {
         this.options.logger.error("sms delivery report handler failed", { messageId, error: errorText(err) });
-        return sendProblem(res, 502, "Delivery report handler failed", "The status was recorded, but the handler threw.", {
-          message: publicRecord(record),
-        });
+        return sendProblem(
+          res,
+          502,
+          "Delivery report handler failed",
+          "The status was recorded, but the handler threw.",
+          {
+            message: publicRecord(record),
+          },
+        );
       }
     }
     this.options.logger.info("sms delivery report simulated", { messageId, status: body.status, published });
@@ -401,7 +435,8 @@ export class AcsSmsStandIn {
       const parsed = OutboxFile.safeParse(raw);
       if (!parsed.success) throw new Error(`AcsSmsStandIn: ${this.outboxPath} is not a valid outbox file`);
       this.messages = parsed.data.messages;
-      for (const m of this.messages) if (m.repeatabilityRequestId) this.byRepeatabilityId.set(m.repeatabilityRequestId, m);
+      for (const m of this.messages)
+        if (m.repeatabilityRequestId) this.byRepeatabilityId.set(m.repeatabilityRequestId, m);
     }
     this.loaded = true;
   }
@@ -413,7 +448,13 @@ function accepted(to: string, messageId: string): SendResult {
   return { to, messageId, httpStatusCode: 202, repeatabilityResult: "accepted", successful: true };
 }
 
-function sendAcsError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+function sendAcsError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, { error: { code, message } }, headers);
 }
 
@@ -476,7 +517,11 @@ function deliveryReportEvent(record: SmsRecord, at: string): EventGridEvent {
       DeliveryStatusDetails: record.deliveryStatusDetails,
       ReceivedTimestamp: at,
       DeliveryAttempts: [
-        { Timestamp: at, SegmentsSucceeded: delivered ? record.segments : 0, SegmentsFailed: delivered ? 0 : record.segments },
+        {
+          Timestamp: at,
+          SegmentsSucceeded: delivered ? record.segments : 0,
+          SegmentsFailed: delivered ? 0 : record.segments,
+        },
       ],
       ...(record.tag !== undefined ? { Tag: record.tag } : {}),
     },

@@ -16,7 +16,8 @@ import type { DevLogger } from "../logger";
 
 /** Azurite's well-known development account. */
 export const AZURITE_ACCOUNT_NAME = "devstoreaccount1";
-export const AZURITE_ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+export const AZURITE_ACCOUNT_KEY =
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 const HOST = "127.0.0.1";
 const START_TIMEOUT_MS = 60_000;
@@ -68,17 +69,31 @@ export class AzuriteStandIn {
       "--import",
       WATCHDOG,
       cli,
-      "--blobHost", HOST, "--blobPort", String(blobPort),
-      "--queueHost", HOST, "--queuePort", String(queuePort),
-      "--tableHost", HOST, "--tablePort", String(tablePort),
-      "--location", location,
+      "--blobHost",
+      HOST,
+      "--blobPort",
+      String(blobPort),
+      "--queueHost",
+      HOST,
+      "--queuePort",
+      String(queuePort),
+      "--tableHost",
+      HOST,
+      "--tablePort",
+      String(tablePort),
+      "--location",
+      location,
       "--skipApiVersionCheck",
       "--disableTelemetry",
       "--silent",
     ];
     // Own process group (detached): a terminal Ctrl-C reaches only the dev host, which then stops azurite once,
     // in order, instead of azurite receiving SIGINT and SIGTERM and shutting down twice.
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe", "ipc"], windowsHide: true, detached: true });
+    const child = spawn(process.execPath, args, {
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      windowsHide: true,
+      detached: true,
+    });
     this.child = child;
     process.once("exit", this.onParentExit);
     const output: string[] = [];
@@ -89,7 +104,8 @@ export class AzuriteStandIn {
     child.stdout?.on("data", remember);
     child.stderr?.on("data", (chunk: Buffer) => {
       remember(chunk);
-      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) this.options.logger.warn("azurite", { line });
+      for (const line of chunk.toString("utf8").split("\n").filter(Boolean))
+        this.options.logger.warn("azurite", { line });
     });
     this.exited = new Promise<void>((resolve) => {
       child.once("exit", (code, signal) => {
@@ -155,7 +171,9 @@ async function choosePort(preferred: number, taken: number[] = []): Promise<numb
     try {
       await bindAndRelease(preferred);
     } catch (err) {
-      throw new Error(`azurite: port ${preferred} on ${HOST} is not free (${(err as NodeJS.ErrnoException).code ?? err})`);
+      throw new Error(
+        `azurite: port ${preferred} on ${HOST} is not free (${(err as NodeJS.ErrnoException).code ?? err})`,
+      );
     }
     return preferred;
   }

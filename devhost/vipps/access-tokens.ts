@@ -38,7 +38,11 @@ export class AccessTokens {
       header(req, "merchant-serial-number") === c.merchantSerialNumber;
     if (!ok) {
       this.logger.warn("vipps simulator refused an access token request");
-      throw new ApiProblem(401, "Unauthorized", "Invalid client_id, client_secret, subscription key or Merchant-Serial-Number.");
+      throw new ApiProblem(
+        401,
+        "Unauthorized",
+        "Invalid client_id, client_secret, subscription key or Merchant-Serial-Number.",
+      );
     }
     const token = `sim.${randomBytes(24).toString("base64url")}`;
     const now = this.now().getTime();

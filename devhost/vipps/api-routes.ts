@@ -11,9 +11,25 @@ import type { DevLogger } from "../logger";
 import type { AccessTokens } from "./access-tokens";
 import { ApiProblem, sendVippsProblem } from "./api-problem";
 import type { Faults } from "./faults";
-import { cancel, capture, modificationView, newPayment, record, refund, type Modification, type PaymentEvent, type SimulatedPayment } from "./payment";
+import {
+  cancel,
+  capture,
+  modificationView,
+  newPayment,
+  record,
+  refund,
+  type Modification,
+  type PaymentEvent,
+  type SimulatedPayment,
+} from "./payment";
 import type { Answer, PaymentStore } from "./payment-store";
-import { CreatePaymentRequest, idempotencyKey, ModificationRequest, parseBody, RegisterWebhookRequest } from "./validation";
+import {
+  CreatePaymentRequest,
+  idempotencyKey,
+  ModificationRequest,
+  parseBody,
+  RegisterWebhookRequest,
+} from "./validation";
 import type { WebhookDispatcher } from "./webhook-dispatcher";
 
 const EPAYMENT = "/epayment/v1/payments";
@@ -49,7 +65,8 @@ export class VippsApiRoutes {
         const body = await readBody(req);
         this.deps.tokens.authorize(req);
         const fault = this.deps.faults.takeFailure();
-        if (fault) throw new ApiProblem(fault, fault === 429 ? "Too Many Requests" : "Service Unavailable", "Injected fault.");
+        if (fault)
+          throw new ApiProblem(fault, fault === 429 ? "Too Many Requests" : "Service Unavailable", "Injected fault.");
         const answer = await this.api(req, method, path, body);
         sendJson(res, answer.status, answer.body);
         return;
@@ -86,17 +103,23 @@ export class VippsApiRoutes {
       return this.modify(req, action as Modification, reference, body);
     }
     if (path === WEBHOOKS) {
-      if (method === "GET") return { status: 200, body: { webhooks: store.webhooks.map(({ id, url, events }) => ({ id, url, events })) } };
+      if (method === "GET")
+        return { status: 200, body: { webhooks: store.webhooks.map(({ id, url, events }) => ({ id, url, events })) } };
       if (method !== "POST") throw new ApiProblem(405, "Method Not Allowed", "Use GET or POST.");
       const parsed = parseBody(body, RegisterWebhookRequest);
       const { id, secret } = await store.addWebhook(parsed.url, parsed.events);
-      this.deps.logger.info("vipps simulator webhook registered", { id, url: parsed.url, events: parsed.events.length });
+      this.deps.logger.info("vipps simulator webhook registered", {
+        id,
+        url: parsed.url,
+        events: parsed.events.length,
+      });
       return { status: 201, body: { id, secret } };
     }
     const webhook = /^\/webhooks\/v1\/webhooks\/([^/]+)$/u.exec(path);
     if (webhook?.[1]) {
       if (method !== "DELETE") throw new ApiProblem(405, "Method Not Allowed", "Use DELETE.");
-      if (!(await store.removeWebhook(decodeURIComponent(webhook[1])))) throw new ApiProblem(404, "Not Found", "No webhook with that id.");
+      if (!(await store.removeWebhook(decodeURIComponent(webhook[1]))))
+        throw new ApiProblem(404, "Not Found", "No webhook with that id.");
       return { status: 204, body: undefined };
     }
     throw new ApiProblem(404, "Not Found", "No such resource.");
@@ -135,7 +158,10 @@ export class VippsApiRoutes {
           : { redirectUrl: this.deps.landingUrl(payment.reference), reference: payment.reference },
     };
     await store.remember(slot, raw, answer);
-    this.deps.logger.info("vipps simulator payment created", { reference: payment.reference, method: payment.paymentMethodType });
+    this.deps.logger.info("vipps simulator payment created", {
+      reference: payment.reference,
+      method: payment.paymentMethodType,
+    });
     this.deps.dispatcher.dispatch(event);
     return answer;
   }
@@ -157,7 +183,10 @@ export class VippsApiRoutes {
           { name: "modificationAmount.currency", reason: `must be ${payment.amount.currency}` },
         ]);
       }
-      event = action === "capture" ? capture(payment, modificationAmount.value, key, now()) : refund(payment, modificationAmount.value, key, now());
+      event =
+        action === "capture"
+          ? capture(payment, modificationAmount.value, key, now())
+          : refund(payment, modificationAmount.value, key, now());
     }
     const answer: Answer = { status: 200, body: modificationView(payment) };
     await store.remember(slot, raw, answer);

@@ -51,7 +51,12 @@ export function vippsDevRoutes(deps: VippsDevRoutesDeps): DevRouteHandler {
     try {
       if (path === DEV_BASE || path === `${DEV_BASE}/payments`) {
         if (method !== "GET") return methodNotAllowed(res, "GET");
-        sendJson(res, 200, { count: store.paymentCount, payments: store.list().map(devView) }, { "cache-control": "no-store" });
+        sendJson(
+          res,
+          200,
+          { count: store.paymentCount, payments: store.list().map(devView) },
+          { "cache-control": "no-store" },
+        );
         return true;
       }
       if (path === `${DEV_BASE}/webhooks`) {

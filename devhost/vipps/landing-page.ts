@@ -23,10 +23,22 @@ export function landingReference(path: string): string | undefined {
 }
 
 /** GET/HEAD shows the payment (with the buttons while it is CREATED); POST applies the button pressed. */
-export async function serveLandingPage(req: IncomingMessage, res: ServerResponse, reference: string, deps: LandingPageDeps): Promise<void> {
+export async function serveLandingPage(
+  req: IncomingMessage,
+  res: ServerResponse,
+  reference: string,
+  deps: LandingPageDeps,
+): Promise<void> {
   const payment = deps.payment(reference);
   if (!payment) {
-    sendHtml(res, 404, landingPage({ title: "Fant ikke betalingen", body: "<p>Denne betalingen finnes ikke, eller lenken er feil.</p>" }));
+    sendHtml(
+      res,
+      404,
+      landingPage({
+        title: "Fant ikke betalingen",
+        body: "<p>Denne betalingen finnes ikke, eller lenken er feil.</p>",
+      }),
+    );
     return;
   }
   if (req.method === "POST") {
@@ -49,7 +61,9 @@ export async function serveLandingPage(req: IncomingMessage, res: ServerResponse
     return;
   }
   const amount = formatAmount(payment.amount);
-  const description = payment.paymentDescription ? `<p class="description">${escapeHtml(payment.paymentDescription)}</p>` : "";
+  const description = payment.paymentDescription
+    ? `<p class="description">${escapeHtml(payment.paymentDescription)}</p>`
+    : "";
   const method = payment.paymentMethodType === "CARD" ? "Kortbetaling" : "Vipps";
   const body =
     payment.state === "CREATED"
@@ -71,7 +85,13 @@ function formatAmount(amount: Amount): string {
 }
 
 function stateText(state: SimulatedPayment["state"]): string {
-  return { CREATED: "opprettet", AUTHORIZED: "godkjent", ABORTED: "avvist", EXPIRED: "utløpt", TERMINATED: "kansellert" }[state];
+  return {
+    CREATED: "opprettet",
+    AUTHORIZED: "godkjent",
+    ABORTED: "avvist",
+    EXPIRED: "utløpt",
+    TERMINATED: "kansellert",
+  }[state];
 }
 
 function sendHtml(res: ServerResponse, status: number, html: string, head = false): void {

@@ -11,7 +11,12 @@ import { ApiProblem } from "./api-problem";
 import { SimulatedPayment } from "./payment";
 import { REFERENCE } from "./validation";
 
-const WebhookRegistration = z.object({ id: z.string(), url: z.string(), events: z.array(z.string()), secret: z.string() });
+const WebhookRegistration = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(z.string()),
+  secret: z.string(),
+});
 export type WebhookRegistration = z.infer<typeof WebhookRegistration>;
 
 const IdempotentAnswer = z.object({ requestHash: z.string(), status: z.number().int(), body: z.unknown() });
@@ -43,7 +48,12 @@ export class PaymentStore {
     this.writer = new CoalescingWriter(() =>
       writeFileAtomic(
         this.statePath,
-        JSON.stringify({ version: 1, payments: [...this.payments.values()], webhooks: this.registrations, idempotency: this.idempotency }),
+        JSON.stringify({
+          version: 1,
+          payments: [...this.payments.values()],
+          webhooks: this.registrations,
+          idempotency: this.idempotency,
+        }),
       ),
     );
   }
@@ -89,7 +99,12 @@ export class PaymentStore {
   /** The payment, or a 404 problem (naming the reference only when it is a valid one). */
   find(reference: string): SimulatedPayment {
     const payment = this.payments.get(reference);
-    if (!payment) throw new ApiProblem(404, "Not Found", `No payment with reference ${REFERENCE.test(reference) ? reference : "(invalid)"}.`);
+    if (!payment)
+      throw new ApiProblem(
+        404,
+        "Not Found",
+        `No payment with reference ${REFERENCE.test(reference) ? reference : "(invalid)"}.`,
+      );
     return payment;
   }
 

@@ -8,7 +8,16 @@ import { ApiProblem } from "./api-problem";
 
 export const Amount = z.object({ currency: z.enum(["NOK", "DKK", "EUR"]), value: z.number().int() });
 export type Amount = z.infer<typeof Amount>;
-const EventName = z.enum(["CREATED", "ABORTED", "EXPIRED", "CANCELLED", "CAPTURED", "REFUNDED", "AUTHORIZED", "TERMINATED"]);
+const EventName = z.enum([
+  "CREATED",
+  "ABORTED",
+  "EXPIRED",
+  "CANCELLED",
+  "CAPTURED",
+  "REFUNDED",
+  "AUTHORIZED",
+  "TERMINATED",
+]);
 export type EventName = z.infer<typeof EventName>;
 const State = z.enum(["CREATED", "AUTHORIZED", "ABORTED", "EXPIRED", "TERMINATED"]);
 
@@ -76,7 +85,13 @@ export function newPayment(input: {
 }
 
 /** Appends an event to the payment's history and returns it. */
-export function record(payment: SimulatedPayment, name: EventName, amount: Amount, key: string | null, now: Date): PaymentEvent {
+export function record(
+  payment: SimulatedPayment,
+  name: EventName,
+  amount: Amount,
+  key: string | null,
+  now: Date,
+): PaymentEvent {
   const event: PaymentEvent = {
     reference: payment.reference,
     pspReference: payment.pspReference,
@@ -93,7 +108,11 @@ export function record(payment: SimulatedPayment, name: EventName, amount: Amoun
 /** The user approved (CREATED → AUTHORIZED) or declined (CREATED → ABORTED); anything but CREATED is a 409. */
 export function decide(payment: SimulatedPayment, decision: "approve" | "decline", now: Date): PaymentEvent {
   if (payment.state !== "CREATED") {
-    throw new ApiProblem(409, "Conflict", `The payment is ${payment.state}; only a CREATED payment can be approved or declined.`);
+    throw new ApiProblem(
+      409,
+      "Conflict",
+      `The payment is ${payment.state}; only a CREATED payment can be approved or declined.`,
+    );
   }
   if (decision === "approve") {
     payment.state = "AUTHORIZED";
@@ -120,7 +139,11 @@ export function cancel(payment: SimulatedPayment, key: string, now: Date): Payme
   }
   const left = payment.authorized - payment.captured - payment.cancelled;
   if (payment.state !== "AUTHORIZED" || left <= 0) {
-    throw new ApiProblem(409, "Conflict", `Nothing to cancel: the payment is ${payment.state} with ${Math.max(left, 0)} left authorized.`);
+    throw new ApiProblem(
+      409,
+      "Conflict",
+      `Nothing to cancel: the payment is ${payment.state} with ${Math.max(left, 0)} left authorized.`,
+    );
   }
   payment.cancelled += left;
   // Nothing captured: the whole payment is terminated. Partly captured: the rest is released, the state stays.
@@ -137,9 +160,12 @@ export function refund(payment: SimulatedPayment, value: number, key: string, no
 /** A 400 problem when `value` is more than what is `left` to capture or refund. */
 function atMostLeft(value: number, left: number, action: "capture" | "refund"): void {
   if (value > left) {
-    throw new ApiProblem(400, "Bad Request", `modificationAmount.value ${value} is more than the ${left} left to ${action}.`, [
-      { name: "modificationAmount.value", reason: `must be at most ${left}` },
-    ]);
+    throw new ApiProblem(
+      400,
+      "Bad Request",
+      `modificationAmount.value ${value} is more than the ${left} left to ${action}.`,
+      [{ name: "modificationAmount.value", reason: `must be at most ${left}` }],
+    );
   }
 }
 
@@ -159,7 +185,13 @@ export function paymentView(p: SimulatedPayment, landingUrl: (reference: string)
 
 /** The answer to capture, cancel and refund. */
 export function modificationView(p: SimulatedPayment): Record<string, unknown> {
-  return { amount: p.amount, state: p.state, aggregate: aggregate(p), pspReference: p.pspReference, reference: p.reference };
+  return {
+    amount: p.amount,
+    state: p.state,
+    aggregate: aggregate(p),
+    pspReference: p.pspReference,
+    reference: p.reference,
+  };
 }
 
 function aggregate(p: SimulatedPayment): Record<string, Amount> {

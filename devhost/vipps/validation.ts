@@ -17,7 +17,11 @@ const Currency = z.enum(["NOK", "DKK", "EUR"], { error: "must be NOK, DKK or EUR
 
 /** An amount in minor units from `min` up to Vipps' maximum. */
 function minorUnits(min: number) {
-  return z.number().int("must be an integer number of minor units").min(min, `must be at least ${min}`).max(MAX_AMOUNT, `must be at most ${MAX_AMOUNT}`);
+  return z
+    .number()
+    .int("must be an integer number of minor units")
+    .min(min, `must be at least ${min}`)
+    .max(MAX_AMOUNT, `must be at most ${MAX_AMOUNT}`);
 }
 
 export const CreatePaymentRequest = z
@@ -25,7 +29,9 @@ export const CreatePaymentRequest = z
     amount: z.object({ currency: Currency, value: minorUnits(0) }),
     paymentMethod: z.object({ type: z.enum(["WALLET", "CARD"], { error: "must be WALLET or CARD" }) }),
     reference: z.string().regex(REFERENCE, "must match ^[a-zA-Z0-9-]{8,50}$"),
-    userFlow: z.enum(["PUSH_MESSAGE", "NATIVE_REDIRECT", "WEB_REDIRECT", "QR"], { error: "must be PUSH_MESSAGE, NATIVE_REDIRECT, WEB_REDIRECT or QR" }),
+    userFlow: z.enum(["PUSH_MESSAGE", "NATIVE_REDIRECT", "WEB_REDIRECT", "QR"], {
+      error: "must be PUSH_MESSAGE, NATIVE_REDIRECT, WEB_REDIRECT or QR",
+    }),
     returnUrl: z.string().optional(),
     paymentDescription: z.string().min(3, "must be 3–100 characters").max(100, "must be 3–100 characters").optional(),
     customer: z.record(z.string(), z.unknown()).optional(),
@@ -33,13 +39,21 @@ export const CreatePaymentRequest = z
   .loose()
   .superRefine((body, ctx) => {
     if (body.paymentMethod.type === "CARD" && body.userFlow !== "WEB_REDIRECT") {
-      ctx.addIssue({ code: "custom", path: ["paymentMethod", "type"], message: "CARD can only be combined with userFlow WEB_REDIRECT" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["paymentMethod", "type"],
+        message: "CARD can only be combined with userFlow WEB_REDIRECT",
+      });
     }
     if (body.userFlow === "WEB_REDIRECT" && body.returnUrl === undefined) {
       ctx.addIssue({ code: "custom", path: ["returnUrl"], message: "is required when userFlow is WEB_REDIRECT" });
     }
     if (body.returnUrl !== undefined && !acceptableReturnUrl(body.returnUrl)) {
-      ctx.addIssue({ code: "custom", path: ["returnUrl"], message: "must use https:// (or http:// to this machine) or a custom URL scheme" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["returnUrl"],
+        message: "must use https:// (or http:// to this machine) or a custom URL scheme",
+      });
     }
     if (body.userFlow === "PUSH_MESSAGE" && body.customer === undefined) {
       ctx.addIssue({ code: "custom", path: ["customer"], message: "is required when userFlow is PUSH_MESSAGE" });
@@ -53,7 +67,9 @@ export const ModificationRequest = z.object({
 export const RegisterWebhookRequest = z.object({
   url: z.url({ protocol: /^https?$/u, error: "must be an absolute http(s) URL" }),
   events: z
-    .array(z.enum(VIPPS_EPAYMENT_WEBHOOK_EVENTS, { error: `must be one of ${VIPPS_EPAYMENT_WEBHOOK_EVENTS.join(", ")}` }))
+    .array(
+      z.enum(VIPPS_EPAYMENT_WEBHOOK_EVENTS, { error: `must be one of ${VIPPS_EPAYMENT_WEBHOOK_EVENTS.join(", ")}` }),
+    )
     .min(1, "must name at least one event"),
 });
 
@@ -61,7 +77,9 @@ export const RegisterWebhookRequest = z.object({
 export function idempotencyKey(req: IncomingMessage): string {
   const key = header(req, "idempotency-key");
   if (key === undefined || key === "") {
-    throw new ApiProblem(400, "Bad Request", "The Idempotency-Key header is required.", [{ name: "Idempotency-Key", reason: "is required" }]);
+    throw new ApiProblem(400, "Bad Request", "The Idempotency-Key header is required.", [
+      { name: "Idempotency-Key", reason: "is required" },
+    ]);
   }
   if (key.length > 50) {
     throw new ApiProblem(400, "Bad Request", "The Idempotency-Key header must be at most 50 characters.", [

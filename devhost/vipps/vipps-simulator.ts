@@ -82,7 +82,13 @@ export class VippsSimulator {
       decide: decideOne,
     });
     this.landing = { payment: (reference) => this.store.get(reference), decide: decideOne };
-    this.handleDevHttp = vippsDevRoutes({ store: this.store, dispatcher: this.dispatcher, faults: this.faults, view, decide: decideOne });
+    this.handleDevHttp = vippsDevRoutes({
+      store: this.store,
+      dispatcher: this.dispatcher,
+      faults: this.faults,
+      view,
+      decide: decideOne,
+    });
   }
 
   /** Starts the API server; `baseUrl` is what VIPPS_BASE_URL must say. */
@@ -91,8 +97,14 @@ export class VippsSimulator {
     await this.store.load();
     const server = createServer({ keepAlive: true }, (req, res) => {
       void this.route(req, res).catch((err: unknown) => {
-        this.options.logger.error("vipps simulator request failed", { error: err instanceof Error ? err.message : String(err) });
-        if (!res.headersSent) sendVippsProblem(res, new ApiProblem(500, "Internal Server Error", "The simulator failed to handle the request."));
+        this.options.logger.error("vipps simulator request failed", {
+          error: err instanceof Error ? err.message : String(err),
+        });
+        if (!res.headersSent)
+          sendVippsProblem(
+            res,
+            new ApiProblem(500, "Internal Server Error", "The simulator failed to handle the request."),
+          );
         else res.end();
       });
     });
@@ -100,7 +112,11 @@ export class VippsSimulator {
     this.server = server;
     this.dispatcher.resume();
     this.base = `http://127.0.0.1:${bound}`;
-    this.options.logger.info("vipps simulator listening", { baseUrl: this.base, payments: this.store.paymentCount, webhooks: this.store.webhooks.length });
+    this.options.logger.info("vipps simulator listening", {
+      baseUrl: this.base,
+      payments: this.store.paymentCount,
+      webhooks: this.store.webhooks.length,
+    });
     return { baseUrl: this.base };
   }
 
@@ -134,8 +150,17 @@ export class VippsSimulator {
     replaces?: (url: string) => boolean;
   }): Promise<{ id: string; secret: string }> {
     const events = [...(input.events ?? VIPPS_EPAYMENT_WEBHOOK_EVENTS)];
-    const registration = await this.store.upsertWebhook({ url: input.url, secret: input.secret, events, replaces: input.replaces });
-    this.options.logger.info("vipps simulator webhook registered", { id: registration.id, url: input.url, events: events.length });
+    const registration = await this.store.upsertWebhook({
+      url: input.url,
+      secret: input.secret,
+      events,
+      replaces: input.replaces,
+    });
+    this.options.logger.info("vipps simulator webhook registered", {
+      id: registration.id,
+      url: input.url,
+      events: events.length,
+    });
     return { id: registration.id, secret: registration.secret };
   }
 
@@ -177,7 +202,9 @@ export class VippsSimulator {
     const payment = this.store.find(reference);
     const event = decide(payment, decision, this.now());
     await this.store.save();
-    this.options.logger.info(`vipps simulator payment ${decision === "approve" ? "approved" : "declined"}`, { reference });
+    this.options.logger.info(`vipps simulator payment ${decision === "approve" ? "approved" : "declined"}`, {
+      reference,
+    });
     this.dispatcher.dispatch(event);
     return structuredClone(payment);
   }

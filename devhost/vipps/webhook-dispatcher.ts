@@ -63,7 +63,9 @@ export class WebhookDispatcher {
     });
     const copies = this.options.copies();
     for (const target of targets) {
-      const work = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.deliver(target, event, payload, copies));
+      const work = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+        this.deliver(target, event, payload, copies),
+      );
       const tracked = (this.options.track ? this.options.track(work) : work).catch(() => undefined);
       this.inFlight.add(tracked);
       void tracked.finally(() => this.inFlight.delete(tracked));
@@ -89,12 +91,24 @@ export class WebhookDispatcher {
     this.halted = false;
   }
 
-  private async deliver(target: WebhookRegistration, event: PaymentEvent, payload: string, copies: number): Promise<void> {
+  private async deliver(
+    target: WebhookRegistration,
+    event: PaymentEvent,
+    payload: string,
+    copies: number,
+  ): Promise<void> {
     const { logger, now } = this.options;
     const retryDelays = this.options.retryDelaysMs;
     const url = new URL(target.url);
     const pathAndQuery = `${url.pathname}${url.search}`;
-    const sign = () => signVippsWebhook({ secret: target.secret, pathAndQuery, host: url.host, date: now().toUTCString(), body: payload });
+    const sign = () =>
+      signVippsWebhook({
+        secret: target.secret,
+        pathAndQuery,
+        host: url.host,
+        date: now().toUTCString(),
+        body: payload,
+      });
     const about = { webhookId: target.id, reference: event.reference, event: event.name };
     // Copies are the very same signed delivery, sent again (as a repeated delivery arrives).
     let signed = sign();
@@ -110,7 +124,8 @@ export class WebhookDispatcher {
         at: now().toISOString(),
       };
       this.deliveries.push(log);
-      if (this.deliveries.length > DELIVERY_LOG_LIMIT) this.deliveries.splice(0, this.deliveries.length - DELIVERY_LOG_LIMIT);
+      if (this.deliveries.length > DELIVERY_LOG_LIMIT)
+        this.deliveries.splice(0, this.deliveries.length - DELIVERY_LOG_LIMIT);
       for (let attempt = 0; attempt <= retryDelays.length; attempt++) {
         if (attempt > 0) {
           await sleep(retryDelays[attempt - 1] ?? 0);

@@ -22,7 +22,10 @@ export interface ApiDeps extends AppDeps {
 /** The deps for one invocation (tests pass literal ports). */
 export type ResolveDeps = (context: InvocationContext) => ApiDeps & RequestDeps;
 
-export function authenticateTenant(request: HttpRequest, deps: Pick<ApiDeps, "lookupApiKey">): Promise<AuthenticatedTenant> {
+export function authenticateTenant(
+  request: HttpRequest,
+  deps: Pick<ApiDeps, "lookupApiKey">,
+): Promise<AuthenticatedTenant> {
   return authenticate(request, deps.lookupApiKey);
 }
 

@@ -35,6 +35,16 @@ export function makeDocumentFunctions(resolve: ResolveDeps) {
 /** Registers these functions with the host; `resolve` gives each invocation its deps. */
 export function registerDocumentFunctions(resolve: ResolveDeps): void {
   const functions = makeDocumentFunctions(resolve);
-  app.http(API_FUNCTIONS.listDocuments, { route: API_ROUTES.documents, methods: ["GET"], authLevel: "anonymous", handler: functions.listDocuments });
-  app.http(API_FUNCTIONS.getDocument, { route: API_ROUTES.document, methods: ["GET"], authLevel: "anonymous", handler: functions.getDocument });
+  app.http(API_FUNCTIONS.listDocuments, {
+    route: API_ROUTES.documents,
+    methods: ["GET"],
+    authLevel: "anonymous",
+    handler: functions.listDocuments,
+  });
+  app.http(API_FUNCTIONS.getDocument, {
+    route: API_ROUTES.document,
+    methods: ["GET"],
+    authLevel: "anonymous",
+    handler: functions.getDocument,
+  });
 }

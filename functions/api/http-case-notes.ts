@@ -23,5 +23,10 @@ export function makeNoteFunctions(resolve: ResolveDeps) {
 /** Registers these functions with the host; `resolve` gives each invocation its deps. */
 export function registerNoteFunctions(resolve: ResolveDeps): void {
   const functions = makeNoteFunctions(resolve);
-  app.http(API_FUNCTIONS.addNote, { route: API_ROUTES.notes, methods: ["POST"], authLevel: "anonymous", handler: functions.addNote });
+  app.http(API_FUNCTIONS.addNote, {
+    route: API_ROUTES.notes,
+    methods: ["POST"],
+    authLevel: "anonymous",
+    handler: functions.addNote,
+  });
 }

@@ -26,6 +26,16 @@ export function makeCaseFunctions(resolve: ResolveDeps) {
 /** Registers these functions with the host; `resolve` gives each invocation its deps. */
 export function registerCaseFunctions(resolve: ResolveDeps): void {
   const functions = makeCaseFunctions(resolve);
-  app.http(API_FUNCTIONS.getCase, { route: API_ROUTES.case, methods: ["GET"], authLevel: "anonymous", handler: functions.getCase });
-  app.http(API_FUNCTIONS.listCases, { route: API_ROUTES.cases, methods: ["GET"], authLevel: "anonymous", handler: functions.listCases });
+  app.http(API_FUNCTIONS.getCase, {
+    route: API_ROUTES.case,
+    methods: ["GET"],
+    authLevel: "anonymous",
+    handler: functions.getCase,
+  });
+  app.http(API_FUNCTIONS.listCases, {
+    route: API_ROUTES.cases,
+    methods: ["GET"],
+    authLevel: "anonymous",
+    handler: functions.listCases,
+  });
 }

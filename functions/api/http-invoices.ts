@@ -20,7 +20,10 @@ export function makeInvoiceFunctions(resolve: ResolveDeps) {
       return idempotent(request, context, deps, tenant.tenantId, async () => {
         const body = await parseJson(request, RegisterInvoiceBody);
         const created = await makeRegisterInvoice(deps)(tenant.tenantId, body);
-        return { ...ok(201, created), headers: { "cache-control": "no-store", location: `/api/v1/cases/${created.caseId}` } };
+        return {
+          ...ok(201, created),
+          headers: { "cache-control": "no-store", location: `/api/v1/cases/${created.caseId}` },
+        };
       });
     }),
 

@@ -22,7 +22,10 @@ export function partnerApiDocument(): ReturnType<typeof buildOpenApiDocument> {
     const registry = createApiRegistry();
     registerPartnerApi(registry);
     for (const register of extraRegistrations) register(registry);
-    cached = buildOpenApiDocument(registry, { version: appInfo.version, servers: [{ url: "/api", description: "This host" }] });
+    cached = buildOpenApiDocument(registry, {
+      version: appInfo.version,
+      servers: [{ url: "/api", description: "This host" }],
+    });
   }
   return cached;
 }
@@ -33,5 +36,10 @@ export async function openApiDocument(_request: HttpRequest): Promise<HttpRespon
 
 /** Registers `GET /api/openapi.json` (needs no deps). */
 export function registerOpenApiFunction(): void {
-  app.http(API_FUNCTIONS.openApi, { route: API_ROUTES.openApi, methods: ["GET"], authLevel: "anonymous", handler: handler(openApiDocument) });
+  app.http(API_FUNCTIONS.openApi, {
+    route: API_ROUTES.openApi,
+    methods: ["GET"],
+    authLevel: "anonymous",
+    handler: handler(openApiDocument),
+  });
 }

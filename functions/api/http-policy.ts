@@ -25,6 +25,16 @@ export function makePolicyFunctions(resolve: ResolveDeps) {
 /** Registers these functions with the host; `resolve` gives each invocation its deps. */
 export function registerPolicyFunctions(resolve: ResolveDeps): void {
   const functions = makePolicyFunctions(resolve);
-  app.http(API_FUNCTIONS.getPolicy, { route: API_ROUTES.policy, methods: ["GET"], authLevel: "anonymous", handler: functions.getPolicy });
-  app.http(API_FUNCTIONS.putPolicy, { route: API_ROUTES.policy, methods: ["PUT"], authLevel: "anonymous", handler: functions.putPolicy });
+  app.http(API_FUNCTIONS.getPolicy, {
+    route: API_ROUTES.policy,
+    methods: ["GET"],
+    authLevel: "anonymous",
+    handler: functions.getPolicy,
+  });
+  app.http(API_FUNCTIONS.putPolicy, {
+    route: API_ROUTES.policy,
+    methods: ["PUT"],
+    authLevel: "anonymous",
+    handler: functions.putPolicy,
+  });
 }

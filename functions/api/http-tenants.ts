@@ -27,5 +27,10 @@ export function makeTenantFunctions(resolve: ResolveDeps) {
 /** Registers these functions with the host; `resolve` gives each invocation its deps. */
 export function registerTenantFunctions(resolve: ResolveDeps): void {
   const functions = makeTenantFunctions(resolve);
-  app.http(API_FUNCTIONS.registerTenant, { route: API_ROUTES.tenants, methods: ["POST"], authLevel: "anonymous", handler: functions.registerTenant });
+  app.http(API_FUNCTIONS.registerTenant, {
+    route: API_ROUTES.tenants,
+    methods: ["POST"],
+    authLevel: "anonymous",
+    handler: functions.registerTenant,
+  });
 }

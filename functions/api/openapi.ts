@@ -54,7 +54,8 @@ export function registerPartnerApi(registry: OpenAPIRegistry): void {
     path: "/v1/policy",
     operationId: "putPolicy",
     summary: "Replace the creditor's ladder",
-    description: "Validated against the country's rules in force today; an unlawful ladder is refused with 422 and `context.problems` (step, reason, legal basis).",
+    description:
+      "Validated against the country's rules in force today; an unlawful ladder is refused with 422 and `context.problems` (step, reason, legal basis).",
     tags: ["Policy"],
     auth: "tenant",
     request: { body: PolicyBody },
@@ -111,10 +112,18 @@ export function registerPartnerApi(registry: OpenAPIRegistry): void {
       tags: ["Cases"],
       auth: "tenant",
       request: { params: CaseParams, body },
-      responses: status === 201 ? { 201: { description: "The timeline entry.", schema: TimelineEntryDto } } : { 200: { description: "The case afterwards.", schema: CaseViewDto } },
+      responses:
+        status === 201
+          ? { 201: { description: "The timeline entry.", schema: TimelineEntryDto } }
+          : { 200: { description: "The case afterwards.", schema: CaseViewDto } },
       problems: [404, 409],
     });
-  caseAction("payments", "recordDirectPayment", "Report a payment the creditor received directly (once per reference)", DirectPaymentBody);
+  caseAction(
+    "payments",
+    "recordDirectPayment",
+    "Report a payment the creditor received directly (once per reference)",
+    DirectPaymentBody,
+  );
   caseAction("credit-notes", "issueCreditNote", "Credit the invoice (once per reference)", CreditNoteBody);
   caseAction("hold", "holdCase", "Put the case on hold", HoldBody);
   caseAction("resume", "resumeCase", "Resume a held case (the body may be left out)", ResumeBody);
@@ -139,7 +148,13 @@ export function registerPartnerApi(registry: OpenAPIRegistry): void {
     tags: ["Cases"],
     auth: "tenant",
     request: { params: DocumentParams },
-    responses: { 200: { description: "The letter.", contentType: "application/pdf", schema: z.string().meta({ format: "binary" }) } },
+    responses: {
+      200: {
+        description: "The letter.",
+        contentType: "application/pdf",
+        schema: z.string().meta({ format: "binary" }),
+      },
+    },
     problems: [404],
   });
 }

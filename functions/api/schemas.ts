@@ -17,7 +17,11 @@ const Text = (max: number) => z.string().trim().min(1).max(max);
 const LocalDateDto = z.iso.date().meta({ description: "A calendar date, YYYY-MM-DD.", example: "2026-12-01" });
 const Instant = z.string().meta({ description: "An instant, ISO 8601 UTC.", example: "2026-12-08T08:00:00.000Z" });
 
-export const PositiveMoneyDto = MoneyDto.refine((m) => m.value > 0, { message: "The amount must be positive.", path: ["value"], params: { code: "NOT_POSITIVE" } });
+export const PositiveMoneyDto = MoneyDto.refine((m) => m.value > 0, {
+  message: "The amount must be positive.",
+  path: ["value"],
+  params: { code: "NOT_POSITIVE" },
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // Tenants
@@ -28,7 +32,10 @@ export const RegisterTenantBody = z
     senderName: z
       .string()
       .regex(/^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/u, { message: "1–11 letters, digits or spaces, at least one letter." })
-      .meta({ description: "SMS sender id and letter sender (alphanumeric, at most 11 characters).", example: "Fjordnett" }),
+      .meta({
+        description: "SMS sender id and letter sender (alphanumeric, at most 11 characters).",
+        example: "Fjordnett",
+      }),
     orgNumber: z
       .string()
       .refine(isValidOrgNumber, { message: "Not a valid organisation number.", params: { code: "INVALID_ORG_NUMBER" } })
@@ -38,7 +45,10 @@ export const RegisterTenantBody = z
       .url({ protocol: /^https$/u, message: "An https URL." })
       .max(500)
       .optional()
-      .meta({ description: "The creditor's logo shown on pay pages (an https image URL the creditor hosts).", example: "https://fjordnett.no/logo.png" }),
+      .meta({
+        description: "The creditor's logo shown on pay pages (an https image URL the creditor hosts).",
+        example: "https://fjordnett.no/logo.png",
+      }),
   })
   .meta({ id: "RegisterTenantRequest" });
 
@@ -52,9 +62,15 @@ export const TenantRegistered = z
 // ---------------------------------------------------------------------------------------------------------------
 // Policy
 
-export const PolicyBody = LadderPolicy.meta({ id: "LadderPolicy", description: "The creditor's ladder: steps, offsets from the due date, channels, fees." });
+export const PolicyBody = LadderPolicy.meta({
+  id: "LadderPolicy",
+  description: "The creditor's ladder: steps, offsets from the due date, channels, fees.",
+});
 export const PolicyView = z
-  .object({ policy: PolicyBody, isDefault: z.boolean().meta({ description: "True while the lawful default applies." }) })
+  .object({
+    policy: PolicyBody,
+    isDefault: z.boolean().meta({ description: "True while the lawful default applies." }),
+  })
   .meta({ id: "PolicyView" });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -67,13 +83,19 @@ export const Customer = z
     phone: z
       .string()
       .max(32)
-      .refine((p) => normalizePhone(p, "NO").ok, { message: "Not a valid phone number.", params: { code: "INVALID_PHONE" } })
+      .refine((p) => normalizePhone(p, "NO").ok, {
+        message: "Not a valid phone number.",
+        params: { code: "INVALID_PHONE" },
+      })
       .optional()
       .meta({ description: "Mobile number; E.164 or national.", example: "+4791234567" }),
     email: z.email().optional(),
     nationalId: z
       .string()
-      .refine(isValidNorwegianNationalId, { message: "Not a valid national identity number.", params: { code: "INVALID_NATIONAL_ID" } })
+      .refine(isValidNorwegianNationalId, {
+        message: "Not a valid national identity number.",
+        params: { code: "INVALID_NATIONAL_ID" },
+      })
       .optional(),
     orgNumber: z
       .string()
@@ -85,7 +107,10 @@ export const Customer = z
         lines: z.array(Text(100)).min(1).max(4),
         postalCode: Text(16),
         city: Text(100),
-        country: z.string().regex(/^[A-Z]{2}$/u).meta({ example: "NO" }),
+        country: z
+          .string()
+          .regex(/^[A-Z]{2}$/u)
+          .meta({ example: "NO" }),
       })
       .optional(),
     consent: z.strictObject({ sms: z.boolean(), email: z.boolean() }).optional(),
@@ -101,10 +126,17 @@ export const RegisterInvoiceBody = z
     amount: PositiveMoneyDto,
     issueDate: LocalDateDto,
     dueDate: LocalDateDto,
-    services: z.array(z.strictObject({ serviceId: Text(100), kind: ServiceKind })).max(20).optional(),
+    services: z
+      .array(z.strictObject({ serviceId: Text(100), kind: ServiceKind }))
+      .max(20)
+      .optional(),
     lines: z.array(InvoiceLineDto).min(1).max(200).optional(),
   })
-  .refine((b) => b.dueDate >= b.issueDate, { message: "The due date is before the issue date.", path: ["dueDate"], params: { code: "DUE_BEFORE_ISSUE" } })
+  .refine((b) => b.dueDate >= b.issueDate, {
+    message: "The due date is before the issue date.",
+    path: ["dueDate"],
+    params: { code: "DUE_BEFORE_ISSUE" },
+  })
   .refine((b) => !b.lines || b.lines.every((l) => l.amount.currency === b.amount.currency), {
     message: "Every line must be in the invoice's currency.",
     path: ["lines"],
@@ -155,10 +187,16 @@ export const InvoiceBatchResult = z
 // Cases
 
 export const CaseParams = z.object({
-  caseId: z.string().regex(/^c_[a-z2-7]{26}$/u).openapi({ param: { description: "The case id.", example: "c_abcdefghijklmnopqrstuvwxyz" } }),
+  caseId: z
+    .string()
+    .regex(/^c_[a-z2-7]{26}$/u)
+    .openapi({ param: { description: "The case id.", example: "c_abcdefghijklmnopqrstuvwxyz" } }),
 });
 export const DocumentParams = CaseParams.extend({
-  documentId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/u).openapi({ param: { description: "The document id." } }),
+  documentId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,128}$/u)
+    .openapi({ param: { description: "The document id." } }),
 });
 
 export const CaseListQuery = PageQuery.extend({
@@ -166,12 +204,24 @@ export const CaseListQuery = PageQuery.extend({
   customerId: z.string().min(1).max(100).optional(),
 });
 
-const Balance = z.object({ principal: MoneyDto, fees: MoneyDto, interest: MoneyDto, total: MoneyDto }).meta({ id: "Balance" });
+const Balance = z
+  .object({ principal: MoneyDto, fees: MoneyDto, interest: MoneyDto, total: MoneyDto })
+  .meta({ id: "Balance" });
 
 export const TimelineEntryDto = z
   .object({
     at: Instant,
-    kind: z.enum(["created", "step-executed", "payment", "credit-note", "status-changed", "note", "document", "sms", "message"]),
+    kind: z.enum([
+      "created",
+      "step-executed",
+      "payment",
+      "credit-note",
+      "status-changed",
+      "note",
+      "document",
+      "sms",
+      "message",
+    ]),
     title: z.string(),
     legalBasis: z.string().optional(),
     step: StepKind.optional(),
@@ -197,7 +247,9 @@ export const CaseViewDto = z
     timeline: z.array(TimelineEntryDto),
     payLink: z
       .object({ issued: z.boolean(), expiresAt: Instant.nullable() })
-      .meta({ description: "The link itself is shown once (on registration and in the SMS); only its hash is stored." }),
+      .meta({
+        description: "The link itself is shown once (on registration and in the SMS); only its hash is stored.",
+      }),
     createdAt: Instant,
     updatedAt: Instant,
   })
@@ -234,7 +286,10 @@ export const CreditNoteBody = z
     amount: PositiveMoneyDto,
     reference: Text(100),
     on: LocalDateDto.optional().meta({ description: "Default: today." }),
-    alsoWaive: z.array(z.enum(["fees", "interest"])).max(2).optional(),
+    alsoWaive: z
+      .array(z.enum(["fees", "interest"]))
+      .max(2)
+      .optional(),
   })
   .meta({ id: "CreditNoteRequest" });
 

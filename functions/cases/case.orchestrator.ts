@@ -10,7 +10,13 @@
  */
 import * as df from "durable-functions";
 import { PlanDecisionResult, StepOutcomeResult } from "./activity-results";
-import { CASE_CHANGED_EVENT, CASE_ORCHESTRATION, EXECUTE_STEP_ACTIVITY, PLAN_NEXT_STEP_ACTIVITY, type CaseOrchestrationInput } from "./names";
+import {
+  CASE_CHANGED_EVENT,
+  CASE_ORCHESTRATION,
+  EXECUTE_STEP_ACTIVITY,
+  PLAN_NEXT_STEP_ACTIVITY,
+  type CaseOrchestrationInput,
+} from "./names";
 
 const HOUR_MS = 3_600_000;
 /** A step that cannot be carried out as things stand (e.g. no postal address) is tried again after this long. */
@@ -33,7 +39,12 @@ function* untilOrChanged(context: df.OrchestrationContext, until: Date): Generat
 }
 
 function statusOf(d: PlanDecisionResult, blocked?: string) {
-  const next = d.kind === "act" ? { kind: d.action.kind, at: d.action.at } : d.kind === "wait" ? { kind: d.next.kind, at: d.until } : null;
+  const next =
+    d.kind === "act"
+      ? { kind: d.action.kind, at: d.action.at }
+      : d.kind === "wait"
+        ? { kind: d.next.kind, at: d.until }
+        : null;
   return { stage: d.stage, state: blocked ? "blocked" : d.kind, next, ...(blocked ? { blocked } : {}) };
 }
 
@@ -42,7 +53,9 @@ export function* caseLadder(context: df.OrchestrationContext): Generator<df.Task
   const retry = activityRetry();
   let replans = 0;
   for (;;) {
-    const decision = PlanDecisionResult.parse(yield context.df.callActivityWithRetry(PLAN_NEXT_STEP_ACTIVITY, retry, { caseId }));
+    const decision = PlanDecisionResult.parse(
+      yield context.df.callActivityWithRetry(PLAN_NEXT_STEP_ACTIVITY, retry, { caseId }),
+    );
     context.df.setCustomStatus(statusOf(decision));
     if (decision.kind === "done") return { caseId, outcome: "done", reason: decision.reason };
     if (decision.kind === "paused") {
@@ -54,7 +67,9 @@ export function* caseLadder(context: df.OrchestrationContext): Generator<df.Task
       continue;
     }
 
-    const outcome = StepOutcomeResult.parse(yield context.df.callActivityWithRetry(EXECUTE_STEP_ACTIVITY, retry, { caseId, action: decision.action }));
+    const outcome = StepOutcomeResult.parse(
+      yield context.df.callActivityWithRetry(EXECUTE_STEP_ACTIVITY, retry, { caseId, action: decision.action }),
+    );
     if (outcome.kind === "not-executed") {
       // The case changed meanwhile: plan again at once — but never spin (a third miss in a row waits an hour).
       if (outcome.retry === "replan" && ++replans < 3) continue;

@@ -22,12 +22,19 @@ export const ExecuteStepInput = z.object({
 });
 export type ExecuteStepInput = z.input<typeof ExecuteStepInput>;
 
-export function makeExecuteStepHandler(deps: ExecuteStepDeps): (input: unknown, context: InvocationContext) => Promise<StepOutcome> {
+export function makeExecuteStepHandler(
+  deps: ExecuteStepDeps,
+): (input: unknown, context: InvocationContext) => Promise<StepOutcome> {
   const executeStep = makeExecuteStep(deps);
   return async (input, context) => {
     const { caseId, action } = ExecuteStepInput.parse(input);
     const outcome = await executeStep(caseId, action);
-    const detail = outcome.kind === "executed" ? ` (${outcome.delivery.channel} ${outcome.delivery.status})` : outcome.kind === "not-executed" ? ` (${outcome.retry})` : "";
+    const detail =
+      outcome.kind === "executed"
+        ? ` (${outcome.delivery.channel} ${outcome.delivery.status})`
+        : outcome.kind === "not-executed"
+          ? ` (${outcome.retry})`
+          : "";
     context.log(`case ${caseId}: ${action.kind} ${outcome.kind}${detail}`);
     return outcome;
   };
@@ -50,6 +57,7 @@ export function executeStepDepsFrom(app: AppDeps): ExecuteStepDeps {
 
 export function registerExecuteStepActivity(deps: () => AppDeps): void {
   df.app.activity(EXECUTE_STEP_ACTIVITY, {
-    handler: (input: unknown, context: InvocationContext) => makeExecuteStepHandler(executeStepDepsFrom(deps()))(input, context),
+    handler: (input: unknown, context: InvocationContext) =>
+      makeExecuteStepHandler(executeStepDepsFrom(deps()))(input, context),
   });
 }

@@ -2,7 +2,12 @@
 
 // The workflow contract (orchestration name, "case changed" event, instance id) lives with the CaseWorkflow port, so the
 // Durable adapter can use it without importing from functions/.
-export { CASE_CHANGED_EVENT, CASE_ORCHESTRATION, instanceIdFor, type CaseOrchestrationInput } from "../../shared/ports/case-workflow";
+export {
+  CASE_CHANGED_EVENT,
+  CASE_ORCHESTRATION,
+  instanceIdFor,
+  type CaseOrchestrationInput,
+} from "../../shared/ports/case-workflow";
 /** Activity: asks the planner what happens next (returns a PlanDecision). */
 export const PLAN_NEXT_STEP_ACTIVITY = "caseLadderPlanNextStep";
 /** Activity: carries out one planned step (returns a StepOutcome). */

@@ -15,7 +15,8 @@ export function makeHealCaseOrchestrations(deps: () => Pick<CasesDeps, "cases" |
     context.log(
       `Self-healing: ${report.checked} active case(s) checked, ${report.found} without a live orchestration, ${report.restarted} restarted, ${report.errors} error(s)`,
     );
-    if (report.errors > 0) context.warn(`Self-healing: ${report.errors} case(s) could not be checked or restarted; retried on the next run`);
+    if (report.errors > 0)
+      context.warn(`Self-healing: ${report.errors} case(s) could not be checked or restarted; retried on the next run`);
   };
 }
 

@@ -49,7 +49,12 @@ export function makeImportOcrGiroFunction(resolve: () => Pick<AppDeps, "paymentQ
     const fileName = fileNameOf(context);
     const result = await makeImportOcrGiro(resolve())(fileName, decodeOcrFile(contentOf(blob)));
     if (!result.ok) {
-      context.error("OCR giro file refused: nothing imported", { file: fileName, code: result.error.code, line: result.error.line, problem: result.error.message });
+      context.error("OCR giro file refused: nothing imported", {
+        file: fileName,
+        code: result.error.code,
+        line: result.error.line,
+        problem: result.error.message,
+      });
       return;
     }
     const s = result.summary;

@@ -5,7 +5,7 @@
  * 200 `{ items, continuationToken? }`; 401 without the operator key; 400 problem+json for a bad limit or token.
  */
 import { app, type InvocationContext } from "@azure/functions";
-import { z } from "zod";
+import type { z } from "zod";
 import { authenticateOperator } from "../../shared/http/api-keys";
 import { PageQuery } from "../../shared/http/openapi";
 import { handler, parseQuery } from "../../shared/http/parse";
@@ -17,7 +17,9 @@ export type UnmatchedPaymentsQuery = z.infer<typeof UnmatchedPaymentsQuery>;
 
 const DEFAULT_LIMIT = 25;
 
-export function makeUnmatchedPaymentsFunction(resolve: (context: InvocationContext) => Pick<PaymentsDeps, "operatorApiKey" | "bankPayments">) {
+export function makeUnmatchedPaymentsFunction(
+  resolve: (context: InvocationContext) => Pick<PaymentsDeps, "operatorApiKey" | "bankPayments">,
+) {
   return handler(async (request, context) => {
     const deps = resolve(context);
     authenticateOperator(request, deps.operatorApiKey);

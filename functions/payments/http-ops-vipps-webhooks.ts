@@ -34,7 +34,11 @@ export function makeVippsWebhookOpsFunction(resolve: () => VippsWebhookOpsDeps) 
     const vipps = deps.vipps;
     if (!vipps) {
       throw new HttpProblem(
-        problem(503, "Vipps is not configured", "Set VIPPS_BASE_URL, VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET, VIPPS_SUBSCRIPTION_KEY and VIPPS_MERCHANT_SERIAL_NUMBER."),
+        problem(
+          503,
+          "Vipps is not configured",
+          "Set VIPPS_BASE_URL, VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET, VIPPS_SUBSCRIPTION_KEY and VIPPS_MERCHANT_SERIAL_NUMBER.",
+        ),
       );
     }
     const url = `${deps.publicBaseUrl.replace(/\/+$/u, "")}/${VIPPS_CALLBACK_ROUTE}`;
@@ -45,9 +49,14 @@ export function makeVippsWebhookOpsFunction(resolve: () => VippsWebhookOpsDeps) 
       }
       const existing = (await vipps.list()).find((w) => w.url === url);
       if (existing) {
-        return problem(409, "Already registered", `${url} is already registered with Vipps (id ${existing.id}). Delete it at Vipps first to get a new secret.`, {
-          registrationId: existing.id,
-        });
+        return problem(
+          409,
+          "Already registered",
+          `${url} is already registered with Vipps (id ${existing.id}). Delete it at Vipps first to get a new secret.`,
+          {
+            registrationId: existing.id,
+          },
+        );
       }
       const registered = await vipps.register(url);
       context.info("vipps webhook registered", { id: registered.id, url, events: vipps.events.length });

@@ -11,7 +11,12 @@
  * Accept-Language for English. The token is never logged.
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
-import { makeLoadPayPage, makeStartPayment, type PayPageConfig, type PayPageDeps } from "../../shared/application/payments/pay-page";
+import {
+  makeLoadPayPage,
+  makeStartPayment,
+  type PayPageConfig,
+  type PayPageDeps,
+} from "../../shared/application/payments/pay-page";
 import { makeLoadReceipt, type ReceiptDeps } from "../../shared/application/payments/receipt";
 import { clientAddress } from "../../shared/http/rate-limit";
 import { negotiateLang } from "../../shared/web/i18n";
@@ -22,9 +27,18 @@ import type { PayFormValues } from "../../shared/application/payments/pay-page-m
 import type { Lang, NoticeKind } from "../../shared/web/pay-page-model";
 import { renderReceiptPage } from "../../shared/web/receipt-page";
 import type { PaymentsDeps } from "./deps";
-import { PAY_PAGE_FUNCTION, PAY_PAGE_ROUTE, PAY_RECEIPT_FUNCTION, PAY_RECEIPT_ROUTE, PAY_SUBMIT_FUNCTION, PAY_SUBMIT_ROUTE } from "./names";
+import {
+  PAY_PAGE_FUNCTION,
+  PAY_PAGE_ROUTE,
+  PAY_RECEIPT_FUNCTION,
+  PAY_RECEIPT_ROUTE,
+  PAY_SUBMIT_FUNCTION,
+  PAY_SUBMIT_ROUTE,
+} from "./names";
 
-export type PayPageFunctionDeps = PayPageDeps & ReceiptDeps & Pick<PaymentsDeps, "payPageLimiter" | "publicBaseUrl" | "letterhead">;
+export type PayPageFunctionDeps = PayPageDeps &
+  ReceiptDeps &
+  Pick<PaymentsDeps, "payPageLimiter" | "publicBaseUrl" | "letterhead">;
 
 /** Headers of every page: no caching (balances change), no framing, no referrer (the token is in the URL). */
 const PAGE_HEADERS = {
@@ -40,8 +54,14 @@ function page(status: number, body: string, extra: Record<string, string> = {}):
   return { status, headers: { ...PAGE_HEADERS, ...extra }, body };
 }
 
-function notice(kind: NoticeKind, lang: Lang, options: { creditorName?: string; retryAfterSeconds?: number } = {}): HttpResponseInit {
-  const extra: Record<string, string> = options.retryAfterSeconds ? { "retry-after": String(options.retryAfterSeconds) } : {};
+function notice(
+  kind: NoticeKind,
+  lang: Lang,
+  options: { creditorName?: string; retryAfterSeconds?: number } = {},
+): HttpResponseInit {
+  const extra: Record<string, string> = options.retryAfterSeconds
+    ? { "retry-after": String(options.retryAfterSeconds) }
+    : {};
   return page(NOTICE_STATUS[kind], renderNoticePage(kind, lang, options), extra);
 }
 
@@ -72,7 +92,10 @@ export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
 
   /** Rate limit, then the handler; failures become the kind "unavailable" page (logged without the token). */
   const guarded =
-    (what: string, fn: (request: HttpRequest, deps: PayPageFunctionDeps, token: string, lang: Lang) => Promise<HttpResponseInit>) =>
+    (
+      what: string,
+      fn: (request: HttpRequest, deps: PayPageFunctionDeps, token: string, lang: Lang) => Promise<HttpResponseInit>,
+    ) =>
     async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
       const lang = langOf(request);
       try {
@@ -82,7 +105,9 @@ export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
         if (!verdict.ok) return notice("rate-limited", lang, { retryAfterSeconds: verdict.retryAfterSeconds });
         return await fn(request, deps, token, lang);
       } catch (error) {
-        context.error(`${what} failed`, { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+        context.error(`${what} failed`, {
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        });
         return notice("unavailable", lang, { retryAfterSeconds: 30 });
       }
     };
@@ -91,7 +116,8 @@ export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
     show: guarded("pay page", async (_request, deps, token, lang) => {
       const result = await makeLoadPayPage(deps, config(deps))(token);
       if (result.kind === "unknown") return notice("unknown-link", lang);
-      if (result.kind === "expired") return notice("expired-link", lang, result.creditorName ? { creditorName: result.creditorName } : {});
+      if (result.kind === "expired")
+        return notice("expired-link", lang, result.creditorName ? { creditorName: result.creditorName } : {});
       return page(200, renderPayPage(result.view, { lang }));
     }),
 
@@ -106,13 +132,19 @@ export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
         case "invalid":
           return page(422, renderPayPage(result.view, { lang, error: result.error, values: result.values }));
         case "redirect":
-          return { status: 303, headers: { location: result.url, "cache-control": "no-store", "referrer-policy": "no-referrer" } };
+          return {
+            status: 303,
+            headers: { location: result.url, "cache-control": "no-store", "referrer-policy": "no-referrer" },
+          };
       }
     }),
 
     receipt: guarded("receipt page", async (request, deps, token, lang) => {
       const reference = request.query.get("ref") ?? undefined;
-      const result = await makeLoadReceipt(deps)(token, reference && /^[a-zA-Z0-9-]{8,50}$/u.test(reference) ? reference : undefined);
+      const result = await makeLoadReceipt(deps)(
+        token,
+        reference && /^[a-zA-Z0-9-]{8,50}$/u.test(reference) ? reference : undefined,
+      );
       if (result.kind === "unknown") return notice("unknown-link", lang);
       return page(200, renderReceiptPage(result.view, lang));
     }),
@@ -121,7 +153,22 @@ export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
 
 export function registerPayPageFunctions(deps: () => PaymentsDeps): void {
   const functions = makePayPageFunctions(deps);
-  app.http(PAY_PAGE_FUNCTION, { route: PAY_PAGE_ROUTE, methods: ["GET"], authLevel: "anonymous", handler: functions.show });
-  app.http(PAY_SUBMIT_FUNCTION, { route: PAY_SUBMIT_ROUTE, methods: ["POST"], authLevel: "anonymous", handler: functions.pay });
-  app.http(PAY_RECEIPT_FUNCTION, { route: PAY_RECEIPT_ROUTE, methods: ["GET"], authLevel: "anonymous", handler: functions.receipt });
+  app.http(PAY_PAGE_FUNCTION, {
+    route: PAY_PAGE_ROUTE,
+    methods: ["GET"],
+    authLevel: "anonymous",
+    handler: functions.show,
+  });
+  app.http(PAY_SUBMIT_FUNCTION, {
+    route: PAY_SUBMIT_ROUTE,
+    methods: ["POST"],
+    authLevel: "anonymous",
+    handler: functions.pay,
+  });
+  app.http(PAY_RECEIPT_FUNCTION, {
+    route: PAY_RECEIPT_ROUTE,
+    methods: ["GET"],
+    authLevel: "anonymous",
+    handler: functions.receipt,
+  });
 }

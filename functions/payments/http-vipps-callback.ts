@@ -25,12 +25,18 @@ const MAX_BODY_BYTES = 64 * 1024;
 export function makeVippsCallbackFunction(resolve: () => ProviderCallbackDeps) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const body = await request.text();
-    if (Buffer.byteLength(body, "utf8") > MAX_BODY_BYTES) return problem(413, "Payload too large", "A callback is at most 64 KB");
+    if (Buffer.byteLength(body, "utf8") > MAX_BODY_BYTES)
+      return problem(413, "Payload too large", "A callback is at most 64 KB");
     const url = new URL(request.url);
     const headers: Record<string, string | undefined> = {};
     request.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
     try {
-      const message = await makeReceiveProviderCallback(resolve())({ method: request.method, pathAndQuery: `${url.pathname}${url.search}`, headers, body });
+      const message = await makeReceiveProviderCallback(resolve())({
+        method: request.method,
+        pathAndQuery: `${url.pathname}${url.search}`,
+        headers,
+        body,
+      });
       context.info("payment callback queued", { reference: message.event.reference, event: message.event.name });
       return { status: 202, headers: { "cache-control": "no-store" } };
     } catch (error) {
@@ -38,8 +44,12 @@ export function makeVippsCallbackFunction(resolve: () => ProviderCallbackDeps) {
         const reason = String(error.details?.["reason"] ?? "");
         context.warn("payment callback refused", { reason });
         return reason === "malformed"
-          ? problem(400, "Malformed callback", error.message, { errors: [{ pointer: "/body", detail: String(error.details?.["detail"] ?? ""), code: "malformed" }] })
-          : problem(401, "Callback not authenticated", error.message, { errors: [{ pointer: "#/header/authorization", detail: reason, code: reason }] });
+          ? problem(400, "Malformed callback", error.message, {
+              errors: [{ pointer: "/body", detail: String(error.details?.["detail"] ?? ""), code: "malformed" }],
+            })
+          : problem(401, "Callback not authenticated", error.message, {
+              errors: [{ pointer: "#/header/authorization", detail: reason, code: reason }],
+            });
       }
       if (error instanceof CallbackReplayed) {
         context.warn("payment callback replayed", { reference: String(error.details?.["reference"] ?? "") });

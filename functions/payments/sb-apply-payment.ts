@@ -15,19 +15,32 @@ import { forInvocation, type RequestDeps } from "../deps";
 import type { PaymentsDeps } from "./deps";
 import { APPLY_PAYMENT_FUNCTION, PAYMENTS_QUEUE, SERVICE_BUS_CONNECTION } from "./names";
 
-export type BankPaymentHandler = (deps: RequestDeps) => (message: BankPaymentMessage) => Promise<{ outcome: string; caseId?: string }>;
+export type BankPaymentHandler = (
+  deps: RequestDeps,
+) => (message: BankPaymentMessage) => Promise<{ outcome: string; caseId?: string }>;
 
-export function makeApplyPaymentHandler(resolve: (context: InvocationContext) => RequestDeps, applyBankPayment: BankPaymentHandler) {
+export function makeApplyPaymentHandler(
+  resolve: (context: InvocationContext) => RequestDeps,
+  applyBankPayment: BankPaymentHandler,
+) {
   return async (body: unknown, context: InvocationContext): Promise<void> => {
     const message = parsePaymentMessage(body);
     const deps = resolve(context);
     if (message.kind === "provider-event") {
       const result = await makeApplyProviderEvent(deps)(message);
-      context.info("payment event handled", { reference: message.event.reference, event: message.event.name, outcome: result.outcome });
+      context.info("payment event handled", {
+        reference: message.event.reference,
+        event: message.event.name,
+        outcome: result.outcome,
+      });
       return;
     }
     const result = await applyBankPayment(deps)(message);
-    context.info("bank payment handled", { id: message.id, outcome: result.outcome, ...(result.caseId ? { caseId: result.caseId } : {}) });
+    context.info("bank payment handled", {
+      id: message.id,
+      outcome: result.outcome,
+      ...(result.caseId ? { caseId: result.caseId } : {}),
+    });
   };
 }
 
@@ -36,6 +49,9 @@ export function registerApplyPaymentFunction(deps: () => PaymentsDeps): void {
     connection: SERVICE_BUS_CONNECTION,
     queueName: PAYMENTS_QUEUE,
     extraInputs: [df.input.durableClient()],
-    handler: makeApplyPaymentHandler((context) => forInvocation(deps(), context), (d) => makeApplyBankPayment(d)),
+    handler: makeApplyPaymentHandler(
+      (context) => forInvocation(deps(), context),
+      (d) => makeApplyBankPayment(d),
+    ),
   });
 }

@@ -11,10 +11,16 @@ import { RECONCILE_PAYMENTS_FUNCTION, RECONCILE_PAYMENTS_SCHEDULE } from "./name
 export function makeReconcilePaymentsFunction(deps: () => PaymentsDeps) {
   return async (_timer: Timer, context: InvocationContext): Promise<void> => {
     const report = await makeReconcilePayments(deps())();
-    if (report.checked > 0) context.log(`Payment sweep: ${report.checked} unsettled, ${report.queued} queued from the provider's state, ${report.errors} error(s)`);
+    if (report.checked > 0)
+      context.log(
+        `Payment sweep: ${report.checked} unsettled, ${report.queued} queued from the provider's state, ${report.errors} error(s)`,
+      );
   };
 }
 
 export function registerReconcilePaymentsFunction(deps: () => PaymentsDeps): void {
-  app.timer(RECONCILE_PAYMENTS_FUNCTION, { schedule: RECONCILE_PAYMENTS_SCHEDULE, handler: makeReconcilePaymentsFunction(deps) });
+  app.timer(RECONCILE_PAYMENTS_FUNCTION, {
+    schedule: RECONCILE_PAYMENTS_SCHEDULE,
+    handler: makeReconcilePaymentsFunction(deps),
+  });
 }

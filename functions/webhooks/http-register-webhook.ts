@@ -60,6 +60,10 @@ export function makeRegisterWebhookHandler(deps: RegisterWebhookHandlerDeps): Ht
 export function makeListWebhooksHandler(deps: { lookupApiKey: ApiKeyLookup; listWebhooks: ListWebhooks }): HttpHandler {
   return handler(async (request) => {
     const tenant = await authenticate(request, deps.lookupApiKey);
-    return { status: 200, headers: { "cache-control": "no-store" }, jsonBody: { items: await deps.listWebhooks(tenant.tenantId) } };
+    return {
+      status: 200,
+      headers: { "cache-control": "no-store" },
+      jsonBody: { items: await deps.listWebhooks(tenant.tenantId) },
+    };
   });
 }

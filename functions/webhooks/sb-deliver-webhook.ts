@@ -49,14 +49,20 @@ export function makeDeliverWebhookHandler(deliverWebhook: DeliverWebhook): Servi
         context.info("webhook delivered", { ...about, status: outcome.status });
         return;
       case "gone":
-        if (outcome.why === "unsubscribed") context.info("webhook delivery dropped: the subscription no longer wants it", about);
+        if (outcome.why === "unsubscribed")
+          context.info("webhook delivery dropped: the subscription no longer wants it", about);
         else context.warn("webhook receiver answered 410 Gone: not retried", about);
         return;
       case "retry":
-        context.warn("webhook delivery failed; retry scheduled", { ...about, reason: outcome.reason, nextAttemptAt: outcome.at.toISOString() });
+        context.warn("webhook delivery failed; retry scheduled", {
+          ...about,
+          reason: outcome.reason,
+          nextAttemptAt: outcome.at.toISOString(),
+        });
         return;
       case "exhausted":
-        if (!outcome.redelivered) context.error("webhook delivery failed on its last attempt", { ...about, reason: outcome.reason });
+        if (!outcome.redelivered)
+          context.error("webhook delivery failed on its last attempt", { ...about, reason: outcome.reason });
         throw new WebhookDeliveryExhausted(outcome.delivery, outcome.reason);
     }
   };

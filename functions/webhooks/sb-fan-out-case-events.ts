@@ -19,6 +19,10 @@ export function makeFanOutCaseEventsHandler(fanOutEvent: FanOutEvent): ServiceBu
   return async (message, context) => {
     const event = CaseEventMessageSchema.parse(message);
     const deliveries = await fanOutEvent(event);
-    context.info("case event fanned out to webhooks", { eventId: event.id, type: event.type, deliveries: deliveries.length });
+    context.info("case event fanned out to webhooks", {
+      eventId: event.id,
+      type: event.type,
+      deliveries: deliveries.length,
+    });
   };
 }

@@ -42,7 +42,12 @@ export interface CaseAction {
 
 const CLOSED: readonly CaseStatus[] = ["paid", "cancelled"];
 
-export async function applyCaseAction(deps: CaseActionDeps, tenantId: string, caseId: string, action: CaseAction): Promise<CaseActionOutcome> {
+export async function applyCaseAction(
+  deps: CaseActionDeps,
+  tenantId: string,
+  caseId: string,
+  action: CaseAction,
+): Promise<CaseActionOutcome> {
   const tenant = await deps.tenants.get(tenantId);
   if (!tenant) throw new TenantNotFound(tenantId);
   const now = deps.clock.now();
@@ -66,7 +71,12 @@ export async function applyCaseAction(deps: CaseActionDeps, tenantId: string, ca
     }
     changed = after !== current.case;
     if (!changed) return current;
-    return { ...current, case: after, timeline: [...current.timeline, action.timeline(current.case, after, at)], updatedAt: at };
+    return {
+      ...current,
+      case: after,
+      timeline: [...current.timeline, action.timeline(current.case, after, at)],
+      updatedAt: at,
+    };
   });
   if (!before) throw new CaseNotFound(caseId);
   if (!changed) return { record, before, changed };
@@ -78,7 +88,9 @@ export async function applyCaseAction(deps: CaseActionDeps, tenantId: string, ca
     messages.push(caseEvent("case.status_changed", record, key, now, { from: before.status, to: after.status }));
     if (after.status === "paid") messages.push(caseEvent("case.paid", record, "paid", now, { status: "paid" }));
     if (CLOSED.includes(after.status)) {
-      messages.push(caseEvent("case.closed", record, "closed", now, { status: after.status, reason: after.closedReason }));
+      messages.push(
+        caseEvent("case.closed", record, "closed", now, { status: after.status, reason: after.closedReason }),
+      );
     }
   }
   if (messages.length > 0) await deps.events.publish(messages);

@@ -15,7 +15,11 @@ export interface CancelInput {
   reason: string;
 }
 
-async function view(deps: CaseActionDeps, tenantId: string, record: Parameters<typeof toCaseView>[0]): Promise<CaseView> {
+async function view(
+  deps: CaseActionDeps,
+  tenantId: string,
+  record: Parameters<typeof toCaseView>[0],
+): Promise<CaseView> {
   const tenant = await deps.tenants.get(tenantId);
   return toCaseView(record, tenant!, deps.clock.now());
 }
@@ -25,7 +29,12 @@ export function makeHoldCase(deps: CaseActionDeps) {
     const { record } = await applyCaseAction(deps, tenantId, caseId, {
       reason: "hold",
       event: (_c, today) => ({ type: "hold", on: today, reason: input.reason, until: input.until ?? null }),
-      timeline: (_b, _a, at) => ({ at, kind: "status-changed", title: "Put on hold by the creditor", details: { reason: input.reason, until: input.until ?? null } }),
+      timeline: (_b, _a, at) => ({
+        at,
+        kind: "status-changed",
+        title: "Put on hold by the creditor",
+        details: { reason: input.reason, until: input.until ?? null },
+      }),
     });
     return view(deps, tenantId, record);
   };
@@ -47,7 +56,12 @@ export function makeCancelCase(deps: CaseActionDeps) {
     const { record } = await applyCaseAction(deps, tenantId, caseId, {
       reason: "cancel",
       event: (_c, today) => ({ type: "cancellation", on: today, reason: input.reason }),
-      timeline: (_b, _a, at) => ({ at, kind: "status-changed", title: "Cancelled by the creditor", details: { reason: input.reason } }),
+      timeline: (_b, _a, at) => ({
+        at,
+        kind: "status-changed",
+        title: "Cancelled by the creditor",
+        details: { reason: input.reason },
+      }),
     });
     return view(deps, tenantId, record);
   };

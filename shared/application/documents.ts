@@ -13,7 +13,11 @@ export function makeListDocuments(deps: { cases: CaseStore }) {
 }
 
 export function makeGetDocument(deps: { cases: CaseStore; letters: LetterArchive }) {
-  return async (tenantId: string, caseId: string, documentId: string): Promise<{ content: Buffer; contentType: string; kind: string }> => {
+  return async (
+    tenantId: string,
+    caseId: string,
+    documentId: string,
+  ): Promise<{ content: Buffer; contentType: string; kind: string }> => {
     const record = await deps.cases.get(tenantId, caseId);
     if (!record) throw new CaseNotFound(caseId);
     const ref = record.documents.find((d) => d.documentId === documentId);

@@ -129,7 +129,9 @@ interface Effects {
   sentKeys: string[];
 }
 
-export function makeExecuteStep(deps: ExecuteStepDeps): (caseId: string, requested: RequestedStep) => Promise<StepOutcome> {
+export function makeExecuteStep(
+  deps: ExecuteStepDeps,
+): (caseId: string, requested: RequestedStep) => Promise<StepOutcome> {
   return async (caseId, requested) => {
     const record = await deps.cases.getById(caseId);
     if (!record) return { kind: "not-executed", reason: "The case no longer exists.", retry: "replan" };
@@ -146,7 +148,11 @@ export function makeExecuteStep(deps: ExecuteStepDeps): (caseId: string, request
     const { plan, rules, policy } = planCase(record, tenant, now);
     if (plan.kind !== "act" || !sameStep(plan.action, requested) || plan.action.at.getTime() > now.getTime()) {
       const why = plan.kind === "act" ? "another step is due now" : plan.reason;
-      return { kind: "not-executed", reason: `The ${describe(requested.kind)} is no longer due: ${why}`, retry: "replan" };
+      return {
+        kind: "not-executed",
+        reason: `The ${describe(requested.kind)} is no longer due: ${why}`,
+        retry: "replan",
+      };
     }
     const action = plan.action;
 
@@ -158,10 +164,16 @@ export function makeExecuteStep(deps: ExecuteStepDeps): (caseId: string, request
       if ("notExecuted" in produced) return { kind: "not-executed", reason: produced.notExecuted, retry: "later" };
       effects = produced;
     } else {
-      effects = { delivery: { channel: "partner-system", status: "recorded" }, channel: "partner-system", sentKeys: [] };
+      effects = {
+        delivery: { channel: "partner-system", status: "recorded" },
+        channel: "partner-system",
+        sentKeys: [],
+      };
     }
 
-    const updated = await deps.cases.update(record.tenantId, caseId, (current) => withStepRecorded(current, action, effects, key, rules, policy, now));
+    const updated = await deps.cases.update(record.tenantId, caseId, (current) =>
+      withStepRecorded(current, action, effects, key, rules, policy, now),
+    );
     await deps.events.publish(eventsOf(updated, key));
     return {
       kind: "executed",
@@ -178,7 +190,8 @@ export function makeExecuteStep(deps: ExecuteStepDeps): (caseId: string, request
 
 function sameStep(a: PlannedAction, requested: RequestedStep): boolean {
   if (a.kind !== requested.kind) return false;
-  if (a.kind === "reopen-service") return [...(a.serviceIds ?? [])].sort().join(",") === [...requested.serviceIds].sort().join(",");
+  if (a.kind === "reopen-service")
+    return [...(a.serviceIds ?? [])].sort().join(",") === [...requested.serviceIds].sort().join(",");
   return a.stepIndex === requested.stepIndex;
 }
 
@@ -189,7 +202,15 @@ function describe(kind: ActionKind): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Recording the step (pure over the current record: `update` may run it again on a concurrent change)
 
-function withStepRecorded(current: CaseRecord, action: PlannedAction, effects: Effects, key: string, rules: RuleSet, policy: LadderPolicy, now: Date): CaseRecord {
+function withStepRecorded(
+  current: CaseRecord,
+  action: PlannedAction,
+  effects: Effects,
+  key: string,
+  rules: RuleSet,
+  policy: LadderPolicy,
+  now: Date,
+): CaseRecord {
   if (current.sentKeys.includes(`executed:${key}`)) return current;
   const before = current.case.status;
   let c = current.case;
@@ -233,7 +254,12 @@ function withStepRecorded(current: CaseRecord, action: PlannedAction, effects: E
   };
   const timeline: TimelineEntry[] = [...current.timeline, entry];
   if (statusChange) {
-    timeline.push({ at: now.toISOString(), kind: "status-changed", title: `Status changed from ${before} to ${c.status}`, details: { key, ...statusChange } });
+    timeline.push({
+      at: now.toISOString(),
+      kind: "status-changed",
+      title: `Status changed from ${before} to ${c.status}`,
+      details: { key, ...statusChange },
+    });
   }
   const documents =
     effects.document && !current.documents.some((d) => d.documentId === effects.document!.documentId)
@@ -256,7 +282,7 @@ function titleOf(action: PlannedAction, effects: Effects): string {
     case "legal-handoff":
       return "Handed off to legal steps";
     default: {
-      const title = `${letterTitle(action.kind as LetterKind, "en")} archived`;
+      const title = `${letterTitle(action.kind, "en")} archived`;
       const fee = action.fee ? ` with a fee of ${formatMoney(action.fee.amount, "en")}` : " without a fee";
       const how = d.channel === "sms-alert" ? ", SMS alert sent" : `, queued for printing${why}`;
       return `${title}${fee}${how}`;
@@ -290,7 +316,12 @@ function eventsOf(record: CaseRecord, key: string): CaseEventMessage[] {
   ];
   const change = details["statusChange"] as { from: CaseStatus; to: CaseStatus } | null | undefined;
   if (change) {
-    events.push({ ...base, id: `${record.caseId}:case.status_changed:${key}`, type: "case.status_changed", data: { ...change, reason: entry.title } });
+    events.push({
+      ...base,
+      id: `${record.caseId}:case.status_changed:${key}`,
+      type: "case.status_changed",
+      data: { ...change, reason: entry.title },
+    });
   }
   return events;
 }
@@ -308,7 +339,11 @@ async function sendLetsPaySms(
   now: Date,
 ): Promise<Effects> {
   const customer = record.customer;
-  if (!customer.phone) return { delivery: { channel: "none", status: "skipped", reason: "the customer has no phone number" }, sentKeys: [] };
+  if (!customer.phone)
+    return {
+      delivery: { channel: "none", status: "skipped", reason: "the customer has no phone number" },
+      sentKeys: [],
+    };
   if (customer.consent?.sms === false) {
     return { delivery: { channel: "none", status: "skipped", reason: "the customer has refused SMS" }, sentKeys: [] };
   }
@@ -329,7 +364,8 @@ async function sendLetsPaySms(
     idempotencyKey: `${record.caseId}:step:${action.stepIndex}`,
     tag: `${record.caseId}:${key}`,
   });
-  if (!sent.ok && sent.retryable) throw new TransientStepFailure(`The Let's pay SMS could not be sent yet: ${sent.reason}`);
+  if (!sent.ok && sent.retryable)
+    throw new TransientStepFailure(`The Let's pay SMS could not be sent yet: ${sent.reason}`);
   if (!sent.ok) return { delivery: { channel: "sms", status: "failed", reason: sent.reason }, sentKeys: [] };
   return { delivery: { channel: "sms", status: "sent" }, channel: "sms", sentKeys: [`sms:${key}`] };
 }
@@ -354,27 +390,55 @@ async function produceLetter(
   let payLink: string | undefined;
   if (!archived) {
     const letterhead = deps.config.letterhead;
-    if (!letterhead) return { notExecuted: `The ${describeStep(kind)} cannot be produced: no letterhead (creditor address, account number, contact) is configured.` };
-    if (!record.customer.address) return { notExecuted: `The ${describeStep(kind)} cannot be produced: the customer has no postal address.` };
+    if (!letterhead)
+      return {
+        notExecuted: `The ${describeStep(kind)} cannot be produced: no letterhead (creditor address, account number, contact) is configured.`,
+      };
+    if (!record.customer.address)
+      return { notExecuted: `The ${describeStep(kind)} cannot be produced: the customer has no postal address.` };
     const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now);
     let content: Buffer;
     try {
-      content = await renderLetter(letterForStep({ record, tenant, action, rules, letterhead, payLink: link.url }), { rules });
+      content = await renderLetter(letterForStep({ record, tenant, action, rules, letterhead, payLink: link.url }), {
+        rules,
+      });
     } catch (err) {
-      if (err instanceof DomainError) return { notExecuted: `The ${describeStep(kind)} cannot be produced (${err.code}): ${err.message}` };
+      if (err instanceof DomainError)
+        return { notExecuted: `The ${describeStep(kind)} cannot be produced (${err.code}): ${err.message}` };
       throw err;
     }
-    await deps.letters.put({ tenantId: record.tenantId, caseId: record.caseId, documentId, kind, contentType: LETTER_CONTENT_TYPE, content, createdAt: now });
+    await deps.letters.put({
+      tenantId: record.tenantId,
+      caseId: record.caseId,
+      documentId,
+      kind,
+      contentType: LETTER_CONTENT_TYPE,
+      content,
+      createdAt: now,
+    });
     payLink = link.url;
     createdAt = now;
   }
-  const document: DocumentRef = { documentId, kind, createdAt: createdAt.toISOString(), contentType: LETTER_CONTENT_TYPE };
+  const document: DocumentRef = {
+    documentId,
+    kind,
+    createdAt: createdAt.toISOString(),
+    contentType: LETTER_CONTENT_TYPE,
+  };
   const sentKeys = [`letter:${key}`];
 
   const customer = record.customer;
   if (customer.phone && customer.consent?.sms === true) {
-    const url = payLink ?? (await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now)).url;
-    const text = letterAlertSmsText({ creditorName: tenant.name, invoiceNumber: record.invoiceNumber, letter: kind, payLink: url, language: languageIn(record.case.country) });
+    const url =
+      payLink ??
+      (await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now)).url;
+    const text = letterAlertSmsText({
+      creditorName: tenant.name,
+      invoiceNumber: record.invoiceNumber,
+      letter: kind,
+      payLink: url,
+      language: languageIn(record.case.country),
+    });
     const sent = await deps.sms.send({
       to: customer.phone,
       from: smsSenderOf(tenant, policy),
@@ -382,11 +446,27 @@ async function produceLetter(
       idempotencyKey: `${record.caseId}:step:${action.stepIndex}:alert`,
       tag: `${record.caseId}:${key}:alert`,
     });
-    if (!sent.ok && sent.retryable) throw new TransientStepFailure(`The letter's SMS alert could not be sent yet: ${sent.reason}`);
-    if (sent.ok) return { delivery: { channel: "sms-alert", status: "sent" }, channel: "portal-with-alert", document, sentKeys: [...sentKeys, `sms:${key}:alert`] };
-    return { delivery: { channel: "print-queue", status: "queued", reason: `the SMS alert was refused (${sent.reason})` }, channel: "letter", document, sentKeys };
+    if (!sent.ok && sent.retryable)
+      throw new TransientStepFailure(`The letter's SMS alert could not be sent yet: ${sent.reason}`);
+    if (sent.ok)
+      return {
+        delivery: { channel: "sms-alert", status: "sent" },
+        channel: "portal-with-alert",
+        document,
+        sentKeys: [...sentKeys, `sms:${key}:alert`],
+      };
+    return {
+      delivery: { channel: "print-queue", status: "queued", reason: `the SMS alert was refused (${sent.reason})` },
+      channel: "letter",
+      document,
+      sentKeys,
+    };
   }
   const reason = !customer.phone ? "no phone number for an SMS alert" : "no SMS consent for an alert";
-  return { delivery: { channel: "print-queue", status: "queued", reason }, channel: "letter", document, sentKeys: [...sentKeys, `print:${key}`] };
+  return {
+    delivery: { channel: "print-queue", status: "queued", reason },
+    channel: "letter",
+    document,
+    sentKeys: [...sentKeys, `print:${key}`],
+  };
 }
-

@@ -88,7 +88,10 @@ function nextActionOf(record: CaseRecord, tenant: Tenant, now: Date): NextAction
 
 function payLinkOf(record: CaseRecord): CaseView["payLink"] {
   const issued = [...record.timeline].reverse().find((e) => typeof e.details?.["payLinkExpiresAt"] === "string");
-  return { issued: issued !== undefined, expiresAt: (issued?.details?.["payLinkExpiresAt"] as string | undefined) ?? null };
+  return {
+    issued: issued !== undefined,
+    expiresAt: (issued?.details?.["payLinkExpiresAt"] as string | undefined) ?? null,
+  };
 }
 
 export function toCaseView(record: CaseRecord, tenant: Tenant, now: Date): CaseView {
@@ -131,7 +134,10 @@ export interface ListCasesInput {
 export const DEFAULT_PAGE_SIZE = 25;
 
 export function makeListCases(deps: Omit<GetCaseDeps, "tenants">) {
-  return async (tenantId: string, input: ListCasesInput): Promise<{ items: CaseSummaryView[]; continuationToken: string | null }> => {
+  return async (
+    tenantId: string,
+    input: ListCasesInput,
+  ): Promise<{ items: CaseSummaryView[]; continuationToken: string | null }> => {
     const filter = {
       ...(input.status !== undefined ? { status: input.status } : {}),
       ...(input.customerId !== undefined ? { customerId: input.customerId } : {}),

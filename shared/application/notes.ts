@@ -12,7 +12,11 @@ export function makeAddNote(deps: { cases: CaseStore; clock: Clock }) {
     if (!(await deps.cases.get(tenantId, caseId))) throw new CaseNotFound(caseId);
     const at = deps.clock.now().toISOString();
     const entry: TimelineEntry = { at, kind: "note", title: "Note from the creditor", details: { text: input.text } };
-    await deps.cases.update(tenantId, caseId, (current) => ({ ...current, timeline: [...current.timeline, entry], updatedAt: at }));
+    await deps.cases.update(tenantId, caseId, (current) => ({
+      ...current,
+      timeline: [...current.timeline, entry],
+      updatedAt: at,
+    }));
     return entry;
   };
 }

@@ -34,7 +34,13 @@ export async function issuePayLink(
 ): Promise<IssuedPayLink> {
   const token = Buffer.from(deps.random.bytes(20)).toString("base64url");
   const expiresAt = payLinkExpiry(now, config.payLinkValidityDays);
-  await deps.payLinks.put({ tokenHash: payLinkTokenHash(token), tenantId: link.tenantId, caseIds: link.caseIds, createdAt: now.toISOString(), expiresAt });
+  await deps.payLinks.put({
+    tokenHash: payLinkTokenHash(token),
+    tenantId: link.tenantId,
+    caseIds: link.caseIds,
+    createdAt: now.toISOString(),
+    expiresAt,
+  });
   return { url: `${config.publicBaseUrl.replace(/\/+$/u, "")}/p/${token}`, expiresAt };
 }
 
@@ -49,7 +55,10 @@ const PAYABLE = new Set(["open", "on-hold", "disputed", "handed-off"]);
 export async function caseIdsForLink(cases: CaseStore, record: CaseRecord, today: string): Promise<string[]> {
   const page = await cases.list(record.tenantId, { customerId: record.customerId }, { limit: MAX_CASES_PER_LINK });
   const others = page.items
-    .filter((r) => r.caseId !== record.caseId && PAYABLE.has(r.case.status) && (r.case.deferredDueDate ?? r.case.dueDate) < today)
+    .filter(
+      (r) =>
+        r.caseId !== record.caseId && PAYABLE.has(r.case.status) && (r.case.deferredDueDate ?? r.case.dueDate) < today,
+    )
     .map((r) => r.caseId);
   return [record.caseId, ...others].slice(0, MAX_CASES_PER_LINK);
 }

@@ -100,7 +100,13 @@ export function makePlanNextStep(deps: PlanNextStepDeps): (caseId: string) => Pr
       case "act": {
         const step = toPlannedStep(p.action);
         if (p.action.at.getTime() > now.getTime()) {
-          return { kind: "wait", stage, until: step.at, reason: "Due today; waiting for its hour (contact hours, suspension hours).", next: step };
+          return {
+            kind: "wait",
+            stage,
+            until: step.at,
+            reason: "Due today; waiting for its hour (contact hours, suspension hours).",
+            next: step,
+          };
         }
         return { kind: "act", stage, action: step };
       }

@@ -44,7 +44,12 @@ export function makePutPolicy(deps: PolicyDeps) {
     const now = deps.clock.now();
     const problems: PolicyProblem[] = [];
     if (policy.country !== tenant.country) {
-      problems.push({ step: null, kind: "policy", reason: `The creditor is registered in ${tenant.country}, the policy is for ${policy.country}.`, legalBasis: "tenant registration" });
+      problems.push({
+        step: null,
+        kind: "policy",
+        reason: `The creditor is registered in ${tenant.country}, the policy is for ${policy.country}.`,
+        legalBasis: "tenant registration",
+      });
     } else {
       const validation = validatePolicy(policy, rulesOn(tenant.country, todayIn(tenant.country, now)));
       if (!validation.ok) problems.push(...validation.problems);

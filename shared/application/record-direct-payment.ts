@@ -37,7 +37,10 @@ export function makeRecordDirectPayment(deps: CaseActionDeps) {
       amount: input.amount,
       receivedOn: input.paidAt,
       check: (today) => {
-        if (input.paidAt > today) throw new PaymentInTheFuture(`The payment is dated ${input.paidAt}, after today (${today}).`, { paidAt: input.paidAt });
+        if (input.paidAt > today)
+          throw new PaymentInTheFuture(`The payment is dated ${input.paidAt}, after today (${today}).`, {
+            paidAt: input.paidAt,
+          });
       },
     });
     const tenant = await deps.tenants.get(tenantId);

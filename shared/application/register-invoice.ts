@@ -65,7 +65,9 @@ export class InvalidInvoice extends DomainError {
  * are the KID base — unique in practice, and always the same for the same case.
  */
 export function kidFor(caseId: string): string {
-  const base = BigInt(`0x${createHash("sha256").update(caseId, "utf8").digest("hex").slice(0, 14)}`).toString().padStart(17, "0");
+  const base = BigInt(`0x${createHash("sha256").update(caseId, "utf8").digest("hex").slice(0, 14)}`)
+    .toString()
+    .padStart(17, "0");
   return generateKid(base, "MOD10");
 }
 
@@ -76,18 +78,28 @@ export function makeRegisterInvoice(deps: RegisterInvoiceDeps) {
     const now = deps.clock.now();
     const caseId = caseIdFor(tenantId, input.invoiceNumber);
 
-    const lines: InvoiceLine[] = input.lines?.length ? input.lines : [{ description: `Faktura ${input.invoiceNumber}`, amount: input.amount }];
+    const lines: InvoiceLine[] = input.lines?.length
+      ? input.lines
+      : [{ description: `Faktura ${input.invoiceNumber}`, amount: input.amount }];
     for (const line of lines) {
-      if (line.amount.currency !== input.amount.currency) throw new InvalidInvoice("Every line must be in the invoice's currency.", { currency: input.amount.currency });
+      if (line.amount.currency !== input.amount.currency)
+        throw new InvalidInvoice("Every line must be in the invoice's currency.", { currency: input.amount.currency });
     }
-    const linesTotal = sum(lines.map((l) => l.amount), input.amount.currency);
+    const linesTotal = sum(
+      lines.map((l) => l.amount),
+      input.amount.currency,
+    );
     if (linesTotal.value !== input.amount.value) {
       throw new InvalidInvoice("The lines do not add up to the amount.", { amount: input.amount, linesTotal });
     }
     const customer: CustomerDetails = { ...input.customer };
     if (customer.phone !== undefined) {
       const phone = normalizePhone(customer.phone, tenant.country);
-      if (!phone.ok) throw new InvalidInvoice("The customer's phone number is not valid.", { field: "customer.phone", reason: phone.reason });
+      if (!phone.ok)
+        throw new InvalidInvoice("The customer's phone number is not valid.", {
+          field: "customer.phone",
+          reason: phone.reason,
+        });
       customer.phone = phone.e164;
     }
 
@@ -98,7 +110,10 @@ export function makeRegisterInvoice(deps: RegisterInvoiceDeps) {
       invoiceNumber: input.invoiceNumber,
       country: tenant.country,
       currency: input.amount.currency,
-      debtor: { ref: input.customer.customerId, kind: customer.nationalId === undefined && customer.orgNumber !== undefined ? "business" : "consumer" },
+      debtor: {
+        ref: input.customer.customerId,
+        kind: customer.nationalId === undefined && customer.orgNumber !== undefined ? "business" : "consumer",
+      },
       lines,
       issueDate: input.issueDate,
       dueDate: input.dueDate,
@@ -130,7 +145,12 @@ export function makeRegisterInvoice(deps: RegisterInvoiceDeps) {
     };
     await deps.cases.create(record);
 
-    const payLink = await issuePayLink(deps, { publicBaseUrl: deps.publicBaseUrl }, { tenantId, caseIds: [caseId] }, now);
+    const payLink = await issuePayLink(
+      deps,
+      { publicBaseUrl: deps.publicBaseUrl },
+      { tenantId, caseIds: [caseId] },
+      now,
+    );
     await deps.events.publish([
       caseEvent("case.created", record, "created", now, {
         invoiceNumber: input.invoiceNumber,
@@ -146,7 +166,8 @@ export function makeRegisterInvoice(deps: RegisterInvoiceDeps) {
 }
 
 /** One item of a batch: created, or the error it failed with (the HTTP edge turns it into a problem). */
-export type BatchItemOutcome = { index: number; ok: true; result: InvoiceRegistered } | { index: number; ok: false; error: unknown };
+export type BatchItemOutcome =
+  { index: number; ok: true; result: InvoiceRegistered } | { index: number; ok: false; error: unknown };
 
 /**
  * A batch of invoices, each on its own: one bad item never sinks the others. `items` are either valid inputs or the

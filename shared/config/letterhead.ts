@@ -15,7 +15,9 @@ export function letterheadFrom(raw: string | undefined): Letterhead | undefined 
   }
   const parsed = Letterhead.safeParse(json);
   if (!parsed.success) {
-    throw new Error(`Invalid settings: LETTERHEAD: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new Error(
+      `Invalid settings: LETTERHEAD: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   }
   return parsed.data;
 }

@@ -44,7 +44,10 @@ export const Settings = z.object({
   VIPPS_CLIENT_ID: z.string().min(1).optional(),
   VIPPS_CLIENT_SECRET: z.string().min(1).optional(),
   VIPPS_SUBSCRIPTION_KEY: z.string().min(1).optional(),
-  VIPPS_MERCHANT_SERIAL_NUMBER: z.string().regex(/^[0-9]{4,10}$/u, "a merchant serial number is 4–10 digits").optional(),
+  VIPPS_MERCHANT_SERIAL_NUMBER: z
+    .string()
+    .regex(/^[0-9]{4,10}$/u, "a merchant serial number is 4–10 digits")
+    .optional(),
   /** The secret Vipps returned when our callback URL was registered (POST /webhooks/v1/webhooks): verifies callbacks. */
   VIPPS_WEBHOOK_SECRET: z.string().min(16).optional(),
   /** How far a callback's x-ms-date may be from our clock before it is refused as stale (seconds). */

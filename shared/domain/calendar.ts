@@ -103,7 +103,7 @@ export function compareLocalDates(a: LocalDate, b: LocalDate): -1 | 0 | 1 {
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
 export function isoWeekday(date: LocalDate): 1 | 2 | 3 | 4 | 5 | 6 | 7 {
   const epochDay = toEpochDay(date); // 1970-01-01 was a Thursday (4)
-  return ((((epochDay + 3) % 7) + 7) % 7 + 1) as 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  return (((((epochDay + 3) % 7) + 7) % 7) + 1) as 1 | 2 | 3 | 4 | 5 | 6 | 7;
 }
 
 export function isWeekend(date: LocalDate): boolean {
@@ -129,7 +129,7 @@ export function toLocalDate(instant: Date, timeZone: string): LocalDate {
   assertTimeZone(timeZone);
   const dt = DateTime.fromJSDate(instant, { zone: timeZone });
   if (!dt.isValid) throw new InvalidCalendarValue("Invalid instant", { instant: String(instant) });
-  return dt.toISODate() as LocalDate;
+  return dt.toISODate();
 }
 
 /**

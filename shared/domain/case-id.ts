@@ -21,7 +21,9 @@ const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
 export function caseIdFor(tenantId: string, invoiceNumber: string): string {
   // JSON of the pair: unambiguous whatever characters either part holds.
-  const digest = createHash("sha256").update(JSON.stringify([tenantId, invoiceNumber]), "utf8").digest();
+  const digest = createHash("sha256")
+    .update(JSON.stringify([tenantId, invoiceNumber]), "utf8")
+    .digest();
   return `c_${base32(digest).slice(0, 26)}`;
 }
 

@@ -166,11 +166,20 @@ export const CaseEvent = z.discriminatedUnion("type", [
     alsoWaive: z.array(z.enum(["fees", "interest"])).default([]),
   }),
   z.object({ type: z.literal("dispute-opened"), on: LocalDate, reason: z.string().min(1) }),
-  z.object({ type: z.literal("dispute-resolved"), on: LocalDate, outcome: z.enum(["claim-upheld", "claim-withdrawn"]) }),
+  z.object({
+    type: z.literal("dispute-resolved"),
+    on: LocalDate,
+    outcome: z.enum(["claim-upheld", "claim-withdrawn"]),
+  }),
   z.object({ type: z.literal("deferral-granted"), on: LocalDate, newDueDate: LocalDate }),
   z.object({ type: z.literal("instalment-plan-agreed"), on: LocalDate, instalments: z.array(Instalment).min(1) }),
   z.object({ type: z.literal("instalment-missed"), on: LocalDate, dueDate: LocalDate }),
-  z.object({ type: z.literal("hold"), on: LocalDate, reason: z.string().min(1), until: LocalDate.nullable().default(null) }),
+  z.object({
+    type: z.literal("hold"),
+    on: LocalDate,
+    reason: z.string().min(1),
+    until: LocalDate.nullable().default(null),
+  }),
   z.object({ type: z.literal("resume"), on: LocalDate }),
   z.object({ type: z.literal("cancellation"), on: LocalDate, reason: z.string().min(1) }),
   z.object({
@@ -235,9 +244,11 @@ export function openCase(input: OpenCaseInput): Case {
   const parsed = OpenCaseInput.safeParse(input);
   if (!parsed.success) throw new InvalidCase(`Invalid case: ${z.prettifyError(parsed.error)}`);
   const i = parsed.data;
-  if (i.dueDate < i.issueDate) throw new InvalidCase("The due date is before the issue date", { issueDate: i.issueDate, dueDate: i.dueDate });
+  if (i.dueDate < i.issueDate)
+    throw new InvalidCase("The due date is before the issue date", { issueDate: i.issueDate, dueDate: i.dueDate });
   for (const line of i.lines) {
-    if (line.amount.currency !== i.currency) throw new InvalidCase(`Line "${line.description}" is in ${line.amount.currency}, the case in ${i.currency}`);
+    if (line.amount.currency !== i.currency)
+      throw new InvalidCase(`Line "${line.description}" is in ${line.amount.currency}, the case in ${i.currency}`);
   }
   const ids = new Set(i.services.map((s) => s.serviceId));
   if (ids.size !== i.services.length) throw new InvalidCase("Service ids must be unique");
@@ -247,7 +258,12 @@ export function openCase(input: OpenCaseInput): Case {
     status: "open",
     stage: "invoiced",
     steps: [],
-    ledger: i.lines.map((l) => ({ type: "principal" as const, on: i.issueDate, amount: l.amount, description: l.description })),
+    ledger: i.lines.map((l) => ({
+      type: "principal" as const,
+      on: i.issueDate,
+      amount: l.amount,
+      description: l.description,
+    })),
     interestAccruedUntil: i.dueDate,
     dispute: null,
     hold: null,
@@ -329,7 +345,8 @@ function principalSteps(c: Case): BalanceStep[] {
   const bump = (day: string, delta: number) => deltas.set(day, (deltas.get(day) ?? 0) + delta);
   for (const e of c.ledger) {
     if (e.type === "principal") bump(maxDate(addDays(e.on, 1), firstDay), e.amount.value);
-    else if (e.type === "payment" || e.type === "credit-note") bump(maxDate(addDays(e.appliedOn, 1), firstDay), -e.allocation.principal.value);
+    else if (e.type === "payment" || e.type === "credit-note")
+      bump(maxDate(addDays(e.appliedOn, 1), firstDay), -e.allocation.principal.value);
     else if (e.type === "write-off") bump(maxDate(addDays(e.on, 1), firstDay), -e.allocation.principal.value);
   }
   const days = [...deltas.keys()].sort();
@@ -389,19 +406,34 @@ export function interestThrough(c: Case, until: LocalDate, rules: RuleSet): Inte
   const covered = ratesCoveredUntil(rules, firstDay);
   if (covered === null) return { interest: money(0, c.currency), allRatesConfirmed: true, ratesMissingFrom: firstDay };
   const through = covered < until ? covered : until;
-  const r = lateInterestOnBalances({ balances: principalSteps(c), dueDate: c.dueDate, until: through, rates: rules.lateInterest.rates });
-  return { interest: r.interest, allRatesConfirmed: r.allRatesConfirmed, ratesMissingFrom: covered < until ? addDays(covered, 1) : null };
+  const r = lateInterestOnBalances({
+    balances: principalSteps(c),
+    dueDate: c.dueDate,
+    until: through,
+    rates: rules.lateInterest.rates,
+  });
+  return {
+    interest: r.interest,
+    allRatesConfirmed: r.allRatesConfirmed,
+    ratesMissingFrom: covered < until ? addDays(covered, 1) : null,
+  };
 }
 
 /** Posts interest through `until` (no-op if already posted that far). */
 export function accrueInterest(c: Case, until: LocalDate, rules: RuleSet): Case {
   if (until <= c.interestAccruedUntil) return c;
   const { interest, allRatesConfirmed } = interestThrough(c, until, rules);
-  const posted = sum(c.ledger.flatMap((e) => (e.type === "interest" ? [e.amount] : [])), c.currency);
+  const posted = sum(
+    c.ledger.flatMap((e) => (e.type === "interest" ? [e.amount] : [])),
+    c.currency,
+  );
   const delta = subtract(interest, posted);
   const ledger: LedgerEntry[] =
     delta.value > 0
-      ? [...c.ledger, { type: "interest", from: addDays(c.interestAccruedUntil, 1), to: until, amount: delta, allRatesConfirmed }]
+      ? [
+          ...c.ledger,
+          { type: "interest", from: addDays(c.interestAccruedUntil, 1), to: until, amount: delta, allRatesConfirmed },
+        ]
       : c.ledger;
   return { ...c, ledger, interestAccruedUntil: until };
 }
@@ -438,19 +470,31 @@ function settle(c: Case): Case {
   const b = balanceOf(c);
   let next = c;
   if (c.instalmentPlan?.state === "active") {
-    const planTotal = sum(c.instalmentPlan.instalments.map((i) => i.amount), c.currency);
+    const planTotal = sum(
+      c.instalmentPlan.instalments.map((i) => i.amount),
+      c.currency,
+    );
     const paidSince = subtract(totalPaid(c), c.instalmentPlan.paidBefore);
     if (b.total.value === 0 || paidSince.value >= planTotal.value) {
       next = { ...next, instalmentPlan: { ...c.instalmentPlan, state: "completed" } };
     }
   }
-  if (b.total.value === 0 && (c.status === "open" || c.status === "on-hold" || c.status === "disputed" || c.status === "handed-off")) {
+  if (
+    b.total.value === 0 &&
+    (c.status === "open" || c.status === "on-hold" || c.status === "disputed" || c.status === "handed-off")
+  ) {
     next = { ...next, status: "paid", hold: null, dispute: null, closedReason: "paid in full" };
   }
   return next;
 }
 
-function writeOff(c: Case, on: LocalDate, reason: string, parts: readonly ("fees" | "interest" | "principal")[], rules: RuleSet): Case {
+function writeOff(
+  c: Case,
+  on: LocalDate,
+  reason: string,
+  parts: readonly ("fees" | "interest" | "principal")[],
+  rules: RuleSet,
+): Case {
   const accrued = accrueInterest(c, maxDate(on, c.interestAccruedUntil), rules);
   const b = balanceOf(accrued);
   const z0 = money(0, c.currency);
@@ -483,11 +527,19 @@ export function applyEvent(c: Case, event: CaseEvent, rules: RuleSet, options: A
       const accrued = accrueInterest(c, appliedOn, rules);
       const b = balanceOf(accrued);
       // On a cancelled case nothing is owed: the whole payment is kept as credit.
-      const allocation = allocatePayment(e.amount, b, e.allocationOrder, options.allocationOrder ?? DEFAULT_ALLOCATION_ORDER);
+      const allocation = allocatePayment(
+        e.amount,
+        b,
+        e.allocationOrder,
+        options.allocationOrder ?? DEFAULT_ALLOCATION_ORDER,
+      );
       const { order: _order, ...split } = allocation;
       return settle({
         ...accrued,
-        ledger: [...accrued.ledger, { type: "payment", on: e.receivedOn, appliedOn, reference: e.reference, amount: e.amount, allocation: split }],
+        ledger: [
+          ...accrued.ledger,
+          { type: "payment", on: e.receivedOn, appliedOn, reference: e.reference, amount: e.amount, allocation: split },
+        ],
       });
     }
 
@@ -504,9 +556,13 @@ export function applyEvent(c: Case, event: CaseEvent, rules: RuleSet, options: A
       const allocation = { fees: z0, interest: z0, principal: toPrincipal, credit: subtract(e.amount, toPrincipal) };
       let next: Case = {
         ...accrued,
-        ledger: [...accrued.ledger, { type: "credit-note", on: e.on, appliedOn, reference: e.reference, amount: e.amount, allocation }],
+        ledger: [
+          ...accrued.ledger,
+          { type: "credit-note", on: e.on, appliedOn, reference: e.reference, amount: e.amount, allocation },
+        ],
       };
-      if (e.alsoWaive.length > 0) next = writeOff(next, appliedOn, `waived with credit note ${e.reference}`, e.alsoWaive, rules);
+      if (e.alsoWaive.length > 0)
+        next = writeOff(next, appliedOn, `waived with credit note ${e.reference}`, e.alsoWaive, rules);
       return settle(next);
     }
 
@@ -515,7 +571,8 @@ export function applyEvent(c: Case, event: CaseEvent, rules: RuleSet, options: A
       return { ...c, status: "disputed", dispute: { openedOn: e.on, reason: e.reason, statusBefore: c.status } };
 
     case "dispute-resolved": {
-      if (c.status !== "disputed" || !c.dispute) throw new InvalidCaseEvent("There is no open dispute to resolve", { caseId: c.id });
+      if (c.status !== "disputed" || !c.dispute)
+        throw new InvalidCaseEvent("There is no open dispute to resolve", { caseId: c.id });
       if (e.outcome === "claim-withdrawn") {
         const written = writeOff(c, e.on, "claim withdrawn after dispute", ["fees", "interest", "principal"], rules);
         return { ...written, status: "cancelled", dispute: null, closedReason: "claim withdrawn after dispute" };
@@ -526,7 +583,9 @@ export function applyEvent(c: Case, event: CaseEvent, rules: RuleSet, options: A
     case "deferral-granted": {
       requireOpenFor(c, "grant a deferral", ["open", "on-hold", "disputed"]);
       if (e.newDueDate <= ladderAnchor(c)) {
-        throw new InvalidCaseEvent(`A deferral must move the due date later than ${ladderAnchor(c)}`, { newDueDate: e.newDueDate });
+        throw new InvalidCaseEvent(`A deferral must move the due date later than ${ladderAnchor(c)}`, {
+          newDueDate: e.newDueDate,
+        });
       }
       return { ...c, deferredDueDate: e.newDueDate };
     }
@@ -545,7 +604,8 @@ export function applyEvent(c: Case, event: CaseEvent, rules: RuleSet, options: A
     }
 
     case "instalment-missed": {
-      if (c.instalmentPlan?.state !== "active") throw new InvalidCaseEvent("There is no active instalment plan", { caseId: c.id });
+      if (c.instalmentPlan?.state !== "active")
+        throw new InvalidCaseEvent("There is no active instalment plan", { caseId: c.id });
       return { ...c, instalmentPlan: { ...c.instalmentPlan, state: "broken" } };
     }
 
@@ -554,7 +614,8 @@ export function applyEvent(c: Case, event: CaseEvent, rules: RuleSet, options: A
       return { ...c, status: "on-hold", hold: { since: e.on, reason: e.reason, until: e.until } };
 
     case "resume":
-      if (c.status !== "on-hold") throw new InvalidCaseEvent("The case is not on hold", { caseId: c.id, status: c.status });
+      if (c.status !== "on-hold")
+        throw new InvalidCaseEvent("The case is not on hold", { caseId: c.id, status: c.status });
       return settle({ ...c, status: "open", hold: null });
 
     case "cancellation": {
@@ -569,7 +630,10 @@ export function applyEvent(c: Case, event: CaseEvent, rules: RuleSet, options: A
     case "service-reopened": {
       const service = c.services.find((s) => s.serviceId === e.serviceId);
       if (!service) throw new InvalidCaseEvent(`Unknown service ${e.serviceId}`, { serviceId: e.serviceId });
-      return { ...c, services: c.services.map((s) => (s.serviceId === e.serviceId ? { ...s, state: "active" as const } : s)) };
+      return {
+        ...c,
+        services: c.services.map((s) => (s.serviceId === e.serviceId ? { ...s, state: "active" as const } : s)),
+      };
     }
   }
 }
@@ -578,7 +642,8 @@ function executeStep(c: Case, e: Extract<ParsedEvent, { type: "step-executed" }>
   if (c.steps.some((s) => s.stepIndex === e.stepIndex && s.kind === e.kind)) return c;
   requireOpenFor(c, `carry out a ${e.kind}`, ["open"]);
   for (const id of e.serviceIds) {
-    if (!c.services.some((s) => s.serviceId === id)) throw new InvalidCaseEvent(`Unknown service ${id}`, { serviceId: id });
+    if (!c.services.some((s) => s.serviceId === id))
+      throw new InvalidCaseEvent(`Unknown service ${id}`, { serviceId: id });
   }
 
   let ledger = c.ledger;
@@ -587,14 +652,28 @@ function executeStep(c: Case, e: Extract<ParsedEvent, { type: "step-executed" }>
     requireCurrency(c, e.fee);
     if (!isFeeKind(e.kind)) throw new FeeNotAllowed(`A ${e.kind} cannot carry a fee`, { kind: e.kind });
     const decision = mayChargeFee(feeHistoryOf(c), e.kind, e.on, rules);
-    if (!decision.allowed) throw new FeeNotAllowed(decision.reason, { kind: e.kind, on: e.on, legalBasis: decision.legalBasis });
+    if (!decision.allowed)
+      throw new FeeNotAllowed(decision.reason, { kind: e.kind, on: e.on, legalBasis: decision.legalBasis });
     if (e.fee.value < 0 || e.fee.value > decision.amount.value) {
-      throw new FeeNotAllowed(`A ${e.kind} fee of ${formatMoney(e.fee, "en")} exceeds the cap of ${formatMoney(decision.amount, "en")}`, {
-        legalBasis: decision.legalBasis,
-      });
+      throw new FeeNotAllowed(
+        `A ${e.kind} fee of ${formatMoney(e.fee, "en")} exceeds the cap of ${formatMoney(decision.amount, "en")}`,
+        {
+          legalBasis: decision.legalBasis,
+        },
+      );
     }
     fee = e.fee;
-    ledger = [...ledger, { type: "fee", on: e.on, feeKind: e.kind, amount: e.fee, stepIndex: e.stepIndex, legalBasis: decision.legalBasis }];
+    ledger = [
+      ...ledger,
+      {
+        type: "fee",
+        on: e.on,
+        feeKind: e.kind,
+        amount: e.fee,
+        stepIndex: e.stepIndex,
+        legalBasis: decision.legalBasis,
+      },
+    ];
   }
 
   const step: ExecutedStep = {
@@ -608,7 +687,9 @@ function executeStep(c: Case, e: Extract<ParsedEvent, { type: "step-executed" }>
     serviceIds: e.serviceIds,
   };
   const services =
-    e.kind === "suspension" ? c.services.map((s) => (e.serviceIds.includes(s.serviceId) ? { ...s, state: "suspended" as const } : s)) : c.services;
+    e.kind === "suspension"
+      ? c.services.map((s) => (e.serviceIds.includes(s.serviceId) ? { ...s, state: "suspended" as const } : s))
+      : c.services;
   return {
     ...c,
     ledger,
@@ -618,4 +699,3 @@ function executeStep(c: Case, e: Extract<ParsedEvent, { type: "step-executed" }>
     status: e.kind === "legal-handoff" ? "handed-off" : c.status,
   };
 }
-

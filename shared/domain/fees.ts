@@ -33,8 +33,7 @@ export interface FeeHistory {
 }
 
 export type FeeDecision =
-  | { allowed: true; amount: Money; legalBasis: string }
-  | { allowed: false; reason: string; legalBasis: string };
+  { allowed: true; amount: Money; legalBasis: string } | { allowed: false; reason: string; legalBasis: string };
 
 const KIND_WORDS: Readonly<Record<FeeKind, string>> = {
   reminder: "reminder",
@@ -71,7 +70,11 @@ function capWithBasis(
   const cap = schedule[kind];
   switch (cap.basis) {
     case "not-chargeable":
-      return { amount: money(0, rules.currency), legalBasis: `${schedule.source}: a ${KIND_WORDS[kind]} carries no fee`, schedule };
+      return {
+        amount: money(0, rules.currency),
+        legalBasis: `${schedule.source}: a ${KIND_WORDS[kind]} carries no fee`,
+        schedule,
+      };
     case "fixed":
       return {
         amount: cap.amount,
@@ -127,7 +130,12 @@ function describeCombinations(rules: RuleSet): string {
   return rules.feeCombinations.value
     .map((combo) => {
       const counts = countKinds(combo);
-      return [...counts].map(([k, n]) => `${n === 1 ? "one" : n === 2 ? "two" : n === 3 ? "three" : String(n)} ${KIND_WORDS[k]}${n > 1 ? "s" : ""}`).join(" + ");
+      return [...counts]
+        .map(
+          ([k, n]) =>
+            `${n === 1 ? "one" : n === 2 ? "two" : n === 3 ? "three" : String(n)} ${KIND_WORDS[k]}${n > 1 ? "s" : ""}`,
+        )
+        .join(" + ");
     })
     .join(", or ");
 }

@@ -92,10 +92,17 @@ const COMMON_DENOMINATOR = 10_000n * 365n * 366n;
 /** 12.25 → 1225. Throws when the rate has more than two decimals (it would not be exact). */
 export function percentToBasisPoints(annualRatePercent: number): number {
   const bp = Math.round(annualRatePercent * BASIS_POINTS_PER_PERCENT);
-  if (!Number.isFinite(annualRatePercent) || Math.abs(bp - annualRatePercent * BASIS_POINTS_PER_PERCENT) > 1e-6 || bp < 0) {
-    throw new InvalidInterestInput(`Rate ${String(annualRatePercent)} % is not a non-negative rate with at most two decimals`, {
-      annualRatePercent,
-    });
+  if (
+    !Number.isFinite(annualRatePercent) ||
+    Math.abs(bp - annualRatePercent * BASIS_POINTS_PER_PERCENT) > 1e-6 ||
+    bp < 0
+  ) {
+    throw new InvalidInterestInput(
+      `Rate ${String(annualRatePercent)} % is not a non-negative rate with at most two decimals`,
+      {
+        annualRatePercent,
+      },
+    );
   }
   return bp;
 }

@@ -152,7 +152,8 @@ export function multiplyRatio(a: Money, numerator: bigint | number, denominator:
 export function allocateProportionally(total: Money, weights: readonly number[]): Money[] {
   if (weights.length === 0) throw new InvalidMoney("allocateProportionally needs at least one weight");
   for (const w of weights) {
-    if (!Number.isFinite(w) || w < 0) throw new InvalidMoney(`Weights must be finite and non-negative, got ${String(w)}`);
+    if (!Number.isFinite(w) || w < 0)
+      throw new InvalidMoney(`Weights must be finite and non-negative, got ${String(w)}`);
   }
   // Weights may be fractional; scale them to exact bigints (same ratios as the doubles given).
   const scaled = toExactIntegers(weights);
@@ -222,7 +223,12 @@ export function formatMoney(m: Money, locale: MoneyLocale): string {
   const key = `${locale}:${m.currency}`;
   let formatter = FORMATTERS.get(key);
   if (!formatter) {
-    formatter = new Intl.NumberFormat(locale, { style: "currency", currency: m.currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    formatter = new Intl.NumberFormat(locale, {
+      style: "currency",
+      currency: m.currency,
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    });
     FORMATTERS.set(key, formatter);
   }
   // Intl.NumberFormat accepts decimal strings (exact) since ES2023; the typings still say number.

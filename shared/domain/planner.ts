@@ -15,9 +15,25 @@
  * the notice period). A fee is added only when `mayChargeFee` allows it on that day; otherwise the letter goes without
  * a fee and `noFeeReason` says why.
  */
-import { atLocalTime, nextContactTime, suspensionAllowedDayOnOrAfter, timeZoneOf, toLocalDate, type LocalDate } from "./calendar";
+import {
+  atLocalTime,
+  nextContactTime,
+  suspensionAllowedDayOnOrAfter,
+  timeZoneOf,
+  toLocalDate,
+  type LocalDate,
+} from "./calendar";
 import { addDays } from "./calendar";
-import { balanceOn, feeHistoryOf, interestThrough, ladderAnchor, totalPaid, type Balance, type Case, type CaseService } from "./case";
+import {
+  balanceOn,
+  feeHistoryOf,
+  interestThrough,
+  ladderAnchor,
+  totalPaid,
+  type Balance,
+  type Case,
+  type CaseService,
+} from "./case";
 import { DomainError } from "./errors";
 import { effectiveDeadline, firstFeeEarliest, mayChargeFee, nextFeeEarliest, type SentLetter } from "./fees";
 import { add, formatMoney, money, subtract, type Money } from "./money";
@@ -71,7 +87,12 @@ export interface PlannedAction {
 export type Plan =
   | { kind: "act"; action: PlannedAction }
   | { kind: "wait"; until: Date; reason: string; next: PlannedAction }
-  | { kind: "paused"; reason: string; legalBasis?: string; resumesOn: "dispute-resolved" | "resume" | "instalment-missed" }
+  | {
+      kind: "paused";
+      reason: string;
+      legalBasis?: string;
+      resumesOn: "dispute-resolved" | "resume" | "instalment-missed";
+    }
   | { kind: "done"; reason: string };
 
 export class PlanMismatch extends DomainError {
@@ -196,7 +217,9 @@ function draftStep(c: Case, step: LadderStep, rules: RuleSet, policy: LadderPoli
       let latest = earliest;
       for (const s of targetServices(c, step).filter((x) => x.state === "active")) {
         const required = requiredSuspensionNoticeDays(rules, s.kind, c.debtor.kind);
-        const notice = c.steps.filter((x) => x.kind === "suspension-notice" && x.serviceIds.includes(s.serviceId)).at(-1);
+        const notice = c.steps
+          .filter((x) => x.kind === "suspension-notice" && x.serviceIds.includes(s.serviceId))
+          .at(-1);
         if (!notice) {
           if (required > 0) continue; // cannot lawfully suspend this service without notice
           ready.push(s.serviceId);
@@ -229,7 +252,9 @@ function stepLegalBasis(c: Case, step: LadderStep, rules: RuleSet, deadlineDays:
       return `${law["legal-handoff"]}: the payment demand's deadline has expired${rules.timing.newDemandAfterMonths ? `; legal steps must start within ${rules.timing.newDemandAfterMonths.value} months or a new payment demand is needed` : ""}`;
     case "suspension-notice": {
       const kinds = [...new Set(targetServices(c, step).map((s) => s.kind))];
-      return kinds.map((k) => `${rules.suspension.noticeDays[k].source}`).join("; ") + ` (${deadlineDays} days' notice)`;
+      return (
+        kinds.map((k) => `${rules.suspension.noticeDays[k].source}`).join("; ") + ` (${deadlineDays} days' notice)`
+      );
     }
     case "suspension": {
       const kinds = [...new Set(targetServices(c, step).map((s) => s.kind))];
@@ -239,7 +264,15 @@ function stepLegalBasis(c: Case, step: LadderStep, rules: RuleSet, deadlineDays:
   }
 }
 
-function instantFor(c: Case, step: LadderStep, date: LocalDate, today: LocalDate, now: Date, policy: LadderPolicy, rules: RuleSet): Date {
+function instantFor(
+  c: Case,
+  step: LadderStep,
+  date: LocalDate,
+  today: LocalDate,
+  now: Date,
+  policy: LadderPolicy,
+  rules: RuleSet,
+): Date {
   const zone = timeZoneOf(c.country);
   const time = step.kind === "suspension" ? policy.suspendAt : policy.sendAt;
   let candidate: Date;
@@ -251,7 +284,8 @@ function instantFor(c: Case, step: LadderStep, date: LocalDate, today: LocalDate
   if (step.kind === "suspension") {
     // within [suspendAt, suspendLatest] local time on an allowed day — never late in the evening before a closed day
     let day = toLocalDate(candidate, zone);
-    if (candidate.getTime() < atLocalTime(day, policy.suspendAt, zone).getTime()) candidate = atLocalTime(day, policy.suspendAt, zone);
+    if (candidate.getTime() < atLocalTime(day, policy.suspendAt, zone).getTime())
+      candidate = atLocalTime(day, policy.suspendAt, zone);
     if (candidate.getTime() > atLocalTime(day, policy.suspendLatest, zone).getTime()) {
       day = addDays(day, 1);
       candidate = atLocalTime(day, policy.suspendAt, zone);
@@ -298,9 +332,13 @@ function buildAction(
   const at = instantFor(c, step, date, today, now, policy, rules);
   const on = toLocalDate(at, timeZoneOf(c.country));
   let deadlineDays: number | undefined;
-  if (isFeeKind(step.kind)) deadlineDays = Math.max(stepDeadlineDays(step, rules), rules.timing.minDeadlineDays.value[step.kind]);
+  if (isFeeKind(step.kind))
+    deadlineDays = Math.max(stepDeadlineDays(step, rules), rules.timing.minDeadlineDays.value[step.kind]);
   if (step.kind === "suspension-notice") {
-    const required = Math.max(0, ...targetServices(c, step).map((s) => requiredSuspensionNoticeDays(rules, s.kind, c.debtor.kind)));
+    const required = Math.max(
+      0,
+      ...targetServices(c, step).map((s) => requiredSuspensionNoticeDays(rules, s.kind, c.debtor.kind)),
+    );
     deadlineDays = Math.max(step.deadlineDays ?? 0, required);
   }
   const feeAmount = fee?.amount ?? money(0, c.currency);
@@ -349,11 +387,23 @@ export function plan(c: Case, policy: LadderPolicy, rules: RuleSet, now: Date): 
   const suspended = c.services.filter((s) => s.state === "suspended");
   if (suspended.length > 0) {
     if (c.status === "paid" || c.status === "cancelled") {
-      return reopenAction(c, suspended, rules, now, c.status === "paid" ? "The claim is paid" : "The claim was cancelled");
+      return reopenAction(
+        c,
+        suspended,
+        rules,
+        now,
+        c.status === "paid" ? "The claim is paid" : "The claim was cancelled",
+      );
     }
     const b = balanceOn(c, today, rules);
     if (b.total.value <= policy.reopenMinimum.value) {
-      return reopenAction(c, suspended, rules, now, `Outstanding ${formatMoney(b.total, "en")} is at or below the reopen minimum ${formatMoney(policy.reopenMinimum, "en")}`);
+      return reopenAction(
+        c,
+        suspended,
+        rules,
+        now,
+        `Outstanding ${formatMoney(b.total, "en")} is at or below the reopen minimum ${formatMoney(policy.reopenMinimum, "en")}`,
+      );
     }
   }
 
@@ -361,7 +411,10 @@ export function plan(c: Case, policy: LadderPolicy, rules: RuleSet, now: Date): 
     case "paid":
       return { kind: "done", reason: "The claim is paid in full; nothing more is sent." };
     case "cancelled":
-      return { kind: "done", reason: `The case was cancelled${c.closedReason ? `: ${c.closedReason}` : ""}; nothing more is sent.` };
+      return {
+        kind: "done",
+        reason: `The case was cancelled${c.closedReason ? `: ${c.closedReason}` : ""}; nothing more is sent.`,
+      };
     case "handed-off":
       return { kind: "done", reason: "The claim has been handed off to legal steps; the ladder is complete." };
     case "disputed":
@@ -372,7 +425,11 @@ export function plan(c: Case, policy: LadderPolicy, rules: RuleSet, now: Date): 
         resumesOn: "dispute-resolved",
       };
     case "on-hold":
-      return { kind: "paused", reason: `The case is on hold${c.hold ? ` since ${c.hold.since} (${c.hold.reason})${c.hold.until ? `, planned until ${c.hold.until}` : ""}` : ""}.`, resumesOn: "resume" };
+      return {
+        kind: "paused",
+        reason: `The case is on hold${c.hold ? ` since ${c.hold.since} (${c.hold.reason})${c.hold.until ? `, planned until ${c.hold.until}` : ""}` : ""}.`,
+        resumesOn: "resume",
+      };
     case "open":
       break;
   }
@@ -430,7 +487,13 @@ function passedOver(c: Case, policy: LadderPolicy, rules: RuleSet, today: LocalD
   return notes;
 }
 
-function firstOpenStep(c: Case, policy: LadderPolicy, rules: RuleSet, today: LocalDate, now: Date): { action: PlannedAction; dueNow: boolean } | undefined {
+function firstOpenStep(
+  c: Case,
+  policy: LadderPolicy,
+  rules: RuleSet,
+  today: LocalDate,
+  now: Date,
+): { action: PlannedAction; dueNow: boolean } | undefined {
   for (const [index, step] of policy.steps.entries()) {
     if (c.steps.some((s) => s.stepIndex === index && s.kind === step.kind)) continue;
     const draft = draftStep(c, step, rules, policy, today);

@@ -14,7 +14,8 @@ import { CountryCode, LocalTime } from "./calendar";
 import { DEFAULT_ALLOCATION_ORDER, AllocationOrder } from "./allocation";
 import { fitsFeeCombination } from "./fees";
 import { Money, money } from "./money";
-import { FeeKind, ServiceKind, type RuleSet } from "./rules/rule-set";
+import type { FeeKind } from "./rules/rule-set";
+import { ServiceKind, type RuleSet } from "./rules/rule-set";
 
 export const StepKind = z.enum([
   "lets-pay-sms",
@@ -28,10 +29,26 @@ export const StepKind = z.enum([
 export type StepKind = z.infer<typeof StepKind>;
 
 /** Delivery channels. Only the written ones can carry a legal letter; SMS alone is an alert (Prop. 6 L (2016–2017)). */
-export const Channel = z.enum(["sms", "email", "digital-mailbox", "efaktura", "ehf", "letter", "portal-with-alert", "partner-system"]);
+export const Channel = z.enum([
+  "sms",
+  "email",
+  "digital-mailbox",
+  "efaktura",
+  "ehf",
+  "letter",
+  "portal-with-alert",
+  "partner-system",
+]);
 export type Channel = z.infer<typeof Channel>;
 
-export const WRITTEN_CHANNELS: readonly Channel[] = ["email", "digital-mailbox", "efaktura", "ehf", "letter", "portal-with-alert"];
+export const WRITTEN_CHANNELS: readonly Channel[] = [
+  "email",
+  "digital-mailbox",
+  "efaktura",
+  "ehf",
+  "letter",
+  "portal-with-alert",
+];
 
 export const LadderStep = z.object({
   kind: StepKind,
@@ -105,7 +122,11 @@ export function stepDeadlineDays(step: LadderStep, rules: RuleSet, required = 0)
 }
 
 /** The written notice a suspension of `service` needs, in days, for a debtor of `debtorKind`. */
-export function requiredSuspensionNoticeDays(rules: RuleSet, service: ServiceKind, debtorKind: "consumer" | "business"): number {
+export function requiredSuspensionNoticeDays(
+  rules: RuleSet,
+  service: ServiceKind,
+  debtorKind: "consumer" | "business",
+): number {
   return rules.suspension.noticeDays[service].value[debtorKind];
 }
 
@@ -119,13 +140,27 @@ export function validatePolicy(policy: LadderPolicy, rules: RuleSet): PolicyVali
     problems.push({ step, kind, reason, legalBasis });
 
   if (policy.suspendLatest < policy.suspendAt) {
-    add(null, "policy", `suspendLatest (${policy.suspendLatest}) is earlier than suspendAt (${policy.suspendAt}).`, "policy");
+    add(
+      null,
+      "policy",
+      `suspendLatest (${policy.suspendLatest}) is earlier than suspendAt (${policy.suspendAt}).`,
+      "policy",
+    );
   }
   if (policy.country !== rules.country) {
-    add(null, "policy", `The policy is for ${policy.country} but the rule set is for ${rules.country}.`, "rule set selection");
+    add(
+      null,
+      "policy",
+      `The policy is for ${policy.country} but the rule set is for ${rules.country}.`,
+      "rule set selection",
+    );
   }
-  for (const [name, m] of [["minimumPayLinkAmount", policy.minimumPayLinkAmount], ["reopenMinimum", policy.reopenMinimum]] as const) {
-    if (m.currency !== rules.currency) add(null, "policy", `${name} is in ${m.currency}, the country's currency is ${rules.currency}.`, "policy");
+  for (const [name, m] of [
+    ["minimumPayLinkAmount", policy.minimumPayLinkAmount],
+    ["reopenMinimum", policy.reopenMinimum],
+  ] as const) {
+    if (m.currency !== rules.currency)
+      add(null, "policy", `${name} is in ${m.currency}, the country's currency is ${rules.currency}.`, "policy");
     if (m.value < 0) add(null, "policy", `${name} may not be negative.`, "policy");
   }
 
@@ -141,7 +176,12 @@ export function validatePolicy(policy: LadderPolicy, rules: RuleSet): PolicyVali
     const what = STEP_WORDS[step.kind];
     const previous = policy.steps[i - 1];
     if (previous && step.offsetDays < previous.offsetDays) {
-      add(i, step.kind, `The ${what} (day ${step.offsetDays}) comes before the previous step (day ${previous.offsetDays}); steps must be in date order.`, "ladder order");
+      add(
+        i,
+        step.kind,
+        `The ${what} (day ${step.offsetDays}) comes before the previous step (day ${previous.offsetDays}); steps must be in date order.`,
+        "ladder order",
+      );
     }
 
     // Channels
@@ -149,28 +189,64 @@ export function validatePolicy(policy: LadderPolicy, rules: RuleSet): PolicyVali
     if (step.kind === "lets-pay-sms" && !step.channels.includes("sms")) {
       add(i, step.kind, "A Let's pay SMS must be sent by SMS.", "policy");
     }
-    if ((step.kind === "collection-notice" || step.kind === "payment-demand" || step.kind === "suspension-notice" || (step.kind === "reminder" && step.chargesFee)) && !written) {
-      add(i, step.kind, `The ${what} must be sent in writing; SMS alone is only an alert.`, step.kind === "suspension-notice" ? "forbrukerkjøpsloven § 48 a: written notice" : ELECTRONIC_DELIVERY);
+    if (
+      (step.kind === "collection-notice" ||
+        step.kind === "payment-demand" ||
+        step.kind === "suspension-notice" ||
+        (step.kind === "reminder" && step.chargesFee)) &&
+      !written
+    ) {
+      add(
+        i,
+        step.kind,
+        `The ${what} must be sent in writing; SMS alone is only an alert.`,
+        step.kind === "suspension-notice" ? "forbrukerkjøpsloven § 48 a: written notice" : ELECTRONIC_DELIVERY,
+      );
     }
 
     // Fees
     if (step.chargesFee && !isFeeKind(step.kind)) {
-      add(i, step.kind, `A ${what} cannot carry a fee; only reminders, collection notices and payment demands can.`, "inkassoforskriften §§ 1-2, 1-3");
+      add(
+        i,
+        step.kind,
+        `A ${what} cannot carry a fee; only reminders, collection notices and payment demands can.`,
+        "inkassoforskriften §§ 1-2, 1-3",
+      );
     }
     if (isFeeKind(step.kind)) {
       const minDeadline = timing.minDeadlineDays.value[step.kind];
       const deadline = stepDeadlineDays(step, rules);
       if (deadline < minDeadline) {
-        add(i, step.kind, `The ${what} gives ${deadline} days to pay; the law requires at least ${minDeadline} days from sending.`, timing.minDeadlineDays.source);
+        add(
+          i,
+          step.kind,
+          `The ${what} gives ${deadline} days to pay; the law requires at least ${minDeadline} days from sending.`,
+          timing.minDeadlineDays.source,
+        );
       }
       if (step.kind === "collection-notice" && step.offsetDays < timing.noticeEarliestDaysAfterDue.value) {
-        add(i, step.kind, `A collection notice may be sent no earlier than ${timing.noticeEarliestDaysAfterDue.value} day(s) after the due date.`, timing.noticeEarliestDaysAfterDue.source);
+        add(
+          i,
+          step.kind,
+          `A collection notice may be sent no earlier than ${timing.noticeEarliestDaysAfterDue.value} day(s) after the due date.`,
+          timing.noticeEarliestDaysAfterDue.source,
+        );
       }
       if (step.kind === "payment-demand" && timing.paymentDemandRequiresExpiredNotice.value) {
         if (!lastNotice) {
-          add(i, step.kind, "A payment demand needs an earlier collection notice in the ladder.", timing.paymentDemandRequiresExpiredNotice.source);
+          add(
+            i,
+            step.kind,
+            "A payment demand needs an earlier collection notice in the ladder.",
+            timing.paymentDemandRequiresExpiredNotice.source,
+          );
         } else if (step.offsetDays <= lastNotice.offset + lastNotice.deadline) {
-          add(i, step.kind, `The payment demand (day ${step.offsetDays}) comes before the collection notice's deadline has expired (day ${lastNotice.offset + lastNotice.deadline}); the earliest day is ${lastNotice.offset + lastNotice.deadline + 1}.`, timing.paymentDemandRequiresExpiredNotice.source);
+          add(
+            i,
+            step.kind,
+            `The payment demand (day ${step.offsetDays}) comes before the collection notice's deadline has expired (day ${lastNotice.offset + lastNotice.deadline}); the earliest day is ${lastNotice.offset + lastNotice.deadline + 1}.`,
+            timing.paymentDemandRequiresExpiredNotice.source,
+          );
         }
       }
       if (step.chargesFee) {
@@ -179,20 +255,39 @@ export function validatePolicy(policy: LadderPolicy, rules: RuleSet): PolicyVali
           add(i, step.kind, `A ${what} may not carry a fee in ${rules.country}.`, schedule?.source ?? rules.version);
         } else {
           if (step.offsetDays < timing.firstFeeMinDaysAfterDue.value) {
-            add(i, step.kind, `A ${what} fee is charged ${step.offsetDays} days after the due date; a fee is only allowed at least ${timing.firstFeeMinDaysAfterDue.value} days after the due date.`, timing.firstFeeMinDaysAfterDue.source);
+            add(
+              i,
+              step.kind,
+              `A ${what} fee is charged ${step.offsetDays} days after the due date; a fee is only allowed at least ${timing.firstFeeMinDaysAfterDue.value} days after the due date.`,
+              timing.firstFeeMinDaysAfterDue.source,
+            );
           }
           if (lastFee) {
             const rule = timing.nextFee.value;
-            const earliest = rule.mode === "after-previous-deadline" ? lastFee.offset + lastFee.deadline + 1 : lastFee.offset + rule.days;
+            const earliest =
+              rule.mode === "after-previous-deadline"
+                ? lastFee.offset + lastFee.deadline + 1
+                : lastFee.offset + rule.days;
             if (step.offsetDays < earliest) {
-              const why = rule.mode === "after-previous-deadline"
-                ? `before the deadline of the previous fee-bearing ${STEP_WORDS[lastFee.kind]} (step ${lastFee.index + 1}, deadline day ${lastFee.offset + lastFee.deadline}) has passed`
-                : `less than ${rule.days} days after the previous fee-bearing ${STEP_WORDS[lastFee.kind]} (step ${lastFee.index + 1})`;
-              add(i, step.kind, `The ${what} fee (day ${step.offsetDays}) comes ${why}; the earliest day is ${earliest}.`, timing.nextFee.source);
+              const why =
+                rule.mode === "after-previous-deadline"
+                  ? `before the deadline of the previous fee-bearing ${STEP_WORDS[lastFee.kind]} (step ${lastFee.index + 1}, deadline day ${lastFee.offset + lastFee.deadline}) has passed`
+                  : `less than ${rule.days} days after the previous fee-bearing ${STEP_WORDS[lastFee.kind]} (step ${lastFee.index + 1})`;
+              add(
+                i,
+                step.kind,
+                `The ${what} fee (day ${step.offsetDays}) comes ${why}; the earliest day is ${earliest}.`,
+                timing.nextFee.source,
+              );
             }
           }
           if (!fitsFeeCombination(rules, [...charged, step.kind])) {
-            add(i, step.kind, `This ${what} fee would be one fee too many: with ${charged.length} earlier fee(s) (${charged.map((k) => STEP_WORDS[k as StepKind]).join(", ")}) the claim would exceed every allowed combination.`, rules.feeCombinations.source);
+            add(
+              i,
+              step.kind,
+              `This ${what} fee would be one fee too many: with ${charged.length} earlier fee(s) (${charged.map((k) => STEP_WORDS[k as StepKind]).join(", ")}) the claim would exceed every allowed combination.`,
+              rules.feeCombinations.source,
+            );
           } else {
             charged.push(step.kind);
           }
@@ -206,11 +301,17 @@ export function validatePolicy(policy: LadderPolicy, rules: RuleSet): PolicyVali
     // Suspension
     const services = step.services ?? [...ServiceKind.options];
     if (step.kind === "suspension-notice") {
-      const deadline = step.deadlineDays ?? Math.max(...services.map((s) => requiredSuspensionNoticeDays(rules, s, "consumer")));
+      const deadline =
+        step.deadlineDays ?? Math.max(...services.map((s) => requiredSuspensionNoticeDays(rules, s, "consumer")));
       for (const s of services) {
         const required = requiredSuspensionNoticeDays(rules, s, "consumer");
         if (deadline < required) {
-          add(i, step.kind, `The suspension notice gives ${deadline} days; a ${s} suspension needs ${required} days' written notice.`, rules.suspension.noticeDays[s].source);
+          add(
+            i,
+            step.kind,
+            `The suspension notice gives ${deadline} days; a ${s} suspension needs ${required} days' written notice.`,
+            rules.suspension.noticeDays[s].source,
+          );
         }
       }
       suspensionNotices.push({ offset: step.offsetDays, services, deadline });
@@ -220,12 +321,23 @@ export function validatePolicy(policy: LadderPolicy, rules: RuleSet): PolicyVali
         const required = requiredSuspensionNoticeDays(rules, s, "consumer");
         const notice = [...suspensionNotices].reverse().find((n) => n.services.includes(s));
         if (!notice) {
-          if (required > 0) add(i, step.kind, `A ${s} suspension needs an earlier suspension notice in the ladder (${required} days' written notice).`, rules.suspension.noticeDays[s].source);
+          if (required > 0)
+            add(
+              i,
+              step.kind,
+              `A ${s} suspension needs an earlier suspension notice in the ladder (${required} days' written notice).`,
+              rules.suspension.noticeDays[s].source,
+            );
           continue;
         }
         const earliest = notice.offset + Math.max(required, notice.deadline) + 1;
         if (step.offsetDays < earliest) {
-          add(i, step.kind, `The ${s} suspension (day ${step.offsetDays}) comes before the notice period has run out (notice on day ${notice.offset}, ${Math.max(required, notice.deadline)} days); the earliest day is ${earliest}.`, rules.suspension.noticeDays[s].source);
+          add(
+            i,
+            step.kind,
+            `The ${s} suspension (day ${step.offsetDays}) comes before the notice period has run out (notice on day ${notice.offset}, ${Math.max(required, notice.deadline)} days); the earliest day is ${earliest}.`,
+            rules.suspension.noticeDays[s].source,
+          );
         }
       }
     }
@@ -233,9 +345,19 @@ export function validatePolicy(policy: LadderPolicy, rules: RuleSet): PolicyVali
     // Legal steps
     if (step.kind === "legal-handoff" && timing.legalStepsRequireExpiredDemand.value) {
       if (!lastDemand) {
-        add(i, step.kind, "Legal steps need an earlier payment demand in the ladder.", timing.legalStepsRequireExpiredDemand.source);
+        add(
+          i,
+          step.kind,
+          "Legal steps need an earlier payment demand in the ladder.",
+          timing.legalStepsRequireExpiredDemand.source,
+        );
       } else if (step.offsetDays <= lastDemand.offset + lastDemand.deadline) {
-        add(i, step.kind, `The hand-off (day ${step.offsetDays}) comes before the payment demand's deadline has expired (day ${lastDemand.offset + lastDemand.deadline}); the earliest day is ${lastDemand.offset + lastDemand.deadline + 1}.`, timing.legalStepsRequireExpiredDemand.source);
+        add(
+          i,
+          step.kind,
+          `The hand-off (day ${step.offsetDays}) comes before the payment demand's deadline has expired (day ${lastDemand.offset + lastDemand.deadline}); the earliest day is ${lastDemand.offset + lastDemand.deadline + 1}.`,
+          timing.legalStepsRequireExpiredDemand.source,
+        );
       }
     }
   });
@@ -254,10 +376,30 @@ const LETTER: Channel[] = ["digital-mailbox", "efaktura", "email", "letter"];
 function suspensionSteps(noticeDay: number): [LadderStep, LadderStep, LadderStep, LadderStep] {
   const channels: Channel[] = ["letter", "digital-mailbox"];
   return [
-    { kind: "suspension-notice", offsetDays: noticeDay, channels, chargesFee: false, deadlineDays: 14, services: ["broadband"] },
-    { kind: "suspension-notice", offsetDays: noticeDay, channels, chargesFee: false, deadlineDays: 28, services: ["power-meter"] },
+    {
+      kind: "suspension-notice",
+      offsetDays: noticeDay,
+      channels,
+      chargesFee: false,
+      deadlineDays: 14,
+      services: ["broadband"],
+    },
+    {
+      kind: "suspension-notice",
+      offsetDays: noticeDay,
+      channels,
+      chargesFee: false,
+      deadlineDays: 28,
+      services: ["power-meter"],
+    },
     { kind: "suspension", offsetDays: 30, channels: ["partner-system"], chargesFee: false, services: ["broadband"] },
-    { kind: "suspension", offsetDays: noticeDay + 28 + 1, channels: ["partner-system"], chargesFee: false, services: ["power-meter"] },
+    {
+      kind: "suspension",
+      offsetDays: noticeDay + 28 + 1,
+      channels: ["partner-system"],
+      chargesFee: false,
+      services: ["power-meter"],
+    },
   ];
 }
 

@@ -81,7 +81,14 @@ function canonicalBody(bytes: Buffer): string | undefined {
   }
 }
 
-function keyProblem(status: number, title: string, detail: string, type: string, code: string, headers?: Record<string, string>): HttpProblem {
+function keyProblem(
+  status: number,
+  title: string,
+  detail: string,
+  type: string,
+  code: string,
+  headers?: Record<string, string>,
+): HttpProblem {
   return new HttpProblem(
     problem(status, title, detail, {
       type,
@@ -126,7 +133,13 @@ export async function withIdempotency(
   const key = request.headers.get(IDEMPOTENCY_KEY_HEADER);
   if (key === null) {
     if (deps.required) {
-      throw keyProblem(400, "Malformed request", `The ${IDEMPOTENCY_KEY_HEADER} header is required.`, ProblemType.malformedRequest, "REQUIRED");
+      throw keyProblem(
+        400,
+        "Malformed request",
+        `The ${IDEMPOTENCY_KEY_HEADER} header is required.`,
+        ProblemType.malformedRequest,
+        "REQUIRED",
+      );
     }
     return fn();
   }
@@ -191,7 +204,10 @@ export async function withIdempotency(
   return storedToResponse(stored);
 }
 
-async function run(fn: () => Promise<HttpResponseInit | HttpResponse>, log: ProblemLog | undefined): Promise<HttpResponseInit | HttpResponse> {
+async function run(
+  fn: () => Promise<HttpResponseInit | HttpResponse>,
+  log: ProblemLog | undefined,
+): Promise<HttpResponseInit | HttpResponse> {
   try {
     return await fn();
   } catch (error) {

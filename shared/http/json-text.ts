@@ -25,7 +25,11 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxError | undefined
   let expect: Expect = "value";
   let i = 0;
 
-  const fail = (offset: number, reason: string): JsonSyntaxError => ({ offset, reason, ...lineAndColumn(text, offset) });
+  const fail = (offset: number, reason: string): JsonSyntaxError => ({
+    offset,
+    reason,
+    ...lineAndColumn(text, offset),
+  });
   const afterValue = (): Expect => (stack.length === 0 ? "end" : "comma-or-close");
 
   while (true) {
@@ -52,7 +56,10 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxError | undefined
           stack.pop();
           expect = afterValue();
         } else {
-          return fail(i, open === "{" ? "expected ',' or '}' after a property value" : "expected ',' or ']' after an array element");
+          return fail(
+            i,
+            open === "{" ? "expected ',' or '}' after a property value" : "expected ',' or ']' after an array element",
+          );
         }
         continue;
       }

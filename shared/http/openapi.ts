@@ -34,7 +34,9 @@ extendZodWithOpenApi(z);
 /** An amount on the wire: integer minor units plus currency (the domain's `Money`, documented). */
 export const MoneyDto = z
   .object({
-    value: z.int().meta({ description: "Integer number of minor units (øre/öre/cent), never a fraction.", example: 129900 }),
+    value: z
+      .int()
+      .meta({ description: "Integer number of minor units (øre/öre/cent), never a fraction.", example: 129900 }),
     currency: Currency.meta({ description: "ISO 4217 currency code.", example: "NOK" }),
   })
   .meta({ id: "Money", description: "An amount: integer minor units plus currency. 129900 NOK is kr 1 299,00." });
@@ -48,8 +50,15 @@ export const ProblemFieldError = z
         'or "#/query/<name>", "#/path/<name>", "#/header/<name>" for the other parts of the request.',
       example: "/customer/phone",
     }),
-    detail: z.string().meta({ description: "What is wrong, for people.", example: "Invalid string: must match pattern" }),
-    code: z.string().meta({ description: "Stable machine-readable code, e.g. REQUIRED, INVALID_TYPE, TOO_BIG, INVALID_FORMAT.", example: "INVALID_FORMAT" }),
+    detail: z
+      .string()
+      .meta({ description: "What is wrong, for people.", example: "Invalid string: must match pattern" }),
+    code: z
+      .string()
+      .meta({
+        description: "Stable machine-readable code, e.g. REQUIRED, INVALID_TYPE, TOO_BIG, INVALID_FORMAT.",
+        example: "INVALID_FORMAT",
+      }),
   })
   .meta({ id: "ProblemFieldError" });
 export type ProblemFieldError = z.infer<typeof ProblemFieldError>;
@@ -65,7 +74,10 @@ export const Problem = z
     status: z.int().meta({ example: 422 }),
     detail: z.string().optional(),
     instance: z.string().optional(),
-    code: z.string().optional().meta({ description: "The domain error code, for domain problems (e.g. CASE_NOT_FOUND)." }),
+    code: z
+      .string()
+      .optional()
+      .meta({ description: "The domain error code, for domain problems (e.g. CASE_NOT_FOUND)." }),
     errors: z.array(ProblemFieldError).optional().meta({ description: "Every bad field, for validation problems." }),
     invocationId: z.string().optional().meta({ description: "For 500s: quote it when reporting the problem." }),
   })
@@ -82,14 +94,23 @@ export function Page<T extends z.ZodType>(item: T) {
 
 /** The query parameters of every list endpoint (merge endpoint-specific filters into it with `.extend`). */
 export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).optional().meta({ description: "Page size, 1–100 (default 25).", example: 25 }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .meta({ description: "Page size, 1–100 (default 25).", example: 25 }),
   continuationToken: z.string().min(1).optional().meta({ description: "From the previous page." }),
 });
 
 export const IdempotencyKey = z
   .string()
   .regex(/^[\x21-\x7e]{1,255}$/u)
-  .meta({ description: "1–255 visible ASCII characters, e.g. a UUID.", example: "5f0c7e2a-8d1b-4c3e-9f6a-1b2c3d4e5f60" });
+  .meta({
+    description: "1–255 visible ASCII characters, e.g. a UUID.",
+    example: "5f0c7e2a-8d1b-4c3e-9f6a-1b2c3d4e5f60",
+  });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Registry
@@ -99,13 +120,23 @@ export const SECURITY_SCHEME_OPERATOR = "OperatorKey";
 const IDEMPOTENCY_PARAMETER = "IdempotencyKey";
 
 const PROBLEM_RESPONSES: Readonly<Record<number, { name: string; description: string }>> = {
-  400: { name: "MalformedRequest", description: "Malformed request: invalid JSON, a body of the wrong shape, or invalid query, path or header values." },
+  400: {
+    name: "MalformedRequest",
+    description: "Malformed request: invalid JSON, a body of the wrong shape, or invalid query, path or header values.",
+  },
   401: { name: "Unauthorized", description: "Missing, unknown or wrong API key." },
   404: { name: "NotFound", description: "No such resource for this API key." },
-  409: { name: "Conflict", description: "Conflict with the resource's state, a duplicate, or an Idempotency-Key reused for another request or still in progress." },
+  409: {
+    name: "Conflict",
+    description:
+      "Conflict with the resource's state, a duplicate, or an Idempotency-Key reused for another request or still in progress.",
+  },
   410: { name: "Gone", description: "The resource has expired." },
   415: { name: "UnsupportedMediaType", description: "The body is not application/json in UTF-8." },
-  422: { name: "ValidationFailed", description: "Well-formed input with unacceptable values, or a broken business rule." },
+  422: {
+    name: "ValidationFailed",
+    description: "Well-formed input with unacceptable values, or a broken business rule.",
+  },
   500: { name: "InternalError", description: "Unexpected error; the response carries an invocationId to quote." },
 };
 
@@ -190,11 +221,16 @@ export function problemStatusesFor(endpoint: EndpointDefinition): number[] {
 }
 
 export function registerEndpoint(registry: OpenAPIRegistry, endpoint: EndpointDefinition): void {
-  const responses: Record<string, { description: string; content?: Record<string, { schema: z.ZodType }>; headers?: z.ZodObject } | { $ref: string }> = {};
+  const responses: Record<
+    string,
+    { description: string; content?: Record<string, { schema: z.ZodType }>; headers?: z.ZodObject } | { $ref: string }
+  > = {};
   for (const [status, response] of Object.entries(endpoint.responses)) {
     responses[status] = {
       description: response.description,
-      ...(response.schema ? { content: { [response.contentType ?? "application/json"]: { schema: response.schema } } } : {}),
+      ...(response.schema
+        ? { content: { [response.contentType ?? "application/json"]: { schema: response.schema } } }
+        : {}),
       ...(response.headers ? { headers: response.headers } : {}),
     };
   }

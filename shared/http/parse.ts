@@ -122,7 +122,10 @@ export function parseHeader<S extends z.ZodType>(request: HttpRequest, name: str
   return result.data;
 }
 
-export type HttpFunction = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit | HttpResponse>;
+export type HttpFunction = (
+  request: HttpRequest,
+  context: InvocationContext,
+) => Promise<HttpResponseInit | HttpResponse>;
 
 /**
  * Wraps an HTTP function so that anything it throws becomes a problem response through `toProblem` — including

@@ -222,7 +222,10 @@ export function validationProblem(part: RequestPart, error: ZodError, source?: {
   const malformed = error.issues.some((issue) => SHAPE_ISSUE_CODES.has(issue.code));
   if (part !== "body") {
     const what = { query: "query parameters", path: "path parameters", header: "request headers" }[part];
-    return problem(400, "Malformed request", `Some ${what} are not valid.`, { type: ProblemType.malformedRequest, errors });
+    return problem(400, "Malformed request", `Some ${what} are not valid.`, {
+      type: ProblemType.malformedRequest,
+      errors,
+    });
   }
   return malformed
     ? problem(400, "Malformed request", "The request body does not have the expected shape.", {
@@ -246,7 +249,11 @@ export function validationProblem(part: RequestPart, error: ZodError, source?: {
  *
  * There is deliberately no 403 rule: a key must never learn that another tenant's resource exists (404, not 403).
  */
-export const DOMAIN_ERROR_STATUS: ReadonlyArray<{ readonly match: RegExp; readonly status: number; readonly title: string }> = [
+export const DOMAIN_ERROR_STATUS: ReadonlyArray<{
+  readonly match: RegExp;
+  readonly status: number;
+  readonly title: string;
+}> = [
   { match: /_NOT_FOUND$/u, status: 404, title: "Not found" },
   { match: /(^DUPLICATE_|_ALREADY_EXISTS$|_CONFLICT$)/u, status: 409, title: "Conflict" },
   { match: /_NOT_ALLOWED$/u, status: 409, title: "Not allowed in the current state" },
@@ -304,10 +311,15 @@ export function describeForLog(error: unknown): Record<string, unknown> {
 
 function internalProblem(error: unknown, log: ProblemLog | undefined): HttpResponseInit {
   log?.error("Unhandled error in HTTP function", { invocationId: log.invocationId, error: describeForLog(error) });
-  return problem(500, "Internal server error", "The request could not be processed. Quote the invocation id when reporting this.", {
-    type: ProblemType.internal,
-    invocationId: log?.invocationId,
-  });
+  return problem(
+    500,
+    "Internal server error",
+    "The request could not be processed. Quote the invocation id when reporting this.",
+    {
+      type: ProblemType.internal,
+      invocationId: log?.invocationId,
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -35,7 +35,10 @@ export class RequestRateLimiter {
 
   constructor(limits: Record<string, RateLimit>) {
     for (const [name, limit] of Object.entries(limits)) {
-      this.#limiters.set(name, new RateLimiterMemory({ points: limit.points, duration: limit.durationSeconds, keyPrefix: name }));
+      this.#limiters.set(
+        name,
+        new RateLimiterMemory({ points: limit.points, duration: limit.durationSeconds, keyPrefix: name }),
+      );
     }
   }
 
@@ -52,6 +55,8 @@ export class RequestRateLimiter {
         retryAfterMs = Math.max(retryAfterMs, rejection.msBeforeNext);
       }
     }
-    return retryAfterMs > 0 ? { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) } : { ok: true };
+    return retryAfterMs > 0
+      ? { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) }
+      : { ok: true };
   }
 }

@@ -9,9 +9,9 @@
  * days, 4 weeks — come from the rule set, not from literals here).
  */
 import { addDays, compareLocalDates } from "../domain/calendar";
-import { RuleSet } from "../domain/rules/rule-set";
+import type { RuleSet } from "../domain/rules/rule-set";
 import { DomainError } from "../domain/errors";
-import { LetterKind, LetterModel } from "./letter-model";
+import type { LetterKind, LetterModel } from "./letter-model";
 
 export type StatementId =
   // reminder (purring)
@@ -109,7 +109,11 @@ const REQUIREMENTS: Readonly<Record<LetterKind, readonly LegalRequirement[]>> = 
   ],
   "suspension-notice": [
     // forbrukerkjøpsloven § 48 a: the notice may share a letter with a reminder or notice, but must be clearly marked
-    { id: "clear-marking", requirement: "Is clearly marked as a notice of disconnection", basis: "forbrukerkjøpsloven § 48 a" },
+    {
+      id: "clear-marking",
+      requirement: "Is clearly marked as a notice of disconnection",
+      basis: "forbrukerkjøpsloven § 48 a",
+    },
     // forbrukerkjøpsloven § 48 a: paying within 4 weeks (business customers: 2 weeks) avoids disconnection
     {
       id: "pay-within-notice-period",
@@ -164,7 +168,9 @@ export function lawfulnessProblems(model: LetterModel, rules: RuleSet): string[]
   if (model.kind !== "suspension-notice") {
     const minDays = timing.minDeadlineDays.value[model.kind];
     if (compareLocalDates(model.deadline, addDays(model.sentDate, minDays)) < 0) {
-      problems.push(`deadline: a ${model.kind} needs a deadline at least ${minDays} days after it is sent (${timing.minDeadlineDays.source})`);
+      problems.push(
+        `deadline: a ${model.kind} needs a deadline at least ${minDays} days after it is sent (${timing.minDeadlineDays.source})`,
+      );
     }
   }
 
@@ -172,7 +178,9 @@ export function lawfulnessProblems(model: LetterModel, rules: RuleSet): string[]
     const firstFeeDay = addDays(model.claim.dueDate, timing.firstFeeMinDaysAfterDue.value);
     const feeNow = model.amounts.fees.some((f) => f.chargedOn === undefined || f.chargedOn === model.sentDate);
     if (feeNow && compareLocalDates(model.sentDate, firstFeeDay) < 0) {
-      problems.push(`amounts.fees: no fee on a letter sent before ${firstFeeDay} (${timing.firstFeeMinDaysAfterDue.source})`);
+      problems.push(
+        `amounts.fees: no fee on a letter sent before ${firstFeeDay} (${timing.firstFeeMinDaysAfterDue.source})`,
+      );
     }
   }
 
@@ -180,7 +188,9 @@ export function lawfulnessProblems(model: LetterModel, rules: RuleSet): string[]
     const notice = suspension.noticeDays[model.suspension.service];
     const days = notice.value[model.suspension.customerKind];
     if (compareLocalDates(model.deadline, addDays(model.sentDate, days)) < 0) {
-      problems.push(`deadline: the customer must have at least ${days} days to pay before disconnection (${notice.source})`);
+      problems.push(
+        `deadline: the customer must have at least ${days} days to pay before disconnection (${notice.source})`,
+      );
     }
   }
   return problems;
@@ -190,6 +200,9 @@ export function lawfulnessProblems(model: LetterModel, rules: RuleSet): string[]
 export function assertLawful(model: LetterModel, rules: RuleSet): void {
   const problems = lawfulnessProblems(model, rules);
   if (problems.length > 0) {
-    throw new UnlawfulLetter(`The ${model.kind} would be unlawful: ${problems.join("; ")}`, { kind: model.kind, problems });
+    throw new UnlawfulLetter(`The ${model.kind} would be unlawful: ${problems.join("; ")}`, {
+      kind: model.kind,
+      problems,
+    });
   }
 }

@@ -2,14 +2,41 @@
  * How dates, amounts, rates and account numbers read in a letter, per language. Pure and deterministic: month names
  * are spelled out here rather than taken from the runtime's ICU data.
  */
-import { formatMoney, Money } from "../domain/money";
-import { LocalDate } from "../domain/calendar";
+import type { Money } from "../domain/money";
+import { formatMoney } from "../domain/money";
+import type { LocalDate } from "../domain/calendar";
 import { formatAccount } from "../domain/identifiers/bank-account";
-import { LetterLanguage } from "./letter-model";
+import type { LetterLanguage } from "./letter-model";
 
 const MONTHS: Readonly<Record<LetterLanguage, readonly string[]>> = {
-  nb: ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"],
-  en: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+  nb: [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+  ],
+  en: [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+  ],
 };
 
 /** nb "7. desember 2026", en "7 December 2026". */

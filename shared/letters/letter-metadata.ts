@@ -2,7 +2,7 @@
  * Names for a letter: its title per language, and a file name for the archive. Neither ever contains personal data
  * (blob names and titles show up in logs and listings).
  */
-import { LetterKind, LetterLanguage, LetterModel } from "./letter-model";
+import type { LetterKind, LetterLanguage, LetterModel } from "./letter-model";
 
 const TITLES: Readonly<Record<LetterKind, Readonly<Record<LetterLanguage, string>>>> = {
   reminder: { nb: "Purring", en: "Payment reminder" },

@@ -12,7 +12,8 @@
  * validation errors carry paths and messages, never the values.
  */
 import { z } from "zod";
-import { Currency, Money, add, subtract, sum, zero } from "../domain/money";
+import type { Currency } from "../domain/money";
+import { Money, add, subtract, sum, zero } from "../domain/money";
 import { LocalDate, compareLocalDates } from "../domain/calendar";
 import { NorwegianAccount } from "../domain/identifiers/bank-account";
 import { Kid } from "../domain/identifiers/kid";
@@ -107,7 +108,10 @@ export const LetterFee = z
     /** The letter the fee was charged for, when it was an earlier one (e.g. the reminder fee on a notice). */
     chargedOn: LocalDate.optional(),
   })
-  .refine((f) => f.kind !== "other" || f.label !== undefined, { message: "a fee of kind other needs a label", path: ["label"] })
+  .refine((f) => f.kind !== "other" || f.label !== undefined, {
+    message: "a fee of kind other needs a label",
+    path: ["label"],
+  })
   .refine((f) => f.amount.value > 0, { message: "a fee must be a positive amount", path: ["amount"] });
 export type LetterFee = z.infer<typeof LetterFee>;
 
@@ -122,7 +126,10 @@ export const LetterInterest = z
     toDate: LocalDate,
     legalBasis: Text.max(80).default("forsinkelsesrenteloven § 3"),
   })
-  .refine((i) => compareLocalDates(i.fromDate, i.toDate) <= 0, { message: "interest must start on or before it ends", path: ["toDate"] })
+  .refine((i) => compareLocalDates(i.fromDate, i.toDate) <= 0, {
+    message: "interest must start on or before it ends",
+    path: ["toDate"],
+  })
   .refine((i) => i.amount.value >= 0, { message: "interest cannot be negative", path: ["amount"] });
 export type LetterInterest = z.infer<typeof LetterInterest>;
 
@@ -195,7 +202,11 @@ const PaymentDemandModel = z.object({
   /** Inkassoloven § 10 f: the right to have the dispute heard by the board under § 22. */
   complaintBoard: ComplaintBoard.default(DEFAULT_COMPLAINT_BOARD),
 });
-const SuspensionNoticeModel = z.object({ kind: z.literal("suspension-notice"), ...common, suspension: SuspensionDetails });
+const SuspensionNoticeModel = z.object({
+  kind: z.literal("suspension-notice"),
+  ...common,
+  suspension: SuspensionDetails,
+});
 
 export const LetterModel = z
   .discriminatedUnion("kind", [ReminderModel, CollectionNoticeModel, PaymentDemandModel, SuspensionNoticeModel])
@@ -210,7 +221,9 @@ export const LetterModel = z
       ...model.claim.lines.map((l, i) => ({ path: ["claim", "lines", i, "amount"], money: l.amount })),
       ...model.amounts.fees.map((f, i) => ({ path: ["amounts", "fees", i, "amount"], money: f.amount })),
       ...model.amounts.payments.map((p, i) => ({ path: ["amounts", "payments", i, "amount"], money: p.amount })),
-      ...(model.amounts.interest ? [{ path: ["amounts", "interest", "amount"], money: model.amounts.interest.amount }] : []),
+      ...(model.amounts.interest
+        ? [{ path: ["amounts", "interest", "amount"], money: model.amounts.interest.amount }]
+        : []),
     ];
     const foreign = amounts.filter((a) => a.money.currency !== currency);
     for (const a of foreign) issue(a.path, `every amount must be in ${currency}, the principal's currency`);
@@ -218,7 +231,10 @@ export const LetterModel = z
 
     if (model.amounts.principal.value <= 0) issue(["amounts", "principal"], "the principal must be positive");
     if (model.claim.lines.length > 0) {
-      const linesTotal = sum(model.claim.lines.map((l) => l.amount), currency);
+      const linesTotal = sum(
+        model.claim.lines.map((l) => l.amount),
+        currency,
+      );
       if (linesTotal.value !== model.amounts.principal.value) {
         issue(["claim", "lines"], "the invoice lines must add up to the principal");
       }
@@ -227,7 +243,8 @@ export const LetterModel = z
     if (expected.value !== model.amounts.totalDue.value) {
       issue(["amounts", "totalDue"], "totalDue must equal principal + fees + interest − payments received");
     }
-    if (model.amounts.totalDue.value <= 0) issue(["amounts", "totalDue"], "a letter asking for payment needs a positive total");
+    if (model.amounts.totalDue.value <= 0)
+      issue(["amounts", "totalDue"], "a letter asking for payment needs a positive total");
 
     if (compareLocalDates(model.claim.issueDate, model.claim.dueDate) > 0) {
       issue(["claim", "dueDate"], "the due date cannot be before the issue date");
@@ -264,8 +281,14 @@ function unprintableStrings(value: unknown, path: (string | number)[] = []): (st
 
 /** principal + Σ fees + interest − Σ payments received. */
 export function expectedTotal(amounts: LetterAmounts, currency: Currency): Money {
-  const fees = sum(amounts.fees.map((f) => f.amount), currency);
-  const paid = sum(amounts.payments.map((p) => p.amount), currency);
+  const fees = sum(
+    amounts.fees.map((f) => f.amount),
+    currency,
+  );
+  const paid = sum(
+    amounts.payments.map((p) => p.amount),
+    currency,
+  );
   const interest = amounts.interest ? amounts.interest.amount : zero(currency);
   return subtract(add(add(amounts.principal, fees), interest), paid);
 }

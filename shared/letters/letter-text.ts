@@ -5,8 +5,9 @@
  */
 import { daysBetween } from "../domain/calendar";
 import { sum } from "../domain/money";
-import { StatementId, lawfulContent } from "./lawful-content";
-import { LetterLanguage, LetterModel } from "./letter-model";
+import type { StatementId } from "./lawful-content";
+import { lawfulContent } from "./lawful-content";
+import type { LetterLanguage, LetterModel } from "./letter-model";
 import { formatLetterAmount, formatLetterDate, formatOrgNumber, formatRate } from "./letter-format";
 
 export type CourtesyId = "already-paid" | "get-in-touch";
@@ -141,12 +142,22 @@ export function letterStatements(model: LetterModel): LetterStatement[] {
       break;
 
     case "payment-demand": {
-      const fees = sum(amounts.fees.map((f) => f.amount), currency);
-      const paid = sum(amounts.payments.map((p) => p.amount), currency);
+      const fees = sum(
+        amounts.fees.map((f) => f.amount),
+        currency,
+      );
+      const paid = sum(
+        amounts.payments.map((p) => p.amount),
+        currency,
+      );
       const additions: string[] = [];
       if (amounts.fees.length > 0) additions.push(nb ? `${amount(fees)} i gebyrer` : `${amount(fees)} in fees`);
       if (amounts.interest) {
-        additions.push(nb ? `${amount(amounts.interest.amount)} i forsinkelsesrente` : `${amount(amounts.interest.amount)} in late-payment interest`);
+        additions.push(
+          nb
+            ? `${amount(amounts.interest.amount)} i forsinkelsesrente`
+            : `${amount(amounts.interest.amount)} in late-payment interest`,
+        );
       }
       const additionsText =
         additions.length === 0
@@ -156,7 +167,8 @@ export function letterStatements(model: LetterModel): LetterStatement[] {
           : nb
             ? `Tilleggskravene er ${joinList(additions, "og")}.`
             : `The additions are ${joinList(additions, "and")}.`;
-      const paidText = paid.value > 0 ? (nb ? ` Du har betalt ${amount(paid)}.` : ` You have paid ${amount(paid)}.`) : "";
+      const paidText =
+        paid.value > 0 ? (nb ? ` Du har betalt ${amount(paid)}.` : ` You have paid ${amount(paid)}.`) : "";
       const interest = amounts.interest;
       drafts = [
         {

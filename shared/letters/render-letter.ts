@@ -9,13 +9,21 @@
  * and a footer with the creditor's details and page numbers on every page.
  */
 import PDFDocument from "pdfkit";
-import { RuleSet } from "../domain/rules/rule-set";
-import { Money, negate } from "../domain/money";
+import type { RuleSet } from "../domain/rules/rule-set";
+import type { Money } from "../domain/money";
+import { negate } from "../domain/money";
 import { assertLawful } from "./lawful-content";
-import { LetterModel, LetterModelInput, PostalAddress, parseLetterModel } from "./letter-model";
+import type { LetterModel, LetterModelInput, PostalAddress } from "./letter-model";
+import { parseLetterModel } from "./letter-model";
 import { letterStatements, suspensionMarking } from "./letter-text";
 import { letterTitle } from "./letter-metadata";
-import { formatAccountNumber, formatLetterAmount, formatLetterDate, formatOrgNumber, formatRate } from "./letter-format";
+import {
+  formatAccountNumber,
+  formatLetterAmount,
+  formatLetterDate,
+  formatOrgNumber,
+  formatRate,
+} from "./letter-format";
 
 export interface RenderLetterOptions {
   /** When given, the letter is refused (UnlawfulLetter) unless its deadlines and fees are lawful under these rules. */
@@ -98,7 +106,10 @@ const LABELS = {
 } as const;
 
 /** Renders `input` (validated with `parseLetterModel`) as a PDF. */
-export async function renderLetter(input: LetterModelInput | LetterModel, options: RenderLetterOptions = {}): Promise<Buffer> {
+export async function renderLetter(
+  input: LetterModelInput | LetterModel,
+  options: RenderLetterOptions = {},
+): Promise<Buffer> {
   const model = parseLetterModel(input);
   if (options.rules) assertLawful(model, options.rules);
 
@@ -153,7 +164,11 @@ function drawHeader(doc: Doc, model: LetterModel): void {
   const { creditor, debtor, claim } = model;
 
   // Sender block
-  doc.font(BOLD).fontSize(12).fillColor(INK).text(creditor.name, MARGIN.left, MARGIN.top, { width: 90 * MM });
+  doc
+    .font(BOLD)
+    .fontSize(12)
+    .fillColor(INK)
+    .text(creditor.name, MARGIN.left, MARGIN.top, { width: 90 * MM });
   doc.font(FONT).fontSize(9).fillColor(GREY);
   for (const line of addressLines(creditor.address)) doc.text(line, { width: 90 * MM });
   doc.text(`${l.org} ${formatOrgNumber(creditor.orgNumber)}`, { width: 90 * MM });
@@ -176,15 +191,23 @@ function drawHeader(doc: Doc, model: LetterModel): void {
   const valueWidth = PAGE.width - MARGIN.right - FACTS_X - labelWidth;
   for (const [label, value] of facts) {
     doc.font(FONT).fontSize(9).fillColor(GREY).text(label, FACTS_X, y, { width: labelWidth });
-    doc.font(BOLD).fontSize(9).fillColor(INK).text(value, FACTS_X + labelWidth, y, { width: valueWidth });
+    doc
+      .font(BOLD)
+      .fontSize(9)
+      .fillColor(INK)
+      .text(value, FACTS_X + labelWidth, y, { width: valueWidth });
     y = Math.max(doc.y, y + 13);
   }
 }
 
 function drawTitle(doc: Doc, model: LetterModel): void {
-  doc.font(BOLD).fontSize(18).fillColor(INK).text(letterTitle(model.kind, model.language), MARGIN.left, 80 * MM, {
-    width: CONTENT_WIDTH,
-  });
+  doc
+    .font(BOLD)
+    .fontSize(18)
+    .fillColor(INK)
+    .text(letterTitle(model.kind, model.language), MARGIN.left, 80 * MM, {
+      width: CONTENT_WIDTH,
+    });
   doc.moveDown(0.4);
 }
 
@@ -200,9 +223,16 @@ function drawMarking(doc: Doc, heading: string, text: string): void {
   ensureSpace(doc, height + 12);
   const top = doc.y;
   doc.save().lineWidth(2.5).strokeColor(INK).rect(MARGIN.left, top, CONTENT_WIDTH, height).stroke().restore();
-  doc.font(BOLD).fontSize(14).fillColor(INK).text(heading, MARGIN.left + pad, top + pad, { width: innerWidth });
+  doc
+    .font(BOLD)
+    .fontSize(14)
+    .fillColor(INK)
+    .text(heading, MARGIN.left + pad, top + pad, { width: innerWidth });
   doc.moveDown(0.2);
-  doc.font(FONT).fontSize(TEXT_SIZE).text(text, MARGIN.left + pad, doc.y, { width: innerWidth, lineGap: 2 });
+  doc
+    .font(FONT)
+    .fontSize(TEXT_SIZE)
+    .text(text, MARGIN.left + pad, doc.y, { width: innerWidth, lineGap: 2 });
   doc.x = MARGIN.left;
   doc.y = top + height + 10;
 }
@@ -231,7 +261,11 @@ function amountRows(model: LetterModel): Row[] {
   const separateAdditions = model.kind === "payment-demand"; // inkassoloven § 10 c: principal and additions apart
   const rows: Row[] = [];
   if (separateAdditions) rows.push({ label: l.principalHeading, style: "heading" });
-  rows.push({ label: `${l.principal(claim.invoiceNumber)}: ${claim.description}`, amount: amounts.principal, style: "line" });
+  rows.push({
+    label: `${l.principal(claim.invoiceNumber)}: ${claim.description}`,
+    amount: amounts.principal,
+    style: "line",
+  });
   for (const line of claim.lines) rows.push({ label: line.description, amount: line.amount, style: "detail" });
   const hasAdditions = amounts.fees.length > 0 || amounts.interest !== null;
   if (separateAdditions && hasAdditions) rows.push({ label: l.additionsHeading, style: "heading" });
@@ -285,7 +319,10 @@ function drawAmounts(doc: Doc, model: LetterModel): void {
     doc.text(row.label, MARGIN.left + indent, y, { width: labelWidth - indent });
     const after = doc.y;
     if (row.amount) {
-      doc.text(formatLetterAmount(row.amount, model.language), right - amountWidth, y, { width: amountWidth, align: "right" });
+      doc.text(formatLetterAmount(row.amount, model.language), right - amountWidth, y, {
+        width: amountWidth,
+        align: "right",
+      });
     }
     doc.y = Math.max(after, y + height - 4) + 2;
   }
@@ -309,19 +346,35 @@ function drawPayment(doc: Doc, model: LetterModel): void {
   ensureSpace(doc, height + 12);
   const top = doc.y;
   doc.save().rect(MARGIN.left, top, CONTENT_WIDTH, height).fill("#EFEFEF").restore();
-  doc.font(BOLD).fontSize(11).fillColor(INK).text(l.payHeading, MARGIN.left + pad, top + pad, { width: innerWidth });
+  doc
+    .font(BOLD)
+    .fontSize(11)
+    .fillColor(INK)
+    .text(l.payHeading, MARGIN.left + pad, top + pad, { width: innerWidth });
   let x = MARGIN.left + pad;
   pairs.forEach(([label, value], index) => {
     const width = (columnWidths[index] ?? 0) - 6;
     const y = top + pad + 16;
     doc.font(FONT).fontSize(8.5).fillColor(GREY).text(label, x, y, { width });
-    doc.font(BOLD).fontSize(11).fillColor(INK).text(value, x, y + 11, { width });
+    doc
+      .font(BOLD)
+      .fontSize(11)
+      .fillColor(INK)
+      .text(value, x, y + 11, { width });
     x += columnWidths[index] ?? 0;
   });
   const linkY = top + pad + 16 + 30;
-  doc.font(FONT).fontSize(10).fillColor(INK).text(`${l.payOnline} `, MARGIN.left + pad, linkY, { continued: true });
+  doc
+    .font(FONT)
+    .fontSize(10)
+    .fillColor(INK)
+    .text(`${l.payOnline} `, MARGIN.left + pad, linkY, { continued: true });
   doc.font(BOLD).fillColor("#0645AD").text(model.payment.payLink, { link: model.payment.payLink, underline: true });
-  doc.font(FONT).fontSize(8.5).fillColor(GREY).text(l.rememberKid, MARGIN.left + pad, linkY + 14, { width: innerWidth });
+  doc
+    .font(FONT)
+    .fontSize(8.5)
+    .fillColor(GREY)
+    .text(l.rememberKid, MARGIN.left + pad, linkY + 14, { width: innerWidth });
   doc.fillColor(INK);
   doc.x = MARGIN.left;
   doc.y = top + height + 12;
@@ -338,8 +391,14 @@ function drawSignature(doc: Doc, model: LetterModel): void {
 function drawFooters(doc: Doc, model: LetterModel): void {
   const l = LABELS[model.language];
   const { creditor } = model;
-  const contact = [creditor.contact.phone, creditor.contact.email, creditor.contact.web].filter((c): c is string => c !== undefined);
-  const line1 = [creditor.name, addressLines(creditor.address).join(", "), `${l.org} ${formatOrgNumber(creditor.orgNumber)}`].join(" · ");
+  const contact = [creditor.contact.phone, creditor.contact.email, creditor.contact.web].filter(
+    (c): c is string => c !== undefined,
+  );
+  const line1 = [
+    creditor.name,
+    addressLines(creditor.address).join(", "),
+    `${l.org} ${formatOrgNumber(creditor.orgNumber)}`,
+  ].join(" · ");
   const line2 = [...contact, `${l.account} ${formatAccountNumber(creditor.accountNumber)}`].join(" · ");
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
@@ -348,11 +407,21 @@ function drawFooters(doc: Doc, model: LetterModel): void {
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     const y = PAGE.height - 18 * MM;
-    doc.save().lineWidth(0.5).strokeColor(GREY).moveTo(MARGIN.left, y - 6).lineTo(PAGE.width - MARGIN.right, y - 6).stroke().restore();
+    doc
+      .save()
+      .lineWidth(0.5)
+      .strokeColor(GREY)
+      .moveTo(MARGIN.left, y - 6)
+      .lineTo(PAGE.width - MARGIN.right, y - 6)
+      .stroke()
+      .restore();
     doc.font(FONT).fontSize(7.5).fillColor(GREY);
     doc.text(line1, MARGIN.left, y, { width: CONTENT_WIDTH - 25 * MM, lineBreak: true });
     doc.text(line2, { width: CONTENT_WIDTH - 25 * MM });
-    doc.text(l.page(i - range.start + 1, range.count), PAGE.width - MARGIN.right - 25 * MM, y, { width: 25 * MM, align: "right" });
+    doc.text(l.page(i - range.start + 1, range.count), PAGE.width - MARGIN.right - 25 * MM, y, {
+      width: 25 * MM,
+      align: "right",
+    });
     doc.page.margins.bottom = bottom;
   }
 }

@@ -11,14 +11,26 @@ export const CustomerDetails = z.object({
   email: z.string().optional(),
   nationalId: z.string().optional(),
   orgNumber: z.string().optional(),
-  address: z.object({ lines: z.array(z.string()), postalCode: z.string(), city: z.string(), country: z.string() }).optional(),
+  address: z
+    .object({ lines: z.array(z.string()), postalCode: z.string(), city: z.string(), country: z.string() })
+    .optional(),
   consent: z.object({ sms: z.boolean(), email: z.boolean() }).optional(),
 });
 export type CustomerDetails = z.infer<typeof CustomerDetails>;
 
 export const TimelineEntry = z.object({
   at: z.string(), // ISO instant
-  kind: z.enum(["created", "step-executed", "payment", "credit-note", "status-changed", "note", "document", "sms", "message"]),
+  kind: z.enum([
+    "created",
+    "step-executed",
+    "payment",
+    "credit-note",
+    "status-changed",
+    "note",
+    "document",
+    "sms",
+    "message",
+  ]),
   title: z.string(),
   legalBasis: z.string().optional(),
   step: StepKind.optional(),
@@ -77,9 +89,17 @@ export interface CaseStore {
   /** Without tenant scoping: for the orchestration and payment paths that only know the case id. */
   getById(caseId: string): Promise<CaseRecord | undefined>;
   /** Throws CaseNotFound (code CASE_NOT_FOUND) when missing or another tenant's. */
-  update(tenantId: string, caseId: string, mutate: (current: CaseRecord) => CaseRecord | Promise<CaseRecord>): Promise<CaseRecord>;
+  update(
+    tenantId: string,
+    caseId: string,
+    mutate: (current: CaseRecord) => CaseRecord | Promise<CaseRecord>,
+  ): Promise<CaseRecord>;
   findByKid(kid: string): Promise<CaseRecord | undefined>;
-  list(tenantId: string, filter: CaseListFilter, page: { limit: number; continuationToken?: string }): Promise<Page<CaseRecord>>;
+  list(
+    tenantId: string,
+    filter: CaseListFilter,
+    page: { limit: number; continuationToken?: string },
+  ): Promise<Page<CaseRecord>>;
   /** Cases not closed (open, on-hold, disputed), across tenants, for self-healing. */
   listActiveCaseIds(page: { limit: number; continuationToken?: string }): Promise<Page<string>>;
 }
@@ -98,7 +118,11 @@ export function assertDerivedId(record: CaseRecord): void {
 
 /** `update` may change anything but what identifies the case. */
 export function assertSameIdentity(current: CaseRecord, next: CaseRecord): void {
-  if (next.caseId !== current.caseId || next.tenantId !== current.tenantId || next.invoiceNumber !== current.invoiceNumber) {
+  if (
+    next.caseId !== current.caseId ||
+    next.tenantId !== current.tenantId ||
+    next.invoiceNumber !== current.invoiceNumber
+  ) {
     throw new Error("CaseStore.update may not change caseId, tenantId or invoiceNumber");
   }
 }

@@ -49,7 +49,11 @@ export interface ProviderPayment {
 /** The provider answered with an error that a retry will not fix (4xx other than 409/429): carries its status. */
 export class PaymentProviderRejected extends Error {
   readonly code = "PAYMENT_PROVIDER_REJECTED";
-  constructor(message: string, readonly status: number, readonly detail?: string) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly detail?: string,
+  ) {
     super(message);
   }
 }
@@ -87,7 +91,11 @@ export interface IncomingWebhookRequest {
 }
 
 export type WebhookVerdict =
-  | { ok: true; event: PaymentProviderEvent; /** Identifies this very signed delivery (replay detection). */ deliveryId: string }
+  | {
+      ok: true;
+      event: PaymentProviderEvent;
+      /** Identifies this very signed delivery (replay detection). */ deliveryId: string;
+    }
   | { ok: false; reason: "unsigned" | "bad-content-hash" | "bad-signature" | "stale" | "malformed"; detail: string };
 
 /** Checks a provider's webhook: signature, content hash, date window; then parses the event. */

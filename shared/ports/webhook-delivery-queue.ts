@@ -43,7 +43,9 @@ export type WebhookDeliveryMessage = z.infer<typeof WebhookDeliveryMessage>;
  * Message id on the queue: `${eventId}:${subscriptionId}` for the first attempt (a re-run fan-out is dropped by
  * duplicate detection), `${eventId}:${subscriptionId}:${attempt}` for a retry.
  */
-export function deliveryMessageId(delivery: Pick<WebhookDeliveryMessage, "subscriptionId" | "attempt" | "event">): string {
+export function deliveryMessageId(
+  delivery: Pick<WebhookDeliveryMessage, "subscriptionId" | "attempt" | "event">,
+): string {
   const base = `${delivery.event.id}:${delivery.subscriptionId}`;
   return delivery.attempt === 1 ? base : `${base}:${String(delivery.attempt)}`;
 }

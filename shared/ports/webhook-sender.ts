@@ -10,10 +10,7 @@ export interface WebhookSendRequest {
   timeoutMs: number;
 }
 
-export type WebhookSendResult =
-  | { kind: "answered"; status: number }
-  | { kind: "timeout" }
-  | { kind: "network-error" };
+export type WebhookSendResult = { kind: "answered"; status: number } | { kind: "timeout" } | { kind: "network-error" };
 
 export interface WebhookSender {
   send(request: WebhookSendRequest): Promise<WebhookSendResult>;

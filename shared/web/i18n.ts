@@ -205,7 +205,8 @@ const en: Record<TextKey, string> = {
   methodCard: "card",
   unknownTitle: "We cannot find this link",
   unknownBody: "Please check that you copied the whole link from the message, without spaces.",
-  unknownHelp: "You can also pay from your online bank with the KID and account number on the invoice, or contact {creditor}.",
+  unknownHelp:
+    "You can also pay from your online bank with the KID and account number on the invoice, or contact {creditor}.",
   expiredTitle: "This link has expired",
   expiredBody: "Payment links only work for a while, to protect you.",
   expiredHelp: "You can still pay from your online bank with the KID and account number on the letter or invoice.",
@@ -242,9 +243,15 @@ export function negotiateLang(queryLang: string | null, acceptLanguage: string |
       const [tag = "", ...attrs] = part.trim().split(";");
       const q = attrs.map((a) => /^\s*q\s*=\s*([0-9.]+)\s*$/u.exec(a)?.[1]).find((v) => v !== undefined);
       const quality = q === undefined ? 1 : Number(q);
-      return { primary: tag.trim().toLowerCase().split("-")[0] ?? "", quality: Number.isFinite(quality) ? quality : 0, index };
+      return {
+        primary: tag.trim().toLowerCase().split("-")[0] ?? "",
+        quality: Number.isFinite(quality) ? quality : 0,
+        index,
+      };
     })
-    .filter((r) => r.quality > 0 && (r.primary === "en" || r.primary === "nb" || r.primary === "no" || r.primary === "nn"))
+    .filter(
+      (r) => r.quality > 0 && (r.primary === "en" || r.primary === "nb" || r.primary === "no" || r.primary === "nn"),
+    )
     .sort((a, b) => b.quality - a.quality || a.index - b.index);
   return ranges[0]?.primary === "en" ? "en" : "nb";
 }

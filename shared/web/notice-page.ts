@@ -29,7 +29,10 @@ function content(kind: NoticeKind, lang: Lang, options: NoticeOptions): { title:
   const creditor = options.creditorName?.trim() || t(lang, "creditorFallback");
   switch (kind) {
     case "unknown-link":
-      return { title: t(lang, "unknownTitle"), paragraphs: [t(lang, "unknownBody"), t(lang, "unknownHelp", { creditor })] };
+      return {
+        title: t(lang, "unknownTitle"),
+        paragraphs: [t(lang, "unknownBody"), t(lang, "unknownHelp", { creditor })],
+      };
     case "expired-link":
       return {
         title: t(lang, "expiredTitle"),
@@ -48,7 +51,10 @@ function content(kind: NoticeKind, lang: Lang, options: NoticeOptions): { title:
       return { title: t(lang, "rateLimitedTitle"), paragraphs: [t(lang, "rateLimitedBody"), wait] };
     }
     case "unavailable":
-      return { title: t(lang, "unavailableTitle"), paragraphs: [t(lang, "unavailableBody"), t(lang, "unavailableHelp")] };
+      return {
+        title: t(lang, "unavailableTitle"),
+        paragraphs: [t(lang, "unavailableBody"), t(lang, "unavailableHelp")],
+      };
   }
 }
 

@@ -12,4 +12,3 @@ export type NoticeKind = "unknown-link" | "expired-link" | "rate-limited" | "una
 
 /** Parts a debtor may ask a partial payment to cover first (dekningsrekkefølge). */
 export const COVER_CHOICES: readonly AllocationPart[] = ["principal", "interest", "fees"];
-

@@ -3,9 +3,23 @@
  * (broken down), and one plain form (works without JavaScript) to pay with Vipps or card. Without a payment provider
  * it shows the account number and KIDs for paying from the bank instead. When nothing is owed it says so, kindly.
  */
-import type { PayFormError, PayFormValues, PayOptionView, PayPageCase, PayPageView } from "../application/payments/pay-page-model";
+import type {
+  PayFormError,
+  PayFormValues,
+  PayOptionView,
+  PayPageCase,
+  PayPageView,
+} from "../application/payments/pay-page-model";
 import type { Money } from "../domain/money";
-import { coverLabel, formatAmount, formatInstantDate, formatLocalDate, formErrorMessage, t, type TextKey } from "./i18n";
+import {
+  coverLabel,
+  formatAmount,
+  formatInstantDate,
+  formatLocalDate,
+  formErrorMessage,
+  t,
+  type TextKey,
+} from "./i18n";
 import { compileTemplate, payLinkPath, renderLayout } from "./layout";
 import { COVER_CHOICES, type Lang } from "./pay-page-model";
 
@@ -41,7 +55,14 @@ interface FormData {
   legend: string;
   options: OptionData[];
   optionError?: string | undefined;
-  cover?: { label: string; hint: string; error?: string | undefined; choices: { value: string; label: string; selected: boolean }[] } | undefined;
+  cover?:
+    | {
+        label: string;
+        hint: string;
+        error?: string | undefined;
+        choices: { value: string; label: string; selected: boolean }[];
+      }
+    | undefined;
   methodsIntro: string;
   methodError?: string | undefined;
   buttons: { id: string; value: string; cls: string; label: string }[];
@@ -171,7 +192,10 @@ function optionLabel(option: PayOptionView, lang: Lang): { label: string; amount
     case "full":
       return { label: t(lang, "optionFull"), amount: formatAmount(option.amount, lang) };
     case "instalment":
-      return { label: t(lang, "optionInstalment", { date: formatLocalDate(option.dueDate, lang) }), amount: formatAmount(option.amount, lang) };
+      return {
+        label: t(lang, "optionInstalment", { date: formatLocalDate(option.dueDate, lang) }),
+        amount: formatAmount(option.amount, lang),
+      };
     case "reopen":
       return { label: t(lang, "optionReopen", { amount: formatAmount(option.amount, lang) }) };
     case "custom":
@@ -199,7 +223,9 @@ function formData(view: PayPageView, lang: Lang, error: PayFormError | undefined
   const chosen = options.some((o) => o.kind === values.option) ? values.option : options[0]?.kind;
   const custom = options.find((o): o is Extract<PayOptionView, { kind: "custom" }> => o.kind === "custom");
   const message = (field: PayFormError["field"]) =>
-    error?.field === field ? formErrorMessage(error, lang, custom ? { min: custom.min, max: custom.max } : {}) : undefined;
+    error?.field === field
+      ? formErrorMessage(error, lang, custom ? { min: custom.min, max: custom.max } : {})
+      : undefined;
   const optionData = options.map((o): OptionData => {
     const { label, amount } = optionLabel(o, lang);
     return {
@@ -232,8 +258,10 @@ function formData(view: PayPageView, lang: Lang, error: PayFormError | undefined
       }
     : undefined;
   const buttons: FormData["buttons"] = [];
-  if (view.methods.includes("vipps")) buttons.push({ id: "pay-vipps", value: "vipps", cls: "vipps", label: t(lang, "payVipps") });
-  if (view.methods.includes("card")) buttons.push({ id: "pay-card", value: "card", cls: "card", label: t(lang, "payCard") });
+  if (view.methods.includes("vipps"))
+    buttons.push({ id: "pay-vipps", value: "vipps", cls: "vipps", label: t(lang, "payVipps") });
+  if (view.methods.includes("card"))
+    buttons.push({ id: "pay-card", value: "card", cls: "card", label: t(lang, "payCard") });
   return {
     action: payLinkPath(view.token, lang, "/pay"),
     legend: t(lang, "optionLegend"),

@@ -72,7 +72,10 @@ function receiptData(view: ReceiptView, lang: Lang): ReceiptData {
         title: t(lang, "receiptPaidTitle"),
         paragraphs: [
           payment
-            ? t(lang, "receiptPaidBody", { amount: formatAmount(payment.amount, lang), method: methodName(payment.method, lang) })
+            ? t(lang, "receiptPaidBody", {
+                amount: formatAmount(payment.amount, lang),
+                method: methodName(payment.method, lang),
+              })
             : t(lang, "receiptPaidBodyPlain"),
           ...reference,
         ],

@@ -40,9 +40,11 @@ export async function run(): Promise<Record<string, number | string>> {
       );
       const seconds = (performance.now() - started) / 1000;
       latencies.sort((a, b) => a - b);
-      const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+      const pct = (p: number) =>
+        latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
       figures[`GET /api/health, ${concurrency} client(s): requests/s`] = Math.round(latencies.length / seconds);
-      figures[`GET /api/health, ${concurrency} client(s): p50 / p99 ms`] = `${pct(50).toFixed(2)} / ${pct(99).toFixed(2)}`;
+      figures[`GET /api/health, ${concurrency} client(s): p50 / p99 ms`] =
+        `${pct(50).toFixed(2)} / ${pct(99).toFixed(2)}`;
     }
   } finally {
     await server.close();

@@ -38,7 +38,15 @@ export async function run(): Promise<Record<string, number | string>> {
   const tracker = new WorkTracker();
   const clock = new VirtualClock(tracker, Date.parse("2027-01-04T08:00:00Z"));
   const invoker = new Invoker(registry, tracker, silentLogger);
-  const engine = new DurableEngine({ registry, invoker, clock, tracker, logger: silentLogger, dataDir, taskHubName: "Bench" });
+  const engine = new DurableEngine({
+    registry,
+    invoker,
+    clock,
+    tracker,
+    logger: silentLogger,
+    dataDir,
+    taskHubName: "Bench",
+  });
   await engine.start();
   try {
     let t = performance.now();
@@ -53,7 +61,9 @@ export async function run(): Promise<Record<string, number | string>> {
     const done = (await engine.list({ runtimeStatus: ["Completed"] })).length;
     return {
       [`start ${N} orchestrations and run them to their timer wait (orchestrations/s)`]: Math.round(N / startSeconds),
-      [`advance the clock 7 days: ${N - Math.ceil(N / 3)} timers fire, each calls an activity (s)`]: Number(advanceSeconds.toFixed(2)),
+      [`advance the clock 7 days: ${N - Math.ceil(N / 3)} timers fire, each calls an activity (s)`]: Number(
+        advanceSeconds.toFixed(2),
+      ),
       [`orchestrations completed (of ${N})`]: done,
     };
   } finally {

@@ -18,7 +18,13 @@ import type { ApiDeps } from "../../functions/api";
 import type { RequestDeps } from "../../functions/deps";
 import { cosmosOptionsFrom } from "../../functions/composition";
 import { CosmosCaseStore } from "../../shared/adapters/cosmos/case-store.cosmos";
-import { COSMOS_CONTAINERS, createCosmosDatabase, disposeCosmosClients, ensureCosmosContainers, loadCosmosContainers } from "../../shared/adapters/cosmos/database.cosmos";
+import {
+  COSMOS_CONTAINERS,
+  createCosmosDatabase,
+  disposeCosmosClients,
+  ensureCosmosContainers,
+  loadCosmosContainers,
+} from "../../shared/adapters/cosmos/database.cosmos";
 import { CosmosIdempotencyStore } from "../../shared/adapters/cosmos/idempotency-store.cosmos";
 import { CosmosPayLinkStore } from "../../shared/adapters/cosmos/pay-link-store.cosmos";
 import { CosmosTenantStore } from "../../shared/adapters/cosmos/tenant-store.cosmos";
@@ -38,9 +44,18 @@ export async function run(): Promise<Record<string, number | string>> {
   const standIn = new CosmosStandIn({ dataDir, logger: silentLogger, saveIntervalMs: 0 });
   try {
     const { endpoint, key } = await standIn.start(0);
-    const settings = parseSettings({ COSMOS_ENDPOINT: endpoint, COSMOS_KEY: key, COSMOS_DATABASE: "bench", COSMOS_ENDPOINT_DISCOVERY: "false", PUBLIC_BASE_URL: "https://pay.example.test" });
+    const settings = parseSettings({
+      COSMOS_ENDPOINT: endpoint,
+      COSMOS_KEY: key,
+      COSMOS_DATABASE: "bench",
+      COSMOS_ENDPOINT_DISCOVERY: "false",
+      PUBLIC_BASE_URL: "https://pay.example.test",
+    });
     const database = createCosmosDatabase(cosmosOptionsFrom(settings));
-    await ensureCosmosContainers(database, loadCosmosContainers(join(__dirname, "..", "..", "..", "infra-bicep", "cosmos-containers.json")));
+    await ensureCosmosContainers(
+      database,
+      loadCosmosContainers(join(__dirname, "..", "..", "..", "infra-bicep", "cosmos-containers.json")),
+    );
     const figures: Record<string, number | string> = {};
 
     // Raw: the stand-in's create rate for documents the size of a case record, the same number in flight.
@@ -52,7 +67,11 @@ export async function run(): Promise<Record<string, number | string>> {
 
     const events = new MemoryEventPublisher();
     const tenants = new CosmosTenantStore({ database });
-    const workflow: RequestDeps["workflow"] = { start: async () => undefined, caseChanged: async () => undefined, state: async () => "running" };
+    const workflow: RequestDeps["workflow"] = {
+      start: async () => undefined,
+      caseChanged: async () => undefined,
+      state: async () => "running",
+    };
     const deps: ApiDeps & RequestDeps = {
       clock: { now: () => new Date() },
       random: cryptoRandom,
@@ -80,17 +99,36 @@ export async function run(): Promise<Record<string, number | string>> {
     const key_ = generateApiKey("test");
     const now = new Date().toISOString();
     await deps.tenants.create(
-      { schemaVersion: 1, tenantId: "t_bench", name: "Bench AS", senderName: "Bench", orgNumber: "974760673", country: "NO", policy: null, createdAt: now, updatedAt: now },
+      {
+        schemaVersion: 1,
+        tenantId: "t_bench",
+        name: "Bench AS",
+        senderName: "Bench",
+        orgNumber: "974760673",
+        country: "NO",
+        policy: null,
+        createdAt: now,
+        updatedAt: now,
+      },
       { keyId: key_.keyId, tenantId: "t_bench", keyHash: key_.keyHash, createdAt: now },
     );
     const batch = makeInvoiceFunctions(() => deps).registerInvoiceBatch;
-    const context = new InvocationContext({ invocationId: "bench", functionName: "bench", logHandler: () => undefined });
+    const context = new InvocationContext({
+      invocationId: "bench",
+      functionName: "bench",
+      logHandler: () => undefined,
+    });
     let created = 0;
     const started = performance.now();
     for (let b = 0; b < BATCHES; b++) {
       const invoices = Array.from({ length: BATCH_SIZE }, (_, i) => ({
         invoiceNumber: `B${b}-${i}`,
-        customer: { customerId: `cust-${i % 97}`, name: "Kari Nordmann", phone: "+4791234567", consent: { sms: true, email: false } },
+        customer: {
+          customerId: `cust-${i % 97}`,
+          name: "Kari Nordmann",
+          phone: "+4791234567",
+          consent: { sms: true, email: false },
+        },
         amount: { value: 129900, currency: "NOK" },
         issueDate: "2026-10-20",
         dueDate: "2026-11-05",
@@ -106,7 +144,8 @@ export async function run(): Promise<Record<string, number | string>> {
       created += body.results.filter((r) => r.status === 201).length;
     }
     const seconds = (performance.now() - started) / 1000;
-    if (created !== BATCHES * BATCH_SIZE) throw new Error(`bench: ${created} of ${BATCHES * BATCH_SIZE} invoices created`);
+    if (created !== BATCHES * BATCH_SIZE)
+      throw new Error(`bench: ${created} of ${BATCHES * BATCH_SIZE} invoices created`);
     figures[`batch intake, ${BATCHES} × ${BATCH_SIZE} invoices (invoices/s)`] = Math.round(created / seconds);
     figures["case.created events published"] = events.ofType("case.created").length;
     return figures;

@@ -58,12 +58,17 @@ export async function run(): Promise<Record<string, number | string>> {
   const rate = Number(process.env.BENCH_PAYMENT_RATE ?? 20);
   if (!Number.isFinite(rate) || rate <= 0) throw new Error("BENCH_PAYMENT_RATE must be a positive number");
   const payments = Math.round(rate * seconds);
-  const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as { Values: Record<string, string> };
+  const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as {
+    Values: Record<string, string>;
+  };
   const apiKey = settings.Values.DEVHOST_DEMO_API_KEY;
   if (!apiKey) throw new Error("local.settings.example.json has no DEVHOST_DEMO_API_KEY");
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-payments-"));
-  const host = await startHost(dataDir, { PAY_PAGE_RATE_PER_TOKEN: LIMIT_RAISED, PAY_PAGE_RATE_PER_CLIENT: LIMIT_RAISED });
+  const host = await startHost(dataDir, {
+    PAY_PAGE_RATE_PER_TOKEN: LIMIT_RAISED,
+    PAY_PAGE_RATE_PER_CLIENT: LIMIT_RAISED,
+  });
   const figures: Record<string, number | string> = {};
   const runId = Date.now().toString(36);
   const api = (method: string, route: string, body?: unknown) =>
@@ -77,13 +82,19 @@ export async function run(): Promise<Record<string, number | string>> {
     const res = await api("POST", "/api/v1/invoices", {
       invoiceNumber: `${prefix}-${runId}-${i}`,
       // A customer per case: one debtor's overdue cases share a pay link, which would pay several cases at once.
-      customer: { customerId: `${prefix}-cust-${runId}-${i}`, name: "Kari Nordmann", phone: "+4791234567", consent: { sms: true, email: false } },
+      customer: {
+        customerId: `${prefix}-cust-${runId}-${i}`,
+        name: "Kari Nordmann",
+        phone: "+4791234567",
+        consent: { sms: true, email: false },
+      },
       amount: { value: 129_900, currency: "NOK" },
       issueDate: "2026-11-01",
       dueDate: "2026-12-15",
     });
     const body = (await res.json()) as { caseId?: string; payLink?: string };
-    if (res.status !== 201 || !body.caseId || !body.payLink) throw new Error(`POST /api/v1/invoices answered ${res.status}: ${JSON.stringify(body)}`);
+    if (res.status !== 201 || !body.caseId || !body.payLink)
+      throw new Error(`POST /api/v1/invoices answered ${res.status}: ${JSON.stringify(body)}`);
     return { caseId: body.caseId, payLink: body.payLink };
   };
 
@@ -101,13 +112,15 @@ export async function run(): Promise<Record<string, number | string>> {
       await res.arrayBuffer();
       const location = res.headers.get("location") ?? "";
       const reference = /\/landing\/([^/?#]+)/u.exec(location)?.[1];
-      if (res.status !== 303 || !reference) throw new Error(`POST /p/{token}/pay answered ${res.status} (location ${location || "none"})`);
+      if (res.status !== 303 || !reference)
+        throw new Error(`POST /p/{token}/pay answered ${res.status} (location ${location || "none"})`);
       return { caseId, payLink, reference: decodeURIComponent(reference) };
     });
     const prepareSeconds = (performance.now() - prepareStarted) / 1000;
     const first = (await (await api("GET", `/api/v1/cases/${prepared[0]!.caseId}`)).json()) as CaseView;
     figures["cases prepared (invoice + Vipps payment started)"] = prepared.length;
-    figures[`preparation, ${PREPARE_IN_FLIGHT} in flight: seconds / cases/s`] = `${prepareSeconds.toFixed(1)} / ${Math.round(prepared.length / prepareSeconds)}`;
+    figures[`preparation, ${PREPARE_IN_FLIGHT} in flight: seconds / cases/s`] =
+      `${prepareSeconds.toFixed(1)} / ${Math.round(prepared.length / prepareSeconds)}`;
     figures["balance of each case before payment (øre)"] = first.balance.total.value;
 
     const logMark = host.logs.length;
@@ -123,20 +136,25 @@ export async function run(): Promise<Record<string, number | string>> {
     await sleep(2_000);
     const phaseLogs = host.logs.slice(logMark);
     // BENCH_PAYMENTS_LOG=file keeps the payment phase's dev host log lines (JSON lines) for a closer look.
-    if (process.env.BENCH_PAYMENTS_LOG) fs.writeFileSync(process.env.BENCH_PAYMENTS_LOG, phaseLogs.map((l) => JSON.stringify(l)).join("\n") + "\n");
+    if (process.env.BENCH_PAYMENTS_LOG)
+      fs.writeFileSync(process.env.BENCH_PAYMENTS_LOG, phaseLogs.map((l) => JSON.stringify(l)).join("\n") + "\n");
 
     figures["payments approved"] = result.approved;
     figures["approval answers other than 200"] = result.approveFailures;
     figures[`achieved approval rate (payments/s; offered ${rate})`] = result.rate;
     figures["callback → paid & balance 0 via API: p50 / p95 / p99 / max ms"] = fmtPct(result.latencies);
     figures[`never settled within ${SETTLE_TIMEOUT_MS / 1000} s`] = result.unsettled;
-    figures["applied in the end (log) / seconds from the first approval"] = `${drained.applied} of ${prepared.length} / ${((drained.at - wall0) / 1000).toFixed(1)}`;
-    figures["polls: fallback every (ms) / GET p50 / GET p99"] = `${POLL_EVERY_MS} / ${pct(result.pollLatencies, 50).toFixed(1)} / ${pct(result.pollLatencies, 99).toFixed(1)}`;
+    figures["applied in the end (log) / seconds from the first approval"] =
+      `${drained.applied} of ${prepared.length} / ${((drained.at - wall0) / 1000).toFixed(1)}`;
+    figures["polls: fallback every (ms) / GET p50 / GET p99"] =
+      `${POLL_EVERY_MS} / ${pct(result.pollLatencies, 50).toFixed(1)} / ${pct(result.pollLatencies, 99).toFixed(1)}`;
     figures["polls (GET /api/v1/cases/{id})"] = result.pollLatencies.length;
     figures["dev host process CPU during the phase (% of one core)"] = Math.round(cpuShare * 100);
-    figures["machine load average (1 min) before / after the phase"] = `${load0.toFixed(1)} / ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`;
+    figures["machine load average (1 min) before / after the phase"] =
+      `${load0.toFixed(1)} / ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`;
     figures["SMS sent during the payment phase"] = (await smsCount(host.base)) - sms0;
-    figures["throughput: payments applied per second, first approval → last applied"] = drained.applied / ((drained.at - wall0) / 1000);
+    figures["throughput: payments applied per second, first approval → last applied"] =
+      drained.applied / ((drained.at - wall0) / 1000);
     Object.assign(figures, stageSummary(phaseLogs));
     Object.assign(figures, invocationSummary(phaseLogs));
     const problems = phaseLogs.filter((l) => l.level === "error" || l.level === "warning");
@@ -148,15 +166,21 @@ export async function run(): Promise<Record<string, number | string>> {
     const sample = await fetch(pageCases[0]!.payLink);
     const html = Buffer.from(await sample.arrayBuffer());
     if (sample.status !== 200) throw new Error(`GET /p/{token} answered ${sample.status}`);
-    figures["pay page: bytes / gzip bytes (node:zlib, default level)"] = `${html.length.toLocaleString("en-US")} / ${gzipSync(html).length.toLocaleString("en-US")}`;
+    figures["pay page: bytes / gzip bytes (node:zlib, default level)"] =
+      `${html.length.toLocaleString("en-US")} / ${gzipSync(html).length.toLocaleString("en-US")}`;
     figures["pay page: content-encoding sent by the dev host"] = sample.headers.get("content-encoding") ?? "none";
     const load = await pageLoad(pageCases.map((c) => c.payLink));
-    figures[`pay page, ${PAGE_CLIENTS} clients × ${PAGE_SECONDS} s (a token each, limits raised): requests`] = load.requests;
+    figures[`pay page, ${PAGE_CLIENTS} clients × ${PAGE_SECONDS} s (a token each, limits raised): requests`] =
+      load.requests;
     figures["pay page: requests/s"] = Math.round(load.requests / load.seconds);
     figures["pay page: TTFB p50 / p95 / p99 / max ms"] = fmtPct(load.ttfb);
-    figures["pay page: answers other than 200"] = Object.keys(load.statuses).filter((s) => s !== "200").length === 0
-      ? 0
-      : Object.entries(load.statuses).filter(([s]) => s !== "200").map(([s, n]) => `${s} × ${n}`).join(", ");
+    figures["pay page: answers other than 200"] =
+      Object.keys(load.statuses).filter((s) => s !== "200").length === 0
+        ? 0
+        : Object.entries(load.statuses)
+            .filter(([s]) => s !== "200")
+            .map(([s, n]) => `${s} × ${n}`)
+            .join(", ");
     return figures;
   } finally {
     await host.stop();
@@ -187,7 +211,15 @@ async function approveAndWatch(
   rate: number,
   api: (method: string, route: string) => Promise<Response>,
   logs: Array<Record<string, unknown>>,
-): Promise<{ seconds: number; approved: number; approveFailures: number; rate: number; latencies: number[]; unsettled: number; pollLatencies: number[] }> {
+): Promise<{
+  seconds: number;
+  approved: number;
+  approveFailures: number;
+  rate: number;
+  latencies: number[];
+  unsettled: number;
+  pollLatencies: number[];
+}> {
   const pending: Pending[] = [];
   const latencies: number[] = [];
   const pollLatencies: number[] = [];
@@ -244,15 +276,24 @@ async function approveAndWatch(
     const startedAt = performance.now();
     lastSent = startedAt;
     approvals.push(
-      fetch(`${base}/api/dev/vipps/payments/${encodeURIComponent(reference)}/approve`, { method: "POST" }).then(async (res) => {
-        await res.arrayBuffer();
-        if (res.status !== 200) {
-          approveFailures++;
-          return;
-        }
-        approved++;
-        pending.push({ caseId, reference, announced: false, startedAt, nextPollAt: startedAt + POLL_EVERY_MS, polling: false });
-      }),
+      fetch(`${base}/api/dev/vipps/payments/${encodeURIComponent(reference)}/approve`, { method: "POST" }).then(
+        async (res) => {
+          await res.arrayBuffer();
+          if (res.status !== 200) {
+            approveFailures++;
+            return;
+          }
+          approved++;
+          pending.push({
+            caseId,
+            reference,
+            announced: false,
+            startedAt,
+            nextPollAt: startedAt + POLL_EVERY_MS,
+            polling: false,
+          });
+        },
+      ),
     );
   }
   const sendSeconds = (lastSent - started) / 1000;
@@ -315,7 +356,11 @@ function stageSummary(logs: Array<Record<string, unknown>>): Record<string, stri
  * Waits until every payment has been applied ("payment event handled … 'applied'" in the log), or until none has been
  * for 60 s (a stuck pipeline), and says how many were applied and when the last one was seen.
  */
-async function drain(logs: Array<Record<string, unknown>>, from: number, references: Set<string>): Promise<{ applied: number; at: number }> {
+async function drain(
+  logs: Array<Record<string, unknown>>,
+  from: number,
+  references: Set<string>,
+): Promise<{ applied: number; at: number }> {
   const applied = new Set<string>();
   let scanned = from;
   let lastProgress = performance.now();
@@ -329,7 +374,8 @@ async function drain(logs: Array<Record<string, unknown>>, from: number, referen
         lastProgress = performance.now();
       }
     }
-    if (applied.size === references.size || performance.now() - lastProgress > 60_000) return { applied: applied.size, at: lastProgress };
+    if (applied.size === references.size || performance.now() - lastProgress > 60_000)
+      return { applied: applied.size, at: lastProgress };
     await sleep(250);
   }
 }
@@ -349,7 +395,8 @@ function invocationSummary(logs: Array<Record<string, unknown>>): Record<string,
   const out: Record<string, string> = {};
   for (const [name, e] of [...byFunction.entries()].sort((a, b) => b[1].count - a[1].count)) {
     e.durations.sort((a, b) => a - b);
-    out[`invocations: ${name}: count / failed / p50 / p95 ms`] = `${e.count} / ${e.failed} / ${pct(e.durations, 50).toFixed(1)} / ${pct(e.durations, 95).toFixed(1)}`;
+    out[`invocations: ${name}: count / failed / p50 / p95 ms`] =
+      `${e.count} / ${e.failed} / ${pct(e.durations, 50).toFixed(1)} / ${pct(e.durations, 95).toFixed(1)}`;
   }
   return out;
 }
@@ -362,7 +409,9 @@ async function smsCount(base: string): Promise<number> {
 
 // ---- phase 2 ----------------------------------------------------------------------------------------------------
 
-async function pageLoad(links: string[]): Promise<{ requests: number; seconds: number; ttfb: number[]; statuses: Record<string, number> }> {
+async function pageLoad(
+  links: string[],
+): Promise<{ requests: number; seconds: number; ttfb: number[]; statuses: Record<string, number> }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: links.length });
   const ttfb: number[] = [];
   const statuses: Record<string, number> = {};
@@ -411,7 +460,10 @@ async function startHost(dataDir: string, extraEnv: Record<string, string>): Pro
     cpuSeconds: () => {
       // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks (100 per second on Linux).
       try {
-        const fields = fs.readFileSync(`/proc/${String(host.pid)}/stat`, "utf8").split(") ")[1]!.split(" ");
+        const fields = fs
+          .readFileSync(`/proc/${String(host.pid)}/stat`, "utf8")
+          .split(") ")[1]!
+          .split(" ");
         return (Number(fields[11]) + Number(fields[12])) / 100;
       } catch {
         return Number.NaN;
@@ -443,7 +495,10 @@ function pct(sorted: number[], p: number): number {
 
 function fmtPct(values: number[]): string {
   const s = [...values].sort((a, b) => a - b);
-  return [50, 95, 99].map((p) => pct(s, p).toFixed(1)).concat((s[s.length - 1] ?? Number.NaN).toFixed(1)).join(" / ");
+  return [50, 95, 99]
+    .map((p) => pct(s, p).toFixed(1))
+    .concat((s[s.length - 1] ?? Number.NaN).toFixed(1))
+    .join(" / ");
 }
 
 function sleep(ms: number): Promise<void> {

@@ -24,7 +24,9 @@ const BENCHES: Bench[] = [
 async function main(): Promise<void> {
   const filters = process.argv.slice(2).map((f) => f.toLowerCase());
   const selected = BENCHES.filter((b) => filters.length === 0 || filters.some((f) => b.name.toLowerCase().includes(f)));
-  console.log(`# bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  console.log(
+    `# bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+  );
   let failed = 0;
   for (const bench of selected) {
     const started = performance.now();
@@ -36,7 +38,7 @@ async function main(): Promise<void> {
       }
     } catch (err) {
       failed++;
-      console.log(`\n## ${bench.name}: FAILED — ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      console.log(`\n## ${bench.name}: FAILED — ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
   }
   process.exit(failed ? 1 : 0);

@@ -41,16 +41,21 @@ export async function run(): Promise<Record<string, number | string>> {
     figures[`sequential single sends (msg/s, ${SINGLE_SENDS})`] = await rate(SINGLE_SENDS, async () => {
       for (let i = 0; i < SINGLE_SENDS; i++) await sender.sendMessages({ body: { i } });
     });
-    figures[`receiveMessages(100) + complete (msg/s, ${SINGLE_SENDS})`] = await rate(SINGLE_SENDS, () => drain(receiver, SINGLE_SENDS));
+    figures[`receiveMessages(100) + complete (msg/s, ${SINGLE_SENDS})`] = await rate(SINGLE_SENDS, () =>
+      drain(receiver, SINGLE_SENDS),
+    );
 
-    figures[`send → receive → complete, one at a time (round trips/s, ${ROUND_TRIPS})`] = await rate(ROUND_TRIPS, async () => {
-      for (let i = 0; i < ROUND_TRIPS; i++) {
-        await sender.sendMessages({ body: { i } });
-        const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 5_000 });
-        if (!m) throw new Error("round trip: message not received");
-        await receiver.completeMessage(m);
-      }
-    });
+    figures[`send → receive → complete, one at a time (round trips/s, ${ROUND_TRIPS})`] = await rate(
+      ROUND_TRIPS,
+      async () => {
+        for (let i = 0; i < ROUND_TRIPS; i++) {
+          await sender.sendMessages({ body: { i } });
+          const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 5_000 });
+          if (!m) throw new Error("round trip: message not received");
+          await receiver.completeMessage(m);
+        }
+      },
+    );
 
     figures[`batched sends, ${BATCH_SIZE} per batch (msg/s, ${BATCHED})`] = await rate(BATCHED, async () => {
       for (let i = 0; i < BATCHED; i += BATCH_SIZE) {
@@ -59,23 +64,34 @@ export async function run(): Promise<Record<string, number | string>> {
         await sender.sendMessages(batch);
       }
     });
-    figures[`receiveMessages(100) + complete after batched sends (msg/s, ${BATCHED})`] = await rate(BATCHED, () => drain(receiver, BATCHED));
+    figures[`receiveMessages(100) + complete after batched sends (msg/s, ${BATCHED})`] = await rate(BATCHED, () =>
+      drain(receiver, BATCHED),
+    );
 
     for (let i = 0; i < SUBSCRIBED; i += BATCH_SIZE) {
       await sender.sendMessages(Array.from({ length: BATCH_SIZE }, (_, j) => ({ body: { i: i + j } })));
     }
-    figures[`subscribe, concurrency ${CONCURRENCY}, auto-complete (msg/s, ${SUBSCRIBED})`] = await rate(SUBSCRIBED, () => subscribeAll(client, SUBSCRIBED));
+    figures[`subscribe, concurrency ${CONCURRENCY}, auto-complete (msg/s, ${SUBSCRIBED})`] = await rate(
+      SUBSCRIBED,
+      () => subscribeAll(client, SUBSCRIBED),
+    );
 
     const topicSender = client.createSender("bench-topic");
-    figures[`topic fan-out to 2 subscriptions, batched sends (msg/s in, ${BATCHED / 2})`] = await rate(BATCHED / 2, async () => {
-      for (let i = 0; i < BATCHED / 2; i += BATCH_SIZE) {
-        await topicSender.sendMessages(Array.from({ length: BATCH_SIZE }, (_, j) => ({ body: { i: i + j } })));
-      }
-    });
+    figures[`topic fan-out to 2 subscriptions, batched sends (msg/s in, ${BATCHED / 2})`] = await rate(
+      BATCHED / 2,
+      async () => {
+        for (let i = 0; i < BATCHED / 2; i += BATCH_SIZE) {
+          await topicSender.sendMessages(Array.from({ length: BATCH_SIZE }, (_, j) => ({ body: { i: i + j } })));
+        }
+      },
+    );
     await topicSender.close();
     await sender.close();
     await receiver.close();
-    figures["broker messages left (topic subscriptions, not drained)"] = Object.values(broker.stats()).reduce((n, s) => n + s.active, 0);
+    figures["broker messages left (topic subscriptions, not drained)"] = Object.values(broker.stats()).reduce(
+      (n, s) => n + s.active,
+      0,
+    );
   } finally {
     await client.close();
     await broker.stop();
@@ -110,7 +126,14 @@ function subscribeAll(client: ServiceBusClient, count: number): Promise<void> {
         processMessage: async () => {
           if (++got === count) {
             // Let the SDK complete this last message before closing.
-            setTimeout(() => void subscription.close().then(() => receiver.close()).then(resolve, reject), 50);
+            setTimeout(
+              () =>
+                void subscription
+                  .close()
+                  .then(() => receiver.close())
+                  .then(resolve, reject),
+              50,
+            );
           }
         },
         processError: async (args) => reject(args.error),

@@ -39,13 +39,17 @@ async function benchCosmos(dataDir: string): Promise<Record<string, number | str
     const doc = (i: number) => ({ id: `d-${i}`, pk: `p-${i % 10}`, n: i, padding });
 
     await times(200, 1, (i) => container.items.create(doc(-1 - i))); // warm-up
-    figures["cosmos point write, sequential (ops/s)"] = await rate(SEQUENTIAL, 1, (i) => container.items.create(doc(i)));
+    figures["cosmos point write, sequential (ops/s)"] = await rate(SEQUENTIAL, 1, (i) =>
+      container.items.create(doc(i)),
+    );
     figures[`cosmos point write, ${IN_FLIGHT} in flight (ops/s)`] = await rate(CONCURRENT, IN_FLIGHT, (i) =>
       container.items.create(doc(SEQUENTIAL + i)),
     );
     const read = (i: number) => readOrThrow(container, `d-${i}`, `p-${i % 10}`);
     figures["cosmos point read, sequential (ops/s)"] = await rate(SEQUENTIAL, 1, read);
-    figures[`cosmos point read, ${IN_FLIGHT} in flight (ops/s)`] = await rate(CONCURRENT, IN_FLIGHT, (i) => read(i % (SEQUENTIAL + CONCURRENT)));
+    figures[`cosmos point read, ${IN_FLIGHT} in flight (ops/s)`] = await rate(CONCURRENT, IN_FLIGHT, (i) =>
+      read(i % (SEQUENTIAL + CONCURRENT)),
+    );
 
     const documents = SEQUENTIAL + CONCURRENT + 200;
     let started = performance.now();
@@ -78,7 +82,11 @@ async function benchSms(dataDir: string): Promise<Record<string, number | string
   try {
     const client = new SmsClient(connectionString, { allowInsecureConnection: true });
     const send = async () => {
-      const [result] = await client.send({ from: "Bench", to: ["+4791234567"], message: "Påminnelse: fakturaen forfalt." });
+      const [result] = await client.send({
+        from: "Bench",
+        to: ["+4791234567"],
+        message: "Påminnelse: fakturaen forfalt.",
+      });
       if (!result?.successful) throw new Error("bench: SMS not accepted");
     };
     await times(50, 1, send); // warm-up

@@ -25,7 +25,9 @@ interface Received {
   body: string;
 }
 
-const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as { Values: Record<string, string> };
+const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as {
+  Values: Record<string, string>;
+};
 const OPERATOR_KEY = settings.Values.OPERATOR_API_KEY!;
 
 let host: DevHostProcess;
@@ -47,7 +49,10 @@ async function api(method: string, route: string, body?: unknown, key = apiKey):
 }
 
 async function advance(duration: string): Promise<string> {
-  const res = await fetch(`${host.base}/api/dev/clock`, { method: "POST", body: JSON.stringify({ advance: duration }) });
+  const res = await fetch(`${host.base}/api/dev/clock`, {
+    method: "POST",
+    body: JSON.stringify({ advance: duration }),
+  });
   expect(res.status).toBe(200);
   return (await json(res)).now as string;
 }
@@ -63,7 +68,11 @@ async function documents(): Promise<Array<{ documentId: string; kind: string; co
 }
 
 /** Waits until `check` holds (deliveries and orchestration steps settle asynchronously after an advance). */
-async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -98,17 +107,31 @@ describe("a case from hand-over to paid, through the dev host", () => {
     expect(res.status).toBe(200);
     const document = await json(res);
     expect(document.openapi).toBe("3.1.0");
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/v1/invoices", "/v1/cases/{caseId}", "/v1/webhooks"]));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(["/v1/invoices", "/v1/cases/{caseId}", "/v1/webhooks"]),
+    );
   });
 
   it("onboards a creditor with the operator key and registers its webhook", async () => {
     tenantName = "Fjordnett AS";
-    const tenant = await api("POST", "/api/v1/tenants", { name: tenantName, senderName: "Fjordnett", orgNumber: "974760673", country: "NO" }, OPERATOR_KEY);
+    const tenant = await api(
+      "POST",
+      "/api/v1/tenants",
+      { name: tenantName, senderName: "Fjordnett", orgNumber: "974760673", country: "NO" },
+      OPERATOR_KEY,
+    );
     expect(tenant.status, await tenant.clone().text()).toBe(201);
     apiKey = (await json(tenant)).apiKey;
     const hook = await api("POST", "/api/v1/webhooks", {
       url: receiverUrl,
-      events: ["case.created", "case.step_executed", "payment.received", "case.paid", "case.closed", "case.status_changed"],
+      events: [
+        "case.created",
+        "case.step_executed",
+        "payment.received",
+        "case.paid",
+        "case.closed",
+        "case.status_changed",
+      ],
     });
     expect(hook.status, await hook.clone().text()).toBe(201);
     webhookSecret = (await json(hook)).secret;
@@ -132,7 +155,11 @@ describe("a case from hand-over to paid, through the dev host", () => {
     });
     expect(res.status, await res.clone().text()).toBe(201);
     const body = await json(res);
-    expect(body).toMatchObject({ status: "open", kid: expect.stringMatching(/^\d+$/), payLink: expect.stringContaining("/p/") });
+    expect(body).toMatchObject({
+      status: "open",
+      kid: expect.stringMatching(/^\d+$/),
+      payLink: expect.stringContaining("/p/"),
+    });
     caseId = body.caseId;
   });
 
@@ -159,14 +186,25 @@ describe("a case from hand-over to paid, through the dev host", () => {
     const pdf = await api("GET", `/api/v1/cases/${caseId}/documents/${reminder.documentId}`);
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
     const view = await json(await api("GET", `/api/v1/cases/${caseId}`));
     expect(view.stage).toBe("reminder");
-    const step = view.timeline.find((e: { kind: string; step?: string }) => e.kind === "step-executed" && e.step === "reminder");
+    const step = view.timeline.find(
+      (e: { kind: string; step?: string }) => e.kind === "step-executed" && e.step === "reminder",
+    );
     expect(step).toMatchObject({ legalBasis: expect.any(String) });
     // The lawful reminder fee on the day it was sent (Norway: a fraction of the inkassosats in force that day).
     const sentOn = toLocalDate(new Date(step.at), "Europe/Oslo");
-    const lawful = mayChargeFee({ dueDate, letters: [], disputed: false }, "reminder", sentOn, ruleSetFor("NO", sentOn));
+    const lawful = mayChargeFee(
+      { dueDate, letters: [], disputed: false },
+      "reminder",
+      sentOn,
+      ruleSetFor("NO", sentOn),
+    );
     expect(lawful.allowed).toBe(true);
     expect(view.balance.fees).toEqual(lawful.allowed ? lawful.amount : undefined);
   });
@@ -205,7 +243,9 @@ describe("a case from hand-over to paid, through the dev host", () => {
       const seen = new Set(received.map((r) => (JSON.parse(r.body) as { type: string }).type));
       return ["case.created", "case.step_executed", "payment.received", "case.paid"].every((t) => seen.has(t)) && seen;
     }, "the webhooks");
-    expect([...types]).toEqual(expect.arrayContaining(["case.created", "case.step_executed", "payment.received", "case.paid"]));
+    expect([...types]).toEqual(
+      expect.arrayContaining(["case.created", "case.step_executed", "payment.received", "case.paid"]),
+    );
     const wh = new Webhook(webhookSecret);
     for (const r of received) {
       const headers = {

@@ -8,18 +8,27 @@ import { SmsClient } from "@azure/communication-sms";
 import { makeDataDir, ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
 import { json } from "../support/http";
 
-const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")).Values as Record<string, string>;
+const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")).Values as Record<
+  string,
+  string
+>;
 const AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 const accessKey = /accesskey=([^;]+)/.exec(settings.ACS_CONNECTION_STRING!)![1]!;
 
 const cosmos = (h: DevHostProcess) =>
-  new CosmosClient({ endpoint: h.standIns.cosmos!, key: settings.COSMOS_KEY!, connectionPolicy: { enableEndpointDiscovery: false } });
+  new CosmosClient({
+    endpoint: h.standIns.cosmos!,
+    key: settings.COSMOS_KEY!,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
 const blobs = (h: DevHostProcess) =>
   BlobServiceClient.fromConnectionString(
     `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};BlobEndpoint=${h.standIns.blob};`,
   );
 const bus = (h: DevHostProcess) =>
-  new ServiceBusClient(`Endpoint=sb://${new URL(h.standIns.serviceBus!).host};SharedAccessKeyName=local;SharedAccessKey=local;UseDevelopmentEmulator=true`);
+  new ServiceBusClient(
+    `Endpoint=sb://${new URL(h.standIns.serviceBus!).host};SharedAccessKeyName=local;SharedAccessKey=local;UseDevelopmentEmulator=true`,
+  );
 
 const dataDir = makeDataDir("devhost-restart-");
 let host: DevHostProcess | undefined;
@@ -31,18 +40,30 @@ describe("stopping and starting npm start", () => {
   it("keeps Cosmos documents, blobs, queued messages and the SMS outbox", async () => {
     host = await startDevHost(dataDir);
     const { database } = await cosmos(host).databases.createIfNotExists({ id: "restart-test" });
-    const { container } = await database.containers.createIfNotExists({ id: "things", partitionKey: { paths: ["/pk"] } });
+    const { container } = await database.containers.createIfNotExists({
+      id: "things",
+      partitionKey: { paths: ["/pk"] },
+    });
     await container.items.create({ id: "doc-1", pk: "p", amount: { value: 12_345, currency: "NOK" } });
     const letters = blobs(host).getContainerClient("restart-test");
     await letters.createIfNotExists();
     await letters.getBlockBlobClient("t/c/letter.pdf").upload("%PDF-1.7 test", 13, { metadata: { kind: "reminder" } });
     const sb = bus(host);
     const sender = sb.createSender("webhook-deliveries");
-    await sender.scheduleMessages({ body: { attempt: 3 }, messageId: "restart-msg" }, new Date(Date.now() + 365 * 86_400_000));
+    await sender.scheduleMessages(
+      { body: { attempt: 3 }, messageId: "restart-msg" },
+      new Date(Date.now() + 365 * 86_400_000),
+    );
     await sender.close();
     await sb.close();
-    const sms = new SmsClient(`endpoint=${host.standIns.sms};accesskey=${accessKey}`, { allowInsecureConnection: true } as never);
-    const [sent] = await sms.send({ from: "Kraftverk", to: ["+4791234567"], message: "Hei! Betal her: http://127.0.0.1/p/x" });
+    const sms = new SmsClient(`endpoint=${host.standIns.sms};accesskey=${accessKey}`, {
+      allowInsecureConnection: true,
+    });
+    const [sent] = await sms.send({
+      from: "Kraftverk",
+      to: ["+4791234567"],
+      message: "Hei! Betal her: http://127.0.0.1/p/x",
+    });
     expect(sent?.successful).toBe(true);
 
     expect(await host.stop()).toBe(0);

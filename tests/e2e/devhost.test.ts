@@ -47,14 +47,23 @@ describe("npm start (the dev host process)", () => {
 
   it("moves the virtual clock forward by an ISO duration or to a moment, and refuses to go back", async () => {
     const before = Date.parse((await json(await fetch(`${host!.base}/api/dev/clock`))).now);
-    const advanced = await fetch(`${host!.base}/api/dev/clock`, { method: "POST", body: JSON.stringify({ advance: "P7D" }) });
+    const advanced = await fetch(`${host!.base}/api/dev/clock`, {
+      method: "POST",
+      body: JSON.stringify({ advance: "P7D" }),
+    });
     expect(advanced.status).toBe(200);
     const after = Date.parse((await json(advanced)).now);
     expect(after - before).toBeGreaterThanOrEqual(7 * DAY);
     expect(after - before).toBeLessThan(7 * DAY + 60_000);
-    const back = await fetch(`${host!.base}/api/dev/clock`, { method: "POST", body: JSON.stringify({ to: "2020-01-01T00:00:00Z" }) });
+    const back = await fetch(`${host!.base}/api/dev/clock`, {
+      method: "POST",
+      body: JSON.stringify({ to: "2020-01-01T00:00:00Z" }),
+    });
     expect(back.status).toBe(409);
-    const bad = await fetch(`${host!.base}/api/dev/clock`, { method: "POST", body: JSON.stringify({ advance: "a week" }) });
+    const bad = await fetch(`${host!.base}/api/dev/clock`, {
+      method: "POST",
+      body: JSON.stringify({ advance: "a week" }),
+    });
     expect(bad.status).toBe(400);
     expect(bad.headers.get("content-type")).toContain("application/problem+json");
     expect((await json(bad)).errors[0].pointer).toBe("/advance");

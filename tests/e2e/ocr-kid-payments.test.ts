@@ -13,14 +13,20 @@ import { generateKid } from "../../shared/domain/identifiers/kid";
 import { makeDataDir, ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
 import { json } from "../support/http";
 
-const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as { Values: Record<string, string> };
+const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as {
+  Values: Record<string, string>;
+};
 const API_KEY = settings.Values.DEVHOST_DEMO_API_KEY!;
 const OPERATOR_KEY = settings.Values.OPERATOR_API_KEY!;
 const AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 let host: DevHostProcess;
 
-async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 45_000): Promise<T> {
+async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 45_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -75,7 +81,9 @@ describe("KID payments from the bank's OCR giro file", () => {
       }),
     );
     const { caseId, kid } = registered as { caseId: string; kid: string };
-    const owed = (await json(await fetch(`${host.base}/api/v1/cases/${caseId}`, { headers: { "x-api-key": API_KEY } }))) as {
+    const owed = (await json(
+      await fetch(`${host.base}/api/v1/cases/${caseId}`, { headers: { "x-api-key": API_KEY } }),
+    )) as {
       balance: { total: { value: number } };
     };
     const unknownKid = generateKid("99887766554433", "MOD10");
@@ -85,17 +93,27 @@ describe("KID payments from the bank's OCR giro file", () => {
         transmission: { number: "0170099", dataTransmitter: "00008080", recipient: "00010200" },
         netsDate: today,
         assignments: [
-          { agreementId: "001008566", number: "0000009", account: "99991042764", transactions: [tx(1, kid, owed.balance.total.value, today), tx(2, unknownKid, 300_00, today)] },
+          {
+            agreementId: "001008566",
+            number: "0000009",
+            account: "99991042764",
+            transactions: [tx(1, kid, owed.balance.total.value, today), tx(2, unknownKid, 300_00, today)],
+          },
         ],
       }),
     );
     const blobs = BlobServiceClient.fromConnectionString(
       `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};BlobEndpoint=${host.standIns.blob};`,
     );
-    await blobs.getContainerClient("ocr-incoming").getBlockBlobClient(`OCR.${today}.txt`).upload(file, Buffer.byteLength(file));
+    await blobs
+      .getContainerClient("ocr-incoming")
+      .getBlockBlobClient(`OCR.${today}.txt`)
+      .upload(file, Buffer.byteLength(file));
 
     const paid = await eventually(async () => {
-      const c = (await json(await fetch(`${host.base}/api/v1/cases/${caseId}`, { headers: { "x-api-key": API_KEY } }))) as {
+      const c = (await json(
+        await fetch(`${host.base}/api/v1/cases/${caseId}`, { headers: { "x-api-key": API_KEY } }),
+      )) as {
         status: string;
         balance: { total: { value: number } };
         timeline: Array<{ kind: string; details?: Record<string, unknown> }>;

@@ -18,7 +18,9 @@ import { formatAmount } from "../../shared/web/i18n";
 import { makeDataDir, ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
 import { json } from "../support/http";
 
-const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as { Values: Record<string, string> };
+const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as {
+  Values: Record<string, string>;
+};
 const OPERATOR_KEY = settings.Values.OPERATOR_API_KEY!;
 const ARTIFACTS = path.join(ROOT, "test-artifacts");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -55,7 +57,11 @@ async function api(method: string, route: string, body?: unknown, key = apiKey):
 }
 
 /** Waits until `check` holds (deliveries and orchestration steps settle asynchronously after an advance). */
-async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -100,15 +106,25 @@ async function caseView(debtor: Debtor): Promise<{ status: string; balance: { to
 async function accessibilityViolations(page: Page): Promise<Array<{ id: string; help: string; nodes: number }>> {
   await page.evaluate(fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
   const result = (await page.evaluate(() =>
-    (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe.run((globalThis as unknown as { document: unknown }).document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-    }),
+    (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe.run(
+      (globalThis as unknown as { document: unknown }).document,
+      {
+        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+      },
+    ),
   )) as { violations: Array<{ id: string; help: string; nodes: unknown[] }> };
   return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.length }));
 }
 
 async function phoneContext(options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
-  return browser!.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "nb-NO", ...options });
+  return browser!.newContext({
+    viewport: PHONE,
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: "nb-NO",
+    ...options,
+  });
 }
 
 /** On the simulator's landing page: approve, then wait for the receipt's "Betalt" (it refreshes itself until then). */
@@ -130,9 +146,17 @@ beforeAll(async () => {
   }
   host = await startDevHost(makeDataDir("pay-with-vipps-"));
   expect(host.standIns.vipps, "the dev host starts the Vipps simulator when VIPPS_BASE_URL is loopback").toBeTruthy();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
 
-  const tenant = await api("POST", "/api/v1/tenants", { name: CREDITOR, senderName: SENDER, orgNumber: "974760673", country: "NO" }, OPERATOR_KEY);
+  const tenant = await api(
+    "POST",
+    "/api/v1/tenants",
+    { name: CREDITOR, senderName: SENDER, orgNumber: "974760673", country: "NO" },
+    OPERATOR_KEY,
+  );
   expect(tenant.status, await tenant.clone().text()).toBe(201);
   apiKey = (await json(tenant)).apiKey;
 
@@ -140,10 +164,16 @@ beforeAll(async () => {
   const now = new Date((await json(await fetch(`${host.base}/api/dev/clock`))).now);
   const today = toLocalDate(now, "Europe/Oslo");
   for (const debtor of [mouse, keyboard, noScript]) await registerInvoice(debtor, today);
-  const next = (await json(await api("GET", `/api/v1/cases/${mouse.caseId}`))).nextAction as { kind: string; at: string } | null;
+  const next = (await json(await api("GET", `/api/v1/cases/${mouse.caseId}`))).nextAction as {
+    kind: string;
+    at: string;
+  } | null;
   expect(next?.kind).toBe("lets-pay-sms");
   const to = new Date(Math.max(Date.parse(next!.at), now.getTime() + 8 * 86_400_000) + 60_000);
-  const moved = await fetch(`${host.base}/api/dev/clock`, { method: "POST", body: JSON.stringify({ to: to.toISOString() }) });
+  const moved = await fetch(`${host.base}/api/dev/clock`, {
+    method: "POST",
+    body: JSON.stringify({ to: to.toISOString() }),
+  });
   expect(moved.status).toBe(200);
 
   const messages = await eventually(async () => {
@@ -186,10 +216,14 @@ describe("paying a pay link with Vipps in a phone's browser", () => {
     } finally {
       await context.close();
     }
-    const view = await eventually(async () => {
-      const v = await caseView(mouse);
-      return v.status === "paid" && v;
-    }, "the case to be paid", 10_000);
+    const view = await eventually(
+      async () => {
+        const v = await caseView(mouse);
+        return v.status === "paid" && v;
+      },
+      "the case to be paid",
+      10_000,
+    );
     expect(view.balance.total.value).toBe(0);
     expect(view.status).toBe("paid");
   });
@@ -220,10 +254,14 @@ describe("paying a pay link with Vipps in a phone's browser", () => {
     } finally {
       await context.close();
     }
-    const view = await eventually(async () => {
-      const v = await caseView(keyboard);
-      return v.status === "paid" && v;
-    }, "the case to be paid", 10_000);
+    const view = await eventually(
+      async () => {
+        const v = await caseView(keyboard);
+        return v.status === "paid" && v;
+      },
+      "the case to be paid",
+      10_000,
+    );
     expect(view.balance.total.value).toBe(0);
   });
 
@@ -238,10 +276,14 @@ describe("paying a pay link with Vipps in a phone's browser", () => {
     } finally {
       await context.close();
     }
-    const view = await eventually(async () => {
-      const v = await caseView(noScript);
-      return v.status === "paid" && v;
-    }, "the case to be paid", 10_000);
+    const view = await eventually(
+      async () => {
+        const v = await caseView(noScript);
+        return v.status === "paid" && v;
+      },
+      "the case to be paid",
+      10_000,
+    );
     expect(view.balance.total.value).toBe(0);
   });
 });

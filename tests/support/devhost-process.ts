@@ -42,16 +42,28 @@ export async function startDevHost(
   options: { nodeArgs?: string[] } = {},
 ): Promise<DevHostProcess> {
   const main = path.join(ROOT, "dist", "devhost", "main.js");
-  if (!fs.existsSync(main)) throw new Error("dist/devhost/main.js is missing: npm test builds it first (npm run build)");
+  if (!fs.existsSync(main))
+    throw new Error("dist/devhost/main.js is missing: npm test builds it first (npm run build)");
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test" };
-  Object.assign(env, { PORT: "0", DEVHOST_AUTO_PORTS: "true", DEVHOST_DATA_DIR: dataDir, DEVHOST_CLOCK_START: CLOCK_START }, extraEnv);
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), main], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  Object.assign(
+    env,
+    { PORT: "0", DEVHOST_AUTO_PORTS: "true", DEVHOST_DATA_DIR: dataDir, DEVHOST_CLOCK_START: CLOCK_START },
+    extraEnv,
+  );
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), main], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const logs: Array<Record<string, unknown>> = [];
   let out = "";
   let err = "";
   let standIns: Record<string, string> = {};
   const ready = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`dev host not ready within ${timeoutMs} ms\n${out}\n${err}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`dev host not ready within ${timeoutMs} ms\n${out}\n${err}`)),
+      timeoutMs,
+    );
     let buffer = "";
     child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();

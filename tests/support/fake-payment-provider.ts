@@ -66,7 +66,10 @@ export class FakePaymentProvider implements PaymentProvider {
 
   async cancel(reference: string): Promise<ProviderPayment> {
     const p = this.#get(reference);
-    this.payments.set(reference, { ...p, cancelled: { ...p.authorized, value: p.authorized.value - p.captured.value } });
+    this.payments.set(reference, {
+      ...p,
+      cancelled: { ...p.authorized, value: p.authorized.value - p.captured.value },
+    });
     return this.get(reference);
   }
 

@@ -33,7 +33,8 @@ export class AcsSmsSender implements SmsSender {
   private readonly client: SmsClient;
 
   constructor(options: AcsSmsSenderOptions) {
-    const endpoint = "connectionString" in options ? endpointOfConnectionString(options.connectionString) : options.endpoint;
+    const endpoint =
+      "connectionString" in options ? endpointOfConnectionString(options.connectionString) : options.endpoint;
     const clientOptions: SmsClientOptions = {
       // Plain http only when the endpoint itself says so (a property of the URL, not of the environment).
       allowInsecureConnection: new URL(endpoint).protocol === "http:",

@@ -17,8 +17,7 @@ import { DomainError } from "../../domain/errors";
 import type { ArchivedLetter, LetterArchive, LetterArchiveErrorCode, LetterSummary } from "../../ports/letter-archive";
 
 export type BlobLetterArchiveOptions = (
-  | { connectionString: string }
-  | { accountUrl: string; credential?: TokenCredential }
+  { connectionString: string } | { accountUrl: string; credential?: TokenCredential }
 ) & {
   /** Default "letters". */
   containerName?: string;
@@ -119,7 +118,9 @@ export class BlobLetterArchive implements LetterArchive {
       if ((err as { statusCode?: number; code?: string }).code === "ContainerNotFound") return [];
       throw err;
     }
-    return letters.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.documentId.localeCompare(b.documentId));
+    return letters.sort(
+      (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.documentId.localeCompare(b.documentId),
+    );
   }
 
   private ensureContainer(): Promise<void> {

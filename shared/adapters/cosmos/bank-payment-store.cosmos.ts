@@ -10,7 +10,13 @@
 import type { Container, Database } from "@azure/cosmos";
 import type { Page } from "../../ports/case-store";
 import { BankPayment, UnmatchedBankPayment, type BankPaymentStore } from "../../ports/bank-payment-store";
-import { clampLimit, decodeContinuation, decodeDocument, encodeContinuation, withContinuation } from "./cosmos-errors.cosmos";
+import {
+  clampLimit,
+  decodeContinuation,
+  decodeDocument,
+  encodeContinuation,
+  withContinuation,
+} from "./cosmos-errors.cosmos";
 import { COSMOS_CONTAINERS } from "./database.cosmos";
 
 type BankPaymentDocument = BankPayment & { id: string; type: "bank-payment" };

@@ -29,7 +29,14 @@
  */
 import type { Container, Database, SqlQuerySpec } from "@azure/cosmos";
 import { CaseNotFound, CaseUpdateConflict, DuplicateInvoiceNumber } from "../../ports/errors";
-import { assertDerivedId, assertSameIdentity, CaseRecord, type CaseListFilter, type CaseStore, type Page } from "../../ports/case-store";
+import {
+  assertDerivedId,
+  assertSameIdentity,
+  CaseRecord,
+  type CaseListFilter,
+  type CaseStore,
+  type Page,
+} from "../../ports/case-store";
 import {
   clampLimit,
   decodeContinuation,
@@ -115,7 +122,10 @@ export class CosmosCaseStore implements CaseStore {
 
   async findByKid(kid: string): Promise<CaseRecord | undefined> {
     const { resources } = await this.#container.items
-      .query<StoredDocument>({ query: "SELECT * FROM c WHERE c.kid = @kid", parameters: [{ name: "@kid", value: kid }] })
+      .query<StoredDocument>({
+        query: "SELECT * FROM c WHERE c.kid = @kid",
+        parameters: [{ name: "@kid", value: kid }],
+      })
       .fetchAll();
     const [doc] = resources;
     return doc === undefined ? undefined : this.#decode(doc);
@@ -171,12 +181,17 @@ export class CosmosCaseStore implements CaseStore {
     const given = continuationToken;
     return withContinuation(given, async () => {
       for (;;) {
-        const iterator = this.#container.items.query<T>(query, { maxItemCount: clampLimit(page.limit), continuationToken });
+        const iterator = this.#container.items.query<T>(query, {
+          maxItemCount: clampLimit(page.limit),
+          continuationToken,
+        });
         const response = await iterator.fetchNext();
         continuationToken = response.hasMoreResults ? response.continuationToken : undefined;
         if (response.resources.length > 0 || continuationToken === undefined) {
           const next = encodeContinuation(continuationToken);
-          return next === undefined ? { items: response.resources } : { items: response.resources, continuationToken: next };
+          return next === undefined
+            ? { items: response.resources }
+            : { items: response.resources, continuationToken: next };
         }
       }
     });
@@ -186,4 +201,3 @@ export class CosmosCaseStore implements CaseStore {
 function toDocument(record: CaseRecord): CaseDocument {
   return { ...structuredClone(record), id: record.caseId, type: "case" };
 }
-

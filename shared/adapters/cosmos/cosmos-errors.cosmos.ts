@@ -1,5 +1,5 @@
 /** Small helpers shared by the Cosmos DB stores: status codes of SDK errors, the etag retry loop, decoding documents. */
-import { z } from "zod";
+import type { z } from "zod";
 import { InvalidContinuationToken } from "../../ports/errors";
 
 /** The HTTP status of an @azure/cosmos error (ErrorResponse carries it as `code`), or undefined. */
@@ -116,7 +116,8 @@ export function encodeContinuation(token: string | undefined): string | undefine
 export function decodeContinuation(token: string | undefined): string | undefined {
   if (token === undefined) return undefined;
   const decoded = Buffer.from(token, "base64url").toString("utf8");
-  if (decoded === "" || Buffer.from(decoded, "utf8").toString("base64url") !== token) throw new InvalidContinuationToken();
+  if (decoded === "" || Buffer.from(decoded, "utf8").toString("base64url") !== token)
+    throw new InvalidContinuationToken();
   return decoded;
 }
 
@@ -125,7 +126,8 @@ export async function withContinuation<T>(token: string | undefined, run: () => 
   try {
     return await run();
   } catch (error) {
-    if (token !== undefined && (statusOf(error) === 400 || error instanceof SyntaxError)) throw new InvalidContinuationToken();
+    if (token !== undefined && (statusOf(error) === 400 || error instanceof SyntaxError))
+      throw new InvalidContinuationToken();
     throw error;
   }
 }

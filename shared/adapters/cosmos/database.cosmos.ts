@@ -50,7 +50,11 @@ export const CosmosContainerSpec = z.strictObject({
   /** Each unique key is a list of paths whose combination is unique within a logical partition. */
   uniqueKeys: z.array(z.array(z.string().startsWith("/")).min(1)).optional(),
   /** -1: TTL on, items expire only by their own `ttl`; n: n seconds after the last write unless the item says otherwise. */
-  defaultTtlSeconds: z.number().int().refine((n) => n === -1 || n > 0, "-1 or a positive number of seconds").optional(),
+  defaultTtlSeconds: z
+    .number()
+    .int()
+    .refine((n) => n === -1 || n > 0, "-1 or a positive number of seconds")
+    .optional(),
 });
 export type CosmosContainerSpec = z.infer<typeof CosmosContainerSpec>;
 
@@ -75,7 +79,11 @@ export function createCosmosDatabase(options: CosmosOptions): Database {
     const connectionPolicy = { enableEndpointDiscovery: options.endpointDiscovery };
     client =
       options.key === undefined
-        ? new CosmosClient({ endpoint: options.endpoint, aadCredentials: new DefaultAzureCredential(), connectionPolicy })
+        ? new CosmosClient({
+            endpoint: options.endpoint,
+            aadCredentials: new DefaultAzureCredential(),
+            connectionPolicy,
+          })
         : new CosmosClient({ endpoint: options.endpoint, key: options.key, connectionPolicy });
     clients.set(cacheKey, client);
   }
@@ -92,7 +100,10 @@ export function disposeCosmosClients(): void {
  * Creates the database and every declared container where missing (createIfNotExists: safe on every start).
  * For the local stand-in only — called by the dev host; in Azure, Bicep owns the containers.
  */
-export async function ensureCosmosContainers(database: Database, declaration: CosmosContainerDeclaration): Promise<void> {
+export async function ensureCosmosContainers(
+  database: Database,
+  declaration: CosmosContainerDeclaration,
+): Promise<void> {
   await database.client.databases.createIfNotExists({ id: database.id });
   for (const spec of declaration.containers) await database.containers.createIfNotExists(containerRequest(spec));
 }

@@ -137,7 +137,9 @@ export class CosmosIdempotencyStore implements IdempotencyStore {
       ttl: ttlSeconds(this.#retentionMs),
     };
     try {
-      await this.#container.item(id, id).replace<IdempotencyDocument>(completed, { accessCondition: { type: "IfMatch", condition: etag } });
+      await this.#container
+        .item(id, id)
+        .replace<IdempotencyDocument>(completed, { accessCondition: { type: "IfMatch", condition: etag } });
     } catch (error) {
       const status = statusOf(error);
       if (status !== 412 && status !== 404) throw error; // another request owns the record now: leave it alone
@@ -162,7 +164,10 @@ export class CosmosIdempotencyStore implements IdempotencyStore {
   async #read(id: string): Promise<StoredDocument | undefined> {
     const { resource, etag } = await this.#container.item(id, id).read<Record<string, unknown>>();
     if (resource === undefined) return undefined;
-    return { ...decodeDocument(IdempotencyDocument, resource, { container: this.#container.id, storageOnly: [] }), _etag: etag };
+    return {
+      ...decodeDocument(IdempotencyDocument, resource, { container: this.#container.id, storageOnly: [] }),
+      _etag: etag,
+    };
   }
 
   #remember(id: string, etag: string | undefined): void {
@@ -182,7 +187,9 @@ function isLive(doc: IdempotencyDocument, at: number): boolean {
 
 /** SHA-256 of (scope, key): fixed length, and free of the characters Cosmos ids may not hold. */
 function documentId(scope: string, key: string): string {
-  return createHash("sha256").update(JSON.stringify([scope, key]), "utf8").digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify([scope, key]), "utf8")
+    .digest("hex");
 }
 
 function ttlSeconds(ms: number): number {

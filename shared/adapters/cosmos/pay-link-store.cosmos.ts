@@ -40,6 +40,9 @@ export class CosmosPayLinkStore implements PayLinkStore {
   async get(tokenHash: string): Promise<PayLink | undefined> {
     const { resource } = await this.#container.item(tokenHash, tokenHash).read<Record<string, unknown>>();
     if (resource === undefined) return undefined;
-    return decodeDocument(PayLink, resource, { container: this.#container.id, storageOnly: ["id", "type", "schemaVersion"] });
+    return decodeDocument(PayLink, resource, {
+      container: this.#container.id,
+      storageOnly: ["id", "type", "schemaVersion"],
+    });
   }
 }

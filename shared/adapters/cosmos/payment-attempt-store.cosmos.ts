@@ -47,7 +47,11 @@ export class CosmosPaymentAttemptStore implements PaymentAttemptStore {
   }
 
   /** A cross-partition query (the sweep runs every few minutes over a small, recent window). */
-  async listUnsettled(window: { createdAfter: string; createdBefore: string; limit: number }): Promise<PaymentAttempt[]> {
+  async listUnsettled(window: {
+    createdAfter: string;
+    createdBefore: string;
+    limit: number;
+  }): Promise<PaymentAttempt[]> {
     const { resources } = await this.#container.items
       .query<StoredDocument>(
         {
@@ -73,7 +77,9 @@ export class CosmosPaymentAttemptStore implements PaymentAttemptStore {
         const current = this.#decode(resource);
         const next = mutate(current);
         if (next === current) return current;
-        await this.#container.item(reference, reference).replace<AttemptDocument>(toDocument(next), { accessCondition: { type: "IfMatch", condition: etag } });
+        await this.#container
+          .item(reference, reference)
+          .replace<AttemptDocument>(toDocument(next), { accessCondition: { type: "IfMatch", condition: etag } });
         return next;
       },
       this.#retry,

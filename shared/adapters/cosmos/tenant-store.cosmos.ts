@@ -45,13 +45,22 @@ export class CosmosTenantStore implements TenantStore {
   async create(tenant: Tenant, apiKey: ApiKeyRecord): Promise<void> {
     if (apiKey.tenantId !== tenant.tenantId) throw new Error("The API key must belong to the tenant being created");
     try {
-      await this.#tenants.items.create<TenantDocument>({ ...structuredClone(tenant), id: tenant.tenantId, type: "tenant" });
+      await this.#tenants.items.create<TenantDocument>({
+        ...structuredClone(tenant),
+        id: tenant.tenantId,
+        type: "tenant",
+      });
     } catch (error) {
       if (statusOf(error) === 409) throw new TenantAlreadyExists(tenant.tenantId);
       throw error;
     }
     try {
-      await this.#apiKeys.items.create<ApiKeyDocument>({ ...apiKey, id: apiKey.keyId, type: "api-key", schemaVersion: 1 });
+      await this.#apiKeys.items.create<ApiKeyDocument>({
+        ...apiKey,
+        id: apiKey.keyId,
+        type: "api-key",
+        schemaVersion: 1,
+      });
     } catch (error) {
       await this.#tenants
         .item(tenant.tenantId, tenant.tenantId)
@@ -69,7 +78,10 @@ export class CosmosTenantStore implements TenantStore {
   async findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
     const { resource } = await this.#apiKeys.item(keyId, keyId).read<Record<string, unknown>>();
     if (resource === undefined) return undefined;
-    return decodeDocument(ApiKeyRecord, resource, { container: this.#apiKeys.id, storageOnly: ["id", "type", "schemaVersion"] });
+    return decodeDocument(ApiKeyRecord, resource, {
+      container: this.#apiKeys.id,
+      storageOnly: ["id", "type", "schemaVersion"],
+    });
   }
 
   async setPolicy(tenantId: string, policy: LadderPolicy, now: Date): Promise<Tenant> {
@@ -77,7 +89,11 @@ export class CosmosTenantStore implements TenantStore {
       async () => {
         const read = await this.#readTenant(tenantId);
         if (read === undefined) throw new TenantNotFound(tenantId);
-        const next: TenantDocument = { ...toDocument(read.tenant), policy: structuredClone(policy), updatedAt: now.toISOString() };
+        const next: TenantDocument = {
+          ...toDocument(read.tenant),
+          policy: structuredClone(policy),
+          updatedAt: now.toISOString(),
+        };
         try {
           const { resource } = await this.#tenants
             .item(tenantId, tenantId)

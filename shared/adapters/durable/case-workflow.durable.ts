@@ -12,9 +12,14 @@
  *
  * The client comes from the invocation (`df.getClient(context)` in a function with the durable client input).
  */
-import * as df from "durable-functions";
+import type * as df from "durable-functions";
 import type { CaseWorkflow, WorkflowState } from "../../ports/case-workflow";
-import { CASE_CHANGED_EVENT, CASE_ORCHESTRATION, instanceIdFor, type CaseOrchestrationInput } from "../../ports/case-workflow";
+import {
+  CASE_CHANGED_EVENT,
+  CASE_ORCHESTRATION,
+  instanceIdFor,
+  type CaseOrchestrationInput,
+} from "../../ports/case-workflow";
 
 export class DurableCaseWorkflow implements CaseWorkflow {
   constructor(private readonly client: df.DurableClient) {}

@@ -17,7 +17,10 @@ export class MemoryBankPaymentStore implements BankPaymentStore {
 
   async listUnmatched(page: { limit: number; continuationToken?: string }): Promise<Page<UnmatchedBankPayment>> {
     const unmatched = [...this.#payments.values()].filter((p): p is UnmatchedBankPayment => p.status === "unmatched");
-    return pageOf(unmatched.map((p) => structuredClone(p)), page);
+    return pageOf(
+      unmatched.map((p) => structuredClone(p)),
+      page,
+    );
   }
 
   /** Tests: every recorded payment. */

@@ -22,9 +22,18 @@ export class MemoryPaymentAttemptStore implements PaymentAttemptStore {
     return structuredClone(next);
   }
 
-  async listUnsettled(window: { createdAfter: string; createdBefore: string; limit: number }): Promise<PaymentAttempt[]> {
+  async listUnsettled(window: {
+    createdAfter: string;
+    createdBefore: string;
+    limit: number;
+  }): Promise<PaymentAttempt[]> {
     return [...this.#attempts.values()]
-      .filter((a) => ["created", "authorized", "captured"].includes(a.state) && a.createdAt >= window.createdAfter && a.createdAt < window.createdBefore)
+      .filter(
+        (a) =>
+          ["created", "authorized", "captured"].includes(a.state) &&
+          a.createdAt >= window.createdAfter &&
+          a.createdAt < window.createdBefore,
+      )
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
       .slice(0, window.limit)
       .map((a) => structuredClone(a));

@@ -87,5 +87,7 @@ export function createServiceBusClient(options: ServiceBusOptions): ServiceBusCl
   if (options.connectionString) return new ServiceBusClient(options.connectionString);
   const namespace = options.fullyQualifiedNamespace;
   if (namespace) return new ServiceBusClient(namespace, new DefaultAzureCredential());
-  throw new Error("Service Bus is not configured: set ServiceBusConnection or ServiceBusConnection__fullyQualifiedNamespace");
+  throw new Error(
+    "Service Bus is not configured: set ServiceBusConnection or ServiceBusConnection__fullyQualifiedNamespace",
+  );
 }

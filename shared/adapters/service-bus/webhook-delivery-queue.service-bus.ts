@@ -9,7 +9,11 @@
  * every "scheduled" retry at once. A sender works the same in both places.
  */
 import type { ServiceBusClient, ServiceBusMessage, ServiceBusSender } from "@azure/service-bus";
-import { deliveryMessageId, type WebhookDeliveryMessage, type WebhookDeliveryQueue } from "../../ports/webhook-delivery-queue";
+import {
+  deliveryMessageId,
+  type WebhookDeliveryMessage,
+  type WebhookDeliveryQueue,
+} from "../../ports/webhook-delivery-queue";
 import { sendInBatches } from "./event-publisher.service-bus";
 
 export function deliveryToMessage(delivery: WebhookDeliveryMessage): ServiceBusMessage {

@@ -32,7 +32,10 @@ export interface VippsApiConfig {
 /** Vipps could not be reached or kept failing (network, timeout, 5xx, 429) after the bounded retries: try later. */
 export class VippsUnavailable extends Error {
   readonly code = "PAYMENT_PROVIDER_UNAVAILABLE";
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = "VippsUnavailable";
   }
@@ -47,7 +50,12 @@ const AccessTokenResponse = z.object({
 
 /** Vipps' problem document (fields are optional: only used for the message). */
 const VippsProblem = z
-  .object({ title: z.string().optional(), detail: z.string().optional(), status: z.number().optional(), traceId: z.string().optional() })
+  .object({
+    title: z.string().optional(),
+    detail: z.string().optional(),
+    status: z.number().optional(),
+    traceId: z.string().optional(),
+  })
   .loose();
 
 /** Refresh this long before the token's stated expiry. */
@@ -156,7 +164,12 @@ export class VippsApiClient {
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     if (body !== undefined) headers["Content-Type"] = "application/json";
     return this.withRetries(request.operation, () =>
-      this.fetch(`${this.baseUrl}${request.path}`, { method: request.method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) }),
+      this.fetch(`${this.baseUrl}${request.path}`, {
+        method: request.method,
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      }),
     );
   }
 
@@ -179,15 +192,22 @@ export class VippsApiClient {
       }
       return { status: response.status, json };
     }
-    throw new VippsUnavailable(`Vipps ${operation}: ${last.reason} after ${this.retryDelaysMs.length + 1} attempts`, last.status);
+    throw new VippsUnavailable(
+      `Vipps ${operation}: ${last.reason} after ${this.retryDelaysMs.length + 1} attempts`,
+      last.status,
+    );
   }
 }
 
 function rejection(operation: string, response: VippsResponse): PaymentProviderRejected {
   const problem = VippsProblem.safeParse(response.json);
   const title = problem.success ? problem.data.title : undefined;
-  const detail = problem.success ? problem.data.detail ?? title : undefined;
-  return new PaymentProviderRejected(`Vipps refused ${operation} (${response.status}${title ? `: ${title}` : ""})`, response.status, detail);
+  const detail = problem.success ? (problem.data.detail ?? title) : undefined;
+  return new PaymentProviderRejected(
+    `Vipps refused ${operation} (${response.status}${title ? `: ${title}` : ""})`,
+    response.status,
+    detail,
+  );
 }
 
 async function readJson(response: Response): Promise<unknown> {

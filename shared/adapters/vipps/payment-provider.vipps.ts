@@ -34,7 +34,10 @@ const VippsPaymentResponse = z.object({
   amount: VippsAmount,
   aggregate: VippsAggregate,
   pspReference: z.string().optional(),
-  paymentMethod: z.object({ type: z.enum(["WALLET", "CARD"]) }).loose().optional(),
+  paymentMethod: z
+    .object({ type: z.enum(["WALLET", "CARD"]) })
+    .loose()
+    .optional(),
 });
 
 const VippsCreateResponse = z.object({ reference: z.string(), redirectUrl: z.string().min(1).optional() });
@@ -85,7 +88,12 @@ export class VippsPaymentProvider implements PaymentProvider {
   }
 
   async cancel(reference: string, idempotencyKey: string): Promise<ProviderPayment> {
-    const { json } = await this.client.call({ operation: "cancel", method: "POST", path: `${paymentPath(reference)}/cancel`, idempotencyKey });
+    const { json } = await this.client.call({
+      operation: "cancel",
+      method: "POST",
+      path: `${paymentPath(reference)}/cancel`,
+      idempotencyKey,
+    });
     return toProviderPayment(json, "cancel");
   }
 

@@ -48,7 +48,10 @@ function hmac(secret: string, text: string): Buffer {
 /** The headers Vipps sends with a webhook delivery. */
 export function signVippsWebhook(input: VippsSignatureInput): VippsSignedHeaders {
   const contentHash = vippsContentHash(input.body);
-  const signature = hmac(input.secret, stringToSign(input.method ?? "POST", input.pathAndQuery, input.date, input.host, contentHash));
+  const signature = hmac(
+    input.secret,
+    stringToSign(input.method ?? "POST", input.pathAndQuery, input.date, input.host, contentHash),
+  );
   return {
     "x-ms-date": input.date,
     "x-ms-content-sha256": contentHash,
@@ -69,11 +72,12 @@ export interface VippsVerificationInput {
 }
 
 export type VippsSignatureCheck =
-  | { ok: true; signature: string }
-  | { ok: false; reason: "bad-content-hash" | "bad-signature"; detail: string };
+  { ok: true; signature: string } | { ok: false; reason: "bad-content-hash" | "bad-signature"; detail: string };
 
 /** The signature in an Authorization header, or undefined when the header is not Vipps' HMAC-SHA256 form. */
-export function parseVippsAuthorization(authorization: string): { signedHeaders: string; signature: string } | undefined {
+export function parseVippsAuthorization(
+  authorization: string,
+): { signedHeaders: string; signature: string } | undefined {
   const match = /^HMAC-SHA256 SignedHeaders=([^&\s]+)&Signature=(\S+)$/u.exec(authorization.trim());
   if (!match?.[1] || !match[2]) return undefined;
   return { signedHeaders: match[1], signature: match[2] };
@@ -86,14 +90,24 @@ function equalBytes(a: Buffer, b: Buffer): boolean {
 /** Checks the content hash against the raw body, then the signature; constant-time comparisons. */
 export function verifyVippsWebhookSignature(input: VippsVerificationInput): VippsSignatureCheck {
   const expectedHash = createHash("sha256").update(input.body).digest();
-  if (!equalBytes(Buffer.from(input.contentHash, "base64"), expectedHash) || expectedHash.toString("base64") !== input.contentHash.trim()) {
+  if (
+    !equalBytes(Buffer.from(input.contentHash, "base64"), expectedHash) ||
+    expectedHash.toString("base64") !== input.contentHash.trim()
+  ) {
     return { ok: false, reason: "bad-content-hash", detail: "x-ms-content-sha256 does not match the body" };
   }
   const parsed = parseVippsAuthorization(input.authorization);
   if (!parsed || parsed.signedHeaders.toLowerCase() !== VIPPS_SIGNED_HEADERS) {
-    return { ok: false, reason: "bad-signature", detail: "Authorization is not HMAC-SHA256 over x-ms-date;host;x-ms-content-sha256" };
+    return {
+      ok: false,
+      reason: "bad-signature",
+      detail: "Authorization is not HMAC-SHA256 over x-ms-date;host;x-ms-content-sha256",
+    };
   }
-  const expected = hmac(input.secret, stringToSign(input.method ?? "POST", input.pathAndQuery, input.date, input.host, input.contentHash.trim()));
+  const expected = hmac(
+    input.secret,
+    stringToSign(input.method ?? "POST", input.pathAndQuery, input.date, input.host, input.contentHash.trim()),
+  );
   if (!equalBytes(Buffer.from(parsed.signature, "base64"), expected)) {
     return { ok: false, reason: "bad-signature", detail: "the signature does not match" };
   }

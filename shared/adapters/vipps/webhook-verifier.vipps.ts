@@ -66,7 +66,11 @@ export class VippsWebhookVerifier implements PaymentWebhookVerifier {
     if (Number.isNaN(sentAt)) return { ok: false, reason: "stale", detail: "x-ms-date is not a date" };
     const skewSeconds = Math.abs(now.getTime() - sentAt) / 1000;
     if (skewSeconds > this.options.maxSkewSeconds) {
-      return { ok: false, reason: "stale", detail: `x-ms-date is ${Math.round(skewSeconds)} s from now (at most ${this.options.maxSkewSeconds} s allowed)` };
+      return {
+        ok: false,
+        reason: "stale",
+        detail: `x-ms-date is ${Math.round(skewSeconds)} s from now (at most ${this.options.maxSkewSeconds} s allowed)`,
+      };
     }
 
     let json: unknown;

@@ -22,7 +22,11 @@ export type VippsEPaymentWebhookEvent = (typeof VIPPS_EPAYMENT_WEBHOOK_EVENTS)[n
 
 const WEBHOOKS = "/webhooks/v1/webhooks";
 
-export const VippsWebhookRegistration = z.object({ id: z.string().min(1), url: z.string(), events: z.array(z.string()) });
+export const VippsWebhookRegistration = z.object({
+  id: z.string().min(1),
+  url: z.string(),
+  events: z.array(z.string()),
+});
 export type VippsWebhookRegistration = z.infer<typeof VippsWebhookRegistration>;
 
 const RegisterResponse = z.object({ id: z.string().min(1), secret: z.string().min(1) });
@@ -59,7 +63,11 @@ export async function listVippsWebhooks(target: VippsWebhooksTarget): Promise<Vi
 }
 
 export async function deleteVippsWebhook(target: VippsWebhooksTarget, id: string): Promise<void> {
-  await clientFor(target).call({ operation: "delete webhook", method: "DELETE", path: `${WEBHOOKS}/${encodeURIComponent(id)}` });
+  await clientFor(target).call({
+    operation: "delete webhook",
+    method: "DELETE",
+    path: `${WEBHOOKS}/${encodeURIComponent(id)}`,
+  });
 }
 
 /** PaymentWebhookRegistry on the Vipps Webhooks API: registers for every ePayment event. */

@@ -17,9 +17,18 @@ import type { Tenant } from "../../ports/tenant-store";
 import { languageIn } from "../case-context";
 
 /** The ladder steps that send a letter. */
-export const LETTER_STEPS: readonly ActionKind[] = ["reminder", "collection-notice", "payment-demand", "suspension-notice"];
+export const LETTER_STEPS: readonly ActionKind[] = [
+  "reminder",
+  "collection-notice",
+  "payment-demand",
+  "suspension-notice",
+];
 
-const FEE_ON_LETTER = { reminder: "reminder-fee", "collection-notice": "collection-notice-fee", "payment-demand": "payment-demand-fee" } as const;
+const FEE_ON_LETTER = {
+  reminder: "reminder-fee",
+  "collection-notice": "collection-notice-fee",
+  "payment-demand": "payment-demand-fee",
+} as const;
 
 /** A legal basis short enough for a letter's fee line (the part before the first ":" or ";", at most 80 characters). */
 function shortBasis(basis: string): string {
@@ -34,7 +43,10 @@ function clip(text: string, max: number): string {
 /** The debtor's address for the envelope window: at most three lines, the country only for an address abroad. */
 function letterAddress(c: Case, address: NonNullable<CaseRecord["customer"]["address"]>): PostalAddress {
   const country = address.country.trim();
-  const domestic = country === "" || ["NO", "NOR", "NORGE", "NORWAY"].includes(country.toUpperCase()) || country.toUpperCase() === c.country;
+  const domestic =
+    country === "" ||
+    ["NO", "NOR", "NORGE", "NORWAY"].includes(country.toUpperCase()) ||
+    country.toUpperCase() === c.country;
   return {
     lines: address.lines.slice(0, 3).map((l) => clip(l, 60)),
     postalCode: address.postalCode,
@@ -48,15 +60,33 @@ function feesOnLetter(c: Case, action: PlannedAction): LetterFee[] {
   const outstanding = action.amounts.fees;
   if (outstanding.value > 0) {
     const entries = c.ledger.flatMap((e) => (e.type === "fee" ? [e] : []));
-    const charged = sum(entries.map((e) => e.amount), c.currency);
+    const charged = sum(
+      entries.map((e) => e.amount),
+      c.currency,
+    );
     if (charged.value === outstanding.value) {
-      for (const e of entries) fees.push({ kind: FEE_ON_LETTER[e.feeKind], amount: e.amount, legalBasis: shortBasis(e.legalBasis), chargedOn: e.on });
+      for (const e of entries)
+        fees.push({
+          kind: FEE_ON_LETTER[e.feeKind],
+          amount: e.amount,
+          legalBasis: shortBasis(e.legalBasis),
+          chargedOn: e.on,
+        });
     } else {
-      fees.push({ kind: "other", label: languageIn(c.country) === "nb" ? "Gjenstående gebyrer" : "Outstanding fees", amount: outstanding, legalBasis: "earlier letters" });
+      fees.push({
+        kind: "other",
+        label: languageIn(c.country) === "nb" ? "Gjenstående gebyrer" : "Outstanding fees",
+        amount: outstanding,
+        legalBasis: "earlier letters",
+      });
     }
   }
   if (action.fee && action.fee.amount.value > 0 && action.kind in FEE_ON_LETTER) {
-    fees.push({ kind: FEE_ON_LETTER[action.kind as keyof typeof FEE_ON_LETTER], amount: action.fee.amount, legalBasis: shortBasis(action.fee.legalBasis) });
+    fees.push({
+      kind: FEE_ON_LETTER[action.kind as keyof typeof FEE_ON_LETTER],
+      amount: action.fee.amount,
+      legalBasis: shortBasis(action.fee.legalBasis),
+    });
   }
   return fees;
 }
@@ -67,7 +97,12 @@ function interestOnLetter(c: Case, action: PlannedAction, rules: RuleSet): Lette
   const from = addDays(c.dueDate, 1);
   const missing = action.amounts.interestRatesMissingFrom;
   const to: LocalDate = missing !== null && missing <= action.on ? addDays(missing, -1) : action.on;
-  const rate = lateInterestRateOn(rules, to) ?? [...rules.lateInterest.rates].filter((r) => r.from <= to).sort((a, b) => (a.from < b.from ? -1 : 1)).at(-1);
+  const rate =
+    lateInterestRateOn(rules, to) ??
+    [...rules.lateInterest.rates]
+      .filter((r) => r.from <= to)
+      .sort((a, b) => (a.from < b.from ? -1 : 1))
+      .at(-1);
   return { amount, annualRatePercent: rate?.annualRatePercent ?? 0, fromDate: from, toDate: to < from ? from : to };
 }
 
@@ -89,11 +124,23 @@ export function letterForStep({ record, tenant, action, rules, letterhead, payLi
   if (!address) throw new Error(`A letter for case ${record.caseId} needs the customer's postal address`);
   const language = languageIn(c.country);
   const principal = action.amounts.principal;
-  const linesTotal = sum(c.lines.map((l) => l.amount), c.currency);
-  const lines = linesTotal.value === principal.value && c.lines.length <= 30 ? c.lines.map((l) => ({ description: clip(l.description, 120), amount: l.amount })) : [];
+  const linesTotal = sum(
+    c.lines.map((l) => l.amount),
+    c.currency,
+  );
+  const lines =
+    linesTotal.value === principal.value && c.lines.length <= 30
+      ? c.lines.map((l) => ({ description: clip(l.description, 120), amount: l.amount }))
+      : [];
   const deadline = action.deadline ?? addDays(action.on, 14);
   const common = {
-    creditor: { name: clip(tenant.name, 100), orgNumber: tenant.orgNumber, address: letterhead.address, accountNumber: letterhead.accountNumber, contact: letterhead.contact },
+    creditor: {
+      name: clip(tenant.name, 100),
+      orgNumber: tenant.orgNumber,
+      address: letterhead.address,
+      accountNumber: letterhead.accountNumber,
+      contact: letterhead.contact,
+    },
     debtor: { name: clip(record.customer.name, 100), address: letterAddress(c, address) },
     claim: {
       invoiceNumber: record.invoiceNumber,
@@ -103,7 +150,13 @@ export function letterForStep({ record, tenant, action, rules, letterhead, payLi
       description: clip(c.lines.map((l) => l.description).join("; "), 200),
       lines,
     },
-    amounts: { principal, fees: feesOnLetter(c, action), interest: interestOnLetter(c, action, rules), payments: [], totalDue: action.amounts.totalWithFee },
+    amounts: {
+      principal,
+      fees: feesOnLetter(c, action),
+      interest: interestOnLetter(c, action, rules),
+      payments: [],
+      totalDue: action.amounts.totalWithFee,
+    },
     payment: { account: letterhead.accountNumber, kid: record.kid, payLink },
     sentDate: action.on,
     deadline,
@@ -117,7 +170,10 @@ export function letterForStep({ record, tenant, action, rules, letterhead, payLi
     ...common,
     suspension: {
       service,
-      serviceDescription: clip(`${language === "nb" ? "Tjeneste" : "Service"} ${services.map((s) => s.serviceId).join(", ")}`, 200),
+      serviceDescription: clip(
+        `${language === "nb" ? "Tjeneste" : "Service"} ${services.map((s) => s.serviceId).join(", ")}`,
+        200,
+      ),
       earliestDisconnectionDate: addDays(deadline, 1),
       customerKind: c.debtor.kind,
     },

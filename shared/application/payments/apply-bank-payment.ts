@@ -67,7 +67,10 @@ export function makeApplyBankPayment(deps: ApplyBankPaymentDeps) {
       amount: message.amount,
       receivedOn: message.paidOn,
       // bank references only: the payer's account and free text stay in the bank-payments store
-      details: { source: message.source, ...(message.details?.archiveReference ? { archiveReference: message.details.archiveReference } : {}) },
+      details: {
+        source: message.source,
+        ...(message.details?.archiveReference ? { archiveReference: message.details.archiveReference } : {}),
+      },
     });
     const matched: BankPayment = { ...common, status: "matched", tenantId: found.tenantId, caseId: found.caseId };
     await deps.bankPayments.record(matched);

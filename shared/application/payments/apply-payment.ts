@@ -59,18 +59,24 @@ export async function applyIncomingPayment(deps: CaseActionDeps, payment: Incomi
     event: (_current, today) => {
       payment.check?.(today);
       return {
-      type: "payment",
-      reference,
-      amount: payment.amount,
-      receivedOn: payment.receivedOn,
-      ...(payment.allocationOrder ? { allocationOrder: payment.allocationOrder } : {}),
+        type: "payment",
+        reference,
+        amount: payment.amount,
+        receivedOn: payment.receivedOn,
+        ...(payment.allocationOrder ? { allocationOrder: payment.allocationOrder } : {}),
       };
     },
     timeline: (_before, _after, at) => ({
       at,
       kind: "payment",
       title: `Payment of ${formatMoney(payment.amount, "en")} ${CHANNEL_TITLE[payment.channel]}`,
-      details: { reference: payment.reference, channel: payment.channel, amount: payment.amount, paidAt: payment.receivedOn, ...payment.details },
+      details: {
+        reference: payment.reference,
+        channel: payment.channel,
+        amount: payment.amount,
+        paidAt: payment.receivedOn,
+        ...payment.details,
+      },
     }),
     events: (_before, after, now, rec) => [
       caseEvent("payment.received", rec, reference, now, {

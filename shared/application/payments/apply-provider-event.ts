@@ -52,7 +52,9 @@ export function makeApplyProviderEvent(deps: ApplyProviderEventDeps) {
 
     if (FAILED_EVENTS.has(name)) {
       await deps.paymentAttempts.update(reference, (a) =>
-        a.state === "applied" || a.state === "captured" ? a : touch(a, deps.clock.now(), { state: "failed", providerState: name, failureReason: name.toLowerCase() }),
+        a.state === "applied" || a.state === "captured"
+          ? a
+          : touch(a, deps.clock.now(), { state: "failed", providerState: name, failureReason: name.toLowerCase() }),
       );
       return { outcome: "failed", reference, state: name };
     }
@@ -80,17 +82,28 @@ export function makeApplyProviderEvent(deps: ApplyProviderEventDeps) {
     if (payment.state !== "AUTHORIZED") {
       if (payment.state === "CREATED") return { outcome: "waiting", reference, state: payment.state };
       await deps.paymentAttempts.update(reference, (a) =>
-        a.state === "applied" ? a : touch(a, deps.clock.now(), { state: "failed", providerState: payment.state, failureReason: payment.state.toLowerCase() }),
+        a.state === "applied"
+          ? a
+          : touch(a, deps.clock.now(), {
+              state: "failed",
+              providerState: payment.state,
+              failureReason: payment.state.toLowerCase(),
+            }),
       );
       return { outcome: "failed", reference, state: payment.state };
     }
     const open = payment.authorized.value - payment.captured.value - payment.cancelled.value;
     if (payment.captured.value < attempt.amount.value && open > 0) {
-      const toCapture = { value: Math.min(open, attempt.amount.value - payment.captured.value), currency: attempt.amount.currency };
+      const toCapture = {
+        value: Math.min(open, attempt.amount.value - payment.captured.value),
+        currency: attempt.amount.currency,
+      };
       payment = await provider.capture(reference, toCapture, `${reference}-capture`);
     }
     if (payment.captured.value < attempt.amount.value) {
-      await deps.paymentAttempts.update(reference, (a) => touch(a, deps.clock.now(), { state: "authorized", providerState: payment.state }));
+      await deps.paymentAttempts.update(reference, (a) =>
+        touch(a, deps.clock.now(), { state: "authorized", providerState: payment.state }),
+      );
       return { outcome: "waiting", reference, state: "authorized" };
     }
     // Captured in full. Not recorded separately: if applying stops half-way, the next delivery (or the sweep) reads
@@ -110,7 +123,9 @@ export function makeApplyProviderEvent(deps: ApplyProviderEventDeps) {
       });
       appliedTo.push(part.caseId);
     }
-    await deps.paymentAttempts.update(reference, (a) => touch(a, deps.clock.now(), { state: "applied", providerState: "CAPTURED", appliedTo }));
+    await deps.paymentAttempts.update(reference, (a) =>
+      touch(a, deps.clock.now(), { state: "applied", providerState: "CAPTURED", appliedTo }),
+    );
     return { outcome: "applied", reference, caseIds: appliedTo };
   };
 }

@@ -9,7 +9,15 @@
  * transaction numbers, and the settlement date), so the queue's duplicate detection drops the copies within its
  * window, and after it applying is idempotent on that id (channel "kid") and recording is an upsert.
  */
-import { isReversal, OcrGiroFormatError, parseOcrGiro, type OcrGiroAssignment, type OcrGiroFile, type OcrGiroTransaction, type OcrGiroTransmission } from "../../domain/bank/ocr-giro";
+import {
+  isReversal,
+  OcrGiroFormatError,
+  parseOcrGiro,
+  type OcrGiroAssignment,
+  type OcrGiroFile,
+  type OcrGiroTransaction,
+  type OcrGiroTransmission,
+} from "../../domain/bank/ocr-giro";
 import type { Money } from "../../domain/money";
 import type { Clock } from "../../ports/clock";
 import type { BankPaymentMessage, PaymentQueue } from "../../ports/payment-queue";
@@ -32,10 +40,15 @@ export interface OcrGiroImportSummary {
   reversals: number;
 }
 
-export type OcrGiroImportResult = { ok: true; summary: OcrGiroImportSummary } | { ok: false; error: OcrGiroFormatError };
+export type OcrGiroImportResult =
+  { ok: true; summary: OcrGiroImportSummary } | { ok: false; error: OcrGiroFormatError };
 
 /** The transaction's identity at the bank, stable across re-imports of the same file. */
-export function bankTransactionId(transmission: OcrGiroTransmission, assignment: OcrGiroAssignment, t: OcrGiroTransaction): string {
+export function bankTransactionId(
+  transmission: OcrGiroTransmission,
+  assignment: OcrGiroAssignment,
+  t: OcrGiroTransaction,
+): string {
   return `ocr-${transmission.number}-${assignment.number}-${String(t.number).padStart(7, "0")}-${t.netsDate.replace(/-/g, "")}`;
 }
 

@@ -31,12 +31,17 @@ export function looksLikeToken(token: string): boolean {
  * Opens the link. `allowExpired` lets the receipt of a payment started just before expiry still show. Cases of
  * another tenant (which a link can never name) are left out.
  */
-export async function openPayLink(deps: PayLinkDeps, token: string, options: { allowExpired?: boolean } = {}): Promise<PayLinkSession> {
+export async function openPayLink(
+  deps: PayLinkDeps,
+  token: string,
+  options: { allowExpired?: boolean } = {},
+): Promise<PayLinkSession> {
   if (!looksLikeToken(token)) return { kind: "unknown" };
   const link = await deps.payLinks.get(payLinkTokenHash(token));
   if (!link) return { kind: "unknown" };
   const tenant = await deps.tenants.get(link.tenantId);
-  if (!options.allowExpired && Date.parse(link.expiresAt) <= deps.clock.now().getTime()) return { kind: "expired", tenant };
+  if (!options.allowExpired && Date.parse(link.expiresAt) <= deps.clock.now().getTime())
+    return { kind: "expired", tenant };
   if (!tenant) return { kind: "unknown" };
   const records = (await Promise.all(link.caseIds.map((id) => deps.cases.getById(id)))).filter(
     (r): r is CaseRecord => r !== undefined && r.tenantId === link.tenantId,

@@ -21,7 +21,13 @@ import { rulesOn, todayIn } from "../case-context";
 export const PAYABLE_STATUSES: readonly CaseStatus[] = ["open", "on-hold", "disputed", "handed-off"];
 
 /** Ladder stages at which a claim is "in collection" (inkassovarsel or later): Betal nå's partial options apply. */
-const COLLECTION_STAGES: readonly Case["stage"][] = ["collection-notice", "payment-demand", "suspension-notice", "suspension", "legal-handoff"];
+const COLLECTION_STAGES: readonly Case["stage"][] = [
+  "collection-notice",
+  "payment-demand",
+  "suspension-notice",
+  "suspension",
+  "legal-handoff",
+];
 
 export interface CaseToPay {
   caseId: string;
@@ -76,7 +82,9 @@ export function instalmentDue(c: Case, total: Money): { amount: Money; dueDate: 
 
 /** Oldest due date first; ties by case id so the order is stable. */
 function oldestFirst(cases: readonly CaseToPay[]): CaseToPay[] {
-  return [...cases].sort((a, b) => compareLocalDates(a.case.dueDate, b.case.dueDate) || a.caseId.localeCompare(b.caseId));
+  return [...cases].sort(
+    (a, b) => compareLocalDates(a.case.dueDate, b.case.dueDate) || a.caseId.localeCompare(b.caseId),
+  );
 }
 
 /** Splits `amount` over the cases oldest first, each up to what it owes. Throws when the amount exceeds the total. */
@@ -102,7 +110,9 @@ export function payOptions(cases: readonly CaseToPay[], policy: LadderPolicy): P
     owing.map((c) => c.total),
     currency,
   );
-  const options: PayOption[] = [{ kind: "full", amount: total, parts: owing.map((c) => ({ caseId: c.caseId, amount: c.total })) }];
+  const options: PayOption[] = [
+    { kind: "full", amount: total, parts: owing.map((c) => ({ caseId: c.caseId, amount: c.total })) },
+  ];
 
   const instalments = owing.flatMap((c) => {
     const due = instalmentDue(c.case, c.total);
@@ -115,7 +125,12 @@ export function payOptions(cases: readonly CaseToPay[], policy: LadderPolicy): P
     );
     if (amount.value < total.value) {
       const dueDate = instalments.map((i) => i.dueDate).sort()[0]!;
-      options.push({ kind: "instalment", amount, dueDate, parts: instalments.map((i) => ({ caseId: i.caseId, amount: i.amount })) });
+      options.push({
+        kind: "instalment",
+        amount,
+        dueDate,
+        parts: instalments.map((i) => ({ caseId: i.caseId, amount: i.amount })),
+      });
     }
   }
 

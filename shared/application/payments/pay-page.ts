@@ -15,7 +15,15 @@ import type { PayFormError, PayFormValues, PayOptionView, PayPageCase, PayPageVi
 import { ladderOf, todayIn } from "../case-context";
 import { payLinkTokenHash } from "../pay-links";
 import { openPayLink, type PayLinkDeps } from "./pay-link-session";
-import { caseToPay, hasSuspendedService, inCollection, payOptions, splitOverCases, type CaseToPay, type PayOption } from "./pay-options";
+import {
+  caseToPay,
+  hasSuspendedService,
+  inCollection,
+  payOptions,
+  splitOverCases,
+  type CaseToPay,
+  type PayOption,
+} from "./pay-options";
 
 export interface PayPageConfig {
   publicBaseUrl: string;
@@ -58,12 +66,15 @@ export function makeLoadPayPage(deps: PayPageDeps, config: PayPageConfig) {
   return async (token: string): Promise<PayPageResult> => {
     const session = await openPayLink(deps, token);
     if (session.kind === "unknown") return { kind: "unknown" };
-    if (session.kind === "expired") return session.tenant ? { kind: "expired", creditorName: session.tenant.name } : { kind: "expired" };
+    if (session.kind === "expired")
+      return session.tenant ? { kind: "expired", creditorName: session.tenant.name } : { kind: "expired" };
     const { link, tenant, records } = session;
     const now = deps.clock.now();
     const cases = records.map((r) => caseToPay(r.caseId, r.case, now));
     const options = payOptions(cases, ladderOf(tenant, tenant.country));
-    const payable = records.filter((r) => cases.find((c) => c.caseId === r.caseId)!.total.value > 0 || r.case.status === "paid");
+    const payable = records.filter(
+      (r) => cases.find((c) => c.caseId === r.caseId)!.total.value > 0 || r.case.status === "paid",
+    );
     const shown: PayPageCase[] = (payable.length > 0 ? payable : records).map((r) => {
       const c = cases.find((x) => x.caseId === r.caseId)!;
       return {
@@ -157,13 +168,20 @@ export function makeStartPayment(deps: PayPageDeps, config: PayPageConfig) {
     let amount: Money;
     let parts: PaymentAttempt["parts"];
     if (option.kind === "custom") {
-      if (form.amount === undefined || form.amount.trim() === "") return invalid({ field: "amount", code: "AMOUNT_MISSING", params: { min: option.min, max: option.max } });
+      if (form.amount === undefined || form.amount.trim() === "")
+        return invalid({ field: "amount", code: "AMOUNT_MISSING", params: { min: option.min, max: option.max } });
       const typed = parseTypedAmount(form.amount, option.max.currency);
-      if (!typed) return invalid({ field: "amount", code: "AMOUNT_INVALID", params: { min: option.min, max: option.max } });
-      if (typed.value < option.min.value) return invalid({ field: "amount", code: "AMOUNT_BELOW_MINIMUM", params: { min: option.min, max: option.max } });
-      if (typed.value > option.max.value) return invalid({ field: "amount", code: "AMOUNT_ABOVE_BALANCE", params: { min: option.min, max: option.max } });
+      if (!typed)
+        return invalid({ field: "amount", code: "AMOUNT_INVALID", params: { min: option.min, max: option.max } });
+      if (typed.value < option.min.value)
+        return invalid({ field: "amount", code: "AMOUNT_BELOW_MINIMUM", params: { min: option.min, max: option.max } });
+      if (typed.value > option.max.value)
+        return invalid({ field: "amount", code: "AMOUNT_ABOVE_BALANCE", params: { min: option.min, max: option.max } });
       amount = typed;
-      parts = splitOverCases(amount, cases.filter((c) => c.total.value > 0));
+      parts = splitOverCases(
+        amount,
+        cases.filter((c) => c.total.value > 0),
+      );
     } else {
       amount = option.amount;
       parts = option.parts;
@@ -191,7 +209,9 @@ export function makeStartPayment(deps: PayPageDeps, config: PayPageConfig) {
       createdAt: at,
       updatedAt: at,
     });
-    const records = (await Promise.all(parts.map((p) => deps.cases.getById(p.caseId)))).filter((r): r is CaseRecord => r !== undefined);
+    const records = (await Promise.all(parts.map((p) => deps.cases.getById(p.caseId)))).filter(
+      (r): r is CaseRecord => r !== undefined,
+    );
     const base = config.publicBaseUrl.replace(/\/+$/u, "");
     const returnUrl = `${base}/p/${token}/receipt?ref=${reference}${lang === "en" ? "&lang=en" : ""}`;
     try {
@@ -211,7 +231,8 @@ export function makeStartPayment(deps: PayPageDeps, config: PayPageConfig) {
         failureReason: "the payment provider did not accept the payment",
         updatedAt: deps.clock.now().toISOString(),
       }));
-      if (error instanceof Error && "status" in error) return invalid({ field: "method", code: "PROVIDER_UNAVAILABLE" });
+      if (error instanceof Error && "status" in error)
+        return invalid({ field: "method", code: "PROVIDER_UNAVAILABLE" });
       throw error;
     }
   };

@@ -28,8 +28,11 @@ export const BankPaymentMessageSchema = z.object({
   details: z.record(z.string(), z.string()).optional(),
 });
 
-export const PaymentMessageSchema = z.discriminatedUnion("kind", [ProviderEventMessageSchema, BankPaymentMessageSchema]);
+export const PaymentMessageSchema = z.discriminatedUnion("kind", [
+  ProviderEventMessageSchema,
+  BankPaymentMessageSchema,
+]);
 
 export function parsePaymentMessage(body: unknown): PaymentMessage {
-  return PaymentMessageSchema.parse(typeof body === "string" ? JSON.parse(body) : body) as PaymentMessage;
+  return PaymentMessageSchema.parse(typeof body === "string" ? JSON.parse(body) : body);
 }

@@ -35,23 +35,38 @@ export class CallbackReplayed extends DomainError {
 }
 
 /** The queue message id for an event: one per (reference, event, psp reference), so the provider's retries collapse. */
-export function providerEventId(event: { provider: string; reference: string; name: string; pspReference?: string }): string {
+export function providerEventId(event: {
+  provider: string;
+  reference: string;
+  name: string;
+  pspReference?: string;
+}): string {
   return `${event.provider}:${event.reference}:${event.name}:${event.pspReference ?? "-"}`;
 }
 
 export function makeReceiveProviderCallback(deps: ProviderCallbackDeps) {
   return async (request: IncomingWebhookRequest): Promise<ProviderEventMessage> => {
-    if (!deps.paymentWebhooks) throw new CallbacksNotConfigured("Payment callbacks are not configured on this installation");
+    if (!deps.paymentWebhooks)
+      throw new CallbacksNotConfigured("Payment callbacks are not configured on this installation");
     const now = deps.clock.now();
     const verdict = deps.paymentWebhooks.verify(request, now);
-    if (!verdict.ok) throw new CallbackRejected(`The callback was refused: ${verdict.reason}`, { reason: verdict.reason, detail: verdict.detail });
+    if (!verdict.ok)
+      throw new CallbackRejected(`The callback was refused: ${verdict.reason}`, {
+        reason: verdict.reason,
+        detail: verdict.detail,
+      });
 
     const replayKey = createHash("sha256").update(verdict.deliveryId, "utf8").digest("hex");
     const until = new Date(now.getTime() + 2 * deps.maxSkewSeconds * 1000);
     if (!deps.callbackReplays.firstSeen(replayKey, until, now)) {
       throw new CallbackReplayed("This signed callback was received before", { reference: verdict.event.reference });
     }
-    const message: ProviderEventMessage = { kind: "provider-event", id: providerEventId(verdict.event), receivedAt: now.toISOString(), event: verdict.event };
+    const message: ProviderEventMessage = {
+      kind: "provider-event",
+      id: providerEventId(verdict.event),
+      receivedAt: now.toISOString(),
+      event: verdict.event,
+    };
     await deps.paymentQueue.enqueue([message]);
     return message;
   };

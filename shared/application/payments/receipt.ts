@@ -45,16 +45,33 @@ export function makeLoadReceipt(deps: ReceiptDeps) {
     }
 
     const now = deps.clock.now();
-    const paidCases = attempt ? session.records.filter((r) => attempt!.parts.some((p) => p.caseId === r.caseId)) : session.records;
-    const state = attempt ? stateOf(attempt) : session.records.every((r) => r.case.status === "paid") ? "paid" : "pending";
+    const paidCases = attempt
+      ? session.records.filter((r) => attempt.parts.some((p) => p.caseId === r.caseId))
+      : session.records;
+    const state = attempt
+      ? stateOf(attempt)
+      : session.records.every((r) => r.case.status === "paid")
+        ? "paid"
+        : "pending";
     const view: ReceiptView = {
       token,
       creditor: { name: session.tenant.name, ...(session.tenant.logoUrl ? { logoUrl: session.tenant.logoUrl } : {}) },
       state,
       ...(attempt
-        ? { payment: { reference: attempt.reference, amount: attempt.amount, method: attempt.method, ...(attempt.failureReason ? { failureReason: attempt.failureReason } : {}) } }
+        ? {
+            payment: {
+              reference: attempt.reference,
+              amount: attempt.amount,
+              method: attempt.method,
+              ...(attempt.failureReason ? { failureReason: attempt.failureReason } : {}),
+            },
+          }
         : {}),
-      cases: paidCases.map((r) => ({ invoiceNumber: r.invoiceNumber, balance: caseToPay(r.caseId, r.case, now).total, status: r.case.status })),
+      cases: paidCases.map((r) => ({
+        invoiceNumber: r.invoiceNumber,
+        balance: caseToPay(r.caseId, r.case, now).total,
+        status: r.case.status,
+      })),
       ...(state === "pending" && attempt ? { refreshSeconds: REFRESH_SECONDS } : {}),
     };
     return { kind: "ok", view };

@@ -22,13 +22,30 @@ export interface ReconcileDeps {
  * event word queued, or undefined. The message id carries the time bucket so a later poll is not dropped as a
  * duplicate of an earlier one that changed nothing.
  */
-export async function pollProvider(deps: ReconcileDeps, attempt: PaymentAttempt, bucket: string): Promise<string | undefined> {
+export async function pollProvider(
+  deps: ReconcileDeps,
+  attempt: PaymentAttempt,
+  bucket: string,
+): Promise<string | undefined> {
   if (!deps.paymentProvider) return undefined;
   const payment = await deps.paymentProvider.get(attempt.reference);
   if (payment.state === "CREATED") return undefined;
-  const name = payment.state === "AUTHORIZED" ? (payment.captured.value > 0 ? "CAPTURED" : "AUTHORIZED") : payment.state;
-  const event = { provider: "vipps" as const, reference: attempt.reference, name, ...(payment.pspReference ? { pspReference: payment.pspReference } : {}) };
-  await deps.paymentQueue.enqueue([{ kind: "provider-event", id: `${providerEventId(event)}:poll:${bucket}`, receivedAt: deps.clock.now().toISOString(), event }]);
+  const name =
+    payment.state === "AUTHORIZED" ? (payment.captured.value > 0 ? "CAPTURED" : "AUTHORIZED") : payment.state;
+  const event = {
+    provider: "vipps" as const,
+    reference: attempt.reference,
+    name,
+    ...(payment.pspReference ? { pspReference: payment.pspReference } : {}),
+  };
+  await deps.paymentQueue.enqueue([
+    {
+      kind: "provider-event",
+      id: `${providerEventId(event)}:poll:${bucket}`,
+      receivedAt: deps.clock.now().toISOString(),
+      event,
+    },
+  ]);
   return name;
 }
 

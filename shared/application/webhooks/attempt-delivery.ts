@@ -20,9 +20,7 @@ export const WEBHOOK_TIMEOUT_MS = 15_000;
 export const WEBHOOK_USER_AGENT = "payment-follow-up-webhooks/1";
 
 export type AttemptOutcome =
-  | { kind: "delivered"; status: number }
-  | { kind: "gone"; status: number }
-  | { kind: "failed"; reason: string };
+  { kind: "delivered"; status: number } | { kind: "gone"; status: number } | { kind: "failed"; reason: string };
 
 export interface AttemptWebhookDeps {
   sender: WebhookSender;
@@ -38,7 +36,11 @@ export type AttemptWebhook = (subscription: WebhookSubscription, event: CaseEven
 
 /** The body sent for an event (the same bytes on every attempt). */
 export function webhookPayload(event: CaseEventMessage): string {
-  return JSON.stringify({ type: event.type, timestamp: event.occurredAt, data: { ...event.data, caseId: event.caseId } });
+  return JSON.stringify({
+    type: event.type,
+    timestamp: event.occurredAt,
+    data: { ...event.data, caseId: event.caseId },
+  });
 }
 
 export function makeAttemptWebhook(deps: AttemptWebhookDeps): AttemptWebhook {

@@ -48,10 +48,17 @@ export interface DeliverWebhookDeps {
   timeoutMs?: number;
 }
 
-export type DeliverWebhook = (delivery: WebhookDeliveryMessage, options?: { redelivered?: boolean }) => Promise<DeliveryOutcome>;
+export type DeliverWebhook = (
+  delivery: WebhookDeliveryMessage,
+  options?: { redelivered?: boolean },
+) => Promise<DeliveryOutcome>;
 
 export function makeDeliverWebhook(deps: DeliverWebhookDeps): DeliverWebhook {
-  const attempt = makeAttemptWebhook({ sender: deps.sender, signingClock: deps.signingClock, timeoutMs: deps.timeoutMs });
+  const attempt = makeAttemptWebhook({
+    sender: deps.sender,
+    signingClock: deps.signingClock,
+    timeoutMs: deps.timeoutMs,
+  });
   return async (delivery, options = {}) => {
     if (isLastWebhookAttempt(delivery.attempt) && options.redelivered === true) {
       return { kind: "exhausted", reason: delivery.failures.at(-1)?.reason ?? "unknown", delivery, redelivered: true };

@@ -15,7 +15,14 @@ export function makeFanOutEvent(deps: { webhooks: WebhookStore; queue: WebhookDe
     const deliveries = subscriptions
       // The store answers per tenant; checking again costs nothing and keeps tenants apart whatever the store does.
       .filter((s) => s.tenantId === event.tenantId && s.events.includes(event.type))
-      .map((s) => ({ schemaVersion: 1 as const, tenantId: event.tenantId, subscriptionId: s.id, attempt: 1, event, failures: [] }));
+      .map((s) => ({
+        schemaVersion: 1 as const,
+        tenantId: event.tenantId,
+        subscriptionId: s.id,
+        attempt: 1,
+        event,
+        failures: [],
+      }));
     await deps.queue.send(deliveries);
     return deliveries;
   };

@@ -15,7 +15,12 @@
 import { z } from "zod";
 import type { Clock } from "../../ports/clock";
 import type { Random } from "../../ports/random";
-import { WEBHOOK_EVENT_TYPES, type WebhookEventType, type WebhookStore, type WebhookSubscription } from "../../ports/webhook-store";
+import {
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEventType,
+  type WebhookStore,
+  type WebhookSubscription,
+} from "../../ports/webhook-store";
 import { generateWebhookSecret } from "./signing";
 
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
@@ -54,9 +59,13 @@ export function registerWebhookBody(policy: WebhookUrlPolicy = {}) {
       .max(MAX_WEBHOOK_URL_LENGTH)
       .superRefine((url, ctx) => {
         const problem = webhookUrlProblem(url, policy);
-        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, params: { code: "INVALID_WEBHOOK_URL" } });
+        if (problem !== undefined)
+          ctx.addIssue({ code: "custom", message: problem, params: { code: "INVALID_WEBHOOK_URL" } });
       })
-      .meta({ description: "Where deliveries are POSTed: an https URL.", example: "https://erp.example.no/hooks/payment-follow-up" }),
+      .meta({
+        description: "Where deliveries are POSTed: an https URL.",
+        example: "https://erp.example.no/hooks/payment-follow-up",
+      }),
     events: z
       .array(z.enum(WEBHOOK_EVENT_TYPES))
       .min(1)

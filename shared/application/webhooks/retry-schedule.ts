@@ -33,7 +33,8 @@ export const WEBHOOK_RETRY_JITTER = 0.1;
  * The jitter comes from `random.fraction()` (tests pass a fixed one).
  */
 export function webhookRetryDelayMs(attempt: number, random: Pick<Random, "fraction">): number | undefined {
-  if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be a positive integer, got ${String(attempt)}`);
+  if (!Number.isInteger(attempt) || attempt < 1)
+    throw new RangeError(`attempt must be a positive integer, got ${String(attempt)}`);
   const base = WEBHOOK_RETRY_DELAYS_MS[attempt - 1];
   if (base === undefined) return undefined;
   const factor = 1 - WEBHOOK_RETRY_JITTER + 2 * WEBHOOK_RETRY_JITTER * random.fraction();

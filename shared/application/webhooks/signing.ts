@@ -25,7 +25,12 @@ export interface WebhookSignatureHeaders {
  * The three Standard Webhooks headers for one delivery attempt. `id` is the event id (the same on every retry, so
  * receivers can deduplicate on it); `timestamp` is the moment of this attempt (receivers reject old ones).
  */
-export function signWebhook(input: { secret: string; id: string; timestamp: Date; body: string }): WebhookSignatureHeaders {
+export function signWebhook(input: {
+  secret: string;
+  id: string;
+  timestamp: Date;
+  body: string;
+}): WebhookSignatureHeaders {
   const signature = new Webhook(input.secret).sign(input.id, input.timestamp, input.body);
   return {
     "webhook-id": input.id,

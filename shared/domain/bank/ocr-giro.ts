@@ -142,21 +142,26 @@ function field(line: Line, from: number, to: number): string {
 function digits(line: Line, from: number, to: number, name: string, personal = false): string {
   const value = field(line, from, to);
   if (!/^\d+$/.test(value)) {
-    throw new OcrGiroFormatError(line.no, `${name} (positions ${from}–${to}) must be ${to - from + 1} digits${personal ? "" : `, got "${value}"`}`);
+    throw new OcrGiroFormatError(
+      line.no,
+      `${name} (positions ${from}–${to}) must be ${to - from + 1} digits${personal ? "" : `, got "${value}"`}`,
+    );
   }
   return value;
 }
 
 function integer(line: Line, from: number, to: number, name: string): number {
   const value = Number(digits(line, from, to, name));
-  if (!Number.isSafeInteger(value)) throw new OcrGiroFormatError(line.no, `${name} (positions ${from}–${to}) is too large`);
+  if (!Number.isSafeInteger(value))
+    throw new OcrGiroFormatError(line.no, `${name} (positions ${from}–${to}) is too large`);
   return value;
 }
 
 function netsDate(line: Line, from: number, name: string): string {
   const raw = digits(line, from, from + 5, name);
   const iso = netsDateToIso(raw);
-  if (iso === undefined) throw new OcrGiroFormatError(line.no, `${name} (positions ${from}–${from + 5}) is not a date DDMMYY, got "${raw}"`);
+  if (iso === undefined)
+    throw new OcrGiroFormatError(line.no, `${name} (positions ${from}–${from + 5}) is not a date DDMMYY, got "${raw}"`);
   return iso;
 }
 
@@ -206,11 +211,16 @@ function describe(line: Line): string {
 
 function checkRecord(line: Line): void {
   if (line.text.length !== OCR_RECORD_LENGTH) {
-    throw new OcrGiroFormatError(line.no, `a record must be exactly ${OCR_RECORD_LENGTH} characters, this one has ${line.text.length}`);
+    throw new OcrGiroFormatError(
+      line.no,
+      `a record must be exactly ${OCR_RECORD_LENGTH} characters, this one has ${line.text.length}`,
+    );
   }
-  if (!line.text.startsWith("NY")) throw new OcrGiroFormatError(line.no, `a record must start with the format code "NY", got "${field(line, 1, 2)}"`);
+  if (!line.text.startsWith("NY"))
+    throw new OcrGiroFormatError(line.no, `a record must start with the format code "NY", got "${field(line, 1, 2)}"`);
   const service = field(line, 3, 4);
-  if (service === "21") throw new OcrGiroFormatError(line.no, "service code 21 is AvtaleGiro, not OCR giro (service code 09)");
+  if (service === "21")
+    throw new OcrGiroFormatError(line.no, "service code 21 is AvtaleGiro, not OCR giro (service code 09)");
   const kind = recordKind(line);
   const known =
     kind === "NY000010" ||
@@ -218,7 +228,11 @@ function checkRecord(line: Line): void {
     kind === "NY090020" ||
     kind === "NY090088" ||
     (service === "09" && /^(1\d|2[01])$/.test(field(line, 5, 6)) && /^3[012]$/.test(field(line, 7, 8)));
-  if (!known) throw new OcrGiroFormatError(line.no, `unknown record type "${kind}" (service code, transaction type and record type, positions 1–8)`);
+  if (!known)
+    throw new OcrGiroFormatError(
+      line.no,
+      `unknown record type "${kind}" (service code, transaction type and record type, positions 1–8)`,
+    );
 }
 
 function parseTransmissionStart(line: Line): OcrGiroTransmission {
@@ -239,12 +253,18 @@ function parseAssignmentStart(line: Line): Omit<OcrGiroAssignment, "transactions
 
 function parseItem1(line: Line): Omit<OcrGiroTransaction, "formNumber" | "archiveReference" | "reserved"> {
   const sign = field(line, 32, 32);
-  if (sign !== "0" && sign !== "-") throw new OcrGiroFormatError(line.no, `sign (position 32) must be "0" or "-", got "${sign}"`);
+  if (sign !== "0" && sign !== "-")
+    throw new OcrGiroFormatError(line.no, `sign (position 32) must be "0" or "-", got "${sign}"`);
   const amount = integer(line, 33, 49, "amount");
   const kidField = field(line, 50, 74);
-  if (!/^[\d -]{25}$/.test(kidField)) throw new OcrGiroFormatError(line.no, `KID (positions 50–74) may hold digits only, right-aligned, got "${kidField.trim()}"`);
+  if (!/^[\d -]{25}$/.test(kidField))
+    throw new OcrGiroFormatError(
+      line.no,
+      `KID (positions 50–74) may hold digits only, right-aligned, got "${kidField.trim()}"`,
+    );
   const kid = kidField.trim();
-  if (kid.includes(" ")) throw new OcrGiroFormatError(line.no, `KID (positions 50–74) must be one right-aligned number, got "${kid}"`);
+  if (kid.includes(" "))
+    throw new OcrGiroFormatError(line.no, `KID (positions 50–74) must be one right-aligned number, got "${kid}"`);
   return {
     type: Number(field(line, 5, 6)) as OcrTransactionType,
     number: integer(line, 9, 15, "transaction number"),
@@ -258,7 +278,9 @@ function parseItem1(line: Line): Omit<OcrGiroTransaction, "formNumber" | "archiv
   };
 }
 
-function parseItem2(line: Line): Pick<OcrGiroTransaction, "formNumber" | "archiveReference" | "reserved" | "bankDate" | "debitAccount"> {
+function parseItem2(
+  line: Line,
+): Pick<OcrGiroTransaction, "formNumber" | "archiveReference" | "reserved" | "bankDate" | "debitAccount"> {
   const bankDate = optionalNetsDate(line, 42, "bank date");
   const debitAccount = digits(line, 48, 58, "debit account", true);
   return {
@@ -279,15 +301,31 @@ function parseTotals(line: Line, what: string): OcrGiroTotals {
   };
 }
 
-function checkTotals(line: Line, what: string, stated: OcrGiroTotals, transactions: number, records: number, amount: number): void {
+function checkTotals(
+  line: Line,
+  what: string,
+  stated: OcrGiroTotals,
+  transactions: number,
+  records: number,
+  amount: number,
+): void {
   if (stated.transactions !== transactions) {
-    throw new OcrGiroFormatError(line.no, `the ${what} end says ${stated.transactions} transactions, but the ${what} holds ${transactions}`);
+    throw new OcrGiroFormatError(
+      line.no,
+      `the ${what} end says ${stated.transactions} transactions, but the ${what} holds ${transactions}`,
+    );
   }
   if (stated.records !== records) {
-    throw new OcrGiroFormatError(line.no, `the ${what} end says ${stated.records} records, but the ${what} has ${records} (start and end records included)`);
+    throw new OcrGiroFormatError(
+      line.no,
+      `the ${what} end says ${stated.records} records, but the ${what} has ${records} (start and end records included)`,
+    );
   }
   if (stated.amount.value !== amount) {
-    throw new OcrGiroFormatError(line.no, `the ${what} end says a total of ${stated.amount.value} øre, but its transactions add up to ${amount} øre`);
+    throw new OcrGiroFormatError(
+      line.no,
+      `the ${what} end says a total of ${stated.amount.value} øre, but its transactions add up to ${amount} øre`,
+    );
   }
 }
 
@@ -302,17 +340,26 @@ export function parseOcrGiro(text: string): OcrGiroFile {
 
   let i = 0;
   const first = all[0]!;
-  if (recordKind(first) !== "NY000010") throw new OcrGiroFormatError(first.no, `the file must begin with a transmission start (NY000010), got ${describe(first)}`);
+  if (recordKind(first) !== "NY000010")
+    throw new OcrGiroFormatError(
+      first.no,
+      `the file must begin with a transmission start (NY000010), got ${describe(first)}`,
+    );
   const transmission = parseTransmissionStart(first);
   i = 1;
   const assignments: OcrGiroAssignment[] = [];
 
   for (;;) {
     const line = all[i];
-    if (line === undefined) throw new OcrGiroFormatError(all[all.length - 1]!.no, "the file ends without a transmission end (NY000089)");
+    if (line === undefined)
+      throw new OcrGiroFormatError(all[all.length - 1]!.no, "the file ends without a transmission end (NY000089)");
     const kind = recordKind(line);
     if (kind === "NY000089") break;
-    if (kind !== "NY090020") throw new OcrGiroFormatError(line.no, `expected an assignment start (NY090020) or the transmission end (NY000089), got ${describe(line)}`);
+    if (kind !== "NY090020")
+      throw new OcrGiroFormatError(
+        line.no,
+        `expected an assignment start (NY090020) or the transmission end (NY000089), got ${describe(line)}`,
+      );
     const start = line;
     const head = parseAssignmentStart(start);
     i++;
@@ -320,19 +367,32 @@ export function parseOcrGiro(text: string): OcrGiroFile {
     let sum = 0;
     for (;;) {
       const item = all[i];
-      if (item === undefined) throw new OcrGiroFormatError(all[all.length - 1]!.no, `assignment ${head.number} (line ${start.no}) has no assignment end (NY090088)`);
+      if (item === undefined)
+        throw new OcrGiroFormatError(
+          all[all.length - 1]!.no,
+          `assignment ${head.number} (line ${start.no}) has no assignment end (NY090088)`,
+        );
       const itemKind = recordKind(item);
       if (itemKind === "NY090088") break;
       if (field(item, 7, 8) !== "30") {
-        throw new OcrGiroFormatError(item.no, `expected amount item 1 (NY09xx30) or the assignment end (NY090088), got ${describe(item)}`);
+        throw new OcrGiroFormatError(
+          item.no,
+          `expected amount item 1 (NY09xx30) or the assignment end (NY090088), got ${describe(item)}`,
+        );
       }
       const one = parseItem1(item);
       const second = all[i + 1];
       if (second === undefined || field(second, 7, 8) !== "31" || !second.text.startsWith("NY09")) {
-        throw new OcrGiroFormatError(second?.no ?? item.no, `amount item 1 of transaction ${one.number} (line ${item.no}) must be followed by its amount item 2 (NY09${field(item, 5, 6)}31)${second ? `, got ${describe(second)}` : ""}`);
+        throw new OcrGiroFormatError(
+          second?.no ?? item.no,
+          `amount item 1 of transaction ${one.number} (line ${item.no}) must be followed by its amount item 2 (NY09${field(item, 5, 6)}31)${second ? `, got ${describe(second)}` : ""}`,
+        );
       }
       if (field(second, 5, 6) !== field(item, 5, 6) || field(second, 9, 15) !== field(item, 9, 15)) {
-        throw new OcrGiroFormatError(second.no, `amount item 2 is for transaction ${field(second, 9, 15)} type ${field(second, 5, 6)}, but amount item 1 (line ${item.no}) is transaction ${field(item, 9, 15)} type ${field(item, 5, 6)}: items 1 and 2 must pair`);
+        throw new OcrGiroFormatError(
+          second.no,
+          `amount item 2 is for transaction ${field(second, 9, 15)} type ${field(second, 5, 6)}, but amount item 1 (line ${item.no}) is transaction ${field(item, 9, 15)} type ${field(item, 5, 6)}: items 1 and 2 must pair`,
+        );
       }
       const two = parseItem2(second);
       i += 2;
@@ -340,7 +400,10 @@ export function parseOcrGiro(text: string): OcrGiroFile {
       const third = all[i];
       if (third !== undefined && field(third, 7, 8) === "32" && third.text.startsWith("NY09")) {
         if (field(third, 5, 6) !== field(item, 5, 6) || field(third, 9, 15) !== field(item, 9, 15)) {
-          throw new OcrGiroFormatError(third.no, `amount item 3 is for transaction ${field(third, 9, 15)} type ${field(third, 5, 6)}, but items 1 and 2 (line ${item.no}) are transaction ${field(item, 9, 15)} type ${field(item, 5, 6)}`);
+          throw new OcrGiroFormatError(
+            third.no,
+            `amount item 3 is for transaction ${field(third, 9, 15)} type ${field(third, 5, 6)}, but items 1 and 2 (line ${item.no}) are transaction ${field(item, 9, 15)} type ${field(item, 5, 6)}`,
+          );
         }
         text = field(third, 16, 55).trimEnd();
         i++;
@@ -357,13 +420,18 @@ export function parseOcrGiro(text: string): OcrGiroFile {
     assignments.push({
       ...head,
       transactions,
-      totals: { ...stated, ...(earliestDate === undefined ? {} : { earliestDate }), ...(latestDate === undefined ? {} : { latestDate }) },
+      totals: {
+        ...stated,
+        ...(earliestDate === undefined ? {} : { earliestDate }),
+        ...(latestDate === undefined ? {} : { latestDate }),
+      },
     });
     i++;
   }
 
   const end = all[i]!;
-  if (i !== all.length - 1) throw new OcrGiroFormatError(all[i + 1]!.no, "records after the transmission end (NY000089)");
+  if (i !== all.length - 1)
+    throw new OcrGiroFormatError(all[i + 1]!.no, "records after the transmission end (NY000089)");
   const totals = parseTotals(end, "transmission");
   const count = assignments.reduce((n, a) => n + a.transactions.length, 0);
   const amount = assignments.reduce((n, a) => n + a.transactions.reduce((s, t) => s + t.amount.value, 0), 0);
@@ -398,8 +466,10 @@ function record(text: string): string {
 function writeTransaction(t: OcrGiroTransaction): string[] {
   const type = num(t.type, 2, "transaction type");
   const no = num(t.number, 7, "transaction number");
-  if (t.amount.currency !== "NOK") throw new OcrGiroFormatError(0, `OCR giro amounts are NOK, got ${t.amount.currency}`);
-  if (t.kid.length > 25 || !/^[\d-]*$/.test(t.kid)) throw new OcrGiroFormatError(0, `KID must be at most 25 digits, got "${t.kid}"`);
+  if (t.amount.currency !== "NOK")
+    throw new OcrGiroFormatError(0, `OCR giro amounts are NOK, got ${t.amount.currency}`);
+  if (t.kid.length > 25 || !/^[\d-]*$/.test(t.kid))
+    throw new OcrGiroFormatError(0, `KID must be at most 25 digits, got "${t.kid}"`);
   const lines = [
     record(
       `NY09${type}30${no}${isoToNetsDate(t.netsDate)}${fixed(t.centreId, 2, "centre id")}${num(t.dayCode, 2, "day code")}` +
@@ -421,9 +491,17 @@ function writeTransaction(t: OcrGiroTransaction): string[] {
 /** Writes the file exactly as given (totals included: a file with wrong totals is written wrong, and refused on parse). */
 export function writeOcrGiro(file: OcrGiroFile): string {
   const { transmission: tx } = file;
-  const lines = [record(`NY000010${fixed(tx.dataTransmitter, 8, "data transmitter")}${fixed(tx.number, 7, "transmission number")}${fixed(tx.recipient, 8, "data recipient")}${"0".repeat(49)}`)];
+  const lines = [
+    record(
+      `NY000010${fixed(tx.dataTransmitter, 8, "data transmitter")}${fixed(tx.number, 7, "transmission number")}${fixed(tx.recipient, 8, "data recipient")}${"0".repeat(49)}`,
+    ),
+  ];
   for (const a of file.assignments) {
-    lines.push(record(`NY090020${fixed(a.agreementId, 9, "agreement id")}${fixed(a.number, 7, "assignment number")}${fixed(a.account, 11, "assignment account")}${"0".repeat(45)}`));
+    lines.push(
+      record(
+        `NY090020${fixed(a.agreementId, 9, "agreement id")}${fixed(a.number, 7, "assignment number")}${fixed(a.account, 11, "assignment account")}${"0".repeat(45)}`,
+      ),
+    );
     for (const t of a.transactions) lines.push(...writeTransaction(t));
     const s = a.totals;
     lines.push(
@@ -434,7 +512,11 @@ export function writeOcrGiro(file: OcrGiroFile): string {
     );
   }
   const s = file.totals;
-  lines.push(record(`NY000089${num(s.transactions, 8, "transactions")}${num(s.records, 8, "records")}${num(s.amount.value, 17, "transmission total")}${isoToNetsDate(s.netsDate)}${"0".repeat(33)}`));
+  lines.push(
+    record(
+      `NY000089${num(s.transactions, 8, "transactions")}${num(s.records, 8, "records")}${num(s.amount.value, 17, "transmission total")}${isoToNetsDate(s.netsDate)}${"0".repeat(33)}`,
+    ),
+  );
   return `${lines.join("\n")}\n`;
 }
 

@@ -30,10 +30,7 @@ export type NationalIdKind = "fodselsnummer" | "d-number" | "h-number";
 export type NationalIdCheckRule = "classic" | "2032";
 
 export type NationalIdInvalidReason =
-  | "NOT_11_DIGITS"
-  | "CHECK_DIGIT_MISMATCH"
-  | "INVALID_DATE"
-  | "INDIVIDUAL_NUMBER_OUT_OF_RANGE";
+  "NOT_11_DIGITS" | "CHECK_DIGIT_MISMATCH" | "INVALID_DATE" | "INDIVIDUAL_NUMBER_OUT_OF_RANGE";
 
 export type ParsedNationalId =
   | {

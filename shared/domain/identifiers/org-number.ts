@@ -9,10 +9,7 @@ const ORG_WEIGHTS = [3, 2, 7, 6, 5, 4, 3, 2] as const;
 
 /** Strips spaces people write ("123 456 785") and an optional "MVA" suffix / "NO" prefix; does not validate. */
 export function normalizeOrgNumber(input: string): string {
-  return input
-    .replace(/\s/g, "")
-    .replace(/^NO/i, "")
-    .replace(/MVA$/i, "");
+  return input.replace(/\s/g, "").replace(/^NO/i, "").replace(/MVA$/i, "");
 }
 
 export function isValidOrgNumber(orgNumber: string): boolean {

@@ -9,7 +9,8 @@ export type PhoneCountry = "NO" | "DK" | "SE";
 
 export type PhoneInvalidReason = "EMPTY" | "NOT_A_NUMBER" | "INVALID_NUMBER";
 
-export type NormalizedPhone = { ok: true; e164: string; country: string | undefined } | { ok: false; reason: PhoneInvalidReason };
+export type NormalizedPhone =
+  { ok: true; e164: string; country: string | undefined } | { ok: false; reason: PhoneInvalidReason };
 
 export function normalizePhone(input: string, defaultCountry: PhoneCountry): NormalizedPhone {
   const trimmed = input.trim();
@@ -39,8 +40,11 @@ export function isMobile(e164: string): boolean | undefined {
 export const E164Phone = z
   .string()
   .regex(/^\+[1-9][0-9]{6,14}$/, { message: "Phone number must be in E.164 form" })
-  .refine((s) => {
-    const p = parsePhoneNumberFromString(s);
-    return p !== undefined && p.isValid() && p.number === s;
-  }, { message: "Not a valid phone number" });
+  .refine(
+    (s) => {
+      const p = parsePhoneNumberFromString(s);
+      return p !== undefined && p.isValid() && p.number === s;
+    },
+    { message: "Not a valid phone number" },
+  );
 export type E164Phone = z.infer<typeof E164Phone>;

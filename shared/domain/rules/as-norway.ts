@@ -18,10 +18,22 @@ export function asNorway(country: keyof typeof ADJECTIVE): Pick<RuleSet, "suspen
           source: `not researched for ${country} — the Norwegian periods used as a cautious default`,
           confirmed: false,
         },
-        broadband: { value: norway.suspension.noticeDays.broadband.value, source: "not researched — follow the contract terms", confirmed: false },
+        broadband: {
+          value: norway.suspension.noticeDays.broadband.value,
+          source: "not researched — follow the contract terms",
+          confirmed: false,
+        },
       },
-      onlyOnAllowedDays: { value: norway.suspension.onlyOnAllowedDays.value, source: "common practice (as Norway)", confirmed: false },
-      defaultDaysAfterDue: { value: norway.suspension.defaultDaysAfterDue.value, source: "seed practice (as Norway)", confirmed: false },
+      onlyOnAllowedDays: {
+        value: norway.suspension.onlyOnAllowedDays.value,
+        source: "common practice (as Norway)",
+        confirmed: false,
+      },
+      defaultDaysAfterDue: {
+        value: norway.suspension.defaultDaysAfterDue.value,
+        source: "seed practice (as Norway)",
+        confirmed: false,
+      },
     },
     contactHours: {
       value: norway.contactHours.value,

@@ -31,7 +31,11 @@ export const danishRules: RuleSet = RuleSet.parse({
     confirmed: true,
   },
   timing: {
-    firstFeeMinDaysAfterDue: { value: 1, source: "renteloven § 9 b: a reminder after the due date (no further wait found)", confirmed: false },
+    firstFeeMinDaysAfterDue: {
+      value: 1,
+      source: "renteloven § 9 b: a reminder after the due date (no further wait found)",
+      confirmed: false,
+    },
     noticeEarliestDaysAfterDue: { value: 1, source: "after the due date", confirmed: false },
     minDeadlineDays: {
       value: { reminder: 10, "collection-notice": 10, "payment-demand": 10 },
@@ -43,8 +47,16 @@ export const danishRules: RuleSet = RuleSet.parse({
       source: "renteloven § 9 b: at least 10 days between reminders",
       confirmed: true,
     },
-    paymentDemandRequiresExpiredNotice: { value: false, source: "no separate notice step before the påkrav", confirmed: false },
-    legalStepsRequireExpiredDemand: { value: true, source: "inkassoloven § 10: påkrav deadline before further steps", confirmed: false },
+    paymentDemandRequiresExpiredNotice: {
+      value: false,
+      source: "no separate notice step before the påkrav",
+      confirmed: false,
+    },
+    legalStepsRequireExpiredDemand: {
+      value: true,
+      source: "inkassoloven § 10: påkrav deadline before further steps",
+      confirmed: false,
+    },
     newDemandAfterMonths: null,
   },
   lateInterest: {

@@ -202,7 +202,10 @@ function covers(p: { from: string; to: string | null }, date: string): boolean {
 }
 
 /** The entry of a dated table in force on `date`, or undefined. */
-export function inForceOn<T extends { from: string; to: string | null }>(table: readonly T[], date: string): T | undefined {
+export function inForceOn<T extends { from: string; to: string | null }>(
+  table: readonly T[],
+  date: string,
+): T | undefined {
   return table.find((p) => covers(p, date));
 }
 
@@ -210,7 +213,10 @@ export function inForceOn<T extends { from: string; to: string | null }>(table: 
 export function collectionRateOn(rules: RuleSet, date: LocalDate): DatedMoney {
   const entry = inForceOn(rules.collectionRate, date);
   if (!entry) {
-    throw new RuleNotInForce(`No inkassosats in force on ${date} in rule set ${rules.version}`, { date, country: rules.country });
+    throw new RuleNotInForce(`No inkassosats in force on ${date} in rule set ${rules.version}`, {
+      date,
+      country: rules.country,
+    });
   }
   return entry;
 }
@@ -230,7 +236,10 @@ export function feeScheduleFor(rules: RuleSet, dueDate: LocalDate): FeeSchedule 
 export function salaerTableOn(rules: RuleSet, date: LocalDate): SalaerTable {
   const entry = inForceOn(rules.salaer, date);
   if (!entry) {
-    throw new RuleNotInForce(`No salær table in force on ${date} in rule set ${rules.version}`, { date, country: rules.country });
+    throw new RuleNotInForce(`No salær table in force on ${date} in rule set ${rules.version}`, {
+      date,
+      country: rules.country,
+    });
   }
   return entry;
 }
@@ -258,7 +267,7 @@ export function unconfirmedValues(rules: RuleSet): UnconfirmedValue[] {
     const record = node as Record<string, unknown>;
     if (record["confirmed"] === false && typeof record["source"] === "string") {
       const { source, confirmed: _confirmed, ...rest } = record;
-      found.push({ path, source: source as string, value: "value" in rest ? rest["value"] : rest });
+      found.push({ path, source: source, value: "value" in rest ? rest["value"] : rest });
     }
     for (const [key, child] of Object.entries(record)) {
       if (key === "source" || key === "confirmed") continue;
@@ -297,7 +306,10 @@ export type RuleOverrides = z.infer<typeof RuleOverrides>;
  * Lays `overlay` periods over `base`: base periods are trimmed where an overlay period covers them (possibly split in
  * two), then the overlay entries are added; the result is sorted by `from`.
  */
-export function overlayPeriods<T extends { from: string; to: string | null }>(base: readonly T[], overlay: readonly T[]): T[] {
+export function overlayPeriods<T extends { from: string; to: string | null }>(
+  base: readonly T[],
+  overlay: readonly T[],
+): T[] {
   let remaining: T[] = [...base];
   for (const o of overlay) {
     const next: T[] = [];
@@ -307,8 +319,8 @@ export function overlayPeriods<T extends { from: string; to: string | null }>(ba
         next.push(b);
         continue;
       }
-      if (b.from < o.from) next.push({ ...b, to: addDays(o.from as LocalDate, -1) });
-      if (o.to !== null && (b.to === null || o.to < b.to)) next.push({ ...b, from: addDays(o.to as LocalDate, 1) });
+      if (b.from < o.from) next.push({ ...b, to: addDays(o.from, -1) });
+      if (o.to !== null && (b.to === null || o.to < b.to)) next.push({ ...b, from: addDays(o.to, 1) });
     }
     remaining = next;
   }
@@ -325,7 +337,8 @@ function assertNoOverlap(name: string, table: readonly { from: string; to: strin
     }
   }
   for (const p of table) {
-    if (p.to !== null && p.to < p.from) throw new InvalidRuleOverride(`${name}: period ${p.from}..${p.to} ends before it starts`);
+    if (p.to !== null && p.to < p.from)
+      throw new InvalidRuleOverride(`${name}: period ${p.from}..${p.to} ends before it starts`);
   }
 }
 
@@ -337,14 +350,18 @@ export function checkRuleSet(rules: RuleSet): RuleSet {
   assertNoOverlap("lateInterest.rates", rules.lateInterest.rates);
   for (const r of rules.collectionRate) {
     if (r.value.currency !== rules.currency) {
-      throw new InvalidRuleOverride(`collectionRate ${r.from} is in ${r.value.currency}, rule set is ${rules.currency}`);
+      throw new InvalidRuleOverride(
+        `collectionRate ${r.from} is in ${r.value.currency}, rule set is ${rules.currency}`,
+      );
     }
   }
   for (const s of rules.feeSchedules) {
     for (const kind of FeeKind.options) {
       const cap = s[kind];
       if (cap.basis === "fixed" && cap.amount.currency !== rules.currency) {
-        throw new InvalidRuleOverride(`feeSchedules ${s.from} ${kind} is in ${cap.amount.currency}, rule set is ${rules.currency}`);
+        throw new InvalidRuleOverride(
+          `feeSchedules ${s.from} ${kind} is in ${cap.amount.currency}, rule set is ${rules.currency}`,
+        );
       }
     }
   }
@@ -369,7 +386,9 @@ export function withOverrides(rules: RuleSet, overrides: unknown): RuleSet {
     timing: { ...rules.timing, ...o.timing },
     lateInterest: {
       ...rules.lateInterest,
-      rates: o.lateInterestRates ? overlayPeriods(rules.lateInterest.rates, o.lateInterestRates) : rules.lateInterest.rates,
+      rates: o.lateInterestRates
+        ? overlayPeriods(rules.lateInterest.rates, o.lateInterestRates)
+        : rules.lateInterest.rates,
     },
     salaer: o.salaer ? overlayPeriods(rules.salaer, o.salaer) : rules.salaer,
     suspension: { ...rules.suspension, ...o.suspension },

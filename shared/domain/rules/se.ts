@@ -39,9 +39,21 @@ export const swedishRules: RuleSet = RuleSet.parse({
       source: "god inkassosed (IMY): inkassokrav deadline ≥ 8 days",
       confirmed: false,
     },
-    nextFee: { value: { mode: "days-after-previous-sent", days: 8 }, source: "god inkassosed: ≥ 8 days between letters", confirmed: false },
-    paymentDemandRequiresExpiredNotice: { value: false, source: "the inkassokrav is itself the first collection letter", confirmed: false },
-    legalStepsRequireExpiredDemand: { value: true, source: "god inkassosed: the inkassokrav deadline before further steps", confirmed: false },
+    nextFee: {
+      value: { mode: "days-after-previous-sent", days: 8 },
+      source: "god inkassosed: ≥ 8 days between letters",
+      confirmed: false,
+    },
+    paymentDemandRequiresExpiredNotice: {
+      value: false,
+      source: "the inkassokrav is itself the first collection letter",
+      confirmed: false,
+    },
+    legalStepsRequireExpiredDemand: {
+      value: true,
+      source: "god inkassosed: the inkassokrav deadline before further steps",
+      confirmed: false,
+    },
     newDemandAfterMonths: null,
   },
   lateInterest: {

@@ -28,7 +28,14 @@ import { applyIncomingPayment } from "../../../shared/application/payments/apply
 import type { CasesDeps } from "../../../functions/cases";
 import { cryptoRandom } from "../../../shared/adapters/node/random.crypto";
 import type { CaseWorkflow } from "../../../shared/ports/case-workflow";
-import { CUSTOMER, LETTERHEAD, PUBLIC_BASE_URL, caseRecord, world, type World } from "../../unit/application/case-ladder-fixtures";
+import {
+  CUSTOMER,
+  LETTERHEAD,
+  PUBLIC_BASE_URL,
+  caseRecord,
+  world,
+  type World,
+} from "../../unit/application/case-ladder-fixtures";
 
 const registry = installFunctionsCore();
 const DAY = 86_400_000;
@@ -45,8 +52,13 @@ let names: typeof import("../../../functions/cases/names");
 /** The case workflow straight on the engine (the Durable client adapter is the same calls over HTTP). */
 function engineWorkflow(): CaseWorkflow {
   return {
-    start: async (caseId) => void (await engine.startNew(names.CASE_ORCHESTRATION, { instanceId: names.instanceIdFor(caseId), input: { caseId } })),
-    caseChanged: async (caseId, reason) => engine.raiseEvent(names.instanceIdFor(caseId), names.CASE_CHANGED_EVENT, { reason }),
+    start: async (caseId) =>
+      void (await engine.startNew(names.CASE_ORCHESTRATION, {
+        instanceId: names.instanceIdFor(caseId),
+        input: { caseId },
+      })),
+    caseChanged: async (caseId, reason) =>
+      engine.raiseEvent(names.instanceIdFor(caseId), names.CASE_CHANGED_EVENT, { reason }),
     state: async (caseId) => stateOf((await engine.getStatus(names.instanceIdFor(caseId)))?.runtimeStatus),
   };
 }
@@ -60,23 +72,23 @@ beforeAll(async () => {
   const memoryClock = { now: () => new Date(clock.now()) };
   const workflow = engineWorkflow();
   const deps: CasesDeps = {
-      clock: memoryClock,
-      random: cryptoRandom,
-      cases: w.cases,
-      tenants: w.tenants,
-      payLinks: w.payLinks,
-      paymentAttempts: new MemoryPaymentAttemptStore(),
+    clock: memoryClock,
+    random: cryptoRandom,
+    cases: w.cases,
+    tenants: w.tenants,
+    payLinks: w.payLinks,
+    paymentAttempts: new MemoryPaymentAttemptStore(),
     paymentQueue: new MemoryPaymentQueue(),
-      callbackReplays: new MemoryReplayGuard(),
+    callbackReplays: new MemoryReplayGuard(),
     bankPayments: new MemoryBankPaymentStore(),
-      webhooks: new MemoryWebhookStore(),
-      idempotency: new MemoryIdempotencyStore(),
-      events: w.events,
-      sms: w.sms,
-      letters: w.letters,
-      publicBaseUrl: PUBLIC_BASE_URL,
-      letterhead: LETTERHEAD,
-      workflowFor: () => workflow,
+    webhooks: new MemoryWebhookStore(),
+    idempotency: new MemoryIdempotencyStore(),
+    events: w.events,
+    sms: w.sms,
+    letters: w.letters,
+    publicBaseUrl: PUBLIC_BASE_URL,
+    letterhead: LETTERHEAD,
+    workflowFor: () => workflow,
   };
   registerCases(() => deps);
   engine = new DurableEngine({
@@ -109,7 +121,11 @@ describe("one orchestration per case", () => {
     const instanceId = names.instanceIdFor(caseId);
     expect(await engine.getStatus(instanceId)).toMatchObject({
       runtimeStatus: "Running",
-      customStatus: { stage: "invoiced", state: "wait", next: { kind: "lets-pay-sms", at: "2026-12-03T08:00:00.000Z" } },
+      customStatus: {
+        stage: "invoiced",
+        state: "wait",
+        next: { kind: "lets-pay-sms", at: "2026-12-03T08:00:00.000Z" },
+      },
     });
 
     await clock.advanceBy(10 * DAY);
@@ -117,7 +133,10 @@ describe("one orchestration per case", () => {
     expect(w.sms.delivered[0]).toMatchObject({ from: "Fjordkraft", idempotencyKey: `${caseId}:step:0` });
     expect(w.sms.delivered[0]!.text).toContain("Fjordkraft Demo AS");
     expect(w.sms.delivered[0]!.text).toMatch(new RegExp(`${PUBLIC_BASE_URL}/p/[A-Za-z0-9_-]{22,}$`, "u"));
-    expect((await engine.getStatus(instanceId))?.customStatus).toMatchObject({ stage: "lets-pay-sms", next: { kind: "reminder" } });
+    expect((await engine.getStatus(instanceId))?.customStatus).toMatchObject({
+      stage: "lets-pay-sms",
+      next: { kind: "reminder" },
+    });
 
     await clock.advanceTo(REMINDER_AT + 60_000);
     let stored = (await w.cases.getById(caseId))!;
@@ -125,9 +144,14 @@ describe("one orchestration per case", () => {
     expect(w.letters.letters.size).toBe(1);
     const fees = balanceOf(stored.case).fees;
     expect(fees.value).toBeGreaterThan(0);
-    expect(stored.case.ledger.filter((e) => e.type === "fee")).toEqual([expect.objectContaining({ feeKind: "reminder", amount: fees })]);
+    expect(stored.case.ledger.filter((e) => e.type === "fee")).toEqual([
+      expect.objectContaining({ feeKind: "reminder", amount: fees }),
+    ]);
     expect(w.sms.delivered).toHaveLength(1);
-    expect(stored.timeline.at(-1)?.details).toMatchObject({ documentId: "step-1-reminder", delivery: { channel: "print-queue", status: "queued" } });
+    expect(stored.timeline.at(-1)?.details).toMatchObject({
+      documentId: "step-1-reminder",
+      delivery: { channel: "print-queue", status: "queued" },
+    });
 
     // The debtor pays everything directly: the case is updated through the domain event, the orchestration told.
     const today = toLocalDate(new Date(clock.now()), "Europe/Oslo");
@@ -135,13 +159,21 @@ describe("one orchestration per case", () => {
     const owed = balanceOn(stored.case, today, rules).total;
     stored = await w.cases.update(stored.tenantId, caseId, (r) => ({
       ...r,
-      case: applyEvent(r.case, { type: "payment", reference: "direct:bank-77", amount: owed, receivedOn: today }, rules),
+      case: applyEvent(
+        r.case,
+        { type: "payment", reference: "direct:bank-77", amount: owed, receivedOn: today },
+        rules,
+      ),
     }));
     expect(stored.case.status).toBe("paid");
     await workflow.caseChanged(caseId, "payment");
     await engine.waitForIdle();
     const status = await engine.getStatus(instanceId);
-    expect(status).toMatchObject({ runtimeStatus: "Completed", output: { caseId, outcome: "done" }, customStatus: { state: "done" } });
+    expect(status).toMatchObject({
+      runtimeStatus: "Completed",
+      output: { caseId, outcome: "done" },
+      customStatus: { state: "done" },
+    });
 
     await clock.advanceBy(60 * DAY);
     expect(w.sms.delivered).toHaveLength(1);
@@ -164,7 +196,10 @@ describe("one orchestration per case", () => {
 
     const timer = registry.require(names.HEAL_ORCHESTRATIONS_FUNCTION, "timerTrigger");
     expect(timer.trigger.schedule).toBe("0 15 3 * * *");
-    await new Invoker(registry, new WorkTracker(), silentLogger).invoke(timer, { isPastDue: false, scheduleStatus: {} });
+    await new Invoker(registry, new WorkTracker(), silentLogger).invoke(timer, {
+      isPastDue: false,
+      scheduleStatus: {},
+    });
     await engine.waitForIdle();
     expect(await engine.getStatus(names.instanceIdFor(record.caseId))).toMatchObject({
       runtimeStatus: "Running",
@@ -186,7 +221,13 @@ describe("one orchestration per case", () => {
     const payDay = toLocalDate(new Date(clock.now()), "Europe/Oslo");
     const rules = ruleSetFor("NO", payDay);
     const owedBefore = balanceOn((await w.cases.getById(caseId))!.case, payDay, rules).total;
-    const deps = { cases: w.cases, tenants: w.tenants, events: w.events, workflow, clock: { now: () => new Date(clock.now()) } };
+    const deps = {
+      cases: w.cases,
+      tenants: w.tenants,
+      events: w.events,
+      workflow,
+      clock: { now: () => new Date(clock.now()) },
+    };
     const paid = await applyIncomingPayment(deps, {
       tenantId: record.tenantId,
       caseId,
@@ -198,7 +239,10 @@ describe("one orchestration per case", () => {
     expect(paid.applied).toBe(true);
     await engine.waitForIdle();
     const instanceId = names.instanceIdFor(caseId);
-    expect(await engine.getStatus(instanceId)).toMatchObject({ runtimeStatus: "Running", customStatus: { state: "wait", next: { kind: "reminder" } } });
+    expect(await engine.getStatus(instanceId)).toMatchObject({
+      runtimeStatus: "Running",
+      customStatus: { state: "wait", next: { kind: "reminder" } },
+    });
     const afterPayment = (await w.cases.getById(caseId))!;
     expect(afterPayment.case.status).toBe("open");
     expect(balanceOn(afterPayment.case, payDay, rules).total.value).toBe(owedBefore.value - 500_00);

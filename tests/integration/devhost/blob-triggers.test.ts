@@ -23,7 +23,11 @@ app.storageBlob("ocrImport", {
       failuresLeft--;
       throw new Error("transient");
     }
-    seen.push({ name: String(context.triggerMetadata?.name), content: Buffer.from(content as Buffer).toString(), trigger: context.triggerMetadata?.blobTrigger });
+    seen.push({
+      name: String(context.triggerMetadata?.name),
+      content: Buffer.from(content as Buffer).toString(),
+      trigger: context.triggerMetadata?.blobTrigger,
+    });
   },
 });
 

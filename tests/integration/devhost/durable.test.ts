@@ -50,7 +50,10 @@ async function started(dataDir?: string, startAt?: number, preserveUnprocessedEv
 describe("Durable engine on the dev host", () => {
   it("completes a payment race through the event when the payment arrives before the due date", async () => {
     const { engine, clock } = await started();
-    const id = await engine.startNew("testPaymentRace", { instanceId: "race-paid", input: { dueDate: new Date(T0 + 14 * DAY).toISOString() } });
+    const id = await engine.startNew("testPaymentRace", {
+      instanceId: "race-paid",
+      input: { dueDate: new Date(T0 + 14 * DAY).toISOString() },
+    });
     await engine.waitForIdle();
     expect((await engine.getStatus(id))?.customStatus).toEqual({ stage: "awaiting-payment" });
 
@@ -118,7 +121,9 @@ describe("Durable engine on the dev host", () => {
     const status = await engine.getStatus(id);
     expect(activityCalls.filter((c) => c === "testAlwaysFails:uncaught")).toHaveLength(2);
     expect(status?.runtimeStatus).toBe("Failed");
-    expect(status?.failureDetails?.errorMessage).toContain("Activity function 'testAlwaysFails' failed: recipient rejected the message");
+    expect(status?.failureDetails?.errorMessage).toContain(
+      "Activity function 'testAlwaysFails' failed: recipient rejected the message",
+    );
     expect(String(status?.output)).toContain("Orchestrator function 'testGivesUp' failed");
     await engine.stop();
   });
@@ -130,7 +135,9 @@ describe("Durable engine on the dev host", () => {
     await clock.advanceBy(10 * MINUTE);
     const status = await engine.getStatus(id);
     expect(status?.runtimeStatus).toBe("Completed");
-    expect(status?.output).toEqual({ handled: "Activity function 'testAlwaysFails' failed: recipient rejected the message " });
+    expect(status?.output).toEqual({
+      handled: "Activity function 'testAlwaysFails' failed: recipient rejected the message ",
+    });
     expect(status?.customStatus).toEqual({ stage: "sms-failed" });
     await engine.stop();
   });
@@ -278,11 +285,16 @@ describe("Durable engine on the dev host", () => {
 
     // The other one ran on: it went overdue after 14 days; an unfinished instance cannot be purged.
     expect((await engine.getStatus(running))?.runtimeStatus).toBe("Completed");
-    const pending = await engine.startNew("testPaymentRace", { instanceId: "still-running", input: { dueDate: new Date(T0 + 60 * DAY).toISOString() } });
+    const pending = await engine.startNew("testPaymentRace", {
+      instanceId: "still-running",
+      input: { dueDate: new Date(T0 + 60 * DAY).toISOString() },
+    });
     await engine.waitForIdle();
     expect(await engine.purge(pending)).toBe(false);
     expect((await engine.list({ runtimeStatus: ["Running"] })).map((s) => s.instanceId)).toEqual(["still-running"]);
-    await expect(engine.startNew("testPaymentRace", { instanceId: "still-running", input: { dueDate: due } })).rejects.toMatchObject({ status: 409 });
+    await expect(
+      engine.startNew("testPaymentRace", { instanceId: "still-running", input: { dueDate: due } }),
+    ).rejects.toMatchObject({ status: 409 });
     await engine.stop();
   });
 
@@ -385,7 +397,9 @@ describe("Durable engine on the dev host", () => {
         customStatus: { stage: "awaiting-payment" },
       });
 
-      expect((await probe({ op: "raise", id: "client-1", event: "PaymentReceived", data: { amount: 99 } })).status).toBe(200);
+      expect(
+        (await probe({ op: "raise", id: "client-1", event: "PaymentReceived", data: { amount: 99 } })).status,
+      ).toBe(200);
       await host.engine.waitForIdle();
       expect((await probe({ op: "status", id: "client-1" })).jsonBody?.value).toMatchObject({
         runtimeStatus: "Completed",
@@ -402,7 +416,12 @@ describe("Durable engine on the dev host", () => {
     });
 
     it("terminates, lists by status, purges, and then reports the instance as not found", async () => {
-      await probe({ op: "start", name: "testPaymentRace", id: "client-2", input: { dueDate: new Date(T0 + 14 * DAY).toISOString() } });
+      await probe({
+        op: "start",
+        name: "testPaymentRace",
+        id: "client-2",
+        input: { dueDate: new Date(T0 + 14 * DAY).toISOString() },
+      });
       await host.engine.waitForIdle();
       expect((await probe({ op: "terminate", id: "client-2" })).status).toBe(200);
       await host.engine.waitForIdle();
@@ -411,7 +430,10 @@ describe("Durable engine on the dev host", () => {
         output: "cancelled by the creditor",
       });
       expect((await probe({ op: "list", statuses: ["Terminated"] })).jsonBody?.value).toEqual(["client-2"]);
-      expect((await probe({ op: "list", statuses: ["Completed", "Terminated"] })).jsonBody?.value).toEqual(["client-1", "client-2"]);
+      expect((await probe({ op: "list", statuses: ["Completed", "Terminated"] })).jsonBody?.value).toEqual([
+        "client-1",
+        "client-2",
+      ]);
 
       expect((await probe({ op: "purge", id: "client-2" })).jsonBody?.value).toBe(1);
       const gone = await probe({ op: "status", id: "client-2" });
@@ -419,7 +441,9 @@ describe("Durable engine on the dev host", () => {
       expect(gone.jsonBody?.error).toContain("404");
       expect((await probe({ op: "purge", id: "client-2" })).jsonBody?.value).toBe(0);
       // Raising an event for an unknown instance fails the way the SDK reports it.
-      expect((await probe({ op: "raise", id: "client-2", event: "X" })).jsonBody?.error).toBe("No instance with ID 'client-2' found.");
+      expect((await probe({ op: "raise", id: "client-2", event: "X" })).jsonBody?.error).toBe(
+        "No instance with ID 'client-2' found.",
+      );
     });
 
     it("returns working management links from createCheckStatusResponse", async () => {
@@ -445,10 +469,14 @@ describe("Durable engine on the dev host", () => {
       expect((await probe({ op: "purgeBy", statuses: ["Running"] })).jsonBody?.value).toBe(0); // running ones are kept
       await probe({ op: "start", name: "testCounter", id: "client-3", input: { count: 0, target: 1 } });
       await host.engine.waitForIdle();
-      const completed = ((await probe({ op: "all" })).jsonBody?.value as string[]).filter((s) => s.endsWith(":Completed"));
+      const completed = ((await probe({ op: "all" })).jsonBody?.value as string[]).filter((s) =>
+        s.endsWith(":Completed"),
+      );
       expect(completed).toEqual(expect.arrayContaining(["client-1:Completed", "client-3:Completed"]));
       expect((await probe({ op: "purgeBy", statuses: ["Completed"] })).jsonBody?.value).toBe(completed.length);
-      expect(((await probe({ op: "all" })).jsonBody?.value as string[]).filter((s) => s.endsWith(":Completed"))).toEqual([]);
+      expect(
+        ((await probe({ op: "all" })).jsonBody?.value as string[]).filter((s) => s.endsWith(":Completed")),
+      ).toEqual([]);
     });
   });
 });

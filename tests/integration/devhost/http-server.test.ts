@@ -18,20 +18,41 @@ app.http("echo", {
     const type = req.headers.get("content-type") ?? "";
     let body: unknown;
     if (type.startsWith("application/json")) body = await req.json();
-    else if (type.startsWith("application/x-www-form-urlencoded")) body = Object.fromEntries((await req.formData()).entries());
+    else if (type.startsWith("application/x-www-form-urlencoded"))
+      body = Object.fromEntries((await req.formData()).entries());
     else body = Buffer.from(await req.arrayBuffer()).toString("hex");
     ctx.log("echoing");
-    return { status: 201, jsonBody: { params: req.params, query: Object.fromEntries(req.query), tenant: req.headers.get("x-tenant"), body } };
+    return {
+      status: 201,
+      jsonBody: { params: req.params, query: Object.fromEntries(req.query), tenant: req.headers.get("x-tenant"), body },
+    };
   },
 });
-app.http("secret", { route: "api/secret", methods: ["GET"], authLevel: "function", handler: async () => ({ body: "hush" }) });
-app.http("admin", { route: "api/admin", methods: ["GET"], authLevel: "admin", handler: async () => ({ body: "root" }) });
+app.http("secret", {
+  route: "api/secret",
+  methods: ["GET"],
+  authLevel: "function",
+  handler: async () => ({ body: "hush" }),
+});
+app.http("admin", {
+  route: "api/admin",
+  methods: ["GET"],
+  authLevel: "admin",
+  handler: async () => ({ body: "root" }),
+});
 app.http("cookie", {
   route: "api/cookie",
   methods: ["GET"],
-  handler: async () => new HttpResponse({ status: 204, cookies: [{ name: "session", value: "a b", httpOnly: true, path: "/" }] }),
+  handler: async () =>
+    new HttpResponse({ status: 204, cookies: [{ name: "session", value: "a b", httpOnly: true, path: "/" }] }),
 });
-app.http("boom", { route: "api/boom", methods: ["GET"], handler: async () => { throw new Error("secret internals"); } });
+app.http("boom", {
+  route: "api/boom",
+  methods: ["GET"],
+  handler: async () => {
+    throw new Error("secret internals");
+  },
+});
 
 let server: DevHttpServer;
 let base: string;
@@ -66,7 +87,10 @@ describe("the dev host's HTTP server", () => {
   });
 
   it("passes form and binary bodies through unchanged", async () => {
-    const form = await fetch(`${base}/api/echo/1`, { method: "PUT", body: new URLSearchParams({ method: "vipps", amount: "100" }) });
+    const form = await fetch(`${base}/api/echo/1`, {
+      method: "PUT",
+      body: new URLSearchParams({ method: "vipps", amount: "100" }),
+    });
     expect((await json(form)).body).toEqual({ method: "vipps", amount: "100" });
     const bin = await fetch(`${base}/api/echo/1`, {
       method: "POST",

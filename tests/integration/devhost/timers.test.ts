@@ -28,7 +28,14 @@ function makeHost(dataDir: string, startAt: number) {
   const tracker = new WorkTracker();
   current = new VirtualClock(tracker, startAt);
   const invoker = new Invoker(registry, tracker, silentLogger);
-  return new TimerTriggers({ registry, invoker, clock: current, logger: silentLogger, dataDir, setting: (n) => settings[n] });
+  return new TimerTriggers({
+    registry,
+    invoker,
+    clock: current,
+    logger: silentLogger,
+    dataDir,
+    setting: (n) => settings[n],
+  });
 }
 
 describe("timer triggers on the virtual clock", () => {

@@ -38,7 +38,12 @@ afterAll(async () => {
 describe("importing an OCR giro file dropped in the incoming container", () => {
   it("registers a blob trigger on the OCR container setting with the Event Grid source", () => {
     const registration = registry.byName(IMPORT_OCR_GIRO_FUNCTION);
-    expect(registration?.trigger).toMatchObject({ type: "blobTrigger", path: "%OCR_INCOMING_CONTAINER%/{name}", connection: "AzureWebJobsStorage", source: "EventGrid" });
+    expect(registration?.trigger).toMatchObject({
+      type: "blobTrigger",
+      path: "%OCR_INCOMING_CONTAINER%/{name}",
+      connection: "AzureWebJobsStorage",
+      source: "EventGrid",
+    });
   });
 
   it("puts every transaction of the file on the payments queue once, and refuses a broken file without enqueuing", async () => {
@@ -63,7 +68,10 @@ describe("importing an OCR giro file dropped in the incoming container", () => {
 
     // the same file again under another name: nothing new on the queue
     await container.getBlockBlobClient("OCR.19920120-resent.txt").upload(SAMPLE, SAMPLE.length);
-    const broken = Buffer.from(SAMPLE.toString("latin1").replace("NY000089000000200000004500", "NY000089000000210000004500"), "latin1");
+    const broken = Buffer.from(
+      SAMPLE.toString("latin1").replace("NY000089000000200000004500", "NY000089000000210000004500"),
+      "latin1",
+    );
     await container.getBlockBlobClient("OCR.broken.txt").upload(broken, broken.length);
     await triggers.pollNow();
     expect(queue.messages).toHaveLength(20);

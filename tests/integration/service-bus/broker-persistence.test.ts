@@ -22,17 +22,24 @@ describe("local Service Bus broker: persistence across restarts", () => {
       { body: "to defer", messageId: "keep-deferred" },
       { body: "to dead-letter", messageId: "keep-dead" },
     ]);
-    const [seqScheduled] = await sender.scheduleMessages({ body: "scheduled", messageId: "keep-scheduled" }, new Date(h.clock.now() + HOUR));
+    const [seqScheduled] = await sender.scheduleMessages(
+      { body: "scheduled", messageId: "keep-scheduled" },
+      new Date(h.clock.now() + HOUR),
+    );
     expect(seqScheduled).toBeDefined();
 
     const receiver = h.client.createReceiver("orders");
     const locked = [];
-    while (locked.length < 4) locked.push(...(await receiver.receiveMessages(4 - locked.length, { maxWaitTimeInMs: 5_000 })));
+    while (locked.length < 4)
+      locked.push(...(await receiver.receiveMessages(4 - locked.length, { maxWaitTimeInMs: 5_000 })));
     const byId = Object.fromEntries(locked.map((m) => [String(m.messageId), m]));
     await receiver.abandonMessage(byId["keep-1"]!);
     await receiver.abandonMessage(byId["keep-2"]!);
     await receiver.deferMessage(byId["keep-deferred"]!);
-    await receiver.deadLetterMessage(byId["keep-dead"]!, { deadLetterReason: "Kept", deadLetterErrorDescription: "for the restart test" });
+    await receiver.deadLetterMessage(byId["keep-dead"]!, {
+      deadLetterReason: "Kept",
+      deadLetterErrorDescription: "for the restart test",
+    });
     const deferredSeq = byId["keep-deferred"]!.sequenceNumber!;
 
     const sessions = h.client.createSender("ordered");

@@ -104,9 +104,16 @@ describe("local Service Bus broker: queues through the real SDK", () => {
   it("dead-letters explicitly with the reason and description the receiver gives", async () => {
     const sender = h.client.createSender("plain");
     const receiver = h.client.createReceiver("plain");
-    await sender.sendMessages({ body: "bad payload", messageId: "explicit-dl-1", applicationProperties: { kept: true } });
+    await sender.sendMessages({
+      body: "bad payload",
+      messageId: "explicit-dl-1",
+      applicationProperties: { kept: true },
+    });
     const m = await receiveOne(receiver);
-    await receiver.deadLetterMessage(m, { deadLetterReason: "InvalidPayload", deadLetterErrorDescription: "amount is missing" });
+    await receiver.deadLetterMessage(m, {
+      deadLetterReason: "InvalidPayload",
+      deadLetterErrorDescription: "amount is missing",
+    });
     const dlq = h.client.createReceiver("plain", { subQueueType: "deadLetter" });
     const dead = await receiveOne(dlq);
     expect(dead.body).toBe("bad payload");

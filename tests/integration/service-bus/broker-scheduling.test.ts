@@ -34,7 +34,11 @@ describe("local Service Bus broker: scheduled messages on the virtual clock", ()
   it("also schedules a plain send that carries scheduledEnqueueTimeUtc", async () => {
     const sender = h.client.createSender("plain");
     const receiver = h.client.createReceiver("plain");
-    await sender.sendMessages({ body: "later", messageId: "sched-2", scheduledEnqueueTimeUtc: new Date(h.clock.now() + HOUR) });
+    await sender.sendMessages({
+      body: "later",
+      messageId: "sched-2",
+      scheduledEnqueueTimeUtc: new Date(h.clock.now() + HOUR),
+    });
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toEqual([]);
     await h.clock.advanceBy(HOUR + 1);
     const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 5_000 });
@@ -47,7 +51,10 @@ describe("local Service Bus broker: scheduled messages on the virtual clock", ()
   it("never delivers a scheduled message that was cancelled", async () => {
     const sender = h.client.createSender("plain");
     const receiver = h.client.createReceiver("plain");
-    const [cancelled] = await sender.scheduleMessages({ body: "cancel me", messageId: "sched-cancel" }, new Date(h.clock.now() + HOUR));
+    const [cancelled] = await sender.scheduleMessages(
+      { body: "cancel me", messageId: "sched-cancel" },
+      new Date(h.clock.now() + HOUR),
+    );
     await sender.scheduleMessages({ body: "keep me", messageId: "sched-keep" }, new Date(h.clock.now() + 2 * HOUR));
     await sender.cancelScheduledMessages(cancelled!);
     expect((await receiver.peekMessages(10)).map((m) => m.messageId)).toEqual(["sched-keep"]);
@@ -62,7 +69,10 @@ describe("local Service Bus broker: scheduled messages on the virtual clock", ()
 
   it("fans a scheduled topic message out to the subscriptions when it falls due", async () => {
     const sender = h.client.createSender("events");
-    await sender.scheduleMessages({ body: "due", messageId: "sched-topic", subject: "payment.received" }, new Date(h.clock.now() + HOUR));
+    await sender.scheduleMessages(
+      { body: "due", messageId: "sched-topic", subject: "payment.received" },
+      new Date(h.clock.now() + HOUR),
+    );
     const payments = h.client.createReceiver("events", "payments");
     expect(await payments.receiveMessages(1, { maxWaitTimeInMs: 300 })).toEqual([]);
     await h.clock.advanceBy(HOUR);

@@ -64,7 +64,9 @@ describe("local Service Bus broker: sessions", () => {
     const sender = h.client.createSender("ordered");
     await sender.sendMessages({ body: "D1", sessionId: "service-D" });
     const holder = await h.client.acceptSession("ordered", "service-D");
-    await expect(h.client.acceptSession("ordered", "service-D")).rejects.toMatchObject({ code: "SessionCannotBeLocked" });
+    await expect(h.client.acceptSession("ordered", "service-D")).rejects.toMatchObject({
+      code: "SessionCannotBeLocked",
+    });
     expect(await receiveAll(holder, 1)).toEqual(["D1"]);
     await holder.close();
     const next = await h.client.acceptSession("ordered", "service-D");
@@ -97,7 +99,7 @@ describe("local Service Bus broker: sessions", () => {
     expect(await r.getSessionState()).toBeFalsy();
     await r.setSessionState({ lastApplied: 41 });
     expect(await r.getSessionState()).toEqual({ lastApplied: 41 });
-    const before = r.sessionLockedUntilUtc!.getTime();
+    const before = r.sessionLockedUntilUtc.getTime();
     const renewed = await r.renewSessionLock();
     expect(renewed.getTime()).toBeGreaterThanOrEqual(before);
     expect(await receiveAll(r, 1)).toEqual(["F1"]);

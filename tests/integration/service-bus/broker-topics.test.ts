@@ -27,7 +27,9 @@ describe("local Service Bus broker: topics and subscriptions", () => {
   it("fans one message out to every subscription whose rule matches and not to a correlation filter that excludes it", async () => {
     const sender = h.client.createSender("events");
     await sender.sendMessages({ body: { caseId: "c-9" }, messageId: "fan-1", subject: "case.created" });
-    const receivers = Object.fromEntries(["all", "audit", "payments"].map((s) => [s, h.client.createReceiver("events", s)]));
+    const receivers = Object.fromEntries(
+      ["all", "audit", "payments"].map((s) => [s, h.client.createReceiver("events", s)]),
+    );
     expect(await drain(receivers.all!)).toEqual(["fan-1"]);
     expect(await drain(receivers.audit!)).toEqual(["fan-1"]);
     expect(await drain(receivers.payments!)).toEqual([]);
@@ -94,7 +96,9 @@ describe("local Service Bus broker: topics and subscriptions", () => {
 
   it("answers 'entity not found' for a subscription that is not declared", async () => {
     const r = h.client.createReceiver("events", "nope");
-    await expect(r.receiveMessages(1, { maxWaitTimeInMs: 1_000 })).rejects.toMatchObject({ code: "MessagingEntityNotFound" });
+    await expect(r.receiveMessages(1, { maxWaitTimeInMs: 1_000 })).rejects.toMatchObject({
+      code: "MessagingEntityNotFound",
+    });
     await r.close();
   });
 });

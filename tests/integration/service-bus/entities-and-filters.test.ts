@@ -9,21 +9,33 @@ describe("Service Bus entities file and subscription filters", () => {
     const entities = loadServiceBusEntities();
     expect(entities.queues.map((q) => q.name)).toContain("payments");
     expect(entities.queues.find((q) => q.name === "partner-commands")?.requiresSession).toBe(true);
-    expect(entities.topics.find((t) => t.name === "case-events")?.subscriptions.map((s) => s.name)).toEqual(["webhooks"]);
+    expect(entities.topics.find((t) => t.name === "case-events")?.subscriptions.map((s) => s.name)).toEqual([
+      "webhooks",
+    ]);
   });
 
   it("rejects an entities file with a rule outside the supported SQL subset, naming the rule", () => {
     expect(() =>
-      parseServiceBusEntities({ topics: [{ name: "t", subscriptions: [{ name: "s", rules: [{ name: "bad", sqlFilter: "amount LIKE '1%'" }] }] }] }),
+      parseServiceBusEntities({
+        topics: [
+          { name: "t", subscriptions: [{ name: "s", rules: [{ name: "bad", sqlFilter: "amount LIKE '1%'" }] }] },
+        ],
+      }),
     ).toThrow(/rule "bad"/);
   });
 
   it("rejects an entity declared twice", () => {
-    expect(() => parseServiceBusEntities({ queues: [{ name: "q" }], topics: [{ name: "Q" }] })).toThrow(/declared twice/);
+    expect(() => parseServiceBusEntities({ queues: [{ name: "q" }], topics: [{ name: "Q" }] })).toThrow(
+      /declared twice/,
+    );
   });
 
   it("evaluates SQL filters: constants, string and number comparisons, AND/OR/NOT, IN, IS NULL and system properties", () => {
-    const m = msg({ subject: "payment.received", correlationId: "c-1", applicationProperties: { country: "NO", amount: 250, "x-tenant": "t1" } });
+    const m = msg({
+      subject: "payment.received",
+      correlationId: "c-1",
+      applicationProperties: { country: "NO", amount: 250, "x-tenant": "t1" },
+    });
     expect(parseSqlFilter("1=1")(m)).toBe(true);
     expect(parseSqlFilter("1=0")(m)).toBe(false);
     expect(parseSqlFilter("country = 'NO'")(m)).toBe(true);
@@ -45,6 +57,10 @@ describe("Service Bus entities file and subscription filters", () => {
     expect(f(msg({ subject: "payment.received", applicationProperties: { country: "NO" } }))).toBe(true);
     expect(f(msg({ subject: "payment.received", applicationProperties: { country: "SE" } }))).toBe(false);
     expect(f(msg({ subject: "case.created", applicationProperties: { country: "NO" } }))).toBe(false);
-    expect(correlationPredicate({ label: "x", contentType: "application/json" })(msg({ subject: "x", contentType: "application/json" }))).toBe(true);
+    expect(
+      correlationPredicate({ label: "x", contentType: "application/json" })(
+        msg({ subject: "x", contentType: "application/json" }),
+      ),
+    ).toBe(true);
   });
 });

@@ -28,7 +28,10 @@ export const TEST_ENTITIES: ServiceBusEntities = parseServiceBusEntities({
         { name: "all", rules: [{ name: "everything", sqlFilter: "1=1" }] },
         { name: "audit" },
         { name: "payments", rules: [{ name: "payment-events", correlationFilter: { subject: "payment.received" } }] },
-        { name: "norway", rules: [{ name: "no", sqlFilter: "country = 'NO' AND (amount > 100 OR sys.label = 'urgent')" }] },
+        {
+          name: "norway",
+          rules: [{ name: "no", sqlFilter: "country = 'NO' AND (amount > 100 OR sys.label = 'urgent')" }],
+        },
       ],
     },
   ],

@@ -63,7 +63,11 @@ app.serviceBusTopic("paymentForwarder", {
         subject: "payment.forwarded",
         applicationProperties: { via: "paymentForwarder" },
       },
-      { body: "reminder", messageId: "forwarded-scheduled", scheduledEnqueueTimeUtc: new Date(h.clock.now() + 60 * 60_000).toISOString() },
+      {
+        body: "reminder",
+        messageId: "forwarded-scheduled",
+        scheduledEnqueueTimeUtc: new Date(h.clock.now() + 60 * 60_000).toISOString(),
+      },
     ]);
   },
 });
@@ -145,7 +149,13 @@ describe("Service Bus triggers and outputs in the dev host", () => {
     await h.tracker.settle();
     const bodies = batches.flatMap((b) => b.bodies);
     expect(bodies).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }]);
-    expect(batches.flatMap((b) => b.meta.messageIdArray as string[])).toEqual(["bulk-1", "bulk-2", "bulk-3", "bulk-4", "bulk-5"]);
+    expect(batches.flatMap((b) => b.meta.messageIdArray as string[])).toEqual([
+      "bulk-1",
+      "bulk-2",
+      "bulk-3",
+      "bulk-4",
+      "bulk-5",
+    ]);
     expect(h.broker.stats()["bulk"]).toBeUndefined();
     await sender.close();
   });

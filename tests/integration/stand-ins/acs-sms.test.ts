@@ -158,7 +158,10 @@ describe("ACS SMS stand-in", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const sender = new AcsSmsSender({ connectionString: `endpoint=http://127.0.0.1:${port}/;accesskey=${accessKey}`, retryOptions: { maxRetries: 0 } });
+    const sender = new AcsSmsSender({
+      connectionString: `endpoint=http://127.0.0.1:${port}/;accesskey=${accessKey}`,
+      retryOptions: { maxRetries: 0 },
+    });
     const outcome = await sender.send({ to: "+4791234567", from: "Inkasso", text: "x", idempotencyKey: "no-answer" });
     expect(outcome).toMatchObject({ ok: false, retryable: true });
   });
@@ -249,7 +252,12 @@ describe("ACS SMS stand-in", () => {
 
   it("keeps the outbox across a restart on the same data directory", async () => {
     const sender = new AcsSmsSender({ connectionString });
-    const sent = await sender.send({ to: "+4791234567", from: "Inkasso", text: "persist me", idempotencyKey: "restart-1" });
+    const sent = await sender.send({
+      to: "+4791234567",
+      from: "Inkasso",
+      text: "persist me",
+      idempotencyKey: "restart-1",
+    });
     await standIn.stop();
     standIn = newStandIn();
     ({ connectionString, endpoint } = await standIn.start(0));

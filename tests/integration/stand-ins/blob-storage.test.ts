@@ -40,7 +40,9 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function letter(overrides: Partial<Parameters<BlobLetterArchive["put"]>[0]> = {}): Parameters<BlobLetterArchive["put"]>[0] {
+function letter(
+  overrides: Partial<Parameters<BlobLetterArchive["put"]>[0]> = {},
+): Parameters<BlobLetterArchive["put"]>[0] {
   return {
     tenantId: "tenant-a",
     caseId: "case-1",
@@ -126,12 +128,31 @@ describe("BlobLetterArchive", () => {
   });
 
   it("lists a case's letters oldest first, and only that case's", async () => {
-    await archive.put(letter({ caseId: "case-list", documentId: "late", kind: "collection-notice", createdAt: new Date("2026-11-20T00:00:00Z") }));
-    await archive.put(letter({ caseId: "case-list", documentId: "early", createdAt: new Date("2026-11-05T00:00:00Z") }));
+    await archive.put(
+      letter({
+        caseId: "case-list",
+        documentId: "late",
+        kind: "collection-notice",
+        createdAt: new Date("2026-11-20T00:00:00Z"),
+      }),
+    );
+    await archive.put(
+      letter({ caseId: "case-list", documentId: "early", createdAt: new Date("2026-11-05T00:00:00Z") }),
+    );
     await archive.put(letter({ caseId: "case-list-2", documentId: "other" }));
     expect(await archive.list("tenant-a", "case-list")).toEqual([
-      { documentId: "early", kind: "reminder", contentType: "application/pdf", createdAt: new Date("2026-11-05T00:00:00Z") },
-      { documentId: "late", kind: "collection-notice", contentType: "application/pdf", createdAt: new Date("2026-11-20T00:00:00Z") },
+      {
+        documentId: "early",
+        kind: "reminder",
+        contentType: "application/pdf",
+        createdAt: new Date("2026-11-05T00:00:00Z"),
+      },
+      {
+        documentId: "late",
+        kind: "collection-notice",
+        contentType: "application/pdf",
+        createdAt: new Date("2026-11-20T00:00:00Z"),
+      },
     ]);
   });
 
@@ -140,7 +161,8 @@ describe("BlobLetterArchive", () => {
     await archive.put(letter({ tenantId: "tenant-tags", caseId: "c-2", documentId: "n-2", kind: "collection-notice" }));
     await archive.put(letter({ tenantId: "tenant-tags", caseId: "c-2", documentId: "r-1", kind: "reminder" }));
     const found: string[] = [];
-    for await (const b of service.findBlobsByTags(`"tenant"='tenant-tags' AND "kind"='collection-notice'`)) found.push(b.name);
+    for await (const b of service.findBlobsByTags(`"tenant"='tenant-tags' AND "kind"='collection-notice'`))
+      found.push(b.name);
     expect(found.sort()).toEqual(["tenant-tags/c-1/n-1", "tenant-tags/c-2/n-2"]);
     const tags = await service.getContainerClient("letters").getBlobClient("tenant-tags/c-2/r-1").getTags();
     expect(tags.tags).toEqual({ tenant: "tenant-tags", case: "c-2", kind: "reminder" });
@@ -193,7 +215,11 @@ describe("azurite queue and table services", () => {
   it("creates a table, inserts an entity and reads it by its keys", async () => {
     const table = endpoint("Table");
     const headers = { "content-type": "application/json", accept: "application/json;odata=nometadata" };
-    const created = await fetch(`${table}/Tables?${sas()}`, { method: "POST", headers, body: JSON.stringify({ TableName: "cases" }) });
+    const created = await fetch(`${table}/Tables?${sas()}`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ TableName: "cases" }),
+    });
     expect(created.status).toBe(201);
     const inserted = await fetch(`${table}/cases?${sas()}`, {
       method: "POST",
@@ -209,7 +235,11 @@ describe("azurite queue and table services", () => {
 
 describe("azurite restart", () => {
   it("keeps blobs, metadata and tags across a restart on the same data directory", async () => {
-    const archive = new BlobLetterArchive({ connectionString, containerName: "letters", createContainerIfMissing: true });
+    const archive = new BlobLetterArchive({
+      connectionString,
+      containerName: "letters",
+      createContainerIfMissing: true,
+    });
     await archive.put(letter({ caseId: "case-restart", documentId: "kept" }));
     await azurite.stop();
 

@@ -52,7 +52,12 @@ afterAll(async () => {
 
 describe("Cosmos DB stand-in through @azure/cosmos", () => {
   it("creates, reads, replaces and deletes a document", async () => {
-    const { resource: created } = await cases.items.create<CaseDoc>({ id: "c-1", tenantId: "t-1", status: "open", amountMinor: 125_00 });
+    const { resource: created } = await cases.items.create<CaseDoc>({
+      id: "c-1",
+      tenantId: "t-1",
+      status: "open",
+      amountMinor: 125_00,
+    });
     expect(created?._etag).toBeTruthy();
     const { resource: read } = await cases.item("c-1", "t-1").read<CaseDoc>();
     expect(read).toMatchObject({ id: "c-1", status: "open", amountMinor: 12_500 });
@@ -67,14 +72,21 @@ describe("Cosmos DB stand-in through @azure/cosmos", () => {
 
   it("answers 409 for a duplicate id in the same partition", async () => {
     await cases.items.create<CaseDoc>({ id: "dup", tenantId: "t-1", status: "open", amountMinor: 1 });
-    await expect(cases.items.create<CaseDoc>({ id: "dup", tenantId: "t-1", status: "open", amountMinor: 1 })).rejects.toMatchObject({
+    await expect(
+      cases.items.create<CaseDoc>({ id: "dup", tenantId: "t-1", status: "open", amountMinor: 1 }),
+    ).rejects.toMatchObject({
       code: 409,
     });
   });
 
   it("pages a parameterised query with continuation tokens, one page per request", async () => {
     for (let i = 0; i < 25; i++) {
-      await cases.items.create<CaseDoc>({ id: `q-${String(i).padStart(2, "0")}`, tenantId: "t-query", status: i % 5 === 0 ? "closed" : "open", amountMinor: i });
+      await cases.items.create<CaseDoc>({
+        id: `q-${String(i).padStart(2, "0")}`,
+        tenantId: "t-query",
+        status: i % 5 === 0 ? "closed" : "open",
+        amountMinor: i,
+      });
     }
     const query = {
       query: "SELECT * FROM c WHERE c.tenantId = @tenant AND c.status = @status ORDER BY c.id",
@@ -89,7 +101,11 @@ describe("Cosmos DB stand-in through @azure/cosmos", () => {
     do {
       // A new iterator per page, resumed from the token — as an HTTP API paging across requests would.
       const page = await cases.items
-        .query<CaseDoc>(query, { maxItemCount: 7, partitionKey: "t-query", ...(continuationToken ? { continuationToken } : {}) })
+        .query<CaseDoc>(query, {
+          maxItemCount: 7,
+          partitionKey: "t-query",
+          ...(continuationToken ? { continuationToken } : {}),
+        })
         .fetchNext();
       seen.push(...page.resources.map((r) => r.id));
       pageSizes.push(page.resources.length);
@@ -104,12 +120,20 @@ describe("Cosmos DB stand-in through @azure/cosmos", () => {
   });
 
   it("refuses a replace with a stale etag with 412", async () => {
-    const { resource: original } = await cases.items.create<CaseDoc>({ id: "etag", tenantId: "t-1", status: "open", amountMinor: 5 });
+    const { resource: original } = await cases.items.create<CaseDoc>({
+      id: "etag",
+      tenantId: "t-1",
+      status: "open",
+      amountMinor: 5,
+    });
     await cases.item("etag", "t-1").replace<CaseDoc>({ ...(original as CaseDoc), status: "disputed" });
     await expect(
-      cases.item("etag", "t-1").replace<CaseDoc>({ ...(original as CaseDoc), status: "paid" }, {
-        accessCondition: { type: "IfMatch", condition: original!._etag },
-      }),
+      cases.item("etag", "t-1").replace<CaseDoc>(
+        { ...(original as CaseDoc), status: "paid" },
+        {
+          accessCondition: { type: "IfMatch", condition: original!._etag },
+        },
+      ),
     ).rejects.toMatchObject({ code: 412 });
     const { resource: current } = await cases.item("etag", "t-1").read<CaseDoc>();
     expect(current?.status).toBe("disputed");
@@ -127,7 +151,13 @@ describe("Cosmos DB stand-in through @azure/cosmos", () => {
   });
 
   it("keeps databases, container definitions and documents across a restart on the same data directory", async () => {
-    await cases.items.create<CaseDoc>({ id: "keep", tenantId: "t-restart", status: "open", amountMinor: 99_00, externalRef: "INV-1" });
+    await cases.items.create<CaseDoc>({
+      id: "keep",
+      tenantId: "t-restart",
+      status: "open",
+      amountMinor: 99_00,
+      externalRef: "INV-1",
+    });
     await database.container("invoices").items.create({ id: "inv-1", tenantId: "t-restart", externalRef: "INV-1" });
     const countBefore = (await cases.items.query("SELECT VALUE COUNT(1) FROM c").fetchAll()).resources[0] as number;
     client.dispose();
@@ -143,7 +173,9 @@ describe("Cosmos DB stand-in through @azure/cosmos", () => {
     expect(definition?.partitionKey?.paths).toEqual(["/tenantId"]);
     expect(definition?.uniqueKeyPolicy?.uniqueKeys).toEqual([{ paths: ["/externalRef"] }]);
     // The unique key is enforced again after the restore.
-    await expect(invoices.items.create({ id: "inv-2", tenantId: "t-restart", externalRef: "INV-1" })).rejects.toMatchObject({ code: 409 });
+    await expect(
+      invoices.items.create({ id: "inv-2", tenantId: "t-restart", externalRef: "INV-1" }),
+    ).rejects.toMatchObject({ code: 409 });
   });
 
   it("saves periodically while running", async () => {
@@ -154,10 +186,13 @@ describe("Cosmos DB stand-in through @azure/cosmos", () => {
       const { database: db } = await other.databases.create({ id: "p" });
       const { container } = await db.containers.create({ id: "c", partitionKey: { paths: ["/pk"] } });
       await container.items.create({ id: "tick", pk: "a" });
-      await vi.waitFor(async () => {
-        const text = await readFile(join(dataDir, "periodic", "cosmos", "snapshot.json"), "utf8");
-        expect(text).toContain('"tick"');
-      }, { timeout: 10_000, interval: 50 });
+      await vi.waitFor(
+        async () => {
+          const text = await readFile(join(dataDir, "periodic", "cosmos", "snapshot.json"), "utf8");
+          expect(text).toContain('"tick"');
+        },
+        { timeout: 10_000, interval: 50 },
+      );
     } finally {
       other.dispose();
       await periodic.stop();

@@ -56,7 +56,9 @@ function startReceiver(): Promise<{ server: Server; baseUrl: string; received: R
     });
   });
   return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => resolve({ server, baseUrl: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`, received })),
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ server, baseUrl: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`, received }),
+    ),
   );
 }
 
@@ -69,7 +71,14 @@ const webhooks = new MemoryWebhookStore();
 const secrets: Record<string, string> = {};
 
 function caseEvent(id: string, tenantId: string): CaseEventMessage {
-  return { id, type: "case.paid", tenantId, caseId: `c_${id}`, occurredAt: new Date(h.clock.now()).toISOString(), data: { status: "paid" } };
+  return {
+    id,
+    type: "case.paid",
+    tenantId,
+    caseId: `c_${id}`,
+    occurredAt: new Date(h.clock.now()).toISOString(),
+    data: { status: "paid" },
+  };
 }
 
 function verify(r: Received, secret: string): unknown {
@@ -108,8 +117,15 @@ beforeAll(async () => {
     }),
   };
 
-  for (const [tenant, path] of [["t_ok", "/ok"], ["t_flaky", "/flaky"], ["t_down", "/down"]] as const) {
-    const { secret } = await register(tenant, { url: `${receiver.baseUrl}${path}`, events: ["case.paid", "case.closed"] });
+  for (const [tenant, path] of [
+    ["t_ok", "/ok"],
+    ["t_flaky", "/flaky"],
+    ["t_down", "/down"],
+  ] as const) {
+    const { secret } = await register(tenant, {
+      url: `${receiver.baseUrl}${path}`,
+      events: ["case.paid", "case.closed"],
+    });
     secrets[tenant] = secret;
   }
   // Subscribed to other event types only: never called for case.paid.
@@ -161,7 +177,14 @@ describe("webhook delivery through Service Bus", () => {
 
   it("a delivery sent twice (a fan-out re-run after a lost completion) is delivered once: ids eventId:subscriptionId", async () => {
     const subscription = (await webhooks.listForTenant("t_ok")).find((s) => s.url.endsWith("/ok"))!;
-    const delivery = { schemaVersion: 1 as const, tenantId: "t_ok", subscriptionId: subscription.id, attempt: 1, event: caseEvent("evt_ok_2", "t_ok"), failures: [] };
+    const delivery = {
+      schemaVersion: 1 as const,
+      tenantId: "t_ok",
+      subscriptionId: subscription.id,
+      attempt: 1,
+      event: caseEvent("evt_ok_2", "t_ok"),
+      failures: [],
+    };
     await queue.send([delivery]);
     await queue.send([delivery]);
     await h.tracker.settle();

@@ -48,7 +48,12 @@ export const CUSTOMER: CustomerDetails = {
 };
 
 /** An open case for invoice `invoiceNumber` of NOK 1 250, due `dueDate`. */
-export function caseRecord(invoiceNumber: string, dueDate: string, customer: CustomerDetails = CUSTOMER, issueDate = "2026-11-01"): CaseRecord {
+export function caseRecord(
+  invoiceNumber: string,
+  dueDate: string,
+  customer: CustomerDetails = CUSTOMER,
+  issueDate = "2026-11-01",
+): CaseRecord {
   const caseId = caseIdFor(TENANT_ID, invoiceNumber);
   const c = openCase({
     id: caseId,

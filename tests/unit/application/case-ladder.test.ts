@@ -32,14 +32,22 @@ describe("plan next step", () => {
     const w = await world("2026-11-21T10:00:00.000Z");
     const caseId = await withCase(w);
     const decision = await makePlanNextStep(w.deps)(caseId);
-    expect(decision).toMatchObject({ kind: "wait", stage: "invoiced", until: SMS_TIME, next: { kind: "lets-pay-sms", stepIndex: 0 } });
+    expect(decision).toMatchObject({
+      kind: "wait",
+      stage: "invoiced",
+      until: SMS_TIME,
+      next: { kind: "lets-pay-sms", stepIndex: 0 },
+    });
     expect(JSON.parse(JSON.stringify(decision))).toEqual(decision); // crosses the activity boundary unchanged
   });
 
   it("acts once the step is due and is done for a case that no longer exists", async () => {
     const w = await world(SMS_TIME);
     const caseId = await withCase(w);
-    expect(await makePlanNextStep(w.deps)(caseId)).toMatchObject({ kind: "act", action: { kind: "lets-pay-sms", at: SMS_TIME, fee: null } });
+    expect(await makePlanNextStep(w.deps)(caseId)).toMatchObject({
+      kind: "act",
+      action: { kind: "lets-pay-sms", at: SMS_TIME, fee: null },
+    });
     expect(await makePlanNextStep(w.deps)("c_unknown")).toMatchObject({ kind: "done", stage: "missing" });
   });
 });
@@ -49,7 +57,12 @@ describe("execute step: the Let's pay SMS", () => {
     const w = await world(SMS_TIME);
     const caseId = await withCase(w);
     const outcome = await makeExecuteStep(w.deps)(caseId, SMS_STEP);
-    expect(outcome).toMatchObject({ kind: "executed", step: "lets-pay-sms", delivery: { channel: "sms", status: "sent" }, fee: null });
+    expect(outcome).toMatchObject({
+      kind: "executed",
+      step: "lets-pay-sms",
+      delivery: { channel: "sms", status: "sent" },
+      fee: null,
+    });
 
     expect(w.sms.delivered).toHaveLength(1);
     const sms = w.sms.delivered[0]!;
@@ -71,7 +84,11 @@ describe("execute step: the Let's pay SMS", () => {
     expect(entry).toMatchObject({ step: "lets-pay-sms", title: "Let's pay SMS sent with a pay link" });
     expect(entry?.legalBasis).toContain("contact hours");
     expect(w.events.ofType("case.step_executed")).toEqual([
-      expect.objectContaining({ id: `${caseId}:case.step_executed:step:0:lets-pay-sms`, caseId, data: expect.objectContaining({ step: "lets-pay-sms" }) }),
+      expect.objectContaining({
+        id: `${caseId}:case.step_executed:step:0:lets-pay-sms`,
+        caseId,
+        data: expect.objectContaining({ step: "lets-pay-sms" }),
+      }),
     ]);
     expect(JSON.stringify(w.events.published)).not.toContain(CUSTOMER.phone!);
   });
@@ -104,14 +121,19 @@ describe("execute step: the Let's pay SMS", () => {
     const w = await world(SMS_TIME);
     const refused = await withCase(w);
     w.sms.failures.push({ ok: false, retryable: false, reason: "ACS refused the recipient (HTTP 400)" });
-    expect(await makeExecuteStep(w.deps)(refused, SMS_STEP)).toMatchObject({ kind: "executed", delivery: { status: "failed" } });
+    expect(await makeExecuteStep(w.deps)(refused, SMS_STEP)).toMatchObject({
+      kind: "executed",
+      delivery: { status: "failed" },
+    });
     const { phone: _phone, ...noPhone } = CUSTOMER;
     const silent = await withCase(w, caseRecord("INV-1002", DUE, noPhone));
     expect(await makeExecuteStep(w.deps)(silent, SMS_STEP)).toMatchObject({
       kind: "executed",
       delivery: { channel: "none", status: "skipped", reason: "the customer has no phone number" },
     });
-    expect((await stored(w, silent)).timeline.at(-1)?.title).toBe("Let's pay SMS not sent: the customer has no phone number");
+    expect((await stored(w, silent)).timeline.at(-1)?.title).toBe(
+      "Let's pay SMS not sent: the customer has no phone number",
+    );
     expect(w.sms.delivered).toHaveLength(0);
     expect(await makePlanNextStep(w.deps)(silent)).toMatchObject({ kind: "wait", next: { kind: "reminder" } });
   });
@@ -120,7 +142,11 @@ describe("execute step: the Let's pay SMS", () => {
     const w = await world(SMS_TIME);
     const record = caseRecord("INV-1003", DUE);
     const rules = ruleSetFor("NO", "2026-11-25");
-    record.case = applyEvent(record.case, { type: "payment", reference: "bank-1", amount: { value: 1300_00, currency: "NOK" }, receivedOn: "2026-11-25" }, rules);
+    record.case = applyEvent(
+      record.case,
+      { type: "payment", reference: "bank-1", amount: { value: 1300_00, currency: "NOK" }, receivedOn: "2026-11-25" },
+      rules,
+    );
     const caseId = await withCase(w, record);
     const before = await stored(w, caseId);
     const outcome = await makeExecuteStep(w.deps)(caseId, SMS_STEP);
@@ -149,15 +175,26 @@ describe("execute step: letters", () => {
     expect(fee?.amount.value).toBeGreaterThan(0);
 
     const outcome = await makeExecuteStep(w.deps)(caseId, REMINDER_STEP);
-    expect(outcome).toMatchObject({ kind: "executed", documentId: "step-1-reminder", fee: fee!.amount, delivery: { channel: "sms-alert", status: "sent" } });
+    expect(outcome).toMatchObject({
+      kind: "executed",
+      documentId: "step-1-reminder",
+      fee: fee!.amount,
+      delivery: { channel: "sms-alert", status: "sent" },
+    });
 
     const record = await stored(w, caseId);
-    expect(record.documents).toEqual([{ documentId: "step-1-reminder", kind: "reminder", createdAt: REMINDER_TIME, contentType: "application/pdf" }]);
+    expect(record.documents).toEqual([
+      { documentId: "step-1-reminder", kind: "reminder", createdAt: REMINDER_TIME, contentType: "application/pdf" },
+    ]);
     const pdf = await w.letters.get(record.tenantId, caseId, "step-1-reminder");
     expect(pdf?.content.subarray(0, 5).toString("latin1")).toBe("%PDF-");
     expect(balanceOf(record.case).fees).toEqual(fee!.amount);
     expect(record.case.ledger.filter((e) => e.type === "fee")).toHaveLength(1);
-    expect(record.case.steps.at(-1)).toMatchObject({ kind: "reminder", channel: "portal-with-alert", fee: fee!.amount });
+    expect(record.case.steps.at(-1)).toMatchObject({
+      kind: "reminder",
+      channel: "portal-with-alert",
+      fee: fee!.amount,
+    });
     expect(record.timeline.at(-1)?.legalBasis).toContain("inkassoforskriften § 1-2");
     expect(w.sms.delivered.at(-1)).toMatchObject({ idempotencyKey: `${caseId}:step:1:alert`, from: "Fjordkraft" });
     expect(w.sms.delivered.at(-1)?.text).toContain(`${PUBLIC_BASE_URL}/p/`);
@@ -165,7 +202,10 @@ describe("execute step: letters", () => {
 
   it("queues the letter for printing when the customer has not consented to SMS", async () => {
     const w = await world(SMS_TIME);
-    const caseId = await afterSms(w, caseRecord("INV-2002", DUE, { ...CUSTOMER, consent: { sms: false, email: false } }));
+    const caseId = await afterSms(
+      w,
+      caseRecord("INV-2002", DUE, { ...CUSTOMER, consent: { sms: false, email: false } }),
+    );
     const outcome = await makeExecuteStep(w.deps)(caseId, REMINDER_STEP);
     expect(outcome).toMatchObject({ kind: "executed", delivery: { channel: "print-queue", status: "queued" } });
     expect(w.sms.delivered).toEqual([]);
@@ -213,7 +253,11 @@ describe("execute step: letters", () => {
     const { address: _address, ...noAddress } = CUSTOMER;
     const caseId = await afterSms(w, caseRecord("INV-2003", DUE, noAddress));
     const outcome = await makeExecuteStep(w.deps)(caseId, REMINDER_STEP);
-    expect(outcome).toEqual({ kind: "not-executed", retry: "later", reason: "The reminder cannot be produced: the customer has no postal address." });
+    expect(outcome).toEqual({
+      kind: "not-executed",
+      retry: "later",
+      reason: "The reminder cannot be produced: the customer has no postal address.",
+    });
     expect(w.letters.letters.size).toBe(0);
   });
 });
@@ -245,7 +289,11 @@ describe("the whole ladder through plan and execute", () => {
         const rules = ruleSetFor("NO", today);
         await w.cases.update(record.tenantId, caseId, (r) => ({
           ...r,
-          case: applyEvent(r.case, { type: "payment", reference: "bank-9", amount: balanceOn(r.case, today, rules).total, receivedOn: today }, rules),
+          case: applyEvent(
+            r.case,
+            { type: "payment", reference: "bank-9", amount: balanceOn(r.case, today, rules).total, receivedOn: today },
+            rules,
+          ),
         }));
       }
     }
@@ -262,7 +310,12 @@ describe("the whole ladder through plan and execute", () => {
     const final = await stored(w, caseId);
     expect(final.case.status).toBe("paid");
     expect(final.case.services.map((s) => s.state)).toEqual(["active", "active"]);
-    expect(final.documents.map((d) => d.documentId)).toEqual(["step-1-reminder", "step-2-suspension-notice", "step-3-suspension-notice", "step-4-collection-notice"]);
+    expect(final.documents.map((d) => d.documentId)).toEqual([
+      "step-1-reminder",
+      "step-2-suspension-notice",
+      "step-3-suspension-notice",
+      "step-4-collection-notice",
+    ]);
     expect(w.sms.attempts).toEqual([]); // no consent: letters go to the print queue, the Let's pay SMS is skipped
     expect(w.events.ofType("case.step_executed")).toHaveLength(8);
   });
@@ -270,7 +323,14 @@ describe("the whole ladder through plan and execute", () => {
 
 describe("heal orchestrations", () => {
   it("restarts the orchestrations of active cases that are missing, failed or terminated, and counts them", async () => {
-    const states: Record<string, WorkflowState> = { a: "running", b: "missing", c: "failed", d: "terminated", e: "completed", f: "running" };
+    const states: Record<string, WorkflowState> = {
+      a: "running",
+      b: "missing",
+      c: "failed",
+      d: "terminated",
+      e: "completed",
+      f: "running",
+    };
     const started: string[] = [];
     const workflow: CaseWorkflow = {
       start: async (id) => void started.push(id),
@@ -290,6 +350,12 @@ describe("heal orchestrations", () => {
     };
     const report = await makeHealOrchestrations({ cases, workflow, pageSize: 2 })();
     expect(started).toEqual(["b", "c", "d"]);
-    expect(report).toEqual({ checked: 7, found: 3, restarted: 3, errors: 1, byState: { running: 2, missing: 1, failed: 1, terminated: 1, completed: 1 } });
+    expect(report).toEqual({
+      checked: 7,
+      found: 3,
+      restarted: 3,
+      errors: 1,
+      byState: { running: 2, missing: 1, failed: 1, terminated: 1, completed: 1 },
+    });
   });
 });

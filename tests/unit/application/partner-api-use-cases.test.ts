@@ -6,7 +6,12 @@ import { makeGetCase, makeListCases } from "../../../shared/application/get-case
 import { makeAddNote } from "../../../shared/application/notes";
 import { makeGetPolicy, makePutPolicy, UnlawfulPolicy } from "../../../shared/application/policy";
 import { makeRecordDirectPayment } from "../../../shared/application/record-direct-payment";
-import { kidFor, makeRegisterInvoice, makeRegisterInvoiceBatch, type RegisterInvoiceInput } from "../../../shared/application/register-invoice";
+import {
+  kidFor,
+  makeRegisterInvoice,
+  makeRegisterInvoiceBatch,
+  type RegisterInvoiceInput,
+} from "../../../shared/application/register-invoice";
 import { makeRegisterTenant } from "../../../shared/application/register-tenant";
 import { DEMO_TENANT_ID, makeSeedDemoTenant } from "../../../devhost/demo-tenant";
 import { isValidKid } from "../../../shared/domain/identifiers/kid";
@@ -29,7 +34,12 @@ describe("registerTenant", () => {
   it("stores the tenant with no policy of its own and only the hash of its key", async () => {
     const world = testWorld();
     const key = generateApiKey("live");
-    const { tenantId, apiKey } = await makeRegisterTenant({ ...world.deps, newApiKey: () => key })({ name: "Fjordnett AS", senderName: "Fjordnett", orgNumber: "974760673", country: "NO" });
+    const { tenantId, apiKey } = await makeRegisterTenant({ ...world.deps, newApiKey: () => key })({
+      name: "Fjordnett AS",
+      senderName: "Fjordnett",
+      orgNumber: "974760673",
+      country: "NO",
+    });
     expect(apiKey).toBe(key.apiKey);
     expect((await world.deps.tenants.get(tenantId))?.policy).toBeNull();
     expect(await world.deps.tenants.findApiKey(key.keyId)).toMatchObject({ tenantId, keyHash: hashApiKey(key.apiKey) });
@@ -79,7 +89,12 @@ describe("registerInvoice", () => {
     expect(created.kid).toBe(kidFor(created.caseId));
     const record = await world.deps.cases.get(tenantId, created.caseId);
     expect(record?.customer.phone).toBe("+4791234567");
-    expect(record?.case).toMatchObject({ status: "open", stage: "invoiced", dueDate: "2026-11-05", debtor: { ref: "cust-1", kind: "consumer" } });
+    expect(record?.case).toMatchObject({
+      status: "open",
+      stage: "invoiced",
+      dueDate: "2026-11-05",
+      debtor: { ref: "cust-1", kind: "consumer" },
+    });
     expect(record?.timeline.map((e) => e.kind)).toEqual(["created"]);
   });
 
@@ -87,7 +102,9 @@ describe("registerInvoice", () => {
     const world = testWorld();
     const { tenantId } = await seedTenant(world);
     const lines = [{ description: "Broadband", amount: { value: 100, currency: "NOK" as const } }];
-    await expect(makeRegisterInvoice(world.deps)(tenantId, invoice({ lines }))).rejects.toMatchObject({ code: "INVALID_INVOICE" });
+    await expect(makeRegisterInvoice(world.deps)(tenantId, invoice({ lines }))).rejects.toMatchObject({
+      code: "INVALID_INVOICE",
+    });
     expect(world.workflowCalls).toEqual([]);
     expect(world.events.published).toEqual([]);
   });
@@ -101,7 +118,12 @@ describe("registerInvoice", () => {
       { ok: true, input: invoice({ invoiceNumber: "B" }) },
       { ok: true, input: invoice({ invoiceNumber: "A" }) },
     ]);
-    expect(outcomes.map((o) => [o.index, o.ok])).toEqual([[0, true], [1, false], [2, true], [3, false]]);
+    expect(outcomes.map((o) => [o.index, o.ok])).toEqual([
+      [0, true],
+      [1, false],
+      [2, true],
+      [3, false],
+    ]);
     expect(outcomes[3]).toMatchObject({ ok: false, error: { code: "DUPLICATE_INVOICE_NUMBER" } });
   });
 });
@@ -129,7 +151,11 @@ describe("getCase and listCases", () => {
     const first = await list(tenantId, { customerId: "cust-1", limit: 2 });
     expect(first.items).toHaveLength(2);
     expect(first.continuationToken).not.toBeNull();
-    const second = await list(tenantId, { customerId: "cust-1", limit: 2, continuationToken: first.continuationToken! });
+    const second = await list(tenantId, {
+      customerId: "cust-1",
+      limit: 2,
+      continuationToken: first.continuationToken!,
+    });
     expect(second.items).toHaveLength(1);
     expect(second.continuationToken).toBeNull();
     expect((await list(tenantId, { status: "paid" })).items).toEqual([]);
@@ -155,9 +181,14 @@ describe("case actions", () => {
     const world = testWorld();
     const { tenantId } = await seedTenant(world);
     const { caseId } = await makeRegisterInvoice(world.deps)(tenantId, invoice());
-    const view = await makeIssueCreditNote(world.deps)(tenantId, caseId, { amount: { value: 50000, currency: "NOK" }, reference: "CN-1" });
+    const view = await makeIssueCreditNote(world.deps)(tenantId, caseId, {
+      amount: { value: 50000, currency: "NOK" },
+      reference: "CN-1",
+    });
     expect(view.status).toBe("paid");
-    expect(world.events.ofType("case.status_changed")).toEqual([expect.objectContaining({ data: { from: "open", to: "paid" } })]);
+    expect(world.events.ofType("case.status_changed")).toEqual([
+      expect.objectContaining({ data: { from: "open", to: "paid" } }),
+    ]);
   });
 
   it("hold and cancel tell the orchestration; a note lands on the timeline; documents start empty", async () => {

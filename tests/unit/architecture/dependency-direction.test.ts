@@ -27,8 +27,14 @@ describe("the dependency checker", () => {
 
   it("reports exactly the one import against the direction in a small tree, with its file and line", () => {
     write("shared/domain/money.ts", 'import { z } from "zod";\nexport const Money = z.number().int();\n');
-    write("shared/ports/case-store.ts", 'import type { Money } from "../domain/money";\nexport interface CaseStore { get(): Promise<Money> }\n');
-    write("shared/adapters/memory/case-store.memory.ts", 'import type { CaseStore } from "../../ports/case-store";\nexport class MemoryCaseStore {}\n');
+    write(
+      "shared/ports/case-store.ts",
+      'import type { Money } from "../domain/money";\nexport interface CaseStore { get(): Promise<Money> }\n',
+    );
+    write(
+      "shared/adapters/memory/case-store.memory.ts",
+      'import type { CaseStore } from "../../ports/case-store";\nexport class MemoryCaseStore {}\n',
+    );
     write(
       "shared/application/get-case.ts",
       [
@@ -39,8 +45,14 @@ describe("the dependency checker", () => {
         "",
       ].join("\n"),
     );
-    write("functions/cases/http-get-case.ts", 'import { app } from "@azure/functions";\nimport "../../shared/application/get-case";\nexport { app };\n');
-    write("functions/index.ts", 'import "./cases/http-get-case";\nimport "../shared/adapters/memory/case-store.memory";\n');
+    write(
+      "functions/cases/http-get-case.ts",
+      'import { app } from "@azure/functions";\nimport "../../shared/application/get-case";\nexport { app };\n',
+    );
+    write(
+      "functions/index.ts",
+      'import "./cases/http-get-case";\nimport "../shared/adapters/memory/case-store.memory";\n',
+    );
     write("devhost/main.ts", 'import "../functions/index";\nimport "../shared/adapters/memory/case-store.memory";\n');
 
     const found = findViolations(dir);
@@ -61,9 +73,17 @@ describe("the dependency checker", () => {
 describe("the real tree", () => {
   it("has no import against the direction beyond the known ones being fixed", () => {
     const violations = findViolations(REPO);
-    if (violations.length > 0) console.info(`Dependency violations (${String(violations.length)}):\n${violations.map(formatViolation).join("\n")}`);
-    const stale = KNOWN_VIOLATIONS.filter(([file, specifier]) => !violations.some((v) => v.file === file && v.specifier === specifier));
-    if (stale.length > 0) console.info(`KNOWN_VIOLATIONS entries that no longer occur (remove them):\n${stale.map(([f, s]) => `${f} -> ${s}`).join("\n")}`);
+    if (violations.length > 0)
+      console.info(
+        `Dependency violations (${String(violations.length)}):\n${violations.map(formatViolation).join("\n")}`,
+      );
+    const stale = KNOWN_VIOLATIONS.filter(
+      ([file, specifier]) => !violations.some((v) => v.file === file && v.specifier === specifier),
+    );
+    if (stale.length > 0)
+      console.info(
+        `KNOWN_VIOLATIONS entries that no longer occur (remove them):\n${stale.map(([f, s]) => `${f} -> ${s}`).join("\n")}`,
+      );
     expect(violations.filter((v) => !isKnown(v)).map(formatViolation)).toEqual([]);
   });
 
@@ -71,7 +91,11 @@ describe("the real tree", () => {
     const offenders = listSourceFiles(REPO, ["shared/application", "shared/domain"]).flatMap((file) =>
       readFileSync(join(REPO, file), "utf8")
         .split("\n")
-        .flatMap((text, i) => (/\b(randomBytes|randomUUID|randomInt|getRandomValues|Math\.random)\b/u.test(text) ? [`${file}:${String(i + 1)}: ${text.trim()}`] : [])),
+        .flatMap((text, i) =>
+          /\b(randomBytes|randomUUID|randomInt|getRandomValues|Math\.random)\b/u.test(text)
+            ? [`${file}:${String(i + 1)}: ${text.trim()}`]
+            : [],
+        ),
     );
     expect(offenders).toEqual([]);
   });

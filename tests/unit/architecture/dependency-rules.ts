@@ -124,9 +124,15 @@ export function importsOf(repo: string, file: string): ImportEdge[] {
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       const clause = node.importClause;
-      const typeOnly = clause !== undefined && (clause.isTypeOnly || (clause.name === undefined && allNamedTypeOnly(clause.namedBindings)));
+      const typeOnly =
+        clause !== undefined &&
+        (clause.isTypeOnly || (clause.name === undefined && allNamedTypeOnly(clause.namedBindings)));
       add(node, node.moduleSpecifier.text, typeOnly);
-    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier !== undefined && ts.isStringLiteral(node.moduleSpecifier)) {
+    } else if (
+      ts.isExportDeclaration(node) &&
+      node.moduleSpecifier !== undefined &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       add(node, node.moduleSpecifier.text, node.isTypeOnly || allNamedTypeOnly(node.exportClause));
     } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
       const expr = node.moduleReference.expression;
@@ -136,7 +142,11 @@ export function importsOf(repo: string, file: string): ImportEdge[] {
       const isImport = node.expression.kind === ts.SyntaxKind.ImportKeyword;
       const isRequire = ts.isIdentifier(node.expression) && node.expression.text === "require";
       if ((isImport || isRequire) && arg !== undefined && ts.isStringLiteralLike(arg)) add(node, arg.text, false);
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+    } else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    ) {
       add(node, node.argument.literal.text, true);
     }
     ts.forEachChild(node, visit);
@@ -218,21 +228,25 @@ export function ruleFor(edge: ImportEdge): string | undefined {
   const pkg = to === undefined ? packageOf(edge.specifier) : undefined;
 
   if (from === "tests") return undefined; // tests may import anything
-  if (to !== undefined && PRODUCT_NEVER.has(to) && from !== "devhost") return `nothing in functions/ or shared/ imports ${to}/`;
+  if (to !== undefined && PRODUCT_NEVER.has(to) && from !== "devhost")
+    return `nothing in functions/ or shared/ imports ${to}/`;
   if (from === "devhost") return to === "tests" ? "nothing imports tests/" : undefined;
 
   switch (from) {
     case "domain":
-      if (pkg !== undefined) return DOMAIN_PACKAGES.has(pkg) ? undefined : `domain imports only zod and pure libraries, not ${pkg}`;
+      if (pkg !== undefined)
+        return DOMAIN_PACKAGES.has(pkg) ? undefined : `domain imports only zod and pure libraries, not ${pkg}`;
       return to === "domain" ? undefined : `domain imports only domain, not ${to!}`;
     case "ports":
-      if (pkg !== undefined) return PURE_PACKAGES.has(pkg) ? undefined : `ports import no package but zod (schemas), not ${pkg}`;
+      if (pkg !== undefined)
+        return PURE_PACKAGES.has(pkg) ? undefined : `ports import no package but zod (schemas), not ${pkg}`;
       if (to === "ports") return undefined; // values too: the constants a message schema is built from
       if (to === "domain") return undefined; // types, and the schemas a stored record is decoded with
       return `ports import only domain types and ports, not ${to!}`;
     case "application":
       if (pkg !== undefined) {
-        if (pkg.startsWith("@azure/") || pkg === "durable-functions") return `application never imports an SDK (${pkg})`;
+        if (pkg.startsWith("@azure/") || pkg === "durable-functions")
+          return `application never imports an SDK (${pkg})`;
         return APPLICATION_PACKAGES.has(pkg) ? undefined : `application imports no I/O package (${pkg})`;
       }
       if (to === "domain" || to === "ports" || to === "application" || to === "letters") return undefined;
@@ -252,7 +266,9 @@ export function ruleFor(edge: ImportEdge): string | undefined {
     case "config":
       if (pkg !== undefined) return PURE_PACKAGES.has(pkg) ? undefined : `config imports only zod, not ${pkg}`;
       if (edge.target === "package.json") return undefined; // the app's name and version, compiled in
-      return to === "domain" || to === "config" || to === "letters" ? undefined : `config imports only domain and letters, not ${to!}`;
+      return to === "domain" || to === "config" || to === "letters"
+        ? undefined
+        : `config imports only domain and letters, not ${to!}`;
     case "root":
     case "composition":
       return undefined; // the composition root builds adapters from config and wires every area
@@ -261,11 +277,14 @@ export function ruleFor(edge: ImportEdge): string | undefined {
     default:
       if (isFunctionsArea(from)) {
         if (pkg !== undefined) return undefined; // @azure/functions, durable-functions, zod
-        if (to === "root" || to === "composition") return "a function area never imports the composition root: it receives its deps";
+        if (to === "root" || to === "composition")
+          return "a function area never imports the composition root: it receives its deps";
         if (to === "adapters") return "a function area never imports adapters: the composition root builds them";
-        if (to === "config" && edge.target !== APP_INFO) return "a function area never reads settings: the composition root does";
+        if (to === "config" && edge.target !== APP_INFO)
+          return "a function area never reads settings: the composition root does";
         if (to === from) return undefined;
-        if (to !== undefined && isFunctionsArea(to) && !SHARED_AREA_FILES.test(edge.target!)) return `a function area imports no other area (${to})`;
+        if (to !== undefined && isFunctionsArea(to) && !SHARED_AREA_FILES.test(edge.target!))
+          return `a function area imports no other area (${to})`;
         return undefined; // application, http, web, domain, ports, letters
       }
       return undefined;
@@ -273,7 +292,10 @@ export function ruleFor(edge: ImportEdge): string | undefined {
 }
 
 /** Every violation in the tree under `repo` (roots default to the product and the dev host). */
-export function findViolations(repo: string, roots: readonly string[] = ["functions", "shared", "devhost"]): Violation[] {
+export function findViolations(
+  repo: string,
+  roots: readonly string[] = ["functions", "shared", "devhost"],
+): Violation[] {
   const violations: Violation[] = [];
   for (const file of listSourceFiles(repo, roots)) {
     for (const edge of importsOf(repo, file)) {

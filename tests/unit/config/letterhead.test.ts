@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { letterheadFrom } from "../../../shared/config/letterhead";
 
 describe("the letterhead setting", () => {
-  const valid = { address: { lines: ["Postboks 1"], postalCode: "0101", city: "Oslo" }, accountNumber: "12345678903", contact: { email: "post@example.test" } };
+  const valid = {
+    address: { lines: ["Postboks 1"], postalCode: "0101", city: "Oslo" },
+    accountNumber: "12345678903",
+    contact: { email: "post@example.test" },
+  };
 
   it("is absent when LETTERHEAD is not set", () => {
     expect(letterheadFrom(undefined)).toBeUndefined();

@@ -3,7 +3,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { InvalidSettings, parseSettings } from "../../../shared/config/settings";
 
-const example = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../../local.settings.example.json"), "utf8")).Values;
+const example = JSON.parse(
+  fs.readFileSync(path.resolve(__dirname, "../../../local.settings.example.json"), "utf8"),
+).Values;
 
 describe("the app's settings", () => {
   it("accept the committed local example as they are", () => {
@@ -18,7 +20,10 @@ describe("the app's settings", () => {
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(InvalidSettings);
-      expect((err as InvalidSettings).problems.map((p) => p.setting).sort()).toEqual(["COSMOS_ENDPOINT", "OPERATOR_API_KEY"]);
+      expect((err as InvalidSettings).problems.map((p) => p.setting).sort()).toEqual([
+        "COSMOS_ENDPOINT",
+        "OPERATOR_API_KEY",
+      ]);
       expect((err as Error).message).not.toContain("short-secret");
     }
   });

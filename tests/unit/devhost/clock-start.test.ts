@@ -18,7 +18,9 @@ describe("DEVHOST_CLOCK_START", () => {
   it.each(["next Monday", "2026-11-02", "2026-11-02T08:00:00", "2026-02-30T08:00:00Z", "1793606400000"])(
     "refuses %s, naming the setting",
     (value) => {
-      expect(() => clockStartFrom({ DEVHOST_CLOCK_START: value })).toThrow(/DEVHOST_CLOCK_START must be an ISO 8601 instant/);
+      expect(() => clockStartFrom({ DEVHOST_CLOCK_START: value })).toThrow(
+        /DEVHOST_CLOCK_START must be an ISO 8601 instant/,
+      );
     },
   );
 });

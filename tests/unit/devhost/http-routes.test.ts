@@ -3,13 +3,22 @@ import { compileRoute, matchRoute, sortRoutes } from "../../../devhost/http-rout
 import type { Registration } from "../../../devhost/functions-core";
 
 const reg = (name: string, route: string, methods = ["GET"]): Registration => {
-  const trigger = { name: "req", type: "httpTrigger", direction: "in" as const, route, methods, authLevel: "anonymous" };
+  const trigger = {
+    name: "req",
+    type: "httpTrigger",
+    direction: "in" as const,
+    route,
+    methods,
+    authLevel: "anonymous",
+  };
   return { name, metadata: { name, bindings: { req: trigger } }, callback: async () => undefined, trigger };
 };
 
 describe("HTTP route templates", () => {
   it("captures route parameters, decoded", () => {
-    expect(matchRoute(compileRoute(reg("a", "api/v1/cases/{caseId}")), "api/v1/cases/c%2042")).toEqual({ caseId: "c 42" });
+    expect(matchRoute(compileRoute(reg("a", "api/v1/cases/{caseId}")), "api/v1/cases/c%2042")).toEqual({
+      caseId: "c 42",
+    });
   });
 
   it("matches literals case-insensitively like the Functions host", () => {
@@ -32,7 +41,10 @@ describe("HTTP route templates", () => {
   });
 
   it("prefers a literal segment over a parameter in the same place", () => {
-    const routes = sortRoutes([compileRoute(reg("byId", "api/cases/{id}")), compileRoute(reg("search", "api/cases/search"))]);
+    const routes = sortRoutes([
+      compileRoute(reg("byId", "api/cases/{id}")),
+      compileRoute(reg("search", "api/cases/search")),
+    ]);
     const winner = routes.find((r) => matchRoute(r, "api/cases/search"));
     expect(winner?.registration.name).toBe("search");
   });

@@ -228,7 +228,9 @@ describe("contact hours", () => {
     const saturdayEvening = utc("2026-03-28T20:30:00Z");
     expect(isWithinContactHours(saturdayEvening, "NO", proposedNorwegianHours)).toBe(false);
     // Monday 30 March 08:00 CEST = 06:00 UTC, not 07:00 UTC
-    expect(nextContactTime(saturdayEvening, "NO", proposedNorwegianHours).toISOString()).toBe("2026-03-30T06:00:00.000Z");
+    expect(nextContactTime(saturdayEvening, "NO", proposedNorwegianHours).toISOString()).toBe(
+      "2026-03-30T06:00:00.000Z",
+    );
   });
 
   it("opens at the wall-clock time on the day of the DST change itself", () => {
@@ -243,7 +245,9 @@ describe("contact hours", () => {
     // Wednesday 1 April 2026 22:00 CEST; Maundy Thursday and Good Friday are closed, but Easter Saturday (4 April) is
     // not a public holiday in Norway, so Saturday 09:00 CEST opens first
     const wednesdayNight = utc("2026-04-01T20:00:00Z");
-    expect(nextContactTime(wednesdayNight, "NO", proposedNorwegianHours).toISOString()).toBe("2026-04-04T07:00:00.000Z");
+    expect(nextContactTime(wednesdayNight, "NO", proposedNorwegianHours).toISOString()).toBe(
+      "2026-04-04T07:00:00.000Z",
+    );
     const noSaturdays: ContactHours = { ...proposedNorwegianHours, saturday: null };
     expect(nextContactTime(wednesdayNight, "NO", noSaturdays).toISOString()).toBe("2026-04-07T06:00:00.000Z");
   });
@@ -261,8 +265,12 @@ describe("contact hours", () => {
 
   it("validates contact hours with the zod schema", () => {
     expect(ContactHours.safeParse(proposedNorwegianHours).success).toBe(true);
-    expect(ContactHours.safeParse({ ...proposedNorwegianHours, sunday: { from: "18:00", to: "10:00" } }).success).toBe(false);
-    expect(ContactHours.safeParse({ ...proposedNorwegianHours, sunday: { from: "25:00", to: "26:00" } }).success).toBe(false);
+    expect(ContactHours.safeParse({ ...proposedNorwegianHours, sunday: { from: "18:00", to: "10:00" } }).success).toBe(
+      false,
+    );
+    expect(ContactHours.safeParse({ ...proposedNorwegianHours, sunday: { from: "25:00", to: "26:00" } }).success).toBe(
+      false,
+    );
   });
 
   it("always returns an instant no earlier than the input and inside contact hours", () => {

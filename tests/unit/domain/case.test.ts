@@ -29,20 +29,39 @@ const reminder = (on: string, fee: number | null = 35_00): CaseEvent => ({
 
 describe("a case's balance", () => {
   it("starts as the invoice lines", () => {
-    const c = aCase({ lines: [{ description: "a", amount: nok(600_00) }, { description: "b", amount: nok(400_00) }] });
-    expect(balanceOf(c)).toEqual({ principal: nok(1_000_00), fees: nok(0), interest: nok(0), total: nok(1_000_00), credit: nok(0) });
+    const c = aCase({
+      lines: [
+        { description: "a", amount: nok(600_00) },
+        { description: "b", amount: nok(400_00) },
+      ],
+    });
+    expect(balanceOf(c)).toEqual({
+      principal: nok(1_000_00),
+      fees: nok(0),
+      interest: nok(0),
+      total: nok(1_000_00),
+      credit: nok(0),
+    });
   });
 
   it("matches the reference interest vectors to the øre", () => {
     const big = aCase({ lines: [{ description: "x", amount: nok(10_000_00) }] });
     expect(interestThrough(big, "2025-09-15", rules).interest).toEqual(nok(641_99));
-    const leap = aCase({ lines: [{ description: "x", amount: nok(10_000_00) }], issueDate: "2024-01-01", dueDate: "2024-01-31" });
+    const leap = aCase({
+      lines: [{ description: "x", amount: nok(10_000_00) }],
+      issueDate: "2024-01-01",
+      dueDate: "2024-01-31",
+    });
     expect(interestThrough(leap, "2024-03-01", rules).interest).toEqual(nok(102_46));
   });
 
   it("is paid in full by the reference amount including interest to the payment day", () => {
     const big = aCase({ lines: [{ description: "x", amount: nok(10_000_00) }] });
-    const paid = applyEvent(big, { type: "payment", reference: "p1", amount: nok(10_641_99), receivedOn: "2025-09-15" }, rules);
+    const paid = applyEvent(
+      big,
+      { type: "payment", reference: "p1", amount: nok(10_641_99), receivedOn: "2025-09-15" },
+      rules,
+    );
     expect(paid.status).toBe("paid");
     expect(balanceOf(paid).total).toEqual(nok(0));
     expect(balanceOf(paid).credit).toEqual(nok(0));
@@ -59,20 +78,42 @@ describe("a case's balance", () => {
 
   it("follows the debtor's choice of what a payment covers", () => {
     let c = applyEvent(aCase(), reminder("2025-03-24"), rules);
-    c = applyEvent(c, { type: "payment", reference: "p1", amount: nok(100_00), receivedOn: "2025-03-25", allocationOrder: ["principal"] }, rules);
+    c = applyEvent(
+      c,
+      {
+        type: "payment",
+        reference: "p1",
+        amount: nok(100_00),
+        receivedOn: "2025-03-25",
+        allocationOrder: ["principal"],
+      },
+      rules,
+    );
     expect(balanceOf(c).principal).toEqual(nok(900_00));
     expect(balanceOf(c).fees).toEqual(nok(35_00));
   });
 
   it("keeps an overpayment as the debtor's credit", () => {
-    const c = applyEvent(aCase(), { type: "payment", reference: "p1", amount: nok(1_500_00), receivedOn: "2025-03-01" }, rules);
+    const c = applyEvent(
+      aCase(),
+      { type: "payment", reference: "p1", amount: nok(1_500_00), receivedOn: "2025-03-01" },
+      rules,
+    );
     expect(c.status).toBe("paid");
     expect(balanceOf(c).credit).toEqual(nok(500_00));
   });
 
   it("applies the same payment reference only once", () => {
-    const once = applyEvent(aCase(), { type: "payment", reference: "p1", amount: nok(100_00), receivedOn: "2025-03-01" }, rules);
-    const twice = applyEvent(once, { type: "payment", reference: "p1", amount: nok(100_00), receivedOn: "2025-03-01" }, rules);
+    const once = applyEvent(
+      aCase(),
+      { type: "payment", reference: "p1", amount: nok(100_00), receivedOn: "2025-03-01" },
+      rules,
+    );
+    const twice = applyEvent(
+      once,
+      { type: "payment", reference: "p1", amount: nok(100_00), receivedOn: "2025-03-01" },
+      rules,
+    );
     expect(twice).toBe(once);
   });
 
@@ -85,7 +126,17 @@ describe("a case's balance", () => {
 
   it("reduces the principal by a credit note and can waive the costs with it", () => {
     let c = applyEvent(aCase(), reminder("2025-03-24"), rules);
-    c = applyEvent(c, { type: "credit-note", reference: "cn1", amount: nok(1_000_00), on: "2025-03-26", alsoWaive: ["fees", "interest"] }, rules);
+    c = applyEvent(
+      c,
+      {
+        type: "credit-note",
+        reference: "cn1",
+        amount: nok(1_000_00),
+        on: "2025-03-26",
+        alsoWaive: ["fees", "interest"],
+      },
+      rules,
+    );
     expect(c.status).toBe("paid");
     expect(balanceOf(c).total).toEqual(nok(0));
   });
@@ -100,7 +151,9 @@ describe("interest where no rate is configured", () => {
 
     const accrued = accrueInterest(c, "2027-01-31", rules);
     const configured = withOverrides(rules, {
-      lateInterestRates: [{ from: "2027-01-01", to: "2027-06-30", annualRatePercent: 12, confirmed: true, source: "regjeringen.no" }],
+      lateInterestRates: [
+        { from: "2027-01-01", to: "2027-06-30", annualRatePercent: 12, confirmed: true, source: "regjeringen.no" },
+      ],
     });
     const later = accrueInterest(accrued, "2027-02-01", configured);
     expect(balanceOf(later).interest).toEqual(interestThrough(c, "2027-02-01", configured).interest);
@@ -108,7 +161,11 @@ describe("interest where no rate is configured", () => {
   });
 
   it("accrues no Danish interest until the deployment supplies the rates", () => {
-    const dk = aCase({ country: "DK", currency: "DKK", lines: [{ description: "x", amount: { value: 1_000_00, currency: "DKK" } }] });
+    const dk = aCase({
+      country: "DK",
+      currency: "DKK",
+      lines: [{ description: "x", amount: { value: 1_000_00, currency: "DKK" } }],
+    });
     const r = interestThrough(dk, "2025-06-01", danishRules);
     expect(r.interest).toEqual({ value: 0, currency: "DKK" });
     expect(r.ratesMissingFrom).toBe("2025-03-11");
@@ -145,7 +202,9 @@ describe("case events", () => {
     const c = applyEvent(aCase(), { type: "deferral-granted", on: "2025-03-12", newDueDate: "2025-04-10" }, rules);
     expect(c.deferredDueDate).toBe("2025-04-10");
     expect(c.dueDate).toBe("2025-03-10");
-    expect(() => applyEvent(c, { type: "deferral-granted", on: "2025-03-12", newDueDate: "2025-04-01" }, rules)).toThrow(InvalidCaseEvent);
+    expect(() =>
+      applyEvent(c, { type: "deferral-granted", on: "2025-03-12", newDueDate: "2025-04-01" }, rules),
+    ).toThrow(InvalidCaseEvent);
   });
 
   it("puts a case on hold and resumes it", () => {
@@ -157,26 +216,57 @@ describe("case events", () => {
   it("tracks an instalment plan until it is completed or broken", () => {
     const agreed = applyEvent(
       aCase(),
-      { type: "instalment-plan-agreed", on: "2025-03-15", instalments: [{ dueDate: "2025-04-01", amount: nok(500_00) }, { dueDate: "2025-05-01", amount: nok(520_00) }] },
+      {
+        type: "instalment-plan-agreed",
+        on: "2025-03-15",
+        instalments: [
+          { dueDate: "2025-04-01", amount: nok(500_00) },
+          { dueDate: "2025-05-01", amount: nok(520_00) },
+        ],
+      },
       rules,
     );
     expect(agreed.instalmentPlan?.state).toBe("active");
-    expect(applyEvent(agreed, { type: "instalment-missed", on: "2025-04-02", dueDate: "2025-04-01" }, rules).instalmentPlan?.state).toBe("broken");
-    let paid = applyEvent(agreed, { type: "payment", reference: "i1", amount: nok(500_00), receivedOn: "2025-04-01" }, rules);
+    expect(
+      applyEvent(agreed, { type: "instalment-missed", on: "2025-04-02", dueDate: "2025-04-01" }, rules).instalmentPlan
+        ?.state,
+    ).toBe("broken");
+    let paid = applyEvent(
+      agreed,
+      { type: "payment", reference: "i1", amount: nok(500_00), receivedOn: "2025-04-01" },
+      rules,
+    );
     paid = applyEvent(paid, { type: "payment", reference: "i2", amount: nok(520_00), receivedOn: "2025-05-01" }, rules);
     expect(paid.instalmentPlan?.state).toBe("completed");
   });
 
   it("refuses to record steps on a paid case", () => {
-    const paid = applyEvent(aCase(), { type: "payment", reference: "p1", amount: nok(1_000_00), receivedOn: "2025-03-01" }, rules);
+    const paid = applyEvent(
+      aCase(),
+      { type: "payment", reference: "p1", amount: nok(1_000_00), receivedOn: "2025-03-01" },
+      rules,
+    );
     expect(() => applyEvent(paid, reminder("2025-03-24"), rules)).toThrow(CaseClosed);
   });
 
   it("marks services suspended and reopened", () => {
     const c = aCase({ services: [{ serviceId: "bb-1", kind: "broadband", state: "active" }] });
-    const s = applyEvent(c, { type: "step-executed", stepIndex: 5, kind: "suspension", on: "2025-04-10", at: "2025-04-10T08:00:00Z", serviceIds: ["bb-1"] }, rules);
+    const s = applyEvent(
+      c,
+      {
+        type: "step-executed",
+        stepIndex: 5,
+        kind: "suspension",
+        on: "2025-04-10",
+        at: "2025-04-10T08:00:00Z",
+        serviceIds: ["bb-1"],
+      },
+      rules,
+    );
     expect(s.services[0]!.state).toBe("suspended");
-    expect(applyEvent(s, { type: "service-reopened", on: "2025-04-11", serviceId: "bb-1" }, rules).services[0]!.state).toBe("active");
+    expect(
+      applyEvent(s, { type: "service-reopened", on: "2025-04-11", serviceId: "bb-1" }, rules).services[0]!.state,
+    ).toBe("active");
   });
 });
 
@@ -185,21 +275,70 @@ describe("case events", () => {
 
 const day = (offset: number) => addDays("2025-03-10", offset);
 const arbEvent: fc.Arbitrary<CaseEvent> = fc.oneof(
-  fc.record({ offset: fc.integer({ min: -5, max: 120 }), amount: fc.integer({ min: 1, max: 60_000 }), ref: fc.integer({ min: 1, max: 30 }), order: fc.option(fc.shuffledSubarray(["fees", "interest", "principal"] as const), { nil: undefined }) })
-    .map(({ offset, amount, ref, order }): CaseEvent => ({ type: "payment", reference: `p${ref}`, amount: nok(amount), receivedOn: day(offset), ...(order ? { allocationOrder: [...order] } : {}) })),
+  fc
+    .record({
+      offset: fc.integer({ min: -5, max: 120 }),
+      amount: fc.integer({ min: 1, max: 60_000 }),
+      ref: fc.integer({ min: 1, max: 30 }),
+      order: fc.option(fc.shuffledSubarray(["fees", "interest", "principal"] as const), { nil: undefined }),
+    })
+    .map(({ offset, amount, ref, order }): CaseEvent => ({
+      type: "payment",
+      reference: `p${ref}`,
+      amount: nok(amount),
+      receivedOn: day(offset),
+      ...(order ? { allocationOrder: [...order] } : {}),
+    })),
   {
     weight: 8,
     arbitrary: fc
-      .record({ offset: fc.integer({ min: 0, max: 120 }), index: fc.integer({ min: 0, max: 7 }), kind: fc.constantFrom("reminder", "collection-notice", "payment-demand", "lets-pay-sms") as fc.Arbitrary<"reminder">, fee: fc.constantFrom(null, 35_00, 35_00, 35_00, 105_00, 105_00, 112_50, 200_00), deadline: fc.integer({ min: 0, max: 20 }) })
-      .map(({ offset, index, kind, fee, deadline }): CaseEvent => ({ type: "step-executed", stepIndex: index, kind, on: day(offset), at: `${day(offset)}T09:00:00Z`, deadline: day(offset + deadline), fee: fee === null ? null : nok(fee) })),
+      .record({
+        offset: fc.integer({ min: 0, max: 120 }),
+        index: fc.integer({ min: 0, max: 7 }),
+        kind: fc.constantFrom(
+          "reminder",
+          "collection-notice",
+          "payment-demand",
+          "lets-pay-sms",
+        ) as fc.Arbitrary<"reminder">,
+        fee: fc.constantFrom(null, 35_00, 35_00, 35_00, 105_00, 105_00, 112_50, 200_00),
+        deadline: fc.integer({ min: 0, max: 20 }),
+      })
+      .map(({ offset, index, kind, fee, deadline }): CaseEvent => ({
+        type: "step-executed",
+        stepIndex: index,
+        kind,
+        on: day(offset),
+        at: `${day(offset)}T09:00:00Z`,
+        deadline: day(offset + deadline),
+        fee: fee === null ? null : nok(fee),
+      })),
   },
   fc.integer({ min: 0, max: 120 }).map((o): CaseEvent => ({ type: "dispute-opened", on: day(o), reason: "objection" })),
-  fc.record({ o: fc.integer({ min: 0, max: 120 }), outcome: fc.constantFrom("claim-upheld", "claim-withdrawn") as fc.Arbitrary<"claim-upheld"> }).map(({ o, outcome }): CaseEvent => ({ type: "dispute-resolved", on: day(o), outcome })),
+  fc
+    .record({
+      o: fc.integer({ min: 0, max: 120 }),
+      outcome: fc.constantFrom("claim-upheld", "claim-withdrawn") as fc.Arbitrary<"claim-upheld">,
+    })
+    .map(({ o, outcome }): CaseEvent => ({ type: "dispute-resolved", on: day(o), outcome })),
   fc.integer({ min: 1, max: 60 }).map((o): CaseEvent => ({ type: "deferral-granted", on: day(0), newDueDate: day(o) })),
   fc.integer({ min: 0, max: 120 }).map((o): CaseEvent => ({ type: "hold", on: day(o), reason: "hold" })),
   fc.integer({ min: 0, max: 120 }).map((o): CaseEvent => ({ type: "resume", on: day(o) })),
-  fc.record({ o: fc.integer({ min: 0, max: 120 }), amount: fc.integer({ min: 1, max: 150_000 }), ref: fc.integer({ min: 1, max: 5 }) }).map(({ o, amount, ref }): CaseEvent => ({ type: "credit-note", reference: `cn${ref}`, amount: nok(amount), on: day(o) })),
-  fc.integer({ min: 0, max: 120 }).map((o): CaseEvent => ({ type: "cancellation", on: day(o), reason: "creditor request" })),
+  fc
+    .record({
+      o: fc.integer({ min: 0, max: 120 }),
+      amount: fc.integer({ min: 1, max: 150_000 }),
+      ref: fc.integer({ min: 1, max: 5 }),
+    })
+    .map(({ o, amount, ref }): CaseEvent => ({
+      type: "credit-note",
+      reference: `cn${ref}`,
+      amount: nok(amount),
+      on: day(o),
+    })),
+  fc
+    .integer({ min: 0, max: 120 })
+    .map((o): CaseEvent => ({ type: "cancellation", on: day(o), reason: "creditor request" })),
 );
 
 function run(events: readonly CaseEvent[]): Case[] {
@@ -227,7 +366,8 @@ describe("case invariants (property)", () => {
           for (const e of c.ledger) {
             if (e.type === "principal" || e.type === "fee" || e.type === "interest") charges += e.amount.value;
             if (e.type === "payment" || e.type === "credit-note") received += e.amount.value;
-            if (e.type === "write-off") received += e.allocation.fees.value + e.allocation.interest.value + e.allocation.principal.value;
+            if (e.type === "write-off")
+              received += e.allocation.fees.value + e.allocation.interest.value + e.allocation.principal.value;
           }
           expect(b.total.value - b.credit.value).toBe(charges - received);
           for (const part of [b.principal, b.fees, b.interest, b.credit]) expect(part.value).toBeGreaterThanOrEqual(0);
@@ -265,15 +405,22 @@ describe("case invariants (property)", () => {
 
   it("never lets interest decrease as time passes", () => {
     fc.assert(
-      fc.property(fc.array(arbEvent, { maxLength: 10 }), fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 400 }), (events, a, b) => {
-        const states = run(events);
-        const c = states[states.length - 1]!;
-        const [early, late] = a <= b ? [a, b] : [b, a];
-        expect(interestThrough(c, day(early), rules).interest.value).toBeLessThanOrEqual(interestThrough(c, day(late), rules).interest.value);
-        const accrued = accrueInterest(c, day(early), rules);
-        const more = accrueInterest(accrued, day(late), rules);
-        expect(balanceOf(more).interest.value).toBeGreaterThanOrEqual(balanceOf(accrued).interest.value);
-      }),
+      fc.property(
+        fc.array(arbEvent, { maxLength: 10 }),
+        fc.integer({ min: 0, max: 400 }),
+        fc.integer({ min: 0, max: 400 }),
+        (events, a, b) => {
+          const states = run(events);
+          const c = states[states.length - 1]!;
+          const [early, late] = a <= b ? [a, b] : [b, a];
+          expect(interestThrough(c, day(early), rules).interest.value).toBeLessThanOrEqual(
+            interestThrough(c, day(late), rules).interest.value,
+          );
+          const accrued = accrueInterest(c, day(early), rules);
+          const more = accrueInterest(accrued, day(late), rules);
+          expect(balanceOf(more).interest.value).toBeGreaterThanOrEqual(balanceOf(accrued).interest.value);
+        },
+      ),
       { numRuns: 200 },
     );
   });

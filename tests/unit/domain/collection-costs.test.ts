@@ -10,14 +10,28 @@ const light = [175_00, 245_00, 280_00, 560_00, 1_120_00, 2_520_00, 5_040_00];
 describe("collection agency fees (salær)", () => {
   it("matches the reference light consumer amounts at an inkassosats of 700", () => {
     claims.forEach((claim, i) => {
-      const r = salaer({ claim: nok(claim), severity: "light", business: false, creditorWithoutVatDeduction: false, ruleSet: norwegianRules, on: at700 });
+      const r = salaer({
+        claim: nok(claim),
+        severity: "light",
+        business: false,
+        creditorWithoutVatDeduction: false,
+        ruleSet: norwegianRules,
+        on: at700,
+      });
       expect(r.amount).toEqual(nok(light[i]!));
     });
   });
 
   it("doubles every amount for heavy salær", () => {
     claims.forEach((claim, i) => {
-      const r = salaer({ claim: nok(claim), severity: "heavy", business: false, creditorWithoutVatDeduction: false, ruleSet: norwegianRules, on: at700 });
+      const r = salaer({
+        claim: nok(claim),
+        severity: "heavy",
+        business: false,
+        creditorWithoutVatDeduction: false,
+        ruleSet: norwegianRules,
+        on: at700,
+      });
       expect(r.amount).toEqual(nok(light[i]! * 2));
     });
   });
@@ -30,7 +44,14 @@ describe("collection agency fees (salær)", () => {
   });
 
   it("states its legal basis", () => {
-    const r = salaer({ claim: nok(400_00), severity: "light", business: false, creditorWithoutVatDeduction: false, ruleSet: norwegianRules, on: at700 });
+    const r = salaer({
+      claim: nok(400_00),
+      severity: "light",
+      business: false,
+      creditorWithoutVatDeduction: false,
+      ruleSet: norwegianRules,
+      on: at700,
+    });
     expect(r.legalBasis).toContain("inkassoforskriften");
   });
 

@@ -95,9 +95,16 @@ describe("whether a letter may carry a fee", () => {
 
   it("allows the payment-demand fee only after an expired collection notice", () => {
     const reminder: SentLetter = { kind: "reminder", sentOn: "2025-03-24", deadline: "2025-04-07", fee: nok(35_00) };
-    const notice: SentLetter = { kind: "collection-notice", sentOn: "2025-04-08", deadline: "2025-04-22", fee: nok(35_00) };
+    const notice: SentLetter = {
+      kind: "collection-notice",
+      sentOn: "2025-04-08",
+      deadline: "2025-04-22",
+      fee: nok(35_00),
+    };
     expect(mayChargeFee(history([reminder]), "payment-demand", "2025-04-20", norwegianRules).allowed).toBe(false);
-    expect(mayChargeFee(history([reminder, notice]), "payment-demand", "2025-04-22", norwegianRules).allowed).toBe(false);
+    expect(mayChargeFee(history([reminder, notice]), "payment-demand", "2025-04-22", norwegianRules).allowed).toBe(
+      false,
+    );
     expect(mayChargeFee(history([reminder, notice]), "payment-demand", "2025-04-23", norwegianRules)).toMatchObject({
       allowed: true,
       amount: nok(105_00),
@@ -111,7 +118,9 @@ describe("whether a letter may carry a fee", () => {
   });
 
   it("refuses a fee on a Danish letter kind that carries none", () => {
-    expect(mayChargeFee({ dueDate: due, letters: [] }, "collection-notice", "2025-04-01", danishRules).allowed).toBe(false);
+    expect(mayChargeFee({ dueDate: due, letters: [] }, "collection-notice", "2025-04-01", danishRules).allowed).toBe(
+      false,
+    );
   });
 
   it("allows Danish reminder fees at least 10 days apart, at most three", () => {

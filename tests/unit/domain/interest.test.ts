@@ -39,8 +39,22 @@ describe("late-payment interest", () => {
     expect(result.interest).toEqual(nok(64199));
     expect(result.days).toBe(189);
     expect(result.breakdown).toEqual([
-      { from: "2025-03-11", to: "2025-06-30", days: 112, annualRatePercent: 12.5, daysInYear: 365, rateConfirmed: true },
-      { from: "2025-07-01", to: "2025-09-15", days: 77, annualRatePercent: 12.25, daysInYear: 365, rateConfirmed: false },
+      {
+        from: "2025-03-11",
+        to: "2025-06-30",
+        days: 112,
+        annualRatePercent: 12.5,
+        daysInYear: 365,
+        rateConfirmed: true,
+      },
+      {
+        from: "2025-07-01",
+        to: "2025-09-15",
+        days: 77,
+        annualRatePercent: 12.25,
+        daysInYear: 365,
+        rateConfirmed: false,
+      },
     ]);
     expect(result.allRatesConfirmed).toBe(false);
   });
@@ -81,13 +95,26 @@ describe("late-payment interest", () => {
   it("rounds the exact sum once, half away from zero", () => {
     const flat = [period("2021-01-01", "2030-12-31", 10)];
     // 73 000 øre × 10 % / 365 × 1 day = 20 øre exactly
-    expect(lateInterest({ principal: nok(73_000), dueDate: "2025-03-10", until: "2025-03-11", rates: flat }).interest).toEqual(nok(20));
+    expect(
+      lateInterest({ principal: nok(73_000), dueDate: "2025-03-10", until: "2025-03-11", rates: flat }).interest,
+    ).toEqual(nok(20));
     // a whole year 2025: 5 øre × 10 % = 0.5 → 1; 15 øre × 10 % = 1.5 → 2
-    expect(lateInterest({ principal: nok(5), dueDate: "2024-12-31", until: "2025-12-31", rates: flat }).interest).toEqual(nok(1));
-    expect(lateInterest({ principal: nok(15), dueDate: "2024-12-31", until: "2025-12-31", rates: flat }).interest).toEqual(nok(2));
+    expect(
+      lateInterest({ principal: nok(5), dueDate: "2024-12-31", until: "2025-12-31", rates: flat }).interest,
+    ).toEqual(nok(1));
+    expect(
+      lateInterest({ principal: nok(15), dueDate: "2024-12-31", until: "2025-12-31", rates: flat }).interest,
+    ).toEqual(nok(2));
     // the leap year 2028 counts as one whole year too: 5 øre × 10 % × 366/366 = 0.5 → 1
-    expect(lateInterest({ principal: nok(5), dueDate: "2027-12-31", until: "2028-12-31", rates: flat }).interest).toEqual(nok(1));
-    const oneOre = lateInterest({ principal: nok(1), dueDate: "2025-01-01", until: addDays("2025-01-01", 1825), rates: flat });
+    expect(
+      lateInterest({ principal: nok(5), dueDate: "2027-12-31", until: "2028-12-31", rates: flat }).interest,
+    ).toEqual(nok(1));
+    const oneOre = lateInterest({
+      principal: nok(1),
+      dueDate: "2025-01-01",
+      until: addDays("2025-01-01", 1825),
+      rates: flat,
+    });
     // 1825 days from 2025-01-02 include 2028 (leap): the exact value is just under 0.5 øre
     expect(oneOre.interest.value).toBe(0);
     const fiveOre = lateInterest({ principal: nok(5), dueDate: "2025-01-01", until: "2025-12-31", rates: flat });
@@ -99,7 +126,8 @@ describe("late-payment interest", () => {
   });
 
   it("names the first day without a rate", () => {
-    const attempt = () => lateInterest({ principal: tenThousandKroner, dueDate: "2026-06-01", until: "2026-07-15", rates });
+    const attempt = () =>
+      lateInterest({ principal: tenThousandKroner, dueDate: "2026-06-01", until: "2026-07-15", rates });
     expect(attempt).toThrow(InterestRateMissing);
     try {
       attempt();
@@ -107,9 +135,9 @@ describe("late-payment interest", () => {
       expect((e as InterestRateMissing).code).toBe("INTEREST_RATE_MISSING");
       expect((e as InterestRateMissing).details).toEqual({ day: "2026-07-01" });
     }
-    expect(() => lateInterest({ principal: tenThousandKroner, dueDate: "2022-12-30", until: "2023-01-05", rates })).toThrow(
-      /2022-12-31/,
-    );
+    expect(() =>
+      lateInterest({ principal: tenThousandKroner, dueDate: "2022-12-30", until: "2023-01-05", rates }),
+    ).toThrow(/2022-12-31/);
   });
 
   it("refuses overlapping rate periods and rates with more than two decimals", () => {

@@ -21,7 +21,10 @@ const policy = defaultPolicy("NO", "Fiber AS");
 const offsetOf = (kind: StepKind) => policy.steps.find((s) => s.kind === kind)!.offsetDays;
 const LADDER: StepKind[] = ["lets-pay-sms", "reminder", "collection-notice", "payment-demand", "legal-handoff"];
 /** The last day the rule set has a late-interest rate for (the table is configuration; it ends 2026-12-31 today). */
-const LAST_RATE_DAY = rules.lateInterest.rates.map((r) => r.to).sort().at(-1)! as LocalDate;
+const LAST_RATE_DAY = rules.lateInterest.rates
+  .map((r) => r.to)
+  .sort()
+  .at(-1)!;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Oracles
@@ -74,7 +77,16 @@ function lastSunday(year: number, month: 3 | 10): LocalDate {
 /** Weekday (1 = Monday … 7 = Sunday) and minutes after midnight on Oslo's wall clock, from Intl alone. */
 function osloWallClock(at: Date): { date: LocalDate; weekday: number; minutes: number } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", { timeZone: OSLO, year: "numeric", month: "2-digit", day: "2-digit", weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: OSLO,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
@@ -118,14 +130,20 @@ const SPECIAL_DAYS: LocalDate[] = YEARS.flatMap((y) => {
     addDays(lastSunday(y, 10), -1),
   ];
 });
-const WEEKENDS: LocalDate[] = Array.from({ length: 20 }, (_, i) => addDays("2025-01-04", i * 133)).flatMap((sat) => [sat, addDays(sat, 1)]);
+const WEEKENDS: LocalDate[] = Array.from({ length: 20 }, (_, i) => addDays("2025-01-04", i * 133)).flatMap((sat) => [
+  sat,
+  addDays(sat, 1),
+]);
 
 const anyInstant = fc
   .record({
     at: fc.integer({ min: Date.parse("2025-01-01T00:00:00Z"), max: Date.parse("2031-12-31T23:59:59Z") }),
     dueInDays: fc.integer({ min: -5, max: 30 }),
   })
-  .map(({ at, dueInDays }): Start => ({ handedOverAt: new Date(at), dueDate: addDays(toLocalDate(new Date(at), OSLO), dueInDays) }));
+  .map(({ at, dueInDays }): Start => ({
+    handedOverAt: new Date(at),
+    dueDate: addDays(toLocalDate(new Date(at), OSLO), dueInDays),
+  }));
 
 /** A claim falling due so that one step of the ladder (or the due date itself) lands on `day`. */
 const onSpecialDay = fc
@@ -143,8 +161,15 @@ const onSpecialDay = fc
 
 /** Handed over ON the special day, at any minute (DST nights included), due a little later or already overdue. */
 const handedOverOnSpecialDay = fc
-  .record({ day: fc.constantFrom(...SPECIAL_DAYS, ...WEEKENDS), dueInDays: fc.integer({ min: -5, max: 30 }), ms: fc.integer({ min: 0, max: DAY - 1 }) })
-  .map(({ day, dueInDays, ms }): Start => ({ handedOverAt: new Date(atLocalTime(day, "00:00", OSLO).getTime() + ms), dueDate: addDays(day, dueInDays) }));
+  .record({
+    day: fc.constantFrom(...SPECIAL_DAYS, ...WEEKENDS),
+    dueInDays: fc.integer({ min: -5, max: 30 }),
+    ms: fc.integer({ min: 0, max: DAY - 1 }),
+  })
+  .map(({ day, dueInDays, ms }): Start => ({
+    handedOverAt: new Date(atLocalTime(day, "00:00", OSLO).getTime() + ms),
+    dueDate: addDays(day, dueInDays),
+  }));
 
 const anyStart = fc.oneof(anyInstant, onSpecialDay, handedOverOnSpecialDay);
 
@@ -163,7 +188,8 @@ describe("the Norwegian default ladder from any start date (property)", () => {
     expect(lastSunday(2026, 3)).toBe("2026-03-29");
     expect(lastSunday(2026, 10)).toBe("2026-10-25");
     expect(osloWallClock(new Date("2026-03-29T01:30:00Z"))).toMatchObject({ date: "2026-03-29", minutes: 3 * 60 + 30 });
-    for (const year of [...YEARS, 2032]) expect([...publicHolidays(year, "NO")].sort()).toEqual([...norwegianHolidays(year)].sort());
+    for (const year of [...YEARS, 2032])
+      expect([...publicHolidays(year, "NO")].sort()).toEqual([...norwegianHolidays(year)].sort());
   });
 
   it("sends the Let's pay SMS once, in contact hours on a day debtors may be contacted, never before due + 7", () => {
@@ -194,17 +220,29 @@ describe("the Norwegian default ladder from any start date (property)", () => {
       fc.property(anyStart, (start) => {
         const sent = walk(start);
         expect(sent.map((a) => a.kind)).toEqual(LADDER);
-        const [sms, reminder, notice, demand, handoff] = sent as [PlannedAction, PlannedAction, PlannedAction, PlannedAction, PlannedAction];
+        const [sms, reminder, notice, demand, handoff] = sent as [
+          PlannedAction,
+          PlannedAction,
+          PlannedAction,
+          PlannedAction,
+          PlannedAction,
+        ];
         for (const [previous, next] of sent.slice(1).map((a, i) => [sent[i]!, a] as const)) {
           expect(next.at.getTime(), `${next.kind} after ${previous.kind}`).toBeGreaterThan(previous.at.getTime());
         }
-        for (const step of sent) expect(step.on >= addDays(start.dueDate, offsetOf(step.kind as StepKind)), `${step.kind} on ${step.on}`).toBe(true);
+        for (const step of sent)
+          expect(step.on >= addDays(start.dueDate, offsetOf(step.kind as StepKind)), `${step.kind} on ${step.on}`).toBe(
+            true,
+          );
         expect(reminder.on > sms.on).toBe(true);
         // inkassoforskriften § 1-2: a reminder fee only 14 days after the due date
-        if (reminder.fee) expect(reminder.on >= addDays(start.dueDate, rules.timing.firstFeeMinDaysAfterDue.value)).toBe(true);
+        if (reminder.fee)
+          expect(reminder.on >= addDays(start.dueDate, rules.timing.firstFeeMinDaysAfterDue.value)).toBe(true);
         // every letter gives at least the legal deadline from its sending day
         for (const letter of [reminder, notice, demand]) {
-          expect(letter.deadline! >= addDays(letter.on, min[letter.kind as FeeKind]), `${letter.kind} deadline`).toBe(true);
+          expect(letter.deadline! >= addDays(letter.on, min[letter.kind as FeeKind]), `${letter.kind} deadline`).toBe(
+            true,
+          );
         }
         // inkassoloven § 9 / inkassoforskriften § 1-3: the collection notice (with its fee) after the reminder's deadline
         expect(notice.on >= addDays(reminder.on, min.reminder)).toBe(true);
@@ -219,10 +257,17 @@ describe("the Norwegian default ladder from any start date (property)", () => {
           expect(letter.fee !== undefined || letter.noFeeReason !== undefined, `${letter.kind} fee`).toBe(true);
           if (letter.fee) {
             expect(letter.fee.amount.value).toBeGreaterThan(0);
-            expect(letter.fee.amount.value).toBeLessThanOrEqual(feeCap(rules, letter.kind as FeeKind, letter.on, start.dueDate).value);
+            expect(letter.fee.amount.value).toBeLessThanOrEqual(
+              feeCap(rules, letter.kind as FeeKind, letter.on, start.dueDate).value,
+            );
           }
         }
-        expect(fitsFeeCombination(rules, letters.filter((l) => l.fee).map((l) => l.kind as FeeKind))).toBe(true);
+        expect(
+          fitsFeeCombination(
+            rules,
+            letters.filter((l) => l.fee).map((l) => l.kind as FeeKind),
+          ),
+        ).toBe(true);
         expect(sms.fee).toBeUndefined();
         expect(handoff.fee).toBeUndefined();
       }),
@@ -245,8 +290,11 @@ describe("the Norwegian default ladder from any start date (property)", () => {
           // and never silently — the first day without a rate is named.
           const firstDayWithoutRate = addDays(LAST_RATE_DAY, 1);
           const firstInterestDay = addDays(start.dueDate, 1);
-          expect(interestRatesMissingFrom).toBe(firstInterestDay > firstDayWithoutRate ? firstInterestDay : firstDayWithoutRate);
-          if (start.dueDate >= LAST_RATE_DAY) expect(interest.value, "no rate for any overdue day: no interest").toBe(0);
+          expect(interestRatesMissingFrom).toBe(
+            firstInterestDay > firstDayWithoutRate ? firstInterestDay : firstDayWithoutRate,
+          );
+          if (start.dueDate >= LAST_RATE_DAY)
+            expect(interest.value, "no rate for any overdue day: no interest").toBe(0);
           else expect(interest.value).toBeGreaterThan(0);
         }
       }),

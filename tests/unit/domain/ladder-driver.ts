@@ -7,7 +7,10 @@ import type { RuleSet } from "../../../shared/domain/rules";
 /** Records a planned action as carried out. */
 export function execute(c: Case, action: PlannedAction, rules: RuleSet): Case {
   if (action.kind === "reopen-service") {
-    return (action.serviceIds ?? []).reduce((acc, serviceId) => applyEvent(acc, { type: "service-reopened", on: action.on, serviceId }, rules), c);
+    return (action.serviceIds ?? []).reduce(
+      (acc, serviceId) => applyEvent(acc, { type: "service-reopened", on: action.on, serviceId }, rules),
+      c,
+    );
   }
   return applyEvent(
     c,

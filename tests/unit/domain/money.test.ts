@@ -80,7 +80,12 @@ describe("money", () => {
     expect(compare(nok(3), nok(2))).toBe(1);
     expect(min(nok(1), nok(2))).toEqual(nok(1));
     expect(max(nok(1), nok(2))).toEqual(nok(2));
-    expect([isZero(nok(0)), isNegative(nok(-1)), isPositive(nok(1)), isPositive(nok(0))]).toEqual([true, true, true, false]);
+    expect([isZero(nok(0)), isNegative(nok(-1)), isPositive(nok(1)), isPositive(nok(0))]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 
   it("rounds half away from zero in every direction", () => {
@@ -131,7 +136,9 @@ describe("money", () => {
     fc.assert(
       fc.property(
         safeAmount,
-        fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 12 }).filter((w) => w.some((x) => x > 0)),
+        fc
+          .array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 12 })
+          .filter((w) => w.some((x) => x > 0)),
         (total, weights) => {
           const parts = allocateProportionally(nok(total), weights);
           expect(parts).toHaveLength(weights.length);
@@ -152,7 +159,9 @@ describe("money", () => {
     fc.assert(
       fc.property(
         safeAmount,
-        fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 8 }).filter((w) => w.some((x) => x > 0)),
+        fc
+          .array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 8 })
+          .filter((w) => w.some((x) => x > 0)),
         (total, weights) => {
           expect(sum(allocateProportionally(nok(total), weights), "NOK")).toEqual(nok(total));
         },
@@ -179,7 +188,21 @@ describe("money", () => {
     expect(parseMajorUnits("123", "NOK")).toEqual(nok(12300));
     expect(parseMajorUnits("0.05", "NOK")).toEqual(nok(5));
     expect(parseMajorUnits("-5.00", "NOK")).toEqual(nok(-500));
-    for (const bad of ["", "1.234", "1 234", "1,234.50", "01.00", "+5", ".5", "5.", "abc", "1e3", " 5", "NaN", "99999999999999999999"]) {
+    for (const bad of [
+      "",
+      "1.234",
+      "1 234",
+      "1,234.50",
+      "01.00",
+      "+5",
+      ".5",
+      "5.",
+      "abc",
+      "1e3",
+      " 5",
+      "NaN",
+      "99999999999999999999",
+    ]) {
       expect(() => parseMajorUnits(bad, "NOK"), bad).toThrow(InvalidAmount);
     }
   });

@@ -25,17 +25,30 @@ describe("planning the ladder (Norway, due 2025-03-10)", () => {
   });
 
   it("sends nothing when the invoice is paid before the due date", () => {
-    const paid = applyEvent(aCase(), { type: "payment", reference: "p1", amount: nok(1_000_00), receivedOn: "2025-03-08" }, rules);
-    expect(plan(paid, policy, rules, utc("2025-03-20T10:00:00Z"))).toEqual({ kind: "done", reason: "The claim is paid in full; nothing more is sent." });
+    const paid = applyEvent(
+      aCase(),
+      { type: "payment", reference: "p1", amount: nok(1_000_00), receivedOn: "2025-03-08" },
+      rules,
+    );
+    expect(plan(paid, policy, rules, utc("2025-03-20T10:00:00Z"))).toEqual({
+      kind: "done",
+      reason: "The claim is paid in full; nothing more is sent.",
+    });
     const run = simulate(aCase(), policy, rules, utc("2025-03-01T00:00:00Z"), utc("2025-12-31T00:00:00Z"), [
-      [utc("2025-03-08T12:00:00Z"), { type: "payment", reference: "p1", amount: nok(1_000_00), receivedOn: "2025-03-08" }],
+      [
+        utc("2025-03-08T12:00:00Z"),
+        { type: "payment", reference: "p1", amount: nok(1_000_00), receivedOn: "2025-03-08" },
+      ],
     ]);
     expect(run.sent).toEqual([]);
   });
 
   it("stops the ladder when the debtor pays after the SMS", () => {
     const run = simulate(aCase(), policy, rules, utc("2025-03-01T00:00:00Z"), utc("2025-12-31T00:00:00Z"), [
-      [utc("2025-03-19T12:00:00Z"), { type: "payment", reference: "p1", amount: nok(1_005_00), receivedOn: "2025-03-19" }],
+      [
+        utc("2025-03-19T12:00:00Z"),
+        { type: "payment", reference: "p1", amount: nok(1_005_00), receivedOn: "2025-03-19" },
+      ],
     ]);
     expect(kinds(run.sent)).toEqual(["lets-pay-sms"]);
     expect(run.case.status).toBe("paid");
@@ -43,14 +56,24 @@ describe("planning the ladder (Norway, due 2025-03-10)", () => {
 
   it("walks an unpaid claim through the whole lawful ladder with three fees", () => {
     const run = simulate(aCase(), policy, rules, utc("2025-03-01T00:00:00Z"), utc("2025-12-31T00:00:00Z"));
-    expect(kinds(run.sent)).toEqual(["lets-pay-sms", "reminder", "collection-notice", "payment-demand", "legal-handoff"]);
+    expect(kinds(run.sent)).toEqual([
+      "lets-pay-sms",
+      "reminder",
+      "collection-notice",
+      "payment-demand",
+      "legal-handoff",
+    ]);
     expect(run.sent.map((a) => a.on)).toEqual(["2025-03-17", "2025-03-24", "2025-04-08", "2025-04-23", "2025-05-08"]);
     expect(run.sent.map((a) => a.fee?.amount.value ?? 0)).toEqual([0, 35_00, 35_00, 105_00, 0]);
     expect(run.case.status).toBe("handed-off");
   });
 
   it("plans the next step with the new amounts after a partial payment", () => {
-    let c = execute(aCase(), (plan(aCase(), policy, rules, utc("2025-03-17T08:00:00Z")) as { kind: "act"; action: never }).action, rules);
+    let c = execute(
+      aCase(),
+      (plan(aCase(), policy, rules, utc("2025-03-17T08:00:00Z")) as { kind: "act"; action: never }).action,
+      rules,
+    );
     c = applyEvent(c, { type: "payment", reference: "p1", amount: nok(500_00), receivedOn: "2025-03-20" }, rules);
     const p = plan(c, policy, rules, utc("2025-03-24T08:00:00Z"));
     expect(p.kind).toBe("act");
@@ -79,7 +102,11 @@ describe("planning the ladder (Norway, due 2025-03-10)", () => {
   });
 
   it("shifts the ladder when a deferral is granted", () => {
-    const deferred = applyEvent(aCase(), { type: "deferral-granted", on: "2025-03-12", newDueDate: "2025-04-10" }, rules);
+    const deferred = applyEvent(
+      aCase(),
+      { type: "deferral-granted", on: "2025-03-12", newDueDate: "2025-04-10" },
+      rules,
+    );
     const p = plan(deferred, policy, rules, utc("2025-03-18T10:00:00Z"));
     expect(p.kind).toBe("wait");
     if (p.kind === "wait") {
@@ -112,7 +139,10 @@ describe("planning the ladder (Norway, due 2025-03-10)", () => {
     if (sms.kind !== "act") return;
     c = execute(c, sms.action, rules);
     const reminder = plan(c, policy, rules, late);
-    expect(reminder).toMatchObject({ kind: "act", action: { kind: "reminder", on: "2025-04-01", deadline: "2025-04-15" } });
+    expect(reminder).toMatchObject({
+      kind: "act",
+      action: { kind: "reminder", on: "2025-04-01", deadline: "2025-04-15" },
+    });
     if (reminder.kind !== "act") return;
     c = execute(c, reminder.action, rules);
     const notice = plan(c, policy, rules, late);
@@ -147,16 +177,29 @@ describe("planning the ladder (Norway, due 2025-03-10)", () => {
 
   it("pauses while the case is on hold and waits for an active instalment plan", () => {
     const held = applyEvent(aCase(), { type: "hold", on: "2025-03-12", reason: "debtor in hospital" }, rules);
-    expect(plan(held, policy, rules, utc("2025-04-01T10:00:00Z"))).toMatchObject({ kind: "paused", resumesOn: "resume" });
+    expect(plan(held, policy, rules, utc("2025-04-01T10:00:00Z"))).toMatchObject({
+      kind: "paused",
+      resumesOn: "resume",
+    });
     const instalments = applyEvent(
       aCase(),
-      { type: "instalment-plan-agreed", on: "2025-03-12", instalments: [{ dueDate: "2025-04-01", amount: nok(500_00) }, { dueDate: "2025-05-01", amount: nok(520_00) }] },
+      {
+        type: "instalment-plan-agreed",
+        on: "2025-03-12",
+        instalments: [
+          { dueDate: "2025-04-01", amount: nok(500_00) },
+          { dueDate: "2025-05-01", amount: nok(520_00) },
+        ],
+      },
       rules,
     );
     const p = plan(instalments, policy, rules, utc("2025-03-20T10:00:00Z"));
     expect(p.kind).toBe("wait");
     if (p.kind === "wait") expect(p.reason).toContain("2025-04-01");
-    expect(plan(instalments, policy, rules, utc("2025-04-05T10:00:00Z"))).toMatchObject({ kind: "paused", resumesOn: "instalment-missed" });
+    expect(plan(instalments, policy, rules, utc("2025-04-05T10:00:00Z"))).toMatchObject({
+      kind: "paused",
+      resumesOn: "instalment-missed",
+    });
   });
 
   it("adds no fee the claim may no longer carry and says why", () => {
@@ -175,7 +218,13 @@ describe("planning the ladder (Norway, due 2025-03-10)", () => {
 
   it("uses the 2026 inkassosats for letters sent in 2026", () => {
     const c = aCase({ issueDate: "2025-12-01", dueDate: "2025-12-20" });
-    const run = simulate(c, policy, ruleSetFor("NO", "2026-01-01"), utc("2025-12-01T00:00:00Z"), utc("2026-06-30T00:00:00Z"));
+    const run = simulate(
+      c,
+      policy,
+      ruleSetFor("NO", "2026-01-01"),
+      utc("2025-12-01T00:00:00Z"),
+      utc("2026-06-30T00:00:00Z"),
+    );
     const fees = run.sent.filter((a) => a.fee).map((a) => [a.kind, a.on, a.fee!.amount.value]);
     // the claim fell due in 2025, but each fee uses the inkassosats of the day its letter is sent
     expect(fees).toEqual([
@@ -187,7 +236,9 @@ describe("planning the ladder (Norway, due 2025-03-10)", () => {
 
   it("charges from a deployment's confirmed inkassosats when it overrides the unconfirmed one", () => {
     const confirmed = ruleSetFor("NO", "2026-01-01", {
-      collectionRate: [{ from: "2026-01-01", to: null, value: nok(760_00), source: "operator-confirmed regulation", confirmed: true }],
+      collectionRate: [
+        { from: "2026-01-01", to: null, value: nok(760_00), source: "operator-confirmed regulation", confirmed: true },
+      ],
     });
     const c = aCase({ issueDate: "2026-02-01", dueDate: "2026-03-02" });
     const p = plan(c, policy, confirmed, utc("2026-03-16T08:00:00Z"));
@@ -205,18 +256,35 @@ describe("planning the ladder (Norway, due 2025-03-10)", () => {
 
 describe("suspension of service-linked invoices", () => {
   const broadband = (dueDate: string) =>
-    aCase({ dueDate, issueDate: addDays(dueDate, -14), services: [{ serviceId: "bb-1", kind: "broadband", state: "active" }] });
+    aCase({
+      dueDate,
+      issueDate: addDays(dueDate, -14),
+      services: [{ serviceId: "bb-1", kind: "broadband", state: "active" }],
+    });
   const power = (dueDate: string, debtor: "consumer" | "business") =>
-    aCase({ dueDate, issueDate: addDays(dueDate, -14), debtor: { ref: "d", kind: debtor }, services: [{ serviceId: "pm-1", kind: "power-meter", state: "active" }] });
+    aCase({
+      dueDate,
+      issueDate: addDays(dueDate, -14),
+      debtor: { ref: "d", kind: debtor },
+      services: [{ serviceId: "pm-1", kind: "power-meter", state: "active" }],
+    });
 
   it("suspends broadband 30 days after the due date after its notice, and reopens it on payment", () => {
     const start = utc("2025-03-01T00:00:00Z");
     const run = simulate(broadband("2025-03-10"), policy, rules, start, utc("2025-04-30T00:00:00Z"));
     const suspension = run.sent.find((a) => a.kind === "suspension");
-    expect(run.sent.find((a) => a.kind === "suspension-notice")).toMatchObject({ on: "2025-03-24", serviceIds: ["bb-1"], deadline: "2025-04-07" });
+    expect(run.sent.find((a) => a.kind === "suspension-notice")).toMatchObject({
+      on: "2025-03-24",
+      serviceIds: ["bb-1"],
+      deadline: "2025-04-07",
+    });
     expect(suspension).toMatchObject({ on: "2025-04-09", serviceIds: ["bb-1"] });
     expect(run.case.services[0]!.state).toBe("suspended");
-    const paid = applyEvent(run.case, { type: "payment", reference: "p", amount: nok(2_000_00), receivedOn: "2025-04-30" }, rules);
+    const paid = applyEvent(
+      run.case,
+      { type: "payment", reference: "p", amount: nok(2_000_00), receivedOn: "2025-04-30" },
+      rules,
+    );
     const p = plan(paid, policy, rules, utc("2025-05-03T02:00:00Z")); // a Saturday night
     expect(p).toMatchObject({ kind: "act", action: { kind: "reopen-service", serviceIds: ["bb-1"] } });
     if (p.kind === "act") expect(p.action.at.toISOString()).toBe("2025-05-03T02:00:00.000Z");
@@ -224,13 +292,25 @@ describe("suspension of service-linked invoices", () => {
 
   it("never plans a suspension on a Friday, a weekend or the day before a public holiday", () => {
     // due + 30 = 2025-04-16, the day before Maundy Thursday: moved past Easter to Tuesday 2025-04-22
-    const run = simulate(broadband("2025-03-17"), policy, rules, utc("2025-03-01T00:00:00Z"), utc("2025-05-30T00:00:00Z"));
+    const run = simulate(
+      broadband("2025-03-17"),
+      policy,
+      rules,
+      utc("2025-03-01T00:00:00Z"),
+      utc("2025-05-30T00:00:00Z"),
+    );
     expect(run.sent.find((a) => a.kind === "suspension")?.on).toBe("2025-04-22");
 
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 700 }), (offset) => {
         const due = addDays("2025-01-01", offset);
-        const r = simulate(broadband(due), policy, rules, utc(`${addDays(due, -1)}T00:00:00Z`), utc(`${addDays(due, 80)}T00:00:00Z`));
+        const r = simulate(
+          broadband(due),
+          policy,
+          rules,
+          utc(`${addDays(due, -1)}T00:00:00Z`),
+          utc(`${addDays(due, 80)}T00:00:00Z`),
+        );
         const s = r.sent.find((a) => a.kind === "suspension");
         expect(s).toBeDefined();
         expect(isSuspensionAllowedDay(s!.on, "NO")).toBe(true);
@@ -242,10 +322,18 @@ describe("suspension of service-linked invoices", () => {
 
   it("moves an overdue suspension found late on a Thursday evening to the next allowed day, not the night before a weekend", () => {
     let c = broadband("2025-03-10");
-    const notice = plan(c, LadderPolicy.parse({ ...policy, steps: policy.steps.filter((s) => s.kind.startsWith("suspension")) }), rules, utc("2025-03-24T08:00:00Z"));
+    const notice = plan(
+      c,
+      LadderPolicy.parse({ ...policy, steps: policy.steps.filter((s) => s.kind.startsWith("suspension")) }),
+      rules,
+      utc("2025-03-24T08:00:00Z"),
+    );
     if (notice.kind !== "act") throw new Error("expected the notice");
     c = execute(c, notice.action, rules);
-    const suspensionOnly = LadderPolicy.parse({ ...policy, steps: policy.steps.filter((s) => s.kind.startsWith("suspension")) });
+    const suspensionOnly = LadderPolicy.parse({
+      ...policy,
+      steps: policy.steps.filter((s) => s.kind.startsWith("suspension")),
+    });
     const p = plan(c, suspensionOnly, rules, utc("2025-04-10T20:00:00Z")); // Thursday 22:00 in Oslo
     expect(p.kind).toBe("act");
     if (p.kind === "act") {
@@ -259,8 +347,21 @@ describe("suspension of service-linked invoices", () => {
     const shortNotice = LadderPolicy.parse({
       ...policy,
       steps: [
-        { kind: "suspension-notice", offsetDays: 14, channels: ["letter"], chargesFee: false, deadlineDays: 14, services: ["power-meter"] },
-        { kind: "suspension", offsetDays: 29, channels: ["partner-system"], chargesFee: false, services: ["power-meter"] },
+        {
+          kind: "suspension-notice",
+          offsetDays: 14,
+          channels: ["letter"],
+          chargesFee: false,
+          deadlineDays: 14,
+          services: ["power-meter"],
+        },
+        {
+          kind: "suspension",
+          offsetDays: 29,
+          channels: ["partner-system"],
+          chargesFee: false,
+          services: ["power-meter"],
+        },
       ] satisfies LadderStep[],
     });
     const from = utc("2025-03-01T00:00:00Z");
@@ -277,31 +378,83 @@ describe("suspension of service-linked invoices", () => {
   it("never disconnects power without a notice", () => {
     const noNotice = LadderPolicy.parse({
       ...policy,
-      steps: [{ kind: "suspension", offsetDays: 30, channels: ["partner-system"], chargesFee: false, services: ["power-meter"] }] satisfies LadderStep[],
+      steps: [
+        {
+          kind: "suspension",
+          offsetDays: 30,
+          channels: ["partner-system"],
+          chargesFee: false,
+          services: ["power-meter"],
+        },
+      ] satisfies LadderStep[],
     });
-    const run = simulate(power("2025-03-10", "consumer"), noNotice, rules, utc("2025-03-01T00:00:00Z"), utc("2025-06-30T00:00:00Z"));
+    const run = simulate(
+      power("2025-03-10", "consumer"),
+      noNotice,
+      rules,
+      utc("2025-03-01T00:00:00Z"),
+      utc("2025-06-30T00:00:00Z"),
+    );
     expect(run.sent).toEqual([]);
     const p = plan(run.case, noNotice, rules, utc("2025-06-30T10:00:00Z"));
     expect(p.kind).toBe("done");
-    if (p.kind === "done") expect(p.reason).toContain("step 1 (suspension): no active service of this kind has had the required notice");
+    if (p.kind === "done")
+      expect(p.reason).toContain("step 1 (suspension): no active service of this kind has had the required notice");
   });
 });
 
 describe("the ladder under any sequence of events (property)", () => {
-  const at = (offset: number, hour: number) => atLocalTime(addDays("2025-03-10", offset), `${String(hour).padStart(2, "0")}:00`, "Europe/Oslo");
+  const at = (offset: number, hour: number) =>
+    atLocalTime(addDays("2025-03-10", offset), `${String(hour).padStart(2, "0")}:00`, "Europe/Oslo");
   const timed = (offset: number, hour: number, event: CaseEvent) => [at(offset, hour), event] as const;
   const arbTimedEvent = fc.oneof(
-    fc.record({ o: fc.integer({ min: -5, max: 90 }), h: fc.integer({ min: 0, max: 23 }), amount: fc.integer({ min: 1, max: 80_000 }), ref: fc.integer({ min: 1, max: 20 }) })
-      .map(({ o, h, amount, ref }) => timed(o, h, { type: "payment", reference: `p${ref}`, amount: nok(amount), receivedOn: addDays("2025-03-10", o) })),
-    fc.record({ o: fc.integer({ min: 0, max: 90 }), h: fc.integer({ min: 0, max: 23 }) }).map(({ o, h }) => timed(o, h, { type: "dispute-opened", on: addDays("2025-03-10", o), reason: "objection" })),
-    fc.record({ o: fc.integer({ min: 0, max: 90 }), h: fc.integer({ min: 0, max: 23 }) }).map(({ o, h }) => timed(o, h, { type: "dispute-resolved", on: addDays("2025-03-10", o), outcome: "claim-upheld" })),
-    fc.record({ o: fc.integer({ min: 0, max: 90 }), d: fc.integer({ min: 1, max: 40 }) }).map(({ o, d }) => timed(o, 12, { type: "deferral-granted", on: addDays("2025-03-10", o), newDueDate: addDays("2025-03-10", o + d) })),
-    fc.record({ o: fc.integer({ min: 0, max: 90 }) }).map(({ o }) => timed(o, 12, { type: "hold", on: addDays("2025-03-10", o), reason: "hold" })),
-    fc.record({ o: fc.integer({ min: 0, max: 90 }) }).map(({ o }) => timed(o, 13, { type: "resume", on: addDays("2025-03-10", o) })),
+    fc
+      .record({
+        o: fc.integer({ min: -5, max: 90 }),
+        h: fc.integer({ min: 0, max: 23 }),
+        amount: fc.integer({ min: 1, max: 80_000 }),
+        ref: fc.integer({ min: 1, max: 20 }),
+      })
+      .map(({ o, h, amount, ref }) =>
+        timed(o, h, {
+          type: "payment",
+          reference: `p${ref}`,
+          amount: nok(amount),
+          receivedOn: addDays("2025-03-10", o),
+        }),
+      ),
+    fc
+      .record({ o: fc.integer({ min: 0, max: 90 }), h: fc.integer({ min: 0, max: 23 }) })
+      .map(({ o, h }) => timed(o, h, { type: "dispute-opened", on: addDays("2025-03-10", o), reason: "objection" })),
+    fc
+      .record({ o: fc.integer({ min: 0, max: 90 }), h: fc.integer({ min: 0, max: 23 }) })
+      .map(({ o, h }) =>
+        timed(o, h, { type: "dispute-resolved", on: addDays("2025-03-10", o), outcome: "claim-upheld" }),
+      ),
+    fc
+      .record({ o: fc.integer({ min: 0, max: 90 }), d: fc.integer({ min: 1, max: 40 }) })
+      .map(({ o, d }) =>
+        timed(o, 12, {
+          type: "deferral-granted",
+          on: addDays("2025-03-10", o),
+          newDueDate: addDays("2025-03-10", o + d),
+        }),
+      ),
+    fc
+      .record({ o: fc.integer({ min: 0, max: 90 }) })
+      .map(({ o }) => timed(o, 12, { type: "hold", on: addDays("2025-03-10", o), reason: "hold" })),
+    fc
+      .record({ o: fc.integer({ min: 0, max: 90 }) })
+      .map(({ o }) => timed(o, 13, { type: "resume", on: addDays("2025-03-10", o) })),
   );
 
   it("sends SMS only in contact hours, suspends only on allowed days, never exceeds the fee caps, and never sends after payment or during a dispute", () => {
-    const c0 = aCase({ services: [{ serviceId: "bb-1", kind: "broadband", state: "active" }, { serviceId: "pm-1", kind: "power-meter", state: "active" }] });
+    const c0 = aCase({
+      services: [
+        { serviceId: "bb-1", kind: "broadband", state: "active" },
+        { serviceId: "pm-1", kind: "power-meter", state: "active" },
+      ],
+    });
     fc.assert(
       fc.property(fc.array(arbTimedEvent, { maxLength: 8 }), (events) => {
         const run = simulate(c0, policy, rules, utc("2025-03-01T00:00:00Z"), utc("2025-08-01T00:00:00Z"), events, true);
@@ -310,7 +463,9 @@ describe("the ladder under any sequence of events (property)", () => {
           if (a.kind === "lets-pay-sms") expect(isWithinContactHours(a.at, "NO", rules.contactHours.value)).toBe(true);
           if (a.kind === "suspension") expect(isSuspensionAllowedDay(a.on, "NO")).toBe(true);
           if (a.fee) {
-            expect(a.fee.amount.value).toBeLessThanOrEqual(feeCap(rules, a.kind as "reminder", a.on, "2025-03-10").value);
+            expect(a.fee.amount.value).toBeLessThanOrEqual(
+              feeCap(rules, a.kind as "reminder", a.on, "2025-03-10").value,
+            );
             counts[a.kind as keyof typeof counts] += 1;
           }
         }

@@ -22,7 +22,10 @@ describe("the default ladders", () => {
 
 describe("refusing an unlawful ladder", () => {
   it("refuses a reminder fee earlier than 14 days after the due date, with a readable reason", () => {
-    const r = validatePolicy(withSteps([{ kind: "reminder", offsetDays: 10, channels: letter, chargesFee: true }]), norwegianRules);
+    const r = validatePolicy(
+      withSteps([{ kind: "reminder", offsetDays: 10, channels: letter, chargesFee: true }]),
+      norwegianRules,
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.problems).toHaveLength(1);
@@ -35,7 +38,10 @@ describe("refusing an unlawful ladder", () => {
   });
 
   it("refuses a collection notice with a deadline under 14 days", () => {
-    const r = validatePolicy(withSteps([{ kind: "collection-notice", offsetDays: 1, channels: letter, chargesFee: false, deadlineDays: 10 }]), norwegianRules);
+    const r = validatePolicy(
+      withSteps([{ kind: "collection-notice", offsetDays: 1, channels: letter, chargesFee: false, deadlineDays: 10 }]),
+      norwegianRules,
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problems[0]!.reason).toContain("gives 10 days to pay; the law requires at least 14 days");
   });
@@ -91,8 +97,21 @@ describe("refusing an unlawful ladder", () => {
   it("refuses a power suspension without the four weeks' written notice", () => {
     const r = validatePolicy(
       withSteps([
-        { kind: "suspension-notice", offsetDays: 14, channels: letter, chargesFee: false, deadlineDays: 28, services: ["power-meter"] },
-        { kind: "suspension", offsetDays: 30, channels: ["partner-system"], chargesFee: false, services: ["power-meter"] },
+        {
+          kind: "suspension-notice",
+          offsetDays: 14,
+          channels: letter,
+          chargesFee: false,
+          deadlineDays: 28,
+          services: ["power-meter"],
+        },
+        {
+          kind: "suspension",
+          offsetDays: 30,
+          channels: ["partner-system"],
+          chargesFee: false,
+          services: ["power-meter"],
+        },
       ]),
       norwegianRules,
     );
@@ -105,20 +124,34 @@ describe("refusing an unlawful ladder", () => {
 
   it("refuses a power suspension with no notice at all", () => {
     const r = validatePolicy(
-      withSteps([{ kind: "suspension", offsetDays: 30, channels: ["partner-system"], chargesFee: false, services: ["power-meter"] }]),
+      withSteps([
+        {
+          kind: "suspension",
+          offsetDays: 30,
+          channels: ["partner-system"],
+          chargesFee: false,
+          services: ["power-meter"],
+        },
+      ]),
       norwegianRules,
     );
     expect(r.ok).toBe(false);
   });
 
   it("refuses a collection notice sent by SMS alone", () => {
-    const r = validatePolicy(withSteps([{ kind: "collection-notice", offsetDays: 1, channels: ["sms"], chargesFee: false }]), norwegianRules);
+    const r = validatePolicy(
+      withSteps([{ kind: "collection-notice", offsetDays: 1, channels: ["sms"], chargesFee: false }]),
+      norwegianRules,
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problems[0]!.reason).toContain("SMS alone is only an alert");
   });
 
   it("refuses a fee on a Let's pay SMS", () => {
-    const r = validatePolicy(withSteps([{ kind: "lets-pay-sms", offsetDays: 7, channels: ["sms"], chargesFee: true }]), norwegianRules);
+    const r = validatePolicy(
+      withSteps([{ kind: "lets-pay-sms", offsetDays: 7, channels: ["sms"], chargesFee: true }]),
+      norwegianRules,
+    );
     expect(r.ok).toBe(false);
   });
 

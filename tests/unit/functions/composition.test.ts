@@ -30,10 +30,15 @@ describe("the composition root", () => {
 describe("the deps of one invocation", () => {
   it("reach the durable client only when the workflow is used, so spreading the deps is safe", async () => {
     const { deps } = testWorld();
-    const perRequest = forInvocation({ ...deps, workflowFor: () => {
-        throw new Error("no durable client input");
+    const perRequest = forInvocation(
+      {
+        ...deps,
+        workflowFor: () => {
+          throw new Error("no durable client input");
+        },
       },
-    }, new InvocationContext());
+      new InvocationContext(),
+    );
     expect(() => ({ ...perRequest })).not.toThrow();
     // A function without the durable client input cannot start an orchestration: it fails loudly when it tries.
     await expect(perRequest.workflow.start("c_x")).rejects.toThrow();

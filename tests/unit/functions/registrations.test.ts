@@ -57,7 +57,11 @@ describe("the app's function registrations", () => {
   });
 
   it("has valid schedules on every timer trigger", () => {
-    const local = (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "..", "local.settings.example.json"), "utf8")) as { Values: Record<string, string> }).Values;
+    const local = (
+      JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "..", "local.settings.example.json"), "utf8")) as {
+        Values: Record<string, string>;
+      }
+    ).Values;
     const bicep = fs.readFileSync(path.join(__dirname, "..", "..", "..", "infra-bicep", "main.bicep"), "utf8");
     for (const f of registry.byTrigger("timerTrigger")) {
       let schedule = String(f.trigger.schedule);
@@ -67,7 +71,10 @@ describe("the app's function registrations", () => {
         expect(local[setting], `${f.name}: ${setting} in local.settings.example.json`).toBeDefined();
         const inAzure = new RegExp(`^\\s*${setting}: '([^']+)'`, "mu").exec(bicep)?.[1];
         expect(inAzure, `${f.name}: ${setting} in main.bicep`).toBeDefined();
-        expect(() => TimerTriggers.nextOccurrence(inAzure!, Date.parse("2027-01-01T00:00:00Z")), `${f.name} in Azure`).not.toThrow();
+        expect(
+          () => TimerTriggers.nextOccurrence(inAzure!, Date.parse("2027-01-01T00:00:00Z")),
+          `${f.name} in Azure`,
+        ).not.toThrow();
         schedule = local[setting]!;
       }
       expect(() => TimerTriggers.nextOccurrence(schedule, Date.parse("2027-01-01T00:00:00Z")), f.name).not.toThrow();

@@ -94,7 +94,12 @@ describe("authenticating a creditor", () => {
         throw new Error("key store unavailable");
       }),
     }));
-    const response = await read(await fn(getRequest("http://localhost/api/v1/policy", { headers: { "x-api-key": issued.apiKey } }), contextWithLog().context));
+    const response = await read(
+      await fn(
+        getRequest("http://localhost/api/v1/policy", { headers: { "x-api-key": issued.apiKey } }),
+        contextWithLog().context,
+      ),
+    );
     expect(response.status).toBe(500);
   });
 });

@@ -28,12 +28,18 @@ export function jsonRequest(
   });
 }
 
-export function getRequest(url: string, options: { headers?: Record<string, string>; params?: Record<string, string> } = {}): HttpRequest {
+export function getRequest(
+  url: string,
+  options: { headers?: Record<string, string>; params?: Record<string, string> } = {},
+): HttpRequest {
   return new HttpRequest({ method: "GET", url, headers: options.headers ?? {}, params: options.params ?? {} });
 }
 
 /** An InvocationContext whose log lines are kept for assertions. */
-export function contextWithLog(invocationId = "0f6a1c2e-1111-4222-8333-944455556666"): { context: InvocationContext; logged: unknown[][] } {
+export function contextWithLog(invocationId = "0f6a1c2e-1111-4222-8333-944455556666"): {
+  context: InvocationContext;
+  logged: unknown[][];
+} {
   const logged: unknown[][] = [];
   const context = new InvocationContext({
     invocationId,

@@ -59,7 +59,8 @@ describe("Idempotency-Key", () => {
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.text).toBe(first.text);
-    for (const name of ["content-type", "location", "x-execution"]) expect(again.headers.get(name)).toBe(first.headers.get(name));
+    for (const name of ["content-type", "location", "x-execution"])
+      expect(again.headers.get(name)).toBe(first.headers.get(name));
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(first.headers.get("idempotent-replayed")).toBeNull();
   });
@@ -171,7 +172,9 @@ describe("Idempotency-Key", () => {
     for (const key of ["a".repeat(256), "two words", "nøkkel"]) {
       const response = await call(invoice, key);
       expect(response.status).toBe(400);
-      expect(response.json.errors).toEqual([{ pointer: "#/header/Idempotency-Key", code: "INVALID_IDEMPOTENCY_KEY", detail: expect.any(String) }]);
+      expect(response.json.errors).toEqual([
+        { pointer: "#/header/Idempotency-Key", code: "INVALID_IDEMPOTENCY_KEY", detail: expect.any(String) },
+      ]);
     }
     expect((await call(invoice, "a".repeat(255))).status).toBe(201);
     expect((await call(invoice, "~!#")).status).toBe(201);
@@ -199,17 +202,20 @@ describe("Idempotency-Key", () => {
 function reorder(value: unknown, turns: number[], depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item, i) => reorder(item, turns, depth + i + 1));
   if (value === null || typeof value !== "object") return value;
-  const entries = Object.entries(value as Record<string, unknown>).map(([k, v], i) => [k, reorder(v, turns, depth + i + 1)] as const);
+  const entries = Object.entries(value as Record<string, unknown>).map(
+    ([k, v], i) => [k, reorder(v, turns, depth + i + 1)] as const,
+  );
   const turn = turns.length === 0 || entries.length === 0 ? 0 : (turns[depth % turns.length] ?? 0) % entries.length;
   return Object.fromEntries([...entries.slice(turn), ...entries.slice(0, turn)].reverse());
 }
 
 /** Every path in a JSON value (the root included). */
 function paths(value: unknown, at: Array<string | number> = []): Array<Array<string | number>> {
-  const children =
-    Array.isArray(value) ? value.flatMap((item, i) => paths(item, [...at, i]))
-    : value !== null && typeof value === "object" ? Object.entries(value).flatMap(([k, v]) => paths(v, [...at, k]))
-    : [];
+  const children = Array.isArray(value)
+    ? value.flatMap((item, i) => paths(item, [...at, i]))
+    : value !== null && typeof value === "object"
+      ? Object.entries(value).flatMap(([k, v]) => paths(v, [...at, k]))
+      : [];
   return [at, ...children];
 }
 
@@ -228,7 +234,9 @@ function replaceAt(value: unknown, path: Array<string | number>): unknown {
   const [head, ...rest] = path;
   if (head === undefined) return changed(value);
   if (Array.isArray(value)) return value.map((item, i) => (i === head ? replaceAt(item, rest) : item));
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, k === head ? replaceAt(v, rest) : v]));
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, k === head ? replaceAt(v, rest) : v]),
+  );
 }
 
 describe("the request hash", () => {

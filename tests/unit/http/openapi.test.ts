@@ -31,8 +31,15 @@ function sampleRegistry() {
     dueDate: z.iso.date(),
     services: z.array(z.object({ serviceId: z.string(), kind: z.enum(["broadband", "power-meter"]) })).optional(),
   });
-  const InvoiceRegistered = z.object({ caseId: z.string(), kid: z.string(), status: z.literal("open"), payLink: z.url() });
-  const CaseSummary = z.object({ caseId: z.string(), status: z.enum(["open", "paid"]), balance: MoneyDto }).meta({ id: "CaseSummary" });
+  const InvoiceRegistered = z.object({
+    caseId: z.string(),
+    kid: z.string(),
+    status: z.literal("open"),
+    payLink: z.url(),
+  });
+  const CaseSummary = z
+    .object({ caseId: z.string(), status: z.enum(["open", "paid"]), balance: MoneyDto })
+    .meta({ id: "CaseSummary" });
 
   registerEndpoint(registry, {
     method: "post",
@@ -73,8 +80,19 @@ function sampleRegistry() {
     summary: "Onboard a creditor",
     tags: ["Operator"],
     auth: "operator",
-    request: { body: z.object({ name: z.string(), orgNumber: z.string().regex(/^[0-9]{9}$/u), country: z.enum(["NO", "DK", "SE"]) }) },
-    responses: { 201: { description: "The tenant and its API key (shown once).", schema: z.object({ tenantId: z.string(), apiKey: z.string() }) } },
+    request: {
+      body: z.object({
+        name: z.string(),
+        orgNumber: z.string().regex(/^[0-9]{9}$/u),
+        country: z.enum(["NO", "DK", "SE"]),
+      }),
+    },
+    responses: {
+      201: {
+        description: "The tenant and its API key (shown once).",
+        schema: z.object({ tenantId: z.string(), apiKey: z.string() }),
+      },
+    },
   });
   registerEndpoint(registry, {
     method: "get",
@@ -87,7 +105,8 @@ function sampleRegistry() {
   return registry;
 }
 
-const document = () => buildOpenApiDocument(sampleRegistry(), { version: "0.1.0", servers: [{ url: "http://localhost:7071/api" }] });
+const document = () =>
+  buildOpenApiDocument(sampleRegistry(), { version: "0.1.0", servers: [{ url: "http://localhost:7071/api" }] });
 
 describe("the OpenAPI document", () => {
   it("is a valid OpenAPI 3.1 document", async () => {
@@ -99,7 +118,9 @@ describe("the OpenAPI document", () => {
   });
 
   it("is checked by a validator that does reject broken documents", async () => {
-    const broken = structuredClone(document()) as unknown as { paths: Record<string, Record<string, { parameters?: unknown[] }>> };
+    const broken = structuredClone(document()) as unknown as {
+      paths: Record<string, Record<string, { parameters?: unknown[] }>>;
+    };
     const getCase = broken.paths["/v1/cases/{caseId}"]?.["get"];
     if (getCase) getCase.parameters = []; // {caseId} in the path, but no longer declared
     const result = await validate(broken as never, { resolve: { external: false } });
@@ -120,7 +141,11 @@ describe("the OpenAPI document", () => {
   it("offers the Idempotency-Key header on POST endpoints only", () => {
     const doc = document();
     const idempotencyRef = { $ref: "#/components/parameters/IdempotencyKey" };
-    expect(doc.components?.parameters?.["IdempotencyKey"]).toMatchObject({ name: "Idempotency-Key", in: "header", required: false });
+    expect(doc.components?.parameters?.["IdempotencyKey"]).toMatchObject({
+      name: "Idempotency-Key",
+      in: "header",
+      required: false,
+    });
     expect(doc.paths?.["/v1/invoices"]?.post?.parameters).toContainEqual(idempotencyRef);
     expect(doc.paths?.["/v1/cases"]?.get?.parameters ?? []).not.toContainEqual(idempotencyRef);
   });
@@ -133,7 +158,9 @@ describe("the OpenAPI document", () => {
     expect(doc.components?.responses?.["ValidationFailed"]).toMatchObject({
       content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
     });
-    expect(doc.paths?.["/v1/cases/{caseId}"]?.get?.responses?.["404"]).toEqual({ $ref: "#/components/responses/NotFound" });
+    expect(doc.paths?.["/v1/cases/{caseId}"]?.get?.responses?.["404"]).toEqual({
+      $ref: "#/components/responses/NotFound",
+    });
   });
 
   it("describes amounts as integer minor units with a currency, and pages with a continuation token", () => {
@@ -147,13 +174,32 @@ describe("the OpenAPI document", () => {
     expect(page.content["application/json"]?.schema).toMatchObject({
       properties: { items: { type: "array" }, continuationToken: { type: ["string", "null"] } },
     });
-    expect(doc.paths?.["/v1/cases"]?.get?.parameters).toContainEqual(expect.objectContaining({ name: "limit", in: "query", required: false }));
+    expect(doc.paths?.["/v1/cases"]?.get?.parameters).toContainEqual(
+      expect.objectContaining({ name: "limit", in: "query", required: false }),
+    );
   });
 
   it("derives each endpoint's problem statuses from what it declares", () => {
-    expect(problemStatusesFor({ method: "get", path: "/health", operationId: "h", summary: "h", auth: "none", responses: {} })).toEqual([500]);
     expect(
-      problemStatusesFor({ method: "put", path: "/v1/policy", operationId: "p", summary: "p", auth: "tenant", request: { body: z.object({}) }, responses: {} }),
+      problemStatusesFor({
+        method: "get",
+        path: "/health",
+        operationId: "h",
+        summary: "h",
+        auth: "none",
+        responses: {},
+      }),
+    ).toEqual([500]);
+    expect(
+      problemStatusesFor({
+        method: "put",
+        path: "/v1/policy",
+        operationId: "p",
+        summary: "p",
+        auth: "tenant",
+        request: { body: z.object({}) },
+        responses: {},
+      }),
     ).toEqual([400, 401, 415, 422, 500]);
   });
 });

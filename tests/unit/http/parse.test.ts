@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { DomainError } from "../../../shared/domain/errors";
 import { Money } from "../../../shared/domain/money";
-import { handler, isJsonContentType, parseHeader, parseJson, parseParams, parseQuery } from "../../../shared/http/parse";
+import {
+  handler,
+  isJsonContentType,
+  parseHeader,
+  parseJson,
+  parseParams,
+  parseQuery,
+} from "../../../shared/http/parse";
 import { ProblemType } from "../../../shared/http/problem";
 import { contextWithLog, getRequest, jsonRequest, read } from "./http-fixtures";
 
@@ -11,7 +18,10 @@ const RegisterInvoiceBody = z.object({
   customer: z.object({
     customerId: z.string().min(1),
     name: z.string().min(1),
-    phone: z.string().regex(/^\+[1-9][0-9]{7,14}$/u, "must be an E.164 phone number").optional(),
+    phone: z
+      .string()
+      .regex(/^\+[1-9][0-9]{7,14}$/u, "must be an E.164 phone number")
+      .optional(),
   }),
   amount: Money,
   dueDate: z.iso.date(),
@@ -44,7 +54,13 @@ describe("parsing a JSON body", () => {
 
   it("names every wrong value by JSON Pointer in a 422 when the body has the right shape", async () => {
     const response = await post(
-      jsonRequest({ ...validBody, invoiceNumber: "", customer: { ...validBody.customer, phone: "91234567" }, amount: { value: 100, currency: "USD" }, dueDate: "2026-13-01" }),
+      jsonRequest({
+        ...validBody,
+        invoiceNumber: "",
+        customer: { ...validBody.customer, phone: "91234567" },
+        amount: { value: 100, currency: "USD" },
+        dueDate: "2026-13-01",
+      }),
     );
     expect(response.status).toBe(422);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
@@ -59,7 +75,12 @@ describe("parsing a JSON body", () => {
 
   it("answers 400 naming every field when the body has the wrong shape: missing members, wrong types, fractions", async () => {
     const response = await post(
-      jsonRequest({ invoiceNumber: 10042, customer: { customerId: "c-1" }, amount: { value: 1299.5, currency: "NOK" }, lines: [{ text: "x", amount: { value: 1, currency: "XXX" } }] }),
+      jsonRequest({
+        invoiceNumber: 10042,
+        customer: { customerId: "c-1" },
+        amount: { value: 1299.5, currency: "NOK" },
+        lines: [{ text: "x", amount: { value: 1, currency: "XXX" } }],
+      }),
     );
     expect(response.status).toBe(400);
     expect(response.json.type).toBe(ProblemType.malformedRequest);
@@ -76,7 +97,10 @@ describe("parsing a JSON body", () => {
   });
 
   it("names each unknown member of a strict object", async () => {
-    const fn = handler(async (req) => ({ status: 200, jsonBody: await parseJson(req, z.strictObject({ a: z.string() })) }));
+    const fn = handler(async (req) => ({
+      status: 200,
+      jsonBody: await parseJson(req, z.strictObject({ a: z.string() })),
+    }));
     const response = await read(await fn(jsonRequest({ a: "x", b: 1, "c/d": 2 }), contextWithLog().context));
     expect(response.status).toBe(400);
     expect(response.json.errors.map((e: { pointer: string; code: string }) => [e.pointer, e.code])).toEqual([
@@ -86,15 +110,23 @@ describe("parsing a JSON body", () => {
   });
 
   it("keeps the stable code a refinement names for itself", async () => {
-    const Kid = z.string().refine((kid) => kid.endsWith("5"), { message: "KID check digit is wrong", params: { code: "INVALID_KID" } });
+    const Kid = z
+      .string()
+      .refine((kid) => kid.endsWith("5"), { message: "KID check digit is wrong", params: { code: "INVALID_KID" } });
     const fn = handler(async (req) => ({ status: 200, jsonBody: await parseJson(req, z.object({ kid: Kid })) }));
     const response = await read(await fn(jsonRequest({ kid: "1234" }), contextWithLog().context));
     expect(response.status).toBe(422);
-    expect(response.json.errors).toEqual([{ pointer: "/kid", code: "INVALID_KID", detail: "KID check digit is wrong" }]);
+    expect(response.json.errors).toEqual([
+      { pointer: "/kid", code: "INVALID_KID", detail: "KID check digit is wrong" },
+    ]);
   });
 
   it("refuses a body that is not JSON by content type with 415", async () => {
-    for (const contentType of ["text/plain", "application/x-www-form-urlencoded", "application/json; charset=iso-8859-1"]) {
+    for (const contentType of [
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "application/json; charset=iso-8859-1",
+    ]) {
       const response = await post(jsonRequest(validBody, { headers: { "content-type": contentType } }));
       expect(response.status).toBe(415);
       expect(response.json.type).toBe(ProblemType.unsupportedMediaType);
@@ -103,7 +135,11 @@ describe("parsing a JSON body", () => {
 
   it("refuses a body without a content type with 415", async () => {
     const { HttpRequest } = await import("@azure/functions");
-    const request = new HttpRequest({ method: "POST", url: "http://localhost/api/v1/invoices", body: { string: "{}" } });
+    const request = new HttpRequest({
+      method: "POST",
+      url: "http://localhost/api/v1/invoices",
+      body: { string: "{}" },
+    });
     // undici adds text/plain for string bodies; remove it to send none at all
     request.headers.delete("content-type");
     expect((await post(request)).status).toBe(415);
@@ -122,7 +158,9 @@ describe("parsing a JSON body", () => {
     expect(response.status).toBe(400);
     expect(response.json.type).toBe(ProblemType.malformedRequest);
     expect(response.json.position).toEqual({ line: 4, column: 3, offset: raw.indexOf('"amount"') });
-    expect(response.json.detail).toBe("The request body is not valid JSON: expected ',' or '}' after a property value at line 4, column 3.");
+    expect(response.json.detail).toBe(
+      "The request body is not valid JSON: expected ',' or '}' after a property value at line 4, column 3.",
+    );
     expect(response.json.errors).toEqual([{ pointer: "", code: "INVALID_JSON", detail: response.json.detail }]);
     expect(response.text).not.toContain("Kari");
   });
@@ -141,35 +179,59 @@ describe("parsing the query string, route parameters and headers", () => {
   });
 
   it("returns typed query values", () => {
-    expect(parseQuery(getRequest("http://localhost/api/v1/cases?status=open&limit=20"), ListCasesQuery)).toEqual({ status: "open", limit: 20 });
+    expect(parseQuery(getRequest("http://localhost/api/v1/cases?status=open&limit=20"), ListCasesQuery)).toEqual({
+      status: "open",
+      limit: 20,
+    });
   });
 
   it("answers bad query values with 400 naming each by #/query pointer", async () => {
     const fn = handler(async (req) => ({ status: 200, jsonBody: parseQuery(req, ListCasesQuery) }));
-    const response = await read(await fn(getRequest("http://localhost/api/v1/cases?status=lost&limit=500"), contextWithLog().context));
+    const response = await read(
+      await fn(getRequest("http://localhost/api/v1/cases?status=lost&limit=500"), contextWithLog().context),
+    );
     expect(response.status).toBe(400);
-    expect(response.json.errors.map((e: { pointer: string }) => e.pointer)).toEqual(["#/query/status", "#/query/limit"]);
+    expect(response.json.errors.map((e: { pointer: string }) => e.pointer)).toEqual([
+      "#/query/status",
+      "#/query/limit",
+    ]);
   });
 
   it("rejects a query parameter given twice where one value is expected", async () => {
     const fn = handler(async (req) => ({ status: 200, jsonBody: parseQuery(req, ListCasesQuery) }));
-    const response = await read(await fn(getRequest("http://localhost/api/v1/cases?status=open&status=paid"), contextWithLog().context));
+    const response = await read(
+      await fn(getRequest("http://localhost/api/v1/cases?status=open&status=paid"), contextWithLog().context),
+    );
     expect(response.status).toBe(400);
     expect(response.json.errors[0].pointer).toBe("#/query/status");
   });
 
   it("answers a bad route parameter with 400 naming it by #/path pointer", async () => {
     const fn = handler(async (req) => ({ status: 200, jsonBody: parseParams(req, z.object({ caseId: z.uuid() })) }));
-    const response = await read(await fn(getRequest("http://localhost/api/v1/cases/x", { params: { caseId: "x" } }), contextWithLog().context));
+    const response = await read(
+      await fn(getRequest("http://localhost/api/v1/cases/x", { params: { caseId: "x" } }), contextWithLog().context),
+    );
     expect(response.status).toBe(400);
-    expect(response.json.errors).toEqual([{ pointer: "#/path/caseId", code: "INVALID_FORMAT", detail: expect.any(String) }]);
+    expect(response.json.errors).toEqual([
+      { pointer: "#/path/caseId", code: "INVALID_FORMAT", detail: expect.any(String) },
+    ]);
   });
 
   it("answers a bad header with 400 naming it by #/header pointer", async () => {
-    const fn = handler(async (req) => ({ status: 200, jsonBody: parseHeader(req, "If-Match", z.string().regex(/^"[^"]*"$/u)) }));
-    const response = await read(await fn(getRequest("http://localhost/api/v1/policy", { headers: { "if-match": "abc" } }), contextWithLog().context));
+    const fn = handler(async (req) => ({
+      status: 200,
+      jsonBody: parseHeader(req, "If-Match", z.string().regex(/^"[^"]*"$/u)),
+    }));
+    const response = await read(
+      await fn(
+        getRequest("http://localhost/api/v1/policy", { headers: { "if-match": "abc" } }),
+        contextWithLog().context,
+      ),
+    );
     expect(response.status).toBe(400);
-    expect(response.json.errors).toEqual([{ pointer: "#/header/If-Match", code: "INVALID_FORMAT", detail: expect.any(String) }]);
+    expect(response.json.errors).toEqual([
+      { pointer: "#/header/If-Match", code: "INVALID_FORMAT", detail: expect.any(String) },
+    ]);
   });
 });
 
@@ -180,7 +242,10 @@ describe("the handler wrapper", () => {
     });
     const response = await read(await fn(getRequest("http://localhost/api/v1/cases/42"), contextWithLog().context));
     expect(response.status).toBe(404);
-    expect(response.json).toMatchObject({ code: "CASE_NOT_FOUND", type: "https://payment-follow-up.dev/problems/case-not-found" });
+    expect(response.json).toMatchObject({
+      code: "CASE_NOT_FOUND",
+      type: "https://payment-follow-up.dev/problems/case-not-found",
+    });
   });
 
   it("turns an unexpected error into a 500 without its message", async () => {

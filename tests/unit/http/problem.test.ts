@@ -30,10 +30,18 @@ class PayLinkExpired extends DomainError {
 
 describe("a problem response", () => {
   it("is application/problem+json with type, title, status, detail and extension members", async () => {
-    const response = await read(problem(404, "Not found", "No case 42.", { type: "https://example.test/p", code: "X" }));
+    const response = await read(
+      problem(404, "Not found", "No case 42.", { type: "https://example.test/p", code: "X" }),
+    );
     expect(response.status).toBe(404);
     expect(response.headers.get("content-type")).toBe(PROBLEM_CONTENT_TYPE);
-    expect(response.json).toEqual({ type: "https://example.test/p", title: "Not found", status: 404, detail: "No case 42.", code: "X" });
+    expect(response.json).toEqual({
+      type: "https://example.test/p",
+      title: "Not found",
+      status: 404,
+      detail: "No case 42.",
+      code: "X",
+    });
   });
 
   it("defaults its type to about:blank and cannot have its standard members overwritten by extensions", async () => {
@@ -75,7 +83,12 @@ describe("mapping errors to problems", () => {
     for (const [error, status] of cases) {
       const response = await read(toProblem(error));
       expect(response.status).toBe(status);
-      expect(response.json).toMatchObject({ status, code: error.code, type: problemTypeForDomainCode(error.code), detail: error.message });
+      expect(response.json).toMatchObject({
+        status,
+        code: error.code,
+        type: problemTypeForDomainCode(error.code),
+        detail: error.message,
+      });
     }
   });
 
@@ -98,7 +111,11 @@ describe("mapping errors to problems", () => {
     const response = await read(toProblem(secret, context));
 
     expect(response.status).toBe(500);
-    expect(response.json).toMatchObject({ type: ProblemType.internal, title: "Internal server error", invocationId: "a1b2c3d4-0000-4000-8000-000000000001" });
+    expect(response.json).toMatchObject({
+      type: ProblemType.internal,
+      title: "Internal server error",
+      invocationId: "a1b2c3d4-0000-4000-8000-000000000001",
+    });
     expect(response.text).not.toContain("Ola");
     expect(response.text).not.toContain("Cosmos");
 

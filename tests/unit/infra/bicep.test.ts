@@ -43,7 +43,13 @@ const REQUIRED_APP_SETTINGS = [
 ] as const;
 
 /** Settings that must come from Key Vault, never a literal or a deployment output. */
-const KEY_VAULT_SETTINGS = ["OPERATOR_API_KEY", "VIPPS_CLIENT_ID", "VIPPS_CLIENT_SECRET", "VIPPS_SUBSCRIPTION_KEY", "VIPPS_WEBHOOK_SECRET"];
+const KEY_VAULT_SETTINGS = [
+  "OPERATOR_API_KEY",
+  "VIPPS_CLIENT_ID",
+  "VIPPS_CLIENT_SECRET",
+  "VIPPS_SUBSCRIPTION_KEY",
+  "VIPPS_WEBHOOK_SECRET",
+];
 
 /** Settings the Flex Consumption plan rejects or ignores, and local-only secrets that must not reach Azure. */
 const FORBIDDEN_APP_SETTINGS = [
@@ -290,7 +296,12 @@ interface ContainerJson {
 const entityFile = JSON.parse(read("service-bus-entities.json")) as { queues?: QueueJson[]; topics?: TopicJson[] };
 /** The file with the defaults the broker and the Bicep module both apply. */
 const entities = {
-  queues: (entityFile.queues ?? []).map((q) => ({ maxDeliveryCount: 10, lockDurationSeconds: 60, requiresSession: false, ...q })),
+  queues: (entityFile.queues ?? []).map((q) => ({
+    maxDeliveryCount: 10,
+    lockDurationSeconds: 60,
+    requiresSession: false,
+    ...q,
+  })),
   topics: (entityFile.topics ?? []).map((t) => ({
     ...t,
     subscriptions: (t.subscriptions ?? []).map((s) => ({
@@ -389,7 +400,9 @@ describe("Service Bus entities from service-bus-entities.json", () => {
   const module = source("modules/service-bus.bicep");
   const declared = resources(module);
   const loopOver = (type: string): string | undefined =>
-    declared.find((r) => r.type === `Microsoft.ServiceBus/namespaces/${type}`)?.header.match(/^\[for\s+\w+\s+in\s+(\w+)\s*:/)?.[1];
+    declared
+      .find((r) => r.type === `Microsoft.ServiceBus/namespaces/${type}`)
+      ?.header.match(/^\[for\s+\w+\s+in\s+(\w+)\s*:/)?.[1];
 
   it("creates one queue per JSON queue, one topic per JSON topic, by iterating over them", () => {
     expect(loopOver("queues")).toBe("queues");
@@ -409,13 +422,19 @@ describe("Service Bus entities from service-bus-entities.json", () => {
     );
 
     // What the flattening yields for the current JSON: every subscription and rule, under its own parent.
-    const subscriptionList = entities.topics.flatMap((t, topicIndex) => t.subscriptions.map((spec) => ({ topicIndex, spec })));
-    const ruleList = subscriptionList.flatMap((s, subscriptionIndex) => s.spec.rules.map((spec) => ({ subscriptionIndex, spec })));
+    const subscriptionList = entities.topics.flatMap((t, topicIndex) =>
+      t.subscriptions.map((spec) => ({ topicIndex, spec })),
+    );
+    const ruleList = subscriptionList.flatMap((s, subscriptionIndex) =>
+      s.spec.rules.map((spec) => ({ subscriptionIndex, spec })),
+    );
     const created = ruleList.map((r) => {
       const s = subscriptionList[r.subscriptionIndex];
       return `${entities.topics[s?.topicIndex ?? -1]?.name}/${s?.spec.name}/${r.spec.name}`;
     });
-    const expected = entities.topics.flatMap((t) => t.subscriptions.flatMap((s) => s.rules.map((r) => `${t.name}/${s.name}/${r.name}`)));
+    const expected = entities.topics.flatMap((t) =>
+      t.subscriptions.flatMap((s) => s.rules.map((r) => `${t.name}/${s.name}/${r.name}`)),
+    );
     expect(created).toEqual(expected);
     expect(subscriptionList.length).toBe(entities.topics.reduce((n, t) => n + t.subscriptions.length, 0));
   });
@@ -426,7 +445,11 @@ describe("Service Bus entities from service-bus-entities.json", () => {
       for (const key of Object.keys(value)) expect(keys.has(key), `${where}: ${typeName} has no ${key}`).toBe(true);
       for (const [key, optional] of keys) if (!optional) expect(value, `${where} needs ${key}`).toHaveProperty(key);
     };
-    expect(Object.keys(entityFile).filter((k) => k !== "$schema").sort()).toEqual(["queues", "topics"]);
+    expect(
+      Object.keys(entityFile)
+        .filter((k) => k !== "$schema")
+        .sort(),
+    ).toEqual(["queues", "topics"]);
     for (const q of entityFile.queues ?? []) conforms({ ...q }, "queueSpec", `queue ${q.name}`);
     for (const t of entityFile.topics ?? []) {
       conforms({ ...t }, "topicSpec", `topic ${t.name}`);
@@ -443,11 +466,19 @@ describe("Service Bus entities from service-bus-entities.json", () => {
   it("gives every rule exactly one filter, and maps every correlation filter property to ARM", () => {
     for (const t of entities.topics)
       for (const s of t.subscriptions)
-        for (const r of s.rules) expect([r.sqlFilter, r.correlationFilter].filter((f) => f !== undefined), r.name).toHaveLength(1);
+        for (const r of s.rules)
+          expect(
+            [r.sqlFilter, r.correlationFilter].filter((f) => f !== undefined),
+            r.name,
+          ).toHaveLength(1);
     for (const key of typeKeys(module, "correlationFilterSpec").keys()) {
-      expect(module, `correlationFilter.${key} is not mapped`).toMatch(new RegExp(`\\.\\?correlationFilter\\.\\?${key}\\b`));
+      expect(module, `correlationFilter.${key} is not mapped`).toMatch(
+        new RegExp(`\\.\\?correlationFilter\\.\\?${key}\\b`),
+      );
     }
-    expect(module).toMatch(/label:\s*r\.spec\.\?correlationFilter\.\?subject \?\? r\.spec\.\?correlationFilter\.\?label/);
+    expect(module).toMatch(
+      /label:\s*r\.spec\.\?correlationFilter\.\?subject \?\? r\.spec\.\?correlationFilter\.\?label/,
+    );
     expect(module).toMatch(/properties:\s*r\.spec\.\?correlationFilter\.\?applicationProperties/);
   });
 
@@ -497,22 +528,32 @@ describe("Service Bus entities from service-bus-entities.json", () => {
 
 describe("Cosmos DB containers from cosmos-containers.json", () => {
   const module = source("modules/cosmos.bicep");
-  const declaration = JSON.parse(read("cosmos-containers.json")) as { containers: Array<Record<string, unknown> & ContainerJson> };
+  const declaration = JSON.parse(read("cosmos-containers.json")) as {
+    containers: Array<Record<string, unknown> & ContainerJson>;
+  };
 
   it("loads the containers from cosmos-containers.json with loadJsonContent and passes them to the module", () => {
     expect(main).toMatch(/^var\s+cosmosContainers\s*=\s*loadJsonContent\('(\.\/)?cosmos-containers\.json'\)/m);
-    expect(moduleCalls(main).find((m) => m.path === "modules/cosmos.bicep")?.params.get("containers")).toBe("cosmosContainers.containers");
+    expect(
+      moduleCalls(main)
+        .find((m) => m.path === "modules/cosmos.bicep")
+        ?.params.get("containers"),
+    ).toBe("cosmosContainers.containers");
     expect(params(module).find((p) => p.name === "containers")?.type).toBe("containerSpec[]");
   });
 
   it("creates one container per JSON entry by iterating over them, with the entry's partition key, unique keys and TTL", () => {
-    const containers = resources(module).find((r) => r.type === "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers");
+    const containers = resources(module).find(
+      (r) => r.type === "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers",
+    );
     expect(containers?.header).toMatch(/^\[for\s+c\s+in\s+containers\s*:/);
     expect(containers?.body).toMatch(/name:\s*c\.id\b/);
     expect(containers?.body).toMatch(/id:\s*c\.id\b/);
     expect(containers?.body).toMatch(/paths:\s*\[\s*c\.partitionKeyPath\s*\]/);
     expect(containers?.body).toMatch(/kind:\s*'Hash'/);
-    expect(containers?.body).toContain("uniqueKeyPolicy: { uniqueKeys: map(c.?uniqueKeys ?? [], paths => { paths: paths }) }");
+    expect(containers?.body).toContain(
+      "uniqueKeyPolicy: { uniqueKeys: map(c.?uniqueKeys ?? [], paths => { paths: paths }) }",
+    );
     expect(containers?.body).toContain("c.?defaultTtlSeconds == null ? {} : { defaultTtl: c.?defaultTtlSeconds }");
   });
 
@@ -526,7 +567,11 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
   });
 
   it("declares the containers the stores use, each with its partition key, and TTL only on idempotency records", () => {
-    const summary = declaration.containers.map((c) => ({ id: c.id, path: c.partitionKeyPath, ttl: c.defaultTtlSeconds ?? null }));
+    const summary = declaration.containers.map((c) => ({
+      id: c.id,
+      path: c.partitionKeyPath,
+      ttl: c.defaultTtlSeconds ?? null,
+    }));
     expect(summary).toEqual([
       { id: "cases", path: "/caseId", ttl: null },
       { id: "tenants", path: "/tenantId", ttl: null },
@@ -612,7 +657,11 @@ describe("data services", () => {
     expect(module).toMatch(/name:\s*'EnableServerless'/);
     expect(module).toMatch(/disableLocalAuth:\s*true/);
     expect(module).toContain("'00000000-0000-0000-0000-000000000002'");
-    expect(moduleCalls(main).find((m) => m.path === "modules/cosmos.bicep")?.params.get("databaseName")).toBe("'payment-follow-up'");
+    expect(
+      moduleCalls(main)
+        .find((m) => m.path === "modules/cosmos.bicep")
+        ?.params.get("databaseName"),
+    ).toBe("'payment-follow-up'");
   });
 
   it("creates the storage containers, a WORM policy on letters, versioning and soft delete, with shared keys off", () => {
@@ -645,7 +694,8 @@ describe("data services", () => {
       "modules/key-vault.bicep": ["4633458b-17de-408a-b874-0445c86b69e6"],
       "modules/monitoring.bicep": ["3913510d-42f4-4e42-8a64-420c390055eb"],
     };
-    for (const [file, ids] of Object.entries(roles)) for (const id of ids) expect(source(file), `${file} ${id}`).toContain(`'${id}'`);
+    for (const [file, ids] of Object.entries(roles))
+      for (const id of ids) expect(source(file), `${file} ${id}`).toContain(`'${id}'`);
     expect(source("modules/key-vault.bicep")).toMatch(/enableRbacAuthorization:\s*true/);
     expect(source("modules/communication.bicep")).toMatch(/dataLocation:\s*dataLocation/);
     expect(main).toMatch(/param\s+acsDataLocation\s+string\s*=\s*'Norway'/);
@@ -656,11 +706,14 @@ describe("no keys, named role assignments", () => {
   it("never reads keys, connection strings or SAS from any resource", () => {
     // The one exception: Event Grid can deliver BlobCreated to a Flex Consumption blob trigger only through the
     // Functions host's `blobs_extension` system key (a key of our own app's host, not of a data service).
-    const HOST_BLOB_EXTENSION_KEY = /listKeys\('\$\{site\.id\}\/host\/default', '[\d-]+'\)\.systemKeys\.blobs_extension/gu;
+    const HOST_BLOB_EXTENSION_KEY =
+      /listKeys\('\$\{site\.id\}\/host\/default', '[\d-]+'\)\.systemKeys\.blobs_extension/gu;
     for (const [file, raw] of sources) {
       const text = file.endsWith("ocr-blob-events.bicep") ? raw.replace(HOST_BLOB_EXTENSION_KEY, "") : raw;
       expect(text, file).not.toMatch(/\blist(Keys|ConnectionStrings|AccountSas|ServiceSas|Secrets)\s*\(/);
-      expect(text, file).not.toMatch(/AccountKey=|SharedAccessKey=|primaryMasterKey|primaryConnectionString|primaryKey\b/);
+      expect(text, file).not.toMatch(
+        /AccountKey=|SharedAccessKey=|primaryMasterKey|primaryConnectionString|primaryKey\b/,
+      );
     }
   });
 
@@ -669,7 +722,9 @@ describe("no keys, named role assignments", () => {
     for (const [file, text] of sources) {
       for (const r of resources(text).filter((d) => /\/(roleAssignments|sqlRoleAssignments)$/.test(d.type))) {
         count += 1;
-        expect(topLevelEntries(r.body).get("name"), `${file} ${r.symbol}`).toMatch(/^guid\(\w+\.id,\s*\w+,\s*[\w.]+\)$/);
+        expect(topLevelEntries(r.body).get("name"), `${file} ${r.symbol}`).toMatch(
+          /^guid\(\w+\.id,\s*\w+,\s*[\w.]+\)$/,
+        );
       }
     }
     expect(count).toBeGreaterThanOrEqual(7);
@@ -678,7 +733,12 @@ describe("no keys, named role assignments", () => {
 
 // Syntax check with the tree-sitter Bicep grammar (dev dependencies web-tree-sitter and tree-sitter-bicep; the grammar
 // ships as wasm, so nothing is compiled). There is no Bicep compiler on the registries these machines reach.
-type SyntaxNode = { type: string; isMissing: boolean; startPosition: { row: number; column: number }; children: SyntaxNode[] };
+type SyntaxNode = {
+  type: string;
+  isMissing: boolean;
+  startPosition: { row: number; column: number };
+  children: SyntaxNode[];
+};
 type BicepParser = { parse(text: string): { rootNode: SyntaxNode } | null };
 
 async function loadBicepParser(): Promise<BicepParser | undefined> {
@@ -707,7 +767,8 @@ describe("Bicep syntax (tree-sitter-bicep)", () => {
       const tree = parser?.parse(read(file));
       const errors: string[] = [];
       const walk = (node: SyntaxNode): void => {
-        if (node.type === "ERROR" || node.isMissing) errors.push(`${file}:${node.startPosition.row + 1}:${node.startPosition.column + 1}`);
+        if (node.type === "ERROR" || node.isMissing)
+          errors.push(`${file}:${node.startPosition.row + 1}:${node.startPosition.column + 1}`);
         node.children.forEach(walk);
       };
       if (tree) walk(tree.rootNode);

@@ -13,17 +13,23 @@ const funcignore = () => ignore().add(fs.readFileSync(path.join(ROOT, ".funcigno
 
 function walk(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 describe("the deployed package", () => {
   it("compiles from functions/ and shared/ alone: no file of the dev host or the tests is reached", () => {
-    const parsed = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, "tsconfig.app.json"), {}, {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => {
-        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      path.join(ROOT, "tsconfig.app.json"),
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => {
+          throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+        },
       },
-    });
+    );
     if (!parsed) throw new Error("tsconfig.app.json did not parse");
     const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
     const ours = program
@@ -36,7 +42,13 @@ describe("the deployed package", () => {
 
   it("keeps the compiled app, host.json and package.json, and leaves out sources, the dev host, tests and local settings", () => {
     const ig = funcignore();
-    for (const shipped of ["dist/functions/index.js", "dist/shared/domain/money.js", "host.json", "package.json", "node_modules/zod/index.js"]) {
+    for (const shipped of [
+      "dist/functions/index.js",
+      "dist/shared/domain/money.js",
+      "host.json",
+      "package.json",
+      "node_modules/zod/index.js",
+    ]) {
       expect(ig.ignores(shipped), shipped).toBe(false);
     }
     for (const left of [

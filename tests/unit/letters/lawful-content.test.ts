@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { norwegianRules } from "../../../shared/domain/rules";
+import type { LetterKind, LetterModelInput } from "../../../shared/letters";
 import {
-  LetterKind,
-  LetterModelInput,
   UnlawfulLetter,
   lawfulContent,
   lawfulnessProblems,
@@ -45,7 +44,9 @@ describe("lawfulContent", () => {
       "disconnection-costs",
       "social-services",
     ]);
-    expect(new Set(lawfulContent("suspension-notice").map((r) => r.basis))).toEqual(new Set(["forbrukerkjøpsloven § 48 a"]));
+    expect(new Set(lawfulContent("suspension-notice").map((r) => r.basis))).toEqual(
+      new Set(["forbrukerkjøpsloven § 48 a"]),
+    );
   });
 
   it("has a statement in the letter text for every requirement, in both languages", () => {
@@ -79,7 +80,10 @@ describe("lawfulnessProblems", () => {
   });
 
   it("refuses a reminder fee on a reminder sent less than 14 days after the due date", () => {
-    const problems = lawfulnessProblems(parseLetterModel(reminder({ sentDate: "2026-11-10", deadline: "2026-11-24" })), norwegianRules);
+    const problems = lawfulnessProblems(
+      parseLetterModel(reminder({ sentDate: "2026-11-10", deadline: "2026-11-24" })),
+      norwegianRules,
+    );
     expect(problems.join()).toMatch(/no fee on a letter sent before 2026-11-15.*inkassoforskriften § 1-2/);
   });
 
@@ -94,7 +98,9 @@ describe("lawfulnessProblems", () => {
   });
 
   it("refuses a power suspension notice giving a consumer less than 4 weeks, but allows 2 weeks for a business", () => {
-    const consumer = suspensionNotice({ deadline: "2026-12-07" }) as LetterModelInput & { suspension: Record<string, unknown> };
+    const consumer = suspensionNotice({ deadline: "2026-12-07" }) as LetterModelInput & {
+      suspension: Record<string, unknown>;
+    };
     consumer.suspension = { ...consumer.suspension, earliestDisconnectionDate: "2026-12-08" };
     expect(lawfulnessProblems(parseLetterModel(consumer), norwegianRules).join()).toMatch(/at least 28 days.*§ 48 a/);
     const business = { ...consumer, suspension: { ...consumer.suspension, customerKind: "business" } };
@@ -102,9 +108,9 @@ describe("lawfulnessProblems", () => {
   });
 
   it("makes renderLetter refuse an unlawful letter when given the rules, and render a lawful one", async () => {
-    await expect(renderLetter(collectionNotice({ deadline: "2026-12-15" }), { rules: norwegianRules })).rejects.toBeInstanceOf(
-      UnlawfulLetter,
-    );
+    await expect(
+      renderLetter(collectionNotice({ deadline: "2026-12-15" }), { rules: norwegianRules }),
+    ).rejects.toBeInstanceOf(UnlawfulLetter);
     const bytes = await renderLetter(collectionNotice(), { rules: norwegianRules });
     expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
   });

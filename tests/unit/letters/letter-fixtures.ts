@@ -90,7 +90,12 @@ export function paymentDemand(overrides: Partial<LetterModelInput> = {}): Letter
       principal: nok(123_450),
       fees: [
         { kind: "reminder-fee", amount: nok(3_500), legalBasis: "inkassoforskriften § 1-2", chargedOn: "2026-11-23" },
-        { kind: "collection-notice-fee", amount: nok(3_500), legalBasis: "inkassoforskriften § 1-2", chargedOn: "2026-12-08" },
+        {
+          kind: "collection-notice-fee",
+          amount: nok(3_500),
+          legalBasis: "inkassoforskriften § 1-2",
+          chargedOn: "2026-12-08",
+        },
         { kind: "payment-demand-fee", amount: nok(10_500), legalBasis: "inkassoforskriften § 1-3" },
       ],
       interest: {
@@ -127,5 +132,5 @@ export function suspensionNotice(overrides: Partial<LetterModelInput> = {}): Let
       customerKind: "consumer",
     },
     ...overrides,
-  } as LetterModelInput;
+  };
 }

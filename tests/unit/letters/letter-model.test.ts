@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { LetterModelInput } from "../../../shared/letters";
 import {
   DEFAULT_COMPLAINT_BOARD,
   InvalidLetterModel,
-  LetterModelInput,
   letterFileName,
   letterTitle,
   parseLetterModel,
@@ -46,7 +46,10 @@ describe("LetterModel", () => {
     const input = reminder();
     const issues = issuesOf({
       ...input,
-      amounts: { ...input.amounts, fees: [{ kind: "reminder-fee", amount: { value: 3_500, currency: "SEK" }, legalBasis: "x § 1" }] },
+      amounts: {
+        ...input.amounts,
+        fees: [{ kind: "reminder-fee", amount: { value: 3_500, currency: "SEK" }, legalBasis: "x § 1" }],
+      },
     });
     expect(issues.map((i) => i.path)).toContain("amounts.fees.0.amount");
   });
@@ -68,7 +71,10 @@ describe("LetterModel", () => {
   it("refuses late interest that starts on the due date", () => {
     const input = paymentDemand();
     const amounts = input.amounts as { interest: Record<string, unknown> };
-    const issues = issuesOf({ ...input, amounts: { ...input.amounts, interest: { ...amounts.interest, fromDate: "2026-11-01" } } });
+    const issues = issuesOf({
+      ...input,
+      amounts: { ...input.amounts, interest: { ...amounts.interest, fromDate: "2026-11-01" } },
+    });
     expect(issues.map((i) => i.path)).toContain("amounts.interest.fromDate");
   });
 
@@ -90,7 +96,9 @@ describe("LetterModel", () => {
       payment: { ...input.payment, kid: "12345", account: "12345678900" },
       creditor: { ...(input.creditor as object), orgNumber: "123456789" },
     });
-    expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(["payment.kid", "payment.account", "creditor.orgNumber"]));
+    expect(issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(["payment.kid", "payment.account", "creditor.orgNumber"]),
+    );
   });
 
   it("refuses names the letter fonts would garble, such as Sami letters, and says where", () => {
@@ -106,7 +114,7 @@ describe("LetterModel", () => {
     const street = "Ærøvej 5, Söderström – Žaneta";
     const input = reminder();
     const debtor = { name, address: { lines: [street], postalCode: "0155", city: "Oslo" } };
-    const lines = (await pdfText(await renderLetter({ ...input, debtor } as LetterModelInput))).text.split("\n");
+    const lines = (await pdfText(await renderLetter({ ...input, debtor }))).text.split("\n");
     expect(lines.some((l) => l.startsWith(name))).toBe(true);
     expect(lines.some((l) => l.startsWith(street))).toBe(true);
   });
@@ -114,7 +122,11 @@ describe("LetterModel", () => {
   it("never puts the debtor's name or address into the validation error", () => {
     const input = reminder();
     try {
-      parseLetterModel({ ...input, amounts: { ...input.amounts, totalDue: { value: 1, currency: "NOK" } }, deadline: "nope" });
+      parseLetterModel({
+        ...input,
+        amounts: { ...input.amounts, totalDue: { value: 1, currency: "NOK" } },
+        deadline: "nope",
+      });
       expect.unreachable("the model is invalid");
     } catch (error) {
       const text = `${(error as Error).message} ${JSON.stringify((error as InvalidLetterModel).details)}`;
@@ -139,7 +151,9 @@ describe("letterTitle and letterFileName", () => {
 
   it("names the file by sent date, kind and invoice number, with nothing personal in it", () => {
     expect(letterFileName(parseLetterModel(collectionNotice()))).toBe("2026-12-08-collection-notice-F-2026-1001.pdf");
-    const odd = parseLetterModel(reminder({ claim: { ...(reminder().claim as object), invoiceNumber: "A/B 7 æ" } as never }));
+    const odd = parseLetterModel(
+      reminder({ claim: { ...(reminder().claim as object), invoiceNumber: "A/B 7 æ" } as never }),
+    );
     expect(letterFileName(odd)).toBe("2026-11-23-reminder-A_B_7__.pdf");
     expect(letterFileName(odd)).not.toMatch(/Nordmann/);
   });

@@ -1,9 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import type { LetterKind, LetterModelInput } from "../../../shared/letters";
 import {
-  LetterKind,
-  LetterModelInput,
   lawfulContent,
   letterFileName,
   letterStatements,
@@ -11,7 +10,8 @@ import {
   renderLetter,
 } from "../../../shared/letters";
 import { collectionNotice, paymentDemand, reminder, suspensionNotice } from "./letter-fixtures";
-import { PdfText, pdfText } from "./pdf-text";
+import type { PdfText } from "./pdf-text";
+import { pdfText } from "./pdf-text";
 
 const FIXTURES: Readonly<Record<LetterKind, (o?: Partial<LetterModelInput>) => LetterModelInput>> = {
   reminder,
@@ -22,8 +22,18 @@ const FIXTURES: Readonly<Record<LetterKind, (o?: Partial<LetterModelInput>) => L
 const KINDS = Object.keys(FIXTURES) as LetterKind[];
 
 const TITLES = {
-  nb: { reminder: "Purring", "collection-notice": "Inkassovarsel", "payment-demand": "Betalingsoppfordring", "suspension-notice": "Varsel om stenging" },
-  en: { reminder: "Payment reminder", "collection-notice": "Debt collection notice", "payment-demand": "Payment demand", "suspension-notice": "Notice of disconnection" },
+  nb: {
+    reminder: "Purring",
+    "collection-notice": "Inkassovarsel",
+    "payment-demand": "Betalingsoppfordring",
+    "suspension-notice": "Varsel om stenging",
+  },
+  en: {
+    reminder: "Payment reminder",
+    "collection-notice": "Debt collection notice",
+    "payment-demand": "Payment demand",
+    "suspension-notice": "Notice of disconnection",
+  },
 } as const;
 
 /** The fixtures' totals due, as each language prints them. */
@@ -110,7 +120,10 @@ describe("renderLetter", () => {
 
   it("gives the 14-day deadline as a date in a collection notice and says the claim then goes to collection", async () => {
     const { pdf } = await render(collectionNotice());
-    expectPhrase(pdf, "Betal innen 22. desember 2026. Fristen er 14 dager fra 8. desember 2026, da vi sendte dette varselet.");
+    expectPhrase(
+      pdf,
+      "Betal innen 22. desember 2026. Fristen er 14 dager fra 8. desember 2026, da vi sendte dette varselet.",
+    );
     expectPhrase(pdf, "Er kravet ikke betalt innen fristen, blir det sendt til inkasso.");
     expect(pdf.text).toMatch(/Purregebyr, 23\. november 2026 \(inkassoforskriften § 1-2\) 35,00 kr/);
     expect(pdf.text).toMatch(/Gebyr for inkassovarsel \(inkassoforskriften § 1-2\) 35,00 kr/);
@@ -128,8 +141,14 @@ describe("renderLetter", () => {
     expect(pdf.text).toMatch(/Forsinkelsesrente 12,00 % p\.a\., 2\. november 2026–5\. januar 2027 26,38 kr/);
     expect(pdf.text).toMatch(/Innbetalt 15\. desember 2026 -500,00 kr/);
     expectPhrase(pdf, "Fordringshaver er Fjordkraft Testnett AS (org.nr. 123 456 785).");
-    expectPhrase(pdf, "Hovedkravet er 1 234,50 kr. Tilleggskravene er 175,00 kr i gebyrer og 26,38 kr i forsinkelsesrente.");
-    expectPhrase(pdf, "Forsinkelsesrenten er beregnet med 12,00 % per år fra 2. november 2026 til og med 5. januar 2027.");
+    expectPhrase(
+      pdf,
+      "Hovedkravet er 1 234,50 kr. Tilleggskravene er 175,00 kr i gebyrer og 26,38 kr i forsinkelsesrente.",
+    );
+    expectPhrase(
+      pdf,
+      "Forsinkelsesrenten er beregnet med 12,00 % per år fra 2. november 2026 til og med 5. januar 2027.",
+    );
   });
 
   it("asks for payment or objection within the deadline in a payment demand and names the complaint board and the consequences", async () => {
@@ -146,7 +165,7 @@ describe("renderLetter", () => {
     const { pdf } = await render({
       ...paymentDemand(),
       amounts: { ...base.amounts, interest: null, totalDue: { value: 93_588 - 2_638, currency: "NOK" } },
-    } as LetterModelInput);
+    });
     expectPhrase(pdf, "Vi krever ikke forsinkelsesrente for dette kravet.");
     expect(pdf.text).not.toContain("Forsinkelsesrente 12,00");
   });
@@ -258,7 +277,9 @@ describe("renderLetter", () => {
         const pdf = await pdfText(readFileSync(file));
         const pages = kind === "payment-demand" && language === "en" ? 2 : 1; // the English demand's closing flows over
         expect(pdf.pages, `${path.basename(file)} has ${pages} page(s)`).toHaveLength(pages);
-        pdf.pages.forEach((page, i) => expect(page).toContain(language === "nb" ? `Side ${i + 1} av ${pages}` : `Page ${i + 1} of ${pages}`));
+        pdf.pages.forEach((page, i) =>
+          expect(page).toContain(language === "nb" ? `Side ${i + 1} av ${pages}` : `Page ${i + 1} of ${pages}`),
+        );
         expect(pdf.text.split("\n"), `${path.basename(file)} carries its title`).toContain(TITLES[language][kind]);
         expect(pdf.text).toContain("10000123454");
         expect(pdf.text, `${path.basename(file)} states the total due`).toContain(TOTALS[kind][language]);

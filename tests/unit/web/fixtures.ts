@@ -22,7 +22,10 @@ export function payCase(overrides: Partial<PayPageCase> = {}, n = 1): PayPageCas
 /** A link with three cases, every option and both methods: the largest page there is. */
 export function fullView(overrides: Partial<PayPageView> = {}): PayPageView {
   const cases = [1, 2, 3].map((n) =>
-    payCase({ serviceSuspended: n === 1, inCollection: n === 1, description: `Bredbånd og strøm, faktura nummer ${n}` }, n),
+    payCase(
+      { serviceSuspended: n === 1, inCollection: n === 1, description: `Bredbånd og strøm, faktura nummer ${n}` },
+      n,
+    ),
   );
   return {
     token: "tok_AbCdEf0123456789xyz",

@@ -42,7 +42,7 @@ function convert(node: P5Node, parent: El | undefined): El {
 }
 
 export function parseHtml(html: string): El {
-  return convert(parse(html) as unknown as P5Node, undefined);
+  return convert(parse(html), undefined);
 }
 
 export function all(root: El, predicate: (el: El) => boolean): El[] {
@@ -60,7 +60,10 @@ export const byId = (root: El, id: string) => all(root, (e) => e.attrs.id === id
 
 /** Text with no-break spaces as plain spaces and whitespace collapsed (what a person reads). */
 export function readable(text: string): string {
-  return text.replace(/[\u00a0\u202f]/gu, " ").replace(/\s+/gu, " ").trim();
+  return text
+    .replace(/[\u00a0\u202f]/gu, " ")
+    .replace(/\s+/gu, " ")
+    .trim();
 }
 
 export function ancestors(el: El): El[] {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { DICTIONARIES, formatInstantDate, formatLocalDate, formErrorMessage, negotiateLang } from "../../../shared/web/i18n";
+import {
+  DICTIONARIES,
+  formatInstantDate,
+  formatLocalDate,
+  formErrorMessage,
+  negotiateLang,
+} from "../../../shared/web/i18n";
 import type { PayFormErrorCode } from "../../../shared/application/payments/pay-page-model";
 import { nok } from "./fixtures";
 
@@ -8,7 +14,8 @@ const plain = (s: string) => s.replace(/\u00a0/gu, " ");
 describe("texts", () => {
   it("has the same keys in Norwegian and English, none empty", () => {
     expect(Object.keys(DICTIONARIES.en).sort()).toEqual(Object.keys(DICTIONARIES.nb).sort());
-    for (const dict of Object.values(DICTIONARIES)) for (const text of Object.values(dict)) expect(text.trim()).not.toBe("");
+    for (const dict of Object.values(DICTIONARIES))
+      for (const text of Object.values(dict)) expect(text.trim()).not.toBe("");
   });
 
   it("uses the same placeholders in both languages", () => {
@@ -20,19 +27,31 @@ describe("texts", () => {
 
   it("has a message for every form error, naming the minimum and maximum formatted", () => {
     const codes: PayFormErrorCode[] = [
-      "METHOD_INVALID", "OPTION_UNAVAILABLE", "AMOUNT_MISSING", "AMOUNT_INVALID",
-      "AMOUNT_BELOW_MINIMUM", "AMOUNT_ABOVE_BALANCE", "COVER_INVALID", "PROVIDER_UNAVAILABLE",
+      "METHOD_INVALID",
+      "OPTION_UNAVAILABLE",
+      "AMOUNT_MISSING",
+      "AMOUNT_INVALID",
+      "AMOUNT_BELOW_MINIMUM",
+      "AMOUNT_ABOVE_BALANCE",
+      "COVER_INVALID",
+      "PROVIDER_UNAVAILABLE",
     ];
     for (const lang of ["nb", "en"] as const) {
-      const messages = codes.map((code) => formErrorMessage({ field: "amount", code, params: { min: nok(10000), max: nok(384675) } }, lang));
+      const messages = codes.map((code) =>
+        formErrorMessage({ field: "amount", code, params: { min: nok(10000), max: nok(384675) } }, lang),
+      );
       expect(new Set(messages).size).toBe(codes.length);
       for (const m of messages) expect(m).not.toMatch(/[{}]/u);
     }
-    expect(plain(formErrorMessage({ field: "amount", code: "AMOUNT_BELOW_MINIMUM", params: { min: nok(10000) } }, "nb"))).toBe("Beløpet må være minst 100,00 kr.");
-    expect(plain(formErrorMessage({ field: "amount", code: "AMOUNT_ABOVE_BALANCE", params: { max: nok(384675) } }, "nb"))).toBe(
-      "Beløpet kan ikke være høyere enn det du skylder, som er 3 846,75 kr.",
+    expect(
+      plain(formErrorMessage({ field: "amount", code: "AMOUNT_BELOW_MINIMUM", params: { min: nok(10000) } }, "nb")),
+    ).toBe("Beløpet må være minst 100,00 kr.");
+    expect(
+      plain(formErrorMessage({ field: "amount", code: "AMOUNT_ABOVE_BALANCE", params: { max: nok(384675) } }, "nb")),
+    ).toBe("Beløpet kan ikke være høyere enn det du skylder, som er 3 846,75 kr.");
+    expect(formErrorMessage({ field: "amount", code: "AMOUNT_BELOW_MINIMUM" }, "en")).toBe(
+      "The amount is lower than the least you can pay here.",
     );
-    expect(formErrorMessage({ field: "amount", code: "AMOUNT_BELOW_MINIMUM" }, "en")).toBe("The amount is lower than the least you can pay here.");
   });
 });
 

@@ -5,7 +5,11 @@ import { byTag, parseHtml, readable } from "./html";
 
 const read = (html: string) => {
   const doc = parseHtml(html);
-  return { lang: byTag(doc, "html")[0]?.attrs.lang, h1: readable(byTag(doc, "h1")[0]?.text ?? ""), text: readable(doc.text) };
+  return {
+    lang: byTag(doc, "html")[0]?.attrs.lang,
+    h1: readable(byTag(doc, "h1")[0]?.text ?? ""),
+    text: readable(doc.text),
+  };
 };
 
 describe("notice pages", () => {
@@ -22,7 +26,9 @@ describe("notice pages", () => {
     const page = read(renderNoticePage("expired-link", "en", { creditorName: "Fjordkraft Strøm AS" }));
     expect(page.lang).toBe("en");
     expect(page.h1).toBe("This link has expired");
-    expect(page.text).toContain("You can still pay from your online bank with the KID and account number on the letter or invoice.");
+    expect(page.text).toContain(
+      "You can still pay from your online bank with the KID and account number on the letter or invoice.",
+    );
     expect(page.text).toContain("ask Fjordkraft Strøm AS for a new link");
   });
 

@@ -38,7 +38,9 @@ describe("the pay page", () => {
     const en = page(fullView(), { lang: "en" }).doc;
     expect(byTag(en, "html")[0]?.attrs.lang).toBe("en");
     expect(readable(byTag(en, "h1")[0]?.text ?? "")).toBe("Invoices from Fjordkraft Strøm AS");
-    expect(all(en, (e) => e.tag === "a" && e.attrs.hreflang === "nb")[0]?.attrs.href).toBe("/p/tok_AbCdEf0123456789xyz");
+    expect(all(en, (e) => e.tag === "a" && e.attrs.hreflang === "nb")[0]?.attrs.href).toBe(
+      "/p/tok_AbCdEf0123456789xyz",
+    );
     expect(byTag(en, "form")[0]?.attrs.action).toBe("/p/tok_AbCdEf0123456789xyz/pay?lang=en");
   });
 
@@ -162,7 +164,10 @@ describe("the pay page", () => {
   });
 
   it("says everything is paid, with no form, when nothing is owed", () => {
-    const paid = payCase({ status: "paid", balance: { principal: nok(0), fees: nok(0), interest: nok(0), total: nok(0) } });
+    const paid = payCase({
+      status: "paid",
+      balance: { principal: nok(0), fees: nok(0), interest: nok(0), total: nok(0) },
+    });
     const { doc } = page(fullView({ cases: [paid], total: nok(0), options: [] }));
     expect(readable(doc.text)).toContain("Alt er betalt — takk!");
     expect(byTag(doc, "form")).toHaveLength(0);
@@ -175,7 +180,9 @@ describe("the pay page", () => {
     // 23:30 UTC on 23 December is 00:30 on 24 December in Oslo
     const footer = byTag(page().doc, "footer")[0]!;
     expect(readable(footer.text)).toContain("Denne lenken virker til 24.12.2026.");
-    expect(readable(byTag(page(fullView(), { lang: "en" }).doc, "footer")[0]!.text)).toContain("This link works until 24 Dec 2026.");
+    expect(readable(byTag(page(fullView(), { lang: "en" }).doc, "footer")[0]!.text)).toContain(
+      "This link works until 24 Dec 2026.",
+    );
   });
 
   it("keeps headings in order: one h1, then h2s", () => {
@@ -207,15 +214,25 @@ describe("the pay page with a refused form", () => {
   });
 
   it("keeps what the debtor filled in", () => {
-    const { doc } = page(fullView(), { lang: "nb", error: belowMinimum, values: { option: "custom", amount: "50", cover: "interest" } });
+    const { doc } = page(fullView(), {
+      lang: "nb",
+      error: belowMinimum,
+      values: { option: "custom", amount: "50", cover: "interest" },
+    });
     expect(byId(doc, "amount")?.attrs.value).toBe("50");
     expect(all(doc, (e) => e.tag === "input" && "checked" in e.attrs).map((e) => e.attrs.value)).toEqual(["custom"]);
-    expect(byTag(byId(doc, "cover")!, "option").filter((o) => "selected" in o.attrs).map((o) => o.attrs.value)).toEqual(["interest"]);
+    expect(
+      byTag(byId(doc, "cover")!, "option")
+        .filter((o) => "selected" in o.attrs)
+        .map((o) => o.attrs.value),
+    ).toEqual(["interest"]);
   });
 
   it("names the minimum from the custom option when the error carries no amount", () => {
     const { doc } = page(fullView(), { lang: "en", error: { field: "amount", code: "AMOUNT_BELOW_MINIMUM" } });
-    expect(readable(all(doc, (e) => e.attrs.role === "alert")[0]!.text)).toContain("The amount must be at least NOK 100.00.");
+    expect(readable(all(doc, (e) => e.attrs.role === "alert")[0]!.text)).toContain(
+      "The amount must be at least NOK 100.00.",
+    );
   });
 
   it("points the summary at the option group or the pay buttons for those errors", () => {
@@ -229,7 +246,7 @@ describe("the pay page with a refused form", () => {
 });
 
 describe("escaping", () => {
-  const evil = '<script>alert(1)</script>"\'&';
+  const evil = "<script>alert(1)</script>\"'&";
 
   it("escapes every value that reaches the page", () => {
     const view = fullView({
@@ -251,7 +268,9 @@ describe("escaping", () => {
       }
       const doc = parseHtml(renderPayPage(view, { lang, values: { option: "custom", amount: evil } }));
       expect(byId(doc, "amount")?.attrs.value).toBe(evil);
-      expect(byTag(doc, "form")[0]?.attrs.action).toBe(`/p/${encodeURIComponent('tok"><script>x</script>')}/pay${lang === "en" ? "?lang=en" : ""}`);
+      expect(byTag(doc, "form")[0]?.attrs.action).toBe(
+        `/p/${encodeURIComponent('tok"><script>x</script>')}/pay${lang === "en" ? "?lang=en" : ""}`,
+      );
       expect(byTag(doc, "img")[0]?.attrs.src).toBe("https://cdn.example.no/l.png?a=1&b=%222%22");
     }
   });

@@ -6,7 +6,8 @@ import { all, byTag, parseHtml, readable } from "./html";
 const refreshOf = (html: string) =>
   byTag(parseHtml(html), "meta").find((m) => m.attrs["http-equiv"] === "refresh")?.attrs.content;
 const h1 = (html: string) => readable(byTag(parseHtml(html), "h1")[0]?.text ?? "");
-const links = (html: string) => byTag(byTag(parseHtml(html), "main")[0]!, "a").map((a) => [a.attrs.href, readable(a.text)]);
+const links = (html: string) =>
+  byTag(byTag(parseHtml(html), "main")[0]!, "a").map((a) => [a.attrs.href, readable(a.text)]);
 
 describe("the receipt page", () => {
   it("waits for the confirmation, refreshing itself and offering a manual refresh that keeps the reference", () => {
@@ -29,19 +30,28 @@ describe("the receipt page", () => {
     expect(text).toContain("Faktura 2026-102Gjenstår å betale: 1 282,25 kr");
     expect(links(html)).toEqual([["/p/tok_AbCdEf0123456789xyz", "Tilbake til fakturaen"]]);
 
-    const en = renderReceiptPage(receipt({ payment: { reference: "r-12345678", amount: nok(50000), method: "card" } }), "en");
+    const en = renderReceiptPage(
+      receipt({ payment: { reference: "r-12345678", amount: nok(50000), method: "card" } }),
+      "en",
+    );
     expect(h1(en)).toBe("Paid");
     expect(readable(parseHtml(en).text)).toContain("Thank you! We have received NOK 500.00 (card).");
   });
 
   it("offers no way back to pay when everything is paid", () => {
-    const html = renderReceiptPage(receipt({ cases: [{ invoiceNumber: "2026-101", balance: nok(0), status: "paid" }] }), "nb");
+    const html = renderReceiptPage(
+      receipt({ cases: [{ invoiceNumber: "2026-101", balance: nok(0), status: "paid" }] }),
+      "nb",
+    );
     expect(links(html)).toEqual([]);
   });
 
   it("explains a payment that was not completed in plain words, and links back to try again", () => {
     const html = renderReceiptPage(
-      receipt({ state: "failed", payment: { reference: "ref-0001-abcd", amount: nok(128225), method: "vipps", failureReason: "ABORTED by user" } }),
+      receipt({
+        state: "failed",
+        payment: { reference: "ref-0001-abcd", amount: nok(128225), method: "vipps", failureReason: "ABORTED by user" },
+      }),
       "nb",
     );
     expect(h1(html)).toBe("Betalingen ble ikke fullført");
@@ -58,7 +68,11 @@ describe("the receipt page", () => {
   it("escapes the creditor and the reference", () => {
     const evil = '<script>alert(1)</script>"';
     const html = renderReceiptPage(
-      receipt({ creditor: { name: evil }, payment: { reference: evil, amount: nok(100), method: "vipps" }, cases: [{ invoiceNumber: evil, balance: nok(1), status: "open" }] }),
+      receipt({
+        creditor: { name: evil },
+        payment: { reference: evil, amount: nok(100), method: "vipps" },
+        cases: [{ invoiceNumber: evil, balance: nok(1), status: "open" }],
+      }),
       "nb",
     );
     expect(html).not.toContain("<script>");

@@ -44,8 +44,13 @@ describe("CosmosBankPaymentStore", () => {
     await store.record(matched);
     expect(await store.get("ocr-1")).toEqual(matched);
 
-    const { resources } = await database.container(COSMOS_CONTAINERS.bankPayments).items.query<Record<string, unknown>>("SELECT * FROM c").fetchAll();
-    expect(resources.map((d) => [d.id, d.paymentId, d.type, d.schemaVersion])).toEqual([["ocr-1", "ocr-1", "bank-payment", 1]]);
+    const { resources } = await database
+      .container(COSMOS_CONTAINERS.bankPayments)
+      .items.query<Record<string, unknown>>("SELECT * FROM c")
+      .fetchAll();
+    expect(resources.map((d) => [d.id, d.paymentId, d.type, d.schemaVersion])).toEqual([
+      ["ocr-1", "ocr-1", "bank-payment", 1],
+    ]);
     expect(await store.get("missing")).toBeUndefined();
   });
 
@@ -53,7 +58,7 @@ describe("CosmosBankPaymentStore", () => {
     const db = await harness.database();
     const store = new CosmosBankPaymentStore({ database: db });
     for (let i = 1; i <= 5; i++) await store.record(unmatched(`u-${i}`));
-    await store.record({ ...unmatched("m-1"), status: "matched", tenantId: "t_alpha", caseId: "c_1" } as BankPayment);
+    await store.record({ ...unmatched("m-1"), status: "matched", tenantId: "t_alpha", caseId: "c_1" });
 
     const seen: string[] = [];
     let continuationToken: string | undefined;
@@ -72,6 +77,8 @@ describe("CosmosBankPaymentStore", () => {
 
   it("refuses a continuation token it did not hand out", async () => {
     const store = new CosmosBankPaymentStore({ database });
-    await expect(store.listUnmatched({ limit: 2, continuationToken: "not a token" })).rejects.toBeInstanceOf(InvalidContinuationToken);
+    await expect(store.listUnmatched({ limit: 2, continuationToken: "not a token" })).rejects.toBeInstanceOf(
+      InvalidContinuationToken,
+    );
   });
 });

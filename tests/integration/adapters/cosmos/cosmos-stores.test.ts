@@ -33,7 +33,10 @@ beforeAll(async () => {
 afterAll(() => harness.stop());
 
 async function allDocuments(containerId: string): Promise<Array<Record<string, unknown>>> {
-  const { resources } = await database.container(containerId).items.query<Record<string, unknown>>("SELECT * FROM c").fetchAll();
+  const { resources } = await database
+    .container(containerId)
+    .items.query<Record<string, unknown>>("SELECT * FROM c")
+    .fetchAll();
   return resources;
 }
 
@@ -50,7 +53,9 @@ describe("Cosmos DB containers", () => {
 
   it("applies a declaration's unique keys and TTL to the containers it creates", async () => {
     await ensureCosmosContainers(database, {
-      containers: [{ id: "probe-unique", partitionKeyPath: "/tenantId", uniqueKeys: [["/ref"]], defaultTtlSeconds: -1 }],
+      containers: [
+        { id: "probe-unique", partitionKeyPath: "/tenantId", uniqueKeys: [["/ref"]], defaultTtlSeconds: -1 },
+      ],
     });
     const container = database.container("probe-unique");
     expect((await container.read()).resource?.defaultTtl).toBe(-1);
@@ -64,7 +69,12 @@ describe("Cosmos DB containers", () => {
   });
 
   it("shares one client per process between databases made from the same options", () => {
-    const options = { endpoint: "http://127.0.0.1:1/", key: "a2V5", databaseId: "payment-follow-up", endpointDiscovery: false };
+    const options = {
+      endpoint: "http://127.0.0.1:1/",
+      key: "a2V5",
+      databaseId: "payment-follow-up",
+      endpointDiscovery: false,
+    };
     expect(createCosmosDatabase(options).client).toBe(createCosmosDatabase({ ...options, databaseId: "other" }).client);
     expect(createCosmosDatabase(options).client).not.toBe(createCosmosDatabase({ ...options, key: "b3RoZXI=" }).client);
   });
@@ -88,7 +98,12 @@ describe("Cosmos DB documents", () => {
       expiresAt: "2025-04-16T09:00:00.000Z",
     });
     await new CosmosWebhookStore({ database }).create(aWebhook("tenant-doc", "wh-1", "2025-03-01T08:00:00.000Z"));
-    await new CosmosIdempotencyStore({ database }).begin("tenant-doc", "key-1", "hash-1", new Date("2025-03-17T09:00:00.000Z"));
+    await new CosmosIdempotencyStore({ database }).begin(
+      "tenant-doc",
+      "key-1",
+      "hash-1",
+      new Date("2025-03-17T09:00:00.000Z"),
+    );
     await new CosmosPaymentAttemptStore({ database }).create({
       schemaVersion: 1,
       reference: "pfu-doc-test-0001",
@@ -132,12 +147,24 @@ describe("Cosmos DB documents", () => {
   it("keep the case under its derived id, which is also its partition key", async () => {
     const record = aCaseRecord("tenant-ids", "INV-7");
     await new CosmosCaseStore({ database }).create(record);
-    const { resource } = await database.container("cases").item(record.caseId, record.caseId).read<Record<string, unknown>>();
-    expect(resource).toMatchObject({ id: caseIdFor("tenant-ids", "INV-7"), caseId: caseIdFor("tenant-ids", "INV-7"), type: "case" });
+    const { resource } = await database
+      .container("cases")
+      .item(record.caseId, record.caseId)
+      .read<Record<string, unknown>>();
+    expect(resource).toMatchObject({
+      id: caseIdFor("tenant-ids", "INV-7"),
+      caseId: caseIdFor("tenant-ids", "INV-7"),
+      type: "case",
+    });
   });
 
   it("of idempotency records are named by a hash of tenant and key and carry a ttl", async () => {
-    await new CosmosIdempotencyStore({ database }).begin("tenant-ttl", "key/with?odd#chars", "hash-1", new Date("2025-03-17T09:00:00.000Z"));
+    await new CosmosIdempotencyStore({ database }).begin(
+      "tenant-ttl",
+      "key/with?odd#chars",
+      "hash-1",
+      new Date("2025-03-17T09:00:00.000Z"),
+    );
     const doc = (await allDocuments("idempotency")).find((d) => d.scope === "tenant-ttl");
     expect(doc?.id).toMatch(/^[0-9a-f]{64}$/);
     expect(doc?.key).toBe(doc?.id);
@@ -157,7 +184,11 @@ describe("Cosmos DB documents that do not decode", () => {
     await cases.item(record.caseId, record.caseId).replace(broken);
 
     const read = store.get("tenant-broken", record.caseId);
-    await expect(read).rejects.toMatchObject({ name: "UndecodableDocument", container: "cases", documentId: record.caseId });
+    await expect(read).rejects.toMatchObject({
+      name: "UndecodableDocument",
+      container: "cases",
+      documentId: record.caseId,
+    });
     const message = await read.catch((error: Error) => error.message);
     expect(message).toContain("kid: expected string");
     expect(message).toContain("customer.name: expected string");
@@ -166,8 +197,12 @@ describe("Cosmos DB documents that do not decode", () => {
   });
 
   it("with a schemaVersion the store does not know are refused before decoding", async () => {
-    await database.container(COSMOS_CONTAINERS.payLinks).items.upsert({ id: "hash-v2", tokenHash: "hash-v2", type: "pay-link", schemaVersion: 2 });
-    await expect(new CosmosPayLinkStore({ database }).get("hash-v2")).rejects.toThrow("Unknown schemaVersion 2 in a pay-links document");
+    await database
+      .container(COSMOS_CONTAINERS.payLinks)
+      .items.upsert({ id: "hash-v2", tokenHash: "hash-v2", type: "pay-link", schemaVersion: 2 });
+    await expect(new CosmosPayLinkStore({ database }).get("hash-v2")).rejects.toThrow(
+      "Unknown schemaVersion 2 in a pay-links document",
+    );
   });
 });
 
@@ -179,12 +214,19 @@ describe("Cosmos DB optimistic concurrency", () => {
     let attempts = 0;
     const outcome = store.update("tenant-busy", record.caseId, async (c) => {
       attempts += 1;
-      await store.update("tenant-busy", record.caseId, (d) => ({ ...d, sentKeys: [...d.sentKeys, `interleaved ${attempts}`] }));
+      await store.update("tenant-busy", record.caseId, (d) => ({
+        ...d,
+        sentKeys: [...d.sentKeys, `interleaved ${attempts}`],
+      }));
       return { ...c, sentKeys: [...c.sentKeys, "never stored"] };
     });
     await expect(outcome).rejects.toMatchObject({ code: "CASE_UPDATE_CONFLICT" });
     expect(attempts).toBe(3);
-    expect((await store.get("tenant-busy", record.caseId))?.sentKeys).toEqual(["interleaved 1", "interleaved 2", "interleaved 3"]);
+    expect((await store.get("tenant-busy", record.caseId))?.sentKeys).toEqual([
+      "interleaved 1",
+      "interleaved 2",
+      "interleaved 3",
+    ]);
   });
 
   it("does not let a request whose idempotency lock lapsed overwrite the record another request took over", async () => {
@@ -194,10 +236,17 @@ describe("Cosmos DB optimistic concurrency", () => {
     expect(await slow.begin("tenant-lapse", "key-1", "hash-1", t0)).toEqual({ kind: "new" });
     const afterLapse = new Date(t0.getTime() + IDEMPOTENCY_LOCK_MS + 1);
     expect(await other.begin("tenant-lapse", "key-1", "hash-1", afterLapse)).toEqual({ kind: "new" });
-    const response = (body: string) => ({ status: 201, headers: [] as Array<[string, string]>, bodyBase64: Buffer.from(body).toString("base64") });
+    const response = (body: string) => ({
+      status: 201,
+      headers: [] as Array<[string, string]>,
+      bodyBase64: Buffer.from(body).toString("base64"),
+    });
     await slow.complete("tenant-lapse", "key-1", response("slow"), afterLapse);
     expect(await slow.begin("tenant-lapse", "key-1", "hash-1", afterLapse)).toEqual({ kind: "in-progress" });
     await other.complete("tenant-lapse", "key-1", response("other"), afterLapse);
-    expect(await slow.begin("tenant-lapse", "key-1", "hash-1", afterLapse)).toEqual({ kind: "replay", response: response("other") });
+    expect(await slow.begin("tenant-lapse", "key-1", "hash-1", afterLapse)).toEqual({
+      kind: "replay",
+      response: response("other"),
+    });
   });
 });

@@ -60,16 +60,25 @@ describe("CosmosPaymentAttemptStore", () => {
 
   it("lists the unsettled attempts of a time window, oldest first, for the reconciliation sweep", async () => {
     const store = new CosmosPaymentAttemptStore({ database });
-    const at = (ref: string, createdAt: string, state: PaymentAttempt["state"]) => store.create({ ...attempt(ref), createdAt, state });
+    const at = (ref: string, createdAt: string, state: PaymentAttempt["state"]) =>
+      store.create({ ...attempt(ref), createdAt, state });
     await at("pfu-sweep-0003", "2026-11-20T10:03:00.000Z", "authorized");
     await at("pfu-sweep-0001", "2026-11-20T10:01:00.000Z", "created");
     await at("pfu-sweep-0002", "2026-11-20T10:02:00.000Z", "applied");
     await at("pfu-sweep-0004", "2026-11-20T10:04:00.000Z", "failed");
     await at("pfu-sweep-0005", "2026-11-20T10:05:00.000Z", "captured");
     await at("pfu-sweep-0009", "2026-11-20T10:09:00.000Z", "created");
-    const found = await store.listUnsettled({ createdAfter: "2026-11-20T10:00:00.000Z", createdBefore: "2026-11-20T10:08:00.000Z", limit: 10 });
+    const found = await store.listUnsettled({
+      createdAfter: "2026-11-20T10:00:00.000Z",
+      createdBefore: "2026-11-20T10:08:00.000Z",
+      limit: 10,
+    });
     expect(found.map((a) => a.reference)).toEqual(["pfu-sweep-0001", "pfu-sweep-0003", "pfu-sweep-0005"]);
-    const limited = await store.listUnsettled({ createdAfter: "2026-11-20T10:00:00.000Z", createdBefore: "2026-11-20T10:08:00.000Z", limit: 2 });
+    const limited = await store.listUnsettled({
+      createdAfter: "2026-11-20T10:00:00.000Z",
+      createdBefore: "2026-11-20T10:08:00.000Z",
+      limit: 2,
+    });
     expect(limited.map((a) => a.reference)).toEqual(["pfu-sweep-0001", "pfu-sweep-0003"]);
   });
 });

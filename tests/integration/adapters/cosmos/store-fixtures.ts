@@ -71,7 +71,11 @@ export class CosmosHarness implements StoreHarness {
 
   async start(): Promise<void> {
     this.#dataDir = await mkdtemp(join(tmpdir(), "cosmos-stores-"));
-    this.#standIn = new CosmosStandIn({ dataDir: this.#dataDir, logger: createLogger(() => undefined), saveIntervalMs: 0 });
+    this.#standIn = new CosmosStandIn({
+      dataDir: this.#dataDir,
+      logger: createLogger(() => undefined),
+      saveIntervalMs: 0,
+    });
     const started = await this.#standIn.start(0);
     this.#endpoint = started.endpoint;
     this.#key = started.key;
@@ -160,7 +164,12 @@ export function aTenant(tenantId: string): { tenant: Tenant; apiKey: ApiKeyRecor
       createdAt,
       updatedAt: createdAt,
     },
-    apiKey: { keyId: `key-${tenantId}`, tenantId, keyHash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", createdAt },
+    apiKey: {
+      keyId: `key-${tenantId}`,
+      tenantId,
+      keyHash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+      createdAt,
+    },
   };
 }
 

@@ -6,8 +6,20 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { caseIdFor } from "../../../../shared/domain/case-id";
 import { defaultPolicy } from "../../../../shared/domain/policy";
 import type { CaseRecord } from "../../../../shared/ports/case-store";
-import { IDEMPOTENCY_LOCK_MS, IDEMPOTENCY_RETENTION_MS, type StoredResponse } from "../../../../shared/ports/idempotency-store";
-import { aCaseRecord, aTenant, aWebhook, CosmosHarness, memoryHarness, type StoreHarness, type Stores } from "./store-fixtures";
+import {
+  IDEMPOTENCY_LOCK_MS,
+  IDEMPOTENCY_RETENTION_MS,
+  type StoredResponse,
+} from "../../../../shared/ports/idempotency-store";
+import {
+  aCaseRecord,
+  aTenant,
+  aWebhook,
+  CosmosHarness,
+  memoryHarness,
+  type StoreHarness,
+  type Stores,
+} from "./store-fixtures";
 
 const harnesses: StoreHarness[] = [memoryHarness, new CosmosHarness()];
 
@@ -20,7 +32,9 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   }
 }
 
-async function allPages<T>(fetch: (token: string | undefined) => Promise<{ items: T[]; continuationToken?: string }>): Promise<T[][]> {
+async function allPages<T>(
+  fetch: (token: string | undefined) => Promise<{ items: T[]; continuationToken?: string }>,
+): Promise<T[][]> {
   const pages: T[][] = [];
   let token: string | undefined;
   do {
@@ -59,12 +73,16 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
       const record = aCaseRecord("tenant-a", "INV-1");
       await stores.cases.create(record);
       expect(await stores.cases.get("tenant-b", record.caseId)).toBeUndefined();
-      expect(await codeOf(stores.cases.update("tenant-b", record.caseId, (c) => ({ ...c, sentKeys: ["x"] })))).toBe("CASE_NOT_FOUND");
+      expect(await codeOf(stores.cases.update("tenant-b", record.caseId, (c) => ({ ...c, sentKeys: ["x"] })))).toBe(
+        "CASE_NOT_FOUND",
+      );
       expect((await stores.cases.get("tenant-a", record.caseId))?.sentKeys).toEqual([]);
     });
 
     it("answers CASE_NOT_FOUND when updating a case that does not exist", async () => {
-      expect(await codeOf(stores.cases.update("tenant-a", caseIdFor("tenant-a", "nope"), (c) => c))).toBe("CASE_NOT_FOUND");
+      expect(await codeOf(stores.cases.update("tenant-a", caseIdFor("tenant-a", "nope"), (c) => c))).toBe(
+        "CASE_NOT_FOUND",
+      );
     });
 
     it("refuses a second case with the same invoice number for the same tenant with DUPLICATE_INVOICE_NUMBER", async () => {
@@ -113,7 +131,10 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
         Array.from({ length: 10 }, (_, i) =>
           stores.cases.update("tenant-a", record.caseId, async (c) => {
             await new Promise((resolve) => setImmediate(resolve)); // let the others read the same version
-            return { ...c, timeline: [...c.timeline, { at: "2025-03-17T09:00:00.000Z", kind: "note" as const, title: `note ${i}` }] };
+            return {
+              ...c,
+              timeline: [...c.timeline, { at: "2025-03-17T09:00:00.000Z", kind: "note" as const, title: `note ${i}` }],
+            };
           }),
         ),
       );
@@ -130,7 +151,8 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
       const seen: string[][] = [];
       await stores.cases.update("tenant-a", record.caseId, async (c) => {
         seen.push([...c.sentKeys]);
-        if (seen.length === 1) await stores.cases.update("tenant-a", record.caseId, (d) => ({ ...d, sentKeys: [...d.sentKeys, "sms"] }));
+        if (seen.length === 1)
+          await stores.cases.update("tenant-a", record.caseId, (d) => ({ ...d, sentKeys: [...d.sentKeys, "sms"] }));
         return { ...c, sentKeys: [...c.sentKeys, "letter"] };
       });
       expect(seen).toEqual([[], ["sms"]]);
@@ -140,15 +162,16 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
     it("refuses an update that changes the case id, tenant or invoice number", async () => {
       const record = aCaseRecord("tenant-a", "INV-1");
       await stores.cases.create(record);
-      await expect(stores.cases.update("tenant-a", record.caseId, (c) => ({ ...c, tenantId: "tenant-b" }))).rejects.toThrow(
-        /may not change/,
-      );
+      await expect(
+        stores.cases.update("tenant-a", record.caseId, (c) => ({ ...c, tenantId: "tenant-b" })),
+      ).rejects.toThrow(/may not change/);
       expect((await stores.cases.get("tenant-a", record.caseId))?.tenantId).toBe("tenant-a");
     });
 
     it("lists a tenant's cases in pages with continuation tokens, each case exactly once and no other tenant's", async () => {
       const mine = Array.from({ length: 7 }, (_, i) => aCaseRecord("tenant-a", `INV-${i}`));
-      for (const r of [...mine, aCaseRecord("tenant-b", "INV-0"), aCaseRecord("tenant-b", "INV-9")]) await stores.cases.create(r);
+      for (const r of [...mine, aCaseRecord("tenant-b", "INV-0"), aCaseRecord("tenant-b", "INV-9")])
+        await stores.cases.create(r);
       const pages = await allPages((token) =>
         stores.cases.list("tenant-a", {}, token === undefined ? { limit: 3 } : { limit: 3, continuationToken: token }),
       );
@@ -191,12 +214,16 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
 
     it("lists the ids of open, on-hold and disputed cases across tenants, in pages, and none of the closed ones", async () => {
       const statuses = ["open", "on-hold", "disputed", "paid", "cancelled", "handed-off", "open"] as const;
-      const records: CaseRecord[] = statuses.map((status, i) => aCaseRecord(i % 2 === 0 ? "tenant-a" : "tenant-b", `INV-${i}`, { status }));
+      const records: CaseRecord[] = statuses.map((status, i) =>
+        aCaseRecord(i % 2 === 0 ? "tenant-a" : "tenant-b", `INV-${i}`, { status }),
+      );
       for (const r of records) await stores.cases.create(r);
       const pages = await allPages((token) =>
         stores.cases.listActiveCaseIds(token === undefined ? { limit: 2 } : { limit: 2, continuationToken: token }),
       );
-      const active = records.filter((r) => ["open", "on-hold", "disputed"].includes(r.case.status)).map((r) => r.caseId);
+      const active = records
+        .filter((r) => ["open", "on-hold", "disputed"].includes(r.case.status))
+        .map((r) => r.caseId);
       expect(pages.flat().sort()).toEqual(active.sort());
       for (const page of pages) expect(page.length).toBeLessThanOrEqual(2);
     });
@@ -215,7 +242,9 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
     it("refuses a second tenant with the same id with TENANT_ALREADY_EXISTS", async () => {
       const { tenant, apiKey } = aTenant("tenant-a");
       await stores.tenants.create(tenant, apiKey);
-      expect(await codeOf(stores.tenants.create(tenant, { ...apiKey, keyId: "key-other" }))).toBe("TENANT_ALREADY_EXISTS");
+      expect(await codeOf(stores.tenants.create(tenant, { ...apiKey, keyId: "key-other" }))).toBe(
+        "TENANT_ALREADY_EXISTS",
+      );
       expect(await stores.tenants.findApiKey("key-other")).toBeUndefined();
     });
 
@@ -240,7 +269,9 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
     });
 
     it("refuses to set the policy of an unknown tenant with TENANT_NOT_FOUND", async () => {
-      expect(await codeOf(stores.tenants.setPolicy("tenant-x", defaultPolicy("NO"), new Date()))).toBe("TENANT_NOT_FOUND");
+      expect(await codeOf(stores.tenants.setPolicy("tenant-x", defaultPolicy("NO"), new Date()))).toBe(
+        "TENANT_NOT_FOUND",
+      );
     });
   });
 
@@ -295,8 +326,12 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
 
     it("answers in-progress while the first request runs, and new once its lock has lapsed", async () => {
       await stores.idempotency.begin("tenant-a", "key-1", "hash-1", t0);
-      expect(await stores.idempotency.begin("tenant-a", "key-1", "hash-1", later(1_000))).toEqual({ kind: "in-progress" });
-      expect(await stores.idempotency.begin("tenant-a", "key-1", "hash-1", later(IDEMPOTENCY_LOCK_MS + 1))).toEqual({ kind: "new" });
+      expect(await stores.idempotency.begin("tenant-a", "key-1", "hash-1", later(1_000))).toEqual({
+        kind: "in-progress",
+      });
+      expect(await stores.idempotency.begin("tenant-a", "key-1", "hash-1", later(IDEMPOTENCY_LOCK_MS + 1))).toEqual({
+        kind: "new",
+      });
     });
 
     it("forgets an abandoned request so that the client may retry with the same key", async () => {
@@ -315,7 +350,9 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
     it("starts afresh once a completed response has expired", async () => {
       await stores.idempotency.begin("tenant-a", "key-1", "hash-1", t0);
       await stores.idempotency.complete("tenant-a", "key-1", response("{}"), t0);
-      expect(await stores.idempotency.begin("tenant-a", "key-1", "hash-2", later(IDEMPOTENCY_RETENTION_MS + 1))).toEqual({ kind: "new" });
+      expect(
+        await stores.idempotency.begin("tenant-a", "key-1", "hash-2", later(IDEMPOTENCY_RETENTION_MS + 1)),
+      ).toEqual({ kind: "new" });
     });
 
     it("keeps the same key of different tenants apart", async () => {
@@ -334,7 +371,9 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
     it("lets exactly one of ten concurrent takeovers of a lapsed record win", async () => {
       await stores.idempotency.begin("tenant-a", "key-1", "hash-1", t0);
       const outcomes = await Promise.all(
-        Array.from({ length: 10 }, () => stores.idempotency.begin("tenant-a", "key-1", "hash-1", later(IDEMPOTENCY_LOCK_MS + 1))),
+        Array.from({ length: 10 }, () =>
+          stores.idempotency.begin("tenant-a", "key-1", "hash-1", later(IDEMPOTENCY_LOCK_MS + 1)),
+        ),
       );
       expect(outcomes.filter((o) => o.kind === "new")).toHaveLength(1);
       expect(outcomes.filter((o) => o.kind === "in-progress")).toHaveLength(9);

@@ -6,7 +6,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../../../devhost/logger";
 import { VippsSimulator } from "../../../../devhost/vipps/vipps-simulator";
-import { makeVippsWebhookOpsFunction, type VippsWebhookOpsDeps } from "../../../../functions/payments/http-ops-vipps-webhooks";
+import {
+  makeVippsWebhookOpsFunction,
+  type VippsWebhookOpsDeps,
+} from "../../../../functions/payments/http-ops-vipps-webhooks";
 import { VippsApiClient } from "../../../../shared/adapters/vipps/api-client.vipps";
 import { VippsWebhookRegistry } from "../../../../shared/adapters/vipps/webhooks-api.vipps";
 
@@ -24,7 +27,11 @@ let deps: VippsWebhookOpsDeps;
 
 function call(method: "GET" | "POST", key = OPERATOR_KEY) {
   const fn = makeVippsWebhookOpsFunction(() => deps);
-  const request = new HttpRequest({ method, url: "http://127.0.0.1:7071/api/v1/ops/vipps/webhooks", headers: { "x-api-key": key } });
+  const request = new HttpRequest({
+    method,
+    url: "http://127.0.0.1:7071/api/v1/ops/vipps/webhooks",
+    headers: { "x-api-key": key },
+  });
   return fn(request, new InvocationContext({ functionName: "test" })) as Promise<HttpResponseInit>;
 }
 

@@ -93,7 +93,12 @@ beforeAll(async () => {
       }
       const headers: Record<string, string | undefined> = {};
       for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value[0] : value;
-      received.push({ method: req.method ?? "", pathAndQuery: req.url ?? "/", headers, body: Buffer.concat(chunks).toString("utf8") });
+      received.push({
+        method: req.method ?? "",
+        pathAndQuery: req.url ?? "/",
+        headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      });
       res.writeHead(200).end();
     });
   });
@@ -119,7 +124,11 @@ describe("Vipps adapter against the simulator", () => {
   it("creates a Vipps payment, which the user approves; a signed AUTHORIZED webhook arrives and get shows it authorized", async () => {
     const { reference, created } = await createPayment("vipps");
     expect(created).toEqual({ reference, redirectUrl: `${baseUrl}/landing/${reference}` });
-    expect(await provider.get(reference)).toMatchObject({ state: "CREATED", paymentMethodType: "WALLET", authorized: nok(0) });
+    expect(await provider.get(reference)).toMatchObject({
+      state: "CREATED",
+      paymentMethodType: "WALLET",
+      authorized: nok(0),
+    });
 
     const approved = await devPost(`/api/dev/vipps/payments/${reference}/approve`);
     expect(approved.status).toBe(200);
@@ -129,11 +138,20 @@ describe("Vipps adapter against the simulator", () => {
     const authorized = received.find((r) => r.body.includes('"AUTHORIZED"') && r.body.includes(reference));
     expect(authorized).toBeDefined();
     const verdict = verifier.verify(authorized!, new Date());
-    expect(verdict).toMatchObject({ ok: true, event: { provider: "vipps", reference, name: "AUTHORIZED", success: true } });
+    expect(verdict).toMatchObject({
+      ok: true,
+      event: { provider: "vipps", reference, name: "AUTHORIZED", success: true },
+    });
     expect(authorized!.headers.host).toBe(new URL(callbackUrl).host);
 
     const payment = await provider.get(reference);
-    expect(payment).toMatchObject({ reference, state: "AUTHORIZED", amount: nok(49_900), authorized: nok(49_900), captured: nok(0) });
+    expect(payment).toMatchObject({
+      reference,
+      state: "AUTHORIZED",
+      amount: nok(49_900),
+      authorized: nok(49_900),
+      captured: nok(0),
+    });
     expect(payment.pspReference).toEqual(expect.any(String));
   });
 
@@ -149,7 +167,9 @@ describe("Vipps adapter against the simulator", () => {
 
     await sim.deliveriesIdle();
     expect(verifiedEvents(reference)).toEqual(["CREATED", "AUTHORIZED", "CAPTURED", "REFUNDED"]);
-    const events = (await (await fetch(`${baseUrl}/api/dev/vipps/payments/${reference}`)).json()) as { payment: { events: Array<{ name: string }> } };
+    const events = (await (await fetch(`${baseUrl}/api/dev/vipps/payments/${reference}`)).json()) as {
+      payment: { events: Array<{ name: string }> };
+    };
     expect(events.payment.events.map((e) => e.name)).toEqual(["CREATED", "AUTHORIZED", "CAPTURED", "REFUNDED"]);
   });
 
@@ -197,22 +217,39 @@ describe("Vipps adapter against the simulator", () => {
   });
 
   it("surfaces validation errors as PaymentProviderRejected with the status, naming the field", async () => {
-    const base = { amount: nok(100), method: "vipps" as const, returnUrl: "https://example.no/back", description: "Faktura 1", idempotencyKey: randomUUID() };
+    const base = {
+      amount: nok(100),
+      method: "vipps" as const,
+      returnUrl: "https://example.no/back",
+      description: "Faktura 1",
+      idempotencyKey: randomUUID(),
+    };
     const badReference = await provider.create({ ...base, reference: "short" }).catch((e: unknown) => e);
     expect(badReference).toBeInstanceOf(PaymentProviderRejected);
     expect(badReference).toMatchObject({ status: 400, detail: expect.stringContaining("reference") });
-    await expect(provider.create({ ...base, reference: newReference(), description: "ab", idempotencyKey: randomUUID() })).rejects.toMatchObject({
+    await expect(
+      provider.create({ ...base, reference: newReference(), description: "ab", idempotencyKey: randomUUID() }),
+    ).rejects.toMatchObject({
       status: 400,
       detail: expect.stringContaining("paymentDescription"),
     });
-    await expect(provider.create({ ...base, reference: newReference(), amount: nok(65_000_001), idempotencyKey: randomUUID() })).rejects.toMatchObject({
+    await expect(
+      provider.create({ ...base, reference: newReference(), amount: nok(65_000_001), idempotencyKey: randomUUID() }),
+    ).rejects.toMatchObject({
       status: 400,
       detail: expect.stringContaining("amount.value"),
     });
     await expect(
-      provider.create({ ...base, reference: newReference(), amount: { value: 100, currency: "SEK" }, idempotencyKey: randomUUID() }),
+      provider.create({
+        ...base,
+        reference: newReference(),
+        amount: { value: 100, currency: "SEK" },
+        idempotencyKey: randomUUID(),
+      }),
     ).rejects.toMatchObject({ status: 400, detail: expect.stringContaining("amount.currency") });
-    await expect(provider.create({ ...base, reference: newReference(), idempotencyKey: "k".repeat(51) })).rejects.toMatchObject({
+    await expect(
+      provider.create({ ...base, reference: newReference(), idempotencyKey: "k".repeat(51) }),
+    ).rejects.toMatchObject({
       status: 400,
       detail: expect.stringContaining("Idempotency-Key"),
     });
@@ -230,17 +267,28 @@ describe("Vipps adapter against the simulator", () => {
       idempotencyKey: `create-${reference}`,
     });
     expect(again).toEqual(created);
-    const list = (await (await fetch(`${baseUrl}/api/dev/vipps/payments`)).json()) as { payments: Array<{ reference: string }> };
+    const list = (await (await fetch(`${baseUrl}/api/dev/vipps/payments`)).json()) as {
+      payments: Array<{ reference: string }>;
+    };
     expect(list.payments.filter((p) => p.reference === reference)).toHaveLength(1);
     await expect(
-      provider.create({ reference, amount: nok(49_900), method: "vipps", returnUrl: "https://example.no/back", description: "Faktura 10023", idempotencyKey: "another-key" }),
+      provider.create({
+        reference,
+        amount: nok(49_900),
+        method: "vipps",
+        returnUrl: "https://example.no/back",
+        description: "Faktura 10023",
+        idempotencyKey: "another-key",
+      }),
     ).rejects.toMatchObject({ status: 409 });
   });
 
   it("retries a create through a server error with the same idempotency key: one payment", async () => {
     sim.setFaults({ failNext: 1, status: 503 });
     const { reference } = await createPayment();
-    const list = (await (await fetch(`${baseUrl}/api/dev/vipps/payments`)).json()) as { payments: Array<{ reference: string }> };
+    const list = (await (await fetch(`${baseUrl}/api/dev/vipps/payments`)).json()) as {
+      payments: Array<{ reference: string }>;
+    };
     expect(list.payments.filter((p) => p.reference === reference)).toHaveLength(1);
   });
 
@@ -251,7 +299,9 @@ describe("Vipps adapter against the simulator", () => {
     await sim.approve(reference);
     await sim.deliveriesIdle();
     expect(verifiedEvents(reference).filter((n) => n === "AUTHORIZED")).toHaveLength(3);
-    expect((await devPost("/api/dev/vipps/faults", { reset: true }).then((r) => r.json()))).toMatchObject({ duplicateWebhooks: 1 });
+    expect(await devPost("/api/dev/vipps/faults", { reset: true }).then((r) => r.json())).toMatchObject({
+      duplicateWebhooks: 1,
+    });
   });
 
   it("retries a webhook the receiver answered with a server error", async () => {
@@ -294,17 +344,31 @@ describe("Vipps adapter against the simulator", () => {
 
   it("registers, lists and deletes webhooks through the Webhooks API", async () => {
     const config = { baseUrl, ...credentials };
-    const registered = await registerVippsWebhook(config, { url: "https://pay.example.no/api/callbacks/vipps", events: VIPPS_EPAYMENT_WEBHOOK_EVENTS });
+    const registered = await registerVippsWebhook(config, {
+      url: "https://pay.example.no/api/callbacks/vipps",
+      events: VIPPS_EPAYMENT_WEBHOOK_EVENTS,
+    });
     expect(registered.secret.length).toBeGreaterThan(32);
-    expect(await listVippsWebhooks(config)).toContainEqual({ id: registered.id, url: "https://pay.example.no/api/callbacks/vipps", events: [...VIPPS_EPAYMENT_WEBHOOK_EVENTS] });
+    expect(await listVippsWebhooks(config)).toContainEqual({
+      id: registered.id,
+      url: "https://pay.example.no/api/callbacks/vipps",
+      events: [...VIPPS_EPAYMENT_WEBHOOK_EVENTS],
+    });
     await deleteVippsWebhook(config, registered.id);
     expect((await listVippsWebhooks(config)).map((w) => w.id)).not.toContain(registered.id);
-    await expect(registerVippsWebhook(config, { url: "not a url", events: ["epayments.payment.created.v1"] })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      registerVippsWebhook(config, { url: "not a url", events: ["epayments.payment.created.v1"] }),
+    ).rejects.toMatchObject({ status: 400 });
   });
 
   it("lets the dev host's registration of the app callback supersede the one from a previous run's port", async () => {
-    const isAppCallback = (url: string) => url.startsWith("http://127.0.0.1:") && new URL(url).pathname === "/api/callbacks/vipps";
-    await sim.registerWebhook({ url: "http://127.0.0.1:1/api/callbacks/vipps", secret: WEBHOOK_SECRET, replaces: isAppCallback });
+    const isAppCallback = (url: string) =>
+      url.startsWith("http://127.0.0.1:") && new URL(url).pathname === "/api/callbacks/vipps";
+    await sim.registerWebhook({
+      url: "http://127.0.0.1:1/api/callbacks/vipps",
+      secret: WEBHOOK_SECRET,
+      replaces: isAppCallback,
+    });
     await sim.registerWebhook({ url: callbackUrl, secret: WEBHOOK_SECRET, replaces: isAppCallback });
     const registrations = await listVippsWebhooks({ baseUrl, ...credentials });
     expect(registrations.filter((w) => isAppCallback(w.url)).map((w) => w.url)).toEqual([callbackUrl]);

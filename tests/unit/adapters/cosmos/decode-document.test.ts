@@ -30,7 +30,9 @@ function problemOf(run: () => unknown): UndecodableDocument {
 
 describe("decoding a stored document", () => {
   it("gives back exactly the record: no system properties, no storage-only fields", () => {
-    expect(decodeDocument(Tenant, { ...tenant, ...systemFields, id: "tenant-1", type: "tenant" }, where)).toEqual(tenant);
+    expect(decodeDocument(Tenant, { ...tenant, ...systemFields, id: "tenant-1", type: "tenant" }, where)).toEqual(
+      tenant,
+    );
   });
 
   it("refuses a document written by an unknown schemaVersion before looking at its shape", () => {
@@ -44,7 +46,11 @@ describe("decoding a stored document", () => {
     const problem = problemOf(() => decodeDocument(Tenant, doc, where));
     expect(problem.container).toBe("tenants");
     expect(problem.documentId).toBe("tenant-1");
-    expect(problem.problems).toEqual(["name: expected string", "orgNumber: expected string", "country: not one of the allowed values"]);
+    expect(problem.problems).toEqual([
+      "name: expected string",
+      "orgNumber: expected string",
+      "country: not one of the allowed values",
+    ]);
     expect(problem.message).toBe(
       "A tenants document (id tenant-1) does not decode: name: expected string; orgNumber: expected string; country: not one of the allowed values",
     );
@@ -71,7 +77,9 @@ describe("decoding a stored document", () => {
       createdAt: "2025-03-17T09:00:00.000Z",
       updatedAt: "2025-03-17T09:00:00.000Z",
     };
-    const problem = problemOf(() => decodeDocument(PaymentAttempt, attempt, { container: "payment-attempts", storageOnly: ["id", "type"] }));
+    const problem = problemOf(() =>
+      decodeDocument(PaymentAttempt, attempt, { container: "payment-attempts", storageOnly: ["id", "type"] }),
+    );
     expect(problem.problems).toEqual([
       "amount.value: expected int",
       "parts.0.amount.currency: not one of the allowed values",
@@ -95,7 +103,9 @@ describe("decoding a stored document", () => {
     const bankWhere = { container: "bank-payments", storageOnly: ["id", "type"] };
     const matched = { ...payment, status: "matched", tenantId: "tenant-1", caseId: "c_1" };
     expect(decodeDocument(BankPayment, { ...matched, id: "ocr-1", type: "bank-payment" }, bankWhere)).toEqual(matched);
-    const problem = problemOf(() => decodeDocument(BankPayment, { ...payment, id: "ocr-1", status: "lost" }, bankWhere));
+    const problem = problemOf(() =>
+      decodeDocument(BankPayment, { ...payment, id: "ocr-1", status: "lost" }, bankWhere),
+    );
     expect(problem.problems).toEqual(["status: matches none of the allowed shapes"]);
   });
 });

@@ -8,7 +8,8 @@ function client(statuses: Record<string, string | Error>, startError?: Error) {
   const fake = {
     getStatus: async (id: string) => {
       const s = statuses[id];
-      if (s === undefined) throw new Error(`DurableClient error: Durable Functions extension replied with HTTP 404 response. (${id})`);
+      if (s === undefined)
+        throw new Error(`DurableClient error: Durable Functions extension replied with HTTP 404 response. (${id})`);
       if (s instanceof Error) throw s;
       return { runtimeStatus: s };
     },
@@ -17,7 +18,8 @@ function client(statuses: Record<string, string | Error>, startError?: Error) {
       if (startError) throw startError;
       return options.instanceId;
     },
-    raiseEvent: async (id: string, event: string, data: unknown) => void calls.push(`raise ${id} ${event} ${JSON.stringify(data)}`),
+    raiseEvent: async (id: string, event: string, data: unknown) =>
+      void calls.push(`raise ${id} ${event} ${JSON.stringify(data)}`),
   };
   return { workflow: new DurableCaseWorkflow(fake as unknown as df.DurableClient), calls };
 }
@@ -33,15 +35,24 @@ describe("DurableCaseWorkflow", () => {
   });
 
   it("treats a start refused with 409 as already running, and passes other errors on", async () => {
-    await expect(client({}, new Error("The operation failed with an unexpected status code: 409. Details: {}")).workflow.start("c_1")).resolves.toBeUndefined();
-    await expect(client({}, new Error("The operation failed with an unexpected status code: 500.")).workflow.start("c_1")).rejects.toThrow("500");
+    await expect(
+      client({}, new Error("The operation failed with an unexpected status code: 409. Details: {}")).workflow.start(
+        "c_1",
+      ),
+    ).resolves.toBeUndefined();
+    await expect(
+      client({}, new Error("The operation failed with an unexpected status code: 500.")).workflow.start("c_1"),
+    ).rejects.toThrow("500");
   });
 
   it("raises CaseChanged to a running orchestration and starts a finished one again", async () => {
     const { workflow, calls } = client({ "case-c_1": "Running", "case-c_2": "Completed" });
     await workflow.caseChanged("c_1", "payment");
     await workflow.caseChanged("c_2", "resume");
-    expect(calls).toEqual(['raise case-c_1 CaseChanged {"reason":"payment"}', 'start caseLadder case-c_2 {"caseId":"c_2"}']);
+    expect(calls).toEqual([
+      'raise case-c_1 CaseChanged {"reason":"payment"}',
+      'start caseLadder case-c_2 {"caseId":"c_2"}',
+    ]);
   });
 
   it("maps runtime statuses, reports an unknown instance as missing and other errors as errors", async () => {
@@ -52,7 +63,13 @@ describe("DurableCaseWorkflow", () => {
       "case-d": "Terminated",
       "case-e": new Error("The operation failed with an unexpected status code: 500."),
     });
-    expect(await Promise.all(["a", "b", "c", "d", "x"].map((id) => workflow.state(id)))).toEqual(["running", "completed", "failed", "terminated", "missing"]);
+    expect(await Promise.all(["a", "b", "c", "d", "x"].map((id) => workflow.state(id)))).toEqual([
+      "running",
+      "completed",
+      "failed",
+      "terminated",
+      "missing",
+    ]);
     await expect(workflow.state("e")).rejects.toThrow("500");
   });
 });

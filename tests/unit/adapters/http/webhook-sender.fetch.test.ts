@@ -45,6 +45,8 @@ describe("the fetch webhook sender", () => {
 
   it("reports a receiver that does not answer in time as a timeout, and a refused connection as a network error", async () => {
     expect(await send("/slow", 50)).toEqual({ kind: "timeout" });
-    expect(await sender.send({ url: "http://127.0.0.1:1/nothing", headers: {}, body: "", timeoutMs: 2_000 })).toEqual({ kind: "network-error" });
+    expect(await sender.send({ url: "http://127.0.0.1:1/nothing", headers: {}, body: "", timeoutMs: 2_000 })).toEqual({
+      kind: "network-error",
+    });
   });
 });

@@ -21,14 +21,21 @@ const config = {
   merchantSerialNumber: "123456",
 };
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-const token = (value = "token-1", expiresIn = "3600") => json(200, { token_type: "Bearer", expires_in: expiresIn, access_token: value });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+const token = (value = "token-1", expiresIn = "3600") =>
+  json(200, { token_type: "Bearer", expires_in: expiresIn, access_token: value });
 const amount = (value: number) => ({ currency: "NOK", value });
 const payment = (overrides: Record<string, unknown> = {}) => ({
   reference: "ref-00000001",
   state: "AUTHORIZED",
   amount: amount(10_000),
-  aggregate: { authorizedAmount: amount(10_000), cancelledAmount: amount(0), capturedAmount: amount(0), refundedAmount: amount(0) },
+  aggregate: {
+    authorizedAmount: amount(10_000),
+    cancelledAmount: amount(0),
+    capturedAmount: amount(0),
+    refundedAmount: amount(0),
+  },
   pspReference: "psp-1",
   paymentMethod: { type: "WALLET" },
   profile: {},
@@ -58,7 +65,9 @@ function harness(script: Script, options: { now?: () => Date } = {}) {
 describe("VippsPaymentProvider", () => {
   it("gets a token with the client credentials, then creates a WEB_REDIRECT payment with every required header", async () => {
     const { provider, calls } = harness((call) =>
-      call.url.endsWith("/accesstoken/get") ? token() : json(201, { reference: "ref-00000001", redirectUrl: "https://landing.vipps.no?token=x" }),
+      call.url.endsWith("/accesstoken/get")
+        ? token()
+        : json(201, { reference: "ref-00000001", redirectUrl: "https://landing.vipps.no?token=x" }),
     );
     const created = await provider.create({
       reference: "ref-00000001",
@@ -72,7 +81,12 @@ describe("VippsPaymentProvider", () => {
     expect(calls[0]).toMatchObject({
       url: "https://apitest.vipps.no/accesstoken/get",
       method: "POST",
-      headers: { client_id: "client-id-1", client_secret: "client-secret-do-not-leak", "ocp-apim-subscription-key": "subscription-key-1", "merchant-serial-number": "123456" },
+      headers: {
+        client_id: "client-id-1",
+        client_secret: "client-secret-do-not-leak",
+        "ocp-apim-subscription-key": "subscription-key-1",
+        "merchant-serial-number": "123456",
+      },
     });
     expect(calls[1]).toMatchObject({
       url: "https://apitest.vipps.no/epayment/v1/payments",
@@ -101,9 +115,18 @@ describe("VippsPaymentProvider", () => {
 
   it("asks for WALLET when the debtor chose Vipps", async () => {
     const { provider, calls } = harness((call) =>
-      call.url.endsWith("/accesstoken/get") ? token() : json(201, { reference: "ref-00000001", redirectUrl: "https://landing.vipps.no?token=x" }),
+      call.url.endsWith("/accesstoken/get")
+        ? token()
+        : json(201, { reference: "ref-00000001", redirectUrl: "https://landing.vipps.no?token=x" }),
     );
-    await provider.create({ reference: "ref-00000001", amount: { value: 1, currency: "NOK" }, method: "vipps", returnUrl: "https://x.no", description: "abc", idempotencyKey: "k" });
+    await provider.create({
+      reference: "ref-00000001",
+      amount: { value: 1, currency: "NOK" },
+      method: "vipps",
+      returnUrl: "https://x.no",
+      description: "abc",
+      idempotencyKey: "k",
+    });
     expect(calls[1]!.body).toMatchObject({ paymentMethod: { type: "WALLET" } });
   });
 
@@ -111,7 +134,17 @@ describe("VippsPaymentProvider", () => {
     const { provider } = harness((call) =>
       call.url.endsWith("/accesstoken/get")
         ? token()
-        : json(200, payment({ aggregate: { authorizedAmount: amount(10_000), cancelledAmount: amount(1_000), capturedAmount: amount(9_000), refundedAmount: amount(500) } })),
+        : json(
+            200,
+            payment({
+              aggregate: {
+                authorizedAmount: amount(10_000),
+                cancelledAmount: amount(1_000),
+                capturedAmount: amount(9_000),
+                refundedAmount: amount(500),
+              },
+            }),
+          ),
     );
     expect(await provider.get("ref-00000001")).toEqual({
       reference: "ref-00000001",
@@ -129,7 +162,10 @@ describe("VippsPaymentProvider", () => {
   it("reuses the token until shortly before it expires", async () => {
     let now = new Date("2026-11-23T12:00:00Z");
     let tokens = 0;
-    const { provider } = harness((call) => (call.url.endsWith("/accesstoken/get") ? token(`token-${++tokens}`) : json(200, payment())), { now: () => now });
+    const { provider } = harness(
+      (call) => (call.url.endsWith("/accesstoken/get") ? token(`token-${++tokens}`) : json(200, payment())),
+      { now: () => now },
+    );
     await provider.get("ref-00000001");
     await provider.get("ref-00000001");
     expect(tokens).toBe(1);
@@ -142,10 +178,17 @@ describe("VippsPaymentProvider", () => {
     let tokens = 0;
     const { provider, calls } = harness((call) => {
       if (call.url.endsWith("/accesstoken/get")) return token(`token-${++tokens}`);
-      return call.headers.authorization === "Bearer token-1" ? json(401, { title: "Unauthorized" }) : json(200, payment());
+      return call.headers.authorization === "Bearer token-1"
+        ? json(401, { title: "Unauthorized" })
+        : json(200, payment());
     });
     expect((await provider.get("ref-00000001")).state).toBe("AUTHORIZED");
-    expect(calls.map((c) => c.headers.authorization ?? "token request")).toEqual(["token request", "Bearer token-1", "token request", "Bearer token-2"]);
+    expect(calls.map((c) => c.headers.authorization ?? "token request")).toEqual([
+      "token request",
+      "Bearer token-1",
+      "token request",
+      "Bearer token-2",
+    ]);
   });
 
   it("retries a capture through a network error and a 503 with the same Idempotency-Key", async () => {
@@ -155,7 +198,17 @@ describe("VippsPaymentProvider", () => {
       attempts++;
       if (attempts === 1) return "network-error";
       if (attempts === 2) return json(503, { title: "Service Unavailable" });
-      return json(200, payment({ aggregate: { authorizedAmount: amount(10_000), cancelledAmount: amount(0), capturedAmount: amount(10_000), refundedAmount: amount(0) } }));
+      return json(
+        200,
+        payment({
+          aggregate: {
+            authorizedAmount: amount(10_000),
+            cancelledAmount: amount(0),
+            capturedAmount: amount(10_000),
+            refundedAmount: amount(0),
+          },
+        }),
+      );
     });
     const captured = await provider.capture("ref-00000001", { value: 10_000, currency: "NOK" }, "capture-1");
     expect(captured.captured.value).toBe(10_000);
@@ -173,7 +226,15 @@ describe("VippsPaymentProvider", () => {
 
   it("turns a 4xx problem into PaymentProviderRejected with its status and detail, without retrying", async () => {
     const { provider, calls } = harness((call) =>
-      call.url.endsWith("/accesstoken/get") ? token() : json(400, { type: "about:blank", title: "Bad Request", status: 400, detail: "reference: invalid", traceId: "t" }),
+      call.url.endsWith("/accesstoken/get")
+        ? token()
+        : json(400, {
+            type: "about:blank",
+            title: "Bad Request",
+            status: 400,
+            detail: "reference: invalid",
+            traceId: "t",
+          }),
     );
     const error = await provider.refund("ref-00000001", { value: 1, currency: "NOK" }, "r-1").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PaymentProviderRejected);
@@ -190,9 +251,15 @@ describe("VippsPaymentProvider", () => {
   });
 
   it("sends cancel without a body and encodes the reference in the path", async () => {
-    const { provider, calls } = harness((call) => (call.url.endsWith("/accesstoken/get") ? token() : json(200, payment({ state: "TERMINATED" }))));
+    const { provider, calls } = harness((call) =>
+      call.url.endsWith("/accesstoken/get") ? token() : json(200, payment({ state: "TERMINATED" })),
+    );
     await provider.cancel("ref-00000001", "cancel-1");
-    expect(calls[1]).toMatchObject({ url: "https://apitest.vipps.no/epayment/v1/payments/ref-00000001/cancel", method: "POST", headers: { "idempotency-key": "cancel-1" } });
+    expect(calls[1]).toMatchObject({
+      url: "https://apitest.vipps.no/epayment/v1/payments/ref-00000001/cancel",
+      method: "POST",
+      headers: { "idempotency-key": "cancel-1" },
+    });
     expect(calls[1]!.body).toBeUndefined();
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { signVippsWebhook, verifyVippsWebhookSignature } from "../../../../shared/adapters/vipps/webhook-signature.vipps";
+import {
+  signVippsWebhook,
+  verifyVippsWebhookSignature,
+} from "../../../../shared/adapters/vipps/webhook-signature.vipps";
 
 /** Vipps webhooks-api docs, request-authentication.md (the published test vector). */
 const VECTOR = {
@@ -27,13 +30,25 @@ describe("verifyVippsWebhookSignature", () => {
   const input = { ...VECTOR, contentHash: signed["x-ms-content-sha256"], authorization: signed.authorization };
 
   it("accepts the published test vector and returns its signature", () => {
-    expect(verifyVippsWebhookSignature(input)).toEqual({ ok: true, signature: "agAiSyogQbDHpeucoNwYz+yAr5nJ+v+zasdkSbqzv+U=" });
+    expect(verifyVippsWebhookSignature(input)).toEqual({
+      ok: true,
+      signature: "agAiSyogQbDHpeucoNwYz+yAr5nJ+v+zasdkSbqzv+U=",
+    });
   });
 
   it("refuses another path, host or date under the same signature", () => {
-    expect(verifyVippsWebhookSignature({ ...input, pathAndQuery: "/other" })).toMatchObject({ ok: false, reason: "bad-signature" });
-    expect(verifyVippsWebhookSignature({ ...input, host: "evil.example" })).toMatchObject({ ok: false, reason: "bad-signature" });
-    expect(verifyVippsWebhookSignature({ ...input, date: "Thu, 30 Mar 2023 08:38:33 GMT" })).toMatchObject({ ok: false, reason: "bad-signature" });
+    expect(verifyVippsWebhookSignature({ ...input, pathAndQuery: "/other" })).toMatchObject({
+      ok: false,
+      reason: "bad-signature",
+    });
+    expect(verifyVippsWebhookSignature({ ...input, host: "evil.example" })).toMatchObject({
+      ok: false,
+      reason: "bad-signature",
+    });
+    expect(verifyVippsWebhookSignature({ ...input, date: "Thu, 30 Mar 2023 08:38:33 GMT" })).toMatchObject({
+      ok: false,
+      reason: "bad-signature",
+    });
   });
 
   it("refuses a body that does not match the content hash", () => {
@@ -44,6 +59,9 @@ describe("verifyVippsWebhookSignature", () => {
   });
 
   it("refuses an Authorization header in another form", () => {
-    expect(verifyVippsWebhookSignature({ ...input, authorization: "Bearer abc" })).toMatchObject({ ok: false, reason: "bad-signature" });
+    expect(verifyVippsWebhookSignature({ ...input, authorization: "Bearer abc" })).toMatchObject({
+      ok: false,
+      reason: "bad-signature",
+    });
   });
 });

@@ -52,7 +52,10 @@ describe("VippsWebhookVerifier", () => {
   });
 
   it("refuses a delivery signed with another secret", () => {
-    expect(verifier.verify(delivery({ secret: "another-secret-of-sufficient-length" }), NOW)).toMatchObject({ ok: false, reason: "bad-signature" });
+    expect(verifier.verify(delivery({ secret: "another-secret-of-sufficient-length" }), NOW)).toMatchObject({
+      ok: false,
+      reason: "bad-signature",
+    });
   });
 
   it("refuses a tampered body", () => {
@@ -64,26 +67,45 @@ describe("VippsWebhookVerifier", () => {
   it("refuses a tampered body whose content hash was recomputed (the signature covers the hash)", () => {
     const request = delivery();
     const body = request.body.replace("49900", "1");
-    const forged = signVippsWebhook({ secret: "attacker", pathAndQuery: PATH, host: HOST, date: request.headers["x-ms-date"]!, body });
-    const tampered = { ...request, body, headers: { ...request.headers, "x-ms-content-sha256": forged["x-ms-content-sha256"] } };
+    const forged = signVippsWebhook({
+      secret: "attacker",
+      pathAndQuery: PATH,
+      host: HOST,
+      date: request.headers["x-ms-date"]!,
+      body,
+    });
+    const tampered = {
+      ...request,
+      body,
+      headers: { ...request.headers, "x-ms-content-sha256": forged["x-ms-content-sha256"] },
+    };
     expect(verifier.verify(tampered, NOW)).toMatchObject({ ok: false, reason: "bad-signature" });
   });
 
-  it.each(["authorization", "x-ms-date", "x-ms-content-sha256", "host"])("calls a delivery without %s unsigned", (name) => {
-    const request = delivery();
-    const headers = { ...request.headers };
-    delete headers[name];
-    const verdict = verifier.verify({ ...request, headers }, NOW);
-    expect(verdict).toMatchObject({ ok: false, reason: "unsigned" });
-    expect(verdict.ok === false && verdict.detail).toContain(name);
-  });
+  it.each(["authorization", "x-ms-date", "x-ms-content-sha256", "host"])(
+    "calls a delivery without %s unsigned",
+    (name) => {
+      const request = delivery();
+      const headers = { ...request.headers };
+      delete headers[name];
+      const verdict = verifier.verify({ ...request, headers }, NOW);
+      expect(verdict).toMatchObject({ ok: false, reason: "unsigned" });
+      expect(verdict.ok === false && verdict.detail).toContain(name);
+    },
+  );
 
   it("refuses a delivery dated more than the allowed skew in the past", () => {
-    expect(verifier.verify(delivery({ date: new Date(NOW.getTime() - 301_000) }), NOW)).toMatchObject({ ok: false, reason: "stale" });
+    expect(verifier.verify(delivery({ date: new Date(NOW.getTime() - 301_000) }), NOW)).toMatchObject({
+      ok: false,
+      reason: "stale",
+    });
   });
 
   it("refuses a delivery dated more than the allowed skew in the future", () => {
-    expect(verifier.verify(delivery({ date: new Date(NOW.getTime() + 301_000) }), NOW)).toMatchObject({ ok: false, reason: "stale" });
+    expect(verifier.verify(delivery({ date: new Date(NOW.getTime() + 301_000) }), NOW)).toMatchObject({
+      ok: false,
+      reason: "stale",
+    });
   });
 
   it("accepts a delivery just inside the window on either side", () => {
@@ -103,6 +125,9 @@ describe("VippsWebhookVerifier", () => {
   });
 
   it("calls a signed payload with an unknown event name malformed", () => {
-    expect(verifier.verify(delivery({ body: JSON.stringify({ ...payload, name: "PAID" }) }), NOW)).toMatchObject({ ok: false, reason: "malformed" });
+    expect(verifier.verify(delivery({ body: JSON.stringify({ ...payload, name: "PAID" }) }), NOW)).toMatchObject({
+      ok: false,
+      reason: "malformed",
+    });
   });
 });

@@ -37,7 +37,9 @@ function reminder(overrides: Partial<PlannedAction> = {}): PlannedAction {
 }
 
 function build(record: CaseRecord = caseRecord("INV-1001", "2026-11-08"), action: PlannedAction = reminder()) {
-  return parseLetterModel(letterForStep({ record, tenant: tenant(), action, rules: RULES, letterhead: LETTERHEAD, payLink: PAY_LINK }));
+  return parseLetterModel(
+    letterForStep({ record, tenant: tenant(), action, rules: RULES, letterhead: LETTERHEAD, payLink: PAY_LINK }),
+  );
 }
 
 describe("the letter a ladder step sends", () => {
@@ -51,18 +53,28 @@ describe("the letter a ladder step sends", () => {
       deadline: "2026-12-07",
       creditor: { name: "Fjordkraft Demo AS", orgNumber: "923609016", ...LETTERHEAD },
       debtor: { name: "Kari Nordmann", address: { lines: ["Storgata 1"], postalCode: "0150", city: "Oslo" } },
-      claim: { invoiceNumber: "INV-1001", caseReference: record.caseId, dueDate: "2026-11-08", lines: [{ description: "Strøm for oktober 2026", amount: nok(1250_00) }] },
+      claim: {
+        invoiceNumber: "INV-1001",
+        caseReference: record.caseId,
+        dueDate: "2026-11-08",
+        lines: [{ description: "Strøm for oktober 2026", amount: nok(1250_00) }],
+      },
       payment: { account: LETTERHEAD.accountNumber, kid: record.kid, payLink: PAY_LINK },
     });
     expect(model.debtor.address.country).toBeUndefined(); // a domestic address prints no country
-    expect(model.amounts.fees).toEqual([{ kind: "reminder-fee", amount: nok(35_00), legalBasis: "inkassoforskriften § 1-2" }]);
+    expect(model.amounts.fees).toEqual([
+      { kind: "reminder-fee", amount: nok(35_00), legalBasis: "inkassoforskriften § 1-2" },
+    ]);
     expect(model.amounts.interest).toBeNull();
     expect(model.amounts.totalDue).toEqual(nok(1285_00));
   });
 
   it("prints the country of an address abroad and clips lines too long for the envelope window", () => {
     const long = "Kungsgatan 1, lägenhet 1203, trappuppgång B, våning 12, port vid gården";
-    const record = caseRecord("INV-1002", "2026-11-08", { ...CUSTOMER, address: { lines: [long], postalCode: "111 43", city: "Stockholm", country: "Sverige" } });
+    const record = caseRecord("INV-1002", "2026-11-08", {
+      ...CUSTOMER,
+      address: { lines: [long], postalCode: "111 43", city: "Stockholm", country: "Sverige" },
+    });
     const address = build(record).debtor.address;
     expect(address.country).toBe("Sverige");
     expect(address.lines[0]).toHaveLength(60);
@@ -71,10 +83,30 @@ describe("the letter a ladder step sends", () => {
 
   it("lists each fee earlier letters charged when they are what is outstanding, and one line of outstanding fees otherwise", () => {
     const base = caseRecord("INV-1003", "2026-11-08");
-    const earlier = { type: "fee" as const, on: "2026-11-23", feeKind: "reminder" as const, amount: nok(35_00), stepIndex: 1, legalBasis: "inkassoforskriften § 1-2; sent by letter" };
+    const earlier = {
+      type: "fee" as const,
+      on: "2026-11-23",
+      feeKind: "reminder" as const,
+      amount: nok(35_00),
+      stepIndex: 1,
+      legalBasis: "inkassoforskriften § 1-2; sent by letter",
+    };
     const record: CaseRecord = { ...base, case: { ...base.case, ledger: [...base.case.ledger, earlier] } };
-    const amounts = { ...reminder().amounts, fees: nok(35_00), total: nok(1285_00), feeToAdd: nok(35_00), totalWithFee: nok(1320_00) };
-    const notice = reminder({ kind: "collection-notice", stepIndex: 4, on: "2026-12-08", deadline: "2026-12-22", amounts, fee: { amount: nok(35_00), legalBasis: "inkassoforskriften § 1-2" } });
+    const amounts = {
+      ...reminder().amounts,
+      fees: nok(35_00),
+      total: nok(1285_00),
+      feeToAdd: nok(35_00),
+      totalWithFee: nok(1320_00),
+    };
+    const notice = reminder({
+      kind: "collection-notice",
+      stepIndex: 4,
+      on: "2026-12-08",
+      deadline: "2026-12-22",
+      amounts,
+      fee: { amount: nok(35_00), legalBasis: "inkassoforskriften § 1-2" },
+    });
     expect(build(record, notice).amounts.fees).toEqual([
       { kind: "reminder-fee", amount: nok(35_00), legalBasis: "inkassoforskriften § 1-2", chargedOn: "2026-11-23" },
       { kind: "collection-notice-fee", amount: nok(35_00), legalBasis: "inkassoforskriften § 1-2" },
@@ -101,9 +133,21 @@ describe("the letter a ladder step sends", () => {
 
   it("names the services and the earliest disconnection day, the day after the deadline, in a suspension notice", () => {
     const base = caseRecord("INV-1004", "2026-11-08");
-    const record: CaseRecord = { ...base, case: { ...base.case, services: [{ serviceId: "meter-77", kind: "power-meter", state: "active" }] } };
-    const notice = reminder({ kind: "suspension-notice", stepIndex: 2, fee: undefined, serviceIds: ["meter-77"], deadline: "2026-12-21" });
-    const model = build(record, { ...notice, amounts: { ...notice.amounts, feeToAdd: nok(0), totalWithFee: nok(1250_00) } });
+    const record: CaseRecord = {
+      ...base,
+      case: { ...base.case, services: [{ serviceId: "meter-77", kind: "power-meter", state: "active" }] },
+    };
+    const notice = reminder({
+      kind: "suspension-notice",
+      stepIndex: 2,
+      fee: undefined,
+      serviceIds: ["meter-77"],
+      deadline: "2026-12-21",
+    });
+    const model = build(record, {
+      ...notice,
+      amounts: { ...notice.amounts, feeToAdd: nok(0), totalWithFee: nok(1250_00) },
+    });
     expect(model.kind).toBe("suspension-notice");
     if (model.kind !== "suspension-notice") return;
     expect(model.suspension).toEqual({

@@ -4,7 +4,13 @@ import { money } from "../../../../shared/domain/money";
 import { isGsm7, smsSegments } from "../../../../shared/domain/sms-text";
 
 const LINK = "https://pay.example.no/p/D51u4Hl-mk9OgxUUI6PKio_q8BY";
-const letsPay = { creditorName: "Fjordkraft Demo AS", invoiceNumber: "INV-1001", amount: money(125_288, "NOK"), dueDate: "2026-11-26", payLink: LINK } as const;
+const letsPay = {
+  creditorName: "Fjordkraft Demo AS",
+  invoiceNumber: "INV-1001",
+  amount: money(125_288, "NOK"),
+  dueDate: "2026-11-26",
+  payLink: LINK,
+} as const;
 
 describe("the Let's pay SMS", () => {
   it("names the creditor, the invoice, the amount and the due date in Norwegian, and ends with the pay link", () => {
@@ -15,7 +21,9 @@ describe("the Let's pay SMS", () => {
 
   it("says the same in English", () => {
     const text = letsPaySmsText({ ...letsPay, language: "en" });
-    expect(text).toMatch(/^Fjordkraft Demo AS: Invoice INV-1001 of NOK 1,252\.88 was due on 26 November 2026\. Pay here: /u);
+    expect(text).toMatch(
+      /^Fjordkraft Demo AS: Invoice INV-1001 of NOK 1,252\.88 was due on 26 November 2026\. Pay here: /u,
+    );
     expect(text.endsWith(LINK)).toBe(true);
   });
 
@@ -28,7 +36,12 @@ describe("the Let's pay SMS", () => {
 
 describe("the SMS alert for a letter", () => {
   it("names the letter in lower case and the invoice, with the link to read it and pay", () => {
-    const alert = { creditorName: "Fjordkraft Demo AS", invoiceNumber: "INV-1001", letter: "collection-notice", payLink: LINK } as const;
+    const alert = {
+      creditorName: "Fjordkraft Demo AS",
+      invoiceNumber: "INV-1001",
+      letter: "collection-notice",
+      payLink: LINK,
+    } as const;
     expect(letterAlertSmsText({ ...alert, language: "nb" })).toBe(
       `Fjordkraft Demo AS: Du har fått et brev (inkassovarsel) om faktura INV-1001. Se brevet og betal her: ${LINK}`,
     );

@@ -15,7 +15,12 @@ const KID_B = generateKid("10000022", "MOD10");
 const UNKNOWN_KID = generateKid("99999999", "MOD10");
 const BAD_CHECK_KID = `10000011${(checkDigitMod10("10000011") + 1) % 10}`;
 
-function tx(number: number, kid: string, value: number, overrides: Partial<OcrGiroTransaction> = {}): OcrGiroTransaction {
+function tx(
+  number: number,
+  kid: string,
+  value: number,
+  overrides: Partial<OcrGiroTransaction> = {},
+): OcrGiroTransaction {
   return {
     type: 10,
     number,
@@ -45,7 +50,12 @@ function ocrFile(transactions: OcrGiroTransaction[], transmissionNumber = "01700
   );
 }
 
-const FILE = ocrFile([tx(1, KID_A, 1250_00), tx(2, UNKNOWN_KID, 300_00), tx(3, BAD_CHECK_KID, 100_00), tx(4, KID_B, 500_00)]);
+const FILE = ocrFile([
+  tx(1, KID_A, 1250_00),
+  tx(2, UNKNOWN_KID, 300_00),
+  tx(3, BAD_CHECK_KID, 100_00),
+  tx(4, KID_B, 500_00),
+]);
 
 async function bankWorld() {
   const w = await world("2026-11-21T06:00:00Z");
@@ -57,12 +67,24 @@ async function bankWorld() {
   const deps = {
     ...w.deps,
     bankPayments,
-    workflow: { start: async () => undefined, caseChanged: async (caseId: string) => void workflowCalls.push(caseId), state: async () => "running" as const },
+    workflow: {
+      start: async () => undefined,
+      caseChanged: async (caseId: string) => void workflowCalls.push(caseId),
+      state: async () => "running" as const,
+    },
   };
-  return { ...w, bankPayments, queue, workflowCalls, importFile: makeImportOcrGiro({ paymentQueue: queue, clock: w.clock }), apply: makeApplyBankPayment(deps) };
+  return {
+    ...w,
+    bankPayments,
+    queue,
+    workflowCalls,
+    importFile: makeImportOcrGiro({ paymentQueue: queue, clock: w.clock }),
+    apply: makeApplyBankPayment(deps),
+  };
 }
 
-const bankMessages = (queue: MemoryPaymentQueue) => queue.drain().filter((m): m is BankPaymentMessage => m.kind === "bank-payment");
+const bankMessages = (queue: MemoryPaymentQueue) =>
+  queue.drain().filter((m): m is BankPaymentMessage => m.kind === "bank-payment");
 
 describe("importing an OCR giro file", () => {
   it("enqueues one bank payment per transaction, matched and unmatched KIDs alike, and sums the file", async () => {
@@ -70,7 +92,15 @@ describe("importing an OCR giro file", () => {
     const result = await w.importFile("OCR.20261120.txt", FILE);
     expect(result).toEqual({
       ok: true,
-      summary: { source: "OCR.20261120.txt", transmissionNumber: "0170031", assignments: 1, transactions: 4, total: { value: 2150_00, currency: "NOK" }, withoutKid: 0, reversals: 0 },
+      summary: {
+        source: "OCR.20261120.txt",
+        transmissionNumber: "0170031",
+        assignments: 1,
+        transactions: 4,
+        total: { value: 2150_00, currency: "NOK" },
+        withoutKid: 0,
+        reversals: 0,
+      },
     });
     const messages = bankMessages(w.queue);
     expect(messages.map((m) => [m.kid, m.amount.value, m.paidOn, m.source])).toEqual([
@@ -80,7 +110,12 @@ describe("importing an OCR giro file", () => {
       [KID_B, 500_00, "2026-11-20", "OCR.20261120.txt"],
     ]);
     expect(new Set(messages.map((m) => m.id)).size).toBe(4);
-    expect(messages[0]!.details).toMatchObject({ importedAt: "2026-11-21T06:00:00.000Z", transmissionNumber: "0170031", assignmentNumber: "0000002", archiveReference: "099038561" });
+    expect(messages[0]!.details).toMatchObject({
+      importedAt: "2026-11-21T06:00:00.000Z",
+      transmissionNumber: "0170031",
+      assignmentNumber: "0000002",
+      archiveReference: "099038561",
+    });
   });
 
   it("enqueues nothing new when the same file is imported again, even later", async () => {
@@ -128,10 +163,22 @@ describe("applying a bank payment", () => {
     expect(after!.case.status).toBe("paid");
     const received = w.events.ofType("payment.received");
     expect(received).toHaveLength(1);
-    expect(received[0]!.data).toMatchObject({ channel: "kid", reference: toA!.id, amount: { value: 1250_00, currency: "NOK" }, paidAt: "2026-11-20" });
+    expect(received[0]!.data).toMatchObject({
+      channel: "kid",
+      reference: toA!.id,
+      amount: { value: 1250_00, currency: "NOK" },
+      paidAt: "2026-11-20",
+    });
     expect(JSON.stringify(received[0]!.data)).not.toContain("12345678903"); // the payer's account stays with operators
     expect(w.workflowCalls).toEqual([after!.caseId]);
-    expect(await w.bankPayments.get(toA!.id)).toMatchObject({ status: "matched", tenantId: after!.tenantId, caseId: after!.caseId, kid: KID_A, paidOn: "2026-11-20", source: "OCR.20261120.txt" });
+    expect(await w.bankPayments.get(toA!.id)).toMatchObject({
+      status: "matched",
+      tenantId: after!.tenantId,
+      caseId: after!.caseId,
+      kid: KID_A,
+      paidOn: "2026-11-20",
+      source: "OCR.20261120.txt",
+    });
   });
 
   it("credits a payment delivered twice once", async () => {
@@ -167,7 +214,14 @@ describe("applying a bank payment", () => {
 
   it("never applies a reversal or a payment without KID: both wait for an operator", async () => {
     const w = await bankWorld();
-    await w.importFile("r.txt", ocrFile([tx(1, KID_A, 500_00), tx(2, KID_A, 500_00, { type: 18 }), tx(3, "", 200_00, { type: 21, text: "Betaling faktura 1" })]));
+    await w.importFile(
+      "r.txt",
+      ocrFile([
+        tx(1, KID_A, 500_00),
+        tx(2, KID_A, 500_00, { type: 18 }),
+        tx(3, "", 200_00, { type: 21, text: "Betaling faktura 1" }),
+      ]),
+    );
     const [, reversal, noKid] = bankMessages(w.queue);
     expect(await w.apply(reversal!)).toEqual({ outcome: "unmatched", why: "reversal" });
     expect(await w.apply(noKid!)).toEqual({ outcome: "unmatched", why: "missing-kid" });

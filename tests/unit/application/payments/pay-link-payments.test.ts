@@ -11,7 +11,11 @@ import type { MemoryEventPublisher } from "../../../../shared/adapters/memory/ev
 import { makeApplyProviderEvent } from "../../../../shared/application/payments/apply-provider-event";
 import { caseIdsForLink, issuePayLink } from "../../../../shared/application/pay-links";
 import { makeLoadPayPage, makeStartPayment } from "../../../../shared/application/payments/pay-page";
-import { CallbackRejected, CallbackReplayed, makeReceiveProviderCallback } from "../../../../shared/application/payments/provider-callback";
+import {
+  CallbackRejected,
+  CallbackReplayed,
+  makeReceiveProviderCallback,
+} from "../../../../shared/application/payments/provider-callback";
 import { makeLoadReceipt } from "../../../../shared/application/payments/receipt";
 import { makeReconcilePayments } from "../../../../shared/application/payments/reconcile-payments";
 import { makeRegisterInvoice } from "../../../../shared/application/register-invoice";
@@ -28,17 +32,31 @@ let provider: FakePaymentProvider;
 let tenantId: string;
 
 function deps() {
-  return { ...w.deps, paymentProvider: provider, paymentWebhooks: new VippsWebhookVerifier({ secret: SECRET, maxSkewSeconds: 300 }) };
+  return {
+    ...w.deps,
+    paymentProvider: provider,
+    paymentWebhooks: new VippsWebhookVerifier({ secret: SECRET, maxSkewSeconds: 300 }),
+  };
 }
 
 function tokenOf(url: string): string {
   return url.split("/p/")[1]!;
 }
 
-async function register(invoiceNumber: string, amount: number, dueDate = "2026-11-05", issueDate = "2026-10-20"): Promise<{ caseId: string; token: string }> {
+async function register(
+  invoiceNumber: string,
+  amount: number,
+  dueDate = "2026-11-05",
+  issueDate = "2026-10-20",
+): Promise<{ caseId: string; token: string }> {
   const r = await makeRegisterInvoice(w.deps)(tenantId, {
     invoiceNumber,
-    customer: { customerId: "cust-1", name: "Kari Nordmann", phone: "+4791234567", consent: { sms: true, email: false } },
+    customer: {
+      customerId: "cust-1",
+      name: "Kari Nordmann",
+      phone: "+4791234567",
+      consent: { sms: true, email: false },
+    },
     amount: { value: amount, currency: "NOK" },
     issueDate,
     dueDate,
@@ -48,18 +66,33 @@ async function register(invoiceNumber: string, amount: number, dueDate = "2026-1
 
 /** Moves a case into collection (as the ladder would after the collection notice). */
 async function toCollection(caseId: string): Promise<void> {
-  await w.deps.cases.update(tenantId, caseId, (r: CaseRecord) => ({ ...r, case: { ...r.case, stage: "collection-notice" } }));
+  await w.deps.cases.update(tenantId, caseId, (r: CaseRecord) => ({
+    ...r,
+    case: { ...r.case, stage: "collection-notice" },
+  }));
 }
 
 function event(reference: string, name: string): ProviderEventMessage {
-  return { kind: "provider-event", id: `vipps:${reference}:${name}`, receivedAt: w.clock.now().toISOString(), event: { provider: "vipps", reference, name } };
+  return {
+    kind: "provider-event",
+    id: `vipps:${reference}:${name}`,
+    receivedAt: w.clock.now().toISOString(),
+    event: { provider: "vipps", reference, name },
+  };
 }
 
 async function balanceOf(caseId: string): Promise<{ total: number; status: string; payments: number }> {
   const r = (await w.deps.cases.getById(caseId))!;
-  const page = await makeLoadPayPage(deps(), CONFIG)((await issuePayLink(w.deps, CONFIG, { tenantId, caseIds: [caseId] }, w.clock.now())).url.split("/p/")[1]!);
+  const page = await makeLoadPayPage(
+    deps(),
+    CONFIG,
+  )((await issuePayLink(w.deps, CONFIG, { tenantId, caseIds: [caseId] }, w.clock.now())).url.split("/p/")[1]!);
   if (page.kind !== "ok") throw new Error("no page");
-  return { total: page.view.cases[0]!.balance.total.value, status: r.case.status, payments: r.case.ledger.filter((l) => l.type === "payment").length };
+  return {
+    total: page.view.cases[0]!.balance.total.value,
+    status: r.case.status,
+    payments: r.case.ledger.filter((l) => l.type === "payment").length,
+  };
 }
 
 beforeEach(async () => {
@@ -112,12 +145,19 @@ describe("the pay page", () => {
     const { caseId, token } = await register("INV-1", 129_900);
     await w.deps.tenants.setPolicy(
       tenantId,
-      { ...(await import("../../../../shared/domain/policy")).defaultPolicy("NO", "Fjordnett"), reopenMinimum: { value: 50_000, currency: "NOK" } },
+      {
+        ...(await import("../../../../shared/domain/policy")).defaultPolicy("NO", "Fjordnett"),
+        reopenMinimum: { value: 50_000, currency: "NOK" },
+      },
       w.clock.now(),
     );
     await w.deps.cases.update(tenantId, caseId, (r) => ({
       ...r,
-      case: { ...r.case, stage: "suspension", services: [{ serviceId: "bb-1", kind: "broadband", state: "suspended" }] },
+      case: {
+        ...r.case,
+        stage: "suspension",
+        services: [{ serviceId: "bb-1", kind: "broadband", state: "suspended" }],
+      },
     }));
     const page = await makeLoadPayPage(deps(), CONFIG)(token);
     if (page.kind !== "ok") throw new Error(page.kind);
@@ -131,8 +171,16 @@ describe("starting a payment", () => {
   it("refuses an amount under the creditor's minimum with the minimum named, and creates nothing", async () => {
     const { caseId, token } = await register("INV-1", 129_900);
     await toCollection(caseId);
-    const result = await makeStartPayment(deps(), CONFIG)(token, { method: "vipps", option: "custom", amount: "50" }, "nb");
-    expect(result).toMatchObject({ kind: "invalid", error: { field: "amount", code: "AMOUNT_BELOW_MINIMUM", params: { min: { value: 10_000 } } }, values: { amount: "50" } });
+    const result = await makeStartPayment(deps(), CONFIG)(
+      token,
+      { method: "vipps", option: "custom", amount: "50" },
+      "nb",
+    );
+    expect(result).toMatchObject({
+      kind: "invalid",
+      error: { field: "amount", code: "AMOUNT_BELOW_MINIMUM", params: { min: { value: 10_000 } } },
+      values: { amount: "50" },
+    });
     expect((w.deps.paymentAttempts as MemoryPaymentAttemptStore).all()).toHaveLength(0);
     expect(provider.payments.size).toBe(0);
   });
@@ -141,12 +189,24 @@ describe("starting a payment", () => {
     const { caseId, token } = await register("INV-1", 129_900);
     await toCollection(caseId);
     const start = makeStartPayment(deps(), CONFIG);
-    expect(await start(token, { method: "vipps", option: "custom", amount: "12,345" }, "nb")).toMatchObject({ error: { code: "AMOUNT_INVALID" } });
-    expect(await start(token, { method: "vipps", option: "custom", amount: "" }, "nb")).toMatchObject({ error: { code: "AMOUNT_MISSING" } });
-    expect(await start(token, { method: "vipps", option: "custom", amount: "999999" }, "nb")).toMatchObject({ error: { code: "AMOUNT_ABOVE_BALANCE" } });
-    expect(await start(token, { method: "bitcoin", option: "full" }, "nb")).toMatchObject({ error: { field: "method", code: "METHOD_INVALID" } });
-    expect(await start(token, { method: "vipps", option: "instalment" }, "nb")).toMatchObject({ error: { field: "option", code: "OPTION_UNAVAILABLE" } });
-    expect(await start(token, { method: "vipps", option: "custom", amount: "200", cover: "everything" }, "nb")).toMatchObject({ error: { field: "cover" } });
+    expect(await start(token, { method: "vipps", option: "custom", amount: "12,345" }, "nb")).toMatchObject({
+      error: { code: "AMOUNT_INVALID" },
+    });
+    expect(await start(token, { method: "vipps", option: "custom", amount: "" }, "nb")).toMatchObject({
+      error: { code: "AMOUNT_MISSING" },
+    });
+    expect(await start(token, { method: "vipps", option: "custom", amount: "999999" }, "nb")).toMatchObject({
+      error: { code: "AMOUNT_ABOVE_BALANCE" },
+    });
+    expect(await start(token, { method: "bitcoin", option: "full" }, "nb")).toMatchObject({
+      error: { field: "method", code: "METHOD_INVALID" },
+    });
+    expect(await start(token, { method: "vipps", option: "instalment" }, "nb")).toMatchObject({
+      error: { field: "option", code: "OPTION_UNAVAILABLE" },
+    });
+    expect(
+      await start(token, { method: "vipps", option: "custom", amount: "200", cover: "everything" }, "nb"),
+    ).toMatchObject({ error: { field: "cover" } });
   });
 
   it("creates the payment at the provider for the balance and redirects there, returning to the receipt", async () => {
@@ -157,7 +217,9 @@ describe("starting a payment", () => {
     expect(result.url).toBe(`https://provider.test/landing/${result.reference}`);
     const created = provider.payments.get(result.reference)!;
     expect(created.request.method).toBe("card");
-    expect(created.request.returnUrl).toBe(`https://pay.example.test/p/${token}/receipt?ref=${result.reference}&lang=en`);
+    expect(created.request.returnUrl).toBe(
+      `https://pay.example.test/p/${token}/receipt?ref=${result.reference}&lang=en`,
+    );
     expect(created.request.description).toContain("INV-1");
     expect(created.request.reference).toMatch(/^[a-zA-Z0-9-]{8,50}$/u);
   });
@@ -172,10 +234,17 @@ describe("starting a payment", () => {
 });
 
 describe("applying a Vipps payment", () => {
-  async function paid(option: "full" | "custom", amount?: string): Promise<{ caseId: string; token: string; reference: string }> {
+  async function paid(
+    option: "full" | "custom",
+    amount?: string,
+  ): Promise<{ caseId: string; token: string; reference: string }> {
     const { caseId, token } = await register("INV-1", 129_900);
     if (option === "custom") await toCollection(caseId);
-    const result = await makeStartPayment(deps(), CONFIG)(token, { method: "vipps", option, ...(amount ? { amount } : {}) }, "nb");
+    const result = await makeStartPayment(deps(), CONFIG)(
+      token,
+      { method: "vipps", option, ...(amount ? { amount } : {}) },
+      "nb",
+    );
     if (result.kind !== "redirect") throw new Error(JSON.stringify(result));
     provider.approve(result.reference);
     return { caseId, token, reference: result.reference };
@@ -190,8 +259,11 @@ describe("applying a Vipps payment", () => {
     expect(provider.payments.get(reference)!.captured.value).toBe(provider.payments.get(reference)!.amount.value);
     expect(await balanceOf(caseId)).toEqual({ total: 0, status: "paid", payments: 1 });
     const receipt = await makeLoadReceipt({ ...deps(), paymentQueue: w.deps.paymentQueue })(token, reference);
-    expect(receipt).toMatchObject({ kind: "ok", view: { state: "paid", cases: [{ invoiceNumber: "INV-1", balance: { value: 0 }, status: "paid" }] } });
-    const types = (w.events as MemoryEventPublisher).published.map((e) => e.type);
+    expect(receipt).toMatchObject({
+      kind: "ok",
+      view: { state: "paid", cases: [{ invoiceNumber: "INV-1", balance: { value: 0 }, status: "paid" }] },
+    });
+    const types = w.events.published.map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(["payment.received", "case.paid", "case.closed"]));
     expect(w.workflowCalls).toContainEqual({ op: "caseChanged", caseId, reason: "payment" });
   });
@@ -204,7 +276,7 @@ describe("applying a Vipps payment", () => {
     await Promise.all([apply(event(reference, "AUTHORIZED")), apply(event(reference, "CAPTURED"))]);
     expect(provider.captures).toBe(1);
     expect(await balanceOf(caseId)).toMatchObject({ total: 0, payments: 1 });
-    expect((w.events as MemoryEventPublisher).published.filter((e) => e.type === "payment.received")).toHaveLength(1);
+    expect(w.events.published.filter((e) => e.type === "payment.received")).toHaveLength(1);
   });
 
   it("leaves the right balance after a partial payment, and the ladder is told to re-plan", async () => {
@@ -222,9 +294,13 @@ describe("applying a Vipps payment", () => {
     const result = await makeStartPayment(deps(), CONFIG)(token, { method: "vipps", option: "full" }, "nb");
     if (result.kind !== "redirect") throw new Error(result.kind);
     provider.decline(result.reference);
-    expect(await makeApplyProviderEvent(deps())(event(result.reference, "ABORTED"))).toMatchObject({ outcome: "failed" });
+    expect(await makeApplyProviderEvent(deps())(event(result.reference, "ABORTED"))).toMatchObject({
+      outcome: "failed",
+    });
     // A forged AUTHORIZED after that does not credit: the provider says ABORTED.
-    expect(await makeApplyProviderEvent(deps())(event(result.reference, "AUTHORIZED"))).toMatchObject({ outcome: "failed" });
+    expect(await makeApplyProviderEvent(deps())(event(result.reference, "AUTHORIZED"))).toMatchObject({
+      outcome: "failed",
+    });
     expect(await balanceOf(caseId)).toMatchObject({ status: "open", payments: 0 });
     const receipt = await makeLoadReceipt({ ...deps(), paymentQueue: w.deps.paymentQueue })(token, result.reference);
     expect(receipt).toMatchObject({ view: { state: "failed" } });
@@ -234,7 +310,9 @@ describe("applying a Vipps payment", () => {
     const { caseId, token } = await register("INV-1", 129_900);
     const result = await makeStartPayment(deps(), CONFIG)(token, { method: "vipps", option: "full" }, "nb");
     if (result.kind !== "redirect") throw new Error(result.kind);
-    expect(await makeApplyProviderEvent(deps())(event(result.reference, "AUTHORIZED"))).toMatchObject({ outcome: "waiting" });
+    expect(await makeApplyProviderEvent(deps())(event(result.reference, "AUTHORIZED"))).toMatchObject({
+      outcome: "waiting",
+    });
     expect(await balanceOf(caseId)).toMatchObject({ payments: 0 });
   });
 
@@ -248,7 +326,11 @@ describe("applying a Vipps payment", () => {
     if (page.kind !== "ok") throw new Error(page.kind);
     expect(page.view.cases.map((c) => c.invoiceNumber).sort()).toEqual(["INV-NEW", "INV-OLD"]);
     const oldTotal = page.view.cases.find((c) => c.invoiceNumber === "INV-OLD")!.balance.total.value;
-    const result = await makeStartPayment(deps(), CONFIG)(token, { method: "vipps", option: "custom", amount: String((oldTotal + 10_000) / 100) }, "nb");
+    const result = await makeStartPayment(deps(), CONFIG)(
+      token,
+      { method: "vipps", option: "custom", amount: String((oldTotal + 10_000) / 100) },
+      "nb",
+    );
     if (result.kind !== "redirect") throw new Error(JSON.stringify(result));
     provider.approve(result.reference);
     await makeApplyProviderEvent(deps())(event(result.reference, "AUTHORIZED"));
@@ -268,7 +350,13 @@ describe("applying a Vipps payment", () => {
 describe("the Vipps callback", () => {
   const PATH = "/api/callbacks/vipps";
   function signed(body: string, at: Date, secret = SECRET) {
-    const headers = signVippsWebhook({ secret, pathAndQuery: PATH, host: "pay.example.test", date: at.toUTCString(), body });
+    const headers = signVippsWebhook({
+      secret,
+      pathAndQuery: PATH,
+      host: "pay.example.test",
+      date: at.toUTCString(),
+      body,
+    });
     return { method: "POST", pathAndQuery: PATH, headers: { ...headers }, body };
   }
   const payload = (reference: string) =>
@@ -294,11 +382,19 @@ describe("the Vipps callback", () => {
 
   it("refuses a wrongly signed, tampered or stale callback and queues nothing", async () => {
     const receive = makeReceiveProviderCallback({ ...deps(), maxSkewSeconds: 300 });
-    await expect(receive(signed(payload("pfu-abcdef123456"), w.clock.now(), "another-secret-entirely"))).rejects.toMatchObject({ details: { reason: "bad-signature" } });
+    await expect(
+      receive(signed(payload("pfu-abcdef123456"), w.clock.now(), "another-secret-entirely")),
+    ).rejects.toMatchObject({ details: { reason: "bad-signature" } });
     const tampered = signed(payload("pfu-abcdef123456"), w.clock.now());
-    await expect(receive({ ...tampered, body: tampered.body.replace("129900", "999999") })).rejects.toMatchObject({ details: { reason: "bad-content-hash" } });
-    await expect(receive(signed(payload("pfu-abcdef123456"), new Date(w.clock.now().getTime() - 10 * 60_000)))).rejects.toBeInstanceOf(CallbackRejected);
-    await expect(receive({ method: "POST", pathAndQuery: PATH, headers: {}, body: payload("pfu-abcdef123456") })).rejects.toMatchObject({ details: { reason: "unsigned" } });
+    await expect(receive({ ...tampered, body: tampered.body.replace("129900", "999999") })).rejects.toMatchObject({
+      details: { reason: "bad-content-hash" },
+    });
+    await expect(
+      receive(signed(payload("pfu-abcdef123456"), new Date(w.clock.now().getTime() - 10 * 60_000))),
+    ).rejects.toBeInstanceOf(CallbackRejected);
+    await expect(
+      receive({ method: "POST", pathAndQuery: PATH, headers: {}, body: payload("pfu-abcdef123456") }),
+    ).rejects.toMatchObject({ details: { reason: "unsigned" } });
     expect((w.deps.paymentQueue as MemoryPaymentQueue).messages).toHaveLength(0);
   });
 });
@@ -331,7 +427,10 @@ describe("payments whose webhook never came", () => {
     w.clock.set("2026-11-12T10:03:00Z");
     expect(await sweep()).toEqual({ checked: 1, queued: 1, errors: 0 });
     const [message] = queue.drain();
-    expect(message).toMatchObject({ kind: "provider-event", event: { reference: result.reference, name: "AUTHORIZED" } });
+    expect(message).toMatchObject({
+      kind: "provider-event",
+      event: { reference: result.reference, name: "AUTHORIZED" },
+    });
     await makeApplyProviderEvent(deps())(message as ProviderEventMessage);
     expect(await balanceOf(caseId)).toMatchObject({ total: 0, status: "paid" });
 
@@ -346,6 +445,10 @@ describe("payments whose webhook never came", () => {
     if (a.kind !== "redirect" || b.kind !== "redirect") throw new Error("not started");
     provider.payments.delete(b.reference); // the provider does not know it (an error when asked)
     w.clock.set("2026-11-12T10:05:00Z");
-    expect(await makeReconcilePayments({ ...deps(), paymentQueue: w.deps.paymentQueue })()).toEqual({ checked: 2, queued: 0, errors: 1 });
+    expect(await makeReconcilePayments({ ...deps(), paymentQueue: w.deps.paymentQueue })()).toEqual({
+      checked: 2,
+      queued: 0,
+      errors: 1,
+    });
   });
 });

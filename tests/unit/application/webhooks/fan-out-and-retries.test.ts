@@ -11,7 +11,11 @@ import {
 } from "../../../../shared/application/webhooks/retry-schedule";
 import { generateWebhookSecret } from "../../../../shared/application/webhooks/signing";
 import type { CaseEventMessage } from "../../../../shared/ports/event-publisher";
-import { deliveryMessageId, type WebhookDeliveryMessage, type WebhookDeliveryQueue } from "../../../../shared/ports/webhook-delivery-queue";
+import {
+  deliveryMessageId,
+  type WebhookDeliveryMessage,
+  type WebhookDeliveryQueue,
+} from "../../../../shared/ports/webhook-delivery-queue";
 import type { WebhookEventType, WebhookSubscription } from "../../../../shared/ports/webhook-store";
 import { makeDeliverWebhookHandler, WebhookDeliveryExhausted } from "../../../../functions/webhooks/sb-deliver-webhook";
 import { fixedFraction, seededRandom } from "../../../support/random";
@@ -20,7 +24,15 @@ const random = seededRandom(7);
 import { makeFanOutCaseEventsHandler } from "../../../../functions/webhooks/sb-fan-out-case-events";
 
 function sub(id: string, tenantId: string, events: WebhookEventType[]): WebhookSubscription {
-  return { schemaVersion: 1, id, tenantId, url: `https://${id}.example/hook`, events, secret: generateWebhookSecret(random), createdAt: `2026-11-23T10:00:0${id.length % 10}.000Z` };
+  return {
+    schemaVersion: 1,
+    id,
+    tenantId,
+    url: `https://${id}.example/hook`,
+    events,
+    secret: generateWebhookSecret(random),
+    createdAt: `2026-11-23T10:00:0${id.length % 10}.000Z`,
+  };
 }
 
 function event(type: WebhookEventType, tenantId = "t_a", id = "evt_1"): CaseEventMessage {
@@ -67,12 +79,16 @@ describe("fan-out", () => {
 
   it("never hands a tenant another tenant's subscription, even from a store that answers too much", async () => {
     const leaky = { create: async () => undefined, listForTenant: async () => [sub("wh_b", "t_b", ["case.paid"])] };
-    expect(await makeFanOutEvent({ webhooks: leaky, queue: new RecordingQueue() })(event("case.paid", "t_a"))).toEqual([]);
+    expect(await makeFanOutEvent({ webhooks: leaky, queue: new RecordingQueue() })(event("case.paid", "t_a"))).toEqual(
+      [],
+    );
   });
 
   it("the trigger handler sends the deliveries with ids eventId:subscriptionId, and refuses a body that is no event", async () => {
     const queue = new RecordingQueue();
-    const handler = makeFanOutCaseEventsHandler(makeFanOutEvent({ webhooks: await storeWith(sub("wh_paid", "t_a", ["case.paid"])), queue }));
+    const handler = makeFanOutCaseEventsHandler(
+      makeFanOutEvent({ webhooks: await storeWith(sub("wh_paid", "t_a", ["case.paid"])), queue }),
+    );
     await handler(event("case.paid"), quiet());
     expect(queue.sent.map(deliveryMessageId)).toEqual(["evt_1:wh_paid"]);
     await expect(handler({ hello: "world" }, quiet())).rejects.toThrow();
@@ -98,7 +114,8 @@ describe("retry schedule", () => {
       if (n < 7) {
         expect(WEBHOOK_RETRY_DELAYS_MS[n]!).toBeGreaterThanOrEqual(base);
         // Strictly growing steps stay apart whatever the jitter.
-        if (WEBHOOK_RETRY_DELAYS_MS[n]! > base) expect(webhookRetryDelayMs(n + 1, fixedFraction(0))!).toBeGreaterThan(high);
+        if (WEBHOOK_RETRY_DELAYS_MS[n]! > base)
+          expect(webhookRetryDelayMs(n + 1, fixedFraction(0))!).toBeGreaterThan(high);
       }
     }
     expect(webhookRetryDelayMs(8, random)).toBeUndefined();
@@ -111,7 +128,8 @@ describe("retry schedule", () => {
 
 describe("the delivery trigger handler", () => {
   const now = new Date("2026-11-23T12:00:00.000Z");
-  const context = (deliveryCount = 1) => new InvocationContext({ triggerMetadata: { deliveryCount }, logHandler: () => undefined });
+  const context = (deliveryCount = 1) =>
+    new InvocationContext({ triggerMetadata: { deliveryCount }, logHandler: () => undefined });
 
   async function setup(statuses: number[]) {
     const webhooks = await storeWith(sub("wh_paid", "t_a", ["case.paid"]));
@@ -193,6 +211,8 @@ describe("the delivery use case's clocks", () => {
     const outcome = await deliver(first!);
     expect(timestamps).toEqual([String(wallNow.getTime() / 1000)]);
     expect(outcome).toMatchObject({ kind: "retry", at: new Date(appNow.getTime() + 5_000), reason: "timeout" });
-    expect(queue.scheduled[0]?.delivery.failures).toEqual([{ attempt: 1, at: appNow.toISOString(), reason: "timeout" }]);
+    expect(queue.scheduled[0]?.delivery.failures).toEqual([
+      { attempt: 1, at: appNow.toISOString(), reason: "timeout" },
+    ]);
   });
 });

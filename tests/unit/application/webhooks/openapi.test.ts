@@ -10,9 +10,15 @@ describe("webhook endpoints in OpenAPI", () => {
     const doc = buildOpenApiDocument(registry, { version: "test", servers: [{ url: "http://localhost/api" }] });
     const path = doc.paths?.["/v1/webhooks"] as Record<string, any>;
     expect(path.post.operationId).toBe("registerWebhook");
-    expect(path.post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/RegisterWebhookRequest" });
-    expect(path.post.responses["201"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/WebhookRegistered" });
-    expect(Object.keys(path.post.responses)).toEqual(expect.arrayContaining(["400", "401", "409", "415", "422", "500"]));
+    expect(path.post.requestBody.content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/RegisterWebhookRequest",
+    });
+    expect(path.post.responses["201"].content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/WebhookRegistered",
+    });
+    expect(Object.keys(path.post.responses)).toEqual(
+      expect.arrayContaining(["400", "401", "409", "415", "422", "500"]),
+    );
     expect(path.get.operationId).toBe("listWebhooks");
     const request = doc.components?.schemas?.["RegisterWebhookRequest"] as Record<string, any>;
     expect(request.properties.events.items.enum).toContain("case.step_executed");

@@ -2,9 +2,16 @@ import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/fu
 import { describe, expect, it } from "vitest";
 import { MemoryIdempotencyStore } from "../../../../shared/adapters/memory/idempotency-store.memory";
 import { MemoryWebhookStore } from "../../../../shared/adapters/memory/webhook-store.memory";
-import { makeListWebhooks, makeRegisterWebhook, webhookUrlProblem } from "../../../../shared/application/webhooks/register-webhook";
+import {
+  makeListWebhooks,
+  makeRegisterWebhook,
+  webhookUrlProblem,
+} from "../../../../shared/application/webhooks/register-webhook";
 import { generateApiKey } from "../../../../shared/http/api-keys";
-import { makeListWebhooksHandler, makeRegisterWebhookHandler } from "../../../../functions/webhooks/http-register-webhook";
+import {
+  makeListWebhooksHandler,
+  makeRegisterWebhookHandler,
+} from "../../../../functions/webhooks/http-register-webhook";
 import type { WebhooksDeps } from "../../../../functions/webhooks";
 import { seededRandom } from "../../../support/random";
 
@@ -21,7 +28,12 @@ function setup(options: { allowLoopback?: boolean } = {}) {
     lookupApiKey: async (keyId) => records.get(keyId),
     idempotencyStore: new MemoryIdempotencyStore(),
     clock,
-    registerWebhook: makeRegisterWebhook({ webhooks, clock, random: seededRandom(11), allowLoopback: options.allowLoopback ?? false }),
+    registerWebhook: makeRegisterWebhook({
+      webhooks,
+      clock,
+      random: seededRandom(11),
+      allowLoopback: options.allowLoopback ?? false,
+    }),
     listWebhooks: makeListWebhooks({ webhooks }),
   };
   return { keys, webhooks, deps, post: makeRegisterWebhookHandler(deps), list: makeListWebhooksHandler(deps) };
@@ -36,8 +48,11 @@ function postRequest(apiKey: string, body: unknown, headers: Record<string, stri
   });
 }
 
-async function json(response: HttpResponseInit | { status?: number; json(): Promise<unknown> }): Promise<{ status: number; body: any }> {
-  if ("json" in response && typeof response.json === "function") return { status: response.status ?? 200, body: await response.json() };
+async function json(
+  response: HttpResponseInit | { status?: number; json(): Promise<unknown> },
+): Promise<{ status: number; body: any }> {
+  if ("json" in response && typeof response.json === "function")
+    return { status: response.status ?? 200, body: await response.json() };
   const init = response as HttpResponseInit;
   if (init.jsonBody !== undefined) return { status: init.status ?? 200, body: init.jsonBody };
   const raw = init.body instanceof Uint8Array ? Buffer.from(init.body).toString("utf8") : String(init.body ?? "");
@@ -47,39 +62,77 @@ async function json(response: HttpResponseInit | { status?: number; json(): Prom
 describe("POST /api/v1/webhooks", () => {
   it("registers a subscription: 201 with id, secret, url and events; the store keeps the secret for signing", async () => {
     const { keys, webhooks, post } = setup();
-    const res = await json(await post(postRequest(keys.a.apiKey, { url: "https://erp.example.no/hooks?x=1", events: ["case.paid", "case.created", "case.paid"] }), new InvocationContext()));
+    const res = await json(
+      await post(
+        postRequest(keys.a.apiKey, {
+          url: "https://erp.example.no/hooks?x=1",
+          events: ["case.paid", "case.created", "case.paid"],
+        }),
+        new InvocationContext(),
+      ),
+    );
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ url: "https://erp.example.no/hooks?x=1", events: ["case.paid", "case.created"] });
     expect(res.body.id).toMatch(/^wh_[0-9a-f]{32}$/u);
     expect(res.body.secret).toMatch(/^whsec_/u);
     const [stored] = await webhooks.listForTenant("t_a");
-    expect(stored).toMatchObject({ id: res.body.id, tenantId: "t_a", secret: res.body.secret, createdAt: "2026-11-23T12:00:00.000Z", schemaVersion: 1 });
+    expect(stored).toMatchObject({
+      id: res.body.id,
+      tenantId: "t_a",
+      secret: res.body.secret,
+      createdAt: "2026-11-23T12:00:00.000Z",
+      schemaVersion: 1,
+    });
   });
 
   it("refuses a non-https url with a problem naming /url", async () => {
     const { keys, post } = setup();
-    const res = await json(await post(postRequest(keys.a.apiKey, { url: "http://erp.example.no/hooks", events: ["case.paid"] }), new InvocationContext()));
+    const res = await json(
+      await post(
+        postRequest(keys.a.apiKey, { url: "http://erp.example.no/hooks", events: ["case.paid"] }),
+        new InvocationContext(),
+      ),
+    );
     expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([{ pointer: "/url", detail: "The URL must use https.", code: "INVALID_WEBHOOK_URL" }]);
+    expect(res.body.errors).toEqual([
+      { pointer: "/url", detail: "The URL must use https.", code: "INVALID_WEBHOOK_URL" },
+    ]);
   });
 
   it("refuses unknown event types with a problem naming each bad /events entry", async () => {
     const { keys, post } = setup();
-    const res = await json(await post(postRequest(keys.a.apiKey, { url: "https://erp.example.no/hooks", events: ["case.paid", "case.exploded"] }), new InvocationContext()));
+    const res = await json(
+      await post(
+        postRequest(keys.a.apiKey, { url: "https://erp.example.no/hooks", events: ["case.paid", "case.exploded"] }),
+        new InvocationContext(),
+      ),
+    );
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([expect.objectContaining({ pointer: "/events/1", code: "INVALID_VALUE" })]);
-    const empty = await json(await post(postRequest(keys.a.apiKey, { url: "https://erp.example.no/hooks", events: [] }), new InvocationContext()));
+    const empty = await json(
+      await post(
+        postRequest(keys.a.apiKey, { url: "https://erp.example.no/hooks", events: [] }),
+        new InvocationContext(),
+      ),
+    );
     expect(empty.body.errors).toEqual([expect.objectContaining({ pointer: "/events", code: "TOO_SMALL" })]);
   });
 
   it("accepts http://127.0.0.1 and localhost only where loopback URLs are allowed (dev host)", async () => {
     const prod = setup();
-    const refused = await json(await prod.post(postRequest(prod.keys.a.apiKey, { url: "http://127.0.0.1:8080/hook", events: ["case.paid"] }), new InvocationContext()));
+    const refused = await json(
+      await prod.post(
+        postRequest(prod.keys.a.apiKey, { url: "http://127.0.0.1:8080/hook", events: ["case.paid"] }),
+        new InvocationContext(),
+      ),
+    );
     expect(refused.status).toBe(422);
     expect(refused.body.errors[0].pointer).toBe("/url");
     const local = setup({ allowLoopback: true });
     for (const url of ["http://127.0.0.1:8080/hook", "http://localhost:7071/hook"]) {
-      const ok = await json(await local.post(postRequest(local.keys.a.apiKey, { url, events: ["case.paid"] }), new InvocationContext()));
+      const ok = await json(
+        await local.post(postRequest(local.keys.a.apiKey, { url, events: ["case.paid"] }), new InvocationContext()),
+      );
       expect(ok.status).toBe(201);
     }
     expect(webhookUrlProblem("http://10.0.0.1/hook", { allowLoopback: true })).toBe("The URL must use https.");
@@ -94,11 +147,18 @@ describe("POST /api/v1/webhooks", () => {
 
   it("401 without a valid key; a replayed Idempotency-Key returns the first response (the same secret)", async () => {
     const { keys, webhooks, post } = setup();
-    const noKey = await post(postRequest("pfu_test_0000000000000000_nope", { url: "https://a.example/", events: ["case.paid"] }), new InvocationContext());
+    const noKey = await post(
+      postRequest("pfu_test_0000000000000000_nope", { url: "https://a.example/", events: ["case.paid"] }),
+      new InvocationContext(),
+    );
     expect((await json(noKey)).status).toBe(401);
     const body = { url: "https://erp.example.no/hooks", events: ["case.paid"] };
-    const first = await json(await post(postRequest(keys.a.apiKey, body, { "Idempotency-Key": "k-1" }), new InvocationContext()));
-    const again = await json(await post(postRequest(keys.a.apiKey, body, { "Idempotency-Key": "k-1" }), new InvocationContext()));
+    const first = await json(
+      await post(postRequest(keys.a.apiKey, body, { "Idempotency-Key": "k-1" }), new InvocationContext()),
+    );
+    const again = await json(
+      await post(postRequest(keys.a.apiKey, body, { "Idempotency-Key": "k-1" }), new InvocationContext()),
+    );
     expect(first.status).toBe(201);
     expect(again).toEqual(first);
     expect(await webhooks.listForTenant("t_a")).toHaveLength(1);
@@ -108,12 +168,26 @@ describe("POST /api/v1/webhooks", () => {
 describe("GET /api/v1/webhooks", () => {
   it("lists the tenant's own subscriptions, never a secret", async () => {
     const { keys, post, list } = setup();
-    await post(postRequest(keys.a.apiKey, { url: "https://a.example/hook", events: ["case.paid"] }), new InvocationContext());
-    await post(postRequest(keys.b.apiKey, { url: "https://b.example/hook", events: ["case.created"] }), new InvocationContext());
-    const get = (apiKey: string) => new HttpRequest({ method: "GET", url: "http://localhost/api/v1/webhooks", headers: { "x-api-key": apiKey } });
+    await post(
+      postRequest(keys.a.apiKey, { url: "https://a.example/hook", events: ["case.paid"] }),
+      new InvocationContext(),
+    );
+    await post(
+      postRequest(keys.b.apiKey, { url: "https://b.example/hook", events: ["case.created"] }),
+      new InvocationContext(),
+    );
+    const get = (apiKey: string) =>
+      new HttpRequest({ method: "GET", url: "http://localhost/api/v1/webhooks", headers: { "x-api-key": apiKey } });
     const res = await json(await list(get(keys.a.apiKey), new InvocationContext()));
     expect(res.status).toBe(200);
-    expect(res.body.items).toEqual([{ id: expect.any(String), url: "https://a.example/hook", events: ["case.paid"], createdAt: "2026-11-23T12:00:00.000Z" }]);
+    expect(res.body.items).toEqual([
+      {
+        id: expect.any(String),
+        url: "https://a.example/hook",
+        events: ["case.paid"],
+        createdAt: "2026-11-23T12:00:00.000Z",
+      },
+    ]);
     expect(JSON.stringify(res.body)).not.toContain("whsec_");
   });
 });

@@ -20,8 +20,16 @@ beforeAll(async () => {
 
 describe("the webhook functions' registrations", () => {
   it("serves POST and GET api/v1/webhooks", () => {
-    expect(registry.byName(REGISTER_WEBHOOK_FUNCTION)?.trigger).toMatchObject({ type: "httpTrigger", route: "api/v1/webhooks", methods: ["POST"] });
-    expect(registry.byName(LIST_WEBHOOKS_FUNCTION)?.trigger).toMatchObject({ type: "httpTrigger", route: "api/v1/webhooks", methods: ["GET"] });
+    expect(registry.byName(REGISTER_WEBHOOK_FUNCTION)?.trigger).toMatchObject({
+      type: "httpTrigger",
+      route: "api/v1/webhooks",
+      methods: ["POST"],
+    });
+    expect(registry.byName(LIST_WEBHOOKS_FUNCTION)?.trigger).toMatchObject({
+      type: "httpTrigger",
+      route: "api/v1/webhooks",
+      methods: ["GET"],
+    });
   });
 
   it("fans out from case-events/webhooks and delivers from webhook-deliveries on the ServiceBusConnection", () => {

@@ -1,7 +1,15 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { generateWebhookSecret, signWebhook, WEBHOOK_SECRET_PREFIX } from "../../../../shared/application/webhooks/signing";
-import { makeAttemptWebhook, WEBHOOK_TIMEOUT_MS, webhookPayload } from "../../../../shared/application/webhooks/attempt-delivery";
+import {
+  generateWebhookSecret,
+  signWebhook,
+  WEBHOOK_SECRET_PREFIX,
+} from "../../../../shared/application/webhooks/signing";
+import {
+  makeAttemptWebhook,
+  WEBHOOK_TIMEOUT_MS,
+  webhookPayload,
+} from "../../../../shared/application/webhooks/attempt-delivery";
 import type { CaseEventMessage } from "../../../../shared/ports/event-publisher";
 import type { WebhookSendRequest, WebhookSendResult } from "../../../../shared/ports/webhook-sender";
 import type { WebhookSubscription } from "../../../../shared/ports/webhook-store";
@@ -19,7 +27,15 @@ const event: CaseEventMessage = {
 };
 
 function subscription(secret: string): WebhookSubscription {
-  return { schemaVersion: 1, id: "wh_1", tenantId: "t_1", url: "https://erp.example.no/hooks", events: ["case.paid"], secret, createdAt: "2026-11-23T09:00:00.000Z" };
+  return {
+    schemaVersion: 1,
+    id: "wh_1",
+    tenantId: "t_1",
+    url: "https://erp.example.no/hooks",
+    events: ["case.paid"],
+    secret,
+    createdAt: "2026-11-23T09:00:00.000Z",
+  };
 }
 
 describe("Standard Webhooks signing", () => {
@@ -38,10 +54,16 @@ describe("Standard Webhooks signing", () => {
     expect(headers["webhook-id"]).toBe("evt_1");
     expect(headers["webhook-signature"]).toMatch(/^v1,[A-Za-z0-9+/]+=*$/u);
     const verified = new Webhook(secret).verify(body, { ...headers });
-    expect(verified).toEqual({ type: "case.paid", timestamp: event.occurredAt, data: { status: "paid", caseId: "c_1" } });
+    expect(verified).toEqual({
+      type: "case.paid",
+      timestamp: event.occurredAt,
+      data: { status: "paid", caseId: "c_1" },
+    });
     const tampered = body.replace('"paid"', '"open"');
     expect(() => new Webhook(secret).verify(tampered, { ...headers })).toThrow(/No matching signature/u);
-    expect(() => new Webhook(generateWebhookSecret(random)).verify(body, { ...headers })).toThrow(/No matching signature/u);
+    expect(() => new Webhook(generateWebhookSecret(random)).verify(body, { ...headers })).toThrow(
+      /No matching signature/u,
+    );
   });
 
   it("delivers with the three headers, the event id as webhook-id, and classifies the answer", async () => {
@@ -76,9 +98,19 @@ describe("Standard Webhooks signing", () => {
   it("treats a receiver that does not answer in time, or a network error, as retryable", async () => {
     const secret = generateWebhookSecret(random);
     const answering = (result: WebhookSendResult) =>
-      makeAttemptWebhook({ sender: { send: async () => result }, signingClock: { now: () => new Date() }, timeoutMs: 20 });
-    expect(await answering({ kind: "timeout" })(subscription(secret), event)).toEqual({ kind: "failed", reason: "timeout" });
-    expect(await answering({ kind: "network-error" })(subscription(secret), event)).toEqual({ kind: "failed", reason: "network error" });
+      makeAttemptWebhook({
+        sender: { send: async () => result },
+        signingClock: { now: () => new Date() },
+        timeoutMs: 20,
+      });
+    expect(await answering({ kind: "timeout" })(subscription(secret), event)).toEqual({
+      kind: "failed",
+      reason: "timeout",
+    });
+    expect(await answering({ kind: "network-error" })(subscription(secret), event)).toEqual({
+      kind: "failed",
+      reason: "network error",
+    });
     const throwing = makeAttemptWebhook({
       sender: {
         send: async () => {

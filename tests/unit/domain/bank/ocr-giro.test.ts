@@ -60,10 +60,26 @@ describe("parseOcrGiro on the netsgiro sample file", () => {
     expect(parsed.transmission).toEqual({ number: "0170031", dataTransmitter: "00008080", recipient: "00010200" });
     expect(parsed.assignments).toHaveLength(1);
     const a = parsed.assignments[0]!;
-    expect({ agreementId: a.agreementId, number: a.number, account: a.account }).toEqual({ agreementId: "001008566", number: "0000002", account: "99991042764" });
+    expect({ agreementId: a.agreementId, number: a.number, account: a.account }).toEqual({
+      agreementId: "001008566",
+      number: "0000002",
+      account: "99991042764",
+    });
     expect(a.transactions).toHaveLength(20);
-    expect(a.totals).toEqual({ transactions: 20, records: 43, amount: { value: 5144900, currency: "NOK" }, netsDate: "1992-01-20", earliestDate: "1992-01-20", latestDate: "1992-01-20" });
-    expect(parsed.totals).toEqual({ transactions: 20, records: 45, amount: { value: 5144900, currency: "NOK" }, netsDate: "1992-01-20" });
+    expect(a.totals).toEqual({
+      transactions: 20,
+      records: 43,
+      amount: { value: 5144900, currency: "NOK" },
+      netsDate: "1992-01-20",
+      earliestDate: "1992-01-20",
+      latestDate: "1992-01-20",
+    });
+    expect(parsed.totals).toEqual({
+      transactions: 20,
+      records: 45,
+      amount: { value: 5144900, currency: "NOK" },
+      netsDate: "1992-01-20",
+    });
   });
 
   it("reads every field of a transaction, its text item and the payer's account", () => {
@@ -99,7 +115,9 @@ describe("parseOcrGiro on the netsgiro sample file", () => {
 });
 
 describe("parseOcrGiro refuses a malformed file with the line and the problem", () => {
-  const good = writeOcrGiro(file([transaction({ number: 1 }), transaction({ number: 2, kid: "", amount: { value: 500, currency: "NOK" } })]));
+  const good = writeOcrGiro(
+    file([transaction({ number: 1 }), transaction({ number: 2, kid: "", amount: { value: 500, currency: "NOK" } })]),
+  );
 
   it("names a record of the wrong length", () => {
     const bad = lines(good);
@@ -178,30 +196,54 @@ describe("parseOcrGiro refuses a malformed file with the line and the problem", 
 });
 
 const digitString = (n: number) => fc.stringMatching(new RegExp(`^\\d{${n}}$`));
-const isoDate = fc.date({ min: new Date("1969-01-01T00:00:00Z"), max: new Date("2068-12-31T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
-const arbTransaction = fc.record({
-  type: fc.constantFrom<OcrTransactionType>(10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21),
-  netsDate: isoDate,
-  amount: fc.integer({ min: 0, max: 99_999_999_999 }).map((value) => ({ value, currency: "NOK" as const })),
-  kid: fc.oneof(fc.constant(""), fc.stringMatching(/^\d{2,25}$/)),
-  centreId: digitString(2),
-  dayCode: fc.integer({ min: 0, max: 99 }),
-  partialSettlement: fc.integer({ min: 0, max: 9 }),
-  serialNumber: digitString(5),
-  formNumber: digitString(10),
-  archiveReference: digitString(9),
-  reserved: digitString(7),
-  bankDate: fc.option(isoDate, { nil: undefined }),
-  debitAccount: fc.option(fc.stringMatching(/^\d{10}[1-9]$/), { nil: undefined }),
-  text: fc.option(fc.stringMatching(/^[A-Za-z0-9 .,-]{0,39}[A-Za-z0-9.,-]$/), { nil: undefined }),
-}, { requiredKeys: ["type", "netsDate", "amount", "kid", "centreId", "dayCode", "partialSettlement", "serialNumber", "formNumber", "archiveReference", "reserved"] });
+const isoDate = fc
+  .date({ min: new Date("1969-01-01T00:00:00Z"), max: new Date("2068-12-31T00:00:00Z"), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
+const arbTransaction = fc.record(
+  {
+    type: fc.constantFrom<OcrTransactionType>(10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21),
+    netsDate: isoDate,
+    amount: fc.integer({ min: 0, max: 99_999_999_999 }).map((value) => ({ value, currency: "NOK" as const })),
+    kid: fc.oneof(fc.constant(""), fc.stringMatching(/^\d{2,25}$/)),
+    centreId: digitString(2),
+    dayCode: fc.integer({ min: 0, max: 99 }),
+    partialSettlement: fc.integer({ min: 0, max: 9 }),
+    serialNumber: digitString(5),
+    formNumber: digitString(10),
+    archiveReference: digitString(9),
+    reserved: digitString(7),
+    bankDate: fc.option(isoDate, { nil: undefined }),
+    debitAccount: fc.option(fc.stringMatching(/^\d{10}[1-9]$/), { nil: undefined }),
+    text: fc.option(fc.stringMatching(/^[A-Za-z0-9 .,-]{0,39}[A-Za-z0-9.,-]$/), { nil: undefined }),
+  },
+  {
+    requiredKeys: [
+      "type",
+      "netsDate",
+      "amount",
+      "kid",
+      "centreId",
+      "dayCode",
+      "partialSettlement",
+      "serialNumber",
+      "formNumber",
+      "archiveReference",
+      "reserved",
+    ],
+  },
+);
 
 const arbFile = fc
   .record({
     transmission: fc.record({ number: digitString(7), dataTransmitter: digitString(8), recipient: digitString(8) }),
     netsDate: isoDate,
     assignments: fc.array(
-      fc.record({ agreementId: digitString(9), number: digitString(7), account: digitString(11), transactions: fc.array(arbTransaction, { maxLength: 6 }) }),
+      fc.record({
+        agreementId: digitString(9),
+        number: digitString(7),
+        account: digitString(11),
+        transactions: fc.array(arbTransaction, { maxLength: 6 }),
+      }),
       { maxLength: 3 },
     ),
   })
@@ -211,7 +253,9 @@ const arbFile = fc
       assignments: draft.assignments.map((a) => ({
         ...a,
         transactions: a.transactions.map((t, i) => {
-          const clean = Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined)) as unknown as OcrGiroTransaction;
+          const clean = Object.fromEntries(
+            Object.entries(t).filter(([, v]) => v !== undefined),
+          ) as unknown as OcrGiroTransaction;
           return { ...clean, number: i + 1 };
         }),
       })),
@@ -223,7 +267,12 @@ describe("writeOcrGiro", () => {
     fc.assert(
       fc.property(arbFile, (f) => {
         const text = writeOcrGiro(f);
-        expect(text.split("\n").slice(0, -1).every((l) => l.length === 80)).toBe(true);
+        expect(
+          text
+            .split("\n")
+            .slice(0, -1)
+            .every((l) => l.length === 80),
+        ).toBe(true);
         expect(parseOcrGiro(text)).toEqual(f);
       }),
       { numRuns: 300 },
@@ -231,7 +280,10 @@ describe("writeOcrGiro", () => {
   });
 
   it("writes a negative amount with the sign field and reads it back", () => {
-    const f = file([transaction({ number: 1, amount: { value: 200000, currency: "NOK" } }), transaction({ number: 2, type: 18, amount: { value: -50000, currency: "NOK" } })]);
+    const f = file([
+      transaction({ number: 1, amount: { value: 200000, currency: "NOK" } }),
+      transaction({ number: 2, type: 18, amount: { value: -50000, currency: "NOK" } }),
+    ]);
     const text = writeOcrGiro(f);
     expect(lines(text)[4]!.charAt(31)).toBe("-");
     expect(parseOcrGiro(text).assignments[0]!.transactions[1]!.amount).toEqual({ value: -50000, currency: "NOK" });

@@ -23,7 +23,11 @@ describe("Norwegian national identity number", () => {
   });
 
   it("recognises 41010199946 as a D-number with the day plus 40", () => {
-    expect(parseNorwegianNationalId("41010199946")).toMatchObject({ ok: true, kind: "d-number", birthDate: "2001-01-01" });
+    expect(parseNorwegianNationalId("41010199946")).toMatchObject({
+      ok: true,
+      kind: "d-number",
+      birthDate: "2001-01-01",
+    });
   });
 
   it("recognises an H-number with the month plus 40", () => {
@@ -46,10 +50,19 @@ describe("Norwegian national identity number", () => {
   });
 
   it("rejects an impossible date even when the check digits match", () => {
-    expect(parseNorwegianNationalId(withClassicCheckDigits("300299123"))).toEqual({ ok: false, reason: "INVALID_DATE" });
+    expect(parseNorwegianNationalId(withClassicCheckDigits("300299123"))).toEqual({
+      ok: false,
+      reason: "INVALID_DATE",
+    });
     // 29 Feb 2000 exists (individual 500–999, yy 00 → 2000), 29 Feb 1900 does not
-    expect(parseNorwegianNationalId(withClassicCheckDigits("290200510"))).toMatchObject({ ok: true, birthDate: "2000-02-29" });
-    expect(parseNorwegianNationalId(withClassicCheckDigits("290200123"))).toEqual({ ok: false, reason: "INVALID_DATE" });
+    expect(parseNorwegianNationalId(withClassicCheckDigits("290200510"))).toMatchObject({
+      ok: true,
+      birthDate: "2000-02-29",
+    });
+    expect(parseNorwegianNationalId(withClassicCheckDigits("290200123"))).toEqual({
+      ok: false,
+      reason: "INVALID_DATE",
+    });
   });
 
   it("rejects an individual number outside the classic allocation table", () => {
@@ -61,8 +74,16 @@ describe("Norwegian national identity number", () => {
   });
 
   it("accepts Skatteetaten's worked examples for numbers issued from 2032", () => {
-    expect(parseNorwegianNationalId("02013299997")).toMatchObject({ ok: true, birthDate: "2032-01-02", checkRule: "classic" });
-    expect(parseNorwegianNationalId("30108299920")).toMatchObject({ ok: true, birthDate: "1982-10-30", checkRule: "classic" });
+    expect(parseNorwegianNationalId("02013299997")).toMatchObject({
+      ok: true,
+      birthDate: "2032-01-02",
+      checkRule: "classic",
+    });
+    expect(parseNorwegianNationalId("30108299920")).toMatchObject({
+      ok: true,
+      birthDate: "1982-10-30",
+      checkRule: "classic",
+    });
     expect(parseNorwegianNationalId("30108299939")).toMatchObject({
       ok: true,
       birthDate: "1982-10-30",

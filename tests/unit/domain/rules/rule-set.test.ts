@@ -68,7 +68,13 @@ describe("overriding rule values per deployment", () => {
   it("replaces the unconfirmed 2026 inkassosats with a confirmed value", () => {
     const rules = withOverrides(norwegianRules, {
       collectionRate: [
-        { from: "2026-01-01", to: null, value: { value: 760_00, currency: "NOK" }, source: "Regulation of 2025-12-xx", confirmed: true },
+        {
+          from: "2026-01-01",
+          to: null,
+          value: { value: 760_00, currency: "NOK" },
+          source: "Regulation of 2025-12-xx",
+          confirmed: true,
+        },
       ],
     });
     expect(collectionRateOn(rules, "2026-01-01").value.value).toBe(760_00);
@@ -78,7 +84,15 @@ describe("overriding rule values per deployment", () => {
 
   it("cuts an overridden period out of a longer built-in period and keeps the rest", () => {
     const rules = withOverrides(norwegianRules, {
-      collectionRate: [{ from: "2019-01-01", to: "2019-12-31", value: { value: 650_00, currency: "NOK" }, source: "test", confirmed: true }],
+      collectionRate: [
+        {
+          from: "2019-01-01",
+          to: "2019-12-31",
+          value: { value: 650_00, currency: "NOK" },
+          source: "test",
+          confirmed: true,
+        },
+      ],
     });
     expect(collectionRateOn(rules, "2018-12-31").value.value).toBe(700_00);
     expect(collectionRateOn(rules, "2019-06-01").value.value).toBe(650_00);
@@ -94,14 +108,18 @@ describe("overriding rule values per deployment", () => {
 
   it("refuses an override without a source", () => {
     expect(() =>
-      withOverrides(norwegianRules, { collectionRate: [{ from: "2026-01-01", to: null, value: { value: 1, currency: "NOK" }, confirmed: true }] }),
+      withOverrides(norwegianRules, {
+        collectionRate: [{ from: "2026-01-01", to: null, value: { value: 1, currency: "NOK" }, confirmed: true }],
+      }),
     ).toThrow(InvalidRuleOverride);
   });
 
   it("refuses an override in the wrong currency", () => {
     expect(() =>
       withOverrides(norwegianRules, {
-        collectionRate: [{ from: "2026-01-01", to: null, value: { value: 750_00, currency: "SEK" }, source: "x", confirmed: true }],
+        collectionRate: [
+          { from: "2026-01-01", to: null, value: { value: 750_00, currency: "SEK" }, source: "x", confirmed: true },
+        ],
       }),
     ).toThrow(InvalidRuleOverride);
   });
@@ -112,7 +130,9 @@ describe("overriding rule values per deployment", () => {
 
   it("supplies late-interest rates Denmark does not ship", () => {
     const dk = ruleSetFor("DK", "2025-05-01", {
-      lateInterestRates: [{ from: "2025-01-01", to: "2025-06-30", annualRatePercent: 10.6, confirmed: true, source: "Nationalbanken" }],
+      lateInterestRates: [
+        { from: "2025-01-01", to: "2025-06-30", annualRatePercent: 10.6, confirmed: true, source: "Nationalbanken" },
+      ],
     });
     expect(dk.inForce.lateInterestRate?.annualRatePercent).toBe(10.6);
   });

@@ -110,33 +110,68 @@ export function testWorld(options: { now?: string; settings?: Partial<Settings> 
     }),
     vippsWebhookMaxSkewSeconds: settings.VIPPS_WEBHOOK_MAX_SKEW_SECONDS,
     idempotencyStore: idempotency,
-    registerWebhook: makeRegisterWebhook({ webhooks, clock, random, allowLoopback: settings.WEBHOOK_ALLOW_LOOPBACK_URLS }),
+    registerWebhook: makeRegisterWebhook({
+      webhooks,
+      clock,
+      random,
+      allowLoopback: settings.WEBHOOK_ALLOW_LOOPBACK_URLS,
+    }),
     listWebhooks: makeListWebhooks({ webhooks }),
     fanOutEvent: makeFanOutEvent({ webhooks, queue: deliveries }),
-    deliverWebhook: makeDeliverWebhook({ webhooks, queue: deliveries, sender: { send: async () => ({ kind: "answered", status: 204 }) }, clock, signingClock: clock, random }),
+    deliverWebhook: makeDeliverWebhook({
+      webhooks,
+      queue: deliveries,
+      sender: { send: async () => ({ kind: "answered", status: 204 }) },
+      clock,
+      signingClock: clock,
+      random,
+    }),
   };
   return { deps, settings, events, workflowCalls, letters, clock, resolve: () => deps };
 }
 
 /** A tenant with a key, straight into the store. */
-export async function seedTenant(world: TestWorld, tenantId = "t_alpha", country: "NO" = "NO"): Promise<{ tenantId: string; apiKey: string }> {
+export async function seedTenant(
+  world: TestWorld,
+  tenantId = "t_alpha",
+  country: "NO" = "NO",
+): Promise<{ tenantId: string; apiKey: string }> {
   const key = generateApiKey("test");
   const at = world.clock.now().toISOString();
   await world.deps.tenants.create(
-    { schemaVersion: 1, tenantId, name: `Creditor ${tenantId}`, senderName: "Fjordnett", orgNumber: "974760673", country, policy: null, createdAt: at, updatedAt: at },
+    {
+      schemaVersion: 1,
+      tenantId,
+      name: `Creditor ${tenantId}`,
+      senderName: "Fjordnett",
+      orgNumber: "974760673",
+      country,
+      policy: null,
+      createdAt: at,
+      updatedAt: at,
+    },
     { keyId: key.keyId, tenantId, keyHash: key.keyHash, createdAt: at },
   );
   return { tenantId, apiKey: key.apiKey };
 }
 
 export function context(): InvocationContext {
-  return new InvocationContext({ invocationId: "11111111-2222-4333-8444-555555555555", functionName: "test", logHandler: () => undefined });
+  return new InvocationContext({
+    invocationId: "11111111-2222-4333-8444-555555555555",
+    functionName: "test",
+    logHandler: () => undefined,
+  });
 }
 
 export function invoiceBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     invoiceNumber: "INV-1",
-    customer: { customerId: "cust-1", name: "Kari Nordmann", phone: "+4791234567", consent: { sms: true, email: false } },
+    customer: {
+      customerId: "cust-1",
+      name: "Kari Nordmann",
+      phone: "+4791234567",
+      consent: { sms: true, email: false },
+    },
     amount: { value: 129900, currency: "NOK" },
     issueDate: "2026-10-20",
     dueDate: "2026-11-05",

@@ -15,12 +15,16 @@ describe("GET /api/openapi.json", () => {
 
   it("documents every partner API route", () => {
     const paths = Object.keys(partnerApiDocument().paths ?? {}).map((p) => `api${p}`);
-    const routes = Object.entries(API_ROUTES).filter(([name]) => name !== "openApi").map(([, route]) => route);
+    const routes = Object.entries(API_ROUTES)
+      .filter(([name]) => name !== "openApi")
+      .map(([, route]) => route);
     expect(paths.sort()).toEqual(expect.arrayContaining(routes.sort()));
   });
 
   it("is served as JSON", async () => {
-    const res = await read(await openApiDocument(new HttpRequest({ method: "GET", url: "http://localhost/api/openapi.json" })));
+    const res = await read(
+      await openApiDocument(new HttpRequest({ method: "GET", url: "http://localhost/api/openapi.json" })),
+    );
     expect(res.status).toBe(200);
     expect(res.json.paths["/v1/invoices"].post.operationId).toBe("registerInvoice");
   });

@@ -15,7 +15,12 @@ import { OPERATOR_KEY, context, invoiceBody, seedTenant, testWorld, type TestWor
 
 const BASE = "http://localhost/api/v1";
 
-function post(path: string, body: unknown, headers: Record<string, string> = {}, params: Record<string, string> = {}): HttpRequest {
+function post(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  params: Record<string, string> = {},
+): HttpRequest {
   return new HttpRequest({
     method: "POST",
     url: `${BASE}${path}`,
@@ -29,21 +34,38 @@ function get(path: string, headers: Record<string, string>, params: Record<strin
   return new HttpRequest({ method: "GET", url: `${BASE}${path}`, headers, params });
 }
 
-async function registerInvoice(world: TestWorld, apiKey: string, body = invoiceBody(), headers: Record<string, string> = {}) {
-  return read(await makeInvoiceFunctions(world.resolve).registerInvoice(post("/invoices", body, { "x-api-key": apiKey, ...headers }), context()));
+async function registerInvoice(
+  world: TestWorld,
+  apiKey: string,
+  body = invoiceBody(),
+  headers: Record<string, string> = {},
+) {
+  return read(
+    await makeInvoiceFunctions(world.resolve).registerInvoice(
+      post("/invoices", body, { "x-api-key": apiKey, ...headers }),
+      context(),
+    ),
+  );
 }
 
 describe("POST /api/v1/tenants", () => {
   it("onboards a creditor with the operator key and returns a key that authenticates", async () => {
     const world = testWorld();
     const body = { name: "Fjordnett AS", senderName: "Fjordnett", orgNumber: "974760673", country: "NO" };
-    const res = await read(await makeTenantFunctions(world.resolve).registerTenant(post("/tenants", body, { "x-api-key": OPERATOR_KEY }), context()));
+    const res = await read(
+      await makeTenantFunctions(world.resolve).registerTenant(
+        post("/tenants", body, { "x-api-key": OPERATOR_KEY }),
+        context(),
+      ),
+    );
     expect(res.status).toBe(201);
     expect(res.json.apiKey).toMatch(/^pfu_live_[0-9a-f]{16}_/);
     const stored = await world.deps.tenants.findApiKey(res.json.apiKey.split("_")[2]);
     expect(stored?.tenantId).toBe(res.json.tenantId);
     expect(JSON.stringify(stored)).not.toContain(res.json.apiKey);
-    const policy = await read(await makePolicyFunctions(world.resolve).getPolicy(get("/policy", { "x-api-key": res.json.apiKey }), context()));
+    const policy = await read(
+      await makePolicyFunctions(world.resolve).getPolicy(get("/policy", { "x-api-key": res.json.apiKey }), context()),
+    );
     expect(policy.status).toBe(200);
     expect(policy.json.isDefault).toBe(true);
   });
@@ -53,7 +75,9 @@ describe("POST /api/v1/tenants", () => {
     const { apiKey } = await seedTenant(world);
     const fns = makeTenantFunctions(world.resolve);
     const body = { name: "X AS", senderName: "X", orgNumber: "974760672", country: "NO" };
-    expect((await read(await fns.registerTenant(post("/tenants", body, { "x-api-key": apiKey }), context()))).status).toBe(401);
+    expect(
+      (await read(await fns.registerTenant(post("/tenants", body, { "x-api-key": apiKey }), context()))).status,
+    ).toBe(401);
     const bad = await read(await fns.registerTenant(post("/tenants", body, { "x-api-key": OPERATOR_KEY }), context()));
     expect(bad.status).toBe(422);
     expect(bad.json.errors).toEqual([expect.objectContaining({ pointer: "/orgNumber", code: "INVALID_ORG_NUMBER" })]);
@@ -66,16 +90,27 @@ describe("POST /api/v1/invoices", () => {
     const { apiKey, tenantId } = await seedTenant(world);
     const res = await registerInvoice(world, apiKey);
     expect(res.status).toBe(201);
-    expect(res.json).toEqual({ caseId: expect.stringMatching(/^c_/), kid: expect.stringMatching(/^\d{18}$/), status: "open", payLink: expect.stringMatching(/^https:\/\/pay\.example\.test\/p\/[A-Za-z0-9_-]{27}$/) });
+    expect(res.json).toEqual({
+      caseId: expect.stringMatching(/^c_/),
+      kid: expect.stringMatching(/^\d{18}$/),
+      status: "open",
+      payLink: expect.stringMatching(/^https:\/\/pay\.example\.test\/p\/[A-Za-z0-9_-]{27}$/),
+    });
     expect(res.headers.get("location")).toBe(`/api/v1/cases/${res.json.caseId}`);
-    expect(world.events.ofType("case.created")).toEqual([expect.objectContaining({ tenantId, caseId: res.json.caseId })]);
+    expect(world.events.ofType("case.created")).toEqual([
+      expect.objectContaining({ tenantId, caseId: res.json.caseId }),
+    ]);
     expect(world.workflowCalls).toEqual([{ op: "start", caseId: res.json.caseId }]);
   });
 
   it("answers a bad body with problem+json naming the field", async () => {
     const world = testWorld();
     const { apiKey } = await seedTenant(world);
-    const res = await registerInvoice(world, apiKey, invoiceBody({ customer: { customerId: "c", name: "N", phone: "12" } }));
+    const res = await registerInvoice(
+      world,
+      apiKey,
+      invoiceBody({ customer: { customerId: "c", name: "N", phone: "12" } }),
+    );
     expect(res.status).toBe(422);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     expect(res.json.errors).toEqual([expect.objectContaining({ pointer: "/customer/phone", code: "INVALID_PHONE" })]);
@@ -103,7 +138,9 @@ describe("POST /api/v1/invoices", () => {
     expect(replay.text).toBe(first.text);
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
     expect(world.workflowCalls).toHaveLength(1);
-    const other = await registerInvoice(world, apiKey, invoiceBody({ invoiceNumber: "INV-2" }), { "idempotency-key": "k-1" });
+    const other = await registerInvoice(world, apiKey, invoiceBody({ invoiceNumber: "INV-2" }), {
+      "idempotency-key": "k-1",
+    });
     expect(other.status).toBe(409);
     expect(other.json.type).toContain("idempotency-key-reused");
   });
@@ -119,10 +156,23 @@ describe("POST /api/v1/invoices/batch", () => {
   it("answers 207 and creates every good invoice when one item is bad", async () => {
     const world = testWorld();
     const { apiKey, tenantId } = await seedTenant(world);
-    const invoices = [invoiceBody({ invoiceNumber: "B-1" }), invoiceBody({ invoiceNumber: "B-2", dueDate: "2026-13-01" }), invoiceBody({ invoiceNumber: "B-3" })];
-    const res = await read(await makeInvoiceFunctions(world.resolve).registerInvoiceBatch(post("/invoices/batch", { invoices }, { "x-api-key": apiKey }), context()));
+    const invoices = [
+      invoiceBody({ invoiceNumber: "B-1" }),
+      invoiceBody({ invoiceNumber: "B-2", dueDate: "2026-13-01" }),
+      invoiceBody({ invoiceNumber: "B-3" }),
+    ];
+    const res = await read(
+      await makeInvoiceFunctions(world.resolve).registerInvoiceBatch(
+        post("/invoices/batch", { invoices }, { "x-api-key": apiKey }),
+        context(),
+      ),
+    );
     expect(res.status).toBe(207);
-    expect(res.json.results.map((r: { index: number; status: number }) => [r.index, r.status])).toEqual([[0, 201], [1, 422], [2, 201]]);
+    expect(res.json.results.map((r: { index: number; status: number }) => [r.index, r.status])).toEqual([
+      [0, 201],
+      [1, 422],
+      [2, 201],
+    ]);
     expect(res.json.results[1].problem.errors[0].pointer).toBe("/invoices/1/dueDate");
     expect((await world.deps.cases.list(tenantId, {}, { limit: 10 })).items).toHaveLength(2);
   });
@@ -131,7 +181,12 @@ describe("POST /api/v1/invoices/batch", () => {
     const world = testWorld();
     const { apiKey } = await seedTenant(world);
     const invoices = Array.from({ length: 1001 }, () => ({}));
-    const res = await read(await makeInvoiceFunctions(world.resolve).registerInvoiceBatch(post("/invoices/batch", { invoices }, { "x-api-key": apiKey }), context()));
+    const res = await read(
+      await makeInvoiceFunctions(world.resolve).registerInvoiceBatch(
+        post("/invoices/batch", { invoices }, { "x-api-key": apiKey }),
+        context(),
+      ),
+    );
     expect(res.status).toBe(422);
     expect(res.json.errors[0].pointer).toBe("/invoices");
   });
@@ -150,13 +205,52 @@ describe("tenant isolation", () => {
     expect(one.status).toBe(404);
     expect(JSON.stringify(one.json)).not.toContain("INV-1");
     expect((await read(await cases.listCases(get("/cases", h), context()))).json.items).toEqual([]);
-    expect((await read(await makeDocumentFunctions(world.resolve).listDocuments(get(`/cases/${caseId}/documents`, h, params), context()))).status).toBe(404);
+    expect(
+      (
+        await read(
+          await makeDocumentFunctions(world.resolve).listDocuments(
+            get(`/cases/${caseId}/documents`, h, params),
+            context(),
+          ),
+        )
+      ).status,
+    ).toBe(404);
     const pay = { amount: { value: 100, currency: "NOK" }, paidAt: "2026-11-01", reference: "r" };
-    expect((await read(await makePaymentFunctions(world.resolve).recordPayment(post(`/cases/${caseId}/payments`, pay, h, params), context()))).status).toBe(404);
-    expect((await read(await makeCaseStatusFunctions(world.resolve).cancelCase(post(`/cases/${caseId}/cancel`, { reason: "x" }, h, params), context()))).status).toBe(404);
-    expect((await read(await makeNoteFunctions(world.resolve).addNote(post(`/cases/${caseId}/notes`, { text: "x" }, h, params), context()))).status).toBe(404);
+    expect(
+      (
+        await read(
+          await makePaymentFunctions(world.resolve).recordPayment(
+            post(`/cases/${caseId}/payments`, pay, h, params),
+            context(),
+          ),
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await read(
+          await makeCaseStatusFunctions(world.resolve).cancelCase(
+            post(`/cases/${caseId}/cancel`, { reason: "x" }, h, params),
+            context(),
+          ),
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await read(
+          await makeNoteFunctions(world.resolve).addNote(
+            post(`/cases/${caseId}/notes`, { text: "x" }, h, params),
+            context(),
+          ),
+        )
+      ).status,
+    ).toBe(404);
     // and the owner still sees it
-    expect((await read(await cases.getCase(get(`/cases/${caseId}`, { "x-api-key": alpha.apiKey }, params), context()))).status).toBe(200);
+    expect(
+      (await read(await cases.getCase(get(`/cases/${caseId}`, { "x-api-key": alpha.apiKey }, params), context())))
+        .status,
+    ).toBe(200);
   });
 });
 
@@ -166,9 +260,20 @@ describe("GET /api/v1/cases/{caseId}", () => {
     const { apiKey } = await seedTenant(world);
     const { caseId } = (await registerInvoice(world, apiKey)).json;
     world.clock.set("2026-11-20T10:00:00Z");
-    const res = await read(await makeCaseFunctions(world.resolve).getCase(get(`/cases/${caseId}`, { "x-api-key": apiKey }, { caseId }), context()));
+    const res = await read(
+      await makeCaseFunctions(world.resolve).getCase(
+        get(`/cases/${caseId}`, { "x-api-key": apiKey }, { caseId }),
+        context(),
+      ),
+    );
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ caseId, invoiceNumber: "INV-1", status: "open", stage: "invoiced", currency: "NOK" });
+    expect(res.json).toMatchObject({
+      caseId,
+      invoiceNumber: "INV-1",
+      status: "open",
+      stage: "invoiced",
+      currency: "NOK",
+    });
     expect(res.json.balance.principal).toEqual({ value: 129900, currency: "NOK" });
     expect(res.json.balance.interest.value).toBeGreaterThan(0);
     expect(res.json.balance.total.value).toBe(129900 + res.json.balance.interest.value);
@@ -180,7 +285,12 @@ describe("GET /api/v1/cases/{caseId}", () => {
   it("400 naming the path parameter for a malformed case id", async () => {
     const world = testWorld();
     const { apiKey } = await seedTenant(world);
-    const res = await read(await makeCaseFunctions(world.resolve).getCase(get("/cases/nope", { "x-api-key": apiKey }, { caseId: "nope" }), context()));
+    const res = await read(
+      await makeCaseFunctions(world.resolve).getCase(
+        get("/cases/nope", { "x-api-key": apiKey }, { caseId: "nope" }),
+        context(),
+      ),
+    );
     expect(res.status).toBe(400);
     expect(res.json.errors[0].pointer).toBe("#/path/caseId");
   });
@@ -202,7 +312,9 @@ describe("POST /api/v1/cases/{caseId}/payments", () => {
     expect(world.events.ofType("payment.received")).toHaveLength(1);
     expect(world.events.ofType("case.paid")).toHaveLength(1);
     expect(world.workflowCalls).toContainEqual({ op: "caseChanged", caseId, reason: "payment" });
-    const again = await read(await fns.recordPayment(post(`/cases/${caseId}/payments`, body, h, { caseId }), context()));
+    const again = await read(
+      await fns.recordPayment(post(`/cases/${caseId}/payments`, body, h, { caseId }), context()),
+    );
     expect(again.status).toBe(200);
     expect(again.json.timeline.filter((e: { kind: string }) => e.kind === "payment")).toHaveLength(1);
   });
@@ -212,7 +324,12 @@ describe("POST /api/v1/cases/{caseId}/payments", () => {
     const { apiKey } = await seedTenant(world);
     const { caseId } = (await registerInvoice(world, apiKey)).json;
     const body = { amount: { value: 100, currency: "NOK" }, paidAt: "2027-01-01", reference: "r" };
-    const res = await read(await makePaymentFunctions(world.resolve).recordPayment(post(`/cases/${caseId}/payments`, body, { "x-api-key": apiKey }, { caseId }), context()));
+    const res = await read(
+      await makePaymentFunctions(world.resolve).recordPayment(
+        post(`/cases/${caseId}/payments`, body, { "x-api-key": apiKey }, { caseId }),
+        context(),
+      ),
+    );
     expect(res.status).toBe(422);
     expect(res.json.code).toBe("PAYMENT_IN_THE_FUTURE");
   });
@@ -225,15 +342,26 @@ describe("hold, resume, cancel", () => {
     const { caseId } = (await registerInvoice(world, apiKey)).json;
     const h = { "x-api-key": apiKey };
     const fns = makeCaseStatusFunctions(world.resolve);
-    const held = await read(await fns.holdCase(post(`/cases/${caseId}/hold`, { reason: "customer called" }, h, { caseId }), context()));
+    const held = await read(
+      await fns.holdCase(post(`/cases/${caseId}/hold`, { reason: "customer called" }, h, { caseId }), context()),
+    );
     expect(held.json.status).toBe("on-hold");
-    const resumed = await read(await fns.resumeCase(new HttpRequest({ method: "POST", url: `${BASE}/cases/${caseId}/resume`, headers: h, params: { caseId } }), context()));
+    const resumed = await read(
+      await fns.resumeCase(
+        new HttpRequest({ method: "POST", url: `${BASE}/cases/${caseId}/resume`, headers: h, params: { caseId } }),
+        context(),
+      ),
+    );
     expect(resumed.status).toBe(200);
     expect(resumed.json.status).toBe("open");
-    const cancelled = await read(await fns.cancelCase(post(`/cases/${caseId}/cancel`, { reason: "sent in error" }, h, { caseId }), context()));
+    const cancelled = await read(
+      await fns.cancelCase(post(`/cases/${caseId}/cancel`, { reason: "sent in error" }, h, { caseId }), context()),
+    );
     expect(cancelled.json.status).toBe("cancelled");
     expect(world.events.ofType("case.closed")).toHaveLength(1);
-    const late = await read(await fns.holdCase(post(`/cases/${caseId}/hold`, { reason: "x" }, h, { caseId }), context()));
+    const late = await read(
+      await fns.holdCase(post(`/cases/${caseId}/hold`, { reason: "x" }, h, { caseId }), context()),
+    );
     expect(late.status).toBe(409);
     expect(late.json.code).toBe("CASE_ACTION_NOT_ALLOWED");
   });
@@ -244,19 +372,39 @@ describe("PUT /api/v1/policy", () => {
     const world = testWorld();
     const { apiKey } = await seedTenant(world);
     const policy = defaultPolicy("NO", "Fjordnett");
-    const unlawful = { ...policy, steps: policy.steps.map((s) => (s.kind === "reminder" ? { ...s, offsetDays: 3 } : s)) };
-    const req = new HttpRequest({ method: "PUT", url: `${BASE}/policy`, headers: { "content-type": "application/json", "x-api-key": apiKey }, body: { string: JSON.stringify(unlawful) } });
+    const unlawful = {
+      ...policy,
+      steps: policy.steps.map((s) => (s.kind === "reminder" ? { ...s, offsetDays: 3 } : s)),
+    };
+    const req = new HttpRequest({
+      method: "PUT",
+      url: `${BASE}/policy`,
+      headers: { "content-type": "application/json", "x-api-key": apiKey },
+      body: { string: JSON.stringify(unlawful) },
+    });
     const res = await read(await makePolicyFunctions(world.resolve).putPolicy(req, context()));
     expect(res.status).toBe(422);
     expect(res.json.code).toBe("UNLAWFUL_POLICY");
-    expect(res.json.context.problems).toContainEqual(expect.objectContaining({ step: 1, kind: "reminder", reason: expect.any(String), legalBasis: expect.any(String) }));
+    expect(res.json.context.problems).toContainEqual(
+      expect.objectContaining({
+        step: 1,
+        kind: "reminder",
+        reason: expect.any(String),
+        legalBasis: expect.any(String),
+      }),
+    );
   });
 
   it("stores a lawful ladder", async () => {
     const world = testWorld();
     const { apiKey } = await seedTenant(world);
     const policy = defaultPolicy("NO", "Fjordnett");
-    const req = new HttpRequest({ method: "PUT", url: `${BASE}/policy`, headers: { "content-type": "application/json", "x-api-key": apiKey }, body: { string: JSON.stringify(policy) } });
+    const req = new HttpRequest({
+      method: "PUT",
+      url: `${BASE}/policy`,
+      headers: { "content-type": "application/json", "x-api-key": apiKey },
+      body: { string: JSON.stringify(policy) },
+    });
     const res = await read(await makePolicyFunctions(world.resolve).putPolicy(req, context()));
     expect(res.status).toBe(200);
     expect(res.json.isDefault).toBe(false);
@@ -269,20 +417,49 @@ describe("documents", () => {
     const { apiKey, tenantId } = await seedTenant(world);
     const { caseId } = (await registerInvoice(world, apiKey)).json;
     const pdf = Buffer.from("%PDF-1.7 test");
-    await world.deps.letters.put({ tenantId, caseId, documentId: "reminder-1", kind: "reminder", contentType: "application/pdf", content: pdf, createdAt: new Date() });
+    await world.deps.letters.put({
+      tenantId,
+      caseId,
+      documentId: "reminder-1",
+      kind: "reminder",
+      contentType: "application/pdf",
+      content: pdf,
+      createdAt: new Date(),
+    });
     await world.deps.cases.update(tenantId, caseId, (r) => ({
       ...r,
-      documents: [{ documentId: "reminder-1", kind: "reminder", createdAt: "2026-11-20T08:00:00.000Z", contentType: "application/pdf" }],
+      documents: [
+        {
+          documentId: "reminder-1",
+          kind: "reminder",
+          createdAt: "2026-11-20T08:00:00.000Z",
+          contentType: "application/pdf",
+        },
+      ],
     }));
     const h = { "x-api-key": apiKey };
     const fns = makeDocumentFunctions(world.resolve);
     const list = await read(await fns.listDocuments(get(`/cases/${caseId}/documents`, h, { caseId }), context()));
-    expect(list.json.items).toEqual([{ documentId: "reminder-1", kind: "reminder", createdAt: "2026-11-20T08:00:00.000Z", contentType: "application/pdf" }]);
-    const one = new HttpResponse(await fns.getDocument(get(`/cases/${caseId}/documents/reminder-1`, h, { caseId, documentId: "reminder-1" }), context()));
+    expect(list.json.items).toEqual([
+      {
+        documentId: "reminder-1",
+        kind: "reminder",
+        createdAt: "2026-11-20T08:00:00.000Z",
+        contentType: "application/pdf",
+      },
+    ]);
+    const one = new HttpResponse(
+      await fns.getDocument(
+        get(`/cases/${caseId}/documents/reminder-1`, h, { caseId, documentId: "reminder-1" }),
+        context(),
+      ),
+    );
     expect(one.status).toBe(200);
     expect(one.headers.get("content-type")).toBe("application/pdf");
     expect(Buffer.from(await one.arrayBuffer()).toString()).toBe("%PDF-1.7 test");
-    const missing = await read(await fns.getDocument(get(`/cases/${caseId}/documents/nope`, h, { caseId, documentId: "nope" }), context()));
+    const missing = await read(
+      await fns.getDocument(get(`/cases/${caseId}/documents/nope`, h, { caseId, documentId: "nope" }), context()),
+    );
     expect(missing.status).toBe(404);
   });
 });

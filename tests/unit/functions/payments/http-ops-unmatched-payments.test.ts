@@ -17,7 +17,9 @@ function payment(paymentId: string, status: "matched" | "unmatched", kid = "9999
     importedAt: "2026-11-21T06:00:00.000Z",
     recordedAt: "2026-11-21T06:00:01.000Z",
   };
-  return status === "matched" ? { ...common, status, tenantId: "t_alpha", caseId: "c_1" } : { ...common, status, why: "unknown-kid" };
+  return status === "matched"
+    ? { ...common, status, tenantId: "t_alpha", caseId: "c_1" }
+    : { ...common, status, why: "unknown-kid" };
 }
 
 async function seeded() {
@@ -43,11 +45,17 @@ describe("GET /api/v1/ops/unmatched-payments", () => {
     const { list } = await seeded();
     const res = await read(await list(getRequest(URL, { headers: { "x-api-key": OPERATOR_KEY } }), context()));
     expect(res.status).toBe(200);
-    expect(res.json.items.map((p: { paymentId: string; why: string; kid: string }) => [p.paymentId, p.why, p.kid])).toEqual([
+    expect(
+      res.json.items.map((p: { paymentId: string; why: string; kid: string }) => [p.paymentId, p.why, p.kid]),
+    ).toEqual([
       ["ocr-1", "unknown-kid", "99999998"],
       ["ocr-3", "unknown-kid", "12345"],
     ]);
-    expect(res.json.items[0]).toMatchObject({ amount: { value: 300_00, currency: "NOK" }, paidOn: "2026-11-20", source: "OCR.20261120.txt" });
+    expect(res.json.items[0]).toMatchObject({
+      amount: { value: 300_00, currency: "NOK" },
+      paidOn: "2026-11-20",
+      source: "OCR.20261120.txt",
+    });
     expect(res.json.continuationToken).toBeUndefined();
   });
 
@@ -57,7 +65,9 @@ describe("GET /api/v1/ops/unmatched-payments", () => {
     const first = await read(await list(getRequest(`${URL}?limit=1`, { headers }), context()));
     expect(first.json.items.map((p: { paymentId: string }) => p.paymentId)).toEqual(["ocr-1"]);
     const token = first.json.continuationToken as string;
-    const second = await read(await list(getRequest(`${URL}?limit=1&continuationToken=${encodeURIComponent(token)}`, { headers }), context()));
+    const second = await read(
+      await list(getRequest(`${URL}?limit=1&continuationToken=${encodeURIComponent(token)}`, { headers }), context()),
+    );
     expect(second.json.items.map((p: { paymentId: string }) => p.paymentId)).toEqual(["ocr-3"]);
     expect(second.json.continuationToken).toBeUndefined();
   });

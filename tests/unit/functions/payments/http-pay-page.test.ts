@@ -23,7 +23,12 @@ function deps(overrides: Partial<PayPageFunctionDeps> = {}): PayPageFunctionDeps
 function get(path: string, headers: Record<string, string> = {}): HttpRequest {
   const url = new URL(`${BASE}${path}`);
   const [, , t] = url.pathname.split("/");
-  return new HttpRequest({ method: "GET", url: url.toString(), headers: { "x-forwarded-for": "203.0.113.7:5555", ...headers }, params: { token: t ?? "" } });
+  return new HttpRequest({
+    method: "GET",
+    url: url.toString(),
+    headers: { "x-forwarded-for": "203.0.113.7:5555", ...headers },
+    params: { token: t ?? "" },
+  });
 }
 
 function post(path: string, form: Record<string, string>): HttpRequest {
@@ -85,7 +90,10 @@ describe("GET /p/{token}", () => {
   });
 
   it("limits requests per link and answers 429 with Retry-After", async () => {
-    const payPageLimiter = new RequestRateLimiter({ token: { points: 3, durationSeconds: 60 }, client: { points: 300, durationSeconds: 60 } });
+    const payPageLimiter = new RequestRateLimiter({
+      token: { points: 3, durationSeconds: 60 },
+      client: { points: 300, durationSeconds: 60 },
+    });
     const fns = makePayPageFunctions(() => deps({ payPageLimiter }));
     for (let i = 0; i < 3; i += 1) expect((await fns.show(get(`/p/${token}`), context())).status).toBe(200);
     const limited = await fns.show(get(`/p/${token}`), context());

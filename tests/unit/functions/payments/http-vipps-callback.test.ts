@@ -12,11 +12,24 @@ const URL_ = "https://pay.example.test/api/callbacks/vipps";
 let w: TestWorld;
 
 function request(body: string, headers: Record<string, string>): HttpRequest {
-  return new HttpRequest({ method: "POST", url: URL_, headers: { "content-type": "application/json", ...headers }, body: { string: body } });
+  return new HttpRequest({
+    method: "POST",
+    url: URL_,
+    headers: { "content-type": "application/json", ...headers },
+    body: { string: body },
+  });
 }
 
 function signedHeaders(body: string, at = w.clock.now(), secret = SECRET): Record<string, string> {
-  return { ...signVippsWebhook({ secret, pathAndQuery: "/api/callbacks/vipps", host: "pay.example.test", date: at.toUTCString(), body }) };
+  return {
+    ...signVippsWebhook({
+      secret,
+      pathAndQuery: "/api/callbacks/vipps",
+      host: "pay.example.test",
+      date: at.toUTCString(),
+      body,
+    }),
+  };
 }
 
 const body = JSON.stringify({
@@ -36,7 +49,11 @@ beforeEach(() => {
 
 describe("POST /api/callbacks/vipps", () => {
   it("queues a signed callback with 202 and refuses the same delivery again with 409", async () => {
-    const fn = makeVippsCallbackFunction(() => ({ ...w.deps, maxSkewSeconds: 300, paymentWebhooks: new VippsWebhookVerifier({ secret: SECRET, maxSkewSeconds: 300 }) }));
+    const fn = makeVippsCallbackFunction(() => ({
+      ...w.deps,
+      maxSkewSeconds: 300,
+      paymentWebhooks: new VippsWebhookVerifier({ secret: SECRET, maxSkewSeconds: 300 }),
+    }));
     const headers = signedHeaders(body);
     expect((await fn(request(body, headers), context())).status).toBe(202);
     const again = await fn(request(body, headers), context());
@@ -46,11 +63,18 @@ describe("POST /api/callbacks/vipps", () => {
   });
 
   it("refuses a wrong signature and a stale date with 401 naming the reason, and a bad payload with 400", async () => {
-    const fn = makeVippsCallbackFunction(() => ({ ...w.deps, maxSkewSeconds: 300, paymentWebhooks: new VippsWebhookVerifier({ secret: SECRET, maxSkewSeconds: 300 }) }));
+    const fn = makeVippsCallbackFunction(() => ({
+      ...w.deps,
+      maxSkewSeconds: 300,
+      paymentWebhooks: new VippsWebhookVerifier({ secret: SECRET, maxSkewSeconds: 300 }),
+    }));
     const wrong = await fn(request(body, signedHeaders(body, w.clock.now(), "not-the-secret-at-all-000")), context());
     expect(wrong.status).toBe(401);
     expect(JSON.stringify(wrong.jsonBody)).toContain("bad-signature");
-    const stale = await fn(request(body, signedHeaders(body, new Date(w.clock.now().getTime() - 3_600_000))), context());
+    const stale = await fn(
+      request(body, signedHeaders(body, new Date(w.clock.now().getTime() - 3_600_000))),
+      context(),
+    );
     expect(stale.status).toBe(401);
     expect(JSON.stringify(stale.jsonBody)).toContain("stale");
     const junk = '{"hello":"world"}';
