@@ -10,10 +10,10 @@
  * The secret is never logged.
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { DomainError } from "../../shared/domain/errors";
 import { authenticateOperator } from "../../shared/http/api-keys";
 import { handler } from "../../shared/http/parse";
-import { HttpProblem, problem } from "../../shared/http/problem";
-import { PaymentProviderRejected, type PaymentWebhookRegistry } from "../../shared/ports/payment-provider";
+import type { PaymentWebhookRegistry } from "../../shared/ports/payment-provider";
 import type { PaymentsDeps } from "./deps";
 import { VIPPS_CALLBACK_ROUTE } from "./names";
 
@@ -27,59 +27,57 @@ export interface VippsWebhookOpsDeps {
   vipps: PaymentWebhookRegistry | undefined;
 }
 
+/** The Vipps settings are missing → 503 (names the settings, never their values). */
+export class VippsNotConfigured extends DomainError {
+  readonly code = "VIPPS_NOT_CONFIGURED";
+  override readonly title = "Vipps is not configured";
+  constructor() {
+    super("Set VIPPS_BASE_URL, VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET, VIPPS_SUBSCRIPTION_KEY and VIPPS_MERCHANT_SERIAL_NUMBER.");
+  }
+}
+
+/** Our callback URL is registered already → 409 with its `registrationId` (its secret cannot be shown again). */
+export class VippsWebhookAlreadyExists extends DomainError {
+  readonly code = "VIPPS_WEBHOOK_ALREADY_EXISTS";
+  override readonly title = "Already registered";
+  constructor(url: string, registrationId: string) {
+    super(`${url} is already registered with Vipps (id ${registrationId}). Delete it at Vipps first to get a new secret.`, undefined, {
+      members: { registrationId },
+    });
+  }
+}
+
+/**
+ * Refusals are errors mapped by `toProblem` (via `handler`): VippsNotConfigured → 503, VippsWebhookAlreadyExists →
+ * 409, Vipps refusing the call (PaymentProviderRejected) → 502 with `providerStatus`, Vipps unreachable
+ * (PaymentProviderUnavailable) → 503 with `retry-after`.
+ */
 export function makeVippsWebhookOpsFunction(resolve: () => VippsWebhookOpsDeps) {
   return handler(async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const deps = resolve();
     authenticateOperator(request, deps.operatorKey);
     const vipps = deps.vipps;
-    if (!vipps) {
-      throw new HttpProblem(
-        problem(
-          503,
-          "Vipps is not configured",
-          "Set VIPPS_BASE_URL, VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET, VIPPS_SUBSCRIPTION_KEY and VIPPS_MERCHANT_SERIAL_NUMBER.",
-        ),
-      );
-    }
+    if (!vipps) throw new VippsNotConfigured();
     const url = `${deps.publicBaseUrl.replace(/\/+$/u, "")}/${VIPPS_CALLBACK_ROUTE}`;
-    try {
-      if (request.method === "GET") {
-        const webhooks = await vipps.list();
-        return { status: 200, headers: { "cache-control": "no-store" }, jsonBody: { callbackUrl: url, webhooks } };
-      }
-      const existing = (await vipps.list()).find((w) => w.url === url);
-      if (existing) {
-        return problem(
-          409,
-          "Already registered",
-          `${url} is already registered with Vipps (id ${existing.id}). Delete it at Vipps first to get a new secret.`,
-          {
-            registrationId: existing.id,
-          },
-        );
-      }
-      const registered = await vipps.register(url);
-      context.info("vipps webhook registered", { id: registered.id, url, events: vipps.events.length });
-      return {
-        status: 201,
-        headers: { "cache-control": "no-store" },
-        jsonBody: {
-          id: registered.id,
-          secret: registered.secret,
-          url,
-          events: [...vipps.events],
-          note: "Store the secret now as VIPPS_WEBHOOK_SECRET (Key Vault): Vipps shows it only once. Callbacks are refused until it is set.",
-        },
-      };
-    } catch (error) {
-      if (error instanceof PaymentProviderRejected) {
-        return problem(502, "Vipps refused the request", error.message, { providerStatus: error.status });
-      }
-      if (error instanceof Error && (error as { code?: unknown }).code === "PAYMENT_PROVIDER_UNAVAILABLE") {
-        return problem(503, "Vipps is unavailable", error.message, { headers: { "retry-after": "60" } });
-      }
-      throw error;
+    if (request.method === "GET") {
+      const webhooks = await vipps.list();
+      return { status: 200, headers: { "cache-control": "no-store" }, jsonBody: { callbackUrl: url, webhooks } };
     }
+    const existing = (await vipps.list()).find((w) => w.url === url);
+    if (existing) throw new VippsWebhookAlreadyExists(url, existing.id);
+    const registered = await vipps.register(url);
+    context.info("vipps webhook registered", { id: registered.id, url, events: vipps.events.length });
+    return {
+      status: 201,
+      headers: { "cache-control": "no-store" },
+      jsonBody: {
+        id: registered.id,
+        secret: registered.secret,
+        url,
+        events: [...vipps.events],
+        note: "Store the secret now as VIPPS_WEBHOOK_SECRET (Key Vault): Vipps shows it only once. Callbacks are refused until it is set.",
+      },
+    };
   });
 }
 

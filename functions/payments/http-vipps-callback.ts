@@ -11,22 +11,22 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import {
   CallbackRejected,
   CallbackReplayed,
-  CallbacksNotConfigured,
   makeReceiveProviderCallback,
   type ProviderCallbackDeps,
 } from "../../shared/application/payments/provider-callback";
-import { problem } from "../../shared/http/problem";
+import { handler } from "../../shared/http/parse";
+import { HttpProblem, problem } from "../../shared/http/problem";
 import type { PaymentsDeps } from "./deps";
 import { VIPPS_CALLBACK_FUNCTION, VIPPS_CALLBACK_ROUTE } from "./names";
 
 /** Callbacks are small JSON documents; anything bigger is not one. */
 const MAX_BODY_BYTES = 64 * 1024;
 
+/** Refusals are thrown by the use case and mapped by `toProblem` (via `handler`); here they are only logged. */
 export function makeVippsCallbackFunction(resolve: () => ProviderCallbackDeps) {
-  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+  return handler(async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const body = await request.text();
-    if (Buffer.byteLength(body, "utf8") > MAX_BODY_BYTES)
-      return problem(413, "Payload too large", "A callback is at most 64 KB");
+    if (Buffer.byteLength(body, "utf8") > MAX_BODY_BYTES) throw new HttpProblem(problem(413, "Payload too large", "A callback is at most 64 KB"));
     const url = new URL(request.url);
     const headers: Record<string, string | undefined> = {};
     request.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
@@ -40,25 +40,11 @@ export function makeVippsCallbackFunction(resolve: () => ProviderCallbackDeps) {
       context.info("payment callback queued", { reference: message.event.reference, event: message.event.name });
       return { status: 202, headers: { "cache-control": "no-store" } };
     } catch (error) {
-      if (error instanceof CallbackRejected) {
-        const reason = String(error.details?.["reason"] ?? "");
-        context.warn("payment callback refused", { reason });
-        return reason === "malformed"
-          ? problem(400, "Malformed callback", error.message, {
-              errors: [{ pointer: "/body", detail: String(error.details?.["detail"] ?? ""), code: "malformed" }],
-            })
-          : problem(401, "Callback not authenticated", error.message, {
-              errors: [{ pointer: "#/header/authorization", detail: reason, code: reason }],
-            });
-      }
-      if (error instanceof CallbackReplayed) {
-        context.warn("payment callback replayed", { reference: String(error.details?.["reference"] ?? "") });
-        return problem(409, "Callback already received", error.message);
-      }
-      if (error instanceof CallbacksNotConfigured) return problem(503, "Callbacks not configured", error.message);
+      if (error instanceof CallbackRejected) context.warn("payment callback refused", { reason: error.reason });
+      if (error instanceof CallbackReplayed) context.warn("payment callback replayed", { reference: error.reference });
       throw error;
     }
-  };
+  });
 }
 
 export function registerVippsCallbackFunction(deps: () => PaymentsDeps): void {

@@ -241,29 +241,49 @@ export function validationProblem(part: RequestPart, error: ZodError, source?: {
 // ---------------------------------------------------------------------------------------------------------------
 // Domain errors → status, through ONE table
 
-/**
- * Domain error code → HTTP status. Rules are matched in order against the error's `code`; a code that matches none
- * is a broken business rule → 422. New domain errors get the right status by naming: `…_NOT_FOUND`,
- * `…_ALREADY_EXISTS` / `DUPLICATE_…` / `…_CONFLICT`, `…_NOT_ALLOWED` (the resource's state forbids the action:
- * e.g. putting a paid case on hold), `…_EXPIRED` (e.g. a pay-link token).
- *
- * There is deliberately no 403 rule: a key must never learn that another tenant's resource exists (404, not 403).
- */
-export const DOMAIN_ERROR_STATUS: ReadonlyArray<{
+/** One rule of the table: the codes it matches, their status, the default title and any response headers. */
+export interface DomainErrorRule {
   readonly match: RegExp;
   readonly status: number;
   readonly title: string;
-}> = [
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Domain error code → HTTP status. Rules are matched in order against the error's `code`; a code that matches none
+ * is a broken business rule → 422. New domain errors get the right status by naming:
+ * - `…_MALFORMED` (400: input that is not what it must be, e.g. a provider's callback payload);
+ * - `…_NOT_AUTHENTICATED` (401: an unsigned or wrongly signed request; the error names the reason in `errors`);
+ * - `…_NOT_FOUND` (404);
+ * - `…_ALREADY_EXISTS` / `DUPLICATE_…` / `…_CONFLICT` (409), `…_REPLAYED` (409: the same signed request again),
+ *   `…_NOT_ALLOWED` (409: the resource's state forbids the action, e.g. putting a paid case on hold);
+ * - `…_EXPIRED` (410, e.g. a pay-link token);
+ * - `…_REJECTED` (502: a provider we called refused the request — its status goes in the error's problem details);
+ * - `…_NOT_CONFIGURED` (503: this installation lacks the settings; no retry-after, retrying soon will not help),
+ *   `…_UNAVAILABLE` (503 with `retry-after: 60`: a provider we depend on is down; try again later).
+ * A domain error may name its own `title` (one per kind) and add field errors and extension members
+ * (`problemDetails`); the status always comes from here.
+ *
+ * There is deliberately no 403 rule: a key must never learn that another tenant's resource exists (404, not 403).
+ */
+export const DOMAIN_ERROR_STATUS: ReadonlyArray<DomainErrorRule> = [
+  { match: /_MALFORMED$/u, status: 400, title: "Malformed request" },
+  { match: /_NOT_AUTHENTICATED$/u, status: 401, title: "Not authenticated" },
   { match: /_NOT_FOUND$/u, status: 404, title: "Not found" },
   { match: /(^DUPLICATE_|_ALREADY_EXISTS$|_CONFLICT$)/u, status: 409, title: "Conflict" },
+  { match: /_REPLAYED$/u, status: 409, title: "Already received" },
   { match: /_NOT_ALLOWED$/u, status: 409, title: "Not allowed in the current state" },
   { match: /_EXPIRED$/u, status: 410, title: "Expired" },
+  { match: /_REJECTED$/u, status: 502, title: "Refused by the provider" },
+  { match: /_NOT_CONFIGURED$/u, status: 503, title: "Not configured" },
+  { match: /_UNAVAILABLE$/u, status: 503, title: "Temporarily unavailable", headers: { "retry-after": "60" } },
 ];
 
-/** The status a domain error code maps to (422 when no rule matches). */
-export function statusForDomainCode(code: string): { status: number; title: string } {
+/** The status (with default title and any headers) a domain error code maps to (422 when no rule matches). */
+export function statusForDomainCode(code: string): { status: number; title: string; headers?: Readonly<Record<string, string>> } {
   const rule = DOMAIN_ERROR_STATUS.find((candidate) => candidate.match.test(code));
-  return rule ? { status: rule.status, title: rule.title } : { status: 422, title: "Business rule violated" };
+  if (!rule) return { status: 422, title: "Business rule violated" };
+  return rule.headers ? { status: rule.status, title: rule.title, headers: rule.headers } : { status: rule.status, title: rule.title };
 }
 
 /** `CASE_NOT_FOUND` → `https://payment-follow-up.dev/problems/case-not-found`. */
@@ -271,13 +291,21 @@ export function problemTypeForDomainCode(code: string): string {
   return `${PROBLEM_TYPE_BASE}${code.toLowerCase().replaceAll("_", "-")}`;
 }
 
+const RESERVED_MEMBERS: ReadonlySet<string> = new Set(["type", "title", "status", "detail", "instance", "code", "errors", "context", "headers"]);
+
 function domainProblem(error: DomainError): HttpResponseInit {
-  const { status, title } = statusForDomainCode(error.code);
-  return problem(status, title, error.message, {
+  const { status, title, headers } = statusForDomainCode(error.code);
+  const own = error.problemDetails;
+  // DomainError.details, title and problemDetails are documented as safe to return to the caller (no secrets, no
+  // third-party data). Extension members never replace a standard member or a header.
+  const members = Object.fromEntries(Object.entries(own?.members ?? {}).filter(([name]) => !RESERVED_MEMBERS.has(name)));
+  return problem(status, error.title ?? title, error.message, {
+    ...members,
     type: problemTypeForDomainCode(error.code),
     code: error.code,
-    // DomainError.details is documented as safe to return to the caller (no secrets, no third-party data).
     context: error.details,
+    errors: own?.errors?.map((field) => ({ pointer: field.pointer, detail: field.detail, code: field.code })),
+    headers: headers ? { ...headers } : undefined,
   });
 }
 
@@ -331,7 +359,8 @@ function internalProblem(error: unknown, log: ProblemLog | undefined): HttpRespo
  * - `RequestValidationError` → 400/422 with pointers into the named part of the request;
  * - a bare `ZodError` → 400/422 with body pointers (use cases validating their input throw these; an adapter that
  *   parses STORED data must wrap its failures in its own error, so a corrupt document becomes a 500, not a 422);
- * - `DomainError` → the status from `DOMAIN_ERROR_STATUS` by `code`, with the error's message as `detail`;
+ * - `DomainError` → the status (and headers) from `DOMAIN_ERROR_STATUS` by `code`, with the error's message as
+ *   `detail`, its `title` when it names one, and its `problemDetails` (field errors, extension members);
  * - anything else → 500 with a generic title and detail, the internal message withheld, logged via `log`.
  */
 export function toProblem(error: unknown, log?: ProblemLog): HttpResponseInit {

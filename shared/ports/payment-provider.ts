@@ -7,6 +7,7 @@
  * Every call that changes money carries an idempotency key: a retry after a lost answer does not capture twice.
  */
 import { z } from "zod";
+import { DomainError } from "../domain/errors";
 import type { Money } from "../domain/money";
 
 export const PaymentMethod = z.enum(["vipps", "card"]);
@@ -46,14 +47,21 @@ export interface ProviderPayment {
   paymentMethodType?: "WALLET" | "CARD";
 }
 
-/** The provider answered with an error that a retry will not fix (4xx other than 409/429): carries its status. */
-export class PaymentProviderRejected extends Error {
+/**
+ * The provider answered with an error that a retry will not fix (4xx other than 409/429): carries its status, which
+ * an HTTP caller sees as `providerStatus` (502). `detail` is the provider's own text: for logs, never returned.
+ */
+export class PaymentProviderRejected extends DomainError {
   readonly code = "PAYMENT_PROVIDER_REJECTED";
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly detail?: string,
-  ) {
+  constructor(message: string, readonly status: number, readonly detail?: string) {
+    super(message, undefined, { members: { providerStatus: status } });
+  }
+}
+
+/** The provider could not be reached or kept failing (network, timeout, 5xx, 429) after bounded retries: try later (503). */
+export class PaymentProviderUnavailable extends DomainError {
+  readonly code = "PAYMENT_PROVIDER_UNAVAILABLE";
+  constructor(message: string, readonly status?: number) {
     super(message);
   }
 }

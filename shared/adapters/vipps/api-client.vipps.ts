@@ -7,7 +7,7 @@
  * Error messages name the operation and the status only: never a token, a secret or a key.
  */
 import { z } from "zod";
-import { PaymentProviderRejected } from "../../ports/payment-provider";
+import { PaymentProviderRejected, PaymentProviderUnavailable } from "../../ports/payment-provider";
 
 export interface VippsApiConfig {
   /** https://apitest.vipps.no or https://api.vipps.no (VIPPS_BASE_URL). */
@@ -30,15 +30,13 @@ export interface VippsApiConfig {
 }
 
 /** Vipps could not be reached or kept failing (network, timeout, 5xx, 429) after the bounded retries: try later. */
-export class VippsUnavailable extends Error {
-  readonly code = "PAYMENT_PROVIDER_UNAVAILABLE";
-  constructor(
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message);
-    this.name = "VippsUnavailable";
-  }
+export class VippsUnavailable extends PaymentProviderUnavailable {
+  override readonly title = "Vipps is unavailable";
+}
+
+/** Vipps refused a call with a 4xx that a retry will not fix. */
+export class VippsRejected extends PaymentProviderRejected {
+  override readonly title = "Vipps refused the request";
 }
 
 /** The access token answer (`expires_in` comes as a string of seconds). */
@@ -199,15 +197,11 @@ export class VippsApiClient {
   }
 }
 
-function rejection(operation: string, response: VippsResponse): PaymentProviderRejected {
+function rejection(operation: string, response: VippsResponse): VippsRejected {
   const problem = VippsProblem.safeParse(response.json);
   const title = problem.success ? problem.data.title : undefined;
-  const detail = problem.success ? (problem.data.detail ?? title) : undefined;
-  return new PaymentProviderRejected(
-    `Vipps refused ${operation} (${response.status}${title ? `: ${title}` : ""})`,
-    response.status,
-    detail,
-  );
+  const detail = problem.success ? problem.data.detail ?? title : undefined;
+  return new VippsRejected(`Vipps refused ${operation} (${response.status}${title ? `: ${title}` : ""})`, response.status, detail);
 }
 
 async function readJson(response: Response): Promise<unknown> {

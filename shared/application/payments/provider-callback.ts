@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { DomainError } from "../../domain/errors";
 import type { Clock } from "../../ports/clock";
-import type { IncomingWebhookRequest, PaymentWebhookVerifier } from "../../ports/payment-provider";
+import type { IncomingWebhookRequest, PaymentWebhookVerifier, WebhookVerdict } from "../../ports/payment-provider";
 import type { PaymentQueue, ProviderEventMessage } from "../../ports/payment-queue";
 import type { ReplayGuard } from "../../ports/replay-guard";
 
@@ -22,16 +22,45 @@ export interface ProviderCallbackDeps {
 /** Callbacks are not configured (no webhook secret) → 503: the provider retries later. */
 export class CallbacksNotConfigured extends DomainError {
   readonly code = "CALLBACKS_NOT_CONFIGURED";
+  override readonly title = "Callbacks not configured";
 }
 
-/** Wrong or missing signature, wrong content hash, stale date, malformed payload → 401 (400 for malformed). */
-export class CallbackRejected extends DomainError {
-  readonly code = "CALLBACK_REJECTED";
+/** Why a callback was refused: the verifier's reason (`unsigned`, `bad-signature`, `stale`, `malformed`, …). */
+export type CallbackRejectionReason = Extract<WebhookVerdict, { ok: false }>["reason"];
+
+/** A refused callback: not authenticated (401) or malformed (400). Nothing is queued. */
+export abstract class CallbackRejected extends DomainError {
+  /** The verifier's reason, for logs (no secrets: a word such as `bad-signature`). */
+  abstract readonly reason: CallbackRejectionReason;
+}
+
+/** Signed and dated correctly, but the payload is not a valid event → 400, naming what is wrong with the body. */
+export class CallbackMalformed extends CallbackRejected {
+  readonly code = "CALLBACK_MALFORMED";
+  override readonly title = "Malformed callback";
+  readonly reason = "malformed";
+  constructor(detail: string) {
+    super("The callback was refused: malformed", undefined, { errors: [{ pointer: "/body", detail, code: "malformed" }] });
+  }
+}
+
+/** Unsigned, wrong signature, wrong content hash or a stale date → 401, the reason as the field error's code. */
+export class CallbackNotAuthenticated extends CallbackRejected {
+  readonly code = "CALLBACK_NOT_AUTHENTICATED";
+  override readonly title = "Callback not authenticated";
+  constructor(readonly reason: Exclude<CallbackRejectionReason, "malformed">) {
+    super(`The callback was refused: ${reason}`, undefined, { errors: [{ pointer: "#/header/authorization", detail: reason, code: reason }] });
+  }
 }
 
 /** The same signed delivery again → 409; nothing is queued. */
 export class CallbackReplayed extends DomainError {
   readonly code = "CALLBACK_REPLAYED";
+  override readonly title = "Callback already received";
+  /** Our payment reference the delivery was about, for logs. */
+  constructor(readonly reference: string) {
+    super("This signed callback was received before");
+  }
 }
 
 /** The queue message id for an event: one per (reference, event, psp reference), so the provider's retries collapse. */
@@ -50,16 +79,12 @@ export function makeReceiveProviderCallback(deps: ProviderCallbackDeps) {
       throw new CallbacksNotConfigured("Payment callbacks are not configured on this installation");
     const now = deps.clock.now();
     const verdict = deps.paymentWebhooks.verify(request, now);
-    if (!verdict.ok)
-      throw new CallbackRejected(`The callback was refused: ${verdict.reason}`, {
-        reason: verdict.reason,
-        detail: verdict.detail,
-      });
+    if (!verdict.ok) throw verdict.reason === "malformed" ? new CallbackMalformed(verdict.detail) : new CallbackNotAuthenticated(verdict.reason);
 
     const replayKey = createHash("sha256").update(verdict.deliveryId, "utf8").digest("hex");
     const until = new Date(now.getTime() + 2 * deps.maxSkewSeconds * 1000);
     if (!deps.callbackReplays.firstSeen(replayKey, until, now)) {
-      throw new CallbackReplayed("This signed callback was received before", { reference: verdict.event.reference });
+      throw new CallbackReplayed(verdict.event.reference);
     }
     const message: ProviderEventMessage = {
       kind: "provider-event",

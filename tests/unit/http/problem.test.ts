@@ -27,6 +27,31 @@ class HoldNotAllowed extends DomainError {
 class PayLinkExpired extends DomainError {
   readonly code = "PAY_LINK_EXPIRED";
 }
+class NotifyNotConfigured extends DomainError {
+  readonly code = "NOTIFY_NOT_CONFIGURED";
+}
+class SmsGatewayUnavailable extends DomainError {
+  readonly code = "SMS_GATEWAY_UNAVAILABLE";
+}
+class WebhookReplayed extends DomainError {
+  readonly code = "WEBHOOK_REPLAYED";
+}
+class WebhookMalformed extends DomainError {
+  readonly code = "WEBHOOK_MALFORMED";
+}
+class WebhookNotAuthenticated extends DomainError {
+  readonly code = "WEBHOOK_NOT_AUTHENTICATED";
+  override readonly title = "Webhook not authenticated";
+  constructor() {
+    super("The webhook was refused: stale", undefined, {
+      errors: [{ pointer: "#/header/authorization", detail: "stale", code: "stale" }],
+      members: { attempts: 2, instance: "https://evil.test/", status: 200, headers: { "set-cookie": "x" } },
+    });
+  }
+}
+class GatewayRejected extends DomainError {
+  readonly code = "GATEWAY_REJECTED";
+}
 
 describe("a problem response", () => {
   it("is application/problem+json with type, title, status, detail and extension members", async () => {
@@ -79,6 +104,12 @@ describe("mapping errors to problems", () => {
       [new HoldNotAllowed("The case is paid."), 409],
       [new PayLinkExpired("The link has expired."), 410],
       [new CurrencyMismatch("NOK", "SEK"), 422],
+      [new WebhookMalformed("Not an event."), 400],
+      [new WebhookNotAuthenticated(), 401],
+      [new WebhookReplayed("Seen before."), 409],
+      [new GatewayRejected("The gateway said 403."), 502],
+      [new NotifyNotConfigured("Set NOTIFY_URL."), 503],
+      [new SmsGatewayUnavailable("Timed out."), 503],
     ];
     for (const [error, status] of cases) {
       const response = await read(toProblem(error));
@@ -90,6 +121,26 @@ describe("mapping errors to problems", () => {
         detail: error.message,
       });
     }
+  });
+
+  it("adds the rule's headers: retry-after for a dependency that is unavailable, none for one that is not configured", async () => {
+    expect((await read(toProblem(new SmsGatewayUnavailable("Timed out.")))).headers.get("retry-after")).toBe("60");
+    expect((await read(toProblem(new NotifyNotConfigured("Set NOTIFY_URL.")))).headers.get("retry-after")).toBeNull();
+  });
+
+  it("uses the error's own title, field errors and extension members, never letting them replace a standard member or a header", async () => {
+    const response = await read(toProblem(new WebhookNotAuthenticated()));
+    expect(response.status).toBe(401);
+    expect(response.headers.get("set-cookie")).toBeNull();
+    expect(response.json).toEqual({
+      type: problemTypeForDomainCode("WEBHOOK_NOT_AUTHENTICATED"),
+      code: "WEBHOOK_NOT_AUTHENTICATED",
+      title: "Webhook not authenticated",
+      status: 401,
+      detail: "The webhook was refused: stale",
+      errors: [{ pointer: "#/header/authorization", detail: "stale", code: "stale" }],
+      attempts: 2,
+    });
   });
 
   it("treats a domain error no rule knows as a broken business rule (422)", () => {
