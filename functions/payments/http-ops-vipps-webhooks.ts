@@ -32,7 +32,9 @@ export class VippsNotConfigured extends DomainError {
   readonly code = "VIPPS_NOT_CONFIGURED";
   override readonly title = "Vipps is not configured";
   constructor() {
-    super("Set VIPPS_BASE_URL, VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET, VIPPS_SUBSCRIPTION_KEY and VIPPS_MERCHANT_SERIAL_NUMBER.");
+    super(
+      "Set VIPPS_BASE_URL, VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET, VIPPS_SUBSCRIPTION_KEY and VIPPS_MERCHANT_SERIAL_NUMBER.",
+    );
   }
 }
 
@@ -41,9 +43,13 @@ export class VippsWebhookAlreadyExists extends DomainError {
   readonly code = "VIPPS_WEBHOOK_ALREADY_EXISTS";
   override readonly title = "Already registered";
   constructor(url: string, registrationId: string) {
-    super(`${url} is already registered with Vipps (id ${registrationId}). Delete it at Vipps first to get a new secret.`, undefined, {
-      members: { registrationId },
-    });
+    super(
+      `${url} is already registered with Vipps (id ${registrationId}). Delete it at Vipps first to get a new secret.`,
+      undefined,
+      {
+        members: { registrationId },
+      },
+    );
   }
 }
 

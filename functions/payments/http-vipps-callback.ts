@@ -26,7 +26,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 export function makeVippsCallbackFunction(resolve: () => ProviderCallbackDeps) {
   return handler(async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const body = await request.text();
-    if (Buffer.byteLength(body, "utf8") > MAX_BODY_BYTES) throw new HttpProblem(problem(413, "Payload too large", "A callback is at most 64 KB"));
+    if (Buffer.byteLength(body, "utf8") > MAX_BODY_BYTES)
+      throw new HttpProblem(problem(413, "Payload too large", "A callback is at most 64 KB"));
     const url = new URL(request.url);
     const headers: Record<string, string | undefined> = {};
     request.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));

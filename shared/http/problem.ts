@@ -280,10 +280,16 @@ export const DOMAIN_ERROR_STATUS: ReadonlyArray<DomainErrorRule> = [
 ];
 
 /** The status (with default title and any headers) a domain error code maps to (422 when no rule matches). */
-export function statusForDomainCode(code: string): { status: number; title: string; headers?: Readonly<Record<string, string>> } {
+export function statusForDomainCode(code: string): {
+  status: number;
+  title: string;
+  headers?: Readonly<Record<string, string>>;
+} {
   const rule = DOMAIN_ERROR_STATUS.find((candidate) => candidate.match.test(code));
   if (!rule) return { status: 422, title: "Business rule violated" };
-  return rule.headers ? { status: rule.status, title: rule.title, headers: rule.headers } : { status: rule.status, title: rule.title };
+  return rule.headers
+    ? { status: rule.status, title: rule.title, headers: rule.headers }
+    : { status: rule.status, title: rule.title };
 }
 
 /** `CASE_NOT_FOUND` → `https://payment-follow-up.dev/problems/case-not-found`. */
@@ -291,14 +297,26 @@ export function problemTypeForDomainCode(code: string): string {
   return `${PROBLEM_TYPE_BASE}${code.toLowerCase().replaceAll("_", "-")}`;
 }
 
-const RESERVED_MEMBERS: ReadonlySet<string> = new Set(["type", "title", "status", "detail", "instance", "code", "errors", "context", "headers"]);
+const RESERVED_MEMBERS: ReadonlySet<string> = new Set([
+  "type",
+  "title",
+  "status",
+  "detail",
+  "instance",
+  "code",
+  "errors",
+  "context",
+  "headers",
+]);
 
 function domainProblem(error: DomainError): HttpResponseInit {
   const { status, title, headers } = statusForDomainCode(error.code);
   const own = error.problemDetails;
   // DomainError.details, title and problemDetails are documented as safe to return to the caller (no secrets, no
   // third-party data). Extension members never replace a standard member or a header.
-  const members = Object.fromEntries(Object.entries(own?.members ?? {}).filter(([name]) => !RESERVED_MEMBERS.has(name)));
+  const members = Object.fromEntries(
+    Object.entries(own?.members ?? {}).filter(([name]) => !RESERVED_MEMBERS.has(name)),
+  );
   return problem(status, error.title ?? title, error.message, {
     ...members,
     type: problemTypeForDomainCode(error.code),

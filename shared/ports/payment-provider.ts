@@ -53,7 +53,11 @@ export interface ProviderPayment {
  */
 export class PaymentProviderRejected extends DomainError {
   readonly code = "PAYMENT_PROVIDER_REJECTED";
-  constructor(message: string, readonly status: number, readonly detail?: string) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly detail?: string,
+  ) {
     super(message, undefined, { members: { providerStatus: status } });
   }
 }
@@ -61,7 +65,10 @@ export class PaymentProviderRejected extends DomainError {
 /** The provider could not be reached or kept failing (network, timeout, 5xx, 429) after bounded retries: try later (503). */
 export class PaymentProviderUnavailable extends DomainError {
   readonly code = "PAYMENT_PROVIDER_UNAVAILABLE";
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }

@@ -200,8 +200,12 @@ export class VippsApiClient {
 function rejection(operation: string, response: VippsResponse): VippsRejected {
   const problem = VippsProblem.safeParse(response.json);
   const title = problem.success ? problem.data.title : undefined;
-  const detail = problem.success ? problem.data.detail ?? title : undefined;
-  return new VippsRejected(`Vipps refused ${operation} (${response.status}${title ? `: ${title}` : ""})`, response.status, detail);
+  const detail = problem.success ? (problem.data.detail ?? title) : undefined;
+  return new VippsRejected(
+    `Vipps refused ${operation} (${response.status}${title ? `: ${title}` : ""})`,
+    response.status,
+    detail,
+  );
 }
 
 async function readJson(response: Response): Promise<unknown> {

@@ -40,7 +40,9 @@ export class CallbackMalformed extends CallbackRejected {
   override readonly title = "Malformed callback";
   readonly reason = "malformed";
   constructor(detail: string) {
-    super("The callback was refused: malformed", undefined, { errors: [{ pointer: "/body", detail, code: "malformed" }] });
+    super("The callback was refused: malformed", undefined, {
+      errors: [{ pointer: "/body", detail, code: "malformed" }],
+    });
   }
 }
 
@@ -49,7 +51,9 @@ export class CallbackNotAuthenticated extends CallbackRejected {
   readonly code = "CALLBACK_NOT_AUTHENTICATED";
   override readonly title = "Callback not authenticated";
   constructor(readonly reason: Exclude<CallbackRejectionReason, "malformed">) {
-    super(`The callback was refused: ${reason}`, undefined, { errors: [{ pointer: "#/header/authorization", detail: reason, code: reason }] });
+    super(`The callback was refused: ${reason}`, undefined, {
+      errors: [{ pointer: "#/header/authorization", detail: reason, code: reason }],
+    });
   }
 }
 
@@ -79,7 +83,10 @@ export function makeReceiveProviderCallback(deps: ProviderCallbackDeps) {
       throw new CallbacksNotConfigured("Payment callbacks are not configured on this installation");
     const now = deps.clock.now();
     const verdict = deps.paymentWebhooks.verify(request, now);
-    if (!verdict.ok) throw verdict.reason === "malformed" ? new CallbackMalformed(verdict.detail) : new CallbackNotAuthenticated(verdict.reason);
+    if (!verdict.ok)
+      throw verdict.reason === "malformed"
+        ? new CallbackMalformed(verdict.detail)
+        : new CallbackNotAuthenticated(verdict.reason);
 
     const replayKey = createHash("sha256").update(verdict.deliveryId, "utf8").digest("hex");
     const until = new Date(now.getTime() + 2 * deps.maxSkewSeconds * 1000);

@@ -382,11 +382,20 @@ describe("the Vipps callback", () => {
 
   it("refuses a wrongly signed, tampered or stale callback and queues nothing", async () => {
     const receive = makeReceiveProviderCallback({ ...deps(), maxSkewSeconds: 300 });
-    await expect(receive(signed(payload("pfu-abcdef123456"), w.clock.now(), "another-secret-entirely"))).rejects.toMatchObject({ code: "CALLBACK_NOT_AUTHENTICATED", reason: "bad-signature" });
+    await expect(
+      receive(signed(payload("pfu-abcdef123456"), w.clock.now(), "another-secret-entirely")),
+    ).rejects.toMatchObject({ code: "CALLBACK_NOT_AUTHENTICATED", reason: "bad-signature" });
     const tampered = signed(payload("pfu-abcdef123456"), w.clock.now());
-    await expect(receive({ ...tampered, body: tampered.body.replace("129900", "999999") })).rejects.toMatchObject({ code: "CALLBACK_NOT_AUTHENTICATED", reason: "bad-content-hash" });
-    await expect(receive(signed(payload("pfu-abcdef123456"), new Date(w.clock.now().getTime() - 10 * 60_000)))).rejects.toBeInstanceOf(CallbackRejected);
-    await expect(receive({ method: "POST", pathAndQuery: PATH, headers: {}, body: payload("pfu-abcdef123456") })).rejects.toMatchObject({ code: "CALLBACK_NOT_AUTHENTICATED", reason: "unsigned" });
+    await expect(receive({ ...tampered, body: tampered.body.replace("129900", "999999") })).rejects.toMatchObject({
+      code: "CALLBACK_NOT_AUTHENTICATED",
+      reason: "bad-content-hash",
+    });
+    await expect(
+      receive(signed(payload("pfu-abcdef123456"), new Date(w.clock.now().getTime() - 10 * 60_000))),
+    ).rejects.toBeInstanceOf(CallbackRejected);
+    await expect(
+      receive({ method: "POST", pathAndQuery: PATH, headers: {}, body: payload("pfu-abcdef123456") }),
+    ).rejects.toMatchObject({ code: "CALLBACK_NOT_AUTHENTICATED", reason: "unsigned" });
     expect((w.deps.paymentQueue as MemoryPaymentQueue).messages).toHaveLength(0);
   });
 });

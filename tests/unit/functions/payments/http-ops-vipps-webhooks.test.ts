@@ -5,7 +5,10 @@
  */
 import { HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { describe, expect, it } from "vitest";
-import { makeVippsWebhookOpsFunction, type VippsWebhookOpsDeps } from "../../../../functions/payments/http-ops-vipps-webhooks";
+import {
+  makeVippsWebhookOpsFunction,
+  type VippsWebhookOpsDeps,
+} from "../../../../functions/payments/http-ops-vipps-webhooks";
 import { VippsRejected, VippsUnavailable } from "../../../../shared/adapters/vipps/api-client.vipps";
 import type { PaymentWebhookRegistry, ProviderWebhookRegistration } from "../../../../shared/ports/payment-provider";
 import { context } from "../api/api-fixtures";
@@ -15,12 +18,20 @@ const PROBLEMS = "https://payment-follow-up.dev/problems/";
 const CALLBACK_URL = "https://pay.example.no/api/callbacks/vipps";
 
 function registry(list: () => Promise<ProviderWebhookRegistration[]>): PaymentWebhookRegistry {
-  return { events: ["epayments.payment.authorized.v1"], list, register: () => Promise.resolve({ id: "wh-2", secret: "s".repeat(40) }) };
+  return {
+    events: ["epayments.payment.authorized.v1"],
+    list,
+    register: () => Promise.resolve({ id: "wh-2", secret: "s".repeat(40) }),
+  };
 }
 
 function call(method: "GET" | "POST", vipps: PaymentWebhookRegistry | undefined): Promise<HttpResponseInit> {
   const deps: VippsWebhookOpsDeps = { operatorKey: OPERATOR_KEY, publicBaseUrl: "https://pay.example.no/", vipps };
-  const request = new HttpRequest({ method, url: "http://127.0.0.1:7071/api/v1/ops/vipps/webhooks", headers: { "x-api-key": OPERATOR_KEY } });
+  const request = new HttpRequest({
+    method,
+    url: "http://127.0.0.1:7071/api/v1/ops/vipps/webhooks",
+    headers: { "x-api-key": OPERATOR_KEY },
+  });
   return makeVippsWebhookOpsFunction(() => deps)(request, context()) as Promise<HttpResponseInit>;
 }
 
@@ -33,13 +44,17 @@ describe("POST/GET /api/v1/ops/vipps/webhooks refusals", () => {
       code: "VIPPS_NOT_CONFIGURED",
       title: "Vipps is not configured",
       status: 503,
-      detail: "Set VIPPS_BASE_URL, VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET, VIPPS_SUBSCRIPTION_KEY and VIPPS_MERCHANT_SERIAL_NUMBER.",
+      detail:
+        "Set VIPPS_BASE_URL, VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET, VIPPS_SUBSCRIPTION_KEY and VIPPS_MERCHANT_SERIAL_NUMBER.",
     });
     expect((answer.headers as Record<string, string>)["retry-after"]).toBeUndefined();
   });
 
   it("answers 409 with the registration id when the callback URL is registered already", async () => {
-    const answer = await call("POST", registry(() => Promise.resolve([{ id: "wh-1", url: CALLBACK_URL, events: [] }])));
+    const answer = await call(
+      "POST",
+      registry(() => Promise.resolve([{ id: "wh-1", url: CALLBACK_URL, events: [] }])),
+    );
     expect(answer.status).toBe(409);
     expect(answer.jsonBody).toEqual({
       type: `${PROBLEMS}vipps-webhook-already-exists`,
@@ -52,7 +67,12 @@ describe("POST/GET /api/v1/ops/vipps/webhooks refusals", () => {
   });
 
   it("answers 502 with Vipps' status when Vipps refuses, without Vipps' own detail", async () => {
-    const answer = await call("GET", registry(() => Promise.reject(new VippsRejected("Vipps refused list webhooks (403: Forbidden)", 403, "internal text"))));
+    const answer = await call(
+      "GET",
+      registry(() =>
+        Promise.reject(new VippsRejected("Vipps refused list webhooks (403: Forbidden)", 403, "internal text")),
+      ),
+    );
     expect(answer.status).toBe(502);
     expect(answer.jsonBody).toEqual({
       type: `${PROBLEMS}payment-provider-rejected`,
@@ -65,7 +85,10 @@ describe("POST/GET /api/v1/ops/vipps/webhooks refusals", () => {
   });
 
   it("answers 503 with retry-after when Vipps is unavailable", async () => {
-    const answer = await call("POST", registry(() => Promise.reject(new VippsUnavailable("Vipps list webhooks: timeout after 3 attempts"))));
+    const answer = await call(
+      "POST",
+      registry(() => Promise.reject(new VippsUnavailable("Vipps list webhooks: timeout after 3 attempts"))),
+    );
     expect(answer.status).toBe(503);
     expect((answer.headers as Record<string, string>)["retry-after"]).toBe("60");
     expect((answer.headers as Record<string, string>)["content-type"]).toBe("application/problem+json");

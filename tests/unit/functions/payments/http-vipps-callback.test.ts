@@ -59,7 +59,11 @@ beforeEach(() => {
 
 describe("POST /api/callbacks/vipps", () => {
   it("queues a signed callback with 202 and refuses the same delivery again with 409", async () => {
-    const fn = callback(() => ({ ...w.deps, maxSkewSeconds: 300, paymentWebhooks: new VippsWebhookVerifier({ secret: SECRET, maxSkewSeconds: 300 }) }));
+    const fn = callback(() => ({
+      ...w.deps,
+      maxSkewSeconds: 300,
+      paymentWebhooks: new VippsWebhookVerifier({ secret: SECRET, maxSkewSeconds: 300 }),
+    }));
     const headers = signedHeaders(body);
     expect((await fn(request(body, headers))).status).toBe(202);
     const again = await fn(request(body, headers));
@@ -76,7 +80,11 @@ describe("POST /api/callbacks/vipps", () => {
   });
 
   it("refuses a wrong signature and a stale date with 401 naming the reason, and a bad payload with 400", async () => {
-    const fn = callback(() => ({ ...w.deps, maxSkewSeconds: 300, paymentWebhooks: new VippsWebhookVerifier({ secret: SECRET, maxSkewSeconds: 300 }) }));
+    const fn = callback(() => ({
+      ...w.deps,
+      maxSkewSeconds: 300,
+      paymentWebhooks: new VippsWebhookVerifier({ secret: SECRET, maxSkewSeconds: 300 }),
+    }));
     const wrong = await fn(request(body, signedHeaders(body, w.clock.now(), "not-the-secret-at-all-000")));
     expect(wrong.status).toBe(401);
     expect(wrong.jsonBody).toEqual({
@@ -89,7 +97,10 @@ describe("POST /api/callbacks/vipps", () => {
     });
     const stale = await fn(request(body, signedHeaders(body, new Date(w.clock.now().getTime() - 3_600_000))));
     expect(stale.status).toBe(401);
-    expect(stale.jsonBody).toMatchObject({ code: "CALLBACK_NOT_AUTHENTICATED", errors: [{ pointer: "#/header/authorization", detail: "stale", code: "stale" }] });
+    expect(stale.jsonBody).toMatchObject({
+      code: "CALLBACK_NOT_AUTHENTICATED",
+      errors: [{ pointer: "#/header/authorization", detail: "stale", code: "stale" }],
+    });
     const junk = '{"hello":"world"}';
     const malformed = await fn(request(junk, signedHeaders(junk)));
     expect(malformed.status).toBe(400);
@@ -99,7 +110,9 @@ describe("POST /api/callbacks/vipps", () => {
       title: "Malformed callback",
       status: 400,
       detail: "The callback was refused: malformed",
-      errors: [{ pointer: "/body", code: "malformed", detail: expect.stringContaining("invalid webhook payload") as unknown }],
+      errors: [
+        { pointer: "/body", code: "malformed", detail: expect.stringContaining("invalid webhook payload") as unknown },
+      ],
     });
     expect(JSON.stringify([wrong.jsonBody, stale.jsonBody, malformed.jsonBody])).not.toContain(SECRET);
     expect((w.deps.paymentQueue as MemoryPaymentQueue).messages).toHaveLength(0);
