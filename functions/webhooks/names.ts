@@ -1,5 +1,5 @@
-export const REGISTER_WEBHOOK_FUNCTION = "api-v1-register-webhook";
-export const LIST_WEBHOOKS_FUNCTION = "api-v1-list-webhooks";
+export const REGISTER_WEBHOOK_FUNCTION = "registerWebhook";
+export const LIST_WEBHOOKS_FUNCTION = "listWebhooks";
 export const FAN_OUT_CASE_EVENTS_FUNCTION = "fanOutCaseEventsToWebhooks";
 export const DELIVER_WEBHOOK_FUNCTION = "deliverWebhook";
 
