@@ -41,24 +41,30 @@ export function makeVippsCallbackFunction(resolve: () => ProviderCallbackDeps) {
       return { status: 202, headers: { "cache-control": "no-store" } };
     } catch (error) {
       if (error instanceof CallbackRejected) {
-        const reason = String(error.details?.["reason"] ?? "");
+        const reason = detailOf(error, "reason");
         context.warn("payment callback refused", { reason });
         return reason === "malformed"
           ? problem(400, "Malformed callback", error.message, {
-              errors: [{ pointer: "/body", detail: String(error.details?.["detail"] ?? ""), code: "malformed" }],
+              errors: [{ pointer: "/body", detail: detailOf(error, "detail"), code: "malformed" }],
             })
           : problem(401, "Callback not authenticated", error.message, {
               errors: [{ pointer: "#/header/authorization", detail: reason, code: reason }],
             });
       }
       if (error instanceof CallbackReplayed) {
-        context.warn("payment callback replayed", { reference: String(error.details?.["reference"] ?? "") });
+        context.warn("payment callback replayed", { reference: detailOf(error, "reference") });
         return problem(409, "Callback already received", error.message);
       }
       if (error instanceof CallbacksNotConfigured) return problem(503, "Callbacks not configured", error.message);
       throw error;
     }
   };
+}
+
+/** A text detail the use case put on its error (reason, detail, reference are strings), or "" when absent. */
+function detailOf(error: CallbackRejected | CallbackReplayed, key: string): string {
+  const value = error.details?.[key];
+  return typeof value === "string" ? value : "";
 }
 
 export function registerVippsCallbackFunction(deps: () => PaymentsDeps): void {
