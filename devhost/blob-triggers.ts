@@ -11,6 +11,7 @@ import type { FunctionRegistry, Registration } from "./functions-core";
 import type { Invoker } from "./invoker";
 import type { DevLogger } from "./logger";
 import type { VirtualClock } from "./clock";
+import { asString } from "./text";
 
 const MAX_ATTEMPTS = 5;
 
@@ -59,11 +60,11 @@ export class BlobTriggers {
       this.receipts = {};
     }
     for (const registration of this.options.registry.byTrigger("blobTrigger")) {
-      const connectionName = String(registration.trigger.connection ?? "AzureWebJobsStorage");
+      const connectionName = asString(registration.trigger.connection ?? "AzureWebJobsStorage");
       const cs = this.options.setting(connectionName);
       if (!cs) throw new Error(`Blob trigger ${registration.name}: setting "${connectionName}" is not set`);
       // "%SETTING%" parts of the path are app settings, resolved like the Functions host does (e.g. %OCR_INCOMING_CONTAINER%)
-      const blobPath = String(registration.trigger.path ?? "").replace(/%([^%]+)%/g, (_, name: string) => {
+      const blobPath = asString(registration.trigger.path ?? "").replace(/%([^%]+)%/g, (_, name: string) => {
         const value = this.options.setting(name);
         if (!value)
           throw new Error(`Blob trigger ${registration.name}: path names setting "${name}", which is not set`);

@@ -6,6 +6,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { createRequire } from "node:module";
+import { asString } from "./text";
 import { installFunctionsCore, type FunctionRegistry } from "./functions-core";
 import { VirtualClock } from "./clock";
 import { seedDemoTenant } from "./demo-tenant";
@@ -207,7 +209,9 @@ export class DevHost {
     // The app: capture its registrations.
     const registry = installFunctionsCore();
     const entry = this.options.appEntry ?? resolveMain(root);
-    const appModule = require(entry) as { configureApp?: (configuration: { clock: { now(): Date } }) => void };
+    const appModule = createRequire(__filename)(entry) as {
+      configureApp?: (configuration: { clock: { now(): Date } }) => void;
+    };
     // The app reads time from its clock port: hand it the virtual clock through the composition root (`Date` in this
     // process stays real, as it is for the SDKs and for every peer that checks a signed timestamp).
     if (typeof appModule.configureApp === "function")
@@ -295,7 +299,7 @@ export class DevHost {
         trigger: f.trigger.type,
         ...(f.trigger.type.toLowerCase() === "httptrigger"
           ? {
-              route: String(f.trigger.route ?? f.name),
+              route: asString(f.trigger.route ?? f.name),
               methods: (f.trigger.methods as string[] | undefined) ?? ["GET", "POST"],
             }
           : {}),

@@ -5,6 +5,7 @@
  * constrained parameters, which beat plain parameters, which beat optional ones and the catch-all.
  */
 import type { Registration } from "./functions-core";
+import { asString } from "./text";
 
 type Segment =
   | { kind: "literal"; value: string }
@@ -32,10 +33,10 @@ const CONSTRAINTS: Record<string, (v: string) => boolean> = {
 
 export function compileRoute(registration: Registration): CompiledRoute {
   const trigger = registration.trigger;
-  const template = String(trigger.route ?? registration.name).replace(/^\/+|\/+$/g, "");
+  const template = asString(trigger.route ?? registration.name).replace(/^\/+|\/+$/g, "");
   const methods = new Set(((trigger.methods as string[] | undefined) ?? ["GET", "POST"]).map((m) => m.toUpperCase()));
   const authLevel =
-    (String(trigger.authLevel ?? "anonymous").toLowerCase() as CompiledRoute["authLevel"]) ?? "anonymous";
+    (asString(trigger.authLevel ?? "anonymous").toLowerCase() as CompiledRoute["authLevel"]) ?? "anonymous";
   const segments: Segment[] = template === "" ? [] : template.split("/").map(parseSegment);
   segments.forEach((s, i) => {
     if (s.kind === "param" && s.catchAll && i !== segments.length - 1) {

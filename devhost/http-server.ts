@@ -5,7 +5,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { listen, closeServer } from "./listen";
-import { HttpRequest, HttpResponse, type HttpResponseInit, type Cookie } from "@azure/functions";
+import { HttpRequest, HttpResponse, type Cookie } from "@azure/functions";
 import type { FunctionRegistry } from "./functions-core";
 import { compileRoute, matchRoute, sortRoutes, type CompiledRoute } from "./http-routes";
 import type { Invoker } from "./invoker";

@@ -8,6 +8,7 @@ import { InvocationContext } from "@azure/functions";
 import type { BindingMetadata, FunctionRegistry, Registration } from "./functions-core";
 import type { WorkTracker } from "./work-tracker";
 import type { DevLogger } from "./logger";
+import { asString } from "./text";
 
 /** Sends an output binding's value (e.g. `serviceBus` → the broker). Throwing fails the invocation. */
 export type OutputHandler = (binding: BindingMetadata, value: unknown, registration: Registration) => Promise<void>;
@@ -138,7 +139,7 @@ export class Invoker {
       trigger: registration.trigger.type,
       durationMs: Math.round(durationMs * 10) / 10,
       outcome,
-      ...(err ? { error: err instanceof Error ? err.message : String(err) } : {}),
+      ...(err ? { error: err instanceof Error ? err.message : asString(err) } : {}),
     });
   }
 

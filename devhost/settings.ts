@@ -30,7 +30,7 @@ export function loadLocalSettings(root: string): LoadedSettings {
   try {
     raw = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
-    throw new Error(`${path.basename(file)} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`${path.basename(file)} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   const parsed = LocalSettingsFile.safeParse(raw);
   if (!parsed.success) {

@@ -11,6 +11,7 @@ import type { FunctionRegistry, Registration } from "./functions-core";
 import type { Invoker } from "./invoker";
 import type { DevLogger } from "./logger";
 import type { ScheduledHandle, VirtualClock } from "./clock";
+import { asString } from "./text";
 
 interface ScheduleStatus {
   last?: string;
@@ -91,7 +92,7 @@ export class TimerTriggers {
   }
 
   private resolveSchedule(registration: Registration): string {
-    const raw = String(registration.trigger.schedule ?? "");
+    const raw = asString(registration.trigger.schedule ?? "");
     const m = /^%([^%]+)%$/.exec(raw.trim());
     const schedule = m ? this.options.setting(m[1]!) : raw;
     if (!schedule) throw new Error(`Timer ${registration.name}: schedule "${raw}" is empty or names a missing setting`);

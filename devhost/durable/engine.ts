@@ -197,7 +197,7 @@ export class DurableEngine {
       );
     }
     const instanceId = options.instanceId ?? randomUUID().replace(/-/g, "");
-    if (!instanceId || /[/\\#?]/.test(instanceId) || /[\u0000-\u001f\u007f]/.test(instanceId)) {
+    if (!instanceId || /[/\\#?]/.test(instanceId) || hasControlCharacter(instanceId)) {
       throw new DurableEngineError(
         400,
         "Instance ids must be non-empty and must not contain '/', '\\', '#', '?' or control characters.",
@@ -901,6 +901,15 @@ export class DurableEngine {
 /** Default id of a sub-orchestration: deterministic, from the parent's id and the task's sequence number. */
 function childInstanceId(parentId: string, seq: number): string {
   return `${parentId}:${seq.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/** Whether `id` holds a control character (U+0000–U+001F or U+007F), which instance ids must not contain. */
+function hasControlCharacter(id: string): boolean {
+  for (let i = 0; i < id.length; i++) {
+    const code = id.charCodeAt(i);
+    if (code <= 0x1f || code === 0x7f) return true;
+  }
+  return false;
 }
 
 function sameLink(a: ParentLink | undefined, b: ParentLink): boolean {

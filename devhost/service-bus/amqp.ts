@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import rhea = require("rhea");
 import type { FilterableMessage } from "./filters";
+import { asString } from "../text";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const r: any = rhea;
@@ -63,7 +64,7 @@ export function idToString(id: unknown): string | undefined {
   if (id === undefined || id === null) return undefined;
   if (typeof id === "string") return id;
   if (Buffer.isBuffer(id)) return id.length === 16 ? uuidToString(id) : id.toString("hex");
-  return String(id);
+  return asString(id);
 }
 
 export function uuidToString(b: Buffer): string {

@@ -16,6 +16,7 @@ import { handleManagement, notFound } from "./management";
 import { type BrokerClock, Namespace, type SendTarget } from "./namespace";
 import { Persister, restore } from "./persistence";
 import type { SessionAcceptor } from "./sessions";
+import { asString } from "../text";
 
 export type { BrokerClock } from "./namespace";
 export { loadServiceBusEntities, type ServiceBusEntities } from "./entities";
@@ -452,7 +453,7 @@ export class LocalServiceBus {
     const sender = ctx.connection.find_sender((s: RheaLink) => s.name === replyTo || s.target?.address === replyTo);
     if (!sender) {
       this.options.logger.warn("service bus broker: no reply link for a request", {
-        operation: String(request.application_properties?.operation ?? ""),
+        operation: asString(request.application_properties?.operation ?? ""),
       });
       return;
     }
@@ -524,7 +525,7 @@ function settleDelivery(delivery: any, outcome: "accepted" | "lost"): void {
 }
 
 function asOptionalString(v: unknown): string | undefined {
-  return v === undefined || v === null ? undefined : String(v);
+  return v === undefined || v === null ? undefined : asString(v);
 }
 
 /** Session filter values may arrive plain or described. */
@@ -532,7 +533,7 @@ function unwrapFilterValue(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === "string") return v;
   if (typeof v === "object" && v !== null && "value" in v) return unwrapFilterValue(v.value);
-  return String(v);
+  return asString(v);
 }
 
 /** Answers an attach with a null terminus and an error detach, as the service does for refused links. */

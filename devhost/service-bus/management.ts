@@ -17,6 +17,7 @@ import {
 } from "./amqp";
 import type { Endpoint } from "./endpoint";
 import type { Namespace } from "./namespace";
+import { asString } from "../text";
 
 export interface ManagementReply {
   status: number;
@@ -34,7 +35,7 @@ const error = (status: number, condition: string, description: string): Manageme
 
 /** `path` is the entity path the request was sent to, without `/$management`. */
 export function handleManagement(ns: Namespace, path: string, request: AmqpMessage): ManagementReply {
-  const operation = String(request.application_properties?.operation ?? "");
+  const operation = asString(request.application_properties?.operation ?? "");
   const body = (request.body ?? {}) as Record<string, unknown>;
   const endpoint = ns.endpoint(path);
   const target = ns.sendTarget(path);
@@ -97,7 +98,7 @@ export function handleManagement(ns: Namespace, path: string, request: AmqpMessa
     }
     case "com.microsoft:update-disposition": {
       if (!endpoint) return notAllowed(operation, path);
-      const status = String(body["disposition-status"] ?? "");
+      const status = asString(body["disposition-status"] ?? "");
       const props = body["properties-to-modify"] as Record<string, unknown> | undefined;
       for (const token of asArray(body["lock-tokens"])) {
         const key = lockKeyOfToken(token);

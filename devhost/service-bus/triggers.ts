@@ -39,6 +39,7 @@ import {
 import type { BindingMetadata, FunctionRegistry, Registration } from "../functions-core";
 import { InvocationFailed, type Invoker } from "../invoker";
 import type { DevLogger } from "../logger";
+import { asString } from "../text";
 
 export interface ServiceBusTriggersOptions {
   registry: FunctionRegistry;
@@ -130,7 +131,7 @@ export class ServiceBusTriggers {
 
   private startTrigger(registration: Registration): void {
     const t = registration.trigger;
-    const client = this.client(String(t.connection ?? DEFAULT_CONNECTION));
+    const client = this.client(asString(t.connection ?? DEFAULT_CONNECTION));
     const queue = t.queueName as string | undefined;
     const topic = t.topicName as string | undefined;
     const subscription = t.subscriptionName as string | undefined;
@@ -336,7 +337,7 @@ export class ServiceBusTriggers {
   private async sendOutput(binding: BindingMetadata, value: unknown): Promise<void> {
     const entity = (binding.queueName ?? binding.topicName) as string | undefined;
     if (!entity) throw new Error(`Service Bus output "${binding.name}" has neither queueName nor topicName`);
-    const connection = String(binding.connection ?? DEFAULT_CONNECTION);
+    const connection = asString(binding.connection ?? DEFAULT_CONNECTION);
     const key = `${connection}\u0000${entity}`;
     let sender = this.senders.get(key);
     if (!sender) {
@@ -453,7 +454,7 @@ export function toOutgoingMessage(value: unknown): ServiceBusMessage {
     const m = { ...rest } as unknown as ServiceBusMessage;
     if (scheduledEnqueueTimeUtc !== undefined) {
       const at =
-        scheduledEnqueueTimeUtc instanceof Date ? scheduledEnqueueTimeUtc : new Date(String(scheduledEnqueueTimeUtc));
+        scheduledEnqueueTimeUtc instanceof Date ? scheduledEnqueueTimeUtc : new Date(asString(scheduledEnqueueTimeUtc));
       if (Number.isNaN(at.getTime())) throw new Error("scheduledEnqueueTimeUtc is not a valid date");
       m.scheduledEnqueueTimeUtc = at;
     }

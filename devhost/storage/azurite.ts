@@ -13,6 +13,7 @@ import { mkdir } from "node:fs/promises";
 import { createConnection, createServer } from "node:net";
 import { join } from "node:path";
 import type { DevLogger } from "../logger";
+import { asString } from "../text";
 
 /** Azurite's well-known development account. */
 export const AZURITE_ACCOUNT_NAME = "devstoreaccount1";
@@ -127,7 +128,7 @@ export class AzuriteStandIn {
       await waitUntilListening([blobPort, queuePort, tablePort], this.exited, START_TIMEOUT_MS);
     } catch (err) {
       await this.stop();
-      throw new Error(`azurite did not start: ${(err as Error).message}\n${output.join("\n")}`);
+      throw new Error(`azurite did not start: ${(err as Error).message}\n${output.join("\n")}`, { cause: err });
     }
     const base = `http://${HOST}`;
     const connectionString =
@@ -172,7 +173,8 @@ async function choosePort(preferred: number, taken: number[] = []): Promise<numb
       await bindAndRelease(preferred);
     } catch (err) {
       throw new Error(
-        `azurite: port ${preferred} on ${HOST} is not free (${(err as NodeJS.ErrnoException).code ?? err})`,
+        `azurite: port ${preferred} on ${HOST} is not free (${(err as NodeJS.ErrnoException).code ?? asString(err)})`,
+        { cause: err },
       );
     }
     return preferred;

@@ -245,11 +245,9 @@ export const CaseViewDto = z
       .nullable()
       .meta({ description: "What the ladder does next, when and on what legal basis; null when paused or done." }),
     timeline: z.array(TimelineEntryDto),
-    payLink: z
-      .object({ issued: z.boolean(), expiresAt: Instant.nullable() })
-      .meta({
-        description: "The link itself is shown once (on registration and in the SMS); only its hash is stored.",
-      }),
+    payLink: z.object({ issued: z.boolean(), expiresAt: Instant.nullable() }).meta({
+      description: "The link itself is shown once (on registration and in the SMS); only its hash is stored.",
+    }),
     createdAt: Instant,
     updatedAt: Instant,
   })

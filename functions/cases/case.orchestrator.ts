@@ -48,7 +48,7 @@ function statusOf(d: PlanDecisionResult, blocked?: string) {
   return { stage: d.stage, state: blocked ? "blocked" : d.kind, next, ...(blocked ? { blocked } : {}) };
 }
 
-export function* caseLadder(context: df.OrchestrationContext): Generator<df.Task, unknown, any> {
+export function* caseLadder(context: df.OrchestrationContext): Generator<df.Task, unknown, unknown> {
   const { caseId } = context.df.getInput<CaseOrchestrationInput>();
   const retry = activityRetry();
   let replans = 0;

@@ -187,7 +187,7 @@ export function makeRegisterInvoiceBatch(deps: RegisterInvoiceDeps, concurrency 
       setPolicy: (id, policy, now) => deps.tenants.setPolicy(id, policy, now),
     };
     const registerInvoice = makeRegisterInvoice({ ...deps, tenants });
-    const outcomes: BatchItemOutcome[] = new Array(items.length);
+    const outcomes = new Array<BatchItemOutcome>(items.length);
     let next = 0;
     const worker = async () => {
       while (next < items.length) {

@@ -53,12 +53,10 @@ export const ProblemFieldError = z
     detail: z
       .string()
       .meta({ description: "What is wrong, for people.", example: "Invalid string: must match pattern" }),
-    code: z
-      .string()
-      .meta({
-        description: "Stable machine-readable code, e.g. REQUIRED, INVALID_TYPE, TOO_BIG, INVALID_FORMAT.",
-        example: "INVALID_FORMAT",
-      }),
+    code: z.string().meta({
+      description: "Stable machine-readable code, e.g. REQUIRED, INVALID_TYPE, TOO_BIG, INVALID_FORMAT.",
+      example: "INVALID_FORMAT",
+    }),
   })
   .meta({ id: "ProblemFieldError" });
 export type ProblemFieldError = z.infer<typeof ProblemFieldError>;

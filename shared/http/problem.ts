@@ -206,7 +206,7 @@ function fieldErrors(part: RequestPart, issue: ZodIssue, input: unknown, hasInpu
   }
   if (issue.code === "custom") {
     // A refinement may name its own stable code: `.refine(check, { message, params: { code: "INVALID_KID" } })`.
-    const own = issue.params?.["code"];
+    const own: unknown = issue.params?.["code"];
     return [{ pointer, detail: issue.message, code: typeof own === "string" ? own : FIELD_ERROR_CODES.custom }];
   }
   return [{ pointer, detail: issue.message, code: FIELD_ERROR_CODES[issue.code] }];

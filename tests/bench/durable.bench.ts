@@ -22,7 +22,11 @@ export async function run(): Promise<Record<string, number | string>> {
   const registry = installFunctionsCore();
   if (!registry.byName("benchLadder")) {
     df.app.activity("benchSendSms", { handler: async (input: { id: string }) => ({ sent: input.id }) });
-    df.app.orchestration("benchLadder", function* (context: OrchestrationContext): Generator<df.Task, unknown, any> {
+    df.app.orchestration("benchLadder", function* (context: OrchestrationContext): Generator<
+      df.Task,
+      unknown,
+      unknown
+    > {
       const due = new Date(context.df.currentUtcDateTime.getTime() + 7 * DAY);
       const timer = context.df.createTimer(due);
       const payment = context.df.waitForExternalEvent("PaymentReceived");

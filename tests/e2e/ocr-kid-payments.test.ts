@@ -81,11 +81,9 @@ describe("KID payments from the bank's OCR giro file", () => {
       }),
     );
     const { caseId, kid } = registered as { caseId: string; kid: string };
-    const owed = (await json(
+    const owed = await json<{ balance: { total: { value: number } } }>(
       await fetch(`${host.base}/api/v1/cases/${caseId}`, { headers: { "x-api-key": API_KEY } }),
-    )) as {
-      balance: { total: { value: number } };
-    };
+    );
     const unknownKid = generateKid("99887766554433", "MOD10");
 
     const file = writeOcrGiro(
@@ -111,13 +109,11 @@ describe("KID payments from the bank's OCR giro file", () => {
       .upload(file, Buffer.byteLength(file));
 
     const paid = await eventually(async () => {
-      const c = (await json(
-        await fetch(`${host.base}/api/v1/cases/${caseId}`, { headers: { "x-api-key": API_KEY } }),
-      )) as {
+      const c = await json<{
         status: string;
         balance: { total: { value: number } };
         timeline: Array<{ kind: string; details?: Record<string, unknown> }>;
-      };
+      }>(await fetch(`${host.base}/api/v1/cases/${caseId}`, { headers: { "x-api-key": API_KEY } }));
       return c.status === "paid" ? c : undefined;
     }, "the case to be paid by the KID payment");
     expect(paid.balance.total.value).toBe(0);
@@ -126,7 +122,7 @@ describe("KID payments from the bank's OCR giro file", () => {
     const unmatched = await eventually(async () => {
       const res = await fetch(`${host.base}/api/v1/ops/unmatched-payments`, { headers: { "x-api-key": OPERATOR_KEY } });
       expect(res.status).toBe(200);
-      const body = (await json(res)) as { items: Array<{ kid: string; why: string; amount: { value: number } }> };
+      const body = await json<{ items: Array<{ kid: string; why: string; amount: { value: number } }> }>(res);
       return body.items.find((i) => i.kid === unknownKid);
     }, "the unknown KID to be listed");
     expect(unmatched).toMatchObject({ why: "unknown-kid", amount: { value: 300_00 } });

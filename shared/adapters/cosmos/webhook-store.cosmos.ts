@@ -30,7 +30,8 @@ export class CosmosWebhookStore implements WebhookStore {
     try {
       await this.#container.items.create<WebhookDocument>({ ...structuredClone(subscription), type: "webhook" });
     } catch (error) {
-      if (statusOf(error) === 409) throw new Error("A webhook subscription with this id exists already");
+      if (statusOf(error) === 409)
+        throw new Error("A webhook subscription with this id exists already", { cause: error });
       throw error;
     }
   }

@@ -338,7 +338,6 @@ export function parseOcrGiro(text: string): OcrGiroFile {
   if (blank) throw new OcrGiroFormatError(blank.no, "blank line inside the file");
   for (const line of all) checkRecord(line);
 
-  let i = 0;
   const first = all[0]!;
   if (recordKind(first) !== "NY000010")
     throw new OcrGiroFormatError(
@@ -346,7 +345,7 @@ export function parseOcrGiro(text: string): OcrGiroFile {
       `the file must begin with a transmission start (NY000010), got ${describe(first)}`,
     );
   const transmission = parseTransmissionStart(first);
-  i = 1;
+  let i = 1;
   const assignments: OcrGiroAssignment[] = [];
 
   for (;;) {

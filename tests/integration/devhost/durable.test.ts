@@ -10,6 +10,7 @@ import { Invoker } from "../../../devhost/invoker";
 import { silentLogger } from "../../../devhost/logger";
 import { WorkTracker } from "../../../devhost/work-tracker";
 import { DurableEngine } from "../../../devhost/durable";
+import { EventType } from "../../../devhost/durable/types";
 import { activityCalls, fanOut, flakyAttempts, shakyChildRuns } from "./fixtures/durable-fixtures";
 
 const registry = installFunctionsCore();
@@ -227,7 +228,7 @@ describe("Durable engine on the dev host", () => {
     expect(status?.output).toEqual({ finalCount: 5 });
     expect(status?.input).toEqual({ count: 5, target: 5 }); // the last execution's input
     // Only the last execution's history is kept.
-    expect(status?.historyEvents?.filter((e) => e.EventType === 0)).toHaveLength(1);
+    expect(status?.historyEvents?.filter((e) => e.EventType === EventType.ExecutionStarted)).toHaveLength(1);
     await engine.stop();
   });
 

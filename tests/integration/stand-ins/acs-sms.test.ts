@@ -103,7 +103,8 @@ describe("ACS SMS stand-in", () => {
           policy: {
             name: "tamper",
             sendRequest: (request, next) => {
-              request.body = String(request.body).replace("original", "modified");
+              if (typeof request.body !== "string") throw new Error("the request body is not serialised yet");
+              request.body = request.body.replace("original", "modified");
               tampered = true;
               return next(request);
             },

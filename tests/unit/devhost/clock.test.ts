@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../../../devhost/clock";
 import { WorkTracker } from "../../../devhost/work-tracker";
 

@@ -431,15 +431,13 @@ describe("the ladder under any sequence of events (property)", () => {
       .map(({ o, h }) =>
         timed(o, h, { type: "dispute-resolved", on: addDays("2025-03-10", o), outcome: "claim-upheld" }),
       ),
-    fc
-      .record({ o: fc.integer({ min: 0, max: 90 }), d: fc.integer({ min: 1, max: 40 }) })
-      .map(({ o, d }) =>
-        timed(o, 12, {
-          type: "deferral-granted",
-          on: addDays("2025-03-10", o),
-          newDueDate: addDays("2025-03-10", o + d),
-        }),
-      ),
+    fc.record({ o: fc.integer({ min: 0, max: 90 }), d: fc.integer({ min: 1, max: 40 }) }).map(({ o, d }) =>
+      timed(o, 12, {
+        type: "deferral-granted",
+        on: addDays("2025-03-10", o),
+        newDueDate: addDays("2025-03-10", o + d),
+      }),
+    ),
     fc
       .record({ o: fc.integer({ min: 0, max: 90 }) })
       .map(({ o }) => timed(o, 12, { type: "hold", on: addDays("2025-03-10", o), reason: "hold" })),

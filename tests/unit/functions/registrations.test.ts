@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { installFunctionsCore, type FunctionRegistry } from "../../../devhost/functions-core";
 import { compileRoute } from "../../../devhost/http-routes";
 import { TimerTriggers } from "../../../devhost/timers";
+import { asString } from "../../../devhost/text";
 import entities from "../../../infra-bicep/service-bus-entities.json";
 
 /** Every trigger type the dev host can run; a function with another trigger would silently never run locally. */
@@ -86,7 +87,7 @@ describe("the app's function registrations", () => {
     const subscriptions = new Set(entities.topics.flatMap((t) => t.subscriptions.map((s) => `${t.name}/${s.name}`)));
     for (const f of registry.byTrigger("serviceBusTrigger")) {
       const t = f.trigger;
-      const entity = t.queueName ? String(t.queueName) : `${String(t.topicName)}/${String(t.subscriptionName)}`;
+      const entity = t.queueName ? asString(t.queueName) : `${asString(t.topicName)}/${asString(t.subscriptionName)}`;
       expect(t.queueName ? queues.has(entity) : subscriptions.has(entity), `${f.name} → ${entity}`).toBe(true);
     }
   });

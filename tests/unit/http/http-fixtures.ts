@@ -1,20 +1,17 @@
 /** Helpers for host-free tests of the HTTP edge: requests in, responses read back the way the host would. */
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from "@azure/functions";
 
-export interface ReadResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** The parsed body, or undefined when the body is empty. */
-  json: any;
-}
-
-/** Serialises a handler's result exactly as the Functions host (and the dev host) does, then reads it. */
-export async function read(result: HttpResponseInit | HttpResponse): Promise<ReadResponse> {
+/**
+ * Serialises a handler's result exactly as the Functions host (and the dev host) does, then reads it: status, headers,
+ * the body's text and `json`, the body as `JSON.parse` gives it (undefined when the body is empty) for assertions.
+ */
+export async function read(result: HttpResponseInit | HttpResponse) {
   const response = result instanceof HttpResponse ? result : new HttpResponse(result);
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: text === "" ? undefined : JSON.parse(text) };
 }
+
+export type ReadResponse = Awaited<ReturnType<typeof read>>;
 
 export function jsonRequest(
   body: unknown,

@@ -6,7 +6,6 @@ import {
   HttpProblem,
   PROBLEM_CONTENT_TYPE,
   ProblemType,
-  RequestValidationError,
   pointerTo,
   problem,
   problemTypeForDomainCode,

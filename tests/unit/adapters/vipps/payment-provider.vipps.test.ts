@@ -48,7 +48,7 @@ function harness(script: Script, options: { now?: () => Date } = {}) {
     const headers: Record<string, string> = {};
     new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
     const call: Call = {
-      url: String(input),
+      url: typeof input === "string" ? input : input instanceof URL ? input.href : input.url,
       method: init?.method ?? "GET",
       headers,
       ...(typeof init?.body === "string" ? { body: JSON.parse(init.body) as unknown } : {}),

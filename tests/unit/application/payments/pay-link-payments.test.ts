@@ -7,7 +7,6 @@ import { signVippsWebhook } from "../../../../shared/adapters/vipps/webhook-sign
 import { VippsWebhookVerifier } from "../../../../shared/adapters/vipps/webhook-verifier.vipps";
 import type { MemoryPaymentAttemptStore } from "../../../../shared/adapters/memory/payment-attempt-store.memory";
 import type { MemoryPaymentQueue } from "../../../../shared/adapters/memory/payment-queue.memory";
-import type { MemoryEventPublisher } from "../../../../shared/adapters/memory/event-publisher.memory";
 import { makeApplyProviderEvent } from "../../../../shared/application/payments/apply-provider-event";
 import { caseIdsForLink, issuePayLink } from "../../../../shared/application/pay-links";
 import { makeLoadPayPage, makeStartPayment } from "../../../../shared/application/payments/pay-page";

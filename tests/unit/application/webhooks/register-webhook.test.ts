@@ -48,15 +48,25 @@ function postRequest(apiKey: string, body: unknown, headers: Record<string, stri
   });
 }
 
+/** The members these tests read from an answer: a registration, a list of webhooks, or a problem+json. */
+interface AnswerBody {
+  id?: string;
+  secret?: string;
+  items?: unknown[];
+  errors?: Array<{ pointer: string; code: string; detail?: string }>;
+}
+
 async function json(
   response: HttpResponseInit | { status?: number; json(): Promise<unknown> },
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: AnswerBody | undefined }> {
   if ("json" in response && typeof response.json === "function")
-    return { status: response.status ?? 200, body: await response.json() };
+    return { status: response.status ?? 200, body: (await response.json()) as AnswerBody | undefined };
   const init = response as HttpResponseInit;
-  if (init.jsonBody !== undefined) return { status: init.status ?? 200, body: init.jsonBody };
-  const raw = init.body instanceof Uint8Array ? Buffer.from(init.body).toString("utf8") : String(init.body ?? "");
-  return { status: init.status ?? 200, body: raw === "" ? undefined : JSON.parse(raw) };
+  if (init.jsonBody !== undefined) return { status: init.status ?? 200, body: init.jsonBody as AnswerBody };
+  const body = init.body ?? "";
+  if (!(body instanceof Uint8Array) && typeof body !== "string") throw new Error("expected a text or binary body");
+  const raw = body instanceof Uint8Array ? Buffer.from(body).toString("utf8") : body;
+  return { status: init.status ?? 200, body: raw === "" ? undefined : (JSON.parse(raw) as AnswerBody) };
 }
 
 describe("POST /api/v1/webhooks", () => {
@@ -73,13 +83,13 @@ describe("POST /api/v1/webhooks", () => {
     );
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ url: "https://erp.example.no/hooks?x=1", events: ["case.paid", "case.created"] });
-    expect(res.body.id).toMatch(/^wh_[0-9a-f]{32}$/u);
-    expect(res.body.secret).toMatch(/^whsec_/u);
+    expect(res.body?.id).toMatch(/^wh_[0-9a-f]{32}$/u);
+    expect(res.body?.secret).toMatch(/^whsec_/u);
     const [stored] = await webhooks.listForTenant("t_a");
     expect(stored).toMatchObject({
-      id: res.body.id,
+      id: res.body?.id,
       tenantId: "t_a",
-      secret: res.body.secret,
+      secret: res.body?.secret,
       createdAt: "2026-11-23T12:00:00.000Z",
       schemaVersion: 1,
     });
@@ -94,7 +104,7 @@ describe("POST /api/v1/webhooks", () => {
       ),
     );
     expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([
+    expect(res.body?.errors).toEqual([
       { pointer: "/url", detail: "The URL must use https.", code: "INVALID_WEBHOOK_URL" },
     ]);
   });
@@ -108,14 +118,14 @@ describe("POST /api/v1/webhooks", () => {
       ),
     );
     expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([expect.objectContaining({ pointer: "/events/1", code: "INVALID_VALUE" })]);
+    expect(res.body?.errors).toEqual([expect.objectContaining({ pointer: "/events/1", code: "INVALID_VALUE" })]);
     const empty = await json(
       await post(
         postRequest(keys.a.apiKey, { url: "https://erp.example.no/hooks", events: [] }),
         new InvocationContext(),
       ),
     );
-    expect(empty.body.errors).toEqual([expect.objectContaining({ pointer: "/events", code: "TOO_SMALL" })]);
+    expect(empty.body?.errors).toEqual([expect.objectContaining({ pointer: "/events", code: "TOO_SMALL" })]);
   });
 
   it("accepts http://127.0.0.1 and localhost only where loopback URLs are allowed (dev host)", async () => {
@@ -127,7 +137,7 @@ describe("POST /api/v1/webhooks", () => {
       ),
     );
     expect(refused.status).toBe(422);
-    expect(refused.body.errors[0].pointer).toBe("/url");
+    expect(refused.body?.errors?.[0]?.pointer).toBe("/url");
     const local = setup({ allowLoopback: true });
     for (const url of ["http://127.0.0.1:8080/hook", "http://localhost:7071/hook"]) {
       const ok = await json(
@@ -180,7 +190,7 @@ describe("GET /api/v1/webhooks", () => {
       new HttpRequest({ method: "GET", url: "http://localhost/api/v1/webhooks", headers: { "x-api-key": apiKey } });
     const res = await json(await list(get(keys.a.apiKey), new InvocationContext()));
     expect(res.status).toBe(200);
-    expect(res.body.items).toEqual([
+    expect(res.body?.items).toEqual([
       {
         id: expect.any(String),
         url: "https://a.example/hook",

@@ -10,7 +10,7 @@ import { MemoryIdempotencyStore } from "../../../../shared/adapters/memory/idemp
 import { MemoryPayLinkStore } from "../../../../shared/adapters/memory/pay-link-store.memory";
 import { MemoryTenantStore } from "../../../../shared/adapters/memory/tenant-store.memory";
 import { MemoryWebhookStore } from "../../../../shared/adapters/memory/webhook-store.memory";
-import { parseSettings, type Settings } from "../../../../shared/config/settings";
+import type { Settings } from "../../../../shared/config/settings";
 import { generateApiKey } from "../../../../shared/http/api-keys";
 import type { ArchivedLetter, LetterArchive } from "../../../../shared/ports/letter-archive";
 import type { RootDeps } from "../../../../functions/index";
