@@ -3,6 +3,7 @@
  * generated from (functions/api/openapi.ts). JSON members are camelCase; amounts are `{ value, currency }` in
  * integer minor units. Request bodies are strict: an unknown member is a 400 naming it (typos do not pass silently).
  */
+import { TimelineEntry } from "../../shared/ports/case-store";
 import { z } from "zod";
 import { CaseStatus } from "../../shared/domain/case";
 import { CountryCode } from "../../shared/domain/calendar";
@@ -208,26 +209,8 @@ const Balance = z
   .object({ principal: MoneyDto, fees: MoneyDto, interest: MoneyDto, total: MoneyDto })
   .meta({ id: "Balance" });
 
-export const TimelineEntryDto = z
-  .object({
-    at: Instant,
-    kind: z.enum([
-      "created",
-      "step-executed",
-      "payment",
-      "credit-note",
-      "status-changed",
-      "note",
-      "document",
-      "sms",
-      "message",
-    ]),
-    title: z.string(),
-    legalBasis: z.string().optional(),
-    step: StepKind.optional(),
-    details: z.record(z.string(), z.unknown()).optional(),
-  })
-  .meta({ id: "TimelineEntry" });
+/** A timeline entry as stored (shared/ports/case-store.ts), its time documented as an instant. */
+export const TimelineEntryDto = TimelineEntry.extend({ at: Instant }).meta({ id: "TimelineEntry" });
 
 export const CaseViewDto = z
   .object({
