@@ -10,7 +10,7 @@ import { silentLogger } from "../../devhost/logger";
 
 export async function run(): Promise<Record<string, number | string>> {
   const registry = installFunctionsCore();
-  if (!registry.byName("health")) await import("../../functions/health/http-health");
+  if (!registry.byName("health")) (await import("../../functions/health")).registerHealth();
   const server = new DevHttpServer({
     registry,
     invoker: new Invoker(registry, new WorkTracker(), silentLogger),

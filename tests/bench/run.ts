@@ -25,14 +25,16 @@ async function main(): Promise<void> {
   const filters = process.argv.slice(2).map((f) => f.toLowerCase());
   const selected = BENCHES.filter((b) => filters.length === 0 || filters.some((f) => b.name.toLowerCase().includes(f)));
   console.log(
-    `# bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+    `# bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load ${loadAverage()}`,
   );
   let failed = 0;
   for (const bench of selected) {
     const started = performance.now();
     try {
       const figures = await (await bench.load()).run();
-      console.log(`\n## ${bench.name} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      console.log(
+        `\n## ${bench.name} (${((performance.now() - started) / 1000).toFixed(1)} s, load after ${loadAverage()})`,
+      );
       for (const [key, value] of Object.entries(figures)) {
         console.log(`  ${key.padEnd(58)} ${typeof value === "number" ? formatNumber(value) : value}`);
       }
@@ -42,6 +44,14 @@ async function main(): Promise<void> {
     }
   }
   process.exit(failed ? 1 : 0);
+}
+
+/** The machine's 1/5/15-minute load averages: figures from a busy machine are not comparable with a quiet one's. */
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ");
 }
 
 function formatNumber(n: number): string {
