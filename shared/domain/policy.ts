@@ -94,6 +94,21 @@ export interface PolicyProblem {
 
 export type PolicyValidation = { ok: true } | { ok: false; problems: PolicyProblem[] };
 
+/**
+ * What the tenant is, which decides which service actions are lawful: only a power GRID company may disconnect a
+ * meter; a power retailer may end the contract but never disconnect (forbrukerkjøpsloven § 48 a).
+ */
+export const TenantRole = z.enum(["broadband-provider", "power-grid-company", "power-retailer"]);
+export type TenantRole = z.infer<typeof TenantRole>;
+
+/** What the validation knows about the tenant besides the rule set (everything optional: callers may know nothing). */
+export interface PolicyContext {
+  role?: TenantRole;
+}
+
+const RETAILER_CANNOT_DISCONNECT =
+  "forbrukerkjøpsloven § 48 a; Ot.prp. nr. 114 (2004–2005) ch. 13: only the grid company (nettselskap) may disconnect a meter; a power retailer may end the contract, after which the grid company supplies (leveringspliktig kraft)";
+
 const FEE_KINDS: readonly StepKind[] = ["reminder", "collection-notice", "payment-demand"];
 
 export function isFeeKind(kind: StepKind): kind is FeeKind {
@@ -133,8 +148,12 @@ export function requiredSuspensionNoticeDays(
 const ELECTRONIC_DELIVERY =
   "inkassoloven § 3a and Prop. 6 L (2016–2017) ch. 3: a letter must be delivered in writing (letter, digital mailbox, portal with alert, recently used e-mail); SMS alone is an alert, not the letter";
 
-/** Checks a ladder against the rule set; every problem names its step, a readable reason and the legal basis. */
-export function validatePolicy(policy: LadderPolicy, rules: RuleSet): PolicyValidation {
+/**
+ * Checks a ladder against the rule set; every problem names its step, a readable reason and the legal basis. With the
+ * tenant's `role` in `context`, a power retailer's ladder may not announce or carry out a disconnection of a power
+ * meter.
+ */
+export function validatePolicy(policy: LadderPolicy, rules: RuleSet, context: PolicyContext = {}): PolicyValidation {
   const problems: PolicyProblem[] = [];
   const add = (step: number | null, kind: StepKind | "policy", reason: string, legalBasis: string) =>
     problems.push({ step, kind, reason, legalBasis });
@@ -300,6 +319,20 @@ export function validatePolicy(policy: LadderPolicy, rules: RuleSet): PolicyVali
 
     // Suspension
     const services = step.services ?? [...ServiceKind.options];
+    if (
+      context.role === "power-retailer" &&
+      (step.kind === "suspension" || step.kind === "suspension-notice") &&
+      services.includes("power-meter")
+    ) {
+      add(
+        i,
+        step.kind,
+        step.kind === "suspension"
+          ? "A power retailer cannot disconnect a power meter; only the grid company may. End the contract instead."
+          : "A power retailer cannot announce a disconnection of a power meter; only the grid company may disconnect.",
+        RETAILER_CANNOT_DISCONNECT,
+      );
+    }
     if (step.kind === "suspension-notice") {
       const deadline =
         step.deadlineDays ?? Math.max(...services.map((s) => requiredSuspensionNoticeDays(rules, s, "consumer")));
