@@ -10,7 +10,14 @@
  * dispute hold has no date — it lifts when the payment is applied or the dispute is settled.
  */
 import { z } from "zod";
-import { addDays, isSuspensionAllowedDay, LocalDate, type CountryCode } from "./calendar";
+import {
+  addDays,
+  InvalidCalendarValue,
+  isSuspensionAllowedDay,
+  isValidLocalDate,
+  type CountryCode,
+  type LocalDate,
+} from "./calendar";
 import { DomainError } from "./errors";
 import type { RuleSet } from "./rules/rule-set";
 
@@ -82,7 +89,8 @@ export function inSeasonalBlackout(date: LocalDate, blackout: Pick<SeasonalBlack
 const SEARCH_DAYS = 400;
 
 export function suspensionAllowed(input: SuspensionGateInput): SuspensionGate {
-  const on = LocalDate.parse(input.on);
+  const on = input.on;
+  if (!isValidLocalDate(on)) throw new InvalidCalendarValue(`"${on}" is not a calendar date YYYY-MM-DD`, { date: on });
   let blackout: SeasonalBlackout | undefined;
   if (input.seasonalBlackout !== undefined) {
     const parsed = SeasonalBlackout.safeParse(input.seasonalBlackout);

@@ -102,6 +102,15 @@ describe("a seasonal blackout across the year end (15 November – 31 March)", (
     expect(SeasonalBlackout.safeParse({ from: "02-29", to: "03-31" }).success).toBe(true);
   });
 
+  it("refuses a day that does not exist even when every day is allowed", () => {
+    const anyDay = withOverrides(norwegianRules, {
+      suspension: { onlyOnAllowedDays: { value: false, source: "tenant contract", confirmed: true } },
+    });
+    expect(() => gate("2026-02-30", { rules: anyDay })).toThrow(
+      expect.objectContaining({ code: "INVALID_CALENDAR_VALUE" }),
+    );
+  });
+
   it("never lets a suspension through inside the blackout or on a disallowed day, and its resume day always passes", () => {
     const day = fc.integer({ min: 0, max: 4 * 366 }).map((n) => addDays("2025-01-01", n));
     fc.assert(
