@@ -34,25 +34,41 @@ export abstract class CallbackRejected extends DomainError {
   abstract readonly reason: CallbackRejectionReason;
 }
 
-/** Signed and dated correctly, but the payload is not a valid event → 400, naming what is wrong with the body. */
+/** One field at fault in a malformed callback body (pointer convention: shared/http/problem.ts). */
+export interface CallbackFieldError {
+  readonly pointer: string;
+  readonly detail: string;
+  readonly code: string;
+}
+
+/**
+ * Signed and dated correctly, but the payload is not a valid event → 400, naming what is wrong with the body: one
+ * error about the body, or the fields at fault when the verifier names them.
+ */
 export class CallbackMalformed extends CallbackRejected {
   readonly code = "CALLBACK_MALFORMED";
   override readonly title = "Malformed callback";
   readonly reason = "malformed";
-  constructor(detail: string) {
+  constructor(detail: string, fields?: readonly CallbackFieldError[]) {
     super("The callback was refused: malformed", undefined, {
-      errors: [{ pointer: "/body", detail, code: "malformed" }],
+      errors: fields && fields.length > 0 ? fields : [{ pointer: "/body", detail, code: "malformed" }],
     });
   }
 }
 
-/** Unsigned, wrong signature, wrong content hash or a stale date → 401, the reason as the field error's code. */
+/**
+ * Unsigned, wrong signature, wrong content hash or a stale date → 401, the reason as the field error's code, the
+ * pointer naming the header at fault (`authorization` for Vipps, `webhook-signature` for Standard Webhooks).
+ */
 export class CallbackNotAuthenticated extends CallbackRejected {
   readonly code = "CALLBACK_NOT_AUTHENTICATED";
   override readonly title = "Callback not authenticated";
-  constructor(readonly reason: Exclude<CallbackRejectionReason, "malformed">) {
+  constructor(
+    readonly reason: Exclude<CallbackRejectionReason, "malformed">,
+    header = "authorization",
+  ) {
     super(`The callback was refused: ${reason}`, undefined, {
-      errors: [{ pointer: "#/header/authorization", detail: reason, code: reason }],
+      errors: [{ pointer: `#/header/${header}`, detail: reason, code: reason }],
     });
   }
 }
@@ -61,7 +77,7 @@ export class CallbackNotAuthenticated extends CallbackRejected {
 export class CallbackReplayed extends DomainError {
   readonly code = "CALLBACK_REPLAYED";
   override readonly title = "Callback already received";
-  /** Our payment reference the delivery was about, for logs. */
+  /** Our reference the delivery was about (a payment reference, a partner command id), for logs. */
   constructor(readonly reference: string) {
     super("This signed callback was received before");
   }
