@@ -2,7 +2,8 @@
  * Callbacks from the partner simulator: one attempt at delivering an order's state-change event to a registered hub,
  * signed with Standard Webhooks (`webhook-id` = the event id, the timestamp of this attempt on the simulator's clock,
  * the shared secret). A non-2xx answer or a network error books the next attempt after the next of the retry delays
- * (virtual time); when they are used up the delivery has failed. The simulator decides when attempts are made.
+ * (virtual time); when they are used up the delivery has failed. A 409 means the receiver has the event already (a
+ * replayed `webhook-id`): delivered. The simulator decides when attempts are made.
  */
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
@@ -39,7 +40,7 @@ export class CallbackDispatcher {
     delivery.lastStatus = status;
     delivery.at = new Date(now()).toISOString();
     const about = { eventId: delivery.eventId, orderId: delivery.orderId, state: delivery.state, hubId: hub.id };
-    if (typeof status === "number" && status >= 200 && status < 300) {
+    if (typeof status === "number" && ((status >= 200 && status < 300) || status === 409)) {
       delivery.status = "delivered";
       logger.info("partner simulator callback delivered", { ...about, attempts: delivery.attempts, status });
       return;

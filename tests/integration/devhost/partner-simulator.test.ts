@@ -33,8 +33,9 @@ let base: string;
 let receiver: Server;
 let callbackUrl: string;
 const received: Callback[] = [];
-/** Answer the next N callbacks with 500 (to see the simulator retry). */
+/** Answer the next N callbacks with `failStatus` (to see the simulator retry, or take a 409 as delivered). */
 let failCallbacks = 0;
+let failStatus = 500;
 
 function newSimulator(): PartnerSimulator {
   return new PartnerSimulator({
@@ -145,7 +146,7 @@ beforeAll(async () => {
       received.push({ headers, body: Buffer.concat(chunks).toString("utf8") });
       if (failCallbacks > 0) {
         failCallbacks--;
-        res.writeHead(500).end();
+        res.writeHead(failStatus).end();
       } else res.writeHead(204).end();
     });
   });
@@ -309,6 +310,21 @@ describe("the partner simulator", () => {
     ]);
     expect(new Set(events.slice(0, 3).map((e) => e.webhookId)).size).toBe(1);
     expect(await (await signedGet(`${INVENTORY}/service/bb-1009`)).json()).toMatchObject({ state: "active" });
+  });
+
+  it("takes a 409 from the receiver as a delivery it already has and goes on with the order's next events", async () => {
+    failCallbacks = 1;
+    failStatus = 409;
+    const created = await placeOrder(order("bb-1012"));
+    await advance(1_000);
+    failStatus = 500;
+    expect(statesOf(created.id)).toEqual(["acknowledged", "inProgress", "completed"]);
+    expect(
+      sim
+        .deliveryLog()
+        .filter((d) => d.orderId === created.id)
+        .map((d) => d.status),
+    ).toEqual(["delivered", "delivered", "delivered"]);
   });
 
   it("when slow completes orders on time but sends their callbacks 90 seconds late", async () => {
