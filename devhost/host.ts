@@ -1,7 +1,7 @@
 /**
  * The dev host: runs the app's own registrations (captured from `functions/index`) on this machine, with local
- * stand-ins for Cosmos DB, Blob/Queue/Table storage, Service Bus, ACS SMS and Vipps MobilePay, a Durable Functions engine and a virtual
- * clock. A stand-in starts only when its setting points at this machine; a setting that names a real Azure resource
+ * stand-ins for Cosmos DB, Blob/Queue/Table storage, Service Bus, ACS SMS and Vipps MobilePay, a partner system (service
+ * orders), a Durable Functions engine and a virtual clock. A stand-in starts only when its setting points at this machine; a setting that names a real Azure resource
  * is used as it is.
  */
 import fs from "node:fs";
@@ -34,6 +34,7 @@ import { CosmosStandIn } from "./cosmos/cosmos-stand-in";
 import { AzuriteStandIn } from "./storage/azurite";
 import { AcsSmsStandIn } from "./sms/acs-sms-stand-in";
 import { VippsSimulator } from "./vipps/vipps-simulator";
+import { PartnerSimulator } from "./partner/partner-simulator";
 import { BlobTriggers } from "./blob-triggers";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
@@ -79,6 +80,7 @@ export class DevHost {
   durable: DurableEngine | undefined;
   sms: AcsSmsStandIn | undefined;
   vipps: VippsSimulator | undefined;
+  partner: PartnerSimulator | undefined;
   private http: DevHttpServer | undefined;
   private readonly stack: Stoppable[] = [];
   private stopping: Promise<void> | undefined;
@@ -205,6 +207,22 @@ export class DevHost {
       this.vipps = vipps;
       this.stack.push({ name: "vipps", stop: () => vipps.stop() });
     }
+    if (isLoopbackUrl(env.PARTNER_SIMULATOR_URL)) {
+      // A partner's provisioning system (TMF641 service orders); the dev host's settings alone name it, never the app's.
+      const partner = new PartnerSimulator({
+        dataDir,
+        secret: env.PARTNER_SIMULATOR_SECRET ?? "",
+        logger: this.logger,
+        // Orders, tokens and callback signatures on the virtual clock; its steps and retries are scheduled there too.
+        now: () => this.clock.nowDate(),
+        schedule: (at, fire, label) => this.clock.schedule(at, fire, label),
+      });
+      const started = await partner.start(auto ? 0 : portOf(env.PARTNER_SIMULATOR_URL!, 7074));
+      env.PARTNER_SIMULATOR_URL = started.baseUrl;
+      standIns.partner = started.baseUrl;
+      this.partner = partner;
+      this.stack.push({ name: "partner", stop: () => partner.stop() });
+    }
 
     // The app: capture its registrations.
     const registry = installFunctionsCore();
@@ -244,6 +262,7 @@ export class DevHost {
     const devRoutes: DevRouteHandler[] = [clockRoutes(this.clock), this.functionsRoute(), durable.handleHttp];
     if (this.sms) devRoutes.push(this.sms.handleDevHttp);
     if (this.vipps) devRoutes.push(this.vipps.handleDevHttp);
+    if (this.partner) devRoutes.push(this.partner.handleDevHttp);
     const httpServer = new DevHttpServer({
       registry,
       invoker,
