@@ -11,13 +11,10 @@
  */
 import { z } from "zod";
 import { DomainError } from "../domain/errors";
+import { TenantRole } from "../domain/policy";
 
 // ---------------------------------------------------------------------------------------------------------------
 // The connection to a tenant's partner system
-
-/** What the tenant is, which decides which command is lawful (only a grid company may disconnect a power meter). */
-export const PartnerRole = z.enum(["broadband-provider", "power-grid-company", "power-retailer"]);
-export type PartnerRole = z.infer<typeof PartnerRole>;
 
 /** A Standard Webhooks signing secret: `whsec_` + base64 of the key bytes. */
 export const StandardWebhooksSecret = z
@@ -47,7 +44,8 @@ export const PartnerConnection = z.object({
   /** The partner system's root; the TMF paths are appended (`{baseUrl}/tmf-api/serviceOrdering/v4/…`). */
   baseUrl: HttpUrl,
   auth: PartnerAuth,
-  role: PartnerRole,
+  /** What the tenant is (the domain's one role enum), which decides which command is lawful. */
+  role: TenantRole,
   /**
    * The Standard Webhooks secret the partner signs its callbacks with. An `hmac` connection's callbacks are signed
    * with `auth.secret` (this member, when present, wins); an `oauth2` connection has no shared secret otherwise.

@@ -40,6 +40,7 @@ export const COSMOS_CONTAINERS = {
   webhooks: "webhooks",
   paymentAttempts: "payment-attempts",
   bankPayments: "bank-payments",
+  partnerConnections: "partner-connections",
 } as const;
 
 /** One container as declared in infra-bicep/cosmos-containers.json (same shape as `containerSpec` in cosmos.bicep). */
