@@ -10,6 +10,7 @@ import { CosmosBankPaymentStore } from "../shared/adapters/cosmos/bank-payment-s
 import { CosmosCaseStore } from "../shared/adapters/cosmos/case-store.cosmos";
 import { createCosmosDatabase, type CosmosOptions } from "../shared/adapters/cosmos/database.cosmos";
 import { CosmosIdempotencyStore } from "../shared/adapters/cosmos/idempotency-store.cosmos";
+import { CosmosPartnerConnectionStore } from "../shared/adapters/cosmos/partner-connection-store.cosmos";
 import { CosmosPayLinkStore } from "../shared/adapters/cosmos/pay-link-store.cosmos";
 import { CosmosPaymentAttemptStore } from "../shared/adapters/cosmos/payment-attempt-store.cosmos";
 import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
@@ -91,6 +92,9 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     payLinks: new CosmosPayLinkStore({ database }),
     paymentAttempts: new CosmosPaymentAttemptStore({ database }),
     webhooks,
+    // Holds the partner systems' secrets in the Cosmos document for now; Key Vault takes them over in Azure (a
+    // follow-up, see partner-connection-store.cosmos.ts).
+    partnerConnections: new CosmosPartnerConnectionStore({ database }),
     idempotency,
     events: new ServiceBusEventPublisher({ client: serviceBus, topicName: CASE_EVENTS_TOPIC }),
     paymentQueue: new ServiceBusPaymentQueue({ client: serviceBus, queueName: PAYMENTS_QUEUE }),
@@ -106,6 +110,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     workflowFor: (context) => new DurableCaseWorkflow(df.getClient(context)),
     lookupApiKey: tenantKeyLookup(tenants),
     operatorApiKey: s.OPERATOR_API_KEY ?? "",
+    allowLoopbackUrls: s.WEBHOOK_ALLOW_LOOPBACK_URLS,
     payPageLimiter: new RequestRateLimiter({
       token: { points: s.PAY_PAGE_RATE_PER_TOKEN, durationSeconds: 60 },
       client: { points: s.PAY_PAGE_RATE_PER_CLIENT, durationSeconds: 60 },

@@ -13,6 +13,7 @@ import type { Clock } from "../shared/ports/clock";
 import type { EventPublisher } from "../shared/ports/event-publisher";
 import type { IdempotencyStore } from "../shared/ports/idempotency-store";
 import type { LetterArchive } from "../shared/ports/letter-archive";
+import type { PartnerConnectionStore } from "../shared/ports/partner-connection-store";
 import type { PayLinkStore } from "../shared/ports/pay-link-store";
 import type { PaymentAttemptStore } from "../shared/ports/payment-attempt-store";
 import type { PaymentProvider, PaymentWebhookRegistry, PaymentWebhookVerifier } from "../shared/ports/payment-provider";
@@ -46,6 +47,8 @@ export interface AppDeps {
   /** Every KID payment from the bank's OCR giro files, matched to a case or unmatched for operators. */
   bankPayments: BankPaymentStore;
   webhooks: WebhookStore;
+  /** Each tenant's connection to its partner system (base URL, role, credentials); set through the partner API. */
+  partnerConnections: PartnerConnectionStore;
   idempotency: IdempotencyStore;
   events: EventPublisher;
   sms: SmsSender;

@@ -16,6 +16,11 @@ export interface ApiDeps extends AppDeps {
   lookupApiKey: ApiKeyLookup;
   /** `OPERATOR_API_KEY`: the key operators use to onboard creditors. */
   operatorApiKey: string;
+  /**
+   * Accept partner connection URLs on this machine (`WEBHOOK_ALLOW_LOOPBACK_URLS`: the dev host's partner simulator
+   * and local runs; never in Azure). Default false.
+   */
+  allowLoopbackUrls?: boolean;
   workflowFor: WorkflowFor;
 }
 

@@ -1,5 +1,6 @@
 /**
- * The partner API (v1): tenants, ladder policy, invoices, cases and their actions, documents, the OpenAPI document.
+ * The partner API (v1): tenants, ladder policy, invoices, cases and their actions, documents, the tenant's partner
+ * connection, the OpenAPI document.
  * `registerApi(deps)` registers every function of the area; `deps()` is called per invocation, never at import.
  */
 import type { InvocationContext } from "@azure/functions";
@@ -13,6 +14,7 @@ import { registerCaseStatusFunctions } from "./http-case-status";
 import { registerCaseFunctions } from "./http-cases";
 import { registerInvoiceFunctions } from "./http-invoices";
 import { registerOpenApiFunction } from "./http-openapi";
+import { registerPartnerConnectionFunctions } from "./http-partner-connection";
 import { registerPolicyFunctions } from "./http-policy";
 import { registerTenantFunctions } from "./http-tenants";
 
@@ -29,5 +31,6 @@ export function registerApi(deps: () => ApiDeps): void {
   registerCaseStatusFunctions(resolve);
   registerNoteFunctions(resolve);
   registerDocumentFunctions(resolve);
+  registerPartnerConnectionFunctions(resolve);
   registerOpenApiFunction();
 }

@@ -16,6 +16,9 @@ export const API_FUNCTIONS = {
   listDocuments: "listCaseDocuments",
   getDocument: "getCaseDocument",
   openApi: "getOpenApiDocument",
+  putPartnerConnection: "putPartnerConnection",
+  getPartnerConnection: "getPartnerConnection",
+  deletePartnerConnection: "deletePartnerConnection",
 } as const;
 
 /** Routes as the Functions host sees them (host.json sets routePrefix ""); OpenAPI paths drop the "api" prefix. */
@@ -35,4 +38,5 @@ export const API_ROUTES = {
   documents: "api/v1/cases/{caseId}/documents",
   document: "api/v1/cases/{caseId}/documents/{documentId}",
   openApi: "api/openapi.json",
+  partnerConnection: "api/v1/partner-connection",
 } as const;

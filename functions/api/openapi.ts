@@ -20,6 +20,9 @@ import {
   InvoiceBatchResult,
   InvoiceRegistered,
   NoteBody,
+  PartnerConnectionBody,
+  PartnerConnectionSavedDto,
+  PartnerConnectionViewDto,
   PolicyBody,
   PolicyView,
   RegisterInvoiceBody,
@@ -155,6 +158,42 @@ export function registerPartnerApi(registry: OpenAPIRegistry): void {
         schema: z.string().meta({ format: "binary" }),
       },
     },
+    problems: [404],
+  });
+  registerEndpoint(registry, {
+    method: "put",
+    path: "/v1/partner-connection",
+    operationId: "putPartnerConnection",
+    summary: "Set (or replace) the connection to the creditor's partner system; generated secrets are shown once",
+    description:
+      "The partner system's base URL (https), the creditor's role (which service actions are lawful) and how we authenticate: `hmac` (a Standard Webhooks secret, generated when left out) or `oauth2` client credentials (the partner then signs its callbacks with a generated callback secret). A PUT replaces the whole connection; secrets left out are generated anew. Secrets are returned only in this answer, never by GET.",
+    tags: ["Partner connection"],
+    auth: "tenant",
+    idempotent: true,
+    request: { body: PartnerConnectionBody },
+    responses: {
+      200: { description: "The connection was replaced.", schema: PartnerConnectionSavedDto },
+      201: { description: "The connection was created.", schema: PartnerConnectionSavedDto },
+    },
+  });
+  registerEndpoint(registry, {
+    method: "get",
+    path: "/v1/partner-connection",
+    operationId: "getPartnerConnection",
+    summary: "The connection to the creditor's partner system, without any secret, and the callback URL to register",
+    tags: ["Partner connection"],
+    auth: "tenant",
+    responses: { 200: { description: "The connection.", schema: PartnerConnectionViewDto } },
+    problems: [404],
+  });
+  registerEndpoint(registry, {
+    method: "delete",
+    path: "/v1/partner-connection",
+    operationId: "deletePartnerConnection",
+    summary: "Remove the connection to the creditor's partner system",
+    tags: ["Partner connection"],
+    auth: "tenant",
+    responses: { 204: { description: "The connection was removed." } },
     problems: [404],
   });
 }

@@ -29,6 +29,7 @@ import { CosmosIdempotencyStore } from "../../shared/adapters/cosmos/idempotency
 import { CosmosPayLinkStore } from "../../shared/adapters/cosmos/pay-link-store.cosmos";
 import { CosmosTenantStore } from "../../shared/adapters/cosmos/tenant-store.cosmos";
 import { CosmosWebhookStore } from "../../shared/adapters/cosmos/webhook-store.cosmos";
+import { CosmosPartnerConnectionStore } from "../../shared/adapters/cosmos/partner-connection-store.cosmos";
 import { MemoryEventPublisher } from "../../shared/adapters/memory/event-publisher.memory";
 import { cryptoRandom } from "../../shared/adapters/node/random.crypto";
 import { parseSettings } from "../../shared/config/settings";
@@ -83,6 +84,7 @@ export async function run(): Promise<Record<string, number | string>> {
       callbackReplays: { firstSeen: () => true },
       bankPayments: new CosmosBankPaymentStore({ database }),
       webhooks: new CosmosWebhookStore({ database }),
+      partnerConnections: new CosmosPartnerConnectionStore({ database }),
       idempotency: new CosmosIdempotencyStore({ database }),
       events,
       sms: { send: async () => ({ ok: false, retryable: false, reason: "bench" }) },

@@ -19,6 +19,7 @@ import { silentLogger } from "../../../devhost/logger";
 import { WorkTracker } from "../../../devhost/work-tracker";
 import { MemoryIdempotencyStore } from "../../../shared/adapters/memory/idempotency-store.memory";
 import { MemoryWebhookStore } from "../../../shared/adapters/memory/webhook-store.memory";
+import { MemoryPartnerConnectionStore } from "../../../shared/adapters/memory/partner-connection-store.memory";
 import { stateOf } from "../../../shared/adapters/durable/case-workflow.durable";
 import { applyEvent, balanceOf, balanceOn } from "../../../shared/domain/case";
 import { ruleSetFor } from "../../../shared/domain/rules";
@@ -82,6 +83,7 @@ beforeAll(async () => {
     callbackReplays: new MemoryReplayGuard(),
     bankPayments: new MemoryBankPaymentStore(),
     webhooks: new MemoryWebhookStore(),
+    partnerConnections: new MemoryPartnerConnectionStore(),
     idempotency: new MemoryIdempotencyStore(),
     events: w.events,
     sms: w.sms,

@@ -7,6 +7,7 @@ import { InvocationContext } from "@azure/functions";
 import { MemoryCaseStore } from "../../../../shared/adapters/memory/case-store.memory";
 import { MemoryEventPublisher } from "../../../../shared/adapters/memory/event-publisher.memory";
 import { MemoryIdempotencyStore } from "../../../../shared/adapters/memory/idempotency-store.memory";
+import { MemoryPartnerConnectionStore } from "../../../../shared/adapters/memory/partner-connection-store.memory";
 import { MemoryPayLinkStore } from "../../../../shared/adapters/memory/pay-link-store.memory";
 import { MemoryTenantStore } from "../../../../shared/adapters/memory/tenant-store.memory";
 import { MemoryWebhookStore } from "../../../../shared/adapters/memory/webhook-store.memory";
@@ -92,6 +93,7 @@ export function testWorld(options: { now?: string; settings?: Partial<Settings> 
     callbackReplays: new MemoryReplayGuard(),
     bankPayments: new MemoryBankPaymentStore(),
     webhooks,
+    partnerConnections: new MemoryPartnerConnectionStore(),
     idempotency,
     events,
     sms: { send: async () => ({ ok: true, messageId: "m-1" }) },
@@ -104,6 +106,7 @@ export function testWorld(options: { now?: string; settings?: Partial<Settings> 
       return record && { tenantId: record.tenantId, keyHash: record.keyHash };
     },
     operatorApiKey: settings.OPERATOR_API_KEY ?? "",
+    allowLoopbackUrls: settings.WEBHOOK_ALLOW_LOOPBACK_URLS,
     payPageLimiter: new RequestRateLimiter({
       token: { points: settings.PAY_PAGE_RATE_PER_TOKEN, durationSeconds: 60 },
       client: { points: settings.PAY_PAGE_RATE_PER_CLIENT, durationSeconds: 60 },
