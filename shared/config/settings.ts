@@ -28,7 +28,10 @@ export const Settings = z.object({
   PUBLIC_BASE_URL: z.url(),
   /** Operators onboard creditors with this key (x-api-key). */
   OPERATOR_API_KEY: z.string().min(16).optional(),
-  /** Accept webhook URLs on this machine (http://127.0.0.1, localhost): local runs and tests only, never in Azure. */
+  /**
+   * Accept webhook and partner connection URLs on this machine (http://127.0.0.1, localhost): local runs and tests
+   * only, never in Azure.
+   */
   WEBHOOK_ALLOW_LOOPBACK_URLS: Bool.default(false),
   /**
    * The sender block of letters, as JSON: `{ address: { lines, postalCode, city }, accountNumber, contact: { phone?,
