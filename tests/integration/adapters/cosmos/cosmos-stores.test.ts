@@ -4,6 +4,7 @@
  * idempotency completions are etag-conditioned.
  */
 import { CosmosBankPaymentStore } from "../../../../shared/adapters/cosmos/bank-payment-store.cosmos";
+import { CosmosPartnerConnectionStore } from "../../../../shared/adapters/cosmos/partner-connection-store.cosmos";
 import { CosmosPaymentAttemptStore } from "../../../../shared/adapters/cosmos/payment-attempt-store.cosmos";
 import type { Database } from "@azure/cosmos";
 import { createHash } from "node:crypto";
@@ -132,6 +133,15 @@ describe("Cosmos DB documents", () => {
       status: "unmatched",
       why: "unknown-kid",
     });
+    await new CosmosPartnerConnectionStore({ database }).put("tenant-doc", () => ({
+      schemaVersion: 1,
+      tenantId: "tenant-doc",
+      baseUrl: "https://provisioning.example.no",
+      role: "broadband-provider",
+      auth: { kind: "hmac", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" },
+      createdAt: "2025-03-17T09:00:00.000Z",
+      updatedAt: "2025-03-17T09:00:00.000Z",
+    }));
 
     for (const containerId of Object.values(COSMOS_CONTAINERS)) {
       const docs = await allDocuments(containerId);
