@@ -581,6 +581,7 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
       { id: "webhooks", path: "/tenantId", ttl: null },
       { id: "payment-attempts", path: "/reference", ttl: null },
       { id: "bank-payments", path: "/paymentId", ttl: null },
+      { id: "partner-connections", path: "/tenantId", ttl: null },
     ]);
   });
 
