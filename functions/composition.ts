@@ -24,6 +24,8 @@ import {
   ServiceBusEventPublisher,
   type ServiceBusOptions,
 } from "../shared/adapters/service-bus/event-publisher.service-bus";
+import { HttpPartnerGateway } from "../shared/adapters/partner-http/partner-gateway.http";
+import { ServiceBusPartnerCommandQueue } from "../shared/adapters/service-bus/partner-command-queue.service-bus";
 import { ServiceBusPaymentQueue } from "../shared/adapters/service-bus/payment-queue.service-bus";
 import { ServiceBusWebhookDeliveryQueue } from "../shared/adapters/service-bus/webhook-delivery-queue.service-bus";
 import type { VippsApiConfig } from "../shared/adapters/vipps/api-client.vipps";
@@ -42,12 +44,14 @@ import type { TenantStore } from "../shared/ports/tenant-store";
 import type { ApiDeps } from "./api";
 import type { CasesDeps } from "./cases";
 import type { PaymentsDeps } from "./payments";
+import type { ServicesDeps } from "./services";
 import type { WebhooksDeps } from "./webhooks";
 import { PAYMENTS_QUEUE } from "./payments/names";
+import { PARTNER_COMMANDS_QUEUE } from "./services/names";
 import { CASE_EVENTS_TOPIC, WEBHOOK_DELIVERIES_QUEUE } from "./webhooks/names";
 
 /** What the root hands to every area: one object satisfying each area's deps. */
-export type RootDeps = ApiDeps & CasesDeps & PaymentsDeps & WebhooksDeps;
+export type RootDeps = ApiDeps & CasesDeps & PaymentsDeps & ServicesDeps & WebhooksDeps;
 
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
@@ -95,6 +99,10 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     // Holds the partner systems' secrets in the Cosmos document for now; Key Vault takes them over in Azure (a
     // follow-up, see partner-connection-store.cosmos.ts).
     partnerConnections: new CosmosPartnerConnectionStore({ database }),
+    partnerCommands: new ServiceBusPartnerCommandQueue({ client: serviceBus, queueName: PARTNER_COMMANDS_QUEUE }),
+    // Signing timestamps and token expiry are checked by the partner against ITS wall clock: always real time.
+    partnerGateway: new HttpPartnerGateway({ clock: systemClock, random: cryptoRandom }),
+    partnerCallbackReplays: new MemoryReplayGuard(),
     idempotency,
     events: new ServiceBusEventPublisher({ client: serviceBus, topicName: CASE_EVENTS_TOPIC }),
     paymentQueue: new ServiceBusPaymentQueue({ client: serviceBus, queueName: PAYMENTS_QUEUE }),
@@ -116,6 +124,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
       client: { points: s.PAY_PAGE_RATE_PER_CLIENT, durationSeconds: 60 },
     }),
     vippsWebhookMaxSkewSeconds: s.VIPPS_WEBHOOK_MAX_SKEW_SECONDS,
+    reopenLimitSeconds: s.SERVICE_REOPEN_LIMIT_SECONDS,
     idempotencyStore: idempotency,
     registerWebhook: makeRegisterWebhook({
       webhooks,

@@ -13,7 +13,9 @@ import type { Clock } from "../shared/ports/clock";
 import type { EventPublisher } from "../shared/ports/event-publisher";
 import type { IdempotencyStore } from "../shared/ports/idempotency-store";
 import type { LetterArchive } from "../shared/ports/letter-archive";
+import type { PartnerCommandQueue } from "../shared/ports/partner-command-queue";
 import type { PartnerConnectionStore } from "../shared/ports/partner-connection-store";
+import type { PartnerGateway } from "../shared/ports/partner-gateway";
 import type { PayLinkStore } from "../shared/ports/pay-link-store";
 import type { PaymentAttemptStore } from "../shared/ports/payment-attempt-store";
 import type { PaymentProvider, PaymentWebhookRegistry, PaymentWebhookVerifier } from "../shared/ports/payment-provider";
@@ -49,6 +51,12 @@ export interface AppDeps {
   webhooks: WebhookStore;
   /** Each tenant's connection to its partner system (base URL, role, credentials); set through the partner API. */
   partnerConnections: PartnerConnectionStore;
+  /** The Service Bus session queue `partner-commands`: suspend/reopen commands, one session per service. */
+  partnerCommands: PartnerCommandQueue;
+  /** TMF641 ServiceOrders to the tenant's partner system (the connection is given on every call). */
+  partnerGateway: PartnerGateway;
+  /** Partner callbacks seen recently (replays refused); in this instance's memory. */
+  partnerCallbackReplays: ReplayGuard;
   idempotency: IdempotencyStore;
   events: EventPublisher;
   sms: SmsSender;

@@ -15,6 +15,7 @@ import { registerCases } from "./cases";
 import { buildAppDeps, type RootDeps } from "./composition";
 import { registerHealth } from "./health";
 import { registerPayments } from "./payments";
+import { registerServices } from "./services";
 import { registerWebhooks } from "./webhooks";
 
 export type { RootDeps } from "./composition";
@@ -46,4 +47,5 @@ registerHealth();
 registerApi(rootDeps);
 registerCases(rootDeps);
 registerPayments(rootDeps);
+registerServices(rootDeps);
 registerWebhooks(rootDeps);

@@ -9,6 +9,7 @@ import type { ApiDeps, ResolveDeps } from "./edge";
 import { registerCreditNoteFunctions } from "./http-case-credit-notes";
 import { registerDocumentFunctions } from "./http-case-documents";
 import { registerNoteFunctions } from "./http-case-notes";
+import { registerCaseServiceFunctions } from "./http-case-services";
 import { registerPaymentFunctions } from "./http-case-payments";
 import { registerCaseStatusFunctions } from "./http-case-status";
 import { registerCaseFunctions } from "./http-cases";
@@ -30,6 +31,7 @@ export function registerApi(deps: () => ApiDeps): void {
   registerCreditNoteFunctions(resolve);
   registerCaseStatusFunctions(resolve);
   registerNoteFunctions(resolve);
+  registerCaseServiceFunctions(resolve);
   registerDocumentFunctions(resolve);
   registerPartnerConnectionFunctions(resolve);
   registerOpenApiFunction();

@@ -19,6 +19,8 @@ export const API_FUNCTIONS = {
   putPartnerConnection: "putPartnerConnection",
   getPartnerConnection: "getPartnerConnection",
   deletePartnerConnection: "deletePartnerConnection",
+  blockService: "blockCaseService",
+  unblockService: "unblockCaseService",
 } as const;
 
 /** Routes as the Functions host sees them (host.json sets routePrefix ""); OpenAPI paths drop the "api" prefix. */
@@ -35,6 +37,8 @@ export const API_ROUTES = {
   resume: "api/v1/cases/{caseId}/resume",
   cancel: "api/v1/cases/{caseId}/cancel",
   notes: "api/v1/cases/{caseId}/notes",
+  blockService: "api/v1/cases/{caseId}/services/{serviceId}/block",
+  unblockService: "api/v1/cases/{caseId}/services/{serviceId}/unblock",
   documents: "api/v1/cases/{caseId}/documents",
   document: "api/v1/cases/{caseId}/documents/{documentId}",
   openApi: "api/openapi.json",

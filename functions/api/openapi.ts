@@ -20,6 +20,9 @@ import {
   InvoiceBatchResult,
   InvoiceRegistered,
   NoteBody,
+  ServiceBlockBody,
+  ServiceParams,
+  ServiceViewDto,
   PartnerConnectionBody,
   PartnerConnectionSavedDto,
   PartnerConnectionViewDto,
@@ -132,6 +135,32 @@ export function registerPartnerApi(registry: OpenAPIRegistry): void {
   caseAction("resume", "resumeCase", "Resume a held case (the body may be left out)", ResumeBody);
   caseAction("cancel", "cancelCase", "Cancel the case", CancelBody);
   caseAction("notes", "addNote", "Add a note to the case's timeline", NoteBody, 201);
+  for (const [action, operationId, summary, body] of [
+    [
+      "block",
+      "blockCaseService",
+      "Block a service by hand (customer service): an open service is suspended by a command to the partner's system, a suspended one stays closed until unblocked. Audited with the reason.",
+      ServiceBlockBody,
+    ],
+    [
+      "unblock",
+      "unblockCaseService",
+      "Remove the manual block: the service reopens when nothing else (an overdue claim) blocks it.",
+      undefined,
+    ],
+  ] as const) {
+    registerEndpoint(registry, {
+      method: "post",
+      path: `/v1/cases/{caseId}/services/{serviceId}/${action}`,
+      operationId,
+      summary,
+      tags: ["Cases"],
+      auth: "tenant",
+      request: { params: ServiceParams, ...(body ? { body } : {}) },
+      responses: { 200: { description: "The service afterwards.", schema: ServiceViewDto } },
+      problems: [404, 409],
+    });
+  }
   registerEndpoint(registry, {
     method: "get",
     path: "/v1/cases/{caseId}/documents",

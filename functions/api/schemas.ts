@@ -213,6 +213,43 @@ const Balance = z
 /** A timeline entry as stored (shared/ports/case-store.ts), its time documented as an instant. */
 export const TimelineEntryDto = TimelineEntry.extend({ at: Instant }).meta({ id: "TimelineEntry" });
 
+export const ServiceViewDto = z
+  .object({
+    serviceId: z.string(),
+    kind: ServiceKind,
+    state: z.enum(["active", "suspending", "suspended", "reopening", "failed", "escalated"]).meta({
+      description:
+        "suspending/reopening: a command is on its way to the partner; suspended/active: the partner confirmed; failed: the partner refused or failed it; escalated: a reopen not confirmed in time.",
+    }),
+    blockers: z.array(
+      z.object({
+        kind: z.enum(["overdue", "manual"]),
+        reason: z.string().optional(),
+        by: z.string().optional(),
+        since: Instant,
+      }),
+    ),
+    lastCommand: z
+      .object({
+        commandId: z.string().meta({ description: "Sent as the ServiceOrder's externalId (the idempotency key)." }),
+        target: z.enum(["inactive", "active"]),
+        issuedAt: Instant,
+        sentAt: Instant.nullable(),
+        attempts: z.number().int(),
+        partnerState: z.string().nullable(),
+        partnerOrderId: z.string().nullable(),
+        confirmedAt: Instant.nullable(),
+      })
+      .nullable(),
+  })
+  .meta({ id: "CaseService" });
+
+export const ServiceBlockBody = z
+  .strictObject({ reason: Text(500).meta({ description: "Why (shown to customer service; no personal data)." }) })
+  .meta({ id: "ServiceBlock" });
+
+export const ServiceParams = z.object({ caseId: Text(100), serviceId: Text(100) });
+
 export const CaseViewDto = z
   .object({
     caseId: z.string(),
@@ -225,9 +262,13 @@ export const CaseViewDto = z
     currency: z.string(),
     dueDate: LocalDateDto,
     nextAction: z
-      .object({ kind: z.union([StepKind, z.literal("reopen-service")]), at: Instant, legalBasis: z.string() })
+      .object({ kind: StepKind, at: Instant, legalBasis: z.string() })
       .nullable()
       .meta({ description: "What the ladder does next, when and on what legal basis; null when paused or done." }),
+    services: z.array(ServiceViewDto).meta({
+      description:
+        "Each service (broadband line, power meter): its state, what blocks it, and its last command to the partner's system — when it was sent and when the partner confirmed it.",
+    }),
     timeline: z.array(TimelineEntryDto),
     payLink: z.object({ issued: z.boolean(), expiresAt: Instant.nullable() }).meta({
       description: "The link itself is shown once (on registration and in the SMS); only its hash is stored.",

@@ -11,7 +11,11 @@ import { StepKind } from "../../shared/domain/policy";
 import type { AppDeps } from "../deps";
 import { EXECUTE_STEP_ACTIVITY } from "./names";
 
-/** The planned action travels whole (PlannedStep); only what identifies the step is needed and checked here. */
+/**
+ * The planned action travels whole (PlannedStep); only what identifies the step is needed and checked here. A
+ * `reopen-service` action comes only from an orchestration started before reopening became a command decided with the
+ * payment itself (services/case-services.ts): it is answered "not executed, plan again" so that history replays.
+ */
 export const ExecuteStepInput = z.object({
   caseId: z.string().min(1).max(100),
   action: z.object({
@@ -28,7 +32,14 @@ export function makeExecuteStepHandler(
   const executeStep = makeExecuteStep(deps);
   return async (input, context) => {
     const { caseId, action } = ExecuteStepInput.parse(input);
-    const outcome = await executeStep(caseId, action);
+    const outcome: StepOutcome =
+      action.kind === "reopen-service"
+        ? {
+            kind: "not-executed",
+            reason: "Services are reopened by a command decided with the payment, not as a ladder step",
+            retry: "replan",
+          }
+        : await executeStep(caseId, { ...action, kind: action.kind });
     const detail =
       outcome.kind === "executed"
         ? ` (${outcome.delivery.channel} ${outcome.delivery.status})`
@@ -51,6 +62,7 @@ export function executeStepDepsFrom(app: AppDeps): ExecuteStepDeps {
     events: app.events,
     clock: app.clock,
     random: app.random,
+    partnerCommands: app.partnerCommands,
     config: { publicBaseUrl: app.publicBaseUrl, ...(app.letterhead ? { letterhead: app.letterhead } : {}) },
   };
 }

@@ -1,7 +1,10 @@
 /**
  * The shared path of every creditor action on a case (payment, credit note, hold, resume, cancel): apply the domain
  * event inside the store's optimistic-concurrency update, add a timeline entry when it changed something, publish
- * what happened, and tell the case's orchestration to re-plan.
+ * what happened, and tell the case's orchestration to re-plan. In the same write the case's services are re-evaluated
+ * (every balance-changing action may end the overdue blocker): a service nothing blocks any more is reopened by a
+ * command, put on the `partner-commands` queue right after the write (services/case-services.ts: the case is the
+ * outbox, so a lost enqueue is sent by the sweep).
  *
  * `mutate` may run more than once (the store re-applies it on a concurrent write), so it is pure: what it decided is
  * read from the LAST run. An event the domain finds already applied (same payment reference) changes nothing and is
@@ -15,6 +18,10 @@ import type { CaseEventMessage, EventPublisher } from "../ports/event-publisher"
 import type { TenantStore } from "../ports/tenant-store";
 import { CaseActionNotAllowed, caseEvent, ladderOf, rulesOn, todayIn } from "./case-context";
 import { CaseNotFound, TenantNotFound } from "../ports/errors";
+import { overdueForServices } from "../domain/planner";
+import type { PartnerCommandQueue } from "../ports/partner-command-queue";
+import { dispatchCommands } from "./services/dispatch";
+import { reevaluateServices, serviceWebhooks, type ServicesChanged } from "./services/case-services";
 
 export interface CaseActionDeps {
   cases: CaseStore;
@@ -22,6 +29,8 @@ export interface CaseActionDeps {
   events: EventPublisher;
   workflow: CaseWorkflow;
   clock: Clock;
+  /** Where the suspend/reopen commands the action decides go (the `partner-commands` session queue). */
+  partnerCommands: PartnerCommandQueue;
 }
 
 export interface CaseActionOutcome {
@@ -55,13 +64,17 @@ export async function applyCaseAction(
   // No separate read first: `update` reads the case (and throws CaseNotFound for a missing or another tenant's case).
   let before: Case | undefined;
   let changed = false;
+  let services: ServicesChanged | undefined;
   const record = await deps.cases.update(tenantId, caseId, (current) => {
     before = current.case;
+    services = undefined;
     const today = todayIn(current.case.country, now);
+    const rules = rulesOn(current.case.country, today);
+    const ladder = ladderOf(tenant, current.case.country);
     let after: Case;
     try {
-      after = applyEvent(current.case, action.event(current.case, today), rulesOn(current.case.country, today), {
-        allocationOrder: ladderOf(tenant, current.case.country).allocationOrder,
+      after = applyEvent(current.case, action.event(current.case, today), rules, {
+        allocationOrder: ladder.allocationOrder,
       });
     } catch (error) {
       if (error instanceof CaseClosed || error instanceof InvalidCaseEvent) {
@@ -71,18 +84,22 @@ export async function applyCaseAction(
     }
     changed = after !== current.case;
     if (!changed) return current;
-    return {
+    const next: CaseRecord = {
       ...current,
       case: after,
       timeline: [...current.timeline, action.timeline(current.case, after, at)],
       updatedAt: at,
     };
+    services = reevaluateServices(next, overdueForServices(after, ladder, rules, now), now);
+    return services.record;
   });
   if (!before) throw new CaseNotFound(caseId);
   if (!changed) return { record, before, changed };
 
   const after = record.case;
+  if (services) await dispatchCommands(deps.partnerCommands, services.commands);
   const messages = action.events?.(before, after, now, record) ?? [];
+  if (services) messages.push(...serviceWebhooks(record, services, now));
   if (after.status !== before.status) {
     const key = `${before.status}->${after.status}:${String(record.timeline.length)}`;
     messages.push(caseEvent("case.status_changed", record, key, now, { from: before.status, to: after.status }));

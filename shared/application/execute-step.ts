@@ -1,7 +1,8 @@
 /**
  * Execute step: carries out ONE planned step of a case's ladder — the Let's pay SMS, a letter (reminder, collection
- * notice, payment demand, suspension notice), a suspension, the hand-off to legal steps or a service reopening — and
- * records it on the case with its legal basis, then tells the creditor (`case.step_executed`, and
+ * notice, payment demand, suspension notice), a suspension (a command to the partner's system per service, decided in
+ * the same write and put on the `partner-commands` queue after it: services/case-services.ts) or the hand-off to legal
+ * steps — and records it on the case with its legal basis, then tells the creditor (`case.step_executed`, and
  * `case.status_changed` when the status moved). The SMS wording is in messages/step-sms.ts, the letter's model in
  * letters/letter-for-step.ts; this file decides, sends, archives and records.
  *
@@ -10,7 +11,7 @@
  * come from that fresh plan, and the domain checks the fee again when the step is applied.
  *
  * IDEMPOTENT (a Durable activity runs at least once):
- * - every step has a stable key (`step:{index}:{kind}`, or `reopen:{services}:{n}`); the record's `sentKeys` gets
+ * - every step has a stable key (`step:{index}:{kind}`); the record's `sentKeys` gets
  *   `executed:{key}` in the same write that applies the step, the timeline entry and the document reference. A retry
  *   that finds it only publishes the events again, with the same ids (`{caseId}:{type}:{key}`);
  * - an SMS is sent with the idempotency key `{caseId}:step:{index}` (alerts: `…:alert`), so a retry after a crash
@@ -47,7 +48,10 @@ import type { PayLinkStore } from "../ports/pay-link-store";
 import type { Random } from "../ports/random";
 import type { SmsSender } from "../ports/sms-sender";
 import type { Tenant, TenantStore } from "../ports/tenant-store";
+import type { PartnerCommandQueue } from "../ports/partner-command-queue";
 import { CaseTenantMissing, planCase, type PlannedStep } from "./plan-next-step";
+import { serviceWebhooks, suspendServices, unsentCommands } from "./services/case-services";
+import { dispatchCommands } from "./services/dispatch";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Types
@@ -73,6 +77,8 @@ export interface ExecuteStepDeps {
   clock: Clock;
   /** Pay-link tokens. */
   random: Random;
+  /** The suspension step's commands to the partner systems (the `partner-commands` session queue). */
+  partnerCommands: PartnerCommandQueue;
   config: ExecuteStepConfig;
 }
 
@@ -114,11 +120,7 @@ export class TransientStepFailure extends Error {
 // The use case
 
 /** The stable key of a step on a case (see "IDEMPOTENT" above). */
-export function stepKey(c: Case, step: RequestedStep): string {
-  if (step.kind === "reopen-service") {
-    const suspensions = c.steps.filter((s) => s.kind === "suspension").length;
-    return `reopen:${[...step.serviceIds].sort().join(",")}:${suspensions}`;
-  }
+export function stepKey(_c: Case, step: RequestedStep): string {
   return `step:${step.stepIndex}:${step.kind}`;
 }
 
@@ -174,6 +176,14 @@ export function makeExecuteStep(
     const updated = await deps.cases.update(record.tenantId, caseId, (current) =>
       withStepRecorded(current, action, effects, key, rules, policy, now),
     );
+    // The suspension's commands: those of this step's services not sent yet (a retry finds them too; the queue's
+    // duplicate detection drops a second copy).
+    if (action.kind === "suspension") {
+      const ids = action.serviceIds ?? [];
+      const commands = unsentCommands(updated).filter((m) => ids.includes(m.serviceId) && m.target === "inactive");
+      await dispatchCommands(deps.partnerCommands, commands);
+      await deps.events.publish(serviceWebhooks(updated, { record: updated, commands, events: [] }, now));
+    }
     await deps.events.publish(eventsOf(updated, key));
     return {
       kind: "executed",
@@ -189,14 +199,11 @@ export function makeExecuteStep(
 }
 
 function sameStep(a: PlannedAction, requested: RequestedStep): boolean {
-  if (a.kind !== requested.kind) return false;
-  if (a.kind === "reopen-service")
-    return [...(a.serviceIds ?? [])].sort().join(",") === [...requested.serviceIds].sort().join(",");
-  return a.stepIndex === requested.stepIndex;
+  return a.kind === requested.kind && a.stepIndex === requested.stepIndex;
 }
 
 function describe(kind: ActionKind): string {
-  return kind === "reopen-service" ? "service reopening" : describeStep(kind);
+  return describeStep(kind);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -214,30 +221,25 @@ function withStepRecorded(
   if (current.sentKeys.includes(`executed:${key}`)) return current;
   const before = current.case.status;
   let c = current.case;
-  const events: CaseEvent[] =
-    action.kind === "reopen-service"
-      ? (action.serviceIds ?? []).map((serviceId) => ({ type: "service-reopened" as const, on: action.on, serviceId }))
-      : [
-          {
-            type: "step-executed",
-            stepIndex: action.stepIndex!,
-            kind: action.kind,
-            on: action.on,
-            at: now.toISOString(),
-            ...(effects.channel ? { channel: effects.channel } : {}),
-            deadline: action.deadline ?? null,
-            fee: action.fee?.amount ?? null,
-            serviceIds: action.serviceIds ?? [],
-          },
-        ];
-  for (const e of events) c = applyEvent(c, e, rules, { allocationOrder: policy.allocationOrder });
+  const event: CaseEvent = {
+    type: "step-executed",
+    stepIndex: action.stepIndex!,
+    kind: action.kind,
+    on: action.on,
+    at: now.toISOString(),
+    ...(effects.channel ? { channel: effects.channel } : {}),
+    deadline: action.deadline ?? null,
+    fee: action.fee?.amount ?? null,
+    serviceIds: action.serviceIds ?? [],
+  };
+  c = applyEvent(c, event, rules, { allocationOrder: policy.allocationOrder });
   const statusChange = c.status !== before ? { from: before, to: c.status } : null;
   const entry: TimelineEntry = {
     at: now.toISOString(),
     kind: "step-executed",
     title: titleOf(action, effects),
     legalBasis: action.fee ? `${action.legalBasis}; fee: ${action.fee.legalBasis}` : action.legalBasis,
-    ...(action.kind !== "reopen-service" ? { step: action.kind } : {}),
+    step: action.kind,
     details: {
       key,
       action: action.kind,
@@ -266,7 +268,8 @@ function withStepRecorded(
       ? [...current.documents, effects.document]
       : current.documents;
   const sentKeys = [...new Set([...current.sentKeys, ...effects.sentKeys, `executed:${key}`])];
-  return { ...current, case: c, timeline, documents, sentKeys, updatedAt: now.toISOString() };
+  const recorded: CaseRecord = { ...current, case: c, timeline, documents, sentKeys, updatedAt: now.toISOString() };
+  return action.kind === "suspension" ? suspendServices(recorded, action.serviceIds ?? [], now).record : recorded;
 }
 
 function titleOf(action: PlannedAction, effects: Effects): string {
@@ -276,9 +279,7 @@ function titleOf(action: PlannedAction, effects: Effects): string {
     case "lets-pay-sms":
       return d.status === "sent" ? "Let's pay SMS sent with a pay link" : `Let's pay SMS not sent${why}`;
     case "suspension":
-      return "Suspension recorded (the command to the partner system is not sent yet)";
-    case "reopen-service":
-      return "Service reopening recorded (the command to the partner system is not sent yet)";
+      return "Suspension ordered from the partner system";
     case "legal-handoff":
       return "Handed off to legal steps";
     default: {

@@ -7,6 +7,7 @@ import { balanceOn, type Case, type CaseStatus } from "../domain/case";
 import { plan } from "../domain/planner";
 import type { Money } from "../domain/money";
 import type { StepKind } from "../domain/policy";
+import type { ManagedService } from "../domain/service-lifecycle";
 import type { CaseRecord, CaseStore, TimelineEntry } from "../ports/case-store";
 import type { Clock } from "../ports/clock";
 import type { Tenant, TenantStore } from "../ports/tenant-store";
@@ -21,7 +22,7 @@ export interface BalanceView {
 }
 
 export interface NextActionView {
-  kind: StepKind | "reopen-service";
+  kind: StepKind;
   at: string;
   legalBasis: string;
 }
@@ -37,6 +38,8 @@ export interface CaseView {
   currency: Money["currency"];
   dueDate: string;
   nextAction: NextActionView | null;
+  /** Each service (broadband line, power meter): its state, what blocks it, and its last command to the partner. */
+  services: ServiceView[];
   timeline: TimelineEntry[];
   /**
    * The short pay link is shown once, when the invoice is registered (and sent in the Let's pay SMS): only its hash
@@ -45,6 +48,46 @@ export interface CaseView {
   payLink: { issued: boolean; expiresAt: string | null };
   createdAt: string;
   updatedAt: string;
+}
+
+export interface ServiceView {
+  serviceId: string;
+  kind: ManagedService["kind"];
+  state: ManagedService["state"];
+  blockers: ManagedService["blockers"];
+  lastCommand: {
+    commandId: string;
+    target: "inactive" | "active";
+    issuedAt: string;
+    sentAt: string | null;
+    attempts: number;
+    partnerState: string | null;
+    partnerOrderId: string | null;
+    confirmedAt: string | null;
+  } | null;
+}
+
+export function serviceViewOf(s: ManagedService): ServiceView {
+  const c = s.lastCommand;
+  return {
+    serviceId: s.serviceId,
+    kind: s.kind,
+    state: s.state,
+    blockers: s.blockers,
+    lastCommand:
+      c === null
+        ? null
+        : {
+            commandId: c.commandId,
+            target: c.target,
+            issuedAt: c.issuedAt,
+            sentAt: c.sentAt ?? null,
+            attempts: c.attempts,
+            partnerState: c.partnerState,
+            partnerOrderId: c.partnerOrderId ?? null,
+            confirmedAt: c.confirmedAt ?? null,
+          },
+  };
 }
 
 export interface CaseSummaryView {
@@ -107,6 +150,7 @@ export function toCaseView(record: CaseRecord, tenant: Tenant, now: Date): CaseV
     currency: c.currency,
     dueDate: c.dueDate,
     nextAction: nextActionOf(record, tenant, now),
+    services: c.services.map(serviceViewOf),
     timeline: record.timeline,
     payLink: payLinkOf(record),
     createdAt: record.createdAt,

@@ -55,6 +55,8 @@ export const Settings = z.object({
   VIPPS_WEBHOOK_SECRET: z.string().min(16).optional(),
   /** How far a callback's x-ms-date may be from our clock before it is refused as stale (seconds). */
   VIPPS_WEBHOOK_MAX_SKEW_SECONDS: z.coerce.number().int().positive().default(300),
+  /** A reopen the partner has not confirmed within this many seconds is escalated (service.reopen_delayed). */
+  SERVICE_REOPEN_LIMIT_SECONDS: z.coerce.number().int().positive().default(60),
   /** Pay page requests allowed per minute for one pay link, and for one client address (per instance). */
   PAY_PAGE_RATE_PER_TOKEN: z.coerce.number().int().positive().default(60),
   PAY_PAGE_RATE_PER_CLIENT: z.coerce.number().int().positive().default(300),

@@ -20,6 +20,7 @@ import { lateInterestOnBalances, type BalanceStep } from "./interest";
 import { add, Currency, formatMoney, min, money, Money, subtract, sum } from "./money";
 import { Channel, isFeeKind, StepKind } from "./policy";
 import { DebtorKind, FeeKind, ServiceKind, type RuleSet } from "./rules/rule-set";
+import { legacyService, ManagedService, newService } from "./service-lifecycle";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Schemas
@@ -28,11 +29,26 @@ import { DebtorKind, FeeKind, ServiceKind, type RuleSet } from "./rules/rule-set
 export const CaseStatus = z.enum(["open", "on-hold", "disputed", "paid", "cancelled", "handed-off"]);
 export type CaseStatus = z.infer<typeof CaseStatus>;
 
-export const ServiceState = z.enum(["active", "suspended"]);
-export type ServiceState = z.infer<typeof ServiceState>;
+const LegacyService = z.object({
+  serviceId: z.string().min(1),
+  kind: ServiceKind,
+  state: z.enum(["active", "suspended"]),
+});
+/** When a legacy suspended service's overdue blocker began is unknown: the epoch says so. */
+const LEGACY_SINCE = new Date(0);
 
-export const CaseService = z.object({ serviceId: z.string().min(1), kind: ServiceKind, state: ServiceState });
-export type CaseService = z.infer<typeof CaseService>;
+/**
+ * A service on the case (a broadband line, a power meter): its lifecycle state, what blocks it and its last command
+ * to the partner's system (service-lifecycle.ts). A service stored before services had a lifecycle
+ * (`{ serviceId, kind, state: "active" | "suspended" }`) is read as `legacyService` makes it: a suspended one blocked
+ * as overdue, with no command on record.
+ */
+export const CaseService = z.preprocess((raw) => {
+  if (typeof raw !== "object" || raw === null || "blockers" in raw) return raw;
+  const legacy = LegacyService.safeParse(raw);
+  return legacy.success ? legacyService(legacy.data, LEGACY_SINCE) : raw;
+}, ManagedService);
+export type CaseService = ManagedService;
 
 /** Only a reference to the debtor (personal data lives elsewhere) and what the rules need: consumer or business. */
 export const DebtorRef = z.object({ ref: z.string().min(1), kind: DebtorKind });
@@ -48,7 +64,7 @@ export const ExecutedStep = z.object({
   /** Index of the step in the creditor's ladder policy. */
   stepIndex: z.number().int().nonnegative(),
   kind: StepKind,
-  /** Local day the step was carried out (letter sent, SMS sent, service suspended). */
+  /** Local day the step was carried out (letter sent, SMS sent, suspension command issued). */
   on: LocalDate,
   /** The instant, ISO 8601. */
   at: z.string().min(1),
@@ -194,7 +210,6 @@ export const CaseEvent = z.discriminatedUnion("type", [
     fee: Money.nullable().default(null),
     serviceIds: z.array(z.string()).default([]),
   }),
-  z.object({ type: z.literal("service-reopened"), on: LocalDate, serviceId: z.string().min(1) }),
 ]);
 export type CaseEvent = z.input<typeof CaseEvent>;
 type ParsedEvent = z.infer<typeof CaseEvent>;
@@ -235,7 +250,7 @@ export const OpenCaseInput = Case.pick({
   issueDate: true,
   dueDate: true,
 }).extend({
-  services: z.array(CaseService.extend({ state: ServiceState.default("active") })).default([]),
+  services: z.array(z.object({ serviceId: z.string().min(1), kind: ServiceKind })).default([]),
 });
 export type OpenCaseInput = z.input<typeof OpenCaseInput>;
 
@@ -254,6 +269,7 @@ export function openCase(input: OpenCaseInput): Case {
   if (ids.size !== i.services.length) throw new InvalidCase("Service ids must be unique");
   return {
     ...i,
+    services: i.services.map((s) => newService(s.serviceId, s.kind)),
     deferredDueDate: null,
     status: "open",
     stage: "invoiced",
@@ -626,15 +642,6 @@ export function applyEvent(c: Case, event: CaseEvent, rules: RuleSet, options: A
 
     case "step-executed":
       return executeStep(c, e, rules);
-
-    case "service-reopened": {
-      const service = c.services.find((s) => s.serviceId === e.serviceId);
-      if (!service) throw new InvalidCaseEvent(`Unknown service ${e.serviceId}`, { serviceId: e.serviceId });
-      return {
-        ...c,
-        services: c.services.map((s) => (s.serviceId === e.serviceId ? { ...s, state: "active" as const } : s)),
-      };
-    }
   }
 }
 
@@ -686,16 +693,24 @@ function executeStep(c: Case, e: Extract<ParsedEvent, { type: "step-executed" }>
     fee,
     serviceIds: e.serviceIds,
   };
-  const services =
-    e.kind === "suspension"
-      ? c.services.map((s) => (e.serviceIds.includes(s.serviceId) ? { ...s, state: "suspended" as const } : s))
-      : c.services;
+  // A suspension's services are not changed here: the application suspends each one by a command to the partner's
+  // system (service-lifecycle.ts `suspend`) in the same write, and only the partner's confirmation makes it suspended.
   return {
     ...c,
     ledger,
-    services,
     steps: [...c.steps, step],
     stage: e.kind,
     status: e.kind === "legal-handoff" ? "handed-off" : c.status,
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Services
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The case with one service replaced (by id); throws InvalidCaseEvent for a service the case does not have. */
+export function withService(c: Case, service: CaseService): Case {
+  if (!c.services.some((s) => s.serviceId === service.serviceId))
+    throw new InvalidCaseEvent(`Unknown service ${service.serviceId}`, { serviceId: service.serviceId });
+  return { ...c, services: c.services.map((s) => (s.serviceId === service.serviceId ? service : s)) };
 }

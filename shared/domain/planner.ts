@@ -64,11 +64,11 @@ export interface PlannedAmounts {
   interestRatesMissingFrom: LocalDate | null;
 }
 
-export type ActionKind = StepKind | "reopen-service";
+export type ActionKind = StepKind;
 
 export interface PlannedAction {
   kind: ActionKind;
-  /** Index of the ladder step; null for a service reopening. */
+  /** Index of the ladder step. */
   stepIndex: number | null;
   /** Instant to carry it out (inside contact hours for SMS, on an allowed day for a suspension). */
   at: Date;
@@ -358,23 +358,6 @@ function buildAction(
   return { action, plannedDay: date };
 }
 
-function reopenAction(c: Case, services: CaseService[], rules: RuleSet, now: Date, why: string): Plan {
-  const on = toLocalDate(now, timeZoneOf(c.country));
-  return {
-    kind: "act",
-    action: {
-      kind: "reopen-service",
-      stepIndex: null,
-      at: now,
-      on,
-      channels: ["partner-system"],
-      amounts: amountsOn(c, on, rules, money(0, c.currency)),
-      legalBasis: `${why}; reopen at any hour (seed practice: within one minute of payment, also nights and weekends)`,
-      serviceIds: services.map((s) => s.serviceId),
-    },
-  };
-}
-
 /** What happens next on the case, when and why. */
 export function plan(c: Case, policy: LadderPolicy, rules: RuleSet, now: Date): Plan {
   if (policy.country !== c.country || rules.country !== c.country) {
@@ -382,30 +365,6 @@ export function plan(c: Case, policy: LadderPolicy, rules: RuleSet, now: Date): 
   }
   const zone = timeZoneOf(c.country);
   const today = toLocalDate(now, zone);
-
-  // Reopen suspended services first: a paid or dropped claim must never keep a service closed.
-  const suspended = c.services.filter((s) => s.state === "suspended");
-  if (suspended.length > 0) {
-    if (c.status === "paid" || c.status === "cancelled") {
-      return reopenAction(
-        c,
-        suspended,
-        rules,
-        now,
-        c.status === "paid" ? "The claim is paid" : "The claim was cancelled",
-      );
-    }
-    const b = balanceOn(c, today, rules);
-    if (b.total.value <= policy.reopenMinimum.value) {
-      return reopenAction(
-        c,
-        suspended,
-        rules,
-        now,
-        `Outstanding ${formatMoney(b.total, "en")} is at or below the reopen minimum ${formatMoney(policy.reopenMinimum, "en")}`,
-      );
-    }
-  }
 
   switch (c.status) {
     case "paid":
@@ -502,4 +461,17 @@ function firstOpenStep(
     return { action, dueNow: plannedDay <= today };
   }
   return undefined;
+}
+
+/**
+ * Whether the case still holds its services closed (the overdue blocker, service-lifecycle.ts): false once the claim
+ * is paid or cancelled, an instalment plan is running, a deferral's new due date has not passed, or the outstanding
+ * balance is at or below the creditor's reopen minimum (what the pay page offers as "pay X to reopen today").
+ */
+export function overdueForServices(c: Case, policy: LadderPolicy, rules: RuleSet, now: Date): boolean {
+  if (c.status === "paid" || c.status === "cancelled") return false;
+  if (c.instalmentPlan?.state === "active") return false;
+  const today = toLocalDate(now, timeZoneOf(c.country));
+  if (c.deferredDueDate !== null && c.deferredDueDate >= today) return false;
+  return balanceOn(c, today, rules).total.value > policy.reopenMinimum.value;
 }

@@ -30,6 +30,7 @@ export const TimelineEntry = z.object({
     "document",
     "sms",
     "message",
+    "service",
   ]),
   title: z.string(),
   legalBasis: z.string().optional(),
@@ -100,8 +101,26 @@ export interface CaseStore {
     filter: CaseListFilter,
     page: { limit: number; continuationToken?: string },
   ): Promise<Page<CaseRecord>>;
+  /**
+   * Cases with service work (`serviceWorkOf`), across tenants: `pending` for the sweep (commands to send again, orders
+   * to poll, reopens to escalate), `failed` for operators.
+   */
+  listCaseIdsWithServiceWork(
+    work: ServiceWork,
+    page: { limit: number; continuationToken?: string },
+  ): Promise<Page<string>>;
   /** Cases not closed (open, on-hold, disputed), across tenants, for self-healing. */
   listActiveCaseIds(page: { limit: number; continuationToken?: string }): Promise<Page<string>>;
+}
+
+/** `pending`: a service command is not finished (suspending, reopening, escalated); `failed`: one failed. */
+export type ServiceWork = "pending" | "failed";
+
+/** What a case needs from the sweep or an operator for its services; null when nothing. Stores index it. */
+export function serviceWorkOf(record: CaseRecord): ServiceWork | null {
+  const states = record.case.services.map((s) => s.state);
+  if (states.some((s) => s === "suspending" || s === "reopening" || s === "escalated")) return "pending";
+  return states.includes("failed") ? "failed" : null;
 }
 
 /*

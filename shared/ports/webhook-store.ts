@@ -7,6 +7,12 @@ export const WEBHOOK_EVENT_TYPES = [
   "case.paid",
   "case.closed",
   "case.status_changed",
+  "service.suspending",
+  "service.suspended",
+  "service.reopening",
+  "service.reopened",
+  "service.command_failed",
+  "service.reopen_delayed",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -5,6 +5,7 @@
  * the same run. Events go to the in-memory publisher and the workflow start is a no-op: this measures the intake and
  * the case store, not Service Bus or the Durable engine.
  */
+import { FakePartnerGateway } from "../support/fake-partner-gateway";
 import { CosmosPaymentAttemptStore } from "../../shared/adapters/cosmos/payment-attempt-store.cosmos";
 import { CosmosBankPaymentStore } from "../../shared/adapters/cosmos/bank-payment-store.cosmos";
 import { HttpRequest, HttpResponse, InvocationContext } from "@azure/functions";
@@ -85,6 +86,9 @@ export async function run(): Promise<Record<string, number | string>> {
       bankPayments: new CosmosBankPaymentStore({ database }),
       webhooks: new CosmosWebhookStore({ database }),
       partnerConnections: new CosmosPartnerConnectionStore({ database }),
+      partnerCommands: { enqueue: async () => undefined },
+      partnerGateway: new FakePartnerGateway(),
+      partnerCallbackReplays: { firstSeen: () => true },
       idempotency: new CosmosIdempotencyStore({ database }),
       events,
       sms: { send: async () => ({ ok: false, retryable: false, reason: "bench" }) },

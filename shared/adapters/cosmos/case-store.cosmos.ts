@@ -34,8 +34,10 @@ import {
   assertSameIdentity,
   CaseRecord,
   type CaseListFilter,
+  serviceWorkOf,
   type CaseStore,
   type Page,
+  type ServiceWork,
 } from "../../ports/case-store";
 import {
   clampLimit,
@@ -52,7 +54,7 @@ import { COSMOS_CONTAINERS } from "./database.cosmos";
 /** Statuses of cases still followed up (self-healing restarts their orchestrations). */
 export const ACTIVE_CASE_STATUSES = ["open", "on-hold", "disputed"] as const;
 
-type CaseDocument = CaseRecord & { id: string; type: "case" };
+type CaseDocument = CaseRecord & { id: string; type: "case"; serviceWork?: ServiceWork };
 /** A document as read: decoded before anything uses it. */
 type StoredDocument = Record<string, unknown>;
 
@@ -165,6 +167,19 @@ export class CosmosCaseStore implements CaseStore {
     );
   }
 
+  async listCaseIdsWithServiceWork(
+    work: ServiceWork,
+    page: { limit: number; continuationToken?: string },
+  ): Promise<Page<string>> {
+    return this.#page<string>(
+      {
+        query: "SELECT VALUE c.caseId FROM c WHERE c.serviceWork = @work",
+        parameters: [{ name: "@work", value: work }],
+      },
+      page,
+    );
+  }
+
   /** The decoded record and the etag it was read at (for the conditional replace). */
   async #read(caseId: string): Promise<{ record: CaseRecord; etag: string } | undefined> {
     const { resource, etag } = await this.#container.item(caseId, caseId).read<StoredDocument>();
@@ -172,7 +187,10 @@ export class CosmosCaseStore implements CaseStore {
   }
 
   #decode(doc: StoredDocument | CaseDocument): CaseRecord {
-    return decodeDocument(CaseRecord, doc, { container: this.#container.id, storageOnly: ["id", "type"] });
+    return decodeDocument(CaseRecord, doc, {
+      container: this.#container.id,
+      storageOnly: ["id", "type", "serviceWork"],
+    });
   }
 
   /** One page of a cross-partition query. Empty intermediate pages (one per partition range) are skipped. */
@@ -198,6 +216,13 @@ export class CosmosCaseStore implements CaseStore {
   }
 }
 
+/** `serviceWork` is derived from the services on every write, so the sweep's query needs no array subquery. */
 function toDocument(record: CaseRecord): CaseDocument {
-  return { ...structuredClone(record), id: record.caseId, type: "case" };
+  const work = serviceWorkOf(record);
+  return {
+    ...structuredClone(record),
+    id: record.caseId,
+    type: "case",
+    ...(work !== null ? { serviceWork: work } : {}),
+  };
 }

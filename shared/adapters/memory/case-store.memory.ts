@@ -12,6 +12,8 @@ import {
   type CaseRecord,
   type CaseStore,
   type Page,
+  serviceWorkOf,
+  type ServiceWork,
 } from "../../ports/case-store";
 import { pageOf } from "./paging.memory";
 
@@ -74,6 +76,17 @@ export class MemoryCaseStore implements CaseStore {
       .sort(byCaseId);
     const result = pageOf(matching, page);
     return { ...result, items: result.items.map((r) => structuredClone(r)) };
+  }
+
+  async listCaseIdsWithServiceWork(
+    work: ServiceWork,
+    page: { limit: number; continuationToken?: string },
+  ): Promise<Page<string>> {
+    const ids = [...this.#cases.values()]
+      .filter((s) => serviceWorkOf(s.record) === work)
+      .map((s) => s.record.caseId)
+      .sort();
+    return pageOf(ids, page);
   }
 
   async listActiveCaseIds(page: { limit: number; continuationToken?: string }): Promise<Page<string>> {

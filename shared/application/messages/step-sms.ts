@@ -60,3 +60,29 @@ export function smsSenderOf(tenant: Pick<Tenant, "senderName">, policy: Pick<Lad
   const name = tenant.senderName.trim();
   return name.length >= 1 && name.length <= 11 ? name : policy.senderName;
 }
+
+export interface ServiceReopenedSms {
+  creditorName: string;
+  /** "broadband" or "power-meter". */
+  serviceKind: "broadband" | "power-meter";
+  /** The partner's confirmation, as the debtor's wall clock shows it (HH:MM). */
+  time: string;
+  language: LetterLanguage;
+}
+
+/** The SMS confirming that a suspended service is open again (sent with the debtor's SMS consent). */
+export function serviceReopenedSmsText(sms: ServiceReopenedSms): string {
+  const what =
+    sms.language === "nb"
+      ? sms.serviceKind === "power-meter"
+        ? "Strømmen"
+        : "Bredbåndet"
+      : sms.serviceKind === "power-meter"
+        ? "Your power supply"
+        : "Your broadband";
+  const text =
+    sms.language === "nb"
+      ? `${sms.creditorName}: Takk for betalingen. ${what} er åpnet igjen kl. ${sms.time}.`
+      : `${sms.creditorName}: Thank you for your payment. ${what} was reopened at ${sms.time}.`;
+  return toGsm7Friendly(text);
+}

@@ -3,6 +3,7 @@
  * and activity registrations (functions/cases), the activities' ports replaced by memory adapters through the
  * composition root's test hook.
  */
+import { FakePartnerGateway } from "../../support/fake-partner-gateway";
 import { MemoryReplayGuard } from "../../../shared/adapters/memory/replay-guard.memory";
 import { MemoryPaymentQueue } from "../../../shared/adapters/memory/payment-queue.memory";
 import { MemoryBankPaymentStore } from "../../../shared/adapters/memory/bank-payment-store.memory";
@@ -78,6 +79,9 @@ beforeAll(async () => {
     cases: w.cases,
     tenants: w.tenants,
     payLinks: w.payLinks,
+    partnerCommands: w.partnerCommands,
+    partnerGateway: new FakePartnerGateway(),
+    partnerCallbackReplays: new MemoryReplayGuard(),
     paymentAttempts: new MemoryPaymentAttemptStore(),
     paymentQueue: new MemoryPaymentQueue(),
     callbackReplays: new MemoryReplayGuard(),
@@ -229,6 +233,7 @@ describe("one orchestration per case", () => {
       events: w.events,
       workflow,
       clock: { now: () => new Date(clock.now()) },
+      partnerCommands: w.partnerCommands,
     };
     const paid = await applyIncomingPayment(deps, {
       tenantId: record.tenantId,

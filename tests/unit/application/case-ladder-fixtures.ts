@@ -1,3 +1,4 @@
+import { MemoryPartnerCommandQueue } from "../../../shared/adapters/memory/partner-command-queue.memory";
 /** Fixtures for the case-ladder use cases: a Norwegian creditor, one invoice, memory stores and literal ports. */
 import { MemoryCaseStore } from "../../../shared/adapters/memory/case-store.memory";
 import { MemoryEventPublisher } from "../../../shared/adapters/memory/event-publisher.memory";
@@ -139,6 +140,8 @@ export interface World {
   sms: RecordingSms;
   letters: RecordingLetters;
   clock: { now: () => Date; set: (iso: string) => void };
+  /** The suspension step's commands to the partner systems. */
+  partnerCommands: MemoryPartnerCommandQueue;
 }
 
 export async function world(startAt: string, t: Tenant = tenant()): Promise<World> {
@@ -151,6 +154,7 @@ export async function world(startAt: string, t: Tenant = tenant()): Promise<Worl
   const events = new MemoryEventPublisher();
   const sms = new RecordingSms();
   const letters = new RecordingLetters();
+  const partnerCommands = new MemoryPartnerCommandQueue();
   const deps: ExecuteStepDeps = {
     cases,
     tenants,
@@ -160,7 +164,8 @@ export async function world(startAt: string, t: Tenant = tenant()): Promise<Worl
     events,
     clock,
     random: seededRandom(),
+    partnerCommands,
     config: { publicBaseUrl: PUBLIC_BASE_URL, letterhead: LETTERHEAD },
   };
-  return { deps, cases, tenants, payLinks, events, sms, letters, clock };
+  return { deps, cases, tenants, payLinks, events, sms, letters, clock, partnerCommands };
 }

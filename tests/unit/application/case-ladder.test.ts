@@ -1,3 +1,4 @@
+import { applyIncomingPayment } from "../../../shared/application/payments/apply-payment";
 import { describe, expect, it } from "vitest";
 import { makeExecuteStep, TransientStepFailure } from "../../../shared/application/execute-step";
 import { payLinkTokenHash } from "../../../shared/application/pay-links";
@@ -223,6 +224,7 @@ describe("execute step: letters", () => {
       findByKid: (k) => w.cases.findByKid(k),
       list: (t, f, p) => w.cases.list(t, f, p),
       listActiveCaseIds: (p) => w.cases.listActiveCaseIds(p),
+      listCaseIdsWithServiceWork: (work, p) => w.cases.listCaseIdsWithServiceWork(work, p),
       update: async (...args: Parameters<CaseStore["update"]>) => {
         if (failNext) {
           failNext = false;
@@ -263,12 +265,12 @@ describe("execute step: letters", () => {
 });
 
 describe("the whole ladder through plan and execute", () => {
-  it("walks the Norwegian default ladder for a power and broadband customer, then reopens both services once paid", async () => {
+  it("walks the Norwegian default ladder for a power and broadband customer: suspension and reopening are commands to the partner", async () => {
     const w = await world("2026-11-21T10:00:00.000Z");
     const record = caseRecord("INV-3001", DUE, { ...CUSTOMER, consent: { sms: false, email: false } });
     record.case.services = [
-      { serviceId: "bb-1", kind: "broadband", state: "active" },
-      { serviceId: "pm-1", kind: "power-meter", state: "active" },
+      { serviceId: "bb-1", kind: "broadband", state: "active", blockers: [], lastCommand: null },
+      { serviceId: "pm-1", kind: "power-meter", state: "active", blockers: [], lastCommand: null },
     ];
     const caseId = await withCase(w, record);
     const plan = makePlanNextStep(w.deps);
@@ -284,18 +286,7 @@ describe("the whole ladder through plan and execute", () => {
       const outcome = await execute(caseId, d.action);
       expect(outcome.kind, `${d.action.kind} ${JSON.stringify(outcome)}`).toBe("executed");
       done.push(`${d.action.kind}${d.action.fee ? " +fee" : ""}`);
-      if (d.action.kind === "suspension" && d.action.stepIndex === 6) {
-        const today = w.clock.now().toISOString().slice(0, 10);
-        const rules = ruleSetFor("NO", today);
-        await w.cases.update(record.tenantId, caseId, (r) => ({
-          ...r,
-          case: applyEvent(
-            r.case,
-            { type: "payment", reference: "bank-9", amount: balanceOn(r.case, today, rules).total, receivedOn: today },
-            rules,
-          ),
-        }));
-      }
+      if (d.action.kind === "suspension" && d.action.stepIndex === 6) break;
     }
     expect(done).toEqual([
       "lets-pay-sms",
@@ -305,11 +296,42 @@ describe("the whole ladder through plan and execute", () => {
       "collection-notice +fee",
       "suspension",
       "suspension",
-      "reopen-service",
     ]);
+    // Each suspension ordered one command from the partner, in the service's own session; nothing is suspended
+    // until the partner confirms it.
+    const suspensions = w.partnerCommands.drain();
+    expect(suspensions.map((m) => [m.serviceId, m.target, m.attempt])).toEqual([
+      ["bb-1", "inactive", 1],
+      ["pm-1", "inactive", 1],
+    ]);
+    expect((await stored(w, caseId)).case.services.map((s) => s.state)).toEqual(["suspending", "suspending"]);
+
+    // The debtor pays the whole balance: the same write ends the overdue blocker and orders both reopenings.
+    const today = w.clock.now().toISOString().slice(0, 10);
+    const owed = balanceOn((await stored(w, caseId)).case, today, ruleSetFor("NO", today)).total;
+    const workflow = {
+      start: async () => undefined,
+      caseChanged: async () => undefined,
+      state: async () => "running" as const,
+    };
+    await applyIncomingPayment(
+      { ...w.deps, workflow },
+      { tenantId: record.tenantId, caseId, reference: "bank-9", channel: "kid", amount: owed, receivedOn: today },
+    );
+    const reopens = w.partnerCommands.drain();
+    expect(reopens.map((m) => [m.serviceId, m.target])).toEqual([
+      ["bb-1", "active"],
+      ["pm-1", "active"],
+    ]);
+    expect(new Set(reopens.map((m) => m.commandId)).size).toBe(2);
+    expect(reopens.map((m) => m.commandId)).not.toContain(suspensions[0]!.commandId);
     const final = await stored(w, caseId);
     expect(final.case.status).toBe("paid");
-    expect(final.case.services.map((s) => s.state)).toEqual(["active", "active"]);
+    expect(final.case.services.map((s) => [s.state, s.blockers.length])).toEqual([
+      ["reopening", 0],
+      ["reopening", 0],
+    ]);
+    expect(await plan(caseId)).toMatchObject({ kind: "done" });
     expect(final.documents.map((d) => d.documentId)).toEqual([
       "step-1-reminder",
       "step-2-suspension-notice",
@@ -317,7 +339,9 @@ describe("the whole ladder through plan and execute", () => {
       "step-4-collection-notice",
     ]);
     expect(w.sms.attempts).toEqual([]); // no consent: letters go to the print queue, the Let's pay SMS is skipped
-    expect(w.events.ofType("case.step_executed")).toHaveLength(8);
+    expect(w.events.ofType("case.step_executed")).toHaveLength(7);
+    expect(w.events.ofType("service.suspending").map((e) => e.data["serviceId"])).toEqual(["bb-1", "pm-1"]);
+    expect(w.events.ofType("service.reopening").map((e) => e.data["serviceId"])).toEqual(["bb-1", "pm-1"]);
   });
 });
 

@@ -8,7 +8,7 @@ import {
   FeeNotAllowed,
   interestThrough,
   InvalidCaseEvent,
-  type Case,
+  Case,
   type CaseEvent,
 } from "../../../shared/domain/case";
 import { addDays } from "../../../shared/domain/calendar";
@@ -249,8 +249,8 @@ describe("case events", () => {
     expect(() => applyEvent(paid, reminder("2025-03-24"), rules)).toThrow(CaseClosed);
   });
 
-  it("marks services suspended and reopened", () => {
-    const c = aCase({ services: [{ serviceId: "bb-1", kind: "broadband", state: "active" }] });
+  it("leaves a suspension's services to the partner's confirmation, and reads services stored before lifecycles", () => {
+    const c = aCase({ services: [{ serviceId: "bb-1", kind: "broadband" }] });
     const s = applyEvent(
       c,
       {
@@ -263,10 +263,21 @@ describe("case events", () => {
       },
       rules,
     );
-    expect(s.services[0]!.state).toBe("suspended");
-    expect(
-      applyEvent(s, { type: "service-reopened", on: "2025-04-11", serviceId: "bb-1" }, rules).services[0]!.state,
-    ).toBe("active");
+    expect(s.steps.at(-1)).toMatchObject({ kind: "suspension", serviceIds: ["bb-1"] });
+    expect(s.services[0]).toMatchObject({ state: "active", blockers: [], lastCommand: null });
+    const stored = Case.parse({
+      ...s,
+      services: [
+        { serviceId: "bb-1", kind: "broadband", state: "suspended" },
+        { serviceId: "bb-2", kind: "broadband", state: "active" },
+      ],
+    });
+    expect(stored.services[0]).toMatchObject({
+      state: "suspended",
+      blockers: [{ kind: "overdue" }],
+      lastCommand: null,
+    });
+    expect(stored.services[1]).toMatchObject({ state: "active", blockers: [], lastCommand: null });
   });
 });
 

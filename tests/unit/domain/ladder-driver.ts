@@ -4,15 +4,12 @@ import { plan, type PlannedAction } from "../../../shared/domain/planner";
 import type { LadderPolicy } from "../../../shared/domain/policy";
 import type { RuleSet } from "../../../shared/domain/rules";
 
-/** Records a planned action as carried out. */
+/**
+ * Records a planned action as carried out. A suspension's services are taken as suspended at once (in the product the
+ * application orders it from the partner and the partner confirms it: services/case-services.ts).
+ */
 export function execute(c: Case, action: PlannedAction, rules: RuleSet): Case {
-  if (action.kind === "reopen-service") {
-    return (action.serviceIds ?? []).reduce(
-      (acc, serviceId) => applyEvent(acc, { type: "service-reopened", on: action.on, serviceId }, rules),
-      c,
-    );
-  }
-  return applyEvent(
+  const next = applyEvent(
     c,
     {
       type: "step-executed",
@@ -26,6 +23,20 @@ export function execute(c: Case, action: PlannedAction, rules: RuleSet): Case {
     },
     rules,
   );
+  if (action.kind !== "suspension") return next;
+  const ids = action.serviceIds ?? [];
+  return {
+    ...next,
+    services: next.services.map((s) =>
+      ids.includes(s.serviceId)
+        ? {
+            ...s,
+            state: "suspended" as const,
+            blockers: [{ kind: "overdue" as const, since: action.at.toISOString() }],
+          }
+        : s,
+    ),
+  };
 }
 
 /**

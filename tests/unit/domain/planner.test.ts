@@ -4,7 +4,7 @@ import { addDays, atLocalTime, isSuspensionAllowedDay, isWithinContactHours } fr
 import type { CaseEvent } from "../../../shared/domain/case";
 import { feeCap } from "../../../shared/domain/fees";
 import { applyEvent, balanceOn } from "../../../shared/domain/case";
-import { plan, PlanMismatch } from "../../../shared/domain/planner";
+import { overdueForServices, plan, PlanMismatch } from "../../../shared/domain/planner";
 import { defaultPolicy, LadderPolicy, type LadderStep } from "../../../shared/domain/policy";
 import { norwegianRules as rules, ruleSetFor } from "../../../shared/domain/rules";
 import { aCase, nok } from "./case-fixtures";
@@ -259,17 +259,17 @@ describe("suspension of service-linked invoices", () => {
     aCase({
       dueDate,
       issueDate: addDays(dueDate, -14),
-      services: [{ serviceId: "bb-1", kind: "broadband", state: "active" }],
+      services: [{ serviceId: "bb-1", kind: "broadband" }],
     });
   const power = (dueDate: string, debtor: "consumer" | "business") =>
     aCase({
       dueDate,
       issueDate: addDays(dueDate, -14),
       debtor: { ref: "d", kind: debtor },
-      services: [{ serviceId: "pm-1", kind: "power-meter", state: "active" }],
+      services: [{ serviceId: "pm-1", kind: "power-meter" }],
     });
 
-  it("suspends broadband 30 days after the due date after its notice, and reopens it on payment", () => {
+  it("suspends broadband 30 days after the due date after its notice; a payment ends the overdue blocker", () => {
     const start = utc("2025-03-01T00:00:00Z");
     const run = simulate(broadband("2025-03-10"), policy, rules, start, utc("2025-04-30T00:00:00Z"));
     const suspension = run.sent.find((a) => a.kind === "suspension");
@@ -285,9 +285,35 @@ describe("suspension of service-linked invoices", () => {
       { type: "payment", reference: "p", amount: nok(2_000_00), receivedOn: "2025-04-30" },
       rules,
     );
-    const p = plan(paid, policy, rules, utc("2025-05-03T02:00:00Z")); // a Saturday night
-    expect(p).toMatchObject({ kind: "act", action: { kind: "reopen-service", serviceIds: ["bb-1"] } });
-    if (p.kind === "act") expect(p.action.at.toISOString()).toBe("2025-05-03T02:00:00.000Z");
+    // Saturday night: the reopen is due at any hour (the application issues the command at once).
+    expect(overdueForServices(paid, policy, rules, utc("2025-05-03T02:00:00Z"))).toBe(false);
+    expect(overdueForServices(run.case, policy, rules, utc("2025-05-03T02:00:00Z"))).toBe(true);
+  });
+
+  it("holds services closed only while the claim is overdue above the reopen minimum", () => {
+    const c = broadband("2025-03-10");
+    const at = utc("2025-04-20T10:00:00Z");
+    expect(overdueForServices(c, policy, rules, at)).toBe(true);
+    const owed = balanceOn(c, "2025-04-20", rules).total.value;
+    const pay = (value: number) =>
+      applyEvent(c, { type: "payment", reference: "p", amount: nok(value), receivedOn: "2025-04-20" }, rules);
+    // "Pay X to reopen today": paying down to the reopen minimum reopens, one øre less does not.
+    expect(overdueForServices(pay(owed - policy.reopenMinimum.value), policy, rules, at)).toBe(false);
+    expect(overdueForServices(pay(owed - policy.reopenMinimum.value - 1), policy, rules, at)).toBe(true);
+    const plan_ = applyEvent(
+      c,
+      {
+        type: "instalment-plan-agreed",
+        on: "2025-04-20",
+        instalments: [{ dueDate: "2025-05-20", amount: nok(1_000_00) }],
+      },
+      rules,
+    );
+    expect(overdueForServices(plan_, policy, rules, at)).toBe(false);
+    const deferred = applyEvent(c, { type: "deferral-granted", on: "2025-04-20", newDueDate: "2025-05-15" }, rules);
+    expect(overdueForServices(deferred, policy, rules, at)).toBe(false);
+    const cancelled = applyEvent(c, { type: "cancellation", on: "2025-04-20", reason: "sold" }, rules);
+    expect(overdueForServices(cancelled, policy, rules, at)).toBe(false);
   });
 
   it("never plans a suspension on a Friday, a weekend or the day before a public holiday", () => {
@@ -449,8 +475,8 @@ describe("the ladder under any sequence of events (property)", () => {
   it("sends SMS only in contact hours, suspends only on allowed days, never exceeds the fee caps, and never sends after payment or during a dispute", () => {
     const c0 = aCase({
       services: [
-        { serviceId: "bb-1", kind: "broadband", state: "active" },
-        { serviceId: "pm-1", kind: "power-meter", state: "active" },
+        { serviceId: "bb-1", kind: "broadband" },
+        { serviceId: "pm-1", kind: "power-meter" },
       ],
     });
     fc.assert(

@@ -135,7 +135,10 @@ describe("the letter a ladder step sends", () => {
     const base = caseRecord("INV-1004", "2026-11-08");
     const record: CaseRecord = {
       ...base,
-      case: { ...base.case, services: [{ serviceId: "meter-77", kind: "power-meter", state: "active" }] },
+      case: {
+        ...base.case,
+        services: [{ serviceId: "meter-77", kind: "power-meter", state: "active", blockers: [], lastCommand: null }],
+      },
     };
     const notice = reminder({
       kind: "suspension-notice",

@@ -155,7 +155,15 @@ describe("the pay page", () => {
       case: {
         ...r.case,
         stage: "suspension",
-        services: [{ serviceId: "bb-1", kind: "broadband", state: "suspended" }],
+        services: [
+          {
+            serviceId: "bb-1",
+            kind: "broadband",
+            state: "suspended",
+            blockers: [{ kind: "overdue", since: "2026-01-01T00:00:00.000Z" }],
+            lastCommand: null,
+          },
+        ],
       },
     }));
     const page = await makeLoadPayPage(deps(), CONFIG)(token);

@@ -23,6 +23,8 @@ import { makeDeliverWebhook } from "../../../../shared/application/webhooks/deli
 import { makeFanOutEvent } from "../../../../shared/application/webhooks/fan-out";
 import { makeListWebhooks, makeRegisterWebhook } from "../../../../shared/application/webhooks/register-webhook";
 import type { WebhookDeliveryQueue } from "../../../../shared/ports/webhook-delivery-queue";
+import { MemoryPartnerCommandQueue } from "../../../../shared/adapters/memory/partner-command-queue.memory";
+import { FakePartnerGateway } from "../../../support/fake-partner-gateway";
 
 export const OPERATOR_KEY = "operator-key-for-unit-tests-only";
 
@@ -37,6 +39,9 @@ export interface TestWorld {
   letters: ArchivedLetter[];
   clock: { now(): Date; set(iso: string): void };
   resolve: () => TestDeps;
+  /** The `partner-commands` queue: what the sender would receive. */
+  partnerCommands: MemoryPartnerCommandQueue;
+  partnerGateway: FakePartnerGateway;
 }
 
 export function testSettings(overrides: Partial<Settings> = {}): Settings {
@@ -48,6 +53,7 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     WEBHOOK_ALLOW_LOOPBACK_URLS: false,
     LETTERS_CONTAINER: "letters",
     VIPPS_WEBHOOK_MAX_SKEW_SECONDS: 300,
+    SERVICE_REOPEN_LIMIT_SECONDS: 60,
     PAY_PAGE_RATE_PER_TOKEN: 60,
     PAY_PAGE_RATE_PER_CLIENT: 300,
     OCR_INCOMING_CONTAINER: "ocr-incoming",
@@ -82,6 +88,8 @@ export function testWorld(options: { now?: string; settings?: Partial<Settings> 
   const random = seededRandom();
   const deliveries: WebhookDeliveryQueue = { send: async () => undefined, schedule: async () => undefined };
   const idempotency = new MemoryIdempotencyStore();
+  const partnerCommands = new MemoryPartnerCommandQueue();
+  const partnerGateway = new FakePartnerGateway();
   const deps: TestDeps = {
     clock,
     random,
@@ -94,6 +102,9 @@ export function testWorld(options: { now?: string; settings?: Partial<Settings> 
     bankPayments: new MemoryBankPaymentStore(),
     webhooks,
     partnerConnections: new MemoryPartnerConnectionStore(),
+    partnerCommands,
+    partnerGateway,
+    partnerCallbackReplays: new MemoryReplayGuard(),
     idempotency,
     events,
     sms: { send: async () => ({ ok: true, messageId: "m-1" }) },
@@ -112,6 +123,7 @@ export function testWorld(options: { now?: string; settings?: Partial<Settings> 
       client: { points: settings.PAY_PAGE_RATE_PER_CLIENT, durationSeconds: 60 },
     }),
     vippsWebhookMaxSkewSeconds: settings.VIPPS_WEBHOOK_MAX_SKEW_SECONDS,
+    reopenLimitSeconds: settings.SERVICE_REOPEN_LIMIT_SECONDS,
     idempotencyStore: idempotency,
     registerWebhook: makeRegisterWebhook({
       webhooks,
@@ -130,7 +142,17 @@ export function testWorld(options: { now?: string; settings?: Partial<Settings> 
       random,
     }),
   };
-  return { deps, settings, events, workflowCalls, letters, clock, resolve: () => deps };
+  return {
+    deps,
+    settings,
+    events,
+    workflowCalls,
+    letters,
+    clock,
+    resolve: () => deps,
+    partnerCommands,
+    partnerGateway,
+  };
 }
 
 /** A tenant with a key, straight into the store. */
