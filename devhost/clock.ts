@@ -35,6 +35,7 @@ export class VirtualClock {
   private armed: ReturnType<typeof setTimeout> | undefined;
   private advancing: Promise<void> = Promise.resolve();
   private isAdvancing = false;
+  private advanceTarget: number | undefined;
 
   constructor(
     private readonly tracker: WorkTracker,
@@ -120,8 +121,14 @@ export class VirtualClock {
     return this.advanceTo(this.now() + ms);
   }
 
+  /** While an advance runs: the virtual instant it moves to; undefined otherwise. */
+  advancingTo(): number | undefined {
+    return this.isAdvancing ? this.advanceTarget : undefined;
+  }
+
   private async doAdvance(target: number): Promise<void> {
     this.isAdvancing = true;
+    this.advanceTarget = target;
     this.disarm();
     try {
       await this.tracker.settle();
@@ -142,6 +149,7 @@ export class VirtualClock {
       for (const listener of this.advancedListeners) listener();
     } finally {
       this.isAdvancing = false;
+      this.advanceTarget = undefined;
       this.arm();
     }
   }

@@ -7,6 +7,7 @@
 import { DomainError } from "../shared/domain/errors";
 import { hashApiKey, parseApiKey } from "../shared/http/api-keys";
 import type { Clock } from "../shared/ports/clock";
+import { StoredPartnerConnection, type PartnerConnectionStore } from "../shared/ports/partner-connection-store";
 import type { TenantStore } from "../shared/ports/tenant-store";
 
 export const DEMO_TENANT_ID = "t_devhost_demo";
@@ -59,4 +60,32 @@ export async function seedDemoTenant(
   const parsed = parseApiKey(apiKey);
   if (!parsed) throw new Error("DEVHOST_DEMO_API_KEY is not an API key of the form pfu_test_… / pfu_live_…");
   return makeSeedDemoTenant(deps)({ keyId: parsed.keyId, keyHash: hashApiKey(apiKey) });
+}
+
+export interface SeedDemoPartnerDeps {
+  partnerConnections: PartnerConnectionStore;
+  clock: Clock;
+}
+
+/**
+ * Connects the demo creditor to the dev host's partner simulator (a broadband provider's provisioning system): its
+ * base URL and the shared HMAC secret of the settings. Replaces a connection left from an earlier run (the simulator's
+ * port may differ with auto ports); the app itself never learns it runs against a simulator.
+ */
+export async function seedDemoPartnerConnection(
+  deps: SeedDemoPartnerDeps,
+  partner: { baseUrl: string; secret: string },
+): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  await deps.partnerConnections.put(DEMO_TENANT_ID, (current) =>
+    StoredPartnerConnection.parse({
+      schemaVersion: 1,
+      tenantId: DEMO_TENANT_ID,
+      baseUrl: partner.baseUrl,
+      auth: { kind: "hmac", secret: partner.secret },
+      role: "broadband-provider",
+      createdAt: current?.createdAt ?? now,
+      updatedAt: now,
+    }),
+  );
 }

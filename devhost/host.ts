@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { asString } from "./text";
 import { installFunctionsCore, type FunctionRegistry } from "./functions-core";
 import { VirtualClock } from "./clock";
-import { seedDemoTenant } from "./demo-tenant";
+import { DEMO_TENANT_ID, seedDemoPartnerConnection, seedDemoTenant } from "./demo-tenant";
 import { WorkTracker } from "./work-tracker";
 import { createLogger, type DevLogger } from "./logger";
 import { Invoker } from "./invoker";
@@ -38,6 +38,7 @@ import { PartnerSimulator } from "./partner/partner-simulator";
 import { BlobTriggers } from "./blob-triggers";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
+import { CosmosPartnerConnectionStore } from "../shared/adapters/cosmos/partner-connection-store.cosmos";
 import {
   createCosmosDatabase,
   disposeCosmosClients,
@@ -283,6 +284,22 @@ export class DevHost {
         url: `${baseUrl}/api/callbacks/vipps`,
         secret: env.VIPPS_WEBHOOK_SECRET,
         replaces: (url) => isLoopbackUrl(url) && new URL(url).pathname === "/api/callbacks/vipps",
+      });
+    }
+    if (this.partner && env.DEVHOST_DEMO_API_KEY && env.PARTNER_SIMULATOR_URL && env.PARTNER_SIMULATOR_SECRET) {
+      // The demo creditor's partner connection (the simulator), and the simulator's hub pointed at our callback —
+      // what a creditor does with PUT /api/v1/partner-connection and the partner with our callback URL.
+      await seedDemoPartnerConnection(
+        {
+          partnerConnections: new CosmosPartnerConnectionStore({ database: createCosmosDatabase(cosmosOptions(env)) }),
+          clock: { now: () => this.clock.nowDate() },
+        },
+        { baseUrl: env.PARTNER_SIMULATOR_URL, secret: env.PARTNER_SIMULATOR_SECRET },
+      );
+      const callbackPath = `/api/callbacks/partners/${DEMO_TENANT_ID}`;
+      await this.partner.registerHub({
+        callback: `${baseUrl}${callbackPath}`,
+        replaces: (url) => isLoopbackUrl(url) && new URL(url).pathname === callbackPath,
       });
     }
     this.stack.push({ name: "http", stop: () => httpServer.close() });

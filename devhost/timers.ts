@@ -3,6 +3,12 @@
  * {day-of-week}`) or a TimeSpan (`hh:mm:ss`), `%SETTING%` schedules, `runOnStartup`, and the Functions host's
  * "schedule monitor": the last and next occurrence are kept under the data folder, so an occurrence missed while the
  * dev host was stopped runs once at start with `isPastDue: true`.
+ *
+ * Frequent timers and clock jumps: while the virtual clock is being advanced, a timer that falls due more often than
+ * every `FREQUENT_MS` (the services sweep runs every 10 seconds) does not fire at each occurrence on the way — 40 days
+ * would be 345 600 runs — but once more at the end of the advance, with `isPastDue: true`, as if the host had been
+ * away. Everything the advance started has settled by then (the clock waits for it), so the run sees what a sweep
+ * after that stretch of time would see. In real time every occurrence fires.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -38,6 +44,8 @@ export interface TimerTriggersOptions {
 }
 
 const PAST_DUE_TOLERANCE_MS = 5_000;
+/** Timers falling due more often than this fire once at the end of a clock advance (see the header). */
+const FREQUENT_MS = 5 * 60_000;
 
 export class TimerTriggers {
   private readonly handles = new Map<string, ScheduledHandle>();
@@ -102,7 +110,12 @@ export class TimerTriggers {
 
   private scheduleNext(registration: Registration, schedule: string, after: number): void {
     if (this.stopped) return;
-    const at = TimerTriggers.nextOccurrence(schedule, after, this.options.timeZone);
+    let at = TimerTriggers.nextOccurrence(schedule, after, this.options.timeZone);
+    const target = this.options.clock.advancingTo();
+    if (target !== undefined && at < target) {
+      const period = TimerTriggers.nextOccurrence(schedule, at, this.options.timeZone) - at;
+      if (period < FREQUENT_MS) at = target;
+    }
     this.status[registration.name] = { ...this.status[registration.name], next: new Date(at).toISOString() };
     this.saveStatus();
     const handle = this.options.clock.schedule(
