@@ -1,10 +1,12 @@
 /**
  * The creditor's ladder policy: read (its own, or the lawful default for its country until it sets one) and replace
- * (validated against the country's rules in force today; an unlawful ladder is refused with the reasons per step).
+ * (validated against the country's rules in force today and the tenant's role from its partner connection; an unlawful
+ * ladder is refused with the reasons per step).
  */
 import { DomainError } from "../domain/errors";
 import { validatePolicy, type LadderPolicy, type PolicyProblem } from "../domain/policy";
 import type { Clock } from "../ports/clock";
+import type { PartnerConnectionStore } from "../ports/partner-connection-store";
 import type { TenantStore } from "../ports/tenant-store";
 import { ladderOf, rulesOn, todayIn } from "./case-context";
 import { TenantNotFound } from "../ports/errors";
@@ -20,6 +22,8 @@ export class UnlawfulPolicy extends DomainError {
 export interface PolicyDeps {
   tenants: TenantStore;
   clock: Clock;
+  /** The tenant's partner connection says its role (a power retailer may not disconnect: § 48 a). */
+  partnerConnections: Pick<PartnerConnectionStore, "get">;
 }
 
 export interface PolicyView {
@@ -51,7 +55,12 @@ export function makePutPolicy(deps: PolicyDeps) {
         legalBasis: "tenant registration",
       });
     } else {
-      const validation = validatePolicy(policy, rulesOn(tenant.country, todayIn(tenant.country, now)));
+      const role = (await deps.partnerConnections.get(tenantId))?.role;
+      const validation = validatePolicy(
+        policy,
+        rulesOn(tenant.country, todayIn(tenant.country, now)),
+        role === undefined ? {} : { role },
+      );
       if (!validation.ok) problems.push(...validation.problems);
     }
     if (problems.length > 0) throw new UnlawfulPolicy(problems);

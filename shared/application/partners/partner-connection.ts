@@ -16,6 +16,11 @@
  * pointer (`/baseUrl`, `/role`, `/auth/tokenUrl`) either way — 422 for a bad value.
  */
 import { z } from "zod";
+import { validatePolicy } from "../../domain/policy";
+import { TenantNotFound } from "../../ports/errors";
+import type { TenantStore } from "../../ports/tenant-store";
+import { ladderOf, rulesOn, todayIn } from "../case-context";
+import { UnlawfulPolicy } from "../policy";
 import { TenantRole } from "../../domain/policy";
 import type { Clock } from "../../ports/clock";
 import {
@@ -128,6 +133,8 @@ export interface PartnerConnectionSaved {
 
 export interface PartnerConnectionDeps extends WebhookUrlPolicy {
   partnerConnections: PartnerConnectionStore;
+  /** The tenant's ladder is checked against the role (a power retailer's ladder may not disconnect power: § 48 a). */
+  tenants: TenantStore;
   clock: Clock;
   random: Random;
   /** `PUBLIC_BASE_URL`: the base of the callback URL the partner calls. */
@@ -183,6 +190,7 @@ export function makePutPartnerConnection(deps: PartnerConnectionDeps): PutPartne
       callbackSecret = generateWebhookSecret(deps.random);
       secrets.callbackSecret = callbackSecret;
     }
+    await requireLawfulLadderFor(deps, tenantId, parsed.role);
     const now = deps.clock.now().toISOString();
     let created = false;
     const stored = await deps.partnerConnections.put(tenantId, (current) => {
@@ -201,6 +209,27 @@ export function makePutPartnerConnection(deps: PartnerConnectionDeps): PutPartne
     return { connection: viewOf(stored, deps.publicBaseUrl), created, secrets };
   };
   return Object.assign(put, { body: schema });
+}
+
+/**
+ * The ladder the tenant's cases follow (its own, or the lawful default) must be lawful for the role it declares: a
+ * power retailer whose ladder would disconnect a power meter is refused (422 with the legal basis) until it sets a
+ * ladder without disconnection.
+ */
+async function requireLawfulLadderFor(
+  deps: Pick<PartnerConnectionDeps, "tenants" | "clock">,
+  tenantId: string,
+  role: TenantRole,
+): Promise<void> {
+  const tenant = await deps.tenants.get(tenantId);
+  if (!tenant) throw new TenantNotFound(tenantId);
+  const now = deps.clock.now();
+  const validation = validatePolicy(
+    ladderOf(tenant, tenant.country),
+    rulesOn(tenant.country, todayIn(tenant.country, now)),
+    { role },
+  );
+  if (!validation.ok) throw new UnlawfulPolicy(validation.problems);
 }
 
 /** The tenant's connection without any secret; PartnerConnectionNotFound (404) when it has none. */

@@ -11,6 +11,10 @@ import {
 import { connectionOf } from "../../../../shared/ports/partner-connection-store";
 import { callbackSecretOf } from "../../../../shared/ports/partner-gateway";
 import { seededRandom } from "../../../support/random";
+import { MemoryTenantStore } from "../../../../shared/adapters/memory/tenant-store.memory";
+import { UnlawfulPolicy } from "../../../../shared/application/policy";
+import { defaultPolicy } from "../../../../shared/domain/policy";
+import { tenant } from "../case-ladder-fixtures";
 
 const GIVEN_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -18,8 +22,16 @@ function setup(options: { allowLoopback?: boolean } = {}) {
   let now = new Date("2026-11-02T10:00:00.000Z");
   const clock = { now: () => new Date(now), set: (iso: string) => (now = new Date(iso)) };
   const partnerConnections = new MemoryPartnerConnectionStore();
+  const tenants = new MemoryTenantStore();
+  void tenants.create(tenant({ tenantId: "t_a" }), {
+    keyId: "k1",
+    tenantId: "t_a",
+    keyHash: "x",
+    createdAt: "2026-11-01T00:00:00.000Z",
+  });
   const deps = {
     partnerConnections,
+    tenants,
     clock,
     random: seededRandom(7),
     publicBaseUrl: "https://pay.example.no/",
@@ -27,6 +39,7 @@ function setup(options: { allowLoopback?: boolean } = {}) {
   };
   return {
     clock,
+    tenants,
     store: partnerConnections,
     put: makePutPartnerConnection(deps),
     get: makeGetPartnerConnection(deps),
@@ -164,5 +177,23 @@ describe("getting and deleting a partner connection", () => {
     await remove("t_a");
     await expect(get("t_a")).rejects.toMatchObject({ code: "PARTNER_CONNECTION_NOT_FOUND" });
     await expect(remove("t_a")).rejects.toMatchObject({ code: "PARTNER_CONNECTION_NOT_FOUND" });
+  });
+
+  it("refuses a power retailer whose ladder would disconnect a power meter, naming § 48 a, until it sets one without", async () => {
+    const { put, store, tenants } = setup();
+    const retailer = hmac({ role: "power-retailer" });
+    const refused = await put("t_a", retailer).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(UnlawfulPolicy);
+    expect(JSON.stringify((refused as UnlawfulPolicy).problems)).toMatch(/48 a/);
+    expect(await store.get("t_a")).toBeUndefined();
+    const base = defaultPolicy("NO");
+    const withoutDisconnection = {
+      ...base,
+      steps: base.steps.filter(
+        (s) => !((s.kind === "suspension" || s.kind === "suspension-notice") && s.services?.includes("power-meter")),
+      ),
+    };
+    await tenants.setPolicy("t_a", withoutDisconnection, new Date("2026-11-02T10:00:00.000Z"));
+    expect((await put("t_a", retailer)).connection.role).toBe("power-retailer");
   });
 });

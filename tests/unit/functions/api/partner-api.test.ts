@@ -9,6 +9,7 @@ import { makePaymentFunctions } from "../../../../functions/api/http-case-paymen
 import { makePolicyFunctions } from "../../../../functions/api/http-policy";
 import { makeTenantFunctions } from "../../../../functions/api/http-tenants";
 import { defaultPolicy } from "../../../../shared/domain/policy";
+import { StoredPartnerConnection } from "../../../../shared/ports/partner-connection-store";
 import { generateApiKey } from "../../../../shared/http/api-keys";
 import { read } from "../../http/http-fixtures";
 import { OPERATOR_KEY, context, invoiceBody, seedTenant, testWorld, type TestWorld } from "./api-fixtures";
@@ -408,6 +409,31 @@ describe("PUT /api/v1/policy", () => {
     const res = await read(await makePolicyFunctions(world.resolve).putPolicy(req, context()));
     expect(res.status).toBe(200);
     expect(res.json.isDefault).toBe(false);
+  });
+
+  it("refuses a power retailer's ladder that disconnects power meters, naming forbrukerkjøpsloven § 48 a", async () => {
+    const world = testWorld();
+    const { apiKey, tenantId } = await seedTenant(world);
+    await world.deps.partnerConnections.put(tenantId, () =>
+      StoredPartnerConnection.parse({
+        schemaVersion: 1,
+        tenantId,
+        baseUrl: "https://retail.example.no",
+        auth: { kind: "hmac", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" },
+        role: "power-retailer",
+        createdAt: "2026-11-02T10:00:00.000Z",
+        updatedAt: "2026-11-02T10:00:00.000Z",
+      }),
+    );
+    const req = new HttpRequest({
+      method: "PUT",
+      url: `${BASE}/policy`,
+      headers: { "content-type": "application/json", "x-api-key": apiKey },
+      body: { string: JSON.stringify(defaultPolicy("NO", "Fjordnett")) },
+    });
+    const res = await read(await makePolicyFunctions(world.resolve).putPolicy(req, context()));
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(res.json)).toMatch(/48 a/);
   });
 });
 
