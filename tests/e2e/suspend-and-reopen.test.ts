@@ -21,6 +21,7 @@ const DEMO_KEY = settings.Values.DEVHOST_DEMO_API_KEY!;
 const OPERATOR_KEY = settings.Values.OPERATOR_API_KEY!;
 
 let host: DevHostProcess;
+let dataDir: string;
 
 async function api(method: string, route: string, body?: unknown, key = DEMO_KEY): Promise<Response> {
   return fetch(`${host.base}${route}`, {
@@ -129,7 +130,8 @@ async function payAll(caseId: string, reference: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  host = await startDevHost(makeDataDir("suspend-reopen-"));
+  dataDir = makeDataDir("suspend-reopen-");
+  host = await startDevHost(dataDir);
 }, 120_000);
 
 afterAll(async () => {
@@ -181,6 +183,32 @@ describe("a broadband service suspended for non-payment and reopened by a paymen
   });
 });
 
+describe("a credit note that clears the balance", () => {
+  it("reopens the service too, and a manual block keeps it closed until customer service lifts it", async () => {
+    const caseId = await registerBroadbandInvoice("E2E-BB-4", "bb-e2e-4");
+    await advance("P40D");
+    await eventually(async () => (await serviceOf(caseId)).state === "suspended", "the suspension");
+    const blocked = await api("POST", `/api/v1/cases/${caseId}/services/bb-e2e-4/block`, {
+      reason: "Customer asked to keep the line closed while moving",
+    });
+    expect(blocked.status, await blocked.clone().text()).toBe(200);
+    const credit = await api("POST", `/api/v1/cases/${caseId}/credit-notes`, {
+      amount: { value: 59900, currency: "NOK" },
+      reference: "CN-E2E-4",
+      alsoWaive: ["fees", "interest"],
+    });
+    expect(credit.status, await credit.clone().text()).toBe(200);
+    expect((await json(await api("GET", `/api/v1/cases/${caseId}`))).balance.total.value).toBe(0);
+    const held = await serviceOf(caseId);
+    expect(held).toMatchObject({ state: "suspended" });
+    expect(held.blockers.map((b) => b.kind)).toEqual(["manual"]);
+    const unblocked = await api("POST", `/api/v1/cases/${caseId}/services/bb-e2e-4/unblock`);
+    expect(unblocked.status, await unblocked.clone().text()).toBe(200);
+    await eventually(async () => (await serviceOf(caseId)).state === "active", "the reopening");
+    expect(await inventory("bb-e2e-4")).toBe("active");
+  });
+});
+
 describe("the partner down while a reopen is due", () => {
   it("escalates the reopen after 60 s, then reopens in order once the partner is back", async () => {
     const caseId = await registerBroadbandInvoice("E2E-BB-2", "bb-e2e-2");
@@ -208,5 +236,27 @@ describe("the partner down while a reopen is due", () => {
     await eventually(async () => (await serviceOf(caseId)).state === "active", "the reopening after recovery");
     expect(await inventory("bb-e2e-2")).toBe("active");
     expect((await ordersFor("bb-e2e-2")).map((o) => o.target)).toEqual(["inactive", "active"]);
+  });
+});
+
+describe("a restart of the dev host while a reopen command waits for the partner", () => {
+  it("loses nothing: after the restart the command goes through and the service is open", async () => {
+    const caseId = await registerBroadbandInvoice("E2E-BB-3", "bb-e2e-3");
+    await advance("P40D");
+    await eventually(async () => (await serviceOf(caseId)).state === "suspended", "the suspension");
+    await setMode("down");
+    await payAll(caseId, "bank-e2e-3");
+    await eventually(async () => (await serviceOf(caseId)).state === "reopening", "the reopen order");
+    // The first attempt failed and its retry waits on the queue (a delayed message) when the host goes down.
+    await eventually(async () => ((await serviceOf(caseId)).lastCommand?.sentAt ?? null) !== null, "the first attempt");
+    expect(await host.stop()).toBe(0);
+    host = await startDevHost(dataDir);
+    await advance("PT5M");
+    const reopened = await eventually(async () => {
+      const s = await serviceOf(caseId);
+      return s.state === "active" && s;
+    }, "the reopening after the restart");
+    expect(reopened.lastCommand).toMatchObject({ target: "active", confirmedAt: expect.any(String) });
+    expect(await inventory("bb-e2e-3")).toBe("active");
   });
 });
