@@ -103,6 +103,9 @@ param keyVaultOfficerPrincipalId string = ''
 ])
 param keyVaultOfficerPrincipalType string = 'Group'
 
+@description('E-mail address for operations alerts (a service reopen the partner has not confirmed, dead-lettered partner commands). Empty = the alerts fire in Azure Monitor but nobody is notified.')
+param alertEmail string = ''
+
 // ---- Names -------------------------------------------------------------------------------------------------
 
 var appName = 'pfu' // payment follow-up
@@ -125,10 +128,17 @@ var names = {
   keyVault: take('kv${appName}${take(envAlnum, 6)}${resourceToken}', 24)
   plan: 'plan-${appName}-${env}'
   functionApp: 'func-${appName}-${env}-${resourceToken}'
+  actionGroup: 'ag-${appName}-${env}'
+  actionGroupShort: take('${appName}-${env}', 12)
+  reopenDelayedAlert: 'alert-${appName}-${env}-reopen-delayed'
+  partnerCommandsDeadLetterAlert: 'alert-${appName}-${env}-partner-commands-dlq'
 }
 
 // Service Bus entities are declared once, in service-bus-entities.json; the local broker reads the same file.
 var serviceBusEntities = loadJsonContent('service-bus-entities.json')
+
+// The queue carrying suspend/reopen commands to partner systems (declared in service-bus-entities.json).
+var partnerCommandsQueueName = 'partner-commands'
 
 // Cosmos DB containers are declared once, in cosmos-containers.json; the dev host creates the same ones locally.
 var cosmosContainers = loadJsonContent('cosmos-containers.json')
@@ -321,6 +331,25 @@ module ocrBlobEvents 'modules/ocr-blob-events.bicep' = if (deployOcrBlobEvents) 
     functionAppName: functionApp.outputs.name
     location: location
     tags: allTags
+  }
+}
+
+// ---- Alerts ------------------------------------------------------------------------------------------------
+
+// A reopen the partner has not confirmed in time, and partner commands Service Bus gave up on (README: Alerts).
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    appInsightsName: monitoring.outputs.appInsightsName
+    serviceBusNamespaceName: serviceBus.outputs.name
+    partnerCommandsQueueName: partnerCommandsQueueName
+    location: location
+    tags: allTags
+    alertEmail: alertEmail
+    actionGroupName: names.actionGroup
+    actionGroupShortName: names.actionGroupShort
+    reopenDelayedAlertName: names.reopenDelayedAlert
+    partnerCommandsDeadLetterAlertName: names.partnerCommandsDeadLetterAlert
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { format } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const repoRoot = resolve(__dirname, "../../..");
@@ -125,7 +126,8 @@ function topLevelEntries(body: string): Map<string, string> {
   let lineStart = true;
   for (let i = 0; i < body.length; i += 1) {
     const ch = body[i] ?? "";
-    if (ch === "'") {
+    const quotedKey = lineStart && depth === 0 && /^'[^']+'\s*:/.test(body.slice(i, i + 300));
+    if (ch === "'" && !quotedKey) {
       let j = i + 1;
       while (j < body.length && body[j] !== "'") j += body[j] === "\\" ? 2 : 1;
       i = j;
@@ -159,6 +161,7 @@ function topLevelEntries(body: string): Map<string, string> {
           if (vc === "\n" && valueDepth === 0) break;
         }
         entries.set(key, body.slice(valueStart, valueEnd).trim());
+        if (match[1] !== undefined) i += match[1].length + 1; // past a quoted key's closing quote
       }
     } else if (!/\s/.test(ch)) {
       lineStart = false;
@@ -241,6 +244,44 @@ function typeKeys(source: string, typeName: string): Map<string, boolean> {
   const keys = new Map<string, boolean>();
   for (const [key, value] of topLevelEntries(body.replace(/^\s*@.*$/gm, ""))) keys.set(key, value.endsWith("?"));
   return keys;
+}
+
+/** Elements of an array body (the text between its brackets), separated by newlines or commas. Raw text. */
+function arrayElements(body: string): string[] {
+  const elements: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i <= body.length; i += 1) {
+    const ch = body[i] ?? "\n";
+    if (ch === "'") {
+      let j = i + 1;
+      while (j < body.length && body[j] !== "'") j += body[j] === "\\" ? 2 : 1;
+      i = j;
+      continue;
+    }
+    if ("{[(".includes(ch)) depth += 1;
+    if ("}])".includes(ch)) depth -= 1;
+    if (depth === 0 && (ch === "\n" || ch === ",")) {
+      const element = body.slice(start, i).trim();
+      if (element !== "") elements.push(element);
+      start = i + 1;
+    }
+  }
+  return elements;
+}
+
+/** The raw value reached from an object or array literal by keys (objects) and indexes (arrays). */
+function valueAt(literal: string, ...path: Array<string | number>): string | undefined {
+  let current: string | undefined = literal.trim();
+  for (const step of path) {
+    if (current === undefined) return undefined;
+    if (typeof step === "string") {
+      current = current.startsWith("{") ? topLevelEntries(bracketBody(current, 0)).get(step) : undefined;
+    } else {
+      current = current.startsWith("[") ? arrayElements(bracketBody(current, 0))[step] : undefined;
+    }
+  }
+  return current;
 }
 
 // ---- The files ----------------------------------------------------------------------------------------------------
@@ -523,6 +564,162 @@ describe("Service Bus entities from service-bus-entities.json", () => {
     const namespace = declared.find((r) => r.type === "Microsoft.ServiceBus/namespaces");
     expect(namespace?.body).toMatch(/name:\s*'Standard'/);
     expect(namespace?.body).toMatch(/disableLocalAuth:\s*true/);
+  });
+});
+
+describe("alerts: escalation, not silence (issue 11)", () => {
+  const module = source("modules/alerts.bicep");
+  const declared = resources(module);
+  const call = moduleCalls(main).find((m) => m.path === "modules/alerts.bicep");
+  const resource = (type: string): ResourceDecl => {
+    const found = declared.find((r) => r.type === type);
+    if (!found) throw new Error(`modules/alerts.bicep declares no ${type}`);
+    return found;
+  };
+  const reopenRule = resource("Microsoft.Insights/scheduledQueryRules");
+  const deadLetterRule = resource("Microsoft.Insights/metricAlerts");
+  const actionGroup = resource("Microsoft.Insights/actionGroups");
+  const at = (r: ResourceDecl, ...path: Array<string | number>): string | undefined => valueAt(`{${r.body}}`, ...path);
+
+  /** The rule's KQL: a var holding a ''' block (multi-line strings cannot be interpolated). */
+  const query = ((): string => {
+    const name = at(reopenRule, "properties", "criteria", "allOf", 0, "query") ?? "";
+    const match = new RegExp(`^var\\s+${name}\\s*=\\s*'''([\\s\\S]*?)'''`, "m").exec(module);
+    if (!match) throw new Error(`the rule's query ${name} is not a var holding a ''' string`);
+    return (match[1] ?? "").trim();
+  })();
+
+  interface Trace {
+    message: string;
+    customDimensions: Record<string, string>;
+  }
+  /**
+   * Whether the query's one `where` keeps a trace. Understands the terms the rule uses, joined by `or`; any other term
+   * fails the test rather than being guessed at. In KQL `==` is case-sensitive and `startswith` is not.
+   */
+  function keeps(trace: Trace): boolean {
+    const wheres = query.split(/\n(?=\|)/).filter((step) => /^\|\s*where\b/.test(step));
+    expect(wheres).toHaveLength(1);
+    return (wheres[0] ?? "")
+      .replace(/^\|\s*where\s+/, "")
+      .trim()
+      .split(/\s+or\s+/)
+      .some((term) => {
+        const equals = /^message\s*==\s*"([^"]*)"$/.exec(term);
+        if (equals) return trace.message === equals[1];
+        const starts = /^message\s+startswith\s+"([^"]*)"$/.exec(term);
+        if (starts) return trace.message.toLowerCase().startsWith((starts[1] ?? "").toLowerCase());
+        const dimension = /^tostring\(customDimensions\["(\w+)"\]\)\s*==\s*"([^"]*)"$/.exec(term);
+        if (dimension) return trace.customDimensions[dimension[1] ?? ""] === dimension[2];
+        throw new Error(`the test cannot evaluate the query term: ${term}`);
+      });
+  }
+  const ids = { tenantId: "tenant-1", caseId: "case-1", serviceId: "svc-1", commandId: "cmd-1" };
+  /** What the Functions Node.js worker stores for context.warn(...args): util.format(...args), host dimensions only. */
+  const warned = (...args: unknown[]): Trace => ({
+    message: format(...args),
+    customDimensions: { Category: "Function.partnerCommands.User", LogLevel: "Warning" },
+  });
+
+  it("raises a severity 1 alert when a service.reopen_delayed trace reached Application Insights in the last 5 minutes, checked every minute", () => {
+    expect(call, "main.bicep must call modules/alerts.bicep").toBeDefined();
+    expect(call?.params.get("appInsightsName")).toBe("monitoring.outputs.appInsightsName");
+    expect(module).toMatch(
+      /^resource\s+appInsights\s+'Microsoft\.Insights\/components@[^']+'\s+existing\s*=\s*\{\s*name:\s*appInsightsName\s*\}/m,
+    );
+    expect(at(reopenRule, "kind")).toBe("'LogAlert'");
+    expect(at(reopenRule, "properties", "scopes", 0)).toBe("appInsights.id");
+    expect(at(reopenRule, "properties", "scopes", 1)).toBeUndefined();
+    expect(at(reopenRule, "properties", "enabled")).toBe("true");
+    expect(at(reopenRule, "properties", "severity")).toBe("1");
+    expect(at(reopenRule, "properties", "evaluationFrequency")).toBe("'PT1M'");
+    expect(at(reopenRule, "properties", "windowSize")).toBe("'PT5M'");
+    expect(at(reopenRule, "properties", "criteria", "allOf", 1)).toBeUndefined();
+    expect(at(reopenRule, "properties", "criteria", "allOf", 0, "timeAggregation")).toBe("'Count'");
+    expect(at(reopenRule, "properties", "criteria", "allOf", 0, "operator")).toBe("'GreaterThan'");
+    expect(at(reopenRule, "properties", "criteria", "allOf", 0, "threshold")).toBe("0");
+    expect(query.split("\n")[0]).toBe("traces");
+  });
+
+  it("counts the trace context.warn('service.reopen_delayed', {...}) writes, whatever its severity, and no other event", () => {
+    const delayed = { event: "service.reopen_delayed", ...ids };
+    expect(warned("service.reopen_delayed", delayed).message).toMatch(/^service\.reopen_delayed \{/);
+    expect(keeps(warned("service.reopen_delayed", delayed))).toBe(true);
+    expect(keeps(warned("service.reopen_delayed", JSON.stringify(delayed)))).toBe(true);
+    expect(keeps(warned("service.reopen_delayed"))).toBe(true);
+    // A logger that sends the event as a property (customDimensions) rather than in the message.
+    expect(keeps({ message: "Reopen not confirmed", customDimensions: { event: "service.reopen_delayed" } })).toBe(
+      true,
+    );
+
+    expect(keeps(warned("service.reopen_confirmed", { ...ids, event: "service.reopen_confirmed" }))).toBe(false);
+    expect(keeps(warned("service.reopen_delayed_resolved", ids))).toBe(false);
+    expect(keeps(warned("service.suspend_delayed", ids))).toBe(false);
+    expect(query).not.toMatch(/severityLevel\s*(==|>|<|in\b)/);
+  });
+
+  it("alerts while partner commands sit in the dead-letter queue of partner-commands (DeadletteredMessages > 0)", () => {
+    expect(main).toMatch(/^var\s+partnerCommandsQueueName\s*=\s*'partner-commands'$/m);
+    expect(entities.queues.map((q) => q.name)).toContain("partner-commands");
+    expect(call?.params.get("partnerCommandsQueueName")).toBe("partnerCommandsQueueName");
+    expect(call?.params.get("serviceBusNamespaceName")).toBe("serviceBus.outputs.name");
+    expect(module).toMatch(
+      /^resource\s+serviceBus\s+'Microsoft\.ServiceBus\/namespaces@[^']+'\s+existing\s*=\s*\{\s*name:\s*serviceBusNamespaceName\s*\}/m,
+    );
+
+    expect(at(deadLetterRule, "location")).toBe("'global'");
+    expect(at(deadLetterRule, "properties", "scopes", 0)).toBe("serviceBus.id");
+    expect(at(deadLetterRule, "properties", "severity")).toBe("1");
+    expect(at(deadLetterRule, "properties", "enabled")).toBe("true");
+    expect(at(deadLetterRule, "properties", "evaluationFrequency")).toBe("'PT1M'");
+    expect(at(deadLetterRule, "properties", "criteria", "odata.type")).toBe(
+      "'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'",
+    );
+    expect(at(deadLetterRule, "properties", "criteria", "allOf", 1)).toBeUndefined();
+    const criterion = (...path: Array<string | number>): string | undefined =>
+      at(deadLetterRule, "properties", "criteria", "allOf", 0, ...path);
+    expect(criterion("criterionType")).toBe("'StaticThresholdCriterion'");
+    expect(criterion("metricNamespace")).toBe("'Microsoft.ServiceBus/namespaces'");
+    expect(criterion("metricName")).toBe("'DeadletteredMessages'");
+    expect(criterion("dimensions", 0, "name")).toBe("'EntityName'");
+    expect(criterion("dimensions", 0, "operator")).toBe("'Include'");
+    expect(criterion("dimensions", 0, "values", 0)).toBe("partnerCommandsQueueName");
+    expect(criterion("dimensions", 0, "values", 1)).toBeUndefined();
+    expect(criterion("dimensions", 1)).toBeUndefined();
+    // DeadletteredMessages is a gauge with Average, Minimum and Maximum only: Total would be rejected.
+    expect(criterion("timeAggregation")).toBe("'Maximum'");
+    expect(criterion("operator")).toBe("'GreaterThan'");
+    expect(criterion("threshold")).toBe("0");
+  });
+
+  it("e-mails alertEmail through one action group, and deploys both rules without one when alertEmail is empty", () => {
+    expect(main).toMatch(/^param\s+alertEmail\s+string\s*=\s*''$/m);
+    expect(call?.params.get("alertEmail")).toBe("alertEmail");
+    expect(actionGroup.header).toBe("if (!empty(alertEmail))");
+    expect(at(actionGroup, "location")).toBe("'global'");
+    expect(at(actionGroup, "properties", "emailReceivers", 0, "emailAddress")).toBe("alertEmail");
+    expect(module).toMatch(/^var\s+actionGroupIds\s*=\s*empty\(alertEmail\)\s*\?\s*\[\]\s*:\s*\[actionGroup\.id\]$/m);
+    expect(at(reopenRule, "properties", "actions", "actionGroups")).toBe("actionGroupIds");
+    expect(at(deadLetterRule, "properties", "actions")).toBe("map(actionGroupIds, id => { actionGroupId: id })");
+    // groupShortName takes at most 12 characters, and environmentName alone may have 12.
+    expect(call?.params.get("actionGroupShortName")).toBe("names.actionGroupShort");
+    expect(main).toMatch(/actionGroupShort:\s*take\([^\n]*,\s*12\)/);
+  });
+
+  it("keeps partner-commands in order per service, deduplicated, and dead-lettered after at most 10 deliveries", () => {
+    const queue = entities.queues.find((q) => q.name === "partner-commands");
+    expect(queue?.requiresSession).toBe(true);
+    expect(queue?.duplicateDetectionWindowMinutes ?? 0).toBeGreaterThanOrEqual(10);
+    expect(queue?.maxDeliveryCount).toBeGreaterThan(1);
+    expect(queue?.maxDeliveryCount).toBeLessThanOrEqual(10);
+    // The queue resource takes these fields from the JSON entry (the durations are checked above).
+    const queueResource = resources(source("modules/service-bus.bicep")).find(
+      (r) => r.type === "Microsoft.ServiceBus/namespaces/queues",
+    );
+    const property = (key: string): string | undefined => valueAt(`{${queueResource?.body ?? ""}}`, "properties", key);
+    expect(property("requiresSession")).toBe("q.?requiresSession ?? false");
+    expect(property("maxDeliveryCount")).toBe("q.?maxDeliveryCount ?? 10");
+    expect(property("requiresDuplicateDetection")).toBe("(q.?duplicateDetectionWindowMinutes ?? 0) > 0");
   });
 });
 
