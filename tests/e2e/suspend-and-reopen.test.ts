@@ -177,7 +177,7 @@ describe("a broadband service suspended for non-payment and reopened by a paymen
       ["active", "completed"],
     ]);
     const sms = await json(await fetch(`${host.base}/api/dev/sms`, { headers: { accept: "application/json" } }));
-    expect(JSON.stringify(sms.messages)).toMatch(/Bredbåndet er åpnet igjen kl\. \d{2}:\d{2}/);
+    expect(JSON.stringify(sms.messages)).toMatch(/Bredbåndet ditt er åpnet igjen kl\. \d{2}:\d{2}/);
     // Well within the market promise of one minute (the simulator completes an order in 200 ms).
     expect(elapsed).toBeLessThan(60_000);
   });

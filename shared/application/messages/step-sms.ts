@@ -75,14 +75,15 @@ export function serviceReopenedSmsText(sms: ServiceReopenedSms): string {
   const what =
     sms.language === "nb"
       ? sms.serviceKind === "power-meter"
-        ? "Strømmen"
-        : "Bredbåndet"
+        ? "Strømmen din"
+        : "Bredbåndet ditt"
       : sms.serviceKind === "power-meter"
         ? "Your power supply"
         : "Your broadband";
+  // Neutral on why (a payment, a credit note, an agreed plan): the debtor knows; the news is that it works again.
   const text =
     sms.language === "nb"
-      ? `${sms.creditorName}: Takk for betalingen. ${what} er åpnet igjen kl. ${sms.time}.`
-      : `${sms.creditorName}: Thank you for your payment. ${what} was reopened at ${sms.time}.`;
+      ? `${sms.creditorName}: ${what} er åpnet igjen kl. ${sms.time}.`
+      : `${sms.creditorName}: ${what} was reopened at ${sms.time}.`;
   return toGsm7Friendly(text);
 }
