@@ -36,6 +36,7 @@ import {
   type PartnerGateway,
   type PartnerOrder,
 } from "../../ports/partner-gateway";
+import type { PaymentAttemptStore } from "../../ports/payment-attempt-store";
 import type { ReplayGuard } from "../../ports/replay-guard";
 import type { SmsSender } from "../../ports/sms-sender";
 import type { Tenant, TenantStore } from "../../ports/tenant-store";
@@ -69,6 +70,8 @@ export const RESEND_UNSENT_AFTER_MS = 5_000;
 
 export interface PartnerCommandDeps {
   cases: CaseStore;
+  /** Payments started from pay links: a suspension waits while one on the case is authorized but not applied. */
+  paymentAttempts: Pick<PaymentAttemptStore, "listUnsettled">;
   tenants: TenantStore;
   partnerConnections: PartnerConnectionStore;
   partnerGateway: PartnerGateway;
@@ -114,6 +117,7 @@ export type SendOutcome =
   | { kind: "superseded" }
   | { kind: "already-answered" }
   | { kind: "withdrawn"; reason: string }
+  | { kind: "held"; reason: string; notBefore: string }
   | { kind: "refused"; status: number }
   | { kind: "retry-scheduled"; attempt: number; notBefore: string; reason: string }
   | { kind: "case-gone" };
@@ -129,6 +133,15 @@ export function makeSendPartnerCommand(deps: PartnerCommandDeps) {
     const now = deps.clock.now();
 
     if (message.target === "inactive") {
+      if (await paymentUnderway(deps, record.caseId, now)) {
+        // Not withdrawn: the payment is applied within seconds, and if it clears the claim the reopen decided with it
+        // supersedes this command; if it does not (or the authorization lapses), the suspension goes ahead then.
+        if (message.attempt >= MAX_SEND_ATTEMPTS)
+          throw new PartnerCommandUndeliverable(`Suspension ${command.commandId} held by a payment too long`);
+        const notBefore = new Date(now.getTime() + PAYMENT_HOLD_MS);
+        await deps.partnerCommands.enqueue([{ ...message, attempt: message.attempt + 1 }], { notBefore });
+        return { kind: "held", reason: "payment-authorized-not-applied", notBefore: notBefore.toISOString() };
+      }
       const tenant = await deps.tenants.get(record.tenantId);
       const held = suspensionHeld(record, tenant, now);
       if (held !== null) {
@@ -197,6 +210,30 @@ export function makeSendPartnerCommand(deps: PartnerCommandDeps) {
 /** The order's state for our service: the item's when the partner reports items, else the order's. */
 function stateFor(order: Pick<PartnerOrder, "state" | "serviceOrderItem">, serviceId: string): PartnerOrderState {
   return order.serviceOrderItem.find((i) => i.service.id === serviceId)?.state ?? order.state;
+}
+
+/** How long a suspension waits for an authorized payment to be applied before it is looked at again. */
+export const PAYMENT_HOLD_MS = 30_000;
+/** Pay-link payments older than this are past any authorization's life (the reconciliation sweep settles them). */
+const PAYMENT_WINDOW_MS = 2 * 60 * 60_000;
+
+/** A payment on the case is authorized (or captured) at the provider but not yet applied to the ledger. */
+async function paymentUnderway(
+  deps: Pick<PartnerCommandDeps, "paymentAttempts">,
+  caseId: string,
+  now: Date,
+): Promise<boolean> {
+  const attempts = await deps.paymentAttempts.listUnsettled({
+    createdAfter: new Date(now.getTime() - PAYMENT_WINDOW_MS).toISOString(),
+    createdBefore: now.toISOString(),
+    limit: 500,
+  });
+  return attempts.some(
+    (a) =>
+      (a.state === "authorized" || a.state === "captured") &&
+      a.parts.some((p) => p.caseId === caseId) &&
+      !a.appliedTo.includes(caseId),
+  );
 }
 
 /** Why a suspension may not be sent now, or null when it may. */
@@ -452,7 +489,12 @@ async function sweepCase(deps: SweepDeps, record: CaseRecord, limitMs: number, r
   for (const e of changed?.events ?? []) {
     if (e.type !== "service-reopen-delayed") continue;
     result.escalated++;
-    deps.onEscalated?.({ tenantId: record.tenantId, caseId: record.caseId, commandId: e.commandId, issuedAt: e.issuedAt });
+    deps.onEscalated?.({
+      tenantId: record.tenantId,
+      caseId: record.caseId,
+      commandId: e.commandId,
+      issuedAt: e.issuedAt,
+    });
   }
 }
 
