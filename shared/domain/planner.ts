@@ -48,6 +48,7 @@ import {
   type StepKind,
 } from "./policy";
 import type { RuleSet } from "./rules/rule-set";
+import { suspensionAllowed } from "./suspension-gate";
 
 export interface PlannedAmounts {
   principal: Money;
@@ -290,10 +291,17 @@ function instantFor(
       day = addDays(day, 1);
       candidate = atLocalTime(day, policy.suspendAt, zone);
     }
-    if (rules.suspension.onlyOnAllowedDays.value) {
-      const allowed = suspensionAllowedDayOnOrAfter(day, c.country);
-      if (allowed !== day) candidate = atLocalTime(allowed, policy.suspendAt, zone);
-    }
+    // an allowed day (never a Friday, weekend, holiday or holiday eve) outside the step's seasonal blackout
+    const gate = suspensionAllowed({
+      on: day,
+      country: c.country,
+      rules,
+      paymentAuthorizedNotApplied: false,
+      disputeOpen: false,
+      ...(step.blackout ? { seasonalBlackout: step.blackout } : {}),
+      customer: c.debtor.kind === "business" ? "business" : "household",
+    });
+    if (!gate.ok && gate.resumeOn !== undefined) candidate = atLocalTime(gate.resumeOn, policy.suspendAt, zone);
   }
   if (step.kind === "lets-pay-sms" || step.channels[0] === "sms") {
     candidate = nextContactTime(candidate, c.country, rules.contactHours.value);

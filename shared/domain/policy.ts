@@ -16,6 +16,7 @@ import { fitsFeeCombination } from "./fees";
 import { Money, money } from "./money";
 import type { FeeKind } from "./rules/rule-set";
 import { ServiceKind, type RuleSet } from "./rules/rule-set";
+import { SeasonalBlackout } from "./suspension-gate";
 
 export const StepKind = z.enum([
   "lets-pay-sms",
@@ -61,6 +62,12 @@ export const LadderStep = z.object({
   deadlineDays: z.number().int().positive().max(365).optional(),
   /** Suspension steps: which service kinds they apply to (default: all). */
   services: z.array(ServiceKind).min(1).optional(),
+  /**
+   * Suspension steps: days of the year the creditor does not suspend (both ends included; `from` after `to` spans the
+   * year end), e.g. households' power in winter `{ "from": "11-15", "to": "03-31" }`. The suspension then waits for the
+   * first allowed day after it. Applies to households unless `customers` says otherwise.
+   */
+  blackout: SeasonalBlackout.optional(),
 });
 export type LadderStep = z.infer<typeof LadderStep>;
 

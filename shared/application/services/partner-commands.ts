@@ -242,15 +242,24 @@ function suspensionHeld(record: CaseRecord, tenant: Tenant | undefined, now: Dat
   if (c.status === "disputed") return "a dispute is open";
   if (c.status !== "open") return `the case is ${c.status}`;
   const today = todayIn(c.country, now);
+  const step = c.steps.filter((s) => s.kind === "suspension").at(-1);
+  const blackout =
+    tenant && step !== undefined ? ladderOf(tenant, c.country).steps[step.stepIndex]?.blackout : undefined;
   const gate = suspensionAllowed({
     on: today,
     country: c.country,
     rules: rulesOn(c.country, today),
     paymentAuthorizedNotApplied: false,
     disputeOpen: false,
+    ...(blackout ? { seasonalBlackout: blackout } : {}),
     customer: c.debtor.kind === "business" ? "business" : "household",
   });
-  if (!gate.ok) return gate.reason === "not-an-allowed-day" ? `suspension is not allowed on ${today}` : gate.reason;
+  if (!gate.ok)
+    return gate.reason === "not-an-allowed-day"
+      ? `suspension is not allowed on ${today}`
+      : gate.reason === "seasonal-blackout"
+        ? `${today} is in the creditor's seasonal blackout`
+        : gate.reason;
   if (tenant && !overdueForServices(c, ladderOf(tenant, c.country), rulesOn(c.country, today), now))
     return "the case is no longer overdue";
   return null;

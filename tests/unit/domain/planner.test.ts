@@ -346,6 +346,25 @@ describe("suspension of service-linked invoices", () => {
     );
   });
 
+  it("waits out the creditor's winter blackout for households' power, and still suspends a business in it", () => {
+    const winter: LadderPolicy = {
+      ...policy,
+      steps: policy.steps.map((s) =>
+        s.kind === "suspension" && s.services?.includes("power-meter")
+          ? { ...s, blackout: { from: "11-15", to: "03-31", customers: ["household"] } }
+          : s,
+      ),
+    };
+    const from = utc("2025-10-01T00:00:00Z");
+    const to = utc("2026-05-30T00:00:00Z");
+    const household = simulate(power("2025-10-20", "consumer"), winter, rules, from, to);
+    // due + 30 lands in the blackout; 1 April is the day before Maundy Thursday and 6 April Easter Monday
+    expect(household.sent.find((a) => a.kind === "suspension")?.on).toBe("2026-04-07");
+    const business = simulate(power("2025-10-20", "business"), winter, rules, from, to);
+    const on = business.sent.find((a) => a.kind === "suspension")?.on;
+    expect(on !== undefined && on < "2025-12-31").toBe(true);
+  });
+
   it("moves an overdue suspension found late on a Thursday evening to the next allowed day, not the night before a weekend", () => {
     let c = broadband("2025-03-10");
     const notice = plan(
