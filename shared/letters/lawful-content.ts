@@ -9,7 +9,8 @@
  * days, 4 weeks — come from the rule set, not from literals here). `contentProblems` checks the words written for a
  * model (`letterStatements`) against this list: a power disconnection notice lacking any § 48 a element, or one of
  * the facts that element must carry (the amount, the deadline, the disconnection date, how to reach us, the fees
- * charged), is refused.
+ * charged), is refused. `lawfulDelivery` says how a letter must reach the customer beyond being written: a power
+ * disconnection notice goes to the invoice address AND is told personally (an SMS or e-mail alert).
  *
  * Power and broadband differ by law: § 48 a governs disconnecting a power meter (only the grid company may); for
  * broadband no statutory notice content was found (ekomloven), so a broadband suspension notice has no legal list and
@@ -170,6 +171,59 @@ export function lawfulContent(kind: LetterKind, service?: ServiceKind): readonly
 /** The service a suspension notice concerns, or undefined for the other letters. */
 function serviceOf(letter: { kind: LetterKind; suspension?: { service: ServiceKind } }): ServiceKind | undefined {
   return letter.kind === "suspension-notice" ? letter.suspension?.service : undefined;
+}
+
+/** Whether `letter` announces the disconnection of a power meter (forbrukerkjøpsloven § 48 a). */
+export function isPowerDisconnectionNotice(letter: {
+  kind: LetterKind;
+  suspension?: { service: ServiceKind };
+}): boolean {
+  return serviceOf(letter) === "power-meter";
+}
+
+/** Channels that count as telling the customer personally, besides the written notice. */
+export type PersonalAlertChannel = "sms" | "email";
+
+/** How a letter must reach the customer, beyond being in writing (which every letter of this folder is). */
+export interface LawfulDelivery {
+  /**
+   * The written notice must go to the customer's invoice address (where the invoices go), whatever else is sent —
+   * an alert with a link to a portal does not replace it.
+   */
+  readonly writtenToInvoiceAddress: boolean;
+  /**
+   * Besides the written notice, the customer must also be told personally: an alert by one of
+   * `personalAlertChannels` (an addition to the letter, never instead of it). Until that alert has gone out, the
+   * notice is not complete and the disconnection it announces may not be carried out.
+   */
+  readonly requiresPersonalAlert: boolean;
+  /** Where a personal alert may go, in order of preference; empty when none is required. */
+  readonly personalAlertChannels: readonly PersonalAlertChannel[];
+  /** The paragraph behind these requirements, or null when the law asks for nothing beyond a written letter. */
+  readonly basis: string | null;
+}
+
+const NO_EXTRA_DELIVERY: LawfulDelivery = {
+  writtenToInvoiceAddress: false,
+  requiresPersonalAlert: false,
+  personalAlertChannels: [],
+  basis: null,
+};
+
+const POWER_NOTICE_DELIVERY: LawfulDelivery = {
+  writtenToInvoiceAddress: true,
+  requiresPersonalAlert: true,
+  personalAlertChannels: ["sms", "email"],
+  basis: `${POWER_DISCONNECTION}: written notice to the invoice address, and the customer told personally too`,
+};
+
+/**
+ * How `letter` must be delivered: a power disconnection notice in writing to the invoice address AND personally (an
+ * SMS or e-mail alert); every other letter has no requirement beyond being written. Takes a validated model or the
+ * input built for one (only `kind` and `suspension.service` are read).
+ */
+export function lawfulDelivery(letter: { kind: LetterKind; suspension?: { service: ServiceKind } }): LawfulDelivery {
+  return isPowerDisconnectionNotice(letter) ? POWER_NOTICE_DELIVERY : NO_EXTRA_DELIVERY;
 }
 
 export class UnlawfulLetter extends DomainError {

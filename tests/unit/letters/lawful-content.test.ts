@@ -7,6 +7,7 @@ import {
   assertLawful,
   contentProblems,
   lawfulContent,
+  lawfulDelivery,
   lawfulnessProblems,
   letterStatements,
   parseLetterModel,
@@ -262,5 +263,38 @@ describe("contentProblems: a power disconnection notice must carry every § 48 a
     expect(problems).toEqual([
       'collection-warning: the letter does not say it — "Says clearly that the claim is sent to collection if it is not paid by the deadline" (inkassoloven § 9)',
     ]);
+  });
+});
+
+describe("lawfulDelivery: a power disconnection notice is written to the invoice address and told personally", () => {
+  it("requires a personal SMS or e-mail alert besides the letter for a power disconnection notice", () => {
+    const delivery = lawfulDelivery(parseLetterModel(suspensionNotice()));
+    expect(delivery).toEqual({
+      writtenToInvoiceAddress: true,
+      requiresPersonalAlert: true,
+      personalAlertChannels: ["sms", "email"],
+      basis: "forbrukerkjøpsloven § 48 a: written notice to the invoice address, and the customer told personally too",
+    });
+    // the executor holds the input built for the model (letterForStep), not yet parsed: the same answer
+    expect(lawfulDelivery(suspensionNotice())).toEqual(delivery);
+    expect(lawfulDelivery(withSuspension(suspensionNotice(), { customerKind: "business" })).requiresPersonalAlert).toBe(
+      true,
+    );
+  });
+
+  it("requires nothing beyond a written letter for broadband notices and the collection letters", () => {
+    for (const input of [
+      withSuspension(suspensionNotice(), { service: "broadband" }),
+      reminder(),
+      collectionNotice(),
+      paymentDemand(),
+    ]) {
+      expect(lawfulDelivery(input)).toEqual({
+        writtenToInvoiceAddress: false,
+        requiresPersonalAlert: false,
+        personalAlertChannels: [],
+        basis: null,
+      });
+    }
   });
 });
