@@ -6,12 +6,22 @@
  * Source: /shared/reference/nordic-collection-rules.md (Norway, late 2026), and the statute texts it names.
  *
  * `lawfulnessProblems` checks the dates and fees of a model against the legal rule set in force (the numbers — 14
- * days, 4 weeks — come from the rule set, not from literals here).
+ * days, 4 weeks — come from the rule set, not from literals here). `contentProblems` checks the words written for a
+ * model (`letterStatements`) against this list: a power disconnection notice lacking any § 48 a element, or one of
+ * the facts that element must carry (the amount, the deadline, the disconnection date, how to reach us, the fees
+ * charged), is refused. `lawfulDelivery` says how a letter must reach the customer beyond being written: a power
+ * disconnection notice goes to the invoice address AND is told personally (an SMS or e-mail alert).
+ *
+ * Power and broadband differ by law: § 48 a governs disconnecting a power meter (only the grid company may); for
+ * broadband no statutory notice content was found (ekomloven), so a broadband suspension notice has no legal list and
+ * follows the contract terms (its statements are courtesies).
  */
 import { addDays, compareLocalDates } from "../domain/calendar";
-import type { RuleSet } from "../domain/rules/rule-set";
+import type { RuleSet, ServiceKind } from "../domain/rules/rule-set";
 import { DomainError } from "../domain/errors";
+import { formatLetterAmount, formatLetterDate } from "./letter-format";
 import type { LetterKind, LetterModel } from "./letter-model";
+import type { LetterStatement } from "./letter-text";
 
 export type StatementId =
   // reminder (purring)
@@ -147,9 +157,73 @@ const REQUIREMENTS: Readonly<Record<LetterKind, readonly LegalRequirement[]>> = 
   ],
 };
 
-/** The statements the law requires in a letter of `kind`, each with its paragraph. */
-export function lawfulContent(kind: LetterKind): readonly LegalRequirement[] {
+const POWER_DISCONNECTION = "forbrukerkjøpsloven § 48 a";
+
+/**
+ * The statements the law requires in a letter of `kind`, each with its paragraph. A suspension notice's list is the
+ * power one (§ 48 a) unless `service` says broadband, which has none (no statutory notice content; contract terms).
+ */
+export function lawfulContent(kind: LetterKind, service?: ServiceKind): readonly LegalRequirement[] {
+  if (kind === "suspension-notice" && service === "broadband") return [];
   return REQUIREMENTS[kind];
+}
+
+/** The service a suspension notice concerns, or undefined for the other letters. */
+function serviceOf(letter: { kind: LetterKind; suspension?: { service: ServiceKind } }): ServiceKind | undefined {
+  return letter.kind === "suspension-notice" ? letter.suspension?.service : undefined;
+}
+
+/** Whether `letter` announces the disconnection of a power meter (forbrukerkjøpsloven § 48 a). */
+export function isPowerDisconnectionNotice(letter: {
+  kind: LetterKind;
+  suspension?: { service: ServiceKind };
+}): boolean {
+  return serviceOf(letter) === "power-meter";
+}
+
+/** Channels that count as telling the customer personally, besides the written notice. */
+export type PersonalAlertChannel = "sms" | "email";
+
+/** How a letter must reach the customer, beyond being in writing (which every letter of this folder is). */
+export interface LawfulDelivery {
+  /**
+   * The written notice must go to the customer's invoice address (where the invoices go), whatever else is sent —
+   * an alert with a link to a portal does not replace it.
+   */
+  readonly writtenToInvoiceAddress: boolean;
+  /**
+   * Besides the written notice, the customer must also be told personally: an alert by one of
+   * `personalAlertChannels` (an addition to the letter, never instead of it). Until that alert has gone out, the
+   * notice is not complete and the disconnection it announces may not be carried out.
+   */
+  readonly requiresPersonalAlert: boolean;
+  /** Where a personal alert may go, in order of preference; empty when none is required. */
+  readonly personalAlertChannels: readonly PersonalAlertChannel[];
+  /** The paragraph behind these requirements, or null when the law asks for nothing beyond a written letter. */
+  readonly basis: string | null;
+}
+
+const NO_EXTRA_DELIVERY: LawfulDelivery = {
+  writtenToInvoiceAddress: false,
+  requiresPersonalAlert: false,
+  personalAlertChannels: [],
+  basis: null,
+};
+
+const POWER_NOTICE_DELIVERY: LawfulDelivery = {
+  writtenToInvoiceAddress: true,
+  requiresPersonalAlert: true,
+  personalAlertChannels: ["sms", "email"],
+  basis: `${POWER_DISCONNECTION}: written notice to the invoice address, and the customer told personally too`,
+};
+
+/**
+ * How `letter` must be delivered: a power disconnection notice in writing to the invoice address AND personally (an
+ * SMS or e-mail alert); every other letter has no requirement beyond being written. Takes a validated model or the
+ * input built for one (only `kind` and `suspension.service` are read).
+ */
+export function lawfulDelivery(letter: { kind: LetterKind; suspension?: { service: ServiceKind } }): LawfulDelivery {
+  return isPowerDisconnectionNotice(letter) ? POWER_NOTICE_DELIVERY : NO_EXTRA_DELIVERY;
 }
 
 export class UnlawfulLetter extends DomainError {
@@ -196,9 +270,78 @@ export function lawfulnessProblems(model: LetterModel, rules: RuleSet): string[]
   return problems;
 }
 
-/** Throws UnlawfulLetter when `lawfulnessProblems` finds anything. */
-export function assertLawful(model: LetterModel, rules: RuleSet): void {
-  const problems = lawfulnessProblems(model, rules);
+/** What `contentProblems` reads of a statement. */
+export type StatementText = Pick<LetterStatement, "id" | "text" | "placement">;
+
+/**
+ * What the words written for `model` (`letterStatements(model)`) lack (empty when nothing): a statement for every
+ * requirement of `lawfulContent`, and — for a power disconnection notice (§ 48 a) — the facts each element must
+ * carry: the marking printed as the marking, the amount owed, the payment deadline and the first day of
+ * disconnection, our contact details for danger and for objections, the fees stated for disconnecting and
+ * reconnecting, and the social services (sosialtjenesten, NAV).
+ */
+export function contentProblems(model: LetterModel, statements: readonly StatementText[]): string[] {
+  const problems: string[] = [];
+  const service = serviceOf(model);
+  const textOf = (id: StatementId) => statements.find((s) => s.id === id && s.text.trim() !== "");
+  for (const r of lawfulContent(model.kind, service)) {
+    if (!textOf(r.id)) problems.push(`${r.id}: the letter does not say it — "${r.requirement}" (${r.basis})`);
+  }
+  if (model.kind !== "suspension-notice" || service !== "power-meter") return problems;
+
+  const lang = model.language;
+  const { phone, email, web } = model.creditor.contact;
+  const contact = [phone, email, web].filter((c): c is string => c !== undefined);
+  const facts: { id: StatementId; what: string; present: (s: StatementText) => boolean }[] = [
+    {
+      id: "clear-marking",
+      what: "the marking box it must be printed in, to stand out",
+      present: (s) => s.placement === "marking",
+    },
+    {
+      id: "pay-within-notice-period",
+      what: "the amount owed, the payment deadline and the first day of disconnection",
+      present: (s) =>
+        [
+          formatLetterAmount(model.amounts.totalDue, lang),
+          formatLetterDate(model.deadline, lang),
+          formatLetterDate(model.suspension.earliestDisconnectionDate, lang),
+        ].every((fact) => s.text.includes(fact)),
+    },
+    { id: "contact-danger", what: "how to contact us", present: (s) => contact.some((c) => s.text.includes(c)) },
+    { id: "contact-dispute", what: "how to contact us", present: (s) => contact.some((c) => s.text.includes(c)) },
+    {
+      id: "disconnection-costs",
+      what: "the fees for disconnecting and reconnecting",
+      present: (s) =>
+        [model.suspension.disconnectionFee, model.suspension.reconnectionFee].every(
+          (fee) => fee === undefined || s.text.includes(formatLetterAmount(fee, lang)),
+        ),
+    },
+    {
+      id: "social-services",
+      what: "the social services (sosialtjenesten) at NAV",
+      present: (s) => s.text.includes("sosialtjenesten") && s.text.includes("NAV"),
+    },
+  ];
+  for (const f of facts) {
+    const statement = textOf(f.id);
+    if (statement && !f.present(statement)) {
+      problems.push(`${f.id}: the statement lacks ${f.what} (${POWER_DISCONNECTION})`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Throws UnlawfulLetter when `lawfulnessProblems` (given `rules`) or `contentProblems` (given the `statements`
+ * written for the model) finds anything.
+ */
+export function assertLawful(model: LetterModel, rules?: RuleSet, statements?: readonly StatementText[]): void {
+  const problems = [
+    ...(rules ? lawfulnessProblems(model, rules) : []),
+    ...(statements ? contentProblems(model, statements) : []),
+  ];
   if (problems.length > 0) {
     throw new UnlawfulLetter(`The ${model.kind} would be unlawful: ${problems.join("; ")}`, {
       kind: model.kind,

@@ -169,6 +169,13 @@ export const SuspensionDetails = z.object({
   earliestDisconnectionDate: LocalDate,
   /** Consumers get 4 weeks (forbrukerkjøpsloven § 48 a), business customers 2 weeks. */
   customerKind: DebtorKind,
+  /**
+   * What the creditor charges for disconnecting and for reconnecting, when it charges a fixed amount. A fee can only
+   * be charged when the notice stated it (partner-service-commands.md); the notice always says that the costs may be
+   * charged (forbrukerkjøpsloven § 48 a), with these amounts when given.
+   */
+  disconnectionFee: Money.optional(),
+  reconnectionFee: Money.optional(),
 });
 export type SuspensionDetails = z.infer<typeof SuspensionDetails>;
 
@@ -224,6 +231,12 @@ export const LetterModel = z
       ...(model.amounts.interest
         ? [{ path: ["amounts", "interest", "amount"], money: model.amounts.interest.amount }]
         : []),
+      ...(model.kind === "suspension-notice"
+        ? (["disconnectionFee", "reconnectionFee"] as const).flatMap((k) => {
+            const fee = model.suspension[k];
+            return fee ? [{ path: ["suspension", k], money: fee }] : [];
+          })
+        : []),
     ];
     const foreign = amounts.filter((a) => a.money.currency !== currency);
     for (const a of foreign) issue(a.path, `every amount must be in ${currency}, the principal's currency`);
@@ -261,6 +274,10 @@ export const LetterModel = z
     if (model.kind === "suspension-notice") {
       if (compareLocalDates(model.suspension.earliestDisconnectionDate, model.deadline) <= 0) {
         issue(["suspension", "earliestDisconnectionDate"], "disconnection can only come after the payment deadline");
+      }
+      for (const k of ["disconnectionFee", "reconnectionFee"] as const) {
+        const fee = model.suspension[k];
+        if (fee && fee.value <= 0) issue(["suspension", k], "a fee must be a positive amount");
       }
     }
   });

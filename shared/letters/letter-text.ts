@@ -235,58 +235,71 @@ export function letterStatements(model: LetterModel): LetterStatement[] {
     }
 
     case "suspension-notice": {
-      const service = SERVICE_WORDS[lang][model.suspension.service].the;
-      const Service = service.charAt(0).toUpperCase() + service.slice(1);
+      const { suspension } = model;
+      const power = suspension.service === "power-meter";
+      const service = SERVICE_WORDS[lang][suspension.service].the;
+      const disconnectOn = d(suspension.earliestDisconnectionDate);
+      const fees: string[] = [];
+      if (suspension.disconnectionFee) {
+        const fee = amount(suspension.disconnectionFee);
+        fees.push(nb ? `${fee} for å stenge` : `${fee} for disconnecting`);
+      }
+      if (suspension.reconnectionFee) {
+        const fee = amount(suspension.reconnectionFee);
+        fees.push(nb ? `${fee} for å åpne igjen` : `${fee} for reconnecting`);
+      }
+      const feesText = fees.length === 0 ? "." : `: ${joinList(fees, nb ? "og" : "and")}.`;
       drafts = [
         {
           id: "clear-marking",
           placement: "marking",
+          // Only a power disconnection rests on § 48 a; broadband follows the contract terms.
           text: nb
-            ? `Dette brevet er et varsel om at ${service} kan bli stengt fordi en faktura ikke er betalt (forbrukerkjøpsloven § 48 a).`
-            : `This letter is a notice that ${service} may be disconnected because an invoice has not been paid (forbrukerkjøpsloven § 48 a, the Norwegian Consumer Purchases Act).`,
+            ? `Dette brevet er et varsel om at ${service} kan bli stengt fordi en faktura ikke er betalt${power ? " (forbrukerkjøpsloven § 48 a)" : ""}.`
+            : `This letter is a notice that ${service} may be disconnected because an invoice has not been paid${power ? " (forbrukerkjøpsloven § 48 a, the Norwegian Consumer Purchases Act)" : ""}.`,
         },
         {
           id: "claim-subject",
           placement: "body",
           basis: null,
           text: nb
-            ? `Varselet gjelder ${model.suspension.serviceDescription}. Faktura ${claim.invoiceNumber} for ${claim.description} forfalt ${d(claim.dueDate)} og er ikke betalt.`
-            : `This notice concerns ${model.suspension.serviceDescription}. Invoice ${claim.invoiceNumber} for ${claim.description} fell due on ${d(claim.dueDate)} and has not been paid.`,
+            ? `Varselet gjelder ${suspension.serviceDescription}. Faktura ${claim.invoiceNumber} for ${claim.description} forfalt ${d(claim.dueDate)} og er ikke betalt.`
+            : `This notice concerns ${suspension.serviceDescription}. Invoice ${claim.invoiceNumber} for ${claim.description} fell due on ${d(claim.dueDate)} and has not been paid.`,
         },
         {
           id: "pay-within-notice-period",
           placement: "body",
           text: nb
-            ? `Betaler du ${total} innen ${d(model.deadline)}, blir ${service} ikke stengt. Du har ${period(days, lang)} på deg fra ${d(model.sentDate)}, da vi sendte dette varselet. ${Service} blir tidligst stengt ${d(model.suspension.earliestDisconnectionDate)}.`
-            : `If you pay ${total} by ${d(model.deadline)}, ${service} will not be disconnected. You have ${period(days, lang)} from ${d(model.sentDate)}, when we sent this notice. The earliest date of disconnection is ${d(model.suspension.earliestDisconnectionDate)}.`,
+            ? `Betaler du ${total} innen ${d(model.deadline)}, blir ${service} ikke stengt. Du har ${period(days, lang)} på deg fra ${d(model.sentDate)}, da vi sendte dette varselet. Er beløpet ikke betalt innen fristen, kan ${service} bli stengt fra og med ${disconnectOn}.`
+            : `If you pay ${total} by ${d(model.deadline)}, ${service} will not be disconnected. You have ${period(days, lang)} from ${d(model.sentDate)}, when we sent this notice. If you have not paid by then, ${service} may be disconnected from ${disconnectOn}.`,
         },
         {
           id: "contact-danger",
           placement: "body",
           text: nb
-            ? `Ta kontakt med oss med en gang på ${contact} hvis stenging kan føre til fare for liv eller helse, eller skade på eiendom – for eksempel hvis noen i husstanden er avhengig av medisinsk utstyr eller trygghetsalarm, eller boligen kan få frostskader.`
-            : `Get in touch with us at once (${contact}) if disconnection could put life or health at risk, or damage property – for example if someone in the household depends on medical equipment or a safety alarm, or the home could be damaged by frost.`,
+            ? `Ta kontakt med oss med en gang på ${contact} hvis stenging kan føre til fare for liv eller helse, eller skade på eiendom – for eksempel hvis noen i husstanden er avhengig av medisinsk utstyr eller trygghetsalarm, eller boligen kan få frostskader. Er det fare for liv eller helse, venter vi med å stenge.`
+            : `Get in touch with us at once (${contact}) if disconnection could put life or health at risk, or damage property – for example if someone in the household depends on medical equipment or a safety alarm, or the home could be damaged by frost. If life or health is at risk, we will not disconnect yet.`,
         },
         {
           id: "contact-dispute",
           placement: "body",
           text: nb
-            ? "Ta også kontakt hvis du mener kravet er feil. Har du en begrunnet innsigelse, venter vi med å stenge til saken er avklart."
-            : "Please also get in touch if you believe the claim is wrong. If you have a reasoned objection, we will not disconnect until the matter is settled.",
+            ? `Er du uenig i kravet, eller har du problemer med å betale, ta kontakt med oss på ${contact}. Kommer du med en innsigelse som ikke er åpenbart grunnløs, venter vi med å stenge til uenigheten er avklart.`
+            : `If you disagree with the claim, or have trouble paying, get in touch with us (${contact}). If you object and the objection is not obviously unfounded, we will not disconnect until the matter is settled.`,
         },
         {
           id: "disconnection-costs",
           placement: "body",
           text: nb
-            ? `Blir ${service} stengt, kan vi kreve at du dekker kostnadene ved å stenge og å åpne igjen.`
-            : `If ${service} is disconnected, we may charge you the costs of disconnecting and reconnecting it.`,
+            ? `Blir ${service} stengt, kan vi kreve at du dekker kostnadene ved å stenge og å åpne igjen${feesText}`
+            : `If ${service} is disconnected, we may charge you the costs of disconnecting and reconnecting it${feesText}`,
         },
         {
           id: "social-services",
           placement: "body",
           text: nb
-            ? `Du kan få råd og hjelp fra sosialtjenesten ved NAV-kontoret i kommunen din. Bekrefter sosialtjenesten innen fristen at de dekker gjelden, blir ${service} ikke stengt.`
-            : `You can get advice and help from the social services (sosialtjenesten) at the NAV office in your municipality. If the social services confirm before the deadline that they will cover the debt, ${service} will not be disconnected.`,
+            ? `Du kan få råd og hjelp fra sosialtjenesten ved NAV-kontoret i kommunen din. Bekrefter sosialtjenesten overfor oss innen fristen at den dekker beløpet, blir ${service} ikke stengt.`
+            : `You can get advice and help from the social services (sosialtjenesten) at the NAV office in your municipality. If the social services confirm to us before the deadline that they will cover the amount, we will not disconnect.`,
         },
         alreadyPaid,
       ];
@@ -294,6 +307,7 @@ export function letterStatements(model: LetterModel): LetterStatement[] {
     }
   }
 
-  const basisOf = new Map(lawfulContent(model.kind).map((r) => [r.id as string, r.basis]));
+  const service = model.kind === "suspension-notice" ? model.suspension.service : undefined;
+  const basisOf = new Map(lawfulContent(model.kind, service).map((r) => [r.id as string, r.basis]));
   return drafts.map((s) => ({ ...s, basis: s.basis !== undefined ? s.basis : (basisOf.get(s.id) ?? null) }));
 }

@@ -105,13 +105,17 @@ const LABELS = {
   },
 } as const;
 
-/** Renders `input` (validated with `parseLetterModel`) as a PDF. */
+/**
+ * Renders `input` (validated with `parseLetterModel`) as a PDF. Whatever the options, a letter whose words lack a
+ * statement the law requires, or a fact such a statement must carry, is refused (UnlawfulLetter, `contentProblems`).
+ */
 export async function renderLetter(
   input: LetterModelInput | LetterModel,
   options: RenderLetterOptions = {},
 ): Promise<Buffer> {
   const model = parseLetterModel(input);
-  if (options.rules) assertLawful(model, options.rules);
+  const statements = letterStatements(model);
+  assertLawful(model, options.rules, statements);
 
   const doc: Doc = new PDFDocument({
     size: "A4",
@@ -132,7 +136,6 @@ export async function renderLetter(
 
   drawHeader(doc, model);
   drawTitle(doc, model);
-  const statements = letterStatements(model);
   const marking = suspensionMarking(model);
   for (const s of statements.filter((x) => x.placement === "marking")) drawMarking(doc, marking ?? "", s.text);
   for (const s of statements.filter((x) => x.placement === "body")) paragraph(doc, s.text);

@@ -240,7 +240,7 @@ export const norwegianRules: RuleSet = RuleSet.parse({
       "power-meter": {
         value: { consumer: 28, business: 14 },
         source:
-          "forbrukerkjøpsloven § 48 a: written notice, pay within 4 weeks to avoid disconnection (consumers); business customers 2 weeks",
+          "forbrukerkjøpsloven § 48 a: written notice, pay within 4 weeks to avoid disconnection (consumers); business customers, outside the Act, 2 weeks",
         confirmed: true,
       },
       broadband: {

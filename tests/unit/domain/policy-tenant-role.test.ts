@@ -62,7 +62,12 @@ describe("a tenant's role and the ladder", () => {
     if (!r.ok) {
       expect(r.problems).toHaveLength(1);
       expect(r.problems[0]).toMatchObject({ step: 1, kind: "suspension-notice" });
-      expect(r.problems[0]!.reason).toContain("cannot announce a disconnection");
+      expect(r.problems[0]!.reason).toBe(
+        "A power retailer cannot announce a disconnection of a power meter; only the grid company may disconnect.",
+      );
+      expect(r.problems[0]!.legalBasis).toContain("forbrukerkjøpsloven § 48 a");
+      expect(r.problems[0]!.legalBasis).toContain("Ot.prp. nr. 114 (2004–2005) ch. 13");
+      expect(r.problems[0]!.legalBasis).toContain("leveringspliktig kraft");
     }
   });
 

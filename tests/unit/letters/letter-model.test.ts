@@ -84,6 +84,24 @@ describe("LetterModel", () => {
     expect(issues.map((i) => i.path)).toContain("suspension.earliestDisconnectionDate");
   });
 
+  it("refuses disconnection and reconnection fees in another currency, or that are not positive", () => {
+    const input = suspensionNotice() as LetterModelInput & { suspension: Record<string, unknown> };
+    const withFees = (fees: Record<string, unknown>) =>
+      issuesOf({ ...input, suspension: { ...input.suspension, ...fees } });
+    expect(withFees({ disconnectionFee: { value: 50_000, currency: "SEK" } })).toEqual([
+      { path: "suspension.disconnectionFee", message: "every amount must be in NOK, the principal's currency" },
+    ]);
+    expect(withFees({ reconnectionFee: { value: 0, currency: "NOK" } })).toEqual([
+      { path: "suspension.reconnectionFee", message: "a fee must be a positive amount" },
+    ]);
+    expect(
+      withFees({
+        disconnectionFee: { value: 62_500, currency: "NOK" },
+        reconnectionFee: { value: 125_000, currency: "NOK" },
+      }),
+    ).toEqual([]);
+  });
+
   it("refuses a suspension notice without its suspension details", () => {
     const { suspension: _omitted, ...rest } = suspensionNotice() as LetterModelInput & { suspension: unknown };
     expect(issuesOf(rest).map((i) => i.path)).toContain("suspension");

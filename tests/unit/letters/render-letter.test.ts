@@ -176,12 +176,54 @@ describe("renderLetter", () => {
     expectPhrase(pdf, "forbrukerkjøpsloven § 48 a");
     expectPhrase(pdf, "Betaler du 1 234,50 kr innen 21. desember 2026, blir strømmen ikke stengt.");
     expectPhrase(pdf, "Du har 4 uker på deg fra 23. november 2026");
-    expectPhrase(pdf, "Strømmen blir tidligst stengt 22. desember 2026.");
+    expectPhrase(pdf, "Er beløpet ikke betalt innen fristen, kan strømmen bli stengt fra og med 22. desember 2026.");
     expectPhrase(pdf, "hvis stenging kan føre til fare for liv eller helse, eller skade på eiendom");
-    expectPhrase(pdf, "Ta også kontakt hvis du mener kravet er feil.");
+    expectPhrase(pdf, "Er det fare for liv eller helse, venter vi med å stenge.");
+    expectPhrase(
+      pdf,
+      "Er du uenig i kravet, eller har du problemer med å betale, ta kontakt med oss på telefon 22 12 34 56",
+    );
+    expectPhrase(pdf, "Kommer du med en innsigelse som ikke er åpenbart grunnløs, venter vi med å stenge");
     expectPhrase(pdf, "kan vi kreve at du dekker kostnadene ved å stenge og å åpne igjen.");
-    expectPhrase(pdf, "Du kan få råd og hjelp fra sosialtjenesten");
-    expectPhrase(pdf, "telefon 22 12 34 56");
+    expectPhrase(pdf, "Du kan få råd og hjelp fra sosialtjenesten ved NAV-kontoret i kommunen din.");
+    expectPhrase(
+      pdf,
+      "Bekrefter sosialtjenesten overfor oss innen fristen at den dekker beløpet, blir strømmen ikke stengt.",
+    );
+  });
+
+  it("says the same in English, and the amounts a tenant charges for disconnecting and reconnecting", async () => {
+    const base = suspensionNotice({ language: "en" }) as LetterModelInput & { suspension: object };
+    const { pdf } = await render({
+      ...base,
+      suspension: {
+        ...base.suspension,
+        disconnectionFee: { value: 62_500, currency: "NOK" },
+        reconnectionFee: { value: 125_000, currency: "NOK" },
+      },
+    } as LetterModelInput);
+    expect(pdf.text.split("\n")).toContain("NOTICE OF DISCONNECTION OF ELECTRICITY");
+    expectPhrase(pdf, "If you pay NOK 1,234.50 by 21 December 2026, your electricity supply will not be disconnected.");
+    expectPhrase(pdf, "may be disconnected from 22 December 2026.");
+    expectPhrase(pdf, "If life or health is at risk, we will not disconnect yet.");
+    expectPhrase(pdf, "If you object and the objection is not obviously unfounded, we will not disconnect");
+    expectPhrase(
+      pdf,
+      "we may charge you the costs of disconnecting and reconnecting it: NOK 625.00 for disconnecting and NOK 1,250.00 for reconnecting.",
+    );
+    expectPhrase(pdf, "social services (sosialtjenesten) at the NAV office");
+    expectPhrase(pdf, "that they will cover the amount, we will not disconnect.");
+  });
+
+  it("does not cite the power law on a broadband suspension notice", async () => {
+    const base = suspensionNotice() as LetterModelInput & { suspension: object };
+    const { pdf } = await render({
+      ...base,
+      suspension: { ...base.suspension, service: "broadband", serviceDescription: "bredbånd i Storgata 1 B" },
+    } as LetterModelInput);
+    expect(pdf.text.split("\n")).toContain("VARSEL OM STENGING AV BREDBÅND");
+    expectPhrase(pdf, "Dette brevet er et varsel om at bredbåndet kan bli stengt fordi en faktura ikke er betalt.");
+    expect(pdf.text).not.toContain("§ 48 a");
   });
 
   it("gives a business customer the suspension period it actually has", async () => {

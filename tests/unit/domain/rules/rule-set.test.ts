@@ -9,6 +9,7 @@ import {
   unconfirmedValues,
   withOverrides,
 } from "../../../../shared/domain/rules";
+import { requiredSuspensionNoticeDays } from "../../../../shared/domain/policy";
 
 describe("the Norwegian rule set", () => {
   it("uses an inkassosats of NOK 700 from 2017 to 2025, confirmed", () => {
@@ -54,6 +55,18 @@ describe("the Norwegian rule set", () => {
     expect(paths).toContain("contactHours");
     expect(paths).not.toContain("collectionRate[0]");
     for (const u of unconfirmedValues(norwegianRules)) expect(u.source.length).toBeGreaterThan(0);
+  });
+
+  it("gives 4 weeks' notice before a power disconnection for a consumer and 2 weeks for a business, from § 48 a", () => {
+    const power = norwegianRules.suspension.noticeDays["power-meter"];
+    expect(power.value).toEqual({ consumer: 28, business: 14 });
+    expect(power.confirmed).toBe(true);
+    expect(power.source).toMatch(/^forbrukerkjøpsloven § 48 a: .*4 weeks.*business customers.*2 weeks$/);
+    expect(requiredSuspensionNoticeDays(norwegianRules, "power-meter", "business")).toBe(14);
+    expect(requiredSuspensionNoticeDays(norwegianRules, "power-meter", "consumer")).toBe(28);
+    // broadband has no statutory period: the contract decides, and the value says it is not confirmed
+    expect(requiredSuspensionNoticeDays(norwegianRules, "broadband", "consumer")).toBe(0);
+    expect(norwegianRules.suspension.noticeDays.broadband.confirmed).toBe(false);
   });
 
   it("carries the half-year late-interest rates of the reference", () => {
