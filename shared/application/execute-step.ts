@@ -39,7 +39,14 @@ import { formatMoney, type Money } from "../domain/money";
 import type { ActionKind, PlannedAction } from "../domain/planner";
 import { describeStep, type Channel, type LadderPolicy } from "../domain/policy";
 import type { RuleSet } from "../domain/rules";
-import { LETTER_CONTENT_TYPE, letterTitle, renderLetter, type LetterKind, type Letterhead } from "../letters";
+import {
+  LETTER_CONTENT_TYPE,
+  lawfulDelivery,
+  letterTitle,
+  renderLetter,
+  type LetterKind,
+  type Letterhead,
+} from "../letters";
 import type { CaseRecord, CaseStore, DocumentRef, TimelineEntry } from "../ports/case-store";
 import type { Clock } from "../ports/clock";
 import type { CaseEventMessage, EventPublisher } from "../ports/event-publisher";
@@ -429,6 +436,50 @@ async function produceLetter(
   const sentKeys = [`letter:${key}`];
 
   const customer = record.customer;
+  const concernsPower = record.case.services.some(
+    (s) => (action.serviceIds ?? []).includes(s.serviceId) && s.kind === "power-meter",
+  );
+  const lawful = lawfulDelivery({
+    kind,
+    ...(concernsPower ? { suspension: { service: "power-meter" as const } } : {}),
+  });
+  if (lawful.requiresPersonalAlert) {
+    // A power disconnection notice goes to the invoice address in writing AND is told personally (an SMS unless the
+    // customer refused SMS): the alert adds to the letter, it never replaces it.
+    let alert: string;
+    if (customer.phone && customer.consent?.sms !== false) {
+      const url =
+        payLink ??
+        (await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now)).url;
+      const sent = await deps.sms.send({
+        to: customer.phone,
+        from: smsSenderOf(tenant, policy),
+        text: letterAlertSmsText({
+          creditorName: tenant.name,
+          invoiceNumber: record.invoiceNumber,
+          letter: kind,
+          payLink: url,
+          language: languageIn(record.case.country),
+        }),
+        idempotencyKey: `${record.caseId}:step:${action.stepIndex}:alert`,
+        tag: `${record.caseId}:${key}:alert`,
+      });
+      if (!sent.ok && sent.retryable)
+        throw new TransientStepFailure(`The notice's SMS alert could not be sent yet: ${sent.reason}`);
+      alert = sent.ok
+        ? `and told personally by SMS (${lawful.basis ?? "forbrukerkjøpsloven § 48 a"})`
+        : `the personal SMS alert was refused (${sent.reason}): contact the customer personally before disconnecting`;
+      if (sent.ok) sentKeys.push(`sms:${key}:alert`);
+    } else {
+      alert = `${!customer.phone ? "no phone number" : "SMS refused"} for the personal alert ${lawful.basis ?? ""} requires: contact the customer personally before disconnecting`;
+    }
+    return {
+      delivery: { channel: "print-queue", status: "queued", reason: alert },
+      channel: "letter",
+      document,
+      sentKeys: [...sentKeys, `print:${key}`],
+    };
+  }
   if (customer.phone && customer.consent?.sms === true) {
     const url =
       payLink ??

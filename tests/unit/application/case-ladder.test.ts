@@ -345,6 +345,40 @@ describe("the whole ladder through plan and execute", () => {
   });
 });
 
+describe("a power disconnection notice (forbrukerkjøpsloven § 48 a)", () => {
+  it("goes to the invoice address in writing AND is told personally by SMS, even without an explicit SMS consent", async () => {
+    const w = await world("2026-11-21T10:00:00.000Z");
+    const { consent: _consent, ...noConsent } = CUSTOMER;
+    const record = caseRecord("INV-3002", DUE, noConsent);
+    record.case.services = [
+      { serviceId: "pm-1", kind: "power-meter", state: "active", blockers: [], lastCommand: null },
+    ];
+    const caseId = await withCase(w, record);
+    const plan = makePlanNextStep(w.deps);
+    const execute = makeExecuteStep(w.deps);
+    for (let i = 0; i < 40; i++) {
+      const d = await plan(caseId);
+      if (d.kind === "done" || d.kind === "paused") break;
+      if (d.kind === "wait") {
+        w.clock.set(d.until);
+        continue;
+      }
+      const outcome = await execute(caseId, d.action);
+      if (d.action.kind !== "suspension-notice") continue;
+      expect(outcome).toMatchObject({ kind: "executed", delivery: { channel: "print-queue", status: "queued" } });
+      const alert = w.sms.attempts.find((m) => m.idempotencyKey.endsWith(`:step:${String(d.action.stepIndex)}:alert`));
+      expect(alert?.text).toMatch(/brev/);
+      const sentKeys = (await stored(w, caseId)).sentKeys;
+      expect(sentKeys).toEqual(expect.arrayContaining([`print:step:${String(d.action.stepIndex)}:suspension-notice`]));
+      expect(sentKeys).toEqual(
+        expect.arrayContaining([`sms:step:${String(d.action.stepIndex)}:suspension-notice:alert`]),
+      );
+      return;
+    }
+    throw new Error("no suspension notice was planned");
+  });
+});
+
 describe("heal orchestrations", () => {
   it("restarts the orchestrations of active cases that are missing, failed or terminated, and counts them", async () => {
     const states: Record<string, WorkflowState> = {
