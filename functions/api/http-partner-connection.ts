@@ -22,7 +22,11 @@ export function makePartnerConnectionFunctions(resolve: ResolveDeps) {
         const put = makePutPartnerConnection({ ...deps, allowLoopback: deps.allowLoopbackUrls ?? false });
         const body = await parseJson(request, put.body);
         const saved = await put(tenant.tenantId, body);
-        return ok(saved.created ? 201 : 200, { connection: saved.connection, secrets: saved.secrets });
+        return ok(saved.created ? 201 : 200, {
+          connection: saved.connection,
+          hub: saved.hub,
+          secrets: saved.secrets,
+        });
       });
     }),
     getPartnerConnection: handler(async (request, context) => {

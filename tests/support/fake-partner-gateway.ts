@@ -51,6 +51,7 @@ export class FakePartnerGateway implements PartnerGateway {
   }
 
   async registerCallback(_connection: PartnerConnection, url: string): Promise<PartnerHubRegistration> {
+    if (this.mode === "down") throw new PartnerUnavailable("registerCallback: 503", "server-error", 503);
     this.hubs.push(url);
     return { id: `hub-${String(this.hubs.length)}`, callback: url };
   }

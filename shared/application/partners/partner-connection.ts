@@ -16,7 +16,9 @@
  * pointer (`/baseUrl`, `/role`, `/auth/tokenUrl`) either way — 422 for a bad value.
  */
 import { z } from "zod";
+import { DomainError } from "../../domain/errors";
 import { validatePolicy } from "../../domain/policy";
+import type { PartnerGateway } from "../../ports/partner-gateway";
 import { TenantNotFound } from "../../ports/errors";
 import type { TenantStore } from "../../ports/tenant-store";
 import { ladderOf, rulesOn, todayIn } from "../case-context";
@@ -24,6 +26,7 @@ import { UnlawfulPolicy } from "../policy";
 import { TenantRole } from "../../domain/policy";
 import type { Clock } from "../../ports/clock";
 import {
+  connectionOf,
   PartnerConnectionNotFound,
   StoredPartnerConnection,
   type PartnerConnectionStore,
@@ -123,6 +126,8 @@ export interface PartnerConnectionSaved {
   connection: PartnerConnectionView;
   /** True when the tenant had no connection before (201), false when one was replaced (200). */
   created: boolean;
+  /** Our callback URL registered at the partner's hub (best effort: the connection is saved either way). */
+  hub: { registered: boolean; id?: string; problem?: string };
   secrets: {
     /** The generated HMAC secret (an `hmac` connection whose secret was left out). */
     secret?: string;
@@ -139,6 +144,8 @@ export interface PartnerConnectionDeps extends WebhookUrlPolicy {
   random: Random;
   /** `PUBLIC_BASE_URL`: the base of the callback URL the partner calls. */
   publicBaseUrl: string;
+  /** Registers our callback URL at the partner's hub after a PUT. */
+  partnerGateway: Pick<PartnerGateway, "registerCallback">;
 }
 
 /** `{publicBaseUrl}/api/callbacks/partners/{tenantId}`: where the tenant's partner posts its state changes. */
@@ -206,7 +213,16 @@ export function makePutPartnerConnection(deps: PartnerConnectionDeps): PutPartne
         updatedAt: now,
       });
     });
-    return { connection: viewOf(stored, deps.publicBaseUrl), created, secrets };
+    const view = viewOf(stored, deps.publicBaseUrl);
+    let hub: PartnerConnectionSaved["hub"];
+    try {
+      const registered = await deps.partnerGateway.registerCallback(connectionOf(stored), view.callbackUrl);
+      hub = { registered: true, id: registered.id };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      hub = { registered: false, problem: error.title ? `${error.title}: ${error.message}` : error.message };
+    }
+    return { connection: view, created, hub, secrets };
   };
   return Object.assign(put, { body: schema });
 }

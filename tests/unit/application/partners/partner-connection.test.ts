@@ -15,6 +15,7 @@ import { MemoryTenantStore } from "../../../../shared/adapters/memory/tenant-sto
 import { UnlawfulPolicy } from "../../../../shared/application/policy";
 import { defaultPolicy } from "../../../../shared/domain/policy";
 import { tenant } from "../case-ladder-fixtures";
+import { FakePartnerGateway } from "../../../support/fake-partner-gateway";
 
 const GIVEN_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -29,9 +30,11 @@ function setup(options: { allowLoopback?: boolean } = {}) {
     keyHash: "x",
     createdAt: "2026-11-01T00:00:00.000Z",
   });
+  const gateway = new FakePartnerGateway();
   const deps = {
     partnerConnections,
     tenants,
+    partnerGateway: gateway,
     clock,
     random: seededRandom(7),
     publicBaseUrl: "https://pay.example.no/",
@@ -40,6 +43,7 @@ function setup(options: { allowLoopback?: boolean } = {}) {
   return {
     clock,
     tenants,
+    gateway,
     store: partnerConnections,
     put: makePutPartnerConnection(deps),
     get: makeGetPartnerConnection(deps),
@@ -195,5 +199,17 @@ describe("getting and deleting a partner connection", () => {
     };
     await tenants.setPolicy("t_a", withoutDisconnection, new Date("2026-11-02T10:00:00.000Z"));
     expect((await put("t_a", retailer)).connection.role).toBe("power-retailer");
+  });
+
+  it("registers our callback URL at the partner's hub, and saves the connection even when the partner is down", async () => {
+    const { put, gateway, store } = setup();
+    const saved = await put("t_a", hmac());
+    expect(saved.hub).toEqual({ registered: true, id: "hub-1" });
+    expect(gateway.hubs).toEqual([saved.connection.callbackUrl]);
+    expect(saved.connection.callbackUrl).toBe("https://pay.example.no/api/callbacks/partners/t_a");
+    gateway.mode = "down";
+    const again = await put("t_a", hmac({ baseUrl: "https://provisioning2.fjordnett.no" }));
+    expect(again.hub).toMatchObject({ registered: false, problem: expect.stringMatching(/unavailable/i) });
+    expect((await store.get("t_a"))?.baseUrl).toBe("https://provisioning2.fjordnett.no");
   });
 });
