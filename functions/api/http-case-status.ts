@@ -1,11 +1,20 @@
-/** `POST /api/v1/cases/{caseId}/hold`, `…/resume`, `…/cancel` → 200 with the case; not allowed in its state → 409. */
+/**
+ * `POST /api/v1/cases/{caseId}/hold`, `…/resume`, `…/cancel`, `…/dispute` `{ reason }` and `…/dispute/resolve`
+ * `{ outcome }` → 200 with the case; not allowed in its state → 409.
+ */
 import { app } from "@azure/functions";
 import * as df from "durable-functions";
-import { makeCancelCase, makeHoldCase, makeResumeCase } from "../../shared/application/case-status";
+import {
+  makeCancelCase,
+  makeHoldCase,
+  makeOpenDispute,
+  makeResolveDispute,
+  makeResumeCase,
+} from "../../shared/application/case-status";
 import { handler, parseJson, parseParams } from "../../shared/http/parse";
 import { authenticateTenant, idempotent, ok, parseOptionalJson, type ResolveDeps } from "./edge";
 import { API_FUNCTIONS, API_ROUTES } from "./names";
-import { CancelBody, CaseParams, HoldBody, ResumeBody } from "./schemas";
+import { CancelBody, CaseParams, DisputeBody, HoldBody, ResolveDisputeBody, ResumeBody } from "./schemas";
 
 export function makeCaseStatusFunctions(resolve: ResolveDeps) {
   return {
@@ -36,6 +45,24 @@ export function makeCaseStatusFunctions(resolve: ResolveDeps) {
         return ok(200, await makeCancelCase(deps)(tenant.tenantId, caseId, body));
       });
     }),
+    openDispute: handler(async (request, context) => {
+      const deps = resolve(context);
+      const tenant = await authenticateTenant(request, deps);
+      const { caseId } = parseParams(request, CaseParams);
+      return idempotent(request, context, deps, tenant.tenantId, async () => {
+        const body = await parseJson(request, DisputeBody);
+        return ok(200, await makeOpenDispute(deps)(tenant.tenantId, caseId, body));
+      });
+    }),
+    resolveDispute: handler(async (request, context) => {
+      const deps = resolve(context);
+      const tenant = await authenticateTenant(request, deps);
+      const { caseId } = parseParams(request, CaseParams);
+      return idempotent(request, context, deps, tenant.tenantId, async () => {
+        const body = await parseJson(request, ResolveDisputeBody);
+        return ok(200, await makeResolveDispute(deps)(tenant.tenantId, caseId, body));
+      });
+    }),
   };
 }
 
@@ -47,6 +74,8 @@ export function registerCaseStatusFunctions(resolve: ResolveDeps): void {
     [API_FUNCTIONS.holdCase, API_ROUTES.hold, functions.holdCase],
     [API_FUNCTIONS.resumeCase, API_ROUTES.resume, functions.resumeCase],
     [API_FUNCTIONS.cancelCase, API_ROUTES.cancel, functions.cancelCase],
+    [API_FUNCTIONS.openDispute, API_ROUTES.dispute, functions.openDispute],
+    [API_FUNCTIONS.resolveDispute, API_ROUTES.resolveDispute, functions.resolveDispute],
   ] as const) {
     app.http(name, { route, methods: ["POST"], authLevel: "anonymous", extraInputs: [durableClient], handler: fn });
   }

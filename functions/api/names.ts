@@ -19,6 +19,8 @@ export const API_FUNCTIONS = {
   putPartnerConnection: "putPartnerConnection",
   getPartnerConnection: "getPartnerConnection",
   deletePartnerConnection: "deletePartnerConnection",
+  openDispute: "openCaseDispute",
+  resolveDispute: "resolveCaseDispute",
   blockService: "blockCaseService",
   unblockService: "unblockCaseService",
 } as const;
@@ -37,6 +39,8 @@ export const API_ROUTES = {
   resume: "api/v1/cases/{caseId}/resume",
   cancel: "api/v1/cases/{caseId}/cancel",
   notes: "api/v1/cases/{caseId}/notes",
+  dispute: "api/v1/cases/{caseId}/dispute",
+  resolveDispute: "api/v1/cases/{caseId}/dispute/resolve",
   blockService: "api/v1/cases/{caseId}/services/{serviceId}/block",
   unblockService: "api/v1/cases/{caseId}/services/{serviceId}/unblock",
   documents: "api/v1/cases/{caseId}/documents",

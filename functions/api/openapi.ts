@@ -20,6 +20,8 @@ import {
   InvoiceBatchResult,
   InvoiceRegistered,
   NoteBody,
+  DisputeBody,
+  ResolveDisputeBody,
   ServiceBlockBody,
   ServiceParams,
   ServiceViewDto,
@@ -134,6 +136,18 @@ export function registerPartnerApi(registry: OpenAPIRegistry): void {
   caseAction("hold", "holdCase", "Put the case on hold", HoldBody);
   caseAction("resume", "resumeCase", "Resume a held case (the body may be left out)", ResumeBody);
   caseAction("cancel", "cancelCase", "Cancel the case", CancelBody);
+  caseAction(
+    "dispute",
+    "openCaseDispute",
+    "Register the debtor's dispute: follow-up and any suspension wait for the outcome",
+    DisputeBody,
+  );
+  caseAction(
+    "dispute/resolve",
+    "resolveCaseDispute",
+    "Resolve the dispute: the claim stands (follow-up goes on) or is withdrawn (dropped; suspended services reopen)",
+    ResolveDisputeBody,
+  );
   caseAction("notes", "addNote", "Add a note to the case's timeline", NoteBody, 201);
   for (const [action, operationId, summary, body] of [
     [

@@ -320,6 +320,12 @@ export const HoldBody = z
   .strictObject({ reason: Text(500), until: LocalDateDto.nullable().optional() })
   .meta({ id: "HoldRequest" });
 export const ResumeBody = z.strictObject({}).meta({ id: "ResumeRequest" });
+export const DisputeBody = z
+  .strictObject({ reason: Text(500).meta({ description: "What the debtor objects to (no personal data)." }) })
+  .meta({ id: "DisputeRequest" });
+export const ResolveDisputeBody = z
+  .strictObject({ outcome: z.enum(["claim-upheld", "claim-withdrawn"]) })
+  .meta({ id: "ResolveDisputeRequest" });
 export const CancelBody = z.strictObject({ reason: Text(500) }).meta({ id: "CancelRequest" });
 export const NoteBody = z.strictObject({ text: Text(2000) }).meta({ id: "NoteRequest" });
 

@@ -1,5 +1,7 @@
 /**
- * Hold, resume and cancel: status events from the creditor. The orchestration is told and re-plans (a held case
+ * Hold, resume, cancel and disputes: status events from the creditor (a dispute as the debtor raised it with the
+ * creditor or customer service). A dispute pauses the ladder and holds any suspension until it is resolved: upheld, the
+ * ladder goes on from where it was; withdrawn, the claim is dropped and suspended services reopen. The orchestration is told and re-plans (a held case
  * waits; a cancelled one ends). Not allowed in the case's state (e.g. holding a paid case) → 409.
  */
 import type { LocalDate } from "../domain/calendar";
@@ -61,6 +63,51 @@ export function makeCancelCase(deps: CaseActionDeps) {
         kind: "status-changed",
         title: "Cancelled by the creditor",
         details: { reason: input.reason },
+      }),
+    });
+    return view(deps, tenantId, record);
+  };
+}
+
+export interface DisputeInput {
+  reason: string;
+}
+
+export interface ResolveDisputeInput {
+  /** `claim-upheld`: the claim stands and follow-up goes on; `claim-withdrawn`: the creditor drops the claim. */
+  outcome: "claim-upheld" | "claim-withdrawn";
+}
+
+export function makeOpenDispute(deps: CaseActionDeps) {
+  return async (tenantId: string, caseId: string, input: DisputeInput): Promise<CaseView> => {
+    const { record } = await applyCaseAction(deps, tenantId, caseId, {
+      reason: "dispute-opened",
+      event: (_c, today) => ({ type: "dispute-opened", on: today, reason: input.reason }),
+      timeline: (_b, _a, at) => ({
+        at,
+        kind: "status-changed",
+        title: "Disputed by the debtor: follow-up and any suspension wait for the outcome",
+        legalBasis: "inkassoloven § 9 (no collection steps on a claim with a justified objection)",
+        details: { reason: input.reason },
+      }),
+    });
+    return view(deps, tenantId, record);
+  };
+}
+
+export function makeResolveDispute(deps: CaseActionDeps) {
+  return async (tenantId: string, caseId: string, input: ResolveDisputeInput): Promise<CaseView> => {
+    const { record } = await applyCaseAction(deps, tenantId, caseId, {
+      reason: "dispute-resolved",
+      event: (_c, today) => ({ type: "dispute-resolved", on: today, outcome: input.outcome }),
+      timeline: (_b, _a, at) => ({
+        at,
+        kind: "status-changed",
+        title:
+          input.outcome === "claim-upheld"
+            ? "Dispute resolved: the claim stands, follow-up goes on"
+            : "Dispute resolved: the claim is withdrawn",
+        details: { outcome: input.outcome },
       }),
     });
     return view(deps, tenantId, record);

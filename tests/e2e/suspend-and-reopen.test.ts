@@ -209,6 +209,28 @@ describe("a credit note that clears the balance", () => {
   });
 });
 
+describe("a dispute before the suspension day", () => {
+  it("holds the suspension until the dispute is resolved, then it goes ahead on an allowed day", async () => {
+    const caseId = await registerBroadbandInvoice("E2E-BB-5", "bb-e2e-5");
+    await advance("P20D");
+    const disputed = await api("POST", `/api/v1/cases/${caseId}/dispute`, {
+      reason: "The line did not work in October",
+    });
+    expect(disputed.status, await disputed.clone().text()).toBe(200);
+    await advance("P20D");
+    expect(await serviceOf(caseId)).toMatchObject({ state: "active", lastCommand: null });
+    expect(await ordersFor("bb-e2e-5")).toEqual([]);
+    const resolved = await api("POST", `/api/v1/cases/${caseId}/dispute/resolve`, { outcome: "claim-upheld" });
+    expect(resolved.status, await resolved.clone().text()).toBe(200);
+    await advance("P7D");
+    await eventually(async () => (await serviceOf(caseId)).state === "suspended", "the suspension after the dispute");
+    const view = await json(await api("GET", `/api/v1/cases/${caseId}`));
+    const suspension = view.timeline.find((e: { step?: string }) => e.step === "suspension");
+    expect([1, 2, 3, 4]).toContain(new Date(`${suspension.details.on as string}T12:00:00Z`).getUTCDay());
+    expect(await inventory("bb-e2e-5")).toBe("inactive");
+  });
+});
+
 describe("the partner down while a reopen is due", () => {
   it("escalates the reopen after 60 s, then reopens in order once the partner is back", async () => {
     const caseId = await registerBroadbandInvoice("E2E-BB-2", "bb-e2e-2");
