@@ -7,10 +7,7 @@
  */
 import { app } from "@azure/functions";
 import { z } from "zod";
-import {
-  makeListServiceCommands,
-  makeRetryServiceCommand,
-} from "../../shared/application/services/partner-commands";
+import { makeListServiceCommands, makeRetryServiceCommand } from "../../shared/application/services/partner-commands";
 import { authenticateOperator } from "../../shared/http/api-keys";
 import { handler, parseParams, parseQuery } from "../../shared/http/parse";
 import type { ServicesDeps } from "./deps";

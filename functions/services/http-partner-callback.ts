@@ -31,7 +31,8 @@ export function makePartnerCallbackFunction(deps: () => ServicesDeps) {
       context.info("partner callback handled", { tenantId, outcome: outcome.kind });
       return { status: 200, headers: { "cache-control": "no-store" }, jsonBody: { outcome: outcome.kind } };
     } catch (error) {
-      if (error instanceof CallbackRejected) context.warn("partner callback refused", { tenantId, reason: error.reason });
+      if (error instanceof CallbackRejected)
+        context.warn("partner callback refused", { tenantId, reason: error.reason });
       throw error;
     }
   });

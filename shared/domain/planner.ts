@@ -437,7 +437,7 @@ export function plan(c: Case, policy: LadderPolicy, rules: RuleSet, now: Date): 
   return {
     kind: "wait",
     until: next.action.at,
-    reason: `Next: ${describeStep(next.action.kind as StepKind)} (step ${next.action.stepIndex! + 1}) on ${next.action.on}.`,
+    reason: `Next: ${describeStep(next.action.kind)} (step ${next.action.stepIndex! + 1}) on ${next.action.on}.`,
     next: next.action,
   };
 }

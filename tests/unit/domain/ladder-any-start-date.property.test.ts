@@ -231,9 +231,7 @@ describe("the Norwegian default ladder from any start date (property)", () => {
           expect(next.at.getTime(), `${next.kind} after ${previous.kind}`).toBeGreaterThan(previous.at.getTime());
         }
         for (const step of sent)
-          expect(step.on >= addDays(start.dueDate, offsetOf(step.kind as StepKind)), `${step.kind} on ${step.on}`).toBe(
-            true,
-          );
+          expect(step.on >= addDays(start.dueDate, offsetOf(step.kind)), `${step.kind} on ${step.on}`).toBe(true);
         expect(reminder.on > sms.on).toBe(true);
         // inkassoforskriften § 1-2: a reminder fee only 14 days after the due date
         if (reminder.fee)
