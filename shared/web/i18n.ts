@@ -94,6 +94,20 @@ const nb = {
   receiptFailedTitle: "Betalingen ble ikke fullført",
   receiptNotCharged: "Ingen penger er trukket for denne betalingen.",
   receiptTryAgain: "Prøv å betale igjen",
+  receiptServiceHeading: "Tjenesten din",
+  serviceBroadband: "Bredbåndet ditt",
+  servicePower: "Strømmen din",
+  receiptServiceReopened: "{service} er åpnet igjen kl. {time}.",
+  receiptServiceReopening:
+    "{service} åpnes igjen nå. Det tar vanligvis under ett minutt. Siden oppdateres av seg selv, og du trenger ikke gjøre noe mer.",
+  receiptServiceDelayed:
+    "{service} åpnes litt senere enn vanlig. Vi er varslet og følger det opp – du trenger ikke gjøre noe.",
+  receiptServiceClosed: "{service} er fortsatt stengt, og åpnes igjen når det som har forfalt er betalt.",
+  receiptServiceManual: "{service} er stengt av kundeservice hos {creditor}. Ta kontakt med dem for å få åpnet igjen.",
+  bankServiceNote:
+    "Betaler du fra nettbanken, åpnes tjenesten først når betalingen har kommet fram til oss, vanligvis neste virkedag. Betal med Vipps eller kort for å få den åpnet med en gang.",
+  bankServiceNotePlain:
+    "Tjenesten åpnes igjen når betalingen har kommet fram til oss, vanligvis neste virkedag etter at du betalte.",
   failCancelled: "Betalingen ble avbrutt før den var ferdig.",
   failExpired: "Betalingen ble ikke fullført i tide.",
   failRefused: "Betalingstjenesten godtok ikke betalingen.",
@@ -197,6 +211,21 @@ const en: Record<TextKey, string> = {
   receiptFailedTitle: "The payment was not completed",
   receiptNotCharged: "No money has been taken for this payment.",
   receiptTryAgain: "Try to pay again",
+  receiptServiceHeading: "Your service",
+  serviceBroadband: "Your broadband",
+  servicePower: "Your power supply",
+  receiptServiceReopened: "{service} was reopened at {time}.",
+  receiptServiceReopening:
+    "{service} is being reopened now. This usually takes less than a minute. The page refreshes by itself; there is nothing more you need to do.",
+  receiptServiceDelayed:
+    "{service} is taking longer than usual to reopen. We have been alerted and are following it up – there is nothing you need to do.",
+  receiptServiceClosed: "{service} is still suspended and will be reopened when what is overdue has been paid.",
+  receiptServiceManual:
+    "{service} has been suspended by customer service at {creditor}. Please contact them to have it reopened.",
+  bankServiceNote:
+    "If you pay from your bank, the service is reopened only when the payment reaches us, usually the next working day. Pay with Vipps or card to have it reopened right away.",
+  bankServiceNotePlain:
+    "The service is reopened when the payment reaches us, usually the next working day after you paid.",
   failCancelled: "The payment was cancelled before it was finished.",
   failExpired: "The payment was not completed in time.",
   failRefused: "The payment service did not accept the payment.",

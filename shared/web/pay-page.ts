@@ -71,6 +71,8 @@ interface FormData {
 interface BankData {
   heading: string;
   intro: string;
+  /** When a service is suspended: a bank payment reopens it only once it has arrived (Vipps or card at once). */
+  serviceNote?: string | undefined;
   account?: Row | undefined;
   /** One row set per case: invoice, KID, amount. */
   cases: Row[][];
@@ -136,7 +138,8 @@ const payTemplate = compileTemplate<PayData>(`<h1><%= it.title %></h1>
 <% } %></form>
 <% } %><% if (it.bank) { const k = it.bank; %><h2 id="bank"><%= k.heading %></h2>
 <p><%= k.intro %></p>
-<% if (k.account) { %><dl><dt><%= k.account[0] %></dt><dd><%= k.account[1] %></dd></dl>
+<% if (k.serviceNote) { %><p class="note"><%= k.serviceNote %></p>
+<% } %><% if (k.account) { %><dl><dt><%= k.account[0] %></dt><dd><%= k.account[1] %></dd></dl>
 <% } %><% for (const rows of k.cases) { %><dl class="case">
 <% for (const [label, value] of rows) { %><dt><%= label %></dt><dd><%= value %></dd>
 <% } %></dl>
@@ -279,6 +282,9 @@ function bankData(view: PayPageView, lang: Lang, primary: boolean): BankData | u
   return {
     heading: t(lang, primary ? "bankHeading" : "bankHeadingAlt"),
     intro: t(lang, "bankIntro"),
+    serviceNote: view.cases.some((c) => c.serviceSuspended && c.status !== "paid")
+      ? t(lang, view.methods.length > 0 ? "bankServiceNote" : "bankServiceNotePlain")
+      : undefined,
     account: view.accountNumber ? [t(lang, "accountNumber"), view.accountNumber] : undefined,
     cases: primary
       ? view.cases

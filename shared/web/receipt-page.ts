@@ -6,6 +6,7 @@
 import { formatAmount, methodName, t, type TextKey } from "./i18n";
 import { compileTemplate, payLinkPath, renderLayout } from "./layout";
 import type { ReceiptView } from "../application/payments/pay-page-model";
+import type { ServiceProgress } from "../application/services/service-progress";
 import type { Lang } from "./pay-page-model";
 
 interface ReceiptData {
@@ -13,11 +14,14 @@ interface ReceiptData {
   paragraphs: string[];
   link?: { href: string; text: string } | undefined;
   remaining?: { heading: string; rows: { label: string; value: string }[] } | undefined;
+  services?: { heading: string; lines: string[] } | undefined;
 }
 
 const receiptTemplate = compileTemplate<ReceiptData>(`<h1><%= it.title %></h1>
 <% for (const p of it.paragraphs) { %><p><%= p %></p>
-<% } %><% if (it.remaining) { %><h2><%= it.remaining.heading %></h2>
+<% } %><% if (it.services) { %><h2><%= it.services.heading %></h2>
+<% for (const line of it.services.lines) { %><p class="service-status"><%= line %></p>
+<% } %><% } %><% if (it.remaining) { %><h2><%= it.remaining.heading %></h2>
 <dl>
 <% for (const r of it.remaining.rows) { %><dt><%= r.label %></dt><dd><%= r.value %></dd>
 <% } %></dl>
@@ -56,6 +60,30 @@ function remaining(view: ReceiptView, lang: Lang): ReceiptData["remaining"] {
   };
 }
 
+function serviceLine(progress: ServiceProgress, lang: Lang, creditor: string): string {
+  const service = t(lang, progress.serviceKind === "power-meter" ? "servicePower" : "serviceBroadband");
+  switch (progress.kind) {
+    case "reopened":
+      return t(lang, "receiptServiceReopened", { service, time: progress.time });
+    case "reopening":
+      return t(lang, "receiptServiceReopening", { service });
+    case "reopen-delayed":
+      return t(lang, "receiptServiceDelayed", { service });
+    case "closed":
+      return progress.heldBy === "manual"
+        ? t(lang, "receiptServiceManual", { service, creditor })
+        : t(lang, "receiptServiceClosed", { service });
+  }
+}
+
+function services(view: ReceiptView, lang: Lang): ReceiptData["services"] {
+  if (view.services.length === 0) return undefined;
+  return {
+    heading: t(lang, "receiptServiceHeading"),
+    lines: view.services.map((s) => serviceLine(s, lang, view.creditor.name)),
+  };
+}
+
 function receiptData(view: ReceiptView, lang: Lang): ReceiptData {
   const payment = view.payment;
   const reference = payment ? [t(lang, "receiptReference", { reference: payment.reference })] : [];
@@ -79,6 +107,7 @@ function receiptData(view: ReceiptView, lang: Lang): ReceiptData {
             : t(lang, "receiptPaidBodyPlain"),
           ...reference,
         ],
+        services: services(view, lang),
         remaining: remaining(view, lang),
         link: stillOwed ? { href: payLinkPath(view.token, lang), text: t(lang, "receiptBack") } : undefined,
       };
@@ -101,6 +130,6 @@ export function renderReceiptPage(view: ReceiptView, lang: Lang): string {
     creditor: view.creditor,
     langHref: { nb: receiptHref(view, "nb"), en: receiptHref(view, "en") },
     footer: [t(lang, "contact", { creditor: view.creditor.name })],
-    refreshSeconds: view.state === "pending" ? (view.refreshSeconds ?? 3) : undefined,
+    refreshSeconds: view.state === "pending" ? (view.refreshSeconds ?? 3) : view.refreshSeconds,
   });
 }

@@ -7,6 +7,7 @@ import type { CaseStatus } from "../../domain/case";
 import type { LocalDate } from "../../domain/calendar";
 import type { Money } from "../../domain/money";
 import type { PaymentMethod } from "../../ports/payment-provider";
+import type { ServiceProgress } from "../services/service-progress";
 
 export interface PayPageCase {
   caseId: string;
@@ -92,6 +93,8 @@ export interface ReceiptView {
   payment?: { reference: string; amount: Money; method: PaymentMethod; failureReason?: string };
   /** The cases after the payment: what is still owed and their status. */
   cases: Array<{ invoiceNumber: string; balance: Money; status: CaseStatus }>;
-  /** Seconds until the page refreshes itself while pending (meta refresh: works without JavaScript). */
+  /** The suspended services of the paid cases: reopened (when), reopening, delayed, or still closed and why. */
+  services: ServiceProgress[];
+  /** Seconds until the page refreshes itself while pending or while a service is being reopened (meta refresh: works without JavaScript). */
   refreshSeconds?: number;
 }

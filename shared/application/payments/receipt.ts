@@ -12,6 +12,7 @@ import { openPayLink } from "./pay-link-session";
 import { caseToPay } from "./pay-options";
 import type { PayPageDeps } from "./pay-page";
 import { pollProvider } from "./reconcile-payments";
+import { servicesProgress } from "../services/service-progress";
 
 export interface ReceiptDeps extends PayPageDeps {
   paymentQueue: PaymentQueue;
@@ -20,6 +21,8 @@ export interface ReceiptDeps extends PayPageDeps {
 export type ReceiptResult = { kind: "unknown" } | { kind: "ok"; view: ReceiptView };
 
 const REFRESH_SECONDS = 2;
+/** While a paid-for service is being reopened (the partner usually confirms within seconds). */
+const SERVICE_REFRESH_SECONDS = 3;
 
 function stateOf(attempt: PaymentAttempt | undefined): ReceiptView["state"] {
   if (!attempt) return "pending";
@@ -53,6 +56,17 @@ export function makeLoadReceipt(deps: ReceiptDeps) {
       : session.records.every((r) => r.case.status === "paid")
         ? "paid"
         : "pending";
+    // A reopen confirmed before this payment was made is an earlier story, not this receipt's.
+    const services =
+      state === "failed"
+        ? []
+        : paidCases.flatMap((r) => servicesProgress(r.case, attempt ? new Date(attempt.createdAt) : undefined));
+    const refreshSeconds =
+      state === "pending" && attempt
+        ? REFRESH_SECONDS
+        : state === "paid" && services.some((s) => s.kind === "reopening")
+          ? SERVICE_REFRESH_SECONDS
+          : undefined;
     const view: ReceiptView = {
       token,
       creditor: { name: session.tenant.name, ...(session.tenant.logoUrl ? { logoUrl: session.tenant.logoUrl } : {}) },
@@ -72,7 +86,8 @@ export function makeLoadReceipt(deps: ReceiptDeps) {
         balance: caseToPay(r.caseId, r.case, now).total,
         status: r.case.status,
       })),
-      ...(state === "pending" && attempt ? { refreshSeconds: REFRESH_SECONDS } : {}),
+      services,
+      ...(refreshSeconds ? { refreshSeconds } : {}),
     };
     return { kind: "ok", view };
   };

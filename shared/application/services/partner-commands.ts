@@ -18,7 +18,6 @@
  *
  * Reopened and confirmed: `service.reopened` is published and, with the debtor's SMS consent, an SMS confirms it.
  */
-import { timeZoneOf } from "../../domain/calendar";
 import { DomainError } from "../../domain/errors";
 import { overdueForServices } from "../../domain/planner";
 import { isTerminal, type ManagedService, type PartnerOrderState } from "../../domain/service-lifecycle";
@@ -58,6 +57,7 @@ import {
   type ServicesChanged,
 } from "./case-services";
 import { dispatchCommands } from "./dispatch";
+import { localTime } from "./service-progress";
 
 /** Attempts before the message goes to the dead-letter queue (the queue's maxDeliveryCount then ends it). */
 export const MAX_SEND_ATTEMPTS = 10;
@@ -347,16 +347,6 @@ async function confirmBySms(
     idempotencyKey: `${record.caseId}:service-reopened:${commandId}`,
     tag: `${record.caseId}:service-reopened`,
   });
-}
-
-/** HH:MM on the debtor's wall clock. */
-export function localTime(instant: Date, country: CaseRecord["case"]["country"]): string {
-  return new Intl.DateTimeFormat("nb-NO", {
-    timeZone: timeZoneOf(country),
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).format(instant);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ export function receipt(overrides: Partial<ReceiptView> = {}): ReceiptView {
       { invoiceNumber: "2026-101", balance: nok(0), status: "paid" },
       { invoiceNumber: "2026-102", balance: nok(128225), status: "open" },
     ],
+    services: [],
     ...overrides,
   };
 }

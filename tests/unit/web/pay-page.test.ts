@@ -163,6 +163,18 @@ describe("the pay page", () => {
     expect(noReopen).not.toContain("for å åpne igjen i dag");
   });
 
+  it("warns that a bank payment reopens a suspended service only when it arrives, and points to Vipps or card", () => {
+    const text = readable(page().doc.text);
+    expect(text).toContain("Betaler du fra nettbanken, åpnes tjenesten først når betalingen har kommet fram til oss");
+    expect(text).toContain("Betal med Vipps eller kort for å få den åpnet med en gang.");
+    const bankOnly = readable(page(fullView({ methods: [] })).doc.text);
+    expect(bankOnly).toContain("Tjenesten åpnes igjen når betalingen har kommet fram til oss");
+    expect(bankOnly).not.toContain("Vipps eller kort");
+    const nothingSuspended = fullView();
+    nothingSuspended.cases = nothingSuspended.cases.map((c) => ({ ...c, serviceSuspended: false }));
+    expect(readable(page(nothingSuspended).doc.text)).not.toContain("kommet fram til oss");
+  });
+
   it("says everything is paid, with no form, when nothing is owed", () => {
     const paid = payCase({
       status: "paid",

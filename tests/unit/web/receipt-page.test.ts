@@ -65,6 +65,58 @@ describe("the receipt page", () => {
     expect(links(en)).toEqual([["/p/tok_AbCdEf0123456789xyz?lang=en", "Try to pay again"]]);
   });
 
+  it("tells whether the suspended service is being reopened (refreshing meanwhile) or was reopened, and when", () => {
+    const reopening = renderReceiptPage(
+      receipt({ services: [{ kind: "reopening", serviceKind: "broadband" }], refreshSeconds: 3 }),
+      "nb",
+    );
+    expect(h1(reopening)).toBe("Betalt");
+    expect(refreshOf(reopening)).toBe("3");
+    const paragraphs = byTag(parseHtml(reopening), "p").map((p) => readable(p.text));
+    expect(paragraphs).toContain(
+      "Bredbåndet ditt åpnes igjen nå. Det tar vanligvis under ett minutt. Siden oppdateres av seg selv, og du trenger ikke gjøre noe mer.",
+    );
+
+    const reopened = renderReceiptPage(
+      receipt({ services: [{ kind: "reopened", serviceKind: "power-meter", time: "02:14" }] }),
+      "nb",
+    );
+    expect(refreshOf(reopened)).toBeUndefined();
+    expect(readable(parseHtml(reopened).text)).toContain("Strømmen din er åpnet igjen kl. 02:14.");
+    const en = renderReceiptPage(
+      receipt({ services: [{ kind: "reopened", serviceKind: "broadband", time: "23:59" }] }),
+      "en",
+    );
+    expect(readable(parseHtml(en).text)).toContain("Your broadband was reopened at 23:59.");
+  });
+
+  it("says plainly when a service is still closed, and why, or when reopening takes longer than it should", () => {
+    const text = (html: string) => readable(parseHtml(html).text);
+    expect(
+      text(
+        renderReceiptPage(
+          receipt({ services: [{ kind: "closed", serviceKind: "broadband", heldBy: "overdue" }] }),
+          "nb",
+        ),
+      ),
+    ).toContain("Bredbåndet ditt er fortsatt stengt, og åpnes igjen når det som har forfalt er betalt.");
+    expect(
+      text(
+        renderReceiptPage(
+          receipt({ services: [{ kind: "closed", serviceKind: "broadband", heldBy: "manual" }] }),
+          "nb",
+        ),
+      ),
+    ).toContain("Bredbåndet ditt er stengt av kundeservice hos Fjordkraft Strøm AS.");
+    const delayed = renderReceiptPage(
+      receipt({ services: [{ kind: "reopen-delayed", serviceKind: "broadband" }] }),
+      "nb",
+    );
+    expect(text(delayed)).toContain("Vi er varslet og følger det opp");
+    expect(refreshOf(delayed)).toBeUndefined();
+    expect(text(renderReceiptPage(receipt(), "nb"))).not.toContain("Tjenesten din");
+  });
+
   it("escapes the creditor and the reference", () => {
     const evil = '<script>alert(1)</script>"';
     const html = renderReceiptPage(
