@@ -2,7 +2,7 @@
  * The receipt tells a debtor whose broadband was suspended what happens to the line, in a real browser with
  * JavaScript off (Debian's Chromium through playwright-core), through `npm start`'s dev host, its Vipps simulator and
  * its partner system simulator: the pay page says the line is closed and that a bank payment would reopen it only
- * once it arrives; the debtor pays by card; the receipt says "Betalt" and that the line is being opened now, and
+ * once it arrives; the debtor pays with Vipps; the receipt says "Betalt" and that the line is being opened now, and
  * refreshes itself; once the partner confirms, it says the line was opened again at the partner's time (Europe/Oslo).
  * The partner is held down while the debtor pays, so the "being opened" state is seen for certain, then let up.
  *
@@ -149,7 +149,7 @@ describe("the receipt of a debtor whose broadband is suspended", () => {
 
       // The partner is down while the debtor pays: the reopen order waits, and the receipt says so honestly.
       await setPartnerMode("down");
-      await page.getByRole("button", { name: "Betal med kort" }).click();
+      await page.getByRole("button", { name: "Betal med Vipps" }).click();
       await page.waitForURL((url) => url.href.startsWith(host.standIns.vipps!), { timeout: 10_000 });
       await page.getByRole("button", { name: "Godkjenn" }).click();
       await page.waitForURL(/\/p\/[A-Za-z0-9_-]+\/receipt/, { timeout: 10_000 });

@@ -8,9 +8,12 @@
  * while a dispute is open, the case is no longer open, or on a day suspension is not allowed (it is then withdrawn:
  * the service stays open and the timeline says why). The partner's `201` means *received*: the order's state is
  * recorded with the attempt, in one write. A partner that cannot be reached (down, 5xx, timeouts, garbage) is tried
- * again with exponential backoff (1 s, 2 s, 4 s … at most 5 min) by a delayed message in the same session, so the
- * commands for one service keep their order; after `MAX_SEND_ATTEMPTS` the message goes to the dead-letter queue and
- * `POST /api/v1/ops/service-commands/{id}/retry` sends it again. A partner refusing the order (4xx) fails the service.
+ * again with exponential backoff by a delayed message in the same session, so the commands for one service keep their
+ * order. A suspension backs off to at most 5 min and gives up after `MAX_SEND_ATTEMPTS`; a reopen backs off to at most
+ * 30 s and keeps trying for `REOPEN_RETRY_WINDOW_MS` (escalated to operators after a minute meanwhile), so a line
+ * opens within 30 s of the partner's recovery, even after an outage of hours. Given up, the message goes to the
+ * dead-letter queue and `POST /api/v1/ops/service-commands/{id}/retry` sends it again. A partner refusing the order
+ * (4xx) fails the service.
  *
  * CALLBACKS. Signed (Standard Webhooks, the tenant's partner connection secret), decoded, then applied: only the
  * service's current command and only a state later in the order's life count, so duplicates and out-of-order
@@ -81,9 +84,23 @@ export interface PartnerCommandDeps {
   clock: Clock;
 }
 
-/** The backoff before attempt `attempt + 1`: 1 s, 2 s, 4 s … at most 5 minutes. */
-export function backoffMs(attempt: number): number {
-  return Math.min(1000 * 2 ** Math.max(0, attempt - 1), 5 * 60_000);
+/** The longest wait between two attempts of a suspension. */
+const SUSPEND_BACKOFF_CAP_MS = 5 * 60_000;
+/** The longest wait between two attempts of a reopen: the debtor has paid, and waits. */
+export const REOPEN_BACKOFF_CAP_MS = 30_000;
+/** How long a reopen keeps being tried (counted from when it was decided) before it is dead-lettered. */
+export const REOPEN_RETRY_WINDOW_MS = 6 * 60 * 60_000;
+
+/** The backoff before attempt `attempt + 1`: 1 s, 2 s, 4 s … at most 5 minutes (30 s for a reopen). */
+export function backoffMs(attempt: number, target: "inactive" | "active" = "inactive"): number {
+  const cap = target === "active" ? REOPEN_BACKOFF_CAP_MS : SUSPEND_BACKOFF_CAP_MS;
+  return Math.min(1000 * 2 ** Math.max(0, Math.min(attempt - 1, 30)), cap);
+}
+
+/** Whether the failed attempt `message.attempt` of a command decided at `issuedAt` was its last. */
+function lastAttempt(message: PartnerCommandMessage, issuedAt: string, now: Date): boolean {
+  if (message.target === "active") return now.getTime() - Date.parse(issuedAt) >= REOPEN_RETRY_WINDOW_MS;
+  return message.attempt >= MAX_SEND_ATTEMPTS;
 }
 
 /** The partner could not take the command now and its retries are used up: the message should be dead-lettered. */
@@ -178,16 +195,20 @@ export function makeSendPartnerCommand(deps: PartnerCommandDeps) {
       await applyChange(deps, record.tenantId, record.caseId, (current) =>
         commandSent(current, { serviceId: service.serviceId, commandId: command.commandId, at: now }),
       );
-      if (message.attempt >= MAX_SEND_ATTEMPTS) {
+      if (lastAttempt(message, command.issuedAt, now)) {
         throw new PartnerCommandUndeliverable(
           `Command ${command.commandId} not delivered after ${String(message.attempt)} attempts (${reason})`,
         );
       }
-      const waitMs = Math.max(
-        backoffMs(message.attempt),
-        error instanceof PartnerUnavailable && error.retryAfterSeconds !== undefined
-          ? Math.min(error.retryAfterSeconds * 1000, 5 * 60_000)
-          : 0,
+      // The partner's Retry-After is honoured, within the same cap (a reopen never waits more than 30 s).
+      const waitMs = Math.min(
+        Math.max(
+          backoffMs(message.attempt, message.target),
+          error instanceof PartnerUnavailable && error.retryAfterSeconds !== undefined
+            ? error.retryAfterSeconds * 1000
+            : 0,
+        ),
+        message.target === "active" ? REOPEN_BACKOFF_CAP_MS : SUSPEND_BACKOFF_CAP_MS,
       );
       const notBefore = new Date(now.getTime() + waitMs);
       await deps.partnerCommands.enqueue([{ ...message, attempt: message.attempt + 1 }], { notBefore });
