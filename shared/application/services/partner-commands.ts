@@ -6,7 +6,7 @@
  * SENDING. The consumer re-reads the case: a command that is no longer the service's current one was superseded
  * (a reopen decided after a suspension) and is not sent; a suspension is re-checked immediately before it goes — never
  * while a dispute is open, the case is no longer open, or on a day suspension is not allowed (it is then withdrawn:
- * the service stays open and the timeline says why). The partner's `201` means *received*: the order's state is
+ * the service stays open and the timeline says why); a service blocked by hand is suspended without that check. The partner's `201` means *received*: the order's state is
  * recorded with the attempt, in one write. A partner that cannot be reached (down, 5xx, timeouts, garbage) is tried
  * again with exponential backoff (1 s, 2 s, 4 s … at most 5 min) by a delayed message in the same session, so the
  * commands for one service keep their order; after `MAX_SEND_ATTEMPTS` the message goes to the dead-letter queue and
@@ -132,7 +132,10 @@ export function makeSendPartnerCommand(deps: PartnerCommandDeps) {
     if (command.partnerState !== null) return { kind: "already-answered" };
     const now = deps.clock.now();
 
-    if (message.target === "inactive") {
+    // The non-payment gate (a payment underway, a dispute, an allowed day, still overdue) is for suspensions for
+    // non-payment. A manual block is customer service's own decision and is sent as it is; withdrawing it would also
+    // mark "active" a service that the block kept closed (one whose reopen it overrode), which then never reopens.
+    if (message.target === "inactive" && !service.blockers.some((b) => b.kind === "manual")) {
       if (await paymentUnderway(deps, record.caseId, now)) {
         // Not withdrawn: the payment is applied within seconds, and if it clears the claim the reopen decided with it
         // supersedes this command; if it does not (or the authorization lapses), the suspension goes ahead then.

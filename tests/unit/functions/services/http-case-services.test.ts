@@ -116,6 +116,59 @@ describe("blocking a service by hand", () => {
     expect(w.partnerCommands.queued).toEqual([]);
     expect(published(w, "service.reopening")).toEqual([]);
   });
+
+  it("overrides a reopen still on its way by a new suspension order, so the reopen is never sent", async () => {
+    const caseId = await suspendedCase(w);
+    w.partnerGateway.mode = "down";
+    await payInFull(w, caseId); // the reopen is ordered, but the partner cannot be reached
+    const reopenId = await currentCommandId(w, caseId);
+    await sendQueued(w);
+    w.partnerCommands.drain(); // (its retry would find it superseded)
+    w.partnerGateway.mode = "up";
+
+    const res = await call("block", caseId);
+
+    expect(res.json).toMatchObject({ state: "suspending", lastCommand: { target: "inactive" } });
+    const blockId = await currentCommandId(w, caseId);
+    expect(blockId).not.toBe(reopenId);
+    expect(await sendQueued(w)).toEqual([{ kind: "sent", partnerState: "acknowledged" }]);
+    expect(w.partnerGateway.placed.map((p) => [p.commandId, p.targetState])).toEqual([
+      [`${caseId}.0.1`, "inactive"],
+      [blockId, "inactive"],
+    ]);
+  });
+});
+
+describe("a block that overrides a reopen, lifted again", () => {
+  it("gives a debtor who paid the line back once the block is lifted", async () => {
+    const caseId = await suspendedCase(w);
+    w.partnerGateway.mode = "down";
+    await payInFull(w, caseId); // the reopen the payment ordered never reaches the partner
+    await sendQueued(w);
+    w.partnerCommands.drain();
+    w.partnerGateway.mode = "up";
+    expect((await call("block", caseId)).status).toBe(200);
+    for (const outcome of await sendQueued(w)) {
+      if (outcome.kind === "sent") await partnerFinishes(w, await currentCommandId(w, caseId));
+    }
+
+    const unblocked = await call("unblock", caseId);
+    for (const outcome of await sendQueued(w)) {
+      if (outcome.kind === "sent") await partnerFinishes(w, await currentCommandId(w, caseId));
+    }
+
+    expect(unblocked.status).toBe(200);
+    // At the partner, the last order for the line opened it again, and the case says so.
+    const last = w.partnerGateway.placed.at(-1)!;
+    expect(last.targetState).toBe("active");
+    expect(w.partnerGateway.orders.get(last.commandId)!.state).toBe("completed");
+    expect(await serviceOf(w, caseId)).toMatchObject({
+      state: "active",
+      blockers: [],
+      lastCommand: { commandId: last.commandId, partnerState: "completed" },
+    });
+    expect(w.sms).toHaveLength(1);
+  });
 });
 
 describe("what the state forbids (409)", () => {
