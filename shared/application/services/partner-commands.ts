@@ -581,7 +581,9 @@ export function makeListServiceCommands(deps: Pick<PartnerCommandDeps, "cases" |
 /**
  * Sends a service's current command again (after the dead-letter queue, or a partner fixed on their side). A failed
  * command is issued anew (a new command id: the partner's idempotency key of the failed order would answer the old
- * failure); a pending one is put on the queue again under a fresh attempt number.
+ * failure), and so is an escalated reopen the partner acknowledged but never finished (the same id would only get the
+ * stuck order back, and the sender does not send a command the partner already answered); a pending one is put on
+ * the queue again under a fresh attempt number.
  */
 export function makeRetryServiceCommand(deps: PartnerCommandDeps) {
   return async (commandId: string): Promise<{ commandId: string; requeued: boolean }> => {
@@ -591,7 +593,8 @@ export function makeRetryServiceCommand(deps: PartnerCommandDeps) {
     if (!record || !service || service.lastCommand?.commandId !== commandId) {
       throw new ServiceCommandNotFound(`No current service command ${commandId}`);
     }
-    if (service.state === "failed") {
+    const stuckAtPartner = service.state === "escalated" && service.lastCommand.partnerState !== null;
+    if (service.state === "failed" || stuckAtPartner) {
       const tenant = await deps.tenants.get(record.tenantId);
       const { record: after } = await applyChange(deps, record.tenantId, record.caseId, (current) => {
         const now = deps.clock.now();
@@ -600,7 +603,7 @@ export function makeRetryServiceCommand(deps: PartnerCommandDeps) {
         const overdue = tenant
           ? overdueForServices(c, ladderOf(tenant, c.country), rulesOn(c.country, today), now)
           : true;
-        // reevaluate reopens a failed service nothing blocks; a failed suspension is ordered again.
+        // reevaluate reopens a failed or escalated service nothing blocks; a failed suspension is ordered again.
         const reopened = reevaluateServices(current, overdue, now);
         if (reopened.commands.length > 0) return reopened;
         return retriedSuspension(current, service.serviceId, now);

@@ -197,6 +197,28 @@ describe("POST /api/v1/ops/service-commands/{commandId}/retry", () => {
     expect((await list("")).json.items).toEqual([]);
   });
 
+  it("orders an escalated reopen the partner acknowledged but never finished anew; completed, the service is active", async () => {
+    const caseId = await suspendedCase(w);
+    await payInFull(w, caseId);
+    expect(await sendQueued(w)).toEqual([{ kind: "sent", partnerState: "acknowledged" }]);
+    const stuckId = await currentCommandId(w, caseId); // the partner's order never gets further
+    w.advance(61_000);
+    await makeSweepServices(w.deps)();
+    expect((await serviceOf(w, caseId)).state).toBe("escalated");
+
+    const res = await retry(stuckId);
+
+    expect(res.status).toBe(202);
+    const next = await currentCommandId(w, caseId);
+    expect(next).not.toBe(stuckId); // the same order again would only get the stuck order back
+    expect(res.json).toEqual({ commandId: next, requeued: true });
+    expect(await sendQueued(w)).toEqual([{ kind: "sent", partnerState: "acknowledged" }]);
+    expect(w.partnerGateway.placed.at(-1)).toMatchObject({ commandId: next, targetState: "active" });
+    expect(await partnerFinishes(w, next)).toEqual({ kind: "applied", state: "active" });
+    expect(w.sms).toHaveLength(1);
+    expect((await list("")).json.items).toEqual([]);
+  });
+
   it("answers 404 for a command that is not a service's current one", async () => {
     const { caseId, reopenId } = await failedReopen();
     const suspensionId = `${caseId}.0.1`;
