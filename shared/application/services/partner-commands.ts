@@ -42,8 +42,7 @@ import type { SmsSender } from "../../ports/sms-sender";
 import type { Tenant, TenantStore } from "../../ports/tenant-store";
 import { languageIn, ladderOf, rulesOn, todayIn } from "../case-context";
 import { serviceReopenedSmsText, smsSenderOf } from "../messages/step-sms";
-import { CallbackReplayed } from "../payments/provider-callback";
-import { makeVerifyPartnerCallback } from "../partners/verify-partner-callback";
+import { firstPartnerCallback, makeVerifyPartnerCallback } from "../partners/verify-partner-callback";
 import {
   blockService,
   commandSent,
@@ -376,7 +375,9 @@ export type CallbackOutcome =
   | { kind: "stale" };
 
 export function makeApplyPartnerCallback(deps: PartnerCallbackDeps) {
-  const verify = makeVerifyPartnerCallback({ partnerCallbackReplays: deps.partnerCallbackReplays, clock: deps.clock });
+  // Replays are told apart only AFTER the delivery was applied (applying it again changes nothing): a delivery whose
+  // applying failed (the partner got a 5xx) is applied when the partner sends it again, not answered "duplicate".
+  const verify = makeVerifyPartnerCallback({ clock: deps.clock });
   return async (request: {
     tenantId: string;
     headers: Readonly<Record<string, string | undefined>>;
@@ -384,16 +385,12 @@ export function makeApplyPartnerCallback(deps: PartnerCallbackDeps) {
   }): Promise<CallbackOutcome> => {
     const stored = await deps.partnerConnections.get(request.tenantId);
     if (!stored) throw new PartnerOrderNotFound("No partner connection for this tenant");
-    let event;
-    try {
-      event = verify({ connection: connectionOf(stored), headers: request.headers, body: request.body });
-    } catch (error) {
-      if (error instanceof CallbackReplayed) return { kind: "duplicate" };
-      throw error;
-    }
+    const event = verify({ connection: connectionOf(stored), headers: request.headers, body: request.body });
+    const firstDelivery = () =>
+      firstPartnerCallback(deps.partnerCallbackReplays, request.tenantId, event.eventId, deps.clock.now());
     const order = event.event.serviceOrder;
     const target = await findCommand(deps, request.tenantId, order.externalId);
-    if (target.stale) return { kind: "stale" };
+    if (target.stale) return firstDelivery() ? { kind: "stale" } : { kind: "duplicate" };
     const { record, service } = target;
     const { record: after } = await applyChange(deps, record.tenantId, record.caseId, (current) =>
       partnerReport(current, {
@@ -403,6 +400,7 @@ export function makeApplyPartnerCallback(deps: PartnerCallbackDeps) {
         at: deps.clock.now(),
       }),
     );
+    if (!firstDelivery()) return { kind: "duplicate" };
     const now = after.case.services.find((s) => s.serviceId === service.serviceId);
     return now && now.lastCommand?.partnerState !== service.lastCommand?.partnerState
       ? { kind: "applied", state: now.state }

@@ -107,6 +107,30 @@ describe("the partner's callback about a reopen order", () => {
     expect(published(w, "service.reopened")).toHaveLength(1);
   });
 
+  it("applies the partner's redelivery after our store failed the first time: the service is reopened", async () => {
+    const { caseId, reopenId } = await reopeningCase();
+    const delivery = signedCallback(w, w.partnerGateway.complete(reopenId));
+    const store = w.deps.cases;
+    const update = store.update.bind(store);
+    let outages = 1;
+    store.update = async (...args) => {
+      if (outages-- > 0) throw new Error("the database is briefly unavailable");
+      return update(...args);
+    };
+
+    const first = await post(delivery);
+    expect(first.status).toBe(500);
+    expect((await serviceOf(w, caseId)).state).toBe("reopening");
+
+    const redelivered = await post(delivery); // the partner retries the delivery it got no 2xx for
+
+    expect(redelivered.status).toBe(200);
+    expect(redelivered.json).toEqual({ outcome: "applied" });
+    expect((await serviceOf(w, caseId)).state).toBe("active");
+    expect(w.sms).toHaveLength(1);
+    expect(published(w, "service.reopened")).toHaveLength(1);
+  });
+
   it("answers a new event repeating a state already recorded 200 'unchanged': no second SMS or webhook", async () => {
     const { caseId, reopenId } = await reopeningCase();
     const completed = w.partnerGateway.complete(reopenId);
