@@ -3,7 +3,8 @@
  * - `GET /api/v1/ops/service-commands?state=overdue|pending|failed` → 200 `{ items }`: reopens not confirmed in time
  *   (overdue), every command still on its way (pending), or refused/failed ones (failed), across tenants.
  * - `POST /api/v1/ops/service-commands/{commandId}/retry` → 202 `{ commandId, requeued }`: the command again (a
- *   failed one as a new command); 404 when it is not a service's current command.
+ *   failed one, or an escalated one the partner acknowledged but never finished, as a new command); 404 when it is
+ *   not a service's current command.
  */
 import { app } from "@azure/functions";
 import { z } from "zod";

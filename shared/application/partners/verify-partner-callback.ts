@@ -27,7 +27,12 @@ import {
 export const PARTNER_CALLBACK_MAX_SKEW_SECONDS = 300;
 
 export interface VerifyPartnerCallbackDeps {
-  partnerCallbackReplays: ReplayGuard;
+  /**
+   * Deliveries seen recently: the very same one again is refused as soon as it is verified. Leave it out to decide
+   * that only once the delivery was acted on (`firstPartnerCallback`), so that a delivery we failed to act on is not
+   * taken for a replay when the partner sends it again.
+   */
+  partnerCallbackReplays?: ReplayGuard;
   clock: Clock;
   /** How far `webhook-timestamp` may be from now, either way; default 300 s. */
   maxSkewSeconds?: number;
@@ -69,13 +74,27 @@ export function makeVerifyPartnerCallback(deps: VerifyPartnerCallbackDeps) {
     }
 
     const event = decodeEvent(request.body, id);
-    const replayKey = createHash("sha256").update(`partner:${request.connection.tenantId}:${id}`, "utf8").digest("hex");
-    const until = new Date(now.getTime() + 2 * maxSkewSeconds * 1000);
-    if (!deps.partnerCallbackReplays.firstSeen(replayKey, until, now)) {
+    const replays = deps.partnerCallbackReplays;
+    if (replays && !firstPartnerCallback(replays, request.connection.tenantId, id, now, maxSkewSeconds)) {
       throw new CallbackReplayed(event.event.serviceOrder.externalId);
     }
     return event;
   };
+}
+
+/**
+ * True the first time this tenant's delivery `webhookId` is seen (it is remembered from then on, until the signature's
+ * date window has passed); false for the very same delivery again.
+ */
+export function firstPartnerCallback(
+  replays: ReplayGuard,
+  tenantId: string,
+  webhookId: string,
+  now: Date,
+  maxSkewSeconds = PARTNER_CALLBACK_MAX_SKEW_SECONDS,
+): boolean {
+  const replayKey = createHash("sha256").update(`partner:${tenantId}:${webhookId}`, "utf8").digest("hex");
+  return replays.firstSeen(replayKey, new Date(now.getTime() + 2 * maxSkewSeconds * 1000), now);
 }
 
 function lowerCased(headers: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {

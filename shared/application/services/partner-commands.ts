@@ -6,7 +6,7 @@
  * SENDING. The consumer re-reads the case: a command that is no longer the service's current one was superseded
  * (a reopen decided after a suspension) and is not sent; a suspension is re-checked immediately before it goes — never
  * while a dispute is open, the case is no longer open, or on a day suspension is not allowed (it is then withdrawn:
- * the service stays open and the timeline says why). The partner's `201` means *received*: the order's state is
+ * the service stays open and the timeline says why); a service blocked by hand is suspended without that check. The partner's `201` means *received*: the order's state is
  * recorded with the attempt, in one write. A partner that cannot be reached (down, 5xx, timeouts, garbage) is tried
  * again with exponential backoff by a delayed message in the same session, so the commands for one service keep their
  * order. A suspension backs off to at most 5 min and gives up after `MAX_SEND_ATTEMPTS`; a reopen backs off to at most
@@ -44,8 +44,7 @@ import type { SmsSender } from "../../ports/sms-sender";
 import type { Tenant, TenantStore } from "../../ports/tenant-store";
 import { languageIn, ladderOf, rulesOn, todayIn } from "../case-context";
 import { serviceReopenedSmsText, smsSenderOf } from "../messages/step-sms";
-import { CallbackReplayed } from "../payments/provider-callback";
-import { makeVerifyPartnerCallback } from "../partners/verify-partner-callback";
+import { firstPartnerCallback, makeVerifyPartnerCallback } from "../partners/verify-partner-callback";
 import {
   blockService,
   commandSent,
@@ -149,7 +148,10 @@ export function makeSendPartnerCommand(deps: PartnerCommandDeps) {
     if (command.partnerState !== null) return { kind: "already-answered" };
     const now = deps.clock.now();
 
-    if (message.target === "inactive") {
+    // The non-payment gate (a payment underway, a dispute, an allowed day, still overdue) is for suspensions for
+    // non-payment. A manual block is customer service's own decision and is sent as it is; withdrawing it would also
+    // mark "active" a service that the block kept closed (one whose reopen it overrode), which then never reopens.
+    if (message.target === "inactive" && !service.blockers.some((b) => b.kind === "manual")) {
       if (await paymentUnderway(deps, record.caseId, now)) {
         // Not withdrawn: the payment is applied within seconds, and if it clears the claim the reopen decided with it
         // supersedes this command; if it does not (or the authorization lapses), the suspension goes ahead then.
@@ -384,7 +386,9 @@ export type CallbackOutcome =
   | { kind: "stale" };
 
 export function makeApplyPartnerCallback(deps: PartnerCallbackDeps) {
-  const verify = makeVerifyPartnerCallback({ partnerCallbackReplays: deps.partnerCallbackReplays, clock: deps.clock });
+  // Replays are told apart only AFTER the delivery was applied (applying it again changes nothing): a delivery whose
+  // applying failed (the partner got a 5xx) is applied when the partner sends it again, not answered "duplicate".
+  const verify = makeVerifyPartnerCallback({ clock: deps.clock });
   return async (request: {
     tenantId: string;
     headers: Readonly<Record<string, string | undefined>>;
@@ -392,16 +396,12 @@ export function makeApplyPartnerCallback(deps: PartnerCallbackDeps) {
   }): Promise<CallbackOutcome> => {
     const stored = await deps.partnerConnections.get(request.tenantId);
     if (!stored) throw new PartnerOrderNotFound("No partner connection for this tenant");
-    let event;
-    try {
-      event = verify({ connection: connectionOf(stored), headers: request.headers, body: request.body });
-    } catch (error) {
-      if (error instanceof CallbackReplayed) return { kind: "duplicate" };
-      throw error;
-    }
+    const event = verify({ connection: connectionOf(stored), headers: request.headers, body: request.body });
+    const firstDelivery = () =>
+      firstPartnerCallback(deps.partnerCallbackReplays, request.tenantId, event.eventId, deps.clock.now());
     const order = event.event.serviceOrder;
     const target = await findCommand(deps, request.tenantId, order.externalId);
-    if (target.stale) return { kind: "stale" };
+    if (target.stale) return firstDelivery() ? { kind: "stale" } : { kind: "duplicate" };
     const { record, service } = target;
     const { record: after } = await applyChange(deps, record.tenantId, record.caseId, (current) =>
       partnerReport(current, {
@@ -411,6 +411,7 @@ export function makeApplyPartnerCallback(deps: PartnerCallbackDeps) {
         at: deps.clock.now(),
       }),
     );
+    if (!firstDelivery()) return { kind: "duplicate" };
     const now = after.case.services.find((s) => s.serviceId === service.serviceId);
     return now && now.lastCommand?.partnerState !== service.lastCommand?.partnerState
       ? { kind: "applied", state: now.state }
@@ -589,7 +590,9 @@ export function makeListServiceCommands(deps: Pick<PartnerCommandDeps, "cases" |
 /**
  * Sends a service's current command again (after the dead-letter queue, or a partner fixed on their side). A failed
  * command is issued anew (a new command id: the partner's idempotency key of the failed order would answer the old
- * failure); a pending one is put on the queue again under a fresh attempt number.
+ * failure), and so is an escalated reopen the partner acknowledged but never finished (the same id would only get the
+ * stuck order back, and the sender does not send a command the partner already answered); a pending one is put on
+ * the queue again under a fresh attempt number.
  */
 export function makeRetryServiceCommand(deps: PartnerCommandDeps) {
   return async (commandId: string): Promise<{ commandId: string; requeued: boolean }> => {
@@ -599,7 +602,8 @@ export function makeRetryServiceCommand(deps: PartnerCommandDeps) {
     if (!record || !service || service.lastCommand?.commandId !== commandId) {
       throw new ServiceCommandNotFound(`No current service command ${commandId}`);
     }
-    if (service.state === "failed") {
+    const stuckAtPartner = service.state === "escalated" && service.lastCommand.partnerState !== null;
+    if (service.state === "failed" || stuckAtPartner) {
       const tenant = await deps.tenants.get(record.tenantId);
       const { record: after } = await applyChange(deps, record.tenantId, record.caseId, (current) => {
         const now = deps.clock.now();
@@ -608,7 +612,7 @@ export function makeRetryServiceCommand(deps: PartnerCommandDeps) {
         const overdue = tenant
           ? overdueForServices(c, ladderOf(tenant, c.country), rulesOn(c.country, today), now)
           : true;
-        // reevaluate reopens a failed service nothing blocks; a failed suspension is ordered again.
+        // reevaluate reopens a failed or escalated service nothing blocks; a failed suspension is ordered again.
         const reopened = reevaluateServices(current, overdue, now);
         if (reopened.commands.length > 0) return reopened;
         return retriedSuspension(current, service.serviceId, now);
