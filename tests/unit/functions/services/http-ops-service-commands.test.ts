@@ -26,6 +26,7 @@ import {
   makeSweepServices,
   MAX_SEND_ATTEMPTS,
   PartnerCommandUndeliverable,
+  REOPEN_RETRY_WINDOW_MS,
 } from "../../../../shared/application/services/partner-commands";
 
 let w: ServicesWorld;
@@ -67,7 +68,8 @@ async function failedReopen(): Promise<{ caseId: string; reopenId: string }> {
 
 /**
  * A paid case whose reopen could not reach the partner (down): the sweep escalates it after 60 s, and the session
- * trigger keeps trying with its backoff until the last attempt throws (Service Bus dead-letters the message).
+ * trigger keeps trying (at most 30 s apart) until the reopen's retry window is over and the last attempt throws
+ * (Service Bus dead-letters the message).
  */
 async function escalatedReopen(): Promise<{ caseId: string; reopenId: string }> {
   const caseId = await suspendedCase(w);
@@ -87,10 +89,12 @@ async function escalatedReopen(): Promise<{ caseId: string; reopenId: string }> 
       break;
     }
   }
-  expect(await serviceOf(w, caseId)).toMatchObject({
-    state: "escalated",
-    lastCommand: { attempts: MAX_SEND_ATTEMPTS },
-  });
+  const service = await serviceOf(w, caseId);
+  expect(service.state).toBe("escalated");
+  expect(service.lastCommand!.attempts).toBeGreaterThan(MAX_SEND_ATTEMPTS);
+  expect(w.clock.now().getTime() - Date.parse(service.lastCommand!.issuedAt)).toBeGreaterThanOrEqual(
+    REOPEN_RETRY_WINDOW_MS,
+  );
   return { caseId, reopenId: await currentCommandId(w, caseId) };
 }
 
@@ -139,10 +143,11 @@ describe("GET /api/v1/ops/service-commands", () => {
         commandId: reopenId,
         state: "escalated",
         partnerState: null,
-        attempts: MAX_SEND_ATTEMPTS,
+        // 1 + 2 + 4 + 8 + 16 s, then every 30 s until the 6-hour retry window is over: 725 attempts.
+        attempts: 725,
       }),
     ]);
-    expect(overdue.json.items[0].ageSeconds).toBe(511); // 1 + 2 + 4 + … + 256 s of backoff
+    expect(overdue.json.items[0].ageSeconds).toBe(31 + 30 * 719);
     expect(pending.json.items).toEqual([expect.objectContaining({ commandId: reopenId })]);
     expect(failed.json.items).toEqual([]);
   });
