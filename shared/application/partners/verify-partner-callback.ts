@@ -47,7 +47,7 @@ export interface PartnerCallbackRequest {
   body: string;
 }
 
-const SIGNATURE_HEADER = "webhook-signature";
+export const SIGNATURE_HEADER = "webhook-signature";
 
 export function makeVerifyPartnerCallback(deps: VerifyPartnerCallbackDeps) {
   const maxSkewSeconds = deps.maxSkewSeconds ?? PARTNER_CALLBACK_MAX_SKEW_SECONDS;

@@ -44,7 +44,8 @@ import type { SmsSender } from "../../ports/sms-sender";
 import type { Tenant, TenantStore } from "../../ports/tenant-store";
 import { languageIn, ladderOf, rulesOn, todayIn } from "../case-context";
 import { serviceReopenedSmsText, smsSenderOf } from "../messages/step-sms";
-import { firstPartnerCallback, makeVerifyPartnerCallback } from "../partners/verify-partner-callback";
+import { firstPartnerCallback, makeVerifyPartnerCallback, SIGNATURE_HEADER } from "../partners/verify-partner-callback";
+import { CallbackNotAuthenticated } from "../payments/provider-callback";
 import {
   blockService,
   commandSent,
@@ -395,7 +396,9 @@ export function makeApplyPartnerCallback(deps: PartnerCallbackDeps) {
     body: string;
   }): Promise<CallbackOutcome> => {
     const stored = await deps.partnerConnections.get(request.tenantId);
-    if (!stored) throw new PartnerOrderNotFound("No partner connection for this tenant");
+    // Without a connection there is no secret to verify with: refused as unsigned (401), exactly like a wrong
+    // signature, so an unauthenticated caller cannot tell which tenants have a partner connection.
+    if (!stored) throw new CallbackNotAuthenticated("bad-signature", SIGNATURE_HEADER);
     const event = verify({ connection: connectionOf(stored), headers: request.headers, body: request.body });
     const firstDelivery = () =>
       firstPartnerCallback(deps.partnerCallbackReplays, request.tenantId, event.eventId, deps.clock.now());

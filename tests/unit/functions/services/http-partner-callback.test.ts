@@ -285,10 +285,10 @@ describe("callbacks the partner's system gets refused", () => {
     await expectNothingChanged();
   });
 
-  it("answers 404 for a tenant without a partner connection", async () => {
+  it("answers a tenant without a partner connection exactly like a wrong signature (401): no probing for tenants", async () => {
     const res = await post(signedCallback(w, order), "t_unknown");
-    expect(res.status).toBe(404);
-    expect(problemCode(res)).toBe("PARTNER_ORDER_NOT_FOUND");
+    expect(res.status).toBe(401);
+    expect(problemCode(res)).toBe("CALLBACK_NOT_AUTHENTICATED");
     await expectNothingChanged();
   });
 
