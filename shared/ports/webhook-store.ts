@@ -13,6 +13,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "service.reopened",
   "service.command_failed",
   "service.reopen_delayed",
+  "service.suspension_withdrawn",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

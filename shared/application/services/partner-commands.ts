@@ -42,7 +42,7 @@ import type { PaymentAttemptStore } from "../../ports/payment-attempt-store";
 import type { ReplayGuard } from "../../ports/replay-guard";
 import type { SmsSender } from "../../ports/sms-sender";
 import type { Tenant, TenantStore } from "../../ports/tenant-store";
-import { languageIn, ladderOf, rulesOn, todayIn } from "../case-context";
+import { caseEvent, languageIn, ladderOf, rulesOn, todayIn } from "../case-context";
 import { serviceReopenedSmsText, smsSenderOf } from "../messages/step-sms";
 import { firstPartnerCallback, makeVerifyPartnerCallback, SIGNATURE_HEADER } from "../partners/verify-partner-callback";
 import { CallbackNotAuthenticated } from "../payments/provider-callback";
@@ -297,9 +297,12 @@ async function withdraw(
   reason: string,
   now: Date,
 ): Promise<void> {
-  await deps.cases.update(record.tenantId, record.caseId, (current) => {
+  let withdrew = false;
+  const after = await deps.cases.update(record.tenantId, record.caseId, (current) => {
+    withdrew = false;
     const s = current.case.services.find((x) => x.serviceId === service.serviceId);
     if (s?.lastCommand?.commandId !== service.lastCommand?.commandId || s?.state !== "suspending") return current;
+    withdrew = true;
     const withdrawn: ManagedService = {
       ...s,
       state: "active",
@@ -320,6 +323,17 @@ async function withdraw(
       updatedAt: now.toISOString(),
     };
   });
+  // The creditor was told `service.suspending`: it hears, too, that the line stays open after all.
+  const commandId = service.lastCommand?.commandId;
+  if (withdrew && commandId) {
+    await deps.events.publish([
+      caseEvent("service.suspension_withdrawn", after, commandId, now, {
+        serviceId: service.serviceId,
+        commandId,
+        reason,
+      }),
+    ]);
+  }
 }
 
 /**

@@ -183,6 +183,17 @@ describe("a suspension re-checked just before it goes", () => {
     expect(service.blockers.map((b) => b.kind)).toEqual(["overdue"]);
     const record = await w.deps.cases.get(w.tenantId, caseId);
     expect(record!.timeline.at(-1)!.title).toContain("withdrawn before it was sent");
+    // The creditor, told `service.suspending` earlier, hears that the line stays open after all.
+    expect(published(w, "service.suspension_withdrawn")).toEqual([
+      expect.objectContaining({
+        caseId,
+        data: {
+          serviceId: "bb-1",
+          commandId: service.lastCommand!.commandId,
+          reason: "suspension is not allowed on 2026-12-11",
+        },
+      }),
+    ]);
   });
 
   it("is not sent at all when a payment decided a reopen first: only the reopen reaches the partner", async () => {
