@@ -3,6 +3,7 @@
  * alone, which calls it lazily — on the first invocation, never at import time (importing the app needs no setting,
  * so the Functions host, the dev host and the registration tests can load it).
  */
+import { readFileSync } from "node:fs";
 import * as df from "durable-functions";
 import { AcsSmsSender } from "../shared/adapters/acs-sms/sms-sender.acs";
 import { BlobLetterArchive } from "../shared/adapters/blob/letter-archive.blob";
@@ -24,6 +25,7 @@ import {
   ServiceBusEventPublisher,
   type ServiceBusOptions,
 } from "../shared/adapters/service-bus/event-publisher.service-bus";
+import { KeyVaultSecretVault } from "../shared/adapters/key-vault/secret-vault.key-vault";
 import { HttpPartnerGateway } from "../shared/adapters/partner-http/partner-gateway.http";
 import { ServiceBusPartnerCommandQueue } from "../shared/adapters/service-bus/partner-command-queue.service-bus";
 import { ServiceBusPaymentQueue } from "../shared/adapters/service-bus/payment-queue.service-bus";
@@ -40,6 +42,7 @@ import type { Settings } from "../shared/config/settings";
 import type { ApiKeyLookup } from "../shared/http/api-keys";
 import { RequestRateLimiter } from "../shared/http/rate-limit";
 import type { Clock } from "../shared/ports/clock";
+import type { SecretVault } from "../shared/ports/secret-vault";
 import type { TenantStore } from "../shared/ports/tenant-store";
 import type { ApiDeps } from "./api";
 import type { CasesDeps } from "./cases";
@@ -88,6 +91,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
   });
   const idempotency = new CosmosIdempotencyStore({ database });
   const webhooks = new CosmosWebhookStore({ database });
+  const vault = secretVaultFrom(s);
   return {
     clock,
     random: cryptoRandom,
@@ -96,9 +100,9 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     payLinks: new CosmosPayLinkStore({ database }),
     paymentAttempts: new CosmosPaymentAttemptStore({ database }),
     webhooks,
-    // Holds the partner systems' secrets in the Cosmos document for now; Key Vault takes them over in Azure (a
-    // follow-up, see partner-connection-store.cosmos.ts).
-    partnerConnections: new CosmosPartnerConnectionStore({ database }),
+    // The partner systems' secrets live in Key Vault when KEY_VAULT_URL is set (Azure), the documents refer to them;
+    // without it they stay in the Cosmos document.
+    partnerConnections: new CosmosPartnerConnectionStore({ database, ...(vault ? { vault } : {}) }),
     partnerCommands: new ServiceBusPartnerCommandQueue({ client: serviceBus, queueName: PARTNER_COMMANDS_QUEUE }),
     // Signing timestamps and token expiry are checked by the partner against ITS wall clock: always real time.
     partnerGateway: new HttpPartnerGateway({ clock: systemClock, random: cryptoRandom }),
@@ -170,6 +174,18 @@ export function serviceBusOptionsFrom(
     connectionString: s.ServiceBusConnection,
     fullyQualifiedNamespace: s.ServiceBusConnection__fullyQualifiedNamespace,
   };
+}
+
+/** Key Vault when KEY_VAULT_URL is set (managed identity; KEY_VAULT_CA_FILE read here, once), else undefined. */
+export function secretVaultFrom(
+  s: Pick<Settings, "KEY_VAULT_URL" | "KEY_VAULT_CA_FILE" | "KEY_VAULT_VERIFY_CHALLENGE_RESOURCE">,
+): SecretVault | undefined {
+  if (!s.KEY_VAULT_URL) return undefined;
+  return new KeyVaultSecretVault({
+    vaultUrl: s.KEY_VAULT_URL,
+    ...(s.KEY_VAULT_CA_FILE ? { ca: readFileSync(s.KEY_VAULT_CA_FILE, "utf8") } : {}),
+    verifyChallengeResource: s.KEY_VAULT_VERIFY_CHALLENGE_RESOURCE,
+  });
 }
 
 /** The Vipps client config when VIPPS_BASE_URL and all four credentials are set; otherwise undefined (Vipps is off). */

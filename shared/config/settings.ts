@@ -60,6 +60,18 @@ export const Settings = z.object({
   /** Pay page requests allowed per minute for one pay link, and for one client address (per instance). */
   PAY_PAGE_RATE_PER_TOKEN: z.coerce.number().int().positive().default(60),
   PAY_PAGE_RATE_PER_CLIENT: z.coerce.number().int().positive().default(300),
+  /**
+   * Key Vault for the partner connections' secrets (`https://<vault>.vault.azure.net`, reached with managed identity).
+   * Without it the secrets stay in the Cosmos document (local runs without the dev host's stand-in).
+   */
+  KEY_VAULT_URL: z.url({ protocol: /^https$/u }).optional(),
+  /** A PEM file of a certificate authority to trust for the vault's certificate (the dev host's stand-in; unset in Azure). */
+  KEY_VAULT_CA_FILE: z.string().min(1).optional(),
+  /**
+   * `false` accepts a vault whose authentication challenge does not name a parent domain of its host (a vault on
+   * 127.0.0.1: the dev host's stand-in). Always `true` in Azure.
+   */
+  KEY_VAULT_VERIFY_CHALLENGE_RESOURCE: Bool.default(true),
   /** The blob container the bank drops Nets OCR giro files into (KID payments). */
   OCR_INCOMING_CONTAINER: z.string().min(3).default("ocr-incoming"),
 });

@@ -4,12 +4,14 @@
  * it read with (shared/adapters/cosmos/partner-connection-store.cosmos.ts): a stored document that does not match —
  * a base URL that is not http(s), a secret that is not `whsec_…`, an unknown role — is refused, never cast.
  *
- * SECRETS: the record holds the HMAC secret or the OAuth2 client secret, and the callback secret, because the
- * gateway needs them in clear to sign requests, fetch tokens and verify callbacks. They are never logged, never put
- * in an error message and never returned by the API after the answer that created them. In Azure they move to Key
- * Vault (a follow-up: the record then keeps a secret reference, and the adapter resolves it through the Function
- * App's managed identity); until then the Cosmos document is the only place they live, protected by the account's
- * encryption at rest and the app's data-plane role.
+ * SECRETS: the record holds the HMAC secret or the OAuth2 client secret, and the callback secret, in clear, because
+ * the gateway needs them to sign requests, fetch tokens and verify callbacks. They are never logged, never put in an
+ * error message and never returned by the API after the answer that created them. Where they are KEPT is the
+ * adapter's business: given a SecretVault (Key Vault in Azure, setting `KEY_VAULT_URL`) the stored document holds
+ * only references and the secrets live in the vault, resolved on every `get` (cached by the vault adapter); a vault
+ * that cannot give them is `PartnerUnavailable` (reason `vault`), a vault that cannot take them on `put`
+ * `SecretVaultUnavailable`; `delete` deletes them too. Without a vault they stay in the document, and documents of
+ * either shape are read (shared/adapters/secret-vault/partner-connection-secrets.ts).
  */
 import { z } from "zod";
 import { DomainError } from "../domain/errors";

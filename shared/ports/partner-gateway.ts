@@ -206,8 +206,9 @@ export interface PartnerGateway {
 // ---------------------------------------------------------------------------------------------------------------
 // The errors the port promises (messages name the operation and the status, never a secret or the partner's body)
 
-/** Why the partner could not be used now. */
-export type PartnerUnavailableReason = "timeout" | "network" | "server-error" | "throttled" | "conflict" | "bad-answer";
+/** Why the partner could not be used now; `vault`: the connection's secrets could not be read from the secret vault. */
+export type PartnerUnavailableReason =
+  "timeout" | "network" | "server-error" | "throttled" | "conflict" | "bad-answer" | "vault";
 
 /** Down, slow, answering 5xx/429/409 or garbage: retry later (503). */
 export class PartnerUnavailable extends DomainError {

@@ -10,7 +10,9 @@
  * SECRETS: an `hmac` connection's secret may be given (`whsec_…`); left out, one is generated with the Random port.
  * An `oauth2` connection gets a callback secret (the partner signs its callbacks with it) the same way. A generated
  * secret is in the PUT's answer (`secrets`) and nowhere else, ever: GET and later answers never carry a secret, and
- * a secret the caller sent is never echoed. A PUT is a full replacement: secrets left out are generated anew.
+ * a secret the caller sent is never echoed. A PUT is a full replacement: secrets left out are generated anew. Where
+ * the store keeps them (Key Vault in Azure) is the store's business (shared/ports/partner-connection-store.ts); a
+ * vault that cannot take them fails the PUT with a 503 and nothing is stored.
  *
  * The same zod schema validates at the HTTP edge (`parseJson`) and in the use case, so a bad field is reported by
  * pointer (`/baseUrl`, `/role`, `/auth/tokenUrl`) either way — 422 for a bad value.

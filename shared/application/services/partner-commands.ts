@@ -170,9 +170,10 @@ export function makeSendPartnerCommand(deps: PartnerCommandDeps) {
       }
     }
 
-    const stored = await deps.partnerConnections.get(message.tenantId);
     let order: PartnerOrder;
     try {
+      // Inside the try: a connection whose secrets the vault cannot give now is retried like a partner outage.
+      const stored = await deps.partnerConnections.get(message.tenantId);
       if (!stored) throw new PartnerUnavailable("The tenant has no partner connection", "network");
       order = await deps.partnerGateway.placeOrder(connectionOf(stored), {
         commandId: command.commandId,
@@ -501,7 +502,11 @@ async function sweepCase(deps: SweepDeps, record: CaseRecord, limitMs: number, r
     await deps.partnerCommands.enqueue(unsent);
     result.resent += unsent.length;
   }
-  const stored = await deps.partnerConnections.get(record.tenantId);
+  // A connection whose secrets the vault cannot give now: no polling this round (the next sweep tries again).
+  const stored = await deps.partnerConnections.get(record.tenantId).catch((error: unknown) => {
+    if (error instanceof PartnerUnavailable) return undefined;
+    throw error;
+  });
   for (const service of record.case.services) {
     const c = service.lastCommand;
     if (!stored || !c?.partnerOrderId || isTerminal(c.partnerState) || c.sentAt === undefined) continue;

@@ -25,6 +25,7 @@ import { makeListWebhooks, makeRegisterWebhook } from "../../../../shared/applic
 import type { WebhookDeliveryQueue } from "../../../../shared/ports/webhook-delivery-queue";
 import { MemoryPartnerCommandQueue } from "../../../../shared/adapters/memory/partner-command-queue.memory";
 import { FakePartnerGateway } from "../../../support/fake-partner-gateway";
+import type { SecretVault } from "../../../../shared/ports/secret-vault";
 
 export const OPERATOR_KEY = "operator-key-for-unit-tests-only";
 
@@ -57,13 +58,21 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     PAY_PAGE_RATE_PER_TOKEN: 60,
     PAY_PAGE_RATE_PER_CLIENT: 300,
     OCR_INCOMING_CONTAINER: "ocr-incoming",
+    KEY_VAULT_VERIFY_CHALLENGE_RESOURCE: true,
     PUBLIC_BASE_URL: "https://pay.example.test",
     OPERATOR_API_KEY: OPERATOR_KEY,
     ...overrides,
   };
 }
 
-export function testWorld(options: { now?: string; settings?: Partial<Settings> } = {}): TestWorld {
+export function testWorld(
+  options: {
+    now?: string;
+    settings?: Partial<Settings>;
+    /** Where the partner connections' secrets go (as with KEY_VAULT_URL); without one they stay in the document. */
+    vault?: SecretVault;
+  } = {},
+): TestWorld {
   let now = new Date(options.now ?? "2026-11-02T10:00:00Z");
   const clock = { now: () => new Date(now), set: (iso: string) => (now = new Date(iso)) };
   const events = new MemoryEventPublisher();
@@ -101,7 +110,7 @@ export function testWorld(options: { now?: string; settings?: Partial<Settings> 
     callbackReplays: new MemoryReplayGuard(),
     bankPayments: new MemoryBankPaymentStore(),
     webhooks,
-    partnerConnections: new MemoryPartnerConnectionStore(),
+    partnerConnections: new MemoryPartnerConnectionStore(options.vault === undefined ? {} : { vault: options.vault }),
     partnerCommands,
     partnerGateway,
     partnerCallbackReplays: new MemoryReplayGuard(),
