@@ -20,9 +20,12 @@ export class FakePartnerGateway implements PartnerGateway {
   readonly orders = new Map<string, PartnerOrder>();
   readonly placed: PartnerOrderRequest[] = [];
   readonly hubs: string[] = [];
+  /** The connection of every placeOrder and registerCallback call, in order (what the real gateway signs with). */
+  readonly connections: PartnerConnection[] = [];
   #next = 1;
 
-  async placeOrder(_connection: PartnerConnection, order: PartnerOrderRequest): Promise<PartnerOrder> {
+  async placeOrder(connection: PartnerConnection, order: PartnerOrderRequest): Promise<PartnerOrder> {
+    this.connections.push(structuredClone(connection));
     if (this.mode === "down") throw new PartnerUnavailable("placeOrder: 503", "server-error", 503);
     if (this.mode === "reject") throw new PartnerRejected("placeOrder: 422", 422);
     this.placed.push(order);
@@ -50,7 +53,8 @@ export class FakePartnerGateway implements PartnerGateway {
     return undefined;
   }
 
-  async registerCallback(_connection: PartnerConnection, url: string): Promise<PartnerHubRegistration> {
+  async registerCallback(connection: PartnerConnection, url: string): Promise<PartnerHubRegistration> {
+    this.connections.push(structuredClone(connection));
     if (this.mode === "down") throw new PartnerUnavailable("registerCallback: 503", "server-error", 503);
     this.hubs.push(url);
     return { id: `hub-${String(this.hubs.length)}`, callback: url };

@@ -24,6 +24,7 @@ import type { CaseEventMessage } from "../../../../shared/ports/event-publisher"
 import type { PartnerCommandMessage } from "../../../../shared/ports/partner-command-queue";
 import { StoredPartnerConnection } from "../../../../shared/ports/partner-connection-store";
 import type { PartnerOrder } from "../../../../shared/ports/partner-gateway";
+import type { SecretVault } from "../../../../shared/ports/secret-vault";
 import type { SmsMessage } from "../../../../shared/ports/sms-sender";
 import { read } from "../../http/http-fixtures";
 import { context, invoiceBody, seedTenant, testWorld, type TestWorld } from "../../functions/api/api-fixtures";
@@ -47,8 +48,10 @@ export interface ServicesWorld extends TestWorld {
   advance(ms: number): void;
 }
 
-export async function servicesWorld(options: { now?: string; connected?: boolean } = {}): Promise<ServicesWorld> {
-  const world = testWorld({ now: options.now ?? TUESDAY });
+export async function servicesWorld(
+  options: { now?: string; connected?: boolean; vault?: SecretVault } = {},
+): Promise<ServicesWorld> {
+  const world = testWorld({ now: options.now ?? TUESDAY, ...(options.vault ? { vault: options.vault } : {}) });
   const { tenantId, apiKey } = await seedTenant(world);
   if (options.connected !== false) {
     await world.deps.partnerConnections.put(tenantId, () =>
