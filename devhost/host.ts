@@ -1,7 +1,7 @@
 /**
  * The dev host: runs the app's own registrations (captured from `functions/index`) on this machine, with local
- * stand-ins for Cosmos DB, Blob/Queue/Table storage, Service Bus, ACS SMS and Vipps MobilePay, a partner system (service
- * orders), a Durable Functions engine and a virtual clock. A stand-in starts only when its setting points at this machine; a setting that names a real Azure resource
+ * stand-ins for Cosmos DB, Blob/Queue/Table storage, Service Bus, ACS SMS and Vipps MobilePay, Key Vault (with an App
+ * Service managed identity endpoint), a partner system (service orders), a Durable Functions engine and a virtual clock. A stand-in starts only when its setting points at this machine; a setting that names a real Azure resource
  * is used as it is.
  */
 import fs from "node:fs";
@@ -35,6 +35,8 @@ import { AzuriteStandIn } from "./storage/azurite";
 import { AcsSmsStandIn } from "./sms/acs-sms-stand-in";
 import { VippsSimulator } from "./vipps/vipps-simulator";
 import { PartnerSimulator } from "./partner/partner-simulator";
+import { KeyVaultStandIn } from "./key-vault/key-vault-stand-in";
+import { ManagedIdentityEndpoint } from "./key-vault/managed-identity-endpoint";
 import { BlobTriggers } from "./blob-triggers";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
@@ -46,6 +48,7 @@ import {
   loadCosmosContainers,
 } from "../shared/adapters/cosmos/database.cosmos";
 import { Settings } from "../shared/config/settings";
+import { KeyVaultSecretVault } from "../shared/adapters/key-vault/secret-vault.key-vault";
 
 export interface DevHostOptions {
   /** Project root: where local.settings(.example).json and package.json are. */
@@ -225,6 +228,26 @@ export class DevHost {
       this.stack.push({ name: "partner", stop: () => partner.stop() });
     }
 
+    if (isLoopbackUrl(env.KEY_VAULT_URL)) {
+      // Key Vault for the partner connections' secrets, reached as in Azure: the SDK gets its token from the App
+      // Service managed identity endpoint the environment names (IDENTITY_ENDPOINT + IDENTITY_HEADER), and trusts the
+      // vault's certificate through KEY_VAULT_CA_FILE. Set before the app is loaded, so its credential finds them.
+      const identity = new ManagedIdentityEndpoint({ logger: this.logger });
+      const { identityEndpoint, identityHeader } = await identity.start(0);
+      env.IDENTITY_ENDPOINT = identityEndpoint;
+      env.IDENTITY_HEADER = identityHeader;
+      this.stack.push({ name: "managed-identity", stop: () => identity.stop() });
+      const vault = new KeyVaultStandIn({ dataDir, logger: this.logger, verifyToken: (t) => identity.verify(t) });
+      const started = await vault.start(auto ? 0 : portOf(env.KEY_VAULT_URL!, 7075));
+      env.KEY_VAULT_URL = started.vaultUrl;
+      env.KEY_VAULT_CA_FILE = started.caFile;
+      // 127.0.0.1 has no parent domain for the SDK's challenge check (in Azure: *.vault.azure.net).
+      env.KEY_VAULT_VERIFY_CHALLENGE_RESOURCE = "false";
+      standIns.keyVault = started.vaultUrl;
+      standIns.managedIdentity = identityEndpoint;
+      this.stack.push({ name: "key-vault", stop: () => vault.stop() });
+    }
+
     // The app: capture its registrations.
     const registry = installFunctionsCore();
     const entry = this.options.appEntry ?? resolveMain(root);
@@ -291,7 +314,11 @@ export class DevHost {
       // what a creditor does with PUT /api/v1/partner-connection and the partner with our callback URL.
       await seedDemoPartnerConnection(
         {
-          partnerConnections: new CosmosPartnerConnectionStore({ database: createCosmosDatabase(cosmosOptions(env)) }),
+          // Through the app's own store and vault settings: with KEY_VAULT_URL the secret goes to Key Vault.
+          partnerConnections: new CosmosPartnerConnectionStore({
+            database: createCosmosDatabase(cosmosOptions(env)),
+            ...vaultOption(env),
+          }),
           clock: { now: () => this.clock.nowDate() },
         },
         { baseUrl: env.PARTNER_SIMULATOR_URL, secret: env.PARTNER_SIMULATOR_SECRET },
@@ -401,6 +428,26 @@ function cosmosOptions(env: NodeJS.ProcessEnv, standInKey?: string) {
     endpointDiscovery: s.COSMOS_ENDPOINT_DISCOVERY,
     ...(key ? { key } : {}),
   };
+}
+
+/**
+ * The app's secret vault from the same settings the app reads (none without KEY_VAULT_URL), built like
+ * functions/composition.ts builds it (not imported from there: that module loads the Functions SDK, which must load
+ * only after the dev host stands in for the Functions host).
+ */
+function vaultOption(env: NodeJS.ProcessEnv) {
+  const s = Settings.pick({
+    KEY_VAULT_URL: true,
+    KEY_VAULT_CA_FILE: true,
+    KEY_VAULT_VERIFY_CHALLENGE_RESOURCE: true,
+  }).parse(env);
+  if (!s.KEY_VAULT_URL) return {};
+  const vault = new KeyVaultSecretVault({
+    vaultUrl: s.KEY_VAULT_URL,
+    ...(s.KEY_VAULT_CA_FILE ? { ca: fs.readFileSync(s.KEY_VAULT_CA_FILE, "utf8") } : {}),
+    verifyChallengeResource: s.KEY_VAULT_VERIFY_CHALLENGE_RESOURCE,
+  });
+  return { vault };
 }
 
 function resolveMain(root: string): string {

@@ -9,6 +9,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { CosmosClient } from "@azure/cosmos";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, toLocalDate } from "../../shared/domain/calendar";
 import { makeDataDir, ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
@@ -136,6 +137,31 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host?.stop();
+});
+
+describe("the demo creditor's partner connection", () => {
+  it("keeps its secret in Key Vault: the Cosmos DB document only names the vault's secret", async () => {
+    const secret = settings.Values.PARTNER_SIMULATOR_SECRET!;
+    expect(host.standIns.keyVault).toMatch(/^https:\/\/127\.0\.0\.1:/u);
+    const cosmos = new CosmosClient({
+      endpoint: host.standIns.cosmos!,
+      key: settings.Values.COSMOS_KEY!,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
+    const { resource } = await cosmos
+      .database(settings.Values.COSMOS_DATABASE!)
+      .container("partner-connections")
+      .item("t_devhost_demo", "t_devhost_demo")
+      .read<{ auth: { kind: string; secretRef?: string } }>();
+    expect(JSON.stringify(resource)).not.toContain(secret);
+    const name = resource?.auth.secretRef;
+    expect(name).toMatch(/^partner-t-devhost-demo-[0-9a-f]{8}-[0-9a-f]{12}-auth$/u);
+    // The vault stand-in's own store (under the dev host's data folder) holds it under that name.
+    const vault = JSON.parse(fs.readFileSync(path.join(host.dataDir, "key-vault", "secrets.json"), "utf8")) as {
+      secrets: Record<string, { versions: Array<{ value: string }> }>;
+    };
+    expect(vault.secrets[name!]?.versions.at(-1)?.value).toBe(secret);
+  });
 });
 
 describe("a broadband service suspended for non-payment and reopened by a payment", () => {
