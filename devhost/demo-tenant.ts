@@ -70,7 +70,9 @@ export interface SeedDemoPartnerDeps {
 /**
  * Connects the demo creditor to the dev host's partner simulator (a broadband provider's provisioning system): its
  * base URL and the shared HMAC secret of the settings. Replaces a connection left from an earlier run (the simulator's
- * port may differ with auto ports); the app itself never learns it runs against a simulator.
+ * port may differ with auto ports); the app itself never learns it runs against a simulator. Written through the
+ * app's own store: with KEY_VAULT_URL (the dev host's vault stand-in by default) the secret goes to the vault and the
+ * Cosmos document only names it, as for any tenant in Azure.
  */
 export async function seedDemoPartnerConnection(
   deps: SeedDemoPartnerDeps,

@@ -294,6 +294,10 @@ var appSettings = {
   // The secret Vipps returns when POST /api/v1/ops/vipps/webhooks registers our callback URL (README: payments).
   VIPPS_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.vippsWebhookSecret}/)'
 
+  // The partner connections' secrets (HMAC / OAuth2 client secrets, callback secrets): the app writes them here
+  // with the identity (Key Vault Secrets Officer) and keeps only their names in Cosmos DB.
+  KEY_VAULT_URL: keyVault.outputs.vaultUri
+
   // Bank OCR giro files (KID payments) land in this container; the blob trigger imports them.
   OCR_INCOMING_CONTAINER: storage.outputs.ocrIncomingContainerName
 

@@ -1,6 +1,8 @@
-// Key Vault in RBAC mode for the secrets the app must not keep in settings (operator API key, Vipps credentials).
-// This template creates no secret values: they are set after deployment (see README), and the Function App reads
-// them through Key Vault references resolved with its managed identity (Key Vault Secrets User).
+// Key Vault in RBAC mode for the secrets the app must not keep in settings (operator API key, Vipps credentials) and
+// for the partner connections' secrets the app writes itself (KEY_VAULT_URL; shared/adapters/key-vault/).
+// This template creates no secret values: the settings' secrets are set after deployment (see README), and the
+// Function App reads them through Key Vault references resolved with its managed identity (Key Vault Secrets User);
+// the partner secrets the app sets, reads and deletes with the same identity (Key Vault Secrets Officer).
 
 @description('Key Vault name (3-24 letters, digits and hyphens, globally unique).')
 @minLength(3)
@@ -13,7 +15,7 @@ param location string
 @description('Tags applied to the vault.')
 param tags object
 
-@description('Principal id of the Function App identity; granted Key Vault Secrets User.')
+@description('Principal id of the Function App identity; granted Key Vault Secrets User and Key Vault Secrets Officer.')
 param principalId string
 
 @description('Optional object id of a person or group who maintains the secrets; granted Key Vault Secrets Officer. Empty = none.')
@@ -59,6 +61,18 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsUser)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The app writes and deletes the partner connections' secrets (PUT / DELETE /api/v1/partner-connection). Soft delete
+// with purge protection stays on: a deleted partner secret is recoverable for 90 days, and the app never reuses a name.
+resource appSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, principalId, roleIds.keyVaultSecretsOfficer)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsOfficer)
     principalId: principalId
     principalType: 'ServicePrincipal'
   }

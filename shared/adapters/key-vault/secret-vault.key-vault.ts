@@ -56,11 +56,16 @@ export class KeyVaultSecretVault implements SecretVault {
   readonly #clock: Clock;
 
   constructor(options: KeyVaultSecretVaultOptions) {
-    this.#client = new SecretClient(options.vaultUrl, options.credential ?? new DefaultAzureCredential(), {
-      ...(options.ca === undefined ? {} : { tlsOptions: { ca: options.ca } }),
-      ...(options.verifyChallengeResource === false ? { disableChallengeResourceVerification: true } : {}),
-      ...(options.maxRetries === undefined ? {} : { retryOptions: { maxRetries: options.maxRetries } }),
-    });
+    // vaultUri from Bicep ends with a slash; the SDK appends its paths to the URL as given.
+    this.#client = new SecretClient(
+      options.vaultUrl.replace(/\/+$/u, ""),
+      options.credential ?? new DefaultAzureCredential(),
+      {
+        ...(options.ca === undefined ? {} : { tlsOptions: { ca: options.ca } }),
+        ...(options.verifyChallengeResource === false ? { disableChallengeResourceVerification: true } : {}),
+        ...(options.maxRetries === undefined ? {} : { retryOptions: { maxRetries: options.maxRetries } }),
+      },
+    );
     this.#cacheMs = (options.cacheSeconds ?? 300) * 1000;
     this.#clock = options.clock ?? systemClock;
   }

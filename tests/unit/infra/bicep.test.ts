@@ -826,7 +826,10 @@ describe("Function App settings", () => {
     }
     expect(main).toMatch(/var\s+keyVaultSecretUri\s*=\s*'\$\{keyVault\.outputs\.vaultUri\}secrets\/'/);
     for (const [name, value] of settings) {
-      if (/KEY|SECRET|PASSWORD|CONNECTION_STRING/.test(name) && name !== "APPLICATIONINSIGHTS_CONNECTION_STRING") {
+      if (
+        /KEY|SECRET|PASSWORD|CONNECTION_STRING/.test(name) &&
+        !["APPLICATIONINSIGHTS_CONNECTION_STRING", "KEY_VAULT_URL"].includes(name)
+      ) {
         expect(KEY_VAULT_SETTINGS, `${name} looks secret but is not a Key Vault reference`).toContain(name);
       }
       expect(value, name).not.toMatch(/AccountKey=|SharedAccessKey|accesskey=/i);
@@ -895,6 +898,11 @@ describe("data services", () => {
     for (const [file, ids] of Object.entries(roles))
       for (const id of ids) expect(source(file), `${file} ${id}`).toContain(`'${id}'`);
     expect(source("modules/key-vault.bicep")).toMatch(/enableRbacAuthorization:\s*true/);
+    // The app itself sets and deletes the partner connections' secrets: Key Vault Secrets Officer for its identity.
+    const officer = resources(source("modules/key-vault.bicep")).find((r) => r.symbol === "appSecretsOfficer");
+    expect(officer?.body).toMatch(/principalId:\s*principalId\b/);
+    expect(officer?.body).toContain("roleIds.keyVaultSecretsOfficer");
+    expect(appSettings().get("KEY_VAULT_URL")).toBe("keyVault.outputs.vaultUri");
     expect(source("modules/communication.bicep")).toMatch(/dataLocation:\s*dataLocation/);
     expect(main).toMatch(/param\s+acsDataLocation\s+string\s*=\s*'Norway'/);
   });

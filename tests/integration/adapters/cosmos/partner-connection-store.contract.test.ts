@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CosmosPartnerConnectionStore } from "../../../../shared/adapters/cosmos/partner-connection-store.cosmos";
 import { COSMOS_CONTAINERS } from "../../../../shared/adapters/cosmos/database.cosmos";
 import { MemoryPartnerConnectionStore } from "../../../../shared/adapters/memory/partner-connection-store.memory";
+import { MemorySecretVault } from "../../../../shared/adapters/memory/secret-vault.memory";
 import {
   connectionOf,
   type PartnerConnectionStore,
@@ -59,6 +60,12 @@ afterAll(() => cosmos.stop());
 const stores: Array<[string, () => PartnerConnectionStore]> = [
   ["in-memory", () => new MemoryPartnerConnectionStore()],
   ["Cosmos DB", () => new CosmosPartnerConnectionStore({ database })],
+  // The same contract with the secrets in a vault (KEY_VAULT_URL): what the app reads does not change.
+  ["in-memory, secrets in a vault,", () => new MemoryPartnerConnectionStore({ vault: new MemorySecretVault() })],
+  [
+    "Cosmos DB, secrets in a vault,",
+    () => new CosmosPartnerConnectionStore({ database, vault: new MemorySecretVault() }),
+  ],
 ];
 
 let tenants = 0;
@@ -152,5 +159,38 @@ describe("Cosmos DB partner connection documents", () => {
     const read = new CosmosPartnerConnectionStore({ database }).get(tenantId);
     await expect(read).rejects.toThrow(/auth\.secret/u);
     await expect(read).rejects.not.toThrow(/not-a-whsec-secret-value/u);
+  });
+
+  it("keep no secret with a vault; one written before the vault (inline) is still read, and moves there when replaced", async () => {
+    const container = database.container(COSMOS_CONTAINERS.partnerConnections);
+    const raw = async (tenantId: string) => JSON.stringify((await container.item(tenantId, tenantId).read()).resource);
+    const tenantId = aTenant();
+    await new CosmosPartnerConnectionStore({ database }).put(tenantId, () => oauth2Connection(tenantId));
+    expect(await raw(tenantId)).toContain("client-secret-value");
+
+    const vault = new MemorySecretVault();
+    const store = new CosmosPartnerConnectionStore({ database, vault });
+    expect(await store.get(tenantId)).toEqual(oauth2Connection(tenantId));
+    await store.put(tenantId, (current) => ({ ...current!, updatedAt: "2026-11-03T09:00:00.000Z" }));
+    const document = await raw(tenantId);
+    expect(document).not.toContain("client-secret-value");
+    expect(document).not.toContain(SECRET);
+    expect(vault.values().sort()).toEqual(["client-secret-value", SECRET].sort());
+    expect(await store.get(tenantId)).toEqual({ ...oauth2Connection(tenantId), updatedAt: "2026-11-03T09:00:00.000Z" });
+
+    expect(await store.delete(tenantId)).toBe(true);
+    expect(vault.names()).toEqual([]);
+  });
+
+  it("with references but the vault down: PartnerUnavailable (reason vault), and nothing deleted", async () => {
+    const tenantId = aTenant();
+    const vault = new MemorySecretVault();
+    const store = new CosmosPartnerConnectionStore({ database, vault });
+    await store.put(tenantId, () => hmacConnection(tenantId));
+    vault.down = true;
+    await expect(store.get(tenantId)).rejects.toMatchObject({ code: "PARTNER_UNAVAILABLE", reason: "vault" });
+    await expect(store.delete(tenantId)).rejects.toMatchObject({ code: "SECRET_VAULT_UNAVAILABLE" });
+    vault.down = false;
+    expect(await store.get(tenantId)).toEqual(hmacConnection(tenantId));
   });
 });
