@@ -82,6 +82,7 @@ export class DevHost {
   sms: AcsSmsStandIn | undefined;
   vipps: VippsSimulator | undefined;
   partner: PartnerSimulator | undefined;
+  cosmos: CosmosStandIn | undefined;
   private http: DevHttpServer | undefined;
   private readonly stack: Stoppable[] = [];
   private stopping: Promise<void> | undefined;
@@ -139,6 +140,7 @@ export class DevHost {
       const { endpoint, key } = await cosmos.start(auto ? 0 : portOf(env.COSMOS_ENDPOINT!, 8081));
       env.COSMOS_ENDPOINT = endpoint;
       standIns.cosmos = endpoint;
+      this.cosmos = cosmos;
       this.stack.push({ name: "cosmos", stop: () => cosmos.stop() });
       // The database and containers Bicep creates in Azure (declared in infra-bicep/cosmos-containers.json).
       const cosmosContainers = loadCosmosContainers(path.join(root, "infra-bicep", "cosmos-containers.json"));
@@ -261,6 +263,7 @@ export class DevHost {
     this.durable = durable;
 
     const devRoutes: DevRouteHandler[] = [clockRoutes(this.clock), this.functionsRoute(), durable.handleHttp];
+    if (this.cosmos) devRoutes.push(this.cosmos.handleDevHttp);
     if (this.sms) devRoutes.push(this.sms.handleDevHttp);
     if (this.vipps) devRoutes.push(this.vipps.handleDevHttp);
     if (this.partner) devRoutes.push(this.partner.handleDevHttp);
