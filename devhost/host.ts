@@ -30,6 +30,7 @@ import {
 import { DurableEngine } from "./durable/engine";
 import { LocalServiceBus, loadServiceBusEntities } from "./service-bus/broker";
 import { ServiceBusTriggers } from "./service-bus/triggers";
+import { readServiceBusHostSettings } from "./service-bus/host-settings";
 import { CosmosStandIn } from "./cosmos/cosmos-stand-in";
 import { AzuriteStandIn } from "./storage/azurite";
 import { AcsSmsStandIn } from "./sms/acs-sms-stand-in";
@@ -311,7 +312,9 @@ export class DevHost {
     this.stack.push({ name: "durable", stop: () => durable.stop() });
 
     if (registry.byTrigger("serviceBusTrigger").length > 0 || hasOutput(registry, "serviceBus")) {
-      const sbTriggers = new ServiceBusTriggers({ registry, invoker, logger: this.logger, setting });
+      // Concurrency and session idle time as host.json sets them for the Functions host in Azure.
+      const sbSettings = readServiceBusHostSettings(root);
+      const sbTriggers = new ServiceBusTriggers({ registry, invoker, logger: this.logger, setting, ...sbSettings });
       await sbTriggers.start();
       this.stack.push({ name: "service-bus-triggers", stop: () => sbTriggers.stop() });
     }
