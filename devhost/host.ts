@@ -30,6 +30,7 @@ import {
 import { DurableEngine } from "./durable/engine";
 import { LocalServiceBus, loadServiceBusEntities } from "./service-bus/broker";
 import { ServiceBusTriggers } from "./service-bus/triggers";
+import { readServiceBusHostSettings } from "./service-bus/host-settings";
 import { CosmosStandIn } from "./cosmos/cosmos-stand-in";
 import { AzuriteStandIn } from "./storage/azurite";
 import { AcsSmsStandIn } from "./sms/acs-sms-stand-in";
@@ -85,6 +86,7 @@ export class DevHost {
   sms: AcsSmsStandIn | undefined;
   vipps: VippsSimulator | undefined;
   partner: PartnerSimulator | undefined;
+  cosmos: CosmosStandIn | undefined;
   private http: DevHttpServer | undefined;
   private readonly stack: Stoppable[] = [];
   private stopping: Promise<void> | undefined;
@@ -142,6 +144,7 @@ export class DevHost {
       const { endpoint, key } = await cosmos.start(auto ? 0 : portOf(env.COSMOS_ENDPOINT!, 8081));
       env.COSMOS_ENDPOINT = endpoint;
       standIns.cosmos = endpoint;
+      this.cosmos = cosmos;
       this.stack.push({ name: "cosmos", stop: () => cosmos.stop() });
       // The database and containers Bicep creates in Azure (declared in infra-bicep/cosmos-containers.json).
       const cosmosContainers = loadCosmosContainers(path.join(root, "infra-bicep", "cosmos-containers.json"));
@@ -284,6 +287,7 @@ export class DevHost {
     this.durable = durable;
 
     const devRoutes: DevRouteHandler[] = [clockRoutes(this.clock), this.functionsRoute(), durable.handleHttp];
+    if (this.cosmos) devRoutes.push(this.cosmos.handleDevHttp);
     if (this.sms) devRoutes.push(this.sms.handleDevHttp);
     if (this.vipps) devRoutes.push(this.vipps.handleDevHttp);
     if (this.partner) devRoutes.push(this.partner.handleDevHttp);
@@ -335,7 +339,9 @@ export class DevHost {
     this.stack.push({ name: "durable", stop: () => durable.stop() });
 
     if (registry.byTrigger("serviceBusTrigger").length > 0 || hasOutput(registry, "serviceBus")) {
-      const sbTriggers = new ServiceBusTriggers({ registry, invoker, logger: this.logger, setting });
+      // Concurrency and session idle time as host.json sets them for the Functions host in Azure.
+      const sbSettings = readServiceBusHostSettings(root);
+      const sbTriggers = new ServiceBusTriggers({ registry, invoker, logger: this.logger, setting, ...sbSettings });
       await sbTriggers.start();
       this.stack.push({ name: "service-bus-triggers", stop: () => sbTriggers.stop() });
     }

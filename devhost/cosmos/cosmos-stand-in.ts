@@ -17,6 +17,9 @@
  *
  * Connect with `connectionPolicy: { enableEndpointDiscovery: false }` and no custom agent (the server advertises an
  * https endpoint in its account metadata).
+ *
+ * It counts the requests it serves (reads, queries, writes) — not its own snapshot traffic — for benchmarks:
+ * `requestCounts()`, and `GET /api/dev/cosmos` on the dev host.
  */
 import {
   BulkOperationType,
@@ -30,6 +33,7 @@ import {
 import { listen, closeServer } from "../listen";
 import { createHttpServer } from "@vercel/cosmosdb-server";
 import type { Server } from "node:http";
+import { sendJson, type DevRouteHandler } from "../dev-routes";
 import { join } from "node:path";
 import { CoalescingWriter, readJsonFile, writeFileAtomic } from "../atomic-file";
 import type { DevLogger } from "../logger";
@@ -42,6 +46,16 @@ const SNAPSHOT_VERSION = 1;
 const DOCUMENT_SYSTEM_PROPERTIES = ["_rid", "_self", "_etag", "_ts", "_attachments"];
 const BATCH_SIZE = 100;
 const RESTORE_BATCHES_IN_FLIGHT = 4;
+/** Marks the stand-in's own requests (snapshot save and restore), which the request counter leaves out. */
+const OWN_REQUEST_HEADER = "x-devhost-cosmos-snapshot";
+
+/** Requests served since the start: point reads (and feeds), queries, and writes (anything that changes data). */
+export interface CosmosRequestCounts {
+  total: number;
+  reads: number;
+  queries: number;
+  writes: number;
+}
 
 type Json = Record<string, unknown>;
 
@@ -74,6 +88,7 @@ export class CosmosStandIn {
   private generation = 0;
   private savedGeneration = 0;
   private hasSnapshotFile = false;
+  private readonly counts: CosmosRequestCounts = { total: 0, reads: 0, queries: 0, writes: 0 };
 
   constructor(private readonly options: CosmosStandInOptions) {
     this.snapshotPath = join(options.dataDir, "cosmos", "snapshot.json");
@@ -84,7 +99,13 @@ export class CosmosStandIn {
     if (this.server) throw new Error("CosmosStandIn already started");
     const server = createHttpServer({ keepAlive: true });
     server.on("request", (req, res) => {
-      if (isMutation(req.method, req.headers)) res.on("finish", () => this.generation++);
+      const mutation = isMutation(req.method, req.headers);
+      if (mutation) res.on("finish", () => this.generation++);
+      if (req.headers[OWN_REQUEST_HEADER] !== undefined) return;
+      this.counts.total++;
+      if (mutation) this.counts.writes++;
+      else if (req.method === "POST") this.counts.queries++;
+      else this.counts.reads++;
     });
     const boundPort = await listen(server, port);
     this.server = server;
@@ -93,6 +114,7 @@ export class CosmosStandIn {
       endpoint,
       key: COSMOS_EMULATOR_KEY,
       connectionPolicy: { enableEndpointDiscovery: false },
+      defaultHeaders: { [OWN_REQUEST_HEADER]: "1" },
     });
     try {
       await this.restore();
@@ -114,6 +136,18 @@ export class CosmosStandIn {
     this.options.logger.info("cosmos stand-in listening", { endpoint });
     return { endpoint, key: COSMOS_EMULATOR_KEY };
   }
+
+  /** The requests served so far (a copy), the stand-in's own snapshot requests left out. */
+  requestCounts(): CosmosRequestCounts {
+    return { ...this.counts };
+  }
+
+  /** `GET /api/dev/cosmos`: the endpoint and the request counts; anything else answers `false`. */
+  readonly handleDevHttp: DevRouteHandler = async (req, res, url) => {
+    if (url.pathname.replace(/\/+$/u, "") !== "/api/dev/cosmos" || req.method !== "GET") return false;
+    sendJson(res, 200, { requests: this.requestCounts() }, { "cache-control": "no-store" });
+    return true;
+  };
 
   /** Writes a snapshot now (unless nothing changed since the last one); resolves once it is on disk. */
   async saveNow(): Promise<void> {

@@ -5,8 +5,9 @@
  * Triggers (`app.serviceBusQueue` / `app.serviceBusTopic`):
  * - receive in peek-lock; complete after a successful invocation, abandon after a failed one (the message comes back
  *   with its delivery count one higher and, after the entity's max delivery count, lands in the dead-letter queue);
- * - `isSessionsEnabled: true`: up to 8 sessions at a time (the host's default), each session's messages one at a time
- *   in order; a session is released after 1 s without messages;
+ * - `isSessionsEnabled: true`: up to `maxConcurrentSessions` sessions at a time, each session's messages one at a time
+ *   in order; a session is released after `sessionIdleMs` without messages (the dev host passes host.json's
+ *   settings: host-settings.ts);
  * - `cardinality: "many"`: batches of up to 32 messages, completed or abandoned together;
  * - the trigger input is the body, deserialised like the host does (JSON → object, other text → string); trigger
  *   metadata carries plain data only (no receiver or actions): messageId, deliveryCount (1 on the first delivery, as
@@ -47,11 +48,11 @@ export interface ServiceBusTriggersOptions {
   logger: DevLogger;
   /** Reads app settings, e.g. `(name) => process.env[name]`. */
   setting: (name: string) => string | undefined;
-  /** Concurrent messages per non-session trigger (host default: 16 per core). */
+  /** Concurrent messages per non-session trigger (host default: 16 per core; default here 16). */
   maxConcurrentCalls?: number;
   /** Concurrent sessions per session trigger (host default: 8). */
   maxConcurrentSessions?: number;
-  /** How long a session trigger waits for more messages before releasing the session. */
+  /** How long a session trigger waits for more messages before releasing the session (default here 1 s). */
   sessionIdleMs?: number;
 }
 

@@ -3,6 +3,7 @@
  * Figures are measurements of this machine, printed for people; nothing here asserts a speed.
  *   npm run bench                 all benchmarks
  *   npm run bench -- sms cosmos   only those whose name contains one of the words
+ *   npm run bench -- reopen       a paid, suspended broadband service reopened, end to end (reopen.bench.ts)
  */
 import os from "node:os";
 import { installFunctionsCore } from "../../devhost/functions-core";
@@ -19,6 +20,7 @@ const BENCHES: Bench[] = [
   { name: "durable engine", load: () => import("./durable.bench") },
   { name: "invoice intake", load: () => import("./invoice-intake.bench") },
   { name: "payments", load: () => import("./payments.bench") },
+  { name: "reopen", load: () => import("./reopen.bench") },
 ];
 
 async function main(): Promise<void> {

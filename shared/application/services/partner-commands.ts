@@ -421,13 +421,17 @@ export function makeApplyPartnerCallback(deps: PartnerCallbackDeps) {
     const target = await findCommand(deps, request.tenantId, order.externalId);
     if (target.stale) return firstDelivery() ? { kind: "stale" } : { kind: "duplicate" };
     const { record, service } = target;
+    const report = {
+      commandId: order.externalId,
+      partnerState: stateFor(order, service.serviceId),
+      partnerOrderId: order.id,
+      at: deps.clock.now(),
+    };
+    // A state the case already has (the `acknowledged` our send recorded from the 201, a repeat): nothing to write.
+    // States only move forward, so what the case has now can only make the report change less.
+    if (partnerReport(record, report).record === record) return { kind: "unchanged" };
     const { record: after } = await applyChange(deps, record.tenantId, record.caseId, (current) =>
-      partnerReport(current, {
-        commandId: order.externalId,
-        partnerState: stateFor(order, service.serviceId),
-        partnerOrderId: order.id,
-        at: deps.clock.now(),
-      }),
+      partnerReport(current, report),
     );
     if (!firstDelivery()) return { kind: "duplicate" };
     const now = after.case.services.find((s) => s.serviceId === service.serviceId);
@@ -521,11 +525,19 @@ async function sweepCase(deps: SweepDeps, record: CaseRecord, limitMs: number, r
     }
     if (!order) continue;
     result.polled++;
-    const state = stateFor(order, service.serviceId);
-    await applyChange(deps, record.tenantId, record.caseId, (current) =>
-      partnerReport(current, { commandId: c.commandId, partnerState: state, partnerOrderId: order.id, at: now }),
-    );
+    const report = {
+      commandId: c.commandId,
+      partnerState: stateFor(order, service.serviceId),
+      partnerOrderId: order.id,
+      at: now,
+    };
+    if (partnerReport(record, report).record === record) continue; // nothing new: no write
+    await applyChange(deps, record.tenantId, record.caseId, (current) => partnerReport(current, report));
   }
+  // Only a case with a reopen to escalate is written: rewriting every pending case on every sweep (every 10 s) costs
+  // a write each and changes the case's etag under the send or callback that is under way, which must then re-read
+  // and write again. (A report polled above can only make an escalation less needed.)
+  if (escalateDelayedReopens(record, now, limitMs).record === record) return;
   const { changed } = await applyChange(deps, record.tenantId, record.caseId, (current) =>
     escalateDelayedReopens(current, deps.clock.now(), limitMs),
   );

@@ -150,6 +150,26 @@ describe("Cosmos DB stand-in through @azure/cosmos", () => {
     expect(saves()).toBe(before);
   });
 
+  it("counts the requests it serves — reads, queries, writes — and not its own snapshot requests", async () => {
+    await cases.items.upsert<CaseDoc>({ id: "counted", tenantId: "t-1", status: "open", amountMinor: 1 });
+    await standIn.saveNow(); // nothing of the snapshot's own traffic counts
+    const before = standIn.requestCounts();
+    await cases.item("counted", "t-1").read();
+    await cases.items
+      .query({ query: "SELECT * FROM c WHERE c.id = @id", parameters: [{ name: "@id", value: "counted" }] })
+      .fetchAll();
+    await cases
+      .item("counted", "t-1")
+      .replace<CaseDoc>({ id: "counted", tenantId: "t-1", status: "paid", amountMinor: 1 });
+    await standIn.saveNow();
+    const after = standIn.requestCounts();
+    // The SDK may ask for a query plan first: that is a request too, and counts as a query.
+    expect(after.reads - before.reads).toBe(1);
+    expect(after.writes - before.writes).toBe(1);
+    expect(after.queries - before.queries).toBeGreaterThanOrEqual(1);
+    expect(after.total - before.total).toBe(2 + after.queries - before.queries);
+  });
+
   it("keeps databases, container definitions and documents across a restart on the same data directory", async () => {
     await cases.items.create<CaseDoc>({
       id: "keep",
