@@ -429,7 +429,9 @@ export function makeApplyPartnerCallback(deps: PartnerCallbackDeps) {
     };
     // A state the case already has (the `acknowledged` our send recorded from the 201, a repeat): nothing to write.
     // States only move forward, so what the case has now can only make the report change less.
-    if (partnerReport(record, report).record === record) return { kind: "unchanged" };
+    if (partnerReport(record, report).record === record) {
+      return firstDelivery() ? { kind: "unchanged" } : { kind: "duplicate" };
+    }
     const { record: after } = await applyChange(deps, record.tenantId, record.caseId, (current) =>
       partnerReport(current, report),
     );
