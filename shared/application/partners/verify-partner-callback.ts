@@ -49,6 +49,20 @@ export interface PartnerCallbackRequest {
 
 export const SIGNATURE_HEADER = "webhook-signature";
 
+/**
+ * The refusal for a callback naming a tenant with no partner connection: exactly what a wrong secret would get for
+ * the same headers (unsigned / stale / bad-signature), so an unauthenticated caller cannot tell which tenants exist.
+ */
+export function refuseUnverifiable(headersIn: Readonly<Record<string, string | undefined>>): never {
+  const headers = lowerCased(headersIn);
+  const timestamp = headers["webhook-timestamp"];
+  if (!headers["webhook-id"] || !timestamp || !headers[SIGNATURE_HEADER]) {
+    throw new CallbackNotAuthenticated("unsigned", SIGNATURE_HEADER);
+  }
+  if (!/^\d{1,12}$/u.test(timestamp)) throw new CallbackNotAuthenticated("stale", SIGNATURE_HEADER);
+  throw new CallbackNotAuthenticated("bad-signature", SIGNATURE_HEADER);
+}
+
 export function makeVerifyPartnerCallback(deps: VerifyPartnerCallbackDeps) {
   const maxSkewSeconds = deps.maxSkewSeconds ?? PARTNER_CALLBACK_MAX_SKEW_SECONDS;
   return (request: PartnerCallbackRequest): ServiceOrderStateChangeEvent => {

@@ -23,6 +23,8 @@ export type ReceiptResult = { kind: "unknown" } | { kind: "ok"; view: ReceiptVie
 const REFRESH_SECONDS = 2;
 /** While a paid-for service is being reopened (the partner usually confirms within seconds). */
 const SERVICE_REFRESH_SECONDS = 3;
+/** While a reopen is late (operations alerted): still refreshing, less often, so the page tells when it is open. */
+const DELAYED_REFRESH_SECONDS = 15;
 
 function stateOf(attempt: PaymentAttempt | undefined): ReceiptView["state"] {
   if (!attempt) return "pending";
@@ -66,7 +68,9 @@ export function makeLoadReceipt(deps: ReceiptDeps) {
         ? REFRESH_SECONDS
         : state === "paid" && services.some((s) => s.kind === "reopening")
           ? SERVICE_REFRESH_SECONDS
-          : undefined;
+          : state === "paid" && services.some((s) => s.kind === "reopen-delayed")
+            ? DELAYED_REFRESH_SECONDS
+            : undefined;
     const view: ReceiptView = {
       token,
       creditor: { name: session.tenant.name, ...(session.tenant.logoUrl ? { logoUrl: session.tenant.logoUrl } : {}) },

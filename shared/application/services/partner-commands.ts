@@ -44,8 +44,11 @@ import type { SmsSender } from "../../ports/sms-sender";
 import type { Tenant, TenantStore } from "../../ports/tenant-store";
 import { caseEvent, languageIn, ladderOf, rulesOn, todayIn } from "../case-context";
 import { serviceReopenedSmsText, smsSenderOf } from "../messages/step-sms";
-import { firstPartnerCallback, makeVerifyPartnerCallback, SIGNATURE_HEADER } from "../partners/verify-partner-callback";
-import { CallbackNotAuthenticated } from "../payments/provider-callback";
+import {
+  firstPartnerCallback,
+  makeVerifyPartnerCallback,
+  refuseUnverifiable,
+} from "../partners/verify-partner-callback";
 import {
   blockService,
   commandSent,
@@ -413,7 +416,7 @@ export function makeApplyPartnerCallback(deps: PartnerCallbackDeps) {
     const stored = await deps.partnerConnections.get(request.tenantId);
     // Without a connection there is no secret to verify with: refused as unsigned (401), exactly like a wrong
     // signature, so an unauthenticated caller cannot tell which tenants have a partner connection.
-    if (!stored) throw new CallbackNotAuthenticated("bad-signature", SIGNATURE_HEADER);
+    if (!stored) refuseUnverifiable(request.headers);
     const event = verify({ connection: connectionOf(stored), headers: request.headers, body: request.body });
     const firstDelivery = () =>
       firstPartnerCallback(deps.partnerCallbackReplays, request.tenantId, event.eventId, deps.clock.now());

@@ -275,6 +275,56 @@ describe("applying a Vipps payment", () => {
     expect(w.workflowCalls).toContainEqual({ op: "caseChanged", caseId, reason: "payment" });
   });
 
+  it("tells on the receipt how the paid-for service is doing, refreshing itself until it is open", async () => {
+    const { caseId, token, reference } = await paid("full");
+    await makeApplyProviderEvent(deps())(event(reference, "AUTHORIZED"));
+    const setService = (state: "reopening" | "escalated" | "active", confirmedAt?: string) =>
+      w.deps.cases.update(tenantId, caseId, (r) => ({
+        ...r,
+        case: {
+          ...r.case,
+          services: [
+            {
+              serviceId: "bb-1",
+              kind: "broadband",
+              state,
+              blockers: [],
+              lastCommand: {
+                commandId: `${caseId}.0.2`,
+                target: "active",
+                sequence: 2,
+                issuedAt: w.clock.now().toISOString(),
+                partnerState: confirmedAt ? "completed" : null,
+                attempts: 1,
+                ...(confirmedAt ? { confirmedAt } : {}),
+              },
+            },
+          ],
+        },
+      }));
+    const load = () => makeLoadReceipt({ ...deps(), paymentQueue: w.deps.paymentQueue })(token, reference);
+
+    await setService("reopening");
+    expect(await load()).toMatchObject({
+      view: { state: "paid", services: [{ kind: "reopening" }], refreshSeconds: 3 },
+    });
+    await setService("escalated");
+    expect(await load()).toMatchObject({
+      view: { state: "paid", services: [{ kind: "reopen-delayed" }], refreshSeconds: 15 },
+    });
+    const confirmedAt = new Date(w.clock.now().getTime() + 90_000).toISOString();
+    await setService("active", confirmedAt);
+    const opened = await load();
+    const oslo = new Intl.DateTimeFormat("nb-NO", {
+      timeZone: "Europe/Oslo",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).format(new Date(confirmedAt));
+    expect(opened).toMatchObject({ view: { services: [{ kind: "reopened", time: oslo }] } });
+    expect(opened.kind === "ok" && opened.view.refreshSeconds).toBeUndefined();
+  });
+
   it("credits exactly once when the callback comes ten times and CAPTURED arrives before AUTHORIZED", async () => {
     const { caseId, reference } = await paid("full");
     const apply = makeApplyProviderEvent(deps());

@@ -286,9 +286,16 @@ describe("callbacks the partner's system gets refused", () => {
   });
 
   it("answers a tenant without a partner connection exactly like a wrong signature (401): no probing for tenants", async () => {
-    const res = await post(signedCallback(w, order), "t_unknown");
-    expect(res.status).toBe(401);
-    expect(problemCode(res)).toBe("CALLBACK_NOT_AUTHENTICATED");
+    const other = `whsec_${Buffer.from("some-other-secret-of-32-bytes!!!").toString("base64")}`;
+    const unsigned = { headers: { "content-type": "application/json" }, body: signedCallback(w, order).body };
+    // The same answer, word for word, as a connected tenant gives the same headers.
+    for (const delivery of [signedCallback(w, order, { secret: other }), unsigned]) {
+      const known = await post(delivery);
+      const unknown = await post(delivery, "t_unknown");
+      expect(unknown.status).toBe(401);
+      expect(problemCode(unknown)).toBe("CALLBACK_NOT_AUTHENTICATED");
+      expect(unknown.json).toEqual(known.json);
+    }
     await expectNothingChanged();
   });
 
