@@ -49,7 +49,13 @@ function receiptHref(view: ReceiptView, lang: Lang): string {
 function remaining(view: ReceiptView, lang: Lang): ReceiptData["remaining"] {
   if (view.cases.length === 0) return undefined;
   return {
-    heading: t(lang, "receiptRemainingHeading"),
+    // "What is left" only when something is: a receipt that closed everything says where each invoice stands.
+    heading: t(
+      lang,
+      view.cases.some((c) => c.balance.value > 0 && c.status !== "paid")
+        ? "receiptRemainingHeading"
+        : "receiptStatusHeading",
+    ),
     rows: view.cases.map((c) => ({
       label: t(lang, "invoiceHeading", { number: c.invoiceNumber }),
       value:

@@ -38,12 +38,15 @@ describe("the receipt page", () => {
     expect(readable(parseHtml(en).text)).toContain("Thank you! We have received NOK 500.00 (card).");
   });
 
-  it("offers no way back to pay when everything is paid", () => {
+  it("offers no way back to pay when everything is paid, and does not call it what is left", () => {
     const html = renderReceiptPage(
       receipt({ cases: [{ invoiceNumber: "2026-101", balance: nok(0), status: "paid" }] }),
       "nb",
     );
     expect(links(html)).toEqual([]);
+    const h2 = (page: string) => byTag(parseHtml(page), "h2").map((h) => readable(h.text));
+    expect(h2(html)).toEqual(["Status"]);
+    expect(h2(renderReceiptPage(receipt(), "nb"))).toEqual(["Dette gjenstår"]);
   });
 
   it("explains a payment that was not completed in plain words, and links back to try again", () => {
