@@ -76,7 +76,8 @@ export const PAGE_CSS = [
   `:focus-visible{outline:3px solid ${P.focus};outline-offset:3px}`,
   `.case{border:1px solid ${P.border};border-radius:.5rem;padding:0 1rem .75rem;margin:1rem 0}`,
   ".case h2{margin-top:1rem}",
-  "dl{display:grid;grid-template-columns:1fr auto;gap:.25rem 1rem;margin:.5rem 0}",
+  // Labels give way to values: a KID or account number (one unbreakable word) keeps its line on a phone.
+  "dl{display:grid;grid-template-columns:minmax(5.5rem,max-content) minmax(min-content,1fr);gap:.25rem 1rem;margin:.5rem 0}",
   "dt{margin:0}dd{margin:0;text-align:right;font-variant-numeric:tabular-nums;overflow-wrap:break-word}",
   `.sum dt:last-of-type,.sum dd:last-of-type{font-weight:700;border-top:1px solid ${P.border};padding-top:.25rem}`,
   ".total{font-size:1.2rem;font-weight:700}",

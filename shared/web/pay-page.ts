@@ -251,7 +251,7 @@ function formData(view: PayPageView, lang: Lang, error: PayFormError | undefined
   const cover = options.some(isPartial)
     ? {
         label: t(lang, "coverLabel"),
-        hint: t(lang, "coverHint"),
+        hint: t(lang, "coverHint", { creditor: view.creditor.name }),
         error: message("cover"),
         choices: (["", ...COVER_CHOICES] as const).map((part) => ({
           value: part,

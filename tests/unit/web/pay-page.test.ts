@@ -66,7 +66,7 @@ describe("the pay page", () => {
     expect(text).toContain("Faktura 2026-101");
     expect(text).toContain("Strøm oktober 2026");
     expect(text).toContain("Forfallsdato02.11.2026");
-    expect(text).toContain("KID (hvis du betaler fra nettbanken)000123456781");
+    expect(text).toContain("KID (for nettbank)000123456781");
     expect(text).toContain("Hovedstol1 234,50 kr");
     expect(text).toContain("Gebyrer35,00 kr");
     expect(text).toContain("Renter12,75 kr");
