@@ -85,7 +85,7 @@ describe("every SMS to the debtor in contact hours, through plan and execute (pr
       ),
       { numRuns: 20 },
     );
-  }, 60_000);
+  });
 });
 
 describe("a step asked for outside contact hours", () => {
