@@ -10,6 +10,12 @@
  * still says it is due (a payment, dispute or hold between planning and acting wins); the amounts, deadline and fee
  * come from that fresh plan, and the domain checks the fee again when the step is applied.
  *
+ * CONTACT HOURS: every step that sends the debtor something (the Let's pay SMS, a letter's SMS alert, the power
+ * notice's personal alert: `contactsDebtor` in domain/planner.ts) is planned inside the rule table's contact hours, and
+ * the fresh plan is due only once its instant has come — so a message never goes out outside them, even when the
+ * orchestration wakes at another hour (a restart, a healed orchestration, a retry on a Sunday): the step is then
+ * "not-executed" / replan, and the orchestration's durable timer waits for the window.
+ *
  * IDEMPOTENT (a Durable activity runs at least once):
  * - every step has a stable key (`step:{index}:{kind}`); the record's `sentKeys` gets
  *   `executed:{key}` in the same write that applies the step, the timeline entry and the document reference. A retry

@@ -3,8 +3,9 @@
  * next, when, for how much, and why. Pure and deterministic (time is the `now` parameter).
  *
  * - `act`: the next step is due (its day has come, or it was missed — e.g. the system was down — and is planned now,
- *   never skipped). `action.at` is the instant to carry it out: now or later the same/next days when an SMS must wait
- *   for contact hours or a suspension for an allowed day.
+ *   never skipped). `action.at` is the instant to carry it out: now or later the same/next days when a message to the
+ *   debtor (the Let's pay SMS, any letter and its alert: `contactsDebtor`) must wait for contact hours or a suspension
+ *   for an allowed day.
  * - `wait`: the next step lies in the future; `until` is when it falls due, `next` previews it (amounts as of that day).
  * - `paused`: nothing happens until an event (dispute resolved, case resumed, instalment reported missed).
  * - `done`: nothing more to do (paid, cancelled, handed off, ladder complete).
@@ -71,7 +72,7 @@ export interface PlannedAction {
   kind: ActionKind;
   /** Index of the ladder step. */
   stepIndex: number | null;
-  /** Instant to carry it out (inside contact hours for SMS, on an allowed day for a suspension). */
+  /** Instant to carry it out (inside contact hours for a step that contacts the debtor, on an allowed day for a suspension). */
   at: Date;
   /** The local day of `at` in the case's country. */
   on: LocalDate;
@@ -237,6 +238,28 @@ function draftStep(c: Case, step: LadderStep, rules: RuleSet, policy: LadderPoli
   }
 }
 
+/**
+ * Whether carrying out a step of this kind sends the debtor a message: the Let's pay SMS, and every letter — whatever
+ * channel it goes by (an SMS alert with a pay link, e-mail, a digital mailbox; the power notice's personal alert; on
+ * paper it is at least dated and dispatched then). Such a step is planned into the debtor's contact hours (the rule
+ * table's `contactHours`, e.g. Norway: weekdays 08:00–21:00, Saturdays 09:00–15:00, never on Sundays or public
+ * holidays): its local day, and so its deadline, is that of the contact window it goes in. A suspension (a command to
+ * the partner's system, on its own allowed days) and the hand-off to legal steps send the debtor nothing.
+ */
+export function contactsDebtor(kind: StepKind): boolean {
+  switch (kind) {
+    case "lets-pay-sms":
+    case "reminder":
+    case "collection-notice":
+    case "payment-demand":
+    case "suspension-notice":
+      return true;
+    case "suspension":
+    case "legal-handoff":
+      return false;
+  }
+}
+
 /** The legal basis of a step without its fee. */
 function stepLegalBasis(c: Case, step: LadderStep, rules: RuleSet, deadlineDays: number | undefined): string {
   const law = LAW[c.country];
@@ -303,9 +326,7 @@ function instantFor(
     });
     if (!gate.ok && gate.resumeOn !== undefined) candidate = atLocalTime(gate.resumeOn, policy.suspendAt, zone);
   }
-  if (step.kind === "lets-pay-sms" || step.channels[0] === "sms") {
-    candidate = nextContactTime(candidate, c.country, rules.contactHours.value);
-  }
+  if (contactsDebtor(step.kind)) candidate = nextContactTime(candidate, c.country, rules.contactHours.value);
   return candidate;
 }
 

@@ -366,7 +366,16 @@ async function applyChange(
   return { record, changed: last };
 }
 
-/** "Bredbåndet er åpnet igjen kl. 14:32" — only with the debtor's explicit SMS consent and a phone number. */
+/**
+ * "Bredbåndet er åpnet igjen kl. 14:32" — only with the debtor's explicit SMS consent and a phone number.
+ *
+ * CONTACT HOURS: this confirmation is EXEMPT and goes at once, at any hour (decided for issue 12). It is not a
+ * collection contact: it asks for nothing, and it answers the debtor's own action — they paid (or settled) to get the
+ * line back, reopening runs nights and weekends (reference, "Service suspension": reopen at any hour), and they are
+ * waiting for word that it works now. Deferred to 08:00 it would arrive as stale news after a night of not knowing.
+ * The contact-hour rule (Prop. 3 L (2025–2026)) is about contacting debtors to collect; every ladder message — the
+ * Let's pay SMS, each letter and its alert — keeps to it (domain/planner.ts `contactsDebtor`).
+ */
 async function confirmBySms(
   deps: PartnerCommandDeps,
   record: CaseRecord,

@@ -4,7 +4,7 @@ import { addDays, atLocalTime, isSuspensionAllowedDay, isWithinContactHours } fr
 import type { CaseEvent } from "../../../shared/domain/case";
 import { feeCap } from "../../../shared/domain/fees";
 import { applyEvent, balanceOn } from "../../../shared/domain/case";
-import { overdueForServices, plan, PlanMismatch } from "../../../shared/domain/planner";
+import { contactsDebtor, overdueForServices, plan, PlanMismatch } from "../../../shared/domain/planner";
 import { defaultPolicy, LadderPolicy, type LadderStep } from "../../../shared/domain/policy";
 import { norwegianRules as rules, ruleSetFor } from "../../../shared/domain/rules";
 import { aCase, nok } from "./case-fixtures";
@@ -229,8 +229,9 @@ describe("planning the ladder (Norway, due 2025-03-10)", () => {
     // the claim fell due in 2025, but each fee uses the inkassosats of the day its letter is sent
     expect(fees).toEqual([
       ["reminder", "2026-01-03", 37_50],
-      ["collection-notice", "2026-01-18", 37_50],
-      ["payment-demand", "2026-02-02", 112_50],
+      // due + 29 is Sunday 2026-01-18, no contact day: the notice goes on Monday, the demand the day after its deadline
+      ["collection-notice", "2026-01-19", 37_50],
+      ["payment-demand", "2026-02-03", 112_50],
     ]);
   });
 
@@ -491,7 +492,7 @@ describe("the ladder under any sequence of events (property)", () => {
       .map(({ o }) => timed(o, 13, { type: "resume", on: addDays("2025-03-10", o) })),
   );
 
-  it("sends SMS only in contact hours, suspends only on allowed days, never exceeds the fee caps, and never sends after payment or during a dispute", () => {
+  it("sends every message to the debtor only in contact hours, suspends only on allowed days, never exceeds the fee caps, and never sends after payment or during a dispute", () => {
     const c0 = aCase({
       services: [
         { serviceId: "bb-1", kind: "broadband" },
@@ -503,7 +504,7 @@ describe("the ladder under any sequence of events (property)", () => {
         const run = simulate(c0, policy, rules, utc("2025-03-01T00:00:00Z"), utc("2025-08-01T00:00:00Z"), events, true);
         const counts = { reminder: 0, "collection-notice": 0, "payment-demand": 0 };
         for (const a of run.sent) {
-          if (a.kind === "lets-pay-sms") expect(isWithinContactHours(a.at, "NO", rules.contactHours.value)).toBe(true);
+          if (contactsDebtor(a.kind)) expect(isWithinContactHours(a.at, "NO", rules.contactHours.value)).toBe(true);
           if (a.kind === "suspension") expect(isSuspensionAllowedDay(a.on, "NO")).toBe(true);
           if (a.fee) {
             expect(a.fee.amount.value).toBeLessThanOrEqual(
