@@ -28,6 +28,7 @@ function reminder(overrides: Partial<PlannedAction> = {}): PlannedAction {
       totalWithFee: nok(1285_00),
       credit: nok(0),
       interestRatesMissingFrom: null,
+      interestProvisional: null,
     },
     fee: { amount: nok(35_00), legalBasis: "inkassoforskriften § 1-2: a fee for a written reminder" },
     legalBasis: "inkassoforskriften § 1-2",
