@@ -779,6 +779,7 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
       { id: "payment-attempts", path: "/reference", ttl: null },
       { id: "bank-payments", path: "/paymentId", ttl: null },
       { id: "partner-connections", path: "/tenantId", ttl: null },
+      { id: "interest-rates", path: "/country", ttl: null },
     ]);
   });
 
