@@ -12,6 +12,7 @@ import { CosmosCaseStore } from "../shared/adapters/cosmos/case-store.cosmos";
 import { createCosmosDatabase, type CosmosOptions } from "../shared/adapters/cosmos/database.cosmos";
 import { CosmosIdempotencyStore } from "../shared/adapters/cosmos/idempotency-store.cosmos";
 import { CosmosPartnerConnectionStore } from "../shared/adapters/cosmos/partner-connection-store.cosmos";
+import { CosmosInterestRateStore } from "../shared/adapters/cosmos/interest-rate-store.cosmos";
 import { CosmosPayLinkStore } from "../shared/adapters/cosmos/pay-link-store.cosmos";
 import { CosmosPaymentAttemptStore } from "../shared/adapters/cosmos/payment-attempt-store.cosmos";
 import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
@@ -48,13 +49,14 @@ import type { ApiDeps } from "./api";
 import type { CasesDeps } from "./cases";
 import type { PaymentsDeps } from "./payments";
 import type { ServicesDeps } from "./services";
+import type { InterestDeps } from "./interest";
 import type { WebhooksDeps } from "./webhooks";
 import { PAYMENTS_QUEUE } from "./payments/names";
 import { PARTNER_COMMANDS_QUEUE } from "./services/names";
 import { CASE_EVENTS_TOPIC, WEBHOOK_DELIVERIES_QUEUE } from "./webhooks/names";
 
 /** What the root hands to every area: one object satisfying each area's deps. */
-export type RootDeps = ApiDeps & CasesDeps & PaymentsDeps & ServicesDeps & WebhooksDeps;
+export type RootDeps = ApiDeps & CasesDeps & PaymentsDeps & ServicesDeps & WebhooksDeps & InterestDeps;
 
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
@@ -103,6 +105,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     // The partner systems' secrets live in Key Vault when KEY_VAULT_URL is set (Azure), the documents refer to them;
     // without it they stay in the Cosmos document.
     partnerConnections: new CosmosPartnerConnectionStore({ database, ...(vault ? { vault } : {}) }),
+    interestRates: new CosmosInterestRateStore({ database }),
     partnerCommands: new ServiceBusPartnerCommandQueue({ client: serviceBus, queueName: PARTNER_COMMANDS_QUEUE }),
     // Signing timestamps and token expiry are checked by the partner against ITS wall clock: always real time.
     partnerGateway: new HttpPartnerGateway({ clock: systemClock, random: cryptoRandom }),

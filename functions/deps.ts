@@ -12,6 +12,7 @@ import type { CaseWorkflow } from "../shared/ports/case-workflow";
 import type { Clock } from "../shared/ports/clock";
 import type { EventPublisher } from "../shared/ports/event-publisher";
 import type { IdempotencyStore } from "../shared/ports/idempotency-store";
+import type { InterestRateStore } from "../shared/ports/interest-rate-store";
 import type { LetterArchive } from "../shared/ports/letter-archive";
 import type { PartnerCommandQueue } from "../shared/ports/partner-command-queue";
 import type { PartnerConnectionStore } from "../shared/ports/partner-connection-store";
@@ -51,6 +52,8 @@ export interface AppDeps {
   webhooks: WebhookStore;
   /** Each tenant's connection to its partner system (base URL, role, credentials); set through the partner API. */
   partnerConnections: PartnerConnectionStore;
+  /** The late-interest rates operators entered (laid over the rule sets' seed tables). */
+  interestRates: InterestRateStore;
   /** The Service Bus session queue `partner-commands`: suspend/reopen commands, one session per service. */
   partnerCommands: PartnerCommandQueue;
   /** TMF641 ServiceOrders to the tenant's partner system (the connection is given on every call). */

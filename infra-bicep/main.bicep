@@ -131,6 +131,7 @@ var names = {
   actionGroup: 'ag-${appName}-${env}'
   actionGroupShort: take('${appName}-${env}', 12)
   reopenDelayedAlert: 'alert-${appName}-${env}-reopen-delayed'
+  interestRateMissingAlert: 'alert-${appName}-${env}-interest-rate-missing'
   partnerCommandsDeadLetterAlert: 'alert-${appName}-${env}-partner-commands-dlq'
 }
 
@@ -353,6 +354,7 @@ module alerts 'modules/alerts.bicep' = {
     actionGroupName: names.actionGroup
     actionGroupShortName: names.actionGroupShort
     reopenDelayedAlertName: names.reopenDelayedAlert
+    interestRateMissingAlertName: names.interestRateMissingAlert
     partnerCommandsDeadLetterAlertName: names.partnerCommandsDeadLetterAlert
   }
 }

@@ -206,8 +206,25 @@ export const CaseListQuery = PageQuery.extend({
   customerId: z.string().min(1).max(100).optional(),
 });
 
+const InterestAccrualDto = z
+  .object({
+    annualRatePercent: z.number().nullable().meta({ description: "The late-interest rate running today, % a year." }),
+    provisional: z.boolean().meta({
+      description:
+        "True while today's half-year has no rate entered yet: interest accrues at the last known rate and is re-priced once the rate is entered.",
+    }),
+    provisionalFrom: LocalDateDto.nullable(),
+  })
+  .meta({ id: "InterestAccrual" });
+
 const Balance = z
-  .object({ principal: MoneyDto, fees: MoneyDto, interest: MoneyDto, total: MoneyDto })
+  .object({
+    principal: MoneyDto,
+    fees: MoneyDto,
+    interest: MoneyDto,
+    total: MoneyDto,
+    interestAccrual: InterestAccrualDto,
+  })
   .meta({ id: "Balance" });
 
 /** A timeline entry as stored (shared/ports/case-store.ts), its time documented as an instant. */

@@ -3,6 +3,9 @@
 //
 //   * service.reopen_delayed — the app logs this warning when a partner has not confirmed a reopen command within 60 s
 //     (a debtor has paid, the service may still be closed). A log search alert on Application Insights fires on any.
+//   * interest_rate.missing — the daily interest-rate check logs this warning from 30 days before a half-year that has
+//     no late-interest rate (and while it runs without one: interest then accrues provisionally at the last known
+//     rate). An operator enters it with PUT /api/v1/ops/interest-rates/{country}/{validFrom}.
 //   * dead-lettered partner commands — Service Bus gave up on a suspend/reopen command after maxDeliveryCount
 //     deliveries. A metric alert on the namespace's DeadletteredMessages for the partner-commands queue fires while
 //     its dead-letter queue is not empty.
@@ -38,6 +41,9 @@ param actionGroupShortName string
 @description('Name of the log search alert rule on service.reopen_delayed.')
 param reopenDelayedAlertName string
 
+@description('Name of the log search alert rule on interest_rate.missing.')
+param interestRateMissingAlertName string
+
 @description('Name of the metric alert rule on the partner commands dead-letter queue.')
 param partnerCommandsDeadLetterAlertName string
 
@@ -50,6 +56,15 @@ traces
 | where message == "service.reopen_delayed"
     or message startswith "service.reopen_delayed "
     or tostring(customDimensions["event"]) == "service.reopen_delayed"
+| project timestamp, message, severityLevel, operation_Id
+'''
+
+// The same shape for the daily check's warning: context.warn("interest_rate.missing", { event, country, validFrom, daysUntil }).
+var interestRateMissingQuery = '''
+traces
+| where message == "interest_rate.missing"
+    or message startswith "interest_rate.missing "
+    or tostring(customDimensions["event"]) == "interest_rate.missing"
 | project timestamp, message, severityLevel, operation_Id
 '''
 
@@ -112,6 +127,44 @@ resource reopenDelayed 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
     // Stateful: one notification when it fires, one when no delayed reopen is left in the window.
     autoMitigate: true
     // The component may be seconds old on the first deployment; the query is checked by tests/unit/infra instead.
+    skipQueryValidation: true
+    actions: {
+      actionGroups: actionGroupIds
+    }
+  }
+}
+
+// The check runs once a day (06:00 UTC): a one-day window keeps the alert fired until the next check finds the rate.
+resource interestRateMissing 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: interestRateMissingAlertName
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Late-interest rate missing for a coming half-year (interest_rate.missing)'
+    description: 'No late-interest rate is entered for a half-year starting within 30 days (or already running): interest then accrues at the last known rate, marked provisional. Each trace names the country and the half-year (validFrom). Enter the published rate (Norway: Norges Bank policy rate on 1 Jan / 1 Jul + 8 percentage points, announced at regjeringen.no) with PUT /api/v1/ops/interest-rates/{country}/{validFrom}.'
+    severity: 2
+    enabled: true
+    scopes: [
+      appInsights.id
+    ]
+    evaluationFrequency: 'PT1H'
+    windowSize: 'P1D'
+    criteria: {
+      allOf: [
+        {
+          query: interestRateMissingQuery
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
     skipQueryValidation: true
     actions: {
       actionGroups: actionGroupIds

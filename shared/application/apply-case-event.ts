@@ -16,7 +16,9 @@ import type { CaseWorkflow } from "../ports/case-workflow";
 import type { Clock } from "../ports/clock";
 import type { CaseEventMessage, EventPublisher } from "../ports/event-publisher";
 import type { TenantStore } from "../ports/tenant-store";
-import { CaseActionNotAllowed, caseEvent, ladderOf, rulesOn, todayIn } from "./case-context";
+import { CaseActionNotAllowed, caseEvent, ladderOf, todayIn } from "./case-context";
+import { rulesWithEnteredRates } from "./interest-rates";
+import type { InterestRateStore } from "../ports/interest-rate-store";
 import { CaseNotFound, TenantNotFound } from "../ports/errors";
 import { overdueForServices } from "../domain/planner";
 import type { PartnerCommandQueue } from "../ports/partner-command-queue";
@@ -31,6 +33,8 @@ export interface CaseActionDeps {
   clock: Clock;
   /** Where the suspend/reopen commands the action decides go (the `partner-commands` session queue). */
   partnerCommands: PartnerCommandQueue;
+  /** The operators' entered late-interest rates (the seed alone without it). */
+  interestRates?: InterestRateStore;
 }
 
 export interface CaseActionOutcome {
@@ -65,6 +69,7 @@ export async function applyCaseAction(
   let before: Case | undefined;
   let changed = false;
   let services: ServicesChanged | undefined;
+  const rulesOn = await rulesWithEnteredRates(deps);
   const record = await deps.cases.update(tenantId, caseId, (current) => {
     before = current.case;
     services = undefined;

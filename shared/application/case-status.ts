@@ -7,6 +7,7 @@
 import type { LocalDate } from "../domain/calendar";
 import { applyCaseAction, type CaseActionDeps } from "./apply-case-event";
 import { toCaseView, type CaseView } from "./get-case";
+import { rulesWithEnteredRates } from "./interest-rates";
 
 export interface HoldInput {
   reason: string;
@@ -23,7 +24,7 @@ async function view(
   record: Parameters<typeof toCaseView>[0],
 ): Promise<CaseView> {
   const tenant = await deps.tenants.get(tenantId);
-  return toCaseView(record, tenant!, deps.clock.now());
+  return toCaseView(record, tenant!, deps.clock.now(), await rulesWithEnteredRates(deps));
 }
 
 export function makeHoldCase(deps: CaseActionDeps) {

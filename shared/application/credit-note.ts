@@ -6,6 +6,7 @@ import type { LocalDate } from "../domain/calendar";
 import { formatMoney, type Money } from "../domain/money";
 import { applyCaseAction, type CaseActionDeps } from "./apply-case-event";
 import { toCaseView, type CaseView } from "./get-case";
+import { rulesWithEnteredRates } from "./interest-rates";
 
 export interface CreditNoteInput {
   amount: Money;
@@ -34,6 +35,6 @@ export function makeIssueCreditNote(deps: CaseActionDeps) {
       }),
     });
     const tenant = await deps.tenants.get(tenantId);
-    return toCaseView(record, tenant!, deps.clock.now());
+    return toCaseView(record, tenant!, deps.clock.now(), await rulesWithEnteredRates(deps));
   };
 }

@@ -37,6 +37,8 @@
  */
 import { caseIdsForLink, issuePayLink } from "./pay-links";
 import { languageIn, todayIn } from "./case-context";
+import { rulesWithEnteredRates } from "./interest-rates";
+import type { InterestRateStore } from "../ports/interest-rate-store";
 import { LETTER_STEPS, letterForStep } from "./letters/letter-for-step";
 import { letterAlertSmsText, letsPaySmsText, smsSenderOf } from "./messages/step-sms";
 import { applyEvent, ladderAnchor, type Case, type CaseEvent, type CaseStatus } from "../domain/case";
@@ -93,6 +95,8 @@ export interface ExecuteStepDeps {
   /** The suspension step's commands to the partner systems (the `partner-commands` session queue). */
   partnerCommands: PartnerCommandQueue;
   config: ExecuteStepConfig;
+  /** The operators' entered late-interest rates (the seed alone without it). */
+  interestRates?: InterestRateStore;
 }
 
 /** The step the orchestration asks for: the planned action (only kind, index and services identify it). */
@@ -160,7 +164,7 @@ export function makeExecuteStep(
     }
 
     const now = deps.clock.now();
-    const { plan, rules, policy } = planCase(record, tenant, now);
+    const { plan, rules, policy } = planCase(record, tenant, now, await rulesWithEnteredRates(deps));
     if (plan.kind !== "act" || !sameStep(plan.action, requested) || plan.action.at.getTime() > now.getTime()) {
       const why = plan.kind === "act" ? "another step is due now" : plan.reason;
       return {

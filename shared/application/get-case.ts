@@ -3,7 +3,8 @@
  * today), what happens next and why (the domain planner), and its timeline; or a page of cases.
  * Another tenant's case is "not found".
  */
-import { balanceOn, type Case, type CaseStatus } from "../domain/case";
+import { balanceOn, interestThrough, type Case, type CaseStatus } from "../domain/case";
+import type { LocalDate } from "../domain/calendar";
 import { plan } from "../domain/planner";
 import type { Money } from "../domain/money";
 import type { StepKind } from "../domain/policy";
@@ -11,7 +12,10 @@ import type { ManagedService } from "../domain/service-lifecycle";
 import type { CaseRecord, CaseStore, TimelineEntry } from "../ports/case-store";
 import type { Clock } from "../ports/clock";
 import type { Tenant, TenantStore } from "../ports/tenant-store";
-import { ladderOf, rulesOn, todayIn } from "./case-context";
+import { ladderOf, rulesOn as seedRulesOn, todayIn } from "./case-context";
+import { rulesWithEnteredRates, type RulesOn } from "./interest-rates";
+import type { InterestRateStore } from "../ports/interest-rate-store";
+import { lateInterestRateOn } from "../domain/rules";
 import { CaseNotFound, TenantNotFound } from "../ports/errors";
 
 export interface BalanceView {
@@ -19,6 +23,17 @@ export interface BalanceView {
   fees: Money;
   interest: Money;
   total: Money;
+  /** How today's late interest was priced: `provisional` while the half-year's rate is not entered yet. */
+  interestAccrual: InterestAccrualView;
+}
+
+export interface InterestAccrualView {
+  /** The annual rate in percent running today (the last known one while provisional); null when none is known. */
+  annualRatePercent: number | null;
+  /** True when some days accrued at the last known rate because their half-year has no rate yet. */
+  provisional: boolean;
+  /** The first such day (null when not provisional). */
+  provisionalFrom: LocalDate | null;
 }
 
 export interface NextActionView {
@@ -106,16 +121,30 @@ export interface GetCaseDeps {
   cases: CaseStore;
   tenants: TenantStore;
   clock: Clock;
+  /** The operators' entered late-interest rates (the seed alone without it). */
+  interestRates?: InterestRateStore;
 }
 
-function balanceView(record: CaseRecord, now: Date): BalanceView {
+function balanceView(record: CaseRecord, now: Date, rulesOn: RulesOn): BalanceView {
   const c = record.case;
   const today = todayIn(c.country, now);
-  const b = balanceOn(c, today, rulesOn(c.country, today));
-  return { principal: b.principal, fees: b.fees, interest: b.interest, total: b.total };
+  const rules = rulesOn(c.country, today);
+  const b = balanceOn(c, today, rules);
+  const { provisional } = interestThrough(c, today, rules);
+  return {
+    principal: b.principal,
+    fees: b.fees,
+    interest: b.interest,
+    total: b.total,
+    interestAccrual: {
+      annualRatePercent: provisional?.annualRatePercent ?? lateInterestRateOn(rules, today)?.annualRatePercent ?? null,
+      provisional: provisional !== null,
+      provisionalFrom: provisional?.from ?? null,
+    },
+  };
 }
 
-function nextActionOf(record: CaseRecord, tenant: Tenant, now: Date): NextActionView | null {
+function nextActionOf(record: CaseRecord, tenant: Tenant, now: Date, rulesOn: RulesOn): NextActionView | null {
   const c = record.case;
   const next = plan(c, ladderOf(tenant, c.country), rulesOn(c.country, todayIn(c.country, now)), now);
   switch (next.kind) {
@@ -137,7 +166,8 @@ function payLinkOf(record: CaseRecord): CaseView["payLink"] {
   };
 }
 
-export function toCaseView(record: CaseRecord, tenant: Tenant, now: Date): CaseView {
+/** `rulesOn`: the rule sets with the operators' entered interest rates (`rulesWithEnteredRates`); the seed alone by default. */
+export function toCaseView(record: CaseRecord, tenant: Tenant, now: Date, rulesOn: RulesOn = seedRulesOn): CaseView {
   const c = record.case;
   return {
     caseId: record.caseId,
@@ -146,10 +176,10 @@ export function toCaseView(record: CaseRecord, tenant: Tenant, now: Date): CaseV
     kid: record.kid,
     status: c.status,
     stage: c.stage,
-    balance: balanceView(record, now),
+    balance: balanceView(record, now, rulesOn),
     currency: c.currency,
     dueDate: c.dueDate,
-    nextAction: nextActionOf(record, tenant, now),
+    nextAction: nextActionOf(record, tenant, now, rulesOn),
     services: c.services.map(serviceViewOf),
     timeline: record.timeline,
     payLink: payLinkOf(record),
@@ -164,7 +194,7 @@ export function makeGetCase(deps: GetCaseDeps) {
     if (!record) throw new CaseNotFound(caseId);
     const tenant = await deps.tenants.get(tenantId);
     if (!tenant) throw new TenantNotFound(tenantId);
-    return toCaseView(record, tenant, deps.clock.now());
+    return toCaseView(record, tenant, deps.clock.now(), await rulesWithEnteredRates(deps));
   };
 }
 
@@ -191,6 +221,7 @@ export function makeListCases(deps: Omit<GetCaseDeps, "tenants">) {
       ...(input.continuationToken !== undefined ? { continuationToken: input.continuationToken } : {}),
     });
     const now = deps.clock.now();
+    const rulesOn = await rulesWithEnteredRates(deps);
     return {
       items: page.items.map((record) => ({
         caseId: record.caseId,
@@ -198,7 +229,7 @@ export function makeListCases(deps: Omit<GetCaseDeps, "tenants">) {
         customerId: record.customerId,
         status: record.case.status,
         stage: record.case.stage,
-        balance: balanceView(record, now),
+        balance: balanceView(record, now, rulesOn),
         currency: record.case.currency,
         dueDate: record.case.dueDate,
         createdAt: record.createdAt,

@@ -16,6 +16,8 @@ import type { CaseRecord, CaseStore } from "../ports/case-store";
 import type { Clock } from "../ports/clock";
 import type { Tenant, TenantStore } from "../ports/tenant-store";
 import { ladderOf } from "./case-context";
+import { rulesWithEnteredRates, type RulesOn } from "./interest-rates";
+import type { InterestRateStore } from "../ports/interest-rate-store";
 
 /** A planned action as the orchestration sees it (JSON only: instants as ISO strings). */
 export interface PlannedStep {
@@ -47,6 +49,8 @@ export interface PlanNextStepDeps {
   cases: CaseStore;
   tenants: TenantStore;
   clock: Clock;
+  /** The operators' entered late-interest rates (the seed alone without it). */
+  interestRates?: InterestRateStore;
 }
 
 /** Thrown when a case's tenant is missing: not a business outcome (data is inconsistent), so it fails loudly. */
@@ -65,11 +69,16 @@ export interface CasePlan {
 }
 
 /** The domain plan for a stored case at `now` (shared with execute-step, which re-plans before acting). */
-export function planCase(record: CaseRecord, tenant: Tenant, now: Date): CasePlan {
+export function planCase(
+  record: CaseRecord,
+  tenant: Tenant,
+  now: Date,
+  rulesOn: RulesOn = (country, day) => ruleSetFor(country, day),
+): CasePlan {
   const c = record.case;
   const today = toLocalDate(now, timeZoneOf(c.country));
   const policy = ladderOf(tenant, c.country);
-  const rules = ruleSetFor(c.country, today);
+  const rules = rulesOn(c.country, today);
   return { policy, rules, today, plan: plan(c, policy, rules, now) };
 }
 
@@ -94,7 +103,7 @@ export function makePlanNextStep(deps: PlanNextStepDeps): (caseId: string) => Pr
     const tenant = await deps.tenants.get(record.tenantId);
     if (!tenant) throw new CaseTenantMissing(caseId);
     const now = deps.clock.now();
-    const { plan: p } = planCase(record, tenant, now);
+    const { plan: p } = planCase(record, tenant, now, await rulesWithEnteredRates(deps));
     const stage = record.case.stage;
     switch (p.kind) {
       case "act": {

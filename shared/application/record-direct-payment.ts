@@ -9,6 +9,7 @@ import type { Money } from "../domain/money";
 import type { CaseActionDeps } from "./apply-case-event";
 import { applyIncomingPayment, ledgerReference } from "./payments/apply-payment";
 import { toCaseView, type CaseView } from "./get-case";
+import { rulesWithEnteredRates } from "./interest-rates";
 
 export interface DirectPaymentInput {
   amount: Money;
@@ -44,6 +45,6 @@ export function makeRecordDirectPayment(deps: CaseActionDeps) {
       },
     });
     const tenant = await deps.tenants.get(tenantId);
-    return toCaseView(record, tenant!, deps.clock.now());
+    return toCaseView(record, tenant!, deps.clock.now(), await rulesWithEnteredRates(deps));
   };
 }

@@ -9,7 +9,9 @@
  * (payment, credit note, write-off) or when `accrueInterest` is called. The accrued total through a day is always
  * recomputed from the whole principal history and rounded once (interest.ts), so accruals never drift by rounding.
  * An event dated before the last accrual is applied, for interest, as of the last accrual day (interest already
- * posted is never reversed; apply payments in value-date order to avoid that).
+ * posted is never reversed; apply payments in value-date order to avoid that). The one exception is the rate: days
+ * after the rate table ends accrue at the last known rate (provisional, see `interestThrough`), and when the real rate
+ * is entered the next accrual posts the difference — a negative correction entry if the rate went down.
  */
 import { z } from "zod";
 import { addDays, CountryCode, LocalDate } from "./calendar";
@@ -94,7 +96,8 @@ export const LedgerEntry = z.discriminatedUnion("type", [
     type: z.literal("interest"),
     from: LocalDate,
     to: LocalDate,
-    amount: NonNegativeMoney,
+    /** Negative only for a correction: provisional interest re-priced once the half-year's rate was entered. */
+    amount: Money,
     allRatesConfirmed: z.boolean(),
   }),
   z.object({
@@ -385,72 +388,111 @@ function maxDate(a: LocalDate, b: LocalDate): LocalDate {
   return a > b ? a : b;
 }
 
+function sortedRates(rules: RuleSet): RuleSet["lateInterest"]["rates"] {
+  return [...rules.lateInterest.rates].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+}
+
 /**
- * The last day of the unbroken run of rate periods starting on `firstDay`, or null when `firstDay` itself has no rate.
+ * The rate table with every day from `firstDay` through `until` that has no rate of its own filled at the last rate
+ * known before it (provisional). Days before the table's first rate stay unfilled (nothing is known for them).
  */
-function ratesCoveredUntil(rules: RuleSet, firstDay: LocalDate): LocalDate | null {
-  const periods = [...rules.lateInterest.rates].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
-  let covered: LocalDate | null = null;
+function withProvisionalRates(
+  rules: RuleSet,
+  firstDay: LocalDate,
+  until: LocalDate,
+): { rates: RuleSet["lateInterest"]["rates"]; provisional: ProvisionalInterest | null } {
+  const periods = sortedRates(rules);
+  const filled = [...periods];
+  let provisional: ProvisionalInterest | null = null;
   let day = firstDay;
-  for (const p of periods) {
-    if (p.to < day) continue;
-    if (p.from > day) break;
-    covered = p.to;
+  let previous: (typeof periods)[number] | undefined = periods.filter((p) => p.to < firstDay).at(-1);
+  for (const p of [...periods, undefined]) {
+    if (day > until) break;
+    if (p && p.to < day) continue;
+    const gapEnd = p ? addDays(p.from, -1) : until;
+    if (gapEnd >= day && previous) {
+      const to = gapEnd < until ? gapEnd : until;
+      filled.push({
+        from: day,
+        to,
+        annualRatePercent: previous.annualRatePercent,
+        confirmed: false,
+        source: "provisional: the last known rate, until the rate for this half-year is entered",
+      });
+      provisional ??= { from: day, annualRatePercent: previous.annualRatePercent };
+    }
+    if (!p) break;
+    previous = p;
     day = addDays(p.to, 1);
   }
-  return covered;
+  return { rates: filled, provisional };
+}
+
+/** Interest accrued at the last known rate for days that have no rate of their own yet. */
+export interface ProvisionalInterest {
+  /** First day computed at a provisional rate (no rate is configured for it). */
+  from: LocalDate;
+  /** The last known rate, used until the real one is entered. */
+  annualRatePercent: number;
 }
 
 export interface InterestThrough {
   interest: Money;
   allRatesConfirmed: boolean;
   /**
-   * First day no late-interest rate is configured for (interest for it and later days is NOT included), or null when
-   * every day is covered. Interest is never lost: once the rate is configured, the next accrual catches up, because the
-   * accrued total is always recomputed from the due date.
+   * Set when the rate table ends before `until`: the days from `provisional.from` accrued at the last known rate
+   * (forsinkelsesrente never silently stops). Once the rate is configured the next computation uses it, because the
+   * accrued total is always recomputed from the due date (accrueInterest posts the difference, either way).
+   */
+  provisional: ProvisionalInterest | null;
+  /**
+   * First day no late-interest rate at all is known for — only when the due date lies before the rate table begins
+   * (interest for those days is NOT included), else null.
    */
   ratesMissingFrom: LocalDate | null;
 }
 
 /**
- * Total late interest from the day after the due date through `until`, on the principal history of the ledger,
- * as far as the rule set has rates (see `ratesMissingFrom`).
+ * Total late interest from the day after the due date through `until`, on the principal history of the ledger.
+ * Days after the rate table ends accrue at the last known rate, marked `provisional`.
  */
 export function interestThrough(c: Case, until: LocalDate, rules: RuleSet): InterestThrough {
   const firstDay = addDays(c.dueDate, 1);
-  if (until < firstDay) return { interest: money(0, c.currency), allRatesConfirmed: true, ratesMissingFrom: null };
-  const covered = ratesCoveredUntil(rules, firstDay);
-  if (covered === null) return { interest: money(0, c.currency), allRatesConfirmed: true, ratesMissingFrom: firstDay };
-  const through = covered < until ? covered : until;
-  const r = lateInterestOnBalances({
-    balances: principalSteps(c),
-    dueDate: c.dueDate,
-    until: through,
-    rates: rules.lateInterest.rates,
-  });
-  return {
-    interest: r.interest,
-    allRatesConfirmed: r.allRatesConfirmed,
-    ratesMissingFrom: covered < until ? addDays(covered, 1) : null,
-  };
+  const none = { interest: money(0, c.currency), allRatesConfirmed: true, provisional: null };
+  if (until < firstDay) return { ...none, ratesMissingFrom: null };
+  // nothing is known for the first interest day: the due date lies before the rate table begins (or it is empty)
+  if (!rules.lateInterest.rates.some((p) => p.from <= firstDay)) return { ...none, ratesMissingFrom: firstDay };
+  const { rates, provisional } = withProvisionalRates(rules, firstDay, until);
+  const r = lateInterestOnBalances({ balances: principalSteps(c), dueDate: c.dueDate, until, rates });
+  return { interest: r.interest, allRatesConfirmed: r.allRatesConfirmed, provisional, ratesMissingFrom: null };
 }
 
 /** Posts interest through `until` (no-op if already posted that far). */
 export function accrueInterest(c: Case, until: LocalDate, rules: RuleSet): Case {
-  if (until <= c.interestAccruedUntil) return c;
+  if (until < c.interestAccruedUntil) return c;
   const { interest, allRatesConfirmed } = interestThrough(c, until, rules);
   const posted = sum(
     c.ledger.flatMap((e) => (e.type === "interest" ? [e.amount] : [])),
     c.currency,
   );
+  // A provisional accrual later priced at a lower rate is corrected downwards, but never below what is still owed.
+  const owed = balanceOf(c).interest;
   const delta = subtract(interest, posted);
+  const correction = delta.value < 0 ? money(-Math.min(-delta.value, Math.max(0, owed.value)), c.currency) : delta;
   const ledger: LedgerEntry[] =
-    delta.value > 0
+    correction.value !== 0
       ? [
           ...c.ledger,
-          { type: "interest", from: addDays(c.interestAccruedUntil, 1), to: until, amount: delta, allRatesConfirmed },
+          {
+            type: "interest",
+            from: until === c.interestAccruedUntil ? until : addDays(c.interestAccruedUntil, 1),
+            to: until,
+            amount: correction,
+            allRatesConfirmed,
+          },
         ]
       : c.ledger;
+  if (ledger === c.ledger && until === c.interestAccruedUntil) return c;
   return { ...c, ledger, interestAccruedUntil: until };
 }
 

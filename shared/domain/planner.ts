@@ -29,6 +29,8 @@ import {
   balanceOn,
   feeHistoryOf,
   interestThrough,
+  type InterestThrough,
+  type ProvisionalInterest,
   ladderAnchor,
   totalPaid,
   type Balance,
@@ -62,8 +64,10 @@ export interface PlannedAmounts {
   /** What the letter asks for: total + feeToAdd. */
   totalWithFee: Money;
   credit: Money;
-  /** Interest is computed only up to the day before this one: no late-interest rate is configured from it (null = complete). */
+  /** Interest is computed only up to the day before this one: no late-interest rate is known for it (null = complete). */
   interestRatesMissingFrom: LocalDate | null;
+  /** Days from `from` accrued at the last known rate: the half-year's rate is not entered yet (null = none). */
+  interestProvisional: ProvisionalInterest | null;
 }
 
 export type ActionKind = StepKind;
@@ -146,6 +150,10 @@ function lastFeeLetter(c: Case): SentLetter | undefined {
     .at(-1);
 }
 
+function interestFlags(t: InterestThrough): Pick<PlannedAmounts, "interestRatesMissingFrom" | "interestProvisional"> {
+  return { interestRatesMissingFrom: t.ratesMissingFrom, interestProvisional: t.provisional };
+}
+
 function amountsOn(c: Case, on: LocalDate, rules: RuleSet, fee: Money): PlannedAmounts {
   const b: Balance = balanceOn(c, on, rules);
   return {
@@ -156,7 +164,7 @@ function amountsOn(c: Case, on: LocalDate, rules: RuleSet, fee: Money): PlannedA
     feeToAdd: fee,
     totalWithFee: add(b.total, fee),
     credit: b.credit,
-    interestRatesMissingFrom: interestThrough(c, on, rules).ratesMissingFrom,
+    ...interestFlags(interestThrough(c, on, rules)),
   };
 }
 

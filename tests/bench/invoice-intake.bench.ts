@@ -31,6 +31,7 @@ import { CosmosPayLinkStore } from "../../shared/adapters/cosmos/pay-link-store.
 import { CosmosTenantStore } from "../../shared/adapters/cosmos/tenant-store.cosmos";
 import { CosmosWebhookStore } from "../../shared/adapters/cosmos/webhook-store.cosmos";
 import { CosmosPartnerConnectionStore } from "../../shared/adapters/cosmos/partner-connection-store.cosmos";
+import { CosmosInterestRateStore } from "../../shared/adapters/cosmos/interest-rate-store.cosmos";
 import { MemoryEventPublisher } from "../../shared/adapters/memory/event-publisher.memory";
 import { cryptoRandom } from "../../shared/adapters/node/random.crypto";
 import { parseSettings } from "../../shared/config/settings";
@@ -85,6 +86,7 @@ export async function run(): Promise<Record<string, number | string>> {
       callbackReplays: { firstSeen: () => true },
       bankPayments: new CosmosBankPaymentStore({ database }),
       webhooks: new CosmosWebhookStore({ database }),
+      interestRates: new CosmosInterestRateStore({ database }),
       partnerConnections: new CosmosPartnerConnectionStore({ database }),
       partnerCommands: { enqueue: async () => undefined },
       partnerGateway: new FakePartnerGateway(),

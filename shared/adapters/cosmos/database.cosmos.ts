@@ -41,6 +41,7 @@ export const COSMOS_CONTAINERS = {
   paymentAttempts: "payment-attempts",
   bankPayments: "bank-payments",
   partnerConnections: "partner-connections",
+  interestRates: "interest-rates",
 } as const;
 
 /** One container as declared in infra-bicep/cosmos-containers.json (same shape as `containerSpec` in cosmos.bicep). */

@@ -3,6 +3,7 @@
  * Unknown and expired links are answers, not errors: the page explains them kindly (404 / 410).
  */
 import type { CaseRecord, CaseStore } from "../../ports/case-store";
+import type { InterestRateStore } from "../../ports/interest-rate-store";
 import type { Clock } from "../../ports/clock";
 import type { PayLink, PayLinkStore } from "../../ports/pay-link-store";
 import type { Tenant, TenantStore } from "../../ports/tenant-store";
@@ -13,6 +14,8 @@ export interface PayLinkDeps {
   cases: CaseStore;
   tenants: TenantStore;
   clock: Clock;
+  /** The operators' entered late-interest rates (the seed alone without it). */
+  interestRates?: InterestRateStore;
 }
 
 export type PayLinkSession =

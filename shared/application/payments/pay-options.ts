@@ -16,6 +16,7 @@ import { add, min, money, subtract, sum, type Money } from "../../domain/money";
 import type { LadderPolicy } from "../../domain/policy";
 import type { PayOptionKind, PaymentAttemptPart } from "../../ports/payment-attempt-store";
 import { rulesOn, todayIn } from "../case-context";
+import type { RulesOn } from "../interest-rates";
 
 /** Cases a debtor can still pay on (a cancelled or paid case is shown, not paid). */
 export const PAYABLE_STATUSES: readonly CaseStatus[] = ["open", "on-hold", "disputed", "handed-off"];
@@ -58,9 +59,9 @@ export function hasSuspendedService(c: Case): boolean {
 }
 
 /** The case's balance today, in the case's country's calendar. */
-export function caseToPay(caseId: string, c: Case, now: Date): CaseToPay {
+export function caseToPay(caseId: string, c: Case, now: Date, rules: RulesOn = rulesOn): CaseToPay {
   const today = todayIn(c.country, now);
-  const b = balanceOn(c, today, rulesOn(c.country, today));
+  const b = balanceOn(c, today, rules(c.country, today));
   return { caseId, case: c, total: b.total, principal: b.principal, fees: b.fees, interest: b.interest };
 }
 

@@ -13,6 +13,7 @@ import type { Random } from "../../ports/random";
 import type { Tenant } from "../../ports/tenant-store";
 import type { PayFormError, PayFormValues, PayOptionView, PayPageCase, PayPageView } from "./pay-page-model";
 import { ladderOf, todayIn } from "../case-context";
+import { rulesWithEnteredRates } from "../interest-rates";
 import { payLinkTokenHash } from "../pay-links";
 import { openPayLink, type PayLinkDeps } from "./pay-link-session";
 import {
@@ -70,7 +71,8 @@ export function makeLoadPayPage(deps: PayPageDeps, config: PayPageConfig) {
       return session.tenant ? { kind: "expired", creditorName: session.tenant.name } : { kind: "expired" };
     const { link, tenant, records } = session;
     const now = deps.clock.now();
-    const cases = records.map((r) => caseToPay(r.caseId, r.case, now));
+    const rulesOn = await rulesWithEnteredRates(deps);
+    const cases = records.map((r) => caseToPay(r.caseId, r.case, now, rulesOn));
     const options = payOptions(cases, ladderOf(tenant, tenant.country));
     const payable = records.filter(
       (r) => cases.find((c) => c.caseId === r.caseId)!.total.value > 0 || r.case.status === "paid",

@@ -13,6 +13,7 @@ import { caseToPay } from "./pay-options";
 import type { PayPageDeps } from "./pay-page";
 import { pollProvider } from "./reconcile-payments";
 import { servicesProgress } from "../services/service-progress";
+import { rulesWithEnteredRates } from "../interest-rates";
 
 export interface ReceiptDeps extends PayPageDeps {
   paymentQueue: PaymentQueue;
@@ -50,6 +51,7 @@ export function makeLoadReceipt(deps: ReceiptDeps) {
     }
 
     const now = deps.clock.now();
+    const rulesOn = await rulesWithEnteredRates(deps);
     const paidCases = attempt
       ? session.records.filter((r) => attempt.parts.some((p) => p.caseId === r.caseId))
       : session.records;
@@ -87,7 +89,7 @@ export function makeLoadReceipt(deps: ReceiptDeps) {
         : {}),
       cases: paidCases.map((r) => ({
         invoiceNumber: r.invoiceNumber,
-        balance: caseToPay(r.caseId, r.case, now).total,
+        balance: caseToPay(r.caseId, r.case, now, rulesOn).total,
         status: r.case.status,
       })),
       services,

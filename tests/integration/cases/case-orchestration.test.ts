@@ -21,6 +21,7 @@ import { WorkTracker } from "../../../devhost/work-tracker";
 import { MemoryIdempotencyStore } from "../../../shared/adapters/memory/idempotency-store.memory";
 import { MemoryWebhookStore } from "../../../shared/adapters/memory/webhook-store.memory";
 import { MemoryPartnerConnectionStore } from "../../../shared/adapters/memory/partner-connection-store.memory";
+import { MemoryInterestRateStore } from "../../../shared/adapters/memory/interest-rate-store.memory";
 import { stateOf } from "../../../shared/adapters/durable/case-workflow.durable";
 import { applyEvent, balanceOf, balanceOn } from "../../../shared/domain/case";
 import { ruleSetFor } from "../../../shared/domain/rules";
@@ -87,6 +88,7 @@ beforeAll(async () => {
     callbackReplays: new MemoryReplayGuard(),
     bankPayments: new MemoryBankPaymentStore(),
     webhooks: new MemoryWebhookStore(),
+    interestRates: new MemoryInterestRateStore(),
     partnerConnections: new MemoryPartnerConnectionStore(),
     idempotency: new MemoryIdempotencyStore(),
     events: w.events,

@@ -142,22 +142,33 @@ describe("a case's balance", () => {
   });
 });
 
-describe("interest where no rate is configured", () => {
-  it("runs interest only as far as the rate table goes, says from when it is missing, and catches up once configured", () => {
+describe("interest where no rate is configured yet", () => {
+  it("keeps interest running past the end of the rate table at the last known rate, marked provisional", () => {
     const c = aCase({ issueDate: "2026-11-01", dueDate: "2026-12-01" });
-    const partial = interestThrough(c, "2027-01-31", rules);
-    expect(partial.ratesMissingFrom).toBe("2027-01-01");
-    expect(partial.interest).toEqual(interestThrough(c, "2026-12-31", rules).interest);
+    const across = interestThrough(c, "2027-01-31", rules);
+    expect(across.ratesMissingFrom).toBeNull();
+    expect(across.provisional).toEqual({ from: "2027-01-01", annualRatePercent: 12 });
+    expect(across.interest.value).toBeGreaterThan(interestThrough(c, "2026-12-31", rules).interest.value);
+    expect(interestThrough(c, "2026-12-31", rules).provisional).toBeNull();
+  });
 
+  it("re-prices provisional interest once the half-year's rate is entered, down as well as up", () => {
+    const c = aCase({ issueDate: "2026-11-01", dueDate: "2026-12-01" });
     const accrued = accrueInterest(c, "2027-01-31", rules);
-    const configured = withOverrides(rules, {
-      lateInterestRates: [
-        { from: "2027-01-01", to: "2027-06-30", annualRatePercent: 12, confirmed: true, source: "regjeringen.no" },
-      ],
-    });
-    const later = accrueInterest(accrued, "2027-02-01", configured);
-    expect(balanceOf(later).interest).toEqual(interestThrough(c, "2027-02-01", configured).interest);
-    expect(interestThrough(c, "2027-02-01", configured).ratesMissingFrom).toBeNull();
+    const entered = (annualRatePercent: number) =>
+      withOverrides(rules, {
+        lateInterestRates: [
+          { from: "2027-01-01", to: "2027-06-30", annualRatePercent, confirmed: true, source: "regjeringen.no" },
+        ],
+      });
+    for (const rate of [11, 13]) {
+      const later = accrueInterest(accrued, "2027-02-01", entered(rate));
+      expect(balanceOf(later).interest).toEqual(interestThrough(c, "2027-02-01", entered(rate)).interest);
+      expect(interestThrough(c, "2027-02-01", entered(rate)).provisional).toBeNull();
+      // the same day again: recomputed too (a balance shown on the accrual day is already re-priced)
+      const sameDay = accrueInterest(accrued, "2027-01-31", entered(rate));
+      expect(balanceOf(sameDay).interest).toEqual(interestThrough(c, "2027-01-31", entered(rate)).interest);
+    }
   });
 
   it("accrues no Danish interest until the deployment supplies the rates", () => {

@@ -658,6 +658,22 @@ describe("alerts: escalation, not silence (issue 11)", () => {
     expect(query).not.toMatch(/severityLevel\s*(==|>|<|in\b)/);
   });
 
+  it("alerts on the daily check's interest_rate.missing warning, and on no other trace", () => {
+    const rule = declared.filter((r) => r.type === "Microsoft.Insights/scheduledQueryRules")[1];
+    expect(rule, "a second log search alert rule for interest_rate.missing").toBeDefined();
+    const name = at(rule!, "properties", "criteria", "allOf", 0, "query") ?? "";
+    const kql = new RegExp(`^var\\s+${name}\\s*=\\s*'''([\\s\\S]*?)'''`, "m").exec(module)?.[1]?.trim() ?? "";
+    expect(kql.split("\n")[0]).toBe("traces");
+    expect(kql).toContain('message == "interest_rate.missing"');
+    expect(kql).toContain('message startswith "interest_rate.missing "');
+    expect(kql).not.toContain("reopen_delayed");
+    expect(at(rule!, "properties", "scopes", 0)).toBe("appInsights.id");
+    expect(at(rule!, "properties", "windowSize")).toBe("'P1D'");
+    expect(call?.params.get("interestRateMissingAlertName")).toBe("names.interestRateMissingAlert");
+    const missing = { event: "interest_rate.missing", country: "NO", validFrom: "2027-01-01", daysUntil: 30 };
+    expect(warned("interest_rate.missing", missing).message).toMatch(/^interest_rate\.missing \{/);
+  });
+
   it("alerts while partner commands sit in the dead-letter queue of partner-commands (DeadletteredMessages > 0)", () => {
     expect(main).toMatch(/^var\s+partnerCommandsQueueName\s*=\s*'partner-commands'$/m);
     expect(entities.queues.map((q) => q.name)).toContain("partner-commands");
@@ -779,6 +795,7 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
       { id: "payment-attempts", path: "/reference", ttl: null },
       { id: "bank-payments", path: "/paymentId", ttl: null },
       { id: "partner-connections", path: "/tenantId", ttl: null },
+      { id: "interest-rates", path: "/country", ttl: null },
     ]);
   });
 

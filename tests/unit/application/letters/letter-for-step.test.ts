@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { letterForStep } from "../../../../shared/application/letters/letter-for-step";
+import { balanceOn, interestThrough } from "../../../../shared/domain/case";
 import { money, type Money } from "../../../../shared/domain/money";
 import type { PlannedAction } from "../../../../shared/domain/planner";
 import { ruleSetFor } from "../../../../shared/domain/rules";
 import { parseLetterModel } from "../../../../shared/letters";
+import { letterStatements } from "../../../../shared/letters/letter-text";
 import type { CaseRecord } from "../../../../shared/ports/case-store";
 import { CUSTOMER, LETTERHEAD, caseRecord, tenant } from "../case-ladder-fixtures";
 
@@ -28,6 +30,7 @@ function reminder(overrides: Partial<PlannedAction> = {}): PlannedAction {
       totalWithFee: nok(1285_00),
       credit: nok(0),
       interestRatesMissingFrom: null,
+      interestProvisional: null,
     },
     fee: { amount: nok(35_00), legalBasis: "inkassoforskriften § 1-2: a fee for a written reminder" },
     legalBasis: "inkassoforskriften § 1-2",
@@ -159,5 +162,49 @@ describe("the letter a ladder step sends", () => {
       earliestDisconnectionDate: "2026-12-22",
       customerKind: "consumer",
     });
+  });
+});
+
+describe("a payment demand after the rate table ends (2026-12-31)", () => {
+  it("claims the interest at the last known rate instead of saying no late interest is claimed", () => {
+    const record = caseRecord("INV-1003", "2026-12-01");
+    const on = "2027-02-15";
+    const rules = ruleSetFor("NO", on);
+    const b = balanceOn(record.case, on, rules);
+    const through = interestThrough(record.case, on, rules);
+    expect(through.provisional).toEqual({ from: "2027-01-01", annualRatePercent: 12 });
+    const action = reminder({
+      kind: "payment-demand",
+      on,
+      at: new Date(`${on}T08:00:00.000Z`),
+      deadline: "2027-03-01",
+      fee: undefined,
+      amounts: {
+        principal: b.principal,
+        fees: b.fees,
+        interest: b.interest,
+        total: b.total,
+        feeToAdd: nok(0),
+        totalWithFee: b.total,
+        credit: b.credit,
+        interestRatesMissingFrom: through.ratesMissingFrom,
+        interestProvisional: through.provisional,
+      },
+    });
+    const model = parseLetterModel(
+      letterForStep({ record, tenant: tenant(), action, rules, letterhead: LETTERHEAD, payLink: PAY_LINK }),
+    );
+    expect(model.amounts.interest).toMatchObject({
+      amount: b.interest,
+      annualRatePercent: 12,
+      fromDate: "2026-12-02",
+      toDate: on,
+    });
+    expect(b.interest.value).toBe(Math.round((1250_00 * 0.12 * 76) / 365));
+    const text = letterStatements(model)
+      .map((s) => s.text)
+      .join("\n");
+    expect(text).not.toContain("Vi krever ikke forsinkelsesrente");
+    expect(text).toContain("forsinkelsesrente");
   });
 });

@@ -8,6 +8,7 @@ import { MemoryCaseStore } from "../../../../shared/adapters/memory/case-store.m
 import { MemoryEventPublisher } from "../../../../shared/adapters/memory/event-publisher.memory";
 import { MemoryIdempotencyStore } from "../../../../shared/adapters/memory/idempotency-store.memory";
 import { MemoryPartnerConnectionStore } from "../../../../shared/adapters/memory/partner-connection-store.memory";
+import { MemoryInterestRateStore } from "../../../../shared/adapters/memory/interest-rate-store.memory";
 import { MemoryPayLinkStore } from "../../../../shared/adapters/memory/pay-link-store.memory";
 import { MemoryTenantStore } from "../../../../shared/adapters/memory/tenant-store.memory";
 import { MemoryWebhookStore } from "../../../../shared/adapters/memory/webhook-store.memory";
@@ -110,6 +111,7 @@ export function testWorld(
     callbackReplays: new MemoryReplayGuard(),
     bankPayments: new MemoryBankPaymentStore(),
     webhooks,
+    interestRates: new MemoryInterestRateStore(),
     partnerConnections: new MemoryPartnerConnectionStore(options.vault === undefined ? {} : { vault: options.vault }),
     partnerCommands,
     partnerGateway,
