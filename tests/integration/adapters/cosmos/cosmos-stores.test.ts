@@ -18,6 +18,7 @@ import {
   loadCosmosContainers,
 } from "../../../../shared/adapters/cosmos/database.cosmos";
 import { CosmosIdempotencyStore } from "../../../../shared/adapters/cosmos/idempotency-store.cosmos";
+import { CosmosInterestRateStore } from "../../../../shared/adapters/cosmos/interest-rate-store.cosmos";
 import { CosmosPayLinkStore } from "../../../../shared/adapters/cosmos/pay-link-store.cosmos";
 import { CosmosTenantStore } from "../../../../shared/adapters/cosmos/tenant-store.cosmos";
 import { CosmosWebhookStore } from "../../../../shared/adapters/cosmos/webhook-store.cosmos";
@@ -142,6 +143,7 @@ describe("Cosmos DB documents", () => {
       createdAt: "2025-03-17T09:00:00.000Z",
       updatedAt: "2025-03-17T09:00:00.000Z",
     }));
+    await new CosmosInterestRateStore({ database }).put(anInterestRate("2027-01-01", 1200));
 
     for (const containerId of Object.values(COSMOS_CONTAINERS)) {
       const docs = await allDocuments(containerId);
@@ -152,6 +154,21 @@ describe("Cosmos DB documents", () => {
         expect(JSON.stringify(doc), containerId).not.toContain("never-stored-anywhere");
       }
     }
+  });
+
+  it("keep one interest rate per country and half-year: a second entry replaces the first, each country apart", async () => {
+    const store = new CosmosInterestRateStore({ database });
+    expect(await store.put(anInterestRate("2027-07-01", 1250))).toEqual({ created: true });
+    expect(await store.put(anInterestRate("2027-07-01", 1275))).toEqual({ created: false });
+    await store.put({ ...anInterestRate("2027-07-01", 1100), country: "SE" });
+    const norway = (await store.list("NO")).filter((r) => r.validFrom === "2027-07-01");
+    expect(norway.map((r) => r.rateBasisPoints)).toEqual([1275]);
+    expect(
+      (await store.list())
+        .filter((r) => r.validFrom === "2027-07-01")
+        .map((r) => r.country)
+        .sort(),
+    ).toEqual(["NO", "SE"]);
   });
 
   it("keep the case under its derived id, which is also its partition key", async () => {
@@ -260,3 +277,18 @@ describe("Cosmos DB optimistic concurrency", () => {
     });
   });
 });
+
+function anInterestRate(validFrom: "2027-01-01" | "2027-07-01", rateBasisPoints: number) {
+  return {
+    schemaVersion: 1 as const,
+    country: "NO" as const,
+    validFrom,
+    validTo: validFrom === "2027-01-01" ? "2027-06-30" : "2027-12-31",
+    rateBasisPoints,
+    policyRateBasisPoints: rateBasisPoints - 800,
+    source: "Finansdepartementet, forskrift om forsinkelsesrente (test)",
+    confirmed: true,
+    origin: "operator" as const,
+    enteredAt: "2026-12-20T10:00:00.000Z",
+  };
+}
