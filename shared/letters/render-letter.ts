@@ -9,13 +9,14 @@
  * and a footer with the creditor's details and page numbers on every page.
  */
 import PDFDocument from "pdfkit";
+import QRCode from "qrcode";
 import type { RuleSet } from "../domain/rules/rule-set";
 import type { Money } from "../domain/money";
 import { negate } from "../domain/money";
 import { assertLawful } from "./lawful-content";
 import type { LetterModel, LetterModelInput, PostalAddress } from "./letter-model";
 import { parseLetterModel } from "./letter-model";
-import { letterStatements, suspensionMarking } from "./letter-text";
+import { claimDescription, letterStatements, suspensionMarking } from "./letter-text";
 import { letterTitle } from "./letter-metadata";
 import {
   formatAccountNumber,
@@ -40,6 +41,8 @@ const FONT = "Helvetica";
 const BOLD = "Helvetica-Bold";
 const TEXT_SIZE = 10;
 const GREY = "#555555";
+/** The QR code of the pay link, beside the payment details: 24 mm, well above what a phone camera reads easily. */
+const QR_SIZE = 24 * MM;
 const INK = "#111111";
 
 type Doc = PDFKit.PDFDocument;
@@ -133,6 +136,12 @@ export async function renderLetter(
     },
   });
   const done = collect(doc);
+  const qr = await QRCode.toBuffer(model.payment.payLink, {
+    type: "png",
+    errorCorrectionLevel: "M",
+    margin: 2,
+    scale: 6,
+  });
 
   drawHeader(doc, model);
   drawTitle(doc, model);
@@ -140,7 +149,7 @@ export async function renderLetter(
   for (const s of statements.filter((x) => x.placement === "marking")) drawMarking(doc, marking ?? "", s.text);
   for (const s of statements.filter((x) => x.placement === "body")) paragraph(doc, s.text);
   drawAmounts(doc, model);
-  drawPayment(doc, model);
+  drawPayment(doc, model, qr);
   for (const s of statements.filter((x) => x.placement === "closing")) paragraph(doc, s.text);
   drawSignature(doc, model);
   drawFooters(doc, model);
@@ -194,11 +203,7 @@ function drawHeader(doc: Doc, model: LetterModel): void {
   const valueWidth = PAGE.width - MARGIN.right - FACTS_X - labelWidth;
   for (const [label, value] of facts) {
     doc.font(FONT).fontSize(9).fillColor(GREY).text(label, FACTS_X, y, { width: labelWidth });
-    doc
-      .font(BOLD)
-      .fontSize(9)
-      .fillColor(INK)
-      .text(value, FACTS_X + labelWidth, y, { width: valueWidth });
+    oneLine(doc, value, FACTS_X + labelWidth, y, valueWidth, 9);
     y = Math.max(doc.y, y + 13);
   }
 }
@@ -264,12 +269,16 @@ function amountRows(model: LetterModel): Row[] {
   const separateAdditions = model.kind === "payment-demand"; // inkassoloven § 10 c: principal and additions apart
   const rows: Row[] = [];
   if (separateAdditions) rows.push({ label: l.principalHeading, style: "heading" });
+  const description = claimDescription(model);
   rows.push({
-    label: `${l.principal(claim.invoiceNumber)}: ${claim.description}`,
+    label: description ? `${l.principal(claim.invoiceNumber)}: ${description}` : l.principal(claim.invoiceNumber),
     amount: amounts.principal,
     style: "line",
   });
-  for (const line of claim.lines) rows.push({ label: line.description, amount: line.amount, style: "detail" });
+  // A single line is the principal itself: itemising it would only repeat the row above.
+  if (claim.lines.length > 1) {
+    for (const line of claim.lines) rows.push({ label: line.description, amount: line.amount, style: "detail" });
+  }
   const hasAdditions = amounts.fees.length > 0 || amounts.interest !== null;
   if (separateAdditions && hasAdditions) rows.push({ label: l.additionsHeading, style: "heading" });
   for (const fee of amounts.fees) {
@@ -334,9 +343,16 @@ function drawAmounts(doc: Doc, model: LetterModel): void {
   doc.moveDown(0.8);
 }
 
-function drawPayment(doc: Doc, model: LetterModel): void {
+/**
+ * The payment box: the account number, KID, amount and deadline — in one row when they fit beside the QR code, else
+ * in two columns of two — each value on ONE line (measured with widthOfString and made smaller until it fits its
+ * column, never wrapped), the pay link under them, and the QR code of the pay link on the right. The box is as tall
+ * as what it holds, so nothing overlaps.
+ */
+function drawPayment(doc: Doc, model: LetterModel, qr: Buffer): void {
   const l = LABELS[model.language];
   const pad = 10;
+  const gap = 12;
   const pairs: [string, string][] = [
     [l.account, formatAccountNumber(model.payment.account)],
     [l.kid, model.payment.kid],
@@ -344,43 +360,97 @@ function drawPayment(doc: Doc, model: LetterModel): void {
     [l.deadline, formatLetterDate(model.deadline, model.language)],
   ];
   const innerWidth = CONTENT_WIDTH - 2 * pad;
-  const columnWidths = [0.25, 0.25, 0.22, 0.28].map((f) => f * innerWidth);
-  const height = pad + 16 + 30 + 14 + 11 + pad;
+  const textWidth = innerWidth - QR_SIZE - gap;
+  const natural = pairs.map(([label, value]) =>
+    Math.max(doc.font(FONT).fontSize(8.5).widthOfString(label), doc.font(BOLD).fontSize(11).widthOfString(value)),
+  );
+  const columnGap = 10;
+  const oneRow = natural.reduce((a, b) => a + b, 0) + columnGap * (pairs.length - 1) <= textWidth;
+  const spare = textWidth - natural.reduce((a, b) => a + b, 0) - columnGap * (pairs.length - 1);
+  const cells = pairs.map((pair, index) => {
+    if (oneRow) {
+      const x = natural.slice(0, index).reduce((a, w) => a + w + columnGap + spare / pairs.length, 0);
+      return { pair, x, row: 0, width: (natural[index] ?? 0) + spare / pairs.length };
+    }
+    const width = (textWidth - gap) / 2;
+    return { pair, x: (index % 2) * (width + gap), row: Math.floor(index / 2), width };
+  });
+  const rowHeight = 28;
+  const rows = oneRow ? 1 : 2;
+
+  const link = model.payment.payLink;
+  doc.font(FONT).fontSize(9);
+  const payOnlineWidth = doc.widthOfString(`${l.payOnline} `);
+  const inlineSize = fitSize(doc, BOLD, link, textWidth - payOnlineWidth, 10, 6);
+  const linkInline = doc.font(BOLD).fontSize(inlineSize).widthOfString(link) <= textWidth - payOnlineWidth;
+  const linkSize = linkInline && inlineSize >= 8 ? inlineSize : fitSize(doc, BOLD, link, textWidth, 10, 7);
+  const linkOwnLine = !(linkInline && inlineSize >= 8);
+  doc.font(BOLD).fontSize(linkSize);
+  const linkHeight = doc.heightOfString(link, { width: textWidth }) + (linkOwnLine ? 12 : 0);
+  doc.font(FONT).fontSize(8.5);
+  const rememberHeight = doc.heightOfString(l.rememberKid, { width: textWidth });
+  const textHeight = 16 + rows * rowHeight + linkHeight + 3 + rememberHeight;
+  const height = pad + Math.max(textHeight, QR_SIZE) + pad;
   ensureSpace(doc, height + 12);
   const top = doc.y;
+  const left = MARGIN.left + pad;
   doc.save().rect(MARGIN.left, top, CONTENT_WIDTH, height).fill("#EFEFEF").restore();
   doc
     .font(BOLD)
     .fontSize(11)
     .fillColor(INK)
-    .text(l.payHeading, MARGIN.left + pad, top + pad, { width: innerWidth });
-  let x = MARGIN.left + pad;
-  pairs.forEach(([label, value], index) => {
-    const width = (columnWidths[index] ?? 0) - 6;
-    const y = top + pad + 16;
-    doc.font(FONT).fontSize(8.5).fillColor(GREY).text(label, x, y, { width });
+    .text(l.payHeading, left, top + pad, { width: textWidth });
+  for (const { pair, x, row, width } of cells) {
+    const y = top + pad + 16 + row * rowHeight;
     doc
-      .font(BOLD)
-      .fontSize(11)
-      .fillColor(INK)
-      .text(value, x, y + 11, { width });
-    x += columnWidths[index] ?? 0;
-  });
-  const linkY = top + pad + 16 + 30;
+      .font(FONT)
+      .fontSize(8.5)
+      .fillColor(GREY)
+      .text(pair[0], left + x, y, { width, lineBreak: false });
+    oneLine(doc, pair[1], left + x, y + 10.5, width, 11);
+  }
+  const linkY = top + pad + 16 + rows * rowHeight;
+  doc.font(FONT).fontSize(9).fillColor(GREY).text(l.payOnline, left, linkY, { width: textWidth, lineBreak: false });
+  const linkX = linkOwnLine ? left : left + payOnlineWidth;
   doc
-    .font(FONT)
-    .fontSize(10)
-    .fillColor(INK)
-    .text(`${l.payOnline} `, MARGIN.left + pad, linkY, { continued: true });
-  doc.font(BOLD).fillColor("#0645AD").text(model.payment.payLink, { link: model.payment.payLink, underline: true });
+    .font(BOLD)
+    .fontSize(linkSize)
+    .fillColor("#0645AD")
+    .text(link, linkX, linkOwnLine ? linkY + 12 : linkY - (linkSize - 9) * 0.8, {
+      width: textWidth - (linkX - left),
+      link,
+      underline: true,
+    });
   doc
     .font(FONT)
     .fontSize(8.5)
     .fillColor(GREY)
-    .text(l.rememberKid, MARGIN.left + pad, linkY + 14, { width: innerWidth });
+    .text(l.rememberKid, left, Math.max(doc.y, linkY + linkHeight) + 3, { width: textWidth });
+  const qrX = MARGIN.left + CONTENT_WIDTH - pad - QR_SIZE;
+  const qrY = top + (height - QR_SIZE) / 2;
+  doc.image(qr, qrX, qrY, { width: QR_SIZE, height: QR_SIZE });
+  doc.link(qrX, qrY, QR_SIZE, QR_SIZE, link);
   doc.fillColor(INK);
   doc.x = MARGIN.left;
   doc.y = top + height + 12;
+}
+
+/** The largest size from `size` down to `min` (in half points) at which `text` fits `width` on one line. */
+function fitSize(doc: Doc, font: string, text: string, width: number, size: number, min: number): number {
+  doc.font(font);
+  let s = size;
+  while (s > min && doc.fontSize(s).widthOfString(text) > width) s -= 0.5;
+  return s;
+}
+
+/**
+ * Bold `text` on one line at (x, y): at `size` when it fits `width`, else at the size that fits (down to 6 pt). Never
+ * wrapped — a KID or an account number broken over two lines is misread.
+ */
+function oneLine(doc: Doc, text: string, x: number, y: number, width: number, size: number): void {
+  const fitted = fitSize(doc, BOLD, text, width, size, 6);
+  doc.font(BOLD).fontSize(fitted).fillColor(INK).text(text, x, y, { width, lineBreak: false });
+  doc.y = y + doc.currentLineHeight(true);
 }
 
 function drawSignature(doc: Doc, model: LetterModel): void {
