@@ -6,6 +6,7 @@ import type { CountryCode } from "../domain/calendar";
 import type { Clock } from "../ports/clock";
 import type { Random } from "../ports/random";
 import type { TenantStore } from "../ports/tenant-store";
+import type { Letterhead } from "../letters/letter-model";
 
 export interface NewApiKey {
   apiKey: string;
@@ -30,6 +31,8 @@ export interface RegisterTenantInput {
   country: CountryCode;
   /** The logo on pay pages (https). */
   logoUrl?: string;
+  /** The sender block, account number and contact details on the creditor's letters. */
+  letterhead?: Letterhead;
 }
 
 export interface TenantRegistered {
@@ -52,6 +55,7 @@ export function makeRegisterTenant(deps: RegisterTenantDeps) {
         orgNumber: input.orgNumber,
         country: input.country,
         ...(input.logoUrl ? { logoUrl: input.logoUrl } : {}),
+        ...(input.letterhead ? { letterhead: input.letterhead } : {}),
         policy: null,
         createdAt: now,
         updatedAt: now,

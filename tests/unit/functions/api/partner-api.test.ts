@@ -85,6 +85,47 @@ describe("POST /api/v1/tenants", () => {
   });
 });
 
+describe("POST /api/v1/tenants with a letterhead", () => {
+  const letterhead = {
+    address: { lines: ["Postboks 123 Sentrum"], postalCode: "0102", city: "Oslo" },
+    accountNumber: "12345678903",
+    contact: { email: "kundeservice@fjordnett.no" },
+  };
+
+  it("stores the creditor's letterhead for its letters", async () => {
+    const world = testWorld();
+    const body = { name: "Fjordnett AS", senderName: "Fjordnett", orgNumber: "974760673", country: "NO", letterhead };
+    const res = await read(
+      await makeTenantFunctions(world.resolve).registerTenant(
+        post("/tenants", body, { "x-api-key": OPERATOR_KEY }),
+        context(),
+      ),
+    );
+    expect(res.status).toBe(201);
+    expect((await world.deps.tenants.get(res.json.tenantId))?.letterhead).toEqual(letterhead);
+  });
+
+  it("refuses a letterhead with a wrong account number or no way to be contacted (422)", async () => {
+    const world = testWorld();
+    const body = {
+      name: "Fjordnett AS",
+      senderName: "Fjordnett",
+      orgNumber: "974760673",
+      country: "NO",
+      letterhead: { ...letterhead, accountNumber: "12345678904", contact: {} },
+    };
+    const res = await read(
+      await makeTenantFunctions(world.resolve).registerTenant(
+        post("/tenants", body, { "x-api-key": OPERATOR_KEY }),
+        context(),
+      ),
+    );
+    expect(res.status).toBe(422);
+    const pointers = (res.json.errors as { pointer: string }[]).map((e) => e.pointer);
+    expect(pointers).toEqual(expect.arrayContaining(["/letterhead/accountNumber", "/letterhead/contact"]));
+  });
+});
+
 describe("POST /api/v1/invoices", () => {
   it("creates the case: 201 with case id, MOD10 KID, open, a pay link; publishes case.created and starts the orchestration", async () => {
     const world = testWorld();
