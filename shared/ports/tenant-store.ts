@@ -44,4 +44,6 @@ export interface TenantStore {
   findApiKey(keyId: string): Promise<ApiKeyRecord | undefined>;
   /** Throws TenantNotFound (code TENANT_NOT_FOUND). */
   setPolicy(tenantId: string, policy: LadderPolicy, now: Date): Promise<Tenant>;
+  /** Throws TenantNotFound (code TENANT_NOT_FOUND). */
+  setLetterhead(tenantId: string, letterhead: Letterhead, now: Date): Promise<Tenant>;
 }

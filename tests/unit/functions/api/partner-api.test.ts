@@ -7,6 +7,7 @@ import { makeInvoiceFunctions } from "../../../../functions/api/http-invoices";
 import { makeNoteFunctions } from "../../../../functions/api/http-case-notes";
 import { makePaymentFunctions } from "../../../../functions/api/http-case-payments";
 import { makePolicyFunctions } from "../../../../functions/api/http-policy";
+import { makeLetterheadFunctions } from "../../../../functions/api/http-letterhead";
 import { makeTenantFunctions } from "../../../../functions/api/http-tenants";
 import { defaultPolicy } from "../../../../shared/domain/policy";
 import { StoredPartnerConnection } from "../../../../shared/ports/partner-connection-store";
@@ -123,6 +124,46 @@ describe("POST /api/v1/tenants with a letterhead", () => {
     expect(res.status).toBe(422);
     const pointers = (res.json.errors as { pointer: string }[]).map((e) => e.pointer);
     expect(pointers).toEqual(expect.arrayContaining(["/letterhead/accountNumber", "/letterhead/contact"]));
+  });
+});
+
+describe("PUT /api/v1/letterhead", () => {
+  const letterhead = {
+    address: { lines: ["Kraftveien 7"], postalCode: "5003", city: "Bergen" },
+    accountNumber: "15038754324",
+    contact: { phone: "55 00 11 22" },
+  };
+  const put = (body: unknown, apiKey: string) =>
+    new HttpRequest({
+      method: "PUT",
+      url: `${BASE}/letterhead`,
+      headers: { "content-type": "application/json", "x-api-key": apiKey },
+      body: { string: JSON.stringify(body) },
+    });
+
+  it("replaces the default on the creditor's letters with its own, and GET shows which is in force", async () => {
+    const world = testWorld();
+    const { apiKey, tenantId } = await seedTenant(world);
+    const fns = makeLetterheadFunctions(world.resolve);
+    const before = await read(await fns.getLetterhead(get("/letterhead", { "x-api-key": apiKey }), context()));
+    expect(before.json).toEqual({ letterhead: null, isDefault: true });
+    const res = await read(await fns.putLetterhead(put(letterhead, apiKey), context()));
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ letterhead, isDefault: false });
+    expect((await world.deps.tenants.get(tenantId))?.letterhead).toEqual(letterhead);
+    const after = await read(await fns.getLetterhead(get("/letterhead", { "x-api-key": apiKey }), context()));
+    expect(after.json).toEqual({ letterhead, isDefault: false });
+  });
+
+  it("refuses an account number that fails its check digit (422) and leaves the letterhead as it was", async () => {
+    const world = testWorld();
+    const { apiKey, tenantId } = await seedTenant(world);
+    const fns = makeLetterheadFunctions(world.resolve);
+    const res = await read(
+      await fns.putLetterhead(put({ ...letterhead, accountNumber: "15038754325" }, apiKey), context()),
+    );
+    expect(res.status).toBe(422);
+    expect((await world.deps.tenants.get(tenantId))?.letterhead).toBeUndefined();
   });
 });
 
