@@ -194,7 +194,7 @@ export const LetterModel = z
   .superRefine((model, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
     for (const path of unprintableStrings(model)) {
-      issue(path, "contains characters the letter fonts cannot print (for example the Sami letters ŋ, č, đ, ŧ)");
+      issue(path, "contains characters the letter font cannot print (another script, emoji or control characters)");
     }
     const currency = model.amounts.principal.currency;
     const amounts: { path: (string | number)[]; money: Money }[] = [

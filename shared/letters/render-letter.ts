@@ -1,6 +1,6 @@
 /**
- * Renders a letter model as an A4 PDF with pdfkit and its built-in standard fonts (Helvetica, WinAnsi encoding:
- * covers æøå, §, – and the no-break space). No I/O besides producing the bytes, no wall clock: the PDF's creation
+ * Renders a letter model as an A4 PDF with pdfkit and an embedded Unicode font (DejaVu Sans Condensed: æøå, §, –,
+ * the no-break space and the Sami letters). No I/O besides producing the bytes and reading the font files once, no wall clock: the PDF's creation
  * date is the letter's sent date, so the same model always gives the same bytes.
  *
  * Layout (DIN 5008-like, fits a left-window envelope): sender block top left, recipient address in the window
@@ -8,6 +8,8 @@
  * notice a boxed marking, the statements, an amounts table, the payment details with the pay link, closing words,
  * and a footer with the creditor's details and page numbers on every page.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import PDFDocument from "pdfkit";
 import QRCode from "qrcode";
 import type { RuleSet } from "../domain/rules/rule-set";
@@ -37,9 +39,26 @@ const MARGIN = { left: 20 * MM, right: 20 * MM, top: 15 * MM, bottom: 22 * MM };
 const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
 const WINDOW = { x: 20 * MM, y: 50 * MM, width: 85 * MM };
 const FACTS_X = 115 * MM;
-const FONT = "Helvetica";
-const BOLD = "Helvetica-Bold";
-const TEXT_SIZE = 10;
+/**
+ * DejaVu Sans Condensed (the `dejavu-fonts-ttf` package, pinned), embedded as a subset: it has every Latin letter,
+ * the Sami ŋ č đ ŧ š ž among them, which the PDF standard fonts (WinAnsi) cannot print; condensed, so lines run about
+ * as long as they did in Helvetica.
+ */
+const FONT_DIR = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
+const FONT = "LetterRegular";
+const BOLD = "LetterBold";
+const FONT_FILES = { [FONT]: "DejaVuSansCondensed.ttf", [BOLD]: "DejaVuSansCondensed-Bold.ttf" } as const;
+let fontData: Record<string, Buffer> | undefined;
+
+/** The font files, read once per process. */
+function fonts(): Record<string, Buffer> {
+  fontData ??= Object.fromEntries(
+    Object.entries(FONT_FILES).map(([name, file]) => [name, readFileSync(path.join(FONT_DIR, file))]),
+  );
+  return fontData;
+}
+/** DejaVu has a large x-height: 9.5 pt reads like 10 pt Helvetica. */
+const TEXT_SIZE = 9.5;
 const GREY = "#555555";
 /** The QR code of the pay link, beside the payment details: 24 mm, well above what a phone camera reads easily. */
 const QR_SIZE = 24 * MM;
@@ -135,6 +154,7 @@ export async function renderLetter(
       CreationDate: new Date(`${model.sentDate}T00:00:00Z`),
     },
   });
+  for (const [name, data] of Object.entries(fonts())) doc.registerFont(name, data);
   const done = collect(doc);
   const qr = await QRCode.toBuffer(model.payment.payLink, {
     type: "png",
@@ -304,7 +324,12 @@ function amountRows(model: LetterModel): Row[] {
 function drawAmounts(doc: Doc, model: LetterModel): void {
   const l = LABELS[model.language];
   const rows = amountRows(model);
-  const amountWidth = 30 * MM;
+  // Wide enough for the widest amount: an amount broken over two lines would run into the next row.
+  doc.font(BOLD).fontSize(10);
+  const widest = Math.max(
+    ...rows.map((r) => (r.amount ? doc.widthOfString(formatLetterAmount(r.amount, model.language)) : 0)),
+  );
+  const amountWidth = Math.max(30 * MM, widest + 2);
   const labelWidth = CONTENT_WIDTH - amountWidth - 6;
   const right = MARGIN.left + CONTENT_WIDTH;
 
@@ -334,6 +359,7 @@ function drawAmounts(doc: Doc, model: LetterModel): void {
       doc.text(formatLetterAmount(row.amount, model.language), right - amountWidth, y, {
         width: amountWidth,
         align: "right",
+        lineBreak: false,
       });
     }
     doc.y = Math.max(after, y + height - 4) + 2;
@@ -361,11 +387,18 @@ function drawPayment(doc: Doc, model: LetterModel, qr: Buffer): void {
   ];
   const innerWidth = CONTENT_WIDTH - 2 * pad;
   const textWidth = innerWidth - QR_SIZE - gap;
-  const natural = pairs.map(([label, value]) =>
-    Math.max(doc.font(FONT).fontSize(8.5).widthOfString(label), doc.font(BOLD).fontSize(11).widthOfString(value)),
-  );
+  // One row beside the QR code when the four fit at 11 pt, or a little smaller; else two rows of two.
   const columnGap = 10;
-  const oneRow = natural.reduce((a, b) => a + b, 0) + columnGap * (pairs.length - 1) <= textWidth;
+  const naturalAt = (size: number) =>
+    pairs.map(([label, value]) =>
+      Math.max(doc.font(FONT).fontSize(8.5).widthOfString(label), doc.font(BOLD).fontSize(size).widthOfString(value)),
+    );
+  const fitsOneRow = (size: number) =>
+    naturalAt(size).reduce((a, b) => a + b, 0) + columnGap * (pairs.length - 1) <= textWidth;
+  const rowSize = [11, 10.5, 10, 9.5].find(fitsOneRow);
+  const oneRow = rowSize !== undefined;
+  const valueSize = rowSize ?? 11;
+  const natural = naturalAt(valueSize);
   const spare = textWidth - natural.reduce((a, b) => a + b, 0) - columnGap * (pairs.length - 1);
   const cells = pairs.map((pair, index) => {
     if (oneRow) {
@@ -407,7 +440,7 @@ function drawPayment(doc: Doc, model: LetterModel, qr: Buffer): void {
       .fontSize(8.5)
       .fillColor(GREY)
       .text(pair[0], left + x, y, { width, lineBreak: false });
-    oneLine(doc, pair[1], left + x, y + 10.5, width, 11);
+    oneLine(doc, pair[1], left + x, y + 10.5, width, valueSize);
   }
   const linkY = top + pad + 16 + rows * rowHeight;
   doc.font(FONT).fontSize(9).fillColor(GREY).text(l.payOnline, left, linkY, { width: textWidth, lineBreak: false });

@@ -166,6 +166,34 @@ describe("a letter on paper", () => {
     },
   );
 
+  it("keeps the KID whole when the payment details need two rows and a long pay link its own line", async () => {
+    const longLink = `https://betaling.fjordkraft-testnett-kundeservice.no/p/${"Xy7Qk2mN4pR8sT1v".repeat(3)}`;
+    const base = realistic("reminder", "en");
+    const nok = (value: number) => ({ value, currency: "NOK" as const });
+    const model = {
+      ...base,
+      amounts: {
+        principal: nok(1_234_567_890),
+        fees: [{ kind: "reminder-fee", amount: nok(3_500), legalBasis: "inkassoforskriften § 1-2" }],
+        totalDue: nok(1_234_571_390),
+      },
+      deadline: "2027-09-29",
+      payment: { ...base.payment, payLink: longLink },
+    };
+    const pages = await readPdf(await renderLetter(model as LetterModelInput));
+    for (const page of pages) expect(overlaps(page.items)).toEqual([]);
+    const items = pages.flatMap((p) => p.items);
+    const kids = items.filter((i) => i.str.includes(KID.slice(-6)));
+    expect(kids.map((k) => k.str.trim())).toEqual([KID, KID]);
+    const box = kids[1];
+    const deadline = items.filter((i) => i.str.includes("29 September 2027")).at(-1);
+    expect(deadline?.y, "the deadline sits on a second row under the KID").toBeGreaterThan((box?.y ?? 0) + 10);
+    const images = pages.flatMap((p) => p.images);
+    const qr = images[0];
+    if (!qr) throw new Error("no image");
+    expect(jsQR(qr.rgba, qr.width, qr.height)?.data).toBe(longLink);
+  });
+
   it.each(CASES)(
     "$kind ($language): the QR code beside the payment details opens the pay link",
     async ({ kind, language }) => {
