@@ -265,7 +265,16 @@ function drawMarking(doc: Doc, heading: string, text: string): void {
   doc.y = top + height + 10;
 }
 
-function paragraph(doc: Doc, text: string): void {
+/**
+ * Numbers written in groups ("22 12 34 56", "707 057 500") stay on one line: a phone number broken over two lines is
+ * dialled wrong. Spaces between two digits become no-break spaces for printing only.
+ */
+function keepDigitGroups(text: string): string {
+  return text.replace(/(?<=\d) (?=\d)/gu, "\u00a0");
+}
+
+function paragraph(doc: Doc, raw: string): void {
+  const text = keepDigitGroups(raw);
   doc.font(FONT).fontSize(TEXT_SIZE).fillColor(INK);
   ensureSpace(doc, doc.heightOfString(text, { width: CONTENT_WIDTH, lineGap: 1.5 }));
   doc.text(text, MARGIN.left, doc.y, { width: CONTENT_WIDTH, lineGap: 1.5 });

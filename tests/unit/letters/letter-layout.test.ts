@@ -195,6 +195,17 @@ describe("a letter on paper", () => {
   });
 
   it.each(CASES)(
+    "$kind ($language): the creditor's phone number is never broken over two lines",
+    async ({ kind, language }) => {
+      const pages = await readPdf(await renderLetter(realistic(kind, language)));
+      const lines = pages.flatMap((p) => p.items.map((i) => i.str.replace(/\u00a0/g, " ")));
+      const mentions = lines.filter((line) => /\b22( 12)?( 34)?$|^(12 )?(34 )?56\b/.test(line.trim()));
+      expect(mentions, "a line ending or starting in the middle of 22 12 34 56").toEqual([]);
+      expect(lines.some((line) => line.includes("22 12 34 56"))).toBe(true);
+    },
+  );
+
+  it.each(CASES)(
     "$kind ($language): the QR code beside the payment details opens the pay link",
     async ({ kind, language }) => {
       const pages = await readPdf(await renderLetter(realistic(kind, language)));
