@@ -17,6 +17,7 @@ import { registerInvoiceFunctions } from "./http-invoices";
 import { registerOpenApiFunction } from "./http-openapi";
 import { registerPartnerConnectionFunctions } from "./http-partner-connection";
 import { registerPolicyFunctions } from "./http-policy";
+import { registerLetterheadFunctions } from "./http-letterhead";
 import { registerTenantFunctions } from "./http-tenants";
 
 export type { ApiDeps } from "./edge";
@@ -25,6 +26,7 @@ export function registerApi(deps: () => ApiDeps): void {
   const resolve: ResolveDeps = (context: InvocationContext) => forInvocation(deps(), context);
   registerTenantFunctions(resolve);
   registerPolicyFunctions(resolve);
+  registerLetterheadFunctions(resolve);
   registerInvoiceFunctions(resolve);
   registerCaseFunctions(resolve);
   registerPaymentFunctions(resolve);

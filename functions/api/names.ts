@@ -3,6 +3,8 @@ export const API_FUNCTIONS = {
   registerTenant: "registerTenant",
   getPolicy: "getPolicy",
   putPolicy: "putPolicy",
+  getLetterhead: "getLetterhead",
+  putLetterhead: "putLetterhead",
   registerInvoice: "registerInvoice",
   registerInvoiceBatch: "registerInvoiceBatch",
   getCase: "getCase",
@@ -29,6 +31,7 @@ export const API_FUNCTIONS = {
 export const API_ROUTES = {
   tenants: "api/v1/tenants",
   policy: "api/v1/policy",
+  letterhead: "api/v1/letterhead",
   invoices: "api/v1/invoices",
   invoiceBatch: "api/v1/invoices/batch",
   cases: "api/v1/cases",

@@ -28,6 +28,8 @@ import {
   PartnerConnectionBody,
   PartnerConnectionSavedDto,
   PartnerConnectionViewDto,
+  LetterheadBody,
+  LetterheadView,
   PolicyBody,
   PolicyView,
   RegisterInvoiceBody,
@@ -68,6 +70,26 @@ export function registerPartnerApi(registry: OpenAPIRegistry): void {
     auth: "tenant",
     request: { body: PolicyBody },
     responses: { 200: { description: "The ladder now in force.", schema: PolicyView } },
+  });
+  registerEndpoint(registry, {
+    method: "get",
+    path: "/v1/letterhead",
+    operationId: "getLetterhead",
+    summary: "The sender block, account number and contacts on the creditor's letters",
+    tags: ["Tenants"],
+    auth: "tenant",
+    responses: { 200: { description: "The letterhead in force.", schema: LetterheadView } },
+  });
+  registerEndpoint(registry, {
+    method: "put",
+    path: "/v1/letterhead",
+    operationId: "putLetterhead",
+    summary: "Replace the creditor's letterhead",
+    description: "Letters produced from now on print it; letters already sent stay as they were.",
+    tags: ["Tenants"],
+    auth: "tenant",
+    request: { body: LetterheadBody },
+    responses: { 200: { description: "The letterhead now in force.", schema: LetterheadView } },
   });
   registerEndpoint(registry, {
     method: "post",

@@ -13,6 +13,7 @@ import { normalizePhone } from "../../shared/domain/identifiers/phone";
 import { LadderPolicy, StepKind, TenantRole } from "../../shared/domain/policy";
 import { PutPartnerConnectionBody } from "../../shared/application/partners/partner-connection";
 import { ServiceKind } from "../../shared/domain/rules/rule-set";
+import { Letterhead } from "../../shared/domain/letterhead";
 import { MoneyDto, PageQuery, Problem } from "../../shared/http/openapi";
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
@@ -27,6 +28,25 @@ export const PositiveMoneyDto = MoneyDto.refine((m) => m.value > 0, {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Tenants
+
+export const LetterheadBody = Letterhead.meta({
+  id: "Letterhead",
+  description:
+    "What the creditor's letters print beside its name: postal address, the account payments go to (with the " +
+    "case's KID) and at least one of phone, e-mail or web for debtors. Without it the platform's default applies.",
+  example: {
+    address: { lines: ["Postboks 123 Sentrum"], postalCode: "0102", city: "Oslo" },
+    accountNumber: "12345678903",
+    contact: { phone: "22 12 34 56", email: "kundeservice@fjordnett.no", web: "fjordnett.no" },
+  },
+});
+
+export const LetterheadView = z
+  .object({
+    letterhead: LetterheadBody.nullable(),
+    isDefault: z.boolean().meta({ description: "True until the creditor sets its own: letters print the default." }),
+  })
+  .meta({ id: "LetterheadView" });
 
 export const RegisterTenantBody = z
   .strictObject({
@@ -51,6 +71,7 @@ export const RegisterTenantBody = z
         description: "The creditor's logo shown on pay pages (an https image URL the creditor hosts).",
         example: "https://fjordnett.no/logo.png",
       }),
+    letterhead: LetterheadBody.optional(),
   })
   .meta({ id: "RegisterTenantRequest" });
 

@@ -407,10 +407,10 @@ async function produceLetter(
   let createdAt = archived?.createdAt ?? now;
   let payLink: string | undefined;
   if (!archived) {
-    const letterhead = deps.config.letterhead;
+    const letterhead = tenant.letterhead ?? deps.config.letterhead;
     if (!letterhead)
       return {
-        notExecuted: `The ${describeStep(kind)} cannot be produced: no letterhead (creditor address, account number, contact) is configured.`,
+        notExecuted: `The ${describeStep(kind)} cannot be produced: no letterhead (creditor address, account number, contact): the creditor has none and none is configured.`,
       };
     if (!record.customer.address)
       return { notExecuted: `The ${describeStep(kind)} cannot be produced: the customer has no postal address.` };

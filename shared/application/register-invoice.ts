@@ -185,6 +185,7 @@ export function makeRegisterInvoiceBatch(deps: RegisterInvoiceDeps, concurrency 
       get: (id) => (id === tenantId ? tenant : deps.tenants.get(id)),
       findApiKey: (keyId) => deps.tenants.findApiKey(keyId),
       setPolicy: (id, policy, now) => deps.tenants.setPolicy(id, policy, now),
+      setLetterhead: (id, letterhead, now) => deps.tenants.setLetterhead(id, letterhead, now),
     };
     const registerInvoice = makeRegisterInvoice({ ...deps, tenants });
     const outcomes = new Array<BatchItemOutcome>(items.length);

@@ -6,6 +6,8 @@ import type { CountryCode } from "../domain/calendar";
 import type { Clock } from "../ports/clock";
 import type { Random } from "../ports/random";
 import type { TenantStore } from "../ports/tenant-store";
+import type { Letterhead } from "../domain/letterhead";
+import { TenantNotFound } from "../ports/errors";
 
 export interface NewApiKey {
   apiKey: string;
@@ -30,12 +32,42 @@ export interface RegisterTenantInput {
   country: CountryCode;
   /** The logo on pay pages (https). */
   logoUrl?: string;
+  /** The sender block, account number and contact details on the creditor's letters. */
+  letterhead?: Letterhead;
 }
 
 export interface TenantRegistered {
   tenantId: string;
   /** Shown once. Never logged, never stored. */
   apiKey: string;
+}
+
+export interface LetterheadDeps {
+  tenants: TenantStore;
+  clock: Clock;
+}
+
+/** The letterhead on the creditor's letters: its own, or the platform's default (`isDefault`) until it sets one. */
+export interface LetterheadView {
+  letterhead: Letterhead | null;
+  isDefault: boolean;
+}
+
+/** `GET /letterhead`. */
+export function makeGetLetterhead(deps: LetterheadDeps) {
+  return async (tenantId: string): Promise<LetterheadView> => {
+    const tenant = await deps.tenants.get(tenantId);
+    if (!tenant) throw new TenantNotFound(tenantId);
+    return { letterhead: tenant.letterhead ?? null, isDefault: tenant.letterhead === undefined };
+  };
+}
+
+/** `PUT /letterhead`: letters produced from now on print it (letters already archived stay as they were sent). */
+export function makePutLetterhead(deps: LetterheadDeps) {
+  return async (tenantId: string, letterhead: Letterhead): Promise<LetterheadView> => {
+    const updated = await deps.tenants.setLetterhead(tenantId, letterhead, deps.clock.now());
+    return { letterhead: updated.letterhead ?? null, isDefault: false };
+  };
 }
 
 export function makeRegisterTenant(deps: RegisterTenantDeps) {
@@ -52,6 +84,7 @@ export function makeRegisterTenant(deps: RegisterTenantDeps) {
         orgNumber: input.orgNumber,
         country: input.country,
         ...(input.logoUrl ? { logoUrl: input.logoUrl } : {}),
+        ...(input.letterhead ? { letterhead: input.letterhead } : {}),
         policy: null,
         createdAt: now,
         updatedAt: now,

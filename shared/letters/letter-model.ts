@@ -21,6 +21,9 @@ import { OrgNumber } from "../domain/identifiers/org-number";
 import { DebtorKind, ServiceKind } from "../domain/rules/rule-set";
 import { DomainError } from "../domain/errors";
 import { isPrintable } from "./printable-text";
+import { CreditorContact, Letterhead, PostalAddress } from "../domain/letterhead";
+
+export { CreditorContact, Letterhead, PostalAddress };
 
 export const LetterKind = z.enum(["reminder", "collection-notice", "payment-demand", "suspension-notice"]);
 export type LetterKind = z.infer<typeof LetterKind>;
@@ -30,27 +33,6 @@ export type LetterLanguage = z.infer<typeof LetterLanguage>;
 
 const Text = z.string().trim().min(1).max(200);
 
-export const PostalAddress = z.object({
-  /** Street and any c/o lines, at most three so the address fits an envelope window. */
-  lines: z.array(Text.max(60)).min(1).max(3),
-  postalCode: z.string().trim().min(1).max(10),
-  city: Text.max(40),
-  /** Printed only when given (for addresses abroad). */
-  country: Text.max(40).optional(),
-});
-export type PostalAddress = z.infer<typeof PostalAddress>;
-
-export const CreditorContact = z
-  .object({
-    phone: Text.max(30).optional(),
-    email: z.email().optional(),
-    web: Text.max(80).optional(),
-  })
-  .refine((c) => c.phone !== undefined || c.email !== undefined || c.web !== undefined, {
-    message: "the creditor needs at least one way to be contacted (phone, e-mail or web)",
-  });
-export type CreditorContact = z.infer<typeof CreditorContact>;
-
 export const Creditor = z.object({
   name: Text.max(100),
   orgNumber: OrgNumber,
@@ -59,14 +41,6 @@ export const Creditor = z.object({
   contact: CreditorContact,
 });
 export type Creditor = z.infer<typeof Creditor>;
-
-/**
- * What letters print about the creditor beyond its name and organisation number, until tenants carry their own:
- * the postal address and contact details shown, and the account payments go to (the platform's client account; the
- * case's KID identifies the payment).
- */
-export const Letterhead = Creditor.pick({ address: true, accountNumber: true, contact: true });
-export type Letterhead = z.infer<typeof Letterhead>;
 
 export const Debtor = z.object({
   name: Text.max(100),
@@ -220,7 +194,7 @@ export const LetterModel = z
   .superRefine((model, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
     for (const path of unprintableStrings(model)) {
-      issue(path, "contains characters the letter fonts cannot print (for example the Sami letters ŋ, č, đ, ŧ)");
+      issue(path, "contains characters the letter font cannot print (another script, emoji or control characters)");
     }
     const currency = model.amounts.principal.currency;
     const amounts: { path: (string | number)[]; money: Money }[] = [

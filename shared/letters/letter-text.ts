@@ -38,6 +38,21 @@ export function suspensionMarking(model: LetterModel): string | null {
   return model.language === "nb" ? `VARSEL OM STENGING AV ${word}` : `NOTICE OF DISCONNECTION OF ${word}`;
 }
 
+/**
+ * What the claim is for, in words — or null when its description only repeats the invoice number ("Faktura 1001",
+ * "Invoice 1001" or "1001", as a creditor's invoice without lines is described), which the letter already prints:
+ * "Faktura 1001: Faktura 1001" tells the debtor nothing twice.
+ */
+export function claimDescription(model: Pick<LetterModel, "claim">): string | null {
+  const squash = (s: string) => s.toLowerCase().replace(/[\s\u00a0.:#-]+/g, "");
+  const description = squash(model.claim.description);
+  const invoice = squash(model.claim.invoiceNumber);
+  const repeats = ["", "faktura", "invoice", "fakturanr", "fakturanummer", "invoiceno", "invoicenumber"].some(
+    (word) => description === `${word}${invoice}`,
+  );
+  return repeats ? null : model.claim.description;
+}
+
 /** "telefon 22 12 34 56, e-post a@b.no eller www.b.no" */
 function contactPhrase(model: LetterModel): string {
   const nb = model.language === "nb";
@@ -76,9 +91,10 @@ export function letterStatements(model: LetterModel): LetterStatement[] {
   const days = daysBetween(model.sentDate, model.deadline);
   const contact = contactPhrase(model);
 
+  const description = claimDescription(model);
   const claimSubject = nb
-    ? `Faktura ${claim.invoiceNumber} fra ${d(claim.issueDate)} forfalt ${d(claim.dueDate)}, og vi kan ikke se at den er betalt. Kravet gjelder ${claim.description}.`
-    : `Invoice ${claim.invoiceNumber} of ${d(claim.issueDate)} fell due on ${d(claim.dueDate)}, and we cannot see that it has been paid. The claim is for ${claim.description}.`;
+    ? `Faktura ${claim.invoiceNumber} fra ${d(claim.issueDate)} forfalt ${d(claim.dueDate)}, og vi kan ikke se at den er betalt.${description ? ` Kravet gjelder ${description}.` : ""}`
+    : `Invoice ${claim.invoiceNumber} of ${d(claim.issueDate)} fell due on ${d(claim.dueDate)}, and we cannot see that it has been paid.${description ? ` The claim is for ${description}.` : ""}`;
   const claimAmount = nb
     ? `Beløpet du skal betale nå, er ${total}. Oversikten under viser hva det består av.`
     : `The amount to pay now is ${total}. The overview below shows what it is made up of.`;
@@ -182,8 +198,8 @@ export function letterStatements(model: LetterModel): LetterStatement[] {
           id: "claim-subject",
           placement: "body",
           text: nb
-            ? `Kravet gjelder ${claim.description}: faktura ${claim.invoiceNumber} fra ${d(claim.issueDate)}, som forfalt ${d(claim.dueDate)}.`
-            : `The claim is for ${claim.description}: invoice ${claim.invoiceNumber} of ${d(claim.issueDate)}, which fell due on ${d(claim.dueDate)}.`,
+            ? `Kravet gjelder ${description ? `${description}: ` : ""}faktura ${claim.invoiceNumber} fra ${d(claim.issueDate)}, som forfalt ${d(claim.dueDate)}.`
+            : `The claim is for ${description ? `${description}: ` : ""}invoice ${claim.invoiceNumber} of ${d(claim.issueDate)}, which fell due on ${d(claim.dueDate)}.`,
         },
         {
           id: "principal-and-additions",
@@ -263,8 +279,8 @@ export function letterStatements(model: LetterModel): LetterStatement[] {
           placement: "body",
           basis: null,
           text: nb
-            ? `Varselet gjelder ${suspension.serviceDescription}. Faktura ${claim.invoiceNumber} for ${claim.description} forfalt ${d(claim.dueDate)} og er ikke betalt.`
-            : `This notice concerns ${suspension.serviceDescription}. Invoice ${claim.invoiceNumber} for ${claim.description} fell due on ${d(claim.dueDate)} and has not been paid.`,
+            ? `Varselet gjelder ${suspension.serviceDescription}. Faktura ${claim.invoiceNumber}${description ? ` for ${description}` : ""} forfalt ${d(claim.dueDate)} og er ikke betalt.`
+            : `This notice concerns ${suspension.serviceDescription}. Invoice ${claim.invoiceNumber}${description ? ` for ${description}` : ""} fell due on ${d(claim.dueDate)} and has not been paid.`,
         },
         {
           id: "pay-within-notice-period",

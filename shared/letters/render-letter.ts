@@ -1,6 +1,6 @@
 /**
- * Renders a letter model as an A4 PDF with pdfkit and its built-in standard fonts (Helvetica, WinAnsi encoding:
- * covers æøå, §, – and the no-break space). No I/O besides producing the bytes, no wall clock: the PDF's creation
+ * Renders a letter model as an A4 PDF with pdfkit and an embedded Unicode font (DejaVu Sans Condensed: æøå, §, –,
+ * the no-break space and the Sami letters). No I/O besides producing the bytes and reading the font files once, no wall clock: the PDF's creation
  * date is the letter's sent date, so the same model always gives the same bytes.
  *
  * Layout (DIN 5008-like, fits a left-window envelope): sender block top left, recipient address in the window
@@ -8,14 +8,17 @@
  * notice a boxed marking, the statements, an amounts table, the payment details with the pay link, closing words,
  * and a footer with the creditor's details and page numbers on every page.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import PDFDocument from "pdfkit";
+import QRCode from "qrcode";
 import type { RuleSet } from "../domain/rules/rule-set";
 import type { Money } from "../domain/money";
 import { negate } from "../domain/money";
 import { assertLawful } from "./lawful-content";
 import type { LetterModel, LetterModelInput, PostalAddress } from "./letter-model";
 import { parseLetterModel } from "./letter-model";
-import { letterStatements, suspensionMarking } from "./letter-text";
+import { claimDescription, letterStatements, suspensionMarking } from "./letter-text";
 import { letterTitle } from "./letter-metadata";
 import {
   formatAccountNumber,
@@ -36,10 +39,29 @@ const MARGIN = { left: 20 * MM, right: 20 * MM, top: 15 * MM, bottom: 22 * MM };
 const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
 const WINDOW = { x: 20 * MM, y: 50 * MM, width: 85 * MM };
 const FACTS_X = 115 * MM;
-const FONT = "Helvetica";
-const BOLD = "Helvetica-Bold";
-const TEXT_SIZE = 10;
+/**
+ * DejaVu Sans Condensed (the `dejavu-fonts-ttf` package, pinned), embedded as a subset: it has every Latin letter,
+ * the Sami ŋ č đ ŧ š ž among them, which the PDF standard fonts (WinAnsi) cannot print; condensed, so lines run about
+ * as long as they did in Helvetica.
+ */
+const FONT_DIR = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
+const FONT = "LetterRegular";
+const BOLD = "LetterBold";
+const FONT_FILES = { [FONT]: "DejaVuSansCondensed.ttf", [BOLD]: "DejaVuSansCondensed-Bold.ttf" } as const;
+let fontData: Record<string, Buffer> | undefined;
+
+/** The font files, read once per process. */
+function fonts(): Record<string, Buffer> {
+  fontData ??= Object.fromEntries(
+    Object.entries(FONT_FILES).map(([name, file]) => [name, readFileSync(path.join(FONT_DIR, file))]),
+  );
+  return fontData;
+}
+/** DejaVu has a large x-height: 9.5 pt reads like 10 pt Helvetica. */
+const TEXT_SIZE = 9.5;
 const GREY = "#555555";
+/** The QR code of the pay link, beside the payment details: 24 mm, well above what a phone camera reads easily. */
+const QR_SIZE = 24 * MM;
 const INK = "#111111";
 
 type Doc = PDFKit.PDFDocument;
@@ -132,7 +154,14 @@ export async function renderLetter(
       CreationDate: new Date(`${model.sentDate}T00:00:00Z`),
     },
   });
+  for (const [name, data] of Object.entries(fonts())) doc.registerFont(name, data);
   const done = collect(doc);
+  const qr = await QRCode.toBuffer(model.payment.payLink, {
+    type: "png",
+    errorCorrectionLevel: "M",
+    margin: 2,
+    scale: 6,
+  });
 
   drawHeader(doc, model);
   drawTitle(doc, model);
@@ -140,7 +169,7 @@ export async function renderLetter(
   for (const s of statements.filter((x) => x.placement === "marking")) drawMarking(doc, marking ?? "", s.text);
   for (const s of statements.filter((x) => x.placement === "body")) paragraph(doc, s.text);
   drawAmounts(doc, model);
-  drawPayment(doc, model);
+  drawPayment(doc, model, qr);
   for (const s of statements.filter((x) => x.placement === "closing")) paragraph(doc, s.text);
   drawSignature(doc, model);
   drawFooters(doc, model);
@@ -194,11 +223,7 @@ function drawHeader(doc: Doc, model: LetterModel): void {
   const valueWidth = PAGE.width - MARGIN.right - FACTS_X - labelWidth;
   for (const [label, value] of facts) {
     doc.font(FONT).fontSize(9).fillColor(GREY).text(label, FACTS_X, y, { width: labelWidth });
-    doc
-      .font(BOLD)
-      .fontSize(9)
-      .fillColor(INK)
-      .text(value, FACTS_X + labelWidth, y, { width: valueWidth });
+    oneLine(doc, value, FACTS_X + labelWidth, y, valueWidth, 9);
     y = Math.max(doc.y, y + 13);
   }
 }
@@ -240,7 +265,16 @@ function drawMarking(doc: Doc, heading: string, text: string): void {
   doc.y = top + height + 10;
 }
 
-function paragraph(doc: Doc, text: string): void {
+/**
+ * Numbers written in groups ("22 12 34 56", "707 057 500") stay on one line: a phone number broken over two lines is
+ * dialled wrong. Spaces between two digits become no-break spaces for printing only.
+ */
+function keepDigitGroups(text: string): string {
+  return text.replace(/(?<=\d) (?=\d)/gu, "\u00a0");
+}
+
+function paragraph(doc: Doc, raw: string): void {
+  const text = keepDigitGroups(raw);
   doc.font(FONT).fontSize(TEXT_SIZE).fillColor(INK);
   ensureSpace(doc, doc.heightOfString(text, { width: CONTENT_WIDTH, lineGap: 1.5 }));
   doc.text(text, MARGIN.left, doc.y, { width: CONTENT_WIDTH, lineGap: 1.5 });
@@ -264,12 +298,16 @@ function amountRows(model: LetterModel): Row[] {
   const separateAdditions = model.kind === "payment-demand"; // inkassoloven § 10 c: principal and additions apart
   const rows: Row[] = [];
   if (separateAdditions) rows.push({ label: l.principalHeading, style: "heading" });
+  const description = claimDescription(model);
   rows.push({
-    label: `${l.principal(claim.invoiceNumber)}: ${claim.description}`,
+    label: description ? `${l.principal(claim.invoiceNumber)}: ${description}` : l.principal(claim.invoiceNumber),
     amount: amounts.principal,
     style: "line",
   });
-  for (const line of claim.lines) rows.push({ label: line.description, amount: line.amount, style: "detail" });
+  // A single line is the principal itself: itemising it would only repeat the row above.
+  if (claim.lines.length > 1) {
+    for (const line of claim.lines) rows.push({ label: line.description, amount: line.amount, style: "detail" });
+  }
   const hasAdditions = amounts.fees.length > 0 || amounts.interest !== null;
   if (separateAdditions && hasAdditions) rows.push({ label: l.additionsHeading, style: "heading" });
   for (const fee of amounts.fees) {
@@ -295,7 +333,12 @@ function amountRows(model: LetterModel): Row[] {
 function drawAmounts(doc: Doc, model: LetterModel): void {
   const l = LABELS[model.language];
   const rows = amountRows(model);
-  const amountWidth = 30 * MM;
+  // Wide enough for the widest amount: an amount broken over two lines would run into the next row.
+  doc.font(BOLD).fontSize(10);
+  const widest = Math.max(
+    ...rows.map((r) => (r.amount ? doc.widthOfString(formatLetterAmount(r.amount, model.language)) : 0)),
+  );
+  const amountWidth = Math.max(30 * MM, widest + 2);
   const labelWidth = CONTENT_WIDTH - amountWidth - 6;
   const right = MARGIN.left + CONTENT_WIDTH;
 
@@ -325,6 +368,7 @@ function drawAmounts(doc: Doc, model: LetterModel): void {
       doc.text(formatLetterAmount(row.amount, model.language), right - amountWidth, y, {
         width: amountWidth,
         align: "right",
+        lineBreak: false,
       });
     }
     doc.y = Math.max(after, y + height - 4) + 2;
@@ -334,9 +378,16 @@ function drawAmounts(doc: Doc, model: LetterModel): void {
   doc.moveDown(0.8);
 }
 
-function drawPayment(doc: Doc, model: LetterModel): void {
+/**
+ * The payment box: the account number, KID, amount and deadline — in one row when they fit beside the QR code, else
+ * in two columns of two — each value on ONE line (measured with widthOfString and made smaller until it fits its
+ * column, never wrapped), the pay link under them, and the QR code of the pay link on the right. The box is as tall
+ * as what it holds, so nothing overlaps.
+ */
+function drawPayment(doc: Doc, model: LetterModel, qr: Buffer): void {
   const l = LABELS[model.language];
   const pad = 10;
+  const gap = 12;
   const pairs: [string, string][] = [
     [l.account, formatAccountNumber(model.payment.account)],
     [l.kid, model.payment.kid],
@@ -344,43 +395,104 @@ function drawPayment(doc: Doc, model: LetterModel): void {
     [l.deadline, formatLetterDate(model.deadline, model.language)],
   ];
   const innerWidth = CONTENT_WIDTH - 2 * pad;
-  const columnWidths = [0.25, 0.25, 0.22, 0.28].map((f) => f * innerWidth);
-  const height = pad + 16 + 30 + 14 + 11 + pad;
+  const textWidth = innerWidth - QR_SIZE - gap;
+  // One row beside the QR code when the four fit at 11 pt, or a little smaller; else two rows of two.
+  const columnGap = 10;
+  const naturalAt = (size: number) =>
+    pairs.map(([label, value]) =>
+      Math.max(doc.font(FONT).fontSize(8.5).widthOfString(label), doc.font(BOLD).fontSize(size).widthOfString(value)),
+    );
+  const fitsOneRow = (size: number) =>
+    naturalAt(size).reduce((a, b) => a + b, 0) + columnGap * (pairs.length - 1) <= textWidth;
+  const rowSize = [11, 10.5, 10, 9.5].find(fitsOneRow);
+  const oneRow = rowSize !== undefined;
+  const valueSize = rowSize ?? 11;
+  const natural = naturalAt(valueSize);
+  const spare = textWidth - natural.reduce((a, b) => a + b, 0) - columnGap * (pairs.length - 1);
+  const cells = pairs.map((pair, index) => {
+    if (oneRow) {
+      const x = natural.slice(0, index).reduce((a, w) => a + w + columnGap + spare / pairs.length, 0);
+      return { pair, x, row: 0, width: (natural[index] ?? 0) + spare / pairs.length };
+    }
+    const width = (textWidth - gap) / 2;
+    return { pair, x: (index % 2) * (width + gap), row: Math.floor(index / 2), width };
+  });
+  const rowHeight = 28;
+  const rows = oneRow ? 1 : 2;
+
+  const link = model.payment.payLink;
+  doc.font(FONT).fontSize(9);
+  const payOnlineWidth = doc.widthOfString(`${l.payOnline} `);
+  const inlineSize = fitSize(doc, BOLD, link, textWidth - payOnlineWidth, 10, 6);
+  const linkInline = doc.font(BOLD).fontSize(inlineSize).widthOfString(link) <= textWidth - payOnlineWidth;
+  const linkSize = linkInline && inlineSize >= 8 ? inlineSize : fitSize(doc, BOLD, link, textWidth, 10, 7);
+  const linkOwnLine = !(linkInline && inlineSize >= 8);
+  doc.font(BOLD).fontSize(linkSize);
+  const linkHeight = doc.heightOfString(link, { width: textWidth }) + (linkOwnLine ? 12 : 0);
+  doc.font(FONT).fontSize(8.5);
+  const rememberHeight = doc.heightOfString(l.rememberKid, { width: textWidth });
+  const textHeight = 16 + rows * rowHeight + linkHeight + 3 + rememberHeight;
+  const height = pad + Math.max(textHeight, QR_SIZE) + pad;
   ensureSpace(doc, height + 12);
   const top = doc.y;
+  const left = MARGIN.left + pad;
   doc.save().rect(MARGIN.left, top, CONTENT_WIDTH, height).fill("#EFEFEF").restore();
   doc
     .font(BOLD)
     .fontSize(11)
     .fillColor(INK)
-    .text(l.payHeading, MARGIN.left + pad, top + pad, { width: innerWidth });
-  let x = MARGIN.left + pad;
-  pairs.forEach(([label, value], index) => {
-    const width = (columnWidths[index] ?? 0) - 6;
-    const y = top + pad + 16;
-    doc.font(FONT).fontSize(8.5).fillColor(GREY).text(label, x, y, { width });
+    .text(l.payHeading, left, top + pad, { width: textWidth });
+  for (const { pair, x, row, width } of cells) {
+    const y = top + pad + 16 + row * rowHeight;
     doc
-      .font(BOLD)
-      .fontSize(11)
-      .fillColor(INK)
-      .text(value, x, y + 11, { width });
-    x += columnWidths[index] ?? 0;
-  });
-  const linkY = top + pad + 16 + 30;
+      .font(FONT)
+      .fontSize(8.5)
+      .fillColor(GREY)
+      .text(pair[0], left + x, y, { width, lineBreak: false });
+    oneLine(doc, pair[1], left + x, y + 10.5, width, valueSize);
+  }
+  const linkY = top + pad + 16 + rows * rowHeight;
+  doc.font(FONT).fontSize(9).fillColor(GREY).text(l.payOnline, left, linkY, { width: textWidth, lineBreak: false });
+  const linkX = linkOwnLine ? left : left + payOnlineWidth;
   doc
-    .font(FONT)
-    .fontSize(10)
-    .fillColor(INK)
-    .text(`${l.payOnline} `, MARGIN.left + pad, linkY, { continued: true });
-  doc.font(BOLD).fillColor("#0645AD").text(model.payment.payLink, { link: model.payment.payLink, underline: true });
+    .font(BOLD)
+    .fontSize(linkSize)
+    .fillColor("#0645AD")
+    .text(link, linkX, linkOwnLine ? linkY + 12 : linkY - (linkSize - 9) * 0.8, {
+      width: textWidth - (linkX - left),
+      link,
+      underline: true,
+    });
   doc
     .font(FONT)
     .fontSize(8.5)
     .fillColor(GREY)
-    .text(l.rememberKid, MARGIN.left + pad, linkY + 14, { width: innerWidth });
+    .text(l.rememberKid, left, Math.max(doc.y, linkY + linkHeight) + 3, { width: textWidth });
+  const qrX = MARGIN.left + CONTENT_WIDTH - pad - QR_SIZE;
+  const qrY = top + (height - QR_SIZE) / 2;
+  doc.image(qr, qrX, qrY, { width: QR_SIZE, height: QR_SIZE });
+  doc.link(qrX, qrY, QR_SIZE, QR_SIZE, link);
   doc.fillColor(INK);
   doc.x = MARGIN.left;
   doc.y = top + height + 12;
+}
+
+/** The largest size from `size` down to `min` (in half points) at which `text` fits `width` on one line. */
+function fitSize(doc: Doc, font: string, text: string, width: number, size: number, min: number): number {
+  doc.font(font);
+  let s = size;
+  while (s > min && doc.fontSize(s).widthOfString(text) > width) s -= 0.5;
+  return s;
+}
+
+/**
+ * Bold `text` on one line at (x, y): at `size` when it fits `width`, else at the size that fits (down to 6 pt). Never
+ * wrapped — a KID or an account number broken over two lines is misread.
+ */
+function oneLine(doc: Doc, text: string, x: number, y: number, width: number, size: number): void {
+  const fitted = fitSize(doc, BOLD, text, width, size, 6);
+  doc.font(BOLD).fontSize(fitted).fillColor(INK).text(text, x, y, { width, lineBreak: false });
+  doc.y = y + doc.currentLineHeight(true);
 }
 
 function drawSignature(doc: Doc, model: LetterModel): void {

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { CountryCode } from "../domain/calendar";
 import { LadderPolicy } from "../domain/policy";
+import { Letterhead } from "../domain/letterhead";
 
 export const Tenant = z.object({
   schemaVersion: z.literal(1),
@@ -15,6 +16,12 @@ export const Tenant = z.object({
   country: CountryCode,
   /** The creditor's logo on the pay page (an https URL the creditor hosts); optional. */
   logoUrl: z.string().optional(),
+  /**
+   * What the creditor's letters print beside its name: its postal address, the account payments go to and how
+   * debtors reach it. Absent for a tenant registered before letterheads were per creditor: the platform's LETTERHEAD
+   * setting applies then.
+   */
+  letterhead: Letterhead.optional(),
   /** null until the creditor sets one: the lawful default for the country applies. */
   policy: LadderPolicy.nullable(),
   createdAt: z.string(),
@@ -37,4 +44,6 @@ export interface TenantStore {
   findApiKey(keyId: string): Promise<ApiKeyRecord | undefined>;
   /** Throws TenantNotFound (code TENANT_NOT_FOUND). */
   setPolicy(tenantId: string, policy: LadderPolicy, now: Date): Promise<Tenant>;
+  /** Throws TenantNotFound (code TENANT_NOT_FOUND). */
+  setLetterhead(tenantId: string, letterhead: Letterhead, now: Date): Promise<Tenant>;
 }

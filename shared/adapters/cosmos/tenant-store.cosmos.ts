@@ -11,11 +11,12 @@
  *
  * Documents carry `schemaVersion`; the key document holds the key's SHA-256, never the key. Every document read is
  * decoded with the port's schema (`Tenant`, `ApiKeyRecord`), never cast.
- * `setPolicy` is a read → replace with If-Match, retried on 412 like the case store's `update`.
+ * `setPolicy` and `setLetterhead` are a read → replace with If-Match, retried on 412 like the case store's `update`.
  */
 import type { Container, Database } from "@azure/cosmos";
 import { TenantAlreadyExists, TenantNotFound } from "../../ports/errors";
 import type { LadderPolicy } from "../../domain/policy";
+import type { Letterhead } from "../../domain/letterhead";
 import { ApiKeyRecord, Tenant, type TenantStore } from "../../ports/tenant-store";
 import { decodeDocument, retryOnPreconditionFailed, statusOf, type EtagRetryOptions } from "./cosmos-errors.cosmos";
 import { COSMOS_CONTAINERS } from "./database.cosmos";
@@ -85,15 +86,23 @@ export class CosmosTenantStore implements TenantStore {
   }
 
   async setPolicy(tenantId: string, policy: LadderPolicy, now: Date): Promise<Tenant> {
+    return this.#change(tenantId, "policy", { policy: structuredClone(policy), updatedAt: now.toISOString() });
+  }
+
+  async setLetterhead(tenantId: string, letterhead: Letterhead, now: Date): Promise<Tenant> {
+    return this.#change(tenantId, "letterhead", {
+      letterhead: structuredClone(letterhead),
+      updatedAt: now.toISOString(),
+    });
+  }
+
+  /** Read → replace with If-Match, retried on 412. */
+  async #change(tenantId: string, what: string, change: Partial<Tenant>): Promise<Tenant> {
     return retryOnPreconditionFailed(
       async () => {
         const read = await this.#readTenant(tenantId);
         if (read === undefined) throw new TenantNotFound(tenantId);
-        const next: TenantDocument = {
-          ...toDocument(read.tenant),
-          policy: structuredClone(policy),
-          updatedAt: now.toISOString(),
-        };
+        const next: TenantDocument = { ...toDocument(read.tenant), ...change };
         try {
           const { resource } = await this.#tenants
             .item(tenantId, tenantId)
@@ -105,7 +114,7 @@ export class CosmosTenantStore implements TenantStore {
         }
       },
       this.#retry,
-      () => new Error(`Tenant ${tenantId} kept changing while its policy was being set`),
+      () => new Error(`Tenant ${tenantId} kept changing while its ${what} was being set`),
     );
   }
 

@@ -1,6 +1,7 @@
 /** In-memory TenantStore (tests, dev host without Cosmos DB). Same errors as the Cosmos adapter. */
 import { TenantAlreadyExists, TenantNotFound } from "../../ports/errors";
 import type { LadderPolicy } from "../../domain/policy";
+import type { Letterhead } from "../../domain/letterhead";
 import type { ApiKeyRecord, Tenant, TenantStore } from "../../ports/tenant-store";
 
 export class MemoryTenantStore implements TenantStore {
@@ -23,6 +24,14 @@ export class MemoryTenantStore implements TenantStore {
   async findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
     const key = this.#apiKeys.get(keyId);
     return key === undefined ? undefined : structuredClone(key);
+  }
+
+  async setLetterhead(tenantId: string, letterhead: Letterhead, now: Date): Promise<Tenant> {
+    const tenant = this.#tenants.get(tenantId);
+    if (tenant === undefined) throw new TenantNotFound(tenantId);
+    const updated: Tenant = { ...tenant, letterhead: structuredClone(letterhead), updatedAt: now.toISOString() };
+    this.#tenants.set(tenantId, updated);
+    return structuredClone(updated);
   }
 
   async setPolicy(tenantId: string, policy: LadderPolicy, now: Date): Promise<Tenant> {

@@ -30,10 +30,25 @@ const FEE_ON_LETTER = {
   "payment-demand": "payment-demand-fee",
 } as const;
 
-/** A legal basis short enough for a letter's fee line (the part before the first ":" or ";", at most 80 characters). */
-function shortBasis(basis: string): string {
-  const head = basis.split(/[:;]/u)[0]?.trim() || basis;
+/**
+ * A legal basis as a letter's fee line cites it: the statute and its sections only — the part before the first ":" or
+ * ";", without the rule set's notes in brackets ("inkassoforskriften §§ 1-2, 1-3 (claims falling due on or after
+ * 2020-10-01)" → "inkassoforskriften §§ 1-2, 1-3"), which are written for us in English, not for the debtor; at most
+ * 80 characters.
+ */
+export function letterBasis(basis: string): string {
+  const head = (basis.split(/[:;]/u)[0] ?? basis).replace(/\s*\([^)]*\)/gu, "").trim() || basis.trim();
   return head.length <= 80 ? head : `${head.slice(0, 79)}…`;
+}
+
+/**
+ * The case number a letter prints (Saksnummer): the last nine digits of the case's KID, in groups of three
+ * ("482 109 375"). Short enough to read out on the phone, the same for the case for ever, and found again from the
+ * KID the debtor also has (its tail); the internal case id is a long hash no one can read out.
+ */
+export function letterCaseNumber(kid: string): string {
+  const tail = kid.slice(-9);
+  return tail.replace(/\B(?=(\d{3})+$)/gu, "\u00a0");
 }
 
 function clip(text: string, max: number): string {
@@ -69,7 +84,7 @@ function feesOnLetter(c: Case, action: PlannedAction): LetterFee[] {
         fees.push({
           kind: FEE_ON_LETTER[e.feeKind],
           amount: e.amount,
-          legalBasis: shortBasis(e.legalBasis),
+          legalBasis: letterBasis(e.legalBasis),
           chargedOn: e.on,
         });
     } else {
@@ -77,7 +92,7 @@ function feesOnLetter(c: Case, action: PlannedAction): LetterFee[] {
         kind: "other",
         label: languageIn(c.country) === "nb" ? "Gjenstående gebyrer" : "Outstanding fees",
         amount: outstanding,
-        legalBasis: "earlier letters",
+        legalBasis: languageIn(c.country) === "nb" ? "tidligere brev" : "earlier letters",
       });
     }
   }
@@ -85,7 +100,7 @@ function feesOnLetter(c: Case, action: PlannedAction): LetterFee[] {
     fees.push({
       kind: FEE_ON_LETTER[action.kind as keyof typeof FEE_ON_LETTER],
       amount: action.fee.amount,
-      legalBasis: shortBasis(action.fee.legalBasis),
+      legalBasis: letterBasis(action.fee.legalBasis),
     });
   }
   return fees;
@@ -144,7 +159,7 @@ export function letterForStep({ record, tenant, action, rules, letterhead, payLi
     debtor: { name: clip(record.customer.name, 100), address: letterAddress(c, address) },
     claim: {
       invoiceNumber: record.invoiceNumber,
-      caseReference: record.caseId,
+      caseReference: letterCaseNumber(record.kid),
       issueDate: c.issueDate,
       dueDate: c.dueDate,
       description: clip(c.lines.map((l) => l.description).join("; "), 200),

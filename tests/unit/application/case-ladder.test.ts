@@ -9,7 +9,8 @@ import { applyEvent, balanceOf, balanceOn } from "../../../shared/domain/case";
 import { ruleSetFor } from "../../../shared/domain/rules";
 import type { CaseRecord, CaseStore } from "../../../shared/ports/case-store";
 import type { CaseWorkflow, WorkflowState } from "../../../shared/ports/case-workflow";
-import { CUSTOMER, PUBLIC_BASE_URL, caseRecord, world, type World } from "./case-ladder-fixtures";
+import { pdfText } from "../letters/pdf-text";
+import { CUSTOMER, LETTERHEAD, PUBLIC_BASE_URL, caseRecord, tenant, world, type World } from "./case-ladder-fixtures";
 
 const DUE = "2026-11-20";
 /** Due + 7 at 09:00 Oslo: the Let's pay SMS of the default Norwegian ladder. */
@@ -199,6 +200,32 @@ describe("execute step: letters", () => {
     expect(record.timeline.at(-1)?.legalBasis).toContain("inkassoforskriften § 1-2");
     expect(w.sms.delivered.at(-1)).toMatchObject({ idempotencyKey: `${caseId}:step:1:alert`, from: "Fjordkraft" });
     expect(w.sms.delivered.at(-1)?.text).toContain(`${PUBLIC_BASE_URL}/p/`);
+  });
+
+  it("prints the creditor's own letterhead (address, account, contacts) rather than the platform's default", async () => {
+    const own = {
+      address: { lines: ["Kraftveien 7"], postalCode: "5003", city: "Bergen" },
+      accountNumber: "15038754324",
+      contact: { phone: "55 00 11 22", email: "faktura@vestkraft.no" },
+    };
+    const w = await world(SMS_TIME, tenant({ name: "Vestkraft AS", letterhead: own }));
+    const caseId = await afterSms(w);
+    await makeExecuteStep(w.deps)(caseId, REMINDER_STEP);
+    const record = await stored(w, caseId);
+    const pdf = await w.letters.get(record.tenantId, caseId, "step-1-reminder");
+    const text = (await pdfText(pdf!.content)).flat;
+    expect(text).toContain("Kraftveien 7");
+    expect(text).toContain("1503.87.54324");
+    expect(text).toContain("faktura@vestkraft.no");
+    expect(text).not.toContain(LETTERHEAD.address.lines[0]);
+    expect(text).not.toContain(LETTERHEAD.contact.web!);
+    expect(text).not.toContain(LETTERHEAD.contact.phone!);
+
+    const other = await world(SMS_TIME); // a tenant without its own: the LETTERHEAD setting
+    const otherCase = await afterSms(other);
+    await makeExecuteStep(other.deps)(otherCase, REMINDER_STEP);
+    const otherPdf = await other.letters.get(record.tenantId, otherCase, "step-1-reminder");
+    expect((await pdfText(otherPdf!.content)).flat).toContain(LETTERHEAD.address.lines[0]);
   });
 
   it("queues the letter for printing when the customer has not consented to SMS", async () => {

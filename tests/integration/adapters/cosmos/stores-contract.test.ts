@@ -268,6 +268,19 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
       expect(await stores.tenants.get("tenant-a")).toEqual(updated);
     });
 
+    it("sets a tenant's letterhead and stamps the time, keeping its policy", async () => {
+      const { tenant, apiKey } = aTenant("tenant-a");
+      await stores.tenants.create(tenant, apiKey);
+      const letterhead = {
+        address: { lines: ["Kraftveien 7"], postalCode: "5003", city: "Bergen" },
+        accountNumber: "15038754324",
+        contact: { phone: "55 00 11 22" },
+      };
+      const updated = await stores.tenants.setLetterhead("tenant-a", letterhead, new Date("2025-03-05T10:00:00.000Z"));
+      expect(updated).toEqual({ ...tenant, letterhead, updatedAt: "2025-03-05T10:00:00.000Z" });
+      expect(await stores.tenants.get("tenant-a")).toEqual(updated);
+    });
+
     it("refuses to set the policy of an unknown tenant with TENANT_NOT_FOUND", async () => {
       expect(await codeOf(stores.tenants.setPolicy("tenant-x", defaultPolicy("NO"), new Date()))).toBe(
         "TENANT_NOT_FOUND",

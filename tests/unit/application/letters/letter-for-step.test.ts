@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { letterForStep } from "../../../../shared/application/letters/letter-for-step";
+import { letterCaseNumber, letterForStep } from "../../../../shared/application/letters/letter-for-step";
 import { balanceOn, interestThrough } from "../../../../shared/domain/case";
 import { money, type Money } from "../../../../shared/domain/money";
 import type { PlannedAction } from "../../../../shared/domain/planner";
@@ -58,7 +58,7 @@ describe("the letter a ladder step sends", () => {
       debtor: { name: "Kari Nordmann", address: { lines: ["Storgata 1"], postalCode: "0150", city: "Oslo" } },
       claim: {
         invoiceNumber: "INV-1001",
-        caseReference: record.caseId,
+        caseReference: letterCaseNumber(record.kid),
         dueDate: "2026-11-08",
         lines: [{ description: "Strøm for oktober 2026", amount: nok(1250_00) }],
       },
@@ -120,7 +120,7 @@ describe("the letter a ladder step sends", () => {
       kind: "other",
       label: "Gjenstående gebyrer",
       amount: nok(20_00),
-      legalBasis: "earlier letters",
+      legalBasis: "tidligere brev",
     });
   });
 

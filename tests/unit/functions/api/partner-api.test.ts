@@ -7,6 +7,7 @@ import { makeInvoiceFunctions } from "../../../../functions/api/http-invoices";
 import { makeNoteFunctions } from "../../../../functions/api/http-case-notes";
 import { makePaymentFunctions } from "../../../../functions/api/http-case-payments";
 import { makePolicyFunctions } from "../../../../functions/api/http-policy";
+import { makeLetterheadFunctions } from "../../../../functions/api/http-letterhead";
 import { makeTenantFunctions } from "../../../../functions/api/http-tenants";
 import { defaultPolicy } from "../../../../shared/domain/policy";
 import { StoredPartnerConnection } from "../../../../shared/ports/partner-connection-store";
@@ -82,6 +83,87 @@ describe("POST /api/v1/tenants", () => {
     const bad = await read(await fns.registerTenant(post("/tenants", body, { "x-api-key": OPERATOR_KEY }), context()));
     expect(bad.status).toBe(422);
     expect(bad.json.errors).toEqual([expect.objectContaining({ pointer: "/orgNumber", code: "INVALID_ORG_NUMBER" })]);
+  });
+});
+
+describe("POST /api/v1/tenants with a letterhead", () => {
+  const letterhead = {
+    address: { lines: ["Postboks 123 Sentrum"], postalCode: "0102", city: "Oslo" },
+    accountNumber: "12345678903",
+    contact: { email: "kundeservice@fjordnett.no" },
+  };
+
+  it("stores the creditor's letterhead for its letters", async () => {
+    const world = testWorld();
+    const body = { name: "Fjordnett AS", senderName: "Fjordnett", orgNumber: "974760673", country: "NO", letterhead };
+    const res = await read(
+      await makeTenantFunctions(world.resolve).registerTenant(
+        post("/tenants", body, { "x-api-key": OPERATOR_KEY }),
+        context(),
+      ),
+    );
+    expect(res.status).toBe(201);
+    expect((await world.deps.tenants.get(res.json.tenantId))?.letterhead).toEqual(letterhead);
+  });
+
+  it("refuses a letterhead with a wrong account number or no way to be contacted (422)", async () => {
+    const world = testWorld();
+    const body = {
+      name: "Fjordnett AS",
+      senderName: "Fjordnett",
+      orgNumber: "974760673",
+      country: "NO",
+      letterhead: { ...letterhead, accountNumber: "12345678904", contact: {} },
+    };
+    const res = await read(
+      await makeTenantFunctions(world.resolve).registerTenant(
+        post("/tenants", body, { "x-api-key": OPERATOR_KEY }),
+        context(),
+      ),
+    );
+    expect(res.status).toBe(422);
+    const pointers = (res.json.errors as { pointer: string }[]).map((e) => e.pointer);
+    expect(pointers).toEqual(expect.arrayContaining(["/letterhead/accountNumber", "/letterhead/contact"]));
+  });
+});
+
+describe("PUT /api/v1/letterhead", () => {
+  const letterhead = {
+    address: { lines: ["Kraftveien 7"], postalCode: "5003", city: "Bergen" },
+    accountNumber: "15038754324",
+    contact: { phone: "55 00 11 22" },
+  };
+  const put = (body: unknown, apiKey: string) =>
+    new HttpRequest({
+      method: "PUT",
+      url: `${BASE}/letterhead`,
+      headers: { "content-type": "application/json", "x-api-key": apiKey },
+      body: { string: JSON.stringify(body) },
+    });
+
+  it("replaces the default on the creditor's letters with its own, and GET shows which is in force", async () => {
+    const world = testWorld();
+    const { apiKey, tenantId } = await seedTenant(world);
+    const fns = makeLetterheadFunctions(world.resolve);
+    const before = await read(await fns.getLetterhead(get("/letterhead", { "x-api-key": apiKey }), context()));
+    expect(before.json).toEqual({ letterhead: null, isDefault: true });
+    const res = await read(await fns.putLetterhead(put(letterhead, apiKey), context()));
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ letterhead, isDefault: false });
+    expect((await world.deps.tenants.get(tenantId))?.letterhead).toEqual(letterhead);
+    const after = await read(await fns.getLetterhead(get("/letterhead", { "x-api-key": apiKey }), context()));
+    expect(after.json).toEqual({ letterhead, isDefault: false });
+  });
+
+  it("refuses an account number that fails its check digit (422) and leaves the letterhead as it was", async () => {
+    const world = testWorld();
+    const { apiKey, tenantId } = await seedTenant(world);
+    const fns = makeLetterheadFunctions(world.resolve);
+    const res = await read(
+      await fns.putLetterhead(put({ ...letterhead, accountNumber: "15038754325" }, apiKey), context()),
+    );
+    expect(res.status).toBe(422);
+    expect((await world.deps.tenants.get(tenantId))?.letterhead).toBeUndefined();
   });
 });
 
