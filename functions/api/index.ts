@@ -1,5 +1,5 @@
 /**
- * The partner API (v1): tenants, ladder policy, invoices, cases and their actions, documents, the tenant's partner
+ * The partner API (v1): tenants, ladder policy, invoices, cases and their actions, customers' contact data, documents, the tenant's partner
  * connection, the OpenAPI document.
  * `registerApi(deps)` registers every function of the area; `deps()` is called per invocation, never at import.
  */
@@ -13,6 +13,7 @@ import { registerCaseServiceFunctions } from "./http-case-services";
 import { registerPaymentFunctions } from "./http-case-payments";
 import { registerCaseStatusFunctions } from "./http-case-status";
 import { registerCaseFunctions } from "./http-cases";
+import { registerCustomerFunctions } from "./http-customers";
 import { registerInvoiceFunctions } from "./http-invoices";
 import { registerOpenApiFunction } from "./http-openapi";
 import { registerPartnerConnectionFunctions } from "./http-partner-connection";
@@ -33,6 +34,7 @@ export function registerApi(deps: () => ApiDeps): void {
   registerCreditNoteFunctions(resolve);
   registerCaseStatusFunctions(resolve);
   registerNoteFunctions(resolve);
+  registerCustomerFunctions(resolve);
   registerCaseServiceFunctions(resolve);
   registerDocumentFunctions(resolve);
   registerPartnerConnectionFunctions(resolve);

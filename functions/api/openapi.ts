@@ -12,6 +12,10 @@ import {
   CaseParams,
   CaseViewDto,
   CreditNoteBody,
+  CustomerContactPatchBody,
+  CustomerContactUpdatedDto,
+  CustomerParams,
+  CustomerUpdatedDto,
   DirectPaymentBody,
   DocumentList,
   DocumentParams,
@@ -171,6 +175,37 @@ export function registerPartnerApi(registry: OpenAPIRegistry): void {
     ResolveDisputeBody,
   );
   caseAction("notes", "addNote", "Add a note to the case's timeline", NoteBody, 201);
+  registerEndpoint(registry, {
+    method: "patch",
+    path: "/v1/cases/{caseId}/customer",
+    operationId: "updateCaseCustomer",
+    summary: "Update the customer's contact data and consent on this case (JSON Merge Patch)",
+    description:
+      "Members left out stay as they are; null removes one; `consent` is merged member by member; the address is " +
+      "replaced as a whole. A change is on the case's timeline by field name (never the values) and is published as " +
+      "`case.customer_updated`. The ladder reads the customer when it sends: `consent.sms: false` stops SMS from now on.",
+    tags: ["Cases"],
+    auth: "tenant",
+    idempotent: true,
+    request: { params: CaseParams, body: CustomerContactPatchBody },
+    responses: { 200: { description: "The customer on the case afterwards.", schema: CustomerContactUpdatedDto } },
+    problems: [404],
+  });
+  registerEndpoint(registry, {
+    method: "patch",
+    path: "/v1/customers/{customerId}",
+    operationId: "updateCustomer",
+    summary: "Update the customer's contact data and consent on every open case of the customer (JSON Merge Patch)",
+    description:
+      "As `PATCH /v1/cases/{caseId}/customer`, for each open (not paid or cancelled) case of the customer. 404 when the " +
+      "customer has no open case.",
+    tags: ["Cases"],
+    auth: "tenant",
+    idempotent: true,
+    request: { params: CustomerParams, body: CustomerContactPatchBody },
+    responses: { 200: { description: "Each open case's customer afterwards.", schema: CustomerUpdatedDto } },
+    problems: [404],
+  });
   for (const [action, operationId, summary, body] of [
     [
       "block",

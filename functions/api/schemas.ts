@@ -3,7 +3,7 @@
  * generated from (functions/api/openapi.ts). JSON members are camelCase; amounts are `{ value, currency }` in
  * integer minor units. Request bodies are strict: an unknown member is a 400 naming it (typos do not pass silently).
  */
-import { TimelineEntry } from "../../shared/ports/case-store";
+import { CustomerDetails, TimelineEntry } from "../../shared/ports/case-store";
 import { z } from "zod";
 import { CaseStatus } from "../../shared/domain/case";
 import { CountryCode } from "../../shared/domain/calendar";
@@ -99,19 +99,31 @@ export const PolicyView = z
 // ---------------------------------------------------------------------------------------------------------------
 // Invoices
 
+/** A phone number as the intake and the contact PATCH take it (libphonenumber-js; stored as E.164). */
+const PhoneDto = z
+  .string()
+  .max(32)
+  .refine((p) => normalizePhone(p, "NO").ok, {
+    message: "Not a valid phone number.",
+    params: { code: "INVALID_PHONE" },
+  });
+
+/** A postal address as the intake and the contact PATCH take it. */
+const AddressDto = z.strictObject({
+  lines: z.array(Text(100)).min(1).max(4),
+  postalCode: Text(16),
+  city: Text(100),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/u)
+    .meta({ example: "NO" }),
+});
+
 export const Customer = z
   .strictObject({
     customerId: Text(100).meta({ description: "The creditor's id of the customer." }),
     name: Text(200),
-    phone: z
-      .string()
-      .max(32)
-      .refine((p) => normalizePhone(p, "NO").ok, {
-        message: "Not a valid phone number.",
-        params: { code: "INVALID_PHONE" },
-      })
-      .optional()
-      .meta({ description: "Mobile number; E.164 or national.", example: "+4791234567" }),
+    phone: PhoneDto.optional().meta({ description: "Mobile number; E.164 or national.", example: "+4791234567" }),
     email: z.email().optional(),
     nationalId: z
       .string()
@@ -125,17 +137,7 @@ export const Customer = z
       .refine(isValidOrgNumber, { message: "Not a valid organisation number.", params: { code: "INVALID_ORG_NUMBER" } })
       .optional()
       .meta({ description: "For business customers." }),
-    address: z
-      .strictObject({
-        lines: z.array(Text(100)).min(1).max(4),
-        postalCode: Text(16),
-        city: Text(100),
-        country: z
-          .string()
-          .regex(/^[A-Z]{2}$/u)
-          .meta({ example: "NO" }),
-      })
-      .optional(),
+    address: AddressDto.optional(),
     consent: z.strictObject({ sms: z.boolean(), email: z.boolean() }).optional(),
   })
   .meta({ id: "Customer" });
@@ -366,6 +368,64 @@ export const ResolveDisputeBody = z
   .meta({ id: "ResolveDisputeRequest" });
 export const CancelBody = z.strictObject({ reason: Text(500) }).meta({ id: "CancelRequest" });
 export const NoteBody = z.strictObject({ text: Text(2000) }).meta({ id: "NoteRequest" });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Customer contact data and consent (PATCH, JSON Merge Patch: shared/application/customer-contact.ts)
+
+export const CustomerParams = z.object({
+  customerId: Text(100).openapi({ param: { description: "The creditor's id of the customer.", example: "cust-1" } }),
+});
+
+export const CustomerContactPatchBody = z
+  .strictObject({
+    email: z
+      .email()
+      .max(254)
+      .nullable()
+      .optional()
+      .meta({ description: "The e-mail address; null removes it.", example: "kari@example.no" }),
+    phone: PhoneDto.nullable()
+      .optional()
+      .meta({
+        description: "Mobile number, E.164 or national (stored as E.164); null removes it.",
+        example: "+4791234567",
+      }),
+    address: AddressDto.nullable()
+      .optional()
+      .meta({ description: "The postal address, replaced as a whole (never merged line by line); null removes it." }),
+    consent: z
+      .strictObject({ sms: z.boolean().optional(), email: z.boolean().optional() })
+      .optional()
+      .meta({ description: 'Consent per channel, merged member by member: `{ "sms": false }` stops SMS from now on.' }),
+  })
+  .meta({
+    id: "CustomerContactPatch",
+    description:
+      "A JSON Merge Patch (RFC 7396) of the customer's contact data and consent: members left out stay as they are, " +
+      "null removes one. At least one member. The address is replaced as a whole.",
+    example: { email: "kari@example.no", consent: { sms: false } },
+  });
+
+const ContactField = z.enum(["email", "phone", "address", "consent.sms", "consent.email"]);
+
+export const CustomerDetailsDto = CustomerDetails.meta({ id: "CustomerDetails" });
+
+export const CustomerContactUpdatedDto = z
+  .object({
+    caseId: z.string(),
+    customer: CustomerDetailsDto,
+    changed: z.array(ContactField).meta({
+      description: "The fields whose value changed on this case (empty when the patch changed nothing).",
+    }),
+  })
+  .meta({ id: "CustomerContactUpdated" });
+
+export const CustomerUpdatedDto = z
+  .object({
+    customerId: z.string(),
+    cases: z.array(CustomerContactUpdatedDto).meta({ description: "Every open case of the customer, as updated." }),
+  })
+  .meta({ id: "CustomerUpdated" });
 
 export const DocumentRefDto = z
   .object({ documentId: z.string(), kind: z.string(), createdAt: Instant, contentType: z.string() })

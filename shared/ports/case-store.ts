@@ -14,7 +14,8 @@ export const CustomerDetails = z.object({
   address: z
     .object({ lines: z.array(z.string()), postalCode: z.string(), city: z.string(), country: z.string() })
     .optional(),
-  consent: z.object({ sms: z.boolean(), email: z.boolean() }).optional(),
+  /** The debtor's consent per channel; a member left out is not stated (the intake states both, a PATCH may one). */
+  consent: z.object({ sms: z.boolean().optional(), email: z.boolean().optional() }).optional(),
 });
 export type CustomerDetails = z.infer<typeof CustomerDetails>;
 
@@ -31,6 +32,7 @@ export const TimelineEntry = z.object({
     "sms",
     "message",
     "service",
+    "customer",
   ]),
   title: z.string(),
   legalBasis: z.string().optional(),

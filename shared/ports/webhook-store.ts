@@ -7,6 +7,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "case.paid",
   "case.closed",
   "case.status_changed",
+  "case.customer_updated",
   "service.suspending",
   "service.suspended",
   "service.reopening",
