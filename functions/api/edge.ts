@@ -1,6 +1,6 @@
 /**
- * What every partner-API function shares: the area's deps, tenant authentication, and `Idempotency-Key` on POST
- * scoped by tenant.
+ * What every partner-API function shares: the area's deps, tenant authentication, and `Idempotency-Key` on POST and
+ * PATCH scoped by tenant.
  */
 import type { HttpRequest, HttpResponse, HttpResponseInit, InvocationContext } from "@azure/functions";
 import type { z } from "zod";
@@ -34,7 +34,7 @@ export function authenticateTenant(
   return authenticate(request, deps.lookupApiKey);
 }
 
-/** Runs a POST at most once per (tenant, Idempotency-Key, request). */
+/** Runs a POST or PATCH at most once per (tenant, Idempotency-Key, request). */
 export function idempotent(
   request: HttpRequest,
   context: InvocationContext,

@@ -384,12 +384,10 @@ export const CustomerContactPatchBody = z
       .nullable()
       .optional()
       .meta({ description: "The e-mail address; null removes it.", example: "kari@example.no" }),
-    phone: PhoneDto.nullable()
-      .optional()
-      .meta({
-        description: "Mobile number, E.164 or national (stored as E.164); null removes it.",
-        example: "+4791234567",
-      }),
+    phone: PhoneDto.nullable().optional().meta({
+      description: "Mobile number, E.164 or national (stored as E.164); null removes it.",
+      example: "+4791234567",
+    }),
     address: AddressDto.nullable()
       .optional()
       .meta({ description: "The postal address, replaced as a whole (never merged line by line); null removes it." }),

@@ -52,6 +52,17 @@ describe("the app's function registrations", () => {
     expect(seen.size).toBeGreaterThan(0);
   });
 
+  it("serves the customer contact PATCH routes", () => {
+    for (const [name, route] of [
+      ["updateCaseCustomer", "api/v1/cases/{caseId}/customer"],
+      ["updateCustomer", "api/v1/customers/{customerId}"],
+    ]) {
+      const f = registry.byName(name!);
+      expect(f?.trigger.route).toBe(route);
+      expect([...compileRoute(f!).methods]).toEqual(["PATCH"]);
+    }
+  });
+
   it("keeps dev-only endpoints out of the app", () => {
     const devRoutes = registry.byTrigger("httpTrigger").filter((f) => /^api\/dev(\/|$)/i.test(String(f.trigger.route)));
     expect(devRoutes.map((f) => f.name)).toEqual([]);

@@ -21,6 +21,19 @@ describe("GET /api/openapi.json", () => {
     expect(paths.sort()).toEqual(expect.arrayContaining(routes.sort()));
   });
 
+  it("documents the customer contact PATCHes with Idempotency-Key and their problems", () => {
+    const paths = partnerApiDocument().paths ?? {};
+    for (const [path, operationId] of [
+      ["/v1/cases/{caseId}/customer", "updateCaseCustomer"],
+      ["/v1/customers/{customerId}", "updateCustomer"],
+    ] as const) {
+      const operation = paths[path]?.patch;
+      expect(operation?.operationId).toBe(operationId);
+      expect(JSON.stringify(operation?.parameters)).toContain("#/components/parameters/IdempotencyKey");
+      expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(["200", "400", "404", "422"]));
+    }
+  });
+
   it("is served as JSON", async () => {
     const res = await read(
       await openApiDocument(new HttpRequest({ method: "GET", url: "http://localhost/api/openapi.json" })),
