@@ -44,13 +44,17 @@ export function suspensionMarking(model: LetterModel): string | null {
  * "Faktura 1001: Faktura 1001" tells the debtor nothing twice.
  */
 export function claimDescription(model: Pick<LetterModel, "claim">): string | null {
+  return repeatsInvoiceNumber(model.claim.description, model.claim.invoiceNumber) ? null : model.claim.description;
+}
+
+/** "Faktura 1001", "Invoice 1001", "1001" (or nothing) for invoice 1001: a description that says nothing new. */
+export function repeatsInvoiceNumber(descriptionText: string, invoiceNumber: string): boolean {
   const squash = (s: string) => s.toLowerCase().replace(/[\s\u00a0.:#-]+/g, "");
-  const description = squash(model.claim.description);
-  const invoice = squash(model.claim.invoiceNumber);
-  const repeats = ["", "faktura", "invoice", "fakturanr", "fakturanummer", "invoiceno", "invoicenumber"].some(
+  const description = squash(descriptionText);
+  const invoice = squash(invoiceNumber);
+  return ["", "faktura", "invoice", "fakturanr", "fakturanummer", "invoiceno", "invoicenumber"].some(
     (word) => description === `${word}${invoice}`,
   );
-  return repeats ? null : model.claim.description;
 }
 
 /** "telefon 22 12 34 56, e-post a@b.no eller www.b.no" */

@@ -25,6 +25,7 @@ import {
   type CaseToPay,
   type PayOption,
 } from "./pay-options";
+import { repeatsInvoiceNumber } from "../../letters/letter-text";
 
 export interface PayPageConfig {
   publicBaseUrl: string;
@@ -46,8 +47,12 @@ export type PayPageResult =
 
 const METHODS: readonly PaymentMethod[] = ["vipps", "card"];
 
+/** What the invoice is for; empty when its description only repeats the invoice number (shown as the heading). */
 function description(record: CaseRecord): string {
-  return record.case.lines.map((l) => l.description).join(", ");
+  return record.case.lines
+    .map((l) => l.description)
+    .filter((d) => !repeatsInvoiceNumber(d, record.invoiceNumber))
+    .join(", ");
 }
 
 function optionView(option: PayOption): PayOptionView {

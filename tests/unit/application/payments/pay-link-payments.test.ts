@@ -112,6 +112,8 @@ describe("the pay page", () => {
     expect(page.view.methods).toEqual(["vipps", "card"]);
     expect(page.view.options.map((o) => o.kind)).toEqual(["full"]);
     expect(page.view.total.value).toBeGreaterThanOrEqual(129_900); // late interest since the due date
+    // An invoice handed over without lines is described as "Faktura INV-1": the heading says that already.
+    expect(page.view.cases[0]!.description).toBe("");
   });
 
   it("offers no pay buttons when no payment provider is configured, but still shows the KID", async () => {
