@@ -24,6 +24,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import { inParallel, pct } from "./helpers";
 
 const PREPARE_IN_FLIGHT = 8;
 /**
@@ -471,26 +472,6 @@ async function startHost(dataDir: string, extraEnv: Record<string, string>): Pro
     },
     stop: async () => void (await host.stop()),
   };
-}
-
-async function inParallel<T>(count: number, inFlight: number, op: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array<T>(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(inFlight, count) }, async () => {
-      while (next < count) {
-        const i = next++;
-        out[i] = await op(i);
-      }
-    }),
-  );
-  return out;
-}
-
-function pct(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const s = [...sorted].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
 function fmtPct(values: number[]): string {

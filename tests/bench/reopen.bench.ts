@@ -41,6 +41,7 @@ import path from "node:path";
 import { addDays, timeZoneOf, toLocalDate } from "../../shared/domain/calendar";
 import { Settings } from "../../shared/config/settings";
 import { ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
+import { inParallel, pct } from "./helpers";
 
 const PREPARE_IN_FLIGHT = 8;
 /** How far the clock is moved per step while waiting for the suspensions, and how far at most in all. */
@@ -471,26 +472,6 @@ function positive(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
   return value;
-}
-
-async function inParallel<T>(count: number, inFlight: number, op: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array<T>(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(inFlight, count) }, async () => {
-      while (next < count) {
-        const i = next++;
-        out[i] = await op(i);
-      }
-    }),
-  );
-  return out;
-}
-
-function pct(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
 function fmtPct(values: number[]): string {

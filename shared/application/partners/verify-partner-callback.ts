@@ -49,17 +49,27 @@ export interface PartnerCallbackRequest {
 
 export const SIGNATURE_HEADER = "webhook-signature";
 
+/** The Standard Webhooks headers, present and well formed (401 `unsigned` / `stale` otherwise). */
+function signedHeaders(headersIn: Readonly<Record<string, string | undefined>>): {
+  id: string;
+  sentAt: Date;
+  signatures: string;
+} {
+  const headers = lowerCased(headersIn);
+  const id = headers["webhook-id"];
+  const timestamp = headers["webhook-timestamp"];
+  const signatures = headers[SIGNATURE_HEADER];
+  if (!id || !timestamp || !signatures) throw new CallbackNotAuthenticated("unsigned", SIGNATURE_HEADER);
+  if (!/^\d{1,12}$/u.test(timestamp)) throw new CallbackNotAuthenticated("stale", SIGNATURE_HEADER);
+  return { id, sentAt: new Date(Number(timestamp) * 1000), signatures };
+}
+
 /**
  * The refusal for a callback naming a tenant with no partner connection: exactly what a wrong secret would get for
  * the same headers (unsigned / stale / bad-signature), so an unauthenticated caller cannot tell which tenants exist.
  */
-export function refuseUnverifiable(headersIn: Readonly<Record<string, string | undefined>>): never {
-  const headers = lowerCased(headersIn);
-  const timestamp = headers["webhook-timestamp"];
-  if (!headers["webhook-id"] || !timestamp || !headers[SIGNATURE_HEADER]) {
-    throw new CallbackNotAuthenticated("unsigned", SIGNATURE_HEADER);
-  }
-  if (!/^\d{1,12}$/u.test(timestamp)) throw new CallbackNotAuthenticated("stale", SIGNATURE_HEADER);
+export function refuseUnverifiable(headers: Readonly<Record<string, string | undefined>>): never {
+  signedHeaders(headers);
   throw new CallbackNotAuthenticated("bad-signature", SIGNATURE_HEADER);
 }
 
@@ -70,15 +80,7 @@ export function makeVerifyPartnerCallback(deps: VerifyPartnerCallbackDeps) {
     if (secret === undefined) {
       throw new CallbacksNotConfigured("This tenant's partner connection has no secret to verify callbacks with");
     }
-    const headers = lowerCased(request.headers);
-    const id = headers["webhook-id"];
-    const timestamp = headers["webhook-timestamp"];
-    const signatures = headers[SIGNATURE_HEADER];
-    if (!id || !timestamp || !signatures) {
-      throw new CallbackNotAuthenticated("unsigned", SIGNATURE_HEADER);
-    }
-    if (!/^\d{1,12}$/u.test(timestamp)) throw new CallbackNotAuthenticated("stale", SIGNATURE_HEADER);
-    const sentAt = new Date(Number(timestamp) * 1000);
+    const { id, sentAt, signatures } = signedHeaders(request.headers);
     if (!signatureMatches(secret, id, sentAt, request.body, signatures)) {
       throw new CallbackNotAuthenticated("bad-signature", SIGNATURE_HEADER);
     }

@@ -13,6 +13,7 @@ import type { PlannedAction } from "../../../shared/domain/planner";
 import { defaultPolicy, type StepKind } from "../../../shared/domain/policy";
 import { norwegianRules as rules, type FeeKind } from "../../../shared/domain/rules";
 import { aCase } from "./case-fixtures";
+import { easterSunday, norwegianHolidays, osloWallClock } from "./oslo-contact-oracle";
 import { simulate } from "./ladder-driver";
 
 const OSLO = "Europe/Oslo";
@@ -27,72 +28,12 @@ const LAST_RATE_DAY = LAST_RATE.to;
 // ---------------------------------------------------------------------------------------------------------------
 // Oracles
 
-/** Easter Sunday (anonymous Gregorian algorithm, Meeus/Jones/Butcher). */
-function easterSunday(year: number): LocalDate {
-  const a = year % 19;
-  const b = Math.floor(year / 100);
-  const c = year % 100;
-  const d = Math.floor(b / 4);
-  const e = b % 4;
-  const f = Math.floor((b + 8) / 25);
-  const g = Math.floor((b - f + 1) / 3);
-  const h = (19 * a + b - d - g + 15) % 30;
-  const i = Math.floor(c / 4);
-  const k = c % 4;
-  const l = (32 + 2 * e + 2 * i - h - k) % 7;
-  const m = Math.floor((a + 11 * h + 22 * l) / 451);
-  const month = Math.floor((h + l - 7 * m + 114) / 31);
-  const day = ((h + l - 7 * m + 114) % 31) + 1;
-  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
-}
-
-/** Norway's public holidays (helligdager, lov om helligdager og helligdagsfred § 1, and 1 and 17 May). */
-function norwegianHolidays(year: number): Set<LocalDate> {
-  const easter = easterSunday(year);
-  return new Set([
-    `${year}-01-01`,
-    addDays(easter, -3), // skjærtorsdag
-    addDays(easter, -2), // langfredag
-    easter,
-    addDays(easter, 1),
-    `${year}-05-01`,
-    `${year}-05-17`,
-    addDays(easter, 39), // Kristi himmelfartsdag
-    addDays(easter, 49), // pinsedag
-    addDays(easter, 50),
-    `${year}-12-25`,
-    `${year}-12-26`,
-  ]);
-}
-const HOLIDAYS = new Set(Array.from({ length: 8 }, (_, i) => [...norwegianHolidays(2025 + i)]).flat());
+const HOLIDAYS = new Set(Array.from({ length: 8 }, (_, i) => norwegianHolidays(2025 + i)).flat());
 
 /** Last Sunday of a month: the EU's DST changes (March: 02:00 → 03:00; October: 03:00 → 02:00). */
 function lastSunday(year: number, month: 3 | 10): LocalDate {
   const last = new Date(Date.UTC(year, month, 0));
   return addDays(last.toISOString().slice(0, 10), -last.getUTCDay());
-}
-
-/** Weekday (1 = Monday … 7 = Sunday) and minutes after midnight on Oslo's wall clock, from Intl alone. */
-function osloWallClock(at: Date): { date: LocalDate; weekday: number; minutes: number } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", {
-      timeZone: OSLO,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      weekday: "short",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    weekday: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(parts.weekday!) + 1,
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

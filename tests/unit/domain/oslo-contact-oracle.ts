@@ -25,10 +25,10 @@ export function easterSunday(year: number): LocalDate {
   return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
-/** Norway's public holidays (lov om helligdager og helligdagsfred § 1, and 1 and 17 May). */
+/** Norway's public holidays (lov om helligdager og helligdagsfred § 1, and 1 and 17 May), each day once. */
 export function norwegianHolidays(year: number): LocalDate[] {
   const easter = easterSunday(year);
-  return [
+  const days = [
     `${year}-01-01`,
     addDays(easter, -3), // skjærtorsdag
     addDays(easter, -2), // langfredag
@@ -42,6 +42,7 @@ export function norwegianHolidays(year: number): LocalDate[] {
     `${year}-12-25`,
     `${year}-12-26`,
   ];
+  return [...new Set(days)]; // 2027: Whit Monday is 17 May
 }
 
 const HOLIDAYS = new Map<number, Set<LocalDate>>();

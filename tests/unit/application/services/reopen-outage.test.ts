@@ -5,13 +5,6 @@
  * after MAX_SEND_ATTEMPTS.
  */
 import { describe, expect, it } from "vitest";
-import { HttpRequest } from "@azure/functions";
-import { makeInvoiceFunctions } from "../../../../functions/api/http-invoices";
-import {
-  commandSent,
-  reevaluateServices,
-  suspendServices,
-} from "../../../../shared/application/services/case-services";
 import {
   backoffMs,
   makeSendPartnerCommand,
@@ -20,70 +13,29 @@ import {
   REOPEN_RETRY_WINDOW_MS,
 } from "../../../../shared/application/services/partner-commands";
 import type { PartnerCommandMessage } from "../../../../shared/ports/partner-command-queue";
-import { StoredPartnerConnection } from "../../../../shared/ports/partner-connection-store";
-import { read } from "../../http/http-fixtures";
-import { context, invoiceBody, seedTenant, testWorld } from "../../functions/api/api-fixtures";
-
-async function caseWithService() {
-  const world = testWorld({ now: "2026-12-08T09:00:00Z" }); // a Tuesday
-  const { tenantId, apiKey } = await seedTenant(world);
-  await world.deps.partnerConnections.put(tenantId, () =>
-    StoredPartnerConnection.parse({
-      schemaVersion: 1,
-      tenantId,
-      baseUrl: "https://provisioning.example.no",
-      auth: { kind: "hmac", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" },
-      role: "broadband-provider",
-      createdAt: "2026-12-01T00:00:00.000Z",
-      updatedAt: "2026-12-01T00:00:00.000Z",
-    }),
-  );
-  const res = await read(
-    await makeInvoiceFunctions(world.resolve).registerInvoice(
-      new HttpRequest({
-        method: "POST",
-        url: "http://localhost/api/v1/invoices",
-        headers: { "content-type": "application/json", "x-api-key": apiKey },
-        body: {
-          string: JSON.stringify(invoiceBody({ services: [{ serviceId: "bb-1", kind: "broadband" }] })),
-        },
-      }),
-      context(),
-    ),
-  );
-  expect(res.status).toBe(201);
-  return { world, tenantId, caseId: res.json.caseId as string };
-}
+import {
+  orderSuspension,
+  payInFull,
+  registerBroadband,
+  serviceOf,
+  servicesWorld,
+  suspendedCase,
+  type ServicesWorld,
+} from "./services-fixtures";
 
 /** Suspended and confirmed, then the debtor paid: the reopen command decided, as the queue got it. */
 async function reopenDecided() {
-  const { world, tenantId, caseId } = await caseWithService();
-  const now = world.clock.now();
-  await world.deps.cases.update(tenantId, caseId, (r) => {
-    const suspended = suspendServices(r, ["bb-1"], now).record;
-    const commandId = suspended.case.services[0]!.lastCommand!.commandId;
-    const confirmed = commandSent(suspended, {
-      serviceId: "bb-1",
-      commandId,
-      at: now,
-      answer: { partnerState: "completed", partnerOrderId: "po-1" },
-    }).record;
-    return reevaluateServices(confirmed, false, now).record;
-  });
-  const service = (await world.deps.cases.get(tenantId, caseId))!.case.services[0]!;
-  expect(service.state).toBe("reopening");
-  const message: PartnerCommandMessage = {
-    tenantId,
-    caseId,
-    serviceId: "bb-1",
-    commandId: service.lastCommand!.commandId,
-    target: "active",
-    attempt: 1,
-  };
-  return { world, tenantId, caseId, message };
+  const world = await servicesWorld();
+  const caseId = await suspendedCase(world);
+  await payInFull(world, caseId);
+  expect((await serviceOf(world, caseId)).state).toBe("reopening");
+  const [message] = world.partnerCommands.drain();
+  if (message?.target !== "active") throw new Error("the payment decided no reopen");
+  world.partnerGateway.placed.length = 0; // the suspension's order: what follows is about the reopen only
+  return { world, tenantId: world.tenantId, caseId, message };
 }
 
-type World = Awaited<ReturnType<typeof reopenDecided>>["world"];
+type World = ServicesWorld;
 
 /** Delivers the queue's delayed messages in time order, moving the clock to each one, until `until` (ms epoch). */
 async function runQueue(world: World, send: ReturnType<typeof makeSendPartnerCommand>, until: number) {
@@ -142,13 +94,12 @@ describe("a reopen while the partner is down", () => {
 
 describe("a suspension while the partner is down", () => {
   it("backs off to 5 minutes and gives up after MAX_SEND_ATTEMPTS", async () => {
-    const { world, tenantId, caseId } = await caseWithService();
-    let commandId = "";
-    await world.deps.cases.update(tenantId, caseId, (r) => {
-      const changed = suspendServices(r, ["bb-1"], world.clock.now());
-      commandId = changed.commands[0]!.commandId;
-      return changed.record;
-    });
+    const world = await servicesWorld();
+    const tenantId = world.tenantId;
+    const caseId = await registerBroadband(world);
+    await orderSuspension(world, caseId);
+    const [queued] = world.partnerCommands.drain();
+    const commandId = queued!.commandId;
     const send = makeSendPartnerCommand(world.deps);
     world.partnerGateway.mode = "down";
     const message: PartnerCommandMessage = {
