@@ -21,6 +21,8 @@ import {
 const HOUR_MS = 3_600_000;
 /** A step that cannot be carried out as things stand (e.g. no postal address) is tried again after this long. */
 const BLOCKED_RETRY_MS = 24 * HOUR_MS;
+/** How often a case whose letter is on its way plans again without news (the news itself wakes it at once). */
+const LETTER_RECHECK_MS = 6 * HOUR_MS;
 
 /** 30 s, 1 min, 2 min, … at most 15 min apart; six attempts. */
 function activityRetry(): df.RetryOptions {
@@ -59,7 +61,10 @@ export function* caseLadder(context: df.OrchestrationContext): Generator<df.Task
     context.df.setCustomStatus(statusOf(decision));
     if (decision.kind === "done") return { caseId, outcome: "done", reason: decision.reason };
     if (decision.kind === "paused") {
-      yield context.df.waitForExternalEvent(CASE_CHANGED_EVENT);
+      // A letter on its way is looked at again every few hours even if its delivery report never comes.
+      if (decision.resumesOn === "letter-delivered")
+        yield* untilOrChanged(context, new Date(context.df.currentUtcDateTime.getTime() + LETTER_RECHECK_MS));
+      else yield context.df.waitForExternalEvent(CASE_CHANGED_EVENT);
       continue;
     }
     if (decision.kind === "wait") {

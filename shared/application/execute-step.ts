@@ -67,6 +67,90 @@ import type { PartnerCommandQueue } from "../ports/partner-command-queue";
 import { CaseTenantMissing, planCase, type PlannedStep } from "./plan-next-step";
 import { serviceWebhooks, suspendServices, unsentCommands } from "./services/case-services";
 import { dispatchCommands } from "./services/dispatch";
+import {
+  chooseChannels,
+  deliverLetter,
+  stepChannels,
+  type ChannelChoice,
+  type DeliverLetterDeps,
+  type LetterChannels,
+  type LetterToDeliver,
+  type WrittenChannel,
+} from "./letters/deliver-letter";
+import type { DeliveryIndex } from "../ports/delivery-index";
+import { ladderOf } from "./case-context";
+
+const CHANNEL_WORDS_EN: Record<WrittenChannel, string> = {
+  email: "by e-mail",
+  "digital-mailbox": "to the digital mailbox",
+  print: "by post",
+};
+
+/** What delivering letters needs, from the step's deps. */
+function deliverDeps(deps: ExecuteStepDeps): DeliverLetterDeps {
+  return {
+    cases: deps.cases,
+    tenants: deps.tenants,
+    letters: deps.letters,
+    deliveryIndex: deps.deliveryIndex ?? NO_INDEX,
+    channels: deps.channels ?? {},
+    payLinks: deps.payLinks,
+    random: deps.random,
+    events: deps.events,
+    clock: deps.clock,
+    config: deps.config,
+    rulesFor: async (r, now) => (await rulesWithEnteredRates(deps))(r.case.country, todayIn(r.case.country, now)),
+  };
+}
+
+const NO_INDEX: DeliveryIndex = {
+  put: async () => {
+    throw new Error("Letters are sent through a channel but no delivery index is configured");
+  },
+  get: async () => undefined,
+};
+
+/**
+ * A retried step whose letter was recorded but not yet handed to any channel (a crash between the two writes): send it
+ * now, through the channels the debtor has.
+ */
+async function resumeDelivery(
+  deps: ExecuteStepDeps,
+  record: CaseRecord,
+  tenant: Tenant,
+  requested: RequestedStep,
+  key: string,
+): Promise<void> {
+  const step = record.case.steps.find((s) => s.stepIndex === requested.stepIndex && s.kind === requested.kind);
+  if (step?.delivery !== "pending") return;
+  const attempts = (record.deliveries ?? []).filter((d) => d.stepIndex === step.stepIndex && d.kind === step.kind);
+  if (attempts.some((d) => d.state !== "queued")) return;
+  const documentId = `step-${step.stepIndex}-${step.kind}`;
+  const archived = await deps.letters.get(record.tenantId, record.caseId, documentId);
+  if (!archived) return;
+  const policy = ladderOf(tenant, record.case.country);
+  const choice = await chooseChannels(stepChannels(policy, step.stepIndex), record, deps.channels ?? {});
+  const link = await issuePayLink(
+    deps,
+    deps.config,
+    { tenantId: record.tenantId, caseIds: [record.caseId] },
+    deps.clock.now(),
+  );
+  await deliverLetter(
+    deliverDeps(deps),
+    record,
+    tenant,
+    {
+      stepKey: key,
+      stepIndex: step.stepIndex,
+      kind: step.kind as LetterKind,
+      documentId,
+      pdf: archived.content,
+      payLink: link.url,
+    },
+    choice,
+  );
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Types
@@ -97,13 +181,17 @@ export interface ExecuteStepDeps {
   config: ExecuteStepConfig;
   /** The operators' entered late-interest rates (the seed alone without it). */
   interestRates?: InterestRateStore;
+  /** Where letters go: e-mail, digital mailbox, print house (a channel left out is never chosen). */
+  channels?: LetterChannels;
+  /** Which case a channel's message id belongs to (required with `channels`). */
+  deliveryIndex?: DeliveryIndex;
 }
 
 /** The step the orchestration asks for: the planned action (only kind, index and services identify it). */
 export type RequestedStep = Pick<PlannedStep, "kind" | "stepIndex" | "serviceIds">;
 
 export interface Delivery {
-  channel: "sms" | "sms-alert" | "print-queue" | "partner-system" | "none";
+  channel: "sms" | "sms-alert" | "email" | "digital-mailbox" | "print" | "partner-system" | "none";
   status: "sent" | "queued" | "recorded" | "skipped" | "failed";
   /** Why it was skipped or failed (no personal data). */
   reason?: string;
@@ -146,6 +234,8 @@ interface Effects {
   channel?: Channel;
   document?: DocumentRef;
   sentKeys: string[];
+  /** A letter recorded pending, to be sent through these channels once the step is on the case. */
+  deliver?: { letter: LetterToDeliver; choice: ChannelChoice };
 }
 
 export function makeExecuteStep(
@@ -159,6 +249,7 @@ export function makeExecuteStep(
 
     const key = stepKey(record.case, requested);
     if (record.sentKeys.includes(`executed:${key}`)) {
+      await resumeDelivery(deps, record, tenant, requested, key);
       await deps.events.publish(eventsOf(record, key));
       return { kind: "already-executed", step: requested.kind, stepIndex: requested.stepIndex, key };
     }
@@ -190,9 +281,12 @@ export function makeExecuteStep(
       };
     }
 
-    const updated = await deps.cases.update(record.tenantId, caseId, (current) =>
+    let updated = await deps.cases.update(record.tenantId, caseId, (current) =>
       withStepRecorded(current, action, effects, key, rules, policy, now),
     );
+    if (effects.deliver) {
+      updated = await deliverLetter(deliverDeps(deps), updated, tenant, effects.deliver.letter, effects.deliver.choice);
+    }
     // The suspension's commands: those of this step's services not sent yet (a retry finds them too; the queue's
     // duplicate detection drops a second copy).
     if (action.kind === "suspension") {
@@ -248,6 +342,7 @@ function withStepRecorded(
     deadline: action.deadline ?? null,
     fee: action.fee?.amount ?? null,
     serviceIds: action.serviceIds ?? [],
+    awaitingDelivery: effects.deliver !== undefined,
   };
   c = applyEvent(c, event, rules, { allocationOrder: policy.allocationOrder });
   const statusChange = c.status !== before ? { from: before, to: c.status } : null;
@@ -301,9 +396,14 @@ function titleOf(action: PlannedAction, effects: Effects): string {
       return "Handed off to legal steps";
     default: {
       const title = `${letterTitle(action.kind, "en")} archived`;
+      if (effects.deliver) {
+        const fee = action.fee
+          ? `; its fee of ${formatMoney(action.fee.amount, "en")} counts once it is delivered`
+          : ", without a fee";
+        return `${title}, sending ${CHANNEL_WORDS_EN[effects.deliver.choice.usable[0]!]}${fee}${why}`;
+      }
       const fee = action.fee ? ` with a fee of ${formatMoney(action.fee.amount, "en")}` : " without a fee";
-      const how = d.channel === "sms-alert" ? ", SMS alert sent" : `, queued for printing${why}`;
-      return `${title}${fee}${how}`;
+      return `${title}${fee}, SMS alert sent`;
     }
   }
 }
@@ -403,6 +503,14 @@ async function produceLetter(
 ): Promise<Effects | { notExecuted: string }> {
   const kind = action.kind as LetterKind;
   const documentId = `step-${action.stepIndex}-${kind}`;
+  const reachable = await chooseChannels(action.channels, record, deps.channels ?? {});
+  const alertPossible =
+    action.channels.includes("portal-with-alert") && !!record.customer.phone && record.customer.consent?.sms === true;
+  if (reachable.usable.length === 0 && !alertPossible) {
+    return {
+      notExecuted: `The ${describeStep(kind)} cannot be delivered: no channel reaches the debtor (${reachable.passedOver.join("; ") || "the step lists none"}).`,
+    };
+  }
   const archived = (await deps.letters.list(record.tenantId, record.caseId)).find((l) => l.documentId === documentId);
   let createdAt = archived?.createdAt ?? now;
   let payLink: string | undefined;
@@ -412,8 +520,6 @@ async function produceLetter(
       return {
         notExecuted: `The ${describeStep(kind)} cannot be produced: no letterhead (creditor address, account number, contact): the creditor has none and none is configured.`,
       };
-    if (!record.customer.address)
-      return { notExecuted: `The ${describeStep(kind)} cannot be produced: the customer has no postal address.` };
     const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now);
     let content: Buffer;
     try {
@@ -444,8 +550,16 @@ async function produceLetter(
     contentType: LETTER_CONTENT_TYPE,
   };
   const sentKeys = [`letter:${key}`];
-
   const customer = record.customer;
+  const link = async () =>
+    payLink ??
+    (await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now)).url;
+
+  // The channels of the step, in the creditor's order, that this debtor has and agreed to (deliver-letter.ts).
+  const choice = reachable;
+  const first = choice.usable[0];
+  const firstIndex = first ? action.channels.findIndex((c) => POLICY_CHANNEL_OF[first] === c) : action.channels.length;
+  const alertIndex = action.channels.indexOf("portal-with-alert");
   const concernsPower = record.case.services.some(
     (s) => (action.serviceIds ?? []).includes(s.serviceId) && s.kind === "power-meter",
   );
@@ -453,63 +567,16 @@ async function produceLetter(
     kind,
     ...(concernsPower ? { suspension: { service: "power-meter" as const } } : {}),
   });
-  if (lawful.requiresPersonalAlert) {
-    // A power disconnection notice goes to the invoice address in writing AND is told personally (an SMS unless the
-    // customer refused SMS): the alert adds to the letter, it never replaces it.
-    let alert: string;
-    if (customer.phone && customer.consent?.sms !== false) {
-      const url =
-        payLink ??
-        (await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now)).url;
-      const sent = await deps.sms.send({
-        to: customer.phone,
-        from: smsSenderOf(tenant, policy),
-        text: letterAlertSmsText({
-          creditorName: tenant.name,
-          invoiceNumber: record.invoiceNumber,
-          letter: kind,
-          payLink: url,
-          language: languageIn(record.case.country),
-        }),
-        idempotencyKey: `${record.caseId}:step:${action.stepIndex}:alert`,
-        tag: `${record.caseId}:${key}:alert`,
-      });
-      if (!sent.ok && sent.retryable)
-        throw new TransientStepFailure(`The notice's SMS alert could not be sent yet: ${sent.reason}`);
-      alert = sent.ok
-        ? `and told personally by SMS (${lawful.basis ?? "forbrukerkjøpsloven § 48 a"})`
-        : `the personal SMS alert was refused (${sent.reason}): contact the customer personally before disconnecting`;
-      if (sent.ok) sentKeys.push(`sms:${key}:alert`);
-    } else {
-      alert = `${!customer.phone ? "no phone number" : "SMS refused"} for the personal alert ${lawful.basis ?? ""} requires: contact the customer personally before disconnecting`;
-    }
-    return {
-      delivery: { channel: "print-queue", status: "queued", reason: alert },
-      channel: "letter",
-      document,
-      sentKeys: [...sentKeys, `print:${key}`],
-    };
-  }
-  if (customer.phone && customer.consent?.sms === true) {
-    const url =
-      payLink ??
-      (await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now)).url;
-    const text = letterAlertSmsText({
-      creditorName: tenant.name,
-      invoiceNumber: record.invoiceNumber,
-      letter: kind,
-      payLink: url,
-      language: languageIn(record.case.country),
-    });
-    const sent = await deps.sms.send({
-      to: customer.phone,
-      from: smsSenderOf(tenant, policy),
-      text,
-      idempotencyKey: `${record.caseId}:step:${action.stepIndex}:alert`,
-      tag: `${record.caseId}:${key}:alert`,
-    });
-    if (!sent.ok && sent.retryable)
-      throw new TransientStepFailure(`The letter's SMS alert could not be sent yet: ${sent.reason}`);
+
+  // The letter in the portal with an SMS alert, when the creditor lists that before any channel the debtor has.
+  if (
+    !lawful.requiresPersonalAlert &&
+    alertIndex >= 0 &&
+    alertIndex < firstIndex &&
+    customer.phone &&
+    customer.consent?.sms === true
+  ) {
+    const sent = await sendLetterAlert(deps, record, tenant, policy, action, key, await link());
     if (sent.ok)
       return {
         delivery: { channel: "sms-alert", status: "sent" },
@@ -517,18 +584,79 @@ async function produceLetter(
         document,
         sentKeys: [...sentKeys, `sms:${key}:alert`],
       };
+    choice.passedOver.push(`portal-with-alert: the SMS alert was refused (${sent.reason})`);
+  }
+  if (!first) {
     return {
-      delivery: { channel: "print-queue", status: "queued", reason: `the SMS alert was refused (${sent.reason})` },
-      channel: "letter",
-      document,
-      sentKeys,
+      notExecuted: `The ${describeStep(kind)} cannot be delivered: no channel reaches the debtor (${choice.passedOver.join("; ") || "the step lists none"}).`,
     };
   }
-  const reason = !customer.phone ? "no phone number for an SMS alert" : "no SMS consent for an alert";
+
+  let reason: string | undefined;
+  if (lawful.requiresPersonalAlert) {
+    // A power disconnection notice goes to the invoice address in writing AND is told personally (an SMS unless the
+    // customer refused SMS): the alert adds to the letter, it never replaces it.
+    if (customer.phone && customer.consent?.sms !== false) {
+      const sent = await sendLetterAlert(deps, record, tenant, policy, action, key, await link());
+      reason = sent.ok
+        ? `and told personally by SMS (${lawful.basis ?? "forbrukerkjøpsloven § 48 a"})`
+        : `the personal SMS alert was refused (${sent.reason}): contact the customer personally before disconnecting`;
+      if (sent.ok) sentKeys.push(`sms:${key}:alert`);
+    } else {
+      reason = `${!customer.phone ? "no phone number" : "SMS refused"} for the personal alert ${lawful.basis ?? ""} requires: contact the customer personally before disconnecting`;
+    }
+  } else if (customer.phone && customer.consent?.sms === true) {
+    // The debtor agreed to SMS: a short alert with a pay link tells them a letter is on its way (it adds to the
+    // written channel, it never replaces it).
+    const sent = await sendLetterAlert(deps, record, tenant, policy, action, key, await link());
+    if (sent.ok) sentKeys.push(`sms:${key}:alert`);
+    else reason = `the SMS alert was refused (${sent.reason})`;
+  }
+  const content = (await deps.letters.get(record.tenantId, record.caseId, documentId))?.content;
+  if (!content) throw new TransientStepFailure(`The archived ${describeStep(kind)} could not be read back`);
   return {
-    delivery: { channel: "print-queue", status: "queued", reason },
-    channel: "letter",
+    delivery: { channel: first, status: "queued", ...(reason ? { reason } : {}) },
+    channel: POLICY_CHANNEL_OF[first],
     document,
-    sentKeys: [...sentKeys, `print:${key}`],
+    sentKeys,
+    deliver: {
+      letter: { stepKey: key, stepIndex: action.stepIndex!, kind, documentId, pdf: content, payLink: await link() },
+      choice,
+    },
   };
+}
+
+const POLICY_CHANNEL_OF: Record<WrittenChannel, Channel> = {
+  email: "email",
+  "digital-mailbox": "digital-mailbox",
+  print: "letter",
+};
+
+/** The SMS telling the debtor about a letter (with a pay link); throws on a transient gateway failure. */
+async function sendLetterAlert(
+  deps: ExecuteStepDeps,
+  record: CaseRecord,
+  tenant: Tenant,
+  policy: LadderPolicy,
+  action: PlannedAction,
+  key: string,
+  payLink: string,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const sent = await deps.sms.send({
+    to: record.customer.phone!,
+    from: smsSenderOf(tenant, policy),
+    text: letterAlertSmsText({
+      creditorName: tenant.name,
+      invoiceNumber: record.invoiceNumber,
+      letter: action.kind as LetterKind,
+      payLink,
+      language: languageIn(record.case.country),
+    }),
+    idempotencyKey: `${record.caseId}:step:${action.stepIndex}:alert`,
+    tag: `${record.caseId}:${key}:alert`,
+    deliveryReport: true,
+  });
+  if (!sent.ok && sent.retryable)
+    throw new TransientStepFailure(`The letter's SMS alert could not be sent yet: ${sent.reason}`);
+  return sent.ok ? { ok: true } : { ok: false, reason: sent.reason };
 }

@@ -14,7 +14,7 @@
  * is entered the next accrual posts the difference — a negative correction entry if the rate went down.
  */
 import { z } from "zod";
-import { addDays, CountryCode, LocalDate } from "./calendar";
+import { addDays, compareLocalDates, CountryCode, daysBetween, LocalDate } from "./calendar";
 import { DomainError } from "./errors";
 import { allocatePayment, AllocationOrder, type AllocationPart, DEFAULT_ALLOCATION_ORDER } from "./allocation";
 import { mayChargeFee, type FeeHistory, type SentLetter } from "./fees";
@@ -76,6 +76,18 @@ export const ExecutedStep = z.object({
   fee: Money.nullable(),
   /** Services the step concerned (suspension notice, suspension). */
   serviceIds: z.array(z.string()),
+  /**
+   * A letter's way to the debtor: `pending` while it is on its way (e-mail handed over, print batch), `sent` once a
+   * written channel confirmed it (e-mail delivered, digital mailbox, letter posted), `undelivered` when every channel
+   * failed. Absent for steps that are done when recorded (SMS, partner system, letters recorded before delivery was
+   * tracked). A letter's fee is charged only when it is sent (`pendingFee` until then), and its `on` and `deadline`
+   * then run from the day it was sent.
+   */
+  delivery: z.enum(["pending", "sent", "undelivered"]).optional(),
+  /** The fee a pending letter will carry once sent (checked against the rules on that day). */
+  pendingFee: Money.nullable().optional(),
+  /** Days from sending to the deadline (a letter sent later than produced keeps the full period). */
+  deadlineDays: z.number().int().positive().optional(),
 });
 export type ExecutedStep = z.infer<typeof ExecutedStep>;
 
@@ -212,6 +224,35 @@ export const CaseEvent = z.discriminatedUnion("type", [
     /** The fee the letter carried (as planned); checked again against the rules here. */
     fee: Money.nullable().default(null),
     serviceIds: z.array(z.string()).default([]),
+    /**
+     * `true` for a letter still on its way: the fee waits (pendingFee) until `letter-sent`. Omitted/false: the step is
+     * done as recorded (an SMS, a suspension, a letter whose alert went out at once).
+     */
+    awaitingDelivery: z.boolean().default(false),
+  }),
+  /** A written channel confirmed the letter of step `stepIndex` reached the debtor on `on` (the fee counts now). */
+  z.object({
+    type: z.literal("letter-sent"),
+    stepIndex: z.number().int().nonnegative(),
+    kind: StepKind,
+    on: LocalDate,
+    at: z.string().min(1),
+    channel: Channel,
+  }),
+  /** Every channel failed for the letter of step `stepIndex`: no fee, and the ladder waits for new contact data. */
+  z.object({
+    type: z.literal("letter-undelivered"),
+    stepIndex: z.number().int().nonnegative(),
+    kind: StepKind,
+    on: LocalDate,
+    reason: z.string().min(1),
+  }),
+  /** A letter that could not be delivered goes out again (new contact data): pending once more. */
+  z.object({
+    type: z.literal("letter-retried"),
+    stepIndex: z.number().int().nonnegative(),
+    kind: StepKind,
+    on: LocalDate,
   }),
 ]);
 export type CaseEvent = z.input<typeof CaseEvent>;
@@ -348,7 +389,9 @@ export function totalPaid(c: Case): Money {
 /** The letters sent so far, as the fee rules see them. */
 export function feeHistoryOf(c: Case): FeeHistory {
   const letters: SentLetter[] = c.steps.flatMap((s) =>
-    isFeeKind(s.kind) ? [{ kind: s.kind, sentOn: s.on, deadline: s.deadline, fee: s.fee }] : [],
+    isFeeKind(s.kind) && (s.delivery === undefined || s.delivery === "sent")
+      ? [{ kind: s.kind, sentOn: s.on, deadline: s.deadline, fee: s.fee }]
+      : [],
   );
   return { dueDate: ladderAnchor(c), letters, disputed: c.status === "disputed" };
 }
@@ -684,7 +727,67 @@ export function applyEvent(c: Case, event: CaseEvent, rules: RuleSet, options: A
 
     case "step-executed":
       return executeStep(c, e, rules);
+    case "letter-sent":
+      return letterSent(c, e, rules);
+    case "letter-undelivered":
+      return withLetterStep(c, e, (s) => (s.delivery === "pending" ? { ...s, delivery: "undelivered" } : s));
+    case "letter-retried":
+      return withLetterStep(c, e, (s) => (s.delivery === "undelivered" ? { ...s, delivery: "pending" } : s));
   }
+}
+
+function withLetterStep(
+  c: Case,
+  e: { stepIndex: number; kind: StepKind },
+  change: (s: ExecutedStep) => ExecutedStep,
+): Case {
+  const step = c.steps.find((s) => s.stepIndex === e.stepIndex && s.kind === e.kind);
+  if (!step) throw new InvalidCaseEvent(`No ${e.kind} at step ${e.stepIndex} on the case`, { stepIndex: e.stepIndex });
+  return { ...c, steps: c.steps.map((s) => (s === step ? change(s) : s)) };
+}
+
+/**
+ * The letter reached the debtor: it counts from `on` (its deadline at least `deadlineDays` later, never earlier than
+ * the one printed), and its pending fee is charged if the rules still allow it on that day (a paid, disputed or
+ * closed case gets none). Idempotent: a letter already sent is left as it is.
+ */
+function letterSent(c: Case, e: Extract<ParsedEvent, { type: "letter-sent" }>, rules: RuleSet): Case {
+  const step = c.steps.find((s) => s.stepIndex === e.stepIndex && s.kind === e.kind);
+  if (!step) throw new InvalidCaseEvent(`No ${e.kind} at step ${e.stepIndex} on the case`, { stepIndex: e.stepIndex });
+  if (step.delivery === undefined || step.delivery === "sent") return c;
+  const fromSending = step.deadlineDays !== undefined ? addDays(e.on, step.deadlineDays) : null;
+  const deadline =
+    step.deadline === null
+      ? fromSending
+      : fromSending === null
+        ? step.deadline
+        : compareLocalDates(step.deadline, fromSending) >= 0
+          ? step.deadline
+          : fromSending;
+  const sent: ExecutedStep = { ...step, on: e.on, at: e.at, channel: e.channel, deadline, delivery: "sent" };
+  let ledger = c.ledger;
+  let fee: Money | null = null;
+  const pending = step.pendingFee ?? null;
+  if (pending !== null && pending.value > 0 && c.status === "open" && isFeeKind(step.kind)) {
+    const others: Case = { ...c, steps: c.steps.filter((s) => s !== step) };
+    const decision = mayChargeFee(feeHistoryOf(others), step.kind, e.on, rules);
+    if (decision.allowed) {
+      fee = pending.value > decision.amount.value ? decision.amount : pending;
+      ledger = [
+        ...ledger,
+        {
+          type: "fee",
+          on: e.on,
+          feeKind: step.kind,
+          amount: fee,
+          stepIndex: step.stepIndex,
+          legalBasis: decision.legalBasis,
+        },
+      ];
+    }
+  }
+  const { pendingFee: _pending, ...rest } = sent;
+  return { ...c, ledger, steps: c.steps.map((s) => (s === step ? { ...rest, fee } : s)) };
 }
 
 function executeStep(c: Case, e: Extract<ParsedEvent, { type: "step-executed" }>, rules: RuleSet): Case {
@@ -697,6 +800,27 @@ function executeStep(c: Case, e: Extract<ParsedEvent, { type: "step-executed" }>
 
   let ledger = c.ledger;
   let fee: Money | null = null;
+  if (e.awaitingDelivery) {
+    if (e.fee !== null) {
+      requireCurrency(c, e.fee);
+      if (!isFeeKind(e.kind)) throw new FeeNotAllowed(`A ${e.kind} cannot carry a fee`, { kind: e.kind });
+    }
+    const deadlineDays = e.deadline !== null ? daysBetween(e.on, e.deadline) : undefined;
+    const step: ExecutedStep = {
+      stepIndex: e.stepIndex,
+      kind: e.kind,
+      on: e.on,
+      at: e.at,
+      ...(e.channel ? { channel: e.channel } : {}),
+      deadline: e.deadline,
+      fee: null,
+      serviceIds: e.serviceIds,
+      delivery: "pending",
+      pendingFee: e.fee !== null && e.fee.value !== 0 ? e.fee : null,
+      ...(deadlineDays !== undefined && deadlineDays > 0 ? { deadlineDays } : {}),
+    };
+    return { ...c, steps: [...c.steps, step], stage: e.kind };
+  }
   if (e.fee !== null && e.fee.value !== 0) {
     requireCurrency(c, e.fee);
     if (!isFeeKind(e.kind)) throw new FeeNotAllowed(`A ${e.kind} cannot carry a fee`, { kind: e.kind });

@@ -97,7 +97,7 @@ export type Plan =
       kind: "paused";
       reason: string;
       legalBasis?: string;
-      resumesOn: "dispute-resolved" | "resume" | "instalment-missed";
+      resumesOn: "dispute-resolved" | "resume" | "instalment-missed" | "letter-delivered" | "contact-updated";
     }
   | { kind: "done"; reason: string };
 
@@ -432,6 +432,25 @@ export function plan(c: Case, policy: LadderPolicy, rules: RuleSet, now: Date): 
 
   const balanceToday = balanceOn(c, today, rules);
   if (balanceToday.total.value <= 0) return { kind: "done", reason: "Nothing is owed; nothing more is sent." };
+
+  // A letter on its way decides what comes next (its deadline runs from the day it reaches the debtor); one that
+  // reached nobody stops the ladder until the debtor's contact data changes.
+  const undelivered = c.steps.find((s) => s.delivery === "undelivered");
+  if (undelivered) {
+    return {
+      kind: "paused",
+      reason: `The ${describeStep(undelivered.kind)} (step ${undelivered.stepIndex + 1}) could not be delivered through any channel; the ladder waits until the customer's contact details are updated.`,
+      resumesOn: "contact-updated",
+    };
+  }
+  const pending = c.steps.find((s) => s.delivery === "pending");
+  if (pending) {
+    return {
+      kind: "paused",
+      reason: `The ${describeStep(pending.kind)} (step ${pending.stepIndex + 1}) is on its way${pending.channel ? ` (${pending.channel})` : ""}; the next step waits until it has reached the debtor.`,
+      resumesOn: "letter-delivered",
+    };
+  }
 
   const planState = c.instalmentPlan;
   if (planState?.state === "active") {

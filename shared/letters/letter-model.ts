@@ -44,7 +44,8 @@ export type Creditor = z.infer<typeof Creditor>;
 
 export const Debtor = z.object({
   name: Text.max(100),
-  address: PostalAddress,
+  /** Absent for a letter that only goes electronically (e-mail, digital mailbox): the window shows the name alone. */
+  address: PostalAddress.optional(),
 });
 export type Debtor = z.infer<typeof Debtor>;
 

@@ -208,7 +208,7 @@ function drawHeader(doc: Doc, model: LetterModel): void {
   // Recipient in the envelope window
   doc.font(FONT).fontSize(11).fillColor(INK);
   doc.text(debtor.name, WINDOW.x, WINDOW.y, { width: WINDOW.width });
-  for (const line of addressLines(debtor.address)) doc.text(line, { width: WINDOW.width });
+  if (debtor.address) for (const line of addressLines(debtor.address)) doc.text(line, { width: WINDOW.width });
 
   // Letter facts right of the window
   const facts: [string, string][] = [

@@ -53,6 +53,34 @@ export type DocumentRef = z.infer<typeof DocumentRef>;
  * The stored case: the domain case plus what the product keeps around it. One document per case. The adapter
  * decodes what it reads with this schema (the case itself with the domain's `Case` schema).
  */
+/**
+ * One attempt to get one letter (or SMS) to the debtor through one channel: queued → dispatched (handed to the
+ * channel: ACS accepted the e-mail, the print house has the PDF) → delivered | failed (the channel's report: e-mail
+ * Delivered or Bounced, letter Posted or Returned; a digital mailbox answers at once). A failed letter goes on to the
+ * next channel as a new attempt. No personal data: the channel's status word and a reason, never addresses.
+ */
+export const LetterDelivery = z.object({
+  /** `{step key}#{attempt}` for letters, `{step key}:sms` / `{step key}:alert` for SMS. */
+  deliveryId: z.string(),
+  stepIndex: z.number().int().nonnegative(),
+  /** The letter kind, or `lets-pay-sms` / `letter-alert` for an SMS. */
+  kind: z.string(),
+  documentId: z.string().nullable(),
+  channel: z.enum(["email", "digital-mailbox", "print", "sms"]),
+  /** The id the channel reports by. */
+  messageId: z.string(),
+  attempt: z.number().int().positive(),
+  state: z.enum(["queued", "dispatched", "delivered", "failed"]),
+  queuedAt: z.string(),
+  dispatchedAt: z.string().optional(),
+  deliveredAt: z.string().optional(),
+  failedAt: z.string().optional(),
+  /** The channel's own word (Delivered, Bounced, Posted, Returned, …). */
+  status: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type LetterDelivery = z.infer<typeof LetterDelivery>;
+
 export const CaseRecord = z.object({
   schemaVersion: z.literal(1),
   caseId: z.string(),
@@ -66,6 +94,8 @@ export const CaseRecord = z.object({
   documents: z.array(DocumentRef),
   /** Idempotency of side effects: keys of SMS/letters already sent for this case (e.g. "step:0:lets-pay-sms"). */
   sentKeys: z.array(z.string()),
+  /** Each letter's and message's way to the debtor (absent on records from before delivery was tracked). */
+  deliveries: z.array(LetterDelivery).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -8,6 +8,8 @@ export const WEBHOOK_EVENT_TYPES = [
   "case.closed",
   "case.status_changed",
   "case.customer_updated",
+  "letter.delivered",
+  "letter.failed",
   "service.suspending",
   "service.suspended",
   "service.reopening",

@@ -42,6 +42,7 @@ export const COSMOS_CONTAINERS = {
   bankPayments: "bank-payments",
   partnerConnections: "partner-connections",
   interestRates: "interest-rates",
+  deliveries: "deliveries",
 } as const;
 
 /** One container as declared in infra-bicep/cosmos-containers.json (same shape as `containerSpec` in cosmos.bicep). */

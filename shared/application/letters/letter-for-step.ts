@@ -131,12 +131,11 @@ export interface LetterForStep {
   payLink: string;
 }
 
-/** The model of the letter the step sends. The customer must have a postal address (the use case checks first). */
+/** The model of the letter the step sends (without a postal address for a letter that only goes electronically). */
 export function letterForStep({ record, tenant, action, rules, letterhead, payLink }: LetterForStep): LetterModelInput {
   const c = record.case;
   const kind = action.kind as LetterKind;
   const address = record.customer.address;
-  if (!address) throw new Error(`A letter for case ${record.caseId} needs the customer's postal address`);
   const language = languageIn(c.country);
   const principal = action.amounts.principal;
   const linesTotal = sum(
@@ -156,7 +155,7 @@ export function letterForStep({ record, tenant, action, rules, letterhead, payLi
       accountNumber: letterhead.accountNumber,
       contact: letterhead.contact,
     },
-    debtor: { name: clip(record.customer.name, 100), address: letterAddress(c, address) },
+    debtor: { name: clip(record.customer.name, 100), ...(address ? { address: letterAddress(c, address) } : {}) },
     claim: {
       invoiceNumber: record.invoiceNumber,
       caseReference: letterCaseNumber(record.kid),

@@ -1,3 +1,9 @@
+import { ruleSetFor } from "../../../shared/domain/rules";
+import { RecordingEmail, RecordingMailbox, RecordingPrintHouse } from "../../support/letter-channels";
+import { MemoryDeliveryIndex } from "../../../shared/adapters/memory/delivery-index.memory";
+import { makeRecordDeliveryReport } from "../../../shared/application/letters/deliver-letter";
+import type { DeliveryReportSink } from "../../../shared/ports/delivery-report";
+import { todayIn } from "../../../shared/application/case-context";
 import { MemoryPartnerCommandQueue } from "../../../shared/adapters/memory/partner-command-queue.memory";
 /** Fixtures for the case-ladder use cases: a Norwegian creditor, one invoice, memory stores and literal ports. */
 import { MemoryCaseStore } from "../../../shared/adapters/memory/case-store.memory";
@@ -142,6 +148,14 @@ export interface World {
   clock: { now: () => Date; set: (iso: string) => void };
   /** The suspension step's commands to the partner systems. */
   partnerCommands: MemoryPartnerCommandQueue;
+  email: RecordingEmail;
+  mailbox: RecordingMailbox;
+  printHouse: RecordingPrintHouse;
+  deliveryIndex: MemoryDeliveryIndex;
+  /** The application's delivery-report sink over this world. */
+  reports: DeliveryReportSink;
+  /** The print house posts every letter handed to it so far, now. */
+  post: () => Promise<number>;
 }
 
 export async function world(startAt: string, t: Tenant = tenant()): Promise<World> {
@@ -155,6 +169,10 @@ export async function world(startAt: string, t: Tenant = tenant()): Promise<Worl
   const sms = new RecordingSms();
   const letters = new RecordingLetters();
   const partnerCommands = new MemoryPartnerCommandQueue();
+  const email = new RecordingEmail();
+  const mailbox = new RecordingMailbox();
+  const printHouse = new RecordingPrintHouse();
+  const deliveryIndex = new MemoryDeliveryIndex();
   const deps: ExecuteStepDeps = {
     cases,
     tenants,
@@ -166,6 +184,33 @@ export async function world(startAt: string, t: Tenant = tenant()): Promise<Worl
     random: seededRandom(),
     partnerCommands,
     config: { publicBaseUrl: PUBLIC_BASE_URL, letterhead: LETTERHEAD },
+    channels: { email, mailbox, printHouse },
+    deliveryIndex,
   };
-  return { deps, cases, tenants, payLinks, events, sms, letters, clock, partnerCommands };
+  const reports: DeliveryReportSink = {
+    record: makeRecordDeliveryReport({
+      ...deps,
+      channels: { email, mailbox, printHouse },
+      deliveryIndex,
+      rulesFor: async (r, at) => ruleSetFor(r.case.country, todayIn(r.case.country, at)),
+    }),
+  };
+  const post = () => printHouse.post(reports, clock.now().toISOString());
+  return {
+    deps,
+    cases,
+    tenants,
+    payLinks,
+    events,
+    sms,
+    letters,
+    clock,
+    partnerCommands,
+    email,
+    mailbox,
+    printHouse,
+    deliveryIndex,
+    reports,
+    post,
+  };
 }

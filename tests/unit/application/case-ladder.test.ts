@@ -168,7 +168,7 @@ describe("execute step: letters", () => {
     return caseId;
   }
 
-  it("archives the reminder as a PDF, adds the lawful fee to the balance and alerts the customer by SMS", async () => {
+  it("archives the reminder as a PDF, sends it by post with an SMS alert, and adds the lawful fee only once the print house posted it", async () => {
     const w = await world(SMS_TIME);
     const caseId = await afterSms(w);
     const decision = await makePlanNextStep(w.deps)(caseId);
@@ -181,25 +181,147 @@ describe("execute step: letters", () => {
       kind: "executed",
       documentId: "step-1-reminder",
       fee: fee!.amount,
-      delivery: { channel: "sms-alert", status: "sent" },
+      delivery: { channel: "print", status: "queued" },
     });
 
-    const record = await stored(w, caseId);
+    let record = await stored(w, caseId);
     expect(record.documents).toEqual([
       { documentId: "step-1-reminder", kind: "reminder", createdAt: REMINDER_TIME, contentType: "application/pdf" },
     ]);
     const pdf = await w.letters.get(record.tenantId, caseId, "step-1-reminder");
     expect(pdf?.content.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    expect(w.printHouse.submitted).toHaveLength(1);
+    expect(w.printHouse.submitted[0]!.pdf.equals(pdf!.content)).toBe(true);
+    expect(w.printHouse.submitted[0]!.recipient.address.city).toBe("Oslo");
+    // Handed to the print house, not posted yet: no fee, and the next step waits for it.
+    expect(balanceOf(record.case).fees.value).toBe(0);
+    expect(record.case.steps.at(-1)).toMatchObject({ kind: "reminder", delivery: "pending", fee: null });
+    expect(record.deliveries?.map((d) => [d.channel, d.state])).toEqual([["print", "dispatched"]]);
+    expect(await makePlanNextStep(w.deps)(caseId)).toMatchObject({ kind: "paused", resumesOn: "letter-delivered" });
+
+    w.clock.set("2026-12-07T11:00:00.000Z");
+    expect(await w.post()).toBe(1);
+    record = await stored(w, caseId);
     expect(balanceOf(record.case).fees).toEqual(fee!.amount);
-    expect(record.case.ledger.filter((e) => e.type === "fee")).toHaveLength(1);
+    expect(record.case.ledger.filter((e) => e.type === "fee")).toMatchObject([{ on: "2026-12-07" }]);
     expect(record.case.steps.at(-1)).toMatchObject({
       kind: "reminder",
-      channel: "portal-with-alert",
+      channel: "letter",
+      delivery: "sent",
+      on: "2026-12-07",
       fee: fee!.amount,
     });
-    expect(record.timeline.at(-1)?.legalBasis).toContain("inkassoforskriften § 1-2");
-    expect(w.sms.delivered.at(-1)).toMatchObject({ idempotencyKey: `${caseId}:step:1:alert`, from: "Fjordkraft" });
-    expect(w.sms.delivered.at(-1)?.text).toContain(`${PUBLIC_BASE_URL}/p/`);
+    // The deadline runs from the day it was posted (14 days), never earlier than the one printed.
+    expect(record.case.steps.at(-1)!.deadline! >= "2026-12-21").toBe(true);
+    expect(record.deliveries?.map((d) => [d.channel, d.state, d.status])).toEqual([["print", "delivered", "Posted"]]);
+    expect(w.events.ofType("letter.delivered")).toMatchObject([{ data: { channel: "print", letter: "reminder" } }]);
+    expect(record.timeline.find((t) => t.kind === "step-executed" && t.step === "reminder")?.legalBasis).toContain(
+      "inkassoforskriften § 1-2",
+    );
+    // The debtor agreed to SMS: a short alert with a pay link tells them the letter is on its way.
+    expect(w.sms.delivered.filter((m) => m.idempotencyKey.endsWith(":alert"))).toHaveLength(1);
+  });
+
+  it("sends the reminder by e-mail with the PDF when the debtor consented to e-mail, and charges the fee on the delivery report", async () => {
+    const w = await world(SMS_TIME);
+    const caseId = await afterSms(
+      w,
+      caseRecord("INV-2010", DUE, { ...CUSTOMER, email: "kari@example.no", consent: { sms: true, email: true } }),
+    );
+    const outcome = await makeExecuteStep(w.deps)(caseId, REMINDER_STEP);
+    expect(outcome).toMatchObject({ kind: "executed", delivery: { channel: "email", status: "queued" } });
+    expect(w.email.sent).toHaveLength(1);
+    const mail = w.email.sent[0]!;
+    expect(mail.to.address).toBe("kari@example.no");
+    expect(mail.subject).toContain("Fjordkraft");
+    expect(mail.html).toContain(`${PUBLIC_BASE_URL}/p/`);
+    expect(mail.attachments[0]!.content.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    expect(w.printHouse.submitted).toEqual([]);
+    expect(balanceOf((await stored(w, caseId)).case).fees.value).toBe(0);
+
+    expect(
+      await w.reports.record({
+        channel: "email",
+        messageId: mail.messageId,
+        outcome: "delivered",
+        status: "Delivered",
+        at: REMINDER_TIME,
+      }),
+    ).toBe("applied");
+    const record = await stored(w, caseId);
+    expect(balanceOf(record.case).fees.value).toBeGreaterThan(0);
+    expect(record.case.steps.at(-1)).toMatchObject({ channel: "email", delivery: "sent" });
+    // The same report again changes nothing; a report for a message nobody sent is ignored.
+    const again = {
+      channel: "email" as const,
+      messageId: mail.messageId,
+      outcome: "delivered" as const,
+      status: "Delivered",
+      at: REMINDER_TIME,
+    };
+    expect(await w.reports.record(again)).toBe("duplicate");
+    expect(await w.reports.record({ ...again, messageId: "00000000-0000-0000-0000-000000000000" })).toBe(
+      "unknown-message",
+    );
+    expect((await stored(w, caseId)).case.ledger.filter((e) => e.type === "fee")).toHaveLength(1);
+  });
+
+  it("falls back to post when the e-mail bounces, and charges the fee only when the letter is posted", async () => {
+    const w = await world(SMS_TIME);
+    const caseId = await afterSms(
+      w,
+      caseRecord("INV-2011", DUE, { ...CUSTOMER, email: "bounce@example.no", consent: { sms: true, email: true } }),
+    );
+    await makeExecuteStep(w.deps)(caseId, REMINDER_STEP);
+    const mail = w.email.sent[0]!;
+    await w.reports.record({
+      channel: "email",
+      messageId: mail.messageId,
+      outcome: "failed",
+      status: "Bounced",
+      at: REMINDER_TIME,
+    });
+    let record = await stored(w, caseId);
+    expect(record.deliveries?.map((d) => [d.channel, d.state])).toEqual([
+      ["email", "failed"],
+      ["print", "dispatched"],
+    ]);
+    expect(balanceOf(record.case).fees.value).toBe(0);
+    expect(w.events.ofType("letter.failed")).toMatchObject([{ data: { channel: "email", status: "Bounced" } }]);
+    w.clock.set("2026-12-08T11:00:00.000Z");
+    await w.post();
+    record = await stored(w, caseId);
+    expect(record.case.steps.at(-1)).toMatchObject({ channel: "letter", delivery: "sent", on: "2026-12-08" });
+    expect(balanceOf(record.case).fees.value).toBeGreaterThan(0);
+  });
+
+  it("delivers to the digital mailbox when the debtor has one: at once, fee included", async () => {
+    const w = await world(SMS_TIME);
+    w.mailbox.holders.add("01017012345");
+    const caseId = await afterSms(w, caseRecord("INV-2012", DUE, { ...CUSTOMER, nationalId: "01017012345" }));
+    expect(await makeExecuteStep(w.deps)(caseId, REMINDER_STEP)).toMatchObject({
+      delivery: { channel: "digital-mailbox" },
+    });
+    expect(w.mailbox.sent).toHaveLength(1);
+    expect(w.mailbox.sent[0]).toMatchObject({ invoice: { kid: expect.any(String), account: expect.any(String) } });
+    expect(w.mailbox.sent[0]!.subject.startsWith("[INKASSO]")).toBe(false); // a reminder is not a collection document
+    const record = await stored(w, caseId);
+    expect(record.case.steps.at(-1)).toMatchObject({ channel: "digital-mailbox", delivery: "sent" });
+    expect(balanceOf(record.case).fees.value).toBeGreaterThan(0);
+    expect(w.printHouse.submitted).toEqual([]);
+  });
+
+  it("charges nothing and waits for new contact details when no channel delivers the letter", async () => {
+    const w = await world(SMS_TIME);
+    const caseId = await afterSms(w);
+    await makeExecuteStep(w.deps)(caseId, REMINDER_STEP);
+    w.clock.set("2026-11-25T11:00:00.000Z");
+    await w.printHouse.post(w.reports, w.clock.now().toISOString(), "Returned");
+    const record = await stored(w, caseId);
+    expect(record.case.steps.at(-1)).toMatchObject({ kind: "reminder", delivery: "undelivered", fee: null });
+    expect(balanceOf(record.case).fees.value).toBe(0);
+    expect(await makePlanNextStep(w.deps)(caseId)).toMatchObject({ kind: "paused", resumesOn: "contact-updated" });
+    expect(w.events.ofType("letter.failed").some((e) => e.data["final"] === true)).toBe(true);
   });
 
   it("prints the creditor's own letterhead (address, account, contacts) rather than the platform's default", async () => {
@@ -228,19 +350,7 @@ describe("execute step: letters", () => {
     expect((await pdfText(otherPdf!.content)).flat).toContain(LETTERHEAD.address.lines[0]);
   });
 
-  it("queues the letter for printing when the customer has not consented to SMS", async () => {
-    const w = await world(SMS_TIME);
-    const caseId = await afterSms(
-      w,
-      caseRecord("INV-2002", DUE, { ...CUSTOMER, consent: { sms: false, email: false } }),
-    );
-    const outcome = await makeExecuteStep(w.deps)(caseId, REMINDER_STEP);
-    expect(outcome).toMatchObject({ kind: "executed", delivery: { channel: "print-queue", status: "queued" } });
-    expect(w.sms.delivered).toEqual([]);
-    expect((await stored(w, caseId)).sentKeys).toContain("print:step:1:reminder");
-  });
-
-  it("archives one letter and sends one alert when a retry follows a crash before the case was updated", async () => {
+  it("archives one letter and hands it to the print house once when a retry follows a crash before the case was updated", async () => {
     const w = await world(SMS_TIME);
     const caseId = await afterSms(w);
     let failNext = true;
@@ -267,7 +377,8 @@ describe("execute step: letters", () => {
 
     expect(w.letters.letters.size).toBe(1);
     expect(w.letters.puts).toBe(1);
-    expect(w.sms.delivered.filter((m) => m.idempotencyKey.endsWith(":alert"))).toHaveLength(1);
+    expect(w.printHouse.submitted).toHaveLength(1);
+    await w.post();
     const record = await stored(w, caseId);
     expect(record.documents).toHaveLength(1);
     expect(record.case.ledger.filter((e) => e.type === "fee")).toHaveLength(1);
@@ -285,7 +396,7 @@ describe("execute step: letters", () => {
     expect(outcome).toEqual({
       kind: "not-executed",
       retry: "later",
-      reason: "The reminder cannot be produced: the customer has no postal address.",
+      reason: expect.stringContaining("no channel reaches the debtor"),
     });
     expect(w.letters.letters.size).toBe(0);
   });
@@ -305,6 +416,7 @@ describe("the whole ladder through plan and execute", () => {
     const done: string[] = [];
     for (let i = 0; i < 40; i++) {
       const d = await plan(caseId);
+      if (d.kind === "paused" && d.resumesOn === "letter-delivered" && (await w.post()) > 0) continue;
       if (d.kind === "done" || d.kind === "paused") break;
       if (d.kind === "wait") {
         w.clock.set(d.until);
@@ -385,6 +497,7 @@ describe("a power disconnection notice (forbrukerkjøpsloven § 48 a)", () => {
     const execute = makeExecuteStep(w.deps);
     for (let i = 0; i < 40; i++) {
       const d = await plan(caseId);
+      if (d.kind === "paused" && d.resumesOn === "letter-delivered" && (await w.post()) > 0) continue;
       if (d.kind === "done" || d.kind === "paused") break;
       if (d.kind === "wait") {
         w.clock.set(d.until);
@@ -392,11 +505,11 @@ describe("a power disconnection notice (forbrukerkjøpsloven § 48 a)", () => {
       }
       const outcome = await execute(caseId, d.action);
       if (d.action.kind !== "suspension-notice") continue;
-      expect(outcome).toMatchObject({ kind: "executed", delivery: { channel: "print-queue", status: "queued" } });
+      expect(outcome).toMatchObject({ kind: "executed", delivery: { channel: "print", status: "queued" } });
+      expect(w.printHouse.submitted.at(-1)?.recipient.address.lines).toEqual(["Storgata 1"]);
       const alert = w.sms.attempts.find((m) => m.idempotencyKey.endsWith(`:step:${String(d.action.stepIndex)}:alert`));
       expect(alert?.text).toMatch(/brev/);
       const sentKeys = (await stored(w, caseId)).sentKeys;
-      expect(sentKeys).toEqual(expect.arrayContaining([`print:step:${String(d.action.stepIndex)}:suspension-notice`]));
       expect(sentKeys).toEqual(
         expect.arrayContaining([`sms:step:${String(d.action.stepIndex)}:suspension-notice:alert`]),
       );

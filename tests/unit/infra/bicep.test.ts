@@ -796,6 +796,7 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
       { id: "bank-payments", path: "/paymentId", ttl: null },
       { id: "partner-connections", path: "/tenantId", ttl: null },
       { id: "interest-rates", path: "/country", ttl: null },
+      { id: "deliveries", path: "/id", ttl: null },
     ]);
   });
 

@@ -64,7 +64,7 @@ describe("the letter a ladder step sends", () => {
       },
       payment: { account: LETTERHEAD.accountNumber, kid: record.kid, payLink: PAY_LINK },
     });
-    expect(model.debtor.address.country).toBeUndefined(); // a domestic address prints no country
+    expect(model.debtor.address!.country).toBeUndefined(); // a domestic address prints no country
     expect(model.amounts.fees).toEqual([
       { kind: "reminder-fee", amount: nok(35_00), legalBasis: "inkassoforskriften § 1-2" },
     ]);
@@ -78,7 +78,7 @@ describe("the letter a ladder step sends", () => {
       ...CUSTOMER,
       address: { lines: [long], postalCode: "111 43", city: "Stockholm", country: "Sverige" },
     });
-    const address = build(record).debtor.address;
+    const address = build(record).debtor.address!;
     expect(address.country).toBe("Sverige");
     expect(address.lines[0]).toHaveLength(60);
     expect(address.lines[0]?.endsWith("…")).toBe(true);

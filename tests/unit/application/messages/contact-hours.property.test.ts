@@ -69,6 +69,7 @@ describe("every SMS to the debtor in contact hours, through plan and execute (pr
           const kinds: string[] = [];
           for (let i = 0, wake = 0; i < 30 && !kinds.includes("collection-notice"); i++) {
             const d = await plan(caseId);
+            if (d.kind === "paused" && d.resumesOn === "letter-delivered" && (await w.post()) > 0) continue;
             if (d.kind === "done" || d.kind === "paused") break;
             if (d.kind === "wait") {
               w.clock.set(new Date(Date.parse(d.until) + (delays[wake++ % delays.length] ?? 0) * MINUTE).toISOString());
@@ -107,7 +108,7 @@ describe("a step asked for outside contact hours", () => {
     expect(sms.sent).toHaveLength(1);
 
     w.clock.set("2026-12-14T07:00:00.000Z");
-    expect(await execute(caseId, reminder)).toMatchObject({ kind: "executed", delivery: { channel: "sms-alert" } });
+    expect(await execute(caseId, reminder)).toMatchObject({ kind: "executed", delivery: { channel: "print" } });
     expect(sms.sent.map((s) => s.at.toISOString())).toEqual(["2026-12-07T07:00:00.000Z", "2026-12-14T07:00:00.000Z"]);
     expect(sms.sent[1]!.message.text).toContain("Du har fått et brev (purring)");
   });

@@ -1,0 +1,671 @@
+/**
+ * Getting a letter to the debtor: which channel, sending through it, and what its delivery report means for the case.
+ *
+ * CHANNEL CHOICE. The ladder step's channels, in the creditor's order (default: digital mailbox → eFaktura → e-mail →
+ * letter), each taken only when the debtor has it and has agreed to it:
+ * - `digital-mailbox`: a national identity number and a mailbox at the provider (asked at send time);
+ * - `email`: an e-mail address AND explicit consent to e-mail (`consent.email === true`);
+ * - `letter` (print): a postal address;
+ * - `efaktura` / `ehf`: no agreement is wired yet, so never available (passed over with that reason).
+ * A channel that already failed for this letter is not tried again.
+ *
+ * STATES (ports/case-store.ts `LetterDelivery`): queued → dispatched → delivered | failed. The step is recorded on the
+ * case `pending` with its fee waiting; only `delivered` (e-mail accepted by the debtor's mail server, in the digital
+ * mailbox, letter posted by the print house) sends the domain event `letter-sent`, which charges the fee — if the
+ * rules still allow it that day — and makes the deadline run from that day. A failure moves on to the next channel
+ * (a bounced e-mail goes by post); when none is left the letter is `undelivered`: no fee, the ladder waits, a
+ * `letter.failed` webhook tells the creditor, and new contact data (PATCH customer) sends it again.
+ *
+ * IDEMPOTENT. Message ids are derived from the case and the delivery id, so a retried send is the same message to
+ * the channel (ACS operation id, Digipost message id, print letter id); the delivery index is written before the
+ * send, so a report can never outrun it; states only move forward (a late "dispatched" never undoes "delivered").
+ *
+ * No personal data in what this records: channel, state, the channel's status word.
+ */
+import { createHash } from "node:crypto";
+import { issuePayLink } from "../pay-links";
+import { caseEvent, languageIn, todayIn } from "../case-context";
+import { applyEvent, balanceOn, type CaseEvent } from "../../domain/case";
+import type { Money } from "../../domain/money";
+import { ladderOf } from "../case-context";
+import type { Channel, LadderPolicy } from "../../domain/policy";
+import { letterTitle, type LetterKind } from "../../letters";
+import { letterEmail } from "../../letters/letter-email";
+import type { CaseRecord, CaseStore, LetterDelivery, TimelineEntry } from "../../ports/case-store";
+import type { CaseWorkflow } from "../../ports/case-workflow";
+import type { Clock } from "../../ports/clock";
+import type { DeliveryIndex } from "../../ports/delivery-index";
+import type { DeliveryReport, DeliveryReportResult, DeliveryReportSink } from "../../ports/delivery-report";
+import type { DigitalMailbox } from "../../ports/digital-mailbox";
+import type { EmailSender } from "../../ports/email-sender";
+import type { CaseEventMessage, EventPublisher } from "../../ports/event-publisher";
+import type { LetterArchive } from "../../ports/letter-archive";
+import type { PayLinkStore } from "../../ports/pay-link-store";
+import type { PrintHouse } from "../../ports/print-house";
+import type { Random } from "../../ports/random";
+import type { Tenant, TenantStore } from "../../ports/tenant-store";
+import type { RuleSet } from "../../domain/rules";
+import type { Letterhead } from "../../letters";
+
+export type WrittenChannel = "email" | "digital-mailbox" | "print";
+
+export interface LetterChannels {
+  email?: EmailSender;
+  mailbox?: DigitalMailbox;
+  printHouse?: PrintHouse;
+}
+
+export interface DeliverLetterDeps {
+  cases: CaseStore;
+  tenants: TenantStore;
+  letters: LetterArchive;
+  deliveryIndex: DeliveryIndex;
+  channels: LetterChannels;
+  payLinks: PayLinkStore;
+  random: Random;
+  events: EventPublisher;
+  clock: Clock;
+  /** Wakes the case's orchestration when a letter arrived or failed. */
+  workflow?: Pick<CaseWorkflow, "caseChanged">;
+  config: { publicBaseUrl: string; payLinkValidityDays?: number; letterhead?: Letterhead };
+  /** The rule set the case runs under on a day (fees are checked again when a letter arrives). */
+  rulesFor: (record: CaseRecord, now: Date) => Promise<RuleSet>;
+}
+
+/** A failure worth retrying later (the channel may accept the same message then). */
+export class TransientDeliveryFailure extends Error {
+  readonly code = "TRANSIENT_DELIVERY_FAILURE";
+}
+
+const POLICY_CHANNEL: Partial<Record<Channel, WrittenChannel>> = {
+  email: "email",
+  "digital-mailbox": "digital-mailbox",
+  letter: "print",
+};
+
+/** How the timeline and the domain name a written channel. */
+export const DOMAIN_CHANNEL: Record<WrittenChannel, Channel> = {
+  email: "email",
+  "digital-mailbox": "digital-mailbox",
+  print: "letter",
+};
+
+const CHANNEL_WORDS: Record<WrittenChannel, string> = {
+  email: "by e-mail",
+  "digital-mailbox": "to the digital mailbox",
+  print: "by post",
+};
+
+export interface ChannelChoice {
+  /** The written channels to try, best first. */
+  usable: WrittenChannel[];
+  /** Why each other channel of the step was passed over (no personal data). */
+  passedOver: string[];
+}
+
+/** The step's channels the debtor can be reached through, in the creditor's order (see the file comment). */
+export async function chooseChannels(
+  stepChannels: readonly Channel[],
+  record: CaseRecord,
+  channels: LetterChannels,
+  exclude: readonly WrittenChannel[] = [],
+): Promise<ChannelChoice> {
+  const usable: WrittenChannel[] = [];
+  const passedOver: string[] = [];
+  const customer = record.customer;
+  for (const channel of stepChannels) {
+    const written = POLICY_CHANNEL[channel];
+    if (channel === "efaktura" || channel === "ehf") {
+      passedOver.push(`${channel}: no agreement configured`);
+      continue;
+    }
+    if (!written || usable.includes(written)) continue;
+    if (exclude.includes(written)) {
+      passedOver.push(`${written}: already failed for this letter`);
+      continue;
+    }
+    switch (written) {
+      case "digital-mailbox":
+        if (!channels.mailbox) passedOver.push("digital-mailbox: not configured");
+        else if (record.case.country !== "NO" || !customer.nationalId)
+          passedOver.push("digital-mailbox: no national identity number");
+        else if (!(await channels.mailbox.hasMailbox({ nationalId: customer.nationalId })))
+          passedOver.push("digital-mailbox: the debtor has no digital mailbox");
+        else usable.push(written);
+        break;
+      case "email":
+        if (!channels.email) passedOver.push("email: not configured");
+        else if (!customer.email) passedOver.push("email: no e-mail address");
+        else if (customer.consent?.email !== true) passedOver.push("email: no consent to e-mail");
+        else usable.push(written);
+        break;
+      case "print":
+        if (!channels.printHouse) passedOver.push("letter: no print house configured");
+        else if (!customer.address) passedOver.push("letter: no postal address");
+        else usable.push(written);
+        break;
+    }
+  }
+  return { usable, passedOver };
+}
+
+/** A message id the channel accepts (a UUID), derived from what identifies the delivery — the same on every retry. */
+export function messageIdFor(caseId: string, deliveryId: string): string {
+  const h = createHash("sha256").update(`${caseId}|${deliveryId}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
+}
+
+export function newDelivery(
+  record: CaseRecord,
+  letter: { stepKey: string; stepIndex: number; kind: string; documentId: string },
+  channel: WrittenChannel,
+  attempt: number,
+  now: Date,
+): LetterDelivery {
+  const deliveryId = `${letter.stepKey}#${attempt}`;
+  return {
+    deliveryId,
+    stepIndex: letter.stepIndex,
+    kind: letter.kind,
+    documentId: letter.documentId,
+    channel,
+    messageId:
+      channel === "print" ? `${record.caseId}-${letter.stepIndex}-${attempt}` : messageIdFor(record.caseId, deliveryId),
+    attempt,
+    state: "queued",
+    queuedAt: now.toISOString(),
+  };
+}
+
+const ORDER: Record<LetterDelivery["state"], number> = { queued: 0, dispatched: 1, delivered: 2, failed: 2 };
+
+/** The record with one delivery changed — only forward (queued → dispatched → delivered | failed). */
+export function withDelivery(record: CaseRecord, next: LetterDelivery): CaseRecord {
+  const deliveries = record.deliveries ?? [];
+  const current = deliveries.find((d) => d.deliveryId === next.deliveryId);
+  if (current && ORDER[next.state] <= ORDER[current.state]) return record;
+  return {
+    ...record,
+    deliveries: current
+      ? deliveries.map((d) => (d.deliveryId === next.deliveryId ? { ...current, ...next } : d))
+      : [...deliveries, next],
+  };
+}
+
+function entry(now: Date, title: string, details: Record<string, unknown>): TimelineEntry {
+  return { at: now.toISOString(), kind: "message", title, details };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sending one attempt
+
+type SendResult =
+  { kind: "dispatched" } | { kind: "delivered"; status: string } | { kind: "failed"; status: string; reason: string };
+
+async function sendThrough(
+  deps: DeliverLetterDeps,
+  record: CaseRecord,
+  tenant: Tenant,
+  delivery: LetterDelivery,
+  pdf: Buffer,
+  payLink: string,
+): Promise<SendResult> {
+  const customer = record.customer;
+  const kind = delivery.kind as LetterKind;
+  const language = languageIn(record.case.country);
+  const letterhead = tenant.letterhead ?? deps.config.letterhead;
+  const step = record.case.steps.find((s) => s.stepIndex === delivery.stepIndex && s.kind === kind);
+  const total = await totalDue(deps, record);
+  const deadline = step?.deadline ?? todayIn(record.case.country, deps.clock.now());
+  const fileName = `${letterTitle(kind, language)} ${record.invoiceNumber}.pdf`.replace(/[^\p{L}\p{N} ._-]/gu, "_");
+
+  switch (delivery.channel) {
+    case "email": {
+      const mail = letterEmail({
+        kind,
+        language,
+        creditorName: tenant.name,
+        invoiceNumber: record.invoiceNumber,
+        amount: total,
+        deadline,
+        payLink,
+        kid: record.kid,
+        account: letterhead?.accountNumber ?? "",
+        ...(letterhead?.contact ? { contact: letterhead.contact } : {}),
+      });
+      const sent = await deps.channels.email!.send({
+        messageId: delivery.messageId,
+        to: { address: customer.email!, displayName: customer.name },
+        ...(letterhead?.contact.email
+          ? { replyTo: { address: letterhead.contact.email, displayName: tenant.name } }
+          : {}),
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        attachments: [{ name: fileName, contentType: "application/pdf", content: pdf }],
+      });
+      if (sent.ok) return { kind: "dispatched" };
+      if (sent.retryable) throw new TransientDeliveryFailure(`The e-mail could not be handed over yet: ${sent.reason}`);
+      return { kind: "failed", status: "Refused", reason: sent.reason };
+    }
+    case "digital-mailbox": {
+      const collection = kind === "collection-notice" || kind === "payment-demand";
+      const title = `${letterTitle(kind, language)} fra ${tenant.name} – faktura ${record.invoiceNumber}`;
+      const sent = await deps.channels.mailbox!.send({
+        messageId: delivery.messageId,
+        recipient: { nationalId: customer.nationalId! },
+        subject: collection ? `[INKASSO] ${title}` : title,
+        pdf,
+        ...(letterhead && kind !== "suspension-notice"
+          ? { invoice: { kid: record.kid, amount: total.value, account: letterhead.accountNumber, dueDate: deadline } }
+          : {}),
+      });
+      if (sent.ok) return { kind: "delivered", status: sent.status === "delivered" ? "Delivered" : "DeliveredToPrint" };
+      if (sent.retryable) throw new TransientDeliveryFailure(`The digital mailbox did not answer yet: ${sent.reason}`);
+      return { kind: "failed", status: sent.noMailbox ? "NoMailbox" : "Refused", reason: sent.reason };
+    }
+    case "print": {
+      await deps.channels.printHouse!.submit({
+        letterId: delivery.messageId,
+        tenantId: record.tenantId,
+        pdf,
+        recipient: { name: customer.name, address: customer.address! },
+        postage: kind === "reminder" ? "B" : "A",
+      });
+      return { kind: "dispatched" };
+    }
+    default:
+      return { kind: "failed", status: "Unsupported", reason: `no sender for ${delivery.channel}` };
+  }
+}
+
+/** What the e-mail and the mailbox invoice ask for: today's balance plus the fee the letter carries once it arrives. */
+async function totalDue(deps: DeliverLetterDeps, record: CaseRecord): Promise<Money> {
+  const now = deps.clock.now();
+  const balance = balanceOn(record.case, todayIn(record.case.country, now), await deps.rulesFor(record, now));
+  const pending = record.case.steps.reduce((sum, s) => sum + (s.pendingFee?.value ?? 0), 0);
+  return { value: balance.total.value + pending, currency: balance.total.currency };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Delivering: first attempt (from the step) and the next ones (after a failure)
+
+export interface LetterToDeliver {
+  stepKey: string;
+  stepIndex: number;
+  kind: LetterKind;
+  documentId: string;
+  pdf: Buffer;
+  payLink: string;
+}
+
+/**
+ * Tries `letter` through `channels` in order until one takes it (dispatched, or delivered at once). Each attempt is a
+ * delivery on the case, indexed before it is sent. Returns the updated record; when every channel failed the letter
+ * is marked undelivered on the case.
+ */
+export async function deliverThrough(
+  deps: DeliverLetterDeps,
+  record: CaseRecord,
+  tenant: Tenant,
+  letter: LetterToDeliver,
+  channels: readonly WrittenChannel[],
+): Promise<CaseRecord> {
+  let current = record;
+  for (const channel of channels) {
+    const previous = (current.deliveries ?? []).filter(
+      (d) => d.stepIndex === letter.stepIndex && d.kind === letter.kind,
+    );
+    const existing = previous.find((d) => d.channel === channel && d.state !== "failed");
+    const attempt = existing?.attempt ?? previous.reduce((n, d) => Math.max(n, d.attempt), 0) + 1;
+    const delivery = existing ?? newDelivery(current, letter, channel, attempt, deps.clock.now());
+    if (existing && existing.state !== "queued") return current;
+    // On the case first, then in the index, then sent: a report can only come for a delivery the case knows.
+    if (!existing)
+      current = await deps.cases.update(current.tenantId, current.caseId, (r) => withDelivery(r, delivery));
+    await deps.deliveryIndex.put(delivery.messageId, {
+      tenantId: current.tenantId,
+      caseId: current.caseId,
+      deliveryId: delivery.deliveryId,
+    });
+    const result = await sendThrough(deps, current, tenant, delivery, letter.pdf, letter.payLink);
+    const now = deps.clock.now();
+    if (result.kind === "dispatched") {
+      current = await deps.cases.update(current.tenantId, current.caseId, (r) =>
+        appendOnce(
+          withDelivery(r, { ...delivery, state: "dispatched", dispatchedAt: now.toISOString() }),
+          entry(now, `${letterTitle(letter.kind, "en")} handed over ${CHANNEL_WORDS[channel]}`, {
+            deliveryId: delivery.deliveryId,
+            channel,
+            state: "dispatched",
+          }),
+        ),
+      );
+      return current;
+    }
+    const report: DeliveryReport = {
+      channel,
+      messageId: delivery.messageId,
+      outcome: result.kind === "delivered" ? "delivered" : "failed",
+      status: result.status,
+      at: now.toISOString(),
+      ...(result.kind === "failed" ? { detail: result.reason } : {}),
+    };
+    const applied = await applyReport(deps, current, delivery.deliveryId, report);
+    current = applied.record;
+    if (result.kind === "delivered") return current;
+  }
+  return current;
+}
+
+/**
+ * Delivers a letter whose step is recorded pending: through `channels` in order; when none takes it, the letter is
+ * undelivered on the case (no fee) with the reasons.
+ */
+export async function deliverLetter(
+  deps: DeliverLetterDeps,
+  record: CaseRecord,
+  tenant: Tenant,
+  letter: LetterToDeliver,
+  choice: ChannelChoice,
+): Promise<CaseRecord> {
+  const after = await deliverThrough(deps, record, tenant, letter, choice.usable);
+  const attempts = (after.deliveries ?? []).filter((d) => d.stepIndex === letter.stepIndex && d.kind === letter.kind);
+  if (attempts.some((d) => d.state !== "failed")) return after;
+  const failures = attempts.map((d) => `${d.channel}: ${d.status ?? "failed"}`);
+  return markUndelivered(deps, after, letter.stepIndex, letter.kind, [...failures, ...choice.passedOver]);
+}
+
+function appendOnce(record: CaseRecord, e: TimelineEntry): CaseRecord {
+  const id = e.details?.["deliveryId"];
+  const state = e.details?.["state"];
+  if (record.timeline.some((t) => t.details?.["deliveryId"] === id && t.details?.["state"] === state)) return record;
+  return { ...record, timeline: [...record.timeline, e] };
+}
+
+/**
+ * Applies one report to the delivery `deliveryId` of the case: records its state, and for a delivered letter the
+ * domain's `letter-sent` (fee, deadline); for a failed one nothing more here — `continueAfterFailure` tries the next
+ * channel. Publishes `letter.delivered` / `letter.failed`.
+ */
+async function applyReport(
+  deps: DeliverLetterDeps,
+  record: CaseRecord,
+  deliveryId: string,
+  report: DeliveryReport,
+): Promise<{ record: CaseRecord; result: DeliveryReportResult }> {
+  const now = deps.clock.now();
+  const rules = await deps.rulesFor(record, now);
+  let result = "duplicate" as DeliveryReportResult;
+  const updated = await deps.cases.update(record.tenantId, record.caseId, (current) => {
+    const delivery = (current.deliveries ?? []).find((d) => d.deliveryId === deliveryId);
+    if (!delivery || delivery.state === "delivered" || delivery.state === "failed") {
+      result = delivery ? "duplicate" : "unknown-message";
+      return current;
+    }
+    result = "applied";
+    const at = report.at;
+    const next: LetterDelivery =
+      report.outcome === "delivered"
+        ? { ...delivery, state: "delivered", deliveredAt: at, status: report.status }
+        : {
+            ...delivery,
+            state: "failed",
+            failedAt: at,
+            status: report.status,
+            ...(report.detail ? { reason: report.detail.slice(0, 200) } : {}),
+          };
+    let r = withDelivery(current, next);
+    const isSms = delivery.channel === "sms";
+    const what = isSms ? "SMS" : letterTitle(delivery.kind as LetterKind, "en");
+    const how = isSms ? "" : ` ${CHANNEL_WORDS[delivery.channel as WrittenChannel]}`;
+    r = {
+      ...r,
+      timeline: [
+        ...r.timeline,
+        entry(
+          now,
+          report.outcome === "delivered"
+            ? `${what} delivered${how} (${report.status})`
+            : `${what} not delivered${how} (${report.status})`,
+          { deliveryId, channel: delivery.channel, state: next.state, status: report.status },
+        ),
+      ],
+    };
+    if (!isSms && report.outcome === "delivered") {
+      const step = r.case.steps.find((s) => s.stepIndex === delivery.stepIndex && s.kind === delivery.kind);
+      if (step && step.delivery !== "sent" && step.delivery !== undefined) {
+        const event: CaseEvent = {
+          type: "letter-sent",
+          stepIndex: step.stepIndex,
+          kind: step.kind,
+          on: todayIn(r.case.country, new Date(at)),
+          at,
+          channel: DOMAIN_CHANNEL[delivery.channel as WrittenChannel],
+        };
+        const c = applyEvent(r.case, event, rules);
+        const sent = c.steps.find((s) => s.stepIndex === step.stepIndex && s.kind === step.kind)!;
+        r = {
+          ...r,
+          case: c,
+          timeline: [
+            ...r.timeline,
+            {
+              at: now.toISOString(),
+              kind: "step-executed",
+              title: `${letterTitle(step.kind as LetterKind, "en")} sent on ${sent.on}${sent.fee ? ` — fee of ${(sent.fee.value / 100).toFixed(2)} ${sent.fee.currency} charged` : ""}; deadline ${sent.deadline ?? "none"}`,
+              step: step.kind,
+              details: {
+                deliveryId,
+                channel: delivery.channel,
+                state: "sent",
+                on: sent.on,
+                deadline: sent.deadline,
+                fee: sent.fee,
+              },
+            },
+          ],
+        };
+      }
+    }
+    return { ...r, updatedAt: now.toISOString() };
+  });
+  if (result === "applied") {
+    const delivery = (updated.deliveries ?? []).find((d) => d.deliveryId === deliveryId)!;
+    if (delivery.channel !== "sms") await deps.events.publish([letterEvent(updated, delivery, now)]);
+  }
+  return { record: updated, result };
+}
+
+function letterEvent(record: CaseRecord, d: LetterDelivery, now: Date): CaseEventMessage {
+  const step = record.case.steps.find((s) => s.stepIndex === d.stepIndex && s.kind === d.kind);
+  return caseEvent(d.state === "delivered" ? "letter.delivered" : "letter.failed", record, d.deliveryId, now, {
+    letter: d.kind,
+    stepIndex: d.stepIndex,
+    documentId: d.documentId,
+    channel: d.channel,
+    status: d.status ?? null,
+    attempt: d.attempt,
+    ...(d.state === "delivered"
+      ? { sentOn: step?.on ?? null, deadline: step?.deadline ?? null, fee: step?.fee ?? null }
+      : {}),
+  });
+}
+
+/** After a failed attempt: the next usable channel, or the letter is undelivered (no fee; the ladder waits). */
+async function continueAfterFailure(
+  deps: DeliverLetterDeps,
+  record: CaseRecord,
+  failed: LetterDelivery,
+): Promise<CaseRecord> {
+  const tenant = await deps.tenants.get(record.tenantId);
+  if (!tenant) return record;
+  const kind = failed.kind as LetterKind;
+  const step = record.case.steps.find((s) => s.stepIndex === failed.stepIndex && s.kind === kind);
+  if (!step || step.delivery !== "pending") return record;
+  const attempts = (record.deliveries ?? []).filter((d) => d.stepIndex === failed.stepIndex && d.kind === kind);
+  if (attempts.some((d) => d.state === "queued" || d.state === "dispatched" || d.state === "delivered")) return record;
+  const policy = ladderOf(tenant, record.case.country);
+  const exclude = attempts.filter((d) => d.state === "failed").map((d) => d.channel as WrittenChannel);
+  const choice = await chooseChannels(stepChannels(policy, failed.stepIndex), record, deps.channels, exclude);
+  if (choice.usable.length > 0) {
+    const archived = await deps.letters.get(record.tenantId, record.caseId, failed.documentId!);
+    if (archived) {
+      const now = deps.clock.now();
+      const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now);
+      const after = await deliverThrough(
+        deps,
+        record,
+        tenant,
+        {
+          stepKey: failed.deliveryId.replace(/#\d+$/u, ""),
+          stepIndex: failed.stepIndex,
+          kind,
+          documentId: failed.documentId!,
+          pdf: archived.content,
+          payLink: link.url,
+        },
+        choice.usable,
+      );
+      const live = (after.deliveries ?? []).some(
+        (d) => d.stepIndex === failed.stepIndex && d.kind === kind && d.state !== "failed",
+      );
+      if (live) return after;
+      record = after;
+    }
+  }
+  return markUndelivered(deps, record, step.stepIndex, kind, choice.passedOver);
+}
+
+async function markUndelivered(
+  deps: DeliverLetterDeps,
+  record: CaseRecord,
+  stepIndex: number,
+  kind: LetterKind,
+  passedOver: string[],
+): Promise<CaseRecord> {
+  const now = deps.clock.now();
+  const rules = await deps.rulesFor(record, now);
+  const reason = `no channel reached the debtor${passedOver.length ? ` (${passedOver.join("; ")})` : ""}`;
+  return deps.cases.update(record.tenantId, record.caseId, (current) => {
+    const step = current.case.steps.find((s) => s.stepIndex === stepIndex && s.kind === kind);
+    if (!step || step.delivery !== "pending") return current;
+    const c = applyEvent(
+      current.case,
+      { type: "letter-undelivered", stepIndex, kind, on: todayIn(current.case.country, now), reason },
+      rules,
+    );
+    return {
+      ...current,
+      case: c,
+      timeline: [
+        ...current.timeline,
+        {
+          at: now.toISOString(),
+          kind: "step-executed",
+          title: `${letterTitle(kind, "en")} could not be delivered: ${reason}; no fee. Update the customer's contact details to send it again.`,
+          step: kind,
+          details: { stepIndex, state: "undelivered" },
+        },
+      ],
+      updatedAt: now.toISOString(),
+    };
+  });
+}
+
+export function stepChannels(policy: LadderPolicy, stepIndex: number): Channel[] {
+  return policy.steps[stepIndex]?.channels ?? ["letter"];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Delivery reports (the sink: ACS e-mail and SMS through Event Grid, print receipts, digital mailbox)
+
+/** The application's DeliveryReportSink: finds the message's case, records the outcome, moves the letter on. */
+export function makeRecordDeliveryReport(deps: DeliverLetterDeps): DeliveryReportSink["record"] {
+  return async (report) => {
+    const ref = await deps.deliveryIndex.get(report.messageId);
+    if (!ref) return "unknown-message";
+    const record = await deps.cases.get(ref.tenantId, ref.caseId);
+    if (!record) return "unknown-message";
+    const applied = await applyReport(deps, record, ref.deliveryId, report);
+    if (applied.result !== "applied") return applied.result;
+    let after = applied.record;
+    const delivery = (after.deliveries ?? []).find((d) => d.deliveryId === ref.deliveryId)!;
+    if (delivery.channel !== "sms") {
+      if (delivery.state === "failed") after = await continueAfterFailure(deps, after, delivery);
+      const step = after.case.steps.find((s) => s.stepIndex === delivery.stepIndex && s.kind === delivery.kind);
+      if (step?.delivery === "undelivered") {
+        const failedEvent = letterEvent(after, delivery, deps.clock.now());
+        await deps.events.publish([
+          { ...failedEvent, id: `${failedEvent.id}:undelivered`, data: { ...failedEvent.data, final: true } },
+        ]);
+      }
+      if (step?.delivery !== "pending") await deps.workflow?.caseChanged(after.caseId, "letter delivery reported");
+    }
+    return "applied";
+  };
+}
+
+/**
+ * Sends the case's undelivered letters again (after its contact details changed): each goes back to pending and
+ * through the channels now usable. Letters still without any channel stay undelivered.
+ */
+export function makeRedeliverLetters(deps: DeliverLetterDeps) {
+  return async (tenantId: string, caseId: string): Promise<number> => {
+    let record = await deps.cases.get(tenantId, caseId);
+    if (!record) return 0;
+    const tenant = await deps.tenants.get(tenantId);
+    if (!tenant) return 0;
+    const policy = ladderOf(tenant, record.case.country);
+    let sent = 0;
+    for (const step of record.case.steps.filter((s) => s.delivery === "undelivered")) {
+      const choice = await chooseChannels(stepChannels(policy, step.stepIndex), record, deps.channels);
+      if (choice.usable.length === 0) continue;
+      const last = (record.deliveries ?? [])
+        .filter((d) => d.stepIndex === step.stepIndex && d.kind === step.kind)
+        .at(-1);
+      const documentId = last?.documentId ?? `step-${step.stepIndex}-${step.kind}`;
+      const archived = await deps.letters.get(tenantId, caseId, documentId);
+      if (!archived) continue;
+      const now = deps.clock.now();
+      const rules = await deps.rulesFor(record, now);
+      record = await deps.cases.update(tenantId, caseId, (current) => {
+        const s = current.case.steps.find((x) => x.stepIndex === step.stepIndex && x.kind === step.kind);
+        if (s?.delivery !== "undelivered") return current;
+        return {
+          ...current,
+          case: applyEvent(
+            current.case,
+            {
+              type: "letter-retried",
+              stepIndex: step.stepIndex,
+              kind: step.kind,
+              on: todayIn(current.case.country, now),
+            },
+            rules,
+          ),
+          // Failed channels may work now (a corrected address): the new attempts start afresh.
+          updatedAt: now.toISOString(),
+        };
+      });
+      const link = await issuePayLink(deps, deps.config, { tenantId, caseIds: [caseId] }, now);
+      record = await deliverThrough(
+        deps,
+        record,
+        tenant,
+        {
+          stepKey: `step:${step.stepIndex}:${step.kind}`,
+          stepIndex: step.stepIndex,
+          kind: step.kind as LetterKind,
+          documentId,
+          pdf: archived.content,
+          payLink: link.url,
+        },
+        choice.usable,
+      );
+      sent++;
+    }
+    if (sent > 0) await deps.workflow?.caseChanged(caseId, "letters sent again after a contact change");
+    return sent;
+  };
+}
