@@ -6,3 +6,4 @@ export * from "./letter-metadata";
 export * from "./letter-format";
 export * from "./printable-text";
 export * from "./render-letter";
+export * from "./letter-email";
