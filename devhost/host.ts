@@ -1,6 +1,6 @@
 /**
  * The dev host: runs the app's own registrations (captured from `functions/index`) on this machine, with local
- * stand-ins for Cosmos DB, Blob/Queue/Table storage, Service Bus, ACS SMS and Vipps MobilePay, Key Vault (with an App
+ * stand-ins for Cosmos DB, Blob/Queue/Table storage, Service Bus, ACS SMS and Email and Vipps MobilePay, Key Vault (with an App
  * Service managed identity endpoint), a partner system (service orders), a Durable Functions engine and a virtual clock. A stand-in starts only when its setting points at this machine; a setting that names a real Azure resource
  * is used as it is.
  */
@@ -34,6 +34,7 @@ import { readServiceBusHostSettings } from "./service-bus/host-settings";
 import { CosmosStandIn } from "./cosmos/cosmos-stand-in";
 import { AzuriteStandIn } from "./storage/azurite";
 import { AcsSmsStandIn } from "./sms/acs-sms-stand-in";
+import { AcsEmailStandIn } from "./email/acs-email-stand-in";
 import { VippsSimulator } from "./vipps/vipps-simulator";
 import { PartnerSimulator } from "./partner/partner-simulator";
 import { KeyVaultStandIn } from "./key-vault/key-vault-stand-in";
@@ -84,6 +85,7 @@ export class DevHost {
   invoker: Invoker | undefined;
   durable: DurableEngine | undefined;
   sms: AcsSmsStandIn | undefined;
+  email: AcsEmailStandIn | undefined;
   vipps: VippsSimulator | undefined;
   partner: PartnerSimulator | undefined;
   cosmos: CosmosStandIn | undefined;
@@ -183,12 +185,26 @@ export class DevHost {
     }
     const acs = env.ACS_CONNECTION_STRING ? parseConnectionString(env.ACS_CONNECTION_STRING) : undefined;
     if (acs && isLoopbackUrl(acs.get("endpoint"))) {
+      // ACS Email on the SMS stand-in's endpoint: one connection string for both, as one ACS resource in Azure.
+      const email = new AcsEmailStandIn({
+        dataDir,
+        accessKey: acs.get("accesskey") ?? "",
+        logger: this.logger,
+        now: () => this.clock.nowDate(),
+        onDeliveryReport: (event) => this.deliverEventGrid(event),
+        track: (work) => this.tracker.track(work),
+      });
+      await email.load();
+      this.email = email;
+      this.stack.push({ name: "email", stop: () => email.stop() });
       const sms = new AcsSmsStandIn({
         dataDir,
         accessKey: acs.get("accesskey") ?? "",
         logger: this.logger,
         now: () => this.clock.nowDate(),
         onDeliveryReport: (event) => this.deliverEventGrid(event),
+        track: (work) => this.tracker.track(work),
+        acsRoutes: [email.handleAcsHttp],
       });
       const started = await sms.start(auto ? 0 : portOf(acs.get("endpoint")!, 7072));
       env.ACS_CONNECTION_STRING = started.connectionString;
@@ -289,6 +305,7 @@ export class DevHost {
     const devRoutes: DevRouteHandler[] = [clockRoutes(this.clock), this.functionsRoute(), durable.handleHttp];
     if (this.cosmos) devRoutes.push(this.cosmos.handleDevHttp);
     if (this.sms) devRoutes.push(this.sms.handleDevHttp);
+    if (this.email) devRoutes.push(this.email.handleDevHttp);
     if (this.vipps) devRoutes.push(this.vipps.handleDevHttp);
     if (this.partner) devRoutes.push(this.partner.handleDevHttp);
     const httpServer = new DevHttpServer({

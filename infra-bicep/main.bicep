@@ -89,6 +89,9 @@ param vippsBaseUrl string = 'https://apitest.vipps.no'
 @description('Subscribe the OCR import function to new files in ocr-incoming through Event Grid. Set true on a second deployment, after the code is deployed (the subscription needs the host\'s blobs_extension key).')
 param deployOcrBlobEvents bool = false
 
+@description('Subscribe the Event Grid trigger applyDeliveryReport to ACS e-mail and SMS delivery reports. Set true on a second deployment, after the code (with that function) is deployed.')
+param deployDeliveryReportEvents bool = false
+
 @description('Vipps MobilePay Merchant-Serial-Number (MSN). Not a secret; empty until the merchant agreement exists.')
 param vippsMerchantSerialNumber string = ''
 
@@ -272,6 +275,8 @@ var appSettings = {
 
   // SMS through Azure Communication Services (Entra ID auth; no ACS_CONNECTION_STRING in Azure).
   ACS_ENDPOINT: communication.outputs.endpoint
+  // E-mail through the same resource, from its linked Azure-managed domain.
+  ACS_EMAIL_SENDER: communication.outputs.emailSenderAddress
 
   // Letter archive and other application blobs.
   BLOB_ACCOUNT_URL: storage.outputs.blobEndpoint
@@ -339,6 +344,17 @@ module ocrBlobEvents 'modules/ocr-blob-events.bicep' = if (deployOcrBlobEvents) 
   }
 }
 
+// ACS e-mail and SMS delivery reports → the Event Grid trigger applyDeliveryReport. Second pass, after the code
+// deploy: the subscription's destination is the function itself, which must exist.
+module deliveryReportEvents 'modules/delivery-report-events.bicep' = if (deployDeliveryReportEvents) {
+  name: 'delivery-report-events'
+  params: {
+    communicationServiceName: communication.outputs.name
+    functionAppName: functionApp.outputs.name
+    tags: allTags
+  }
+}
+
 // ---- Alerts ------------------------------------------------------------------------------------------------
 
 // A reopen the partner has not confirmed in time, and partner commands Service Bus gave up on (README: Alerts).
@@ -367,6 +383,7 @@ output cosmosEndpoint string = cosmos.outputs.endpoint
 output serviceBusNamespace string = serviceBus.outputs.name
 output serviceBusFullyQualifiedNamespace string = serviceBus.outputs.fullyQualifiedNamespace
 output acsEndpoint string = communication.outputs.endpoint
+output acsEmailSender string = communication.outputs.emailSenderAddress
 output storageAccountName string = storage.outputs.name
 output keyVaultName string = keyVault.outputs.name
 output managedIdentityClientId string = identity.outputs.clientId

@@ -8,9 +8,12 @@
  *   sent only once the message is on disk).
  * - `repeatabilityRequestId` is honoured: a repeated id returns the first result and stores nothing new.
  * - Faults can be injected (fail everything, or the next N requests, with a chosen status) to test retries.
+ * - Delivery reports: a few milliseconds after accepting a message sent with `enableDeliveryReport: true`, the
+ *   stand-in reports it `Delivered` as an Event Grid `Microsoft.Communication.SMSDeliveryReportReceived` event through
+ *   `onDeliveryReport` (never blocking the 202). Another outcome can be reported by hand through a dev endpoint.
+ * - Other ACS APIs on the same endpoint (`acsRoutes`, e.g. the e-mail stand-in): one connection string serves both.
  * - Dev endpoints (`handleDevHttp`, mounted on the dev host's main server): the outbox as JSON or an HTML page,
- *   fault control, simulated delivery reports (as Event Grid `Microsoft.Communication.SMSDeliveryReportReceived`
- *   events) and clearing the outbox.
+ *   fault control, simulated delivery reports and clearing the outbox.
  *
  * Not checked: the `x-ms-date` clock skew (the SDK signs with real time while the outbox records virtual time).
  *
@@ -18,7 +21,8 @@
  */
 import type { EventGridEvent } from "@azure/functions";
 import { listen, closeServer } from "../listen";
-import { createHash, createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { acsHmacRefusal, sha256Base64 } from "../acs-hmac";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join } from "node:path";
 import { z } from "zod";
@@ -107,6 +111,12 @@ export interface AcsSmsStandInOptions {
   logger: DevLogger;
   now?: () => Date;
   onDeliveryReport?: (event: EventGridEvent) => Promise<void>;
+  /** Further ACS data-plane routes served on this endpoint (tried before the 404), e.g. the e-mail stand-in's. */
+  acsRoutes?: DevRouteHandler[];
+  /** Wraps each background delivery report (the dev host tracks them as work, so "settle" waits for them). */
+  track?: <T>(work: Promise<T>) => Promise<T>;
+  /** Delay before the automatic `Delivered` report; default 5 ms. */
+  autoReportDelayMs?: number;
 }
 
 /** E.164: a plus, a non-zero country digit, 7–15 digits in all. */
@@ -124,6 +134,7 @@ export class AcsSmsStandIn {
   private faults: Required<SmsFaults> = { failAll: false, failNext: 0, status: 500 };
   private server: Server | undefined;
   private loaded = false;
+  private readonly pendingReports = new Set<Promise<void>>();
 
   constructor(private readonly options: AcsSmsStandInOptions) {
     this.key = Buffer.from(options.accessKey, "base64");
@@ -157,7 +168,13 @@ export class AcsSmsStandIn {
     const server = this.server;
     this.server = undefined;
     if (server) await closeServer(server);
+    await this.settled();
     await this.writer.idle();
+  }
+
+  /** Resolves once every automatic delivery report scheduled so far has been published (or has failed). */
+  async settled(): Promise<void> {
+    while (this.pendingReports.size > 0) await Promise.allSettled([...this.pendingReports]);
   }
 
   /** The outbox, newest first. */
@@ -226,6 +243,7 @@ export class AcsSmsStandIn {
       if (req.method !== "POST") return sendAcsError(res, 405, "MethodNotAllowed", "Only POST is supported.");
       return this.handleSend(req, res, url);
     }
+    for (const handle of this.options.acsRoutes ?? []) if (await handle(req, res, url)) return;
     if (await this.handleDevHttp(req, res, url)) return;
     sendAcsError(res, 404, "NotFound", "The requested resource was not found.");
   }
@@ -269,6 +287,7 @@ export class AcsSmsStandIn {
     const tag = request.smsSendOptions?.tag;
     const value: SendResult[] = [];
     let stored = 0;
+    const toReport: SmsRecord[] = [];
     for (const recipient of request.smsRecipients) {
       if (!E164.test(recipient.to)) {
         value.push({
@@ -314,6 +333,7 @@ export class AcsSmsStandIn {
       this.messages.push(record);
       if (repeatId) this.byRepeatabilityId.set(repeatId, record);
       stored++;
+      if (enableDeliveryReport) toReport.push(record);
       value.push(accepted(recipient.to, record.messageId));
     }
     // Answer only once every accepted message is on disk — a repeat included, whose first write may still be running.
@@ -325,33 +345,51 @@ export class AcsSmsStandIn {
       messageIds: value.flatMap((v) => (v.messageId ? [v.messageId] : [])),
     });
     sendJson(res, 202, { value });
+    for (const record of toReport) this.scheduleAutoReport(record);
+  }
+
+  /** Reports `Delivered` a few ms after the 202, as the handset's report would arrive later in Azure. */
+  private scheduleAutoReport(record: SmsRecord): void {
+    const work = new Promise<void>((resolve) => setTimeout(resolve, this.options.autoReportDelayMs ?? 5))
+      .then(async () => {
+        if (record.deliveryStatus || !this.messages.includes(record)) return; // reported by hand, or cleared
+        await this.report(record, { status: "Delivered" });
+      })
+      .catch((err: unknown) =>
+        this.options.logger.error("sms delivery report handler failed", {
+          messageId: record.messageId,
+          error: errorText(err),
+        }),
+      );
+    const tracked = this.options.track ? this.options.track(work) : work;
+    this.pendingReports.add(tracked);
+    void tracked.finally(() => this.pendingReports.delete(tracked));
+  }
+
+  /** Records the status and publishes the event (when the message asked for reports); throws when the handler does. */
+  private async report(
+    record: SmsRecord,
+    body: z.infer<typeof DeliveryReportBody>,
+  ): Promise<{ event: EventGridEvent | undefined; published: boolean }> {
+    const at = body.at ?? this.now().toISOString();
+    record.deliveryStatus = body.status;
+    record.deliveryStatusDetails = body.details ?? (body.status === "Delivered" ? "No error." : "Delivery failed.");
+    record.deliveredAt = at;
+    await this.writer.request();
+    // As in Azure, a report is only published for messages sent with enableDeliveryReport.
+    const event = record.enableDeliveryReport ? deliveryReportEvent(record, at) : undefined;
+    let published = false;
+    if (event && this.options.onDeliveryReport) {
+      await this.options.onDeliveryReport(event);
+      published = true;
+    }
+    this.options.logger.info("sms delivery report", { messageId: record.messageId, status: body.status, published });
+    return { event, published };
   }
 
   /** The reason a request is refused, or undefined when it is correctly signed. */
   private authenticate(req: IncomingMessage, body: Buffer): string | undefined {
-    const authorization = header(req, "authorization");
-    const date = header(req, "x-ms-date") ?? header(req, "date");
-    const contentHash = header(req, "x-ms-content-sha256");
-    const host = header(req, "host");
-    if (!authorization || !date || !contentHash || !host) return "Denied by the resource provider.";
-    const match = /^HMAC-SHA256 SignedHeaders=([^&]+)&Signature=(.+)$/.exec(authorization);
-    if (!match?.[1] || !match[2]) return "Denied by the resource provider.";
-    const signed = match[1].toLowerCase().split(";");
-    if (
-      signed.length !== 3 ||
-      !["x-ms-date", "date"].includes(signed[0]!) ||
-      signed[1] !== "host" ||
-      signed[2] !== "x-ms-content-sha256"
-    ) {
-      return "Denied by the resource provider.";
-    }
-    if (sha256Base64(body) !== contentHash) return "Request 'x-ms-content-sha256' differs from generated content hash.";
-    const stringToSign = `${req.method ?? "POST"}\n${req.url ?? "/"}\n${date};${host};${contentHash}`;
-    const expected = createHmac("sha256", this.key).update(stringToSign, "utf8").digest();
-    const given = Buffer.from(match[2], "base64");
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      return "Denied by the resource provider.";
-    return undefined;
+    return acsHmacRefusal(req, body, this.key);
   }
 
   private takeFault(): number | undefined {
@@ -397,33 +435,22 @@ export class AcsSmsStandIn {
   ): Promise<void> {
     const record = this.messages.find((m) => m.messageId === messageId);
     if (!record) return sendProblem(res, 404, "No such message", "No message with that id is in the outbox.");
-    const at = body.at ?? this.now().toISOString();
-    record.deliveryStatus = body.status;
-    record.deliveryStatusDetails = body.details ?? (body.status === "Delivered" ? "No error." : "Delivery failed.");
-    record.deliveredAt = at;
-    await this.writer.request();
-    // As in Azure, a report is only published for messages sent with enableDeliveryReport.
-    const event = record.enableDeliveryReport ? deliveryReportEvent(record, at) : undefined;
-    let published = false;
-    if (event && this.options.onDeliveryReport) {
-      try {
-        await this.options.onDeliveryReport(event);
-        published = true;
-      } catch (err) {
-        this.options.logger.error("sms delivery report handler failed", { messageId, error: errorText(err) });
-        return sendProblem(
-          res,
-          502,
-          "Delivery report handler failed",
-          "The status was recorded, but the handler threw.",
-          {
-            message: publicRecord(record),
-          },
-        );
-      }
+    let outcome;
+    try {
+      outcome = await this.report(record, body);
+    } catch (err) {
+      this.options.logger.error("sms delivery report handler failed", { messageId, error: errorText(err) });
+      return sendProblem(
+        res,
+        502,
+        "Delivery report handler failed",
+        "The status was recorded, but the handler threw.",
+        {
+          message: publicRecord(record),
+        },
+      );
     }
-    this.options.logger.info("sms delivery report simulated", { messageId, status: body.status, published });
-    sendJson(res, 200, { message: publicRecord(record), event: event ?? null, published });
+    sendJson(res, 200, { message: publicRecord(record), event: outcome.event ?? null, published: outcome.published });
   }
 
   // ---- persistence ------------------------------------------------------------------------------------------------
@@ -456,10 +483,6 @@ function sendAcsError(
   headers: Record<string, string> = {},
 ): void {
   sendJson(res, status, { error: { code, message } }, headers);
-}
-
-function sha256Base64(data: string | Buffer): string {
-  return createHash("sha256").update(data).digest("base64");
 }
 
 function errorText(err: unknown): string {

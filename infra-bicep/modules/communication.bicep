@@ -1,5 +1,7 @@
-// Azure Communication Services for SMS. Data at rest stays in the chosen data location (Norway by default).
-// The Function App sends SMS with its managed identity (SmsClient + DefaultAzureCredential against ACS_ENDPOINT).
+// Azure Communication Services for SMS and e-mail. Data at rest stays in the chosen data location (Norway by default).
+// The Function App sends SMS and e-mail with its managed identity (SmsClient / EmailClient + DefaultAzureCredential
+// against ACS_ENDPOINT). E-mail goes out from an Azure-managed domain (<id>.azurecomm.net) linked to the resource;
+// a creditor-branded custom domain needs DNS verification outside this template.
 // Phone numbers / alphanumeric sender ids are acquired outside this template (see README).
 
 @description('Communication Services resource name (globally unique).')
@@ -26,12 +28,41 @@ param principalId string
 // SMS and Identity APIs. It is scoped to this one resource only.
 var contributorRoleId = 'b24988ac-6180-42a0-ab88-20f7382dd24c'
 
+@description('Email Communication Services resource name.')
+param emailServiceName string = '${name}-email'
+
+@description('Local part of the sender address (Azure-managed domains come with DoNotReply).')
+param senderUsername string = 'DoNotReply'
+
+resource emailService 'Microsoft.Communication/emailServices@2023-04-01' = {
+  name: emailServiceName
+  location: 'global'
+  tags: tags
+  properties: {
+    dataLocation: dataLocation
+  }
+}
+
+resource emailDomain 'Microsoft.Communication/emailServices/domains@2023-04-01' = {
+  parent: emailService
+  name: 'AzureManagedDomain'
+  location: 'global'
+  tags: tags
+  properties: {
+    domainManagement: 'AzureManaged'
+    userEngagementTracking: 'Disabled' // no tracking pixels or rewritten links in letters to debtors
+  }
+}
+
 resource communication 'Microsoft.Communication/communicationServices@2023-04-01' = {
   name: name
   location: 'global' // ACS resources are global; dataLocation decides residency
   tags: tags
   properties: {
     dataLocation: dataLocation
+    linkedDomains: [
+      emailDomain.id
+    ]
   }
 }
 
@@ -47,3 +78,5 @@ resource smsSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 
 output name string = communication.name
 output endpoint string = 'https://${communication.properties.hostName}'
+output id string = communication.id
+output emailSenderAddress string = '${senderUsername}@${emailDomain.properties.mailFromSenderDomain}'

@@ -20,6 +20,8 @@ export const Settings = z.object({
   /** Communication Services SMS: a connection string, or ACS_ENDPOINT with managed identity. */
   ACS_CONNECTION_STRING: z.string().optional(),
   ACS_ENDPOINT: z.url().optional(),
+  /** Communication Services Email (same resource and connection as SMS): the sender, `DoNotReply@<verified domain>`. */
+  ACS_EMAIL_SENDER: z.email().optional(),
   /** Blob storage for letters: AzureWebJobsStorage connection string locally, BLOB_ACCOUNT_URL with managed identity in Azure. */
   AzureWebJobsStorage: z.string().optional(),
   BLOB_ACCOUNT_URL: z.url().optional(),

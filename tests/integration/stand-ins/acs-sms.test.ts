@@ -54,6 +54,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
+  await standIn.settled();
   standIn.setFaults({});
   const res = await fetch(`${devBase}/api/dev/sms`, { method: "DELETE" });
   expect(res.status).toBe(204);
@@ -206,7 +207,30 @@ describe("ACS SMS stand-in", () => {
     expect(html).toContain("Betal &lt;b&gt;nå&lt;/b&gt; &amp; takk");
   });
 
-  it("records a simulated delivery report and publishes an SMSDeliveryReportReceived event", async () => {
+  it("publishes a Delivered SMSDeliveryReportReceived event by itself for a message that asked for a report", async () => {
+    const sender = new AcsSmsSender({ connectionString });
+    const sent = await sender.send({
+      to: "+4791234567",
+      from: "Inkasso",
+      text: "x",
+      idempotencyKey: "auto-report-1",
+      tag: "case-8",
+      deliveryReport: true,
+    });
+    const silent = await sender.send({ to: "+4791234568", from: "Inkasso", text: "y", idempotencyKey: "no-report-1" });
+    if (!sent.ok || !silent.ok) throw new Error("send failed");
+    await standIn.settled();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      eventType: "Microsoft.Communication.SMSDeliveryReportReceived",
+      data: { MessageId: sent.messageId, To: "+4791234567", DeliveryStatus: "Delivered", Tag: "case-8" },
+    });
+    const byId = new Map(standIn.outbox().map((m) => [m.messageId, m]));
+    expect(byId.get(sent.messageId)).toMatchObject({ deliveryStatus: "Delivered" });
+    expect(byId.get(silent.messageId)?.deliveryStatus).toBeUndefined();
+  });
+
+  it("records a delivery report sent by hand and publishes an SMSDeliveryReportReceived event", async () => {
     const sender = new AcsSmsSender({ connectionString });
     const sent = await sender.send({
       to: "+4791234567",
@@ -217,17 +241,18 @@ describe("ACS SMS stand-in", () => {
       deliveryReport: true,
     });
     if (!sent.ok) throw new Error(sent.reason);
+    await standIn.settled();
     const res = await fetch(`${devBase}/api/dev/sms/${encodeURIComponent(sent.messageId)}/delivery-report`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ status: "Delivered" }),
+      body: JSON.stringify({ status: "Failed", details: "Handset unreachable." }),
     });
     expect(res.status).toBe(200);
-    expect(standIn.outbox()[0]).toMatchObject({ deliveryStatus: "Delivered" });
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
+    expect(standIn.outbox()[0]).toMatchObject({ deliveryStatus: "Failed" });
+    expect(events.map((e) => (e.data as { DeliveryStatus: string }).DeliveryStatus)).toEqual(["Delivered", "Failed"]);
+    expect(events[1]).toMatchObject({
       eventType: "Microsoft.Communication.SMSDeliveryReportReceived",
-      data: { MessageId: sent.messageId, To: "+4791234567", DeliveryStatus: "Delivered", Tag: "case-9" },
+      data: { MessageId: sent.messageId, To: "+4791234567", DeliveryStatus: "Failed", Tag: "case-9" },
     });
   });
 
