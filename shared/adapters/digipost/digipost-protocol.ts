@@ -69,7 +69,7 @@ export function kronerFromMinorUnits(minor: number): string {
 export function osloMidnight(date: string): string {
   const at = DateTime.fromISO(date, { zone: "Europe/Oslo" });
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !at.isValid) throw new RangeError("due date must be YYYY-MM-DD");
-  return at.startOf("day").toISO({ suppressMilliseconds: true })!;
+  return at.startOf("day").toISO({ suppressMilliseconds: true });
 }
 
 /** XML text and attribute escaping. Characters XML 1.0 cannot carry at all are dropped. */
