@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DigipostStandIn } from "../../../devhost/digipost/digipost-stand-in";
-import { silentLogger } from "../../../devhost/logger";
+import { createLogger } from "../../../devhost/logger";
 import { DigipostMailbox } from "../../../shared/adapters/digipost/digital-mailbox.digipost";
 import type { DigitalMail } from "../../../shared/ports/digital-mailbox";
 
@@ -23,9 +23,16 @@ let standIn: DigipostStandIn;
 let apiUrl: string;
 let devServer: Server;
 let devBase: string;
+/** Every line the stand-in logs. */
+const logLines: string[] = [];
 
 function newStandIn(): DigipostStandIn {
-  return new DigipostStandIn({ dataDir, senderId: SENDER_ID, publicKey: signingKey, logger: silentLogger });
+  return new DigipostStandIn({
+    dataDir,
+    senderId: SENDER_ID,
+    publicKey: signingKey,
+    logger: createLogger((line) => logLines.push(line)),
+  });
 }
 
 function mailbox(overrides: { signingKey?: string; fetch?: typeof fetch } = {}): DigipostMailbox {
@@ -266,6 +273,21 @@ describe("Digipost stand-in driven by DigipostMailbox", () => {
     expect(standIn.list()).toHaveLength(1);
     const doc = await fetch(`${devBase}/api/dev/digipost/${mail.messageId}/document`);
     expect(doc.status).toBe(200);
+  });
+
+  it("never logs a national id, whatever happened to the message", async () => {
+    await mailbox().send(reminder());
+    await mailbox().send(reminder({ recipient: { nationalId: WITHOUT_MAILBOX } }));
+    await mailbox({
+      signingKey: generateKeyPairSync("rsa", { modulusLength: 2048 })
+        .privateKey.export({ type: "pkcs8", format: "pem" })
+        .toString(),
+    }).send(reminder());
+    expect(logLines.length).toBeGreaterThan(2);
+    for (const line of logLines) {
+      expect(line).not.toContain(WITH_MAILBOX);
+      expect(line).not.toContain(WITHOUT_MAILBOX);
+    }
   });
 
   it("leaves paths that are not its own to the next handler", async () => {
