@@ -1,7 +1,7 @@
 /**
  * The dev host: runs the app's own registrations (captured from `functions/index`) on this machine, with local
  * stand-ins for Cosmos DB, Blob/Queue/Table storage, Service Bus, ACS SMS and Email and Vipps MobilePay, Key Vault (with an App
- * Service managed identity endpoint), a partner system (service orders), a Durable Functions engine and a virtual clock. A stand-in starts only when its setting points at this machine; a setting that names a real Azure resource
+ * Service managed identity endpoint), a partner system (service orders), Digipost, a Durable Functions engine and a virtual clock. A stand-in starts only when its setting points at this machine; a setting that names a real Azure resource
  * is used as it is.
  */
 import fs from "node:fs";
@@ -37,6 +37,7 @@ import { AcsSmsStandIn } from "./sms/acs-sms-stand-in";
 import { AcsEmailStandIn } from "./email/acs-email-stand-in";
 import { VippsSimulator } from "./vipps/vipps-simulator";
 import { PartnerSimulator } from "./partner/partner-simulator";
+import { DigipostStandIn, ensureDevSigningKey } from "./digipost/digipost-stand-in";
 import { KeyVaultStandIn } from "./key-vault/key-vault-stand-in";
 import { ManagedIdentityEndpoint } from "./key-vault/managed-identity-endpoint";
 import { BlobTriggers } from "./blob-triggers";
@@ -88,6 +89,7 @@ export class DevHost {
   email: AcsEmailStandIn | undefined;
   vipps: VippsSimulator | undefined;
   partner: PartnerSimulator | undefined;
+  digipost: DigipostStandIn | undefined;
   cosmos: CosmosStandIn | undefined;
   private http: DevHttpServer | undefined;
   private readonly stack: Stoppable[] = [];
@@ -246,6 +248,25 @@ export class DevHost {
       this.partner = partner;
       this.stack.push({ name: "partner", stop: () => partner.stop() });
     }
+    if (isLoopbackUrl(env.DIGIPOST_API_URL)) {
+      // Digipost (digital mailbox + print fallback). Without DIGIPOST_SIGNING_KEY the dev host makes a key pair once
+      // (<dataDir>/digipost/dev-signing-key.pem) and hands the app the private half; the stand-in verifies with the
+      // public half, as Digipost does with the uploaded enterprise certificate.
+      env.DIGIPOST_SIGNING_KEY ??= ensureDevSigningKey(dataDir);
+      env.DIGIPOST_SENDER_ID ??= "100042";
+      const digipost = new DigipostStandIn({
+        dataDir,
+        senderId: env.DIGIPOST_SENDER_ID,
+        publicKey: env.DIGIPOST_SIGNING_KEY.replace(/\\n/g, "\n"),
+        logger: this.logger,
+        now: () => this.clock.nowDate(),
+      });
+      const started = await digipost.start(auto ? 0 : portOf(env.DIGIPOST_API_URL!, 7077));
+      env.DIGIPOST_API_URL = started.baseUrl;
+      standIns.digipost = started.baseUrl;
+      this.digipost = digipost;
+      this.stack.push({ name: "digipost", stop: () => digipost.stop() });
+    }
 
     if (isLoopbackUrl(env.KEY_VAULT_URL)) {
       // Key Vault for the partner connections' secrets, reached as in Azure: the SDK gets its token from the App
@@ -308,6 +329,7 @@ export class DevHost {
     if (this.email) devRoutes.push(this.email.handleDevHttp);
     if (this.vipps) devRoutes.push(this.vipps.handleDevHttp);
     if (this.partner) devRoutes.push(this.partner.handleDevHttp);
+    if (this.digipost) devRoutes.push(this.digipost.handleDevHttp);
     const httpServer = new DevHttpServer({
       registry,
       invoker,

@@ -95,6 +95,12 @@ param deployDeliveryReportEvents bool = false
 @description('Vipps MobilePay Merchant-Serial-Number (MSN). Not a secret; empty until the merchant agreement exists.')
 param vippsMerchantSerialNumber string = ''
 
+@description('Digipost API (digital mailbox with print fallback): https://api.digipost.no in production.')
+param digipostApiUrl string = 'https://api.digipost.no'
+
+@description('Digipost sender (broker) id, digits. Not a secret; empty = the digital mailbox channel is off. Set it once the Key Vault secret digipost-signing-key holds the enterprise certificate\'s private key (PEM).')
+param digipostSenderId string = ''
+
 @description('Optional object id of the person or group who sets the Key Vault secrets (granted Key Vault Secrets Officer). Empty = none.')
 param keyVaultOfficerPrincipalId string = ''
 
@@ -154,6 +160,7 @@ var secretNames = {
   vippsClientSecret: 'vipps-client-secret'
   vippsSubscriptionKey: 'vipps-subscription-key'
   vippsWebhookSecret: 'vipps-webhook-secret'
+  digipostSigningKey: 'digipost-signing-key'
 }
 
 // ---- Identity, monitoring and data services ---------------------------------------------------------------
@@ -299,6 +306,12 @@ var appSettings = {
   VIPPS_SUBSCRIPTION_KEY: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.vippsSubscriptionKey}/)'
   // The secret Vipps returns when POST /api/v1/ops/vipps/webhooks registers our callback URL (README: payments).
   VIPPS_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.vippsWebhookSecret}/)'
+
+  // Digipost (digital mailbox, print fallback). The signing key is the enterprise certificate's private key as PEM
+  // (openssl pkcs12 -in cert.p12 -nocerts -nodes | openssl pkey), kept in Key Vault and read through this reference.
+  DIGIPOST_API_URL: digipostApiUrl
+  DIGIPOST_SENDER_ID: digipostSenderId
+  DIGIPOST_SIGNING_KEY: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.digipostSigningKey}/)'
 
   // The partner connections' secrets (HMAC / OAuth2 client secrets, callback secrets): the app writes them here
   // with the identity (Key Vault Secrets Officer) and keeps only their names in Cosmos DB.

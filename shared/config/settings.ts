@@ -5,6 +5,8 @@
 import { z } from "zod";
 
 const Bool = z.enum(["true", "false"]).transform((v) => v === "true");
+/** An empty app setting (a Bicep parameter left at '') counts as not set. */
+const emptyIsUnset = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema);
 
 export const Settings = z.object({
   /** Durable Functions task hub (host.json reads the same setting). */
@@ -76,6 +78,19 @@ export const Settings = z.object({
   KEY_VAULT_VERIFY_CHALLENGE_RESOURCE: Bool.default(true),
   /** The blob container the bank drops Nets OCR giro files into (KID payments). */
   OCR_INCOMING_CONTAINER: z.string().min(3).default("ocr-incoming"),
+  /**
+   * Digipost (digital mailbox, with print fallback): the API (production https://api.digipost.no), the sender (broker)
+   * id Digipost gave the organisation, and the enterprise certificate's private key as PEM (escaped `\n` accepted) —
+   * in Azure a Key Vault reference. Without all three the digital mailbox channel is off.
+   */
+  DIGIPOST_API_URL: emptyIsUnset(z.url().optional()),
+  DIGIPOST_SENDER_ID: emptyIsUnset(
+    z
+      .string()
+      .regex(/^[0-9]{1,18}$/u, "a Digipost sender id is digits")
+      .optional(),
+  ),
+  DIGIPOST_SIGNING_KEY: emptyIsUnset(z.string().min(1).optional()),
 });
 export type Settings = z.infer<typeof Settings>;
 

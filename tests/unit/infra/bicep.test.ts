@@ -50,6 +50,7 @@ const KEY_VAULT_SETTINGS = [
   "VIPPS_CLIENT_SECRET",
   "VIPPS_SUBSCRIPTION_KEY",
   "VIPPS_WEBHOOK_SECRET",
+  "DIGIPOST_SIGNING_KEY",
 ];
 
 /** Settings the Flex Consumption plan rejects or ignores, and local-only secrets that must not reach Azure. */
