@@ -7,6 +7,9 @@ import { readFileSync } from "node:fs";
 import * as df from "durable-functions";
 import { AcsSmsSender } from "../shared/adapters/acs-sms/sms-sender.acs";
 import { BlobLetterArchive } from "../shared/adapters/blob/letter-archive.blob";
+import { AcsEmailSender } from "../shared/adapters/acs-email/email-sender.acs";
+import { DigipostMailbox } from "../shared/adapters/digipost/digital-mailbox.digipost";
+import { CosmosDeliveryIndex } from "../shared/adapters/cosmos/delivery-index.cosmos";
 import { CosmosBankPaymentStore } from "../shared/adapters/cosmos/bank-payment-store.cosmos";
 import { CosmosCaseStore } from "../shared/adapters/cosmos/case-store.cosmos";
 import { createCosmosDatabase, type CosmosOptions } from "../shared/adapters/cosmos/database.cosmos";
@@ -50,13 +53,14 @@ import type { CasesDeps } from "./cases";
 import type { PaymentsDeps } from "./payments";
 import type { ServicesDeps } from "./services";
 import type { InterestDeps } from "./interest";
+import type { LettersDeps } from "./letters";
 import type { WebhooksDeps } from "./webhooks";
 import { PAYMENTS_QUEUE } from "./payments/names";
 import { PARTNER_COMMANDS_QUEUE } from "./services/names";
 import { CASE_EVENTS_TOPIC, WEBHOOK_DELIVERIES_QUEUE } from "./webhooks/names";
 
 /** What the root hands to every area: one object satisfying each area's deps. */
-export type RootDeps = ApiDeps & CasesDeps & PaymentsDeps & ServicesDeps & WebhooksDeps & InterestDeps;
+export type RootDeps = ApiDeps & CasesDeps & PaymentsDeps & ServicesDeps & WebhooksDeps & InterestDeps & LettersDeps;
 
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
@@ -78,6 +82,23 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
       : undefined;
   if (!letters) throw new Error("Letter storage is not configured: set BLOB_ACCOUNT_URL or AzureWebJobsStorage");
   const letterhead = letterheadFrom(s.LETTERHEAD);
+  // Letter channels: e-mail when a sender address is set (ACS Email on the same resource as SMS), the digital mailbox
+  // when Digipost's URL, sender id and signing key are set. A channel not configured is passed over.
+  const email = !s.ACS_EMAIL_SENDER
+    ? undefined
+    : s.ACS_CONNECTION_STRING
+      ? new AcsEmailSender({ connectionString: s.ACS_CONNECTION_STRING, senderAddress: s.ACS_EMAIL_SENDER })
+      : s.ACS_ENDPOINT
+        ? new AcsEmailSender({ endpoint: s.ACS_ENDPOINT, senderAddress: s.ACS_EMAIL_SENDER })
+        : undefined;
+  const mailbox =
+    s.DIGIPOST_API_URL && s.DIGIPOST_SENDER_ID && s.DIGIPOST_SIGNING_KEY
+      ? new DigipostMailbox({
+          apiUrl: s.DIGIPOST_API_URL,
+          senderId: s.DIGIPOST_SENDER_ID,
+          signingKey: s.DIGIPOST_SIGNING_KEY,
+        })
+      : undefined;
   // Vipps MobilePay: the provider when VIPPS_BASE_URL and the client credentials are set; callbacks verified when
   // the webhook secret is set (without it every callback is refused).
   const vipps = vippsApiConfigFrom(s);
@@ -117,6 +138,8 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     bankPayments: new CosmosBankPaymentStore({ database }),
     sms,
     letters,
+    letterChannels: { ...(email ? { email } : {}), ...(mailbox ? { mailbox } : {}) },
+    deliveryIndex: new CosmosDeliveryIndex({ database }),
     publicBaseUrl: s.PUBLIC_BASE_URL,
     ...(letterhead ? { letterhead } : {}),
     ...(paymentProvider ? { paymentProvider } : {}),

@@ -26,6 +26,10 @@ import type { ReplayGuard } from "../shared/ports/replay-guard";
 import type { SmsSender } from "../shared/ports/sms-sender";
 import type { TenantStore } from "../shared/ports/tenant-store";
 import type { WebhookStore } from "../shared/ports/webhook-store";
+import type { DeliveryIndex } from "../shared/ports/delivery-index";
+import type { DigitalMailbox } from "../shared/ports/digital-mailbox";
+import type { EmailSender } from "../shared/ports/email-sender";
+import type { PrintHouse } from "../shared/ports/print-house";
 
 /** The process-wide ports: built once per process, on first use. */
 export interface AppDeps {
@@ -64,6 +68,9 @@ export interface AppDeps {
   events: EventPublisher;
   sms: SmsSender;
   letters: LetterArchive;
+  /** Where letters go (a channel left out is never chosen): e-mail, digital mailbox, print house. */
+  letterChannels: { email?: EmailSender; mailbox?: DigitalMailbox; printHouse?: PrintHouse };
+  deliveryIndex: DeliveryIndex;
   /** `PUBLIC_BASE_URL`: base of the short pay links. */
   publicBaseUrl: string;
   /** The sender block printed on letters (`LETTERHEAD`); without it letter steps end "not-executed". */

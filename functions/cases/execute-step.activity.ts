@@ -63,6 +63,9 @@ export function executeStepDepsFrom(app: AppDeps): ExecuteStepDeps {
     clock: app.clock,
     random: app.random,
     partnerCommands: app.partnerCommands,
+    interestRates: app.interestRates,
+    channels: app.letterChannels,
+    deliveryIndex: app.deliveryIndex,
     config: { publicBaseUrl: app.publicBaseUrl, ...(app.letterhead ? { letterhead: app.letterhead } : {}) },
   };
 }

@@ -1,3 +1,4 @@
+import { MemoryDeliveryIndex } from "../../shared/adapters/memory/delivery-index.memory";
 /**
  * Batch intake through the partner API's handler (`POST /api/v1/invoices/batch`: parse, validate each item, open the
  * case, create it in Cosmos, issue and store its pay link, publish `case.created`, start the workflow) against a
@@ -95,6 +96,8 @@ export async function run(): Promise<Record<string, number | string>> {
       events,
       sms: { send: async () => ({ ok: false, retryable: false, reason: "bench" }) },
       letters: { put: async () => undefined, get: async () => undefined, list: async () => [] },
+      letterChannels: {},
+      deliveryIndex: new MemoryDeliveryIndex(),
       publicBaseUrl: settings.PUBLIC_BASE_URL,
       workflow,
       workflowFor: () => workflow,

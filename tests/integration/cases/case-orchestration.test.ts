@@ -94,6 +94,8 @@ beforeAll(async () => {
     events: w.events,
     sms: w.sms,
     letters: w.letters,
+    letterChannels: w.deps.channels ?? {},
+    deliveryIndex: w.deliveryIndex,
     publicBaseUrl: PUBLIC_BASE_URL,
     letterhead: LETTERHEAD,
     workflowFor: () => workflow,

@@ -1,3 +1,4 @@
+import { MemoryDeliveryIndex } from "../../../../shared/adapters/memory/delivery-index.memory";
 /** Literal ports for host-free tests of the partner API: memory stores, a recording workflow, a settable clock. */
 import { MemoryReplayGuard } from "../../../../shared/adapters/memory/replay-guard.memory";
 import { MemoryPaymentQueue } from "../../../../shared/adapters/memory/payment-queue.memory";
@@ -120,6 +121,8 @@ export function testWorld(
     events,
     sms: { send: async () => ({ ok: true, messageId: "m-1" }) },
     letters: archive,
+    letterChannels: {},
+    deliveryIndex: new MemoryDeliveryIndex(),
     publicBaseUrl: settings.PUBLIC_BASE_URL,
     workflow,
     workflowFor: () => workflow,
