@@ -213,7 +213,12 @@ export class BlobPrintHouse implements PrintHouse, PrintBatches {
     if (!meta || !pdf) {
       meta = await this.readJson(`pending/${letterId}.json`, PendingPrintLetter);
       pdf = await this.read(`pending/${letterId}.pdf`);
-      if (!meta || !pdf) return undefined;
+      if (!meta || !pdf) {
+        // A concurrent close may have moved it in between: its batch copy is then complete (copied before deleting).
+        meta = await this.readJson(`${target}.json`, PendingPrintLetter);
+        pdf = meta ? await this.read(`${target}.pdf`) : undefined;
+        return meta && pdf ? { meta, pdf } : undefined;
+      }
       await this.container.getBlockBlobClient(`${target}.pdf`).uploadData(pdf, {
         blobHTTPHeaders: { blobContentType: "application/pdf" },
         metadata: { [SHA_META]: meta.sha256 },
