@@ -39,6 +39,8 @@ import { PartnerSimulator } from "./partner/partner-simulator";
 import { KeyVaultStandIn } from "./key-vault/key-vault-stand-in";
 import { ManagedIdentityEndpoint } from "./key-vault/managed-identity-endpoint";
 import { BlobTriggers } from "./blob-triggers";
+import { PrintHouseStandIn } from "./print/print-house-stand-in";
+import { CLOSE_PRINT_BATCH_FUNCTION } from "../functions/print/names";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
 import { CosmosPartnerConnectionStore } from "../shared/adapters/cosmos/partner-connection-store.cosmos";
@@ -87,6 +89,7 @@ export class DevHost {
   vipps: VippsSimulator | undefined;
   partner: PartnerSimulator | undefined;
   cosmos: CosmosStandIn | undefined;
+  print: PrintHouseStandIn | undefined;
   private http: DevHttpServer | undefined;
   private readonly stack: Stoppable[] = [];
   private stopping: Promise<void> | undefined;
@@ -291,6 +294,27 @@ export class DevHost {
     if (this.sms) devRoutes.push(this.sms.handleDevHttp);
     if (this.vipps) devRoutes.push(this.vipps.handleDevHttp);
     if (this.partner) devRoutes.push(this.partner.handleDevHttp);
+    const closePrintBatch = registry.byName(CLOSE_PRINT_BATCH_FUNCTION);
+    if (standIns.blob && env.AzureWebJobsStorage) {
+      // The print house (docs/print-house.md): takes the app's batches from the print outbox, "posts" them on virtual
+      // business days and writes the receipt files the app's blob trigger imports. GET /api/dev/print.
+      const print = new PrintHouseStandIn({
+        connectionString: env.AzureWebJobsStorage,
+        outboxContainer: env.PRINT_OUTBOX_CONTAINER ?? "print-outbox",
+        receiptsContainer: env.PRINT_RECEIPTS_CONTAINER ?? "print-receipts",
+        dataDir,
+        logger: this.logger,
+        now: () => this.clock.nowDate(),
+        schedule: (at, fire, label) => this.clock.schedule(at, fire, label),
+        ...(closePrintBatch
+          ? { closeBatch: () => invoker.invoke(closePrintBatch, { isPastDue: false }).then(() => undefined) }
+          : {}),
+      });
+      await print.start();
+      this.print = print;
+      devRoutes.push(print.handleDevHttp);
+      this.stack.push({ name: "print", stop: () => print.stop() });
+    }
     const httpServer = new DevHttpServer({
       registry,
       invoker,
