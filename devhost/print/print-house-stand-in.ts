@@ -25,7 +25,7 @@ import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
 import { z } from "zod";
 import { addBusinessDays, atLocalTime, toLocalDate } from "../../shared/domain/calendar";
 import { PrintManifest } from "../../shared/adapters/blob/print-house.blob";
-import { formatPrintReceipt, type PrintReceiptLine } from "../../shared/adapters/blob/print-receipt";
+import { formatPrintReceipt, type PrintReceiptLine } from "../../shared/letters/print-receipt";
 import { CoalescingWriter, readJsonFile, writeFileAtomic } from "../atomic-file";
 import { escapeHtml, header, readDevJson, sendJson, sendProblem, type DevRouteHandler } from "../dev-routes";
 import type { DevLogger } from "../logger";

@@ -14,7 +14,7 @@
  * carry file names, letter ids and counts — never recipients or the file's detail texts.
  */
 import { app, type InvocationContext } from "@azure/functions";
-import { deliveryReportOf, parsePrintReceipt } from "../../shared/adapters/blob/print-receipt";
+import { deliveryReportOf, parsePrintReceipt } from "../../shared/letters/print-receipt";
 import type { PrintDeps } from "./deps";
 import { IMPORT_PRINT_RECEIPT_FUNCTION, PRINT_RECEIPT_REJECTED_EVENT, PRINT_RECEIPTS_PATH } from "./names";
 

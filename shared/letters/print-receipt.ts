@@ -14,8 +14,8 @@
  * problem — a half-read file must never mark some letters posted. Problems name fields, never values from the file.
  */
 import { z } from "zod";
-import { atLocalTime, LocalDate } from "../../domain/calendar";
-import type { DeliveryReport } from "../../ports/delivery-report";
+import { atLocalTime, LocalDate } from "../domain/calendar";
+import type { DeliveryReport } from "../ports/delivery-report";
 
 export const PRINT_RECEIPT_HEADER = "letter_id;status;date;detail";
 

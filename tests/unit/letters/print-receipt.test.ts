@@ -1,10 +1,6 @@
 /** The print house's receipt file: read whole or refused whole, with the line and the problem. */
 import { describe, expect, it } from "vitest";
-import {
-  deliveryReportOf,
-  formatPrintReceipt,
-  parsePrintReceipt,
-} from "../../../../shared/adapters/blob/print-receipt";
+import { deliveryReportOf, formatPrintReceipt, parsePrintReceipt } from "../../../shared/letters/print-receipt";
 
 const GOOD = [
   "letter_id;status;date;detail",
