@@ -163,7 +163,8 @@ export class DevHost {
       this.stack.push({ name: "azurite", stop: () => azurite.stop() });
       // What Bicep provisions in Azure (infra-bicep/modules/storage.bicep), the dev host provisions locally.
       const blobService = BlobServiceClient.fromConnectionString(started.connectionString);
-      for (const name of [env.LETTERS_CONTAINER ?? "letters", "ocr-incoming"])
+      const print = [env.PRINT_OUTBOX_CONTAINER, env.PRINT_RECEIPTS_CONTAINER, env.PRINT_RECEIPTS_REJECTED_CONTAINER];
+      for (const name of [env.LETTERS_CONTAINER ?? "letters", "ocr-incoming", ...print.filter((c) => c !== undefined)])
         await blobService.getContainerClient(name).createIfNotExists();
     }
     const sbEndpoint = env.ServiceBusConnection
