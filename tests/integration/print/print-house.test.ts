@@ -220,4 +220,22 @@ describe("a print batch closed on Friday", () => {
     );
     expect(refused.result).toMatchObject({ status: 401 });
   });
+
+  it("returns the letters a fault makes unreadable as REJECTED on their posting day", async () => {
+    expect((await post("/faults", { rejectNext: 1 })).json).toEqual({ rejectNext: 1 });
+    await house.submit(letter("L-R", "A"));
+    const closed = await post("/close-batch", {}); // Tuesday 8 December, evening
+    const batches = closed.json.closed as Array<{ letters: Array<{ postingDay: string }> }>;
+    expect(batches[0]!.letters[0]!.postingDay).toBe("2026-12-09");
+    await clock.advanceTo(Date.parse("2026-12-09T20:00:00Z"));
+    await triggers.pollNow();
+    expect(recorded.at(-1)).toEqual({
+      channel: "print",
+      messageId: "L-R",
+      outcome: "failed",
+      status: "Rejected",
+      at: "2026-12-09T11:00:00.000Z",
+      detail: "PDF kunne ikke leses",
+    });
+  });
 });
