@@ -41,6 +41,8 @@ import { DigipostStandIn, ensureDevSigningKey } from "./digipost/digipost-stand-
 import { KeyVaultStandIn } from "./key-vault/key-vault-stand-in";
 import { ManagedIdentityEndpoint } from "./key-vault/managed-identity-endpoint";
 import { BlobTriggers } from "./blob-triggers";
+import { PrintHouseStandIn } from "./print/print-house-stand-in";
+import { CLOSE_PRINT_BATCH_FUNCTION } from "../functions/print/names";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
 import { CosmosPartnerConnectionStore } from "../shared/adapters/cosmos/partner-connection-store.cosmos";
@@ -91,6 +93,7 @@ export class DevHost {
   partner: PartnerSimulator | undefined;
   digipost: DigipostStandIn | undefined;
   cosmos: CosmosStandIn | undefined;
+  print: PrintHouseStandIn | undefined;
   private http: DevHttpServer | undefined;
   private readonly stack: Stoppable[] = [];
   private stopping: Promise<void> | undefined;
@@ -164,7 +167,8 @@ export class DevHost {
       this.stack.push({ name: "azurite", stop: () => azurite.stop() });
       // What Bicep provisions in Azure (infra-bicep/modules/storage.bicep), the dev host provisions locally.
       const blobService = BlobServiceClient.fromConnectionString(started.connectionString);
-      for (const name of [env.LETTERS_CONTAINER ?? "letters", "ocr-incoming"])
+      const print = [env.PRINT_OUTBOX_CONTAINER, env.PRINT_RECEIPTS_CONTAINER, env.PRINT_RECEIPTS_REJECTED_CONTAINER];
+      for (const name of [env.LETTERS_CONTAINER ?? "letters", "ocr-incoming", ...print.filter((c) => c !== undefined)])
         await blobService.getContainerClient(name).createIfNotExists();
     }
     const sbEndpoint = env.ServiceBusConnection
@@ -330,6 +334,27 @@ export class DevHost {
     if (this.vipps) devRoutes.push(this.vipps.handleDevHttp);
     if (this.partner) devRoutes.push(this.partner.handleDevHttp);
     if (this.digipost) devRoutes.push(this.digipost.handleDevHttp);
+    const closePrintBatch = registry.byName(CLOSE_PRINT_BATCH_FUNCTION);
+    if (standIns.blob && env.AzureWebJobsStorage) {
+      // The print house (docs/print-house.md): takes the app's batches from the print outbox, "posts" them on virtual
+      // business days and writes the receipt files the app's blob trigger imports. GET /api/dev/print.
+      const print = new PrintHouseStandIn({
+        connectionString: env.AzureWebJobsStorage,
+        outboxContainer: env.PRINT_OUTBOX_CONTAINER ?? "print-outbox",
+        receiptsContainer: env.PRINT_RECEIPTS_CONTAINER ?? "print-receipts",
+        dataDir,
+        logger: this.logger,
+        now: () => this.clock.nowDate(),
+        schedule: (at, fire, label) => this.clock.schedule(at, fire, label),
+        ...(closePrintBatch
+          ? { closeBatch: () => invoker.invoke(closePrintBatch, { isPastDue: false }).then(() => undefined) }
+          : {}),
+      });
+      await print.start();
+      this.print = print;
+      devRoutes.push(print.handleDevHttp);
+      this.stack.push({ name: "print", stop: () => print.stop() });
+    }
     const httpServer = new DevHttpServer({
       registry,
       invoker,

@@ -10,6 +10,12 @@ import { BlobLetterArchive } from "../shared/adapters/blob/letter-archive.blob";
 import { AcsEmailSender } from "../shared/adapters/acs-email/email-sender.acs";
 import { DigipostMailbox } from "../shared/adapters/digipost/digital-mailbox.digipost";
 import { CosmosDeliveryIndex } from "../shared/adapters/cosmos/delivery-index.cosmos";
+import { BlobPrintHouse } from "../shared/adapters/blob/print-house.blob";
+import { BlobPrintReceiptFiles } from "../shared/adapters/blob/print-receipts.blob";
+import { makeRecordDeliveryReport } from "../shared/application/letters/deliver-letter";
+import { rulesWithEnteredRates } from "../shared/application/interest-rates";
+import { todayIn } from "../shared/application/case-context";
+import type { PrintDeps } from "./print/deps";
 import { CosmosBankPaymentStore } from "../shared/adapters/cosmos/bank-payment-store.cosmos";
 import { CosmosCaseStore } from "../shared/adapters/cosmos/case-store.cosmos";
 import { createCosmosDatabase, type CosmosOptions } from "../shared/adapters/cosmos/database.cosmos";
@@ -60,7 +66,14 @@ import { PARTNER_COMMANDS_QUEUE } from "./services/names";
 import { CASE_EVENTS_TOPIC, WEBHOOK_DELIVERIES_QUEUE } from "./webhooks/names";
 
 /** What the root hands to every area: one object satisfying each area's deps. */
-export type RootDeps = ApiDeps & CasesDeps & PaymentsDeps & ServicesDeps & WebhooksDeps & InterestDeps & LettersDeps;
+export type RootDeps = ApiDeps &
+  CasesDeps &
+  PaymentsDeps &
+  ServicesDeps &
+  WebhooksDeps &
+  InterestDeps &
+  LettersDeps &
+  PrintDeps;
 
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
@@ -108,6 +121,24 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     : undefined;
   const clock = options.clock ?? systemClock;
   const tenants = new CosmosTenantStore({ database });
+  // Print: the print house reads batches from the outbox container and writes receipts back (docs/print-house.md).
+  const storageAccess = s.BLOB_ACCOUNT_URL
+    ? { accountUrl: s.BLOB_ACCOUNT_URL }
+    : s.AzureWebJobsStorage
+      ? { connectionString: s.AzureWebJobsStorage }
+      : undefined;
+  const printHouse = storageAccess
+    ? new BlobPrintHouse({ ...storageAccess, containerName: s.PRINT_OUTBOX_CONTAINER ?? "print-outbox", clock })
+    : undefined;
+  const printReceiptFiles = storageAccess
+    ? new BlobPrintReceiptFiles({
+        ...storageAccess,
+        ...(s.PRINT_RECEIPTS_CONTAINER ? { receiptsContainer: s.PRINT_RECEIPTS_CONTAINER } : {}),
+        ...(s.PRINT_RECEIPTS_REJECTED_CONTAINER ? { rejectedContainer: s.PRINT_RECEIPTS_REJECTED_CONTAINER } : {}),
+      })
+    : undefined;
+  if (!printHouse || !printReceiptFiles)
+    throw new Error("Print is not configured: set BLOB_ACCOUNT_URL or AzureWebJobsStorage");
   const webhookDeliveries = new ServiceBusWebhookDeliveryQueue({
     client: serviceBus,
     queueName: WEBHOOK_DELIVERIES_QUEUE,
@@ -115,7 +146,24 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
   const idempotency = new CosmosIdempotencyStore({ database });
   const webhooks = new CosmosWebhookStore({ database });
   const vault = secretVaultFrom(s);
-  return {
+  const deliveryIndex = new CosmosDeliveryIndex({ database });
+  // The print receipts' sink (the Event Grid trigger builds its own per invocation, with the workflow client).
+  let sink: ReturnType<typeof makeRecordDeliveryReport> | undefined;
+  const recordDeliveryReport = () =>
+    (sink ??= makeRecordDeliveryReport({
+      cases: deps.cases,
+      tenants,
+      letters,
+      deliveryIndex,
+      channels: deps.letterChannels,
+      payLinks: deps.payLinks,
+      random: cryptoRandom,
+      events: deps.events,
+      clock,
+      config: { publicBaseUrl: s.PUBLIC_BASE_URL, ...(letterhead ? { letterhead } : {}) },
+      rulesFor: async (r, now) => (await rulesWithEnteredRates(deps))(r.case.country, todayIn(r.case.country, now)),
+    }));
+  const deps: RootDeps = {
     clock,
     random: cryptoRandom,
     cases: new CosmosCaseStore({ database }),
@@ -138,8 +186,11 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     bankPayments: new CosmosBankPaymentStore({ database }),
     sms,
     letters,
-    letterChannels: { ...(email ? { email } : {}), ...(mailbox ? { mailbox } : {}) },
-    deliveryIndex: new CosmosDeliveryIndex({ database }),
+    letterChannels: { ...(email ? { email } : {}), ...(mailbox ? { mailbox } : {}), printHouse },
+    deliveryIndex,
+    printBatches: printHouse,
+    printReceiptFiles,
+    deliveryReports: { record: async (report) => recordDeliveryReport()(report) },
     publicBaseUrl: s.PUBLIC_BASE_URL,
     ...(letterhead ? { letterhead } : {}),
     ...(paymentProvider ? { paymentProvider } : {}),
@@ -175,6 +226,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
       random: cryptoRandom,
     }),
   };
+  return deps;
 }
 
 /** The COSMOS_* settings as the Cosmos adapter's options. */

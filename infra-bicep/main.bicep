@@ -86,7 +86,7 @@ param acsDataLocation string = 'Norway'
 ])
 param vippsBaseUrl string = 'https://apitest.vipps.no'
 
-@description('Subscribe the OCR import function to new files in ocr-incoming through Event Grid. Set true on a second deployment, after the code is deployed (the subscription needs the host\'s blobs_extension key).')
+@description('Subscribe the OCR import function to new files in ocr-incoming, and the print receipt import to new files in print-receipts, through Event Grid. Set true on a second deployment, after the code is deployed (the subscription needs the host\'s blobs_extension key).')
 param deployOcrBlobEvents bool = false
 
 @description('Subscribe the Event Grid trigger applyDeliveryReport to ACS e-mail and SMS delivery reports. Set true on a second deployment, after the code (with that function) is deployed.')
@@ -322,6 +322,13 @@ var appSettings = {
 
   // The sweep for payments whose Vipps webhook never came (functions/payments/timer-reconcile-payments.ts).
   PAYMENT_SWEEP_SCHEDULE: '0 */5 * * * *'
+
+  // Paper letters through the print house (docs/print-house.md): batches out, receipt files back (blob trigger),
+  // unreadable receipts aside. The batch closes Monday–Friday 13:00 UTC (14:00 Oslo in winter, 15:00 in summer).
+  PRINT_OUTBOX_CONTAINER: storage.outputs.printOutboxContainerName
+  PRINT_RECEIPTS_CONTAINER: storage.outputs.printReceiptsContainerName
+  PRINT_RECEIPTS_REJECTED_CONTAINER: storage.outputs.printReceiptsRejectedContainerName
+  PRINT_BATCH_SCHEDULE: '0 0 13 * * 1-5'
 }
 // ============================================================================================================
 
@@ -366,6 +373,20 @@ module deliveryReportEvents 'modules/delivery-report-events.bicep' = if (deployD
     functionAppName: functionApp.outputs.name
     tags: allTags
   }
+}
+
+// The print house's receipt files → their blob trigger, on the same system topic (one per storage account) and in the
+// same second pass.
+module printBlobEvents 'modules/print-blob-events.bicep' = if (deployOcrBlobEvents) {
+  name: 'print-blob-events'
+  params: {
+    systemTopicName: '${storage.outputs.name}-blob-events'
+    containerName: storage.outputs.printReceiptsContainerName
+    functionAppName: functionApp.outputs.name
+  }
+  dependsOn: [
+    ocrBlobEvents
+  ]
 }
 
 // ---- Alerts ------------------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@
 // Containers:
 //   letters       archived letters — container-level time-based retention (WORM): written once, never altered
 //   ocr-incoming  bank OCR payment files waiting to be read
+//   print-outbox, print-receipts, print-receipts-rejected  paper letters: batches the print house reads, its receipt
+//                 files, and receipt files that could not be read (docs/print-house.md)
 //   deployments   the Flex Consumption app package
 
 @description('Storage account name (3-24 lowercase letters and digits, globally unique).')
@@ -32,6 +34,15 @@ param lettersContainerName string = 'letters'
 
 @description('Name of the container bank OCR files land in.')
 param ocrIncomingContainerName string = 'ocr-incoming'
+
+@description('Name of the container the print house reads batches (PDFs + manifest) from.')
+param printOutboxContainerName string = 'print-outbox'
+
+@description('Name of the container the print house writes its receipt files to.')
+param printReceiptsContainerName string = 'print-receipts'
+
+@description('Name of the container unreadable receipt files are moved to.')
+param printReceiptsRejectedContainerName string = 'print-receipts-rejected'
 
 @description('Name of the container holding the Flex Consumption deployment package.')
 param deploymentsContainerName string = 'deployments'
@@ -129,6 +140,18 @@ resource ocrIncomingContainer 'Microsoft.Storage/storageAccounts/blobServices/co
   }
 }
 
+resource printContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for containerName in [
+  printOutboxContainerName
+  printReceiptsContainerName
+  printReceiptsRejectedContainerName
+]: {
+  parent: blobService
+  name: containerName
+  properties: {
+    publicAccess: 'None'
+  }
+}]
+
 resource deploymentsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
   name: deploymentsContainerName
@@ -185,4 +208,7 @@ output id string = account.id
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output lettersContainerName string = lettersContainer.name
 output ocrIncomingContainerName string = ocrIncomingContainer.name
+output printOutboxContainerName string = printContainers[0].name
+output printReceiptsContainerName string = printContainers[1].name
+output printReceiptsRejectedContainerName string = printContainers[2].name
 output deploymentsContainerName string = deploymentsContainer.name

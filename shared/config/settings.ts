@@ -91,6 +91,15 @@ export const Settings = z.object({
       .optional(),
   ),
   DIGIPOST_SIGNING_KEY: emptyIsUnset(z.string().min(1).optional()),
+  /**
+   * Print (docs/print-house.md): the container the print house reads batches from, the one its receipt files land in
+   * (the blob trigger's path names it too) and where unreadable receipt files are moved. The batch schedule is the
+   * timer's PRINT_BATCH_SCHEDULE (NCRONTAB, UTC), read by the host. Unset: print-outbox, print-receipts,
+   * print-receipts-rejected (the adapters' defaults).
+   */
+  PRINT_OUTBOX_CONTAINER: z.string().min(3).optional(),
+  PRINT_RECEIPTS_CONTAINER: z.string().min(3).optional(),
+  PRINT_RECEIPTS_REJECTED_CONTAINER: z.string().min(3).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -934,7 +934,7 @@ describe("no keys, named role assignments", () => {
     const HOST_BLOB_EXTENSION_KEY =
       /listKeys\('\$\{site\.id\}\/host\/default', '[\d-]+'\)\.systemKeys\.blobs_extension/gu;
     for (const [file, raw] of sources) {
-      const text = file.endsWith("ocr-blob-events.bicep") ? raw.replace(HOST_BLOB_EXTENSION_KEY, "") : raw;
+      const text = /(ocr|print)-blob-events\.bicep$/u.test(file) ? raw.replace(HOST_BLOB_EXTENSION_KEY, "") : raw;
       expect(text, file).not.toMatch(/\blist(Keys|ConnectionStrings|AccountSas|ServiceSas|Secrets)\s*\(/);
       expect(text, file).not.toMatch(
         /AccountKey=|SharedAccessKey=|primaryMasterKey|primaryConnectionString|primaryKey\b/,
