@@ -18,14 +18,17 @@ export class CosmosDeliveryIndex implements DeliveryIndex {
   }
 
   async put(messageId: string, ref: DeliveryRef): Promise<void> {
-    await this.#container.items.upsert({ id: messageId, type: "delivery", ...StoredRef.parse(ref) });
+    await this.#container.items.upsert({ id: messageId, type: "delivery", schemaVersion: 1, ...StoredRef.parse(ref) });
   }
 
   async get(messageId: string): Promise<DeliveryRef | undefined> {
     try {
       const { resource } = await this.#container.item(messageId, messageId).read<Record<string, unknown>>();
       if (!resource) return undefined;
-      return decodeDocument(StoredRef, resource, { container: this.#container.id, storageOnly: ["id", "type"] });
+      return decodeDocument(StoredRef, resource, {
+        container: this.#container.id,
+        storageOnly: ["id", "type", "schemaVersion"],
+      });
     } catch (err) {
       if ((err as { code?: number }).code === 404) return undefined;
       throw err;

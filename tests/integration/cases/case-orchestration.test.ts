@@ -152,6 +152,10 @@ describe("one orchestration per case", () => {
     let stored = (await w.cases.getById(caseId))!;
     expect(stored.documents.map((d) => d.kind)).toEqual(["reminder"]);
     expect(w.letters.letters.size).toBe(1);
+    // Handed to the print house: no fee until its receipt says the letter was posted.
+    expect(balanceOf(stored.case).fees.value).toBe(0);
+    expect(await w.post()).toBe(1);
+    stored = (await w.cases.getById(caseId))!;
     const fees = balanceOf(stored.case).fees;
     expect(fees.value).toBeGreaterThan(0);
     expect(stored.case.ledger.filter((e) => e.type === "fee")).toEqual([

@@ -1,3 +1,4 @@
+import { CosmosDeliveryIndex } from "../../../../shared/adapters/cosmos/delivery-index.cosmos";
 /**
  * What only the Cosmos DB stores have to show: the containers come from the one declaration, documents carry
  * schemaVersion and no secrets, documents read are decoded (not cast), the etag loop gives up cleanly, and
@@ -144,6 +145,11 @@ describe("Cosmos DB documents", () => {
       updatedAt: "2025-03-17T09:00:00.000Z",
     }));
     await new CosmosInterestRateStore({ database }).put(anInterestRate("2027-01-01", 1200));
+    await new CosmosDeliveryIndex({ database }).put("3f2a1c9e-0000-5000-8000-000000000001", {
+      tenantId: "tenant-doc",
+      caseId: caseIdFor("tenant-doc", "INV-1"),
+      deliveryId: "step:1:reminder#1",
+    });
 
     for (const containerId of Object.values(COSMOS_CONTAINERS)) {
       const docs = await allDocuments(containerId);
