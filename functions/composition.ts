@@ -13,8 +13,7 @@ import { CosmosDeliveryIndex } from "../shared/adapters/cosmos/delivery-index.co
 import { BlobPrintHouse } from "../shared/adapters/blob/print-house.blob";
 import { BlobPrintReceiptFiles } from "../shared/adapters/blob/print-receipts.blob";
 import { makeRecordDeliveryReport } from "../shared/application/letters/deliver-letter";
-import { rulesWithEnteredRates } from "../shared/application/interest-rates";
-import { todayIn } from "../shared/application/case-context";
+import { deliverLetterDepsFrom } from "./letters/deliver-deps";
 import type { PrintDeps } from "./print/deps";
 import { CosmosBankPaymentStore } from "../shared/adapters/cosmos/bank-payment-store.cosmos";
 import { CosmosCaseStore } from "../shared/adapters/cosmos/case-store.cosmos";
@@ -149,20 +148,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
   const deliveryIndex = new CosmosDeliveryIndex({ database });
   // The print receipts' sink (the Event Grid trigger builds its own per invocation, with the workflow client).
   let sink: ReturnType<typeof makeRecordDeliveryReport> | undefined;
-  const recordDeliveryReport = () =>
-    (sink ??= makeRecordDeliveryReport({
-      cases: deps.cases,
-      tenants,
-      letters,
-      deliveryIndex,
-      channels: deps.letterChannels,
-      payLinks: deps.payLinks,
-      random: cryptoRandom,
-      events: deps.events,
-      clock,
-      config: { publicBaseUrl: s.PUBLIC_BASE_URL, ...(letterhead ? { letterhead } : {}) },
-      rulesFor: async (r, now) => (await rulesWithEnteredRates(deps))(r.case.country, todayIn(r.case.country, now)),
-    }));
+  const recordDeliveryReport = () => (sink ??= makeRecordDeliveryReport(deliverLetterDepsFrom(deps)));
   const deps: RootDeps = {
     clock,
     random: cryptoRandom,

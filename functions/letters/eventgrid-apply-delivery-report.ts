@@ -13,10 +13,9 @@
 import { app, type EventGridEvent, type InvocationContext } from "@azure/functions";
 import { z } from "zod";
 import { makeRecordDeliveryReport } from "../../shared/application/letters/deliver-letter";
-import { rulesWithEnteredRates } from "../../shared/application/interest-rates";
-import { todayIn } from "../../shared/application/case-context";
 import type { DeliveryReport } from "../../shared/ports/delivery-report";
 import { forInvocation } from "../deps";
+import { deliverLetterDepsFrom } from "./deliver-deps";
 import type { LettersDeps } from "./deps";
 import { APPLY_DELIVERY_REPORT_FUNCTION } from "./names";
 
@@ -82,13 +81,7 @@ export function makeApplyDeliveryReportFunction(resolve: () => LettersDeps) {
       return;
     }
     const deps = forInvocation(resolve(), context);
-    const rulesOn = await rulesWithEnteredRates(deps);
-    const record = makeRecordDeliveryReport({
-      ...deps,
-      channels: deps.letterChannels,
-      config: { publicBaseUrl: deps.publicBaseUrl, ...(deps.letterhead ? { letterhead: deps.letterhead } : {}) },
-      rulesFor: async (r, now) => rulesOn(r.case.country, todayIn(r.case.country, now)),
-    });
+    const record = makeRecordDeliveryReport(deliverLetterDepsFrom(deps, deps.workflow));
     const result = await record(report);
     const log = {
       eventId: event.id,

@@ -68,23 +68,18 @@ import { CaseTenantMissing, planCase, type PlannedStep } from "./plan-next-step"
 import { serviceWebhooks, suspendServices, unsentCommands } from "./services/case-services";
 import { dispatchCommands } from "./services/dispatch";
 import {
+  CHANNEL_WORDS,
   chooseChannels,
   deliverLetter,
+  DOMAIN_CHANNEL,
   stepChannels,
   type ChannelChoice,
   type DeliverLetterDeps,
   type LetterChannels,
   type LetterToDeliver,
-  type WrittenChannel,
 } from "./letters/deliver-letter";
 import type { DeliveryIndex } from "../ports/delivery-index";
 import { ladderOf } from "./case-context";
-
-const CHANNEL_WORDS_EN: Record<WrittenChannel, string> = {
-  email: "by e-mail",
-  "digital-mailbox": "to the digital mailbox",
-  print: "by post",
-};
 
 /** What delivering letters needs, from the step's deps. */
 function deliverDeps(deps: ExecuteStepDeps): DeliverLetterDeps {
@@ -400,7 +395,7 @@ function titleOf(action: PlannedAction, effects: Effects): string {
         const fee = action.fee
           ? `; its fee of ${formatMoney(action.fee.amount, "en")} counts once it is delivered`
           : ", without a fee";
-        return `${title}, sending ${CHANNEL_WORDS_EN[effects.deliver.choice.usable[0]!]}${fee}${why}`;
+        return `${title}, sending ${CHANNEL_WORDS[effects.deliver.choice.usable[0]!]}${fee}${why}`;
       }
       const fee = action.fee ? ` with a fee of ${formatMoney(action.fee.amount, "en")}` : " without a fee";
       return `${title}${fee}, SMS alert sent`;
@@ -558,7 +553,7 @@ async function produceLetter(
   // The channels of the step, in the creditor's order, that this debtor has and agreed to (deliver-letter.ts).
   const choice = reachable;
   const first = choice.usable[0];
-  const firstIndex = first ? action.channels.findIndex((c) => POLICY_CHANNEL_OF[first] === c) : action.channels.length;
+  const firstIndex = first ? action.channels.findIndex((c) => DOMAIN_CHANNEL[first] === c) : action.channels.length;
   const alertIndex = action.channels.indexOf("portal-with-alert");
   const concernsPower = record.case.services.some(
     (s) => (action.serviceIds ?? []).includes(s.serviceId) && s.kind === "power-meter",
@@ -616,7 +611,7 @@ async function produceLetter(
   if (!content) throw new TransientStepFailure(`The archived ${describeStep(kind)} could not be read back`);
   return {
     delivery: { channel: first, status: "queued", ...(reason ? { reason } : {}) },
-    channel: POLICY_CHANNEL_OF[first],
+    channel: DOMAIN_CHANNEL[first],
     document,
     sentKeys,
     deliver: {
@@ -625,12 +620,6 @@ async function produceLetter(
     },
   };
 }
-
-const POLICY_CHANNEL_OF: Record<WrittenChannel, Channel> = {
-  email: "email",
-  "digital-mailbox": "digital-mailbox",
-  print: "letter",
-};
 
 /** The SMS telling the debtor about a letter (with a pay link); throws on a transient gateway failure. */
 async function sendLetterAlert(

@@ -90,7 +90,7 @@ export const DOMAIN_CHANNEL: Record<WrittenChannel, Channel> = {
   print: "letter",
 };
 
-const CHANNEL_WORDS: Record<WrittenChannel, string> = {
+export const CHANNEL_WORDS: Record<WrittenChannel, string> = {
   email: "by e-mail",
   "digital-mailbox": "to the digital mailbox",
   print: "by post",
