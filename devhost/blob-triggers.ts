@@ -45,7 +45,7 @@ export class BlobTriggers {
   private watched: Watched[] = [];
   private receipts: Record<string, Receipt> = {};
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private polling: Promise<void> | undefined;
+  private polling: Promise<boolean> | undefined;
   private stopped = false;
   private readonly receiptsFile: string;
 
@@ -88,12 +88,18 @@ export class BlobTriggers {
     this.save();
   }
 
-  /** Polls every watched container once now (tests call this instead of waiting for the interval). */
-  pollNow(): Promise<void> {
-    this.polling ??= this.pollAll().finally(() => {
-      this.polling = undefined;
+  /**
+   * Polls every watched container once now (tests and the virtual clock's moments call this instead of waiting for
+   * the interval); true when a function was invoked.
+   */
+  pollNow(): Promise<boolean> {
+    // A poll already under way may have listed the container before the caller's blob was written: poll again after it.
+    const run = (this.polling ?? Promise.resolve(false)).then(() => this.pollAll());
+    const tracked: Promise<boolean> = run.finally(() => {
+      if (this.polling === tracked) this.polling = undefined;
     });
-    return this.polling;
+    this.polling = tracked;
+    return tracked;
   }
 
   private schedule(): void {
@@ -104,11 +110,12 @@ export class BlobTriggers {
     this.timer.unref?.();
   }
 
-  private async pollAll(): Promise<void> {
+  private async pollAll(): Promise<boolean> {
+    let invoked = false;
     for (const w of this.watched) {
       try {
         for await (const blob of w.container.listBlobsFlat({ prefix: w.prefix, includeMetadata: true })) {
-          if (this.stopped) return;
+          if (this.stopped) return invoked;
           const match = w.pattern.exec(blob.name);
           if (!match) continue;
           const key = `${w.registration.name}|${w.containerName}/${blob.name}`;
@@ -121,6 +128,7 @@ export class BlobTriggers {
           const client = w.container.getBlockBlobClient(blob.name);
           const content = await client.downloadToBuffer();
           let done = false;
+          invoked = true;
           try {
             await this.options.invoker.invoke(w.registration, content, {
               triggerMetadata: {
@@ -152,6 +160,7 @@ export class BlobTriggers {
         });
       }
     }
+    return invoked;
   }
 
   private save(): void {

@@ -45,6 +45,7 @@ export class VirtualClock {
   }
 
   private advancedListeners: Array<() => void> = [];
+  private momentPollers: Array<() => Promise<boolean>> = [];
 
   /** How far virtual time is ahead of real time, in ms. */
   get offset(): number {
@@ -70,6 +71,16 @@ export class VirtualClock {
   /** Called after every completed advance (the dev host saves the clock then). */
   onAdvanced(listener: () => void): void {
     this.advancedListeners.push(listener);
+  }
+
+  /**
+   * Registers a poller for work that arrives by polling in real time (new blobs for blob triggers, the print house's
+   * outbox). During an advance every poller runs after each moment has settled, so what that moment wrote is picked
+   * up at its virtual time rather than seconds of real time (and days of virtual time) later. A poller resolves true
+   * when it started work; the host then settles again before time moves on.
+   */
+  addMomentPoller(poll: () => Promise<boolean>): void {
+    this.momentPollers.push(poll);
   }
 
   /** Milliseconds since the epoch, virtual. */
@@ -144,6 +155,7 @@ export class VirtualClock {
         if (latest > this.now()) this.offsetMs = latest - realNow();
         await Promise.all(group.map((entry) => this.fireEntry(entry)));
         await this.tracker.settle();
+        await this.runMomentPollers();
       }
       if (target > this.now()) this.offsetMs = target - realNow();
       for (const listener of this.advancedListeners) listener();
@@ -151,6 +163,24 @@ export class VirtualClock {
       this.isAdvancing = false;
       this.advanceTarget = undefined;
       this.arm();
+    }
+  }
+
+  /** Runs the moment pollers until none finds new work (bounded: a poller that always finds work cannot stall time). */
+  private async runMomentPollers(): Promise<void> {
+    for (let round = 0; round < 5 && this.momentPollers.length > 0; round++) {
+      const found = await Promise.all(
+        this.momentPollers.map((poll) =>
+          this.tracker.track(
+            poll().catch((err: unknown) => {
+              console.error("[devhost] poll after a moment failed:", err);
+              return false;
+            }),
+          ),
+        ),
+      );
+      if (!found.some(Boolean)) return;
+      await this.tracker.settle();
     }
   }
 

@@ -352,6 +352,7 @@ export class DevHost {
       });
       await print.start();
       this.print = print;
+      this.clock.addMomentPoller(() => print.pollNow());
       devRoutes.push(print.handleDevHttp);
       this.stack.push({ name: "print", stop: () => print.stop() });
     }
@@ -419,6 +420,7 @@ export class DevHost {
         clock: this.clock,
       });
       await blobTriggers.start();
+      this.clock.addMomentPoller(() => blobTriggers.pollNow());
       this.stack.push({ name: "blob-triggers", stop: () => blobTriggers.stop() });
     }
     const timers = new TimerTriggers({ registry, invoker, clock: this.clock, logger: this.logger, dataDir, setting });

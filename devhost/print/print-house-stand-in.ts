@@ -84,7 +84,7 @@ export class PrintHouseStandIn {
   private batches: BatchState[] = [];
   private rejectNext = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private polling: Promise<void> | undefined;
+  private polling: Promise<boolean> | undefined;
   private stopped = false;
   private readonly scheduled = new Map<string, { cancel(): void }>();
 
@@ -117,11 +117,14 @@ export class PrintHouseStandIn {
   }
 
   /** Looks for new manifests now (tests call this instead of waiting for the interval). */
-  pollNow(): Promise<void> {
-    this.polling ??= this.poll().finally(() => {
-      this.polling = undefined;
+  pollNow(): Promise<boolean> {
+    // A poll already under way may have listed the outbox before the caller's batch was written: poll again after it.
+    const run = (this.polling ?? Promise.resolve(false)).then(() => this.poll());
+    const tracked: Promise<boolean> = run.finally(() => {
+      if (this.polling === tracked) this.polling = undefined;
     });
-    return this.polling;
+    this.polling = tracked;
+    return tracked;
   }
 
   /** What the print house holds (the dev page and tests). */
@@ -143,7 +146,9 @@ export class PrintHouseStandIn {
     this.timer.unref?.();
   }
 
-  private async poll(): Promise<void> {
+  /** True when a new batch was found. */
+  private async poll(): Promise<boolean> {
+    let found = false;
     const known = new Set(this.batches.map((b) => b.batchId));
     for await (const item of this.outbox.listBlobsFlat({ prefix: "batches/" })) {
       const m = /^batches\/([^/]+)\/manifest\.json$/u.exec(item.name);
@@ -160,7 +165,9 @@ export class PrintHouseStandIn {
         letters: batch.letters.length,
       });
       this.scheduleReceipts(batch);
+      found = true;
     }
+    return found;
   }
 
   private accept(manifest: PrintManifest): BatchState {

@@ -290,6 +290,27 @@ export const ServiceBlockBody = z
 
 export const ServiceParams = z.object({ caseId: Text(100), serviceId: Text(100) });
 
+export const DeliveryViewDto = z
+  .object({
+    deliveryId: z.string(),
+    stepIndex: z.number().int(),
+    kind: z.string().meta({ description: "The letter kind, or lets-pay-sms / letter-alert for an SMS." }),
+    documentId: z.string().nullable(),
+    channel: z.enum(["email", "digital-mailbox", "print", "sms"]),
+    attempt: z.number().int(),
+    state: z.enum(["queued", "dispatched", "delivered", "failed"]),
+    status: z
+      .string()
+      .nullable()
+      .meta({ description: "The channel's own word: Delivered, Bounced, Posted, Returned…" }),
+    reason: z.string().nullable(),
+    queuedAt: Instant,
+    dispatchedAt: Instant.nullable(),
+    deliveredAt: Instant.nullable(),
+    failedAt: Instant.nullable(),
+  })
+  .meta({ id: "CaseDelivery" });
+
 export const CaseViewDto = z
   .object({
     caseId: z.string(),
@@ -310,6 +331,10 @@ export const CaseViewDto = z
         "Each service (broadband line, power meter): its state, what blocks it, and its last command to the partner's system — when it was sent and when the partner confirmed it.",
     }),
     timeline: z.array(TimelineEntryDto),
+    deliveries: z.array(DeliveryViewDto).meta({
+      description:
+        "Each letter's and SMS's way to the debtor, oldest first: the channel, queued → dispatched → delivered | failed, and the channel's own word. A letter's fee counts from the day it was delivered (posted, in the mailbox, e-mail delivered).",
+    }),
     payLink: z.object({ issued: z.boolean(), expiresAt: Instant.nullable() }).meta({
       description: "The link itself is shown once (on registration and in the SMS); only its hash is stored.",
     }),

@@ -9,7 +9,7 @@ import { plan } from "../domain/planner";
 import type { Money } from "../domain/money";
 import type { StepKind } from "../domain/policy";
 import type { ManagedService } from "../domain/service-lifecycle";
-import type { CaseRecord, CaseStore, TimelineEntry } from "../ports/case-store";
+import type { CaseRecord, CaseStore, LetterDelivery, TimelineEntry } from "../ports/case-store";
 import type { Clock } from "../ports/clock";
 import type { Tenant, TenantStore } from "../ports/tenant-store";
 import { ladderOf, rulesOn as seedRulesOn, todayIn } from "./case-context";
@@ -56,6 +56,8 @@ export interface CaseView {
   /** Each service (broadband line, power meter): its state, what blocks it, and its last command to the partner. */
   services: ServiceView[];
   timeline: TimelineEntry[];
+  /** Each letter's and SMS's way to the debtor: channel, state and the channel's own word, oldest first. */
+  deliveries: DeliveryView[];
   /**
    * The short pay link is shown once, when the invoice is registered (and sent in the Let's pay SMS): only its hash
    * is stored, so it cannot be shown again. This says whether one was issued and until when it is valid.
@@ -63,6 +65,41 @@ export interface CaseView {
   payLink: { issued: boolean; expiresAt: string | null };
   createdAt: string;
   updatedAt: string;
+}
+
+export interface DeliveryView {
+  deliveryId: string;
+  stepIndex: number;
+  kind: string;
+  documentId: string | null;
+  channel: LetterDelivery["channel"];
+  attempt: number;
+  state: LetterDelivery["state"];
+  /** The channel's own word (Delivered, Bounced, Posted, Returned, …); null until it reported. */
+  status: string | null;
+  reason: string | null;
+  queuedAt: string;
+  dispatchedAt: string | null;
+  deliveredAt: string | null;
+  failedAt: string | null;
+}
+
+function deliveryViewOf(d: LetterDelivery): DeliveryView {
+  return {
+    deliveryId: d.deliveryId,
+    stepIndex: d.stepIndex,
+    kind: d.kind,
+    documentId: d.documentId,
+    channel: d.channel,
+    attempt: d.attempt,
+    state: d.state,
+    status: d.status ?? null,
+    reason: d.reason ?? null,
+    queuedAt: d.queuedAt,
+    dispatchedAt: d.dispatchedAt ?? null,
+    deliveredAt: d.deliveredAt ?? null,
+    failedAt: d.failedAt ?? null,
+  };
 }
 
 export interface ServiceView {
@@ -182,6 +219,7 @@ export function toCaseView(record: CaseRecord, tenant: Tenant, now: Date, rulesO
     nextAction: nextActionOf(record, tenant, now, rulesOn),
     services: c.services.map(serviceViewOf),
     timeline: record.timeline,
+    deliveries: (record.deliveries ?? []).map(deliveryViewOf),
     payLink: payLinkOf(record),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

@@ -175,7 +175,7 @@ describe("a case from hand-over to paid, through the dev host", () => {
     expect(text).toMatch(/\/p\/[A-Za-z0-9_-]{22,}/);
   });
 
-  it("at reminder time a reminder PDF is listed under documents and the lawful fee is on the balance", async () => {
+  it("at reminder time a reminder PDF is listed under documents, and no fee while the letter is with the print house", async () => {
     await advance("P7D");
     const letters = await eventually(async () => {
       const docs = await documents();
@@ -197,8 +197,31 @@ describe("a case from hand-over to paid, through the dev host", () => {
       (e: { kind: string; step?: string }) => e.kind === "step-executed" && e.step === "reminder",
     );
     expect(step).toMatchObject({ legalBasis: expect.any(String) });
-    // The lawful reminder fee on the day it was sent (Norway: a fraction of the inkassosats in force that day).
-    const sentOn = toLocalDate(new Date(step.at), "Europe/Oslo");
+    const delivery = (view.deliveries as Array<{ kind: string; channel: string; state: string }>).find(
+      (d) => d.kind === "reminder",
+    );
+    // No postal address is e-mail-consented here: the letter goes by post and counts only once it is posted.
+    if (delivery?.state !== "delivered") {
+      expect(delivery).toMatchObject({ channel: "print" });
+      expect(view.balance.fees.value).toBe(0);
+    }
+  });
+
+  it("once the print house has posted the reminder, the lawful fee of the posting day is on the balance", async () => {
+    let view: { balance: { fees: unknown }; deliveries: Array<{ kind: string; state: string; status?: string }> };
+    for (let day = 0; ; day++) {
+      view = await json(await api("GET", `/api/v1/cases/${caseId}`));
+      if (view.deliveries.find((d) => d.kind === "reminder")?.state === "delivered") break;
+      expect(day, "the print house posts within two business days of the batch").toBeLessThan(6);
+      await advance("P1D");
+    }
+    expect(view.deliveries.find((d) => d.kind === "reminder")).toMatchObject({ channel: "print", status: "Posted" });
+    const full = await json(await api("GET", `/api/v1/cases/${caseId}`));
+    const sent = full.timeline.find(
+      (e: { step?: string; details?: { state?: string } }) => e.step === "reminder" && e.details?.state === "sent",
+    );
+    const sentOn = sent.details.on as string;
+    // The lawful reminder fee on the day it was posted (Norway: a fraction of the inkassosats in force that day).
     const lawful = mayChargeFee(
       { dueDate, letters: [], disputed: false },
       "reminder",

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, toLocalDate } from "../../shared/domain/calendar";
 import { makeDataDir, ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
 import { json } from "../support/http";
+import { advanceClock, advanceDaysUntil } from "../support/devhost-clock";
 
 const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as {
   Values: Record<string, string>;
@@ -106,12 +107,12 @@ beforeAll(async () => {
   expect(res.status, await res.clone().text()).toBe(201);
   const created = await json(res);
   caseId = created.caseId as string;
-  const advanced = await fetch(`${host.base}/api/dev/clock`, {
-    method: "POST",
-    body: JSON.stringify({ advance: "P40D" }),
-  });
-  expect(advanced.status).toBe(200);
-  await eventually(async () => (await serviceOf(caseId)).state === "suspended", "the confirmed suspension");
+  await advanceClock(host.base, "P30D");
+  await advanceDaysUntil(
+    host.base,
+    async () => (await serviceOf(caseId)).state === "suspended",
+    "the confirmed suspension",
+  );
   // The debtor follows the newest pay link texted to them (the one handed over at intake has expired by now).
   const outbox = await json(await fetch(`${host.base}/api/dev/sms`, { headers: { accept: "application/json" } }));
   const links = (outbox.messages as Array<{ to?: string; message?: string; receivedAt: string }>)

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, toLocalDate } from "../../shared/domain/calendar";
 import { makeDataDir, ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
 import { json } from "../support/http";
+import { advanceDaysUntil } from "../support/devhost-clock";
 
 const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as {
   Values: Record<string, string>;
@@ -58,6 +59,8 @@ async function eventually<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+const suspended = (caseId: string) => async () => (await serviceOf(caseId)).state === "suspended";
 
 interface ServiceView {
   serviceId: string;
@@ -170,13 +173,11 @@ describe("a broadband service suspended for non-payment and reopened by a paymen
   it("suspends the service on the first allowed day after the notice, confirmed by the partner", async () => {
     caseId = await registerBroadbandInvoice("E2E-BB-1", "bb-e2e-1");
     expect(await serviceOf(caseId)).toMatchObject({ state: "active", blockers: [], lastCommand: null });
-    await advance("P40D");
-    const suspended = await eventually(async () => {
-      const s = await serviceOf(caseId);
-      return s.state === "suspended" && s;
-    }, "the partner's confirmation of the suspension");
-    expect(suspended.blockers.map((b) => b.kind)).toEqual(["overdue"]);
-    expect(suspended.lastCommand).toMatchObject({ target: "inactive", confirmedAt: expect.any(String) });
+    await advance("P30D");
+    await advanceDaysUntil(host.base, suspended(caseId), "the partner's confirmation of the suspension");
+    const suspendedService = await serviceOf(caseId);
+    expect(suspendedService.blockers.map((b) => b.kind)).toEqual(["overdue"]);
+    expect(suspendedService.lastCommand).toMatchObject({ target: "inactive", confirmedAt: expect.any(String) });
     expect(await inventory("bb-e2e-1")).toBe("inactive");
     const view = await json(await api("GET", `/api/v1/cases/${caseId}`));
     const suspension = view.timeline.find((e: { step?: string }) => e.step === "suspension");
@@ -212,8 +213,8 @@ describe("a broadband service suspended for non-payment and reopened by a paymen
 describe("a credit note that clears the balance", () => {
   it("reopens the service too, and a manual block keeps it closed until customer service lifts it", async () => {
     const caseId = await registerBroadbandInvoice("E2E-BB-4", "bb-e2e-4");
-    await advance("P40D");
-    await eventually(async () => (await serviceOf(caseId)).state === "suspended", "the suspension");
+    await advance("P30D");
+    await advanceDaysUntil(host.base, suspended(caseId), "the suspension");
     const blocked = await api("POST", `/api/v1/cases/${caseId}/services/bb-e2e-4/block`, {
       reason: "Customer asked to keep the line closed while moving",
     });
@@ -248,8 +249,7 @@ describe("a dispute before the suspension day", () => {
     expect(await ordersFor("bb-e2e-5")).toEqual([]);
     const resolved = await api("POST", `/api/v1/cases/${caseId}/dispute/resolve`, { outcome: "claim-upheld" });
     expect(resolved.status, await resolved.clone().text()).toBe(200);
-    await advance("P7D");
-    await eventually(async () => (await serviceOf(caseId)).state === "suspended", "the suspension after the dispute");
+    await advanceDaysUntil(host.base, suspended(caseId), "the suspension after the dispute");
     const view = await json(await api("GET", `/api/v1/cases/${caseId}`));
     const suspension = view.timeline.find((e: { step?: string }) => e.step === "suspension");
     expect([1, 2, 3, 4]).toContain(new Date(`${suspension.details.on as string}T12:00:00Z`).getUTCDay());
@@ -260,8 +260,8 @@ describe("a dispute before the suspension day", () => {
 describe("the partner down while a reopen is due", () => {
   it("escalates the reopen after 60 s, then reopens in order once the partner is back", async () => {
     const caseId = await registerBroadbandInvoice("E2E-BB-2", "bb-e2e-2");
-    await advance("P40D");
-    await eventually(async () => (await serviceOf(caseId)).state === "suspended", "the suspension");
+    await advance("P30D");
+    await advanceDaysUntil(host.base, suspended(caseId), "the suspension");
     await setMode("down");
     await payAll(caseId, "bank-e2e-2");
     await eventually(async () => (await serviceOf(caseId)).state === "reopening", "the reopen order");
@@ -290,8 +290,8 @@ describe("the partner down while a reopen is due", () => {
 describe("a restart of the dev host while a reopen command waits for the partner", () => {
   it("loses nothing: after the restart the command goes through and the service is open", async () => {
     const caseId = await registerBroadbandInvoice("E2E-BB-3", "bb-e2e-3");
-    await advance("P40D");
-    await eventually(async () => (await serviceOf(caseId)).state === "suspended", "the suspension");
+    await advance("P30D");
+    await advanceDaysUntil(host.base, suspended(caseId), "the suspension");
     await setMode("down");
     await payAll(caseId, "bank-e2e-3");
     await eventually(async () => (await serviceOf(caseId)).state === "reopening", "the reopen order");

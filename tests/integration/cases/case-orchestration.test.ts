@@ -31,6 +31,8 @@ import { applyIncomingPayment } from "../../../shared/application/payments/apply
 import type { CasesDeps } from "../../../functions/cases";
 import { cryptoRandom } from "../../../shared/adapters/node/random.crypto";
 import type { CaseWorkflow } from "../../../shared/ports/case-workflow";
+import { makeRecordDeliveryReport } from "../../../shared/application/letters/deliver-letter";
+import { deliverLetterDepsFrom } from "../../../functions/letters/deliver-deps";
 import {
   CUSTOMER,
   LETTERHEAD,
@@ -50,6 +52,7 @@ const REMINDER_AT = Date.parse("2026-12-10T08:00:00.000Z");
 let engine: DurableEngine;
 let clock: VirtualClock;
 let w: World;
+let deps: CasesDeps;
 let names: typeof import("../../../functions/cases/names");
 
 /** The case workflow straight on the engine (the Durable client adapter is the same calls over HTTP). */
@@ -74,7 +77,7 @@ beforeAll(async () => {
   w = await world(new Date(T0).toISOString());
   const memoryClock = { now: () => new Date(clock.now()) };
   const workflow = engineWorkflow();
-  const deps: CasesDeps = {
+  deps = {
     clock: memoryClock,
     random: cryptoRandom,
     cases: w.cases,
@@ -154,7 +157,11 @@ describe("one orchestration per case", () => {
     expect(w.letters.letters.size).toBe(1);
     // Handed to the print house: no fee until its receipt says the letter was posted.
     expect(balanceOf(stored.case).fees.value).toBe(0);
-    expect(await w.post()).toBe(1);
+    // The print house's receipt, through the app's delivery-report sink: the fee is charged and the paused
+    // orchestration is woken (it would otherwise look again at its next recheck).
+    const sink = { record: makeRecordDeliveryReport(deliverLetterDepsFrom(deps, workflow)) };
+    expect(await w.printHouse.post(sink, new Date(clock.now()).toISOString())).toBe(1);
+    await engine.waitForIdle();
     stored = (await w.cases.getById(caseId))!;
     const fees = balanceOf(stored.case).fees;
     expect(fees.value).toBeGreaterThan(0);
@@ -162,9 +169,15 @@ describe("one orchestration per case", () => {
       expect.objectContaining({ feeKind: "reminder", amount: fees }),
     ]);
     expect(w.sms.delivered).toHaveLength(1);
-    expect(stored.timeline.at(-1)?.details).toMatchObject({
+    expect(stored.timeline.find((e) => e.step === "reminder")?.details).toMatchObject({
       documentId: "step-1-reminder",
-      delivery: { channel: "print-queue", status: "queued" },
+    });
+    // The receipt is on the timeline: posted on the day of the receipt, the deadline running from then.
+    expect(stored.timeline.at(-1)?.details).toMatchObject({
+      channel: "print",
+      state: "sent",
+      fee: fees,
+      on: toLocalDate(new Date(clock.now()), "Europe/Oslo"),
     });
 
     // The debtor pays everything directly: the case is updated through the domain event, the orchestration told.
