@@ -38,20 +38,6 @@ async function api(method: string, route: string, body?: unknown): Promise<Respo
   });
 }
 
-async function eventually<T>(
-  check: () => Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 interface ServiceView {
   state: string;
   lastCommand: { target: string; confirmedAt: string | null } | null;
