@@ -11,7 +11,7 @@ import { asString } from "./text";
 import { installFunctionsCore, type FunctionRegistry } from "./functions-core";
 import { VirtualClock } from "./clock";
 import { DEMO_TENANT_ID, seedDemoPartnerConnection, seedDemoTenant } from "./demo-tenant";
-import { WorkTracker } from "./work-tracker";
+import { realSleep, WorkTracker } from "./work-tracker";
 import { createLogger, type DevLogger } from "./logger";
 import { Invoker } from "./invoker";
 import { DevHttpServer } from "./http-server";
@@ -79,6 +79,9 @@ export interface DevHostAddresses {
 }
 
 type Stoppable = { name: string; stop: () => Promise<void> | void };
+
+/** The dev host's Event Grid retry delays (real time), shortened from Event Grid's schedule. */
+const EVENT_GRID_RETRY_MS = [200, 1_000, 3_000];
 
 export class DevHost {
   readonly tracker = new WorkTracker();
@@ -481,11 +484,31 @@ export class DevHost {
     };
   }
 
-  /** Delivers an Event Grid event (e.g. an SMS delivery report) to every Event Grid trigger, as Azure would. */
+  /**
+   * Delivers an Event Grid event (e.g. an SMS delivery report) to every Event Grid trigger, as Azure would — with
+   * Event Grid's retries when the function fails (there 10 s, 30 s, 1 min… for 24 h; here a few seconds of real time,
+   * then the event is given up with an error line, as Event Grid dead-letters it).
+   */
   private async deliverEventGrid(event: unknown): Promise<void> {
     if (!this.registry || !this.invoker) return;
     for (const registration of this.registry.byTrigger("eventGridTrigger")) {
-      await this.invoker.invoke(registration, event);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.invoker.invoke(registration, event);
+          break;
+        } catch (err) {
+          const delay = EVENT_GRID_RETRY_MS[attempt];
+          if (delay === undefined) {
+            this.logger.error("Event Grid event given up after its retries", {
+              function: registration.name,
+              attempts: attempt + 1,
+              error: err instanceof Error ? err.message : String(err),
+            });
+            break;
+          }
+          await this.tracker.track(realSleep(delay));
+        }
+      }
     }
   }
 }

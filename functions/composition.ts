@@ -14,6 +14,7 @@ import { BlobPrintHouse } from "../shared/adapters/blob/print-house.blob";
 import { BlobPrintReceiptFiles } from "../shared/adapters/blob/print-receipts.blob";
 import { makeRecordDeliveryReport } from "../shared/application/letters/deliver-letter";
 import { deliverLetterDepsFrom } from "./letters/deliver-deps";
+import { forInvocation } from "./deps";
 import type { PrintDeps } from "./print/deps";
 import { CosmosBankPaymentStore } from "../shared/adapters/cosmos/bank-payment-store.cosmos";
 import { CosmosCaseStore } from "../shared/adapters/cosmos/case-store.cosmos";
@@ -146,9 +147,6 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
   const webhooks = new CosmosWebhookStore({ database });
   const vault = secretVaultFrom(s);
   const deliveryIndex = new CosmosDeliveryIndex({ database });
-  // The print receipts' sink (the Event Grid trigger builds its own per invocation, with the workflow client).
-  let sink: ReturnType<typeof makeRecordDeliveryReport> | undefined;
-  const recordDeliveryReport = () => (sink ??= makeRecordDeliveryReport(deliverLetterDepsFrom(deps)));
   const deps: RootDeps = {
     clock,
     random: cryptoRandom,
@@ -176,7 +174,11 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     deliveryIndex,
     printBatches: printHouse,
     printReceiptFiles,
-    deliveryReports: { record: async (report) => recordDeliveryReport()(report) },
+    // The print receipts' sink, per invocation: it wakes the case's orchestration through that invocation's client.
+    deliveryReportsFor: (context) => {
+      const invocation = forInvocation(deps, context);
+      return { record: makeRecordDeliveryReport(deliverLetterDepsFrom(invocation, invocation.workflow)) };
+    },
     publicBaseUrl: s.PUBLIC_BASE_URL,
     ...(letterhead ? { letterhead } : {}),
     ...(paymentProvider ? { paymentProvider } : {}),

@@ -4,16 +4,24 @@
  * Each change is on the case's timeline by field name (never the values).
  */
 import { app } from "@azure/functions";
+import * as df from "durable-functions";
 import { makeUpdateCaseCustomer, makeUpdateCustomer } from "../../shared/application/customer-contact";
+import { makeRedeliverLetters } from "../../shared/application/letters/deliver-letter";
+import { deliverLetterDepsFrom } from "../letters/deliver-deps";
 import { handler, parseJson, parseParams } from "../../shared/http/parse";
 import { authenticateTenant, idempotent, ok, type ResolveDeps } from "./edge";
 import { API_FUNCTIONS, API_ROUTES } from "./names";
 import { CaseParams, CustomerContactPatchBody, CustomerParams } from "./schemas";
 
+/** The use cases' deps: a changed address or e-mail sends the letters that found no channel again. */
+function contactDeps(deps: ReturnType<ResolveDeps>) {
+  return { ...deps, redeliverLetters: makeRedeliverLetters(deliverLetterDepsFrom(deps, deps.workflow)) };
+}
+
 export function makeCustomerFunctions(resolve: ResolveDeps) {
   return {
     updateCaseCustomer: handler(async (request, context) => {
-      const deps = resolve(context);
+      const deps = contactDeps(resolve(context));
       const tenant = await authenticateTenant(request, deps);
       const { caseId } = parseParams(request, CaseParams);
       return idempotent(request, context, deps, tenant.tenantId, async () => {
@@ -22,7 +30,7 @@ export function makeCustomerFunctions(resolve: ResolveDeps) {
       });
     }),
     updateCustomer: handler(async (request, context) => {
-      const deps = resolve(context);
+      const deps = contactDeps(resolve(context));
       const tenant = await authenticateTenant(request, deps);
       const { customerId } = parseParams(request, CustomerParams);
       return idempotent(request, context, deps, tenant.tenantId, async () => {
@@ -40,6 +48,13 @@ export function registerCustomerFunctions(resolve: ResolveDeps): void {
     [API_FUNCTIONS.updateCaseCustomer, API_ROUTES.caseCustomer, functions.updateCaseCustomer],
     [API_FUNCTIONS.updateCustomer, API_ROUTES.customer, functions.updateCustomer],
   ] as const) {
-    app.http(name, { route, methods: ["PATCH"], authLevel: "anonymous", handler: fn });
+    // The durable client: a letter sent again wakes the case's orchestration, which waits for it.
+    app.http(name, {
+      route,
+      methods: ["PATCH"],
+      authLevel: "anonymous",
+      extraInputs: [df.input.durableClient()],
+      handler: fn,
+    });
   }
 }

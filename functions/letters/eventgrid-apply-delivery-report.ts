@@ -10,6 +10,7 @@
  * Transient failures (Cosmos DB) throw, so Event Grid delivers the event again. Logs carry message ids and statuses,
  * never addresses or phone numbers.
  */
+import * as df from "durable-functions";
 import { app, type EventGridEvent, type InvocationContext } from "@azure/functions";
 import { z } from "zod";
 import { makeRecordDeliveryReport } from "../../shared/application/letters/deliver-letter";
@@ -96,5 +97,9 @@ export function makeApplyDeliveryReportFunction(resolve: () => LettersDeps) {
 }
 
 export function registerApplyDeliveryReportFunction(deps: () => LettersDeps): void {
-  app.eventGrid(APPLY_DELIVERY_REPORT_FUNCTION, { handler: makeApplyDeliveryReportFunction(deps) });
+  app.eventGrid(APPLY_DELIVERY_REPORT_FUNCTION, {
+    // The case's orchestration waits for its letter: a delivered or failed letter wakes it through the durable client.
+    extraInputs: [df.input.durableClient()],
+    handler: makeApplyDeliveryReportFunction(deps),
+  });
 }

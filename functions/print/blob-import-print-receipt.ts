@@ -14,6 +14,7 @@
  * carry file names, letter ids and counts — never recipients or the file's detail texts.
  */
 import { app, type InvocationContext } from "@azure/functions";
+import * as df from "durable-functions";
 import { deliveryReportOf, parsePrintReceipt } from "../../shared/letters/print-receipt";
 import type { PrintDeps } from "./deps";
 import { IMPORT_PRINT_RECEIPT_FUNCTION, PRINT_RECEIPT_REJECTED_EVENT, PRINT_RECEIPTS_PATH } from "./names";
@@ -34,7 +35,7 @@ function fileNameOf(context: InvocationContext): string {
 }
 
 export function makeImportPrintReceiptFunction(
-  resolve: () => Pick<PrintDeps, "deliveryReports" | "printReceiptFiles" | "clock">,
+  resolve: () => Pick<PrintDeps, "deliveryReportsFor" | "printReceiptFiles" | "clock">,
 ) {
   return async (blob: unknown, context: InvocationContext): Promise<void> => {
     const deps = resolve();
@@ -51,8 +52,9 @@ export function makeImportPrintReceiptFunction(
       return;
     }
     const counts = { applied: 0, duplicate: 0, unknown: 0 };
+    const sink = deps.deliveryReportsFor(context);
     for (const line of parsed.lines) {
-      const result = await deps.deliveryReports.record(deliveryReportOf(line));
+      const result = await sink.record(deliveryReportOf(line));
       if (result === "unknown-message") {
         counts.unknown += 1;
         context.warn("print receipt for an unknown letter, ignored", { file, letterId: line.letterId });
@@ -67,6 +69,8 @@ export function registerImportPrintReceiptFunction(deps: () => PrintDeps): void 
     path: PRINT_RECEIPTS_PATH,
     connection: "AzureWebJobsStorage",
     source: "EventGrid",
+    // The case's orchestration waits for its letter: the sink wakes it through the durable client.
+    extraInputs: [df.input.durableClient()],
     handler: makeImportPrintReceiptFunction(deps),
   });
 }

@@ -9,7 +9,8 @@
  * Each case where something really changed gets a timeline entry and a `case.customer_updated` event naming WHICH
  * fields changed — names only, never the values (the timeline and the events carry no personal data). A patch that
  * changes nothing writes nothing. The ladder reads the customer from the case when it sends, so a consent withdrawn
- * here (`sms: false`) holds for every SMS from now on.
+ * here (`sms: false`) holds for every SMS from now on. A letter that found no channel (no address, no e-mail consent)
+ * is sent again at once when a change opens one (`redeliverLetters`).
  */
 import { DomainError } from "../domain/errors";
 import { normalizePhone } from "../domain/identifiers/phone";
@@ -45,7 +46,15 @@ export interface CustomerContactDeps {
   tenants: TenantStore;
   events: EventPublisher;
   clock: Clock;
+  /**
+   * Sends the case's undelivered letters again through the channels the new details open (`makeRedeliverLetters`);
+   * called when an address, an e-mail address or the e-mail consent changed. Resolves with the number of letters sent.
+   */
+  redeliverLetters?: (tenantId: string, caseId: string) => Promise<number>;
 }
+
+/** The changes that may open a channel for a letter that found none. */
+const LETTER_CONTACT: ReadonlySet<ContactField> = new Set(["email", "address", "consent.email"]);
 
 /** A patch with no member: there is nothing to do (HTTP 400). */
 export class EmptyCustomerPatch extends DomainError {
@@ -155,6 +164,12 @@ async function patchCase(
   if (changed.length > 0) {
     const key = `customer:${String(record.timeline.length)}`;
     await deps.events.publish([caseEvent("case.customer_updated", record, key, now, { fields: changed })]);
+  }
+  const undelivered = record.case.steps.some((st) => st.delivery === "undelivered");
+  if (deps.redeliverLetters && undelivered && changed.some((f) => LETTER_CONTACT.has(f))) {
+    await deps.redeliverLetters(tenantId, caseId);
+    const after = await deps.cases.get(tenantId, caseId);
+    return { caseId, customer: (after ?? record).customer, changed };
   }
   return { caseId: record.caseId, customer: record.customer, changed };
 }

@@ -73,6 +73,7 @@ import {
   deliverLetter,
   DOMAIN_CHANNEL,
   stepChannels,
+  withDelivery,
   type ChannelChoice,
   type DeliverLetterDeps,
   type LetterChannels,
@@ -224,8 +225,17 @@ export function stepKey(_c: Case, step: RequestedStep): string {
   return `step:${step.stepIndex}:${step.kind}`;
 }
 
+/** An SMS the gateway accepted, tracked on the case until its delivery report (ACS `messageId`). */
+interface SmsDispatched {
+  deliveryId: string;
+  kind: "lets-pay-sms" | "letter-alert";
+  messageId: string;
+}
+
 interface Effects {
   delivery: Delivery;
+  /** SMS accepted by the gateway during this step: recorded as dispatched deliveries with the step. */
+  sms?: SmsDispatched[];
   channel?: Channel;
   document?: DocumentRef;
   sentKeys: string[];
@@ -375,7 +385,21 @@ function withStepRecorded(
       ? [...current.documents, effects.document]
       : current.documents;
   const sentKeys = [...new Set([...current.sentKeys, ...effects.sentKeys, `executed:${key}`])];
-  const recorded: CaseRecord = { ...current, case: c, timeline, documents, sentKeys, updatedAt: now.toISOString() };
+  let recorded: CaseRecord = { ...current, case: c, timeline, documents, sentKeys, updatedAt: now.toISOString() };
+  for (const sms of effects.sms ?? []) {
+    recorded = withDelivery(recorded, {
+      deliveryId: sms.deliveryId,
+      stepIndex: action.stepIndex!,
+      kind: sms.kind,
+      documentId: null,
+      channel: "sms",
+      messageId: sms.messageId,
+      attempt: 1,
+      state: "dispatched",
+      queuedAt: now.toISOString(),
+      dispatchedAt: now.toISOString(),
+    });
+  }
   return action.kind === "suspension" ? suspendServices(recorded, action.serviceIds ?? [], now).record : recorded;
 }
 
@@ -476,11 +500,17 @@ async function sendLetsPaySms(
     text,
     idempotencyKey: `${record.caseId}:step:${action.stepIndex}`,
     tag: `${record.caseId}:${key}`,
+    deliveryReport: true,
   });
   if (!sent.ok && sent.retryable)
     throw new TransientStepFailure(`The Let's pay SMS could not be sent yet: ${sent.reason}`);
   if (!sent.ok) return { delivery: { channel: "sms", status: "failed", reason: sent.reason }, sentKeys: [] };
-  return { delivery: { channel: "sms", status: "sent" }, channel: "sms", sentKeys: [`sms:${key}`] };
+  const sms = await trackSms(deps, record, {
+    deliveryId: `${key}:sms`,
+    kind: "lets-pay-sms",
+    messageId: sent.messageId,
+  });
+  return { delivery: { channel: "sms", status: "sent" }, channel: "sms", sentKeys: [`sms:${key}`], sms: [sms] };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -578,6 +608,7 @@ async function produceLetter(
         channel: "portal-with-alert",
         document,
         sentKeys: [...sentKeys, `sms:${key}:alert`],
+        sms: [sent.sms],
       };
     choice.passedOver.push(`portal-with-alert: the SMS alert was refused (${sent.reason})`);
   }
@@ -588,6 +619,7 @@ async function produceLetter(
   }
 
   let reason: string | undefined;
+  const sms: SmsDispatched[] = [];
   if (lawful.requiresPersonalAlert) {
     // A power disconnection notice goes to the invoice address in writing AND is told personally (an SMS unless the
     // customer refused SMS): the alert adds to the letter, it never replaces it.
@@ -596,7 +628,10 @@ async function produceLetter(
       reason = sent.ok
         ? `and told personally by SMS (${lawful.basis ?? "forbrukerkjøpsloven § 48 a"})`
         : `the personal SMS alert was refused (${sent.reason}): contact the customer personally before disconnecting`;
-      if (sent.ok) sentKeys.push(`sms:${key}:alert`);
+      if (sent.ok) {
+        sentKeys.push(`sms:${key}:alert`);
+        sms.push(sent.sms);
+      }
     } else {
       reason = `${!customer.phone ? "no phone number" : "SMS refused"} for the personal alert ${lawful.basis ?? ""} requires: contact the customer personally before disconnecting`;
     }
@@ -604,8 +639,10 @@ async function produceLetter(
     // The debtor agreed to SMS: a short alert with a pay link tells them a letter is on its way (it adds to the
     // written channel, it never replaces it).
     const sent = await sendLetterAlert(deps, record, tenant, policy, action, key, await link());
-    if (sent.ok) sentKeys.push(`sms:${key}:alert`);
-    else reason = `the SMS alert was refused (${sent.reason})`;
+    if (sent.ok) {
+      sentKeys.push(`sms:${key}:alert`);
+      sms.push(sent.sms);
+    } else reason = `the SMS alert was refused (${sent.reason})`;
   }
   const content = (await deps.letters.get(record.tenantId, record.caseId, documentId))?.content;
   if (!content) throw new TransientStepFailure(`The archived ${describeStep(kind)} could not be read back`);
@@ -614,6 +651,7 @@ async function produceLetter(
     channel: DOMAIN_CHANNEL[first],
     document,
     sentKeys,
+    sms,
     deliver: {
       letter: { stepKey: key, stepIndex: action.stepIndex!, kind, documentId, pdf: content, payLink: await link() },
       choice,
@@ -630,7 +668,7 @@ async function sendLetterAlert(
   action: PlannedAction,
   key: string,
   payLink: string,
-): Promise<{ ok: true } | { ok: false; reason: string }> {
+): Promise<{ ok: true; sms: SmsDispatched } | { ok: false; reason: string }> {
   const sent = await deps.sms.send({
     to: record.customer.phone!,
     from: smsSenderOf(tenant, policy),
@@ -647,5 +685,22 @@ async function sendLetterAlert(
   });
   if (!sent.ok && sent.retryable)
     throw new TransientStepFailure(`The letter's SMS alert could not be sent yet: ${sent.reason}`);
-  return sent.ok ? { ok: true } : { ok: false, reason: sent.reason };
+  if (!sent.ok) return { ok: false, reason: sent.reason };
+  return {
+    ok: true,
+    sms: await trackSms(deps, record, { deliveryId: `${key}:alert`, kind: "letter-alert", messageId: sent.messageId }),
+  };
+}
+
+/**
+ * Indexes an accepted SMS by the id its delivery report will carry, before the step (and the delivery with it) is
+ * recorded on the case: a report arriving in between finds the index but not yet the delivery, and is retried.
+ */
+async function trackSms(deps: ExecuteStepDeps, record: CaseRecord, sms: SmsDispatched): Promise<SmsDispatched> {
+  await deps.deliveryIndex?.put(sms.messageId, {
+    tenantId: record.tenantId,
+    caseId: record.caseId,
+    deliveryId: sms.deliveryId,
+  });
+  return sms;
 }

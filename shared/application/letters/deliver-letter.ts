@@ -588,6 +588,11 @@ export function makeRecordDeliveryReport(deps: DeliverLetterDeps): DeliveryRepor
     const record = await deps.cases.get(ref.tenantId, ref.caseId);
     if (!record) return "unknown-message";
     const applied = await applyReport(deps, record, ref.deliveryId, report);
+    if (applied.result === "unknown-message" && report.channel === "sms") {
+      // An SMS is indexed when the gateway accepted it and recorded on the case with its step a moment later: the
+      // report overtook the step. Thrown, so the event is delivered again (Event Grid retries) once the step is there.
+      throw new TransientDeliveryFailure("The SMS is not recorded on its case yet");
+    }
     if (applied.result !== "applied") return applied.result;
     let after = applied.record;
     const delivery = (after.deliveries ?? []).find((d) => d.deliveryId === ref.deliveryId)!;

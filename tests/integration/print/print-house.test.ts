@@ -56,12 +56,12 @@ beforeAll(async () => {
   deps = {
     printBatches: house,
     printReceiptFiles: new BlobPrintReceiptFiles({ connectionString, createContainerIfMissing: true }),
-    deliveryReports: {
+    deliveryReportsFor: () => ({
       record: (report) => {
         recorded.push(report);
         return Promise.resolve(report.messageId.startsWith("L-") ? "applied" : "unknown-message");
       },
-    },
+    }),
     clock: { now: () => clock.nowDate() },
     operatorApiKey: OPERATOR_KEY,
   };

@@ -1,7 +1,7 @@
 import { ruleSetFor } from "../../../shared/domain/rules";
 import { RecordingEmail, RecordingMailbox, RecordingPrintHouse } from "../../support/letter-channels";
 import { MemoryDeliveryIndex } from "../../../shared/adapters/memory/delivery-index.memory";
-import { makeRecordDeliveryReport } from "../../../shared/application/letters/deliver-letter";
+import { makeRecordDeliveryReport, makeRedeliverLetters } from "../../../shared/application/letters/deliver-letter";
 import type { DeliveryReportSink } from "../../../shared/ports/delivery-report";
 import { todayIn } from "../../../shared/application/case-context";
 import { MemoryPartnerCommandQueue } from "../../../shared/adapters/memory/partner-command-queue.memory";
@@ -156,6 +156,8 @@ export interface World {
   reports: DeliveryReportSink;
   /** The print house posts every letter handed to it so far, now. */
   post: () => Promise<number>;
+  /** The application's "send the undelivered letters again" over this world. */
+  redeliverLetters: (tenantId: string, caseId: string) => Promise<number>;
 }
 
 export async function world(startAt: string, t: Tenant = tenant()): Promise<World> {
@@ -187,14 +189,14 @@ export async function world(startAt: string, t: Tenant = tenant()): Promise<Worl
     channels: { email, mailbox, printHouse },
     deliveryIndex,
   };
-  const reports: DeliveryReportSink = {
-    record: makeRecordDeliveryReport({
-      ...deps,
-      channels: { email, mailbox, printHouse },
-      deliveryIndex,
-      rulesFor: async (r, at) => ruleSetFor(r.case.country, todayIn(r.case.country, at)),
-    }),
+  const deliverDeps = {
+    ...deps,
+    channels: { email, mailbox, printHouse },
+    deliveryIndex,
+    rulesFor: async (r: CaseRecord, at: Date) => ruleSetFor(r.case.country, todayIn(r.case.country, at)),
   };
+  const reports: DeliveryReportSink = { record: makeRecordDeliveryReport(deliverDeps) };
+  const redeliverLetters = makeRedeliverLetters(deliverDeps);
   const post = () => printHouse.post(reports, clock.now().toISOString());
   return {
     deps,
@@ -212,5 +214,6 @@ export async function world(startAt: string, t: Tenant = tenant()): Promise<Worl
     deliveryIndex,
     reports,
     post,
+    redeliverLetters,
   };
 }

@@ -1,6 +1,7 @@
 import { applyIncomingPayment } from "../../../shared/application/payments/apply-payment";
 import { describe, expect, it } from "vitest";
 import { makeExecuteStep, TransientStepFailure } from "../../../shared/application/execute-step";
+import { makeUpdateCaseCustomer } from "../../../shared/application/customer-contact";
 import { payLinkTokenHash } from "../../../shared/application/pay-links";
 import { smsSegments } from "../../../shared/domain/sms-text";
 import { makeHealOrchestrations } from "../../../shared/application/heal-orchestrations";
@@ -93,6 +94,54 @@ describe("execute step: the Let's pay SMS", () => {
       }),
     ]);
     expect(JSON.stringify(w.events.published)).not.toContain(CUSTOMER.phone!);
+  });
+
+  it("tracks the SMS on the case until the gateway's delivery report: dispatched, then delivered or not", async () => {
+    const w = await world(SMS_TIME);
+    const caseId = await withCase(w);
+    await makeExecuteStep(w.deps)(caseId, SMS_STEP);
+    expect(w.sms.delivered[0]).toMatchObject({ deliveryReport: true });
+    const sms = (await stored(w, caseId)).deliveries ?? [];
+    expect(sms).toEqual([
+      expect.objectContaining({
+        deliveryId: "step:0:lets-pay-sms:sms",
+        kind: "lets-pay-sms",
+        channel: "sms",
+        state: "dispatched",
+        messageId: "msg-1",
+      }),
+    ]);
+    const report = {
+      channel: "sms" as const,
+      messageId: "msg-1",
+      outcome: "failed" as const,
+      status: "Failed",
+      at: "2026-11-27T08:00:05.000Z",
+      detail: "The handset was unreachable",
+    };
+    expect(await w.reports.record(report)).toBe("applied");
+    expect(await w.reports.record(report)).toBe("duplicate");
+    const after = await stored(w, caseId);
+    expect(after.deliveries?.[0]).toMatchObject({ state: "failed", status: "Failed" });
+    expect(after.timeline.at(-1)).toMatchObject({ title: "SMS not delivered (Failed)" });
+    // An SMS is not a letter: nothing on the ladder changes.
+    expect(after.case.steps).toEqual((await stored(w, caseId)).case.steps);
+    expect(await w.reports.record({ ...report, messageId: "msg-unknown" })).toBe("unknown-message");
+  });
+
+  it("retries a delivery report that overtook its SMS's step (indexed, not on the case yet)", async () => {
+    const w = await world(SMS_TIME);
+    const caseId = await withCase(w);
+    await w.deliveryIndex.put("msg-early", { tenantId: "t_fjordkraft", caseId, deliveryId: "step:0:lets-pay-sms:sms" });
+    await expect(
+      w.reports.record({
+        channel: "sms",
+        messageId: "msg-early",
+        outcome: "delivered",
+        status: "Delivered",
+        at: SMS_TIME,
+      }),
+    ).rejects.toThrow(/not recorded on its case yet/u);
   });
 
   it("sends one SMS when the same step is executed twice, and publishes the same event again (deduplicated by id)", async () => {
@@ -196,7 +245,12 @@ describe("execute step: letters", () => {
     // Handed to the print house, not posted yet: no fee, and the next step waits for it.
     expect(balanceOf(record.case).fees.value).toBe(0);
     expect(record.case.steps.at(-1)).toMatchObject({ kind: "reminder", delivery: "pending", fee: null });
-    expect(record.deliveries?.map((d) => [d.channel, d.state])).toEqual([["print", "dispatched"]]);
+    // The Let's pay SMS, the letter's SMS alert (both waiting for the gateway's report) and the letter.
+    expect(record.deliveries?.map((d) => [d.kind, d.channel, d.state])).toEqual([
+      ["lets-pay-sms", "sms", "dispatched"],
+      ["letter-alert", "sms", "dispatched"],
+      ["reminder", "print", "dispatched"],
+    ]);
     expect(await makePlanNextStep(w.deps)(caseId)).toMatchObject({ kind: "paused", resumesOn: "letter-delivered" });
 
     w.clock.set("2026-12-07T11:00:00.000Z");
@@ -213,7 +267,9 @@ describe("execute step: letters", () => {
     });
     // The deadline runs from the day it was posted (14 days), never earlier than the one printed.
     expect(record.case.steps.at(-1)!.deadline! >= "2026-12-21").toBe(true);
-    expect(record.deliveries?.map((d) => [d.channel, d.state, d.status])).toEqual([["print", "delivered", "Posted"]]);
+    expect(record.deliveries?.filter((d) => d.kind === "reminder").map((d) => [d.channel, d.state, d.status])).toEqual([
+      ["print", "delivered", "Posted"],
+    ]);
     expect(w.events.ofType("letter.delivered")).toMatchObject([{ data: { channel: "print", letter: "reminder" } }]);
     expect(record.timeline.find((t) => t.kind === "step-executed" && t.step === "reminder")?.legalBasis).toContain(
       "inkassoforskriften § 1-2",
@@ -282,7 +338,7 @@ describe("execute step: letters", () => {
       at: REMINDER_TIME,
     });
     let record = await stored(w, caseId);
-    expect(record.deliveries?.map((d) => [d.channel, d.state])).toEqual([
+    expect(record.deliveries?.filter((d) => d.channel !== "sms").map((d) => [d.channel, d.state])).toEqual([
       ["email", "failed"],
       ["print", "dispatched"],
     ]);
@@ -315,13 +371,40 @@ describe("execute step: letters", () => {
     const w = await world(SMS_TIME);
     const caseId = await afterSms(w);
     await makeExecuteStep(w.deps)(caseId, REMINDER_STEP);
-    w.clock.set("2026-11-25T11:00:00.000Z");
+    w.clock.set("2026-12-07T11:00:00.000Z");
     await w.printHouse.post(w.reports, w.clock.now().toISOString(), "Returned");
     const record = await stored(w, caseId);
     expect(record.case.steps.at(-1)).toMatchObject({ kind: "reminder", delivery: "undelivered", fee: null });
     expect(balanceOf(record.case).fees.value).toBe(0);
     expect(await makePlanNextStep(w.deps)(caseId)).toMatchObject({ kind: "paused", resumesOn: "contact-updated" });
     expect(w.events.ofType("letter.failed").some((e) => e.data["final"] === true)).toBe(true);
+
+    // The creditor sends the debtor's e-mail address and consent (PATCH): the letter goes out again at once, by e-mail,
+    // and the fee follows the e-mail's delivery report.
+    w.clock.set("2026-12-08T09:00:00.000Z");
+    const updated = await makeUpdateCaseCustomer({ ...w.deps, redeliverLetters: w.redeliverLetters })(
+      "t_fjordkraft",
+      caseId,
+      { email: "kari@example.no", consent: { email: true } },
+    );
+    expect(updated.changed).toEqual(["email", "consent.email"]);
+    expect(w.email.sent).toHaveLength(1);
+    let after = await stored(w, caseId);
+    expect(after.case.steps.at(-1)).toMatchObject({ kind: "reminder", delivery: "pending" });
+    expect(after.deliveries?.filter((d) => d.kind === "reminder").map((d) => [d.channel, d.state])).toEqual([
+      ["print", "failed"],
+      ["email", "dispatched"],
+    ]);
+    await w.reports.record({
+      channel: "email",
+      messageId: w.email.sent[0]!.messageId,
+      outcome: "delivered",
+      status: "Delivered",
+      at: "2026-12-08T09:00:10.000Z",
+    });
+    after = await stored(w, caseId);
+    expect(after.case.steps.at(-1)).toMatchObject({ kind: "reminder", delivery: "sent", on: "2026-12-08" });
+    expect(balanceOf(after.case).fees.value).toBeGreaterThan(0);
   });
 
   it("prints the creditor's own letterhead (address, account, contacts) rather than the platform's default", async () => {

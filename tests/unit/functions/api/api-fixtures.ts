@@ -125,7 +125,7 @@ export function testWorld(
     deliveryIndex: new MemoryDeliveryIndex(),
     printBatches: { closeBatch: async () => null } as unknown as RootDeps["printBatches"],
     printReceiptFiles: { listRejected: async () => [] } as unknown as RootDeps["printReceiptFiles"],
-    deliveryReports: { record: async () => "unknown-message" as const },
+    deliveryReportsFor: () => ({ record: async () => "unknown-message" as const }),
     publicBaseUrl: settings.PUBLIC_BASE_URL,
     workflow,
     workflowFor: () => workflow,

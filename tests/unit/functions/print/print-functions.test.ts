@@ -31,7 +31,13 @@ function world(known: string[] = ["L-1", "L-2"]) {
     },
     listRejected: () => Promise.resolve([...rejected]),
   };
-  const deps = { deliveryReports, printReceiptFiles, clock: { now: () => NOW }, operatorApiKey: OPERATOR_KEY };
+  const deps = {
+    deliveryReports,
+    deliveryReportsFor: () => deliveryReports,
+    printReceiptFiles,
+    clock: { now: () => NOW },
+    operatorApiKey: OPERATOR_KEY,
+  };
   return { deps, recorded, rejected };
 }
 
