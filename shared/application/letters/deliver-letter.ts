@@ -407,7 +407,14 @@ async function applyReport(
     const at = report.at;
     const next: LetterDelivery =
       report.outcome === "delivered"
-        ? { ...delivery, state: "delivered", deliveredAt: at, status: report.status }
+        ? // A channel that delivers at once (the digital mailbox) took it in the same moment it was handed over.
+          {
+            ...delivery,
+            state: "delivered",
+            dispatchedAt: delivery.dispatchedAt ?? at,
+            deliveredAt: at,
+            status: report.status,
+          }
         : {
             ...delivery,
             state: "failed",

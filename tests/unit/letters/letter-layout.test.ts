@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import jsQR from "jsqr";
+import { PAGE, readPdf, type Item } from "../../support/pdf-pages";
 import { describe, expect, it } from "vitest";
 import { letterBasis, letterCaseNumber, letterForStep } from "../../../shared/application/letters/letter-for-step";
 import { kidFor } from "../../../shared/application/register-invoice";
@@ -25,10 +26,8 @@ const FIXTURES: Readonly<Record<LetterKind, (o?: Partial<LetterModelInput>) => L
   "suspension-notice": suspensionNotice,
 };
 const KINDS = Object.keys(FIXTURES) as LetterKind[];
-const PAGE = { width: 595.28, height: 841.89 };
 const KID = kidFor("t_layout:1001");
 const PAY_LINK = "https://betal.fjordkraft-testnett.no/p/Xy7Qk2mN4pR8sT1v";
-const STANDARD_FONTS = `${path.dirname(require.resolve("pdfjs-dist/package.json"))}/standard_fonts/`;
 const ARTIFACTS = path.resolve(__dirname, "../../../test-artifacts/letter-layout");
 
 /** A letter as the platform writes it: the KID from the case id, the invoice number as the only description. */
@@ -45,82 +44,6 @@ function realistic(kind: LetterKind, language: LetterLanguage): LetterModelInput
     },
     payment: { ...base.payment, kid: KID, payLink: PAY_LINK },
   };
-}
-
-interface Item {
-  str: string;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-interface Page {
-  items: Item[];
-  images: { width: number; height: number; rgba: Uint8ClampedArray }[];
-}
-
-/** The text items (baseline-origin boxes, y down from the top) and the decoded images of every page. */
-async function readPdf(bytes: Uint8Array): Promise<Page[]> {
-  const pdfjs = (await import("pdfjs-dist/legacy/build/pdf.mjs")) as typeof import("pdfjs-dist");
-  const document = await pdfjs.getDocument({
-    data: new Uint8Array(bytes),
-    standardFontDataUrl: STANDARD_FONTS,
-    useSystemFonts: false,
-    isEvalSupported: false,
-    isOffscreenCanvasSupported: false,
-    isImageDecoderSupported: false,
-  }).promise;
-  const pages: Page[] = [];
-  for (let n = 1; n <= document.numPages; n++) {
-    const page = await document.getPage(n);
-    const content = await page.getTextContent();
-    const items = (content.items as { str?: string; transform: number[]; width: number; height: number }[])
-      .filter((i) => typeof i.str === "string" && i.str.trim() !== "")
-      .map((i) => ({
-        str: i.str ?? "",
-        x: i.transform[4] ?? 0,
-        y: PAGE.height - (i.transform[5] ?? 0),
-        width: i.width,
-        height: i.height || Math.abs(i.transform[3] ?? 0),
-      }));
-    const ops = await page.getOperatorList();
-    const images: Page["images"] = [];
-    for (let k = 0; k < ops.fnArray.length; k++) {
-      if (ops.fnArray[k] !== pdfjs.OPS.paintImageXObject) continue;
-      const name = (ops.argsArray[k] as [string])[0];
-      const img = await new Promise<PdfImage>((resolve) => page.objs.get(name, (data: PdfImage) => resolve(data)));
-      images.push({ width: img.width, height: img.height, rgba: toRgba(img) });
-    }
-    pages.push({ items, images });
-  }
-  await document.destroy();
-  return pages;
-}
-
-interface PdfImage {
-  width: number;
-  height: number;
-  kind: number;
-  data: Uint8Array;
-}
-
-/** pdfjs gives 1 bit grey (kind 1), RGB (kind 2) or RGBA (kind 3) pixels; jsQR wants RGBA. */
-function toRgba(img: PdfImage): Uint8ClampedArray {
-  const out = new Uint8ClampedArray(img.width * img.height * 4);
-  for (let p = 0; p < img.width * img.height; p++) {
-    let v: [number, number, number];
-    if (img.kind === 3) v = [img.data[p * 4] ?? 0, img.data[p * 4 + 1] ?? 0, img.data[p * 4 + 2] ?? 0];
-    else if (img.kind === 2) v = [img.data[p * 3] ?? 0, img.data[p * 3 + 1] ?? 0, img.data[p * 3 + 2] ?? 0];
-    else {
-      const row = Math.floor(p / img.width);
-      const col = p % img.width;
-      const byte = img.data[row * Math.ceil(img.width / 8) + (col >> 3)] ?? 0;
-      const bit = (byte >> (7 - (col & 7))) & 1;
-      v = bit ? [255, 255, 255] : [0, 0, 0];
-    }
-    out.set([...v, 255], p * 4);
-  }
-  return out;
 }
 
 /** Pairs of text items whose boxes (ascent 0.75 of the size above the baseline, descent 0.2 below) overlap. */
