@@ -21,6 +21,7 @@ const BENCHES: Bench[] = [
   { name: "invoice intake", load: () => import("./invoice-intake.bench") },
   { name: "payments", load: () => import("./payments.bench") },
   { name: "reopen", load: () => import("./reopen.bench") },
+  { name: "letters", load: () => import("./letters.bench") },
 ];
 
 async function main(): Promise<void> {

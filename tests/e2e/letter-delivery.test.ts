@@ -55,7 +55,7 @@ async function api(method: string, route: string, body?: unknown): Promise<Respo
 async function caseView(caseId: string): Promise<CaseView> {
   const res = await api("GET", `/api/v1/cases/${caseId}`);
   expect(res.status).toBe(200);
-  return (await json(res)) as CaseView;
+  return json<CaseView>(res);
 }
 
 const reminderOf = (view: CaseView) => view.deliveries.filter((d) => d.kind === "reminder");
