@@ -51,6 +51,25 @@ describe("the virtual clock", () => {
     clock.stop();
   });
 
+  it("runs moment pollers after each moment, so what a moment wrote is taken up at its virtual time", async () => {
+    // A "print house" that finds a batch by polling schedules its receipt two days later; written on day 1, the batch
+    // must be found on day 1, not at the end of a 7-day advance.
+    const clock = new VirtualClock(new WorkTracker(), T0);
+    const outbox: number[] = [];
+    const receipts: string[] = [];
+    clock.schedule(T0 + DAY, () => outbox.push(clock.now()), "batch closes");
+    clock.addMomentPoller(async () => {
+      const found = outbox.splice(0);
+      for (const writtenAt of found) {
+        clock.schedule(writtenAt + 2 * DAY, () => receipts.push(new Date(clock.now()).toISOString().slice(0, 10)));
+      }
+      return found.length > 0;
+    });
+    await clock.advanceBy(7 * DAY);
+    expect(receipts).toEqual(["2027-01-04"]);
+    clock.stop();
+  });
+
   it("never moves backwards and skips cancelled entries", async () => {
     const clock = new VirtualClock(new WorkTracker(), T0);
     let fired = false;
