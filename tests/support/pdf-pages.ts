@@ -20,9 +20,11 @@ export interface Page {
   images: { width: number; height: number; rgba: Uint8ClampedArray }[];
 }
 
-/** The text items (baseline-origin boxes, y down from the top) and the decoded images of every page. */
-export async function readPdf(bytes: Uint8Array): Promise<Page[]> {
-  const pdfjs = (await import("pdfjs-dist/legacy/build/pdf.mjs")) as typeof import("pdfjs-dist");
+type Pdfjs = typeof import("pdfjs-dist");
+
+/** Opens a PDF with pdfjs-dist's legacy build (Node, no canvas), the standard fonts from its package. */
+export async function openPdf(bytes: Uint8Array) {
+  const pdfjs = (await import("pdfjs-dist/legacy/build/pdf.mjs")) as Pdfjs;
   const document = await pdfjs.getDocument({
     data: new Uint8Array(bytes),
     standardFontDataUrl: STANDARD_FONTS,
@@ -31,6 +33,12 @@ export async function readPdf(bytes: Uint8Array): Promise<Page[]> {
     isOffscreenCanvasSupported: false,
     isImageDecoderSupported: false,
   }).promise;
+  return { pdfjs, document };
+}
+
+/** The text items (baseline-origin boxes, y down from the top) and the decoded images of every page. */
+export async function readPdf(bytes: Uint8Array): Promise<Page[]> {
+  const { pdfjs, document } = await openPdf(bytes);
   const pages: Page[] = [];
   for (let n = 1; n <= document.numPages; n++) {
     const page = await document.getPage(n);
@@ -83,4 +91,3 @@ function toRgba(img: PdfImage): Uint8ClampedArray {
   }
   return out;
 }
-

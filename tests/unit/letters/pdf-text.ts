@@ -3,7 +3,7 @@
  * Lines are rebuilt from the text items' positions, and no-break spaces become plain spaces so assertions can
  * say "1 234,50".
  */
-import path from "node:path";
+import { openPdf } from "../../support/pdf-pages";
 
 interface TextItemLike {
   str: string;
@@ -21,17 +21,8 @@ export interface PdfText {
   info: Record<string, unknown>;
 }
 
-/** pdfjs reads the metrics of the 14 standard fonts from files shipped in its package. */
-const STANDARD_FONTS = `${path.dirname(require.resolve("pdfjs-dist/package.json"))}/standard_fonts/`;
-
 export async function pdfText(bytes: Uint8Array): Promise<PdfText> {
-  const pdfjs = (await import("pdfjs-dist/legacy/build/pdf.mjs")) as typeof import("pdfjs-dist");
-  const document = await pdfjs.getDocument({
-    data: new Uint8Array(bytes),
-    standardFontDataUrl: STANDARD_FONTS,
-    useSystemFonts: false,
-    isEvalSupported: false,
-  }).promise;
+  const { document } = await openPdf(bytes);
   const pages: string[] = [];
   for (let n = 1; n <= document.numPages; n++) {
     const page = await document.getPage(n);
