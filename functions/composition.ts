@@ -13,7 +13,7 @@ import { CosmosDeliveryIndex } from "../shared/adapters/cosmos/delivery-index.co
 import { BlobPrintHouse } from "../shared/adapters/blob/print-house.blob";
 import { BlobPrintReceiptFiles } from "../shared/adapters/blob/print-receipts.blob";
 import { makeRecordDeliveryReport } from "../shared/application/letters/deliver-letter";
-import { deliverLetterDepsFrom } from "./letters/deliver-deps";
+import { deliverLetterDepsFrom } from "./deliver-letter-deps";
 import { forInvocation } from "./deps";
 import type { PrintDeps } from "./print/deps";
 import { CosmosBankPaymentStore } from "../shared/adapters/cosmos/bank-payment-store.cosmos";

@@ -7,7 +7,7 @@ import { app } from "@azure/functions";
 import * as df from "durable-functions";
 import { makeUpdateCaseCustomer, makeUpdateCustomer } from "../../shared/application/customer-contact";
 import { makeRedeliverLetters } from "../../shared/application/letters/deliver-letter";
-import { deliverLetterDepsFrom } from "../letters/deliver-deps";
+import { deliverLetterDepsFrom } from "../deliver-letter-deps";
 import { handler, parseJson, parseParams } from "../../shared/http/parse";
 import { authenticateTenant, idempotent, ok, type ResolveDeps } from "./edge";
 import { API_FUNCTIONS, API_ROUTES } from "./names";

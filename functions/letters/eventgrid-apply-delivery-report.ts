@@ -16,7 +16,7 @@ import { z } from "zod";
 import { makeRecordDeliveryReport } from "../../shared/application/letters/deliver-letter";
 import type { DeliveryReport } from "../../shared/ports/delivery-report";
 import { forInvocation } from "../deps";
-import { deliverLetterDepsFrom } from "./deliver-deps";
+import { deliverLetterDepsFrom } from "../deliver-letter-deps";
 import type { LettersDeps } from "./deps";
 import { APPLY_DELIVERY_REPORT_FUNCTION } from "./names";
 

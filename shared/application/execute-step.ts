@@ -35,6 +35,7 @@
  * debtor's acceptance of electronic communication); otherwise the letter is marked for the print queue. The Let's pay
  * SMS itself only needs a phone number and consent not refused (`consent.sms !== false`).
  */
+import { daysBetween, type LocalDate } from "../domain/calendar";
 import { caseIdsForLink, issuePayLink } from "./pay-links";
 import { languageIn, todayIn } from "./case-context";
 import { rulesWithEnteredRates } from "./interest-rates";
@@ -72,6 +73,7 @@ import {
   chooseChannels,
   deliverLetter,
   DOMAIN_CHANNEL,
+  letterDates,
   stepChannels,
   withDelivery,
   type ChannelChoice,
@@ -239,6 +241,8 @@ interface Effects {
   channel?: Channel;
   document?: DocumentRef;
   sentKeys: string[];
+  /** The deadline printed on the letter (from its expected arrival), when later than the planned one. */
+  deadline?: LocalDate;
   /** A letter recorded pending, to be sent through these channels once the step is on the case. */
   deliver?: { letter: LetterToDeliver; choice: ChannelChoice };
 }
@@ -344,7 +348,8 @@ function withStepRecorded(
     on: action.on,
     at: now.toISOString(),
     ...(effects.channel ? { channel: effects.channel } : {}),
-    deadline: action.deadline ?? null,
+    deadline: effects.deadline ?? action.deadline ?? null,
+    ...(effects.deadline && action.deadline ? { deadlineDays: daysBetween(action.on, action.deadline) } : {}),
     fee: action.fee?.amount ?? null,
     serviceIds: action.serviceIds ?? [],
     awaitingDelivery: effects.deliver !== undefined,
@@ -362,7 +367,7 @@ function withStepRecorded(
       action: action.kind,
       stepIndex: action.stepIndex,
       on: action.on,
-      deadline: action.deadline ?? null,
+      deadline: effects.deadline ?? action.deadline ?? null,
       fee: action.fee?.amount ?? null,
       ...(action.noFeeReason ? { noFeeReason: action.noFeeReason } : {}),
       serviceIds: action.serviceIds ?? [],
@@ -536,6 +541,18 @@ async function produceLetter(
       notExecuted: `The ${describeStep(kind)} cannot be delivered: no channel reaches the debtor (${reachable.passedOver.join("; ") || "the step lists none"}).`,
     };
   }
+  // Dated the day it is expected to reach the debtor through the first channel; its deadline counted from the latest
+  // of the channels it may go through (a bounced e-mail goes by post), so the days printed are never fewer than the
+  // law's from the day it really arrives (the case counts them from that day too: domain `letter-sent`).
+  const dates = () =>
+    letterDates(
+      reachable.usable,
+      now,
+      record.case.country,
+      action.on,
+      action.deadline === undefined ? undefined : daysBetween(action.on, action.deadline),
+      action.deadline,
+    );
   const archived = (await deps.letters.list(record.tenantId, record.caseId)).find((l) => l.documentId === documentId);
   let createdAt = archived?.createdAt ?? now;
   let payLink: string | undefined;
@@ -548,9 +565,10 @@ async function produceLetter(
     const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now);
     let content: Buffer;
     try {
-      content = await renderLetter(letterForStep({ record, tenant, action, rules, letterhead, payLink: link.url }), {
-        rules,
-      });
+      content = await renderLetter(
+        letterForStep({ record, tenant, action, rules, letterhead, payLink: link.url, dates: dates() }),
+        { rules },
+      );
     } catch (err) {
       if (err instanceof DomainError)
         return { notExecuted: `The ${describeStep(kind)} cannot be produced (${err.code}): ${err.message}` };
@@ -609,6 +627,7 @@ async function produceLetter(
         document,
         sentKeys: [...sentKeys, `sms:${key}:alert`],
         sms: [sent.sms],
+        ...(dates().deadline ? { deadline: dates().deadline } : {}),
       };
     choice.passedOver.push(`portal-with-alert: the SMS alert was refused (${sent.reason})`);
   }
@@ -652,6 +671,7 @@ async function produceLetter(
     document,
     sentKeys,
     sms,
+    ...(dates().deadline ? { deadline: dates().deadline } : {}),
     deliver: {
       letter: { stepKey: key, stepIndex: action.stepIndex!, kind, documentId, pdf: content, payLink: await link() },
       choice,

@@ -229,6 +229,11 @@ export const CaseEvent = z.discriminatedUnion("type", [
      * done as recorded (an SMS, a suspension, a letter whose alert went out at once).
      */
     awaitingDelivery: z.boolean().default(false),
+    /**
+     * The days the law gives from sending to the deadline, when `deadline` (as printed) counts from a later expected
+     * arrival than `on`; default the days from `on` to `deadline`.
+     */
+    deadlineDays: z.number().int().positive().optional(),
   }),
   /** A written channel confirmed the letter of step `stepIndex` reached the debtor on `on` (the fee counts now). */
   z.object({
@@ -253,6 +258,8 @@ export const CaseEvent = z.discriminatedUnion("type", [
     stepIndex: z.number().int().nonnegative(),
     kind: StepKind,
     on: LocalDate,
+    /** The deadline printed on the letter sent again (a new version): the step's deadline is never earlier. */
+    deadline: LocalDate.optional(),
   }),
 ]);
 export type CaseEvent = z.input<typeof CaseEvent>;
@@ -732,7 +739,12 @@ export function applyEvent(c: Case, event: CaseEvent, rules: RuleSet, options: A
     case "letter-undelivered":
       return withLetterStep(c, e, (s) => (s.delivery === "pending" ? { ...s, delivery: "undelivered" } : s));
     case "letter-retried":
-      return withLetterStep(c, e, (s) => (s.delivery === "undelivered" ? { ...s, delivery: "pending" } : s));
+      return withLetterStep(c, e, (s) => {
+        if (s.delivery !== "undelivered") return s;
+        const later =
+          e.deadline !== undefined && (s.deadline === null || compareLocalDates(e.deadline, s.deadline) > 0);
+        return { ...s, delivery: "pending", ...(later ? { deadline: e.deadline! } : {}) };
+      });
   }
 }
 
@@ -805,7 +817,7 @@ function executeStep(c: Case, e: Extract<ParsedEvent, { type: "step-executed" }>
       requireCurrency(c, e.fee);
       if (!isFeeKind(e.kind)) throw new FeeNotAllowed(`A ${e.kind} cannot carry a fee`, { kind: e.kind });
     }
-    const deadlineDays = e.deadline !== null ? daysBetween(e.on, e.deadline) : undefined;
+    const deadlineDays = e.deadlineDays ?? (e.deadline !== null ? daysBetween(e.on, e.deadline) : undefined);
     const step: ExecutedStep = {
       stepIndex: e.stepIndex,
       kind: e.kind,

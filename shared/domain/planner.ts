@@ -154,7 +154,8 @@ function interestFlags(t: InterestThrough): Pick<PlannedAmounts, "interestRatesM
   return { interestRatesMissingFrom: t.ratesMissingFrom, interestProvisional: t.provisional };
 }
 
-function amountsOn(c: Case, on: LocalDate, rules: RuleSet, fee: Money): PlannedAmounts {
+/** What the case owes on `on`, and with `fee` added (a letter's amounts). */
+export function amountsOn(c: Case, on: LocalDate, rules: RuleSet, fee: Money): PlannedAmounts {
   const b: Balance = balanceOn(c, on, rules);
   return {
     principal: b.principal,

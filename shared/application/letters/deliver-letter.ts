@@ -25,13 +25,27 @@
 import { createHash } from "node:crypto";
 import { issuePayLink } from "../pay-links";
 import { caseEvent, languageIn, todayIn } from "../case-context";
-import { applyEvent, balanceOn, type CaseEvent } from "../../domain/case";
+import {
+  addBusinessDays,
+  addDays,
+  atLocalTime,
+  businessDayOnOrAfter,
+  compareLocalDates,
+  isBusinessDay,
+  timeZoneOf,
+  toLocalDate,
+  type CountryCode,
+  type LocalDate,
+} from "../../domain/calendar";
+import { applyEvent, balanceOn, type CaseEvent, type ExecutedStep } from "../../domain/case";
+import { DomainError } from "../../domain/errors";
+import { actionForResend, letterForStep } from "./letter-for-step";
 import type { Money } from "../../domain/money";
 import { ladderOf } from "../case-context";
 import type { Channel, LadderPolicy } from "../../domain/policy";
-import { letterTitle, type LetterKind } from "../../letters";
+import { LETTER_CONTENT_TYPE, letterTitle, renderLetter, type LetterKind } from "../../letters";
 import { letterEmail } from "../../letters/letter-email";
-import type { CaseRecord, CaseStore, LetterDelivery, TimelineEntry } from "../../ports/case-store";
+import type { CaseRecord, CaseStore, DocumentRef, LetterDelivery, TimelineEntry } from "../../ports/case-store";
 import type { CaseWorkflow } from "../../ports/case-workflow";
 import type { Clock } from "../../ports/clock";
 import type { DeliveryIndex } from "../../ports/delivery-index";
@@ -147,6 +161,51 @@ export async function chooseChannels(
     }
   }
   return { usable, passedOver };
+}
+
+/**
+ * Local time after which a letter misses the day's print batch. The print house contract (docs/print-house.md):
+ * batches close on business days (`PRINT_BATCH_SCHEDULE`, 13:00 Oslo by default), postage A is posted on the first
+ * business day after the batch, B on the second.
+ */
+export const PRINT_BATCH_CUTOFF = "13:00";
+
+/**
+ * The day a letter handed to `channel` now is expected to reach the debtor: today for e-mail and the digital mailbox;
+ * for post the day the print house posts it, counted as for postage B (the later one) so that a deadline printed
+ * from it is never shorter than the law's days from the day the letter really went out.
+ */
+export function expectedArrival(channel: WrittenChannel, now: Date, country: CountryCode): LocalDate {
+  const today = toLocalDate(now, timeZoneOf(country));
+  if (channel !== "print") return today;
+  const beforeCutoff = now.getTime() < atLocalTime(today, PRINT_BATCH_CUTOFF, timeZoneOf(country)).getTime();
+  const batchDay =
+    isBusinessDay(today, country) && beforeCutoff ? today : businessDayOnOrAfter(addDays(today, 1), country);
+  return addBusinessDays(batchDay, 2, country);
+}
+
+/**
+ * A letter's date and the deadline printed on it, for the channels it may go through: dated the day it is expected to
+ * reach the debtor through the first; its deadline `deadlineDays` from the latest of them (a bounced e-mail goes by
+ * post), never before `planned` — so the days printed are never fewer than the law's from the day it really arrives.
+ */
+export function letterDates(
+  usable: readonly WrittenChannel[],
+  now: Date,
+  country: CountryCode,
+  on: LocalDate,
+  deadlineDays: number | undefined,
+  planned?: LocalDate,
+): { sentDate: LocalDate; deadline?: LocalDate } {
+  const arrivals = usable.map((ch) => expectedArrival(ch, now, country));
+  const sentDate = arrivals[0] ?? on;
+  if (deadlineDays === undefined) return { sentDate };
+  const latest = arrivals.reduce((a, b) => (compareLocalDates(a, b) >= 0 ? a : b), on);
+  const fromLatest = addDays(latest, deadlineDays);
+  return {
+    sentDate,
+    deadline: planned !== undefined && compareLocalDates(planned, fromLatest) >= 0 ? planned : fromLatest,
+  };
 }
 
 /** A message id the channel accepts (a UUID), derived from what identifies the delivery — the same on every retry. */
@@ -619,8 +678,11 @@ export function makeRecordDeliveryReport(deps: DeliverLetterDeps): DeliveryRepor
 }
 
 /**
- * Sends the case's undelivered letters again (after its contact details changed): each goes back to pending and
- * through the channels now usable. Letters still without any channel stay undelivered.
+ * Sends the case's undelivered letters again (after its contact details changed), each through the channels now
+ * usable. Each is WRITTEN AGAIN for the day it goes (a new version in the archive, `…-v2`): what is owed that day, the
+ * date it is expected to arrive, and a deadline counted from then — the first version's dates may be weeks old. Only
+ * when it cannot be written again (no letterhead, a letter model the rules refuse) does the archived version go.
+ * Letters still without any channel stay undelivered.
  */
 export function makeRedeliverLetters(deps: DeliverLetterDeps) {
   return async (tenantId: string, caseId: string): Promise<number> => {
@@ -633,14 +695,12 @@ export function makeRedeliverLetters(deps: DeliverLetterDeps) {
     for (const step of record.case.steps.filter((s) => s.delivery === "undelivered")) {
       const choice = await chooseChannels(stepChannels(policy, step.stepIndex), record, deps.channels);
       if (choice.usable.length === 0) continue;
-      const last = (record.deliveries ?? [])
-        .filter((d) => d.stepIndex === step.stepIndex && d.kind === step.kind)
-        .at(-1);
-      const documentId = last?.documentId ?? `step-${step.stepIndex}-${step.kind}`;
-      const archived = await deps.letters.get(tenantId, caseId, documentId);
-      if (!archived) continue;
       const now = deps.clock.now();
+      const today = todayIn(record.case.country, now);
       const rules = await deps.rulesFor(record, now);
+      const link = await issuePayLink(deps, deps.config, { tenantId, caseIds: [caseId] }, now);
+      const letter = await writeAgain(deps, record, tenant, step, choice.usable, link.url, rules, now, today);
+      if (!letter) continue;
       record = await deps.cases.update(tenantId, caseId, (current) => {
         const s = current.case.steps.find((x) => x.stepIndex === step.stepIndex && x.kind === step.kind);
         if (s?.delivery !== "undelivered") return current;
@@ -652,15 +712,17 @@ export function makeRedeliverLetters(deps: DeliverLetterDeps) {
               type: "letter-retried",
               stepIndex: step.stepIndex,
               kind: step.kind,
-              on: todayIn(current.case.country, now),
+              on: today,
+              ...(letter.deadline ? { deadline: letter.deadline } : {}),
             },
             rules,
           ),
-          // Failed channels may work now (a corrected address): the new attempts start afresh.
+          documents: current.documents.some((d) => d.documentId === letter.document.documentId)
+            ? current.documents
+            : [...current.documents, letter.document],
           updatedAt: now.toISOString(),
         };
       });
-      const link = await issuePayLink(deps, deps.config, { tenantId, caseIds: [caseId] }, now);
       record = await deliverThrough(
         deps,
         record,
@@ -669,8 +731,8 @@ export function makeRedeliverLetters(deps: DeliverLetterDeps) {
           stepKey: `step:${step.stepIndex}:${step.kind}`,
           stepIndex: step.stepIndex,
           kind: step.kind as LetterKind,
-          documentId,
-          pdf: archived.content,
+          documentId: letter.document.documentId,
+          pdf: letter.content,
           payLink: link.url,
         },
         choice.usable,
@@ -680,4 +742,53 @@ export function makeRedeliverLetters(deps: DeliverLetterDeps) {
     if (sent > 0) await deps.workflow?.caseChanged(caseId, "letters sent again after a contact change");
     return sent;
   };
+}
+
+/** The letter of `step` written again for today and `channels` (see makeRedeliverLetters), archived as a new version. */
+async function writeAgain(
+  deps: DeliverLetterDeps,
+  record: CaseRecord,
+  tenant: Tenant,
+  step: ExecutedStep,
+  channels: readonly WrittenChannel[],
+  payLink: string,
+  rules: RuleSet,
+  now: Date,
+  today: LocalDate,
+): Promise<{ document: DocumentRef; content: Buffer; deadline?: LocalDate } | undefined> {
+  const base = `step-${step.stepIndex}-${step.kind}`;
+  const versions = record.documents.filter((d) => d.documentId === base || d.documentId.startsWith(`${base}-v`));
+  const letterhead = tenant.letterhead ?? deps.config.letterhead;
+  const kind = step.kind as LetterKind;
+  if (letterhead) {
+    const dates = letterDates(channels, now, record.case.country, today, step.deadlineDays);
+    try {
+      const action = actionForResend(record.case, step, today, now, rules);
+      const content = await renderLetter(letterForStep({ record, tenant, action, rules, letterhead, payLink, dates }), {
+        rules,
+      });
+      const documentId = `${base}-v${versions.length + 1}`;
+      await deps.letters.put({
+        tenantId: record.tenantId,
+        caseId: record.caseId,
+        documentId,
+        kind,
+        contentType: LETTER_CONTENT_TYPE,
+        content,
+        createdAt: now,
+      });
+      const document: DocumentRef = {
+        documentId,
+        kind,
+        createdAt: now.toISOString(),
+        contentType: LETTER_CONTENT_TYPE,
+      };
+      return { document, content, ...(dates.deadline ? { deadline: dates.deadline } : {}) };
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+    }
+  }
+  const last = versions.at(-1);
+  const archived = last ? await deps.letters.get(record.tenantId, record.caseId, last.documentId) : undefined;
+  return last && archived ? { document: last, content: archived.content } : undefined;
 }

@@ -7,9 +7,11 @@
  * the principal; fees charged by earlier letters are listed one by one when they are what is still outstanding.
  */
 import { addDays, type LocalDate } from "../../domain/calendar";
-import type { Case } from "../../domain/case";
-import { sum } from "../../domain/money";
-import type { ActionKind, PlannedAction } from "../../domain/planner";
+import { feeHistoryOf, type Case, type ExecutedStep } from "../../domain/case";
+import { mayChargeFee } from "../../domain/fees";
+import { isFeeKind } from "../../domain/policy";
+import { money, sum } from "../../domain/money";
+import { amountsOn, type ActionKind, type PlannedAction } from "../../domain/planner";
 import { lateInterestRateOn, type RuleSet } from "../../domain/rules";
 import type { LetterFee, LetterKind, LetterModelInput, Letterhead, PostalAddress } from "../../letters";
 import type { CaseRecord } from "../../ports/case-store";
@@ -129,10 +131,23 @@ export interface LetterForStep {
   rules: RuleSet;
   letterhead: Letterhead;
   payLink: string;
+  /**
+   * The letter's date, the day it is expected to reach the debtor (by post: the day the print house posts it), and
+   * the deadline printed on it; default the step's day and the planned deadline.
+   */
+  dates?: { sentDate: LocalDate; deadline?: LocalDate };
 }
 
 /** The model of the letter the step sends (without a postal address for a letter that only goes electronically). */
-export function letterForStep({ record, tenant, action, rules, letterhead, payLink }: LetterForStep): LetterModelInput {
+export function letterForStep({
+  record,
+  tenant,
+  action,
+  rules,
+  letterhead,
+  payLink,
+  dates,
+}: LetterForStep): LetterModelInput {
   const c = record.case;
   const kind = action.kind as LetterKind;
   const address = record.customer.address;
@@ -146,7 +161,8 @@ export function letterForStep({ record, tenant, action, rules, letterhead, payLi
     linesTotal.value === principal.value && c.lines.length <= 30
       ? c.lines.map((l) => ({ description: clip(l.description, 120), amount: l.amount }))
       : [];
-  const deadline = action.deadline ?? addDays(action.on, 14);
+  const sentDate = dates?.sentDate ?? action.on;
+  const deadline = dates?.deadline ?? action.deadline ?? addDays(sentDate, 14);
   const common = {
     creditor: {
       name: clip(tenant.name, 100),
@@ -172,7 +188,7 @@ export function letterForStep({ record, tenant, action, rules, letterhead, payLi
       totalDue: action.amounts.totalWithFee,
     },
     payment: { account: letterhead.accountNumber, kid: record.kid, payLink },
-    sentDate: action.on,
+    sentDate,
     deadline,
     language,
   };
@@ -191,5 +207,34 @@ export function letterForStep({ record, tenant, action, rules, letterhead, payLi
       earliestDisconnectionDate: addDays(deadline, 1),
       customerKind: c.debtor.kind,
     },
+  };
+}
+
+/**
+ * The letter step `step` (recorded, not delivered) as a planned action on `on`, to write it again for a new attempt:
+ * what the case owes that day with the step's pending fee, if the rules still allow that fee on that day.
+ */
+export function actionForResend(c: Case, step: ExecutedStep, on: LocalDate, now: Date, rules: RuleSet): PlannedAction {
+  const others: Case = { ...c, steps: c.steps.filter((s) => s !== step) };
+  const pending = step.pendingFee ?? null;
+  const decision =
+    pending !== null && pending.value > 0 && isFeeKind(step.kind)
+      ? mayChargeFee(feeHistoryOf(others), step.kind, on, rules)
+      : null;
+  const fee =
+    decision?.allowed && pending
+      ? { amount: pending.value > decision.amount.value ? decision.amount : pending, legalBasis: decision.legalBasis }
+      : undefined;
+  return {
+    kind: step.kind,
+    stepIndex: step.stepIndex,
+    at: now,
+    on,
+    channels: [],
+    amounts: amountsOn(c, on, rules, fee?.amount ?? money(0, c.currency)),
+    ...(fee ? { fee } : {}),
+    legalBasis: "",
+    ...(step.deadlineDays !== undefined ? { deadline: addDays(on, step.deadlineDays) } : {}),
+    serviceIds: step.serviceIds,
   };
 }

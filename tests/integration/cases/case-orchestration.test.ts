@@ -32,7 +32,7 @@ import type { CasesDeps } from "../../../functions/cases";
 import { cryptoRandom } from "../../../shared/adapters/node/random.crypto";
 import type { CaseWorkflow } from "../../../shared/ports/case-workflow";
 import { makeRecordDeliveryReport } from "../../../shared/application/letters/deliver-letter";
-import { deliverLetterDepsFrom } from "../../../functions/letters/deliver-deps";
+import { deliverLetterDepsFrom } from "../../../functions/deliver-letter-deps";
 import {
   CUSTOMER,
   LETTERHEAD,

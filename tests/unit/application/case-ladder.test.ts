@@ -242,6 +242,12 @@ describe("execute step: letters", () => {
     expect(w.printHouse.submitted).toHaveLength(1);
     expect(w.printHouse.submitted[0]!.pdf.equals(pdf!.content)).toBe(true);
     expect(w.printHouse.submitted[0]!.recipient.address.city).toBe("Oslo");
+    // Written on Friday 4 December before the print batch closes: posted on Tuesday 8 December at the latest, so the
+    // letter carries that date and a deadline 14 days after it (never fewer days than the law's from the posting).
+    const text = (await pdfText(pdf!.content)).flat;
+    expect(text).toContain("8. desember 2026");
+    expect(text).toContain("22. desember 2026");
+    expect(record.case.steps.at(-1)).toMatchObject({ deadline: "2026-12-22" });
     // Handed to the print house, not posted yet: no fee, and the next step waits for it.
     expect(balanceOf(record.case).fees.value).toBe(0);
     expect(record.case.steps.at(-1)).toMatchObject({ kind: "reminder", delivery: "pending", fee: null });
@@ -292,6 +298,10 @@ describe("execute step: letters", () => {
     expect(mail.subject).toContain("Fjordkraft");
     expect(mail.html).toContain(`${PUBLIC_BASE_URL}/p/`);
     expect(mail.attachments[0]!.content.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    // Dated today; its deadline counted from the day it would be posted should the e-mail bounce (Tuesday 8 December).
+    const text = (await pdfText(mail.attachments[0]!.content)).flat;
+    expect(text).toMatch(/Dato 4\. desember 2026/u);
+    expect(text).toContain("22. desember 2026");
     expect(w.printHouse.submitted).toEqual([]);
     expect(balanceOf((await stored(w, caseId)).case).fees.value).toBe(0);
 
@@ -389,6 +399,15 @@ describe("execute step: letters", () => {
     );
     expect(updated.changed).toEqual(["email", "consent.email"]);
     expect(w.email.sent).toHaveLength(1);
+    // Written again for the day it goes: a new version, dated today, its deadline 14 days from the day it would be
+    // posted should this e-mail bounce too (Thursday 10 December), not from the first version's day.
+    const again = (await pdfText(w.email.sent[0]!.attachments[0]!.content)).flat;
+    expect(again).toMatch(/Dato 8\. desember 2026/u);
+    expect(again).toContain("24. desember 2026");
+    expect((await stored(w, caseId)).documents.map((d) => d.documentId)).toEqual([
+      "step-1-reminder",
+      "step-1-reminder-v2",
+    ]);
     let after = await stored(w, caseId);
     expect(after.case.steps.at(-1)).toMatchObject({ kind: "reminder", delivery: "pending" });
     expect(after.deliveries?.filter((d) => d.kind === "reminder").map((d) => [d.channel, d.state])).toEqual([
@@ -403,7 +422,12 @@ describe("execute step: letters", () => {
       at: "2026-12-08T09:00:10.000Z",
     });
     after = await stored(w, caseId);
-    expect(after.case.steps.at(-1)).toMatchObject({ kind: "reminder", delivery: "sent", on: "2026-12-08" });
+    expect(after.case.steps.at(-1)).toMatchObject({
+      kind: "reminder",
+      delivery: "sent",
+      on: "2026-12-08",
+      deadline: "2026-12-24",
+    });
     expect(balanceOf(after.case).fees.value).toBeGreaterThan(0);
   });
 
