@@ -42,7 +42,18 @@ async function main(): Promise<void> {
       .filter((f) => f.route === undefined)
       .map((f) => `              ${f.trigger.padEnd(12)} ${f.name}`),
     ...Object.entries(addresses.standIns).map(([name, url]) => `  ${name.padEnd(11)} ${url}`),
-    `  dev         ${addresses.http}/api/dev/clock  ${addresses.http}/api/dev/functions${host.sms ? `  ${addresses.http}/api/dev/sms` : ""}${host.vipps ? `  ${addresses.http}/api/dev/vipps` : ""}${host.partner ? `  ${addresses.http}/api/dev/partner` : ""}`,
+    `  dev         ${[
+      "clock",
+      "functions",
+      ...(host.sms ? ["sms"] : []),
+      ...(host.email ? ["email"] : []),
+      ...(host.digipost ? ["digipost"] : []),
+      ...(host.print ? ["print"] : []),
+      ...(host.vipps ? ["vipps"] : []),
+      ...(host.partner ? ["partner"] : []),
+    ]
+      .map((page) => `${addresses.http}/api/dev/${page}`)
+      .join("  ")}`,
     "",
   ];
   process.stdout.write(lines.join("\n") + "\n");

@@ -80,6 +80,7 @@ import {
   type DeliverLetterDeps,
   type LetterChannels,
   type LetterToDeliver,
+  type WrittenChannel,
 } from "./letters/deliver-letter";
 import type { DeliveryIndex } from "../ports/delivery-index";
 import { ladderOf } from "./case-context";
@@ -643,7 +644,7 @@ async function produceLetter(
     // A power disconnection notice goes to the invoice address in writing AND is told personally (an SMS unless the
     // customer refused SMS): the alert adds to the letter, it never replaces it.
     if (customer.phone && customer.consent?.sms !== false) {
-      const sent = await sendLetterAlert(deps, record, tenant, policy, action, key, await link());
+      const sent = await sendLetterAlert(deps, record, tenant, policy, action, key, await link(), first);
       reason = sent.ok
         ? `and told personally by SMS (${lawful.basis ?? "forbrukerkjøpsloven § 48 a"})`
         : `the personal SMS alert was refused (${sent.reason}): contact the customer personally before disconnecting`;
@@ -657,7 +658,7 @@ async function produceLetter(
   } else if (customer.phone && customer.consent?.sms === true) {
     // The debtor agreed to SMS: a short alert with a pay link tells them a letter is on its way (it adds to the
     // written channel, it never replaces it).
-    const sent = await sendLetterAlert(deps, record, tenant, policy, action, key, await link());
+    const sent = await sendLetterAlert(deps, record, tenant, policy, action, key, await link(), first);
     if (sent.ok) {
       sentKeys.push(`sms:${key}:alert`);
       sms.push(sent.sms);
@@ -688,6 +689,7 @@ async function sendLetterAlert(
   action: PlannedAction,
   key: string,
   payLink: string,
+  by?: WrittenChannel,
 ): Promise<{ ok: true; sms: SmsDispatched } | { ok: false; reason: string }> {
   const sent = await deps.sms.send({
     to: record.customer.phone!,
@@ -698,6 +700,7 @@ async function sendLetterAlert(
       letter: action.kind as LetterKind,
       payLink,
       language: languageIn(record.case.country),
+      ...(by ? { by: by === "print" ? ("post" as const) : by } : {}),
     }),
     idempotencyKey: `${record.caseId}:step:${action.stepIndex}:alert`,
     tag: `${record.caseId}:${key}:alert`,

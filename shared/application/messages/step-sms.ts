@@ -43,13 +43,27 @@ export interface LetterAlertSms {
   /** The pay link, whose page shows the letter. */
   payLink: string;
   language: LetterLanguage;
+  /** The channel the letter itself goes by (absent: the letter is only on the pay page). */
+  by?: "post" | "email" | "digital-mailbox";
 }
 
-/** The SMS telling the debtor a letter is waiting (sent instead of printing when the debtor consented to SMS). */
+const BY: Record<LetterLanguage, Record<NonNullable<LetterAlertSms["by"]>, string>> = {
+  nb: { post: "i posten", email: "på e-post", "digital-mailbox": "i Digipost" },
+  en: { post: "by post", email: "by e-mail", "digital-mailbox": "to your Digipost mailbox" },
+};
+
+/**
+ * The SMS telling the debtor about a letter, with the link to read it and pay. It says how the letter itself comes
+ * ("Vi har sendt deg … i posten"), so a debtor alerted before the post arrives is not told it is already there.
+ */
 export function letterAlertSmsText(sms: LetterAlertSms): string {
   const title = letterTitle(sms.letter, sms.language).toLowerCase();
-  const text =
-    sms.language === "nb"
+  const nb = sms.language === "nb";
+  const text = sms.by
+    ? nb
+      ? `${sms.creditorName}: Vi har sendt deg et brev (${title}) ${BY.nb[sms.by]} om faktura ${sms.invoiceNumber}. Se brevet og betal her: ${sms.payLink}`
+      : `${sms.creditorName}: We have sent you a letter (${title}) ${BY.en[sms.by]} about invoice ${sms.invoiceNumber}. Read it and pay here: ${sms.payLink}`
+    : nb
       ? `${sms.creditorName}: Du har fått et brev (${title}) om faktura ${sms.invoiceNumber}. Se brevet og betal her: ${sms.payLink}`
       : `${sms.creditorName}: You have a letter (${title}) about invoice ${sms.invoiceNumber}. Read it and pay here: ${sms.payLink}`;
   return toGsm7Friendly(text);

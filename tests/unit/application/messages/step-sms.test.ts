@@ -50,6 +50,23 @@ describe("the SMS alert for a letter", () => {
     );
     expect(isGsm7(letterAlertSmsText({ ...alert, language: "nb" }))).toBe(true);
   });
+
+  it("says how the letter itself comes, so an alert sent before the post arrives does not say it is there", () => {
+    const alert = {
+      creditorName: "Fjordkraft Demo AS",
+      invoiceNumber: "INV-1001",
+      letter: "reminder",
+      payLink: LINK,
+    } as const;
+    expect(letterAlertSmsText({ ...alert, language: "nb", by: "post" })).toBe(
+      `Fjordkraft Demo AS: Vi har sendt deg et brev (purring) i posten om faktura INV-1001. Se brevet og betal her: ${LINK}`,
+    );
+    expect(letterAlertSmsText({ ...alert, language: "nb", by: "email" })).toContain("et brev (purring) på e-post");
+    expect(letterAlertSmsText({ ...alert, language: "en", by: "digital-mailbox" })).toContain(
+      "We have sent you a letter (payment reminder) to your Digipost mailbox about invoice INV-1001",
+    );
+    expect(isGsm7(letterAlertSmsText({ ...alert, language: "nb", by: "post" }))).toBe(true);
+  });
 });
 
 describe("the SMS sender id", () => {
