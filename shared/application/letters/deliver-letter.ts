@@ -118,6 +118,31 @@ export interface ChannelChoice {
 }
 
 /** The step's channels the debtor can be reached through, in the creditor's order (see the file comment). */
+/** What a channel answers when the address itself is wrong (not a passing fault): the address is not tried again. */
+const ADDRESS_REFUSED: Record<"email" | "print", ReadonlySet<string>> = {
+  email: new Set(["Bounced", "Suppressed"]),
+  print: new Set(["Returned"]),
+};
+
+/**
+ * True when a message to the debtor's current address came back as undeliverable there (a bounce, a returned
+ * letter) and the creditor has not changed that address since (a `customer` timeline entry naming `field`).
+ */
+function cameBack(record: CaseRecord, channel: "email" | "print", field: "email" | "address"): boolean {
+  const refused = (record.deliveries ?? [])
+    .filter((d) => d.channel === channel && d.state === "failed" && ADDRESS_REFUSED[channel].has(d.status ?? ""))
+    .map((d) => d.failedAt ?? d.queuedAt)
+    .sort()
+    .at(-1);
+  if (refused === undefined) return false;
+  const changed = record.timeline
+    .filter((t) => t.kind === "customer" && ((t.details?.["fields"] as string[] | undefined) ?? []).includes(field))
+    .map((t) => t.at)
+    .sort()
+    .at(-1);
+  return changed === undefined || changed < refused;
+}
+
 export async function chooseChannels(
   stepChannels: readonly Channel[],
   record: CaseRecord,
@@ -151,11 +176,15 @@ export async function chooseChannels(
         if (!channels.email) passedOver.push("email: not configured");
         else if (!customer.email) passedOver.push("email: no e-mail address");
         else if (customer.consent?.email !== true) passedOver.push("email: no consent to e-mail");
+        else if (cameBack(record, "email", "email"))
+          passedOver.push("email: an earlier e-mail to this address bounced");
         else usable.push(written);
         break;
       case "print":
         if (!channels.printHouse) passedOver.push("letter: no print house configured");
         else if (!customer.address) passedOver.push("letter: no postal address");
+        else if (cameBack(record, "print", "address"))
+          passedOver.push("letter: an earlier letter to this address came back");
         else usable.push(written);
         break;
     }

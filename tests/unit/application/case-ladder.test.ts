@@ -2,6 +2,7 @@ import { applyIncomingPayment } from "../../../shared/application/payments/apply
 import { describe, expect, it } from "vitest";
 import { makeExecuteStep, TransientStepFailure } from "../../../shared/application/execute-step";
 import { makeUpdateCaseCustomer } from "../../../shared/application/customer-contact";
+import { chooseChannels } from "../../../shared/application/letters/deliver-letter";
 import { payLinkTokenHash } from "../../../shared/application/pay-links";
 import { smsSegments } from "../../../shared/domain/sms-text";
 import { makeHealOrchestrations } from "../../../shared/application/heal-orchestrations";
@@ -354,6 +355,9 @@ describe("execute step: letters", () => {
     ]);
     expect(balanceOf(record.case).fees.value).toBe(0);
     expect(w.events.ofType("letter.failed")).toMatchObject([{ data: { channel: "email", status: "Bounced" } }]);
+    // The next letter does not try the bounced address again (until the creditor sends another one).
+    const next = await chooseChannels(["email", "letter"], record, w.deps.channels!);
+    expect(next).toEqual({ usable: ["print"], passedOver: ["email: an earlier e-mail to this address bounced"] });
     w.clock.set("2026-12-08T11:00:00.000Z");
     await w.post();
     record = await stored(w, caseId);
@@ -399,11 +403,11 @@ describe("execute step: letters", () => {
     );
     expect(updated.changed).toEqual(["email", "consent.email"]);
     expect(w.email.sent).toHaveLength(1);
-    // Written again for the day it goes: a new version, dated today, its deadline 14 days from the day it would be
-    // posted should this e-mail bounce too (Thursday 10 December), not from the first version's day.
+    // Written again for the day it goes: a new version, dated today, its deadline 14 days from today — not from the
+    // first version's day, and not from a posting day: the letter to this address came back, post is not tried again.
     const again = (await pdfText(w.email.sent[0]!.attachments[0]!.content)).flat;
     expect(again).toMatch(/Dato 8\. desember 2026/u);
-    expect(again).toContain("24. desember 2026");
+    expect(again).toContain("22. desember 2026");
     expect((await stored(w, caseId)).documents.map((d) => d.documentId)).toEqual([
       "step-1-reminder",
       "step-1-reminder-v2",
@@ -426,7 +430,7 @@ describe("execute step: letters", () => {
       kind: "reminder",
       delivery: "sent",
       on: "2026-12-08",
-      deadline: "2026-12-24",
+      deadline: "2026-12-22",
     });
     expect(balanceOf(after.case).fees.value).toBeGreaterThan(0);
   });
