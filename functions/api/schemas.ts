@@ -326,6 +326,16 @@ export const CaseViewDto = z
       .object({ kind: StepKind, at: Instant, legalBasis: z.string() })
       .nullable()
       .meta({ description: "What the ladder does next, when and on what legal basis; null when paused or done." }),
+    paused: z
+      .object({
+        reason: z.string(),
+        resumesOn: z.enum(["dispute-resolved", "resume", "instalment-missed", "letter-delivered", "contact-updated"]),
+      })
+      .nullable()
+      .meta({
+        description:
+          "Set when the ladder waits for an event rather than a time: a letter on its way to the debtor (letter-delivered), a letter no channel reached (contact-updated), a dispute, a hold.",
+      }),
     services: z.array(ServiceViewDto).meta({
       description:
         "Each service (broadband line, power meter): its state, what blocks it, and its last command to the partner's system — when it was sent and when the partner confirmed it.",

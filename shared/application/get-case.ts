@@ -36,6 +36,12 @@ export interface InterestAccrualView {
   provisionalFrom: LocalDate | null;
 }
 
+/** Why the ladder waits for something other than time, and what resumes it. */
+export interface PausedView {
+  reason: string;
+  resumesOn: "dispute-resolved" | "resume" | "instalment-missed" | "letter-delivered" | "contact-updated";
+}
+
 export interface NextActionView {
   kind: StepKind;
   at: string;
@@ -53,6 +59,8 @@ export interface CaseView {
   currency: Money["currency"];
   dueDate: string;
   nextAction: NextActionView | null;
+  /** Set when the ladder waits for an event rather than a time (a letter on its way, a dispute, a hold…). */
+  paused: PausedView | null;
   /** Each service (broadband line, power meter): its state, what blocks it, and its last command to the partner. */
   services: ServiceView[];
   timeline: TimelineEntry[];
@@ -181,17 +189,29 @@ function balanceView(record: CaseRecord, now: Date, rulesOn: RulesOn): BalanceVi
   };
 }
 
-function nextActionOf(record: CaseRecord, tenant: Tenant, now: Date, rulesOn: RulesOn): NextActionView | null {
+function nextActionOf(
+  record: CaseRecord,
+  tenant: Tenant,
+  now: Date,
+  rulesOn: RulesOn,
+): { nextAction: NextActionView | null; paused: PausedView | null } {
   const c = record.case;
   const next = plan(c, ladderOf(tenant, c.country), rulesOn(c.country, todayIn(c.country, now)), now);
   switch (next.kind) {
     case "act":
-      return { kind: next.action.kind, at: next.action.at.toISOString(), legalBasis: next.action.legalBasis };
+      return {
+        nextAction: { kind: next.action.kind, at: next.action.at.toISOString(), legalBasis: next.action.legalBasis },
+        paused: null,
+      };
     case "wait":
-      return { kind: next.next.kind, at: next.next.at.toISOString(), legalBasis: next.next.legalBasis };
+      return {
+        nextAction: { kind: next.next.kind, at: next.next.at.toISOString(), legalBasis: next.next.legalBasis },
+        paused: null,
+      };
     case "paused":
+      return { nextAction: null, paused: { reason: next.reason, resumesOn: next.resumesOn } };
     case "done":
-      return null;
+      return { nextAction: null, paused: null };
   }
 }
 
@@ -216,7 +236,7 @@ export function toCaseView(record: CaseRecord, tenant: Tenant, now: Date, rulesO
     balance: balanceView(record, now, rulesOn),
     currency: c.currency,
     dueDate: c.dueDate,
-    nextAction: nextActionOf(record, tenant, now, rulesOn),
+    ...nextActionOf(record, tenant, now, rulesOn),
     services: c.services.map(serviceViewOf),
     timeline: record.timeline,
     deliveries: (record.deliveries ?? []).map(deliveryViewOf),

@@ -40,6 +40,8 @@ interface DeliveryView {
 }
 interface CaseView {
   balance: { fees: { value: number; currency: string } };
+  nextAction: unknown;
+  paused: { reason: string; resumesOn: string } | null;
   deliveries: DeliveryView[];
   timeline: Array<{ step?: string; details?: Record<string, unknown> }>;
 }
@@ -170,7 +172,12 @@ describe("a debtor whose e-mail bounces", () => {
       ["email", "failed", "Bounced"],
       ["print", expect.stringMatching(/^(dispatched|delivered)$/u), expect.toBeOneOf([null, "Posted"])],
     ]);
-    if (reminderOf(view)[1]!.state === "dispatched") expect(view.balance.fees.value).toBe(0);
+    if (reminderOf(view)[1]!.state === "dispatched") {
+      expect(view.balance.fees.value).toBe(0);
+      // The ladder says what it waits for rather than a time.
+      expect(view.nextAction).toBeNull();
+      expect(view.paused).toMatchObject({ resumesOn: "letter-delivered" });
+    }
     await advanceDaysUntil(
       host.base,
       async () => reminderOf(await caseView(bouncing))[1]?.state === "delivered",

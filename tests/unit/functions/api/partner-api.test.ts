@@ -392,6 +392,7 @@ describe("POST /api/v1/cases/{caseId}/payments", () => {
     expect(res.json.status).toBe("paid");
     expect(res.json.balance.total.value).toBe(0);
     expect(res.json.nextAction).toBeNull();
+    expect(res.json.paused).toBeNull(); // done, not waiting for anything
     expect(world.events.ofType("payment.received")).toHaveLength(1);
     expect(world.events.ofType("case.paid")).toHaveLength(1);
     expect(world.workflowCalls).toContainEqual({ op: "caseChanged", caseId, reason: "payment" });
