@@ -274,8 +274,37 @@ export interface OpenApiDocumentOptions {
   description?: string;
 }
 
+/**
+ * A zod regex with flags comes out of the generator as `source/flags` (`^[A-Z]{2}$/u`), which a JSON Schema validator
+ * reads as part of the pattern — it then matches nothing valid. JSON Schema patterns are ECMA-262 regexes already
+ * evaluated with Unicode semantics, so the flags are dropped: the pattern is the regex's source.
+ */
+function withPlainPatterns<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => withPlainPatterns(v)) as T;
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    const flagged = key === "pattern" && typeof v === "string" ? /^(.*)\/([dgimsuvy]+)$/su.exec(v) : null;
+    out[key] = flagged && compiles(flagged[1]!, flagged[2]!) ? flagged[1] : withPlainPatterns(v);
+  }
+  return out as T;
+}
+
+function compiles(source: string, flags: string): boolean {
+  try {
+    new RegExp(source, flags);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The OpenAPI 3.1 document for everything registered. */
 export function buildOpenApiDocument(registry: OpenAPIRegistry, options: OpenApiDocumentOptions) {
+  return withPlainPatterns(generate(registry, options));
+}
+
+function generate(registry: OpenAPIRegistry, options: OpenApiDocumentOptions) {
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
     info: {
