@@ -26,3 +26,5 @@ export const OCR_INCOMING_PATH = "%OCR_INCOMING_CONTAINER%/{name}";
  */
 export const RECONCILE_PAYMENTS_FUNCTION = "reconcilePayments";
 export const RECONCILE_PAYMENTS_SCHEDULE = "%PAYMENT_SWEEP_SCHEDULE%";
+/** The error trace (alert) for money at the payment provider that no payment attempt here knows. */
+export const UNMATCHED_PROVIDER_PAYMENT_EVENT = "payment.unmatched_provider_payment";

@@ -13,7 +13,12 @@ import { parsePaymentMessage } from "../../shared/application/payments/payment-m
 import type { BankPaymentMessage } from "../../shared/ports/payment-queue";
 import { forInvocation, type RequestDeps } from "../deps";
 import type { PaymentsDeps } from "./deps";
-import { APPLY_PAYMENT_FUNCTION, PAYMENTS_QUEUE, SERVICE_BUS_CONNECTION } from "./names";
+import {
+  APPLY_PAYMENT_FUNCTION,
+  PAYMENTS_QUEUE,
+  SERVICE_BUS_CONNECTION,
+  UNMATCHED_PROVIDER_PAYMENT_EVENT,
+} from "./names";
 
 export type BankPaymentHandler = (
   deps: RequestDeps,
@@ -28,6 +33,17 @@ export function makeApplyPaymentHandler(
     const deps = resolve(context);
     if (message.kind === "provider-event") {
       const result = await makeApplyProviderEvent(deps)(message);
+      if (result.outcome === "unmatched") {
+        // An alert, not a shrug: money at the provider that no case here expected (GET /api/v1/ops/unmatched-payments).
+        context.error(UNMATCHED_PROVIDER_PAYMENT_EVENT, {
+          event: UNMATCHED_PROVIDER_PAYMENT_EVENT,
+          reference: message.event.reference,
+          provider: message.event.provider,
+          amount: result.amount.value,
+          currency: result.amount.currency,
+          state: result.state,
+        });
+      }
       context.info("payment event handled", {
         reference: message.event.reference,
         event: message.event.name,

@@ -16,8 +16,18 @@ import type { Page } from "./case-store";
  *   missing-kid   no KID in the transaction (e.g. a giro with text only)
  *   reversal      the bank reversed (tilbakeført) an amount: needs an operator, never applied automatically
  *   wrong-currency the case with that KID is in another currency than the payment (OCR giro is NOK)
+ *   unknown-provider-payment  money authorized or captured at the payment provider (Vipps, card) for a reference
+ *                 no payment attempt here knows (a lost attempt record, a payment started elsewhere): `kid` is empty,
+ *                 `details` carries the provider, its reference and state
  */
-export const UnmatchedReason = z.enum(["unknown-kid", "invalid-kid", "missing-kid", "reversal", "wrong-currency"]);
+export const UnmatchedReason = z.enum([
+  "unknown-kid",
+  "invalid-kid",
+  "missing-kid",
+  "reversal",
+  "wrong-currency",
+  "unknown-provider-payment",
+]);
 export type UnmatchedReason = z.infer<typeof UnmatchedReason>;
 
 const BankPaymentCommon = z.object({

@@ -16,12 +16,17 @@ import { DomainError } from "../../domain/errors";
 import type { PaymentAttempt, PaymentAttemptStore } from "../../ports/payment-attempt-store";
 import { PaymentProviderRejected, type PaymentProvider, type ProviderPayment } from "../../ports/payment-provider";
 import type { ProviderEventMessage } from "../../ports/payment-queue";
+import type { BankPaymentStore } from "../../ports/bank-payment-store";
+import type { Money } from "../../domain/money";
+import { toLocalDate } from "../../domain/calendar";
 import type { CaseActionDeps } from "../apply-case-event";
 import { applyIncomingPayment } from "./apply-payment";
 
 export interface ApplyProviderEventDeps extends CaseActionDeps {
   paymentAttempts: PaymentAttemptStore;
   paymentProvider?: PaymentProvider;
+  /** Where money the provider holds for a reference nobody here started is listed for operators. */
+  bankPayments?: BankPaymentStore;
 }
 
 export type ProviderEventOutcome =
@@ -29,7 +34,9 @@ export type ProviderEventOutcome =
   | { outcome: "already-applied"; reference: string }
   | { outcome: "waiting"; reference: string; state: string }
   | { outcome: "failed"; reference: string; state: string }
-  | { outcome: "ignored"; reference: string; why: string };
+  | { outcome: "ignored"; reference: string; why: string }
+  /** Money at the provider for a reference no attempt here knows: listed for operators (never silently dropped). */
+  | { outcome: "unmatched"; reference: string; amount: Money; state: string };
 
 /** The provider is not configured but an event arrived → the message is retried and finally dead-lettered. */
 export class ProviderNotConfigured extends DomainError {
@@ -47,7 +54,7 @@ export function makeApplyProviderEvent(deps: ApplyProviderEventDeps) {
   return async (message: ProviderEventMessage): Promise<ProviderEventOutcome> => {
     const { reference, name } = message.event;
     const attempt = await deps.paymentAttempts.get(reference);
-    if (!attempt) return { outcome: "ignored", reference, why: "no payment with this reference was started here" };
+    if (!attempt) return unknownReference(deps, message);
     if (attempt.state === "applied") return { outcome: "already-applied", reference };
 
     if (FAILED_EVENTS.has(name)) {
@@ -128,4 +135,50 @@ export function makeApplyProviderEvent(deps: ApplyProviderEventDeps) {
     );
     return { outcome: "applied", reference, caseIds: appliedTo };
   };
+}
+
+/**
+ * A money event for a reference no attempt here knows. What the provider holds for it decides: money authorized or
+ * captured is listed as unmatched for an operator to place on a case or refund (one entry per reference, recording
+ * it again replaces it); nothing held (or no provider/list configured) is ignored.
+ */
+async function unknownReference(
+  deps: ApplyProviderEventDeps,
+  message: ProviderEventMessage,
+): Promise<ProviderEventOutcome> {
+  const { reference, name, provider: providerName } = message.event;
+  const ignored = { outcome: "ignored" as const, reference, why: "no payment with this reference was started here" };
+  if (!MONEY_EVENTS.has(name) || !deps.paymentProvider || !deps.bankPayments) return ignored;
+  let payment: ProviderPayment;
+  try {
+    payment = await deps.paymentProvider.get(reference);
+  } catch (error) {
+    if (error instanceof PaymentProviderRejected) return ignored; // the provider does not know it either
+    throw error;
+  }
+  const held = Math.max(payment.captured.value, payment.authorized.value - payment.cancelled.value);
+  if (held <= 0) return ignored;
+  const amount: Money = { value: held, currency: payment.amount.currency };
+  const now = deps.clock.now().toISOString();
+  await deps.bankPayments.record({
+    schemaVersion: 1,
+    status: "unmatched",
+    why: "unknown-provider-payment",
+    paymentId: `${providerName}:${reference}`,
+    kid: "",
+    amount,
+    paidOn: toLocalDate(deps.clock.now(), "Europe/Oslo"),
+    source: providerName,
+    importedAt: message.receivedAt,
+    recordedAt: now,
+    details: {
+      provider: providerName,
+      reference,
+      state: payment.state,
+      authorized: String(payment.authorized.value),
+      captured: String(payment.captured.value),
+      ...(payment.pspReference ? { pspReference: payment.pspReference } : {}),
+    },
+  });
+  return { outcome: "unmatched", reference, amount, state: payment.state };
 }

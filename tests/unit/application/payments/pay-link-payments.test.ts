@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { signVippsWebhook } from "../../../../shared/adapters/vipps/webhook-signature.vipps";
 import { VippsWebhookVerifier } from "../../../../shared/adapters/vipps/webhook-verifier.vipps";
-import type { MemoryPaymentAttemptStore } from "../../../../shared/adapters/memory/payment-attempt-store.memory";
+import { MemoryPaymentAttemptStore } from "../../../../shared/adapters/memory/payment-attempt-store.memory";
 import type { MemoryPaymentQueue } from "../../../../shared/adapters/memory/payment-queue.memory";
 import { makeApplyProviderEvent } from "../../../../shared/application/payments/apply-provider-event";
 import { caseIdsForLink, issuePayLink } from "../../../../shared/application/pay-links";
@@ -510,5 +510,46 @@ describe("payments whose webhook never came", () => {
       queued: 0,
       errors: 1,
     });
+  });
+});
+
+describe("money at the provider for a reference no attempt here knows", () => {
+  it("is listed as unmatched for operators with what the provider holds — once — and credited to no case", async () => {
+    const { caseId, token } = await register("INV-1", 129_900);
+    const started = await makeStartPayment(deps(), CONFIG)(token, { method: "vipps", option: "full" }, "nb");
+    if (started.kind !== "redirect") throw new Error(started.kind);
+    provider.approve(started.reference);
+    // The attempt record is lost (a store rolled back after a crash): the provider still holds the money.
+    const lost = new MemoryPaymentAttemptStore();
+    const held = (await provider.get(started.reference)).authorized; // the balance with interest to today
+    const apply = makeApplyProviderEvent({ ...deps(), paymentAttempts: lost, bankPayments: w.deps.bankPayments });
+    expect(await apply(event(started.reference, "AUTHORIZED"))).toEqual({
+      outcome: "unmatched",
+      reference: started.reference,
+      amount: held,
+      state: "AUTHORIZED",
+    });
+    expect(held.value).toBeGreaterThan(129_900);
+    await apply(event(started.reference, "CAPTURED")); // the provider's retries: still one entry
+    const listed = await w.deps.bankPayments.listUnmatched({ limit: 10 });
+    expect(listed.items).toEqual([
+      expect.objectContaining({
+        paymentId: `vipps:${started.reference}`,
+        why: "unknown-provider-payment",
+        amount: held,
+        source: "vipps",
+        details: expect.objectContaining({ reference: started.reference, state: "AUTHORIZED" }),
+      }),
+    ]);
+    expect(await balanceOf(caseId)).toMatchObject({ status: "open", payments: 0 });
+  });
+
+  it("ignores a reference for which the provider holds no money", async () => {
+    const { token } = await register("INV-1", 129_900);
+    const started = await makeStartPayment(deps(), CONFIG)(token, { method: "vipps", option: "full" }, "nb");
+    if (started.kind !== "redirect") throw new Error(started.kind);
+    const apply = makeApplyProviderEvent({ ...deps(), bankPayments: w.deps.bankPayments });
+    expect(await apply(event("never-started-here", "AUTHORIZED"))).toMatchObject({ outcome: "ignored" });
+    expect((await w.deps.bankPayments.listUnmatched({ limit: 10 })).items).toEqual([]);
   });
 });
