@@ -53,9 +53,6 @@ export interface CustomerContactDeps {
   redeliverLetters?: (tenantId: string, caseId: string) => Promise<number>;
 }
 
-/** The changes that may open a channel for a letter that found none. */
-const LETTER_CONTACT: ReadonlySet<ContactField> = new Set(["email", "address", "consent.email"]);
-
 /** A patch with no member: there is nothing to do (HTTP 400). */
 export class EmptyCustomerPatch extends DomainError {
   readonly code = "CUSTOMER_PATCH_MALFORMED";
@@ -166,7 +163,8 @@ async function patchCase(
     await deps.events.publish([caseEvent("case.customer_updated", record, key, now, { fields: changed })]);
   }
   const undelivered = record.case.steps.some((st) => st.delivery === "undelivered");
-  if (deps.redeliverLetters && undelivered && changed.some((f) => LETTER_CONTACT.has(f))) {
+  // Also when this request changed nothing (a client's retry after a failed first attempt): the letter still waits.
+  if (deps.redeliverLetters && undelivered) {
     await deps.redeliverLetters(tenantId, caseId);
     const after = await deps.cases.get(tenantId, caseId);
     return { caseId, customer: (after ?? record).customer, changed };

@@ -545,10 +545,12 @@ async function produceLetter(
   // Dated the day it is expected to reach the debtor through the first channel; its deadline counted from the latest
   // of the channels it may go through (a bounced e-mail goes by post), so the days printed are never fewer than the
   // law's from the day it really arrives (the case counts them from that day too: domain `letter-sent`).
+  // A retry that finds the letter archived (a crash before the case was updated) uses the dates it was written with.
+  let writtenAt = now;
   const dates = () =>
     letterDates(
       reachable.usable,
-      now,
+      writtenAt,
       record.case.country,
       action.on,
       action.deadline === undefined ? undefined : daysBetween(action.on, action.deadline),
@@ -556,6 +558,7 @@ async function produceLetter(
     );
   const archived = (await deps.letters.list(record.tenantId, record.caseId)).find((l) => l.documentId === documentId);
   let createdAt = archived?.createdAt ?? now;
+  writtenAt = createdAt;
   let payLink: string | undefined;
   if (!archived) {
     const letterhead = tenant.letterhead ?? deps.config.letterhead;

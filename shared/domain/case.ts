@@ -739,8 +739,10 @@ export function applyEvent(c: Case, event: CaseEvent, rules: RuleSet, options: A
     case "letter-undelivered":
       return withLetterStep(c, e, (s) => (s.delivery === "pending" ? { ...s, delivery: "undelivered" } : s));
     case "letter-retried":
+      // Sent again (after new contact details) or through the next channel (after a bounce): pending once more, and
+      // the deadline printed on the new version when it is later.
       return withLetterStep(c, e, (s) => {
-        if (s.delivery !== "undelivered") return s;
+        if (s.delivery !== "undelivered" && s.delivery !== "pending") return s;
         const later =
           e.deadline !== undefined && (s.deadline === null || compareLocalDates(e.deadline, s.deadline) > 0);
         return { ...s, delivery: "pending", ...(later ? { deadline: e.deadline! } : {}) };

@@ -277,7 +277,8 @@ export interface OpenApiDocumentOptions {
 /**
  * A zod regex with flags comes out of the generator as `source/flags` (`^[A-Z]{2}$/u`), which a JSON Schema validator
  * reads as part of the pattern — it then matches nothing valid. JSON Schema patterns are ECMA-262 regexes already
- * evaluated with Unicode semantics, so the flags are dropped: the pattern is the regex's source.
+ * evaluated with Unicode semantics, so `u` / `v` are dropped (the pattern is the regex's source); a flag that changes
+ * what matches (`i`, `m`, `s`…) cannot be said in JSON Schema and is refused when the document is built.
  */
 function withPlainPatterns<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v: unknown) => withPlainPatterns(v)) as T;
@@ -285,6 +286,11 @@ function withPlainPatterns<T>(value: T): T {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     const flagged = key === "pattern" && typeof v === "string" ? /^(.*)\/([dgimsuvy]+)$/su.exec(v) : null;
+    if (flagged && compiles(flagged[1]!, flagged[2]!) && /[gimsy]/u.test(flagged[2]!))
+      // i, m, s change what a pattern matches and JSON Schema has no way to say them: refuse rather than drift.
+      throw new Error(
+        `An API pattern uses the regex flag(s) "${flagged[2]}", which JSON Schema cannot express: ${String(v)}`,
+      );
     out[key] = flagged && compiles(flagged[1]!, flagged[2]!) ? flagged[1] : withPlainPatterns(v);
   }
   return out as T;

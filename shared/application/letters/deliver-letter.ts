@@ -86,6 +86,12 @@ export interface DeliverLetterDeps {
   rulesFor: (record: CaseRecord, now: Date) => Promise<RuleSet>;
 }
 
+/**
+ * How long a report for an SMS indexed but not yet on its case is retried: the step is recorded a moment after the
+ * gateway accepted the SMS; a step that never got recorded (the case was paid meanwhile) is not waited for longer.
+ */
+const SMS_STEP_GRACE_MS = 60 * 60_000;
+
 /** A failure worth retrying later (the channel may accept the same message then). */
 export class TransientDeliveryFailure extends Error {
   readonly code = "TRANSIENT_DELIVERY_FAILURE";
@@ -129,18 +135,20 @@ const ADDRESS_REFUSED: Record<"email" | "print", ReadonlySet<string>> = {
  * letter) and the creditor has not changed that address since (a `customer` timeline entry naming `field`).
  */
 function cameBack(record: CaseRecord, channel: "email" | "print", field: "email" | "address"): boolean {
-  const refused = (record.deliveries ?? [])
-    .filter((d) => d.channel === channel && d.state === "failed" && ADDRESS_REFUSED[channel].has(d.status ?? ""))
-    .map((d) => d.failedAt ?? d.queuedAt)
-    .sort()
-    .at(-1);
-  if (refused === undefined) return false;
-  const changed = record.timeline
-    .filter((t) => t.kind === "customer" && ((t.details?.["fields"] as string[] | undefined) ?? []).includes(field))
-    .map((t) => t.at)
-    .sort()
-    .at(-1);
-  return changed === undefined || changed < refused;
+  // When the refused message was sent to the address (queued), not when the channel reported: a late bounce for the
+  // old address must not mark a corrected one.
+  const refused = Math.max(
+    ...(record.deliveries ?? [])
+      .filter((d) => d.channel === channel && d.state === "failed" && ADDRESS_REFUSED[channel].has(d.status ?? ""))
+      .map((d) => Date.parse(d.queuedAt)),
+  );
+  if (!Number.isFinite(refused)) return false;
+  const changed = Math.max(
+    ...record.timeline
+      .filter((t) => t.kind === "customer" && ((t.details?.["fields"] as string[] | undefined) ?? []).includes(field))
+      .map((t) => Date.parse(t.at)),
+  );
+  return !Number.isFinite(changed) || changed < refused;
 }
 
 export async function chooseChannels(
@@ -604,10 +612,32 @@ async function continueAfterFailure(
   const exclude = attempts.filter((d) => d.state === "failed").map((d) => d.channel as WrittenChannel);
   const choice = await chooseChannels(stepChannels(policy, failed.stepIndex), record, deps.channels, exclude);
   if (choice.usable.length > 0) {
-    const archived = await deps.letters.get(record.tenantId, record.caseId, failed.documentId!);
-    if (archived) {
-      const now = deps.clock.now();
-      const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now);
+    // Written again for now and the channels left: the first version's date and deadline assumed it would arrive
+    // through the channel that failed (a bounce may come after the day's print batch, or days later).
+    const now = deps.clock.now();
+    const rules = await deps.rulesFor(record, now);
+    const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now);
+    const today = todayIn(record.case.country, now);
+    const letter = await writeAgain(deps, record, tenant, step, choice.usable, link.url, rules, now, today);
+    if (letter) {
+      record = await deps.cases.update(record.tenantId, record.caseId, (current) => ({
+        ...current,
+        case: applyEvent(
+          current.case,
+          {
+            type: "letter-retried",
+            stepIndex: step.stepIndex,
+            kind: step.kind,
+            on: today,
+            ...(letter.deadline ? { deadline: letter.deadline } : {}),
+          },
+          rules,
+        ),
+        documents: current.documents.some((d) => d.documentId === letter.document.documentId)
+          ? current.documents
+          : [...current.documents, letter.document],
+        updatedAt: now.toISOString(),
+      }));
       const after = await deliverThrough(
         deps,
         record,
@@ -616,8 +646,8 @@ async function continueAfterFailure(
           stepKey: failed.deliveryId.replace(/#\d+$/u, ""),
           stepIndex: failed.stepIndex,
           kind,
-          documentId: failed.documentId!,
-          pdf: archived.content,
+          documentId: letter.document.documentId,
+          pdf: letter.content,
           payLink: link.url,
         },
         choice.usable,
@@ -683,7 +713,11 @@ export function makeRecordDeliveryReport(deps: DeliverLetterDeps): DeliveryRepor
     const record = await deps.cases.get(ref.tenantId, ref.caseId);
     if (!record) return "unknown-message";
     const applied = await applyReport(deps, record, ref.deliveryId, report);
-    if (applied.result === "unknown-message" && report.channel === "sms") {
+    if (
+      applied.result === "unknown-message" &&
+      report.channel === "sms" &&
+      deps.clock.now().getTime() - Date.parse(report.at) < SMS_STEP_GRACE_MS
+    ) {
       // An SMS is indexed when the gateway accepted it and recorded on the case with its step a moment later: the
       // report overtook the step. Thrown, so the event is delivered again (Event Grid retries) once the step is there.
       throw new TransientDeliveryFailure("The SMS is not recorded on its case yet");

@@ -218,7 +218,7 @@ export function actionForResend(c: Case, step: ExecutedStep, on: LocalDate, now:
   const others: Case = { ...c, steps: c.steps.filter((s) => s !== step) };
   const pending = step.pendingFee ?? null;
   const decision =
-    pending !== null && pending.value > 0 && isFeeKind(step.kind)
+    pending !== null && pending.value > 0 && c.status === "open" && isFeeKind(step.kind)
       ? mayChargeFee(feeHistoryOf(others), step.kind, on, rules)
       : null;
   const fee =

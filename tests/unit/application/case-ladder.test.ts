@@ -365,6 +365,30 @@ describe("execute step: letters", () => {
     expect(balanceOf(record.case).fees.value).toBeGreaterThan(0);
   });
 
+  it("writes the letter again for post when the bounce comes after the day's print batch, so its deadline still gives 14 days", async () => {
+    const w = await world(SMS_TIME);
+    const caseId = await afterSms(
+      w,
+      caseRecord("INV-2030", DUE, { ...CUSTOMER, email: "kari@example.no", consent: { sms: false, email: true } }),
+    );
+    await makeExecuteStep(w.deps)(caseId, REMINDER_STEP);
+    // Friday 4 December 14:30 Oslo: too late for Friday's batch — posted on Wednesday 9 December at the latest.
+    w.clock.set("2026-12-04T13:30:00.000Z");
+    await w.reports.record({
+      channel: "email",
+      messageId: w.email.sent[0]!.messageId,
+      outcome: "failed",
+      status: "Bounced",
+      at: "2026-12-04T13:30:00.000Z",
+    });
+    const record = await stored(w, caseId);
+    expect(record.documents.map((d) => d.documentId)).toEqual(["step-1-reminder", "step-1-reminder-v2"]);
+    const posted = (await pdfText(w.printHouse.submitted[0]!.pdf)).flat;
+    expect(posted).toMatch(/Dato 9\. desember 2026/u);
+    expect(posted).toContain("23. desember 2026");
+    expect(record.case.steps.at(-1)).toMatchObject({ kind: "reminder", delivery: "pending", deadline: "2026-12-23" });
+  });
+
   it("delivers to the digital mailbox when the debtor has one: at once, fee included", async () => {
     const w = await world(SMS_TIME);
     w.mailbox.holders.add("01017012345");
