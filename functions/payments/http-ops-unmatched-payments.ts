@@ -3,14 +3,26 @@
  * that could not be placed on a case (unknown or invalid KID, no KID, reversals, wrong currency), across tenants,
  * so an operator can place or refund them — money that came in is never silently dropped.
  * 200 `{ items, continuationToken? }`; 401 without the operator key; 400 problem+json for a bad limit or token.
+ *
+ * `POST /api/v1/ops/unmatched-payments/{paymentId}/apply` `{ tenantId, caseId }` (operator key): places one on a case
+ * (shared/application/payments/place-unmatched-payment.ts) → 200 `{ paymentId, tenantId, caseId, amount, applied }`;
+ * 404 unknown payment or case, 409 already placed (credited once), 422 a reversal / wrong currency / nothing captured.
  */
 import { app, type InvocationContext } from "@azure/functions";
-import type { z } from "zod";
+import * as df from "durable-functions";
+import { z } from "zod";
+import { makePlaceUnmatchedPayment } from "../../shared/application/payments/place-unmatched-payment";
+import { forInvocation, type RequestDeps } from "../deps";
 import { authenticateOperator } from "../../shared/http/api-keys";
 import { PageQuery } from "../../shared/http/openapi";
-import { handler, parseQuery } from "../../shared/http/parse";
+import { handler, parseJson, parseParams, parseQuery } from "../../shared/http/parse";
 import type { PaymentsDeps } from "./deps";
-import { UNMATCHED_PAYMENTS_FUNCTION, UNMATCHED_PAYMENTS_ROUTE } from "./names";
+import {
+  PLACE_UNMATCHED_PAYMENT_FUNCTION,
+  PLACE_UNMATCHED_PAYMENT_ROUTE,
+  UNMATCHED_PAYMENTS_FUNCTION,
+  UNMATCHED_PAYMENTS_ROUTE,
+} from "./names";
 
 export const UnmatchedPaymentsQuery = PageQuery;
 export type UnmatchedPaymentsQuery = z.infer<typeof UnmatchedPaymentsQuery>;
@@ -53,5 +65,36 @@ export function registerUnmatchedPaymentsFunction(deps: () => PaymentsDeps): voi
     methods: ["GET"],
     authLevel: "anonymous",
     handler: makeUnmatchedPaymentsFunction(() => deps()),
+  });
+}
+
+export const PlaceUnmatchedPaymentBody = z.strictObject({
+  tenantId: z.string().min(1).max(100),
+  caseId: z.string().min(1).max(100),
+});
+const PlaceParams = z.object({ paymentId: z.string().min(1).max(300) });
+
+export function makePlaceUnmatchedPaymentFunction(
+  resolve: (context: InvocationContext) => Pick<PaymentsDeps, "operatorApiKey"> & RequestDeps,
+) {
+  return handler(async (request, context) => {
+    const deps = resolve(context);
+    authenticateOperator(request, deps.operatorApiKey);
+    const { paymentId } = parseParams(request, PlaceParams);
+    const body = await parseJson(request, PlaceUnmatchedPaymentBody);
+    const placed = await makePlaceUnmatchedPayment(deps)(paymentId, body);
+    context.info("unmatched payment placed", { paymentId, caseId: placed.caseId, applied: placed.applied });
+    return { status: 200, headers: { "cache-control": "no-store" }, jsonBody: placed };
+  });
+}
+
+export function registerPlaceUnmatchedPaymentFunction(deps: () => PaymentsDeps): void {
+  app.http(PLACE_UNMATCHED_PAYMENT_FUNCTION, {
+    route: PLACE_UNMATCHED_PAYMENT_ROUTE,
+    methods: ["POST"],
+    authLevel: "anonymous",
+    // Applying the payment tells the case's orchestration to re-plan.
+    extraInputs: [df.input.durableClient()],
+    handler: makePlaceUnmatchedPaymentFunction((context) => forInvocation(deps(), context)),
   });
 }

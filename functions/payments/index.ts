@@ -1,7 +1,10 @@
 /** Payments: the pay page behind every link, provider callbacks, applying payments from the queue, bank OCR files. */
 import type { PaymentsDeps } from "./deps";
 import { registerImportOcrGiroFunction } from "./blob-import-ocr-giro";
-import { registerUnmatchedPaymentsFunction } from "./http-ops-unmatched-payments";
+import {
+  registerPlaceUnmatchedPaymentFunction,
+  registerUnmatchedPaymentsFunction,
+} from "./http-ops-unmatched-payments";
 import { registerVippsWebhookOpsFunction } from "./http-ops-vipps-webhooks";
 import { registerPayPageFunctions } from "./http-pay-page";
 import { registerVippsCallbackFunction } from "./http-vipps-callback";
@@ -17,5 +20,6 @@ export function registerPayments(deps: () => PaymentsDeps): void {
   registerApplyPaymentFunction(deps);
   registerImportOcrGiroFunction(deps);
   registerUnmatchedPaymentsFunction(deps);
+  registerPlaceUnmatchedPaymentFunction(deps);
   registerReconcilePaymentsFunction(deps);
 }

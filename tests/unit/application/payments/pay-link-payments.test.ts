@@ -8,6 +8,10 @@ import { VippsWebhookVerifier } from "../../../../shared/adapters/vipps/webhook-
 import { MemoryPaymentAttemptStore } from "../../../../shared/adapters/memory/payment-attempt-store.memory";
 import type { MemoryPaymentQueue } from "../../../../shared/adapters/memory/payment-queue.memory";
 import { makeApplyProviderEvent } from "../../../../shared/application/payments/apply-provider-event";
+import {
+  makePlaceUnmatchedPayment,
+  PaymentAlreadyPlaced,
+} from "../../../../shared/application/payments/place-unmatched-payment";
 import { caseIdsForLink, issuePayLink } from "../../../../shared/application/pay-links";
 import { makeLoadPayPage, makeStartPayment } from "../../../../shared/application/payments/pay-page";
 import {
@@ -542,6 +546,17 @@ describe("money at the provider for a reference no attempt here knows", () => {
       }),
     ]);
     expect(await balanceOf(caseId)).toMatchObject({ status: "open", payments: 0 });
+
+    // An operator places it on the case: the authorized money is captured first, then credited — once.
+    const place = makePlaceUnmatchedPayment({ ...deps(), bankPayments: w.deps.bankPayments });
+    const placed = await place(`vipps:${started.reference}`, { tenantId, caseId });
+    expect(placed).toMatchObject({ applied: true, amount: held });
+    expect((await provider.get(started.reference)).captured).toEqual(held);
+    expect(await balanceOf(caseId)).toMatchObject({ status: "paid", payments: 1 });
+    await expect(place(`vipps:${started.reference}`, { tenantId, caseId })).rejects.toBeInstanceOf(
+      PaymentAlreadyPlaced,
+    );
+    expect(provider.captures).toBe(1);
   });
 
   it("ignores a reference for which the provider holds no money", async () => {

@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { makeUnmatchedPaymentsFunction } from "../../../../functions/payments/http-ops-unmatched-payments";
+import { HttpRequest } from "@azure/functions";
+import { makeInvoiceFunctions } from "../../../../functions/api/http-invoices";
+import {
+  makePlaceUnmatchedPaymentFunction,
+  makeUnmatchedPaymentsFunction,
+} from "../../../../functions/payments/http-ops-unmatched-payments";
 import type { BankPayment } from "../../../../shared/ports/bank-payment-store";
-import { getRequest, read } from "../../http/http-fixtures";
-import { OPERATOR_KEY, context, testWorld } from "../api/api-fixtures";
+import { getRequest, jsonRequest, read } from "../../http/http-fixtures";
+import { OPERATOR_KEY, context, invoiceBody, seedTenant, testWorld } from "../api/api-fixtures";
 
 const URL = "http://localhost/api/v1/ops/unmatched-payments";
 
@@ -85,5 +90,62 @@ describe("GET /api/v1/ops/unmatched-payments", () => {
     expect(badToken.status).toBeLessThan(500);
     expect(badToken.headers.get("content-type")).toContain("application/problem+json");
     expect(badToken.text).toContain("continuation token");
+  });
+});
+
+describe("POST /api/v1/ops/unmatched-payments/{paymentId}/apply", () => {
+  async function withCase() {
+    const world = testWorld();
+    const { apiKey } = await seedTenant(world);
+    const registered = await read(
+      await makeInvoiceFunctions(world.resolve).registerInvoice(
+        jsonRequest(invoiceBody(), { headers: { "x-api-key": apiKey } }),
+        context(),
+      ),
+    );
+    expect(registered.status).toBe(201);
+    const caseId = registered.json.caseId as string;
+    await world.deps.bankPayments.record(payment("ocr-9", "unmatched"));
+    const place = makePlaceUnmatchedPaymentFunction(world.resolve);
+    const apply = (paymentId: string, body: unknown, key = OPERATOR_KEY) =>
+      new HttpRequest({
+        method: "POST",
+        url: `http://localhost/api/v1/ops/unmatched-payments/${paymentId}/apply`,
+        headers: { "content-type": "application/json", "x-api-key": key },
+        body: { string: JSON.stringify(body) },
+        params: { paymentId },
+      });
+    return { world, caseId, place, apply };
+  }
+
+  it("places an unmatched bank payment on the case the operator names, once: the second time is 409", async () => {
+    const { world, caseId, place, apply } = await withCase();
+    const res = await read(await place(apply("ocr-9", { tenantId: "t_alpha", caseId }), context()));
+    expect(res.status, res.text).toBe(200);
+    expect(res.json).toMatchObject({ paymentId: "ocr-9", caseId, amount: { value: 300_00 }, applied: true });
+    const record = (await world.deps.cases.get("t_alpha", caseId))!;
+    expect(record.case.ledger.filter((e) => e.type === "payment")).toHaveLength(1);
+    expect((await world.deps.bankPayments.listUnmatched({ limit: 10 })).items).toEqual([]);
+
+    const again = await read(await place(apply("ocr-9", { tenantId: "t_alpha", caseId }), context()));
+    expect(again.status).toBe(409);
+    expect(again.headers.get("content-type")).toContain("application/problem+json");
+    const after = (await world.deps.cases.get("t_alpha", caseId))!;
+    expect(after.case.ledger.filter((e) => e.type === "payment")).toHaveLength(1); // credited once
+    expect(world.workflowCalls).toContainEqual(expect.objectContaining({ op: "caseChanged", caseId }));
+  });
+
+  it("answers 401 without the operator key, 404 for an unknown payment or case, 400 naming a missing field", async () => {
+    const { caseId, place, apply } = await withCase();
+    expect((await read(await place(apply("ocr-9", { tenantId: "t_alpha", caseId }, "nope"), context()))).status).toBe(
+      401,
+    );
+    expect((await read(await place(apply("ocr-404", { tenantId: "t_alpha", caseId }), context()))).status).toBe(404);
+    expect(
+      (await read(await place(apply("ocr-9", { tenantId: "t_alpha", caseId: "c_unknown" }), context()))).status,
+    ).toBe(404);
+    const missing = await read(await place(apply("ocr-9", { tenantId: "t_alpha" }), context()));
+    expect(missing.status).toBe(400);
+    expect(missing.text).toContain("/caseId");
   });
 });
