@@ -46,7 +46,11 @@ import { VippsWebhookRegistry } from "../shared/adapters/vipps/webhooks-api.vipp
 import { VippsWebhookVerifier } from "../shared/adapters/vipps/webhook-verifier.vipps";
 import { makeDeliverWebhook } from "../shared/application/webhooks/deliver-webhook";
 import { makeFanOutEvent } from "../shared/application/webhooks/fan-out";
-import { makeListWebhooks, makeRegisterWebhook } from "../shared/application/webhooks/register-webhook";
+import {
+  makeListWebhooks,
+  makeDeleteWebhook,
+  makeRegisterWebhook,
+} from "../shared/application/webhooks/register-webhook";
 import { letterheadFrom } from "../shared/config/letterhead";
 import type { Settings } from "../shared/config/settings";
 import type { ApiKeyLookup } from "../shared/http/api-keys";
@@ -202,6 +206,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
       allowLoopback: s.WEBHOOK_ALLOW_LOOPBACK_URLS,
     }),
     listWebhooks: makeListWebhooks({ webhooks }),
+    deleteWebhook: makeDeleteWebhook({ webhooks }),
     fanOutEvent: makeFanOutEvent({ webhooks, queue: webhookDeliveries }),
     deliverWebhook: makeDeliverWebhook({
       webhooks,

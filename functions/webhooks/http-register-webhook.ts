@@ -1,15 +1,17 @@
 /**
  * `POST /api/v1/webhooks` — subscribe a URL to event types; 201 `{ id, secret, url, events }` (the secret only here).
- * `GET /api/v1/webhooks` — the tenant's subscriptions, never their secrets.
+ * `GET /api/v1/webhooks` — the tenant's subscriptions, never their secrets (a disabled one says when and why).
+ * `DELETE /api/v1/webhooks/{webhookId}` — 204; 404 problem+json for an id the tenant does not have.
  * Both authenticate the creditor by `x-api-key`; the POST honours `Idempotency-Key` (a replay returns the same secret:
  * the first response is stored by the idempotency store for its retention time).
  */
 import type { HttpHandler } from "@azure/functions";
 import { z } from "zod";
-import type { ListWebhooks, RegisterWebhook } from "../../shared/application/webhooks/register-webhook";
+import type { DeleteWebhook, ListWebhooks, RegisterWebhook } from "../../shared/application/webhooks/register-webhook";
+import { DomainError } from "../../shared/domain/errors";
 import { authenticate, type ApiKeyLookup } from "../../shared/http/api-keys";
 import { withIdempotency } from "../../shared/http/idempotency";
-import { handler, parseJson } from "../../shared/http/parse";
+import { handler, parseJson, parseParams } from "../../shared/http/parse";
 import type { Clock } from "../../shared/ports/clock";
 import type { IdempotencyStore } from "../../shared/ports/idempotency-store";
 import { WEBHOOK_EVENT_TYPES } from "../../shared/ports/webhook-store";
@@ -36,7 +38,14 @@ export const WebhookRegistered = z
   .meta({ id: "WebhookRegistered" });
 
 export const WebhookSummary = z
-  .object({ id: z.string(), url: z.string(), events: z.array(EventType), createdAt: z.string() })
+  .object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(EventType),
+    createdAt: z.string(),
+    disabledAt: z.string().nullable().meta({ description: "When deliveries stopped (the receiver answered 410)." }),
+    disabledReason: z.string().nullable(),
+  })
   .meta({ id: "Webhook", description: "A webhook subscription (its secret is never shown again)." });
 
 export const WebhookList = z.object({ items: z.array(WebhookSummary) }).meta({ id: "WebhookList" });
@@ -65,5 +74,26 @@ export function makeListWebhooksHandler(deps: { lookupApiKey: ApiKeyLookup; list
       headers: { "cache-control": "no-store" },
       jsonBody: { items: await deps.listWebhooks(tenant.tenantId) },
     };
+  });
+}
+
+export class WebhookNotFound extends DomainError {
+  readonly code = "WEBHOOK_NOT_FOUND";
+  constructor(id: string) {
+    super(`No webhook subscription ${id}`, { webhookId: id });
+  }
+}
+
+export const WebhookParams = z.object({ webhookId: z.string().min(1).max(100) });
+
+export function makeDeleteWebhookHandler(deps: {
+  lookupApiKey: ApiKeyLookup;
+  deleteWebhook: DeleteWebhook;
+}): HttpHandler {
+  return handler(async (request) => {
+    const tenant = await authenticate(request, deps.lookupApiKey);
+    const { webhookId } = parseParams(request, WebhookParams);
+    if (!(await deps.deleteWebhook(tenant.tenantId, webhookId))) throw new WebhookNotFound(webhookId);
+    return { status: 204 };
   });
 }

@@ -6,19 +6,21 @@
 import { app } from "@azure/functions";
 import type { DeliverWebhook } from "../../shared/application/webhooks/deliver-webhook";
 import type { FanOutEvent } from "../../shared/application/webhooks/fan-out";
-import type { ListWebhooks, RegisterWebhook } from "../../shared/application/webhooks/register-webhook";
+import type { DeleteWebhook, ListWebhooks, RegisterWebhook } from "../../shared/application/webhooks/register-webhook";
 import type { ApiKeyLookup } from "../../shared/http/api-keys";
 import type { Clock } from "../../shared/ports/clock";
 import type { IdempotencyStore } from "../../shared/ports/idempotency-store";
-import { makeListWebhooksHandler, makeRegisterWebhookHandler } from "./http-register-webhook";
+import { makeDeleteWebhookHandler, makeListWebhooksHandler, makeRegisterWebhookHandler } from "./http-register-webhook";
 import {
   CASE_EVENTS_TOPIC,
+  DELETE_WEBHOOK_FUNCTION,
   DELIVER_WEBHOOK_FUNCTION,
   FAN_OUT_CASE_EVENTS_FUNCTION,
   LIST_WEBHOOKS_FUNCTION,
   REGISTER_WEBHOOK_FUNCTION,
   SERVICE_BUS_CONNECTION,
   WEBHOOK_DELIVERIES_QUEUE,
+  WEBHOOK_ROUTE,
   WEBHOOKS_ROUTE,
   WEBHOOKS_SUBSCRIPTION,
 } from "./names";
@@ -34,6 +36,7 @@ export interface WebhooksDeps {
   clock: Clock;
   registerWebhook: RegisterWebhook;
   listWebhooks: ListWebhooks;
+  deleteWebhook: DeleteWebhook;
   fanOutEvent: FanOutEvent;
   deliverWebhook: DeliverWebhook;
 }
@@ -50,6 +53,12 @@ export function registerWebhooks(deps: () => WebhooksDeps): void {
     methods: ["GET"],
     authLevel: "anonymous",
     handler: (request, context) => makeListWebhooksHandler(deps())(request, context),
+  });
+  app.http(DELETE_WEBHOOK_FUNCTION, {
+    route: WEBHOOK_ROUTE,
+    methods: ["DELETE"],
+    authLevel: "anonymous",
+    handler: (request, context) => makeDeleteWebhookHandler(deps())(request, context),
   });
   app.serviceBusTopic(FAN_OUT_CASE_EVENTS_FUNCTION, {
     connection: SERVICE_BUS_CONNECTION,

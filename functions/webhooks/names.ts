@@ -1,9 +1,11 @@
 export const REGISTER_WEBHOOK_FUNCTION = "registerWebhook";
 export const LIST_WEBHOOKS_FUNCTION = "listWebhooks";
+export const DELETE_WEBHOOK_FUNCTION = "deleteWebhook";
 export const FAN_OUT_CASE_EVENTS_FUNCTION = "fanOutCaseEventsToWebhooks";
 export const DELIVER_WEBHOOK_FUNCTION = "deliverWebhook";
 
 export const WEBHOOKS_ROUTE = "api/v1/webhooks";
+export const WEBHOOK_ROUTE = "api/v1/webhooks/{webhookId}";
 /** The app setting naming the Service Bus connection (a connection string, or `__fullyQualifiedNamespace`). */
 export const SERVICE_BUS_CONNECTION = "ServiceBusConnection";
 export const CASE_EVENTS_TOPIC = "case-events";

@@ -2,7 +2,7 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { RegisterWebhookBody } from "../../shared/application/webhooks/register-webhook";
 import { registerEndpoint } from "../../shared/http/openapi";
-import { WebhookList, WebhookRegistered } from "./http-register-webhook";
+import { WebhookList, WebhookParams, WebhookRegistered } from "./http-register-webhook";
 
 export function registerWebhookEndpoints(registry: OpenAPIRegistry): void {
   registerEndpoint(registry, {
@@ -27,5 +27,17 @@ export function registerWebhookEndpoints(registry: OpenAPIRegistry): void {
     tags: ["Webhooks"],
     auth: "tenant",
     responses: { 200: { description: "The subscriptions, oldest first", schema: WebhookList } },
+  });
+  registerEndpoint(registry, {
+    method: "delete",
+    path: "/v1/webhooks/{webhookId}",
+    operationId: "deleteWebhook",
+    summary: "Delete a webhook subscription",
+    description: "Nothing more is sent to it; deliveries already queued are dropped unsent.",
+    tags: ["Webhooks"],
+    auth: "tenant",
+    request: { params: WebhookParams },
+    responses: { 204: { description: "Deleted" } },
+    problems: [404],
   });
 }

@@ -30,10 +30,17 @@ export const WebhookSubscription = z.object({
   /** Standard Webhooks signing secret ("whsec_" + base64). A secret: never logged. */
   secret: z.string(),
   createdAt: z.string(),
+  /** Set when deliveries stopped for good (the receiver answered 410 Gone): nothing is sent to it any more. */
+  disabledAt: z.string().optional(),
+  disabledReason: z.string().optional(),
 });
 export type WebhookSubscription = z.infer<typeof WebhookSubscription>;
 
 export interface WebhookStore {
   create(subscription: WebhookSubscription): Promise<void>;
   listForTenant(tenantId: string): Promise<WebhookSubscription[]>;
+  /** Removes the tenant's subscription; false when it has none with this id (another tenant's is "none"). */
+  delete(tenantId: string, id: string): Promise<boolean>;
+  /** Marks the subscription disabled (idempotent: the first time and reason stay); false when there is none. */
+  disable(tenantId: string, id: string, reason: string, at: Date): Promise<boolean>;
 }

@@ -48,4 +48,48 @@ export class CosmosWebhookStore implements WebhookStore {
       .map((doc) => decodeDocument(WebhookSubscription, doc, { container: this.#container.id, storageOnly: ["type"] }))
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
   }
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    try {
+      await this.#container.item(id, tenantId).delete();
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw error;
+    }
+  }
+
+  /** Read, then replace on the read's ETag (a concurrent change makes it read again). */
+  async disable(tenantId: string, id: string, reason: string, at: Date): Promise<boolean> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      let doc: Record<string, unknown> | undefined;
+      let etag: string | undefined;
+      try {
+        const read = await this.#container.item(id, tenantId).read<Record<string, unknown>>();
+        doc = read.resource;
+        etag = read.etag;
+      } catch (error) {
+        if (statusOf(error) === 404) return false;
+        throw error;
+      }
+      if (!doc) return false;
+      const current = decodeDocument(WebhookSubscription, doc, {
+        container: this.#container.id,
+        storageOnly: ["type"],
+      });
+      if (current.disabledAt !== undefined) return true;
+      try {
+        await this.#container
+          .item(id, tenantId)
+          .replace<WebhookDocument>(
+            { ...current, disabledAt: at.toISOString(), disabledReason: reason, type: "webhook" },
+            etag ? { accessCondition: { type: "IfMatch", condition: etag } } : {},
+          );
+        return true;
+      } catch (error) {
+        if (statusOf(error) !== 412) throw error;
+      }
+    }
+    throw new Error("The webhook subscription kept changing while it was being disabled");
+  }
 }

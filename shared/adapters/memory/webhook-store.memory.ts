@@ -16,4 +16,17 @@ export class MemoryWebhookStore implements WebhookStore {
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1))
       .map((s) => structuredClone(s));
   }
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    return this.#subscriptions.delete(JSON.stringify([tenantId, id]));
+  }
+
+  async disable(tenantId: string, id: string, reason: string, at: Date): Promise<boolean> {
+    const key = JSON.stringify([tenantId, id]);
+    const current = this.#subscriptions.get(key);
+    if (!current) return false;
+    if (current.disabledAt === undefined)
+      this.#subscriptions.set(key, { ...current, disabledAt: at.toISOString(), disabledReason: reason });
+    return true;
+  }
 }

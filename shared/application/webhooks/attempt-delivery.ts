@@ -76,5 +76,9 @@ export async function wantedSubscription(
   const subscription = (await webhooks.listForTenant(delivery.tenantId)).find(
     (s) => s.id === delivery.subscriptionId && s.tenantId === delivery.tenantId,
   );
-  return subscription !== undefined && subscription.events.includes(delivery.event.type) ? subscription : undefined;
+  return subscription !== undefined &&
+    subscription.disabledAt === undefined &&
+    subscription.events.includes(delivery.event.type)
+    ? subscription
+    : undefined;
 }

@@ -2,8 +2,8 @@
  * Delivering one message of the `webhook-deliveries` queue, and deciding what happens next:
  *
  * - delivered (2xx) → `delivered`;
- * - the receiver answered 410 Gone, or the subscription no longer exists (or no longer wants the event type) →
- *   `gone`, nothing more (in the second case nothing is sent);
+ * - the receiver answered 410 Gone → `gone`, and the subscription is disabled (no later event is sent to it); the
+ *   subscription no longer exists, is disabled or no longer wants the event type → `gone`, nothing is sent;
  * - a retryable failure (other status, timeout, network error) before the last attempt → the NEXT attempt is
  *   scheduled on the queue (attempt + 1, its failures so far in the body) at now + the retry delay
  *   (retry-schedule.ts: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, ±10 % jitter) → `retry(at)`;
@@ -69,7 +69,16 @@ export function makeDeliverWebhook(deps: DeliverWebhookDeps): DeliverWebhook {
 
     const outcome = await attempt(subscription, delivery.event);
     if (outcome.kind === "delivered") return { kind: "delivered", status: outcome.status };
-    if (outcome.kind === "gone") return { kind: "gone", why: "receiver-gone" };
+    if (outcome.kind === "gone") {
+      // The receiver says "stop" (Standard Webhooks): the subscription is disabled, nothing more is sent to it.
+      await deps.webhooks.disable(
+        subscription.tenantId,
+        subscription.id,
+        `the receiver answered ${String(outcome.status)} Gone`,
+        deps.clock.now(),
+      );
+      return { kind: "gone", why: "receiver-gone" };
+    }
 
     const now = deps.clock.now();
     const failure: WebhookFailure = { attempt: delivery.attempt, at: now.toISOString(), reason: outcome.reason };

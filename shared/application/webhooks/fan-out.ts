@@ -14,7 +14,7 @@ export function makeFanOutEvent(deps: { webhooks: WebhookStore; queue: WebhookDe
     const subscriptions = await deps.webhooks.listForTenant(event.tenantId);
     const deliveries = subscriptions
       // The store answers per tenant; checking again costs nothing and keeps tenants apart whatever the store does.
-      .filter((s) => s.tenantId === event.tenantId && s.events.includes(event.type))
+      .filter((s) => s.tenantId === event.tenantId && s.disabledAt === undefined && s.events.includes(event.type))
       .map((s) => ({
         schemaVersion: 1 as const,
         tenantId: event.tenantId,

@@ -138,6 +138,9 @@ export interface WebhookView {
   url: string;
   events: WebhookEventType[];
   createdAt: string;
+  /** When deliveries stopped for good (the receiver answered 410 Gone), and why; null while active. */
+  disabledAt: string | null;
+  disabledReason: string | null;
 }
 
 export type ListWebhooks = (tenantId: string) => Promise<WebhookView[]>;
@@ -146,5 +149,19 @@ export function makeListWebhooks(deps: { webhooks: WebhookStore }): ListWebhooks
   return async (tenantId) =>
     (await deps.webhooks.listForTenant(tenantId))
       .filter((s) => s.tenantId === tenantId)
-      .map(({ id, url, events, createdAt }) => ({ id, url, events, createdAt }));
+      .map(({ id, url, events, createdAt, disabledAt, disabledReason }) => ({
+        id,
+        url,
+        events,
+        createdAt,
+        disabledAt: disabledAt ?? null,
+        disabledReason: disabledReason ?? null,
+      }));
+}
+
+/** Removes one of the tenant's subscriptions; false when it has none with this id. */
+export type DeleteWebhook = (tenantId: string, id: string) => Promise<boolean>;
+
+export function makeDeleteWebhook(deps: { webhooks: WebhookStore }): DeleteWebhook {
+  return (tenantId, id) => deps.webhooks.delete(tenantId, id);
 }

@@ -21,7 +21,11 @@ import { ServiceBusEventPublisher } from "../../../shared/adapters/service-bus/e
 import { ServiceBusWebhookDeliveryQueue } from "../../../shared/adapters/service-bus/webhook-delivery-queue.service-bus";
 import { makeDeliverWebhook } from "../../../shared/application/webhooks/deliver-webhook";
 import { makeFanOutEvent } from "../../../shared/application/webhooks/fan-out";
-import { makeListWebhooks, makeRegisterWebhook } from "../../../shared/application/webhooks/register-webhook";
+import {
+  makeDeleteWebhook,
+  makeListWebhooks,
+  makeRegisterWebhook,
+} from "../../../shared/application/webhooks/register-webhook";
 import { WEBHOOK_RETRY_DELAYS_MS } from "../../../shared/application/webhooks/retry-schedule";
 import type { CaseEventMessage } from "../../../shared/ports/event-publisher";
 import { fixedFraction } from "../../support/random";
@@ -104,6 +108,7 @@ beforeAll(async () => {
     clock: appClock,
     registerWebhook: register,
     listWebhooks: makeListWebhooks({ webhooks }),
+    deleteWebhook: makeDeleteWebhook({ webhooks }),
     fanOutEvent: makeFanOutEvent({ webhooks, queue }),
     deliverWebhook: makeDeliverWebhook({
       webhooks,

@@ -315,6 +315,24 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
       expect(await stores.webhooks.listForTenant("tenant-a")).toEqual([first, second]);
       expect(await stores.webhooks.listForTenant("tenant-c")).toEqual([]);
     });
+
+    it("disables a subscription once (the first time and reason stay) and deletes only the tenant's own", async () => {
+      const hook = aWebhook("tenant-d", "wh-9", "2025-03-01T08:00:00.000Z");
+      await stores.webhooks.create(hook);
+      const at = new Date("2025-03-05T10:00:00.000Z");
+      expect(await stores.webhooks.disable("tenant-d", "wh-9", "the receiver answered 410 Gone", at)).toBe(true);
+      expect(await stores.webhooks.disable("tenant-d", "wh-9", "later", new Date("2025-03-06T10:00:00.000Z"))).toBe(
+        true,
+      );
+      expect(await stores.webhooks.listForTenant("tenant-d")).toEqual([
+        { ...hook, disabledAt: at.toISOString(), disabledReason: "the receiver answered 410 Gone" },
+      ]);
+      expect(await stores.webhooks.disable("tenant-d", "wh-missing", "x", at)).toBe(false);
+      expect(await stores.webhooks.delete("tenant-e", "wh-9")).toBe(false);
+      expect(await stores.webhooks.delete("tenant-d", "wh-9")).toBe(true);
+      expect(await stores.webhooks.delete("tenant-d", "wh-9")).toBe(false);
+      expect(await stores.webhooks.listForTenant("tenant-d")).toEqual([]);
+    });
   });
 
   describe("idempotency store", () => {

@@ -78,7 +78,12 @@ describe("fan-out", () => {
   });
 
   it("never hands a tenant another tenant's subscription, even from a store that answers too much", async () => {
-    const leaky = { create: async () => undefined, listForTenant: async () => [sub("wh_b", "t_b", ["case.paid"])] };
+    const leaky = {
+      create: async () => undefined,
+      listForTenant: async () => [sub("wh_b", "t_b", ["case.paid"])],
+      delete: async () => false,
+      disable: async () => false,
+    };
     expect(await makeFanOutEvent({ webhooks: leaky, queue: new RecordingQueue() })(event("case.paid", "t_a"))).toEqual(
       [],
     );
@@ -151,7 +156,7 @@ describe("the delivery trigger handler", () => {
       }),
     );
     const [first] = await makeFanOutEvent({ webhooks, queue: new RecordingQueue() })(event("case.paid"));
-    return { handler, queue, calls, first: first! };
+    return { handler, queue, calls, first: first!, webhooks };
   }
 
   it("schedules attempt + 1 at now + the delay on a retryable failure, recording the failure", async () => {
@@ -175,6 +180,21 @@ describe("the delivery trigger handler", () => {
     const orphan = await setup([]);
     await orphan.handler({ ...orphan.first, subscriptionId: "wh_deleted" }, context());
     expect(orphan.calls).toEqual([]);
+  });
+
+  it("disables the subscription when the receiver answers 410: later events are not fanned out or sent to it", async () => {
+    const { handler, calls, first, webhooks } = await setup([410]);
+    await handler(first, context());
+    expect(await webhooks.listForTenant("t_a")).toEqual([
+      expect.objectContaining({
+        id: "wh_paid",
+        disabledAt: now.toISOString(),
+        disabledReason: "the receiver answered 410 Gone",
+      }),
+    ]);
+    expect(await makeFanOutEvent({ webhooks, queue: new RecordingQueue() })(event("case.paid"))).toEqual([]);
+    await handler({ ...first, attempt: 2 }, context()); // a delivery already queued before: dropped unsent
+    expect(calls).toHaveLength(1);
   });
 
   it("throws after the last attempt fails, and on that message's redeliveries throws without calling the receiver", async () => {

@@ -36,6 +36,13 @@ describe("webhook endpoints in OpenAPI", () => {
     const request = doc.components?.schemas?.["RegisterWebhookRequest"] as Schema;
     expect(request.properties["events"]?.items?.enum).toContain("case.step_executed");
     const listed = doc.components?.schemas?.["Webhook"] as Schema;
-    expect(Object.keys(listed.properties)).toEqual(["id", "url", "events", "createdAt"]);
+    expect(Object.keys(listed.properties)).toEqual([
+      "id",
+      "url",
+      "events",
+      "createdAt",
+      "disabledAt",
+      "disabledReason",
+    ]);
   });
 });

@@ -4,11 +4,13 @@ import { MemoryIdempotencyStore } from "../../../../shared/adapters/memory/idemp
 import { MemoryWebhookStore } from "../../../../shared/adapters/memory/webhook-store.memory";
 import {
   makeListWebhooks,
+  makeDeleteWebhook,
   makeRegisterWebhook,
   webhookUrlProblem,
 } from "../../../../shared/application/webhooks/register-webhook";
 import { generateApiKey } from "../../../../shared/http/api-keys";
 import {
+  makeDeleteWebhookHandler,
   makeListWebhooksHandler,
   makeRegisterWebhookHandler,
 } from "../../../../functions/webhooks/http-register-webhook";
@@ -35,8 +37,16 @@ function setup(options: { allowLoopback?: boolean } = {}) {
       allowLoopback: options.allowLoopback ?? false,
     }),
     listWebhooks: makeListWebhooks({ webhooks }),
+    deleteWebhook: makeDeleteWebhook({ webhooks }),
   };
-  return { keys, webhooks, deps, post: makeRegisterWebhookHandler(deps), list: makeListWebhooksHandler(deps) };
+  return {
+    keys,
+    webhooks,
+    deps,
+    post: makeRegisterWebhookHandler(deps),
+    list: makeListWebhooksHandler(deps),
+    remove: makeDeleteWebhookHandler(deps),
+  };
 }
 
 function postRequest(apiKey: string, body: unknown, headers: Record<string, string> = {}): HttpRequest {
@@ -196,8 +206,36 @@ describe("GET /api/v1/webhooks", () => {
         url: "https://a.example/hook",
         events: ["case.paid"],
         createdAt: "2026-11-23T12:00:00.000Z",
+        disabledAt: null,
+        disabledReason: null,
       },
     ]);
     expect(JSON.stringify(res.body)).not.toContain("whsec_");
+  });
+});
+
+describe("DELETE /api/v1/webhooks/{webhookId}", () => {
+  it("removes the tenant's own subscription (204); another tenant's or an unknown id is 404, and stays", async () => {
+    const { keys, post, remove, webhooks } = setup();
+    const created = await json(
+      await post(
+        postRequest(keys.a.apiKey, { url: "https://a.example/hook", events: ["case.paid"] }),
+        new InvocationContext(),
+      ),
+    );
+    const id = created.body!.id!;
+    const del = (apiKey: string, webhookId: string) =>
+      new HttpRequest({
+        method: "DELETE",
+        url: `http://localhost/api/v1/webhooks/${webhookId}`,
+        headers: { "x-api-key": apiKey },
+        params: { webhookId },
+      });
+    const foreign = await json(await remove(del(keys.b.apiKey, id), new InvocationContext()));
+    expect(foreign.status).toBe(404);
+    expect(await webhooks.listForTenant("t_a")).toHaveLength(1);
+    expect((await json(await remove(del(keys.a.apiKey, id), new InvocationContext()))).status).toBe(204);
+    expect(await webhooks.listForTenant("t_a")).toEqual([]);
+    expect((await json(await remove(del(keys.a.apiKey, id), new InvocationContext()))).status).toBe(404);
   });
 });

@@ -23,7 +23,11 @@ import type { CaseWorkflow } from "../../../../shared/ports/case-workflow";
 import { seededRandom } from "../../../support/random";
 import { makeDeliverWebhook } from "../../../../shared/application/webhooks/deliver-webhook";
 import { makeFanOutEvent } from "../../../../shared/application/webhooks/fan-out";
-import { makeListWebhooks, makeRegisterWebhook } from "../../../../shared/application/webhooks/register-webhook";
+import {
+  makeListWebhooks,
+  makeDeleteWebhook,
+  makeRegisterWebhook,
+} from "../../../../shared/application/webhooks/register-webhook";
 import type { WebhookDeliveryQueue } from "../../../../shared/ports/webhook-delivery-queue";
 import { MemoryPartnerCommandQueue } from "../../../../shared/adapters/memory/partner-command-queue.memory";
 import { FakePartnerGateway } from "../../../support/fake-partner-gateway";
@@ -149,6 +153,7 @@ export function testWorld(
       allowLoopback: settings.WEBHOOK_ALLOW_LOOPBACK_URLS,
     }),
     listWebhooks: makeListWebhooks({ webhooks }),
+    deleteWebhook: makeDeleteWebhook({ webhooks }),
     fanOutEvent: makeFanOutEvent({ webhooks, queue: deliveries }),
     deliverWebhook: makeDeliverWebhook({
       webhooks,
