@@ -27,7 +27,7 @@ import { CosmosPaymentAttemptStore } from "../shared/adapters/cosmos/payment-att
 import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
 import { CosmosWebhookStore } from "../shared/adapters/cosmos/webhook-store.cosmos";
 import { DurableCaseWorkflow } from "../shared/adapters/durable/case-workflow.durable";
-import { fetchWebhookSender } from "../shared/adapters/http/webhook-sender.fetch";
+import { FetchWebhookSender } from "../shared/adapters/http/webhook-sender.fetch";
 import { MemoryReplayGuard } from "../shared/adapters/memory/replay-guard.memory";
 import { cryptoRandom } from "../shared/adapters/node/random.crypto";
 import {
@@ -211,7 +211,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     deliverWebhook: makeDeliverWebhook({
       webhooks,
       queue: webhookDeliveries,
-      sender: fetchWebhookSender,
+      sender: new FetchWebhookSender({ allowPrivateAddresses: s.WEBHOOK_ALLOW_LOOPBACK_URLS }),
       clock,
       // `webhook-timestamp` is checked by receivers against THEIR wall clock: always real time, also where the app
       // clock is a host's virtual one.

@@ -10,7 +10,12 @@ export interface WebhookSendRequest {
   timeoutMs: number;
 }
 
-export type WebhookSendResult = { kind: "answered"; status: number } | { kind: "timeout" } | { kind: "network-error" };
+export type WebhookSendResult =
+  | { kind: "answered"; status: number }
+  | { kind: "timeout" }
+  | { kind: "network-error" }
+  /** Not sent: the receiver is (or resolves to) a private, loopback or reserved address. */
+  | { kind: "refused"; reason: "private-address" };
 
 export interface WebhookSender {
   send(request: WebhookSendRequest): Promise<WebhookSendResult>;

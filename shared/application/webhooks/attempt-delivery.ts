@@ -61,6 +61,7 @@ export function makeAttemptWebhook(deps: AttemptWebhookDeps): AttemptWebhook {
     }
     if (answer.kind === "timeout") return { kind: "failed", reason: "timeout" };
     if (answer.kind === "network-error") return { kind: "failed", reason: "network error" };
+    if (answer.kind === "refused") return { kind: "failed", reason: "refused: the receiver's address is private" };
     const { status } = answer;
     if (status >= 200 && status < 300) return { kind: "delivered", status };
     if (status === 410) return { kind: "gone", status };

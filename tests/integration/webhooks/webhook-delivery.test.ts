@@ -14,7 +14,7 @@ import { loadServiceBusEntities } from "../../../devhost/service-bus/entities";
 import { ServiceBusTriggers } from "../../../devhost/service-bus/triggers";
 import { registerWebhooks, type WebhooksDeps } from "../../../functions/webhooks";
 import { CASE_EVENTS_TOPIC, SERVICE_BUS_CONNECTION, WEBHOOK_DELIVERIES_QUEUE } from "../../../functions/webhooks/names";
-import { fetchWebhookSender } from "../../../shared/adapters/http/webhook-sender.fetch";
+import { FetchWebhookSender } from "../../../shared/adapters/http/webhook-sender.fetch";
 import { MemoryIdempotencyStore } from "../../../shared/adapters/memory/idempotency-store.memory";
 import { MemoryWebhookStore } from "../../../shared/adapters/memory/webhook-store.memory";
 import { ServiceBusEventPublisher } from "../../../shared/adapters/service-bus/event-publisher.service-bus";
@@ -113,7 +113,7 @@ beforeAll(async () => {
     deliverWebhook: makeDeliverWebhook({
       webhooks,
       queue,
-      sender: fetchWebhookSender,
+      sender: new FetchWebhookSender({ allowPrivateAddresses: true }),
       clock: appClock,
       // Receivers check webhook-timestamp against their wall clock: the real time, while the broker's clock is virtual.
       signingClock: { now: () => new Date() },

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FetchWebhookSender } from "../../../../shared/adapters/http/webhook-sender.fetch";
+import { FetchWebhookSender, isBlockedAddress } from "../../../../shared/adapters/http/webhook-sender.fetch";
 
 let server: Server;
 let base: string;
@@ -28,7 +28,8 @@ afterAll(async () => {
 });
 
 describe("the fetch webhook sender", () => {
-  const sender = new FetchWebhookSender();
+  // The receiver here is on 127.0.0.1: allowed as the local setting WEBHOOK_ALLOW_LOOPBACK_URLS does.
+  const sender = new FetchWebhookSender({ allowPrivateAddresses: true });
   const send = (path: string, timeoutMs = 2_000) =>
     sender.send({ url: `${base}${path}`, headers: { "content-type": "application/json" }, body: '{"a":1}', timeoutMs });
 
@@ -48,5 +49,33 @@ describe("the fetch webhook sender", () => {
     expect(await sender.send({ url: "http://127.0.0.1:1/nothing", headers: {}, body: "", timeoutMs: 2_000 })).toEqual({
       kind: "network-error",
     });
+  });
+});
+
+describe("the fetch webhook sender in production (no private receivers)", () => {
+  const sender = new FetchWebhookSender();
+  const send = (url: string) => sender.send({ url, headers: {}, body: "{}", timeoutMs: 2_000 });
+
+  it("refuses, without a request, a receiver that is or resolves to a loopback or private address", async () => {
+    const before = requests.length;
+    expect(await send(`${base}/ok`)).toEqual({ kind: "refused", reason: "private-address" });
+    expect(await send(base.replace("127.0.0.1", "localhost") + "/ok")).toEqual({
+      kind: "refused",
+      reason: "private-address",
+    });
+    expect(await send("http://[::1]:9/ok")).toEqual({ kind: "refused", reason: "private-address" });
+    expect(await send("http://169.254.169.254/latest/meta-data")).toEqual({
+      kind: "refused",
+      reason: "private-address",
+    });
+    expect(requests.length).toBe(before);
+  });
+
+  it("knows private, reserved and mapped addresses from public ones", () => {
+    for (const a of ["10.1.2.3", "172.20.0.1", "192.168.1.1", "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1"])
+      expect(isBlockedAddress(a), a).toBe(true);
+    expect(isBlockedAddress("::ffff:127.0.0.1")).toBe(true);
+    for (const a of ["8.8.8.8", "151.101.1.69", "2606:4700:4700::1111", "::ffff:8.8.8.8"])
+      expect(isBlockedAddress(a), a).toBe(false);
   });
 });
