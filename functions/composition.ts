@@ -49,6 +49,7 @@ import { makeFanOutEvent } from "../shared/application/webhooks/fan-out";
 import {
   makeListWebhooks,
   makeDeleteWebhook,
+  makeRotateWebhookSecret,
   makeRegisterWebhook,
 } from "../shared/application/webhooks/register-webhook";
 import { letterheadFrom } from "../shared/config/letterhead";
@@ -207,6 +208,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     }),
     listWebhooks: makeListWebhooks({ webhooks }),
     deleteWebhook: makeDeleteWebhook({ webhooks }),
+    rotateWebhookSecret: makeRotateWebhookSecret({ webhooks, clock: systemClock, random: cryptoRandom }),
     fanOutEvent: makeFanOutEvent({ webhooks, queue: webhookDeliveries }),
     deliverWebhook: makeDeliverWebhook({
       webhooks,

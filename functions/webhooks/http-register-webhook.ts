@@ -2,12 +2,22 @@
  * `POST /api/v1/webhooks` — subscribe a URL to event types; 201 `{ id, secret, url, events }` (the secret only here).
  * `GET /api/v1/webhooks` — the tenant's subscriptions, never their secrets (a disabled one says when and why).
  * `DELETE /api/v1/webhooks/{webhookId}` — 204; 404 problem+json for an id the tenant does not have.
+ * `POST /api/v1/webhooks/{webhookId}/rotate-secret` `{ overlapHours? }` — a new secret, shown once; the old one keeps
+ *   signing every delivery beside it for `overlapHours` (default 24, at most 168), so receivers switch without a gap.
  * Both authenticate the creditor by `x-api-key`; the POST honours `Idempotency-Key` (a replay returns the same secret:
  * the first response is stored by the idempotency store for its retention time).
  */
 import type { HttpHandler } from "@azure/functions";
 import { z } from "zod";
-import type { DeleteWebhook, ListWebhooks, RegisterWebhook } from "../../shared/application/webhooks/register-webhook";
+// First: adds `.openapi()` to the zod schemas made below (the path parameters are registered with it).
+import "../../shared/http/openapi";
+import {
+  SECRET_OVERLAP_HOURS,
+  type DeleteWebhook,
+  type ListWebhooks,
+  type RegisterWebhook,
+  type RotateWebhookSecret,
+} from "../../shared/application/webhooks/register-webhook";
 import { DomainError } from "../../shared/domain/errors";
 import { authenticate, type ApiKeyLookup } from "../../shared/http/api-keys";
 import { withIdempotency } from "../../shared/http/idempotency";
@@ -95,5 +105,44 @@ export function makeDeleteWebhookHandler(deps: {
     const { webhookId } = parseParams(request, WebhookParams);
     if (!(await deps.deleteWebhook(tenant.tenantId, webhookId))) throw new WebhookNotFound(webhookId);
     return { status: 204 };
+  });
+}
+
+export const RotateSecretBody = z
+  .strictObject({
+    overlapHours: z
+      .number()
+      .int()
+      .min(0)
+      .max(SECRET_OVERLAP_HOURS.max)
+      .optional()
+      .meta({ description: "Hours the old secret keeps signing beside the new one (default 24)." }),
+  })
+  .meta({ id: "RotateWebhookSecret" });
+
+export const RotatedSecretDto = z
+  .object({
+    id: z.string(),
+    secret: z.string().meta({ description: "The new signing secret. Shown only in this response: store it now." }),
+    previousSecretValidUntil: z.string(),
+  })
+  .meta({ id: "RotatedWebhookSecret" });
+
+export function makeRotateWebhookSecretHandler(deps: {
+  lookupApiKey: ApiKeyLookup;
+  rotateWebhookSecret: RotateWebhookSecret;
+}): HttpHandler {
+  return handler(async (request) => {
+    const tenant = await authenticate(request, deps.lookupApiKey);
+    const { webhookId } = parseParams(request, WebhookParams);
+    // The body is optional: a POST without one (no content type) takes the default overlap.
+    const body = request.headers.get("content-type") === null ? {} : await parseJson(request, RotateSecretBody);
+    const rotated = await deps.rotateWebhookSecret(
+      tenant.tenantId,
+      webhookId,
+      body.overlapHours ?? SECRET_OVERLAP_HOURS.default,
+    );
+    if (!rotated) throw new WebhookNotFound(webhookId);
+    return { status: 200, headers: { "cache-control": "no-store" }, jsonBody: rotated };
   });
 }

@@ -6,11 +6,21 @@
 import { app } from "@azure/functions";
 import type { DeliverWebhook } from "../../shared/application/webhooks/deliver-webhook";
 import type { FanOutEvent } from "../../shared/application/webhooks/fan-out";
-import type { DeleteWebhook, ListWebhooks, RegisterWebhook } from "../../shared/application/webhooks/register-webhook";
+import type {
+  DeleteWebhook,
+  ListWebhooks,
+  RegisterWebhook,
+  RotateWebhookSecret,
+} from "../../shared/application/webhooks/register-webhook";
 import type { ApiKeyLookup } from "../../shared/http/api-keys";
 import type { Clock } from "../../shared/ports/clock";
 import type { IdempotencyStore } from "../../shared/ports/idempotency-store";
-import { makeDeleteWebhookHandler, makeListWebhooksHandler, makeRegisterWebhookHandler } from "./http-register-webhook";
+import {
+  makeDeleteWebhookHandler,
+  makeListWebhooksHandler,
+  makeRegisterWebhookHandler,
+  makeRotateWebhookSecretHandler,
+} from "./http-register-webhook";
 import {
   CASE_EVENTS_TOPIC,
   DELETE_WEBHOOK_FUNCTION,
@@ -18,9 +28,11 @@ import {
   FAN_OUT_CASE_EVENTS_FUNCTION,
   LIST_WEBHOOKS_FUNCTION,
   REGISTER_WEBHOOK_FUNCTION,
+  ROTATE_WEBHOOK_SECRET_FUNCTION,
   SERVICE_BUS_CONNECTION,
   WEBHOOK_DELIVERIES_QUEUE,
   WEBHOOK_ROUTE,
+  WEBHOOK_SECRET_ROUTE,
   WEBHOOKS_ROUTE,
   WEBHOOKS_SUBSCRIPTION,
 } from "./names";
@@ -37,6 +49,7 @@ export interface WebhooksDeps {
   registerWebhook: RegisterWebhook;
   listWebhooks: ListWebhooks;
   deleteWebhook: DeleteWebhook;
+  rotateWebhookSecret: RotateWebhookSecret;
   fanOutEvent: FanOutEvent;
   deliverWebhook: DeliverWebhook;
 }
@@ -59,6 +72,12 @@ export function registerWebhooks(deps: () => WebhooksDeps): void {
     methods: ["DELETE"],
     authLevel: "anonymous",
     handler: (request, context) => makeDeleteWebhookHandler(deps())(request, context),
+  });
+  app.http(ROTATE_WEBHOOK_SECRET_FUNCTION, {
+    route: WEBHOOK_SECRET_ROUTE,
+    methods: ["POST"],
+    authLevel: "anonymous",
+    handler: (request, context) => makeRotateWebhookSecretHandler(deps())(request, context),
   });
   app.serviceBusTopic(FAN_OUT_CASE_EVENTS_FUNCTION, {
     connection: SERVICE_BUS_CONNECTION,

@@ -2,7 +2,13 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { RegisterWebhookBody } from "../../shared/application/webhooks/register-webhook";
 import { registerEndpoint } from "../../shared/http/openapi";
-import { WebhookList, WebhookParams, WebhookRegistered } from "./http-register-webhook";
+import {
+  RotatedSecretDto,
+  RotateSecretBody,
+  WebhookList,
+  WebhookParams,
+  WebhookRegistered,
+} from "./http-register-webhook";
 
 export function registerWebhookEndpoints(registry: OpenAPIRegistry): void {
   registerEndpoint(registry, {
@@ -38,6 +44,21 @@ export function registerWebhookEndpoints(registry: OpenAPIRegistry): void {
     auth: "tenant",
     request: { params: WebhookParams },
     responses: { 204: { description: "Deleted" } },
+    problems: [404],
+  });
+  registerEndpoint(registry, {
+    method: "post",
+    path: "/v1/webhooks/{webhookId}/rotate-secret",
+    operationId: "rotateWebhookSecret",
+    summary: "Rotate a webhook's signing secret",
+    description:
+      "Returns a new secret, shown once. During the overlap (default 24 hours, at most 168) every delivery carries " +
+      "two signatures in webhook-signature (space-separated, as Standard Webhooks allows): the new secret's and the " +
+      "old one's, so a receiver verifying with either accepts it while it switches.",
+    tags: ["Webhooks"],
+    auth: "tenant",
+    request: { params: WebhookParams, body: RotateSecretBody },
+    responses: { 200: { description: "The new secret", schema: RotatedSecretDto } },
     problems: [404],
   });
 }

@@ -30,6 +30,9 @@ export const WebhookSubscription = z.object({
   /** Standard Webhooks signing secret ("whsec_" + base64). A secret: never logged. */
   secret: z.string(),
   createdAt: z.string(),
+  /** The secret before the last rotation, which still signs (beside `secret`) until `previousSecretUntil`. */
+  previousSecret: z.string().optional(),
+  previousSecretUntil: z.string().optional(),
   /** Set when deliveries stopped for good (the receiver answered 410 Gone): nothing is sent to it any more. */
   disabledAt: z.string().optional(),
   disabledReason: z.string().optional(),
@@ -43,4 +46,9 @@ export interface WebhookStore {
   delete(tenantId: string, id: string): Promise<boolean>;
   /** Marks the subscription disabled (idempotent: the first time and reason stay); false when there is none. */
   disable(tenantId: string, id: string, reason: string, at: Date): Promise<boolean>;
+  /**
+   * Replaces the signing secret; the current one becomes `previousSecret`, signing too until `previousUntil`.
+   * False when the tenant has no subscription with this id.
+   */
+  rotateSecret(tenantId: string, id: string, secret: string, previousUntil: Date): Promise<boolean>;
 }

@@ -59,8 +59,32 @@ export class CosmosWebhookStore implements WebhookStore {
     }
   }
 
-  /** Read, then replace on the read's ETag (a concurrent change makes it read again). */
   async disable(tenantId: string, id: string, reason: string, at: Date): Promise<boolean> {
+    return this.#modify(tenantId, id, (current) =>
+      current.disabledAt !== undefined
+        ? undefined
+        : { ...current, disabledAt: at.toISOString(), disabledReason: reason },
+    );
+  }
+
+  async rotateSecret(tenantId: string, id: string, secret: string, previousUntil: Date): Promise<boolean> {
+    return this.#modify(tenantId, id, (current) => ({
+      ...current,
+      secret,
+      previousSecret: current.secret,
+      previousSecretUntil: previousUntil.toISOString(),
+    }));
+  }
+
+  /**
+   * Read, change, replace on the read's ETag (a concurrent change makes it read again). `change` answers undefined
+   * for "nothing to do". False when there is no such subscription.
+   */
+  async #modify(
+    tenantId: string,
+    id: string,
+    change: (current: WebhookSubscription) => WebhookSubscription | undefined,
+  ): Promise<boolean> {
     for (let attempt = 0; attempt < 5; attempt++) {
       let doc: Record<string, unknown> | undefined;
       let etag: string | undefined;
@@ -77,12 +101,13 @@ export class CosmosWebhookStore implements WebhookStore {
         container: this.#container.id,
         storageOnly: ["type"],
       });
-      if (current.disabledAt !== undefined) return true;
+      const next = change(current);
+      if (next === undefined) return true;
       try {
         await this.#container
           .item(id, tenantId)
           .replace<WebhookDocument>(
-            { ...current, disabledAt: at.toISOString(), disabledReason: reason, type: "webhook" },
+            { ...next, type: "webhook" },
             etag ? { accessCondition: { type: "IfMatch", condition: etag } } : {},
           );
         return true;
@@ -90,6 +115,6 @@ export class CosmosWebhookStore implements WebhookStore {
         if (statusOf(error) !== 412) throw error;
       }
     }
-    throw new Error("The webhook subscription kept changing while it was being disabled");
+    throw new Error("The webhook subscription kept changing while it was being updated");
   }
 }

@@ -29,4 +29,17 @@ export class MemoryWebhookStore implements WebhookStore {
       this.#subscriptions.set(key, { ...current, disabledAt: at.toISOString(), disabledReason: reason });
     return true;
   }
+
+  async rotateSecret(tenantId: string, id: string, secret: string, previousUntil: Date): Promise<boolean> {
+    const key = JSON.stringify([tenantId, id]);
+    const current = this.#subscriptions.get(key);
+    if (!current) return false;
+    this.#subscriptions.set(key, {
+      ...current,
+      secret,
+      previousSecret: current.secret,
+      previousSecretUntil: previousUntil.toISOString(),
+    });
+    return true;
+  }
 }

@@ -50,7 +50,17 @@ export function makeAttemptWebhook(deps: AttemptWebhookDeps): AttemptWebhook {
     const headers = {
       "content-type": "application/json",
       "user-agent": WEBHOOK_USER_AGENT,
-      ...signWebhook({ secret: subscription.secret, id: event.id, timestamp: deps.signingClock.now(), body }),
+      ...signWebhook({
+        secret: subscription.secret,
+        ...(subscription.previousSecret &&
+        subscription.previousSecretUntil &&
+        Date.parse(subscription.previousSecretUntil) > deps.signingClock.now().getTime()
+          ? { previousSecret: subscription.previousSecret }
+          : {}),
+        id: event.id,
+        timestamp: deps.signingClock.now(),
+        body,
+      }),
     };
     let answer;
     try {

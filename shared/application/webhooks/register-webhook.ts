@@ -165,3 +165,32 @@ export type DeleteWebhook = (tenantId: string, id: string) => Promise<boolean>;
 export function makeDeleteWebhook(deps: { webhooks: WebhookStore }): DeleteWebhook {
   return (tenantId, id) => deps.webhooks.delete(tenantId, id);
 }
+
+/** A subscription's new signing secret, shown once; the old one signs too until `previousSecretValidUntil`. */
+export interface RotatedSecret {
+  id: string;
+  secret: string;
+  previousSecretValidUntil: string;
+}
+
+export type RotateWebhookSecret = (
+  tenantId: string,
+  id: string,
+  overlapHours: number,
+) => Promise<RotatedSecret | undefined>;
+
+/** Default and longest overlap during which both the old and the new secret sign every delivery. */
+export const SECRET_OVERLAP_HOURS = { default: 24, max: 168 } as const;
+
+export function makeRotateWebhookSecret(deps: {
+  webhooks: WebhookStore;
+  clock: Clock;
+  random: Random;
+}): RotateWebhookSecret {
+  return async (tenantId, id, overlapHours) => {
+    const secret = generateWebhookSecret(deps.random);
+    const until = new Date(deps.clock.now().getTime() + overlapHours * 3_600_000);
+    if (!(await deps.webhooks.rotateSecret(tenantId, id, secret, until))) return undefined;
+    return { id, secret, previousSecretValidUntil: until.toISOString() };
+  };
+}

@@ -27,14 +27,18 @@ export interface WebhookSignatureHeaders {
  */
 export function signWebhook(input: {
   secret: string;
+  /** While a rotated-out secret is still valid: it signs too (Standard Webhooks: signatures space-separated). */
+  previousSecret?: string;
   id: string;
   timestamp: Date;
   body: string;
 }): WebhookSignatureHeaders {
-  const signature = new Webhook(input.secret).sign(input.id, input.timestamp, input.body);
+  const signatures = [input.secret, ...(input.previousSecret ? [input.previousSecret] : [])].map((secret) =>
+    new Webhook(secret).sign(input.id, input.timestamp, input.body),
+  );
   return {
     "webhook-id": input.id,
     "webhook-timestamp": String(Math.floor(input.timestamp.getTime() / 1000)),
-    "webhook-signature": signature,
+    "webhook-signature": signatures.join(" "),
   };
 }

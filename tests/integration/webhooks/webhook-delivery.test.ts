@@ -23,6 +23,7 @@ import { makeDeliverWebhook } from "../../../shared/application/webhooks/deliver
 import { makeFanOutEvent } from "../../../shared/application/webhooks/fan-out";
 import {
   makeDeleteWebhook,
+  makeRotateWebhookSecret,
   makeListWebhooks,
   makeRegisterWebhook,
 } from "../../../shared/application/webhooks/register-webhook";
@@ -109,6 +110,7 @@ beforeAll(async () => {
     registerWebhook: register,
     listWebhooks: makeListWebhooks({ webhooks }),
     deleteWebhook: makeDeleteWebhook({ webhooks }),
+    rotateWebhookSecret: makeRotateWebhookSecret({ webhooks, clock: { now: () => new Date() }, random }),
     fanOutEvent: makeFanOutEvent({ webhooks, queue }),
     deliverWebhook: makeDeliverWebhook({
       webhooks,

@@ -333,6 +333,17 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
       expect(await stores.webhooks.delete("tenant-d", "wh-9")).toBe(false);
       expect(await stores.webhooks.listForTenant("tenant-d")).toEqual([]);
     });
+
+    it("rotates a secret, keeping the old one with its end of validity", async () => {
+      const hook = aWebhook("tenant-r", "wh-r", "2025-03-01T08:00:00.000Z");
+      await stores.webhooks.create(hook);
+      const until = new Date("2025-03-02T08:00:00.000Z");
+      expect(await stores.webhooks.rotateSecret("tenant-r", "wh-r", "whsec_new", until)).toBe(true);
+      expect(await stores.webhooks.listForTenant("tenant-r")).toEqual([
+        { ...hook, secret: "whsec_new", previousSecret: hook.secret, previousSecretUntil: until.toISOString() },
+      ]);
+      expect(await stores.webhooks.rotateSecret("tenant-x", "wh-r", "whsec_other", until)).toBe(false);
+    });
   });
 
   describe("idempotency store", () => {

@@ -83,6 +83,7 @@ describe("fan-out", () => {
       listForTenant: async () => [sub("wh_b", "t_b", ["case.paid"])],
       delete: async () => false,
       disable: async () => false,
+      rotateSecret: async () => false,
     };
     expect(await makeFanOutEvent({ webhooks: leaky, queue: new RecordingQueue() })(event("case.paid", "t_a"))).toEqual(
       [],

@@ -1,10 +1,13 @@
 import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
-import { describe, expect, it } from "vitest";
+import { Webhook } from "standardwebhooks";
+import { describe, expect, it, vi } from "vitest";
+import { makeAttemptWebhook } from "../../../../shared/application/webhooks/attempt-delivery";
 import { MemoryIdempotencyStore } from "../../../../shared/adapters/memory/idempotency-store.memory";
 import { MemoryWebhookStore } from "../../../../shared/adapters/memory/webhook-store.memory";
 import {
   makeListWebhooks,
   makeDeleteWebhook,
+  makeRotateWebhookSecret,
   makeRegisterWebhook,
   webhookUrlProblem,
 } from "../../../../shared/application/webhooks/register-webhook";
@@ -12,6 +15,7 @@ import { generateApiKey } from "../../../../shared/http/api-keys";
 import {
   makeDeleteWebhookHandler,
   makeListWebhooksHandler,
+  makeRotateWebhookSecretHandler,
   makeRegisterWebhookHandler,
 } from "../../../../functions/webhooks/http-register-webhook";
 import type { WebhooksDeps } from "../../../../functions/webhooks";
@@ -38,6 +42,7 @@ function setup(options: { allowLoopback?: boolean } = {}) {
     }),
     listWebhooks: makeListWebhooks({ webhooks }),
     deleteWebhook: makeDeleteWebhook({ webhooks }),
+    rotateWebhookSecret: makeRotateWebhookSecret({ webhooks, clock, random: seededRandom(13) }),
   };
   return {
     keys,
@@ -46,6 +51,7 @@ function setup(options: { allowLoopback?: boolean } = {}) {
     post: makeRegisterWebhookHandler(deps),
     list: makeListWebhooksHandler(deps),
     remove: makeDeleteWebhookHandler(deps),
+    rotate: makeRotateWebhookSecretHandler(deps),
   };
 }
 
@@ -237,5 +243,74 @@ describe("DELETE /api/v1/webhooks/{webhookId}", () => {
     expect((await json(await remove(del(keys.a.apiKey, id), new InvocationContext()))).status).toBe(204);
     expect(await webhooks.listForTenant("t_a")).toEqual([]);
     expect((await json(await remove(del(keys.a.apiKey, id), new InvocationContext()))).status).toBe(404);
+  });
+});
+
+describe("POST /api/v1/webhooks/{webhookId}/rotate-secret", () => {
+  it("returns a new secret once; both secrets sign deliveries during the overlap, only the new one after it", async () => {
+    const { keys, post, rotate, webhooks } = setup();
+    const created = await json(
+      await post(
+        postRequest(keys.a.apiKey, { url: "https://a.example/hook", events: ["case.paid"] }),
+        new InvocationContext(),
+      ),
+    );
+    const { id, secret: oldSecret } = created.body as { id: string; secret: string };
+    const rotateRequest = (apiKey: string, webhookId: string, body?: unknown) =>
+      new HttpRequest({
+        method: "POST",
+        url: `http://localhost/api/v1/webhooks/${webhookId}/rotate-secret`,
+        headers: { "x-api-key": apiKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        params: { webhookId },
+        ...(body === undefined ? {} : { body: { string: JSON.stringify(body) } }),
+      });
+    expect((await json(await rotate(rotateRequest(keys.b.apiKey, id), new InvocationContext()))).status).toBe(404);
+    const tooLong = await json(
+      await rotate(rotateRequest(keys.a.apiKey, id, { overlapHours: 1000 }), new InvocationContext()),
+    );
+    expect(tooLong.status).toBe(422);
+    const res = await json(
+      await rotate(rotateRequest(keys.a.apiKey, id, { overlapHours: 2 }), new InvocationContext()),
+    );
+    expect(res.status).toBe(200);
+    const rotated = res.body as unknown as { secret: string; previousSecretValidUntil: string };
+    expect(rotated.secret).toMatch(/^whsec_/u);
+    expect(rotated.secret).not.toBe(oldSecret);
+    expect(rotated.previousSecretValidUntil).toBe("2026-11-23T14:00:00.000Z");
+
+    const [subscription] = await webhooks.listForTenant("t_a");
+    const event = {
+      id: "evt-1",
+      type: "case.paid" as const,
+      tenantId: "t_a",
+      caseId: "c_1",
+      occurredAt: "2026-11-23T12:30:00.000Z",
+      data: {},
+    };
+    const sent: Array<{ headers: Record<string, string>; body: string }> = [];
+    const sender = {
+      send: async (r: { headers: Record<string, string>; body: string }) => {
+        sent.push(r);
+        return { kind: "answered" as const, status: 204 };
+      },
+    };
+    const at = (iso: string) => makeAttemptWebhook({ sender, signingClock: { now: () => new Date(iso) } });
+    await at("2026-11-23T13:00:00.000Z")(subscription!, event);
+    await at("2026-11-23T14:30:00.000Z")(subscription!, event);
+    const verifies = (secret: string, n: number) => {
+      try {
+        new Webhook(secret).verify(sent[n]!.body, sent[n]!.headers);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(sent[0]!.headers["webhook-signature"]!.split(" ")).toHaveLength(2);
+    // Receivers check the timestamp against their clock: verify these with the library's own tolerance turned off.
+    vi.useFakeTimers({ now: new Date("2026-11-23T13:00:00.000Z") });
+    expect([verifies(rotated.secret, 0), verifies(oldSecret, 0)]).toEqual([true, true]);
+    vi.setSystemTime(new Date("2026-11-23T14:30:00.000Z"));
+    expect([verifies(rotated.secret, 1), verifies(oldSecret, 1)]).toEqual([true, false]);
+    vi.useRealTimers();
   });
 });

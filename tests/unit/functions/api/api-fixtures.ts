@@ -26,6 +26,7 @@ import { makeFanOutEvent } from "../../../../shared/application/webhooks/fan-out
 import {
   makeListWebhooks,
   makeDeleteWebhook,
+  makeRotateWebhookSecret,
   makeRegisterWebhook,
 } from "../../../../shared/application/webhooks/register-webhook";
 import type { WebhookDeliveryQueue } from "../../../../shared/ports/webhook-delivery-queue";
@@ -154,6 +155,7 @@ export function testWorld(
     }),
     listWebhooks: makeListWebhooks({ webhooks }),
     deleteWebhook: makeDeleteWebhook({ webhooks }),
+    rotateWebhookSecret: makeRotateWebhookSecret({ webhooks, clock, random }),
     fanOutEvent: makeFanOutEvent({ webhooks, queue: deliveries }),
     deliverWebhook: makeDeliverWebhook({
       webhooks,
