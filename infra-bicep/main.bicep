@@ -141,6 +141,7 @@ var names = {
   actionGroupShort: take('${appName}-${env}', 12)
   reopenDelayedAlert: 'alert-${appName}-${env}-reopen-delayed'
   interestRateMissingAlert: 'alert-${appName}-${env}-interest-rate-missing'
+  unmatchedPaymentAlert: 'alert-${appName}-${env}-unmatched-payment'
   partnerCommandsDeadLetterAlert: 'alert-${appName}-${env}-partner-commands-dlq'
 }
 
@@ -405,6 +406,7 @@ module alerts 'modules/alerts.bicep' = {
     actionGroupShortName: names.actionGroupShort
     reopenDelayedAlertName: names.reopenDelayedAlert
     interestRateMissingAlertName: names.interestRateMissingAlert
+    unmatchedPaymentAlertName: names.unmatchedPaymentAlert
     partnerCommandsDeadLetterAlertName: names.partnerCommandsDeadLetterAlert
   }
 }

@@ -6,6 +6,9 @@
 //   * interest_rate.missing — the daily interest-rate check logs this warning from 30 days before a half-year that has
 //     no late-interest rate (and while it runs without one: interest then accrues provisionally at the last known
 //     rate). An operator enters it with PUT /api/v1/ops/interest-rates/{country}/{validFrom}.
+//   * payment.unmatched_provider_payment — money authorized or captured at Vipps for a reference no payment attempt
+//     here knows (the app logs this error and lists the payment at GET /api/v1/ops/unmatched-payments). An operator
+//     places it on a case (POST …/unmatched-payments/{paymentId}/apply) or refunds it.
 //   * dead-lettered partner commands — Service Bus gave up on a suspend/reopen command after maxDeliveryCount
 //     deliveries. A metric alert on the namespace's DeadletteredMessages for the partner-commands queue fires while
 //     its dead-letter queue is not empty.
@@ -44,6 +47,9 @@ param reopenDelayedAlertName string
 @description('Name of the log search alert rule on interest_rate.missing.')
 param interestRateMissingAlertName string
 
+@description('Name of the log search alert rule on payment.unmatched_provider_payment.')
+param unmatchedPaymentAlertName string
+
 @description('Name of the metric alert rule on the partner commands dead-letter queue.')
 param partnerCommandsDeadLetterAlertName string
 
@@ -65,6 +71,15 @@ traces
 | where message == "interest_rate.missing"
     or message startswith "interest_rate.missing "
     or tostring(customDimensions["event"]) == "interest_rate.missing"
+| project timestamp, message, severityLevel, operation_Id
+'''
+
+// context.error("payment.unmatched_provider_payment", { event, reference, provider, amount, currency, state }).
+var unmatchedPaymentQuery = '''
+traces
+| where message == "payment.unmatched_provider_payment"
+    or message startswith "payment.unmatched_provider_payment "
+    or tostring(customDimensions["event"]) == "payment.unmatched_provider_payment"
 | project timestamp, message, severityLevel, operation_Id
 '''
 
@@ -154,6 +169,44 @@ resource interestRateMissing 'Microsoft.Insights/scheduledQueryRules@2023-12-01'
       allOf: [
         {
           query: interestRateMissingQuery
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    skipQueryValidation: true
+    actions: {
+      actionGroups: actionGroupIds
+    }
+  }
+}
+
+// Money nobody expected: severity 1, every 5 minutes over the last 15, until no new one arrives.
+resource unmatchedPayment 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: unmatchedPaymentAlertName
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Money at Vipps that no case expected (payment.unmatched_provider_payment)'
+    description: 'A payment was authorized or captured at the payment provider for a reference no payment attempt here knows (a lost attempt record, a payment started elsewhere). It is listed at GET /api/v1/ops/unmatched-payments (why: unknown-provider-payment) with the amount and the provider reference. Place it on the right case with POST /api/v1/ops/unmatched-payments/{paymentId}/apply, or refund it at the provider.'
+    severity: 1
+    enabled: true
+    scopes: [
+      appInsights.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: unmatchedPaymentQuery
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0

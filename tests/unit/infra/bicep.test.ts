@@ -10,6 +10,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { format } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
+import { UNMATCHED_PROVIDER_PAYMENT_EVENT } from "../../../functions/payments/names";
 
 const repoRoot = resolve(__dirname, "../../..");
 const infraDir = join(repoRoot, "infra-bicep");
@@ -673,6 +674,23 @@ describe("alerts: escalation, not silence (issue 11)", () => {
     expect(call?.params.get("interestRateMissingAlertName")).toBe("names.interestRateMissingAlert");
     const missing = { event: "interest_rate.missing", country: "NO", validFrom: "2027-01-01", daysUntil: 30 };
     expect(warned("interest_rate.missing", missing).message).toMatch(/^interest_rate\.missing \{/);
+  });
+
+  it("alerts (severity 1) on money at the payment provider that no case expected, and on no other trace", () => {
+    const rule = declared
+      .filter((r) => r.type === "Microsoft.Insights/scheduledQueryRules")
+      .find((r) => at(r, "name") === "unmatchedPaymentAlertName");
+    expect(rule, "a log search alert rule for payment.unmatched_provider_payment").toBeDefined();
+    const name = at(rule!, "properties", "criteria", "allOf", 0, "query") ?? "";
+    const kql = new RegExp(`^var\\s+${name}\\s*=\\s*'''([\\s\\S]*?)'''`, "m").exec(module)?.[1]?.trim() ?? "";
+    expect(kql.split("\n")[0]).toBe("traces");
+    expect(kql).toContain('message == "payment.unmatched_provider_payment"');
+    expect(kql).toContain('message startswith "payment.unmatched_provider_payment "');
+    expect(at(rule!, "properties", "severity")).toBe("1");
+    expect(at(rule!, "properties", "scopes", 0)).toBe("appInsights.id");
+    expect(call?.params.get("unmatchedPaymentAlertName")).toBe("names.unmatchedPaymentAlert");
+    // The app writes exactly that name (functions/payments/sb-apply-payment.ts).
+    expect(UNMATCHED_PROVIDER_PAYMENT_EVENT).toBe("payment.unmatched_provider_payment");
   });
 
   it("alerts while partner commands sit in the dead-letter queue of partner-commands (DeadletteredMessages > 0)", () => {
