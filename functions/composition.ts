@@ -16,6 +16,8 @@ import { makeRecordDeliveryReport } from "../shared/application/letters/deliver-
 import { deliverLetterDepsFrom } from "./deliver-letter-deps";
 import { forInvocation } from "./deps";
 import type { PrintDeps } from "./print/deps";
+import type { OpsDeps } from "./ops/deps";
+import { ServiceBusDeadLetters } from "../shared/adapters/service-bus/dead-letters.service-bus";
 import { CosmosBankPaymentStore } from "../shared/adapters/cosmos/bank-payment-store.cosmos";
 import { CosmosCaseStore } from "../shared/adapters/cosmos/case-store.cosmos";
 import { createCosmosDatabase, type CosmosOptions } from "../shared/adapters/cosmos/database.cosmos";
@@ -78,7 +80,8 @@ export type RootDeps = ApiDeps &
   WebhooksDeps &
   InterestDeps &
   LettersDeps &
-  PrintDeps;
+  PrintDeps &
+  OpsDeps;
 
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
@@ -165,6 +168,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     partnerConnections: new CosmosPartnerConnectionStore({ database, ...(vault ? { vault } : {}) }),
     interestRates: new CosmosInterestRateStore({ database }),
     partnerCommands: new ServiceBusPartnerCommandQueue({ client: serviceBus, queueName: PARTNER_COMMANDS_QUEUE }),
+    deadLetters: new ServiceBusDeadLetters(serviceBus),
     // Signing timestamps and token expiry are checked by the partner against ITS wall clock: always real time.
     partnerGateway: new HttpPartnerGateway({ clock: systemClock, random: cryptoRandom }),
     partnerCallbackReplays: new MemoryReplayGuard(),

@@ -2,6 +2,7 @@ import { MemoryDeliveryIndex } from "../../../../shared/adapters/memory/delivery
 /** Literal ports for host-free tests of the partner API: memory stores, a recording workflow, a settable clock. */
 import { MemoryReplayGuard } from "../../../../shared/adapters/memory/replay-guard.memory";
 import { MemoryPaymentQueue } from "../../../../shared/adapters/memory/payment-queue.memory";
+import { MemoryDeadLetters } from "../../../../shared/adapters/memory/dead-letters.memory";
 import { MemoryBankPaymentStore } from "../../../../shared/adapters/memory/bank-payment-store.memory";
 import { MemoryPaymentAttemptStore } from "../../../../shared/adapters/memory/payment-attempt-store.memory";
 import { InvocationContext } from "@azure/functions";
@@ -116,6 +117,7 @@ export function testWorld(
     paymentQueue: new MemoryPaymentQueue(),
     callbackReplays: new MemoryReplayGuard(),
     bankPayments: new MemoryBankPaymentStore(),
+    deadLetters: new MemoryDeadLetters(),
     webhooks,
     interestRates: new MemoryInterestRateStore(),
     partnerConnections: new MemoryPartnerConnectionStore(options.vault === undefined ? {} : { vault: options.vault }),
