@@ -142,6 +142,7 @@ var names = {
   reopenDelayedAlert: 'alert-${appName}-${env}-reopen-delayed'
   interestRateMissingAlert: 'alert-${appName}-${env}-interest-rate-missing'
   unmatchedPaymentAlert: 'alert-${appName}-${env}-unmatched-payment'
+  queuesDeadLetterAlert: 'alert-${appName}-${env}-dead-letters'
   partnerCommandsDeadLetterAlert: 'alert-${appName}-${env}-partner-commands-dlq'
 }
 
@@ -408,6 +409,11 @@ module alerts 'modules/alerts.bicep' = {
     interestRateMissingAlertName: names.interestRateMissingAlert
     unmatchedPaymentAlertName: names.unmatchedPaymentAlert
     partnerCommandsDeadLetterAlertName: names.partnerCommandsDeadLetterAlert
+    otherQueueNames: [
+      'payments'
+      'webhook-deliveries'
+    ]
+    queuesDeadLetterAlertName: names.queuesDeadLetterAlert
   }
 }
 

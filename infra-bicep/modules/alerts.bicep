@@ -53,6 +53,12 @@ param unmatchedPaymentAlertName string
 @description('Name of the metric alert rule on the partner commands dead-letter queue.')
 param partnerCommandsDeadLetterAlertName string
 
+@description('The other queues whose dead-letter queues are watched (payments, webhook deliveries).')
+param otherQueueNames array
+
+@description('Name of the metric alert rule on the other queues\' dead-letter queues.')
+param queuesDeadLetterAlertName string
+
 // The Functions Node.js worker writes context.warn(...args) as ONE message, util.format(...args): for
 // context.warn("service.reopen_delayed", { tenantId, caseId, serviceId, commandId }) the trace's message is the event
 // name, a space and the object, and customDimensions carry only the host's own fields. The customDimensions condition
@@ -256,6 +262,47 @@ resource partnerCommandsDeadLetters 'Microsoft.Insights/metricAlerts@2018-03-01'
               values: [
                 partnerCommandsQueueName
               ]
+            }
+          ]
+          timeAggregation: 'Maximum'
+          operator: 'GreaterThan'
+          threshold: 0
+        }
+      ]
+    }
+    actions: map(actionGroupIds, id => { actionGroupId: id })
+  }
+}
+
+// The other queues: a payment that could not be applied (money on the account, not on the case) or a webhook delivery
+// given up after its retries. Read and replay them with GET/POST /api/v1/ops/dead-letters/{queue}.
+resource queuesDeadLetters 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+  name: queuesDeadLetterAlertName
+  location: 'global'
+  tags: tags
+  properties: {
+    description: 'Messages were dead-lettered in ${join(otherQueueNames, ' or ')}: a payment not applied to its case, or a webhook delivery given up. List them with GET /api/v1/ops/dead-letters/{queue} (operator key), fix the cause, then POST /api/v1/ops/dead-letters/{queue}/{sequenceNumber}/replay.'
+    severity: 2
+    enabled: true
+    scopes: [
+      serviceBus.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    autoMitigate: true
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          criterionType: 'StaticThresholdCriterion'
+          name: 'dead-lettered-messages'
+          metricNamespace: 'Microsoft.ServiceBus/namespaces'
+          metricName: 'DeadletteredMessages'
+          dimensions: [
+            {
+              name: 'EntityName'
+              operator: 'Include'
+              values: otherQueueNames
             }
           ]
           timeAggregation: 'Maximum'

@@ -693,6 +693,19 @@ describe("alerts: escalation, not silence (issue 11)", () => {
     expect(UNMATCHED_PROVIDER_PAYMENT_EVENT).toBe("payment.unmatched_provider_payment");
   });
 
+  it("watches the dead-letter queue of every queue the app has: partner-commands by one rule, the others by a second", () => {
+    const others = [...(call?.params.get("otherQueueNames") ?? "").matchAll(/'([^']+)'/gu)].map((m) => m[1]);
+    expect([...others, "partner-commands"].sort()).toEqual(entities.queues.map((q) => q.name).sort());
+    const second = declared.filter((r) => r.type === "Microsoft.Insights/metricAlerts")[1];
+    expect(second, "a second metric alert rule").toBeDefined();
+    const criterion = (...path: Array<string | number>) => at(second!, "properties", "criteria", "allOf", 0, ...path);
+    expect(criterion("metricName")).toBe("'DeadletteredMessages'");
+    expect(criterion("dimensions", 0, "values")).toBe("otherQueueNames");
+    expect(criterion("timeAggregation")).toBe("'Maximum'");
+    expect(criterion("threshold")).toBe("0");
+    expect(call?.params.get("queuesDeadLetterAlertName")).toBe("names.queuesDeadLetterAlert");
+  });
+
   it("alerts while partner commands sit in the dead-letter queue of partner-commands (DeadletteredMessages > 0)", () => {
     expect(main).toMatch(/^var\s+partnerCommandsQueueName\s*=\s*'partner-commands'$/m);
     expect(entities.queues.map((q) => q.name)).toContain("partner-commands");
