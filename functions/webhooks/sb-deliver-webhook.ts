@@ -63,6 +63,9 @@ export function makeDeliverWebhookHandler(deliverWebhook: DeliverWebhook): Servi
       case "exhausted":
         if (!outcome.redelivered)
           context.error("webhook delivery failed on its last attempt", { ...about, reason: outcome.reason });
+        if (outcome.disabled)
+          // The creditor's subscription is off now: operators tell the creditor (GET /api/v1/webhooks shows why).
+          context.warn("webhook.disabled", { event: "webhook.disabled", ...about, reason: outcome.reason });
         throw new WebhookDeliveryExhausted(outcome.delivery, outcome.reason);
     }
   };

@@ -33,6 +33,8 @@ export const WebhookSubscription = z.object({
   /** The secret before the last rotation, which still signs (beside `secret`) until `previousSecretUntil`. */
   previousSecret: z.string().optional(),
   previousSecretUntil: z.string().optional(),
+  /** When its deliveries started failing for good (a delivery exhausted every retry); cleared by the next success. */
+  failingSince: z.string().optional(),
   /** Set when deliveries stopped for good (the receiver answered 410 Gone): nothing is sent to it any more. */
   disabledAt: z.string().optional(),
   disabledReason: z.string().optional(),
@@ -51,4 +53,8 @@ export interface WebhookStore {
    * False when the tenant has no subscription with this id.
    */
   rotateSecret(tenantId: string, id: string, secret: string, previousUntil: Date): Promise<boolean>;
+  /** Sets `failingSince` (kept when already set: the first failure counts); answers the value now stored. */
+  markFailing(tenantId: string, id: string, since: Date): Promise<string | undefined>;
+  /** Clears `failingSince` (a delivery succeeded). */
+  markHealthy(tenantId: string, id: string): Promise<void>;
 }

@@ -76,6 +76,23 @@ export class CosmosWebhookStore implements WebhookStore {
     }));
   }
 
+  async markFailing(tenantId: string, id: string, since: Date): Promise<string | undefined> {
+    let stored: string | undefined;
+    await this.#modify(tenantId, id, (current) => {
+      stored = current.failingSince ?? since.toISOString();
+      return current.failingSince === undefined ? { ...current, failingSince: stored } : undefined;
+    });
+    return stored;
+  }
+
+  async markHealthy(tenantId: string, id: string): Promise<void> {
+    await this.#modify(tenantId, id, (current) => {
+      if (current.failingSince === undefined) return undefined;
+      const { failingSince: _cleared, ...rest } = current;
+      return rest;
+    });
+  }
+
   /**
    * Read, change, replace on the read's ETag (a concurrent change makes it read again). `change` answers undefined
    * for "nothing to do". False when there is no such subscription.

@@ -42,4 +42,21 @@ export class MemoryWebhookStore implements WebhookStore {
     });
     return true;
   }
+
+  async markFailing(tenantId: string, id: string, since: Date): Promise<string | undefined> {
+    const key = JSON.stringify([tenantId, id]);
+    const current = this.#subscriptions.get(key);
+    if (!current) return undefined;
+    const failingSince = current.failingSince ?? since.toISOString();
+    this.#subscriptions.set(key, { ...current, failingSince });
+    return failingSince;
+  }
+
+  async markHealthy(tenantId: string, id: string): Promise<void> {
+    const key = JSON.stringify([tenantId, id]);
+    const current = this.#subscriptions.get(key);
+    if (!current || current.failingSince === undefined) return;
+    const { failingSince: _cleared, ...rest } = current;
+    this.#subscriptions.set(key, rest);
+  }
 }

@@ -32,7 +32,14 @@ export type DeliveryOutcome =
    * No attempt is left: `delivery` carries every failure. `redelivered`: the receiver was not called this time (the
    * last attempt had already failed).
    */
-  | { kind: "exhausted"; reason: string; delivery: WebhookDeliveryMessage; redelivered: boolean };
+  | {
+      kind: "exhausted";
+      reason: string;
+      delivery: WebhookDeliveryMessage;
+      redelivered: boolean;
+      /** The subscription was disabled now: it had failed for `disableAfterFailingDays`. */
+      disabled?: boolean;
+    };
 
 export interface DeliverWebhookDeps {
   webhooks: WebhookStore;
@@ -46,7 +53,14 @@ export interface DeliverWebhookDeps {
   /** Retry jitter. */
   random: Random;
   timeoutMs?: number;
+  /**
+   * Days a subscription may fail (every delivery exhausting its retries) before it is disabled; default 5. The first
+   * exhausted delivery marks it failing, any delivered one clears that.
+   */
+  disableAfterFailingDays?: number;
 }
+
+export const WEBHOOK_DISABLE_AFTER_FAILING_DAYS = 5;
 
 export type DeliverWebhook = (
   delivery: WebhookDeliveryMessage,
@@ -68,7 +82,11 @@ export function makeDeliverWebhook(deps: DeliverWebhookDeps): DeliverWebhook {
     if (subscription === undefined) return { kind: "gone", why: "unsubscribed" };
 
     const outcome = await attempt(subscription, delivery.event);
-    if (outcome.kind === "delivered") return { kind: "delivered", status: outcome.status };
+    if (outcome.kind === "delivered") {
+      if (subscription.failingSince !== undefined)
+        await deps.webhooks.markHealthy(subscription.tenantId, subscription.id);
+      return { kind: "delivered", status: outcome.status };
+    }
     if (outcome.kind === "gone") {
       // The receiver says "stop" (Standard Webhooks): the subscription is disabled, nothing more is sent to it.
       await deps.webhooks.disable(
@@ -84,7 +102,24 @@ export function makeDeliverWebhook(deps: DeliverWebhookDeps): DeliverWebhook {
     const failure: WebhookFailure = { attempt: delivery.attempt, at: now.toISOString(), reason: outcome.reason };
     const failed: WebhookDeliveryMessage = { ...delivery, failures: [...delivery.failures, failure] };
     const delay = webhookRetryDelayMs(delivery.attempt, deps.random);
-    if (delay === undefined) return { kind: "exhausted", reason: outcome.reason, delivery: failed, redelivered: false };
+    if (delay === undefined) {
+      const since = await deps.webhooks.markFailing(
+        subscription.tenantId,
+        subscription.id,
+        new Date(failed.failures[0]?.at ?? now.toISOString()),
+      );
+      const days = deps.disableAfterFailingDays ?? WEBHOOK_DISABLE_AFTER_FAILING_DAYS;
+      const disabled =
+        since !== undefined &&
+        now.getTime() - Date.parse(since) >= days * 86_400_000 &&
+        (await deps.webhooks.disable(
+          subscription.tenantId,
+          subscription.id,
+          `every delivery failed for ${String(days)} days (since ${since})`,
+          now,
+        ));
+      return { kind: "exhausted", reason: outcome.reason, delivery: failed, redelivered: false, disabled };
+    }
 
     const next: WebhookDeliveryMessage = { ...failed, attempt: delivery.attempt + 1 };
     const at = new Date(now.getTime() + delay);

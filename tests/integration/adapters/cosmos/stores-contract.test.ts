@@ -344,6 +344,20 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
       ]);
       expect(await stores.webhooks.rotateSecret("tenant-x", "wh-r", "whsec_other", until)).toBe(false);
     });
+
+    it("keeps the first failing time until a success clears it", async () => {
+      const hook = aWebhook("tenant-f", "wh-f", "2025-03-01T08:00:00.000Z");
+      await stores.webhooks.create(hook);
+      expect(await stores.webhooks.markFailing("tenant-f", "wh-f", new Date("2025-03-02T08:00:00.000Z"))).toBe(
+        "2025-03-02T08:00:00.000Z",
+      );
+      expect(await stores.webhooks.markFailing("tenant-f", "wh-f", new Date("2025-03-04T08:00:00.000Z"))).toBe(
+        "2025-03-02T08:00:00.000Z",
+      );
+      await stores.webhooks.markHealthy("tenant-f", "wh-f");
+      expect(await stores.webhooks.listForTenant("tenant-f")).toEqual([hook]);
+      expect(await stores.webhooks.markFailing("tenant-x", "wh-f", new Date())).toBeUndefined();
+    });
   });
 
   describe("idempotency store", () => {

@@ -84,6 +84,8 @@ describe("fan-out", () => {
       delete: async () => false,
       disable: async () => false,
       rotateSecret: async () => false,
+      markFailing: async () => undefined,
+      markHealthy: async () => undefined,
     };
     expect(await makeFanOutEvent({ webhooks: leaky, queue: new RecordingQueue() })(event("case.paid", "t_a"))).toEqual(
       [],
@@ -196,6 +198,31 @@ describe("the delivery trigger handler", () => {
     expect(await makeFanOutEvent({ webhooks, queue: new RecordingQueue() })(event("case.paid"))).toEqual([]);
     await handler({ ...first, attempt: 2 }, context()); // a delivery already queued before: dropped unsent
     expect(calls).toHaveLength(1);
+  });
+
+  it("marks a subscription failing when a delivery exhausts its retries, clears it on a success, and disables it after 5 failing days", async () => {
+    const { handler, first, webhooks } = await setup([500, 204, 500]);
+    const last = {
+      ...first,
+      attempt: 8,
+      failures: [{ attempt: 1, at: "2026-11-22T08:00:00.000Z", reason: "HTTP 500" }],
+    };
+    await expect(handler(last, context())).rejects.toThrow(WebhookDeliveryExhausted);
+    expect((await webhooks.listForTenant("t_a"))[0]).toMatchObject({ failingSince: "2026-11-22T08:00:00.000Z" });
+    expect((await webhooks.listForTenant("t_a"))[0]?.disabledAt).toBeUndefined();
+    await handler(first, context()); // delivered: healthy again
+    expect((await webhooks.listForTenant("t_a"))[0]?.failingSince).toBeUndefined();
+    // A delivery whose first failure was 6 days ago exhausts its retries: the subscription is disabled.
+    const old = {
+      ...first,
+      attempt: 8,
+      failures: [{ attempt: 1, at: "2026-11-17T11:00:00.000Z", reason: "HTTP 500" }],
+    };
+    await expect(handler(old, context())).rejects.toThrow(WebhookDeliveryExhausted);
+    expect((await webhooks.listForTenant("t_a"))[0]).toMatchObject({
+      disabledAt: now.toISOString(),
+      disabledReason: expect.stringContaining("every delivery failed for 5 days"),
+    });
   });
 
   it("throws after the last attempt fails, and on that message's redeliveries throws without calling the receiver", async () => {
