@@ -569,6 +569,20 @@ describe("Service Bus entities from service-bus-entities.json", () => {
   });
 });
 
+describe("azd up (azure.yaml)", () => {
+  it("provisions infra-bicep/main.bicep and deploys the service api to the Function App tagged for it", () => {
+    const yaml = readFileSync(join(repoRoot, "azure.yaml"), "utf8");
+    expect(yaml).toMatch(/^infra:\n\s+provider: bicep\n\s+path: infra-bicep\n\s+module: main$/mu);
+    expect(yaml).toMatch(/^services:\n\s+api:\n\s+project: \.\n\s+language: ts\n\s+host: function$/mu);
+    expect(existsSync(join(repoRoot, "infra-bicep", "main.parameters.json"))).toBe(true);
+    const functionApp = source("modules/function-app.bicep");
+    expect(functionApp).toMatch(/tags: union\(tags, \{ 'azd-service-name': 'api' \}\)/u);
+    // The package is what .funcignore leaves: never the dev host or the tests.
+    const funcignore = readFileSync(join(repoRoot, ".funcignore"), "utf8");
+    for (const path of ["/devhost/", "/tests/", "/dist/devhost/", "/dist/tests/"]) expect(funcignore).toContain(path);
+  });
+});
+
 describe("alerts: escalation, not silence (issue 11)", () => {
   const module = source("modules/alerts.bicep");
   const declared = resources(module);
