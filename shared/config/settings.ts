@@ -97,6 +97,21 @@ export const Settings = z.object({
    * timer's PRINT_BATCH_SCHEDULE (NCRONTAB, UTC), read by the host. Unset: print-outbox, print-receipts,
    * print-receipts-rejected (the adapters' defaults).
    */
+  /**
+   * The print batch timer (NCRONTAB, UTC). Letters going by post are dated by the posting day of a batch closing at
+   * 13:00 Oslo time at the earliest (shared/application/letters/deliver-letter.ts), so the batch must not close
+   * earlier: a fixed hour of 12 UTC or later (13:00 Oslo in winter, 14:00 in summer). Checked here so that a schedule
+   * moved earlier is refused at start instead of dating letters a day too early.
+   */
+  PRINT_BATCH_SCHEDULE: emptyIsUnset(
+    z
+      .string()
+      .refine((v) => {
+        const hour = v.trim().split(/\s+/u)[2] ?? "";
+        return /^\d{1,2}(,\d{1,2})*$/u.test(hour) && hour.split(",").every((h) => Number(h) >= 12 && Number(h) <= 23);
+      }, "six NCRONTAB fields whose hour is fixed at 12 or later (UTC): letters are dated by a batch closing at 13:00 Oslo at the earliest")
+      .optional(),
+  ),
   PRINT_OUTBOX_CONTAINER: z.string().min(3).optional(),
   PRINT_RECEIPTS_CONTAINER: z.string().min(3).optional(),
   PRINT_RECEIPTS_REJECTED_CONTAINER: z.string().min(3).optional(),

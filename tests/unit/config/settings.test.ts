@@ -27,4 +27,14 @@ describe("the app's settings", () => {
       expect((err as Error).message).not.toContain("short-secret");
     }
   });
+
+  it("refuse a print batch schedule that closes before the 13:00 Oslo cutoff letters are dated by", () => {
+    expect(parseSettings({ ...example, PRINT_BATCH_SCHEDULE: "0 0 13 * * 1-5" }).PRINT_BATCH_SCHEDULE).toBe(
+      "0 0 13 * * 1-5",
+    );
+    expect(parseSettings({ ...example, PRINT_BATCH_SCHEDULE: "0 30 12 * * 1-5" }).PRINT_BATCH_SCHEDULE).toBeDefined();
+    for (const early of ["0 0 9 * * 1-5", "0 0 11 * * *", "0 0 * * * *", "0 0 6-14 * * 1-5"]) {
+      expect(() => parseSettings({ ...example, PRINT_BATCH_SCHEDULE: early }), early).toThrow(/PRINT_BATCH_SCHEDULE/u);
+    }
+  });
 });
