@@ -546,19 +546,16 @@ async function produceLetter(
   // of the channels it may go through (a bounced e-mail goes by post), so the days printed are never fewer than the
   // law's from the day it really arrives (the case counts them from that day too: domain `letter-sent`).
   // A retry that finds the letter archived (a crash before the case was updated) uses the dates it was written with.
-  let writtenAt = now;
-  const dates = () =>
-    letterDates(
-      reachable.usable,
-      writtenAt,
-      record.case.country,
-      action.on,
-      action.deadline === undefined ? undefined : daysBetween(action.on, action.deadline),
-      action.deadline,
-    );
   const archived = (await deps.letters.list(record.tenantId, record.caseId)).find((l) => l.documentId === documentId);
   let createdAt = archived?.createdAt ?? now;
-  writtenAt = createdAt;
+  const dates = letterDates(
+    reachable.usable,
+    createdAt,
+    record.case.country,
+    action.on,
+    action.deadline === undefined ? undefined : daysBetween(action.on, action.deadline),
+    action.deadline,
+  );
   let payLink: string | undefined;
   if (!archived) {
     const letterhead = tenant.letterhead ?? deps.config.letterhead;
@@ -570,7 +567,7 @@ async function produceLetter(
     let content: Buffer;
     try {
       content = await renderLetter(
-        letterForStep({ record, tenant, action, rules, letterhead, payLink: link.url, dates: dates() }),
+        letterForStep({ record, tenant, action, rules, letterhead, payLink: link.url, dates }),
         { rules },
       );
     } catch (err) {
@@ -631,7 +628,7 @@ async function produceLetter(
         document,
         sentKeys: [...sentKeys, `sms:${key}:alert`],
         sms: [sent.sms],
-        ...(dates().deadline ? { deadline: dates().deadline } : {}),
+        ...(dates.deadline ? { deadline: dates.deadline } : {}),
       };
     choice.passedOver.push(`portal-with-alert: the SMS alert was refused (${sent.reason})`);
   }
@@ -675,7 +672,7 @@ async function produceLetter(
     document,
     sentKeys,
     sms,
-    ...(dates().deadline ? { deadline: dates().deadline } : {}),
+    ...(dates.deadline ? { deadline: dates.deadline } : {}),
     deliver: {
       letter: { stepKey: key, stepIndex: action.stepIndex!, kind, documentId, pdf: content, payLink: await link() },
       choice,

@@ -620,24 +620,9 @@ async function continueAfterFailure(
     const today = todayIn(record.case.country, now);
     const letter = await writeAgain(deps, record, tenant, step, choice.usable, link.url, rules, now, today);
     if (letter) {
-      record = await deps.cases.update(record.tenantId, record.caseId, (current) => ({
-        ...current,
-        case: applyEvent(
-          current.case,
-          {
-            type: "letter-retried",
-            stepIndex: step.stepIndex,
-            kind: step.kind,
-            on: today,
-            ...(letter.deadline ? { deadline: letter.deadline } : {}),
-          },
-          rules,
-        ),
-        documents: current.documents.some((d) => d.documentId === letter.document.documentId)
-          ? current.documents
-          : [...current.documents, letter.document],
-        updatedAt: now.toISOString(),
-      }));
+      record = await deps.cases.update(record.tenantId, record.caseId, (current) =>
+        withNewVersion(current, step, letter, today, now, rules),
+      );
       const after = await deliverThrough(
         deps,
         record,
@@ -766,25 +751,7 @@ export function makeRedeliverLetters(deps: DeliverLetterDeps) {
       if (!letter) continue;
       record = await deps.cases.update(tenantId, caseId, (current) => {
         const s = current.case.steps.find((x) => x.stepIndex === step.stepIndex && x.kind === step.kind);
-        if (s?.delivery !== "undelivered") return current;
-        return {
-          ...current,
-          case: applyEvent(
-            current.case,
-            {
-              type: "letter-retried",
-              stepIndex: step.stepIndex,
-              kind: step.kind,
-              on: today,
-              ...(letter.deadline ? { deadline: letter.deadline } : {}),
-            },
-            rules,
-          ),
-          documents: current.documents.some((d) => d.documentId === letter.document.documentId)
-            ? current.documents
-            : [...current.documents, letter.document],
-          updatedAt: now.toISOString(),
-        };
+        return s?.delivery === "undelivered" ? withNewVersion(current, step, letter, today, now, rules) : current;
       });
       record = await deliverThrough(
         deps,
@@ -804,6 +771,35 @@ export function makeRedeliverLetters(deps: DeliverLetterDeps) {
     }
     if (sent > 0) await deps.workflow?.caseChanged(caseId, "letters sent again after a contact change");
     return sent;
+  };
+}
+
+/** The case with the letter of `step` sent again as a new version: `letter-retried` (its printed deadline) and the document. */
+function withNewVersion(
+  current: CaseRecord,
+  step: ExecutedStep,
+  letter: { document: DocumentRef; deadline?: LocalDate },
+  today: LocalDate,
+  now: Date,
+  rules: RuleSet,
+): CaseRecord {
+  return {
+    ...current,
+    case: applyEvent(
+      current.case,
+      {
+        type: "letter-retried",
+        stepIndex: step.stepIndex,
+        kind: step.kind,
+        on: today,
+        ...(letter.deadline ? { deadline: letter.deadline } : {}),
+      },
+      rules,
+    ),
+    documents: current.documents.some((d) => d.documentId === letter.document.documentId)
+      ? current.documents
+      : [...current.documents, letter.document],
+    updatedAt: now.toISOString(),
   };
 }
 
