@@ -96,6 +96,7 @@ export class DevHost {
   partner: PartnerSimulator | undefined;
   digipost: DigipostStandIn | undefined;
   cosmos: CosmosStandIn | undefined;
+  serviceBus: LocalServiceBus | undefined;
   print: PrintHouseStandIn | undefined;
   private http: DevHttpServer | undefined;
   private readonly stack: Stoppable[] = [];
@@ -190,6 +191,7 @@ export class DevHost {
       );
       env.ServiceBusConnection = connectionString;
       standIns.serviceBus = `amqp://127.0.0.1:${port}`;
+      this.serviceBus = broker;
       this.stack.push({ name: "service-bus", stop: () => broker.stop() });
     }
     const acs = env.ACS_CONNECTION_STRING ? parseConnectionString(env.ACS_CONNECTION_STRING) : undefined;
@@ -332,6 +334,7 @@ export class DevHost {
 
     const devRoutes: DevRouteHandler[] = [clockRoutes(this.clock), this.functionsRoute(), durable.handleHttp];
     if (this.cosmos) devRoutes.push(this.cosmos.handleDevHttp);
+    if (this.serviceBus) devRoutes.push(this.serviceBus.handleDevHttp);
     if (this.sms) devRoutes.push(this.sms.handleDevHttp);
     if (this.email) devRoutes.push(this.email.handleDevHttp);
     if (this.vipps) devRoutes.push(this.vipps.handleDevHttp);

@@ -17,6 +17,10 @@ import { type BrokerClock, Namespace, type SendTarget } from "./namespace";
 import { Persister, restore } from "./persistence";
 import type { SessionAcceptor } from "./sessions";
 import { asString } from "../text";
+import { z } from "zod";
+import { readDevJson, sendJson, sendProblem, type DevRouteHandler } from "../dev-routes";
+
+const OutageBody = z.object({ entities: z.array(z.string().min(1)).max(20) });
 
 export type { BrokerClock } from "./namespace";
 export { loadServiceBusEntities, type ServiceBusEntities } from "./entities";
@@ -138,10 +142,43 @@ export class LocalServiceBus {
   private readonly connections = new Set<any>();
   private readonly linksOf = new Map<any, Set<RheaLink>>();
   private address: { port: number; connectionString: string } | undefined;
+  /** Entities whose sends are refused as by a namespace under trouble (`com.microsoft:server-busy`): for outage tests. */
+  private readonly outages = new Set<string>();
 
   constructor(private readonly options: LocalServiceBusOptions) {
     this.persister = new Persister(options.dataDir, () => this.ns, options.logger);
   }
+
+  /** Sends to these queues/topics are refused from now on (receiving goes on); an empty list ends every outage. */
+  setOutages(entities: readonly string[]): string[] {
+    const known = this.ns?.entityNames() ?? [];
+    const unknown = entities.filter((e) => !known.includes(e));
+    if (unknown.length > 0) throw new Error(`No such queue or topic: ${unknown.join(", ")}`);
+    this.outages.clear();
+    for (const e of entities) this.outages.add(e);
+    return [...this.outages];
+  }
+
+  /** `GET|POST /api/dev/service-bus/outage` — `{ "entities": ["case-events"] }` refuses sends to them; `[]` ends it. */
+  readonly handleDevHttp: DevRouteHandler = async (req, res, url) => {
+    if (url.pathname.replace(/\/+$/, "") !== "/api/dev/service-bus/outage") return false;
+    if (req.method === "GET") {
+      sendJson(res, 200, { entities: [...this.outages] });
+      return true;
+    }
+    if (req.method !== "POST") {
+      sendProblem(res, 405, "Method not allowed", "Use GET or POST.");
+      return true;
+    }
+    const body = await readDevJson(req, res, OutageBody);
+    if (!body) return true;
+    try {
+      sendJson(res, 200, { entities: this.setOutages(body.entities) });
+    } catch (error) {
+      sendProblem(res, 422, "Unknown entity", error instanceof Error ? error.message : String(error));
+    }
+    return true;
+  };
 
   /** Starts listening (port 0 = any free port) after loading the saved messages. */
   async start(port = 0, host = "127.0.0.1"): Promise<{ port: number; connectionString: string }> {
@@ -430,6 +467,13 @@ export class LocalServiceBus {
         };
       }
       this.reply(ctx, request, answer);
+      return;
+    }
+    if (this.outages.has(state.target.name)) {
+      delivery.reject({
+        condition: "com.microsoft:server-busy",
+        description: `The entity '${state.target.name}' is unavailable (dev host outage switch).`,
+      });
       return;
     }
     const messages = messagesOfTransfer(ctx.message, delivery.format);

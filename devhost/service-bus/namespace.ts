@@ -139,6 +139,11 @@ export class Namespace {
   // ---- sending -------------------------------------------------------------------------------------------------
 
   /** Why the service would refuse this message on this entity, if it would. */
+  /** The names of every queue and topic. */
+  entityNames(): string[] {
+    return [...this.queues.keys(), ...this.topics.keys()];
+  }
+
   refusal(target: SendTarget, message: AmqpMessage): SendResult["error"] | undefined {
     if (this.requiresSession(target) && (message.group_id === undefined || message.group_id === null)) {
       return {

@@ -4,6 +4,7 @@ import type { CasesDeps } from "./deps";
 import { registerExecuteStepActivity } from "./execute-step.activity";
 import { registerPlanNextStepActivity } from "./plan-next-step.activity";
 import { registerHealOrchestrations } from "./timer-heal-orchestrations";
+import { registerRelayOutbox } from "./timer-relay-outbox";
 
 export type { CasesDeps } from "./deps";
 
@@ -12,4 +13,5 @@ export function registerCases(deps: () => CasesDeps): void {
   registerPlanNextStepActivity(deps);
   registerExecuteStepActivity(deps);
   registerHealOrchestrations(deps);
+  registerRelayOutbox(deps);
 }

@@ -16,3 +16,11 @@ export const EXECUTE_STEP_ACTIVITY = "caseLadderExecuteStep";
 export const HEAL_ORCHESTRATIONS_FUNCTION = "healCaseOrchestrations";
 /** NCRONTAB (sec min hour day month weekday), UTC: every day at 03:15. */
 export const HEAL_ORCHESTRATIONS_SCHEDULE = "0 15 3 * * *";
+/** Timer: relays what the transactional outbox still holds (events, orchestration starts and "case changed"). */
+export const RELAY_OUTBOX_FUNCTION = "relayCaseOutbox";
+/** NCRONTAB, UTC: every minute, at second 30 (the relay right after each write does almost all of the work). */
+export const RELAY_OUTBOX_SCHEDULE = "30 * * * * *";
+/** Entries younger than this are left to the writer's own relay, which is still running. */
+export const RELAY_OUTBOX_MIN_AGE_MS = 20_000;
+/** At most this many entries per run (the next run goes on). */
+export const RELAY_OUTBOX_MAX_ENTRIES = 2_000;

@@ -24,6 +24,7 @@ import { overdueForServices } from "../domain/planner";
 import type { PartnerCommandQueue } from "../ports/partner-command-queue";
 import { dispatchCommands } from "./services/dispatch";
 import { reevaluateServices, serviceWebhooks, type ServicesChanged } from "./services/case-services";
+import { eventMessages, relayOutbox, withOutbox } from "./outbox";
 
 export interface CaseActionDeps {
   cases: CaseStore;
@@ -96,15 +97,29 @@ export async function applyCaseAction(
       updatedAt: at,
     };
     services = reevaluateServices(next, overdueForServices(after, ladder, rules, now), now);
-    return services.record;
+    // What the change must tell goes into the outbox with the change itself (see application/outbox.ts).
+    return withOutbox(
+      services.record,
+      [
+        ...eventMessages(messagesOf(action, current.case, services, now)),
+        { kind: "case-changed", reason: action.reason },
+      ],
+      now,
+    );
   });
   if (!before) throw new CaseNotFound(caseId);
   if (!changed) return { record, before, changed };
 
-  const after = record.case;
   if (services) await dispatchCommands(deps.partnerCommands, services.commands);
+  return { record: await relayOutbox(deps, record), before, changed };
+}
+
+/** The events a change publishes: the action's own, its services', and the status change with paid/closed. */
+function messagesOf(action: CaseAction, before: Case, services: ServicesChanged, now: Date): CaseEventMessage[] {
+  const record = services.record;
+  const after = record.case;
   const messages = action.events?.(before, after, now, record) ?? [];
-  if (services) messages.push(...serviceWebhooks(record, services, now));
+  messages.push(...serviceWebhooks(record, services, now));
   if (after.status !== before.status) {
     const key = `${before.status}->${after.status}:${String(record.timeline.length)}`;
     messages.push(caseEvent("case.status_changed", record, key, now, { from: before.status, to: after.status }));
@@ -115,7 +130,5 @@ export async function applyCaseAction(
       );
     }
   }
-  if (messages.length > 0) await deps.events.publish(messages);
-  await deps.workflow.caseChanged(caseId, action.reason);
-  return { record, before, changed };
+  return messages;
 }

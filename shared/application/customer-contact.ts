@@ -20,6 +20,7 @@ import { CaseNotFound, TenantNotFound } from "../ports/errors";
 import type { EventPublisher } from "../ports/event-publisher";
 import type { TenantStore } from "../ports/tenant-store";
 import { caseEvent } from "./case-context";
+import { eventMessages, relayOutbox, withOutbox } from "./outbox";
 
 export type CustomerAddress = NonNullable<CustomerDetails["address"]>;
 
@@ -147,21 +148,21 @@ async function patchCase(
   const now = deps.clock.now();
   const at = now.toISOString();
   let changed: ContactField[] = [];
-  const record: CaseRecord = await deps.cases.update(tenantId, caseId, (current) => {
+  const written: CaseRecord = await deps.cases.update(tenantId, caseId, (current) => {
     const merged = mergeCustomer(current.customer, patch);
     changed = merged.changed;
     if (changed.length === 0) return current;
-    return {
+    const next: CaseRecord = {
       ...current,
       customer: merged.customer,
       timeline: [...current.timeline, timelineEntry(changed, at)],
       updatedAt: at,
     };
+    const key = `customer:${String(next.timeline.length)}`;
+    const event = caseEvent("case.customer_updated", next, key, now, { fields: changed });
+    return withOutbox(next, eventMessages([event]), now);
   });
-  if (changed.length > 0) {
-    const key = `customer:${String(record.timeline.length)}`;
-    await deps.events.publish([caseEvent("case.customer_updated", record, key, now, { fields: changed })]);
-  }
+  const record = await relayOutbox(deps, written);
   const undelivered = record.case.steps.some((st) => st.delivery === "undelivered");
   // Also when this request changed nothing (a client's retry after a failed first attempt): the letter still waits.
   if (deps.redeliverLetters && undelivered) {

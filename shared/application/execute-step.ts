@@ -68,6 +68,7 @@ import type { PartnerCommandQueue } from "../ports/partner-command-queue";
 import { CaseTenantMissing, planCase, type PlannedStep } from "./plan-next-step";
 import { serviceWebhooks, suspendServices, unsentCommands } from "./services/case-services";
 import { dispatchCommands } from "./services/dispatch";
+import { eventMessages, relayOutbox, withOutbox } from "./outbox";
 import {
   CHANNEL_WORDS,
   chooseChannels,
@@ -291,21 +292,27 @@ export function makeExecuteStep(
       };
     }
 
-    let updated = await deps.cases.update(record.tenantId, caseId, (current) =>
-      withStepRecorded(current, action, effects, key, rules, policy, now),
-    );
+    // The suspension's commands: those of this step's services not sent yet (a retry finds them too; the queue's
+    // duplicate detection drops a second copy).
+    const suspensionCommands = (r: CaseRecord) =>
+      action.kind === "suspension"
+        ? unsentCommands(r).filter((m) => (action.serviceIds ?? []).includes(m.serviceId) && m.target === "inactive")
+        : [];
+    const written = await deps.cases.update(record.tenantId, caseId, (current) => {
+      const next = withStepRecorded(current, action, effects, key, rules, policy, now);
+      // The step's events (and a suspension's service events) are written with the step: the outbox.
+      const commands = suspensionCommands(next);
+      const events = [
+        ...(commands.length > 0 ? serviceWebhooks(next, { record: next, commands, events: [] }, now) : []),
+        ...eventsOf(next, key),
+      ];
+      return withOutbox(next, eventMessages(events), now);
+    });
+    let updated = await relayOutbox(deps, written);
     if (effects.deliver) {
       updated = await deliverLetter(deliverDeps(deps), updated, tenant, effects.deliver.letter, effects.deliver.choice);
     }
-    // The suspension's commands: those of this step's services not sent yet (a retry finds them too; the queue's
-    // duplicate detection drops a second copy).
-    if (action.kind === "suspension") {
-      const ids = action.serviceIds ?? [];
-      const commands = unsentCommands(updated).filter((m) => ids.includes(m.serviceId) && m.target === "inactive");
-      await dispatchCommands(deps.partnerCommands, commands);
-      await deps.events.publish(serviceWebhooks(updated, { record: updated, commands, events: [] }, now));
-    }
-    await deps.events.publish(eventsOf(updated, key));
+    await dispatchCommands(deps.partnerCommands, suspensionCommands(updated));
     return {
       kind: "executed",
       step: action.kind,

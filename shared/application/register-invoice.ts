@@ -23,6 +23,7 @@ import type { Random } from "../ports/random";
 import type { TenantStore } from "../ports/tenant-store";
 import { caseEvent } from "./case-context";
 import { issuePayLink, payLinkExpiry } from "./pay-links";
+import { eventMessages, relayOutbox, withOutbox } from "./outbox";
 import { caseIdFor } from "../domain/case-id";
 import { TenantNotFound } from "../ports/errors";
 
@@ -143,7 +144,26 @@ export function makeRegisterInvoice(deps: RegisterInvoiceDeps) {
       createdAt: at,
       updatedAt: at,
     };
-    await deps.cases.create(record);
+    // The case, its "created" event and the start of its orchestration are written together (the outbox): a crash
+    // right after the write still starts the ladder and tells the creditor, through the outbox sweep.
+    const written = await deps.cases.create(
+      withOutbox(
+        record,
+        [
+          ...eventMessages([
+            caseEvent("case.created", record, "created", now, {
+              invoiceNumber: input.invoiceNumber,
+              kid,
+              amount: input.amount,
+              dueDate: input.dueDate,
+              status: "open",
+            }),
+          ]),
+          { kind: "start-workflow" },
+        ],
+        now,
+      ),
+    );
 
     const payLink = await issuePayLink(
       deps,
@@ -151,16 +171,7 @@ export function makeRegisterInvoice(deps: RegisterInvoiceDeps) {
       { tenantId, caseIds: [caseId] },
       now,
     );
-    await deps.events.publish([
-      caseEvent("case.created", record, "created", now, {
-        invoiceNumber: input.invoiceNumber,
-        kid,
-        amount: input.amount,
-        dueDate: input.dueDate,
-        status: "open",
-      }),
-    ]);
-    await deps.workflow.start(caseId);
+    await relayOutbox(deps, written);
     return { caseId, kid, status: "open", payLink: payLink.url };
   };
 }

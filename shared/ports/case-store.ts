@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Case, type CaseStatus } from "../domain/case";
 import { caseIdFor } from "../domain/case-id";
 import { StepKind } from "../domain/policy";
+import { WEBHOOK_EVENT_TYPES } from "./webhook-store";
 
 /** The customer as the creditor sent it. Personal data: stored on the case, shown to the tenant, never logged. */
 export const CustomerDetails = z.object({
@@ -81,6 +82,45 @@ export const LetterDelivery = z.object({
 });
 export type LetterDelivery = z.infer<typeof LetterDelivery>;
 
+/**
+ * TRANSACTIONAL OUTBOX. What a change of a case must tell the world — the events for creditors and analytics, and
+ * the start of (or a "case changed" to) its orchestration — is written by the store in the SAME atomic operation
+ * as the case (Cosmos DB: one transactional batch in the case's logical partition), as outbox entries. A relay then
+ * carries them out and removes them: first right after the write (application/outbox.ts), and, for whatever that
+ * could not do (publishing failed, the process died), the outbox sweep timer until done. So a crash or a failed
+ * publish between the write and the publish loses nothing; a relay that publishes twice (crash after publishing,
+ * before the removal) is absorbed downstream: the topic drops a repeated event id within its duplicate-detection
+ * window, starting an orchestration twice is a no-op, and a repeated "case changed" only re-plans.
+ */
+export const OutboxMessage = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("event"),
+    event: z.object({
+      id: z.string(),
+      type: z.enum(WEBHOOK_EVENT_TYPES),
+      tenantId: z.string(),
+      caseId: z.string(),
+      occurredAt: z.string(),
+      data: z.record(z.string(), z.unknown()),
+    }),
+  }),
+  /** Start the case's orchestration (does nothing when it runs). */
+  z.object({ kind: z.literal("start-workflow") }),
+  /** Tell the case's orchestration to re-plan. */
+  z.object({ kind: z.literal("case-changed"), reason: z.string() }),
+]);
+export type OutboxMessage = z.infer<typeof OutboxMessage>;
+
+export const OutboxEntry = z.object({
+  /** Unique within the case; derived from the message, so writing the same message twice keeps one entry. */
+  entryId: z.string().regex(/^[a-f0-9]{32}$/),
+  caseId: z.string(),
+  tenantId: z.string(),
+  createdAt: z.string(),
+  message: OutboxMessage,
+});
+export type OutboxEntry = z.infer<typeof OutboxEntry>;
+
 export const CaseRecord = z.object({
   schemaVersion: z.literal(1),
   caseId: z.string(),
@@ -98,6 +138,12 @@ export const CaseRecord = z.object({
   deliveries: z.array(LetterDelivery).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /**
+   * Outbox entries THIS write adds (see OutboxMessage): the store writes them with the case, atomically, as entries
+   * of their own, and returns them on the record it wrote so the caller can relay them at once. A read never returns
+   * any (a record as read has no `outbox`); pending entries are listed by `pendingOutbox`.
+   */
+  outbox: z.array(OutboxEntry).optional(),
 });
 export type CaseRecord = z.infer<typeof CaseRecord>;
 
@@ -143,6 +189,10 @@ export interface CaseStore {
   ): Promise<Page<string>>;
   /** Cases not closed (open, on-hold, disputed), across tenants, for self-healing. */
   listActiveCaseIds(page: { limit: number; continuationToken?: string }): Promise<Page<string>>;
+  /** Outbox entries not yet relayed that were written before `before` (ISO instant), across cases, oldest first. */
+  pendingOutbox(before: string, page: { limit: number; continuationToken?: string }): Promise<Page<OutboxEntry>>;
+  /** Removes relayed entries of one case; an entry already gone is no error. */
+  removeOutbox(caseId: string, entryIds: readonly string[]): Promise<void>;
 }
 
 /** `pending`: a service command is not finished (suspending, reopening, escalated); `failed`: one failed. */

@@ -23,16 +23,33 @@
  * `maxUpdateAttempts` times (then CaseUpdateConflict). `mutate` may therefore run more than once: it must be a
  * function of the record it is given, without side effects of its own.
  *
+ * OUTBOX (ports/case-store.ts, OutboxMessage): a write that carries outbox entries is ONE transactional batch in the
+ * case's logical partition — the case's create or its If-Match replace first, then an upsert per entry, as documents
+ * `{ id: "outbox-<entryId>", type: "outbox", caseId, entry }` — so the case and what it must tell are stored together
+ * or not at all. (The case operation comes first: it is the only one that can fail — 409 on create, 412 on replace —
+ * and a failed operation fails every later one with 424.) A write without entries stays a plain create/replace.
+ * `pendingOutbox` is a cross-partition query on `type = "outbox"`; the case queries never match an outbox document
+ * (it has no tenantId, kid, case or serviceWork).
+ *
  * DOCUMENTS: the CaseRecord as it is (it carries `schemaVersion`), plus `id` (= caseId) and `type: "case"`. Every
  * document read is decoded with the port's `CaseRecord` schema (a document that does not match is refused with
  * UndecodableDocument naming the container, id and path — never cast).
  */
-import type { Container, Database, SqlQuerySpec } from "@azure/cosmos";
+import {
+  BulkOperationType,
+  type Container,
+  type Database,
+  type JSONObject,
+  type OperationInput,
+  type SqlQuerySpec,
+} from "@azure/cosmos";
+import { z } from "zod";
 import { CaseNotFound, CaseUpdateConflict, DuplicateInvoiceNumber } from "../../ports/errors";
 import {
   assertDerivedId,
   assertSameIdentity,
   CaseRecord,
+  OutboxEntry,
   type CaseListFilter,
   serviceWorkOf,
   type CaseStore,
@@ -54,7 +71,16 @@ import { COSMOS_CONTAINERS } from "./database.cosmos";
 /** Statuses of cases still followed up (self-healing restarts their orchestrations). */
 export const ACTIVE_CASE_STATUSES = ["open", "on-hold", "disputed"] as const;
 
-type CaseDocument = CaseRecord & { id: string; type: "case"; serviceWork?: ServiceWork };
+type CaseDocument = Omit<CaseRecord, "outbox"> & { id: string; type: "case"; serviceWork?: ServiceWork };
+const StoredOutboxEntry = z.object({ schemaVersion: z.literal(1), entry: OutboxEntry });
+interface OutboxDocument {
+  schemaVersion: 1;
+  id: string;
+  type: "outbox";
+  caseId: string;
+  createdAt: string;
+  entry: OutboxEntry;
+}
 /** A document as read: decoded before anything uses it. */
 type StoredDocument = Record<string, unknown>;
 
@@ -78,6 +104,14 @@ export class CosmosCaseStore implements CaseStore {
   async create(record: CaseRecord): Promise<CaseRecord> {
     assertDerivedId(record);
     try {
+      if (record.outbox !== undefined && record.outbox.length > 0) {
+        await this.#batch(
+          record.caseId,
+          { operationType: BulkOperationType.Create, resourceBody: body(record) },
+          record,
+        );
+        return structuredClone(record);
+      }
       const { resource } = await this.#container.items.create<CaseDocument>(toDocument(record));
       return resource === undefined ? structuredClone(record) : this.#decode(resource);
     } catch (error) {
@@ -108,6 +142,14 @@ export class CosmosCaseStore implements CaseStore {
         const next = await mutate(structuredClone(current));
         assertSameIdentity(current, next);
         try {
+          if (next.outbox !== undefined && next.outbox.length > 0) {
+            await this.#batch(
+              caseId,
+              { operationType: BulkOperationType.Replace, id: caseId, resourceBody: body(next), ifMatch: read.etag },
+              next,
+            );
+            return structuredClone(next);
+          }
           const { resource } = await this.#container
             .item(caseId, caseId)
             .replace<CaseDocument>(toDocument(next), { accessCondition: { type: "IfMatch", condition: read.etag } });
@@ -180,6 +222,81 @@ export class CosmosCaseStore implements CaseStore {
     );
   }
 
+  async pendingOutbox(before: string, page: { limit: number; continuationToken?: string }): Promise<Page<OutboxEntry>> {
+    const result = await this.#page<Record<string, unknown>>(
+      {
+        query: 'SELECT * FROM c WHERE c.type = "outbox" AND c.createdAt < @before',
+        parameters: [{ name: "@before", value: before }],
+      },
+      page,
+    );
+    return {
+      ...result,
+      items: result.items.map(
+        (doc) =>
+          decodeDocument(StoredOutboxEntry, doc, {
+            container: this.#container.id,
+            storageOnly: ["id", "type", "caseId", "createdAt"],
+          }).entry,
+      ),
+    };
+  }
+
+  async removeOutbox(caseId: string, entryIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < entryIds.length; i += 100) {
+      const operations: OperationInput[] = entryIds
+        .slice(i, i + 100)
+        .map((entryId) => ({
+          operationType: BulkOperationType.Delete,
+          id: outboxDocumentId(entryId),
+          partitionKey: caseId,
+        }));
+      // Not transactional on purpose: an entry another relay removed already (404) must not keep the others.
+      const response = await this.#container.items.batch(operations, caseId, {});
+      const failed = (response.result ?? []).filter(
+        (r) => r.statusCode >= 400 && r.statusCode !== 404 && r.statusCode !== 424,
+      );
+      if (failed.length > 0)
+        throw Object.assign(new Error("Removing outbox entries failed"), { code: failed[0]!.statusCode });
+      if ((response.result ?? []).some((r) => r.statusCode === 424)) {
+        // Everything after a 404 was skipped: delete those one by one, ignoring what is gone.
+        for (const [n, r] of (response.result ?? []).entries()) {
+          if (r.statusCode !== 424) continue;
+          await this.#container
+            .item(outboxDocumentId(entryIds[i + n]!), caseId)
+            .delete()
+            .catch((error: unknown) => {
+              if (statusOf(error) !== 404) throw error;
+            });
+        }
+      }
+    }
+  }
+
+  /**
+   * The case operation and its outbox entries as one transactional batch. A failed batch is thrown as an error with
+   * the case operation's status (409, 412, 404…), so the callers treat it like a failed single write.
+   */
+  async #batch(caseId: string, caseOperation: OperationInput, record: CaseRecord): Promise<void> {
+    // Each operation names the partition as well (the batch is one partition; the local stand-in reads it there).
+    const operations = [
+      caseOperation,
+      ...(record.outbox ?? []).map((entry): OperationInput => ({
+        operationType: BulkOperationType.Upsert,
+        resourceBody: outboxDocument(entry),
+      })),
+    ].map((operation) => ({ ...operation, partitionKey: caseId }));
+    const response = await this.#container.items.batch(operations, caseId);
+    const results = response.result ?? [];
+    const failed = results.find((r) => r.statusCode >= 400 && r.statusCode !== 424);
+    if (failed !== undefined || response.code === undefined || response.code >= 400) {
+      const status = failed?.statusCode ?? response.code ?? 500;
+      throw Object.assign(new Error(`Transactional batch on case ${caseId} failed with ${String(status)}`), {
+        code: status,
+      });
+    }
+  }
+
   /** The decoded record and the etag it was read at (for the conditional replace). */
   async #read(caseId: string): Promise<{ record: CaseRecord; etag: string } | undefined> {
     const { resource, etag } = await this.#container.item(caseId, caseId).read<StoredDocument>();
@@ -219,10 +336,31 @@ export class CosmosCaseStore implements CaseStore {
 /** `serviceWork` is derived from the services on every write, so the sweep's query needs no array subquery. */
 function toDocument(record: CaseRecord): CaseDocument {
   const work = serviceWorkOf(record);
+  const { outbox: _entries, ...stored } = record;
   return {
-    ...structuredClone(record),
+    ...structuredClone(stored),
     id: record.caseId,
     type: "case",
     ...(work !== null ? { serviceWork: work } : {}),
   };
+}
+
+function body(record: CaseRecord): JSONObject {
+  return toDocument(record) as unknown as JSONObject;
+}
+
+function outboxDocumentId(entryId: string): string {
+  return `outbox-${entryId}`;
+}
+
+function outboxDocument(entry: OutboxEntry): JSONObject {
+  const doc: OutboxDocument = {
+    schemaVersion: 1,
+    id: outboxDocumentId(entry.entryId),
+    type: "outbox",
+    caseId: entry.caseId,
+    createdAt: entry.createdAt,
+    entry: structuredClone(entry),
+  };
+  return doc as unknown as JSONObject;
 }

@@ -11,6 +11,7 @@ import {
   type CaseListFilter,
   type CaseRecord,
   type CaseStore,
+  type OutboxEntry,
   type Page,
   serviceWorkOf,
   type ServiceWork,
@@ -21,12 +22,32 @@ const ACTIVE_STATUSES = new Set(["open", "on-hold", "disputed"]);
 
 export class MemoryCaseStore implements CaseStore {
   readonly #cases = new Map<string, { record: CaseRecord; version: number }>();
+  /** Outbox entries by `${caseId}|${entryId}`, written in the same step as their case (see OutboxMessage). */
+  readonly #outbox = new Map<string, OutboxEntry>();
 
   async create(record: CaseRecord): Promise<CaseRecord> {
     assertDerivedId(record);
     if (this.#cases.has(record.caseId)) throw new DuplicateInvoiceNumber(record.invoiceNumber);
-    this.#cases.set(record.caseId, { record: structuredClone(record), version: 1 });
+    this.#cases.set(record.caseId, { record: withoutEntries(record), version: 1 });
+    this.#addOutbox(record);
     return structuredClone(record);
+  }
+
+  async pendingOutbox(before: string, page: { limit: number; continuationToken?: string }): Promise<Page<OutboxEntry>> {
+    const entries = [...this.#outbox.values()]
+      .filter((e) => e.createdAt < before)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.entryId.localeCompare(b.entryId));
+    const result = pageOf(entries, page);
+    return { ...result, items: result.items.map((e) => structuredClone(e)) };
+  }
+
+  async removeOutbox(caseId: string, entryIds: readonly string[]): Promise<void> {
+    for (const id of entryIds) this.#outbox.delete(`${caseId}|${id}`);
+  }
+
+  #addOutbox(record: CaseRecord): void {
+    for (const entry of record.outbox ?? [])
+      this.#outbox.set(`${record.caseId}|${entry.entryId}`, structuredClone(entry));
   }
 
   async get(tenantId: string, caseId: string): Promise<CaseRecord | undefined> {
@@ -50,7 +71,8 @@ export class MemoryCaseStore implements CaseStore {
       const next = await mutate(structuredClone(stored.record));
       assertSameIdentity(stored.record, next);
       if (this.#cases.get(caseId)?.version !== stored.version) continue; // changed meanwhile: re-read, re-apply
-      this.#cases.set(caseId, { record: structuredClone(next), version: stored.version + 1 });
+      this.#cases.set(caseId, { record: withoutEntries(next), version: stored.version + 1 });
+      this.#addOutbox(next);
       return structuredClone(next);
     }
   }
@@ -96,6 +118,12 @@ export class MemoryCaseStore implements CaseStore {
       .sort();
     return pageOf(ids, page);
   }
+}
+
+/** The case as stored: its outbox entries are kept apart (a read never returns them). */
+function withoutEntries(record: CaseRecord): CaseRecord {
+  const { outbox: _entries, ...rest } = structuredClone(record);
+  return rest;
 }
 
 /**

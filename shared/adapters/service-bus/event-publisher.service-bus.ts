@@ -9,7 +9,13 @@
  * Several events go out as one batch (atomic per batch), split when they exceed the maximum batch size.
  */
 import { DefaultAzureCredential } from "@azure/identity";
-import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from "@azure/service-bus";
+import {
+  RetryMode,
+  ServiceBusClient,
+  type ServiceBusClientOptions,
+  type ServiceBusMessage,
+  type ServiceBusSender,
+} from "@azure/service-bus";
 import type { CaseEventMessage, EventPublisher } from "../../ports/event-publisher";
 
 export function caseEventToMessage(event: CaseEventMessage): ServiceBusMessage {
@@ -80,13 +86,29 @@ export interface ServiceBusOptions {
 }
 
 /**
+ * Sends are retried briefly (0.5 s, 1 s, 2 s; each try at most 20 s), not with the SDK's default of three 30-second
+ * waits: every send here runs inside a request or a function that has its own retry behind it — the outbox sweep for
+ * events, the caller's retry (Vipps, Event Grid, the API client) or the trigger's redelivery for queue messages — and
+ * a namespace in trouble must not hold an API request for 90 seconds.
+ */
+const CLIENT_OPTIONS: ServiceBusClientOptions = {
+  retryOptions: {
+    maxRetries: 3,
+    retryDelayInMs: 500,
+    maxRetryDelayInMs: 2_000,
+    mode: RetryMode.Exponential,
+    timeoutInMs: 20_000,
+  },
+};
+
+/**
  * The app's Service Bus client: from the connection string when there is one, else from the namespace with
  * DefaultAzureCredential. The composition root maps the settings to these options.
  */
 export function createServiceBusClient(options: ServiceBusOptions): ServiceBusClient {
-  if (options.connectionString) return new ServiceBusClient(options.connectionString);
+  if (options.connectionString) return new ServiceBusClient(options.connectionString, CLIENT_OPTIONS);
   const namespace = options.fullyQualifiedNamespace;
-  if (namespace) return new ServiceBusClient(namespace, new DefaultAzureCredential());
+  if (namespace) return new ServiceBusClient(namespace, new DefaultAzureCredential(), CLIENT_OPTIONS);
   throw new Error(
     "Service Bus is not configured: set ServiceBusConnection or ServiceBusConnection__fullyQualifiedNamespace",
   );

@@ -45,7 +45,15 @@ import { ladderOf } from "../case-context";
 import type { Channel, LadderPolicy } from "../../domain/policy";
 import { LETTER_CONTENT_TYPE, letterTitle, renderLetter, type LetterKind } from "../../letters";
 import { letterEmail } from "../../letters/letter-email";
-import type { CaseRecord, CaseStore, DocumentRef, LetterDelivery, TimelineEntry } from "../../ports/case-store";
+import type {
+  CaseRecord,
+  CaseStore,
+  DocumentRef,
+  LetterDelivery,
+  OutboxMessage,
+  TimelineEntry,
+} from "../../ports/case-store";
+import { eventMessages, relayOutbox, withOutbox } from "../outbox";
 import type { CaseWorkflow } from "../../ports/case-workflow";
 import type { Clock } from "../../ports/clock";
 import type { DeliveryIndex } from "../../ports/delivery-index";
@@ -489,11 +497,13 @@ async function applyReport(
   record: CaseRecord,
   deliveryId: string,
   report: DeliveryReport,
+  /** A channel's own report (not the answer of a send in progress): the orchestration is told when the step is settled. */
+  fromChannel = false,
 ): Promise<{ record: CaseRecord; result: DeliveryReportResult }> {
   const now = deps.clock.now();
   const rules = await deps.rulesFor(record, now);
   let result = "duplicate" as DeliveryReportResult;
-  const updated = await deps.cases.update(record.tenantId, record.caseId, (current) => {
+  const written = await deps.cases.update(record.tenantId, record.caseId, (current) => {
     const delivery = (current.deliveries ?? []).find((d) => d.deliveryId === deliveryId);
     if (!delivery || delivery.state === "delivered" || delivery.state === "failed") {
       result = delivery ? "duplicate" : "unknown-message";
@@ -571,13 +581,17 @@ async function applyReport(
         };
       }
     }
-    return { ...r, updatedAt: now.toISOString() };
+    r = { ...r, updatedAt: now.toISOString() };
+    if (isSms) return r;
+    // `letter.delivered` / `letter.failed`, and the orchestration told once the step no longer waits for delivery,
+    // in the same write (the outbox).
+    const messages: OutboxMessage[] = eventMessages([letterEvent(r, next, now)]);
+    const step = r.case.steps.find((s) => s.stepIndex === delivery.stepIndex && s.kind === delivery.kind);
+    if (fromChannel && step?.delivery !== "pending")
+      messages.push({ kind: "case-changed", reason: "letter delivery reported" });
+    return withOutbox(r, messages, now);
   });
-  if (result === "applied") {
-    const delivery = (updated.deliveries ?? []).find((d) => d.deliveryId === deliveryId)!;
-    if (delivery.channel !== "sms") await deps.events.publish([letterEvent(updated, delivery, now)]);
-  }
-  return { record: updated, result };
+  return { record: await relayOutbox(deps, written), result };
 }
 
 function letterEvent(record: CaseRecord, d: LetterDelivery, now: Date): CaseEventMessage {
@@ -644,7 +658,7 @@ async function continueAfterFailure(
       record = after;
     }
   }
-  return markUndelivered(deps, record, step.stepIndex, kind, choice.passedOver);
+  return markUndelivered(deps, record, step.stepIndex, kind, choice.passedOver, failed);
 }
 
 async function markUndelivered(
@@ -653,11 +667,13 @@ async function markUndelivered(
   stepIndex: number,
   kind: LetterKind,
   passedOver: string[],
+  /** The channel's report that made it undelivered: the creditor hears (final `letter.failed`), the ladder re-plans. */
+  reported?: LetterDelivery,
 ): Promise<CaseRecord> {
   const now = deps.clock.now();
   const rules = await deps.rulesFor(record, now);
   const reason = `no channel reached the debtor${passedOver.length ? ` (${passedOver.join("; ")})` : ""}`;
-  return deps.cases.update(record.tenantId, record.caseId, (current) => {
+  const written = await deps.cases.update(record.tenantId, record.caseId, (current) => {
     const step = current.case.steps.find((s) => s.stepIndex === stepIndex && s.kind === kind);
     if (!step || step.delivery !== "pending") return current;
     const c = applyEvent(
@@ -665,7 +681,7 @@ async function markUndelivered(
       { type: "letter-undelivered", stepIndex, kind, on: todayIn(current.case.country, now), reason },
       rules,
     );
-    return {
+    const next: CaseRecord = {
       ...current,
       case: c,
       timeline: [
@@ -680,7 +696,16 @@ async function markUndelivered(
       ],
       updatedAt: now.toISOString(),
     };
+    if (reported === undefined) return next;
+    const failedEvent = letterEvent(next, reported, now);
+    const final = { ...failedEvent, id: `${failedEvent.id}:undelivered`, data: { ...failedEvent.data, final: true } };
+    return withOutbox(
+      next,
+      [...eventMessages([final]), { kind: "case-changed", reason: "letter delivery reported" }],
+      now,
+    );
   });
+  return relayOutbox(deps, written);
 }
 
 export function stepChannels(policy: LadderPolicy, stepIndex: number): Channel[] {
@@ -697,7 +722,7 @@ export function makeRecordDeliveryReport(deps: DeliverLetterDeps): DeliveryRepor
     if (!ref) return "unknown-message";
     const record = await deps.cases.get(ref.tenantId, ref.caseId);
     if (!record) return "unknown-message";
-    const applied = await applyReport(deps, record, ref.deliveryId, report);
+    const applied = await applyReport(deps, record, ref.deliveryId, report, true);
     if (
       applied.result === "unknown-message" &&
       report.channel === "sms" &&
@@ -708,19 +733,10 @@ export function makeRecordDeliveryReport(deps: DeliverLetterDeps): DeliveryRepor
       throw new TransientDeliveryFailure("The SMS is not recorded on its case yet");
     }
     if (applied.result !== "applied") return applied.result;
-    let after = applied.record;
-    const delivery = (after.deliveries ?? []).find((d) => d.deliveryId === ref.deliveryId)!;
-    if (delivery.channel !== "sms") {
-      if (delivery.state === "failed") after = await continueAfterFailure(deps, after, delivery);
-      const step = after.case.steps.find((s) => s.stepIndex === delivery.stepIndex && s.kind === delivery.kind);
-      if (step?.delivery === "undelivered") {
-        const failedEvent = letterEvent(after, delivery, deps.clock.now());
-        await deps.events.publish([
-          { ...failedEvent, id: `${failedEvent.id}:undelivered`, data: { ...failedEvent.data, final: true } },
-        ]);
-      }
-      if (step?.delivery !== "pending") await deps.workflow?.caseChanged(after.caseId, "letter delivery reported");
-    }
+    const delivery = (applied.record.deliveries ?? []).find((d) => d.deliveryId === ref.deliveryId)!;
+    // A failed letter goes on through the next channel, or is undelivered (which tells the creditor and the ladder).
+    if (delivery.channel !== "sms" && delivery.state === "failed")
+      await continueAfterFailure(deps, applied.record, delivery);
     return "applied";
   };
 }

@@ -63,6 +63,7 @@ import {
   type ServicesChanged,
 } from "./case-services";
 import { dispatchCommands } from "./dispatch";
+import { eventMessages, relayOutbox, withOutbox } from "../outbox";
 import { localTime } from "./service-progress";
 
 /** Attempts before the message goes to the dead-letter queue (the queue's maxDeliveryCount then ends it). */
@@ -301,18 +302,16 @@ async function withdraw(
   reason: string,
   now: Date,
 ): Promise<void> {
-  let withdrew = false;
-  const after = await deps.cases.update(record.tenantId, record.caseId, (current) => {
-    withdrew = false;
+  const commandId = service.lastCommand?.commandId;
+  const written = await deps.cases.update(record.tenantId, record.caseId, (current) => {
     const s = current.case.services.find((x) => x.serviceId === service.serviceId);
     if (s?.lastCommand?.commandId !== service.lastCommand?.commandId || s?.state !== "suspending") return current;
-    withdrew = true;
     const withdrawn: ManagedService = {
       ...s,
       state: "active",
       lastCommand: { ...s.lastCommand!, partnerState: "cancelled" },
     };
-    return {
+    const next: CaseRecord = {
       ...current,
       case: { ...current.case, services: current.case.services.map((x) => (x === s ? withdrawn : x)) },
       timeline: [
@@ -326,18 +325,16 @@ async function withdraw(
       ],
       updatedAt: now.toISOString(),
     };
+    // The creditor was told `service.suspending`: it hears, too, that the line stays open after all.
+    if (commandId === undefined) return next;
+    const event = caseEvent("service.suspension_withdrawn", next, commandId, now, {
+      serviceId: service.serviceId,
+      commandId,
+      reason,
+    });
+    return withOutbox(next, eventMessages([event]), now);
   });
-  // The creditor was told `service.suspending`: it hears, too, that the line stays open after all.
-  const commandId = service.lastCommand?.commandId;
-  if (withdrew && commandId) {
-    await deps.events.publish([
-      caseEvent("service.suspension_withdrawn", after, commandId, now, {
-        serviceId: service.serviceId,
-        commandId,
-        reason,
-      }),
-    ]);
-  }
+  await relayOutbox(deps, written);
 }
 
 /**
@@ -351,15 +348,14 @@ async function applyChange(
   change: (current: CaseRecord) => ServicesChanged,
 ): Promise<{ record: CaseRecord; changed: ServicesChanged | undefined }> {
   let last: ServicesChanged | undefined;
-  const record = await deps.cases.update(tenantId, caseId, (current) => {
-    last = change(current);
-    return last.record;
-  });
-  if (last === undefined) return { record, changed: undefined };
-  await dispatchCommands(deps.partnerCommands, last.commands);
   const now = deps.clock.now();
-  const webhooks = serviceWebhooks(record, last, now);
-  if (webhooks.length > 0) await deps.events.publish(webhooks);
+  const written = await deps.cases.update(tenantId, caseId, (current) => {
+    last = change(current);
+    return withOutbox(last.record, eventMessages(serviceWebhooks(last.record, last, now)), now);
+  });
+  if (last === undefined) return { record: written, changed: undefined };
+  await dispatchCommands(deps.partnerCommands, last.commands);
+  const record = await relayOutbox(deps, written);
   for (const e of last.events) {
     if (e.type === "service-reopened") await confirmBySms(deps, record, e.serviceId, e.commandId, new Date(e.at));
   }

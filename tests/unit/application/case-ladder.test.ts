@@ -497,6 +497,8 @@ describe("execute step: letters", () => {
       list: (t, f, p) => w.cases.list(t, f, p),
       listActiveCaseIds: (p) => w.cases.listActiveCaseIds(p),
       listCaseIdsWithServiceWork: (work, p) => w.cases.listCaseIdsWithServiceWork(work, p),
+      pendingOutbox: (before, p) => w.cases.pendingOutbox(before, p),
+      removeOutbox: (c, ids) => w.cases.removeOutbox(c, ids),
       update: async (...args: Parameters<CaseStore["update"]>) => {
         if (failNext) {
           failNext = false;

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { caseIdFor } from "../../../../shared/domain/case-id";
 import { defaultPolicy } from "../../../../shared/domain/policy";
 import type { CaseRecord } from "../../../../shared/ports/case-store";
+import { caseEvent } from "../../../../shared/application/case-context";
+import { eventMessages, withOutbox } from "../../../../shared/application/outbox";
 import {
   IDEMPOTENCY_LOCK_MS,
   IDEMPOTENCY_RETENTION_MS,
@@ -143,6 +145,69 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
       expect(new Set(stored?.timeline.map((t) => t.title))).toEqual(
         new Set(["Case created", ...Array.from({ length: 10 }, (_, i) => `note ${i}`)]),
       );
+    });
+
+    it("writes outbox entries with the case, keeps them out of every read, and lists them until removed", async () => {
+      const record = aCaseRecord("tenant-a", "INV-1");
+      const at = new Date("2025-03-17T09:00:00.000Z");
+      const created = await stores.cases.create(
+        withOutbox(
+          record,
+          [...eventMessages([caseEvent("case.created", record, "created", at, {})]), { kind: "start-workflow" }],
+          at,
+        ),
+      );
+      expect(created.outbox).toHaveLength(2);
+      expect(await stores.cases.get("tenant-a", record.caseId)).toEqual(record); // no outbox on a read
+      const later = new Date("2025-03-17T09:05:00.000Z");
+      const updated = await stores.cases.update("tenant-a", record.caseId, (c) =>
+        withOutbox({ ...c, sentKeys: ["x"] }, [{ kind: "case-changed", reason: "payment" }], later),
+      );
+      expect(updated.outbox?.map((e) => e.message.kind)).toEqual(["case-changed"]);
+      expect((await stores.cases.get("tenant-a", record.caseId))?.sentKeys).toEqual(["x"]);
+      // The case queries never see an outbox entry.
+      expect((await stores.cases.list("tenant-a", {}, { limit: 10 })).items.map((c) => c.caseId)).toEqual([
+        record.caseId,
+      ]);
+      expect((await stores.cases.listActiveCaseIds({ limit: 10 })).items).toEqual([record.caseId]);
+
+      const pending = (await stores.cases.pendingOutbox("2025-03-17T10:00:00.000Z", { limit: 10 })).items;
+      expect(pending.map((e) => e.message.kind).sort()).toEqual(["case-changed", "event", "start-workflow"]);
+      const event = pending.find((e) => e.message.kind === "event")!;
+      expect(event.message).toEqual({ kind: "event", event: caseEvent("case.created", record, "created", at, {}) });
+      expect(event).toMatchObject({ caseId: record.caseId, tenantId: "tenant-a", createdAt: at.toISOString() });
+      // Only entries written before the given instant.
+      expect((await stores.cases.pendingOutbox("2025-03-17T09:01:00.000Z", { limit: 10 })).items).toHaveLength(2);
+
+      await stores.cases.removeOutbox(record.caseId, [event.entryId, "0".repeat(32)]); // an unknown id is no error
+      expect((await stores.cases.pendingOutbox("2025-03-17T10:00:00.000Z", { limit: 10 })).items).toHaveLength(2);
+      await stores.cases.removeOutbox(
+        record.caseId,
+        pending.map((e) => e.entryId),
+      ); // one gone already
+      expect((await stores.cases.pendingOutbox("2025-03-17T10:00:00.000Z", { limit: 10 })).items).toEqual([]);
+    });
+
+    it("writes no outbox entry when the case write fails: a duplicate create, a conflicting update", async () => {
+      const record = aCaseRecord("tenant-a", "INV-1");
+      const at = new Date("2025-03-17T09:00:00.000Z");
+      await stores.cases.create(record);
+      const again = withOutbox(record, eventMessages([caseEvent("case.created", record, "again", at, {})]), at);
+      expect(await codeOf(stores.cases.create(again))).toBe("DUPLICATE_INVOICE_NUMBER");
+      expect((await stores.cases.pendingOutbox("2026-01-01T00:00:00.000Z", { limit: 10 })).items).toEqual([]);
+      // An update that loses a race is re-applied: only the LAST run's entries are written.
+      let runs = 0;
+      await stores.cases.update("tenant-a", record.caseId, async (c) => {
+        runs += 1;
+        if (runs === 1) await stores.cases.update("tenant-a", record.caseId, (d) => ({ ...d, sentKeys: ["other"] }));
+        return withOutbox(
+          { ...c, sentKeys: [...c.sentKeys, "mine"] },
+          [{ kind: "case-changed", reason: `run ${runs}` }],
+          at,
+        );
+      });
+      const pending = (await stores.cases.pendingOutbox("2026-01-01T00:00:00.000Z", { limit: 10 })).items;
+      expect(pending.map((e) => e.message)).toEqual([{ kind: "case-changed", reason: "run 2" }]);
     });
 
     it("re-applies an update to the newer case when the case changed while the update was being computed", async () => {

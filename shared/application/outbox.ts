@@ -1,0 +1,164 @@
+/**
+ * The transactional outbox's application side (the rule is in ports/case-store.ts, OutboxMessage): a use case puts
+ * what its change must tell the world on the record it writes (`withOutbox`), the store writes it with the case in
+ * one atomic operation, and `relayOutbox` carries it out right after — publishing the events, starting or poking the
+ * orchestration — and removes it. What that cannot do stays in the outbox for the sweep (`relayPendingOutbox`, run
+ * by a timer), which retries until done. A use case therefore never fails because publishing failed after its write:
+ * its change is made, and what it must tell follows.
+ *
+ * A case's events go out in one publish call, its orchestration entries in the order written.
+ */
+import { createHash } from "node:crypto";
+import type { CaseRecord, CaseStore, OutboxEntry, OutboxMessage } from "../ports/case-store";
+import type { CaseWorkflow } from "../ports/case-workflow";
+import type { CaseEventMessage, EventPublisher } from "../ports/event-publisher";
+
+export interface OutboxDeps {
+  cases: CaseStore;
+  events: EventPublisher;
+  /** Absent where no durable client is bound: workflow entries then wait for the sweep, which has one. */
+  workflow?: Pick<CaseWorkflow, "caseChanged"> & Partial<Pick<CaseWorkflow, "start">>;
+}
+
+/** The entry id: a digest of what the entry says and for which case, so writing the same message twice keeps one. */
+function entryIdOf(caseId: string, message: OutboxMessage, at: string): string {
+  const identity =
+    message.kind === "event"
+      ? `event|${message.event.id}`
+      : message.kind === "start-workflow"
+        ? "start-workflow"
+        : `case-changed|${at}|${message.reason}`;
+  return createHash("sha256").update(`${caseId}|${identity}`).digest("hex").slice(0, 32);
+}
+
+/** Outbox entries for a case's events: one per event. */
+export function eventMessages(events: readonly CaseEventMessage[]): OutboxMessage[] {
+  return events.map((event) => ({ kind: "event", event }));
+}
+
+/**
+ * The record with these messages added to what its write puts in the outbox (on top of any added before in the
+ * same mutate). Messages are de-duplicated by entry id.
+ */
+export function withOutbox(record: CaseRecord, messages: readonly OutboxMessage[], now: Date): CaseRecord {
+  if (messages.length === 0) return record;
+  const at = now.toISOString();
+  const entries = [...(record.outbox ?? [])];
+  for (const message of messages) {
+    const entryId = entryIdOf(record.caseId, message, at);
+    if (entries.some((e) => e.entryId === entryId)) continue;
+    entries.push({ entryId, caseId: record.caseId, tenantId: record.tenantId, createdAt: at, message });
+  }
+  return { ...record, outbox: entries };
+}
+
+/** The record without outbox entries (what a read returns; what a caller hands on). */
+export function withoutOutbox(record: CaseRecord): CaseRecord {
+  if (record.outbox === undefined) return record;
+  const { outbox: _written, ...rest } = record;
+  return rest;
+}
+
+export interface RelayOutcome {
+  relayed: number;
+  /** Entries left for the sweep (publishing failed, or no workflow to start/poke here). */
+  left: number;
+  error?: unknown;
+}
+
+/**
+ * Carries out entries of ONE case, then removes the ones done. Never throws: what failed (the events, or the
+ * orchestration's entries from the first that failed on, in order) is left for the sweep and the error returned.
+ */
+export async function relayEntries(deps: OutboxDeps, entries: readonly OutboxEntry[]): Promise<RelayOutcome> {
+  if (entries.length === 0) return { relayed: 0, left: 0 };
+  const caseId = entries[0]!.caseId;
+  const done: string[] = [];
+  let error: unknown;
+  // Events all in one publish (one batch on the topic); the orchestration's entries on their own, so that a topic in
+  // trouble does not hold back a case's ladder (a payment's re-plan, which reopens a suspended line) or vice versa.
+  const events = entries.filter((e) => e.message.kind === "event");
+  if (events.length > 0) {
+    try {
+      await deps.events.publish(events.map((e) => (e.message as Extract<OutboxMessage, { kind: "event" }>).event));
+      done.push(...events.map((e) => e.entryId));
+    } catch (caught) {
+      error = caught;
+    }
+  }
+  try {
+    for (const entry of entries) {
+      const message = entry.message;
+      if (message.kind === "event") continue;
+      const workflow = deps.workflow;
+      if (workflow === undefined) break;
+      if (message.kind === "start-workflow") {
+        if (workflow.start === undefined) break;
+        await workflow.start(caseId);
+      } else await workflow.caseChanged(caseId, message.reason);
+      done.push(entry.entryId);
+    }
+  } catch (caught) {
+    error ??= caught;
+  }
+  if (done.length > 0) {
+    try {
+      await deps.cases.removeOutbox(caseId, done);
+    } catch (caught) {
+      // Relayed but not removed: the sweep relays them again, which the consumers absorb (see OutboxMessage).
+      error ??= caught;
+    }
+  }
+  const outcome: RelayOutcome = { relayed: done.length, left: entries.length - done.length };
+  return error === undefined ? outcome : { ...outcome, error };
+}
+
+/**
+ * Relays what a write just put in the outbox (the `outbox` of the record the store returned) and hands back the
+ * record as a read would return it. Never throws (see relayEntries).
+ */
+export async function relayOutbox(deps: OutboxDeps, written: CaseRecord): Promise<CaseRecord> {
+  if (written.outbox !== undefined && written.outbox.length > 0) await relayEntries(deps, written.outbox);
+  return withoutOutbox(written);
+}
+
+export interface OutboxSweepOutcome {
+  cases: number;
+  relayed: number;
+  left: number;
+  /** Cases whose entries could not all be relayed this time (the next sweep tries again). */
+  failedCases: number;
+}
+
+/**
+ * The sweep: every entry older than `minAgeMs` (younger ones are still being relayed by their writer) is relayed,
+ * per case in the order written. Counts only — no ids, no personal data — so the caller may log them as they are.
+ */
+export async function relayPendingOutbox(
+  deps: OutboxDeps & { clock: { now(): Date } },
+  options: { minAgeMs: number; maxEntries: number },
+): Promise<OutboxSweepOutcome> {
+  const before = new Date(deps.clock.now().getTime() - options.minAgeMs).toISOString();
+  const entries: OutboxEntry[] = [];
+  let continuationToken: string | undefined;
+  do {
+    const page = await deps.cases.pendingOutbox(before, {
+      limit: Math.min(500, options.maxEntries - entries.length),
+      ...(continuationToken !== undefined ? { continuationToken } : {}),
+    });
+    entries.push(...page.items);
+    continuationToken = page.continuationToken;
+  } while (continuationToken !== undefined && entries.length < options.maxEntries);
+
+  const byCase = new Map<string, OutboxEntry[]>();
+  for (const entry of entries) byCase.set(entry.caseId, [...(byCase.get(entry.caseId) ?? []), entry]);
+  const outcome: OutboxSweepOutcome = { cases: byCase.size, relayed: 0, left: 0, failedCases: 0 };
+  for (const caseEntries of byCase.values()) {
+    caseEntries.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const result = await relayEntries(deps, caseEntries);
+    outcome.relayed += result.relayed;
+    outcome.left += result.left;
+    if (result.left > 0) outcome.failedCases += 1;
+  }
+  return outcome;
+}

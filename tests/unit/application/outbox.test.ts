@@ -1,0 +1,131 @@
+/**
+ * The transactional outbox through the use cases: what a change must tell (events, orchestration start/"changed")
+ * is stored with the change; when publishing fails after the write the request still succeeds, nothing is told
+ * yet, and the sweep tells it later — each event once. The publisher here counts every call (no duplicate
+ * detection), so "once" is the relay's doing, not the topic's.
+ */
+import { describe, expect, it } from "vitest";
+import { makeGetCase } from "../../../shared/application/get-case";
+import { relayPendingOutbox } from "../../../shared/application/outbox";
+import { makeRecordDirectPayment } from "../../../shared/application/record-direct-payment";
+import { makeRegisterInvoice, type RegisterInvoiceInput } from "../../../shared/application/register-invoice";
+import type { CaseWorkflow } from "../../../shared/ports/case-workflow";
+import type { CaseEventMessage, EventPublisher } from "../../../shared/ports/event-publisher";
+import { seedTenant, testWorld } from "../functions/api/api-fixtures";
+
+/** Publishes nothing while `down`; records every event it was given while up, duplicates included. */
+class FlakyPublisher implements EventPublisher {
+  down = false;
+  readonly published: CaseEventMessage[] = [];
+  attempts = 0;
+  async publish(events: CaseEventMessage[]): Promise<void> {
+    this.attempts += 1;
+    if (this.down) throw new Error("Service Bus: the namespace is unavailable");
+    this.published.push(...events);
+  }
+}
+
+const invoice: RegisterInvoiceInput = {
+  invoiceNumber: "INV-77",
+  customer: { customerId: "cust-1", name: "Kari Nordmann", phone: "912 34 567" },
+  amount: { value: 50000, currency: "NOK" },
+  issueDate: "2026-10-20",
+  dueDate: "2026-11-05",
+};
+
+function world() {
+  const w = testWorld({ now: "2026-11-20T10:00:00Z" });
+  const events = new FlakyPublisher();
+  const starts: string[] = [];
+  const changes: string[] = [];
+  let workflowDown = false;
+  const workflow: CaseWorkflow = {
+    start: async (caseId) => {
+      if (workflowDown) throw new Error("durable client: task hub unavailable");
+      starts.push(caseId);
+    },
+    caseChanged: async (_caseId, reason) => {
+      if (workflowDown) throw new Error("durable client: task hub unavailable");
+      changes.push(reason);
+    },
+    state: async () => "running",
+  };
+  const deps = { ...w.deps, events, workflow };
+  const later = (seconds: number) => w.clock.set(new Date(w.clock.now().getTime() + seconds * 1000).toISOString());
+  const sweep = () => relayPendingOutbox(deps, { minAgeMs: 20_000, maxEntries: 100 });
+  return { w, deps, events, starts, changes, later, sweep, setWorkflowDown: (v: boolean) => (workflowDown = v) };
+}
+
+describe("transactional outbox", () => {
+  it("creates the case even when publishing and the orchestration start fail, and the sweep tells both later, once", async () => {
+    const t = world();
+    const { tenantId } = await seedTenant(t.w);
+    t.events.down = true;
+    t.setWorkflowDown(true);
+    const { caseId } = await makeRegisterInvoice(t.deps)(tenantId, invoice);
+    expect(await t.deps.cases.get(tenantId, caseId)).toBeDefined();
+    expect(t.events.published).toEqual([]);
+    expect(t.starts).toEqual([]);
+
+    // Still down: the sweep tries, leaves everything, and says so.
+    t.later(30);
+    expect(await t.sweep()).toMatchObject({ cases: 1, relayed: 0, left: 2, failedCases: 1 });
+
+    t.events.down = false;
+    t.setWorkflowDown(false);
+    t.later(60);
+    expect(await t.sweep()).toMatchObject({ cases: 1, relayed: 2, left: 0 });
+    expect(t.events.published.map((e) => e.type)).toEqual(["case.created"]);
+    expect(t.events.published[0]).toMatchObject({ caseId, tenantId, data: { invoiceNumber: "INV-77" } });
+    expect(t.starts).toEqual([caseId]);
+
+    // Nothing is told twice: the outbox is empty now.
+    t.later(60);
+    expect(await t.sweep()).toMatchObject({ cases: 0, relayed: 0 });
+    expect(t.events.published).toHaveLength(1);
+    expect(t.starts).toHaveLength(1);
+  });
+
+  it("records a payment when publishing fails after the write; a retried request changes nothing and the sweep publishes its events once", async () => {
+    const t = world();
+    const { tenantId } = await seedTenant(t.w);
+    const { caseId } = await makeRegisterInvoice(t.deps)(tenantId, invoice);
+    expect(t.events.published.map((e) => e.type)).toEqual(["case.created"]); // relayed at once while up
+
+    t.events.down = true;
+    const pay = makeRecordDirectPayment(t.deps);
+    const owed = (await makeGetCase(t.deps)(tenantId, caseId)).balance.total;
+    const payment = { reference: "bank-2026-11-20-1", amount: owed, paidAt: "2026-11-20" };
+    const view = await pay(tenantId, caseId, payment);
+    expect(view.status).toBe("paid");
+    // The client's retry (it saw a timeout, say) changes nothing and, with publishing back up, tells nothing either:
+    t.events.down = false;
+    await pay(tenantId, caseId, payment);
+    expect(t.events.published.map((e) => e.type)).toEqual(["case.created"]);
+    // The orchestration does not wait for the topic: it re-planned at once (once, for the one change).
+    expect(t.changes).toEqual(["payment"]);
+
+    t.later(30);
+    await t.sweep();
+    const types = t.events.published.map((e) => e.type);
+    expect(types.filter((x) => x === "payment.received")).toHaveLength(1);
+    expect(types.filter((x) => x === "case.paid")).toHaveLength(1);
+    expect(t.changes).toEqual(["payment"]);
+    t.later(60);
+    await t.sweep();
+    expect(t.events.published.map((e) => e.type)).toEqual(types);
+  });
+
+  it("leaves young entries to their writer: the sweep only takes entries older than its minimum age", async () => {
+    const t = world();
+    const { tenantId } = await seedTenant(t.w);
+    t.events.down = true;
+    await makeRegisterInvoice(t.deps)(tenantId, invoice);
+    t.events.down = false;
+    t.later(5);
+    expect(await t.sweep()).toMatchObject({ cases: 0, relayed: 0 });
+    t.later(20);
+    expect(await t.sweep()).toMatchObject({ cases: 1, relayed: 1 }); // the event; the start went at once
+    expect(t.events.published.map((e) => e.type)).toEqual(["case.created"]);
+  });
+});
