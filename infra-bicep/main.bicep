@@ -112,7 +112,7 @@ param keyVaultOfficerPrincipalId string = ''
 ])
 param keyVaultOfficerPrincipalType string = 'Group'
 
-@description('E-mail address for operations alerts (a service reopen the partner has not confirmed, dead-lettered partner commands). Empty = the alerts fire in Azure Monitor but nobody is notified.')
+@description('E-mail address for operations alerts (a service reopen the partner has not confirmed, dead letters, failed orchestrations, 5xx answers, refused Vipps callbacks, failing webhooks). Empty = the alerts fire in Azure Monitor but nobody is notified.')
 param alertEmail string = ''
 
 // ---- Names -------------------------------------------------------------------------------------------------
@@ -144,6 +144,11 @@ var names = {
   unmatchedPaymentAlert: 'alert-${appName}-${env}-unmatched-payment'
   queuesDeadLetterAlert: 'alert-${appName}-${env}-dead-letters'
   partnerCommandsDeadLetterAlert: 'alert-${appName}-${env}-partner-commands-dlq'
+  orchestrationFailedAlert: 'alert-${appName}-${env}-orchestration-failed'
+  http5xxAlert: 'alert-${appName}-${env}-http-5xx'
+  vippsCallbackAuthAlert: 'alert-${appName}-${env}-vipps-callback-auth'
+  webhookDisabledAlert: 'alert-${appName}-${env}-webhook-disabled'
+  webhookFailingAlert: 'alert-${appName}-${env}-webhook-failing'
 }
 
 // Service Bus entities are declared once, in service-bus-entities.json; the local broker reads the same file.
@@ -393,7 +398,8 @@ module printBlobEvents 'modules/print-blob-events.bicep' = if (deployOcrBlobEven
 
 // ---- Alerts ------------------------------------------------------------------------------------------------
 
-// A reopen the partner has not confirmed in time, and partner commands Service Bus gave up on (README: Alerts).
+// A reopen the partner has not confirmed in time, partner commands Service Bus gave up on, failed orchestrations,
+// 5xx answers, refused Vipps callbacks and failing webhook subscriptions (README: Alerts).
 module alerts 'modules/alerts.bicep' = {
   name: 'alerts'
   params: {
@@ -414,6 +420,11 @@ module alerts 'modules/alerts.bicep' = {
       'webhook-deliveries'
     ]
     queuesDeadLetterAlertName: names.queuesDeadLetterAlert
+    orchestrationFailedAlertName: names.orchestrationFailedAlert
+    http5xxAlertName: names.http5xxAlert
+    vippsCallbackAuthAlertName: names.vippsCallbackAuthAlert
+    webhookDisabledAlertName: names.webhookDisabledAlert
+    webhookFailingAlertName: names.webhookFailingAlert
   }
 }
 
