@@ -35,6 +35,7 @@ const REQUIRED_APP_SETTINGS = [
   "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
   "AZURE_CLIENT_ID",
   "DURABLE_TASK_HUB",
+  "DURABLE_TASK_SCHEDULER_CONNECTION_STRING",
   "COSMOS_ENDPOINT",
   "COSMOS_DATABASE",
   "COSMOS_ENDPOINT_DISCOVERY",
@@ -1182,7 +1183,13 @@ describe("Function App settings", () => {
     for (const [name, value] of settings) {
       if (
         /KEY|SECRET|PASSWORD|CONNECTION_STRING/.test(name) &&
-        !["APPLICATIONINSIGHTS_CONNECTION_STRING", "KEY_VAULT_URL"].includes(name)
+        // No secret in these: an ingestion endpoint with a key that cannot ingest alone (local auth is off), a vault
+        // URL, and the scheduler's endpoint with the identity's client id (checked in full below).
+        ![
+          "APPLICATIONINSIGHTS_CONNECTION_STRING",
+          "KEY_VAULT_URL",
+          "DURABLE_TASK_SCHEDULER_CONNECTION_STRING",
+        ].includes(name)
       ) {
         expect(KEY_VAULT_SETTINGS, `${name} looks secret but is not a Key Vault reference`).toContain(name);
       }
@@ -1203,6 +1210,90 @@ describe("Function App settings", () => {
     expect(main).toMatch(/param\s+nodeVersion\s+string\s*=\s*'20'/);
     expect(main).toMatch(/param\s+maximumInstanceCount\s+int\b/);
     expect(main).toMatch(/param\s+instanceMemoryMB\s+int\b/);
+  });
+});
+
+describe("Durable Task Scheduler (the orchestrations' backend in Azure)", () => {
+  const module = source("modules/durable-task-scheduler.bicep");
+  const declared = resources(module);
+  const call = moduleCalls(main).find((m) => m.path === "modules/durable-task-scheduler.bicep");
+  const hostJson = JSON.parse(readFileSync(join(repoRoot, "host.json"), "utf8")) as {
+    extensionBundle: { id: string; version: string };
+    extensions: { durableTask: { hubName: string; storageProvider?: Record<string, unknown> } };
+  };
+  const find = (type: string): ResourceDecl => {
+    const found = declared.find((r) => r.type === type);
+    if (!found) throw new Error(`modules/durable-task-scheduler.bicep declares no ${type}`);
+    return found;
+  };
+  const at = (r: ResourceDecl, ...path: Array<string | number>): string | undefined => valueAt(`{${r.body}}`, ...path);
+
+  it("is wired in main.bicep: the scheduler named per environment, the task hub named by DURABLE_TASK_HUB, the app identity", () => {
+    expect(call, "main.bicep must call modules/durable-task-scheduler.bicep").toBeDefined();
+    expect(call?.params.get("name")).toBe("names.durableTaskScheduler");
+    expect(main).toContain("durableTaskScheduler: 'dts-${appName}-${env}-${resourceToken}'");
+    expect(call?.params.get("taskHubName")).toBe("durableTaskHubName");
+    expect(call?.params.get("principalId")).toBe("identity.outputs.principalId");
+    expect(call?.params.get("skuName")).toBe("durableTaskSchedulerSku");
+    expect(call?.params.get("ipAllowlist")).toBe("durableTaskSchedulerIpAllowlist");
+    expect(main).toMatch(/^param\s+durableTaskSchedulerSku\s+string\s*=\s*'Consumption'$/m);
+    expect(appSettings().get("DURABLE_TASK_HUB")).toBe("durableTaskScheduler.outputs.taskHubName");
+  });
+
+  it("creates the scheduler with its SKU and a never-empty IP allow list, and the task hub under it", () => {
+    const scheduler = find("Microsoft.DurableTask/schedulers");
+    const taskHub = find("Microsoft.DurableTask/schedulers/taskHubs");
+    expect(at(scheduler, "name")).toBe("name");
+    expect(at(scheduler, "properties", "ipAllowlist")).toBe("ipAllowlist");
+    expect(at(scheduler, "properties", "sku")).toBe("sku");
+    expect(module).toMatch(
+      /^var\s+sku\s*=\s*skuName == 'Dedicated' \? \{ name: 'Dedicated', capacity: dedicatedCapacity \} : \{ name: 'Consumption' \}$/m,
+    );
+    expect(params(module).find((p) => p.name === "skuName")?.decorators).toMatch(/'Consumption'\s+'Dedicated'/);
+    const allowlist = params(module).find((p) => p.name === "ipAllowlist");
+    expect(allowlist?.decorators).toMatch(/@minLength\(1\)/);
+    expect(module).toMatch(/param\s+ipAllowlist\s+array\s*=\s*\[\s*'0\.0\.0\.0\/0'\s*\]/);
+    expect(at(taskHub, "parent")).toBe("scheduler");
+    expect(at(taskHub, "name")).toBe("taskHubName");
+    expect(outputs(module)).toEqual(expect.arrayContaining(["endpoint", "taskHubName", "name"]));
+    expect(module).toMatch(/^output\s+endpoint\s+string\s*=\s*scheduler\.properties\.endpoint$/m);
+    expect(module).toMatch(/^output\s+taskHubName\s+string\s*=\s*taskHub\.name$/m);
+  });
+
+  it("grants the app identity the built-in Durable Task Data Contributor role on the task hub", () => {
+    const assignments = declared.filter((r) => r.type === "Microsoft.Authorization/roleAssignments");
+    const app = assignments.find((r) => at(r, "properties", "principalId") === "principalId");
+    expect(app, "a role assignment for principalId").toBeDefined();
+    expect(at(app!, "scope")).toBe("taskHub");
+    expect(at(app!, "properties", "principalType")).toBe("'ServicePrincipal'");
+    expect(at(app!, "properties", "roleDefinitionId")).toBe(
+      "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', durableTaskDataContributorRoleId)",
+    );
+    // https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/integration#durable-task-data-contributor
+    expect(module).toMatch(/^var\s+durableTaskDataContributorRoleId\s*=\s*'0ad04412-c4d5-4796-b79c-f76d14c8d402'$/m);
+  });
+
+  it("gives the app the scheduler's endpoint and its identity in DURABLE_TASK_SCHEDULER_CONNECTION_STRING, no key", () => {
+    expect(appSettings().get("DURABLE_TASK_SCHEDULER_CONNECTION_STRING")).toBe(
+      "'Endpoint=${durableTaskScheduler.outputs.endpoint};Authentication=ManagedIdentity;ClientID=${identity.outputs.clientId}'",
+    );
+  });
+
+  it("selects the scheduler in host.json (storageProvider azureManaged) with a bundle that carries its extension", () => {
+    expect(hostJson.extensions.durableTask.hubName).toBe("%DURABLE_TASK_HUB%");
+    expect(hostJson.extensions.durableTask.storageProvider).toEqual({
+      type: "azureManaged",
+      connectionStringName: "DURABLE_TASK_SCHEDULER_CONNECTION_STRING",
+    });
+    const connection = String(hostJson.extensions.durableTask.storageProvider?.["connectionStringName"]);
+    expect(appSettings().has(connection), `main.bicep sets ${connection}`).toBe(true);
+    expect(REQUIRED_APP_SETTINGS).toContain(connection);
+    // Microsoft.Azure.WebJobs.Extensions.DurableTask.AzureManaged is in the GA bundle from 4.30.0 on.
+    expect(hostJson.extensionBundle.id).toBe("Microsoft.Azure.Functions.ExtensionBundle");
+    const range = /^\[(\d+)\.(\d+)\.(\d+), 5\.0\.0\)$/.exec(hostJson.extensionBundle.version);
+    expect(range, `bundle range ${hostJson.extensionBundle.version} must name its lower bound`).not.toBeNull();
+    const [major, minor] = [Number(range?.[1]), Number(range?.[2])];
+    expect(major === 4 && minor >= 30).toBe(true);
   });
 });
 
