@@ -462,6 +462,18 @@ module alerts 'modules/alerts.bicep' = {
   }
 }
 
+// Health and the payment funnel in one Azure Monitor workbook, under Application Insights (README: Workbook).
+module operationsWorkbook 'modules/operations-workbook.bicep' = {
+  name: 'operations-workbook'
+  params: {
+    appInsightsName: monitoring.outputs.appInsightsName
+    serviceBusNamespaceName: serviceBus.outputs.name
+    location: location
+    tags: allTags
+    displayName: 'Payment follow-up operations (${env})'
+  }
+}
+
 // ---- Outputs -----------------------------------------------------------------------------------------------
 
 output functionAppName string = functionApp.outputs.name

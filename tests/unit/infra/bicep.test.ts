@@ -13,14 +13,18 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { InvocationContext } from "@azure/functions";
 import { makeHealCaseOrchestrations } from "../../../functions/cases/timer-heal-orchestrations";
 import {
+  PAY_PAGE_FUNCTION,
+  PAY_SUBMIT_FUNCTION,
   UNMATCHED_PROVIDER_PAYMENT_EVENT,
   VIPPS_CALLBACK_FUNCTION,
   VIPPS_CALLBACK_ROUTE,
 } from "../../../functions/payments/names";
 import { makeDeliverWebhookHandler } from "../../../functions/webhooks/sb-deliver-webhook";
+import { makeFanOutCaseEventsHandler } from "../../../functions/webhooks/sb-fan-out-case-events";
 import type { DeliverWebhook } from "../../../shared/application/webhooks/deliver-webhook";
 import type { WorkflowState } from "../../../shared/ports/case-workflow";
 import type { WebhookDeliveryMessage } from "../../../shared/ports/webhook-delivery-queue";
+import { WEBHOOK_EVENT_TYPES } from "../../../shared/ports/webhook-store";
 
 const repoRoot = resolve(__dirname, "../../..");
 const infraDir = join(repoRoot, "infra-bicep");
@@ -1073,6 +1077,113 @@ describe("alerts: orchestrations, 5xx, Vipps callbacks and webhooks", () => {
       // A redelivery of an exhausted last attempt logs nothing new.
       expect(kept(kql, await exhausted(false, true))).toEqual([]);
     });
+  });
+});
+
+describe("operations workbook (health and payment funnel)", () => {
+  const module = source("modules/operations-workbook.bicep");
+  const call = moduleCalls(main).find((m) => m.path === "modules/operations-workbook.bicep");
+  const workbookResource = resources(module).find((r) => r.type === "Microsoft.Insights/workbooks");
+  const at = (...path: Array<string | number>): string | undefined =>
+    valueAt(`{${workbookResource?.body ?? ""}}`, ...path);
+  const loaded = /loadTextContent\('([^']+)'\)/.exec(module)?.[1] ?? "";
+  const workbookPath = join(infraDir, "modules", loaded);
+
+  interface WorkbookItem {
+    type: number;
+    name: string;
+    content: { version?: string; query?: string; queryType?: number; resourceType?: string; resourceIds?: string[] };
+  }
+  const workbook = (): { version: string; items: WorkbookItem[] } =>
+    JSON.parse(readFileSync(workbookPath, "utf8")) as { version: string; items: WorkbookItem[] };
+  const item = (name: string): WorkbookItem => {
+    const found = workbook().items.find((i) => i.name === name);
+    if (!found) throw new Error(`the workbook has no item ${name}`);
+    return found;
+  };
+
+  it("is a shared workbook on Application Insights, named by a deterministic guid(), loading the JSON file that exists", () => {
+    expect(call, "main.bicep must call modules/operations-workbook.bicep").toBeDefined();
+    expect(call?.params.get("appInsightsName")).toBe("monitoring.outputs.appInsightsName");
+    expect(call?.params.get("serviceBusNamespaceName")).toBe("serviceBus.outputs.name");
+    expect(workbookResource, "a Microsoft.Insights/workbooks resource").toBeDefined();
+    expect(at("name")).toBe("guid(appInsights.id, 'operations-workbook')");
+    expect(at("kind")).toBe("'shared'");
+    expect(at("location")).toBe("location");
+    expect(at("properties", "sourceId")).toBe("appInsights.id");
+    expect(at("properties", "category")).toBe("'workbook'");
+    expect(at("properties", "displayName")).toBe("displayName");
+    expect(at("properties", "serializedData")).toBe("serializedWorkbook");
+    expect(loaded).toBe("../workbooks/operations.workbook.json");
+    expect(existsSync(workbookPath)).toBe(true);
+    expect(module).toMatch(
+      /var\s+serializedWorkbook\s*=\s*replace\(\s*loadTextContent\('\.\.\/workbooks\/operations\.workbook\.json'\),\s*'__SERVICE_BUS_NAMESPACE_ID__',\s*serviceBus\.id\s*\)/,
+    );
+  });
+
+  it("is valid Notebook/1.0 JSON whose log queries run on Application Insights and whose metrics name the namespace placeholder", () => {
+    const wb = workbook();
+    expect(wb.version).toBe("Notebook/1.0");
+    expect(wb.items.length).toBeGreaterThan(8);
+    const names = wb.items.map((i) => i.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const i of wb.items.filter((x) => x.type === 3)) {
+      expect(i.content.version, i.name).toBe("KqlItem/1.0");
+      expect(i.content.queryType, i.name).toBe(0);
+      expect(i.content.resourceType, i.name).toBe("microsoft.insights/components");
+      expect((i.content.query ?? "").length, i.name).toBeGreaterThan(20);
+    }
+    expect(item("health-dead-letters").content.resourceIds).toEqual(["__SERVICE_BUS_NAMESPACE_ID__"]);
+    expect(JSON.stringify(item("health-dead-letters").content)).toContain(
+      "microsoft.servicebus/namespaces--DeadletteredMessages",
+    );
+  });
+
+  it("has the health view: 5xx, exceptions, dead letters, orchestration failures, unmatched payments, reopen delays", () => {
+    const alerts = source("modules/alerts.bicep");
+    const alertQuery = (name: string): string =>
+      new RegExp(`^var\\s+${name}\\s*=\\s*'''([\\s\\S]*?)'''`, "m").exec(alerts)?.[1]?.trim() ?? "";
+    expect(item("health-requests-5xx").content.query).toContain("toint(resultCode) >= 500");
+    expect(item("health-exceptions").content.query?.split("\n")[0]).toBe("exceptions");
+    // The same filters as the alerts, so the panel shows what fired.
+    const where = (kql: string) => kql.split(/\n(?=\|)/).find((s) => /^\|\s*where\b/.test(s));
+    expect(where(item("health-orchestration-failures").content.query ?? "")).toBe(
+      where(alertQuery("orchestrationFailedQuery")),
+    );
+    expect(where(item("health-unmatched-payments").content.query ?? "")).toBe(
+      where(alertQuery("unmatchedPaymentQuery")),
+    );
+    expect(where(item("health-reopen-delays").content.query ?? "")).toBe(where(alertQuery("reopenDelayedQuery")));
+  });
+
+  it("counts the funnel from names the app really logs: SMS sent, pay page opened, payment started, received, case paid", async () => {
+    const funnel = item("funnel").content.query ?? "";
+    // SMS: the caseLadderExecuteStep activity's line for an executed step delivered by SMS.
+    const smsRegex = /matches regex @"([^"]+)"/.exec(funnel)?.[1] ?? "$^";
+    expect(readFileSync(join(repoRoot, "functions/cases/execute-step.activity.ts"), "utf8")).toContain(
+      "context.log(`case ${caseId}: ${action.kind} ${outcome.kind}${detail}`);",
+    );
+    expect(new RegExp(smsRegex).test("case c_1: lets-pay-sms executed (sms sent)")).toBe(true);
+    expect(new RegExp(smsRegex).test("case c_1: reminder executed (sms-alert sent)")).toBe(false);
+    expect(new RegExp(smsRegex).test("case c_1: lets-pay-sms executed (sms failed)")).toBe(false);
+    // The pay page and its submit, by the function names the app registers.
+    expect(funnel).toContain(`name == "${PAY_PAGE_FUNCTION}" and resultCode == "200"`);
+    expect(funnel).toContain(`name == "${PAY_SUBMIT_FUNCTION}" and resultCode == "303"`);
+    // Payment received and case paid: the fan-out's trace for those case events, as the worker formats it.
+    const { context, traces } = capturingContext();
+    const fanOut = makeFanOutCaseEventsHandler(async () => []);
+    for (const type of ["payment.received", "case.paid"] as const)
+      await fanOut(
+        { id: `evt_${type}`, type, tenantId: "t_a", caseId: "c_1", occurredAt: "2026-11-23T10:00:00.000Z", data: {} },
+        context,
+      );
+    for (const [index, type] of ["payment.received", "case.paid"].entries()) {
+      const needle = `message has "type: '${type}'"`;
+      expect(funnel).toContain(`message startswith "case event fanned out to webhooks" and ${needle}`);
+      expect(traces[index]?.message.startsWith("case event fanned out to webhooks")).toBe(true);
+      expect(traces[index]?.message).toContain(`type: '${type}'`);
+    }
+    expect(WEBHOOK_EVENT_TYPES).toEqual(expect.arrayContaining(["payment.received", "case.paid"]));
   });
 });
 
