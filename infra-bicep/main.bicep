@@ -33,6 +33,21 @@ param letterheadJson string
 @maxLength(45)
 param durableTaskHubName string = 'PaymentFollowUp'
 
+@description('Durable Task Scheduler SKU, the backend of the case orchestrations: Consumption (pay per action) or Dedicated (reserved capacity).')
+@allowed([
+  'Consumption'
+  'Dedicated'
+])
+param durableTaskSchedulerSku string = 'Consumption'
+
+@description('IP ranges (CIDR) allowed to reach the Durable Task Scheduler; never empty (an empty list denies the app too). Flex Consumption has no fixed outbound IPs without a VNet: keep 0.0.0.0/0 and rely on RBAC unless the app runs in a VNet with a NAT gateway.')
+param durableTaskSchedulerIpAllowlist array = [
+  '0.0.0.0/0'
+]
+
+@description('Optional object id of the person or group who inspects orchestrations in the Durable Task Scheduler dashboard (granted Durable Task Data Contributor on the task hub). Empty = none.')
+param durableTaskDashboardPrincipalId string = ''
+
 @description('Node.js major version of the Flex Consumption runtime.')
 @allowed([
   '20'
@@ -112,7 +127,7 @@ param keyVaultOfficerPrincipalId string = ''
 ])
 param keyVaultOfficerPrincipalType string = 'Group'
 
-@description('E-mail address for operations alerts (a service reopen the partner has not confirmed, dead-lettered partner commands). Empty = the alerts fire in Azure Monitor but nobody is notified.')
+@description('E-mail address for operations alerts (a service reopen the partner has not confirmed, dead letters, failed orchestrations, 5xx answers, refused Vipps callbacks, failing webhooks). Empty = the alerts fire in Azure Monitor but nobody is notified.')
 param alertEmail string = ''
 
 // ---- Names -------------------------------------------------------------------------------------------------
@@ -135,6 +150,7 @@ var names = {
   serviceBus: 'sb-${appName}-${env}-${resourceToken}'
   communication: 'acs-${appName}-${env}-${resourceToken}'
   keyVault: take('kv${appName}${take(envAlnum, 6)}${resourceToken}', 24)
+  durableTaskScheduler: 'dts-${appName}-${env}-${resourceToken}'
   plan: 'plan-${appName}-${env}'
   functionApp: 'func-${appName}-${env}-${resourceToken}'
   actionGroup: 'ag-${appName}-${env}'
@@ -144,6 +160,11 @@ var names = {
   unmatchedPaymentAlert: 'alert-${appName}-${env}-unmatched-payment'
   queuesDeadLetterAlert: 'alert-${appName}-${env}-dead-letters'
   partnerCommandsDeadLetterAlert: 'alert-${appName}-${env}-partner-commands-dlq'
+  orchestrationFailedAlert: 'alert-${appName}-${env}-orchestration-failed'
+  http5xxAlert: 'alert-${appName}-${env}-http-5xx'
+  vippsCallbackAuthAlert: 'alert-${appName}-${env}-vipps-callback-auth'
+  webhookDisabledAlert: 'alert-${appName}-${env}-webhook-disabled'
+  webhookFailingAlert: 'alert-${appName}-${env}-webhook-failing'
 }
 
 // Service Bus entities are declared once, in service-bus-entities.json; the local broker reads the same file.
@@ -246,6 +267,21 @@ module keyVault 'modules/key-vault.bicep' = {
   }
 }
 
+// The case orchestrations' backend (host.json storageProvider azureManaged); the task hub is DURABLE_TASK_HUB.
+module durableTaskScheduler 'modules/durable-task-scheduler.bicep' = {
+  name: 'durable-task-scheduler'
+  params: {
+    name: names.durableTaskScheduler
+    location: location
+    tags: allTags
+    skuName: durableTaskSchedulerSku
+    ipAllowlist: durableTaskSchedulerIpAllowlist
+    taskHubName: durableTaskHubName
+    principalId: identity.outputs.principalId
+    dashboardPrincipalId: durableTaskDashboardPrincipalId
+  }
+}
+
 // ============================================================================================================
 // APP SETTINGS — every setting the Function App reads in Azure, in this one place.
 // Keep in step with shared/config (the app's settings schema) and local.settings.example.json. Rules:
@@ -269,8 +305,11 @@ var appSettings = {
   // DefaultAzureCredential in the app's own SDK clients picks the user-assigned identity from this.
   AZURE_CLIENT_ID: identity.outputs.clientId
 
-  // Durable Functions (host.json: hubName = %DURABLE_TASK_HUB%).
-  DURABLE_TASK_HUB: durableTaskHubName
+  // Durable Functions (host.json: hubName = %DURABLE_TASK_HUB%), on the Durable Task Scheduler (host.json:
+  // storageProvider azureManaged, connectionStringName DURABLE_TASK_SCHEDULER_CONNECTION_STRING). Not a secret: the
+  // endpoint and the identity's client id; the app authenticates with the identity (Durable Task Data Contributor).
+  DURABLE_TASK_HUB: durableTaskScheduler.outputs.taskHubName
+  DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${durableTaskScheduler.outputs.endpoint};Authentication=ManagedIdentity;ClientID=${identity.outputs.clientId}'
 
   // Cosmos DB for NoSQL (Entra ID auth; no COSMOS_KEY in Azure).
   COSMOS_ENDPOINT: cosmos.outputs.endpoint
@@ -393,7 +432,8 @@ module printBlobEvents 'modules/print-blob-events.bicep' = if (deployOcrBlobEven
 
 // ---- Alerts ------------------------------------------------------------------------------------------------
 
-// A reopen the partner has not confirmed in time, and partner commands Service Bus gave up on (README: Alerts).
+// A reopen the partner has not confirmed in time, partner commands Service Bus gave up on, failed orchestrations,
+// 5xx answers, refused Vipps callbacks and failing webhook subscriptions (README: Alerts).
 module alerts 'modules/alerts.bicep' = {
   name: 'alerts'
   params: {
@@ -414,6 +454,23 @@ module alerts 'modules/alerts.bicep' = {
       'webhook-deliveries'
     ]
     queuesDeadLetterAlertName: names.queuesDeadLetterAlert
+    orchestrationFailedAlertName: names.orchestrationFailedAlert
+    http5xxAlertName: names.http5xxAlert
+    vippsCallbackAuthAlertName: names.vippsCallbackAuthAlert
+    webhookDisabledAlertName: names.webhookDisabledAlert
+    webhookFailingAlertName: names.webhookFailingAlert
+  }
+}
+
+// Health and the payment funnel in one Azure Monitor workbook, under Application Insights (README: Workbook).
+module operationsWorkbook 'modules/operations-workbook.bicep' = {
+  name: 'operations-workbook'
+  params: {
+    appInsightsName: monitoring.outputs.appInsightsName
+    serviceBusNamespaceName: serviceBus.outputs.name
+    location: location
+    tags: allTags
+    displayName: 'Payment follow-up operations (${env})'
   }
 }
 
@@ -429,3 +486,5 @@ output acsEmailSender string = communication.outputs.emailSenderAddress
 output storageAccountName string = storage.outputs.name
 output keyVaultName string = keyVault.outputs.name
 output managedIdentityClientId string = identity.outputs.clientId
+output durableTaskSchedulerName string = durableTaskScheduler.outputs.name
+output durableTaskSchedulerEndpoint string = durableTaskScheduler.outputs.endpoint

@@ -13,7 +13,16 @@
 //     deliveries. A metric alert on the namespace's DeadletteredMessages for the partner-commands queue fires while
 //     its dead-letter queue is not empty.
 //
-// Without an e-mail address there is no action group: both rules are still created and their alerts appear under
+//   * failed or terminated case orchestrations — the Durable extension's own tracking trace (Host.Triggers.DurableTask,
+//     prop__state Failed/Terminated for an Orchestrator) and the daily self-healing run's summary when it found
+//     orchestrations to restart or could not check some cases.
+//   * 5xx rate on HTTP functions — requests with resultCode >= 500 as a share of all HTTP requests.
+//   * Vipps callback authentication failures — a spike of 401 answers on POST /api/callbacks/vipps (forged or
+//     misconfigured signatures; a wrong VIPPS_WEBHOOK_SECRET after a webhook re-registration looks the same).
+//   * webhook subscriptions failing / disabled — a creditor's delivery exhausted its retries (the subscription is marked
+//     failing), and a subscription the app disabled (failing for 5 days, or the receiver answered 410 Gone).
+//
+// Without an e-mail address there is no action group: every rule is still created and its alerts appear under
 // Azure Monitor → Alerts, but nobody is notified.
 
 @description('Name of the Application Insights component the Function App logs to.')
@@ -59,6 +68,30 @@ param otherQueueNames array
 @description('Name of the metric alert rule on the other queues\' dead-letter queues.')
 param queuesDeadLetterAlertName string
 
+@description('Name of the log search alert rule on failed or terminated case orchestrations.')
+param orchestrationFailedAlertName string
+
+@description('Name of the log search alert rule on the share of HTTP requests answered 5xx.')
+param http5xxAlertName string
+
+@description('Percentage of HTTP requests answered 5xx over 15 minutes above which the 5xx alert fires (only counted from 20 requests on).')
+@minValue(1)
+@maxValue(100)
+param http5xxPercentThreshold int = 5
+
+@description('Name of the log search alert rule on Vipps callbacks refused as unauthenticated (401).')
+param vippsCallbackAuthAlertName string
+
+@description('Vipps callbacks answered 401 within 15 minutes above which the callback authentication alert fires.')
+@minValue(0)
+param vippsCallbackAuthFailureThreshold int = 10
+
+@description('Name of the log search alert rule on webhook subscriptions the app disabled.')
+param webhookDisabledAlertName string
+
+@description('Name of the log search alert rule on webhook deliveries that failed their last attempt (subscription marked failing).')
+param webhookFailingAlertName string
+
 // The Functions Node.js worker writes context.warn(...args) as ONE message, util.format(...args): for
 // context.warn("service.reopen_delayed", { tenantId, caseId, serviceId, commandId }) the trace's message is the event
 // name, a space and the object, and customDimensions carry only the host's own fields. The customDimensions condition
@@ -86,6 +119,67 @@ traces
 | where message == "payment.unmatched_provider_payment"
     or message startswith "payment.unmatched_provider_payment "
     or tostring(customDimensions["event"]) == "payment.unmatched_provider_payment"
+| project timestamp, message, severityLevel, operation_Id
+'''
+
+// A case orchestration that failed or was terminated: the case's ladder stops until the daily self-healing timer
+// (healCaseOrchestrations, 03:15 UTC) restarts it. Two sources, either is enough:
+//   * the Durable extension's tracking trace for the orchestrator (category Host.Triggers.DurableTask, written by the
+//     extension itself, whatever the storage backend), with prop__state Failed or Terminated;
+//   * the self-healing run's summary, context.log("Self-healing: N active case(s) checked, M without a live
+//     orchestration, R restarted, E error(s)") when M > 0, and its warning "Self-healing: E case(s) could not be
+//     checked or restarted; retried on the next run" (functions/cases/timer-heal-orchestrations.ts).
+// The app writes no trace of its own when an orchestration fails.
+var orchestrationFailedQuery = '''
+traces
+| where (tostring(customDimensions["Category"]) == "Host.Triggers.DurableTask"
+        and tostring(customDimensions["prop__functionType"]) == "Orchestrator"
+        and tostring(customDimensions["prop__state"]) in ("Failed", "Terminated"))
+    or message matches regex @"^Self-healing: [0-9]+ active case\(s\) checked, [1-9][0-9]* without a live orchestration"
+    or message matches regex @"^Self-healing: [0-9]+ case\(s\) could not be checked or restarted"
+| project timestamp, message, severityLevel, operation_Id, instanceId = tostring(customDimensions["prop__instanceId"]), state = tostring(customDimensions["prop__state"])
+'''
+
+// HTTP functions only (a request row of a queue, timer or Event Grid trigger has no url). Requests are not sampled
+// (host.json excludedTypes: Request), so counts are exact; itemCount keeps them right if that ever changes. Below 20
+// requests in the window no rate is computed: one 503 out of three is not an outage.
+var http5xxQuery = '''
+requests
+| where isnotempty(url)
+| summarize total = sum(itemCount), failed = sumif(itemCount, toint(resultCode) >= 500)
+| where total >= 20
+| extend failedPercent = 100.0 * failed / total
+'''
+
+// POST /api/callbacks/vipps answered 401: unsigned, wrong signature, wrong content hash or a stale date
+// (functions/payments/http-vipps-callback.ts). The function also writes context.warn("payment callback refused",
+// { reason }) — for 400 malformed payloads too, and traces are sampled — so the alert counts the unsampled request
+// rows; the trace tells the reason when you look (the workbook groups them).
+var vippsCallbackAuthQuery = '''
+requests
+| where name == "vippsCallback" or url has "/api/callbacks/vipps"
+| where resultCode == "401"
+| project timestamp, name, url, resultCode, operation_Id
+'''
+
+// context.warn("webhook.disabled", { event, eventId, type, subscriptionId, attempt, reason }) when a subscription has
+// failed for 5 days, and context.warn("webhook receiver answered 410 Gone: not retried", {...}) when the receiver
+// asked to stop (functions/webhooks/sb-deliver-webhook.ts). The creditor gets no more events until it re-registers.
+var webhookDisabledQuery = '''
+traces
+| where message == "webhook.disabled"
+    or message startswith "webhook.disabled "
+    or tostring(customDimensions["event"]) == "webhook.disabled"
+    or message startswith "webhook receiver answered 410 Gone"
+| project timestamp, message, severityLevel, operation_Id
+'''
+
+// context.error("webhook delivery failed on its last attempt", {...}): a delivery exhausted its 8 attempts (about
+// 27.6 hours) and the subscription is marked failing; it is disabled after 5 failing days unless a delivery succeeds.
+var webhookFailingQuery = '''
+traces
+| where message == "webhook delivery failed on its last attempt"
+    or message startswith "webhook delivery failed on its last attempt "
 | project timestamp, message, severityLevel, operation_Id
 '''
 
@@ -312,5 +406,198 @@ resource queuesDeadLetters 'Microsoft.Insights/metricAlerts@2018-03-01' = {
       ]
     }
     actions: map(actionGroupIds, id => { actionGroupId: id })
+  }
+}
+
+// A failed orchestration is not lost (the self-healing timer restarts it), but the case waits until then and the cause
+// (a bug, poison input) usually fails it again: severity 2, checked every 5 minutes over the last 15.
+resource orchestrationFailed 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: orchestrationFailedAlertName
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Case orchestration failed or terminated (caseLadder)'
+    description: 'A case orchestration (caseLadder) failed or was terminated, or the daily self-healing run found active cases without a live orchestration or could not check some. The case\'s ladder (reminders, notices, suspension) stands still until the self-healing timer (03:15 UTC) restarts it. Look up the instance id (case-<caseId>) in the trace and the exception of the same operation_Id, and fix the cause before the next self-healing run restarts it.'
+    severity: 2
+    enabled: true
+    scopes: [
+      appInsights.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: orchestrationFailedQuery
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    skipQueryValidation: true
+    actions: {
+      actionGroups: actionGroupIds
+    }
+  }
+}
+
+// The pay page, the partner API and the callbacks answer 5xx: severity 1 when more than http5xxPercentThreshold % of
+// at least 20 requests in 15 minutes failed, checked every 5 minutes.
+resource http5xx 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: http5xxAlertName
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'HTTP 5xx rate above ${http5xxPercentThreshold} %'
+    description: 'More than ${http5xxPercentThreshold} % of the HTTP requests of the last 15 minutes (at least 20) were answered with a 5xx status: debtors may not reach the pay page, partners the API, Vipps the callback. Open Application Insights → Failures, group by operation name and result code, and read the exceptions of the failed requests (a 503 from the pay page means a dependency such as Cosmos DB failed).'
+    severity: 1
+    enabled: true
+    scopes: [
+      appInsights.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: http5xxQuery
+          timeAggregation: 'Maximum'
+          metricMeasureColumn: 'failedPercent'
+          operator: 'GreaterThan'
+          threshold: http5xxPercentThreshold
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    skipQueryValidation: true
+    actions: {
+      actionGroups: actionGroupIds
+    }
+  }
+}
+
+// A few 401s are normal (a probe, a stale retry); a spike is someone forging callbacks or a secret out of step.
+resource vippsCallbackAuth 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: vippsCallbackAuthAlertName
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Vipps callbacks refused as unauthenticated (401 on /api/callbacks/vipps)'
+    description: 'More than ${vippsCallbackAuthFailureThreshold} Vipps callbacks in 15 minutes were refused with 401 (unsigned, wrong signature, wrong content hash or a stale date). Either someone is sending forged callbacks, or VIPPS_WEBHOOK_SECRET no longer matches the webhook registered at Vipps (payments then wait for the 5-minute reconcile sweep). The trace "payment callback refused" of each request names the reason; if it is bad-signature for every callback, re-register the webhook (POST /api/v1/ops/vipps/webhooks) and store the new secret in Key Vault.'
+    severity: 2
+    enabled: true
+    scopes: [
+      appInsights.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: vippsCallbackAuthQuery
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: vippsCallbackAuthFailureThreshold
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    skipQueryValidation: true
+    actions: {
+      actionGroups: actionGroupIds
+    }
+  }
+}
+
+// A creditor's webhook subscription is off: they get no more case events until they register again.
+resource webhookDisabled 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: webhookDisabledAlertName
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Webhook subscription disabled (webhook.disabled)'
+    description: 'The app disabled a creditor\'s webhook subscription: every delivery failed for 5 days, or the receiver answered 410 Gone. The trace names the subscriptionId and the last reason. Tell the creditor: GET /api/v1/webhooks shows why it is disabled; they fix their receiver and register the subscription again.'
+    severity: 2
+    enabled: true
+    scopes: [
+      appInsights.id
+    ]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT30M'
+    criteria: {
+      allOf: [
+        {
+          query: webhookDisabledQuery
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    skipQueryValidation: true
+    actions: {
+      actionGroups: actionGroupIds
+    }
+  }
+}
+
+// Early warning, days before the disable: a delivery gave up after all its retries and the subscription is failing.
+resource webhookFailing 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: webhookFailingAlertName
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Webhook delivery failed its last attempt: subscription failing'
+    description: 'A webhook delivery to a creditor failed all 8 attempts (about 27.6 hours) and went to the webhook-deliveries dead-letter queue; the subscription is marked failing and will be disabled after 5 failing days unless a delivery succeeds. The trace names the subscriptionId, the event and the last reason. Contact the creditor; once their receiver works, replay the dead letters with POST /api/v1/ops/dead-letters/webhook-deliveries/{sequenceNumber}/replay.'
+    severity: 3
+    enabled: true
+    scopes: [
+      appInsights.id
+    ]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT30M'
+    criteria: {
+      allOf: [
+        {
+          query: webhookFailingQuery
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    skipQueryValidation: true
+    actions: {
+      actionGroups: actionGroupIds
+    }
   }
 }

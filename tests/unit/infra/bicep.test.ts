@@ -10,7 +10,21 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { format } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { UNMATCHED_PROVIDER_PAYMENT_EVENT } from "../../../functions/payments/names";
+import { InvocationContext } from "@azure/functions";
+import { makeHealCaseOrchestrations } from "../../../functions/cases/timer-heal-orchestrations";
+import {
+  PAY_PAGE_FUNCTION,
+  PAY_SUBMIT_FUNCTION,
+  UNMATCHED_PROVIDER_PAYMENT_EVENT,
+  VIPPS_CALLBACK_FUNCTION,
+  VIPPS_CALLBACK_ROUTE,
+} from "../../../functions/payments/names";
+import { makeDeliverWebhookHandler } from "../../../functions/webhooks/sb-deliver-webhook";
+import { makeFanOutCaseEventsHandler } from "../../../functions/webhooks/sb-fan-out-case-events";
+import type { DeliverWebhook } from "../../../shared/application/webhooks/deliver-webhook";
+import type { WorkflowState } from "../../../shared/ports/case-workflow";
+import type { WebhookDeliveryMessage } from "../../../shared/ports/webhook-delivery-queue";
+import { WEBHOOK_EVENT_TYPES } from "../../../shared/ports/webhook-store";
 
 const repoRoot = resolve(__dirname, "../../..");
 const infraDir = join(repoRoot, "infra-bicep");
@@ -25,6 +39,7 @@ const REQUIRED_APP_SETTINGS = [
   "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
   "AZURE_CLIENT_ID",
   "DURABLE_TASK_HUB",
+  "DURABLE_TASK_SCHEDULER_CONNECTION_STRING",
   "COSMOS_ENDPOINT",
   "COSMOS_DATABASE",
   "COSMOS_ENDPOINT_DISCOVERY",
@@ -785,6 +800,393 @@ describe("alerts: escalation, not silence (issue 11)", () => {
   });
 });
 
+// ---- The operations alerts: orchestrations, 5xx, Vipps callbacks, webhooks ---------------------------------------
+
+interface LoggedTrace {
+  message: string;
+  customDimensions: Record<string, string>;
+}
+
+/**
+ * Whether a log search query's single `where` keeps a trace. Understands the terms the rules use — `==`, `startswith`
+ * (case-insensitive, as in KQL), `matches regex @"..."` and `in (...)`, on `message` or
+ * `tostring(customDimensions["k"])`, joined by `or`, with parenthesised `and` groups. Any other term fails the test
+ * rather than being guessed at.
+ */
+function whereKeeps(kql: string, trace: LoggedTrace): boolean {
+  const wheres = kql.split(/\n(?=\|)/).filter((step) => /^\|\s*where\b/.test(step));
+  expect(wheres).toHaveLength(1);
+  /** Splits on a top-level `or` / `and` (outside parentheses and strings). */
+  const splitTop = (text: string, word: "or" | "and"): string[] => {
+    const separator = new RegExp(`^\\s+${word}\\s+`);
+    const parts: string[] = [];
+    let depth = 0;
+    let inString = false;
+    let start = 0;
+    for (let i = 0; i < text.length; i += 1) {
+      const ch = text[i] ?? "";
+      if (ch === '"') inString = !inString;
+      if (inString) continue;
+      if (ch === "(") depth += 1;
+      if (ch === ")") depth -= 1;
+      const found = depth === 0 && /\s/.test(ch) ? separator.exec(text.slice(i)) : null;
+      if (found) {
+        parts.push(text.slice(start, i).trim());
+        i += found[0].length - 1;
+        start = i + 1;
+      }
+    }
+    parts.push(text.slice(start).trim());
+    return parts;
+  };
+  const value = (subject: string): string => {
+    if (subject === "message") return trace.message;
+    const dimension = /^tostring\(customDimensions\["(\w+)"\]\)$/.exec(subject);
+    if (dimension) return trace.customDimensions[dimension[1] ?? ""] ?? "";
+    throw new Error(`the test cannot evaluate the subject: ${subject}`);
+  };
+  const subject = String.raw`(message|tostring\(customDimensions\["\w+"\]\))`;
+  const term = (text: string): boolean => {
+    const t = text.trim();
+    if (t.startsWith("(") && t.endsWith(")")) return splitTop(t.slice(1, -1), "and").every(term);
+    const equals = new RegExp(`^${subject}\\s*==\\s*"([^"]*)"$`).exec(t);
+    if (equals) return value(equals[1] ?? "") === equals[2];
+    const starts = new RegExp(`^${subject}\\s+startswith\\s+"([^"]*)"$`).exec(t);
+    if (starts)
+      return value(starts[1] ?? "")
+        .toLowerCase()
+        .startsWith((starts[2] ?? "").toLowerCase());
+    const regex = new RegExp(`^${subject}\\s+matches regex\\s+@"([^"]*)"$`).exec(t);
+    if (regex) return new RegExp(regex[2] ?? "$^").test(value(regex[1] ?? ""));
+    const inList = new RegExp(`^${subject}\\s+in\\s+\\(([^)]*)\\)$`).exec(t);
+    if (inList) return [...(inList[2] ?? "").matchAll(/"([^"]*)"/g)].some((m) => m[1] === value(inList[1] ?? ""));
+    throw new Error(`the test cannot evaluate the query term: ${t}`);
+  };
+  return splitTop((wheres[0] ?? "").replace(/^\|\s*where\s+/, "").trim(), "or").some(term);
+}
+
+/** An InvocationContext that records what the Functions Node.js worker stores: util.format(...args) per call. */
+function capturingContext(): { context: InvocationContext; traces: LoggedTrace[] } {
+  const traces: LoggedTrace[] = [];
+  const context = new InvocationContext({
+    invocationId: "inv-1",
+    functionName: "test",
+    logHandler: (level, ...args) => traces.push({ message: format(...args), customDimensions: { LogLevel: level } }),
+  });
+  return { context, traces };
+}
+
+describe("alerts: orchestrations, 5xx, Vipps callbacks and webhooks", () => {
+  const module = source("modules/alerts.bicep");
+  const call = moduleCalls(main).find((m) => m.path === "modules/alerts.bicep");
+  const logRules = resources(module).filter((r) => r.type === "Microsoft.Insights/scheduledQueryRules");
+  const at = (r: ResourceDecl, ...path: Array<string | number>): string | undefined => valueAt(`{${r.body}}`, ...path);
+  const rule = (nameParam: string): ResourceDecl => {
+    const found = logRules.find((r) => at(r, "name") === nameParam);
+    if (!found) throw new Error(`modules/alerts.bicep has no log search alert named by ${nameParam}`);
+    return found;
+  };
+  const kqlOf = (r: ResourceDecl): string => {
+    const name = at(r, "properties", "criteria", "allOf", 0, "query") ?? "";
+    const match = new RegExp(`^var\\s+${name}\\s*=\\s*'''([\\s\\S]*?)'''`, "m").exec(module);
+    if (!match) throw new Error(`the query ${name} is not a var holding a ''' string`);
+    return (match[1] ?? "").trim();
+  };
+
+  const expected = [
+    {
+      param: "orchestrationFailedAlertName",
+      name: "orchestration-failed",
+      severity: "2",
+      every: "PT5M",
+      window: "PT15M",
+    },
+    { param: "http5xxAlertName", name: "http-5xx", severity: "1", every: "PT5M", window: "PT15M" },
+    { param: "vippsCallbackAuthAlertName", name: "vipps-callback-auth", severity: "2", every: "PT5M", window: "PT15M" },
+    { param: "webhookDisabledAlertName", name: "webhook-disabled", severity: "2", every: "PT15M", window: "PT30M" },
+    { param: "webhookFailingAlertName", name: "webhook-failing", severity: "3", every: "PT15M", window: "PT30M" },
+  ];
+
+  it("creates each rule on Application Insights, named in main.bicep, with its severity and schedule, notifying the action group", () => {
+    for (const e of expected) {
+      const r = rule(e.param);
+      const key = e.param.replace(/Name$/, "");
+      expect(call?.params.get(e.param), e.param).toBe(`names.${key}`);
+      expect(main).toContain(`${key}: 'alert-\${appName}-\${env}-${e.name}'`);
+      expect(params(module).find((p) => p.name === e.param)?.required, e.param).toBe(true);
+      expect(at(r, "kind"), e.param).toBe("'LogAlert'");
+      expect(at(r, "location"), e.param).toBe("location");
+      expect(at(r, "properties", "scopes", 0), e.param).toBe("appInsights.id");
+      expect(at(r, "properties", "scopes", 1), e.param).toBeUndefined();
+      expect(at(r, "properties", "enabled"), e.param).toBe("true");
+      expect(at(r, "properties", "severity"), e.param).toBe(e.severity);
+      expect(at(r, "properties", "evaluationFrequency"), e.param).toBe(`'${e.every}'`);
+      expect(at(r, "properties", "windowSize"), e.param).toBe(`'${e.window}'`);
+      expect(at(r, "properties", "actions", "actionGroups"), e.param).toBe("actionGroupIds");
+      expect((at(r, "properties", "description") ?? "").length, `${e.param} needs a real description`).toBeGreaterThan(
+        150,
+      );
+      expect(at(r, "properties", "criteria", "allOf", 1), e.param).toBeUndefined();
+    }
+  });
+
+  it("alerts on the Durable extension's Failed/Terminated orchestrator trace, and on no other lifecycle event", () => {
+    const r = rule("orchestrationFailedAlertName");
+    const kql = kqlOf(r);
+    expect(kql.split("\n")[0]).toBe("traces");
+    const durable = (state: string, functionType = "Orchestrator", category = "Host.Triggers.DurableTask") => ({
+      message: `case-c_1: Function 'caseLadder (${functionType})' ${state.toLowerCase()}.`,
+      customDimensions: {
+        Category: category,
+        prop__functionName: "caseLadder",
+        prop__functionType: functionType,
+        prop__instanceId: "case-c_1",
+        prop__state: state,
+      },
+    });
+    expect(whereKeeps(kql, durable("Failed"))).toBe(true);
+    expect(whereKeeps(kql, durable("Terminated"))).toBe(true);
+    for (const state of ["Scheduled", "Started", "Awaited", "Listening", "Completed"])
+      expect(whereKeeps(kql, durable(state)), state).toBe(false);
+    // An activity that fails is retried by the orchestration's retry policy: not an alert by itself.
+    expect(whereKeeps(kql, durable("Failed", "Activity"))).toBe(false);
+    expect(whereKeeps(kql, durable("Failed", "Orchestrator", "Function.caseLadder.User"))).toBe(false);
+    expect(at(r, "properties", "criteria", "allOf", 0, "timeAggregation")).toBe("'Count'");
+    expect(at(r, "properties", "criteria", "allOf", 0, "threshold")).toBe("0");
+  });
+
+  it("alerts on what the self-healing timer logs when it finds orchestrations to restart or cannot check cases, not on a clean run", async () => {
+    const kql = kqlOf(rule("orchestrationFailedAlertName"));
+    const run = async (states: Array<WorkflowState | "throws">): Promise<LoggedTrace[]> => {
+      const ids = states.map((_, i) => `c_${String(i)}`);
+      const heal = makeHealCaseOrchestrations(
+        () =>
+          ({
+            cases: { listActiveCaseIds: async () => ({ items: ids }) },
+            workflowFor: () => ({
+              state: async (caseId: string) => {
+                const state = states[ids.indexOf(caseId)];
+                if (state === "throws") throw new Error("store down");
+                return state;
+              },
+              start: async () => undefined,
+            }),
+          }) as never,
+      );
+      const { context, traces } = capturingContext();
+      await heal({} as never, context);
+      return traces;
+    };
+    const clean = await run(["running", "running", "completed"]);
+    expect(clean.map((t) => t.message)).toEqual([
+      "Self-healing: 3 active case(s) checked, 0 without a live orchestration, 0 restarted, 0 error(s)",
+    ]);
+    expect(clean.some((t) => whereKeeps(kql, t))).toBe(false);
+
+    const restarted = await run(["running", "failed", "terminated", "missing"]);
+    expect(restarted.filter((t) => whereKeeps(kql, t)).map((t) => t.message)).toEqual([
+      "Self-healing: 4 active case(s) checked, 3 without a live orchestration, 3 restarted, 0 error(s)",
+    ]);
+
+    const broken = await run(["running", "throws"]);
+    expect(broken.filter((t) => whereKeeps(kql, t)).map((t) => t.message)).toEqual([
+      "Self-healing: 1 case(s) could not be checked or restarted; retried on the next run",
+    ]);
+  });
+
+  it("computes the 5xx share of HTTP requests only, from 20 requests on, and alerts above the threshold parameter", () => {
+    const r = rule("http5xxAlertName");
+    const kql = kqlOf(r);
+    expect(kql.split("\n")[0]).toBe("requests");
+    expect(kql).toContain("| where isnotempty(url)");
+    expect(kql).toContain("total = sum(itemCount)");
+    expect(kql).toContain("failed = sumif(itemCount, toint(resultCode) >= 500)");
+    expect(kql).toContain("| where total >= 20");
+    expect(kql).toContain("| extend failedPercent = 100.0 * failed / total");
+    const criterion = (key: string) => at(r, "properties", "criteria", "allOf", 0, key);
+    expect(criterion("metricMeasureColumn")).toBe("'failedPercent'");
+    expect(criterion("timeAggregation")).toBe("'Maximum'");
+    expect(criterion("operator")).toBe("'GreaterThan'");
+    expect(criterion("threshold")).toBe("http5xxPercentThreshold");
+    expect(module).toMatch(/^param\s+http5xxPercentThreshold\s+int\s*=\s*5$/m);
+  });
+
+  it("counts 401 answers of the Vipps callback function (the unsampled request rows), above a threshold parameter", () => {
+    const r = rule("vippsCallbackAuthAlertName");
+    const kql = kqlOf(r);
+    expect(kql.split("\n")[0]).toBe("requests");
+    // The function and route the app registers (functions/payments/names.ts).
+    expect(VIPPS_CALLBACK_FUNCTION).toBe("vippsCallback");
+    expect(VIPPS_CALLBACK_ROUTE).toBe("api/callbacks/vipps");
+    expect(kql).toContain(`| where name == "${VIPPS_CALLBACK_FUNCTION}" or url has "/${VIPPS_CALLBACK_ROUTE}"`);
+    expect(kql).toContain('| where resultCode == "401"');
+    expect(at(r, "properties", "criteria", "allOf", 0, "timeAggregation")).toBe("'Count'");
+    expect(at(r, "properties", "criteria", "allOf", 0, "threshold")).toBe("vippsCallbackAuthFailureThreshold");
+    expect(module).toMatch(/^param\s+vippsCallbackAuthFailureThreshold\s+int\s*=\s*10$/m);
+  });
+
+  describe("webhook subscriptions", () => {
+    const delivery: WebhookDeliveryMessage = {
+      schemaVersion: 1,
+      tenantId: "t_a",
+      subscriptionId: "wh_1",
+      attempt: 8,
+      event: {
+        id: "evt_1",
+        type: "case.paid",
+        tenantId: "t_a",
+        caseId: "c_1",
+        occurredAt: "2026-11-23T10:00:00.000Z",
+        data: {},
+      },
+      failures: [],
+    };
+    const logsOf = async (outcome: Awaited<ReturnType<DeliverWebhook>>): Promise<LoggedTrace[]> => {
+      const { context, traces } = capturingContext();
+      await makeDeliverWebhookHandler(async () => outcome)(delivery, context).catch(() => undefined);
+      return traces;
+    };
+    const exhausted = (disabled: boolean, redelivered = false) =>
+      logsOf({ kind: "exhausted", reason: "HTTP 500", delivery, redelivered, disabled });
+    const kept = (kql: string, traces: LoggedTrace[]) =>
+      traces.filter((t) => whereKeeps(kql, t)).map((t) => t.message.split(" {")[0]);
+
+    it("alerts when the app disables a subscription (webhook.disabled, or the receiver's 410 Gone), not when it is only failing", async () => {
+      const kql = kqlOf(rule("webhookDisabledAlertName"));
+      expect(kql.split("\n")[0]).toBe("traces");
+      expect(kept(kql, await exhausted(true))).toEqual(["webhook.disabled"]);
+      expect(kept(kql, await exhausted(false))).toEqual([]);
+      expect(kept(kql, await logsOf({ kind: "gone", why: "receiver-gone" }))).toEqual([
+        "webhook receiver answered 410 Gone: not retried",
+      ]);
+      expect(kept(kql, await logsOf({ kind: "gone", why: "unsubscribed" }))).toEqual([]);
+      expect(kept(kql, await logsOf({ kind: "delivered", status: 200 }))).toEqual([]);
+    });
+
+    it("alerts when a delivery failed its last attempt (the subscription is marked failing), not on a retry", async () => {
+      const kql = kqlOf(rule("webhookFailingAlertName"));
+      expect(kql.split("\n")[0]).toBe("traces");
+      expect(kept(kql, await exhausted(false))).toEqual(["webhook delivery failed on its last attempt"]);
+      const retry = await logsOf({
+        kind: "retry",
+        at: new Date("2026-11-23T10:05:00Z"),
+        reason: "HTTP 500",
+        next: { ...delivery, attempt: 2 },
+      });
+      expect(kept(kql, retry)).toEqual([]);
+      // A redelivery of an exhausted last attempt logs nothing new.
+      expect(kept(kql, await exhausted(false, true))).toEqual([]);
+    });
+  });
+});
+
+describe("operations workbook (health and payment funnel)", () => {
+  const module = source("modules/operations-workbook.bicep");
+  const call = moduleCalls(main).find((m) => m.path === "modules/operations-workbook.bicep");
+  const workbookResource = resources(module).find((r) => r.type === "Microsoft.Insights/workbooks");
+  const at = (...path: Array<string | number>): string | undefined =>
+    valueAt(`{${workbookResource?.body ?? ""}}`, ...path);
+  const loaded = /loadTextContent\('([^']+)'\)/.exec(module)?.[1] ?? "";
+  const workbookPath = join(infraDir, "modules", loaded);
+
+  interface WorkbookItem {
+    type: number;
+    name: string;
+    content: { version?: string; query?: string; queryType?: number; resourceType?: string; resourceIds?: string[] };
+  }
+  const workbook = (): { version: string; items: WorkbookItem[] } =>
+    JSON.parse(readFileSync(workbookPath, "utf8")) as { version: string; items: WorkbookItem[] };
+  const item = (name: string): WorkbookItem => {
+    const found = workbook().items.find((i) => i.name === name);
+    if (!found) throw new Error(`the workbook has no item ${name}`);
+    return found;
+  };
+
+  it("is a shared workbook on Application Insights, named by a deterministic guid(), loading the JSON file that exists", () => {
+    expect(call, "main.bicep must call modules/operations-workbook.bicep").toBeDefined();
+    expect(call?.params.get("appInsightsName")).toBe("monitoring.outputs.appInsightsName");
+    expect(call?.params.get("serviceBusNamespaceName")).toBe("serviceBus.outputs.name");
+    expect(workbookResource, "a Microsoft.Insights/workbooks resource").toBeDefined();
+    expect(at("name")).toBe("guid(appInsights.id, 'operations-workbook')");
+    expect(at("kind")).toBe("'shared'");
+    expect(at("location")).toBe("location");
+    expect(at("properties", "sourceId")).toBe("appInsights.id");
+    expect(at("properties", "category")).toBe("'workbook'");
+    expect(at("properties", "displayName")).toBe("displayName");
+    expect(at("properties", "serializedData")).toBe("serializedWorkbook");
+    expect(loaded).toBe("../workbooks/operations.workbook.json");
+    expect(existsSync(workbookPath)).toBe(true);
+    expect(module).toMatch(
+      /var\s+serializedWorkbook\s*=\s*replace\(\s*loadTextContent\('\.\.\/workbooks\/operations\.workbook\.json'\),\s*'__SERVICE_BUS_NAMESPACE_ID__',\s*serviceBus\.id\s*\)/,
+    );
+  });
+
+  it("is valid Notebook/1.0 JSON whose log queries run on Application Insights and whose metrics name the namespace placeholder", () => {
+    const wb = workbook();
+    expect(wb.version).toBe("Notebook/1.0");
+    expect(wb.items.length).toBeGreaterThan(8);
+    const names = wb.items.map((i) => i.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const i of wb.items.filter((x) => x.type === 3)) {
+      expect(i.content.version, i.name).toBe("KqlItem/1.0");
+      expect(i.content.queryType, i.name).toBe(0);
+      expect(i.content.resourceType, i.name).toBe("microsoft.insights/components");
+      expect((i.content.query ?? "").length, i.name).toBeGreaterThan(20);
+    }
+    expect(item("health-dead-letters").content.resourceIds).toEqual(["__SERVICE_BUS_NAMESPACE_ID__"]);
+    expect(JSON.stringify(item("health-dead-letters").content)).toContain(
+      "microsoft.servicebus/namespaces--DeadletteredMessages",
+    );
+  });
+
+  it("has the health view: 5xx, exceptions, dead letters, orchestration failures, unmatched payments, reopen delays", () => {
+    const alerts = source("modules/alerts.bicep");
+    const alertQuery = (name: string): string =>
+      new RegExp(`^var\\s+${name}\\s*=\\s*'''([\\s\\S]*?)'''`, "m").exec(alerts)?.[1]?.trim() ?? "";
+    expect(item("health-requests-5xx").content.query).toContain("toint(resultCode) >= 500");
+    expect(item("health-exceptions").content.query?.split("\n")[0]).toBe("exceptions");
+    // The same filters as the alerts, so the panel shows what fired.
+    const where = (kql: string) => kql.split(/\n(?=\|)/).find((s) => /^\|\s*where\b/.test(s));
+    expect(where(item("health-orchestration-failures").content.query ?? "")).toBe(
+      where(alertQuery("orchestrationFailedQuery")),
+    );
+    expect(where(item("health-unmatched-payments").content.query ?? "")).toBe(
+      where(alertQuery("unmatchedPaymentQuery")),
+    );
+    expect(where(item("health-reopen-delays").content.query ?? "")).toBe(where(alertQuery("reopenDelayedQuery")));
+  });
+
+  it("counts the funnel from names the app really logs: SMS sent, pay page opened, payment started, received, case paid", async () => {
+    const funnel = item("funnel").content.query ?? "";
+    // SMS: the caseLadderExecuteStep activity's line for an executed step delivered by SMS.
+    const smsRegex = /matches regex @"([^"]+)"/.exec(funnel)?.[1] ?? "$^";
+    expect(readFileSync(join(repoRoot, "functions/cases/execute-step.activity.ts"), "utf8")).toContain(
+      "context.log(`case ${caseId}: ${action.kind} ${outcome.kind}${detail}`);",
+    );
+    expect(new RegExp(smsRegex).test("case c_1: lets-pay-sms executed (sms sent)")).toBe(true);
+    expect(new RegExp(smsRegex).test("case c_1: reminder executed (sms-alert sent)")).toBe(false);
+    expect(new RegExp(smsRegex).test("case c_1: lets-pay-sms executed (sms failed)")).toBe(false);
+    // The pay page and its submit, by the function names the app registers.
+    expect(funnel).toContain(`name == "${PAY_PAGE_FUNCTION}" and resultCode == "200"`);
+    expect(funnel).toContain(`name == "${PAY_SUBMIT_FUNCTION}" and resultCode == "303"`);
+    // Payment received and case paid: the fan-out's trace for those case events, as the worker formats it.
+    const { context, traces } = capturingContext();
+    const fanOut = makeFanOutCaseEventsHandler(async () => []);
+    for (const type of ["payment.received", "case.paid"] as const)
+      await fanOut(
+        { id: `evt_${type}`, type, tenantId: "t_a", caseId: "c_1", occurredAt: "2026-11-23T10:00:00.000Z", data: {} },
+        context,
+      );
+    for (const [index, type] of ["payment.received", "case.paid"].entries()) {
+      const needle = `message has "type: '${type}'"`;
+      expect(funnel).toContain(`message startswith "case event fanned out to webhooks" and ${needle}`);
+      expect(traces[index]?.message.startsWith("case event fanned out to webhooks")).toBe(true);
+      expect(traces[index]?.message).toContain(`type: '${type}'`);
+    }
+    expect(WEBHOOK_EVENT_TYPES).toEqual(expect.arrayContaining(["payment.received", "case.paid"]));
+  });
+});
+
 describe("Cosmos DB containers from cosmos-containers.json", () => {
   const module = source("modules/cosmos.bicep");
   const declaration = JSON.parse(read("cosmos-containers.json")) as {
@@ -892,7 +1294,13 @@ describe("Function App settings", () => {
     for (const [name, value] of settings) {
       if (
         /KEY|SECRET|PASSWORD|CONNECTION_STRING/.test(name) &&
-        !["APPLICATIONINSIGHTS_CONNECTION_STRING", "KEY_VAULT_URL"].includes(name)
+        // No secret in these: an ingestion endpoint with a key that cannot ingest alone (local auth is off), a vault
+        // URL, and the scheduler's endpoint with the identity's client id (checked in full below).
+        ![
+          "APPLICATIONINSIGHTS_CONNECTION_STRING",
+          "KEY_VAULT_URL",
+          "DURABLE_TASK_SCHEDULER_CONNECTION_STRING",
+        ].includes(name)
       ) {
         expect(KEY_VAULT_SETTINGS, `${name} looks secret but is not a Key Vault reference`).toContain(name);
       }
@@ -913,6 +1321,90 @@ describe("Function App settings", () => {
     expect(main).toMatch(/param\s+nodeVersion\s+string\s*=\s*'20'/);
     expect(main).toMatch(/param\s+maximumInstanceCount\s+int\b/);
     expect(main).toMatch(/param\s+instanceMemoryMB\s+int\b/);
+  });
+});
+
+describe("Durable Task Scheduler (the orchestrations' backend in Azure)", () => {
+  const module = source("modules/durable-task-scheduler.bicep");
+  const declared = resources(module);
+  const call = moduleCalls(main).find((m) => m.path === "modules/durable-task-scheduler.bicep");
+  const hostJson = JSON.parse(readFileSync(join(repoRoot, "host.json"), "utf8")) as {
+    extensionBundle: { id: string; version: string };
+    extensions: { durableTask: { hubName: string; storageProvider?: Record<string, unknown> } };
+  };
+  const find = (type: string): ResourceDecl => {
+    const found = declared.find((r) => r.type === type);
+    if (!found) throw new Error(`modules/durable-task-scheduler.bicep declares no ${type}`);
+    return found;
+  };
+  const at = (r: ResourceDecl, ...path: Array<string | number>): string | undefined => valueAt(`{${r.body}}`, ...path);
+
+  it("is wired in main.bicep: the scheduler named per environment, the task hub named by DURABLE_TASK_HUB, the app identity", () => {
+    expect(call, "main.bicep must call modules/durable-task-scheduler.bicep").toBeDefined();
+    expect(call?.params.get("name")).toBe("names.durableTaskScheduler");
+    expect(main).toContain("durableTaskScheduler: 'dts-${appName}-${env}-${resourceToken}'");
+    expect(call?.params.get("taskHubName")).toBe("durableTaskHubName");
+    expect(call?.params.get("principalId")).toBe("identity.outputs.principalId");
+    expect(call?.params.get("skuName")).toBe("durableTaskSchedulerSku");
+    expect(call?.params.get("ipAllowlist")).toBe("durableTaskSchedulerIpAllowlist");
+    expect(main).toMatch(/^param\s+durableTaskSchedulerSku\s+string\s*=\s*'Consumption'$/m);
+    expect(appSettings().get("DURABLE_TASK_HUB")).toBe("durableTaskScheduler.outputs.taskHubName");
+  });
+
+  it("creates the scheduler with its SKU and a never-empty IP allow list, and the task hub under it", () => {
+    const scheduler = find("Microsoft.DurableTask/schedulers");
+    const taskHub = find("Microsoft.DurableTask/schedulers/taskHubs");
+    expect(at(scheduler, "name")).toBe("name");
+    expect(at(scheduler, "properties", "ipAllowlist")).toBe("ipAllowlist");
+    expect(at(scheduler, "properties", "sku")).toBe("sku");
+    expect(module).toMatch(
+      /^var\s+sku\s*=\s*skuName == 'Dedicated' \? \{ name: 'Dedicated', capacity: dedicatedCapacity \} : \{ name: 'Consumption' \}$/m,
+    );
+    expect(params(module).find((p) => p.name === "skuName")?.decorators).toMatch(/'Consumption'\s+'Dedicated'/);
+    const allowlist = params(module).find((p) => p.name === "ipAllowlist");
+    expect(allowlist?.decorators).toMatch(/@minLength\(1\)/);
+    expect(module).toMatch(/param\s+ipAllowlist\s+array\s*=\s*\[\s*'0\.0\.0\.0\/0'\s*\]/);
+    expect(at(taskHub, "parent")).toBe("scheduler");
+    expect(at(taskHub, "name")).toBe("taskHubName");
+    expect(outputs(module)).toEqual(expect.arrayContaining(["endpoint", "taskHubName", "name"]));
+    expect(module).toMatch(/^output\s+endpoint\s+string\s*=\s*scheduler\.properties\.endpoint$/m);
+    expect(module).toMatch(/^output\s+taskHubName\s+string\s*=\s*taskHub\.name$/m);
+  });
+
+  it("grants the app identity the built-in Durable Task Data Contributor role on the task hub", () => {
+    const assignments = declared.filter((r) => r.type === "Microsoft.Authorization/roleAssignments");
+    const app = assignments.find((r) => at(r, "properties", "principalId") === "principalId");
+    expect(app, "a role assignment for principalId").toBeDefined();
+    expect(at(app!, "scope")).toBe("taskHub");
+    expect(at(app!, "properties", "principalType")).toBe("'ServicePrincipal'");
+    expect(at(app!, "properties", "roleDefinitionId")).toBe(
+      "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', durableTaskDataContributorRoleId)",
+    );
+    // https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/integration#durable-task-data-contributor
+    expect(module).toMatch(/^var\s+durableTaskDataContributorRoleId\s*=\s*'0ad04412-c4d5-4796-b79c-f76d14c8d402'$/m);
+  });
+
+  it("gives the app the scheduler's endpoint and its identity in DURABLE_TASK_SCHEDULER_CONNECTION_STRING, no key", () => {
+    expect(appSettings().get("DURABLE_TASK_SCHEDULER_CONNECTION_STRING")).toBe(
+      "'Endpoint=${durableTaskScheduler.outputs.endpoint};Authentication=ManagedIdentity;ClientID=${identity.outputs.clientId}'",
+    );
+  });
+
+  it("selects the scheduler in host.json (storageProvider azureManaged) with a bundle that carries its extension", () => {
+    expect(hostJson.extensions.durableTask.hubName).toBe("%DURABLE_TASK_HUB%");
+    expect(hostJson.extensions.durableTask.storageProvider).toEqual({
+      type: "azureManaged",
+      connectionStringName: "DURABLE_TASK_SCHEDULER_CONNECTION_STRING",
+    });
+    const connection = String(hostJson.extensions.durableTask.storageProvider?.["connectionStringName"]);
+    expect(appSettings().has(connection), `main.bicep sets ${connection}`).toBe(true);
+    expect(REQUIRED_APP_SETTINGS).toContain(connection);
+    // Microsoft.Azure.WebJobs.Extensions.DurableTask.AzureManaged is in the GA bundle from 4.30.0 on.
+    expect(hostJson.extensionBundle.id).toBe("Microsoft.Azure.Functions.ExtensionBundle");
+    const range = /^\[(\d+)\.(\d+)\.(\d+), 5\.0\.0\)$/.exec(hostJson.extensionBundle.version);
+    expect(range, `bundle range ${hostJson.extensionBundle.version} must name its lower bound`).not.toBeNull();
+    const [major, minor] = [Number(range?.[1]), Number(range?.[2])];
+    expect(major === 4 && minor >= 30).toBe(true);
   });
 });
 

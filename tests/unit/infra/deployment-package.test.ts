@@ -61,6 +61,10 @@ describe("the deployed package", () => {
       "local.settings.example.json",
       ".data/clock.json",
       "dist/functions/index.js.map",
+      "docs/architecture.md",
+      "infra-bicep/main.bicep",
+      "infra-bicep/workbooks/operations.workbook.json",
+      "test-artifacts/vitest-report.json",
     ]) {
       expect(ig.ignores(left), left).toBe(true);
     }

@@ -6,9 +6,10 @@
  * try timeout) when it is not set. With 8 slots held 60 s each, the trigger sends 8 commands a minute: a burst of
  * payments would push reopens far past the one-minute promise.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readServiceBusHostSettings } from "../../../devhost/service-bus/host-settings";
+import { readServiceBusHostSettings, serviceBusHostSettings } from "../../../devhost/service-bus/host-settings";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 /** Payments a second the reopen promise is held at (the reopen benchmark's rate). */
@@ -26,5 +27,32 @@ describe("host.json's Service Bus settings", () => {
 
   it("releases an idle session well within a second, so a new service's command never waits on an idle one", () => {
     expect(readServiceBusHostSettings(ROOT).sessionIdleMs).toBeLessThanOrEqual(1_000);
+  });
+});
+
+describe("host.json's Durable Task Scheduler provider and the dev host", () => {
+  const hostJson = JSON.parse(fs.readFileSync(path.join(ROOT, "host.json"), "utf8")) as {
+    extensions: { durableTask: Record<string, unknown> };
+  };
+
+  it("is read by the dev host for its Service Bus settings only, the same with or without the storage provider", () => {
+    expect(hostJson.extensions.durableTask["storageProvider"]).toMatchObject({ type: "azureManaged" });
+    const withoutProvider = structuredClone(hostJson);
+    delete withoutProvider.extensions.durableTask["storageProvider"];
+    expect(readServiceBusHostSettings(ROOT)).toEqual(serviceBusHostSettings(withoutProvider));
+  });
+
+  it("leaves the dev host on its own orchestration engine: nothing in devhost/ reads the provider or its connection", () => {
+    const files = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+        .filter((f) => f.endsWith(".ts"));
+    const devhost = files(path.join(ROOT, "devhost"));
+    expect(devhost.length).toBeGreaterThan(10);
+    for (const file of devhost) {
+      const text = fs.readFileSync(file, "utf8");
+      expect(text, file).not.toMatch(/storageProvider|DURABLE_TASK_SCHEDULER_CONNECTION_STRING|azureManaged/);
+    }
   });
 });
