@@ -165,6 +165,7 @@ var names = {
   vippsCallbackAuthAlert: 'alert-${appName}-${env}-vipps-callback-auth'
   webhookDisabledAlert: 'alert-${appName}-${env}-webhook-disabled'
   webhookFailingAlert: 'alert-${appName}-${env}-webhook-failing'
+  outboxStuckAlert: 'alert-${appName}-${env}-outbox-stuck'
 }
 
 // Service Bus entities are declared once, in service-bus-entities.json; the local broker reads the same file.
@@ -459,6 +460,7 @@ module alerts 'modules/alerts.bicep' = {
     vippsCallbackAuthAlertName: names.vippsCallbackAuthAlert
     webhookDisabledAlertName: names.webhookDisabledAlert
     webhookFailingAlertName: names.webhookFailingAlert
+    outboxStuckAlertName: names.outboxStuckAlert
   }
 }
 

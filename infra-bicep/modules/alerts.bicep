@@ -92,6 +92,9 @@ param webhookDisabledAlertName string
 @description('Name of the log search alert rule on webhook deliveries that failed their last attempt (subscription marked failing).')
 param webhookFailingAlertName string
 
+@description('Name of the log alert on the outbox sweep leaving entries it could not relay (events or orchestration starts held back).')
+param outboxStuckAlertName string
+
 // The Functions Node.js worker writes context.warn(...args) as ONE message, util.format(...args): for
 // context.warn("service.reopen_delayed", { tenantId, caseId, serviceId, commandId }) the trace's message is the event
 // name, a space and the object, and customDimensions carry only the host's own fields. The customDimensions condition
@@ -180,6 +183,15 @@ var webhookFailingQuery = '''
 traces
 | where message == "webhook delivery failed on its last attempt"
     or message startswith "webhook delivery failed on its last attempt "
+| project timestamp, message, severityLevel, operation_Id
+'''
+
+// context.warn("outbox.relay_failed: N entr(ies) of M case(s) could not be relayed; …") from the outbox sweep
+// (functions/cases/timer-relay-outbox.ts): events or orchestration starts written with a case change are held back
+// because publishing (Service Bus) or the durable client keeps failing. Nothing is lost; nothing is told either.
+var outboxStuckQuery = '''
+traces
+| where message startswith "outbox.relay_failed:"
 | project timestamp, message, severityLevel, operation_Id
 '''
 
@@ -587,6 +599,43 @@ resource webhookFailing 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    skipQueryValidation: true
+    actions: {
+      actionGroups: actionGroupIds
+    }
+  }
+}
+
+resource outboxStuck 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: outboxStuckAlertName
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Outbox: case events or orchestration starts held back'
+    description: 'The outbox sweep (every minute) could not relay entries written with case changes in three runs within 10 minutes: case events (webhooks to creditors) or orchestration starts and re-plans are held back. Nothing is lost — the entries stay in the cases container (type outbox) and are relayed once publishing works — but creditors hear nothing and new cases do not start their ladder. Check the Service Bus namespace (topic case-events) and the Durable Task Scheduler.'
+    severity: 2
+    enabled: true
+    scopes: [
+      appInsights.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT10M'
+    criteria: {
+      allOf: [
+        {
+          query: outboxStuckQuery
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 2
           failingPeriods: {
             numberOfEvaluationPeriods: 1
             minFailingPeriodsToAlert: 1

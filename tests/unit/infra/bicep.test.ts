@@ -12,6 +12,11 @@ import { format } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { InvocationContext } from "@azure/functions";
 import { makeHealCaseOrchestrations } from "../../../functions/cases/timer-heal-orchestrations";
+import { makeRelayOutbox } from "../../../functions/cases/timer-relay-outbox";
+import { MemoryCaseStore } from "../../../shared/adapters/memory/case-store.memory";
+import { caseEvent } from "../../../shared/application/case-context";
+import { eventMessages, withOutbox } from "../../../shared/application/outbox";
+import { aCaseRecord } from "../../integration/adapters/cosmos/store-fixtures";
 import {
   PAY_PAGE_FUNCTION,
   PAY_SUBMIT_FUNCTION,
@@ -905,6 +910,7 @@ describe("alerts: orchestrations, 5xx, Vipps callbacks and webhooks", () => {
     { param: "vippsCallbackAuthAlertName", name: "vipps-callback-auth", severity: "2", every: "PT5M", window: "PT15M" },
     { param: "webhookDisabledAlertName", name: "webhook-disabled", severity: "2", every: "PT15M", window: "PT30M" },
     { param: "webhookFailingAlertName", name: "webhook-failing", severity: "3", every: "PT15M", window: "PT30M" },
+    { param: "outboxStuckAlertName", name: "outbox-stuck", severity: "2", every: "PT5M", window: "PT10M" },
   ];
 
   it("creates each rule on Application Insights, named in main.bicep, with its severity and schedule, notifying the action group", () => {
@@ -992,6 +998,44 @@ describe("alerts: orchestrations, 5xx, Vipps callbacks and webhooks", () => {
     expect(broken.filter((t) => whereKeeps(kql, t)).map((t) => t.message)).toEqual([
       "Self-healing: 1 case(s) could not be checked or restarted; retried on the next run",
     ]);
+  });
+
+  it("alerts when the outbox sweep leaves entries it could not relay, not on a sweep that relayed everything", async () => {
+    const r = rule("outboxStuckAlertName");
+    const kql = kqlOf(r);
+    expect(kql.split("\n")[0]).toBe("traces");
+    expect(at(r, "properties", "criteria", "allOf", 0, "threshold")).toBe("2");
+    const sweep = async (publishing: boolean): Promise<LoggedTrace[]> => {
+      const cases = new MemoryCaseStore();
+      const record = aCaseRecord("tenant-a", "INV-1");
+      const at0 = new Date("2026-11-20T10:00:00Z");
+      await cases.create(
+        withOutbox(record, eventMessages([caseEvent("case.created", record, "created", at0, {})]), at0),
+      );
+      const relay = makeRelayOutbox(
+        () =>
+          ({
+            cases,
+            clock: { now: () => new Date("2026-11-20T10:05:00Z") },
+            events: {
+              publish: async () => {
+                if (!publishing) throw new Error("Service Bus: server busy");
+              },
+            },
+            workflowFor: () => ({}),
+          }) as never,
+      );
+      const { context, traces } = capturingContext();
+      await relay({} as never, context);
+      return traces;
+    };
+    const stuck = await sweep(false);
+    expect(stuck.filter((t) => whereKeeps(kql, t)).map((t) => t.message)).toEqual([
+      "outbox.relay_failed: 1 entr(ies) of 1 case(s) could not be relayed; retried on the next run",
+    ]);
+    const relayed = await sweep(true);
+    expect(relayed.map((t) => t.message)).toEqual(["Outbox: 1 entr(ies) of 1 case(s) relayed, 0 left"]);
+    expect(relayed.some((t) => whereKeeps(kql, t))).toBe(false);
   });
 
   it("computes the 5xx share of HTTP requests only, from 20 requests on, and alerts above the threshold parameter", () => {
