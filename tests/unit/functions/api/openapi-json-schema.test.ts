@@ -213,7 +213,7 @@ describe("the OpenAPI document as JSON Schema 2020-12", () => {
     ).toBeGreaterThan(5);
   });
 
-  it("accepts what the API accepts: an invoice hand-over, a case id, a country code", () => {
+  it("accepts what the API accepts and sends: an invoice hand-over, a case id, a country code, no letterhead", () => {
     const ajv = validator();
     const paths = document.paths as Record<string, Record<string, Json>>;
     const invoiceSchema = (paths["/v1/invoices"]!.post!.requestBody as { content: Record<string, { schema: Json }> })
@@ -221,6 +221,12 @@ describe("the OpenAPI document as JSON Schema 2020-12", () => {
     const validInvoice = ajv.compile(absolute(invoiceSchema));
     expect(validInvoice(invoiceBody()), ajv.errorsText(validInvoice.errors)).toBe(true);
     expect(validInvoice({ ...invoiceBody(), invoiceNumber: undefined }), "a required member missing").toBe(false);
+    // A nullable reference: the default letterhead is sent as null (the generator's allOf refused it).
+    const letterheadView = ajv.compile(schemaRef("LetterheadView"));
+    expect(letterheadView({ letterhead: null, isDefault: true }), ajv.errorsText(letterheadView.errors)).toBe(true);
+    const example = document.components.schemas.Letterhead!.example;
+    expect(letterheadView({ letterhead: example, isDefault: false }), ajv.errorsText(letterheadView.errors)).toBe(true);
+    expect(letterheadView({ letterhead: "none", isDefault: false })).toBe(false);
     const byPattern = (p: RegExp) => patterns(document).find((x) => p.test(x));
     expect(new RegExp(byPattern(/^\^c_/u)!, "u").test("c_dvylt4timeyy6cknvug6ppdi2u")).toBe(true);
     expect(new RegExp(byPattern(/^\^\[A-Z\]\{2\}\$/u)!, "u").test("NO")).toBe(true);
