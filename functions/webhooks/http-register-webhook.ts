@@ -94,7 +94,16 @@ export class WebhookNotFound extends DomainError {
   }
 }
 
-export const WebhookParams = z.object({ webhookId: z.string().min(1).max(100) });
+/**
+ * A webhook id as this API issues them (`wh_` + 32 hex digits): anything else is a 400 before the store is asked —
+ * the store's ids may not contain `/`, `\\`, `?` or `#`, and asking with one failed with a 500.
+ */
+export const WebhookParams = z.object({
+  webhookId: z
+    .string()
+    .regex(/^wh_[0-9a-f]{32}$/u)
+    .openapi({ param: { description: "The subscription's id.", example: "wh_3f9c0a7d51e2b8463f9c0a7d51e2b846" } }),
+});
 
 export function makeDeleteWebhookHandler(deps: {
   lookupApiKey: ApiKeyLookup;

@@ -345,3 +345,25 @@ describe("POST /api/v1/webhooks/{webhookId}/rotate-secret with Idempotency-Key",
     expect(badKey.status).toBe(400);
   });
 });
+
+describe("a webhook id that is not one", () => {
+  it("is a 400 naming #/path/webhookId on DELETE and rotate-secret (`#`, `/` or `\\` once reached the store: 500)", async () => {
+    const { keys, remove, rotate } = setup();
+    for (const webhookId of ["a#b", "a/b", "a\\b", "wh_nope"]) {
+      const request = (method: string, suffix = "") =>
+        new HttpRequest({
+          method,
+          url: `http://localhost/api/v1/webhooks/${encodeURIComponent(webhookId)}${suffix}`,
+          headers: { "x-api-key": keys.a.apiKey },
+          params: { webhookId },
+        });
+      for (const res of [
+        await json(await remove(request("DELETE"), new InvocationContext())),
+        await json(await rotate(request("POST", "/rotate-secret"), new InvocationContext())),
+      ]) {
+        expect(res.status, webhookId).toBe(400);
+        expect(JSON.stringify(res.body), webhookId).toContain("#/path/webhookId");
+      }
+    }
+  });
+});
