@@ -290,7 +290,8 @@ export const ServiceBlockBody = z
   .strictObject({ reason: Text(500).meta({ description: "Why (shown to customer service; no personal data)." }) })
   .meta({ id: "ServiceBlock" });
 
-export const ServiceParams = z.object({ caseId: Text(100), serviceId: Text(100) });
+/** The case id as on every other case route (a free text one reached the store: `#`, `/` or `\\` in it was a 500). */
+export const ServiceParams = CaseParams.extend({ serviceId: Text(100) });
 
 export const DeliveryViewDto = z
   .object({
