@@ -10,7 +10,7 @@ import { CountryCode } from "../../shared/domain/calendar";
 import { isValidNorwegianNationalId } from "../../shared/domain/identifiers/national-id";
 import { isValidOrgNumber } from "../../shared/domain/identifiers/org-number";
 import { normalizePhone } from "../../shared/domain/identifiers/phone";
-import { LadderPolicy, StepKind, TenantRole } from "../../shared/domain/policy";
+import { defaultPolicy, LadderPolicy, StepKind, TenantRole } from "../../shared/domain/policy";
 import { PutPartnerConnectionBody } from "../../shared/application/partners/partner-connection";
 import { ServiceKind } from "../../shared/domain/rules/rule-set";
 import { Letterhead } from "../../shared/domain/letterhead";
@@ -88,6 +88,7 @@ export const TenantRegistered = z
 export const PolicyBody = LadderPolicy.meta({
   id: "LadderPolicy",
   description: "The creditor's ladder: steps, offsets from the due date, channels, fees.",
+  example: defaultPolicy("NO", "Fjordnett"),
 });
 export const PolicyView = z
   .object({
@@ -124,19 +125,20 @@ export const Customer = z
     customerId: Text(100).meta({ description: "The creditor's id of the customer." }),
     name: Text(200),
     phone: PhoneDto.optional().meta({ description: "Mobile number; E.164 or national.", example: "+4791234567" }),
-    email: z.email().optional(),
+    email: z.email().optional().meta({ example: "kari.nordmann@example.no" }),
     nationalId: z
       .string()
       .refine(isValidNorwegianNationalId, {
         message: "Not a valid national identity number.",
         params: { code: "INVALID_NATIONAL_ID" },
       })
-      .optional(),
+      .optional()
+      .meta({ description: "Norwegian national identity number (11 digits, MOD11).", example: "01019010046" }),
     orgNumber: z
       .string()
       .refine(isValidOrgNumber, { message: "Not a valid organisation number.", params: { code: "INVALID_ORG_NUMBER" } })
       .optional()
-      .meta({ description: "For business customers." }),
+      .meta({ description: "For business customers.", example: "974760673" }),
     address: AddressDto.optional(),
     consent: z.strictObject({ sms: z.boolean(), email: z.boolean() }).optional(),
   })
@@ -288,7 +290,8 @@ export const ServiceBlockBody = z
   .strictObject({ reason: Text(500).meta({ description: "Why (shown to customer service; no personal data)." }) })
   .meta({ id: "ServiceBlock" });
 
-export const ServiceParams = z.object({ caseId: Text(100), serviceId: Text(100) });
+/** The case id as on every other case route (a free text one reached the store: `#`, `/` or `\\` in it was a 500). */
+export const ServiceParams = CaseParams.extend({ serviceId: Text(100) });
 
 export const DeliveryViewDto = z
   .object({

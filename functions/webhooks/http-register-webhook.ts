@@ -4,7 +4,7 @@
  * `DELETE /api/v1/webhooks/{webhookId}` — 204; 404 problem+json for an id the tenant does not have.
  * `POST /api/v1/webhooks/{webhookId}/rotate-secret` `{ overlapHours? }` — a new secret, shown once; the old one keeps
  *   signing every delivery beside it for `overlapHours` (default 24, at most 168), so receivers switch without a gap.
- * Both authenticate the creditor by `x-api-key`; the POST honours `Idempotency-Key` (a replay returns the same secret:
+ * All authenticate the creditor by `x-api-key`; both POSTs honour `Idempotency-Key` (a replay returns the same secret:
  * the first response is stored by the idempotency store for its retention time).
  */
 import type { HttpHandler } from "@azure/functions";
@@ -94,7 +94,16 @@ export class WebhookNotFound extends DomainError {
   }
 }
 
-export const WebhookParams = z.object({ webhookId: z.string().min(1).max(100) });
+/**
+ * A webhook id as this API issues them (`wh_` + 32 hex digits): anything else is a 400 before the store is asked —
+ * the store's ids may not contain `/`, `\\`, `?` or `#`, and asking with one failed with a 500.
+ */
+export const WebhookParams = z.object({
+  webhookId: z
+    .string()
+    .regex(/^wh_[0-9a-f]{32}$/u)
+    .openapi({ param: { description: "The subscription's id.", example: "wh_3f9c0a7d51e2b8463f9c0a7d51e2b846" } }),
+});
 
 export function makeDeleteWebhookHandler(deps: {
   lookupApiKey: ApiKeyLookup;
@@ -130,19 +139,30 @@ export const RotatedSecretDto = z
 
 export function makeRotateWebhookSecretHandler(deps: {
   lookupApiKey: ApiKeyLookup;
+  idempotencyStore: IdempotencyStore;
+  clock: Clock;
   rotateWebhookSecret: RotateWebhookSecret;
 }): HttpHandler {
-  return handler(async (request) => {
+  return handler(async (request, context) => {
     const tenant = await authenticate(request, deps.lookupApiKey);
     const { webhookId } = parseParams(request, WebhookParams);
-    // The body is optional: a POST without one (no content type) takes the default overlap.
-    const body = request.headers.get("content-type") === null ? {} : await parseJson(request, RotateSecretBody);
-    const rotated = await deps.rotateWebhookSecret(
+    // A retried rotation must not rotate twice: the secret of the lost first answer would become the "previous" one
+    // and the secret the receiver still verifies with would stop signing at once.
+    return withIdempotency(
+      request,
       tenant.tenantId,
-      webhookId,
-      body.overlapHours ?? SECRET_OVERLAP_HOURS.default,
+      async () => {
+        // The body is optional: a POST without one (no content type) takes the default overlap.
+        const body = request.headers.get("content-type") === null ? {} : await parseJson(request, RotateSecretBody);
+        const rotated = await deps.rotateWebhookSecret(
+          tenant.tenantId,
+          webhookId,
+          body.overlapHours ?? SECRET_OVERLAP_HOURS.default,
+        );
+        if (!rotated) throw new WebhookNotFound(webhookId);
+        return { status: 200, headers: { "cache-control": "no-store" }, jsonBody: rotated };
+      },
+      { store: deps.idempotencyStore, clock: deps.clock, log: context },
     );
-    if (!rotated) throw new WebhookNotFound(webhookId);
-    return { status: 200, headers: { "cache-control": "no-store" }, jsonBody: rotated };
   });
 }

@@ -305,9 +305,36 @@ function compiles(source: string, flags: string): boolean {
   }
 }
 
+/**
+ * A nullable reference (`Letterhead.nullable()`) comes out of the generator as
+ * `allOf: [{ $ref }, { type: ["object", "null"] }]`, which no null satisfies (the first branch wants an object): the
+ * document would refuse the `null` the API sends. It is said as `anyOf: [{ $ref }, { type: "null" }]` instead.
+ */
+function withNullableRefs<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => withNullableRefs(v)) as T;
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  const allOf = record.allOf;
+  if (Array.isArray(allOf) && allOf.length === 2) {
+    const [ref, nullable] = allOf as Array<Record<string, unknown>>;
+    const type = nullable?.type;
+    if (
+      typeof ref?.$ref === "string" &&
+      Object.keys(ref).length === 1 &&
+      Object.keys(nullable ?? {}).length === 1 &&
+      Array.isArray(type) &&
+      type.includes("null")
+    ) {
+      const { allOf: _, ...rest } = record;
+      return { ...withNullableRefs(rest), anyOf: [ref, { type: "null" }] } as T;
+    }
+  }
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, withNullableRefs(v)])) as T;
+}
+
 /** The OpenAPI 3.1 document for everything registered. */
 export function buildOpenApiDocument(registry: OpenAPIRegistry, options: OpenApiDocumentOptions) {
-  return withPlainPatterns(generate(registry, options));
+  return withNullableRefs(withPlainPatterns(generate(registry, options)));
 }
 
 function generate(registry: OpenAPIRegistry, options: OpenApiDocumentOptions) {

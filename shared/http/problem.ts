@@ -252,7 +252,8 @@ export interface DomainErrorRule {
 /**
  * Domain error code → HTTP status. Rules are matched in order against the error's `code`; a code that matches none
  * is a broken business rule → 422. New domain errors get the right status by naming:
- * - `…_MALFORMED` (400: input that is not what it must be, e.g. a provider's callback payload);
+ * - `…_MALFORMED` (400: input that is not what it must be, e.g. a provider's callback payload), and
+ *   `INVALID_CONTINUATION_TOKEN` (400: a query parameter, and query problems are always 400 — see the rule above);
  * - `…_NOT_AUTHENTICATED` (401: an unsigned or wrongly signed request; the error names the reason in `errors`);
  * - `…_NOT_FOUND` (404);
  * - `…_ALREADY_EXISTS` / `DUPLICATE_…` / `…_CONFLICT` (409), `…_REPLAYED` (409: the same signed request again),
@@ -267,7 +268,7 @@ export interface DomainErrorRule {
  * There is deliberately no 403 rule: a key must never learn that another tenant's resource exists (404, not 403).
  */
 export const DOMAIN_ERROR_STATUS: ReadonlyArray<DomainErrorRule> = [
-  { match: /_MALFORMED$/u, status: 400, title: "Malformed request" },
+  { match: /(_MALFORMED$|^INVALID_CONTINUATION_TOKEN$)/u, status: 400, title: "Malformed request" },
   { match: /_NOT_AUTHENTICATED$/u, status: 401, title: "Not authenticated" },
   { match: /_NOT_FOUND$/u, status: 404, title: "Not found" },
   { match: /(^DUPLICATE_|_ALREADY_EXISTS$|_CONFLICT$)/u, status: 409, title: "Conflict" },

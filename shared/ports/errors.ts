@@ -44,10 +44,21 @@ export class CaseUpdateConflict extends DomainError {
   }
 }
 
-/** A `continuationToken` that no store issued, or one that is no longer usable (HTTP 400). */
+/**
+ * A `continuationToken` that no store issued, or one that is no longer usable (HTTP 400, naming the query parameter
+ * every list endpoint takes it in).
+ */
 export class InvalidContinuationToken extends DomainError {
   readonly code = "INVALID_CONTINUATION_TOKEN";
   constructor() {
-    super("The continuation token is not valid");
+    super("The continuation token is not valid", undefined, {
+      errors: [
+        {
+          pointer: "#/query/continuationToken",
+          detail: "Not a continuation token this list issued (or no longer usable): start again without it.",
+          code: "INVALID_CONTINUATION_TOKEN",
+        },
+      ],
+    });
   }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { DomainError } from "../../../shared/domain/errors";
 import { CurrencyMismatch } from "../../../shared/domain/money";
+import { InvalidContinuationToken } from "../../../shared/ports/errors";
 import {
   HttpProblem,
   PROBLEM_CONTENT_TYPE,
@@ -139,6 +140,15 @@ describe("mapping errors to problems", () => {
       detail: "The webhook was refused: stale",
       errors: [{ pointer: "#/header/authorization", detail: "stale", code: "stale" }],
       attempts: 2,
+    });
+  });
+
+  it("answers a continuation token no list issued as a bad query parameter: 400 naming it", async () => {
+    const response = await read(toProblem(new InvalidContinuationToken()));
+    expect(response.status).toBe(400);
+    expect(response.json).toMatchObject({
+      code: "INVALID_CONTINUATION_TOKEN",
+      errors: [{ pointer: "#/query/continuationToken", code: "INVALID_CONTINUATION_TOKEN" }],
     });
   });
 

@@ -314,3 +314,56 @@ describe("POST /api/v1/webhooks/{webhookId}/rotate-secret", () => {
     vi.useRealTimers();
   });
 });
+
+describe("POST /api/v1/webhooks/{webhookId}/rotate-secret with Idempotency-Key", () => {
+  it("rotates once: a retry with the same key gets the same secret, and the original secret still signs beside it", async () => {
+    const { keys, post, rotate, webhooks } = setup();
+    const created = await json(
+      await post(
+        postRequest(keys.a.apiKey, { url: "https://a.example/hook", events: ["case.paid"] }),
+        new InvocationContext(),
+      ),
+    );
+    const { id } = created.body as { id: string };
+    const [before] = await webhooks.listForTenant("t_a");
+    const rotateRequest = (key: string) =>
+      new HttpRequest({
+        method: "POST",
+        url: `http://localhost/api/v1/webhooks/${id}/rotate-secret`,
+        headers: { "x-api-key": keys.a.apiKey, "content-type": "application/json", "idempotency-key": key },
+        params: { webhookId: id },
+        body: { string: JSON.stringify({ overlapHours: 2 }) },
+      });
+    const first = await json(await rotate(rotateRequest("rotate-1"), new InvocationContext()));
+    const retry = await json(await rotate(rotateRequest("rotate-1"), new InvocationContext()));
+    expect(first.status).toBe(200);
+    expect(retry.status).toBe(200);
+    expect((retry.body as { secret: string }).secret).toBe((first.body as { secret: string }).secret);
+    const [after] = await webhooks.listForTenant("t_a");
+    expect(JSON.stringify(after)).toContain(JSON.stringify(before!.secret));
+    const badKey = await json(await rotate(rotateRequest("not a key"), new InvocationContext()));
+    expect(badKey.status).toBe(400);
+  });
+});
+
+describe("a webhook id that is not one", () => {
+  it("is a 400 naming #/path/webhookId on DELETE and rotate-secret (`#`, `/` or `\\` once reached the store: 500)", async () => {
+    const { keys, remove, rotate } = setup();
+    for (const webhookId of ["a#b", "a/b", "a\\b", "wh_nope"]) {
+      const request = (method: string, suffix = "") =>
+        new HttpRequest({
+          method,
+          url: `http://localhost/api/v1/webhooks/${encodeURIComponent(webhookId)}${suffix}`,
+          headers: { "x-api-key": keys.a.apiKey },
+          params: { webhookId },
+        });
+      for (const res of [
+        await json(await remove(request("DELETE"), new InvocationContext())),
+        await json(await rotate(request("POST", "/rotate-secret"), new InvocationContext())),
+      ]) {
+        expect(res.status, webhookId).toBe(400);
+        expect(JSON.stringify(res.body), webhookId).toContain("#/path/webhookId");
+      }
+    }
+  });
+});

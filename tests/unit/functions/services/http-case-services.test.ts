@@ -239,3 +239,14 @@ describe("what does not exist (404) and who may ask", () => {
     expect((await serviceOf(w, caseId)).state).toBe("active");
   });
 });
+
+describe("a case id that is not one", () => {
+  it("is a 400 naming #/path/caseId, as on every other case route (`#`, `/` or `\\` once reached the store: 500)", async () => {
+    for (const caseId of ["a#b", "a/b", "a\\b", "c_not-a-case"]) {
+      const res = await call("block", caseId);
+      expect(res.status, caseId).toBe(400);
+      expect(res.json.errors).toEqual([expect.objectContaining({ pointer: "#/path/caseId" })]);
+      expect((await call("unblock", caseId)).status, caseId).toBe(400);
+    }
+  });
+});
