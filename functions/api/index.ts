@@ -7,6 +7,7 @@ import type { InvocationContext } from "@azure/functions";
 import { forInvocation } from "../deps";
 import type { ApiDeps, ResolveDeps } from "./edge";
 import { registerCreditNoteFunctions } from "./http-case-credit-notes";
+import { registerOverpaymentFunctions } from "./http-case-overpayments";
 import { registerDocumentFunctions } from "./http-case-documents";
 import { registerNoteFunctions } from "./http-case-notes";
 import { registerCaseServiceFunctions } from "./http-case-services";
@@ -32,6 +33,7 @@ export function registerApi(deps: () => ApiDeps): void {
   registerCaseFunctions(resolve);
   registerPaymentFunctions(resolve);
   registerCreditNoteFunctions(resolve);
+  registerOverpaymentFunctions(resolve);
   registerCaseStatusFunctions(resolve);
   registerNoteFunctions(resolve);
   registerCustomerFunctions(resolve);

@@ -27,6 +27,9 @@ export const API_FUNCTIONS = {
   resolveDispute: "resolveCaseDispute",
   blockService: "blockCaseService",
   unblockService: "unblockCaseService",
+  refundOverpayment: "refundCaseOverpayment",
+  keepCredit: "keepCaseCredit",
+  listOverpayments: "listOverpayments",
 } as const;
 
 /** Routes as the Functions host sees them (host.json sets routePrefix ""); OpenAPI paths drop the "api" prefix. */
@@ -54,4 +57,7 @@ export const API_ROUTES = {
   document: "api/v1/cases/{caseId}/documents/{documentId}",
   openApi: "api/openapi.json",
   partnerConnection: "api/v1/partner-connection",
+  refunds: "api/v1/cases/{caseId}/refunds",
+  keepCredit: "api/v1/cases/{caseId}/keep-credit",
+  overpayments: "api/v1/overpayments",
 } as const;

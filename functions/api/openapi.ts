@@ -4,7 +4,7 @@
  */
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
-import { registerEndpoint } from "../../shared/http/openapi";
+import { PageQuery, registerEndpoint } from "../../shared/http/openapi";
 import {
   CancelBody,
   CaseListQuery,
@@ -12,6 +12,9 @@ import {
   CaseParams,
   CaseViewDto,
   CreditNoteBody,
+  KeepCreditBody,
+  OverpaymentPage,
+  RefundBody,
   CustomerContactPatchBody,
   CustomerContactUpdatedDto,
   CustomerParams,
@@ -159,6 +162,46 @@ export function registerPartnerApi(registry: OpenAPIRegistry): void {
     DirectPaymentBody,
   );
   caseAction("credit-notes", "issueCreditNote", "Credit the invoice (once per reference)", CreditNoteBody);
+  registerEndpoint(registry, {
+    method: "post",
+    path: "/v1/cases/{caseId}/refunds",
+    operationId: "refundCaseOverpayment",
+    summary:
+      "Refund the debtor's credit (an overpayment): back through the payment provider, or record a bank transfer",
+    description:
+      "Once per reference. `method: provider` (default) refunds from the newest Vipps/card payment on the case that " +
+      "holds the amount (the provider is asked what it holds); `bank-transfer` records a refund the creditor made " +
+      "itself. 422 when the amount is more than the case's credit (REFUND_EXCEEDS_CREDIT) or than the provider payment " +
+      "holds (REFUND_EXCEEDS_CAPTURED), or no payment on the case came through the provider (NO_PROVIDER_PAYMENT). " +
+      "Published as `payment.refunded`.",
+    tags: ["Cases"],
+    auth: "tenant",
+    request: { params: CaseParams, body: RefundBody },
+    responses: { 200: { description: "The case afterwards.", schema: CaseViewDto } },
+    problems: [404, 409],
+  });
+  registerEndpoint(registry, {
+    method: "post",
+    path: "/v1/cases/{caseId}/keep-credit",
+    operationId: "keepCaseCredit",
+    summary: "Keep the debtor's credit (an overpayment) instead of refunding it: the case leaves the overpayment list",
+    description: "The body may be left out. 409 when the case holds no credit.",
+    tags: ["Cases"],
+    auth: "tenant",
+    request: { params: CaseParams, body: KeepCreditBody },
+    responses: { 200: { description: "The case afterwards.", schema: CaseViewDto } },
+    problems: [404, 409],
+  });
+  registerEndpoint(registry, {
+    method: "get",
+    path: "/v1/overpayments",
+    operationId: "listOverpayments",
+    summary: "Cases holding credit (paid beyond what was owed) that no choice was made for: refund or keep",
+    tags: ["Cases"],
+    auth: "tenant",
+    request: { query: PageQuery },
+    responses: { 200: { description: "A page of overpaid cases.", schema: OverpaymentPage } },
+  });
   caseAction("hold", "holdCase", "Put the case on hold", HoldBody);
   caseAction("resume", "resumeCase", "Resume a held case (the body may be left out)", ResumeBody);
   caseAction("cancel", "cancelCase", "Cancel the case", CancelBody);

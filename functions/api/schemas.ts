@@ -248,6 +248,10 @@ const Balance = z
     fees: MoneyDto,
     interest: MoneyDto,
     total: MoneyDto,
+    credit: MoneyDto.meta({
+      description:
+        "Paid beyond what was owed and not refunded: the debtor's money. Refund it (POST …/refunds) or keep it (POST …/keep-credit).",
+    }),
     interestAccrual: InterestAccrualDto,
   })
   .meta({ id: "Balance" });
@@ -351,6 +355,23 @@ export const CaseViewDto = z
     payLink: z.object({ issued: z.boolean(), expiresAt: Instant.nullable() }).meta({
       description: "The link itself is shown once (on registration and in the SMS); only its hash is stored.",
     }),
+    overpayment: z
+      .object({
+        credit: MoneyDto,
+        kept: MoneyDto.nullable().meta({
+          description: "Of the credit, what the creditor keeps for the debtor; null while no choice was made.",
+        }),
+        refunds: z.array(
+          z.object({
+            reference: z.string(),
+            amount: MoneyDto,
+            on: LocalDateDto,
+            via: z.enum(["provider", "bank-transfer"]),
+          }),
+        ),
+      })
+      .nullable()
+      .meta({ description: "Set while the case holds credit, or had some refunded." }),
     createdAt: Instant,
     updatedAt: Instant,
   })
@@ -381,6 +402,38 @@ export const DirectPaymentBody = z
     reference: Text(100).meta({ description: "The creditor's reference; a payment is recorded once per reference." }),
   })
   .meta({ id: "DirectPaymentRequest" });
+
+export const RefundBody = z
+  .strictObject({
+    reference: Text(100).meta({ description: "The creditor's reference; a refund is made once per reference." }),
+    amount: PositiveMoneyDto.optional().meta({ description: "Default: all of the case's credit." }),
+    method: z.enum(["provider", "bank-transfer"]).optional().meta({
+      description:
+        "provider (default): back through the payment provider the money came with (Vipps/card); bank-transfer: the creditor paid the debtor back itself and records it.",
+    }),
+  })
+  .meta({ id: "RefundRequest" });
+
+export const KeepCreditBody = z.strictObject({}).meta({ id: "KeepCreditRequest" });
+
+export const OverpaymentDto = z
+  .object({
+    caseId: z.string(),
+    invoiceNumber: z.string(),
+    customerId: z.string(),
+    status: CaseStatus,
+    credit: MoneyDto,
+    kept: MoneyDto,
+    refundable: z
+      .array(z.object({ reference: z.string(), amount: MoneyDto }))
+      .meta({ description: "What can go back through the payment provider, per payment, newest first." }),
+    updatedAt: Instant,
+  })
+  .meta({ id: "Overpayment" });
+
+export const OverpaymentPage = z
+  .object({ items: z.array(OverpaymentDto), continuationToken: z.string().nullable() })
+  .meta({ id: "OverpaymentPage" });
 
 export const CreditNoteBody = z
   .strictObject({

@@ -7,11 +7,19 @@
  * `POST /api/v1/ops/unmatched-payments/{paymentId}/apply` `{ tenantId, caseId }` (operator key): places one on a case
  * (shared/application/payments/place-unmatched-payment.ts) → 200 `{ paymentId, tenantId, caseId, amount, applied }`;
  * 404 unknown payment or case, 409 already placed (credited once), 422 a reversal / wrong currency / nothing captured.
+ *
+ * `POST /api/v1/ops/unmatched-payments/{paymentId}/refund` `{ amount?, method? }` (operator key): sends it back instead
+ * — refunded at the payment provider (an authorization only is cancelled), or recorded as paid back by bank transfer
+ * → 200 `{ paymentId, refunded, via }`; 404 unknown, 409 placed or refunded already, 422 more than was captured.
  */
 import { app, type InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { z } from "zod";
-import { makePlaceUnmatchedPayment } from "../../shared/application/payments/place-unmatched-payment";
+import {
+  makePlaceUnmatchedPayment,
+  makeRefundUnmatchedPayment,
+} from "../../shared/application/payments/place-unmatched-payment";
+import { MoneyDto } from "../../shared/http/openapi";
 import { forInvocation, type RequestDeps } from "../deps";
 import { authenticateOperator } from "../../shared/http/api-keys";
 import { PageQuery } from "../../shared/http/openapi";
@@ -20,6 +28,8 @@ import type { PaymentsDeps } from "./deps";
 import {
   PLACE_UNMATCHED_PAYMENT_FUNCTION,
   PLACE_UNMATCHED_PAYMENT_ROUTE,
+  REFUND_UNMATCHED_PAYMENT_FUNCTION,
+  REFUND_UNMATCHED_PAYMENT_ROUTE,
   UNMATCHED_PAYMENTS_FUNCTION,
   UNMATCHED_PAYMENTS_ROUTE,
 } from "./names";
@@ -96,5 +106,37 @@ export function registerPlaceUnmatchedPaymentFunction(deps: () => PaymentsDeps):
     // Applying the payment tells the case's orchestration to re-plan.
     extraInputs: [df.input.durableClient()],
     handler: makePlaceUnmatchedPaymentFunction((context) => forInvocation(deps(), context)),
+  });
+}
+
+export const RefundUnmatchedPaymentBody = z.strictObject({
+  amount: MoneyDto.refine((m) => m.value > 0, { message: "Must be more than 0", path: ["value"] }).optional(),
+  method: z.enum(["provider", "bank-transfer"]).optional(),
+});
+
+export function makeRefundUnmatchedPaymentFunction(
+  resolve: (context: InvocationContext) => Pick<PaymentsDeps, "operatorApiKey"> & RequestDeps,
+) {
+  return handler(async (request, context) => {
+    const deps = resolve(context);
+    authenticateOperator(request, deps.operatorApiKey);
+    const { paymentId } = parseParams(request, PlaceParams);
+    // The body may be left out: all of it back the way it came.
+    const body =
+      (await request.clone().text()).trim() === ""
+        ? RefundUnmatchedPaymentBody.parse({})
+        : await parseJson(request, RefundUnmatchedPaymentBody);
+    const refunded = await makeRefundUnmatchedPayment(deps)(paymentId, body);
+    context.info("unmatched payment refunded", { paymentId, via: refunded.via, amount: refunded.refunded.value });
+    return { status: 200, headers: { "cache-control": "no-store" }, jsonBody: refunded };
+  });
+}
+
+export function registerRefundUnmatchedPaymentFunction(deps: () => PaymentsDeps): void {
+  app.http(REFUND_UNMATCHED_PAYMENT_FUNCTION, {
+    route: REFUND_UNMATCHED_PAYMENT_ROUTE,
+    methods: ["POST"],
+    authLevel: "anonymous",
+    handler: makeRefundUnmatchedPaymentFunction((context) => forInvocation(deps(), context)),
   });
 }

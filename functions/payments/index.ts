@@ -3,6 +3,7 @@ import type { PaymentsDeps } from "./deps";
 import { registerImportOcrGiroFunction } from "./blob-import-ocr-giro";
 import {
   registerPlaceUnmatchedPaymentFunction,
+  registerRefundUnmatchedPaymentFunction,
   registerUnmatchedPaymentsFunction,
 } from "./http-ops-unmatched-payments";
 import { registerVippsWebhookOpsFunction } from "./http-ops-vipps-webhooks";
@@ -21,5 +22,6 @@ export function registerPayments(deps: () => PaymentsDeps): void {
   registerImportOcrGiroFunction(deps);
   registerUnmatchedPaymentsFunction(deps);
   registerPlaceUnmatchedPaymentFunction(deps);
+  registerRefundUnmatchedPaymentFunction(deps);
   registerReconcilePaymentsFunction(deps);
 }

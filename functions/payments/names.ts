@@ -7,6 +7,7 @@ export const APPLY_PAYMENT_FUNCTION = "applyPayment";
 export const IMPORT_OCR_GIRO_FUNCTION = "importOcrGiroFile";
 export const UNMATCHED_PAYMENTS_FUNCTION = "listUnmatchedPayments";
 export const PLACE_UNMATCHED_PAYMENT_FUNCTION = "placeUnmatchedPayment";
+export const REFUND_UNMATCHED_PAYMENT_FUNCTION = "refundUnmatchedPayment";
 
 /** The short pay link itself: `{PUBLIC_BASE_URL}/p/{token}` (routePrefix is "" in host.json). */
 export const PAY_PAGE_ROUTE = "p/{token}";
@@ -15,6 +16,7 @@ export const PAY_RECEIPT_ROUTE = "p/{token}/receipt";
 export const VIPPS_CALLBACK_ROUTE = "api/callbacks/vipps";
 export const UNMATCHED_PAYMENTS_ROUTE = "api/v1/ops/unmatched-payments";
 export const PLACE_UNMATCHED_PAYMENT_ROUTE = "api/v1/ops/unmatched-payments/{paymentId}/apply";
+export const REFUND_UNMATCHED_PAYMENT_ROUTE = "api/v1/ops/unmatched-payments/{paymentId}/refund";
 
 export const SERVICE_BUS_CONNECTION = "ServiceBusConnection";
 export const PAYMENTS_QUEUE = "payments";

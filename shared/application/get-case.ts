@@ -3,7 +3,7 @@
  * today), what happens next and why (the domain planner), and its timeline; or a page of cases.
  * Another tenant's case is "not found".
  */
-import { balanceOn, interestThrough, type Case, type CaseStatus } from "../domain/case";
+import { balanceOf, balanceOn, interestThrough, type Case, type CaseStatus } from "../domain/case";
 import type { LocalDate } from "../domain/calendar";
 import { plan } from "../domain/planner";
 import type { Money } from "../domain/money";
@@ -23,6 +23,8 @@ export interface BalanceView {
   fees: Money;
   interest: Money;
   total: Money;
+  /** Paid beyond what was owed and not refunded: the debtor's money (refund it or keep it, see overpayments.ts). */
+  credit: Money;
   /** How today's late interest was priced: `provisional` while the half-year's rate is not entered yet. */
   interestAccrual: InterestAccrualView;
 }
@@ -71,8 +73,28 @@ export interface CaseView {
    * is stored, so it cannot be shown again. This says whether one was issued and until when it is valid.
    */
   payLink: { issued: boolean; expiresAt: string | null };
+  /** Set while the case holds credit or had some refunded: the creditor's choice and the refunds made. */
+  overpayment: OverpaymentStateView | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface OverpaymentStateView {
+  credit: Money;
+  /** Of the credit, what the creditor keeps for the debtor (null: no choice made, the case is on the overpayment list). */
+  kept: Money | null;
+  refunds: Array<{ reference: string; amount: Money; on: string; via: "provider" | "bank-transfer" }>;
+}
+
+function overpaymentStateOf(c: Case): OverpaymentStateView | null {
+  const refunds = c.ledger.flatMap((e) =>
+    e.type === "refund"
+      ? [{ reference: e.reference.replace(/^refund:/u, ""), amount: e.amount, on: e.on, via: e.via }]
+      : [],
+  );
+  const credit = balanceOf(c).credit;
+  if (credit.value <= 0 && refunds.length === 0) return null;
+  return { credit, kept: c.creditDecision?.amount ?? null, refunds };
 }
 
 export interface DeliveryView {
@@ -181,6 +203,7 @@ function balanceView(record: CaseRecord, now: Date, rulesOn: RulesOn): BalanceVi
     fees: b.fees,
     interest: b.interest,
     total: b.total,
+    credit: b.credit,
     interestAccrual: {
       annualRatePercent: provisional?.annualRatePercent ?? lateInterestRateOn(rules, today)?.annualRatePercent ?? null,
       provisional: provisional !== null,
@@ -241,6 +264,7 @@ export function toCaseView(record: CaseRecord, tenant: Tenant, now: Date, rulesO
     timeline: record.timeline,
     deliveries: (record.deliveries ?? []).map(deliveryViewOf),
     payLink: payLinkOf(record),
+    overpayment: overpaymentStateOf(c),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

@@ -131,6 +131,18 @@ export const LedgerEntry = z.discriminatedUnion("type", [
     allocation: SplitWithCredit,
   }),
   z.object({ type: z.literal("write-off"), on: LocalDate, reason: z.string(), allocation: Split }),
+  /**
+   * Credit paid back to the debtor: through the payment provider (a refund of `paymentReference`, the ledger reference
+   * of the payment it came from) or by the creditor's own bank transfer. Reduces the credit only.
+   */
+  z.object({
+    type: z.literal("refund"),
+    on: LocalDate,
+    reference: z.string().min(1),
+    amount: PositiveMoney,
+    via: z.enum(["provider", "bank-transfer"]),
+    paymentReference: z.string().min(1).nullable(),
+  }),
 ]);
 export type LedgerEntry = z.infer<typeof LedgerEntry>;
 
@@ -172,6 +184,11 @@ export const Case = z.object({
   hold: z.object({ since: LocalDate, reason: z.string(), until: LocalDate.nullable() }).nullable(),
   instalmentPlan: InstalmentPlan.nullable(),
   closedReason: z.string().nullable(),
+  /**
+   * The creditor's choice for an overpayment: `keep` it as the debtor's credit (set off against a later invoice, paid
+   * out on request) instead of refunding it now. Absent: no choice made; an overpayment is listed until there is one.
+   */
+  creditDecision: z.object({ kind: z.literal("keep"), on: LocalDate, amount: Money }).optional(),
 });
 export type Case = z.infer<typeof Case>;
 
@@ -252,6 +269,17 @@ export const CaseEvent = z.discriminatedUnion("type", [
     on: LocalDate,
     reason: z.string().min(1),
   }),
+  /** Credit paid back (see the ledger's `refund`); refused above the credit the case holds. */
+  z.object({
+    type: z.literal("refund"),
+    reference: z.string().min(1),
+    amount: PositiveMoney,
+    on: LocalDate,
+    via: z.enum(["provider", "bank-transfer"]),
+    paymentReference: z.string().min(1).nullable().default(null),
+  }),
+  /** The creditor keeps the case's current credit for the debtor instead of refunding it. */
+  z.object({ type: z.literal("credit-kept"), on: LocalDate }),
   /** A letter that could not be delivered goes out again (new contact data): pending once more. */
   z.object({
     type: z.literal("letter-retried"),
@@ -275,6 +303,11 @@ export class InvalidCase extends DomainError {
 
 export class InvalidCaseEvent extends DomainError {
   readonly code = "INVALID_CASE_EVENT";
+}
+
+/** A refund larger than the credit the case holds (what was paid beyond what was owed) → 422. */
+export class RefundExceedsCredit extends DomainError {
+  readonly code = "REFUND_EXCEEDS_CREDIT";
 }
 
 export class CaseClosed extends DomainError {
@@ -366,6 +399,9 @@ export function balanceOf(c: Case): Balance {
         break;
       case "interest":
         interest = add(interest, e.amount);
+        break;
+      case "refund":
+        credit = subtract(credit, e.amount);
         break;
       case "payment":
       case "credit-note":
@@ -730,6 +766,45 @@ export function applyEvent(c: Case, event: CaseEvent, rules: RuleSet, options: A
       requireOpenFor(c, "cancel the case", ["open", "on-hold", "disputed", "handed-off"]);
       const written = writeOff(c, e.on, `cancelled: ${e.reason}`, ["fees", "interest", "principal"], rules);
       return { ...written, status: "cancelled", dispute: null, hold: null, closedReason: e.reason };
+    }
+
+    case "refund": {
+      requireCurrency(c, e.amount);
+      if (c.ledger.some((l) => l.type === "refund" && l.reference === e.reference)) return c;
+      const credit = balanceOf(c).credit;
+      if (e.amount.value > credit.value) {
+        throw new RefundExceedsCredit(
+          `A refund of ${String(e.amount.value)} is more than the case's credit of ${String(credit.value)}`,
+          { amount: e.amount, credit },
+        );
+      }
+      const { creditDecision: _kept, ...rest } = c;
+      const next: Case = {
+        ...rest,
+        ledger: [
+          ...c.ledger,
+          {
+            type: "refund",
+            on: e.on,
+            reference: e.reference,
+            amount: e.amount,
+            via: e.via,
+            paymentReference: e.paymentReference,
+          },
+        ],
+      };
+      // What is still kept after a partial refund stays kept.
+      const left = balanceOf(next).credit;
+      return c.creditDecision !== undefined && left.value > 0
+        ? { ...next, creditDecision: { ...c.creditDecision, amount: left } }
+        : next;
+    }
+
+    case "credit-kept": {
+      const credit = balanceOf(c).credit;
+      if (credit.value <= 0) throw new InvalidCaseEvent("The case holds no credit to keep", { caseId: c.id });
+      if (c.creditDecision?.amount.value === credit.value) return c;
+      return { ...c, creditDecision: { kind: "keep", on: e.on, amount: credit } };
     }
 
     case "step-executed":

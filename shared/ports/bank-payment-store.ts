@@ -62,8 +62,22 @@ export const UnmatchedBankPayment = BankPaymentCommon.extend({
 });
 export type UnmatchedBankPayment = z.infer<typeof UnmatchedBankPayment>;
 
+/** An unmatched payment an operator sent back to the payer instead of placing it on a case. */
+export const RefundedBankPayment = BankPaymentCommon.extend({
+  status: z.literal("refunded"),
+  why: UnmatchedReason,
+  refunded: Money,
+  /** `provider`: refunded (or its authorization cancelled) at the payment provider; `bank-transfer`: paid back by bank. */
+  via: z.enum(["provider", "bank-transfer"]),
+});
+export type RefundedBankPayment = z.infer<typeof RefundedBankPayment>;
+
 /** A bank payment as stored (the adapter decodes what it reads with this schema). */
-export const BankPayment = z.discriminatedUnion("status", [MatchedBankPayment, UnmatchedBankPayment]);
+export const BankPayment = z.discriminatedUnion("status", [
+  MatchedBankPayment,
+  UnmatchedBankPayment,
+  RefundedBankPayment,
+]);
 export type BankPayment = z.infer<typeof BankPayment>;
 
 export interface BankPaymentStore {

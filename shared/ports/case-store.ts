@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Case, type CaseStatus } from "../domain/case";
+import { balanceOf, Case, type CaseStatus } from "../domain/case";
 import { caseIdFor } from "../domain/case-id";
 import { StepKind } from "../domain/policy";
 import { WEBHOOK_EVENT_TYPES } from "./webhook-store";
@@ -150,6 +150,14 @@ export type CaseRecord = z.infer<typeof CaseRecord>;
 export interface CaseListFilter {
   status?: CaseStatus;
   customerId?: string;
+  /** Only cases holding credit the creditor made no choice for (refund or keep): `openCreditOf(record) > 0`. */
+  openCredit?: boolean;
+}
+
+/** Credit (paid beyond what was owed, not refunded) the creditor has not chosen to keep, in minor units. */
+export function openCreditOf(record: CaseRecord): number {
+  const credit = balanceOf(record.case).credit.value;
+  return Math.max(0, credit - (record.case.creditDecision?.amount.value ?? 0));
 }
 
 export interface Page<T> {

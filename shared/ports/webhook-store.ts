@@ -4,6 +4,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "case.created",
   "case.step_executed",
   "payment.received",
+  "payment.refunded",
   "case.paid",
   "case.closed",
   "case.status_changed",

@@ -73,9 +73,19 @@ export class FakePaymentProvider implements PaymentProvider {
     return this.get(reference);
   }
 
-  async refund(reference: string, amount: Money): Promise<ProviderPayment> {
+  readonly refundKeys = new Set<string>();
+  refunds = 0;
+
+  /** Like Vipps: at most what was captured and not refunded; the same idempotency key twice refunds once. */
+  async refund(reference: string, amount: Money, idempotencyKey: string): Promise<ProviderPayment> {
     const p = this.#get(reference);
-    this.payments.set(reference, { ...p, refunded: { ...p.refunded, value: p.refunded.value + amount.value } });
+    if (!this.refundKeys.has(idempotencyKey)) {
+      if (p.refunded.value + amount.value > p.captured.value)
+        throw new PaymentProviderRejected("more than captured", 400);
+      this.refundKeys.add(idempotencyKey);
+      this.refunds += 1;
+      this.payments.set(reference, { ...p, refunded: { ...p.refunded, value: p.refunded.value + amount.value } });
+    }
     return this.get(reference);
   }
 

@@ -51,6 +51,7 @@ import {
   CaseRecord,
   OutboxEntry,
   type CaseListFilter,
+  openCreditOf,
   serviceWorkOf,
   type CaseStore,
   type Page,
@@ -71,7 +72,13 @@ import { COSMOS_CONTAINERS } from "./database.cosmos";
 /** Statuses of cases still followed up (self-healing restarts their orchestrations). */
 export const ACTIVE_CASE_STATUSES = ["open", "on-hold", "disputed"] as const;
 
-type CaseDocument = Omit<CaseRecord, "outbox"> & { id: string; type: "case"; serviceWork?: ServiceWork };
+type CaseDocument = Omit<CaseRecord, "outbox"> & {
+  id: string;
+  type: "case";
+  serviceWork?: ServiceWork;
+  /** `openCreditOf` in minor units when above 0: the overpayment list's filter needs no ledger subquery. */
+  openCredit?: number;
+};
 const StoredOutboxEntry = z.object({ schemaVersion: z.literal(1), entry: OutboxEntry });
 interface OutboxDocument {
   schemaVersion: 1;
@@ -191,6 +198,7 @@ export class CosmosCaseStore implements CaseStore {
       conditions.push("c.customerId = @customerId");
       parameters.push({ name: "@customerId", value: filter.customerId });
     }
+    if (filter.openCredit === true) conditions.push("c.openCredit > 0");
     const result = await this.#page<StoredDocument>(
       { query: `SELECT * FROM c WHERE ${conditions.join(" AND ")}`, parameters },
       page,
@@ -244,13 +252,11 @@ export class CosmosCaseStore implements CaseStore {
 
   async removeOutbox(caseId: string, entryIds: readonly string[]): Promise<void> {
     for (let i = 0; i < entryIds.length; i += 100) {
-      const operations: OperationInput[] = entryIds
-        .slice(i, i + 100)
-        .map((entryId) => ({
-          operationType: BulkOperationType.Delete,
-          id: outboxDocumentId(entryId),
-          partitionKey: caseId,
-        }));
+      const operations: OperationInput[] = entryIds.slice(i, i + 100).map((entryId) => ({
+        operationType: BulkOperationType.Delete,
+        id: outboxDocumentId(entryId),
+        partitionKey: caseId,
+      }));
       // Not transactional on purpose: an entry another relay removed already (404) must not keep the others.
       const response = await this.#container.items.batch(operations, caseId, {});
       const failed = (response.result ?? []).filter(
@@ -306,7 +312,7 @@ export class CosmosCaseStore implements CaseStore {
   #decode(doc: StoredDocument | CaseDocument): CaseRecord {
     return decodeDocument(CaseRecord, doc, {
       container: this.#container.id,
-      storageOnly: ["id", "type", "serviceWork"],
+      storageOnly: ["id", "type", "serviceWork", "openCredit"],
     });
   }
 
@@ -342,6 +348,7 @@ function toDocument(record: CaseRecord): CaseDocument {
     id: record.caseId,
     type: "case",
     ...(work !== null ? { serviceWork: work } : {}),
+    ...(openCreditOf(record) > 0 ? { openCredit: openCreditOf(record) } : {}),
   };
 }
 

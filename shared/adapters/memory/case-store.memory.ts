@@ -11,6 +11,7 @@ import {
   type CaseListFilter,
   type CaseRecord,
   type CaseStore,
+  openCreditOf,
   type OutboxEntry,
   type Page,
   serviceWorkOf,
@@ -93,7 +94,8 @@ export class MemoryCaseStore implements CaseStore {
         (r) =>
           r.tenantId === tenantId &&
           (filter.status === undefined || r.case.status === filter.status) &&
-          (filter.customerId === undefined || r.customerId === filter.customerId),
+          (filter.customerId === undefined || r.customerId === filter.customerId) &&
+          (filter.openCredit !== true || openCreditOf(r) > 0),
       )
       .sort(byCaseId);
     const result = pageOf(matching, page);

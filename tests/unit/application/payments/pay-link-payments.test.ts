@@ -10,8 +10,10 @@ import type { MemoryPaymentQueue } from "../../../../shared/adapters/memory/paym
 import { makeApplyProviderEvent } from "../../../../shared/application/payments/apply-provider-event";
 import {
   makePlaceUnmatchedPayment,
+  makeRefundUnmatchedPayment,
   PaymentAlreadyPlaced,
 } from "../../../../shared/application/payments/place-unmatched-payment";
+import { RefundExceedsCaptured } from "../../../../shared/application/payments/overpayments";
 import { caseIdsForLink, issuePayLink } from "../../../../shared/application/pay-links";
 import { makeLoadPayPage, makeStartPayment } from "../../../../shared/application/payments/pay-page";
 import {
@@ -557,6 +559,51 @@ describe("money at the provider for a reference no attempt here knows", () => {
       PaymentAlreadyPlaced,
     );
     expect(provider.captures).toBe(1);
+  });
+
+  it("can be refunded instead: captured money goes back once, more than captured is 422, and the entry leaves the list", async () => {
+    const { caseId, token } = await register("INV-1", 129_900);
+    const started = await makeStartPayment(deps(), CONFIG)(token, { method: "vipps", option: "full" }, "nb");
+    if (started.kind !== "redirect") throw new Error(started.kind);
+    provider.approve(started.reference);
+    const held = (await provider.get(started.reference)).authorized;
+    await provider.capture(started.reference, held, "captured-by-an-earlier-run");
+    const lost = new MemoryPaymentAttemptStore();
+    const apply = makeApplyProviderEvent({ ...deps(), paymentAttempts: lost, bankPayments: w.deps.bankPayments });
+    await apply(event(started.reference, "CAPTURED"));
+    const id = `vipps:${started.reference}`;
+    const refund = makeRefundUnmatchedPayment({ ...deps(), bankPayments: w.deps.bankPayments });
+    await expect(refund(id, { amount: { value: held.value + 1, currency: "NOK" } })).rejects.toBeInstanceOf(
+      RefundExceedsCaptured,
+    );
+    expect(provider.refunds).toBe(0);
+    expect(await refund(id, {})).toEqual({ paymentId: id, refunded: held, via: "provider" });
+    expect((await provider.get(started.reference)).refunded).toEqual(held);
+    expect((await w.deps.bankPayments.listUnmatched({ limit: 10 })).items).toEqual([]);
+    await expect(refund(id, {})).rejects.toMatchObject({ code: "PAYMENT_ALREADY_REFUNDED_CONFLICT" });
+    const place = makePlaceUnmatchedPayment({ ...deps(), bankPayments: w.deps.bankPayments });
+    await expect(place(id, { tenantId, caseId })).rejects.toMatchObject({ code: "PAYMENT_ALREADY_REFUNDED_CONFLICT" });
+    expect(provider.refunds).toBe(1);
+    expect(await balanceOf(caseId)).toMatchObject({ status: "open", payments: 0 });
+  });
+
+  it("cancels an authorization that was never captured instead of refunding", async () => {
+    const { token } = await register("INV-1", 129_900);
+    const started = await makeStartPayment(deps(), CONFIG)(token, { method: "vipps", option: "full" }, "nb");
+    if (started.kind !== "redirect") throw new Error(started.kind);
+    provider.approve(started.reference);
+    const held = (await provider.get(started.reference)).authorized;
+    const apply = makeApplyProviderEvent({
+      ...deps(),
+      paymentAttempts: new MemoryPaymentAttemptStore(),
+      bankPayments: w.deps.bankPayments,
+    });
+    await apply(event(started.reference, "AUTHORIZED"));
+    const refund = makeRefundUnmatchedPayment({ ...deps(), bankPayments: w.deps.bankPayments });
+    expect(await refund(`vipps:${started.reference}`, {})).toMatchObject({ refunded: held, via: "provider" });
+    expect((await provider.get(started.reference)).cancelled).toEqual(held);
+    expect(provider.refunds).toBe(0);
+    expect(provider.captures).toBe(0);
   });
 
   it("ignores a reference for which the provider holds no money", async () => {
