@@ -76,7 +76,7 @@ describe("an overpayment, refunded through Vipps", () => {
       dueDate: addDays(today, 10),
     });
     expect(created.status, await created.clone().text()).toBe(201);
-    const { caseId, payLink } = (await json(created)) as { caseId: string; payLink: string };
+    const { caseId, payLink } = await json<{ caseId: string; payLink: string }>(created);
 
     const first = await startVipps(payLink);
     const second = await startVipps(payLink); // the other tab, before the first was approved
