@@ -223,6 +223,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
       // clock is a host's virtual one.
       signingClock: systemClock,
       random: cryptoRandom,
+      ...(email ? { notice: { tenants, email } } : {}),
     }),
   };
   return deps;

@@ -72,6 +72,11 @@ export const RegisterTenantBody = z
         example: "https://fjordnett.no/logo.png",
       }),
     letterhead: LetterheadBody.optional(),
+    operationsEmail: z.email({ message: "An e-mail address." }).max(254).optional().meta({
+      description:
+        "The creditor's technical contact: told by e-mail when the platform disables one of its webhook subscriptions (the receiver answered 410 Gone, or every delivery failed for 5 days).",
+      example: "drift@fjordnett.no",
+    }),
   })
   .meta({ id: "RegisterTenantRequest" });
 

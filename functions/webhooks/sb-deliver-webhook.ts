@@ -51,7 +51,11 @@ export function makeDeliverWebhookHandler(deliverWebhook: DeliverWebhook): Servi
       case "gone":
         if (outcome.why === "unsubscribed")
           context.info("webhook delivery dropped: the subscription no longer wants it", about);
-        else context.warn("webhook receiver answered 410 Gone: not retried", about);
+        else
+          context.warn("webhook receiver answered 410 Gone: not retried", {
+            ...about,
+            ...(outcome.notified !== undefined ? { creditorNotified: outcome.notified } : {}),
+          });
         return;
       case "retry":
         context.warn("webhook delivery failed; retry scheduled", {
@@ -64,8 +68,14 @@ export function makeDeliverWebhookHandler(deliverWebhook: DeliverWebhook): Servi
         if (!outcome.redelivered)
           context.error("webhook delivery failed on its last attempt", { ...about, reason: outcome.reason });
         if (outcome.disabled)
-          // The creditor's subscription is off now: operators tell the creditor (GET /api/v1/webhooks shows why).
-          context.warn("webhook.disabled", { event: "webhook.disabled", ...about, reason: outcome.reason });
+          // The creditor's subscription is off now: its technical contact was e-mailed when it has one
+          // (`creditorNotified`); GET /api/v1/webhooks shows why in any case.
+          context.warn("webhook.disabled", {
+            event: "webhook.disabled",
+            ...about,
+            reason: outcome.reason,
+            ...(outcome.notified !== undefined ? { creditorNotified: outcome.notified } : {}),
+          });
         throw new WebhookDeliveryExhausted(outcome.delivery, outcome.reason);
     }
   };

@@ -32,6 +32,8 @@ export interface RegisterTenantInput {
   country: CountryCode;
   /** The logo on pay pages (https). */
   logoUrl?: string;
+  /** The creditor's technical contact for notices about its integration (a webhook disabled). */
+  operationsEmail?: string;
   /** The sender block, account number and contact details on the creditor's letters. */
   letterhead?: Letterhead;
 }
@@ -84,6 +86,7 @@ export function makeRegisterTenant(deps: RegisterTenantDeps) {
         orgNumber: input.orgNumber,
         country: input.country,
         ...(input.logoUrl ? { logoUrl: input.logoUrl } : {}),
+        ...(input.operationsEmail ? { operationsEmail: input.operationsEmail } : {}),
         ...(input.letterhead ? { letterhead: input.letterhead } : {}),
         policy: null,
         createdAt: now,

@@ -17,6 +17,11 @@ export const Tenant = z.object({
   /** The creditor's logo on the pay page (an https URL the creditor hosts); optional. */
   logoUrl: z.string().optional(),
   /**
+   * Where the platform writes to the creditor's technical contact about its integration (a webhook subscription
+   * disabled, …). Not personal data of a debtor; a role address is expected (drift@…). Optional.
+   */
+  operationsEmail: z.string().optional(),
+  /**
    * What the creditor's letters print beside its name: its postal address, the account payments go to and how
    * debtors reach it. Absent for a tenant registered before letterheads were per creditor: the platform's LETTERHEAD
    * setting applies then.

@@ -14,18 +14,22 @@
  * Time: `clock` (the app's: when a failure happened, when the retry is due — the broker's clock, virtual in the dev
  * host); `signingClock` only for `webhook-timestamp` (see attempt-delivery.ts).
  */
+import { createHash } from "node:crypto";
 import type { Clock } from "../../ports/clock";
+import type { EmailSender } from "../../ports/email-sender";
+import type { TenantStore } from "../../ports/tenant-store";
 import type { Random } from "../../ports/random";
 import type { WebhookDeliveryMessage, WebhookDeliveryQueue, WebhookFailure } from "../../ports/webhook-delivery-queue";
 import type { WebhookSender } from "../../ports/webhook-sender";
-import type { WebhookStore } from "../../ports/webhook-store";
+import type { WebhookStore, WebhookSubscription } from "../../ports/webhook-store";
 import { makeAttemptWebhook, wantedSubscription } from "./attempt-delivery";
 import { isLastWebhookAttempt, webhookRetryDelayMs } from "./retry-schedule";
 
 export type DeliveryOutcome =
   | { kind: "delivered"; status: number }
   /** `unsubscribed`: nothing was sent; `receiver-gone`: the receiver answered 410. */
-  | { kind: "gone"; why: "unsubscribed" | "receiver-gone" }
+  /** `notified`: the creditor's technical contact was e-mailed (false: the e-mail failed; absent: no address). */
+  | { kind: "gone"; why: "unsubscribed" | "receiver-gone"; notified?: boolean }
   /** The next attempt (`next.attempt`) is scheduled on the queue for `at`. */
   | { kind: "retry"; at: Date; reason: string; next: WebhookDeliveryMessage }
   /**
@@ -39,6 +43,7 @@ export type DeliveryOutcome =
       redelivered: boolean;
       /** The subscription was disabled now: it had failed for `disableAfterFailingDays`. */
       disabled?: boolean;
+      notified?: boolean;
     };
 
 export interface DeliverWebhookDeps {
@@ -58,6 +63,11 @@ export interface DeliverWebhookDeps {
    * exhausted delivery marks it failing, any delivered one clears that.
    */
   disableAfterFailingDays?: number;
+  /**
+   * The notice to the creditor when a subscription is disabled: an e-mail to the tenant's `operationsEmail` (the
+   * subscription list shows `disabledAt` and the reason in any case). Left out (no e-mail channel) → no e-mail.
+   */
+  notice?: { tenants: Pick<TenantStore, "get">; email: EmailSender };
 }
 
 export const WEBHOOK_DISABLE_AFTER_FAILING_DAYS = 5;
@@ -89,13 +99,11 @@ export function makeDeliverWebhook(deps: DeliverWebhookDeps): DeliverWebhook {
     }
     if (outcome.kind === "gone") {
       // The receiver says "stop" (Standard Webhooks): the subscription is disabled, nothing more is sent to it.
-      await deps.webhooks.disable(
-        subscription.tenantId,
-        subscription.id,
-        `the receiver answered ${String(outcome.status)} Gone`,
-        deps.clock.now(),
-      );
-      return { kind: "gone", why: "receiver-gone" };
+      const reason = `the receiver answered ${String(outcome.status)} Gone`;
+      const now = deps.clock.now();
+      const first = await deps.webhooks.disable(subscription.tenantId, subscription.id, reason, now);
+      const notified = first ? await noticeOfDisabling(deps, subscription, reason, now) : undefined;
+      return { kind: "gone", why: "receiver-gone", ...(notified !== undefined ? { notified } : {}) };
     }
 
     const now = deps.clock.now();
@@ -109,16 +117,20 @@ export function makeDeliverWebhook(deps: DeliverWebhookDeps): DeliverWebhook {
         new Date(failed.failures[0]?.at ?? now.toISOString()),
       );
       const days = deps.disableAfterFailingDays ?? WEBHOOK_DISABLE_AFTER_FAILING_DAYS;
+      const why = `every delivery failed for ${String(days)} days (since ${since ?? "?"})`;
       const disabled =
         since !== undefined &&
         now.getTime() - Date.parse(since) >= days * 86_400_000 &&
-        (await deps.webhooks.disable(
-          subscription.tenantId,
-          subscription.id,
-          `every delivery failed for ${String(days)} days (since ${since})`,
-          now,
-        ));
-      return { kind: "exhausted", reason: outcome.reason, delivery: failed, redelivered: false, disabled };
+        (await deps.webhooks.disable(subscription.tenantId, subscription.id, why, now));
+      const notified = disabled ? await noticeOfDisabling(deps, subscription, why, now) : undefined;
+      return {
+        kind: "exhausted",
+        reason: outcome.reason,
+        delivery: failed,
+        redelivered: false,
+        disabled,
+        ...(notified !== undefined ? { notified } : {}),
+      };
     }
 
     const next: WebhookDeliveryMessage = { ...failed, attempt: delivery.attempt + 1 };
@@ -126,4 +138,48 @@ export function makeDeliverWebhook(deps: DeliverWebhookDeps): DeliverWebhook {
     await deps.queue.schedule(next, at);
     return { kind: "retry", at, reason: outcome.reason, next };
   };
+}
+
+/**
+ * E-mails the creditor's technical contact that a subscription was disabled, once (the message id is derived from the
+ * subscription and the time it was disabled, so a retried delivery sends no second e-mail). Best effort: a failure
+ * is answered (`false`), never thrown — the subscription is disabled either way, and the list says so.
+ * `undefined` when there is no e-mail channel or no contact address.
+ */
+async function noticeOfDisabling(
+  deps: DeliverWebhookDeps,
+  subscription: WebhookSubscription,
+  reason: string,
+  at: Date,
+): Promise<boolean | undefined> {
+  if (deps.notice === undefined) return undefined;
+  try {
+    const tenant = await deps.notice.tenants.get(subscription.tenantId);
+    if (tenant?.operationsEmail === undefined) return undefined;
+    const digest = createHash("sha256").update(`webhook-disabled|${subscription.id}|${at.toISOString()}`).digest("hex");
+    const messageId = `${digest.slice(0, 8)}-${digest.slice(8, 12)}-4${digest.slice(13, 16)}-8${digest.slice(17, 20)}-${digest.slice(20, 32)}`;
+    const when = at.toISOString().replace("T", " ").slice(0, 16) + " UTC";
+    const text = [
+      `Your webhook subscription ${subscription.id} (${subscription.url}) was disabled on ${when}: ${reason}.`,
+      "",
+      "No more events are sent to it. Events for your cases are still recorded: see GET /api/v1/cases/{caseId}.",
+      "When your receiver works again, register it again with POST /api/v1/webhooks (it gets a new signing secret),",
+      "and delete the disabled one with DELETE /api/v1/webhooks/" + subscription.id + ".",
+    ].join("\n");
+    const outcome = await deps.notice.email.send({
+      messageId,
+      to: { address: tenant.operationsEmail, displayName: tenant.name },
+      subject: `Webhook disabled: ${new URL(subscription.url).host}`,
+      text,
+      html: `<p>${escapeHtml(text).replaceAll("\n\n", "</p><p>").replaceAll("\n", "<br>")}</p>`,
+      attachments: [],
+    });
+    return outcome.ok;
+  } catch {
+    return false;
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 }

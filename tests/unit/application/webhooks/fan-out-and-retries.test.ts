@@ -17,6 +17,8 @@ import {
   type WebhookDeliveryQueue,
 } from "../../../../shared/ports/webhook-delivery-queue";
 import type { WebhookEventType, WebhookSubscription } from "../../../../shared/ports/webhook-store";
+import type { EmailMessage, EmailSender } from "../../../../shared/ports/email-sender";
+import type { Tenant } from "../../../../shared/ports/tenant-store";
 import { makeDeliverWebhookHandler, WebhookDeliveryExhausted } from "../../../../functions/webhooks/sb-deliver-webhook";
 import { fixedFraction, seededRandom } from "../../../support/random";
 
@@ -139,12 +141,28 @@ describe("the delivery trigger handler", () => {
   const context = (deliveryCount = 1) =>
     new InvocationContext({ triggerMetadata: { deliveryCount }, logHandler: () => undefined });
 
-  async function setup(statuses: number[]) {
+  async function setup(statuses: number[], operationsEmail?: string, emailWorks = true) {
     const webhooks = await storeWith(sub("wh_paid", "t_a", ["case.paid"]));
     const queue = new RecordingQueue();
     const calls: string[] = [];
+    const emails: EmailMessage[] = [];
+    const email: EmailSender = {
+      send: async (message) => {
+        if (!emailWorks) return { ok: false, retryable: true, reason: "ACS 503" };
+        if (!emails.some((m) => m.messageId === message.messageId)) emails.push(message);
+        return { ok: true, messageId: message.messageId };
+      },
+    };
+    const tenants = {
+      get: async (tenantId: string) =>
+        tenantId === "t_a"
+          ? ({ tenantId, name: "Fjordnett AS", ...(operationsEmail ? { operationsEmail } : {}) } as Tenant)
+          : undefined,
+    };
+    const logs: string[] = [];
     const handler = makeDeliverWebhookHandler(
       makeDeliverWebhook({
+        notice: { tenants, email },
         webhooks,
         queue,
         clock: { now: () => now },
@@ -159,8 +177,53 @@ describe("the delivery trigger handler", () => {
       }),
     );
     const [first] = await makeFanOutEvent({ webhooks, queue: new RecordingQueue() })(event("case.paid"));
-    return { handler, queue, calls, first: first!, webhooks };
+    return { handler, queue, calls, first: first!, webhooks, emails, logs };
   }
+
+  it("e-mails the creditor's technical contact once when its subscription is disabled, saying why and what to do", async () => {
+    const gone = await setup([410], "drift@fjordnett.no");
+    const logs: unknown[][] = [];
+    await gone.handler(gone.first, new InvocationContext({ logHandler: (_level, ...args) => logs.push(args) }));
+    expect(gone.emails).toHaveLength(1);
+    const [mail] = gone.emails;
+    expect(mail?.to).toEqual({ address: "drift@fjordnett.no", displayName: "Fjordnett AS" });
+    expect(mail?.subject).toBe("Webhook disabled: wh_paid.example");
+    expect(mail?.text).toContain("wh_paid (https://wh_paid.example/hook) was disabled on 2026-11-23 12:00 UTC");
+    expect(mail?.text).toContain("the receiver answered 410 Gone");
+    expect(mail?.text).toContain("POST /api/v1/webhooks");
+    expect(logs.find((l) => l[0] === "webhook receiver answered 410 Gone: not retried")?.[1]).toMatchObject({
+      creditorNotified: true,
+    });
+    // A redelivered 410 answer (the subscription is disabled already) sends no second e-mail.
+    await gone.handler({ ...gone.first, attempt: 2 }, context());
+    expect(gone.emails).toHaveLength(1);
+
+    // After 5 failing days, too.
+    const failing = await setup([500], "drift@fjordnett.no");
+    const old = {
+      ...failing.first,
+      attempt: 8,
+      failures: [{ attempt: 1, at: "2026-11-17T11:00:00.000Z", reason: "HTTP 500" }],
+    };
+    await expect(failing.handler(old, context())).rejects.toThrow(WebhookDeliveryExhausted);
+    expect(failing.emails.map((m) => m.text.split("\n")[0])).toEqual([
+      "Your webhook subscription wh_paid (https://wh_paid.example/hook) was disabled on 2026-11-23 12:00 UTC: every delivery failed for 5 days (since 2026-11-17T11:00:00.000Z).",
+    ]);
+  });
+
+  it("disables without an e-mail when the creditor gave no contact, and when the e-mail fails (the list still says why)", async () => {
+    const none = await setup([410]);
+    await none.handler(none.first, context());
+    expect(none.emails).toEqual([]);
+    expect((await none.webhooks.listForTenant("t_a"))[0]?.disabledAt).toBe(now.toISOString());
+    const broken = await setup([410], "drift@fjordnett.no", false);
+    const logs: unknown[][] = [];
+    await broken.handler(broken.first, new InvocationContext({ logHandler: (_level, ...args) => logs.push(args) }));
+    expect((await broken.webhooks.listForTenant("t_a"))[0]?.disabledAt).toBe(now.toISOString());
+    expect(logs.find((l) => l[0] === "webhook receiver answered 410 Gone: not retried")?.[1]).toMatchObject({
+      creditorNotified: false,
+    });
+  });
 
   it("schedules attempt + 1 at now + the delay on a retryable failure, recording the failure", async () => {
     const { handler, queue, calls, first } = await setup([500]);
