@@ -19,7 +19,7 @@
  * https endpoint in its account metadata).
  *
  * It counts the requests it serves (reads, queries, writes) — not its own snapshot traffic — for benchmarks:
- * `requestCounts()`, and `GET /api/dev/cosmos` on the dev host.
+ * `requestCounts()`, and `GET /api/dev/cosmos` on the dev host. `POST /api/dev/cosmos/snapshot` saves one now.
  */
 import {
   BulkOperationType,
@@ -142,11 +142,22 @@ export class CosmosStandIn {
     return { ...this.counts };
   }
 
-  /** `GET /api/dev/cosmos`: the endpoint and the request counts; anything else answers `false`. */
+  /**
+   * `GET /api/dev/cosmos`: the request counts. `POST /api/dev/cosmos/snapshot`: saves a snapshot now (what a restart,
+   * even after `kill -9`, comes back to) and answers once it is on disk. Anything else answers `false`.
+   */
   readonly handleDevHttp: DevRouteHandler = async (req, res, url) => {
-    if (url.pathname.replace(/\/+$/u, "") !== "/api/dev/cosmos" || req.method !== "GET") return false;
-    sendJson(res, 200, { requests: this.requestCounts() }, { "cache-control": "no-store" });
-    return true;
+    const path = url.pathname.replace(/\/+$/u, "");
+    if (path === "/api/dev/cosmos" && req.method === "GET") {
+      sendJson(res, 200, { requests: this.requestCounts() }, { "cache-control": "no-store" });
+      return true;
+    }
+    if (path === "/api/dev/cosmos/snapshot" && req.method === "POST") {
+      await this.saveNow();
+      sendJson(res, 200, { savedAt: new Date().toISOString() }, { "cache-control": "no-store" });
+      return true;
+    }
+    return false;
   };
 
   /** Writes a snapshot now (unless nothing changed since the last one); resolves once it is on disk. */
