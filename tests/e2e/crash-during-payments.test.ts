@@ -3,13 +3,16 @@
  * restart on the same data folder. No captured money may be silently lost.
  *
  * 1. 50 cases (a customer each), a Vipps payment started for each through its pay link; the Cosmos stand-in saves a
- *    snapshot (`POST /api/dev/cosmos/snapshot`), so the cases and the payment attempts survive the crash.
+ *    snapshot (`POST /api/dev/cosmos/snapshot`), so the cases and the payment attempts survive the crash. Then 5 more
+ *    cases and payments that the crash will make the store forget (approved only after the restart, as the issue's
+ *    51 payments: money at Vipps for a reference nobody here knows any more).
  * 2. All 50 approved at once in the Vipps simulator; once the log shows some payments applied (and not all), the dev
  *    host gets SIGKILL. The Cosmos stand-in comes back to its snapshot (by design, as a store rolled back): payments
  *    applied before the crash are gone from the cases, while Vipps (its state written before each answer) still holds
  *    them as captured. Webhook deliveries that had not been made die with the process.
- * 3. Restart; the `payments` queue (kept on disk) is worked off, and the virtual clock is moved on so that the payment
- *    sweep (every 5 minutes here, as in Azure) asks Vipps about every attempt still unsettled.
+ * 3. Restart; the 5 forgotten payments are approved; the `payments` queue (kept on disk) is worked off, and the
+ *    virtual clock is moved on so that the payment sweep (every 5 minutes here, as in Azure) asks Vipps about every
+ *    attempt still unsettled.
  * 4. From the simulator's list of payments: each payment with money captured (or only authorized) is EITHER on its
  *    case's ledger exactly once (the timeline names the reference once; balance = amount − captured) OR on
  *    `GET /api/v1/ops/unmatched-payments` as `unknown-provider-payment` with the `payment.unmatched_provider_payment`
@@ -31,6 +34,8 @@ const PAYMENTS = 50;
 const INVOICE_AMOUNT = 129_900;
 /** Kill once this many payments show as applied in the log (and fewer than all of them). */
 const KILL_AFTER_APPLIED = 20;
+/** Payments started after the snapshot and approved after the crash: their attempts are gone from the store. */
+const LATE = 5;
 /** The sweep as in Azure (locally it is daily): the test moves the clock 5 minutes at a time. */
 const ENV = { PAYMENT_SWEEP_SCHEDULE: "0 */5 * * * *" };
 const UNMATCHED_TRACE = "payment.unmatched_provider_payment";
@@ -147,10 +152,7 @@ async function simulatorPayments(h: DevHostProcess): Promise<SimulatorPayment[]>
 const captured = (p: SimulatorPayment) => p.aggregate?.capturedAmount.value ?? 0;
 /** Money the provider holds for us: captured, or authorized and not (yet) captured or cancelled. */
 const held = (p: SimulatorPayment) =>
-  Math.max(
-    captured(p),
-    (p.aggregate?.authorizedAmount.value ?? 0) - (p.aggregate?.cancelledAmount.value ?? 0),
-  );
+  Math.max(captured(p), (p.aggregate?.authorizedAmount.value ?? 0) - (p.aggregate?.cancelledAmount.value ?? 0));
 
 async function unmatchedList(h: DevHostProcess): Promise<Unmatched[]> {
   const items: Unmatched[] = [];
@@ -166,14 +168,16 @@ async function unmatchedList(h: DevHostProcess): Promise<Unmatched[]> {
   return items;
 }
 
-async function caseView(h: DevHostProcess, caseId: string): Promise<CaseView> {
+/** The case, or undefined when the store does not have it (rolled back to before it was registered). */
+async function caseView(h: DevHostProcess, caseId: string): Promise<CaseView | undefined> {
   const res = await api(h, "GET", `/api/v1/cases/${caseId}`);
+  if (res.status === 404) return undefined;
   if (res.status !== 200) throw new Error(`GET /api/v1/cases/${caseId} answered ${res.status}`);
   return (await res.json()) as CaseView;
 }
 
-const ledgerEntries = (view: CaseView, reference: string) =>
-  view.timeline.filter((e) => e.kind === "payment" && e.details?.["reference"] === reference);
+const ledgerEntries = (view: CaseView | undefined, reference: string) =>
+  (view?.timeline ?? []).filter((e) => e.kind === "payment" && e.details?.["reference"] === reference);
 
 describe("kill -9 of the dev host while payments are applied", () => {
   it("leaves every captured payment applied exactly once or listed as unmatched with an alert", async () => {
@@ -183,10 +187,13 @@ describe("kill -9 of the dev host while payments are applied", () => {
 
     // ---- 1. cases and payments started; a snapshot they survive in ------------------------------------------------
     const started = await inParallel(PAYMENTS, 8, (i) => startPayment(first, i));
-    const byReference = new Map(started.map((s) => [s.reference, s]));
-    expect(byReference.size).toBe(PAYMENTS);
     const snap = await fetch(`${first.base}/api/dev/cosmos/snapshot`, { method: "POST" });
     expect(snap.status).toBe(200);
+    const snapshotMark = first.logs.length;
+    // Started after the snapshot, approved only after the crash: the store forgot them (the issue's 51 payments).
+    const late = await inParallel(LATE, 4, (i) => startPayment(first, PAYMENTS + i));
+    const byReference = new Map([...started, ...late].map((s) => [s.reference, s]));
+    expect(byReference.size).toBe(PAYMENTS + LATE);
 
     // ---- 2. approve all at once; SIGKILL while they are being applied ---------------------------------------------
     const mark = first.logs.length;
@@ -199,11 +206,8 @@ describe("kill -9 of the dev host while payments are applied", () => {
         .catch(() => "killed" as const),
     );
     const killBy = Date.now() + 30_000;
-    let appliedAtKill = new Set<string>();
-    for (;;) {
-      appliedAtKill = appliedInLog(first.logs, mark);
-      if (appliedAtKill.size >= KILL_AFTER_APPLIED) break;
-      if (Date.now() > killBy) throw new Error(`only ${appliedAtKill.size} payments applied within 30 s`);
+    while (appliedInLog(first.logs, mark).size < KILL_AFTER_APPLIED) {
+      if (Date.now() > killBy) throw new Error(`only ${appliedInLog(first.logs, mark).size} applied within 30 s`);
       await sleep(2);
     }
     process.kill(first.pid!, "SIGKILL");
@@ -214,6 +218,9 @@ describe("kill -9 of the dev host while payments are applied", () => {
     const appliedBeforeKill = appliedInLog(first.logs, mark);
     expect(appliedBeforeKill.size).toBeGreaterThanOrEqual(KILL_AFTER_APPLIED);
     expect(appliedBeforeKill.size).toBeLessThan(PAYMENTS);
+    // The stand-in's own 30-second save may have come after ours (a slow machine): then less was rolled back, and the
+    // late payments may be known after all. The checks below hold either way; the summary says which it was.
+    const laterSaves = first.logs.slice(snapshotMark).filter((l) => l.msg === "cosmos snapshot saved").length;
 
     // ---- 3. restart on the same data folder, let the queue and the sweep settle ----------------------------------
     host = await startDevHost(dataDir, ENV);
@@ -221,13 +228,19 @@ describe("kill -9 of the dev host while payments are applied", () => {
     const secondMark = second.logs.length;
     const before = await simulatorPayments(second);
     const capturedAtRestart = before.filter((p) => byReference.has(p.reference) && captured(p) > 0).length;
+    for (const s of late) {
+      const r = await fetch(`${second.base}/api/dev/vipps/payments/${encodeURIComponent(s.reference)}/approve`, {
+        method: "POST",
+      });
+      expect(r.status).toBe(200);
+    }
     // Two sweeps (each 5 virtual minutes, past the sweep's 2-minute grace), then wait for the work they queued.
     await advanceClock(second.base, "PT5M");
     await advanceClock(second.base, "PT5M");
 
     const settleBy = Date.now() + 45_000;
-    let payments: SimulatorPayment[] = [];
-    let unmatched: Unmatched[] = [];
+    let payments: SimulatorPayment[];
+    let unmatched: Unmatched[];
     for (;;) {
       payments = (await simulatorPayments(second)).filter((p) => byReference.has(p.reference));
       unmatched = await unmatchedList(second);
@@ -257,12 +270,14 @@ describe("kill -9 of the dev host while payments are applied", () => {
     let appliedOnce = 0;
     let onUnmatched = 0;
     let capturedCount = 0;
+    let heldCount = 0;
     for (const p of payments) {
       const { caseId, reference } = byReference.get(p.reference)!;
       const money = held(p);
       if (money <= 0) continue;
+      heldCount++;
       if (captured(p) > 0) capturedCount++;
-      const view = views.get(caseId)!;
+      const view = views.get(caseId);
       const entries = ledgerEntries(view, reference);
       const entry = listed.get(reference);
       if (entries.length === 1) {
@@ -272,8 +287,8 @@ describe("kill -9 of the dev host while payments are applied", () => {
         const credited = (entries[0]!.details?.["amount"] as { value: number } | undefined)?.value;
         if (credited !== captured(p))
           problems.push(`${reference}: credited ${String(credited)} on ${caseId}, captured ${captured(p)}`);
-        if (view.balance.total.value !== INVOICE_AMOUNT - captured(p))
-          problems.push(`${reference}: balance ${view.balance.total.value} ≠ ${INVOICE_AMOUNT} − ${captured(p)}`);
+        if (view?.balance.total.value !== INVOICE_AMOUNT - captured(p))
+          problems.push(`${reference}: balance ${view?.balance.total.value} ≠ ${INVOICE_AMOUNT} − ${captured(p)}`);
         if (entry) problems.push(`${reference}: applied to ${caseId} AND on the unmatched list`);
       } else if (entries.length > 1) {
         problems.push(`${reference}: credited ${entries.length} times on ${caseId}`);
@@ -284,14 +299,13 @@ describe("kill -9 of the dev host while payments are applied", () => {
         if (!alerted.has(reference)) problems.push(`${reference}: unmatched without the ${UNMATCHED_TRACE} trace`);
       } else {
         problems.push(
-          `${reference}: LOST — ${p.state}, captured ${captured(p)}, on neither case ${caseId} (status ${view.status}) nor the unmatched list`,
+          `${reference}: LOST — ${p.state}, captured ${captured(p)}, on neither case ${caseId} (${view ? `status ${view.status}` : "not in the store"}) nor the unmatched list`,
         );
       }
     }
     // No case credited more than Vipps captured for it in all.
     for (const s of started) {
-      const view = views.get(s.caseId)!;
-      const credited = view.timeline
+      const credited = (views.get(s.caseId)?.timeline ?? [])
         .filter((e) => e.kind === "payment")
         .reduce((sum, e) => sum + ((e.details?.["amount"] as { value: number } | undefined)?.value ?? 0), 0);
       const p = payments.find((x) => x.reference === s.reference);
@@ -299,11 +313,19 @@ describe("kill -9 of the dev host while payments are applied", () => {
         problems.push(`${s.caseId}: credited ${credited}, Vipps captured ${p ? captured(p) : 0}`);
     }
 
+    // The rollback was real: the payments applied before the crash were gone from their cases and applied again.
+    const reapplied = [...appliedBeforeKill].filter((r) => appliedInLog(second.logs, secondMark).has(r)).length;
+    if (laterSaves === 0) {
+      expect(reapplied).toBe(appliedBeforeKill.size);
+      // The late payments: money authorized at Vipps for attempts the store no longer has → listed, with the alert.
+      expect(late.filter((s) => !listed.has(s.reference))).toEqual([]);
+    }
     const lost = problems.filter((x) => x.includes("LOST")).length;
     console.log(
       `crash-during-payments: killed with ${appliedBeforeKill.size}/${PAYMENTS} applied ` +
         `(approvals answered: ${approvalStatuses.filter((s) => s === 200).length}), ` +
-        `captured at restart ${capturedAtRestart}; captured ${capturedCount}, applied once ${appliedOnce}, ` +
+        `captured at restart ${capturedAtRestart}, re-applied after restart ${reapplied}` +
+        `${laterSaves > 0 ? ` (the stand-in saved again ${laterSaves}× before the kill)` : ""}; captured ${capturedCount} (+${heldCount - capturedCount} authorized only), applied once ${appliedOnce}, ` +
         `on unmatched list ${onUnmatched}, lost ${lost}; ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
     expect(problems).toEqual([]);
