@@ -5,7 +5,9 @@
  * The server keeps everything in memory, so the stand-in saves every database, container (definition: partition key,
  * unique keys, indexing policy, …), user-defined function and document to `<dataDir>/cosmos/snapshot.json` — on
  * `stop()`, every `saveIntervalMs`, and on `saveNow()` — and loads it back at `start()`. Writes are atomic (temp file
- * + rename) and skipped when no mutating request (anything but GET / query) has finished since the last save.
+ * + rename) and skipped when no mutating request (anything but GET / query) has finished since the last save. A
+ * snapshot is one point in time: while it is read, writes that come in wait (and those under way finish first), so a
+ * `kill -9` rolls the whole store back to one moment, as a restore from a backup would — never to a mix of moments.
  *
  * Dump and restore go through the server's own HTTP API with the real `@azure/cosmos` SDK, not through the server's
  * internals: `createHttpServer` keeps its in-memory account in a closure (there is no handle to it), and its classes
@@ -19,7 +21,7 @@
  * https endpoint in its account metadata).
  *
  * It counts the requests it serves (reads, queries, writes) — not its own snapshot traffic — for benchmarks:
- * `requestCounts()`, and `GET /api/dev/cosmos` on the dev host.
+ * `requestCounts()`, and `GET /api/dev/cosmos` on the dev host. `POST /api/dev/cosmos/snapshot` saves one now.
  */
 import {
   BulkOperationType,
@@ -32,7 +34,7 @@ import {
 } from "@azure/cosmos";
 import { listen, closeServer } from "../listen";
 import { createHttpServer } from "@vercel/cosmosdb-server";
-import type { Server } from "node:http";
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 import { sendJson, type DevRouteHandler } from "../dev-routes";
 import { join } from "node:path";
 import { CoalescingWriter, readJsonFile, writeFileAtomic } from "../atomic-file";
@@ -88,6 +90,10 @@ export class CosmosStandIn {
   private generation = 0;
   private savedGeneration = 0;
   private hasSnapshotFile = false;
+  /** Writes being served; while a snapshot is read, new writes wait in `heldWrites` (undefined: none held). */
+  private writesInFlight = 0;
+  private heldWrites: Array<() => void> | undefined;
+  private readonly drained: Array<() => void> = [];
   private readonly counts: CosmosRequestCounts = { total: 0, reads: 0, queries: 0, writes: 0 };
 
   constructor(private readonly options: CosmosStandInOptions) {
@@ -98,14 +104,31 @@ export class CosmosStandIn {
   async start(port = 0): Promise<{ endpoint: string; key: string }> {
     if (this.server) throw new Error("CosmosStandIn already started");
     const server = createHttpServer({ keepAlive: true });
-    server.on("request", (req, res) => {
+    // The server's own handler, called from ours: a write that arrives while a snapshot is read waits for it.
+    const serve = server.listeners("request") as RequestListener[];
+    server.removeAllListeners("request");
+    server.on("request", (req: IncomingMessage, res: ServerResponse) => {
       const mutation = isMutation(req.method, req.headers);
-      if (mutation) res.on("finish", () => this.generation++);
-      if (req.headers[OWN_REQUEST_HEADER] !== undefined) return;
-      this.counts.total++;
-      if (mutation) this.counts.writes++;
-      else if (req.method === "POST") this.counts.queries++;
-      else this.counts.reads++;
+      const own = req.headers[OWN_REQUEST_HEADER] !== undefined;
+      if (!own) {
+        this.counts.total++;
+        if (mutation) this.counts.writes++;
+        else if (req.method === "POST") this.counts.queries++;
+        else this.counts.reads++;
+      }
+      const run = () => {
+        if (mutation) {
+          this.writesInFlight++;
+          res.once("close", () => {
+            this.generation++;
+            this.writesInFlight--;
+            if (this.writesInFlight === 0) for (const resolve of this.drained.splice(0)) resolve();
+          });
+        }
+        for (const listener of serve) listener.call(server, req, res);
+      };
+      if (mutation && !own && this.heldWrites) this.heldWrites.push(run);
+      else run();
     });
     const boundPort = await listen(server, port);
     this.server = server;
@@ -142,11 +165,22 @@ export class CosmosStandIn {
     return { ...this.counts };
   }
 
-  /** `GET /api/dev/cosmos`: the endpoint and the request counts; anything else answers `false`. */
+  /**
+   * `GET /api/dev/cosmos`: the request counts. `POST /api/dev/cosmos/snapshot`: saves a snapshot now (what a restart,
+   * even after `kill -9`, comes back to) and answers once it is on disk. Anything else answers `false`.
+   */
   readonly handleDevHttp: DevRouteHandler = async (req, res, url) => {
-    if (url.pathname.replace(/\/+$/u, "") !== "/api/dev/cosmos" || req.method !== "GET") return false;
-    sendJson(res, 200, { requests: this.requestCounts() }, { "cache-control": "no-store" });
-    return true;
+    const path = url.pathname.replace(/\/+$/u, "");
+    if (path === "/api/dev/cosmos" && req.method === "GET") {
+      sendJson(res, 200, { requests: this.requestCounts() }, { "cache-control": "no-store" });
+      return true;
+    }
+    if (path === "/api/dev/cosmos/snapshot" && req.method === "POST") {
+      await this.saveNow();
+      sendJson(res, 200, { savedAt: new Date().toISOString() }, { "cache-control": "no-store" });
+      return true;
+    }
+    return false;
   };
 
   /** Writes a snapshot now (unless nothing changed since the last one); resolves once it is on disk. */
@@ -178,30 +212,43 @@ export class CosmosStandIn {
   private async save(): Promise<void> {
     const client = this.client;
     if (!client) return;
-    const generation = this.generation;
-    if (generation === this.savedGeneration && this.hasSnapshotFile) return;
+    if (this.generation === this.savedGeneration && this.hasSnapshotFile) return;
     const started = Date.now();
-    const snapshot: Snapshot = { version: SNAPSHOT_VERSION, savedAt: new Date().toISOString(), databases: [] };
+    // One point in time, as a store restored from a backup is: writes that come in wait until every container has
+    // been read, and the writes already under way finish first. (Read container by container while writes go on, a
+    // snapshot could hold a payment attempt marked applied but not the case it was applied to.)
+    this.heldWrites = [];
+    let snapshot: Snapshot;
+    let generation: number;
     let documentCount = 0;
     let containerCount = 0;
-    const { resources: databases } = await client.databases.readAll().fetchAll();
-    for (const db of databases) {
-      const database = client.database(db.id);
-      const { resources: containers } = await database.containers.readAll().fetchAll();
-      const entry: Snapshot["databases"][number] = { id: db.id, containers: [] };
-      for (const definition of containers) {
-        const container = database.container(definition.id);
-        const { resources: documents } = await container.items.readAll<Json>({ maxItemCount: 1_000 }).fetchAll();
-        const { resources: udfs } = await container.scripts.userDefinedFunctions.readAll().fetchAll();
-        entry.containers.push({
-          definition: withoutSystemProperties(definition as unknown as Json),
-          userDefinedFunctions: udfs.map((u) => ({ id: u.id, body: u.body })),
-          documents,
-        });
-        containerCount++;
-        documentCount += documents.length;
+    try {
+      if (this.writesInFlight > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
+      generation = this.generation;
+      snapshot = { version: SNAPSHOT_VERSION, savedAt: new Date().toISOString(), databases: [] };
+      const { resources: databases } = await client.databases.readAll().fetchAll();
+      for (const db of databases) {
+        const database = client.database(db.id);
+        const { resources: containers } = await database.containers.readAll().fetchAll();
+        const entry: Snapshot["databases"][number] = { id: db.id, containers: [] };
+        for (const definition of containers) {
+          const container = database.container(definition.id);
+          const { resources: documents } = await container.items.readAll<Json>({ maxItemCount: 1_000 }).fetchAll();
+          const { resources: udfs } = await container.scripts.userDefinedFunctions.readAll().fetchAll();
+          entry.containers.push({
+            definition: withoutSystemProperties(definition as unknown as Json),
+            userDefinedFunctions: udfs.map((u) => ({ id: u.id, body: u.body })),
+            documents,
+          });
+          containerCount++;
+          documentCount += documents.length;
+        }
+        snapshot.databases.push(entry);
       }
-      snapshot.databases.push(entry);
+    } finally {
+      const held = this.heldWrites;
+      this.heldWrites = undefined;
+      for (const run of held) run();
     }
     await writeFileAtomic(this.snapshotPath, JSON.stringify(snapshot));
     this.savedGeneration = generation;

@@ -170,6 +170,40 @@ describe("Cosmos DB stand-in through @azure/cosmos", () => {
     expect(after.total - before.total).toBe(2 + after.queries - before.queries);
   });
 
+  it("saves one point in time while writes go on: a write that comes in during the save waits for it", async () => {
+    // Each writer writes a case, then the invoice that goes with it: a snapshot holding the invoice must hold the case
+    // (the containers are read one after the other, cases first).
+    const invoices = database.container("invoices");
+    let stop = false;
+    const writers = Array.from({ length: 4 }, async (_, w) => {
+      for (let i = 0; !stop; i++) {
+        const id = `pit-${w}-${i}`;
+        await cases.items.create<CaseDoc>({ id, tenantId: "t-pit", status: "open", amountMinor: 1 });
+        await invoices.items.create({ id, tenantId: "t-pit", externalRef: id });
+      }
+    });
+    try {
+      for (let n = 0; n < 8; n++) {
+        await new Promise((r) => setTimeout(r, 20));
+        await standIn.saveNow();
+        const snapshot = JSON.parse(await readFile(join(dataDir, "cosmos", "snapshot.json"), "utf8")) as {
+          databases: Array<{ id: string; containers: Array<{ definition: { id: string }; documents: CaseDoc[] }> }>;
+        };
+        const docs = (container: string) =>
+          snapshot.databases
+            .find((d) => d.id === "followup")!
+            .containers.find((c) => c.definition.id === container)!
+            .documents.filter((d) => d.tenantId === "t-pit")
+            .map((d) => d.id);
+        const saved = new Set(docs("cases"));
+        expect(docs("invoices").filter((id) => !saved.has(id))).toEqual([]);
+      }
+    } finally {
+      stop = true;
+      await Promise.all(writers);
+    }
+  });
+
   it("keeps databases, container definitions and documents across a restart on the same data directory", async () => {
     await cases.items.create<CaseDoc>({
       id: "keep",
