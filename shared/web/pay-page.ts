@@ -241,7 +241,11 @@ function formData(view: PayPageView, lang: Lang, error: PayFormError | undefined
         o.kind === "custom"
           ? {
               label: t(lang, "amountLabel"),
-              hint: t(lang, "amountHint", { min: formatAmount(o.min, lang), max: formatAmount(o.max, lang) }),
+              hint: t(lang, "amountHint", {
+                min: formatAmount(o.min, lang),
+                max: formatAmount(o.max, lang),
+                ...amountExamples(o.min.value, o.max.value, lang),
+              }),
               value: values.amount ?? "",
               error: message("amount"),
             }
@@ -334,4 +338,20 @@ export function renderPayPage(view: PayPageView, options: RenderPayPageOptions):
     langHref: { nb: payLinkPath(view.token, "nb"), en: payLinkPath(view.token, "en") },
     footer: [t(lang, "expires", { date: formatInstantDate(view.expiresAt, lang) }), t(lang, "contact", { creditor })],
   });
+}
+
+/**
+ * Examples of how to write an amount, inside the allowed range: whole kroner halfway between the least and the most
+ * (written without thousands separators, as one types it), and the same with øre — e.g. "650" and "650,50".
+ */
+export function amountExamples(min: number, max: number, lang: Lang): { example: string; exampleWithOre: string } {
+  const comma = lang === "nb" ? "," : ".";
+  const whole = Math.max(Math.ceil(min / 100), Math.floor((min + max) / 200));
+  if (whole * 100 > max) {
+    // Less than one whole krone between them: the least amount itself, with øre.
+    const exact = `${String(Math.floor(min / 100))}${comma}${String(min % 100).padStart(2, "0")}`;
+    return { example: exact, exampleWithOre: exact };
+  }
+  const withOre = whole * 100 + 50 <= max ? `${String(whole)}${comma}50` : String(whole);
+  return { example: String(whole), exampleWithOre: withOre };
 }

@@ -60,7 +60,12 @@ function remaining(view: ReceiptView, lang: Lang): ReceiptData["remaining"] {
       label: t(lang, "invoiceHeading", { number: c.invoiceNumber }),
       value:
         c.balance.value <= 0 || c.status === "paid"
-          ? t(lang, "receiptCasePaid")
+          ? c.credit !== undefined
+            ? t(lang, "receiptCasePaidWithCredit", {
+                amount: formatAmount(c.credit, lang),
+                creditor: view.creditor.name,
+              })
+            : t(lang, "receiptCasePaid")
           : t(lang, "receiptCaseRemaining", { amount: formatAmount(c.balance, lang) }),
     })),
   };

@@ -53,16 +53,21 @@ const BY: Record<LetterLanguage, Record<NonNullable<LetterAlertSms["by"]>, strin
 };
 
 /**
- * The SMS telling the debtor about a letter, with the link to read it and pay. It says how the letter itself comes
- * ("Vi har sendt deg … i posten"), so a debtor alerted before the post arrives is not told it is already there.
+ * The SMS telling the debtor about a letter, with the link to read it and pay. It says how the letter itself comes;
+ * the SMS goes when the letter is written, and a letter by post reaches the print house's batch and the post office
+ * days later, so that one is "on its way" ("Du får et brev … i posten"), never "sent".
  */
 export function letterAlertSmsText(sms: LetterAlertSms): string {
   const title = letterTitle(sms.letter, sms.language).toLowerCase();
   const nb = sms.language === "nb";
   const text = sms.by
     ? nb
-      ? `${sms.creditorName}: Vi har sendt deg et brev (${title}) ${BY.nb[sms.by]} om faktura ${sms.invoiceNumber}. Se brevet og betal her: ${sms.payLink}`
-      : `${sms.creditorName}: We have sent you a letter (${title}) ${BY.en[sms.by]} about invoice ${sms.invoiceNumber}. Read it and pay here: ${sms.payLink}`
+      ? sms.by === "post"
+        ? `${sms.creditorName}: Du får et brev (${title}) ${BY.nb.post} om faktura ${sms.invoiceNumber}. Se brevet og betal her: ${sms.payLink}`
+        : `${sms.creditorName}: Vi har sendt deg et brev (${title}) ${BY.nb[sms.by]} om faktura ${sms.invoiceNumber}. Se brevet og betal her: ${sms.payLink}`
+      : sms.by === "post"
+        ? `${sms.creditorName}: A letter (${title}) about invoice ${sms.invoiceNumber} is on its way to you by post. Read it and pay here: ${sms.payLink}`
+        : `${sms.creditorName}: We have sent you a letter (${title}) ${BY.en[sms.by]} about invoice ${sms.invoiceNumber}. Read it and pay here: ${sms.payLink}`
     : nb
       ? `${sms.creditorName}: Du har fått et brev (${title}) om faktura ${sms.invoiceNumber}. Se brevet og betal her: ${sms.payLink}`
       : `${sms.creditorName}: You have a letter (${title}) about invoice ${sms.invoiceNumber}. Read it and pay here: ${sms.payLink}`;

@@ -10,6 +10,7 @@
  * the provider; the ledger entry is then written). A reference already on the ledger is the same refund again:
  * answered with the case as it is, nothing sent.
  *
+ *   the case holds no credit                            → NO_CREDIT_TO_REFUND (422)
  *   more than the case's credit                         → REFUND_EXCEEDS_CREDIT (422)
  *   more than what the provider payment still holds     → REFUND_EXCEEDS_CAPTURED (422)
  *   no provider payment on the case to refund through   → NO_PROVIDER_PAYMENT (422: record a bank transfer instead)
@@ -40,6 +41,11 @@ export class RefundExceedsCaptured extends DomainError {
 export class NoProviderPayment extends DomainError {
   readonly code = "NO_PROVIDER_PAYMENT";
   override readonly title = "No provider payment to refund through";
+}
+
+export class NoCreditToRefund extends DomainError {
+  readonly code = "NO_CREDIT_TO_REFUND";
+  override readonly title = "Nothing to refund";
 }
 
 export class PaymentProviderNotConfigured extends DomainError {
@@ -110,6 +116,10 @@ export function makeRefundOverpayment(deps: OverpaymentDeps) {
       return toCaseView(record, tenant, deps.clock.now(), await rulesWithEnteredRates(deps));
     const method = input.method ?? "provider";
     const credit = balanceOf(c).credit;
+    if (credit.value <= 0)
+      throw new NoCreditToRefund(
+        "The case holds no credit to refund: nothing was paid beyond what was owed, or it was refunded already.",
+      );
     const amount = input.amount ?? credit;
     if (amount.currency !== c.currency || amount.value <= 0 || amount.value > credit.value) {
       throw new RefundExceedsCredit(

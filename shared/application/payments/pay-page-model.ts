@@ -92,7 +92,13 @@ export interface ReceiptView {
   /** The payment the receipt is for (absent when the page is opened without a reference). */
   payment?: { reference: string; amount: Money; method: PaymentMethod; failureReason?: string };
   /** The cases after the payment: what is still owed and their status. */
-  cases: Array<{ invoiceNumber: string; balance: Money; status: CaseStatus }>;
+  cases: Array<{
+    invoiceNumber: string;
+    balance: Money;
+    status: CaseStatus;
+    /** Paid beyond what was owed (two tabs both paying) and not refunded: the creditor refunds it or keeps it. */
+    credit?: Money;
+  }>;
   /** The suspended services of the paid cases: reopened (when), reopening, delayed, or still closed and why. */
   services: ServiceProgress[];
   /** Seconds until the page refreshes itself while pending or while a service is being reopened (meta refresh: works without JavaScript). */

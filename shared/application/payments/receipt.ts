@@ -4,6 +4,7 @@
  * provider directly, and queues what it learns as an event — so a lost or late webhook does not leave the debtor
  * waiting (applying stays in one place: the queue's trigger).
  */
+import { balanceOf } from "../../domain/case";
 import type { PaymentAttempt } from "../../ports/payment-attempt-store";
 import type { PaymentQueue } from "../../ports/payment-queue";
 import type { ReceiptView } from "./pay-page-model";
@@ -87,11 +88,15 @@ export function makeLoadReceipt(deps: ReceiptDeps) {
             },
           }
         : {}),
-      cases: paidCases.map((r) => ({
-        invoiceNumber: r.invoiceNumber,
-        balance: caseToPay(r.caseId, r.case, now, rulesOn).total,
-        status: r.case.status,
-      })),
+      cases: paidCases.map((r) => {
+        const credit = balanceOf(r.case).credit;
+        return {
+          invoiceNumber: r.invoiceNumber,
+          balance: caseToPay(r.caseId, r.case, now, rulesOn).total,
+          status: r.case.status,
+          ...(credit.value > 0 ? { credit } : {}),
+        };
+      }),
       services,
       ...(refreshSeconds ? { refreshSeconds } : {}),
     };

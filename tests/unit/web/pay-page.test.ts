@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderPayPage } from "../../../shared/web/pay-page";
+import { amountExamples, renderPayPage } from "../../../shared/web/pay-page";
 import type { PayFormError, PayPageView } from "../../../shared/application/payments/pay-page-model";
 import { fullView, nok, payCase } from "./fixtures";
 import { all, byId, byTag, labelText, parseHtml, readable } from "./html";
@@ -290,5 +290,25 @@ describe("escaping", () => {
   it("never shows a logo from a javascript: or data: address", () => {
     const { doc } = page(fullView({ creditor: { name: "X", logoUrl: "javascript:alert(1)" } }));
     expect(byTag(doc, "img")).toHaveLength(0);
+  });
+});
+
+describe("the amount field's examples", () => {
+  it("are inside the allowed range, written as one types them (the hint once offered 1500 when at most 801,27 kr was allowed)", () => {
+    expect(amountExamples(100_00, 801_27, "nb")).toEqual({ example: "450", exampleWithOre: "450,50" });
+    expect(amountExamples(100_00, 801_27, "en")).toEqual({ example: "450", exampleWithOre: "450.50" });
+    for (const [min, max] of [
+      [100_00, 100_20],
+      [100_00, 150_00],
+      [50_00, 12_345_67],
+      [1, 99],
+    ] as const) {
+      const { example, exampleWithOre } = amountExamples(min, max, "nb");
+      for (const written of [example, exampleWithOre]) {
+        const minor = Math.round(Number(written.replace(",", ".")) * 100);
+        expect(minor, `${written} for ${min}..${max}`).toBeGreaterThanOrEqual(min);
+        expect(minor, `${written} for ${min}..${max}`).toBeLessThanOrEqual(max);
+      }
+    }
   });
 });

@@ -20,6 +20,18 @@ describe("the receipt page", () => {
     expect(byTag(parseHtml(en), "html")[0]?.attrs.lang).toBe("en");
   });
 
+  it("tells a debtor who paid twice (two tabs) how much more was paid and that the creditor refunds or keeps it", () => {
+    const twice = receipt({
+      cases: [{ invoiceNumber: "2026-101", balance: nok(0), status: "paid", credit: nok(50179) }],
+    });
+    expect(readable(parseHtml(renderReceiptPage(twice, "nb")).text)).toContain(
+      "Saken er betalt. Du har betalt 501,79 kr mer enn du skyldte (for eksempel to ganger). Fjordkraft Strøm AS betaler det tilbake til deg, eller holder det til gode for deg.",
+    );
+    expect(readable(parseHtml(renderReceiptPage(twice, "en")).text)).toContain(
+      "You have paid NOK 501.79 more than you owed",
+    );
+  });
+
   it("says Paid in the heading, with the amount and what is still owed per invoice, and stops refreshing", () => {
     const html = renderReceiptPage(receipt(), "nb");
     expect(h1(html)).toBe("Betalt");

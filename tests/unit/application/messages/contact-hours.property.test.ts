@@ -110,6 +110,6 @@ describe("a step asked for outside contact hours", () => {
     w.clock.set("2026-12-14T07:00:00.000Z");
     expect(await execute(caseId, reminder)).toMatchObject({ kind: "executed", delivery: { channel: "print" } });
     expect(sms.sent.map((s) => s.at.toISOString())).toEqual(["2026-12-07T07:00:00.000Z", "2026-12-14T07:00:00.000Z"]);
-    expect(sms.sent[1]!.message.text).toContain("Vi har sendt deg et brev (purring) i posten");
+    expect(sms.sent[1]!.message.text).toContain("Du får et brev (purring) i posten");
   });
 });

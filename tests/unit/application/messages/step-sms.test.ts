@@ -59,7 +59,7 @@ describe("the SMS alert for a letter", () => {
       payLink: LINK,
     } as const;
     expect(letterAlertSmsText({ ...alert, language: "nb", by: "post" })).toBe(
-      `Fjordkraft Demo AS: Vi har sendt deg et brev (purring) i posten om faktura INV-1001. Se brevet og betal her: ${LINK}`,
+      `Fjordkraft Demo AS: Du får et brev (purring) i posten om faktura INV-1001. Se brevet og betal her: ${LINK}`,
     );
     expect(letterAlertSmsText({ ...alert, language: "nb", by: "email" })).toContain("et brev (purring) på e-post");
     expect(letterAlertSmsText({ ...alert, language: "en", by: "digital-mailbox" })).toContain(

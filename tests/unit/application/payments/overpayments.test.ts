@@ -97,6 +97,11 @@ describe("overpayments", () => {
     // The same refund again (a client's retry): nothing more goes back.
     await refund(tenantId, caseId, { reference: "R-1" });
     expect(provider.refunds).toBe(1);
+    // Another refund now: nothing is left to refund, and the answer says so.
+    await expect(refund(tenantId, caseId, { reference: "R-2" })).rejects.toMatchObject({
+      code: "NO_CREDIT_TO_REFUND",
+      message: expect.stringContaining("holds no credit to refund"),
+    });
     expect((await makeListOverpayments(w.deps)(tenantId, { limit: 10 })).items).toEqual([]);
     expect(w.events.ofType("payment.refunded").map((e) => e.data["amount"])).toEqual([nok(50_000)]);
   });
