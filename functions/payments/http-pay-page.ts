@@ -18,6 +18,7 @@ import {
   type PayPageDeps,
 } from "../../shared/application/payments/pay-page";
 import { makeLoadReceipt, type ReceiptDeps } from "../../shared/application/payments/receipt";
+import { compressBody } from "../../shared/http/compression";
 import { clientAddress } from "../../shared/http/rate-limit";
 import { negotiateLang } from "../../shared/web/i18n";
 import { PAGE_CSP } from "../../shared/web/layout";
@@ -50,11 +51,19 @@ const PAGE_HEADERS = {
   "content-security-policy": PAGE_CSP,
 };
 
-function page(status: number, body: string, extra: Record<string, string> = {}): HttpResponseInit {
-  return { status, headers: { ...PAGE_HEADERS, ...extra }, body };
+/** A page, compressed when the client accepts it (br or gzip). */
+function page(
+  request: HttpRequest,
+  status: number,
+  body: string,
+  extra: Record<string, string> = {},
+): HttpResponseInit {
+  const encoded = compressBody(body, request.headers.get("accept-encoding"));
+  return { status, headers: { ...PAGE_HEADERS, ...extra, ...encoded.headers }, body: encoded.body };
 }
 
 function notice(
+  request: HttpRequest,
   kind: NoticeKind,
   lang: Lang,
   options: { creditorName?: string; retryAfterSeconds?: number } = {},
@@ -62,7 +71,7 @@ function notice(
   const extra: Record<string, string> = options.retryAfterSeconds
     ? { "retry-after": String(options.retryAfterSeconds) }
     : {};
-  return page(NOTICE_STATUS[kind], renderNoticePage(kind, lang, options), extra);
+  return page(request, NOTICE_STATUS[kind], renderNoticePage(kind, lang, options), extra);
 }
 
 function langOf(request: HttpRequest): Lang {
@@ -102,23 +111,23 @@ export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
         const deps = resolve();
         const token = request.params.token ?? "";
         const verdict = await deps.payPageLimiter.check({ token, client: clientAddress(request) });
-        if (!verdict.ok) return notice("rate-limited", lang, { retryAfterSeconds: verdict.retryAfterSeconds });
+        if (!verdict.ok) return notice(request, "rate-limited", lang, { retryAfterSeconds: verdict.retryAfterSeconds });
         return await fn(request, deps, token, lang);
       } catch (error) {
         context.error(`${what} failed`, {
           error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
         });
-        return notice("unavailable", lang, { retryAfterSeconds: 30 });
+        return notice(request, "unavailable", lang, { retryAfterSeconds: 30 });
       }
     };
 
   return {
-    show: guarded("pay page", async (_request, deps, token, lang) => {
+    show: guarded("pay page", async (request, deps, token, lang) => {
       const result = await makeLoadPayPage(deps, config(deps))(token);
-      if (result.kind === "unknown") return notice("unknown-link", lang);
+      if (result.kind === "unknown") return notice(request, "unknown-link", lang);
       if (result.kind === "expired")
-        return notice("expired-link", lang, result.creditorName ? { creditorName: result.creditorName } : {});
-      return page(200, renderPayPage(result.view, { lang }));
+        return notice(request, "expired-link", lang, result.creditorName ? { creditorName: result.creditorName } : {});
+      return page(request, 200, renderPayPage(result.view, { lang }));
     }),
 
     pay: guarded("pay page submit", async (request, deps, token, lang) => {
@@ -126,11 +135,11 @@ export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
       const result = await makeStartPayment(deps, config(deps))(token, values, lang);
       switch (result.kind) {
         case "unknown":
-          return notice("unknown-link", lang);
+          return notice(request, "unknown-link", lang);
         case "expired":
-          return notice("expired-link", lang, result.creditorName ? { creditorName: result.creditorName } : {});
+          return notice(request, "expired-link", lang, result.creditorName ? { creditorName: result.creditorName } : {});
         case "invalid":
-          return page(422, renderPayPage(result.view, { lang, error: result.error, values: result.values }));
+          return page(request, 422, renderPayPage(result.view, { lang, error: result.error, values: result.values }));
         case "redirect":
           return {
             status: 303,
@@ -145,8 +154,8 @@ export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
         token,
         reference && /^[a-zA-Z0-9-]{8,50}$/u.test(reference) ? reference : undefined,
       );
-      if (result.kind === "unknown") return notice("unknown-link", lang);
-      return page(200, renderReceiptPage(result.view, lang));
+      if (result.kind === "unknown") return notice(request, "unknown-link", lang);
+      return page(request, 200, renderReceiptPage(result.view, lang));
     }),
   };
 }

@@ -4,6 +4,7 @@
  */
 import { RequestRateLimiter } from "../../../../shared/http/rate-limit";
 import { HttpRequest, type HttpResponseInit } from "@azure/functions";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { beforeEach, describe, expect, it } from "vitest";
 import { makeRegisterInvoice } from "../../../../shared/application/register-invoice";
 import { makePayPageFunctions, type PayPageFunctionDeps } from "../../../../functions/payments/http-pay-page";
@@ -82,6 +83,25 @@ describe("GET /p/{token}", () => {
     expect(page(res)).toContain("Betal med Vipps");
     const en = await fns.show(get(`/p/${token}?lang=en`), context());
     expect(page(en)).toContain('lang="en"');
+  });
+
+  it("compresses the page with brotli or gzip when the browser accepts it, and says so in vary", async () => {
+    const fns = makePayPageFunctions(() => deps());
+    const plain = await fns.show(get(`/p/${token}`), context());
+    expect(header(plain, "content-encoding")).toBeUndefined();
+    expect(header(plain, "vary")).toBe("accept-encoding");
+    const html = page(plain);
+    const br = await fns.show(get(`/p/${token}`, { "accept-encoding": "gzip, deflate, br" }), context());
+    expect(header(br, "content-encoding")).toBe("br");
+    const brBody = br.body as Uint8Array;
+    expect(brotliDecompressSync(brBody).toString("utf8")).toBe(html);
+    expect(brBody.length).toBeLessThan(Buffer.byteLength(html) / 2);
+    const gz = await fns.show(get(`/p/${token}`, { "accept-encoding": "gzip;q=1, br;q=0" }), context());
+    expect(header(gz, "content-encoding")).toBe("gzip");
+    expect(gunzipSync(gz.body as Uint8Array).toString("utf8")).toBe(html);
+    const notFound = await fns.show(get(`/p/${"A".repeat(27)}`, { "accept-encoding": "br" }), context());
+    expect(notFound.status).toBe(404);
+    expect(header(notFound, "content-encoding")).toBe("br");
   });
 
   it("answers an unknown link with 404 and an expired one with 410, each a page saying what to do", async () => {
