@@ -19,6 +19,7 @@ import type { PrintDeps } from "./print/deps";
 import type { OpsDeps } from "./ops/deps";
 import { ServiceBusDeadLetters } from "../shared/adapters/service-bus/dead-letters.service-bus";
 import { CosmosBankPaymentStore } from "../shared/adapters/cosmos/bank-payment-store.cosmos";
+import { CosmosLedgerCursorStore } from "../shared/adapters/cosmos/ledger-cursor-store.cosmos";
 import { CosmosCaseStore } from "../shared/adapters/cosmos/case-store.cosmos";
 import { createCosmosDatabase, type CosmosOptions } from "../shared/adapters/cosmos/database.cosmos";
 import { CosmosIdempotencyStore } from "../shared/adapters/cosmos/idempotency-store.cosmos";
@@ -42,7 +43,8 @@ import { HttpPartnerGateway } from "../shared/adapters/partner-http/partner-gate
 import { ServiceBusPartnerCommandQueue } from "../shared/adapters/service-bus/partner-command-queue.service-bus";
 import { ServiceBusPaymentQueue } from "../shared/adapters/service-bus/payment-queue.service-bus";
 import { ServiceBusWebhookDeliveryQueue } from "../shared/adapters/service-bus/webhook-delivery-queue.service-bus";
-import type { VippsApiConfig } from "../shared/adapters/vipps/api-client.vipps";
+import { VippsApiClient, type VippsApiConfig } from "../shared/adapters/vipps/api-client.vipps";
+import { VippsLedgerFeed } from "../shared/adapters/vipps/ledger-feed.vipps";
 import { VippsPaymentProvider } from "../shared/adapters/vipps/payment-provider.vipps";
 import { VippsWebhookRegistry } from "../shared/adapters/vipps/webhooks-api.vipps";
 import { VippsWebhookVerifier } from "../shared/adapters/vipps/webhook-verifier.vipps";
@@ -177,6 +179,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     paymentQueue: new ServiceBusPaymentQueue({ client: serviceBus, queueName: PAYMENTS_QUEUE }),
     callbackReplays: new MemoryReplayGuard(),
     bankPayments: new CosmosBankPaymentStore({ database }),
+    ledgerCursors: new CosmosLedgerCursorStore({ database }),
     sms,
     letters,
     letterChannels: { ...(email ? { email } : {}), ...(mailbox ? { mailbox } : {}), printHouse },
@@ -193,6 +196,8 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     ...(paymentProvider ? { paymentProvider } : {}),
     ...(paymentWebhooks ? { paymentWebhooks } : {}),
     ...(vipps ? { paymentWebhookRegistry: new VippsWebhookRegistry(vipps) } : {}),
+    // The Report API's funds feed: the sweep finds captured money no payment attempt knows (a store rolled back).
+    ...(vipps ? { ledgerFeed: new VippsLedgerFeed(new VippsApiClient(vipps), { ledgerId: s.VIPPS_LEDGER_ID }) } : {}),
     workflowFor: (context) => new DurableCaseWorkflow(df.getClient(context)),
     lookupApiKey: tenantKeyLookup(tenants),
     operatorApiKey: s.OPERATOR_API_KEY ?? "",

@@ -110,6 +110,9 @@ param deployDeliveryReportEvents bool = false
 @description('Vipps MobilePay Merchant-Serial-Number (MSN). Not a secret; empty until the merchant agreement exists.')
 param vippsMerchantSerialNumber string = ''
 
+@description('Vipps MobilePay Report API ledger id the payment sweep reads captures from. Optional: empty looks up the ledger of the MSN (GET /settlement/v1/ledgers). The Report API is production-only.')
+param vippsLedgerId string = ''
+
 @description('Digipost API (digital mailbox with print fallback): https://api.digipost.no in production.')
 param digipostApiUrl string = 'https://api.digipost.no'
 
@@ -343,6 +346,8 @@ var appSettings = {
   // Vipps MobilePay ePayment — credentials are Key Vault references.
   VIPPS_BASE_URL: vippsBaseUrl
   VIPPS_MERCHANT_SERIAL_NUMBER: vippsMerchantSerialNumber
+  // The Report API ledger the payment sweep reads (money at Vipps no payment attempt knows); empty: looked up by MSN.
+  VIPPS_LEDGER_ID: vippsLedgerId
   VIPPS_CLIENT_ID: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.vippsClientId}/)'
   VIPPS_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.vippsClientSecret}/)'
   VIPPS_SUBSCRIPTION_KEY: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.vippsSubscriptionKey}/)'

@@ -1,6 +1,7 @@
 /**
  * The Vipps simulator's API: `POST /accesstoken/get`, ePayment v1 (create, get, events, capture, cancel, refund, and
- * the test environment's force-approve) and Webhooks v1 (register, list, delete). Each call is authenticated, may be
+ * the test environment's force-approve), Webhooks v1 (register, list, delete) and the Report API's ledger list and
+ * funds feed (ledger.ts; each capture and refund is booked there). Each call is authenticated, may be
  * failed by an injected fault, is validated (validation.ts), replayed when its Idempotency-Key comes again with the
  * same body, written to the store before it is answered, and its event dispatched as a webhook after.
  */
@@ -11,6 +12,7 @@ import type { DevLogger } from "../logger";
 import type { AccessTokens } from "./access-tokens";
 import { ApiProblem, sendVippsProblem } from "./api-problem";
 import type { Faults } from "./faults";
+import { bookEntry, feedView, ledgersView } from "./ledger";
 import {
   cancel,
   capture,
@@ -34,6 +36,8 @@ import type { WebhookDispatcher } from "./webhook-dispatcher";
 
 const EPAYMENT = "/epayment/v1/payments";
 const WEBHOOKS = "/webhooks/v1/webhooks";
+const LEDGERS = "/settlement/v1/ledgers";
+const REPORT = "/report/v2/ledgers/";
 
 export interface VippsApiDeps {
   merchantSerialNumber: string;
@@ -48,6 +52,8 @@ export interface VippsApiDeps {
   /** The API's view of a payment. */
   view: (payment: SimulatedPayment) => Record<string, unknown>;
   decide: (reference: string, decision: "approve" | "decline") => Promise<unknown>;
+  /** Entries a feed page holds at most (Vipps: 1000). */
+  ledgerPageSize?: number;
 }
 
 export class VippsApiRoutes {
@@ -61,7 +67,13 @@ export class VippsApiRoutes {
         if (method !== "POST") throw new ApiProblem(405, "Method Not Allowed", "Use POST.");
         return this.deps.tokens.issue(req, res);
       }
-      if (path.startsWith(EPAYMENT) || path.startsWith("/epayment/v1/test/payments") || path.startsWith(WEBHOOKS)) {
+      if (
+        path.startsWith(EPAYMENT) ||
+        path.startsWith("/epayment/v1/test/payments") ||
+        path.startsWith(WEBHOOKS) ||
+        path === LEDGERS ||
+        path.startsWith(REPORT)
+      ) {
         const body = await readBody(req);
         this.deps.tokens.authorize(req);
         const fault = this.deps.faults.takeFailure();
@@ -121,6 +133,16 @@ export class VippsApiRoutes {
       if (!(await store.removeWebhook(decodeURIComponent(webhook[1]))))
         throw new ApiProblem(404, "Not Found", "No webhook with that id.");
       return { status: 204, body: undefined };
+    }
+    if (path === LEDGERS) {
+      if (method !== "GET") throw new ApiProblem(405, "Method Not Allowed", "Use GET.");
+      return { status: 200, body: ledgersView(this.deps.merchantSerialNumber, query(req)) };
+    }
+    const feed = /^\/report\/v2\/ledgers\/([^/]+)\/([^/]+)\/feed$/u.exec(path);
+    if (feed?.[1] && feed[2]) {
+      if (method !== "GET") throw new ApiProblem(405, "Method Not Allowed", "Use GET.");
+      const [ledgerId, topic] = [decodeURIComponent(feed[1]), decodeURIComponent(feed[2])];
+      return { status: 200, body: feedView(store.ledger, ledgerId, topic, query(req), this.deps.ledgerPageSize) };
     }
     throw new ApiProblem(404, "Not Found", "No such resource.");
   }
@@ -188,12 +210,29 @@ export class VippsApiRoutes {
           ? capture(payment, modificationAmount.value, key, now())
           : refund(payment, modificationAmount.value, key, now());
     }
+    if (action !== "cancel") {
+      // Money moved: booked on the settlement ledger, written with the answer.
+      store.book(
+        bookEntry({
+          last: store.ledger.at(-1),
+          entryType: action,
+          reference,
+          amount: event.amount,
+          merchantSerialNumber: this.deps.merchantSerialNumber,
+          now: now(),
+        }),
+      );
+    }
     const answer: Answer = { status: 200, body: modificationView(payment) };
     await store.remember(slot, raw, answer);
     this.deps.logger.info(`vipps simulator payment ${action}`, { reference, value: event.amount.value });
     this.deps.dispatcher.dispatch(event);
     return answer;
   }
+}
+
+function query(req: IncomingMessage): URLSearchParams {
+  return new URL(req.url ?? "/", "http://127.0.0.1").searchParams;
 }
 
 function newPspReference(): string {

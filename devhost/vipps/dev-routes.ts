@@ -17,7 +17,7 @@ const FaultsBody = z
   .object({
     /** Send every webhook delivery this many times (identical signed copies: a repeated delivery). */
     duplicateWebhooks: z.number().int().min(1).max(20).optional(),
-    /** Answer the next N ePayment/webhooks API calls with `status` (default 500). */
+    /** Answer the next N API calls (ePayment, webhooks, Report) with `status` (default 500). */
     failNext: z.number().int().min(0).max(100).optional(),
     status: z.number().int().min(429).max(599).optional(),
     /** Back to no faults. */

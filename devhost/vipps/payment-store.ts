@@ -1,13 +1,14 @@
 /**
- * The Vipps simulator's state: payments, webhook registrations and the answers kept for idempotent replays. It is
- * loaded from `<dataDir>/vipps/state.json` on start and written back atomically (coalescing bursts) before an answer
- * is sent, so it survives restarts.
+ * The Vipps simulator's state: payments, webhook registrations, the answers kept for idempotent replays and the
+ * settlement ledger (ledger.ts). It is loaded from `<dataDir>/vipps/state.json` on start and written back atomically
+ * (coalescing bursts) before an answer is sent, so it survives restarts.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { z } from "zod";
 import { CoalescingWriter, readJsonFile, writeFileAtomic } from "../atomic-file";
 import { ApiProblem } from "./api-problem";
+import { LedgerEntry } from "./ledger";
 import { SimulatedPayment } from "./payment";
 import { REFERENCE } from "./validation";
 
@@ -27,6 +28,8 @@ const StateFile = z.object({
   payments: z.array(SimulatedPayment),
   webhooks: z.array(WebhookRegistration),
   idempotency: z.record(z.string(), IdempotentAnswer),
+  /** The settlement ledger (ledger.ts); absent in state files written before it was kept. */
+  ledger: z.array(LedgerEntry).default([]),
 });
 
 /** What a 2xx/4xx answer of the API is, so idempotent replays can send it again. */
@@ -41,6 +44,7 @@ export class PaymentStore {
   private payments = new Map<string, SimulatedPayment>();
   private registrations: WebhookRegistration[] = [];
   private idempotency: Record<string, IdempotentAnswer> = {};
+  private entries: LedgerEntry[] = [];
   private loaded = false;
 
   constructor(dataDir: string) {
@@ -53,6 +57,7 @@ export class PaymentStore {
           payments: [...this.payments.values()],
           webhooks: this.registrations,
           idempotency: this.idempotency,
+          ledger: this.entries,
         }),
       ),
     );
@@ -68,6 +73,7 @@ export class PaymentStore {
       this.payments = new Map(parsed.data.payments.map((p) => [p.reference, p]));
       this.registrations = parsed.data.webhooks;
       this.idempotency = parsed.data.idempotency;
+      this.entries = parsed.data.ledger;
     }
     this.loaded = true;
   }
@@ -115,6 +121,18 @@ export class PaymentStore {
   /** Every payment, newest first, as copies. */
   list(): SimulatedPayment[] {
     return [...this.payments.values()].reverse().map((p) => structuredClone(p));
+  }
+
+  // ---- settlement ledger ------------------------------------------------------------------------------------------
+
+  /** Every entry booked, oldest first (the feed's order). */
+  get ledger(): readonly LedgerEntry[] {
+    return this.entries;
+  }
+
+  /** Books an entry; it is written with the next save (the answer of the capture or refund that booked it). */
+  book(entry: LedgerEntry): void {
+    this.entries.push(entry);
   }
 
   // ---- idempotency --------------------------------------------------------------------------------------------------

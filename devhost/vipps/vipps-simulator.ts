@@ -3,7 +3,8 @@
  * keeps the API the dev host and tests use; the parts live beside it:
  *
  * - api-routes.ts: the access token, ePayment v1 and Webhooks v1 endpoints (access-tokens.ts authenticates,
- *   validation.ts checks requests as the OpenAPI document says, api-problem.ts answers Vipps' problem documents).
+ *   validation.ts checks requests as the OpenAPI document says, api-problem.ts answers Vipps' problem documents), and
+ *   the Report API's ledger list and funds feed over the captures and refunds booked (ledger.ts).
  * - payment.ts: a payment's states and events; payment-store.ts: payments, webhook registrations and idempotent
  *   answers, kept in `<dataDir>/vipps/state.json` (written atomically before an answer is sent).
  * - webhook-dispatcher.ts: signed webhooks, after the answer, retried with backoff, on the given clock.
@@ -39,6 +40,8 @@ export interface VippsSimulatorOptions extends VippsCredentials {
   webhookRetryDelaysMs?: readonly number[];
   /** Wraps each background webhook delivery (the dev host tracks them as work, so "settle" waits for them). */
   track?: <T>(work: Promise<T>) => Promise<T>;
+  /** Entries a Report API feed page holds at most; default 1000 as at Vipps (tests page with fewer). */
+  ledgerPageSize?: number;
 }
 
 export class VippsSimulator {
@@ -80,6 +83,7 @@ export class VippsSimulator {
       landingUrl: (reference) => this.landingUrl(reference),
       view,
       decide: decideOne,
+      ...(options.ledgerPageSize ? { ledgerPageSize: options.ledgerPageSize } : {}),
     });
     this.landing = { payment: (reference) => this.store.get(reference), decide: decideOne };
     this.handleDevHttp = vippsDevRoutes({

@@ -1,5 +1,6 @@
 /** What the payment functions are wired with (types only; the composition root builds it). */
 import type { RequestRateLimiter } from "../../shared/http/rate-limit";
+import type { LedgerCursorStore, PaymentLedgerFeed } from "../../shared/ports/payment-ledger-feed";
 import type { AppDeps, WorkflowFor } from "../deps";
 
 export interface PaymentsDeps extends AppDeps {
@@ -10,4 +11,8 @@ export interface PaymentsDeps extends AppDeps {
   payPageLimiter: RequestRateLimiter;
   /** `VIPPS_WEBHOOK_MAX_SKEW_SECONDS`: how far a callback's date may be from ours. */
   vippsWebhookMaxSkewSeconds: number;
+  /** The provider's settlement ledger (Vipps Report API), read by the payment sweep; undefined without Vipps. */
+  ledgerFeed?: PaymentLedgerFeed;
+  /** Where the sweep remembers its position in the ledger feed. */
+  ledgerCursors?: LedgerCursorStore;
 }

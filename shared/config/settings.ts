@@ -55,6 +55,12 @@ export const Settings = z.object({
     .string()
     .regex(/^[0-9]{4,10}$/u, "a merchant serial number is 4–10 digits")
     .optional(),
+  /**
+   * The Report API ledger the reconcile sweep reads captures from (money at Vipps no payment attempt knows). Optional:
+   * without it the ledger settling for `api:{VIPPS_MERCHANT_SERIAL_NUMBER}` is looked up (GET /settlement/v1/ledgers).
+   * The Report API exists in production only.
+   */
+  VIPPS_LEDGER_ID: emptyIsUnset(z.string().min(1).optional()),
   /** The secret Vipps returned when our callback URL was registered (POST /webhooks/v1/webhooks): verifies callbacks. */
   VIPPS_WEBHOOK_SECRET: z.string().min(16).optional(),
   /** How far a callback's x-ms-date may be from our clock before it is refused as stale (seconds). */
