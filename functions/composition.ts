@@ -3,6 +3,8 @@
  * alone, which calls it lazily — on the first invocation, never at import time (importing the app needs no setting,
  * so the Functions host, the dev host and the registration tests can load it).
  */
+import { CachedInterestRateStore } from "../shared/adapters/cached/interest-rate-store.cached";
+import { CachedTenantStore } from "../shared/adapters/cached/tenant-store.cached";
 import { readFileSync } from "node:fs";
 import * as df from "durable-functions";
 import { AcsSmsSender } from "../shared/adapters/acs-sms/sms-sender.acs";
@@ -130,7 +132,9 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     ? new VippsWebhookVerifier({ secret: s.VIPPS_WEBHOOK_SECRET, maxSkewSeconds: s.VIPPS_WEBHOOK_MAX_SKEW_SECONDS })
     : undefined;
   const clock = options.clock ?? systemClock;
-  const tenants = new CosmosTenantStore({ database });
+  // Kept in this process for 30 s (API keys found, creditors) and 60 s (interest rates): read on nearly every request,
+  // changed a few times a year (shared/adapters/cached/).
+  const tenants = new CachedTenantStore(new CosmosTenantStore({ database }));
   // Print: the print house reads batches from the outbox container and writes receipts back (docs/print-house.md).
   const storageAccess = s.BLOB_ACCOUNT_URL
     ? { accountUrl: s.BLOB_ACCOUNT_URL }
@@ -168,7 +172,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     // The partner systems' secrets live in Key Vault when KEY_VAULT_URL is set (Azure), the documents refer to them;
     // without it they stay in the Cosmos document.
     partnerConnections: new CosmosPartnerConnectionStore({ database, ...(vault ? { vault } : {}) }),
-    interestRates: new CosmosInterestRateStore({ database }),
+    interestRates: new CachedInterestRateStore(new CosmosInterestRateStore({ database })),
     partnerCommands: new ServiceBusPartnerCommandQueue({ client: serviceBus, queueName: PARTNER_COMMANDS_QUEUE }),
     deadLetters: new ServiceBusDeadLetters(serviceBus),
     // Signing timestamps and token expiry are checked by the partner against ITS wall clock: always real time.

@@ -137,7 +137,12 @@ export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
         case "unknown":
           return notice(request, "unknown-link", lang);
         case "expired":
-          return notice(request, "expired-link", lang, result.creditorName ? { creditorName: result.creditorName } : {});
+          return notice(
+            request,
+            "expired-link",
+            lang,
+            result.creditorName ? { creditorName: result.creditorName } : {},
+          );
         case "invalid":
           return page(request, 422, renderPayPage(result.view, { lang, error: result.error, values: result.values }));
         case "redirect":
