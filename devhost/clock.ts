@@ -5,7 +5,11 @@
  * messages) schedules it here. In real time an entry fires when its moment comes; `advanceTo` jumps time forward and
  * fires, in time order, every entry that falls due on the way, waiting after each moment until the work it started
  * settles (entries within the same virtual second are one moment). Time never moves backwards.
+ *
+ * Entries live in a binary heap ordered by (time, insertion order): scheduling and cancelling are O(log n), and only
+ * a new earliest entry re-arms the real-time timeout.
  */
+import { TimerHeap } from "./timer-heap";
 import type { WorkTracker } from "./work-tracker";
 
 const RealDate = Date;
@@ -24,13 +28,14 @@ export interface ScheduledHandle {
 
 interface Entry extends ScheduledHandle {
   seq: number;
+  heapIndex: number;
   fire: () => unknown;
   cancelled: boolean;
 }
 
 export class VirtualClock {
   private offsetMs = 0;
-  private entries: Entry[] = [];
+  private readonly entries = new TimerHeap<Entry>();
   private seq = 0;
   private armed: ReturnType<typeof setTimeout> | undefined;
   private advancing: Promise<void> = Promise.resolve();
@@ -63,7 +68,7 @@ export class VirtualClock {
    * only before anything is scheduled.
    */
   startAt(instant: number): void {
-    if (this.entries.length > 0)
+    if (this.entries.size > 0)
       throw new Error("The virtual clock can only be set to its start before anything is scheduled");
     this.offsetMs = instant - realNow();
   }
@@ -98,23 +103,24 @@ export class VirtualClock {
       at,
       label,
       seq: ++this.seq,
+      heapIndex: -1,
       fire,
       cancelled: false,
       cancel: () => {
         entry.cancelled = true;
-        this.entries = this.entries.filter((e) => e !== entry);
-        this.arm();
+        const wasFirst = this.entries.peek() === entry;
+        if (this.entries.remove(entry) && wasFirst) this.arm();
       },
     };
     this.entries.push(entry);
-    this.entries.sort((a, b) => a.at - b.at || a.seq - b.seq);
-    this.arm();
+    // The armed timeout is for the earliest entry; only a new earliest entry needs another one.
+    if (this.entries.peek() === entry) this.arm();
     return entry;
   }
 
   /** What is scheduled, earliest first (for diagnostics and tests). */
   pending(): ReadonlyArray<{ at: number; label: string }> {
-    return this.entries.map(({ at, label }) => ({ at, label }));
+    return this.entries.sorted().map(({ at, label }) => ({ at, label }));
   }
 
   /**
@@ -144,13 +150,13 @@ export class VirtualClock {
     try {
       await this.tracker.settle();
       for (;;) {
-        const first = this.entries[0];
+        const first = this.entries.peek();
         if (!first || first.at > target) break;
         // Entries due within the same virtual second fire together (they are independent: different orchestrations,
         // timers or messages), then the host settles once; entries further apart fire strictly in time order.
         const windowEnd = Math.min(first.at + SAME_MOMENT_MS, target);
         const group: Entry[] = [];
-        while (this.entries[0] && this.entries[0].at <= windowEnd) group.push(this.entries.shift()!);
+        while ((this.entries.peek()?.at ?? Infinity) <= windowEnd) group.push(this.entries.pop()!);
         const latest = group[group.length - 1]!.at;
         if (latest > this.now()) this.offsetMs = latest - realNow();
         await Promise.all(group.map((entry) => this.fireEntry(entry)));
@@ -205,14 +211,15 @@ export class VirtualClock {
   private arm(): void {
     if (this.isAdvancing) return;
     this.disarm();
-    const next = this.entries[0];
+    const next = this.entries.peek();
     if (!next) return;
     const delay = Math.min(Math.max(0, next.at - this.now()), MAX_TIMEOUT);
     this.armed = realSetTimeout(() => {
       this.armed = undefined;
       if (this.isAdvancing) return;
-      const due = this.entries.filter((e) => e.at <= this.now());
-      this.entries = this.entries.filter((e) => e.at > this.now());
+      const now = this.now();
+      const due: Entry[] = [];
+      while ((this.entries.peek()?.at ?? Infinity) <= now) due.push(this.entries.pop()!);
       for (const e of due) void this.fireEntry(e);
       this.arm();
     }, delay);
@@ -222,7 +229,7 @@ export class VirtualClock {
   /** Stops firing in real time (shutdown). */
   stop(): void {
     this.disarm();
-    this.entries = [];
+    this.entries.clear();
   }
 }
 

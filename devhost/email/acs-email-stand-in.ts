@@ -11,8 +11,11 @@
  * - The `Operation-Id` header names the operation (the SDK's `operationId`; a random UUID when absent). A send with
  *   an operation id already used answers the first operation's result and stores nothing: the service does not
  *   document what a repeated id does, and that is what makes a retried send safe.
- * - Accepted messages go to an outbox kept across restarts in `<dataDir>/email/outbox.json`, attachments beside it
- *   in `<dataDir>/email/attachments/` (atomic writes; the 202 is sent only once the message is on disk).
+ * - Accepted messages go to an outbox kept across restarts in `<dataDir>/email/`, attachments in
+ *   `<dataDir>/email/attachments/` (atomic writes). Each message, delivery report or clearing is a line appended to a
+ *   journal (`outbox.<n>.jsonl`); the whole outbox (`outbox.json`) is written only when the journal has grown past it
+ *   and on stop (see ../journal.ts). The 202 is sent only once the message's line is written: a kill -9 loses no
+ *   accepted message.
  * - A few milliseconds after the 202 (never blocking it), one Event Grid `Microsoft.Communication.EmailDeliveryReportReceived`
  *   event per recipient goes to `onDeliveryReport`: `Delivered`, except for a recipient whose local part starts with
  *   `bounce` (`Bounced`) or `suppressed` (`Suppressed`). A report can also be sent by hand through a dev endpoint.
@@ -28,7 +31,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { z } from "zod";
 import { acsHmacRefusal } from "../acs-hmac";
-import { CoalescingWriter, readJsonFile, writeFileAtomic } from "../atomic-file";
+import { writeFileAtomic } from "../atomic-file";
+import { Journal } from "../journal";
 import { escapeHtml, header, readBody, readDevJson, sendJson, sendProblem, type DevRouteHandler } from "../dev-routes";
 import type { DevLogger } from "../logger";
 
@@ -75,6 +79,12 @@ export const EmailRecord = z.object({
 export type EmailRecord = z.infer<typeof EmailRecord>;
 
 const OutboxFile = z.object({ version: z.literal(1), messages: z.array(EmailRecord) });
+
+type Delivery = EmailRecord["deliveries"][number];
+
+/** One line of the outbox journal. */
+type OutboxChange =
+  { op: "add"; m: EmailRecord } | { op: "delivery"; messageId: string; d: Delivery } | { op: "clear" };
 
 const SendRequest = z.object({
   headers: z.record(z.string(), z.string()).optional(),
@@ -139,8 +149,7 @@ export class AcsEmailStandIn {
   private readonly key: Buffer;
   private readonly now: () => Date;
   private readonly dir: string;
-  private readonly outboxPath: string;
-  private readonly writer: CoalescingWriter;
+  private journal: Journal<OutboxChange>;
   private messages: EmailRecord[] = [];
   private byId = new Map<string, EmailRecord>();
   private faults = { failAll: false, failNext: 0, status: 500, failOperationsNext: 0, operationErrorCode: "" };
@@ -152,28 +161,65 @@ export class AcsEmailStandIn {
     if (this.key.length === 0) throw new Error("AcsEmailStandIn: accessKey must be a non-empty base64 string");
     this.now = options.now ?? (() => new Date());
     this.dir = join(options.dataDir, "email");
-    this.outboxPath = join(this.dir, "outbox.json");
-    this.writer = new CoalescingWriter(() =>
-      writeFileAtomic(this.outboxPath, JSON.stringify({ version: 1, messages: this.messages })),
-    );
+    this.journal = this.newJournal();
   }
 
-  /** Reads the outbox kept by an earlier run; call before serving. */
+  private newJournal(): Journal<OutboxChange> {
+    return new Journal<OutboxChange>({
+      dir: this.dir,
+      snapshotFile: "outbox.json",
+      journalName: "outbox",
+      snapshot: () => ({ version: 1, messages: this.messages }),
+      fsync: process.env.DEVHOST_JOURNAL_FSYNC === "1",
+      onError: (err) =>
+        this.options.logger.error("email stand-in could not save its outbox", {
+          error: err instanceof Error ? err.message : String(err),
+        }),
+    });
+  }
+
+  /** Reads the outbox kept by an earlier run (the snapshot, then the journal's changes in order); call before serving. */
   async load(): Promise<void> {
     if (this.loaded) return;
-    const raw = await readJsonFile(this.outboxPath);
-    if (raw !== undefined) {
-      const parsed = OutboxFile.safeParse(raw);
-      if (!parsed.success) throw new Error(`AcsEmailStandIn: ${this.outboxPath} is not a valid outbox file`);
-      this.messages = parsed.data.messages;
-      for (const m of this.messages) this.byId.set(m.messageId, m);
+    const { snapshot, records, skipped: torn } = await this.journal.load();
+    let skipped = torn;
+    this.messages = [];
+    this.byId.clear();
+    if (snapshot !== undefined) {
+      const parsed = OutboxFile.safeParse(snapshot);
+      if (!parsed.success)
+        throw new Error(`AcsEmailStandIn: ${join(this.dir, "outbox.json")} is not a valid outbox file`);
+      for (const m of parsed.data.messages) this.add(m);
     }
+    for (const change of records) {
+      if (change.op === "clear") {
+        this.messages = [];
+        this.byId.clear();
+      } else if (change.op === "add") {
+        const parsed = EmailRecord.safeParse(change.m);
+        if (parsed.success && !this.byId.has(parsed.data.messageId)) this.add(parsed.data);
+        else skipped++;
+      } else {
+        const record = this.byId.get(change.messageId);
+        if (record) setDelivery(record, change.d);
+      }
+    }
+    if (skipped > 0) this.options.logger.warn("email stand-in skipped unreadable outbox journal lines", { skipped });
     this.loaded = true;
   }
 
   async stop(): Promise<void> {
     await this.settled();
-    await this.writer.idle();
+    if (this.loaded) {
+      await this.journal.close(); // the whole outbox as one snapshot; a later load reads it again
+      this.journal = this.newJournal();
+      this.loaded = false;
+    }
+  }
+
+  private add(record: EmailRecord): void {
+    this.messages.push(record);
+    this.byId.set(record.messageId, record);
   }
 
   /** Resolves once every delivery report scheduled so far has been published (or has failed). */
@@ -257,7 +303,7 @@ export class AcsEmailStandIn {
     const earlier = this.byId.get(operationId);
     if (earlier) {
       // A repeat (a retried send): the first operation's answer, nothing new stored or reported.
-      await this.writer.idle();
+      await this.journal.durable();
       this.options.logger.info("email stand-in answered a repeated operation id", { operationId });
       return this.sendAccepted(req, res, earlier);
     }
@@ -287,9 +333,9 @@ export class AcsEmailStandIn {
     };
     for (const [index, a] of attachments.entries())
       await writeFileAtomic(this.attachmentPath(operationId, index), a.content);
-    this.messages.push(record);
-    this.byId.set(operationId, record);
-    await this.writer.request();
+    this.add(record);
+    this.journal.append({ op: "add", m: record });
+    await this.journal.durable();
     this.options.logger.info("email stand-in accepted a message", {
       operationId,
       recipients: record.to.length + record.cc.length + record.bcc.length,
@@ -385,9 +431,10 @@ export class AcsEmailStandIn {
   ): Promise<EventGridEvent> {
     const at = body.at ?? this.now().toISOString();
     const details = body.details ?? STATUS_DETAILS[body.status];
-    record.deliveries = record.deliveries.filter((d) => d.recipient !== recipient);
-    record.deliveries.push({ recipient, status: body.status, details, at });
-    await this.writer.request();
+    const delivery: Delivery = { recipient, status: body.status, details, at };
+    setDelivery(record, delivery);
+    this.journal.append({ op: "delivery", messageId: record.messageId, d: delivery });
+    await this.journal.durable();
     const event: EventGridEvent = {
       id: randomUUID(),
       topic: TOPIC,
@@ -506,7 +553,8 @@ export class AcsEmailStandIn {
     const count = this.messages.length;
     this.messages = [];
     this.byId.clear();
-    await this.writer.request();
+    this.journal.append({ op: "clear" });
+    await this.journal.durable();
     await rm(join(this.dir, "attachments"), { recursive: true, force: true });
     await mkdir(this.dir, { recursive: true });
     this.options.logger.info("email stand-in outbox cleared", { count });
@@ -514,6 +562,12 @@ export class AcsEmailStandIn {
 }
 
 // ---- helpers ----------------------------------------------------------------------------------------------------
+
+/** A recipient's last delivery report replaces the one before. */
+function setDelivery(record: EmailRecord, delivery: Delivery): void {
+  record.deliveries = record.deliveries.filter((d) => d.recipient !== delivery.recipient);
+  record.deliveries.push(delivery);
+}
 
 function validate(request: z.infer<typeof SendRequest>): { code: string; message: string } | undefined {
   const bad = (message: string) => ({ code: "BadRequest", message });

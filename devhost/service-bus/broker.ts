@@ -12,9 +12,9 @@ import type { WorkTracker } from "../work-tracker";
 import { type AmqpMessage, conditions, lockKeyOfTag, messagesOfTransfer, outcomes, rhea, ticksOf } from "./amqp";
 import type { Consumer, DeliveryHandle, Endpoint } from "./endpoint";
 import type { ServiceBusEntities } from "./entities";
-import { handleManagement, notFound } from "./management";
+import { handleManagement, type ManagementReply, notFound } from "./management";
 import { type BrokerClock, Namespace, type SendTarget } from "./namespace";
-import { Persister, restore } from "./persistence";
+import { Persister, type PersisterOptions, restore } from "./persistence";
 import type { SessionAcceptor } from "./sessions";
 import { asString } from "../text";
 import { z } from "zod";
@@ -35,6 +35,8 @@ export interface LocalServiceBusOptions {
   clock: BrokerClock;
   tracker?: WorkTracker;
   logger: DevLogger;
+  /** Journal settings (compaction threshold, fsync); see persistence.ts. */
+  persistence?: PersisterOptions;
 }
 
 /** The Standard tier's message size limit; the SDK sizes batches from it. */
@@ -69,6 +71,8 @@ class LinkConsumer implements Consumer {
     private readonly link: RheaLink,
     readonly settleOnSend: boolean,
     private readonly repump: () => void,
+    /** Resolves once the broker's changes so far are on disk: a settlement is answered only then. */
+    private readonly durable: () => Promise<void>,
     readonly sessionId?: string,
   ) {
     const original = link._get_drain.bind(link);
@@ -97,7 +101,20 @@ class LinkConsumer implements Consumer {
   send(wire: AmqpMessage, tag: Buffer): DeliveryHandle {
     this.sent++;
     const delivery = this.link.send(wire, tag);
-    return { settle: (outcome) => settleDelivery(delivery, outcome) };
+    return {
+      settle: (outcome) => {
+        if (delivery.settled || settling.has(delivery)) return;
+        settling.add(delivery);
+        const answer = () => {
+          try {
+            settleDelivery(delivery, outcome);
+          } catch {
+            /* the link went away meanwhile */
+          }
+        };
+        void this.durable().then(answer, answer);
+      },
+    };
   }
 
   /** A flow came from the client (possibly a new drain request). */
@@ -136,7 +153,7 @@ export class LocalServiceBus {
   private ns: Namespace | undefined;
   private server: Server | undefined;
   private container: any;
-  private readonly persister: Persister;
+  private persister: Persister | undefined;
   private readonly incoming = new WeakMap<RheaLink, IncomingLink>();
   private readonly outgoing = new WeakMap<RheaLink, OutgoingLink>();
   private readonly connections = new Set<any>();
@@ -145,9 +162,7 @@ export class LocalServiceBus {
   /** Entities whose sends are refused as by a namespace under trouble (`com.microsoft:server-busy`): for outage tests. */
   private readonly outages = new Set<string>();
 
-  constructor(private readonly options: LocalServiceBusOptions) {
-    this.persister = new Persister(options.dataDir, () => this.ns, options.logger);
-  }
+  constructor(private readonly options: LocalServiceBusOptions) {}
 
   /** Sends to these queues/topics are refused from now on (receiving goes on); an empty list ends every outage. */
   setOutages(entities: readonly string[]): string[] {
@@ -184,8 +199,10 @@ export class LocalServiceBus {
   async start(port = 0, host = "127.0.0.1"): Promise<{ port: number; connectionString: string }> {
     if (this.address) return this.address;
     const { entities, clock, tracker, logger } = this.options;
-    this.ns = new Namespace(entities, clock, () => this.persister.changed(), tracker);
-    const saved = this.persister.load();
+    const persister = new Persister(this.options.dataDir, () => this.ns, logger, this.options.persistence);
+    this.persister = persister;
+    const saved = await persister.load();
+    this.ns = new Namespace(entities, clock, persister, tracker);
     if (saved) restore(this.ns, saved, logger);
 
     const container = rhea.create_container({ id: "local-servicebus", autoaccept: false });
@@ -214,10 +231,14 @@ export class LocalServiceBus {
     return this.address;
   }
 
-  /** Saves the state, closes every connection and stops listening. */
+  /**
+   * Saves the state, closes every connection and stops listening. The state saved is the state at the call: what the
+   * closing connections change afterwards (their locks, lost) is not recorded, so a locked message comes back with
+   * its delivery count unchanged.
+   */
   async stop(): Promise<void> {
     if (!this.server) return;
-    this.persister.flush();
+    const saved = this.persister?.close();
     for (const c of this.connections) {
       try {
         c.close({ condition: "amqp:connection:forced", description: "The local broker is stopping." });
@@ -237,7 +258,11 @@ export class LocalServiceBus {
     this.ns?.close();
     this.ns = undefined;
     this.address = undefined;
+    await saved;
   }
+
+  /** Resolves once every change so far is on disk. */
+  private durable = (): Promise<void> => this.persister?.durable() ?? Promise.resolve();
 
   /** Message counts per queue/subscription/dead-letter queue (for diagnostics and tests); only non-empty ones. */
   stats(): Record<string, { active: number; locked: number; deferred: number; scheduled?: number; busy: boolean }> {
@@ -338,7 +363,7 @@ export class LocalServiceBus {
           `It is not possible for an entity that requires sessions to create a non-sessionful message receiver (${endpoint.path}).`,
         );
       }
-      const consumer = new LinkConsumer(link, settleOnSend, () => endpoint.pump());
+      const consumer = new LinkConsumer(link, settleOnSend, () => endpoint.pump(), this.durable);
       this.outgoing.set(link, { kind: "consume", endpoint, consumer });
       endpoint.addConsumer(consumer);
       return;
@@ -352,7 +377,7 @@ export class LocalServiceBus {
     }
     const requested = unwrapFilterValue(filter[conditions.sessionFilter]);
     if (requested !== undefined) {
-      const consumer = new LinkConsumer(link, settleOnSend, () => endpoint.pump(), requested);
+      const consumer = new LinkConsumer(link, settleOnSend, () => endpoint.pump(), this.durable, requested);
       const lock = endpoint.sessions.lock(requested, consumer);
       if (!lock) {
         return refuse(
@@ -382,7 +407,7 @@ export class LocalServiceBus {
     const acceptor: SessionAcceptor = {
       grant: (sessionId, lockedUntil) => {
         clearTimeout(timer);
-        const consumer = new LinkConsumer(link, settleOnSend, () => endpoint.pump(), sessionId);
+        const consumer = new LinkConsumer(link, settleOnSend, () => endpoint.pump(), this.durable, sessionId);
         this.grantSession(link, address, sessionId, lockedUntil);
         this.outgoing.set(link, { kind: "consume", endpoint, consumer });
         releaseAttach(link);
@@ -456,17 +481,17 @@ export class LocalServiceBus {
     if (state.kind === "management") {
       delivery.accept();
       const request = ctx.message as AmqpMessage;
-      let answer;
+      let answer: ManagementReply;
       try {
         answer = handleManagement(this.ns!, state.path, request);
       } catch (err) {
-        answer = {
-          status: 500,
-          condition: "amqp:internal-error",
-          description: err instanceof Error ? err.message : String(err),
-        };
+        answer = internalError(err);
       }
-      this.reply(ctx, request, answer);
+      // What the operation changed (scheduled, cancelled, settled, session state) is on disk before the answer.
+      void this.durable().then(
+        () => this.reply(ctx, request, answer),
+        (err: unknown) => this.reply(ctx, request, internalError(err)),
+      );
       return;
     }
     if (this.outages.has(state.target.name)) {
@@ -474,6 +499,10 @@ export class LocalServiceBus {
         condition: "com.microsoft:server-busy",
         description: `The entity '${state.target.name}' is unavailable (dev host outage switch).`,
       });
+      return;
+    }
+    if (!this.persister?.recording) {
+      delivery.reject({ condition: "com.microsoft:server-busy", description: "The local broker is stopping." });
       return;
     }
     const messages = messagesOfTransfer(ctx.message, delivery.format);
@@ -485,7 +514,14 @@ export class LocalServiceBus {
       }
     }
     for (const m of messages) this.ns!.send(state.target, m);
-    delivery.accept();
+    // Accepted only once the message is on disk: a kill -9 after the client saw "accepted" loses nothing.
+    void this.durable().then(
+      () => answerTransfer(() => delivery.accept()),
+      (err: unknown) => {
+        const { condition, description } = internalError(err);
+        answerTransfer(() => delivery.reject({ condition, description }));
+      },
+    );
   }
 
   private reply(
@@ -516,7 +552,8 @@ export class LocalServiceBus {
   private onOutcome(ctx: RheaContext, outcome: "accepted" | "released" | "modified" | "rejected"): void {
     const state = this.outgoing.get(ctx.sender);
     const delivery = ctx.delivery;
-    if (state?.kind !== "consume" || delivery.settled) return;
+    // rhea reports a `modified` outcome twice (also as "released"): the first one decides.
+    if (state?.kind !== "consume" || delivery.settled || settling.has(delivery)) return;
     const tag: Buffer = Buffer.isBuffer(delivery.tag) ? delivery.tag : Buffer.from(delivery.tag);
     const key = lockKeyOfTag(tag);
     const endpoint = state.endpoint;
@@ -549,6 +586,9 @@ export class LocalServiceBus {
   }
 }
 
+/** Deliveries whose settlement is decided and waits for the disk before it is sent. */
+const settling = new WeakSet<object>();
+
 /**
  * Answers a delivery with a settled outcome and forgets it. The client settles first (receiver settle mode
  * "second") and never confirms our settlement, so rhea would keep the delivery in its session window forever — after
@@ -566,6 +606,23 @@ function settleDelivery(delivery: any, outcome: "accepted" | "lost"): void {
         ),
   );
   delivery.remote_settled = true;
+}
+
+/** Settles an incoming transfer later (after a write); its connection may have gone away meanwhile. */
+function answerTransfer(answer: () => void): void {
+  try {
+    answer();
+  } catch {
+    /* nobody left to answer */
+  }
+}
+
+function internalError(err: unknown): ManagementReply & { condition: string } {
+  return {
+    status: 500,
+    condition: "amqp:internal-error",
+    description: err instanceof Error ? err.message : String(err),
+  };
 }
 
 function asOptionalString(v: unknown): string | undefined {

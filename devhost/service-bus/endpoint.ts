@@ -24,6 +24,32 @@ export function encodedOf(m: StoredMessage): string {
   return m.encoded;
 }
 
+/**
+ * What changes in the stores, as persistence records it (see persistence.ts). `path` is the store's path; `updated`
+ * is a message that stays where it is with a new delivery count, deferral or content (content changed when its
+ * `encoded` cache was reset).
+ */
+export interface StoreEvents {
+  added(path: string, m: StoredMessage): void;
+  updated(path: string, m: StoredMessage, deferred: boolean): void;
+  removed(path: string, seq: number): void;
+  sessionState(path: string, sessionId: string, state: Buffer | undefined): void;
+  scheduled(target: string, m: StoredMessage): void;
+  unscheduled(target: string, seq: number): void;
+  dedupe(target: string, messageId: string, until: number): void;
+}
+
+/** Records nothing (a broker without persistence). */
+export const NO_STORE_EVENTS: StoreEvents = {
+  added: () => undefined,
+  updated: () => undefined,
+  removed: () => undefined,
+  sessionState: () => undefined,
+  scheduled: () => undefined,
+  unscheduled: () => undefined,
+  dedupe: () => undefined,
+};
+
 /** A receiving link, seen from the store. */
 export interface Consumer {
   /** Set for session receivers: they only get this session's messages. */
@@ -63,7 +89,7 @@ export interface EndpointOptions {
   deadLetter?: Endpoint;
   now: () => number;
   tracker?: WorkTracker;
-  changed: () => void;
+  events: StoreEvents;
 }
 
 const MAX_DELIVERY_REASON = "MaxDeliveryCountExceeded";
@@ -77,7 +103,7 @@ export class Endpoint {
   private readonly lockDurationMs: number;
   private readonly now: () => number;
   private readonly tracker?: WorkTracker;
-  private readonly changed: () => void;
+  private readonly events: StoreEvents;
   private available: StoredMessage[] = [];
   private readonly locks = new Map<string, Lock>();
   private readonly deferred = new Map<number, StoredMessage>();
@@ -94,7 +120,7 @@ export class Endpoint {
     this.lockDurationMs = o.lockDurationMs;
     this.now = o.now;
     this.tracker = o.tracker;
-    this.changed = o.changed;
+    this.events = o.events;
     this.sessions = new SessionTable(o.lockDurationMs, o.now, (lock) => {
       lock.owner.close(
         "com.microsoft:session-lock-lost",
@@ -108,7 +134,7 @@ export class Endpoint {
 
   enqueue(m: StoredMessage): void {
     this.available.push(m);
-    this.changed();
+    this.events.added(this.path, m);
     this.pump();
   }
 
@@ -117,6 +143,12 @@ export class Endpoint {
     this.available = [...available];
     for (const d of deferred) this.deferred.set(d.seq, d);
     for (const [id, s] of states) this.sessions.setState(id, s);
+  }
+
+  /** Sets (or, with undefined or empty, removes) a session's state. */
+  setSessionState(sessionId: string, state: Buffer | undefined): void {
+    this.sessions.setState(sessionId, state);
+    this.events.sessionState(this.path, sessionId, state);
   }
 
   // ---- consumers -----------------------------------------------------------------------------------------------
@@ -208,7 +240,7 @@ export class Endpoint {
     const tag = newDeliveryTag();
     if (c.settleOnSend) {
       c.send(this.toWire(m), tag);
-      this.changed();
+      this.events.removed(this.path, m.seq);
       return;
     }
     const lock = this.newLock(lockKeyOfTag(tag), m, c);
@@ -269,7 +301,7 @@ export class Endpoint {
   complete(key: string): boolean {
     const lock = this.takeLock(key);
     if (!lock) return false;
-    this.changed();
+    this.events.removed(this.path, lock.message.seq);
     this.pump();
     return true;
   }
@@ -286,7 +318,7 @@ export class Endpoint {
     if (!lock) return false;
     const m = modify(lock.message, propertiesToModify);
     this.deferred.set(m.seq, m);
-    this.changed();
+    this.events.updated(this.path, m, true);
     this.pump();
     return true;
   }
@@ -327,6 +359,7 @@ export class Endpoint {
       if (!m) continue;
       if (settleOnReceive) {
         this.deferred.delete(seq);
+        this.events.removed(this.path, seq);
         out.push({ wire: this.toWire(m) });
         continue;
       }
@@ -335,7 +368,7 @@ export class Endpoint {
       this.deferred.delete(seq);
       out.push({ wire: this.toWire(m, { lockedUntil: lock.until, state: "deferred" }), lockToken: token });
     }
-    if (out.length) this.changed();
+    // A deferred message received with a lock stays deferred on disk: the lock does not survive a restart.
     this.syncWork();
     return out;
   }
@@ -367,10 +400,10 @@ export class Endpoint {
     } else if (wasDeferred) {
       // A deferred message stays deferred until it is settled.
       this.deferred.set(m.seq, m);
-      this.changed();
+      this.events.updated(this.path, m, true);
     } else {
       this.insertInOrder(m);
-      this.changed();
+      this.events.updated(this.path, m, false);
     }
     this.pump();
   }
@@ -386,7 +419,7 @@ export class Endpoint {
     if (!this.deadLetter) {
       // Already in a dead-letter queue: the service keeps it there.
       this.insertInOrder(m);
-      this.changed();
+      this.events.updated(this.path, m, false);
       return;
     }
     const props: Record<string, unknown> = { ...(m.message.application_properties ?? {}) };
@@ -398,7 +431,7 @@ export class Endpoint {
       deadLetterSource: this.path,
       encoded: undefined,
     });
-    this.changed();
+    this.events.removed(this.path, m.seq);
   }
 
   // ---- inspection ----------------------------------------------------------------------------------------------

@@ -129,11 +129,10 @@ export function handleManagement(ns: Namespace, path: string, request: AmqpMessa
     case "com.microsoft:set-session-state": {
       if (!endpoint) return notAllowed(operation, path);
       const raw = body["session-state"];
-      endpoint.sessions.setState(
+      endpoint.setSessionState(
         String(body["session-id"]),
         raw === null || raw === undefined ? undefined : Buffer.from(raw as Uint8Array),
       );
-      ns.touch();
       return OK({});
     }
     default:

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { WorkTracker } from "../work-tracker";
 import { type AmqpMessage, filterView, idToString, scheduledEnqueueTime } from "./amqp";
-import { Endpoint, type MessageState, type StoredMessage } from "./endpoint";
+import { Endpoint, type MessageState, NO_STORE_EVENTS, type StoreEvents, type StoredMessage } from "./endpoint";
 import type { ServiceBusEntities } from "./entities";
 import { type MessagePredicate, subscriptionPredicate } from "./filters";
 
@@ -55,7 +55,7 @@ export class Namespace {
   constructor(
     entities: ServiceBusEntities,
     private readonly clock: BrokerClock,
-    private readonly changed: () => void,
+    private readonly events: StoreEvents = NO_STORE_EVENTS,
     tracker?: WorkTracker,
   ) {
     const now = () => clock.now();
@@ -70,7 +70,7 @@ export class Namespace {
         requiresSession: false,
         now,
         tracker,
-        changed,
+        events,
       });
       const main = new Endpoint({
         path,
@@ -80,7 +80,7 @@ export class Namespace {
         deadLetter: dlq,
         now,
         tracker,
-        changed,
+        events,
       });
       this.endpoints.set(path.toLowerCase(), main);
       this.endpoints.set(dlq.path.toLowerCase(), dlq);
@@ -102,7 +102,10 @@ export class Namespace {
       const target = new SendTarget("topic", t.name, (t.duplicateDetectionWindowMinutes ?? 0) * 60_000, (m) => {
         const view = filterView(m.message);
         for (const sub of subscriptions.values()) {
-          if (sub.matches(view)) sub.endpoint.enqueue({ ...m, encoded: m.encoded });
+          if (!sub.matches(view)) continue;
+          const copy = { ...m };
+          sub.endpoint.enqueue(copy);
+          m.encoded ??= copy.encoded; // encoded once (for the journal), shared by the other subscriptions' copies
         }
       });
       this.topics.set(t.name.toLowerCase(), { target, subscriptions });
@@ -175,10 +178,10 @@ export class Namespace {
     if (at !== undefined && at > now) {
       m.scheduledAt = at;
       this.addScheduled(target, m);
+      this.events.scheduled(target.name, m);
     } else {
       target.route(m);
     }
-    this.changed();
     return { result: { accepted: true }, seq: m.seq };
   }
 
@@ -188,8 +191,8 @@ export class Namespace {
       if (!s) continue;
       s.handle.cancel();
       target.scheduled.delete(seq);
+      this.events.unscheduled(target.name, seq);
     }
-    this.changed();
   }
 
   /** Scheduled messages of a queue as peek shows them. */
@@ -211,6 +214,7 @@ export class Namespace {
     const until = target.dedupe.get(messageId);
     if (until !== undefined && until > now) return true;
     target.dedupe.set(messageId, now + target.duplicateWindowMs);
+    this.events.dedupe(target.name, messageId, now + target.duplicateWindowMs);
     return false;
   }
 
@@ -221,8 +225,8 @@ export class Namespace {
       at,
       () => {
         if (!target.scheduled.delete(m.seq)) return;
+        this.events.unscheduled(target.name, m.seq);
         target.route({ ...m, enqueuedAt: at, scheduledAt: undefined });
-        this.changed();
       },
       `service-bus scheduled message ${target.name}#${m.seq}`,
     );
@@ -235,11 +239,6 @@ export class Namespace {
   pruneDuplicateDetection(): void {
     const now = this.clock.now();
     for (const t of this.allTargets()) for (const [id, until] of t.dedupe) if (until <= now) t.dedupe.delete(id);
-  }
-
-  /** Something changed outside the message stores (e.g. session state): persist soon. */
-  touch(): void {
-    this.changed();
   }
 
   get sequence(): number {

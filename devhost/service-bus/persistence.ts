@@ -1,13 +1,25 @@
 /**
- * Keeps the broker's messages across restarts: `<dataDir>/service-bus/state.json`, written (atomically, debounced)
- * after every change and on stop, read on start. Locks do not survive a restart: locked messages come back as
- * available (their delivery count unchanged), as after a lock expiry without the count.
+ * Keeps the broker's messages across restarts — and across a kill -9 — in `<dataDir>/service-bus/`: an append-only
+ * journal (`journal.<generation>.jsonl`, one line per change: a message stored, updated or removed, scheduled or
+ * unscheduled, a duplicate-detection id, a session state) and now and then a snapshot of everything (`state.json`),
+ * after which the journal starts afresh (see ../journal.ts). Loading = the snapshot, then the journal replayed.
+ *
+ * What is on disk when: the lines of one event-loop turn are written together, a moment after the change. The broker
+ * answers what the client waits for — the acceptance of a sent message, a settlement (complete, abandon, defer, dead
+ * letter), a `$management` reply (schedule, cancel, session state…) — only once the change is written, so a kill -9
+ * loses nothing that was acknowledged. Not written before it is acknowledged: a receive-and-delete delivery (its
+ * removal is written a moment later; killed in between, the message is delivered again after the restart) and the
+ * broker's own changes (a lock that expired: the delivery count it adds may be lost).
+ *
+ * Locks do not survive a restart: locked messages come back as available (their delivery count unchanged), as after
+ * a lock expiry without the count. A message is identified by its place (queue, subscription or dead-letter queue
+ * path) and sequence number (a topic's subscriptions each hold a copy with the same number).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Journal } from "../journal";
 import type { DevLogger } from "../logger";
 import { decodeMessage } from "./amqp";
-import { encodedOf, type StoredMessage } from "./endpoint";
+import { encodedOf, type StoreEvents, type StoredMessage } from "./endpoint";
 import type { Namespace } from "./namespace";
 
 interface PersistedMessage {
@@ -22,9 +34,9 @@ interface PersistedMessage {
   amqp: string;
 }
 
-interface PersistedState {
+export interface PersistedState {
   version: 1;
-  savedAt: string;
+  savedAt?: string;
   nextSeq: number;
   endpoints: Record<
     string,
@@ -32,6 +44,16 @@ interface PersistedState {
   >;
   targets: Record<string, { scheduled: PersistedMessage[]; dedupe: Record<string, number> }>;
 }
+
+/** One journal line. `at` is an endpoint path, `to` a queue or topic name. */
+export type JournalRecord =
+  | { op: "put"; at: string; m: PersistedMessage; deferred?: true }
+  | { op: "upd"; at: string; seq: number; deliveryCount: number; deferred?: true }
+  | { op: "del"; at: string; seq: number }
+  | { op: "session"; at: string; id: string; state?: string }
+  | { op: "sched"; to: string; m: PersistedMessage }
+  | { op: "unsched"; to: string; seq: number }
+  | { op: "dedupe"; to: string; id: string; until: number };
 
 const toPersisted = (m: StoredMessage): PersistedMessage => ({
   seq: m.seq,
@@ -115,64 +137,206 @@ export function restore(ns: Namespace, state: PersistedState, logger: DevLogger)
   }
 }
 
-/** Debounced, atomic writes of the namespace state. */
-export class Persister {
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly file: string;
+/**
+ * The state of a snapshot with journal lines applied on top, as plain data. Every line sets something to a value
+ * (never "add one"), so applying the lines in order gives the state at the last one.
+ */
+export function replay(base: PersistedState | undefined, records: Iterable<JournalRecord>): PersistedState {
+  type Place = { messages: Map<number, { m: PersistedMessage; deferred: boolean }>; sessions: Map<string, string> };
+  type Target = { scheduled: Map<number, PersistedMessage>; dedupe: Map<string, number> };
+  const places = new Map<string, Place>();
+  const targets = new Map<string, Target>();
+  const place = (path: string): Place => {
+    let p = places.get(path);
+    if (!p) places.set(path, (p = { messages: new Map(), sessions: new Map() }));
+    return p;
+  };
+  const target = (name: string): Target => {
+    let t = targets.get(name);
+    if (!t) targets.set(name, (t = { scheduled: new Map(), dedupe: new Map() }));
+    return t;
+  };
+  let nextSeq = base?.nextSeq ?? 1;
+  for (const [path, saved] of Object.entries(base?.endpoints ?? {})) {
+    const p = place(path);
+    for (const m of saved.available ?? []) p.messages.set(m.seq, { m, deferred: false });
+    for (const m of saved.deferred ?? []) p.messages.set(m.seq, { m, deferred: true });
+    for (const [id, state] of Object.entries(saved.sessionStates ?? {})) p.sessions.set(id, state);
+  }
+  for (const [name, saved] of Object.entries(base?.targets ?? {})) {
+    const t = target(name);
+    for (const m of saved.scheduled ?? []) t.scheduled.set(m.seq, m);
+    for (const [id, until] of Object.entries(saved.dedupe ?? {})) t.dedupe.set(id, until);
+  }
+  for (const r of records) {
+    switch (r.op) {
+      case "put":
+        place(r.at).messages.set(r.m.seq, { m: r.m, deferred: r.deferred === true });
+        nextSeq = Math.max(nextSeq, r.m.seq + 1);
+        break;
+      case "upd": {
+        const held = places.get(r.at)?.messages.get(r.seq);
+        if (held) {
+          held.m = { ...held.m, deliveryCount: r.deliveryCount };
+          held.deferred = r.deferred === true;
+        }
+        break;
+      }
+      case "del":
+        places.get(r.at)?.messages.delete(r.seq);
+        break;
+      case "session":
+        if (r.state === undefined) place(r.at).sessions.delete(r.id);
+        else place(r.at).sessions.set(r.id, r.state);
+        break;
+      case "sched":
+        target(r.to).scheduled.set(r.m.seq, r.m);
+        nextSeq = Math.max(nextSeq, r.m.seq + 1);
+        break;
+      case "unsched":
+        targets.get(r.to)?.scheduled.delete(r.seq);
+        break;
+      case "dedupe":
+        target(r.to).dedupe.set(r.id, r.until);
+        break;
+    }
+  }
+  const state: PersistedState = { version: 1, nextSeq, endpoints: {}, targets: {} };
+  for (const [path, p] of places) {
+    const held = [...p.messages.values()].sort((a, b) => a.m.seq - b.m.seq);
+    state.endpoints[path] = {
+      available: held.filter((h) => !h.deferred).map((h) => h.m),
+      deferred: held.filter((h) => h.deferred).map((h) => h.m),
+      sessionStates: Object.fromEntries(p.sessions),
+    };
+  }
+  for (const [name, t] of targets) {
+    state.targets[name] = { scheduled: [...t.scheduled.values()], dedupe: Object.fromEntries(t.dedupe) };
+  }
+  return state;
+}
+
+export interface PersisterOptions {
+  /** Compaction threshold (see Journal); small values in tests. */
+  compactAfterBytes?: number;
+  /** fdatasync each batch (survives a power cut, not only a kill -9). Default: DEVHOST_JOURNAL_FSYNC=1. */
+  fsync?: boolean;
+}
+
+/** The namespace's changes as journal lines; the snapshot and the load. */
+export class Persister implements StoreEvents {
+  private readonly journal: Journal<JournalRecord>;
+  private readonly dir: string;
 
   constructor(
     dataDir: string,
     private readonly ns: () => Namespace | undefined,
     private readonly logger: DevLogger,
-    private readonly debounceMs = 100,
+    options: PersisterOptions = {},
   ) {
-    this.file = join(dataDir, "service-bus", "state.json");
+    this.dir = join(dataDir, "service-bus");
+    this.journal = new Journal<JournalRecord>({
+      dir: this.dir,
+      snapshotFile: "state.json",
+      journalName: "journal",
+      snapshot: () => {
+        const ns = this.ns();
+        return ns ? { ...snapshot(ns) } : { version: 1, nextSeq: 1, endpoints: {}, targets: {} };
+      },
+      compactAfterBytes: options.compactAfterBytes,
+      fsync: options.fsync ?? process.env.DEVHOST_JOURNAL_FSYNC === "1",
+      onError: (err) =>
+        this.logger.error("service bus: could not save state", { dir: this.dir, error: errorText(err) }),
+    });
   }
 
-  load(): PersistedState | undefined {
-    let text: string;
+  /** The saved state (snapshot + journal), or undefined when there is none. */
+  async load(): Promise<PersistedState | undefined> {
+    let loaded;
     try {
-      text = readFileSync(this.file, "utf8");
-    } catch {
+      loaded = await this.journal.load();
+    } catch (err) {
+      this.logger.warn("service bus: ignoring an unreadable saved state", { dir: this.dir, error: errorText(err) });
       return undefined;
     }
-    try {
-      const state = JSON.parse(text) as PersistedState;
-      if (state.version !== 1) throw new Error(`unknown version ${String(state.version)}`);
-      return state;
-    } catch (err) {
+    if (loaded.skipped > 0) {
+      this.logger.warn("service bus: skipped unreadable journal lines (a write cut short)", {
+        dir: this.dir,
+        lines: loaded.skipped,
+      });
+    }
+    let base = loaded.snapshot as PersistedState | undefined;
+    if (base && base.version !== 1) {
       this.logger.warn("service bus: ignoring an unreadable saved state", {
-        file: this.file,
-        error: err instanceof Error ? err.message : String(err),
+        dir: this.dir,
+        error: `unknown version ${String(base.version)}`,
       });
-      return undefined;
+      base = undefined;
+    }
+    if (!base && loaded.records.length === 0) return undefined;
+    return replay(base, loaded.records);
+  }
+
+  /** Resolves once every change made so far is on disk (what the broker waits for before acknowledging). */
+  durable(): Promise<void> {
+    return this.journal.durable();
+  }
+
+  /** False once stopping: changes are no longer kept, so nothing more may be acknowledged. */
+  get recording(): boolean {
+    return this.journal.open;
+  }
+
+  /** Takes the final snapshot now (later changes are not kept) and resolves once it is written. */
+  close(): Promise<void> {
+    return this.journal.close().catch((err: unknown) => {
+      this.logger.error("service bus: could not save state", { dir: this.dir, error: errorText(err) });
+    });
+  }
+
+  // ---- StoreEvents -----------------------------------------------------------------------------------------------
+
+  added(path: string, m: StoredMessage): void {
+    this.journal.append({ op: "put", at: path, m: toPersisted(m) });
+  }
+
+  updated(path: string, m: StoredMessage, deferred: boolean): void {
+    // A message whose content changed (properties modified) is written whole; otherwise only the count and place.
+    if (m.encoded === undefined) {
+      this.journal.append({ op: "put", at: path, m: toPersisted(m), ...(deferred ? { deferred } : {}) });
+    } else {
+      this.journal.append({
+        op: "upd",
+        at: path,
+        seq: m.seq,
+        deliveryCount: m.deliveryCount,
+        ...(deferred ? { deferred } : {}),
+      });
     }
   }
 
-  changed(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, this.debounceMs);
-    this.timer.unref?.();
+  removed(path: string, seq: number): void {
+    this.journal.append({ op: "del", at: path, seq });
   }
 
-  flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const ns = this.ns();
-    if (!ns) return;
-    try {
-      mkdirSync(join(this.file, ".."), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(snapshot(ns)));
-      renameSync(tmp, this.file);
-    } catch (err) {
-      this.logger.error("service bus: could not save state", {
-        file: this.file,
-        error: err instanceof Error ? err.message : String(err),
-      });
-    }
+  sessionState(path: string, sessionId: string, state: Buffer | undefined): void {
+    const value = state === undefined || state.length === 0 ? undefined : state.toString("base64");
+    this.journal.append({ op: "session", at: path, id: sessionId, ...(value !== undefined ? { state: value } : {}) });
   }
+
+  scheduled(target: string, m: StoredMessage): void {
+    this.journal.append({ op: "sched", to: target, m: toPersisted(m) });
+  }
+
+  unscheduled(target: string, seq: number): void {
+    this.journal.append({ op: "unsched", to: target, seq });
+  }
+
+  dedupe(target: string, messageId: string, until: number): void {
+    this.journal.append({ op: "dedupe", to: target, id: messageId, until });
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

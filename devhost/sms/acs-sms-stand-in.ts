@@ -4,8 +4,10 @@
  * - `POST /sms?api-version=2021-03-07` is authenticated exactly as ACS does it (HMAC-SHA256 over
  *   `POST\n<path?query>\n<x-ms-date>;<host>;<x-ms-content-sha256>` with the base64-decoded access key, and the content
  *   hash checked against the body), validated, and answered like ACS: 202 with one result per recipient.
- * - Accepted messages go to an outbox kept across restarts in `<dataDir>/sms/outbox.json` (atomic writes; the 202 is
- *   sent only once the message is on disk).
+ * - Accepted messages go to an outbox kept across restarts in `<dataDir>/sms/`: each message, delivery report or
+ *   clearing is a line appended to a journal (`outbox.<n>.jsonl`), and the whole outbox is written (`outbox.json`)
+ *   only when the journal has grown past it and on stop (see ../journal.ts). The 202 is sent only once the message's
+ *   line is written, so a kill -9 loses no accepted message.
  * - `repeatabilityRequestId` is honoured: a repeated id returns the first result and stores nothing new.
  * - Faults can be injected (fail everything, or the next N requests, with a chosen status) to test retries.
  * - Delivery reports: a few milliseconds after accepting a message sent with `enableDeliveryReport: true`, the
@@ -26,7 +28,7 @@ import { acsHmacRefusal, sha256Base64 } from "../acs-hmac";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join } from "node:path";
 import { z } from "zod";
-import { CoalescingWriter, readJsonFile, writeFileAtomic } from "../atomic-file";
+import { Journal } from "../journal";
 import { readBody, sendJson, sendProblem, type DevRouteHandler, header, readDevJson, escapeHtml } from "../dev-routes";
 import type { DevLogger } from "../logger";
 
@@ -60,6 +62,18 @@ export const SmsRecord = z.object({
 export type SmsRecord = z.infer<typeof SmsRecord>;
 
 const OutboxFile = z.object({ version: z.literal(1), messages: z.array(SmsRecord) });
+
+/** One line of the outbox journal. */
+type OutboxChange =
+  | { op: "add"; m: SmsRecord }
+  | {
+      op: "report";
+      messageId: string;
+      deliveryStatus: DeliveryStatus;
+      deliveryStatusDetails: string;
+      deliveredAt: string;
+    }
+  | { op: "clear" };
 
 const SendMessageRequest = z.object({
   from: z.string().min(1),
@@ -127,10 +141,11 @@ const ALPHANUMERIC_SENDER = /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
 export class AcsSmsStandIn {
   private readonly key: Buffer;
   private readonly now: () => Date;
-  private readonly outboxPath: string;
-  private readonly writer: CoalescingWriter;
+  private readonly dir: string;
+  private journal: Journal<OutboxChange>;
   private messages: SmsRecord[] = [];
-  private byRepeatabilityId = new Map<string, SmsRecord>();
+  private readonly byId = new Map<string, SmsRecord>();
+  private readonly byRepeatabilityId = new Map<string, SmsRecord>();
   private faults: Required<SmsFaults> = { failAll: false, failNext: 0, status: 500 };
   private server: Server | undefined;
   private loaded = false;
@@ -140,10 +155,19 @@ export class AcsSmsStandIn {
     this.key = Buffer.from(options.accessKey, "base64");
     if (this.key.length === 0) throw new Error("AcsSmsStandIn: accessKey must be a non-empty base64 string");
     this.now = options.now ?? (() => new Date());
-    this.outboxPath = join(options.dataDir, "sms", "outbox.json");
-    this.writer = new CoalescingWriter(() =>
-      writeFileAtomic(this.outboxPath, JSON.stringify({ version: 1, messages: this.messages })),
-    );
+    this.dir = join(options.dataDir, "sms");
+    this.journal = this.newJournal();
+  }
+
+  private newJournal(): Journal<OutboxChange> {
+    return new Journal<OutboxChange>({
+      dir: this.dir,
+      snapshotFile: "outbox.json",
+      journalName: "outbox",
+      snapshot: () => ({ version: 1, messages: this.messages }),
+      fsync: process.env.DEVHOST_JOURNAL_FSYNC === "1",
+      onError: (err) => this.options.logger.error("sms stand-in could not save its outbox", { error: errorText(err) }),
+    });
   }
 
   async start(port = 0): Promise<{ endpoint: string; connectionString: string }> {
@@ -169,7 +193,11 @@ export class AcsSmsStandIn {
     this.server = undefined;
     if (server) await closeServer(server);
     await this.settled();
-    await this.writer.idle();
+    if (this.loaded) {
+      await this.journal.close(); // the whole outbox as one snapshot; a later start reads it again
+      this.journal = this.newJournal();
+      this.loaded = false;
+    }
   }
 
   /** Resolves once every automatic delivery report scheduled so far has been published (or has failed). */
@@ -330,15 +358,14 @@ export class AcsSmsStandIn {
         ...(recipient.repeatabilityFirstSent ? { repeatabilityFirstSent: recipient.repeatabilityFirstSent } : {}),
         contentHash,
       };
-      this.messages.push(record);
-      if (repeatId) this.byRepeatabilityId.set(repeatId, record);
+      this.add(record);
+      this.journal.append({ op: "add", m: record });
       stored++;
       if (enableDeliveryReport) toReport.push(record);
       value.push(accepted(recipient.to, record.messageId));
     }
     // Answer only once every accepted message is on disk — a repeat included, whose first write may still be running.
-    if (stored > 0) await this.writer.request();
-    else await this.writer.idle();
+    await this.journal.durable();
     this.options.logger.info("sms stand-in accepted a send request", {
       recipients: request.smsRecipients.length,
       stored,
@@ -352,7 +379,7 @@ export class AcsSmsStandIn {
   private scheduleAutoReport(record: SmsRecord): void {
     const work = new Promise<void>((resolve) => setTimeout(resolve, this.options.autoReportDelayMs ?? 5))
       .then(async () => {
-        if (record.deliveryStatus || !this.messages.includes(record)) return; // reported by hand, or cleared
+        if (record.deliveryStatus || this.byId.get(record.messageId) !== record) return; // reported by hand, or cleared
         await this.report(record, { status: "Delivered" });
       })
       .catch((err: unknown) =>
@@ -375,7 +402,14 @@ export class AcsSmsStandIn {
     record.deliveryStatus = body.status;
     record.deliveryStatusDetails = body.details ?? (body.status === "Delivered" ? "No error." : "Delivery failed.");
     record.deliveredAt = at;
-    await this.writer.request();
+    this.journal.append({
+      op: "report",
+      messageId: record.messageId,
+      deliveryStatus: record.deliveryStatus,
+      deliveryStatusDetails: record.deliveryStatusDetails,
+      deliveredAt: at,
+    });
+    await this.journal.durable();
     // As in Azure, a report is only published for messages sent with enableDeliveryReport.
     const event = record.enableDeliveryReport ? deliveryReportEvent(record, at) : undefined;
     let published = false;
@@ -423,8 +457,10 @@ export class AcsSmsStandIn {
   private async clear(): Promise<void> {
     const count = this.messages.length;
     this.messages = [];
+    this.byId.clear();
     this.byRepeatabilityId.clear();
-    await this.writer.request();
+    this.journal.append({ op: "clear" });
+    await this.journal.durable();
     this.options.logger.info("sms stand-in outbox cleared", { count });
   }
 
@@ -433,7 +469,7 @@ export class AcsSmsStandIn {
     messageId: string,
     body: z.infer<typeof DeliveryReportBody>,
   ): Promise<void> {
-    const record = this.messages.find((m) => m.messageId === messageId);
+    const record = this.byId.get(messageId);
     if (!record) return sendProblem(res, 404, "No such message", "No message with that id is in the outbox.");
     let outcome;
     try {
@@ -455,16 +491,45 @@ export class AcsSmsStandIn {
 
   // ---- persistence ------------------------------------------------------------------------------------------------
 
+  private add(record: SmsRecord): void {
+    this.messages.push(record);
+    this.byId.set(record.messageId, record);
+    if (record.repeatabilityRequestId) this.byRepeatabilityId.set(record.repeatabilityRequestId, record);
+  }
+
+  /** The outbox of an earlier run: the snapshot, then the journal's changes in order. */
   private async load(): Promise<void> {
     if (this.loaded) return;
-    const raw = await readJsonFile(this.outboxPath);
-    if (raw !== undefined) {
-      const parsed = OutboxFile.safeParse(raw);
-      if (!parsed.success) throw new Error(`AcsSmsStandIn: ${this.outboxPath} is not a valid outbox file`);
-      this.messages = parsed.data.messages;
-      for (const m of this.messages)
-        if (m.repeatabilityRequestId) this.byRepeatabilityId.set(m.repeatabilityRequestId, m);
+    const { snapshot, records, skipped: torn } = await this.journal.load();
+    let skipped = torn;
+    this.messages = [];
+    this.byId.clear();
+    this.byRepeatabilityId.clear();
+    if (snapshot !== undefined) {
+      const parsed = OutboxFile.safeParse(snapshot);
+      if (!parsed.success)
+        throw new Error(`AcsSmsStandIn: ${join(this.dir, "outbox.json")} is not a valid outbox file`);
+      for (const m of parsed.data.messages) this.add(m);
     }
+    for (const change of records) {
+      if (change.op === "clear") {
+        this.messages = [];
+        this.byId.clear();
+        this.byRepeatabilityId.clear();
+      } else if (change.op === "add") {
+        const parsed = SmsRecord.safeParse(change.m);
+        if (parsed.success && !this.byId.has(parsed.data.messageId)) this.add(parsed.data);
+        else skipped++;
+      } else {
+        const record = this.byId.get(change.messageId);
+        if (record) {
+          record.deliveryStatus = change.deliveryStatus;
+          record.deliveryStatusDetails = change.deliveryStatusDetails;
+          record.deliveredAt = change.deliveredAt;
+        }
+      }
+    }
+    if (skipped > 0) this.options.logger.warn("sms stand-in skipped unreadable outbox journal lines", { skipped });
     this.loaded = true;
   }
 }

@@ -1,6 +1,7 @@
 import { EmailClient } from "@azure/communication-email";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -266,6 +267,39 @@ describe("ACS Email stand-in", () => {
     expect(html).toContain(`<a href="/api/dev/email/${m.messageId}/attachments/0" download="purring-F-1001.pdf">`);
     const json = (await (await fetch(`${devBase}/api/dev/email?format=json`)).json()) as { count: number };
     expect(json.count).toBe(1);
+  });
+
+  it("appends each e-mail and report to a journal, never rewriting the outbox; a crash (no stop) loses none", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "email-journal-"));
+    const make = () => new AcsEmailStandIn({ dataDir: dir, accessKey, logger: silentLogger, reportDelayMs: 1 });
+    const first = make();
+    await first.load();
+    const acs = new AcsSmsStandIn({ dataDir: dir, accessKey, logger: silentLogger, acsRoutes: [first.handleAcsHttp] });
+    const { connectionString: cs } = await acs.start(0);
+    const sent = [message(), message({ to: { address: "bounce@example.com" } })];
+    for (const m of sent)
+      await new AcsEmailSender({ connectionString: cs, senderAddress: SENDER, pollIntervalMs: 5 }).send(m);
+    await first.settled();
+    expect(existsSync(join(dir, "email", "outbox.json"))).toBe(false);
+    const lines = (await readFile(join(dir, "email", "outbox.1.jsonl"), "utf8")).trim().split("\n");
+    expect(lines.map((l) => (JSON.parse(l) as { op: string }).op).sort()).toEqual([
+      "add",
+      "add",
+      "delivery",
+      "delivery",
+    ]);
+    // As after a kill -9: a second stand-in reads the directory the first never saved more to.
+    const second = make();
+    await second.load();
+    expect(second.outbox().map((m) => [m.messageId, m.deliveries.map((d) => d.status)])).toEqual([
+      [sent[1]!.messageId, ["Bounced"]],
+      [sent[0]!.messageId, ["Delivered"]],
+    ]);
+    expect((await second.attachment(sent[0]!.messageId, 0))?.equals(pdf)).toBe(true);
+    await acs.stop();
+    await second.stop();
+    await first.stop();
+    await rm(dir, { recursive: true, force: true });
   });
 
   it("keeps the outbox and the operation ids across a restart", async () => {

@@ -1,6 +1,7 @@
 import { SmsClient } from "@azure/communication-sms";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -274,6 +275,46 @@ describe("ACS SMS stand-in", () => {
   it("leaves paths that are not its own to the next handler", async () => {
     const res = await fetch(`${devBase}/api/dev/smsx`);
     expect(await res.text()).toBe("app route");
+  });
+
+  it("appends each message and report to a journal, never rewriting the outbox; a crash (no stop) loses none", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sms-journal-"));
+    const make = () => new AcsSmsStandIn({ dataDir: dir, accessKey, logger: silentLogger, autoReportDelayMs: 1 });
+    const first = make();
+    const { connectionString: cs } = await first.start(0);
+    const sms = new AcsSmsSender({ connectionString: cs });
+    for (let i = 0; i < 3; i++) {
+      await sms.send({
+        to: "+4791234567",
+        from: "Inkasso",
+        text: `journal ${i}`,
+        idempotencyKey: `journal-${i}`,
+        deliveryReport: true,
+      });
+    }
+    await first.settled();
+    // The whole outbox is written only on stop or compaction: each change was one appended line.
+    expect(existsSync(join(dir, "sms", "outbox.json"))).toBe(false);
+    const lines = (await readFile(join(dir, "sms", "outbox.1.jsonl"), "utf8")).trim().split("\n");
+    expect(lines.map((l) => (JSON.parse(l) as { op: string }).op).sort()).toEqual([
+      "add",
+      "add",
+      "add",
+      "report",
+      "report",
+      "report",
+    ]);
+    // As after a kill -9: another stand-in reads the same directory while the first never saved anything more.
+    const second = make();
+    await second.start(0);
+    expect(second.outbox().map((m) => [m.message, m.deliveryStatus])).toEqual([
+      ["journal 2", "Delivered"],
+      ["journal 1", "Delivered"],
+      ["journal 0", "Delivered"],
+    ]);
+    await second.stop();
+    await first.stop();
+    await rm(dir, { recursive: true, force: true });
   });
 
   it("keeps the outbox across a restart on the same data directory", async () => {
