@@ -60,7 +60,7 @@ export interface DurableEngineOptions {
   clock: VirtualClock;
   tracker: WorkTracker;
   logger: DevLogger;
-  /** Instances persist under `<dataDir>/durable/<taskHubName>/`. */
+  /** Instances persist in a journal under `<dataDir>/durable/<taskHubName>/journal/` (see store.ts). */
   dataDir: string;
   taskHubName: string;
   /**
@@ -116,7 +116,12 @@ export class DurableEngine {
   private stopping = false;
 
   constructor(private readonly options: DurableEngineOptions) {
-    this.store = new InstanceStore(options.dataDir, options.taskHubName);
+    this.store = new InstanceStore(options.dataDir, options.taskHubName, {
+      onError: (err) =>
+        options.logger.error("durable: could not save instances", {
+          error: err instanceof Error ? err.message : String(err),
+        }),
+    });
     this.handleHttp = createClientApiHandler(this, () => this.baseUrl, options.taskHubName);
     // Every function that declares `extraInputs: [df.input.durableClient()]` gets a client pointing at handleHttp.
     options.invoker.setInputProvider("durableClient", () => clientBindingData(this.baseUrl, options.taskHubName));
@@ -164,12 +169,15 @@ export class DurableEngine {
     if (states.length > 0) this.options.logger.info("durable: instances loaded", { total: states.length, resumed });
   }
 
-  /** Stops starting new work, waits for episodes and activities in flight, and flushes state to disk. */
+  /**
+   * Stops starting new work, waits for episodes and activities in flight, and writes a snapshot of every instance
+   * (the journal starts afresh on the next start).
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     for (const live of this.instances.values()) this.disarmAll(live);
     await this.waitForIdle();
-    await this.store.flush();
+    await this.store.close();
     this.started = false;
   }
 

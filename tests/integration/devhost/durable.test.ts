@@ -326,9 +326,10 @@ describe("Durable engine on the dev host", () => {
     await first.engine.startNew("testChild", { instanceId: "interrupted", input: 5 });
     await first.engine.waitForIdle();
     await first.engine.stop();
-    // Simulate a crash after the activity was scheduled but before its result was stored.
-    const file = path.join(dataDir, "durable", "TestHub", "interrupted.json");
-    const stored = JSON.parse(fs.readFileSync(file, "utf8"));
+    // Simulate a crash after the activity was scheduled but before its result was stored (stop wrote a snapshot).
+    const file = path.join(dataDir, "durable", "TestHub", "journal", "instances.json");
+    const snapshot = JSON.parse(fs.readFileSync(file, "utf8")) as { instances: Array<Record<string, unknown>> };
+    const stored = snapshot.instances.find((i) => i.instanceId === "interrupted")!;
     expect(stored.runtimeStatus).toBe("Completed");
     const history = stored.history as Array<{ EventType: number }>;
     const cut = history.findIndex((e) => e.EventType === 13) + 1; // end of the first episode
@@ -341,7 +342,7 @@ describe("Durable engine on the dev host", () => {
       nextSeq: 1,
       inbox: [],
     });
-    fs.writeFileSync(file, JSON.stringify(stored));
+    fs.writeFileSync(file, JSON.stringify(snapshot));
     const calls = activityCalls.filter((c) => c === "testDouble:5").length;
 
     const second = await started(dataDir);
