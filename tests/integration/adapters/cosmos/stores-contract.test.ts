@@ -15,6 +15,7 @@ import {
 } from "../../../../shared/ports/idempotency-store";
 import {
   aCaseRecord,
+  aPaymentAttempt,
   aTenant,
   aWebhook,
   CosmosHarness,
@@ -349,6 +350,49 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
     it("refuses to set the policy of an unknown tenant with TENANT_NOT_FOUND", async () => {
       expect(await codeOf(stores.tenants.setPolicy("tenant-x", defaultPolicy("NO"), new Date()))).toBe(
         "TENANT_NOT_FOUND",
+      );
+    });
+  });
+
+  describe("payment-attempt store", () => {
+    it("updates the attempt as read without reading it again, and re-applies to the newer one when it changed", async () => {
+      const attempts = stores.paymentAttempts;
+      await attempts.create(aPaymentAttempt("pfu-contract-0001"));
+      const read = (await attempts.get("pfu-contract-0001"))!;
+      const before = harness.reads();
+      const authorized = await attempts.update(
+        "pfu-contract-0001",
+        (a) => ({ ...a, state: "authorized", providerState: "AUTHORIZED" }),
+        read,
+      );
+      if (before !== undefined) expect(harness.reads()).toBe(before); // a write only: no read before it
+      expect(authorized.state).toBe("authorized");
+      // The same (now stale) read again: the store notices the change, reads the newer attempt and applies to it.
+      const seen: string[] = [];
+      const applied = await attempts.update(
+        "pfu-contract-0001",
+        (a) => {
+          seen.push(a.state);
+          return { ...a, state: "applied", appliedTo: [...a.appliedTo, "c_1"] };
+        },
+        read,
+      );
+      expect(seen.at(-1)).toBe("authorized");
+      expect(applied).toMatchObject({ state: "applied", appliedTo: ["c_1"] });
+      expect(await attempts.get("pfu-contract-0001")).toMatchObject({
+        state: "applied",
+        providerState: "AUTHORIZED",
+        appliedTo: ["c_1"],
+      });
+      // What an update returned can be handed on to the next one.
+      const next = await attempts.update("pfu-contract-0001", (a) => ({ ...a, providerState: "CAPTURED" }), applied);
+      expect(next.providerState).toBe("CAPTURED");
+      expect(await attempts.get("pfu-contract-0001")).toMatchObject({ state: "applied", providerState: "CAPTURED" });
+    });
+
+    it("refuses an update of an attempt that does not exist, with or without one read before", async () => {
+      await expect(stores.paymentAttempts.update("pfu-contract-missing", (a) => a)).rejects.toThrow(
+        /payment attempt/iu,
       );
     });
   });
