@@ -43,8 +43,8 @@ export class ProviderNotConfigured extends DomainError {
   readonly code = "PROVIDER_NOT_CONFIGURED";
 }
 
-const FAILED_EVENTS = new Set(["ABORTED", "EXPIRED", "TERMINATED", "CANCELLED"]);
-const MONEY_EVENTS = new Set(["AUTHORIZED", "CAPTURED"]);
+export const FAILED_EVENTS: ReadonlySet<string> = new Set(["ABORTED", "EXPIRED", "TERMINATED", "CANCELLED"]);
+export const MONEY_EVENTS: ReadonlySet<string> = new Set(["AUTHORIZED", "CAPTURED"]);
 
 function touch(attempt: PaymentAttempt, now: Date, change: Partial<PaymentAttempt>): PaymentAttempt {
   return { ...attempt, ...change, updatedAt: now.toISOString() };
