@@ -50,6 +50,8 @@ export interface StoreHarness {
   fresh(): Promise<Stores>;
   /** Store reads served so far (point reads and queries); undefined where nothing is counted (memory). */
   reads(): number | undefined;
+  /** Store writes served so far; undefined where nothing is counted (memory). */
+  writes(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export const memoryHarness: StoreHarness = {
     paymentAttempts: new MemoryPaymentAttemptStore(),
   }),
   reads: () => undefined,
+  writes: () => undefined,
   stop: async () => undefined,
 };
 
@@ -117,6 +120,10 @@ export class CosmosHarness implements StoreHarness {
   reads(): number | undefined {
     const counts = this.#standIn?.requestCounts();
     return counts === undefined ? undefined : counts.reads + counts.queries;
+  }
+
+  writes(): number | undefined {
+    return this.#standIn?.requestCounts().writes;
   }
 
   async stop(): Promise<void> {

@@ -354,6 +354,46 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
     });
   });
 
+  describe("case store, updating what was just read", () => {
+    it("writes the case as read without reading it again, and re-applies to the newer one when it changed", async () => {
+      const created = await stores.cases.create(aCaseRecord("tenant-a", "INV-READ"));
+      const read = (await stores.cases.get("tenant-a", created.caseId))!;
+      const before = harness.reads();
+      const first = await stores.cases.update("tenant-a", created.caseId, (r) => ({ ...r, customerId: "k-2" }), read);
+      if (before !== undefined) expect(harness.reads()).toBe(before); // a write only: no read before it
+      expect(first.customerId).toBe("k-2");
+      // The stale read again: refused underneath, read again, and the change applied to the newer case.
+      const seen: string[] = [];
+      const second = await stores.cases.update(
+        "tenant-a",
+        created.caseId,
+        (r) => {
+          seen.push(r.customerId);
+          return { ...r, kid: "12345678903" };
+        },
+        read,
+      );
+      expect(seen.at(-1)).toBe("k-2");
+      expect(second).toMatchObject({ customerId: "k-2", kid: "12345678903" });
+      expect(await stores.cases.get("tenant-a", created.caseId)).toMatchObject({
+        customerId: "k-2",
+        kid: "12345678903",
+      });
+      // Another tenant's case is not found, whatever record is handed in.
+      await expect(stores.cases.update("tenant-b", created.caseId, (r) => r, second)).rejects.toMatchObject({
+        code: "CASE_NOT_FOUND",
+      });
+    });
+
+    it("writes nothing when the change changes nothing", async () => {
+      const created = await stores.cases.create(aCaseRecord("tenant-a", "INV-SAME"));
+      const before = harness.writes();
+      const same = await stores.cases.update("tenant-a", created.caseId, (r) => ({ ...r }));
+      if (before !== undefined) expect(harness.writes()).toBe(before);
+      expect(same).toEqual(await stores.cases.get("tenant-a", created.caseId));
+    });
+  });
+
   describe("payment-attempt store", () => {
     it("updates the attempt as read without reading it again, and re-applies to the newer one when it changed", async () => {
       const attempts = stores.paymentAttempts;
