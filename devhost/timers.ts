@@ -9,6 +9,9 @@
  * would be 345 600 runs — but once more at the end of the advance, with `isPastDue: true`, as if the host had been
  * away. Everything the advance started has settled by then (the clock waits for it), so the run sees what a sweep
  * after that stretch of time would see. In real time every occurrence fires.
+ *
+ * A timer is switched off as in Azure, by the app setting `AzureWebJobs.<FunctionName>.Disabled` = `true` (or `1`),
+ * read at start: its listener is not started and it never fires.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -61,6 +64,10 @@ export class TimerTriggers {
     this.status = this.loadStatus();
     const startups: Promise<unknown>[] = [];
     for (const registration of this.options.registry.byTrigger("timerTrigger")) {
+      if (this.disabled(registration.name)) {
+        this.options.logger.info("timer disabled by setting", { function: registration.name });
+        continue;
+      }
       const schedule = this.resolveSchedule(registration);
       const now = this.options.clock.now();
       const previousNext = this.status[registration.name]?.next;
@@ -72,6 +79,12 @@ export class TimerTriggers {
       }
     }
     await Promise.all(startups);
+  }
+
+  /** `AzureWebJobs.<name>.Disabled` (the Functions host's switch; `true` or `1`, any case). */
+  private disabled(name: string): boolean {
+    const value = this.options.setting(`AzureWebJobs.${name}.Disabled`)?.trim().toLowerCase();
+    return value === "true" || value === "1";
   }
 
   stop(): void {

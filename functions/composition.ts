@@ -5,6 +5,7 @@
  */
 import { CachedInterestRateStore } from "../shared/adapters/cached/interest-rate-store.cached";
 import { CachedTenantStore } from "../shared/adapters/cached/tenant-store.cached";
+import { CachedWebhookStore } from "../shared/adapters/cached/webhook-store.cached";
 import { readFileSync } from "node:fs";
 import * as df from "durable-functions";
 import { AcsSmsSender } from "../shared/adapters/acs-sms/sms-sender.acs";
@@ -158,7 +159,10 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     queueName: WEBHOOK_DELIVERIES_QUEUE,
   });
   const idempotency = new CosmosIdempotencyStore({ database });
-  const webhooks = new CosmosWebhookStore({ database });
+  // Kept in this process for 30 s per tenant: every event is fanned out and every delivery looks its subscription up,
+  // while subscriptions change rarely (writes through this instance are seen at once). The API's list reads the store.
+  const storedWebhooks = new CosmosWebhookStore({ database });
+  const webhooks = new CachedWebhookStore(storedWebhooks);
   const vault = secretVaultFrom(s);
   const deliveryIndex = new CosmosDeliveryIndex({ database });
   const deps: RootDeps = {
@@ -219,7 +223,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
       random: cryptoRandom,
       allowLoopback: s.WEBHOOK_ALLOW_LOOPBACK_URLS,
     }),
-    listWebhooks: makeListWebhooks({ webhooks }),
+    listWebhooks: makeListWebhooks({ webhooks: storedWebhooks }),
     deleteWebhook: makeDeleteWebhook({ webhooks }),
     rotateWebhookSecret: makeRotateWebhookSecret({ webhooks, clock: systemClock, random: cryptoRandom }),
     fanOutEvent: makeFanOutEvent({ webhooks, queue: webhookDeliveries }),

@@ -32,13 +32,17 @@ export function makeVippsCallbackFunction(resolve: () => ProviderCallbackDeps) {
     const headers: Record<string, string | undefined> = {};
     request.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
     try {
-      const message = await makeReceiveProviderCallback(resolve())({
+      const { message, queued } = await makeReceiveProviderCallback(resolve())({
         method: request.method,
         pathAndQuery: `${url.pathname}${url.search}`,
         headers,
         body,
       });
-      context.info("payment callback queued", { reference: message.event.reference, event: message.event.name });
+      context.info(queued ? "payment callback queued" : "payment callback acknowledged, nothing to apply", {
+        reference: message.event.reference,
+        event: message.event.name,
+        ...(message.notBefore !== undefined ? { notBefore: message.notBefore } : {}),
+      });
       return { status: 202, headers: { "cache-control": "no-store" } };
     } catch (error) {
       if (error instanceof CallbackRejected) context.warn("payment callback refused", { reason: error.reason });

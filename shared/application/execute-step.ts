@@ -298,16 +298,21 @@ export function makeExecuteStep(
       action.kind === "suspension"
         ? unsentCommands(r).filter((m) => (action.serviceIds ?? []).includes(m.serviceId) && m.target === "inactive")
         : [];
-    const written = await deps.cases.update(record.tenantId, caseId, (current) => {
-      const next = withStepRecorded(current, action, effects, key, rules, policy, now);
-      // The step's events (and a suspension's service events) are written with the step: the outbox.
-      const commands = suspensionCommands(next);
-      const events = [
-        ...(commands.length > 0 ? serviceWebhooks(next, { record: next, commands, events: [] }, now) : []),
-        ...eventsOf(next, key),
-      ];
-      return withOutbox(next, eventMessages(events), now);
-    });
+    const written = await deps.cases.update(
+      record.tenantId,
+      caseId,
+      (current) => {
+        const next = withStepRecorded(current, action, effects, key, rules, policy, now);
+        // The step's events (and a suspension's service events) are written with the step: the outbox.
+        const commands = suspensionCommands(next);
+        const events = [
+          ...(commands.length > 0 ? serviceWebhooks(next, { record: next, commands, events: [] }, now) : []),
+          ...eventsOf(next, key),
+        ];
+        return withOutbox(next, eventMessages(events), now);
+      },
+      record,
+    );
     let updated = await relayOutbox(deps, written);
     if (effects.deliver) {
       updated = await deliverLetter(deliverDeps(deps), updated, tenant, effects.deliver.letter, effects.deliver.choice);

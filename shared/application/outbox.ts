@@ -115,11 +115,14 @@ export async function relayEntries(deps: OutboxDeps, entries: readonly OutboxEnt
 
 /**
  * Relays what a write just put in the outbox (the `outbox` of the record the store returned) and hands back the
- * record as a read would return it. Never throws (see relayEntries).
+ * record as a read would return it — the same object, its outbox taken off, so that it still is "the case as the
+ * store returned it" for a following `update(…, read)`. Never throws (see relayEntries).
  */
 export async function relayOutbox(deps: OutboxDeps, written: CaseRecord): Promise<CaseRecord> {
-  if (written.outbox !== undefined && written.outbox.length > 0) await relayEntries(deps, written.outbox);
-  return withoutOutbox(written);
+  const entries = written.outbox;
+  delete written.outbox;
+  if (entries !== undefined && entries.length > 0) await relayEntries(deps, entries);
+  return written;
 }
 
 export interface OutboxSweepOutcome {

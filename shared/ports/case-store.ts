@@ -175,11 +175,18 @@ export interface CaseStore {
   get(tenantId: string, caseId: string): Promise<CaseRecord | undefined>;
   /** Without tenant scoping: for the orchestration and payment paths that only know the case id. */
   getById(caseId: string): Promise<CaseRecord | undefined>;
-  /** Throws CaseNotFound (code CASE_NOT_FOUND) when missing or another tenant's. */
+  /**
+   * Throws CaseNotFound (code CASE_NOT_FOUND) when missing or another tenant's. `read`: the case as this store's
+   * `get`/`getById`/`create`/`update` just returned it (or `relayOutbox` handed it on) — the store may then write
+   * without reading it first; when it changed in between, the write is refused and the store reads and re-applies
+   * `mutate` as usual. Pass it only when it is the caller's latest copy: an older one costs a refused write.
+   * When `mutate` changes nothing (and adds nothing to the outbox), nothing is written.
+   */
   update(
     tenantId: string,
     caseId: string,
     mutate: (current: CaseRecord) => CaseRecord | Promise<CaseRecord>,
+    read?: CaseRecord,
   ): Promise<CaseRecord>;
   findByKid(kid: string): Promise<CaseRecord | undefined>;
   list(

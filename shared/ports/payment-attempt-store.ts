@@ -58,8 +58,16 @@ export interface PaymentAttemptStore {
   /** Throws when the reference exists (references are random: a clash is a bug). */
   create(attempt: PaymentAttempt): Promise<void>;
   get(reference: string): Promise<PaymentAttempt | undefined>;
-  /** Optimistic concurrency: `mutate` may run again on a concurrent write. Throws when missing. */
-  update(reference: string, mutate: (current: PaymentAttempt) => PaymentAttempt): Promise<PaymentAttempt>;
+  /**
+   * Optimistic concurrency: `mutate` may run again on a concurrent write. Throws when missing. `read`: the attempt as
+   * this store's `get` or `update` just returned it — the store may then write without reading it again (when it
+   * changed in between, the write is refused and the store reads and re-applies as usual).
+   */
+  update(
+    reference: string,
+    mutate: (current: PaymentAttempt) => PaymentAttempt,
+    read?: PaymentAttempt,
+  ): Promise<PaymentAttempt>;
   /**
    * Attempts not yet applied nor failed (created, authorized, captured) created in [createdAfter, createdBefore),
    * oldest first, at most `limit` — what the reconciliation sweep asks the provider about.

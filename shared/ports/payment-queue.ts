@@ -11,6 +11,8 @@ export interface ProviderEventMessage {
   id: string;
   receivedAt: string;
   event: PaymentProviderEvent;
+  /** Not to be handed to the trigger before this instant (ISO 8601): a scheduled message. */
+  notBefore?: string;
 }
 
 /** One KID payment from the bank's OCR giro file. */

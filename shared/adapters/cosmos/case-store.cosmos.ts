@@ -43,6 +43,7 @@ import {
   type OperationInput,
   type SqlQuerySpec,
 } from "@azure/cosmos";
+import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { CaseNotFound, CaseUpdateConflict, DuplicateInvoiceNumber } from "../../ports/errors";
 import {
@@ -99,9 +100,17 @@ export interface CosmosCaseStoreOptions {
   retry?: EtagRetryOptions;
 }
 
+/** A record handed back as a read returns it: a copy, without the outbox its write carried. */
+function readView(record: CaseRecord): CaseRecord {
+  const { outbox: _written, ...rest } = structuredClone(record);
+  return rest;
+}
+
 export class CosmosCaseStore implements CaseStore {
   readonly #container: Container;
   readonly #retry: EtagRetryOptions;
+  /** The etag each record handed out was read or written at (the caller's object, weakly): `update`'s `read`. */
+  readonly #etags = new WeakMap<CaseRecord, string>();
 
   constructor(options: CosmosCaseStoreOptions) {
     this.#container = options.database.container(options.containerId ?? COSMOS_CONTAINERS.cases);
@@ -112,15 +121,15 @@ export class CosmosCaseStore implements CaseStore {
     assertDerivedId(record);
     try {
       if (record.outbox !== undefined && record.outbox.length > 0) {
-        await this.#batch(
+        const etag = await this.#batch(
           record.caseId,
           { operationType: BulkOperationType.Create, resourceBody: body(record) },
           record,
         );
-        return structuredClone(record);
+        return this.#remember(structuredClone(record), etag);
       }
-      const { resource } = await this.#container.items.create<CaseDocument>(toDocument(record));
-      return resource === undefined ? structuredClone(record) : this.#decode(resource);
+      const { resource, etag } = await this.#container.items.create<CaseDocument>(toDocument(record));
+      return this.#remember(resource === undefined ? structuredClone(record) : this.#decode(resource), etag);
     } catch (error) {
       if (statusOf(error) === 409) throw new DuplicateInvoiceNumber(record.invoiceNumber);
       throw error;
@@ -129,38 +138,50 @@ export class CosmosCaseStore implements CaseStore {
 
   async get(tenantId: string, caseId: string): Promise<CaseRecord | undefined> {
     const read = await this.#read(caseId);
-    return read !== undefined && read.record.tenantId === tenantId ? read.record : undefined;
+    return read !== undefined && read.record.tenantId === tenantId ? this.#remember(read.record, read.etag) : undefined;
   }
 
   async getById(caseId: string): Promise<CaseRecord | undefined> {
-    return (await this.#read(caseId))?.record;
+    const read = await this.#read(caseId);
+    return read === undefined ? undefined : this.#remember(read.record, read.etag);
   }
 
+  /**
+   * Read, mutate, replace with If-Match on the read etag; on 412 again. Given the record as this store handed it out
+   * (`given`), the first round writes with the etag it was read at and skips the read.
+   */
   async update(
     tenantId: string,
     caseId: string,
     mutate: (current: CaseRecord) => CaseRecord | Promise<CaseRecord>,
+    given?: CaseRecord,
   ): Promise<CaseRecord> {
+    const knownEtag = given !== undefined && given.caseId === caseId ? this.#etags.get(given) : undefined;
+    let known =
+      knownEtag === undefined || given === undefined ? undefined : { record: readView(given), etag: knownEtag };
     return retryOnPreconditionFailed(
       async () => {
-        const read = await this.#read(caseId);
+        const read = known ?? (await this.#read(caseId));
+        known = undefined; // once: after a refused write the case is read again
         if (read === undefined || read.record.tenantId !== tenantId) throw new CaseNotFound(caseId);
         const current = read.record;
         const next = await mutate(structuredClone(current));
         assertSameIdentity(current, next);
+        // Nothing changed (a duplicate report, a step already recorded): nothing to write.
+        if (next.outbox === undefined && isDeepStrictEqual(next, current)) return this.#remember(next, read.etag);
         try {
           if (next.outbox !== undefined && next.outbox.length > 0) {
-            await this.#batch(
+            const etag = await this.#batch(
               caseId,
               { operationType: BulkOperationType.Replace, id: caseId, resourceBody: body(next), ifMatch: read.etag },
               next,
             );
-            return structuredClone(next);
+            return this.#remember(structuredClone(next), etag);
           }
-          const { resource } = await this.#container
+          const { resource, etag } = await this.#container
             .item(caseId, caseId)
             .replace<CaseDocument>(toDocument(next), { accessCondition: { type: "IfMatch", condition: read.etag } });
-          return resource === undefined ? structuredClone(next) : this.#decode(resource);
+          return this.#remember(resource === undefined ? structuredClone(next) : this.#decode(resource), etag);
         } catch (error) {
           if (statusOf(error) === 404) throw new CaseNotFound(caseId);
           throw error;
@@ -283,7 +304,7 @@ export class CosmosCaseStore implements CaseStore {
    * The case operation and its outbox entries as one transactional batch. A failed batch is thrown as an error with
    * the case operation's status (409, 412, 404…), so the callers treat it like a failed single write.
    */
-  async #batch(caseId: string, caseOperation: OperationInput, record: CaseRecord): Promise<void> {
+  async #batch(caseId: string, caseOperation: OperationInput, record: CaseRecord): Promise<string | undefined> {
     // Each operation names the partition as well (the batch is one partition; the local stand-in reads it there).
     const operations = [
       caseOperation,
@@ -301,6 +322,12 @@ export class CosmosCaseStore implements CaseStore {
         code: status,
       });
     }
+    return results[0]?.eTag;
+  }
+
+  #remember(record: CaseRecord, etag: string | undefined): CaseRecord {
+    if (etag !== undefined) this.#etags.set(record, etag);
+    return record;
   }
 
   /** The decoded record and the etag it was read at (for the conditional replace). */

@@ -4,6 +4,7 @@
  * duplicate id), another tenant's case is "not found", `update` re-applies `mutate` when the case changed while an
  * async `mutate` ran (optimistic concurrency, like the etag loop), and records are copied in and out.
  */
+import { isDeepStrictEqual } from "node:util";
 import { CaseNotFound, DuplicateInvoiceNumber } from "../../ports/errors";
 import {
   assertDerivedId,
@@ -61,10 +62,12 @@ export class MemoryCaseStore implements CaseStore {
     return stored === undefined ? undefined : structuredClone(stored.record);
   }
 
+  /** `read` saves nothing here (no read to save): the memory store always applies to what it holds. */
   async update(
     tenantId: string,
     caseId: string,
     mutate: (current: CaseRecord) => CaseRecord | Promise<CaseRecord>,
+    _read?: CaseRecord,
   ): Promise<CaseRecord> {
     for (;;) {
       const stored = this.#cases.get(caseId);
@@ -72,6 +75,7 @@ export class MemoryCaseStore implements CaseStore {
       const next = await mutate(structuredClone(stored.record));
       assertSameIdentity(stored.record, next);
       if (this.#cases.get(caseId)?.version !== stored.version) continue; // changed meanwhile: re-read, re-apply
+      if (next.outbox === undefined && isDeepStrictEqual(next, stored.record)) return structuredClone(next); // no change
       this.#cases.set(caseId, { record: withoutEntries(next), version: stored.version + 1 });
       this.#addOutbox(next);
       return structuredClone(next);

@@ -14,7 +14,12 @@ export class MemoryPaymentAttemptStore implements PaymentAttemptStore {
     return attempt === undefined ? undefined : structuredClone(attempt);
   }
 
-  async update(reference: string, mutate: (current: PaymentAttempt) => PaymentAttempt): Promise<PaymentAttempt> {
+  /** `read` changes nothing here: the memory store has no read to save, and always applies to what it holds. */
+  async update(
+    reference: string,
+    mutate: (current: PaymentAttempt) => PaymentAttempt,
+    _read?: PaymentAttempt,
+  ): Promise<PaymentAttempt> {
     const current = this.#attempts.get(reference);
     if (!current) throw new Error(`No payment attempt ${reference}`);
     const next = mutate(structuredClone(current));

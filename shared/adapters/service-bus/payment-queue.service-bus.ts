@@ -21,6 +21,10 @@ export function paymentToMessage(message: PaymentMessage): ServiceBusMessage {
     subject: message.kind,
     contentType: "application/json",
     body: message,
+    // A message for later (ProviderEventMessage.notBefore) is a scheduled message: the queue holds it until then.
+    ...(message.kind === "provider-event" && message.notBefore !== undefined
+      ? { scheduledEnqueueTimeUtc: new Date(message.notBefore) }
+      : {}),
   };
 }
 

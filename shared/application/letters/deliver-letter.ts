@@ -426,7 +426,7 @@ export async function deliverThrough(
     if (existing && existing.state !== "queued") return current;
     // On the case first, then in the index, then sent: a report can only come for a delivery the case knows.
     if (!existing)
-      current = await deps.cases.update(current.tenantId, current.caseId, (r) => withDelivery(r, delivery));
+      current = await deps.cases.update(current.tenantId, current.caseId, (r) => withDelivery(r, delivery), current);
     await deps.deliveryIndex.put(delivery.messageId, {
       tenantId: current.tenantId,
       caseId: current.caseId,
@@ -435,15 +435,19 @@ export async function deliverThrough(
     const result = await sendThrough(deps, current, tenant, delivery, letter.pdf, letter.payLink);
     const now = deps.clock.now();
     if (result.kind === "dispatched") {
-      current = await deps.cases.update(current.tenantId, current.caseId, (r) =>
-        appendOnce(
-          withDelivery(r, { ...delivery, state: "dispatched", dispatchedAt: now.toISOString() }),
-          entry(now, `${letterTitle(letter.kind, "en")} handed over ${CHANNEL_WORDS[channel]}`, {
-            deliveryId: delivery.deliveryId,
-            channel,
-            state: "dispatched",
-          }),
-        ),
+      current = await deps.cases.update(
+        current.tenantId,
+        current.caseId,
+        (r) =>
+          appendOnce(
+            withDelivery(r, { ...delivery, state: "dispatched", dispatchedAt: now.toISOString() }),
+            entry(now, `${letterTitle(letter.kind, "en")} handed over ${CHANNEL_WORDS[channel]}`, {
+              deliveryId: delivery.deliveryId,
+              channel,
+              state: "dispatched",
+            }),
+          ),
+        current,
       );
       return current;
     }
@@ -503,94 +507,99 @@ async function applyReport(
   const now = deps.clock.now();
   const rules = await deps.rulesFor(record, now);
   let result = "duplicate" as DeliveryReportResult;
-  const written = await deps.cases.update(record.tenantId, record.caseId, (current) => {
-    const delivery = (current.deliveries ?? []).find((d) => d.deliveryId === deliveryId);
-    if (!delivery || delivery.state === "delivered" || delivery.state === "failed") {
-      result = delivery ? "duplicate" : "unknown-message";
-      return current;
-    }
-    result = "applied";
-    const at = report.at;
-    const next: LetterDelivery =
-      report.outcome === "delivered"
-        ? // A channel that delivers at once (the digital mailbox) took it in the same moment it was handed over.
-          {
-            ...delivery,
-            state: "delivered",
-            dispatchedAt: delivery.dispatchedAt ?? at,
-            deliveredAt: at,
-            status: report.status,
-          }
-        : {
-            ...delivery,
-            state: "failed",
-            failedAt: at,
-            status: report.status,
-            ...(report.detail ? { reason: report.detail.slice(0, 200) } : {}),
-          };
-    let r = withDelivery(current, next);
-    const isSms = delivery.channel === "sms";
-    const what = isSms ? "SMS" : letterTitle(delivery.kind as LetterKind, "en");
-    const how = isSms ? "" : ` ${CHANNEL_WORDS[delivery.channel as WrittenChannel]}`;
-    r = {
-      ...r,
-      timeline: [
-        ...r.timeline,
-        entry(
-          now,
-          report.outcome === "delivered"
-            ? `${what} delivered${how} (${report.status})`
-            : `${what} not delivered${how} (${report.status})`,
-          { deliveryId, channel: delivery.channel, state: next.state, status: report.status },
-        ),
-      ],
-    };
-    if (!isSms && report.outcome === "delivered") {
-      const step = r.case.steps.find((s) => s.stepIndex === delivery.stepIndex && s.kind === delivery.kind);
-      if (step && step.delivery !== "sent" && step.delivery !== undefined) {
-        const event: CaseEvent = {
-          type: "letter-sent",
-          stepIndex: step.stepIndex,
-          kind: step.kind,
-          on: todayIn(r.case.country, new Date(at)),
-          at,
-          channel: DOMAIN_CHANNEL[delivery.channel as WrittenChannel],
-        };
-        const c = applyEvent(r.case, event, rules);
-        const sent = c.steps.find((s) => s.stepIndex === step.stepIndex && s.kind === step.kind)!;
-        r = {
-          ...r,
-          case: c,
-          timeline: [
-            ...r.timeline,
-            {
-              at: now.toISOString(),
-              kind: "step-executed",
-              title: `${letterTitle(step.kind as LetterKind, "en")} sent on ${sent.on}${sent.fee ? ` — fee of ${(sent.fee.value / 100).toFixed(2)} ${sent.fee.currency} charged` : ""}; deadline ${sent.deadline ?? "none"}`,
-              step: step.kind,
-              details: {
-                deliveryId,
-                channel: delivery.channel,
-                state: "sent",
-                on: sent.on,
-                deadline: sent.deadline,
-                fee: sent.fee,
-              },
-            },
-          ],
-        };
+  const written = await deps.cases.update(
+    record.tenantId,
+    record.caseId,
+    (current) => {
+      const delivery = (current.deliveries ?? []).find((d) => d.deliveryId === deliveryId);
+      if (!delivery || delivery.state === "delivered" || delivery.state === "failed") {
+        result = delivery ? "duplicate" : "unknown-message";
+        return current;
       }
-    }
-    r = { ...r, updatedAt: now.toISOString() };
-    if (isSms) return r;
-    // `letter.delivered` / `letter.failed`, and the orchestration told once the step no longer waits for delivery,
-    // in the same write (the outbox).
-    const messages: OutboxMessage[] = eventMessages([letterEvent(r, next, now)]);
-    const step = r.case.steps.find((s) => s.stepIndex === delivery.stepIndex && s.kind === delivery.kind);
-    if (fromChannel && step?.delivery !== "pending")
-      messages.push({ kind: "case-changed", reason: "letter delivery reported" });
-    return withOutbox(r, messages, now);
-  });
+      result = "applied";
+      const at = report.at;
+      const next: LetterDelivery =
+        report.outcome === "delivered"
+          ? // A channel that delivers at once (the digital mailbox) took it in the same moment it was handed over.
+            {
+              ...delivery,
+              state: "delivered",
+              dispatchedAt: delivery.dispatchedAt ?? at,
+              deliveredAt: at,
+              status: report.status,
+            }
+          : {
+              ...delivery,
+              state: "failed",
+              failedAt: at,
+              status: report.status,
+              ...(report.detail ? { reason: report.detail.slice(0, 200) } : {}),
+            };
+      let r = withDelivery(current, next);
+      const isSms = delivery.channel === "sms";
+      const what = isSms ? "SMS" : letterTitle(delivery.kind as LetterKind, "en");
+      const how = isSms ? "" : ` ${CHANNEL_WORDS[delivery.channel as WrittenChannel]}`;
+      r = {
+        ...r,
+        timeline: [
+          ...r.timeline,
+          entry(
+            now,
+            report.outcome === "delivered"
+              ? `${what} delivered${how} (${report.status})`
+              : `${what} not delivered${how} (${report.status})`,
+            { deliveryId, channel: delivery.channel, state: next.state, status: report.status },
+          ),
+        ],
+      };
+      if (!isSms && report.outcome === "delivered") {
+        const step = r.case.steps.find((s) => s.stepIndex === delivery.stepIndex && s.kind === delivery.kind);
+        if (step && step.delivery !== "sent" && step.delivery !== undefined) {
+          const event: CaseEvent = {
+            type: "letter-sent",
+            stepIndex: step.stepIndex,
+            kind: step.kind,
+            on: todayIn(r.case.country, new Date(at)),
+            at,
+            channel: DOMAIN_CHANNEL[delivery.channel as WrittenChannel],
+          };
+          const c = applyEvent(r.case, event, rules);
+          const sent = c.steps.find((s) => s.stepIndex === step.stepIndex && s.kind === step.kind)!;
+          r = {
+            ...r,
+            case: c,
+            timeline: [
+              ...r.timeline,
+              {
+                at: now.toISOString(),
+                kind: "step-executed",
+                title: `${letterTitle(step.kind as LetterKind, "en")} sent on ${sent.on}${sent.fee ? ` — fee of ${(sent.fee.value / 100).toFixed(2)} ${sent.fee.currency} charged` : ""}; deadline ${sent.deadline ?? "none"}`,
+                step: step.kind,
+                details: {
+                  deliveryId,
+                  channel: delivery.channel,
+                  state: "sent",
+                  on: sent.on,
+                  deadline: sent.deadline,
+                  fee: sent.fee,
+                },
+              },
+            ],
+          };
+        }
+      }
+      r = { ...r, updatedAt: now.toISOString() };
+      if (isSms) return r;
+      // `letter.delivered` / `letter.failed`, and the orchestration told once the step no longer waits for delivery,
+      // in the same write (the outbox).
+      const messages: OutboxMessage[] = eventMessages([letterEvent(r, next, now)]);
+      const step = r.case.steps.find((s) => s.stepIndex === delivery.stepIndex && s.kind === delivery.kind);
+      if (fromChannel && step?.delivery !== "pending")
+        messages.push({ kind: "case-changed", reason: "letter delivery reported" });
+      return withOutbox(r, messages, now);
+    },
+    record,
+  );
   return { record: await relayOutbox(deps, written), result };
 }
 
@@ -634,8 +643,11 @@ async function continueAfterFailure(
     const today = todayIn(record.case.country, now);
     const letter = await writeAgain(deps, record, tenant, step, choice.usable, link.url, rules, now, today);
     if (letter) {
-      record = await deps.cases.update(record.tenantId, record.caseId, (current) =>
-        withNewVersion(current, step, letter, today, now, rules),
+      record = await deps.cases.update(
+        record.tenantId,
+        record.caseId,
+        (current) => withNewVersion(current, step, letter, today, now, rules),
+        record,
       );
       const after = await deliverThrough(
         deps,
@@ -673,38 +685,43 @@ async function markUndelivered(
   const now = deps.clock.now();
   const rules = await deps.rulesFor(record, now);
   const reason = `no channel reached the debtor${passedOver.length ? ` (${passedOver.join("; ")})` : ""}`;
-  const written = await deps.cases.update(record.tenantId, record.caseId, (current) => {
-    const step = current.case.steps.find((s) => s.stepIndex === stepIndex && s.kind === kind);
-    if (!step || step.delivery !== "pending") return current;
-    const c = applyEvent(
-      current.case,
-      { type: "letter-undelivered", stepIndex, kind, on: todayIn(current.case.country, now), reason },
-      rules,
-    );
-    const next: CaseRecord = {
-      ...current,
-      case: c,
-      timeline: [
-        ...current.timeline,
-        {
-          at: now.toISOString(),
-          kind: "step-executed",
-          title: `${letterTitle(kind, "en")} could not be delivered: ${reason}; no fee. Update the customer's contact details to send it again.`,
-          step: kind,
-          details: { stepIndex, state: "undelivered" },
-        },
-      ],
-      updatedAt: now.toISOString(),
-    };
-    if (reported === undefined) return next;
-    const failedEvent = letterEvent(next, reported, now);
-    const final = { ...failedEvent, id: `${failedEvent.id}:undelivered`, data: { ...failedEvent.data, final: true } };
-    return withOutbox(
-      next,
-      [...eventMessages([final]), { kind: "case-changed", reason: "letter delivery reported" }],
-      now,
-    );
-  });
+  const written = await deps.cases.update(
+    record.tenantId,
+    record.caseId,
+    (current) => {
+      const step = current.case.steps.find((s) => s.stepIndex === stepIndex && s.kind === kind);
+      if (!step || step.delivery !== "pending") return current;
+      const c = applyEvent(
+        current.case,
+        { type: "letter-undelivered", stepIndex, kind, on: todayIn(current.case.country, now), reason },
+        rules,
+      );
+      const next: CaseRecord = {
+        ...current,
+        case: c,
+        timeline: [
+          ...current.timeline,
+          {
+            at: now.toISOString(),
+            kind: "step-executed",
+            title: `${letterTitle(kind, "en")} could not be delivered: ${reason}; no fee. Update the customer's contact details to send it again.`,
+            step: kind,
+            details: { stepIndex, state: "undelivered" },
+          },
+        ],
+        updatedAt: now.toISOString(),
+      };
+      if (reported === undefined) return next;
+      const failedEvent = letterEvent(next, reported, now);
+      const final = { ...failedEvent, id: `${failedEvent.id}:undelivered`, data: { ...failedEvent.data, final: true } };
+      return withOutbox(
+        next,
+        [...eventMessages([final]), { kind: "case-changed", reason: "letter delivery reported" }],
+        now,
+      );
+    },
+    record,
+  );
   return relayOutbox(deps, written);
 }
 
@@ -765,10 +782,15 @@ export function makeRedeliverLetters(deps: DeliverLetterDeps) {
       const link = await issuePayLink(deps, deps.config, { tenantId, caseIds: [caseId] }, now);
       const letter = await writeAgain(deps, record, tenant, step, choice.usable, link.url, rules, now, today);
       if (!letter) continue;
-      record = await deps.cases.update(tenantId, caseId, (current) => {
-        const s = current.case.steps.find((x) => x.stepIndex === step.stepIndex && x.kind === step.kind);
-        return s?.delivery === "undelivered" ? withNewVersion(current, step, letter, today, now, rules) : current;
-      });
+      record = await deps.cases.update(
+        tenantId,
+        caseId,
+        (current) => {
+          const s = current.case.steps.find((x) => x.stepIndex === step.stepIndex && x.kind === step.kind);
+          return s?.delivery === "undelivered" ? withNewVersion(current, step, letter, today, now, rules) : current;
+        },
+        record,
+      );
       record = await deliverThrough(
         deps,
         record,

@@ -43,8 +43,8 @@ export class ProviderNotConfigured extends DomainError {
   readonly code = "PROVIDER_NOT_CONFIGURED";
 }
 
-const FAILED_EVENTS = new Set(["ABORTED", "EXPIRED", "TERMINATED", "CANCELLED"]);
-const MONEY_EVENTS = new Set(["AUTHORIZED", "CAPTURED"]);
+export const FAILED_EVENTS: ReadonlySet<string> = new Set(["ABORTED", "EXPIRED", "TERMINATED", "CANCELLED"]);
+export const MONEY_EVENTS: ReadonlySet<string> = new Set(["AUTHORIZED", "CAPTURED"]);
 
 function touch(attempt: PaymentAttempt, now: Date, change: Partial<PaymentAttempt>): PaymentAttempt {
   return { ...attempt, ...change, updatedAt: now.toISOString() };
@@ -58,10 +58,13 @@ export function makeApplyProviderEvent(deps: ApplyProviderEventDeps) {
     if (attempt.state === "applied") return { outcome: "already-applied", reference };
 
     if (FAILED_EVENTS.has(name)) {
-      await deps.paymentAttempts.update(reference, (a) =>
-        a.state === "applied" || a.state === "captured"
-          ? a
-          : touch(a, deps.clock.now(), { state: "failed", providerState: name, failureReason: name.toLowerCase() }),
+      await deps.paymentAttempts.update(
+        reference,
+        (a) =>
+          a.state === "applied" || a.state === "captured"
+            ? a
+            : touch(a, deps.clock.now(), { state: "failed", providerState: name, failureReason: name.toLowerCase() }),
+        attempt,
       );
       return { outcome: "failed", reference, state: name };
     }
@@ -88,14 +91,17 @@ export function makeApplyProviderEvent(deps: ApplyProviderEventDeps) {
     }
     if (payment.state !== "AUTHORIZED") {
       if (payment.state === "CREATED") return { outcome: "waiting", reference, state: payment.state };
-      await deps.paymentAttempts.update(reference, (a) =>
-        a.state === "applied"
-          ? a
-          : touch(a, deps.clock.now(), {
-              state: "failed",
-              providerState: payment.state,
-              failureReason: payment.state.toLowerCase(),
-            }),
+      await deps.paymentAttempts.update(
+        reference,
+        (a) =>
+          a.state === "applied"
+            ? a
+            : touch(a, deps.clock.now(), {
+                state: "failed",
+                providerState: payment.state,
+                failureReason: payment.state.toLowerCase(),
+              }),
+        attempt,
       );
       return { outcome: "failed", reference, state: payment.state };
     }
@@ -108,8 +114,10 @@ export function makeApplyProviderEvent(deps: ApplyProviderEventDeps) {
       payment = await provider.capture(reference, toCapture, `${reference}-capture`);
     }
     if (payment.captured.value < attempt.amount.value) {
-      await deps.paymentAttempts.update(reference, (a) =>
-        touch(a, deps.clock.now(), { state: "authorized", providerState: payment.state }),
+      await deps.paymentAttempts.update(
+        reference,
+        (a) => touch(a, deps.clock.now(), { state: "authorized", providerState: payment.state }),
+        attempt,
       );
       return { outcome: "waiting", reference, state: "authorized" };
     }
@@ -130,8 +138,11 @@ export function makeApplyProviderEvent(deps: ApplyProviderEventDeps) {
       });
       appliedTo.push(part.caseId);
     }
-    await deps.paymentAttempts.update(reference, (a) =>
-      touch(a, deps.clock.now(), { state: "applied", providerState: "CAPTURED", appliedTo }),
+    // The attempt as read above: written without reading it again (a change since then costs a re-read, as before).
+    await deps.paymentAttempts.update(
+      reference,
+      (a) => touch(a, deps.clock.now(), { state: "applied", providerState: "CAPTURED", appliedTo }),
+      attempt,
     );
     return { outcome: "applied", reference, caseIds: appliedTo };
   };

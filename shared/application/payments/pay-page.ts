@@ -43,7 +43,7 @@ export interface PayPageDeps extends PayLinkDeps {
 export type PayPageResult =
   | { kind: "unknown" }
   | { kind: "expired"; creditorName?: string }
-  | { kind: "ok"; view: PayPageView; options: PayOption[]; cases: CaseToPay[]; tenant: Tenant };
+  | { kind: "ok"; view: PayPageView; options: PayOption[]; cases: CaseToPay[]; tenant: Tenant; records: CaseRecord[] };
 
 const METHODS: readonly PaymentMethod[] = ["vipps", "card"];
 
@@ -112,7 +112,7 @@ export function makeLoadPayPage(deps: PayPageDeps, config: PayPageConfig) {
       expiresAt: link.expiresAt,
       today: todayIn(tenant.country, now),
     };
-    return { kind: "ok", view, options, cases, tenant };
+    return { kind: "ok", view, options, cases, tenant, records };
   };
 }
 
@@ -154,7 +154,7 @@ export function makeStartPayment(deps: PayPageDeps, config: PayPageConfig) {
   return async (token: string, form: PayFormValues, lang: "nb" | "en"): Promise<StartPaymentResult> => {
     const page = await load(token);
     if (page.kind !== "ok") return page;
-    const { view, options, cases, tenant } = page;
+    const { view, options, cases, tenant, records } = page;
     const values: PayFormValues = form;
     const invalid = (error: PayFormError): StartPaymentResult => ({ kind: "invalid", view, error, values });
 
@@ -216,9 +216,6 @@ export function makeStartPayment(deps: PayPageDeps, config: PayPageConfig) {
       createdAt: at,
       updatedAt: at,
     });
-    const records = (await Promise.all(parts.map((p) => deps.cases.getById(p.caseId)))).filter(
-      (r): r is CaseRecord => r !== undefined,
-    );
     const base = config.publicBaseUrl.replace(/\/+$/u, "");
     const returnUrl = `${base}/p/${token}/receipt?ref=${reference}${lang === "en" ? "&lang=en" : ""}`;
     try {

@@ -2,6 +2,13 @@
  * `POST /api/callbacks/vipps`: a provider's webhook. Verified (signature over date, host and content hash; the date
  * within the allowed window), refused when the very same signed delivery comes again (a replay), then put on the
  * `payments` queue and answered at once — applying happens in the queue's trigger, with retries.
+ *
+ * What goes on the queue: events that move money (AUTHORIZED, CAPTURED) or end a payment (ABORTED, EXPIRED,
+ * TERMINATED, CANCELLED). The others (CREATED, REFUNDED…) change nothing the queue's trigger would do — it would read
+ * the attempt and ignore them — so they are acknowledged and not queued.
+ * CAPTURED follows our own capture, which the AUTHORIZED event's handling makes and then applies at once: the
+ * CAPTURED event is there for the case that handling did not finish, so it is queued for `capturedDelaySeconds`
+ * later (a scheduled message) instead of racing it — by then it finds the attempt applied with one read.
  */
 import { createHash } from "node:crypto";
 import { DomainError } from "../../domain/errors";
@@ -9,6 +16,16 @@ import type { Clock } from "../../ports/clock";
 import type { IncomingWebhookRequest, PaymentWebhookVerifier, WebhookVerdict } from "../../ports/payment-provider";
 import type { PaymentQueue, ProviderEventMessage } from "../../ports/payment-queue";
 import type { ReplayGuard } from "../../ports/replay-guard";
+import { FAILED_EVENTS, MONEY_EVENTS } from "./apply-provider-event";
+
+/** How long a CAPTURED event waits before it is applied (see the header). */
+export const CAPTURED_EVENT_DELAY_SECONDS = 15;
+
+/** What became of a verified callback: queued (now or for later), or acknowledged only. */
+export interface ReceivedCallback {
+  message: ProviderEventMessage;
+  queued: boolean;
+}
 
 export interface ProviderCallbackDeps {
   paymentWebhooks?: PaymentWebhookVerifier;
@@ -94,7 +111,7 @@ export function providerEventId(event: {
 }
 
 export function makeReceiveProviderCallback(deps: ProviderCallbackDeps) {
-  return async (request: IncomingWebhookRequest): Promise<ProviderEventMessage> => {
+  return async (request: IncomingWebhookRequest): Promise<ReceivedCallback> => {
     if (!deps.paymentWebhooks)
       throw new CallbacksNotConfigured("Payment callbacks are not configured on this installation");
     const now = deps.clock.now();
@@ -109,13 +126,18 @@ export function makeReceiveProviderCallback(deps: ProviderCallbackDeps) {
     if (!deps.callbackReplays.firstSeen(replayKey, until, now)) {
       throw new CallbackReplayed(verdict.event.reference);
     }
+    const name = verdict.event.name;
     const message: ProviderEventMessage = {
       kind: "provider-event",
       id: providerEventId(verdict.event),
       receivedAt: now.toISOString(),
       event: verdict.event,
+      ...(name === "CAPTURED"
+        ? { notBefore: new Date(now.getTime() + CAPTURED_EVENT_DELAY_SECONDS * 1000).toISOString() }
+        : {}),
     };
+    if (!MONEY_EVENTS.has(name) && !FAILED_EVENTS.has(name)) return { message, queued: false };
     await deps.paymentQueue.enqueue([message]);
-    return message;
+    return { message, queued: true };
   };
 }

@@ -70,6 +70,24 @@ describe("timer triggers on the virtual clock", () => {
     current.stop();
   });
 
+  it("leave a timer switched off by AzureWebJobs.<name>.Disabled alone, and run the others", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "timers-"));
+    runs.length = 0;
+    settings["AzureWebJobs.nightly.Disabled"] = "true";
+    settings["AzureWebJobs.atStartup.Disabled"] = "1";
+    try {
+      const timers = makeHost(dataDir, T0);
+      await timers.start();
+      await current.advanceBy(2 * DAY);
+      expect(new Set(runs.map((r) => r.name))).toEqual(new Set(["fromSetting"]));
+      timers.stop();
+      current.stop();
+    } finally {
+      delete settings["AzureWebJobs.nightly.Disabled"];
+      delete settings["AzureWebJobs.atStartup.Disabled"];
+    }
+  });
+
   it("refuse a schedule that is not six-field NCRONTAB or hh:mm:ss", () => {
     expect(() => TimerTriggers.nextOccurrence("*/5 * * * *", T0)).toThrow(/six fields/);
     expect(TimerTriggers.nextOccurrence("00:05:00", T0)).toBe(T0 + 5 * 60_000);

@@ -1,11 +1,14 @@
 /**
- * The short-lived in-process caches in front of the tenant and interest-rate stores: one store read per tenant and
+ * The short-lived in-process caches in front of the tenant, interest-rate and webhook stores: one store read per tenant and
  * TTL instead of one per request; a write through the same instance seen at once; a failure or a "not found" never
  * kept; callers cannot change what is kept.
  */
 import { describe, expect, it } from "vitest";
 import { CachedInterestRateStore } from "../../../shared/adapters/cached/interest-rate-store.cached";
 import { CachedTenantStore } from "../../../shared/adapters/cached/tenant-store.cached";
+import { CachedWebhookStore } from "../../../shared/adapters/cached/webhook-store.cached";
+import { MemoryWebhookStore } from "../../../shared/adapters/memory/webhook-store.memory";
+import type { WebhookStore, WebhookSubscription } from "../../../shared/ports/webhook-store";
 import { MemoryInterestRateStore } from "../../../shared/adapters/memory/interest-rate-store.memory";
 import { MemoryTenantStore } from "../../../shared/adapters/memory/tenant-store.memory";
 import { defaultPolicy } from "../../../shared/domain/policy";
@@ -125,5 +128,83 @@ describe("the cached interest-rate store", () => {
     now = 60_001;
     await cached.list("NO");
     expect(lists).toBe(4);
+  });
+});
+
+describe("the cached webhook store", () => {
+  const subscription = (id: string): WebhookSubscription => ({
+    schemaVersion: 1,
+    id,
+    tenantId: "t_1",
+    url: "https://example.no/hooks",
+    events: ["payment.received"],
+    secret: "whsec_c2VjcmV0",
+    createdAt: `2026-11-01T00:00:0${id.slice(-1)}.000Z`,
+  });
+
+  function counting(inner: WebhookStore) {
+    let lists = 0;
+    let failNext = false;
+    const store: WebhookStore = {
+      create: (s) => inner.create(s),
+      listForTenant: async (tenantId) => {
+        lists += 1;
+        if (failNext) {
+          failNext = false;
+          throw new Error("Cosmos DB: 503");
+        }
+        return inner.listForTenant(tenantId);
+      },
+      delete: (t, id) => inner.delete(t, id),
+      disable: (t, id, reason, at) => inner.disable(t, id, reason, at),
+      rotateSecret: (t, id, secret, until) => inner.rotateSecret(t, id, secret, until),
+      markFailing: (t, id, since) => inner.markFailing(t, id, since),
+      markHealthy: (t, id) => inner.markHealthy(t, id),
+    };
+    return { store, lists: () => lists, failNext: () => (failNext = true) };
+  }
+
+  it("lists a tenant's subscriptions once per 30 s (an empty list too), sharing concurrent reads", async () => {
+    const inner = counting(new MemoryWebhookStore());
+    let now = 0;
+    const cached = new CachedWebhookStore(inner.store, { now: () => now });
+    expect(await Promise.all([cached.listForTenant("t_1"), cached.listForTenant("t_1")])).toEqual([[], []]);
+    await inner.store.create(subscription("w_1")); // registered on another instance
+    expect(await cached.listForTenant("t_1")).toEqual([]);
+    expect(inner.lists()).toBe(1);
+    now = 30_001;
+    expect((await cached.listForTenant("t_1")).map((s) => s.id)).toEqual(["w_1"]);
+    expect(inner.lists()).toBe(2);
+  });
+
+  it("shows a write through it at once, keeps no failure, and hands out copies", async () => {
+    const inner = counting(new MemoryWebhookStore());
+    const cached = new CachedWebhookStore(inner.store, { now: () => 0 });
+    expect(await cached.listForTenant("t_1")).toEqual([]);
+    await cached.create(subscription("w_1"));
+    expect((await cached.listForTenant("t_1")).map((s) => s.id)).toEqual(["w_1"]);
+    await cached.disable("t_1", "w_1", "gone", new Date("2026-12-07T10:00:00Z"));
+    expect((await cached.listForTenant("t_1"))[0]?.disabledReason).toBe("gone");
+    await cached.rotateSecret("t_1", "w_1", "whsec_bmV3", new Date("2026-12-08T10:00:00Z"));
+    expect((await cached.listForTenant("t_1"))[0]).toMatchObject({
+      secret: "whsec_bmV3",
+      previousSecret: "whsec_c2VjcmV0",
+    });
+    await cached.markFailing("t_1", "w_1", new Date("2026-12-07T11:00:00Z"));
+    expect((await cached.listForTenant("t_1"))[0]?.failingSince).toBe("2026-12-07T11:00:00.000Z");
+    await cached.markHealthy("t_1", "w_1");
+    expect((await cached.listForTenant("t_1"))[0]?.failingSince).toBeUndefined();
+    const copy = await cached.listForTenant("t_1");
+    copy[0]!.url = "https://changed.example";
+    expect((await cached.listForTenant("t_1"))[0]?.url).toBe("https://example.no/hooks");
+    expect(await cached.delete("t_1", "w_1")).toBe(true);
+    expect(await cached.listForTenant("t_1")).toEqual([]);
+
+    const flaky = counting(new MemoryWebhookStore());
+    const cachedFlaky = new CachedWebhookStore(flaky.store, { now: () => 0 });
+    flaky.failNext();
+    await expect(cachedFlaky.listForTenant("t_1")).rejects.toThrow("503");
+    expect(await cachedFlaky.listForTenant("t_1")).toEqual([]);
+    expect(flaky.lists()).toBe(2);
   });
 });

@@ -12,17 +12,20 @@ import {
 import { CosmosCaseStore } from "../../../../shared/adapters/cosmos/case-store.cosmos";
 import { CosmosIdempotencyStore } from "../../../../shared/adapters/cosmos/idempotency-store.cosmos";
 import { CosmosPayLinkStore } from "../../../../shared/adapters/cosmos/pay-link-store.cosmos";
+import { CosmosPaymentAttemptStore } from "../../../../shared/adapters/cosmos/payment-attempt-store.cosmos";
 import { CosmosTenantStore } from "../../../../shared/adapters/cosmos/tenant-store.cosmos";
 import { CosmosWebhookStore } from "../../../../shared/adapters/cosmos/webhook-store.cosmos";
 import { MemoryCaseStore } from "../../../../shared/adapters/memory/case-store.memory";
 import { MemoryIdempotencyStore } from "../../../../shared/adapters/memory/idempotency-store.memory";
 import { MemoryPayLinkStore } from "../../../../shared/adapters/memory/pay-link-store.memory";
+import { MemoryPaymentAttemptStore } from "../../../../shared/adapters/memory/payment-attempt-store.memory";
 import { MemoryTenantStore } from "../../../../shared/adapters/memory/tenant-store.memory";
 import { MemoryWebhookStore } from "../../../../shared/adapters/memory/webhook-store.memory";
 import { openCase, type CaseStatus } from "../../../../shared/domain/case";
 import type { CaseRecord, CaseStore } from "../../../../shared/ports/case-store";
 import type { IdempotencyStore } from "../../../../shared/ports/idempotency-store";
 import type { PayLinkStore } from "../../../../shared/ports/pay-link-store";
+import type { PaymentAttempt, PaymentAttemptStore } from "../../../../shared/ports/payment-attempt-store";
 import type { ApiKeyRecord, Tenant, TenantStore } from "../../../../shared/ports/tenant-store";
 import type { WebhookStore, WebhookSubscription } from "../../../../shared/ports/webhook-store";
 import { CosmosStandIn } from "../../../../devhost/cosmos/cosmos-stand-in";
@@ -37,6 +40,7 @@ export interface Stores {
   payLinks: PayLinkStore;
   webhooks: WebhookStore;
   idempotency: IdempotencyStore;
+  paymentAttempts: PaymentAttemptStore;
 }
 
 export interface StoreHarness {
@@ -44,6 +48,10 @@ export interface StoreHarness {
   start(): Promise<void>;
   /** A fresh, empty set of stores (Cosmos: a new database). */
   fresh(): Promise<Stores>;
+  /** Store reads served so far (point reads and queries); undefined where nothing is counted (memory). */
+  reads(): number | undefined;
+  /** Store writes served so far; undefined where nothing is counted (memory). */
+  writes(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -56,7 +64,10 @@ export const memoryHarness: StoreHarness = {
     payLinks: new MemoryPayLinkStore(),
     webhooks: new MemoryWebhookStore(),
     idempotency: new MemoryIdempotencyStore(),
+    paymentAttempts: new MemoryPaymentAttemptStore(),
   }),
+  reads: () => undefined,
+  writes: () => undefined,
   stop: async () => undefined,
 };
 
@@ -102,7 +113,17 @@ export class CosmosHarness implements StoreHarness {
       payLinks: new CosmosPayLinkStore({ database }),
       webhooks: new CosmosWebhookStore({ database }),
       idempotency: new CosmosIdempotencyStore({ database }),
+      paymentAttempts: new CosmosPaymentAttemptStore({ database }),
     };
+  }
+
+  reads(): number | undefined {
+    const counts = this.#standIn?.requestCounts();
+    return counts === undefined ? undefined : counts.reads + counts.queries;
+  }
+
+  writes(): number | undefined {
+    return this.#standIn?.requestCounts().writes;
   }
 
   async stop(): Promise<void> {
@@ -182,5 +203,24 @@ export function aWebhook(tenantId: string, id: string, createdAt: string): Webho
     events: ["case.created", "case.paid"],
     secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
     createdAt,
+  };
+}
+
+export function aPaymentAttempt(reference: string, tenantId = "t_alpha"): PaymentAttempt {
+  return {
+    schemaVersion: 1,
+    reference,
+    provider: "vipps",
+    method: "vipps",
+    tenantId,
+    tokenHash: "a".repeat(64),
+    option: "full",
+    amount: { value: 50_000, currency: "NOK" },
+    parts: [{ caseId: "c_1", amount: { value: 50_000, currency: "NOK" } }],
+    valueDate: "2026-11-23",
+    state: "created",
+    appliedTo: [],
+    createdAt: "2026-11-23T10:00:00.000Z",
+    updatedAt: "2026-11-23T10:00:00.000Z",
   };
 }

@@ -15,6 +15,7 @@ import {
 } from "../../../../shared/ports/idempotency-store";
 import {
   aCaseRecord,
+  aPaymentAttempt,
   aTenant,
   aWebhook,
   CosmosHarness,
@@ -349,6 +350,89 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
     it("refuses to set the policy of an unknown tenant with TENANT_NOT_FOUND", async () => {
       expect(await codeOf(stores.tenants.setPolicy("tenant-x", defaultPolicy("NO"), new Date()))).toBe(
         "TENANT_NOT_FOUND",
+      );
+    });
+  });
+
+  describe("case store, updating what was just read", () => {
+    it("writes the case as read without reading it again, and re-applies to the newer one when it changed", async () => {
+      const created = await stores.cases.create(aCaseRecord("tenant-a", "INV-READ"));
+      const read = (await stores.cases.get("tenant-a", created.caseId))!;
+      const before = harness.reads();
+      const first = await stores.cases.update("tenant-a", created.caseId, (r) => ({ ...r, customerId: "k-2" }), read);
+      if (before !== undefined) expect(harness.reads()).toBe(before); // a write only: no read before it
+      expect(first.customerId).toBe("k-2");
+      // The stale read again: refused underneath, read again, and the change applied to the newer case.
+      const seen: string[] = [];
+      const second = await stores.cases.update(
+        "tenant-a",
+        created.caseId,
+        (r) => {
+          seen.push(r.customerId);
+          return { ...r, kid: "12345678903" };
+        },
+        read,
+      );
+      expect(seen.at(-1)).toBe("k-2");
+      expect(second).toMatchObject({ customerId: "k-2", kid: "12345678903" });
+      expect(await stores.cases.get("tenant-a", created.caseId)).toMatchObject({
+        customerId: "k-2",
+        kid: "12345678903",
+      });
+      // Another tenant's case is not found, whatever record is handed in.
+      await expect(stores.cases.update("tenant-b", created.caseId, (r) => r, second)).rejects.toMatchObject({
+        code: "CASE_NOT_FOUND",
+      });
+    });
+
+    it("writes nothing when the change changes nothing", async () => {
+      const created = await stores.cases.create(aCaseRecord("tenant-a", "INV-SAME"));
+      const before = harness.writes();
+      const same = await stores.cases.update("tenant-a", created.caseId, (r) => ({ ...r }));
+      if (before !== undefined) expect(harness.writes()).toBe(before);
+      expect(same).toEqual(await stores.cases.get("tenant-a", created.caseId));
+    });
+  });
+
+  describe("payment-attempt store", () => {
+    it("updates the attempt as read without reading it again, and re-applies to the newer one when it changed", async () => {
+      const attempts = stores.paymentAttempts;
+      await attempts.create(aPaymentAttempt("pfu-contract-0001"));
+      const read = (await attempts.get("pfu-contract-0001"))!;
+      const before = harness.reads();
+      const authorized = await attempts.update(
+        "pfu-contract-0001",
+        (a) => ({ ...a, state: "authorized", providerState: "AUTHORIZED" }),
+        read,
+      );
+      if (before !== undefined) expect(harness.reads()).toBe(before); // a write only: no read before it
+      expect(authorized.state).toBe("authorized");
+      // The same (now stale) read again: the store notices the change, reads the newer attempt and applies to it.
+      const seen: string[] = [];
+      const applied = await attempts.update(
+        "pfu-contract-0001",
+        (a) => {
+          seen.push(a.state);
+          return { ...a, state: "applied", appliedTo: [...a.appliedTo, "c_1"] };
+        },
+        read,
+      );
+      expect(seen.at(-1)).toBe("authorized");
+      expect(applied).toMatchObject({ state: "applied", appliedTo: ["c_1"] });
+      expect(await attempts.get("pfu-contract-0001")).toMatchObject({
+        state: "applied",
+        providerState: "AUTHORIZED",
+        appliedTo: ["c_1"],
+      });
+      // What an update returned can be handed on to the next one.
+      const next = await attempts.update("pfu-contract-0001", (a) => ({ ...a, providerState: "CAPTURED" }), applied);
+      expect(next.providerState).toBe("CAPTURED");
+      expect(await attempts.get("pfu-contract-0001")).toMatchObject({ state: "applied", providerState: "CAPTURED" });
+    });
+
+    it("refuses an update of an attempt that does not exist, with or without one read before", async () => {
+      await expect(stores.paymentAttempts.update("pfu-contract-missing", (a) => a)).rejects.toThrow(
+        /payment attempt/iu,
       );
     });
   });

@@ -424,12 +424,12 @@ describe("the Vipps callback", () => {
     });
     return { method: "POST", pathAndQuery: PATH, headers: { ...headers }, body };
   }
-  const payload = (reference: string) =>
+  const payload = (reference: string, name = "AUTHORIZED") =>
     JSON.stringify({
       msn: "123456",
       reference,
-      pspReference: "psp-1",
-      name: "AUTHORIZED",
+      pspReference: `psp-${name}`,
+      name,
       amount: { currency: "NOK", value: 129900 },
       timestamp: "2026-11-12T10:00:00Z",
       idempotencyKey: null,
@@ -439,10 +439,27 @@ describe("the Vipps callback", () => {
   it("queues a well-signed callback once and refuses the same signed delivery again", async () => {
     const receive = makeReceiveProviderCallback({ ...deps(), maxSkewSeconds: 300 });
     const request = signed(payload("pfu-abcdef123456"), w.clock.now());
-    const message = await receive(request);
+    const { message, queued } = await receive(request);
+    expect(queued).toBe(true);
     expect(message.event).toMatchObject({ provider: "vipps", reference: "pfu-abcdef123456", name: "AUTHORIZED" });
+    expect(message.notBefore).toBeUndefined(); // applied at once
     await expect(receive(request)).rejects.toBeInstanceOf(CallbackReplayed);
     expect((w.deps.paymentQueue as MemoryPaymentQueue).messages).toHaveLength(1);
+  });
+
+  it("queues CAPTURED for 15 s later (after the AUTHORIZED handling that captured), and only acknowledges CREATED", async () => {
+    const receive = makeReceiveProviderCallback({ ...deps(), maxSkewSeconds: 300 });
+    const queue = w.deps.paymentQueue as MemoryPaymentQueue;
+    const created = await receive(signed(payload("pfu-abcdef123456", "CREATED"), w.clock.now()));
+    expect(created.queued).toBe(false);
+    expect(queue.messages).toHaveLength(0);
+    const captured = await receive(signed(payload("pfu-abcdef123456", "CAPTURED"), w.clock.now()));
+    expect(captured.queued).toBe(true);
+    expect(Date.parse(captured.message.notBefore!) - w.clock.now().getTime()).toBe(15_000);
+    const aborted = await receive(signed(payload("pfu-abcdef123457", "ABORTED"), w.clock.now()));
+    expect(aborted).toMatchObject({ queued: true, message: { event: { name: "ABORTED" } } });
+    expect(aborted.message.notBefore).toBeUndefined();
+    expect(queue.messages.map((m) => (m as ProviderEventMessage).event.name)).toEqual(["CAPTURED", "ABORTED"]);
   });
 
   it("refuses a wrongly signed, tampered or stale callback and queues nothing", async () => {
