@@ -304,7 +304,11 @@ export function makeExecuteStep(
       caseId,
       (current) => {
         // The letter's first delivery is queued in the same write (deliverThrough then finds it and goes on to send).
-      const next = withFirstDelivery(withStepRecorded(current, action, effects, key, rules, policy, now), effects, now);
+        const next = withFirstDelivery(
+          withStepRecorded(current, action, effects, key, rules, policy, now),
+          effects,
+          now,
+        );
         // The step's events (and a suspension's service events) are written with the step: the outbox.
         const commands = suspensionCommands(next);
         const events = [
