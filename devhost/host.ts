@@ -197,8 +197,10 @@ export class DevHost {
     const acs = env.ACS_CONNECTION_STRING ? parseConnectionString(env.ACS_CONNECTION_STRING) : undefined;
     if (acs && isLoopbackUrl(acs.get("endpoint"))) {
       // ACS Email on the SMS stand-in's endpoint: one connection string for both, as one ACS resource in Azure.
+      const reportDelayMs = reportDelayFrom(env.DEVHOST_DELIVERY_REPORT_DELAY_MS);
       const email = new AcsEmailStandIn({
         dataDir,
+        ...(reportDelayMs !== undefined ? { reportDelayMs } : {}),
         accessKey: acs.get("accesskey") ?? "",
         logger: this.logger,
         now: () => this.clock.nowDate(),
@@ -210,6 +212,7 @@ export class DevHost {
       this.stack.push({ name: "email", stop: () => email.stop() });
       const sms = new AcsSmsStandIn({
         dataDir,
+        ...(reportDelayMs !== undefined ? { autoReportDelayMs: reportDelayMs } : {}),
         accessKey: acs.get("accesskey") ?? "",
         logger: this.logger,
         now: () => this.clock.nowDate(),
@@ -571,4 +574,15 @@ function hasOutput(registry: FunctionRegistry, type: string): boolean {
       (b) => b.direction === "out" && b.type.toLowerCase() === type.toLowerCase(),
     ),
   );
+}
+
+/** `DEVHOST_DELIVERY_REPORT_DELAY_MS`: how long after a send the SMS and e-mail stand-ins report it delivered. */
+function reportDelayFrom(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000)
+    throw new Error(
+      `DEVHOST_DELIVERY_REPORT_DELAY_MS must be a whole number of milliseconds (0–600000), not "${value}"`,
+    );
+  return ms;
 }

@@ -75,6 +75,7 @@ import {
   deliverLetter,
   DOMAIN_CHANNEL,
   letterDates,
+  newDelivery,
   stepChannels,
   withDelivery,
   type ChannelChoice,
@@ -302,7 +303,12 @@ export function makeExecuteStep(
       record.tenantId,
       caseId,
       (current) => {
-        const next = withStepRecorded(current, action, effects, key, rules, policy, now);
+        // The letter's first delivery is queued in the same write (deliverThrough then finds it and goes on to send).
+        const next = withFirstDelivery(
+          withStepRecorded(current, action, effects, key, rules, policy, now),
+          effects,
+          now,
+        );
         // The step's events (and a suspension's service events) are written with the step: the outbox.
         const commands = suspensionCommands(next);
         const events = [
@@ -329,6 +335,15 @@ export function makeExecuteStep(
       status: updated.case.status,
     };
   };
+}
+
+/** The record with the letter's first channel's delivery queued, unless a delivery of the letter is there already. */
+function withFirstDelivery(record: CaseRecord, effects: Effects, now: Date): CaseRecord {
+  const letter = effects.deliver?.letter;
+  const channel = effects.deliver?.choice.usable[0];
+  if (letter === undefined || channel === undefined) return record;
+  if ((record.deliveries ?? []).some((d) => d.stepIndex === letter.stepIndex && d.kind === letter.kind)) return record;
+  return withDelivery(record, newDelivery(record, letter, channel, 1, now));
 }
 
 function sameStep(a: PlannedAction, requested: RequestedStep): boolean {
