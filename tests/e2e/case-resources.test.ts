@@ -1,8 +1,8 @@
 /**
  * What one case costs in Azure resources, step by step, through `npm start`'s dev host — the counts
  * docs/cost-model.md prices. Per step of a case (intake, reading it, the Let's pay SMS, the reminder, the collection
- * notice, a payment through the pay link with Vipps; a KID payment from the bank's OCR file and a payment the creditor
- * reports, each before the due date; an intake batch of ten):
+ * notice, opening the pay page, a payment through the pay link with Vipps; a KID payment from the bank's OCR file and
+ * a payment the creditor reports, each before the due date; an intake batch of ten):
  *
  * - Cosmos DB requests (reads, queries, writes) and the documents behind them, per container, with their sizes
  *   (`GET /api/dev/cosmos`): what request units follow from;
@@ -306,6 +306,7 @@ const BOUNDS: Record<string, Bound> = {
   "Let's pay": bound(12, 3, 11, 8, [1, 1, 0, 0]),
   reminder: bound(23, 6, 17, 11, [1, 1, 1, 1]),
   "collection notice": bound(23, 6, 17, 11, [1, 2, 1, 1]),
+  "pay page view": bound(2, 0, 1, 0),
   "payment through the pay link (Vipps)": bound(10, 18, 13, 3),
 };
 
@@ -517,6 +518,11 @@ describe("Azure resources per step of a case", () => {
     await measure("collection notice", () => untilStage("collection-notice"));
 
     payLink = await currentPayLink(payLink);
+    await measure("pay page view", async () => {
+      const page = await fetch(payLink);
+      expect(page.status).toBe(200);
+      await page.arrayBuffer();
+    });
     await measure("payment through the pay link (Vipps)", async () => {
       const logFrom = host.logs.length;
       const pay = await fetch(`${payLink}/pay`, {
