@@ -335,7 +335,12 @@ export class DevHost {
     });
     this.durable = durable;
 
-    const devRoutes: DevRouteHandler[] = [clockRoutes(this.clock), this.functionsRoute(), durable.handleHttp];
+    const devRoutes: DevRouteHandler[] = [
+      clockRoutes(this.clock),
+      this.functionsRoute(),
+      durable.handleHttp,
+      durable.handleDevHttp,
+    ];
     if (this.cosmos) devRoutes.push(this.cosmos.handleDevHttp);
     if (this.serviceBus) devRoutes.push(this.serviceBus.handleDevHttp);
     if (this.sms) devRoutes.push(this.sms.handleDevHttp);

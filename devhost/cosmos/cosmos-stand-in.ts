@@ -22,6 +22,10 @@
  *
  * It counts the requests it serves (reads, queries, writes) — not its own snapshot traffic — for benchmarks:
  * `requestCounts()`, and `GET /api/dev/cosmos` on the dev host. `POST /api/dev/cosmos/snapshot` saves one now.
+ * It also meters the documents behind them, per container, from what it answers (`documentCounts()`, `documents` in
+ * `GET /api/dev/cosmos`): point reads and the size of the documents read, query pages and the documents they
+ * returned, documents inserted, replaced and deleted (one by one or in transactional batches) and the size of what
+ * was stored — what a request unit estimate needs (RU grow with document size; a batch costs its operations).
  */
 import {
   BulkOperationType,
@@ -57,6 +61,41 @@ export interface CosmosRequestCounts {
   reads: number;
   queries: number;
   writes: number;
+}
+
+/** Documents behind the requests of one container (sizes are the JSON bytes as stored, system properties included). */
+export interface CosmosContainerDocuments {
+  /** Point reads that found the document, and the bytes of the documents read. */
+  pointReads: number;
+  pointReadBytes: number;
+  /** Point reads that found nothing (404). */
+  notFound: number;
+  /** Query plans the SDK asked for before a query (the gateway's work: no documents read). */
+  queryPlans: number;
+  /** Query (and feed) pages, the documents they returned and the bytes of those documents. */
+  queryPages: number;
+  queryItems: number;
+  queryBytes: number;
+  /** Documents created (201: a create, or an upsert that inserted), and their bytes. */
+  inserted: number;
+  insertedBytes: number;
+  /** Documents replaced (200 on a write: a replace, an upsert of an existing document, a patch), and their bytes. */
+  replaced: number;
+  replacedBytes: number;
+  /** Documents deleted (204). */
+  deleted: number;
+  /** Write operations refused (409, 412, 404, 424 of a batch…). */
+  refused: number;
+}
+
+/** The documents behind the requests served so far: per container, and the transactional batches. */
+export interface CosmosDocumentCounts {
+  containers: Record<string, CosmosContainerDocuments>;
+  /** Transactional batches and the operations they carried (each operation also counts in its container). */
+  batches: number;
+  batchOperations: number;
+  /** Requests that touch no document: account, database, container and partition-key-range metadata. */
+  metadata: number;
 }
 
 type Json = Record<string, unknown>;
@@ -95,6 +134,7 @@ export class CosmosStandIn {
   private heldWrites: Array<() => void> | undefined;
   private readonly drained: Array<() => void> = [];
   private readonly counts: CosmosRequestCounts = { total: 0, reads: 0, queries: 0, writes: 0 };
+  private readonly documents: CosmosDocumentCounts = { containers: {}, batches: 0, batchOperations: 0, metadata: 0 };
 
   constructor(private readonly options: CosmosStandInOptions) {
     this.snapshotPath = join(options.dataDir, "cosmos", "snapshot.json");
@@ -115,6 +155,7 @@ export class CosmosStandIn {
         if (mutation) this.counts.writes++;
         else if (req.method === "POST") this.counts.queries++;
         else this.counts.reads++;
+        this.meterDocuments(req, res, mutation);
       }
       const run = () => {
         if (mutation) {
@@ -165,14 +206,112 @@ export class CosmosStandIn {
     return { ...this.counts };
   }
 
+  /** The documents behind the requests served so far (a deep copy), the stand-in's own requests left out. */
+  documentCounts(): CosmosDocumentCounts {
+    return structuredClone(this.documents);
+  }
+
+  /** Reads the answer as it goes out and adds the documents it carries to the container's counts. */
+  private meterDocuments(req: IncomingMessage, res: ServerResponse, mutation: boolean): void {
+    const match = /^\/dbs\/[^/]+\/colls\/([^/]+)\/docs(\/[^/?]+)?/u.exec(req.url ?? "");
+    if (!match) {
+      this.documents.metadata++;
+      return;
+    }
+    const container = decodeURIComponent(match[1]!);
+    const single = match[2] !== undefined;
+    const batch = String(req.headers["x-ms-cosmos-is-batch-request"] ?? "").toLowerCase() === "true";
+    const plan = String(req.headers["x-ms-cosmos-is-query-plan-request"] ?? "").toLowerCase() === "true";
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((...args: unknown[]) => {
+      try {
+        const chunk = args[0];
+        const body = typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : "";
+        this.countDocuments(container, { mutation, single, batch, plan, method: req.method }, res.statusCode, body);
+      } catch {
+        /* metering never fails a request */
+      }
+      return end(...args);
+    }) as typeof res.end;
+  }
+
+  private countDocuments(
+    container: string,
+    request: { mutation: boolean; single: boolean; batch: boolean; plan: boolean; method: string | undefined },
+    status: number,
+    body: string,
+  ): void {
+    const c = (this.documents.containers[container] ??= {
+      pointReads: 0,
+      pointReadBytes: 0,
+      notFound: 0,
+      queryPlans: 0,
+      queryPages: 0,
+      queryItems: 0,
+      queryBytes: 0,
+      inserted: 0,
+      insertedBytes: 0,
+      replaced: 0,
+      replacedBytes: 0,
+      deleted: 0,
+      refused: 0,
+    });
+    const written = (code: number, bytes: number) => {
+      if (code === 201) {
+        c.inserted++;
+        c.insertedBytes += bytes;
+      } else if (code === 200) {
+        c.replaced++;
+        c.replacedBytes += bytes;
+      } else if (code === 204) c.deleted++;
+      else c.refused++;
+    };
+    if (request.batch) {
+      const results = JSON.parse(body) as Array<{ statusCode: number; resourceBody?: unknown }>;
+      if (!Array.isArray(results)) return;
+      this.documents.batches++;
+      this.documents.batchOperations += results.length;
+      for (const r of results)
+        written(r.statusCode, r.resourceBody === undefined ? 0 : Buffer.byteLength(JSON.stringify(r.resourceBody)));
+      return;
+    }
+    if (request.mutation) {
+      written(status, status === 204 ? 0 : Buffer.byteLength(body));
+      return;
+    }
+    if (request.single && request.method === "GET") {
+      if (status === 200) {
+        c.pointReads++;
+        c.pointReadBytes += Buffer.byteLength(body);
+      } else if (status === 404) c.notFound++;
+      return;
+    }
+    if (request.plan) {
+      c.queryPlans++;
+      return;
+    }
+    // A query or a feed: one page, `Documents` and `_count` as the service answers them.
+    const page = JSON.parse(body) as { Documents?: unknown[] };
+    c.queryPages++;
+    if (Array.isArray(page.Documents)) {
+      c.queryItems += page.Documents.length;
+      for (const d of page.Documents) c.queryBytes += Buffer.byteLength(JSON.stringify(d));
+    }
+  }
+
   /**
-   * `GET /api/dev/cosmos`: the request counts. `POST /api/dev/cosmos/snapshot`: saves a snapshot now (what a restart,
+   * `GET /api/dev/cosmos`: the request counts and the documents behind them. `POST /api/dev/cosmos/snapshot`: saves a snapshot now (what a restart,
    * even after `kill -9`, comes back to) and answers once it is on disk. Anything else answers `false`.
    */
   readonly handleDevHttp: DevRouteHandler = async (req, res, url) => {
     const path = url.pathname.replace(/\/+$/u, "");
     if (path === "/api/dev/cosmos" && req.method === "GET") {
-      sendJson(res, 200, { requests: this.requestCounts() }, { "cache-control": "no-store" });
+      sendJson(
+        res,
+        200,
+        { requests: this.requestCounts(), documents: this.documentCounts() },
+        { "cache-control": "no-store" },
+      );
       return true;
     }
     if (path === "/api/dev/cosmos/snapshot" && req.method === "POST") {

@@ -18,7 +18,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ScheduledHandle, VirtualClock } from "../clock";
-import type { DevRouteHandler } from "../dev-routes";
+import { sendJson, type DevRouteHandler } from "../dev-routes";
 import type { FunctionRegistry, Registration } from "../functions-core";
 import { InvocationFailed, type Invoker } from "../invoker";
 import type { DevLogger } from "../logger";
@@ -103,11 +103,30 @@ interface LiveInstance {
 /** Work to start once the episode's state is on disk. */
 type Effect = { kind: "activity" | "timer" | "subOrchestration"; seq: number };
 
+/**
+ * The work the engine dispatched since it started: orchestrator episodes (by the event that started each) and activity
+ * executions. On the Durable Task Scheduler each of these is an "action" (a message dispatched to the app); Azure may
+ * hand an orchestrator several events in one episode, so these are upper bounds for it. `GET /api/dev/durable`.
+ */
+export interface DurableWorkCounts {
+  orchestratorEpisodes: number;
+  episodesByEvent: Record<string, number>;
+  activityExecutions: number;
+  /** History events appended (the episodes' own OrchestratorStarted/Completed markers included). */
+  historyEvents: number;
+}
+
 const ORCHESTRATION_TRIGGER = "orchestrationTrigger";
 const ACTIVITY_TRIGGER = "activityTrigger";
 
 export class DurableEngine {
   readonly handleHttp: DevRouteHandler;
+  private readonly work: DurableWorkCounts = {
+    orchestratorEpisodes: 0,
+    episodesByEvent: {},
+    activityExecutions: 0,
+    historyEvents: 0,
+  };
   private readonly store: InstanceStore;
   private readonly instances = new Map<string, LiveInstance>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -126,6 +145,18 @@ export class DurableEngine {
     // Every function that declares `extraInputs: [df.input.durableClient()]` gets a client pointing at handleHttp.
     options.invoker.setInputProvider("durableClient", () => clientBindingData(this.baseUrl, options.taskHubName));
   }
+
+  /** The work dispatched so far (a deep copy). */
+  workCounts(): DurableWorkCounts {
+    return structuredClone(this.work);
+  }
+
+  /** `GET /api/dev/durable`: the work dispatched so far (see DurableWorkCounts). */
+  readonly handleDevHttp: DevRouteHandler = async (req, res, url) => {
+    if (url.pathname.replace(/\/+$/u, "") !== "/api/dev/durable" || req.method !== "GET") return false;
+    sendJson(res, 200, { work: this.workCounts() }, { "cache-control": "no-store" });
+    return true;
+  };
 
   setBaseUrl(baseUrl: string): void {
     this.baseUrl = baseUrl.replace(/\/+$/, "");
@@ -402,6 +433,9 @@ export class DurableEngine {
     const trigger = orchestrationTriggerInput(s.instanceId, history, fromJson(s.input), s.parent?.instanceId);
     let state: OrchestratorState | undefined;
     let failure: ReturnType<typeof parseOrchestrationFailure> | undefined;
+    this.work.orchestratorEpisodes++;
+    const startedBy = EventType[event.EventType] ?? String(event.EventType);
+    this.work.episodesByEvent[startedBy] = (this.work.episodesByEvent[startedBy] ?? 0) + 1;
     try {
       state = (await this.options.invoker.invoke(registration, trigger, { quiet: true })).result as OrchestratorState;
     } catch (err) {
@@ -619,6 +653,7 @@ export class DurableEngine {
   private commit(live: LiveInstance, added: HistoryEvent[]): void {
     const s = live.state;
     s.history.push(...added, historyEvent(EventType.OrchestratorCompleted, this.nowIso()));
+    this.work.historyEvents += added.length + 1;
     s.lastUpdatedTime = this.nowIso();
     const at = live.current ? s.inbox.indexOf(live.current) : -1;
     if (at >= 0) s.inbox.splice(at, 1);
@@ -725,6 +760,7 @@ export class DurableEngine {
           Details: "",
         });
       } else {
+        this.work.activityExecutions++;
         try {
           const { result } = await this.options.invoker.invoke(registration, fromJson(task.input));
           completion = historyEvent(EventType.TaskCompleted, now(), {

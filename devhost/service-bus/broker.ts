@@ -9,7 +9,16 @@
 import type { Server } from "node:net";
 import type { DevLogger } from "../logger";
 import type { WorkTracker } from "../work-tracker";
-import { type AmqpMessage, conditions, lockKeyOfTag, messagesOfTransfer, outcomes, rhea, ticksOf } from "./amqp";
+import {
+  type AmqpMessage,
+  asArray,
+  conditions,
+  lockKeyOfTag,
+  messagesOfTransfer,
+  outcomes,
+  rhea,
+  ticksOf,
+} from "./amqp";
 import type { Consumer, DeliveryHandle, Endpoint } from "./endpoint";
 import type { ServiceBusEntities } from "./entities";
 import { handleManagement, type ManagementReply, notFound } from "./management";
@@ -21,6 +30,25 @@ import { z } from "zod";
 import { readDevJson, sendJson, sendProblem, type DevRouteHandler } from "../dev-routes";
 
 const OutageBody = z.object({ entities: z.array(z.string().min(1)).max(20) });
+
+/**
+ * What the broker has served since it started, counted the way Service Bus bills a Standard namespace ("an operation
+ * is any API call"): each message sent (scheduled ones included), each message delivered to a receiver, each
+ * settlement, each `$management` request, each receiver link attached (a session accepted or waited for included).
+ * `GET /api/dev/service-bus` on the dev host.
+ */
+export interface ServiceBusOperationCounts {
+  /** Messages accepted for a queue or topic, sent now or scheduled, per entity (a repeat the duplicate detection drops included). */
+  sent: Record<string, number>;
+  /** Messages delivered to a receiver, per queue, subscription or dead-letter queue. */
+  delivered: Record<string, number>;
+  /** Settlements received: complete, abandon, defer, dead-letter. */
+  settled: number;
+  /** `$management` requests per operation (schedule, cancel, renew lock, peek, session state…). */
+  management: Record<string, number>;
+  /** Receiver links attached to a queue, subscription or dead-letter queue (sessions accepted or waited for included). */
+  receiverLinks: number;
+}
 
 export type { BrokerClock } from "./namespace";
 export { loadServiceBusEntities, type ServiceBusEntities } from "./entities";
@@ -73,6 +101,8 @@ class LinkConsumer implements Consumer {
     private readonly repump: () => void,
     /** Resolves once the broker's changes so far are on disk: a settlement is answered only then. */
     private readonly durable: () => Promise<void>,
+    /** Called for each message delivered on the link (the operation counts). */
+    private readonly onDelivery: () => void,
     readonly sessionId?: string,
   ) {
     const original = link._get_drain.bind(link);
@@ -100,6 +130,7 @@ class LinkConsumer implements Consumer {
 
   send(wire: AmqpMessage, tag: Buffer): DeliveryHandle {
     this.sent++;
+    this.onDelivery();
     const delivery = this.link.send(wire, tag);
     return {
       settle: (outcome) => {
@@ -161,8 +192,32 @@ export class LocalServiceBus {
   private address: { port: number; connectionString: string } | undefined;
   /** Entities whose sends are refused as by a namespace under trouble (`com.microsoft:server-busy`): for outage tests. */
   private readonly outages = new Set<string>();
+  private readonly operations: ServiceBusOperationCounts = {
+    sent: {},
+    delivered: {},
+    settled: 0,
+    management: {},
+    receiverLinks: 0,
+  };
 
   constructor(private readonly options: LocalServiceBusOptions) {}
+
+  /** The operations served since the start (a deep copy). */
+  operationCounts(): ServiceBusOperationCounts {
+    return structuredClone(this.operations);
+  }
+
+  private consumer(link: RheaLink, settleOnSend: boolean, endpoint: Endpoint, sessionId?: string): LinkConsumer {
+    const delivered = this.operations.delivered;
+    return new LinkConsumer(
+      link,
+      settleOnSend,
+      () => endpoint.pump(),
+      this.durable,
+      () => (delivered[endpoint.path] = (delivered[endpoint.path] ?? 0) + 1),
+      sessionId,
+    );
+  }
 
   /** Sends to these queues/topics are refused from now on (receiving goes on); an empty list ends every outage. */
   setOutages(entities: readonly string[]): string[] {
@@ -174,9 +229,23 @@ export class LocalServiceBus {
     return [...this.outages];
   }
 
-  /** `GET|POST /api/dev/service-bus/outage` — `{ "entities": ["case-events"] }` refuses sends to them; `[]` ends it. */
+  /**
+   * `GET /api/dev/service-bus`: the operations served so far (`operations`) and the messages each entity holds now
+   * (`entities`). `GET|POST /api/dev/service-bus/outage` — `{ "entities": ["case-events"] }` refuses sends to them;
+   * `[]` ends it.
+   */
   readonly handleDevHttp: DevRouteHandler = async (req, res, url) => {
-    if (url.pathname.replace(/\/+$/, "") !== "/api/dev/service-bus/outage") return false;
+    const path = url.pathname.replace(/\/+$/, "");
+    if (path === "/api/dev/service-bus" && req.method === "GET") {
+      sendJson(
+        res,
+        200,
+        { operations: this.operationCounts(), entities: this.stats() },
+        { "cache-control": "no-store" },
+      );
+      return true;
+    }
+    if (path !== "/api/dev/service-bus/outage") return false;
     if (req.method === "GET") {
       sendJson(res, 200, { entities: [...this.outages] });
       return true;
@@ -259,6 +328,10 @@ export class LocalServiceBus {
     this.ns = undefined;
     this.address = undefined;
     await saved;
+  }
+
+  private countSent(entity: string, messages: number): void {
+    if (messages > 0) this.operations.sent[entity] = (this.operations.sent[entity] ?? 0) + messages;
   }
 
   /** Resolves once every change so far is on disk. */
@@ -351,6 +424,7 @@ export class LocalServiceBus {
     }
     const endpoint = this.ns!.endpoint(address);
     if (!endpoint) return refuse(link, conditions.notFound, notFound(address).description!);
+    this.operations.receiverLinks++;
     const settleOnSend = link.snd_settle_mode === 1;
     const filter = link.source?.filter as Record<string, unknown> | undefined;
     const wantsSession = filter !== undefined && filter !== null && conditions.sessionFilter in filter;
@@ -363,7 +437,7 @@ export class LocalServiceBus {
           `It is not possible for an entity that requires sessions to create a non-sessionful message receiver (${endpoint.path}).`,
         );
       }
-      const consumer = new LinkConsumer(link, settleOnSend, () => endpoint.pump(), this.durable);
+      const consumer = this.consumer(link, settleOnSend, endpoint);
       this.outgoing.set(link, { kind: "consume", endpoint, consumer });
       endpoint.addConsumer(consumer);
       return;
@@ -377,7 +451,7 @@ export class LocalServiceBus {
     }
     const requested = unwrapFilterValue(filter[conditions.sessionFilter]);
     if (requested !== undefined) {
-      const consumer = new LinkConsumer(link, settleOnSend, () => endpoint.pump(), this.durable, requested);
+      const consumer = this.consumer(link, settleOnSend, endpoint, requested);
       const lock = endpoint.sessions.lock(requested, consumer);
       if (!lock) {
         return refuse(
@@ -407,7 +481,7 @@ export class LocalServiceBus {
     const acceptor: SessionAcceptor = {
       grant: (sessionId, lockedUntil) => {
         clearTimeout(timer);
-        const consumer = new LinkConsumer(link, settleOnSend, () => endpoint.pump(), this.durable, sessionId);
+        const consumer = this.consumer(link, settleOnSend, endpoint, sessionId);
         this.grantSession(link, address, sessionId, lockedUntil);
         this.outgoing.set(link, { kind: "consume", endpoint, consumer });
         releaseAttach(link);
@@ -481,6 +555,12 @@ export class LocalServiceBus {
     if (state.kind === "management") {
       delivery.accept();
       const request = ctx.message as AmqpMessage;
+      const operation = asString(request.application_properties?.operation ?? "");
+      this.operations.management[operation] = (this.operations.management[operation] ?? 0) + 1;
+      if (operation === "com.microsoft:schedule-message") {
+        const scheduled = asArray((request.body as { messages?: unknown } | undefined)?.messages);
+        this.countSent(this.ns!.sendTarget(state.path)?.name ?? state.path, scheduled.length);
+      }
       let answer: ManagementReply;
       try {
         answer = handleManagement(this.ns!, state.path, request);
@@ -514,6 +594,7 @@ export class LocalServiceBus {
       }
     }
     for (const m of messages) this.ns!.send(state.target, m);
+    this.countSent(state.target.name, messages.length);
     // Accepted only once the message is on disk: a kill -9 after the client saw "accepted" loses nothing.
     void this.durable().then(
       () => answerTransfer(() => delivery.accept()),
@@ -554,6 +635,7 @@ export class LocalServiceBus {
     const delivery = ctx.delivery;
     // rhea reports a `modified` outcome twice (also as "released"): the first one decides.
     if (state?.kind !== "consume" || delivery.settled || settling.has(delivery)) return;
+    this.operations.settled++;
     const tag: Buffer = Buffer.isBuffer(delivery.tag) ? delivery.tag : Buffer.from(delivery.tag);
     const key = lockKeyOfTag(tag);
     const endpoint = state.endpoint;

@@ -170,6 +170,49 @@ describe("Cosmos DB stand-in through @azure/cosmos", () => {
     expect(after.total - before.total).toBe(2 + after.queries - before.queries);
   });
 
+  it("meters the documents behind the requests per container: read, queried, inserted, replaced, deleted, batched", async () => {
+    const before = standIn.documentCounts();
+    const doc: CaseDoc = {
+      id: "metered",
+      tenantId: "t-m",
+      status: "open",
+      amountMinor: 1,
+      externalRef: "x".repeat(2000),
+    };
+    await cases.items.create<CaseDoc>(doc);
+    await cases.item("metered", "t-m").read();
+    await cases.item("nobody", "t-m").read();
+    await cases.item("metered", "t-m").replace<CaseDoc>({ ...doc, status: "paid" });
+    await cases.items
+      .query({ query: "SELECT * FROM c WHERE c.tenantId = @t", parameters: [{ name: "@t", value: "t-m" }] })
+      .fetchAll();
+    await cases.items.batch(
+      [
+        { operationType: "Create", resourceBody: { id: "metered-2", tenantId: "t-m", status: "open", amountMinor: 2 } },
+        { operationType: "Delete", id: "metered", partitionKey: "t-m" },
+      ],
+      "t-m",
+    );
+    await expect(cases.items.create<CaseDoc>({ ...doc, id: "metered-2" })).rejects.toMatchObject({ code: 409 });
+    const after = standIn.documentCounts();
+    const was = before.containers.cases;
+    const now = after.containers.cases!;
+    const delta = (key: keyof typeof now) => now[key] - (was?.[key] ?? 0);
+    expect(delta("inserted")).toBe(2);
+    expect(delta("replaced")).toBe(1);
+    expect(delta("deleted")).toBe(1);
+    expect(delta("refused")).toBe(1);
+    expect(delta("pointReads")).toBe(1);
+    expect(delta("notFound")).toBe(1);
+    expect(delta("queryItems")).toBe(1);
+    expect(after.batches - before.batches).toBe(1);
+    expect(after.batchOperations - before.batchOperations).toBe(2);
+    // The sizes are those of the documents as stored: the 2 000-character member and the system properties.
+    expect(delta("pointReadBytes")).toBeGreaterThan(2000);
+    expect(delta("replacedBytes")).toBeGreaterThan(2000);
+    expect(delta("insertedBytes")).toBeGreaterThan(2000);
+  });
+
   it("saves one point in time while writes go on: a write that comes in during the save waits for it", async () => {
     // Each writer writes a case, then the invoice that goes with it: a snapshot holding the invoice must hold the case
     // (the containers are read one after the other, cases first).
