@@ -71,46 +71,7 @@ export interface RelayOutcome {
  * orchestration's entries from the first that failed on, in order) is left for the sweep and the error returned.
  */
 export async function relayEntries(deps: OutboxDeps, entries: readonly OutboxEntry[]): Promise<RelayOutcome> {
-  if (entries.length === 0) return { relayed: 0, left: 0 };
-  const caseId = entries[0]!.caseId;
-  const done: string[] = [];
-  let error: unknown;
-  // Events all in one publish (one batch on the topic); the orchestration's entries on their own, so that a topic in
-  // trouble does not hold back a case's ladder (a payment's re-plan, which reopens a suspended line) or vice versa.
-  const events = entries.filter((e) => e.message.kind === "event");
-  if (events.length > 0) {
-    try {
-      await deps.events.publish(events.map((e) => (e.message as Extract<OutboxMessage, { kind: "event" }>).event));
-      done.push(...events.map((e) => e.entryId));
-    } catch (caught) {
-      error = caught;
-    }
-  }
-  try {
-    for (const entry of entries) {
-      const message = entry.message;
-      if (message.kind === "event") continue;
-      const workflow = deps.workflow;
-      if (workflow === undefined) break;
-      if (message.kind === "start-workflow") {
-        if (workflow.start === undefined) break;
-        await workflow.start(caseId);
-      } else await workflow.caseChanged(caseId, message.reason);
-      done.push(entry.entryId);
-    }
-  } catch (caught) {
-    error ??= caught;
-  }
-  if (done.length > 0) {
-    try {
-      await deps.cases.removeOutbox(caseId, done);
-    } catch (caught) {
-      // Relayed but not removed: the sweep relays them again, which the consumers absorb (see OutboxMessage).
-      error ??= caught;
-    }
-  }
-  const outcome: RelayOutcome = { relayed: done.length, left: entries.length - done.length };
-  return error === undefined ? outcome : { ...outcome, error };
+  return relayCases(deps, [entries], 1);
 }
 
 /**
@@ -123,6 +84,87 @@ export async function relayOutbox(deps: OutboxDeps, written: CaseRecord): Promis
   delete written.outbox;
   if (entries !== undefined && entries.length > 0) await relayEntries(deps, entries);
   return written;
+}
+
+/**
+ * `relayOutbox` for the writes of many cases at once (a batch of invoices): the events of all of them in one publish
+ * call, each case's orchestration entries in order (`concurrency` cases at a time), and what was done removed in one
+ * store call. Never throws: what failed is left for the sweep, as with one case.
+ */
+export async function relayOutboxes(
+  deps: OutboxDeps,
+  written: readonly CaseRecord[],
+  concurrency = 16,
+): Promise<RelayOutcome> {
+  return relayCases(
+    deps,
+    written.map((record) => record.outbox ?? []),
+    concurrency,
+  );
+}
+
+/** Relays each case's entries (one array per case). */
+async function relayCases(
+  deps: OutboxDeps,
+  cases: ReadonlyArray<readonly OutboxEntry[]>,
+  concurrency: number,
+): Promise<RelayOutcome> {
+  const groups = cases.filter((entries) => entries.length > 0);
+  const total = groups.reduce((n, entries) => n + entries.length, 0);
+  if (total === 0) return { relayed: 0, left: 0 };
+  const done = new Map<string, string[]>(); // entry ids relayed, by case
+  const markDone = (entry: OutboxEntry) => done.set(entry.caseId, [...(done.get(entry.caseId) ?? []), entry.entryId]);
+  let error: unknown;
+  // Events all in one publish (one batch on the topic); the orchestration's entries on their own, so that a topic in
+  // trouble does not hold back a case's ladder (a payment's re-plan, which reopens a suspended line) or vice versa.
+  const events = groups.flat().filter((e) => e.message.kind === "event");
+  if (events.length > 0) {
+    try {
+      await deps.events.publish(events.map((e) => (e.message as Extract<OutboxMessage, { kind: "event" }>).event));
+      events.forEach(markDone);
+    } catch (caught) {
+      error = caught;
+    }
+  }
+  await inParallel(groups, concurrency, async (entries) => {
+    try {
+      for (const entry of entries) {
+        const message = entry.message;
+        if (message.kind === "event") continue;
+        const workflow = deps.workflow;
+        if (workflow === undefined) break;
+        if (message.kind === "start-workflow") {
+          if (workflow.start === undefined) break;
+          await workflow.start(entry.caseId);
+        } else await workflow.caseChanged(entry.caseId, message.reason);
+        markDone(entry);
+      }
+    } catch (caught) {
+      error ??= caught;
+    }
+  });
+  const removals = [...done].map(([caseId, entryIds]) => ({ caseId, entryIds }));
+  if (removals.length > 0) {
+    try {
+      if (removals.length === 1) await deps.cases.removeOutbox(removals[0]!.caseId, removals[0]!.entryIds);
+      else await deps.cases.removeOutboxes(removals);
+    } catch (caught) {
+      // Relayed but not removed: the sweep relays them again, which the consumers absorb (see OutboxMessage).
+      error ??= caught;
+    }
+  }
+  const relayed = removals.reduce((n, r) => n + r.entryIds.length, 0);
+  const outcome: RelayOutcome = { relayed, left: total - relayed };
+  return error === undefined ? outcome : { ...outcome, error };
+}
+
+/** Runs `task` for every item, at most `limit` at a time. */
+async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 export interface OutboxSweepOutcome {

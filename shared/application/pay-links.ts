@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { CaseRecord, CaseStore } from "../ports/case-store";
-import type { PayLinkStore } from "../ports/pay-link-store";
+import type { PayLink, PayLinkStore } from "../ports/pay-link-store";
 import type { Random } from "../ports/random";
 
 /** How long a pay link stays valid unless configured otherwise. */
@@ -32,16 +32,30 @@ export async function issuePayLink(
   link: { tenantId: string; caseIds: string[] },
   now: Date,
 ): Promise<IssuedPayLink> {
+  const { stored, issued } = newPayLink(deps, config, link, now);
+  await deps.payLinks.put(stored);
+  return issued;
+}
+
+/** A new link: what to store (the token's hash) and what to hand out (the URL). `issuePayLink` without the write. */
+export function newPayLink(
+  deps: { random: Random },
+  config: { publicBaseUrl: string; payLinkValidityDays?: number },
+  link: { tenantId: string; caseIds: string[] },
+  now: Date,
+): { stored: PayLink; issued: IssuedPayLink } {
   const token = Buffer.from(deps.random.bytes(20)).toString("base64url");
   const expiresAt = payLinkExpiry(now, config.payLinkValidityDays);
-  await deps.payLinks.put({
-    tokenHash: payLinkTokenHash(token),
-    tenantId: link.tenantId,
-    caseIds: link.caseIds,
-    createdAt: now.toISOString(),
-    expiresAt,
-  });
-  return { url: `${config.publicBaseUrl.replace(/\/+$/u, "")}/p/${token}`, expiresAt };
+  return {
+    stored: {
+      tokenHash: payLinkTokenHash(token),
+      tenantId: link.tenantId,
+      caseIds: link.caseIds,
+      createdAt: now.toISOString(),
+      expiresAt,
+    },
+    issued: { url: `${config.publicBaseUrl.replace(/\/+$/u, "")}/p/${token}`, expiresAt },
+  };
 }
 
 /** How many of a debtor's cases one link covers at most (the page lists each). */

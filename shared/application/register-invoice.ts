@@ -14,16 +14,16 @@ import { DomainError } from "../domain/errors";
 import { generateKid } from "../domain/identifiers/kid";
 import { normalizePhone } from "../domain/identifiers/phone";
 import { sum, type Money } from "../domain/money";
-import type { CaseRecord, CaseStore, CustomerDetails } from "../ports/case-store";
+import type { CaseRecord, CaseStore, CustomerDetails, OutboxMessage } from "../ports/case-store";
 import type { CaseWorkflow } from "../ports/case-workflow";
 import type { Clock } from "../ports/clock";
 import type { EventPublisher } from "../ports/event-publisher";
-import type { PayLinkStore } from "../ports/pay-link-store";
+import type { PayLink, PayLinkStore } from "../ports/pay-link-store";
 import type { Random } from "../ports/random";
-import type { TenantStore } from "../ports/tenant-store";
+import type { Tenant, TenantStore } from "../ports/tenant-store";
 import { caseEvent } from "./case-context";
-import { issuePayLink, payLinkExpiry } from "./pay-links";
-import { eventMessages, relayOutbox, withOutbox } from "./outbox";
+import { issuePayLink, newPayLink, payLinkExpiry } from "./pay-links";
+import { eventMessages, relayOutbox, relayOutboxes, withOutbox } from "./outbox";
 import { caseIdFor } from "../domain/case-id";
 import { TenantNotFound } from "../ports/errors";
 
@@ -77,103 +77,105 @@ export function makeRegisterInvoice(deps: RegisterInvoiceDeps) {
     const tenant = await deps.tenants.get(tenantId);
     if (!tenant) throw new TenantNotFound(tenantId);
     const now = deps.clock.now();
-    const caseId = caseIdFor(tenantId, input.invoiceNumber);
-
-    const lines: InvoiceLine[] = input.lines?.length
-      ? input.lines
-      : [{ description: `Faktura ${input.invoiceNumber}`, amount: input.amount }];
-    for (const line of lines) {
-      if (line.amount.currency !== input.amount.currency)
-        throw new InvalidInvoice("Every line must be in the invoice's currency.", { currency: input.amount.currency });
-    }
-    const linesTotal = sum(
-      lines.map((l) => l.amount),
-      input.amount.currency,
-    );
-    if (linesTotal.value !== input.amount.value) {
-      throw new InvalidInvoice("The lines do not add up to the amount.", { amount: input.amount, linesTotal });
-    }
-    const customer: CustomerDetails = { ...input.customer };
-    if (customer.phone !== undefined) {
-      const phone = normalizePhone(customer.phone, tenant.country);
-      if (!phone.ok)
-        throw new InvalidInvoice("The customer's phone number is not valid.", {
-          field: "customer.phone",
-          reason: phone.reason,
-        });
-      customer.phone = phone.e164;
-    }
-
-    const domainCase = openCase({
-      id: caseId,
-      tenantId,
-      creditorId: tenantId,
-      invoiceNumber: input.invoiceNumber,
-      country: tenant.country,
-      currency: input.amount.currency,
-      debtor: {
-        ref: input.customer.customerId,
-        kind: customer.nationalId === undefined && customer.orgNumber !== undefined ? "business" : "consumer",
-      },
-      lines,
-      issueDate: input.issueDate,
-      dueDate: input.dueDate,
-      services: (input.services ?? []).map((s) => ({ serviceId: s.serviceId, kind: s.kind })),
-    });
-    const kid = kidFor(caseId);
-    const at = now.toISOString();
-    const record: CaseRecord = {
-      schemaVersion: 1,
-      caseId,
-      tenantId,
-      invoiceNumber: input.invoiceNumber,
-      customerId: input.customer.customerId,
-      kid,
-      customer,
-      case: domainCase,
-      timeline: [
-        {
-          at,
-          kind: "created",
-          title: `Invoice ${input.invoiceNumber} handed over, due ${input.dueDate}`,
-          details: { payLinkExpiresAt: payLinkExpiry(now) },
-        },
-      ],
-      documents: [],
-      sentKeys: [],
-      createdAt: at,
-      updatedAt: at,
-    };
-    // The case, its "created" event and the start of its orchestration are written together (the outbox): a crash
-    // right after the write still starts the ladder and tells the creditor, through the outbox sweep.
-    const written = await deps.cases.create(
-      withOutbox(
-        record,
-        [
-          ...eventMessages([
-            caseEvent("case.created", record, "created", now, {
-              invoiceNumber: input.invoiceNumber,
-              kid,
-              amount: input.amount,
-              dueDate: input.dueDate,
-              status: "open",
-            }),
-          ]),
-          { kind: "start-workflow" },
-        ],
-        now,
-      ),
-    );
-
+    const opened = openInvoiceCase(tenant, input, now);
+    const written = await deps.cases.create(opened.record);
     const payLink = await issuePayLink(
       deps,
       { publicBaseUrl: deps.publicBaseUrl },
-      { tenantId, caseIds: [caseId] },
+      { tenantId, caseIds: [opened.record.caseId] },
       now,
     );
     await relayOutbox(deps, written);
-    return { caseId, kid, status: "open", payLink: payLink.url };
+    return { caseId: opened.record.caseId, kid: opened.kid, status: "open", payLink: payLink.url };
   };
+}
+
+/**
+ * The case an invoice opens, as the store is to create it: with its `case.created` event and the start of its
+ * orchestration in the outbox, written together with it — a crash right after the write still starts the ladder and
+ * tells the creditor, through the outbox sweep. Throws InvalidInvoice when the invoice does not add up.
+ */
+function openInvoiceCase(tenant: Tenant, input: RegisterInvoiceInput, now: Date): { record: CaseRecord; kid: string } {
+  const tenantId = tenant.tenantId;
+  const caseId = caseIdFor(tenantId, input.invoiceNumber);
+  const lines: InvoiceLine[] = input.lines?.length
+    ? input.lines
+    : [{ description: `Faktura ${input.invoiceNumber}`, amount: input.amount }];
+  for (const line of lines) {
+    if (line.amount.currency !== input.amount.currency)
+      throw new InvalidInvoice("Every line must be in the invoice's currency.", { currency: input.amount.currency });
+  }
+  const linesTotal = sum(
+    lines.map((l) => l.amount),
+    input.amount.currency,
+  );
+  if (linesTotal.value !== input.amount.value) {
+    throw new InvalidInvoice("The lines do not add up to the amount.", { amount: input.amount, linesTotal });
+  }
+  const customer: CustomerDetails = { ...input.customer };
+  if (customer.phone !== undefined) {
+    const phone = normalizePhone(customer.phone, tenant.country);
+    if (!phone.ok)
+      throw new InvalidInvoice("The customer's phone number is not valid.", {
+        field: "customer.phone",
+        reason: phone.reason,
+      });
+    customer.phone = phone.e164;
+  }
+
+  const domainCase = openCase({
+    id: caseId,
+    tenantId,
+    creditorId: tenantId,
+    invoiceNumber: input.invoiceNumber,
+    country: tenant.country,
+    currency: input.amount.currency,
+    debtor: {
+      ref: input.customer.customerId,
+      kind: customer.nationalId === undefined && customer.orgNumber !== undefined ? "business" : "consumer",
+    },
+    lines,
+    issueDate: input.issueDate,
+    dueDate: input.dueDate,
+    services: (input.services ?? []).map((s) => ({ serviceId: s.serviceId, kind: s.kind })),
+  });
+  const kid = kidFor(caseId);
+  const at = now.toISOString();
+  const record: CaseRecord = {
+    schemaVersion: 1,
+    caseId,
+    tenantId,
+    invoiceNumber: input.invoiceNumber,
+    customerId: input.customer.customerId,
+    kid,
+    customer,
+    case: domainCase,
+    timeline: [
+      {
+        at,
+        kind: "created",
+        title: `Invoice ${input.invoiceNumber} handed over, due ${input.dueDate}`,
+        details: { payLinkExpiresAt: payLinkExpiry(now) },
+      },
+    ],
+    documents: [],
+    sentKeys: [],
+    createdAt: at,
+    updatedAt: at,
+  };
+  const outbox: OutboxMessage[] = [
+    ...eventMessages([
+      caseEvent("case.created", record, "created", now, {
+        invoiceNumber: input.invoiceNumber,
+        kid,
+        amount: input.amount,
+        dueDate: input.dueDate,
+        status: "open",
+      }),
+    ]),
+    { kind: "start-workflow" },
+  ];
+  return { record: withOutbox(record, outbox, now), kid };
 }
 
 /** One item of a batch: created, or the error it failed with (the HTTP edge turns it into a problem). */
@@ -182,41 +184,103 @@ export type BatchItemOutcome =
 
 /**
  * A batch of invoices, each on its own: one bad item never sinks the others. `items` are either valid inputs or the
- * error their validation failed with; at most `concurrency` are registered at the same time, results in input order.
+ * error their validation failed with; results in input order, each as `makeRegisterInvoice` would answer it.
+ *
+ * The creditor is read once. The cases are created `concurrency` at a time, each in its own write (a case and its
+ * outbox are one transaction, in the case's partition); then the pay links of all cases created are stored in one
+ * call, and their outboxes relayed together (one publish for all events, one call removing what was relayed) — for a
+ * store like Cosmos DB a few bulk requests instead of two requests per invoice. An item whose pay link could not be
+ * stored fails with that error, as a single hand-over would; its case exists, and its outbox is relayed all the same.
  */
 export function makeRegisterInvoiceBatch(deps: RegisterInvoiceDeps, concurrency = 16) {
   return async (
     tenantId: string,
     items: ReadonlyArray<{ ok: true; input: RegisterInvoiceInput } | { ok: false; error: unknown }>,
   ): Promise<BatchItemOutcome[]> => {
-    // The creditor is read once for the whole batch, not once per invoice.
-    const tenant = deps.tenants.get(tenantId);
-    const tenants: TenantStore = {
-      create: (t, key) => deps.tenants.create(t, key),
-      get: (id) => (id === tenantId ? tenant : deps.tenants.get(id)),
-      findApiKey: (keyId) => deps.tenants.findApiKey(keyId),
-      setPolicy: (id, policy, now) => deps.tenants.setPolicy(id, policy, now),
-      setLetterhead: (id, letterhead, now) => deps.tenants.setLetterhead(id, letterhead, now),
-    };
-    const registerInvoice = makeRegisterInvoice({ ...deps, tenants });
     const outcomes = new Array<BatchItemOutcome>(items.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < items.length) {
-        const index = next++;
-        const item = items[index]!;
+    let tenant: Tenant | undefined;
+    let tenantError: unknown;
+    try {
+      tenant = await deps.tenants.get(tenantId);
+      if (tenant === undefined) tenantError = new TenantNotFound(tenantId);
+    } catch (error) {
+      tenantError = error; // every valid item fails with it, as each would have alone
+    }
+    const created: Array<{ index: number; written: CaseRecord; kid: string; now: Date }> = [];
+    await inParallel(
+      items.map((item, index) => ({ item, index })),
+      concurrency,
+      async ({ item, index }) => {
         if (!item.ok) {
           outcomes[index] = { index, ok: false, error: item.error };
-          continue;
+          return;
         }
         try {
-          outcomes[index] = { index, ok: true, result: await registerInvoice(tenantId, item.input) };
+          if (tenant === undefined) throw tenantError;
+          const now = deps.clock.now();
+          const opened = openInvoiceCase(tenant, item.input, now);
+          created.push({ index, written: await deps.cases.create(opened.record), kid: opened.kid, now });
         } catch (error) {
           outcomes[index] = { index, ok: false, error };
         }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+      },
+    );
+    created.sort((a, b) => a.index - b.index);
+
+    const links = created.map(({ written, now }) =>
+      newPayLink(deps, { publicBaseUrl: deps.publicBaseUrl }, { tenantId, caseIds: [written.caseId] }, now),
+    );
+    const linkErrors = await storePayLinks(
+      deps.payLinks,
+      links.map((l) => l.stored),
+      concurrency,
+    );
+    await relayOutboxes(
+      deps,
+      created.map((c) => c.written),
+      concurrency,
+    );
+    created.forEach(({ index, written, kid }, i) => {
+      const linkError = linkErrors.get(i);
+      outcomes[index] =
+        linkError !== undefined
+          ? { index, ok: false, error: linkError }
+          : { index, ok: true, result: { caseId: written.caseId, kid, status: "open", payLink: links[i]!.issued.url } };
+    });
     return outcomes;
   };
+}
+
+/**
+ * Stores the links in one call; when that fails, each on its own (a `put` again is harmless), so that only the links
+ * that really could not be stored fail. Answers the errors by the link's position.
+ */
+async function storePayLinks(
+  payLinks: PayLinkStore,
+  links: readonly PayLink[],
+  concurrency: number,
+): Promise<Map<number, unknown>> {
+  const errors = new Map<number, unknown>();
+  if (links.length === 0) return errors;
+  try {
+    await payLinks.putMany(links);
+  } catch {
+    await inParallel(
+      links.map((link, i) => ({ link, i })),
+      concurrency,
+      async ({ link, i }) => {
+        await payLinks.put(link).catch((error: unknown) => errors.set(i, error));
+      },
+    );
+  }
+  return errors;
+}
+
+/** Runs `task` for every item, at most `limit` at a time. */
+async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -208,6 +208,8 @@ export interface CaseStore {
   pendingOutbox(before: string, page: { limit: number; continuationToken?: string }): Promise<Page<OutboxEntry>>;
   /** Removes relayed entries of one case; an entry already gone is no error. */
   removeOutbox(caseId: string, entryIds: readonly string[]): Promise<void>;
+  /** `removeOutbox` for several cases at once (a batch relayed together), in as few requests as the store allows. */
+  removeOutboxes(removals: ReadonlyArray<{ caseId: string; entryIds: readonly string[] }>): Promise<void>;
 }
 
 /** `pending`: a service command is not finished (suspending, reopening, escalated); `failed`: one failed. */

@@ -12,6 +12,11 @@ export type PayLink = z.infer<typeof PayLink>;
 
 export interface PayLinkStore {
   put(link: PayLink): Promise<void>;
+  /**
+   * Several links at once (a batch of invoices), each as `put` would store it, in as few requests as the store
+   * allows. Rejects when any could not be stored (the others may have been: `put` again is harmless).
+   */
+  putMany(links: readonly PayLink[]): Promise<void>;
   /** Undefined when unknown; expiry is the caller's decision (it knows the time). */
   get(tokenHash: string): Promise<PayLink | undefined>;
 }

@@ -68,6 +68,7 @@ import {
   withContinuation,
   type EtagRetryOptions,
 } from "./cosmos-errors.cosmos";
+import { bulkWrite } from "./bulk.cosmos";
 import { COSMOS_CONTAINERS } from "./database.cosmos";
 
 /** Statuses of cases still followed up (self-healing restarts their orchestrations). */
@@ -298,6 +299,30 @@ export class CosmosCaseStore implements CaseStore {
         }
       }
     }
+  }
+
+  /** Many cases' relayed entries (a batch of invoices): deletes in bulk, across partitions; one case as above. */
+  async removeOutboxes(removals: ReadonlyArray<{ caseId: string; entryIds: readonly string[] }>): Promise<void> {
+    if (removals.length === 1) return this.removeOutbox(removals[0]!.caseId, removals[0]!.entryIds);
+    const entries = removals.flatMap(({ caseId, entryIds }) => entryIds.map((entryId) => ({ caseId, entryId })));
+    await bulkWrite(this.#container, entries, {
+      operation: ({ caseId, entryId }) => ({
+        operationType: BulkOperationType.Delete,
+        id: outboxDocumentId(entryId),
+        partitionKey: caseId,
+      }),
+      done: (status) => (status >= 200 && status < 300) || status === 404,
+      one: ({ caseId, entryId }) =>
+        this.#container
+          .item(outboxDocumentId(entryId), caseId)
+          .delete()
+          .then(
+            () => undefined,
+            (error: unknown) => {
+              if (statusOf(error) !== 404) throw error;
+            },
+          ),
+    });
   }
 
   /**

@@ -11,6 +11,9 @@
  *
  * EXPIRY: each document carries `ttl` (seconds, until its `expiresAt`), so Cosmos deletes it; `expiresAt` and
  * `lockedUntil` are still checked on every read, because TTL deletion lags (and the local stand-in never deletes).
+ * `complete` and `abandon` after a `begin` of this instance write at once, conditioned on the etag that `begin`'s
+ * write returned (remembered with the request hash): no read first. Only when that is not known here (another
+ * instance began it, or it was forgotten) do they read the record for its etag.
  * Times are the caller's `now` — the adapter never reads the clock. Documents read are decoded with
  * `IdempotencyDocument` (this adapter's storage format, around the port's `StoredResponse`), never cast.
  */
@@ -58,14 +61,20 @@ export interface CosmosIdempotencyStoreOptions {
 
 /** Rounds of create → read → take over before `begin` gives up under extreme contention on one key. */
 const MAX_BEGIN_ROUNDS = 10;
-/** Etags of the records this instance began, until completed or abandoned (bounded: old entries are dropped). */
+/** Records this instance began, until completed or abandoned (bounded: old entries are dropped). */
 const MAX_REMEMBERED = 10_000;
+
+/** What `begin` wrote: the etag it got back and the request hash it stored. */
+interface Begun {
+  etag: string;
+  requestHash: string;
+}
 
 export class CosmosIdempotencyStore implements IdempotencyStore {
   readonly #container: Container;
   readonly #retentionMs: number;
   readonly #lockMs: number;
-  readonly #begunEtags = new Map<string, string>();
+  readonly #begun = new Map<string, Begun>();
 
   constructor(options: CosmosIdempotencyStoreOptions) {
     this.#container = options.database.container(options.containerId ?? COSMOS_CONTAINERS.idempotency);
@@ -91,7 +100,7 @@ export class CosmosIdempotencyStore implements IdempotencyStore {
     for (let round = 0; round < MAX_BEGIN_ROUNDS; round += 1) {
       try {
         const { resource } = await this.#container.items.create<IdempotencyDocument>(fresh);
-        this.#remember(id, resource?._etag);
+        this.#remember(id, resource?._etag, requestHash);
         return { kind: "new" };
       } catch (error) {
         if (statusOf(error) !== 409) throw error;
@@ -108,7 +117,7 @@ export class CosmosIdempotencyStore implements IdempotencyStore {
         const { resource } = await this.#container
           .item(id, id)
           .replace<IdempotencyDocument>(fresh, { accessCondition: { type: "IfMatch", condition: existing._etag } });
-        this.#remember(id, resource?._etag);
+        this.#remember(id, resource?._etag, requestHash);
         return { kind: "new" };
       } catch (error) {
         const status = statusOf(error);
@@ -120,17 +129,16 @@ export class CosmosIdempotencyStore implements IdempotencyStore {
 
   async complete(scope: string, key: string, response: StoredResponse, now: Date): Promise<void> {
     const id = documentId(scope, key);
-    const existing = await this.#read(id);
-    const etag = this.#begunEtags.get(id) ?? existing?._etag;
-    this.#begunEtags.delete(id);
-    if (existing === undefined || etag === undefined) return; // abandoned or expired meanwhile: nothing to keep
+    const begun = this.#begun.get(id) ?? (await this.#readBegun(id));
+    this.#begun.delete(id);
+    if (begun === undefined) return; // abandoned or expired meanwhile: nothing to keep
     const completed: IdempotencyDocument = {
       id,
       key: id,
       type: "idempotency",
       schemaVersion: 1,
       scope,
-      requestHash: existing.requestHash,
+      requestHash: begun.requestHash,
       state: "completed",
       response: structuredClone(response),
       expiresAt: now.getTime() + this.#retentionMs,
@@ -139,25 +147,33 @@ export class CosmosIdempotencyStore implements IdempotencyStore {
     try {
       await this.#container
         .item(id, id)
-        .replace<IdempotencyDocument>(completed, { accessCondition: { type: "IfMatch", condition: etag } });
+        .replace<IdempotencyDocument>(completed, { accessCondition: { type: "IfMatch", condition: begun.etag } });
     } catch (error) {
       const status = statusOf(error);
-      if (status !== 412 && status !== 404) throw error; // another request owns the record now: leave it alone
+      // 412: another request owns the record now; 404: it was abandoned or expired. Either way: leave it alone.
+      if (status !== 412 && status !== 404) throw error;
     }
   }
 
   async abandon(scope: string, key: string, _now: Date): Promise<void> {
     const id = documentId(scope, key);
-    const existing = await this.#read(id);
-    const etag = this.#begunEtags.get(id) ?? existing?._etag;
-    this.#begunEtags.delete(id);
-    if (existing === undefined || existing.state !== "in-progress" || etag === undefined) return;
+    // What this instance began is still in progress unless its etag changed (which the delete's condition checks).
+    const begun = this.#begun.get(id) ?? (await this.#readBegun(id, "in-progress"));
+    this.#begun.delete(id);
+    if (begun === undefined) return;
     try {
-      await this.#container.item(id, id).delete({ accessCondition: { type: "IfMatch", condition: etag } });
+      await this.#container.item(id, id).delete({ accessCondition: { type: "IfMatch", condition: begun.etag } });
     } catch (error) {
       const status = statusOf(error);
       if (status !== 412 && status !== 404) throw error;
     }
+  }
+
+  /** The record's etag and request hash as stored now (when `begin` ran elsewhere); undefined when gone. */
+  async #readBegun(id: string, state?: IdempotencyDocument["state"]): Promise<Begun | undefined> {
+    const existing = await this.#read(id);
+    if (existing === undefined || (state !== undefined && existing.state !== state)) return undefined;
+    return { etag: existing._etag, requestHash: existing.requestHash };
   }
 
   /** The decoded document with the etag it was read at. */
@@ -170,13 +186,13 @@ export class CosmosIdempotencyStore implements IdempotencyStore {
     };
   }
 
-  #remember(id: string, etag: string | undefined): void {
+  #remember(id: string, etag: string | undefined, requestHash: string): void {
     if (etag === undefined) return;
-    if (this.#begunEtags.size >= MAX_REMEMBERED) {
-      const oldest = this.#begunEtags.keys().next();
-      if (oldest.done !== true) this.#begunEtags.delete(oldest.value);
+    if (this.#begun.size >= MAX_REMEMBERED) {
+      const oldest = this.#begun.keys().next();
+      if (oldest.done !== true) this.#begun.delete(oldest.value);
     }
-    this.#begunEtags.set(id, etag);
+    this.#begun.set(id, { etag, requestHash });
   }
 }
 

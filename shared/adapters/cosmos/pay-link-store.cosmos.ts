@@ -7,8 +7,9 @@
  * can say "this link has expired" instead of "unknown"); expiry is the caller's check. Documents read are decoded
  * with the port's `PayLink` schema, never cast.
  */
-import type { Container, Database } from "@azure/cosmos";
+import { BulkOperationType, type Container, type Database, type JSONObject } from "@azure/cosmos";
 import { PayLink, type PayLinkStore } from "../../ports/pay-link-store";
+import { bulkWrite } from "./bulk.cosmos";
 import { decodeDocument } from "./cosmos-errors.cosmos";
 import { COSMOS_CONTAINERS } from "./database.cosmos";
 
@@ -29,11 +30,19 @@ export class CosmosPayLinkStore implements PayLinkStore {
 
   /** Creates or replaces the link stored under its token hash. */
   async put(link: PayLink): Promise<void> {
-    await this.#container.items.upsert<PayLinkDocument>({
-      ...structuredClone(link),
-      id: link.tokenHash,
-      type: "pay-link",
-      schemaVersion: 1,
+    await this.#container.items.upsert<PayLinkDocument>(payLinkDocument(link));
+  }
+
+  /** The same documents as `put`, upserted in bulk (each link is its own partition: no transactional batch). */
+  async putMany(links: readonly PayLink[]): Promise<void> {
+    await bulkWrite(this.#container, links, {
+      operation: (link) => ({
+        operationType: BulkOperationType.Upsert,
+        partitionKey: link.tokenHash,
+        resourceBody: payLinkDocument(link) as unknown as JSONObject,
+      }),
+      done: (status) => status >= 200 && status < 300,
+      one: (link) => this.put(link),
     });
   }
 
@@ -45,4 +54,8 @@ export class CosmosPayLinkStore implements PayLinkStore {
       storageOnly: ["id", "type", "schemaVersion"],
     });
   }
+}
+
+function payLinkDocument(link: PayLink): PayLinkDocument {
+  return { ...structuredClone(link), id: link.tokenHash, type: "pay-link", schemaVersion: 1 };
 }

@@ -47,6 +47,10 @@ export class MemoryCaseStore implements CaseStore {
     for (const id of entryIds) this.#outbox.delete(`${caseId}|${id}`);
   }
 
+  async removeOutboxes(removals: ReadonlyArray<{ caseId: string; entryIds: readonly string[] }>): Promise<void> {
+    for (const { caseId, entryIds } of removals) await this.removeOutbox(caseId, entryIds);
+  }
+
   #addOutbox(record: CaseRecord): void {
     for (const entry of record.outbox ?? [])
       this.#outbox.set(`${record.caseId}|${entry.entryId}`, structuredClone(entry));

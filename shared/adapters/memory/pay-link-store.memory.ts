@@ -8,6 +8,10 @@ export class MemoryPayLinkStore implements PayLinkStore {
     this.#links.set(link.tokenHash, structuredClone(link));
   }
 
+  async putMany(links: readonly PayLink[]): Promise<void> {
+    for (const link of links) await this.put(link);
+  }
+
   async get(tokenHash: string): Promise<PayLink | undefined> {
     const link = this.#links.get(tokenHash);
     return link === undefined ? undefined : structuredClone(link);

@@ -499,6 +499,7 @@ describe("execute step: letters", () => {
       listCaseIdsWithServiceWork: (work, p) => w.cases.listCaseIdsWithServiceWork(work, p),
       pendingOutbox: (before, p) => w.cases.pendingOutbox(before, p),
       removeOutbox: (c, ids) => w.cases.removeOutbox(c, ids),
+      removeOutboxes: (removals) => w.cases.removeOutboxes(removals),
       update: async (...args: Parameters<CaseStore["update"]>) => {
         if (failNext) {
           failNext = false;

@@ -8,7 +8,11 @@ import { describe, expect, it } from "vitest";
 import { makeGetCase } from "../../../shared/application/get-case";
 import { relayPendingOutbox } from "../../../shared/application/outbox";
 import { makeRecordDirectPayment } from "../../../shared/application/record-direct-payment";
-import { makeRegisterInvoice, type RegisterInvoiceInput } from "../../../shared/application/register-invoice";
+import {
+  makeRegisterInvoice,
+  makeRegisterInvoiceBatch,
+  type RegisterInvoiceInput,
+} from "../../../shared/application/register-invoice";
 import type { CaseWorkflow } from "../../../shared/ports/case-workflow";
 import type { CaseEventMessage, EventPublisher } from "../../../shared/ports/event-publisher";
 import { seedTenant, testWorld } from "../functions/api/api-fixtures";
@@ -84,6 +88,29 @@ describe("transactional outbox", () => {
     expect(await t.sweep()).toMatchObject({ cases: 0, relayed: 0 });
     expect(t.events.published).toHaveLength(1);
     expect(t.starts).toHaveLength(1);
+  });
+
+  it("creates a whole batch while the topic is down, starts every orchestration, and the sweep tells each event once", async () => {
+    const t = world();
+    const { tenantId } = await seedTenant(t.w);
+    t.events.down = true;
+    const numbers = ["B-1", "B-2", "B-3"];
+    const outcomes = await makeRegisterInvoiceBatch(t.deps)(
+      tenantId,
+      numbers.map((invoiceNumber) => ({ ok: true, input: { ...invoice, invoiceNumber } })),
+    );
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(t.events.attempts).toBe(1); // the batch's events in one publish
+    expect(t.starts).toHaveLength(3); // the orchestrations do not wait for the topic
+
+    t.events.down = false;
+    t.later(30);
+    expect(await t.sweep()).toMatchObject({ cases: 3, relayed: 3, left: 0 });
+    expect(t.events.published.map((e) => e.data.invoiceNumber).sort()).toEqual(numbers);
+    t.later(60);
+    expect(await t.sweep()).toMatchObject({ cases: 0, relayed: 0 });
+    expect(t.events.published).toHaveLength(3);
+    expect(t.starts).toHaveLength(3);
   });
 
   it("records a payment when publishing fails after the write; a retried request changes nothing and the sweep publishes its events once", async () => {

@@ -18,6 +18,10 @@ import { isValidKid } from "../../../shared/domain/identifiers/kid";
 import { defaultPolicy } from "../../../shared/domain/policy";
 import { generateApiKey, hashApiKey } from "../../../shared/http/api-keys";
 import { seedTenant, testWorld } from "../functions/api/api-fixtures";
+import { payLinkTokenHash } from "../../../shared/application/pay-links";
+import { caseIdFor } from "../../../shared/domain/case-id";
+import type { CaseEventMessage } from "../../../shared/ports/event-publisher";
+import type { PayLink } from "../../../shared/ports/pay-link-store";
 
 function invoice(overrides: Partial<RegisterInvoiceInput> = {}): RegisterInvoiceInput {
   return {
@@ -125,6 +129,84 @@ describe("registerInvoice", () => {
       [3, false],
     ]);
     expect(outcomes[3]).toMatchObject({ ok: false, error: { code: "DUPLICATE_INVOICE_NUMBER" } });
+  });
+
+  it("stores a batch's pay links in one call and relays its cases together: one publish, every orchestration started", async () => {
+    const world = testWorld();
+    const { tenantId } = await seedTenant(world);
+    const calls = { putMany: 0, put: 0, publish: 0, removeOutboxes: 0 };
+    const payLinks = world.deps.payLinks;
+    const deps = {
+      ...world.deps,
+      payLinks: {
+        get: (hash: string) => payLinks.get(hash),
+        put: (link: PayLink) => (calls.put++, payLinks.put(link)),
+        putMany: (links: readonly PayLink[]) => (calls.putMany++, payLinks.putMany(links)),
+      },
+      events: { publish: (events: CaseEventMessage[]) => (calls.publish++, world.deps.events.publish(events)) },
+      cases: new Proxy(world.deps.cases, {
+        get(target, name) {
+          if (name === "removeOutboxes") calls.removeOutboxes++;
+          const value = Reflect.get(target, name, target) as unknown;
+          return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      }),
+    };
+    const numbers = Array.from({ length: 40 }, (_, i) => `N-${i}`);
+    const outcomes = await makeRegisterInvoiceBatch(deps, 4)(
+      tenantId,
+      numbers.map((n) => ({ ok: true, input: invoice({ invoiceNumber: n }) })),
+    );
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(calls).toEqual({ putMany: 1, put: 0, publish: 1, removeOutboxes: 1 });
+    expect(world.events.ofType("case.created")).toHaveLength(40);
+    expect(new Set(world.workflowCalls.filter((c) => c.op === "start").map((c) => c.caseId)).size).toBe(40);
+    for (const outcome of outcomes) {
+      if (!outcome.ok) continue;
+      const token = outcome.result.payLink.split("/p/")[1]!;
+      expect((await payLinks.get(payLinkTokenHash(token)))?.caseIds).toEqual([outcome.result.caseId]);
+    }
+    expect((await world.deps.cases.pendingOutbox("9999-01-01T00:00:00.000Z", { limit: 100 })).items).toEqual([]);
+  });
+
+  it("fails only the batch item whose pay link could not be stored; its case exists and its orchestration starts", async () => {
+    const world = testWorld();
+    const { tenantId } = await seedTenant(world);
+    const payLinks = world.deps.payLinks;
+    const failing = caseIdFor(tenantId, "N-1");
+    const deps = {
+      ...world.deps,
+      payLinks: {
+        get: (hash: string) => payLinks.get(hash),
+        put: async (link: PayLink) => {
+          if (link.caseIds[0] === failing) throw new Error("Cosmos DB: 503 service unavailable");
+          await payLinks.put(link);
+        },
+        putMany: async () => {
+          throw new Error("Cosmos DB: 503 service unavailable");
+        },
+      },
+    };
+    const outcomes = await makeRegisterInvoiceBatch(deps)(
+      tenantId,
+      ["N-0", "N-1", "N-2"].map((n) => ({ ok: true, input: invoice({ invoiceNumber: n }) })),
+    );
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    expect(outcomes[1]).toMatchObject({ index: 1, error: { message: "Cosmos DB: 503 service unavailable" } });
+    expect(await world.deps.cases.get(tenantId, failing)).toBeDefined();
+    expect(world.workflowCalls).toContainEqual({ op: "start", caseId: failing });
+  });
+
+  it("fails every valid batch item with TENANT_NOT_FOUND for an unknown creditor, and keeps each item's own error", async () => {
+    const world = testWorld();
+    const outcomes = await makeRegisterInvoiceBatch(world.deps)("t_unknown", [
+      { ok: true, input: invoice({ invoiceNumber: "A" }) },
+      { ok: false, error: new Error("invalid") },
+    ]);
+    expect(outcomes).toMatchObject([
+      { index: 0, ok: false, error: { code: "TENANT_NOT_FOUND" } },
+      { index: 1, ok: false, error: { message: "invalid" } },
+    ]);
   });
 });
 

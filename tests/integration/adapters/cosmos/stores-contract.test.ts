@@ -2,6 +2,7 @@
  * One contract for both store families: every test runs against the in-memory stores (what use-case unit tests
  * use) and against the Cosmos DB stores on the local stand-in, so the two behave — and fail — the same way.
  */
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { caseIdFor } from "../../../../shared/domain/case-id";
 import { defaultPolicy } from "../../../../shared/domain/policy";
@@ -187,6 +188,38 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
         pending.map((e) => e.entryId),
       ); // one gone already
       expect((await stores.cases.pendingOutbox("2025-03-17T10:00:00.000Z", { limit: 10 })).items).toEqual([]);
+    });
+
+    it("removes relayed outbox entries of many cases at once; entries gone already or unknown are no error", async () => {
+      const at = new Date("2025-03-17T09:00:00.000Z");
+      const records = Array.from({ length: 60 }, (_, i) => aCaseRecord("tenant-a", `INV-${i}`));
+      for (const record of records) {
+        await stores.cases.create(
+          withOutbox(
+            record,
+            [...eventMessages([caseEvent("case.created", record, "created", at, {})]), { kind: "start-workflow" }],
+            at,
+          ),
+        );
+      }
+      const pending = async () => (await stores.cases.pendingOutbox("2026-01-01T00:00:00.000Z", { limit: 500 })).items;
+      const written = await pending();
+      expect(written).toHaveLength(120);
+      await stores.cases.removeOutbox(records[0]!.caseId, [
+        written.find((e) => e.caseId === records[0]!.caseId)!.entryId,
+      ]);
+      // Every entry of the first 59 cases (one removed before), one of the last case's and one nobody wrote.
+      const last = records[59]!.caseId;
+      const removals = records.slice(0, 59).map(({ caseId }) => ({
+        caseId,
+        entryIds: written.filter((e) => e.caseId === caseId).map((e) => e.entryId),
+      }));
+      const lastEntries = written.filter((e) => e.caseId === last);
+      removals.push({ caseId: last, entryIds: [lastEntries[0]!.entryId, "0".repeat(32)] });
+      await stores.cases.removeOutboxes(removals);
+      expect((await pending()).map((e) => e.entryId)).toEqual([lastEntries[1]!.entryId]);
+      await stores.cases.removeOutboxes([{ caseId: last, entryIds: [lastEntries[1]!.entryId] }]);
+      expect(await pending()).toEqual([]);
     });
 
     it("writes no outbox entry when the case write fails: a duplicate create, a conflicting update", async () => {
@@ -451,6 +484,20 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
       await stores.payLinks.put({ ...link, expiresAt: "2025-05-16T09:00:00.000Z" });
       expect((await stores.payLinks.get(link.tokenHash))?.expiresAt).toBe("2025-05-16T09:00:00.000Z");
       expect(await stores.payLinks.get("0".repeat(64))).toBeUndefined();
+    });
+
+    it("stores many pay links at once (more than one bulk request's worth), each as put would", async () => {
+      const links = Array.from({ length: 230 }, (_, i) => ({
+        tokenHash: createHash("sha256").update(`token-${i}`).digest("hex"),
+        tenantId: "tenant-a",
+        caseIds: [caseIdFor("tenant-a", `INV-${i}`)],
+        createdAt: "2025-03-17T09:00:00.000Z",
+        expiresAt: "2025-04-16T09:00:00.000Z",
+      }));
+      await stores.payLinks.put({ ...links[5]!, expiresAt: "2025-03-18T09:00:00.000Z" }); // replaced by putMany
+      await stores.payLinks.putMany(links);
+      for (const i of [0, 5, 99, 100, 229]) expect(await stores.payLinks.get(links[i]!.tokenHash)).toEqual(links[i]);
+      await stores.payLinks.putMany([]);
     });
   });
 
