@@ -21,11 +21,15 @@
  * https endpoint in its account metadata).
  *
  * It counts the requests it serves (reads, queries, writes) — not its own snapshot traffic — for benchmarks:
- * `requestCounts()`, and `GET /api/dev/cosmos` on the dev host. `POST /api/dev/cosmos/snapshot` saves one now.
+ * `requestCounts()`, and `GET /api/dev/cosmos` on the dev host (with how many queries were answered from an index and
+ * how many scanned). `POST /api/dev/cosmos/snapshot` saves one now.
  * It also meters the documents behind them, per container, from what it answers (`documentCounts()`, `documents` in
  * `GET /api/dev/cosmos`): point reads and the size of the documents read, query pages and the documents they
  * returned, documents inserted, replaced and deleted (one by one or in transactional batches) and the size of what
  * was stored — what a request unit estimate needs (RU grow with document size; a batch costs its operations).
+ *
+ * Queries whose WHERE has an equality (or IN) on a document path are answered from an equality index on that path
+ * instead of a scan of the container, with the same answer (`query-index.ts`).
  */
 import {
   BulkOperationType,
@@ -43,6 +47,7 @@ import { sendJson, type DevRouteHandler } from "../dev-routes";
 import { join } from "node:path";
 import { CoalescingWriter, readJsonFile, writeFileAtomic } from "../atomic-file";
 import type { DevLogger } from "../logger";
+import { installQueryIndexes, queryIndexStats } from "./query-index";
 
 /** The Cosmos DB emulator's well-known key (the stand-in accepts any key; this one is what tooling expects). */
 export const COSMOS_EMULATOR_KEY =
@@ -143,6 +148,10 @@ export class CosmosStandIn {
 
   async start(port = 0): Promise<{ endpoint: string; key: string }> {
     if (this.server) throw new Error("CosmosStandIn already started");
+    if (!installQueryIndexes())
+      this.options.logger.warn(
+        "cosmos stand-in: this @vercel/cosmosdb-server has another shape; queries scan every document",
+      );
     const server = createHttpServer({ keepAlive: true });
     // The server's own handler, called from ours: a write that arrives while a snapshot is read waits for it.
     const serve = server.listeners("request") as RequestListener[];
@@ -309,7 +318,7 @@ export class CosmosStandIn {
       sendJson(
         res,
         200,
-        { requests: this.requestCounts(), documents: this.documentCounts() },
+        { requests: this.requestCounts(), documents: this.documentCounts(), queries: queryIndexStats() },
         { "cache-control": "no-store" },
       );
       return true;

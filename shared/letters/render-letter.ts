@@ -10,6 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import * as fontkit from "fontkit";
 import PDFDocument from "pdfkit";
 import QRCode from "qrcode";
 import type { RuleSet } from "../domain/rules/rule-set";
@@ -48,14 +49,36 @@ const FONT_DIR = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/packag
 const FONT = "LetterRegular";
 const BOLD = "LetterBold";
 const FONT_FILES = { [FONT]: "DejaVuSansCondensed.ttf", [BOLD]: "DejaVuSansCondensed-Bold.ttf" } as const;
-let fontData: Record<string, Buffer> | undefined;
+let parsedFonts: Record<string, { bytes: Buffer; tables: unknown }> | undefined;
 
-/** The font files, read once per process. */
-function fonts(): Record<string, Buffer> {
-  fontData ??= Object.fromEntries(
-    Object.entries(FONT_FILES).map(([name, file]) => [name, readFileSync(path.join(FONT_DIR, file))]),
+/**
+ * The fonts for one document. The files are read once per process, and the tables of each font (cmap, metrics, GSUB,
+ * GPOS, glyph outlines…) are decoded once and shared by every document's font; each document gets a font object of
+ * its own over those tables, with its own glyph cache, exactly as fontkit's own `getVariation` shares a font's decoded
+ * tables with a new font object. (Given the bytes, pdfkit parsed and decoded everything again for every letter: most of
+ * a letter's rendering time. The glyph cache stays per document because a cached glyph keeps the characters it was
+ * first laid out for — a space and a no-break space share one — and the PDF's text layer says those characters: the
+ * bytes of a letter are the same as when every document parsed its own fonts.)
+ */
+function fonts(): Record<string, fontkit.Font> {
+  parsedFonts ??= Object.fromEntries(
+    Object.entries(FONT_FILES).map(([name, file]) => {
+      const bytes = readFileSync(path.join(FONT_DIR, file));
+      return [name, { bytes, tables: (fontkit.create(bytes) as unknown as FontInternals)._tables }];
+    }),
   );
-  return fontData;
+  return Object.fromEntries(
+    Object.entries(parsedFonts).map(([name, { bytes, tables }]) => {
+      const font = fontkit.create(bytes); // reads the table directory only: the tables come from the shared cache
+      (font as unknown as FontInternals)._tables = tables;
+      return [name, font];
+    }),
+  );
+}
+
+/** fontkit's decoded-table cache on a font object (what its getVariation hands on to the new font). */
+interface FontInternals {
+  _tables: unknown;
 }
 /** DejaVu has a large x-height: 9.5 pt reads like 10 pt Helvetica. */
 const TEXT_SIZE = 9.5;
@@ -154,7 +177,8 @@ export async function renderLetter(
       CreationDate: new Date(`${model.sentDate}T00:00:00Z`),
     },
   });
-  for (const [name, data] of Object.entries(fonts())) doc.registerFont(name, data);
+  // (@types/pdfkit lists paths and bytes only; pdfkit's font factory also takes a parsed fontkit font.)
+  for (const [name, font] of Object.entries(fonts())) doc.registerFont(name, font as unknown as Buffer);
   const done = collect(doc);
   const qr = await QRCode.toBuffer(model.payment.payLink, {
     type: "png",

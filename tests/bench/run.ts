@@ -4,6 +4,7 @@
  *   npm run bench                 all benchmarks
  *   npm run bench -- sms cosmos   only those whose name contains one of the words
  *   npm run bench -- reopen       a paid, suspended broadband service reopened, end to end (reopen.bench.ts)
+ *   npm run bench -- ladder       N cases from the due date to a delivered collection notice (ladder.bench.ts)
  */
 import os from "node:os";
 import { installFunctionsCore } from "../../devhost/functions-core";
@@ -22,6 +23,7 @@ const BENCHES: Bench[] = [
   { name: "payments", load: () => import("./payments.bench") },
   { name: "reopen", load: () => import("./reopen.bench") },
   { name: "letters", load: () => import("./letters.bench") },
+  { name: "ladder", load: () => import("./ladder.bench") },
 ];
 
 async function main(): Promise<void> {

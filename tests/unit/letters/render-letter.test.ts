@@ -295,6 +295,31 @@ describe("renderLetter", () => {
     expect(first.equals(second)).toBe(true);
   });
 
+  it("gives the same bytes and text whatever letters were rendered before it, several at once too", async () => {
+    // The fonts' tables are parsed once per process; what each letter's text layer says must not depend on what
+    // other letters used the same glyphs for (a space and a no-break space share one).
+    const nordic = {
+      name: "Åse Øvergård-Škare «Bø» “Zoë”",
+      address: { lines: ["Ærøvej 5, Söderström – Žaneta"], postalCode: "0155", city: "Oslo" },
+    };
+    const sami = {
+      name: "Áŋŋá Čáhcesuolu-Đuoššá",
+      address: { lines: ["Ŧeahkkáš Žuorgá 3"], postalCode: "9730", city: "Kárášjohka" },
+    };
+    await renderLetter(reminder({ debtor: sami }));
+    const first = await renderLetter(reminder({ debtor: nordic }));
+    await Promise.all([
+      renderLetter(suspensionNotice({ debtor: sami, language: "en" })),
+      renderLetter(paymentDemand()),
+      renderLetter(collectionNotice({ debtor: sami })),
+    ]);
+    const again = await renderLetter(reminder({ debtor: nordic }));
+    expect(again.equals(first)).toBe(true);
+    const lines = (await pdfText(first)).text.split("\n");
+    expect(lines.some((l) => l.startsWith(nordic.name))).toBe(true);
+    expect(lines.some((l) => l.startsWith(nordic.address.lines[0]!))).toBe(true);
+  });
+
   it("dates the document on the day the letter is sent, not by the clock", async () => {
     const { pdf } = await render(paymentDemand());
     expect(String(pdf.info["CreationDate"])).toMatch(/^D:20270105000000/);
