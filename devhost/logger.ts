@@ -19,6 +19,8 @@ export interface DevLogger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /** A line another logger formatted already (a stand-in in a worker thread, stamped with its own time). */
+  write?(line: string): void;
 }
 
 export type LogSink = (line: string) => void;
@@ -35,6 +37,7 @@ export function createLogger(
     info: (message, fields) => emit({ level: "info", msg: message, ...fields }),
     warn: (message, fields) => emit({ level: "warning", msg: message, ...fields }),
     error: (message, fields) => emit({ level: "error", msg: message, ...fields }),
+    write: sink,
   };
 }
 
@@ -44,4 +47,5 @@ export const silentLogger: DevLogger = {
   info() {},
   warn() {},
   error() {},
+  write() {},
 };
