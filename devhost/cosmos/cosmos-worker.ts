@@ -1,0 +1,14 @@
+/** The Cosmos DB stand-in in a worker thread (started by cosmos-thread.ts). */
+import { serveStandIn } from "../stand-in-thread-worker";
+import { CosmosStandIn } from "./cosmos-stand-in";
+import type { CosmosThreadInit } from "./cosmos-thread";
+
+serveStandIn<CosmosThreadInit>(({ init, logger }) => {
+  const cosmos = new CosmosStandIn({ ...init, logger });
+  return {
+    start: (port: number) => cosmos.start(port),
+    requestCounts: () => cosmos.requestCounts(),
+    saveNow: () => cosmos.saveNow(),
+    stop: () => cosmos.stop(),
+  };
+});
