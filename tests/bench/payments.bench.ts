@@ -406,7 +406,8 @@ function stageSummary(logs: Array<Record<string, unknown>>): Record<string, stri
     "stage ms (p50 / p95 / p99 / max): approved → callback queued": stage("approved", "queued"),
     "stage ms: callback queued → applyPayment captures": stage("queued", "capture"),
     "stage ms: capture → applied to the case": stage("capture", "applied"),
-    "stage ms: applied → payment.received fanned out to deliveries": stage("applied", "fannedOut"),
+    // The "applied" log line comes after the relay, so the fan-out is timed from the capture.
+    "stage ms: capture → payment.received fanned out to deliveries": stage("capture", "fannedOut"),
     "stage ms: fanned out → webhook delivered (receiver answered)": stage("fannedOut", "delivered"),
     "applyPayment invocations running at once: mean / max": counts.length
       ? `${(counts.reduce((a, b) => a + b, 0) / counts.length).toFixed(1)} / ${Math.max(...counts)}`
