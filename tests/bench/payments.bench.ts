@@ -293,7 +293,8 @@ async function approveAndWatch(
       pollLatencies.push(seen - t);
       const done = res.status === 200 && view.status === "paid" && view.balance.total.value === 0;
       if (done || seen - p.startedAt > SETTLE_TIMEOUT_MS) {
-        if (done) latencies.push(seen - p.startedAt);
+        // Paid but seen only after the timeout (a slow poll) counts as not settled in time, like the webhook.
+        if (done && seen - p.startedAt <= SETTLE_TIMEOUT_MS) latencies.push(seen - p.startedAt);
         else {
           unsettled++;
           latencies.push(Number.POSITIVE_INFINITY);
