@@ -25,6 +25,7 @@
  *   BENCH_PAYMENTS_LOG=/tmp/p.jsonl npm run bench -- payments   also writes the payment phase's dev host log lines
  *   BENCH_DEVHOST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench -- payments   profiles the dev host;
  *     the figures then say when the payment phase ran on the profile's clock, to cut it out of the profile
+ *   DEVHOST_STAND_IN_THREADS=false npm run bench -- payments   the stand-ins on the app's event loop, to compare
  */
 import { ROOT, startDevHost } from "../support/devhost-process";
 import fs from "node:fs";
@@ -53,6 +54,8 @@ interface Host {
   base: string;
   /** CPU seconds (user + system) the dev host process has used so far. */
   cpuSeconds: () => number;
+  /** CPU seconds of its main thread alone (the app's event loop; stand-ins may run on worker threads). */
+  mainThreadCpuSeconds: () => number;
   logs: Array<Record<string, unknown>>;
   stop: () => Promise<void>;
 }
@@ -79,6 +82,8 @@ export async function run(): Promise<Record<string, number | string>> {
   const host = await startHost(dataDir, {
     PAY_PAGE_RATE_PER_TOKEN: LIMIT_RAISED,
     PAY_PAGE_RATE_PER_CLIENT: LIMIT_RAISED,
+    // The dev host gets a clean environment: pass the stand-ins' thread switch on (false = all on one event loop).
+    ...(process.env.DEVHOST_STAND_IN_THREADS ? { DEVHOST_STAND_IN_THREADS: process.env.DEVHOST_STAND_IN_THREADS } : {}),
   });
   const figures: Record<string, number | string> = {};
   const runId = Date.now().toString(36);
@@ -145,12 +150,15 @@ export async function run(): Promise<Record<string, number | string>> {
     const logMark = host.logs.length;
     const sms0 = await smsCount(host.base);
     const cpu0 = host.cpuSeconds();
+    const mainCpu0 = host.mainThreadCpuSeconds();
     const wall0 = performance.now();
     const load0 = os.loadavg()[0]!;
     const phaseStart = process.hrtime.bigint();
     const result = await approveAndWatch(host.base, prepared, rate, api, host.logs, receiver);
     const phaseEnd = process.hrtime.bigint();
-    const cpuShare = (host.cpuSeconds() - cpu0) / ((performance.now() - wall0) / 1000);
+    const phaseSeconds = (performance.now() - wall0) / 1000;
+    const cpuShare = (host.cpuSeconds() - cpu0) / phaseSeconds;
+    const mainCpuShare = (host.mainThreadCpuSeconds() - mainCpu0) / phaseSeconds;
     // Payments that missed the 30 s window are still queued: let them land (so nothing is lost, and so the pay page
     // is not measured against the backlog), then let the tail of the work reach the log before counting it.
     const drained = await drain(host.logs, logMark, new Set(prepared.map((p) => p.reference)));
@@ -178,6 +186,9 @@ export async function run(): Promise<Record<string, number | string>> {
       `${POLL_EVERY_MS} / ${pct(result.pollLatencies, 50).toFixed(1)} / ${pct(result.pollLatencies, 99).toFixed(1)}`;
     figures["polls (GET /api/v1/cases/{id})"] = result.pollLatencies.length;
     figures["dev host process CPU during the phase (% of one core)"] = Math.round(cpuShare * 100);
+    figures["  of which its main thread (the app's event loop)"] = Math.round(mainCpuShare * 100);
+    figures["  CPU ms per payment approved: all threads / main thread"] =
+      `${Math.round((cpuShare * phaseSeconds * 1000) / result.approved)} / ${Math.round((mainCpuShare * phaseSeconds * 1000) / result.approved)}`;
     figures["machine load average (1 min) before / after the phase"] =
       `${load0.toFixed(1)} / ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`;
     figures["SMS sent during the payment phase"] = (await smsCount(host.base)) - sms0;
@@ -577,23 +588,23 @@ async function startHost(dataDir: string, extraEnv: Record<string, string>): Pro
   return {
     base: host.base,
     logs: host.logs,
-    cpuSeconds: () => {
-      // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks (100 per second on Linux).
-      try {
-        const fields = fs
-          .readFileSync(`/proc/${String(host.pid)}/stat`, "utf8")
-          .split(") ")[1]!
-          .split(" ");
-        return (Number(fields[11]) + Number(fields[12])) / 100;
-      } catch {
-        return Number.NaN;
-      }
-    },
+    cpuSeconds: () => cpuOf(`/proc/${String(host.pid)}/stat`),
+    mainThreadCpuSeconds: () => cpuOf(`/proc/${String(host.pid)}/task/${String(host.pid)}/stat`),
     stop: async () => void (await host.stop()),
   };
 }
 
 /** p50 / p95 / p99 / max; Infinity (not seen within the settle timeout) shows as "> 30000". */
+/** User + system CPU seconds from a /proc stat file (fields 14 and 15, in clock ticks: 100 per second on Linux). */
+function cpuOf(statFile: string): number {
+  try {
+    const fields = fs.readFileSync(statFile, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function fmtPct(values: number[]): string {
   const s = [...values].sort((a, b) => a - b);
   const show = (v: number) => (v === Number.POSITIVE_INFINITY ? `> ${SETTLE_TIMEOUT_MS}` : v.toFixed(1));
