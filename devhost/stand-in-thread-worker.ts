@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { sharedClock } from "./clock";
-import { createLogger, type DevLogger } from "./logger";
+import { batchedSink, createLogger, type DevLogger } from "./logger";
 import type { FromThread, StandInThreadData, ToThread } from "./stand-in-thread";
 import { SharedWork } from "./work-tracker";
 
@@ -34,12 +34,20 @@ export function serveStandIn<Init>(make: (context: StandInThreadContext<Init>) =
   const data = workerData as StandInThreadData;
   const clock = sharedClock(data.clock);
   const work = new SharedWork(data.work);
-  const send = (message: FromThread) => port.postMessage(message);
+  // A turn's lines in one message (written by the host as they come: several lines in one string), and whatever is
+  // gathered sent before each answer, so the host has a call's log lines when it has its answer.
+  const logSink = batchedSink((text) =>
+    port.postMessage({ kind: "log", line: text.slice(0, -1) } satisfies FromThread),
+  );
+  const send = (message: FromThread) => {
+    logSink.flush();
+    port.postMessage(message);
+  };
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   const methods = make({
     init: data.init as Init,
-    logger: createLogger((line) => send({ kind: "log", line }), clock.nowDate),
+    logger: createLogger(logSink, clock.nowDate),
     now: clock.nowDate,
     track: (w) => work.track(w),
     work,

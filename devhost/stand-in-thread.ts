@@ -39,6 +39,7 @@ export type FromThread =
   | ({ kind: "result"; id: number } & Outcome)
   /** `id` 0: no reply wanted. */
   | { kind: "request"; id: number; method: string; args: unknown[] }
+  /** One line, or several separated by "\n". */
   | { kind: "log"; line: string };
 
 /** What the host does when the thread asks `method` (see `StandInThread.start`). */
@@ -129,8 +130,9 @@ export class StandInThread {
 
   private receive(message: FromThread): void {
     if (message.kind === "log") {
+      // One or more lines (a turn's worth in the thread).
       if (this.logger.write) this.logger.write(message.line);
-      else this.relayParsed(message.line);
+      else for (const line of message.line.split("\n")) this.relayParsed(line);
       return;
     }
     if (message.kind === "request") return this.answer(message);
