@@ -35,6 +35,8 @@ interface Entry extends ScheduledHandle {
 
 export class VirtualClock {
   private offsetMs = 0;
+  /** The offset as other threads read it (`sharedClock`), once `share()` was called. */
+  private sharedOffset: BigInt64Array | undefined;
   private readonly entries = new TimerHeap<Entry>();
   private seq = 0;
   private armed: ReturnType<typeof setTimeout> | undefined;
@@ -46,7 +48,24 @@ export class VirtualClock {
     private readonly tracker: WorkTracker,
     startAt?: number,
   ) {
-    if (startAt !== undefined) this.offsetMs = startAt - realNow();
+    if (startAt !== undefined) this.setOffset(startAt - realNow());
+  }
+
+  private setOffset(offsetMs: number): void {
+    this.offsetMs = offsetMs;
+    if (this.sharedOffset) Atomics.store(this.sharedOffset, 0, BigInt(Math.round(offsetMs)));
+  }
+
+  /**
+   * The clock for a worker thread: hand the buffer to `sharedClock(buffer)` there, whose time is this clock's (kept
+   * current as this clock moves, during an advance too). Scheduling stays on this clock.
+   */
+  share(): SharedArrayBuffer {
+    if (!this.sharedOffset) {
+      this.sharedOffset = new BigInt64Array(new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT));
+      this.setOffset(this.offsetMs);
+    }
+    return this.sharedOffset.buffer as SharedArrayBuffer;
   }
 
   private advancedListeners: Array<() => void> = [];
@@ -59,7 +78,7 @@ export class VirtualClock {
 
   /** Sets the lead over real time (restoring a saved clock at start); never moves time backwards. */
   restoreOffset(offsetMs: number): void {
-    this.offsetMs = Math.max(this.offsetMs, offsetMs);
+    this.setOffset(Math.max(this.offsetMs, offsetMs));
     this.arm();
   }
 
@@ -70,7 +89,7 @@ export class VirtualClock {
   startAt(instant: number): void {
     if (this.entries.size > 0)
       throw new Error("The virtual clock can only be set to its start before anything is scheduled");
-    this.offsetMs = instant - realNow();
+    this.setOffset(instant - realNow());
   }
 
   /** Called after every completed advance (the dev host saves the clock then). */
@@ -158,12 +177,12 @@ export class VirtualClock {
         const group: Entry[] = [];
         while ((this.entries.peek()?.at ?? Infinity) <= windowEnd) group.push(this.entries.pop()!);
         const latest = group[group.length - 1]!.at;
-        if (latest > this.now()) this.offsetMs = latest - realNow();
+        if (latest > this.now()) this.setOffset(latest - realNow());
         await Promise.all(group.map((entry) => this.fireEntry(entry)));
         await this.tracker.settle();
         await this.runMomentPollers();
       }
-      if (target > this.now()) this.offsetMs = target - realNow();
+      if (target > this.now()) this.setOffset(target - realNow());
       for (const listener of this.advancedListeners) listener();
     } finally {
       this.isAdvancing = false;
@@ -234,3 +253,10 @@ export class VirtualClock {
 }
 
 export { RealDate };
+
+/** A worker thread's view of a `VirtualClock` (`clock.share()`): its current virtual time. */
+export function sharedClock(buffer: SharedArrayBuffer): { now: () => number; nowDate: () => Date } {
+  const offset = new BigInt64Array(buffer);
+  const now = () => realNow() + Number(Atomics.load(offset, 0));
+  return { now, nowDate: () => new RealDate(now()) };
+}

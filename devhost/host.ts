@@ -28,14 +28,16 @@ import {
   portOf,
 } from "./settings";
 import { DurableEngine } from "./durable/engine";
-import { LocalServiceBus, loadServiceBusEntities } from "./service-bus/broker";
-import { ServiceBusTriggers } from "./service-bus/triggers";
+import { loadServiceBusEntities } from "./service-bus/broker";
+import { startBroker, type BrokerHandle } from "./service-bus/broker-thread";
+import { startServiceBusTriggers } from "./service-bus/triggers-thread";
 import { readServiceBusHostSettings } from "./service-bus/host-settings";
-import { CosmosStandIn } from "./cosmos/cosmos-stand-in";
+import { startCosmos, type CosmosHandle } from "./cosmos/cosmos-thread";
 import { AzuriteStandIn } from "./storage/azurite";
 import { AcsSmsStandIn } from "./sms/acs-sms-stand-in";
 import { AcsEmailStandIn } from "./email/acs-email-stand-in";
-import { VippsSimulator } from "./vipps/vipps-simulator";
+import { startVipps, type VippsHandle } from "./vipps/vipps-thread";
+import { standInThreadsEnabled } from "./stand-in-thread";
 import { PartnerSimulator } from "./partner/partner-simulator";
 import { DigipostStandIn, ensureDevSigningKey } from "./digipost/digipost-stand-in";
 import { KeyVaultStandIn } from "./key-vault/key-vault-stand-in";
@@ -92,11 +94,11 @@ export class DevHost {
   durable: DurableEngine | undefined;
   sms: AcsSmsStandIn | undefined;
   email: AcsEmailStandIn | undefined;
-  vipps: VippsSimulator | undefined;
+  vipps: VippsHandle | undefined;
   partner: PartnerSimulator | undefined;
   digipost: DigipostStandIn | undefined;
-  cosmos: CosmosStandIn | undefined;
-  serviceBus: LocalServiceBus | undefined;
+  cosmos: CosmosHandle | undefined;
+  serviceBus: BrokerHandle | undefined;
   print: PrintHouseStandIn | undefined;
   private http: DevHttpServer | undefined;
   private readonly stack: Stoppable[] = [];
@@ -148,11 +150,14 @@ export class DevHost {
     this.clock.onAdvanced(() => this.saveClock());
     const auto = this.options.autoPorts === true;
     const standIns: Record<string, string> = {};
+    // The heaviest stand-ins run in worker threads of their own: this thread's event loop is the app's.
+    const threads = standInThreadsEnabled(env);
+    const threadDeps = { logger: this.logger, clock: this.clock, tracker: this.tracker };
 
     // Stand-ins first: the app's settings must name their real addresses before the app reads them.
     if (isLoopbackUrl(env.COSMOS_ENDPOINT)) {
-      const cosmos = new CosmosStandIn({ dataDir, logger: this.logger });
-      const { endpoint, key } = await cosmos.start(auto ? 0 : portOf(env.COSMOS_ENDPOINT!, 8081));
+      const cosmos = await startCosmos({ dataDir }, auto ? 0 : portOf(env.COSMOS_ENDPOINT!, 8081), threadDeps, threads);
+      const { endpoint, key } = cosmos;
       env.COSMOS_ENDPOINT = endpoint;
       standIns.cosmos = endpoint;
       this.cosmos = cosmos;
@@ -179,16 +184,13 @@ export class DevHost {
       ? parseConnectionString(env.ServiceBusConnection).get("endpoint")
       : undefined;
     if (sbEndpoint && isLoopbackUrl(sbEndpoint.replace(/^sb:/, "http:"))) {
-      const broker = new LocalServiceBus({
-        entities: loadServiceBusEntities(path.join(root, "infra-bicep", "service-bus-entities.json")),
-        dataDir,
-        clock: this.clock,
-        tracker: this.tracker,
-        logger: this.logger,
-      });
-      const { port, connectionString } = await broker.start(
+      const broker = await startBroker(
+        { entities: loadServiceBusEntities(path.join(root, "infra-bicep", "service-bus-entities.json")), dataDir },
         auto ? 0 : portOf(sbEndpoint.replace(/^sb:/, "http:"), 5672),
+        threadDeps,
+        threads,
       );
+      const { port, connectionString } = broker;
       env.ServiceBusConnection = connectionString;
       standIns.serviceBus = `amqp://127.0.0.1:${port}`;
       this.serviceBus = broker;
@@ -227,20 +229,22 @@ export class DevHost {
       this.stack.push({ name: "sms", stop: () => sms.stop() });
     }
     if (isLoopbackUrl(env.VIPPS_BASE_URL)) {
-      const vipps = new VippsSimulator({
-        dataDir,
-        clientId: env.VIPPS_CLIENT_ID ?? "",
-        clientSecret: env.VIPPS_CLIENT_SECRET ?? "",
-        subscriptionKey: env.VIPPS_SUBSCRIPTION_KEY ?? "",
-        merchantSerialNumber: env.VIPPS_MERCHANT_SERIAL_NUMBER ?? "",
-        logger: this.logger,
-        // Events and webhook signatures on the virtual clock, so the app's x-ms-date window check passes.
-        now: () => this.clock.nowDate(),
-        track: (work) => this.tracker.track(work),
-      });
-      const started = await vipps.start(auto ? 0 : portOf(env.VIPPS_BASE_URL!, 7073));
-      env.VIPPS_BASE_URL = started.baseUrl;
-      standIns.vipps = started.baseUrl;
+      // Events and webhook signatures on the virtual clock (so the app's x-ms-date window check passes), webhook
+      // deliveries tracked as work: in its thread too (vipps-thread.ts).
+      const vipps = await startVipps(
+        {
+          dataDir,
+          clientId: env.VIPPS_CLIENT_ID ?? "",
+          clientSecret: env.VIPPS_CLIENT_SECRET ?? "",
+          subscriptionKey: env.VIPPS_SUBSCRIPTION_KEY ?? "",
+          merchantSerialNumber: env.VIPPS_MERCHANT_SERIAL_NUMBER ?? "",
+        },
+        auto ? 0 : portOf(env.VIPPS_BASE_URL!, 7073),
+        threadDeps,
+        threads,
+      );
+      env.VIPPS_BASE_URL = vipps.baseUrl;
+      standIns.vipps = vipps.baseUrl;
       this.vipps = vipps;
       this.stack.push({ name: "vipps", stop: () => vipps.stop() });
     }
@@ -386,11 +390,7 @@ export class DevHost {
     if (isLoopbackUrl(env.PUBLIC_BASE_URL)) env.PUBLIC_BASE_URL = baseUrl;
     if (this.vipps && env.VIPPS_WEBHOOK_SECRET) {
       // What an operator does once in Azure (POST /api/v1/ops/vipps/webhooks), with the secret the settings hold.
-      await this.vipps.registerWebhook({
-        url: `${baseUrl}/api/callbacks/vipps`,
-        secret: env.VIPPS_WEBHOOK_SECRET,
-        replaces: (url) => isLoopbackUrl(url) && new URL(url).pathname === "/api/callbacks/vipps",
-      });
+      await this.vipps.registerAppCallback(`${baseUrl}/api/callbacks/vipps`, env.VIPPS_WEBHOOK_SECRET);
     }
     if (this.partner && env.DEVHOST_DEMO_API_KEY && env.PARTNER_SIMULATOR_URL && env.PARTNER_SIMULATOR_SECRET) {
       // The demo creditor's partner connection (the simulator), and the simulator's hub pointed at our callback —
@@ -419,9 +419,12 @@ export class DevHost {
 
     if (registry.byTrigger("serviceBusTrigger").length > 0 || hasOutput(registry, "serviceBus")) {
       // Concurrency and session idle time as host.json sets them for the Functions host in Azure.
-      const sbSettings = readServiceBusHostSettings(root);
-      const sbTriggers = new ServiceBusTriggers({ registry, invoker, logger: this.logger, setting, ...sbSettings });
-      await sbTriggers.start();
+      // Receiving and settling in a thread of their own, the functions here (triggers-thread.ts).
+      const sbTriggers = await startServiceBusTriggers(
+        { registry, invoker, setting, hostSettings: readServiceBusHostSettings(root) },
+        threadDeps,
+        threads,
+      );
       this.stack.push({ name: "service-bus-triggers", stop: () => sbTriggers.stop() });
     }
     if (registry.byTrigger("blobTrigger").length > 0) {

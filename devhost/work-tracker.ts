@@ -1,10 +1,22 @@
 /**
  * Counts the work the dev host has started (invocations, orchestration episodes, message deliveries) so that
  * "advance the clock" and tests can wait until everything it set off has settled.
+ *
+ * Stand-ins that run in a worker thread (stand-in-thread.ts) count their work in a shared counter (`share()` on this
+ * side, `SharedWork` in the thread): it is read here synchronously, so work a thread started before it answered a
+ * request is seen by whoever got the answer, exactly as for work started in this thread.
  */
 export class WorkTracker {
   private inFlight = 0;
   private generation = 0;
+  private readonly shared: Int32Array[] = [];
+
+  /** A counter for another thread's work (hand the buffer to `new SharedWork(buffer)` there); it counts as ours. */
+  share(): SharedArrayBuffer {
+    const buffer = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+    this.shared.push(new Int32Array(buffer));
+    return buffer;
+  }
 
   /** Marks one unit of work as started; call the returned function exactly once when it ends. */
   begin(): () => void {
@@ -26,7 +38,15 @@ export class WorkTracker {
   }
 
   get pending(): number {
-    return this.inFlight;
+    let n = this.inFlight;
+    for (const counter of this.shared) n += Atomics.load(counter, IN_FLIGHT);
+    return n;
+  }
+
+  private changes(): number {
+    let n = this.generation;
+    for (const counter of this.shared) n += Atomics.load(counter, GENERATION);
+    return n;
   }
 
   /**
@@ -36,13 +56,42 @@ export class WorkTracker {
   async settle(quietMs = 30, maxMs = 120_000): Promise<void> {
     const started = performance.now();
     for (;;) {
-      const seen = this.generation;
+      const seen = this.changes();
       await realSleep(quietMs);
-      if (this.inFlight === 0 && this.generation === seen) return;
+      if (this.pending === 0 && this.changes() === seen) return;
       if (performance.now() - started > maxMs) {
-        throw new Error(`Work did not settle within ${maxMs} ms (${this.inFlight} still in flight)`);
+        throw new Error(`Work did not settle within ${maxMs} ms (${this.pending} still in flight)`);
       }
     }
+  }
+}
+
+const IN_FLIGHT = 0;
+const GENERATION = 1;
+
+/** A worker thread's side of `WorkTracker.share()`: `begin` and `track` as on the tracker itself. */
+export class SharedWork {
+  private readonly counter: Int32Array;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.counter = new Int32Array(buffer);
+  }
+
+  begin(): () => void {
+    Atomics.add(this.counter, IN_FLIGHT, 1);
+    Atomics.add(this.counter, GENERATION, 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      Atomics.sub(this.counter, IN_FLIGHT, 1);
+      Atomics.add(this.counter, GENERATION, 1);
+    };
+  }
+
+  track<T>(work: Promise<T>): Promise<T> {
+    const end = this.begin();
+    return work.finally(end);
   }
 }
 

@@ -61,10 +61,50 @@ export interface LocalServiceBusOptions {
   entities: ServiceBusEntities;
   dataDir: string;
   clock: BrokerClock;
-  tracker?: WorkTracker;
+  /** Counts the broker's pending work (a `WorkTracker`, or a worker thread's `SharedWork`). */
+  tracker?: Pick<WorkTracker, "begin">;
   logger: DevLogger;
   /** Journal settings (compaction threshold, fsync); see persistence.ts. */
   persistence?: PersisterOptions;
+}
+
+/**
+ * `GET|POST /api/dev/service-bus/outage` over a broker's outage switch (`LocalServiceBus`, in this thread or another):
+ * `{ "entities": ["case-events"] }` refuses sends to them; `[]` ends it; an unknown entity is a 422.
+ */
+export function outageRoutes(outage: {
+  current: () => string[] | Promise<string[]>;
+  set: (entities: string[]) => string[] | Promise<string[]>;
+  /** `GET /api/dev/service-bus`: the operation counts and what each entity holds. */
+  overview: () => unknown;
+}): DevRouteHandler {
+  return async (req, res, url) => {
+    const path = url.pathname.replace(/\/+$/, "");
+    if (path === "/api/dev/service-bus" && req.method === "GET") {
+      sendJson(res, 200, await outage.overview(), { "cache-control": "no-store" });
+      return true;
+    }
+    if (path !== "/api/dev/service-bus/outage") return false;
+    if (req.method === "GET") {
+      sendJson(res, 200, { entities: await outage.current() });
+      return true;
+    }
+    if (req.method !== "POST") {
+      sendProblem(res, 405, "Method not allowed", "Use GET or POST.");
+      return true;
+    }
+    const body = await readDevJson(req, res, OutageBody);
+    if (!body) return true;
+    let entities: string[];
+    try {
+      entities = await outage.set(body.entities);
+    } catch (error) {
+      sendProblem(res, 422, "Unknown entity", error instanceof Error ? error.message : String(error));
+      return true;
+    }
+    sendJson(res, 200, { entities });
+    return true;
+  };
 }
 
 /** The Standard tier's message size limit; the SDK sizes batches from it. */
@@ -229,40 +269,21 @@ export class LocalServiceBus {
     return [...this.outages];
   }
 
+  /** The queues and topics whose sends are refused now (`setOutages`). */
+  get outageEntities(): string[] {
+    return [...this.outages];
+  }
+
   /**
    * `GET /api/dev/service-bus`: the operations served so far (`operations`) and the messages each entity holds now
    * (`entities`). `GET|POST /api/dev/service-bus/outage` — `{ "entities": ["case-events"] }` refuses sends to them;
    * `[]` ends it.
    */
-  readonly handleDevHttp: DevRouteHandler = async (req, res, url) => {
-    const path = url.pathname.replace(/\/+$/, "");
-    if (path === "/api/dev/service-bus" && req.method === "GET") {
-      sendJson(
-        res,
-        200,
-        { operations: this.operationCounts(), entities: this.stats() },
-        { "cache-control": "no-store" },
-      );
-      return true;
-    }
-    if (path !== "/api/dev/service-bus/outage") return false;
-    if (req.method === "GET") {
-      sendJson(res, 200, { entities: [...this.outages] });
-      return true;
-    }
-    if (req.method !== "POST") {
-      sendProblem(res, 405, "Method not allowed", "Use GET or POST.");
-      return true;
-    }
-    const body = await readDevJson(req, res, OutageBody);
-    if (!body) return true;
-    try {
-      sendJson(res, 200, { entities: this.setOutages(body.entities) });
-    } catch (error) {
-      sendProblem(res, 422, "Unknown entity", error instanceof Error ? error.message : String(error));
-    }
-    return true;
-  };
+  readonly handleDevHttp: DevRouteHandler = outageRoutes({
+    current: () => this.outageEntities,
+    set: (entities) => this.setOutages(entities),
+    overview: () => ({ operations: this.operationCounts(), entities: this.stats() }),
+  });
 
   /** Starts listening (port 0 = any free port) after loading the saved messages. */
   async start(port = 0, host = "127.0.0.1"): Promise<{ port: number; connectionString: string }> {

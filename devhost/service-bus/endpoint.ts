@@ -88,7 +88,7 @@ export interface EndpointOptions {
   requiresSession: boolean;
   deadLetter?: Endpoint;
   now: () => number;
-  tracker?: WorkTracker;
+  tracker?: Pick<WorkTracker, "begin">;
   events: StoreEvents;
 }
 
@@ -102,7 +102,7 @@ export class Endpoint {
   private readonly maxDeliveryCount: number;
   private readonly lockDurationMs: number;
   private readonly now: () => number;
-  private readonly tracker?: WorkTracker;
+  private readonly tracker?: Pick<WorkTracker, "begin">;
   private readonly events: StoreEvents;
   private available: StoredMessage[] = [];
   private readonly locks = new Map<string, Lock>();

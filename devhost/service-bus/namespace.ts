@@ -56,7 +56,7 @@ export class Namespace {
     entities: ServiceBusEntities,
     private readonly clock: BrokerClock,
     private readonly events: StoreEvents = NO_STORE_EVENTS,
-    tracker?: WorkTracker,
+    tracker?: Pick<WorkTracker, "begin">,
   ) {
     const now = () => clock.now();
     const makeEndpoint = (

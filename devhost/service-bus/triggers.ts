@@ -43,8 +43,9 @@ import type { DevLogger } from "../logger";
 import { asString } from "../text";
 
 export interface ServiceBusTriggersOptions {
-  registry: FunctionRegistry;
-  invoker: Invoker;
+  registry: Pick<FunctionRegistry, "byTrigger">;
+  /** Runs the functions (the dev host's `Invoker`, or one that asks the host's thread: triggers-thread.ts). */
+  invoker: Pick<Invoker, "invoke" | "setOutputHandler">;
   logger: DevLogger;
   /** Reads app settings, e.g. `(name) => process.env[name]`. */
   setting: (name: string) => string | undefined;
