@@ -31,16 +31,23 @@ export class WorkTracker {
 
   /**
    * Resolves once nothing is in flight and nothing new started for `quietMs` of real time (work often schedules
-   * follow-up work a few ticks later: a message sent by one invocation triggers the next). Gives up after `maxMs`.
+   * follow-up work a few ticks later: a message sent by one invocation triggers the next). Gives up when the work
+   * STALLED: nothing started or ended for `stallMs` while some is still in flight. Work that keeps moving is waited
+   * for however long it takes (ten thousand cases' letters falling due at one moment take minutes, not a hang).
    */
-  async settle(quietMs = 30, maxMs = 120_000): Promise<void> {
-    const started = performance.now();
+  async settle(quietMs = 30, stallMs = 120_000): Promise<void> {
+    let lastMove = performance.now();
+    let moved = this.generation;
     for (;;) {
       const seen = this.generation;
       await realSleep(quietMs);
       if (this.inFlight === 0 && this.generation === seen) return;
-      if (performance.now() - started > maxMs) {
-        throw new Error(`Work did not settle within ${maxMs} ms (${this.inFlight} still in flight)`);
+      const now = performance.now();
+      if (this.generation !== moved) {
+        moved = this.generation;
+        lastMove = now;
+      } else if (now - lastMove > stallMs) {
+        throw new Error(`Work did not settle: nothing moved for ${stallMs} ms (${this.inFlight} still in flight)`);
       }
     }
   }
