@@ -30,6 +30,7 @@ import {
 import { DurableEngine } from "./durable/engine";
 import { LocalServiceBus, loadServiceBusEntities } from "./service-bus/broker";
 import { ServiceBusTriggers } from "./service-bus/triggers";
+import { readDurableHostSettings } from "./durable/host-settings";
 import { readServiceBusHostSettings } from "./service-bus/host-settings";
 import { CosmosStandIn } from "./cosmos/cosmos-stand-in";
 import { AzuriteStandIn } from "./storage/azurite";
@@ -329,6 +330,8 @@ export class DevHost {
       logger: this.logger,
       dataDir,
       taskHubName: env.DURABLE_TASK_HUB ?? "PaymentFollowUpLocal",
+      // Activities and episodes in parallel as host.json sets them for one Functions host instance in Azure.
+      ...readDurableHostSettings(root),
     });
     this.durable = durable;
 
