@@ -4,8 +4,10 @@
  * never half of one.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { mkdir, open, readFile, rename, rm, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
+import { createInterface } from "node:readline";
 
 export async function writeFileAtomic(path: string, content: string | Buffer): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -23,6 +25,65 @@ export async function writeFileAtomic(path: string, content: string | Buffer): P
     await rm(temp, { force: true });
     throw err;
   }
+}
+
+/**
+ * A file written as JSON Lines a batch at a time, then made visible atomically: the lines go to a temporary file
+ * beside the target; `commit()` flushes it to disk and renames it over the target, `abandon()` removes it. Until the
+ * commit a reader sees the old file (or none).
+ */
+export class AtomicLineWriter {
+  private constructor(
+    private readonly path: string,
+    private readonly temp: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  static async open(path: string): Promise<AtomicLineWriter> {
+    await mkdir(dirname(path), { recursive: true });
+    const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    return new AtomicLineWriter(path, temp, await open(temp, "w"));
+  }
+
+  /** Appends one line of JSON per value. */
+  async write(values: readonly unknown[]): Promise<void> {
+    if (values.length === 0) return;
+    await this.handle.write(values.map((v) => JSON.stringify(v)).join("\n") + "\n");
+  }
+
+  async commit(): Promise<void> {
+    try {
+      await this.handle.sync();
+    } finally {
+      await this.handle.close();
+    }
+    try {
+      await rename(this.temp, this.path);
+    } catch (err) {
+      await rm(this.temp, { force: true });
+      throw err;
+    }
+  }
+
+  async abandon(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await rm(this.temp, { force: true });
+  }
+}
+
+/** The lines of `path`, read as they are needed; `undefined` when the file does not exist. */
+export async function openLines(path: string): Promise<AsyncIterator<string> | undefined> {
+  const stream = createReadStream(path, { encoding: "utf8" });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      stream.once("open", () => resolve());
+      stream.once("error", reject);
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+  return createInterface({ input: stream, crlfDelay: Infinity })[Symbol.asyncIterator]();
 }
 
 /** The parsed JSON content of `path`, or `undefined` when the file does not exist. */

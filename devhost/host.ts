@@ -31,6 +31,7 @@ import { DurableEngine } from "./durable/engine";
 import { loadServiceBusEntities } from "./service-bus/broker";
 import { startBroker, type BrokerHandle } from "./service-bus/broker-thread";
 import { startServiceBusTriggers } from "./service-bus/triggers-thread";
+import { readDurableHostSettings } from "./durable/host-settings";
 import { readServiceBusHostSettings } from "./service-bus/host-settings";
 import { startCosmos, type CosmosHandle } from "./cosmos/cosmos-thread";
 import { AzuriteStandIn } from "./storage/azurite";
@@ -336,6 +337,8 @@ export class DevHost {
       logger: this.logger,
       dataDir,
       taskHubName: env.DURABLE_TASK_HUB ?? "PaymentFollowUpLocal",
+      // Activities and episodes in parallel as host.json sets them for one Functions host instance in Azure.
+      ...readDurableHostSettings(root),
     });
     this.durable = durable;
 

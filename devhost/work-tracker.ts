@@ -51,16 +51,24 @@ export class WorkTracker {
 
   /**
    * Resolves once nothing is in flight and nothing new started for `quietMs` of real time (work often schedules
-   * follow-up work a few ticks later: a message sent by one invocation triggers the next). Gives up after `maxMs`.
+   * follow-up work a few ticks later: a message sent by one invocation triggers the next). Gives up when the work
+   * STALLED: nothing started or ended for `stallMs` while some is still in flight. Work that keeps moving is waited
+   * for however long it takes (ten thousand cases' letters falling due at one moment take minutes, not a hang).
    */
-  async settle(quietMs = 30, maxMs = 120_000): Promise<void> {
-    const started = performance.now();
+  async settle(quietMs = 30, stallMs = 120_000): Promise<void> {
+    let lastMove = performance.now();
+    let moved = this.changes();
     for (;;) {
       const seen = this.changes();
       await realSleep(quietMs);
-      if (this.pending === 0 && this.changes() === seen) return;
-      if (performance.now() - started > maxMs) {
-        throw new Error(`Work did not settle within ${maxMs} ms (${this.pending} still in flight)`);
+      const now = this.changes();
+      if (this.pending === 0 && now === seen) return;
+      const at = performance.now();
+      if (now !== moved) {
+        moved = now;
+        lastMove = at;
+      } else if (at - lastMove > stallMs) {
+        throw new Error(`Work did not settle: nothing moved for ${stallMs} ms (${this.pending} still in flight)`);
       }
     }
   }

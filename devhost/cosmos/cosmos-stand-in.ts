@@ -4,10 +4,17 @@
  *
  * The server keeps everything in memory, so the stand-in saves every database, container (definition: partition key,
  * unique keys, indexing policy, …), user-defined function and document to `<dataDir>/cosmos/snapshot.json` — on
- * `stop()`, every `saveIntervalMs`, and on `saveNow()` — and loads it back at `start()`. Writes are atomic (temp file
- * + rename) and skipped when no mutating request (anything but GET / query) has finished since the last save. A
- * snapshot is one point in time: while it is read, writes that come in wait (and those under way finish first), so a
- * `kill -9` rolls the whole store back to one moment, as a restore from a backup would — never to a mix of moments.
+ * `stop()`, every `saveIntervalMs` (but never more often than every 20 times what the last save took, so saving a big
+ * store costs at most a twentieth of the time), and on `saveNow()` — and loads it back at `start()`. Writes are atomic
+ * (temp file + rename) and skipped when no mutating request (anything but GET / query) has finished since the last
+ * save. A snapshot is one point in time: while it is read, writes that come in wait (and those under way finish
+ * first), so a `kill -9` rolls the whole store back to one moment, as a restore from a backup would — never to a mix
+ * of moments.
+ *
+ * The file is JSON Lines (version 2): a header line, then a line per database, per container (its definition and
+ * user-defined functions) and per document, each after its container. It is written and read a page of documents
+ * at a time, so saving or loading ten thousand cases never holds the whole store as one string. A version-1 file (one
+ * JSON document) is still read.
  *
  * Dump and restore go through the server's own HTTP API with the real `@azure/cosmos` SDK, not through the server's
  * internals: `createHttpServer` keeps its in-memory account in a closure (there is no handle to it), and its classes
@@ -45,7 +52,7 @@ import { createHttpServer } from "@vercel/cosmosdb-server";
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 import { sendJson, type DevRouteHandler } from "../dev-routes";
 import { join } from "node:path";
-import { CoalescingWriter, readJsonFile, writeFileAtomic } from "../atomic-file";
+import { AtomicLineWriter, CoalescingWriter, openLines, readJsonFile } from "../atomic-file";
 import type { DevLogger } from "../logger";
 import { installQueryIndexes, queryIndexStats } from "./query-index";
 
@@ -53,7 +60,11 @@ import { installQueryIndexes, queryIndexStats } from "./query-index";
 export const COSMOS_EMULATOR_KEY =
   "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
 
-const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 2;
+/** A save is started no sooner than this many times the last save's duration after it ended. */
+const SAVE_COST_FACTOR = 20;
+/** Documents read per request while saving, and created per restore window. */
+const PAGE_SIZE = 1_000;
 const DOCUMENT_SYSTEM_PROPERTIES = ["_rid", "_self", "_etag", "_ts", "_attachments"];
 const BATCH_SIZE = 100;
 const RESTORE_BATCHES_IN_FLIGHT = 4;
@@ -111,11 +122,19 @@ interface ContainerSnapshot {
   documents: Json[];
 }
 
-interface Snapshot {
-  version: number;
+/** Version 1: the whole store as one JSON document (still read). */
+interface SnapshotV1 {
+  version: 1;
   savedAt: string;
   databases: Array<{ id: string; containers: ContainerSnapshot[] }>;
 }
+
+/** Version 2, one JSON value per line: the header, then databases, containers and each container's documents. */
+type SnapshotLine =
+  | { version: 2; savedAt: string }
+  | { database: string }
+  | { container: Json; userDefinedFunctions: Json[] }
+  | { doc: Json };
 
 export interface CosmosStandInOptions {
   dataDir: string;
@@ -133,6 +152,9 @@ export class CosmosStandIn {
   /** Bumped whenever a mutating request finishes; compared with the generation of the last save. */
   private generation = 0;
   private savedGeneration = 0;
+  /** When the last save ended and how long it took (real time, ms): the next periodic save waits accordingly. */
+  private lastSaveEnded = 0;
+  private lastSaveMs = 0;
   private hasSnapshotFile = false;
   /** Writes being served; while a snapshot is read, new writes wait in `heldWrites` (undefined: none held). */
   private writesInFlight = 0;
@@ -198,6 +220,7 @@ export class CosmosStandIn {
     const interval = this.options.saveIntervalMs ?? 30_000;
     if (interval > 0) {
       this.timer = setInterval(() => {
+        if (Date.now() - this.lastSaveEnded < SAVE_COST_FACTOR * this.lastSaveMs) return;
         this.saveNow().catch((err: unknown) =>
           this.options.logger.error("cosmos snapshot failed", {
             error: err instanceof Error ? err.message : String(err),
@@ -366,58 +389,127 @@ export class CosmosStandIn {
     // been read, and the writes already under way finish first. (Read container by container while writes go on, a
     // snapshot could hold a payment attempt marked applied but not the case it was applied to.)
     this.heldWrites = [];
-    let snapshot: Snapshot;
     let generation: number;
+    let databaseCount = 0;
     let documentCount = 0;
     let containerCount = 0;
+    const file = await AtomicLineWriter.open(this.snapshotPath);
     try {
-      if (this.writesInFlight > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
-      generation = this.generation;
-      snapshot = { version: SNAPSHOT_VERSION, savedAt: new Date().toISOString(), databases: [] };
-      const { resources: databases } = await client.databases.readAll().fetchAll();
-      for (const db of databases) {
-        const database = client.database(db.id);
-        const { resources: containers } = await database.containers.readAll().fetchAll();
-        const entry: Snapshot["databases"][number] = { id: db.id, containers: [] };
-        for (const definition of containers) {
-          const container = database.container(definition.id);
-          const { resources: documents } = await container.items.readAll<Json>({ maxItemCount: 1_000 }).fetchAll();
-          const { resources: udfs } = await container.scripts.userDefinedFunctions.readAll().fetchAll();
-          entry.containers.push({
-            definition: withoutSystemProperties(definition as unknown as Json),
-            userDefinedFunctions: udfs.map((u) => ({ id: u.id, body: u.body })),
-            documents,
-          });
-          containerCount++;
-          documentCount += documents.length;
+      try {
+        if (this.writesInFlight > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
+        generation = this.generation;
+        await file.write([{ version: SNAPSHOT_VERSION, savedAt: new Date().toISOString() } satisfies SnapshotLine]);
+        const { resources: databases } = await client.databases.readAll().fetchAll();
+        for (const db of databases) {
+          databaseCount++;
+          await file.write([{ database: db.id } satisfies SnapshotLine]);
+          const database = client.database(db.id);
+          const { resources: containers } = await database.containers.readAll().fetchAll();
+          for (const definition of containers) {
+            const container = database.container(definition.id);
+            const { resources: udfs } = await container.scripts.userDefinedFunctions.readAll().fetchAll();
+            await file.write([
+              {
+                container: withoutSystemProperties(definition as unknown as Json),
+                userDefinedFunctions: udfs.map((u) => ({ id: u.id, body: u.body })),
+              } satisfies SnapshotLine,
+            ]);
+            containerCount++;
+            const pages = container.items.readAll<Json>({ maxItemCount: PAGE_SIZE });
+            while (pages.hasMoreResults()) {
+              const { resources: documents } = await pages.fetchNext();
+              await file.write(documents.map((doc): SnapshotLine => ({ doc })));
+              documentCount += documents.length;
+            }
+          }
         }
-        snapshot.databases.push(entry);
+      } finally {
+        const held = this.heldWrites;
+        this.heldWrites = undefined;
+        for (const run of held) run();
       }
-    } finally {
-      const held = this.heldWrites;
-      this.heldWrites = undefined;
-      for (const run of held) run();
+      await file.commit();
+    } catch (err) {
+      await file.abandon();
+      throw err;
     }
-    await writeFileAtomic(this.snapshotPath, JSON.stringify(snapshot));
     this.savedGeneration = generation;
     this.hasSnapshotFile = true;
+    this.lastSaveEnded = Date.now();
+    this.lastSaveMs = this.lastSaveEnded - started;
     this.options.logger.info("cosmos snapshot saved", {
-      databases: snapshot.databases.length,
+      databases: databaseCount,
       containers: containerCount,
       documents: documentCount,
-      ms: Date.now() - started,
+      ms: this.lastSaveMs,
     });
   }
 
   private async restore(): Promise<void> {
+    const started = Date.now();
+    const counts = (await this.restoreLines()) ?? (await this.restoreVersion1());
+    if (!counts) return;
+    this.savedGeneration = this.generation;
+    this.hasSnapshotFile = true;
+    this.options.logger.info("cosmos snapshot loaded", { ...counts, ms: Date.now() - started });
+  }
+
+  /** A version-2 snapshot, read a line at a time; undefined when the file is missing or not version 2. */
+  private async restoreLines(): Promise<{ databases: number; documents: number; savedAt: string } | undefined> {
+    const client = this.client!;
+    const lines = await openLines(this.snapshotPath);
+    if (!lines) return undefined;
+    try {
+      const header = await lines.next();
+      if (header.done) return undefined;
+      const first = JSON.parse(header.value) as { version?: unknown; savedAt?: string };
+      if (first.version !== 2) return undefined;
+      let databases = 0;
+      let documents = 0;
+      let database: ReturnType<CosmosClient["database"]> | undefined;
+      let current: { container: Container; paths: string[]; docs: Json[] } | undefined;
+      const flush = async () => {
+        if (!current || current.docs.length === 0) return;
+        documents += await restoreDocuments(current.container, current.paths, current.docs);
+        current.docs = [];
+      };
+      for await (const text of { [Symbol.asyncIterator]: () => lines }) {
+        if (text === "") continue;
+        const line = JSON.parse(text) as SnapshotLine;
+        if ("doc" in line) {
+          if (!current) throw new Error(`CosmosStandIn: ${this.snapshotPath} has a document before any container`);
+          current.docs.push(line.doc);
+          if (current.docs.length >= PAGE_SIZE * 5) await flush();
+        } else if ("container" in line) {
+          await flush();
+          if (!database) throw new Error(`CosmosStandIn: ${this.snapshotPath} has a container before any database`);
+          const { container } = await database.containers.create(line.container);
+          for (const udf of line.userDefinedFunctions) await container.scripts.userDefinedFunctions.create(udf);
+          const paths = (line.container.partitionKey as { paths?: string[] } | undefined)?.paths ?? [];
+          current = { container, paths, docs: [] };
+        } else if ("database" in line) {
+          await flush();
+          current = undefined;
+          database = (await client.databases.create({ id: line.database })).database;
+          databases++;
+        }
+      }
+      await flush();
+      return { databases, documents, savedAt: first.savedAt ?? "" };
+    } finally {
+      await lines.return?.();
+    }
+  }
+
+  /** A version-1 snapshot (one JSON document), as written before version 2. */
+  private async restoreVersion1(): Promise<{ databases: number; documents: number; savedAt: string } | undefined> {
     const client = this.client!;
     const raw = await readJsonFile(this.snapshotPath);
-    if (raw === undefined) return;
-    const snapshot = raw as Snapshot;
-    if (snapshot.version !== SNAPSHOT_VERSION || !Array.isArray(snapshot.databases)) {
+    if (raw === undefined) return undefined;
+    const snapshot = raw as SnapshotV1;
+    if (snapshot.version !== 1 || !Array.isArray(snapshot.databases)) {
       throw new Error(`CosmosStandIn: ${this.snapshotPath} is not a snapshot this version can read`);
     }
-    const started = Date.now();
     let documentCount = 0;
     for (const db of snapshot.databases) {
       const { database } = await client.databases.create({ id: db.id });
@@ -430,14 +522,7 @@ export class CosmosStandIn {
         documentCount += await restoreDocuments(container, paths, c.documents);
       }
     }
-    this.savedGeneration = this.generation;
-    this.hasSnapshotFile = true;
-    this.options.logger.info("cosmos snapshot loaded", {
-      databases: snapshot.databases.length,
-      documents: documentCount,
-      savedAt: snapshot.savedAt,
-      ms: Date.now() - started,
-    });
+    return { databases: snapshot.databases.length, documents: documentCount, savedAt: snapshot.savedAt };
   }
 }
 

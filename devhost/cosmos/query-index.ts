@@ -20,15 +20,17 @@
  *    Why the answer cannot change: a document left out fails a conjunct of the WHERE (the executor's `=` is false or
  *    undefined for a value of another type, and `IN` is `Array.prototype.includes`, i.e. `===`), so it is not in the
  *    filtered set the rest of the query works on; and the executor sorts the filtered set by `_rid` (or by the ORDER
- *    BY, then `_rid`) before anything else, so the order the candidates come in does not matter. Any other query —
- *    OR, NOT, JOIN, a subquery, a range only, a parameter that is an object or missing — scans the container as before.
- * 2. A LINEAR COPY. The executor's generated code for a plain `FROM c` starts with
- *    `$c.reduce(($, c) => typeof c !== "undefined" ? [...$, { c: c }] : $, [])`; it is replaced by the equivalent
- *    `$c.filter(c => typeof c !== "undefined").map(c => ({ c: c }))` (same elements, same order). Code of any other
- *    shape runs as generated.
+ *    BY, then `_rid`) before anything else, so the order the candidates come in does not matter. Any other query
+ *    (OR, NOT, JOIN, a subquery, a range only, a parameter that is an object or missing) scans the container as
+ *    before.
+ * 2. A LINEAR COPY. The executor's generated code for a plain `FROM c` — every query of that shape, and the read feed
+ *    (readAll, which the stand-in's snapshot reads page by page), which the server answers as `SELECT * FROM c` —
+ *    starts with `$c.reduce(($, c) => typeof c !== "undefined" ? [...$, { c: c }] : $, [])`; it is replaced by the
+ *    equivalent `$c.filter(c => typeof c !== "undefined").map(c => ({ c: c }))` (same elements, same order). Code of
+ *    any other shape runs as generated.
  *
  * The indexes hang off the server's own classes (`Documents`: `_set` and `delete`, which every create, replace,
- * upsert, patch, batch operation and snapshot restore goes through, and `query`). Those classes are undocumented
+ * upsert, patch, batch operation and snapshot restore goes through, `query` and `read`). Those classes are undocumented
  * internals of a pinned version; `installQueryIndexes` checks they have the shape this relies on and otherwise leaves
  * the server as it is (and says so). `tests/integration/stand-ins/cosmos-query-index.test.ts` compares indexed answers
  * with the server's own after creates, replaces, deletes, patches, batches and a restart from the snapshot.
@@ -46,6 +48,10 @@ interface DocumentMethods {
     this: DocumentsInstance,
     params: { query: string; parameters?: Array<{ name: string; value: unknown }> },
     options: { maxItemCount?: number | null; continuation?: { token: string } | null },
+  ) => unknown;
+  read: (
+    this: DocumentsInstance,
+    options?: { maxItemCount?: number | null; continuation?: { token: string } | null },
   ) => unknown;
   _set: (this: DocumentsInstance, data: Doc) => Doc;
   delete: (this: DocumentsInstance, idOrRid: string, partition: unknown) => void;
@@ -98,12 +104,12 @@ export function installQueryIndexes(): boolean {
   if (installed) return true;
   const base = Items.prototype as unknown as Record<string, unknown>;
   const shapeOk =
-    ["query", "_set", "delete", "_item", "_getQuery", "_userDefinedFunctions"].every(
+    ["query", "read", "_set", "delete", "_item", "_getQuery", "_userDefinedFunctions"].every(
       (name) => typeof base[name] === "function",
     ) && Object.getPrototypeOf(Documents.prototype) === Items.prototype;
   if (!shapeOk) return false;
   const items = Items.prototype as unknown as DocumentMethods;
-  const { query: itemsQuery, _set: itemsSet, delete: itemsDelete } = items;
+  const { query: itemsQuery, read: itemsRead, _set: itemsSet, delete: itemsDelete } = items;
   const proto = Documents.prototype as unknown as DocumentMethods;
 
   proto._set = function (data) {
@@ -146,6 +152,17 @@ export function installQueryIndexes(): boolean {
       (err as { badRequest?: boolean }).badRequest = true;
       throw err;
     }
+  };
+  // The read feed (readAll, and the stand-in's own snapshot) is `SELECT * FROM c` over every document, page by page:
+  // as Items.prototype.read does, with the linear copy.
+  proto.read = function (options = {}) {
+    if (!enabled) return itemsRead.call(this, options);
+    if (!this._parent.read()) return null;
+    const data = [...this._data.values()].map((item) => item.read() as unknown as Doc);
+    return linear(this._getQuery("SELECT * FROM c")).exec(data, {
+      maxItemCount: options.maxItemCount as never,
+      continuation: options.continuation as never,
+    }) as unknown;
   };
   installed = true;
   return true;

@@ -12,7 +12,9 @@
  *   and, for `...WithRetry` calls, numbers the retry timer and each re-attempt while it processes the failure or
  *   timer event. With one event per episode the order is always "numbers caused by the event, then new actions".
  * - Different instances run concurrently; the activities an episode schedules run concurrently and their
- *   completions are fed back one per episode, in the order they completed.
+ *   completions are fed back one per episode, in the order they completed. At most `maxConcurrentActivityFunctions`
+ *   activities and `maxConcurrentOrchestratorFunctions` episodes run at once (host.json's, as one Functions host
+ *   instance runs them); the others wait their turn in arrival order.
  * - Every unit of work is tracked by the WorkTracker, so `clock.advanceTo` returns only after the orchestrations
  *   have reacted to the timers it fired.
  */
@@ -38,6 +40,7 @@ import {
   toJson,
   unconsumedEvents,
 } from "./history";
+import { Slots } from "./host-settings";
 import { InstanceStore } from "./store";
 import {
   ActionType,
@@ -69,6 +72,12 @@ export interface DurableEngineOptions {
    * `preserveUnprocessedEvents: true` is honoured either way.
    */
   preserveUnprocessedEventsOnContinueAsNew?: boolean;
+  /**
+   * Activity invocations / orchestrator episodes run at once (host.json's `maxConcurrentActivityFunctions` and
+   * `maxConcurrentOrchestratorFunctions`, see host-settings.ts); the rest wait their turn. Default: no limit.
+   */
+  maxConcurrentActivityFunctions?: number;
+  maxConcurrentOrchestratorFunctions?: number;
 }
 
 export interface ListFilter {
@@ -133,6 +142,8 @@ export class DurableEngine {
   private baseUrl = `http://127.0.0.1:${process.env.PORT ?? 7071}`;
   private started = false;
   private stopping = false;
+  private readonly activitySlots: Slots;
+  private readonly episodeSlots: Slots;
 
   constructor(private readonly options: DurableEngineOptions) {
     this.store = new InstanceStore(options.dataDir, options.taskHubName, {
@@ -141,6 +152,8 @@ export class DurableEngine {
           error: err instanceof Error ? err.message : String(err),
         }),
     });
+    this.activitySlots = new Slots(options.maxConcurrentActivityFunctions ?? Number.POSITIVE_INFINITY);
+    this.episodeSlots = new Slots(options.maxConcurrentOrchestratorFunctions ?? Number.POSITIVE_INFINITY);
     this.handleHttp = createClientApiHandler(this, () => this.baseUrl, options.taskHubName);
     // Every function that declares `extraInputs: [df.input.durableClient()]` gets a client pointing at handleHttp.
     options.invoker.setInputProvider("durableClient", () => clientBindingData(this.baseUrl, options.taskHubName));
@@ -437,7 +450,8 @@ export class DurableEngine {
     const startedBy = EventType[event.EventType] ?? String(event.EventType);
     this.work.episodesByEvent[startedBy] = (this.work.episodesByEvent[startedBy] ?? 0) + 1;
     try {
-      state = (await this.options.invoker.invoke(registration, trigger, { quiet: true })).result as OrchestratorState;
+      state = (await this.episodeSlots.run(() => this.options.invoker.invoke(registration, trigger, { quiet: true })))
+        .result as OrchestratorState;
     } catch (err) {
       failure = parseOrchestrationFailure(err instanceof InvocationFailed ? err.cause : err);
     }
@@ -762,7 +776,9 @@ export class DurableEngine {
       } else {
         this.work.activityExecutions++;
         try {
-          const { result } = await this.options.invoker.invoke(registration, fromJson(task.input));
+          const { result } = await this.activitySlots.run(() =>
+            this.options.invoker.invoke(registration, fromJson(task.input)),
+          );
           completion = historyEvent(EventType.TaskCompleted, now(), {
             TaskScheduledId: seq,
             Result: JSON.stringify(result ?? null),

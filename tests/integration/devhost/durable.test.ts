@@ -25,7 +25,12 @@ function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "durable-engine-"));
 }
 
-function makeHost(dataDir = tempDir(), startAt = T0, preserveUnprocessedEventsOnContinueAsNew = false) {
+function makeHost(
+  dataDir = tempDir(),
+  startAt = T0,
+  preserveUnprocessedEventsOnContinueAsNew = false,
+  limits: { maxConcurrentActivityFunctions?: number; maxConcurrentOrchestratorFunctions?: number } = {},
+) {
   const tracker = new WorkTracker();
   const clock = new VirtualClock(tracker, startAt);
   const invoker = new Invoker(registry, tracker, silentLogger);
@@ -38,6 +43,7 @@ function makeHost(dataDir = tempDir(), startAt = T0, preserveUnprocessedEventsOn
     dataDir,
     taskHubName: "TestHub",
     preserveUnprocessedEventsOnContinueAsNew,
+    ...limits,
   });
   return { engine, clock, tracker, invoker, dataDir };
 }
@@ -189,6 +195,25 @@ describe("Durable engine on the dev host", () => {
     const status = await engine.getStatus(id);
     expect(status?.output).toEqual([1, 4, 9, 16, 25, 36]);
     expect(fanOut.maxRunning).toBe(6);
+    await engine.stop();
+  });
+
+  it("runs at most maxConcurrentActivityFunctions activities at once (host.json), the others in turn", async () => {
+    const host = makeHost(tempDir(), T0, false, {
+      maxConcurrentActivityFunctions: 2,
+      maxConcurrentOrchestratorFunctions: 1,
+    });
+    const { engine } = host;
+    await engine.start();
+    fanOut.maxRunning = 0;
+    const ids = await Promise.all([
+      engine.startNew("testFanOut", { input: [1, 2, 3, 4, 5, 6] }),
+      engine.startNew("testFanOut", { input: [7, 8, 9] }),
+    ]);
+    await engine.waitForIdle();
+    expect((await engine.getStatus(ids[0]))?.output).toEqual([1, 4, 9, 16, 25, 36]);
+    expect((await engine.getStatus(ids[1]))?.output).toEqual([49, 64, 81]);
+    expect(fanOut.maxRunning).toBe(2);
     await engine.stop();
   });
 

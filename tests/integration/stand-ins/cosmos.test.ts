@@ -1,5 +1,5 @@
 import { CosmosClient, type Container, type Database } from "@azure/cosmos";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -229,17 +229,11 @@ describe("Cosmos DB stand-in through @azure/cosmos", () => {
       for (let n = 0; n < 8; n++) {
         await new Promise((r) => setTimeout(r, 20));
         await standIn.saveNow();
-        const snapshot = JSON.parse(await readFile(join(dataDir, "cosmos", "snapshot.json"), "utf8")) as {
-          databases: Array<{ id: string; containers: Array<{ definition: { id: string }; documents: CaseDoc[] }> }>;
-        };
+        const saved = await savedDocuments(join(dataDir, "cosmos", "snapshot.json"), "followup");
         const docs = (container: string) =>
-          snapshot.databases
-            .find((d) => d.id === "followup")!
-            .containers.find((c) => c.definition.id === container)!
-            .documents.filter((d) => d.tenantId === "t-pit")
-            .map((d) => d.id);
-        const saved = new Set(docs("cases"));
-        expect(docs("invoices").filter((id) => !saved.has(id))).toEqual([]);
+          (saved.get(container) ?? []).filter((d) => d.tenantId === "t-pit").map((d) => d.id);
+        const casesSaved = new Set(docs("cases"));
+        expect(docs("invoices").filter((id) => !casesSaved.has(id))).toEqual([]);
       }
     } finally {
       stop = true;
@@ -275,6 +269,78 @@ describe("Cosmos DB stand-in through @azure/cosmos", () => {
     ).rejects.toMatchObject({ code: 409 });
   });
 
+  it("keeps more documents than it restores at once, in many partitions, across a restart", async () => {
+    const dir = join(dataDir, "many");
+    const first = new CosmosStandIn({ dataDir: dir, logger, saveIntervalMs: 0 });
+    const { endpoint, key } = await first.start(0);
+    let other = new CosmosClient({ endpoint, key, connectionPolicy: { enableEndpointDiscovery: false } });
+    const { database: db } = await other.databases.create({ id: "m" });
+    const { container } = await db.containers.create({ id: "c", partitionKey: { paths: ["/pk"] } });
+    const ids = Array.from({ length: 6_500 }, (_, i) => `d-${i}`);
+    for (let i = 0; i < ids.length; i += 250)
+      await Promise.all(ids.slice(i, i + 250).map((id, j) => container.items.create({ id, pk: `p-${(i + j) % 40}` })));
+    other.dispose();
+    await first.stop();
+
+    const second = new CosmosStandIn({ dataDir: dir, logger, saveIntervalMs: 0 });
+    const again = await second.start(0);
+    other = new CosmosClient({ ...again, connectionPolicy: { enableEndpointDiscovery: false } });
+    try {
+      const { resources } = await other
+        .database("m")
+        .container("c")
+        .items.query<{ id: string; pk: string }>("SELECT c.id, c.pk FROM c")
+        .fetchAll();
+      expect(resources.map((d) => d.id).sort()).toEqual([...ids].sort());
+      expect(resources.find((d) => d.id === "d-41")?.pk).toBe("p-1");
+    } finally {
+      other.dispose();
+      await second.stop();
+    }
+  });
+
+  it("reads a snapshot written by the earlier version (the whole store as one JSON document)", async () => {
+    const dir = join(dataDir, "version-1");
+    await mkdir(join(dir, "cosmos"), { recursive: true });
+    await writeFile(
+      join(dir, "cosmos", "snapshot.json"),
+      JSON.stringify({
+        version: 1,
+        savedAt: "2026-11-02T09:00:00.000Z",
+        databases: [
+          {
+            id: "old",
+            containers: [
+              {
+                definition: { id: "c", partitionKey: { paths: ["/pk"], kind: "Hash" } },
+                userDefinedFunctions: [],
+                documents: [
+                  { id: "a", pk: "x", n: 1, _rid: "r", _etag: "e", _ts: 1 },
+                  { id: "b", pk: "y", n: 2 },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const old = new CosmosStandIn({ dataDir: dir, logger, saveIntervalMs: 0 });
+    const { endpoint, key } = await old.start(0);
+    const other = new CosmosClient({ endpoint, key, connectionPolicy: { enableEndpointDiscovery: false } });
+    try {
+      const { resource } = await other.database("old").container("c").item("b", "y").read<{ n: number }>();
+      expect(resource?.n).toBe(2);
+      await other.database("old").container("c").items.create({ id: "c", pk: "x", n: 3 });
+    } finally {
+      other.dispose();
+      await old.stop();
+    }
+    // Saved again, it is the new format: a header line, then a line per database, container and document.
+    const lines = (await readFile(join(dir, "cosmos", "snapshot.json"), "utf8")).split("\n").filter(Boolean);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ version: 2 });
+    expect(lines.filter((l) => l.startsWith('{"doc":'))).toHaveLength(3);
+  });
+
   it("saves periodically while running", async () => {
     const periodic = new CosmosStandIn({ dataDir: join(dataDir, "periodic"), logger, saveIntervalMs: 50 });
     const { endpoint, key } = await periodic.start(0);
@@ -296,3 +362,23 @@ describe("Cosmos DB stand-in through @azure/cosmos", () => {
     }
   });
 });
+
+/** The documents of one database in a snapshot file (JSON Lines: header, databases, containers, documents), by container. */
+async function savedDocuments(file: string, databaseId: string): Promise<Map<string, CaseDoc[]>> {
+  const out = new Map<string, CaseDoc[]>();
+  let database: string | undefined;
+  let container: CaseDoc[] | undefined;
+  const lines = (await readFile(file, "utf8")).split("\n").filter(Boolean);
+  expect(JSON.parse(lines[0]!)).toMatchObject({ version: 2 });
+  for (const text of lines.slice(1)) {
+    const line = JSON.parse(text) as { database?: string; container?: { id: string }; doc?: CaseDoc };
+    if (line.database !== undefined) {
+      database = line.database;
+      container = undefined;
+    } else if (line.container !== undefined) {
+      container = [];
+      if (database === databaseId) out.set(line.container.id, container);
+    } else if (line.doc !== undefined) container?.push(line.doc);
+  }
+  return out;
+}
