@@ -38,7 +38,7 @@ import { AzuriteStandIn } from "./storage/azurite";
 import { AcsSmsStandIn } from "./sms/acs-sms-stand-in";
 import { AcsEmailStandIn } from "./email/acs-email-stand-in";
 import { startVipps, type VippsHandle } from "./vipps/vipps-thread";
-import { standInThreadsEnabled } from "./stand-in-thread";
+import { StandInThread, standInThreadsEnabled } from "./stand-in-thread";
 import { PartnerSimulator } from "./partner/partner-simulator";
 import { DigipostStandIn, ensureDevSigningKey } from "./digipost/digipost-stand-in";
 import { KeyVaultStandIn } from "./key-vault/key-vault-stand-in";
@@ -151,9 +151,11 @@ export class DevHost {
     this.clock.onAdvanced(() => this.saveClock());
     const auto = this.options.autoPorts === true;
     const standIns: Record<string, string> = {};
-    // The heaviest stand-ins run in worker threads of their own: this thread's event loop is the app's.
-    const threads = standInThreadsEnabled(env);
+    // The heaviest stand-ins run in a worker thread (stand-in-thread.ts): this thread's event loop is the app's.
     const threadDeps = { logger: this.logger, clock: this.clock, tracker: this.tracker };
+    const threads = standInThreadsEnabled(env) ? StandInThread.start(threadDeps) : undefined;
+    // Stopped last (the stack is stopped in reverse): its stand-ins stop first, each when its turn comes.
+    if (threads) this.stack.push({ name: "stand-in thread", stop: () => threads.stop() });
 
     // Stand-ins first: the app's settings must name their real addresses before the app reads them.
     if (isLoopbackUrl(env.COSMOS_ENDPOINT)) {

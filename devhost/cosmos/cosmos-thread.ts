@@ -1,12 +1,12 @@
 /**
- * The Cosmos DB stand-in as the dev host runs it: in a worker thread of its own (cosmos-worker.ts), so that serving
+ * The Cosmos DB stand-in as the dev host runs it: in the stand-ins' worker thread (cosmos-worker.ts), so that serving
  * the app's requests — parsing, queries, writes, snapshots — does not take the app's event loop. Same endpoint, same
  * data folder and snapshot file, same dev routes (`GET /api/dev/cosmos`, `POST /api/dev/cosmos/snapshot`), answered
  * by asking the thread. `DEVHOST_STAND_IN_THREADS=false` runs `CosmosStandIn` in the host's own thread instead.
  */
 import type { DevRouteHandler } from "../dev-routes";
 import { sendJson } from "../dev-routes";
-import { StandInThread, workerEntry, type StandInThreadDeps } from "../stand-in-thread";
+import type { StandInThread, StandInThreadDeps } from "../stand-in-thread";
 import { CosmosStandIn, type CosmosRequestCounts } from "./cosmos-stand-in";
 
 /** What the worker is started with (cosmos-worker.ts). */
@@ -24,27 +24,20 @@ export interface CosmosHandle {
   stop(): Promise<void>;
 }
 
-/** Starts the stand-in on `port` (0: any free port), in a worker thread when `thread` is set and possible. */
+/** Starts the stand-in on `port` (0: any free port), in `thread` when there is one, else in this thread. */
 export async function startCosmos(
   init: CosmosThreadInit,
   port: number,
   deps: StandInThreadDeps,
-  thread: boolean,
+  thread: StandInThread | undefined,
 ): Promise<CosmosHandle> {
-  const entry = thread ? workerEntry("cosmos/cosmos-worker") : undefined;
-  if (!entry) {
+  if (!thread) {
     const cosmos = new CosmosStandIn({ ...init, logger: deps.logger });
     const { endpoint, key } = await cosmos.start(port);
     return { endpoint, key, handleDevHttp: cosmos.handleDevHttp, stop: () => cosmos.stop() };
   }
-  const worker = StandInThread.start("cosmos", entry, init, deps);
-  let started: { endpoint: string; key: string };
-  try {
-    started = await worker.call<{ endpoint: string; key: string }>("start", port);
-  } catch (err) {
-    await worker.stop().catch(() => undefined);
-    throw err;
-  }
+  const worker = await thread.open("cosmos", "cosmos/cosmos-worker", init);
+  const started = await worker.call<{ endpoint: string; key: string }>("start", port);
   return {
     ...started,
     handleDevHttp: devRoutes({

@@ -1,10 +1,10 @@
-/** The Cosmos DB stand-in in a worker thread (started by cosmos-thread.ts). */
-import { serveStandIn } from "../stand-in-thread-worker";
+/** The Cosmos DB stand-in in the stand-ins' worker thread (opened by cosmos-thread.ts). */
+import type { StandInFactory } from "../stand-ins-worker";
 import { CosmosStandIn } from "./cosmos-stand-in";
 import { queryIndexStats } from "./query-index";
 import type { CosmosThreadInit } from "./cosmos-thread";
 
-serveStandIn<CosmosThreadInit>(({ init, logger }) => {
+export const makeStandIn: StandInFactory<CosmosThreadInit> = ({ init, logger }) => {
   const cosmos = new CosmosStandIn({ ...init, logger });
   return {
     start: (port: number) => cosmos.start(port),
@@ -18,4 +18,4 @@ serveStandIn<CosmosThreadInit>(({ init, logger }) => {
     saveNow: () => cosmos.saveNow(),
     stop: () => cosmos.stop(),
   };
-});
+};

@@ -1,5 +1,5 @@
 /**
- * The local Service Bus broker as the dev host runs it: in a worker thread of its own (broker-worker.ts), so that
+ * The local Service Bus broker as the dev host runs it: in the stand-ins' worker thread (broker-worker.ts), so that
  * AMQP framing, settlement and the journal do not take the app's event loop. Same port and connection string, same
  * `<dataDir>/service-bus/` journal, same outage switch (`/api/dev/service-bus/outage`, answered by asking the thread).
  * Scheduled messages stay on the dev host's virtual clock: the thread puts each on the host's clock (`schedule` /
@@ -9,7 +9,7 @@
  */
 import type { DevRouteHandler } from "../dev-routes";
 import type { ScheduledHandle } from "../clock";
-import { StandInThread, workerEntry, type StandInThreadDeps } from "../stand-in-thread";
+import type { StandInThread, StandInThreadDeps, ThreadedStandIn } from "../stand-in-thread";
 import { LocalServiceBus, outageRoutes, type ServiceBusEntities } from "./broker";
 
 /** What the worker is started with (broker-worker.ts). */
@@ -27,22 +27,22 @@ export interface BrokerHandle {
   stop(): Promise<void>;
 }
 
-/** Starts the broker on `port` (0: any free port), in a worker thread when `thread` is set and possible. */
+/** Starts the broker on `port` (0: any free port), in `thread` when there is one, else in this thread. */
 export async function startBroker(
   init: BrokerThreadInit,
   port: number,
   deps: StandInThreadDeps,
-  thread: boolean,
+  thread: StandInThread | undefined,
 ): Promise<BrokerHandle> {
-  const entry = thread ? workerEntry("service-bus/broker-worker") : undefined;
-  if (!entry) {
+  if (!thread) {
     const broker = new LocalServiceBus({ ...init, clock: deps.clock, tracker: deps.tracker, logger: deps.logger });
     const started = await broker.start(port);
     return { ...started, handleDevHttp: broker.handleDevHttp, stop: () => broker.stop() };
   }
   // The thread's scheduled messages, on this thread's clock (by the thread's id for them).
   const scheduled = new Map<number, ScheduledHandle>();
-  const worker: StandInThread = StandInThread.start("service-bus", entry, init, deps, {
+  // (The handlers run only once the broker has started, so after `worker` is set.)
+  const worker: ThreadedStandIn = await thread.open("service-bus", "service-bus/broker-worker", init, {
     schedule: (id: number, at: number, label: string) => {
       scheduled.set(
         id,
@@ -61,13 +61,7 @@ export async function startBroker(
       scheduled.delete(id);
     },
   });
-  let started: { port: number; connectionString: string };
-  try {
-    started = await worker.call<{ port: number; connectionString: string }>("start", port);
-  } catch (err) {
-    await worker.stop().catch(() => undefined);
-    throw err;
-  }
+  const started = await worker.call<{ port: number; connectionString: string }>("start", port);
   return {
     ...started,
     handleDevHttp: outageRoutes({

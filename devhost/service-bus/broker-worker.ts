@@ -1,13 +1,13 @@
 /**
- * The local Service Bus broker in a worker thread (started by broker-thread.ts). Its clock is the dev host's: time
+ * The local Service Bus broker in the stand-ins' worker thread (opened by broker-thread.ts). Its clock is the dev host's: time
  * from the shared clock, scheduled messages put on the host's clock and fired from there.
  */
-import { serveStandIn } from "../stand-in-thread-worker";
+import type { StandInFactory } from "../stand-ins-worker";
 import { LocalServiceBus } from "./broker";
 import type { BrokerThreadInit } from "./broker-thread";
 import type { BrokerClock } from "./namespace";
 
-serveStandIn<BrokerThreadInit>(({ init, logger, now, work, notify }) => {
+export const makeStandIn: StandInFactory<BrokerThreadInit> = ({ init, logger, now, work, notify }) => {
   const fires = new Map<number, () => unknown>();
   let nextId = 0;
   const clock: BrokerClock = {
@@ -37,4 +37,4 @@ serveStandIn<BrokerThreadInit>(({ init, logger, now, work, notify }) => {
     setOutages: (entities: string[]) => broker.setOutages(entities),
     stop: () => broker.stop(),
   };
-});
+};

@@ -6,7 +6,7 @@
  * transfers in, deliveries out, settlement outcomes and `$management` replies. Message semantics live in
  * `namespace.ts` / `endpoint.ts`, `$management` operations in `management.ts`, persistence in `persistence.ts`.
  */
-import type { Server } from "node:net";
+import type { Server, Socket } from "node:net";
 import type { DevLogger } from "../logger";
 import type { WorkTracker } from "../work-tracker";
 import {
@@ -302,6 +302,7 @@ export class LocalServiceBus {
     this.wire(container);
 
     const server: Server = container.listen({ port, host });
+    server.on("connection", writeOncePerTick);
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once("listening", () => resolve());
@@ -758,4 +759,19 @@ function holdAttach(link: RheaLink): void {
 
 function releaseAttach(link: RheaLink): void {
   link.open();
+}
+
+/**
+ * rhea writes every frame to the socket as it encodes it — a system call each (a delivery, its disposition, a flow…).
+ * Corked until the end of the tick, a tick's frames go out in one write, in the same order.
+ */
+function writeOncePerTick(socket: Socket): void {
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+  socket.write = (...args: unknown[]) => {
+    if (socket.writableCorked === 0) {
+      socket.cork();
+      process.nextTick(() => socket.uncork());
+    }
+    return write(...args);
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * The Service Bus triggers as the dev host runs them: receiving, lock renewal and settlement (the real
- * `@azure/service-bus` SDK, `ServiceBusTriggers`) in a worker thread of their own (triggers-worker.ts), the functions
+ * `@azure/service-bus` SDK, `ServiceBusTriggers`) in the stand-ins' worker thread (triggers-worker.ts), the functions
  * in the host's thread — as in Azure, where the Functions host receives and settles and the language worker only runs
  * the function. For each message the thread asks the host to invoke the function (`invoke`: the host's `Invoker`, its
  * log line and work tracking as before) and completes or abandons the message by the answer. Output bindings
@@ -10,7 +10,7 @@
 import { asString } from "../text";
 import type { FunctionRegistry, BindingMetadata } from "../functions-core";
 import { InvocationFailed, type Invoker } from "../invoker";
-import { StandInThread, workerEntry, type StandInThreadDeps } from "../stand-in-thread";
+import type { StandInThread, StandInThreadDeps } from "../stand-in-thread";
 import type { ServiceBusHostSettings } from "./host-settings";
 import { ServiceBusTriggers } from "./triggers";
 
@@ -45,11 +45,10 @@ export async function startServiceBusTriggers(
     hostSettings: Partial<ServiceBusHostSettings>;
   },
   deps: StandInThreadDeps,
-  thread: boolean,
+  thread: StandInThread | undefined,
 ): Promise<TriggersHandle> {
   const { registry, invoker, setting, hostSettings } = options;
-  const entry = thread ? workerEntry("service-bus/triggers-worker") : undefined;
-  if (!entry) {
+  if (!thread) {
     const triggers = new ServiceBusTriggers({ registry, invoker, logger: deps.logger, setting, ...hostSettings });
     await triggers.start();
     return { stop: () => triggers.stop() };
@@ -71,7 +70,7 @@ export async function startServiceBusTriggers(
     settings,
     hostSettings,
   };
-  const worker = StandInThread.start("service-bus-triggers", entry, init, deps, {
+  const worker = await thread.open("service-bus-triggers", "service-bus/triggers-worker", init, {
     invoke: async (name: string, input: unknown, triggerMetadata: Record<string, unknown>): Promise<InvokeOutcome> => {
       const registration = registry.byName(name);
       if (!registration) throw new Error(`No function named ${name}`);
@@ -85,12 +84,7 @@ export async function startServiceBusTriggers(
       }
     },
   });
-  try {
-    await worker.call("start");
-  } catch (err) {
-    await worker.stop().catch(() => undefined);
-    throw err;
-  }
+  await worker.call("start");
   invoker.setOutputHandler("serviceBus", (binding, value, registration) =>
     worker.call("sendOutput", binding, value, registration.name),
   );

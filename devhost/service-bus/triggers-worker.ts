@@ -1,14 +1,14 @@
 /**
- * The Service Bus triggers' receivers in a worker thread (started by triggers-thread.ts): the functions they trigger
+ * The Service Bus triggers' receivers in the stand-ins' worker thread (opened by triggers-thread.ts): the functions they trigger
  * run in the host's thread, asked for by message.
  */
 import { FunctionRegistry, type BindingMetadata } from "../functions-core";
 import { InvocationFailed, type OutputHandler } from "../invoker";
-import { serveStandIn } from "../stand-in-thread-worker";
+import type { StandInFactory } from "../stand-ins-worker";
 import type { InvokeOutcome, TriggersThreadInit } from "./triggers-thread";
 import { ServiceBusTriggers } from "./triggers";
 
-serveStandIn<TriggersThreadInit>(({ init, logger, request }) => {
+export const makeStandIn: StandInFactory<TriggersThreadInit> = ({ init, logger, request }) => {
   const registry = new FunctionRegistry();
   for (const { name, trigger } of init.registrations)
     registry.functions.push({
@@ -52,4 +52,4 @@ serveStandIn<TriggersThreadInit>(({ init, logger, request }) => {
     },
     stop: () => triggers.stop(),
   };
-});
+};

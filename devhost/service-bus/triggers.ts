@@ -133,7 +133,9 @@ export class ServiceBusTriggers {
 
   private startTrigger(registration: Registration): void {
     const t = registration.trigger;
-    const client = this.client(asString(t.connection ?? DEFAULT_CONNECTION));
+    // A client (an AMQP connection) per trigger: the client's processing walks every link of its connection on each
+    // frame, so one shared connection made the busy triggers pay for the session trigger's many waiting accepts.
+    const client = this.client(asString(t.connection ?? DEFAULT_CONNECTION), registration.name);
     const queue = t.queueName as string | undefined;
     const topic = t.topicName as string | undefined;
     const subscription = t.subscriptionName as string | undefined;
@@ -366,9 +368,13 @@ export class ServiceBusTriggers {
 
   // ---- connections -----------------------------------------------------------------------------------------------
 
-  /** Resolves a connection setting like the host: `<name>` (connection string) or `<name>__fullyQualifiedNamespace`. */
-  private client(connection: string): Client {
-    const cached = this.clients.get(connection);
+  /**
+   * Resolves a connection setting like the host: `<name>` (connection string) or `<name>__fullyQualifiedNamespace`;
+   * one client per `use` (a trigger's name; outputs share one).
+   */
+  private client(connection: string, use = ""): Client {
+    const key = `${connection}\u0000${use}`;
+    const cached = this.clients.get(key);
     if (cached) return cached;
     const connectionString = this.options.setting(connection);
     let client: Client;
@@ -383,7 +389,7 @@ export class ServiceBusTriggers {
       }
       client = new ServiceBusClient(namespace, new DefaultAzureCredential());
     }
-    this.clients.set(connection, client);
+    this.clients.set(key, client);
     return client;
   }
 

@@ -1,5 +1,5 @@
 /**
- * The Vipps simulator as the dev host runs it: in a worker thread of its own (vipps-worker.ts), so that its API, its
+ * The Vipps simulator as the dev host runs it: in the stand-ins' worker thread (vipps-worker.ts), so that its API, its
  * state file and its signed webhooks do not take the app's event loop. Same base URL, same `<dataDir>/vipps/`, events
  * and signatures on the dev host's virtual clock, webhook deliveries counted as the dev host's work. The dev routes
  * (`/api/dev/vipps/…`, which the simulator serves on its own port too) are passed on to the thread's server as they
@@ -8,7 +8,7 @@
 import http from "node:http";
 import type { DevRouteHandler } from "../dev-routes";
 import { isLoopbackUrl } from "../settings";
-import { StandInThread, workerEntry, type StandInThreadDeps } from "../stand-in-thread";
+import type { StandInThread, StandInThreadDeps } from "../stand-in-thread";
 import { VippsSimulator } from "./vipps-simulator";
 
 const DEV_BASE = "/api/dev/vipps";
@@ -35,15 +35,14 @@ export interface VippsHandle {
   stop(): Promise<void>;
 }
 
-/** Starts the simulator on `port` (0: any free port), in a worker thread when `thread` is set and possible. */
+/** Starts the simulator on `port` (0: any free port), in `thread` when there is one, else in this thread. */
 export async function startVipps(
   init: VippsThreadInit,
   port: number,
   deps: StandInThreadDeps,
-  thread: boolean,
+  thread: StandInThread | undefined,
 ): Promise<VippsHandle> {
-  const entry = thread ? workerEntry("vipps/vipps-worker") : undefined;
-  if (!entry) {
+  if (!thread) {
     const vipps = new VippsSimulator({
       ...init,
       logger: deps.logger,
@@ -59,14 +58,8 @@ export async function startVipps(
       stop: () => vipps.stop(),
     };
   }
-  const worker = StandInThread.start("vipps", entry, init, deps);
-  let baseUrl: string;
-  try {
-    ({ baseUrl } = await worker.call<{ baseUrl: string }>("start", port));
-  } catch (err) {
-    await worker.stop().catch(() => undefined);
-    throw err;
-  }
+  const worker = await thread.open("vipps", "vipps/vipps-worker", init);
+  const { baseUrl } = await worker.call<{ baseUrl: string }>("start", port);
   const agent = new http.Agent({ keepAlive: true });
   return {
     baseUrl,
