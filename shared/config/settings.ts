@@ -51,9 +51,10 @@ export const Settings = z.object({
   VIPPS_CLIENT_ID: z.string().min(1).optional(),
   VIPPS_CLIENT_SECRET: z.string().min(1).optional(),
   VIPPS_SUBSCRIPTION_KEY: z.string().min(1).optional(),
+  /** The sales unit's MSN: 4–6 digits, as the Vipps APIs' `Merchant-Serial-Number` header schema says. */
   VIPPS_MERCHANT_SERIAL_NUMBER: z
     .string()
-    .regex(/^[0-9]{4,10}$/u, "a merchant serial number is 4–10 digits")
+    .regex(/^[0-9]{4,6}$/u, "a merchant serial number is 4–6 digits")
     .optional(),
   /**
    * The Report API ledger the reconcile sweep reads captures from (money at Vipps no payment attempt knows). Optional:
