@@ -370,6 +370,38 @@ describe("applying a Vipps payment", () => {
     expect(receipt).toMatchObject({ view: { state: "failed" } });
   });
 
+  it("reads a payment cancelled on the portal after authorization (Vipps: still AUTHORIZED, cancelledAmount set) as cancelled, and the debtor can pay again", async () => {
+    const { caseId, token, reference } = await paid("full");
+    const before = await balanceOf(caseId);
+    await provider.cancel(reference); // what a cancel on portal.vipps.no does: the state stays AUTHORIZED
+    const cancelled = await provider.get(reference);
+    expect(cancelled).toMatchObject({ state: "AUTHORIZED", captured: { value: 0 } });
+    expect(cancelled.cancelled.value).toBe(cancelled.authorized.value);
+    expect(await makeApplyProviderEvent(deps())(event(reference, "AUTHORIZED"))).toEqual({
+      outcome: "failed",
+      reference,
+      state: "CANCELLED",
+    });
+    expect(provider.captures).toBe(0);
+    expect(await balanceOf(caseId)).toEqual({ ...before, payments: 0 });
+    const receipt = await makeLoadReceipt({ ...deps(), paymentQueue: w.deps.paymentQueue })(token, reference);
+    expect(receipt).toMatchObject({ view: { state: "failed" } });
+    const again = await makeStartPayment(deps(), CONFIG)(token, { method: "vipps", option: "full" }, "nb");
+    expect(again.kind).toBe("redirect");
+  });
+
+  it("finds such a cancelled payment in the sweep too, queued as CANCELLED and marked failed", async () => {
+    const { caseId, reference } = await paid("full");
+    await provider.cancel(reference);
+    w.clock.set("2026-11-12T10:03:00Z");
+    const queue = w.deps.paymentQueue as MemoryPaymentQueue;
+    expect(await makeReconcilePayments({ ...deps(), paymentQueue: queue })()).toMatchObject({ queued: 1 });
+    const [message] = queue.drain();
+    expect(message).toMatchObject({ event: { reference, name: "CANCELLED" } });
+    expect(await makeApplyProviderEvent(deps())(message as ProviderEventMessage)).toMatchObject({ outcome: "failed" });
+    expect(await balanceOf(caseId)).toMatchObject({ status: "open", payments: 0 });
+  });
+
   it("does not credit an AUTHORIZED event for a payment the debtor has not approved", async () => {
     const { caseId, token } = await register("INV-1", 129_900);
     const result = await makeStartPayment(deps(), CONFIG)(token, { method: "vipps", option: "full" }, "nb");
