@@ -25,6 +25,7 @@ import { Faults, type VippsSimulatorFaults } from "./faults";
 import { landingPath, landingReference, serveLandingPage, type LandingPageDeps } from "./landing-page";
 import { decide, paymentView, type SimulatedPayment } from "./payment";
 import { PaymentStore } from "./payment-store";
+import { acceptableWebhookUrl } from "./validation";
 import { WebhookDispatcher, type VippsWebhookDelivery } from "./webhook-dispatcher";
 
 export { SimulatedPayment } from "./payment";
@@ -153,6 +154,8 @@ export class VippsSimulator {
     /** Earlier registrations this one supersedes (e.g. the app's callback on the port of a previous run). */
     replaces?: (url: string) => boolean;
   }): Promise<{ id: string; secret: string }> {
+    if (!acceptableWebhookUrl(input.url))
+      throw new Error("A Vipps webhook URL must use https:// (plain http:// only to this machine)");
     const events = [...(input.events ?? VIPPS_EPAYMENT_WEBHOOK_EVENTS)];
     const registration = await this.store.upsertWebhook({
       url: input.url,

@@ -198,13 +198,34 @@ describe("Vipps adapter against the simulator", () => {
     await expect(provider.capture(reference, nok(100), "c1")).rejects.toMatchObject({ status: 409 });
   });
 
-  it("cancels an approved payment: TERMINATED, the whole amount cancelled, a CANCELLED webhook", async () => {
+  it("cancels an approved payment as Vipps does: still AUTHORIZED, the whole amount cancelled, a CANCELLED webhook", async () => {
     const { reference } = await createPayment("vipps", 7_000);
     await sim.approve(reference);
     const cancelled = await provider.cancel(reference, `cancel-${reference}`);
-    expect(cancelled).toMatchObject({ state: "TERMINATED", cancelled: nok(7_000) });
+    expect(cancelled).toMatchObject({ state: "AUTHORIZED", authorized: nok(7_000), cancelled: nok(7_000) });
+    expect(await provider.get(reference)).toMatchObject({ state: "AUTHORIZED", cancelled: nok(7_000) });
+    await expect(provider.capture(reference, nok(100), `c-${reference}`)).rejects.toMatchObject({ status: 400 });
     await sim.deliveriesIdle();
-    expect(verifiedEvents(reference)).toContain("CANCELLED");
+    expect(verifiedEvents(reference)).toEqual(["CREATED", "AUTHORIZED", "CANCELLED"]);
+  });
+
+  it("cancels a payment before the user approves it: TERMINATED, the whole amount cancelled, a TERMINATED webhook", async () => {
+    const { reference } = await createPayment("vipps", 7_000);
+    const cancelled = await provider.cancel(reference, `cancel-${reference}`);
+    expect(cancelled).toMatchObject({ state: "TERMINATED", authorized: nok(0), cancelled: nok(7_000) });
+    await sim.deliveriesIdle();
+    expect(verifiedEvents(reference)).toEqual(["CREATED", "TERMINATED"]);
+  });
+
+  it("accepts a capture of 0, which captures nothing and sends no webhook", async () => {
+    const { reference } = await createPayment("vipps", 7_000);
+    await sim.approve(reference);
+    expect(await provider.capture(reference, nok(0), `zero-${reference}`)).toMatchObject({
+      state: "AUTHORIZED",
+      captured: nok(0),
+    });
+    await sim.deliveriesIdle();
+    expect(verifiedEvents(reference)).toEqual(["CREATED", "AUTHORIZED"]);
   });
 
   it("marks a declined payment ABORTED with an ABORTED webhook", async () => {
@@ -359,6 +380,17 @@ describe("Vipps adapter against the simulator", () => {
     await expect(
       registerVippsWebhook(config, { url: "not a url", events: ["epayments.payment.created.v1"] }),
     ).rejects.toMatchObject({ status: 400 });
+  });
+
+  it("refuses a plain http webhook URL, as Vipps requires HTTPS, except to this machine (the dev host)", async () => {
+    const config = { baseUrl, ...credentials };
+    const events = ["epayments.payment.created.v1"];
+    await expect(
+      registerVippsWebhook(config, { url: "http://pay.example.no/api/callbacks/vipps", events }),
+    ).rejects.toMatchObject({ status: 400, detail: expect.stringContaining("https") });
+    const local = await registerVippsWebhook(config, { url: "http://127.0.0.1:7071/api/callbacks/vipps", events });
+    await deleteVippsWebhook(config, local.id);
+    await expect(sim.registerWebhook({ url: "http://pay.example.no/api/callbacks/vipps" })).rejects.toThrow(/https/u);
   });
 
   it("lets the dev host's registration of the app callback supersede the one from a previous run's port", async () => {
