@@ -142,7 +142,7 @@ export function capture(payment: SimulatedPayment, value: number, key: string, n
  * does NOT change: it stays AUTHORIZED, what was not captured is cancelled, and a CANCELLED event is sent (cancel.md,
  * "Cancel after Authorization", "Cancel after a partial capture").
  */
-export function cancel(payment: SimulatedPayment, key: string, now: Date): PaymentEvent {
+export function cancel(payment: SimulatedPayment, key: string | null, now: Date): PaymentEvent {
   if (payment.state === "CREATED") {
     payment.state = "TERMINATED";
     payment.cancelled = payment.amount.value;

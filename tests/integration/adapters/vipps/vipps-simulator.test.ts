@@ -19,6 +19,10 @@ import {
   listVippsWebhooks,
   registerVippsWebhook,
 } from "../../../../shared/adapters/vipps/webhooks-api.vipps";
+import { MemoryPaymentAttemptStore } from "../../../../shared/adapters/memory/payment-attempt-store.memory";
+import { MemoryPaymentQueue } from "../../../../shared/adapters/memory/payment-queue.memory";
+import { pollProvider } from "../../../../shared/application/payments/reconcile-payments";
+import type { PaymentAttempt } from "../../../../shared/ports/payment-attempt-store";
 import { PaymentProviderRejected, type IncomingWebhookRequest } from "../../../../shared/ports/payment-provider";
 
 const credentials = {
@@ -207,6 +211,24 @@ describe("Vipps adapter against the simulator", () => {
     await expect(provider.capture(reference, nok(100), `c-${reference}`)).rejects.toMatchObject({ status: 400 });
     await sim.deliveriesIdle();
     expect(verifiedEvents(reference)).toEqual(["CREATED", "AUTHORIZED", "CANCELLED"]);
+  });
+
+  it("reads a payment the merchant cancelled on the portal after approval as cancelled: the sweep queues CANCELLED", async () => {
+    const { reference } = await createPayment("vipps", 7_000);
+    await sim.approve(reference);
+    expect((await devPost(`/api/dev/vipps/payments/${reference}/cancel`)).status).toBe(200);
+    expect(await provider.get(reference)).toMatchObject({ state: "AUTHORIZED", cancelled: nok(7_000) });
+    await sim.deliveriesIdle();
+    expect(verifiedEvents(reference)).toEqual(["CREATED", "AUTHORIZED", "CANCELLED"]);
+    const queue = new MemoryPaymentQueue();
+    const deps = {
+      paymentAttempts: new MemoryPaymentAttemptStore(),
+      paymentProvider: provider,
+      paymentQueue: queue,
+      clock: { now: () => new Date() },
+    };
+    expect(await pollProvider(deps, { reference } as PaymentAttempt, "b1")).toBe("CANCELLED");
+    expect(queue.messages).toMatchObject([{ event: { reference, name: "CANCELLED" } }]);
   });
 
   it("cancels a payment before the user approves it: TERMINATED, the whole amount cancelled, a TERMINATED webhook", async () => {
