@@ -214,10 +214,11 @@ describe("Vipps adapter against the simulator", () => {
   });
 
   it("reads a payment the merchant cancelled on the portal after approval as cancelled: the sweep queues CANCELLED", async () => {
-    const { reference } = await createPayment("vipps", 7_000);
+    const { reference, created } = await createPayment("vipps", 7_000);
     await sim.approve(reference);
     expect((await devPost(`/api/dev/vipps/payments/${reference}/cancel`)).status).toBe(200);
     expect(await provider.get(reference)).toMatchObject({ state: "AUTHORIZED", cancelled: nok(7_000) });
+    expect(await (await fetch(created.redirectUrl)).text()).toContain("Betalingen er allerede kansellert");
     await sim.deliveriesIdle();
     expect(verifiedEvents(reference)).toEqual(["CREATED", "AUTHORIZED", "CANCELLED"]);
     const queue = new MemoryPaymentQueue();
