@@ -336,6 +336,23 @@ describe("Vipps adapter against the simulator", () => {
     expect(list.payments.filter((p) => p.reference === reference)).toHaveLength(1);
   });
 
+  it("holds a payment's next webhook back until the one before it was accepted, as Vipps does", async () => {
+    const { reference } = await createPayment();
+    await sim.deliveriesIdle();
+    failCallbacks = 3; // the AUTHORIZED webhook is refused three times, accepted the fourth
+    await sim.approve(reference);
+    await provider.capture(reference, nok(49_900), `capture-${reference}`);
+    await sim.deliveriesIdle();
+    expect(failCallbacks).toBe(0);
+    expect(verifiedEvents(reference)).toEqual(["CREATED", "AUTHORIZED", "CAPTURED"]);
+    const log = sim.deliveryLog().filter((d) => d.reference === reference);
+    expect(log.map((d) => [d.event, d.attempts, d.status])).toEqual([
+      ["CREATED", 1, 200],
+      ["AUTHORIZED", 4, 200],
+      ["CAPTURED", 1, 200],
+    ]);
+  });
+
   it("delivers every webhook n times under the duplicateWebhooks fault", async () => {
     const faults = await devPost("/api/dev/vipps/faults", { duplicateWebhooks: 3 });
     expect(await faults.json()).toMatchObject({ duplicateWebhooks: 3 });
