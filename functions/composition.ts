@@ -130,7 +130,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
   const vipps = vippsApiConfigFrom(s);
   const paymentProvider = vipps ? new VippsPaymentProvider(vipps) : undefined;
   const paymentWebhooks = s.VIPPS_WEBHOOK_SECRET
-    ? new VippsWebhookVerifier({ secret: s.VIPPS_WEBHOOK_SECRET, maxSkewSeconds: s.VIPPS_WEBHOOK_MAX_SKEW_SECONDS })
+    ? new VippsWebhookVerifier({ secret: s.VIPPS_WEBHOOK_SECRET })
     : undefined;
   const clock = options.clock ?? systemClock;
   // Kept in this process for 30 s (API keys found, creditors) and 60 s (interest rates): read on nearly every request,

@@ -48,6 +48,8 @@ export class AccessTokens {
     const now = this.now().getTime();
     const expiresOn = Math.floor(now / 1000) + TOKEN_LIFETIME_SECONDS;
     this.tokens.set(token, expiresOn * 1000);
+    // Every time is a STRING of seconds, as the Access Token API gives them (its OpenAPI `AuthorizationTokenResponse`
+    // types expires_in, ext_expires_in, expires_on and not_before as strings; its example: "expires_in": "86398").
     sendJson(res, 200, {
       token_type: "Bearer",
       expires_in: String(TOKEN_LIFETIME_SECONDS),

@@ -195,7 +195,7 @@ export class VippsApiRoutes {
     const earlier = store.replay(slot, raw);
     if (earlier) return earlier;
     const payment = store.find(reference);
-    let event: PaymentEvent;
+    let event: PaymentEvent | undefined;
     if (action === "cancel") {
       event = cancel(payment, key, now());
     } else {
@@ -210,7 +210,7 @@ export class VippsApiRoutes {
           ? capture(payment, modificationAmount.value, key, now())
           : refund(payment, modificationAmount.value, key, now());
     }
-    if (action !== "cancel") {
+    if (action !== "cancel" && event) {
       // Money moved: booked on the settlement ledger, written with the answer.
       store.book(
         bookEntry({
@@ -225,8 +225,8 @@ export class VippsApiRoutes {
     }
     const answer: Answer = { status: 200, body: modificationView(payment) };
     await store.remember(slot, raw, answer);
-    this.deps.logger.info(`vipps simulator payment ${action}`, { reference, value: event.amount.value });
-    this.deps.dispatcher.dispatch(event);
+    this.deps.logger.info(`vipps simulator payment ${action}`, { reference, value: event?.amount.value ?? 0 });
+    if (event) this.deps.dispatcher.dispatch(event);
     return answer;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The Vipps simulator's dev endpoints under /api/dev/vipps (mounted on the dev host's main server and served by the
- * simulator too): list payments, one payment, approve/decline, webhook registrations with the delivery log, faults.
+ * simulator too): list payments, one payment, approve/decline (the user), cancel (the merchant on portal.vipps.no),
+ * webhook registrations with the delivery log, faults.
  */
 import type { ServerResponse } from "node:http";
 import { z } from "zod";
@@ -32,6 +33,8 @@ export interface VippsDevRoutesDeps {
   /** The API's view of a payment (`GET /epayment/v1/payments/{reference}`). */
   view: (payment: SimulatedPayment) => Record<string, unknown>;
   decide: (reference: string, decision: "approve" | "decline") => Promise<SimulatedPayment>;
+  /** The merchant cancels the payment on portal.vipps.no. */
+  cancelOnPortal: (reference: string) => Promise<SimulatedPayment>;
 }
 
 /** Dev endpoints under /api/dev/vipps; anything else answers `false`. */
@@ -78,10 +81,14 @@ export function vippsDevRoutes(deps: VippsDevRoutesDeps): DevRouteHandler {
         sendJson(res, 200, faults.set(body));
         return true;
       }
-      const decision = /^\/api\/dev\/vipps\/payments\/([^/]+)\/(approve|decline)$/u.exec(path);
+      const decision = /^\/api\/dev\/vipps\/payments\/([^/]+)\/(approve|decline|cancel)$/u.exec(path);
       if (decision?.[1] && decision[2]) {
         if (method !== "POST") return methodNotAllowed(res, "POST");
-        const payment = await deps.decide(decodeURIComponent(decision[1]), decision[2] as "approve" | "decline");
+        const reference = decodeURIComponent(decision[1]);
+        const payment =
+          decision[2] === "cancel"
+            ? await deps.cancelOnPortal(reference)
+            : await deps.decide(reference, decision[2] as "approve" | "decline");
         sendJson(res, 200, { payment: devView(payment) });
         return true;
       }

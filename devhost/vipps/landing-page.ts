@@ -53,7 +53,7 @@ export async function serveLandingPage(
       res.writeHead(303, { location: payment.returnUrl, "cache-control": "no-store" }).end();
       return;
     }
-    sendHtml(res, 200, landingPage({ title: "Ferdig", body: `<p>Betalingen er ${stateText(payment.state)}.</p>` }));
+    sendHtml(res, 200, landingPage({ title: "Ferdig", body: `<p>Betalingen er ${stateText(payment)}.</p>` }));
     return;
   }
   if (req.method !== "GET" && req.method !== "HEAD") {
@@ -75,7 +75,7 @@ export async function serveLandingPage(
 </form>`
       : `${description}
 <p class="amount">Beløp: <strong>${escapeHtml(amount)}</strong></p>
-<p role="status">Betalingen er allerede ${stateText(payment.state)}.</p>
+<p role="status">Betalingen er allerede ${stateText(payment)}.</p>
 ${payment.returnUrl ? `<p><a href="${escapeHtml(payment.returnUrl)}">Tilbake til butikken</a></p>` : ""}`;
   sendHtml(res, 200, landingPage({ title: `${method}: bekreft betalingen`, body }), req.method === "HEAD");
 }
@@ -84,14 +84,16 @@ function formatAmount(amount: Amount): string {
   return new Intl.NumberFormat("nb-NO", { style: "currency", currency: amount.currency }).format(amount.value / 100);
 }
 
-function stateText(state: SimulatedPayment["state"]): string {
+/** The payment's state in words; one cancelled after approval is still AUTHORIZED at Vipps, but cancelled to the user. */
+function stateText(payment: SimulatedPayment): string {
+  if (payment.state === "AUTHORIZED" && payment.cancelled > 0 && payment.captured === 0) return "kansellert";
   return {
     CREATED: "opprettet",
     AUTHORIZED: "godkjent",
     ABORTED: "avvist",
     EXPIRED: "utløpt",
     TERMINATED: "kansellert",
-  }[state];
+  }[payment.state];
 }
 
 function sendHtml(res: ServerResponse, status: number, html: string, head = false): void {

@@ -1,7 +1,9 @@
 /**
  * A simulated Vipps ePayment: its stored shape, the state changes the API and the user make to it (create, approve,
  * decline, capture, cancel, refund — each recording the event Vipps would send) and the views the API answers with.
- * Plain data and functions; time is a parameter.
+ * Plain data and functions; time is a parameter. Semantics follow Vipps' ePayment documents (docs/vendor/vipps/):
+ * cancel before authorization → TERMINATED, the whole amount cancelled, event TERMINATED; cancel after it → the state
+ * stays AUTHORIZED, what was not captured is cancelled, event CANCELLED.
  */
 import { z } from "zod";
 import { ApiProblem } from "./api-problem";
@@ -123,19 +125,28 @@ export function decide(payment: SimulatedPayment, decision: "approve" | "decline
   return record(payment, "ABORTED", payment.amount, null, now);
 }
 
-export function capture(payment: SimulatedPayment, value: number, key: string, now: Date): PaymentEvent {
+/** A capture of 0 (the OpenAPI `Amount` allows it) changes nothing and records no event: `undefined`. */
+export function capture(payment: SimulatedPayment, value: number, key: string, now: Date): PaymentEvent | undefined {
   if (payment.state !== "AUTHORIZED") {
     throw new ApiProblem(409, "Conflict", `Only an AUTHORIZED payment can be captured; this one is ${payment.state}.`);
   }
   atMostLeft(value, payment.authorized - payment.captured - payment.cancelled, "capture");
+  if (value === 0) return undefined;
   payment.captured += value;
   return record(payment, "CAPTURED", { currency: payment.amount.currency, value }, key, now);
 }
 
-export function cancel(payment: SimulatedPayment, key: string, now: Date): PaymentEvent {
+/**
+ * `POST …/cancel` (or a cancel on the portal). Before authorization: TERMINATED with the whole amount cancelled and a
+ * TERMINATED event (cancel.md, "Cancel before Authorization"). After it — captured in part or not at all — the state
+ * does NOT change: it stays AUTHORIZED, what was not captured is cancelled, and a CANCELLED event is sent (cancel.md,
+ * "Cancel after Authorization", "Cancel after a partial capture").
+ */
+export function cancel(payment: SimulatedPayment, key: string | null, now: Date): PaymentEvent {
   if (payment.state === "CREATED") {
     payment.state = "TERMINATED";
-    return record(payment, "CANCELLED", payment.amount, key, now);
+    payment.cancelled = payment.amount.value;
+    return record(payment, "TERMINATED", payment.amount, key, now);
   }
   const left = payment.authorized - payment.captured - payment.cancelled;
   if (payment.state !== "AUTHORIZED" || left <= 0) {
@@ -146,13 +157,13 @@ export function cancel(payment: SimulatedPayment, key: string, now: Date): Payme
     );
   }
   payment.cancelled += left;
-  // Nothing captured: the whole payment is terminated. Partly captured: the rest is released, the state stays.
-  if (payment.captured === 0) payment.state = "TERMINATED";
   return record(payment, "CANCELLED", { currency: payment.amount.currency, value: left }, key, now);
 }
 
-export function refund(payment: SimulatedPayment, value: number, key: string, now: Date): PaymentEvent {
+/** A refund of 0 (allowed by the OpenAPI `Amount`) changes nothing and records no event: `undefined`. */
+export function refund(payment: SimulatedPayment, value: number, key: string, now: Date): PaymentEvent | undefined {
   atMostLeft(value, payment.captured - payment.refunded, "refund");
+  if (value === 0) return undefined;
   payment.refunded += value;
   return record(payment, "REFUNDED", { currency: payment.amount.currency, value }, key, now);
 }

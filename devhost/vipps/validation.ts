@@ -1,8 +1,9 @@
 /**
- * What the Vipps simulator accepts: the ePayment and Webhooks API request bodies as the Vipps OpenAPI document
- * describes them (reference pattern, amount 0..65 000 000, NOK/DKK/EUR, description 3–100, CARD only with
- * WEB_REDIRECT, returnUrl for WEB_REDIRECT, customer for PUSH_MESSAGE), the Idempotency-Key header (required, ≤ 50),
- * and how a failed check becomes a 400 problem naming the field.
+ * What the Vipps simulator accepts: the ePayment and Webhooks API request bodies as the Vipps OpenAPI documents
+ * describe them (docs/vendor/vipps: reference pattern, amount 0..65 000 000 — a capture or refund of 0 too —,
+ * NOK/DKK/EUR, description 3–100, CARD only with WEB_REDIRECT, returnUrl for WEB_REDIRECT, customer for
+ * PUSH_MESSAGE; a webhook URL must use HTTPS), the Idempotency-Key header (required, ≤ 50), and how a failed check
+ * becomes a 400 problem naming the field.
  */
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
@@ -60,12 +61,35 @@ export const CreatePaymentRequest = z
     }
   });
 
+/** Capture and refund: the OpenAPI `Amount` (0 allowed: a capture of 0 captures nothing and is answered as any other). */
 export const ModificationRequest = z.object({
-  modificationAmount: z.object({ currency: Currency, value: minorUnits(1) }),
+  modificationAmount: z.object({ currency: Currency, value: minorUnits(0) }),
 });
 
+/** Loopback hosts: the only ones a webhook may reach over plain http (see `acceptableWebhookUrl`). */
+const LOOPBACK = ["127.0.0.1", "localhost", "[::1]"];
+
+/**
+ * A webhook URL Vipps would call: HTTPS (Webhooks API `RegisterRequest.url`: "The URL must use HTTPS"). The one
+ * exception, the simulator's own: plain http to this machine (127.0.0.1, localhost, ::1), because the dev host serves
+ * the app on http://127.0.0.1 and real Vipps cannot reach a loopback address anyway — nothing that works here
+ * would be refused by Vipps for being http rather than unreachable.
+ */
+export function acceptableWebhookUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol === "https:") return true;
+  return url.protocol === "http:" && LOOPBACK.includes(url.hostname);
+}
+
 export const RegisterWebhookRequest = z.object({
-  url: z.url({ protocol: /^https?$/u, error: "must be an absolute http(s) URL" }),
+  url: z.url({ error: "must be an absolute URL" }).refine(acceptableWebhookUrl, {
+    error: "must use https:// (plain http:// only to this machine)",
+  }),
   events: z
     .array(
       z.enum(VIPPS_EPAYMENT_WEBHOOK_EVENTS, { error: `must be one of ${VIPPS_EPAYMENT_WEBHOOK_EVENTS.join(", ")}` }),
@@ -114,6 +138,6 @@ function acceptableReturnUrl(value: string): boolean {
     return false;
   }
   if (url.protocol === "https:") return true;
-  if (url.protocol === "http:") return ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+  if (url.protocol === "http:") return LOOPBACK.includes(url.hostname);
   return /^[a-z][a-z0-9+.-]*:$/u.test(url.protocol);
 }

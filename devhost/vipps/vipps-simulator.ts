@@ -23,8 +23,9 @@ import { VippsApiRoutes } from "./api-routes";
 import { vippsDevRoutes } from "./dev-routes";
 import { Faults, type VippsSimulatorFaults } from "./faults";
 import { landingPath, landingReference, serveLandingPage, type LandingPageDeps } from "./landing-page";
-import { decide, paymentView, type SimulatedPayment } from "./payment";
+import { cancel, decide, paymentView, type SimulatedPayment } from "./payment";
 import { PaymentStore } from "./payment-store";
+import { acceptableWebhookUrl } from "./validation";
 import { WebhookDispatcher, type VippsWebhookDelivery } from "./webhook-dispatcher";
 
 export { SimulatedPayment } from "./payment";
@@ -92,6 +93,7 @@ export class VippsSimulator {
       faults: this.faults,
       view,
       decide: decideOne,
+      cancelOnPortal: (reference) => this.cancelOnPortal(reference),
     });
   }
 
@@ -153,6 +155,8 @@ export class VippsSimulator {
     /** Earlier registrations this one supersedes (e.g. the app's callback on the port of a previous run). */
     replaces?: (url: string) => boolean;
   }): Promise<{ id: string; secret: string }> {
+    if (!acceptableWebhookUrl(input.url))
+      throw new Error("A Vipps webhook URL must use https:// (plain http:// only to this machine)");
     const events = [...(input.events ?? VIPPS_EPAYMENT_WEBHOOK_EVENTS)];
     const registration = await this.store.upsertWebhook({
       url: input.url,
@@ -190,6 +194,19 @@ export class VippsSimulator {
   /** The user declined: CREATED → ABORTED. */
   async decline(reference: string): Promise<SimulatedPayment> {
     return this.decide(reference, "decline");
+  }
+
+  /**
+   * The merchant cancels on portal.vipps.no: the same change as `POST …/cancel` (before authorization TERMINATED,
+   * after it still AUTHORIZED with the rest cancelled), the same webhook; no idempotency key of ours.
+   */
+  async cancelOnPortal(reference: string): Promise<SimulatedPayment> {
+    const payment = this.store.find(reference);
+    const event = cancel(payment, null, this.now());
+    await this.store.save();
+    this.options.logger.info("vipps simulator payment cancelled on the portal", { reference, event: event.name });
+    this.dispatcher.dispatch(event);
+    return structuredClone(payment);
   }
 
   /** The landing page, then the dev endpoints, then the API. */

@@ -1,8 +1,9 @@
 /**
  * Webhooks from the Vipps simulator: every payment event goes, after the API call has answered, to each registration
  * that asked for it, signed exactly as Vipps signs (webhook-signature.vipps.ts) with the simulator's clock (the dev
- * host's virtual clock), and is retried with backoff on a non-2xx answer or a network error. Keeps a log of the last
- * 200 deliveries.
+ * host's virtual clock), and is retried with backoff on a non-2xx answer or a network error. As at Vipps (Webhooks
+ * API guide, "Retries"), deliveries are in order per registration and payment: a payment's next webhook waits until
+ * the one before it was answered 2xx (or given up). Keeps a log of the last 200 deliveries.
  */
 import { randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
@@ -42,6 +43,8 @@ export interface WebhookDispatcherOptions {
 export class WebhookDispatcher {
   private deliveries: VippsWebhookDelivery[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  /** The last delivery queued per registration and payment (`{webhookId}|{reference}`): the next one waits for it. */
+  private readonly queues = new Map<string, Promise<void>>();
   private halted = false;
 
   constructor(private readonly options: WebhookDispatcherOptions) {}
@@ -63,12 +66,18 @@ export class WebhookDispatcher {
     });
     const copies = this.options.copies();
     for (const target of targets) {
-      const work = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
-        this.deliver(target, event, payload, copies),
-      );
+      const key = `${target.id}|${event.reference}`;
+      const before = this.queues.get(key) ?? Promise.resolve();
+      const work = before
+        .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+        .then(() => this.deliver(target, event, payload, copies));
       const tracked = (this.options.track ? this.options.track(work) : work).catch(() => undefined);
+      this.queues.set(key, tracked);
       this.inFlight.add(tracked);
-      void tracked.finally(() => this.inFlight.delete(tracked));
+      void tracked.finally(() => {
+        this.inFlight.delete(tracked);
+        if (this.queues.get(key) === tracked) this.queues.delete(key);
+      });
     }
   }
 

@@ -1,16 +1,18 @@
 /**
  * `POST /api/callbacks/vipps`: Vipps MobilePay's webhook for our payments. Checked (HMAC signature over date, host and
- * content hash; date within VIPPS_WEBHOOK_MAX_SKEW_SECONDS; the same signed delivery only once), put on the `payments`
- * queue and answered 202 at once — applying is the queue trigger's job (sb-apply-payment.ts), so Vipps never waits
- * on Cosmos DB and a failure there is retried by Service Bus, not by Vipps.
+ * content hash), de-duplicated, put on the `payments` queue and answered 202 at once — applying is the queue trigger's
+ * job (sb-apply-payment.ts), so Vipps never waits on Cosmos DB and a failure there is retried by Service Bus, not by
+ * Vipps. A correctly signed delivery is never refused: Vipps would retry it for 7 days and hold back the payment's
+ * later webhooks meanwhile (why a repeat is harmless: shared/application/payments/provider-callback.ts).
  *
- *   202 queued · 401 unsigned / wrong signature / wrong content hash / stale date · 400 malformed payload
- *   409 the same signed delivery again (replay) · 503 callbacks not configured (Vipps retries later)
+ *   202 queued · 200 acknowledged, nothing queued (an event that moves no money, the same signed delivery again, or a
+ *   date outside Vipps' 7-day retry window / ahead of our clock by more than VIPPS_WEBHOOK_MAX_SKEW_SECONDS)
+ *   401 unsigned / wrong signature / wrong content hash / unreadable date · 400 malformed payload
+ *   503 callbacks not configured (Vipps retries later)
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import {
   CallbackRejected,
-  CallbackReplayed,
   makeReceiveProviderCallback,
   type ProviderCallbackDeps,
 } from "../../shared/application/payments/provider-callback";
@@ -32,21 +34,23 @@ export function makeVippsCallbackFunction(resolve: () => ProviderCallbackDeps) {
     const headers: Record<string, string | undefined> = {};
     request.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
     try {
-      const { message, queued } = await makeReceiveProviderCallback(resolve())({
+      const { message, disposition } = await makeReceiveProviderCallback(resolve())({
         method: request.method,
         pathAndQuery: `${url.pathname}${url.search}`,
         headers,
         body,
       });
-      context.info(queued ? "payment callback queued" : "payment callback acknowledged, nothing to apply", {
-        reference: message.event.reference,
-        event: message.event.name,
-        ...(message.notBefore !== undefined ? { notBefore: message.notBefore } : {}),
-      });
-      return { status: 202, headers: { "cache-control": "no-store" } };
+      const about = { reference: message.event.reference, event: message.event.name, disposition };
+      if (disposition === "outside-window")
+        context.warn("payment callback acknowledged, dated outside its window", about);
+      else
+        context.info(disposition === "queued" ? "payment callback queued" : "payment callback acknowledged", {
+          ...about,
+          ...(message.notBefore !== undefined ? { notBefore: message.notBefore } : {}),
+        });
+      return { status: disposition === "queued" ? 202 : 200, headers: { "cache-control": "no-store" } };
     } catch (error) {
       if (error instanceof CallbackRejected) context.warn("payment callback refused", { reason: error.reason });
-      if (error instanceof CallbackReplayed) context.warn("payment callback replayed", { reference: error.reference });
       throw error;
     }
   });

@@ -51,9 +51,10 @@ export const Settings = z.object({
   VIPPS_CLIENT_ID: z.string().min(1).optional(),
   VIPPS_CLIENT_SECRET: z.string().min(1).optional(),
   VIPPS_SUBSCRIPTION_KEY: z.string().min(1).optional(),
+  /** The sales unit's MSN: 4–6 digits, as the Vipps APIs' `Merchant-Serial-Number` header schema says. */
   VIPPS_MERCHANT_SERIAL_NUMBER: z
     .string()
-    .regex(/^[0-9]{4,10}$/u, "a merchant serial number is 4–10 digits")
+    .regex(/^[0-9]{4,6}$/u, "a merchant serial number is 4–6 digits")
     .optional(),
   /**
    * The Report API ledger the reconcile sweep reads captures from (money at Vipps no payment attempt knows). Optional:
@@ -63,7 +64,7 @@ export const Settings = z.object({
   VIPPS_LEDGER_ID: emptyIsUnset(z.string().min(1).optional()),
   /** The secret Vipps returned when our callback URL was registered (POST /webhooks/v1/webhooks): verifies callbacks. */
   VIPPS_WEBHOOK_SECRET: z.string().min(16).optional(),
-  /** How far a callback's x-ms-date may be from our clock before it is refused as stale (seconds). */
+  /** How far ahead of our clock a Vipps callback may be dated (seconds); older ones are accepted for Vipps' 7 days of retries. */
   VIPPS_WEBHOOK_MAX_SKEW_SECONDS: z.coerce.number().int().positive().default(300),
   /** A reopen the partner has not confirmed within this many seconds is escalated (service.reopen_delayed). */
   SERVICE_REOPEN_LIMIT_SECONDS: z.coerce.number().int().positive().default(60),

@@ -109,13 +109,16 @@ export type WebhookVerdict =
   | {
       ok: true;
       event: PaymentProviderEvent;
-      /** Identifies this very signed delivery (replay detection). */ deliveryId: string;
+      /** Identifies this very signed delivery (replay detection). */
+      deliveryId: string;
+      /** When the delivery was signed (ISO instant; the signed date header). Whether it is recent is the caller's call. */
+      sentAt: string;
     }
-  | { ok: false; reason: "unsigned" | "bad-content-hash" | "bad-signature" | "stale" | "malformed"; detail: string };
+  | { ok: false; reason: "unsigned" | "bad-content-hash" | "bad-signature" | "bad-date" | "malformed"; detail: string };
 
-/** Checks a provider's webhook: signature, content hash, date window; then parses the event. */
+/** Checks a provider's webhook: signature, content hash and a readable signed date; then parses the event. */
 export interface PaymentWebhookVerifier {
-  verify(request: IncomingWebhookRequest, now: Date): WebhookVerdict;
+  verify(request: IncomingWebhookRequest): WebhookVerdict;
 }
 
 /** A callback URL registered at the provider (its secret is shown only when registering). */

@@ -56,7 +56,8 @@ export class FakePaymentProvider implements PaymentProvider {
     const p = this.#get(reference);
     if (!this.captureKeys.has(idempotencyKey)) {
       if (p.state !== "AUTHORIZED") throw new PaymentProviderRejected("not authorized", 400);
-      if (p.captured.value + amount.value > p.authorized.value) throw new PaymentProviderRejected("too much", 400);
+      if (p.captured.value + amount.value > p.authorized.value - p.cancelled.value)
+        throw new PaymentProviderRejected("too much", 400);
       this.captureKeys.add(idempotencyKey);
       this.captures += 1;
       this.payments.set(reference, { ...p, captured: { ...p.captured, value: p.captured.value + amount.value } });
@@ -64,8 +65,14 @@ export class FakePaymentProvider implements PaymentProvider {
     return this.get(reference);
   }
 
+  /** Like Vipps: before authorization the payment is TERMINATED and its whole amount cancelled; after it the state
+   *  stays AUTHORIZED and what is not captured is cancelled (as a cancel on portal.vipps.no does too). */
   async cancel(reference: string): Promise<ProviderPayment> {
     const p = this.#get(reference);
+    if (p.state === "CREATED") {
+      this.payments.set(reference, { ...p, state: "TERMINATED", cancelled: p.amount });
+      return this.get(reference);
+    }
     this.payments.set(reference, {
       ...p,
       cancelled: { ...p.authorized, value: p.authorized.value - p.captured.value },

@@ -24,4 +24,8 @@ export class MemoryReplayGuard implements ReplayGuard {
     }
     return true;
   }
+
+  forget(key: string): void {
+    this.#seen.delete(key);
+  }
 }

@@ -1,8 +1,10 @@
 /**
  * Verifies Vipps MobilePay ePayment callbacks: signed headers present, content hash of the raw body, HMAC signature
- * (webhook-signature.vipps.ts), `x-ms-date` within ±maxSkewSeconds of `now`, then the payload parsed with zod.
+ * (webhook-signature.vipps.ts), a readable `x-ms-date`, then the payload parsed with zod.
  * The delivery id is the signature itself: it is unique per signed delivery (it covers the date and the body), so a
- * replayed delivery is recognised by it.
+ * replayed delivery is recognised by it. How old a correctly signed delivery may be is NOT decided here: Vipps retries
+ * a delivery for up to 7 days, so the use case (shared/application/payments/provider-callback.ts) acknowledges old and
+ * repeated deliveries and only decides whether to queue them.
  */
 import { z } from "zod";
 import type { IncomingWebhookRequest, PaymentWebhookVerifier, WebhookVerdict } from "../../ports/payment-provider";
@@ -24,8 +26,6 @@ export type VippsWebhookEvent = z.infer<typeof VippsWebhookEvent>;
 export interface VippsWebhookVerifierOptions {
   /** The secret Vipps returned when the callback URL was registered (VIPPS_WEBHOOK_SECRET). */
   secret: string;
-  /** How far x-ms-date may be from `now`, either way (VIPPS_WEBHOOK_MAX_SKEW_SECONDS). */
-  maxSkewSeconds: number;
 }
 
 export class VippsWebhookVerifier implements PaymentWebhookVerifier {
@@ -33,7 +33,7 @@ export class VippsWebhookVerifier implements PaymentWebhookVerifier {
     if (options.secret.length === 0) throw new Error("VippsWebhookVerifier: secret must not be empty");
   }
 
-  verify(request: IncomingWebhookRequest, now: Date): WebhookVerdict {
+  verify(request: IncomingWebhookRequest): WebhookVerdict {
     const header = (name: string) => request.headers[name]?.trim() || undefined;
     const authorization = header("authorization");
     const date = header("x-ms-date");
@@ -63,15 +63,7 @@ export class VippsWebhookVerifier implements PaymentWebhookVerifier {
     if (!check.ok) return { ok: false, reason: check.reason, detail: check.detail };
 
     const sentAt = Date.parse(date);
-    if (Number.isNaN(sentAt)) return { ok: false, reason: "stale", detail: "x-ms-date is not a date" };
-    const skewSeconds = Math.abs(now.getTime() - sentAt) / 1000;
-    if (skewSeconds > this.options.maxSkewSeconds) {
-      return {
-        ok: false,
-        reason: "stale",
-        detail: `x-ms-date is ${Math.round(skewSeconds)} s from now (at most ${this.options.maxSkewSeconds} s allowed)`,
-      };
-    }
+    if (Number.isNaN(sentAt)) return { ok: false, reason: "bad-date", detail: "x-ms-date is not a date" };
 
     let json: unknown;
     try {
@@ -97,6 +89,7 @@ export class VippsWebhookVerifier implements PaymentWebhookVerifier {
         success: event.success,
       },
       deliveryId: check.signature,
+      sentAt: new Date(sentAt).toISOString(),
     };
   }
 }

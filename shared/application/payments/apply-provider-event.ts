@@ -8,6 +8,9 @@
  *         once the whole amount is captured, apply each part to its case (idempotent per case on the reference),
  *         then mark the attempt applied.
  *   ABORTED, EXPIRED, TERMINATED, CANCELLED → the attempt failed (unless it was already applied): the receipt says so.
+ *   A payment Vipps reads as AUTHORIZED with a cancelled amount (cancelled after authorization, e.g. on the portal:
+ *   Vipps keeps the state AUTHORIZED and sets `aggregate.cancelledAmount`) is over too: the attempt failed as
+ *   CANCELLED, and the pay page lets the debtor try again.
  *   CREATED, REFUNDED → recorded on the attempt only.
  *
  * Throws on transient failure (provider or store unreachable): the queue redelivers, and every step is idempotent.
@@ -104,6 +107,24 @@ export function makeApplyProviderEvent(deps: ApplyProviderEventDeps) {
         attempt,
       );
       return { outcome: "failed", reference, state: payment.state };
+    }
+    if (payment.cancelled.value > 0 && payment.captured.value < attempt.amount.value) {
+      // Cancelled after authorization: Vipps leaves the state AUTHORIZED and releases the rest (cancel.md, "Cancel after
+      // Authorization"); nothing more can be captured. Part captured before the cancel is money we hold but cannot
+      // apply as this attempt asked: an operator must look (the message is retried, then dead-lettered).
+      if (payment.captured.value > 0)
+        throw new Error(
+          `Payment ${reference}: cancelled after a partial capture; an operator must place the captured part`,
+        );
+      await deps.paymentAttempts.update(
+        reference,
+        (a) =>
+          a.state === "applied"
+            ? a
+            : touch(a, deps.clock.now(), { state: "failed", providerState: "CANCELLED", failureReason: "cancelled" }),
+        attempt,
+      );
+      return { outcome: "failed", reference, state: "CANCELLED" };
     }
     const open = payment.authorized.value - payment.captured.value - payment.cancelled.value;
     if (payment.captured.value < attempt.amount.value && open > 0) {

@@ -30,8 +30,16 @@ export async function pollProvider(
   if (!deps.paymentProvider) return undefined;
   const payment = await deps.paymentProvider.get(attempt.reference);
   if (payment.state === "CREATED") return undefined;
+  // AUTHORIZED is Vipps' state both while the money waits to be captured and after a cancel of an uncaptured
+  // authorization (its aggregate then has a cancelledAmount): the latter is queued as CANCELLED, an attempt that is over.
   const name =
-    payment.state === "AUTHORIZED" ? (payment.captured.value > 0 ? "CAPTURED" : "AUTHORIZED") : payment.state;
+    payment.state === "AUTHORIZED"
+      ? payment.captured.value > 0
+        ? "CAPTURED"
+        : payment.cancelled.value > 0
+          ? "CANCELLED"
+          : "AUTHORIZED"
+      : payment.state;
   const event = {
     provider: "vipps" as const,
     reference: attempt.reference,

@@ -37,4 +37,15 @@ describe("the app's settings", () => {
       expect(() => parseSettings({ ...example, PRINT_BATCH_SCHEDULE: early }), early).toThrow(/PRINT_BATCH_SCHEDULE/u);
     }
   });
+
+  it("accept a Vipps merchant serial number of 4 to 6 digits only, as the Vipps APIs do", () => {
+    for (const msn of ["1234", "12345", "123456"]) {
+      expect(parseSettings({ ...example, VIPPS_MERCHANT_SERIAL_NUMBER: msn }).VIPPS_MERCHANT_SERIAL_NUMBER).toBe(msn);
+    }
+    for (const msn of ["123", "1234567", "1234567890", "12a45", " 12345"]) {
+      expect(() => parseSettings({ ...example, VIPPS_MERCHANT_SERIAL_NUMBER: msn }), msn).toThrow(
+        /VIPPS_MERCHANT_SERIAL_NUMBER/u,
+      );
+    }
+  });
 });

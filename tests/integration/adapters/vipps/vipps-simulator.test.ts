@@ -19,6 +19,10 @@ import {
   listVippsWebhooks,
   registerVippsWebhook,
 } from "../../../../shared/adapters/vipps/webhooks-api.vipps";
+import { MemoryPaymentAttemptStore } from "../../../../shared/adapters/memory/payment-attempt-store.memory";
+import { MemoryPaymentQueue } from "../../../../shared/adapters/memory/payment-queue.memory";
+import { pollProvider } from "../../../../shared/application/payments/reconcile-payments";
+import type { PaymentAttempt } from "../../../../shared/ports/payment-attempt-store";
 import { PaymentProviderRejected, type IncomingWebhookRequest } from "../../../../shared/ports/payment-provider";
 
 const credentials = {
@@ -39,7 +43,7 @@ let callbackUrl: string;
 let received: IncomingWebhookRequest[] = [];
 /** Answer the next N callbacks with 500 (to see the simulator retry). */
 let failCallbacks = 0;
-const verifier = new VippsWebhookVerifier({ secret: WEBHOOK_SECRET, maxSkewSeconds: 300 });
+const verifier = new VippsWebhookVerifier({ secret: WEBHOOK_SECRET });
 
 function newProvider(overrides: Partial<typeof credentials> = {}): VippsPaymentProvider {
   return new VippsPaymentProvider({ baseUrl, ...credentials, ...overrides, retryDelaysMs: [5, 5] });
@@ -73,7 +77,7 @@ async function devPost(path: string, body?: unknown): Promise<Response> {
 /** The verified events that reached the callback for `reference`, in order. */
 function verifiedEvents(reference: string): string[] {
   return received
-    .map((r) => verifier.verify(r, new Date()))
+    .map((r) => verifier.verify(r))
     .flatMap((v) => (v.ok && v.event.reference === reference ? [v.event.name] : []));
 }
 
@@ -137,7 +141,7 @@ describe("Vipps adapter against the simulator", () => {
 
     const authorized = received.find((r) => r.body.includes('"AUTHORIZED"') && r.body.includes(reference));
     expect(authorized).toBeDefined();
-    const verdict = verifier.verify(authorized!, new Date());
+    const verdict = verifier.verify(authorized!);
     expect(verdict).toMatchObject({
       ok: true,
       event: { provider: "vipps", reference, name: "AUTHORIZED", success: true },
@@ -198,13 +202,53 @@ describe("Vipps adapter against the simulator", () => {
     await expect(provider.capture(reference, nok(100), "c1")).rejects.toMatchObject({ status: 409 });
   });
 
-  it("cancels an approved payment: TERMINATED, the whole amount cancelled, a CANCELLED webhook", async () => {
+  it("cancels an approved payment as Vipps does: still AUTHORIZED, the whole amount cancelled, a CANCELLED webhook", async () => {
     const { reference } = await createPayment("vipps", 7_000);
     await sim.approve(reference);
     const cancelled = await provider.cancel(reference, `cancel-${reference}`);
-    expect(cancelled).toMatchObject({ state: "TERMINATED", cancelled: nok(7_000) });
+    expect(cancelled).toMatchObject({ state: "AUTHORIZED", authorized: nok(7_000), cancelled: nok(7_000) });
+    expect(await provider.get(reference)).toMatchObject({ state: "AUTHORIZED", cancelled: nok(7_000) });
+    await expect(provider.capture(reference, nok(100), `c-${reference}`)).rejects.toMatchObject({ status: 400 });
     await sim.deliveriesIdle();
-    expect(verifiedEvents(reference)).toContain("CANCELLED");
+    expect(verifiedEvents(reference)).toEqual(["CREATED", "AUTHORIZED", "CANCELLED"]);
+  });
+
+  it("reads a payment the merchant cancelled on the portal after approval as cancelled: the sweep queues CANCELLED", async () => {
+    const { reference, created } = await createPayment("vipps", 7_000);
+    await sim.approve(reference);
+    expect((await devPost(`/api/dev/vipps/payments/${reference}/cancel`)).status).toBe(200);
+    expect(await provider.get(reference)).toMatchObject({ state: "AUTHORIZED", cancelled: nok(7_000) });
+    expect(await (await fetch(created.redirectUrl)).text()).toContain("Betalingen er allerede kansellert");
+    await sim.deliveriesIdle();
+    expect(verifiedEvents(reference)).toEqual(["CREATED", "AUTHORIZED", "CANCELLED"]);
+    const queue = new MemoryPaymentQueue();
+    const deps = {
+      paymentAttempts: new MemoryPaymentAttemptStore(),
+      paymentProvider: provider,
+      paymentQueue: queue,
+      clock: { now: () => new Date() },
+    };
+    expect(await pollProvider(deps, { reference } as PaymentAttempt, "b1")).toBe("CANCELLED");
+    expect(queue.messages).toMatchObject([{ event: { reference, name: "CANCELLED" } }]);
+  });
+
+  it("cancels a payment before the user approves it: TERMINATED, the whole amount cancelled, a TERMINATED webhook", async () => {
+    const { reference } = await createPayment("vipps", 7_000);
+    const cancelled = await provider.cancel(reference, `cancel-${reference}`);
+    expect(cancelled).toMatchObject({ state: "TERMINATED", authorized: nok(0), cancelled: nok(7_000) });
+    await sim.deliveriesIdle();
+    expect(verifiedEvents(reference)).toEqual(["CREATED", "TERMINATED"]);
+  });
+
+  it("accepts a capture of 0, which captures nothing and sends no webhook", async () => {
+    const { reference } = await createPayment("vipps", 7_000);
+    await sim.approve(reference);
+    expect(await provider.capture(reference, nok(0), `zero-${reference}`)).toMatchObject({
+      state: "AUTHORIZED",
+      captured: nok(0),
+    });
+    await sim.deliveriesIdle();
+    expect(verifiedEvents(reference)).toEqual(["CREATED", "AUTHORIZED"]);
   });
 
   it("marks a declined payment ABORTED with an ABORTED webhook", async () => {
@@ -292,6 +336,23 @@ describe("Vipps adapter against the simulator", () => {
     expect(list.payments.filter((p) => p.reference === reference)).toHaveLength(1);
   });
 
+  it("holds a payment's next webhook back until the one before it was accepted, as Vipps does", async () => {
+    const { reference } = await createPayment();
+    await sim.deliveriesIdle();
+    failCallbacks = 3; // the AUTHORIZED webhook is refused three times, accepted the fourth
+    await sim.approve(reference);
+    await provider.capture(reference, nok(49_900), `capture-${reference}`);
+    await sim.deliveriesIdle();
+    expect(failCallbacks).toBe(0);
+    expect(verifiedEvents(reference)).toEqual(["CREATED", "AUTHORIZED", "CAPTURED"]);
+    const log = sim.deliveryLog().filter((d) => d.reference === reference);
+    expect(log.map((d) => [d.event, d.attempts, d.status])).toEqual([
+      ["CREATED", 1, 200],
+      ["AUTHORIZED", 4, 200],
+      ["CAPTURED", 1, 200],
+    ]);
+  });
+
   it("delivers every webhook n times under the duplicateWebhooks fault", async () => {
     const faults = await devPost("/api/dev/vipps/faults", { duplicateWebhooks: 3 });
     expect(await faults.json()).toMatchObject({ duplicateWebhooks: 3 });
@@ -359,6 +420,17 @@ describe("Vipps adapter against the simulator", () => {
     await expect(
       registerVippsWebhook(config, { url: "not a url", events: ["epayments.payment.created.v1"] }),
     ).rejects.toMatchObject({ status: 400 });
+  });
+
+  it("refuses a plain http webhook URL, as Vipps requires HTTPS, except to this machine (the dev host)", async () => {
+    const config = { baseUrl, ...credentials };
+    const events = ["epayments.payment.created.v1"];
+    await expect(
+      registerVippsWebhook(config, { url: "http://pay.example.no/api/callbacks/vipps", events }),
+    ).rejects.toMatchObject({ status: 400, detail: expect.stringContaining("https") });
+    const local = await registerVippsWebhook(config, { url: "http://127.0.0.1:7071/api/callbacks/vipps", events });
+    await deleteVippsWebhook(config, local.id);
+    await expect(sim.registerWebhook({ url: "http://pay.example.no/api/callbacks/vipps" })).rejects.toThrow(/https/u);
   });
 
   it("lets the dev host's registration of the app callback supersede the one from a previous run's port", async () => {
