@@ -404,7 +404,7 @@ function withStepRecorded(
       statusChange,
     },
   };
-  const timeline: TimelineEntry[] = [...current.timeline, entry];
+  const timeline: TimelineEntry[] = [...current.timeline, ...skippedEntries(current, action, key, now), entry];
   if (statusChange) {
     timeline.push({
       at: now.toISOString(),
@@ -434,6 +434,28 @@ function withStepRecorded(
     });
   }
   return action.kind === "suspension" ? suspendServices(recorded, action.serviceIds ?? [], now).record : recorded;
+}
+
+/**
+ * The steps this one passes over (catch-up after a late hand-over, a resume or a lifted hold: domain/planner.ts), each
+ * on the timeline as skipped with the reason — once: a step already shown as skipped is not shown again.
+ */
+function skippedEntries(current: CaseRecord, action: PlannedAction, key: string, now: Date): TimelineEntry[] {
+  const shown = new Set(current.timeline.filter((t) => t.kind === "step-skipped").map((t) => t.details?.["key"]));
+  return (action.passesOver ?? [])
+    .map((p) => ({ ...p, key: `step:${p.stepIndex}:${p.kind}` }))
+    .filter((p) => !shown.has(p.key))
+    .map((p) => ({
+      at: now.toISOString(),
+      kind: "step-skipped" as const,
+      title: `${capitalised(describeStep(p.kind))} (step ${p.stepIndex + 1}) ${p.reason}`,
+      step: p.kind,
+      details: { key: p.key, stepIndex: p.stepIndex, reason: p.reason, replacedBy: key },
+    }));
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function titleOf(action: PlannedAction, effects: Effects): string {
