@@ -360,7 +360,9 @@ describe("GET /api/v1/cases/{caseId}", () => {
     expect(res.json.balance.principal).toEqual({ value: 129900, currency: "NOK" });
     expect(res.json.balance.interest.value).toBeGreaterThan(0);
     expect(res.json.balance.total.value).toBe(129900 + res.json.balance.interest.value);
-    expect(res.json.nextAction).toMatchObject({ kind: "lets-pay-sms", legalBasis: expect.any(String) });
+    // due 2026-11-05, read on the 20th: the reminder's day (due + 14) has come, so it is next and the Let's pay SMS
+    // (due + 7) is passed over (catch-up without bursts)
+    expect(res.json.nextAction).toMatchObject({ kind: "reminder", legalBasis: expect.any(String) });
     expect(res.json.timeline[0]).toMatchObject({ kind: "created" });
     expect(res.json.payLink).toEqual({ issued: true, expiresAt: expect.any(String) });
   });
