@@ -77,6 +77,8 @@ describe("every SMS to the debtor in contact hours, through plan and execute (pr
             }
             const outcome = await execute(caseId, d.action);
             if (outcome.kind === "executed") kinds.push(outcome.step);
+            // as the orchestration: a step waiting for the debtor's next SMS plans again when it may go
+            if (outcome.kind === "not-executed" && outcome.notBefore) w.clock.set(outcome.notBefore);
           }
           for (const { at, message } of sms.sent) expect(outsideContactHours(at), message.idempotencyKey).toBeNull();
           // the reminder's alert and the power notice's personal alert went out; the Let's pay SMS too, unless the
