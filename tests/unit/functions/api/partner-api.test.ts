@@ -481,6 +481,35 @@ describe("PUT /api/v1/policy", () => {
     );
   });
 
+  it("stores the creditor's SMS interval and refuses one outside 1–168 hours with a problem naming the field", async () => {
+    const world = testWorld();
+    const { apiKey } = await seedTenant(world);
+    const put = async (body: unknown) =>
+      read(
+        await makePolicyFunctions(world.resolve).putPolicy(
+          new HttpRequest({
+            method: "PUT",
+            url: `${BASE}/policy`,
+            headers: { "content-type": "application/json", "x-api-key": apiKey },
+            body: { string: JSON.stringify(body) },
+          }),
+          context(),
+        ),
+      );
+    const policy = defaultPolicy("NO", "Fjordnett");
+    const stored = await put({ ...policy, minSmsIntervalHours: 48 });
+    expect(stored.status).toBe(200);
+    expect(stored.json.policy.minSmsIntervalHours).toBe(48);
+    const { minSmsIntervalHours: _omitted, ...withoutInterval } = policy;
+    expect((await put(withoutInterval)).json.policy.minSmsIntervalHours).toBe(24);
+    for (const bad of [0, 169, 1.5, "24"]) {
+      const refused = await put({ ...policy, minSmsIntervalHours: bad });
+      expect([400, 422]).toContain(refused.status);
+      expect(refused.headers.get("content-type")).toContain("problem+json");
+      expect(JSON.stringify(refused.json)).toContain("minSmsIntervalHours");
+    }
+  });
+
   it("stores a lawful ladder", async () => {
     const world = testWorld();
     const { apiKey } = await seedTenant(world);
