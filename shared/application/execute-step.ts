@@ -37,7 +37,7 @@
  */
 import { daysBetween, type LocalDate } from "../domain/calendar";
 import { caseIdsForLink, caseIdsForLinkFrom, issuePayLink } from "./pay-links";
-import { debtorKey, takeSmsSlot, type SmsSlot } from "./messages/debtor-sms-slot";
+import { debtorKey, releaseSmsSlot, takeSmsSlot, type SmsSlot } from "./messages/debtor-sms-slot";
 import type { CoalescedStep, DebtorContactStore } from "../ports/debtor-contact-store";
 import { languageIn, todayIn } from "./case-context";
 import { rulesWithEnteredRates } from "./interest-rates";
@@ -324,7 +324,11 @@ export function makeExecuteStep(
       effects = await sendLetsPaySms(deps, record, tenant, policy, action, key, now, sms);
     } else if (LETTER_STEPS.includes(action.kind)) {
       const produced = await produceLetter(deps, record, tenant, policy, action, rules, key, now, sms);
-      if ("notExecuted" in produced) return { kind: "not-executed", reason: produced.notExecuted, retry: "later" };
+      if ("notExecuted" in produced) {
+        // the SMS this step took the debtor's slot for never went: give the slot back
+        await releaseSmsSlot(deps.debtorContacts, slot);
+        return { kind: "not-executed", reason: produced.notExecuted, retry: "later" };
+      }
       effects = produced;
     } else {
       effects = {

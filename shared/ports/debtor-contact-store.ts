@@ -45,8 +45,10 @@ export interface VersionedDebtorContact {
 export interface DebtorContactStore {
   get(id: string): Promise<VersionedDebtorContact | undefined>;
   /**
-   * Writes `contact` only if the stored one is still at `etag` (null: only if there is none yet). `false` when another
-   * writer came first (read again and decide again).
+   * Writes `contact` only if the stored one is still at `etag` (null: only if there is none yet): the new etag, or
+   * null when another writer came first (read again and decide again).
    */
-  put(contact: DebtorContact, etag: string | null): Promise<boolean>;
+  put(contact: DebtorContact, etag: string | null): Promise<string | null>;
+  /** Removes the document if it is still at `etag` (a slot taken by a step that then sent nothing); else nothing. */
+  remove(id: string, etag: string): Promise<void>;
 }

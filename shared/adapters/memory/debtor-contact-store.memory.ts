@@ -10,10 +10,15 @@ export class MemoryDebtorContactStore implements DebtorContactStore {
     return doc ? structuredClone(doc) : undefined;
   }
 
-  async put(contact: DebtorContact, etag: string | null): Promise<boolean> {
+  async put(contact: DebtorContact, etag: string | null): Promise<string | null> {
     const current = this.#docs.get(contact.id);
-    if ((current?.etag ?? null) !== etag) return false;
-    this.#docs.set(contact.id, { contact: DebtorContact.parse(structuredClone(contact)), etag: `v${++this.#version}` });
-    return true;
+    if ((current?.etag ?? null) !== etag) return null;
+    const next = `v${++this.#version}`;
+    this.#docs.set(contact.id, { contact: DebtorContact.parse(structuredClone(contact)), etag: next });
+    return next;
+  }
+
+  async remove(id: string, etag: string): Promise<void> {
+    if (this.#docs.get(id)?.etag === etag) this.#docs.delete(id);
   }
 }

@@ -22,8 +22,11 @@ import type { CustomerDetails } from "../../ports/case-store";
 import type { CoalescedStep, DebtorContactStore } from "../../ports/debtor-contact-store";
 
 export type SmsSlot =
-  /** This step sends; `steps` are what its SMS speaks for, this step first. */
-  | { kind: "send"; steps: CoalescedStep[] }
+  /**
+   * This step sends; `steps` are what its SMS speaks for, this step first. `taken`: the slot as this call wrote it
+   * (to give back with `releaseSmsSlot` when the step then sends nothing).
+   */
+  | { kind: "send"; steps: CoalescedStep[]; taken?: { id: string; etag: string } }
   /** Another step's SMS (sent at `at`) already speaks for this one. */
   | { kind: "covered"; by: CoalescedStep; at: string }
   /** The debtor had an SMS from this creditor at `lastAt`; the next may go at `until`. */
@@ -74,7 +77,7 @@ export async function takeSmsSlot(
     }
     others ??= (await othersDue()).filter((s) => !same(s));
     const steps = [self, ...others];
-    const taken = await store.put(
+    const etag = await store.put(
       {
         schemaVersion: 1,
         id: debtor.key,
@@ -83,7 +86,17 @@ export async function takeSmsSlot(
       },
       read?.etag ?? null,
     );
-    if (taken) return { kind: "send", steps };
+    if (etag !== null) return { kind: "send", steps, taken: { id: debtor.key, etag } };
   }
   throw new SmsSlotContention("The debtor's SMS slot kept changing underneath; try again");
+}
+
+/**
+ * Gives back a slot this step took but did not use (its letter could not be produced): the SMS it stood for never
+ * went, so the debtor's next message need not wait for it. The SMS before it was at least the interval ago (else the
+ * slot would not have been free), so removing the document loses no constraint.
+ */
+export async function releaseSmsSlot(store: DebtorContactStore | undefined, slot: SmsSlot | undefined): Promise<void> {
+  if (store === undefined || slot?.kind !== "send" || slot.taken === undefined) return;
+  await store.remove(slot.taken.id, slot.taken.etag);
 }

@@ -171,14 +171,20 @@ describe("Cosmos DB documents", () => {
   it("take a debtor's SMS slot once: a second writer with the same or an older version is refused", async () => {
     const store = new CosmosDebtorContactStore({ database });
     const first = aDebtorContact("slot-debtor", "2026-12-07T08:00:00.000Z");
-    expect(await store.put(first, null)).toBe(true);
-    expect(await store.put(aDebtorContact("slot-debtor", "2026-12-07T08:00:01.000Z"), null)).toBe(false);
+    expect(await store.put(first, null)).toEqual(expect.any(String));
+    expect(await store.put(aDebtorContact("slot-debtor", "2026-12-07T08:00:01.000Z"), null)).toBeNull();
     const read = await store.get("slot-debtor");
     expect(read?.contact).toEqual(first);
     const next = aDebtorContact("slot-debtor", "2026-12-08T08:00:00.000Z");
-    expect(await store.put(next, read!.etag)).toBe(true);
-    expect(await store.put(aDebtorContact("slot-debtor", "2026-12-08T08:00:02.000Z"), read!.etag)).toBe(false);
+    const etag = await store.put(next, read!.etag);
+    expect(etag).toEqual(expect.any(String));
+    expect(await store.put(aDebtorContact("slot-debtor", "2026-12-08T08:00:02.000Z"), read!.etag)).toBeNull();
     expect((await store.get("slot-debtor"))?.contact.lastSms.at).toBe("2026-12-08T08:00:00.000Z");
+    // given back only at the version it was taken at
+    await store.remove("slot-debtor", read!.etag);
+    expect(await store.get("slot-debtor")).toBeDefined();
+    await store.remove("slot-debtor", etag!);
+    expect(await store.get("slot-debtor")).toBeUndefined();
     expect(await store.get("no-such-debtor")).toBeUndefined();
   });
 

@@ -143,6 +143,27 @@ describe("one SMS per debtor at a time", () => {
     expect(w.sms.delivered).toHaveLength(2);
   });
 
+  it("gives the debtor's SMS slot back when the letter that took it cannot be produced", async () => {
+    const w = await world("2026-12-07T08:00:00.000Z");
+    w.deps.config = { publicBaseUrl: w.deps.config.publicBaseUrl }; // no letterhead anywhere: no letter can be made
+    const reminder = caseRecord("7001", "2026-11-23"); // due + 14: the reminder (with an SMS alert) is due
+    await w.cases.create(reminder);
+    const [blocked] = await wakeTogether(w, [reminder.caseId]);
+    expect(blocked).toMatchObject({ kind: "not-executed", retry: "later" });
+    expect(blocked).not.toHaveProperty("notBefore");
+    expect(w.sms.delivered).toHaveLength(0);
+
+    // another invoice's Let's pay SMS an hour later is not held for an SMS that never went
+    w.clock.set("2026-12-07T09:00:00.000Z");
+    const letsPay = caseRecord("7002", "2026-11-30");
+    await w.cases.create(letsPay);
+    const plan = makePlanNextStep(w.deps);
+    const d = await plan(letsPay.caseId);
+    if (d.kind !== "act") throw new Error(`expected act, got ${d.kind}`);
+    expect(await makeExecuteStep(w.deps)(letsPay.caseId, d.action)).toMatchObject({ kind: "executed" });
+    expect(w.sms.delivered).toHaveLength(1);
+  });
+
   it("sends the same SMS once when the step that sent it is retried", async () => {
     const w = await world("2026-12-07T08:00:00.000Z");
     const records = ["6001", "6002"].map((n) => caseRecord(n, "2026-11-30"));
