@@ -13,6 +13,7 @@ import { BlobLetterArchive } from "../shared/adapters/blob/letter-archive.blob";
 import { AcsEmailSender } from "../shared/adapters/acs-email/email-sender.acs";
 import { DigipostMailbox } from "../shared/adapters/digipost/digital-mailbox.digipost";
 import { CosmosDeliveryIndex } from "../shared/adapters/cosmos/delivery-index.cosmos";
+import { CosmosDebtorContactStore } from "../shared/adapters/cosmos/debtor-contact-store.cosmos";
 import { BlobPrintHouse } from "../shared/adapters/blob/print-house.blob";
 import { BlobPrintReceiptFiles } from "../shared/adapters/blob/print-receipts.blob";
 import { makeRecordDeliveryReport } from "../shared/application/letters/deliver-letter";
@@ -192,6 +193,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     letters,
     letterChannels: { ...(email ? { email } : {}), ...(mailbox ? { mailbox } : {}), printHouse },
     deliveryIndex,
+    debtorContacts: new CosmosDebtorContactStore({ database }),
     printBatches: printHouse,
     printReceiptFiles,
     // The print receipts' sink, per invocation: it wakes the case's orchestration through that invocation's client.

@@ -27,6 +27,7 @@ import type { SmsSender } from "../shared/ports/sms-sender";
 import type { TenantStore } from "../shared/ports/tenant-store";
 import type { WebhookStore } from "../shared/ports/webhook-store";
 import type { DeliveryIndex } from "../shared/ports/delivery-index";
+import type { DebtorContactStore } from "../shared/ports/debtor-contact-store";
 import type { DigitalMailbox } from "../shared/ports/digital-mailbox";
 import type { EmailSender } from "../shared/ports/email-sender";
 import type { PrintHouse } from "../shared/ports/print-house";
@@ -71,6 +72,8 @@ export interface AppDeps {
   /** Where letters go (a channel left out is never chosen): e-mail, digital mailbox, print house. */
   letterChannels: { email?: EmailSender; mailbox?: DigitalMailbox; printHouse?: PrintHouse };
   deliveryIndex: DeliveryIndex;
+  /** The last SMS each debtor got from each creditor (one SMS per debtor at a time); absent: every step sends its own. */
+  debtorContacts?: DebtorContactStore;
   /** `PUBLIC_BASE_URL`: base of the short pay links. */
   publicBaseUrl: string;
   /** The sender block printed on letters (`LETTERHEAD`); without it letter steps end "not-executed". */

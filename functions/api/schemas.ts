@@ -90,9 +90,15 @@ export const TenantRegistered = z
 // ---------------------------------------------------------------------------------------------------------------
 // Policy
 
-export const PolicyBody = LadderPolicy.meta({
+export const PolicyBody = LadderPolicy.extend({
+  minSmsIntervalHours: LadderPolicy.shape.minSmsIntervalHours.meta({
+    description:
+      "At most one SMS from this creditor's ladder to one debtor (the same national id, else the same phone) in this many hours (1–168, default 24). Messages that fall due together for several of the debtor's invoices go in ONE SMS naming them, with one pay link covering them all; what falls due meanwhile waits for the next SMS, in contact hours. Other creditors' messages are not counted.",
+  }),
+}).meta({
   id: "LadderPolicy",
-  description: "The creditor's ladder: steps, offsets from the due date, channels, fees.",
+  description:
+    "The creditor's ladder: steps, offsets from the due date, channels, fees, and how often the debtor may get an SMS.",
   example: defaultPolicy("NO", "Fjordnett"),
 });
 export const PolicyView = z

@@ -23,7 +23,12 @@ export type PlanDecisionResult = z.infer<typeof PlanDecisionResult>;
 export const StepOutcomeResult = z.discriminatedUnion("kind", [
   z.looseObject({ kind: z.literal("executed") }),
   z.looseObject({ kind: z.literal("already-executed") }),
-  z.object({ kind: z.literal("not-executed"), reason: z.string(), retry: z.enum(["replan", "later"]) }),
+  z.object({
+    kind: z.literal("not-executed"),
+    reason: z.string(),
+    retry: z.enum(["replan", "later"]),
+    notBefore: Instant.optional(),
+  }),
 ]);
 export type StepOutcomeResult = z.infer<typeof StepOutcomeResult>;
 

@@ -79,8 +79,12 @@ export function* caseLadder(context: df.OrchestrationContext): Generator<df.Task
       // The case changed meanwhile: plan again at once — but never spin (a third miss in a row waits an hour).
       if (outcome.retry === "replan" && ++replans < 3) continue;
       context.df.setCustomStatus(statusOf(decision, outcome.reason));
+      const current = context.df.currentUtcDateTime.getTime();
       const pause = outcome.retry === "later" ? BLOCKED_RETRY_MS : HOUR_MS;
-      yield* untilOrChanged(context, new Date(context.df.currentUtcDateTime.getTime() + pause));
+      // A step waiting for the debtor's next SMS (one at a time) plans again when that may go.
+      const notBefore = outcome.notBefore === undefined ? undefined : Date.parse(outcome.notBefore);
+      const until = notBefore !== undefined && notBefore > current ? notBefore : current + pause;
+      yield* untilOrChanged(context, new Date(until));
       replans = 0;
       continue;
     }

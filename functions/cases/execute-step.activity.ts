@@ -66,6 +66,7 @@ export function executeStepDepsFrom(app: AppDeps): ExecuteStepDeps {
     interestRates: app.interestRates,
     channels: app.letterChannels,
     deliveryIndex: app.deliveryIndex,
+    ...(app.debtorContacts ? { debtorContacts: app.debtorContacts } : {}),
     config: { publicBaseUrl: app.publicBaseUrl, ...(app.letterhead ? { letterhead: app.letterhead } : {}) },
   };
 }

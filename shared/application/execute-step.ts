@@ -36,12 +36,14 @@
  * SMS itself only needs a phone number and consent not refused (`consent.sms !== false`).
  */
 import { daysBetween, type LocalDate } from "../domain/calendar";
-import { caseIdsForLink, issuePayLink } from "./pay-links";
+import { caseIdsForLink, caseIdsForLinkFrom, issuePayLink } from "./pay-links";
+import { debtorKey, releaseSmsSlot, takeSmsSlot, type SmsSlot } from "./messages/debtor-sms-slot";
+import type { CoalescedStep, DebtorContactStore } from "../ports/debtor-contact-store";
 import { languageIn, todayIn } from "./case-context";
 import { rulesWithEnteredRates } from "./interest-rates";
 import type { InterestRateStore } from "../ports/interest-rate-store";
 import { LETTER_STEPS, letterForStep } from "./letters/letter-for-step";
-import { letterAlertSmsText, letsPaySmsText, smsSenderOf } from "./messages/step-sms";
+import { debtorSmsText, letterAlertSmsText, letsPaySmsText, smsSenderOf } from "./messages/step-sms";
 import { applyEvent, ladderAnchor, type Case, type CaseEvent, type CaseStatus } from "../domain/case";
 import { DomainError } from "../domain/errors";
 import { formatMoney, type Money } from "../domain/money";
@@ -66,6 +68,7 @@ import type { SmsSender } from "../ports/sms-sender";
 import type { Tenant, TenantStore } from "../ports/tenant-store";
 import type { PartnerCommandQueue } from "../ports/partner-command-queue";
 import { CaseTenantMissing, planCase, type PlannedStep } from "./plan-next-step";
+import type { RulesOn } from "./interest-rates";
 import { serviceWebhooks, suspendServices, unsentCommands } from "./services/case-services";
 import { dispatchCommands } from "./services/dispatch";
 import { eventMessages, relayOutbox, withOutbox } from "./outbox";
@@ -186,6 +189,11 @@ export interface ExecuteStepDeps {
   channels?: LetterChannels;
   /** Which case a channel's message id belongs to (required with `channels`). */
   deliveryIndex?: DeliveryIndex;
+  /**
+   * The last SMS each debtor got from each creditor's ladder (one SMS per debtor at a time: messages/debtor-sms-slot.ts).
+   * Without it every step sends its own SMS.
+   */
+  debtorContacts?: DebtorContactStore;
 }
 
 /** The step the orchestration asks for: the planned action (only kind, index and services identify it). */
@@ -215,7 +223,13 @@ export type StepOutcome =
    * Nothing was done. `replan`: the case changed and the step is no longer due (plan again now); `later`: the step
    * cannot be carried out as things stand (wait for a change or try again later).
    */
-  | { kind: "not-executed"; reason: string; retry: "replan" | "later" };
+  | {
+      kind: "not-executed";
+      reason: string;
+      retry: "replan" | "later";
+      /** Plan again no earlier than this instant (ISO): the debtor's next SMS may go then. */
+      notBefore?: string;
+    };
 
 /** A failure worth retrying (the activity retry policy does so): the gateway may accept the same request later. */
 export class TransientStepFailure extends Error {
@@ -267,7 +281,8 @@ export function makeExecuteStep(
     }
 
     const now = deps.clock.now();
-    const { plan, rules, policy } = planCase(record, tenant, now, await rulesWithEnteredRates(deps));
+    const rulesOn = await rulesWithEnteredRates(deps);
+    const { plan, rules, policy } = planCase(record, tenant, now, rulesOn);
     if (plan.kind !== "act" || !sameStep(plan.action, requested) || plan.action.at.getTime() > now.getTime()) {
       const why = plan.kind === "act" ? "another step is due now" : plan.reason;
       return {
@@ -278,12 +293,42 @@ export function makeExecuteStep(
     }
     const action = plan.action;
 
+    // One SMS per debtor at a time: take the debtor's SMS slot at this creditor before anything is produced.
+    let slot: SmsSlot | undefined;
+    let listed: CaseRecord[] | undefined;
+    if (sendsSms(record, action)) {
+      slot = await takeSmsSlot(
+        deps.debtorContacts,
+        { tenantId: record.tenantId, key: debtorKey(record.tenantId, record.customer, record.case.country) },
+        coalescedStep(record, action, key),
+        policy.minSmsIntervalHours,
+        now,
+        async () => {
+          listed = await debtorCases(deps, record);
+          return othersDue(listed, record, tenant, now, rulesOn);
+        },
+      );
+      if (slot.kind === "wait") {
+        return {
+          kind: "not-executed",
+          reason: `The ${describe(action.kind)} waits for the debtor's next SMS: ${tenant.name} sent one at ${slot.lastAt} and sends at most one every ${policy.minSmsIntervalHours} hours (minSmsIntervalHours).`,
+          retry: "later",
+          notBefore: slot.until.toISOString(),
+        };
+      }
+    }
+    const sms: SmsContext = { slot, listed };
+
     let effects: Effects;
     if (action.kind === "lets-pay-sms") {
-      effects = await sendLetsPaySms(deps, record, tenant, policy, action, key, now);
+      effects = await sendLetsPaySms(deps, record, tenant, policy, action, key, now, sms);
     } else if (LETTER_STEPS.includes(action.kind)) {
-      const produced = await produceLetter(deps, record, tenant, policy, action, rules, key, now);
-      if ("notExecuted" in produced) return { kind: "not-executed", reason: produced.notExecuted, retry: "later" };
+      const produced = await produceLetter(deps, record, tenant, policy, action, rules, key, now, sms);
+      if ("notExecuted" in produced) {
+        // the SMS this step took the debtor's slot for never went: give the slot back
+        await releaseSmsSlot(deps.debtorContacts, slot);
+        return { kind: "not-executed", reason: produced.notExecuted, retry: "later" };
+      }
       effects = produced;
     } else {
       effects = {
@@ -355,6 +400,87 @@ function describe(kind: ActionKind): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// One SMS per debtor at a time (messages/debtor-sms-slot.ts)
+
+/** The debtor's SMS slot as taken for this step, and the debtor's cases when they were listed to take it. */
+interface SmsContext {
+  slot: SmsSlot | undefined;
+  listed: CaseRecord[] | undefined;
+}
+
+/** Whether carrying out `action` sends the debtor an SMS (the Let's pay SMS, or a letter's alert). */
+function sendsSms(record: CaseRecord, action: PlannedAction): boolean {
+  const customer = record.customer;
+  if (!customer.phone) return false;
+  if (action.kind === "lets-pay-sms") return customer.consent?.sms !== false;
+  if (!LETTER_STEPS.includes(action.kind)) return false;
+  // the alert with explicit consent; a power disconnection notice is told personally unless SMS was refused
+  return customer.consent?.sms === true || (action.kind === "suspension-notice" && customer.consent?.sms !== false);
+}
+
+function coalescedStep(record: CaseRecord, action: PlannedAction, key: string): CoalescedStep {
+  return {
+    caseId: record.caseId,
+    key,
+    kind: action.kind,
+    invoiceNumber: record.invoiceNumber,
+    amount: action.kind === "lets-pay-sms" ? action.amounts.total : action.amounts.totalWithFee,
+  };
+}
+
+/** The same customer's cases at this creditor (one query, as the pay link's list). */
+async function debtorCases(deps: ExecuteStepDeps, record: CaseRecord): Promise<CaseRecord[]> {
+  return (await deps.cases.list(record.tenantId, { customerId: record.customerId }, { limit: 20 })).items;
+}
+
+/** The debtor's other cases whose next step is due now and sends an SMS: the debtor's one SMS speaks for them too. */
+function othersDue(
+  listed: CaseRecord[],
+  record: CaseRecord,
+  tenant: Tenant,
+  now: Date,
+  rulesOn: RulesOn,
+): CoalescedStep[] {
+  const debtor = debtorKey(record.tenantId, record.customer, record.case.country);
+  const due: CoalescedStep[] = [];
+  for (const other of listed) {
+    if (other.caseId === record.caseId || other.case.status !== "open") continue;
+    if (debtorKey(other.tenantId, other.customer, other.case.country) !== debtor) continue;
+    const { plan } = planCase(other, tenant, now, rulesOn);
+    if (plan.kind !== "act" || plan.action.at.getTime() > now.getTime() || !sendsSms(other, plan.action)) continue;
+    const key = stepKey(other.case, { kind: plan.action.kind, stepIndex: plan.action.stepIndex, serviceIds: [] });
+    if (other.sentKeys.includes(`executed:${key}`)) continue;
+    due.push(coalescedStep(other, plan.action, key));
+  }
+  return due;
+}
+
+/** The one SMS for several invoices, with one pay link covering them all (and the debtor's other overdue ones). */
+async function debtorSms(
+  deps: ExecuteStepDeps,
+  record: CaseRecord,
+  tenant: Tenant,
+  steps: readonly CoalescedStep[],
+  listed: CaseRecord[] | undefined,
+  now: Date,
+): Promise<string> {
+  const today = todayIn(record.case.country, now);
+  const overdue = listed ? caseIdsForLinkFrom(listed, record, today) : await caseIdsForLink(deps.cases, record, today);
+  const caseIds = [...new Set([...steps.map((s) => s.caseId), ...overdue])].slice(0, 20);
+  const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds }, now);
+  return debtorSmsText({
+    creditorName: tenant.name,
+    items: steps.map((s) => ({
+      invoiceNumber: s.invoiceNumber,
+      amount: s.amount,
+      ...(s.kind !== "lets-pay-sms" ? { letter: s.kind as LetterKind } : {}),
+    })),
+    payLink: link.url,
+    language: languageIn(record.case.country),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Recording the step (pure over the current record: `update` may run it again on a concurrent change)
 
 function withStepRecorded(
@@ -404,7 +530,7 @@ function withStepRecorded(
       statusChange,
     },
   };
-  const timeline: TimelineEntry[] = [...current.timeline, entry];
+  const timeline: TimelineEntry[] = [...current.timeline, ...skippedEntries(current, action, key, now), entry];
   if (statusChange) {
     timeline.push({
       at: now.toISOString(),
@@ -434,6 +560,28 @@ function withStepRecorded(
     });
   }
   return action.kind === "suspension" ? suspendServices(recorded, action.serviceIds ?? [], now).record : recorded;
+}
+
+/**
+ * The steps this one passes over (catch-up after a late hand-over, a resume or a lifted hold: domain/planner.ts), each
+ * on the timeline as skipped with the reason — once: a step already shown as skipped is not shown again.
+ */
+function skippedEntries(current: CaseRecord, action: PlannedAction, key: string, now: Date): TimelineEntry[] {
+  const shown = new Set(current.timeline.filter((t) => t.kind === "step-skipped").map((t) => t.details?.["key"]));
+  return (action.passesOver ?? [])
+    .map((p) => ({ ...p, key: `step:${p.stepIndex}:${p.kind}` }))
+    .filter((p) => !shown.has(p.key))
+    .map((p) => ({
+      at: now.toISOString(),
+      kind: "step-skipped" as const,
+      title: `${capitalised(describeStep(p.kind))} (step ${p.stepIndex + 1}) ${p.reason}`,
+      step: p.kind,
+      details: { key: p.key, stepIndex: p.stepIndex, reason: p.reason, replacedBy: key },
+    }));
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function titleOf(action: PlannedAction, effects: Effects): string {
@@ -507,6 +655,7 @@ async function sendLetsPaySms(
   action: PlannedAction,
   key: string,
   now: Date,
+  context: SmsContext = { slot: undefined, listed: undefined },
 ): Promise<Effects> {
   const customer = record.customer;
   if (!customer.phone)
@@ -517,16 +666,32 @@ async function sendLetsPaySms(
   if (customer.consent?.sms === false) {
     return { delivery: { channel: "none", status: "skipped", reason: "the customer has refused SMS" }, sentKeys: [] };
   }
-  const caseIds = await caseIdsForLink(deps.cases, record, todayIn(record.case.country, now));
-  const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds }, now);
-  const text = letsPaySmsText({
-    creditorName: tenant.name,
-    invoiceNumber: record.invoiceNumber,
-    amount: action.amounts.total,
-    dueDate: ladderAnchor(record.case),
-    payLink: link.url,
-    language: languageIn(record.case.country),
-  });
+  const slot = context.slot;
+  if (slot?.kind === "covered") {
+    return {
+      delivery: { channel: "sms", status: "sent", reason: coveredBy(slot) },
+      channel: "sms",
+      sentKeys: [`sms:${key}`],
+    };
+  }
+  let text: string;
+  if (slot?.kind === "send" && slot.steps.length > 1) {
+    text = await debtorSms(deps, record, tenant, slot.steps, context.listed, now);
+  } else {
+    const today = todayIn(record.case.country, now);
+    const caseIds = context.listed
+      ? caseIdsForLinkFrom(context.listed, record, today)
+      : await caseIdsForLink(deps.cases, record, today);
+    const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds }, now);
+    text = letsPaySmsText({
+      creditorName: tenant.name,
+      invoiceNumber: record.invoiceNumber,
+      amount: action.amounts.total,
+      dueDate: ladderAnchor(record.case),
+      payLink: link.url,
+      language: languageIn(record.case.country),
+    });
+  }
   const sent = await deps.sms.send({
     to: customer.phone,
     from: smsSenderOf(tenant, policy),
@@ -543,7 +708,24 @@ async function sendLetsPaySms(
     kind: "lets-pay-sms",
     messageId: sent.messageId,
   });
-  return { delivery: { channel: "sms", status: "sent" }, channel: "sms", sentKeys: [`sms:${key}`], sms: [sms] };
+  const together = slot?.kind === "send" && slot.steps.length > 1 ? togetherWith(slot.steps) : undefined;
+  return {
+    delivery: { channel: "sms", status: "sent", ...(together ? { reason: together } : {}) },
+    channel: "sms",
+    sentKeys: [`sms:${key}`],
+    sms: [sms],
+  };
+}
+
+/** Why a step sent no SMS of its own: the debtor's SMS of `slot.at` told them (no personal data). */
+function coveredBy(slot: Extract<SmsSlot, { kind: "covered" }>): string {
+  return `told in one SMS with invoice ${slot.by.invoiceNumber} at ${slot.at} (one SMS per debtor at a time)`;
+}
+
+/** A sent SMS that spoke for other invoices too. */
+function togetherWith(steps: readonly CoalescedStep[]): string {
+  const numbers = steps.map((s) => s.invoiceNumber).sort((a, b) => a.localeCompare(b, "nb", { numeric: true }));
+  return `one SMS for invoices ${numbers.join(", ")} (one SMS per debtor at a time)`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -558,6 +740,7 @@ async function produceLetter(
   rules: RuleSet,
   key: string,
   now: Date,
+  context: SmsContext = { slot: undefined, listed: undefined },
 ): Promise<Effects | { notExecuted: string }> {
   const kind = action.kind as LetterKind;
   const documentId = `step-${action.stepIndex}-${kind}`;
@@ -647,14 +830,14 @@ async function produceLetter(
     customer.phone &&
     customer.consent?.sms === true
   ) {
-    const sent = await sendLetterAlert(deps, record, tenant, policy, action, key, await link());
+    const sent = await sendLetterAlert(deps, record, tenant, policy, action, key, await link(), undefined, context);
     if (sent.ok)
       return {
-        delivery: { channel: "sms-alert", status: "sent" },
+        delivery: { channel: "sms-alert", status: "sent", ...(sent.note ? { reason: sent.note } : {}) },
         channel: "portal-with-alert",
         document,
         sentKeys: [...sentKeys, `sms:${key}:alert`],
-        sms: [sent.sms],
+        sms: sent.sms ? [sent.sms] : [],
         ...(dates.deadline ? { deadline: dates.deadline } : {}),
       };
     choice.passedOver.push(`portal-with-alert: the SMS alert was refused (${sent.reason})`);
@@ -671,13 +854,13 @@ async function produceLetter(
     // A power disconnection notice goes to the invoice address in writing AND is told personally (an SMS unless the
     // customer refused SMS): the alert adds to the letter, it never replaces it.
     if (customer.phone && customer.consent?.sms !== false) {
-      const sent = await sendLetterAlert(deps, record, tenant, policy, action, key, await link(), first);
+      const sent = await sendLetterAlert(deps, record, tenant, policy, action, key, await link(), first, context);
       reason = sent.ok
-        ? `and told personally by SMS (${lawful.basis ?? "forbrukerkjøpsloven § 48 a"})`
+        ? `and told personally by SMS (${lawful.basis ?? "forbrukerkjøpsloven § 48 a"})${sent.note ? `: ${sent.note}` : ""}`
         : `the personal SMS alert was refused (${sent.reason}): contact the customer personally before disconnecting`;
       if (sent.ok) {
         sentKeys.push(`sms:${key}:alert`);
-        sms.push(sent.sms);
+        if (sent.sms) sms.push(sent.sms);
       }
     } else {
       reason = `${!customer.phone ? "no phone number" : "SMS refused"} for the personal alert ${lawful.basis ?? ""} requires: contact the customer personally before disconnecting`;
@@ -685,10 +868,11 @@ async function produceLetter(
   } else if (customer.phone && customer.consent?.sms === true) {
     // The debtor agreed to SMS: a short alert with a pay link tells them a letter is on its way (it adds to the
     // written channel, it never replaces it).
-    const sent = await sendLetterAlert(deps, record, tenant, policy, action, key, await link(), first);
+    const sent = await sendLetterAlert(deps, record, tenant, policy, action, key, await link(), first, context);
     if (sent.ok) {
       sentKeys.push(`sms:${key}:alert`);
-      sms.push(sent.sms);
+      if (sent.sms) sms.push(sent.sms);
+      if (sent.note) reason = `SMS alert: ${sent.note}`;
     } else reason = `the SMS alert was refused (${sent.reason})`;
   }
   const content = (await deps.letters.get(record.tenantId, record.caseId, documentId))?.content;
@@ -717,18 +901,26 @@ async function sendLetterAlert(
   key: string,
   payLink: string,
   by?: WrittenChannel,
-): Promise<{ ok: true; sms: SmsDispatched } | { ok: false; reason: string }> {
+  context: SmsContext = { slot: undefined, listed: undefined },
+): Promise<{ ok: true; sms?: SmsDispatched; note?: string } | { ok: false; reason: string }> {
+  const slot = context.slot;
+  // Another invoice's SMS told the debtor about this letter already (one SMS per debtor at a time).
+  if (slot?.kind === "covered") return { ok: true, note: coveredBy(slot) };
+  const text =
+    slot?.kind === "send" && slot.steps.length > 1
+      ? await debtorSms(deps, record, tenant, slot.steps, context.listed, deps.clock.now())
+      : letterAlertSmsText({
+          creditorName: tenant.name,
+          invoiceNumber: record.invoiceNumber,
+          letter: action.kind as LetterKind,
+          payLink,
+          language: languageIn(record.case.country),
+          ...(by ? { by: by === "print" ? ("post" as const) : by } : {}),
+        });
   const sent = await deps.sms.send({
     to: record.customer.phone!,
     from: smsSenderOf(tenant, policy),
-    text: letterAlertSmsText({
-      creditorName: tenant.name,
-      invoiceNumber: record.invoiceNumber,
-      letter: action.kind as LetterKind,
-      payLink,
-      language: languageIn(record.case.country),
-      ...(by ? { by: by === "print" ? ("post" as const) : by } : {}),
-    }),
+    text,
     idempotencyKey: `${record.caseId}:step:${action.stepIndex}:alert`,
     tag: `${record.caseId}:${key}:alert`,
     deliveryReport: true,
@@ -739,6 +931,7 @@ async function sendLetterAlert(
   return {
     ok: true,
     sms: await trackSms(deps, record, { deliveryId: `${key}:alert`, kind: "letter-alert", messageId: sent.messageId }),
+    ...(slot?.kind === "send" && slot.steps.length > 1 ? { note: togetherWith(slot.steps) } : {}),
   };
 }
 

@@ -68,7 +68,12 @@ const PAYABLE = new Set(["open", "on-hold", "disputed", "handed-off"]);
  */
 export async function caseIdsForLink(cases: CaseStore, record: CaseRecord, today: string): Promise<string[]> {
   const page = await cases.list(record.tenantId, { customerId: record.customerId }, { limit: MAX_CASES_PER_LINK });
-  const others = page.items
+  return caseIdsForLinkFrom(page.items, record, today);
+}
+
+/** `caseIdsForLink` over the customer's cases already listed (the same query: `customerId`, at most 20). */
+export function caseIdsForLinkFrom(listed: readonly CaseRecord[], record: CaseRecord, today: string): string[] {
+  const others = listed
     .filter(
       (r) =>
         r.caseId !== record.caseId && PAYABLE.has(r.case.status) && (r.case.deferredDueDate ?? r.case.dueDate) < today,

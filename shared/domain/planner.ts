@@ -10,6 +10,17 @@
  * - `paused`: nothing happens until an event (dispute resolved, case resumed, instalment reported missed).
  * - `done`: nothing more to do (paid, cancelled, handed off, ladder complete).
  *
+ * CATCH-UP WITHOUT BURSTS: a case that comes in (or resumes, or is let off hold) after several steps' days have passed
+ * gets the ONE step that fits it now, not every missed one. Among the debtor's messages before collection — the Let's
+ * pay SMS, reminders (purring) and the collection notice (inkassovarsel) — a step whose day has come is passed over
+ * when a later one of them is due now too (the Let's pay SMS also when any later letter is due now): the later letter
+ * says everything the earlier one would have, and only it may carry a fee (inkassoforskriften § 1-2: a fee only for a
+ * letter that went out; § 1-3: a notice sent ≥ 14 days after the due date without a reminder before it is the
+ * combined "purring med inkassovarsel", one fee). Once a later one of them has been carried out, the earlier ones stay
+ * passed over. The action lists what it passes over (`passesOver`, with the reason) so the step's record puts each on
+ * the timeline as skipped; nothing is skipped silently. Payment demands, suspension notices, suspensions and the
+ * hand-off are never passed over this way (each is a precondition of what follows it).
+ *
  * Steps run in the policy's order; a step already executed is never planned again. A step's day is the later of its
  * offset from the (possibly deferred) due date and what the law requires given the letters ACTUALLY sent (e.g. a
  * notice only after the reminder's deadline, a payment demand only after the notice's deadline, a suspension only after
@@ -88,6 +99,16 @@ export interface PlannedAction {
   legalBasis: string;
   deadline?: LocalDate;
   serviceIds?: string[];
+  /** Earlier steps this one makes redundant now (catch-up, see above): recorded on the timeline as skipped. */
+  passesOver?: PassedOverStep[];
+}
+
+/** A ladder step passed over because a later step that says the same is due now. */
+export interface PassedOverStep {
+  stepIndex: number;
+  kind: StepKind;
+  /** Why, in words a case handler reads on the timeline. */
+  reason: string;
 }
 
 export type Plan =
@@ -503,6 +524,19 @@ function passedOver(c: Case, policy: LadderPolicy, rules: RuleSet, today: LocalD
   return notes;
 }
 
+/** The debtor's messages before collection: of these, only the latest due one goes when several are due at once. */
+const CATCH_UP_KINDS: ReadonlySet<StepKind> = new Set<StepKind>(["lets-pay-sms", "reminder", "collection-notice"]);
+
+/** Whether a later step of `later`'s kind makes a step of `earlier`'s kind redundant (see CATCH-UP above). */
+function supersedes(earlier: StepKind, later: StepKind): boolean {
+  if (!CATCH_UP_KINDS.has(earlier)) return false;
+  return earlier === "lets-pay-sms" ? contactsDebtor(later) && later !== "lets-pay-sms" : CATCH_UP_KINDS.has(later);
+}
+
+function executed(c: Case, index: number, step: LadderStep): boolean {
+  return c.steps.some((s) => s.stepIndex === index && s.kind === step.kind);
+}
+
 function firstOpenStep(
   c: Case,
   policy: LadderPolicy,
@@ -510,12 +544,49 @@ function firstOpenStep(
   today: LocalDate,
   now: Date,
 ): { action: PlannedAction; dueNow: boolean } | undefined {
+  const passesOver: PassedOverStep[] = [];
+  /** The step at `index` if it is open, applies, and its day has come (built as things stand now). */
+  const dueNow = (index: number, step: LadderStep) => {
+    if (executed(c, index, step)) return undefined;
+    const draft = draftStep(c, step, rules, policy, today);
+    if (draft.skip || draft.blocked) return undefined;
+    const built = buildAction(c, index, step, draft, rules, policy, today, now);
+    return built.plannedDay <= today ? built : undefined;
+  };
   for (const [index, step] of policy.steps.entries()) {
-    if (c.steps.some((s) => s.stepIndex === index && s.kind === step.kind)) continue;
+    if (executed(c, index, step)) continue;
+    // A later message that makes this one redundant has already gone: this one stays passed over.
+    const laterDone = policy.steps.findIndex(
+      (later, j) => j > index && supersedes(step.kind, later.kind) && executed(c, j, later),
+    );
+    if (laterDone >= 0) {
+      passesOver.push({
+        stepIndex: index,
+        kind: step.kind,
+        reason: `passed over: the ${describeStep(policy.steps[laterDone]!.kind)} (step ${laterDone + 1}) has already been sent`,
+      });
+      continue;
+    }
     const draft = draftStep(c, step, rules, policy, today);
     if (draft.skip || draft.blocked) continue;
     const { action, plannedDay } = buildAction(c, index, step, draft, rules, policy, today, now);
-    return { action, dueNow: plannedDay <= today };
+    if (plannedDay > today) return { action, dueNow: false };
+    // Catch-up: a later message that says the same is due now too — this one's moment has passed.
+    let replacedBy: { index: number; kind: StepKind } | undefined;
+    for (let j = index + 1; j < policy.steps.length && CATCH_UP_KINDS.has(step.kind); j++) {
+      const later = policy.steps[j]!;
+      if (supersedes(step.kind, later.kind) && dueNow(j, later)) replacedBy = { index: j, kind: later.kind };
+    }
+    if (replacedBy) {
+      const fee = step.chargesFee ? ", so it adds no fee" : "";
+      passesOver.push({
+        stepIndex: index,
+        kind: step.kind,
+        reason: `skipped: its day (${plannedDay}) had passed when the case could act on ${today}, and the ${describeStep(replacedBy.kind)} (step ${replacedBy.index + 1}) is due now and says the same; one message instead of several${fee}`,
+      });
+      continue;
+    }
+    return { action: passesOver.length > 0 ? { ...action, passesOver } : action, dueNow: true };
   }
   return undefined;
 }

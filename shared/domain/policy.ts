@@ -82,6 +82,12 @@ export const LadderPolicy = z.object({
   reopenMinimum: Money,
   /** The creditor's order for payments where the debtor chose none. */
   allocationOrder: AllocationOrder.default([...DEFAULT_ALLOCATION_ORDER]),
+  /**
+   * At most one SMS from this creditor's ladder to one debtor (the same national id, else the same phone) in this many
+   * hours: what falls due meanwhile for the debtor's other invoices goes in that one SMS, or waits for the next one
+   * (always in contact hours). Default 24: one SMS a day.
+   */
+  minSmsIntervalHours: z.number().int().min(1).max(168).default(24),
   /** Local time letters and SMS are planned for on their day (SMS is then moved into contact hours). */
   sendAt: LocalTime.default("09:00"),
   /** Local time of a suspension on an allowed day. */
@@ -458,6 +464,7 @@ export function defaultPolicy(country: CountryCode, senderName = "Inkasso"): Lad
     minimumPayLinkAmount: money(100_00, currency),
     reopenMinimum: money(0, currency),
     allocationOrder: [...DEFAULT_ALLOCATION_ORDER],
+    minSmsIntervalHours: 24,
     sendAt: "09:00",
     suspendAt: "10:00",
     suspendLatest: "14:00",

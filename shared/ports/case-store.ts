@@ -25,6 +25,8 @@ export const TimelineEntry = z.object({
   kind: z.enum([
     "created",
     "step-executed",
+    /** A ladder step passed over (catch-up: a later step that says the same went instead), with the reason. */
+    "step-skipped",
     "payment",
     "credit-note",
     "status-changed",

@@ -43,6 +43,7 @@ export const COSMOS_CONTAINERS = {
   partnerConnections: "partner-connections",
   interestRates: "interest-rates",
   deliveries: "deliveries",
+  debtorContacts: "debtor-contacts",
 } as const;
 
 /** One container as declared in infra-bicep/cosmos-containers.json (same shape as `containerSpec` in cosmos.bicep). */

@@ -74,6 +74,46 @@ export function letterAlertSmsText(sms: LetterAlertSms): string {
   return toGsm7Friendly(text);
 }
 
+export interface DebtorSmsItem {
+  invoiceNumber: string;
+  /** What is due for the invoice (a letter's amount includes its fee). */
+  amount: Money;
+  /** The letter this SMS tells about for the invoice; absent for a Let's pay message. */
+  letter?: LetterKind;
+}
+
+/**
+ * One SMS for all of a debtor's invoices at one creditor whose messages are due (issue 20): how many, the sum, their
+ * numbers, the letters among them, and the one pay link that covers them all. Used when there is more than one; a
+ * single invoice keeps its own text (`letsPaySmsText`, `letterAlertSmsText`).
+ */
+export function debtorSmsText(sms: {
+  creditorName: string;
+  items: readonly DebtorSmsItem[];
+  payLink: string;
+  language: LetterLanguage;
+}): string {
+  const nb = sms.language === "nb";
+  const first = sms.items[0];
+  if (!first) throw new Error("debtorSmsText needs at least one invoice");
+  const sum = sms.items.reduce((total, i) => total + i.amount.value, 0);
+  const amount = formatMoney({ value: sum, currency: first.amount.currency }, nb ? "nb-NO" : "en");
+  const items = [...sms.items].sort((a, b) => a.invoiceNumber.localeCompare(b.invoiceNumber, "nb", { numeric: true }));
+  const numbers = items.map((i) => i.invoiceNumber).join(", ");
+  const letters = items
+    .filter((i) => i.letter !== undefined)
+    .map((i) => `${letterTitle(i.letter!, sms.language).toLowerCase()} ${nb ? "om" : "about"} ${i.invoiceNumber}`);
+  const n = sms.items.length;
+  const text = nb
+    ? `${sms.creditorName}: ${n} fakturaer på til sammen ${amount} er forfalt (${numbers}).` +
+      (letters.length > 0 ? ` Du har fått brev: ${letters.join(", ")}.` : "") +
+      ` Se og betal alt her: ${sms.payLink}`
+    : `${sms.creditorName}: ${n} invoices totalling ${amount} are overdue (${numbers}).` +
+      (letters.length > 0 ? ` Letters for you: ${letters.join(", ")}.` : "") +
+      ` See and pay all here: ${sms.payLink}`;
+  return toGsm7Friendly(text);
+}
+
 /** The sender id: the creditor's own sender name when it is a valid alphanumeric sender (1–11 characters), else the ladder's. */
 export function smsSenderOf(tenant: Pick<Tenant, "senderName">, policy: Pick<LadderPolicy, "senderName">): string {
   const name = tenant.senderName.trim();

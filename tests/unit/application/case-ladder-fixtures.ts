@@ -1,6 +1,7 @@
 import { ruleSetFor } from "../../../shared/domain/rules";
 import { RecordingEmail, RecordingMailbox, RecordingPrintHouse } from "../../support/letter-channels";
 import { MemoryDeliveryIndex } from "../../../shared/adapters/memory/delivery-index.memory";
+import { MemoryDebtorContactStore } from "../../../shared/adapters/memory/debtor-contact-store.memory";
 import { makeRecordDeliveryReport, makeRedeliverLetters } from "../../../shared/application/letters/deliver-letter";
 import type { DeliveryReportSink } from "../../../shared/ports/delivery-report";
 import { todayIn } from "../../../shared/application/case-context";
@@ -188,6 +189,7 @@ export async function world(startAt: string, t: Tenant = tenant()): Promise<Worl
     config: { publicBaseUrl: PUBLIC_BASE_URL, letterhead: LETTERHEAD },
     channels: { email, mailbox, printHouse },
     deliveryIndex,
+    debtorContacts: new MemoryDebtorContactStore(),
   };
   const deliverDeps = {
     ...deps,

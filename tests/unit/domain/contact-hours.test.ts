@@ -82,7 +82,8 @@ describe("contact hours for every message to the debtor", () => {
   it("catches up a missed step at the next window, not at the hour the system came back (Saturday 15:30 → Monday 08:00)", () => {
     const c = aCase({ dueDate: "2026-11-10", issueDate: "2026-10-27" });
     const p = plan(c, policy, rules, utc("2026-12-05T14:30:00Z")); // Saturday 15:30 Oslo
-    expect(p).toMatchObject({ kind: "act", action: { kind: "lets-pay-sms" } });
+    // due + 25: the reminder fits now (the Let's pay SMS is passed over), at the next window
+    expect(p).toMatchObject({ kind: "act", action: { kind: "reminder", passesOver: [{ kind: "lets-pay-sms" }] } });
     if (p.kind === "act") expect(p.action.at.toISOString()).toBe("2026-12-07T07:00:00.000Z");
   });
 

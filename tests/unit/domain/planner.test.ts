@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { addDays, atLocalTime, isSuspensionAllowedDay, isWithinContactHours } from "../../../shared/domain/calendar";
 import type { CaseEvent } from "../../../shared/domain/case";
 import { feeCap } from "../../../shared/domain/fees";
-import { applyEvent, balanceOn } from "../../../shared/domain/case";
+import { applyEvent, balanceOn, feeHistoryOf } from "../../../shared/domain/case";
 import { contactsDebtor, overdueForServices, plan, PlanMismatch } from "../../../shared/domain/planner";
 import { defaultPolicy, LadderPolicy, type LadderStep } from "../../../shared/domain/policy";
 import { norwegianRules as rules, ruleSetFor } from "../../../shared/domain/rules";
@@ -131,27 +131,42 @@ describe("planning the ladder (Norway, due 2025-03-10)", () => {
     if (p.kind === "wait") expect(p.next.kind).toBe("reminder");
   });
 
-  it("plans a missed step now instead of skipping it, then keeps the legal spacing from the late letter", () => {
+  it("after a late hand-over sends the one letter that fits now, passing over the Let's pay SMS, then keeps the legal spacing", () => {
     let c = aCase();
-    const late = utc("2025-04-01T10:00:00Z");
-    const sms = plan(c, policy, rules, late);
-    expect(sms).toMatchObject({ kind: "act", action: { kind: "lets-pay-sms", at: late } });
-    if (sms.kind !== "act") return;
-    c = execute(c, sms.action, rules);
+    const late = utc("2025-04-01T10:00:00Z"); // due + 22: the SMS's day (due + 7) and the reminder's (due + 14) have passed
     const reminder = plan(c, policy, rules, late);
     expect(reminder).toMatchObject({
       kind: "act",
-      action: { kind: "reminder", on: "2025-04-01", deadline: "2025-04-15" },
+      action: {
+        kind: "reminder",
+        at: late,
+        on: "2025-04-01",
+        deadline: "2025-04-15",
+        fee: { amount: nok(35_00) },
+        passesOver: [{ stepIndex: 0, kind: "lets-pay-sms" }],
+      },
     });
     if (reminder.kind !== "act") return;
+    expect(reminder.action.passesOver?.[0]?.reason).toMatch(/reminder \(step 2\) is due now/);
     c = execute(c, reminder.action, rules);
     const notice = plan(c, policy, rules, late);
-    expect(notice.kind).toBe("wait");
+    expect(notice.kind).toBe("wait"); // the SMS stays passed over: next is the notice, not the SMS
     if (notice.kind === "wait") {
       expect(notice.next).toMatchObject({ kind: "collection-notice", on: "2025-04-16" });
       expect(notice.next.fee?.amount).toEqual(nok(35_00));
       expect(notice.until.toISOString()).toBe("2025-04-16T07:00:00.000Z"); // 09:00 summer time in Oslo
     }
+  });
+
+  it("after a hand-over past the collection notice's day sends the notice alone, as the combined reminder and notice, with one fee", () => {
+    const c = aCase();
+    const p = plan(c, policy, rules, utc("2025-04-14T10:00:00Z")); // due + 35: SMS, reminder and notice days passed
+    expect(p).toMatchObject({ kind: "act", action: { kind: "collection-notice", fee: { amount: nok(35_00) } } });
+    if (p.kind !== "act") return;
+    expect(p.action.passesOver?.map((s) => s.kind)).toEqual(["lets-pay-sms", "reminder"]);
+    expect(p.action.passesOver?.[1]?.reason).toMatch(/adds no fee/);
+    const after = execute(c, p.action, rules);
+    expect(feeHistoryOf(after).letters.filter((l) => l.fee !== null && l.fee.value > 0)).toHaveLength(1);
   });
 
   it("moves an SMS planned outside contact hours to the next contact time in Europe/Oslo", () => {
@@ -242,11 +257,8 @@ describe("planning the ladder (Norway, due 2025-03-10)", () => {
       ],
     });
     const c = aCase({ issueDate: "2026-02-01", dueDate: "2026-03-02" });
-    const p = plan(c, policy, confirmed, utc("2026-03-16T08:00:00Z"));
-    // the SMS comes first; after it, the reminder carries 1/20 of 760
-    if (p.kind !== "act") throw new Error("expected the SMS");
-    const afterSms = execute(c, p.action, confirmed);
-    const reminder = plan(afterSms, policy, confirmed, utc("2026-03-16T09:00:00Z"));
+    // due + 14: the reminder's day has come, so it goes (the Let's pay SMS passed over) with 1/20 of 760
+    const reminder = plan(c, policy, confirmed, utc("2026-03-16T09:00:00Z"));
     expect(reminder.kind === "act" ? reminder.action.fee?.amount : undefined).toEqual(nok(38_00));
   });
 

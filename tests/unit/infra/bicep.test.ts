@@ -1289,6 +1289,7 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
       { id: "partner-connections", path: "/tenantId", ttl: null },
       { id: "interest-rates", path: "/country", ttl: null },
       { id: "deliveries", path: "/id", ttl: null },
+      { id: "debtor-contacts", path: "/id", ttl: null },
     ]);
   });
 

@@ -1,4 +1,6 @@
 import { CosmosDeliveryIndex } from "../../../../shared/adapters/cosmos/delivery-index.cosmos";
+import { CosmosDebtorContactStore } from "../../../../shared/adapters/cosmos/debtor-contact-store.cosmos";
+import type { DebtorContact } from "../../../../shared/ports/debtor-contact-store";
 /**
  * What only the Cosmos DB stores have to show: the containers come from the one declaration, documents carry
  * schemaVersion and no secrets, documents read are decoded (not cast), the etag loop gives up cleanly, and
@@ -150,6 +152,10 @@ describe("Cosmos DB documents", () => {
       caseId: caseIdFor("tenant-doc", "INV-1"),
       deliveryId: "step:1:reminder#1",
     });
+    await new CosmosDebtorContactStore({ database }).put(
+      aDebtorContact("doc-debtor", "2025-03-17T08:00:00.000Z"),
+      null,
+    );
 
     for (const containerId of Object.values(COSMOS_CONTAINERS)) {
       const docs = await allDocuments(containerId);
@@ -160,6 +166,26 @@ describe("Cosmos DB documents", () => {
         expect(JSON.stringify(doc), containerId).not.toContain("never-stored-anywhere");
       }
     }
+  });
+
+  it("take a debtor's SMS slot once: a second writer with the same or an older version is refused", async () => {
+    const store = new CosmosDebtorContactStore({ database });
+    const first = aDebtorContact("slot-debtor", "2026-12-07T08:00:00.000Z");
+    expect(await store.put(first, null)).toEqual(expect.any(String));
+    expect(await store.put(aDebtorContact("slot-debtor", "2026-12-07T08:00:01.000Z"), null)).toBeNull();
+    const read = await store.get("slot-debtor");
+    expect(read?.contact).toEqual(first);
+    const next = aDebtorContact("slot-debtor", "2026-12-08T08:00:00.000Z");
+    const etag = await store.put(next, read!.etag);
+    expect(etag).toEqual(expect.any(String));
+    expect(await store.put(aDebtorContact("slot-debtor", "2026-12-08T08:00:02.000Z"), read!.etag)).toBeNull();
+    expect((await store.get("slot-debtor"))?.contact.lastSms.at).toBe("2026-12-08T08:00:00.000Z");
+    // given back only at the version it was taken at
+    await store.remove("slot-debtor", read!.etag);
+    expect(await store.get("slot-debtor")).toBeDefined();
+    await store.remove("slot-debtor", etag!);
+    expect(await store.get("slot-debtor")).toBeUndefined();
+    expect(await store.get("no-such-debtor")).toBeUndefined();
   });
 
   it("keep one interest rate per country and half-year: a second entry replaces the first, each country apart", async () => {
@@ -297,4 +323,15 @@ function anInterestRate(validFrom: "2027-01-01" | "2027-07-01", rateBasisPoints:
     origin: "operator" as const,
     enteredAt: "2026-12-20T10:00:00.000Z",
   };
+}
+
+function aDebtorContact(id: string, at: string): DebtorContact {
+  const step = {
+    caseId: caseIdFor("tenant-doc", "INV-1"),
+    key: "step:0:lets-pay-sms",
+    kind: "lets-pay-sms" as const,
+    invoiceNumber: "INV-1",
+    amount: { value: 125000, currency: "NOK" as const },
+  };
+  return { schemaVersion: 1, id, tenantId: "tenant-doc", lastSms: { at, sender: step, steps: [step] } };
 }

@@ -77,11 +77,17 @@ describe("every SMS to the debtor in contact hours, through plan and execute (pr
             }
             const outcome = await execute(caseId, d.action);
             if (outcome.kind === "executed") kinds.push(outcome.step);
+            // as the orchestration: a step waiting for the debtor's next SMS plans again when it may go
+            if (outcome.kind === "not-executed" && outcome.notBefore) w.clock.set(outcome.notBefore);
           }
           for (const { at, message } of sms.sent) expect(outsideContactHours(at), message.idempotencyKey).toBeNull();
-          // the Let's pay SMS, the reminder's alert and the power notice's personal alert all went out
-          expect(kinds).toEqual(expect.arrayContaining(["lets-pay-sms", "reminder", "suspension-notice"]));
-          expect(sms.sent.length).toBeGreaterThanOrEqual(3);
+          // the reminder's alert and the power notice's personal alert went out; the Let's pay SMS too, unless the
+          // case came in after the reminder's day — then it is on the timeline as skipped
+          expect(kinds).toEqual(expect.arrayContaining(["reminder", "suspension-notice"]));
+          const record = await w.cases.getById(caseId);
+          const skipped = record!.timeline.filter((t) => t.kind === "step-skipped").map((t) => t.step);
+          expect([...kinds, ...skipped]).toContain("lets-pay-sms");
+          expect(sms.sent.length).toBeGreaterThanOrEqual(kinds.includes("lets-pay-sms") ? 3 : 2);
         },
       ),
       { numRuns: 20 },

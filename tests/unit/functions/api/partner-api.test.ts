@@ -360,7 +360,9 @@ describe("GET /api/v1/cases/{caseId}", () => {
     expect(res.json.balance.principal).toEqual({ value: 129900, currency: "NOK" });
     expect(res.json.balance.interest.value).toBeGreaterThan(0);
     expect(res.json.balance.total.value).toBe(129900 + res.json.balance.interest.value);
-    expect(res.json.nextAction).toMatchObject({ kind: "lets-pay-sms", legalBasis: expect.any(String) });
+    // due 2026-11-05, read on the 20th: the reminder's day (due + 14) has come, so it is next and the Let's pay SMS
+    // (due + 7) is passed over (catch-up without bursts)
+    expect(res.json.nextAction).toMatchObject({ kind: "reminder", legalBasis: expect.any(String) });
     expect(res.json.timeline[0]).toMatchObject({ kind: "created" });
     expect(res.json.payLink).toEqual({ issued: true, expiresAt: expect.any(String) });
   });
@@ -477,6 +479,35 @@ describe("PUT /api/v1/policy", () => {
         legalBasis: expect.any(String),
       }),
     );
+  });
+
+  it("stores the creditor's SMS interval and refuses one outside 1–168 hours with a problem naming the field", async () => {
+    const world = testWorld();
+    const { apiKey } = await seedTenant(world);
+    const put = async (body: unknown) =>
+      read(
+        await makePolicyFunctions(world.resolve).putPolicy(
+          new HttpRequest({
+            method: "PUT",
+            url: `${BASE}/policy`,
+            headers: { "content-type": "application/json", "x-api-key": apiKey },
+            body: { string: JSON.stringify(body) },
+          }),
+          context(),
+        ),
+      );
+    const policy = defaultPolicy("NO", "Fjordnett");
+    const stored = await put({ ...policy, minSmsIntervalHours: 48 });
+    expect(stored.status).toBe(200);
+    expect(stored.json.policy.minSmsIntervalHours).toBe(48);
+    const { minSmsIntervalHours: _omitted, ...withoutInterval } = policy;
+    expect((await put(withoutInterval)).json.policy.minSmsIntervalHours).toBe(24);
+    for (const bad of [0, 169, 1.5, "24"]) {
+      const refused = await put({ ...policy, minSmsIntervalHours: bad });
+      expect([400, 422]).toContain(refused.status);
+      expect(refused.headers.get("content-type")).toContain("problem+json");
+      expect(JSON.stringify(refused.json)).toContain("minSmsIntervalHours");
+    }
   });
 
   it("stores a lawful ladder", async () => {
