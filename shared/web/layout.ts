@@ -104,6 +104,9 @@ export const PAGE_CSS = [
   `.note{background:${P.noticeFill};border-left:6px solid ${P.noticeBorder};padding:.5rem 1rem;margin:.75rem 0}`,
   `footer{color:${P.muted};font-size:.95rem;padding:.5rem 0 2rem}`,
   ".lang{display:inline-block;min-height:44px;min-width:44px;padding:.6rem .25rem}",
+  // Contact links and letter links: big enough to tap, and an e-mail address may break rather than run off a phone.
+  "a.contact,a.doc{display:inline-block;padding:.6rem 0;overflow-wrap:anywhere}",
+  ".nowrap{white-space:nowrap}",
   `.vh{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`,
 ].join("");
 
@@ -132,8 +135,15 @@ export interface LayoutInput {
   langHref?: Readonly<Record<Lang, string>> | undefined;
   /** Footer lines (plain text). */
   footer?: readonly string[] | undefined;
+  /** Footer lines with links (contact details: phone, e-mail, web), after the plain ones. */
+  footerLinks?: readonly FooterLinkLine[] | undefined;
   /** Seconds after which the browser reloads the page by itself (pending receipts only). */
   refreshSeconds?: number | undefined;
+}
+
+export interface FooterLinkLine {
+  intro: string;
+  links: readonly { href: string; text: string }[];
 }
 
 interface LayoutData {
@@ -146,6 +156,7 @@ interface LayoutData {
   switchLabel: string;
   switchHref: string;
   footer: readonly string[];
+  footerLinks: readonly FooterLinkLine[];
   refresh?: string | undefined;
 }
 
@@ -172,6 +183,7 @@ const layoutTemplate = compileTemplate<LayoutData>(`<!doctype html>
 </main>
 <footer>
 <% for (const line of it.footer) { %><p><%= line %></p>
+<% } %><% for (const line of it.footerLinks) { %><p><%= line.intro %> <% line.links.forEach((l, i) => { %><% if (i > 0) { %>, <% } %><a class="contact" href="<%= l.href %>"><%= l.text %></a><% }) %></p>
 <% } %></footer>
 </div>
 </body>
@@ -208,6 +220,7 @@ export function renderLayout(input: LayoutInput): string {
     switchLabel: t(input.lang, "langSwitch"),
     switchHref: input.langHref?.[switchTo] ?? `?lang=${switchTo}`,
     footer: input.footer ?? [],
+    footerLinks: input.footerLinks ?? [],
     refresh:
       input.refreshSeconds !== undefined && Number.isFinite(input.refreshSeconds)
         ? String(Math.max(1, Math.round(input.refreshSeconds)))
