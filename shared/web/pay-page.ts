@@ -37,6 +37,8 @@ type Row = readonly [label: string, value: string];
 interface SumRow {
   label: string;
   value: string;
+  /** The invoice's total (bold, ruled off). */
+  total?: boolean;
   link?: { href: string; text: string } | undefined;
 }
 
@@ -116,8 +118,9 @@ const payTemplate = compileTemplate<PayData>(`<h1><%= it.title %></h1>
 <% for (const [label, value] of c.details) { %><dt><%= label %></dt><dd><%= value %></dd>
 <% } %></dl>
 <dl class="sum">
-<% for (const r of c.sum) { %><dt><%= r.label %><% if (r.link) { %><br><a class="doc" href="<%= r.link.href %>"><%= r.link.text %></a><% } %></dt><dd class="amt"><%= r.value %></dd>
-<% } %></dl>
+<% for (const r of c.sum) { %><dt<% if (r.total) { %> class="tot"<% } %>><%= r.label %></dt><dd class="amt<% if (r.total) { %> tot<% } %>"><%= r.value %></dd>
+<% if (r.link) { %><dd class="doc-row"><a class="doc" href="<%= r.link.href %>"><%= r.link.text %></a></dd>
+<% } %><% } %></dl>
 </section>
 <% } %><% if (!it.allPaid) { %><p class="total"><%= it.totalLabel %>: <span class="amt"><%= it.total %></span></p>
 <% } %><% if (it.form) { const f = it.form; %><h2 id="pay"><%= it.payHeading %></h2>
@@ -230,7 +233,7 @@ function caseData(
       ...feeRows(c, token, lang),
       { label: t(lang, "interest"), value: money(c.balance.interest) },
       // One invoice: its total is the page's "Totalt å betale", said once.
-      ...(single ? [] : [{ label: t(lang, "caseTotal"), value: money(c.balance.total) }]),
+      ...(single ? [] : [{ label: t(lang, "caseTotal"), value: money(c.balance.total), total: true }]),
     ],
     notes,
   };
