@@ -79,6 +79,8 @@ export const PAGE_CSS = [
   // Labels give way to values: a KID or account number (one unbreakable word) keeps its line on a phone.
   "dl{display:grid;grid-template-columns:minmax(5.5rem,max-content) minmax(min-content,1fr);gap:.25rem 1rem;margin:.5rem 0}",
   "dt{margin:0}dd{margin:0;text-align:right;font-variant-numeric:tabular-nums;overflow-wrap:break-word}",
+  // A KID (up to 25 digits) under its label, across the row: beside it, it would push the values off a phone.
+  "dt.wide,dd.wide{grid-column:1/-1}dd.wide{text-align:left;margin-top:-.25rem}",
   `.sum .tot{font-weight:700;border-top:1px solid ${P.border};padding-top:.25rem}`,
   ".total{font-size:1.2rem;font-weight:700}",
   ".amt{white-space:nowrap}",

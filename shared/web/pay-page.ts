@@ -32,7 +32,8 @@ export interface RenderPayPageOptions {
   values?: PayFormValues | undefined;
 }
 
-type Row = readonly [label: string, value: string];
+/** A label and its value; `wide`: the value takes a line of its own (a KID of up to 25 digits never fits beside its label on a phone). */
+type Row = readonly [label: string, value: string, wide?: boolean];
 /** A sum row; a fee row links to the letter that added it. */
 interface SumRow {
   label: string;
@@ -115,7 +116,7 @@ const payTemplate = compileTemplate<PayData>(`<h1><%= it.title %></h1>
 <h2 id="<%= c.id %>"><%= c.heading %></h2>
 <% for (const note of c.notes) { %><p class="note"><%= note %></p>
 <% } %><dl>
-<% for (const [label, value] of c.details) { %><dt><%= label %></dt><dd><%= value %></dd>
+<% for (const [label, value, wide] of c.details) { %><dt<% if (wide) { %> class="wide"<% } %>><%= label %></dt><dd<% if (wide) { %> class="wide"<% } %>><%= value %></dd>
 <% } %></dl>
 <dl class="sum">
 <% for (const r of c.sum) { %><dt<% if (r.total) { %> class="tot"<% } %>><%= r.label %></dt><dd class="amt<% if (r.total) { %> tot<% } %>"><%= r.value %></dd>
@@ -155,7 +156,7 @@ const payTemplate = compileTemplate<PayData>(`<h1><%= it.title %></h1>
 <% if (k.serviceNote) { %><p class="note"><%= k.serviceNote %></p>
 <% } %><% if (k.account) { %><dl><dt><%= k.account[0] %></dt><dd><%= k.account[1] %></dd></dl>
 <% } %><% for (const rows of k.cases) { %><dl class="case">
-<% for (const [label, value] of rows) { %><dt><%= label %></dt><dd><%= value %></dd>
+<% for (const [label, value, wide] of rows) { %><dt<% if (wide) { %> class="wide"<% } %>><%= label %></dt><dd<% if (wide) { %> class="wide"<% } %>><%= value %></dd>
 <% } %></dl>
 <% } %><% } %>`);
 
@@ -223,7 +224,7 @@ function caseData(
   const details: Row[] = [];
   if (c.description) details.push([t(lang, "description"), c.description]);
   details.push([t(lang, "dueDate"), formatLocalDate(c.dueDate, lang)]);
-  details.push([t(lang, "kid"), c.kid]);
+  details.push([t(lang, "kid"), c.kid, true]);
   return {
     id: `case-${index + 1}`,
     heading: t(lang, "invoiceHeading", { number: c.invoiceNumber }),
@@ -346,7 +347,7 @@ function bankData(view: PayPageView, lang: Lang, primary: boolean): BankData | u
           .filter((c) => c.balance.total.value > 0)
           .map((c): Row[] => [
             [t(lang, "invoice"), c.invoiceNumber],
-            ["KID", c.kid],
+            ["KID", c.kid, true],
             [t(lang, "amount"), formatAmount(c.balance.total, lang)],
           ])
       : [],

@@ -72,7 +72,7 @@ function invoice(stage: DebtorStage): PayPageCase {
     caseId: "c-1001",
     invoiceNumber: "1001",
     description: "Bredbånd oktober 2026",
-    kid: "0000010013",
+    kid: "331327831575826360", // 18 digits, as the dev host makes them (a KID may have 25)
     dueDate: "2026-10-01",
     invoiced: nok(125000),
     balance: { principal: nok(125000), fees: nok(fees), interest: nok(interest), total: nok(125000 + fees + interest) },
@@ -224,13 +224,24 @@ async function violations(page: Page): Promise<Array<{ id: string; help: string;
   return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.length }));
 }
 
-/** Elements whose right edge runs past the phone's width (cut off, or forcing a sideways scroll). */
+/**
+ * Elements whose right edge runs past their box — the invoice's bordered box, or the page's white card — or past the
+ * phone's screen: cut off, drawn over the border, or forcing a sideways scroll.
+ */
 async function overflowing(page: Page): Promise<string[]> {
   return page.evaluate(`(() => {
     const width = document.documentElement.clientWidth;
+    const innerRight = (box) => {
+      const style = getComputedStyle(box);
+      return box.getBoundingClientRect().right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth);
+    };
     const out = [...document.querySelectorAll("main *, footer *")]
-      .filter((e) => e.getBoundingClientRect().right > width + 0.5)
-      .map((e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className : ""));
+      .filter((e) => {
+        const box = e.parentElement.closest(".case, main, footer");
+        const limit = Math.min(width, box ? innerRight(box) : width);
+        return e.getBoundingClientRect().right > limit + 0.5;
+      })
+      .map((e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className : "") + ": " + (e.textContent || "").trim().slice(0, 30));
     if (document.documentElement.scrollWidth > width) out.push("<page scrolls sideways>");
     return out;
   })()`);
