@@ -261,7 +261,8 @@ function errorTarget(error: PayFormError, form: FormData | undefined): string {
   if (!form) return "#bank";
   switch (error.field) {
     case "option":
-      return `#${form.options[0]?.id ?? "pay"}`;
+      // With one option there is no radio group to point at: the pay section instead.
+      return form.onlyOption ? "#pay" : `#${form.options[0]?.id ?? "pay"}`;
     case "amount":
       return form.options.some((o) => o.custom) ? "#amount" : "#pay";
     case "cover":

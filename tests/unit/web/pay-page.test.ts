@@ -181,6 +181,14 @@ describe("the pay page", () => {
     const hidden = all(doc, (e) => e.tag === "input" && e.attrs.type === "hidden");
     expect(hidden.map((h) => [h.attrs.name, h.attrs.value])).toEqual([["option", "full"]]);
     expect(readable(doc.text)).not.toContain("Hvor mye vil du betale?");
+    // A refused choice points the error summary at the pay section, not at a radio button that is not there.
+    const refused = page(fullView({ options: [{ kind: "full", amount: nok(384675) }] }), {
+      lang: "nb",
+      error: { field: "option", code: "OPTION_UNAVAILABLE" },
+    }).doc;
+    const summaryLink = all(refused, (e) => e.tag === "a" && (e.attrs.href ?? "").startsWith("#"))[0];
+    expect(summaryLink?.attrs.href).toBe("#pay");
+    expect(byId(refused, "pay")).toBeDefined();
   });
 
   it("shows how to reach the creditor and the agency, with phone, e-mail and web links", () => {
