@@ -76,8 +76,11 @@ export interface AppDeps {
   debtorContacts?: DebtorContactStore;
   /** `PUBLIC_BASE_URL`: base of the short pay links. */
   publicBaseUrl: string;
-  /** The sender block printed on letters (`LETTERHEAD`); without it letter steps end "not-executed". */
-  letterhead?: Letterhead;
+  /**
+   * The sender block printed on letters (`LETTERHEAD`); without it letter steps end "not-executed". Its `name` and
+   * contact details are the agency's on pay pages and receipts.
+   */
+  letterhead?: Letterhead & { name?: string };
 }
 
 /** The case orchestrations through THIS invocation's durable client (the function declares the durable client input). */

@@ -13,7 +13,7 @@ import { normalizePhone } from "../../shared/domain/identifiers/phone";
 import { defaultPolicy, LadderPolicy, StepKind, TenantRole } from "../../shared/domain/policy";
 import { PutPartnerConnectionBody } from "../../shared/application/partners/partner-connection";
 import { ServiceKind } from "../../shared/domain/rules/rule-set";
-import { Letterhead } from "../../shared/domain/letterhead";
+import { CreditorContact, Letterhead } from "../../shared/domain/letterhead";
 import { MoneyDto, PageQuery, Problem } from "../../shared/http/openapi";
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
@@ -72,6 +72,13 @@ export const RegisterTenantBody = z
         example: "https://fjordnett.no/logo.png",
       }),
     letterhead: LetterheadBody.optional(),
+    contact: CreditorContact.optional().meta({
+      id: "CreditorContact",
+      description:
+        "How debtors reach the creditor: at least one of phone, e-mail and web. Shown on pay pages and receipts; " +
+        "without it the letterhead's contact details are shown, and without those only the creditor's name.",
+      example: { phone: "22 12 34 56", email: "kundeservice@fjordnett.no", web: "fjordnett.no" },
+    }),
     operationsEmail: z.email({ message: "An e-mail address." }).max(254).optional().meta({
       description:
         "The creditor's technical contact: told by e-mail when the platform disables one of its webhook subscriptions (the receiver answered 410 Gone, or every delivery failed for 5 days).",

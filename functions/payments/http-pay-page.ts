@@ -4,7 +4,10 @@
  *   GET  /p/{token}           the claim(s), what is owed today, Betal nå options, "Betal med Vipps" / "Betal med kort"
  *   POST /p/{token}/pay       form: method=vipps|card, option=full|instalment|reopen|custom, amount?, cover?
  *                             → 303 to the provider; a refused choice → the page again, 422, message at the field
- *   GET  /p/{token}/receipt   ?ref=… → "Betalt" as soon as the payment is applied; refreshes itself while pending
+ *   GET  /p/{token}/receipt   ?ref=… → "Betalt" / "Delbetaling mottatt" as soon as the payment is applied; refreshes
+ *                             itself while pending
+ *   GET  /p/{token}/receipt/pdf  ?ref=… → the paid receipt as a PDF (attachment); 404 until it is paid
+ *   GET  /p/{token}/letters/{caseId}/{documentId}  a letter of one of the link's cases (PDF), linked from its fees
  *
  * Unknown links → 404 and expired links → 410 with a kind page saying what to do; too many requests → 429 with
  * Retry-After; anything unexpected → 503 with a kind page, never a stack trace. Norwegian by default, `?lang=en` or
@@ -26,12 +29,18 @@ import { NOTICE_STATUS, renderNoticePage } from "../../shared/web/notice-page";
 import { renderPayPage } from "../../shared/web/pay-page";
 import type { PayFormValues } from "../../shared/application/payments/pay-page-model";
 import type { Lang, NoticeKind } from "../../shared/web/pay-page-model";
-import { renderReceiptPage } from "../../shared/web/receipt-page";
+import { receiptPdfModel, renderReceiptPage } from "../../shared/web/receipt-page";
+import { renderReceiptPdf } from "../../shared/letters/render-receipt";
+import { makeLoadPayLinkLetter } from "../../shared/application/payments/pay-link-letter";
 import type { PaymentsDeps } from "./deps";
 import {
   PAY_PAGE_FUNCTION,
   PAY_PAGE_ROUTE,
+  PAY_LETTER_FUNCTION,
+  PAY_LETTER_ROUTE,
   PAY_RECEIPT_FUNCTION,
+  PAY_RECEIPT_PDF_FUNCTION,
+  PAY_RECEIPT_PDF_ROUTE,
   PAY_RECEIPT_ROUTE,
   PAY_SUBMIT_FUNCTION,
   PAY_SUBMIT_ROUTE,
@@ -39,7 +48,7 @@ import {
 
 export type PayPageFunctionDeps = PayPageDeps &
   ReceiptDeps &
-  Pick<PaymentsDeps, "payPageLimiter" | "publicBaseUrl" | "letterhead">;
+  Pick<PaymentsDeps, "payPageLimiter" | "publicBaseUrl" | "letterhead" | "letters">;
 
 /** Headers of every page: no caching (balances change), no framing, no referrer (the token is in the URL). */
 const PAGE_HEADERS = {
@@ -93,11 +102,46 @@ async function formValues(request: HttpRequest): Promise<PayFormValues> {
   return values;
 }
 
+/** The agency behind the pages: the platform's letterhead (`LETTERHEAD`), its name when the setting gives one. */
+function agencyOf(deps: PayPageFunctionDeps): PayPageConfig["agency"] {
+  const letterhead = deps.letterhead;
+  if (!letterhead) return undefined;
+  return { contact: letterhead.contact, ...(letterhead.name ? { name: letterhead.name } : {}) };
+}
+
+/** A PDF for the debtor: never cached, named for the download. */
+function pdf(content: Buffer, fileName: string, disposition: "inline" | "attachment"): HttpResponseInit {
+  return {
+    status: 200,
+    headers: {
+      "content-type": "application/pdf",
+      "content-disposition": `${disposition}; filename="${fileName}"`,
+      "cache-control": "no-store",
+      "referrer-policy": "no-referrer",
+      "x-content-type-options": "nosniff",
+    },
+    body: content,
+  };
+}
+
+function validReference(request: HttpRequest): string | undefined {
+  const reference = request.query.get("ref") ?? undefined;
+  return reference && /^[a-zA-Z0-9-]{8,50}$/u.test(reference) ? reference : undefined;
+}
+
 export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
-  const config = (deps: PayPageFunctionDeps): PayPageConfig => ({
-    publicBaseUrl: deps.publicBaseUrl,
-    ...(deps.letterhead ? { accountNumber: deps.letterhead.accountNumber } : {}),
-  });
+  const config = (deps: PayPageFunctionDeps): PayPageConfig => {
+    const agency = agencyOf(deps);
+    return {
+      publicBaseUrl: deps.publicBaseUrl,
+      ...(deps.letterhead ? { accountNumber: deps.letterhead.accountNumber } : {}),
+      ...(agency ? { agency } : {}),
+    };
+  };
+  const receiptDeps = (deps: PayPageFunctionDeps): ReceiptDeps => {
+    const agency = agencyOf(deps);
+    return agency ? { ...deps, agency } : deps;
+  };
 
   /** Rate limit, then the handler; failures become the kind "unavailable" page (logged without the token). */
   const guarded =
@@ -154,13 +198,33 @@ export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
     }),
 
     receipt: guarded("receipt page", async (request, deps, token, lang) => {
-      const reference = request.query.get("ref") ?? undefined;
-      const result = await makeLoadReceipt(deps)(
-        token,
-        reference && /^[a-zA-Z0-9-]{8,50}$/u.test(reference) ? reference : undefined,
-      );
+      const result = await makeLoadReceipt(receiptDeps(deps))(token, validReference(request));
       if (result.kind === "unknown") return notice(request, "unknown-link", lang);
       return page(request, 200, renderReceiptPage(result.view, lang));
+    }),
+
+    receiptPdf: guarded("receipt pdf", async (request, deps, token, lang) => {
+      const reference = validReference(request);
+      if (!reference) return notice(request, "unknown-link", lang);
+      const result = await makeLoadReceipt(receiptDeps(deps))(token, reference);
+      if (result.kind === "unknown") return notice(request, "unknown-link", lang);
+      const model = receiptPdfModel(result.view, lang);
+      // Only a paid payment has a receipt to download; until then the page says where it stands.
+      if (!model) return notice(request, "unknown-link", lang);
+      const name = lang === "nb" ? "kvittering" : "receipt";
+      return pdf(await renderReceiptPdf(model), `${name}-${reference}.pdf`, "attachment");
+    }),
+
+    letter: guarded("pay link letter", async (request, deps, token, lang) => {
+      const result = await makeLoadPayLinkLetter(deps)(
+        token,
+        request.params.caseId ?? "",
+        request.params.documentId ?? "",
+      );
+      if (result.kind === "unknown") return notice(request, "unknown-link", lang);
+      if (result.kind === "expired")
+        return notice(request, "expired-link", lang, result.creditorName ? { creditorName: result.creditorName } : {});
+      return pdf(result.content, result.fileName, "inline");
     }),
   };
 }
@@ -184,5 +248,17 @@ export function registerPayPageFunctions(deps: () => PaymentsDeps): void {
     methods: ["GET"],
     authLevel: "anonymous",
     handler: functions.receipt,
+  });
+  app.http(PAY_RECEIPT_PDF_FUNCTION, {
+    route: PAY_RECEIPT_PDF_ROUTE,
+    methods: ["GET"],
+    authLevel: "anonymous",
+    handler: functions.receiptPdf,
+  });
+  app.http(PAY_LETTER_FUNCTION, {
+    route: PAY_LETTER_ROUTE,
+    methods: ["GET"],
+    authLevel: "anonymous",
+    handler: functions.letter,
   });
 }

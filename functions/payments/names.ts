@@ -2,6 +2,8 @@
 export const PAY_PAGE_FUNCTION = "payPage";
 export const PAY_SUBMIT_FUNCTION = "payPageSubmit";
 export const PAY_RECEIPT_FUNCTION = "payPageReceipt";
+export const PAY_RECEIPT_PDF_FUNCTION = "payPageReceiptPdf";
+export const PAY_LETTER_FUNCTION = "payPageLetter";
 export const VIPPS_CALLBACK_FUNCTION = "vippsCallback";
 export const APPLY_PAYMENT_FUNCTION = "applyPayment";
 export const IMPORT_OCR_GIRO_FUNCTION = "importOcrGiroFile";
@@ -13,6 +15,8 @@ export const REFUND_UNMATCHED_PAYMENT_FUNCTION = "refundUnmatchedPayment";
 export const PAY_PAGE_ROUTE = "p/{token}";
 export const PAY_SUBMIT_ROUTE = "p/{token}/pay";
 export const PAY_RECEIPT_ROUTE = "p/{token}/receipt";
+export const PAY_RECEIPT_PDF_ROUTE = "p/{token}/receipt/pdf";
+export const PAY_LETTER_ROUTE = "p/{token}/letters/{caseId}/{documentId}";
 export const VIPPS_CALLBACK_ROUTE = "api/callbacks/vipps";
 export const UNMATCHED_PAYMENTS_ROUTE = "api/v1/ops/unmatched-payments";
 export const PLACE_UNMATCHED_PAYMENT_ROUTE = "api/v1/ops/unmatched-payments/{paymentId}/apply";

@@ -6,7 +6,7 @@ import type { CountryCode } from "../domain/calendar";
 import type { Clock } from "../ports/clock";
 import type { Random } from "../ports/random";
 import type { TenantStore } from "../ports/tenant-store";
-import type { Letterhead } from "../domain/letterhead";
+import type { CreditorContact, Letterhead } from "../domain/letterhead";
 import { TenantNotFound } from "../ports/errors";
 
 export interface NewApiKey {
@@ -36,6 +36,8 @@ export interface RegisterTenantInput {
   operationsEmail?: string;
   /** The sender block, account number and contact details on the creditor's letters. */
   letterhead?: Letterhead;
+  /** How debtors reach the creditor, shown on pay pages and receipts. */
+  contact?: CreditorContact;
 }
 
 export interface TenantRegistered {
@@ -88,6 +90,7 @@ export function makeRegisterTenant(deps: RegisterTenantDeps) {
         ...(input.logoUrl ? { logoUrl: input.logoUrl } : {}),
         ...(input.operationsEmail ? { operationsEmail: input.operationsEmail } : {}),
         ...(input.letterhead ? { letterhead: input.letterhead } : {}),
+        ...(input.contact ? { contact: input.contact } : {}),
         policy: null,
         createdAt: now,
         updatedAt: now,

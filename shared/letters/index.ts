@@ -7,3 +7,4 @@ export * from "./letter-format";
 export * from "./printable-text";
 export * from "./render-letter";
 export * from "./letter-email";
+export * from "./render-receipt";

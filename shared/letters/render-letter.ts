@@ -76,6 +76,12 @@ function fonts(): Record<string, fontkit.Font> {
   );
 }
 
+/** Registers the letters' fonts on another of this folder's documents (the receipt PDF): "LetterRegular", "LetterBold". */
+export function registerLetterFonts(doc: PDFKit.PDFDocument): { regular: string; bold: string } {
+  for (const [name, font] of Object.entries(fonts())) doc.registerFont(name, font as unknown as Buffer);
+  return { regular: FONT, bold: BOLD };
+}
+
 /** fontkit's decoded-table cache on a font object (what its getVariation hands on to the new font). */
 interface FontInternals {
   _tables: unknown;
@@ -202,7 +208,7 @@ export async function renderLetter(
   return done;
 }
 
-function collect(doc: Doc): Promise<Buffer> {
+export function collect(doc: Doc): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     doc.on("data", (chunk: Buffer) => chunks.push(chunk));

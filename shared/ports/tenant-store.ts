@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { CountryCode } from "../domain/calendar";
 import { LadderPolicy } from "../domain/policy";
-import { Letterhead } from "../domain/letterhead";
+import { CreditorContact, Letterhead } from "../domain/letterhead";
 
 export const Tenant = z.object({
   schemaVersion: z.literal(1),
@@ -16,6 +16,11 @@ export const Tenant = z.object({
   country: CountryCode,
   /** The creditor's logo on the pay page (an https URL the creditor hosts); optional. */
   logoUrl: z.string().optional(),
+  /**
+   * How debtors reach the creditor (phone, e-mail, web), shown on pay pages and receipts. Optional: without it the
+   * letterhead's contact details are shown, and without those only the name.
+   */
+  contact: CreditorContact.optional(),
   /**
    * Where the platform writes to the creditor's technical contact about its integration (a webhook subscription
    * disabled, …). Not personal data of a debtor; a role address is expected (drift@…). Optional.

@@ -79,7 +79,9 @@ export const PAGE_CSS = [
   // Labels give way to values: a KID or account number (one unbreakable word) keeps its line on a phone.
   "dl{display:grid;grid-template-columns:minmax(5.5rem,max-content) minmax(min-content,1fr);gap:.25rem 1rem;margin:.5rem 0}",
   "dt{margin:0}dd{margin:0;text-align:right;font-variant-numeric:tabular-nums;overflow-wrap:break-word}",
-  `.sum dt:last-of-type,.sum dd:last-of-type{font-weight:700;border-top:1px solid ${P.border};padding-top:.25rem}`,
+  // A KID (up to 25 digits) under its label, across the row: beside it, it would push the values off a phone.
+  "dt.wide,dd.wide{grid-column:1/-1}dd.wide{text-align:left;margin-top:-.25rem}",
+  `.sum .tot{font-weight:700;border-top:1px solid ${P.border};padding-top:.25rem}`,
   ".total{font-size:1.2rem;font-weight:700}",
   ".amt{white-space:nowrap}",
   "fieldset{border:0;padding:0;margin:0 0 1rem;min-width:0}",
@@ -104,6 +106,14 @@ export const PAGE_CSS = [
   `.note{background:${P.noticeFill};border-left:6px solid ${P.noticeBorder};padding:.5rem 1rem;margin:.75rem 0}`,
   `footer{color:${P.muted};font-size:.95rem;padding:.5rem 0 2rem}`,
   ".lang{display:inline-block;min-height:44px;min-width:44px;padding:.6rem .25rem}",
+  // Contact links, one a line, and letter links: easy to tap; an e-mail address may break rather than run off a phone.
+  ".contact-intro{margin-bottom:0}",
+  ".contacts{list-style:none;margin:0 0 .5rem;padding:0}",
+  ".contacts a{display:inline-block;padding:.3rem 0;overflow-wrap:anywhere}",
+  // The letter that added a fee: a line of its own under the fee, across the row.
+  "dd.doc-row{grid-column:1/-1;text-align:left;margin-top:-.25rem}",
+  "a.doc{display:inline-block;padding:.2rem 0}",
+  ".nowrap{white-space:nowrap}",
   `.vh{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`,
 ].join("");
 
@@ -132,8 +142,15 @@ export interface LayoutInput {
   langHref?: Readonly<Record<Lang, string>> | undefined;
   /** Footer lines (plain text). */
   footer?: readonly string[] | undefined;
+  /** Footer lines with links (contact details: phone, e-mail, web), after the plain ones. */
+  footerLinks?: readonly FooterLinkLine[] | undefined;
   /** Seconds after which the browser reloads the page by itself (pending receipts only). */
   refreshSeconds?: number | undefined;
+}
+
+export interface FooterLinkLine {
+  intro: string;
+  links: readonly { href: string; text: string }[];
 }
 
 interface LayoutData {
@@ -146,6 +163,7 @@ interface LayoutData {
   switchLabel: string;
   switchHref: string;
   footer: readonly string[];
+  footerLinks: readonly FooterLinkLine[];
   refresh?: string | undefined;
 }
 
@@ -172,6 +190,10 @@ const layoutTemplate = compileTemplate<LayoutData>(`<!doctype html>
 </main>
 <footer>
 <% for (const line of it.footer) { %><p><%= line %></p>
+<% } %><% for (const line of it.footerLinks) { %><p class="contact-intro"><%= line.intro %></p>
+<ul class="contacts">
+<% for (const l of line.links) { %><li><a href="<%= l.href %>"><%= l.text %></a></li>
+<% } %></ul>
 <% } %></footer>
 </div>
 </body>
@@ -208,6 +230,7 @@ export function renderLayout(input: LayoutInput): string {
     switchLabel: t(input.lang, "langSwitch"),
     switchHref: input.langHref?.[switchTo] ?? `?lang=${switchTo}`,
     footer: input.footer ?? [],
+    footerLinks: input.footerLinks ?? [],
     refresh:
       input.refreshSeconds !== undefined && Number.isFinite(input.refreshSeconds)
         ? String(Math.max(1, Math.round(input.refreshSeconds)))

@@ -22,6 +22,7 @@ import {
 } from "./i18n";
 import { compileTemplate, payLinkPath, renderLayout } from "./layout";
 import { COVER_CHOICES, type Lang } from "./pay-page-model";
+import { contactLines, feeLabel, letterName, STAGE_WORDS } from "./debtor-words";
 
 export interface RenderPayPageOptions {
   lang: Lang;
@@ -31,13 +32,22 @@ export interface RenderPayPageOptions {
   values?: PayFormValues | undefined;
 }
 
-type Row = readonly [label: string, value: string];
+/** A label and its value; `wide`: the value takes a line of its own (a KID of up to 25 digits never fits beside its label on a phone). */
+type Row = readonly [label: string, value: string, wide?: boolean];
+/** A sum row; a fee row links to the letter that added it. */
+interface SumRow {
+  label: string;
+  value: string;
+  /** The invoice's total (bold, ruled off). */
+  total?: boolean;
+  link?: { href: string; text: string } | undefined;
+}
 
 interface CaseData {
   id: string;
   heading: string;
   details: Row[];
-  sum: Row[];
+  sum: SumRow[];
   notes: string[];
 }
 
@@ -54,6 +64,8 @@ interface FormData {
   action: string;
   legend: string;
   options: OptionData[];
+  /** Only one thing to choose: no radio group, the choice goes along hidden. */
+  onlyOption?: string | undefined;
   optionError?: string | undefined;
   cover?:
     | {
@@ -104,16 +116,18 @@ const payTemplate = compileTemplate<PayData>(`<h1><%= it.title %></h1>
 <h2 id="<%= c.id %>"><%= c.heading %></h2>
 <% for (const note of c.notes) { %><p class="note"><%= note %></p>
 <% } %><dl>
-<% for (const [label, value] of c.details) { %><dt><%= label %></dt><dd><%= value %></dd>
+<% for (const [label, value, wide] of c.details) { %><dt<% if (wide) { %> class="wide"<% } %>><%= label %></dt><dd<% if (wide) { %> class="wide"<% } %>><%= value %></dd>
 <% } %></dl>
 <dl class="sum">
-<% for (const [label, value] of c.sum) { %><dt><%= label %></dt><dd class="amt"><%= value %></dd>
-<% } %></dl>
+<% for (const r of c.sum) { %><dt<% if (r.total) { %> class="tot"<% } %>><%= r.label %></dt><dd class="amt<% if (r.total) { %> tot<% } %>"><%= r.value %></dd>
+<% if (r.link) { %><dd class="doc-row"><a class="doc" href="<%= r.link.href %>"><%= r.link.text %></a></dd>
+<% } %><% } %></dl>
 </section>
 <% } %><% if (!it.allPaid) { %><p class="total"><%= it.totalLabel %>: <span class="amt"><%= it.total %></span></p>
 <% } %><% if (it.form) { const f = it.form; %><h2 id="pay"><%= it.payHeading %></h2>
 <form method="post" action="<%= f.action %>">
-<fieldset>
+<% if (f.onlyOption) { %><input type="hidden" name="option" value="<%= f.onlyOption %>">
+<% } else { %><fieldset>
 <legend><%= f.legend %></legend>
 <% if (f.optionError) { %><p class="err" id="option-error"><span class="vh"><%= it.errorPrefix %> </span><%= f.optionError %></p>
 <% } %><% for (const o of f.options) { %><div class="choice"><input type="radio" id="<%= o.id %>" name="option" value="<%= o.value %>"<% if (o.checked) { %> checked<% } %><% if (f.optionError) { %> aria-invalid="true" aria-describedby="option-error"<% } %>><label for="<%= o.id %>"><%= o.label %><% if (o.amount) { %>: <span class="amt"><%= o.amount %></span><% } %></label></div>
@@ -124,6 +138,7 @@ const payTemplate = compileTemplate<PayData>(`<h1><%= it.title %></h1>
 <% } %><input type="text" id="amount" name="amount" inputmode="decimal" autocomplete="transaction-amount" spellcheck="false" value="<%= a.value %>" aria-describedby="amount-hint<% if (a.error) { %> amount-error<% } %>"<% if (a.error) { %> aria-invalid="true"<% } %>>
 </div>
 <% } %><% } %></fieldset>
+<% } %>
 <% if (f.cover) { const c = f.cover; %><div class="field">
 <label for="cover"><%= c.label %></label>
 <p class="hint" id="cover-hint"><%= c.hint %></p>
@@ -141,7 +156,7 @@ const payTemplate = compileTemplate<PayData>(`<h1><%= it.title %></h1>
 <% if (k.serviceNote) { %><p class="note"><%= k.serviceNote %></p>
 <% } %><% if (k.account) { %><dl><dt><%= k.account[0] %></dt><dd><%= k.account[1] %></dd></dl>
 <% } %><% for (const rows of k.cases) { %><dl class="case">
-<% for (const [label, value] of rows) { %><dt><%= label %></dt><dd><%= value %></dd>
+<% for (const [label, value, wide] of rows) { %><dt<% if (wide) { %> class="wide"<% } %>><%= label %></dt><dd<% if (wide) { %> class="wide"<% } %>><%= value %></dd>
 <% } %></dl>
 <% } %><% } %>`);
 
@@ -164,7 +179,41 @@ function statusNote(c: PayPageCase): TextKey | undefined {
   }
 }
 
-function caseData(c: PayPageCase, index: number, lang: Lang, reopen: Money | undefined): CaseData {
+function letterHref(token: string, caseId: string, documentId: string, lang: Lang): string {
+  return payLinkPath(token, lang, `/letters/${encodeURIComponent(caseId)}/${encodeURIComponent(documentId)}`);
+}
+
+/** Each fee with the letter that added it, when the lines add up to what is owed in fees; else one fees row. */
+function feeRows(c: PayPageCase, token: string, lang: Lang): SumRow[] {
+  const money = (m: Money) => formatAmount(m, lang);
+  const charged = c.feeLines.reduce((n, l) => n + l.amount.value, 0);
+  if (c.feeLines.length === 0 || charged - c.feesPaid.value !== c.balance.fees.value)
+    return [{ label: t(lang, "fees"), value: money(c.balance.fees) }];
+  const rows: SumRow[] = c.feeLines.map((l) => ({
+    label: feeLabel(l.kind, lang),
+    value: money(l.amount),
+    link: l.letter
+      ? {
+          href: letterHref(token, l.letter.caseId, l.letter.documentId, lang),
+          text: t(lang, "letterLink", {
+            letter: letterName(l.letter.kind, lang),
+            date: formatLocalDate(l.letter.on, lang),
+          }),
+        }
+      : undefined,
+  }));
+  if (c.feesPaid.value > 0) rows.push({ label: t(lang, "feesPaid"), value: `−${money(c.feesPaid)}` });
+  return rows;
+}
+
+function caseData(
+  c: PayPageCase,
+  index: number,
+  lang: Lang,
+  reopen: Money | undefined,
+  token: string,
+  single: boolean,
+): CaseData {
   const money = (m: Money) => formatAmount(m, lang);
   const notes: string[] = [];
   const status = statusNote(c);
@@ -175,16 +224,17 @@ function caseData(c: PayPageCase, index: number, lang: Lang, reopen: Money | und
   const details: Row[] = [];
   if (c.description) details.push([t(lang, "description"), c.description]);
   details.push([t(lang, "dueDate"), formatLocalDate(c.dueDate, lang)]);
-  details.push([t(lang, "kid"), c.kid]);
+  details.push([t(lang, "kid"), c.kid, true]);
   return {
     id: `case-${index + 1}`,
     heading: t(lang, "invoiceHeading", { number: c.invoiceNumber }),
     details,
     sum: [
-      [t(lang, "principal"), money(c.balance.principal)],
-      [t(lang, "fees"), money(c.balance.fees)],
-      [t(lang, "interest"), money(c.balance.interest)],
-      [t(lang, "caseTotal"), money(c.balance.total)],
+      { label: t(lang, "principal"), value: money(c.balance.principal) },
+      ...feeRows(c, token, lang),
+      { label: t(lang, "interest"), value: money(c.balance.interest) },
+      // One invoice: its total is the page's "Totalt å betale", said once.
+      ...(single ? [] : [{ label: t(lang, "caseTotal"), value: money(c.balance.total), total: true }]),
     ],
     notes,
   };
@@ -211,7 +261,8 @@ function errorTarget(error: PayFormError, form: FormData | undefined): string {
   if (!form) return "#bank";
   switch (error.field) {
     case "option":
-      return `#${form.options[0]?.id ?? "pay"}`;
+      // With one option there is no radio group to point at: the pay section instead.
+      return form.onlyOption ? "#pay" : `#${form.options[0]?.id ?? "pay"}`;
     case "amount":
       return form.options.some((o) => o.custom) ? "#amount" : "#pay";
     case "cover":
@@ -264,15 +315,17 @@ function formData(view: PayPageView, lang: Lang, error: PayFormError | undefined
         })),
       }
     : undefined;
+  const words = STAGE_WORDS[view.stage];
   const buttons: FormData["buttons"] = [];
   if (view.methods.includes("vipps"))
-    buttons.push({ id: "pay-vipps", value: "vipps", cls: "vipps", label: t(lang, "payVipps") });
+    buttons.push({ id: "pay-vipps", value: "vipps", cls: "vipps", label: t(lang, words.vipps) });
   if (view.methods.includes("card"))
-    buttons.push({ id: "pay-card", value: "card", cls: "card", label: t(lang, "payCard") });
+    buttons.push({ id: "pay-card", value: "card", cls: "card", label: t(lang, words.card) });
   return {
     action: payLinkPath(view.token, lang, "/pay"),
     legend: t(lang, "optionLegend"),
     options: optionData,
+    onlyOption: optionData.length === 1 ? optionData[0]!.value : undefined,
     optionError: message("option"),
     cover,
     methodsIntro: t(lang, "methodsIntro"),
@@ -295,7 +348,7 @@ function bankData(view: PayPageView, lang: Lang, primary: boolean): BankData | u
           .filter((c) => c.balance.total.value > 0)
           .map((c): Row[] => [
             [t(lang, "invoice"), c.invoiceNumber],
-            ["KID", c.kid],
+            ["KID", c.kid, true],
             [t(lang, "amount"), formatAmount(c.balance.total, lang)],
           ])
       : [],
@@ -309,7 +362,8 @@ export function renderPayPage(view: PayPageView, options: RenderPayPageOptions):
   const owing = view.options.length > 0;
   const reopen = view.options.find((o) => o.kind === "reopen")?.amount;
   const form = owing && view.methods.length > 0 ? formData(view, lang, error, values) : undefined;
-  const title = t(lang, view.cases.length > 1 ? "payTitleMany" : "payTitleOne", { creditor });
+  const words = STAGE_WORDS[view.stage];
+  const title = t(lang, words.title ?? (view.cases.length > 1 ? "payTitleMany" : "payTitleOne"), { creditor });
   const custom = view.options.find((o): o is Extract<PayOptionView, { kind: "custom" }> => o.kind === "custom");
   const data: PayData = {
     title,
@@ -323,20 +377,22 @@ export function renderPayPage(view: PayPageView, options: RenderPayPageOptions):
         }
       : undefined,
     allPaid: owing ? undefined : { title: t(lang, "allPaid"), body: t(lang, "allPaidBody") },
-    cases: view.cases.map((c, i) => caseData(c, i, lang, reopen)),
+    cases: view.cases.map((c, i) => caseData(c, i, lang, reopen, view.token, view.cases.length === 1)),
     totalLabel: t(lang, "totalToPay"),
     total: formatAmount(view.total, lang),
-    payHeading: t(lang, "payHeading"),
+    payHeading: t(lang, words.payHeading),
     form,
     bank: owing ? bankData(view, lang, view.methods.length === 0) : undefined,
   };
+  const contacts = contactLines(creditor, view.creditorContact, view.agencyContact, lang);
   return renderLayout({
     lang,
     title: error ? `${t(lang, "errorPrefix")} ${title}` : title,
     mainHtml: payTemplate(data),
     creditor: view.creditor,
     langHref: { nb: payLinkPath(view.token, "nb"), en: payLinkPath(view.token, "en") },
-    footer: [t(lang, "expires", { date: formatInstantDate(view.expiresAt, lang) }), t(lang, "contact", { creditor })],
+    footer: [t(lang, "expires", { date: formatInstantDate(view.expiresAt, lang) }), ...contacts.plain],
+    footerLinks: contacts.linked,
   });
 }
 

@@ -3,28 +3,41 @@
  * no JavaScript), paid (what was paid and what is still owed per invoice), or not completed (why, in plain words,
  * and a way back to try again).
  */
-import { formatAmount, methodName, t, type TextKey } from "./i18n";
+import { formatAmount, formatInstantDateTime, formatLocalDate, methodName, t, type TextKey } from "./i18n";
+import { contactLines, stepWords } from "./debtor-words";
 import { compileTemplate, payLinkPath, renderLayout } from "./layout";
 import type { ReceiptView } from "../application/payments/pay-page-model";
 import type { ServiceProgress } from "../application/services/service-progress";
 import type { Lang } from "./pay-page-model";
+import type { ReceiptPdf } from "../letters/render-receipt";
 
 interface ReceiptData {
   title: string;
   paragraphs: string[];
+  /** The payment reference, on a line of its own that never breaks inside the reference. */
+  reference?: { label: string; value: string } | undefined;
   link?: { href: string; text: string } | undefined;
-  remaining?: { heading: string; rows: { label: string; value: string }[] } | undefined;
+  pdf?: { href: string; text: string } | undefined;
+  covered?: { heading: string; rows: { label: string; value: string }[] } | undefined;
+  remaining?: { heading: string; rows: { label: string; value: string }[]; next: string[] } | undefined;
   services?: { heading: string; lines: string[] } | undefined;
 }
 
 const receiptTemplate = compileTemplate<ReceiptData>(`<h1><%= it.title %></h1>
 <% for (const p of it.paragraphs) { %><p><%= p %></p>
+<% } %><% if (it.reference) { %><p class="reference"><%= it.reference.label %> <span class="nowrap"><%= it.reference.value %></span></p>
 <% } %><% if (it.services) { %><h2><%= it.services.heading %></h2>
 <% for (const line of it.services.lines) { %><p class="service-status"><%= line %></p>
-<% } %><% } %><% if (it.remaining) { %><h2><%= it.remaining.heading %></h2>
+<% } %><% } %><% if (it.covered) { %><h2><%= it.covered.heading %></h2>
+<dl class="covered">
+<% for (const r of it.covered.rows) { %><dt><%= r.label %></dt><dd class="amt"><%= r.value %></dd>
+<% } %></dl>
+<% } %><% if (it.remaining) { %><h2><%= it.remaining.heading %></h2>
 <dl>
 <% for (const r of it.remaining.rows) { %><dt><%= r.label %></dt><dd><%= r.value %></dd>
 <% } %></dl>
+<% for (const line of it.remaining.next) { %><p class="next"><%= line %></p>
+<% } %><% } %><% if (it.pdf) { %><p><a class="doc" href="<%= it.pdf.href %>"><%= it.pdf.text %></a></p>
 <% } %><% if (it.link) { %><p><a href="<%= it.link.href %>"><%= it.link.text %></a></p>
 <% } %>`);
 
@@ -46,9 +59,53 @@ function receiptHref(view: ReceiptView, lang: Lang): string {
   return `/p/${encodeURIComponent(view.token)}/receipt${query.length ? `?${query.join("&")}` : ""}`;
 }
 
+/** The receipt PDF's address (`/p/{token}/receipt/pdf?ref=…`). */
+export function receiptPdfHref(view: ReceiptView, lang: Lang): string | undefined {
+  if (!view.payment) return undefined;
+  const query = [`ref=${encodeURIComponent(view.payment.reference)}`, ...(lang === "en" ? ["lang=en"] : [])];
+  return `/p/${encodeURIComponent(view.token)}/receipt/pdf?${query.join("&")}`;
+}
+
+/** What the payment covered, part by part (the parts it did not touch are left out). */
+export function coveredRows(view: ReceiptView, lang: Lang): { label: string; value: string }[] {
+  const covered = view.payment?.covered;
+  if (!covered) return [];
+  const rows: [string, typeof covered.fees][] = [
+    [t(lang, "fees"), covered.fees],
+    [t(lang, "interest"), covered.interest],
+    [t(lang, "principal"), covered.principal],
+    [t(lang, "receiptCredit", { creditor: view.creditor.name }), covered.credit],
+  ];
+  return rows.filter(([, m]) => m.value > 0).map(([label, m]) => ({ label, value: formatAmount(m, lang) }));
+}
+
+/** The next step of each case that still owes, in running text ("Neste steg: purring 21.12.2026, …"). */
+export function nextLines(view: ReceiptView, lang: Lang): string[] {
+  const owing = view.cases.filter((c) => c.next && c.balance.value > 0 && c.status !== "paid");
+  return owing.map((c) => {
+    const line = t(lang, "receiptNext", {
+      step: stepWords(c.next!.kind, lang),
+      date: formatLocalDate(c.next!.on, lang),
+    });
+    return view.cases.length > 1 ? `${t(lang, "invoiceHeading", { number: c.invoiceNumber })}: ${line}` : line;
+  });
+}
+
+/** "Vi har fått 500,00 kr (Vipps) 07.12.2026 kl. 14:32. Takk!" — or without the time when it is not known. */
+export function paidSentence(view: ReceiptView, lang: Lang): string {
+  const payment = view.payment;
+  if (!payment) return t(lang, "receiptPaidBodyPlain");
+  const amount = formatAmount(payment.amount, lang);
+  const method = methodName(payment.method, lang);
+  if (!payment.paidAt) return t(lang, "receiptPaidBody", { amount, method });
+  const { date, time } = formatInstantDateTime(payment.paidAt, lang);
+  return t(lang, "receiptPaidAt", { amount, method, date, time });
+}
+
 function remaining(view: ReceiptView, lang: Lang): ReceiptData["remaining"] {
   if (view.cases.length === 0) return undefined;
   return {
+    next: nextLines(view, lang),
     // "What is left" only when something is: a receipt that closed everything says where each invoice stands.
     heading: t(
       lang,
@@ -97,50 +154,78 @@ function services(view: ReceiptView, lang: Lang): ReceiptData["services"] {
 
 function receiptData(view: ReceiptView, lang: Lang): ReceiptData {
   const payment = view.payment;
-  const reference = payment ? [t(lang, "receiptReference", { reference: payment.reference })] : [];
+  const reference = payment ? { label: t(lang, "receiptReferenceLabel"), value: payment.reference } : undefined;
   switch (view.state) {
     case "pending":
       return {
         title: t(lang, "receiptPendingTitle"),
-        paragraphs: [t(lang, "receiptPendingBody"), ...reference],
+        paragraphs: [t(lang, "receiptPendingBody")],
+        reference,
         link: { href: receiptHref(view, lang), text: t(lang, "receiptRefresh") },
       };
     case "paid": {
       const stillOwed = view.cases.some((c) => c.balance.value > 0 && c.status !== "paid");
+      const covered = coveredRows(view, lang);
+      const pdf = payment ? receiptPdfHref(view, lang) : undefined;
       return {
-        title: t(lang, "receiptPaidTitle"),
-        paragraphs: [
-          payment
-            ? t(lang, "receiptPaidBody", {
-                amount: formatAmount(payment.amount, lang),
-                method: methodName(payment.method, lang),
-              })
-            : t(lang, "receiptPaidBodyPlain"),
-          ...reference,
-        ],
+        title: receiptTitle(view, lang),
+        paragraphs: [paidSentence(view, lang)],
+        reference,
         services: services(view, lang),
+        covered: covered.length > 0 ? { heading: t(lang, "receiptCoveredHeading"), rows: covered } : undefined,
         remaining: remaining(view, lang),
+        pdf: pdf ? { href: pdf, text: t(lang, "receiptPdf") } : undefined,
         link: stillOwed ? { href: payLinkPath(view.token, lang), text: t(lang, "receiptBack") } : undefined,
       };
     }
     case "failed":
       return {
         title: t(lang, "receiptFailedTitle"),
-        paragraphs: [t(lang, failureText(payment?.failureReason)), t(lang, "receiptNotCharged"), ...reference],
+        paragraphs: [t(lang, failureText(payment?.failureReason)), t(lang, "receiptNotCharged")],
+        reference,
         link: { href: payLinkPath(view.token, lang), text: t(lang, "receiptTryAgain") },
       };
   }
 }
 
+/** "Betalt", or "Delbetaling mottatt" when something is still owed on the cases the payment was for. */
+export function receiptTitle(view: ReceiptView, lang: Lang): string {
+  return t(lang, view.partial ? "receiptPartialTitle" : "receiptPaidTitle");
+}
+
 export function renderReceiptPage(view: ReceiptView, lang: Lang): string {
   const data = receiptData(view, lang);
+  const contacts = contactLines(view.creditor.name, view.creditorContact, view.agencyContact, lang);
   return renderLayout({
     lang,
     title: data.title,
     mainHtml: receiptTemplate(data),
     creditor: view.creditor,
     langHref: { nb: receiptHref(view, "nb"), en: receiptHref(view, "en") },
-    footer: [t(lang, "contact", { creditor: view.creditor.name })],
+    footer: contacts.plain,
+    footerLinks: contacts.linked,
     refreshSeconds: view.state === "pending" ? (view.refreshSeconds ?? 3) : view.refreshSeconds,
   });
+}
+
+/** The receipt PDF's content: the paid receipt's own words (undefined unless the payment is paid). */
+export function receiptPdfModel(view: ReceiptView, lang: Lang): ReceiptPdf | undefined {
+  if (view.state !== "paid" || !view.payment) return undefined;
+  const covered = coveredRows(view, lang);
+  const left = remaining(view, lang);
+  const services = view.services.map((s) => serviceLine(s, lang, view.creditor.name));
+  const contacts = contactLines(view.creditor.name, view.creditorContact, view.agencyContact, lang);
+  return {
+    language: lang,
+    title: receiptTitle(view, lang),
+    sender: t(lang, "sender", { creditor: view.creditor.name }),
+    ...(view.payment.paidAt ? { paidAt: view.payment.paidAt } : {}),
+    paragraphs: [paidSentence(view, lang), `${t(lang, "receiptReferenceLabel")} ${view.payment.reference}`],
+    sections: [
+      ...(covered.length > 0 ? [{ heading: t(lang, "receiptCoveredHeading"), rows: covered }] : []),
+      ...(left ? [{ heading: left.heading, rows: left.rows, lines: left.next }] : []),
+      ...(services.length > 0 ? [{ heading: t(lang, "receiptServiceHeading"), rows: [], lines: services }] : []),
+    ],
+    footer: [...contacts.plain, ...contacts.linked.map((l) => `${l.intro} ${l.links.map((k) => k.text).join(", ")}`)],
+  };
 }

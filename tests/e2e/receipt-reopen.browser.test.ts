@@ -136,7 +136,8 @@ describe("the receipt of a debtor whose broadband is suspended", () => {
 
       // The partner is down while the debtor pays: the reopen order waits, and the receipt says so honestly.
       await setPartnerMode("down");
-      await page.getByRole("button", { name: "Betal med Vipps" }).click();
+      // The button says what the last letter said (e.g. "Betal inkassovarselet med Vipps").
+      await page.getByRole("button", { name: /med Vipps$/u }).click();
       await page.waitForURL((url) => url.href.startsWith(host.standIns.vipps!), { timeout: 10_000 });
       await page.getByRole("button", { name: "Godkjenn" }).click();
       await page.waitForURL(/\/p\/[A-Za-z0-9_-]+\/receipt/, { timeout: 10_000 });

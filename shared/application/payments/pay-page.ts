@@ -26,11 +26,14 @@ import {
   type PayOption,
 } from "./pay-options";
 import { repeatsInvoiceNumber } from "../../letters/letter-text";
+import { contactsOf, debtorStage, feeLinesOf, furthestStage, type AgencyContact } from "./debtor-view";
 
 export interface PayPageConfig {
   publicBaseUrl: string;
   /** The account KID payments go to (the letterhead's), shown beside the KID. */
   accountNumber?: string;
+  /** The agency running the pages and sending the letters (the platform's letterhead): shown with its contact. */
+  agency?: AgencyContact;
 }
 
 export interface PayPageDeps extends PayLinkDeps {
@@ -84,6 +87,7 @@ export function makeLoadPayPage(deps: PayPageDeps, config: PayPageConfig) {
     );
     const shown: PayPageCase[] = (payable.length > 0 ? payable : records).map((r) => {
       const c = cases.find((x) => x.caseId === r.caseId)!;
+      const fees = feeLinesOf(r, c.fees);
       return {
         caseId: r.caseId,
         invoiceNumber: r.invoiceNumber,
@@ -98,8 +102,12 @@ export function makeLoadPayPage(deps: PayPageDeps, config: PayPageConfig) {
         status: r.case.status,
         inCollection: inCollection(r.case),
         serviceSuspended: hasSuspendedService(r.case),
+        stage: debtorStage(r.case),
+        feeLines: fees.lines,
+        feesPaid: fees.paid,
       };
     });
+    const owing = shown.filter((c) => c.balance.total.value > 0);
     const currency = records[0]!.case.currency;
     const view: PayPageView = {
       token,
@@ -111,6 +119,8 @@ export function makeLoadPayPage(deps: PayPageDeps, config: PayPageConfig) {
       ...(config.accountNumber ? { accountNumber: formatAccount(config.accountNumber) } : {}),
       expiresAt: link.expiresAt,
       today: todayIn(tenant.country, now),
+      stage: furthestStage((owing.length > 0 ? owing : shown).map((c) => c.stage)),
+      ...contactsOf(tenant, config.agency),
     };
     return { kind: "ok", view, options, cases, tenant, records };
   };

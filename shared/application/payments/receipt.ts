@@ -15,9 +15,20 @@ import type { PayPageDeps } from "./pay-page";
 import { pollProvider } from "./reconcile-payments";
 import { servicesProgress } from "../services/service-progress";
 import { rulesWithEnteredRates } from "../interest-rates";
+import { ladderOf, todayIn } from "../case-context";
+import { plan } from "../../domain/planner";
+import { add, money, type Money } from "../../domain/money";
+import type { CaseRecord } from "../../ports/case-store";
+import type { Tenant } from "../../ports/tenant-store";
+import type { PaymentCoverage } from "./pay-page-model";
+import { contactsOf, type AgencyContact } from "./debtor-view";
+import { ledgerReference } from "./apply-payment";
+import type { RulesOn } from "../interest-rates";
 
 export interface ReceiptDeps extends PayPageDeps {
   paymentQueue: PaymentQueue;
+  /** The agency running the pages (the platform's letterhead), shown with its contact details. */
+  agency?: AgencyContact;
 }
 
 export type ReceiptResult = { kind: "unknown" } | { kind: "ok"; view: ReceiptView };
@@ -33,6 +44,38 @@ function stateOf(attempt: PaymentAttempt | undefined): ReceiptView["state"] {
   if (attempt.state === "applied") return "paid";
   if (attempt.state === "failed") return "failed";
   return "pending";
+}
+
+/** What the payment with the ledger reference `reference` covered on these cases: their ledgers' allocation of it, summed. */
+export function coverageOf(
+  records: readonly CaseRecord[],
+  reference: string,
+  currency: Money["currency"],
+): PaymentCoverage {
+  const zero = money(0, currency);
+  return records
+    .flatMap((r) => r.case.ledger)
+    .reduce<PaymentCoverage>(
+      (acc, e) =>
+        e.type === "payment" && e.reference === reference
+          ? {
+              fees: add(acc.fees, e.allocation.fees),
+              interest: add(acc.interest, e.allocation.interest),
+              principal: add(acc.principal, e.allocation.principal),
+              credit: add(acc.credit, e.allocation.credit),
+            }
+          : acc,
+      { fees: zero, interest: zero, principal: zero, credit: zero },
+    );
+}
+
+/** The planner's next step for a case that still owes: what and on which day (none when it waits or is done). */
+function nextStep(record: CaseRecord, tenant: Tenant, now: Date, rules: RulesOn): ReceiptView["cases"][number]["next"] {
+  const c = record.case;
+  const next = plan(c, ladderOf(tenant, c.country), rules(c.country, todayIn(c.country, now)), now);
+  if (next.kind === "act") return { kind: next.action.kind, on: next.action.on };
+  if (next.kind === "wait") return { kind: next.next.kind, on: todayIn(c.country, next.next.at) };
+  return undefined;
 }
 
 export function makeLoadReceipt(deps: ReceiptDeps) {
@@ -74,6 +117,20 @@ export function makeLoadReceipt(deps: ReceiptDeps) {
           : state === "paid" && services.some((s) => s.kind === "reopen-delayed")
             ? DELAYED_REFRESH_SECONDS
             : undefined;
+    const cases = paidCases.map((r) => {
+      const credit = balanceOf(r.case).credit;
+      const balance = caseToPay(r.caseId, r.case, now, rulesOn).total;
+      const owing = balance.value > 0 && r.case.status !== "paid";
+      const next = owing && state === "paid" ? nextStep(r, session.tenant, now, rulesOn) : undefined;
+      return {
+        invoiceNumber: r.invoiceNumber,
+        balance,
+        status: r.case.status,
+        ...(credit.value > 0 ? { credit } : {}),
+        ...(next ? { next } : {}),
+      };
+    });
+    const applied = attempt?.state === "applied";
     const view: ReceiptView = {
       token,
       creditor: { name: session.tenant.name, ...(session.tenant.logoUrl ? { logoUrl: session.tenant.logoUrl } : {}) },
@@ -85,19 +142,24 @@ export function makeLoadReceipt(deps: ReceiptDeps) {
               amount: attempt.amount,
               method: attempt.method,
               ...(attempt.failureReason ? { failureReason: attempt.failureReason } : {}),
+              // Applied: the attempt's last write is the moment the money was on the cases.
+              ...(applied ? { paidAt: attempt.updatedAt } : {}),
+              ...(applied
+                ? {
+                    covered: coverageOf(
+                      paidCases,
+                      ledgerReference(attempt.method, attempt.reference),
+                      attempt.amount.currency,
+                    ),
+                  }
+                : {}),
             },
           }
         : {}),
-      cases: paidCases.map((r) => {
-        const credit = balanceOf(r.case).credit;
-        return {
-          invoiceNumber: r.invoiceNumber,
-          balance: caseToPay(r.caseId, r.case, now, rulesOn).total,
-          status: r.case.status,
-          ...(credit.value > 0 ? { credit } : {}),
-        };
-      }),
+      ...(state === "paid" ? { partial: cases.some((c) => c.balance.value > 0 && c.status !== "paid") } : {}),
+      cases,
       services,
+      ...contactsOf(session.tenant, deps.agency),
       ...(refreshSeconds ? { refreshSeconds } : {}),
     };
     return { kind: "ok", view };

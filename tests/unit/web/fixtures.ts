@@ -15,6 +15,15 @@ export function payCase(overrides: Partial<PayPageCase> = {}, n = 1): PayPageCas
     status: "open",
     inCollection: false,
     serviceSuspended: false,
+    stage: "reminder",
+    feeLines: [
+      {
+        kind: "reminder",
+        amount: nok(3500),
+        letter: { caseId: `case-${n}`, documentId: "step-1-reminder", kind: "reminder", on: "2026-11-16" },
+      },
+    ],
+    feesPaid: nok(0),
     ...overrides,
   };
 }
@@ -42,6 +51,19 @@ export function fullView(overrides: Partial<PayPageView> = {}): PayPageView {
     accountNumber: "1234.56.78903",
     expiresAt: "2026-12-23T23:30:00Z",
     today: "2026-11-23",
+    stage: "collection",
+    creditorContact: {
+      name: "Fjordkraft Strøm AS",
+      phone: "22 12 34 56",
+      email: "kundeservice@fjordkraft.example",
+      web: "fjordkraft.example",
+    },
+    agencyContact: {
+      name: "Betalingsoppfølging AS",
+      phone: "22 00 00 00",
+      email: "kundeservice@example.no",
+      web: "https://example.no",
+    },
     ...overrides,
   };
 }

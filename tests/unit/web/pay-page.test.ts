@@ -29,13 +29,14 @@ describe("the pay page", () => {
   });
 
   it("is Norwegian by default and English on request, with a language switch to the other", () => {
-    const nb = page().doc;
+    const letsPay = fullView({ stage: "lets-pay" });
+    const nb = page(letsPay).doc;
     expect(byTag(nb, "html")[0]?.attrs.lang).toBe("nb");
     expect(readable(byTag(nb, "h1")[0]?.text ?? "")).toBe("Fakturaer fra Fjordkraft Strøm AS");
     const switchNb = all(nb, (e) => e.tag === "a" && e.attrs.hreflang === "en")[0];
     expect(switchNb?.attrs.href).toBe("/p/tok_AbCdEf0123456789xyz?lang=en");
 
-    const en = page(fullView(), { lang: "en" }).doc;
+    const en = page(letsPay, { lang: "en" }).doc;
     expect(byTag(en, "html")[0]?.attrs.lang).toBe("en");
     expect(readable(byTag(en, "h1")[0]?.text ?? "")).toBe("Invoices from Fjordkraft Strøm AS");
     expect(all(en, (e) => e.tag === "a" && e.attrs.hreflang === "nb")[0]?.attrs.href).toBe(
@@ -54,24 +55,169 @@ describe("the pay page", () => {
   });
 
   it("names the creditor as sender, with the logo's alt text, and one invoice in the heading", () => {
-    const { doc } = page(fullView({ cases: [payCase()] }));
+    const { doc } = page(fullView({ cases: [payCase({ stage: "lets-pay" })], stage: "lets-pay" }));
     expect(readable(byTag(doc, "h1")[0]?.text ?? "")).toBe("Faktura fra Fjordkraft Strøm AS");
     expect(byTag(doc, "img")[0]?.attrs.alt).toBe("Logo for Fjordkraft Strøm AS");
     expect(readable(doc.text)).toContain("Fra Fjordkraft Strøm AS");
   });
 
   it("shows each invoice's number, description, due date, KID and balance broken down", () => {
-    const { doc } = page(fullView({ cases: [payCase()] }));
+    const { doc } = page(fullView({ cases: [payCase()], total: nok(128225) }));
     const text = readable(doc.text);
     expect(text).toContain("Faktura 2026-101");
     expect(text).toContain("Strøm oktober 2026");
     expect(text).toContain("Forfallsdato02.11.2026");
     expect(text).toContain("KID (for nettbank)000123456781");
     expect(text).toContain("Hovedstol1 234,50 kr");
-    expect(text).toContain("Gebyrer35,00 kr");
+    expect(text).toContain("Purregebyr35,00 kr Purring 16.11.2026 (PDF)");
     expect(text).toContain("Renter12,75 kr");
-    expect(text).toContain("Å betale for denne fakturaen1 282,25 kr");
-    expect(text).toContain("Totalt å betale: 3 846,75 kr");
+    expect(text).toContain("Totalt å betale: 1 282,25 kr");
+  });
+
+  it("says the total once: one invoice has no total of its own beside the page's", () => {
+    const one = readable(page(fullView({ cases: [payCase()], total: nok(128225) })).doc.text);
+    expect(one).not.toContain("Å betale for denne fakturaen");
+    expect(one.match(/1 282,25 kr/gu)?.length, "the sum once, and once in the Betal hele beløpet option").toBe(2);
+    const three = readable(page().doc.text);
+    expect(three.match(/Å betale for denne fakturaen/gu)).toHaveLength(3);
+    expect(three).toContain("Totalt å betale: 3 846,75 kr");
+  });
+
+  it("does not repeat the invoice number as what the invoice is for", () => {
+    const text = readable(page(fullView({ cases: [payCase({ description: "" })] })).doc.text);
+    expect(text).toContain("Faktura 2026-101");
+    expect(text).not.toContain("Gjelder");
+  });
+
+  it("links each fee to the letter that added it, and shows fees already paid so the lines add up", () => {
+    const view = fullView({
+      cases: [
+        payCase({
+          balance: { principal: nok(100000), fees: nok(10000), interest: nok(0), total: nok(110000) },
+          feeLines: [
+            {
+              kind: "reminder",
+              amount: nok(3500),
+              letter: { caseId: "case-1", documentId: "step-1-reminder", kind: "reminder", on: "2026-11-16" },
+            },
+            {
+              kind: "collection-notice",
+              amount: nok(7000),
+              letter: {
+                caseId: "case-1",
+                documentId: "step-2-collection-notice",
+                kind: "collection-notice",
+                on: "2026-11-30",
+              },
+            },
+          ],
+          feesPaid: nok(500),
+        }),
+      ],
+    });
+    const { doc } = page(view);
+    const links = all(doc, (e) => e.tag === "a" && (e.attrs.class ?? "").includes("doc"));
+    expect(links.map((a) => [readable(a.text), a.attrs.href])).toEqual([
+      ["Purring 16.11.2026 (PDF)", "/p/tok_AbCdEf0123456789xyz/letters/case-1/step-1-reminder"],
+      ["Inkassovarsel 30.11.2026 (PDF)", "/p/tok_AbCdEf0123456789xyz/letters/case-1/step-2-collection-notice"],
+    ]);
+    const text = readable(doc.text);
+    expect(text).toContain("Gebyr for inkassovarsel70,00 kr Inkassovarsel 30.11.2026 (PDF)");
+    expect(text).toContain("Allerede betalt av gebyrene−5,00 kr");
+    const en = page(view, { lang: "en" }).doc;
+    expect(all(en, (e) => e.tag === "a" && (e.attrs.class ?? "").includes("doc"))[0]?.attrs.href).toBe(
+      "/p/tok_AbCdEf0123456789xyz/letters/case-1/step-1-reminder?lang=en",
+    );
+    // Lines that do not add up to the fees owed are not shown as if they did: one fees row instead.
+    const odd = readable(page(fullView({ cases: [payCase({ feeLines: [] })] })).doc.text);
+    expect(odd).toContain("Gebyrer35,00 kr");
+  });
+
+  it("uses the words of the last message or letter: heading, pay heading and buttons per stage", () => {
+    const words = (stage: PayPageView["stage"], lang: "nb" | "en" = "nb") => {
+      const { doc } = page(fullView({ stage, cases: [payCase({ stage })] }), { lang });
+      return [
+        readable(byTag(doc, "h1")[0]?.text ?? ""),
+        readable(byId(doc, "pay")?.text ?? ""),
+        ...byTag(doc, "button").map((b) => readable(b.text)),
+      ];
+    };
+    expect(words("lets-pay")).toEqual([
+      "Faktura fra Fjordkraft Strøm AS",
+      "Betal",
+      "Betal med Vipps",
+      "Betal med kort",
+    ]);
+    expect(words("reminder")).toEqual([
+      "Purring fra Fjordkraft Strøm AS",
+      "Betal purringen",
+      "Betal purringen med Vipps",
+      "Betal purringen med kort",
+    ]);
+    expect(words("collection-notice")).toEqual([
+      "Inkassovarsel fra Fjordkraft Strøm AS",
+      "Betal inkassovarselet",
+      "Betal inkassovarselet med Vipps",
+      "Betal inkassovarselet med kort",
+    ]);
+    expect(words("collection")).toEqual([
+      "Betal nå: krav fra Fjordkraft Strøm AS",
+      "Betal nå",
+      "Betal nå med Vipps",
+      "Betal nå med kort",
+    ]);
+    expect(words("collection", "en")).toEqual([
+      "Pay now: claim from Fjordkraft Strøm AS",
+      "Pay now",
+      "Pay now with Vipps",
+      "Pay now by card",
+    ]);
+  });
+
+  it("offers no radio group with one option: the choice goes along hidden", () => {
+    const { doc } = page(fullView({ options: [{ kind: "full", amount: nok(384675) }] }));
+    expect(all(doc, (e) => e.tag === "input" && e.attrs.type === "radio")).toHaveLength(0);
+    expect(byTag(doc, "fieldset")).toHaveLength(0);
+    const hidden = all(doc, (e) => e.tag === "input" && e.attrs.type === "hidden");
+    expect(hidden.map((h) => [h.attrs.name, h.attrs.value])).toEqual([["option", "full"]]);
+    expect(readable(doc.text)).not.toContain("Hvor mye vil du betale?");
+    // A refused choice points the error summary at the pay section, not at a radio button that is not there.
+    const refused = page(fullView({ options: [{ kind: "full", amount: nok(384675) }] }), {
+      lang: "nb",
+      error: { field: "option", code: "OPTION_UNAVAILABLE" },
+    }).doc;
+    const summaryLink = all(refused, (e) => e.tag === "a" && (e.attrs.href ?? "").startsWith("#"))[0];
+    expect(summaryLink?.attrs.href).toBe("#pay");
+    expect(byId(refused, "pay")).toBeDefined();
+  });
+
+  it("shows how to reach the creditor and the agency, with phone, e-mail and web links", () => {
+    const { doc } = page();
+    const footer = byTag(doc, "footer")[0]!;
+    expect(readable(footer.text)).toContain("Har du spørsmål om kravet? Kontakt Fjordkraft Strøm AS:");
+    expect(readable(footer.text)).toContain(
+      "Spørsmål om betalingen eller denne siden? Kontakt Betalingsoppfølging AS:",
+    );
+    expect(byTag(footer, "a").map((a) => readable(a.text))).toEqual([
+      "telefon 22 12 34 56",
+      "kundeservice@fjordkraft.example",
+      "fjordkraft.example",
+      "telefon 22 00 00 00",
+      "kundeservice@example.no",
+      "example.no",
+    ]);
+    expect(byTag(footer, "a").map((a) => a.attrs.href)).toEqual([
+      "tel:22123456",
+      "mailto:kundeservice@fjordkraft.example",
+      "https://fjordkraft.example/",
+      "tel:22000000",
+      "mailto:kundeservice@example.no",
+      "https://example.no/",
+    ]);
+    // A creditor with no contact details of its own: its name, as before; the agency's details still there.
+    const bare = readable(byTag(page(fullView({ creditorContact: undefined })).doc, "footer")[0]!.text);
+    expect(bare).toContain("Har du spørsmål om kravet? Ta kontakt med Fjordkraft Strøm AS.");
+    expect(bare).toContain("Kontakt Betalingsoppfølging AS:");
   });
 
   it("keeps amounts on one line with no-break spaces", () => {
@@ -136,13 +282,13 @@ describe("the pay page", () => {
   it("has a pay button per offered method, Vipps first", () => {
     const buttons = byTag(page().doc, "button");
     expect(buttons.map((b) => [b.attrs.type, b.attrs.name, b.attrs.value, readable(b.text)])).toEqual([
-      ["submit", "method", "vipps", "Betal med Vipps"],
-      ["submit", "method", "card", "Betal med kort"],
+      ["submit", "method", "vipps", "Betal nå med Vipps"],
+      ["submit", "method", "card", "Betal nå med kort"],
     ]);
     const cardOnly = byTag(page(fullView({ methods: ["card"] })).doc, "button");
     expect(cardOnly.map((b) => b.attrs.value)).toEqual(["card"]);
     const en = byTag(page(fullView(), { lang: "en" }).doc, "button");
-    expect(en.map((b) => readable(b.text))).toEqual(["Pay with Vipps", "Pay by card"]);
+    expect(en.map((b) => readable(b.text))).toEqual(["Pay now with Vipps", "Pay now by card"]);
   });
 
   it("shows only the account number and KIDs when no payment method is offered", () => {

@@ -40,7 +40,10 @@ describe("the receipt page", () => {
     expect(text).toContain("Takk! Vi har fått 1 282,25 kr (Vipps).");
     expect(text).toContain("Faktura 2026-101Saken er betalt");
     expect(text).toContain("Faktura 2026-102Gjenstår å betale: 1 282,25 kr");
-    expect(links(html)).toEqual([["/p/tok_AbCdEf0123456789xyz", "Tilbake til fakturaen"]]);
+    expect(links(html)).toEqual([
+      ["/p/tok_AbCdEf0123456789xyz/receipt/pdf?ref=ref-0001-abcd", "Last ned kvitteringen (PDF)"],
+      ["/p/tok_AbCdEf0123456789xyz", "Tilbake til fakturaen"],
+    ]);
 
     const en = renderReceiptPage(
       receipt({ payment: { reference: "r-12345678", amount: nok(50000), method: "card" } }),
@@ -55,10 +58,66 @@ describe("the receipt page", () => {
       receipt({ cases: [{ invoiceNumber: "2026-101", balance: nok(0), status: "paid" }] }),
       "nb",
     );
-    expect(links(html)).toEqual([]);
+    expect(links(html)).toEqual([
+      ["/p/tok_AbCdEf0123456789xyz/receipt/pdf?ref=ref-0001-abcd", "Last ned kvitteringen (PDF)"],
+    ]);
     const h2 = (page: string) => byTag(parseHtml(page), "h2").map((h) => readable(h.text));
     expect(h2(html)).toEqual(["Status"]);
     expect(h2(renderReceiptPage(receipt(), "nb"))).toEqual(["Dette gjenstår"]);
+  });
+
+  it("says exactly what a part payment did: when, what it covered, what is left and the next step's date", () => {
+    const partial = receipt({
+      partial: true,
+      payment: {
+        reference: "pfu-0123456789abcdef01234567",
+        amount: nok(50000),
+        method: "vipps",
+        // 13:05 UTC is 14:05 in Oslo in December.
+        paidAt: "2026-12-07T13:05:09.000Z",
+        covered: { fees: nok(3500), interest: nok(1275), principal: nok(45225), credit: nok(0) },
+      },
+      cases: [
+        {
+          invoiceNumber: "2026-101",
+          balance: nok(78225),
+          status: "open",
+          next: { kind: "collection-notice", on: "2026-12-21" },
+        },
+      ],
+    });
+    const html = renderReceiptPage(partial, "nb");
+    expect(h1(html)).toBe("Delbetaling mottatt");
+    const text = readable(parseHtml(html).text);
+    expect(text).toContain("Vi har fått 500,00 kr (Vipps) 07.12.2026 kl. 14:05. Takk!");
+    expect(text).toContain("Dette dekket betalingen");
+    expect(text).toContain("Gebyrer35,00 kr");
+    expect(text).toContain("Renter12,75 kr");
+    expect(text).toContain("Hovedstol452,25 kr");
+    expect(text).toContain("Faktura 2026-101Gjenstår å betale: 782,25 kr");
+    expect(text).toContain("Neste steg: inkassovarsel 21.12.2026, hvis resten ikke er betalt før det.");
+    // The reference stays whole on its line: it sits in a no-wrap span of its own.
+    const reference = all(parseHtml(html), (e) => e.tag === "span" && e.attrs.class === "nowrap");
+    expect(reference.map((r) => r.text)).toEqual(["pfu-0123456789abcdef01234567"]);
+
+    const en = renderReceiptPage(partial, "en");
+    expect(h1(en)).toBe("Part payment received");
+    const enText = readable(parseHtml(en).text);
+    expect(enText).toContain("We have received NOK 500.00 (Vipps) on 7 Dec 2026 at 14:05. Thank you!");
+    expect(enText).toContain(
+      "Next step: a debt collection notice on 21 Dec 2026, unless the rest is paid before then.",
+    );
+
+    const full = renderReceiptPage(
+      receipt({
+        partial: false,
+        payment: { ...partial.payment!, amount: nok(128225) },
+        cases: [{ invoiceNumber: "2026-101", balance: nok(0), status: "paid" }],
+      }),
+      "nb",
+    );
+    expect(h1(full)).toBe("Betalt");
+    expect(readable(parseHtml(full).text)).not.toContain("Neste steg");
   });
 
   it("explains a payment that was not completed in plain words, and links back to try again", () => {
