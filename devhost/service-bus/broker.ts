@@ -111,6 +111,8 @@ export function outageRoutes(outage: {
 const MAX_MESSAGE_SIZE = 256 * 1024;
 /** How long "accept next session" waits for a session when the client does not say (the service caps at 65 s). */
 const DEFAULT_SESSION_WAIT_MS = 60_000;
+/** How much sooner than the client's timeout an "accept next session" with no session is answered (see its use). */
+const ANSWER_BEFORE_CLIENT_TIMEOUT_MS = 1_000;
 
 type IncomingLink = { kind: "cbs" } | { kind: "management"; path: string } | { kind: "send"; target: SendTarget };
 
@@ -489,9 +491,16 @@ export class LocalServiceBus {
     }
     // Next available session: answer now if one is free, else hold the attach until one comes or time runs out.
     holdAttach(link);
-    const waitMs = Math.min(
-      Number(link.properties?.["com.microsoft:timeout"] ?? DEFAULT_SESSION_WAIT_MS) || DEFAULT_SESSION_WAIT_MS,
-      5 * 60_000,
+    // Answered a moment BEFORE the client's own timeout (by ANSWER_BEFORE_CLIENT_TIMEOUT_MS), so the client reads the
+    // service's `com.microsoft:timeout` (ServiceTimeout, the normal "no session now" answer) rather than racing its own
+    // timer: with the SDK's default 60 s, answering at the very same moment made every idle accept of an idle dev host
+    // fail as "Unknown error encountered." — a warning per session trigger and minute (32 a minute) in the log.
+    const waitMs = Math.max(
+      100,
+      Math.min(
+        Number(link.properties?.["com.microsoft:timeout"] ?? DEFAULT_SESSION_WAIT_MS) || DEFAULT_SESSION_WAIT_MS,
+        5 * 60_000,
+      ) - ANSWER_BEFORE_CLIENT_TIMEOUT_MS,
     );
     const timer = setTimeout(() => {
       endpoint.removeAcceptor(acceptor);
