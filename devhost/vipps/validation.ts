@@ -76,14 +76,20 @@ const LOOPBACK = ["127.0.0.1", "localhost", "[::1]"];
  * would be refused by Vipps for being http rather than unreachable.
  */
 export function acceptableWebhookUrl(value: string): boolean {
-  let url: URL;
+  const url = urlOf(value);
+  return url !== undefined && httpsOrLoopback(url);
+}
+
+function urlOf(value: string): URL | undefined {
   try {
-    url = new URL(value);
+    return new URL(value);
   } catch {
-    return false;
+    return undefined;
   }
-  if (url.protocol === "https:") return true;
-  return url.protocol === "http:" && LOOPBACK.includes(url.hostname);
+}
+
+function httpsOrLoopback(url: URL): boolean {
+  return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK.includes(url.hostname));
 }
 
 export const RegisterWebhookRequest = z.object({
@@ -131,13 +137,8 @@ export function parseBody<S extends z.ZodType>(raw: Buffer, schema: S): z.output
 }
 
 function acceptableReturnUrl(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  if (url.protocol === "https:") return true;
-  if (url.protocol === "http:") return LOOPBACK.includes(url.hostname);
+  const url = urlOf(value);
+  if (url === undefined) return false;
+  if (url.protocol === "https:" || url.protocol === "http:") return httpsOrLoopback(url);
   return /^[a-z][a-z0-9+.-]*:$/u.test(url.protocol);
 }

@@ -36,7 +36,7 @@
  * SMS itself only needs a phone number and consent not refused (`consent.sms !== false`).
  */
 import { daysBetween, type LocalDate } from "../domain/calendar";
-import { caseIdsForLink, caseIdsForLinkFrom, issuePayLink } from "./pay-links";
+import { caseIdsForLink, customerCases, issuePayLink } from "./pay-links";
 import { debtorKey, releaseSmsSlot, takeSmsSlot, type SmsSlot } from "./messages/debtor-sms-slot";
 import type { CoalescedStep, DebtorContactStore } from "../ports/debtor-contact-store";
 import { languageIn, todayIn } from "./case-context";
@@ -304,7 +304,7 @@ export function makeExecuteStep(
         policy.minSmsIntervalHours,
         now,
         async () => {
-          listed = await debtorCases(deps, record);
+          listed = await customerCases(deps.cases, record);
           return othersDue(listed, record, tenant, now, rulesOn);
         },
       );
@@ -428,11 +428,6 @@ function coalescedStep(record: CaseRecord, action: PlannedAction, key: string): 
   };
 }
 
-/** The same customer's cases at this creditor (one query, as the pay link's list). */
-async function debtorCases(deps: ExecuteStepDeps, record: CaseRecord): Promise<CaseRecord[]> {
-  return (await deps.cases.list(record.tenantId, { customerId: record.customerId }, { limit: 20 })).items;
-}
-
 /** The debtor's other cases whose next step is due now and sends an SMS: the debtor's one SMS speaks for them too. */
 function othersDue(
   listed: CaseRecord[],
@@ -465,7 +460,7 @@ async function debtorSms(
   now: Date,
 ): Promise<string> {
   const today = todayIn(record.case.country, now);
-  const overdue = listed ? caseIdsForLinkFrom(listed, record, today) : await caseIdsForLink(deps.cases, record, today);
+  const overdue = await caseIdsForLink(deps.cases, record, today, listed);
   const caseIds = [...new Set([...steps.map((s) => s.caseId), ...overdue])].slice(0, 20);
   const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds }, now);
   return debtorSmsText({
@@ -679,9 +674,7 @@ async function sendLetsPaySms(
     text = await debtorSms(deps, record, tenant, slot.steps, context.listed, now);
   } else {
     const today = todayIn(record.case.country, now);
-    const caseIds = context.listed
-      ? caseIdsForLinkFrom(context.listed, record, today)
-      : await caseIdsForLink(deps.cases, record, today);
+    const caseIds = await caseIdsForLink(deps.cases, record, today, context.listed);
     const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds }, now);
     text = letsPaySmsText({
       creditorName: tenant.name,

@@ -62,18 +62,23 @@ export function newPayLink(
 const MAX_CASES_PER_LINK = 20;
 const PAYABLE = new Set(["open", "on-hold", "disputed", "handed-off"]);
 
+/** The same customer's cases at this creditor, as many as one link may cover: the query behind `caseIdsForLink`. */
+export async function customerCases(cases: CaseStore, record: CaseRecord): Promise<CaseRecord[]> {
+  return (await cases.list(record.tenantId, { customerId: record.customerId }, { limit: MAX_CASES_PER_LINK })).items;
+}
+
 /**
  * The cases a link sent about `record` covers: this case, plus the same debtor's other cases at the same creditor
  * that are still payable and already due — so one tap pays everything overdue (the page shows each invoice).
+ * `listed`: the customer's cases when the caller already has them (`customerCases`), saving the query.
  */
-export async function caseIdsForLink(cases: CaseStore, record: CaseRecord, today: string): Promise<string[]> {
-  const page = await cases.list(record.tenantId, { customerId: record.customerId }, { limit: MAX_CASES_PER_LINK });
-  return caseIdsForLinkFrom(page.items, record, today);
-}
-
-/** `caseIdsForLink` over the customer's cases already listed (the same query: `customerId`, at most 20). */
-export function caseIdsForLinkFrom(listed: readonly CaseRecord[], record: CaseRecord, today: string): string[] {
-  const others = listed
+export async function caseIdsForLink(
+  cases: CaseStore,
+  record: CaseRecord,
+  today: string,
+  listed?: readonly CaseRecord[],
+): Promise<string[]> {
+  const others = (listed ?? (await customerCases(cases, record)))
     .filter(
       (r) =>
         r.caseId !== record.caseId && PAYABLE.has(r.case.status) && (r.case.deferredDueDate ?? r.case.dueDate) < today,

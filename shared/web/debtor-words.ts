@@ -5,6 +5,8 @@
 import type { ContactView, DebtorStage } from "../application/payments/pay-page-model";
 import type { StepKind } from "../domain/policy";
 import type { FeeKind } from "../domain/rules/rule-set";
+import { letterTitle } from "../letters/letter-metadata";
+import { LetterKind } from "../letters/letter-model";
 import { t, type TextKey } from "./i18n";
 import type { Lang } from "./pay-page-model";
 
@@ -43,19 +45,10 @@ export function feeLabel(kind: FeeKind, lang: Lang): string {
   return t(lang, FEE_LABEL[kind]);
 }
 
+/** A letter's name as its own title reads (shared/letters), "Brev" for anything else. */
 export function letterName(kind: StepKind, lang: Lang): string {
-  switch (kind) {
-    case "reminder":
-      return t(lang, "letterReminder");
-    case "collection-notice":
-      return t(lang, "letterCollectionNotice");
-    case "payment-demand":
-      return t(lang, "letterPaymentDemand");
-    case "suspension-notice":
-      return t(lang, "letterSuspensionNotice");
-    default:
-      return t(lang, "letterOther");
-  }
+  const letter = LetterKind.safeParse(kind);
+  return letter.success ? letterTitle(letter.data, lang) : t(lang, "letterOther");
 }
 
 const STEP_WORDS: Readonly<Record<StepKind, TextKey>> = {

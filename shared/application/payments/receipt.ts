@@ -15,8 +15,8 @@ import type { PayPageDeps } from "./pay-page";
 import { pollProvider } from "./reconcile-payments";
 import { servicesProgress } from "../services/service-progress";
 import { rulesWithEnteredRates } from "../interest-rates";
-import { ladderOf, todayIn } from "../case-context";
-import { plan } from "../../domain/planner";
+import { todayIn } from "../case-context";
+import { planCase } from "../plan-next-step";
 import { add, money, type Money } from "../../domain/money";
 import type { CaseRecord } from "../../ports/case-store";
 import type { Tenant } from "../../ports/tenant-store";
@@ -71,10 +71,9 @@ export function coverageOf(
 
 /** The planner's next step for a case that still owes: what and on which day (none when it waits or is done). */
 function nextStep(record: CaseRecord, tenant: Tenant, now: Date, rules: RulesOn): ReceiptView["cases"][number]["next"] {
-  const c = record.case;
-  const next = plan(c, ladderOf(tenant, c.country), rules(c.country, todayIn(c.country, now)), now);
+  const next = planCase(record, tenant, now, rules).plan;
   if (next.kind === "act") return { kind: next.action.kind, on: next.action.on };
-  if (next.kind === "wait") return { kind: next.next.kind, on: todayIn(c.country, next.next.at) };
+  if (next.kind === "wait") return { kind: next.next.kind, on: todayIn(record.case.country, next.next.at) };
   return undefined;
 }
 
