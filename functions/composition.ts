@@ -21,6 +21,8 @@ import { deliverLetterDepsFrom } from "./deliver-letter-deps";
 import { forInvocation } from "./deps";
 import type { PrintDeps } from "./print/deps";
 import type { OpsDeps } from "./ops/deps";
+import type { AssistantDeps } from "./assistant/deps";
+import { questionSetClassifier } from "../shared/application/assistant/question-set";
 import { ServiceBusDeadLetters } from "../shared/adapters/service-bus/dead-letters.service-bus";
 import { CosmosBankPaymentStore } from "../shared/adapters/cosmos/bank-payment-store.cosmos";
 import { CosmosLedgerCursorStore } from "../shared/adapters/cosmos/ledger-cursor-store.cosmos";
@@ -87,7 +89,8 @@ export type RootDeps = ApiDeps &
   InterestDeps &
   LettersDeps &
   PrintDeps &
-  OpsDeps;
+  OpsDeps &
+  AssistantDeps;
 
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
@@ -215,6 +218,11 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     payPageLimiter: new RequestRateLimiter({
       token: { points: s.PAY_PAGE_RATE_PER_TOKEN, durationSeconds: 60 },
       client: { points: s.PAY_PAGE_RATE_PER_CLIENT, durationSeconds: 60 },
+    }),
+    // Trained on the repository's question set on the first question (well under a second), then kept.
+    intentClassifier: questionSetClassifier,
+    assistantLimiter: new RequestRateLimiter({
+      client: { points: s.ASSISTANT_RATE_PER_CLIENT, durationSeconds: 60 },
     }),
     vippsWebhookMaxSkewSeconds: s.VIPPS_WEBHOOK_MAX_SKEW_SECONDS,
     reopenLimitSeconds: s.SERVICE_REOPEN_LIMIT_SECONDS,

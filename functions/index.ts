@@ -11,6 +11,7 @@
 import { settings as readSettings } from "../shared/config/settings";
 import type { Clock } from "../shared/ports/clock";
 import { registerApi } from "./api";
+import { registerAssistant } from "./assistant";
 import { registerCases } from "./cases";
 import { buildAppDeps, type RootDeps } from "./composition";
 import { registerHealth } from "./health";
@@ -57,3 +58,4 @@ registerInterest(rootDeps);
 registerLetters(rootDeps);
 registerPrintFunctions(rootDeps);
 registerOps(rootDeps);
+registerAssistant(rootDeps);

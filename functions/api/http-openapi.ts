@@ -5,10 +5,14 @@ import { buildOpenApiDocument, createApiRegistry } from "../../shared/http/opena
 import { handler } from "../../shared/http/parse";
 import { API_FUNCTIONS, API_ROUTES } from "./names";
 import { registerWebhookEndpoints } from "../webhooks/openapi";
+import { registerAssistantEndpoints } from "../assistant/openapi";
 import { registerPartnerApi } from "./openapi";
 
-/** Endpoint groups beyond functions/api: webhooks, and any that add themselves with `addOpenApiRegistrations`. */
-const extraRegistrations: Array<(registry: ReturnType<typeof createApiRegistry>) => void> = [registerWebhookEndpoints];
+/** Endpoint groups beyond functions/api: webhooks, the assistant, and any that add themselves with `addOpenApiRegistrations`. */
+const extraRegistrations: Array<(registry: ReturnType<typeof createApiRegistry>) => void> = [
+  registerWebhookEndpoints,
+  registerAssistantEndpoints,
+];
 
 export function addOpenApiRegistrations(register: (registry: ReturnType<typeof createApiRegistry>) => void): void {
   extraRegistrations.push(register);

@@ -71,6 +71,8 @@ export const Settings = z.object({
   /** Pay page requests allowed per minute for one pay link, and for one client address (per instance). */
   PAY_PAGE_RATE_PER_TOKEN: z.coerce.number().int().positive().default(60),
   PAY_PAGE_RATE_PER_CLIENT: z.coerce.number().int().positive().default(300),
+  /** The assistant's intent classifications allowed per minute for one client address (per instance). */
+  ASSISTANT_RATE_PER_CLIENT: z.coerce.number().int().positive().default(120),
   /**
    * Key Vault for the partner connections' secrets (`https://<vault>.vault.azure.net`, reached with managed identity).
    * Without it the secrets stay in the Cosmos document (local runs without the dev host's stand-in).

@@ -46,6 +46,8 @@ export const ProblemType = {
   idempotencyKeyReused: `${PROBLEM_TYPE_BASE}idempotency-key-reused`,
   /** 409: the first request with this `Idempotency-Key` is still being processed. */
   requestInProgress: `${PROBLEM_TYPE_BASE}request-in-progress`,
+  /** 429: too many requests from one client; `retry-after` says when to try again. */
+  tooManyRequests: `${PROBLEM_TYPE_BASE}too-many-requests`,
   /** 500: anything unexpected. Never carries the internal message. */
   internal: `${PROBLEM_TYPE_BASE}internal`,
 } as const;

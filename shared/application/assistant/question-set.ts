@@ -65,3 +65,13 @@ export function evaluateHeldOut(classifier: IntentClassifier, set: QuestionSet =
   }
   return { questions: set.heldOut.length, correct, accuracy: correct / set.heldOut.length, confusion, misses };
 }
+
+let trained: IntentClassifier | undefined;
+
+/**
+ * The classifier the app uses: trained on the question set's `train` part once per process, on its first question
+ * (so loading the app, and a test world that never asks, trains nothing).
+ */
+export const questionSetClassifier: IntentClassifier = {
+  classify: (text) => (trained ??= trainOnQuestionSet()).classify(text),
+};

@@ -20,6 +20,7 @@ import type { ArchivedLetter, LetterArchive } from "../../../../shared/ports/let
 import type { RootDeps } from "../../../../functions/index";
 import type { RequestDeps } from "../../../../functions/deps";
 import { RequestRateLimiter } from "../../../../shared/http/rate-limit";
+import { questionSetClassifier } from "../../../../shared/application/assistant/question-set";
 import type { CaseWorkflow } from "../../../../shared/ports/case-workflow";
 import { seededRandom } from "../../../support/random";
 import { makeDeliverWebhook } from "../../../../shared/application/webhooks/deliver-webhook";
@@ -65,6 +66,7 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     SERVICE_REOPEN_LIMIT_SECONDS: 60,
     PAY_PAGE_RATE_PER_TOKEN: 60,
     PAY_PAGE_RATE_PER_CLIENT: 300,
+    ASSISTANT_RATE_PER_CLIENT: 120,
     OCR_INCOMING_CONTAINER: "ocr-incoming",
     KEY_VAULT_VERIFY_CHALLENGE_RESOURCE: true,
     PUBLIC_BASE_URL: "https://pay.example.test",
@@ -145,6 +147,10 @@ export function testWorld(
     payPageLimiter: new RequestRateLimiter({
       token: { points: settings.PAY_PAGE_RATE_PER_TOKEN, durationSeconds: 60 },
       client: { points: settings.PAY_PAGE_RATE_PER_CLIENT, durationSeconds: 60 },
+    }),
+    intentClassifier: questionSetClassifier,
+    assistantLimiter: new RequestRateLimiter({
+      client: { points: settings.ASSISTANT_RATE_PER_CLIENT, durationSeconds: 60 },
     }),
     vippsWebhookMaxSkewSeconds: settings.VIPPS_WEBHOOK_MAX_SKEW_SECONDS,
     reopenLimitSeconds: settings.SERVICE_REOPEN_LIMIT_SECONDS,
