@@ -68,7 +68,7 @@ import type { Random } from "../ports/random";
 import type { SmsSender } from "../ports/sms-sender";
 import type { Tenant, TenantStore } from "../ports/tenant-store";
 import type { PartnerCommandQueue } from "../ports/partner-command-queue";
-import { CaseTenantMissing, planCase, type PlannedStep } from "./plan-next-step";
+import { CaseTenantMissing, planCase, planDecision, type PlanDecision, type PlannedStep } from "./plan-next-step";
 import type { RulesOn } from "./interest-rates";
 import { serviceWebhooks, suspendServices, unsentCommands } from "./services/case-services";
 import { dispatchCommands } from "./services/dispatch";
@@ -217,6 +217,11 @@ export type StepOutcome =
       documentId: string | null;
       fee: Money | null;
       status: CaseStatus;
+      /**
+       * What happens next, planned on the case as this step left it: the orchestration goes on from it without reading
+       * the case again (a change meanwhile reaches it as "case changed", which re-plans).
+       */
+      next: PlanDecision;
     }
   /** A retry found the step already recorded; its events were published again (same ids). */
   | { kind: "already-executed"; step: ActionKind; stepIndex: number | null; key: string }
@@ -383,6 +388,7 @@ export function makeExecuteStep(
       documentId: effects.document?.documentId ?? null,
       fee: action.fee?.amount ?? null,
       status: updated.case.status,
+      next: planDecision(updated, tenant, deps.clock.now(), rulesOn),
     };
   };
 }
