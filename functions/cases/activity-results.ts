@@ -14,7 +14,11 @@ export const PlannedStepRead = z.looseObject({ kind: z.string().min(1), at: Inst
 export type PlannedStepRead = z.infer<typeof PlannedStepRead>;
 
 /** The orchestration's input (ports/case-workflow.ts): the case, and a step whose time has come (after continueAsNew). */
-export const CaseOrchestrationInputRead = z.object({ caseId: z.string().min(1), due: PlannedStepRead.optional() });
+export const CaseOrchestrationInputRead = z.object({
+  caseId: z.string().min(1),
+  due: PlannedStepRead.optional(),
+  stage: z.string().optional(),
+});
 
 export const PlanDecisionResult = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("act"), stage: z.string(), action: PlannedStepRead }),

@@ -79,6 +79,9 @@ export function* caseLadder(context: df.OrchestrationContext): Generator<df.Task
     let action: PlannedStepRead;
     let decision: PlanDecisionResult | undefined;
     if (due !== undefined) {
+      // As the plan would have said: act, now (the status an operator sees while the step runs, or why it is blocked).
+      decision = { kind: "act", stage: input.stage ?? "", action: due };
+      context.df.setCustomStatus(statusOf(decision));
       action = due;
       due = undefined;
     } else {
@@ -99,7 +102,11 @@ export function* caseLadder(context: df.OrchestrationContext): Generator<df.Task
         const fired = yield* untilOrChanged(context, new Date(decision.until));
         // The planned step's time has come and nothing changed the case: carry it out, in a fresh history.
         if (fired && Date.parse(decision.next.at) === Date.parse(decision.until)) {
-          context.df.continueAsNew({ caseId, due: decision.next } satisfies CaseOrchestrationInput);
+          context.df.continueAsNew({
+            caseId,
+            due: decision.next,
+            stage: decision.stage,
+          } satisfies CaseOrchestrationInput);
           return undefined;
         }
         continue;
@@ -113,7 +120,7 @@ export function* caseLadder(context: df.OrchestrationContext): Generator<df.Task
     if (outcome.kind === "not-executed") {
       // The case changed meanwhile: plan again at once — but never spin (a third miss in a row waits an hour).
       if (outcome.retry === "replan" && ++replans < 3) continue;
-      if (decision !== undefined) context.df.setCustomStatus(statusOf(decision, outcome.reason));
+      context.df.setCustomStatus(statusOf(decision, outcome.reason));
       const current = context.df.currentUtcDateTime.getTime();
       const pause = outcome.retry === "later" ? BLOCKED_RETRY_MS : HOUR_MS;
       // A step waiting for the debtor's next SMS (one at a time) plans again when that may go.

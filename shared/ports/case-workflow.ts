@@ -25,6 +25,8 @@ export const CASE_CHANGED_EVENT = "CaseChanged";
 export interface CaseOrchestrationInput {
   caseId: string;
   due?: { kind: string; at: string } & Record<string, unknown>;
+  /** The case's stage when `due` was planned (for the orchestration's status while the step runs). */
+  stage?: string;
 }
 
 /**
