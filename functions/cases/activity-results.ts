@@ -10,7 +10,15 @@ import type { PlanDecision } from "../../shared/application/plan-next-step";
 const Instant = z.iso.datetime({ offset: true });
 
 /** The planned step travels on to the execute activity whole (it validates what it needs); read here: kind and time. */
-const PlannedStepRead = z.looseObject({ kind: z.string().min(1), at: Instant });
+export const PlannedStepRead = z.looseObject({ kind: z.string().min(1), at: Instant });
+export type PlannedStepRead = z.infer<typeof PlannedStepRead>;
+
+/** The orchestration's input (ports/case-workflow.ts): the case, and a step whose time has come (after continueAsNew). */
+export const CaseOrchestrationInputRead = z.object({
+  caseId: z.string().min(1),
+  due: PlannedStepRead.optional(),
+  stage: z.string().optional(),
+});
 
 export const PlanDecisionResult = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("act"), stage: z.string(), action: PlannedStepRead }),
@@ -21,7 +29,8 @@ export const PlanDecisionResult = z.discriminatedUnion("kind", [
 export type PlanDecisionResult = z.infer<typeof PlanDecisionResult>;
 
 export const StepOutcomeResult = z.discriminatedUnion("kind", [
-  z.looseObject({ kind: z.literal("executed") }),
+  // `next`: what happens next, planned on the case as the step left it (the orchestration goes on from it).
+  z.looseObject({ kind: z.literal("executed"), next: PlanDecisionResult.optional() }),
   z.looseObject({ kind: z.literal("already-executed") }),
   z.object({
     kind: z.literal("not-executed"),

@@ -1,15 +1,27 @@
 /**
  * One orchestration per case (instance id `instanceIdFor(caseId)`): asks the planner what happens next, waits for it
  * — a durable timer raced against `CaseChanged` (payment, dispute, hold/resume, deferral, instalment plan, cancel) —
- * and lets an activity act. After each executed step it continues as new (short history; the case store holds the
- * state, so events dropped by continueAsNew are harmless: the next plan reads the fresh case).
+ * and lets an activity act.
+ *
+ * Reading the case once per step: an executed step hands back what happens next, planned on the case as the step
+ * wrote it, and the orchestration waits for that without asking the planner again; a `CaseChanged` raised while the
+ * step ran is kept in this history, so the wait ends at once and the case is planned afresh. When the timer of a
+ * planned step fires (nothing changed the case meanwhile, or `CaseChanged` would have won), the orchestration
+ * continues as new with that step `due` and carries it out without planning first: the step re-plans on the fresh
+ * case before it acts (a step no longer due is "not executed" and planned again). So each generation of the history
+ * holds one step; events dropped by continueAsNew are harmless, as the step reads the fresh case.
  *
  * Deterministic: time only from `context.df.currentUtcDateTime`, no I/O, decisions from activity results.
  * Activities throw only on transient failures; when their retries are used up the orchestration fails and the daily
  * healer (timer-heal-orchestrations) starts it again.
  */
 import * as df from "durable-functions";
-import { PlanDecisionResult, StepOutcomeResult } from "./activity-results";
+import {
+  CaseOrchestrationInputRead,
+  PlanDecisionResult,
+  StepOutcomeResult,
+  type PlannedStepRead,
+} from "./activity-results";
 import {
   CASE_CHANGED_EVENT,
   CASE_ORCHESTRATION,
@@ -32,12 +44,16 @@ function activityRetry(): df.RetryOptions {
   return retry;
 }
 
-/** Waits until `until` or until the case changes, whichever comes first; the timer is cancelled when the event wins. */
-function* untilOrChanged(context: df.OrchestrationContext, until: Date): Generator<df.Task, void, unknown> {
+/**
+ * Waits until `until` or until the case changes, whichever comes first; the timer is cancelled when the event wins.
+ * Answers whether the timer fired.
+ */
+function* untilOrChanged(context: df.OrchestrationContext, until: Date): Generator<df.Task, boolean, unknown> {
   const timer = context.df.createTimer(until);
   const changed = context.df.waitForExternalEvent(CASE_CHANGED_EVENT);
   const winner = yield context.df.Task.any([timer, changed]);
   if (winner === changed) timer.cancel();
+  return winner !== changed;
 }
 
 function statusOf(d: PlanDecisionResult, blocked?: string) {
@@ -51,29 +67,55 @@ function statusOf(d: PlanDecisionResult, blocked?: string) {
 }
 
 export function* caseLadder(context: df.OrchestrationContext): Generator<df.Task, unknown, unknown> {
-  const { caseId } = context.df.getInput<CaseOrchestrationInput>();
+  const input = CaseOrchestrationInputRead.parse(context.df.getInput());
+  const caseId = input.caseId;
   const retry = activityRetry();
   let replans = 0;
+  /** A planned step whose time has come (carried over continueAsNew): carried out first, without planning. */
+  let due: PlannedStepRead | undefined = input.due;
+  /** What the step just executed handed back: what happens next, planned on the case as it wrote it. */
+  let planned: PlanDecisionResult | undefined;
   for (;;) {
-    const decision = PlanDecisionResult.parse(
-      yield context.df.callActivityWithRetry(PLAN_NEXT_STEP_ACTIVITY, retry, { caseId }),
-    );
-    context.df.setCustomStatus(statusOf(decision));
-    if (decision.kind === "done") return { caseId, outcome: "done", reason: decision.reason };
-    if (decision.kind === "paused") {
-      // A letter on its way is looked at again every few hours even if its delivery report never comes.
-      if (decision.resumesOn === "letter-delivered")
-        yield* untilOrChanged(context, new Date(context.df.currentUtcDateTime.getTime() + LETTER_RECHECK_MS));
-      else yield context.df.waitForExternalEvent(CASE_CHANGED_EVENT);
-      continue;
-    }
-    if (decision.kind === "wait") {
-      yield* untilOrChanged(context, new Date(decision.until));
-      continue;
+    let action: PlannedStepRead;
+    let decision: PlanDecisionResult | undefined;
+    if (due !== undefined) {
+      // As the plan would have said: act, now (the status an operator sees while the step runs, or why it is blocked).
+      decision = { kind: "act", stage: input.stage ?? "", action: due };
+      context.df.setCustomStatus(statusOf(decision));
+      action = due;
+      due = undefined;
+    } else {
+      decision =
+        planned ??
+        PlanDecisionResult.parse(yield context.df.callActivityWithRetry(PLAN_NEXT_STEP_ACTIVITY, retry, { caseId }));
+      planned = undefined;
+      context.df.setCustomStatus(statusOf(decision));
+      if (decision.kind === "done") return { caseId, outcome: "done", reason: decision.reason };
+      if (decision.kind === "paused") {
+        // A letter on its way is looked at again every few hours even if its delivery report never comes.
+        if (decision.resumesOn === "letter-delivered")
+          yield* untilOrChanged(context, new Date(context.df.currentUtcDateTime.getTime() + LETTER_RECHECK_MS));
+        else yield context.df.waitForExternalEvent(CASE_CHANGED_EVENT);
+        continue;
+      }
+      if (decision.kind === "wait") {
+        const fired = yield* untilOrChanged(context, new Date(decision.until));
+        // The planned step's time has come and nothing changed the case: carry it out, in a fresh history.
+        if (fired && Date.parse(decision.next.at) === Date.parse(decision.until)) {
+          context.df.continueAsNew({
+            caseId,
+            due: decision.next,
+            stage: decision.stage,
+          } satisfies CaseOrchestrationInput);
+          return undefined;
+        }
+        continue;
+      }
+      action = decision.action;
     }
 
     const outcome = StepOutcomeResult.parse(
-      yield context.df.callActivityWithRetry(EXECUTE_STEP_ACTIVITY, retry, { caseId, action: decision.action }),
+      yield context.df.callActivityWithRetry(EXECUTE_STEP_ACTIVITY, retry, { caseId, action }),
     );
     if (outcome.kind === "not-executed") {
       // The case changed meanwhile: plan again at once — but never spin (a third miss in a row waits an hour).
@@ -86,6 +128,12 @@ export function* caseLadder(context: df.OrchestrationContext): Generator<df.Task
       const until = notBefore !== undefined && notBefore > current ? notBefore : current + pause;
       yield* untilOrChanged(context, new Date(until));
       replans = 0;
+      continue;
+    }
+    replans = 0;
+    // Executed: go on from what it planned (a step of an older build hands back nothing: plan in a fresh history).
+    if (outcome.kind === "executed" && outcome.next !== undefined) {
+      planned = outcome.next;
       continue;
     }
     context.df.continueAsNew({ caseId } satisfies CaseOrchestrationInput);

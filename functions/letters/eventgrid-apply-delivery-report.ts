@@ -41,6 +41,7 @@ const SmsReport = z
       deliveryStatus: z.string().min(1),
       deliveryStatusDetails: z.string().optional(),
       receivedTimestamp: z.string().optional(),
+      tag: z.string().max(200).optional(),
     }),
   );
 
@@ -69,6 +70,7 @@ export function deliveryReportOf(event: EventGridEvent): DeliveryReport | { igno
       outcome: d.deliveryStatus === "Delivered" ? "delivered" : "failed",
       status: d.deliveryStatus,
       at: d.receivedTimestamp ?? event.eventTime,
+      ...(d.tag ? { tag: d.tag } : {}),
     };
   }
   return { ignored: `event type ${event.eventType} is not a delivery report` };

@@ -38,6 +38,7 @@
 import { daysBetween, type LocalDate } from "../domain/calendar";
 import { caseIdsForLink, customerCases, issuePayLink } from "./pay-links";
 import { debtorKey, releaseSmsSlot, takeSmsSlot, type SmsSlot } from "./messages/debtor-sms-slot";
+import { smsTagFor } from "./messages/sms-tag";
 import type { CoalescedStep, DebtorContactStore } from "../ports/debtor-contact-store";
 import { languageIn, todayIn } from "./case-context";
 import { rulesWithEnteredRates } from "./interest-rates";
@@ -67,7 +68,7 @@ import type { Random } from "../ports/random";
 import type { SmsSender } from "../ports/sms-sender";
 import type { Tenant, TenantStore } from "../ports/tenant-store";
 import type { PartnerCommandQueue } from "../ports/partner-command-queue";
-import { CaseTenantMissing, planCase, type PlannedStep } from "./plan-next-step";
+import { CaseTenantMissing, planCase, planDecision, type PlanDecision, type PlannedStep } from "./plan-next-step";
 import type { RulesOn } from "./interest-rates";
 import { serviceWebhooks, suspendServices, unsentCommands } from "./services/case-services";
 import { dispatchCommands } from "./services/dispatch";
@@ -216,6 +217,11 @@ export type StepOutcome =
       documentId: string | null;
       fee: Money | null;
       status: CaseStatus;
+      /**
+       * What happens next, planned on the case as this step left it: the orchestration goes on from it without reading
+       * the case again (a change meanwhile reaches it as "case changed", which re-plans).
+       */
+      next: PlanDecision;
     }
   /** A retry found the step already recorded; its events were published again (same ids). */
   | { kind: "already-executed"; step: ActionKind; stepIndex: number | null; key: string }
@@ -244,7 +250,11 @@ export function stepKey(_c: Case, step: RequestedStep): string {
   return `step:${step.stepIndex}:${step.kind}`;
 }
 
-/** An SMS the gateway accepted, tracked on the case until its delivery report (ACS `messageId`). */
+/**
+ * An SMS the gateway accepted, tracked on the case until its delivery report (ACS `messageId`). Nothing is indexed:
+ * the report names the case and the delivery by the tag the SMS was sent with (messages/sms-tag.ts); one that comes
+ * before the step is recorded finds the case without the delivery yet, and is retried.
+ */
 interface SmsDispatched {
   deliveryId: string;
   kind: "lets-pay-sms" | "letter-alert";
@@ -378,6 +388,7 @@ export function makeExecuteStep(
       documentId: effects.document?.documentId ?? null,
       fee: action.fee?.amount ?? null,
       status: updated.case.status,
+      next: planDecision(updated, tenant, deps.clock.now(), rulesOn),
     };
   };
 }
@@ -690,17 +701,14 @@ async function sendLetsPaySms(
     from: smsSenderOf(tenant, policy),
     text,
     idempotencyKey: `${record.caseId}:step:${action.stepIndex}`,
-    tag: `${record.caseId}:${key}`,
+    tag: smsTagFor(record.caseId, `${key}:sms`),
     deliveryReport: true,
   });
   if (!sent.ok && sent.retryable)
     throw new TransientStepFailure(`The Let's pay SMS could not be sent yet: ${sent.reason}`);
   if (!sent.ok) return { delivery: { channel: "sms", status: "failed", reason: sent.reason }, sentKeys: [] };
-  const sms = await trackSms(deps, record, {
-    deliveryId: `${key}:sms`,
-    kind: "lets-pay-sms",
-    messageId: sent.messageId,
-  });
+  // Tracked on the case with the step; its delivery report finds it by the SMS's tag (messages/sms-tag.ts).
+  const sms: SmsDispatched = { deliveryId: `${key}:sms`, kind: "lets-pay-sms", messageId: sent.messageId };
   const together = slot?.kind === "send" && slot.steps.length > 1 ? togetherWith(slot.steps) : undefined;
   return {
     delivery: { channel: "sms", status: "sent", ...(together ? { reason: together } : {}) },
@@ -915,7 +923,7 @@ async function sendLetterAlert(
     from: smsSenderOf(tenant, policy),
     text,
     idempotencyKey: `${record.caseId}:step:${action.stepIndex}:alert`,
-    tag: `${record.caseId}:${key}:alert`,
+    tag: smsTagFor(record.caseId, `${key}:alert`),
     deliveryReport: true,
   });
   if (!sent.ok && sent.retryable)
@@ -923,20 +931,7 @@ async function sendLetterAlert(
   if (!sent.ok) return { ok: false, reason: sent.reason };
   return {
     ok: true,
-    sms: await trackSms(deps, record, { deliveryId: `${key}:alert`, kind: "letter-alert", messageId: sent.messageId }),
+    sms: { deliveryId: `${key}:alert`, kind: "letter-alert", messageId: sent.messageId },
     ...(slot?.kind === "send" && slot.steps.length > 1 ? { note: togetherWith(slot.steps) } : {}),
   };
-}
-
-/**
- * Indexes an accepted SMS by the id its delivery report will carry, before the step (and the delivery with it) is
- * recorded on the case: a report arriving in between finds the index but not yet the delivery, and is retried.
- */
-async function trackSms(deps: ExecuteStepDeps, record: CaseRecord, sms: SmsDispatched): Promise<SmsDispatched> {
-  await deps.deliveryIndex?.put(sms.messageId, {
-    tenantId: record.tenantId,
-    caseId: record.caseId,
-    deliveryId: sms.deliveryId,
-  });
-  return sms;
 }

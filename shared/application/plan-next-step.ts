@@ -102,29 +102,36 @@ export function makePlanNextStep(deps: PlanNextStepDeps): (caseId: string) => Pr
     if (!record) return { kind: "done", stage: "missing", reason: "The case no longer exists." };
     const tenant = await deps.tenants.get(record.tenantId);
     if (!tenant) throw new CaseTenantMissing(caseId);
-    const now = deps.clock.now();
-    const { plan: p } = planCase(record, tenant, now, await rulesWithEnteredRates(deps));
-    const stage = record.case.stage;
-    switch (p.kind) {
-      case "act": {
-        const step = toPlannedStep(p.action);
-        if (p.action.at.getTime() > now.getTime()) {
-          return {
-            kind: "wait",
-            stage,
-            until: step.at,
-            reason: "Due today; waiting for its hour (contact hours, suspension hours).",
-            next: step,
-          };
-        }
-        return { kind: "act", stage, action: step };
-      }
-      case "wait":
-        return { kind: "wait", stage, until: p.until.toISOString(), reason: p.reason, next: toPlannedStep(p.next) };
-      case "paused":
-        return { kind: "paused", stage, reason: p.reason, resumesOn: p.resumesOn };
-      case "done":
-        return { kind: "done", stage, reason: p.reason };
-    }
+    return planDecision(record, tenant, deps.clock.now(), await rulesWithEnteredRates(deps));
   };
+}
+
+/**
+ * The orchestration's decision for a case as it stands at `now` (also what execute-step hands back with an executed
+ * step, planned on the case as that step wrote it, so that the orchestration need not read it again).
+ */
+export function planDecision(record: CaseRecord, tenant: Tenant, now: Date, rulesOn?: RulesOn): PlanDecision {
+  const { plan: p } = planCase(record, tenant, now, rulesOn);
+  const stage = record.case.stage;
+  switch (p.kind) {
+    case "act": {
+      const step = toPlannedStep(p.action);
+      if (p.action.at.getTime() > now.getTime()) {
+        return {
+          kind: "wait",
+          stage,
+          until: step.at,
+          reason: "Due today; waiting for its hour (contact hours, suspension hours).",
+          next: step,
+        };
+      }
+      return { kind: "act", stage, action: step };
+    }
+    case "wait":
+      return { kind: "wait", stage, until: p.until.toISOString(), reason: p.reason, next: toPlannedStep(p.next) };
+    case "paused":
+      return { kind: "paused", stage, reason: p.reason, resumesOn: p.resumesOn };
+    case "done":
+      return { kind: "done", stage, reason: p.reason };
+  }
 }

@@ -17,9 +17,16 @@ export const CASE_ORCHESTRATION = "caseLadder";
 /** External event: the case changed (payment, dispute, hold/resume, deferral, instalment plan, cancellation…). */
 export const CASE_CHANGED_EVENT = "CaseChanged";
 
-/** The orchestration's input: only the case id; everything else is read fresh by the activities. */
+/**
+ * The orchestration's input: the case id; everything else is read fresh by the activities. `due`: the planned step
+ * whose time has come, carried over a continue-as-new so that it is carried out without planning first (the step
+ * re-plans on the fresh case before it acts, so a stale one is not carried out). Absent at a start.
+ */
 export interface CaseOrchestrationInput {
   caseId: string;
+  due?: { kind: string; at: string } & Record<string, unknown>;
+  /** The case's stage when `due` was planned (for the orchestration's status while the step runs). */
+  stage?: string;
 }
 
 /**

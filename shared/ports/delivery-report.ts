@@ -15,6 +15,8 @@ export interface DeliveryReport {
   /** ISO instant the channel gives for the outcome (e.g. the day a letter was posted). */
   at: string;
   detail?: string;
+  /** The tag the message was sent with, as the channel gives it back (ACS SMS): names its case and delivery. */
+  tag?: string;
 }
 
 export type DeliveryReportResult = "applied" | "duplicate" | "unknown-message";

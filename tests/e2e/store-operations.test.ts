@@ -45,18 +45,28 @@ interface Step extends Counts {
 
 /** Upper bounds per step: the measured counts, so that they cannot creep back. */
 const BOUNDS: Record<string, Counts> = {
+  // The case + its outbox (1 batch), the pay link (1 write), the outbox relayed (1 batch); the orchestration's first
+  // plan (case read).
   intake: { reads: 1, queries: 0, writes: 3 },
   "GET /cases/{id}": { reads: 1, queries: 0, writes: 0 },
-  // The SMS's pay link covers the debtor's other overdue cases: one cross-partition query (query plan + query), the
-  // same one that finds the debtor's other messages due now (one SMS per debtor at a time); the debtor's SMS slot read
-  // and taken (debtor-contacts: +1 read, +1 write since issue 20).
-  "Let's pay": { reads: 6, queries: 2, writes: 6 },
-  // A letter step: plan; execute (the debtor's SMS slot read, the debtor's cases listed and the slot taken — issue 20:
-  // +1 read, +2 queries, +1 write —, pay link, SMS alert indexed, step + its outbox + the letter queued in one batch,
-  // the outbox relayed, e-mail indexed and handed over); the SMS and e-mail reports; planning again.
-  reminder: { reads: 9, queries: 2, writes: 10 },
-  "collection notice": { reads: 9, queries: 2, writes: 10 },
-  // The issue's goal: at most 10 per payment, no query.
+  // The orchestration's timer fires and the step is carried out without planning first (it re-plans on the case it
+  // reads). Execute: the case read, the debtor's SMS slot read (debtor-contacts, 404 the first time), the debtor's
+  // cases listed for the pay link and the SMS (one cross-partition query: query plan + query), the slot taken (1
+  // write), the pay link (1 write), the step + its outbox (1 batch), the outbox relayed (1 batch); what comes next is
+  // planned on the case as the step wrote it (no read); the SMS's delivery report: the case read (found by the SMS's
+  // tag, no index) and written (1 write).
+  "Let's pay": { reads: 3, queries: 2, writes: 5 },
+  // Execute (no planning first): the case read, the debtor's SMS slot read, the debtor's cases listed (query plan +
+  // query), the slot taken, the pay link, the step + its outbox + the letter queued in one batch, the outbox relayed,
+  // the e-mail indexed (deliveries) and handed over (case write); the SMS alert's report (case read + write, by its
+  // tag); the e-mail's report (index read, case read, the delivery + its outbox in one batch, the outbox relayed) and
+  // planning again, as the letter's delivery moves the ladder on (case read).
+  reminder: { reads: 6, queries: 2, writes: 9 },
+  "collection notice": { reads: 6, queries: 2, writes: 9 },
+  // The issue's goal: at most 10 per payment, no query. The pay link and its case read (the pay page's POST), the
+  // payment attempt created; the payment event: the attempt and the case read, the payment + its outbox (1 batch),
+  // the outbox relayed (1 batch), the attempt written; the orchestration plans again (case read: paid, done);
+  // Vipps's CAPTURED event 15 s later reads the attempt and finds it applied.
   payment: { reads: 6, queries: 0, writes: 4 },
 };
 

@@ -24,6 +24,7 @@
  */
 import { createHash } from "node:crypto";
 import { issuePayLink } from "../pay-links";
+import { smsDeliveryOfTag } from "../messages/sms-tag";
 import { caseEvent, languageIn, todayIn } from "../case-context";
 import {
   addBusinessDays,
@@ -735,10 +736,18 @@ export function stepChannels(policy: LadderPolicy, stepIndex: number): Channel[]
 /** The application's DeliveryReportSink: finds the message's case, records the outcome, moves the letter on. */
 export function makeRecordDeliveryReport(deps: DeliverLetterDeps): DeliveryReportSink["record"] {
   return async (report) => {
-    const ref = await deps.deliveryIndex.get(report.messageId);
+    // An SMS names its case and delivery by its tag (messages/sms-tag.ts); other messages are found in the index.
+    const tagged = report.channel === "sms" ? smsDeliveryOfTag(report.tag) : undefined;
+    const indexed = tagged ? undefined : await deps.deliveryIndex.get(report.messageId);
+    const ref = tagged ?? indexed;
     if (!ref) return "unknown-message";
-    const record = await deps.cases.get(ref.tenantId, ref.caseId);
+    const record = indexed
+      ? await deps.cases.get(indexed.tenantId, indexed.caseId)
+      : await deps.cases.getById(ref.caseId);
     if (!record) return "unknown-message";
+    // A tag names the delivery; the report must be for the very message tracked there (a later one would not be).
+    const tracked = (record.deliveries ?? []).find((d) => d.deliveryId === ref.deliveryId);
+    if (tagged && tracked && tracked.messageId !== report.messageId) return "unknown-message";
     const applied = await applyReport(deps, record, ref.deliveryId, report, true);
     if (
       applied.result === "unknown-message" &&

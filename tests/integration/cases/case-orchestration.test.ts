@@ -234,6 +234,54 @@ describe("one orchestration per case", () => {
     });
   });
 
+  it("ends the ladder at once when the case is paid while a step is being carried out: the change is not lost", async () => {
+    const today = toLocalDate(new Date(clock.now()), "Europe/Oslo");
+    const record = caseRecord("INV-9004", addDays(today, 3), CUSTOMER, addDays(today, -10));
+    await w.cases.create(record);
+    const { caseId } = record;
+    const workflow = engineWorkflow();
+    await workflow.start(caseId);
+    await engine.waitForIdle();
+    // The step hands back what comes next as it wrote the case (the reminder in two weeks); the debtor pays the whole
+    // balance after that write, while the step publishes its events, and the orchestration is told.
+    const events = deps.events;
+    let paidMeanwhile = false;
+    deps.events = {
+      publish: async (batch) => {
+        await events.publish(batch);
+        if (paidMeanwhile || !batch.some((e) => e.caseId === caseId && e.type === "case.step_executed")) return;
+        paidMeanwhile = true;
+        const day = toLocalDate(new Date(clock.now()), "Europe/Oslo");
+        const rules = ruleSetFor("NO", day);
+        await w.cases.update(record.tenantId, caseId, (r) => ({
+          ...r,
+          case: applyEvent(
+            r.case,
+            {
+              type: "payment",
+              reference: "direct:bank-78",
+              amount: balanceOn(r.case, day, rules).total,
+              receivedOn: day,
+            },
+            rules,
+          ),
+        }));
+        await workflow.caseChanged(caseId, "payment");
+      },
+    };
+    try {
+      await clock.advanceBy(11 * DAY); // past the Let's pay SMS, well before the reminder
+    } finally {
+      deps.events = events;
+    }
+    expect(paidMeanwhile).toBe(true);
+    expect((await w.cases.getById(caseId))!.case.status).toBe("paid");
+    expect(await engine.getStatus(names.instanceIdFor(caseId))).toMatchObject({
+      runtimeStatus: "Completed",
+      output: { caseId, outcome: "done" },
+    });
+  });
+
   it("keeps the ladder going after a partial payment: the reminder still comes, for the lower balance", async () => {
     const today = toLocalDate(new Date(clock.now()), "Europe/Oslo");
     const record = caseRecord("INV-9003", addDays(today, 3), CUSTOMER, addDays(today, -10));

@@ -112,6 +112,8 @@ describe("execute step: the Let's pay SMS", () => {
         messageId: "msg-1",
       }),
     ]);
+    // ACS gives the report back with the tag the SMS was sent with: it names the case and the delivery.
+    expect(w.sms.delivered[0]?.tag).toBe(`${caseId}:step:0:lets-pay-sms`);
     const report = {
       channel: "sms" as const,
       messageId: "msg-1",
@@ -119,6 +121,7 @@ describe("execute step: the Let's pay SMS", () => {
       status: "Failed",
       at: "2026-11-27T08:00:05.000Z",
       detail: "The handset was unreachable",
+      tag: w.sms.delivered[0]?.tag,
     };
     expect(await w.reports.record(report)).toBe("applied");
     expect(await w.reports.record(report)).toBe("duplicate");
@@ -128,12 +131,12 @@ describe("execute step: the Let's pay SMS", () => {
     // An SMS is not a letter: nothing on the ladder changes.
     expect(after.case.steps).toEqual((await stored(w, caseId)).case.steps);
     expect(await w.reports.record({ ...report, messageId: "msg-unknown" })).toBe("unknown-message");
+    expect(await w.reports.record({ ...report, tag: undefined })).toBe("unknown-message");
   });
 
-  it("retries a delivery report that overtook its SMS's step (indexed, not on the case yet)", async () => {
+  it("retries a delivery report that overtook its SMS's step (its case tagged, the SMS not on it yet)", async () => {
     const w = await world(SMS_TIME);
     const caseId = await withCase(w);
-    await w.deliveryIndex.put("msg-early", { tenantId: "t_fjordkraft", caseId, deliveryId: "step:0:lets-pay-sms:sms" });
     await expect(
       w.reports.record({
         channel: "sms",
@@ -141,6 +144,7 @@ describe("execute step: the Let's pay SMS", () => {
         outcome: "delivered",
         status: "Delivered",
         at: SMS_TIME,
+        tag: `${caseId}:step:0:lets-pay-sms`,
       }),
     ).rejects.toThrow(/not recorded on its case yet/u);
   });
