@@ -1271,7 +1271,7 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
     }
   });
 
-  it("declares the containers the stores use, each with its partition key, and TTL only on idempotency records", () => {
+  it("declares the containers the stores use, each with its partition key, and TTL only on idempotency records and Min side sessions", () => {
     const summary = declaration.containers.map((c) => ({
       id: c.id,
       path: c.partitionKeyPath,
@@ -1290,6 +1290,7 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
       { id: "interest-rates", path: "/country", ttl: null },
       { id: "deliveries", path: "/id", ttl: null },
       { id: "debtor-contacts", path: "/id", ttl: null },
+      { id: "min-side-sessions", path: "/id", ttl: 86400 },
     ]);
   });
 
