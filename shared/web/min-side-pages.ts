@@ -205,7 +205,7 @@ function card(c: ClaimSummary, lang: Lang): ClaimCard {
           pay: {
             action: minSideHref(claimPath(c.tenantId, c.caseId, "/betal"), lang),
             label: `${ms(lang, "pay")} ${formatAmount(c.dueToday, lang)}`,
-            aria: ms(lang, "payAria", names),
+            aria: ms(lang, "payAria", { ...names, amount: formatAmount(c.dueToday, lang) }),
           },
         }
       : {}),
