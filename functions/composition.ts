@@ -211,6 +211,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
       return { record: makeRecordDeliveryReport(deliverLetterDepsFrom(invocation, invocation.workflow)) };
     },
     publicBaseUrl: s.PUBLIC_BASE_URL,
+    ...(s.MINSIDE_PIN_SECRET ? { minSidePinSecret: s.MINSIDE_PIN_SECRET } : {}),
     ...(minSide ? { minSide, resolveMinSideSession: minSide.sessions.resolve } : {}),
     ...(letterhead ? { letterhead } : {}),
     ...(paymentProvider ? { paymentProvider } : {}),
