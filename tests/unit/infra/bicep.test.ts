@@ -72,6 +72,9 @@ const KEY_VAULT_SETTINGS = [
   "VIPPS_SUBSCRIPTION_KEY",
   "VIPPS_WEBHOOK_SECRET",
   "DIGIPOST_SIGNING_KEY",
+  "MINSIDE_SESSION_SECRET",
+  "MINSIDE_PIN_SECRET",
+  "MINSIDE_OIDC_CLIENT_SECRET",
 ];
 
 /** Settings the Flex Consumption plan rejects or ignores, and local-only secrets that must not reach Azure. */
