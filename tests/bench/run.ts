@@ -5,6 +5,7 @@
  *   npm run bench -- sms cosmos   only those whose name contains one of the words
  *   npm run bench -- reopen       a paid, suspended broadband service reopened, end to end (reopen.bench.ts)
  *   npm run bench -- ladder       N cases from the due date to a delivered collection notice (ladder.bench.ts)
+ *   npm run bench -- min-side     Min side's overview TTFB, a person with 20 claims, 20 users (min-side.bench.ts)
  */
 import os from "node:os";
 import { installFunctionsCore } from "../../devhost/functions-core";
@@ -24,6 +25,7 @@ const BENCHES: Bench[] = [
   { name: "reopen", load: () => import("./reopen.bench") },
   { name: "letters", load: () => import("./letters.bench") },
   { name: "ladder", load: () => import("./ladder.bench") },
+  { name: "min-side overview", load: () => import("./min-side.bench") },
 ];
 
 async function main(): Promise<void> {
