@@ -9,8 +9,32 @@ import { hashApiKey, parseApiKey } from "../shared/http/api-keys";
 import type { Clock } from "../shared/ports/clock";
 import { StoredPartnerConnection, type PartnerConnectionStore } from "../shared/ports/partner-connection-store";
 import type { TenantStore } from "../shared/ports/tenant-store";
+import { TEST_PERSONS } from "./oidc/test-persons";
 
 export const DEMO_TENANT_ID = "t_devhost_demo";
+/** The second demo creditor (`DEVHOST_SECOND_DEMO_API_KEY`): Min side's overview shows a person's claims at two. */
+export const SECOND_DEMO_TENANT_ID = "t_devhost_demo_2";
+
+/** Who a demo creditor is. */
+export interface DemoTenant {
+  tenantId: string;
+  name: string;
+  senderName: string;
+  orgNumber: string;
+}
+
+const FIRST: DemoTenant = {
+  tenantId: DEMO_TENANT_ID,
+  name: "Demo Kreditor AS",
+  senderName: "DemoKred",
+  orgNumber: "974760673",
+};
+export const SECOND_DEMO_TENANT: DemoTenant = {
+  tenantId: SECOND_DEMO_TENANT_ID,
+  name: "Nordlys Energi AS",
+  senderName: "NordlysEnr",
+  orgNumber: "912345602",
+};
 
 export interface SeedDemoTenantDeps {
   tenants: TenantStore;
@@ -23,7 +47,8 @@ export interface DemoKey {
   keyHash: string;
 }
 
-export function makeSeedDemoTenant(deps: SeedDemoTenantDeps) {
+export function makeSeedDemoTenant(deps: SeedDemoTenantDeps, tenant: DemoTenant = FIRST) {
+  const DEMO_TENANT_ID = tenant.tenantId;
   return async (key: DemoKey): Promise<{ tenantId: string; created: boolean }> => {
     if ((await deps.tenants.get(DEMO_TENANT_ID)) !== undefined) return { tenantId: DEMO_TENANT_ID, created: false };
     const now = deps.clock.now().toISOString();
@@ -32,9 +57,9 @@ export function makeSeedDemoTenant(deps: SeedDemoTenantDeps) {
         {
           schemaVersion: 1,
           tenantId: DEMO_TENANT_ID,
-          name: "Demo Kreditor AS",
-          senderName: "DemoKred",
-          orgNumber: "974760673",
+          name: tenant.name,
+          senderName: tenant.senderName,
+          orgNumber: tenant.orgNumber,
           country: "NO",
           policy: null,
           createdAt: now,
@@ -56,10 +81,55 @@ export function makeSeedDemoTenant(deps: SeedDemoTenantDeps) {
 export async function seedDemoTenant(
   deps: SeedDemoTenantDeps,
   apiKey: string,
+  tenant: DemoTenant = FIRST,
 ): Promise<{ tenantId: string; created: boolean }> {
   const parsed = parseApiKey(apiKey);
-  if (!parsed) throw new Error("DEVHOST_DEMO_API_KEY is not an API key of the form pfu_test_… / pfu_live_…");
-  return makeSeedDemoTenant(deps)({ keyId: parsed.keyId, keyHash: hashApiKey(apiKey) });
+  if (!parsed) throw new Error("A DEVHOST_…DEMO_API_KEY is not an API key of the form pfu_test_… / pfu_live_…");
+  return makeSeedDemoTenant(deps, tenant)({ keyId: parsed.keyId, keyHash: hashApiKey(apiKey) });
+}
+
+/**
+ * Min side's demo claims (`DEVHOST_DEMO_PEOPLE`): invoices of the test persons (devhost/oidc/test-persons.ts), handed
+ * over through the app's own partner API like any creditor's — Kari Nordmann owes both demo creditors, Ola Nordmann
+ * the first. Due some days before the dev host's today, so the ladder has sent a letter by the time one signs in.
+ * Safe to run again: the invoice numbers are fixed, a repeat is the API's 409.
+ */
+export async function seedDemoPeopleClaims(
+  baseUrl: string,
+  keys: { first: string; second: string },
+  today: string,
+): Promise<number> {
+  const daysBefore = (n: number) =>
+    new Date(Date.parse(`${today}T12:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+  const invoices = [
+    { key: keys.first, number: "MS-1001", who: TEST_PERSONS[0]!, amount: 129_900, text: "Bredbånd november", due: 16 },
+    { key: keys.second, number: "NE-2001", who: TEST_PERSONS[0]!, amount: 84_750, text: "Strøm oktober", due: 3 },
+    { key: keys.first, number: "MS-1002", who: TEST_PERSONS[1]!, amount: 49_900, text: "Mobilabonnement", due: 16 },
+  ];
+  let created = 0;
+  for (const inv of invoices) {
+    const response = await fetch(`${baseUrl}/api/v1/invoices`, {
+      method: "POST",
+      headers: { "x-api-key": inv.key, "content-type": "application/json" },
+      body: JSON.stringify({
+        invoiceNumber: inv.number,
+        customer: {
+          customerId: `demo-${inv.who.sub}`,
+          name: inv.who.name,
+          nationalId: inv.who.nationalId,
+          address: { lines: ["Storgata 1"], postalCode: "0155", city: "Oslo", country: "NO" },
+          consent: { sms: false, email: false },
+        },
+        amount: { value: inv.amount, currency: "NOK" },
+        lines: [{ description: inv.text, amount: { value: inv.amount, currency: "NOK" } }],
+        issueDate: daysBefore(inv.due + 14),
+        dueDate: daysBefore(inv.due),
+      }),
+    });
+    if (response.status === 201 || response.status === 200) created++;
+    else if (response.status !== 409) throw new Error(`demo invoice ${inv.number}: HTTP ${response.status}`);
+  }
+  return created;
 }
 
 export interface SeedDemoPartnerDeps {

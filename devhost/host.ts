@@ -10,7 +10,14 @@ import { createRequire } from "node:module";
 import { asString } from "./text";
 import { installFunctionsCore, type FunctionRegistry } from "./functions-core";
 import { VirtualClock } from "./clock";
-import { DEMO_TENANT_ID, seedDemoPartnerConnection, seedDemoTenant } from "./demo-tenant";
+import {
+  DEMO_TENANT_ID,
+  SECOND_DEMO_TENANT,
+  seedDemoPartnerConnection,
+  seedDemoPeopleClaims,
+  seedDemoTenant,
+} from "./demo-tenant";
+import { OidcProviderStandIn } from "./oidc/oidc-provider-stand-in";
 import { realSleep, WorkTracker } from "./work-tracker";
 import { createLogger, type DevLogger } from "./logger";
 import { Invoker } from "./invoker";
@@ -307,6 +314,25 @@ export class DevHost {
       this.stack.push({ name: "key-vault", stop: () => vault.stop() });
     }
 
+    if (isLoopbackUrl(env.MINSIDE_OIDC_ISSUER) && env.MINSIDE_OIDC_CLIENT_ID && env.MINSIDE_OIDC_CLIENT_SECRET) {
+      // A BankID broker for Min side: an OpenID Connect provider whose sign-in page lists test persons. The app's
+      // client and redirect URI (read when first used: the app's port is known only once it listens) are registered
+      // there; the app finds it through MINSIDE_OIDC_ISSUER like any broker.
+      const oidc = new OidcProviderStandIn({
+        clientId: env.MINSIDE_OIDC_CLIENT_ID,
+        clientSecret: env.MINSIDE_OIDC_CLIENT_SECRET,
+        redirectUris: () => [
+          env.MINSIDE_OIDC_REDIRECT_URI ??
+            `${(env.PUBLIC_BASE_URL ?? "").replace(/\/+$/u, "")}/min-side/logg-inn/callback`,
+        ],
+        logger: this.logger,
+      });
+      const started = await oidc.start(auto ? 0 : portOf(env.MINSIDE_OIDC_ISSUER!, 7078));
+      env.MINSIDE_OIDC_ISSUER = started.issuer;
+      standIns.oidc = started.issuer;
+      this.stack.push({ name: "oidc", stop: () => oidc.stop() });
+    }
+
     // The app: capture its registrations.
     const registry = installFunctionsCore();
     const entry = this.options.appEntry ?? resolveMain(root);
@@ -327,6 +353,14 @@ export class DevHost {
         env.DEVHOST_DEMO_API_KEY,
       );
       if (seeded.created) this.logger.info("demo creditor seeded", { tenantId: seeded.tenantId });
+      if (env.DEVHOST_SECOND_DEMO_API_KEY) {
+        const second = await seedDemoTenant(
+          { tenants, clock: { now: () => this.clock.nowDate() } },
+          env.DEVHOST_SECOND_DEMO_API_KEY,
+          SECOND_DEMO_TENANT,
+        );
+        if (second.created) this.logger.info("demo creditor seeded", { tenantId: second.tenantId });
+      }
     }
     const invoker = new Invoker(registry, this.tracker, this.logger);
     this.invoker = invoker;
@@ -448,6 +482,15 @@ export class DevHost {
     const timers = new TimerTriggers({ registry, invoker, clock: this.clock, logger: this.logger, dataDir, setting });
     await timers.start();
     this.stack.push({ name: "timers", stop: () => timers.stop() });
+    if (env.DEVHOST_DEMO_PEOPLE === "true" && env.DEVHOST_DEMO_API_KEY && env.DEVHOST_SECOND_DEMO_API_KEY) {
+      // Min side's demo claims, through the app's partner API (as a creditor would hand them over).
+      const created = await seedDemoPeopleClaims(
+        baseUrl,
+        { first: env.DEVHOST_DEMO_API_KEY, second: env.DEVHOST_SECOND_DEMO_API_KEY },
+        this.clock.nowDate().toISOString().slice(0, 10),
+      );
+      if (created > 0) this.logger.info("Min side demo claims handed over", { invoices: created });
+    }
 
     return {
       http: baseUrl,

@@ -76,6 +76,12 @@ import type { ServicesDeps } from "./services";
 import type { InterestDeps } from "./interest";
 import type { LettersDeps } from "./letters";
 import type { WebhooksDeps } from "./webhooks";
+import type { MinSideDeps, MinSideWiring } from "./min-side";
+import { CosmosMinSideSessionStore } from "../shared/adapters/cosmos/min-side-session-store.cosmos";
+import { OpenIdClientIdentityProvider } from "../shared/adapters/oidc/identity-provider.openid-client";
+import { makeMinSideSessions } from "../shared/application/min-side/sessions";
+import type { Database } from "@azure/cosmos";
+import type { PersonCases } from "../shared/ports/case-store";
 import { PAYMENTS_QUEUE } from "./payments/names";
 import { PARTNER_COMMANDS_QUEUE } from "./services/names";
 import { CASE_EVENTS_TOPIC, WEBHOOK_DELIVERIES_QUEUE } from "./webhooks/names";
@@ -90,7 +96,8 @@ export type RootDeps = ApiDeps &
   LettersDeps &
   PrintDeps &
   OpsDeps &
-  AssistantDeps;
+  AssistantDeps &
+  MinSideDeps;
 
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
@@ -169,10 +176,12 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
   const webhooks = new CachedWebhookStore(storedWebhooks);
   const vault = secretVaultFrom(s);
   const deliveryIndex = new CosmosDeliveryIndex({ database });
+  const cases = new CosmosCaseStore({ database });
+  const minSide = minSideFrom(s, { database, clock, personCases: cases });
   const deps: RootDeps = {
     clock,
     random: cryptoRandom,
-    cases: new CosmosCaseStore({ database }),
+    cases,
     tenants,
     payLinks: new CosmosPayLinkStore({ database }),
     paymentAttempts: new CosmosPaymentAttemptStore({ database }),
@@ -205,6 +214,8 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
       return { record: makeRecordDeliveryReport(deliverLetterDepsFrom(invocation, invocation.workflow)) };
     },
     publicBaseUrl: s.PUBLIC_BASE_URL,
+    ...(s.MINSIDE_PIN_SECRET ? { minSidePinSecret: s.MINSIDE_PIN_SECRET } : {}),
+    ...(minSide ? { minSide, resolveMinSideSession: minSide.sessions.resolve } : {}),
     ...(letterhead ? { letterhead } : {}),
     ...(paymentProvider ? { paymentProvider } : {}),
     ...(paymentWebhooks ? { paymentWebhooks } : {}),
@@ -250,6 +261,49 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     }),
   };
   return deps;
+}
+
+/**
+ * Min side's wiring (issue 15) when MINSIDE_SESSION_SECRET is set: sessions in Cosmos, BankID through the OIDC broker
+ * of the MINSIDE_OIDC_* settings (when all of issuer, client id and secret are set), case number + PIN with
+ * MINSIDE_PIN_SECRET, and the rate limits (per instance, like the pay page's).
+ */
+export function minSideFrom(
+  s: Settings,
+  deps: { database: Database; clock: Clock; personCases: PersonCases },
+): MinSideWiring | undefined {
+  if (!s.MINSIDE_SESSION_SECRET) return undefined;
+  const sessions = makeMinSideSessions(
+    { sessions: new CosmosMinSideSessionStore({ database: deps.database }), clock: deps.clock, random: cryptoRandom },
+    {
+      secret: s.MINSIDE_SESSION_SECRET,
+      idleSeconds: s.MINSIDE_SESSION_IDLE_MINUTES * 60,
+      absoluteSeconds: s.MINSIDE_SESSION_MAX_HOURS * 3600,
+    },
+  );
+  const identityProvider =
+    s.MINSIDE_OIDC_ISSUER && s.MINSIDE_OIDC_CLIENT_ID && s.MINSIDE_OIDC_CLIENT_SECRET
+      ? new OpenIdClientIdentityProvider({
+          issuer: s.MINSIDE_OIDC_ISSUER,
+          clientId: s.MINSIDE_OIDC_CLIENT_ID,
+          clientSecret: s.MINSIDE_OIDC_CLIENT_SECRET,
+          redirectUri:
+            s.MINSIDE_OIDC_REDIRECT_URI ?? `${s.PUBLIC_BASE_URL.replace(/\/+$/u, "")}/min-side/logg-inn/callback`,
+          nationalIdClaim: s.MINSIDE_OIDC_NATIONAL_ID_CLAIM,
+          scope: s.MINSIDE_OIDC_SCOPE,
+        })
+      : undefined;
+  return {
+    sessions,
+    personCases: deps.personCases,
+    ...(identityProvider ? { identityProvider } : {}),
+    ...(s.MINSIDE_PIN_SECRET ? { pinSecret: s.MINSIDE_PIN_SECRET } : {}),
+    pinLimiter: new RequestRateLimiter({
+      case: { points: s.MINSIDE_PIN_MAX_ATTEMPTS, durationSeconds: 900 },
+      client: { points: s.MINSIDE_PIN_MAX_ATTEMPTS * 4, durationSeconds: 900 },
+    }),
+    pageLimiter: new RequestRateLimiter({ client: { points: s.PAY_PAGE_RATE_PER_CLIENT, durationSeconds: 60 } }),
+  };
 }
 
 /** The COSMOS_* settings as the Cosmos adapter's options. */

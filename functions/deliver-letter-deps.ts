@@ -10,7 +10,11 @@ export function deliverLetterDepsFrom(app: AppDeps, workflow?: Pick<CaseWorkflow
     ...app,
     channels: app.letterChannels,
     ...(workflow ? { workflow } : {}),
-    config: { publicBaseUrl: app.publicBaseUrl, ...(app.letterhead ? { letterhead: app.letterhead } : {}) },
+    config: {
+      publicBaseUrl: app.publicBaseUrl,
+      ...(app.letterhead ? { letterhead: app.letterhead } : {}),
+      ...(app.minSidePinSecret ? { minSidePinSecret: app.minSidePinSecret } : {}),
+    },
     rulesFor: async (r, now) => (await rulesWithEnteredRates(app))(r.case.country, todayIn(r.case.country, now)),
   };
 }

@@ -76,6 +76,8 @@ export interface AppDeps {
   debtorContacts?: DebtorContactStore;
   /** `PUBLIC_BASE_URL`: base of the short pay links. */
   publicBaseUrl: string;
+  /** `MINSIDE_PIN_SECRET`: letters print the case number and PIN for Min side (issue 15); absent, no PIN line. */
+  minSidePinSecret?: string;
   /**
    * The sender block printed on letters (`LETTERHEAD`); without it letter steps end "not-executed". Its `name` and
    * contact details are the agency's on pay pages and receipts.

@@ -119,6 +119,15 @@ param digipostApiUrl string = 'https://api.digipost.no'
 @description('Digipost sender (broker) id, digits. Not a secret; empty = the digital mailbox channel is off. Set it once the Key Vault secret digipost-signing-key holds the enterprise certificate\'s private key (PEM).')
 param digipostSenderId string = ''
 
+@description('Min side (issue 15): the OpenID Connect broker that signs debtors in with BankID (ID-porten, Criipto, Signicat), e.g. https://<tenant>.criipto.id. Empty = no BankID button. Its client secret is the Key Vault secret minside-oidc-client-secret.')
+param minSideOidcIssuer string = ''
+
+@description('Min side: our client id at the OIDC broker.')
+param minSideOidcClientId string = ''
+
+@description('Min side: the ID token claim carrying the national id (pid at ID-porten and Criipto for Norwegian BankID, nin at Signicat).')
+param minSideOidcNationalIdClaim string = 'pid'
+
 @description('Optional object id of the person or group who sets the Key Vault secrets (granted Key Vault Secrets Officer). Empty = none.')
 param keyVaultOfficerPrincipalId string = ''
 
@@ -188,6 +197,9 @@ var secretNames = {
   vippsSubscriptionKey: 'vipps-subscription-key'
   vippsWebhookSecret: 'vipps-webhook-secret'
   digipostSigningKey: 'digipost-signing-key'
+  minSideSessionSecret: 'minside-session-secret'
+  minSidePinSecret: 'minside-pin-secret'
+  minSideOidcClientSecret: 'minside-oidc-client-secret'
 }
 
 // ---- Identity, monitoring and data services ---------------------------------------------------------------
@@ -359,6 +371,15 @@ var appSettings = {
   DIGIPOST_API_URL: digipostApiUrl
   DIGIPOST_SENDER_ID: digipostSenderId
   DIGIPOST_SIGNING_KEY: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.digipostSigningKey}/)'
+
+  // Min side (the debtor's own pages): the session cookie's and the letters' PIN secrets, and BankID through the
+  // OIDC broker — secrets as Key Vault references (create them before the first deployment: README).
+  MINSIDE_SESSION_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.minSideSessionSecret}/)'
+  MINSIDE_PIN_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.minSidePinSecret}/)'
+  MINSIDE_OIDC_ISSUER: minSideOidcIssuer
+  MINSIDE_OIDC_CLIENT_ID: minSideOidcClientId
+  MINSIDE_OIDC_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.minSideOidcClientSecret}/)'
+  MINSIDE_OIDC_NATIONAL_ID_CLAIM: minSideOidcNationalIdClaim
 
   // The partner connections' secrets (HMAC / OAuth2 client secrets, callback secrets): the app writes them here
   // with the identity (Key Vault Secrets Officer) and keeps only their names in Cosmos DB.

@@ -67,7 +67,11 @@ export function executeStepDepsFrom(app: AppDeps): ExecuteStepDeps {
     channels: app.letterChannels,
     deliveryIndex: app.deliveryIndex,
     ...(app.debtorContacts ? { debtorContacts: app.debtorContacts } : {}),
-    config: { publicBaseUrl: app.publicBaseUrl, ...(app.letterhead ? { letterhead: app.letterhead } : {}) },
+    config: {
+      publicBaseUrl: app.publicBaseUrl,
+      ...(app.letterhead ? { letterhead: app.letterhead } : {}),
+      ...(app.minSidePinSecret ? { minSidePinSecret: app.minSidePinSecret } : {}),
+    },
   };
 }
 

@@ -169,6 +169,8 @@ export interface ExecuteStepConfig {
   letterhead?: Letterhead;
   /** How long a pay link issued with a message stays valid (default 30 days). */
   payLinkValidityDays?: number;
+  /** `MINSIDE_PIN_SECRET`: letters print the case number and PIN for Min side. */
+  minSidePinSecret?: string;
 }
 
 export interface ExecuteStepDeps {
@@ -778,7 +780,16 @@ async function produceLetter(
     let content: Buffer;
     try {
       content = await renderLetter(
-        letterForStep({ record, tenant, action, rules, letterhead, payLink: link.url, dates }),
+        letterForStep({
+          record,
+          tenant,
+          action,
+          rules,
+          letterhead,
+          payLink: link.url,
+          dates,
+          ...(deps.config.minSidePinSecret ? { minSidePinSecret: deps.config.minSidePinSecret } : {}),
+        }),
         { rules },
       );
     } catch (err) {

@@ -121,6 +121,35 @@ export const Settings = z.object({
       }, "six NCRONTAB fields whose hour is fixed at 12 or later (UTC): letters are dated by a batch closing at 13:00 Oslo at the earliest")
       .optional(),
   ),
+  /**
+   * Min side (the debtor's own pages, issue 15). `MINSIDE_SESSION_SECRET` signs the session cookie and
+   * `MINSIDE_PIN_SECRET` derives the PIN printed on letters (both at least 32 characters; Key Vault references in
+   * Azure). Without the session secret Min side is closed (its pages say so); without the PIN secret letters print no
+   * PIN and sign-in with case number + PIN is off.
+   */
+  MINSIDE_SESSION_SECRET: emptyIsUnset(z.string().min(32).optional()),
+  MINSIDE_PIN_SECRET: emptyIsUnset(z.string().min(32).optional()),
+  /** A session ends after this many minutes without a request, and this many hours after sign-in at the latest. */
+  MINSIDE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
+  MINSIDE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24).default(4),
+  /**
+   * BankID through an OpenID Connect broker (ID-porten, Criipto, Signicat): the issuer (discovery at
+   * `{issuer}/.well-known/openid-configuration`), our client's id and secret, and the redirect URI registered there
+   * (default `{PUBLIC_BASE_URL}/min-side/logg-inn/callback`). Without the issuer, client id and secret no BankID
+   * button is shown. `MINSIDE_OIDC_NATIONAL_ID_CLAIM`: the ID token claim with the national id — `pid` at ID-porten
+   * and Criipto (Norwegian BankID), `nin` at Signicat.
+   */
+  MINSIDE_OIDC_ISSUER: emptyIsUnset(z.url().optional()),
+  MINSIDE_OIDC_CLIENT_ID: emptyIsUnset(z.string().min(1).optional()),
+  MINSIDE_OIDC_CLIENT_SECRET: emptyIsUnset(z.string().min(1).optional()),
+  MINSIDE_OIDC_REDIRECT_URI: emptyIsUnset(z.url().optional()),
+  MINSIDE_OIDC_NATIONAL_ID_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,64}$/u)
+    .default("pid"),
+  MINSIDE_OIDC_SCOPE: z.string().min(6).default("openid"),
+  /** Wrong PINs allowed per case number (and 4× that per client address) in 15 minutes before it is locked. */
+  MINSIDE_PIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   PRINT_OUTBOX_CONTAINER: z.string().min(3).optional(),
   PRINT_RECEIPTS_CONTAINER: z.string().min(3).optional(),
   PRINT_RECEIPTS_REJECTED_CONTAINER: z.string().min(3).optional(),

@@ -42,6 +42,23 @@ export class RequestRateLimiter {
     }
   }
 
+  /**
+   * Whether any named limit is used up for its key, without consuming a point: a lockout checked before the attempt,
+   * counted (with `check`) only when the attempt fails.
+   */
+  async blocked(keys: Record<string, string>): Promise<RateVerdict> {
+    let retryAfterMs = 0;
+    for (const [name, key] of Object.entries(keys)) {
+      const limiter = this.#limiters.get(name);
+      if (!limiter) throw new Error(`No rate limit named ${name}`);
+      const state = await limiter.get(key);
+      if (state && state.remainingPoints <= 0) retryAfterMs = Math.max(retryAfterMs, state.msBeforeNext);
+    }
+    return retryAfterMs > 0
+      ? { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) }
+      : { ok: true };
+  }
+
   /** Consumes one point from each named limit for its key. */
   async check(keys: Record<string, string>): Promise<RateVerdict> {
     let retryAfterMs = 0;

@@ -115,6 +115,7 @@ const LABELS = {
     deadline: "Betalingsfrist",
     payOnline: "Betal på nett:",
     rememberKid: "Husk å bruke KID-nummeret når du betaler i nettbanken.",
+    minSide: "Min side: saksnummer {caseNumber}, PIN {pin}",
     regards: "Vennlig hilsen",
     org: "Org.nr.",
     page: (n: number, of: number) => `Side ${n} av ${of}`,
@@ -144,6 +145,7 @@ const LABELS = {
     deadline: "Pay by",
     payOnline: "Pay online:",
     rememberKid: "Please use the KID number as the payment reference.",
+    minSide: "My page (Min side): case number {caseNumber}, PIN {pin}",
     regards: "Kind regards",
     org: "Org. no.",
     page: (n: number, of: number) => `Page ${n} of ${of}`,
@@ -460,7 +462,12 @@ function drawPayment(doc: Doc, model: LetterModel, qr: Buffer): void {
   doc.font(BOLD).fontSize(linkSize);
   const linkHeight = doc.heightOfString(link, { width: textWidth }) + (linkOwnLine ? 12 : 0);
   doc.font(FONT).fontSize(8.5);
-  const rememberHeight = doc.heightOfString(l.rememberKid, { width: textWidth });
+  // The Min side line (case number + PIN) under the KID reminder, when the letter has one.
+  const minSide = model.payment.minSide;
+  const remember = minSide
+    ? `${l.rememberKid}\n${l.minSide.replace("{caseNumber}", minSide.caseNumber).replace("{pin}", minSide.pin)}`
+    : l.rememberKid;
+  const rememberHeight = doc.heightOfString(remember, { width: textWidth });
   const textHeight = 16 + rows * rowHeight + linkHeight + 3 + rememberHeight;
   const height = pad + Math.max(textHeight, QR_SIZE) + pad;
   ensureSpace(doc, height + 12);
@@ -497,7 +504,7 @@ function drawPayment(doc: Doc, model: LetterModel, qr: Buffer): void {
     .font(FONT)
     .fontSize(8.5)
     .fillColor(GREY)
-    .text(l.rememberKid, left, Math.max(doc.y, linkY + linkHeight) + 3, { width: textWidth });
+    .text(remember, left, Math.max(doc.y, linkY + linkHeight) + 3, { width: textWidth });
   const qrX = MARGIN.left + CONTENT_WIDTH - pad - QR_SIZE;
   const qrY = top + (height - QR_SIZE) / 2;
   doc.image(qr, qrX, qrY, { width: QR_SIZE, height: QR_SIZE });

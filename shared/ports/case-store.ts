@@ -214,6 +214,15 @@ export interface CaseStore {
   removeOutboxes(removals: ReadonlyArray<{ caseId: string; entryIds: readonly string[] }>): Promise<void>;
 }
 
+/**
+ * A person's cases across creditors, by the national id the creditors sent (Min side, issue 15). Cross-partition in
+ * Cosmos (one query on `customer.nationalId`); the stand-in answers it from an equality index. Newest first, at most
+ * `limit`.
+ */
+export interface PersonCases {
+  listByNationalId(nationalId: string, limit: number): Promise<CaseRecord[]>;
+}
+
 /** `pending`: a service command is not finished (suspending, reopening, escalated); `failed`: one failed. */
 export type ServiceWork = "pending" | "failed";
 

@@ -6,6 +6,7 @@
  *   npm run bench -- reopen       a paid, suspended broadband service reopened, end to end (reopen.bench.ts)
  *   npm run bench -- ladder       N cases from the due date to a delivered collection notice (ladder.bench.ts)
  *   npm run bench -- assistant    the intent classifier: held-out accuracy, latency in process and over HTTP (assistant.bench.ts)
+ *   npm run bench -- min-side     Min side's overview TTFB, a person with 20 claims, 20 users (min-side.bench.ts)
  */
 import os from "node:os";
 import { installFunctionsCore } from "../../devhost/functions-core";
@@ -26,6 +27,7 @@ const BENCHES: Bench[] = [
   { name: "letters", load: () => import("./letters.bench") },
   { name: "ladder", load: () => import("./ladder.bench") },
   { name: "assistant", load: () => import("./assistant.bench") },
+  { name: "min-side overview", load: () => import("./min-side.bench") },
 ];
 
 async function main(): Promise<void> {

@@ -55,6 +55,7 @@ import {
   openCreditOf,
   serviceWorkOf,
   type CaseStore,
+  type PersonCases,
   type Page,
   type ServiceWork,
 } from "../../ports/case-store";
@@ -107,7 +108,7 @@ function readView(record: CaseRecord): CaseRecord {
   return rest;
 }
 
-export class CosmosCaseStore implements CaseStore {
+export class CosmosCaseStore implements CaseStore, PersonCases {
   readonly #container: Container;
   readonly #retry: EtagRetryOptions;
   /** The etag each record handed out was read or written at (the caller's object, weakly): `update`'s `read`. */
@@ -202,6 +203,23 @@ export class CosmosCaseStore implements CaseStore {
       .fetchAll();
     const [doc] = resources;
     return doc === undefined ? undefined : this.#decode(doc);
+  }
+
+  /** A person's cases across tenants (Min side): one cross-partition query on the national id, newest first. */
+  async listByNationalId(nationalId: string, limit: number): Promise<CaseRecord[]> {
+    const { resources } = await this.#container.items
+      .query<StoredDocument>(
+        {
+          query: "SELECT * FROM c WHERE c.customer.nationalId = @nid",
+          parameters: [{ name: "@nid", value: nationalId }],
+        },
+        { maxItemCount: limit },
+      )
+      .fetchAll();
+    return resources
+      .map((doc) => this.#decode(doc))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, limit);
   }
 
   /** A tenant's cases, optionally by status and customer. Order is unspecified (storage order). */

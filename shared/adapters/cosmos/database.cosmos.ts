@@ -44,6 +44,7 @@ export const COSMOS_CONTAINERS = {
   interestRates: "interest-rates",
   deliveries: "deliveries",
   debtorContacts: "debtor-contacts",
+  minSideSessions: "min-side-sessions",
 } as const;
 
 /** One container as declared in infra-bicep/cosmos-containers.json (same shape as `containerSpec` in cosmos.bicep). */

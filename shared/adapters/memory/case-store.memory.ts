@@ -12,6 +12,7 @@ import {
   type CaseListFilter,
   type CaseRecord,
   type CaseStore,
+  type PersonCases,
   openCreditOf,
   type OutboxEntry,
   type Page,
@@ -22,7 +23,7 @@ import { pageOf } from "./paging.memory";
 
 const ACTIVE_STATUSES = new Set(["open", "on-hold", "disputed"]);
 
-export class MemoryCaseStore implements CaseStore {
+export class MemoryCaseStore implements CaseStore, PersonCases {
   readonly #cases = new Map<string, { record: CaseRecord; version: number }>();
   /** Outbox entries by `${caseId}|${entryId}`, written in the same step as their case (see OutboxMessage). */
   readonly #outbox = new Map<string, OutboxEntry>();
@@ -89,6 +90,15 @@ export class MemoryCaseStore implements CaseStore {
   async findByKid(kid: string): Promise<CaseRecord | undefined> {
     for (const { record } of this.#cases.values()) if (record.kid === kid) return structuredClone(record);
     return undefined;
+  }
+
+  async listByNationalId(nationalId: string, limit: number): Promise<CaseRecord[]> {
+    return [...this.#cases.values()]
+      .map((s) => s.record)
+      .filter((r) => r.customer.nationalId === nationalId)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, limit)
+      .map((r) => structuredClone(r));
   }
 
   async list(

@@ -90,7 +90,7 @@ export interface DeliverLetterDeps {
   clock: Clock;
   /** Wakes the case's orchestration when a letter arrived or failed. */
   workflow?: Pick<CaseWorkflow, "caseChanged">;
-  config: { publicBaseUrl: string; payLinkValidityDays?: number; letterhead?: Letterhead };
+  config: { publicBaseUrl: string; payLinkValidityDays?: number; letterhead?: Letterhead; minSidePinSecret?: string };
   /** The rule set the case runs under on a day (fees are checked again when a letter arrives). */
   rulesFor: (record: CaseRecord, now: Date) => Promise<RuleSet>;
 }
@@ -870,9 +870,21 @@ async function writeAgain(
     const dates = letterDates(channels, now, record.case.country, today, step.deadlineDays);
     try {
       const action = actionForResend(record.case, step, today, now, rules);
-      const content = await renderLetter(letterForStep({ record, tenant, action, rules, letterhead, payLink, dates }), {
-        rules,
-      });
+      const content = await renderLetter(
+        letterForStep({
+          record,
+          tenant,
+          action,
+          rules,
+          letterhead,
+          payLink,
+          dates,
+          ...(deps.config.minSidePinSecret ? { minSidePinSecret: deps.config.minSidePinSecret } : {}),
+        }),
+        {
+          rules,
+        },
+      );
       const documentId = `${base}-v${versions.length + 1}`;
       await deps.letters.put({
         tenantId: record.tenantId,

@@ -6,6 +6,7 @@
  * Text from the case is clipped to what the letter model allows; invoice lines are itemised only when they add up to
  * the principal; fees charged by earlier letters are listed one by one when they are what is still outstanding.
  */
+import { minSidePin } from "../min-side/pin";
 import { addDays, type LocalDate } from "../../domain/calendar";
 import { feeHistoryOf, type Case, type ExecutedStep } from "../../domain/case";
 import { mayChargeFee } from "../../domain/fees";
@@ -136,6 +137,8 @@ export interface LetterForStep {
    * the deadline printed on it; default the step's day and the planned deadline.
    */
   dates?: { sentDate: LocalDate; deadline?: LocalDate };
+  /** `MINSIDE_PIN_SECRET`: with it the letter prints the case number (KID) and PIN for Min side. */
+  minSidePinSecret?: string;
 }
 
 /** The model of the letter the step sends (without a postal address for a letter that only goes electronically). */
@@ -147,6 +150,7 @@ export function letterForStep({
   letterhead,
   payLink,
   dates,
+  minSidePinSecret,
 }: LetterForStep): LetterModelInput {
   const c = record.case;
   const kind = action.kind as LetterKind;
@@ -187,7 +191,14 @@ export function letterForStep({
       payments: [],
       totalDue: action.amounts.totalWithFee,
     },
-    payment: { account: letterhead.accountNumber, kid: record.kid, payLink },
+    payment: {
+      account: letterhead.accountNumber,
+      kid: record.kid,
+      payLink,
+      ...(minSidePinSecret
+        ? { minSide: { caseNumber: record.kid, pin: minSidePin(minSidePinSecret, record.tenantId, record.caseId) } }
+        : {}),
+    },
     sentDate,
     deadline,
     language,

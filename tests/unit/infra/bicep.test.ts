@@ -72,6 +72,9 @@ const KEY_VAULT_SETTINGS = [
   "VIPPS_SUBSCRIPTION_KEY",
   "VIPPS_WEBHOOK_SECRET",
   "DIGIPOST_SIGNING_KEY",
+  "MINSIDE_SESSION_SECRET",
+  "MINSIDE_PIN_SECRET",
+  "MINSIDE_OIDC_CLIENT_SECRET",
 ];
 
 /** Settings the Flex Consumption plan rejects or ignores, and local-only secrets that must not reach Azure. */
@@ -1271,7 +1274,7 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
     }
   });
 
-  it("declares the containers the stores use, each with its partition key, and TTL only on idempotency records", () => {
+  it("declares the containers the stores use, each with its partition key, and TTL only on idempotency records and Min side sessions", () => {
     const summary = declaration.containers.map((c) => ({
       id: c.id,
       path: c.partitionKeyPath,
@@ -1290,6 +1293,7 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
       { id: "interest-rates", path: "/country", ttl: null },
       { id: "deliveries", path: "/id", ttl: null },
       { id: "debtor-contacts", path: "/id", ttl: null },
+      { id: "min-side-sessions", path: "/id", ttl: 86400 },
     ]);
   });
 

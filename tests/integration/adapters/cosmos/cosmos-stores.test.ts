@@ -13,6 +13,7 @@ import type { Database } from "@azure/cosmos";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseIdFor } from "../../../../shared/domain/case-id";
+import { CosmosMinSideSessionStore } from "../../../../shared/adapters/cosmos/min-side-session-store.cosmos";
 import { CosmosCaseStore } from "../../../../shared/adapters/cosmos/case-store.cosmos";
 import {
   COSMOS_CONTAINERS,
@@ -156,6 +157,19 @@ describe("Cosmos DB documents", () => {
       aDebtorContact("doc-debtor", "2025-03-17T08:00:00.000Z"),
       null,
     );
+
+    await new CosmosMinSideSessionStore({ database }).put({
+      schemaVersion: 1,
+      id: createHash("sha256").update("never-stored-anywhere-session-id").digest("hex"),
+      type: "session",
+      subject: { kind: "case", tenantId: "tenant-doc", caseId: caseIdFor("tenant-doc", "INV-1") },
+      csrfToken: "csrf-token-for-the-doc-test",
+      lang: "nb",
+      createdAt: "2025-03-17T09:00:00.000Z",
+      lastSeenAt: "2025-03-17T09:00:00.000Z",
+      expiresAt: "2025-03-17T13:00:00.000Z",
+      ttl: 960,
+    });
 
     for (const containerId of Object.values(COSMOS_CONTAINERS)) {
       const docs = await allDocuments(containerId);

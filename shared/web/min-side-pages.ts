@@ -1,0 +1,445 @@
+/**
+ * Min side's pages (issue 15): sign-in, the overview of a person's claims, one claim, and the kind notices (not
+ * found, closed, a stale form). Server-rendered into the shared layout (shared/web/layout.ts: inline CSS under
+ * PAGE_CSP, no JavaScript), phone-first, bokmål by default and English. Every form carries the session's CSRF token.
+ */
+import type { ClaimSummary, ClaimView, TimelineItem } from "../application/min-side/pages";
+import type { DebtorStage } from "../application/payments/pay-page-model";
+import { compileTemplate, renderLayout } from "./layout";
+import { contactLines, feeLabel, letterName, stepWords } from "./debtor-words";
+import { formatAmount, formatInstantDate, formatLocalDate } from "./i18n";
+import { ms, type MinSideTextKey } from "./min-side-i18n";
+import type { Lang } from "./pay-page-model";
+import type { StepKind } from "../domain/policy";
+
+export const MIN_SIDE_PATH = "/min-side";
+
+/** A Min side path, with `?lang=en` in English (bokmål is the default). */
+export function minSideHref(path: string, lang: Lang): string {
+  return lang === "en" ? `${path}${path.includes("?") ? "&" : "?"}lang=en` : path;
+}
+
+export function claimPath(tenantId: string, caseId: string, suffix = ""): string {
+  return `${MIN_SIDE_PATH}/krav/${encodeURIComponent(tenantId)}/${encodeURIComponent(caseId)}${suffix}`;
+}
+
+const STAGE_TEXT: Readonly<Record<DebtorStage, MinSideTextKey>> = {
+  "lets-pay": "stageLetsPay",
+  reminder: "stageReminder",
+  "collection-notice": "stageCollectionNotice",
+  collection: "stageCollection",
+};
+
+function statusText(c: Pick<ClaimSummary, "status" | "stage">, lang: Lang): string {
+  switch (c.status) {
+    case "paid":
+      return ms(lang, "statusPaid");
+    case "cancelled":
+      return ms(lang, "statusCancelled");
+    case "disputed":
+      return ms(lang, "statusDisputed");
+    case "on-hold":
+      return ms(lang, "statusOnHold");
+    default:
+      return ms(lang, STAGE_TEXT[c.stage]);
+  }
+}
+
+function nextText(c: ClaimSummary, lang: Lang): string {
+  if (!c.next) return ms(lang, "noNextStep");
+  const step = stepWords(c.next.kind, lang);
+  return ms(lang, "nextStepOn", {
+    step: step.charAt(0).toUpperCase() + step.slice(1),
+    date: formatLocalDate(c.next.on, lang),
+  });
+}
+
+function signOutForm(csrf: string, lang: Lang): string {
+  return signOutTemplate({ action: minSideHref(`${MIN_SIDE_PATH}/logg-ut`, lang), csrf, label: ms(lang, "signOut") });
+}
+const signOutTemplate = compileTemplate<{ action: string; csrf: string; label: string }>(
+  `<form method="post" action="<%= it.action %>"><input type="hidden" name="csrf" value="<%= it.csrf %>"><button class="btn card" type="submit"><%= it.label %></button></form>`,
+);
+
+// --------------------------------------------------------------------------------------------------------------
+// Sign-in
+// --------------------------------------------------------------------------------------------------------------
+
+export interface SignInPageInput {
+  lang: Lang;
+  bankIdAvailable: boolean;
+  pinAvailable: boolean;
+  /** A message above the forms: signed out, session ended, a refused or locked PIN, a failed sign-in. */
+  message?: { kind: "info" | "error"; text: MinSideTextKey; params?: Record<string, string> };
+  caseNumber?: string;
+}
+
+const signInTemplate = compileTemplate<{
+  title: string;
+  intro: string;
+  message?: { kind: string; text: string };
+  bankId?: { href: string; label: string };
+  bankIdUnavailable?: string;
+  pin?: {
+    action: string;
+    heading: string;
+    intro: string;
+    caseLabel: string;
+    caseHint: string;
+    caseValue: string;
+    pinLabel: string;
+    pinHint: string;
+    button: string;
+    invalid: boolean;
+  };
+}>(`<h1><%= it.title %></h1>
+<% if (it.message) { %><div class="<%= it.message.kind === 'error' ? 'summary' : 'note' %>" role="<%= it.message.kind === 'error' ? 'alert' : 'status' %>"><p><%= it.message.text %></p></div>
+<% } %><p><%= it.intro %></p>
+<% if (it.bankId) { %><a class="btn card" href="<%= it.bankId.href %>"><%= it.bankId.label %></a>
+<% } else if (it.bankIdUnavailable) { %><p class="note"><%= it.bankIdUnavailable %></p>
+<% } %><% if (it.pin) { %><h2><%= it.pin.heading %></h2>
+<p><%= it.pin.intro %></p>
+<form method="post" action="<%= it.pin.action %>" novalidate>
+<div class="field"><label for="caseNumber"><%= it.pin.caseLabel %></label><p class="hint" id="caseNumber-hint"><%= it.pin.caseHint %></p>
+<input type="text" id="caseNumber" name="caseNumber" inputmode="numeric" autocomplete="off" aria-describedby="caseNumber-hint" value="<%= it.pin.caseValue %>"<% if (it.pin.invalid) { %> aria-invalid="true"<% } %>></div>
+<div class="field"><label for="pin"><%= it.pin.pinLabel %></label><p class="hint" id="pin-hint"><%= it.pin.pinHint %></p>
+<input type="text" id="pin" name="pin" inputmode="numeric" autocomplete="off" aria-describedby="pin-hint"<% if (it.pin.invalid) { %> aria-invalid="true"<% } %>></div>
+<button class="btn card" type="submit"><%= it.pin.button %></button>
+</form>
+<% } %>`);
+
+export function renderSignInPage(input: SignInPageInput): string {
+  const { lang } = input;
+  const main = signInTemplate({
+    title: ms(lang, "signInTitle"),
+    intro: ms(lang, "signInIntro"),
+    ...(input.message
+      ? { message: { kind: input.message.kind, text: ms(lang, input.message.text, input.message.params ?? {}) } }
+      : {}),
+    ...(input.bankIdAvailable
+      ? { bankId: { href: minSideHref(`${MIN_SIDE_PATH}/logg-inn/bankid`, lang), label: ms(lang, "signInBankId") } }
+      : { bankIdUnavailable: ms(lang, "signInBankIdUnavailable") }),
+    ...(input.pinAvailable
+      ? {
+          pin: {
+            action: minSideHref(`${MIN_SIDE_PATH}/logg-inn/pin`, lang),
+            heading: ms(lang, "signInPinHeading"),
+            intro: ms(lang, "signInPinIntro"),
+            caseLabel: ms(lang, "caseNumber"),
+            caseHint: ms(lang, "caseNumberHint"),
+            caseValue: input.caseNumber ?? "",
+            pinLabel: ms(lang, "pin"),
+            pinHint: ms(lang, "pinHint"),
+            button: ms(lang, "signInPinButton"),
+            invalid: input.message?.kind === "error",
+          },
+        }
+      : {}),
+  });
+  return renderLayout({
+    lang,
+    title: `${ms(lang, "signInTitle")}`,
+    mainHtml: main,
+    langHref: { nb: `${MIN_SIDE_PATH}/logg-inn?lang=nb`, en: `${MIN_SIDE_PATH}/logg-inn?lang=en` },
+  });
+}
+
+// --------------------------------------------------------------------------------------------------------------
+// Overview
+// --------------------------------------------------------------------------------------------------------------
+
+interface ClaimCard {
+  heading: string;
+  creditor: string;
+  description: string;
+  rows: Array<[string, string]>;
+  next: string;
+  detailsHref: string;
+  detailsAria: string;
+  detailsLabel: string;
+  pay?: { action: string; label: string; aria: string };
+}
+
+const overviewTemplate = compileTemplate<{
+  title: string;
+  intro: string;
+  csrf: string;
+  empty?: string;
+  groups: Array<{ heading: string; id: string; cards: ClaimCard[] }>;
+  signOut: string;
+}>(`<h1><%= it.title %></h1>
+<p><%= it.intro %></p>
+<% if (it.empty) { %><p class="ok"><%= it.empty %></p>
+<% } %><% for (const g of it.groups) { %><section aria-labelledby="<%= g.id %>">
+<h2 id="<%= g.id %>"><%= g.heading %></h2>
+<% for (const c of g.cards) { %><article class="case">
+<h3><%= c.heading %></h3>
+<p><%= c.creditor %><% if (c.description) { %> · <%= c.description %><% } %></p>
+<dl>
+<% for (const r of c.rows) { %><dt><%= r[0] %></dt><dd><%= r[1] %></dd>
+<% } %></dl>
+<p><%= c.next %></p>
+<% if (c.pay) { %><form method="post" action="<%= c.pay.action %>"><input type="hidden" name="csrf" value="<%= it.csrf %>"><button class="btn vipps" type="submit" aria-label="<%= c.pay.aria %>"><%= c.pay.label %></button></form>
+<% } %><p><a href="<%= c.detailsHref %>" aria-label="<%= c.detailsAria %>"><%= c.detailsLabel %></a></p>
+</article>
+<% } %></section>
+<% } %><%~ it.signOut %>`);
+
+function card(c: ClaimSummary, lang: Lang): ClaimCard {
+  const names = { number: c.invoiceNumber, creditor: c.creditorName };
+  return {
+    heading: ms(lang, "invoiceNumber", { number: c.invoiceNumber }),
+    creditor: `${ms(lang, "creditor")} ${c.creditorName}`,
+    description: c.description,
+    rows: [
+      [ms(lang, "stage"), statusText(c, lang)],
+      [ms(lang, "dueToday"), formatAmount(c.dueToday, lang)],
+      [ms(lang, "dueDate"), formatLocalDate(c.dueDate, lang)],
+    ],
+    next: c.open ? `${ms(lang, "nextStep")}: ${nextText(c, lang)}` : "",
+    detailsHref: minSideHref(claimPath(c.tenantId, c.caseId), lang),
+    detailsAria: ms(lang, "detailsAria", names),
+    detailsLabel: ms(lang, "details"),
+    ...(c.open && c.dueToday.value > 0
+      ? {
+          pay: {
+            action: minSideHref(claimPath(c.tenantId, c.caseId, "/betal"), lang),
+            label: `${ms(lang, "pay")} ${formatAmount(c.dueToday, lang)}`,
+            aria: ms(lang, "payAria", { ...names, amount: formatAmount(c.dueToday, lang) }),
+          },
+        }
+      : {}),
+  };
+}
+
+export function renderOverviewPage(input: {
+  lang: Lang;
+  csrf: string;
+  subjectKind: "person" | "case";
+  open: ClaimSummary[];
+  closed: ClaimSummary[];
+}): string {
+  const { lang } = input;
+  const groups = [
+    { heading: ms(lang, "openHeading"), id: "open", cards: input.open.map((c) => card(c, lang)) },
+    { heading: ms(lang, "closedHeading"), id: "closed", cards: input.closed.map((c) => card(c, lang)) },
+  ].filter((g) => g.cards.length > 0);
+  const main = overviewTemplate({
+    title: ms(lang, "overviewTitle"),
+    intro: ms(lang, input.subjectKind === "person" ? "overviewIntroPerson" : "overviewIntroCase"),
+    csrf: input.csrf,
+    ...(groups.length === 0 ? { empty: ms(lang, "noClaims") } : {}),
+    groups,
+    signOut: signOutForm(input.csrf, lang),
+  });
+  return renderLayout({
+    lang,
+    title: `${ms(lang, "overviewTitle")} – ${ms(lang, "appName")}`,
+    mainHtml: main,
+    langHref: { nb: `${MIN_SIDE_PATH}?lang=nb`, en: `${MIN_SIDE_PATH}?lang=en` },
+  });
+}
+
+// --------------------------------------------------------------------------------------------------------------
+// One claim
+// --------------------------------------------------------------------------------------------------------------
+
+const claimTemplate = compileTemplate<{
+  title: string;
+  back: { href: string; label: string };
+  statusLine: string;
+  next: string;
+  balanceHeading: string;
+  rows: Array<[string, string]>;
+  totalRow: [string, string];
+  kidRow: [string, string];
+  pay?: { action: string; label: string };
+  csrf: string;
+  timelineHeading: string;
+  timeline: Array<{ date: string; text: string }>;
+  documentsHeading: string;
+  documents: Array<{ href: string; text: string }>;
+  actions?: { heading: string; links: Array<{ href: string; text: string }> };
+  signOut: string;
+}>(`<p><a href="<%= it.back.href %>"><%= it.back.label %></a></p>
+<h1><%= it.title %></h1>
+<p><%= it.statusLine %></p>
+<% if (it.next) { %><p><%= it.next %></p>
+<% } %><h2><%= it.balanceHeading %></h2>
+<dl class="sum">
+<% for (const r of it.rows) { %><dt><%= r[0] %></dt><dd class="amt"><%= r[1] %></dd>
+<% } %><dt class="tot"><%= it.totalRow[0] %></dt><dd class="tot amt"><%= it.totalRow[1] %></dd>
+<dt class="wide"><%= it.kidRow[0] %></dt><dd class="wide"><%= it.kidRow[1] %></dd>
+</dl>
+<% if (it.pay) { %><form method="post" action="<%= it.pay.action %>"><input type="hidden" name="csrf" value="<%= it.csrf %>"><button class="btn vipps" type="submit"><%= it.pay.label %></button></form>
+<% } %><% if (it.actions) { %><h2><%= it.actions.heading %></h2>
+<ul class="contacts">
+<% for (const a of it.actions.links) { %><li><a href="<%= a.href %>"><%= a.text %></a></li>
+<% } %></ul>
+<% } %><h2><%= it.timelineHeading %></h2>
+<ol class="contacts">
+<% for (const e of it.timeline) { %><li><span class="nowrap"><%= e.date %></span>: <%= e.text %></li>
+<% } %></ol>
+<h2><%= it.documentsHeading %></h2>
+<ul class="contacts">
+<% for (const d of it.documents) { %><li><a class="doc" href="<%= d.href %>"><%= d.text %></a></li>
+<% } %></ul>
+<%~ it.signOut %>`);
+
+function channelText(channel: TimelineItem["channel"], lang: Lang): string {
+  switch (channel) {
+    case "sms":
+      return ms(lang, "chSms");
+    case "email":
+      return ms(lang, "chEmail");
+    case "digital-mailbox":
+      return ms(lang, "chMailbox");
+    case "print":
+      return ms(lang, "chPrint");
+    default:
+      return "";
+  }
+}
+
+function messageName(step: StepKind | undefined, lang: Lang): string {
+  if (!step) return lang === "nb" ? "Melding" : "Message";
+  if (step === "lets-pay-sms") return lang === "nb" ? "Påminnelse" : "Reminder";
+  return letterName(step, lang);
+}
+
+function timelineText(e: TimelineItem, lang: Lang): string {
+  switch (e.kind) {
+    case "invoice":
+      return ms(lang, "tlInvoice");
+    case "due":
+      return ms(lang, "tlDue");
+    case "message":
+      return ms(lang, e.state === "failed" ? "tlMessageFailed" : "tlMessage", {
+        what: messageName(e.step, lang),
+        channel: channelText(e.channel, lang),
+      }).trim();
+    case "payment":
+      return ms(lang, "tlPayment", { amount: e.amount ? formatAmount(e.amount, lang) : "" });
+    case "credit-note":
+      return ms(lang, "tlCreditNote", { amount: e.amount ? formatAmount(e.amount, lang) : "" });
+    case "status":
+      return ms(lang, e.status === "paid" ? "tlPaid" : "tlCancelled");
+  }
+}
+
+function dateOf(on: string, lang: Lang): string {
+  return /^\d{4}-\d{2}-\d{2}$/u.test(on) ? formatLocalDate(on, lang) : formatInstantDate(on, lang);
+}
+
+export function renderClaimPage(input: { lang: Lang; csrf: string; claim: ClaimView }): string {
+  const { lang, claim: c } = input;
+  const base = claimPath(c.tenantId, c.caseId);
+  const rows: Array<[string, string]> = [
+    [ms(lang, "invoiced"), formatAmount(c.invoiced, lang)],
+    [ms(lang, "principal"), formatAmount(c.balance.principal, lang)],
+    ...c.feeLines.map((f): [string, string] => [feeLabel(f.kind, lang), formatAmount(f.amount, lang)]),
+    ...(c.feeLines.length === 0 ? [[ms(lang, "fees"), formatAmount(c.balance.fees, lang)] as [string, string]] : []),
+    [ms(lang, "interest"), formatAmount(c.balance.interest, lang)],
+    ...(c.paid.value > 0 ? [[ms(lang, "paid"), formatAmount(c.paid, lang)] as [string, string]] : []),
+  ];
+  const documents = [
+    { href: minSideHref(`${base}/faktura`, lang), text: ms(lang, "invoiceCopy") },
+    ...c.documents.map((d) => ({
+      href: minSideHref(`${base}/dokumenter/${encodeURIComponent(d.documentId)}`, lang),
+      text: ms(lang, "documentLink", {
+        name: letterName(d.kind as StepKind, lang),
+        date: formatInstantDate(d.on, lang),
+      }),
+    })),
+  ];
+  const contacts = contactLines(c.creditorName, c.creditorContact, c.agencyContact, lang);
+  const main = claimTemplate({
+    title: ms(lang, "claimTitle", { number: c.invoiceNumber, creditor: c.creditorName }),
+    back: { href: minSideHref(MIN_SIDE_PATH, lang), label: ms(lang, "back") },
+    statusLine: `${ms(lang, "stage")}: ${statusText(c, lang)}`,
+    next: c.open ? `${ms(lang, "nextStep")}: ${nextText(c, lang)}` : "",
+    balanceHeading: ms(lang, "balanceHeading"),
+    rows,
+    totalRow: [ms(lang, "total"), formatAmount(c.balance.total, lang)],
+    kidRow: [ms(lang, "kid"), c.kid],
+    ...(c.open && c.balance.total.value > 0
+      ? {
+          pay: {
+            action: minSideHref(`${base}/betal`, lang),
+            label: `${ms(lang, "pay")} ${formatAmount(c.balance.total, lang)}`,
+          },
+        }
+      : {}),
+    csrf: input.csrf,
+    timelineHeading: ms(lang, "timelineHeading"),
+    timeline: c.timeline.map((e) => ({ date: dateOf(e.on, lang), text: timelineText(e, lang) })),
+    documentsHeading: ms(lang, "documentsHeading"),
+    documents,
+    ...(c.open
+      ? {
+          actions: {
+            heading: ms(lang, "actionsHeading"),
+            links: [
+              { href: minSideHref(`${base}/utsettelse`, lang), text: ms(lang, "actionDeferral") },
+              { href: minSideHref(`${base}/nedbetaling`, lang), text: ms(lang, "actionPlan") },
+              { href: minSideHref(`${base}/innsigelse`, lang), text: ms(lang, "actionDispute") },
+              { href: minSideHref(`${base}/jeg-har-betalt`, lang), text: ms(lang, "actionPaid") },
+            ],
+          },
+        }
+      : {}),
+    signOut: signOutForm(input.csrf, lang),
+  });
+  return renderLayout({
+    lang,
+    title: `${ms(lang, "claimTitle", { number: c.invoiceNumber, creditor: c.creditorName })} – ${ms(lang, "appName")}`,
+    mainHtml: main,
+    creditor: { name: c.creditorName },
+    langHref: { nb: `${base}?lang=nb`, en: `${base}?lang=en` },
+    footer: contacts.plain,
+    footerLinks: contacts.linked,
+  });
+}
+
+// --------------------------------------------------------------------------------------------------------------
+// Notices
+// --------------------------------------------------------------------------------------------------------------
+
+const noticeTemplate = compileTemplate<{ title: string; body: string; back?: { href: string; label: string } }>(
+  `<h1><%= it.title %></h1>
+<p><%= it.body %></p>
+<% if (it.back) { %><p><a href="<%= it.back.href %>"><%= it.back.label %></a></p>
+<% } %>`,
+);
+
+export type MinSideNotice = "not-found" | "closed" | "bad-form" | "rate-limited" | "unavailable";
+
+export const MIN_SIDE_NOTICE_STATUS: Readonly<Record<MinSideNotice, number>> = {
+  "not-found": 404,
+  closed: 503,
+  "bad-form": 403,
+  "rate-limited": 429,
+  unavailable: 503,
+};
+
+export function renderMinSideNotice(kind: MinSideNotice, lang: Lang): string {
+  const text: Record<MinSideNotice, [MinSideTextKey, MinSideTextKey]> = {
+    "not-found": ["notFoundTitle", "notFoundBody"],
+    closed: ["closedTitle", "closedBody"],
+    "bad-form": ["badFormTitle", "badFormBody"],
+    "rate-limited": ["appName", "rateLimited"],
+    unavailable: ["appName", "unavailable"],
+  };
+  const [title, body] = text[kind];
+  return renderLayout({
+    lang,
+    title: ms(lang, title),
+    mainHtml: noticeTemplate({
+      title: ms(lang, title),
+      body: ms(lang, body),
+      ...(kind === "not-found" || kind === "bad-form"
+        ? { back: { href: minSideHref(MIN_SIDE_PATH, lang), label: ms(lang, "back") } }
+        : {}),
+    }),
+  });
+}
