@@ -74,6 +74,8 @@ import type { ServicesDeps } from "./services";
 import type { InterestDeps } from "./interest";
 import type { LettersDeps } from "./letters";
 import type { WebhooksDeps } from "./webhooks";
+import type { DebtorActionsDeps } from "./debtor-actions";
+import { BlobDebtorUploadStore } from "../shared/adapters/blob/debtor-upload-store.blob";
 import { PAYMENTS_QUEUE } from "./payments/names";
 import { PARTNER_COMMANDS_QUEUE } from "./services/names";
 import { CASE_EVENTS_TOPIC, WEBHOOK_DELIVERIES_QUEUE } from "./webhooks/names";
@@ -87,7 +89,8 @@ export type RootDeps = ApiDeps &
   InterestDeps &
   LettersDeps &
   PrintDeps &
-  OpsDeps;
+  OpsDeps &
+  DebtorActionsDeps;
 
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
@@ -153,8 +156,12 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
         ...(s.PRINT_RECEIPTS_REJECTED_CONTAINER ? { rejectedContainer: s.PRINT_RECEIPTS_REJECTED_CONTAINER } : {}),
       })
     : undefined;
-  if (!printHouse || !printReceiptFiles)
+  if (!printHouse || !printReceiptFiles || !storageAccess)
     throw new Error("Print is not configured: set BLOB_ACCOUNT_URL or AzureWebJobsStorage");
+  const debtorUploads = new BlobDebtorUploadStore({
+    ...storageAccess,
+    containerName: s.DEBTOR_UPLOADS_CONTAINER ?? "debtor-uploads",
+  });
   const webhookDeliveries = new ServiceBusWebhookDeliveryQueue({
     client: serviceBus,
     queueName: WEBHOOK_DELIVERIES_QUEUE,
@@ -202,6 +209,10 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
       return { record: makeRecordDeliveryReport(deliverLetterDepsFrom(invocation, invocation.workflow)) };
     },
     publicBaseUrl: s.PUBLIC_BASE_URL,
+    debtorUploads,
+    // Min side's session resolver belongs to the sign-in area (issue 15); until it is wired here nobody is signed in,
+    // so every debtor action answers with the sign-in page.
+    resolveSession: async () => undefined,
     ...(letterhead ? { letterhead } : {}),
     ...(paymentProvider ? { paymentProvider } : {}),
     ...(paymentWebhooks ? { paymentWebhooks } : {}),

@@ -44,7 +44,7 @@ export const MAX_REQUESTED_DEFERRAL_DAYS = 90;
 export const FIRST_INSTALMENT_AFTER_DAYS = 14;
 export const MAX_REASON_LENGTH = 2000;
 
-export interface DebtorActionsDeps extends CaseActionDeps {
+export interface DebtorActionUseCaseDeps extends CaseActionDeps {
   uploads: DebtorUploadStore;
   random: Random;
 }
@@ -114,7 +114,7 @@ interface Loaded {
 
 /** The case if this session may see it; otherwise the same CaseNotFound as for a case that does not exist. */
 async function load(
-  deps: DebtorActionsDeps,
+  deps: DebtorActionUseCaseDeps,
   session: MinSideSession,
   tenantId: string,
   caseId: string,
@@ -173,7 +173,7 @@ function summaryOf(l: Loaded): ClaimSummary {
 }
 
 /** What a form shows (GET): the claim, the creditor's limits, the plans; or why the action is not open now. */
-export function makeLoadActionForm(deps: DebtorActionsDeps) {
+export function makeLoadActionForm(deps: DebtorActionUseCaseDeps) {
   return async (
     session: MinSideSession,
     tenantId: string,
@@ -220,7 +220,7 @@ function timelineEntry(
 
 /** Adds an entry and an event to the case without a domain event (a request for the creditor to decide). */
 async function recordOnly(
-  deps: DebtorActionsDeps,
+  deps: DebtorActionUseCaseDeps,
   l: Loaded,
   entry: TimelineEntry,
   event: (record: CaseRecord) => ReturnType<typeof debtorActionEvent>,
@@ -240,7 +240,7 @@ function parseDays(raw: string | undefined): number | undefined {
 }
 
 /** POST utsettelse: `days` (1–90). */
-export function makeRequestDeferral(deps: DebtorActionsDeps) {
+export function makeRequestDeferral(deps: DebtorActionUseCaseDeps) {
   return async (
     session: MinSideSession,
     tenantId: string,
@@ -297,7 +297,7 @@ export function makeRequestDeferral(deps: DebtorActionsDeps) {
 }
 
 /** POST nedbetaling: `months`, one of the plans offered today. */
-export function makeAgreeInstalmentPlan(deps: DebtorActionsDeps) {
+export function makeAgreeInstalmentPlan(deps: DebtorActionUseCaseDeps) {
   return async (
     session: MinSideSession,
     tenantId: string,
@@ -333,7 +333,7 @@ export function makeAgreeInstalmentPlan(deps: DebtorActionsDeps) {
 }
 
 async function storeUpload(
-  deps: DebtorActionsDeps,
+  deps: DebtorActionUseCaseDeps,
   l: Loaded,
   purpose: DebtorUploadPurpose,
   file: UploadedFile,
@@ -354,7 +354,7 @@ async function storeUpload(
 }
 
 /** POST innsigelse: `reason` (required), `attachment` (optional file). */
-export function makeOpenDebtorDispute(deps: DebtorActionsDeps) {
+export function makeOpenDebtorDispute(deps: DebtorActionUseCaseDeps) {
   return async (
     session: MinSideSession,
     tenantId: string,
@@ -399,7 +399,7 @@ export function makeOpenDebtorDispute(deps: DebtorActionsDeps) {
 }
 
 /** POST jeg-har-betalt: `receipt` (required file), `message` (optional). */
-export function makeReportPayment(deps: DebtorActionsDeps) {
+export function makeReportPayment(deps: DebtorActionUseCaseDeps) {
   return async (
     session: MinSideSession,
     tenantId: string,

@@ -13,7 +13,7 @@ import {
   makeOpenDebtorDispute,
   makeReportPayment,
   makeRequestDeferral,
-  type DebtorActionsDeps,
+  type DebtorActionUseCaseDeps,
 } from "../../../../shared/application/min-side/debtor-actions";
 import type { MinSideSession } from "../../../../shared/application/min-side/subject";
 import { checkUpload, MAX_UPLOAD_BYTES } from "../../../../shared/application/min-side/uploads";
@@ -32,7 +32,7 @@ const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]);
 
 let w: TestWorld;
-let deps: DebtorActionsDeps;
+let deps: DebtorActionUseCaseDeps;
 let uploads: MemoryDebtorUploadStore;
 let tenantId: string;
 let caseA: string;
