@@ -77,6 +77,9 @@ interface PageData {
   textInput?: (Field & { inputmode: string }) | undefined;
   textarea?: Field | undefined;
   file?: (Field & { required: boolean }) | undefined;
+  /** The file field, rendered (before the text area when it is the form's required field). */
+  fileHtml?: string | undefined;
+  fileFirst?: boolean | undefined;
   plans?: { legend: string; error?: string | undefined; choices: PlanChoice[] } | undefined;
   after: string[];
   submit: string;
@@ -113,23 +116,25 @@ const template = compileTemplate<PageData>(`<h1 tabindex="-1"><%= it.title %></h
 <p class="sub"><%= c.fee %><br><strong><%= c.total %></strong></p>
 </div>
 <% } %></fieldset>
-<% } %><% if (it.textarea) { const f = it.textarea; %><div class="field">
+<% } %><% if (it.fileHtml && it.fileFirst) { %><%~ it.fileHtml %><% } %><% if (it.textarea) { const f = it.textarea; %><div class="field">
 <label for="<%= f.id %>"><%= f.label %></label>
 <% if (f.hint) { %><p class="hint" id="<%= f.id %>-hint"><%= f.hint %></p>
 <% } %><% if (f.error) { %><p class="err" id="<%= f.id %>-error"><span class="vh"><%= it.errorPrefix %> </span><%= f.error %></p>
 <% } %><textarea id="<%= f.id %>" name="<%= f.name %>" rows="6" maxlength="2000"<% if (f.hint || f.error) { %> aria-describedby="<% if (f.hint) { %><%= f.id %>-hint<% } %><% if (f.error) { %> <%= f.id %>-error<% } %>"<% } %><% if (f.error) { %> aria-invalid="true"<% } %>><%= f.value ?? "" %></textarea>
 </div>
-<% } %><% if (it.file) { const f = it.file; %><div class="field">
-<label for="<%= f.id %>"><%= f.label %></label>
-<p class="hint" id="<%= f.id %>-hint"><%= f.hint %></p>
-<% if (f.error) { %><p class="err" id="<%= f.id %>-error"><span class="vh"><%= it.errorPrefix %> </span><%= f.error %></p>
-<% } %><input type="file" id="<%= f.id %>" name="<%= f.name %>" accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"<% if (f.required) { %> required<% } %> aria-describedby="<%= f.id %>-hint<% if (f.error) { %> <%= f.id %>-error<% } %>"<% if (f.error) { %> aria-invalid="true"<% } %>>
-</div>
-<% } %><% for (const n of it.notes) { %><p class="hint"><%= n %></p>
+<% } %><% if (it.fileHtml && !it.fileFirst) { %><%~ it.fileHtml %><% } %><% for (const n of it.notes) { %><p class="hint"><%= n %></p>
 <% } %><button type="submit" class="btn card"><%= it.submit %></button>
 </form>
 <% for (const a of it.after) { %><p><%= a %></p>
 <% } %><% } %><p><a href="<%= it.claimHref %>"><%= it.back %></a></p>
+`);
+
+const fileTemplate = compileTemplate<{ f: Field & { required: boolean }; errorPrefix: string }>(`<div class="field">
+<label for="<%= it.f.id %>"><%= it.f.label %></label>
+<p class="hint" id="<%= it.f.id %>-hint"><%= it.f.hint %></p>
+<% if (it.f.error) { %><p class="err" id="<%= it.f.id %>-error"><span class="vh"><%= it.errorPrefix %> </span><%= it.f.error %></p>
+<% } %><input type="file" id="<%= it.f.id %>" name="<%= it.f.name %>" accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"<% if (it.f.required) { %> required<% } %> aria-describedby="<%= it.f.id %>-hint<% if (it.f.error) { %> <%= it.f.id %>-error<% } %>"<% if (it.f.error) { %> aria-invalid="true"<% } %>>
+</div>
 `);
 
 const TITLES: Readonly<Record<DebtorAction, ActionTextKey>> = {
@@ -269,6 +274,10 @@ export function renderActionPage(input: ActionPageInput): string {
       };
       data.submit = at(lang, "paidSubmit");
       break;
+  }
+  if (data.file) {
+    data.fileHtml = fileTemplate({ f: data.file, errorPrefix: data.errorPrefix });
+    data.fileFirst = data.file.required;
   }
   return renderLayout({
     lang,
