@@ -222,6 +222,8 @@ export function makeDebtorActionFunction(action: DebtorAction, resolve: () => De
     } catch (error) {
       if (error instanceof CaseNotFound) return page(404, renderMinSideNotice("not-found", lang, MIN_SIDE_PATH));
       const code = (error as { code?: unknown }).code;
+      // The case changed between the form's check and the write (e.g. paid meanwhile): nothing was done.
+      if (code === "CASE_ACTION_NOT_ALLOWED") return page(409, renderMinSideNotice("unavailable", lang, MIN_SIDE_PATH));
       context.error(`${context.functionName}: failed (${typeof code === "string" ? code : "unexpected"})`);
       return page(503, renderMinSideNotice("unavailable", lang, MIN_SIDE_PATH), { "retry-after": "30" });
     }

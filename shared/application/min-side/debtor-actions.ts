@@ -418,6 +418,23 @@ export function makeReportPayment(deps: DebtorActionUseCaseDeps) {
     const receipt = await storeUpload(deps, l, "payment-receipt", input.receipt, check.contentType);
     const actor = actorOf(session);
     const pausedUntil = addDays(l.today, PAYMENT_CLAIM_PAUSE_DAYS);
+    if (l.record.case.status === "handed-off") {
+      // The ladder is done (legal steps): nothing to pause, the task alone.
+      const entry = timelineEntry(
+        deps.clock.now().toISOString(),
+        "Task for customer service: the debtor reports having paid and sent a receipt — check it",
+        actor,
+        { task: "check-reported-payment", receipt, ...(message ? { message } : {}) },
+        "message",
+      );
+      await recordOnly(deps, l, entry, (record) =>
+        debtorActionEvent("payment-reported", record, actor, deps.clock.now(), {
+          task: "check-reported-payment",
+          receipt: { uploadId: receipt.uploadId, contentType: receipt.contentType },
+        }),
+      );
+      return { kind: "done", result: "payment-reported" };
+    }
     await applyCaseAction(deps, tenantId, caseId, {
       reason: "payment-reported",
       event: () => ({ type: "payment-claimed", on: l.today, until: pausedUntil }),

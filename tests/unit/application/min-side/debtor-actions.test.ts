@@ -256,6 +256,15 @@ describe("I have paid", () => {
     expect((await nextStep(caseA)).kind).toBe("act"); // the pause is over: the ladder goes on
   });
 
+  it("on a claim handed off to legal steps leaves the task without a pause", async () => {
+    await w.deps.cases.update(tenantId, caseA, (r) => ({ ...r, case: { ...r.case, status: "handed-off" } }));
+    const outcome = await makeReportPayment(deps)(A(), tenantId, caseA, { receipt: { content: JPEG } });
+    expect(outcome).toEqual({ kind: "done", result: "payment-reported" });
+    const record = (await w.deps.cases.get(tenantId, caseA))!;
+    expect(record.case.pausedUntil).toBeUndefined();
+    expect(record.timeline.at(-1)).toMatchObject({ details: { task: "check-reported-payment" } });
+  });
+
   it("needs a receipt", async () => {
     expect(await makeReportPayment(deps)(A(), tenantId, caseA, {})).toMatchObject({
       field: "receipt",
