@@ -10,6 +10,7 @@ import { defineConfig } from "vitest/config";
 const OWN_PROCESS = [
   "tests/unit/functions/registrations.test.ts",
   "tests/unit/functions/composition.test.ts",
+  "tests/unit/functions/debtor-actions/debtor-actions.test.ts",
   "tests/unit/application/webhooks/registrations.test.ts",
   "tests/unit/devhost/invoker.test.ts",
 ];

@@ -187,7 +187,13 @@ export class DevHost {
       // What Bicep provisions in Azure (infra-bicep/modules/storage.bicep), the dev host provisions locally.
       const blobService = BlobServiceClient.fromConnectionString(started.connectionString);
       const print = [env.PRINT_OUTBOX_CONTAINER, env.PRINT_RECEIPTS_CONTAINER, env.PRINT_RECEIPTS_REJECTED_CONTAINER];
-      for (const name of [env.LETTERS_CONTAINER ?? "letters", "ocr-incoming", ...print.filter((c) => c !== undefined)])
+      const uploads = env.DEBTOR_UPLOADS_CONTAINER ?? "debtor-uploads";
+      for (const name of [
+        env.LETTERS_CONTAINER ?? "letters",
+        "ocr-incoming",
+        uploads,
+        ...print.filter((c) => c !== undefined),
+      ])
         await blobService.getContainerClient(name).createIfNotExists();
     }
     const sbEndpoint = env.ServiceBusConnection

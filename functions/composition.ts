@@ -82,6 +82,8 @@ import { OpenIdClientIdentityProvider } from "../shared/adapters/oidc/identity-p
 import { makeMinSideSessions } from "../shared/application/min-side/sessions";
 import type { Database } from "@azure/cosmos";
 import type { PersonCases } from "../shared/ports/case-store";
+import type { DebtorActionsDeps } from "./debtor-actions";
+import { BlobDebtorUploadStore } from "../shared/adapters/blob/debtor-upload-store.blob";
 import { PAYMENTS_QUEUE } from "./payments/names";
 import { PARTNER_COMMANDS_QUEUE } from "./services/names";
 import { CASE_EVENTS_TOPIC, WEBHOOK_DELIVERIES_QUEUE } from "./webhooks/names";
@@ -97,7 +99,8 @@ export type RootDeps = ApiDeps &
   PrintDeps &
   OpsDeps &
   AssistantDeps &
-  MinSideDeps;
+  MinSideDeps &
+  DebtorActionsDeps;
 
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
@@ -163,8 +166,12 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
         ...(s.PRINT_RECEIPTS_REJECTED_CONTAINER ? { rejectedContainer: s.PRINT_RECEIPTS_REJECTED_CONTAINER } : {}),
       })
     : undefined;
-  if (!printHouse || !printReceiptFiles)
+  if (!printHouse || !printReceiptFiles || !storageAccess)
     throw new Error("Print is not configured: set BLOB_ACCOUNT_URL or AzureWebJobsStorage");
+  const debtorUploads = new BlobDebtorUploadStore({
+    ...storageAccess,
+    containerName: s.DEBTOR_UPLOADS_CONTAINER ?? "debtor-uploads",
+  });
   const webhookDeliveries = new ServiceBusWebhookDeliveryQueue({
     client: serviceBus,
     queueName: WEBHOOK_DELIVERIES_QUEUE,
@@ -216,6 +223,10 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     publicBaseUrl: s.PUBLIC_BASE_URL,
     ...(s.MINSIDE_PIN_SECRET ? { minSidePinSecret: s.MINSIDE_PIN_SECRET } : {}),
     ...(minSide ? { minSide, resolveMinSideSession: minSide.sessions.resolve } : {}),
+    debtorUploads,
+    // The debtor actions resolve the same sessions as Min side's pages; without Min side's settings nobody is signed
+    // in, so every action answers with the sign-in page.
+    resolveSession: minSide ? minSide.sessions.resolve : async () => undefined,
     ...(letterhead ? { letterhead } : {}),
     ...(paymentProvider ? { paymentProvider } : {}),
     ...(paymentWebhooks ? { paymentWebhooks } : {}),

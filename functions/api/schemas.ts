@@ -102,10 +102,23 @@ export const PolicyBody = LadderPolicy.extend({
     description:
       "At most one SMS from this creditor's ladder to one debtor (the same national id, else the same phone) in this many hours (1–168, default 24). Messages that fall due together for several of the debtor's invoices go in ONE SMS naming them, with one pay link covering them all; what falls due meanwhile waits for the next SMS, in contact hours. Other creditors' messages are not counted.",
   }),
+  maxDeferralDays: LadderPolicy.shape.maxDeferralDays.meta({
+    description:
+      "Min side: the most days a debtor may defer the due date on their own, granted at once and only once per case (0–90, default 14; 0: every request comes to you). Longer requests, and a second deferral, come to you as `case.debtor_action` with `action: deferral-requested` and on the case's timeline. The ladder's steps then run from the new due date; late interest still runs from the original one.",
+  }),
+  minimumInstalment: LadderPolicy.shape.minimumInstalment.meta({
+    description:
+      "Min side: the smallest instalment of a plan a debtor may choose (in the country's currency, more than 0; default 500.00). Plans whose instalments would be smaller are not offered.",
+    example: { value: 50000, currency: "NOK" },
+  }),
+  maxInstalmentMonths: LadderPolicy.shape.maxInstalmentMonths.meta({
+    description:
+      "Min side: the most monthly instalments of a plan a debtor may choose (0–36, default 6; below 2 no plans are offered). The plans split what is owed that day into equal instalments, without a fee.",
+  }),
 }).meta({
   id: "LadderPolicy",
   description:
-    "The creditor's ladder: steps, offsets from the due date, channels, fees, and how often the debtor may get an SMS.",
+    "The creditor's ladder: steps, offsets from the due date, channels, fees, how often the debtor may get an SMS, and the limits of what a debtor may do alone on Min side (deferral, instalment plan).",
   example: defaultPolicy("NO", "Fjordnett"),
 });
 export const PolicyView = z

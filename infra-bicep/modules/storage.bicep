@@ -7,6 +7,8 @@
 //   ocr-incoming  bank OCR payment files waiting to be read
 //   print-outbox, print-receipts, print-receipts-rejected  paper letters: batches the print house reads, its receipt
 //                 files, and receipt files that could not be read (docs/print-house.md)
+//   debtor-uploads  files debtors send from Min side (a dispute's attachment, a payment receipt): private, read
+//                 back only as downloads by the creditor's and customer service's tools
 //   deployments   the Flex Consumption app package
 
 @description('Storage account name (3-24 lowercase letters and digits, globally unique).')
@@ -43,6 +45,9 @@ param printReceiptsContainerName string = 'print-receipts'
 
 @description('Name of the container unreadable receipt files are moved to.')
 param printReceiptsRejectedContainerName string = 'print-receipts-rejected'
+
+@description('Name of the container files debtors upload on Min side go to.')
+param debtorUploadsContainerName string = 'debtor-uploads'
 
 @description('Name of the container holding the Flex Consumption deployment package.')
 param deploymentsContainerName string = 'deployments'
@@ -152,6 +157,14 @@ resource printContainers 'Microsoft.Storage/storageAccounts/blobServices/contain
   }
 }]
 
+resource debtorUploadsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: debtorUploadsContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource deploymentsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
   name: deploymentsContainerName
@@ -211,4 +224,5 @@ output ocrIncomingContainerName string = ocrIncomingContainer.name
 output printOutboxContainerName string = printContainers[0].name
 output printReceiptsContainerName string = printContainers[1].name
 output printReceiptsRejectedContainerName string = printContainers[2].name
+output debtorUploadsContainerName string = debtorUploadsContainer.name
 output deploymentsContainerName string = deploymentsContainer.name

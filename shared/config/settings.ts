@@ -151,6 +151,8 @@ export const Settings = z.object({
   /** Wrong PINs allowed per case number (and 4× that per client address) in 15 minutes before it is locked. */
   MINSIDE_PIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   PRINT_OUTBOX_CONTAINER: z.string().min(3).optional(),
+  /** Files debtors upload on Min side (dispute attachments, payment receipts); default "debtor-uploads". */
+  DEBTOR_UPLOADS_CONTAINER: z.string().min(3).optional(),
   PRINT_RECEIPTS_CONTAINER: z.string().min(3).optional(),
   PRINT_RECEIPTS_REJECTED_CONTAINER: z.string().min(3).optional(),
 });

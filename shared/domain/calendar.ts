@@ -89,6 +89,13 @@ export function addDays(date: LocalDate, n: number): LocalDate {
   return fromEpochDay(toEpochDay(date) + n);
 }
 
+/** The same day `n` months later; a day the month lacks becomes its last day (31 Jan + 1 month = 28/29 Feb). */
+export function addMonths(date: LocalDate, n: number): LocalDate {
+  if (!Number.isSafeInteger(n)) throw new InvalidCalendarValue("n must be an integer", { n });
+  assertLocalDate(date);
+  return DateTime.fromISO(date, { zone: "UTC" }).plus({ months: n }).toISODate()!;
+}
+
 /** b − a in whole days (positive when b is later). */
 export function daysBetween(a: LocalDate, b: LocalDate): number {
   return toEpochDay(b) - toEpochDay(a);

@@ -183,6 +183,11 @@ export const Case = z.object({
   dispute: z.object({ openedOn: LocalDate, reason: z.string(), statusBefore: CaseStatus }).nullable(),
   hold: z.object({ since: LocalDate, reason: z.string(), until: LocalDate.nullable() }).nullable(),
   instalmentPlan: InstalmentPlan.nullable(),
+  /**
+   * The debtor says the claim is paid (Min side "Jeg har betalt", with a receipt): the ladder's next step waits until
+   * this day while customer service checks. Nothing else changes (status, balance, interest). Absent: no such pause.
+   */
+  pausedUntil: LocalDate.optional(),
   closedReason: z.string().nullable(),
   /**
    * The creditor's choice for an overpayment: `keep` it as the debtor's credit (set off against a later invoice, paid
@@ -229,6 +234,8 @@ export const CaseEvent = z.discriminatedUnion("type", [
     until: LocalDate.nullable().default(null),
   }),
   z.object({ type: z.literal("resume"), on: LocalDate }),
+  /** The debtor says the claim is paid: the next ladder step waits until `until` (a later day than `on`). */
+  z.object({ type: z.literal("payment-claimed"), on: LocalDate, until: LocalDate }),
   z.object({ type: z.literal("cancellation"), on: LocalDate, reason: z.string().min(1) }),
   z.object({
     type: z.literal("step-executed"),
@@ -756,6 +763,13 @@ export function applyEvent(c: Case, event: CaseEvent, rules: RuleSet, options: A
     case "hold":
       requireOpenFor(c, "put the case on hold", ["open", "on-hold"]);
       return { ...c, status: "on-hold", hold: { since: e.on, reason: e.reason, until: e.until } };
+
+    case "payment-claimed": {
+      requireOpenFor(c, "pause the ladder for a payment the debtor reports", ["open", "on-hold", "disputed"]);
+      if (e.until <= e.on) throw new InvalidCaseEvent(`The pause must end after ${e.on}`, { until: e.until });
+      if (c.pausedUntil !== undefined && c.pausedUntil >= e.until) return c;
+      return { ...c, pausedUntil: e.until };
+    }
 
     case "resume":
       if (c.status !== "on-hold")

@@ -495,6 +495,18 @@ export function plan(c: Case, policy: LadderPolicy, rules: RuleSet, now: Date): 
     }
   }
 
+  // The debtor reported a payment (Min side, with a receipt): the next step waits until the pause ends, planned as of
+  // that day, while customer service checks.
+  if (c.pausedUntil !== undefined && c.pausedUntil > today) {
+    const resumeAt = atLocalTime(c.pausedUntil, policy.sendAt, zone);
+    const step = firstOpenStep(c, policy, rules, c.pausedUntil, resumeAt);
+    const reason = `The debtor reports having paid; the ladder waits until ${c.pausedUntil} while the payment is checked.`;
+    if (step) {
+      const until = step.action.at > resumeAt ? step.action.at : resumeAt;
+      return { kind: "wait", until, reason, next: step.action };
+    }
+  }
+
   const next = firstOpenStep(c, policy, rules, today, now);
   if (!next) {
     const notes = passedOver(c, policy, rules, today);

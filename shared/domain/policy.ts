@@ -88,6 +88,18 @@ export const LadderPolicy = z.object({
    * (always in contact hours). Default 24: one SMS a day.
    */
   minSmsIntervalHours: z.number().int().min(1).max(168).default(24),
+  /**
+   * Min side (the debtor's own pages): the most days a debtor may move the due date by a deferral granted at once,
+   * without asking the creditor (0: every request goes to the creditor for a decision). 0–90, default 14.
+   */
+  maxDeferralDays: z.number().int().min(0).max(90).default(14),
+  /**
+   * Min side: the smallest instalment of a plan the debtor may choose there; absent: `DEFAULT_MINIMUM_INSTALMENT` in
+   * the country's currency (see `instalmentLimitsOf`).
+   */
+  minimumInstalment: Money.optional(),
+  /** Min side: the most monthly instalments a plan chosen there may have (0: no plans are offered). 0–36, default 6. */
+  maxInstalmentMonths: z.number().int().min(0).max(36).default(6),
   /** Local time letters and SMS are planned for on their day (SMS is then moved into contact hours). */
   sendAt: LocalTime.default("09:00"),
   /** Local time of a suspension on an allowed day. */
@@ -190,11 +202,14 @@ export function validatePolicy(policy: LadderPolicy, rules: RuleSet, context: Po
   for (const [name, m] of [
     ["minimumPayLinkAmount", policy.minimumPayLinkAmount],
     ["reopenMinimum", policy.reopenMinimum],
+    ...(policy.minimumInstalment ? [["minimumInstalment", policy.minimumInstalment] as const] : []),
   ] as const) {
     if (m.currency !== rules.currency)
       add(null, "policy", `${name} is in ${m.currency}, the country's currency is ${rules.currency}.`, "policy");
     if (m.value < 0) add(null, "policy", `${name} may not be negative.`, "policy");
   }
+  if (policy.minimumInstalment && policy.minimumInstalment.value === 0)
+    add(null, "policy", "minimumInstalment must be more than 0.", "policy");
 
   const timing = rules.timing;
   const schedule = rules.feeSchedules[rules.feeSchedules.length - 1];
@@ -465,6 +480,8 @@ export function defaultPolicy(country: CountryCode, senderName = "Inkasso"): Lad
     reopenMinimum: money(0, currency),
     allocationOrder: [...DEFAULT_ALLOCATION_ORDER],
     minSmsIntervalHours: 24,
+    maxDeferralDays: 14,
+    maxInstalmentMonths: 6,
     sendAt: "09:00",
     suspendAt: "10:00",
     suspendLatest: "14:00",
@@ -514,4 +531,15 @@ export function defaultPolicy(country: CountryCode, senderName = "Inkasso"): Lad
       break;
   }
   return LadderPolicy.parse({ ...base, steps });
+}
+
+/** The smallest instalment a debtor may choose on Min side when the creditor set none: 500 in the country's currency. */
+export const DEFAULT_MINIMUM_INSTALMENT_MINOR = 500_00;
+
+/** The creditor's limits for plans a debtor chooses on Min side (the policy's, or the defaults). */
+export function instalmentLimitsOf(policy: LadderPolicy): { minimumInstalment: Money; maxMonths: number } {
+  return {
+    minimumInstalment: policy.minimumInstalment ?? money(DEFAULT_MINIMUM_INSTALMENT_MINOR, CURRENCY[policy.country]),
+    maxMonths: policy.maxInstalmentMonths,
+  };
 }

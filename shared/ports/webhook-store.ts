@@ -18,6 +18,8 @@ export const WEBHOOK_EVENT_TYPES = [
   "service.command_failed",
   "service.reopen_delayed",
   "service.suspension_withdrawn",
+  /** The debtor did something on Min side (deferral, plan, dispute, "I have paid"): what, by whom (never who by name). */
+  "case.debtor_action",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

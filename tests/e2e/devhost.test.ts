@@ -36,6 +36,16 @@ describe("npm start (the dev host process)", () => {
     expect(host!.stdout()).toMatch(/serviceBus\s+amqp:\/\/127\.0\.0\.1:\d+/);
   });
 
+  it("serves Min side's action forms with the app's own wiring: nobody signed in is sent to sign in", async () => {
+    for (const form of ["utsettelse", "nedbetaling", "innsigelse", "jeg-har-betalt"]) {
+      for (const method of ["GET", "POST"]) {
+        const res = await fetch(`${host!.base}/min-side/krav/t_any/c_any/${form}`, { method, redirect: "manual" });
+        expect(res.status, `${method} ${form}`).toBe(303);
+        expect(res.headers.get("location")).toBe("/min-side/logg-inn");
+      }
+    }
+  });
+
   it("logs one structured line per invocation without request data", async () => {
     await fetch(`${host!.base}/api/health?phone=4799999999`);
     const line = host!.logs.find((l) => l.msg === "invocation" && l.function === "health");

@@ -35,6 +35,7 @@ import type { WebhookDeliveryQueue } from "../../../../shared/ports/webhook-deli
 import { MemoryPartnerCommandQueue } from "../../../../shared/adapters/memory/partner-command-queue.memory";
 import { FakePartnerGateway } from "../../../support/fake-partner-gateway";
 import type { SecretVault } from "../../../../shared/ports/secret-vault";
+import { MemoryDebtorUploadStore } from "../../../../shared/adapters/memory/debtor-upload-store.memory";
 
 export const OPERATOR_KEY = "operator-key-for-unit-tests-only";
 
@@ -141,6 +142,9 @@ export function testWorld(
     printReceiptFiles: { listRejected: async () => [] } as unknown as RootDeps["printReceiptFiles"],
     deliveryReportsFor: () => ({ record: async () => "unknown-message" as const }),
     publicBaseUrl: settings.PUBLIC_BASE_URL,
+    debtorUploads: new MemoryDebtorUploadStore(),
+    // Nobody is signed in to Min side unless a test says so (tests/unit/functions/debtor-actions/).
+    resolveSession: async () => undefined,
     workflow,
     workflowFor: () => workflow,
     lookupApiKey: async (keyId) => {
