@@ -31,7 +31,8 @@ import { csrfMatches, type MinSideSession } from "../../shared/application/min-s
 import { MAX_UPLOAD_BYTES } from "../../shared/application/min-side/uploads";
 import { CaseNotFound } from "../../shared/ports/errors";
 import { PAGE_CSP } from "../../shared/web/layout";
-import { renderActionPage, renderMinSideNotice, type ActionFormValues } from "../../shared/web/min-side/action-pages";
+import { renderActionPage, type ActionFormValues } from "../../shared/web/min-side/action-pages";
+import { renderMinSideNotice } from "../../shared/web/min-side-pages";
 import type { Lang } from "../../shared/web/pay-page-model";
 import { forInvocation } from "../deps";
 import type { DebtorActionsDeps } from "./deps";
@@ -40,7 +41,6 @@ import {
   CONFIRMATION_PARAM,
   DEBTOR_ACTION_FUNCTIONS,
   DEBTOR_ACTION_ROUTES,
-  MIN_SIDE_PATH,
   MIN_SIDE_SIGN_IN_PATH,
 } from "./names";
 
@@ -167,7 +167,7 @@ export function makeDebtorActionFunction(action: DebtorAction, resolve: () => De
       lang = langOf(request, session);
       if (!session) return redirect(lang === "en" ? `${MIN_SIDE_SIGN_IN_PATH}?lang=en` : MIN_SIDE_SIGN_IN_PATH);
       const params = Params.safeParse(request.params);
-      if (!params.success) return page(404, renderMinSideNotice("not-found", lang, MIN_SIDE_PATH));
+      if (!params.success) return page(404, renderMinSideNotice("not-found", lang));
       const { tenantId, caseId } = params.data;
       const deps: DebtorActionUseCaseDeps = { ...forInvocation(root, context), uploads: root.debtorUploads };
       const form = await makeLoadActionForm(deps)(session, tenantId, caseId, action);
@@ -220,12 +220,12 @@ export function makeDebtorActionFunction(action: DebtorAction, resolve: () => De
           return render(409, undefined, undefined, { ...form, unavailable: outcome.reason });
       }
     } catch (error) {
-      if (error instanceof CaseNotFound) return page(404, renderMinSideNotice("not-found", lang, MIN_SIDE_PATH));
+      if (error instanceof CaseNotFound) return page(404, renderMinSideNotice("not-found", lang));
       const code = (error as { code?: unknown }).code;
       // The case changed between the form's check and the write (e.g. paid meanwhile): nothing was done.
-      if (code === "CASE_ACTION_NOT_ALLOWED") return page(409, renderMinSideNotice("unavailable", lang, MIN_SIDE_PATH));
+      if (code === "CASE_ACTION_NOT_ALLOWED") return page(409, renderMinSideNotice("unavailable", lang));
       context.error(`${context.functionName}: failed (${typeof code === "string" ? code : "unexpected"})`);
-      return page(503, renderMinSideNotice("unavailable", lang, MIN_SIDE_PATH), { "retry-after": "30" });
+      return page(503, renderMinSideNotice("unavailable", lang), { "retry-after": "30" });
     }
   };
 }

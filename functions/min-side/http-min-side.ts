@@ -48,6 +48,7 @@ import {
 import type { Lang } from "../../shared/web/pay-page-model";
 import type { MinSideDeps, MinSideWiring } from "./deps";
 import * as names from "./names";
+import { CONFIRMATION_PARAM } from "../debtor-actions/names";
 
 const PAGE_HEADERS = {
   "content-type": "text/html; charset=utf-8",
@@ -313,7 +314,11 @@ export function makeMinSideFunctions(resolve: () => MinSideDeps) {
         request.params.caseId ?? "",
       );
       if (!claim) return notice(request, "not-found", lang);
-      return page(request, 200, renderClaimPage({ lang, csrf: session.csrfToken, claim }));
+      return page(
+        request,
+        200,
+        renderClaimPage({ lang, csrf: session.csrfToken, claim, confirmation: request.query.get(CONFIRMATION_PARAM) }),
+      );
     }),
 
     pay: signedInForm("pay", async (request, deps, _wiring, session, lang) => {

@@ -4,6 +4,7 @@
  * PAGE_CSP, no JavaScript), phone-first, bokmål by default and English. Every form carries the session's CSRF token.
  */
 import type { ClaimSummary, ClaimView, TimelineItem } from "../application/min-side/pages";
+import { DEBTOR_ACTION_RESULTS, type DebtorActionResult } from "../application/min-side/debtor-actions";
 import type { DebtorStage } from "../application/payments/pay-page-model";
 import { compileTemplate, renderLayout } from "./layout";
 import { contactLines, feeLabel, letterName, stepWords } from "./debtor-words";
@@ -247,6 +248,7 @@ export function renderOverviewPage(input: {
 const claimTemplate = compileTemplate<{
   title: string;
   back: { href: string; label: string };
+  confirmation: string;
   statusLine: string;
   next: string;
   balanceHeading: string;
@@ -263,7 +265,8 @@ const claimTemplate = compileTemplate<{
   signOut: string;
 }>(`<p><a href="<%= it.back.href %>"><%= it.back.label %></a></p>
 <h1><%= it.title %></h1>
-<p><%= it.statusLine %></p>
+<% if (it.confirmation) { %><p class="ok" role="status"><%= it.confirmation %></p>
+<% } %><p><%= it.statusLine %></p>
 <% if (it.next) { %><p><%= it.next %></p>
 <% } %><h2><%= it.balanceHeading %></h2>
 <dl class="sum">
@@ -324,15 +327,44 @@ function timelineText(e: TimelineItem, lang: Lang): string {
       return ms(lang, "tlCreditNote", { amount: e.amount ? formatAmount(e.amount, lang) : "" });
     case "status":
       return ms(lang, e.status === "paid" ? "tlPaid" : "tlCancelled");
+    case "action":
+      return e.action
+        ? ms(lang, ACTION_TIMELINE[e.action], { date: e.actionDate ? dateOf(e.actionDate, lang) : "" })
+        : "";
   }
 }
+
+/** What the debtor did on Min side, as the claim's timeline says it. */
+const ACTION_TIMELINE: Readonly<Record<DebtorActionResult, MinSideTextKey>> = {
+  "deferral-granted": "tlActionDeferralGranted",
+  "deferral-requested": "tlActionDeferralRequested",
+  "plan-agreed": "tlActionPlanAgreed",
+  "dispute-opened": "tlActionDisputeOpened",
+  "payment-reported": "tlActionPaymentReported",
+};
+
+/** The line at the top of the claim page after an action (`?bekreftelse={result}`). */
+const ACTION_DONE: Readonly<Record<DebtorActionResult, MinSideTextKey>> = {
+  "deferral-granted": "doneDeferralGranted",
+  "deferral-requested": "doneDeferralRequested",
+  "plan-agreed": "donePlanAgreed",
+  "dispute-opened": "doneDisputeOpened",
+  "payment-reported": "donePaymentReported",
+};
 
 function dateOf(on: string, lang: Lang): string {
   return /^\d{4}-\d{2}-\d{2}$/u.test(on) ? formatLocalDate(on, lang) : formatInstantDate(on, lang);
 }
 
-export function renderClaimPage(input: { lang: Lang; csrf: string; claim: ClaimView }): string {
+export function renderClaimPage(input: {
+  lang: Lang;
+  csrf: string;
+  claim: ClaimView;
+  /** The action just done (the `bekreftelse` query parameter), said at the top; anything else is ignored. */
+  confirmation?: string | null;
+}): string {
   const { lang, claim: c } = input;
+  const done = DEBTOR_ACTION_RESULTS.find((a) => a === input.confirmation);
   const base = claimPath(c.tenantId, c.caseId);
   const rows: Array<[string, string]> = [
     [ms(lang, "invoiced"), formatAmount(c.invoiced, lang)],
@@ -356,6 +388,7 @@ export function renderClaimPage(input: { lang: Lang; csrf: string; claim: ClaimV
   const main = claimTemplate({
     title: ms(lang, "claimTitle", { number: c.invoiceNumber, creditor: c.creditorName }),
     back: { href: minSideHref(MIN_SIDE_PATH, lang), label: ms(lang, "back") },
+    confirmation: done ? ms(lang, ACTION_DONE[done]) : "",
     statusLine: `${ms(lang, "stage")}: ${statusText(c, lang)}`,
     next: c.open ? `${ms(lang, "nextStep")}: ${nextText(c, lang)}` : "",
     balanceHeading: ms(lang, "balanceHeading"),

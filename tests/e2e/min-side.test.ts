@@ -101,6 +101,27 @@ describe("Min side through the dev host", () => {
     expect(payPage.body).toContain("MS-1001");
   });
 
+  it("grants a deferral asked for on Min side: the claim page confirms it and its timeline says so", async () => {
+    const overview = await kari.go(`${host.base}/min-side`);
+    const other = claimLinks(overview.body).find((p) => p !== claimPath)!;
+    const form = await kari.go(`${host.base}${other}/utsettelse`);
+    expect(form.status).toBe(200);
+    const csrf = inputValue(form.body, "csrf")!;
+    const done = await kari.request(`${host.base}${other}/utsettelse`, { form: { csrf, days: "7" } });
+    expect(done.status, done.body).toBe(303);
+    expect(done.headers.get("location")).toBe(`${other}?bekreftelse=deferral-granted`);
+    const claim = await kari.go(`${host.base}${done.headers.get("location")!}`);
+    expect(claim.status).toBe(200);
+    expect(claim.body).toContain("Du har fått utsettelse.");
+    expect(claim.body).toMatch(
+      /Du fikk utsettelse til \d{1,2}\. [a-z]+ \d{4}|Du fikk utsettelse til \d{2}\.\d{2}\.\d{4}/u,
+    );
+    // A made-up confirmation says nothing.
+    const plain = await kari.go(`${host.base}${other}?bekreftelse=%3Cb%3Ezqxj`);
+    expect(plain.body).not.toContain("zqxj");
+    expect(plain.body).not.toContain('class="ok"');
+  });
+
   it("gives another person the same 404 as a missing case on every Min side route that names a case", async () => {
     const functions = (await (await fetch(`${host.base}/api/dev/functions`)).json()) as Array<{
       name: string;

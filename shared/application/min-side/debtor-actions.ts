@@ -84,8 +84,14 @@ export interface ActionForm {
   pauseUntil: LocalDate;
 }
 
-export type DebtorActionResult =
-  "deferral-granted" | "deferral-requested" | "plan-agreed" | "dispute-opened" | "payment-reported";
+export const DEBTOR_ACTION_RESULTS = [
+  "deferral-granted",
+  "deferral-requested",
+  "plan-agreed",
+  "dispute-opened",
+  "payment-reported",
+] as const;
+export type DebtorActionResult = (typeof DEBTOR_ACTION_RESULTS)[number];
 
 export type ActionOutcome =
   | { kind: "done"; result: DebtorActionResult; newDueDate?: LocalDate; pausedUntil?: LocalDate }
@@ -262,7 +268,13 @@ export function makeRequestDeferral(deps: DebtorActionUseCaseDeps) {
         at,
         `Deferral asked for by the debtor: ${String(days)} days, to ${newDueDate} — for the creditor to decide`,
         actor,
-        { days, requestedDueDate: newDueDate, maxDeferralDays: l.policy.maxDeferralDays, decision: "creditor" },
+        {
+          action: "deferral-requested",
+          days,
+          requestedDueDate: newDueDate,
+          maxDeferralDays: l.policy.maxDeferralDays,
+          decision: "creditor",
+        },
         "message",
       );
       await recordOnly(deps, l, entry, (record) =>
@@ -283,6 +295,7 @@ export function makeRequestDeferral(deps: DebtorActionUseCaseDeps) {
           `Deferral granted on Min side: ${String(days)} days, the ladder runs from ${newDueDate}`,
           actor,
           {
+            action: "deferral-granted",
             days,
             newDueDate,
             maxDeferralDays: l.policy.maxDeferralDays,
@@ -315,6 +328,7 @@ export function makeAgreeInstalmentPlan(deps: DebtorActionUseCaseDeps) {
       event: () => ({ type: "instalment-plan-agreed", on: l.today, instalments: plan.instalments }),
       timeline: (_b, _a, at) =>
         timelineEntry(at, `Instalment plan chosen on Min side: ${String(plan.months)} monthly instalments`, actor, {
+          action: "plan-agreed",
           months: plan.months,
           instalments: plan.instalments,
           fee: plan.fee,
@@ -382,7 +396,7 @@ export function makeOpenDebtorDispute(deps: DebtorActionUseCaseDeps) {
           at,
           "Disputed by the debtor on Min side: follow-up and any suspension wait for the creditor to uphold or withdraw the claim",
           actor,
-          { reason, ...(attachment ? { attachment } : {}), decision: "creditor" },
+          { action: "dispute-opened", reason, ...(attachment ? { attachment } : {}), decision: "creditor" },
           "status-changed",
           "inkassoloven § 9 (no collection steps on a claim with a justified objection)",
         ),
@@ -424,7 +438,7 @@ export function makeReportPayment(deps: DebtorActionUseCaseDeps) {
         deps.clock.now().toISOString(),
         "Task for customer service: the debtor reports having paid and sent a receipt — check it",
         actor,
-        { task: "check-reported-payment", receipt, ...(message ? { message } : {}) },
+        { action: "payment-reported", task: "check-reported-payment", receipt, ...(message ? { message } : {}) },
         "message",
       );
       await recordOnly(deps, l, entry, (record) =>
@@ -443,7 +457,13 @@ export function makeReportPayment(deps: DebtorActionUseCaseDeps) {
           at,
           `Task for customer service: the debtor reports having paid and sent a receipt — check it; the next step waits until ${pausedUntil}`,
           actor,
-          { task: "check-reported-payment", receipt, pausedUntil, ...(message ? { message } : {}) },
+          {
+            action: "payment-reported",
+            task: "check-reported-payment",
+            receipt,
+            pausedUntil,
+            ...(message ? { message } : {}),
+          },
           "message",
         ),
       events: (_b, _a, now, record) => [

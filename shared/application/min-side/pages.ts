@@ -23,6 +23,7 @@ import { contactsOf, debtorStage, feeLinesOf, type AgencyContact } from "../paym
 import type { ContactView, DebtorStage, FeeLine } from "../payments/pay-page-model";
 import { repeatsInvoiceNumber } from "../../letters/letter-text";
 import { mayAccessCase, type MinSideSubject } from "./subject";
+import { DEBTOR_ACTION_RESULTS, type DebtorActionResult } from "./debtor-actions";
 
 /** A closed claim stays on the overview this many days after its last change. */
 export const RECENTLY_CLOSED_DAYS = 90;
@@ -54,7 +55,10 @@ export interface ClaimSummary {
 
 export interface TimelineItem {
   on: string;
-  kind: "invoice" | "due" | "message" | "payment" | "credit-note" | "status";
+  kind: "invoice" | "due" | "message" | "payment" | "credit-note" | "status" | "action";
+  /** Action: what the debtor did on Min side (deferral, plan, dispute, "I have paid"), and its date if it has one. */
+  action?: DebtorActionResult;
+  actionDate?: string;
   /** Message: the step (reminder, lets-pay-sms, …); status: the case status. */
   step?: StepKind;
   channel?: "email" | "digital-mailbox" | "print" | "sms";
@@ -140,6 +144,14 @@ function timelineOf(record: CaseRecord): TimelineItem[] {
   for (const e of c.ledger) {
     if (e.type === "payment") items.push({ on: e.on, kind: "payment", amount: e.amount });
     if (e.type === "credit-note") items.push({ on: e.on, kind: "credit-note", amount: e.amount });
+  }
+  for (const e of record.timeline) {
+    const action =
+      e.details?.via === "min-side" ? DEBTOR_ACTION_RESULTS.find((a) => a === e.details?.action) : undefined;
+    if (!action) continue;
+    const d = e.details ?? {};
+    const date = [d.newDueDate, d.requestedDueDate, d.pausedUntil].find((v): v is string => typeof v === "string");
+    items.push({ on: e.at, kind: "action", action, ...(date ? { actionDate: date } : {}) });
   }
   if (c.status === "paid" || c.status === "cancelled")
     items.push({ on: record.updatedAt, kind: "status", status: c.status });

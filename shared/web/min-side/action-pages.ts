@@ -292,25 +292,3 @@ export function renderActionPage(input: ActionPageInput): string {
 function summaryTarget(field: string): string {
   return field === "months" ? "months-2" : field === "csrf" ? "summary-title" : field;
 }
-
-const noticeTemplate = compileTemplate<{ title: string; body: string; href: string; link: string }>(
-  `<h1><%= it.title %></h1>
-<p><%= it.body %></p>
-<p><a href="<%= it.href %>"><%= it.link %></a></p>
-`,
-);
-
-/** The page for a claim that is not found — or not the signed-in person's, which looks exactly the same. */
-export function renderMinSideNotice(kind: "not-found" | "unavailable", lang: Lang, minSidePath = "/min-side"): string {
-  const title = at(lang, kind === "not-found" ? "notFoundTitle" : "unavailableTitle");
-  return renderLayout({
-    lang,
-    title,
-    mainHtml: noticeTemplate({
-      title,
-      body: at(lang, kind === "not-found" ? "notFoundBody" : "unavailableBody"),
-      href: withLang(minSidePath, lang),
-      link: at(lang, "notFoundLink"),
-    }),
-  });
-}

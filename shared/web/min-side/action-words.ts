@@ -72,11 +72,6 @@ const nb = {
   "file-type": "Filen må være en PDF, JPG eller PNG.",
   csrf: "Skjemaet var for gammelt. Prøv igjen.",
   // not found
-  notFoundTitle: "Fant ikke kravet",
-  notFoundBody: "Vi fant ikke dette kravet blant dine. Gå tilbake til Min side og velg kravet der.",
-  notFoundLink: "Til Min side",
-  unavailableTitle: "Siden er ikke tilgjengelig akkurat nå",
-  unavailableBody: "Prøv igjen om litt.",
 };
 
 const en: Record<keyof typeof nb, string> = {
@@ -139,11 +134,6 @@ const en: Record<keyof typeof nb, string> = {
   "file-too-large": "The file is larger than 10 MB. Choose a smaller file.",
   "file-type": "The file must be a PDF, JPG or PNG.",
   csrf: "The form was too old. Please try again.",
-  notFoundTitle: "Claim not found",
-  notFoundBody: "We could not find this claim among yours. Go back to Min side and choose the claim there.",
-  notFoundLink: "To Min side",
-  unavailableTitle: "The page is not available just now",
-  unavailableBody: "Please try again in a little while.",
 };
 
 export type ActionTextKey = keyof typeof nb;
