@@ -7,7 +7,7 @@
  * 1. Hand-over (not in the ladder figure). A fresh dev host (own data folder, free ports). The demo creditor
  *    (`DEVHOST_DEMO_API_KEY`) subscribes a webhook receiver of this process to `letter.delivered`, then hands over N
  *    invoices through `POST /api/v1/invoices/batch` (1 000 per request), all due today on the virtual clock, one
- *    debtor per case, each with a phone and SMS consent (the Let's pay SMS and the letters' SMS alerts), and a written
+ *    debtor per case, each with a phone of its own and SMS consent (the Let's pay SMS and the letters' SMS alerts), and a written
  *    channel in turn: a national id with a Digipost mailbox (4 in 10: the letter goes to the Digipost stand-in), an
  *    e-mail address with consent (3 in 10: the ACS e-mail stand-in, PDF attached, `Delivered` report through Event
  *    Grid), or a postal address only (3 in 10: the print outbox, posted by the print house stand-in on its business
@@ -161,7 +161,9 @@ async function runOnce(cases: number): Promise<{ seconds: number; figures: Recor
         customer: {
           customerId: `ladder-${runId}-${i}`,
           name: "Kari Nordmann",
-          phone: "+4791234567",
+          // A phone of its own: without a national id the debtor is known by the phone (one SMS per debtor at a time),
+          // so a shared number would make every post and e-mail case one debtor whose letters wait a day each.
+          phone: `+4791${String(i).padStart(6, "0")}`,
           address: { lines: [`Storgata ${(i % 200) + 1}`], postalCode: "0155", city: "Oslo", country: COUNTRY },
           ...(channel === "digipost" ? { nationalId: nationalIds[digipostUsed++]! } : {}),
           ...(channel === "email" ? { email: `kari.${i}@example.no` } : {}),
