@@ -186,12 +186,16 @@ export async function renderLetter(
   // (@types/pdfkit lists paths and bytes only; pdfkit's font factory also takes a parsed fontkit font.)
   for (const [name, font] of Object.entries(fonts())) doc.registerFont(name, font as unknown as Buffer);
   const done = collect(doc);
+  // A greyscale PNG without an alpha channel: pdfkit embeds its compressed rows as they are, where an RGBA one is
+  // decoded, split into colour and a soft mask and compressed twice again — for the same black and white pixels.
+  // (`colorType` is pngjs's option, which qrcode hands on; @types/qrcode lists only the deflate ones.)
   const qr = await QRCode.toBuffer(model.payment.payLink, {
     type: "png",
     errorCorrectionLevel: "M",
     margin: 2,
     scale: 6,
-  });
+    rendererOpts: { colorType: 0 },
+  } as QRCode.QRCodeToBufferOptions);
 
   drawHeader(doc, model);
   drawTitle(doc, model);
