@@ -19,7 +19,10 @@ interface GlyphRequest {
 }
 
 interface RecordedLayout {
-  /** A GlyphRun as fontkit returned it (its prototype gives `advanceWidth` and friends; its positions untouched). */
+  /**
+   * A GlyphRun as fontkit returned it (its prototype gives `advanceWidth` and friends), with its positions untouched
+   * and the ids of its glyphs in place of the glyph objects.
+   */
   run: Record<string, unknown> & { glyphs: Array<{ id: number }>; positions: Array<Record<string, number>> };
   requests: GlyphRequest[];
 }
@@ -60,7 +63,14 @@ export function shareLayouts(font: Font, cache: LayoutCache): void {
       delete (f as Partial<FontWithGlyphs>).getGlyph; // the prototype's again
     }
     if (cache.size >= MAX_ENTRIES) cache.clear();
-    cache.set(text, { run: copyRun(run, run.glyphs), requests });
+    // Glyph ids only: a glyph object holds its document's font, and with it everything that document laid out.
+    cache.set(text, {
+      run: copyRun(
+        run,
+        run.glyphs.map((g) => ({ id: g.id })),
+      ),
+      requests,
+    });
     return run;
   };
 }
