@@ -32,8 +32,11 @@ interface FontWithGlyphs {
   getGlyph(id: number, codePoints?: number[]): unknown;
 }
 
-/** Enough for every word of the letters of a long run; past it the cache starts again (the output is the same). */
-const MAX_ENTRIES = 50_000;
+/**
+ * The words the letters share (their texts, labels, the creditor's details) and the last letters' own ones, at ~4 KB
+ * a word at most 8 MiB; past it the cache starts again (the output is the same).
+ */
+const MAX_ENTRIES = 2_000;
 
 /** One cache per font file (its decoded tables are shared too): text → recorded layout. */
 export type LayoutCache = Map<string, RecordedLayout>;
@@ -51,9 +54,14 @@ export function shareLayouts(font: Font, cache: LayoutCache): void {
     if (rest.some((arg) => arg !== undefined)) return layout(text, ...rest); // features, script…: not shared
     const known = cache.get(text);
     if (known) return replay(known, getGlyph);
+    // Only the first request for an id can create a glyph (later ones get that glyph back): those are kept.
     const requests: GlyphRequest[] = [];
+    const requested = new Set<number>();
     f.getGlyph = (id: number, codePoints?: number[]) => {
-      requests.push({ id, codePoints: codePoints === undefined ? undefined : [...codePoints] });
+      if (!requested.has(id)) {
+        requested.add(id);
+        requests.push({ id, codePoints: codePoints === undefined ? undefined : [...codePoints] });
+      }
       return getGlyph(id, codePoints);
     };
     let run: RecordedLayout["run"];
