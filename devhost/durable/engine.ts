@@ -442,8 +442,7 @@ export class DurableEngine {
       return;
     }
 
-    const history = [...s.history.map((e) => ({ ...e, IsPlayed: true })), ...added];
-    const trigger = orchestrationTriggerInput(s.instanceId, history, fromJson(s.input), s.parent?.instanceId);
+    const trigger = orchestrationTriggerInput(s.instanceId, s.history, added, fromJson(s.input), s.parent?.instanceId);
     let state: OrchestratorState | undefined;
     let failure: ReturnType<typeof parseOrchestrationFailure> | undefined;
     this.work.orchestratorEpisodes++;

@@ -41,15 +41,23 @@ export function fromJson(text: string | undefined): unknown {
   return text === undefined || text === "" ? undefined : JSON.parse(text);
 }
 
-/** The orchestration trigger input; every own property is required by the SDK (reference: "Trigger input"). */
+/**
+ * The orchestration trigger input; every own property is required by the SDK (reference: "Trigger input"). `played`
+ * (the stored history, handed over with IsPlayed set) and `added` (this episode's new events) are copied: the SDK
+ * must not share objects with the stored history (pitfall 7) — it rewrites each event's Timestamp as a Date.
+ */
 export function orchestrationTriggerInput(
   instanceId: string,
-  history: HistoryEvent[],
+  played: readonly HistoryEvent[],
+  added: readonly HistoryEvent[],
   input: unknown,
   parentInstanceId: string | undefined,
 ): Record<string, unknown> {
+  const history = new Array<HistoryEvent>(played.length + added.length);
+  for (let i = 0; i < played.length; i++) history[i] = wireCopy(played[i]!, true);
+  for (let i = 0; i < added.length; i++) history[played.length + i] = wireCopy(added[i]!, added[i]!.IsPlayed);
   return {
-    history: structuredClone(history), // the SDK must not share objects with the stored history (pitfall 7)
+    history,
     input,
     instanceId,
     isReplaying: false,
@@ -59,6 +67,20 @@ export function orchestrationTriggerInput(
     longRunningTimerIntervalDuration: LONG_RUNNING_TIMER_INTERVAL,
     defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
   };
+}
+
+/**
+ * A fresh copy of one event, as the SDK would get it off the wire: the event's own fields copied (they are strings and
+ * numbers but for FailureDetails), any object among them deep-copied. A fraction of the cost of `structuredClone` on
+ * the whole history, which every episode pays again for every event of its history.
+ */
+function wireCopy(event: HistoryEvent, isPlayed: boolean): HistoryEvent {
+  const copy: HistoryEvent = { ...event, IsPlayed: isPlayed };
+  for (const key in copy) {
+    const value = copy[key];
+    if (value !== null && typeof value === "object") copy[key] = structuredClone(value);
+  }
+  return copy;
 }
 
 /**

@@ -150,12 +150,13 @@ export class PrintHouseStandIn {
   private async poll(): Promise<boolean> {
     let found = false;
     const known = new Set(this.batches.map((b) => b.batchId));
-    for await (const item of this.outbox.listBlobsFlat({ prefix: "batches/" })) {
-      const m = /^batches\/([^/]+)\/manifest\.json$/u.exec(item.name);
-      if (!m || known.has(m[1]!)) continue;
-      const manifest = PrintManifest.parse(
-        JSON.parse((await this.outbox.getBlobClient(item.name).downloadToBuffer()).toString("utf8")),
-      );
+    // The batch folders, not every letter in them (a flat listing made each poll cost O(letters ever printed)).
+    for await (const item of this.outbox.listBlobsByHierarchy("/", { prefix: "batches/" })) {
+      const m = /^batches\/([^/]+)\/$/u.exec(item.name);
+      if (item.kind !== "prefix" || !m || known.has(m[1]!)) continue;
+      const bytes = await this.download(`${item.name}manifest.json`);
+      if (bytes === undefined) continue; // the batch's letters are there, its manifest (written last) not yet
+      const manifest = PrintManifest.parse(JSON.parse(bytes.toString("utf8")));
       const batch = this.accept(manifest);
       known.add(batch.batchId);
       this.batches.push(batch);
@@ -168,6 +169,16 @@ export class PrintHouseStandIn {
       found = true;
     }
     return found;
+  }
+
+  /** A blob's bytes, or undefined when there is no such blob. */
+  private async download(name: string): Promise<Buffer | undefined> {
+    try {
+      return await this.outbox.getBlobClient(name).downloadToBuffer();
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+      throw err;
+    }
   }
 
   private accept(manifest: PrintManifest): BatchState {

@@ -17,6 +17,7 @@ import type { RuleSet } from "../domain/rules/rule-set";
 import type { Money } from "../domain/money";
 import { negate } from "../domain/money";
 import { assertLawful } from "./lawful-content";
+import { newLayoutCache, shareLayouts, type LayoutCache } from "./layout-cache";
 import type { LetterModel, LetterModelInput, PostalAddress } from "./letter-model";
 import { parseLetterModel } from "./letter-model";
 import { claimDescription, letterStatements, suspensionMarking } from "./letter-text";
@@ -49,7 +50,7 @@ const FONT_DIR = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/packag
 const FONT = "LetterRegular";
 const BOLD = "LetterBold";
 const FONT_FILES = { [FONT]: "DejaVuSansCondensed.ttf", [BOLD]: "DejaVuSansCondensed-Bold.ttf" } as const;
-let parsedFonts: Record<string, { bytes: Buffer; tables: unknown }> | undefined;
+let parsedFonts: Record<string, { bytes: Buffer; tables: unknown; layouts: LayoutCache }> | undefined;
 
 /**
  * The fonts for one document. The files are read once per process, and the tables of each font (cmap, metrics, GSUB,
@@ -64,13 +65,15 @@ function fonts(): Record<string, fontkit.Font> {
   parsedFonts ??= Object.fromEntries(
     Object.entries(FONT_FILES).map(([name, file]) => {
       const bytes = readFileSync(path.join(FONT_DIR, file));
-      return [name, { bytes, tables: (fontkit.create(bytes) as unknown as FontInternals)._tables }];
+      const tables = (fontkit.create(bytes) as unknown as FontInternals)._tables;
+      return [name, { bytes, tables, layouts: newLayoutCache() }];
     }),
   );
   return Object.fromEntries(
-    Object.entries(parsedFonts).map(([name, { bytes, tables }]) => {
+    Object.entries(parsedFonts).map(([name, { bytes, tables, layouts }]) => {
       const font = fontkit.create(bytes); // reads the table directory only: the tables come from the shared cache
       (font as unknown as FontInternals)._tables = tables;
+      shareLayouts(font, layouts); // and the words every letter has laid out before (./layout-cache.ts)
       return [name, font];
     }),
   );
@@ -188,12 +191,16 @@ export async function renderLetter(
   // (@types/pdfkit lists paths and bytes only; pdfkit's font factory also takes a parsed fontkit font.)
   for (const [name, font] of Object.entries(fonts())) doc.registerFont(name, font as unknown as Buffer);
   const done = collect(doc);
+  // A greyscale PNG without an alpha channel: pdfkit embeds its compressed rows as they are, where an RGBA one is
+  // decoded, split into colour and a soft mask and compressed twice again — for the same black and white pixels.
+  // (`colorType` is pngjs's option, which qrcode hands on; @types/qrcode lists only the deflate ones.)
   const qr = await QRCode.toBuffer(model.payment.payLink, {
     type: "png",
     errorCorrectionLevel: "M",
     margin: 2,
     scale: 6,
-  });
+    rendererOpts: { colorType: 0 },
+  } as QRCode.QRCodeToBufferOptions);
 
   drawHeader(doc, model);
   drawTitle(doc, model);

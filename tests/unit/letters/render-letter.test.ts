@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { LetterKind, LetterModelInput } from "../../../shared/letters";
 import {
   lawfulContent,
@@ -318,6 +318,32 @@ describe("renderLetter", () => {
     const lines = (await pdfText(first)).text.split("\n");
     expect(lines.some((l) => l.startsWith(nordic.name))).toBe(true);
     expect(lines.some((l) => l.startsWith(nordic.address.lines[0]!))).toBe(true);
+  });
+
+  it("gives the bytes of a process that rendered nothing before, though every letter reuses the words laid out before", async () => {
+    // Word layouts are shared by every letter of a process (shared/letters/layout-cache.ts); a fresh copy of the module
+    // starts with none. No-break spaces and ligature pairs (fi, fl) are where a shared glyph could say other characters.
+    const debtor = {
+      name: "Kari\u00a0Nordmann-Fiflø",
+      address: { lines: ["Storgata\u00a01 B, office fl."], postalCode: "0155", city: "Oslo" },
+    };
+    const letters = [
+      reminder({ debtor }),
+      collectionNotice({ language: "en" }),
+      paymentDemand({ debtor }),
+      suspensionNotice({ debtor, language: "en" }),
+      reminder(),
+    ];
+    const loadFresh = async () => {
+      vi.resetModules();
+      return (await import("../../../shared/letters/render-letter")).renderLetter;
+    };
+    const fresh: Buffer[] = [];
+    for (const model of letters) fresh.push(await (await loadFresh())(model));
+    const shared = await loadFresh();
+    const afterOthers: Buffer[] = [];
+    for (const model of [...letters].reverse()) afterOthers.unshift(await shared(model));
+    for (const [i, bytes] of afterOthers.entries()) expect(bytes.equals(fresh[i]!), `letter ${i}`).toBe(true);
   });
 
   it("dates the document on the day the letter is sent, not by the clock", async () => {
