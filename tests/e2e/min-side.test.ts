@@ -225,6 +225,9 @@ describe("Min side through the dev host", () => {
     expect(claim.body).toContain('href="/min-side/assistent"');
     const owed = digits(/>Betal ([^<]+)<\/button>/u.exec(claim.body)![1]!)!;
 
+    const visitor = await new MiniBrowser().request(`${host.base}/min-side/assistent`);
+    expect(visitor.status).toBe(303);
+    expect(visitor.headers.get("location")).toBe("/min-side/logg-inn");
     const form = await kari.go(`${host.base}/min-side/assistent`);
     expect(form.status).toBe(200);
     const csrf = inputValue(form.body, "csrf")!;
