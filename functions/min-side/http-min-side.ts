@@ -26,6 +26,7 @@ import {
   makeLoadClaim,
   makeLoadOverview,
 } from "../../shared/application/min-side/pages";
+import { MAX_QUESTION_LENGTH } from "../../shared/application/assistant/intents";
 import { makeAnswerQuestion } from "../../shared/application/min-side/assistant";
 import { makeCheckCasePin, normaliseCaseNumber, normalisePin } from "../../shared/application/min-side/pin";
 import type { CookieToSet } from "../../shared/application/min-side/sessions";
@@ -54,7 +55,6 @@ import type { Lang } from "../../shared/web/pay-page-model";
 import type { MinSideDeps, MinSideWiring } from "./deps";
 import * as names from "./names";
 import { CONFIRMATION_PARAM } from "../debtor-actions/names";
-import { MAX_QUESTION_LENGTH } from "../assistant/http-intents";
 
 const PAGE_HEADERS = {
   "content-type": "text/html; charset=utf-8",
