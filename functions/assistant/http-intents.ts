@@ -9,15 +9,14 @@
  */
 import { app, type HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
-import { AssistantLang, Intent } from "../../shared/application/assistant/intents";
+import { AssistantLang, Intent, MAX_QUESTION_LENGTH } from "../../shared/application/assistant/intents";
 import { handler, parseJson } from "../../shared/http/parse";
 import { HttpProblem, problem, ProblemType } from "../../shared/http/problem";
 import { clientAddress } from "../../shared/http/rate-limit";
 import type { AssistantDeps } from "./deps";
 import { ASSISTANT_FUNCTIONS, ASSISTANT_ROUTES } from "./names";
 
-/** The longest question the assistant reads. */
-export const MAX_QUESTION_LENGTH = 500;
+export { MAX_QUESTION_LENGTH };
 
 export const ClassifyIntentBody = z
   .strictObject({

@@ -1,6 +1,7 @@
 /** What Min side's functions are wired with (types only; the composition root builds it). */
 import type { MinSideSessions } from "../../shared/application/min-side/sessions";
 import type { ResolveMinSideSession } from "../../shared/application/min-side/subject";
+import type { IntentClassifier } from "../../shared/application/assistant/intent-classifier";
 import type { RequestRateLimiter } from "../../shared/http/rate-limit";
 import type { PersonCases } from "../../shared/ports/case-store";
 import type { IdentityProvider } from "../../shared/ports/identity-provider";
@@ -20,6 +21,8 @@ export interface MinSideWiring {
 }
 
 export interface MinSideDeps extends AppDeps {
+  /** The assistant's classifier: the process's one instance, trained once (shared with POST /api/v1/assistant/intents). */
+  intentClassifier: IntentClassifier;
   /** Absent when MINSIDE_SESSION_SECRET is not set: Min side is closed. */
   minSide?: MinSideWiring;
   /** The session a request resolves to (for every Min side page and the debtor actions); absent as above. */

@@ -11,6 +11,9 @@
  *   POST /min-side/krav/{t}/{c}/betal    (CSRF) a pay link for the claim → 303 /p/{token}
  *   GET  /min-side/krav/{t}/{c}/dokumenter/{documentId}   an archived letter (PDF)
  *   GET  /min-side/krav/{t}/{c}/faktura  a generated copy of the original invoice (PDF)
+ *   GET  /min-side/assistent             the assistant ("Spør oss"): a question box
+ *   POST /min-side/assistent             (CSRF) the question → the answer from the subject's own cases (never logged:
+ *                                         it is POSTed so it stays out of URLs and access logs)
  *
  * No session (none, forged, expired, idle) → 303 to sign-in, nothing else said. A case the subject may not see is the
  * same 404 page as a missing one (`mayAccessCase`). A form without the session's CSRF token → 403. No national id,
@@ -23,6 +26,8 @@ import {
   makeLoadClaim,
   makeLoadOverview,
 } from "../../shared/application/min-side/pages";
+import { MAX_QUESTION_LENGTH } from "../../shared/application/assistant/intents";
+import { makeAnswerQuestion } from "../../shared/application/min-side/assistant";
 import { makeCheckCasePin, normaliseCaseNumber, normalisePin } from "../../shared/application/min-side/pin";
 import type { CookieToSet } from "../../shared/application/min-side/sessions";
 import { csrfMatches, type MinSideSession } from "../../shared/application/min-side/subject";
@@ -38,6 +43,7 @@ import {
   MIN_SIDE_NOTICE_STATUS,
   MIN_SIDE_PATH,
   minSideHref,
+  renderAssistantPage,
   renderClaimPage,
   renderMinSideNotice,
   renderOverviewPage,
@@ -321,6 +327,28 @@ export function makeMinSideFunctions(resolve: () => MinSideDeps) {
       );
     }),
 
+    assistant: signedIn("assistant", async (request, _deps, _wiring, session, lang) =>
+      page(request, 200, renderAssistantPage({ lang, csrf: session.csrfToken })),
+    ),
+
+    ask: signedInForm("assistant question", async (request, deps, wiring, session, lang, form) => {
+      const question = (form.get("sporsmal") ?? "").trim().slice(0, MAX_QUESTION_LENGTH);
+      if (!question) return page(request, 422, renderAssistantPage({ lang, csrf: session.csrfToken, missing: true }));
+      const agencyContact = agency(deps);
+      const answer = await makeAnswerQuestion(pagesDeps(deps, wiring), {
+        links: {
+          document: (record, documentId) =>
+            minSideHref(
+              claimPath(record.tenantId, record.caseId, `/dokumenter/${encodeURIComponent(documentId)}`),
+              lang,
+            ),
+          invoiceCopy: (record) => minSideHref(claimPath(record.tenantId, record.caseId, "/faktura"), lang),
+        },
+        ...(agencyContact ? { agency: agencyContact } : {}),
+      })(session.subject, question, lang);
+      return page(request, 200, renderAssistantPage({ lang, csrf: session.csrfToken, asked: { question, answer } }));
+    }),
+
     pay: signedInForm("pay", async (request, deps, _wiring, session, lang) => {
       const path = await makeIssueClaimPayLink(deps, { publicBaseUrl: deps.publicBaseUrl })(
         session.subject,
@@ -413,4 +441,6 @@ export function registerMinSideFunctions(deps: () => MinSideDeps): void {
   http(names.MIN_SIDE_PAY_FUNCTION, names.MIN_SIDE_PAY_ROUTE, "POST", f.pay);
   http(names.MIN_SIDE_DOCUMENT_FUNCTION, names.MIN_SIDE_DOCUMENT_ROUTE, "GET", f.document);
   http(names.MIN_SIDE_INVOICE_COPY_FUNCTION, names.MIN_SIDE_INVOICE_COPY_ROUTE, "GET", f.invoiceCopy);
+  http(names.MIN_SIDE_ASSISTANT_FUNCTION, names.MIN_SIDE_ASSISTANT_ROUTE, "GET", f.assistant);
+  http(names.MIN_SIDE_ASSISTANT_ASK_FUNCTION, names.MIN_SIDE_ASSISTANT_ROUTE, "POST", f.ask);
 }

@@ -19,3 +19,7 @@ export const MIN_SIDE_DOCUMENT_FUNCTION = "minSideDocument";
 export const MIN_SIDE_DOCUMENT_ROUTE = "min-side/krav/{tenantId}/{caseId}/dokumenter/{documentId}";
 export const MIN_SIDE_INVOICE_COPY_FUNCTION = "minSideInvoiceCopy";
 export const MIN_SIDE_INVOICE_COPY_ROUTE = "min-side/krav/{tenantId}/{caseId}/faktura";
+export const MIN_SIDE_ASSISTANT_FUNCTION = "minSideAssistant";
+export const MIN_SIDE_ASSISTANT_ASK_FUNCTION = "minSideAssistantAsk";
+/** GET: the question box; POST (CSRF): the answer from the subject's own cases. */
+export const MIN_SIDE_ASSISTANT_ROUTE = "min-side/assistent";

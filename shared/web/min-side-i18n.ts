@@ -101,6 +101,18 @@ const nb = {
   errorSummaryTitle: "Dette må rettes",
   rateLimited: "For mange forespørsler. Vent litt og prøv igjen.",
   unavailable: "Noe gikk galt hos oss. Prøv igjen om litt.",
+  askUs: "Spør oss",
+  assistantTitle: "Spør oss",
+  assistantIntro:
+    "Still et spørsmål om kravene dine, for eksempel «har dere fått betalingen min?» eller «hvor mye skylder jeg?». Svaret kommer fra kravene dine her.",
+  questionLabel: "Spørsmålet ditt",
+  questionHint: "Skriv med egne ord. Spørsmålet lagres ikke.",
+  askButton: "Spør",
+  questionMissing: "Skriv et spørsmål først.",
+  questionHeading: "Du spurte",
+  replyHeading: "Svar",
+  handOverHeading: "Snakk med en person",
+  handOverBody: "Du kan ikke sende meldinger på Min side ennå. Ta kontakt med kundeservice direkte:",
 };
 export type MinSideTextKey = keyof typeof nb;
 
@@ -201,6 +213,18 @@ const en: Record<MinSideTextKey, string> = {
   errorSummaryTitle: "Please correct this",
   rateLimited: "Too many requests. Please wait a little and try again.",
   unavailable: "Something went wrong on our side. Please try again in a little while.",
+  askUs: "Ask us",
+  assistantTitle: "Ask us",
+  assistantIntro:
+    "Ask a question about your claims, for example “have you got my payment?” or “how much do I owe?”. The answer comes from your claims here.",
+  questionLabel: "Your question",
+  questionHint: "Write in your own words. The question is not stored.",
+  askButton: "Ask",
+  questionMissing: "Write a question first.",
+  questionHeading: "You asked",
+  replyHeading: "Answer",
+  handOverHeading: "Talk to a person",
+  handOverBody: "You cannot send messages on My page yet. Please contact customer service directly:",
 };
 
 const DICTIONARIES: Readonly<Record<Lang, Readonly<Record<MinSideTextKey, string>>>> = { nb, en };

@@ -4,6 +4,7 @@
  * PAGE_CSP, no JavaScript), phone-first, bokmål by default and English. Every form carries the session's CSRF token.
  */
 import type { ClaimSummary, ClaimView, TimelineItem } from "../application/min-side/pages";
+import type { AssistantAnswer } from "../application/min-side/assistant";
 import { DEBTOR_ACTION_RESULTS, type DebtorActionResult } from "../application/min-side/debtor-actions";
 import type { DebtorStage } from "../application/payments/pay-page-model";
 import { compileTemplate, renderLayout } from "./layout";
@@ -14,6 +15,8 @@ import type { Lang } from "./pay-page-model";
 import type { StepKind } from "../domain/policy";
 
 export const MIN_SIDE_PATH = "/min-side";
+/** The assistant's page ("Spør oss"). */
+export const ASSISTANT_PATH = `${MIN_SIDE_PATH}/assistent`;
 
 /** A Min side path, with `?lang=en` in English (bokmål is the default). */
 export function minSideHref(path: string, lang: Lang): string {
@@ -167,9 +170,11 @@ const overviewTemplate = compileTemplate<{
   csrf: string;
   empty?: string;
   groups: Array<{ heading: string; id: string; cards: ClaimCard[] }>;
+  ask: { href: string; label: string };
   signOut: string;
 }>(`<h1><%= it.title %></h1>
 <p><%= it.intro %></p>
+<p><a href="<%= it.ask.href %>"><%= it.ask.label %></a></p>
 <% if (it.empty) { %><p class="ok"><%= it.empty %></p>
 <% } %><% for (const g of it.groups) { %><section aria-labelledby="<%= g.id %>">
 <h2 id="<%= g.id %>"><%= g.heading %></h2>
@@ -231,6 +236,7 @@ export function renderOverviewPage(input: {
     csrf: input.csrf,
     ...(groups.length === 0 ? { empty: ms(lang, "noClaims") } : {}),
     groups,
+    ask: askLink(lang),
     signOut: signOutForm(input.csrf, lang),
   });
   return renderLayout({
@@ -262,8 +268,9 @@ const claimTemplate = compileTemplate<{
   documentsHeading: string;
   documents: Array<{ href: string; text: string }>;
   actions?: { heading: string; links: Array<{ href: string; text: string }> };
+  ask: { href: string; label: string };
   signOut: string;
-}>(`<p><a href="<%= it.back.href %>"><%= it.back.label %></a></p>
+}>(`<p><a href="<%= it.back.href %>"><%= it.back.label %></a> · <a href="<%= it.ask.href %>"><%= it.ask.label %></a></p>
 <h1><%= it.title %></h1>
 <% if (it.confirmation) { %><p class="ok" role="status"><%= it.confirmation %></p>
 <% } %><p><%= it.statusLine %></p>
@@ -421,6 +428,7 @@ export function renderClaimPage(input: {
           },
         }
       : {}),
+    ask: askLink(lang),
     signOut: signOutForm(input.csrf, lang),
   });
   return renderLayout({
@@ -431,6 +439,122 @@ export function renderClaimPage(input: {
     langHref: { nb: `${base}?lang=nb`, en: `${base}?lang=en` },
     footer: contacts.plain,
     footerLinks: contacts.linked,
+  });
+}
+
+// --------------------------------------------------------------------------------------------------------------
+// The assistant ("Spør oss")
+// --------------------------------------------------------------------------------------------------------------
+
+function askLink(lang: Lang): { href: string; label: string } {
+  return { href: minSideHref(ASSISTANT_PATH, lang), label: ms(lang, "askUs") };
+}
+
+const assistantTemplate = compileTemplate<{
+  back: { href: string; label: string };
+  title: string;
+  intro: string;
+  action: string;
+  csrf: string;
+  label: string;
+  hint: string;
+  missing?: string;
+  question: string;
+  button: string;
+  answer?: {
+    questionHeading: string;
+    question: string;
+    heading: string;
+    text: string;
+    links: Array<{ href: string; text: string }>;
+    handOver?: {
+      heading: string;
+      body: string;
+      lines: Array<{ intro: string; links: Array<{ href: string; text: string }> }>;
+      plain: string[];
+    };
+  };
+  signOut: string;
+}>(`<p><a href="<%= it.back.href %>"><%= it.back.label %></a></p>
+<h1><%= it.title %></h1>
+<p><%= it.intro %></p>
+<% if (it.answer) { %><section aria-labelledby="answer">
+<h2><%= it.answer.questionHeading %></h2>
+<p><%= it.answer.question %></p>
+<h2 id="answer"><%= it.answer.heading %></h2>
+<p role="status"><%= it.answer.text %></p>
+<% if (it.answer.links.length > 0) { %><ul class="contacts">
+<% for (const l of it.answer.links) { %><li><a href="<%= l.href %>"><%= l.text %></a></li>
+<% } %></ul>
+<% } %><% if (it.answer.handOver) { %><h2><%= it.answer.handOver.heading %></h2>
+<p><%= it.answer.handOver.body %></p>
+<% for (const line of it.answer.handOver.lines) { %><p><%= line.intro %> <% for (const [i, l] of line.links.entries()) { %><% if (i > 0) { %> · <% } %><a href="<%= l.href %>"><%= l.text %></a><% } %></p>
+<% } %><% for (const p of it.answer.handOver.plain) { %><p><%= p %></p>
+<% } %><% } %></section>
+<% } %><form method="post" action="<%= it.action %>">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<div class="field"><label for="sporsmal"><%= it.label %></label><p class="hint" id="sporsmal-hint"><%= it.hint %></p>
+<% if (it.missing) { %><p class="err" id="sporsmal-error"><%= it.missing %></p>
+<% } %><textarea id="sporsmal" name="sporsmal" rows="3" maxlength="500" aria-describedby="sporsmal-hint<% if (it.missing) { %> sporsmal-error<% } %>"<% if (it.missing) { %> aria-invalid="true"<% } %>><%= it.question %></textarea></div>
+<button class="btn card" type="submit"><%= it.button %></button>
+</form>
+<%~ it.signOut %>`);
+
+export function renderAssistantPage(input: {
+  lang: Lang;
+  csrf: string;
+  /** The question just asked (shown back, and kept in the box), and its answer. */
+  asked?: { question: string; answer: AssistantAnswer };
+  /** The form was sent without a question. */
+  missing?: boolean;
+}): string {
+  const { lang } = input;
+  const asked = input.asked;
+  const handOver = asked?.answer.reply.handOver
+    ? asked.answer.contacts.map((c) => contactLines(c.creditorName, c.creditorContact, c.agencyContact, lang))
+    : undefined;
+  const main = assistantTemplate({
+    back: { href: minSideHref(MIN_SIDE_PATH, lang), label: ms(lang, "back") },
+    title: ms(lang, "assistantTitle"),
+    intro: ms(lang, "assistantIntro"),
+    action: minSideHref(ASSISTANT_PATH, lang),
+    csrf: input.csrf,
+    label: ms(lang, "questionLabel"),
+    hint: ms(lang, "questionHint"),
+    ...(input.missing ? { missing: ms(lang, "questionMissing") } : {}),
+    question: asked?.question ?? "",
+    button: ms(lang, "askButton"),
+    ...(asked
+      ? {
+          answer: {
+            questionHeading: ms(lang, "questionHeading"),
+            question: asked.question,
+            heading: ms(lang, "replyHeading"),
+            text: asked.answer.reply.text,
+            links: asked.answer.reply.links.map((l) => ({
+              href: l.href.startsWith(MIN_SIDE_PATH) ? minSideHref(l.href, lang) : l.href,
+              text: l.label,
+            })),
+            ...(handOver
+              ? {
+                  handOver: {
+                    heading: ms(lang, "handOverHeading"),
+                    body: ms(lang, "handOverBody"),
+                    lines: handOver.flatMap((h) => h.linked),
+                    plain: handOver.flatMap((h) => h.plain),
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
+    signOut: signOutForm(input.csrf, lang),
+  });
+  return renderLayout({
+    lang,
+    title: `${ms(lang, "assistantTitle")} – ${ms(lang, "appName")}`,
+    mainHtml: main,
+    langHref: { nb: `${ASSISTANT_PATH}?lang=nb`, en: `${ASSISTANT_PATH}?lang=en` },
   });
 }
 

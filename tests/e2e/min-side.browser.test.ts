@@ -1,8 +1,9 @@
 /**
  * Min side in Chromium on a 360 × 780 phone (playwright-core), through `npm start`'s dev host with its demo claims:
  * sign in with "BankID" at the local OpenID Connect provider (pick the test person Kari Nordmann), see her claims at
- * both demo creditors, open one. The sign-in page, the overview and the claim page are screenshotted into
- * test-artifacts/min-side-*.png and checked with axe-core (WCAG 2.1 A/AA); nothing may run off the side of the phone.
+ * both demo creditors, open one, ask the assistant ("Spør oss"). The sign-in page, the overview, the claim page and the
+ * assistant's answer are screenshotted into test-artifacts/min-side-*.png and checked with axe-core (WCAG 2.1 A/AA);
+ * nothing may run off the side of the phone.
  * The session cookie is `__Host-` prefixed and Secure: Chromium keeps it on http://127.0.0.1 (a secure context).
  *
  * Needs Chromium: /usr/bin/chromium or CHROMIUM_PATH (see pay-with-vipps.browser.test.ts).
@@ -102,5 +103,21 @@ describe("Min side on a phone", () => {
     await expect(page.getByRole("link", { name: "Kopi av fakturaen (PDF)" }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole("link", { name: "Be om nedbetalingsplan" }).isVisible()).resolves.toBe(true);
     await check("min-side-claim");
+  });
+
+  it("asks the assistant from the claim page and gets the answer from her claims, with links to act on it", async () => {
+    await page.getByRole("link", { name: "Spør oss" }).click();
+    await page.waitForURL(`${host.base}/min-side/assistent`);
+    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Spør oss");
+    await page.getByLabel("Spørsmålet ditt").fill("kan jeg få nedbetalingsplan?");
+    await page.getByRole("button", { name: "Spør", exact: true }).click();
+    await page.waitForLoadState();
+    // A POST: the question is not in the address.
+    expect(page.url()).toBe(`${host.base}/min-side/assistent`);
+    await expect(page.getByRole("status").innerText()).resolves.toContain("nedbetalingsplan");
+    await expect(
+      page.getByRole("link", { name: /Nedbetalingsplan for faktura MS-1001/u }).getAttribute("href"),
+    ).resolves.toMatch(/^\/min-side\/krav\/[^/]+\/[^/]+\/nedbetaling$/u);
+    await check("min-side-assistant");
   });
 });

@@ -5,7 +5,9 @@
  * on EVERY Min side route that names a case (read from the dev host's function list, so the debtor actions are covered
  * as they are added); forged, idle and signed-out cookies go to sign-in; case number + PIN opens that one case, and
  * wrong PINs are locked out with one answer for a wrong PIN and an unknown case number. The national id never appears
- * in a URL, a cookie or the dev host's log.
+ * in a URL, a cookie or the dev host's log. The assistant ("Spør oss") answers "hvor mye skylder jeg?" with what she
+ * owes, and after she pays through the pay link and the Vipps simulator, "har dere fått betalingen min?" with the
+ * payment's amount and date; her questions never reach the log.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -213,6 +215,58 @@ describe("Min side through the dev host", () => {
     expect(locked.status).toBe(429);
     expect(locked.body).toContain("For mange forsøk");
   });
+
+  it("answers the assistant's questions from her own claims: what she owes, then the payment's amount and date", async () => {
+    const digits = (text: string) => /\d[\d\s\u00a0\u202f.]*,\d{2}/u.exec(text)?.[0].replace(/\D/gu, "");
+    const reply = (body: string) => /<p role="status">([^<]*)</u.exec(body)?.[1] ?? "";
+    const overview = await kari.go(`${host.base}/min-side`);
+    expect(overview.body).toContain('href="/min-side/assistent"');
+    const claim = await kari.go(`${host.base}${claimPath}`);
+    expect(claim.body).toContain('href="/min-side/assistent"');
+    const owed = digits(/>Betal ([^<]+)<\/button>/u.exec(claim.body)![1]!)!;
+
+    const visitor = await new MiniBrowser().request(`${host.base}/min-side/assistent`);
+    expect(visitor.status).toBe(303);
+    expect(visitor.headers.get("location")).toBe("/min-side/logg-inn");
+    const form = await kari.go(`${host.base}/min-side/assistent`);
+    expect(form.status).toBe(200);
+    const csrf = inputValue(form.body, "csrf")!;
+    const ask = (sporsmal: string) => kari.go(`${host.base}/min-side/assistent`, { form: { csrf, sporsmal } });
+    expect((await kari.request(`${host.base}/min-side/assistent`, { form: { sporsmal: "hei" } })).status).toBe(403);
+    const balance = await ask("hvor mye skylder jeg?");
+    expect(balance.status).toBe(200);
+    expect(reply(balance.body)).toMatch(/^Du skylder .* på faktura MS-1001 fra Demo Kreditor AS/u);
+    expect(reply(balance.body).replace(/\D/gu, "")).toContain(owed);
+
+    // Pay MS-1001 in full through the pay link and the Vipps simulator.
+    const pay = await kari.request(`${host.base}${claimPath}/betal`, { form: { csrf } });
+    const payLink = `${host.base}${pay.headers.get("location")!}`;
+    const started = await fetch(`${payLink}/pay`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "method=vipps&option=full",
+      redirect: "manual",
+    });
+    expect(started.status).toBe(303);
+    const reference = decodeURIComponent(/\/landing\/([^/?#]+)/u.exec(started.headers.get("location") ?? "")![1]!);
+    const approved = await fetch(`${host.base}/api/dev/vipps/payments/${encodeURIComponent(reference)}/approve`, {
+      method: "POST",
+    });
+    expect(approved.status).toBe(200);
+
+    const question = "har dere fått betalingen min?";
+    let answer = "";
+    for (let i = 0; i < 60 && !answer.startsWith("Ja, vi har mottatt"); i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 500));
+      answer = reply((await ask(question)).body);
+    }
+    expect(answer).toMatch(
+      /^Ja, vi har mottatt .* \d{2}\.\d{2}\.\d{4} kl\. \d{2}:\d{2} på faktura MS-1001 fra Demo Kreditor AS\.$/u,
+    );
+    expect(digits(answer)).toBe(owed);
+    expect(host.stdout()).not.toContain(question);
+    expect(host.stdout()).not.toContain("hvor mye skylder jeg");
+  }, 60_000);
 
   it("never writes a national id to the dev host's log", () => {
     for (const person of TEST_PERSONS) expect(host.stdout()).not.toContain(person.nationalId);

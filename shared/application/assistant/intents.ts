@@ -26,3 +26,6 @@ export type Intent = z.infer<typeof Intent>;
 /** The assistant's languages: bokmål, nynorsk, English. */
 export const AssistantLang = z.enum(["nb", "nn", "en"]);
 export type AssistantLang = z.infer<typeof AssistantLang>;
+
+/** The longest question the assistant reads (the endpoint refuses longer; Min side's page reads no further). */
+export const MAX_QUESTION_LENGTH = 500;

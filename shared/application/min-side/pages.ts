@@ -173,7 +173,7 @@ function channelOf(channel: string): TimelineItem["channel"] {
 }
 
 /** Cases the subject may see: a person's across creditors, or the one case of a PIN sign-in. */
-async function casesOf(deps: MinSidePagesDeps, subject: MinSideSubject): Promise<CaseRecord[]> {
+export async function casesOf(deps: MinSidePagesDeps, subject: MinSideSubject): Promise<CaseRecord[]> {
   const records =
     subject.kind === "person"
       ? await deps.personCases.listByNationalId(subject.nationalId, MAX_CLAIMS)
@@ -193,7 +193,7 @@ export async function accessibleCase(
   return record && mayAccessCase(subject, record) ? record : undefined;
 }
 
-async function tenantsOf(deps: MinSidePagesDeps, records: CaseRecord[]): Promise<Map<string, Tenant>> {
+export async function tenantsOf(deps: MinSidePagesDeps, records: CaseRecord[]): Promise<Map<string, Tenant>> {
   const ids = [...new Set(records.map((r) => r.tenantId))];
   const tenants = await Promise.all(ids.map((id) => deps.tenants.get(id)));
   return new Map(tenants.filter((t): t is Tenant => t !== undefined).map((t) => [t.tenantId, t]));
