@@ -264,6 +264,9 @@ export function makeMinSideFunctions(resolve: () => MinSideDeps) {
 
     pinSignIn: guarded("pin sign-in", async (request, deps, wiring) => {
       const lang = langOf(request);
+      // The PIN form has no session yet, so no CSRF token: a form on another site could sign a visitor in to the
+      // attacker's own case (login CSRF). Browsers say where a form was posted from; one from another site is refused.
+      if (request.headers.get("sec-fetch-site") === "cross-site") return notice(request, "bad-form", lang);
       if (!wiring.pinSecret) return redirect(signInPath(lang));
       const form = await formOf(request);
       const typed = form.get("caseNumber")?.slice(0, 40) ?? "";

@@ -103,6 +103,18 @@ describe("Min side through the dev host", () => {
     expect(payPage.body).toContain("MS-1001");
   });
 
+  it("refuses a case number + PIN form posted from another site (login CSRF), setting no session", async () => {
+    const res = await fetch(`${host.base}/min-side/logg-inn/pin`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "cross-site" },
+      body: new URLSearchParams({ caseNumber: "1234 5678 9012 3", pin: "12345678" }).toString(),
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get("set-cookie") ?? "").not.toContain("__Host-minside");
+    await res.arrayBuffer();
+  });
+
   it("grants a deferral asked for on Min side: the claim page confirms it and its timeline says so", async () => {
     const overview = await kari.go(`${host.base}/min-side`);
     const other = claimLinks(overview.body).find((p) => p !== claimPath)!;
