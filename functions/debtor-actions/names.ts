@@ -1,4 +1,5 @@
 /** Min side's debtor actions: function names and routes (host.json sets routePrefix ""), one place. */
+import { MIN_SIDE_SIGN_IN_ROUTE } from "../min-side/names";
 export const DEBTOR_ACTION_FUNCTIONS = {
   deferral: "minSideDeferral",
   instalmentPlan: "minSideInstalmentPlan",
@@ -16,14 +17,9 @@ export const DEBTOR_ACTION_ROUTES = {
 } as const;
 
 /** Where a request without a valid session is sent (the sign-in area's page). */
-export const MIN_SIDE_SIGN_IN_PATH = "/min-side/logg-inn";
-/** Min side's overview (the sign-in area's page). */
-export const MIN_SIDE_PATH = "/min-side";
-
-/** The claim page (the sign-in area's page), where a done action lands with `?bekreftelse={result}`. */
-export function claimPath(tenantId: string, caseId: string): string {
-  return `/min-side/krav/${encodeURIComponent(tenantId)}/${encodeURIComponent(caseId)}`;
-}
+export const MIN_SIDE_SIGN_IN_PATH = `/${MIN_SIDE_SIGN_IN_ROUTE}`;
+/** Min side's overview and the claim page, where a done action lands with `?bekreftelse={result}`: the pages' own. */
+export { claimPath, MIN_SIDE_PATH } from "../../shared/web/min-side-pages";
 
 /** The query parameter on the claim page that names the action just done (e.g. `deferral-granted`). */
 export const CONFIRMATION_PARAM = "bekreftelse";

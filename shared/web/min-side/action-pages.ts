@@ -14,6 +14,7 @@ import type { ActionForm, DebtorAction, FieldRefusal } from "../../application/m
 import type { ProposedPlan } from "../../domain/instalment-plans";
 import { formatAmount, formatLocalDate } from "../i18n";
 import { compileTemplate, renderLayout } from "../layout";
+import { minSideHref } from "../min-side-pages";
 import type { Lang } from "../pay-page-model";
 import { at, type ActionTextKey } from "./action-words";
 
@@ -152,10 +153,6 @@ const UNAVAILABLE: Readonly<Record<NonNullable<ActionForm["unavailable"]>, Actio
   "already-reported": "unavailableAlreadyReported",
 };
 
-function withLang(path: string, lang: Lang): string {
-  return lang === "en" ? `${path}?lang=en` : path;
-}
-
 function planChoice(plan: ProposedPlan, lang: Lang, checked: boolean): PlanChoice {
   const values = plan.instalments.map((i) => i.amount.value);
   const even = Math.min(...values) === Math.max(...values);
@@ -192,8 +189,8 @@ export function renderActionPage(input: ActionPageInput): string {
     dueLabel: at(lang, "dueDate"),
     due: formatLocalDate(form.claim.dueDate, lang),
     back: at(lang, "back"),
-    claimHref: withLang(input.claimPath, lang),
-    formAction: withLang(input.selfPath, lang),
+    claimHref: minSideHref(input.claimPath, lang),
+    formAction: minSideHref(input.selfPath, lang),
     multipart: action === "dispute" || action === "payment-reported",
     csrf: input.csrfToken,
     unavailable: form.unavailable ? at(lang, UNAVAILABLE[form.unavailable], { creditor, date: pauseDate }) : undefined,
