@@ -32,8 +32,18 @@ export const MessageThread = z.object({
   tenantId: z.string(),
   caseId: z.string(),
   messages: z.array(ThreadMessage),
-  /** When each side last read the thread (ISO instant); a message from the other side after it is unread. */
+  /** When each side last read the thread (ISO instant). */
   readAt: z.object({ debtor: z.string().optional(), "customer-service": z.string().optional() }),
+  /**
+   * How many messages the thread held when each side last read (or wrote) it: a message of the other side at or
+   * after that index is unread (counted, not timed, so two messages in the same millisecond are told apart).
+   */
+  seen: z
+    .object({
+      debtor: z.number().int().nonnegative().optional(),
+      "customer-service": z.number().int().nonnegative().optional(),
+    })
+    .optional(),
   /** The channels the debtor chose for reply alerts; undefined: the channels the case has consent for. */
   alertChannels: z.array(AlertChannel).optional(),
   updatedAt: z.string(),
