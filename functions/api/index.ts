@@ -10,6 +10,7 @@ import { registerCreditNoteFunctions } from "./http-case-credit-notes";
 import { registerOverpaymentFunctions } from "./http-case-overpayments";
 import { registerDocumentFunctions } from "./http-case-documents";
 import { registerNoteFunctions } from "./http-case-notes";
+import { registerCaseMessageFunctions } from "./http-case-messages";
 import { registerCaseServiceFunctions } from "./http-case-services";
 import { registerPaymentFunctions } from "./http-case-payments";
 import { registerCaseStatusFunctions } from "./http-case-status";
@@ -36,6 +37,7 @@ export function registerApi(deps: () => ApiDeps): void {
   registerOverpaymentFunctions(resolve);
   registerCaseStatusFunctions(resolve);
   registerNoteFunctions(resolve);
+  registerCaseMessageFunctions(resolve);
   registerCustomerFunctions(resolve);
   registerCaseServiceFunctions(resolve);
   registerDocumentFunctions(resolve);

@@ -30,6 +30,8 @@ export const API_FUNCTIONS = {
   refundOverpayment: "refundCaseOverpayment",
   keepCredit: "keepCaseCredit",
   listOverpayments: "listOverpayments",
+  listMessages: "listCaseMessages",
+  replyToDebtor: "replyToDebtorMessage",
 } as const;
 
 /** Routes as the Functions host sees them (host.json sets routePrefix ""); OpenAPI paths drop the "api" prefix. */
@@ -60,4 +62,5 @@ export const API_ROUTES = {
   refunds: "api/v1/cases/{caseId}/refunds",
   keepCredit: "api/v1/cases/{caseId}/keep-credit",
   overpayments: "api/v1/overpayments",
+  messages: "api/v1/cases/{caseId}/messages",
 } as const;
