@@ -553,7 +553,7 @@ export function renderAssistantPage(input: {
               ? {
                   handOver: {
                     heading: ms(lang, "handOverHeading"),
-                    body: ms(lang, "handOverBody"),
+                    body: input.handOverFormHtml ? mt(lang, "handOverBody") : ms(lang, "handOverBody"),
                     lines: handOver.flatMap((h) => h.linked),
                     plain: handOver.flatMap((h) => h.plain),
                     formHtml: input.handOverFormHtml ?? "",

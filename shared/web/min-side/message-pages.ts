@@ -78,7 +78,10 @@ export function renderThreadsPage(input: {
       const names = { number: t.invoiceNumber, creditor: t.creditorName };
       return {
         heading: mt(lang, "threadLine", names),
-        meta: mt(lang, "threadMeta", { count: String(t.count), date: when(t.lastAt, lang) }),
+        meta:
+          t.count === 1
+            ? mt(lang, "threadMetaOne", { date: when(t.lastAt, lang) })
+            : mt(lang, "threadMeta", { count: String(t.count), date: when(t.lastAt, lang) }),
         ...(t.unread > 0
           ? {
               unread: {
@@ -256,7 +259,7 @@ const settingsTemplate = compileTemplate<{
 <% for (const x of f.fields) { %><div class="field"><label for="<%= x.id %>"><%= x.label %></label>
 <p class="hint" id="<%= x.id %>-hint"><%= x.hint %></p>
 <% if (x.error) { %><p class="err" id="<%= x.id %>-error"><span class="vh"><%= it.errorPrefix %> </span><%= x.error %></p>
-<% } %><input type="<%= x.type %>" id="<%= x.id %>" name="<%= x.id %>" autocomplete="<%= x.autocomplete %>" value="<%= x.value %>" aria-describedby="<%= x.id %>-hint<% if (x.error) { %> <%= x.id %>-error<% } %>"<% if (x.error) { %> aria-invalid="true"<% } %>></div>
+<% } %><input type="text" inputmode="<%= x.type %>" id="<%= x.id %>" name="<%= x.id %>" autocomplete="<%= x.autocomplete %>" value="<%= x.value %>" aria-describedby="<%= x.id %>-hint<% if (x.error) { %> <%= x.id %>-error<% } %>"<% if (x.error) { %> aria-invalid="true"<% } %>></div>
 <% } %><% for (const g of f.groups) { %><fieldset class="field"><legend><%= g.legend %></legend>
 <% if (g.hint) { %><p class="hint"><%= g.hint %></p>
 <% } %><% for (const b of g.boxes) { %><div class="choice"><input type="checkbox" id="<%= b.id %>" name="<%= b.name %>" value="1"<% if (b.checked) { %> checked<% } %>><label for="<%= b.id %>"><%= b.label %></label></div>
@@ -306,7 +309,7 @@ export function renderSettingsPage(input: {
             fields: [
               {
                 id: "phone",
-                type: "tel",
+                type: "tel", // inputmode: the layout's CSS sizes text inputs
                 autocomplete: "tel",
                 label: mt(lang, "phoneLabel"),
                 hint: mt(lang, "phoneHint"),

@@ -12,6 +12,7 @@ const nb = {
   messagesEmpty: "Du har ingen meldinger ennå. Du kan skrive til kundeservice fra hvert krav.",
   threadLine: "Faktura {number} fra {creditor}",
   threadMeta: "{count} meldinger · sist {date}",
+  threadMetaOne: "1 melding · {date}",
   unread: "{count} ulest",
   unreadAria: "{count} uleste meldinger",
   openThread: "Åpne samtalen",
@@ -63,6 +64,8 @@ const nb = {
   "phone-needed": "Skriv mobilnummeret ditt for å få SMS.",
   "email-needed": "Skriv e-postadressen din for å få e-post.",
   "no-claims": "Du har ingen åpne krav å endre.",
+  handOverBody:
+    "Send spørsmålet ditt og svaret til kundeservice her, så svarer de deg på Min side. Du kan også ta kontakt direkte:",
   handOverSend: "Send til kundeservice",
   handOverLegend: "Hvilket krav gjelder det?",
   handOverHint: "Spørsmålet ditt og svaret fra assistenten sendes til kundeservice som en melding på kravet.",
@@ -81,6 +84,7 @@ const en: Record<keyof typeof nb, string> = {
   messagesEmpty: "You have no messages yet. You can write to customer service from each claim.",
   threadLine: "Invoice {number} from {creditor}",
   threadMeta: "{count} messages · last {date}",
+  threadMetaOne: "1 message · {date}",
   unread: "{count} unread",
   unreadAria: "{count} unread messages",
   openThread: "Open the conversation",
@@ -132,6 +136,8 @@ const en: Record<keyof typeof nb, string> = {
   "phone-needed": "Enter your mobile number to get SMS.",
   "email-needed": "Enter your e-mail address to get e-mail.",
   "no-claims": "You have no open claims to change.",
+  handOverBody:
+    "Send your question and the answer to customer service here, and they reply on Min side. You can also contact them directly:",
   handOverSend: "Send to customer service",
   handOverLegend: "Which claim is it about?",
   handOverHint: "Your question and the assistant's answer are sent to customer service as a message on the claim.",
