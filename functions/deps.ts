@@ -107,7 +107,7 @@ export function forInvocation<D extends AppDeps & { workflowFor: WorkflowFor }>(
     ...deps,
     workflow: {
       start: async (caseId) => workflow().start(caseId),
-      caseChanged: async (caseId, reason) => workflow().caseChanged(caseId, reason),
+      caseChanged: async (caseId, reason, change) => workflow().caseChanged(caseId, reason, change),
       state: async (caseId) => workflow().state(caseId),
     },
   };

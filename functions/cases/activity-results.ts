@@ -20,6 +20,9 @@ export const CaseOrchestrationInputRead = z.object({
   stage: z.string().optional(),
 });
 
+/** The CaseChanged event's data (ports/case-workflow.ts, CaseChangedEventData); anything else is a plain change. */
+export const CaseChangedRead = z.looseObject({ reason: z.string().optional(), closed: z.boolean().optional() });
+
 export const PlanDecisionResult = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("act"), stage: z.string(), action: PlannedStepRead }),
   z.object({ kind: z.literal("wait"), stage: z.string(), until: Instant, reason: z.string(), next: PlannedStepRead }),

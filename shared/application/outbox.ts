@@ -136,7 +136,7 @@ async function relayCases(
         if (message.kind === "start-workflow") {
           if (workflow.start === undefined) break;
           await workflow.start(entry.caseId);
-        } else await workflow.caseChanged(entry.caseId, message.reason);
+        } else await workflow.caseChanged(entry.caseId, message.reason, message.closed ? { closed: true } : undefined);
         markDone(entry);
       }
     } catch (caught) {

@@ -108,8 +108,11 @@ export const OutboxMessage = z.discriminatedUnion("kind", [
   }),
   /** Start the case's orchestration (does nothing when it runs). */
   z.object({ kind: z.literal("start-workflow") }),
-  /** Tell the case's orchestration to re-plan. */
-  z.object({ kind: z.literal("case-changed"), reason: z.string() }),
+  /**
+   * Tell the case's orchestration to re-plan. `closed`: the write left the case paid or cancelled (final): the
+   * orchestration ends without planning again.
+   */
+  z.object({ kind: z.literal("case-changed"), reason: z.string(), closed: z.literal(true).optional() }),
 ]);
 export type OutboxMessage = z.infer<typeof OutboxMessage>;
 

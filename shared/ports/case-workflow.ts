@@ -7,8 +7,25 @@ export type WorkflowState = "running" | "completed" | "failed" | "terminated" | 
 export interface CaseWorkflow {
   /** Starts the case's orchestration; does nothing when it already runs. */
   start(caseId: string): Promise<void>;
-  caseChanged(caseId: string, reason: string): Promise<void>;
+  /**
+   * Tells the case's orchestration to plan again. `change.closed`: the write left the case paid or cancelled — final
+   * states, in which the planner has nothing more to do — so the orchestration ends without reading the case, and a
+   * case whose orchestration is not running is left alone.
+   */
+  caseChanged(caseId: string, reason: string, change?: CaseChange): Promise<void>;
   state(caseId: string): Promise<WorkflowState>;
+}
+
+/** What a "case changed" says beyond its reason. */
+export interface CaseChange {
+  /** The case is paid or cancelled (no event moves a case out of those): nothing is left to plan. */
+  closed?: boolean;
+}
+
+/** The data of the CaseChanged event. */
+export interface CaseChangedEventData {
+  reason: string;
+  closed?: boolean;
 }
 
 /** One orchestration per case walks it along the creditor's ladder. */
