@@ -106,7 +106,7 @@ export function forInvocation<D extends AppDeps & { workflowFor: WorkflowFor }>(
   return {
     ...deps,
     workflow: {
-      start: async (caseId) => workflow().start(caseId),
+      start: async (caseId, planned) => workflow().start(caseId, planned),
       caseChanged: async (caseId, reason, change) => workflow().caseChanged(caseId, reason, change),
       state: async (caseId) => workflow().state(caseId),
     },

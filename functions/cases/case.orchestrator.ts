@@ -91,8 +91,11 @@ export function* caseLadder(context: df.OrchestrationContext): Generator<df.Task
   let replans = 0;
   /** A planned step whose time has come (carried over continueAsNew): carried out first, without planning. */
   let due: PlannedStepRead | undefined = input.due;
-  /** What the step just executed handed back: what happens next, planned on the case as it wrote it. */
-  let planned: PlanDecisionResult | undefined;
+  /**
+   * What happens next, planned on the case as it was written: by the step just executed, or — at a start — by the
+   * intake that created the case (so the first plan needs no read of the case either).
+   */
+  let planned: PlanDecisionResult | undefined = PlanDecisionResult.safeParse(input.planned).data;
   for (;;) {
     let action: PlannedStepRead;
     let decision: PlanDecisionResult | undefined;

@@ -15,7 +15,13 @@
  * The client comes from the invocation (`df.getClient(context)` in a function with the durable client input).
  */
 import type * as df from "durable-functions";
-import type { CaseChange, CaseChangedEventData, CaseWorkflow, WorkflowState } from "../../ports/case-workflow";
+import type {
+  CaseChange,
+  CaseChangedEventData,
+  CaseWorkflow,
+  FirstPlan,
+  WorkflowState,
+} from "../../ports/case-workflow";
 import {
   CASE_CHANGED_EVENT,
   CASE_ORCHESTRATION,
@@ -26,9 +32,9 @@ import {
 export class DurableCaseWorkflow implements CaseWorkflow {
   constructor(private readonly client: df.DurableClient) {}
 
-  async start(caseId: string): Promise<void> {
+  async start(caseId: string, planned?: FirstPlan): Promise<void> {
     if ((await this.state(caseId)) === "running") return;
-    const input: CaseOrchestrationInput = { caseId };
+    const input: CaseOrchestrationInput = planned === undefined ? { caseId } : { caseId, planned };
     try {
       await this.client.startNew(CASE_ORCHESTRATION, { instanceId: instanceIdFor(caseId), input });
     } catch (err) {
