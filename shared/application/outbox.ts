@@ -97,6 +97,26 @@ export async function relayOutbox(
 }
 
 /**
+ * `relayOutbox` for a caller that writes the case again right after (a letter step: the letter handed over): the
+ * entries are carried out now, and the ones done are handed back to be removed WITH that next write
+ * (`CaseStore.update(…, relayed)`) instead of in a request of their own. The caller must pass them on to that write or
+ * remove them itself; should it die first, the sweep relays them again, which the consumers absorb (see OutboxMessage).
+ */
+export async function relayOutboxBeforeNextWrite(
+  deps: OutboxDeps,
+  written: CaseRecord,
+): Promise<{ record: CaseRecord; relayed: string[] }> {
+  const entries = written.outbox;
+  delete written.outbox;
+  if (entries === undefined || entries.length === 0) return { record: written, relayed: [] };
+  const relayed: string[] = [];
+  await relayCases(deps, [entries], 1, undefined, (removals) => {
+    for (const r of removals) relayed.push(...r.entryIds);
+  });
+  return { record: written, relayed };
+}
+
+/**
  * `relayOutbox` for the writes of many cases at once (a batch of invoices): the events of all of them in one publish
  * call, each case's orchestration entries in order (`concurrency` cases at a time), and what was done removed in one
  * store call. Never throws: what failed is left for the sweep, as with one case.
@@ -121,6 +141,8 @@ async function relayCases(
   cases: ReadonlyArray<readonly OutboxEntry[]>,
   concurrency: number,
   firstPlanOf?: FirstPlanOf,
+  /** Given: what was done is handed to it to be removed later, not removed here. */
+  keep?: (removals: ReadonlyArray<{ caseId: string; entryIds: string[] }>) => void,
 ): Promise<RelayOutcome> {
   const groups = cases.filter((entries) => entries.length > 0);
   const total = groups.reduce((n, entries) => n + entries.length, 0);
@@ -158,7 +180,8 @@ async function relayCases(
     }
   });
   const removals = [...done].map(([caseId, entryIds]) => ({ caseId, entryIds }));
-  if (removals.length > 0) {
+  if (keep !== undefined) keep(removals);
+  else if (removals.length > 0) {
     try {
       if (removals.length === 1) await deps.cases.removeOutbox(removals[0]!.caseId, removals[0]!.entryIds);
       else await deps.cases.removeOutboxes(removals);

@@ -186,12 +186,17 @@ export interface CaseStore {
    * without reading it first; when it changed in between, the write is refused and the store reads and re-applies
    * `mutate` as usual. Pass it only when it is the caller's latest copy: an older one costs a refused write.
    * When `mutate` changes nothing (and adds nothing to the outbox), nothing is written.
+   *
+   * `relayed`: outbox entries of this case already carried out (a relay that left their removal to this write): they
+   * are removed in the same write as the case (Cosmos DB: in its transactional batch), or on their own when there is
+   * nothing to write. Removing an entry that is gone already (the sweep relayed and removed it) is no error.
    */
   update(
     tenantId: string,
     caseId: string,
     mutate: (current: CaseRecord) => CaseRecord | Promise<CaseRecord>,
     read?: CaseRecord,
+    relayed?: readonly string[],
   ): Promise<CaseRecord>;
   findByKid(kid: string): Promise<CaseRecord | undefined>;
   list(
