@@ -15,7 +15,7 @@
  *   id, never a national id or the grantee's name.
  */
 import { createHmac } from "node:crypto";
-import { addMonths, type LocalDate } from "../../domain/calendar";
+import { addMonths, isValidLocalDate, type LocalDate } from "../../domain/calendar";
 import { isValidNorwegianNationalId } from "../../domain/identifiers/national-id";
 import type { CaseRecord, CaseStore, PersonCases } from "../../ports/case-store";
 import type { Clock } from "../../ports/clock";
@@ -231,6 +231,14 @@ async function recordOnCases(
   }
 }
 
+/** A day as typed: 31.12.2026 (as Norwegians write it; 1- or 2-digit day and month) or 2026-12-31. */
+export function parseDay(typed: string): LocalDate | undefined {
+  const text = typed.trim();
+  const nb = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/u.exec(text);
+  const day = nb ? `${nb[3]!}-${nb[2]!.padStart(2, "0")}-${nb[1]!.padStart(2, "0")}` : text;
+  return /^\d{4}-\d{2}-\d{2}$/u.test(day) && isValidLocalDate(day) ? day : undefined;
+}
+
 function parseCaseRef(value: string): AttorneyCaseRef | undefined {
   const m = /^([A-Za-z0-9_-]{1,80})\/([A-Za-z0-9_-]{1,80})$/u.exec(value);
   return m ? { tenantId: m[1]!, caseId: m[2]! } : undefined;
@@ -256,10 +264,9 @@ export function makeGrantPowerOfAttorney(deps: PowerOfAttorneyDeps, config: { se
     else if (name.length > 100) errors.push({ field: "name", code: "name-too-long" });
     const scope = input.scope === "read" || input.scope === "act" ? input.scope : undefined;
     if (!scope) errors.push({ field: "scope", code: "scope-invalid" });
-    const until = (input.validUntil ?? "").trim();
+    const until = parseDay(input.validUntil ?? "");
     const maxUntil = addMonths(today, MAX_ATTORNEY_MONTHS);
-    if (!/^\d{4}-\d{2}-\d{2}$/u.test(until) || Number.isNaN(Date.parse(`${until}T00:00:00Z`)))
-      errors.push({ field: "validUntil", code: "until-invalid" });
+    if (!until) errors.push({ field: "validUntil", code: "until-invalid" });
     else if (until < today || until > maxUntil) errors.push({ field: "validUntil", code: "until-range" });
     const own = await ownCases(deps, grantorNationalId);
     let cases: "all" | AttorneyCaseRef[] = "all";
@@ -272,7 +279,7 @@ export function makeGrantPowerOfAttorney(deps: PowerOfAttorneyDeps, config: { se
       if (chosen.length === 0) errors.push({ field: "cases", code: "cases-missing" });
       cases = [...new Map(chosen.map((c) => [key(c), c])).values()];
     }
-    if (errors.length > 0 || !scope) return { kind: "refused", errors };
+    if (errors.length > 0 || !scope || !until) return { kind: "refused", errors };
 
     const granteeRef = personRef(config.secret, nationalId);
     const grantorRef = personRef(config.secret, grantorNationalId);

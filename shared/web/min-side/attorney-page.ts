@@ -62,7 +62,7 @@ const template = compileTemplate<{
   nationalId: { label: string; hint: string; value: string; error?: string };
   name: { label: string; hint: string; value: string; error?: string };
   scope: { legend: string; error?: string; choices: Choice[] };
-  until: { label: string; hint: string; value: string; min: string; max: string; error?: string };
+  until: { label: string; hint: string; value: string; error?: string };
   cases: { legend: string; error?: string; all: Choice; chosenLabel: string; choices: Choice[] };
   noClaims?: string;
   submit: string;
@@ -116,7 +116,7 @@ const template = compileTemplate<{
 <label for="validUntil"><%= it.until.label %></label>
 <p class="hint" id="validUntil-hint"><%= it.until.hint %></p>
 <% if (it.until.error) { %><p class="err" id="validUntil-error"><span class="vh"><%= it.errorPrefix %> </span><%= it.until.error %></p>
-<% } %><input type="date" id="validUntil" name="validUntil" min="<%= it.until.min %>" max="<%= it.until.max %>" value="<%= it.until.value %>" aria-describedby="validUntil-hint<% if (it.until.error) { %> validUntil-error<% } %>"<% if (it.until.error) { %> aria-invalid="true"<% } %>>
+<% } %><input type="text" id="validUntil" name="validUntil" inputmode="decimal" autocomplete="off" spellcheck="false" value="<%= it.until.value %>" aria-describedby="validUntil-hint<% if (it.until.error) { %> validUntil-error<% } %>"<% if (it.until.error) { %> aria-invalid="true"<% } %>>
 </div>
 <fieldset id="cases"<% if (it.cases.error) { %> aria-describedby="cases-error"<% } %>>
 <legend><%= it.cases.legend %></legend>
@@ -136,6 +136,9 @@ const STATE: Readonly<Record<GrantView["state"], AttorneyTextKey>> = {
   revoked: "stateRevoked",
   upcoming: "stateUpcoming",
 };
+
+/** A day as the field asks for it, in both languages: dd.mm.yyyy. */
+const asTyped = (day: string): string => `${day.slice(8, 10)}.${day.slice(5, 7)}.${day.slice(0, 4)}`;
 
 function scopeShort(scope: "read" | "act", lang: Lang): string {
   return aw(lang, scope === "act" ? "scopeActShort" : "scopeReadShort");
@@ -196,9 +199,7 @@ export function renderAttorneyPage(input: AttorneyPageInput): string {
     until: {
       label: aw(lang, "validUntil"),
       hint: aw(lang, "validUntilHint", { max: formatLocalDate(page.maxUntil, lang) }),
-      value: v.validUntil ?? page.maxUntil,
-      min: page.today,
-      max: page.maxUntil,
+      value: v.validUntil ?? asTyped(page.maxUntil),
       ...opt("error", errorAt("validUntil")),
     },
     cases: {

@@ -223,10 +223,17 @@ describe("bad input", () => {
     expect(await grant({ validUntil: "2026-11-01" })).toMatchObject({
       errors: [{ field: "validUntil", code: "until-range" }],
     });
-    expect(await grant({ validUntil: "1.12.2026" })).toMatchObject({
+    expect(await grant({ validUntil: "31.02.2026" })).toMatchObject({
       errors: [{ field: "validUntil", code: "until-invalid" }],
     });
     expect(store.grants.size).toBe(0);
+  });
+
+  it("takes the last day as Norwegians write it, or as an ISO date", async () => {
+    expect(await grant({ validUntil: "1.12.2026" })).toMatchObject({ kind: "done" });
+    expect([...store.grants.values()][0]?.validUntil).toBe("2026-12-01");
+    expect(await grant({ validUntil: "2026-12-24" })).toMatchObject({ kind: "done", changed: true });
+    expect([...store.grants.values()][0]?.validUntil).toBe("2026-12-24");
   });
 
   it("accepts a D-number and a national id typed with spaces", async () => {
