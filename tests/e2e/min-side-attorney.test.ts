@@ -119,6 +119,10 @@ describe("powers of attorney on Min side through the dev host", () => {
     const page = await kari.go(`${host.base}/min-side/fullmakter`);
     expect(page.status).toBe(200);
     expect(page.body).toContain("Gi en ny fullmakt");
+    const english = await kari.go(`${host.base}/min-side/fullmakter?lang=en`);
+    expect(english.body).toContain('<h1 tabindex="-1">Powers of attorney</h1>');
+    expect(english.body).toContain("Give a new power of attorney");
+    expect(english.body).toContain("National identity number or D-number");
     const csrf = inputValue(page.body, "csrf")!;
     const bad = await kari.request(`${host.base}/min-side/fullmakter`, {
       form: { csrf, nationalId: "12345678901", name: "", scope: "read", validUntil: "2099-01-01", which: "all" },
