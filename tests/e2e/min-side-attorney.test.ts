@@ -166,6 +166,9 @@ describe("powers of attorney on Min side through the dev host", () => {
     expect(overview.body).toContain("Faktura NE-2001");
     expect(overview.body).toContain("Faktura MS-1002"); // his own
     expect(overview.body).not.toContain(KARI.nationalId);
+    expect((await ola.go(`${host.base}/min-side/fullmakter`)).body).toMatch(
+      /Fra Kari Nordmann: se, til og med \d{2}\.\d{2}\.\d{4} · alle krav/u,
+    );
     const claim = await ola.go(`${host.base}${kariClaim}`);
     expect(claim.status).toBe(200);
     expect(claim.body).toContain("Du har fullmakt til å se dette kravet, ikke til å gjøre noe med det.");

@@ -71,6 +71,8 @@ function held(grant: StoredPowerOfAttorney): HeldGrant {
     grantorName: grant.grantorName,
     scope: grant.scope,
     cases: grant.cases,
+    validFrom: grant.validFrom,
+    validUntil: grant.validUntil,
   };
 }
 
@@ -163,8 +165,8 @@ export function makeLoadPowerOfAttorneyPage(deps: PowerOfAttorneyDeps, config: {
         name: g.grantorName,
         scope: g.scope,
         cases: g.cases === "all" ? "all" : g.cases.map((c) => ({ ...c })),
-        validFrom: today,
-        validUntil: today,
+        validFrom: g.validFrom,
+        validUntil: g.validUntil,
         state: "active",
       })),
     };

@@ -34,6 +34,9 @@ export interface HeldGrant {
   grantorName: string;
   scope: "read" | "act";
   cases: "all" | ReadonlyArray<{ tenantId: string; caseId: string }>;
+  /** The first and the last day it holds (Oslo). */
+  validFrom: string;
+  validUntil: string;
 }
 
 export type MinSideLang = "nb" | "en";

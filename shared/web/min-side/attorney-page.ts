@@ -233,7 +233,8 @@ export function renderAttorneyPage(input: AttorneyPageInput): string {
     revokeAction: minSideHref(ATTORNEY_REVOKE_PATH, lang),
     receivedHeading: aw(lang, "receivedHeading"),
     received: page.received.map(
-      (g) => `${aw(lang, "receivedLine", { name: g.name, scope: scopeShort(g.scope, lang) })} · ${claimsText(g, lang)}`,
+      (g) =>
+        `${aw(lang, "receivedLine", { name: g.name, scope: scopeShort(g.scope, lang), until: formatLocalDate(g.validUntil, lang) })} · ${claimsText(g, lang)}`,
     ),
     noneReceived: aw(lang, "noneReceived"),
   });
