@@ -45,6 +45,7 @@ export const COSMOS_CONTAINERS = {
   deliveries: "deliveries",
   debtorContacts: "debtor-contacts",
   minSideSessions: "min-side-sessions",
+  powersOfAttorney: "powers-of-attorney",
 } as const;
 
 /** One container as declared in infra-bicep/cosmos-containers.json (same shape as `containerSpec` in cosmos.bicep). */

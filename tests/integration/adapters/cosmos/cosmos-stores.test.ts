@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseIdFor } from "../../../../shared/domain/case-id";
 import { CosmosMinSideSessionStore } from "../../../../shared/adapters/cosmos/min-side-session-store.cosmos";
+import { CosmosPowerOfAttorneyStore } from "../../../../shared/adapters/cosmos/power-of-attorney-store.cosmos";
 import { CosmosCaseStore } from "../../../../shared/adapters/cosmos/case-store.cosmos";
 import {
   COSMOS_CONTAINERS,
@@ -169,6 +170,22 @@ describe("Cosmos DB documents", () => {
       lastSeenAt: "2025-03-17T09:00:00.000Z",
       expiresAt: "2025-03-17T13:00:00.000Z",
       ttl: 960,
+    });
+
+    await new CosmosPowerOfAttorneyStore({ database }).put({
+      schemaVersion: 1,
+      id: "poa-0123456789abcdef01234567",
+      granteeRef: createHash("sha256").update("grantee").digest("hex"),
+      grantorRef: createHash("sha256").update("grantor").digest("hex"),
+      grantorNationalId: "12038512356",
+      grantorName: "Kari Nordmann",
+      granteeName: "Ola Nordmann",
+      scope: "read",
+      cases: "all",
+      validFrom: "2025-03-17",
+      validUntil: "2025-06-17",
+      createdAt: "2025-03-17T09:00:00.000Z",
+      updatedAt: "2025-03-17T09:00:00.000Z",
     });
 
     for (const containerId of Object.values(COSMOS_CONTAINERS)) {
