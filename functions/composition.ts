@@ -80,6 +80,8 @@ import type { MinSideDeps, MinSideWiring } from "./min-side";
 import { CosmosMinSideSessionStore } from "../shared/adapters/cosmos/min-side-session-store.cosmos";
 import { OpenIdClientIdentityProvider } from "../shared/adapters/oidc/identity-provider.openid-client";
 import { makeMinSideSessions } from "../shared/application/min-side/sessions";
+import { withHeldGrants } from "../shared/application/min-side/power-of-attorney";
+import { CosmosPowerOfAttorneyStore } from "../shared/adapters/cosmos/power-of-attorney-store.cosmos";
 import type { Database } from "@azure/cosmos";
 import type { PersonCases } from "../shared/ports/case-store";
 import type { DebtorActionsDeps } from "./debtor-actions";
@@ -310,8 +312,13 @@ export function minSideFrom(
           scope: s.MINSIDE_OIDC_SCOPE,
         })
       : undefined;
+  // Powers of attorney: the grantee's national id is kept only as an HMAC under the session secret; every request of
+  // a person reads the grants it holds now (withHeldGrants), so a revocation or an expiry counts at once.
+  const grants = new CosmosPowerOfAttorneyStore({ database: deps.database });
+  const secret = s.MINSIDE_SESSION_SECRET;
   return {
-    sessions,
+    sessions: { ...sessions, resolve: withHeldGrants(sessions.resolve, { grants, clock: deps.clock }, secret) },
+    powersOfAttorney: { store: grants, secret },
     personCases: deps.personCases,
     ...(identityProvider ? { identityProvider } : {}),
     ...(s.MINSIDE_PIN_SECRET ? { pinSecret: s.MINSIDE_PIN_SECRET } : {}),

@@ -106,8 +106,8 @@ export function forInvocation<D extends AppDeps & { workflowFor: WorkflowFor }>(
   return {
     ...deps,
     workflow: {
-      start: async (caseId) => workflow().start(caseId),
-      caseChanged: async (caseId, reason) => workflow().caseChanged(caseId, reason),
+      start: async (caseId, planned) => workflow().start(caseId, planned),
+      caseChanged: async (caseId, reason, change) => workflow().caseChanged(caseId, reason, change),
       state: async (caseId) => workflow().state(caseId),
     },
   };

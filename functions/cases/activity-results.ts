@@ -18,7 +18,12 @@ export const CaseOrchestrationInputRead = z.object({
   caseId: z.string().min(1),
   due: PlannedStepRead.optional(),
   stage: z.string().optional(),
+  // At a start: the first plan, made by the intake on the case as it wrote it; one that does not decode is ignored.
+  planned: z.unknown().optional(),
 });
+
+/** The CaseChanged event's data (ports/case-workflow.ts, CaseChangedEventData); anything else is a plain change. */
+export const CaseChangedRead = z.looseObject({ reason: z.string().optional(), closed: z.boolean().optional() });
 
 export const PlanDecisionResult = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("act"), stage: z.string(), action: PlannedStepRead }),

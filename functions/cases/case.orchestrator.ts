@@ -9,7 +9,9 @@
  * planned step fires (nothing changed the case meanwhile, or `CaseChanged` would have won), the orchestration
  * continues as new with that step `due` and carries it out without planning first: the step re-plans on the fresh
  * case before it acts (a step no longer due is "not executed" and planned again). So each generation of the history
- * holds one step; events dropped by continueAsNew are harmless, as the step reads the fresh case.
+ * holds one step; events dropped by continueAsNew are harmless, as the step reads the fresh case. A `CaseChanged`
+ * that says the change closed the case (paid or cancelled — final, the planner's answer is "done") ends the ladder
+ * without planning, so without reading the case again.
  *
  * Deterministic: time only from `context.df.currentUtcDateTime`, no I/O, decisions from activity results.
  * Activities throw only on transient failures; when their retries are used up the orchestration fails and the daily
@@ -17,6 +19,7 @@
  */
 import * as df from "durable-functions";
 import {
+  CaseChangedRead,
   CaseOrchestrationInputRead,
   PlanDecisionResult,
   StepOutcomeResult,
@@ -44,16 +47,31 @@ function activityRetry(): df.RetryOptions {
   return retry;
 }
 
+/** What ended a wait: the timer, or a change of the case (`closed`: it left the case paid or cancelled, for good). */
+type WaitEnd = "timer" | "changed" | "closed";
+
+/** A CaseChanged event's data (ports/case-workflow.ts, CaseChangedEventData): does it say the case is closed? */
+function endOf(data: unknown): WaitEnd {
+  return CaseChangedRead.safeParse(data).data?.closed === true ? "closed" : "changed";
+}
+
 /**
  * Waits until `until` or until the case changes, whichever comes first; the timer is cancelled when the event wins.
- * Answers whether the timer fired.
  */
-function* untilOrChanged(context: df.OrchestrationContext, until: Date): Generator<df.Task, boolean, unknown> {
+function* untilOrChanged(context: df.OrchestrationContext, until: Date): Generator<df.Task, WaitEnd, unknown> {
   const timer = context.df.createTimer(until);
   const changed = context.df.waitForExternalEvent(CASE_CHANGED_EVENT);
   const winner = yield context.df.Task.any([timer, changed]);
-  if (winner === changed) timer.cancel();
-  return winner !== changed;
+  if (winner !== changed) return "timer";
+  timer.cancel();
+  return endOf(changed.result);
+}
+
+/** The end of a ladder whose case a change closed (paid or cancelled): nothing is planned, nothing read. */
+function closedEnd(context: df.OrchestrationContext, caseId: string, stage: string) {
+  const reason = "The case was paid or cancelled; nothing more is sent.";
+  context.df.setCustomStatus(statusOf({ kind: "done", stage, reason }));
+  return { caseId, outcome: "done", reason };
 }
 
 function statusOf(d: PlanDecisionResult, blocked?: string) {
@@ -73,8 +91,11 @@ export function* caseLadder(context: df.OrchestrationContext): Generator<df.Task
   let replans = 0;
   /** A planned step whose time has come (carried over continueAsNew): carried out first, without planning. */
   let due: PlannedStepRead | undefined = input.due;
-  /** What the step just executed handed back: what happens next, planned on the case as it wrote it. */
-  let planned: PlanDecisionResult | undefined;
+  /**
+   * What happens next, planned on the case as it was written: by the step just executed, or — at a start — by the
+   * intake that created the case (so the first plan needs no read of the case either).
+   */
+  let planned: PlanDecisionResult | undefined = PlanDecisionResult.safeParse(input.planned).data;
   for (;;) {
     let action: PlannedStepRead;
     let decision: PlanDecisionResult | undefined;
@@ -93,15 +114,18 @@ export function* caseLadder(context: df.OrchestrationContext): Generator<df.Task
       if (decision.kind === "done") return { caseId, outcome: "done", reason: decision.reason };
       if (decision.kind === "paused") {
         // A letter on its way is looked at again every few hours even if its delivery report never comes.
-        if (decision.resumesOn === "letter-delivered")
-          yield* untilOrChanged(context, new Date(context.df.currentUtcDateTime.getTime() + LETTER_RECHECK_MS));
-        else yield context.df.waitForExternalEvent(CASE_CHANGED_EVENT);
+        const end =
+          decision.resumesOn === "letter-delivered"
+            ? yield* untilOrChanged(context, new Date(context.df.currentUtcDateTime.getTime() + LETTER_RECHECK_MS))
+            : endOf(yield context.df.waitForExternalEvent(CASE_CHANGED_EVENT));
+        if (end === "closed") return closedEnd(context, caseId, decision.stage);
         continue;
       }
       if (decision.kind === "wait") {
-        const fired = yield* untilOrChanged(context, new Date(decision.until));
+        const end = yield* untilOrChanged(context, new Date(decision.until));
+        if (end === "closed") return closedEnd(context, caseId, decision.stage);
         // The planned step's time has come and nothing changed the case: carry it out, in a fresh history.
-        if (fired && Date.parse(decision.next.at) === Date.parse(decision.until)) {
+        if (end === "timer" && Date.parse(decision.next.at) === Date.parse(decision.until)) {
           context.df.continueAsNew({
             caseId,
             due: decision.next,
@@ -126,7 +150,8 @@ export function* caseLadder(context: df.OrchestrationContext): Generator<df.Task
       // A step waiting for the debtor's next SMS (one at a time) plans again when that may go.
       const notBefore = outcome.notBefore === undefined ? undefined : Date.parse(outcome.notBefore);
       const until = notBefore !== undefined && notBefore > current ? notBefore : current + pause;
-      yield* untilOrChanged(context, new Date(until));
+      if ((yield* untilOrChanged(context, new Date(until))) === "closed")
+        return closedEnd(context, caseId, decision.stage);
       replans = 0;
       continue;
     }

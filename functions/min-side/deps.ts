@@ -5,6 +5,7 @@ import type { IntentClassifier } from "../../shared/application/assistant/intent
 import type { RequestRateLimiter } from "../../shared/http/rate-limit";
 import type { PersonCases } from "../../shared/ports/case-store";
 import type { IdentityProvider } from "../../shared/ports/identity-provider";
+import type { PowerOfAttorneyStore } from "../../shared/ports/power-of-attorney-store";
 import type { AppDeps } from "../deps";
 
 export interface MinSideWiring {
@@ -18,6 +19,8 @@ export interface MinSideWiring {
   pinLimiter: RequestRateLimiter;
   /** Requests per client address per minute on every Min side page. */
   pageLimiter: RequestRateLimiter;
+  /** Powers of attorney (`/min-side/fullmakter`): the store, and the secret the national ids are HMAC'd under. */
+  powersOfAttorney?: { store: PowerOfAttorneyStore; secret: string };
 }
 
 export interface MinSideDeps extends AppDeps {

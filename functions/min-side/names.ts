@@ -23,3 +23,9 @@ export const MIN_SIDE_ASSISTANT_FUNCTION = "minSideAssistant";
 export const MIN_SIDE_ASSISTANT_ASK_FUNCTION = "minSideAssistantAsk";
 /** GET: the question box; POST (CSRF): the answer from the subject's own cases. */
 export const MIN_SIDE_ASSISTANT_ROUTE = "min-side/assistent";
+/** Powers of attorney (BankID only): GET the page, POST (CSRF) a grant; POST (CSRF) a revocation. */
+export const MIN_SIDE_ATTORNEY_FUNCTION = "minSideAttorney";
+export const MIN_SIDE_ATTORNEY_GRANT_FUNCTION = "minSideAttorneyGrant";
+export const MIN_SIDE_ATTORNEY_ROUTE = "min-side/fullmakter";
+export const MIN_SIDE_ATTORNEY_REVOKE_FUNCTION = "minSideAttorneyRevoke";
+export const MIN_SIDE_ATTORNEY_REVOKE_ROUTE = "min-side/fullmakter/trekk-tilbake";

@@ -102,7 +102,12 @@ export async function applyCaseAction(
       services.record,
       [
         ...eventMessages(messagesOf(action, current.case, services, now)),
-        { kind: "case-changed", reason: action.reason },
+        // A case the change left paid or cancelled stays so: its orchestration ends without planning again.
+        {
+          kind: "case-changed",
+          reason: action.reason,
+          ...(CLOSED.includes(services.record.case.status) ? { closed: true as const } : {}),
+        },
       ],
       now,
     );

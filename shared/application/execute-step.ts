@@ -72,7 +72,7 @@ import { CaseTenantMissing, planCase, planDecision, type PlanDecision, type Plan
 import type { RulesOn } from "./interest-rates";
 import { serviceWebhooks, suspendServices, unsentCommands } from "./services/case-services";
 import { dispatchCommands } from "./services/dispatch";
-import { eventMessages, relayOutbox, withOutbox } from "./outbox";
+import { eventMessages, relayOutbox, relayOutboxBeforeNextWrite, withOutbox } from "./outbox";
 import {
   CHANNEL_WORDS,
   chooseChannels,
@@ -376,10 +376,26 @@ export function makeExecuteStep(
       },
       record,
     );
-    let updated = await relayOutbox(deps, written);
+    let updated: CaseRecord;
     if (effects.deliver) {
-      updated = await deliverLetter(deliverDeps(deps), updated, tenant, effects.deliver.letter, effects.deliver.choice);
-    }
+      // The letter is handed over right after, in a write of the case: the relayed entries are removed in that write.
+      const relay = await relayOutboxBeforeNextWrite(deps, written);
+      const relayed = { entryIds: relay.relayed };
+      try {
+        updated = await deliverLetter(
+          deliverDeps(deps),
+          relay.record,
+          tenant,
+          effects.deliver.letter,
+          effects.deliver.choice,
+          relayed,
+        );
+      } finally {
+        // Not taken by a write (nothing written, or it failed): removed on their own; should that fail too, the sweep
+        // relays them again, which the consumers absorb (as after any relay whose removal failed).
+        if (relayed.entryIds.length > 0) await deps.cases.removeOutbox(caseId, relayed.entryIds).catch(() => undefined);
+      }
+    } else updated = await relayOutbox(deps, written);
     await dispatchCommands(deps.partnerCommands, suspensionCommands(updated));
     return {
       kind: "executed",

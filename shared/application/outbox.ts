@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import type { CaseRecord, CaseStore, OutboxEntry, OutboxMessage } from "../ports/case-store";
-import type { CaseWorkflow } from "../ports/case-workflow";
+import type { CaseWorkflow, FirstPlan } from "../ports/case-workflow";
 import type { CaseEventMessage, EventPublisher } from "../ports/event-publisher";
 
 export interface OutboxDeps {
@@ -19,6 +19,12 @@ export interface OutboxDeps {
   /** Absent where no durable client is bound: workflow entries then wait for the sweep, which has one. */
   workflow?: Pick<CaseWorkflow, "caseChanged"> & Partial<Pick<CaseWorkflow, "start">>;
 }
+
+/**
+ * The first plan of a case just created, made on the record as written: its orchestration starts with it instead of
+ * reading the case to plan (only the writer's own relay has it; the sweep starts without, and the orchestration plans).
+ */
+export type FirstPlanOf = (caseId: string) => FirstPlan | undefined;
 
 /** The entry id: a digest of what the entry says and for which case, so writing the same message twice keeps one. */
 function entryIdOf(caseId: string, message: OutboxMessage, at: string): string {
@@ -79,11 +85,35 @@ export async function relayEntries(deps: OutboxDeps, entries: readonly OutboxEnt
  * record as a read would return it — the same object, its outbox taken off, so that it still is "the case as the
  * store returned it" for a following `update(…, read)`. Never throws (see relayEntries).
  */
-export async function relayOutbox(deps: OutboxDeps, written: CaseRecord): Promise<CaseRecord> {
+export async function relayOutbox(
+  deps: OutboxDeps,
+  written: CaseRecord,
+  firstPlanOf?: FirstPlanOf,
+): Promise<CaseRecord> {
   const entries = written.outbox;
   delete written.outbox;
-  if (entries !== undefined && entries.length > 0) await relayEntries(deps, entries);
+  if (entries !== undefined && entries.length > 0) await relayCases(deps, [entries], 1, firstPlanOf);
   return written;
+}
+
+/**
+ * `relayOutbox` for a caller that writes the case again right after (a letter step: the letter handed over): the
+ * entries are carried out now, and the ones done are handed back to be removed WITH that next write
+ * (`CaseStore.update(…, relayed)`) instead of in a request of their own. The caller must pass them on to that write or
+ * remove them itself; should it die first, the sweep relays them again, which the consumers absorb (see OutboxMessage).
+ */
+export async function relayOutboxBeforeNextWrite(
+  deps: OutboxDeps,
+  written: CaseRecord,
+): Promise<{ record: CaseRecord; relayed: string[] }> {
+  const entries = written.outbox;
+  delete written.outbox;
+  if (entries === undefined || entries.length === 0) return { record: written, relayed: [] };
+  const relayed: string[] = [];
+  await relayCases(deps, [entries], 1, undefined, (removals) => {
+    for (const r of removals) relayed.push(...r.entryIds);
+  });
+  return { record: written, relayed };
 }
 
 /**
@@ -95,11 +125,13 @@ export async function relayOutboxes(
   deps: OutboxDeps,
   written: readonly CaseRecord[],
   concurrency = 16,
+  firstPlanOf?: FirstPlanOf,
 ): Promise<RelayOutcome> {
   return relayCases(
     deps,
     written.map((record) => record.outbox ?? []),
     concurrency,
+    firstPlanOf,
   );
 }
 
@@ -108,6 +140,9 @@ async function relayCases(
   deps: OutboxDeps,
   cases: ReadonlyArray<readonly OutboxEntry[]>,
   concurrency: number,
+  firstPlanOf?: FirstPlanOf,
+  /** Given: what was done is handed to it to be removed later, not removed here. */
+  keep?: (removals: ReadonlyArray<{ caseId: string; entryIds: string[] }>) => void,
 ): Promise<RelayOutcome> {
   const groups = cases.filter((entries) => entries.length > 0);
   const total = groups.reduce((n, entries) => n + entries.length, 0);
@@ -135,8 +170,9 @@ async function relayCases(
         if (workflow === undefined) break;
         if (message.kind === "start-workflow") {
           if (workflow.start === undefined) break;
-          await workflow.start(entry.caseId);
-        } else await workflow.caseChanged(entry.caseId, message.reason);
+          const planned = firstPlanOf?.(entry.caseId);
+          await (planned === undefined ? workflow.start(entry.caseId) : workflow.start(entry.caseId, planned));
+        } else await workflow.caseChanged(entry.caseId, message.reason, message.closed ? { closed: true } : undefined);
         markDone(entry);
       }
     } catch (caught) {
@@ -144,7 +180,8 @@ async function relayCases(
     }
   });
   const removals = [...done].map(([caseId, entryIds]) => ({ caseId, entryIds }));
-  if (removals.length > 0) {
+  if (keep !== undefined) keep(removals);
+  else if (removals.length > 0) {
     try {
       if (removals.length === 1) await deps.cases.removeOutbox(removals[0]!.caseId, removals[0]!.entryIds);
       else await deps.cases.removeOutboxes(removals);

@@ -23,7 +23,10 @@ import type { Random } from "../ports/random";
 import type { Tenant, TenantStore } from "../ports/tenant-store";
 import { caseEvent } from "./case-context";
 import { issuePayLink, newPayLink, payLinkExpiry } from "./pay-links";
-import { eventMessages, relayOutbox, relayOutboxes, withOutbox } from "./outbox";
+import { eventMessages, relayOutbox, relayOutboxes, withOutbox, type FirstPlanOf } from "./outbox";
+import { rulesWithEnteredRates, type RulesOn } from "./interest-rates";
+import { planDecision, type PlanDecision } from "./plan-next-step";
+import type { InterestRateStore } from "../ports/interest-rate-store";
 import { caseIdFor } from "../domain/case-id";
 import { TenantNotFound } from "../ports/errors";
 
@@ -54,6 +57,36 @@ export interface RegisterInvoiceDeps {
   /** Pay-link tokens. */
   random: Random;
   publicBaseUrl: string;
+  /** The operators' entered late-interest rates, for the first plan (the seed alone without it). */
+  interestRates?: InterestRateStore;
+}
+
+/**
+ * The first plan of a case just created, on the record as written — its orchestration starts with it instead of
+ * reading the case to plan (issue 14: one Cosmos read less per invoice). A case the planner cannot plan here is left
+ * to the orchestration, which plans it itself (and fails, and is retried, where that is due).
+ */
+async function firstPlans(
+  deps: RegisterInvoiceDeps,
+  written: readonly CaseRecord[],
+  tenant: Tenant,
+  now: Date,
+): Promise<FirstPlanOf | undefined> {
+  let rulesOn: RulesOn;
+  try {
+    rulesOn = await rulesWithEnteredRates(deps);
+  } catch {
+    return undefined; // the rates could not be read: the orchestrations plan by themselves
+  }
+  const plans = new Map<string, PlanDecision>();
+  for (const record of written) {
+    try {
+      plans.set(record.caseId, planDecision(record, tenant, now, rulesOn));
+    } catch {
+      // no first plan: the orchestration plans
+    }
+  }
+  return (caseId) => plans.get(caseId);
 }
 
 /** The invoice does not add up or does not fit the creditor (lines vs amount, currency, phone…) → 422. */
@@ -85,7 +118,7 @@ export function makeRegisterInvoice(deps: RegisterInvoiceDeps) {
       { tenantId, caseIds: [opened.record.caseId] },
       now,
     );
-    await relayOutbox(deps, written);
+    await relayOutbox(deps, written, await firstPlans(deps, [written], tenant, now));
     return { caseId: opened.record.caseId, kid: opened.kid, status: "open", payLink: payLink.url };
   };
 }
@@ -235,10 +268,14 @@ export function makeRegisterInvoiceBatch(deps: RegisterInvoiceDeps, concurrency 
       links.map((l) => l.stored),
       concurrency,
     );
+    const written = created.map((c) => c.written);
     await relayOutboxes(
       deps,
-      created.map((c) => c.written),
+      written,
       concurrency,
+      tenant === undefined || written.length === 0
+        ? undefined
+        : await firstPlans(deps, written, tenant, deps.clock.now()),
     );
     created.forEach(({ index, written, kid }, i) => {
       const linkError = linkErrors.get(i);

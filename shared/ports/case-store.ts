@@ -108,8 +108,11 @@ export const OutboxMessage = z.discriminatedUnion("kind", [
   }),
   /** Start the case's orchestration (does nothing when it runs). */
   z.object({ kind: z.literal("start-workflow") }),
-  /** Tell the case's orchestration to re-plan. */
-  z.object({ kind: z.literal("case-changed"), reason: z.string() }),
+  /**
+   * Tell the case's orchestration to re-plan. `closed`: the write left the case paid or cancelled (final): the
+   * orchestration ends without planning again.
+   */
+  z.object({ kind: z.literal("case-changed"), reason: z.string(), closed: z.literal(true).optional() }),
 ]);
 export type OutboxMessage = z.infer<typeof OutboxMessage>;
 
@@ -183,12 +186,17 @@ export interface CaseStore {
    * without reading it first; when it changed in between, the write is refused and the store reads and re-applies
    * `mutate` as usual. Pass it only when it is the caller's latest copy: an older one costs a refused write.
    * When `mutate` changes nothing (and adds nothing to the outbox), nothing is written.
+   *
+   * `relayed`: outbox entries of this case already carried out (a relay that left their removal to this write): they
+   * are removed in the same write as the case (Cosmos DB: in its transactional batch), or on their own when there is
+   * nothing to write. Removing an entry that is gone already (the sweep relayed and removed it) is no error.
    */
   update(
     tenantId: string,
     caseId: string,
     mutate: (current: CaseRecord) => CaseRecord | Promise<CaseRecord>,
     read?: CaseRecord,
+    relayed?: readonly string[],
   ): Promise<CaseRecord>;
   findByKid(kid: string): Promise<CaseRecord | undefined>;
   list(

@@ -5,10 +5,37 @@
 export type WorkflowState = "running" | "completed" | "failed" | "terminated" | "missing";
 
 export interface CaseWorkflow {
-  /** Starts the case's orchestration; does nothing when it already runs. */
-  start(caseId: string): Promise<void>;
-  caseChanged(caseId: string, reason: string): Promise<void>;
+  /**
+   * Starts the case's orchestration; does nothing when it already runs. `planned`: what happens next, planned by the
+   * caller on the case exactly as it just wrote it (the intake): the orchestration begins with it instead of reading
+   * the case to plan. Without it the orchestration plans first.
+   */
+  start(caseId: string, planned?: FirstPlan): Promise<void>;
+  /**
+   * Tells the case's orchestration to plan again. `change.closed`: the write left the case paid or cancelled — final
+   * states, in which the planner has nothing more to do — so the orchestration ends without reading the case, and a
+   * case whose orchestration is not running is left alone.
+   */
+  caseChanged(caseId: string, reason: string, change?: CaseChange): Promise<void>;
   state(caseId: string): Promise<WorkflowState>;
+}
+
+/**
+ * A plan decision (application/plan-next-step.ts, PlanDecision) as the orchestration input carries it; the
+ * orchestration decodes it (functions/cases/activity-results.ts) and plans by itself when it does not decode.
+ */
+export type FirstPlan = { kind: string } & Record<string, unknown>;
+
+/** What a "case changed" says beyond its reason. */
+export interface CaseChange {
+  /** The case is paid or cancelled (no event moves a case out of those): nothing is left to plan. */
+  closed?: boolean;
+}
+
+/** The data of the CaseChanged event. */
+export interface CaseChangedEventData {
+  reason: string;
+  closed?: boolean;
 }
 
 /** One orchestration per case walks it along the creditor's ladder. */
@@ -27,6 +54,8 @@ export interface CaseOrchestrationInput {
   due?: { kind: string; at: string } & Record<string, unknown>;
   /** The case's stage when `due` was planned (for the orchestration's status while the step runs). */
   stage?: string;
+  /** At a start: the first plan, made on the case as the intake wrote it (see CaseWorkflow.start). */
+  planned?: FirstPlan;
 }
 
 /**

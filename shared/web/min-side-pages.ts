@@ -14,6 +14,7 @@ import { ms, type MinSideTextKey } from "./min-side-i18n";
 import { mt } from "./min-side/message-words";
 import type { Lang } from "./pay-page-model";
 import type { StepKind } from "../domain/policy";
+import { aw } from "./min-side/attorney-words";
 
 export const MIN_SIDE_PATH = "/min-side";
 /** The assistant's page ("Spør oss"). */
@@ -166,6 +167,8 @@ interface ClaimCard {
   detailsAria: string;
   detailsLabel: string;
   pay?: { action: string; label: string; aria: string };
+  /** Reached through a power of attorney: whose it is. */
+  heldFrom?: string;
 }
 
 const overviewTemplate = compileTemplate<{
@@ -175,17 +178,21 @@ const overviewTemplate = compileTemplate<{
   empty?: string;
   groups: Array<{ heading: string; id: string; cards: ClaimCard[] }>;
   ask: { href: string; label: string };
+  attorney?: { href: string; label: string };
   more: Array<{ href: string; label: string }>;
   signOut: string;
 }>(`<h1><%= it.title %></h1>
 <p><%= it.intro %></p>
 <p><a href="<%= it.ask.href %>"><%= it.ask.label %></a><% for (const m of it.more) { %> · <a href="<%= m.href %>"><%= m.label %></a><% } %></p>
+<% if (it.attorney) { %><p><a href="<%= it.attorney.href %>"><%= it.attorney.label %></a></p>
+<% } %>
 <% if (it.empty) { %><p class="ok"><%= it.empty %></p>
 <% } %><% for (const g of it.groups) { %><section aria-labelledby="<%= g.id %>">
 <h2 id="<%= g.id %>"><%= g.heading %></h2>
 <% for (const c of g.cards) { %><article class="case">
 <h3><%= c.heading %></h3>
-<p><%= c.creditor %><% if (c.description) { %> · <%= c.description %><% } %></p>
+<% if (c.heldFrom) { %><p><strong><%= c.heldFrom %></strong></p>
+<% } %><p><%= c.creditor %><% if (c.description) { %> · <%= c.description %><% } %></p>
 <dl>
 <% for (const r of c.rows) { %><dt><%= r[0] %></dt><dd><%= r[1] %></dd>
 <% } %></dl>
@@ -211,7 +218,8 @@ function card(c: ClaimSummary, lang: Lang): ClaimCard {
     detailsHref: minSideHref(claimPath(c.tenantId, c.caseId), lang),
     detailsAria: ms(lang, "detailsAria", names),
     detailsLabel: ms(lang, "details"),
-    ...(c.open && c.dueToday.value > 0
+    ...(c.heldFor ? { heldFrom: heldFromText(c.heldFor, lang) } : {}),
+    ...(c.open && c.dueToday.value > 0 && c.heldFor?.scope !== "read"
       ? {
           pay: {
             action: minSideHref(claimPath(c.tenantId, c.caseId, "/betal"), lang),
@@ -231,9 +239,12 @@ export function renderOverviewPage(input: {
   closed: ClaimSummary[];
 }): string {
   const { lang } = input;
+  const own = (c: ClaimSummary) => c.heldFor === undefined;
+  const held = [...input.open, ...input.closed].filter((c) => !own(c));
   const groups = [
-    { heading: ms(lang, "openHeading"), id: "open", cards: input.open.map((c) => card(c, lang)) },
-    { heading: ms(lang, "closedHeading"), id: "closed", cards: input.closed.map((c) => card(c, lang)) },
+    { heading: ms(lang, "openHeading"), id: "open", cards: input.open.filter(own).map((c) => card(c, lang)) },
+    { heading: ms(lang, "closedHeading"), id: "closed", cards: input.closed.filter(own).map((c) => card(c, lang)) },
+    { heading: aw(lang, "heldHeading"), id: "held", cards: held.map((c) => card(c, lang)) },
   ].filter((g) => g.cards.length > 0);
   const main = overviewTemplate({
     title: ms(lang, "overviewTitle"),
@@ -242,6 +253,9 @@ export function renderOverviewPage(input: {
     ...(groups.length === 0 ? { empty: ms(lang, "noClaims") } : {}),
     groups,
     ask: askLink(lang),
+    ...(input.subjectKind === "person"
+      ? { attorney: { href: minSideHref(`${MIN_SIDE_PATH}/fullmakter`, lang), label: aw(lang, "linkFromOverview") } }
+      : {}),
     more: [
       { href: minSideHref(MESSAGES_PATH, lang), label: mt(lang, "linkMessages") },
       { href: minSideHref(SETTINGS_PATH, lang), label: mt(lang, "linkSettings") },
@@ -264,6 +278,7 @@ const claimTemplate = compileTemplate<{
   title: string;
   back: { href: string; label: string };
   confirmation: string;
+  heldFor?: { from: string; readOnly?: string };
   statusLine: string;
   next: string;
   balanceHeading: string;
@@ -283,6 +298,7 @@ const claimTemplate = compileTemplate<{
 }>(`<p><a href="<%= it.back.href %>"><%= it.back.label %></a> · <a href="<%= it.ask.href %>"><%= it.ask.label %></a> · <a href="<%= it.write.href %>"><%= it.write.label %></a></p>
 <h1><%= it.title %></h1>
 <% if (it.confirmation) { %><p class="ok" role="status"><%= it.confirmation %></p>
+<% } %><% if (it.heldFor) { %><p class="note"><%= it.heldFor.from %><% if (it.heldFor.readOnly) { %><br><%= it.heldFor.readOnly %><% } %></p>
 <% } %><p><%= it.statusLine %></p>
 <% if (it.next) { %><p><%= it.next %></p>
 <% } %><h2><%= it.balanceHeading %></h2>
@@ -344,10 +360,14 @@ function timelineText(e: TimelineItem, lang: Lang): string {
       return ms(lang, "tlCreditNote", { amount: e.amount ? formatAmount(e.amount, lang) : "" });
     case "status":
       return ms(lang, e.status === "paid" ? "tlPaid" : "tlCancelled");
-    case "action":
-      return e.action
-        ? ms(lang, ACTION_TIMELINE[e.action], { date: e.actionDate ? dateOf(e.actionDate, lang) : "" })
-        : "";
+    case "action": {
+      const date = e.actionDate ? dateOf(e.actionDate, lang) : "";
+      if (e.action === "attorney-granted") return aw(lang, "tlGranted", { date });
+      if (e.action === "attorney-revoked") return aw(lang, "tlRevoked");
+      if (!e.action) return "";
+      const text = ms(lang, ACTION_TIMELINE[e.action], { date });
+      return e.byAttorney ? `${text} ${aw(lang, "byAttorney")}` : text;
+    }
   }
 }
 
@@ -368,6 +388,14 @@ const ACTION_DONE: Readonly<Record<DebtorActionResult, MinSideTextKey>> = {
   "dispute-opened": "doneDisputeOpened",
   "payment-reported": "donePaymentReported",
 };
+
+/** "Fullmakt fra Kari Nordmann (se)": whose claim a person reaches through a power of attorney. */
+function heldFromText(held: NonNullable<ClaimSummary["heldFor"]>, lang: Lang): string {
+  return aw(lang, "heldFrom", {
+    name: held.grantorName,
+    scope: aw(lang, held.scope === "act" ? "scopeActShort" : "scopeReadShort"),
+  });
+}
 
 function dateOf(on: string, lang: Lang): string {
   return /^\d{4}-\d{2}-\d{2}$/u.test(on) ? formatLocalDate(on, lang) : formatInstantDate(on, lang);
@@ -406,13 +434,21 @@ export function renderClaimPage(input: {
     title: ms(lang, "claimTitle", { number: c.invoiceNumber, creditor: c.creditorName }),
     back: { href: minSideHref(MIN_SIDE_PATH, lang), label: ms(lang, "back") },
     confirmation: done ? ms(lang, ACTION_DONE[done]) : "",
+    ...(c.heldFor
+      ? {
+          heldFor: {
+            from: heldFromText(c.heldFor, lang),
+            ...(c.heldFor.scope === "read" ? { readOnly: aw(lang, "heldReadOnly") } : {}),
+          },
+        }
+      : {}),
     statusLine: `${ms(lang, "stage")}: ${statusText(c, lang)}`,
     next: c.open ? `${ms(lang, "nextStep")}: ${nextText(c, lang)}` : "",
     balanceHeading: ms(lang, "balanceHeading"),
     rows,
     totalRow: [ms(lang, "total"), formatAmount(c.balance.total, lang)],
     kidRow: [ms(lang, "kid"), c.kid],
-    ...(c.open && c.balance.total.value > 0
+    ...(c.open && c.balance.total.value > 0 && c.heldFor?.scope !== "read"
       ? {
           pay: {
             action: minSideHref(`${base}/betal`, lang),
@@ -425,7 +461,7 @@ export function renderClaimPage(input: {
     timeline: c.timeline.map((e) => ({ date: dateOf(e.on, lang), text: timelineText(e, lang) })),
     documentsHeading: ms(lang, "documentsHeading"),
     documents,
-    ...(c.open
+    ...(c.open && c.heldFor?.scope !== "read"
       ? {
           actions: {
             heading: ms(lang, "actionsHeading"),

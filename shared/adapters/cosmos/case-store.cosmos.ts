@@ -157,11 +157,14 @@ export class CosmosCaseStore implements CaseStore, PersonCases {
     caseId: string,
     mutate: (current: CaseRecord) => CaseRecord | Promise<CaseRecord>,
     given?: CaseRecord,
+    relayed: readonly string[] = [],
   ): Promise<CaseRecord> {
     const knownEtag = given !== undefined && given.caseId === caseId ? this.#etags.get(given) : undefined;
     let known =
       knownEtag === undefined || given === undefined ? undefined : { record: readView(given), etag: knownEtag };
-    return retryOnPreconditionFailed(
+    /** Relayed entries still to remove: with the write, unless one of them is gone already (then on their own). */
+    let removals = [...new Set(relayed)];
+    const written = await retryOnPreconditionFailed(
       async () => {
         const read = known ?? (await this.#read(caseId));
         known = undefined; // once: after a refused write the case is read again
@@ -172,12 +175,22 @@ export class CosmosCaseStore implements CaseStore, PersonCases {
         // Nothing changed (a duplicate report, a step already recorded): nothing to write.
         if (next.outbox === undefined && isDeepStrictEqual(next, current)) return this.#remember(next, read.etag);
         try {
-          if (next.outbox !== undefined && next.outbox.length > 0) {
+          const removing = removals.filter((id) => !(next.outbox ?? []).some((e) => e.entryId === id));
+          if ((next.outbox !== undefined && next.outbox.length > 0) || removing.length > 0) {
             const etag = await this.#batch(
               caseId,
               { operationType: BulkOperationType.Replace, id: caseId, resourceBody: body(next), ifMatch: read.etag },
               next,
-            );
+              removing,
+            ).catch((error: unknown) => {
+              // An entry to remove is gone (the sweep relayed and removed it meanwhile): write without the removals.
+              if (error instanceof RemovalGone) {
+                removals = removals.filter((id) => id !== error.entryId);
+                throw Object.assign(new Error("retry without the removal"), { code: 412 });
+              }
+              throw error;
+            });
+            removals = [];
             return this.#remember(structuredClone(next), etag);
           }
           const { resource, etag } = await this.#container
@@ -192,6 +205,9 @@ export class CosmosCaseStore implements CaseStore, PersonCases {
       this.#retry,
       () => new CaseUpdateConflict(caseId),
     );
+    // Nothing was written (no change), or the write went without them: removed on their own.
+    if (removals.length > 0) await this.removeOutbox(caseId, removals);
+    return written;
   }
 
   async findByKid(kid: string): Promise<CaseRecord | undefined> {
@@ -347,17 +363,30 @@ export class CosmosCaseStore implements CaseStore, PersonCases {
    * The case operation and its outbox entries as one transactional batch. A failed batch is thrown as an error with
    * the case operation's status (409, 412, 404…), so the callers treat it like a failed single write.
    */
-  async #batch(caseId: string, caseOperation: OperationInput, record: CaseRecord): Promise<string | undefined> {
+  async #batch(
+    caseId: string,
+    caseOperation: OperationInput,
+    record: CaseRecord,
+    removing: readonly string[] = [],
+  ): Promise<string | undefined> {
     // Each operation names the partition as well (the batch is one partition; the local stand-in reads it there).
+    const entries = record.outbox ?? [];
     const operations = [
       caseOperation,
-      ...(record.outbox ?? []).map((entry): OperationInput => ({
+      ...entries.map((entry): OperationInput => ({
         operationType: BulkOperationType.Upsert,
         resourceBody: outboxDocument(entry),
+      })),
+      ...removing.map((entryId): OperationInput => ({
+        operationType: BulkOperationType.Delete,
+        id: outboxDocumentId(entryId),
       })),
     ].map((operation) => ({ ...operation, partitionKey: caseId }));
     const response = await this.#container.items.batch(operations, caseId);
     const results = response.result ?? [];
+    const removalGone = results.findIndex((r, i) => i > entries.length && r.statusCode === 404);
+    if (removalGone >= 0 && results.slice(0, removalGone).every((r) => r.statusCode < 400 || r.statusCode === 424))
+      throw new RemovalGone(removing[removalGone - 1 - entries.length]!);
     const failed = results.find((r) => r.statusCode >= 400 && r.statusCode !== 424);
     if (failed !== undefined || response.code === undefined || response.code >= 400) {
       const status = failed?.statusCode ?? response.code ?? 500;
@@ -406,6 +435,13 @@ export class CosmosCaseStore implements CaseStore, PersonCases {
         }
       }
     });
+  }
+}
+
+/** A transactional batch refused because an outbox entry it was to remove is gone already (404): not the case's fault. */
+class RemovalGone extends Error {
+  constructor(readonly entryId: string) {
+    super(`Outbox entry ${entryId} is gone already`);
   }
 }
 

@@ -45,6 +45,7 @@ export const COSMOS_CONTAINERS = {
   deliveries: "deliveries",
   debtorContacts: "debtor-contacts",
   minSideSessions: "min-side-sessions",
+  powersOfAttorney: "powers-of-attorney",
   messageThreads: "message-threads",
 } as const;
 

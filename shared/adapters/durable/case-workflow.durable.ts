@@ -6,14 +6,22 @@
  *   failed, terminated — is replaced by a fresh one, as the extension does for a non-running instance id). A start
  *   racing another start loses with HTTP 409, which is "already running": ignored.
  * - `caseChanged`: raises `CaseChanged` to a running instance; a case whose orchestration is not running (finished,
- *   failed, missing) gets it started instead, so a change after the ladder ended (a deferral, a resumed hold) is planned.
+ *   failed, missing) gets it started instead, so a change after the ladder ended (a deferral, a resumed hold) is planned
+ *   — unless the change closed the case (paid, cancelled): then there is nothing to plan, and a running instance is
+ *   told so in the event (`closed`) and ends without reading the case.
  * - `state`: the instance's runtime status; an unknown instance (HTTP 404) is "missing". Other errors are thrown: the
  *   caller cannot know the state (the healer counts them and tries again on its next run).
  *
  * The client comes from the invocation (`df.getClient(context)` in a function with the durable client input).
  */
 import type * as df from "durable-functions";
-import type { CaseWorkflow, WorkflowState } from "../../ports/case-workflow";
+import type {
+  CaseChange,
+  CaseChangedEventData,
+  CaseWorkflow,
+  FirstPlan,
+  WorkflowState,
+} from "../../ports/case-workflow";
 import {
   CASE_CHANGED_EVENT,
   CASE_ORCHESTRATION,
@@ -24,9 +32,9 @@ import {
 export class DurableCaseWorkflow implements CaseWorkflow {
   constructor(private readonly client: df.DurableClient) {}
 
-  async start(caseId: string): Promise<void> {
+  async start(caseId: string, planned?: FirstPlan): Promise<void> {
     if ((await this.state(caseId)) === "running") return;
-    const input: CaseOrchestrationInput = { caseId };
+    const input: CaseOrchestrationInput = planned === undefined ? { caseId } : { caseId, planned };
     try {
       await this.client.startNew(CASE_ORCHESTRATION, { instanceId: instanceIdFor(caseId), input });
     } catch (err) {
@@ -35,12 +43,15 @@ export class DurableCaseWorkflow implements CaseWorkflow {
     }
   }
 
-  async caseChanged(caseId: string, reason: string): Promise<void> {
+  async caseChanged(caseId: string, reason: string, change?: CaseChange): Promise<void> {
+    const closed = change?.closed === true;
     if ((await this.state(caseId)) !== "running") {
-      await this.start(caseId);
+      // A closed case has nothing left to plan: no orchestration to start for it.
+      if (!closed) await this.start(caseId);
       return;
     }
-    await this.client.raiseEvent(instanceIdFor(caseId), CASE_CHANGED_EVENT, { reason });
+    const data: CaseChangedEventData = closed ? { reason, closed } : { reason };
+    await this.client.raiseEvent(instanceIdFor(caseId), CASE_CHANGED_EVENT, data);
   }
 
   async state(caseId: string): Promise<WorkflowState> {

@@ -73,6 +73,7 @@ export class MemoryCaseStore implements CaseStore, PersonCases {
     caseId: string,
     mutate: (current: CaseRecord) => CaseRecord | Promise<CaseRecord>,
     _read?: CaseRecord,
+    relayed: readonly string[] = [],
   ): Promise<CaseRecord> {
     for (;;) {
       const stored = this.#cases.get(caseId);
@@ -80,6 +81,7 @@ export class MemoryCaseStore implements CaseStore, PersonCases {
       const next = await mutate(structuredClone(stored.record));
       assertSameIdentity(stored.record, next);
       if (this.#cases.get(caseId)?.version !== stored.version) continue; // changed meanwhile: re-read, re-apply
+      await this.removeOutbox(caseId, relayed); // with the write (or alone, when there is nothing to write)
       if (next.outbox === undefined && isDeepStrictEqual(next, stored.record)) return structuredClone(next); // no change
       this.#cases.set(caseId, { record: withoutEntries(next), version: stored.version + 1 });
       this.#addOutbox(next);

@@ -395,6 +395,15 @@ async function totalDue(deps: DeliverLetterDeps, record: CaseRecord): Promise<Mo
 // ---------------------------------------------------------------------------------------------------------------
 // Delivering: first attempt (from the step) and the next ones (after a failure)
 
+/**
+ * Outbox entries of the case that a relay carried out and left for the case's next write to remove
+ * (`relayOutboxBeforeNextWrite`): the first write takes them (`entryIds` is emptied); what is left when nothing
+ * was written the caller removes.
+ */
+export interface RelayedEntries {
+  entryIds: string[];
+}
+
 export interface LetterToDeliver {
   stepKey: string;
   stepIndex: number;
@@ -415,7 +424,10 @@ export async function deliverThrough(
   tenant: Tenant,
   letter: LetterToDeliver,
   channels: readonly WrittenChannel[],
+  relayed?: RelayedEntries,
 ): Promise<CaseRecord> {
+  /** The relayed entries for the first write of the case here; none after (taken once). */
+  const take = (): string[] => (relayed === undefined ? [] : relayed.entryIds.splice(0));
   let current = record;
   for (const channel of channels) {
     const previous = (current.deliveries ?? []).filter(
@@ -427,7 +439,13 @@ export async function deliverThrough(
     if (existing && existing.state !== "queued") return current;
     // On the case first, then in the index, then sent: a report can only come for a delivery the case knows.
     if (!existing)
-      current = await deps.cases.update(current.tenantId, current.caseId, (r) => withDelivery(r, delivery), current);
+      current = await deps.cases.update(
+        current.tenantId,
+        current.caseId,
+        (r) => withDelivery(r, delivery),
+        current,
+        take(),
+      );
     await deps.deliveryIndex.put(delivery.messageId, {
       tenantId: current.tenantId,
       caseId: current.caseId,
@@ -449,6 +467,7 @@ export async function deliverThrough(
             }),
           ),
         current,
+        take(),
       );
       return current;
     }
@@ -477,8 +496,10 @@ export async function deliverLetter(
   tenant: Tenant,
   letter: LetterToDeliver,
   choice: ChannelChoice,
+  /** Outbox entries of the case already relayed: removed with the first write here (see `RelayedEntries`). */
+  relayed?: RelayedEntries,
 ): Promise<CaseRecord> {
-  const after = await deliverThrough(deps, record, tenant, letter, choice.usable);
+  const after = await deliverThrough(deps, record, tenant, letter, choice.usable, relayed);
   const attempts = (after.deliveries ?? []).filter((d) => d.stepIndex === letter.stepIndex && d.kind === letter.kind);
   if (attempts.some((d) => d.state !== "failed")) return after;
   const failures = attempts.map((d) => `${d.channel}: ${d.status ?? "failed"}`);

@@ -33,7 +33,7 @@ import { applyCaseAction, type CaseActionDeps } from "../apply-case-event";
 import { caseEvent, ladderOf, todayIn } from "../case-context";
 import { rulesWithEnteredRates } from "../interest-rates";
 import { eventMessages, relayOutbox, withOutbox } from "../outbox";
-import { mayAccessCase, type MinSideActor, type MinSideSession } from "./subject";
+import { caseAccess, mayActOnCase, type MinSideActor, type MinSideSession } from "./subject";
 import { checkUpload, type UploadRefusal } from "./uploads";
 
 /** Days the ladder's next step waits after the debtor says the claim is paid (bank transfers take 1–3 working days). */
@@ -102,12 +102,18 @@ export interface UploadedFile {
   content: Uint8Array;
 }
 
-/** The actor recorded for a session's actions: the sign-in kind and the session id hashed (never the national id). */
-export function actorOf(session: MinSideSession): MinSideActor {
-  return {
-    kind: session.subject.kind === "person" ? "debtor-bankid" : "debtor-case-pin",
-    sessionRef: createHash("sha256").update(session.sessionId).digest("hex").slice(0, 16),
-  };
+/**
+ * The actor recorded for a session's actions: the sign-in kind and the session id hashed (never the national id);
+ * on a case the person reaches through a power of attorney, `debtor-attorney` with the grant's id.
+ */
+export function actorOf(
+  session: MinSideSession,
+  record?: Pick<CaseRecord, "tenantId" | "caseId" | "customer">,
+): MinSideActor {
+  const sessionRef = createHash("sha256").update(session.sessionId).digest("hex").slice(0, 16);
+  const access = record ? caseAccess(session.subject, record) : undefined;
+  if (access?.kind === "attorney") return { kind: "debtor-attorney", sessionRef, grantRef: access.grant.grantId };
+  return { kind: session.subject.kind === "person" ? "debtor-bankid" : "debtor-case-pin", sessionRef };
 }
 
 interface Loaded {
@@ -126,7 +132,8 @@ async function load(
   caseId: string,
 ): Promise<Loaded> {
   const record = await deps.cases.get(tenantId, caseId);
-  if (!record || !mayAccessCase(session.subject, record)) throw new CaseNotFound(caseId);
+  // A case reached with a read-only power of attorney is, for every action, like one the person may not see.
+  if (!record || !mayActOnCase(session.subject, record)) throw new CaseNotFound(caseId);
   const tenant = await deps.tenants.get(tenantId);
   if (!tenant) throw new TenantNotFound(tenantId);
   const now = deps.clock.now();
@@ -258,7 +265,7 @@ export function makeRequestDeferral(deps: DebtorActionUseCaseDeps) {
     if (unavailable) return { kind: "unavailable", reason: unavailable };
     const days = parseDays(input.days);
     if (days === undefined) return { kind: "refused", field: "days", code: "days-invalid" };
-    const actor = actorOf(session);
+    const actor = actorOf(session, l.record);
     const from = ladderAnchor(l.record.case) > l.today ? ladderAnchor(l.record.case) : l.today;
     const newDueDate = addDays(from, days);
     const inside = days <= l.policy.maxDeferralDays && l.record.case.deferredDueDate === null;
@@ -322,7 +329,7 @@ export function makeAgreeInstalmentPlan(deps: DebtorActionUseCaseDeps) {
     if (unavailable) return { kind: "unavailable", reason: unavailable };
     const plan = plansFor(l).find((p) => String(p.months) === input.months?.trim());
     if (!plan) return { kind: "refused", field: "months", code: "plan-choice" };
-    const actor = actorOf(session);
+    const actor = actorOf(session, l.record);
     await applyCaseAction(deps, tenantId, caseId, {
       reason: "instalment-plan-agreed",
       event: () => ({ type: "instalment-plan-agreed", on: l.today, instalments: plan.instalments }),
@@ -387,7 +394,7 @@ export function makeOpenDebtorDispute(deps: DebtorActionUseCaseDeps) {
       if (!check.ok) return { kind: "refused", field: "attachment", code: check.code };
       attachment = await storeUpload(deps, l, "dispute", input.attachment, check.contentType);
     }
-    const actor = actorOf(session);
+    const actor = actorOf(session, l.record);
     await applyCaseAction(deps, tenantId, caseId, {
       reason: "dispute-opened",
       event: () => ({ type: "dispute-opened", on: l.today, reason }),
@@ -430,7 +437,7 @@ export function makeReportPayment(deps: DebtorActionUseCaseDeps) {
     const check = checkUpload(input.receipt.content);
     if (!check.ok) return { kind: "refused", field: "receipt", code: check.code };
     const receipt = await storeUpload(deps, l, "payment-receipt", input.receipt, check.contentType);
-    const actor = actorOf(session);
+    const actor = actorOf(session, l.record);
     const pausedUntil = addDays(l.today, PAYMENT_CLAIM_PAUSE_DAYS);
     if (l.record.case.status === "handed-off") {
       // The ladder is done (legal steps): nothing to pause, the task alone.

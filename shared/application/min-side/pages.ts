@@ -22,7 +22,7 @@ import { caseToPay, isPayable } from "../payments/pay-options";
 import { contactsOf, debtorStage, feeLinesOf, type AgencyContact } from "../payments/debtor-view";
 import type { ContactView, DebtorStage, FeeLine } from "../payments/pay-page-model";
 import { repeatsInvoiceNumber } from "../../letters/letter-text";
-import { mayAccessCase, type MinSideSubject } from "./subject";
+import { caseAccess, mayAccessCase, mayActOnCase, type MinSideSubject } from "./subject";
 import { DEBTOR_ACTION_RESULTS, type DebtorActionResult } from "./debtor-actions";
 
 /** A closed claim stays on the overview this many days after its last change. */
@@ -51,13 +51,17 @@ export interface ClaimSummary {
   dueDate: LocalDate;
   next?: { kind: StepKind; on: LocalDate };
   open: boolean;
+  /** Reached through a power of attorney: whose claim it is and what the person may do (absent: their own). */
+  heldFor?: { grantorName: string; scope: "read" | "act" };
 }
 
 export interface TimelineItem {
   on: string;
   kind: "invoice" | "due" | "message" | "payment" | "credit-note" | "status" | "action";
   /** Action: what the debtor did on Min side (deferral, plan, dispute, "I have paid"), and its date if it has one. */
-  action?: DebtorActionResult;
+  action?: DebtorActionResult | "attorney-granted" | "attorney-revoked";
+  /** Action: done by someone holding a power of attorney. */
+  byAttorney?: boolean;
   actionDate?: string;
   /** Message: the step (reminder, lets-pay-sms, …); status: the case status. */
   step?: StepKind;
@@ -147,11 +151,27 @@ function timelineOf(record: CaseRecord): TimelineItem[] {
   }
   for (const e of record.timeline) {
     const action =
-      e.details?.via === "min-side" ? DEBTOR_ACTION_RESULTS.find((a) => a === e.details?.action) : undefined;
+      e.details?.via === "min-side"
+        ? [...DEBTOR_ACTION_RESULTS, "attorney-granted" as const, "attorney-revoked" as const].find(
+            (a) => a === e.details?.action,
+          )
+        : undefined;
     if (!action) continue;
     const d = e.details ?? {};
-    const date = [d.newDueDate, d.requestedDueDate, d.pausedUntil].find((v): v is string => typeof v === "string");
-    items.push({ on: e.at, kind: "action", action, ...(date ? { actionDate: date } : {}) });
+    const date = [
+      d.newDueDate,
+      d.requestedDueDate,
+      d.pausedUntil,
+      action === "attorney-granted" ? d.validUntil : undefined,
+    ].find((v): v is string => typeof v === "string");
+    const byAttorney = (d.actor as { kind?: unknown } | undefined)?.kind === "debtor-attorney";
+    items.push({
+      on: e.at,
+      kind: "action",
+      action,
+      ...(date ? { actionDate: date } : {}),
+      ...(byAttorney ? { byAttorney } : {}),
+    });
   }
   if (c.status === "paid" || c.status === "cancelled")
     items.push({ on: record.updatedAt, kind: "status", status: c.status });
@@ -172,13 +192,37 @@ function channelOf(channel: string): TimelineItem["channel"] {
   }
 }
 
-/** Cases the subject may see: a person's across creditors, or the one case of a PIN sign-in. */
+/**
+ * Cases the subject may see: a person's across creditors and those of the powers of attorney the person holds now
+ * (all of the grantor's claims, or the chosen ones), or the one case of a PIN sign-in.
+ */
 export async function casesOf(deps: MinSidePagesDeps, subject: MinSideSubject): Promise<CaseRecord[]> {
-  const records =
-    subject.kind === "person"
-      ? await deps.personCases.listByNationalId(subject.nationalId, MAX_CLAIMS)
-      : [await deps.cases.get(subject.tenantId, subject.caseId)].filter((r): r is CaseRecord => r !== undefined);
-  return records.filter((r) => mayAccessCase(subject, r));
+  if (subject.kind === "case") {
+    const record = await deps.cases.get(subject.tenantId, subject.caseId);
+    return record && mayAccessCase(subject, record) ? [record] : [];
+  }
+  const own = deps.personCases.listByNationalId(subject.nationalId, MAX_CLAIMS);
+  const held = (subject.held ?? []).map(async (g) =>
+    g.cases === "all"
+      ? deps.personCases.listByNationalId(g.grantorNationalId, MAX_CLAIMS)
+      : (await Promise.all(g.cases.map((c) => deps.cases.get(c.tenantId, c.caseId)))).filter(
+          (r): r is CaseRecord => r !== undefined,
+        ),
+  );
+  const all = (await Promise.all([own, ...held])).flat();
+  const unique = new Map(all.map((r) => [`${r.tenantId}/${r.caseId}`, r]));
+  return [...unique.values()].filter((r) => mayAccessCase(subject, r));
+}
+
+/** Whose claim it is when the subject reaches it through a power of attorney (for the pages' words). */
+export function heldForOf(
+  subject: MinSideSubject,
+  record: CaseRecord,
+): { heldFor: NonNullable<ClaimSummary["heldFor"]> } | Record<string, never> {
+  const access = caseAccess(subject, record);
+  return access?.kind === "attorney"
+    ? { heldFor: { grantorName: access.grant.grantorName, scope: access.grant.scope } }
+    : {};
 }
 
 /** One case if the subject may see it; undefined for a missing case and for someone else's alike. */
@@ -210,7 +254,7 @@ export function makeLoadOverview(deps: MinSidePagesDeps) {
       const tenant = tenants.get(r.tenantId);
       if (!tenant) return [];
       if (!isPayable(r.case) && r.updatedAt < cutoff) return [];
-      return [summaryOf(r, tenant, now, rules)];
+      return [{ ...summaryOf(r, tenant, now, rules), ...heldForOf(subject, r) }];
     });
     const byDue = (a: ClaimSummary, b: ClaimSummary) =>
       a.dueDate.localeCompare(b.dueDate) || a.creditorName.localeCompare(b.creditorName);
@@ -235,6 +279,7 @@ export function makeLoadClaim(deps: MinSidePagesDeps, config: { agency?: AgencyC
     const paid = record.case.ledger.reduce((sum, e) => (e.type === "payment" ? sum + e.amount.value : sum), 0);
     return {
       ...summaryOf(record, tenant, now, rules),
+      ...heldForOf(subject, record),
       kid: record.kid,
       issueDate: record.case.issueDate,
       balance: { principal: toPay.principal, fees: toPay.fees, interest: toPay.interest, total: toPay.total },
@@ -257,7 +302,8 @@ export function makeIssueClaimPayLink(
 ) {
   return async (subject: MinSideSubject, tenantId: string, caseId: string): Promise<string | undefined> => {
     const record = await accessibleCase(deps, subject, tenantId, caseId);
-    if (!record || !isPayable(record.case)) return undefined;
+    // Paying is acting: a read-only power of attorney may see the claim, not pay it from here.
+    if (!record || !isPayable(record.case) || !mayActOnCase(subject, record)) return undefined;
     // A short link: the debtor is signed in and pays now.
     const issued = await issuePayLink(
       deps,

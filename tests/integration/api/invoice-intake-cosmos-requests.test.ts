@@ -10,6 +10,8 @@
  *     create is the duplicate-invoice-number check: the case id is derived from the tenant and the invoice number);
  *   - the pay link (its own container, partitioned by token hash);
  *   - removing the relayed outbox entries;
+ *   - nothing for the orchestration's first plan: the intake makes it on the case as written and starts the
+ *     orchestration with it (the entered interest rates it needs are cached, as for every plan);
  *   - with an Idempotency-Key, the key's create and its completion (a replace on the etag the create returned).
  * A batch writes each case in its own transactional batch and its pay links and outbox removals in bulk (100
  * operations to a request): about one request per invoice instead of three.
@@ -25,6 +27,7 @@ import { createLogger } from "../../../devhost/logger";
 import type { ApiDeps } from "../../../functions/api";
 import { makeInvoiceFunctions } from "../../../functions/api/http-invoices";
 import type { RequestDeps } from "../../../functions/deps";
+import { CachedInterestRateStore } from "../../../shared/adapters/cached/interest-rate-store.cached";
 import { CachedTenantStore } from "../../../shared/adapters/cached/tenant-store.cached";
 import { CosmosBankPaymentStore } from "../../../shared/adapters/cosmos/bank-payment-store.cosmos";
 import { CosmosCaseStore } from "../../../shared/adapters/cosmos/case-store.cosmos";
@@ -87,7 +90,8 @@ beforeAll(async () => {
     },
     { keyId: generated.keyId, tenantId: TENANT, keyHash: generated.keyHash, createdAt: NOW },
   );
-  // As the composition root wires them: the creditor and its API keys behind the in-process cache.
+  // As the composition root wires them: the creditor and its API keys, and the entered interest rates, behind the
+  // in-process caches.
   const tenants = new CachedTenantStore(stored);
   cases = new CosmosCaseStore({ database });
   payLinks = new CosmosPayLinkStore({ database });
@@ -110,7 +114,7 @@ beforeAll(async () => {
     callbackReplays: { firstSeen: () => true },
     bankPayments: new CosmosBankPaymentStore({ database }),
     webhooks: new CosmosWebhookStore({ database }),
-    interestRates: new CosmosInterestRateStore({ database }),
+    interestRates: new CachedInterestRateStore(new CosmosInterestRateStore({ database })),
     partnerConnections: new CosmosPartnerConnectionStore({ database }),
     partnerCommands: { enqueue: async () => undefined },
     partnerGateway: new FakePartnerGateway(),
@@ -199,10 +203,11 @@ async function pendingOutboxCount(): Promise<number> {
 }
 
 describe("the Cosmos DB requests of handing over invoices", () => {
-  it("a creditor's first invoice reads its API key and the creditor once (then cached), and queries nothing", async () => {
+  it("a creditor's first invoice reads its API key and the creditor once (then cached), and the entered interest rates for its first plan (then cached)", async () => {
     const { result, requests } = await counted(() => post("/invoices", invoice("1001")));
     expect(result.status).toBe(201);
-    expect(requests).toEqual({ reads: 2, queries: 0, writes: 3 });
+    // The rates: query plan + query, once a minute per instance (the orchestration's planning lists them anyway).
+    expect(requests).toEqual({ reads: 2, queries: 2, writes: 3 });
   });
 
   it("an invoice costs three writes: the case with its outbox, the pay link, the relayed outbox removed", async () => {

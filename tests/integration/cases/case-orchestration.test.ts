@@ -63,8 +63,11 @@ function engineWorkflow(): CaseWorkflow {
         instanceId: names.instanceIdFor(caseId),
         input: { caseId },
       })),
-    caseChanged: async (caseId, reason) =>
-      engine.raiseEvent(names.instanceIdFor(caseId), names.CASE_CHANGED_EVENT, { reason }),
+    caseChanged: async (caseId, reason, change) =>
+      engine.raiseEvent(names.instanceIdFor(caseId), names.CASE_CHANGED_EVENT, {
+        reason,
+        ...(change?.closed ? { closed: true } : {}),
+      }),
     state: async (caseId) => stateOf((await engine.getStatus(names.instanceIdFor(caseId)))?.runtimeStatus),
   };
 }
@@ -279,6 +282,54 @@ describe("one orchestration per case", () => {
     expect(await engine.getStatus(names.instanceIdFor(caseId))).toMatchObject({
       runtimeStatus: "Completed",
       output: { caseId, outcome: "done" },
+    });
+  });
+
+  it("ends the ladder without reading the case again when the change says it paid the case in full", async () => {
+    const today = toLocalDate(new Date(clock.now()), "Europe/Oslo");
+    const record = caseRecord("INV-9005", addDays(today, 3), CUSTOMER, addDays(today, -10));
+    await w.cases.create(record);
+    const { caseId } = record;
+    const workflow = engineWorkflow();
+    await workflow.start(caseId);
+    await engine.waitForIdle();
+    const rules = ruleSetFor("NO", today);
+    await w.cases.update(record.tenantId, caseId, (r) => ({
+      ...r,
+      case: applyEvent(
+        r.case,
+        {
+          type: "payment",
+          reference: "direct:bank-79",
+          amount: balanceOn(r.case, today, rules).total,
+          receivedOn: today,
+        },
+        rules,
+      ),
+    }));
+    const cases = deps.cases;
+    let reads = 0;
+    deps.cases = new Proxy(cases, {
+      get: (target, key, receiver) => {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          if (key === "get" || key === "getById") reads++;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    try {
+      await workflow.caseChanged(caseId, "payment", { closed: true });
+      await engine.waitForIdle();
+    } finally {
+      deps.cases = cases;
+    }
+    expect(reads).toBe(0);
+    expect(await engine.getStatus(names.instanceIdFor(caseId))).toMatchObject({
+      runtimeStatus: "Completed",
+      output: { caseId, outcome: "done" },
+      customStatus: { state: "done" },
     });
   });
 

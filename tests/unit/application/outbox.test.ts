@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { makeGetCase } from "../../../shared/application/get-case";
 import { relayPendingOutbox } from "../../../shared/application/outbox";
+import { makePlanNextStep } from "../../../shared/application/plan-next-step";
 import { makeRecordDirectPayment } from "../../../shared/application/record-direct-payment";
 import {
   makeRegisterInvoice,
@@ -41,23 +42,39 @@ function world() {
   const w = testWorld({ now: "2026-11-20T10:00:00Z" });
   const events = new FlakyPublisher();
   const starts: string[] = [];
+  /** The first plan each start carried (undefined: the orchestration plans by itself). */
+  const firstPlans: unknown[] = [];
   const changes: string[] = [];
+  const closed: boolean[] = [];
   let workflowDown = false;
   const workflow: CaseWorkflow = {
-    start: async (caseId) => {
+    start: async (caseId, planned) => {
       if (workflowDown) throw new Error("durable client: task hub unavailable");
       starts.push(caseId);
+      firstPlans.push(planned);
     },
-    caseChanged: async (_caseId, reason) => {
+    caseChanged: async (_caseId, reason, change) => {
       if (workflowDown) throw new Error("durable client: task hub unavailable");
       changes.push(reason);
+      closed.push(change?.closed === true);
     },
     state: async () => "running",
   };
   const deps = { ...w.deps, events, workflow };
   const later = (seconds: number) => w.clock.set(new Date(w.clock.now().getTime() + seconds * 1000).toISOString());
   const sweep = () => relayPendingOutbox(deps, { minAgeMs: 20_000, maxEntries: 100 });
-  return { w, deps, events, starts, changes, later, sweep, setWorkflowDown: (v: boolean) => (workflowDown = v) };
+  return {
+    w,
+    deps,
+    events,
+    starts,
+    firstPlans,
+    changes,
+    closed,
+    later,
+    sweep,
+    setWorkflowDown: (v: boolean) => (workflowDown = v),
+  };
 }
 
 describe("transactional outbox", () => {
@@ -82,6 +99,7 @@ describe("transactional outbox", () => {
     expect(t.events.published.map((e) => e.type)).toEqual(["case.created"]);
     expect(t.events.published[0]).toMatchObject({ caseId, tenantId, data: { invoiceNumber: "INV-77" } });
     expect(t.starts).toEqual([caseId]);
+    expect(t.firstPlans).toEqual([undefined]); // the sweep has no plan: the orchestration plans by itself
 
     // Nothing is told twice: the outbox is empty now.
     t.later(60);
@@ -129,8 +147,10 @@ describe("transactional outbox", () => {
     t.events.down = false;
     await pay(tenantId, caseId, payment);
     expect(t.events.published.map((e) => e.type)).toEqual(["case.created"]);
-    // The orchestration does not wait for the topic: it re-planned at once (once, for the one change).
+    // The orchestration does not wait for the topic: it was told at once (once, for the one change) that the case is
+    // closed, so it ends without planning again.
     expect(t.changes).toEqual(["payment"]);
+    expect(t.closed).toEqual([true]);
 
     t.later(30);
     await t.sweep();
@@ -141,6 +161,41 @@ describe("transactional outbox", () => {
     t.later(60);
     await t.sweep();
     expect(t.events.published.map((e) => e.type)).toEqual(types);
+  });
+
+  it("starts a new case's orchestration with its first plan, made on the case as the intake wrote it", async () => {
+    const t = world();
+    const { tenantId } = await seedTenant(t.w);
+    const { caseId } = await makeRegisterInvoice(t.deps)(tenantId, invoice);
+    expect(t.starts).toEqual([caseId]);
+    // What the orchestration's own planning would have said, reading the case: so it need not read it.
+    expect(t.firstPlans).toEqual([await makePlanNextStep(t.deps)(caseId)]);
+    // Handed over 15 days after its due date: the reminder (with its fee) is the step that fits it now.
+    expect(t.firstPlans[0]).toMatchObject({ kind: "act", action: { kind: "reminder", stepIndex: 1 } });
+
+    const numbers = ["P-1", "P-2"];
+    await makeRegisterInvoiceBatch(t.deps)(
+      tenantId,
+      numbers.map((invoiceNumber) => ({ ok: true, input: { ...invoice, invoiceNumber } })),
+    );
+    expect(t.firstPlans.slice(1)).toEqual(
+      await Promise.all(t.starts.slice(1).map((id) => makePlanNextStep(t.deps)(id))),
+    );
+    expect(t.firstPlans.slice(1).every((p) => p !== undefined)).toBe(true);
+  });
+
+  it("tells the orchestration of a partly paid case to plan again, not that it is closed", async () => {
+    const t = world();
+    const { tenantId } = await seedTenant(t.w);
+    const { caseId } = await makeRegisterInvoice(t.deps)(tenantId, invoice);
+    const pay = makeRecordDirectPayment(t.deps);
+    await pay(tenantId, caseId, {
+      reference: "bank-2026-11-20-2",
+      amount: { value: 10000, currency: "NOK" },
+      paidAt: "2026-11-20",
+    });
+    expect(t.changes).toEqual(["payment"]);
+    expect(t.closed).toEqual([false]);
   });
 
   it("leaves young entries to their writer: the sweep only takes entries older than its minimum age", async () => {

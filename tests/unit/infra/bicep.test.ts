@@ -1294,6 +1294,7 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
       { id: "deliveries", path: "/id", ttl: null },
       { id: "debtor-contacts", path: "/id", ttl: null },
       { id: "min-side-sessions", path: "/id", ttl: 86400 },
+      { id: "powers-of-attorney", path: "/granteeRef", ttl: null },
       { id: "message-threads", path: "/caseId", ttl: null },
     ]);
   });

@@ -16,6 +16,7 @@ import { caseIdFor } from "../../../../shared/domain/case-id";
 import { CosmosMessageThreadStore } from "../../../../shared/adapters/cosmos/message-thread-store.cosmos";
 import { emptyThread } from "../../../../shared/ports/message-thread-store";
 import { CosmosMinSideSessionStore } from "../../../../shared/adapters/cosmos/min-side-session-store.cosmos";
+import { CosmosPowerOfAttorneyStore } from "../../../../shared/adapters/cosmos/power-of-attorney-store.cosmos";
 import { CosmosCaseStore } from "../../../../shared/adapters/cosmos/case-store.cosmos";
 import {
   COSMOS_CONTAINERS,
@@ -173,6 +174,21 @@ describe("Cosmos DB documents", () => {
       ttl: 960,
     });
 
+    await new CosmosPowerOfAttorneyStore({ database }).put({
+      schemaVersion: 1,
+      id: "poa-0123456789abcdef01234567",
+      granteeRef: createHash("sha256").update("grantee").digest("hex"),
+      grantorRef: createHash("sha256").update("grantor").digest("hex"),
+      grantorNationalId: "12038512356",
+      grantorName: "Kari Nordmann",
+      granteeName: "Ola Nordmann",
+      scope: "read",
+      cases: "all",
+      validFrom: "2025-03-17",
+      validUntil: "2025-06-17",
+      createdAt: "2025-03-17T09:00:00.000Z",
+      updatedAt: "2025-03-17T09:00:00.000Z",
+    });
     await new CosmosMessageThreadStore({ database }).update("tenant-doc", caseIdFor("tenant-doc", "INV-1"), (t) => ({
       ...(t ?? emptyThread("tenant-doc", caseIdFor("tenant-doc", "INV-1"), "2025-03-17T09:00:00.000Z")),
       alertChannels: ["sms"],

@@ -222,6 +222,52 @@ describe.each(harnesses.map((h) => [h.name, h] as const))("%s stores", (_name, h
       expect(await pending()).toEqual([]);
     });
 
+    it("removes relayed outbox entries with the case's next write, even when one is gone already or nothing changes", async () => {
+      const record = aCaseRecord("tenant-a", "INV-1");
+      const at = new Date("2025-03-17T09:00:00.000Z");
+      const messages = [
+        ...eventMessages([caseEvent("case.created", record, "created", at, {})]),
+        { kind: "start-workflow" as const },
+      ];
+      const created = await stores.cases.create(withOutbox(record, messages, at));
+      const [event, start] = created.outbox!.map((e) => e.entryId);
+      const pending = async () =>
+        (await stores.cases.pendingOutbox("2026-01-01T00:00:00.000Z", { limit: 10 })).items.map((e) => e.entryId);
+
+      // The next write takes the relayed entries with it, and may add entries of its own.
+      const later = new Date("2025-03-17T09:05:00.000Z");
+      const written = await stores.cases.update(
+        "tenant-a",
+        record.caseId,
+        (c) => withOutbox({ ...c, sentKeys: ["x"] }, [{ kind: "case-changed", reason: "payment" }], later),
+        created,
+        [event!, start!],
+      );
+      expect((await stores.cases.get("tenant-a", record.caseId))?.sentKeys).toEqual(["x"]);
+      const changed = written.outbox![0]!.entryId;
+      expect(await pending()).toEqual([changed]);
+
+      // One of them removed meanwhile (the sweep relayed it), one unknown: the write is made all the same.
+      await stores.cases.removeOutbox(record.caseId, [changed]);
+      const again = await stores.cases.update(
+        "tenant-a",
+        record.caseId,
+        (c) => ({ ...c, sentKeys: ["x", "y"] }),
+        written,
+        [changed, "0".repeat(32)],
+      );
+      expect(again.sentKeys).toEqual(["x", "y"]);
+      expect((await stores.cases.get("tenant-a", record.caseId))?.sentKeys).toEqual(["x", "y"]);
+
+      // Nothing to write: the relayed entries are removed all the same.
+      const third = await stores.cases.update("tenant-a", record.caseId, (c) =>
+        withOutbox({ ...c, sentKeys: ["x", "y", "z"] }, [{ kind: "case-changed", reason: "again" }], at),
+      );
+      expect(await pending()).toHaveLength(1);
+      await stores.cases.update("tenant-a", record.caseId, (c) => c, third, [third.outbox![0]!.entryId]);
+      expect(await pending()).toEqual([]);
+    });
+
     it("writes no outbox entry when the case write fails: a duplicate create, a conflicting update", async () => {
       const record = aCaseRecord("tenant-a", "INV-1");
       const at = new Date("2025-03-17T09:00:00.000Z");

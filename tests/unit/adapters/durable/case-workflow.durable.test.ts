@@ -55,6 +55,14 @@ describe("DurableCaseWorkflow", () => {
     ]);
   });
 
+  it("tells a running orchestration that a change closed its case, and starts none for a closed case", async () => {
+    const { workflow, calls } = client({ "case-c_1": "Running", "case-c_2": "Completed" });
+    await workflow.caseChanged("c_1", "payment", { closed: true });
+    await workflow.caseChanged("c_2", "payment", { closed: true });
+    await workflow.caseChanged("c_3", "cancellation", { closed: true });
+    expect(calls).toEqual(['raise case-c_1 CaseChanged {"reason":"payment","closed":true}']);
+  });
+
   it("maps runtime statuses, reports an unknown instance as missing and other errors as errors", async () => {
     const { workflow } = client({
       "case-a": "Pending",
