@@ -27,7 +27,7 @@ import { caseEvent } from "../case-context";
 import { eventMessages, relayOutbox, withOutbox, type OutboxDeps } from "../outbox";
 import { actorOf, type UploadedFile } from "./debtor-actions";
 import { accessibleCase, casesOf, tenantsOf, type MinSidePagesDeps } from "./pages";
-import type { MinSideSession, MinSideSubject } from "./subject";
+import { mayActOnCase, type MinSideSession, type MinSideSubject } from "./subject";
 import { checkUpload, type UploadRefusal } from "./uploads";
 
 export const MAX_MESSAGE_LENGTH = 2000;
@@ -177,6 +177,8 @@ export function makePostDebtorMessage(deps: MinSideMessagesDeps) {
     input: { text?: string; attachment?: UploadedFile },
   ): Promise<PostOutcome> => {
     const { record } = await claimOf(deps, session.subject, tenantId, caseId);
+    // Writing is acting: a read-only power of attorney sees the thread but cannot write in the debtor's name.
+    if (!mayActOnCase(session.subject, record)) throw new CaseNotFound(caseId);
     const text = (input.text ?? "").replace(/\r\n/gu, "\n").trim();
     if (text.length === 0) return { kind: "refused", field: "text", code: "text-missing" };
     if (text.length > MAX_MESSAGE_LENGTH) return { kind: "refused", field: "text", code: "text-too-long" };
@@ -200,7 +202,7 @@ export function makePostDebtorMessage(deps: MinSideMessagesDeps) {
       });
       attachment = { uploadId, contentType: check.contentType, bytes: content.length };
     }
-    const actor = actorOf(session);
+    const actor = actorOf(session, record);
     const appended = await appendMessage(deps.messageThreads, record, {
       messageId,
       from: "debtor",

@@ -17,7 +17,7 @@ import { InvalidCustomerContact, makeUpdateCaseCustomer, type CustomerContactDep
 import { isPayable } from "../payments/pay-options";
 import { actorOf } from "./debtor-actions";
 import { casesOf, type MinSidePagesDeps } from "./pages";
-import type { MinSideSession, MinSideSubject } from "./subject";
+import { caseAccess, type MinSideSession, type MinSideSubject } from "./subject";
 
 export interface MinSideSettingsDeps extends MinSidePagesDeps, CustomerContactDeps {
   messageThreads: MessageThreadStore;
@@ -45,9 +45,14 @@ export type SaveOutcome =
 
 const Email = z.email().max(254);
 
-/** The open claims settings apply to: every open one of a person, or the one claim of a PIN sign-in. */
+/**
+ * The open claims settings apply to: every open one of the person's OWN (never a claim reached through a power of
+ * attorney: those are the grantor's contact data and consent), or the one claim of a PIN sign-in.
+ */
 async function openClaims(deps: MinSidePagesDeps, subject: MinSideSubject): Promise<CaseRecord[]> {
-  return (await casesOf(deps, subject)).filter((r) => isPayable(r.case) || r.case.status === "disputed");
+  return (await casesOf(deps, subject)).filter(
+    (r) => caseAccess(subject, r)?.kind === "own" && (isPayable(r.case) || r.case.status === "disputed"),
+  );
 }
 
 export function makeLoadSettings(deps: Pick<MinSideSettingsDeps, keyof MinSidePagesDeps | "messageThreads">) {

@@ -255,3 +255,54 @@ describe("settings", () => {
     expect(sms).toHaveLength(0);
   });
 });
+
+describe("a power of attorney", () => {
+  const grant = (scope: "read" | "act"): MinSideSession => ({
+    ...sessionOf(NID_B),
+    subject: {
+      kind: "person",
+      nationalId: NID_B,
+      held: [
+        {
+          grantId: `poa-${scope}`,
+          grantorNationalId: NID_A,
+          grantorName: "Kari Nordmann",
+          scope,
+          cases: "all",
+          validFrom: "2026-11-01",
+          validUntil: "2026-12-31",
+        },
+      ],
+    },
+  });
+
+  it("to read shows the grantor's thread but writes nothing in her name; to act writes as the attorney", async () => {
+    signedIn = grant("read");
+    expect((await threadOf(caseA)).status).toBe(200);
+    expect((await threadOf(caseA, { csrf: CSRF[NID_B]!, text: "hei" })).status).toBe(404);
+    expect(await w.deps.messageThreads.get(tenantId, caseA)).toBeUndefined();
+    signedIn = grant("act");
+    expect((await threadOf(caseA, { csrf: CSRF[NID_B]!, text: "hei" })).status).toBe(303);
+    const record = await w.deps.cases.get(tenantId, caseA);
+    expect(record!.timeline.find((e) => e.details?.action === "message")?.details?.actor).toMatchObject({
+      kind: "debtor-attorney",
+      grantRef: "poa-act",
+    });
+  });
+
+  it("never changes the grantor's contact data or consent from the attorney's settings", async () => {
+    signedIn = grant("act");
+    const page = await call(MIN_SIDE_MESSAGES_FUNCTIONS.settings, settingsRequest("/min-side/innstillinger"));
+    expect(html(page)).toContain("Du har ingen åpne krav");
+    const saved = await call(
+      MIN_SIDE_MESSAGES_FUNCTIONS.settings,
+      settingsRequest("/min-side/innstillinger", { csrf: CSRF[NID_B]!, phone: "", email: "" }),
+    );
+    expect(saved.status).toBe(422);
+    expect((await w.deps.cases.get(tenantId, caseA))!.customer.phone).toBe("+4791234567");
+  });
+});
+
+function settingsRequest(path: string, form?: Record<string, string>): HttpRequest {
+  return page(path, {}, form);
+}
