@@ -153,6 +153,8 @@ export const Settings = z.object({
   PRINT_OUTBOX_CONTAINER: z.string().min(3).optional(),
   /** Files debtors upload on Min side (dispute attachments, payment receipts); default "debtor-uploads". */
   DEBTOR_UPLOADS_CONTAINER: z.string().min(3).optional(),
+  /** The creditors' own PDFs of their invoices (partner API, shown on Min side); default "invoice-documents". */
+  INVOICE_DOCUMENTS_CONTAINER: z.string().min(3).optional(),
   PRINT_RECEIPTS_CONTAINER: z.string().min(3).optional(),
   PRINT_RECEIPTS_REJECTED_CONTAINER: z.string().min(3).optional(),
 });

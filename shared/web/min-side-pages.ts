@@ -382,7 +382,10 @@ export function renderClaimPage(input: {
     ...(c.paid.value > 0 ? [[ms(lang, "paid"), formatAmount(c.paid, lang)] as [string, string]] : []),
   ];
   const documents = [
-    { href: minSideHref(`${base}/faktura`, lang), text: ms(lang, "invoiceCopy") },
+    {
+      href: minSideHref(`${base}/faktura`, lang),
+      text: c.originalInvoice ? ms(lang, "originalInvoice", { creditor: c.creditorName }) : ms(lang, "invoiceCopy"),
+    },
     ...c.documents.map((d) => ({
       href: minSideHref(`${base}/dokumenter/${encodeURIComponent(d.documentId)}`, lang),
       text: ms(lang, "documentLink", {

@@ -1,5 +1,6 @@
 import { MemoryDeliveryIndex } from "../../../../shared/adapters/memory/delivery-index.memory";
 /** Literal ports for host-free tests of the partner API: memory stores, a recording workflow, a settable clock. */
+import { MemoryInvoiceDocumentStore } from "../../../../shared/adapters/memory/invoice-document-store.memory";
 import { MemoryReplayGuard } from "../../../../shared/adapters/memory/replay-guard.memory";
 import { MemoryPaymentQueue } from "../../../../shared/adapters/memory/payment-queue.memory";
 import { MemoryDeadLetters } from "../../../../shared/adapters/memory/dead-letters.memory";
@@ -138,6 +139,7 @@ export function testWorld(
     letters: archive,
     letterChannels: {},
     deliveryIndex: new MemoryDeliveryIndex(),
+    invoiceDocuments: new MemoryInvoiceDocumentStore(),
     printBatches: { closeBatch: async () => null } as unknown as RootDeps["printBatches"],
     printReceiptFiles: { listRejected: async () => [] } as unknown as RootDeps["printReceiptFiles"],
     deliveryReportsFor: () => ({ record: async () => "unknown-message" as const }),
