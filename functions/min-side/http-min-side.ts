@@ -4,7 +4,7 @@
  *   GET  /min-side/logg-inn              sign-in: BankID button, case number + PIN form
  *   GET  /min-side/logg-inn/bankid       → 302 to the OIDC broker (PKCE, state, nonce kept server side)
  *   GET  /min-side/logg-inn/callback     the broker's answer → a session → 303 /min-side
- *   POST /min-side/logg-inn/pin          case number + PIN → a session for that case → 303 to its page
+ *   POST /min-side/logg-inn/pin          KID + PIN (from the letter) → a session for that case → 303 to its page
  *   POST /min-side/logg-ut               sign out (CSRF) → 303 sign-in
  *   GET  /min-side                       every open and recently closed claim, across creditors
  *   GET  /min-side/krav/{t}/{c}          one claim: balance, timeline, documents, actions
@@ -273,7 +273,8 @@ export function makeMinSideFunctions(resolve: () => MinSideDeps) {
       if (request.headers.get("sec-fetch-site") === "cross-site") return notice(request, "bad-form", lang);
       if (!wiring.pinSecret) return redirect(signInPath(lang));
       const form = await formOf(request);
-      const typed = form.get("caseNumber")?.slice(0, 40) ?? "";
+      // The KID, as the letter's Min side line and the form call it (`caseNumber`: what the form sent before).
+      const typed = (form.get("kid") ?? form.get("caseNumber"))?.slice(0, 40) ?? "";
       const caseNumber = normaliseCaseNumber(typed);
       const pin = normalisePin(form.get("pin") ?? undefined);
       const keys = { case: caseNumber ?? "invalid", client: clientAddress(request) };
