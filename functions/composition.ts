@@ -247,6 +247,10 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
       token: { points: s.PAY_PAGE_RATE_PER_TOKEN, durationSeconds: 60 },
       client: { points: s.PAY_PAGE_RATE_PER_CLIENT, durationSeconds: 60 },
     }),
+    payAssistantLimiter: new RequestRateLimiter({
+      token: { points: s.PAY_ASSISTANT_RATE_PER_TOKEN, durationSeconds: 60 },
+      client: { points: s.PAY_ASSISTANT_RATE_PER_CLIENT, durationSeconds: 60 },
+    }),
     // Trained on the repository's question set on the first question (well under a second), then kept.
     intentClassifier: questionSetClassifier,
     assistantLimiter: new RequestRateLimiter({

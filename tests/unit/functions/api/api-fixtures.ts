@@ -68,6 +68,8 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     SERVICE_REOPEN_LIMIT_SECONDS: 60,
     PAY_PAGE_RATE_PER_TOKEN: 60,
     PAY_PAGE_RATE_PER_CLIENT: 300,
+    PAY_ASSISTANT_RATE_PER_TOKEN: 10,
+    PAY_ASSISTANT_RATE_PER_CLIENT: 60,
     ASSISTANT_RATE_PER_CLIENT: 120,
     MINSIDE_SESSION_IDLE_MINUTES: 15,
     MINSIDE_SESSION_MAX_HOURS: 4,
@@ -158,6 +160,10 @@ export function testWorld(
     payPageLimiter: new RequestRateLimiter({
       token: { points: settings.PAY_PAGE_RATE_PER_TOKEN, durationSeconds: 60 },
       client: { points: settings.PAY_PAGE_RATE_PER_CLIENT, durationSeconds: 60 },
+    }),
+    payAssistantLimiter: new RequestRateLimiter({
+      token: { points: settings.PAY_ASSISTANT_RATE_PER_TOKEN, durationSeconds: 60 },
+      client: { points: settings.PAY_ASSISTANT_RATE_PER_CLIENT, durationSeconds: 60 },
     }),
     intentClassifier: questionSetClassifier,
     assistantLimiter: new RequestRateLimiter({
