@@ -67,7 +67,7 @@ export async function run(): Promise<Record<string, number | string>> {
     figures["GET: requests/s"] = Math.round(get.ttfb.length / get.seconds);
     figures["GET: TTFB p50 / p95 / p99 / max ms"] = fmt(get.ttfb);
     figures["GET: answers other than 200"] = others(get.statuses);
-    const action = /<form[^>]*action="([^"]*)"[^>]*>(?:(?!<\/form>)[\s\S])*name="question"/u.exec(html.toString())?.[1];
+    const action = /<form[^>]*action="([^"]*)"[^>]*>(?:(?!<\/form>)[\s\S])*name="sporsmal"/u.exec(html.toString())?.[1];
     if (!action) {
       figures["POST question"] = "the page has no question form";
       return figures;
@@ -76,7 +76,7 @@ export async function run(): Promise<Record<string, number | string>> {
       timeToFirstByte(
         new URL(action.replace(/&amp;/gu, "&"), link).toString(),
         agent,
-        "question=har+dere+f%C3%A5tt+betalingen+min%3F",
+        "sporsmal=har+dere+f%C3%A5tt+betalingen+min%3F",
       ),
     );
     figures[`POST question, ${clients} clients × ${seconds} s: requests`] = post.ttfb.length;
