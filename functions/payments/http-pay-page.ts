@@ -239,7 +239,16 @@ export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
             result.creditorName ? { creditorName: result.creditorName } : {},
           );
         case "invalid":
-          return page(request, 422, renderPayPage(result.view, { lang, error: result.error, values: result.values }));
+          return page(
+            request,
+            422,
+            renderPayPage(result.view, {
+              lang,
+              error: result.error,
+              values: result.values,
+              assistant: assistantOn(token, lang),
+            }),
+          );
         case "redirect":
           return {
             status: 303,

@@ -174,11 +174,17 @@ describe("GET /p/{token}/receipt", () => {
 describe("POST /p/{token}/assistent (Spør oss on the pay page)", () => {
   const reply = (html: string) => /<p role="status">([^<]*)</u.exec(html)?.[1] ?? "";
 
-  it("offers the question form on the page, posting to the link's own assistant", async () => {
+  it("offers the question form on the page (and on the page a refused payment shows again), posting to the link's own assistant", async () => {
     const fns = makePayPageFunctions(() => deps());
     const html = page(await fns.show(get(`/p/${token}`), context()));
     expect(html).toContain(`<form method="post" action="/p/${token}/assistent#sporsmal-tittel">`);
     expect(html).toContain('name="sporsmal"');
+    const refused = await fns.pay(
+      post(`/p/${token}/pay`, { method: "vipps", option: "custom", amount: "1" }),
+      context(),
+    );
+    expect(refused.status).toBe(422);
+    expect(page(refused)).toContain(`action="/p/${token}/assistent#sporsmal-tittel"`);
     const nn = page(await fns.show(get(`/p/${token}?lang=nn`), context()));
     expect(nn).toContain(`action="/p/${token}/assistent?lang=nn#sporsmal-tittel"`);
   });
