@@ -86,6 +86,7 @@ import type { Database } from "@azure/cosmos";
 import type { PersonCases } from "../shared/ports/case-store";
 import type { DebtorActionsDeps } from "./debtor-actions";
 import { BlobDebtorUploadStore } from "../shared/adapters/blob/debtor-upload-store.blob";
+import { BlobInvoiceDocumentStore } from "../shared/adapters/blob/invoice-document-store.blob";
 import { PAYMENTS_QUEUE } from "./payments/names";
 import { PARTNER_COMMANDS_QUEUE } from "./services/names";
 import { CASE_EVENTS_TOPIC, WEBHOOK_DELIVERIES_QUEUE } from "./webhooks/names";
@@ -174,6 +175,10 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     ...storageAccess,
     containerName: s.DEBTOR_UPLOADS_CONTAINER ?? "debtor-uploads",
   });
+  const invoiceDocuments = new BlobInvoiceDocumentStore({
+    ...storageAccess,
+    containerName: s.INVOICE_DOCUMENTS_CONTAINER ?? "invoice-documents",
+  });
   const webhookDeliveries = new ServiceBusWebhookDeliveryQueue({
     client: serviceBus,
     queueName: WEBHOOK_DELIVERIES_QUEUE,
@@ -226,6 +231,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     ...(s.MINSIDE_PIN_SECRET ? { minSidePinSecret: s.MINSIDE_PIN_SECRET } : {}),
     ...(minSide ? { minSide, resolveMinSideSession: minSide.sessions.resolve } : {}),
     debtorUploads,
+    invoiceDocuments,
     // The debtor actions resolve the same sessions as Min side's pages; without Min side's settings nobody is signed
     // in, so every action answers with the sign-in page.
     resolveSession: minSide ? minSide.sessions.resolve : async () => undefined,
@@ -242,6 +248,10 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     payPageLimiter: new RequestRateLimiter({
       token: { points: s.PAY_PAGE_RATE_PER_TOKEN, durationSeconds: 60 },
       client: { points: s.PAY_PAGE_RATE_PER_CLIENT, durationSeconds: 60 },
+    }),
+    payAssistantLimiter: new RequestRateLimiter({
+      token: { points: s.PAY_ASSISTANT_RATE_PER_TOKEN, durationSeconds: 60 },
+      client: { points: s.PAY_ASSISTANT_RATE_PER_CLIENT, durationSeconds: 60 },
     }),
     // Trained on the repository's question set on the first question (well under a second), then kept.
     intentClassifier: questionSetClassifier,

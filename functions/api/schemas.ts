@@ -552,6 +552,17 @@ export const DocumentRefDto = z
   .meta({ id: "DocumentRef" });
 export const DocumentList = z.object({ items: z.array(DocumentRefDto) }).meta({ id: "DocumentList" });
 
+/** `PUT /api/v1/cases/{caseId}/invoice-document`'s answer: what is stored now (never the content). */
+export const InvoiceDocumentDto = z
+  .object({
+    caseId: z.string(),
+    contentType: z.literal("application/pdf"),
+    bytes: z.number().int().positive(),
+    sha256: z.string().meta({ description: "Hex SHA-256 of the PDF." }),
+    uploadedAt: Instant,
+  })
+  .meta({ id: "InvoiceDocument" });
+
 // ---------------------------------------------------------------------------------------------------------------
 // Partner connection (the tenant's partner system: TMF641 service orders to suspend and reopen services)
 

@@ -105,8 +105,8 @@ const signInTemplate = compileTemplate<{
 <% } %><% if (it.pin) { %><h2><%= it.pin.heading %></h2>
 <p><%= it.pin.intro %></p>
 <form method="post" action="<%= it.pin.action %>" novalidate>
-<div class="field"><label for="caseNumber"><%= it.pin.caseLabel %></label><p class="hint" id="caseNumber-hint"><%= it.pin.caseHint %></p>
-<input type="text" id="caseNumber" name="caseNumber" inputmode="numeric" autocomplete="off" aria-describedby="caseNumber-hint" value="<%= it.pin.caseValue %>"<% if (it.pin.invalid) { %> aria-invalid="true"<% } %>></div>
+<div class="field"><label for="kid"><%= it.pin.caseLabel %></label><p class="hint" id="kid-hint"><%= it.pin.caseHint %></p>
+<input type="text" id="kid" name="kid" inputmode="numeric" autocomplete="off" aria-describedby="kid-hint" value="<%= it.pin.caseValue %>"<% if (it.pin.invalid) { %> aria-invalid="true"<% } %>></div>
 <div class="field"><label for="pin"><%= it.pin.pinLabel %></label><p class="hint" id="pin-hint"><%= it.pin.pinHint %></p>
 <input type="text" id="pin" name="pin" inputmode="numeric" autocomplete="off" aria-describedby="pin-hint"<% if (it.pin.invalid) { %> aria-invalid="true"<% } %>></div>
 <button class="btn card" type="submit"><%= it.pin.button %></button>
@@ -410,7 +410,10 @@ export function renderClaimPage(input: {
     ...(c.paid.value > 0 ? [[ms(lang, "paid"), formatAmount(c.paid, lang)] as [string, string]] : []),
   ];
   const documents = [
-    { href: minSideHref(`${base}/faktura`, lang), text: ms(lang, "invoiceCopy") },
+    {
+      href: minSideHref(`${base}/faktura`, lang),
+      text: c.originalInvoice ? ms(lang, "originalInvoice", { creditor: c.creditorName }) : ms(lang, "invoiceCopy"),
+    },
     ...c.documents.map((d) => ({
       href: minSideHref(`${base}/dokumenter/${encodeURIComponent(d.documentId)}`, lang),
       text: ms(lang, "documentLink", {

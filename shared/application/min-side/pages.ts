@@ -86,6 +86,8 @@ export interface ClaimView extends ClaimSummary {
   paid: Money;
   timeline: TimelineItem[];
   documents: ClaimDocument[];
+  /** The creditor sent its own PDF of the invoice (offered as the original; else a generated copy). */
+  originalInvoice: boolean;
   creditorContact?: ContactView;
   agencyContact?: ContactView;
 }
@@ -290,6 +292,7 @@ export function makeLoadClaim(deps: MinSidePagesDeps, config: { agency?: AgencyC
       documents: record.documents
         .filter((d) => d.contentType === "application/pdf")
         .map((d) => ({ documentId: d.documentId, kind: d.kind, on: d.createdAt })),
+      originalInvoice: record.invoiceDocument !== undefined,
       ...contactsOf(tenant, config.agency),
     };
   };
