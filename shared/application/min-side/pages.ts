@@ -7,7 +7,7 @@
  */
 import type { LocalDate } from "../../domain/calendar";
 import type { Money } from "../../domain/money";
-import type { StepKind } from "../../domain/policy";
+import type { ActionKind, StepKind } from "../../domain/policy";
 import type { CaseRecord, CaseStore, PersonCases } from "../../ports/case-store";
 import type { Clock } from "../../ports/clock";
 import type { InterestRateStore } from "../../ports/interest-rate-store";
@@ -49,7 +49,7 @@ export interface ClaimSummary {
   /** What is owed today (principal + fees + interest). */
   dueToday: Money;
   dueDate: LocalDate;
-  next?: { kind: StepKind; on: LocalDate };
+  next?: { kind: ActionKind; on: LocalDate };
   open: boolean;
 }
 
