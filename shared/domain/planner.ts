@@ -7,7 +7,9 @@
  *   debtor (the Let's pay SMS, any letter and its alert: `contactsDebtor`) must wait for contact hours or a suspension
  *   for an allowed day.
  * - `wait`: the next step lies in the future; `until` is when it falls due, `next` previews it (amounts as of that day).
- * - `paused`: nothing happens until an event (dispute resolved, case resumed, instalment reported missed).
+ * - `paused`: nothing happens until an event (dispute resolved, case resumed, a letter delivered, new contact data).
+ * - An agreed instalment plan plans its own actions while it runs: each instalment's reminder and, when one is missed,
+ *   the plan's end (`instalment-reminder`, `instalment-missed`; no ladder step, no fee). The ladder then resumes.
  * - `done`: nothing more to do (paid, cancelled, handed off, ladder complete).
  *
  * CATCH-UP WITHOUT BURSTS: a case that comes in (or resumes, or is let off hold) after several steps' days have passed
@@ -29,6 +31,7 @@
  */
 import {
   atLocalTime,
+  isWithinContactHours,
   nextContactTime,
   suspensionAllowedDayOnOrAfter,
   timeZoneOf,
@@ -446,10 +449,19 @@ function instalmentAction(
   rules: RuleSet,
 ): PlannedAction {
   const zone = timeZoneOf(c.country);
+  const hours = rules.contactHours.value;
+  if (kind === "instalment-reminder") {
+    // A reminder day without contact hours at the send time (a Sunday, a public holiday) moves to the contact day
+    // before it, so the debtor still has the days the policy promises — never to before today.
+    let earlier = day;
+    while (earlier > today && !isWithinContactHours(atLocalTime(earlier, policy.sendAt, zone), c.country, hours))
+      earlier = addDays(earlier, -1);
+    if (earlier > today) day = earlier;
+  }
   let at = day <= today ? now : atLocalTime(day, policy.sendAt, zone);
   if (day === today && atLocalTime(day, policy.sendAt, zone).getTime() > now.getTime())
     at = atLocalTime(day, policy.sendAt, zone);
-  at = nextContactTime(at, c.country, rules.contactHours.value);
+  at = nextContactTime(at, c.country, hours);
   const on = toLocalDate(at, zone);
   const legalBasis =
     kind === "instalment-reminder"
@@ -505,27 +517,9 @@ export function plan(c: Case, policy: LadderPolicy, rules: RuleSet, now: Date): 
   const balanceToday = balanceOn(c, today, rules);
   if (balanceToday.total.value <= 0) return { kind: "done", reason: "Nothing is owed; nothing more is sent." };
 
-  // A letter on its way decides what comes next (its deadline runs from the day it reaches the debtor); one that
-  // reached nobody stops the ladder until the debtor's contact data changes.
-  const undelivered = c.steps.find((s) => s.delivery === "undelivered");
-  if (undelivered) {
-    return {
-      kind: "paused",
-      reason: `The ${describeStep(undelivered.kind)} (step ${undelivered.stepIndex + 1}) could not be delivered through any channel; the ladder waits until the customer's contact details are updated.`,
-      resumesOn: "contact-updated",
-    };
-  }
-  const pending = c.steps.find((s) => s.delivery === "pending");
-  if (pending) {
-    return {
-      kind: "paused",
-      reason: `The ${describeStep(pending.kind)} (step ${pending.stepIndex + 1}) is on its way${pending.channel ? ` (${pending.channel})` : ""}; the next step waits until it has reached the debtor.`,
-      resumesOn: "letter-delivered",
-    };
-  }
-
   // An agreed instalment plan runs the case while it is active: each instalment's reminder, then — if it is still
-  // unpaid after the grace days — the plan's end (instalment-missed), after which the ladder resumes below.
+  // unpaid after the grace days — the plan's end (instalment-missed), after which the ladder resumes below. Before a
+  // letter on its way or undelivered: the plan's own messages do not wait for the ladder's letters.
   const open = openInstalment(c, today, policy);
   if (open) {
     const action = (kind: InstalmentActionKind, day: LocalDate) =>
@@ -553,6 +547,25 @@ export function plan(c: Case, policy: LadderPolicy, rules: RuleSet, now: Date): 
       until: action("instalment-missed", open.missedOn).at,
       reason: `An instalment plan is active: the next instalment of ${amount} is due ${open.dueDate}; the ladder waits (unpaid ${policy.instalmentGraceDays} days after that, the plan ends).`,
       next: action("instalment-missed", open.missedOn),
+    };
+  }
+
+  // A letter on its way decides what comes next (its deadline runs from the day it reaches the debtor); one that
+  // reached nobody stops the ladder until the debtor's contact data changes.
+  const undelivered = c.steps.find((s) => s.delivery === "undelivered");
+  if (undelivered) {
+    return {
+      kind: "paused",
+      reason: `The ${describeStep(undelivered.kind)} (step ${undelivered.stepIndex + 1}) could not be delivered through any channel; the ladder waits until the customer's contact details are updated.`,
+      resumesOn: "contact-updated",
+    };
+  }
+  const pending = c.steps.find((s) => s.delivery === "pending");
+  if (pending) {
+    return {
+      kind: "paused",
+      reason: `The ${describeStep(pending.kind)} (step ${pending.stepIndex + 1}) is on its way${pending.channel ? ` (${pending.channel})` : ""}; the next step waits until it has reached the debtor.`,
+      resumesOn: "letter-delivered",
     };
   }
 
