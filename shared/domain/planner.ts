@@ -456,7 +456,7 @@ function instalmentAction(
     let earlier = day;
     while (earlier > today && !isWithinContactHours(atLocalTime(earlier, policy.sendAt, zone), c.country, hours))
       earlier = addDays(earlier, -1);
-    if (earlier > today) day = earlier;
+    if (earlier >= today) day = earlier;
   }
   let at = day <= today ? now : atLocalTime(day, policy.sendAt, zone);
   if (day === today && atLocalTime(day, policy.sendAt, zone).getTime() > now.getTime())

@@ -58,6 +58,16 @@ describe("an agreed instalment plan runs by itself (due 2025-03-10, plan agreed 
     expect(LadderPolicy.safeParse({ ...policy, instalmentGraceDays: 31 }).success).toBe(false);
   });
 
+  it("moves a reminder that would fall on a Sunday to the Saturday before, never later", () => {
+    const run = simulate(aCase(), policy, rules, utc("2025-03-12T00:00:00Z"), utc("2025-04-08T00:00:00Z"), [
+      agreed("2025-03-12", [
+        ["2025-04-09", 500_00], // a Wednesday: three days before is Sunday 2025-04-06
+        ["2025-05-09", 500_00],
+      ]),
+    ]);
+    expect(sentOf(run)).toEqual(["instalment-reminder 2025-04-05 (2025-04-09, 50000)"]);
+  });
+
   it("sends no reminder for an instalment already paid: paying ahead covers the next ones", () => {
     const run = simulate(aCase(), policy, rules, utc("2025-03-12T00:00:00Z"), utc("2025-12-31T00:00:00Z"), [
       agreed("2025-03-12", [
