@@ -8,7 +8,8 @@
  *   POST /min-side/logg-ut               sign out (CSRF) → 303 sign-in
  *   GET  /min-side                       every open and recently closed claim, across creditors
  *   GET  /min-side/krav/{t}/{c}          one claim: balance, timeline, documents, actions
- *   POST /min-side/krav/{t}/{c}/betal    (CSRF) a pay link for the claim → 303 /p/{token}
+ *   POST /min-side/krav/{t}/{c}/betal    (CSRF) a pay link for the claim → 303 /p/{token} (option=instalment: the
+ *                                        instalment plan's next instalment chosen on the pay page)
  *   GET  /min-side/krav/{t}/{c}/dokumenter/{documentId}   an archived letter (PDF)
  *   GET  /min-side/krav/{t}/{c}/faktura  the original invoice: the creditor's own PDF when it sent one (partner API
  *                                         `PUT …/invoice-document`), else a copy generated from its details
@@ -357,14 +358,18 @@ export function makeMinSideFunctions(resolve: () => MinSideDeps) {
       return page(request, 200, renderAssistantPage({ lang, csrf: session.csrfToken, asked: { question, answer } }));
     }),
 
-    pay: signedInForm("pay", async (request, deps, _wiring, session, lang) => {
+    pay: signedInForm("pay", async (request, deps, _wiring, session, lang, form) => {
       const path = await makeIssueClaimPayLink(deps, { publicBaseUrl: deps.publicBaseUrl })(
         session.subject,
         request.params.tenantId ?? "",
         request.params.caseId ?? "",
       );
       if (!path) return notice(request, "not-found", lang);
-      return redirect(lang === "en" ? `${path}?lang=en` : path);
+      // "Betal neste avdrag" posts option=instalment: the pay page comes with the instalment chosen.
+      const query = new URLSearchParams();
+      if (form.get("option") === "instalment") query.set("option", "instalment");
+      if (lang === "en") query.set("lang", "en");
+      return redirect(query.size > 0 ? `${path}?${query.toString()}` : path);
     }),
 
     document: signedIn("document", async (request, deps, _wiring, session, lang) => {

@@ -145,6 +145,9 @@ function pdf(content: Buffer, fileName: string, disposition: "inline" | "attachm
   };
 }
 
+/** Pay options a link may choose in advance (the page falls back to its first option when one is not offered). */
+const PRESELECTABLE: ReadonlySet<string> = new Set(["instalment"]);
+
 function validReference(request: HttpRequest): string | undefined {
   const reference = request.query.get("ref") ?? undefined;
   return reference && /^[a-zA-Z0-9-]{8,50}$/u.test(reference) ? reference : undefined;
@@ -193,7 +196,10 @@ export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
       if (result.kind === "expired")
         return notice(request, "expired-link", lang, result.creditorName ? { creditorName: result.creditorName } : {});
       const assistant = assistantOn(token, assistantLangOf(request, lang));
-      return page(request, 200, renderPayPage(result.view, { lang, assistant }));
+      // `?option=instalment` (the instalment reminder's link): that option comes chosen when the page offers it.
+      const option = request.query.get("option");
+      const chosen = option !== null && PRESELECTABLE.has(option) ? { values: { option } } : {};
+      return page(request, 200, renderPayPage(result.view, { lang, assistant, ...chosen }));
     }),
 
     ask: guarded("pay page assistant", async (request, deps, token, lang) => {
