@@ -192,6 +192,7 @@ export class DevHost {
         env.LETTERS_CONTAINER ?? "letters",
         "ocr-incoming",
         uploads,
+        env.INVOICE_DOCUMENTS_CONTAINER ?? "invoice-documents",
         ...print.filter((c) => c !== undefined),
       ])
         await blobService.getContainerClient(name).createIfNotExists();

@@ -88,6 +88,7 @@ import type { DebtorActionsDeps } from "./debtor-actions";
 import type { MinSideMessagesDeps } from "./min-side-messages";
 import { CosmosMessageThreadStore } from "../shared/adapters/cosmos/message-thread-store.cosmos";
 import { BlobDebtorUploadStore } from "../shared/adapters/blob/debtor-upload-store.blob";
+import { BlobInvoiceDocumentStore } from "../shared/adapters/blob/invoice-document-store.blob";
 import { PAYMENTS_QUEUE } from "./payments/names";
 import { PARTNER_COMMANDS_QUEUE } from "./services/names";
 import { CASE_EVENTS_TOPIC, WEBHOOK_DELIVERIES_QUEUE } from "./webhooks/names";
@@ -177,6 +178,10 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     ...storageAccess,
     containerName: s.DEBTOR_UPLOADS_CONTAINER ?? "debtor-uploads",
   });
+  const invoiceDocuments = new BlobInvoiceDocumentStore({
+    ...storageAccess,
+    containerName: s.INVOICE_DOCUMENTS_CONTAINER ?? "invoice-documents",
+  });
   const webhookDeliveries = new ServiceBusWebhookDeliveryQueue({
     client: serviceBus,
     queueName: WEBHOOK_DELIVERIES_QUEUE,
@@ -229,6 +234,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     ...(s.MINSIDE_PIN_SECRET ? { minSidePinSecret: s.MINSIDE_PIN_SECRET } : {}),
     ...(minSide ? { minSide, resolveMinSideSession: minSide.sessions.resolve } : {}),
     debtorUploads,
+    invoiceDocuments,
     // Min side's messages with customer service (one thread per case) and the person's cases for its pages.
     messageThreads: new CosmosMessageThreadStore({ database }),
     personCases: cases,
@@ -248,6 +254,10 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     payPageLimiter: new RequestRateLimiter({
       token: { points: s.PAY_PAGE_RATE_PER_TOKEN, durationSeconds: 60 },
       client: { points: s.PAY_PAGE_RATE_PER_CLIENT, durationSeconds: 60 },
+    }),
+    payAssistantLimiter: new RequestRateLimiter({
+      token: { points: s.PAY_ASSISTANT_RATE_PER_TOKEN, durationSeconds: 60 },
+      client: { points: s.PAY_ASSISTANT_RATE_PER_CLIENT, durationSeconds: 60 },
     }),
     // Trained on the repository's question set on the first question (well under a second), then kept.
     intentClassifier: questionSetClassifier,

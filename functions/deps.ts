@@ -31,6 +31,7 @@ import type { DebtorContactStore } from "../shared/ports/debtor-contact-store";
 import type { DigitalMailbox } from "../shared/ports/digital-mailbox";
 import type { EmailSender } from "../shared/ports/email-sender";
 import type { PrintHouse } from "../shared/ports/print-house";
+import type { InvoiceDocumentStore } from "../shared/ports/invoice-document-store";
 
 /** The process-wide ports: built once per process, on first use. */
 export interface AppDeps {
@@ -72,6 +73,8 @@ export interface AppDeps {
   /** Where letters go (a channel left out is never chosen): e-mail, digital mailbox, print house. */
   letterChannels: { email?: EmailSender; mailbox?: DigitalMailbox; printHouse?: PrintHouse };
   deliveryIndex: DeliveryIndex;
+  /** The creditors' own PDFs of their invoices (`INVOICE_DOCUMENTS_CONTAINER`), offered on Min side. */
+  invoiceDocuments: InvoiceDocumentStore;
   /** The last SMS each debtor got from each creditor (one SMS per debtor at a time); absent: every step sends its own. */
   debtorContacts?: DebtorContactStore;
   /** `PUBLIC_BASE_URL`: base of the short pay links. */

@@ -395,6 +395,7 @@ var appSettings = {
   // unreadable receipts aside. The batch closes Monday–Friday 13:00 UTC (14:00 Oslo in winter, 15:00 in summer).
   PRINT_OUTBOX_CONTAINER: storage.outputs.printOutboxContainerName
   DEBTOR_UPLOADS_CONTAINER: storage.outputs.debtorUploadsContainerName
+  INVOICE_DOCUMENTS_CONTAINER: storage.outputs.invoiceDocumentsContainerName
   PRINT_RECEIPTS_CONTAINER: storage.outputs.printReceiptsContainerName
   PRINT_RECEIPTS_REJECTED_CONTAINER: storage.outputs.printReceiptsRejectedContainerName
   PRINT_BATCH_SCHEDULE: '0 0 13 * * 1-5'

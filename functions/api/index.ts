@@ -9,6 +9,7 @@ import type { ApiDeps, ResolveDeps } from "./edge";
 import { registerCreditNoteFunctions } from "./http-case-credit-notes";
 import { registerOverpaymentFunctions } from "./http-case-overpayments";
 import { registerDocumentFunctions } from "./http-case-documents";
+import { registerInvoiceDocumentFunctions } from "./http-case-invoice-document";
 import { registerNoteFunctions } from "./http-case-notes";
 import { registerCaseMessageFunctions } from "./http-case-messages";
 import { registerCaseServiceFunctions } from "./http-case-services";
@@ -41,6 +42,7 @@ export function registerApi(deps: () => ApiDeps): void {
   registerCustomerFunctions(resolve);
   registerCaseServiceFunctions(resolve);
   registerDocumentFunctions(resolve);
+  registerInvoiceDocumentFunctions(resolve);
   registerPartnerConnectionFunctions(resolve);
   registerOpenApiFunction();
 }

@@ -25,6 +25,7 @@ import {
   HoldBody,
   InvoiceBatchBody,
   InvoiceBatchResult,
+  InvoiceDocumentDto,
   InvoiceRegistered,
   NoteBody,
   DisputeBody,
@@ -330,6 +331,43 @@ export function registerPartnerApi(registry: OpenAPIRegistry): void {
     responses: {
       200: {
         description: "The letter.",
+        contentType: "application/pdf",
+        schema: z.string().meta({ format: "binary" }),
+      },
+    },
+    problems: [404],
+  });
+  registerEndpoint(registry, {
+    method: "put",
+    path: "/v1/cases/{caseId}/invoice-document",
+    operationId: "putInvoiceDocument",
+    summary: "Upload (or replace) the creditor's own PDF of the invoice",
+    description:
+      "The invoice as the creditor sent it to the debtor, as `application/pdf` (at most 10 MiB, and it must start with `%PDF-`). Min side then offers it to the debtor as the original invoice instead of a generated copy, as a download. One per case: a new upload replaces it, and the same bytes again change nothing (200). The case's timeline notes each new PDF (size and SHA-256). A wrong content type is a 415, an empty body a 400, a body that is not a PDF a 422 and one too large a 413, each naming what is wrong in `errors`.",
+    tags: ["Cases"],
+    auth: "tenant",
+    idempotent: true,
+    request: {
+      params: CaseParams,
+      binaryBody: { contentType: "application/pdf", description: "The invoice as a PDF." },
+    },
+    responses: {
+      200: { description: "The PDF replaced the earlier one (or was the same).", schema: InvoiceDocumentDto },
+      201: { description: "The case's first PDF of the invoice.", schema: InvoiceDocumentDto },
+    },
+    problems: [400, 404, 413, 415, 422],
+  });
+  registerEndpoint(registry, {
+    method: "get",
+    path: "/v1/cases/{caseId}/invoice-document",
+    operationId: "getInvoiceDocument",
+    summary: "The creditor's PDF of the invoice, as uploaded",
+    tags: ["Cases"],
+    auth: "tenant",
+    request: { params: CaseParams },
+    responses: {
+      200: {
+        description: "The PDF (a download).",
         contentType: "application/pdf",
         schema: z.string().meta({ format: "binary" }),
       },

@@ -10,7 +10,7 @@ import { CountryCode } from "../../shared/domain/calendar";
 import { isValidNorwegianNationalId } from "../../shared/domain/identifiers/national-id";
 import { isValidOrgNumber } from "../../shared/domain/identifiers/org-number";
 import { normalizePhone } from "../../shared/domain/identifiers/phone";
-import { defaultPolicy, LadderPolicy, StepKind, TenantRole } from "../../shared/domain/policy";
+import { ActionKind, defaultPolicy, LadderPolicy, StepKind, TenantRole } from "../../shared/domain/policy";
 import { PutPartnerConnectionBody } from "../../shared/application/partners/partner-connection";
 import { ServiceKind } from "../../shared/domain/rules/rule-set";
 import { CreditorContact, Letterhead } from "../../shared/domain/letterhead";
@@ -114,6 +114,14 @@ export const PolicyBody = LadderPolicy.extend({
   maxInstalmentMonths: LadderPolicy.shape.maxInstalmentMonths.meta({
     description:
       "Min side: the most monthly instalments of a plan a debtor may choose (0–36, default 6; below 2 no plans are offered). The plans split what is owed that day into equal instalments, without a fee.",
+  }),
+  instalmentReminderDaysBefore: LadderPolicy.shape.instalmentReminderDaysBefore.meta({
+    description:
+      "An agreed instalment plan: the debtor is reminded this many days before each instalment's due date (1–14, default 3), by SMS with SMS consent, else by e-mail with e-mail consent, at `sendAt` in contact hours, once per instalment and not when it is already paid. The message names you, the instalment's amount and date, and carries a pay link whose page offers that instalment (no fee).",
+  }),
+  instalmentGraceDays: LadderPolicy.shape.instalmentGraceDays.meta({
+    description:
+      "An instalment still unpaid this many days after its due date (1–30, default 7) is missed: the plan ends by itself (`case.instalment_missed`), the debtor is told, and the ladder resumes where it stood — the next step not yet carried out goes when its day has come, and no letter already sent is sent or charged again. Part payments count towards the instalment; paying ahead covers the next ones.",
   }),
 }).meta({
   id: "LadderPolicy",
@@ -361,7 +369,7 @@ export const CaseViewDto = z
     currency: z.string(),
     dueDate: LocalDateDto,
     nextAction: z
-      .object({ kind: StepKind, at: Instant, legalBasis: z.string() })
+      .object({ kind: ActionKind, at: Instant, legalBasis: z.string() })
       .nullable()
       .meta({ description: "What the ladder does next, when and on what legal basis; null when paused or done." }),
     paused: z
@@ -551,6 +559,17 @@ export const DocumentRefDto = z
   .object({ documentId: z.string(), kind: z.string(), createdAt: Instant, contentType: z.string() })
   .meta({ id: "DocumentRef" });
 export const DocumentList = z.object({ items: z.array(DocumentRefDto) }).meta({ id: "DocumentList" });
+
+/** `PUT /api/v1/cases/{caseId}/invoice-document`'s answer: what is stored now (never the content). */
+export const InvoiceDocumentDto = z
+  .object({
+    caseId: z.string(),
+    contentType: z.literal("application/pdf"),
+    bytes: z.number().int().positive(),
+    sha256: z.string().meta({ description: "Hex SHA-256 of the PDF." }),
+    uploadedAt: Instant,
+  })
+  .meta({ id: "InvoiceDocument" });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Partner connection (the tenant's partner system: TMF641 service orders to suspend and reopen services)

@@ -7,7 +7,8 @@ import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { z } from "zod";
 import { makeExecuteStep, type ExecuteStepDeps, type StepOutcome } from "../../shared/application/execute-step";
-import { StepKind } from "../../shared/domain/policy";
+import { LocalDate } from "../../shared/domain/calendar";
+import { ActionKind } from "../../shared/domain/policy";
 import type { AppDeps } from "../deps";
 import { EXECUTE_STEP_ACTIVITY } from "./names";
 
@@ -19,9 +20,11 @@ import { EXECUTE_STEP_ACTIVITY } from "./names";
 export const ExecuteStepInput = z.object({
   caseId: z.string().min(1).max(100),
   action: z.object({
-    kind: z.union([StepKind, z.literal("reopen-service")]),
+    kind: z.union([ActionKind, z.literal("reopen-service")]),
     stepIndex: z.number().int().nonnegative().nullable(),
     serviceIds: z.array(z.string().min(1)).default([]),
+    /** An instalment plan's action: which instalment (its due date identifies the action). */
+    instalment: z.object({ dueDate: LocalDate }).nullable().optional(),
   }),
 });
 export type ExecuteStepInput = z.input<typeof ExecuteStepInput>;

@@ -4,13 +4,15 @@
  *   GET  /min-side/logg-inn              sign-in: BankID button, case number + PIN form
  *   GET  /min-side/logg-inn/bankid       → 302 to the OIDC broker (PKCE, state, nonce kept server side)
  *   GET  /min-side/logg-inn/callback     the broker's answer → a session → 303 /min-side
- *   POST /min-side/logg-inn/pin          case number + PIN → a session for that case → 303 to its page
+ *   POST /min-side/logg-inn/pin          KID + PIN (from the letter) → a session for that case → 303 to its page
  *   POST /min-side/logg-ut               sign out (CSRF) → 303 sign-in
  *   GET  /min-side                       every open and recently closed claim, across creditors
  *   GET  /min-side/krav/{t}/{c}          one claim: balance, timeline, documents, actions
- *   POST /min-side/krav/{t}/{c}/betal    (CSRF) a pay link for the claim → 303 /p/{token}
+ *   POST /min-side/krav/{t}/{c}/betal    (CSRF) a pay link for the claim → 303 /p/{token} (option=instalment: the
+ *                                        instalment plan's next instalment chosen on the pay page)
  *   GET  /min-side/krav/{t}/{c}/dokumenter/{documentId}   an archived letter (PDF)
- *   GET  /min-side/krav/{t}/{c}/faktura  a generated copy of the original invoice (PDF)
+ *   GET  /min-side/krav/{t}/{c}/faktura  the original invoice: the creditor's own PDF when it sent one (partner API
+ *                                         `PUT …/invoice-document`), else a copy generated from its details
  *   GET  /min-side/assistent             the assistant ("Spør oss"): a question box
  *   POST /min-side/assistent             (CSRF) the question → the answer from the subject's own cases (never logged:
  *                                         it is POSTed so it stays out of URLs and access logs)
@@ -34,6 +36,7 @@ import { makeCheckCasePin, normaliseCaseNumber, normalisePin } from "../../share
 import type { CookieToSet } from "../../shared/application/min-side/sessions";
 import { csrfMatches, type MinSideSession } from "../../shared/application/min-side/subject";
 import { makeGetDocument } from "../../shared/application/documents";
+import { makeGetInvoiceDocument } from "../../shared/application/invoice-document";
 import { compressBody } from "../../shared/http/compression";
 import { clientAddress } from "../../shared/http/rate-limit";
 import { renderReceiptPdf } from "../../shared/letters/render-receipt";
@@ -125,6 +128,8 @@ function pdf(content: Buffer, fileName: string): HttpResponseInit {
       "cache-control": "no-store",
       "referrer-policy": "no-referrer",
       "x-content-type-options": "nosniff",
+      // A download, never a page of ours: were a browser to show it anyway, it runs nothing and reaches nothing.
+      "content-security-policy": "sandbox; default-src 'none'",
     },
     body: content,
   };
@@ -272,7 +277,8 @@ export function makeMinSideFunctions(resolve: () => MinSideDeps) {
       if (request.headers.get("sec-fetch-site") === "cross-site") return notice(request, "bad-form", lang);
       if (!wiring.pinSecret) return redirect(signInPath(lang));
       const form = await formOf(request);
-      const typed = form.get("caseNumber")?.slice(0, 40) ?? "";
+      // The KID, as the letter's Min side line and the form call it (`caseNumber`: what the form sent before).
+      const typed = (form.get("kid") ?? form.get("caseNumber"))?.slice(0, 40) ?? "";
       const caseNumber = normaliseCaseNumber(typed);
       const pin = normalisePin(form.get("pin") ?? undefined);
       const keys = { case: caseNumber ?? "invalid", client: clientAddress(request) };
@@ -382,14 +388,18 @@ export function makeMinSideFunctions(resolve: () => MinSideDeps) {
       );
     }),
 
-    pay: signedInForm("pay", async (request, deps, _wiring, session, lang) => {
+    pay: signedInForm("pay", async (request, deps, _wiring, session, lang, form) => {
       const path = await makeIssueClaimPayLink(deps, { publicBaseUrl: deps.publicBaseUrl })(
         session.subject,
         request.params.tenantId ?? "",
         request.params.caseId ?? "",
       );
       if (!path) return notice(request, "not-found", lang);
-      return redirect(lang === "en" ? `${path}?lang=en` : path);
+      // "Betal neste avdrag" posts option=instalment: the pay page comes with the instalment chosen.
+      const query = new URLSearchParams();
+      if (form.get("option") === "instalment") query.set("option", "instalment");
+      if (lang === "en") query.set("lang", "en");
+      return redirect(query.size > 0 ? `${path}?${query.toString()}` : path);
     }),
 
     document: signedIn("document", async (request, deps, _wiring, session, lang) => {
@@ -420,6 +430,10 @@ export function makeMinSideFunctions(resolve: () => MinSideDeps) {
       if (!record || !tenant) return notice(request, "not-found", lang);
       const c = record.case;
       const nb = lang === "nb";
+      const safe = record.invoiceNumber.replace(/[^A-Za-z0-9._-]/gu, "_").slice(0, 40);
+      // The creditor's own PDF when it sent one (byte for byte, as a download); else the copy made below.
+      const original = await makeGetInvoiceDocument(deps)(record);
+      if (original) return pdf(original, `${nb ? "faktura" : "invoice"}-${safe}.pdf`);
       const total = { value: c.lines.reduce((s, l) => s + l.amount.value, 0), currency: c.currency };
       const content = await renderReceiptPdf({
         language: lang,
@@ -454,7 +468,6 @@ export function makeMinSideFunctions(resolve: () => MinSideDeps) {
         ],
         footer: [tenant.name],
       });
-      const safe = record.invoiceNumber.replace(/[^A-Za-z0-9._-]/gu, "_").slice(0, 40);
       return pdf(content, `${nb ? "faktura" : "invoice"}-${safe}.pdf`);
     }),
   };

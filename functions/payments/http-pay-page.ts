@@ -8,6 +8,8 @@
  *                             itself while pending
  *   GET  /p/{token}/receipt/pdf  ?ref=… → the paid receipt as a PDF (attachment); 404 until it is paid
  *   GET  /p/{token}/letters/{caseId}/{documentId}  a letter of one of the link's cases (PDF), linked from its fees
+ *   POST /p/{token}/assistent form: sporsmal → the page again with "Spør oss"'s answer, from the link's cases only
+ *                             (`?lang=nb|nn|en`); rate-limited per link and client; the question is never logged
  *
  * Unknown links → 404 and expired links → 410 with a kind page saying what to do; too many requests → 429 with
  * Retry-After; anything unexpected → 503 with a kind page, never a stack trace. Norwegian by default, `?lang=en` or
@@ -24,7 +26,6 @@ import { makeLoadReceipt, type ReceiptDeps } from "../../shared/application/paym
 import { compressBody } from "../../shared/http/compression";
 import { clientAddress } from "../../shared/http/rate-limit";
 import { negotiateLang } from "../../shared/web/i18n";
-import { PAGE_CSP } from "../../shared/web/layout";
 import { NOTICE_STATUS, renderNoticePage } from "../../shared/web/notice-page";
 import { renderPayPage } from "../../shared/web/pay-page";
 import type { PayFormValues } from "../../shared/application/payments/pay-page-model";
@@ -33,7 +34,13 @@ import { receiptPdfModel, renderReceiptPage } from "../../shared/web/receipt-pag
 import { renderReceiptPdf } from "../../shared/letters/render-receipt";
 import { makeLoadPayLinkLetter } from "../../shared/application/payments/pay-link-letter";
 import type { PaymentsDeps } from "./deps";
+import { MAX_QUESTION_LENGTH, type AssistantLang } from "../../shared/application/assistant/intents";
+import { makeAnswerPayLinkQuestion } from "../../shared/application/payments/pay-link-assistant";
+import { PAGE_CSP, payLinkPath } from "../../shared/web/layout";
+import type { PayAssistantInput } from "../../shared/web/pay-assistant";
 import {
+  PAY_ASSISTANT_FUNCTION,
+  PAY_ASSISTANT_ROUTE,
   PAY_PAGE_FUNCTION,
   PAY_PAGE_ROUTE,
   PAY_LETTER_FUNCTION,
@@ -48,7 +55,10 @@ import {
 
 export type PayPageFunctionDeps = PayPageDeps &
   ReceiptDeps &
-  Pick<PaymentsDeps, "payPageLimiter" | "publicBaseUrl" | "letterhead" | "letters">;
+  Pick<
+    PaymentsDeps,
+    "payPageLimiter" | "payAssistantLimiter" | "intentClassifier" | "publicBaseUrl" | "letterhead" | "letters"
+  >;
 
 /** Headers of every page: no caching (balances change), no framing, no referrer (the token is in the URL). */
 const PAGE_HEADERS = {
@@ -87,6 +97,17 @@ function langOf(request: HttpRequest): Lang {
   return negotiateLang(request.query.get("lang"), request.headers.get("accept-language"));
 }
 
+/** The assistant's language: nynorsk when `?lang=nn` asks for it (the page around it is then bokmål). */
+function assistantLangOf(request: HttpRequest, lang: Lang): AssistantLang {
+  return request.query.get("lang")?.trim().toLowerCase() === "nn" ? "nn" : lang;
+}
+
+/** "Spør oss" on the link's page: where its form posts (keeping the language), and any answer. */
+function assistantOn(token: string, lang: AssistantLang, extra: Partial<PayAssistantInput> = {}): PayAssistantInput {
+  const query = lang === "nb" ? "" : `?lang=${lang}`;
+  return { lang, action: `/p/${encodeURIComponent(token)}/assistent${query}`, ...extra };
+}
+
 async function formValues(request: HttpRequest): Promise<PayFormValues> {
   const text = await request.text();
   const form = new URLSearchParams(text);
@@ -123,6 +144,9 @@ function pdf(content: Buffer, fileName: string, disposition: "inline" | "attachm
     body: content,
   };
 }
+
+/** Pay options a link may choose in advance (the page falls back to its first option when one is not offered). */
+const PRESELECTABLE: ReadonlySet<string> = new Set(["instalment"]);
 
 function validReference(request: HttpRequest): string | undefined {
   const reference = request.query.get("ref") ?? undefined;
@@ -171,7 +195,40 @@ export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
       if (result.kind === "unknown") return notice(request, "unknown-link", lang);
       if (result.kind === "expired")
         return notice(request, "expired-link", lang, result.creditorName ? { creditorName: result.creditorName } : {});
-      return page(request, 200, renderPayPage(result.view, { lang }));
+      const assistant = assistantOn(token, assistantLangOf(request, lang));
+      // `?option=instalment` (the instalment reminder's link): that option comes chosen when the page offers it.
+      const option = request.query.get("option");
+      const chosen = option !== null && PRESELECTABLE.has(option) ? { values: { option } } : {};
+      return page(request, 200, renderPayPage(result.view, { lang, assistant, ...chosen }));
+    }),
+
+    ask: guarded("pay page assistant", async (request, deps, token, lang) => {
+      const verdict = await deps.payAssistantLimiter.check({ token, client: clientAddress(request) });
+      if (!verdict.ok) return notice(request, "rate-limited", lang, { retryAfterSeconds: verdict.retryAfterSeconds });
+      const form = new URLSearchParams((await request.text()).slice(0, 4096));
+      const question = (form.get("sporsmal") ?? "").trim().slice(0, MAX_QUESTION_LENGTH);
+      const result = await makeLoadPayPage(deps, config(deps))(token);
+      if (result.kind === "unknown") return notice(request, "unknown-link", lang);
+      if (result.kind === "expired")
+        return notice(request, "expired-link", lang, result.creditorName ? { creditorName: result.creditorName } : {});
+      const answerLang = assistantLangOf(request, lang);
+      if (!question)
+        return page(
+          request,
+          422,
+          renderPayPage(result.view, { lang, assistant: assistantOn(token, answerLang, { missing: true }) }),
+        );
+      const agency = agencyOf(deps);
+      const answer = await makeAnswerPayLinkQuestion(deps, {
+        links: {
+          // A letter of the link's own cases, as its fees link it on this page.
+          document: (record, documentId) =>
+            payLinkPath(token, lang, `/letters/${encodeURIComponent(record.caseId)}/${encodeURIComponent(documentId)}`),
+        },
+        ...(agency ? { agency } : {}),
+      })(result, question, answerLang);
+      const assistant = assistantOn(token, answerLang, { asked: { question, answer } });
+      return page(request, 200, renderPayPage(result.view, { lang, assistant }));
     }),
 
     pay: guarded("pay page submit", async (request, deps, token, lang) => {
@@ -188,7 +245,16 @@ export function makePayPageFunctions(resolve: () => PayPageFunctionDeps) {
             result.creditorName ? { creditorName: result.creditorName } : {},
           );
         case "invalid":
-          return page(request, 422, renderPayPage(result.view, { lang, error: result.error, values: result.values }));
+          return page(
+            request,
+            422,
+            renderPayPage(result.view, {
+              lang,
+              error: result.error,
+              values: result.values,
+              assistant: assistantOn(token, lang),
+            }),
+          );
         case "redirect":
           return {
             status: 303,
@@ -254,6 +320,12 @@ export function registerPayPageFunctions(deps: () => PaymentsDeps): void {
     methods: ["GET"],
     authLevel: "anonymous",
     handler: functions.receiptPdf,
+  });
+  app.http(PAY_ASSISTANT_FUNCTION, {
+    route: PAY_ASSISTANT_ROUTE,
+    methods: ["POST"],
+    authLevel: "anonymous",
+    handler: functions.ask,
   });
   app.http(PAY_LETTER_FUNCTION, {
     route: PAY_LETTER_ROUTE,

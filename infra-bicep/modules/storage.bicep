@@ -9,6 +9,7 @@
 //                 files, and receipt files that could not be read (docs/print-house.md)
 //   debtor-uploads  files debtors send from Min side (a dispute's attachment, a payment receipt): private, read
 //                 back only as downloads by the creditor's and customer service's tools
+//   invoice-documents  the creditors' own PDFs of their invoices (partner API), offered on Min side as downloads
 //   deployments   the Flex Consumption app package
 
 @description('Storage account name (3-24 lowercase letters and digits, globally unique).')
@@ -48,6 +49,9 @@ param printReceiptsRejectedContainerName string = 'print-receipts-rejected'
 
 @description('Name of the container files debtors upload on Min side go to.')
 param debtorUploadsContainerName string = 'debtor-uploads'
+
+@description('Name of the container the creditors\' own PDFs of their invoices go to.')
+param invoiceDocumentsContainerName string = 'invoice-documents'
 
 @description('Name of the container holding the Flex Consumption deployment package.')
 param deploymentsContainerName string = 'deployments'
@@ -165,6 +169,14 @@ resource debtorUploadsContainer 'Microsoft.Storage/storageAccounts/blobServices/
   }
 }
 
+resource invoiceDocumentsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: invoiceDocumentsContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource deploymentsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
   name: deploymentsContainerName
@@ -225,4 +237,5 @@ output printOutboxContainerName string = printContainers[0].name
 output printReceiptsContainerName string = printContainers[1].name
 output printReceiptsRejectedContainerName string = printContainers[2].name
 output debtorUploadsContainerName string = debtorUploadsContainer.name
+output invoiceDocumentsContainerName string = invoiceDocumentsContainer.name
 output deploymentsContainerName string = deploymentsContainer.name

@@ -48,7 +48,9 @@ import { debtorSmsText, letterAlertSmsText, letsPaySmsText, smsSenderOf } from "
 import { applyEvent, ladderAnchor, type Case, type CaseEvent, type CaseStatus } from "../domain/case";
 import { DomainError } from "../domain/errors";
 import { formatMoney, type Money } from "../domain/money";
-import type { ActionKind, PlannedAction } from "../domain/planner";
+import { isInstalmentActionKind, type ActionKind, type PlannedAction } from "../domain/planner";
+import type { InstalmentActionKind, StepKind } from "../domain/policy";
+import { executeInstalmentAction, instalmentEventsOf, instalmentKey } from "./instalments/instalment-actions";
 import { describeStep, type Channel, type LadderPolicy } from "../domain/policy";
 import type { RuleSet } from "../domain/rules";
 import {
@@ -199,8 +201,13 @@ export interface ExecuteStepDeps {
   debtorContacts?: DebtorContactStore;
 }
 
-/** The step the orchestration asks for: the planned action (only kind, index and services identify it). */
-export type RequestedStep = Pick<PlannedStep, "kind" | "stepIndex" | "serviceIds">;
+/**
+ * The step the orchestration asks for: the planned action (only kind, index and services identify it; an instalment
+ * action also its instalment's due date).
+ */
+export type RequestedStep = Pick<PlannedStep, "kind" | "stepIndex" | "serviceIds"> & {
+  instalment?: { dueDate: LocalDate } | null;
+};
 
 export interface Delivery {
   channel: "sms" | "sms-alert" | "email" | "digital-mailbox" | "print" | "partner-system" | "none";
@@ -249,6 +256,7 @@ export class TransientStepFailure extends Error {
 
 /** The stable key of a step on a case (see "IDEMPOTENT" above). */
 export function stepKey(_c: Case, step: RequestedStep): string {
+  if (isInstalmentActionKind(step.kind)) return instalmentKey(step.kind, step.instalment?.dueDate ?? "unknown");
   return `step:${step.stepIndex}:${step.kind}`;
 }
 
@@ -287,6 +295,10 @@ export function makeExecuteStep(
 
     const key = stepKey(record.case, requested);
     if (record.sentKeys.includes(`executed:${key}`)) {
+      if (isInstalmentActionKind(requested.kind)) {
+        await deps.events.publish(instalmentEventsOf(record, key));
+        return { kind: "already-executed", step: requested.kind, stepIndex: null, key };
+      }
       await resumeDelivery(deps, record, tenant, requested, key);
       await deps.events.publish(eventsOf(record, key));
       return { kind: "already-executed", step: requested.kind, stepIndex: requested.stepIndex, key };
@@ -304,6 +316,24 @@ export function makeExecuteStep(
       };
     }
     const action = plan.action;
+
+    // An instalment plan's reminder, or its end when an instalment was missed (instalments/instalment-actions.ts).
+    if (isInstalmentAction(action)) {
+      const done = await executeInstalmentAction(deps, record, tenant, policy, action, rules, key, now);
+      return {
+        kind: "executed",
+        step: action.kind,
+        stepIndex: null,
+        key,
+        delivery: done.delivery,
+        documentId: null,
+        fee: null,
+        status: done.record.case.status,
+        next: planDecision(done.record, tenant, deps.clock.now(), rulesOn),
+      };
+    }
+
+    if (!isLadderAction(action)) throw new Error(`No way to carry out a ${action.kind}`);
 
     // One SMS per debtor at a time: take the debtor's SMS slot at this creditor before anything is produced.
     let slot: SmsSlot | undefined;
@@ -421,7 +451,19 @@ function withFirstDelivery(record: CaseRecord, effects: Effects, now: Date): Cas
 }
 
 function sameStep(a: PlannedAction, requested: RequestedStep): boolean {
+  if (a.instalment) return a.kind === requested.kind && a.instalment.dueDate === requested.instalment?.dueDate;
   return a.kind === requested.kind && a.stepIndex === requested.stepIndex;
+}
+
+function isInstalmentAction(a: PlannedAction): a is PlannedAction & { kind: InstalmentActionKind } {
+  return isInstalmentActionKind(a.kind);
+}
+
+/** A step of the creditor's ladder (not an instalment plan's own action). */
+type LadderAction = PlannedAction & { kind: StepKind };
+
+function isLadderAction(a: PlannedAction): a is LadderAction {
+  return !isInstalmentActionKind(a.kind);
 }
 
 function describe(kind: ActionKind): string {
@@ -447,7 +489,7 @@ function sendsSms(record: CaseRecord, action: PlannedAction): boolean {
   return customer.consent?.sms === true || (action.kind === "suspension-notice" && customer.consent?.sms !== false);
 }
 
-function coalescedStep(record: CaseRecord, action: PlannedAction, key: string): CoalescedStep {
+function coalescedStep(record: CaseRecord, action: LadderAction, key: string): CoalescedStep {
   return {
     caseId: record.caseId,
     key,
@@ -471,7 +513,9 @@ function othersDue(
     if (other.caseId === record.caseId || other.case.status !== "open") continue;
     if (debtorKey(other.tenantId, other.customer, other.case.country) !== debtor) continue;
     const { plan } = planCase(other, tenant, now, rulesOn);
-    if (plan.kind !== "act" || plan.action.at.getTime() > now.getTime() || !sendsSms(other, plan.action)) continue;
+    // An instalment plan's own message is not a ladder SMS: it is not folded into another invoice's SMS.
+    if (plan.kind !== "act" || !isLadderAction(plan.action)) continue;
+    if (plan.action.at.getTime() > now.getTime() || !sendsSms(other, plan.action)) continue;
     const key = stepKey(other.case, { kind: plan.action.kind, stepIndex: plan.action.stepIndex, serviceIds: [] });
     if (other.sentKeys.includes(`executed:${key}`)) continue;
     due.push(coalescedStep(other, plan.action, key));
@@ -509,7 +553,7 @@ async function debtorSms(
 
 function withStepRecorded(
   current: CaseRecord,
-  action: PlannedAction,
+  action: LadderAction,
   effects: Effects,
   key: string,
   rules: RuleSet,
@@ -608,7 +652,7 @@ function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function titleOf(action: PlannedAction, effects: Effects): string {
+function titleOf(action: LadderAction, effects: Effects): string {
   const d = effects.delivery;
   const why = d.reason ? `: ${d.reason}` : "";
   switch (action.kind) {

@@ -7,7 +7,7 @@ import { balanceOf, balanceOn, interestThrough, type Case, type CaseStatus } fro
 import type { LocalDate } from "../domain/calendar";
 import { plan } from "../domain/planner";
 import type { Money } from "../domain/money";
-import type { StepKind } from "../domain/policy";
+import type { ActionKind } from "../domain/policy";
 import type { ManagedService } from "../domain/service-lifecycle";
 import type { CaseRecord, CaseStore, LetterDelivery, TimelineEntry } from "../ports/case-store";
 import type { Clock } from "../ports/clock";
@@ -45,7 +45,7 @@ export interface PausedView {
 }
 
 export interface NextActionView {
-  kind: StepKind;
+  kind: ActionKind;
   at: string;
   legalBasis: string;
 }

@@ -34,6 +34,8 @@ export interface PlannedStep {
   fee: { amount: Money; legalBasis: string } | null;
   deadline: LocalDate | null;
   serviceIds: string[];
+  /** An instalment plan's action (reminder, missed): the instalment it is about. */
+  instalment?: { dueDate: LocalDate; amount: Money; left: Money };
 }
 
 /** The case's stage ("invoiced", "reminder", …), or "missing" when the case no longer exists. */
@@ -93,6 +95,15 @@ export function toPlannedStep(a: PlannedAction): PlannedStep {
     fee: a.fee ? { amount: { ...a.fee.amount }, legalBasis: a.fee.legalBasis } : null,
     deadline: a.deadline ?? null,
     serviceIds: [...(a.serviceIds ?? [])],
+    ...(a.instalment
+      ? {
+          instalment: {
+            dueDate: a.instalment.dueDate,
+            amount: { ...a.instalment.amount },
+            left: { ...a.instalment.left },
+          },
+        }
+      : {}),
   };
 }
 

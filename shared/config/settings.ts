@@ -71,6 +71,9 @@ export const Settings = z.object({
   /** Pay page requests allowed per minute for one pay link, and for one client address (per instance). */
   PAY_PAGE_RATE_PER_TOKEN: z.coerce.number().int().positive().default(60),
   PAY_PAGE_RATE_PER_CLIENT: z.coerce.number().int().positive().default(300),
+  /** Questions to the pay page's "Spør oss" per link and per client address per minute (per instance). */
+  PAY_ASSISTANT_RATE_PER_TOKEN: z.coerce.number().int().positive().default(10),
+  PAY_ASSISTANT_RATE_PER_CLIENT: z.coerce.number().int().positive().default(60),
   /** The assistant's intent classifications allowed per minute for one client address (per instance). */
   ASSISTANT_RATE_PER_CLIENT: z.coerce.number().int().positive().default(120),
   /**
@@ -153,6 +156,8 @@ export const Settings = z.object({
   PRINT_OUTBOX_CONTAINER: z.string().min(3).optional(),
   /** Files debtors upload on Min side (dispute attachments, payment receipts); default "debtor-uploads". */
   DEBTOR_UPLOADS_CONTAINER: z.string().min(3).optional(),
+  /** The creditors' own PDFs of their invoices (partner API, shown on Min side); default "invoice-documents". */
+  INVOICE_DOCUMENTS_CONTAINER: z.string().min(3).optional(),
   PRINT_RECEIPTS_CONTAINER: z.string().min(3).optional(),
   PRINT_RECEIPTS_REJECTED_CONTAINER: z.string().min(3).optional(),
 });

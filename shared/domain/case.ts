@@ -155,6 +155,10 @@ export const InstalmentPlan = z.object({
   state: z.enum(["active", "broken", "completed"]),
   /** What had been paid on the case before the plan (so plan progress counts only later payments). */
   paidBefore: NonNegativeMoney,
+  /** The due dates of the instalments the debtor has been reminded of (once each). Absent: none yet. */
+  reminded: z.array(LocalDate).optional(),
+  /** The broken plan: the due date of the instalment that was missed, and the day that was recorded. */
+  missed: z.object({ dueDate: LocalDate, on: LocalDate }).optional(),
 });
 export type InstalmentPlan = z.infer<typeof InstalmentPlan>;
 
@@ -227,6 +231,8 @@ export const CaseEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("deferral-granted"), on: LocalDate, newDueDate: LocalDate }),
   z.object({ type: z.literal("instalment-plan-agreed"), on: LocalDate, instalments: z.array(Instalment).min(1) }),
   z.object({ type: z.literal("instalment-missed"), on: LocalDate, dueDate: LocalDate }),
+  /** The debtor was reminded of the plan's instalment due `dueDate` (once per instalment). */
+  z.object({ type: z.literal("instalment-reminded"), on: LocalDate, dueDate: LocalDate }),
   z.object({
     type: z.literal("hold"),
     on: LocalDate,
@@ -757,7 +763,19 @@ export function applyEvent(c: Case, event: CaseEvent, rules: RuleSet, options: A
     case "instalment-missed": {
       if (c.instalmentPlan?.state !== "active")
         throw new InvalidCaseEvent("There is no active instalment plan", { caseId: c.id });
-      return { ...c, instalmentPlan: { ...c.instalmentPlan, state: "broken" } };
+      return {
+        ...c,
+        instalmentPlan: { ...c.instalmentPlan, state: "broken", missed: { dueDate: e.dueDate, on: e.on } },
+      };
+    }
+
+    case "instalment-reminded": {
+      const p = c.instalmentPlan;
+      if (p?.state !== "active") throw new InvalidCaseEvent("There is no active instalment plan", { caseId: c.id });
+      if (!p.instalments.some((i) => i.dueDate === e.dueDate))
+        throw new InvalidCaseEvent(`The plan has no instalment due ${e.dueDate}`, { dueDate: e.dueDate });
+      if (p.reminded?.includes(e.dueDate)) return c;
+      return { ...c, instalmentPlan: { ...p, reminded: [...(p.reminded ?? []), e.dueDate] } };
     }
 
     case "hold":

@@ -9,9 +9,9 @@
  * is what is owed today. Late interest keeps running on the unpaid principal while the plan runs (case.ts): what it
  * comes to is not in the instalments and is said beside them.
  */
-import { addMonths, type LocalDate } from "./calendar";
-import { allocateProportionally, money, sum, type Money } from "./money";
-import type { Instalment } from "./case";
+import { addDays, addMonths, type LocalDate } from "./calendar";
+import { allocateProportionally, money, subtract, sum, type Money } from "./money";
+import { totalPaid, type Case, type Instalment } from "./case";
 
 export interface InstalmentLimits {
   minimumInstalment: Money;
@@ -36,4 +36,67 @@ export function proposeInstalmentPlans(owed: Money, limits: InstalmentLimits, fi
     plans.push({ months, instalments, fee, totalCost: sum([...amounts, fee], owed.currency) });
   }
   return plans;
+}
+
+/**
+ * Where each instalment of the case's plan stands on `today`. Money paid since the plan was agreed covers the
+ * instalments in date order — a part payment counts towards the first one not fully covered, paying ahead covers the
+ * next ones:
+ *
+ *   paid     fully covered;
+ *   due      the first one not covered, its due date has come (today or earlier; within the grace days);
+ *   next     the first one not covered, not yet due;
+ *   missed   the one the plan broke on (recorded `instalment-missed`);
+ *   later    every one after the first not covered.
+ */
+export type InstalmentState = "paid" | "due" | "next" | "missed" | "later";
+
+export interface InstalmentStanding {
+  dueDate: LocalDate;
+  amount: Money;
+  /** What of it is paid (a part payment counts). */
+  covered: Money;
+  /** What of it is still to pay. */
+  left: Money;
+  state: InstalmentState;
+}
+
+export function instalmentStandings(c: Case, today: LocalDate): InstalmentStanding[] {
+  const plan = c.instalmentPlan;
+  if (!plan) return [];
+  let paid = Math.max(0, subtract(totalPaid(c), plan.paidBefore).value);
+  let firstOpenSeen = false;
+  return plan.instalments.map((inst) => {
+    const coveredValue = Math.min(inst.amount.value, paid);
+    paid -= coveredValue;
+    const covered = money(coveredValue, inst.amount.currency);
+    const left = subtract(inst.amount, covered);
+    let state: InstalmentState;
+    if (left.value === 0) state = "paid";
+    else if (plan.missed?.dueDate === inst.dueDate) state = "missed";
+    else if (firstOpenSeen || plan.state !== "active") state = "later";
+    else state = inst.dueDate <= today ? "due" : "next";
+    if (left.value > 0) firstOpenSeen = true;
+    return { dueDate: inst.dueDate, amount: inst.amount, covered, left, state };
+  });
+}
+
+/**
+ * The instalment an active plan waits for now (the first not fully covered), with the days its reminder and its
+ * "missed" fall on under the creditor's policy; undefined when there is no active plan or every instalment is covered.
+ */
+export function openInstalment(
+  c: Case,
+  today: LocalDate,
+  policy: { instalmentReminderDaysBefore: number; instalmentGraceDays: number },
+): (InstalmentStanding & { reminderOn: LocalDate; missedOn: LocalDate; reminded: boolean }) | undefined {
+  if (c.instalmentPlan?.state !== "active") return undefined;
+  const open = instalmentStandings(c, today).find((s) => s.left.value > 0);
+  if (!open) return undefined;
+  return {
+    ...open,
+    reminderOn: addDays(open.dueDate, -policy.instalmentReminderDaysBefore),
+    missedOn: addDays(open.dueDate, policy.instalmentGraceDays),
+    reminded: c.instalmentPlan.reminded?.includes(open.dueDate) ?? false,
+  };
 }

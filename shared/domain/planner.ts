@@ -7,7 +7,9 @@
  *   debtor (the Let's pay SMS, any letter and its alert: `contactsDebtor`) must wait for contact hours or a suspension
  *   for an allowed day.
  * - `wait`: the next step lies in the future; `until` is when it falls due, `next` previews it (amounts as of that day).
- * - `paused`: nothing happens until an event (dispute resolved, case resumed, instalment reported missed).
+ * - `paused`: nothing happens until an event (dispute resolved, case resumed, a letter delivered, new contact data).
+ * - An agreed instalment plan plans its own actions while it runs: each instalment's reminder and, when one is missed,
+ *   the plan's end (`instalment-reminder`, `instalment-missed`; no ladder step, no fee). The ladder then resumes.
  * - `done`: nothing more to do (paid, cancelled, handed off, ladder complete).
  *
  * CATCH-UP WITHOUT BURSTS: a case that comes in (or resumes, or is let off hold) after several steps' days have passed
@@ -29,6 +31,7 @@
  */
 import {
   atLocalTime,
+  isWithinContactHours,
   nextContactTime,
   suspensionAllowedDayOnOrAfter,
   timeZoneOf,
@@ -43,26 +46,28 @@ import {
   type InterestThrough,
   type ProvisionalInterest,
   ladderAnchor,
-  totalPaid,
   type Balance,
   type Case,
   type CaseService,
 } from "./case";
 import { DomainError } from "./errors";
 import { effectiveDeadline, firstFeeEarliest, mayChargeFee, nextFeeEarliest, type SentLetter } from "./fees";
-import { add, formatMoney, money, subtract, type Money } from "./money";
+import { add, formatMoney, money, type Money } from "./money";
 import {
   describeStep,
   isFeeKind,
   requiredSuspensionNoticeDays,
   stepDeadlineDays,
   type Channel,
+  type ActionKind,
+  type InstalmentActionKind,
   type LadderPolicy,
   type LadderStep,
   type StepKind,
 } from "./policy";
 import type { RuleSet } from "./rules/rule-set";
 import { suspensionAllowed } from "./suspension-gate";
+import { openInstalment } from "./instalment-plans";
 
 export interface PlannedAmounts {
   principal: Money;
@@ -81,7 +86,15 @@ export interface PlannedAmounts {
   interestProvisional: ProvisionalInterest | null;
 }
 
-export type ActionKind = StepKind;
+/**
+ * What the planner may ask for: a ladder step, or — while an instalment plan runs — an instalment's reminder or the
+ * plan's end when an instalment is missed (`instalment` says which; `stepIndex` is null).
+ */
+export type { ActionKind, InstalmentActionKind } from "./policy";
+
+export function isInstalmentActionKind(kind: string): kind is InstalmentActionKind {
+  return kind === "instalment-reminder" || kind === "instalment-missed";
+}
 
 export interface PlannedAction {
   kind: ActionKind;
@@ -101,6 +114,8 @@ export interface PlannedAction {
   serviceIds?: string[];
   /** Earlier steps this one makes redundant now (catch-up, see above): recorded on the timeline as skipped. */
   passesOver?: PassedOverStep[];
+  /** An instalment action: the instalment (its due date, amount and what of it is still to pay). */
+  instalment?: { dueDate: LocalDate; amount: Money; left: Money };
 }
 
 /** A ladder step passed over because a later step that says the same is due now. */
@@ -276,8 +291,10 @@ function draftStep(c: Case, step: LadderStep, rules: RuleSet, policy: LadderPoli
  * holidays): its local day, and so its deadline, is that of the contact window it goes in. A suspension (a command to
  * the partner's system, on its own allowed days) and the hand-off to legal steps send the debtor nothing.
  */
-export function contactsDebtor(kind: StepKind): boolean {
+export function contactsDebtor(kind: ActionKind): boolean {
   switch (kind) {
+    case "instalment-reminder":
+    case "instalment-missed":
     case "lets-pay-sms":
     case "reminder":
     case "collection-notice":
@@ -417,6 +434,51 @@ function buildAction(
   return { action, plannedDay: date };
 }
 
+/**
+ * An instalment's reminder or its "missed": planned for the policy's `sendAt` on `day` (now when that has passed),
+ * inside contact hours (both tell the debtor something). No fee: the rule sets hold none for either.
+ */
+function instalmentAction(
+  c: Case,
+  kind: InstalmentActionKind,
+  open: { dueDate: LocalDate; amount: Money; left: Money },
+  day: LocalDate,
+  today: LocalDate,
+  now: Date,
+  policy: LadderPolicy,
+  rules: RuleSet,
+): PlannedAction {
+  const zone = timeZoneOf(c.country);
+  const hours = rules.contactHours.value;
+  if (kind === "instalment-reminder") {
+    // A reminder day without contact hours at the send time (a Sunday, a public holiday) moves to the contact day
+    // before it, so the debtor still has the days the policy promises — never to before today.
+    let earlier = day;
+    while (earlier > today && !isWithinContactHours(atLocalTime(earlier, policy.sendAt, zone), c.country, hours))
+      earlier = addDays(earlier, -1);
+    if (earlier >= today) day = earlier;
+  }
+  let at = day <= today ? now : atLocalTime(day, policy.sendAt, zone);
+  if (day === today && atLocalTime(day, policy.sendAt, zone).getTime() > now.getTime())
+    at = atLocalTime(day, policy.sendAt, zone);
+  at = nextContactTime(at, c.country, hours);
+  const on = toLocalDate(at, zone);
+  const legalBasis =
+    kind === "instalment-reminder"
+      ? `Agreed instalment plan: reminder ${policy.instalmentReminderDaysBefore} days before the instalment due ${open.dueDate} (ladder policy instalmentReminderDaysBefore), no fee; sent within contact hours (${rules.contactHours.source})`
+      : `Agreed instalment plan: the instalment due ${open.dueDate} is unpaid ${policy.instalmentGraceDays} days after its due date (ladder policy instalmentGraceDays); the plan ends and the ladder resumes where it stood — no letter already sent is sent or charged again (inkassoforskriften § 1-2: a fee only for a letter that goes out)`;
+  return {
+    kind,
+    stepIndex: null,
+    at,
+    on,
+    channels: [],
+    amounts: amountsOn(c, on, rules, money(0, c.currency)),
+    legalBasis,
+    instalment: { dueDate: open.dueDate, amount: open.amount, left: open.left },
+  };
+}
+
 /** What happens next on the case, when and why. */
 export function plan(c: Case, policy: LadderPolicy, rules: RuleSet, now: Date): Plan {
   if (policy.country !== c.country || rules.country !== c.country) {
@@ -455,6 +517,39 @@ export function plan(c: Case, policy: LadderPolicy, rules: RuleSet, now: Date): 
   const balanceToday = balanceOn(c, today, rules);
   if (balanceToday.total.value <= 0) return { kind: "done", reason: "Nothing is owed; nothing more is sent." };
 
+  // An agreed instalment plan runs the case while it is active: each instalment's reminder, then — if it is still
+  // unpaid after the grace days — the plan's end (instalment-missed), after which the ladder resumes below. Before a
+  // letter on its way or undelivered: the plan's own messages do not wait for the ladder's letters.
+  const open = openInstalment(c, today, policy);
+  if (open) {
+    const action = (kind: InstalmentActionKind, day: LocalDate) =>
+      instalmentAction(c, kind, open, day, today, now, policy, rules);
+    const pending = (next: PlannedAction, reason: string): Plan =>
+      next.on <= today && next.at.getTime() <= now.getTime()
+        ? { kind: "act", action: next }
+        : { kind: "wait", until: next.at, reason, next };
+    const amount = formatMoney(open.left, "en");
+    if (today >= open.missedOn)
+      return pending(
+        action("instalment-missed", open.missedOn),
+        `The instalment due ${open.dueDate} is unpaid (${amount} left) after ${policy.instalmentGraceDays} grace days: the plan ends and the ladder resumes.`,
+      );
+    if (!open.reminded && today <= open.dueDate) {
+      const reminder = action("instalment-reminder", maxDate(open.reminderOn, today));
+      if (reminder.on <= open.dueDate)
+        return pending(
+          reminder,
+          `An instalment plan is active: the debtor is reminded on ${reminder.on} of the instalment of ${amount} due ${open.dueDate}.`,
+        );
+    }
+    return {
+      kind: "wait",
+      until: action("instalment-missed", open.missedOn).at,
+      reason: `An instalment plan is active: the next instalment of ${amount} is due ${open.dueDate}; the ladder waits (unpaid ${policy.instalmentGraceDays} days after that, the plan ends).`,
+      next: action("instalment-missed", open.missedOn),
+    };
+  }
+
   // A letter on its way decides what comes next (its deadline runs from the day it reaches the debtor); one that
   // reached nobody stops the ladder until the debtor's contact data changes.
   const undelivered = c.steps.find((s) => s.delivery === "undelivered");
@@ -472,27 +567,6 @@ export function plan(c: Case, policy: LadderPolicy, rules: RuleSet, now: Date): 
       reason: `The ${describeStep(pending.kind)} (step ${pending.stepIndex + 1}) is on its way${pending.channel ? ` (${pending.channel})` : ""}; the next step waits until it has reached the debtor.`,
       resumesOn: "letter-delivered",
     };
-  }
-
-  const planState = c.instalmentPlan;
-  if (planState?.state === "active") {
-    const paidSince = subtract(totalPaid(c), planState.paidBefore).value;
-    let cumulative = 0;
-    for (const inst of planState.instalments) {
-      cumulative += inst.amount.value;
-      if (paidSince >= cumulative) continue;
-      if (inst.dueDate >= today) {
-        const until = atLocalTime(addDays(inst.dueDate, 1), policy.sendAt, zone);
-        const step = firstOpenStep(c, policy, rules, today, now);
-        const reason = `An instalment plan is active: the next instalment of ${formatMoney(inst.amount, "en")} is due ${inst.dueDate}; the ladder waits.`;
-        return step ? { kind: "wait", until, reason, next: step.action } : { kind: "done", reason };
-      }
-      return {
-        kind: "paused",
-        reason: `The instalment due ${inst.dueDate} appears unpaid; record it as missed to resume the ladder.`,
-        resumesOn: "instalment-missed",
-      };
-    }
   }
 
   // The debtor reported a payment (Min side, with a receipt): the next step waits until the pause ends, planned as of

@@ -29,6 +29,16 @@ export const StepKind = z.enum([
 ]);
 export type StepKind = z.infer<typeof StepKind>;
 
+/**
+ * What an agreed instalment plan does on its own while it runs (planner.ts): remind the debtor of an instalment, and
+ * end the plan when one is missed. Not ladder steps: they have no index and carry no fee.
+ */
+export const InstalmentActionKind = z.enum(["instalment-reminder", "instalment-missed"]);
+export type InstalmentActionKind = z.infer<typeof InstalmentActionKind>;
+/** What the planner may ask the case to do next. */
+export const ActionKind = z.union([StepKind, InstalmentActionKind]);
+export type ActionKind = z.infer<typeof ActionKind>;
+
 /** Delivery channels. Only the written ones can carry a legal letter; SMS alone is an alert (Prop. 6 L (2016–2017)). */
 export const Channel = z.enum([
   "sms",
@@ -100,6 +110,17 @@ export const LadderPolicy = z.object({
   minimumInstalment: Money.optional(),
   /** Min side: the most monthly instalments a plan chosen there may have (0: no plans are offered). 0–36, default 6. */
   maxInstalmentMonths: z.number().int().min(0).max(36).default(6),
+  /**
+   * An agreed instalment plan (Min side): the debtor is reminded this many days before each instalment's due date (by
+   * SMS with SMS consent, else by e-mail with e-mail consent), with a pay link for that instalment. 1–14, default 3.
+   */
+  instalmentReminderDaysBefore: z.number().int().min(1).max(14).default(3),
+  /**
+   * An instalment still unpaid this many days after its due date is missed: the plan ends, the debtor is told and the
+   * ladder resumes where it stood (no letter already sent is sent or charged again). 1–30, default 7 — room for a bank
+   * transfer made on the due day (1–3 banking days) and a weekend.
+   */
+  instalmentGraceDays: z.number().int().min(1).max(30).default(7),
   /** Local time letters and SMS are planned for on their day (SMS is then moved into contact hours). */
   sendAt: LocalTime.default("09:00"),
   /** Local time of a suspension on an allowed day. */
@@ -140,7 +161,9 @@ export function isFeeKind(kind: StepKind): kind is FeeKind {
   return FEE_KINDS.includes(kind);
 }
 
-const STEP_WORDS: Readonly<Record<StepKind, string>> = {
+const STEP_WORDS: Readonly<Record<ActionKind, string>> = {
+  "instalment-reminder": "instalment reminder",
+  "instalment-missed": "end of the instalment plan (instalment missed)",
   "lets-pay-sms": "Let's pay SMS",
   reminder: "reminder",
   "collection-notice": "collection notice",
@@ -150,7 +173,7 @@ const STEP_WORDS: Readonly<Record<StepKind, string>> = {
   "legal-handoff": "hand-off to legal steps",
 };
 
-export function describeStep(kind: StepKind): string {
+export function describeStep(kind: ActionKind): string {
   return STEP_WORDS[kind];
 }
 
@@ -482,6 +505,8 @@ export function defaultPolicy(country: CountryCode, senderName = "Inkasso"): Lad
     minSmsIntervalHours: 24,
     maxDeferralDays: 14,
     maxInstalmentMonths: 6,
+    instalmentReminderDaysBefore: 3,
+    instalmentGraceDays: 7,
     sendAt: "09:00",
     suspendAt: "10:00",
     suspendLatest: "14:00",

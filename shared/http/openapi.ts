@@ -201,6 +201,8 @@ export interface EndpointDefinition {
     params?: z.ZodObject;
     query?: z.ZodObject;
     body?: z.ZodType;
+    /** A body that is not JSON (e.g. a PDF upload): its media type, documented as binary. */
+    binaryBody?: { contentType: string; description: string };
   };
   /** Success responses by status. */
   responses: Record<number, EndpointResponse>;
@@ -260,7 +262,17 @@ export function registerEndpoint(registry: OpenAPIRegistry, endpoint: EndpointDe
       ...(endpoint.request?.query ? { query: endpoint.request.query } : {}),
       ...(endpoint.request?.body
         ? { body: { required: true, content: { "application/json": { schema: endpoint.request.body } } } }
-        : {}),
+        : endpoint.request?.binaryBody
+          ? {
+              body: {
+                required: true,
+                description: endpoint.request.binaryBody.description,
+                content: {
+                  [endpoint.request.binaryBody.contentType]: { schema: z.string().meta({ format: "binary" }) },
+                },
+              },
+            }
+          : {}),
     },
     responses,
   });

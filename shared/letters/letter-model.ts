@@ -133,10 +133,11 @@ export const PaymentDetails = z.object({
   kid: Kid,
   /** The short pay link ({PUBLIC_BASE_URL}/p/{token}). */
   payLink: z.url({ protocol: /^https?$/ }),
-  /** Signing in to Min side with this one case (issue 15): the case number (the KID) and its derived PIN. */
-  minSide: z
-    .object({ caseNumber: z.string().regex(/^[0-9]{2,25}$/u), pin: z.string().regex(/^[0-9]{8}$/u) })
-    .optional(),
+  /**
+   * Signing in to Min side with this one case (issue 15): its KID (the number the debtor pays with, printed above)
+   * and its derived PIN. Not the letter's "Saksnummer" (the short case reference in the header).
+   */
+  minSide: z.object({ kid: z.string().regex(/^[0-9]{2,25}$/u), pin: z.string().regex(/^[0-9]{8}$/u) }).optional(),
 });
 export type PaymentDetails = z.infer<typeof PaymentDetails>;
 

@@ -118,7 +118,7 @@ const LABELS = {
     deadline: "Betalingsfrist",
     payOnline: "Betal på nett:",
     rememberKid: "Husk å bruke KID-nummeret når du betaler i nettbanken.",
-    minSide: "Min side: saksnummer {caseNumber}, PIN {pin}",
+    minSide: "Min side: logg inn med KID {kid} og PIN {pin}",
     regards: "Vennlig hilsen",
     org: "Org.nr.",
     page: (n: number, of: number) => `Side ${n} av ${of}`,
@@ -148,7 +148,7 @@ const LABELS = {
     deadline: "Pay by",
     payOnline: "Pay online:",
     rememberKid: "Please use the KID number as the payment reference.",
-    minSide: "My page (Min side): case number {caseNumber}, PIN {pin}",
+    minSide: "My page (Min side): sign in with KID {kid} and PIN {pin}",
     regards: "Kind regards",
     org: "Org. no.",
     page: (n: number, of: number) => `Page ${n} of ${of}`,
@@ -469,10 +469,10 @@ function drawPayment(doc: Doc, model: LetterModel, qr: Buffer): void {
   doc.font(BOLD).fontSize(linkSize);
   const linkHeight = doc.heightOfString(link, { width: textWidth }) + (linkOwnLine ? 12 : 0);
   doc.font(FONT).fontSize(8.5);
-  // The Min side line (case number + PIN) under the KID reminder, when the letter has one.
+  // The Min side line (KID + PIN) under the KID reminder, when the letter has one.
   const minSide = model.payment.minSide;
   const remember = minSide
-    ? `${l.rememberKid}\n${l.minSide.replace("{caseNumber}", minSide.caseNumber).replace("{pin}", minSide.pin)}`
+    ? `${l.rememberKid}\n${l.minSide.replace("{kid}", minSide.kid).replace("{pin}", minSide.pin)}`
     : l.rememberKid;
   const rememberHeight = doc.heightOfString(remember, { width: textWidth });
   const textHeight = 16 + rows * rowHeight + linkHeight + 3 + rememberHeight;

@@ -141,6 +141,13 @@ export const CaseRecord = z.object({
   sentKeys: z.array(z.string()),
   /** Each letter's and message's way to the debtor (absent on records from before delivery was tracked). */
   deliveries: z.array(LetterDelivery).optional(),
+  /**
+   * The creditor's own PDF of the invoice (`PUT /api/v1/cases/{caseId}/invoice-document`; the bytes are in the
+   * InvoiceDocumentStore): its SHA-256, size and when it came. Absent: Min side offers a generated copy instead.
+   */
+  invoiceDocument: z
+    .object({ sha256: z.string().regex(/^[a-f0-9]{64}$/u), bytes: z.number().int().positive(), uploadedAt: z.string() })
+    .optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   /**

@@ -62,3 +62,11 @@ export class InvalidContinuationToken extends DomainError {
     });
   }
 }
+
+/** The creditor sent no PDF of the case's invoice (HTTP 404). */
+export class InvoiceDocumentNotFound extends DomainError {
+  readonly code = "INVOICE_DOCUMENT_NOT_FOUND";
+  constructor(caseId: string) {
+    super(`Case ${caseId} has no invoice document from the creditor`, { caseId });
+  }
+}

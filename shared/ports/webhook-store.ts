@@ -20,6 +20,8 @@ export const WEBHOOK_EVENT_TYPES = [
   "service.suspension_withdrawn",
   /** The debtor did something on Min side (deferral, plan, dispute, "I have paid"): what, by whom (never who by name). */
   "case.debtor_action",
+  /** An instalment of an agreed plan was not paid within the grace days: the plan ended, the ladder resumes. */
+  "case.instalment_missed",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -3,7 +3,7 @@
  * called the claim), the names of fees and letters, and the contact lines with their links.
  */
 import type { ContactView, DebtorStage } from "../application/payments/pay-page-model";
-import type { StepKind } from "../domain/policy";
+import type { ActionKind, StepKind } from "../domain/policy";
 import type { FeeKind } from "../domain/rules/rule-set";
 import { letterTitle } from "../letters/letter-metadata";
 import { LetterKind } from "../letters/letter-model";
@@ -51,7 +51,9 @@ export function letterName(kind: StepKind, lang: Lang): string {
   return letter.success ? letterTitle(letter.data, lang) : t(lang, "letterOther");
 }
 
-const STEP_WORDS: Readonly<Record<StepKind, TextKey>> = {
+const STEP_WORDS: Readonly<Record<ActionKind, TextKey>> = {
+  "instalment-reminder": "stepInstalmentReminder",
+  "instalment-missed": "stepInstalmentMissed",
   "lets-pay-sms": "stepLetsPay",
   reminder: "stepReminder",
   "collection-notice": "stepCollectionNotice",
@@ -62,7 +64,7 @@ const STEP_WORDS: Readonly<Record<StepKind, TextKey>> = {
 };
 
 /** The next step in running text ("purring", "a payment reminder"). */
-export function stepWords(kind: StepKind, lang: Lang): string {
+export function stepWords(kind: ActionKind, lang: Lang): string {
   return t(lang, STEP_WORDS[kind]);
 }
 

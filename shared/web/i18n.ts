@@ -156,6 +156,8 @@ const nb = {
   stepSuspensionNotice: "varsel om stenging",
   stepSuspension: "stenging av tjenesten",
   stepLegalHandoff: "saken sendes videre til inkasso",
+  stepInstalmentReminder: "påminnelse om neste avdrag",
+  stepInstalmentMissed: "avtalen faller bort hvis avdraget ikke er betalt",
   // notices
   unknownTitle: "Vi finner ikke denne lenken",
   unknownBody: "Sjekk at du fikk med hele lenken fra meldingen, uten mellomrom.",
@@ -314,6 +316,8 @@ const en: Record<TextKey, string> = {
   stepSuspensionNotice: "a notice of disconnection",
   stepSuspension: "the service is suspended",
   stepLegalHandoff: "the claim is passed on for collection",
+  stepInstalmentReminder: "a reminder of the next instalment",
+  stepInstalmentMissed: "the plan ends if the instalment is unpaid",
   unknownTitle: "We cannot find this link",
   unknownBody: "Please check that you copied the whole link from the message, without spaces.",
   unknownHelp:

@@ -15,6 +15,7 @@ import { mt } from "./min-side/message-words";
 import type { Lang } from "./pay-page-model";
 import type { StepKind } from "../domain/policy";
 import { aw } from "./min-side/attorney-words";
+import type { InstalmentState } from "../domain/instalment-plans";
 
 export const MIN_SIDE_PATH = "/min-side";
 /** The assistant's page ("Spør oss"). */
@@ -109,8 +110,8 @@ const signInTemplate = compileTemplate<{
 <% } %><% if (it.pin) { %><h2><%= it.pin.heading %></h2>
 <p><%= it.pin.intro %></p>
 <form method="post" action="<%= it.pin.action %>" novalidate>
-<div class="field"><label for="caseNumber"><%= it.pin.caseLabel %></label><p class="hint" id="caseNumber-hint"><%= it.pin.caseHint %></p>
-<input type="text" id="caseNumber" name="caseNumber" inputmode="numeric" autocomplete="off" aria-describedby="caseNumber-hint" value="<%= it.pin.caseValue %>"<% if (it.pin.invalid) { %> aria-invalid="true"<% } %>></div>
+<div class="field"><label for="kid"><%= it.pin.caseLabel %></label><p class="hint" id="kid-hint"><%= it.pin.caseHint %></p>
+<input type="text" id="kid" name="kid" inputmode="numeric" autocomplete="off" aria-describedby="kid-hint" value="<%= it.pin.caseValue %>"<% if (it.pin.invalid) { %> aria-invalid="true"<% } %>></div>
 <div class="field"><label for="pin"><%= it.pin.pinLabel %></label><p class="hint" id="pin-hint"><%= it.pin.pinHint %></p>
 <input type="text" id="pin" name="pin" inputmode="numeric" autocomplete="off" aria-describedby="pin-hint"<% if (it.pin.invalid) { %> aria-invalid="true"<% } %>></div>
 <button class="btn card" type="submit"><%= it.pin.button %></button>
@@ -286,6 +287,12 @@ const claimTemplate = compileTemplate<{
   totalRow: [string, string];
   kidRow: [string, string];
   pay?: { action: string; label: string };
+  plan?: {
+    heading: string;
+    intro: string;
+    lines: Array<{ text: string; state: string; current: boolean }>;
+    pay?: { action: string; label: string };
+  };
   csrf: string;
   timelineHeading: string;
   timeline: Array<{ date: string; text: string }>;
@@ -308,7 +315,13 @@ const claimTemplate = compileTemplate<{
 <dt class="wide"><%= it.kidRow[0] %></dt><dd class="wide"><%= it.kidRow[1] %></dd>
 </dl>
 <% if (it.pay) { %><form method="post" action="<%= it.pay.action %>"><input type="hidden" name="csrf" value="<%= it.csrf %>"><button class="btn vipps" type="submit"><%= it.pay.label %></button></form>
-<% } %><% if (it.actions) { %><h2><%= it.actions.heading %></h2>
+<% } %><% if (it.plan) { %><h2 id="plan"><%= it.plan.heading %></h2>
+<p><%= it.plan.intro %></p>
+<ol class="contacts">
+<% for (const l of it.plan.lines) { %><li<% if (l.current) { %> aria-current="step"<% } %>><%= l.text %> – <% if (l.current) { %><strong><%= l.state %></strong><% } else { %><%= l.state %><% } %></li>
+<% } %></ol>
+<% if (it.plan.pay) { %><form method="post" action="<%= it.plan.pay.action %>"><input type="hidden" name="csrf" value="<%= it.csrf %>"><input type="hidden" name="option" value="instalment"><button class="btn vipps" type="submit"><%= it.plan.pay.label %></button></form>
+<% } %><% } %><% if (it.actions) { %><h2><%= it.actions.heading %></h2>
 <ul class="contacts">
 <% for (const a of it.actions.links) { %><li><a href="<%= a.href %>"><%= a.text %></a></li>
 <% } %></ul>
@@ -343,6 +356,48 @@ function messageName(step: StepKind | undefined, lang: Lang): string {
   return letterName(step, lang);
 }
 
+/** The claim's instalment plan: each instalment with its date, amount and state, and a button for the next one. */
+function planSection(c: ClaimView, base: string, lang: Lang) {
+  const plan = c.plan;
+  if (!plan) return undefined;
+  const missed = plan.instalments.find((i) => i.state === "missed");
+  const intro =
+    plan.state === "broken"
+      ? ms(lang, "planBroken", { date: missed ? formatLocalDate(missed.dueDate, lang) : "" })
+      : ms(lang, plan.state === "completed" ? "planCompleted" : "planActive");
+  const words: Readonly<Record<InstalmentState, MinSideTextKey>> = {
+    paid: "instPaid",
+    due: "instDue",
+    next: "instNext",
+    missed: "instMissed",
+    later: "instLater",
+  };
+  const lines = plan.instalments.map((i) => {
+    const partly =
+      i.covered.value > 0 && i.left.value > 0
+        ? ` (${ms(lang, "planPartly", { covered: formatAmount(i.covered, lang), amount: formatAmount(i.amount, lang) })})`
+        : "";
+    return {
+      text: ms(lang, "planLine", { date: formatLocalDate(i.dueDate, lang), amount: formatAmount(i.amount, lang) }),
+      state: `${ms(lang, words[i.state])}${partly}`,
+      current: i.state === "due" || i.state === "next",
+    };
+  });
+  return {
+    heading: ms(lang, "planHeading"),
+    intro,
+    lines,
+    ...(plan.next && c.open
+      ? {
+          pay: {
+            action: minSideHref(`${base}/betal`, lang),
+            label: ms(lang, "payInstalment", { amount: formatAmount(plan.next.amount, lang) }),
+          },
+        }
+      : {}),
+  };
+}
+
 function timelineText(e: TimelineItem, lang: Lang): string {
   switch (e.kind) {
     case "invoice":
@@ -351,7 +406,11 @@ function timelineText(e: TimelineItem, lang: Lang): string {
       return ms(lang, "tlDue");
     case "message":
       return ms(lang, e.state === "failed" ? "tlMessageFailed" : "tlMessage", {
-        what: messageName(e.step, lang),
+        what: e.instalment
+          ? e.instalment === "instalment-reminder"
+            ? ms(lang, "msgInstalmentReminder", { date: e.actionDate ? dateOf(e.actionDate, lang) : "" })
+            : ms(lang, "msgInstalmentMissed")
+          : messageName(e.step, lang),
         channel: channelText(e.channel, lang),
       }).trim();
     case "payment":
@@ -420,7 +479,10 @@ export function renderClaimPage(input: {
     ...(c.paid.value > 0 ? [[ms(lang, "paid"), formatAmount(c.paid, lang)] as [string, string]] : []),
   ];
   const documents = [
-    { href: minSideHref(`${base}/faktura`, lang), text: ms(lang, "invoiceCopy") },
+    {
+      href: minSideHref(`${base}/faktura`, lang),
+      text: c.originalInvoice ? ms(lang, "originalInvoice", { creditor: c.creditorName }) : ms(lang, "invoiceCopy"),
+    },
     ...c.documents.map((d) => ({
       href: minSideHref(`${base}/dokumenter/${encodeURIComponent(d.documentId)}`, lang),
       text: ms(lang, "documentLink", {
@@ -456,6 +518,10 @@ export function renderClaimPage(input: {
           },
         }
       : {}),
+    ...(() => {
+      const plan = planSection(c, base, lang);
+      return plan ? { plan } : {};
+    })(),
     csrf: input.csrf,
     timelineHeading: ms(lang, "timelineHeading"),
     timeline: c.timeline.map((e) => ({ date: dateOf(e.on, lang), text: timelineText(e, lang) })),

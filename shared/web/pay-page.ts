@@ -23,6 +23,7 @@ import {
 import { compileTemplate, payLinkPath, renderLayout } from "./layout";
 import { COVER_CHOICES, type Lang } from "./pay-page-model";
 import { contactLines, feeLabel, letterName, STAGE_WORDS } from "./debtor-words";
+import { renderPayAssistant, type PayAssistantInput } from "./pay-assistant";
 
 export interface RenderPayPageOptions {
   lang: Lang;
@@ -30,6 +31,8 @@ export interface RenderPayPageOptions {
   error?: PayFormError | undefined;
   /** What the debtor had filled in, kept when the form is shown again. */
   values?: PayFormValues | undefined;
+  /** "Spør oss": the question form at the foot of the page, and the answer when one was just asked. */
+  assistant?: PayAssistantInput | undefined;
 }
 
 /** A label and its value; `wide`: the value takes a line of its own (a KID of up to 25 digits never fits beside its label on a phone). */
@@ -388,7 +391,7 @@ export function renderPayPage(view: PayPageView, options: RenderPayPageOptions):
   return renderLayout({
     lang,
     title: error ? `${t(lang, "errorPrefix")} ${title}` : title,
-    mainHtml: payTemplate(data),
+    mainHtml: payTemplate(data) + (options.assistant ? renderPayAssistant(options.assistant) : ""),
     creditor: view.creditor,
     langHref: { nb: payLinkPath(view.token, "nb"), en: payLinkPath(view.token, "en") },
     footer: [t(lang, "expires", { date: formatInstantDate(view.expiresAt, lang) }), ...contacts.plain],

@@ -6,6 +6,7 @@ import { MemoryDeliveryIndex } from "../../shared/adapters/memory/delivery-index
  * the same run. Events go to the in-memory publisher and the workflow start is a no-op: this measures the intake and
  * the case store, not Service Bus or the Durable engine.
  */
+import { MemoryInvoiceDocumentStore } from "../../shared/adapters/memory/invoice-document-store.memory";
 import { FakePartnerGateway } from "../support/fake-partner-gateway";
 import { CosmosPaymentAttemptStore } from "../../shared/adapters/cosmos/payment-attempt-store.cosmos";
 import { CosmosBankPaymentStore } from "../../shared/adapters/cosmos/bank-payment-store.cosmos";
@@ -98,6 +99,7 @@ export async function run(): Promise<Record<string, number | string>> {
       letters: { put: async () => undefined, get: async () => undefined, list: async () => [] },
       letterChannels: {},
       deliveryIndex: new MemoryDeliveryIndex(),
+      invoiceDocuments: new MemoryInvoiceDocumentStore(),
       publicBaseUrl: settings.PUBLIC_BASE_URL,
       workflow,
       workflowFor: () => workflow,

@@ -7,6 +7,7 @@
  *   npm run bench -- ladder       N cases from the due date to a delivered collection notice (ladder.bench.ts)
  *   npm run bench -- assistant    the intent classifier: held-out accuracy, latency in process and over HTTP (assistant.bench.ts)
  *   npm run bench -- min-side     Min side's overview TTFB, a person with 20 claims, 20 users (min-side.bench.ts)
+ *   npm run bench -- pay-page     the pay page's GET TTFB, 50 clients; and its "Spør oss" POST (pay-page.bench.ts)
  */
 import os from "node:os";
 import { installFunctionsCore } from "../../devhost/functions-core";
@@ -28,6 +29,7 @@ const BENCHES: Bench[] = [
   { name: "ladder", load: () => import("./ladder.bench") },
   { name: "assistant", load: () => import("./assistant.bench") },
   { name: "min-side overview", load: () => import("./min-side.bench") },
+  { name: "pay-page", load: () => import("./pay-page.bench") },
 ];
 
 async function main(): Promise<void> {

@@ -73,12 +73,12 @@ afterAll(async () => {
 });
 
 describe("Min side on a phone", () => {
-  it("sends a visitor to sign-in, with a BankID button and the case number + PIN form", async () => {
+  it("sends a visitor to sign-in, with a BankID button and the KID + PIN form", async () => {
     await page.goto(`${host.base}/min-side`);
     expect(new URL(page.url()).pathname).toBe("/min-side/logg-inn");
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Logg inn på Min side");
     await expect(page.getByRole("link", { name: "Logg inn med BankID" }).isVisible()).resolves.toBe(true);
-    await expect(page.getByLabel("Saksnummer").isVisible()).resolves.toBe(true);
+    await expect(page.getByLabel("KID", { exact: true }).isVisible()).resolves.toBe(true);
     await check("min-side-sign-in");
   });
 

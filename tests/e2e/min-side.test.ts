@@ -108,7 +108,7 @@ describe("Min side through the dev host", () => {
       method: "POST",
       redirect: "manual",
       headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "cross-site" },
-      body: new URLSearchParams({ caseNumber: "1234 5678 9012 3", pin: "12345678" }).toString(),
+      body: new URLSearchParams({ kid: "1234 5678 9012 3", pin: "12345678" }).toString(),
     });
     expect(res.status).toBe(403);
     expect(res.headers.get("set-cookie") ?? "").not.toContain("__Host-minside");
@@ -193,7 +193,7 @@ describe("Min side through the dev host", () => {
     expect(late.headers.get("location")).toBe("/min-side/logg-inn");
   });
 
-  it("opens one case with the case number and PIN from its letter, and locks out guessing", async () => {
+  it("opens one case with the KID and PIN from its letter, and locks out guessing", async () => {
     await signInWithLocalBankId(kari, host.base, KARI.sub); // the idle test moved the clock past her session
     const claim = await kari.go(`${host.base}${claimPath}`);
     const kid = /KID \(for nettbank\)<\/dt><dd class="wide">([0-9]+)</u.exec(claim.body)![1]!;
@@ -202,7 +202,7 @@ describe("Min side through the dev host", () => {
     const wrongPin = pin === "11111111" ? "22222222" : "11111111";
 
     const reader = new MiniBrowser();
-    const opened = await reader.go(`${host.base}/min-side/logg-inn/pin`, { form: { caseNumber: kid, pin } });
+    const opened = await reader.go(`${host.base}/min-side/logg-inn/pin`, { form: { kid: kid, pin } });
     expect(opened.status).toBe(200);
     expect(opened.url).toBe(`${host.base}${claimPath}`);
     const overview = await reader.go(`${host.base}/min-side`);
@@ -212,18 +212,18 @@ describe("Min side through the dev host", () => {
 
     const guesser = new MiniBrowser();
     const unknown = await guesser.request(`${host.base}/min-side/logg-inn/pin`, {
-      form: { caseNumber: "99999999999", pin },
+      form: { kid: "99999999999", pin },
     });
     const wrong = await guesser.request(`${host.base}/min-side/logg-inn/pin`, {
-      form: { caseNumber: kid, pin: wrongPin },
+      form: { kid: kid, pin: wrongPin },
     });
     expect(unknown.status).toBe(401);
     expect(wrong.status).toBe(401);
     const message = (body: string) => /role="alert"><p>([^<]*)</u.exec(body)?.[1];
     expect(message(unknown.body)).toBe(message(wrong.body));
     for (let i = 0; i < 5; i++)
-      await guesser.request(`${host.base}/min-side/logg-inn/pin`, { form: { caseNumber: kid, pin: wrongPin } });
-    const locked = await guesser.request(`${host.base}/min-side/logg-inn/pin`, { form: { caseNumber: kid, pin } });
+      await guesser.request(`${host.base}/min-side/logg-inn/pin`, { form: { kid: kid, pin: wrongPin } });
+    const locked = await guesser.request(`${host.base}/min-side/logg-inn/pin`, { form: { kid: kid, pin } });
     expect(locked.status).toBe(429);
     expect(locked.body).toContain("For mange forsøk");
   });

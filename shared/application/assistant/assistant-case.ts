@@ -6,6 +6,7 @@
  */
 import { DateTime } from "luxon";
 import { Money } from "../../domain/money";
+import { StepKind, type ActionKind } from "../../domain/policy";
 import type { CaseRecord } from "../../ports/case-store";
 import type { Tenant } from "../../ports/tenant-store";
 import { toCaseView } from "../get-case";
@@ -71,13 +72,19 @@ export function assistantCaseOf(
       ];
     }),
     services: record.case.services.map((s) => ({ kind: s.kind, state: s.state })),
-    nextStep: view.nextAction
-      ? {
-          kind: view.nextAction.kind,
-          on: DateTime.fromISO(view.nextAction.at, { zone: "utc" }).setZone(zone).toISODate() ?? view.nextAction.at,
-          legalBasis: view.nextAction.legalBasis,
-        }
-      : null,
+    // The assistant speaks of the ladder's letters; an instalment plan's own reminder is not one of them.
+    nextStep:
+      view.nextAction && isLadderStep(view.nextAction.kind)
+        ? {
+            kind: view.nextAction.kind,
+            on: DateTime.fromISO(view.nextAction.at, { zone: "utc" }).setZone(zone).toISODate() ?? view.nextAction.at,
+            legalBasis: view.nextAction.legalBasis,
+          }
+        : null,
     ...(links.invoiceCopy ? { invoiceCopyHref: links.invoiceCopy(record) } : {}),
   };
+}
+
+function isLadderStep(kind: ActionKind): kind is StepKind {
+  return StepKind.safeParse(kind).success;
 }

@@ -196,7 +196,7 @@ export function letterForStep({
       kid: record.kid,
       payLink,
       ...(minSidePinSecret
-        ? { minSide: { caseNumber: record.kid, pin: minSidePin(minSidePinSecret, record.tenantId, record.caseId) } }
+        ? { minSide: { kid: record.kid, pin: minSidePin(minSidePinSecret, record.tenantId, record.caseId) } }
         : {}),
     },
     sentDate,

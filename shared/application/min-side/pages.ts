@@ -7,7 +7,9 @@
  */
 import type { LocalDate } from "../../domain/calendar";
 import type { Money } from "../../domain/money";
-import type { StepKind } from "../../domain/policy";
+import type { ActionKind, InstalmentActionKind, StepKind } from "../../domain/policy";
+import { isInstalmentActionKind } from "../../domain/planner";
+import { instalmentStandings, type InstalmentStanding } from "../../domain/instalment-plans";
 import type { CaseRecord, CaseStore, PersonCases } from "../../ports/case-store";
 import type { Clock } from "../../ports/clock";
 import type { InterestRateStore } from "../../ports/interest-rate-store";
@@ -49,7 +51,7 @@ export interface ClaimSummary {
   /** What is owed today (principal + fees + interest). */
   dueToday: Money;
   dueDate: LocalDate;
-  next?: { kind: StepKind; on: LocalDate };
+  next?: { kind: ActionKind; on: LocalDate };
   open: boolean;
   /** Reached through a power of attorney: whose claim it is and what the person may do (absent: their own). */
   heldFor?: { grantorName: string; scope: "read" | "act" };
@@ -65,6 +67,8 @@ export interface TimelineItem {
   actionDate?: string;
   /** Message: the step (reminder, lets-pay-sms, …); status: the case status. */
   step?: StepKind;
+  /** Message: an instalment plan's own message (reminder, plan ended), about the instalment due `actionDate`. */
+  instalment?: InstalmentActionKind;
   channel?: "email" | "digital-mailbox" | "print" | "sms";
   state?: "queued" | "dispatched" | "delivered" | "failed";
   amount?: Money;
@@ -77,6 +81,14 @@ export interface ClaimDocument {
   on: string;
 }
 
+/** The claim's instalment plan as Min side shows it: every instalment with its date, amount and where it stands. */
+export interface PlanView {
+  state: "active" | "broken" | "completed";
+  instalments: InstalmentStanding[];
+  /** What is left of the instalment to pay next (the pay button), while the plan runs. */
+  next?: { dueDate: LocalDate; amount: Money };
+}
+
 export interface ClaimView extends ClaimSummary {
   kid: string;
   issueDate: LocalDate;
@@ -86,8 +98,19 @@ export interface ClaimView extends ClaimSummary {
   paid: Money;
   timeline: TimelineItem[];
   documents: ClaimDocument[];
+  /** The creditor sent its own PDF of the invoice (offered as the original; else a generated copy). */
+  originalInvoice: boolean;
   creditorContact?: ContactView;
   agencyContact?: ContactView;
+  plan?: PlanView;
+}
+
+function planOf(record: CaseRecord, today: LocalDate): PlanView | undefined {
+  const plan = record.case.instalmentPlan;
+  if (!plan) return undefined;
+  const instalments = instalmentStandings(record.case, today);
+  const next = plan.state === "active" ? instalments.find((i) => i.left.value > 0) : undefined;
+  return { state: plan.state, instalments, ...(next ? { next: { dueDate: next.dueDate, amount: next.left } } : {}) };
 }
 
 function description(record: CaseRecord): string {
@@ -129,7 +152,8 @@ function timelineOf(record: CaseRecord): TimelineItem[] {
     { on: c.issueDate, kind: "invoice" },
     { on: c.dueDate, kind: "due" },
   ];
-  for (const d of record.deliveries ?? []) {
+  const ladderDeliveries = (record.deliveries ?? []).filter((d) => !isInstalmentActionKind(d.kind));
+  for (const d of ladderDeliveries) {
     const step = c.steps.find((s) => s.stepIndex === d.stepIndex);
     items.push({
       on: d.deliveredAt ?? d.failedAt ?? d.dispatchedAt ?? d.queuedAt,
@@ -141,9 +165,27 @@ function timelineOf(record: CaseRecord): TimelineItem[] {
   }
   // Steps recorded before deliveries were tracked: the step itself, with its channel.
   for (const s of c.steps) {
-    if ((record.deliveries ?? []).some((d) => d.stepIndex === s.stepIndex)) continue;
+    if (ladderDeliveries.some((d) => d.stepIndex === s.stepIndex)) continue;
     if (s.kind === "suspension" || s.kind === "legal-handoff") continue;
     items.push({ on: s.at, kind: "message", step: s.kind, ...(s.channel ? { channel: channelOf(s.channel) } : {}) });
+  }
+  // The instalment plan's own messages, with the state of the SMS (its delivery report) or the channel's word.
+  for (const e of record.timeline) {
+    const kind = e.details?.["action"];
+    const key = e.details?.["key"];
+    if (typeof kind !== "string" || !isInstalmentActionKind(kind) || typeof key !== "string") continue;
+    const sent = e.details?.["delivery"] as { channel?: string; status?: string } | undefined;
+    if (sent?.status === "skipped") continue; // nothing reached the debtor
+    const sms = (record.deliveries ?? []).find((d) => d.deliveryId === `${key}:sms`);
+    const dueDate = e.details?.["dueDate"];
+    items.push({
+      on: sms?.deliveredAt ?? sms?.failedAt ?? e.at,
+      kind: "message",
+      instalment: kind,
+      ...(typeof dueDate === "string" ? { actionDate: dueDate } : {}),
+      ...(sent?.channel === "sms" || sent?.channel === "email" ? { channel: sent.channel } : {}),
+      ...(sms ? { state: sms.state } : sent?.status === "failed" ? { state: "failed" as const } : {}),
+    });
   }
   for (const e of c.ledger) {
     if (e.type === "payment") items.push({ on: e.on, kind: "payment", amount: e.amount });
@@ -290,7 +332,12 @@ export function makeLoadClaim(deps: MinSidePagesDeps, config: { agency?: AgencyC
       documents: record.documents
         .filter((d) => d.contentType === "application/pdf")
         .map((d) => ({ documentId: d.documentId, kind: d.kind, on: d.createdAt })),
+      originalInvoice: record.invoiceDocument !== undefined,
       ...contactsOf(tenant, config.agency),
+      ...(() => {
+        const plan = planOf(record, todayIn(record.case.country, now));
+        return plan ? { plan } : {};
+      })(),
     };
   };
 }

@@ -1,5 +1,6 @@
 /**
- * Case number + PIN (issue 15): every letter prints "Min side: saksnummer {KID}, PIN {pin}". The case number is the
+ * KID + PIN (issue 15): every letter prints "Min side: logg inn med KID {KID} og PIN {pin}" (the sign-in form asks
+ * for the KID by that name; "case number" in this code means it, not the letter's short "Saksnummer"). It is the
  * case's KID (unique, already on every letter and giro); the PIN is derived, never stored: the first 48 bits of
  * HMAC-SHA256(`MINSIDE_PIN_SECRET`, [tenantId, caseId]) as 8 decimal digits. Signing in with both gives access to
  * that one case. Wrong PINs are counted and locked out by the HTTP layer (per case number and per client); an

@@ -4,7 +4,7 @@
  * here (never the other way round). No I/O, no clock, no settings here.
  */
 import type { CaseStatus } from "../../domain/case";
-import type { StepKind } from "../../domain/policy";
+import type { ActionKind, StepKind } from "../../domain/policy";
 import type { FeeKind } from "../../domain/rules/rule-set";
 import type { LocalDate } from "../../domain/calendar";
 import type { Money } from "../../domain/money";
@@ -165,7 +165,7 @@ export interface ReceiptView {
     /** Paid beyond what was owed (two tabs both paying) and not refunded: the creditor refunds it or keeps it. */
     credit?: Money;
     /** While something is owed: the next step of the ladder and its day (the planner's), if one is planned. */
-    next?: { kind: StepKind; on: LocalDate };
+    next?: { kind: ActionKind; on: LocalDate };
   }>;
   /** How debtors reach the creditor and the agency (as on the pay page). */
   creditorContact?: ContactView;

@@ -16,6 +16,7 @@
  * A batch writes each case in its own transactional batch and its pay links and outbox removals in bulk (100
  * operations to a request): about one request per invoice instead of three.
  */
+import { MemoryInvoiceDocumentStore } from "../../../shared/adapters/memory/invoice-document-store.memory";
 import { HttpRequest, HttpResponse, InvocationContext } from "@azure/functions";
 import type { Database } from "@azure/cosmos";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -125,6 +126,7 @@ beforeAll(async () => {
     letters: { put: async () => undefined, get: async () => undefined, list: async () => [] },
     letterChannels: {},
     deliveryIndex: new MemoryDeliveryIndex(),
+    invoiceDocuments: new MemoryInvoiceDocumentStore(),
     publicBaseUrl: "https://pay.example.test",
     workflow,
     workflowFor: () => workflow,

@@ -3,6 +3,7 @@
  * and activity registrations (functions/cases), the activities' ports replaced by memory adapters through the
  * composition root's test hook.
  */
+import { MemoryInvoiceDocumentStore } from "../../../shared/adapters/memory/invoice-document-store.memory";
 import { FakePartnerGateway } from "../../support/fake-partner-gateway";
 import { MemoryReplayGuard } from "../../../shared/adapters/memory/replay-guard.memory";
 import { MemoryPaymentQueue } from "../../../shared/adapters/memory/payment-queue.memory";
@@ -102,6 +103,7 @@ beforeAll(async () => {
     letters: w.letters,
     letterChannels: w.deps.channels ?? {},
     deliveryIndex: w.deliveryIndex,
+    invoiceDocuments: new MemoryInvoiceDocumentStore(),
     publicBaseUrl: PUBLIC_BASE_URL,
     letterhead: LETTERHEAD,
     workflowFor: () => workflow,

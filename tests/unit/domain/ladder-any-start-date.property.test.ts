@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { addDays, atLocalTime, publicHolidays, toLocalDate, type LocalDate } from "../../../shared/domain/calendar";
 import { feeCap, fitsFeeCombination } from "../../../shared/domain/fees";
 import type { PlannedAction } from "../../../shared/domain/planner";
-import { defaultPolicy, type StepKind } from "../../../shared/domain/policy";
+import { defaultPolicy, type ActionKind, type StepKind } from "../../../shared/domain/policy";
 import { norwegianRules as rules, type FeeKind } from "../../../shared/domain/rules";
 import { aCase } from "./case-fixtures";
 import { easterSunday, norwegianHolidays, osloWallClock } from "./oslo-contact-oracle";
@@ -19,7 +19,7 @@ import { simulate } from "./ladder-driver";
 const OSLO = "Europe/Oslo";
 const DAY = 86_400_000;
 const policy = defaultPolicy("NO", "Fiber AS");
-const offsetOf = (kind: StepKind) => policy.steps.find((s) => s.kind === kind)!.offsetDays;
+const offsetOf = (kind: ActionKind) => policy.steps.find((s) => s.kind === kind)!.offsetDays;
 const LADDER: StepKind[] = ["lets-pay-sms", "reminder", "collection-notice", "payment-demand", "legal-handoff"];
 /** The last day the rule set has a late-interest rate for (the table is configuration; it ends 2026-12-31 today). */
 const LAST_RATE = [...rules.lateInterest.rates].sort((a, b) => (a.to < b.to ? -1 : 1)).at(-1)!;

@@ -9,6 +9,11 @@ import type { RuleSet } from "../../../shared/domain/rules";
  * application orders it from the partner and the partner confirms it: services/case-services.ts).
  */
 export function execute(c: Case, action: PlannedAction, rules: RuleSet): Case {
+  if (action.kind === "instalment-reminder" || action.kind === "instalment-missed") {
+    const dueDate = action.instalment!.dueDate;
+    const type = action.kind === "instalment-reminder" ? "instalment-reminded" : "instalment-missed";
+    return applyEvent(c, { type, on: action.on, dueDate }, rules);
+  }
   const next = applyEvent(
     c,
     {

@@ -190,7 +190,7 @@ describe("planning the ladder (Norway, due 2025-03-10)", () => {
     expect(plan(cancelled, policy, rules, utc("2025-04-01T10:00:00Z")).kind).toBe("done");
   });
 
-  it("pauses while the case is on hold and waits for an active instalment plan", () => {
+  it("pauses while the case is on hold and lets an active instalment plan run the case", () => {
     const held = applyEvent(aCase(), { type: "hold", on: "2025-03-12", reason: "debtor in hospital" }, rules);
     expect(plan(held, policy, rules, utc("2025-04-01T10:00:00Z"))).toMatchObject({
       kind: "paused",
@@ -210,11 +210,13 @@ describe("planning the ladder (Norway, due 2025-03-10)", () => {
     );
     const p = plan(instalments, policy, rules, utc("2025-03-20T10:00:00Z"));
     expect(p.kind).toBe("wait");
-    if (p.kind === "wait") expect(p.reason).toContain("2025-04-01");
-    expect(plan(instalments, policy, rules, utc("2025-04-05T10:00:00Z"))).toMatchObject({
-      kind: "paused",
-      resumesOn: "instalment-missed",
-    });
+    if (p.kind === "wait") {
+      expect(p.reason).toContain("2025-04-01");
+      expect(p.next).toMatchObject({ kind: "instalment-reminder", on: "2025-03-29" });
+    }
+    // unpaid after the due date: nothing until the grace days have passed, then the plan ends by itself
+    const after = plan(instalments, policy, rules, utc("2025-04-05T10:00:00Z"));
+    expect(after).toMatchObject({ kind: "wait", next: { kind: "instalment-missed", on: "2025-04-08" } });
   });
 
   it("adds no fee the claim may no longer carry and says why", () => {

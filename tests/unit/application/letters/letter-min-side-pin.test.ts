@@ -35,7 +35,7 @@ const action: PlannedAction = {
 };
 
 describe("Min side's case number and PIN on letters", () => {
-  it("prints one line with the case number (the KID) and the case's PIN, when the PIN secret is set", async () => {
+  it("prints one line with the KID (by that name, as the sign-in form asks for it) and the case's PIN, when the PIN secret is set", async () => {
     const record = caseRecord("INV-1001", "2026-11-08");
     const base = {
       record,
@@ -47,9 +47,9 @@ describe("Min side's case number and PIN on letters", () => {
     };
     const model = parseLetterModel(letterForStep({ ...base, minSidePinSecret: SECRET }));
     const pin = minSidePin(SECRET, record.tenantId, record.caseId);
-    expect(model.payment.minSide).toEqual({ caseNumber: record.kid, pin });
+    expect(model.payment.minSide).toEqual({ kid: record.kid, pin });
     const { flat } = await pdfText(await renderLetter(model, { rules: RULES }));
-    expect(flat).toContain(`Min side: saksnummer ${record.kid}, PIN ${pin}`);
+    expect(flat).toContain(`Min side: logg inn med KID ${record.kid} og PIN ${pin}`);
 
     const without = parseLetterModel(letterForStep(base));
     expect(without.payment.minSide).toBeUndefined();

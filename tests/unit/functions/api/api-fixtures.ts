@@ -1,5 +1,6 @@
 import { MemoryDeliveryIndex } from "../../../../shared/adapters/memory/delivery-index.memory";
 /** Literal ports for host-free tests of the partner API: memory stores, a recording workflow, a settable clock. */
+import { MemoryInvoiceDocumentStore } from "../../../../shared/adapters/memory/invoice-document-store.memory";
 import { MemoryReplayGuard } from "../../../../shared/adapters/memory/replay-guard.memory";
 import { MemoryPaymentQueue } from "../../../../shared/adapters/memory/payment-queue.memory";
 import { MemoryDeadLetters } from "../../../../shared/adapters/memory/dead-letters.memory";
@@ -68,6 +69,8 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     SERVICE_REOPEN_LIMIT_SECONDS: 60,
     PAY_PAGE_RATE_PER_TOKEN: 60,
     PAY_PAGE_RATE_PER_CLIENT: 300,
+    PAY_ASSISTANT_RATE_PER_TOKEN: 10,
+    PAY_ASSISTANT_RATE_PER_CLIENT: 60,
     ASSISTANT_RATE_PER_CLIENT: 120,
     MINSIDE_SESSION_IDLE_MINUTES: 15,
     MINSIDE_SESSION_MAX_HOURS: 4,
@@ -140,6 +143,7 @@ export function testWorld(
     letters: archive,
     letterChannels: {},
     deliveryIndex: new MemoryDeliveryIndex(),
+    invoiceDocuments: new MemoryInvoiceDocumentStore(),
     printBatches: { closeBatch: async () => null } as unknown as RootDeps["printBatches"],
     printReceiptFiles: { listRejected: async () => [] } as unknown as RootDeps["printReceiptFiles"],
     deliveryReportsFor: () => ({ record: async () => "unknown-message" as const }),
@@ -160,6 +164,10 @@ export function testWorld(
     payPageLimiter: new RequestRateLimiter({
       token: { points: settings.PAY_PAGE_RATE_PER_TOKEN, durationSeconds: 60 },
       client: { points: settings.PAY_PAGE_RATE_PER_CLIENT, durationSeconds: 60 },
+    }),
+    payAssistantLimiter: new RequestRateLimiter({
+      token: { points: settings.PAY_ASSISTANT_RATE_PER_TOKEN, durationSeconds: 60 },
+      client: { points: settings.PAY_ASSISTANT_RATE_PER_CLIENT, durationSeconds: 60 },
     }),
     intentClassifier: questionSetClassifier,
     assistantLimiter: new RequestRateLimiter({

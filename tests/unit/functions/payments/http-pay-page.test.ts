@@ -7,6 +7,7 @@ import { HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { beforeEach, describe, expect, it } from "vitest";
 import { makeRegisterInvoice } from "../../../../shared/application/register-invoice";
+import { makeRecordDirectPayment } from "../../../../shared/application/record-direct-payment";
 import { makePayPageFunctions, type PayPageFunctionDeps } from "../../../../functions/payments/http-pay-page";
 import { FakePaymentProvider } from "../../../support/fake-payment-provider";
 import { context, seedTenant, testWorld, type TestWorld } from "../api/api-fixtures";
@@ -167,5 +168,73 @@ describe("GET /p/{token}/receipt", () => {
     const res = await fns.receipt(get(`/p/${token}/receipt?ref=${reference}`), context());
     expect(res.status).toBe(200);
     expect(page(res)).toContain('http-equiv="refresh"');
+  });
+});
+
+describe("POST /p/{token}/assistent (Spør oss on the pay page)", () => {
+  const reply = (html: string) => /<p role="status">([^<]*)</u.exec(html)?.[1] ?? "";
+
+  it("offers the question form on the page (and on the page a refused payment shows again), posting to the link's own assistant", async () => {
+    const fns = makePayPageFunctions(() => deps());
+    const html = page(await fns.show(get(`/p/${token}`), context()));
+    expect(html).toContain(`<form method="post" action="/p/${token}/assistent#sporsmal-tittel">`);
+    expect(html).toContain('name="sporsmal"');
+    const refused = await fns.pay(
+      post(`/p/${token}/pay`, { method: "vipps", option: "custom", amount: "1" }),
+      context(),
+    );
+    expect(refused.status).toBe(422);
+    expect(page(refused)).toContain(`action="/p/${token}/assistent#sporsmal-tittel"`);
+    const nn = page(await fns.show(get(`/p/${token}?lang=nn`), context()));
+    expect(nn).toContain(`action="/p/${token}/assistent?lang=nn#sporsmal-tittel"`);
+  });
+
+  it("answers 'har dere fått betalingen min?' from the link's case: the amount and the date, in bokmål and nynorsk", async () => {
+    const { tenantId } = (await w.deps.cases.getById(caseId))!;
+    await makeRecordDirectPayment(w.deps)(tenantId, caseId, {
+      amount: { value: 50_000, currency: "NOK" },
+      paidAt: "2026-11-10",
+      reference: "bank-1",
+    });
+    const logged: unknown[] = [];
+    const ctx = Object.assign(context(), {
+      log: (...a: unknown[]) => logged.push(a),
+      error: (...a: unknown[]) => logged.push(a),
+    });
+    const fns = makePayPageFunctions(() => deps());
+    const nb = await fns.ask(post(`/p/${token}/assistent`, { sporsmal: "har dere fått betalingen min?" }), ctx);
+    expect(nb.status).toBe(200);
+    expect(reply(page(nb))).toMatch(
+      /^Ja, vi har mottatt 500,00\s?kr .*12\.11\.2026 kl\. \d{2}:\d{2} på faktura INV-9/u,
+    );
+    const nnRequest = post(`/p/${token}/assistent?lang=nn`, { sporsmal: "har de fått betalinga mi?" });
+    const nn = await fns.ask(nnRequest, ctx);
+    expect(reply(page(nn))).toMatch(/^Ja, vi har motteke 500,00\s?kr .*12\.11\.2026/u);
+    expect(page(nn)).toContain('lang="nn"');
+    expect(JSON.stringify(logged)).not.toContain("betaling");
+  });
+
+  it("asks for a question when none was written (422), and refuses an unknown link kindly (404)", async () => {
+    const fns = makePayPageFunctions(() => deps());
+    const empty = await fns.ask(post(`/p/${token}/assistent`, { sporsmal: "  " }), context());
+    expect(empty.status).toBe(422);
+    expect(page(empty)).toContain("Skriv et spørsmål først.");
+    const unknown = await fns.ask(post(`/p/${"x".repeat(27)}/assistent`, { sporsmal: "hei" }), context());
+    expect(unknown.status).toBe(404);
+  });
+
+  it("limits questions per link (429 with Retry-After) while the page itself still opens", async () => {
+    const limited = new RequestRateLimiter({
+      token: { points: 2, durationSeconds: 60 },
+      client: { points: 100, durationSeconds: 60 },
+    });
+    const fns = makePayPageFunctions(() => deps({ payAssistantLimiter: limited }));
+    const ask = () => fns.ask(post(`/p/${token}/assistent`, { sporsmal: "hvor mye skylder jeg?" }), context());
+    expect((await ask()).status).toBe(200);
+    expect((await ask()).status).toBe(200);
+    const third = await ask();
+    expect(third.status).toBe(429);
+    expect(header(third, "retry-after")).toBeDefined();
+    expect((await fns.show(get(`/p/${token}`), context())).status).toBe(200);
   });
 });
