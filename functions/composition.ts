@@ -85,6 +85,8 @@ import { CosmosPowerOfAttorneyStore } from "../shared/adapters/cosmos/power-of-a
 import type { Database } from "@azure/cosmos";
 import type { PersonCases } from "../shared/ports/case-store";
 import type { DebtorActionsDeps } from "./debtor-actions";
+import type { MinSideMessagesDeps } from "./min-side-messages";
+import { CosmosMessageThreadStore } from "../shared/adapters/cosmos/message-thread-store.cosmos";
 import { BlobDebtorUploadStore } from "../shared/adapters/blob/debtor-upload-store.blob";
 import { BlobInvoiceDocumentStore } from "../shared/adapters/blob/invoice-document-store.blob";
 import { PAYMENTS_QUEUE } from "./payments/names";
@@ -103,7 +105,8 @@ export type RootDeps = ApiDeps &
   OpsDeps &
   AssistantDeps &
   MinSideDeps &
-  DebtorActionsDeps;
+  DebtorActionsDeps &
+  MinSideMessagesDeps;
 
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
@@ -232,6 +235,9 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     ...(minSide ? { minSide, resolveMinSideSession: minSide.sessions.resolve } : {}),
     debtorUploads,
     invoiceDocuments,
+    // Min side's messages with customer service (one thread per case) and the person's cases for its pages.
+    messageThreads: new CosmosMessageThreadStore({ database }),
+    personCases: cases,
     // The debtor actions resolve the same sessions as Min side's pages; without Min side's settings nobody is signed
     // in, so every action answers with the sign-in page.
     resolveSession: minSide ? minSide.sessions.resolve : async () => undefined,

@@ -8,6 +8,7 @@ import { authenticate, type ApiKeyLookup, type AuthenticatedTenant } from "../..
 import { withIdempotency } from "../../shared/http/idempotency";
 import { parseJson } from "../../shared/http/parse";
 import { RequestValidationError } from "../../shared/http/problem";
+import type { MessageThreadStore } from "../../shared/ports/message-thread-store";
 import type { AppDeps, RequestDeps, WorkflowFor } from "../deps";
 
 /** The partner API's deps: the app's ports, the API-key lookup, the operator key and the invocation's workflow. */
@@ -22,6 +23,8 @@ export interface ApiDeps extends AppDeps {
    */
   allowLoopbackUrls?: boolean;
   workflowFor: WorkflowFor;
+  /** Min side's message threads (customer service reads and replies through GET/POST …/messages); absent: 503. */
+  messageThreads?: MessageThreadStore;
 }
 
 /** The deps for one invocation (tests pass literal ports). */

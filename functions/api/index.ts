@@ -11,6 +11,7 @@ import { registerOverpaymentFunctions } from "./http-case-overpayments";
 import { registerDocumentFunctions } from "./http-case-documents";
 import { registerInvoiceDocumentFunctions } from "./http-case-invoice-document";
 import { registerNoteFunctions } from "./http-case-notes";
+import { registerCaseMessageFunctions } from "./http-case-messages";
 import { registerCaseServiceFunctions } from "./http-case-services";
 import { registerPaymentFunctions } from "./http-case-payments";
 import { registerCaseStatusFunctions } from "./http-case-status";
@@ -37,6 +38,7 @@ export function registerApi(deps: () => ApiDeps): void {
   registerOverpaymentFunctions(resolve);
   registerCaseStatusFunctions(resolve);
   registerNoteFunctions(resolve);
+  registerCaseMessageFunctions(resolve);
   registerCustomerFunctions(resolve);
   registerCaseServiceFunctions(resolve);
   registerDocumentFunctions(resolve);

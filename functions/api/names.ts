@@ -32,6 +32,8 @@ export const API_FUNCTIONS = {
   refundOverpayment: "refundCaseOverpayment",
   keepCredit: "keepCaseCredit",
   listOverpayments: "listOverpayments",
+  listMessages: "listCaseMessages",
+  replyToDebtor: "replyToDebtorMessage",
 } as const;
 
 /** Routes as the Functions host sees them (host.json sets routePrefix ""); OpenAPI paths drop the "api" prefix. */
@@ -63,4 +65,5 @@ export const API_ROUTES = {
   refunds: "api/v1/cases/{caseId}/refunds",
   keepCredit: "api/v1/cases/{caseId}/keep-credit",
   overpayments: "api/v1/overpayments",
+  messages: "api/v1/cases/{caseId}/messages",
 } as const;

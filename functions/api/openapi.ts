@@ -46,6 +46,7 @@ import {
   TenantRegistered,
   TimelineEntryDto,
 } from "./schemas";
+import { CaseMessageBody, CaseMessagesDto, CaseReplyDto } from "./message-schemas";
 
 export function registerPartnerApi(registry: OpenAPIRegistry): void {
   registerEndpoint(registry, {
@@ -219,6 +220,38 @@ export function registerPartnerApi(registry: OpenAPIRegistry): void {
     ResolveDisputeBody,
   );
   caseAction("notes", "addNote", "Add a note to the case's timeline", NoteBody, 201);
+  registerEndpoint(registry, {
+    method: "get",
+    path: "/v1/cases/{caseId}/messages",
+    operationId: "listCaseMessages",
+    summary: "The message thread between the debtor (Min side) and customer service, oldest first",
+    description:
+      "Listing marks the debtor's messages read for customer service (`unread` says which were new). A debtor's " +
+      "message is also on the case's timeline (kind `message`, `details.action: message`, the message id, never the " +
+      'text) and is published as the webhook `case.debtor_action` with `action: "message"`, `messageId`, `actor`, ' +
+      "`attachment` (or null) and `textLength` — fetch the text here.",
+    tags: ["Cases"],
+    auth: "tenant",
+    request: { params: CaseParams },
+    responses: { 200: { description: "The thread.", schema: CaseMessagesDto } },
+    problems: [404],
+  });
+  registerEndpoint(registry, {
+    method: "post",
+    path: "/v1/cases/{caseId}/messages",
+    operationId: "replyToDebtorMessage",
+    summary: "Reply to the debtor: the reply shows on Min side and the debtor is alerted by SMS and/or e-mail",
+    description:
+      "The alert goes through the channels the debtor chose on Min side (default: those the case has consent for), " +
+      "only with consent and an address, and never carries the text: only that there is a new message from the " +
+      "creditor on Min side, and the link. Each alert's outcome is in the answer and on the case's timeline.",
+    tags: ["Cases"],
+    auth: "tenant",
+    idempotent: true,
+    request: { params: CaseParams, body: CaseMessageBody },
+    responses: { 201: { description: "The reply and its alerts.", schema: CaseReplyDto } },
+    problems: [404, 409],
+  });
   registerEndpoint(registry, {
     method: "patch",
     path: "/v1/cases/{caseId}/customer",

@@ -24,6 +24,8 @@
 import { app, type Cookie, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import {
   accessibleCase,
+  casesOf,
+  tenantsOf,
   makeIssueClaimPayLink,
   makeLoadClaim,
   makeLoadOverview,
@@ -55,6 +57,7 @@ import {
   type SignInPageInput,
 } from "../../shared/web/min-side-pages";
 import type { Lang } from "../../shared/web/pay-page-model";
+import { renderHandOverForm } from "../../shared/web/min-side/message-pages";
 import type { MinSideDeps, MinSideWiring } from "./deps";
 import * as names from "./names";
 import { CONFIRMATION_PARAM } from "../debtor-actions/names";
@@ -355,7 +358,34 @@ export function makeMinSideFunctions(resolve: () => MinSideDeps) {
         },
         ...(agencyContact ? { agency: agencyContact } : {}),
       })(session.subject, question, lang);
-      return page(request, 200, renderAssistantPage({ lang, csrf: session.csrfToken, asked: { question, answer } }));
+      // A hand-over (unsure, or asked for a person) offers to send the question and the answer to customer service.
+      let handOverFormHtml: string | undefined;
+      if (answer.reply.handOver) {
+        const records = await casesOf(pagesDeps(deps, wiring), session.subject);
+        const tenants = await tenantsOf(pagesDeps(deps, wiring), records);
+        handOverFormHtml = renderHandOverForm({
+          lang,
+          csrf: session.csrfToken,
+          question,
+          answer: answer.reply.text,
+          claims: records.map((r) => ({
+            tenantId: r.tenantId,
+            caseId: r.caseId,
+            invoiceNumber: r.invoiceNumber,
+            creditorName: tenants.get(r.tenantId)?.name ?? "",
+          })),
+        });
+      }
+      return page(
+        request,
+        200,
+        renderAssistantPage({
+          lang,
+          csrf: session.csrfToken,
+          asked: { question, answer },
+          ...(handOverFormHtml ? { handOverFormHtml } : {}),
+        }),
+      );
     }),
 
     pay: signedInForm("pay", async (request, deps, _wiring, session, lang, form) => {

@@ -118,12 +118,21 @@ export function mergeCustomer(
   return { customer: changed.length === 0 ? current : next, changed };
 }
 
-function timelineEntry(changed: ContactField[], at: string): TimelineEntry {
+/**
+ * Who made the change when it was not the creditor through the API: the debtor on Min side (the sign-in kind and a
+ * hashed session, never the person). On the timeline entry and the event.
+ */
+export interface ContactChangedBy {
+  actor: { kind: string; sessionRef: string };
+  via: "min-side";
+}
+
+function timelineEntry(changed: ContactField[], at: string, by?: ContactChangedBy): TimelineEntry {
   return {
     at,
     kind: "customer",
-    title: `Contact details updated by the creditor: ${changed.join(", ")}`,
-    details: { fields: changed },
+    title: `Contact details updated by ${by ? "the debtor on Min side" : "the creditor"}: ${changed.join(", ")}`,
+    details: { fields: changed, ...(by ? { actor: by.actor, via: by.via } : {}) },
   };
 }
 
@@ -144,6 +153,7 @@ async function patchCase(
   tenantId: string,
   caseId: string,
   patch: CustomerContactPatch,
+  by?: ContactChangedBy,
 ): Promise<CustomerContactUpdated> {
   const now = deps.clock.now();
   const at = now.toISOString();
@@ -155,11 +165,14 @@ async function patchCase(
     const next: CaseRecord = {
       ...current,
       customer: merged.customer,
-      timeline: [...current.timeline, timelineEntry(changed, at)],
+      timeline: [...current.timeline, timelineEntry(changed, at, by)],
       updatedAt: at,
     };
     const key = `customer:${String(next.timeline.length)}`;
-    const event = caseEvent("case.customer_updated", next, key, now, { fields: changed });
+    const event = caseEvent("case.customer_updated", next, key, now, {
+      fields: changed,
+      ...(by ? { actor: by.actor, via: by.via } : {}),
+    });
     return withOutbox(next, eventMessages([event]), now);
   });
   const record = await relayOutbox(deps, written);
@@ -173,12 +186,20 @@ async function patchCase(
   return { caseId: record.caseId, customer: record.customer, changed };
 }
 
-/** `PATCH /cases/{caseId}/customer`: this case only (open or closed). Another tenant's case is not found. */
+/**
+ * `PATCH /cases/{caseId}/customer`: this case only (open or closed). Another tenant's case is not found. Min side's
+ * settings call it too, with `by` naming the debtor.
+ */
 export function makeUpdateCaseCustomer(deps: CustomerContactDeps) {
-  return async (tenantId: string, caseId: string, input: CustomerContactPatch): Promise<CustomerContactUpdated> => {
+  return async (
+    tenantId: string,
+    caseId: string,
+    input: CustomerContactPatch,
+    by?: ContactChangedBy,
+  ): Promise<CustomerContactUpdated> => {
     const patch = await normalised(deps, tenantId, input);
     if (!(await deps.cases.get(tenantId, caseId))) throw new CaseNotFound(caseId);
-    return patchCase(deps, tenantId, caseId, patch);
+    return patchCase(deps, tenantId, caseId, patch, by);
   };
 }
 

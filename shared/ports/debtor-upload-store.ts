@@ -4,7 +4,7 @@
  * customer service's tools, always as a download (`content-disposition: attachment`), never shown inline from our
  * origin. Personal data: stored, never logged.
  */
-export type DebtorUploadPurpose = "dispute" | "payment-receipt";
+export type DebtorUploadPurpose = "dispute" | "payment-receipt" | "message";
 
 export interface DebtorUpload {
   tenantId: string;

@@ -11,6 +11,7 @@ import { compileTemplate, renderLayout } from "./layout";
 import { contactLines, feeLabel, letterName, stepWords } from "./debtor-words";
 import { formatAmount, formatInstantDate, formatLocalDate } from "./i18n";
 import { ms, type MinSideTextKey } from "./min-side-i18n";
+import { mt } from "./min-side/message-words";
 import type { Lang } from "./pay-page-model";
 import type { StepKind } from "../domain/policy";
 import { aw } from "./min-side/attorney-words";
@@ -19,6 +20,9 @@ import type { InstalmentState } from "../domain/instalment-plans";
 export const MIN_SIDE_PATH = "/min-side";
 /** The assistant's page ("Spør oss"). */
 export const ASSISTANT_PATH = `${MIN_SIDE_PATH}/assistent`;
+/** Messages with customer service, and the debtor's settings (functions/min-side-messages/). */
+export const MESSAGES_PATH = `${MIN_SIDE_PATH}/meldinger`;
+export const SETTINGS_PATH = `${MIN_SIDE_PATH}/innstillinger`;
 
 /** A Min side path, with `?lang=en` in English (bokmål is the default). */
 export function minSideHref(path: string, lang: Lang): string {
@@ -176,10 +180,11 @@ const overviewTemplate = compileTemplate<{
   groups: Array<{ heading: string; id: string; cards: ClaimCard[] }>;
   ask: { href: string; label: string };
   attorney?: { href: string; label: string };
+  more: Array<{ href: string; label: string }>;
   signOut: string;
 }>(`<h1><%= it.title %></h1>
 <p><%= it.intro %></p>
-<p><a href="<%= it.ask.href %>"><%= it.ask.label %></a></p>
+<p><a href="<%= it.ask.href %>"><%= it.ask.label %></a><% for (const m of it.more) { %> · <a href="<%= m.href %>"><%= m.label %></a><% } %></p>
 <% if (it.attorney) { %><p><a href="<%= it.attorney.href %>"><%= it.attorney.label %></a></p>
 <% } %>
 <% if (it.empty) { %><p class="ok"><%= it.empty %></p>
@@ -252,6 +257,10 @@ export function renderOverviewPage(input: {
     ...(input.subjectKind === "person"
       ? { attorney: { href: minSideHref(`${MIN_SIDE_PATH}/fullmakter`, lang), label: aw(lang, "linkFromOverview") } }
       : {}),
+    more: [
+      { href: minSideHref(MESSAGES_PATH, lang), label: mt(lang, "linkMessages") },
+      { href: minSideHref(SETTINGS_PATH, lang), label: mt(lang, "linkSettings") },
+    ],
     signOut: signOutForm(input.csrf, lang),
   });
   return renderLayout({
@@ -291,8 +300,9 @@ const claimTemplate = compileTemplate<{
   documents: Array<{ href: string; text: string }>;
   actions?: { heading: string; links: Array<{ href: string; text: string }> };
   ask: { href: string; label: string };
+  write: { href: string; label: string };
   signOut: string;
-}>(`<p><a href="<%= it.back.href %>"><%= it.back.label %></a> · <a href="<%= it.ask.href %>"><%= it.ask.label %></a></p>
+}>(`<p><a href="<%= it.back.href %>"><%= it.back.label %></a> · <a href="<%= it.ask.href %>"><%= it.ask.label %></a> · <a href="<%= it.write.href %>"><%= it.write.label %></a></p>
 <h1><%= it.title %></h1>
 <% if (it.confirmation) { %><p class="ok" role="status"><%= it.confirmation %></p>
 <% } %><% if (it.heldFor) { %><p class="note"><%= it.heldFor.from %><% if (it.heldFor.readOnly) { %><br><%= it.heldFor.readOnly %><% } %></p>
@@ -531,6 +541,7 @@ export function renderClaimPage(input: {
         }
       : {}),
     ask: askLink(lang),
+    write: { href: minSideHref(`${base}/meldinger`, lang), label: mt(lang, "linkWrite") },
     signOut: signOutForm(input.csrf, lang),
   });
   return renderLayout({
@@ -574,6 +585,7 @@ const assistantTemplate = compileTemplate<{
       body: string;
       lines: Array<{ intro: string; links: Array<{ href: string; text: string }> }>;
       plain: string[];
+      formHtml: string;
     };
   };
   signOut: string;
@@ -592,7 +604,7 @@ const assistantTemplate = compileTemplate<{
 <p><%= it.answer.handOver.body %></p>
 <% for (const line of it.answer.handOver.lines) { %><p><%= line.intro %> <% for (const [i, l] of line.links.entries()) { %><% if (i > 0) { %> · <% } %><a href="<%= l.href %>"><%= l.text %></a><% } %></p>
 <% } %><% for (const p of it.answer.handOver.plain) { %><p><%= p %></p>
-<% } %><% } %></section>
+<% } %><%~ it.answer.handOver.formHtml %><% } %></section>
 <% } %><form method="post" action="<%= it.action %>">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <div class="field"><label for="sporsmal"><%= it.label %></label><p class="hint" id="sporsmal-hint"><%= it.hint %></p>
@@ -609,6 +621,8 @@ export function renderAssistantPage(input: {
   asked?: { question: string; answer: AssistantAnswer };
   /** The form was sent without a question. */
   missing?: boolean;
+  /** On a hand-over: "Send til kundeservice" (shared/web/min-side/message-pages.ts `renderHandOverForm`), rendered. */
+  handOverFormHtml?: string;
 }): string {
   const { lang } = input;
   const asked = input.asked;
@@ -641,9 +655,10 @@ export function renderAssistantPage(input: {
               ? {
                   handOver: {
                     heading: ms(lang, "handOverHeading"),
-                    body: ms(lang, "handOverBody"),
+                    body: input.handOverFormHtml ? mt(lang, "handOverBody") : ms(lang, "handOverBody"),
                     lines: handOver.flatMap((h) => h.linked),
                     plain: handOver.flatMap((h) => h.plain),
+                    formHtml: input.handOverFormHtml ?? "",
                   },
                 }
               : {}),

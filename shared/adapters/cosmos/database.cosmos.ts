@@ -46,6 +46,7 @@ export const COSMOS_CONTAINERS = {
   debtorContacts: "debtor-contacts",
   minSideSessions: "min-side-sessions",
   powersOfAttorney: "powers-of-attorney",
+  messageThreads: "message-threads",
 } as const;
 
 /** One container as declared in infra-bicep/cosmos-containers.json (same shape as `containerSpec` in cosmos.bicep). */

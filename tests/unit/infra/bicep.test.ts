@@ -1295,6 +1295,7 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
       { id: "debtor-contacts", path: "/id", ttl: null },
       { id: "min-side-sessions", path: "/id", ttl: 86400 },
       { id: "powers-of-attorney", path: "/granteeRef", ttl: null },
+      { id: "message-threads", path: "/caseId", ttl: null },
     ]);
   });
 

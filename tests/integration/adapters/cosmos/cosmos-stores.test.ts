@@ -13,6 +13,8 @@ import type { Database } from "@azure/cosmos";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseIdFor } from "../../../../shared/domain/case-id";
+import { CosmosMessageThreadStore } from "../../../../shared/adapters/cosmos/message-thread-store.cosmos";
+import { emptyThread } from "../../../../shared/ports/message-thread-store";
 import { CosmosMinSideSessionStore } from "../../../../shared/adapters/cosmos/min-side-session-store.cosmos";
 import { CosmosPowerOfAttorneyStore } from "../../../../shared/adapters/cosmos/power-of-attorney-store.cosmos";
 import { CosmosCaseStore } from "../../../../shared/adapters/cosmos/case-store.cosmos";
@@ -187,6 +189,10 @@ describe("Cosmos DB documents", () => {
       createdAt: "2025-03-17T09:00:00.000Z",
       updatedAt: "2025-03-17T09:00:00.000Z",
     });
+    await new CosmosMessageThreadStore({ database }).update("tenant-doc", caseIdFor("tenant-doc", "INV-1"), (t) => ({
+      ...(t ?? emptyThread("tenant-doc", caseIdFor("tenant-doc", "INV-1"), "2025-03-17T09:00:00.000Z")),
+      alertChannels: ["sms"],
+    }));
 
     for (const containerId of Object.values(COSMOS_CONTAINERS)) {
       const docs = await allDocuments(containerId);

@@ -36,6 +36,7 @@ import type { WebhookDeliveryQueue } from "../../../../shared/ports/webhook-deli
 import { MemoryPartnerCommandQueue } from "../../../../shared/adapters/memory/partner-command-queue.memory";
 import { FakePartnerGateway } from "../../../support/fake-partner-gateway";
 import type { SecretVault } from "../../../../shared/ports/secret-vault";
+import { MemoryMessageThreadStore } from "../../../../shared/adapters/memory/message-thread-store.memory";
 import { MemoryDebtorUploadStore } from "../../../../shared/adapters/memory/debtor-upload-store.memory";
 
 export const OPERATOR_KEY = "operator-key-for-unit-tests-only";
@@ -118,10 +119,11 @@ export function testWorld(
   const idempotency = new MemoryIdempotencyStore();
   const partnerCommands = new MemoryPartnerCommandQueue();
   const partnerGateway = new FakePartnerGateway();
+  const cases = new MemoryCaseStore();
   const deps: TestDeps = {
     clock,
     random,
-    cases: new MemoryCaseStore(),
+    cases,
     tenants,
     payLinks: new MemoryPayLinkStore(),
     paymentAttempts: new MemoryPaymentAttemptStore(),
@@ -147,6 +149,8 @@ export function testWorld(
     deliveryReportsFor: () => ({ record: async () => "unknown-message" as const }),
     publicBaseUrl: settings.PUBLIC_BASE_URL,
     debtorUploads: new MemoryDebtorUploadStore(),
+    messageThreads: new MemoryMessageThreadStore(),
+    personCases: cases,
     // Nobody is signed in to Min side unless a test says so (tests/unit/functions/debtor-actions/).
     resolveSession: async () => undefined,
     workflow,
