@@ -122,7 +122,7 @@ const nb = {
   assistantIntro:
     "Still et spørsmål om kravene dine, for eksempel «har dere fått betalingen min?» eller «hvor mye skylder jeg?». Svaret kommer fra kravene dine her.",
   questionLabel: "Spørsmålet ditt",
-  questionHint: "Skriv med egne ord. Spørsmålet lagres ikke.",
+  questionHint: "Skriv med egne ord. Spørsmålet lagres ikke, med mindre du selv sender det til kundeservice.",
   askButton: "Spør",
   questionMissing: "Skriv et spørsmål først.",
   questionHeading: "Du spurte",
@@ -251,7 +251,7 @@ const en: Record<MinSideTextKey, string> = {
   assistantIntro:
     "Ask a question about your claims, for example “have you got my payment?” or “how much do I owe?”. The answer comes from your claims here.",
   questionLabel: "Your question",
-  questionHint: "Write in your own words. The question is not stored.",
+  questionHint: "Write in your own words. The question is not stored unless you send it to customer service yourself.",
   askButton: "Ask",
   questionMissing: "Write a question first.",
   questionHeading: "You asked",

@@ -533,7 +533,10 @@ export function renderClaimPage(input: {
             heading: ms(lang, "actionsHeading"),
             links: [
               { href: minSideHref(`${base}/utsettelse`, lang), text: ms(lang, "actionDeferral") },
-              { href: minSideHref(`${base}/nedbetaling`, lang), text: ms(lang, "actionPlan") },
+              // A running plan is not asked for again (the form would only say so).
+              ...(c.plan?.state === "active"
+                ? []
+                : [{ href: minSideHref(`${base}/nedbetaling`, lang), text: ms(lang, "actionPlan") }]),
               { href: minSideHref(`${base}/innsigelse`, lang), text: ms(lang, "actionDispute") },
               { href: minSideHref(`${base}/jeg-har-betalt`, lang), text: ms(lang, "actionPaid") },
             ],

@@ -116,6 +116,9 @@ describe("an instalment plan on Min side, on a phone", () => {
     expect(await plan.count()).toBeGreaterThanOrEqual(2);
     await expect(plan.first().innerText()).resolves.toMatch(/– neste avdrag$/u);
     await expect(page.getByRole("button", { name: /^Betal neste avdrag / }).isVisible()).resolves.toBe(true);
+    // The plan runs: the claim no longer offers to ask for one (the other actions stay).
+    await expect(page.getByRole("link", { name: "Be om nedbetalingsplan" }).count()).resolves.toBe(0);
+    await expect(page.getByRole("link", { name: "Be om utsettelse" }).count()).resolves.toBe(1);
     await check("instalment-plan-claim");
   });
 
