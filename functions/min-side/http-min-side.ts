@@ -49,6 +49,7 @@ import {
   MIN_SIDE_PATH,
   minSideHref,
   renderAssistantPage,
+  replyLangOf,
   renderClaimPage,
   renderMinSideNotice,
   renderOverviewPage,
@@ -345,7 +346,9 @@ export function makeMinSideFunctions(resolve: () => MinSideDeps) {
 
     ask: signedInForm("assistant question", async (request, deps, wiring, session, lang, form) => {
       const question = (form.get("sporsmal") ?? "").trim().slice(0, MAX_QUESTION_LENGTH);
-      if (!question) return page(request, 422, renderAssistantPage({ lang, csrf: session.csrfToken, missing: true }));
+      const replyLang = replyLangOf(form.get("svarsprak"), lang);
+      if (!question)
+        return page(request, 422, renderAssistantPage({ lang, csrf: session.csrfToken, missing: true, replyLang }));
       const agencyContact = agency(deps);
       const answer = await makeAnswerQuestion(pagesDeps(deps, wiring), {
         links: {
@@ -357,7 +360,7 @@ export function makeMinSideFunctions(resolve: () => MinSideDeps) {
           invoiceCopy: (record) => minSideHref(claimPath(record.tenantId, record.caseId, "/faktura"), lang),
         },
         ...(agencyContact ? { agency: agencyContact } : {}),
-      })(session.subject, question, lang);
+      })(session.subject, question, replyLang);
       // A hand-over (unsure, or asked for a person) offers to send the question and the answer to customer service.
       let handOverFormHtml: string | undefined;
       if (answer.reply.handOver) {
@@ -382,6 +385,7 @@ export function makeMinSideFunctions(resolve: () => MinSideDeps) {
         renderAssistantPage({
           lang,
           csrf: session.csrfToken,
+          replyLang,
           asked: { question, answer },
           ...(handOverFormHtml ? { handOverFormHtml } : {}),
         }),

@@ -16,6 +16,7 @@ import type { Lang } from "./pay-page-model";
 import type { StepKind } from "../domain/policy";
 import { aw } from "./min-side/attorney-words";
 import type { InstalmentState } from "../domain/instalment-plans";
+import type { AssistantLang } from "../application/assistant/intents";
 
 export const MIN_SIDE_PATH = "/min-side";
 /** The assistant's page ("Spør oss"). */
@@ -566,6 +567,18 @@ function askLink(lang: Lang): { href: string; label: string } {
   return { href: minSideHref(ASSISTANT_PATH, lang), label: ms(lang, "askUs") };
 }
 
+/** The answer's languages, each named in itself (the assistant writes bokmål, nynorsk and English). */
+const REPLY_LANGS: ReadonlyArray<readonly [AssistantLang, string]> = [
+  ["nb", "Bokmål"],
+  ["nn", "Nynorsk"],
+  ["en", "English"],
+];
+
+/** The form's "Svar på" choice; anything else is the page's language. */
+export function replyLangOf(submitted: string | null, lang: Lang): AssistantLang {
+  return submitted === "nb" || submitted === "nn" || submitted === "en" ? submitted : lang;
+}
+
 const assistantTemplate = compileTemplate<{
   back: { href: string; label: string };
   title: string;
@@ -576,8 +589,10 @@ const assistantTemplate = compileTemplate<{
   hint: string;
   missing?: string;
   question: string;
+  replyLang: { legend: string; options: Array<{ value: string; label: string; checked: boolean }> };
   button: string;
   answer?: {
+    lang?: string;
     questionHeading: string;
     question: string;
     heading: string;
@@ -599,7 +614,7 @@ const assistantTemplate = compileTemplate<{
 <h2><%= it.answer.questionHeading %></h2>
 <p><%= it.answer.question %></p>
 <h2 id="answer"><%= it.answer.heading %></h2>
-<p role="status"><%= it.answer.text %></p>
+<p role="status"<% if (it.answer.lang) { %> lang="<%= it.answer.lang %>"<% } %>><%= it.answer.text %></p>
 <% if (it.answer.links.length > 0) { %><ul class="contacts">
 <% for (const l of it.answer.links) { %><li><a href="<%= l.href %>"><%= l.text %></a></li>
 <% } %></ul>
@@ -613,6 +628,9 @@ const assistantTemplate = compileTemplate<{
 <div class="field"><label for="sporsmal"><%= it.label %></label><p class="hint" id="sporsmal-hint"><%= it.hint %></p>
 <% if (it.missing) { %><p class="err" id="sporsmal-error"><%= it.missing %></p>
 <% } %><textarea id="sporsmal" name="sporsmal" rows="3" maxlength="500" aria-describedby="sporsmal-hint<% if (it.missing) { %> sporsmal-error<% } %>"<% if (it.missing) { %> aria-invalid="true"<% } %>><%= it.question %></textarea></div>
+<fieldset><legend><%= it.replyLang.legend %></legend>
+<% for (const o of it.replyLang.options) { %><div class="choice"><input type="radio" id="svarsprak-<%= o.value %>" name="svarsprak" value="<%= o.value %>"<% if (o.checked) { %> checked<% } %>><label for="svarsprak-<%= o.value %>" lang="<%= o.value %>"><%= o.label %></label></div>
+<% } %></fieldset>
 <button class="btn card" type="submit"><%= it.button %></button>
 </form>
 <%~ it.signOut %>`);
@@ -626,8 +644,11 @@ export function renderAssistantPage(input: {
   missing?: boolean;
   /** On a hand-over: "Send til kundeservice" (shared/web/min-side/message-pages.ts `renderHandOverForm`), rendered. */
   handOverFormHtml?: string;
+  /** The language the answer is written in (the form's "Svar på" choice): the page's own, or nynorsk. */
+  replyLang?: AssistantLang;
 }): string {
   const { lang } = input;
+  const replyLang = input.replyLang ?? lang;
   const asked = input.asked;
   const handOver = asked?.answer.reply.handOver
     ? asked.answer.contacts.map((c) => contactLines(c.creditorName, c.creditorContact, c.agencyContact, lang))
@@ -642,10 +663,15 @@ export function renderAssistantPage(input: {
     hint: ms(lang, "questionHint"),
     ...(input.missing ? { missing: ms(lang, "questionMissing") } : {}),
     question: asked?.question ?? "",
+    replyLang: {
+      legend: ms(lang, "replyLangLegend"),
+      options: REPLY_LANGS.map(([value, label]) => ({ value, label, checked: value === replyLang })),
+    },
     button: ms(lang, "askButton"),
     ...(asked
       ? {
           answer: {
+            ...(replyLang !== lang ? { lang: replyLang } : {}),
             questionHeading: ms(lang, "questionHeading"),
             question: asked.question,
             heading: ms(lang, "replyHeading"),

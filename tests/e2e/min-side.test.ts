@@ -276,6 +276,14 @@ describe("Min side through the dev host", () => {
       /^Ja, vi har mottatt .* \d{2}\.\d{2}\.\d{4} kl\. \d{2}:\d{2} på faktura MS-1001 fra Demo Kreditor AS\.$/u,
     );
     expect(digits(answer)).toBe(owed);
+    // The same question answered in nynorsk when the form's "Svar på" says so (the page itself stays bokmål).
+    const nynorsk = await kari.go(`${host.base}/min-side/assistent`, {
+      form: { csrf, sporsmal: "har de fått betalinga mi?", svarsprak: "nn" },
+    });
+    const nnAnswer = /<p role="status" lang="nn">([^<]*)</u.exec(nynorsk.body)?.[1] ?? "";
+    expect(nnAnswer).toMatch(/^Ja, vi har motteke .* \d{2}\.\d{2}\.\d{4} kl\. \d{2}:\d{2} på faktura MS-1001/u);
+    expect(digits(nnAnswer)).toBe(owed);
+    expect(nynorsk.body).toMatch(/<input type="radio" id="svarsprak-nn" name="svarsprak" value="nn" checked>/u);
     expect(host.stdout()).not.toContain(question);
     expect(host.stdout()).not.toContain("hvor mye skylder jeg");
   }, 60_000);
