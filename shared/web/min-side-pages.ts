@@ -14,7 +14,7 @@ import { ms, type MinSideTextKey } from "./min-side-i18n";
 import { mt } from "./min-side/message-words";
 import type { Lang } from "./pay-page-model";
 import type { StepKind } from "../domain/policy";
-import { aw } from "./min-side/attorney-words";
+import { aw, type AttorneyTextKey } from "./min-side/attorney-words";
 import type { InstalmentState } from "../domain/instalment-plans";
 import type { AssistantLang } from "../application/assistant/intents";
 
@@ -41,14 +41,15 @@ const STAGE_TEXT: Readonly<Record<DebtorStage, MinSideTextKey>> = {
   collection: "stageCollection",
 };
 
-function statusText(c: Pick<ClaimSummary, "status" | "stage">, lang: Lang): string {
+function statusText(c: Pick<ClaimSummary, "status" | "stage" | "heldFor">, lang: Lang): string {
   switch (c.status) {
     case "paid":
       return ms(lang, "statusPaid");
     case "cancelled":
       return ms(lang, "statusCancelled");
     case "disputed":
-      return ms(lang, "statusDisputed");
+      // Held by power of attorney: the debtor disputed it, not the person reading.
+      return c.heldFor ? aw(lang, "heldStatusDisputed", { name: c.heldFor.grantorName }) : ms(lang, "statusDisputed");
     case "on-hold":
       return ms(lang, "statusOnHold");
     default:
@@ -365,7 +366,9 @@ function planSection(c: ClaimView, base: string, lang: Lang) {
   const intro =
     plan.state === "broken"
       ? ms(lang, "planBroken", { date: missed ? formatLocalDate(missed.dueDate, lang) : "" })
-      : ms(lang, plan.state === "completed" ? "planCompleted" : "planActive");
+      : plan.state === "active" && c.heldFor
+        ? aw(lang, "heldPlanActive", { name: c.heldFor.grantorName })
+        : ms(lang, plan.state === "completed" ? "planCompleted" : "planActive");
   const words: Readonly<Record<InstalmentState, MinSideTextKey>> = {
     paid: "instPaid",
     due: "instDue",
@@ -388,7 +391,8 @@ function planSection(c: ClaimView, base: string, lang: Lang) {
     heading: ms(lang, "planHeading"),
     intro,
     lines,
-    ...(plan.next && c.open
+    // Paying is acting: a read-only power of attorney gets no pay button here either.
+    ...(plan.next && c.open && c.heldFor?.scope !== "read"
       ? {
           pay: {
             action: minSideHref(`${base}/betal`, lang),
@@ -399,7 +403,8 @@ function planSection(c: ClaimView, base: string, lang: Lang) {
   };
 }
 
-function timelineText(e: TimelineItem, lang: Lang): string {
+/** `heldFor`: the claim is read through a power of attorney, so the debtor's actions are told in the debtor's name. */
+function timelineText(e: TimelineItem, lang: Lang, heldFor?: ClaimSummary["heldFor"]): string {
   switch (e.kind) {
     case "invoice":
       return ms(lang, "tlInvoice");
@@ -425,7 +430,9 @@ function timelineText(e: TimelineItem, lang: Lang): string {
       if (e.action === "attorney-granted") return aw(lang, "tlGranted", { date });
       if (e.action === "attorney-revoked") return aw(lang, "tlRevoked");
       if (!e.action) return "";
-      const text = ms(lang, ACTION_TIMELINE[e.action], { date });
+      const text = heldFor
+        ? aw(lang, HELD_ACTION_TIMELINE[e.action], { date, name: heldFor.grantorName })
+        : ms(lang, ACTION_TIMELINE[e.action], { date });
       return e.byAttorney ? `${text} ${aw(lang, "byAttorney")}` : text;
     }
   }
@@ -438,6 +445,15 @@ const ACTION_TIMELINE: Readonly<Record<DebtorActionResult, MinSideTextKey>> = {
   "plan-agreed": "tlActionPlanAgreed",
   "dispute-opened": "tlActionDisputeOpened",
   "payment-reported": "tlActionPaymentReported",
+};
+
+/** The same, read by someone holding a power of attorney: in the debtor's name. */
+const HELD_ACTION_TIMELINE: Readonly<Record<DebtorActionResult, AttorneyTextKey>> = {
+  "deferral-granted": "heldTlDeferralGranted",
+  "deferral-requested": "heldTlDeferralRequested",
+  "plan-agreed": "heldTlPlanAgreed",
+  "dispute-opened": "heldTlDisputeOpened",
+  "payment-reported": "heldTlPaymentReported",
 };
 
 /** The line at the top of the claim page after an action (`?bekreftelse={result}`). */
@@ -471,6 +487,7 @@ export function renderClaimPage(input: {
   const { lang, claim: c } = input;
   const done = DEBTOR_ACTION_RESULTS.find((a) => a === input.confirmation);
   const base = claimPath(c.tenantId, c.caseId);
+  const disputed = c.status === "disputed";
   const rows: Array<[string, string]> = [
     [ms(lang, "invoiced"), formatAmount(c.invoiced, lang)],
     [ms(lang, "principal"), formatAmount(c.balance.principal, lang)],
@@ -525,7 +542,7 @@ export function renderClaimPage(input: {
     })(),
     csrf: input.csrf,
     timelineHeading: ms(lang, "timelineHeading"),
-    timeline: c.timeline.map((e) => ({ date: dateOf(e.on, lang), text: timelineText(e, lang) })),
+    timeline: c.timeline.map((e) => ({ date: dateOf(e.on, lang), text: timelineText(e, lang, c.heldFor) })),
     documentsHeading: ms(lang, "documentsHeading"),
     documents,
     ...(c.open && c.heldFor?.scope !== "read"
@@ -533,19 +550,26 @@ export function renderClaimPage(input: {
           actions: {
             heading: ms(lang, "actionsHeading"),
             links: [
-              { href: minSideHref(`${base}/utsettelse`, lang), text: ms(lang, "actionDeferral") },
+              // While a dispute is open, deferral, a plan and a second dispute are not offered (their forms would
+              // only say it is disputed); "Jeg har betalt" still is (its form takes it).
+              ...(disputed
+                ? []
+                : [{ href: minSideHref(`${base}/utsettelse`, lang), text: ms(lang, "actionDeferral") }]),
               // A running plan is not asked for again (the form would only say so).
-              ...(c.plan?.state === "active"
+              ...(c.plan?.state === "active" || disputed
                 ? []
                 : [{ href: minSideHref(`${base}/nedbetaling`, lang), text: ms(lang, "actionPlan") }]),
-              { href: minSideHref(`${base}/innsigelse`, lang), text: ms(lang, "actionDispute") },
+              ...(disputed ? [] : [{ href: minSideHref(`${base}/innsigelse`, lang), text: ms(lang, "actionDispute") }]),
               { href: minSideHref(`${base}/jeg-har-betalt`, lang), text: ms(lang, "actionPaid") },
             ],
           },
         }
       : {}),
     ask: askLink(lang),
-    write: { href: minSideHref(`${base}/meldinger`, lang), label: mt(lang, "linkWrite") },
+    write: {
+      href: minSideHref(`${base}/meldinger`, lang),
+      label: c.heldFor?.scope === "read" ? aw(lang, "readMessages") : mt(lang, "linkWrite"),
+    },
     signOut: signOutForm(input.csrf, lang),
   });
   return renderLayout({

@@ -27,7 +27,7 @@ import { caseEvent } from "../case-context";
 import { eventMessages, relayOutbox, withOutbox, type OutboxDeps } from "../outbox";
 import { actorOf, type UploadedFile } from "./debtor-actions";
 import { accessibleCase, casesOf, tenantsOf, type MinSidePagesDeps } from "./pages";
-import { mayActOnCase, type MinSideSession, type MinSideSubject } from "./subject";
+import { caseAccess, mayActOnCase, type MinSideSession, type MinSideSubject } from "./subject";
 import { checkUpload, type UploadRefusal } from "./uploads";
 
 export const MAX_MESSAGE_LENGTH = 2000;
@@ -62,6 +62,11 @@ export interface ThreadView {
   messages: ThreadMessage[];
   /** The ids of the replies that were unread until this reading. */
   unreadIds: string[];
+  /**
+   * Read through a power of attorney: whose thread it is, what the grant allows and which grant it is (a message
+   * whose actor carries this `grantRef` is the reader's own). Absent: the debtor's own thread.
+   */
+  heldFor?: { grantorName: string; scope: "read" | "act"; grantId: string };
 }
 
 export type MessageRefusal = "text-missing" | "text-too-long" | "thread-full" | UploadRefusal;
@@ -103,7 +108,9 @@ export function makeListMyThreads(deps: Pick<MinSideMessagesDeps, keyof MinSideP
         lastAt: last.at,
         lastFrom: last.from,
         count: thread.messages.length,
-        unread: unreadFor(thread, "debtor").length,
+        // The debtor's unread replies are the debtor's: someone holding a power of attorney gets no badge that
+        // their reading could never clear.
+        unread: caseAccess(subject, record)?.kind === "attorney" ? 0 : unreadFor(thread, "debtor").length,
       });
     });
     return summaries.sort((a, b) => b.lastAt.localeCompare(a.lastAt));
@@ -117,12 +124,20 @@ async function claimOf(deps: MinSidePagesDeps, subject: MinSideSubject, tenantId
   return { record, creditorName: tenant?.name ?? "" };
 }
 
-/** One thread; reading it marks it read for the debtor. */
+/**
+ * One thread; the debtor reading it marks it read for the debtor. Someone holding a power of attorney reads it
+ * without changing what the debtor has read (the debtor's unread replies stay unread for the debtor).
+ */
 export function makeOpenThread(deps: Pick<MinSideMessagesDeps, keyof MinSidePagesDeps | "messageThreads">) {
   return async (subject: MinSideSubject, tenantId: string, caseId: string): Promise<ThreadView> => {
     const { record, creditorName } = await claimOf(deps, subject, tenantId, caseId);
     const thread = await deps.messageThreads.get(record.tenantId, record.caseId);
-    const unread = thread ? unreadFor(thread, "debtor") : [];
+    const access = caseAccess(subject, record);
+    const heldFor =
+      access?.kind === "attorney"
+        ? { grantorName: access.grant.grantorName, scope: access.grant.scope, grantId: access.grant.grantId }
+        : undefined;
+    const unread = thread && !heldFor ? unreadFor(thread, "debtor") : [];
     if (thread && unread.length > 0) {
       const at = deps.clock.now().toISOString();
       await deps.messageThreads.update(record.tenantId, record.caseId, (current) =>
@@ -136,6 +151,7 @@ export function makeOpenThread(deps: Pick<MinSideMessagesDeps, keyof MinSidePage
       invoiceNumber: record.invoiceNumber,
       messages: thread?.messages ?? [],
       unreadIds: unread.map((m) => m.messageId),
+      ...(heldFor ? { heldFor } : {}),
     };
   };
 }
@@ -158,12 +174,11 @@ export async function appendMessage(
       full = true;
       return current;
     }
+    const appended = { ...thread, messages: [...thread.messages, message], updatedAt: message.at };
+    // Someone writing under a power of attorney reads nothing for the debtor: the debtor's unread replies stay so.
+    if (message.actor?.["kind"] === "debtor-attorney") return appended;
     // The writer has seen the thread up to and with its own message.
-    return readBy(
-      { ...thread, messages: [...thread.messages, message], updatedAt: message.at },
-      message.from,
-      message.at,
-    );
+    return readBy(appended, message.from, message.at);
   });
   return full ? "thread-full" : "appended";
 }

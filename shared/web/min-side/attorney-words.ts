@@ -58,7 +58,7 @@ const nb = {
   "cases-missing": "Velg minst ett krav, eller alle.",
   "no-claims": "Du har ingen krav hos oss å gi fullmakt for.",
   pinTitle: "Fullmakter krever BankID",
-  pinBody: "Du er logget inn med saksnummer og PIN. For å gi eller se fullmakter må du logge inn med BankID.",
+  pinBody: "Du er logget inn med KID og PIN. For å gi eller se fullmakter må du logge inn med BankID.",
   // The overview and the claim page
   heldHeading: "Krav du har fullmakt for",
   heldFrom: "Fullmakt fra {name} ({scope})",
@@ -66,6 +66,21 @@ const nb = {
   tlGranted: "Det ble gitt en fullmakt, gjelder til {date}",
   tlRevoked: "En fullmakt ble trukket tilbake",
   byAttorney: "(gjort av fullmektig)",
+  // The debtor's doings as someone holding a power of attorney reads them: in the debtor's name, never "Du".
+  heldStatusDisputed: "{name} har klaget — saken står stille",
+  heldPlanActive:
+    "{name} betaler kravet i avdrag, og får en påminnelse med betalingslenke noen dager før hvert avdrag.",
+  heldTlDeferralGranted: "{name} fikk utsettelse til {date}",
+  heldTlDeferralRequested: "{name} ba om utsettelse til {date}. Kreditor avgjør",
+  heldTlPlanAgreed: "{name} valgte en nedbetalingsplan",
+  heldTlDisputeOpened: "{name} klaget på kravet. Oppfølgingen venter til kreditor har svart",
+  heldTlPaymentReported: "{name} sa fra om at kravet er betalt. Neste steg venter til {date}",
+  // The message thread of a claim held by power of attorney
+  heldThreadIntro: "Samtalen mellom {name} og kundeservice hos {creditor}.",
+  heldThreadReadOnly: "Fullmakten din gir deg lov til å lese meldingene, ikke til å skrive.",
+  fromAttorney: "Fullmektigen din",
+  fromOtherAttorney: "Fullmektig",
+  readMessages: "Se meldinger",
 };
 export type AttorneyTextKey = keyof typeof nb;
 
@@ -123,13 +138,26 @@ const en: Record<AttorneyTextKey, string> = {
   "cases-missing": "Choose at least one claim, or all.",
   "no-claims": "You have no claims with us to give a power of attorney for.",
   pinTitle: "Powers of attorney need BankID",
-  pinBody: "You are signed in with a case number and PIN. To give or see powers of attorney, sign in with BankID.",
+  pinBody: "You are signed in with a KID and PIN. To give or see powers of attorney, sign in with BankID.",
   heldHeading: "Claims you hold a power of attorney for",
   heldFrom: "Power of attorney from {name} ({scope})",
   heldReadOnly: "Your power of attorney lets you see this claim, not act on it.",
   tlGranted: "A power of attorney was given, valid until {date}",
   tlRevoked: "A power of attorney was revoked",
   byAttorney: "(done by an attorney)",
+  heldStatusDisputed: "{name} disputed it — the case is paused",
+  heldPlanActive:
+    "{name} pays the claim in instalments, and gets a reminder with a pay link a few days before each instalment.",
+  heldTlDeferralGranted: "{name} was given more time, until {date}",
+  heldTlDeferralRequested: "{name} asked for more time, until {date}. The creditor decides",
+  heldTlPlanAgreed: "{name} chose an instalment plan",
+  heldTlDisputeOpened: "{name} disputed the claim. Follow-up waits for the creditor's answer",
+  heldTlPaymentReported: "{name} told us the claim is paid. The next step waits until {date}",
+  heldThreadIntro: "The conversation between {name} and customer service at {creditor}.",
+  heldThreadReadOnly: "Your power of attorney lets you read the messages, not write.",
+  fromAttorney: "Your attorney",
+  fromOtherAttorney: "Attorney",
+  readMessages: "See messages",
 };
 
 const WORDS: Readonly<Record<Lang, Readonly<Record<AttorneyTextKey, string>>>> = { nb, en };

@@ -14,6 +14,7 @@ import { formatInstantDateTime } from "../i18n";
 import { compileTemplate, renderLayout } from "../layout";
 import { claimPath, MESSAGES_PATH, MIN_SIDE_PATH, minSideHref, SETTINGS_PATH } from "../min-side-pages";
 import type { Lang } from "../pay-page-model";
+import { aw } from "./attorney-words";
 import { mt } from "./message-words";
 
 export { MESSAGES_PATH, SETTINGS_PATH };
@@ -129,6 +130,8 @@ const threadTemplate = compileTemplate<{
   file: { label: string; hint: string; error?: string };
   errorPrefix: string;
   send: string;
+  /** Read scope of a power of attorney: the thread without the form, and why. */
+  readOnly?: string;
 }>(`<p><a href="<%= it.back.href %>"><%= it.back.label %></a></p>
 <h1><%= it.title %></h1>
 <% if (it.errors) { %><div class="summary" role="alert"><h2><%= it.errors.title %></h2><ul>
@@ -143,7 +146,8 @@ const threadTemplate = compileTemplate<{
 <% if (m.attachment) { %><p class="hint"><%= m.attachment %></p>
 <% } %></li>
 <% } %></ol>
-<% } %><form method="post" action="<%= it.action %>" enctype="multipart/form-data" novalidate>
+<% } %><% if (it.readOnly) { %><p class="note"><%= it.readOnly %></p>
+<% } else { %><form method="post" action="<%= it.action %>" enctype="multipart/form-data" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <div class="field"><label for="text"><%= it.text.label %></label>
 <p class="hint" id="text-hint"><%= it.text.hint %></p>
@@ -155,7 +159,20 @@ const threadTemplate = compileTemplate<{
 <% } %><input type="file" id="attachment" name="attachment" accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png" aria-describedby="attachment-hint<% if (it.file.error) { %> attachment-error<% } %>"<% if (it.file.error) { %> aria-invalid="true"<% } %>></div>
 <button type="submit" class="btn card"><%= it.send %></button>
 </form>
-`);
+<% } %>`);
+
+/**
+ * Who wrote a message, from the reader's side: the debtor reads their own as "Du" and an attorney's as "Fullmektigen
+ * din"; someone holding a power of attorney reads the debtor's under the debtor's name and only their own (written
+ * under this grant) as "Du".
+ */
+function authorOf(m: ThreadView["messages"][number], t: ThreadView, lang: Lang): string {
+  if (m.from !== "debtor") return mt(lang, "fromService");
+  const grantRef = m.actor?.["kind"] === "debtor-attorney" ? m.actor["grantRef"] : undefined;
+  if (!t.heldFor) return grantRef === undefined ? mt(lang, "fromDebtor") : aw(lang, "fromAttorney");
+  if (grantRef === undefined) return t.heldFor.grantorName;
+  return grantRef === t.heldFor.grantId ? mt(lang, "fromDebtor") : aw(lang, "fromOtherAttorney");
+}
 
 export function renderThreadPage(input: {
   lang: Lang;
@@ -173,14 +190,17 @@ export function renderThreadPage(input: {
   const main = threadTemplate({
     back: { href: minSideHref(claimPath(t.tenantId, t.caseId), lang), label: mt(lang, "backToClaim") },
     title: mt(lang, "threadTitle", { number: t.invoiceNumber }),
-    intro: mt(lang, "threadIntro", { creditor: t.creditorName }),
+    intro: t.heldFor
+      ? aw(lang, "heldThreadIntro", { name: t.heldFor.grantorName, creditor: t.creditorName })
+      : mt(lang, "threadIntro", { creditor: t.creditorName }),
+    ...(t.heldFor?.scope === "read" ? { readOnly: aw(lang, "heldThreadReadOnly") } : {}),
     ...(input.sent ? { sent: mt(lang, "sent") } : {}),
     ...(err && message
       ? { errors: { title: mt(lang, "errorTitle"), links: [{ href: `#${fieldOf}`, text: message }] } }
       : {}),
     ...(t.messages.length === 0 ? { empty: mt(lang, "threadEmpty") } : {}),
     messages: t.messages.map((m) => ({
-      who: m.from === "debtor" ? mt(lang, "fromDebtor") : mt(lang, "fromService"),
+      who: authorOf(m, t, lang),
       when: when(m.at, lang),
       ...(t.unreadIds.includes(m.messageId) ? { isNew: mt(lang, "newBadge") } : {}),
       lines: m.text.split("\n"),
