@@ -24,7 +24,15 @@ import type { CaseStore } from "../ports/case-store";
 import { languageIn, ladderOf } from "./case-context";
 import { messageIdFor } from "./letters/deliver-letter";
 import { smsSenderOf } from "./messages/step-sms";
-import { appendMessage, MAX_MESSAGE_LENGTH, newMessageId, readBy, unreadFor } from "./min-side/messages";
+import {
+  appendMessage,
+  MAX_MESSAGE_LENGTH,
+  newMessageId,
+  readBy,
+  recordMessageOnCase,
+  repairPendingMessages,
+  unreadFor,
+} from "./min-side/messages";
 
 export interface CaseMessagesDeps {
   cases: CaseStore;
@@ -99,10 +107,12 @@ function dto(m: ThreadMessage, unread?: boolean): CaseMessageDto {
 }
 
 /** GET: the thread, oldest first; marks it read for customer service. */
-export function makeListCaseMessages(deps: Pick<CaseMessagesDeps, "cases" | "clock" | "messageThreads">) {
+export function makeListCaseMessages(deps: Pick<CaseMessagesDeps, "cases" | "clock" | "messageThreads" | "events">) {
   return async (tenantId: string, caseId: string): Promise<CaseMessagesDto> => {
     const record = await caseOf(deps, tenantId, caseId);
     const thread = await deps.messageThreads.get(tenantId, caseId);
+    // A message whose case write failed after the thread's gets its timeline entry and event now.
+    await repairPendingMessages(deps, thread);
     const unread = new Set(thread ? unreadFor(thread, "customer-service").map((m) => m.messageId) : []);
     if (unread.size > 0) {
       const at = deps.clock.now().toISOString();
@@ -166,8 +176,17 @@ export function makeReplyToDebtor(deps: CaseMessagesDeps, config: CaseMessagesCo
       text,
       at: now.toISOString(),
       actor: { kind: "api" },
+      pending: true,
     };
+    await repairPendingMessages(deps, await deps.messageThreads.get(tenantId, caseId));
     if ((await appendMessage(deps.messageThreads, record, message)) === "thread-full") throw new ThreadFull();
+    try {
+      // The reply's timeline entry, once (see recordMessageOnCase); should it fail, the reply is kept (pending) and
+      // the next GET of the thread writes it — failing the request would only make customer service send it again.
+      await recordMessageOnCase(deps, record, message);
+    } catch {
+      // left pending
+    }
     const thread = await deps.messageThreads.get(tenantId, caseId);
     const tenant = await deps.tenants.get(tenantId);
     const chosen: readonly AlertChannel[] = thread?.alertChannels ?? ["sms", "email"];
@@ -225,12 +244,6 @@ export function makeReplyToDebtor(deps: CaseMessagesDeps, config: CaseMessagesCo
     }
     const at = now.toISOString();
     const entries: TimelineEntry[] = [
-      {
-        at,
-        kind: "message",
-        title: "Reply from customer service to the debtor's messages on Min side",
-        details: { action: "reply", messageId: message.messageId, via: "api" },
-      },
       ...alerts
         .filter((a) => a.outcome !== "skipped" || a.reason !== "no-consent")
         .map((a): TimelineEntry => ({
@@ -246,11 +259,12 @@ export function makeReplyToDebtor(deps: CaseMessagesDeps, config: CaseMessagesCo
           },
         })),
     ];
-    await deps.cases.update(tenantId, caseId, (current) => ({
-      ...current,
-      timeline: [...current.timeline, ...entries],
-      updatedAt: at,
-    }));
+    if (entries.length > 0)
+      await deps.cases.update(tenantId, caseId, (current) => ({
+        ...current,
+        timeline: [...current.timeline, ...entries],
+        updatedAt: at,
+      }));
     return { message: dto(message), alerts };
   };
 }

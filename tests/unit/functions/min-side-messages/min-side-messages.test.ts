@@ -207,6 +207,64 @@ describe("a debtor and customer service write to each other", () => {
   });
 });
 
+/** The case store refuses its next write (Cosmos DB unreachable for a moment), then works again. */
+function failNextCaseWrite(): void {
+  const store = w.deps.cases;
+  const update = store.update.bind(store);
+  store.update = async () => {
+    store.update = update;
+    throw new Error("case store unavailable");
+  };
+}
+
+const messageEntries = async (action: string) =>
+  (await w.deps.cases.get(tenantId, caseA))!.timeline.filter(
+    (e) => e.kind === "message" && e.details?.action === action,
+  );
+
+describe("nothing lost when the case write fails after the thread's", () => {
+  it("keeps the debtor's message, and writes its timeline entry and case.debtor_action once when the thread is read next", async () => {
+    failNextCaseWrite();
+    const sent = await threadOf(caseA, { csrf: CSRF[NID_A]!, text: SECRET_TEXT });
+    expect(sent.status).toBe(303); // the debtor is not asked to write it again
+    expect((await w.deps.messageThreads.get(tenantId, caseA))!.messages).toHaveLength(1);
+    expect(await messageEntries("message")).toHaveLength(0);
+
+    const page = await threadOf(caseA); // where the debtor is sent after writing
+    expect(html(page)).toContain("kontonummer");
+    expect(await messageEntries("message")).toHaveLength(1);
+    expect(w.events.published.filter((e) => e.type === "case.debtor_action")).toHaveLength(1);
+
+    await threadOf(caseA);
+    await api("GET", caseA);
+    expect(await messageEntries("message")).toHaveLength(1);
+    expect(w.events.published.filter((e) => e.type === "case.debtor_action")).toHaveLength(1);
+    expect((await w.deps.messageThreads.get(tenantId, caseA))!.messages[0]!.pending).toBeUndefined();
+  });
+
+  it("customer service's GET writes the case side of a debtor message left pending", async () => {
+    failNextCaseWrite();
+    await threadOf(caseA, { csrf: CSRF[NID_A]!, text: SECRET_TEXT });
+    const listed = await api("GET", caseA);
+    expect(json(listed).messages).toEqual([expect.objectContaining({ from: "debtor", text: SECRET_TEXT })]);
+    expect(await messageEntries("message")).toHaveLength(1);
+    expect(w.events.published.filter((e) => e.type === "case.debtor_action")).toHaveLength(1);
+  });
+
+  it("keeps a reply whose timeline write failed (201, the debtor alerted) and writes its entry on the next GET", async () => {
+    await threadOf(caseA, { csrf: CSRF[NID_A]!, text: "Kan jeg få utsettelse?" });
+    failNextCaseWrite();
+    const reply = await api("POST", caseA, { text: "Ja, vi har gitt deg 14 dager." });
+    expect(reply.status).toBe(201);
+    expect(sms).toHaveLength(1);
+    expect(await messageEntries("reply")).toHaveLength(0);
+    await api("GET", caseA);
+    expect(await messageEntries("reply")).toHaveLength(1);
+    await api("GET", caseA);
+    expect(await messageEntries("reply")).toHaveLength(1);
+  });
+});
+
 describe("settings", () => {
   const settings = (form?: Record<string, string>) =>
     call(MIN_SIDE_MESSAGES_FUNCTIONS.settings, page("/min-side/innstillinger", {}, form));
