@@ -101,14 +101,19 @@ const threadOf = (caseId: string, form?: Record<string, string>) =>
     page(`/min-side/krav/${tenantId}/${caseId}/meldinger`, { tenantId, caseId }, form),
   );
 
-function api(method: "GET" | "POST", caseId: string, body?: unknown): Promise<HttpResponseInit> {
+function api(
+  method: "GET" | "POST",
+  caseId: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<HttpResponseInit> {
   return call(
     method === "GET" ? API_FUNCTIONS.listMessages : API_FUNCTIONS.replyToDebtor,
     new HttpRequest({
       method,
       url: `${BASE}/api/v1/cases/${caseId}/messages`,
       params: { caseId },
-      headers: { "x-api-key": apiKey, "content-type": "application/json" },
+      headers: { "x-api-key": apiKey, "content-type": "application/json", ...headers },
       ...(body ? { body: { string: JSON.stringify(body) } } : {}),
     }),
   );
@@ -167,6 +172,28 @@ describe("a debtor and customer service write to each other", () => {
     expect(html(await call(MIN_SIDE_MESSAGES_FUNCTIONS.threads, page("/min-side/meldinger", {})))).not.toContain(
       "ulest",
     );
+  });
+
+  it("stores and alerts a reply once when it is POSTed again with its Idempotency-Key; without a key each POST is a reply", async () => {
+    await threadOf(caseA, { csrf: CSRF[NID_A]!, text: "Kan jeg få utsettelse?" });
+    const key = { "idempotency-key": "reply-7f3c2a10-1b2c-4d5e-8f90-a1b2c3d4e5f6" };
+    const first = await api("POST", caseA, { text: "Ja, 14 dager." }, key);
+    const again = await api("POST", caseA, { text: "Ja, 14 dager." }, key);
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(json(again)).toEqual(json(first));
+    expect(sms).toHaveLength(1);
+    const replies = async () =>
+      (await w.deps.messageThreads.get(tenantId, caseA))!.messages.filter((m) => m.from === "customer-service");
+    expect(await replies()).toHaveLength(1);
+    const reused = await api("POST", caseA, { text: "Nei." }, key);
+    expect(reused.status).toBe(409);
+    expect(await replies()).toHaveLength(1);
+
+    // Documented: the text is no identity (two agents may send the same words) — without a key, two replies.
+    await api("POST", caseA, { text: "Ja, 14 dager." });
+    await api("POST", caseA, { text: "Ja, 14 dager." });
+    expect(await replies()).toHaveLength(3);
+    expect(sms).toHaveLength(3);
   });
 
   it("refuses an empty message, a message without the CSRF token, and a reply without text (problem+json at /text)", async () => {
