@@ -12,7 +12,9 @@ import type { RootDeps } from "../../../../functions/index";
 import { API_FUNCTIONS } from "../../../../functions/api/names";
 import { MIN_SIDE_MESSAGES_FUNCTIONS } from "../../../../functions/min-side-messages/names";
 import { MemoryDebtorUploadStore } from "../../../../shared/adapters/memory/debtor-upload-store.memory";
+import { makeLoadClaim } from "../../../../shared/application/min-side/pages";
 import type { MinSideSession } from "../../../../shared/application/min-side/subject";
+import { renderClaimPage } from "../../../../shared/web/min-side-pages";
 import { makeRegisterInvoice } from "../../../../shared/application/register-invoice";
 import type { SmsMessage } from "../../../../shared/ports/sms-sender";
 import { seedTenant, testWorld, type TestWorld } from "../api/api-fixtures";
@@ -231,6 +233,35 @@ describe("a debtor and customer service write to each other", () => {
     const res = await threadOf(caseA);
     expect(res.status).toBe(303);
     expect((res.headers as Record<string, string>).location).toBe("/min-side/logg-inn");
+  });
+});
+
+describe("the claim's timeline on Min side", () => {
+  const claimPage = async (lang: "nb" | "en") => {
+    const deps = {
+      cases: w.deps.cases,
+      personCases: w.deps.personCases,
+      tenants: w.deps.tenants,
+      clock: w.deps.clock,
+    };
+    const claim = await makeLoadClaim(deps, {})(sessionOf(NID_A).subject, tenantId, caseA);
+    const body = renderClaimPage({ lang, csrf: CSRF[NID_A]!, claim: claim! });
+    return body.slice(body.indexOf("<ol"), body.indexOf("</ol>"));
+  };
+
+  it("shows that the debtor wrote and customer service answered, with the date and a link to the thread, never the text", async () => {
+    await threadOf(caseA, { csrf: CSRF[NID_A]!, text: SECRET_TEXT });
+    await api("POST", caseA, { text: "Takk, vi ser på det." });
+    const link = `/min-side/krav/${tenantId}/${caseA}/meldinger`;
+    const nb = await claimPage("nb");
+    expect(nb).toContain(`<span class="nowrap">02.11.2026</span>: <a href="${link}">Du sendte en melding</a>`);
+    expect(nb).toContain(`<a href="${link}">Svar fra kundeservice</a>`);
+    expect(nb).not.toContain("kontonummer");
+    expect(nb).not.toContain("Takk, vi ser");
+    const en = await claimPage("en");
+    expect(en).toContain(`">You sent a message</a>`);
+    expect(en).toContain(`">Reply from customer service</a>`);
+    expect(en).toContain(`${link}?lang=en`);
   });
 });
 
