@@ -9,6 +9,11 @@
  * {creditor} on Min side" and the link to the thread, which needs the debtor's sign-in. Each alert's outcome is a
  * timeline entry (channel and outcome, no address). Contact hours are not applied: the alert answers the debtor's own
  * question and asks for nothing (like the service-reopened confirmation).
+ *
+ * Known gap (issue 15 follow-up 4, not done): a reply written at 23:30 alerts by SMS at 23:30. Holding the SMS until
+ * the next contact hour (`nextContactTime` with the rule set's `contactHours`, as the ladder's sendAt does) needs a
+ * place for the due alert (on the thread, by message id) and something that sends it when due (a timer, or the
+ * case's orchestration): nothing here can wait without one. The e-mail alert may go at once.
  */
 import { DomainError } from "../domain/errors";
 import type { CaseRecord, TimelineEntry } from "../ports/case-store";
