@@ -244,7 +244,12 @@ export function registerPartnerApi(registry: OpenAPIRegistry): void {
     description:
       "The alert goes through the channels the debtor chose on Min side (default: those the case has consent for), " +
       "only with consent and an address, and never carries the text: only that there is a new message from the " +
-      "creditor on Min side, and the link. Each alert's outcome is in the answer and on the case's timeline.",
+      "creditor on Min side, and the link. Each alert's outcome is in the answer and on the case's timeline.\n\n" +
+      "Each POST is a new reply: two POSTs without an `Idempotency-Key` are two replies, each alerting the debtor " +
+      "(two agents may rightly send the same words, so the text is no identity). To make a retry safe, send an " +
+      "`Idempotency-Key` — one new key per reply the agent writes, the same key when the request is sent again: a " +
+      "repeat returns the first answer and stores and alerts once; the same key with another text is 409 " +
+      "`idempotency-key-reused`.",
     tags: ["Cases"],
     auth: "tenant",
     idempotent: true,

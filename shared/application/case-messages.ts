@@ -9,6 +9,11 @@
  * {creditor} on Min side" and the link to the thread, which needs the debtor's sign-in. Each alert's outcome is a
  * timeline entry (channel and outcome, no address). Contact hours are not applied: the alert answers the debtor's own
  * question and asks for nothing (like the service-reopened confirmation).
+ *
+ * Known gap (issue 15 follow-up 4, not done): a reply written at 23:30 alerts by SMS at 23:30. Holding the SMS until
+ * the next contact hour (`nextContactTime` with the rule set's `contactHours`, as the ladder's sendAt does) needs a
+ * place for the due alert (on the thread, by message id) and something that sends it when due (a timer, or the
+ * case's orchestration): nothing here can wait without one. The e-mail alert may go at once.
  */
 import { DomainError } from "../domain/errors";
 import type { CaseRecord, TimelineEntry } from "../ports/case-store";
@@ -24,7 +29,15 @@ import type { CaseStore } from "../ports/case-store";
 import { languageIn, ladderOf } from "./case-context";
 import { messageIdFor } from "./letters/deliver-letter";
 import { smsSenderOf } from "./messages/step-sms";
-import { appendMessage, MAX_MESSAGE_LENGTH, newMessageId, readBy, unreadFor } from "./min-side/messages";
+import {
+  appendMessage,
+  MAX_MESSAGE_LENGTH,
+  newMessageId,
+  readBy,
+  recordMessageOnCase,
+  repairPendingMessages,
+  unreadFor,
+} from "./min-side/messages";
 
 export interface CaseMessagesDeps {
   cases: CaseStore;
@@ -99,10 +112,12 @@ function dto(m: ThreadMessage, unread?: boolean): CaseMessageDto {
 }
 
 /** GET: the thread, oldest first; marks it read for customer service. */
-export function makeListCaseMessages(deps: Pick<CaseMessagesDeps, "cases" | "clock" | "messageThreads">) {
+export function makeListCaseMessages(deps: Pick<CaseMessagesDeps, "cases" | "clock" | "messageThreads" | "events">) {
   return async (tenantId: string, caseId: string): Promise<CaseMessagesDto> => {
     const record = await caseOf(deps, tenantId, caseId);
     const thread = await deps.messageThreads.get(tenantId, caseId);
+    // A message whose case write failed after the thread's gets its timeline entry and event now.
+    await repairPendingMessages(deps, thread);
     const unread = new Set(thread ? unreadFor(thread, "customer-service").map((m) => m.messageId) : []);
     if (unread.size > 0) {
       const at = deps.clock.now().toISOString();
@@ -166,8 +181,17 @@ export function makeReplyToDebtor(deps: CaseMessagesDeps, config: CaseMessagesCo
       text,
       at: now.toISOString(),
       actor: { kind: "api" },
+      pending: true,
     };
+    await repairPendingMessages(deps, await deps.messageThreads.get(tenantId, caseId));
     if ((await appendMessage(deps.messageThreads, record, message)) === "thread-full") throw new ThreadFull();
+    try {
+      // The reply's timeline entry, once (see recordMessageOnCase); should it fail, the reply is kept (pending) and
+      // the next GET of the thread writes it — failing the request would only make customer service send it again.
+      await recordMessageOnCase(deps, record, message);
+    } catch {
+      // left pending
+    }
     const thread = await deps.messageThreads.get(tenantId, caseId);
     const tenant = await deps.tenants.get(tenantId);
     const chosen: readonly AlertChannel[] = thread?.alertChannels ?? ["sms", "email"];
@@ -225,12 +249,6 @@ export function makeReplyToDebtor(deps: CaseMessagesDeps, config: CaseMessagesCo
     }
     const at = now.toISOString();
     const entries: TimelineEntry[] = [
-      {
-        at,
-        kind: "message",
-        title: "Reply from customer service to the debtor's messages on Min side",
-        details: { action: "reply", messageId: message.messageId, via: "api" },
-      },
       ...alerts
         .filter((a) => a.outcome !== "skipped" || a.reason !== "no-consent")
         .map((a): TimelineEntry => ({
@@ -246,11 +264,12 @@ export function makeReplyToDebtor(deps: CaseMessagesDeps, config: CaseMessagesCo
           },
         })),
     ];
-    await deps.cases.update(tenantId, caseId, (current) => ({
-      ...current,
-      timeline: [...current.timeline, ...entries],
-      updatedAt: at,
-    }));
+    if (entries.length > 0)
+      await deps.cases.update(tenantId, caseId, (current) => ({
+        ...current,
+        timeline: [...current.timeline, ...entries],
+        updatedAt: at,
+      }));
     return { message: dto(message), alerts };
   };
 }

@@ -24,6 +24,12 @@ export const ThreadMessage = z.object({
   attachment: z.object({ uploadId: z.string(), contentType: z.string(), bytes: z.number().int() }).optional(),
   /** Who wrote it: the debtor's sign-in kind and hashed session, or "api" for customer service through the API. */
   actor: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Written to the thread, its case side (the timeline entry and, for the debtor's message, `case.debtor_action`
+   * through the case's outbox) not yet: the message is stored first so that nothing the debtor wrote is lost, and
+   * whoever touches the thread next (the writer itself, a reader on either side) writes the case side, once.
+   */
+  pending: z.literal(true).optional(),
 });
 export type ThreadMessage = z.infer<typeof ThreadMessage>;
 

@@ -98,6 +98,8 @@ const nb = {
   tlActionPlanAgreed: "Du valgte en nedbetalingsplan",
   tlActionDisputeOpened: "Du klaget på kravet. Oppfølgingen venter til kreditor har svart",
   tlActionPaymentReported: "Du sa fra om at du har betalt. Neste steg venter til {date}",
+  tlThreadMessage: "Du sendte en melding",
+  tlThreadReply: "Svar fra kundeservice",
   doneDeferralGranted: "Du har fått utsettelse. Den nye datoen og neste steg står nedenfor.",
   doneDeferralRequested: "Vi har sendt ønsket om utsettelse til kreditor. Du får svar, og til da går saken som før.",
   donePlanAgreed: "Nedbetalingsplanen er avtalt. Du kan betale det første avdraget nå eller innen forfall.",
@@ -227,6 +229,8 @@ const en: Record<MinSideTextKey, string> = {
   tlActionPlanAgreed: "You chose an instalment plan",
   tlActionDisputeOpened: "You disputed the claim. Follow-up waits for the creditor's answer",
   tlActionPaymentReported: "You told us you have paid. The next step waits until {date}",
+  tlThreadMessage: "You sent a message",
+  tlThreadReply: "Reply from customer service",
   doneDeferralGranted: "You have been given more time. The new date and the next step are below.",
   doneDeferralRequested:
     "We have sent your request for more time to the creditor. You will get an answer; until then nothing changes.",

@@ -297,7 +297,7 @@ const claimTemplate = compileTemplate<{
   };
   csrf: string;
   timelineHeading: string;
-  timeline: Array<{ date: string; text: string }>;
+  timeline: Array<{ date: string; text: string; href?: string }>;
   documentsHeading: string;
   documents: Array<{ href: string; text: string }>;
   actions?: { heading: string; links: Array<{ href: string; text: string }> };
@@ -329,7 +329,7 @@ const claimTemplate = compileTemplate<{
 <% } %></ul>
 <% } %><h2><%= it.timelineHeading %></h2>
 <ol class="contacts">
-<% for (const e of it.timeline) { %><li><span class="nowrap"><%= e.date %></span>: <%= e.text %></li>
+<% for (const e of it.timeline) { %><li><span class="nowrap"><%= e.date %></span>: <% if (e.href) { %><a href="<%= e.href %>"><%= e.text %></a><% } else { %><%= e.text %><% } %></li>
 <% } %></ol>
 <h2><%= it.documentsHeading %></h2>
 <ul class="contacts">
@@ -425,6 +425,16 @@ function timelineText(e: TimelineItem, lang: Lang, heldFor?: ClaimSummary["heldF
       return ms(lang, "tlCreditNote", { amount: e.amount ? formatAmount(e.amount, lang) : "" });
     case "status":
       return ms(lang, e.status === "paid" ? "tlPaid" : "tlCancelled");
+    case "thread": {
+      // Seen by someone holding a power of attorney, the debtor's own message is hers, not "Du sendte".
+      const text =
+        e.from === "customer-service"
+          ? ms(lang, "tlThreadReply")
+          : heldFor && !e.byAttorney
+            ? aw(lang, "heldTlThreadMessage", { name: heldFor.grantorName })
+            : ms(lang, "tlThreadMessage");
+      return e.byAttorney ? `${text} ${aw(lang, "byAttorney")}` : text;
+    }
     case "action": {
       const date = e.actionDate ? dateOf(e.actionDate, lang) : "";
       if (e.action === "attorney-granted") return aw(lang, "tlGranted", { date });
@@ -542,7 +552,11 @@ export function renderClaimPage(input: {
     })(),
     csrf: input.csrf,
     timelineHeading: ms(lang, "timelineHeading"),
-    timeline: c.timeline.map((e) => ({ date: dateOf(e.on, lang), text: timelineText(e, lang, c.heldFor) })),
+    timeline: c.timeline.map((e) => ({
+      date: dateOf(e.on, lang),
+      text: timelineText(e, lang, c.heldFor),
+      ...(e.kind === "thread" ? { href: minSideHref(`${base}/meldinger`, lang) } : {}),
+    })),
     documentsHeading: ms(lang, "documentsHeading"),
     documents,
     ...(c.open && c.heldFor?.scope !== "read"

@@ -10,11 +10,17 @@
  *   — never the text) and the event `case.debtor_action` with `action: "message"` (the creditor's webhook), in the
  *   case's write with its outbox.
  *
+ * Nothing lost: the message is written to the thread FIRST, marked `pending`, then its case side (the timeline entry
+ * and the event in the case's outbox) once — idempotent by the message id — and the mark taken off. Should the case
+ * write fail, the message is kept (the debtor is not asked to write it again) and its case side is written by whoever
+ * touches the thread next: the thread page the debtor is sent to after writing, customer service's GET of the thread
+ * (`repairPendingMessages`), or the next message on the thread. Customer service's replies go the same way.
+ *
  * The text is personal data: it is kept in the thread only, never logged, never on the timeline or in an event.
  */
 import type { CaseRecord, TimelineEntry } from "../../ports/case-store";
 import type { DebtorUploadStore } from "../../ports/debtor-upload-store";
-import type { EventPublisher } from "../../ports/event-publisher";
+import type { CaseEventMessage, EventPublisher } from "../../ports/event-publisher";
 import { CaseNotFound } from "../../ports/errors";
 import {
   emptyThread,
@@ -89,6 +95,109 @@ export function readBy(thread: MessageThread, side: ThreadMessage["from"], at: s
   };
 }
 
+/** The timeline entry a message puts on its case and, for the debtor's message, the creditor's event: never the text. */
+function caseSideOf(
+  record: Pick<CaseRecord, "tenantId" | "caseId">,
+  message: ThreadMessage,
+): { entry: TimelineEntry; event?: CaseEventMessage } {
+  if (message.from === "customer-service") {
+    return {
+      entry: {
+        at: message.at,
+        kind: "message",
+        title: "Reply from customer service to the debtor's messages on Min side",
+        details: { action: "reply", messageId: message.messageId, via: "api" },
+      },
+    };
+  }
+  const attachment = message.attachment
+    ? { uploadId: message.attachment.uploadId, contentType: message.attachment.contentType }
+    : undefined;
+  const actor = message.actor ?? {};
+  return {
+    entry: {
+      at: message.at,
+      kind: "message",
+      title:
+        "Message from the debtor on Min side (read and answer it through GET/POST /api/v1/cases/{caseId}/messages)",
+      details: {
+        action: "message",
+        messageId: message.messageId,
+        ...(attachment ? { attachment } : {}),
+        actor,
+        via: "min-side",
+      },
+    },
+    event: caseEvent("case.debtor_action", record, `message:${message.messageId}`, new Date(message.at), {
+      action: "message",
+      messageId: message.messageId,
+      actor,
+      attachment: attachment ?? null,
+      textLength: message.text.length,
+    }),
+  };
+}
+
+export type RecordMessageDeps = OutboxDeps & { messageThreads: MessageThreadStore; clock: { now(): Date } };
+
+/**
+ * Writes a thread message's case side — its timeline entry and event (through the case's outbox) — unless the case
+ * has it already, then takes the message's `pending` mark off. Safe to run again and from two places at once: the
+ * check is inside the case's optimistic write.
+ */
+export async function recordMessageOnCase(
+  deps: RecordMessageDeps,
+  record: Pick<CaseRecord, "tenantId" | "caseId">,
+  message: ThreadMessage,
+): Promise<void> {
+  const { entry, event } = caseSideOf(record, message);
+  const now = deps.clock.now();
+  const written = await deps.cases.update(record.tenantId, record.caseId, (current) => {
+    const has = current.timeline.some(
+      (e) =>
+        e.kind === "message" &&
+        e.details?.messageId === message.messageId &&
+        e.details.action === entry.details?.action,
+    );
+    if (has) return current;
+    const next: CaseRecord = { ...current, timeline: [...current.timeline, entry], updatedAt: now.toISOString() };
+    return event ? withOutbox(next, eventMessages([event]), now) : next;
+  });
+  await relayOutbox(deps, written);
+  await deps.messageThreads.update(record.tenantId, record.caseId, (current) => {
+    if (!current?.messages.some((m) => m.messageId === message.messageId && m.pending)) return current;
+    return {
+      ...current,
+      messages: current.messages.map((m) => {
+        if (m.messageId !== message.messageId) return m;
+        const { pending: _done, ...rest } = m;
+        return rest;
+      }),
+    };
+  });
+}
+
+/**
+ * Writes the case side of the thread's messages still pending (a case write that failed after the thread's), oldest
+ * first. Never throws: what fails stays pending for the next reader. Returns how many were written.
+ */
+export async function repairPendingMessages(
+  deps: RecordMessageDeps,
+  thread: MessageThread | undefined,
+): Promise<number> {
+  let repaired = 0;
+  for (const message of thread?.messages ?? []) {
+    if (!message.pending) continue;
+    try {
+      await recordMessageOnCase(deps, thread!, message);
+      repaired += 1;
+    } catch {
+      break;
+    }
+  }
+  return repaired;
+}
+
 /** The subject's threads across its claims, newest first. */
 export function makeListMyThreads(deps: Pick<MinSideMessagesDeps, keyof MinSidePagesDeps | "messageThreads">) {
   return async (subject: MinSideSubject): Promise<ThreadSummary[]> => {
@@ -128,10 +237,13 @@ async function claimOf(deps: MinSidePagesDeps, subject: MinSideSubject, tenantId
  * One thread; the debtor reading it marks it read for the debtor. Someone holding a power of attorney reads it
  * without changing what the debtor has read (the debtor's unread replies stay unread for the debtor).
  */
-export function makeOpenThread(deps: Pick<MinSideMessagesDeps, keyof MinSidePagesDeps | "messageThreads">) {
+export function makeOpenThread(
+  deps: Pick<MinSideMessagesDeps, keyof MinSidePagesDeps | "messageThreads" | "events" | "workflow">,
+) {
   return async (subject: MinSideSubject, tenantId: string, caseId: string): Promise<ThreadView> => {
     const { record, creditorName } = await claimOf(deps, subject, tenantId, caseId);
     const thread = await deps.messageThreads.get(record.tenantId, record.caseId);
+    await repairPendingMessages(deps, thread);
     const access = caseAccess(subject, record);
     const heldFor =
       access?.kind === "attorney"
@@ -161,7 +273,10 @@ export function newMessageId(random: Random, now: Date): string {
   return `msg-${now.getTime().toString(36)}-${Buffer.from(random.bytes(6)).toString("hex")}`;
 }
 
-/** Appends a message to the case's thread (creating it), reading it for the writer's side. */
+/**
+ * Appends a message to the case's thread (creating it), reading it for the writer's side. Idempotent by message id:
+ * a message already in the thread is not added again.
+ */
 export async function appendMessage(
   threads: MessageThreadStore,
   record: Pick<CaseRecord, "tenantId" | "caseId">,
@@ -170,6 +285,7 @@ export async function appendMessage(
   let full = false;
   await threads.update(record.tenantId, record.caseId, (current) => {
     const thread = current ?? emptyThread(record.tenantId, record.caseId, message.at);
+    if (thread.messages.some((m) => m.messageId === message.messageId)) return current;
     if (thread.messages.length >= MAX_THREAD_MESSAGES) {
       full = true;
       return current;
@@ -218,40 +334,25 @@ export function makePostDebtorMessage(deps: MinSideMessagesDeps) {
       attachment = { uploadId, contentType: check.contentType, bytes: content.length };
     }
     const actor = actorOf(session, record);
-    const appended = await appendMessage(deps.messageThreads, record, {
+    const message: ThreadMessage = {
       messageId,
       from: "debtor",
       text,
       at,
       ...(attachment ? { attachment } : {}),
       actor: { ...actor },
-    });
-    if (appended === "thread-full") return { kind: "refused", field: "text", code: "thread-full" };
-    const entry: TimelineEntry = {
-      at,
-      kind: "message",
-      title:
-        "Message from the debtor on Min side (read and answer it through GET/POST /api/v1/cases/{caseId}/messages)",
-      details: {
-        action: "message",
-        messageId,
-        ...(attachment ? { attachment: { uploadId: attachment.uploadId, contentType: attachment.contentType } } : {}),
-        actor,
-        via: "min-side",
-      },
+      pending: true,
     };
-    const written = await deps.cases.update(record.tenantId, record.caseId, (current) => {
-      const next: CaseRecord = { ...current, timeline: [...current.timeline, entry], updatedAt: at };
-      const event = caseEvent("case.debtor_action", current, `message:${messageId}`, now, {
-        action: "message",
-        messageId,
-        actor,
-        attachment: attachment ? { uploadId: attachment.uploadId, contentType: attachment.contentType } : null,
-        textLength: text.length,
-      });
-      return withOutbox(next, eventMessages([event]), now);
-    });
-    await relayOutbox(deps, written);
+    // An earlier message whose case write failed goes onto the case first (the timeline stays in order).
+    await repairPendingMessages(deps, await deps.messageThreads.get(record.tenantId, record.caseId));
+    const appended = await appendMessage(deps.messageThreads, record, message);
+    if (appended === "thread-full") return { kind: "refused", field: "text", code: "thread-full" };
+    try {
+      await recordMessageOnCase(deps, record, message);
+    } catch {
+      // The message is kept (pending): the thread page the debtor is sent to next, customer service's reading or the
+      // next message writes its timeline entry and event. Failing here would only make the debtor write it again.
+    }
     return { kind: "sent", messageId };
   };
 }

@@ -59,7 +59,9 @@ export interface ClaimSummary {
 
 export interface TimelineItem {
   on: string;
-  kind: "invoice" | "due" | "message" | "payment" | "credit-note" | "status" | "action";
+  kind: "invoice" | "due" | "message" | "payment" | "credit-note" | "status" | "action" | "thread";
+  /** Thread: a message in the claim's thread with customer service, by whom (never its text: the thread has it). */
+  from?: "debtor" | "customer-service";
   /** Action: what the debtor did on Min side (deferral, plan, dispute, "I have paid"), and its date if it has one. */
   action?: DebtorActionResult | "attorney-granted" | "attorney-revoked";
   /** Action: done by someone holding a power of attorney. */
@@ -214,6 +216,16 @@ function timelineOf(record: CaseRecord): TimelineItem[] {
       ...(date ? { actionDate: date } : {}),
       ...(byAttorney ? { byAttorney } : {}),
     });
+  }
+  // The claim's message thread: that the debtor wrote or customer service answered, and when (the text stays in the
+  // thread; the page links to it).
+  for (const e of record.timeline) {
+    if (e.kind !== "message") continue;
+    const action = e.details?.action;
+    if (action === "message" && e.details?.via === "min-side") {
+      const byAttorney = (e.details.actor as { kind?: unknown } | undefined)?.kind === "debtor-attorney";
+      items.push({ on: e.at, kind: "thread", from: "debtor", ...(byAttorney ? { byAttorney } : {}) });
+    } else if (action === "reply") items.push({ on: e.at, kind: "thread", from: "customer-service" });
   }
   if (c.status === "paid" || c.status === "cancelled")
     items.push({ on: record.updatedAt, kind: "status", status: c.status });

@@ -75,6 +75,7 @@ const nb = {
   heldTlPlanAgreed: "{name} valgte en nedbetalingsplan",
   heldTlDisputeOpened: "{name} klaget på kravet. Oppfølgingen venter til kreditor har svart",
   heldTlPaymentReported: "{name} sa fra om at kravet er betalt. Neste steg venter til {date}",
+  heldTlThreadMessage: "{name} sendte en melding",
   // The message thread of a claim held by power of attorney
   heldThreadIntro: "Samtalen mellom {name} og kundeservice hos {creditor}.",
   heldThreadReadOnly: "Fullmakten din gir deg lov til å lese meldingene, ikke til å skrive.",
@@ -153,6 +154,7 @@ const en: Record<AttorneyTextKey, string> = {
   heldTlPlanAgreed: "{name} chose an instalment plan",
   heldTlDisputeOpened: "{name} disputed the claim. Follow-up waits for the creditor's answer",
   heldTlPaymentReported: "{name} told us the claim is paid. The next step waits until {date}",
+  heldTlThreadMessage: "{name} sent a message",
   heldThreadIntro: "The conversation between {name} and customer service at {creditor}.",
   heldThreadReadOnly: "Your power of attorney lets you read the messages, not write.",
   fromAttorney: "Your attorney",

@@ -34,6 +34,14 @@ describe("GET /api/openapi.json", () => {
     }
   });
 
+  it("tells a reply's sender that a repeat without Idempotency-Key is a second reply, and how to make it safe", () => {
+    const operation = (partnerApiDocument().paths ?? {})["/v1/cases/{caseId}/messages"]?.post;
+    expect(operation?.operationId).toBe("replyToDebtorMessage");
+    expect(JSON.stringify(operation?.parameters)).toContain("#/components/parameters/IdempotencyKey");
+    expect(operation?.description).toContain("two POSTs without an `Idempotency-Key` are two replies");
+    expect(operation?.description).toContain("stores and alerts once");
+  });
+
   it("is served as JSON", async () => {
     const res = await read(
       await openApiDocument(new HttpRequest({ method: "GET", url: "http://localhost/api/openapi.json" })),

@@ -12,7 +12,9 @@ import type { RootDeps } from "../../../../functions/index";
 import { API_FUNCTIONS } from "../../../../functions/api/names";
 import { MIN_SIDE_MESSAGES_FUNCTIONS } from "../../../../functions/min-side-messages/names";
 import { MemoryDebtorUploadStore } from "../../../../shared/adapters/memory/debtor-upload-store.memory";
+import { makeLoadClaim } from "../../../../shared/application/min-side/pages";
 import type { MinSideSession } from "../../../../shared/application/min-side/subject";
+import { renderClaimPage } from "../../../../shared/web/min-side-pages";
 import { makeRegisterInvoice } from "../../../../shared/application/register-invoice";
 import type { SmsMessage } from "../../../../shared/ports/sms-sender";
 import { seedTenant, testWorld, type TestWorld } from "../api/api-fixtures";
@@ -101,14 +103,19 @@ const threadOf = (caseId: string, form?: Record<string, string>) =>
     page(`/min-side/krav/${tenantId}/${caseId}/meldinger`, { tenantId, caseId }, form),
   );
 
-function api(method: "GET" | "POST", caseId: string, body?: unknown): Promise<HttpResponseInit> {
+function api(
+  method: "GET" | "POST",
+  caseId: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<HttpResponseInit> {
   return call(
     method === "GET" ? API_FUNCTIONS.listMessages : API_FUNCTIONS.replyToDebtor,
     new HttpRequest({
       method,
       url: `${BASE}/api/v1/cases/${caseId}/messages`,
       params: { caseId },
-      headers: { "x-api-key": apiKey, "content-type": "application/json" },
+      headers: { "x-api-key": apiKey, "content-type": "application/json", ...headers },
       ...(body ? { body: { string: JSON.stringify(body) } } : {}),
     }),
   );
@@ -169,6 +176,28 @@ describe("a debtor and customer service write to each other", () => {
     );
   });
 
+  it("stores and alerts a reply once when it is POSTed again with its Idempotency-Key; without a key each POST is a reply", async () => {
+    await threadOf(caseA, { csrf: CSRF[NID_A]!, text: "Kan jeg få utsettelse?" });
+    const key = { "idempotency-key": "reply-7f3c2a10-1b2c-4d5e-8f90-a1b2c3d4e5f6" };
+    const first = await api("POST", caseA, { text: "Ja, 14 dager." }, key);
+    const again = await api("POST", caseA, { text: "Ja, 14 dager." }, key);
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(json(again)).toEqual(json(first));
+    expect(sms).toHaveLength(1);
+    const replies = async () =>
+      (await w.deps.messageThreads.get(tenantId, caseA))!.messages.filter((m) => m.from === "customer-service");
+    expect(await replies()).toHaveLength(1);
+    const reused = await api("POST", caseA, { text: "Nei." }, key);
+    expect(reused.status).toBe(409);
+    expect(await replies()).toHaveLength(1);
+
+    // Documented: the text is no identity (two agents may send the same words) — without a key, two replies.
+    await api("POST", caseA, { text: "Ja, 14 dager." });
+    await api("POST", caseA, { text: "Ja, 14 dager." });
+    expect(await replies()).toHaveLength(3);
+    expect(sms).toHaveLength(3);
+  });
+
   it("refuses an empty message, a message without the CSRF token, and a reply without text (problem+json at /text)", async () => {
     const empty = await threadOf(caseA, { csrf: CSRF[NID_A]!, text: "   " });
     expect(empty.status).toBe(422);
@@ -204,6 +233,93 @@ describe("a debtor and customer service write to each other", () => {
     const res = await threadOf(caseA);
     expect(res.status).toBe(303);
     expect((res.headers as Record<string, string>).location).toBe("/min-side/logg-inn");
+  });
+});
+
+describe("the claim's timeline on Min side", () => {
+  const claimPage = async (lang: "nb" | "en") => {
+    const deps = {
+      cases: w.deps.cases,
+      personCases: w.deps.personCases,
+      tenants: w.deps.tenants,
+      clock: w.deps.clock,
+    };
+    const claim = await makeLoadClaim(deps, {})(sessionOf(NID_A).subject, tenantId, caseA);
+    const body = renderClaimPage({ lang, csrf: CSRF[NID_A]!, claim: claim! });
+    return body.slice(body.indexOf("<ol"), body.indexOf("</ol>"));
+  };
+
+  it("shows that the debtor wrote and customer service answered, with the date and a link to the thread, never the text", async () => {
+    await threadOf(caseA, { csrf: CSRF[NID_A]!, text: SECRET_TEXT });
+    await api("POST", caseA, { text: "Takk, vi ser på det." });
+    const link = `/min-side/krav/${tenantId}/${caseA}/meldinger`;
+    const nb = await claimPage("nb");
+    expect(nb).toContain(`<span class="nowrap">02.11.2026</span>: <a href="${link}">Du sendte en melding</a>`);
+    expect(nb).toContain(`<a href="${link}">Svar fra kundeservice</a>`);
+    expect(nb).not.toContain("kontonummer");
+    expect(nb).not.toContain("Takk, vi ser");
+    const en = await claimPage("en");
+    expect(en).toContain(`">You sent a message</a>`);
+    expect(en).toContain(`">Reply from customer service</a>`);
+    expect(en).toContain(`${link}?lang=en`);
+  });
+});
+
+/** The case store refuses its next write (Cosmos DB unreachable for a moment), then works again. */
+function failNextCaseWrite(): void {
+  const store = w.deps.cases;
+  const update = store.update.bind(store);
+  store.update = async () => {
+    store.update = update;
+    throw new Error("case store unavailable");
+  };
+}
+
+const messageEntries = async (action: string) =>
+  (await w.deps.cases.get(tenantId, caseA))!.timeline.filter(
+    (e) => e.kind === "message" && e.details?.action === action,
+  );
+
+describe("nothing lost when the case write fails after the thread's", () => {
+  it("keeps the debtor's message, and writes its timeline entry and case.debtor_action once when the thread is read next", async () => {
+    failNextCaseWrite();
+    const sent = await threadOf(caseA, { csrf: CSRF[NID_A]!, text: SECRET_TEXT });
+    expect(sent.status).toBe(303); // the debtor is not asked to write it again
+    expect((await w.deps.messageThreads.get(tenantId, caseA))!.messages).toHaveLength(1);
+    expect(await messageEntries("message")).toHaveLength(0);
+
+    const page = await threadOf(caseA); // where the debtor is sent after writing
+    expect(html(page)).toContain("kontonummer");
+    expect(await messageEntries("message")).toHaveLength(1);
+    expect(w.events.published.filter((e) => e.type === "case.debtor_action")).toHaveLength(1);
+
+    await threadOf(caseA);
+    await api("GET", caseA);
+    expect(await messageEntries("message")).toHaveLength(1);
+    expect(w.events.published.filter((e) => e.type === "case.debtor_action")).toHaveLength(1);
+    expect((await w.deps.messageThreads.get(tenantId, caseA))!.messages[0]!.pending).toBeUndefined();
+  });
+
+  it("customer service's GET writes the case side of a debtor message left pending", async () => {
+    failNextCaseWrite();
+    await threadOf(caseA, { csrf: CSRF[NID_A]!, text: SECRET_TEXT });
+    const listed = await api("GET", caseA);
+    expect(json(listed).messages).toEqual([expect.objectContaining({ from: "debtor", text: SECRET_TEXT })]);
+    expect(await messageEntries("message")).toHaveLength(1);
+    expect(w.events.published.filter((e) => e.type === "case.debtor_action")).toHaveLength(1);
+  });
+
+  it("keeps a reply whose timeline write failed (201, the debtor alerted) and writes its entry on the next GET", async () => {
+    await threadOf(caseA, { csrf: CSRF[NID_A]!, text: "Kan jeg få utsettelse?" });
+    failNextCaseWrite();
+    const reply = await api("POST", caseA, { text: "Ja, vi har gitt deg 14 dager." });
+    expect(reply.status).toBe(201);
+    expect(sms).toHaveLength(1);
+    expect(await messageEntries("reply")).toHaveLength(0);
+    await api("GET", caseA);
+    expect(await messageEntries("reply")).toHaveLength(1);
+    await api("GET", caseA);
+    expect(await messageEntries("reply")).toHaveLength(1);
   });
 });
 
