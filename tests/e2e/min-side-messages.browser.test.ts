@@ -53,6 +53,7 @@ const THREAD: ThreadView = {
     },
   ],
   unreadIds: ["msg-2"],
+  alertChannels: ["sms"],
 };
 
 const VALUES: SettingsValues = {

@@ -18,6 +18,7 @@ import type { EventPublisher } from "../../ports/event-publisher";
 import { CaseNotFound } from "../../ports/errors";
 import {
   emptyThread,
+  type AlertChannel,
   type MessageThread,
   type MessageThreadStore,
   type ThreadMessage,
@@ -27,6 +28,7 @@ import { caseEvent } from "../case-context";
 import { eventMessages, relayOutbox, withOutbox, type OutboxDeps } from "../outbox";
 import { actorOf, type UploadedFile } from "./debtor-actions";
 import { accessibleCase, casesOf, tenantsOf, type MinSidePagesDeps } from "./pages";
+import { alertChannelsOf } from "./settings";
 import { mayActOnCase, type MinSideSession, type MinSideSubject } from "./subject";
 import { checkUpload, type UploadRefusal } from "./uploads";
 
@@ -62,6 +64,8 @@ export interface ThreadView {
   messages: ThreadMessage[];
   /** The ids of the replies that were unread until this reading. */
   unreadIds: string[];
+  /** Where a reply is alerted (consent and an address; settings.ts): none, and the debtor must look here. */
+  alertChannels: AlertChannel[];
 }
 
 export type MessageRefusal = "text-missing" | "text-too-long" | "thread-full" | UploadRefusal;
@@ -136,6 +140,7 @@ export function makeOpenThread(deps: Pick<MinSideMessagesDeps, keyof MinSidePage
       invoiceNumber: record.invoiceNumber,
       messages: thread?.messages ?? [],
       unreadIds: unread.map((m) => m.messageId),
+      alertChannels: alertChannelsOf(record, thread),
     };
   };
 }

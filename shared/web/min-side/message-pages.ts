@@ -170,11 +170,18 @@ export function renderThreadPage(input: {
   const err = input.error;
   const message = err ? mt(lang, err.code) : undefined;
   const fieldOf = err?.field === "attachment" ? "attachment" : "text";
+  // Promise an alert only on a channel it really goes to (consent and an address), else say where the reply comes.
+  const sms = t.alertChannels.includes("sms");
+  const email = t.alertChannels.includes("email");
+  const alerted =
+    sms && email ? mt(lang, "alertBoth") : sms ? mt(lang, "alertSmsOnly") : email ? mt(lang, "alertEmailOnly") : "";
   const main = threadTemplate({
     back: { href: minSideHref(claimPath(t.tenantId, t.caseId), lang), label: mt(lang, "backToClaim") },
     title: mt(lang, "threadTitle", { number: t.invoiceNumber }),
-    intro: mt(lang, "threadIntro", { creditor: t.creditorName }),
-    ...(input.sent ? { sent: mt(lang, "sent") } : {}),
+    intro: alerted
+      ? mt(lang, "threadIntro", { creditor: t.creditorName, channels: alerted })
+      : mt(lang, "threadIntroNoAlert", { creditor: t.creditorName }),
+    ...(input.sent ? { sent: mt(lang, alerted ? "sent" : "sentNoAlert") } : {}),
     ...(err && message
       ? { errors: { title: mt(lang, "errorTitle"), links: [{ href: `#${fieldOf}`, text: message }] } }
       : {}),
