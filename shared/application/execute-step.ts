@@ -282,6 +282,8 @@ interface Effects {
   deadline?: LocalDate;
   /** A letter recorded pending, to be sent through these channels once the step is on the case. */
   deliver?: { letter: LetterToDeliver; choice: ChannelChoice };
+  /** The pay link this step sent the debtor (its SMS): its expiry is the case's `payLink.expiresAt` from now on. */
+  payLinkExpiresAt?: string;
 }
 
 export function makeExecuteStep(
@@ -531,12 +533,12 @@ async function debtorSms(
   steps: readonly CoalescedStep[],
   listed: CaseRecord[] | undefined,
   now: Date,
-): Promise<string> {
+): Promise<{ text: string; payLinkExpiresAt: string }> {
   const today = todayIn(record.case.country, now);
   const overdue = await caseIdsForLink(deps.cases, record, today, listed);
   const caseIds = [...new Set([...steps.map((s) => s.caseId), ...overdue])].slice(0, 20);
   const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds }, now);
-  return debtorSmsText({
+  const text = debtorSmsText({
     creditorName: tenant.name,
     items: steps.map((s) => ({
       invoiceNumber: s.invoiceNumber,
@@ -546,6 +548,7 @@ async function debtorSms(
     payLink: link.url,
     language: languageIn(record.case.country),
   });
+  return { text, payLinkExpiresAt: link.expiresAt };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -596,6 +599,7 @@ function withStepRecorded(
       delivery: effects.delivery,
       documentId: effects.document?.documentId ?? null,
       statusChange,
+      ...(effects.payLinkExpiresAt ? { payLinkExpiresAt: effects.payLinkExpiresAt } : {}),
     },
   };
   const timeline: TimelineEntry[] = [...current.timeline, ...skippedEntries(current, action, key, now), entry];
@@ -743,12 +747,14 @@ async function sendLetsPaySms(
     };
   }
   let text: string;
+  let payLinkExpiresAt: string;
   if (slot?.kind === "send" && slot.steps.length > 1) {
-    text = await debtorSms(deps, record, tenant, slot.steps, context.listed, now);
+    ({ text, payLinkExpiresAt } = await debtorSms(deps, record, tenant, slot.steps, context.listed, now));
   } else {
     const today = todayIn(record.case.country, now);
     const caseIds = await caseIdsForLink(deps.cases, record, today, context.listed);
     const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds }, now);
+    payLinkExpiresAt = link.expiresAt;
     text = letsPaySmsText({
       creditorName: tenant.name,
       invoiceNumber: record.invoiceNumber,
@@ -777,6 +783,7 @@ async function sendLetsPaySms(
     channel: "sms",
     sentKeys: [`sms:${key}`],
     sms: [sms],
+    payLinkExpiresAt,
   };
 }
 
@@ -980,7 +987,7 @@ async function sendLetterAlert(
   if (slot?.kind === "covered") return { ok: true, note: coveredBy(slot) };
   const text =
     slot?.kind === "send" && slot.steps.length > 1
-      ? await debtorSms(deps, record, tenant, slot.steps, context.listed, deps.clock.now())
+      ? (await debtorSms(deps, record, tenant, slot.steps, context.listed, deps.clock.now())).text
       : letterAlertSmsText({
           creditorName: tenant.name,
           invoiceNumber: record.invoiceNumber,

@@ -723,8 +723,9 @@ export function renderAssistantPage(input: {
                   handOver: {
                     heading: ms(lang, "handOverHeading"),
                     body: input.handOverFormHtml ? mt(lang, "handOverBody") : ms(lang, "handOverBody"),
-                    lines: handOver.flatMap((h) => h.linked),
-                    plain: handOver.flatMap((h) => h.plain),
+                    // The agency's line comes with each creditor's: said once.
+                    lines: onceEach(handOver.flatMap((h) => h.linked)),
+                    plain: onceEach(handOver.flatMap((h) => h.plain)),
                     formHtml: input.handOverFormHtml ?? "",
                   },
                 }
@@ -782,5 +783,16 @@ export function renderMinSideNotice(kind: MinSideNotice, lang: Lang): string {
         ? { back: { href: minSideHref(MIN_SIDE_PATH, lang), label: ms(lang, "back") } }
         : {}),
     }),
+  });
+}
+
+/** Each line once, in order (two creditors' contacts both end with the same agency line). */
+function onceEach<T>(lines: T[]): T[] {
+  const seen = new Set<string>();
+  return lines.filter((l) => {
+    const key = JSON.stringify(l);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }

@@ -21,7 +21,7 @@ const WORDS = {
     asked: "Du spurte",
     answer: "Svar",
     handOverHeading: "Snakk med en person",
-    handOverBody: "Dette svarer kundeservice best på. Ta kontakt direkte:",
+    handOverBody: "Ta kontakt direkte:",
   },
   nn: {
     heading: "Spør oss",
@@ -33,7 +33,7 @@ const WORDS = {
     asked: "Du spurde",
     answer: "Svar",
     handOverHeading: "Snakk med ein person",
-    handOverBody: "Dette svarar kundeservice best på. Ta kontakt direkte:",
+    handOverBody: "Ta kontakt direkte:",
   },
   en: {
     heading: "Ask us",
@@ -45,7 +45,7 @@ const WORDS = {
     asked: "You asked",
     answer: "Answer",
     handOverHeading: "Talk to a person",
-    handOverBody: "Customer service answers this best. Please contact them directly:",
+    handOverBody: "Please contact them directly:",
   },
 } as const satisfies Record<AssistantLang, Record<string, string>>;
 
@@ -117,8 +117,9 @@ export function renderPayAssistant(input: PayAssistantInput): string {
       ? {
           answer: {
             question: asked.question,
-            // A hand-over has no message thread to promise yet: the contacts below say whom to reach.
-            text: handOver ? w.handOverBody.replace(/:$/u, ".") : asked.answer.reply.text,
+            // A hand-over's answer says customer service can help (nothing is sent from here); the contacts below say
+            // how to reach them, once.
+            text: asked.answer.reply.text,
             links: asked.answer.reply.links.map((l) => ({ href: l.href, text: l.label })),
             ...(handOver
               ? {

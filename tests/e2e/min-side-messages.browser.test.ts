@@ -53,6 +53,7 @@ const THREAD: ThreadView = {
     },
   ],
   unreadIds: ["msg-2"],
+  alertChannels: ["sms"],
 };
 
 const VALUES: SettingsValues = {
@@ -120,7 +121,7 @@ const PAGES: Array<[string, string, string]> = [
         answer: {
           reply: {
             intent: "contact-human",
-            text: "Jeg sender samtalen videre til kundeservice. Du får svar her, og varsel slik du har valgt.",
+            text: "Kundeservice kan hjelpe deg med det.",
             links: [],
             handOver: true,
           },
@@ -131,7 +132,7 @@ const PAGES: Array<[string, string, string]> = [
         lang: "nb",
         csrf: "csrf-token",
         question: "jeg vil snakke med et menneske",
-        answer: "Jeg sender samtalen videre til kundeservice.",
+        answer: "Kundeservice kan hjelpe deg med det.",
         claims: [CLAIM, OTHER],
       }),
     }),

@@ -212,7 +212,7 @@ describe("Min side's messages through the dev host", () => {
     });
     expect(handedOver.url).toBe(`${host.base}${claimPath}/meldinger?sendt=1`);
     expect(handedOver.body).toContain("Spørsmål til assistenten: jeg vil snakke med et menneske");
-    expect(handedOver.body).toContain("Svar fra assistenten: Jeg sender samtalen videre til kundeservice.");
+    expect(handedOver.body).toContain("Svar fra assistenten: Kundeservice kan hjelpe deg med det.");
   });
 
   it("lets Ola read or write Kari's thread by no route", async () => {

@@ -11,6 +11,7 @@ import type { CaseRecord } from "../../ports/case-store";
 import type { Tenant } from "../../ports/tenant-store";
 import { toCaseView } from "../get-case";
 import type { RulesOn } from "../interest-rates";
+import { letterBasis } from "../letters/letter-for-step";
 import { letterOfStep } from "../payments/debtor-view";
 import type { AssistantCase } from "./reply";
 
@@ -58,7 +59,8 @@ export function assistantCaseOf(
         {
           kind: entry.feeKind,
           amount: entry.amount,
-          legalBasis: entry.legalBasis,
+          // As the letter's fee line cites it: the statute and sections, not the rule set's English notes.
+          legalBasis: letterBasis(entry.legalBasis),
           ...(letter
             ? {
                 letter: {
@@ -78,7 +80,7 @@ export function assistantCaseOf(
         ? {
             kind: view.nextAction.kind,
             on: DateTime.fromISO(view.nextAction.at, { zone: "utc" }).setZone(zone).toISODate() ?? view.nextAction.at,
-            legalBasis: view.nextAction.legalBasis,
+            legalBasis: letterBasis(view.nextAction.legalBasis),
           }
         : null,
     ...(links.invoiceCopy ? { invoiceCopyHref: links.invoiceCopy(record) } : {}),

@@ -155,9 +155,9 @@ const NB: Words = {
   },
   fee: { reminder: "Purregebyret", "collection-notice": "Gebyret for inkassovarselet", "payment-demand": "Salæret" },
   service: { broadband: "Bredbåndet", "power-meter": "Strømmen" },
-  handOverUnsure:
-    "Jeg er ikke sikker på at jeg forstod spørsmålet. Jeg sender det videre til kundeservice, som svarer deg her.",
-  handOverAsked: "Jeg sender samtalen videre til kundeservice. Du får svar her, og varsel slik du har valgt.",
+  // Nothing is sent by answering: the page around the answer says how to reach customer service (a form, contacts).
+  handOverUnsure: "Jeg er ikke sikker på at jeg forstod spørsmålet. Kundeservice kan svare deg på det.",
+  handOverAsked: "Kundeservice kan hjelpe deg med det.",
   paymentReceived: (what, when, invoice) => `Ja, vi har mottatt ${what} ${when} på ${invoice}.`,
   paymentNone: "Vi har ikke registrert noen betaling på kravene dine ennå.",
   paymentNoneGeneral:
@@ -222,9 +222,8 @@ const NN: Words = {
   },
   fee: { reminder: "Purregebyret", "collection-notice": "Gebyret for inkassovarselet", "payment-demand": "Salæret" },
   service: { broadband: "Breibandet", "power-meter": "Straumen" },
-  handOverUnsure:
-    "Eg er ikkje sikker på at eg forstod spørsmålet. Eg sender det vidare til kundeservice, som svarer deg her.",
-  handOverAsked: "Eg sender samtalen vidare til kundeservice. Du får svar her, og varsel slik du har valt.",
+  handOverUnsure: "Eg er ikkje sikker på at eg forstod spørsmålet. Kundeservice kan svare deg på det.",
+  handOverAsked: "Kundeservice kan hjelpe deg med det.",
   paymentReceived: (what, when, invoice) => `Ja, vi har motteke ${what} ${when} på ${invoice}.`,
   paymentNone: "Vi har ikkje registrert nokon betaling på krava dine enno.",
   paidLink: (invoice) => `Eg har betalt ${invoice}`,
@@ -293,10 +292,8 @@ const EN: Words = {
     "payment-demand": "The collection fee",
   },
   service: { broadband: "The broadband", "power-meter": "The power" },
-  handOverUnsure:
-    "I am not sure I understood the question. I am passing it on to customer service, who will answer you here.",
-  handOverAsked:
-    "I am passing the conversation on to customer service. You will get the answer here, and an alert as you chose.",
+  handOverUnsure: "I am not sure I understood the question. Customer service can answer that.",
+  handOverAsked: "Customer service can help you with that.",
   paymentReceived: (what, when, invoice) => `Yes, we received ${what} on ${when} for ${invoice}.`,
   paymentNone: "We have not registered any payment on your claims yet.",
   paymentNoneGeneral:

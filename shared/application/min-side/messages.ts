@@ -24,6 +24,7 @@ import type { CaseEventMessage, EventPublisher } from "../../ports/event-publish
 import { CaseNotFound } from "../../ports/errors";
 import {
   emptyThread,
+  type AlertChannel,
   type MessageThread,
   type MessageThreadStore,
   type ThreadMessage,
@@ -33,6 +34,7 @@ import { caseEvent } from "../case-context";
 import { eventMessages, relayOutbox, withOutbox, type OutboxDeps } from "../outbox";
 import { actorOf, type UploadedFile } from "./debtor-actions";
 import { accessibleCase, casesOf, tenantsOf, type MinSidePagesDeps } from "./pages";
+import { alertChannelsOf } from "./settings";
 import { caseAccess, mayActOnCase, type MinSideSession, type MinSideSubject } from "./subject";
 import { checkUpload, type UploadRefusal } from "./uploads";
 
@@ -73,6 +75,8 @@ export interface ThreadView {
    * whose actor carries this `grantRef` is the reader's own). Absent: the debtor's own thread.
    */
   heldFor?: { grantorName: string; scope: "read" | "act"; grantId: string };
+  /** Where a reply is alerted (consent and an address; settings.ts): none, and the debtor must look here. */
+  alertChannels: AlertChannel[];
 }
 
 export type MessageRefusal = "text-missing" | "text-too-long" | "thread-full" | UploadRefusal;
@@ -264,6 +268,7 @@ export function makeOpenThread(
       messages: thread?.messages ?? [],
       unreadIds: unread.map((m) => m.messageId),
       ...(heldFor ? { heldFor } : {}),
+      alertChannels: alertChannelsOf(record, thread),
     };
   };
 }

@@ -165,10 +165,12 @@ function timelineOf(record: CaseRecord): TimelineItem[] {
       state: d.state,
     });
   }
-  // Steps recorded before deliveries were tracked: the step itself, with its channel.
+  // Steps recorded before deliveries were tracked: the step itself, with its channel — unless the step's own
+  // record says nothing went out (a Let's pay SMS to a debtor with no phone number or no consent): never "sent".
   for (const s of c.steps) {
     if (ladderDeliveries.some((d) => d.stepIndex === s.stepIndex)) continue;
     if (s.kind === "suspension" || s.kind === "legal-handoff") continue;
+    if (notSent(record, s.stepIndex)) continue;
     items.push({ on: s.at, kind: "message", step: s.kind, ...(s.channel ? { channel: channelOf(s.channel) } : {}) });
   }
   // The instalment plan's own messages, with the state of the SMS (its delivery report) or the channel's word.
@@ -230,6 +232,15 @@ function timelineOf(record: CaseRecord): TimelineItem[] {
   if (c.status === "paid" || c.status === "cancelled")
     items.push({ on: record.updatedAt, kind: "status", status: c.status });
   return items.sort((a, b) => a.on.localeCompare(b.on));
+}
+
+/** The step's timeline entry says its message was skipped (no address, no consent): nothing reached the debtor. */
+function notSent(record: CaseRecord, stepIndex: number): boolean {
+  return record.timeline.some((e) => {
+    if (e.kind !== "step-executed" || e.details?.["stepIndex"] !== stepIndex) return false;
+    const delivery = e.details?.["delivery"] as { status?: unknown } | undefined;
+    return delivery?.status === "skipped";
+  });
 }
 
 function channelOf(channel: string): TimelineItem["channel"] {

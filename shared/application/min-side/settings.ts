@@ -12,7 +12,12 @@
 import { z } from "zod";
 import { normalizePhone, type PhoneCountry } from "../../domain/identifiers/phone";
 import type { CaseRecord } from "../../ports/case-store";
-import { emptyThread, type AlertChannel, type MessageThreadStore } from "../../ports/message-thread-store";
+import {
+  emptyThread,
+  type AlertChannel,
+  type MessageThread,
+  type MessageThreadStore,
+} from "../../ports/message-thread-store";
 import { InvalidCustomerContact, makeUpdateCaseCustomer, type CustomerContactDeps } from "../customer-contact";
 import { isPayable } from "../payments/pay-options";
 import { actorOf } from "./debtor-actions";
@@ -55,6 +60,20 @@ async function openClaims(deps: MinSidePagesDeps, subject: MinSideSubject): Prom
   );
 }
 
+/**
+ * The channels a reply from customer service is really alerted on (case-messages.ts sends on the thread's chosen
+ * channels, default both, and skips one without consent or without an address): never one the debtor has no consent
+ * or no address for.
+ */
+export function alertChannelsOf(
+  record: Pick<CaseRecord, "customer">,
+  thread: Pick<MessageThread, "alertChannels"> | undefined,
+): AlertChannel[] {
+  const chosen: readonly AlertChannel[] = thread?.alertChannels ?? ["sms", "email"];
+  const c = record.customer;
+  return chosen.filter((ch) => c.consent?.[ch] === true && (ch === "sms" ? !!c.phone : !!c.email));
+}
+
 export function makeLoadSettings(deps: Pick<MinSideSettingsDeps, keyof MinSidePagesDeps | "messageThreads">) {
   return async (subject: MinSideSubject): Promise<SettingsView> => {
     const claims = await openClaims(deps, subject);
@@ -62,7 +81,7 @@ export function makeLoadSettings(deps: Pick<MinSideSettingsDeps, keyof MinSidePa
     const newest = [...claims].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
     const thread = newest ? await deps.messageThreads.get(newest.tenantId, newest.caseId) : undefined;
     const c = newest?.customer;
-    const alerts: readonly AlertChannel[] = thread?.alertChannels ?? ["sms", "email"];
+    const alerts = newest ? alertChannelsOf(newest, thread) : [];
     return {
       claims: claims.length,
       values: {

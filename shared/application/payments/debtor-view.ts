@@ -91,14 +91,16 @@ export interface AgencyContact {
 }
 
 /**
- * How the debtor reaches the creditor (its own contact details: the tenant's `contact`, else its letterhead's) and
- * the agency (the platform's letterhead). The agency is left out when it says exactly what the creditor's says.
+ * How the debtor reaches the creditor (its own contact details: the tenant's `contact`, else the letterhead its letters
+ * print: its own, else the platform's) and the agency (the platform's letterhead). The agency is left out when it says exactly what the creditor's says.
  */
 export function contactsOf(
   tenant: Tenant,
   agency: AgencyContact | undefined,
 ): { creditorContact?: ContactView; agencyContact?: ContactView } {
-  const creditorContact = contactView(tenant.contact ?? tenant.letterhead?.contact, tenant.name);
+  // The contact the creditor's letters print: its own, else its letterhead's, else the platform's (the agency's)
+  // letterhead — a letter without a letterhead of its own is sent on that one (execute-step.ts, deliver-letter.ts).
+  const creditorContact = contactView(tenant.contact ?? (tenant.letterhead ?? agency)?.contact, tenant.name);
   const agencyContact = agency ? contactView(agency.contact, agency.name) : undefined;
   const same =
     creditorContact &&

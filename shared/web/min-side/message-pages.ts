@@ -187,14 +187,21 @@ export function renderThreadPage(input: {
   const err = input.error;
   const message = err ? mt(lang, err.code) : undefined;
   const fieldOf = err?.field === "attachment" ? "attachment" : "text";
+  // Promise an alert only on a channel it really goes to (consent and an address), else say where the reply comes.
+  const sms = t.alertChannels.includes("sms");
+  const email = t.alertChannels.includes("email");
+  const alerted =
+    sms && email ? mt(lang, "alertBoth") : sms ? mt(lang, "alertSmsOnly") : email ? mt(lang, "alertEmailOnly") : "";
   const main = threadTemplate({
     back: { href: minSideHref(claimPath(t.tenantId, t.caseId), lang), label: mt(lang, "backToClaim") },
     title: mt(lang, "threadTitle", { number: t.invoiceNumber }),
     intro: t.heldFor
       ? aw(lang, "heldThreadIntro", { name: t.heldFor.grantorName, creditor: t.creditorName })
-      : mt(lang, "threadIntro", { creditor: t.creditorName }),
+      : alerted
+        ? mt(lang, "threadIntro", { creditor: t.creditorName, channels: alerted })
+        : mt(lang, "threadIntroNoAlert", { creditor: t.creditorName }),
     ...(t.heldFor?.scope === "read" ? { readOnly: aw(lang, "heldThreadReadOnly") } : {}),
-    ...(input.sent ? { sent: mt(lang, "sent") } : {}),
+    ...(input.sent ? { sent: mt(lang, alerted ? "sent" : "sentNoAlert") } : {}),
     ...(err && message
       ? { errors: { title: mt(lang, "errorTitle"), links: [{ href: `#${fieldOf}`, text: message }] } }
       : {}),

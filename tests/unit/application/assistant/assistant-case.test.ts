@@ -74,4 +74,40 @@ describe("the assistant's view of a case", () => {
     );
     expect(reply.handOver).toBe(false);
   });
+
+  it("gives a fee's legal basis as the letter cites it, without the rule set's English notes", async () => {
+    const { w, record, tenant } = await paidInPart();
+    // A reminder fee as the planner records it: the rule set's basis, with its notes written for us in English.
+    const basis =
+      "inkassoforskriften §§ 1-2, 1-3 (claims falling due on or after 2020-10-01): reminder fee at most 1/20 of the " +
+      "inkassosats in force on 2026-12-31 (NOK 750.00, unconfirmed) = NOK 37.50";
+    const withFee = {
+      ...record,
+      case: {
+        ...record.case,
+        ledger: [
+          ...record.case.ledger,
+          {
+            type: "fee" as const,
+            on: "2026-11-12",
+            feeKind: "reminder" as const,
+            amount: money(3_750, "NOK"),
+            stepIndex: 1,
+            legalBasis: basis,
+          },
+        ],
+      },
+    };
+    const question = "hvorfor har jeg fått et gebyr?";
+    const { intent, confidence } = questionSetClassifier.classify(question);
+    const reply = composeAssistantReply({
+      intent,
+      confidence,
+      lang: "nb",
+      cases: [assistantCaseOf(withFee, tenant, w.clock.now())],
+    });
+    expect(plain(reply.text)).toContain("(inkassoforskriften §§ 1-2, 1-3).");
+    for (const english of ["claims falling due", "reminder fee at most", "unconfirmed", "in force"])
+      expect(reply.text).not.toContain(english);
+  });
 });

@@ -372,6 +372,45 @@ describe("settings", () => {
   });
 });
 
+describe("alerts a debtor is promised (only where consent and an address are)", () => {
+  const settings = () => call(MIN_SIDE_MESSAGES_FUNCTIONS.settings, page("/min-side/innstillinger", {}));
+  const ticked = (body: string, id: string) => new RegExp(`id="${id}" name="${id}" value="1" checked`, "u").test(body);
+
+  it("ticks by default only the SMS box for a debtor with a phone and SMS consent, and promises SMS", async () => {
+    const body = html(await settings());
+    expect(ticked(body, "alertSms")).toBe(true);
+    expect(ticked(body, "alertEmail")).toBe(false);
+    expect(html(await threadOf(caseA))).toContain("Vi varsler deg på SMS når du får svar.");
+  });
+
+  it("ticks no box for a debtor with no phone, no e-mail and no consent, and says the reply comes on Min side", async () => {
+    const r = await makeRegisterInvoice(w.deps)(tenantId, {
+      invoiceNumber: "B-1",
+      customer: { customerId: "c-b", name: "Ola Nordmann", nationalId: NID_B },
+      amount: { value: 50_000, currency: "NOK" },
+      issueDate: "2026-09-15",
+      dueDate: "2026-10-01",
+    });
+    signedIn = sessionOf(NID_B);
+    const body = html(await settings());
+    expect(ticked(body, "alertSms")).toBe(false);
+    expect(ticked(body, "alertEmail")).toBe(false);
+    const thread = html(await threadOf(r.caseId));
+    expect(thread).not.toContain("Vi varsler deg");
+    expect(thread).toContain("Svaret kommer her på Min side.");
+    const sent = await threadOf(r.caseId, { csrf: CSRF[NID_B]!, text: "Hei" });
+    expect(sent.status).toBe(303);
+    const after = html(
+      await call(
+        MIN_SIDE_MESSAGES_FUNCTIONS.thread,
+        page(`/min-side/krav/${tenantId}/${r.caseId}/meldinger?sendt=1`, { tenantId, caseId: r.caseId }),
+      ),
+    );
+    expect(after).toContain("Meldingen er sendt. Svaret fra kundeservice kommer her på Min side.");
+    expect(after).not.toContain("Du får et varsel");
+  });
+});
+
 describe("a power of attorney", () => {
   const grant = (scope: "read" | "act"): MinSideSession => ({
     ...sessionOf(NID_B),
