@@ -82,6 +82,16 @@ const T = {
     first: "Første side",
     roles: "Roller",
     language: "English",
+    stages: {
+      invoiced: "Fakturert",
+      "lets-pay-sms": "Betalingspåminnelse (SMS)",
+      reminder: "Purring",
+      "collection-notice": "Inkassovarsel",
+      "payment-demand": "Betalingsoppfordring",
+      "suspension-notice": "Stengevarsel",
+      suspension: "Stengt",
+      "legal-handoff": "Rettslige skritt",
+    } as Record<string, string>,
     statuses: {
       open: "Åpen",
       "on-hold": "På vent",
@@ -124,6 +134,16 @@ const T = {
     first: "First page",
     roles: "Roles",
     language: "Norsk",
+    stages: {
+      invoiced: "Invoiced",
+      "lets-pay-sms": "Let's pay SMS",
+      reminder: "Reminder",
+      "collection-notice": "Collection notice",
+      "payment-demand": "Payment demand",
+      "suspension-notice": "Suspension notice",
+      suspension: "Suspended",
+      "legal-handoff": "Legal hand-off",
+    } as Record<string, string>,
     statuses: {
       open: "Open",
       "on-hold": "On hold",
@@ -269,10 +289,10 @@ ${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}
   const rows =
     input.rows.length === 0
       ? `<p class="card">${t.noCases}</p>`
-      : `<table><caption class="muted">${esc(input.tenantName)}</caption><thead><tr><th scope="col">${t.invoice}</th><th scope="col">KID</th><th scope="col">${t.customer}</th><th scope="col">${t.status}</th><th scope="col">${t.stage}</th><th scope="col">${t.due}</th><th scope="col" class="num">${t.owed}</th></tr></thead><tbody>${input.rows
+      : `<table aria-labelledby="cases-heading"><thead><tr><th scope="col">${t.invoice}</th><th scope="col">KID</th><th scope="col">${t.customer}</th><th scope="col">${t.status}</th><th scope="col">${t.stage}</th><th scope="col">${t.due}</th><th scope="col" class="num">${t.owed}</th></tr></thead><tbody>${input.rows
           .map(
             (r) =>
-              `<tr><td data-label="${t.invoice}">${esc(r.invoiceNumber)}</td><td data-label="KID">${esc(r.kid)}</td><td data-label="${t.customer}">${esc(r.customerId)}</td><td data-label="${t.status}">${esc(t.statuses[r.status] ?? r.status)}</td><td data-label="${t.stage}">${esc(r.stage)}</td><td data-label="${t.due}">${esc(r.dueDate)}</td><td data-label="${t.owed}" class="num">${esc(r.owed)}</td></tr>`,
+              `<tr><td data-label="${t.invoice}">${esc(r.invoiceNumber)}</td><td data-label="KID">${esc(r.kid)}</td><td data-label="${t.customer}">${esc(r.customerId)}</td><td data-label="${t.status}">${esc(t.statuses[r.status] ?? r.status)}</td><td data-label="${t.stage}">${esc(t.stages[r.stage] ?? r.stage)}</td><td data-label="${t.due}">${esc(r.dueDate)}</td><td data-label="${t.owed}" class="num">${esc(r.owed)}</td></tr>`,
           )
           .join("")}</tbody></table>`;
   const params: Record<string, string> = {};
@@ -289,7 +309,7 @@ ${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}
   return layout(
     lang,
     `${t.casesTitle} – ${input.tenantName}`,
-    `<h1>${t.casesTitle}: ${esc(input.tenantName)}</h1>${form}${rows}${paging ? `<nav class="paging" aria-label="${t.next}">${paging}</nav>` : ""}`,
+    `<h1 id="cases-heading">${t.casesTitle}: ${esc(input.tenantName)}</h1>${form}${rows}${paging ? `<nav class="paging" aria-label="${t.next}">${paging}</nav>` : ""}`,
     { ...header, path, params },
   );
 }
