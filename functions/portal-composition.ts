@@ -18,6 +18,7 @@ import type { PortalWiring } from "./portal";
 export function portalFrom(s: Settings, deps: { database: Database; clock: Clock }): PortalWiring | undefined {
   if (!s.PORTAL_SESSION_SECRET || !s.PORTAL_OIDC_ISSUER || !s.PORTAL_OIDC_CLIENT_ID || !s.PORTAL_OIDC_CLIENT_SECRET)
     return undefined;
+  const staffAudit = new CosmosStaffAuditLog({ database: deps.database });
   return {
     sessions: makeStaffSessions(
       { sessions: new CosmosStaffSessionStore({ database: deps.database }), clock: deps.clock, random: cryptoRandom },
@@ -36,10 +37,11 @@ export function portalFrom(s: Settings, deps: { database: Database; clock: Clock
       scope: s.PORTAL_OIDC_SCOPE,
     }),
     recordStaffAction: makeRecordStaffAction({
-      audit: new CosmosStaffAuditLog({ database: deps.database }),
+      audit: staffAudit,
       clock: deps.clock,
       random: cryptoRandom,
     }),
     tenantDirectory: new CosmosTenantDirectory({ database: deps.database }),
+    staffAudit,
   };
 }

@@ -3,6 +3,7 @@ import type { RecordStaffAction } from "../../shared/application/portal/audit";
 import type { StaffSessions } from "../../shared/application/portal/staff-sessions";
 import type { CaseStore } from "../../shared/ports/case-store";
 import type { Clock } from "../../shared/ports/clock";
+import type { StaffAuditLog } from "../../shared/ports/staff-audit-log";
 import type { StaffIdentityProvider } from "../../shared/ports/staff-identity-provider";
 import type { TenantDirectory } from "../../shared/ports/tenant-directory";
 
@@ -10,6 +11,8 @@ export interface PortalWiring {
   sessions: StaffSessions;
   identityProvider: StaffIdentityProvider;
   recordStaffAction: RecordStaffAction;
+  /** The staff actions on a case, for its timeline. */
+  staffAudit: StaffAuditLog;
   tenantDirectory: TenantDirectory;
 }
 

@@ -33,6 +33,7 @@ import {
   PORTAL_CSP,
   PORTAL_NOTICE_STATUS,
   portalHref,
+  renderCasePage,
   renderCasesPage,
   renderPortalNotice,
   renderSignInPage,
@@ -232,16 +233,7 @@ export function makePortalFunctions(resolve: () => PortalDeps) {
         }
       }
       await wiring.recordStaffAction(session.staff, "view-cases", { tenantId });
-      const rows: CaseRow[] = records.map((r) => ({
-        caseId: r.caseId,
-        invoiceNumber: r.invoiceNumber,
-        kid: r.kid,
-        customerId: r.customerId,
-        status: r.case.status,
-        stage: r.case.stage,
-        dueDate: r.case.dueDate,
-        owed: formatAmount(balanceOf(r.case).total, lang),
-      }));
+      const rows: CaseRow[] = records.map((r) => rowOf(r, lang));
       return page(
         200,
         renderCasesPage(
@@ -257,6 +249,32 @@ export function makePortalFunctions(resolve: () => PortalDeps) {
           },
           header,
         ),
+      );
+    }),
+
+    /** One case: its facts and its timeline, the staff actions on it included (this view is one of them). */
+    case: signedIn("case", async (request, deps, wiring, session, lang) => {
+      const tenantId = request.params.tenantId ?? "";
+      const caseId = request.params.caseId ?? "";
+      const header = headerOf(session, `/portal/${encodeURIComponent(tenantId)}/saker`);
+      if (
+        !/^[A-Za-z0-9_-]{1,100}$/u.test(tenantId) ||
+        !/^[A-Za-z0-9_-]{1,100}$/u.test(caseId) ||
+        !mayAccessTenant(session.staff, tenantId)
+      )
+        return notice("not-found", lang, header);
+      const record = await deps.cases.get(tenantId, caseId);
+      const tenant = record ? (await wiring.tenantDirectory.list(500)).find((t) => t.tenantId === tenantId) : undefined;
+      if (!record || record.tenantId !== tenantId || !tenant) return notice("not-found", lang, header);
+      await wiring.recordStaffAction(session.staff, "view-case", { tenantId, caseId });
+      const staffActions = await wiring.staffAudit.forCase(caseId);
+      const timeline = [
+        ...record.timeline.map((e) => ({ at: e.at, title: e.title })),
+        ...staffActions.map((a) => ({ at: a.at, staff: a.subject, action: a.action })),
+      ].sort((a, b) => a.at.localeCompare(b.at));
+      return page(
+        200,
+        renderCasePage(lang, { tenantId, tenantName: tenant.name, row: rowOf(record, lang), timeline }, header),
       );
     }),
   };
@@ -278,6 +296,20 @@ async function search(deps: PortalDeps, tenantId: string, q: string, status?: Ca
   );
   for (const r of byCustomer.items) found.set(r.caseId, r);
   return [...found.values()].filter((r) => r.tenantId === tenantId && (!status || r.case.status === status));
+}
+
+/** A case as a row of the list and the case page. */
+function rowOf(r: CaseRecord, lang: PortalLang): CaseRow {
+  return {
+    caseId: r.caseId,
+    invoiceNumber: r.invoiceNumber,
+    kid: r.kid,
+    customerId: r.customerId,
+    status: r.case.status,
+    stage: r.case.stage,
+    dueDate: r.case.dueDate,
+    owed: formatAmount(balanceOf(r.case).total, lang),
+  };
 }
 
 export function registerPortalFunctions(deps: () => PortalDeps): void {
@@ -311,6 +343,12 @@ export function registerPortalFunctions(deps: () => PortalDeps): void {
     methods: ["POST"],
     authLevel: "anonymous",
     handler: f.signOut,
+  });
+  app.http(names.PORTAL_CASE_FUNCTION, {
+    route: names.PORTAL_CASE_ROUTE,
+    methods: ["GET"],
+    authLevel: "anonymous",
+    handler: f.case,
   });
   app.http(names.PORTAL_CASES_FUNCTION, {
     route: names.PORTAL_CASES_ROUTE,

@@ -11,3 +11,5 @@ export const PORTAL_SIGN_OUT_FUNCTION = "portalSignOut";
 export const PORTAL_SIGN_OUT_ROUTE = "portal/logg-ut";
 export const PORTAL_CASES_FUNCTION = "portalCases";
 export const PORTAL_CASES_ROUTE = "portal/{tenantId}/saker";
+export const PORTAL_CASE_FUNCTION = "portalCase";
+export const PORTAL_CASE_ROUTE = "portal/{tenantId}/saker/{caseId}";

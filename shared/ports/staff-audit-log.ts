@@ -7,6 +7,7 @@
 import { z } from "zod";
 
 export const StaffAuditEntry = z.object({
+  schemaVersion: z.literal(1),
   id: z.string().min(1),
   partition: z.string().min(1),
   at: z.string(),

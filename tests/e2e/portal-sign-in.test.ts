@@ -60,6 +60,12 @@ describe("staff sign-in to the portal through the dev host", () => {
     expect(other.body).not.toContain("Nordlys");
     expect(other.body.replaceAll("t_devhost_demo_2", "X")).toBe(missing.body.replaceAll("t_no_such_tenant", "X"));
 
+    // A case: under another tenant, or one that does not exist under her own, is the same 404.
+    const otherCase = await viewer.go(`${host.base}/portal/t_devhost_demo_2/saker/c_anything`);
+    const missingCase = await viewer.go(`${host.base}/portal/t_devhost_demo/saker/c_no_such_case`);
+    expect(otherCase.status).toBe(404);
+    expect(missingCase.status).toBe(404);
+
     const english = await viewer.go(`${host.base}/portal/t_devhost_demo/saker?lang=en`);
     expect(english.body).toContain("Cases: Demo Kreditor AS");
   });

@@ -83,6 +83,12 @@ describe("the portal in a browser", () => {
     await expect(page.getByText("MS-1001").first().isVisible()).resolves.toBe(true);
     await check(page, "portal-phone-cases");
 
+    await page.getByRole("link", { name: "MS-1001" }).click();
+    await expect(page.getByRole("heading", { level: 2 }).textContent()).resolves.toBe("Hva har skjedd");
+    await expect(page.getByText("Ansatt test-staff-editor åpnet saken").isVisible()).resolves.toBe(true);
+    await check(page, "portal-phone-case");
+    await page.getByRole("link", { name: "Tilbake til sakene" }).click();
+
     await page.getByLabel("Fakturanummer, KID eller kundenummer").fill("MS-1001");
     await page.getByRole("button", { name: "Søk" }).click();
     await expect(page.locator("tbody tr").count()).resolves.toBe(1);

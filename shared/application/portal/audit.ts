@@ -21,6 +21,7 @@ export function makeRecordStaffAction(deps: StaffAuditDeps) {
   ): Promise<StaffAuditEntry> => {
     const at = deps.clock.now().toISOString();
     const entry: StaffAuditEntry = {
+      schemaVersion: 1,
       id: `sa_${Buffer.from(deps.random.bytes(16)).toString("hex")}`,
       partition: on.caseId ?? `staff:${at.slice(0, 10)}`,
       at,

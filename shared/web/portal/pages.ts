@@ -25,6 +25,8 @@ const CSS = [
   "h1{font-size:1.5rem;margin:.5rem 0 1rem}",
   ".card{background:#fff;border:1px solid #6b7378;border-radius:.5rem;padding:1rem;margin:0 0 1rem}",
   "ul.tenants{list-style:none;padding:0;margin:0}",
+  "dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}",
+  "ol.timeline{padding-left:2rem}ol.timeline li{margin:.25rem 0}h2{font-size:1.25rem}",
   "ul.tenants li{margin:.5rem 0}",
   "ul.tenants a{display:inline-block;min-height:44px;padding:.5rem 0;font-weight:600}",
   ".button{display:inline-block;font:inherit;font-weight:600;background:#0b4fa8;color:#fff;border:0;border-radius:.375rem;padding:.625rem 1.25rem;min-height:44px;text-decoration:none;cursor:pointer}",
@@ -82,6 +84,11 @@ const T = {
     first: "Første side",
     roles: "Roller",
     language: "English",
+    caseTitle: "Sak",
+    timeline: "Hva har skjedd",
+    staffViewed: "Ansatt {who} åpnet saken",
+    staffAction: "Ansatt {who}: {what}",
+    back: "Tilbake til sakene",
     stages: {
       invoiced: "Fakturert",
       "lets-pay-sms": "Betalingspåminnelse (SMS)",
@@ -134,6 +141,11 @@ const T = {
     first: "First page",
     roles: "Roles",
     language: "Norsk",
+    caseTitle: "Case",
+    timeline: "What has happened",
+    staffViewed: "Staff user {who} opened the case",
+    staffAction: "Staff user {who}: {what}",
+    back: "Back to the cases",
     stages: {
       invoiced: "Invoiced",
       "lets-pay-sms": "Let's pay SMS",
@@ -292,7 +304,7 @@ ${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}
       : `<table aria-labelledby="cases-heading"><thead><tr><th scope="col">${t.invoice}</th><th scope="col">KID</th><th scope="col">${t.customer}</th><th scope="col">${t.status}</th><th scope="col">${t.stage}</th><th scope="col">${t.due}</th><th scope="col" class="num">${t.owed}</th></tr></thead><tbody>${input.rows
           .map(
             (r) =>
-              `<tr><td data-label="${t.invoice}">${esc(r.invoiceNumber)}</td><td data-label="KID">${esc(r.kid)}</td><td data-label="${t.customer}">${esc(r.customerId)}</td><td data-label="${t.status}">${esc(t.statuses[r.status] ?? r.status)}</td><td data-label="${t.stage}">${esc(t.stages[r.stage] ?? r.stage)}</td><td data-label="${t.due}">${esc(r.dueDate)}</td><td data-label="${t.owed}" class="num">${esc(r.owed)}</td></tr>`,
+              `<tr><td data-label="${t.invoice}"><a href="${esc(portalHref(`${path}/${encodeURIComponent(r.caseId)}`, lang))}">${esc(r.invoiceNumber)}</a></td><td data-label="KID">${esc(r.kid)}</td><td data-label="${t.customer}">${esc(r.customerId)}</td><td data-label="${t.status}">${esc(t.statuses[r.status] ?? r.status)}</td><td data-label="${t.stage}">${esc(t.stages[r.stage] ?? r.stage)}</td><td data-label="${t.due}">${esc(r.dueDate)}</td><td data-label="${t.owed}" class="num">${esc(r.owed)}</td></tr>`,
           )
           .join("")}</tbody></table>`;
   const params: Record<string, string> = {};
@@ -311,5 +323,48 @@ ${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}
     `${t.casesTitle} – ${input.tenantName}`,
     `<h1 id="cases-heading">${t.casesTitle}: ${esc(input.tenantName)}</h1>${form}${rows}${paging ? `<nav class="paging" aria-label="${t.next}">${paging}</nav>` : ""}`,
     { ...header, path, params },
+  );
+}
+
+export interface CasePageInput {
+  tenantId: string;
+  tenantName: string;
+  row: CaseRow;
+  /** The case's timeline and the staff actions on it, oldest first. */
+  timeline: ReadonlyArray<{ at: string; title: string } | { at: string; staff: string; action: string }>;
+}
+
+export function renderCasePage(lang: PortalLang, input: CasePageInput, header: SignedInHeader): string {
+  const t = T[lang];
+  const list = `/portal/${encodeURIComponent(input.tenantId)}/saker`;
+  const path = `${list}/${encodeURIComponent(input.row.caseId)}`;
+  const r = input.row;
+  const facts: Array<[string, string]> = [
+    ["KID", r.kid],
+    [t.customer, r.customerId],
+    [t.status, t.statuses[r.status] ?? r.status],
+    [t.stage, t.stages[r.stage] ?? r.stage],
+    [t.due, r.dueDate],
+    [t.owed, r.owed],
+  ];
+  const items = input.timeline
+    .map((e) => {
+      const text =
+        "title" in e
+          ? e.title
+          : e.action === "view-case"
+            ? t.staffViewed.replace("{who}", e.staff)
+            : t.staffAction.replace("{who}", e.staff).replace("{what}", e.action);
+      return `<li><time datetime="${esc(e.at)}">${esc(e.at.slice(0, 16).replace("T", " "))}</time> ${esc(text)}</li>`;
+    })
+    .join("");
+  return layout(
+    lang,
+    `${t.caseTitle} ${r.invoiceNumber}`,
+    `<p><a href="${esc(portalHref(list, lang))}">${t.back}</a></p>
+<h1>${t.invoice} ${esc(r.invoiceNumber)} – ${esc(input.tenantName)}</h1>
+<dl class="card">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join("")}</dl>
+<h2>${t.timeline}</h2><ol class="card timeline">${items}</ol>`,
+    { ...header, path },
   );
 }
