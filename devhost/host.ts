@@ -333,9 +333,23 @@ export class DevHost {
             `${(env.PUBLIC_BASE_URL ?? "").replace(/\/+$/u, "")}/min-side/logg-inn/callback`,
         ],
         logger: this.logger,
+        // The staff portal's sign-in (issue 16) at the same provider, standing in for Entra ID, when it points here.
+        ...(isLoopbackUrl(env.PORTAL_OIDC_ISSUER) && env.PORTAL_OIDC_CLIENT_ID && env.PORTAL_OIDC_CLIENT_SECRET
+          ? {
+              staffClient: {
+                clientId: env.PORTAL_OIDC_CLIENT_ID,
+                clientSecret: env.PORTAL_OIDC_CLIENT_SECRET,
+                redirectUris: () => [
+                  env.PORTAL_OIDC_REDIRECT_URI ??
+                    `${(env.PUBLIC_BASE_URL ?? "").replace(/\/+$/u, "")}/portal/logg-inn/callback`,
+                ],
+              },
+            }
+          : {}),
       });
       const started = await oidc.start(auto ? 0 : portOf(env.MINSIDE_OIDC_ISSUER!, 7078));
       env.MINSIDE_OIDC_ISSUER = started.issuer;
+      if (isLoopbackUrl(env.PORTAL_OIDC_ISSUER)) env.PORTAL_OIDC_ISSUER = started.issuer;
       standIns.oidc = started.issuer;
       this.stack.push({ name: "oidc", stop: () => oidc.stop() });
     }

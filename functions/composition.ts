@@ -92,6 +92,8 @@ import { BlobInvoiceDocumentStore } from "../shared/adapters/blob/invoice-docume
 import { PAYMENTS_QUEUE } from "./payments/names";
 import { PARTNER_COMMANDS_QUEUE } from "./services/names";
 import { CASE_EVENTS_TOPIC, WEBHOOK_DELIVERIES_QUEUE } from "./webhooks/names";
+import type { PortalDeps } from "./portal";
+import { portalFrom } from "./portal-composition";
 
 /** What the root hands to every area: one object satisfying each area's deps. */
 export type RootDeps = ApiDeps &
@@ -106,7 +108,8 @@ export type RootDeps = ApiDeps &
   AssistantDeps &
   MinSideDeps &
   DebtorActionsDeps &
-  MinSideMessagesDeps;
+  MinSideMessagesDeps &
+  PortalDeps;
 
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
@@ -195,6 +198,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
   const deliveryIndex = new CosmosDeliveryIndex({ database });
   const cases = new CosmosCaseStore({ database });
   const minSide = minSideFrom(s, { database, clock, personCases: cases });
+  const portal = portalFrom(s, { database, clock });
   const deps: RootDeps = {
     clock,
     random: cryptoRandom,
@@ -241,6 +245,8 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     // The debtor actions resolve the same sessions as Min side's pages; without Min side's settings nobody is signed
     // in, so every action answers with the sign-in page.
     resolveSession: minSide ? minSide.sessions.resolve : async () => undefined,
+    // Staff sign-in for the creditor portal and customer-service console (issue 16); absent: the portal is closed.
+    ...(portal ? { portal } : {}),
     ...(letterhead ? { letterhead } : {}),
     ...(paymentProvider ? { paymentProvider } : {}),
     ...(paymentWebhooks ? { paymentWebhooks } : {}),

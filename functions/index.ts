@@ -23,6 +23,7 @@ import { registerMinSide } from "./min-side";
 import { registerPrintFunctions } from "./print";
 import { registerOps } from "./ops";
 import { registerPayments } from "./payments";
+import { registerPortal } from "./portal";
 import { registerServices } from "./services";
 import { registerWebhooks } from "./webhooks";
 
@@ -58,6 +59,7 @@ registerPayments(rootDeps);
 registerServices(rootDeps);
 registerWebhooks(rootDeps);
 registerInterest(rootDeps);
+registerPortal(rootDeps);
 registerLetters(rootDeps);
 registerPrintFunctions(rootDeps);
 registerOps(rootDeps);

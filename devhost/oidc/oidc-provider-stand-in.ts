@@ -8,6 +8,10 @@
  * `MINSIDE_OIDC_CLIENT_SECRET`) with the app's redirect URI, and the dev host hands the app its address through the
  * same setting: the app talks to it exactly as to a broker in production. Signing keys are made at each start (the
  * tokens it issues live for minutes).
+ *
+ * The same provider stands in for Microsoft Entra ID for staff (issue 16): a second client (the portal's,
+ * `PORTAL_OIDC_CLIENT_ID`) whose sign-in page lists the test staff users (test-staff.ts), whose ID tokens carry
+ * `name`, the app roles in `roles` and a creditor role's tenant in `creditor_tenant`.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -15,6 +19,7 @@ import Provider, { type Configuration } from "oidc-provider";
 import type { DevLogger } from "../logger";
 import { closeServer, listen } from "../listen";
 import { TEST_PERSONS } from "./test-persons";
+import { TEST_STAFF } from "./test-staff";
 
 export interface OidcStandInOptions {
   clientId: string;
@@ -22,6 +27,8 @@ export interface OidcStandInOptions {
   /** The app's redirect URIs, read when the provider is first used (the app's port is known only after start). */
   redirectUris: () => string[];
   logger: DevLogger;
+  /** The staff portal's client (issue 16), when the portal signs in here too. */
+  staffClient?: { clientId: string; clientSecret: string; redirectUris: () => string[] };
 }
 
 const escape = (s: string) =>
@@ -74,15 +81,39 @@ export class OidcProviderStandIn {
           token_endpoint_auth_method: "client_secret_basic",
           id_token_signed_response_alg: "RS256",
         },
+        ...(this.options.staffClient
+          ? [
+              {
+                client_id: this.options.staffClient.clientId,
+                client_secret: this.options.staffClient.clientSecret,
+                redirect_uris: this.options.staffClient.redirectUris(),
+                grant_types: ["authorization_code"],
+                response_types: ["code" as const],
+                token_endpoint_auth_method: "client_secret_basic" as const,
+                id_token_signed_response_alg: "RS256" as const,
+              },
+            ]
+          : []),
       ],
       jwks: { keys: [jwk] },
       cookies: { keys: [randomBytes(32).toString("base64url")] },
-      claims: { openid: ["sub", "pid"], profile: ["name"] },
+      claims: { openid: ["sub", "pid", "roles", "creditor_tenant"], profile: ["name"] },
       conformIdTokenClaims: false,
       pkce: { required: () => true },
       features: { devInteractions: { enabled: false } },
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
       findAccount: (_ctx, sub) => {
+        const staff = TEST_STAFF.find((p) => p.sub === sub);
+        if (staff)
+          return {
+            accountId: sub,
+            claims: () => ({
+              sub,
+              name: staff.name,
+              roles: staff.roles,
+              ...(staff.creditorTenant ? { creditor_tenant: staff.creditorTenant } : {}),
+            }),
+          };
         const person = TEST_PERSONS.find((p) => p.sub === sub);
         if (!person) return undefined;
         return { accountId: sub, claims: () => ({ sub, pid: person.nationalId, name: person.name }) };
@@ -102,7 +133,12 @@ export class OidcProviderStandIn {
     const match = /^\/interaction\/([A-Za-z0-9_-]+)(\/login|\/abort)?$/u.exec(url.pathname);
     if (!match) return provider.callback()(req, res);
     const details = await provider.interactionDetails(req, res);
-    if (req.method === "GET" && !match[2]) return this.page(res, match[1]!, details.params.ui_locales === "en");
+    const forStaff =
+      this.options.staffClient !== undefined && details.params.client_id === this.options.staffClient.clientId;
+    if (req.method === "GET" && !match[2])
+      return forStaff
+        ? this.staffPage(res, match[1]!, details.params.ui_locales === "en")
+        : this.page(res, match[1]!, details.params.ui_locales === "en");
     if (req.method !== "POST") {
       res.writeHead(405).end();
       return;
@@ -117,8 +153,13 @@ export class OidcProviderStandIn {
       return;
     }
     const form = new URLSearchParams(await body(req));
-    const person = TEST_PERSONS.find((p) => p.sub === form.get("person"));
-    if (!person) return this.page(res, match[1]!, details.params.ui_locales === "en");
+    const person = forStaff
+      ? TEST_STAFF.find((p) => p.sub === form.get("person"))
+      : TEST_PERSONS.find((p) => p.sub === form.get("person"));
+    if (!person)
+      return forStaff
+        ? this.staffPage(res, match[1]!, details.params.ui_locales === "en")
+        : this.page(res, match[1]!, details.params.ui_locales === "en");
     const clientId = String(details.params.client_id);
     const grant = new provider.Grant({ accountId: person.sub, clientId });
     const scope = details.params.scope;
@@ -132,6 +173,22 @@ export class OidcProviderStandIn {
     );
   }
 
+  /** The "Entra ID" page for staff: pick a test staff user (buttons in a form, no JavaScript). */
+  private staffPage(res: ServerResponse, uid: string, english: boolean): void {
+    const t = english
+      ? { title: "Local staff sign-in (dev host)", intro: "Choose a test staff user to sign in as.", cancel: "Cancel" }
+      : {
+          title: "Lokal innlogging for ansatte (dev host)",
+          intro: "Velg en testbruker å logge inn som.",
+          cancel: "Avbryt",
+        };
+    const buttons = TEST_STAFF.map(
+      (p) =>
+        `<li><button type="submit" name="person" value="${escape(p.sub)}">${escape(p.name)}</button> <span>${escape(p.roles.join(", "))} · ${escape(p.note)}</span></li>`,
+    ).join("\n");
+    this.sendPage(res, uid, english, t, buttons);
+  }
+
   /** The "BankID" page: pick a test person (buttons in a form, no JavaScript). */
   private page(res: ServerResponse, uid: string, english: boolean): void {
     const t = english
@@ -141,6 +198,16 @@ export class OidcProviderStandIn {
       (p) =>
         `<li><button type="submit" name="person" value="${escape(p.sub)}">${escape(p.name)}</button> <span>${escape(p.nationalId)} · ${escape(p.note)}</span></li>`,
     ).join("\n");
+    this.sendPage(res, uid, english, t, buttons);
+  }
+
+  private sendPage(
+    res: ServerResponse,
+    uid: string,
+    english: boolean,
+    t: { title: string; intro: string; cancel: string },
+    buttons: string,
+  ): void {
     const html = `<!doctype html>
 <html lang="${english ? "en" : "nb"}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${t.title}</title>

@@ -153,6 +153,27 @@ export const Settings = z.object({
   MINSIDE_OIDC_SCOPE: z.string().min(6).default("openid"),
   /** Wrong PINs allowed per case number (and 4× that per client address) in 15 minutes before it is locked. */
   MINSIDE_PIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /**
+   * Staff sign-in for the creditor portal and customer-service console (issue 16): `PORTAL_SESSION_SECRET` signs the
+   * `__Host-portal` cookie (at least 32 characters; Key Vault in Azure); the OpenID Connect provider (Microsoft Entra
+   * ID: `https://login.microsoftonline.com/{directory}/v2.0`), our app registration's client id and secret, and its
+   * redirect URI (default `{PUBLIC_BASE_URL}/portal/logg-inn/callback`). Roles come from the ID token's `roles` claim
+   * (app roles `creditor.viewer`, `creditor.editor`, `service.agent`, `operator`); a creditor role's tenant from the
+   * claim `PORTAL_OIDC_TENANT_CLAIM` (default `creditor_tenant`). Without the secret, issuer, client id and secret the
+   * portal says it is closed.
+   */
+  PORTAL_SESSION_SECRET: emptyIsUnset(z.string().min(32).optional()),
+  PORTAL_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(120).default(30),
+  PORTAL_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24).default(10),
+  PORTAL_OIDC_ISSUER: emptyIsUnset(z.url().optional()),
+  PORTAL_OIDC_CLIENT_ID: emptyIsUnset(z.string().min(1).optional()),
+  PORTAL_OIDC_CLIENT_SECRET: emptyIsUnset(z.string().min(1).optional()),
+  PORTAL_OIDC_REDIRECT_URI: emptyIsUnset(z.url().optional()),
+  PORTAL_OIDC_TENANT_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,64}$/u)
+    .default("creditor_tenant"),
+  PORTAL_OIDC_SCOPE: z.string().min(6).default("openid profile"),
   PRINT_OUTBOX_CONTAINER: z.string().min(3).optional(),
   /** Files debtors upload on Min side (dispute attachments, payment receipts); default "debtor-uploads". */
   DEBTOR_UPLOADS_CONTAINER: z.string().min(3).optional(),

@@ -47,6 +47,8 @@ export const COSMOS_CONTAINERS = {
   minSideSessions: "min-side-sessions",
   powersOfAttorney: "powers-of-attorney",
   messageThreads: "message-threads",
+  staffSessions: "staff-sessions",
+  staffAudit: "staff-audit",
 } as const;
 
 /** One container as declared in infra-bicep/cosmos-containers.json (same shape as `containerSpec` in cosmos.bicep). */

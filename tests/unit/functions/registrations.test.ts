@@ -37,11 +37,11 @@ describe("the app's function registrations", () => {
     expect(unknown.map((f) => `${f.name}: ${f.trigger.type}`)).toEqual([]);
   });
 
-  it("gives every HTTP route a unique method and template, under api/, the short pay-link prefix p/ or the debtor's own pages min-side/", () => {
+  it("gives every HTTP route a unique method and template, under api/, the short pay-link prefix p/, the debtor's own pages min-side/ or the staff portal portal/", () => {
     const seen = new Map<string, string>();
     for (const f of registry.byTrigger("httpTrigger")) {
       const route = compileRoute(f);
-      expect(route.template, `${f.name} route`).toMatch(/^(api|p|min-side)(\/|$)/);
+      expect(route.template, `${f.name} route`).toMatch(/^(api|p|min-side|portal)(\/|$)/);
       const shape = route.template.toLowerCase().replace(/\{[^}]+\}/g, "{}");
       for (const method of route.methods) {
         const key = `${method} ${shape}`;

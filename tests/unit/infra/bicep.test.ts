@@ -1274,7 +1274,7 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
     }
   });
 
-  it("declares the containers the stores use, each with its partition key, and TTL only on idempotency records and Min side sessions", () => {
+  it("declares the containers the stores use, each with its partition key, and TTL only on idempotency records and Min side and staff sessions", () => {
     const summary = declaration.containers.map((c) => ({
       id: c.id,
       path: c.partitionKeyPath,
@@ -1296,6 +1296,8 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
       { id: "min-side-sessions", path: "/id", ttl: 86400 },
       { id: "powers-of-attorney", path: "/granteeRef", ttl: null },
       { id: "message-threads", path: "/caseId", ttl: null },
+      { id: "staff-sessions", path: "/id", ttl: 86400 },
+      { id: "staff-audit", path: "/partition", ttl: null },
     ]);
   });
 

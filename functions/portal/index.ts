@@ -1,0 +1,9 @@
+/** The creditor portal and customer-service console (issue 16): staff sign-in, sessions, audit, the first pages. */
+import type { PortalDeps } from "./deps";
+import { registerPortalFunctions } from "./http-portal";
+
+export type { PortalDeps, PortalWiring } from "./deps";
+
+export function registerPortal(deps: () => PortalDeps): void {
+  registerPortalFunctions(deps);
+}
