@@ -158,6 +158,17 @@ describe("a read-only power of attorney, and a disputed claim, on Min side throu
     expect((await kari.go(`${host.base}${planClaim}`)).body).toContain("Du valgte en nedbetalingsplan");
   });
 
+  it("Spør oss answers Ola from his own claims, never counting Kari's as his debt", async () => {
+    const csrf = inputValue((await ola.go(`${host.base}/min-side/assistent`)).body, "csrf")!;
+    const asked = await ola.go(`${host.base}/min-side/assistent`, {
+      form: { csrf, sporsmal: "hvor mye skylder jeg?" },
+    });
+    const answer = /<p role="status">([^<]*)</u.exec(asked.body)?.[1] ?? "";
+    expect(answer).toMatch(/^Du skylder /u);
+    for (const kariInvoice of ["MS-1001", "NE-2001"]) expect(answer).not.toContain(kariInvoice);
+    expect(asked.body).not.toContain(planClaim);
+  });
+
   it("a disputed claim offers no new dispute, deferral or plan — only “Jeg har betalt”", async () => {
     const claim = await kari.go(`${host.base}${disputedClaim}`);
     expect(claim.status).toBe(200);

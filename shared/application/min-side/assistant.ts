@@ -1,7 +1,7 @@
 /**
  * The assistant on Min side (issue 15): a question from the signed-in subject is classified (the process's one
- * trained classifier) and answered from the subject's OWN cases — a person's across creditors, or the one case of a
- * case number + PIN sign-in (`casesOf`, which applies `mayAccessCase`) — by `composeAssistantReply`. When the reply
+ * trained classifier) and answered from the subject's OWN cases — a person's across creditors (not the claims held by
+ * a power of attorney), or the one case of a case number + PIN sign-in — by `composeAssistantReply`. When the reply
  * hands over to a person, the contacts of the creditors (and the agency) of those cases come with it, as the claim
  * page shows them. The question is personal data: it is never logged or stored here.
  */
@@ -14,7 +14,7 @@ import type { AssistantLang } from "../assistant/intents";
 import { composeAssistantReply, type AssistantReply } from "../assistant/reply";
 import { rulesWithEnteredRates } from "../interest-rates";
 import { casesOf, tenantsOf, type MinSidePagesDeps } from "./pages";
-import type { MinSideSubject } from "./subject";
+import { caseAccess, type MinSideSubject } from "./subject";
 
 /** Whom to reach when the assistant hands over: each creditor of the subject's cases, once. */
 export interface AssistantContact {
@@ -39,7 +39,9 @@ export function makeAnswerQuestion(
 ) {
   return async (subject: MinSideSubject, question: string, lang: AssistantLang): Promise<AssistantAnswer> => {
     const { intent, confidence } = deps.intentClassifier.classify(question);
-    const records = await casesOf(deps, subject);
+    // The person's OWN claims: "hvor mye skylder jeg?" is about one's own debt, and the claims held by a power of
+    // attorney are someone else's (their pages say so; the answers' "du" and action links would not).
+    const records = (await casesOf(deps, subject)).filter((r) => caseAccess(subject, r)?.kind === "own");
     const tenants = await tenantsOf(deps, records);
     const now = deps.clock.now();
     const rules = await rulesWithEnteredRates(deps);
