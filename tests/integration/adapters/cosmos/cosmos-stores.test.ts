@@ -17,6 +17,8 @@ import { CosmosMessageThreadStore } from "../../../../shared/adapters/cosmos/mes
 import { emptyThread } from "../../../../shared/ports/message-thread-store";
 import { CosmosMinSideSessionStore } from "../../../../shared/adapters/cosmos/min-side-session-store.cosmos";
 import { CosmosPowerOfAttorneyStore } from "../../../../shared/adapters/cosmos/power-of-attorney-store.cosmos";
+import { CosmosStaffAuditLog } from "../../../../shared/adapters/cosmos/staff-audit-log.cosmos";
+import { CosmosStaffSessionStore } from "../../../../shared/adapters/cosmos/staff-session-store.cosmos";
 import { CosmosCaseStore } from "../../../../shared/adapters/cosmos/case-store.cosmos";
 import {
   COSMOS_CONTAINERS,
@@ -193,6 +195,36 @@ describe("Cosmos DB documents", () => {
       ...(t ?? emptyThread("tenant-doc", caseIdFor("tenant-doc", "INV-1"), "2025-03-17T09:00:00.000Z")),
       alertChannels: ["sms"],
     }));
+
+    // The staff portal's session and audit entry (issue 16): a subject id, never a name or e-mail, in the audit.
+    await new CosmosStaffSessionStore({ database }).put({
+      schemaVersion: 1,
+      id: createHash("sha256").update("never-stored-anywhere-staff-session-id").digest("hex"),
+      type: "session",
+      staff: {
+        subject: "staff-subject-1",
+        displayName: "Vera Visning",
+        roles: ["creditor.viewer"],
+        creditorTenantId: "tenant-doc",
+      },
+      csrfToken: "csrf-token-for-the-staff-doc-test",
+      lang: "nb",
+      createdAt: "2025-03-17T09:00:00.000Z",
+      lastSeenAt: "2025-03-17T09:00:00.000Z",
+      expiresAt: "2025-03-17T19:00:00.000Z",
+      ttl: 1800,
+    });
+    await new CosmosStaffAuditLog({ database }).record({
+      schemaVersion: 1,
+      id: "audit-0001",
+      partition: caseIdFor("tenant-doc", "INV-1"),
+      at: "2025-03-17T09:01:00.000Z",
+      subject: "staff-subject-1",
+      roles: ["creditor.viewer"],
+      action: "view-case",
+      tenantId: "tenant-doc",
+      caseId: caseIdFor("tenant-doc", "INV-1"),
+    });
 
     for (const containerId of Object.values(COSMOS_CONTAINERS)) {
       const docs = await allDocuments(containerId);
