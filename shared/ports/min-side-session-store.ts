@@ -5,6 +5,7 @@
  * signed in with BankID) lives here, on the server side only.
  */
 import { z } from "zod";
+import { StoredLoginTransaction } from "./login-transaction";
 
 export const StoredMinSideSubject = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("person"), nationalId: z.string().regex(/^[0-9]{11}$/u) }),
@@ -30,18 +31,7 @@ export const StoredMinSideSession = z.object({
 export type StoredMinSideSession = z.infer<typeof StoredMinSideSession>;
 
 /** A BankID sign-in under way: what the callback must find again (never the national id: there is none yet). */
-export const StoredMinSideLogin = z.object({
-  schemaVersion: z.literal(1),
-  id: z.string().regex(/^[a-f0-9]{64}$/u),
-  type: z.literal("login"),
-  state: z.string().min(16),
-  nonce: z.string().min(16),
-  codeVerifier: z.string().min(43),
-  lang: z.enum(["nb", "en"]),
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  ttl: z.number().int().positive(),
-});
+export const StoredMinSideLogin = StoredLoginTransaction;
 export type StoredMinSideLogin = z.infer<typeof StoredMinSideLogin>;
 
 export const StoredMinSideDocument = z.discriminatedUnion("type", [StoredMinSideSession, StoredMinSideLogin]);

@@ -4,6 +4,7 @@
  * `staff-sessions`). The same shape of document as Min side's, holding a staff identity instead of a person.
  */
 import { z } from "zod";
+import { StoredLoginTransaction } from "./login-transaction";
 import { STAFF_ROLES } from "./staff-identity-provider";
 
 export const StoredStaff = z.object({
@@ -28,18 +29,7 @@ export const StoredStaffSession = z.object({
 });
 export type StoredStaffSession = z.infer<typeof StoredStaffSession>;
 
-export const StoredStaffLogin = z.object({
-  schemaVersion: z.literal(1),
-  id: z.string().regex(/^[a-f0-9]{64}$/u),
-  type: z.literal("login"),
-  state: z.string().min(16),
-  nonce: z.string().min(16),
-  codeVerifier: z.string().min(43),
-  lang: z.enum(["nb", "en"]),
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  ttl: z.number().int().positive(),
-});
+export const StoredStaffLogin = StoredLoginTransaction;
 export type StoredStaffLogin = z.infer<typeof StoredStaffLogin>;
 
 export const StoredStaffDocument = z.discriminatedUnion("type", [StoredStaffSession, StoredStaffLogin]);

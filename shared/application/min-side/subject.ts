@@ -12,7 +12,7 @@
  * The national id lives in the session on the server side only: never in a URL, a cookie value, a log line or a page's
  * markup beyond what the person already typed.
  */
-import { timingSafeEqual } from "node:crypto";
+import { csrfTokenMatches, type RequestHeaders } from "../cookie-sessions";
 import type { CaseRecord } from "../../ports/case-store";
 
 export type MinSideSubject =
@@ -50,10 +50,7 @@ export interface MinSideSession {
   lang: MinSideLang;
 }
 
-/** Just enough of a request to read its cookies and headers (Azure Functions' HttpRequest has it). */
-export interface RequestHeaders {
-  headers: { get(name: string): string | null };
-}
+export type { RequestHeaders } from "../cookie-sessions";
 
 /** Resolves a request's session cookie: undefined when absent, forged, expired or idle too long (→ sign-in). */
 export type ResolveMinSideSession = (request: RequestHeaders) => Promise<MinSideSession | undefined>;
@@ -112,8 +109,5 @@ export function mayActOnCase(
 
 /** Constant-time comparison of a form's CSRF field with the session's token. */
 export function csrfMatches(session: MinSideSession, submitted: string | null | undefined): boolean {
-  if (typeof submitted !== "string" || submitted.length === 0) return false;
-  const a = Buffer.from(session.csrfToken, "utf8");
-  const b = Buffer.from(submitted, "utf8");
-  return a.length === b.length && timingSafeEqual(a, b);
+  return csrfTokenMatches(session.csrfToken, submitted);
 }
