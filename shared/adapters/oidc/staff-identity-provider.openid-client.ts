@@ -10,7 +10,6 @@
  * `creditor_tenant`; at Entra a directory extension attribute emitted as an optional claim, e.g.
  * `extn.creditorTenant`, set on each creditor user). Plain `http://` only for an issuer on this machine.
  */
-import * as client from "openid-client";
 import { SignInRefused, type SignInTransaction } from "../../ports/identity-provider";
 import {
   STAFF_ROLES,
@@ -18,6 +17,7 @@ import {
   type StaffIdentityProvider,
   type StaffRole,
 } from "../../ports/staff-identity-provider";
+import { OidcCodeFlow } from "./code-flow.openid-client";
 
 export interface StaffOpenIdClientConfig {
   issuer: string;
@@ -29,74 +29,19 @@ export interface StaffOpenIdClientConfig {
   scope: string;
 }
 
-function isLoopback(url: URL): boolean {
-  return ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
-}
-
 export class StaffOpenIdClientIdentityProvider implements StaffIdentityProvider {
-  #configuration: Promise<client.Configuration> | undefined;
+  readonly #flow: OidcCodeFlow;
 
-  constructor(private readonly config: StaffOpenIdClientConfig) {}
-
-  #discover(): Promise<client.Configuration> {
-    this.#configuration ??= (async () => {
-      const issuer = new URL(this.config.issuer);
-      const insecure = issuer.protocol === "http:";
-      if (insecure && !isLoopback(issuer))
-        throw new Error("PORTAL_OIDC_ISSUER must be https (http only on this machine)");
-      return client.discovery(
-        issuer,
-        this.config.clientId,
-        { client_secret: this.config.clientSecret, redirect_uris: [this.config.redirectUri], response_types: ["code"] },
-        client.ClientSecretBasic(this.config.clientSecret),
-        { timeout: 10, ...(insecure ? { execute: [client.allowInsecureRequests] } : {}) },
-      );
-    })().catch((error: unknown) => {
-      this.#configuration = undefined;
-      throw error;
-    });
-    return this.#configuration;
+  constructor(private readonly config: StaffOpenIdClientConfig) {
+    this.#flow = new OidcCodeFlow({ ...config, issuerSetting: "PORTAL_OIDC_ISSUER" });
   }
 
-  async begin(options: { lang: "nb" | "en" }): Promise<{ url: string; transaction: SignInTransaction }> {
-    const configuration = await this.#discover();
-    const codeVerifier = client.randomPKCECodeVerifier();
-    const transaction = { state: client.randomState(), nonce: client.randomNonce(), codeVerifier };
-    const url = client.buildAuthorizationUrl(configuration, {
-      redirect_uri: this.config.redirectUri,
-      scope: this.config.scope,
-      response_type: "code",
-      code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
-      code_challenge_method: "S256",
-      state: transaction.state,
-      nonce: transaction.nonce,
-      ui_locales: options.lang,
-    });
-    return { url: url.href, transaction };
+  begin(options: { lang: "nb" | "en" }): Promise<{ url: string; transaction: SignInTransaction }> {
+    return this.#flow.begin(options);
   }
 
   async finish(callbackQuery: string, transaction: SignInTransaction): Promise<StaffIdentity> {
-    const configuration = await this.#discover();
-    const query = new URLSearchParams(callbackQuery);
-    if (query.has("error")) throw new SignInRefused(`provider answered ${query.get("error")?.slice(0, 40) ?? ""}`);
-    const current = new URL(this.config.redirectUri);
-    current.search = query.toString();
-    let tokens;
-    try {
-      tokens = await client.authorizationCodeGrant(configuration, current, {
-        pkceCodeVerifier: transaction.codeVerifier,
-        expectedState: transaction.state,
-        expectedNonce: transaction.nonce,
-        idTokenExpected: true,
-      });
-    } catch (error) {
-      if (error instanceof client.AuthorizationResponseError || error instanceof client.ResponseBodyError)
-        throw new SignInRefused(error.error);
-      if (error instanceof Error && (error as { code?: string }).code?.startsWith("OAUTH_"))
-        throw new SignInRefused((error as { code?: string }).code ?? "invalid response");
-      throw error;
-    }
-    const claims = tokens.claims();
+    const claims = await this.#flow.claims(callbackQuery, transaction);
     const sub = claims?.sub;
     if (typeof sub !== "string" || sub.length === 0 || sub.length > 200) throw new SignInRefused("no subject");
     const rawRoles = Array.isArray(claims?.roles) ? claims.roles : [];
