@@ -11,6 +11,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { axeViolations } from "../support/browser-checks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type {
   DebtorStage,
@@ -212,18 +213,6 @@ async function open(html: string, shot: string): Promise<Page> {
   return page;
 }
 
-/** axe-core's WCAG 2.1 A/AA rules (evaluated through DevTools, so the page's CSP does not block it). */
-async function violations(page: Page): Promise<Array<{ id: string; help: string; nodes: number }>> {
-  await page.evaluate(fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
-  const result = (await page.evaluate(() =>
-    (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe.run(
-      (globalThis as unknown as { document: unknown }).document,
-      { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } },
-    ),
-  )) as { violations: Array<{ id: string; help: string; nodes: unknown[] }> };
-  return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.length }));
-}
-
 /**
  * Elements whose right edge runs past their box — the invoice's bordered box, or the page's white card — or past the
  * phone's screen: cut off, drawn over the border, or forcing a sideways scroll.
@@ -275,7 +264,7 @@ describe("the pay page on a 360 px phone, at each stage", () => {
           expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
         }
         expect(await page.locator('footer a[href^="tel:"]').count()).toBe(2);
-        expect(await violations(page), `axe-core WCAG 2.1 AA on the ${stage} pay page`).toEqual([]);
+        expect(await axeViolations(page), `axe-core WCAG 2.1 AA on the ${stage} pay page`).toEqual([]);
       } finally {
         await page.context().close();
       }
@@ -305,7 +294,7 @@ describe("the receipts on a 360 px phone", () => {
         if (name === "receipt-reopen")
           expect(plain(await page.locator("main").innerText())).toContain("Bredbåndet ditt er åpnet igjen kl. 14:07.");
         expect(await overflowing(page)).toEqual([]);
-        expect(await violations(page), `axe-core WCAG 2.1 AA on ${name}`).toEqual([]);
+        expect(await axeViolations(page), `axe-core WCAG 2.1 AA on ${name}`).toEqual([]);
       } finally {
         await page.context().close();
       }

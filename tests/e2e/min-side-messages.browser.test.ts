@@ -12,6 +12,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { axeViolations } from "../support/browser-checks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ThreadView } from "../../shared/application/min-side/messages";
 import type { SettingsValues } from "../../shared/application/min-side/settings";
@@ -181,18 +182,6 @@ async function open(html: string, shot: string): Promise<Page> {
   return page;
 }
 
-/** axe-core's WCAG 2.1 A/AA rules (evaluated through DevTools, so the page's CSP does not block it). */
-async function violations(page: Page): Promise<Array<{ id: string; help: string; nodes: number }>> {
-  await page.evaluate(fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
-  const result = (await page.evaluate(() =>
-    (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe.run(
-      (globalThis as unknown as { document: unknown }).document,
-      { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } },
-    ),
-  )) as { violations: Array<{ id: string; help: string; nodes: unknown[] }> };
-  return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.length }));
-}
-
 /**
  * Elements whose right edge runs past their box — the invoice's bordered box, or the page's white card — or past the
  * phone's screen: cut off, drawn over the border, or forcing a sideways scroll.
@@ -225,7 +214,7 @@ describe("Min side's messages and settings on a 360 px phone", () => {
       try {
         expect(plain(await page.locator("main").innerText())).toContain(expected);
         expect(await overflowing(page), `${shot} fits a 360 px phone`).toEqual([]);
-        expect(await violations(page), `axe-core WCAG 2.1 AA on ${shot}`).toEqual([]);
+        expect(await axeViolations(page), `axe-core WCAG 2.1 AA on ${shot}`).toEqual([]);
       } finally {
         await page.context().close();
       }

@@ -11,6 +11,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { axeViolations, offScreen } from "../support/browser-checks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeDataDir, ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
 
@@ -22,30 +23,9 @@ let host: DevHostProcess;
 let browser: Browser;
 let page: Page;
 
-async function violations(p: Page): Promise<Array<{ id: string; help: string; nodes: number }>> {
-  await p.evaluate(fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
-  const result = (await p.evaluate(() =>
-    (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe.run(
-      (globalThis as unknown as { document: unknown }).document,
-      { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } },
-    ),
-  )) as { violations: Array<{ id: string; help: string; nodes: unknown[] }> };
-  return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.length }));
-}
-
-/** Elements whose right edge runs past the phone's screen (cut off, or a sideways scroll). */
-async function offScreen(p: Page): Promise<string[]> {
-  return p.evaluate(`(() => {
-    const width = document.documentElement.clientWidth;
-    return [...document.querySelectorAll("body *")]
-      .filter((e) => e.getBoundingClientRect().right > width + 1)
-      .map((e) => e.tagName.toLowerCase() + (e.className ? "." + e.className : "") + ": " + (e.textContent || "").trim().slice(0, 40));
-  })()`);
-}
-
 async function check(shot: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${shot}.png`), fullPage: true });
-  expect(await violations(page), `axe-core WCAG 2.1 AA on ${shot}`).toEqual([]);
+  expect(await axeViolations(page), `axe-core WCAG 2.1 AA on ${shot}`).toEqual([]);
   expect(await offScreen(page), `${shot} fits the phone`).toEqual([]);
 }
 
