@@ -128,6 +128,15 @@ param minSideOidcClientId string = ''
 @description('Min side: the ID token claim carrying the national id (pid at ID-porten and Criipto for Norwegian BankID, nin at Signicat).')
 param minSideOidcNationalIdClaim string = 'pid'
 
+@description('Creditor portal and customer-service console (issue 16): the staff sign-in\'s OpenID Connect issuer, Microsoft Entra ID https://login.microsoftonline.com/<directory id>/v2.0. Empty = the portal says it is closed. Its client secret is the Key Vault secret portal-oidc-client-secret; the session secret portal-session-secret.')
+param portalOidcIssuer string = ''
+
+@description('Portal: the app registration\'s client id. Its app roles creditor.viewer, creditor.editor, service.agent and operator reach the app in the ID token\'s roles claim.')
+param portalOidcClientId string = ''
+
+@description('Portal: the ID token claim naming a creditor user\'s tenant (an optional claim or claims-mapping policy on the app registration).')
+param portalOidcTenantClaim string = 'creditor_tenant'
+
 @description('Optional object id of the person or group who sets the Key Vault secrets (granted Key Vault Secrets Officer). Empty = none.')
 param keyVaultOfficerPrincipalId string = ''
 
@@ -200,6 +209,8 @@ var secretNames = {
   minSideSessionSecret: 'minside-session-secret'
   minSidePinSecret: 'minside-pin-secret'
   minSideOidcClientSecret: 'minside-oidc-client-secret'
+  portalSessionSecret: 'portal-session-secret'
+  portalOidcClientSecret: 'portal-oidc-client-secret'
 }
 
 // ---- Identity, monitoring and data services ---------------------------------------------------------------
@@ -380,6 +391,13 @@ var appSettings = {
   MINSIDE_OIDC_CLIENT_ID: minSideOidcClientId
   MINSIDE_OIDC_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.minSideOidcClientSecret}/)'
   MINSIDE_OIDC_NATIONAL_ID_CLAIM: minSideOidcNationalIdClaim
+
+  // The creditor portal and customer-service console: staff sign in with Entra ID (app roles in the roles claim).
+  PORTAL_SESSION_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.portalSessionSecret}/)'
+  PORTAL_OIDC_ISSUER: portalOidcIssuer
+  PORTAL_OIDC_CLIENT_ID: portalOidcClientId
+  PORTAL_OIDC_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVaultSecretUri}${secretNames.portalOidcClientSecret}/)'
+  PORTAL_OIDC_TENANT_CLAIM: portalOidcTenantClaim
 
   // The partner connections' secrets (HMAC / OAuth2 client secrets, callback secrets): the app writes them here
   // with the identity (Key Vault Secrets Officer) and keeps only their names in Cosmos DB.

@@ -75,6 +75,8 @@ const KEY_VAULT_SETTINGS = [
   "MINSIDE_SESSION_SECRET",
   "MINSIDE_PIN_SECRET",
   "MINSIDE_OIDC_CLIENT_SECRET",
+  "PORTAL_SESSION_SECRET",
+  "PORTAL_OIDC_CLIENT_SECRET",
 ];
 
 /** Settings the Flex Consumption plan rejects or ignores, and local-only secrets that must not reach Azure. */
