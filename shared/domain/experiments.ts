@@ -37,7 +37,8 @@ export type ExperimentStepKind = z.infer<typeof ExperimentStepKind>;
 export const VariantName = z.enum(["A", "B"]);
 export type VariantName = z.infer<typeof VariantName>;
 
-export const ExperimentVariant = z.object({
+// Strict: a misspelt member (`sendHour`) is an error naming it, not a variant silently left as the ladder's own.
+export const ExperimentVariant = z.strictObject({
   /** The SMS text as a template (see PLACEHOLDERS); absent: the ladder's own text. */
   text: z.string().trim().min(1).max(640).optional(),
   /** Local time the step is planned for on its day (instead of the ladder's `sendAt`); absent: the ladder's. */
@@ -46,11 +47,11 @@ export const ExperimentVariant = z.object({
 export type ExperimentVariant = z.infer<typeof ExperimentVariant>;
 
 export const ExperimentSplit = z
-  .object({ A: z.number().int().min(1).max(99), B: z.number().int().min(1).max(99) })
+  .strictObject({ A: z.number().int().min(1).max(99), B: z.number().int().min(1).max(99) })
   .refine((s) => s.A + s.B === 100, { message: "A and B must add up to 100 (per cent of the cases)" });
 export type ExperimentSplit = z.infer<typeof ExperimentSplit>;
 
-export const Experiment = z.object({
+export const Experiment = z.strictObject({
   /** A slug, unique in the policy: named on every event and timeline entry of the cases in it. */
   id: z
     .string()
@@ -64,7 +65,7 @@ export const Experiment = z.object({
   endsOn: LocalDate.optional(),
   /** Per cent of the cases in each variant (default 50/50). */
   split: ExperimentSplit.default({ A: 50, B: 50 }),
-  variants: z.object({ A: ExperimentVariant, B: ExperimentVariant }),
+  variants: z.strictObject({ A: ExperimentVariant, B: ExperimentVariant }),
 });
 export type Experiment = z.infer<typeof Experiment>;
 
@@ -273,4 +274,44 @@ export function experimentProblems(
     }
   });
   return problems;
+}
+
+/**
+ * A started experiment keeps its cases in their variants and its variants as they were: once `startsOn` has come
+ * (`today`), its step, start, split and variants may not change — a case moved to the other variant, or a variant
+ * changed midway, would mix two treatments in one funnel. Its end may be set or moved, and it may be removed.
+ */
+export function startedExperimentChanges(
+  previous: readonly Experiment[] | undefined,
+  next: readonly Experiment[],
+  today: LocalDate,
+): ExperimentProblem[] {
+  const problems: ExperimentProblem[] = [];
+  for (const before of previous ?? []) {
+    if (before.startsOn > today) continue;
+    const after = next.find((e) => e.id === before.id);
+    if (!after) continue;
+    const changed = (["step", "startsOn", "split", "variants"] as const).filter(
+      (k) => JSON.stringify(canonical(before[k])) !== JSON.stringify(canonical(after[k])),
+    );
+    if (changed.length > 0)
+      problems.push({
+        experiment: { id: before.id },
+        reason: `The experiment started on ${before.startsOn}: its ${changed.join(", ")} can no longer change (cases keep their variant for the experiment's life). Set endsOn to end it and start a new one with another id.`,
+        legalBasis: "policy",
+      });
+  }
+  return problems;
+}
+
+/** A value with object keys in a fixed order (for comparing stored and new experiments). */
+function canonical(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(canonical);
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => [k, canonical(v)]),
+  );
 }

@@ -9,6 +9,7 @@ import { makePlanNextStep } from "../../../../shared/application/plan-next-step"
 import { assignVariant } from "../../../../shared/domain/experiments";
 import { defaultPolicy, LadderPolicy } from "../../../../shared/domain/policy";
 import type { CaseRecord, CustomerDetails } from "../../../../shared/ports/case-store";
+import { CaseEventMessageSchema, experimentOfEvent } from "../../../../shared/ports/webhook-delivery-queue";
 import { CUSTOMER, caseRecord, tenant, world, type World } from "../case-ladder-fixtures";
 
 const DUE = "2026-11-20";
@@ -84,6 +85,11 @@ describe("a Let's pay SMS in an A/B experiment", () => {
       }
       const event = w.events.ofType("case.step_executed").find((e) => e.caseId === r.caseId)!;
       expect(event.data["experiment"]).toEqual({ id: "lets-pay-tone", variant: variantOf(r) });
+      // as the KPI projection reads it off the case-events topic
+      expect(experimentOfEvent(CaseEventMessageSchema.parse(event))).toEqual({
+        id: "lets-pay-tone",
+        variant: variantOf(r),
+      });
       expect(event.occurredAt).toBe(variantOf(r) === "A" ? AT_0900 : AT_1700);
       const entry = (await w.cases.getById(r.caseId))!.timeline.find((t) => t.kind === "step-executed")!;
       expect(entry.details?.["experiment"]).toEqual({ id: "lets-pay-tone", variant: variantOf(r) });
