@@ -10,6 +10,8 @@ import { defaultPolicy, LadderPolicy, validatePolicy } from "../../../shared/dom
 import { ruleSetFor } from "../../../shared/domain/rules";
 import { caseIdFor } from "../../../shared/domain/case-id";
 import { smsSegments } from "../../../shared/domain/sms-text";
+import { plan } from "../../../shared/domain/planner";
+import { aCase } from "./case-fixtures";
 
 const RULES = ruleSetFor("NO", "2026-11-02");
 const LETS_PAY_B = "Hei! {creditor} minner om faktura {invoice} på {amount}. Betal på et blunk: {link}";
@@ -212,5 +214,57 @@ describe("experiments in the ladder policy (validatePolicy)", () => {
     expect(parsed.success).toBe(false);
     const paths = parsed.error!.issues.map((i) => i.path.join("/"));
     expect(paths).toEqual(expect.arrayContaining(["experiments/0/id", "experiments/0/split"]));
+  });
+});
+
+describe("the planner with an experiment's send hour", () => {
+  const experimentOn = {
+    id: "evening",
+    step: "lets-pay-sms" as const,
+    startsOn: "2025-01-01",
+    split: { A: 50, B: 50 },
+  };
+  const policy = withExperiments([{ ...experimentOn, variants: { A: {}, B: { sendAt: "17:00" } } }]);
+  /** A case id in `variant` (found, not assumed). */
+  const idIn = (variant: "A" | "B") => {
+    let i = 0;
+    while (assignVariant(experimentOn, `case-${i}`) !== variant) i++;
+    return `case-${i}`;
+  };
+  const rules = ruleSetFor("NO", "2025-03-01");
+  const next = (c: ReturnType<typeof aCase>, now: string) => {
+    const p = plan(c, policy, rules, new Date(now));
+    if (p.kind !== "wait") throw new Error(`expected wait, got ${p.kind}`);
+    return p.next;
+  };
+
+  it("plans variant B's Let's pay SMS at 17:00 Oslo time and variant A's at the ladder's 09:00, naming the variant", () => {
+    const a = next(aCase({ id: idIn("A") }), "2025-03-11T10:00:00Z"); // due Monday 10 March: SMS Monday 17th
+    const b = next(aCase({ id: idIn("B") }), "2025-03-11T10:00:00Z");
+    expect(a).toMatchObject({
+      kind: "lets-pay-sms",
+      at: new Date("2025-03-17T08:00:00Z"),
+      experiment: { id: "evening", variant: "A" },
+    });
+    expect(b).toMatchObject({
+      kind: "lets-pay-sms",
+      at: new Date("2025-03-17T16:00:00Z"),
+      experiment: { id: "evening", variant: "B" },
+    });
+  });
+
+  it("moves variant B's hour into contact hours like the ladder's own: a Saturday at 17:00 goes on Monday at 08:00", () => {
+    const b = next(aCase({ id: idIn("B"), dueDate: "2025-03-08" }), "2025-03-09T10:00:00Z"); // SMS day: Saturday 15th
+    expect(b.at).toEqual(new Date("2025-03-17T07:00:00Z"));
+    expect(b.on).toBe("2025-03-17");
+  });
+
+  it("leaves a step before the experiment's first day at the ladder's hour, with no experiment", () => {
+    const later = withExperiments([
+      { ...experimentOn, startsOn: "2025-04-01", variants: { A: {}, B: { sendAt: "17:00" } } },
+    ]);
+    const p = plan(aCase({ id: idIn("B") }), later, rules, new Date("2025-03-11T10:00:00Z"));
+    expect(p).toMatchObject({ kind: "wait", next: { at: new Date("2025-03-17T08:00:00Z") } });
+    expect((p as { next: object }).next).not.toHaveProperty("experiment");
   });
 });

@@ -145,3 +145,28 @@ describe("a letter's SMS alert in an A/B experiment", () => {
     expect(event.data["documentId"]).toBe("step-1-reminder");
   });
 });
+
+describe("an experiment and one SMS per debtor at a time", () => {
+  it("sends a debtor's invoices due together in one gathered SMS; each case still names its own variant", async () => {
+    // text-only variants (no hour of their own): the debtor's three invoices fall due at the same instant
+    const experiment = {
+      id: "text-only",
+      step: "lets-pay-sms",
+      startsOn: "2026-11-01",
+      variants: { A: {}, B: { text: B_TEXT } },
+    };
+    const w = await world(AT_0900, tenant({ policy: policyWith(experiment) }));
+    const records = ["G-1", "G-2", "G-3", "G-4", "G-5", "G-6"].map((n) => caseRecord(n, DUE)); // one debtor
+    for (const r of records) await w.cases.create(r);
+    const execute = makeExecuteStep(w.deps);
+    for (const r of records) expect((await execute(r.caseId, SMS_STEP)).kind).toBe("executed");
+
+    expect(w.sms.delivered).toHaveLength(1);
+    expect(w.sms.delivered[0]!.text).toMatch(/^Fjordkraft Demo AS: 6 fakturaer på til sammen /u); // the gathered text
+    const variants = records.map((r) => assignVariant(experiment, r.caseId));
+    for (const [i, r] of records.entries()) {
+      const event = w.events.ofType("case.step_executed").find((e) => e.caseId === r.caseId)!;
+      expect(event.data["experiment"]).toEqual({ id: "text-only", variant: variants[i] });
+    }
+  });
+});
