@@ -74,7 +74,9 @@ describe("the A/B test page", () => {
       locale: "nb-NO",
     });
     const page = await signIn(context, "test-staff-editor");
-    await page.goto(`${host.base}${PAGE}`);
+    await page.goto(`${host.base}/portal/t_devhost_demo/saker`);
+    await page.getByRole("link", { name: "A/B-tester" }).click(); // linked from the creditor's cases
+    await page.waitForURL(`${host.base}${PAGE}`);
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toContain("A/B-tester");
     await expect(page.getByText("Ingen A/B-tester ennå.").count()).resolves.toBe(1);
     await check(page, "ab-tester-empty-phone");

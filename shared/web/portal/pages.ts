@@ -322,7 +322,9 @@ ${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}
   return layout(
     lang,
     `${t.casesTitle} – ${input.tenantName}`,
-    `<h1 id="cases-heading">${t.casesTitle}: ${esc(input.tenantName)}</h1>${form}${rows}${paging ? `<nav class="paging" aria-label="${t.next}">${paging}</nav>` : ""}`,
+    `<h1 id="cases-heading">${t.casesTitle}: ${esc(input.tenantName)}</h1>${form}${rows}${paging ? `<nav class="paging" aria-label="${t.next}">${paging}</nav>` : ""}` +
+      // the creditor's A/B tests on its messages (experiments-page.ts)
+      `<p><a href="${esc(portalHref(`/portal/${encodeURIComponent(input.tenantId)}/ab-tester`, lang))}">${lang === "nb" ? "A/B-tester" : "A/B tests"}</a></p>`,
     { ...header, path, params },
   );
 }
