@@ -123,6 +123,22 @@ export const PolicyBody = LadderPolicy.extend({
     description:
       "An instalment still unpaid this many days after its due date (1–30, default 7) is missed: the plan ends by itself (`case.instalment_missed`), the debtor is told, and the ladder resumes where it stood — the next step not yet carried out goes when its day has come, and no letter already sent is sent or charged again. Part payments count towards the instalment; paying ahead covers the next ones.",
   }),
+  experiments: LadderPolicy.shape.experiments.meta({
+    description:
+      "A/B experiments on one step kind's messages (at most one running per step kind). Each case reaching that step while the experiment runs (`startsOn`–`endsOn`, Oslo days) is in variant A or B — decided by SHA-256 of `{id}:{caseId}` against `split` (per cent, default 50/50), the same every time. A variant may set `text`, the SMS as a template (the Let's pay SMS, or a letter step's SMS alert; the letter itself never changes), and/or `sendAt`, the local time the step is planned for (inside weekday contact hours; moved into contact hours like the ladder's own `sendAt`); a variant with neither is the control. Placeholders: `{creditor}`, `{invoice}`, `{amount}`, `{due}`, `{link}` and, for a letter's alert, `{letter}`; `{creditor}` and `{link}` are required, `{amount}` in a Let's pay SMS and `{letter}` in an alert; at most 2 SMS segments with long values; bokmål (Norway only). A broken template is a 422 `UNLAWFUL_POLICY` whose problem names `experiment: {id, variant}`. Once started, an experiment's step, start, split and variants are fixed (set `endsOn` to end it). Every `case.step_executed` of a message sent in an experiment carries `experiment: {id, variant}`; the timeline entry too.",
+    example: [
+      {
+        id: "lets-pay-evening",
+        step: "lets-pay-sms",
+        startsOn: "2026-12-01",
+        split: { A: 50, B: 50 },
+        variants: {
+          A: { sendAt: "09:00" },
+          B: { text: "Hei! {creditor} minner om faktura {invoice} på {amount}. Betal her: {link}", sendAt: "17:00" },
+        },
+      },
+    ],
+  }),
 }).meta({
   id: "LadderPolicy",
   description:

@@ -6,6 +6,8 @@ import type { Clock } from "../../shared/ports/clock";
 import type { StaffAuditLog } from "../../shared/ports/staff-audit-log";
 import type { StaffIdentityProvider } from "../../shared/ports/staff-identity-provider";
 import type { TenantDirectory } from "../../shared/ports/tenant-directory";
+import type { PartnerConnectionStore } from "../../shared/ports/partner-connection-store";
+import type { TenantStore } from "../../shared/ports/tenant-store";
 
 export interface PortalWiring {
   sessions: StaffSessions;
@@ -21,4 +23,7 @@ export interface PortalDeps {
   portal?: PortalWiring;
   cases: CaseStore;
   clock: Clock;
+  /** The A/B test page reads and saves the ladder policy through the policy use case (http-portal-experiments.ts). */
+  tenants: TenantStore;
+  partnerConnections: Pick<PartnerConnectionStore, "get">;
 }

@@ -1,9 +1,11 @@
 /** The creditor portal and customer-service console (issue 16): staff sign-in, sessions, audit, the first pages. */
 import type { PortalDeps } from "./deps";
 import { registerPortalFunctions } from "./http-portal";
+import { registerPortalExperimentsFunctions } from "./http-portal-experiments";
 
 export type { PortalDeps, PortalWiring } from "./deps";
 
 export function registerPortal(deps: () => PortalDeps): void {
   registerPortalFunctions(deps);
+  registerPortalExperimentsFunctions(deps);
 }

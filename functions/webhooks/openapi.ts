@@ -19,7 +19,9 @@ export function registerWebhookEndpoints(registry: OpenAPIRegistry): void {
     description:
       "Deliveries are JSON POSTs signed per Standard Webhooks (headers webhook-id — the event id, stable across " +
       "retries —, webhook-timestamp, webhook-signature), retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h " +
-      "(±10 %) until a 2xx; a 410 stops them. The signing secret is returned only in this response.",
+      "(±10 %) until a 2xx; a 410 stops them. The signing secret is returned only in this response. " +
+      '`case.step_executed` carries `data.experiment: { id, variant: "A" | "B" }` when the step\'s message ' +
+      "(SMS, e-mail, letter alert) was sent in an A/B experiment of the ladder policy (`experiments`).",
     tags: ["Webhooks"],
     auth: "tenant",
     request: { body: RegisterWebhookBody },

@@ -45,6 +45,7 @@ import { rulesWithEnteredRates } from "./interest-rates";
 import type { InterestRateStore } from "../ports/interest-rate-store";
 import { LETTER_STEPS, letterForStep } from "./letters/letter-for-step";
 import { debtorSmsText, letterAlertSmsText, letsPaySmsText, smsSenderOf } from "./messages/step-sms";
+import { experimentSmsText } from "./messages/experiment-sms";
 import { applyEvent, ladderAnchor, type Case, type CaseEvent, type CaseStatus } from "../domain/case";
 import { DomainError } from "../domain/errors";
 import { formatMoney, type Money } from "../domain/money";
@@ -564,6 +565,7 @@ function withStepRecorded(
   now: Date,
 ): CaseRecord {
   if (current.sentKeys.includes(`executed:${key}`)) return current;
+  const experiment = experimentOf(action, effects);
   const before = current.case.status;
   let c = current.case;
   const event: CaseEvent = {
@@ -584,7 +586,7 @@ function withStepRecorded(
   const entry: TimelineEntry = {
     at: now.toISOString(),
     kind: "step-executed",
-    title: titleOf(action, effects),
+    title: titleOf(action, effects) + (experiment ? ` (A/B test ${experiment.id}: variant ${experiment.variant})` : ""),
     legalBasis: action.fee ? `${action.legalBasis}; fee: ${action.fee.legalBasis}` : action.legalBasis,
     step: action.kind,
     details: {
@@ -600,6 +602,7 @@ function withStepRecorded(
       documentId: effects.document?.documentId ?? null,
       statusChange,
       ...(effects.payLinkExpiresAt ? { payLinkExpiresAt: effects.payLinkExpiresAt } : {}),
+      ...(experiment ? { experiment } : {}),
     },
   };
   const timeline: TimelineEntry[] = [...current.timeline, ...skippedEntries(current, action, key, now), entry];
@@ -652,6 +655,18 @@ function skippedEntries(current: CaseRecord, action: PlannedAction, key: string,
     }));
 }
 
+/**
+ * The experiment the step's message went out in: the case's variant of the experiment running for the step's kind,
+ * when a message did go (sent, or a letter queued for its channel) — a step that sent nothing is not counted. A case
+ * told in another invoice's SMS (one SMS per debtor at a time) keeps its variant: it is counted as assigned, and that
+ * one SMS has the gathered text and the sending case's hour.
+ */
+function experimentOf(action: LadderAction, effects: Effects): { id: string; variant: "A" | "B" } | undefined {
+  if (!action.experiment) return undefined;
+  if (effects.delivery.status !== "sent" && effects.delivery.status !== "queued") return undefined;
+  return { id: action.experiment.id, variant: action.experiment.variant };
+}
+
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -701,6 +716,8 @@ function eventsOf(record: CaseRecord, key: string): CaseEventMessage[] {
         fee: details["fee"],
         delivery: details["delivery"],
         documentId: details["documentId"],
+        // The A/B experiment the step's message was sent in, and the case's variant: what the KPI projection counts.
+        ...(details["experiment"] ? { experiment: details["experiment"] } : {}),
       },
     },
   ];
@@ -755,14 +772,16 @@ async function sendLetsPaySms(
     const caseIds = await caseIdsForLink(deps.cases, record, today, context.listed);
     const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds }, now);
     payLinkExpiresAt = link.expiresAt;
-    text = letsPaySmsText({
+    const values = {
       creditorName: tenant.name,
       invoiceNumber: record.invoiceNumber,
       amount: action.amounts.total,
       dueDate: ladderAnchor(record.case),
       payLink: link.url,
       language: languageIn(record.case.country),
-    });
+    };
+    // An A/B experiment's variant with a text of its own (domain/experiments.ts); else the ladder's text.
+    text = experimentSmsText(policy, action.experiment, values) ?? letsPaySmsText(values);
   }
   const sent = await deps.sms.send({
     to: customer.phone,
@@ -985,17 +1004,27 @@ async function sendLetterAlert(
   const slot = context.slot;
   // Another invoice's SMS told the debtor about this letter already (one SMS per debtor at a time).
   if (slot?.kind === "covered") return { ok: true, note: coveredBy(slot) };
+  const language = languageIn(record.case.country);
   const text =
     slot?.kind === "send" && slot.steps.length > 1
       ? (await debtorSms(deps, record, tenant, slot.steps, context.listed, deps.clock.now())).text
-      : letterAlertSmsText({
+      : (experimentSmsText(policy, action.experiment, {
+          creditorName: tenant.name,
+          invoiceNumber: record.invoiceNumber,
+          amount: action.amounts.totalWithFee,
+          dueDate: ladderAnchor(record.case),
+          payLink,
+          letter: action.kind as LetterKind,
+          language,
+        }) ??
+        letterAlertSmsText({
           creditorName: tenant.name,
           invoiceNumber: record.invoiceNumber,
           letter: action.kind as LetterKind,
           payLink,
-          language: languageIn(record.case.country),
+          language,
           ...(by ? { by: by === "print" ? ("post" as const) : by } : {}),
-        });
+        }));
   const sent = await deps.sms.send({
     to: record.customer.phone!,
     from: smsSenderOf(tenant, policy),

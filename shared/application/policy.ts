@@ -5,6 +5,7 @@
  */
 import { DomainError } from "../domain/errors";
 import { validatePolicy, type LadderPolicy, type PolicyProblem } from "../domain/policy";
+import { startedExperimentChanges } from "../domain/experiments";
 import type { Clock } from "../ports/clock";
 import type { PartnerConnectionStore } from "../ports/partner-connection-store";
 import type { TenantStore } from "../ports/tenant-store";
@@ -62,6 +63,13 @@ export function makePutPolicy(deps: PolicyDeps) {
         role === undefined ? {} : { role },
       );
       if (!validation.ok) problems.push(...validation.problems);
+      // A/B experiments already running keep their split and variants (domain/experiments.ts).
+      for (const p of startedExperimentChanges(
+        tenant.policy?.experiments,
+        policy.experiments ?? [],
+        todayIn(tenant.country, now),
+      ))
+        problems.push({ step: null, kind: "policy", ...p });
     }
     if (problems.length > 0) throw new UnlawfulPolicy(problems);
     const updated = await deps.tenants.setPolicy(tenantId, policy, now);

@@ -68,6 +68,7 @@ import {
 import type { RuleSet } from "./rules/rule-set";
 import { suspensionAllowed } from "./suspension-gate";
 import { openInstalment } from "./instalment-plans";
+import { experimentFor, type ExperimentAssignment } from "./experiments";
 
 export interface PlannedAmounts {
   principal: Money;
@@ -116,6 +117,11 @@ export interface PlannedAction {
   passesOver?: PassedOverStep[];
   /** An instalment action: the instalment (its due date, amount and what of it is still to pay). */
   instalment?: { dueDate: LocalDate; amount: Money; left: Money };
+  /**
+   * The A/B experiment running for this step's kind on the day it goes, and the case's variant (experiments.ts): its
+   * send hour is already in `at`; its text is the message's.
+   */
+  experiment?: ExperimentAssignment;
 }
 
 /** A ladder step passed over because a later step that says the same is due now. */
@@ -343,9 +349,10 @@ function instantFor(
   now: Date,
   policy: LadderPolicy,
   rules: RuleSet,
+  sendAt: string = policy.sendAt,
 ): Date {
   const zone = timeZoneOf(c.country);
-  const time = step.kind === "suspension" ? policy.suspendAt : policy.sendAt;
+  const time = step.kind === "suspension" ? policy.suspendAt : sendAt;
   let candidate: Date;
   if (date < today) candidate = now;
   else {
@@ -405,7 +412,11 @@ function buildAction(
     }
   }
 
-  const at = instantFor(c, step, date, today, now, policy, rules);
+  // An A/B experiment on this step's kind, running on the day the step goes: the case's variant may bring its own hour.
+  const experiment = contactsDebtor(step.kind)
+    ? experimentFor(policy.experiments, step.kind, c.id, maxDate(date, today))
+    : undefined;
+  const at = instantFor(c, step, date, today, now, policy, rules, experiment?.treatment.sendAt ?? policy.sendAt);
   const on = toLocalDate(at, timeZoneOf(c.country));
   let deadlineDays: number | undefined;
   if (isFeeKind(step.kind))
@@ -430,6 +441,7 @@ function buildAction(
     legalBasis: stepLegalBasis(c, step, rules, deadlineDays),
     ...(deadlineDays !== undefined ? { deadline: addDays(on, deadlineDays) } : {}),
     ...(draft.serviceIds ? { serviceIds: draft.serviceIds } : {}),
+    ...(experiment ? { experiment: { id: experiment.id, variant: experiment.variant } } : {}),
   };
   return { action, plannedDay: date };
 }

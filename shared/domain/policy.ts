@@ -17,6 +17,7 @@ import { Money, money } from "./money";
 import type { FeeKind } from "./rules/rule-set";
 import { ServiceKind, type RuleSet } from "./rules/rule-set";
 import { SeasonalBlackout } from "./suspension-gate";
+import { Experiment, experimentProblems } from "./experiments";
 
 export const StepKind = z.enum([
   "lets-pay-sms",
@@ -127,6 +128,11 @@ export const LadderPolicy = z.object({
   suspendAt: LocalTime.default("10:00"),
   /** A suspension that would start later than this local time waits for the next allowed day (never late in the day). */
   suspendLatest: LocalTime.default("14:00"),
+  /**
+   * A/B experiments on the messages of one step kind: two variants of the SMS text and/or send hour, cases assigned by
+   * case id (experiments.ts). Absent or empty: none.
+   */
+  experiments: z.array(Experiment).max(20).optional(),
 });
 export type LadderPolicy = z.infer<typeof LadderPolicy>;
 
@@ -136,6 +142,8 @@ export interface PolicyProblem {
   kind: StepKind | "policy";
   reason: string;
   legalBasis: string;
+  /** A problem of an A/B experiment (`step` is then null): which one, and which variant when it is the variant's. */
+  experiment?: { id: string; variant?: "A" | "B" };
 }
 
 export type PolicyValidation = { ok: true } | { ok: false; problems: PolicyProblem[] };
@@ -445,6 +453,13 @@ export function validatePolicy(policy: LadderPolicy, rules: RuleSet, context: Po
       }
     }
   });
+
+  for (const p of experimentProblems(
+    policy.experiments ?? [],
+    policy.steps.map((s) => s.kind),
+    rules,
+  ))
+    problems.push({ step: null, kind: "policy", ...p });
 
   return problems.length === 0 ? { ok: true } : { ok: false, problems };
 }

@@ -19,6 +19,21 @@ export const CaseEventMessageSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 }) satisfies z.ZodType<CaseEventMessage>;
 
+/**
+ * `case.step_executed` of a message (SMS, e-mail, letter alert) sent in an A/B experiment (the ladder policy's
+ * `experiments`, domain/experiments.ts) carries `data.experiment`: the experiment and the case's variant. What the
+ * KPI projection counts per variant; absent when the case's step is in no experiment or sent nothing.
+ */
+export const StepExecutedExperiment = z.object({ id: z.string().min(1), variant: z.enum(["A", "B"]) });
+export type StepExecutedExperiment = z.infer<typeof StepExecutedExperiment>;
+
+/** The experiment and variant a `case.step_executed` event names, or undefined (any other event, or none). */
+export function experimentOfEvent(event: Pick<CaseEventMessage, "type" | "data">): StepExecutedExperiment | undefined {
+  if (event.type !== "case.step_executed") return undefined;
+  const parsed = StepExecutedExperiment.safeParse(event.data["experiment"]);
+  return parsed.success ? parsed.data : undefined;
+}
+
 export const WebhookFailure = z.object({
   attempt: z.int().min(1),
   at: z.string(),

@@ -39,6 +39,7 @@ const CSS = [
   ".muted{color:#4a5257}",
   "nav.paging{display:flex;gap:1rem;margin:1rem 0}",
   "nav.paging a{display:inline-block;min-height:44px;padding:.5rem 0}",
+  "form.stack label{display:block;font-weight:600;margin:.75rem 0 .25rem}form.stack input,form.stack select,form.stack textarea{font:inherit;width:100%;max-width:40rem;min-height:44px;padding:.375rem .5rem;border:1px solid #6b7378;border-radius:.25rem;background:#fff;color:#1a1a1a}form.stack textarea{min-height:6rem}fieldset{border:1px solid #6b7378;border-radius:.5rem;margin:1rem 0;padding:.5rem 1rem}legend{font-weight:600}p.hint{margin:.25rem 0;color:#4a5257}.errors{border:3px solid #a4000f}.error{color:#a4000f;font-weight:600}form.inline{display:inline}",
   "@media (max-width:40rem){table,thead,tbody,tr,td{display:block}thead{position:absolute;left:-9999px}tr{border:1px solid #6b7378;border-radius:.5rem;margin:0 0 .75rem;background:#fff}td{border:0;padding:.25rem .75rem}td::before{content:attr(data-label)': ';font-weight:600}td.num{text-align:left}}",
 ].join("");
 
@@ -321,7 +322,9 @@ ${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}
   return layout(
     lang,
     `${t.casesTitle} – ${input.tenantName}`,
-    `<h1 id="cases-heading">${t.casesTitle}: ${esc(input.tenantName)}</h1>${form}${rows}${paging ? `<nav class="paging" aria-label="${t.next}">${paging}</nav>` : ""}`,
+    `<h1 id="cases-heading">${t.casesTitle}: ${esc(input.tenantName)}</h1>${form}${rows}${paging ? `<nav class="paging" aria-label="${t.next}">${paging}</nav>` : ""}` +
+      // the creditor's A/B tests on its messages (experiments-page.ts)
+      `<p><a href="${esc(portalHref(`/portal/${encodeURIComponent(input.tenantId)}/ab-tester`, lang))}">${lang === "nb" ? "A/B-tester" : "A/B tests"}</a></p>`,
     { ...header, path, params },
   );
 }
@@ -368,3 +371,6 @@ export function renderCasePage(lang: PortalLang, input: CasePageInput, header: S
     { ...header, path },
   );
 }
+
+/** The portal's page frame and escaping, for pages in files of their own (experiments-page.ts). */
+export { layout as portalLayout, esc as escapePortalHtml };

@@ -1,0 +1,253 @@
+/**
+ * The portal's A/B test page (issue 16): a creditor's experiments on its ladder's messages.
+ *
+ *   GET  /portal/{tenantId}/ab-tester   the experiments (running, planned, ended); an editor also gets the form
+ *   POST /portal/{tenantId}/ab-tester   (CSRF, editor) `action=add` defines one, `action=end` ends one (a planned
+ *                                       one is removed) → 303 back; a bad form is the page again, 422, naming fields
+ *
+ * Saved through the same policy use case as `PUT /api/v1/policy` (makePutPolicy: the ladder's and the experiments'
+ * legal validation, a started experiment kept as it is), so the page and the API share one set of rules; each change
+ * is audited (`recordStaffAction`). Seeing the page needs `mayAccessTenant`, changing it `mayActOnTenant`; a tenant
+ * the user may not see is the same 404 as a missing one. Logs carry no form content.
+ */
+import { app, type Cookie, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { makeGetPolicy, makePutPolicy, UnlawfulPolicy } from "../../shared/application/policy";
+import { mayAccessTenant, mayActOnTenant } from "../../shared/application/portal/access";
+import { PORTAL_COOKIE, staffCsrfMatches, type StaffSession } from "../../shared/application/portal/staff-sessions";
+import type { CookieToSet } from "../../shared/application/min-side/sessions";
+import { timeZoneOf, toLocalDate } from "../../shared/domain/calendar";
+import { Experiment } from "../../shared/domain/experiments";
+import type { LadderPolicy } from "../../shared/domain/policy";
+import {
+  experimentsPath,
+  renderExperimentsPage,
+  type ExperimentFormValues,
+  type ExperimentsPageInput,
+} from "../../shared/web/portal/experiments-page";
+import {
+  PORTAL_CSP,
+  PORTAL_NOTICE_STATUS,
+  portalHref,
+  renderPortalNotice,
+  type PortalLang,
+  type PortalNotice,
+  type SignedInHeader,
+} from "../../shared/web/portal/pages";
+import type { PortalDeps, PortalWiring } from "./deps";
+import { PORTAL_EXPERIMENTS_FUNCTION, PORTAL_EXPERIMENTS_ROUTE, PORTAL_SIGN_IN_ROUTE } from "./names";
+
+const PAGE_HEADERS = {
+  "content-type": "text/html; charset=utf-8",
+  "cache-control": "no-store",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "content-security-policy": PORTAL_CSP,
+};
+
+const FORM_FIELDS = ["id", "step", "startsOn", "endsOn", "splitA", "aText", "aSendAt", "bText", "bSendAt"] as const;
+
+function page(status: number, body: string, cookies: CookieToSet[] = []): HttpResponseInit {
+  const toCookie = (c: CookieToSet): Cookie => ({
+    name: c.name,
+    value: c.value,
+    path: "/",
+    secure: true,
+    httpOnly: true,
+    sameSite: "Lax",
+    ...(c.maxAge !== undefined ? { maxAge: c.maxAge } : {}),
+  });
+  return { status, headers: { ...PAGE_HEADERS }, body, ...(cookies.length ? { cookies: cookies.map(toCookie) } : {}) };
+}
+
+function notice(kind: PortalNotice, lang: PortalLang, header?: SignedInHeader): HttpResponseInit {
+  return page(PORTAL_NOTICE_STATUS[kind], renderPortalNotice(kind, lang, header));
+}
+
+/** The form as an experiment, with what the form calls each member (for the errors). */
+function experimentOf(values: ExperimentFormValues) {
+  const variant = (text?: string, sendAt?: string) => ({
+    ...(text?.trim() ? { text: text.trim() } : {}),
+    ...(sendAt?.trim() ? { sendAt: sendAt.trim() } : {}),
+  });
+  const splitA = Number(values.splitA ?? "50");
+  return Experiment.safeParse({
+    id: values.id?.trim() ?? "",
+    step: values.step ?? "",
+    startsOn: values.startsOn ?? "",
+    ...(values.endsOn?.trim() ? { endsOn: values.endsOn.trim() } : {}),
+    split: { A: splitA, B: 100 - splitA },
+    variants: { A: variant(values.aText, values.aSendAt), B: variant(values.bText, values.bSendAt) },
+  });
+}
+
+/** The form field a schema issue's path is about. */
+function fieldOf(path: readonly PropertyKey[]): keyof ExperimentFormValues | undefined {
+  const [first, second, third] = path.map(String);
+  if (first === "split") return "splitA";
+  if (first === "variants" && (second === "A" || second === "B"))
+    return `${second.toLowerCase() as "a" | "b"}${third === "sendAt" ? "SendAt" : "Text"}`;
+  return (FORM_FIELDS as readonly string[]).includes(first ?? "") ? (first as keyof ExperimentFormValues) : undefined;
+}
+
+export function makePortalExperimentsFunctions(resolve: () => PortalDeps) {
+  const handle =
+    (
+      what: string,
+      fn: (
+        request: HttpRequest,
+        deps: PortalDeps,
+        wiring: PortalWiring,
+        session: StaffSession,
+        lang: PortalLang,
+      ) => Promise<HttpResponseInit>,
+    ) =>
+    async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+      const lang: PortalLang = request.query.get("lang") === "en" ? "en" : "nb";
+      try {
+        const deps = resolve();
+        if (!deps.portal) return notice("closed", lang);
+        const session = await deps.portal.sessions.resolve(request);
+        if (!session) {
+          const hadCookie = (request.headers.get("cookie") ?? "").includes(`${PORTAL_COOKIE}=`);
+          return {
+            status: 303,
+            headers: { location: portalHref(`/${PORTAL_SIGN_IN_ROUTE}`, lang), "cache-control": "no-store" },
+            ...(hadCookie ? { cookies: [{ name: PORTAL_COOKIE, value: "", path: "/", maxAge: 0 }] } : {}),
+          };
+        }
+        return await fn(request, deps, deps.portal, session, lang);
+      } catch (error) {
+        context.error(`portal ${what} failed`, {
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        });
+        return notice("unavailable", lang);
+      }
+    };
+
+  /** The tenant of the route when this user may see it, with what the page shows. */
+  async function load(request: HttpRequest, deps: PortalDeps, session: StaffSession) {
+    const tenantId = request.params.tenantId ?? "";
+    const header: SignedInHeader = {
+      displayName: session.staff.displayName,
+      roles: session.staff.roles,
+      csrfToken: session.csrfToken,
+      path: experimentsPath(tenantId),
+    };
+    if (!/^[A-Za-z0-9_-]{1,100}$/u.test(tenantId) || !mayAccessTenant(session.staff, tenantId))
+      return { header, found: undefined };
+    const tenant = await deps.tenants.get(tenantId);
+    if (!tenant) return { header, found: undefined };
+    const policy = (await makeGetPolicy(deps)(tenantId)).policy;
+    const today = toLocalDate(deps.clock.now(), timeZoneOf(tenant.country));
+    const base: ExperimentsPageInput = {
+      tenantId,
+      tenantName: tenant.name,
+      experiments: policy.experiments ?? [],
+      today,
+      mayEdit: mayActOnTenant(session.staff, tenantId),
+    };
+    return { header, found: { tenantId, policy, base } };
+  }
+
+  return {
+    show: handle("ab-tester page", async (request, deps, _wiring, session, lang) => {
+      const { header, found } = await load(request, deps, session);
+      if (!found) return notice("not-found", lang, header);
+      const saved = request.query.get("saved");
+      return page(
+        200,
+        renderExperimentsPage(
+          lang,
+          { ...found.base, ...(saved && /^[a-z0-9-]{1,40}$/u.test(saved) ? { saved } : {}) },
+          header,
+        ),
+      );
+    }),
+
+    change: handle("ab-tester change", async (request, deps, wiring, session, lang) => {
+      const { header, found } = await load(request, deps, session);
+      if (!found) return notice("not-found", lang, header);
+      const form = new URLSearchParams((await request.text()).slice(0, 16_384));
+      if (!staffCsrfMatches(session, form.get("csrf"))) return notice("bad-form", lang, header);
+      if (!found.base.mayEdit) return notice("refused", lang, header);
+      const { tenantId, policy, base } = found;
+      const current = policy.experiments ?? [];
+      let next: LadderPolicy["experiments"];
+      let id: string;
+      let values: ExperimentFormValues = {};
+      if (form.get("action") === "end") {
+        id = form.get("id") ?? "";
+        const target = current.find((e) => e.id === id);
+        if (!target) return notice("not-found", lang, header);
+        next =
+          target.startsOn > base.today
+            ? current.filter((e) => e.id !== id)
+            : current.map((e) => (e.id === id ? { ...e, endsOn: base.today } : e));
+      } else {
+        values = Object.fromEntries(FORM_FIELDS.map((f) => [f, (form.get(f) ?? "").slice(0, 1000)]));
+        const parsed = experimentOf(values);
+        if (!parsed.success) {
+          const errors = parsed.error.issues.map((i) => {
+            const field = fieldOf(i.path);
+            return { ...(field ? { field } : {}), message: `${field ?? i.path.join(".")}: ${i.message}` };
+          });
+          return page(422, renderExperimentsPage(lang, { ...base, values, errors }, header));
+        }
+        id = parsed.data.id;
+        next = [...current.filter((e) => e.id !== id || e.startsOn <= base.today), parsed.data];
+      }
+      try {
+        await makePutPolicy(deps)(tenantId, { ...policy, experiments: next });
+      } catch (error) {
+        if (!(error instanceof UnlawfulPolicy)) throw error;
+        const errors = error.problems.map((p) => {
+          const v = p.experiment?.variant;
+          const field: keyof ExperimentFormValues | undefined =
+            v === undefined
+              ? undefined
+              : p.reason.includes("send hour")
+                ? v === "A"
+                  ? "aSendAt"
+                  : "bSendAt"
+                : v === "A"
+                  ? "aText"
+                  : "bText";
+          return { ...(field ? { field } : {}), message: p.reason };
+        });
+        return page(422, renderExperimentsPage(lang, { ...base, values, errors }, header));
+      }
+      await wiring.recordStaffAction(
+        session.staff,
+        form.get("action") === "end" ? "end-experiment" : "define-experiment",
+        {
+          tenantId,
+        },
+      );
+      return {
+        status: 303,
+        headers: {
+          location: portalHref(experimentsPath(tenantId), lang, { saved: id }),
+          "cache-control": "no-store",
+          "referrer-policy": "no-referrer",
+        },
+      };
+    }),
+  };
+}
+
+export function registerPortalExperimentsFunctions(deps: () => PortalDeps): void {
+  const f = makePortalExperimentsFunctions(deps);
+  app.http(PORTAL_EXPERIMENTS_FUNCTION, {
+    route: PORTAL_EXPERIMENTS_ROUTE,
+    methods: ["GET"],
+    authLevel: "anonymous",
+    handler: f.show,
+  });
+  app.http(`${PORTAL_EXPERIMENTS_FUNCTION}Change`, {
+    route: PORTAL_EXPERIMENTS_ROUTE,
+    methods: ["POST"],
+    authLevel: "anonymous",
+    handler: f.change,
+  });
+}
