@@ -41,28 +41,50 @@ export function makeGetPolicy(deps: PolicyDeps) {
   };
 }
 
+/**
+ * The problems a ladder would be refused with, without saving it (the portal's live validation): the same checks as
+ * `makePutPolicy`, so the page shows exactly what a save would answer.
+ */
+export function makeCheckPolicy(deps: PolicyDeps) {
+  return async (tenantId: string, policy: LadderPolicy): Promise<PolicyProblem[]> => {
+    const tenant = await deps.tenants.get(tenantId);
+    if (!tenant) throw new TenantNotFound(tenantId);
+    return problemsOf(deps, tenant, policy, deps.clock.now());
+  };
+}
+
+async function problemsOf(
+  deps: PolicyDeps,
+  tenant: { tenantId: string; country: LadderPolicy["country"] },
+  policy: LadderPolicy,
+  now: Date,
+): Promise<PolicyProblem[]> {
+  const problems: PolicyProblem[] = [];
+  if (policy.country !== tenant.country) {
+    problems.push({
+      step: null,
+      kind: "policy",
+      reason: `The creditor is registered in ${tenant.country}, the policy is for ${policy.country}.`,
+      legalBasis: "tenant registration",
+    });
+  } else {
+    const role = (await deps.partnerConnections.get(tenant.tenantId))?.role;
+    const validation = validatePolicy(
+      policy,
+      rulesOn(tenant.country, todayIn(tenant.country, now)),
+      role === undefined ? {} : { role },
+    );
+    if (!validation.ok) problems.push(...validation.problems);
+  }
+  return problems;
+}
+
 export function makePutPolicy(deps: PolicyDeps) {
   return async (tenantId: string, policy: LadderPolicy): Promise<PolicyView> => {
     const tenant = await deps.tenants.get(tenantId);
     if (!tenant) throw new TenantNotFound(tenantId);
     const now = deps.clock.now();
-    const problems: PolicyProblem[] = [];
-    if (policy.country !== tenant.country) {
-      problems.push({
-        step: null,
-        kind: "policy",
-        reason: `The creditor is registered in ${tenant.country}, the policy is for ${policy.country}.`,
-        legalBasis: "tenant registration",
-      });
-    } else {
-      const role = (await deps.partnerConnections.get(tenantId))?.role;
-      const validation = validatePolicy(
-        policy,
-        rulesOn(tenant.country, todayIn(tenant.country, now)),
-        role === undefined ? {} : { role },
-      );
-      if (!validation.ok) problems.push(...validation.problems);
-    }
+    const problems = await problemsOf(deps, tenant, policy, now);
     if (problems.length > 0) throw new UnlawfulPolicy(problems);
     const updated = await deps.tenants.setPolicy(tenantId, policy, now);
     return { policy: ladderOf(updated, updated.country), isDefault: false };
