@@ -161,7 +161,8 @@ const INTEGER_RANGES: Record<(typeof INTEGER_FIELDS)[number], readonly [number, 
 
 /**
  * Kroner as written by a person → øre: "1 234,50", "1234.50", "1.234,50", "1,234.50", "100,-", "kr 100". Undefined for
- * anything else (negative, more than two decimals, letters, too large).
+ * anything else (negative, more than two decimals, letters, too large) and for what could be read two ways: "12,345"
+ * and "1.234" (thousands, or three decimals?) are refused, with a message asking for an example's form.
  */
 export function parseKroner(input: string): number | undefined {
   let s = input
@@ -177,10 +178,10 @@ export function parseKroner(input: string): number | undefined {
   if ((m = /^(\d+)(?:[.,](\d{1,2}))?$/u.exec(s))) {
     whole = m[1]!;
     fraction = m[2] ?? "";
-  } else if ((m = /^(\d{1,3}(?:\.\d{3})+)(?:,(\d{1,2}))?$/u.exec(s))) {
+  } else if ((m = /^(\d{1,3}(?:\.\d{3})+),(\d{1,2})$/u.exec(s))) {
     whole = m[1]!.replaceAll(".", "");
     fraction = m[2] ?? "";
-  } else if ((m = /^(\d{1,3}(?:,\d{3})+)(?:\.(\d{1,2}))?$/u.exec(s))) {
+  } else if ((m = /^(\d{1,3}(?:,\d{3})+)\.(\d{1,2})$/u.exec(s))) {
     whole = m[1]!.replaceAll(",", "");
     fraction = m[2] ?? "";
   } else {
