@@ -279,7 +279,7 @@ export function renderPolicyPage(lang: PortalLang, input: PolicyPageInput, heade
   };
   const input1 = (field: PolicyField, type = "text", extra = "") =>
     `<div class="field"><label for="${field}">${esc(policyFieldLabel(field, lang))}</label>${errorText(field)}<input id="${field}" name="${field}" type="${type}" value="${esc(input.values.fields[field])}"${extra}${described(field)}${dis}></div>`;
-  const common = `<fieldset class="card"><legend>${t.common}</legend>
+  const common = `<fieldset class="card common"><legend>${t.common}</legend>
 ${input1("senderName", "text", ' maxlength="11" autocomplete="off"')}
 ${input1("minimumPayLinkAmount", "text", ' inputmode="decimal"')}
 ${input1("reopenMinimum", "text", ' inputmode="decimal"')}
@@ -321,6 +321,7 @@ ${input1("suspendLatest", "time")}
         .join("");
       const rowProblems = input.problems.filter((p) => p.row === r);
       return `<fieldset class="card step" id="${id("step")}"><legend>${esc(legend)}</legend>
+<div class="problems" id="${id("problems")}" aria-live="polite">${rowProblems.length > 0 ? `<ul>${problemItems(rowProblems, lang)}</ul>` : ""}</div>
 <input type="hidden" name="${id("orig")}" value="${esc(row.orig)}">
 <div class="field"><label for="${id("kind")}">${esc(policyFieldLabel("kind", lang))}</label>${errorText(id("kind"))}<select id="${id("kind")}" name="${id("kind")}"${described(id("kind"))}${dis}>${kindOptions}</select></div>
 ${text("offsetDays")}
@@ -331,7 +332,6 @@ ${text("deadlineDays", t.deadlineHint)}
 ${text("blackoutFrom")}
 ${text("blackoutTo")}
 ${isNew ? "" : `<label class="check"><input type="checkbox" name="${id("remove")}"${row.remove ? " checked" : ""}${dis}> ${t.remove}</label>`}
-<div class="problems" id="${id("problems")}" aria-live="polite">${rowProblems.length > 0 ? `<ul>${problemItems(rowProblems, lang)}</ul>` : ""}</div>
 </fieldset>`;
     })
     .join("");
@@ -565,6 +565,7 @@ export const SETTINGS_CSS = [
   "form{margin:0}",
   "code{overflow-wrap:anywhere}",
   "td form{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}",
+  "@media (min-width:60rem){fieldset.step,fieldset.common{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));column-gap:1.5rem;align-items:end}fieldset.step .problems,fieldset.step fieldset.services{grid-column:1/-1}}",
   ".visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
 ].join("\n");
 
