@@ -24,7 +24,7 @@ import { mayRetry } from "../../shared/application/webhooks/delivery-log";
 import { SECRET_OVERLAP_HOURS } from "../../shared/application/webhooks/register-webhook";
 import type { PolicyProblem } from "../../shared/domain/policy";
 import { generateApiKey } from "../../shared/http/api-keys";
-import { portalHref, renderPortalNotice } from "../../shared/web/portal/pages";
+import { portalHref } from "../../shared/web/portal/pages";
 import {
   formToPolicy,
   policyToForm,
@@ -34,6 +34,7 @@ import {
 } from "../../shared/web/portal/policy-form";
 import {
   renderApiKeysPage,
+  renderForbidden,
   renderPolicyPage,
   renderWebhookPage,
   renderWebhooksPage,
@@ -79,6 +80,14 @@ const MESSAGES: Record<string, SettingsMessage> = {
   trukket: "revokedDone",
 };
 
+/** The URL rule's reasons (register-webhook.ts, in English) as the bokmål page says them. */
+const URL_PROBLEMS_NB: Record<string, string> = {
+  "Not a valid absolute URL.": "Ikke en gyldig adresse.",
+  "The URL must not contain a user name or password.": "Adressen kan ikke inneholde brukernavn eller passord.",
+  "The URL must not point to the local machine.": "Adressen kan ikke peke til denne maskinen.",
+  "The URL must use https.": "Adressen må bruke https.",
+};
+
 function messageOf(request: HttpRequest): SettingsMessage | undefined {
   return MESSAGES[request.query.get("melding") ?? ""];
 }
@@ -115,7 +124,7 @@ export function makePortalSettingsFunctions(resolve: () => PortalDeps) {
           form = await formOf(request);
           if (!staffCsrfMatches(session, form.get("csrf"))) return notice("bad-form", lang, header);
           if (!mayActOnTenant(session.staff, tenantId) && what !== "policy check")
-            return page(403, renderPortalNotice("refused", lang, header));
+            return settingsPage(403, renderForbidden(lang, tenantId, header));
         }
         return await fn(
           {
@@ -318,7 +327,9 @@ export function makePortalSettingsFunctions(resolve: () => PortalDeps) {
               : "Hendelser: velg minst én."
             : `${c.lang === "en" ? "Address" : "Adresse"}: ${
                 issue?.code === "custom"
-                  ? issue.message
+                  ? c.lang === "nb"
+                    ? (URL_PROBLEMS_NB[issue.message] ?? issue.message)
+                    : issue.message
                   : c.lang === "en"
                     ? "enter an https address."
                     : "skriv en https-adresse."

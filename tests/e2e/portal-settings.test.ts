@@ -10,6 +10,7 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
+import { CosmosClient } from "@azure/cosmos";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_STAFF } from "../../devhost/oidc/test-staff";
 import { addDays } from "../../shared/domain/calendar";
@@ -218,6 +219,7 @@ describe("the ladder policy editor in the portal", () => {
     expect(readOnly.body).not.toContain("Lagre inndrivingsløpet");
     const forged = await postPolicy(viewer, policyUrl(), values, inputValue(viewerHome.body, "csrf")!);
     expect(forged.status).toBe(403);
+    expect(forged.body).toContain("Du kan ikke endre dette");
     const viewerKey = await viewer.request(`${host.base}/portal/${TENANT}/innstillinger/api-nokler`, {
       form: { csrf: inputValue(viewerHome.body, "csrf")!, label: "viewer" },
     });
@@ -266,7 +268,7 @@ describe("webhooks in the portal", () => {
     // A bad URL is named, not a 5xx.
     const bad = await editor.request(hooks, { form: { csrf, url: "ftp://example.no/x", events: "case.created" } });
     expect(bad.status).toBe(400);
-    expect(bad.body).toContain("Adresse:");
+    expect(bad.body).toContain("Adresse: Adressen må bruke https.");
 
     const now = (await json(await fetch(`${host.base}/api/dev/clock`))).now as string;
     const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Oslo" }).format(new Date(now));
@@ -313,6 +315,10 @@ describe("webhooks in the portal", () => {
     const deleted = await editor.request(`${detail}/slett`, { form: { csrf, confirm: "yes" } });
     expect(deleted.status).toBe(303);
     expect((await editor.go(hooks)).body).not.toContain(webhookId!);
+    const logs = JSON.stringify(host.logs);
+    expect(logs).not.toContain(secret!);
+    expect(logs).not.toContain(newSecret!);
+    expect(logs).not.toContain(receiverBase);
   }, 90_000);
 });
 
@@ -347,5 +353,37 @@ describe("API keys in the portal", () => {
     expect((await fetch(`${host.base}/api/v1/cases`, { headers: { "x-api-key": DEMO_KEY } })).status).toBe(200);
     // The key is in no log.
     expect(JSON.stringify(host.logs)).not.toContain(key!);
+  });
+});
+
+describe("the staff audit log", () => {
+  it("holds every settings change under the editor's subject, with its tenant", async () => {
+    const cosmos = new CosmosClient({
+      endpoint: host.standIns.cosmos!,
+      key: settings.Values.COSMOS_KEY!,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
+    const { resources } = await cosmos
+      .database(settings.Values.COSMOS_DATABASE!)
+      .container("staff-audit")
+      .items.query<Record<string, unknown>>({
+        query: "SELECT * FROM c WHERE c.subject = @s",
+        parameters: [{ name: "@s", value: EDITOR.sub }],
+      })
+      .fetchAll();
+    const actions = new Set(resources.map((r) => r.action));
+    for (const action of [
+      "policy-saved",
+      "policy-refused",
+      "webhook-created",
+      "webhook-delivery-retried",
+      "webhook-secret-rotated",
+      "webhook-deleted",
+      "api-key-created",
+      "api-key-revoked",
+    ])
+      expect(actions, action).toContain(action);
+    expect(resources.filter((r) => r.action === "policy-saved").every((r) => r.tenantId === TENANT)).toBe(true);
+    expect(JSON.stringify(resources)).not.toContain(EDITOR.name);
   });
 });

@@ -100,6 +100,8 @@ const T = {
     notFailed: "Bare feilede leveranser kan sendes på nytt.",
     subscriptionDisabled: "Webhooken er stoppet; lag en ny.",
     actions: "Handlinger",
+    forbiddenTitle: "Du kan ikke endre dette",
+    forbiddenBody: "Rollen din gir lesetilgang til kreditorens innstillinger, ikke tilgang til å endre dem.",
   },
   en: {
     nav: "Creditor menu",
@@ -178,6 +180,8 @@ const T = {
     notFailed: "Only failed deliveries can be sent again.",
     subscriptionDisabled: "The webhook is stopped; create a new one.",
     actions: "Actions",
+    forbiddenTitle: "You cannot change this",
+    forbiddenBody: "Your role lets you read the creditor's settings, not change them.",
   },
 } as const;
 
@@ -232,6 +236,18 @@ function when(instant: string, lang: PortalLang): string {
 
 function csrfField(header: SignedInHeader): string {
   return `<input type="hidden" name="csrf" value="${esc(header.csrfToken)}">`;
+}
+
+/** 403 for a staff user who may see the tenant but not change it (a creditor viewer). */
+export function renderForbidden(lang: PortalLang, tenantId: string, header: SignedInHeader): string {
+  const t = T[lang];
+  return layout(
+    lang,
+    t.forbiddenTitle,
+    `${tenantNav(lang, tenantId, "policy")}<h1>${t.forbiddenTitle}</h1><p class="card">${t.forbiddenBody}</p>`,
+    header,
+    HEAD,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
