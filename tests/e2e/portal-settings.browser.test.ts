@@ -100,6 +100,9 @@ describe("the creditor's settings in a browser", () => {
     await page.getByRole("button", { name: "Opprett" }).click();
     await expect(page.getByText("Nøkkelen vises bare denne ene gangen").first().isVisible()).resolves.toBe(true);
     await expect(page.locator("#new-key").inputValue()).resolves.toMatch(/^pfu_live_[0-9a-f]{16}_/u);
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: host.base });
+    await page.getByRole("button", { name: "Kopier" }).click();
+    await page.getByRole("button", { name: "Kopiert" }).waitFor();
     await check(page, "portal-settings-phone-api-key");
     await context.close();
   }, 90_000);

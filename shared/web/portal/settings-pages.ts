@@ -100,6 +100,8 @@ const T = {
     notFailed: "Bare feilede leveranser kan sendes på nytt.",
     subscriptionDisabled: "Webhooken er stoppet; lag en ny.",
     actions: "Handlinger",
+    copy: "Kopier",
+    copied: "Kopiert",
     forbiddenTitle: "Du kan ikke endre dette",
     forbiddenBody: "Rollen din gir lesetilgang til kreditorens innstillinger, ikke tilgang til å endre dem.",
   },
@@ -180,6 +182,8 @@ const T = {
     notFailed: "Only failed deliveries can be sent again.",
     subscriptionDisabled: "The webhook is stopped; create a new one.",
     actions: "Actions",
+    copy: "Copy",
+    copied: "Copied",
     forbiddenTitle: "You cannot change this",
     forbiddenBody: "Your role lets you read the creditor's settings, not change them.",
   },
@@ -413,7 +417,7 @@ export function renderWebhooksPage(lang: PortalLang, input: WebhooksPageInput, h
           )
           .join("")}</tbody></table>`;
   const created = input.created
-    ? `<div class="notice ok secret" role="status"><p>${t.secretOnce}</p><p><label for="new-secret" class="visually-hidden">${t.secretOnce}</label><input id="new-secret" class="secret-value" readonly value="${esc(input.created.secret)}"></p></div>`
+    ? `<div class="notice ok secret" role="status"><p>${t.secretOnce}</p><p><label for="new-secret" class="visually-hidden">${t.secretOnce}</label><input id="new-secret" class="secret-value" readonly data-copy="${t.copy}" data-copied="${t.copied}" value="${esc(input.created.secret)}"></p></div>`
     : "";
   const form = input.form ?? { url: "", events: [] };
   const err = form.error;
@@ -478,7 +482,7 @@ export function renderWebhookPage(lang: PortalLang, input: WebhookPageInput, hea
           )
           .join("")}</tbody></table>`;
   const rotated = input.rotatedSecret
-    ? `<div class="notice ok secret" role="status"><p>${t.rotated}</p><p><label for="new-secret" class="visually-hidden">${t.rotated}</label><input id="new-secret" class="secret-value" readonly value="${esc(input.rotatedSecret)}"></p></div>`
+    ? `<div class="notice ok secret" role="status"><p>${t.rotated}</p><p><label for="new-secret" class="visually-hidden">${t.rotated}</label><input id="new-secret" class="secret-value" readonly data-copy="${t.copy}" data-copied="${t.copied}" value="${esc(input.rotatedSecret)}"></p></div>`
     : "";
   const manage = input.canEdit
     ? `<div class="card"><form method="post" action="${action("ny-hemmelighet")}">${csrfField(header)}<p class="muted">${t.rotateHint}</p><button class="button" type="submit">${t.rotate}</button></form></div>
@@ -536,7 +540,7 @@ export function renderApiKeysPage(lang: PortalLang, input: ApiKeysPageInput, hea
           )
           .join("")}</tbody></table>`;
   const created = input.created
-    ? `<div class="notice ok secret" role="status"><p>${t.keyOnce}</p><p><label for="new-key" class="visually-hidden">${t.keyOnce}</label><input id="new-key" class="secret-value" readonly value="${esc(input.created)}"></p></div>`
+    ? `<div class="notice ok secret" role="status"><p>${t.keyOnce}</p><p><label for="new-key" class="visually-hidden">${t.keyOnce}</label><input id="new-key" class="secret-value" readonly data-copy="${t.copy}" data-copied="${t.copied}" value="${esc(input.created)}"></p></div>`
     : "";
   const createForm = input.canEdit
     ? `<form class="card" method="post" action="${esc(portalHref(path, lang))}"><h2>${t.newKey}</h2>${csrfField(header)}
@@ -574,7 +578,7 @@ export const SETTINGS_CSS = [
   ".notice{border-radius:.5rem;padding:.75rem 1rem;margin:0 0 1rem;border:2px solid}",
   ".notice.ok{background:#eaf6ec;border-color:#1e6b2e}",
   ".notice.error{background:#fdecea;border-color:#b3261e}",
-  ".secret-value{font:1rem ui-monospace,monospace;width:100%;min-height:44px;padding:.375rem .5rem;border:1px solid #6b7378;border-radius:.25rem}",
+  ".secret-value{font:1rem ui-monospace,monospace;width:100%;margin:0 0 .5rem;min-height:44px;padding:.375rem .5rem;border:1px solid #6b7378;border-radius:.25rem}",
   ".break{overflow-wrap:anywhere;word-break:break-word}",
   ".button.small{padding:.375rem .75rem}",
   ".button.danger{background:#a4161a}",
@@ -592,6 +596,20 @@ export const SETTINGS_CSS = [
  */
 export const SETTINGS_SCRIPT = `(function () {
   "use strict";
+  // A secret or key shown once: a Copy button beside it (without JavaScript: select the text and copy).
+  Array.prototype.forEach.call(document.querySelectorAll("input.secret-value[data-copy]"), function (input) {
+    if (!navigator.clipboard) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button small";
+    button.textContent = input.getAttribute("data-copy");
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(input.value).then(function () {
+        button.textContent = input.getAttribute("data-copied");
+      }, function () {});
+    });
+    input.parentNode.appendChild(button);
+  });
   var form = document.getElementById("policy-form");
   if (!form || !form.getAttribute("data-validate")) return;
   var url = form.getAttribute("data-validate");
