@@ -45,6 +45,8 @@ export const ApiKeyRecord = z.object({
   /** SHA-256 of the whole key; the key itself is shown once and never stored. */
   keyHash: z.string(),
   createdAt: z.string(),
+  /** `live` or `test` as in the key's prefix (keys made in the portal say it; older records do not). */
+  environment: z.enum(["live", "test"]).optional(),
   /** What the creditor calls the key (portal); absent for the key made at onboarding. */
   label: z.string().optional(),
   /** Set when the key was revoked: the API refuses it from then on. */

@@ -343,6 +343,8 @@ describe("API keys in the portal", () => {
     const list = await editor.go(keys);
     expect(list.body).toContain(`pfu_live_${keyId}…`);
     expect(list.body).toContain("Regnskap");
+    // The demo key's record does not say its environment (it is a test key): no "live" is made up for it.
+    expect(list.body).toContain(`pfu_…_${DEMO_KEY.split("_")[2]!}…`);
     expect(list.body).not.toContain(key!);
 
     const revoked = await editor.request(`${keys}/${keyId}/trekk-tilbake`, { form: { csrf, confirm: "yes" } });

@@ -8,6 +8,8 @@ import type { TenantStore } from "../../ports/tenant-store";
 
 export interface ApiKeyView {
   keyId: string;
+  /** From the key's prefix; null for a record that does not say. */
+  environment: "live" | "test" | null;
   label: string | null;
   createdAt: string;
   revokedAt: string | null;
@@ -30,13 +32,19 @@ export function makeListApiKeys(deps: { tenants: Pick<TenantStore, "listApiKeys"
     (await deps.tenants.listApiKeys(tenantId))
       .filter((k) => k.tenantId === tenantId)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-      .map((k) => ({ keyId: k.keyId, label: k.label ?? null, createdAt: k.createdAt, revokedAt: k.revokedAt ?? null }));
+      .map((k) => ({
+        keyId: k.keyId,
+        environment: k.environment ?? null,
+        label: k.label ?? null,
+        createdAt: k.createdAt,
+        revokedAt: k.revokedAt ?? null,
+      }));
 }
 
 export function makeAddApiKey(deps: { tenants: Pick<TenantStore, "addApiKey">; clock: Clock }) {
   return async (
     tenantId: string,
-    key: { keyId: string; keyHash: string },
+    key: { keyId: string; keyHash: string; environment: "live" | "test" },
     label: string,
   ): Promise<{ ok: true; key: ApiKeyView } | { ok: false; problem: ApiKeyLabelProblem }> => {
     const problem = apiKeyLabelProblem(label);
@@ -46,10 +54,14 @@ export function makeAddApiKey(deps: { tenants: Pick<TenantStore, "addApiKey">; c
       keyId: key.keyId,
       tenantId,
       keyHash: key.keyHash,
+      environment: key.environment,
       createdAt,
       label: label.trim(),
     });
-    return { ok: true, key: { keyId: key.keyId, label: label.trim(), createdAt, revokedAt: null } };
+    return {
+      ok: true,
+      key: { keyId: key.keyId, environment: key.environment, label: label.trim(), createdAt, revokedAt: null },
+    };
   };
 }
 

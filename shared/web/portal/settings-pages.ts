@@ -503,6 +503,7 @@ export function renderWebhookPage(lang: PortalLang, input: WebhookPageInput, hea
 
 export interface ApiKeyRow {
   keyId: string;
+  environment: "live" | "test" | null;
   label: string | null;
   createdAt: string;
   revokedAt: string | null;
@@ -528,7 +529,7 @@ export function renderApiKeysPage(lang: PortalLang, input: ApiKeysPageInput, hea
       : `<table><thead><tr><th scope="col">${t.key}</th><th scope="col">${t.label}</th><th scope="col">${t.created}</th><th scope="col">${t.status}</th>${input.canEdit ? `<th scope="col">${t.actions}</th>` : ""}</tr></thead><tbody>${input.keys
           .map(
             (k) =>
-              `<tr><td data-label="${t.key}"><code>pfu_live_${esc(k.keyId)}…</code></td><td data-label="${t.label}">${esc(k.label ?? "–")}</td><td data-label="${t.created}">${when(k.createdAt, lang)}</td><td data-label="${t.status}">${k.revokedAt ? `${t.revoked} ${when(k.revokedAt, lang)}` : t.active}</td>${
+              `<tr><td data-label="${t.key}"><code>pfu_${k.environment ?? "…"}_${esc(k.keyId)}…</code></td><td data-label="${t.label}">${esc(k.label ?? "–")}</td><td data-label="${t.created}">${when(k.createdAt, lang)}</td><td data-label="${t.status}">${k.revokedAt ? `${t.revoked} ${when(k.revokedAt, lang)}` : t.active}</td>${
                 input.canEdit
                   ? `<td data-label="${t.actions}">${
                       k.revokedAt

@@ -71,12 +71,30 @@ describe("API keys", () => {
   it("adds a labelled key, lists it without its hash, and revokes only the tenant's own", async () => {
     const store = await tenants("t_a", "t_b");
     const add = makeAddApiKey({ tenants: store, clock });
-    expect(await add("t_a", { keyId: "aaaaaaaaaaaaaaaa", keyHash: "1".repeat(64) }, "   ")).toEqual({
+    expect(
+      await add("t_a", { keyId: "aaaaaaaaaaaaaaaa", keyHash: "1".repeat(64), environment: "live" as const }, "   "),
+    ).toEqual({
       ok: false,
       problem: "label-missing",
     });
-    expect((await add("t_a", { keyId: "aaaaaaaaaaaaaaaa", keyHash: "1".repeat(64) }, "x".repeat(61))).ok).toBe(false);
-    expect((await add("t_a", { keyId: "aaaaaaaaaaaaaaaa", keyHash: "1".repeat(64) }, " Regnskap ")).ok).toBe(true);
+    expect(
+      (
+        await add(
+          "t_a",
+          { keyId: "aaaaaaaaaaaaaaaa", keyHash: "1".repeat(64), environment: "live" as const },
+          "x".repeat(61),
+        )
+      ).ok,
+    ).toBe(false);
+    expect(
+      (
+        await add(
+          "t_a",
+          { keyId: "aaaaaaaaaaaaaaaa", keyHash: "1".repeat(64), environment: "live" as const },
+          " Regnskap ",
+        )
+      ).ok,
+    ).toBe(true);
 
     const list = await makeListApiKeys({ tenants: store })("t_a");
     expect(list.map((k) => [k.keyId, k.label])).toEqual(
