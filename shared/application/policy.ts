@@ -7,7 +7,7 @@ import { DomainError } from "../domain/errors";
 import { validatePolicy, type LadderPolicy, type PolicyProblem } from "../domain/policy";
 import type { Clock } from "../ports/clock";
 import type { PartnerConnectionStore } from "../ports/partner-connection-store";
-import type { TenantStore } from "../ports/tenant-store";
+import type { Tenant, TenantStore } from "../ports/tenant-store";
 import { ladderOf, rulesOn, todayIn } from "./case-context";
 import { TenantNotFound } from "../ports/errors";
 
@@ -53,12 +53,8 @@ export function makeCheckPolicy(deps: PolicyDeps) {
   };
 }
 
-async function problemsOf(
-  deps: PolicyDeps,
-  tenant: { tenantId: string; country: LadderPolicy["country"] },
-  policy: LadderPolicy,
-  now: Date,
-): Promise<PolicyProblem[]> {
+/** Every problem a save of `policy` for `tenant` is refused with — the ONE list both the save and the check use. */
+async function problemsOf(deps: PolicyDeps, tenant: Tenant, policy: LadderPolicy, now: Date): Promise<PolicyProblem[]> {
   const problems: PolicyProblem[] = [];
   if (policy.country !== tenant.country) {
     problems.push({
