@@ -35,6 +35,7 @@ import { CosmosPayLinkStore } from "../shared/adapters/cosmos/pay-link-store.cos
 import { CosmosPaymentAttemptStore } from "../shared/adapters/cosmos/payment-attempt-store.cosmos";
 import { CosmosTenantStore } from "../shared/adapters/cosmos/tenant-store.cosmos";
 import { CosmosWebhookStore } from "../shared/adapters/cosmos/webhook-store.cosmos";
+import { CosmosWebhookDeliveryLog } from "../shared/adapters/cosmos/webhook-delivery-log.cosmos";
 import { DurableCaseWorkflow } from "../shared/adapters/durable/case-workflow.durable";
 import { FetchWebhookSender } from "../shared/adapters/http/webhook-sender.fetch";
 import { MemoryReplayGuard } from "../shared/adapters/memory/replay-guard.memory";
@@ -94,6 +95,7 @@ import { PARTNER_COMMANDS_QUEUE } from "./services/names";
 import { CASE_EVENTS_TOPIC, WEBHOOK_DELIVERIES_QUEUE } from "./webhooks/names";
 import type { PortalDeps } from "./portal";
 import { portalFrom } from "./portal-composition";
+import { portalSettingsFrom } from "./portal-settings-composition";
 
 /** What the root hands to every area: one object satisfying each area's deps. */
 export type RootDeps = ApiDeps &
@@ -193,6 +195,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
   // Kept in this process for 30 s per tenant: every event is fanned out and every delivery looks its subscription up,
   // while subscriptions change rarely (writes through this instance are seen at once). The API's list reads the store.
   const storedWebhooks = new CosmosWebhookStore({ database });
+  const webhookDeliveryLog = new CosmosWebhookDeliveryLog({ database });
   const webhooks = new CachedWebhookStore(storedWebhooks);
   const vault = secretVaultFrom(s);
   const deliveryIndex = new CosmosDeliveryIndex({ database });
@@ -293,8 +296,11 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
       signingClock: systemClock,
       random: cryptoRandom,
       ...(email ? { notice: { tenants, email } } : {}),
+      log: webhookDeliveryLog,
     }),
   };
+  // The portal's settings pages: the same policy and webhook use cases as the partner API (issue 16).
+  deps.portalSettings = portalSettingsFrom({ ...deps, webhookDeliveryLog, webhookDeliveries });
   return deps;
 }
 
@@ -407,6 +413,9 @@ export function vippsApiConfigFrom(s: Settings): VippsApiConfig | undefined {
 function tenantKeyLookup(tenants: TenantStore): ApiKeyLookup {
   return async (keyId) => {
     const record = await tenants.findApiKey(keyId);
-    return record && { tenantId: record.tenantId, keyHash: record.keyHash };
+    // A revoked key is refused like an unknown one (the same 401).
+    return record && record.revokedAt === undefined
+      ? { tenantId: record.tenantId, keyHash: record.keyHash }
+      : undefined;
   };
 }

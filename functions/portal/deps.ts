@@ -1,5 +1,15 @@
 /** What the portal's functions are wired with (types only; the composition root builds it). */
+import type { AddApiKey, ListApiKeys, RevokeApiKey } from "../../shared/application/portal/api-keys";
 import type { RecordStaffAction } from "../../shared/application/portal/audit";
+import type { PolicyView } from "../../shared/application/policy";
+import type { ListWebhookDeliveries, RetryWebhookDelivery } from "../../shared/application/webhooks/delivery-log";
+import type {
+  DeleteWebhook,
+  ListWebhooks,
+  RegisterWebhook,
+  RotateWebhookSecret,
+} from "../../shared/application/webhooks/register-webhook";
+import type { LadderPolicy, PolicyProblem } from "../../shared/domain/policy";
 import type { StaffSessions } from "../../shared/application/portal/staff-sessions";
 import type { CaseStore } from "../../shared/ports/case-store";
 import type { Clock } from "../../shared/ports/clock";
@@ -18,7 +28,28 @@ export interface PortalWiring {
   tenantDirectory: TenantDirectory;
 }
 
+/**
+ * The creditor's settings pages (ladder policy, webhooks, API keys): the SAME use cases as the partner API's
+ * `/api/v1/policy` and `/api/v1/webhooks`, and the tenant store's keys.
+ */
+export interface PortalSettingsWiring {
+  getPolicy: (tenantId: string) => Promise<PolicyView>;
+  checkPolicy: (tenantId: string, policy: LadderPolicy) => Promise<PolicyProblem[]>;
+  putPolicy: (tenantId: string, policy: LadderPolicy) => Promise<PolicyView>;
+  registerWebhook: RegisterWebhook;
+  listWebhooks: ListWebhooks;
+  deleteWebhook: DeleteWebhook;
+  rotateWebhookSecret: RotateWebhookSecret;
+  listWebhookDeliveries: ListWebhookDeliveries;
+  retryWebhookDelivery: RetryWebhookDelivery;
+  listApiKeys: ListApiKeys;
+  addApiKey: AddApiKey;
+  revokeApiKey: RevokeApiKey;
+}
+
 export interface PortalDeps {
+  /** The settings pages' use cases (absent: those pages answer "unavailable"). */
+  portalSettings?: PortalSettingsWiring;
   /** Absent when PORTAL_SESSION_SECRET and PORTAL_OIDC_* are not all set: the portal says it is closed. */
   portal?: PortalWiring;
   cases: CaseStore;

@@ -45,7 +45,7 @@ import {
 import type { PortalDeps, PortalWiring } from "./deps";
 import * as names from "./names";
 
-const PAGE_HEADERS = {
+export const PAGE_HEADERS = {
   "content-type": "text/html; charset=utf-8",
   "cache-control": "no-store",
   "referrer-policy": "no-referrer",
@@ -80,7 +80,7 @@ function cookie(c: CookieToSet): Cookie {
   };
 }
 
-function page(status: number, body: string, cookies: CookieToSet[] = []): HttpResponseInit {
+export function page(status: number, body: string, cookies: CookieToSet[] = []): HttpResponseInit {
   return {
     status,
     headers: { ...PAGE_HEADERS },
@@ -89,7 +89,7 @@ function page(status: number, body: string, cookies: CookieToSet[] = []): HttpRe
   };
 }
 
-function redirect(location: string, cookies: CookieToSet[] = [], status = 303): HttpResponseInit {
+export function redirect(location: string, cookies: CookieToSet[] = [], status = 303): HttpResponseInit {
   return {
     status,
     headers: { location, "cache-control": "no-store", "referrer-policy": "no-referrer" },
@@ -97,15 +97,15 @@ function redirect(location: string, cookies: CookieToSet[] = [], status = 303): 
   };
 }
 
-function langOf(request: HttpRequest): PortalLang {
+export function langOf(request: HttpRequest): PortalLang {
   return request.query.get("lang") === "en" ? "en" : "nb";
 }
 
-function notice(kind: PortalNotice, lang: PortalLang, header?: SignedInHeader): HttpResponseInit {
+export function notice(kind: PortalNotice, lang: PortalLang, header?: SignedInHeader): HttpResponseInit {
   return page(PORTAL_NOTICE_STATUS[kind], renderPortalNotice(kind, lang, header));
 }
 
-function headerOf(session: StaffSession, path: string): SignedInHeader {
+export function headerOf(session: StaffSession, path: string): SignedInHeader {
   return { displayName: session.staff.displayName, roles: session.staff.roles, csrfToken: session.csrfToken, path };
 }
 

@@ -2,10 +2,12 @@
 import type { PortalDeps } from "./deps";
 import { registerPortalFunctions } from "./http-portal";
 import { registerPortalExperimentsFunctions } from "./http-portal-experiments";
+import { registerPortalSettingsFunctions } from "./http-portal-settings";
 
-export type { PortalDeps, PortalWiring } from "./deps";
+export type { PortalDeps, PortalSettingsWiring, PortalWiring } from "./deps";
 
 export function registerPortal(deps: () => PortalDeps): void {
   registerPortalFunctions(deps);
   registerPortalExperimentsFunctions(deps);
+  registerPortalSettingsFunctions(deps);
 }

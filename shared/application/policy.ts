@@ -8,7 +8,7 @@ import { validatePolicy, type LadderPolicy, type PolicyProblem } from "../domain
 import { startedExperimentChanges } from "../domain/experiments";
 import type { Clock } from "../ports/clock";
 import type { PartnerConnectionStore } from "../ports/partner-connection-store";
-import type { TenantStore } from "../ports/tenant-store";
+import type { Tenant, TenantStore } from "../ports/tenant-store";
 import { ladderOf, rulesOn, todayIn } from "./case-context";
 import { TenantNotFound } from "../ports/errors";
 
@@ -42,35 +42,53 @@ export function makeGetPolicy(deps: PolicyDeps) {
   };
 }
 
+/**
+ * The problems a ladder would be refused with, without saving it (the portal's live validation): the same checks as
+ * `makePutPolicy`, so the page shows exactly what a save would answer.
+ */
+export function makeCheckPolicy(deps: PolicyDeps) {
+  return async (tenantId: string, policy: LadderPolicy): Promise<PolicyProblem[]> => {
+    const tenant = await deps.tenants.get(tenantId);
+    if (!tenant) throw new TenantNotFound(tenantId);
+    return problemsOf(deps, tenant, policy, deps.clock.now());
+  };
+}
+
+/** Every problem a save of `policy` for `tenant` is refused with — the ONE list both the save and the check use. */
+async function problemsOf(deps: PolicyDeps, tenant: Tenant, policy: LadderPolicy, now: Date): Promise<PolicyProblem[]> {
+  const problems: PolicyProblem[] = [];
+  if (policy.country !== tenant.country) {
+    problems.push({
+      step: null,
+      kind: "policy",
+      reason: `The creditor is registered in ${tenant.country}, the policy is for ${policy.country}.`,
+      legalBasis: "tenant registration",
+    });
+  } else {
+    const role = (await deps.partnerConnections.get(tenant.tenantId))?.role;
+    const validation = validatePolicy(
+      policy,
+      rulesOn(tenant.country, todayIn(tenant.country, now)),
+      role === undefined ? {} : { role },
+    );
+    if (!validation.ok) problems.push(...validation.problems);
+    // A/B experiments already running keep their split and variants (domain/experiments.ts).
+    for (const p of startedExperimentChanges(
+      tenant.policy?.experiments,
+      policy.experiments ?? [],
+      todayIn(tenant.country, now),
+    ))
+      problems.push({ step: null, kind: "policy", ...p });
+  }
+  return problems;
+}
+
 export function makePutPolicy(deps: PolicyDeps) {
   return async (tenantId: string, policy: LadderPolicy): Promise<PolicyView> => {
     const tenant = await deps.tenants.get(tenantId);
     if (!tenant) throw new TenantNotFound(tenantId);
     const now = deps.clock.now();
-    const problems: PolicyProblem[] = [];
-    if (policy.country !== tenant.country) {
-      problems.push({
-        step: null,
-        kind: "policy",
-        reason: `The creditor is registered in ${tenant.country}, the policy is for ${policy.country}.`,
-        legalBasis: "tenant registration",
-      });
-    } else {
-      const role = (await deps.partnerConnections.get(tenantId))?.role;
-      const validation = validatePolicy(
-        policy,
-        rulesOn(tenant.country, todayIn(tenant.country, now)),
-        role === undefined ? {} : { role },
-      );
-      if (!validation.ok) problems.push(...validation.problems);
-      // A/B experiments already running keep their split and variants (domain/experiments.ts).
-      for (const p of startedExperimentChanges(
-        tenant.policy?.experiments,
-        policy.experiments ?? [],
-        todayIn(tenant.country, now),
-      ))
-        problems.push({ step: null, kind: "policy", ...p });
-    }
+    const problems = await problemsOf(deps, tenant, policy, now);
     if (problems.length > 0) throw new UnlawfulPolicy(problems);
     const updated = await deps.tenants.setPolicy(tenantId, policy, now);
     return { policy: ladderOf(updated, updated.country), isDefault: false };

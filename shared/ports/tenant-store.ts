@@ -45,6 +45,12 @@ export const ApiKeyRecord = z.object({
   /** SHA-256 of the whole key; the key itself is shown once and never stored. */
   keyHash: z.string(),
   createdAt: z.string(),
+  /** `live` or `test` as in the key's prefix (keys made in the portal say it; older records do not). */
+  environment: z.enum(["live", "test"]).optional(),
+  /** What the creditor calls the key (portal); absent for the key made at onboarding. */
+  label: z.string().optional(),
+  /** Set when the key was revoked: the API refuses it from then on. */
+  revokedAt: z.string().optional(),
 });
 export type ApiKeyRecord = z.infer<typeof ApiKeyRecord>;
 
@@ -52,6 +58,12 @@ export interface TenantStore {
   create(tenant: Tenant, apiKey: ApiKeyRecord): Promise<void>;
   get(tenantId: string): Promise<Tenant | undefined>;
   findApiKey(keyId: string): Promise<ApiKeyRecord | undefined>;
+  /** Stores one more key for an existing tenant (the portal's "new API key"). */
+  addApiKey(apiKey: ApiKeyRecord): Promise<void>;
+  /** The tenant's keys, revoked ones included (hashes only, never a key). */
+  listApiKeys(tenantId: string): Promise<ApiKeyRecord[]>;
+  /** Marks the tenant's key revoked (the first time stays); undefined when the tenant has no key with this id. */
+  revokeApiKey(tenantId: string, keyId: string, at: Date): Promise<ApiKeyRecord | undefined>;
   /** Throws TenantNotFound (code TENANT_NOT_FOUND). */
   setPolicy(tenantId: string, policy: LadderPolicy, now: Date): Promise<Tenant>;
   /** Throws TenantNotFound (code TENANT_NOT_FOUND). */

@@ -51,17 +51,20 @@ export const WebhookDeliveryMessage = z.object({
   event: CaseEventMessageSchema,
   /** The failed attempts so far (so a dead-lettered delivery tells its story). */
   failures: z.array(WebhookFailure).default([]),
+  /** A delivery sent again by hand (portal): the retry's id, so its messages are not taken for the first ones. */
+  manualRetry: z.string().min(1).max(64).optional(),
 });
 export type WebhookDeliveryMessage = z.infer<typeof WebhookDeliveryMessage>;
 
 /**
  * Message id on the queue: `${eventId}:${subscriptionId}` for the first attempt (a re-run fan-out is dropped by
- * duplicate detection), `${eventId}:${subscriptionId}:${attempt}` for a retry.
+ * duplicate detection), `${eventId}:${subscriptionId}:${attempt}` for a retry; a delivery sent again by hand puts
+ * `:r{manualRetry}` after the subscription id.
  */
 export function deliveryMessageId(
-  delivery: Pick<WebhookDeliveryMessage, "subscriptionId" | "attempt" | "event">,
+  delivery: Pick<WebhookDeliveryMessage, "subscriptionId" | "attempt" | "event" | "manualRetry">,
 ): string {
-  const base = `${delivery.event.id}:${delivery.subscriptionId}`;
+  const base = `${delivery.event.id}:${delivery.subscriptionId}${delivery.manualRetry ? `:r${delivery.manualRetry}` : ""}`;
   return delivery.attempt === 1 ? base : `${base}:${String(delivery.attempt)}`;
 }
 

@@ -53,6 +53,23 @@ export class CachedTenantStore implements TenantStore {
     return this.#cached(this.#keys, keyId, () => this.#inner.findApiKey(keyId));
   }
 
+  async addApiKey(apiKey: ApiKeyRecord): Promise<void> {
+    await this.#inner.addApiKey(apiKey);
+    this.#keys.delete(apiKey.keyId);
+  }
+
+  listApiKeys(tenantId: string): Promise<ApiKeyRecord[]> {
+    return this.#inner.listApiKeys(tenantId);
+  }
+
+  /** Forgets the key here at once (another instance refuses it within `ttlMs`). */
+  async revokeApiKey(tenantId: string, keyId: string, at: Date): Promise<ApiKeyRecord | undefined> {
+    this.#keys.delete(keyId);
+    const revoked = await this.#inner.revokeApiKey(tenantId, keyId, at);
+    this.#keys.delete(keyId);
+    return revoked;
+  }
+
   async setPolicy(tenantId: string, policy: LadderPolicy, now: Date): Promise<Tenant> {
     return this.#written(tenantId, await this.#inner.setPolicy(tenantId, policy, now));
   }

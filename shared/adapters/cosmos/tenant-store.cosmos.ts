@@ -85,6 +85,56 @@ export class CosmosTenantStore implements TenantStore {
     });
   }
 
+  async addApiKey(apiKey: ApiKeyRecord): Promise<void> {
+    if ((await this.#readTenant(apiKey.tenantId)) === undefined) throw new TenantNotFound(apiKey.tenantId);
+    await this.#apiKeys.items.create<ApiKeyDocument>({
+      ...structuredClone(apiKey),
+      id: apiKey.keyId,
+      type: "api-key",
+      schemaVersion: 1,
+    });
+  }
+
+  /** A cross-partition query (keys are partitioned by key id for the API's point read); the portal's list only. */
+  async listApiKeys(tenantId: string): Promise<ApiKeyRecord[]> {
+    const { resources } = await this.#apiKeys.items
+      .query<Record<string, unknown>>({
+        query: "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.type = 'api-key'",
+        parameters: [{ name: "@tenantId", value: tenantId }],
+      })
+      .fetchAll();
+    return resources.map((doc) => this.#decodeKey(doc));
+  }
+
+  async revokeApiKey(tenantId: string, keyId: string, at: Date): Promise<ApiKeyRecord | undefined> {
+    return retryOnPreconditionFailed(
+      async () => {
+        const { resource, etag } = await this.#apiKeys.item(keyId, keyId).read<Record<string, unknown>>();
+        if (resource === undefined) return undefined;
+        const key = this.#decodeKey(resource);
+        if (key.tenantId !== tenantId) return undefined;
+        if (key.revokedAt !== undefined) return key;
+        const revoked: ApiKeyRecord = { ...key, revokedAt: at.toISOString() };
+        await this.#apiKeys
+          .item(keyId, keyId)
+          .replace<ApiKeyDocument>(
+            { ...revoked, id: keyId, type: "api-key", schemaVersion: 1 },
+            { accessCondition: { type: "IfMatch", condition: etag } },
+          );
+        return revoked;
+      },
+      this.#retry,
+      () => new Error(`API key ${keyId} kept changing while it was being revoked`),
+    );
+  }
+
+  #decodeKey(doc: Record<string, unknown>): ApiKeyRecord {
+    return decodeDocument(ApiKeyRecord, doc, {
+      container: this.#apiKeys.id,
+      storageOnly: ["id", "type", "schemaVersion"],
+    });
+  }
+
   async setPolicy(tenantId: string, policy: LadderPolicy, now: Date): Promise<Tenant> {
     return this.#change(tenantId, "policy", { policy: structuredClone(policy), updatedAt: now.toISOString() });
   }

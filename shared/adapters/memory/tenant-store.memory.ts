@@ -26,6 +26,24 @@ export class MemoryTenantStore implements TenantStore {
     return key === undefined ? undefined : structuredClone(key);
   }
 
+  async addApiKey(apiKey: ApiKeyRecord): Promise<void> {
+    if (!this.#tenants.has(apiKey.tenantId)) throw new TenantNotFound(apiKey.tenantId);
+    if (this.#apiKeys.has(apiKey.keyId)) throw new Error(`API key ${apiKey.keyId} exists already`);
+    this.#apiKeys.set(apiKey.keyId, structuredClone(apiKey));
+  }
+
+  async listApiKeys(tenantId: string): Promise<ApiKeyRecord[]> {
+    return [...this.#apiKeys.values()].filter((k) => k.tenantId === tenantId).map((k) => structuredClone(k));
+  }
+
+  async revokeApiKey(tenantId: string, keyId: string, at: Date): Promise<ApiKeyRecord | undefined> {
+    const key = this.#apiKeys.get(keyId);
+    if (key === undefined || key.tenantId !== tenantId) return undefined;
+    const revoked: ApiKeyRecord = { ...key, revokedAt: key.revokedAt ?? at.toISOString() };
+    this.#apiKeys.set(keyId, revoked);
+    return structuredClone(revoked);
+  }
+
   async setLetterhead(tenantId: string, letterhead: Letterhead, now: Date): Promise<Tenant> {
     const tenant = this.#tenants.get(tenantId);
     if (tenant === undefined) throw new TenantNotFound(tenantId);

@@ -2,8 +2,11 @@
 import { randomBytes, randomInt } from "node:crypto";
 import type { Random } from "../../ports/random";
 
-/** 2^48: the largest range `randomInt` takes, so `fraction()` has 48 random bits. */
-const FRACTION_RANGE = 2 ** 48;
+/**
+ * 2^48 − 1: the largest range `randomInt` takes (`max − min` must be below 2^48 — with 2^48 it threw, and with it
+ * every failed webhook delivery, at its retry's jitter), so `fraction()` has (almost) 48 random bits.
+ */
+const FRACTION_RANGE = 2 ** 48 - 1;
 
 export const cryptoRandom: Random = {
   bytes: (n) => new Uint8Array(randomBytes(n)),

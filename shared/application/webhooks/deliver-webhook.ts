@@ -20,6 +20,7 @@ import type { EmailSender } from "../../ports/email-sender";
 import type { TenantStore } from "../../ports/tenant-store";
 import type { Random } from "../../ports/random";
 import type { WebhookDeliveryMessage, WebhookDeliveryQueue, WebhookFailure } from "../../ports/webhook-delivery-queue";
+import type { WebhookDeliveryLog, WebhookDeliveryRecord } from "../../ports/webhook-delivery-log";
 import type { WebhookSender } from "../../ports/webhook-sender";
 import type { WebhookStore, WebhookSubscription } from "../../ports/webhook-store";
 import { makeAttemptWebhook, wantedSubscription } from "./attempt-delivery";
@@ -68,6 +69,11 @@ export interface DeliverWebhookDeps {
    * subscription list shows `disabledAt` and the reason in any case). Left out (no e-mail channel) → no e-mail.
    */
   notice?: { tenants: Pick<TenantStore, "get">; email: EmailSender };
+  /**
+   * The delivery log the portal shows (one record per attempt). Best effort: a log that fails never fails or repeats
+   * a delivery. Left out → nothing is recorded.
+   */
+  log?: WebhookDeliveryLog;
 }
 
 export const WEBHOOK_DISABLE_AFTER_FAILING_DAYS = 5;
@@ -92,7 +98,12 @@ export function makeDeliverWebhook(deps: DeliverWebhookDeps): DeliverWebhook {
     if (subscription === undefined) return { kind: "gone", why: "unsubscribed" };
 
     const outcome = await attempt(subscription, delivery.event);
+    const logged = (
+      record: Pick<WebhookDeliveryRecord, "outcome"> & Partial<Pick<WebhookDeliveryRecord, "reason" | "nextAttemptAt">>,
+      status?: number,
+    ) => logAttempt(deps, delivery, { ...record, ...(status !== undefined ? { status } : {}) });
     if (outcome.kind === "delivered") {
+      await logged({ outcome: "delivered" }, outcome.status);
       if (subscription.failingSince !== undefined)
         await deps.webhooks.markHealthy(subscription.tenantId, subscription.id);
       return { kind: "delivered", status: outcome.status };
@@ -100,6 +111,7 @@ export function makeDeliverWebhook(deps: DeliverWebhookDeps): DeliverWebhook {
     if (outcome.kind === "gone") {
       // The receiver says "stop" (Standard Webhooks): the subscription is disabled, nothing more is sent to it.
       const reason = `the receiver answered ${String(outcome.status)} Gone`;
+      await logged({ outcome: "gone", reason: `HTTP ${String(outcome.status)}` }, outcome.status);
       const now = deps.clock.now();
       const first = await deps.webhooks.disable(subscription.tenantId, subscription.id, reason, now);
       const notified = first ? await noticeOfDisabling(deps, subscription, reason, now) : undefined;
@@ -110,7 +122,9 @@ export function makeDeliverWebhook(deps: DeliverWebhookDeps): DeliverWebhook {
     const failure: WebhookFailure = { attempt: delivery.attempt, at: now.toISOString(), reason: outcome.reason };
     const failed: WebhookDeliveryMessage = { ...delivery, failures: [...delivery.failures, failure] };
     const delay = webhookRetryDelayMs(delivery.attempt, deps.random);
+    const status = /^HTTP (\d{3})$/u.exec(outcome.reason)?.[1];
     if (delay === undefined) {
+      await logged({ outcome: "failed", reason: outcome.reason }, status === undefined ? undefined : Number(status));
       const since = await deps.webhooks.markFailing(
         subscription.tenantId,
         subscription.id,
@@ -136,8 +150,39 @@ export function makeDeliverWebhook(deps: DeliverWebhookDeps): DeliverWebhook {
     const next: WebhookDeliveryMessage = { ...failed, attempt: delivery.attempt + 1 };
     const at = new Date(now.getTime() + delay);
     await deps.queue.schedule(next, at);
+    await logged(
+      { outcome: "retrying", reason: outcome.reason, nextAttemptAt: at.toISOString() },
+      status === undefined ? undefined : Number(status),
+    );
     return { kind: "retry", at, reason: outcome.reason, next };
   };
+}
+
+/** Writes one attempt to the delivery log, if there is one; a failure to write is swallowed (see `log`). */
+async function logAttempt(
+  deps: DeliverWebhookDeps,
+  delivery: WebhookDeliveryMessage,
+  what: Pick<WebhookDeliveryRecord, "outcome"> &
+    Partial<Pick<WebhookDeliveryRecord, "reason" | "nextAttemptAt" | "status">>,
+): Promise<void> {
+  if (deps.log === undefined) return;
+  try {
+    await deps.log.record({
+      schemaVersion: 1,
+      id: `${delivery.event.id}.${String(delivery.attempt)}${delivery.manualRetry ? `.${delivery.manualRetry}` : ""}`,
+      tenantId: delivery.tenantId,
+      subscriptionId: delivery.subscriptionId,
+      eventId: delivery.event.id,
+      eventType: delivery.event.type,
+      at: deps.clock.now().toISOString(),
+      attempt: delivery.attempt,
+      ...what,
+      ...(delivery.manualRetry ? { manualRetry: delivery.manualRetry } : {}),
+      delivery,
+    });
+  } catch {
+    // The log is for people reading the portal; the delivery's own outcome stands either way.
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { Experiment, ExperimentStepKind } from "../../domain/experiments";
 import { escapePortalHtml as esc, portalHref, portalLayout, type PortalLang, type SignedInHeader } from "./pages";
+import { tenantNav } from "./tenant-nav";
 
 export const EXPERIMENT_STEP_KINDS: readonly ExperimentStepKind[] = [
   "lets-pay-sms",
@@ -193,7 +194,7 @@ ${variantFields("A", "aText", "aSendAt")}${variantFields("B", "bText", "bSendAt"
 <p><button class="button" type="submit">${t.save}</button></p></form></section>`
     : `<p class="card">${t.viewer}</p>`;
   const saved = input.saved ? `<p class="card" role="status">${esc(t.saved.replace("{id}", input.saved))}</p>` : "";
-  const body = `<h1>${t.title}: ${esc(input.tenantName)}</h1>${summary}${saved}<p>${t.intro}</p>${list}${form}
+  const body = `${tenantNav(lang, input.tenantId, "experiments")}<h1>${t.title}: ${esc(input.tenantName)}</h1>${summary}${saved}<p>${t.intro}</p>${list}${form}
 <p><a href="${esc(portalHref(`/portal/${encodeURIComponent(input.tenantId)}/saker`, lang))}">${t.back}</a></p>`;
   return portalLayout(lang, t.title, body, header);
 }

@@ -5,10 +5,11 @@
  * phone (the case table turns into stacked rows) to a desktop.
  */
 import { createHash } from "node:crypto";
+import { tenantNav } from "./tenant-nav";
 
 export type PortalLang = "nb" | "en";
 
-const esc = (s: string): string =>
+export const esc = (s: string): string =>
   s.replace(/[&<>"']/gu, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 const CSS = [
@@ -38,6 +39,7 @@ const CSS = [
   "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}",
   ".muted{color:#4a5257}",
   "nav.paging{display:flex;gap:1rem;margin:1rem 0}",
+  ".tenant-nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:0;margin:0 0 1rem}.tenant-nav a{display:inline-block;min-height:44px;padding:.5rem 0}",
   "nav.paging a{display:inline-block;min-height:44px;padding:.5rem 0}",
   "form.stack label{display:block;font-weight:600;margin:.75rem 0 .25rem}form.stack input,form.stack select,form.stack textarea{font:inherit;width:100%;max-width:40rem;min-height:44px;padding:.375rem .5rem;border:1px solid #6b7378;border-radius:.25rem;background:#fff;color:#1a1a1a}form.stack textarea{min-height:6rem}fieldset{border:1px solid #6b7378;border-radius:.5rem;margin:1rem 0;padding:.5rem 1rem}legend{font-weight:600}p.hint{margin:.25rem 0;color:#4a5257}.errors{border:3px solid #a4000f}.error{color:#a4000f;font-weight:600}form.inline{display:inline}",
   "@media (max-width:40rem){table,thead,tbody,tr,td{display:block}thead{position:absolute;left:-9999px}tr{border:1px solid #6b7378;border-radius:.5rem;margin:0 0 .75rem;background:#fff}td{border:0;padding:.25rem .75rem}td::before{content:attr(data-label)': ';font-weight:600}td.num{text-align:left}}",
@@ -187,7 +189,8 @@ export interface SignedInHeader {
   params?: Record<string, string>;
 }
 
-function layout(lang: PortalLang, title: string, body: string, header?: SignedInHeader): string {
+/** A portal page: the header (who, language, sign-out), `body` in main; `head` adds to <head> (a page's own assets). */
+export function layout(lang: PortalLang, title: string, body: string, header?: SignedInHeader, head = ""): string {
   const t = T[lang];
   const otherLang: PortalLang = lang === "nb" ? "en" : "nb";
   const switchHref = header
@@ -201,7 +204,7 @@ function layout(lang: PortalLang, title: string, body: string, header?: SignedIn
   return `<!doctype html>
 <html lang="${lang === "nb" ? "nb" : "en"}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><meta name="referrer" content="no-referrer"><title>${esc(title)} – ${t.portal}</title>
-<style>${CSS}</style></head><body>
+<style>${CSS}</style>${head}</head><body>
 <header><a href="${esc(portalHref("/portal", lang))}"><strong>${t.portal}</strong></a><div class="who">${right}</div></header>
 <main id="main">${body}</main></body></html>`;
 }
@@ -322,9 +325,7 @@ ${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}
   return layout(
     lang,
     `${t.casesTitle} – ${input.tenantName}`,
-    `<h1 id="cases-heading">${t.casesTitle}: ${esc(input.tenantName)}</h1>${form}${rows}${paging ? `<nav class="paging" aria-label="${t.next}">${paging}</nav>` : ""}` +
-      // the creditor's A/B tests on its messages (experiments-page.ts)
-      `<p><a href="${esc(portalHref(`/portal/${encodeURIComponent(input.tenantId)}/ab-tester`, lang))}">${lang === "nb" ? "A/B-tester" : "A/B tests"}</a></p>`,
+    `${tenantNav(lang, input.tenantId, "cases")}<h1 id="cases-heading">${t.casesTitle}: ${esc(input.tenantName)}</h1>${form}${rows}${paging ? `<nav class="paging" aria-label="${t.next}">${paging}</nav>` : ""}`,
     { ...header, path, params },
   );
 }

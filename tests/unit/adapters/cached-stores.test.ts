@@ -46,6 +46,9 @@ function counting(inner: TenantStore) {
     },
     setPolicy: (id, p, now) => inner.setPolicy(id, p, now),
     setLetterhead: (id, l, now) => inner.setLetterhead(id, l, now),
+    addApiKey: (k) => inner.addApiKey(k),
+    listApiKeys: (id) => inner.listApiKeys(id),
+    revokeApiKey: (id, k, at) => inner.revokeApiKey(id, k, at),
   };
   return { store, reads, failNext: () => (failNext = true) };
 }
@@ -206,5 +209,17 @@ describe("the cached webhook store", () => {
     await expect(cachedFlaky.listForTenant("t_1")).rejects.toThrow("503");
     expect(await cachedFlaky.listForTenant("t_1")).toEqual([]);
     expect(flaky.lists()).toBe(2);
+  });
+});
+
+describe("the cached tenant store and revoked keys", () => {
+  it("forgets a key revoked through it at once, though its 30 s are not over", async () => {
+    const inner = counting(new MemoryTenantStore());
+    const now = 0;
+    const cached = new CachedTenantStore(inner.store, { now: () => now });
+    await cached.create(tenant, key);
+    expect((await cached.findApiKey("k_1"))?.revokedAt).toBeUndefined();
+    await cached.revokeApiKey("t_1", "k_1", new Date("2026-11-02T00:00:00.000Z"));
+    expect((await cached.findApiKey("k_1"))?.revokedAt).toBe("2026-11-02T00:00:00.000Z");
   });
 });

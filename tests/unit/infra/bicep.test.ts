@@ -1276,7 +1276,7 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
     }
   });
 
-  it("declares the containers the stores use, each with its partition key, and TTL only on idempotency records and Min side and staff sessions", () => {
+  it("declares the containers the stores use, each with its partition key, and TTL only on idempotency records, Min side and staff sessions and the webhook delivery log", () => {
     const summary = declaration.containers.map((c) => ({
       id: c.id,
       path: c.partitionKeyPath,
@@ -1300,6 +1300,7 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
       { id: "message-threads", path: "/caseId", ttl: null },
       { id: "staff-sessions", path: "/id", ttl: 86400 },
       { id: "staff-audit", path: "/partition", ttl: null },
+      { id: "webhook-delivery-log", path: "/subscriptionId", ttl: 2592000 },
     ]);
   });
 

@@ -18,6 +18,8 @@ import { emptyThread } from "../../../../shared/ports/message-thread-store";
 import { CosmosMinSideSessionStore } from "../../../../shared/adapters/cosmos/min-side-session-store.cosmos";
 import { CosmosPowerOfAttorneyStore } from "../../../../shared/adapters/cosmos/power-of-attorney-store.cosmos";
 import { CosmosStaffAuditLog } from "../../../../shared/adapters/cosmos/staff-audit-log.cosmos";
+import { CosmosWebhookDeliveryLog } from "../../../../shared/adapters/cosmos/webhook-delivery-log.cosmos";
+import type { WebhookDeliveryRecord } from "../../../../shared/ports/webhook-delivery-log";
 import { CosmosStaffSessionStore } from "../../../../shared/adapters/cosmos/staff-session-store.cosmos";
 import { CosmosCaseStore } from "../../../../shared/adapters/cosmos/case-store.cosmos";
 import {
@@ -225,6 +227,7 @@ describe("Cosmos DB documents", () => {
       tenantId: "tenant-doc",
       caseId: caseIdFor("tenant-doc", "INV-1"),
     });
+    await new CosmosWebhookDeliveryLog({ database }).record(aDeliveryRecord("wh_doc", "evt-doc", 1, "delivered"));
 
     for (const containerId of Object.values(COSMOS_CONTAINERS)) {
       const docs = await allDocuments(containerId);
@@ -235,6 +238,41 @@ describe("Cosmos DB documents", () => {
         expect(JSON.stringify(doc), containerId).not.toContain("never-stored-anywhere");
       }
     }
+  });
+
+  it("keep a subscription's webhook deliveries newest first, and read one back by id", async () => {
+    const log = new CosmosWebhookDeliveryLog({ database });
+    await log.record(aDeliveryRecord("wh_log", "evt-1", 1, "retrying", "2026-12-07T08:00:00.000Z"));
+    await log.record(aDeliveryRecord("wh_log", "evt-1", 2, "delivered", "2026-12-07T08:00:05.000Z"));
+    await log.record(aDeliveryRecord("wh_other", "evt-1", 1, "delivered", "2026-12-07T08:00:06.000Z"));
+    const recent = await log.recent("wh_log", 10);
+    expect(recent.map((r) => [r.attempt, r.outcome])).toEqual([
+      [2, "delivered"],
+      [1, "retrying"],
+    ]);
+    expect((await log.get("wh_log", "evt-1.1"))?.status).toBe(503);
+    expect(await log.get("wh_log", "evt-9.1")).toBeUndefined();
+  });
+
+  it("add, list and revoke a tenant's API keys; another tenant's key id is not found", async () => {
+    const store = new CosmosTenantStore({ database });
+    const { tenant, apiKey } = aTenant("tenant-keys");
+    await store.create(tenant, apiKey);
+    await store.addApiKey({
+      keyId: "0123456789abcdef",
+      tenantId: "tenant-keys",
+      keyHash: "f".repeat(64),
+      createdAt: "2026-12-07T08:00:00.000Z",
+      label: "Regnskap",
+    });
+    expect((await store.listApiKeys("tenant-keys")).map((k) => k.keyId).sort()).toEqual(
+      [apiKey.keyId, "0123456789abcdef"].sort(),
+    );
+    expect(await store.revokeApiKey("tenant-other", "0123456789abcdef", new Date())).toBeUndefined();
+    const revoked = await store.revokeApiKey("tenant-keys", "0123456789abcdef", new Date("2026-12-08T08:00:00.000Z"));
+    expect(revoked?.revokedAt).toBe("2026-12-08T08:00:00.000Z");
+    expect((await store.findApiKey("0123456789abcdef"))?.revokedAt).toBe("2026-12-08T08:00:00.000Z");
+    expect((await store.findApiKey(apiKey.keyId))?.revokedAt).toBeUndefined();
   });
 
   it("take a debtor's SMS slot once: a second writer with the same or an older version is refused", async () => {
@@ -403,4 +441,34 @@ function aDebtorContact(id: string, at: string): DebtorContact {
     amount: { value: 125000, currency: "NOK" as const },
   };
   return { schemaVersion: 1, id, tenantId: "tenant-doc", lastSms: { at, sender: step, steps: [step] } };
+}
+
+function aDeliveryRecord(
+  subscriptionId: string,
+  eventId: string,
+  attempt: number,
+  outcome: WebhookDeliveryRecord["outcome"],
+  at = "2026-12-07T08:00:00.000Z",
+): WebhookDeliveryRecord {
+  const event = {
+    id: eventId,
+    type: "case.created" as const,
+    tenantId: "tenant-doc",
+    caseId: "c_doc",
+    occurredAt: at,
+    data: {},
+  };
+  return {
+    schemaVersion: 1,
+    id: `${eventId}.${String(attempt)}`,
+    tenantId: "tenant-doc",
+    subscriptionId,
+    eventId,
+    eventType: "case.created",
+    at,
+    attempt,
+    outcome,
+    ...(outcome === "delivered" ? { status: 204 } : { status: 503, reason: "HTTP 503" }),
+    delivery: { schemaVersion: 1, tenantId: "tenant-doc", subscriptionId, attempt, event, failures: [] },
+  };
 }
