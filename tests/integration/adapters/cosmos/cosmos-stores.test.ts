@@ -18,6 +18,7 @@ import { emptyThread } from "../../../../shared/ports/message-thread-store";
 import { CosmosMinSideSessionStore } from "../../../../shared/adapters/cosmos/min-side-session-store.cosmos";
 import { CosmosPowerOfAttorneyStore } from "../../../../shared/adapters/cosmos/power-of-attorney-store.cosmos";
 import { CosmosStaffAuditLog } from "../../../../shared/adapters/cosmos/staff-audit-log.cosmos";
+import { CosmosWorkItemStore } from "../../../../shared/adapters/cosmos/work-item-store.cosmos";
 import { CosmosStaffSessionStore } from "../../../../shared/adapters/cosmos/staff-session-store.cosmos";
 import { CosmosCaseStore } from "../../../../shared/adapters/cosmos/case-store.cosmos";
 import {
@@ -224,6 +225,16 @@ describe("Cosmos DB documents", () => {
       action: "view-case",
       tenantId: "tenant-doc",
       caseId: caseIdFor("tenant-doc", "INV-1"),
+    });
+    await new CosmosWorkItemStore({ database }).open({
+      schemaVersion: 1,
+      id: `debtor-message:${caseIdFor("tenant-doc", "INV-1")}`,
+      queue: "inbox",
+      kind: "debtor-message",
+      tenantId: "tenant-doc",
+      caseId: caseIdFor("tenant-doc", "INV-1"),
+      invoiceNumber: "INV-1",
+      createdAt: "2025-03-17T09:02:00.000Z",
     });
 
     for (const containerId of Object.values(COSMOS_CONTAINERS)) {
