@@ -1,7 +1,10 @@
 /** What the portal's functions are wired with (types only; the composition root builds it). */
 import type { RecordStaffAction } from "../../shared/application/portal/audit";
 import type { StaffSessions } from "../../shared/application/portal/staff-sessions";
-import type { CaseStore } from "../../shared/ports/case-store";
+import type { CaseSearch } from "../../shared/ports/case-search";
+import type { CaseStore, PersonCases } from "../../shared/ports/case-store";
+import type { MessageThreadStore } from "../../shared/ports/message-thread-store";
+import type { WorkItemStore } from "../../shared/ports/work-item-store";
 import type { Clock } from "../../shared/ports/clock";
 import type { StaffAuditLog } from "../../shared/ports/staff-audit-log";
 import type { StaffIdentityProvider } from "../../shared/ports/staff-identity-provider";
@@ -21,4 +24,12 @@ export interface PortalDeps {
   portal?: PortalWiring;
   cases: CaseStore;
   clock: Clock;
+  /** The case list's search and the console's cross-tenant lookups (the case store). */
+  caseSearch: CaseSearch;
+  /** A person's cases by national id (Min side's index). */
+  personCases: PersonCases;
+  /** The debtor's message threads: the inbox checks a message still awaits an answer. */
+  messageThreads: MessageThreadStore;
+  /** Customer service's inbox of work; absent: the inbox lists delayed reopens only. */
+  workItems?: WorkItemStore;
 }

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 
 export type PortalLang = "nb" | "en";
 
-const esc = (s: string): string =>
+export const esc = (s: string): string =>
   s.replace(/[&<>"']/gu, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 const CSS = [
@@ -39,6 +39,12 @@ const CSS = [
   ".muted{color:#4a5257}",
   "nav.paging{display:flex;gap:1rem;margin:1rem 0}",
   "nav.paging a{display:inline-block;min-height:44px;padding:.5rem 0}",
+  ".error{border:2px solid #b3261e;border-radius:.5rem;background:#fff;padding:.75rem 1rem;margin:0 0 1rem}",
+  ".error h2{margin:0 0 .25rem;font-size:1.125rem}",
+  "p.actions{display:flex;flex-wrap:wrap;gap:1rem;align-items:center}",
+  "ul.plain{list-style:none;padding:0;margin:0}",
+  "section.person{margin:0 0 1.5rem}",
+  ".field-error{color:#b3261e;font-weight:400}",
   "@media (max-width:40rem){table,thead,tbody,tr,td{display:block}thead{position:absolute;left:-9999px}tr{border:1px solid #6b7378;border-radius:.5rem;margin:0 0 .75rem;background:#fff}td{border:0;padding:.25rem .75rem}td::before{content:attr(data-label)': ';font-weight:600}td.num{text-align:left}}",
 ].join("");
 
@@ -50,7 +56,8 @@ export const PORTAL_CSP = [
   "form-action 'self'",
 ].join("; ");
 
-const T = {
+/** The portal's texts (bokmål, English), shared by its page modules. */
+export const T = {
   nb: {
     portal: "Kreditorportal",
     signInTitle: "Logg inn – kreditorportal og kundeservice",
@@ -84,6 +91,7 @@ const T = {
     first: "Første side",
     roles: "Roller",
     language: "English",
+    console: "Kundeservice",
     caseTitle: "Sak",
     timeline: "Hva har skjedd",
     staffViewed: "Ansatt {who} åpnet saken",
@@ -141,6 +149,7 @@ const T = {
     first: "First page",
     roles: "Roles",
     language: "Norsk",
+    console: "Customer service",
     caseTitle: "Case",
     timeline: "What has happened",
     staffViewed: "Staff user {who} opened the case",
@@ -186,14 +195,15 @@ export interface SignedInHeader {
   params?: Record<string, string>;
 }
 
-function layout(lang: PortalLang, title: string, body: string, header?: SignedInHeader): string {
+export function layout(lang: PortalLang, title: string, body: string, header?: SignedInHeader): string {
   const t = T[lang];
   const otherLang: PortalLang = lang === "nb" ? "en" : "nb";
   const switchHref = header
     ? portalHref(header.path, otherLang, header.params ?? {})
     : portalHref("/portal/logg-inn", otherLang);
   const right = header
-    ? `<span>${esc(header.displayName)} <span class="roles">(${esc(t.roles)}: ${esc(header.roles.join(", "))})</span></span>
+    ? `${header.roles.some((r) => r === "service.agent" || r === "operator") ? `<a href="${esc(portalHref("/portal/kundeservice", lang))}">${t.console}</a>` : ""}
+<span>${esc(header.displayName)} <span class="roles">(${esc(t.roles)}: ${esc(header.roles.join(", "))})</span></span>
 <a href="${esc(switchHref)}" lang="${otherLang}">${t.language}</a>
 <form method="post" action="${esc(portalHref("/portal/logg-ut", lang))}"><input type="hidden" name="csrf" value="${esc(header.csrfToken)}"><button type="submit">${t.signOut}</button></form>`
     : `<a href="${esc(switchHref)}" lang="${otherLang}">${t.language}</a>`;
