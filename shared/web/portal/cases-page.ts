@@ -151,7 +151,11 @@ ${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}
 <label for="sort">${l.sort}<select id="sort" name="sort">${options(SORT_KEYS, f.sort, (s) => l.sorts[s] ?? s)}</select></label>
 <label for="dir">${l.dir}<select id="dir" name="dir">${options(["asc", "desc"], f.dir, (d) => (d === "asc" ? l.asc : l.desc))}</select></label>
 <button class="button" type="submit">${t.search}</button></form>`;
-  const csv = `<p class="actions"><a href="${esc(portalHref(`${path}.csv`, lang, input.params))}" download>${l.csv}</a></p>`;
+  // The export of filters that do not fit would only answer with this page again: no link until they are right.
+  const csv =
+    input.invalid.length > 0
+      ? ""
+      : `<p class="actions"><a href="${esc(portalHref(`${path}.csv`, lang, input.params))}" download>${l.csv}</a></p>`;
   const rows =
     input.rows.length === 0
       ? `<p class="card">${l.noCases}</p>`

@@ -44,7 +44,7 @@ const CSS = [
   "p.actions{display:flex;flex-wrap:wrap;gap:1rem;align-items:center}",
   "ul.plain{list-style:none;padding:0;margin:0}",
   "section.person{margin:0 0 1.5rem}",
-  ".field-error{color:#b3261e;font-weight:400}",
+  ".field-error{display:block;max-width:16rem;color:#b3261e;font-weight:400}",
   "@media (max-width:40rem){table,thead,tbody,tr,td{display:block}thead{position:absolute;left:-9999px}tr{border:1px solid #6b7378;border-radius:.5rem;margin:0 0 .75rem;background:#fff}td{border:0;padding:.25rem .75rem}td::before{content:attr(data-label)': ';font-weight:600}td.num{text-align:left}}",
 ].join("");
 
