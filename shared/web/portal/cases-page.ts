@@ -137,7 +137,7 @@ export function renderCaseListPage(lang: PortalLang, input: CaseListPageInput, h
   const summary =
     input.invalid.length === 0
       ? ""
-      : `<div class="error" role="alert"><h2>${l.fixTitle}</h2><ul>${input.invalid
+      : `<div class="error-summary" role="alert"><h2>${l.fixTitle}</h2><ul>${input.invalid
           .map((field) => `<li><a href="#${field}">${esc(l.fields[field])}</a></li>`)
           .join("")}</ul></div>`;
   const form = `<form class="search card" method="get" action="${esc(path)}" role="search">
@@ -176,7 +176,9 @@ ${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}
   return layout(
     lang,
     `${t.casesTitle} – ${input.tenantName}`,
-    `<h1 id="cases-heading">${t.casesTitle}: ${esc(input.tenantName)}</h1>${summary}${form}${csv}${rows}${paging ? `<nav class="paging" aria-label="${t.next}">${paging}</nav>` : ""}`,
+    `<h1 id="cases-heading">${t.casesTitle}: ${esc(input.tenantName)}</h1>${summary}${form}${csv}${rows}${paging ? `<nav class="paging" aria-label="${t.next}">${paging}</nav>` : ""}` +
+      // the creditor's A/B tests on its messages (experiments-page.ts, on main since the h-ab merge)
+      `<p><a href="${esc(portalHref(`/portal/${encodeURIComponent(input.tenantId)}/ab-tester`, lang))}">${lang === "nb" ? "A/B-tester" : "A/B tests"}</a></p>`,
     { ...header, path, params: input.params },
   );
 }
