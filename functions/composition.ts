@@ -94,6 +94,7 @@ import { PAYMENTS_QUEUE } from "./payments/names";
 import { PARTNER_COMMANDS_QUEUE } from "./services/names";
 import { CASE_EVENTS_TOPIC, WEBHOOK_DELIVERIES_QUEUE } from "./webhooks/names";
 import type { PortalDeps } from "./portal";
+import { CosmosWorkItemStore } from "../shared/adapters/cosmos/work-item-store.cosmos";
 import { portalFrom } from "./portal-composition";
 import { portalSettingsFrom } from "./portal-settings-composition";
 
@@ -206,6 +207,9 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     clock,
     random: cryptoRandom,
     cases,
+    // The portal's case search and the console's lookups (issue 16) are the case store's; the inbox's work items.
+    caseSearch: cases,
+    workItems: new CosmosWorkItemStore({ database }),
     tenants,
     payLinks: new CosmosPayLinkStore({ database }),
     paymentAttempts: new CosmosPaymentAttemptStore({ database }),

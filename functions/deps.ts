@@ -32,10 +32,13 @@ import type { DigitalMailbox } from "../shared/ports/digital-mailbox";
 import type { EmailSender } from "../shared/ports/email-sender";
 import type { PrintHouse } from "../shared/ports/print-house";
 import type { InvoiceDocumentStore } from "../shared/ports/invoice-document-store";
+import type { WorkItemStore } from "../shared/ports/work-item-store";
 
 /** The process-wide ports: built once per process, on first use. */
 export interface AppDeps {
   clock: Clock;
+  /** Customer service's inbox of work (issue 16): debtor messages, payment reports, disputes; absent in some tests. */
+  workItems?: WorkItemStore;
   /** Randomness for tokens, ids and jitter (cryptographic in the app; seeded in tests). */
   random: Random;
   cases: CaseStore;

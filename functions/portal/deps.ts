@@ -11,7 +11,10 @@ import type {
 } from "../../shared/application/webhooks/register-webhook";
 import type { LadderPolicy, PolicyProblem } from "../../shared/domain/policy";
 import type { StaffSessions } from "../../shared/application/portal/staff-sessions";
-import type { CaseStore } from "../../shared/ports/case-store";
+import type { CaseSearch } from "../../shared/ports/case-search";
+import type { CaseStore, PersonCases } from "../../shared/ports/case-store";
+import type { MessageThreadStore } from "../../shared/ports/message-thread-store";
+import type { WorkItemStore } from "../../shared/ports/work-item-store";
 import type { Clock } from "../../shared/ports/clock";
 import type { StaffAuditLog } from "../../shared/ports/staff-audit-log";
 import type { StaffIdentityProvider } from "../../shared/ports/staff-identity-provider";
@@ -57,4 +60,12 @@ export interface PortalDeps {
   /** The A/B test page reads and saves the ladder policy through the policy use case (http-portal-experiments.ts). */
   tenants: TenantStore;
   partnerConnections: Pick<PartnerConnectionStore, "get">;
+  /** The case list's search and the console's cross-tenant lookups (the case store). */
+  caseSearch: CaseSearch;
+  /** A person's cases by national id (Min side's index). */
+  personCases: PersonCases;
+  /** The debtor's message threads: the inbox checks a message still awaits an answer. */
+  messageThreads: MessageThreadStore;
+  /** Customer service's inbox of work; absent: the inbox lists delayed reopens only. */
+  workItems?: WorkItemStore;
 }

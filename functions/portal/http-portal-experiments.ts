@@ -10,11 +10,10 @@
  * is audited (`recordStaffAction`). Seeing the page needs `mayAccessTenant`, changing it `mayActOnTenant`; a tenant
  * the user may not see is the same 404 as a missing one. Logs carry no form content.
  */
-import { app, type Cookie, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { app, type HttpRequest } from "@azure/functions";
 import { makeGetPolicy, makePutPolicy, UnlawfulPolicy } from "../../shared/application/policy";
 import { mayAccessTenant, mayActOnTenant } from "../../shared/application/portal/access";
-import { PORTAL_COOKIE, staffCsrfMatches, type StaffSession } from "../../shared/application/portal/staff-sessions";
-import type { CookieToSet } from "../../shared/application/min-side/sessions";
+import { staffCsrfMatches, type StaffSession } from "../../shared/application/portal/staff-sessions";
 import { timeZoneOf, toLocalDate } from "../../shared/domain/calendar";
 import { Experiment } from "../../shared/domain/experiments";
 import type { LadderPolicy } from "../../shared/domain/policy";
@@ -24,45 +23,12 @@ import {
   type ExperimentFormValues,
   type ExperimentsPageInput,
 } from "../../shared/web/portal/experiments-page";
-import {
-  PORTAL_CSP,
-  PORTAL_NOTICE_STATUS,
-  portalHref,
-  renderPortalNotice,
-  type PortalLang,
-  type PortalNotice,
-  type SignedInHeader,
-} from "../../shared/web/portal/pages";
-import type { PortalDeps, PortalWiring } from "./deps";
-import { PORTAL_EXPERIMENTS_FUNCTION, PORTAL_EXPERIMENTS_ROUTE, PORTAL_SIGN_IN_ROUTE } from "./names";
-
-const PAGE_HEADERS = {
-  "content-type": "text/html; charset=utf-8",
-  "cache-control": "no-store",
-  "referrer-policy": "no-referrer",
-  "x-content-type-options": "nosniff",
-  "x-frame-options": "DENY",
-  "content-security-policy": PORTAL_CSP,
-};
+import { portalHref } from "../../shared/web/portal/pages";
+import type { PortalDeps } from "./deps";
+import { headerOf, ID_PARAM, makePortalGuards, notice, page } from "./portal-guards";
+import { PORTAL_EXPERIMENTS_FUNCTION, PORTAL_EXPERIMENTS_ROUTE } from "./names";
 
 const FORM_FIELDS = ["id", "step", "startsOn", "endsOn", "splitA", "aText", "aSendAt", "bText", "bSendAt"] as const;
-
-function page(status: number, body: string, cookies: CookieToSet[] = []): HttpResponseInit {
-  const toCookie = (c: CookieToSet): Cookie => ({
-    name: c.name,
-    value: c.value,
-    path: "/",
-    secure: true,
-    httpOnly: true,
-    sameSite: "Lax",
-    ...(c.maxAge !== undefined ? { maxAge: c.maxAge } : {}),
-  });
-  return { status, headers: { ...PAGE_HEADERS }, body, ...(cookies.length ? { cookies: cookies.map(toCookie) } : {}) };
-}
-
-function notice(kind: PortalNotice, lang: PortalLang, header?: SignedInHeader): HttpResponseInit {
-  return page(PORTAL_NOTICE_STATUS[kind], renderPortalNotice(kind, lang, header));
-}
 
 /** The form as an experiment, with what the form calls each member (for the errors). */
 function experimentOf(values: ExperimentFormValues) {
@@ -91,51 +57,13 @@ function fieldOf(path: readonly PropertyKey[]): keyof ExperimentFormValues | und
 }
 
 export function makePortalExperimentsFunctions(resolve: () => PortalDeps) {
-  const handle =
-    (
-      what: string,
-      fn: (
-        request: HttpRequest,
-        deps: PortalDeps,
-        wiring: PortalWiring,
-        session: StaffSession,
-        lang: PortalLang,
-      ) => Promise<HttpResponseInit>,
-    ) =>
-    async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
-      const lang: PortalLang = request.query.get("lang") === "en" ? "en" : "nb";
-      try {
-        const deps = resolve();
-        if (!deps.portal) return notice("closed", lang);
-        const session = await deps.portal.sessions.resolve(request);
-        if (!session) {
-          const hadCookie = (request.headers.get("cookie") ?? "").includes(`${PORTAL_COOKIE}=`);
-          return {
-            status: 303,
-            headers: { location: portalHref(`/${PORTAL_SIGN_IN_ROUTE}`, lang), "cache-control": "no-store" },
-            ...(hadCookie ? { cookies: [{ name: PORTAL_COOKIE, value: "", path: "/", maxAge: 0 }] } : {}),
-          };
-        }
-        return await fn(request, deps, deps.portal, session, lang);
-      } catch (error) {
-        context.error(`portal ${what} failed`, {
-          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-        });
-        return notice("unavailable", lang);
-      }
-    };
+  const { signedIn: handle } = makePortalGuards(resolve);
 
   /** The tenant of the route when this user may see it, with what the page shows. */
   async function load(request: HttpRequest, deps: PortalDeps, session: StaffSession) {
     const tenantId = request.params.tenantId ?? "";
-    const header: SignedInHeader = {
-      displayName: session.staff.displayName,
-      roles: session.staff.roles,
-      csrfToken: session.csrfToken,
-      path: experimentsPath(tenantId),
-    };
-    if (!/^[A-Za-z0-9_-]{1,100}$/u.test(tenantId) || !mayAccessTenant(session.staff, tenantId))
-      return { header, found: undefined };
+    const header = headerOf(session, experimentsPath(tenantId));
+    if (!ID_PARAM.test(tenantId) || !mayAccessTenant(session.staff, tenantId)) return { header, found: undefined };
     const tenant = await deps.tenants.get(tenantId);
     if (!tenant) return { header, found: undefined };
     const policy = (await makeGetPolicy(deps)(tenantId)).policy;

@@ -46,7 +46,7 @@ import {
   type SettingsMessage,
 } from "../../shared/web/portal/settings-pages";
 import type { PortalDeps, PortalSettingsWiring, PortalWiring } from "./deps";
-import { headerOf, langOf, notice, page, redirect } from "./http-portal";
+import { headerOf, langOf, notice, page, redirect } from "./portal-guards";
 import * as names from "./names";
 
 const ID = /^[A-Za-z0-9_-]{1,100}$/u;

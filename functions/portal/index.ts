@@ -3,6 +3,8 @@ import type { PortalDeps } from "./deps";
 import { registerPortalFunctions } from "./http-portal";
 import { registerPortalExperimentsFunctions } from "./http-portal-experiments";
 import { registerPortalSettingsFunctions } from "./http-portal-settings";
+import { registerPortalCaseListFunctions } from "./http-portal-cases";
+import { registerPortalConsoleFunctions } from "./http-portal-console";
 
 export type { PortalDeps, PortalSettingsWiring, PortalWiring } from "./deps";
 
@@ -10,4 +12,6 @@ export function registerPortal(deps: () => PortalDeps): void {
   registerPortalFunctions(deps);
   registerPortalExperimentsFunctions(deps);
   registerPortalSettingsFunctions(deps);
+  registerPortalCaseListFunctions(deps);
+  registerPortalConsoleFunctions(deps);
 }

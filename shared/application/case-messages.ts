@@ -25,6 +25,8 @@ import type { AlertChannel, MessageThread, MessageThreadStore, ThreadMessage } f
 import type { Random } from "../ports/random";
 import type { SmsSender } from "../ports/sms-sender";
 import type { TenantStore } from "../ports/tenant-store";
+import type { WorkItemStore } from "../ports/work-item-store";
+import { clearWork } from "./portal/work-items";
 import type { CaseStore } from "../ports/case-store";
 import { languageIn, ladderOf } from "./case-context";
 import { messageIdFor } from "./letters/deliver-letter";
@@ -48,6 +50,8 @@ export interface CaseMessagesDeps {
   messageThreads: MessageThreadStore;
   sms: SmsSender;
   email?: EmailSender;
+  /** Customer service's inbox: a reply answers the debtor's message (issue 16). */
+  workItems?: WorkItemStore;
 }
 
 export interface CaseMessagesConfig {
@@ -185,6 +189,7 @@ export function makeReplyToDebtor(deps: CaseMessagesDeps, config: CaseMessagesCo
     };
     await repairPendingMessages(deps, await deps.messageThreads.get(tenantId, caseId));
     if ((await appendMessage(deps.messageThreads, record, message)) === "thread-full") throw new ThreadFull();
+    await clearWork(deps.workItems, "debtor-message", caseId);
     try {
       // The reply's timeline entry, once (see recordMessageOnCase); should it fail, the reply is kept (pending) and
       // the next GET of the thread writes it — failing the request would only make customer service send it again.

@@ -70,12 +70,19 @@ import {
   type EtagRetryOptions,
 } from "./cosmos-errors.cosmos";
 import { bulkWrite } from "./bulk.cosmos";
+import {
+  caseSearchFieldsOf,
+  STAGE_GROUPS,
+  type CaseSearch,
+  type CaseSearchFields,
+  type CaseSearchQuery,
+} from "../../ports/case-search";
 import { COSMOS_CONTAINERS } from "./database.cosmos";
 
 /** Statuses of cases still followed up (self-healing restarts their orchestrations). */
 export const ACTIVE_CASE_STATUSES = ["open", "on-hold", "disputed"] as const;
 
-type CaseDocument = Omit<CaseRecord, "outbox"> & {
+type CaseDocument = Omit<CaseRecord, "outbox"> & { [K in keyof CaseSearchFields]: CaseSearchFields[K] } & {
   id: string;
   type: "case";
   serviceWork?: ServiceWork;
@@ -108,7 +115,7 @@ function readView(record: CaseRecord): CaseRecord {
   return rest;
 }
 
-export class CosmosCaseStore implements CaseStore, PersonCases {
+export class CosmosCaseStore implements CaseStore, PersonCases, CaseSearch {
   readonly #container: Container;
   readonly #retry: EtagRetryOptions;
   /** The etag each record handed out was read or written at (the caller's object, weakly): `update`'s `read`. */
@@ -262,6 +269,42 @@ export class CosmosCaseStore implements CaseStore, PersonCases {
     return { ...result, items: result.items.map((doc) => this.#decode(doc)) };
   }
 
+  /** The portal's case list: one parameterised query in the tenant's cases (`caseSearchSql`), paged. */
+  async search(
+    tenantId: string,
+    query: CaseSearchQuery,
+    page: { limit: number; continuationToken?: string },
+  ): Promise<Page<CaseRecord>> {
+    const result = await this.#page<StoredDocument>(caseSearchSql(tenantId, query), page);
+    return { ...result, items: result.items.map((doc) => this.#decode(doc)) };
+  }
+
+  /** Across tenants, by the phone's lookup key: an equality on an indexed field, at most `limit`. */
+  async findByPhoneKey(phoneKey: string, limit: number): Promise<CaseRecord[]> {
+    return this.#top("c.phoneKey = @key", phoneKey, limit);
+  }
+
+  /** Across tenants, by a prefix of the normalised name: STARTSWITH, which the range index answers, at most `limit`. */
+  async findByNamePrefix(name: string, limit: number): Promise<CaseRecord[]> {
+    return this.#top("STARTSWITH(c.searchName, @key)", name, limit);
+  }
+
+  async #top(condition: string, key: string, limit: number): Promise<CaseRecord[]> {
+    const { resources } = await this.#container.items
+      .query<StoredDocument>(
+        {
+          query: `SELECT TOP @limit * FROM c WHERE c.type = "case" AND ${condition}`,
+          parameters: [
+            { name: "@key", value: key },
+            { name: "@limit", value: clampLimit(limit) },
+          ],
+        },
+        { maxItemCount: clampLimit(limit) },
+      )
+      .fetchAll();
+    return resources.slice(0, limit).map((doc) => this.#decode(doc));
+  }
+
   async listActiveCaseIds(page: { limit: number; continuationToken?: string }): Promise<Page<string>> {
     const names = ACTIVE_CASE_STATUSES.map((_, i) => `@s${i}`);
     return this.#page<string>(
@@ -411,7 +454,7 @@ export class CosmosCaseStore implements CaseStore, PersonCases {
   #decode(doc: StoredDocument | CaseDocument): CaseRecord {
     return decodeDocument(CaseRecord, doc, {
       container: this.#container.id,
-      storageOnly: ["id", "type", "serviceWork", "openCredit"],
+      storageOnly: ["id", "type", "serviceWork", "openCredit", "searchName", "phoneKey", "owed", "serviceFlags"],
     });
   }
 
@@ -455,7 +498,56 @@ function toDocument(record: CaseRecord): CaseDocument {
     type: "case",
     ...(work !== null ? { serviceWork: work } : {}),
     ...(openCreditOf(record) > 0 ? { openCredit: openCreditOf(record) } : {}),
+    // The portal's search fields (ports/case-search.ts), derived on every write.
+    ...caseSearchFieldsOf(record),
   };
+}
+
+const SORT_FIELDS = { due: 'c["case"].dueDate', owed: "c.owed", activity: "c.updatedAt" } as const;
+
+/**
+ * The portal's case-list query: the tenant first, then each filter given, every value a parameter. The query text is
+ * made only of the fixed fragments below, chosen by enums; what a user typed is only ever a parameter's value.
+ */
+export function caseSearchSql(tenantId: string, query: CaseSearchQuery): SqlQuerySpec {
+  const conditions = ["c.tenantId = @tenantId"];
+  const parameters: NonNullable<SqlQuerySpec["parameters"]> = [{ name: "@tenantId", value: tenantId }];
+  if (query.text) {
+    const any = ["c.invoiceNumber = @text", "c.kid = @text", "c.customerId = @text"];
+    parameters.push({ name: "@text", value: query.text.exact });
+    if (query.text.name !== undefined) {
+      any.push("STARTSWITH(c.searchName, @name)", "CONTAINS(c.searchName, @wordName)");
+      parameters.push({ name: "@name", value: query.text.name }, { name: "@wordName", value: ` ${query.text.name}` });
+    }
+    if (query.text.phoneKey !== undefined) {
+      any.push("c.phoneKey = @phoneKey");
+      parameters.push({ name: "@phoneKey", value: query.text.phoneKey });
+    }
+    conditions.push(`(${any.join(" OR ")})`);
+  }
+  if (query.status !== undefined) {
+    conditions.push('c["case"].status = @status');
+    parameters.push({ name: "@status", value: query.status });
+  }
+  if (query.stage !== undefined) {
+    const stages = STAGE_GROUPS[query.stage];
+    conditions.push(`c["case"].stage IN (${stages.map((_, i) => `@stage${i}`).join(", ")})`);
+    stages.forEach((stage, i) => parameters.push({ name: `@stage${i}`, value: stage }));
+  }
+  if (query.dueFrom !== undefined) {
+    conditions.push('c["case"].dueDate >= @dueFrom');
+    parameters.push({ name: "@dueFrom", value: query.dueFrom });
+  }
+  if (query.dueTo !== undefined) {
+    conditions.push('c["case"].dueDate <= @dueTo');
+    parameters.push({ name: "@dueTo", value: query.dueTo });
+  }
+  if (query.service !== undefined) {
+    conditions.push("ARRAY_CONTAINS(c.serviceFlags, @service)");
+    parameters.push({ name: "@service", value: query.service });
+  }
+  const order = `${SORT_FIELDS[query.sort.key]} ${query.sort.dir === "asc" ? "ASC" : "DESC"}`;
+  return { query: `SELECT * FROM c WHERE ${conditions.join(" AND ")} ORDER BY ${order}`, parameters };
 }
 
 function body(record: CaseRecord): JSONObject {

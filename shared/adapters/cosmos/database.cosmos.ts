@@ -50,6 +50,7 @@ export const COSMOS_CONTAINERS = {
   staffSessions: "staff-sessions",
   staffAudit: "staff-audit",
   webhookDeliveryLog: "webhook-delivery-log",
+  workItems: "work-items",
 } as const;
 
 /** One container as declared in infra-bicep/cosmos-containers.json (same shape as `containerSpec` in cosmos.bicep). */

@@ -19,11 +19,18 @@ import {
   serviceWorkOf,
   type ServiceWork,
 } from "../../ports/case-store";
+import {
+  caseSearchFieldsOf,
+  matchesCaseSearch,
+  sortValueOf,
+  type CaseSearch,
+  type CaseSearchQuery,
+} from "../../ports/case-search";
 import { pageOf } from "./paging.memory";
 
 const ACTIVE_STATUSES = new Set(["open", "on-hold", "disputed"]);
 
-export class MemoryCaseStore implements CaseStore, PersonCases {
+export class MemoryCaseStore implements CaseStore, PersonCases, CaseSearch {
   readonly #cases = new Map<string, { record: CaseRecord; version: number }>();
   /** Outbox entries by `${caseId}|${entryId}`, written in the same step as their case (see OutboxMessage). */
   readonly #outbox = new Map<string, OutboxEntry>();
@@ -120,6 +127,37 @@ export class MemoryCaseStore implements CaseStore, PersonCases {
       .sort(byCaseId);
     const result = pageOf(matching, page);
     return { ...result, items: result.items.map((r) => structuredClone(r)) };
+  }
+
+  /** The portal's search (ports/case-search.ts): the same filter and order the Cosmos query has, case id breaking ties. */
+  async search(
+    tenantId: string,
+    query: CaseSearchQuery,
+    page: { limit: number; continuationToken?: string },
+  ): Promise<Page<CaseRecord>> {
+    const sign = query.sort.dir === "asc" ? 1 : -1;
+    const matching = [...this.#cases.values()]
+      .map((s) => ({ record: s.record, fields: caseSearchFieldsOf(s.record) }))
+      .filter(({ record, fields }) => record.tenantId === tenantId && matchesCaseSearch(record, fields, query))
+      .map(({ record, fields }) => ({ record, value: sortValueOf(record, fields, query.sort.key) }))
+      .sort((a, b) => sign * (a.value < b.value ? -1 : a.value > b.value ? 1 : byCaseId(a.record, b.record)))
+      .map(({ record }) => record);
+    const result = pageOf(matching, page);
+    return { ...result, items: result.items.map((r) => structuredClone(r)) };
+  }
+
+  async findByPhoneKey(phoneKey: string, limit: number): Promise<CaseRecord[]> {
+    return [...this.#cases.values()]
+      .filter((s) => caseSearchFieldsOf(s.record).phoneKey === phoneKey)
+      .slice(0, limit)
+      .map((s) => structuredClone(s.record));
+  }
+
+  async findByNamePrefix(name: string, limit: number): Promise<CaseRecord[]> {
+    return [...this.#cases.values()]
+      .filter((s) => caseSearchFieldsOf(s.record).searchName?.startsWith(name) === true)
+      .slice(0, limit)
+      .map((s) => structuredClone(s.record));
   }
 
   async listCaseIdsWithServiceWork(

@@ -35,6 +35,8 @@ import { rulesWithEnteredRates } from "../interest-rates";
 import { eventMessages, relayOutbox, withOutbox } from "../outbox";
 import { caseAccess, mayActOnCase, type MinSideActor, type MinSideSession } from "./subject";
 import { checkUpload, type UploadRefusal } from "./uploads";
+import type { WorkItemStore } from "../../ports/work-item-store";
+import { openWork } from "../portal/work-items";
 
 /** Days the ladder's next step waits after the debtor says the claim is paid (bank transfers take 1–3 working days). */
 export const PAYMENT_CLAIM_PAUSE_DAYS = 5;
@@ -47,6 +49,8 @@ export const MAX_REASON_LENGTH = 2000;
 export interface DebtorActionUseCaseDeps extends CaseActionDeps {
   uploads: DebtorUploadStore;
   random: Random;
+  /** Customer service's inbox: a dispute and a payment report are work for it (issue 16). */
+  workItems?: WorkItemStore;
 }
 
 export type DebtorAction = "deferral" | "instalment-plan" | "dispute" | "payment-reported";
@@ -395,6 +399,7 @@ export function makeOpenDebtorDispute(deps: DebtorActionUseCaseDeps) {
       attachment = await storeUpload(deps, l, "dispute", input.attachment, check.contentType);
     }
     const actor = actorOf(session, l.record);
+    await openWork(deps.workItems, "dispute", l.record, deps.clock.now());
     await applyCaseAction(deps, tenantId, caseId, {
       reason: "dispute-opened",
       event: () => ({ type: "dispute-opened", on: l.today, reason }),
@@ -438,6 +443,7 @@ export function makeReportPayment(deps: DebtorActionUseCaseDeps) {
     if (!check.ok) return { kind: "refused", field: "receipt", code: check.code };
     const receipt = await storeUpload(deps, l, "payment-receipt", input.receipt, check.contentType);
     const actor = actorOf(session, l.record);
+    await openWork(deps.workItems, "payment-report", l.record, deps.clock.now());
     const pausedUntil = addDays(l.today, PAYMENT_CLAIM_PAUSE_DAYS);
     if (l.record.case.status === "handed-off") {
       // The ladder is done (legal steps): nothing to pause, the task alone.

@@ -37,6 +37,8 @@ import { accessibleCase, casesOf, tenantsOf, type MinSidePagesDeps } from "./pag
 import { alertChannelsOf } from "./settings";
 import { caseAccess, mayActOnCase, type MinSideSession, type MinSideSubject } from "./subject";
 import { checkUpload, type UploadRefusal } from "./uploads";
+import type { WorkItemStore } from "../../ports/work-item-store";
+import { openWork } from "../portal/work-items";
 
 export const MAX_MESSAGE_LENGTH = 2000;
 /** A thread holds at most this many messages (one Cosmos document per case stays far below its 2 MB). */
@@ -44,6 +46,8 @@ export const MAX_THREAD_MESSAGES = 400;
 
 export interface MinSideMessagesDeps extends MinSidePagesDeps {
   messageThreads: MessageThreadStore;
+  /** Customer service's inbox: a debtor's message awaits an answer (issue 16). */
+  workItems?: WorkItemStore;
   uploads: DebtorUploadStore;
   random: Random;
   events: EventPublisher;
@@ -350,6 +354,7 @@ export function makePostDebtorMessage(deps: MinSideMessagesDeps) {
     };
     // An earlier message whose case write failed goes onto the case first (the timeline stays in order).
     await repairPendingMessages(deps, await deps.messageThreads.get(record.tenantId, record.caseId));
+    await openWork(deps.workItems, "debtor-message", record, now);
     const appended = await appendMessage(deps.messageThreads, record, message);
     if (appended === "thread-full") return { kind: "refused", field: "text", code: "thread-full" };
     try {

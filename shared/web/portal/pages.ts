@@ -5,7 +5,6 @@
  * phone (the case table turns into stacked rows) to a desktop.
  */
 import { createHash } from "node:crypto";
-import { tenantNav } from "./tenant-nav";
 
 export type PortalLang = "nb" | "en";
 
@@ -42,6 +41,12 @@ const CSS = [
   ".tenant-nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:0;margin:0 0 1rem}.tenant-nav a{display:inline-block;min-height:44px;padding:.5rem 0}",
   "nav.paging a{display:inline-block;min-height:44px;padding:.5rem 0}",
   "form.stack label{display:block;font-weight:600;margin:.75rem 0 .25rem}form.stack input,form.stack select,form.stack textarea{font:inherit;width:100%;max-width:40rem;min-height:44px;padding:.375rem .5rem;border:1px solid #6b7378;border-radius:.25rem;background:#fff;color:#1a1a1a}form.stack textarea{min-height:6rem}fieldset{border:1px solid #6b7378;border-radius:.5rem;margin:1rem 0;padding:.5rem 1rem}legend{font-weight:600}p.hint{margin:.25rem 0;color:#4a5257}.errors{border:3px solid #a4000f}.error{color:#a4000f;font-weight:600}form.inline{display:inline}",
+  ".error-summary{border:2px solid #b3261e;border-radius:.5rem;background:#fff;padding:.75rem 1rem;margin:0 0 1rem}",
+  ".error-summary h2{margin:0 0 .25rem;font-size:1.125rem}",
+  "p.actions{display:flex;flex-wrap:wrap;gap:1rem;align-items:center}",
+  "ul.plain{list-style:none;padding:0;margin:0}",
+  "section.person{margin:0 0 1.5rem}",
+  ".field-error{display:block;max-width:16rem;color:#b3261e;font-weight:400}",
   "@media (max-width:40rem){table,thead,tbody,tr,td{display:block}thead{position:absolute;left:-9999px}tr{border:1px solid #6b7378;border-radius:.5rem;margin:0 0 .75rem;background:#fff}td{border:0;padding:.25rem .75rem}td::before{content:attr(data-label)': ';font-weight:600}td.num{text-align:left}}",
 ].join("");
 
@@ -53,7 +58,8 @@ export const PORTAL_CSP = [
   "form-action 'self'",
 ].join("; ");
 
-const T = {
+/** The portal's texts (bokmål, English), shared by its page modules. */
+export const T = {
   nb: {
     portal: "Kreditorportal",
     signInTitle: "Logg inn – kreditorportal og kundeservice",
@@ -87,6 +93,7 @@ const T = {
     first: "Første side",
     roles: "Roller",
     language: "English",
+    console: "Kundeservice",
     caseTitle: "Sak",
     timeline: "Hva har skjedd",
     staffViewed: "Ansatt {who} åpnet saken",
@@ -144,6 +151,7 @@ const T = {
     first: "First page",
     roles: "Roles",
     language: "Norsk",
+    console: "Customer service",
     caseTitle: "Case",
     timeline: "What has happened",
     staffViewed: "Staff user {who} opened the case",
@@ -197,7 +205,8 @@ export function layout(lang: PortalLang, title: string, body: string, header?: S
     ? portalHref(header.path, otherLang, header.params ?? {})
     : portalHref("/portal/logg-inn", otherLang);
   const right = header
-    ? `<span>${esc(header.displayName)} <span class="roles">(${esc(t.roles)}: ${esc(header.roles.join(", "))})</span></span>
+    ? `${header.roles.some((r) => r === "service.agent" || r === "operator") ? `<a href="${esc(portalHref("/portal/kundeservice", lang))}">${t.console}</a>` : ""}
+<span>${esc(header.displayName)} <span class="roles">(${esc(t.roles)}: ${esc(header.roles.join(", "))})</span></span>
 <a href="${esc(switchHref)}" lang="${otherLang}">${t.language}</a>
 <form method="post" action="${esc(portalHref("/portal/logg-ut", lang))}"><input type="hidden" name="csrf" value="${esc(header.csrfToken)}"><button type="submit">${t.signOut}</button></form>`
     : `<a href="${esc(switchHref)}" lang="${otherLang}">${t.language}</a>`;
@@ -273,61 +282,6 @@ export interface CaseRow {
   dueDate: string;
   /** Owed today, formatted. */
   owed: string;
-}
-
-export interface CasesPageInput {
-  tenantId: string;
-  tenantName: string;
-  q: string;
-  status: string;
-  rows: CaseRow[];
-  /** The next page's continuation (opaque), when there is one. */
-  next?: string;
-  /** On a later page: a link back to the first. */
-  paged: boolean;
-}
-
-export function renderCasesPage(lang: PortalLang, input: CasesPageInput, header: SignedInHeader): string {
-  const t = T[lang];
-  const path = `/portal/${encodeURIComponent(input.tenantId)}/saker`;
-  const options = [`<option value="">${t.allStatuses}</option>`]
-    .concat(
-      CASE_STATUSES.map(
-        (s) => `<option value="${s}"${input.status === s ? " selected" : ""}>${esc(t.statuses[s] ?? s)}</option>`,
-      ),
-    )
-    .join("");
-  const form = `<form class="search card" method="get" action="${esc(path)}" role="search">
-${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}
-<label for="q">${t.searchLabel}<input id="q" name="q" type="search" value="${esc(input.q)}" maxlength="100" autocomplete="off"></label>
-<label for="status">${t.status}<select id="status" name="status">${options}</select></label>
-<button class="button" type="submit">${t.search}</button></form>`;
-  const rows =
-    input.rows.length === 0
-      ? `<p class="card">${t.noCases}</p>`
-      : `<table aria-labelledby="cases-heading"><thead><tr><th scope="col">${t.invoice}</th><th scope="col">KID</th><th scope="col">${t.customer}</th><th scope="col">${t.status}</th><th scope="col">${t.stage}</th><th scope="col">${t.due}</th><th scope="col" class="num">${t.owed}</th></tr></thead><tbody>${input.rows
-          .map(
-            (r) =>
-              `<tr><td data-label="${t.invoice}"><a href="${esc(portalHref(`${path}/${encodeURIComponent(r.caseId)}`, lang))}">${esc(r.invoiceNumber)}</a></td><td data-label="KID">${esc(r.kid)}</td><td data-label="${t.customer}">${esc(r.customerId)}</td><td data-label="${t.status}">${esc(t.statuses[r.status] ?? r.status)}</td><td data-label="${t.stage}">${esc(t.stages[r.stage] ?? r.stage)}</td><td data-label="${t.due}">${esc(r.dueDate)}</td><td data-label="${t.owed}" class="num">${esc(r.owed)}</td></tr>`,
-          )
-          .join("")}</tbody></table>`;
-  const params: Record<string, string> = {};
-  if (input.q) params.q = input.q;
-  if (input.status) params.status = input.status;
-  const paging = [
-    input.paged ? `<a href="${esc(portalHref(path, lang, params))}">${t.first}</a>` : "",
-    input.next
-      ? `<a href="${esc(portalHref(path, lang, { ...params, page: input.next }))}" rel="next">${t.next}</a>`
-      : "",
-  ]
-    .filter(Boolean)
-    .join("");
-  return layout(
-    lang,
-    `${t.casesTitle} – ${input.tenantName}`,
-    `${tenantNav(lang, input.tenantId, "cases")}<h1 id="cases-heading">${t.casesTitle}: ${esc(input.tenantName)}</h1>${form}${rows}${paging ? `<nav class="paging" aria-label="${t.next}">${paging}</nav>` : ""}`,
-    { ...header, path, params },
-  );
 }
 
 export interface CasePageInput {

@@ -1301,6 +1301,7 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
       { id: "staff-sessions", path: "/id", ttl: 86400 },
       { id: "staff-audit", path: "/partition", ttl: null },
       { id: "webhook-delivery-log", path: "/subscriptionId", ttl: 2592000 },
+      { id: "work-items", path: "/queue", ttl: null },
     ]);
   });
 

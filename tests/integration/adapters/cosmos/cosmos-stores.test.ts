@@ -20,6 +20,7 @@ import { CosmosPowerOfAttorneyStore } from "../../../../shared/adapters/cosmos/p
 import { CosmosStaffAuditLog } from "../../../../shared/adapters/cosmos/staff-audit-log.cosmos";
 import { CosmosWebhookDeliveryLog } from "../../../../shared/adapters/cosmos/webhook-delivery-log.cosmos";
 import type { WebhookDeliveryRecord } from "../../../../shared/ports/webhook-delivery-log";
+import { CosmosWorkItemStore } from "../../../../shared/adapters/cosmos/work-item-store.cosmos";
 import { CosmosStaffSessionStore } from "../../../../shared/adapters/cosmos/staff-session-store.cosmos";
 import { CosmosCaseStore } from "../../../../shared/adapters/cosmos/case-store.cosmos";
 import {
@@ -228,6 +229,16 @@ describe("Cosmos DB documents", () => {
       caseId: caseIdFor("tenant-doc", "INV-1"),
     });
     await new CosmosWebhookDeliveryLog({ database }).record(aDeliveryRecord("wh_doc", "evt-doc", 1, "delivered"));
+    await new CosmosWorkItemStore({ database }).open({
+      schemaVersion: 1,
+      id: `debtor-message:${caseIdFor("tenant-doc", "INV-1")}`,
+      queue: "inbox",
+      kind: "debtor-message",
+      tenantId: "tenant-doc",
+      caseId: caseIdFor("tenant-doc", "INV-1"),
+      invoiceNumber: "INV-1",
+      createdAt: "2025-03-17T09:02:00.000Z",
+    });
 
     for (const containerId of Object.values(COSMOS_CONTAINERS)) {
       const docs = await allDocuments(containerId);

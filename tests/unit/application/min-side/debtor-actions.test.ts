@@ -315,3 +315,16 @@ describe("access", () => {
     expect(actorOf(pin).kind).toBe("debtor-case-pin");
   });
 });
+
+describe("customer service's inbox", () => {
+  it("gets a work item for a dispute and for a payment report, none for a refused form", async () => {
+    await makeOpenDebtorDispute(deps)(A(), tenantId, caseA, { reason: "  " });
+    expect(await deps.workItems!.list(10)).toEqual([]);
+    await makeOpenDebtorDispute(deps)(A(), tenantId, caseA, { reason: "Jeg har aldri bestilt dette" });
+    await makeReportPayment(deps)(person(NID_B), tenantId, caseB, { receipt: { content: PNG } });
+    expect((await deps.workItems!.list(10)).map((i) => [i.kind, i.caseId, i.invoiceNumber])).toEqual([
+      ["dispute", caseA, "A-1"],
+      ["payment-report", caseB, "B-1"],
+    ]);
+  });
+});

@@ -38,6 +38,7 @@ import { FakePartnerGateway } from "../../../support/fake-partner-gateway";
 import type { SecretVault } from "../../../../shared/ports/secret-vault";
 import { MemoryMessageThreadStore } from "../../../../shared/adapters/memory/message-thread-store.memory";
 import { MemoryDebtorUploadStore } from "../../../../shared/adapters/memory/debtor-upload-store.memory";
+import { MemoryWorkItemStore } from "../../../../shared/adapters/memory/work-item-store.memory";
 
 export const OPERATOR_KEY = "operator-key-for-unit-tests-only";
 
@@ -155,6 +156,8 @@ export function testWorld(
     debtorUploads: new MemoryDebtorUploadStore(),
     messageThreads: new MemoryMessageThreadStore(),
     personCases: cases,
+    caseSearch: cases,
+    workItems: new MemoryWorkItemStore(),
     // Nobody is signed in to Min side unless a test says so (tests/unit/functions/debtor-actions/).
     resolveSession: async () => undefined,
     workflow,
