@@ -33,7 +33,6 @@ import {
   PORTAL_CSP,
   PORTAL_NOTICE_STATUS,
   portalHref,
-  renderCasePage,
   renderCasesPage,
   renderPortalNotice,
   renderSignInPage,
@@ -251,32 +250,6 @@ export function makePortalFunctions(resolve: () => PortalDeps) {
         ),
       );
     }),
-
-    /** One case: its facts and its timeline, the staff actions on it included (this view is one of them). */
-    case: signedIn("case", async (request, deps, wiring, session, lang) => {
-      const tenantId = request.params.tenantId ?? "";
-      const caseId = request.params.caseId ?? "";
-      const header = headerOf(session, `/portal/${encodeURIComponent(tenantId)}/saker`);
-      if (
-        !/^[A-Za-z0-9_-]{1,100}$/u.test(tenantId) ||
-        !/^[A-Za-z0-9_-]{1,100}$/u.test(caseId) ||
-        !mayAccessTenant(session.staff, tenantId)
-      )
-        return notice("not-found", lang, header);
-      const record = await deps.cases.get(tenantId, caseId);
-      const tenant = record ? (await wiring.tenantDirectory.list(500)).find((t) => t.tenantId === tenantId) : undefined;
-      if (!record || record.tenantId !== tenantId || !tenant) return notice("not-found", lang, header);
-      await wiring.recordStaffAction(session.staff, "view-case", { tenantId, caseId });
-      const staffActions = await wiring.staffAudit.forCase(caseId);
-      const timeline = [
-        ...record.timeline.map((e) => ({ at: e.at, title: e.title })),
-        ...staffActions.map((a) => ({ at: a.at, staff: a.subject, action: a.action })),
-      ].sort((a, b) => a.at.localeCompare(b.at));
-      return page(
-        200,
-        renderCasePage(lang, { tenantId, tenantName: tenant.name, row: rowOf(record, lang), timeline }, header),
-      );
-    }),
   };
 }
 
@@ -298,7 +271,7 @@ async function search(deps: PortalDeps, tenantId: string, q: string, status?: Ca
   return [...found.values()].filter((r) => r.tenantId === tenantId && (!status || r.case.status === status));
 }
 
-/** A case as a row of the list and the case page. */
+/** A case as a row of the list. */
 function rowOf(r: CaseRecord, lang: PortalLang): CaseRow {
   return {
     caseId: r.caseId,
@@ -343,12 +316,6 @@ export function registerPortalFunctions(deps: () => PortalDeps): void {
     methods: ["POST"],
     authLevel: "anonymous",
     handler: f.signOut,
-  });
-  app.http(names.PORTAL_CASE_FUNCTION, {
-    route: names.PORTAL_CASE_ROUTE,
-    methods: ["GET"],
-    authLevel: "anonymous",
-    handler: f.case,
   });
   app.http(names.PORTAL_CASES_FUNCTION, {
     route: names.PORTAL_CASES_ROUTE,

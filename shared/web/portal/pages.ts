@@ -186,7 +186,8 @@ export interface SignedInHeader {
   params?: Record<string, string>;
 }
 
-function layout(lang: PortalLang, title: string, body: string, header?: SignedInHeader): string {
+/** The portal's page frame; `extraHead`: a page's own hashed style or script tags (case-page.ts). */
+export function layout(lang: PortalLang, title: string, body: string, header?: SignedInHeader, extraHead = ""): string {
   const t = T[lang];
   const otherLang: PortalLang = lang === "nb" ? "en" : "nb";
   const switchHref = header
@@ -200,7 +201,7 @@ function layout(lang: PortalLang, title: string, body: string, header?: SignedIn
   return `<!doctype html>
 <html lang="${lang === "nb" ? "nb" : "en"}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><meta name="referrer" content="no-referrer"><title>${esc(title)} – ${t.portal}</title>
-<style>${CSS}</style></head><body>
+<style>${CSS}</style>${extraHead}</head><body>
 <header><a href="${esc(portalHref("/portal", lang))}"><strong>${t.portal}</strong></a><div class="who">${right}</div></header>
 <main id="main">${body}</main></body></html>`;
 }
@@ -323,48 +324,5 @@ ${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}
     `${t.casesTitle} – ${input.tenantName}`,
     `<h1 id="cases-heading">${t.casesTitle}: ${esc(input.tenantName)}</h1>${form}${rows}${paging ? `<nav class="paging" aria-label="${t.next}">${paging}</nav>` : ""}`,
     { ...header, path, params },
-  );
-}
-
-export interface CasePageInput {
-  tenantId: string;
-  tenantName: string;
-  row: CaseRow;
-  /** The case's timeline and the staff actions on it, oldest first. */
-  timeline: ReadonlyArray<{ at: string; title: string } | { at: string; staff: string; action: string }>;
-}
-
-export function renderCasePage(lang: PortalLang, input: CasePageInput, header: SignedInHeader): string {
-  const t = T[lang];
-  const list = `/portal/${encodeURIComponent(input.tenantId)}/saker`;
-  const path = `${list}/${encodeURIComponent(input.row.caseId)}`;
-  const r = input.row;
-  const facts: Array<[string, string]> = [
-    ["KID", r.kid],
-    [t.customer, r.customerId],
-    [t.status, t.statuses[r.status] ?? r.status],
-    [t.stage, t.stages[r.stage] ?? r.stage],
-    [t.due, r.dueDate],
-    [t.owed, r.owed],
-  ];
-  const items = input.timeline
-    .map((e) => {
-      const text =
-        "title" in e
-          ? e.title
-          : e.action === "view-case"
-            ? t.staffViewed.replace("{who}", e.staff)
-            : t.staffAction.replace("{who}", e.staff).replace("{what}", e.action);
-      return `<li><time datetime="${esc(e.at)}">${esc(e.at.slice(0, 16).replace("T", " "))}</time> ${esc(text)}</li>`;
-    })
-    .join("");
-  return layout(
-    lang,
-    `${t.caseTitle} ${r.invoiceNumber}`,
-    `<p><a href="${esc(portalHref(list, lang))}">${t.back}</a></p>
-<h1>${t.invoice} ${esc(r.invoiceNumber)} – ${esc(input.tenantName)}</h1>
-<dl class="card">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join("")}</dl>
-<h2>${t.timeline}</h2><ol class="card timeline">${items}</ol>`,
-    { ...header, path },
   );
 }
