@@ -426,7 +426,9 @@ export function makePortalCaseFunctions(resolve: () => PortalCaseDeps) {
       } catch (error) {
         const code = (error as { code?: unknown }).code;
         if (error instanceof CaseNotFound) return notice("not-found", langOf(request));
-        ctx.error(`portal ${what} failed (${typeof code === "string" ? code : "unexpected"})`);
+        ctx.error(
+          `portal ${what} failed (${typeof code === "string" ? code : error instanceof Error ? error.name : "unexpected"})`,
+        );
         return notice("unavailable", langOf(request));
       }
     };
@@ -637,7 +639,7 @@ export function makePortalCaseFunctions(resolve: () => PortalCaseDeps) {
       }
       const staff = l.session.staff;
       if (!mayActOnTenant(staff, l.tenantId) || (AGENT_ONLY.has(action.data) && !seesAllTenants(staff))) {
-        await l.deps.portal!.recordStaffAction(staff, `refused:${action.data}`, {
+        await l.deps.portal!.recordStaffAction(staff, `refused.${action.data}`, {
           tenantId: l.tenantId,
           caseId: l.caseId,
         });
@@ -653,7 +655,7 @@ export function makePortalCaseFunctions(resolve: () => PortalCaseDeps) {
         result = refused("form", "not-allowed", 409);
       }
       if (result.kind === "done") {
-        await l.deps.portal!.recordStaffAction(staff, `case:${action.data}`, {
+        await l.deps.portal!.recordStaffAction(staff, `case.${action.data}`, {
           tenantId: l.tenantId,
           caseId: l.caseId,
         });
