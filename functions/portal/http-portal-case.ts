@@ -396,6 +396,10 @@ export function makePortalCaseFunctions(resolve: () => PortalCaseDeps) {
       tenantName: l.tenantName,
       view,
       debtorName: record.customer.name,
+      invoiced: money(
+        c.ledger.reduce((total, e) => (e.type === "principal" ? total + e.amount.value : total), 0),
+        c.currency,
+      ),
       paid: sum("payment"),
       credited: sum("credit-note"),
       hold: c.hold ? { since: c.hold.since, reason: c.hold.reason, until: c.hold.until } : null,
@@ -576,7 +580,8 @@ export function makePortalCaseFunctions(resolve: () => PortalCaseDeps) {
         // The script only needs to know it has nothing to show: no page, no redirect to follow.
         return { status: l.status === 303 ? 401 : (l.status ?? 404), headers: { "cache-control": "no-store" } };
       }
-      const m = await model(l, l.record);
+      const since = request.query.get("status") ?? undefined;
+      const m = await model(l, l.record, since ? { renderedStatus: since.slice(0, 20) } : {});
       return {
         status: 200,
         headers: {

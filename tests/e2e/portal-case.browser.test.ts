@@ -136,7 +136,9 @@ describe("the case page in a browser", () => {
     }, "the pay link SMS in the outbox");
 
     // The editor's page is left open; a marker tells a reload from a live update.
-    await page.evaluate("window.__notReloaded = true");
+    await page.evaluate(() => {
+      (globalThis as unknown as { __notReloaded: boolean }).__notReloaded = true;
+    });
 
     const debtorContext = await phone();
     const debtor = await debtorContext.newPage();
@@ -148,12 +150,18 @@ describe("the case page in a browser", () => {
     await debtor.getByRole("heading", { level: 1, name: "Betalt" }).waitFor({ timeout: 30_000 });
     await debtorContext.close();
 
+    // A function, not a string: the page's CSP (no 'unsafe-eval') refuses evaluated strings.
     await page.waitForFunction(
-      `(document.getElementById("case-owed")?.textContent ?? "").replace(/[\\u00a0\\u202f]/gu, " ") === "0,00 kr"`,
+      () => {
+        const doc = (
+          globalThis as unknown as { document: { getElementById(id: string): { textContent: string | null } | null } }
+        ).document;
+        return (doc.getElementById("case-owed")?.textContent ?? "").replace(/[\u00a0\u202f]/gu, " ") === "0,00 kr";
+      },
       undefined,
       { timeout: 30_000 },
     );
-    expect(await page.evaluate("window.__notReloaded === true")).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
     await expect(
       page.locator("#case-live").getByText("Betaling mottatt: 849,50 kr med Vipps").isVisible(),
     ).resolves.toBe(true);

@@ -24,7 +24,7 @@ const CASE_CSS = [
   ".facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}",
   ".facts dd{overflow-wrap:anywhere}",
   ".grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr))}",
-  ".balance dd{text-align:right;font-variant-numeric:tabular-nums}",
+  ".balance.facts{column-gap:0}.balance dt{padding-right:1rem}.balance dd{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}",
   ".balance .owed{font-weight:700;border-top:1px solid #6b7378;padding-top:.25rem}",
   "ol.timeline{list-style:none;padding:0;margin:0}",
   "ol.timeline li{padding:.5rem 0;border-bottom:1px solid #c8cccf}",
@@ -101,9 +101,10 @@ const T = {
     paused: "Venter",
     balance: "Saldo",
     asOf: "per i dag",
-    principal: "Hovedstol",
+    invoiced: "Fakturabeløp",
+    principal: "Gjenstående hovedstol",
     fees: "Gebyrer",
-    interest: "Renter",
+    interest: "Renter til i dag",
     paid: "Betalt",
     credited: "Kreditert",
     owed: "Skyldig",
@@ -169,6 +170,8 @@ const T = {
     blockButton: "Sperr",
     unblockButton: "Opphev sperren",
     liveUpdated: "Saken er oppdatert. Skyldig nå: {owed}. Status: {status}.",
+    stale: "Saken har endret status mens siden var åpen. Last siden på nytt før du gjør noe mer med den.",
+    reload: "Last siden på nytt",
     roles: {
       "creditor.viewer": "kreditor",
       "creditor.editor": "kreditor",
@@ -190,9 +193,10 @@ const T = {
     paused: "Waiting",
     balance: "Balance",
     asOf: "as of today",
-    principal: "Principal",
+    invoiced: "Invoiced",
+    principal: "Principal left",
     fees: "Fees",
-    interest: "Interest",
+    interest: "Interest to date",
     paid: "Paid",
     credited: "Credited",
     owed: "Owed",
@@ -258,6 +262,8 @@ const T = {
     blockButton: "Block",
     unblockButton: "Remove the block",
     liveUpdated: "The case was updated. Owed now: {owed}. Status: {status}.",
+    stale: "The case's status changed while this page was open. Reload the page before you do anything more with it.",
+    reload: "Reload the page",
     roles: {
       "creditor.viewer": "creditor",
       "creditor.editor": "creditor",
@@ -378,8 +384,12 @@ export interface CasePageModel {
   tenantName: string;
   view: CaseView;
   debtorName: string;
+  /** The invoice's principal as handed over (before payments and credit notes). */
+  invoiced: Money;
   paid: Money;
   credited: Money;
+  /** Live updates: the status the open page was rendered with (its forms fit that one). */
+  renderedStatus?: string;
   hold: { since: string; reason: string; until: string | null } | null;
   deferredDueDate: string | null;
   instalmentPlan: { state: string; count: number; agreedOn: string } | null;
@@ -531,6 +541,18 @@ export function describeEntry(e: TimelineEntry, lang: PortalLang): { text: strin
       if (words && /sent|archived|ordered|Handed/iu.test(e.title)) return { text: words };
       break;
     }
+    case "message": {
+      const state = d["state"];
+      if (typeof d["deliveryId"] === "string" && (state === "delivered" || state === "failed")) {
+        const channel = T[lang].channels[str(d["channel"])] ?? str(d["channel"]);
+        return {
+          text: nb
+            ? `${channel} ${state === "delivered" ? "levert" : "ikke levert"} (${str(d["status"])})`
+            : `${channel} ${state === "delivered" ? "delivered" : "not delivered"} (${str(d["status"])})`,
+        };
+      }
+      break;
+    }
     case "step-skipped":
       return {
         text: nb
@@ -594,12 +616,13 @@ function factsHtml(m: CasePageModel, lang: PortalLang): string {
 function balanceHtml(m: CasePageModel, lang: PortalLang): string {
   const t = T[lang];
   const b = m.view.balance;
-  const rows: Array<[string, Money, string?]> = [
+  const rows: Array<[string, Money]> = [
+    [t.invoiced, m.invoiced],
+    [t.paid, m.paid],
+    [t.credited, m.credited],
     [t.principal, b.principal],
     [t.fees, b.fees],
     [t.interest, b.interest],
-    [t.paid, m.paid],
-    [t.credited, m.credited],
   ];
   const owed = `<dt class="owed">${t.owed}</dt><dd class="owed" id="case-owed">${esc(formatKroner(b.total, lang))}</dd>`;
   const credit = b.credit.value > 0 ? `<dt>${t.credit}</dt><dd>${esc(formatKroner(b.credit, lang))}</dd>` : "";
@@ -685,7 +708,11 @@ function documentsHtml(m: CasePageModel, lang: PortalLang): string {
 
 /** The live region's inner HTML: facts, balance, arrangements, services, documents, messages, timeline. */
 export function renderCaseLive(m: CasePageModel, lang: PortalLang): string {
-  return `<div class="card">${factsHtml(m, lang)}</div><div class="grid">${balanceHtml(m, lang)}${arrangementsHtml(m, lang)}${servicesHtml(m, lang)}</div>${documentsHtml(m, lang)}${messagesHtml(m, lang)}${timelineHtml(m, lang)}`;
+  const stale =
+    m.renderedStatus !== undefined && m.renderedStatus !== m.view.status
+      ? `<div class="flash refused"><p>${T[lang].stale}</p><p><a href="${esc(portalHref(casePath(m), lang))}">${T[lang].reload}</a></p></div>`
+      : "";
+  return `${stale}<div class="card">${factsHtml(m, lang)}</div><div class="grid">${balanceHtml(m, lang)}${arrangementsHtml(m, lang)}${servicesHtml(m, lang)}</div>${documentsHtml(m, lang)}${messagesHtml(m, lang)}${timelineHtml(m, lang)}`;
 }
 
 /** The short sentence the live region announces when it changed. */
@@ -981,7 +1008,7 @@ export function renderCasePage(lang: PortalLang, m: CasePageModel, header: Signe
   const body = `<p><a href="${esc(portalHref(list, lang))}">${t.back}</a></p>
 <h1>${t.invoice} ${esc(v.invoiceNumber)} – ${esc(m.tenantName)}</h1>${flash}
 <p id="case-live-note" class="visually-hidden" role="status" aria-live="polite"></p>
-<div id="case-live" data-live-url="${esc(portalHref(caseLivePath(m.tenantId, v.caseId), lang))}" data-version="${esc(v.updatedAt)}">${renderCaseLive(m, lang)}</div>
+<div id="case-live" data-live-url="${esc(portalHref(caseLivePath(m.tenantId, v.caseId), lang, { status: v.status }))}" data-version="${esc(v.updatedAt)}">${renderCaseLive(m, lang)}</div>
 ${actionsHtml(withCsrf, lang)}`;
   return layout(
     lang,
