@@ -163,10 +163,37 @@ describe("the case page's staff actions through the dev host", () => {
     const timeline = JSON.stringify((await apiCase(caseId)).timeline);
     expect(timeline).not.toContain(NATIONAL_ID);
     expect(titles.join(" ")).not.toContain(EDITOR.sub);
+    // A document: a PDF is archived with the case (the page links it, the API serves it); a page renamed .pdf is not.
+    const upload = async (content: Buffer, name: string) => {
+      const body = new FormData();
+      body.set("csrf", csrf);
+      body.set("file", new Blob([new Uint8Array(content)]), name);
+      return fetch(`${casePath(caseId)}/handling/document`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { cookie: erik.jar.header(casePath(caseId)) },
+        body,
+      });
+    };
+    const refusedUpload = await upload(Buffer.from("<html><script>alert(1)</script></html>"), "kvittering.pdf");
+    expect(refusedUpload.status).toBe(422);
+    expect(await refusedUpload.text()).toContain("Filen må være en PDF, PNG eller JPEG.");
+    const uploaded = await upload(Buffer.from("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), "avtale.pdf");
+    expect(uploaded.status).toBe(303);
+    const docs = (await (await api("GET", `/api/v1/cases/${caseId}/documents`)).json()) as {
+      items: Array<{ documentId: string; kind: string }>;
+    };
+    const doc = docs.items.find((d) => d.kind === "staff-upload")!;
+    const opened = await erik.request(`${casePath(caseId)}/dokumenter/${doc.documentId}`);
+    expect(opened.status).toBe(200);
+    expect(opened.headers.get("content-type")).toBe("application/pdf");
+    expect(opened.headers.get("content-disposition")).toMatch(/^attachment;/u);
+
     // The staff actions are on the case page's timeline by name, never by the provider's subject.
     const after = await erik.go(casePath(caseId));
     expect(after.body).toContain("Erik Endring (kreditor) sendte betalingslenken på SMS");
     expect(after.body).not.toContain(EDITOR.sub);
+    expect(after.body).toContain("Erik Endring (kreditor) lastet opp dokumentet «avtale.pdf»");
   });
 
   it("refuses a viewer's forged POST, a wrong CSRF token, another creditor's case and a bad amount — changing nothing", async () => {

@@ -22,7 +22,7 @@ const esc = (s: string): string =>
 
 const CASE_CSS = [
   ".facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}",
-  ".facts dd{overflow-wrap:anywhere}",
+  ".facts dd{overflow-wrap:break-word;min-width:0}",
   ".grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr))}",
   ".balance.facts{column-gap:0}.balance dt{padding-right:1rem}.balance dd{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}",
   ".balance .owed{font-weight:700;border-top:1px solid #6b7378;padding-top:.25rem}",
