@@ -31,6 +31,9 @@ import { rulesWithEnteredRates } from "../interest-rates";
 import { messageIdFor, withDelivery } from "../letters/deliver-letter";
 import { letsPaySmsText, smsSenderOf } from "../messages/step-sms";
 import { smsTagFor } from "../messages/sms-tag";
+import { debtorKey } from "../messages/debtor-sms-slot";
+import type { CoalescedStep, DebtorContactStore } from "../../ports/debtor-contact-store";
+import type { Money } from "../../domain/money";
 import { caseIdsForLink, issuePayLink } from "../pay-links";
 import { byStaff, type StaffActor } from "./staff-actor";
 
@@ -51,6 +54,11 @@ export interface SendPayLinkDeps {
   clock: Clock;
   random: Random;
   interestRates?: InterestRateStore;
+  /**
+   * The debtor's SMS slot at this creditor (one SMS per debtor at a time, messages/debtor-sms-slot.ts): a pay link
+   * sent by SMS takes it, so the ladder's next SMS waits the creditor's `minSmsIntervalHours` after it.
+   */
+  debtorContacts?: DebtorContactStore;
   config: { publicBaseUrl: string; payLinkValidityDays?: number };
 }
 
@@ -235,11 +243,42 @@ export function makeSendPayLinkNow(deps: SendPayLinkDeps) {
       return next;
     });
     if (!sent.ok) return { kind: "refused", code: "send-failed" };
+    if (channel === "sms") await takeSlot(deps, claimed, { sendId, at, owed });
     return { kind: "sent", channel, at, payLinkExpiresAt: link.expiresAt };
   };
 }
 
 export type SendPayLinkNow = ReturnType<typeof makeSendPayLinkNow>;
+
+/**
+ * Writes the SMS just sent as the debtor's last SMS from this creditor (If-Match; a later one already there stays).
+ * Best effort: the SMS went whatever happens here; a slot that kept changing is left to the ladder's own writes.
+ */
+async function takeSlot(
+  deps: SendPayLinkDeps,
+  record: CaseRecord,
+  sms: { sendId: string; at: string; owed: Money },
+): Promise<void> {
+  const store = deps.debtorContacts;
+  const key = debtorKey(record.tenantId, record.customer, record.case.country);
+  if (!store || key === null) return;
+  const self: CoalescedStep = {
+    caseId: record.caseId,
+    key: `paylink:${sms.sendId}`,
+    kind: "lets-pay-sms",
+    invoiceNumber: record.invoiceNumber,
+    amount: sms.owed,
+  };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const read = await store.get(key);
+    if (read && read.contact.lastSms.at >= sms.at) return;
+    const etag = await store.put(
+      { schemaVersion: 1, id: key, tenantId: record.tenantId, lastSms: { at: sms.at, sender: self, steps: [self] } },
+      read?.etag ?? null,
+    );
+    if (etag !== null) return;
+  }
+}
 
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/gu, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);

@@ -13,6 +13,8 @@ import { makeIssueCreditNote } from "../../../../shared/application/credit-note"
 import type { EmailMessage } from "../../../../shared/ports/email-sender";
 import type { SmsMessage } from "../../../../shared/ports/sms-sender";
 import { seedTenant, testWorld, type TestWorld } from "../../functions/api/api-fixtures";
+import { MemoryDebtorContactStore } from "../../../../shared/adapters/memory/debtor-contact-store.memory";
+import { debtorKey, takeSmsSlot } from "../../../../shared/application/messages/debtor-sms-slot";
 
 const ERIK = staffActorOf({ subject: "sub-erik", displayName: "Erik Endring", roles: ["creditor.editor"] });
 
@@ -70,6 +72,29 @@ describe("sending the pay link now", () => {
       actor: { kind: "staff", subject: "sub-erik", name: "Erik Endring", role: "creditor.editor" },
     });
     expect(record.deliveries?.some((d) => d.channel === "sms" && d.state === "dispatched")).toBe(true);
+  });
+
+  it("takes the debtor's SMS slot, so the ladder's next SMS waits the creditor's interval after it", async () => {
+    const contacts = new MemoryDebtorContactStore();
+    const caseId = await invoice("1009");
+    await makeSendPayLinkNow({ ...deps, debtorContacts: contacts })(tenantId, caseId, { channel: "sms", actor: ERIK });
+    const record = (await w.deps.cases.get(tenantId, caseId))!;
+    const key = debtorKey(tenantId, record.customer, record.case.country);
+    const ladder = await takeSmsSlot(
+      contacts,
+      { tenantId, key },
+      {
+        caseId,
+        key: "step:0:lets-pay-sms",
+        kind: "lets-pay-sms",
+        invoiceNumber: "1009",
+        amount: { value: 125_000, currency: "NOK" },
+      },
+      24,
+      new Date("2026-11-02T12:00:00Z"),
+      async () => [],
+    );
+    expect(ladder).toMatchObject({ kind: "wait", until: new Date("2026-11-03T10:00:00Z") });
   });
 
   it("sends nothing more when clicked again within a minute, and again after it", async () => {
