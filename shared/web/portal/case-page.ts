@@ -23,8 +23,9 @@ const esc = (s: string): string =>
 const CASE_CSS = [
   ".facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}",
   ".facts dd{overflow-wrap:break-word;min-width:0}",
+  "@media (max-width:26rem){.case-facts{grid-template-columns:1fr;gap:0}.case-facts dt{margin-top:.5rem}}",
   ".grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr))}",
-  ".balance.facts{column-gap:0}.balance dt{padding-right:1rem}.balance dd{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}",
+  ".balance.facts{column-gap:0;grid-template-columns:minmax(0,1fr) auto}.balance dt{padding-right:1rem}.balance dd{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}",
   ".balance .owed{font-weight:700;border-top:1px solid #6b7378;padding-top:.25rem}",
   "ol.timeline{list-style:none;padding:0;margin:0}",
   "ol.timeline li{padding:.5rem 0;border-bottom:1px solid #c8cccf}",
@@ -610,7 +611,7 @@ function factsHtml(m: CasePageModel, lang: PortalLang): string {
       `${esc(STAGE[lang][v.nextAction.kind] ?? v.nextAction.kind)}, ${esc(formatWhen(v.nextAction.at, lang))}`,
     ]);
   if (v.paused) rows.push([t.paused, `<span lang="en">${esc(v.paused.reason)}</span>`]);
-  return `<dl class="facts">${rows.map(([k, val]) => `<dt>${esc(k)}</dt><dd>${val}</dd>`).join("")}</dl>`;
+  return `<dl class="facts case-facts">${rows.map(([k, val]) => `<dt>${esc(k)}</dt><dd>${val}</dd>`).join("")}</dl>`;
 }
 
 function balanceHtml(m: CasePageModel, lang: PortalLang): string {
