@@ -59,7 +59,7 @@ export interface PortalDeps {
   clock: Clock;
   /** The A/B test page reads and saves the ladder policy through the policy use case (http-portal-experiments.ts). */
   tenants: TenantStore;
-  partnerConnections: Pick<PartnerConnectionStore, "get">;
+  partnerConnections: PartnerConnectionStore;
   /** The case list's search and the console's cross-tenant lookups (the case store). */
   caseSearch: CaseSearch;
   /** A person's cases by national id (Min side's index). */

@@ -14,21 +14,11 @@
  * Logs carry the staff subject at most, never a name, e-mail, cookie or search string.
  */
 import { app } from "@azure/functions";
-import { mayAccessTenant, hasAnyAccess, visibleTenants } from "../../shared/application/portal/access";
-import { staffCsrfMatches, type PortalLang } from "../../shared/application/portal/staff-sessions";
+import { hasAnyAccess, visibleTenants } from "../../shared/application/portal/access";
+import { staffCsrfMatches } from "../../shared/application/portal/staff-sessions";
 import type { CookieToSet } from "../../shared/application/min-side/sessions";
-import { balanceOf } from "../../shared/domain/case";
-import type { CaseRecord } from "../../shared/ports/case-store";
 import { SignInRefused } from "../../shared/ports/identity-provider";
-import { formatAmount } from "../../shared/web/i18n";
-import {
-  portalHref,
-  renderCasePage,
-  renderPortalNotice,
-  renderSignInPage,
-  renderTenantsPage,
-  type CaseRow,
-} from "../../shared/web/portal/pages";
+import { portalHref, renderPortalNotice, renderSignInPage, renderTenantsPage } from "../../shared/web/portal/pages";
 import type { PortalDeps } from "./deps";
 import * as names from "./names";
 import { headerOf, langOf, makePortalGuards, notice, page, redirect } from "./portal-guards";
@@ -88,46 +78,6 @@ export function makePortalFunctions(resolve: () => PortalDeps) {
       const all = await wiring.tenantDirectory.list(500);
       return page(200, renderTenantsPage(lang, visibleTenants(session.staff, all), headerOf(session, "/portal")));
     }),
-
-    /** One case: its facts and its timeline, the staff actions on it included (this view is one of them). */
-    case: signedIn("case", async (request, deps, wiring, session, lang) => {
-      const tenantId = request.params.tenantId ?? "";
-      const caseId = request.params.caseId ?? "";
-      const header = headerOf(session, `/portal/${encodeURIComponent(tenantId)}/saker`);
-      if (
-        !/^[A-Za-z0-9_-]{1,100}$/u.test(tenantId) ||
-        !/^[A-Za-z0-9_-]{1,100}$/u.test(caseId) ||
-        !mayAccessTenant(session.staff, tenantId)
-      )
-        return notice("not-found", lang, header);
-      const record = await deps.cases.get(tenantId, caseId);
-      const tenant = record ? (await wiring.tenantDirectory.list(500)).find((t) => t.tenantId === tenantId) : undefined;
-      if (!record || record.tenantId !== tenantId || !tenant) return notice("not-found", lang, header);
-      await wiring.recordStaffAction(session.staff, "view-case", { tenantId, caseId });
-      const staffActions = await wiring.staffAudit.forCase(caseId);
-      const timeline = [
-        ...record.timeline.map((e) => ({ at: e.at, title: e.title })),
-        ...staffActions.map((a) => ({ at: a.at, staff: a.subject, action: a.action })),
-      ].sort((a, b) => a.at.localeCompare(b.at));
-      return page(
-        200,
-        renderCasePage(lang, { tenantId, tenantName: tenant.name, row: rowOf(record, lang), timeline }, header),
-      );
-    }),
-  };
-}
-
-/** A case as a row of the list and the case page. */
-function rowOf(r: CaseRecord, lang: PortalLang): CaseRow {
-  return {
-    caseId: r.caseId,
-    invoiceNumber: r.invoiceNumber,
-    kid: r.kid,
-    customerId: r.customerId,
-    status: r.case.status,
-    stage: r.case.stage,
-    dueDate: r.case.dueDate,
-    owed: formatAmount(balanceOf(r.case).total, lang),
   };
 }
 
@@ -162,11 +112,5 @@ export function registerPortalFunctions(deps: () => PortalDeps): void {
     methods: ["POST"],
     authLevel: "anonymous",
     handler: f.signOut,
-  });
-  app.http(names.PORTAL_CASE_FUNCTION, {
-    route: names.PORTAL_CASE_ROUTE,
-    methods: ["GET"],
-    authLevel: "anonymous",
-    handler: f.case,
   });
 }

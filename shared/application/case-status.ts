@@ -8,13 +8,23 @@ import type { LocalDate } from "../domain/calendar";
 import { applyCaseAction, type CaseActionDeps } from "./apply-case-event";
 import { toCaseView, type CaseView } from "./get-case";
 import { rulesWithEnteredRates } from "./interest-rates";
+import { byStaff, type StaffActor } from "./portal/staff-actor";
 
-export interface HoldInput {
+/** Set when a staff user acted in the portal (issue 16): named on the timeline entry, as `details.actor`. */
+export interface ActedBy {
+  actor?: StaffActor;
+}
+
+function actorDetails(by: ActedBy | undefined): Record<string, unknown> {
+  return by?.actor ? { actor: by.actor, via: "portal" } : {};
+}
+
+export interface HoldInput extends ActedBy {
   reason: string;
   until?: LocalDate | null;
 }
 
-export interface CancelInput {
+export interface CancelInput extends ActedBy {
   reason: string;
 }
 
@@ -35,8 +45,8 @@ export function makeHoldCase(deps: CaseActionDeps) {
       timeline: (_b, _a, at) => ({
         at,
         kind: "status-changed",
-        title: "Put on hold by the creditor",
-        details: { reason: input.reason, until: input.until ?? null },
+        title: input.actor ? `Put on hold${byStaff(input.actor)}` : "Put on hold by the creditor",
+        details: { reason: input.reason, until: input.until ?? null, ...actorDetails(input) },
       }),
     });
     return view(deps, tenantId, record);
@@ -44,11 +54,14 @@ export function makeHoldCase(deps: CaseActionDeps) {
 }
 
 export function makeResumeCase(deps: CaseActionDeps) {
-  return async (tenantId: string, caseId: string): Promise<CaseView> => {
+  return async (tenantId: string, caseId: string, by?: ActedBy): Promise<CaseView> => {
     const { record } = await applyCaseAction(deps, tenantId, caseId, {
       reason: "resume",
       event: (_c, today) => ({ type: "resume", on: today }),
-      timeline: (_b, _a, at) => ({ at, kind: "status-changed", title: "Resumed by the creditor" }),
+      timeline: (_b, _a, at) =>
+        by?.actor
+          ? { at, kind: "status-changed", title: `Resumed${byStaff(by.actor)}`, details: actorDetails(by) }
+          : { at, kind: "status-changed", title: "Resumed by the creditor" },
     });
     return view(deps, tenantId, record);
   };
@@ -62,19 +75,19 @@ export function makeCancelCase(deps: CaseActionDeps) {
       timeline: (_b, _a, at) => ({
         at,
         kind: "status-changed",
-        title: "Cancelled by the creditor",
-        details: { reason: input.reason },
+        title: input.actor ? `Cancelled${byStaff(input.actor)}` : "Cancelled by the creditor",
+        details: { reason: input.reason, ...actorDetails(input) },
       }),
     });
     return view(deps, tenantId, record);
   };
 }
 
-export interface DisputeInput {
+export interface DisputeInput extends ActedBy {
   reason: string;
 }
 
-export interface ResolveDisputeInput {
+export interface ResolveDisputeInput extends ActedBy {
   /** `claim-upheld`: the claim stands and follow-up goes on; `claim-withdrawn`: the creditor drops the claim. */
   outcome: "claim-upheld" | "claim-withdrawn";
 }
@@ -87,9 +100,9 @@ export function makeOpenDispute(deps: CaseActionDeps) {
       timeline: (_b, _a, at) => ({
         at,
         kind: "status-changed",
-        title: "Disputed by the debtor: follow-up and any suspension wait for the outcome",
+        title: `Disputed by the debtor${input.actor ? ` (recorded${byStaff(input.actor)})` : ""}: follow-up and any suspension wait for the outcome`,
         legalBasis: "inkassoloven § 9 (no collection steps on a claim with a justified objection)",
-        details: { reason: input.reason },
+        details: { reason: input.reason, ...actorDetails(input) },
       }),
     });
     return view(deps, tenantId, record);
@@ -105,10 +118,10 @@ export function makeResolveDispute(deps: CaseActionDeps) {
         at,
         kind: "status-changed",
         title:
-          input.outcome === "claim-upheld"
+          (input.outcome === "claim-upheld"
             ? "Dispute resolved: the claim stands, follow-up goes on"
-            : "Dispute resolved: the claim is withdrawn",
-        details: { outcome: input.outcome },
+            : "Dispute resolved: the claim is withdrawn") + (input.actor ? ` (recorded${byStaff(input.actor)})` : ""),
+        details: { outcome: input.outcome, ...actorDetails(input) },
       }),
     });
     return view(deps, tenantId, record);

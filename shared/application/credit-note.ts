@@ -7,6 +7,7 @@ import { formatMoney, type Money } from "../domain/money";
 import { applyCaseAction, type CaseActionDeps } from "./apply-case-event";
 import { toCaseView, type CaseView } from "./get-case";
 import { rulesWithEnteredRates } from "./interest-rates";
+import { byStaff, type StaffActor } from "./portal/staff-actor";
 
 export interface CreditNoteInput {
   amount: Money;
@@ -14,6 +15,10 @@ export interface CreditNoteInput {
   /** Default: today. */
   on?: LocalDate;
   alsoWaive?: Array<"fees" | "interest">;
+  /** Set when a staff user issued it in the portal (issue 16): named on the timeline entry. */
+  actor?: StaffActor;
+  /** The staff user's reason, shown on the timeline. */
+  reason?: string;
 }
 
 export function makeIssueCreditNote(deps: CaseActionDeps) {
@@ -30,8 +35,14 @@ export function makeIssueCreditNote(deps: CaseActionDeps) {
       timeline: (_before, _after, at) => ({
         at,
         kind: "credit-note",
-        title: `Credit note ${input.reference} of ${formatMoney(input.amount, "en")}`,
-        details: { reference: input.reference, amount: input.amount, alsoWaive: input.alsoWaive ?? [] },
+        title: `Credit note ${input.reference} of ${formatMoney(input.amount, "en")}${byStaff(input.actor)}`,
+        details: {
+          reference: input.reference,
+          amount: input.amount,
+          alsoWaive: input.alsoWaive ?? [],
+          ...(input.reason ? { reason: input.reason } : {}),
+          ...(input.actor ? { actor: input.actor, via: "portal" } : {}),
+        },
       }),
     });
     const tenant = await deps.tenants.get(tenantId);

@@ -37,6 +37,7 @@ import { caseAccess, mayActOnCase, type MinSideActor, type MinSideSession } from
 import { checkUpload, type UploadRefusal } from "./uploads";
 import type { WorkItemStore } from "../../ports/work-item-store";
 import { openWork } from "../portal/work-items";
+import { byStaff, type StaffActor } from "../portal/staff-actor";
 
 /** Days the ladder's next step waits after the debtor says the claim is paid (bank transfers take 1–3 working days). */
 export const PAYMENT_CLAIM_PAUSE_DAYS = 5;
@@ -120,6 +121,31 @@ export function actorOf(
   return { kind: session.subject.kind === "person" ? "debtor-bankid" : "debtor-case-pin", sessionRef };
 }
 
+/**
+ * Customer service (a service agent or an operator) acting on the debtor's behalf from the portal (issue 16): the
+ * same rules and the same case events as on Min side, recorded as done by the agent (`details.actor` kind `staff`).
+ * The portal has checked that the staff user may act on the case's tenant.
+ */
+export interface OnBehalf {
+  onBehalf: StaffActor;
+}
+
+/** Who submits a debtor action: the debtor's own Min side session, or customer service on the debtor's behalf. */
+export type Acting = MinSideSession | OnBehalf;
+
+function isOnBehalf(acting: Acting): acting is OnBehalf {
+  return "onBehalf" in acting;
+}
+
+function actingActor(acting: Acting, record: Loaded["record"]): MinSideActor | StaffActor {
+  return isOnBehalf(acting) ? acting.onBehalf : actorOf(acting, record);
+}
+
+/** Where the action was taken, for the timeline's title. */
+function onMinSide(actor: MinSideActor | StaffActor): string {
+  return actor.kind === "staff" ? `on the debtor's behalf${byStaff(actor)}` : "on Min side";
+}
+
 interface Loaded {
   record: CaseRecord;
   tenant: Tenant;
@@ -129,15 +155,11 @@ interface Loaded {
 }
 
 /** The case if this session may see it; otherwise the same CaseNotFound as for a case that does not exist. */
-async function load(
-  deps: DebtorActionUseCaseDeps,
-  session: MinSideSession,
-  tenantId: string,
-  caseId: string,
-): Promise<Loaded> {
+async function load(deps: DebtorActionUseCaseDeps, session: Acting, tenantId: string, caseId: string): Promise<Loaded> {
   const record = await deps.cases.get(tenantId, caseId);
   // A case reached with a read-only power of attorney is, for every action, like one the person may not see.
-  if (!record || !mayActOnCase(session.subject, record)) throw new CaseNotFound(caseId);
+  // Staff on the debtor's behalf: the portal checked the staff user may act on this tenant (mayActOnTenant).
+  if (!record || (!isOnBehalf(session) && !mayActOnCase(session.subject, record))) throw new CaseNotFound(caseId);
   const tenant = await deps.tenants.get(tenantId);
   if (!tenant) throw new TenantNotFound(tenantId);
   const now = deps.clock.now();
@@ -191,12 +213,7 @@ function summaryOf(l: Loaded): ClaimSummary {
 
 /** What a form shows (GET): the claim, the creditor's limits, the plans; or why the action is not open now. */
 export function makeLoadActionForm(deps: DebtorActionUseCaseDeps) {
-  return async (
-    session: MinSideSession,
-    tenantId: string,
-    caseId: string,
-    action: DebtorAction,
-  ): Promise<ActionForm> => {
+  return async (session: Acting, tenantId: string, caseId: string, action: DebtorAction): Promise<ActionForm> => {
     const l = await load(deps, session, tenantId, caseId);
     const unavailable = unavailableFor(action, l.record.case, l);
     return {
@@ -213,7 +230,7 @@ export function makeLoadActionForm(deps: DebtorActionUseCaseDeps) {
 function debtorActionEvent(
   action: string,
   record: CaseRecord,
-  actor: MinSideActor,
+  actor: MinSideActor | StaffActor,
   now: Date,
   data: Record<string, unknown>,
 ) {
@@ -227,12 +244,18 @@ function debtorActionEvent(
 function timelineEntry(
   at: string,
   title: string,
-  actor: MinSideActor,
+  actor: MinSideActor | StaffActor,
   details: Record<string, unknown>,
   kind: TimelineEntry["kind"] = "status-changed",
   legalBasis?: string,
 ): TimelineEntry {
-  return { at, kind, title, ...(legalBasis ? { legalBasis } : {}), details: { ...details, actor, via: "min-side" } };
+  return {
+    at,
+    kind,
+    title,
+    ...(legalBasis ? { legalBasis } : {}),
+    details: { ...details, actor, via: actor.kind === "staff" ? "portal" : "min-side" },
+  };
 }
 
 /** Adds an entry and an event to the case without a domain event (a request for the creditor to decide). */
@@ -259,7 +282,7 @@ function parseDays(raw: string | undefined): number | undefined {
 /** POST utsettelse: `days` (1–90). */
 export function makeRequestDeferral(deps: DebtorActionUseCaseDeps) {
   return async (
-    session: MinSideSession,
+    session: Acting,
     tenantId: string,
     caseId: string,
     input: { days?: string },
@@ -269,7 +292,7 @@ export function makeRequestDeferral(deps: DebtorActionUseCaseDeps) {
     if (unavailable) return { kind: "unavailable", reason: unavailable };
     const days = parseDays(input.days);
     if (days === undefined) return { kind: "refused", field: "days", code: "days-invalid" };
-    const actor = actorOf(session, l.record);
+    const actor = actingActor(session, l.record);
     const from = ladderAnchor(l.record.case) > l.today ? ladderAnchor(l.record.case) : l.today;
     const newDueDate = addDays(from, days);
     const inside = days <= l.policy.maxDeferralDays && l.record.case.deferredDueDate === null;
@@ -303,7 +326,7 @@ export function makeRequestDeferral(deps: DebtorActionUseCaseDeps) {
       timeline: (_b, _a, at) =>
         timelineEntry(
           at,
-          `Deferral granted on Min side: ${String(days)} days, the ladder runs from ${newDueDate}`,
+          `Deferral granted ${onMinSide(actor)}: ${String(days)} days, the ladder runs from ${newDueDate}`,
           actor,
           {
             action: "deferral-granted",
@@ -323,7 +346,7 @@ export function makeRequestDeferral(deps: DebtorActionUseCaseDeps) {
 /** POST nedbetaling: `months`, one of the plans offered today. */
 export function makeAgreeInstalmentPlan(deps: DebtorActionUseCaseDeps) {
   return async (
-    session: MinSideSession,
+    session: Acting,
     tenantId: string,
     caseId: string,
     input: { months?: string },
@@ -333,18 +356,23 @@ export function makeAgreeInstalmentPlan(deps: DebtorActionUseCaseDeps) {
     if (unavailable) return { kind: "unavailable", reason: unavailable };
     const plan = plansFor(l).find((p) => String(p.months) === input.months?.trim());
     if (!plan) return { kind: "refused", field: "months", code: "plan-choice" };
-    const actor = actorOf(session, l.record);
+    const actor = actingActor(session, l.record);
     await applyCaseAction(deps, tenantId, caseId, {
       reason: "instalment-plan-agreed",
       event: () => ({ type: "instalment-plan-agreed", on: l.today, instalments: plan.instalments }),
       timeline: (_b, _a, at) =>
-        timelineEntry(at, `Instalment plan chosen on Min side: ${String(plan.months)} monthly instalments`, actor, {
-          action: "plan-agreed",
-          months: plan.months,
-          instalments: plan.instalments,
-          fee: plan.fee,
-          totalCost: plan.totalCost,
-        }),
+        timelineEntry(
+          at,
+          `Instalment plan chosen ${onMinSide(actor)}: ${String(plan.months)} monthly instalments`,
+          actor,
+          {
+            action: "plan-agreed",
+            months: plan.months,
+            instalments: plan.instalments,
+            fee: plan.fee,
+            totalCost: plan.totalCost,
+          },
+        ),
       events: (_b, _a, now, record) => [
         debtorActionEvent("instalment-plan-agreed", record, actor, now, {
           months: plan.months,
@@ -381,7 +409,7 @@ async function storeUpload(
 /** POST innsigelse: `reason` (required), `attachment` (optional file). */
 export function makeOpenDebtorDispute(deps: DebtorActionUseCaseDeps) {
   return async (
-    session: MinSideSession,
+    session: Acting,
     tenantId: string,
     caseId: string,
     input: { reason?: string; attachment?: UploadedFile },
@@ -398,7 +426,7 @@ export function makeOpenDebtorDispute(deps: DebtorActionUseCaseDeps) {
       if (!check.ok) return { kind: "refused", field: "attachment", code: check.code };
       attachment = await storeUpload(deps, l, "dispute", input.attachment, check.contentType);
     }
-    const actor = actorOf(session, l.record);
+    const actor = actingActor(session, l.record);
     await openWork(deps.workItems, "dispute", l.record, deps.clock.now());
     await applyCaseAction(deps, tenantId, caseId, {
       reason: "dispute-opened",
@@ -406,7 +434,7 @@ export function makeOpenDebtorDispute(deps: DebtorActionUseCaseDeps) {
       timeline: (_b, _a, at) =>
         timelineEntry(
           at,
-          "Disputed by the debtor on Min side: follow-up and any suspension wait for the creditor to uphold or withdraw the claim",
+          `Disputed by the debtor ${onMinSide(actor)}: follow-up and any suspension wait for the creditor to uphold or withdraw the claim`,
           actor,
           { action: "dispute-opened", reason, ...(attachment ? { attachment } : {}), decision: "creditor" },
           "status-changed",
@@ -427,7 +455,7 @@ export function makeOpenDebtorDispute(deps: DebtorActionUseCaseDeps) {
 /** POST jeg-har-betalt: `receipt` (required file), `message` (optional). */
 export function makeReportPayment(deps: DebtorActionUseCaseDeps) {
   return async (
-    session: MinSideSession,
+    session: Acting,
     tenantId: string,
     caseId: string,
     input: { receipt?: UploadedFile; message?: string },
@@ -442,7 +470,7 @@ export function makeReportPayment(deps: DebtorActionUseCaseDeps) {
     const check = checkUpload(input.receipt.content);
     if (!check.ok) return { kind: "refused", field: "receipt", code: check.code };
     const receipt = await storeUpload(deps, l, "payment-receipt", input.receipt, check.contentType);
-    const actor = actorOf(session, l.record);
+    const actor = actingActor(session, l.record);
     await openWork(deps.workItems, "payment-report", l.record, deps.clock.now());
     const pausedUntil = addDays(l.today, PAYMENT_CLAIM_PAUSE_DAYS);
     if (l.record.case.status === "handed-off") {

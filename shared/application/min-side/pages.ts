@@ -353,7 +353,8 @@ export function makeLoadClaim(deps: MinSidePagesDeps, config: { agency?: AgencyC
       paid: { value: paid, currency: record.case.currency },
       timeline: timelineOf(record),
       documents: record.documents
-        .filter((d) => d.contentType === "application/pdf")
+        // The letters; a file staff uploaded to the case (portal, kind "staff-upload") is the creditor's, not shown here.
+        .filter((d) => d.contentType === "application/pdf" && d.kind !== "staff-upload")
         .map((d) => ({ documentId: d.documentId, kind: d.kind, on: d.createdAt })),
       originalInvoice: record.invoiceDocument !== undefined,
       ...contactsOf(tenant, config.agency),

@@ -13,6 +13,7 @@
  * Command ids are `{caseId}.{serviceIndex}.{sequence}`: unique per service and case (the sequence only grows), the
  * same on every re-run of an update (no randomness), and they lead from a partner's callback back to the case.
  */
+import { byStaff, type StaffActor } from "../portal/staff-actor";
 import {
   block,
   commandAttempted,
@@ -202,6 +203,8 @@ export function blockService(
   serviceId: string,
   manual: { reason: string; by: string },
   now: Date,
+  /** A staff user in the portal (issue 16): named on the timeline entry. */
+  actor?: StaffActor,
 ): ServicesChanged {
   return transitionServices(
     record,
@@ -213,8 +216,13 @@ export function blockService(
         ? {
             at: now.toISOString(),
             kind: "service",
-            title: `Service ${serviceId} blocked by hand`,
-            details: { serviceId, reason: manual.reason, by: manual.by },
+            title: `Service ${serviceId} blocked by hand${byStaff(actor)}`,
+            details: {
+              serviceId,
+              reason: manual.reason,
+              by: manual.by,
+              ...(actor ? { action: "service-blocked", actor, via: "portal" } : {}),
+            },
           }
         : null,
   );
@@ -227,6 +235,7 @@ export function unblockService(
   kind: BlockerKind,
   by: string,
   now: Date,
+  actor?: StaffActor,
 ): ServicesChanged {
   return transitionServices(
     record,
@@ -240,8 +249,8 @@ export function unblockService(
         ? {
             at: now.toISOString(),
             kind: "service",
-            title: `Service ${serviceId} unblocked by hand (${kind})`,
-            details: { serviceId, kind, by },
+            title: `Service ${serviceId} unblocked by hand (${kind})${byStaff(actor)}`,
+            details: { serviceId, kind, by, ...(actor ? { action: "service-unblocked", actor, via: "portal" } : {}) },
           }
         : null,
   );

@@ -21,6 +21,7 @@
  *
  * Reopened and confirmed: `service.reopened` is published and, with the debtor's SMS consent, an SMS confirms it.
  */
+import type { StaffActor } from "../portal/staff-actor";
 import { DomainError } from "../../domain/errors";
 import { overdueForServices } from "../../domain/planner";
 import { isTerminal, type ManagedService, type PartnerOrderState } from "../../domain/service-lifecycle";
@@ -704,26 +705,34 @@ export function makeBlockService(deps: PartnerCommandDeps) {
     serviceId: string;
     reason: string;
     by: string;
+    /** A staff user in the portal (issue 16): named on the timeline entry. */
+    actor?: StaffActor;
   }): Promise<ManagedService> => {
     const record = await deps.cases.get(p.tenantId, p.caseId);
     if (!record) throw new CaseNotFound(p.caseId);
     if (!record.case.services.some((s) => s.serviceId === p.serviceId))
       throw new CaseServiceNotFound(`The case has no service ${p.serviceId}`);
     const { record: after } = await applyChange(deps, p.tenantId, p.caseId, (current) =>
-      blockService(current, p.serviceId, { reason: p.reason, by: p.by }, deps.clock.now()),
+      blockService(current, p.serviceId, { reason: p.reason, by: p.by }, deps.clock.now(), p.actor),
     );
     return after.case.services.find((s) => s.serviceId === p.serviceId)!;
   };
 }
 
 export function makeUnblockService(deps: PartnerCommandDeps) {
-  return async (p: { tenantId: string; caseId: string; serviceId: string; by: string }): Promise<ManagedService> => {
+  return async (p: {
+    tenantId: string;
+    caseId: string;
+    serviceId: string;
+    by: string;
+    actor?: StaffActor;
+  }): Promise<ManagedService> => {
     const record = await deps.cases.get(p.tenantId, p.caseId);
     if (!record) throw new CaseNotFound(p.caseId);
     if (!record.case.services.some((s) => s.serviceId === p.serviceId))
       throw new CaseServiceNotFound(`The case has no service ${p.serviceId}`);
     const { record: after } = await applyChange(deps, p.tenantId, p.caseId, (current) =>
-      unblockService(current, p.serviceId, "manual", p.by, deps.clock.now()),
+      unblockService(current, p.serviceId, "manual", p.by, deps.clock.now(), p.actor),
     );
     return after.case.services.find((s) => s.serviceId === p.serviceId)!;
   };
