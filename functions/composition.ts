@@ -94,6 +94,9 @@ import { PARTNER_COMMANDS_QUEUE } from "./services/names";
 import { CASE_EVENTS_TOPIC, WEBHOOK_DELIVERIES_QUEUE } from "./webhooks/names";
 import type { PortalDeps } from "./portal";
 import { portalFrom } from "./portal-composition";
+import type { KpisDeps } from "./kpis";
+import { CosmosKpiStore } from "../shared/adapters/cosmos/kpi-store.cosmos";
+import { makeProjectCaseEvent } from "../shared/application/kpis/project-case-event";
 
 /** What the root hands to every area: one object satisfying each area's deps. */
 export type RootDeps = ApiDeps &
@@ -109,7 +112,8 @@ export type RootDeps = ApiDeps &
   MinSideDeps &
   DebtorActionsDeps &
   MinSideMessagesDeps &
-  PortalDeps;
+  PortalDeps &
+  KpisDeps;
 
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
@@ -199,6 +203,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
   const cases = new CosmosCaseStore({ database });
   const minSide = minSideFrom(s, { database, clock, personCases: cases });
   const portal = portalFrom(s, { database, clock });
+  const kpis = new CosmosKpiStore({ database });
   const deps: RootDeps = {
     clock,
     random: cryptoRandom,
@@ -247,6 +252,9 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     resolveSession: minSide ? minSide.sessions.resolve : async () => undefined,
     // Staff sign-in for the creditor portal and customer-service console (issue 16); absent: the portal is closed.
     ...(portal ? { portal } : {}),
+    // The KPI projection (subscription `kpis` on `case-events`) and the dashboard's buckets (issue 16).
+    kpis,
+    projectCaseEvent: makeProjectCaseEvent({ kpis }),
     ...(letterhead ? { letterhead } : {}),
     ...(paymentProvider ? { paymentProvider } : {}),
     ...(paymentWebhooks ? { paymentWebhooks } : {}),

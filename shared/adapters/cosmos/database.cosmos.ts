@@ -49,6 +49,7 @@ export const COSMOS_CONTAINERS = {
   messageThreads: "message-threads",
   staffSessions: "staff-sessions",
   staffAudit: "staff-audit",
+  kpiBuckets: "kpi-buckets",
 } as const;
 
 /** One container as declared in infra-bicep/cosmos-containers.json (same shape as `containerSpec` in cosmos.bicep). */
