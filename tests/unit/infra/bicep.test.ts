@@ -1298,6 +1298,7 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
       { id: "message-threads", path: "/caseId", ttl: null },
       { id: "staff-sessions", path: "/id", ttl: 86400 },
       { id: "staff-audit", path: "/partition", ttl: null },
+      { id: "kpi-buckets", path: "/pk", ttl: null },
     ]);
   });
 
