@@ -13,3 +13,5 @@ export const PORTAL_CASES_FUNCTION = "portalCases";
 export const PORTAL_CASES_ROUTE = "portal/{tenantId}/saker";
 export const PORTAL_CASE_FUNCTION = "portalCase";
 export const PORTAL_CASE_ROUTE = "portal/{tenantId}/saker/{caseId}";
+export const PORTAL_KPIS_FUNCTION = "portalKpis";
+export const PORTAL_KPIS_ROUTE = "portal/{tenantId}/nokkeltall";

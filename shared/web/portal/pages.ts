@@ -42,13 +42,19 @@ const CSS = [
   "@media (max-width:40rem){table,thead,tbody,tr,td{display:block}thead{position:absolute;left:-9999px}tr{border:1px solid #6b7378;border-radius:.5rem;margin:0 0 .75rem;background:#fff}td{border:0;padding:.25rem .75rem}td::before{content:attr(data-label)': ';font-weight:600}td.num{text-align:left}}",
 ].join("");
 
-export const PORTAL_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash("sha256").update(CSS).digest("base64")}'`,
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'self'",
-].join("; ");
+/** The portal's CSP; a page with a stylesheet of its own (`layout`'s `extraCss`) names its hash too. */
+export function portalCspWith(extraCss?: string): string {
+  const hash = (css: string) => `'sha256-${createHash("sha256").update(css).digest("base64")}'`;
+  return [
+    "default-src 'none'",
+    `style-src ${hash(CSS)}${extraCss ? ` ${hash(extraCss)}` : ""}`,
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+  ].join("; ");
+}
+
+export const PORTAL_CSP = portalCspWith();
 
 const T = {
   nb: {
@@ -186,7 +192,13 @@ export interface SignedInHeader {
   params?: Record<string, string>;
 }
 
-function layout(lang: PortalLang, title: string, body: string, header?: SignedInHeader): string {
+export function layout(
+  lang: PortalLang,
+  title: string,
+  body: string,
+  header?: SignedInHeader,
+  extraCss?: string,
+): string {
   const t = T[lang];
   const otherLang: PortalLang = lang === "nb" ? "en" : "nb";
   const switchHref = header
@@ -200,7 +212,7 @@ function layout(lang: PortalLang, title: string, body: string, header?: SignedIn
   return `<!doctype html>
 <html lang="${lang === "nb" ? "nb" : "en"}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><meta name="referrer" content="no-referrer"><title>${esc(title)} – ${t.portal}</title>
-<style>${CSS}</style></head><body>
+<style>${CSS}</style>${extraCss ? `<style>${extraCss}</style>` : ""}</head><body>
 <header><a href="${esc(portalHref("/portal", lang))}"><strong>${t.portal}</strong></a><div class="who">${right}</div></header>
 <main id="main">${body}</main></body></html>`;
 }
