@@ -17,7 +17,7 @@ import { MemoryKpiStore } from "../../../shared/adapters/memory/kpi-store.memory
 import { ServiceBusEventPublisher } from "../../../shared/adapters/service-bus/event-publisher.service-bus";
 import { makeLoadKpiDashboard } from "../../../shared/application/kpis/dashboard";
 import { makeProjectCaseEvent } from "../../../shared/application/kpis/project-case-event";
-import { experimentRun } from "../../fixtures/kpi-events";
+import { experimentRun } from "../../support/kpi-events";
 import { type Harness, startHarness } from "../service-bus/harness";
 
 const registry = installFunctionsCore();
