@@ -15,7 +15,7 @@ const SERIES = ["#0b4fa8", "#1a6b32", "#8a4b00", "#5b3a9e"];
 
 export const KPI_CSS = [
   ".period{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-end}",
-  ".period label{display:flex;flex-direction:column;font-weight:600;gap:.25rem}",
+  ".period .field{display:flex;flex-direction:column;gap:.25rem}.period label{font-weight:600}",
   ".period select{font:inherit;min-height:44px;padding:.375rem .5rem;border:1px solid #6b7378;border-radius:.25rem;background:#fff;color:#1a1a1a}",
   "ul.tiles{list-style:none;padding:0;margin:0 0 1rem;display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.75rem}",
   "ul.tiles li{background:#fff;border:1px solid #6b7378;border-radius:.5rem;padding:.75rem}",
@@ -24,12 +24,12 @@ export const KPI_CSS = [
   ".tile-note{display:block;font-size:.8125rem;color:#4a5257}",
   "svg.chart{display:block;width:100%;height:auto;max-width:40rem}",
   "svg.chart text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}",
-  "table.small{font-size:.875rem;margin:.5rem 0 0;max-width:40rem}",
-  "table.small th,table.small td{padding:.25rem .5rem}",
+  "table.small{font-size:.875rem;margin:.5rem 0 0;max-width:40rem;width:100%}",
+  "table.small th,table.small td{padding:.25rem .375rem;overflow-wrap:anywhere}",
   ".legend{list-style:none;padding:0;margin:.5rem 0 0;display:flex;flex-wrap:wrap;gap:.25rem 1rem;font-size:.875rem}",
   ".swatch{display:inline-block;width:.875rem;height:.875rem;border-radius:2px;margin-right:.375rem;vertical-align:-.125rem}",
   ".sw0{background:#0b4fa8}.sw1{background:#1a6b32}.sw2{background:#8a4b00}.sw3{background:#5b3a9e}",
-  ".sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}",
+  ".sr-only{position:absolute;left:-10000px;top:auto;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}",
   ".verdict{font-weight:700;font-size:1.125rem;margin:.5rem 0}",
   ".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1rem}",
   "@media (max-width:40rem){table.small,table.small thead,table.small tbody,table.small tr,table.small td,table.small th{display:revert}table.small thead{position:static}table.small td::before{content:none}table.small{display:table}table.small tr{border:0;margin:0}table.small td.num{text-align:right}}",
@@ -83,7 +83,9 @@ const W = {
     experiment: (id: string) => `Eksperiment «${id}»`,
     variant: "Variant",
     payRate: "Betalt innen 7 dager",
-    interval: "95 % konfidensintervall",
+    openedShort: "Åpnet",
+    paidShort: "Betalt ≤ 7 d",
+    ciShort: "95 % KI",
     better: (w: string, l: string, p: string) => `${w} betaler oftere enn ${l} (p = ${p})`,
     noDifference: (p: string) => `Ingen sikker forskjell ennå (p = ${p})`,
     difference: (d: string, lo: string, hi: string) => `Forskjell B − A: ${d} prosentpoeng (95 % KI ${lo} til ${hi}).`,
@@ -150,7 +152,9 @@ const W = {
     experiment: (id: string) => `Experiment “${id}”`,
     variant: "Variant",
     payRate: "Paid within 7 days",
-    interval: "95 % confidence interval",
+    openedShort: "Opened",
+    paidShort: "Paid ≤ 7 d",
+    ciShort: "95 % CI",
     better: (w: string, l: string, p: string) => `${w} pays more often than ${l} (p = ${p})`,
     noDifference: (p: string) => `No certain difference yet (p = ${p})`,
     difference: (d: string, lo: string, hi: string) =>
@@ -233,20 +237,19 @@ function funnelChart(row: FunnelRow, lang: PortalLang): string {
   const w = W[lang];
   const f = fmt(lang);
   const name = w.steps[row.step] ?? row.step;
-  const rowH = 34;
-  const height = STAGES.length * rowH + 4;
-  const labelW = 128;
-  const barMax = 360 - labelW - 92;
+  const rowH = 42;
+  const height = STAGES.length * rowH;
   const bars = STAGES.map((stage, i) => {
     const value = row[stage];
     const share = row.sent > 0 ? value / row.sent : 0;
-    const y = i * rowH + 4;
-    const width = Math.max(value > 0 ? 2 : 0, Math.round(share * barMax));
-    return `<text x="0" y="${String(y + 19)}" font-size="12" fill="#1a1a1a">${esc(w.stages[stage])}</text><rect x="${String(labelW)}" y="${String(y + 4)}" width="${String(barMax)}" height="22" rx="3" fill="#eef0f2"/><rect x="${String(labelW)}" y="${String(y + 4)}" width="${String(width)}" height="22" rx="3" fill="${STAGE_COLOUR[stage]}"/><text x="356" y="${String(y + 19)}" font-size="12" text-anchor="end" fill="#1a1a1a">${esc(f.n(value))}${stage === "sent" ? "" : ` · ${esc(f.pct(row.sent > 0 ? share : undefined))}`}</text>`;
+    const y = i * rowH;
+    const width = Math.max(value > 0 ? 3 : 0, Math.round(share * 360));
+    const figure = `${f.n(value)}${stage === "sent" ? "" : ` · ${f.pct(row.sent > 0 ? share : undefined)}`}`;
+    return `<text x="0" y="${String(y + 15)}" font-size="14" fill="#1a1a1a">${esc(w.stages[stage])}</text><text x="360" y="${String(y + 15)}" font-size="14" font-weight="600" text-anchor="end" fill="#1a1a1a">${esc(figure)}</text><rect x="0" y="${String(y + 21)}" width="360" height="14" rx="3" fill="#e3e6e8"/><rect x="0" y="${String(y + 21)}" width="${String(width)}" height="14" rx="3" fill="${STAGE_COLOUR[stage]}"/>`;
   }).join("");
-  const table = `<table class="small"><caption class="sr-only">${esc(name)}</caption><thead><tr><th scope="col"></th><th scope="col" class="num">${w.count}</th><th scope="col" class="num">${w.ofSent}</th></tr></thead><tbody>${STAGES.map(
+  const table = `<table class="sr-only"><caption>${esc(name)}</caption><thead><tr><th scope="col"></th><th scope="col">${w.count}</th><th scope="col">${w.ofSent}</th></tr></thead><tbody>${STAGES.map(
     (stage) =>
-      `<tr><th scope="row">${esc(w.stages[stage])}</th><td class="num" data-kpi="${esc(row.step)}:${stage}">${esc(f.n(row[stage]))}</td><td class="num">${esc(stage === "sent" ? "" : f.pct(row.sent > 0 ? row[stage] / row.sent : undefined))}</td></tr>`,
+      `<tr><th scope="row">${esc(w.stages[stage])}</th><td data-kpi="${esc(row.step)}:${stage}">${esc(f.n(row[stage]))}</td><td>${esc(stage === "sent" ? "" : f.pct(row.sent > 0 ? row[stage] / row.sent : undefined))}</td></tr>`,
   ).join("")}</tbody></table>`;
   return `<div class="card"><h3>${esc(name)}</h3>${svgOpen(360, height, name, w.funnelDesc(name), "funnel")}${bars}</svg>${table}</div>`;
 }
@@ -321,12 +324,12 @@ function trendChart(d: KpiDashboard, lang: PortalLang): string {
   const grid = [0, 0.5, 1]
     .map((t) => {
       const v = Math.round(max * t);
-      return `<line x1="${String(left)}" x2="${String(width - 4)}" y1="${yOf(v).toFixed(1)}" y2="${yOf(v).toFixed(1)}" stroke="#c8cccf"/><text x="${String(left - 4)}" y="${(yOf(v) + 4).toFixed(1)}" font-size="11" text-anchor="end" fill="#4a5257">${esc(f.n(v))}</text>`;
+      return `<line x1="${String(left)}" x2="${String(width - 4)}" y1="${yOf(v).toFixed(1)}" y2="${yOf(v).toFixed(1)}" stroke="#c8cccf"/><text x="${String(left - 4)}" y="${(yOf(v) + 4).toFixed(1)}" font-size="13" text-anchor="end" fill="#4a5257">${esc(f.n(v))}</text>`;
     })
     .join("");
   const first = d.trend[0]?.day ?? d.period.from;
   const last = d.trend[n - 1]?.day ?? d.period.to;
-  const axis = `<text x="${String(left)}" y="${String(height - 6)}" font-size="11" fill="#4a5257">${esc(f.shortDate(first))}</text><text x="${String(width - 4)}" y="${String(height - 6)}" font-size="11" text-anchor="end" fill="#4a5257">${esc(f.shortDate(last))}</text>`;
+  const axis = `<text x="${String(left)}" y="${String(height - 6)}" font-size="13" fill="#4a5257">${esc(f.shortDate(first))}</text><text x="${String(width - 4)}" y="${String(height - 6)}" font-size="13" text-anchor="end" fill="#4a5257">${esc(f.shortDate(last))}</text>`;
   const legend = `<ul class="legend">${(["sent", "opened", "paid"] as const).map((k, s) => `<li><span class="swatch sw${String(s)}" aria-hidden="true"></span>${esc(w.trendSeries[k])}</li>`).join("")}</ul>`;
   const table = `<table class="sr-only"><caption>${esc(w.trend)}</caption><thead><tr><th scope="col">${w.day}</th><th scope="col">${w.trendSeries.sent}</th><th scope="col">${w.trendSeries.opened}</th><th scope="col">${w.trendSeries.paid}</th></tr></thead><tbody>${d.trend
     .filter((p) => p.sent + p.opened + p.paid > 0)
@@ -348,22 +351,24 @@ function experimentReport(e: ExperimentReport, lang: PortalLang): string {
       : w.better("A", "B", f.p(c.p))
     : w.noDifference(f.p(c.p));
   const max = Math.max(0.05, e.a.payRateInterval.high, e.b.payRateInterval.high) * 1.1;
-  const labelW = 70;
-  const span = 360 - labelW - 70;
+  const labelW = 84;
+  const span = 360 - labelW - 64;
   const xOf = (v: number) => labelW + (v / max) * span;
   const rows = [e.a, e.b]
     .map((v, i) => {
       const y = i * 40 + 6;
-      return `<text x="0" y="${String(y + 17)}" font-size="12" fill="#1a1a1a">${esc(w.variant)} ${v.variant}</text><rect x="${String(labelW)}" y="${String(y + 4)}" width="${(xOf(v.payRate) - labelW).toFixed(1)}" height="18" rx="3" fill="${i === 0 ? SERIES[0]! : SERIES[1]!}"/><line x1="${xOf(v.payRateInterval.low).toFixed(1)}" x2="${xOf(v.payRateInterval.high).toFixed(1)}" y1="${String(y + 13)}" y2="${String(y + 13)}" stroke="#1a1a1a" stroke-width="2"/><line x1="${xOf(v.payRateInterval.low).toFixed(1)}" x2="${xOf(v.payRateInterval.low).toFixed(1)}" y1="${String(y + 6)}" y2="${String(y + 20)}" stroke="#1a1a1a" stroke-width="2"/><line x1="${xOf(v.payRateInterval.high).toFixed(1)}" x2="${xOf(v.payRateInterval.high).toFixed(1)}" y1="${String(y + 6)}" y2="${String(y + 20)}" stroke="#1a1a1a" stroke-width="2"/><text x="356" y="${String(y + 17)}" font-size="12" text-anchor="end" fill="#1a1a1a">${esc(f.pct(v.payRate))}</text>`;
+      return `<text x="0" y="${String(y + 17)}" font-size="14" fill="#1a1a1a">${esc(w.variant)} ${v.variant}</text><rect x="${String(labelW)}" y="${String(y + 4)}" width="${(xOf(v.payRate) - labelW).toFixed(1)}" height="18" rx="3" fill="${i === 0 ? SERIES[0]! : SERIES[1]!}"/><line x1="${xOf(v.payRateInterval.low).toFixed(1)}" x2="${xOf(v.payRateInterval.high).toFixed(1)}" y1="${String(y + 13)}" y2="${String(y + 13)}" stroke="#1a1a1a" stroke-width="2"/><line x1="${xOf(v.payRateInterval.low).toFixed(1)}" x2="${xOf(v.payRateInterval.low).toFixed(1)}" y1="${String(y + 6)}" y2="${String(y + 20)}" stroke="#1a1a1a" stroke-width="2"/><line x1="${xOf(v.payRateInterval.high).toFixed(1)}" x2="${xOf(v.payRateInterval.high).toFixed(1)}" y1="${String(y + 6)}" y2="${String(y + 20)}" stroke="#1a1a1a" stroke-width="2"/><text x="358" y="${String(y + 17)}" font-size="14" font-weight="600" text-anchor="end" fill="#1a1a1a">${esc(f.pct(v.payRate))}</text>`;
     })
     .join("");
-  const table = `<table class="small"><caption class="sr-only">${esc(w.experiment(e.id))}</caption><thead><tr><th scope="col">${w.variant}</th><th scope="col" class="num">${w.stages.sent}</th><th scope="col" class="num">${w.stages.delivered}</th><th scope="col" class="num">${w.stages.opened}</th><th scope="col" class="num">${w.payRate}</th><th scope="col">${w.interval}</th></tr></thead><tbody>${[
+  const ci = (v: { payRateInterval: { low: number; high: number } }) =>
+    `${f.pct(v.payRateInterval.low).replace(" %", "")}–${f.pct(v.payRateInterval.high)}`;
+  const table = `<table class="small"><caption class="sr-only">${esc(w.experiment(e.id))}</caption><thead><tr><th scope="col">${w.variant}</th><th scope="col" class="num">${w.stages.sent}</th><th scope="col" class="num">${w.openedShort}</th><th scope="col" class="num">${w.paidShort}</th><th scope="col">${w.ciShort}</th></tr></thead><tbody>${[
     e.a,
     e.b,
   ]
     .map(
       (v) =>
-        `<tr><th scope="row">${v.variant}</th><td class="num" data-kpi="ab:${esc(e.id)}:${v.variant}:sent">${esc(f.n(v.sent))}</td><td class="num">${esc(f.n(v.delivered))}</td><td class="num">${esc(f.n(v.opened))}</td><td class="num" data-kpi="ab:${esc(e.id)}:${v.variant}:paid7">${esc(f.n(v.paid7))} (${esc(f.pct(v.payRate))})</td><td>${esc(f.pct(v.payRateInterval.low))} – ${esc(f.pct(v.payRateInterval.high))}</td></tr>`,
+        `<tr><th scope="row">${v.variant}</th><td class="num" data-kpi="ab:${esc(e.id)}:${v.variant}:sent">${esc(f.n(v.sent))}</td><td class="num">${esc(f.n(v.opened))}</td><td class="num" data-kpi="ab:${esc(e.id)}:${v.variant}:paid7">${esc(f.n(v.paid7))}</td><td>${esc(ci(v))}</td></tr>`,
     )
     .join("")}</tbody></table>`;
   const steps = e.steps.map((s) => w.steps[s] ?? s).join(", ");
@@ -401,7 +406,7 @@ export function renderKpiPage(lang: PortalLang, input: KpiPageInput, header: Sig
         `<option value="${esc(value)}"${d.period.param === value ? " selected" : ""}>${esc(label)}</option>`,
     )
     .join("");
-  const picker = `<form class="period card" method="get" action="${esc(path)}">${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}<label for="periode">${w.period}<select id="periode" name="periode">${options}</select></label><button class="button" type="submit">${w.show}</button><p class="muted">${esc(f.date(d.period.from))} – ${esc(f.date(d.period.to))}</p></form>`;
+  const picker = `<form class="period card" method="get" action="${esc(path)}">${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}<div class="field"><label for="periode">${w.period}</label><select id="periode" name="periode">${options}</select></div><button class="button" type="submit">${w.show}</button><p class="muted">${esc(f.date(d.period.from))} – ${esc(f.date(d.period.to))}</p></form>`;
   const funnel =
     d.funnel.length === 0
       ? `<p class="card">${w.funnelNone}</p>`
