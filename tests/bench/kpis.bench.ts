@@ -1,6 +1,6 @@
 /**
  * The KPI projection and dashboard (issue 16), in process against the Cosmos DB stand-in through the real SDK: the
- * events of `--cases` generated cases (default 2 000; `--cases 200000` for the issue's figure) — created, the Let's
+ * events of `--cases` generated cases (default 1 000; `--cases 200000` for the issue's figure) — created, the Let's
  * pay SMS (half of them in an A/B experiment), delivered, opened (40 %), paid (60 %, Vipps/card/KID), a reminder by
  * post for the unpaid — spread over 90 days, projected by the projection use case (each case's events in order,
  * `IN_FLIGHT` cases at a time, as concurrent Service Bus deliveries would), then the dashboard for that tenant (the
@@ -30,8 +30,8 @@ const DAY = 86_400_000;
 
 function casesOption(): number {
   const at = process.argv.indexOf("--cases");
-  const value = at >= 0 ? Number(process.argv[at + 1]) : Number(process.env.BENCH_KPI_CASES ?? 2000);
-  return Number.isInteger(value) && value > 0 ? value : 2000;
+  const value = at >= 0 ? Number(process.argv[at + 1]) : Number(process.env.BENCH_KPI_CASES ?? 1000);
+  return Number.isInteger(value) && value > 0 ? value : 1000;
 }
 
 /** Case i's events, in the order the ladder publishes them. */
