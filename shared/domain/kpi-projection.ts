@@ -65,8 +65,22 @@ export function bucketId(key: KpiBucketKey): string {
   return `m|${key.day}|${key.step}|${key.channel}|${key.experimentId ?? ""}|${key.variant ?? ""}`;
 }
 
-export function bucketKeyOf(id: string): KpiBucketKey | undefined {
-  const parts = id.split("|");
+/**
+ * Each bucket is kept in `KPI_BUCKET_SHARDS` documents (`{bucket id}~{shard}`: no `#`, which Cosmos DB ids may not hold, the shard a hash of the case id), summed
+ * when read: the Let's pay SMS of a whole portfolio go out in the same morning, and one document per day and step
+ * would have every concurrent delivery of the projection retrying on its etag.
+ */
+export const KPI_BUCKET_SHARDS = 8;
+
+export function shardedBucketId(id: string, caseId: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < caseId.length; i++) hash = Math.imul(hash ^ caseId.charCodeAt(i), 0x01000193) >>> 0;
+  return `${id}~${String(hash % KPI_BUCKET_SHARDS)}`;
+}
+
+/** The bucket a (possibly sharded) document id stands for. */
+export function bucketKeyOf(documentId: string): KpiBucketKey | undefined {
+  const parts = documentId.replace(/~\d+$/u, "").split("|");
   if (parts[0] === "d" && parts.length === 2) return { kind: "day", day: parts[1]! };
   if (parts[0] === "m" && parts.length === 6) {
     const [, day, step, channel, experimentId, variant] = parts as [string, string, string, string, string, string];

@@ -18,6 +18,7 @@ import {
   contributionDelta,
   emptyFacts,
   addCounts,
+  shardedBucketId,
   type CaseKpiFacts,
 } from "../../domain/kpi-projection";
 import type { CaseEventMessage } from "../../ports/event-publisher";
@@ -180,7 +181,7 @@ export function makeProjectCaseEvent(deps: ProjectCaseEventDeps): ProjectCaseEve
       const pending: PendingKpiDelta[] = [...delta].map(([bucketId, { key, counts }]) => ({
         eventId: event.id,
         month: key.day.slice(0, 7),
-        bucketId,
+        bucketId: shardedBucketId(bucketId, event.caseId),
         counts,
       }));
       const written: KpiCaseDocument = {

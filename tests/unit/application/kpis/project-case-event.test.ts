@@ -3,6 +3,7 @@ import { MemoryKpiStore } from "../../../../shared/adapters/memory/kpi-store.mem
 import { makeProjectCaseEvent } from "../../../../shared/application/kpis/project-case-event";
 import type { CaseEventMessage } from "../../../../shared/ports/event-publisher";
 import type { KpiBucket, KpiStore } from "../../../../shared/ports/kpi-store";
+import { addCounts } from "../../../../shared/domain/kpi-projection";
 
 const T = "tenant-kpi";
 
@@ -42,8 +43,14 @@ function run(caseId: string): CaseEventMessage[] {
   ];
 }
 
+/** The month's buckets, their shards summed (a bucket is kept in several documents: domain/kpi-projection.ts). */
 async function buckets(store: KpiStore, month = "2026-12"): Promise<Record<string, KpiBucket["counts"]>> {
-  return Object.fromEntries((await store.listBuckets(T, month)).map((b) => [b.bucketId, b.counts]));
+  const out: Record<string, KpiBucket["counts"]> = {};
+  for (const b of await store.listBuckets(T, month)) {
+    const id = b.bucketId.replace(/~\d+$/u, "");
+    out[id] = addCounts(out[id] ?? {}, b.counts);
+  }
+  return out;
 }
 
 const MESSAGE = "m|2026-12-08|lets-pay-sms|sms|x|B";
