@@ -66,9 +66,10 @@ export function bucketId(key: KpiBucketKey): string {
 }
 
 /**
- * Each bucket is kept in `KPI_BUCKET_SHARDS` documents (`{bucket id}~{shard}`: no `#`, which Cosmos DB ids may not hold, the shard a hash of the case id), summed
- * when read: the Let's pay SMS of a whole portfolio go out in the same morning, and one document per day and step
- * would have every concurrent delivery of the projection retrying on its etag.
+ * Each bucket is kept in `KPI_BUCKET_SHARDS` documents, `{bucket id}~{shard}` (the shard a hash of the case id; `~`
+ * because Cosmos DB ids may not hold `#`), summed when read: the Let's pay SMS of a whole portfolio go out in the same
+ * morning, and one document per day and step would have every concurrent delivery of the projection retrying on its
+ * etag.
  */
 export const KPI_BUCKET_SHARDS = 8;
 
