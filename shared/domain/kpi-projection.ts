@@ -71,7 +71,7 @@ export function bucketId(key: KpiBucketKey): string {
  * morning, and one document per day and step would have every concurrent delivery of the projection retrying on its
  * etag.
  */
-export const KPI_BUCKET_SHARDS = 8;
+export const KPI_BUCKET_SHARDS = 4;
 
 export function shardedBucketId(id: string, caseId: string): string {
   let hash = 0x811c9dc5;
