@@ -97,6 +97,9 @@ import type { PortalDeps } from "./portal";
 import { CosmosWorkItemStore } from "../shared/adapters/cosmos/work-item-store.cosmos";
 import { portalFrom } from "./portal-composition";
 import { portalSettingsFrom } from "./portal-settings-composition";
+import type { KpisDeps } from "./kpis";
+import { CosmosKpiStore } from "../shared/adapters/cosmos/kpi-store.cosmos";
+import { makeProjectCaseEvent } from "../shared/application/kpis/project-case-event";
 
 /** What the root hands to every area: one object satisfying each area's deps. */
 export type RootDeps = ApiDeps &
@@ -112,7 +115,8 @@ export type RootDeps = ApiDeps &
   MinSideDeps &
   DebtorActionsDeps &
   MinSideMessagesDeps &
-  PortalDeps;
+  PortalDeps &
+  KpisDeps;
 
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
@@ -203,6 +207,7 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
   const cases = new CosmosCaseStore({ database });
   const minSide = minSideFrom(s, { database, clock, personCases: cases });
   const portal = portalFrom(s, { database, clock });
+  const kpis = new CosmosKpiStore({ database });
   const deps: RootDeps = {
     clock,
     random: cryptoRandom,
@@ -254,6 +259,9 @@ export function buildAppDeps(s: Settings, options: { clock?: Clock } = {}): Root
     resolveSession: minSide ? minSide.sessions.resolve : async () => undefined,
     // Staff sign-in for the creditor portal and customer-service console (issue 16); absent: the portal is closed.
     ...(portal ? { portal } : {}),
+    // The KPI projection (subscription `kpis` on `case-events`) and the dashboard's buckets (issue 16).
+    kpis,
+    projectCaseEvent: makeProjectCaseEvent({ kpis }),
     ...(letterhead ? { letterhead } : {}),
     ...(paymentProvider ? { paymentProvider } : {}),
     ...(paymentWebhooks ? { paymentWebhooks } : {}),

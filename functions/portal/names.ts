@@ -51,3 +51,5 @@ export const PORTAL_CASE_ACTION_FUNCTION = "portalCaseAction";
 export const PORTAL_CASE_ACTION_ROUTE = "portal/{tenantId}/saker/{caseId}/handling/{action}";
 export const PORTAL_CASE_SCRIPT_FUNCTION = "portalCaseScript";
 export const PORTAL_CASE_SCRIPT_ROUTE = "portal/ressurser/sak-live.js";
+export const PORTAL_KPIS_FUNCTION = "portalKpis";
+export const PORTAL_KPIS_ROUTE = "portal/{tenantId}/nokkeltall";

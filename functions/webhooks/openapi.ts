@@ -21,7 +21,12 @@ export function registerWebhookEndpoints(registry: OpenAPIRegistry): void {
       "retries —, webhook-timestamp, webhook-signature), retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h " +
       "(±10 %) until a 2xx; a 410 stops them. The signing secret is returned only in this response. " +
       '`case.step_executed` carries `data.experiment: { id, variant: "A" | "B" }` when the step\'s message ' +
-      "(SMS, e-mail, letter alert) was sent in an A/B experiment of the ladder policy (`experiments`).",
+      "(SMS, e-mail, letter alert) was sent in an A/B experiment of the ladder policy (`experiments`). " +
+      "Besides the case's own events, `message.delivered` tells that a step's message reached the debtor (an SMS or " +
+      "e-mail delivery report, a letter delivered by any channel; data: deliveryId, stepIndex, step, channel, " +
+      "deliveredAt) and `message.opened` that the pay link a step's message carried was opened for the first time " +
+      "(data: step, channel, stepIndex when the message was this case's own, openedAt) — ids, steps, channels and " +
+      "times, never contact details.",
     tags: ["Webhooks"],
     auth: "tenant",
     request: { body: RegisterWebhookBody },

@@ -40,6 +40,7 @@ import { caseIdsForLink, customerCases, issuePayLink } from "./pay-links";
 import { debtorKey, releaseSmsSlot, takeSmsSlot, type SmsSlot } from "./messages/debtor-sms-slot";
 import { smsTagFor } from "./messages/sms-tag";
 import type { CoalescedStep, DebtorContactStore } from "../ports/debtor-contact-store";
+import type { PayLink } from "../ports/pay-link-store";
 import { languageIn, todayIn } from "./case-context";
 import { rulesWithEnteredRates } from "./interest-rates";
 import type { InterestRateStore } from "../ports/interest-rate-store";
@@ -534,11 +535,17 @@ async function debtorSms(
   steps: readonly CoalescedStep[],
   listed: CaseRecord[] | undefined,
   now: Date,
+  issuedBy?: PayLink["issuedBy"],
 ): Promise<{ text: string; payLinkExpiresAt: string }> {
   const today = todayIn(record.case.country, now);
   const overdue = await caseIdsForLink(deps.cases, record, today, listed);
   const caseIds = [...new Set([...steps.map((s) => s.caseId), ...overdue])].slice(0, 20);
-  const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds }, now);
+  const link = await issuePayLink(
+    deps,
+    deps.config,
+    { tenantId: record.tenantId, caseIds, ...(issuedBy ? { issuedBy } : {}) },
+    now,
+  );
   const text = debtorSmsText({
     creditorName: tenant.name,
     items: steps.map((s) => ({
@@ -766,11 +773,25 @@ async function sendLetsPaySms(
   let text: string;
   let payLinkExpiresAt: string;
   if (slot?.kind === "send" && slot.steps.length > 1) {
-    ({ text, payLinkExpiresAt } = await debtorSms(deps, record, tenant, slot.steps, context.listed, now));
+    ({ text, payLinkExpiresAt } = await debtorSms(deps, record, tenant, slot.steps, context.listed, now, {
+      caseId: record.caseId,
+      stepKey: key,
+      step: action.kind,
+      channel: "sms",
+    }));
   } else {
     const today = todayIn(record.case.country, now);
     const caseIds = await caseIdsForLink(deps.cases, record, today, context.listed);
-    const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds }, now);
+    const link = await issuePayLink(
+      deps,
+      deps.config,
+      {
+        tenantId: record.tenantId,
+        caseIds,
+        issuedBy: { caseId: record.caseId, stepKey: key, step: action.kind, channel: "sms" },
+      },
+      now,
+    );
     payLinkExpiresAt = link.expiresAt;
     const values = {
       creditorName: tenant.name,
@@ -862,7 +883,16 @@ async function produceLetter(
       return {
         notExecuted: `The ${describeStep(kind)} cannot be produced: no letterhead (creditor address, account number, contact): the creditor has none and none is configured.`,
       };
-    const link = await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now);
+    const link = await issuePayLink(
+      deps,
+      deps.config,
+      {
+        tenantId: record.tenantId,
+        caseIds: [record.caseId],
+        issuedBy: { caseId: record.caseId, stepKey: key, step: kind, channel: "letter" },
+      },
+      now,
+    );
     let content: Buffer;
     try {
       content = await renderLetter(
@@ -905,7 +935,18 @@ async function produceLetter(
   const customer = record.customer;
   const link = async () =>
     payLink ??
-    (await issuePayLink(deps, deps.config, { tenantId: record.tenantId, caseIds: [record.caseId] }, now)).url;
+    (
+      await issuePayLink(
+        deps,
+        deps.config,
+        {
+          tenantId: record.tenantId,
+          caseIds: [record.caseId],
+          issuedBy: { caseId: record.caseId, stepKey: key, step: kind, channel: "letter" },
+        },
+        now,
+      )
+    ).url;
 
   // The channels of the step, in the creditor's order, that this debtor has and agreed to (deliver-letter.ts).
   const choice = reachable;

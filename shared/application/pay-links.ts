@@ -29,7 +29,7 @@ export function payLinkExpiry(now: Date, validityDays = PAY_LINK_VALIDITY_DAYS):
 export async function issuePayLink(
   deps: { payLinks: PayLinkStore; random: Random },
   config: { publicBaseUrl: string; payLinkValidityDays?: number },
-  link: { tenantId: string; caseIds: string[] },
+  link: { tenantId: string; caseIds: string[]; issuedBy?: PayLink["issuedBy"] },
   now: Date,
 ): Promise<IssuedPayLink> {
   const { stored, issued } = newPayLink(deps, config, link, now);
@@ -41,7 +41,7 @@ export async function issuePayLink(
 export function newPayLink(
   deps: { random: Random },
   config: { publicBaseUrl: string; payLinkValidityDays?: number },
-  link: { tenantId: string; caseIds: string[] },
+  link: { tenantId: string; caseIds: string[]; issuedBy?: PayLink["issuedBy"] },
   now: Date,
 ): { stored: PayLink; issued: IssuedPayLink } {
   const token = Buffer.from(deps.random.bytes(20)).toString("base64url");
@@ -53,6 +53,7 @@ export function newPayLink(
       caseIds: link.caseIds,
       createdAt: now.toISOString(),
       expiresAt,
+      ...(link.issuedBy ? { issuedBy: link.issuedBy } : {}),
     },
     issued: { url: `${config.publicBaseUrl.replace(/\/+$/u, "")}/p/${token}`, expiresAt },
   };

@@ -7,6 +7,10 @@ export const PayLink = z.object({
   caseIds: z.array(z.string()),
   createdAt: z.string(),
   expiresAt: z.string(),
+  /** The ladder step whose message carried this link (the KPI funnel: "pay page opened" per message). */
+  issuedBy: z.object({ caseId: z.string(), stepKey: z.string(), step: z.string(), channel: z.string() }).optional(),
+  /** When the link was first opened (set once, by the first view; later views write nothing). */
+  openedAt: z.string().optional(),
 });
 export type PayLink = z.infer<typeof PayLink>;
 
@@ -19,4 +23,6 @@ export interface PayLinkStore {
   putMany(links: readonly PayLink[]): Promise<void>;
   /** Undefined when unknown; expiry is the caller's decision (it knows the time). */
   get(tokenHash: string): Promise<PayLink | undefined>;
+  /** Records the link's first open (`openedAt`). Optional: a store without it (a test's literal port) counts no opens. */
+  markOpened?(tokenHash: string, at: string): Promise<void>;
 }

@@ -22,6 +22,13 @@ export const WEBHOOK_EVENT_TYPES = [
   "case.debtor_action",
   /** An instalment of an agreed plan was not paid within the grace days: the plan ended, the ladder resumes. */
   "case.instalment_missed",
+  /**
+   * A message of a ladder step reached the debtor (an SMS's or e-mail's ACS delivery report, a letter delivered by
+   * any channel): ids, step kind, channel and time only (shared/application/kpis/message-events.ts).
+   */
+  "message.delivered",
+  /** The pay link a step's message carried was opened for the first time (counted once per link, on the pay page). */
+  "message.opened",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -8,6 +8,8 @@
  *   npm run bench -- assistant    the intent classifier: held-out accuracy, latency in process and over HTTP (assistant.bench.ts)
  *   npm run bench -- min-side     Min side's overview TTFB, a person with 20 claims, 20 users (min-side.bench.ts)
  *   npm run bench -- pay-page     the pay page's GET TTFB, 50 clients; and its "Spør oss" POST (pay-page.bench.ts)
+ *   npm run bench -- kpis         the KPI projection's events/s and the dashboard's page time (kpis.bench.ts;
+ *                                 `-- kpis --cases 200000` for the issue's 200 000 cases)
  */
 import os from "node:os";
 import { installFunctionsCore } from "../../devhost/functions-core";
@@ -30,10 +32,15 @@ const BENCHES: Bench[] = [
   { name: "assistant", load: () => import("./assistant.bench") },
   { name: "min-side overview", load: () => import("./min-side.bench") },
   { name: "pay-page", load: () => import("./pay-page.bench") },
+  { name: "kpis", load: () => import("./kpis.bench") },
 ];
 
 async function main(): Promise<void> {
-  const filters = process.argv.slice(2).map((f) => f.toLowerCase());
+  // Words are bench names; `--option value` pairs are the selected benches' own (kpis: --cases N).
+  const filters = process.argv
+    .slice(2)
+    .filter((a, i, all) => !a.startsWith("--") && !all[i - 1]?.startsWith("--"))
+    .map((f) => f.toLowerCase());
   const selected = BENCHES.filter((b) => filters.length === 0 || filters.some((f) => b.name.toLowerCase().includes(f)));
   console.log(
     `# bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load ${loadAverage()}`,

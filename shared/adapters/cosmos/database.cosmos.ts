@@ -51,6 +51,7 @@ export const COSMOS_CONTAINERS = {
   staffAudit: "staff-audit",
   webhookDeliveryLog: "webhook-delivery-log",
   workItems: "work-items",
+  kpiBuckets: "kpi-buckets",
 } as const;
 
 /** One container as declared in infra-bicep/cosmos-containers.json (same shape as `containerSpec` in cosmos.bicep). */

@@ -54,6 +54,11 @@ export class CosmosPayLinkStore implements PayLinkStore {
       storageOnly: ["id", "type", "schemaVersion"],
     });
   }
+
+  /** One patch, only on the first view (the caller has read `openedAt` unset); never on later views. */
+  async markOpened(tokenHash: string, at: string): Promise<void> {
+    await this.#container.item(tokenHash, tokenHash).patch([{ op: "set", path: "/openedAt", value: at }]);
+  }
 }
 
 function payLinkDocument(link: PayLink): PayLinkDocument {

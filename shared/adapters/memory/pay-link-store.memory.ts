@@ -16,4 +16,9 @@ export class MemoryPayLinkStore implements PayLinkStore {
     const link = this.#links.get(tokenHash);
     return link === undefined ? undefined : structuredClone(link);
   }
+
+  async markOpened(tokenHash: string, at: string): Promise<void> {
+    const link = this.#links.get(tokenHash);
+    if (link && link.openedAt === undefined) link.openedAt = at;
+  }
 }

@@ -25,6 +25,7 @@
 import { createHash } from "node:crypto";
 import { issuePayLink } from "../pay-links";
 import { smsDeliveryOfTag } from "../messages/sms-tag";
+import { messageDeliveredEvent } from "../kpis/message-events";
 import { caseEvent, languageIn, todayIn } from "../case-context";
 import {
   addBusinessDays,
@@ -611,10 +612,12 @@ async function applyReport(
         }
       }
       r = { ...r, updatedAt: now.toISOString() };
-      if (isSms) return r;
+      // `message.delivered` (the KPI funnel, any channel) in the same write as the report.
+      const delivered = next.state === "delivered" ? [messageDeliveredEvent(r, next, now)] : [];
+      if (isSms) return withOutbox(r, eventMessages(delivered), now);
       // `letter.delivered` / `letter.failed`, and the orchestration told once the step no longer waits for delivery,
       // in the same write (the outbox).
-      const messages: OutboxMessage[] = eventMessages([letterEvent(r, next, now)]);
+      const messages: OutboxMessage[] = eventMessages([letterEvent(r, next, now), ...delivered]);
       const step = r.case.steps.find((s) => s.stepIndex === delivery.stepIndex && s.kind === delivery.kind);
       if (fromChannel && step?.delivery !== "pending")
         messages.push({ kind: "case-changed", reason: "letter delivery reported" });

@@ -16,6 +16,8 @@ import { ladderOf, todayIn } from "../case-context";
 import { rulesWithEnteredRates } from "../interest-rates";
 import { payLinkTokenHash } from "../pay-links";
 import { openPayLink, type PayLinkDeps } from "./pay-link-session";
+import type { EventPublisher } from "../../ports/event-publisher";
+import { countFirstOpen } from "../kpis/message-events";
 import {
   caseToPay,
   hasSuspendedService,
@@ -37,6 +39,8 @@ export interface PayPageConfig {
 }
 
 export interface PayPageDeps extends PayLinkDeps {
+  /** The `case-events` topic: a link's first open is told there (`message.opened`, the KPI funnel). */
+  events?: EventPublisher;
   paymentAttempts: PaymentAttemptStore;
   paymentProvider?: PaymentProvider;
   /** Provider references. */
@@ -79,6 +83,8 @@ export function makeLoadPayPage(deps: PayPageDeps, config: PayPageConfig) {
       return session.tenant ? { kind: "expired", creditorName: session.tenant.name } : { kind: "expired" };
     const { link, tenant, records } = session;
     const now = deps.clock.now();
+    // The first open of a step's link counts in the KPI funnel: one write then, none on later views.
+    await countFirstOpen(deps, link, now);
     const rulesOn = await rulesWithEnteredRates(deps);
     const cases = records.map((r) => caseToPay(r.caseId, r.case, now, rulesOn));
     const options = payOptions(cases, ladderOf(tenant, tenant.country));

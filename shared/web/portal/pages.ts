@@ -50,13 +50,19 @@ const CSS = [
   "@media (max-width:40rem){table,thead,tbody,tr,td{display:block}thead{position:absolute;left:-9999px}tr{border:1px solid #6b7378;border-radius:.5rem;margin:0 0 .75rem;background:#fff}td{border:0;padding:.25rem .75rem}td::before{content:attr(data-label)': ';font-weight:600}td.num{text-align:left}}",
 ].join("");
 
-export const PORTAL_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash("sha256").update(CSS).digest("base64")}'`,
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'self'",
-].join("; ");
+/** The portal's CSP; a page with a stylesheet of its own (`layout`'s `extraCss`) names its hash too. */
+export function portalCspWith(extraCss?: string): string {
+  const hash = (css: string) => `'sha256-${createHash("sha256").update(css).digest("base64")}'`;
+  return [
+    "default-src 'none'",
+    `style-src ${hash(CSS)}${extraCss ? ` ${hash(extraCss)}` : ""}`,
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+  ].join("; ");
+}
+
+export const PORTAL_CSP = portalCspWith();
 
 /** The portal's texts (bokmål, English), shared by its page modules. */
 export const T = {

@@ -2,7 +2,7 @@
  * A tenant's navigation in the creditor portal (issue 16): its cases and its settings (ladder policy, webhooks, API
  * keys). Self-contained (no import of pages.ts), so every portal page can show it.
  */
-export type SettingsPage = "cases" | "policy" | "webhooks" | "api-keys" | "experiments";
+export type SettingsPage = "cases" | "kpis" | "policy" | "webhooks" | "api-keys" | "experiments";
 
 export const SETTINGS_ROUTES = {
   policy: "innstillinger/inndrivingslop",
@@ -10,7 +10,7 @@ export const SETTINGS_ROUTES = {
   apiKeys: "innstillinger/api-nokler",
 } as const;
 
-export function settingsPath(tenantId: string, page: Exclude<SettingsPage, "cases" | "experiments">): string {
+export function settingsPath(tenantId: string, page: Exclude<SettingsPage, "cases" | "kpis" | "experiments">): string {
   const base = `/portal/${encodeURIComponent(tenantId)}`;
   return page === "policy"
     ? `${base}/${SETTINGS_ROUTES.policy}`
@@ -26,6 +26,7 @@ const TEXT = {
   nb: {
     nav: "Kreditormeny",
     cases: "Saker",
+    kpis: "Nøkkeltall",
     policy: "Inndrivingsløp",
     webhooks: "Webhooks",
     apiKeys: "API-nøkler",
@@ -34,6 +35,7 @@ const TEXT = {
   en: {
     nav: "Creditor menu",
     cases: "Cases",
+    kpis: "Key figures",
     policy: "Collection ladder",
     webhooks: "Webhooks",
     apiKeys: "API keys",
@@ -47,6 +49,7 @@ export function tenantNav(lang: "nb" | "en", tenantId: string, current: Settings
   const q = lang === "en" ? "?lang=en" : "";
   const links: Array<[SettingsPage, string, string]> = [
     ["cases", t.cases, `/portal/${encodeURIComponent(tenantId)}/saker`],
+    ["kpis", t.kpis, `/portal/${encodeURIComponent(tenantId)}/nokkeltall`],
     ["policy", t.policy, settingsPath(tenantId, "policy")],
     ["webhooks", t.webhooks, settingsPath(tenantId, "webhooks")],
     ["api-keys", t.apiKeys, settingsPath(tenantId, "api-keys")],

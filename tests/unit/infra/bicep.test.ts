@@ -1302,6 +1302,7 @@ describe("Cosmos DB containers from cosmos-containers.json", () => {
       { id: "staff-audit", path: "/partition", ttl: null },
       { id: "webhook-delivery-log", path: "/subscriptionId", ttl: 2592000 },
       { id: "work-items", path: "/queue", ttl: null },
+      { id: "kpi-buckets", path: "/pk", ttl: null },
     ]);
   });
 

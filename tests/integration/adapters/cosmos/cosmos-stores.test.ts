@@ -21,6 +21,7 @@ import { CosmosStaffAuditLog } from "../../../../shared/adapters/cosmos/staff-au
 import { CosmosWebhookDeliveryLog } from "../../../../shared/adapters/cosmos/webhook-delivery-log.cosmos";
 import type { WebhookDeliveryRecord } from "../../../../shared/ports/webhook-delivery-log";
 import { CosmosWorkItemStore } from "../../../../shared/adapters/cosmos/work-item-store.cosmos";
+import { CosmosKpiStore } from "../../../../shared/adapters/cosmos/kpi-store.cosmos";
 import { CosmosStaffSessionStore } from "../../../../shared/adapters/cosmos/staff-session-store.cosmos";
 import { CosmosCaseStore } from "../../../../shared/adapters/cosmos/case-store.cosmos";
 import {
@@ -239,6 +240,66 @@ describe("Cosmos DB documents", () => {
       invoiceNumber: "INV-1",
       createdAt: "2025-03-17T09:02:00.000Z",
     });
+
+    // The KPI projection (issue 16): a case's projection document and a bucket — ids, steps and counts only.
+    const kpiStore = new CosmosKpiStore({ database });
+    expect(
+      await kpiStore.putCase(
+        {
+          tenantId: "tenant-doc",
+          caseId: caseIdFor("tenant-doc", "INV-1"),
+          createdAt: "2025-03-17T09:00:00.000Z",
+          dueDate: "2025-03-10",
+          messages: [{ stepIndex: 0, step: "lets-pay-sms", channel: "sms", sentAt: "2025-03-17T09:00:00.000Z" }],
+          deliveries: [],
+          opens: [],
+          payments: [],
+          reopens: [],
+          seen: ["evt-1"],
+          pending: [],
+        },
+        null,
+      ),
+    ).toEqual(expect.any(String));
+    const bucketEtag = await kpiStore.putBucket(
+      {
+        tenantId: "tenant-doc",
+        month: "2025-03",
+        bucketId: "m|2025-03-17|lets-pay-sms|sms||",
+        counts: { sent: 1 },
+        applied: ["evt-1"],
+      },
+      null,
+    );
+    expect(bucketEtag).toEqual(expect.any(String));
+    // a second writer with the same (or no) etag is refused; the month is one partition's query
+    expect(
+      await kpiStore.putBucket(
+        {
+          tenantId: "tenant-doc",
+          month: "2025-03",
+          bucketId: "m|2025-03-17|lets-pay-sms|sms||",
+          counts: {},
+          applied: [],
+        },
+        null,
+      ),
+    ).toBeNull();
+    expect(await kpiStore.listBuckets("tenant-doc", "2025-03")).toEqual([
+      {
+        tenantId: "tenant-doc",
+        month: "2025-03",
+        bucketId: "m|2025-03-17|lets-pay-sms|sms||",
+        counts: { sent: 1 },
+        applied: [],
+      },
+    ]);
+    expect((await kpiStore.getCase("tenant-doc", caseIdFor("tenant-doc", "INV-1")))?.doc.seen).toEqual(["evt-1"]);
+    // a pay link's first open is one patch; the link reads back with it
+    const links = new CosmosPayLinkStore({ database });
+    const linkHash = createHash("sha256").update(rawToken).digest("hex");
+    await links.markOpened(linkHash, "2025-03-18T10:00:00.000Z");
+    expect((await links.get(linkHash))?.openedAt).toBe("2025-03-18T10:00:00.000Z");
 
     for (const containerId of Object.values(COSMOS_CONTAINERS)) {
       const docs = await allDocuments(containerId);

@@ -15,6 +15,8 @@ import { MemoryInterestRateStore } from "../../../../shared/adapters/memory/inte
 import { MemoryPayLinkStore } from "../../../../shared/adapters/memory/pay-link-store.memory";
 import { MemoryTenantStore } from "../../../../shared/adapters/memory/tenant-store.memory";
 import { MemoryWebhookStore } from "../../../../shared/adapters/memory/webhook-store.memory";
+import { MemoryKpiStore } from "../../../../shared/adapters/memory/kpi-store.memory";
+import { makeProjectCaseEvent } from "../../../../shared/application/kpis/project-case-event";
 import type { Settings } from "../../../../shared/config/settings";
 import { generateApiKey } from "../../../../shared/http/api-keys";
 import type { ArchivedLetter, LetterArchive } from "../../../../shared/ports/letter-archive";
@@ -125,10 +127,13 @@ export function testWorld(
   const partnerCommands = new MemoryPartnerCommandQueue();
   const partnerGateway = new FakePartnerGateway();
   const cases = new MemoryCaseStore();
+  const kpis = new MemoryKpiStore();
   const deps: TestDeps = {
     clock,
     random,
     cases,
+    kpis,
+    projectCaseEvent: makeProjectCaseEvent({ kpis }),
     tenants,
     payLinks: new MemoryPayLinkStore(),
     paymentAttempts: new MemoryPaymentAttemptStore(),
