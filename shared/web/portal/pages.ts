@@ -64,6 +64,22 @@ export function portalCspWith(extraCss?: string): string {
 
 export const PORTAL_CSP = portalCspWith();
 
+/** The staff roles in words, for the header (the codes are the app roles' values at the identity provider). */
+const ROLE_NAMES: Record<PortalLang, Record<string, string>> = {
+  nb: {
+    "creditor.viewer": "kreditor, lesetilgang",
+    "creditor.editor": "kreditor, kan endre",
+    "service.agent": "kundeservice",
+    operator: "drift",
+  },
+  en: {
+    "creditor.viewer": "creditor, read only",
+    "creditor.editor": "creditor, may change",
+    "service.agent": "customer service",
+    operator: "operations",
+  },
+};
+
 /** The portal's texts (bokmål, English), shared by its page modules. */
 export const T = {
   nb: {
@@ -212,7 +228,7 @@ export function layout(lang: PortalLang, title: string, body: string, header?: S
     : portalHref("/portal/logg-inn", otherLang);
   const right = header
     ? `${header.roles.some((r) => r === "service.agent" || r === "operator") ? `<a href="${esc(portalHref("/portal/kundeservice", lang))}">${t.console}</a>` : ""}
-<span>${esc(header.displayName)} <span class="roles">(${esc(t.roles)}: ${esc(header.roles.join(", "))})</span></span>
+<span>${esc(header.displayName)} <span class="roles">(${esc(header.roles.map((r) => ROLE_NAMES[lang][r] ?? r).join(", "))})</span></span>
 <a href="${esc(switchHref)}" lang="${otherLang}">${t.language}</a>
 <form method="post" action="${esc(portalHref("/portal/logg-ut", lang))}"><input type="hidden" name="csrf" value="${esc(header.csrfToken)}"><button type="submit">${t.signOut}</button></form>`
     : `<a href="${esc(switchHref)}" lang="${otherLang}">${t.language}</a>`;
