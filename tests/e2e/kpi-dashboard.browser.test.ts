@@ -10,6 +10,7 @@ import { ServiceBusClient } from "@azure/service-bus";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ServiceBusEventPublisher } from "../../shared/adapters/service-bus/event-publisher.service-bus";
+import { clockNow } from "../support/devhost-clock";
 import { checkPage as check, startPortalBrowser, type PortalBrowser } from "../support/portal-browser";
 import { LOCAL_SETTINGS } from "../support/portal-http";
 import { json } from "../support/http";
@@ -27,7 +28,7 @@ beforeAll(async () => {
   });
   expect(tenant.status).toBe(201);
   tenantId = (await json(tenant)).tenantId;
-  const now = Date.parse((await json(await fetch(`${portal.base}/api/dev/clock`))).now);
+  const now = (await clockNow(portal.base)).getTime();
   const events = experimentRun({
     tenantId,
     experimentId: "sms-tekst-1",

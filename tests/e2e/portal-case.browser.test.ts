@@ -6,6 +6,8 @@
  * nothing runs off a 360 px phone. Screenshots: test-artifacts/portal-case-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toContactHours } from "../support/devhost-clock";
+import { eventually } from "../support/eventually";
 import { checkPage as check, startPortalBrowser, type PortalBrowser } from "../support/portal-browser";
 import { LOCAL_SETTINGS } from "../support/portal-http";
 
@@ -18,31 +20,10 @@ let caseId: string;
 
 const normal = (s: string | null): string => (s ?? "").replace(/[\u00a0\u202f]/gu, " ");
 
-async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 beforeAll(async () => {
   portal = await startPortalBrowser("portal-case-browser-");
   // A weekday at 10:00 UTC (11:00 in Oslo): contact hours, so the pay link may go now.
-  const now = new Date(((await (await fetch(`${portal.base}/api/dev/clock`)).json()) as { now: string }).now);
-  const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 10));
-  while (at.getTime() <= now.getTime() + 60_000 || at.getUTCDay() === 0 || at.getUTCDay() === 6)
-    at.setUTCDate(at.getUTCDate() + 1);
-  expect(
-    (
-      await fetch(`${portal.base}/api/dev/clock`, {
-        method: "POST",
-        body: JSON.stringify({ to: at.toISOString() }),
-      })
-    ).status,
-  ).toBe(200);
+  const at = await toContactHours(portal.base);
   const day = (offset: number) => new Date(at.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
   const res = await fetch(`${portal.base}/api/v1/invoices`, {
     method: "POST",
@@ -89,17 +70,21 @@ describe("the case page in a browser", () => {
     );
     await check(page, "portal-case-sent");
 
-    const payLink = await eventually(async () => {
-      const o = (await (
-        await fetch(`${portal.base}/api/dev/sms`, { headers: { accept: "application/json" } })
-      ).json()) as {
-        messages: Array<{ to: string; message: string }>;
-      };
-      return o.messages
-        .filter((m) => m.to === DEBTOR_PHONE)
-        .map((m) => /https?:\/\/\S+\/p\/[A-Za-z0-9_-]+/u.exec(m.message)?.[0])
-        .find(Boolean);
-    }, "the pay link SMS in the outbox");
+    const payLink = await eventually(
+      async () => {
+        const o = (await (
+          await fetch(`${portal.base}/api/dev/sms`, { headers: { accept: "application/json" } })
+        ).json()) as {
+          messages: Array<{ to: string; message: string }>;
+        };
+        return o.messages
+          .filter((m) => m.to === DEBTOR_PHONE)
+          .map((m) => /https?:\/\/\S+\/p\/[A-Za-z0-9_-]+/u.exec(m.message)?.[0])
+          .find(Boolean);
+      },
+      "the pay link SMS in the outbox",
+      20_000,
+    );
 
     // The editor's page is left open; a marker tells a reload from a live update.
     await page.evaluate(() => {
