@@ -5,78 +5,36 @@
  * but gets no form and her POST is refused; a forged CSRF token is refused. axe-core finds no WCAG 2.1 AA violation
  * and nothing runs off the phone's screen. Screenshots: test-artifacts/ab-tester-*.png.
  */
-import fs from "node:fs";
-import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axeViolations, offScreen } from "../support/browser-checks";
-import { makeDataDir, ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
+import { checkPage as check, startPortalBrowser, type PortalBrowser } from "../support/portal-browser";
+import { LOCAL_SETTINGS, signInStaff } from "../support/portal-http";
 import { json } from "../support/http";
 import { inputValue, MiniBrowser } from "../support/min-side-browser";
 
-const ARTIFACTS = path.join(ROOT, "test-artifacts");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as {
-  Values: Record<string, string>;
-};
-const API_KEY = settings.Values.DEVHOST_DEMO_API_KEY!;
+const API_KEY = LOCAL_SETTINGS.DEVHOST_DEMO_API_KEY!;
 const PAGE = "/portal/t_devhost_demo/ab-tester";
 
-let host: DevHostProcess;
-let browser: Browser;
-
-async function check(p: Page, shot: string): Promise<void> {
-  await p.screenshot({ path: path.join(ARTIFACTS, `${shot}.png`), fullPage: true });
-  expect(await axeViolations(p), `axe-core WCAG 2.1 AA on ${shot}`).toEqual([]);
-  expect(await offScreen(p), `${shot} fits the screen`).toEqual([]);
-}
-
-async function signIn(context: BrowserContext, sub: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${host.base}/portal`);
-  await page.getByRole("link", { name: "Logg inn" }).click();
-  await page.locator(`button[value="${sub}"]`).click();
-  await page.waitForURL(`${host.base}/portal`);
-  return page;
-}
+let portal: PortalBrowser;
 
 async function signInMini(sub: string): Promise<MiniBrowser> {
   const mini = new MiniBrowser();
-  const interaction = await mini.go(`${host.base}/portal/logg-inn/start`);
-  const action = /action="(\/interaction\/[^"]+\/login)"/u.exec(interaction.body)?.[1];
-  if (!action) throw new Error("no login form on the provider's page");
-  await mini.go(new URL(action, interaction.url).href, { form: { person: sub } });
+  await signInStaff(mini, portal.base, sub);
   return mini;
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  host = await startDevHost(makeDataDir("ab-tester-"));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-  });
+  portal = await startPortalBrowser("ab-tester-");
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+afterAll(() => portal?.stop());
 
 describe("the A/B test page", () => {
   it("lets a creditor editor on a phone define an experiment; a broken text is refused naming the variant", async () => {
-    const context = await browser.newContext({
-      viewport: { width: 360, height: 780 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      locale: "nb-NO",
-    });
-    const page = await signIn(context, "test-staff-editor");
-    await page.goto(`${host.base}/portal/t_devhost_demo/saker`);
+    const context = await portal.phone();
+    const page = await portal.signIn(context, "test-staff-editor");
+    await page.goto(`${portal.base}/portal/t_devhost_demo/saker`);
     await page.getByRole("link", { name: "A/B-tester" }).click(); // linked from the creditor's cases
-    await page.waitForURL(`${host.base}${PAGE}`);
+    await page.waitForURL(`${portal.base}${PAGE}`);
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toContain("A/B-tester");
     await expect(page.getByText("Ingen A/B-tester ennå.").count()).resolves.toBe(1);
     await check(page, "ab-tester-empty-phone");
@@ -103,7 +61,7 @@ describe("the A/B test page", () => {
     await check(page, "ab-tester-saved-phone");
 
     // the same policy the API serves
-    const policy = await json(await fetch(`${host.base}/api/v1/policy`, { headers: { "x-api-key": API_KEY } }));
+    const policy = await json(await fetch(`${portal.base}/api/v1/policy`, { headers: { "x-api-key": API_KEY } }));
     expect(policy.policy.experiments).toEqual([
       {
         id: "betal-kveld",
@@ -117,7 +75,7 @@ describe("the A/B test page", () => {
       },
     ]);
 
-    await page.goto(`${host.base}${PAGE}?lang=en`);
+    await page.goto(`${portal.base}${PAGE}?lang=en`);
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toContain("A/B tests");
     await check(page, "ab-tester-english-phone");
     await context.close();
@@ -125,25 +83,25 @@ describe("the A/B test page", () => {
 
   it("shows a viewer the experiments without a form and refuses her POST; a forged CSRF token is refused", async () => {
     const viewer = await signInMini("test-staff-viewer");
-    const seen = await viewer.go(`${host.base}${PAGE}`);
+    const seen = await viewer.go(`${portal.base}${PAGE}`);
     expect(seen.status).toBe(200);
     expect(seen.body).toContain("betal-kveld");
     expect(seen.body).not.toContain('name="aText"');
     expect(seen.body).toContain("bare en redaktør kan endre dem");
     const csrf = inputValue(seen.body, "csrf")!;
-    const refused = await viewer.request(`${host.base}${PAGE}`, {
+    const refused = await viewer.request(`${portal.base}${PAGE}`, {
       form: { csrf, action: "end", id: "betal-kveld" },
     });
     expect(refused.status).toBe(403);
 
     const editor = await signInMini("test-staff-editor");
-    const forged = await editor.request(`${host.base}${PAGE}`, {
+    const forged = await editor.request(`${portal.base}${PAGE}`, {
       form: { csrf: "forged", action: "end", id: "betal-kveld" },
     });
     expect(forged.status).toBe(403);
-    const other = await editor.go(`${host.base}/portal/t_devhost_demo_2/ab-tester`);
+    const other = await editor.go(`${portal.base}/portal/t_devhost_demo_2/ab-tester`);
     expect(other.status).toBe(404);
-    const policy = await json(await fetch(`${host.base}/api/v1/policy`, { headers: { "x-api-key": API_KEY } }));
+    const policy = await json(await fetch(`${portal.base}/api/v1/policy`, { headers: { "x-api-key": API_KEY } }));
     expect(policy.policy.experiments[0].endsOn).toBeUndefined(); // neither ended it
   });
 });

@@ -4,20 +4,17 @@
  * (one of them twice), K cases are paid — and the dashboard a service agent opens shows exactly N sent, M opened and
  * K paid, read from the KPI buckets the `kpis` subscription of `case-events` filled.
  */
-import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_STAFF } from "../../devhost/oidc/test-staff";
 import { addDays, toLocalDate } from "../../shared/domain/calendar";
-import { makeDataDir, ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
+import { LOCAL_SETTINGS, signInStaff, testStaff } from "../support/portal-http";
+import { advanceClock, clockNow } from "../support/devhost-clock";
+import { eventually } from "../support/eventually";
+import { makeDataDir, startDevHost, type DevHostProcess } from "../support/devhost-process";
 import { json } from "../support/http";
-import { MiniBrowser, type Visit } from "../support/min-side-browser";
+import { MiniBrowser } from "../support/min-side-browser";
 
-const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as {
-  Values: Record<string, string>;
-};
-const OPERATOR_KEY = settings.Values.OPERATOR_API_KEY!;
-const AGENT = TEST_STAFF.find((s) => s.sub === "test-staff-agent")!;
+const OPERATOR_KEY = LOCAL_SETTINGS.OPERATOR_API_KEY!;
+const AGENT = testStaff("test-staff-agent");
 
 const N = 5;
 const M = 3;
@@ -34,28 +31,6 @@ async function api(method: string, route: string, body?: unknown, key = apiKey):
     headers: { "x-api-key": key, ...(body === undefined ? {} : { "content-type": "application/json" }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-}
-
-async function eventually<T>(
-  check: () => Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function signInStaff(browser: MiniBrowser, base: string, sub: string): Promise<Visit> {
-  const interaction = await browser.go(`${base}/portal/logg-inn/start`);
-  if (interaction.url.startsWith(`${base}/`)) return interaction;
-  const action = /action="(\/interaction\/[^"]+\/login)"/u.exec(interaction.body)?.[1];
-  if (!action) throw new Error("no login form on the provider's page");
-  return browser.go(new URL(action, interaction.url).href, { form: { person: sub } });
 }
 
 /** The number in the dashboard cell `data-kpi="{key}"`. */
@@ -84,7 +59,7 @@ describe("the KPI funnel after a scripted run, through the dev host", () => {
     const created = await json(tenant);
     apiKey = created.apiKey;
     tenantId = created.tenantId;
-    const today = toLocalDate(new Date((await json(await fetch(`${host.base}/api/dev/clock`))).now), "Europe/Oslo");
+    const today = toLocalDate(await clockNow(host.base), "Europe/Oslo");
     for (let i = 1; i <= N; i++) {
       const res = await api("POST", "/api/v1/invoices", {
         invoiceNumber: `KPI-${String(i)}`,
@@ -102,9 +77,7 @@ describe("the KPI funnel after a scripted run, through the dev host", () => {
       expect(res.status, await res.clone().text()).toBe(201);
       caseIds.push((await json(res)).caseId);
     }
-    expect(
-      (await fetch(`${host.base}/api/dev/clock`, { method: "POST", body: JSON.stringify({ advance: "P10D" }) })).status,
-    ).toBe(200);
+    await advanceClock(host.base, "P10D");
     await eventually(async () => {
       const o = await json(await fetch(`${host.base}/api/dev/sms`, { headers: { accept: "application/json" } }));
       return (o.messages as Array<{ message: string }>).filter((m) => m.message.includes("Funnel")).length >= N;
@@ -125,7 +98,7 @@ describe("the KPI funnel after a scripted run, through the dev host", () => {
     expect((await fetch(new URL(new URL(links[0]!).pathname, host.base))).status).toBe(200);
     for (const caseId of caseIds.slice(0, K)) {
       const view = await json(await api("GET", `/api/v1/cases/${caseId}`));
-      const now = new Date((await json(await fetch(`${host.base}/api/dev/clock`))).now);
+      const now = await clockNow(host.base);
       const res = await api("POST", `/api/v1/cases/${caseId}/payments`, {
         amount: view.balance.total,
         paidAt: toLocalDate(now, "Europe/Oslo"),

@@ -6,33 +6,20 @@
  * A viewer's forged POST is 403, a wrong CSRF token 403, another creditor's case 404, a bad amount 422 with the
  * message at the field and nothing changed; a service agent grants a deferral, recorded as the agent.
  */
-import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_STAFF } from "../../devhost/oidc/test-staff";
-import { makeDataDir, ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
-import { inputValue, MiniBrowser, type Visit } from "../support/min-side-browser";
+import { LOCAL_SETTINGS, signInStaff, testStaff } from "../support/portal-http";
+import { clockNow, toContactHours } from "../support/devhost-clock";
+import { makeDataDir, startDevHost, type DevHostProcess } from "../support/devhost-process";
+import { inputValue, MiniBrowser } from "../support/min-side-browser";
 
-const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as {
-  Values: Record<string, string>;
-};
-const API_KEY = settings.Values.DEVHOST_DEMO_API_KEY!;
+const API_KEY = LOCAL_SETTINGS.DEVHOST_DEMO_API_KEY!;
 const TENANT = "t_devhost_demo";
-const staff = (sub: string) => TEST_STAFF.find((s) => s.sub === sub)!;
-const VIEWER = staff("test-staff-viewer");
-const EDITOR = staff("test-staff-editor");
-const AGENT = staff("test-staff-agent");
+const VIEWER = testStaff("test-staff-viewer");
+const EDITOR = testStaff("test-staff-editor");
+const AGENT = testStaff("test-staff-agent");
 const NATIONAL_ID = "23079112305";
 
 let host: DevHostProcess;
-
-async function signInStaff(browser: MiniBrowser, sub: string): Promise<Visit> {
-  const interaction = await browser.go(`${host.base}/portal/logg-inn/start`);
-  if (interaction.url.startsWith(`${host.base}/`)) return interaction;
-  const action = /action="(\/interaction\/[^"]+\/login)"/u.exec(interaction.body)?.[1];
-  if (!action) throw new Error("no login form on the provider's page");
-  return browser.go(new URL(action, interaction.url).href, { form: { person: sub } });
-}
 
 async function api(method: string, url: string, body?: unknown): Promise<Response> {
   return fetch(`${host.base}${url}`, {
@@ -42,27 +29,8 @@ async function api(method: string, url: string, body?: unknown): Promise<Respons
   });
 }
 
-/** Moves the virtual clock to the next weekday at 10:00 UTC (11:00 in Oslo: contact hours). */
-async function toContactHours(): Promise<string> {
-  const now = new Date(((await (await fetch(`${host.base}/api/dev/clock`)).json()) as { now: string }).now);
-  const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 10));
-  while (
-    day.getTime() <= now.getTime() + 60_000 ||
-    day.getUTCDay() === 0 ||
-    day.getUTCDay() === 6 ||
-    /-(12-2[4-6]|12-31|01-01)$/u.test(day.toISOString().slice(0, 10))
-  )
-    day.setUTCDate(day.getUTCDate() + 1);
-  const res = await fetch(`${host.base}/api/dev/clock`, {
-    method: "POST",
-    body: JSON.stringify({ to: day.toISOString() }),
-  });
-  expect(res.status).toBe(200);
-  return day.toISOString();
-}
-
 async function invoice(number: string, phone: string): Promise<string> {
-  const now = new Date(((await (await fetch(`${host.base}/api/dev/clock`)).json()) as { now: string }).now);
+  const now = await clockNow(host.base);
   const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
   const res = await api("POST", "/api/v1/invoices", {
     invoiceNumber: number,
@@ -102,7 +70,7 @@ const casePath = (caseId: string, tenant = TENANT) => `${host.base}/portal/${ten
 
 beforeAll(async () => {
   host = await startDevHost(makeDataDir("portal-case-"));
-  await toContactHours();
+  await toContactHours(host.base);
 }, 180_000);
 
 afterAll(async () => {
@@ -114,7 +82,7 @@ describe("the case page's staff actions through the dev host", () => {
     const phone = "+4791230001";
     const caseId = await invoice("PC-1001", phone);
     const erik = new MiniBrowser();
-    await signInStaff(erik, EDITOR.sub);
+    await signInStaff(erik, host.base, EDITOR.sub);
     const page = await erik.go(casePath(caseId));
     expect(page.status).toBe(200);
     expect(page.body).toContain("Kari Nordmann");
@@ -199,7 +167,7 @@ describe("the case page's staff actions through the dev host", () => {
   it("refuses a viewer's forged POST, a wrong CSRF token, another creditor's case and a bad amount — changing nothing", async () => {
     const caseId = await invoice("PC-1002", "+4791230002");
     const vera = new MiniBrowser();
-    await signInStaff(vera, VIEWER.sub);
+    await signInStaff(vera, host.base, VIEWER.sub);
     const viewerPage = await vera.go(casePath(caseId));
     expect(viewerPage.status).toBe(200);
     expect(viewerPage.body).not.toContain("/handling/");
@@ -210,7 +178,7 @@ describe("the case page's staff actions through the dev host", () => {
     expect(forged.status, forged.body.slice(0, 3000)).toBe(403);
 
     const erik = new MiniBrowser();
-    await signInStaff(erik, EDITOR.sub);
+    await signInStaff(erik, host.base, EDITOR.sub);
     const page = await erik.go(casePath(caseId));
     const csrf = inputValue(page.body, "csrf")!;
     const wrong = await erik.request(`${casePath(caseId)}/handling/hold`, { form: { csrf: "wrong", reason: "x" } });
@@ -238,7 +206,7 @@ describe("the case page's staff actions through the dev host", () => {
   it("lets a service agent grant a deferral on the debtor's behalf, recorded as the agent", async () => {
     const caseId = await invoice("PC-1003", "+4791230003");
     const siri = new MiniBrowser();
-    await signInStaff(siri, AGENT.sub);
+    await signInStaff(siri, host.base, AGENT.sub);
     const page = await siri.go(casePath(caseId));
     expect(page.body).toContain("/handling/deferral");
     const csrf = inputValue(page.body, "csrf")!;
@@ -254,7 +222,7 @@ describe("the case page's staff actions through the dev host", () => {
     });
     // An editor may not act on the debtor's behalf.
     const erik = new MiniBrowser();
-    await signInStaff(erik, EDITOR.sub);
+    await signInStaff(erik, host.base, EDITOR.sub);
     const erikPage = await erik.go(casePath(caseId));
     expect(erikPage.body).not.toContain("/handling/deferral");
     const refused = await erik.request(`${casePath(caseId)}/handling/deferral`, {

@@ -5,77 +5,27 @@
  * swaps its live region in). A viewer sees the case but no action at all. axe-core finds no WCAG 2.1 AA violation and
  * nothing runs off a 360 px phone. Screenshots: test-artifacts/portal-case-*.png.
  */
-import fs from "node:fs";
-import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axeViolations, offScreen } from "../support/browser-checks";
-import { makeDataDir, ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
+import { toContactHours } from "../support/devhost-clock";
+import { eventually } from "../support/eventually";
+import { checkPage as check, startPortalBrowser, type PortalBrowser } from "../support/portal-browser";
+import { LOCAL_SETTINGS } from "../support/portal-http";
 
-const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as {
-  Values: Record<string, string>;
-};
-const API_KEY = settings.Values.DEVHOST_DEMO_API_KEY!;
-const ARTIFACTS = path.join(ROOT, "test-artifacts");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const PHONE = { width: 360, height: 780 };
+const API_KEY = LOCAL_SETTINGS.DEVHOST_DEMO_API_KEY!;
 const DEBTOR_PHONE = "+4791239901";
 const INVOICE = "PB-2001";
 
-let host: DevHostProcess;
-let browser: Browser;
+let portal: PortalBrowser;
 let caseId: string;
 
 const normal = (s: string | null): string => (s ?? "").replace(/[\u00a0\u202f]/gu, " ");
 
-async function check(p: Page, shot: string): Promise<void> {
-  await p.screenshot({ path: path.join(ARTIFACTS, `${shot}.png`), fullPage: true });
-  expect(await axeViolations(p), `axe-core WCAG 2.1 AA on ${shot}`).toEqual([]);
-  expect(await offScreen(p), `${shot} fits the screen`).toEqual([]);
-}
-
-function phone(): Promise<BrowserContext> {
-  return browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "nb-NO" });
-}
-
-async function signIn(context: BrowserContext, sub: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${host.base}/portal`);
-  await page.getByRole("link", { name: "Logg inn" }).click();
-  await page.locator(`button[value="${sub}"]`).click();
-  await page.waitForURL(`${host.base}/portal`);
-  return page;
-}
-
-async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  host = await startDevHost(makeDataDir("portal-case-browser-"));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-  });
+  portal = await startPortalBrowser("portal-case-browser-");
   // A weekday at 10:00 UTC (11:00 in Oslo): contact hours, so the pay link may go now.
-  const now = new Date(((await (await fetch(`${host.base}/api/dev/clock`)).json()) as { now: string }).now);
-  const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 10));
-  while (at.getTime() <= now.getTime() + 60_000 || at.getUTCDay() === 0 || at.getUTCDay() === 6)
-    at.setUTCDate(at.getUTCDate() + 1);
-  expect(
-    (await fetch(`${host.base}/api/dev/clock`, { method: "POST", body: JSON.stringify({ to: at.toISOString() }) }))
-      .status,
-  ).toBe(200);
+  const at = await toContactHours(portal.base);
   const day = (offset: number) => new Date(at.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
-  const res = await fetch(`${host.base}/api/v1/invoices`, {
+  const res = await fetch(`${portal.base}/api/v1/invoices`, {
     method: "POST",
     headers: { "x-api-key": API_KEY, "content-type": "application/json" },
     body: JSON.stringify({
@@ -95,15 +45,12 @@ beforeAll(async () => {
   caseId = ((await res.json()) as { caseId: string }).caseId;
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+afterAll(() => portal?.stop());
 
 describe("the case page in a browser", () => {
   it("lets an editor send the pay link by SMS and see the debtor's payment arrive without reloading", async () => {
-    const editorContext = await phone();
-    const page = await signIn(editorContext, "test-staff-editor");
+    const editorContext = await portal.phone();
+    const page = await portal.signIn(editorContext, "test-staff-editor");
     await page.getByRole("link", { name: "Demo Kreditor AS" }).click();
     await page.getByLabel("Fakturanummer, KID eller kundenummer").fill(INVOICE);
     await page.getByRole("button", { name: "Søk" }).click();
@@ -123,28 +70,32 @@ describe("the case page in a browser", () => {
     );
     await check(page, "portal-case-sent");
 
-    const payLink = await eventually(async () => {
-      const o = (await (
-        await fetch(`${host.base}/api/dev/sms`, { headers: { accept: "application/json" } })
-      ).json()) as {
-        messages: Array<{ to: string; message: string }>;
-      };
-      return o.messages
-        .filter((m) => m.to === DEBTOR_PHONE)
-        .map((m) => /https?:\/\/\S+\/p\/[A-Za-z0-9_-]+/u.exec(m.message)?.[0])
-        .find(Boolean);
-    }, "the pay link SMS in the outbox");
+    const payLink = await eventually(
+      async () => {
+        const o = (await (
+          await fetch(`${portal.base}/api/dev/sms`, { headers: { accept: "application/json" } })
+        ).json()) as {
+          messages: Array<{ to: string; message: string }>;
+        };
+        return o.messages
+          .filter((m) => m.to === DEBTOR_PHONE)
+          .map((m) => /https?:\/\/\S+\/p\/[A-Za-z0-9_-]+/u.exec(m.message)?.[0])
+          .find(Boolean);
+      },
+      "the pay link SMS in the outbox",
+      20_000,
+    );
 
     // The editor's page is left open; a marker tells a reload from a live update.
     await page.evaluate(() => {
       (globalThis as unknown as { __notReloaded: boolean }).__notReloaded = true;
     });
 
-    const debtorContext = await phone();
+    const debtorContext = await portal.phone();
     const debtor = await debtorContext.newPage();
     await debtor.goto(payLink);
     await debtor.getByRole("button", { name: "Betal med Vipps" }).click();
-    await debtor.waitForURL((url) => url.href.startsWith(host.standIns.vipps!), { timeout: 10_000 });
+    await debtor.waitForURL((url) => url.href.startsWith(portal.host.standIns.vipps!), { timeout: 10_000 });
     await debtor.getByRole("button", { name: "Godkjenn" }).click();
     await debtor.waitForURL(/\/p\/[A-Za-z0-9_-]+\/receipt/u, { timeout: 10_000 });
     await debtor.getByRole("heading", { level: 1, name: "Betalt" }).waitFor({ timeout: 30_000 });
@@ -172,18 +123,18 @@ describe("the case page in a browser", () => {
   });
 
   it("shows a viewer the case with no action to take, in English on a desktop too", async () => {
-    const context = await phone();
-    const page = await signIn(context, "test-staff-viewer");
-    await page.goto(`${host.base}/portal/t_devhost_demo/saker/${caseId}`);
+    const context = await portal.phone();
+    const page = await portal.signIn(context, "test-staff-viewer");
+    await page.goto(`${portal.base}/portal/t_devhost_demo/saker/${caseId}`);
     await expect(page.getByRole("heading", { name: "Hva har skjedd" }).isVisible()).resolves.toBe(true);
     await expect(page.locator("form.action").count()).resolves.toBe(0);
     await expect(page.getByRole("heading", { name: "Handlinger" }).count()).resolves.toBe(0);
     await check(page, "portal-case-viewer");
     await context.close();
 
-    const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
-    const agent = await signIn(desktop, "test-staff-agent");
-    await agent.goto(`${host.base}/portal/t_devhost_demo/saker/${caseId}?lang=en`);
+    const desktop = await portal.desktop({ height: 900 });
+    const agent = await portal.signIn(desktop, "test-staff-agent");
+    await agent.goto(`${portal.base}/portal/t_devhost_demo/saker/${caseId}?lang=en`);
     await expect(agent.getByRole("heading", { name: "What has happened" }).isVisible()).resolves.toBe(true);
     await check(agent, "portal-case-desktop-en");
     await desktop.close();

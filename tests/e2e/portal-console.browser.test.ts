@@ -4,74 +4,32 @@
  * filters and sorts her case list on a desktop and gets the CSV link for the same filters. axe-core finds no WCAG 2.1
  * AA violation and nothing runs off a 360 px screen. Screenshots: test-artifacts/portal-console-*.png.
  */
-import fs from "node:fs";
-import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_PERSONS } from "../../devhost/oidc/test-persons";
 import { caseIdFor } from "../../shared/domain/case-id";
-import { axeViolations, offScreen } from "../support/browser-checks";
-import { makeDataDir, ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
+import { checkPage as check, startPortalBrowser, type PortalBrowser } from "../support/portal-browser";
+import { LOCAL_SETTINGS } from "../support/portal-http";
 import { inputValue, MiniBrowser, signInWithLocalBankId } from "../support/min-side-browser";
 
-const ARTIFACTS = path.join(ROOT, "test-artifacts");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as {
-  Values: Record<string, string>;
-};
-const DEMO_KEY = settings.Values.DEVHOST_DEMO_API_KEY!;
+const DEMO_KEY = LOCAL_SETTINGS.DEVHOST_DEMO_API_KEY!;
 const KARI = TEST_PERSONS.find((p) => p.sub === "test-person-kari")!;
 
-let host: DevHostProcess;
-let browser: Browser;
-
-async function check(p: Page, shot: string): Promise<void> {
-  await p.screenshot({ path: path.join(ARTIFACTS, `${shot}.png`), fullPage: true });
-  expect(await axeViolations(p), `axe-core WCAG 2.1 AA on ${shot}`).toEqual([]);
-  expect(await offScreen(p), `${shot} fits the screen`).toEqual([]);
-}
-
-async function signIn(context: BrowserContext, sub: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${host.base}/portal`);
-  await page.getByRole("link", { name: "Logg inn" }).click();
-  await page.locator(`button[value="${sub}"]`).click();
-  await page.waitForURL(`${host.base}/portal`);
-  return page;
-}
-
-const phone = () =>
-  browser.newContext({
-    viewport: { width: 360, height: 780 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: "nb-NO",
-  });
+let portal: PortalBrowser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  host = await startDevHost(makeDataDir("portal-console-browser-"), { DEVHOST_DEMO_PEOPLE: "true" });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-  });
+  portal = await startPortalBrowser("portal-console-browser-", { DEVHOST_DEMO_PEOPLE: "true" });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+afterAll(() => portal?.stop());
 
 describe("the console in a browser", () => {
   it("lets an agent on a phone find a debtor by KID and open her case", async () => {
     const caseId = caseIdFor("t_devhost_demo", "MS-1001");
     const view = (await (
-      await fetch(`${host.base}/api/v1/cases/${caseId}`, { headers: { "x-api-key": DEMO_KEY } })
+      await fetch(`${portal.base}/api/v1/cases/${caseId}`, { headers: { "x-api-key": DEMO_KEY } })
     ).json()) as { kid: string };
-    const context = await phone();
-    const page = await signIn(context, "test-staff-agent");
+    const context = await portal.phone();
+    const page = await portal.signIn(context, "test-staff-agent");
     await page.getByRole("link", { name: "Kundeservice" }).click();
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Kundeservice");
     await check(page, "portal-console-phone-search");
@@ -90,17 +48,17 @@ describe("the console in a browser", () => {
 
   it("lists a debtor's message in the agent's inbox", async () => {
     const kari = new MiniBrowser();
-    const overview = await signInWithLocalBankId(kari, host.base, KARI.sub);
+    const overview = await signInWithLocalBankId(kari, portal.base, KARI.sub);
     const claimPath = [...overview.body.matchAll(/href="(\/min-side\/krav\/t_devhost_2?[^"?]*)"/gu)]
       .map((m) => m[1]!)
       .find((p) => p.startsWith("/min-side/krav/t_devhost_demo/"))!;
-    const thread = await kari.go(`${host.base}${claimPath}/meldinger`);
-    await kari.go(`${host.base}${claimPath}/meldinger`, {
+    const thread = await kari.go(`${portal.base}${claimPath}/meldinger`);
+    await kari.go(`${portal.base}${claimPath}/meldinger`, {
       form: { csrf: inputValue(thread.body, "csrf")!, text: "Når stenger dere?" },
     });
-    const context = await phone();
-    const page = await signIn(context, "test-staff-agent");
-    await page.goto(`${host.base}/portal/kundeservice/innboks`);
+    const context = await portal.phone();
+    const page = await portal.signIn(context, "test-staff-agent");
+    await page.goto(`${portal.base}/portal/kundeservice/innboks`);
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Innboks");
     await expect(page.getByText("Melding fra skyldner").isVisible()).resolves.toBe(true);
     await check(page, "portal-console-phone-inbox");
@@ -110,9 +68,9 @@ describe("the console in a browser", () => {
 
 describe("the creditor's case list in a browser", () => {
   it("filters and sorts on a desktop and offers the CSV of the same filters", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "nb-NO" });
-    const page = await signIn(context, "test-staff-editor");
-    await page.goto(`${host.base}/portal/t_devhost_demo/saker`);
+    const context = await portal.desktop({ locale: "nb-NO" });
+    const page = await portal.signIn(context, "test-staff-editor");
+    await page.goto(`${portal.base}/portal/t_devhost_demo/saker`);
     await expect(page.locator("tbody tr").count()).resolves.toBe(2);
     await page.getByLabel("Sorter etter").selectOption("owed");
     await page.getByLabel("Rekkefølge").selectOption("desc");
@@ -133,9 +91,9 @@ describe("the creditor's case list in a browser", () => {
   });
 
   it("fits the filters on a phone", async () => {
-    const context = await phone();
-    const page = await signIn(context, "test-staff-editor");
-    await page.goto(`${host.base}/portal/t_devhost_demo/saker?stage=reminder&sort=due&dir=desc`);
+    const context = await portal.phone();
+    const page = await portal.signIn(context, "test-staff-editor");
+    await page.goto(`${portal.base}/portal/t_devhost_demo/saker?stage=reminder&sort=due&dir=desc`);
     await check(page, "portal-console-phone-cases");
     await context.close();
   });

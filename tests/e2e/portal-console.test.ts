@@ -6,19 +6,14 @@
  * strings built to break a query find nothing; the case list searches by name and phone, filters, sorts, and its CSV
  * export is exactly what Norwegian Excel expects for a known set of cases.
  */
-import fs from "node:fs";
-import path from "node:path";
-import { CosmosClient } from "@azure/cosmos";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_PERSONS } from "../../devhost/oidc/test-persons";
-import { makeDataDir, ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
+import { LOCAL_SETTINGS, signInStaff, staffAudit } from "../support/portal-http";
+import { makeDataDir, startDevHost, type DevHostProcess } from "../support/devhost-process";
 import { inputValue, MiniBrowser, signInWithLocalBankId, type Visit } from "../support/min-side-browser";
 
-const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as {
-  Values: Record<string, string>;
-};
-const OPERATOR_KEY = settings.Values.OPERATOR_API_KEY!;
-const DEMO_KEY = settings.Values.DEVHOST_DEMO_API_KEY!;
+const OPERATOR_KEY = LOCAL_SETTINGS.OPERATOR_API_KEY!;
+const DEMO_KEY = LOCAL_SETTINGS.DEVHOST_DEMO_API_KEY!;
 const KARI = TEST_PERSONS.find((p) => p.sub === "test-person-kari")!;
 /** The dev host's virtual today (CLOCK_START, 2 November 2026). */
 const TODAY = "2026-11-02";
@@ -40,14 +35,6 @@ const caseIds: Record<string, string> = {};
 
 const day = (n: number): string =>
   new Date(Date.parse(`${TODAY}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-
-async function signInStaff(browser: MiniBrowser, sub: string): Promise<Visit> {
-  const interaction = await browser.go(`${host.base}/portal/logg-inn/start`);
-  if (interaction.url.startsWith(`${host.base}/`)) return interaction;
-  const action = /action="(\/interaction\/[^"]+\/login)"/u.exec(interaction.body)?.[1];
-  if (!action) throw new Error("no login form on the provider's page");
-  return browser.go(new URL(action, interaction.url).href, { form: { person: sub } });
-}
 
 async function invoice(
   key: string,
@@ -109,9 +96,9 @@ beforeAll(async () => {
   await invoice(created.apiKey, "X-3", { customerId: "k-3", name: 'Per; "Pelle" Hansen' }, 100_000, day(20));
   await invoice(DEMO_KEY, "D-77", { customerId: "d-9", name: "Sigrid Ødegård", phone: "412 34 567" }, 20_000, day(15));
   agent = new MiniBrowser();
-  expect((await signInStaff(agent, "test-staff-agent")).status).toBe(200);
+  expect((await signInStaff(agent, host.base, "test-staff-agent")).status).toBe(200);
   viewer = new MiniBrowser();
-  expect((await signInStaff(viewer, "test-staff-viewer")).status).toBe(200);
+  expect((await signInStaff(viewer, host.base, "test-staff-viewer")).status).toBe(200);
 }, 180_000);
 
 afterAll(async () => {
@@ -255,30 +242,17 @@ describe("the creditor's case list through the dev host", () => {
     const filtered = await agent.request(`${host.base}/portal/${tenantId}/saker.csv?q=sigrid`);
     expect(filtered.body.split("\r\n").filter(Boolean)).toHaveLength(2);
 
-    const cosmos = new CosmosClient({
-      endpoint: host.standIns.cosmos!,
-      key: settings.Values.COSMOS_KEY!,
-      connectionPolicy: { enableEndpointDiscovery: false },
+    const resources = await staffAudit(host, {
+      query: "SELECT * FROM c WHERE c.action = @a AND c.tenantId = @t",
+      parameters: [
+        { name: "@a", value: "export-cases" },
+        { name: "@t", value: tenantId },
+      ],
     });
-    const { resources } = await cosmos
-      .database(settings.Values.COSMOS_DATABASE!)
-      .container("staff-audit")
-      .items.query<Record<string, unknown>>({
-        query: "SELECT * FROM c WHERE c.action = @a AND c.tenantId = @t",
-        parameters: [
-          { name: "@a", value: "export-cases" },
-          { name: "@t", value: tenantId },
-        ],
-      })
-      .fetchAll();
     expect(resources.length).toBeGreaterThanOrEqual(2);
     expect(resources[0]!.subject).toBe("test-staff-agent");
-    const searches = await cosmos
-      .database(settings.Values.COSMOS_DATABASE!)
-      .container("staff-audit")
-      .items.query<Record<string, unknown>>("SELECT * FROM c WHERE c.action = 'console-search'")
-      .fetchAll();
-    expect(searches.resources.length).toBeGreaterThan(0);
-    expect(JSON.stringify(searches.resources)).not.toContain(KARI.nationalId);
+    const searches = await staffAudit(host, "SELECT * FROM c WHERE c.action = 'console-search'");
+    expect(searches.length).toBeGreaterThan(0);
+    expect(JSON.stringify(searches)).not.toContain(KARI.nationalId);
   });
 });

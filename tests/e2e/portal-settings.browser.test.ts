@@ -5,60 +5,23 @@
  * pages (a new key shown once) and the editor in English on a desktop. axe-core: no WCAG 2.1 AA violation; nothing
  * runs off the 360 px screen. Screenshots: test-artifacts/portal-settings-*.png.
  */
-import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axeViolations, offScreen } from "../support/browser-checks";
-import { makeDataDir, ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
+import { ARTIFACTS, checkPage as check, startPortalBrowser, type PortalBrowser } from "../support/portal-browser";
 
-const ARTIFACTS = path.join(ROOT, "test-artifacts");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-let host: DevHostProcess;
-let browser: Browser;
-
-async function check(p: Page, shot: string): Promise<void> {
-  await p.screenshot({ path: path.join(ARTIFACTS, `${shot}.png`), fullPage: true });
-  expect(await axeViolations(p), `axe-core WCAG 2.1 AA on ${shot}`).toEqual([]);
-  expect(await offScreen(p), `${shot} fits the screen`).toEqual([]);
-}
-
-async function signIn(context: BrowserContext, sub: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${host.base}/portal`);
-  await page.getByRole("link", { name: "Logg inn" }).click();
-  await page.locator(`button[value="${sub}"]`).click();
-  await page.waitForURL(`${host.base}/portal`);
-  return page;
-}
+let portal: PortalBrowser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  host = await startDevHost(makeDataDir("portal-settings-browser-"));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-  });
+  portal = await startPortalBrowser("portal-settings-browser-");
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+afterAll(() => portal?.stop());
 
 describe("the creditor's settings in a browser", () => {
   it("shows an editor on a phone the legal problem of a changed step next to it, before she saves", async () => {
-    const context = await browser.newContext({
-      viewport: { width: 360, height: 780 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      locale: "nb-NO",
-    });
-    const page = await signIn(context, "test-staff-editor");
-    await page.goto(`${host.base}/portal/t_devhost_demo/saker`);
+    const context = await portal.phone();
+    const page = await portal.signIn(context, "test-staff-editor");
+    await page.goto(`${portal.base}/portal/t_devhost_demo/saker`);
     await page.getByRole("navigation", { name: "Kreditormeny" }).getByRole("link", { name: "Inndrivingsløp" }).click();
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(
       "Inndrivingsløp: Demo Kreditor AS",
@@ -100,7 +63,7 @@ describe("the creditor's settings in a browser", () => {
     await page.getByRole("button", { name: "Opprett" }).click();
     await expect(page.getByText("Nøkkelen vises bare denne ene gangen").first().isVisible()).resolves.toBe(true);
     await expect(page.locator("#new-key").inputValue()).resolves.toMatch(/^pfu_live_[0-9a-f]{16}_/u);
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: host.base });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: portal.base });
     await page.getByRole("button", { name: "Kopier" }).click();
     await page.getByRole("button", { name: "Kopiert" }).waitFor();
     await check(page, "portal-settings-phone-api-key");
@@ -108,9 +71,9 @@ describe("the creditor's settings in a browser", () => {
   }, 90_000);
 
   it("shows the editor in English on a desktop", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
-    const page = await signIn(context, "test-staff-editor");
-    await page.goto(`${host.base}/portal/t_devhost_demo/innstillinger/inndrivingslop?lang=en`);
+    const context = await portal.desktop();
+    const page = await portal.signIn(context, "test-staff-editor");
+    await page.goto(`${portal.base}/portal/t_devhost_demo/innstillinger/inndrivingslop?lang=en`);
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(
       "Collection ladder: Demo Kreditor AS",
     );

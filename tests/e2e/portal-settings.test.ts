@@ -6,41 +6,27 @@
  * its secret once, its deliveries in the log (a failing one retried by hand reaches the receiver), and a rotated
  * secret; an API key created in the portal works against the API until it is revoked, then the API answers 401.
  */
-import fs from "node:fs";
 import http from "node:http";
-import path from "node:path";
 import type { AddressInfo } from "node:net";
-import { CosmosClient } from "@azure/cosmos";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_STAFF } from "../../devhost/oidc/test-staff";
 import { addDays } from "../../shared/domain/calendar";
 import type { LadderPolicy } from "../../shared/domain/policy";
 import { policyToForm, type PolicyFormValues } from "../../shared/web/portal/policy-form";
-import { makeDataDir, ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
+import { LOCAL_SETTINGS, signInStaff, staffAudit, testStaff } from "../support/portal-http";
+import { makeDataDir, startDevHost, type DevHostProcess } from "../support/devhost-process";
 import { json } from "../support/http";
-import { inputValue, MiniBrowser, type Visit } from "../support/min-side-browser";
+import { inputValue, MiniBrowser } from "../support/min-side-browser";
 
-const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as {
-  Values: Record<string, string>;
-};
-const DEMO_KEY = settings.Values.DEVHOST_DEMO_API_KEY!;
+const DEMO_KEY = LOCAL_SETTINGS.DEVHOST_DEMO_API_KEY!;
 const TENANT = "t_devhost_demo";
-const EDITOR = TEST_STAFF.find((s) => s.sub === "test-staff-editor")!;
-const VIEWER = TEST_STAFF.find((s) => s.sub === "test-staff-viewer")!;
+const EDITOR = testStaff("test-staff-editor");
+const VIEWER = testStaff("test-staff-viewer");
 
 let host: DevHostProcess;
 let receiver: http.Server;
 let receiverBase: string;
 let failing = true;
 const received: Array<{ path: string; type: string; id: string }> = [];
-
-async function signInStaff(browser: MiniBrowser, sub: string): Promise<Visit> {
-  const interaction = await browser.go(`${host.base}/portal/logg-inn/start`);
-  if (interaction.url.startsWith(`${host.base}/`)) return interaction;
-  const action = /action="(\/interaction\/[^"]+\/login)"/u.exec(interaction.body)?.[1];
-  if (!action) throw new Error("no login form on the provider's page");
-  return browser.go(new URL(action, interaction.url).href, { form: { person: sub } });
-}
 
 /** The form values as the browser would post them (unticked boxes left out). */
 function formOf(values: PolicyFormValues, csrf: string): Record<string, string> {
@@ -123,7 +109,7 @@ describe("the ladder policy editor in the portal", () => {
     const before = await apiPolicy();
     expect(before.isDefault).toBe(true);
     const editor = new MiniBrowser();
-    await signInStaff(editor, EDITOR.sub);
+    await signInStaff(editor, host.base, EDITOR.sub);
     const pageBefore = await editor.go(policyUrl());
     expect(pageBefore.status).toBe(200);
     expect(pageBefore.body).toContain("standard inndrivingsløp");
@@ -160,7 +146,7 @@ describe("the ladder policy editor in the portal", () => {
   it("refuses an unlawful ladder with the problem next to its step, and changes nothing", async () => {
     const before = await apiPolicy();
     const editor = new MiniBrowser();
-    const home = await signInStaff(editor, EDITOR.sub);
+    const home = await signInStaff(editor, host.base, EDITOR.sub);
     const csrf = inputValue(home.body, "csrf")!;
     const values = policyToForm(before.policy, "nb");
     const reminder = before.policy.steps.findIndex((s) => s.kind === "reminder" && s.chargesFee);
@@ -186,7 +172,7 @@ describe("the ladder policy editor in the portal", () => {
   it("answers the live validation with each problem's form row, before anything is saved", async () => {
     const before = await apiPolicy();
     const editor = new MiniBrowser();
-    const home = await signInStaff(editor, EDITOR.sub);
+    const home = await signInStaff(editor, host.base, EDITOR.sub);
     const csrf = inputValue(home.body, "csrf")!;
     const values = policyToForm(before.policy, "en");
     const notice = before.policy.steps.findIndex((s) => s.kind === "collection-notice");
@@ -212,7 +198,7 @@ describe("the ladder policy editor in the portal", () => {
     values.fields.senderName = "Forfalsket";
 
     const viewer = new MiniBrowser();
-    const viewerHome = await signInStaff(viewer, VIEWER.sub);
+    const viewerHome = await signInStaff(viewer, host.base, VIEWER.sub);
     const readOnly = await viewer.go(policyUrl());
     expect(readOnly.status).toBe(200);
     expect(readOnly.body).toContain("ikke endre dem");
@@ -226,7 +212,7 @@ describe("the ladder policy editor in the portal", () => {
     expect(viewerKey.status).toBe(403);
 
     const editor = new MiniBrowser();
-    const home = await signInStaff(editor, EDITOR.sub);
+    const home = await signInStaff(editor, host.base, EDITOR.sub);
     expect((await postPolicy(editor, policyUrl(), values, "wrong")).status).toBe(403);
     const other = await postPolicy(
       editor,
@@ -243,7 +229,7 @@ describe("the ladder policy editor in the portal", () => {
 describe("webhooks in the portal", () => {
   it("creates a webhook, shows its deliveries, sends a failed one again and rotates its secret", async () => {
     const editor = new MiniBrowser();
-    const home = await signInStaff(editor, EDITOR.sub);
+    const home = await signInStaff(editor, host.base, EDITOR.sub);
     const csrf = inputValue(home.body, "csrf")!;
     const hooks = `${host.base}/portal/${TENANT}/innstillinger/webhooks`;
 
@@ -325,7 +311,7 @@ describe("webhooks in the portal", () => {
 describe("API keys in the portal", () => {
   it("creates a key shown once that works against the API, lists its prefix, and revokes it: 401 at once", async () => {
     const editor = new MiniBrowser();
-    const home = await signInStaff(editor, EDITOR.sub);
+    const home = await signInStaff(editor, host.base, EDITOR.sub);
     const csrf = inputValue(home.body, "csrf")!;
     const keys = `${host.base}/portal/${TENANT}/innstillinger/api-nokler`;
 
@@ -360,19 +346,10 @@ describe("API keys in the portal", () => {
 
 describe("the staff audit log", () => {
   it("holds every settings change under the editor's subject, with its tenant", async () => {
-    const cosmos = new CosmosClient({
-      endpoint: host.standIns.cosmos!,
-      key: settings.Values.COSMOS_KEY!,
-      connectionPolicy: { enableEndpointDiscovery: false },
+    const resources = await staffAudit(host, {
+      query: "SELECT * FROM c WHERE c.subject = @s",
+      parameters: [{ name: "@s", value: EDITOR.sub }],
     });
-    const { resources } = await cosmos
-      .database(settings.Values.COSMOS_DATABASE!)
-      .container("staff-audit")
-      .items.query<Record<string, unknown>>({
-        query: "SELECT * FROM c WHERE c.subject = @s",
-        parameters: [{ name: "@s", value: EDITOR.sub }],
-      })
-      .fetchAll();
     const actions = new Set(resources.map((r) => r.action));
     for (const action of [
       "policy-saved",

@@ -5,31 +5,15 @@
  * sees both; no session, a forged cookie and a signed-out session all go to sign-in; the sign-in is in the staff
  * audit log under the provider's subject, with no name in it.
  */
-import fs from "node:fs";
-import path from "node:path";
-import { CosmosClient } from "@azure/cosmos";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_STAFF } from "../../devhost/oidc/test-staff";
-import { makeDataDir, ROOT, startDevHost, type DevHostProcess } from "../support/devhost-process";
-import { inputValue, MiniBrowser, type Visit } from "../support/min-side-browser";
+import { signInStaff, staffAudit, testStaff } from "../support/portal-http";
+import { makeDataDir, startDevHost, type DevHostProcess } from "../support/devhost-process";
+import { inputValue, MiniBrowser } from "../support/min-side-browser";
 
-const settings = JSON.parse(fs.readFileSync(path.join(ROOT, "local.settings.example.json"), "utf8")) as {
-  Values: Record<string, string>;
-};
-const VIEWER = TEST_STAFF.find((s) => s.sub === "test-staff-viewer")!;
-const AGENT = TEST_STAFF.find((s) => s.sub === "test-staff-agent")!;
+const VIEWER = testStaff("test-staff-viewer");
+const AGENT = testStaff("test-staff-agent");
 
 let host: DevHostProcess;
-
-async function signInStaff(browser: MiniBrowser, base: string, sub: string): Promise<Visit> {
-  const interaction = await browser.go(`${base}/portal/logg-inn/start`);
-  if (interaction.url.startsWith(`${base}/`)) return interaction;
-  expect(interaction.status).toBe(200);
-  expect(interaction.body).toContain(sub);
-  const action = /action="(\/interaction\/[^"]+\/login)"/u.exec(interaction.body)?.[1];
-  if (!action) throw new Error("no login form on the provider's page");
-  return browser.go(new URL(action, interaction.url).href, { form: { person: sub } });
-}
 
 beforeAll(async () => {
   host = await startDevHost(makeDataDir("portal-"));
@@ -119,19 +103,10 @@ describe("staff sign-in to the portal through the dev host", () => {
   });
 
   it("records the sign-in in the staff audit log by the provider's subject, with no name", async () => {
-    const cosmos = new CosmosClient({
-      endpoint: host.standIns.cosmos!,
-      key: settings.Values.COSMOS_KEY!,
-      connectionPolicy: { enableEndpointDiscovery: false },
+    const resources = await staffAudit(host, {
+      query: "SELECT * FROM c WHERE c.subject = @s",
+      parameters: [{ name: "@s", value: VIEWER.sub }],
     });
-    const { resources } = await cosmos
-      .database(settings.Values.COSMOS_DATABASE!)
-      .container("staff-audit")
-      .items.query<Record<string, unknown>>({
-        query: "SELECT * FROM c WHERE c.subject = @s",
-        parameters: [{ name: "@s", value: VIEWER.sub }],
-      })
-      .fetchAll();
     const actions = resources.map((r) => r.action);
     expect(actions).toContain("sign-in");
     expect(actions).toContain("view-cases");
