@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => portal?.stop());
 
 describe("the console in a browser", () => {
-  it("lets an agent on a phone find a debtor by KID and open her case", async () => {
+  it("lets an agent on a phone find a debtor by KID, open her case and grant her a deferral", async () => {
     const caseId = caseIdFor("t_devhost_demo", "MS-1001");
     const view = (await (
       await fetch(`${portal.base}/api/v1/cases/${caseId}`, { headers: { "x-api-key": DEMO_KEY } })
@@ -43,6 +43,18 @@ describe("the console in a browser", () => {
     await page.getByRole("link", { name: "MS-1001" }).click();
     expect(new URL(page.url()).pathname).toBe(`/portal/t_devhost_demo/saker/${caseId}`);
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toContain("MS-1001");
+    // …and grants a deferral on her behalf: done as the agent, on the case's timeline and in the partner API.
+    await page.getByLabel("Antall dager").fill("7");
+    await page.getByRole("button", { name: "Gi utsettelse" }).click();
+    await expect(page.getByRole("status").first().textContent()).resolves.toContain("Utsettelsen er gitt.");
+    await expect(
+      page.getByText("Siri Service (kundeservice) ga utsettelse på vegne av skyldneren: 7 dager").isVisible(),
+    ).resolves.toBe(true);
+    const after = (await (
+      await fetch(`${portal.base}/api/v1/cases/${caseId}`, { headers: { "x-api-key": DEMO_KEY } })
+    ).json()) as { timeline: Array<{ title: string }> };
+    expect(after.timeline.some((e) => /Siri Service/u.test(e.title))).toBe(true);
+    await check(page, "portal-console-phone-deferral");
     await context.close();
   });
 
