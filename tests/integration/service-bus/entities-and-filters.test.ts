@@ -11,6 +11,7 @@ describe("Service Bus entities file and subscription filters", () => {
     expect(entities.queues.find((q) => q.name === "partner-commands")?.requiresSession).toBe(true);
     expect(entities.topics.find((t) => t.name === "case-events")?.subscriptions.map((s) => s.name)).toEqual([
       "webhooks",
+      "kpis",
     ]);
   });
 
