@@ -415,6 +415,7 @@ export function makePortalCaseFunctions(resolve: () => PortalCaseDeps) {
       ),
       paid: sum("payment"),
       credited: sum("credit-note"),
+      ...charges(c, view.balance),
       hold: c.hold ? { since: c.hold.since, reason: c.hold.reason, until: c.hold.until } : null,
       deferredDueDate: c.deferredDueDate,
       instalmentPlan: c.instalmentPlan
@@ -447,6 +448,24 @@ export function makePortalCaseFunctions(resolve: () => PortalCaseDeps) {
           : {}),
       };
     });
+  }
+
+  /** Fees and interest charged through today (what is left + what payments, credit notes and write-offs took). */
+  function charges(c: CaseRecord["case"], b: { fees: Money; interest: Money }) {
+    let fees = b.fees.value;
+    let interest = b.interest.value;
+    let writtenOff = 0;
+    for (const e of c.ledger) {
+      if (e.type !== "payment" && e.type !== "credit-note" && e.type !== "write-off") continue;
+      fees += e.allocation.fees.value;
+      interest += e.allocation.interest.value;
+      if (e.type === "write-off")
+        writtenOff += e.allocation.fees.value + e.allocation.interest.value + e.allocation.principal.value;
+    }
+    return {
+      charged: { fees: money(fees, c.currency), interest: money(interest, c.currency) },
+      writtenOff: money(writtenOff, c.currency),
+    };
   }
 
   function useCaseDeps(l: Loaded): DebtorActionUseCaseDeps & ReturnType<typeof forInvocation<PortalCaseDeps>> {

@@ -100,6 +100,8 @@ describe("the case page's staff actions through the dev host", () => {
     const heldPage = await erik.go(new URL(held.headers.get("location")!, host.base).href);
     expect(heldPage.body).toContain("Saken er satt på vent.");
     expect(heldPage.body).toContain("Erik Endring (kreditor) satte saken på vent");
+    expect(heldPage.body).toMatch(/Saken er satt på vent siden \d{1,2}\. [a-zæøå]+\.? \d{4} \(«Kunden har ringt»\)\./u);
+    expect(heldPage.body).not.toContain("The case is on hold since");
 
     expect((await post("resume", {})).status).toBe(303);
     expect((await apiCase(caseId)).status).toBe("open");

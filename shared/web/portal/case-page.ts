@@ -105,7 +105,8 @@ const T = {
     balance: "Saldo",
     asOf: "per i dag",
     invoiced: "Fakturabeløp",
-    principal: "Gjenstående hovedstol",
+    principal: "herav hovedstol",
+    writtenOff: "Avskrevet",
     fees: "Gebyrer",
     interest: "Renter til i dag",
     paid: "Betalt",
@@ -208,7 +209,8 @@ const T = {
     balance: "Balance",
     asOf: "as of today",
     invoiced: "Invoiced",
-    principal: "Principal left",
+    principal: "of which principal",
+    writtenOff: "Written off",
     fees: "Fees",
     interest: "Interest to date",
     paid: "Paid",
@@ -424,6 +426,9 @@ export interface CasePageModel {
   invoiced: Money;
   paid: Money;
   credited: Money;
+  /** Fees and interest charged through today, paid or not: invoiced + these − paid − credited − written off = owed. */
+  charged?: { fees: Money; interest: Money };
+  writtenOff?: Money;
   /** Live updates: the status the open page was rendered with (its forms fit that one). */
   renderedStatus?: string;
   hold: { since: string; reason: string; until: string | null } | null;
@@ -633,6 +638,30 @@ function documentHref(m: CasePageModel, documentId: string, lang: PortalLang): s
   return portalHref(`${casePath(m)}/dokumenter/${encodeURIComponent(documentId)}`, lang);
 }
 
+/** Why the ladder waits, in the reader's language with Oslo dates; undefined: no words yet (the planner's English). */
+function pausedWords(m: CasePageModel, lang: PortalLang): string | undefined {
+  const nb = lang === "nb";
+  const v = m.view;
+  if (v.status === "cancelled")
+    return nb ? "Saken er kansellert: ingenting mer sendes." : "The case was cancelled: nothing more is sent.";
+  if (v.status === "disputed")
+    return nb
+      ? "Skyldneren bestrider kravet: inndrivingen og gebyrene står stille til innsigelsen er avgjort."
+      : "The debtor disputes the claim: collection and fees are stopped until the dispute is resolved.";
+  if (v.status === "on-hold" && m.hold) {
+    const since = formatDay(m.hold.since.slice(0, 10), lang);
+    const until = m.hold.until ? formatDay(m.hold.until, lang) : undefined;
+    return nb
+      ? `Saken er satt på vent siden ${since} («${m.hold.reason}»)${until ? `, planlagt til ${until}` : ""}.`
+      : `The case is on hold since ${since} (“${m.hold.reason}”)${until ? `, planned until ${until}` : ""}.`;
+  }
+  if (m.instalmentPlan?.state === "active")
+    return nb
+      ? "En nedbetalingsplan løper: trappen venter så lenge avdragene betales."
+      : "An instalment plan is running: the ladder waits while the instalments are paid.";
+  return undefined;
+}
+
 function factsHtml(m: CasePageModel, lang: PortalLang): string {
   const t = T[lang];
   const v = m.view;
@@ -652,22 +681,26 @@ function factsHtml(m: CasePageModel, lang: PortalLang): string {
       t.next,
       `${esc(STAGE[lang][v.nextAction.kind] ?? v.nextAction.kind)}, ${esc(formatWhen(v.nextAction.at, lang))}`,
     ]);
-  if (v.paused) rows.push([t.paused, `<span lang="en">${esc(v.paused.reason)}</span>`]);
+  if (v.paused) {
+    const words = pausedWords(m, lang);
+    rows.push([t.paused, words ? esc(words) : `<span lang="en">${esc(v.paused.reason)}</span>`]);
+  }
   return `<dl class="facts case-facts">${rows.map(([k, val]) => `<dt>${esc(k)}</dt><dd>${val}</dd>`).join("")}</dl>`;
 }
 
 function balanceHtml(m: CasePageModel, lang: PortalLang): string {
   const t = T[lang];
   const b = m.view.balance;
+  // Reads as a sum: invoiced + fees + interest charged − paid − credited (− written off) = owed.
   const rows: Array<[string, Money]> = [
     [t.invoiced, m.invoiced],
+    [t.fees, m.charged?.fees ?? b.fees],
+    [t.interest, m.charged?.interest ?? b.interest],
     [t.paid, m.paid],
     [t.credited, m.credited],
-    [t.principal, b.principal],
-    [t.fees, b.fees],
-    [t.interest, b.interest],
+    ...(m.writtenOff && m.writtenOff.value > 0 ? [[t.writtenOff, m.writtenOff] as [string, Money]] : []),
   ];
-  const owed = `<dt class="owed">${t.owed}</dt><dd class="owed" id="case-owed">${esc(formatKroner(b.total, lang))}</dd>`;
+  const owed = `<dt class="owed">${t.owed}</dt><dd class="owed" id="case-owed">${esc(formatKroner(b.total, lang))}</dd><dt>${t.principal}</dt><dd>${esc(formatKroner(b.principal, lang))}</dd>`;
   const credit = b.credit.value > 0 ? `<dt>${t.credit}</dt><dd>${esc(formatKroner(b.credit, lang))}</dd>` : "";
   return `<section class="card" aria-labelledby="balance-h"><h2 id="balance-h">${t.balance} <span class="muted">(${t.asOf})</span></h2>
 <dl class="facts balance">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(formatKroner(v, lang))}</dd>`).join("")}${owed}${credit}</dl></section>`;
