@@ -20,7 +20,10 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from "durable-functions";
 import { z } from "zod";
 import { makeCancelCase, makeHoldCase, makeResolveDispute, makeResumeCase } from "../../shared/application/case-status";
+import { makeReplyToDebtor, ThreadFull } from "../../shared/application/case-messages";
 import { makeIssueCreditNote } from "../../shared/application/credit-note";
+import { MAX_MESSAGE_LENGTH } from "../../shared/application/min-side/messages";
+import { threadPath } from "../../shared/web/min-side/message-pages";
 import { makeGetDocument } from "../../shared/application/documents";
 import { toCaseView } from "../../shared/application/get-case";
 import { rulesWithEnteredRates } from "../../shared/application/interest-rates";
@@ -37,7 +40,7 @@ import { makeAddNote } from "../../shared/application/notes";
 import { mayAccessTenant, mayActOnTenant, seesAllTenants } from "../../shared/application/portal/access";
 import { makeSendPayLinkNow, type SendPayLinkRefusal } from "../../shared/application/portal/send-pay-link";
 import { makeAttachStaffDocument, STAFF_UPLOAD_KIND } from "../../shared/application/portal/staff-document";
-import { staffActorOf, type StaffActor } from "../../shared/application/portal/staff-actor";
+import { staffActorIn, staffActorOf, type StaffActor } from "../../shared/application/portal/staff-actor";
 import { PORTAL_COOKIE, staffCsrfMatches, type StaffSession } from "../../shared/application/portal/staff-sessions";
 import { makeBlockService, makeUnblockService } from "../../shared/application/services/partner-commands";
 import { todayIn } from "../../shared/application/case-context";
@@ -53,6 +56,7 @@ import {
   renderCasePage,
   type CaseActionName,
   type CasePageModel,
+  type CaseThreadMessage,
 } from "../../shared/web/portal/case-page";
 import {
   PORTAL_NOTICE_STATUS,
@@ -99,6 +103,7 @@ const ACTIONS = [
   "resolve-dispute",
   "block-service",
   "unblock-service",
+  "reply",
 ] as const satisfies readonly CaseActionName[];
 
 /** Customer service's actions: on the debtor's behalf, or on a service. Agents and operators only. */
@@ -164,6 +169,7 @@ const DONE: Record<Lang, Record<string, string>> = {
     "resolve-dispute": "Innsigelsen er avgjort.",
     "block-service": "Tjenesten er sperret.",
     "unblock-service": "Sperren er opphevet.",
+    reply: "Svaret er sendt. Skyldneren er varslet om en ny melding på Min side.",
   },
   en: {
     "pay-link-sms": "The pay link was sent by SMS.",
@@ -183,6 +189,7 @@ const DONE: Record<Lang, Record<string, string>> = {
     "resolve-dispute": "The dispute was resolved.",
     "block-service": "The service was blocked.",
     "unblock-service": "The block was removed.",
+    reply: "The answer was sent. The debtor was alerted to a new message on Min side.",
   },
 };
 
@@ -192,6 +199,9 @@ const REFUSED: Record<Lang, Record<string, string>> = {
     "reason-too-long": "Begrunnelsen er for lang (høyst 500 tegn).",
     "text-missing": "Skriv teksten i notatet.",
     "text-too-long": "Notatet er for langt (høyst 2000 tegn).",
+    "reply-missing": "Skriv svaret til skyldneren.",
+    "reply-too-long": "Svaret er for langt (høyst 2000 tegn).",
+    "thread-full": "Meldingstråden er full. Ta kontakt med skyldneren på en annen måte.",
     "date-invalid": "Skriv en dato etter i dag, eller la feltet stå tomt.",
     "amount-invalid": "Skriv et beløp i kroner større enn 0, for eksempel 250 eller 1 234,50.",
     "amount-too-large": "Beløpet er større enn det som står igjen av hovedstolen.",
@@ -221,6 +231,9 @@ const REFUSED: Record<Lang, Record<string, string>> = {
     "reason-too-long": "The reason is too long (at most 500 characters).",
     "text-missing": "Write the note's text.",
     "text-too-long": "The note is too long (at most 2000 characters).",
+    "reply-missing": "Write the answer to the debtor.",
+    "reply-too-long": "The answer is too long (at most 2000 characters).",
+    "thread-full": "The message thread is full. Reach the debtor another way.",
     "date-invalid": "Enter a date after today, or leave the field empty.",
     "amount-invalid": "Enter an amount in kroner above 0, for example 250 or 1 234.50.",
     "amount-too-large": "The amount is more than what is left of the principal.",
@@ -402,6 +415,7 @@ export function makePortalCaseFunctions(resolve: () => PortalCaseDeps) {
       ),
       paid: sum("payment"),
       credited: sum("credit-note"),
+      ...charges(c, view.balance),
       hold: c.hold ? { since: c.hold.since, reason: c.hold.reason, until: c.hold.until } : null,
       deferredDueDate: c.deferredDueDate,
       instalmentPlan: c.instalmentPlan
@@ -412,9 +426,45 @@ export function makePortalCaseFunctions(resolve: () => PortalCaseDeps) {
           }
         : null,
       documents: record.documents,
+      thread: await threadOf(l),
       can,
       planMonths,
       ...extra,
+    };
+  }
+
+  /** The debtor's thread as the page shows it (read only: reading the page does not mark it read). */
+  async function threadOf(l: Loaded): Promise<CaseThreadMessage[]> {
+    const thread = await l.deps.messageThreads.get(l.tenantId, l.caseId);
+    return (thread?.messages ?? []).map((msg) => {
+      const by = msg.from === "customer-service" ? staffActorIn({ actor: msg.actor }) : undefined;
+      return {
+        from: msg.from,
+        text: msg.text,
+        at: msg.at,
+        ...(by ? { by } : {}),
+        ...(msg.attachment
+          ? { attachment: { contentType: msg.attachment.contentType, bytes: msg.attachment.bytes } }
+          : {}),
+      };
+    });
+  }
+
+  /** Fees and interest charged through today (what is left + what payments, credit notes and write-offs took). */
+  function charges(c: CaseRecord["case"], b: { fees: Money; interest: Money }) {
+    let fees = b.fees.value;
+    let interest = b.interest.value;
+    let writtenOff = 0;
+    for (const e of c.ledger) {
+      if (e.type !== "payment" && e.type !== "credit-note" && e.type !== "write-off") continue;
+      fees += e.allocation.fees.value;
+      interest += e.allocation.interest.value;
+      if (e.type === "write-off")
+        writtenOff += e.allocation.fees.value + e.allocation.interest.value + e.allocation.principal.value;
+    }
+    return {
+      charged: { fees: money(fees, c.currency), interest: money(interest, c.currency) },
+      writtenOff: money(writtenOff, c.currency),
     };
   }
 
@@ -538,6 +588,28 @@ export function makePortalCaseFunctions(resolve: () => PortalCaseDeps) {
         if (outcome !== "claim-upheld" && outcome !== "claim-withdrawn") return refused("outcome", "outcome");
         await makeResolveDispute(deps)(tenantId, caseId, { outcome, actor });
         return { kind: "done", flash: "resolve-dispute" };
+      }
+      case "reply": {
+        const answer = text(form, "text");
+        if (answer.length === 0) return refused("text", "reply-missing");
+        if (answer.length > MAX_MESSAGE_LENGTH) return refused("text", "reply-too-long");
+        const base = l.deps.publicBaseUrl.replace(/\/+$/u, "");
+        try {
+          // The partner API's use case: the debtor is alerted (never with the text), the inbox's work item is cleared.
+          await makeReplyToDebtor(
+            {
+              ...deps,
+              messageThreads: l.deps.messageThreads,
+              ...(l.deps.workItems ? { workItems: l.deps.workItems } : {}),
+              ...(l.deps.letterChannels.email ? { email: l.deps.letterChannels.email } : {}),
+            },
+            { threadUrl: (t, c) => `${base}${threadPath(t, c)}` },
+          )(tenantId, caseId, { text: answer, actor });
+        } catch (error) {
+          if (error instanceof ThreadFull) return refused("text", "thread-full", 409);
+          throw error;
+        }
+        return { kind: "done", flash: "reply" };
       }
       case "block-service":
       case "unblock-service": {

@@ -27,6 +27,7 @@ import type { SmsSender } from "../ports/sms-sender";
 import type { TenantStore } from "../ports/tenant-store";
 import type { WorkItemStore } from "../ports/work-item-store";
 import { clearWork } from "./portal/work-items";
+import type { StaffActor } from "./portal/staff-actor";
 import type { CaseStore } from "../ports/case-store";
 import { languageIn, ladderOf } from "./case-context";
 import { messageIdFor } from "./letters/deliver-letter";
@@ -175,7 +176,11 @@ function escapeHtml(s: string): string {
 
 /** POST: customer service replies; the debtor is alerted (never with the text) and each alert is on the timeline. */
 export function makeReplyToDebtor(deps: CaseMessagesDeps, config: CaseMessagesConfig) {
-  return async (tenantId: string, caseId: string, input: { text: string }): Promise<ReplyDto> => {
+  return async (
+    tenantId: string,
+    caseId: string,
+    input: { text: string; /** The portal's staff user (issue 16); absent: the partner API. */ actor?: StaffActor },
+  ): Promise<ReplyDto> => {
     const record = await caseOf(deps, tenantId, caseId);
     const text = input.text.replace(/\r\n/gu, "\n").trim().slice(0, MAX_MESSAGE_LENGTH);
     const now = deps.clock.now();
@@ -184,7 +189,7 @@ export function makeReplyToDebtor(deps: CaseMessagesDeps, config: CaseMessagesCo
       from: "customer-service",
       text,
       at: now.toISOString(),
-      actor: { kind: "api" },
+      actor: input.actor ? { ...input.actor } : { kind: "api" },
       pending: true,
     };
     await repairPendingMessages(deps, await deps.messageThreads.get(tenantId, caseId));

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_SETTINGS, signInStaff, testStaff } from "../support/portal-http";
 import { clockNow, toContactHours } from "../support/devhost-clock";
 import { makeDataDir, startDevHost, type DevHostProcess } from "../support/devhost-process";
-import { inputValue, MiniBrowser } from "../support/min-side-browser";
+import { inputValue, MiniBrowser, signInWithLocalBankId } from "../support/min-side-browser";
+import { TEST_PERSONS } from "../../devhost/oidc/test-persons";
 
 const API_KEY = LOCAL_SETTINGS.DEVHOST_DEMO_API_KEY!;
 const TENANT = "t_devhost_demo";
@@ -69,7 +70,7 @@ async function apiCase(caseId: string) {
 const casePath = (caseId: string, tenant = TENANT) => `${host.base}/portal/${tenant}/saker/${caseId}`;
 
 beforeAll(async () => {
-  host = await startDevHost(makeDataDir("portal-case-"));
+  host = await startDevHost(makeDataDir("portal-case-"), { DEVHOST_DEMO_PEOPLE: "true" });
   await toContactHours(host.base);
 }, 180_000);
 
@@ -99,6 +100,8 @@ describe("the case page's staff actions through the dev host", () => {
     const heldPage = await erik.go(new URL(held.headers.get("location")!, host.base).href);
     expect(heldPage.body).toContain("Saken er satt på vent.");
     expect(heldPage.body).toContain("Erik Endring (kreditor) satte saken på vent");
+    expect(heldPage.body).toMatch(/Saken er satt på vent siden \d{1,2}\. [a-zæøå]+\.? \d{4} \(«Kunden har ringt»\)\./u);
+    expect(heldPage.body).not.toContain("The case is on hold since");
 
     expect((await post("resume", {})).status).toBe(303);
     expect((await apiCase(caseId)).status).toBe("open");
@@ -171,6 +174,7 @@ describe("the case page's staff actions through the dev host", () => {
     const viewerPage = await vera.go(casePath(caseId));
     expect(viewerPage.status).toBe(200);
     expect(viewerPage.body).not.toContain("/handling/");
+    expect(viewerPage.body).toContain("Du har lesetilgang og kan ikke gjøre endringer i saken.");
     const veraCsrf = inputValue(viewerPage.body, "csrf")!;
     const forged = await vera.request(`${casePath(caseId)}/handling/hold`, {
       form: { csrf: veraCsrf, reason: "forged" },
@@ -196,6 +200,10 @@ describe("the case page's staff actions through the dev host", () => {
     expect(bad.body).toContain('id="credit-note-amount-error"');
     expect(bad.body).toContain("Skriv et beløp i kroner");
     expect(bad.body).toContain('value="tolv kroner"');
+    // The summary at the top says so too and links to the field.
+    const summary = bad.body.slice(bad.body.indexOf("<h1"), bad.body.indexOf('id="case-live"'));
+    expect(summary).toContain('role="alert"');
+    expect(summary).toContain('href="#credit-note-amount"');
 
     const unchanged = await apiCase(caseId);
     expect(unchanged.status).toBe("open");
@@ -229,5 +237,45 @@ describe("the case page's staff actions through the dev host", () => {
       form: { csrf: inputValue(erikPage.body, "csrf")!, days: "5" },
     });
     expect(refused.status).toBe(403);
+  });
+
+  it("shows the debtor's message on the case page and sends an agent's answer through the partner API's use case", async () => {
+    const kari = new MiniBrowser();
+    const overview = await signInWithLocalBankId(kari, host.base, TEST_PERSONS[0]!.sub);
+    const claimPath = [...overview.body.matchAll(/href="(\/min-side\/krav\/t_devhost_demo\/[^"?/]+)"/gu)][0]![1]!;
+    const caseId = claimPath.split("/")[4]!;
+    const thread = await kari.go(`${host.base}${claimPath}/meldinger`);
+    const question = "Kan jeg betale etter lønning den 20.?";
+    const sent = await kari.go(`${host.base}${claimPath}/meldinger`, {
+      form: { csrf: inputValue(thread.body, "csrf")!, text: question },
+    });
+    expect(sent.body).toContain("Meldingen er sendt.");
+
+    const siri = new MiniBrowser();
+    await signInStaff(siri, host.base, AGENT.sub);
+    const page = await siri.go(casePath(caseId));
+    expect(page.body).toContain(question);
+    expect(page.body).toContain("Melding fra skyldneren (se Meldinger)");
+    expect(page.body).not.toContain("GET/POST /api/v1");
+    const csrf = inputValue(page.body, "csrf")!;
+    const empty = await siri.request(`${casePath(caseId)}/handling/reply`, { form: { csrf, text: " " } });
+    expect(empty.status).toBe(422);
+    expect(empty.body).toContain("Skriv svaret til skyldneren.");
+
+    const answer = "Hei Kari, det går fint.";
+    const done = await siri.request(`${casePath(caseId)}/handling/reply`, { form: { csrf, text: answer } });
+    expect(done.status).toBe(303);
+    const listed = (await (await api("GET", `/api/v1/cases/${caseId}/messages`)).json()) as {
+      messages: Array<{ from: string; text: string }>;
+    };
+    expect(listed.messages.map((m) => [m.from, m.text])).toEqual([
+      ["debtor", question],
+      ["customer-service", answer],
+    ]);
+    const entry = (await apiCase(caseId)).timeline.find((e) => e.details?.["action"] === "reply")!;
+    expect(entry.title).toContain("by staff Siri Service (customer service)");
+    const after = await siri.go(casePath(caseId));
+    expect(after.body).toContain(answer);
+    expect(after.body).toContain("Siri Service (kundeservice) svarte på skyldnerens melding");
   });
 });

@@ -39,6 +39,7 @@ import { caseAccess, mayActOnCase, type MinSideSession, type MinSideSubject } fr
 import { checkUpload, type UploadRefusal } from "./uploads";
 import type { WorkItemStore } from "../../ports/work-item-store";
 import { openWork } from "../portal/work-items";
+import { byStaff, staffActorIn } from "../portal/staff-actor";
 
 export const MAX_MESSAGE_LENGTH = 2000;
 /** A thread holds at most this many messages (one Cosmos document per case stays far below its 2 MB). */
@@ -109,12 +110,18 @@ function caseSideOf(
   message: ThreadMessage,
 ): { entry: TimelineEntry; event?: CaseEventMessage } {
   if (message.from === "customer-service") {
+    const staff = staffActorIn({ actor: message.actor });
     return {
       entry: {
         at: message.at,
         kind: "message",
-        title: "Reply from customer service to the debtor's messages on Min side",
-        details: { action: "reply", messageId: message.messageId, via: "api" },
+        title: `Reply from customer service to the debtor's messages on Min side${byStaff(staff)}`,
+        details: {
+          action: "reply",
+          messageId: message.messageId,
+          via: staff ? "portal" : "api",
+          ...(staff ? { actor: staff } : {}),
+        },
       },
     };
   }

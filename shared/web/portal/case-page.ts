@@ -46,6 +46,7 @@ const CASE_CSS = [
   ".hint{color:#4a5257;font-size:.9rem;margin:0}",
   ".badge{display:inline-block;padding:0 .5rem;border-radius:1rem;background:#e8eef7;color:#12263a;font-weight:600}",
   ".visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
+  ".message-text{white-space:pre-wrap;overflow-wrap:break-word;margin:.25rem 0}",
   "h2{margin:.25rem 0 .75rem}h3{font-size:1.05rem;margin:0 0 .5rem}",
 ].join("");
 
@@ -104,7 +105,8 @@ const T = {
     balance: "Saldo",
     asOf: "per i dag",
     invoiced: "Fakturabeløp",
-    principal: "Gjenstående hovedstol",
+    principal: "herav hovedstol",
+    writtenOff: "Avskrevet",
     fees: "Gebyrer",
     interest: "Renter til i dag",
     paid: "Betalt",
@@ -174,6 +176,17 @@ const T = {
     liveUpdated: "Saken er oppdatert. Skyldig nå: {owed}. Status: {status}.",
     stale: "Saken har endret status mens siden var åpen. Last siden på nytt før du gjør noe mer med den.",
     reload: "Last siden på nytt",
+    thread: "Meldinger med skyldneren",
+    noThread: "Skyldneren har ikke skrevet noen melding.",
+    fromDebtor: "Skyldneren",
+    fromService: "Kundeservice",
+    attachment: "Vedlegg",
+    replyTitle: "Svar skyldneren",
+    replyText: "Svar",
+    replyHint: "Skyldneren får varsel på SMS eller e-post om at det er en ny melding på Min side – uten teksten.",
+    replyButton: "Send svar",
+    readOnly: "Du har lesetilgang og kan ikke gjøre endringer i saken.",
+    errorSummary: "Det er en feil i skjemaet",
     roles: {
       "creditor.viewer": "kreditor",
       "creditor.editor": "kreditor",
@@ -196,7 +209,8 @@ const T = {
     balance: "Balance",
     asOf: "as of today",
     invoiced: "Invoiced",
-    principal: "Principal left",
+    principal: "of which principal",
+    writtenOff: "Written off",
     fees: "Fees",
     interest: "Interest to date",
     paid: "Paid",
@@ -266,6 +280,17 @@ const T = {
     liveUpdated: "The case was updated. Owed now: {owed}. Status: {status}.",
     stale: "The case's status changed while this page was open. Reload the page before you do anything more with it.",
     reload: "Reload the page",
+    thread: "Messages with the debtor",
+    noThread: "The debtor has not written any message.",
+    fromDebtor: "The debtor",
+    fromService: "Customer service",
+    attachment: "Attachment",
+    replyTitle: "Answer the debtor",
+    replyText: "Answer",
+    replyHint: "The debtor is alerted by SMS or e-mail that there is a new message on Min side – without the text.",
+    replyButton: "Send answer",
+    readOnly: "You have read access and cannot change the case.",
+    errorSummary: "There is a problem with the form",
     roles: {
       "creditor.viewer": "creditor",
       "creditor.editor": "creditor",
@@ -379,7 +404,18 @@ export type CaseActionName =
   | "dispute"
   | "resolve-dispute"
   | "block-service"
-  | "unblock-service";
+  | "unblock-service"
+  | "reply";
+
+/** One message of the debtor's thread as the case page shows it. */
+export interface CaseThreadMessage {
+  from: "debtor" | "customer-service";
+  text: string;
+  at: string;
+  /** The staff user who answered through the portal, by name and role. */
+  by?: StaffActor;
+  attachment?: { contentType: string; bytes: number };
+}
 
 export interface CasePageModel {
   tenantId: string;
@@ -390,12 +426,17 @@ export interface CasePageModel {
   invoiced: Money;
   paid: Money;
   credited: Money;
+  /** Fees and interest charged through today, paid or not: invoiced + these − paid − credited − written off = owed. */
+  charged?: { fees: Money; interest: Money };
+  writtenOff?: Money;
   /** Live updates: the status the open page was rendered with (its forms fit that one). */
   renderedStatus?: string;
   hold: { since: string; reason: string; until: string | null } | null;
   deferredDueDate: string | null;
   instalmentPlan: { state: string; count: number; agreedOn: string } | null;
   documents: readonly DocumentRef[];
+  /** The debtor's message thread, oldest first (absent: not loaded). */
+  thread?: readonly CaseThreadMessage[];
   /** What this staff user may do: creditor actions; actions on the debtor's behalf (agent, operator). */
   can: { edit: boolean; onBehalf: boolean };
   /** Instalment plans (months) the agent may agree on the debtor's behalf today. */
@@ -463,6 +504,7 @@ function staffDid(e: TimelineEntry, lang: PortalLang): string {
     return nb
       ? `sperret tjenesten ${String(d["serviceId"])}${reason}`
       : `blocked service ${String(d["serviceId"])}${reason}`;
+  if (action === "reply") return nb ? "svarte på skyldnerens melding" : "answered the debtor's message";
   if (action === "service-unblocked")
     return nb
       ? `opphevet sperren på tjenesten ${String(d["serviceId"])}`
@@ -544,6 +586,10 @@ export function describeEntry(e: TimelineEntry, lang: PortalLang): { text: strin
       break;
     }
     case "message": {
+      if (d["action"] === "message")
+        return { text: nb ? "Melding fra skyldneren (se Meldinger)" : "Message from the debtor (see Messages)" };
+      if (d["action"] === "reply")
+        return { text: nb ? "Kundeservice svarte skyldneren" : "Customer service answered the debtor" };
       const state = d["state"];
       if (typeof d["deliveryId"] === "string" && (state === "delivered" || state === "failed")) {
         const channel = T[lang].channels[str(d["channel"])] ?? str(d["channel"]);
@@ -592,6 +638,30 @@ function documentHref(m: CasePageModel, documentId: string, lang: PortalLang): s
   return portalHref(`${casePath(m)}/dokumenter/${encodeURIComponent(documentId)}`, lang);
 }
 
+/** Why the ladder waits, in the reader's language with Oslo dates; undefined: no words yet (the planner's English). */
+function pausedWords(m: CasePageModel, lang: PortalLang): string | undefined {
+  const nb = lang === "nb";
+  const v = m.view;
+  if (v.status === "cancelled")
+    return nb ? "Saken er kansellert: ingenting mer sendes." : "The case was cancelled: nothing more is sent.";
+  if (v.status === "disputed")
+    return nb
+      ? "Skyldneren bestrider kravet: inndrivingen og gebyrene står stille til innsigelsen er avgjort."
+      : "The debtor disputes the claim: collection and fees are stopped until the dispute is resolved.";
+  if (v.status === "on-hold" && m.hold) {
+    const since = formatDay(m.hold.since.slice(0, 10), lang);
+    const until = m.hold.until ? formatDay(m.hold.until, lang) : undefined;
+    return nb
+      ? `Saken er satt på vent siden ${since} («${m.hold.reason}»)${until ? `, planlagt til ${until}` : ""}.`
+      : `The case is on hold since ${since} (“${m.hold.reason}”)${until ? `, planned until ${until}` : ""}.`;
+  }
+  if (m.instalmentPlan?.state === "active")
+    return nb
+      ? "En nedbetalingsplan løper: trappen venter så lenge avdragene betales."
+      : "An instalment plan is running: the ladder waits while the instalments are paid.";
+  return undefined;
+}
+
 function factsHtml(m: CasePageModel, lang: PortalLang): string {
   const t = T[lang];
   const v = m.view;
@@ -611,22 +681,26 @@ function factsHtml(m: CasePageModel, lang: PortalLang): string {
       t.next,
       `${esc(STAGE[lang][v.nextAction.kind] ?? v.nextAction.kind)}, ${esc(formatWhen(v.nextAction.at, lang))}`,
     ]);
-  if (v.paused) rows.push([t.paused, `<span lang="en">${esc(v.paused.reason)}</span>`]);
+  if (v.paused) {
+    const words = pausedWords(m, lang);
+    rows.push([t.paused, words ? esc(words) : `<span lang="en">${esc(v.paused.reason)}</span>`]);
+  }
   return `<dl class="facts case-facts">${rows.map(([k, val]) => `<dt>${esc(k)}</dt><dd>${val}</dd>`).join("")}</dl>`;
 }
 
 function balanceHtml(m: CasePageModel, lang: PortalLang): string {
   const t = T[lang];
   const b = m.view.balance;
+  // Reads as a sum: invoiced + fees + interest charged − paid − credited (− written off) = owed.
   const rows: Array<[string, Money]> = [
     [t.invoiced, m.invoiced],
+    [t.fees, m.charged?.fees ?? b.fees],
+    [t.interest, m.charged?.interest ?? b.interest],
     [t.paid, m.paid],
     [t.credited, m.credited],
-    [t.principal, b.principal],
-    [t.fees, b.fees],
-    [t.interest, b.interest],
+    ...(m.writtenOff && m.writtenOff.value > 0 ? [[t.writtenOff, m.writtenOff] as [string, Money]] : []),
   ];
-  const owed = `<dt class="owed">${t.owed}</dt><dd class="owed" id="case-owed">${esc(formatKroner(b.total, lang))}</dd>`;
+  const owed = `<dt class="owed">${t.owed}</dt><dd class="owed" id="case-owed">${esc(formatKroner(b.total, lang))}</dd><dt>${t.principal}</dt><dd>${esc(formatKroner(b.principal, lang))}</dd>`;
   const credit = b.credit.value > 0 ? `<dt>${t.credit}</dt><dd>${esc(formatKroner(b.credit, lang))}</dd>` : "";
   return `<section class="card" aria-labelledby="balance-h"><h2 id="balance-h">${t.balance} <span class="muted">(${t.asOf})</span></h2>
 <dl class="facts balance">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(formatKroner(v, lang))}</dd>`).join("")}${owed}${credit}</dl></section>`;
@@ -681,6 +755,24 @@ function messagesHtml(m: CasePageModel, lang: PortalLang): string {
   }</section>`;
 }
 
+const FILE_TYPE: Record<string, string> = { "application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG" };
+
+function threadHtml(m: CasePageModel, lang: PortalLang): string {
+  if (!m.thread) return "";
+  const t = T[lang];
+  const items = m.thread.map((msg) => {
+    const who =
+      msg.from === "debtor" ? t.fromDebtor : msg.by ? `${t.fromService}: ${byline(msg.by, lang)}` : t.fromService;
+    const file = msg.attachment
+      ? `<p class="hint">${t.attachment}: ${esc(FILE_TYPE[msg.attachment.contentType] ?? msg.attachment.contentType)}, ${esc(String(Math.max(1, Math.round(msg.attachment.bytes / 1024))))} kB</p>`
+      : "";
+    return `<li><time datetime="${esc(msg.at)}">${esc(formatWhen(msg.at, lang))}</time><strong>${esc(who)}</strong><p class="message-text">${esc(msg.text)}</p>${file}</li>`;
+  });
+  return `<section class="card" aria-labelledby="thread-h" id="meldinger"><h2 id="thread-h">${t.thread}</h2>${
+    items.length ? `<ol class="timeline">${items.join("")}</ol>` : `<p>${t.noThread}</p>`
+  }</section>`;
+}
+
 function timelineHtml(m: CasePageModel, lang: PortalLang): string {
   const t = T[lang];
   const items = [...m.view.timeline].reverse().map((e) => {
@@ -714,7 +806,7 @@ export function renderCaseLive(m: CasePageModel, lang: PortalLang): string {
     m.renderedStatus !== undefined && m.renderedStatus !== m.view.status
       ? `<div class="flash refused"><p>${T[lang].stale}</p><p><a href="${esc(portalHref(casePath(m), lang))}">${T[lang].reload}</a></p></div>`
       : "";
-  return `${stale}<div class="card">${factsHtml(m, lang)}</div><div class="grid">${balanceHtml(m, lang)}${arrangementsHtml(m, lang)}${servicesHtml(m, lang)}</div>${documentsHtml(m, lang)}${messagesHtml(m, lang)}${timelineHtml(m, lang)}`;
+  return `${stale}<div class="card">${factsHtml(m, lang)}</div><div class="grid">${balanceHtml(m, lang)}${arrangementsHtml(m, lang)}${servicesHtml(m, lang)}</div>${documentsHtml(m, lang)}${threadHtml(m, lang)}${messagesHtml(m, lang)}${timelineHtml(m, lang)}`;
 }
 
 /** The short sentence the live region announces when it changed. */
@@ -837,6 +929,24 @@ function actionsHtml(m: CasePageModel, lang: PortalLang): string {
             (a) => `<input ${a} type="text" maxlength="500" required value="${value(m, "credit-note", "reason")}">`,
           ) +
           `<div class="buttons"><button class="button" type="submit">${t.creditButton}</button></div>`,
+      ),
+    );
+  }
+  if (m.can.edit && m.thread && m.thread.length > 0) {
+    parts.push(
+      form(
+        m,
+        lang,
+        "reply",
+        t.replyTitle,
+        field(
+          m,
+          "reply",
+          "text",
+          t.replyText,
+          (a) => `<textarea ${a} rows="4" maxlength="2000" required>${value(m, "reply", "text")}</textarea>`,
+          t.replyHint,
+        ) + `<div class="buttons"><button class="button" type="submit">${t.replyButton}</button></div>`,
       ),
     );
   }
@@ -995,6 +1105,8 @@ function actionsHtml(m: CasePageModel, lang: PortalLang): string {
       ),
     );
   }
+  if (!m.can.edit)
+    return `<section class="card" aria-labelledby="actions-h"><h2 id="actions-h">${t.actions}</h2><p id="read-only">${t.readOnly}</p></section>`;
   if (parts.length === 0) return "";
   return `<section aria-labelledby="actions-h"><h2 id="actions-h">${t.actions}</h2><div class="grid">${parts.join("")}</div></section>`;
 }
@@ -1006,9 +1118,14 @@ export function renderCasePage(lang: PortalLang, m: CasePageModel, header: Signe
   const flash = m.flash
     ? `<div class="flash${m.flash.kind === "refused" ? " refused" : ""}" role="${m.flash.kind === "refused" ? "alert" : "status"}">${esc(m.flash.text)}</div>`
     : "";
+  // A refused field: a summary at the top (GOV.UK's error summary) linking to the field; its message stays by it.
+  const fieldError = m.error && m.error.field !== "form" ? m.error : undefined;
+  const summary = fieldError
+    ? `<div class="flash refused error-summary" role="alert" aria-labelledby="error-summary-h"><h2 id="error-summary-h">${t.errorSummary}</h2><ul><li><a href="#${esc(fieldError.field === "confirm" ? "cancel-confirm" : `${fieldError.action}-${fieldError.field}`)}">${esc(fieldError.message)}</a></li></ul></div>`
+    : "";
   const withCsrf: CasePageModel = { ...m, values: { ...m.values, __csrf: header.csrfToken } };
   const body = `${tenantNav(lang, m.tenantId, "cases")}<p><a href="${esc(portalHref(list, lang))}">${t.back}</a></p>
-<h1>${t.invoice} ${esc(v.invoiceNumber)} – ${esc(m.tenantName)}</h1>${flash}
+<h1>${t.invoice} ${esc(v.invoiceNumber)} – ${esc(m.tenantName)}</h1>${summary}${flash}
 <p id="case-live-note" class="visually-hidden" role="status" aria-live="polite"></p>
 <div id="case-live" data-live-url="${esc(portalHref(caseLivePath(m.tenantId, v.caseId), lang, { status: v.status }))}" data-version="${esc(v.updatedAt)}">${renderCaseLive(m, lang)}</div>
 ${actionsHtml(withCsrf, lang)}`;
