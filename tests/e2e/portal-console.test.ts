@@ -233,9 +233,9 @@ describe("the creditor's case list through the dev host", () => {
     expect(csv.body).toBe(
       [
         "Fakturanummer;KID;Kundenummer;Navn;Status;Steg;Forfallsdato;Skyldig (kr);Sist endret",
-        `X-2;${kids["X-2"]};k-2;'=SUM(A1:A2);Åpen;Fakturert;${day(5)};50,50;${TODAY}`,
-        `X-1;${kids["X-1"]};k-1;Sigrid Ødegård;Åpen;Fakturert;${day(10)};1299,00;${TODAY}`,
-        `X-3;${kids["X-3"]};k-3;"Per; ""Pelle"" Hansen";Åpen;Fakturert;${day(20)};1000,00;${TODAY}`,
+        `X-2;="${kids["X-2"]}";k-2;'=SUM(A1:A2);Åpen;Fakturert;${day(5)};50,50;${TODAY}`,
+        `X-1;="${kids["X-1"]}";k-1;Sigrid Ødegård;Åpen;Fakturert;${day(10)};1299,00;${TODAY}`,
+        `X-3;="${kids["X-3"]}";k-3;"Per; ""Pelle"" Hansen";Åpen;Fakturert;${day(20)};1000,00;${TODAY}`,
         "",
       ].join("\r\n"),
     );
