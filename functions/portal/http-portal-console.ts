@@ -16,6 +16,7 @@
 import { app } from "@azure/functions";
 import { lookupsFor, makeFindPerson, makeInbox, mayUseConsole } from "../../shared/application/portal/console";
 import { staffCsrfMatches } from "../../shared/application/portal/staff-sessions";
+import { makeOwedToday } from "../../shared/application/portal/owed-today";
 import { renderConsolePage, renderInboxPage } from "../../shared/web/portal/console-page";
 import type { PortalDeps } from "./deps";
 import * as names from "./names";
@@ -47,6 +48,7 @@ export function makePortalConsoleFunctions(resolve: () => PortalDeps) {
         personCases: deps.personCases,
         caseSearch: deps.caseSearch,
         tenantDirectory: wiring.tenantDirectory,
+        owedToday: await makeOwedToday(deps),
       })(query);
       await wiring.recordStaffAction(session.staff, "console-search");
       return page(200, renderConsolePage(lang, { searched: true, people, query: shownAgain(query) }, header));

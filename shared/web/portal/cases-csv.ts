@@ -1,6 +1,6 @@
 /**
  * The case list as CSV for Norwegian Excel (issue 16, `/portal/{tenantId}/saker.csv`): UTF-8 with a byte-order mark
- * (so Excel reads æøå), `;` between fields and CRLF between rows, amounts in kroner with a decimal comma ("1299,00"),
+ * (so Excel reads æøå), `;` between fields and CRLF between rows, amounts in kroner with a decimal comma ("1299,00", what is owed today, interest included),
  * dates YYYY-MM-DD (the last change's day in Europe/Oslo). A text cell that starts with = + - @ (or a tab or carriage
  * return) gets a leading ' so no spreadsheet takes it for a formula; a cell with ; " or a line break is quoted.
  * An identifier made of digits only (KID, and customer ids / invoice numbers when they are all digits) is written as
@@ -42,7 +42,8 @@ export function csvHeader(lang: PortalLang): string {
   return `${CSV_BOM}${HEADERS[lang].map(csvText).join(";")}\r\n`;
 }
 
-export function csvRow(record: CaseRecord, lang: PortalLang): string {
+/** `owedMinor`: today's owed (`owedToday`); the balance at the last change when not given. */
+export function csvRow(record: CaseRecord, lang: PortalLang, owedMinor = balanceOf(record.case).total.value): string {
   const t = T[lang];
   return `${[
     csvId(record.invoiceNumber),
@@ -52,7 +53,7 @@ export function csvRow(record: CaseRecord, lang: PortalLang): string {
     csvText(t.statuses[record.case.status] ?? record.case.status),
     csvText(t.stages[record.case.stage] ?? record.case.stage),
     record.case.dueDate,
-    csvAmount(balanceOf(record.case).total.value),
+    csvAmount(owedMinor),
     toLocalDate(new Date(record.updatedAt), "Europe/Oslo"),
   ].join(";")}\r\n`;
 }
