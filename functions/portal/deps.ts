@@ -21,6 +21,7 @@ import type { StaffIdentityProvider } from "../../shared/ports/staff-identity-pr
 import type { TenantDirectory } from "../../shared/ports/tenant-directory";
 import type { PartnerConnectionStore } from "../../shared/ports/partner-connection-store";
 import type { TenantStore } from "../../shared/ports/tenant-store";
+import type { InterestRateStore } from "../../shared/ports/interest-rate-store";
 
 export interface PortalWiring {
   sessions: StaffSessions;
@@ -57,6 +58,8 @@ export interface PortalDeps {
   portal?: PortalWiring;
   cases: CaseStore;
   clock: Clock;
+  /** The entered late-interest rates: the case list and console show today's owed as the case page does. */
+  interestRates: InterestRateStore;
   /** The A/B test page reads and saves the ladder policy through the policy use case (http-portal-experiments.ts). */
   tenants: TenantStore;
   partnerConnections: PartnerConnectionStore;

@@ -20,7 +20,7 @@ import {
   parseCaseListFilters,
 } from "../../shared/application/portal/case-list";
 import type { PortalLang, StaffSession } from "../../shared/application/portal/staff-sessions";
-import { balanceOf } from "../../shared/domain/case";
+import { makeOwedToday, type OwedToday } from "../../shared/application/portal/owed-today";
 import { toLocalDate } from "../../shared/domain/calendar";
 import type { CaseRecord } from "../../shared/ports/case-store";
 import type { TenantSummary } from "../../shared/ports/tenant-directory";
@@ -48,7 +48,7 @@ async function tenantFor(
   return (await wiring.tenantDirectory.list(500)).find((t) => t.tenantId === tenantId);
 }
 
-function rowOf(r: CaseRecord, lang: PortalLang): CaseListRow {
+function rowOf(r: CaseRecord, lang: PortalLang, owed: OwedToday): CaseListRow {
   return {
     caseId: r.caseId,
     invoiceNumber: r.invoiceNumber,
@@ -58,7 +58,7 @@ function rowOf(r: CaseRecord, lang: PortalLang): CaseListRow {
     status: r.case.status,
     stage: r.case.stage,
     dueDate: r.case.dueDate,
-    owed: formatAmount(balanceOf(r.case).total, lang),
+    owed: formatAmount(owed(r), lang),
     lastActivity: toLocalDate(new Date(r.updatedAt), "Europe/Oslo"),
   };
 }
@@ -81,6 +81,7 @@ export function makePortalCaseListFunctions(resolve: () => PortalDeps) {
               limit: PAGE_SIZE,
               ...(token.success ? { continuationToken: token.data } : {}),
             });
+      const owed = await makeOwedToday(deps);
       await wiring.recordStaffAction(session.staff, "view-cases", { tenantId });
       return page(
         invalid.length > 0 ? 400 : 200,
@@ -92,7 +93,7 @@ export function makePortalCaseListFunctions(resolve: () => PortalDeps) {
             filters,
             params: filterParams(filters),
             invalid,
-            rows: found.items.map((r) => rowOf(r, lang)),
+            rows: found.items.map((r) => rowOf(r, lang, owed)),
             ...(found.next ? { next: found.next } : {}),
             paged: pageParam !== null,
           },
@@ -128,10 +129,12 @@ export function makePortalCaseListFunctions(resolve: () => PortalDeps) {
         );
       await wiring.recordStaffAction(session.staff, "export-cases", { tenantId });
       const pages = makeExportCases(deps)(tenantId, filters);
+      const owed = await makeOwedToday(deps);
       const encoder = new TextEncoder();
       async function* body(): AsyncGenerator<Uint8Array> {
         yield encoder.encode(csvHeader(lang));
-        for await (const records of pages) yield encoder.encode(records.map((r) => csvRow(r, lang)).join(""));
+        for await (const records of pages)
+          yield encoder.encode(records.map((r) => csvRow(r, lang, owed(r).value)).join(""));
       }
       const day = toLocalDate(deps.clock.now(), "Europe/Oslo");
       return {

@@ -1,7 +1,8 @@
 /**
  * The KPI dashboard (issue 16): GET /portal/{tenantId}/nokkeltall?periode=7|30|90|YYYY-MM[&lang=en] — every staff
  * role that may see the tenant (`mayAccessTenant`; otherwise the same 404 as a missing tenant). Reads only the KPI
- * buckets (shared/application/kpis/dashboard.ts), never a case. A period that does not parse shows the last 30 days.
+ * buckets (shared/application/kpis/dashboard.ts), never a case. A period that does not parse, or a month the picker does not offer
+ * (the last six), shows the last 30 days.
  * Logs carry no staff name and no query.
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
@@ -37,15 +38,6 @@ function notice(kind: PortalNotice, lang: PortalLang, header?: SignedInHeader): 
     headers: { ...HEADERS, "content-security-policy": PORTAL_CSP },
     body: renderPortalNotice(kind, lang, header),
   };
-}
-
-/** The last `count` months before and including the one of `today` (YYYY-MM), newest first. */
-function recentMonths(today: string, count: number): string[] {
-  const [y, m] = today.split("-").map(Number) as [number, number];
-  return Array.from({ length: count }, (_, i) => {
-    const index = y * 12 + (m - 1) - i;
-    return `${String(Math.floor(index / 12))}-${String((index % 12) + 1).padStart(2, "0")}`;
-  });
 }
 
 export function makePortalKpisHandler(resolve: () => PortalKpisDeps) {
@@ -99,11 +91,7 @@ export function makePortalKpisHandler(resolve: () => PortalKpisDeps) {
       return {
         status: 200,
         headers: { ...HEADERS, "content-security-policy": KPI_CSP },
-        body: renderKpiPage(
-          lang,
-          { tenantId, tenantName: tenant.name, dashboard, months: recentMonths(dashboard.period.to, 6) },
-          header,
-        ),
+        body: renderKpiPage(lang, { tenantId, tenantName: tenant.name, dashboard, months: dashboard.months }, header),
       };
     } catch (error) {
       context.error("portal kpis failed", {

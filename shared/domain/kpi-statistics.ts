@@ -3,8 +3,10 @@
  *
  * - `wilsonInterval`: the 95 % Wilson score interval of a proportion (better than the normal approximation for small
  *   counts and rates near 0 or 1).
- * - `compareProportions`: two variants' rates, the difference B − A with its 95 % confidence interval (unpooled
- *   standard error) and the two-sided p-value of the two-proportion z-test (pooled standard error).
+ * - `compareProportions`: two variants' rates, the difference B − A with its 95 % confidence interval (Newcombe's
+ *   hybrid score interval, built from the two Wilson intervals — unlike the Wald interval it does not collapse to
+ *   [0, 0] when both variants have 0 successes) and the two-sided p-value of the two-proportion z-test (pooled
+ *   standard error). With too little data (`tooFewData`) the page shows "too few data" instead of a p-value.
  * - `histogramQuantile`: the median / p90 of a histogram stored as { value: count } (the projection's buckets).
  */
 
@@ -40,14 +42,40 @@ export interface ProportionComparison {
   rateB: number;
   /** rateB − rateA. */
   difference: number;
-  /** 95 % interval of the difference (unpooled standard error). */
+  /** 95 % interval of the difference (Newcombe's hybrid score interval, method 10 of Newcombe 1998). */
   differenceInterval: Interval;
   /** The z statistic (pooled standard error); 0 when it cannot be computed. */
   z: number;
   /** Two-sided p-value; 1 when there is nothing to compare. */
   p: number;
-  /** p < alpha (0.05 by default). */
+  /** p < alpha (0.05 by default), and never with too few data. */
   significant: boolean;
+  /** Fewer than MIN_TRIALS_PER_VARIANT trials in a variant or fewer than MIN_SUCCESSES successes in total. */
+  tooFewData: boolean;
+}
+
+/** Below these the z-test's normal approximation is not to be trusted: the page says "too few data". */
+export const MIN_TRIALS_PER_VARIANT = 30;
+export const MIN_SUCCESSES = 5;
+
+/**
+ * Newcombe's hybrid score interval for rateB − rateA (Newcombe 1998, method 10): with Wilson intervals
+ * [lA, uA] and [lB, uB], low = d − √((pB − lB)² + (uA − pA)²) and high = d + √((uB − pB)² + (pA − lA)²).
+ */
+export function newcombeInterval(
+  a: { successes: number; trials: number },
+  b: { successes: number; trials: number },
+): Interval {
+  if (a.trials <= 0 || b.trials <= 0) return { low: 0, high: 0 };
+  const pA = a.successes / a.trials;
+  const pB = b.successes / b.trials;
+  const wA = wilsonInterval(a.successes, a.trials);
+  const wB = wilsonInterval(b.successes, b.trials);
+  const d = pB - pA;
+  return {
+    low: d - Math.sqrt((pB - wB.low) ** 2 + (wA.high - pA) ** 2),
+    high: d + Math.sqrt((wB.high - pB) ** 2 + (pA - wA.low) ** 2),
+  };
 }
 
 /** The two-proportion z-test of B against A. */
@@ -59,17 +87,17 @@ export function compareProportions(
   const rateA = a.trials > 0 ? a.successes / a.trials : 0;
   const rateB = b.trials > 0 ? b.successes / b.trials : 0;
   const difference = rateB - rateA;
+  const tooFewData = Math.min(a.trials, b.trials) < MIN_TRIALS_PER_VARIANT || a.successes + b.successes < MIN_SUCCESSES;
+  const differenceInterval = newcombeInterval(a, b);
   if (a.trials <= 0 || b.trials <= 0) {
-    return { rateA, rateB, difference, differenceInterval: { low: 0, high: 0 }, z: 0, p: 1, significant: false };
+    return { rateA, rateB, difference, differenceInterval, z: 0, p: 1, significant: false, tooFewData };
   }
-  const unpooled = Math.sqrt((rateA * (1 - rateA)) / a.trials + (rateB * (1 - rateB)) / b.trials);
-  const differenceInterval = { low: difference - Z95 * unpooled, high: difference + Z95 * unpooled };
   const pooledRate = (a.successes + b.successes) / (a.trials + b.trials);
   const pooled = Math.sqrt(pooledRate * (1 - pooledRate) * (1 / a.trials + 1 / b.trials));
-  if (pooled === 0) return { rateA, rateB, difference, differenceInterval, z: 0, p: 1, significant: false };
+  if (pooled === 0) return { rateA, rateB, difference, differenceInterval, z: 0, p: 1, significant: false, tooFewData };
   const z = difference / pooled;
   const p = Math.min(1, 2 * (1 - normalCdf(Math.abs(z))));
-  return { rateA, rateB, difference, differenceInterval, z, p, significant: p < alpha };
+  return { rateA, rateB, difference, differenceInterval, z, p, significant: !tooFewData && p < alpha, tooFewData };
 }
 
 /**

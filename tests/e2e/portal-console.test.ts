@@ -121,6 +121,9 @@ describe("the customer-service console through the dev host", () => {
     for (const phone of ["+47 412 34 567", "41234567", "0047 41 23 45 67"]) {
       const found = await consoleSearch(phone);
       expect(listed(found.body).sort(), phone).toEqual(["D-77", "X-1"]);
+      // the search text stays in the field (it was POSTed, never in a URL) and the phone is shown grouped
+      expect(inputValue(found.body, "q"), phone).toBe(phone);
+      expect(found.body).toContain("<dd>+47 412 34 567</dd>");
     }
   });
 
@@ -130,6 +133,7 @@ describe("the customer-service console through the dev host", () => {
     expect(found.body).toContain("Kari Nordmann");
     expect(found.body).toContain(`${KARI.nationalId.slice(0, 6)} *****`);
     expect(found.body).not.toContain(KARI.nationalId);
+    expect(inputValue(found.body, "q") ?? "").toBe("");
     expect(listed(found.body).sort()).toEqual(["MS-1001", "NE-2001"]);
     expect(found.body).toContain("Nordlys Energi AS");
     expect(JSON.stringify(host.logs)).not.toContain(KARI.nationalId);
@@ -233,9 +237,9 @@ describe("the creditor's case list through the dev host", () => {
     expect(csv.body).toBe(
       [
         "Fakturanummer;KID;Kundenummer;Navn;Status;Steg;Forfallsdato;Skyldig (kr);Sist endret",
-        `X-2;${kids["X-2"]};k-2;'=SUM(A1:A2);Åpen;Fakturert;${day(5)};50,50;${TODAY}`,
-        `X-1;${kids["X-1"]};k-1;Sigrid Ødegård;Åpen;Fakturert;${day(10)};1299,00;${TODAY}`,
-        `X-3;${kids["X-3"]};k-3;"Per; ""Pelle"" Hansen";Åpen;Fakturert;${day(20)};1000,00;${TODAY}`,
+        `X-2;="${kids["X-2"]}";k-2;'=SUM(A1:A2);Åpen;Fakturert;${day(5)};50,50;${TODAY}`,
+        `X-1;="${kids["X-1"]}";k-1;Sigrid Ødegård;Åpen;Fakturert;${day(10)};1299,00;${TODAY}`,
+        `X-3;="${kids["X-3"]}";k-3;"Per; ""Pelle"" Hansen";Åpen;Fakturert;${day(20)};1000,00;${TODAY}`,
         "",
       ].join("\r\n"),
     );

@@ -23,6 +23,24 @@ export const KpiPeriodParam = z
   .catch("30");
 export type KpiPeriodParam = z.infer<typeof KpiPeriodParam>;
 
+/** How many calendar months (this one included) the period picker offers. */
+export const KPI_MONTHS_OFFERED = 6;
+
+/** The last `count` months before and including the one of `today` (YYYY-MM), newest first. */
+export function recentMonths(today: string, count = KPI_MONTHS_OFFERED): string[] {
+  const [y, m] = today.split("-").map(Number) as [number, number];
+  return Array.from({ length: count }, (_, i) => {
+    const index = y * 12 + (m - 1) - i;
+    return `${String(Math.floor(index / 12))}-${String((index % 12) + 1).padStart(2, "0")}`;
+  });
+}
+
+/** Only the offered periods count: a month outside the picker (e.g. 2099-01) falls back to the last 30 days. */
+export function offeredPeriod(param: KpiPeriodParam, today: string): KpiPeriodParam {
+  if (param === "7" || param === "30" || param === "90") return param;
+  return recentMonths(today).includes(param) ? param : "30";
+}
+
 export interface FunnelCounts {
   sent: number;
   delivered: number;
@@ -55,6 +73,8 @@ export interface ExperimentReport {
 
 export interface KpiDashboard {
   period: { param: KpiPeriodParam; from: string; to: string; days: number };
+  /** The months the period picker offers (newest first), counted from today — never from the period shown. */
+  months: string[];
   funnel: FunnelRow[];
   totals: FunnelCounts;
   /** opened / sent. */
@@ -133,8 +153,9 @@ function variantReport(variant: "A" | "B", counts: FunnelCounts): VariantReport 
 export type LoadKpiDashboard = (tenantId: string, param: KpiPeriodParam) => Promise<KpiDashboard>;
 
 export function makeLoadKpiDashboard(deps: { kpis: KpiStore; clock: Clock }): LoadKpiDashboard {
-  return async (tenantId, param) => {
+  return async (tenantId, asked) => {
     const today = toLocalDate(deps.clock.now(), KPI_TIME_ZONE);
+    const param = offeredPeriod(asked, today);
     const { from, to } = periodDays(param, today);
     const buckets = (await Promise.all(monthsOf(from, to).map((m) => deps.kpis.listBuckets(tenantId, m)))).flat();
 
@@ -186,6 +207,7 @@ export function makeLoadKpiDashboard(deps: { kpis: KpiStore; clock: Clock }): Lo
     const count = (h: Record<string, number>) => Object.values(h).reduce((n, v) => n + v, 0);
     return {
       period: { param, from, to, days },
+      months: recentMonths(today),
       funnel: [...byStep]
         .map(([step, counts]) => ({ step, ...counts }))
         .sort((a, b) => stepRank(a.step) - stepRank(b.step) || a.step.localeCompare(b.step)),

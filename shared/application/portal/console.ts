@@ -14,6 +14,7 @@
  * shown masked.
  */
 import { balanceOf, type CaseStatus } from "../../domain/case";
+import type { OwedToday } from "./owed-today";
 import { caseIdFor } from "../../domain/case-id";
 import { isValidNorwegianNationalId } from "../../domain/identifiers/national-id";
 import type { Money } from "../../domain/money";
@@ -88,6 +89,8 @@ export interface ConsoleDeps {
   personCases: PersonCases;
   caseSearch: CaseSearch;
   tenantDirectory: TenantDirectory;
+  /** Today's owed, as the case page shows it; without it, the balance at each case's last change. */
+  owedToday?: OwedToday;
 }
 
 /** The key one person's cases share: the national id, else the phone, else the creditor's own customer id. */
@@ -152,7 +155,7 @@ export function makeFindPerson(deps: ConsoleDeps) {
         creditorName: names.get(r.tenantId) ?? r.tenantId,
         caseId: r.caseId,
         invoiceNumber: r.invoiceNumber,
-        owed: balanceOf(r.case).total,
+        owed: deps.owedToday ? deps.owedToday(r) : balanceOf(r.case).total,
         status: r.case.status,
         stage: r.case.stage,
         dueDate: r.case.dueDate,

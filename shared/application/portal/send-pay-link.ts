@@ -39,6 +39,9 @@ import { byStaff, type StaffActor } from "./staff-actor";
 
 export type PayLinkChannel = "sms" | "email";
 
+/** The `step` of a pay link sent from the portal ("Send betalingslenken nå"), in its `message.opened` events. */
+export const STAFF_PAY_LINK_STEP = "staff-pay-link";
+
 /** Clicks within this long of a send of the same link by the same channel send nothing more. */
 export const PAY_LINK_RESEND_GUARD_MS = 60_000;
 
@@ -167,7 +170,18 @@ export function makeSendPayLinkNow(deps: SendPayLinkDeps) {
     if (already) return { kind: "already-sent", channel, at: already.at };
 
     const caseIds = await caseIdsForLink(deps.cases, claimed, today);
-    const link = await issuePayLink(deps, deps.config, { tenantId, caseIds }, now);
+    // Issued like the ladder's links (execute-step.ts): the pay page's first open is then a `message.opened` event,
+    // under the step STAFF_PAY_LINK_STEP with no step index (the message is not one of the ladder's steps).
+    const link = await issuePayLink(
+      deps,
+      deps.config,
+      {
+        tenantId,
+        caseIds,
+        issuedBy: { caseId, stepKey: `staff:${sendId}:${channel}`, step: STAFF_PAY_LINK_STEP, channel },
+      },
+      now,
+    );
     const language = languageIn(country);
     const policy = ladderOf(tenant, country);
     let sent: { ok: true; messageId: string } | { ok: false; reason: string };

@@ -1,8 +1,11 @@
 /**
  * The case list as CSV for Norwegian Excel (issue 16, `/portal/{tenantId}/saker.csv`): UTF-8 with a byte-order mark
- * (so Excel reads æøå), `;` between fields and CRLF between rows, amounts in kroner with a decimal comma ("1299,00"),
+ * (so Excel reads æøå), `;` between fields and CRLF between rows, amounts in kroner with a decimal comma ("1299,00", what is owed today, interest included),
  * dates YYYY-MM-DD (the last change's day in Europe/Oslo). A text cell that starts with = + - @ (or a tab or carriage
  * return) gets a leading ' so no spreadsheet takes it for a formula; a cell with ; " or a line break is quoted.
+ * An identifier made of digits only (KID, and customer ids / invoice numbers when they are all digits) is written as
+ * ="0123…" so Excel keeps it as text — otherwise an 18-digit KID becomes 1,49E+17 and leading zeros vanish. That
+ * form is safe only because the value is digits only; anything else goes through `csvText`.
  */
 import { balanceOf } from "../../domain/case";
 import { toLocalDate } from "../../domain/calendar";
@@ -23,6 +26,11 @@ export function csvText(value: string): string {
   return /[;"\r\n]/u.test(neutral) ? `"${neutral.replaceAll('"', '""')}"` : neutral;
 }
 
+/** An identifier: digits-only values as Excel text (="0123"), everything else as a neutralised text cell. */
+export function csvId(value: string): string {
+  return /^[0-9]+$/u.test(value) ? `="${value}"` : csvText(value);
+}
+
 /** Minor units as kroner with a decimal comma and no thousands separator: 129900 → "1299,00". */
 export function csvAmount(minor: number): string {
   const sign = minor < 0 ? "-" : "";
@@ -34,17 +42,18 @@ export function csvHeader(lang: PortalLang): string {
   return `${CSV_BOM}${HEADERS[lang].map(csvText).join(";")}\r\n`;
 }
 
-export function csvRow(record: CaseRecord, lang: PortalLang): string {
+/** `owedMinor`: today's owed (`owedToday`); the balance at the last change when not given. */
+export function csvRow(record: CaseRecord, lang: PortalLang, owedMinor = balanceOf(record.case).total.value): string {
   const t = T[lang];
   return `${[
-    csvText(record.invoiceNumber),
-    csvText(record.kid),
-    csvText(record.customerId),
+    csvId(record.invoiceNumber),
+    csvId(record.kid),
+    csvId(record.customerId),
     csvText(record.customer.name),
     csvText(t.statuses[record.case.status] ?? record.case.status),
     csvText(t.stages[record.case.stage] ?? record.case.stage),
     record.case.dueDate,
-    csvAmount(balanceOf(record.case).total.value),
+    csvAmount(owedMinor),
     toLocalDate(new Date(record.updatedAt), "Europe/Oslo"),
   ].join(";")}\r\n`;
 }

@@ -26,6 +26,8 @@ const L = {
     csv: "Last ned som CSV (Excel)",
     name: "Navn",
     lastActivity: "Sist endret",
+    owedNote:
+      "Skyldig beløp er det som skyldes i dag, med renter. Sortering og filter bruker beløpet ved siste endring, som kan være litt lavere.",
     fixTitle: "Rett opp søket",
     noCases: "Ingen saker.",
     stageGroups: {
@@ -64,6 +66,8 @@ const L = {
     csv: "Download as CSV (Excel)",
     name: "Name",
     lastActivity: "Last activity",
+    owedNote:
+      "Amount owed is what is owed today, interest included. Sorting and filters use the amount at the last change, which may be a little lower.",
     fixTitle: "Correct the search",
     noCases: "No cases.",
     stageGroups: {
@@ -165,7 +169,7 @@ ${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}
             (r) =>
               `<tr><td data-label="${t.invoice}"><a href="${esc(portalHref(`${path}/${encodeURIComponent(r.caseId)}`, lang))}">${esc(r.invoiceNumber)}</a></td><td data-label="KID">${esc(r.kid)}</td><td data-label="${t.customer}">${esc(r.name)} <span class="muted">${esc(r.customerId)}</span></td><td data-label="${t.status}">${esc(t.statuses[r.status] ?? r.status)}</td><td data-label="${t.stage}">${esc(t.stages[r.stage] ?? r.stage)}</td><td data-label="${t.due}">${esc(r.dueDate)}</td><td data-label="${t.owed}" class="num">${esc(r.owed)}</td><td data-label="${l.lastActivity}">${esc(r.lastActivity)}</td></tr>`,
           )
-          .join("")}</tbody></table>`;
+          .join("")}</tbody></table><p class="muted" id="owed-note">${l.owedNote}</p>`;
   const paging = [
     input.paged ? `<a href="${esc(portalHref(path, lang, input.params))}">${t.first}</a>` : "",
     input.next

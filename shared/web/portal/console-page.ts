@@ -88,12 +88,23 @@ function caseHref(lang: PortalLang, tenantId: string, caseId: string): string {
   return portalHref(`/portal/${encodeURIComponent(tenantId)}/saker/${encodeURIComponent(caseId)}`, lang);
 }
 
+/** A Norwegian number grouped the way people read it: +4791234568 or "912 34 568" → "+47 912 34 568" (mobile,
+ * 3-2-3), a landline +4722123456 → "+47 22 12 34 56"; anything else is shown as stored. */
+export function formatPhone(phone: string): string {
+  const m = /^(?:\+47|0047)?(\d{8})$/u.exec(phone.replace(/[\s.-]+/gu, ""));
+  if (!m) return phone;
+  const d = m[1]!;
+  return /^[49]/u.test(d)
+    ? `+47 ${d.slice(0, 3)} ${d.slice(3, 5)} ${d.slice(5)}`
+    : `+47 ${d.slice(0, 2)} ${d.slice(2, 4)} ${d.slice(4, 6)} ${d.slice(6)}`;
+}
+
 function personSection(lang: PortalLang, person: ConsolePerson, n: number): string {
   const t = T[lang];
   const l = L[lang];
   const facts = [
     person.nationalIdMasked ? `<dt>${l.nationalId}</dt><dd>${esc(person.nationalIdMasked)}</dd>` : "",
-    person.phone ? `<dt>${l.phone}</dt><dd>${esc(person.phone)}</dd>` : "",
+    person.phone ? `<dt>${l.phone}</dt><dd>${esc(formatPhone(person.phone))}</dd>` : "",
   ].join("");
   const rows = person.cases
     .map((c) => {
@@ -111,13 +122,17 @@ function personSection(lang: PortalLang, person: ConsolePerson, n: number): stri
 /** The console: the search form, and after a search the people found (or "no results"). */
 export function renderConsolePage(
   lang: PortalLang,
-  input: { searched: boolean; people: ConsolePerson[] },
+  input: {
+    searched: boolean;
+    people: ConsolePerson[];
+    /** The search text, shown again in the field (POST only). */ query?: string;
+  },
   header: SignedInHeader,
 ): string {
   const l = L[lang];
   const form = `<form class="search card" method="post" action="${esc(portalHref(CONSOLE_PATH, lang))}" role="search">
 <input type="hidden" name="csrf" value="${esc(header.csrfToken)}">
-<label for="q">${l.searchLabel}<input id="q" name="q" type="search" maxlength="100" autocomplete="off" spellcheck="false"></label>
+<label for="q">${l.searchLabel}<input id="q" name="q"${input.query ? ` value="${esc(input.query)}"` : ""} type="search" maxlength="100" autocomplete="off" spellcheck="false"></label>
 <button class="button" type="submit">${l.search}</button></form>`;
   const results = !input.searched
     ? ""

@@ -89,6 +89,7 @@ const W = {
     ciShort: "95 % KI",
     better: (w: string, l: string, p: string) => `${w} betaler oftere enn ${l} (p = ${p})`,
     noDifference: (p: string) => `Ingen sikker forskjell ennå (p = ${p})`,
+    tooFewData: "For få data til å si noe om forskjellen ennå (under 30 sendt per variant eller under 5 betalt).",
     difference: (d: string, lo: string, hi: string) => `Forskjell B − A: ${d} prosentpoeng (95 % KI ${lo} til ${hi}).`,
     abDesc: (id: string) =>
       `Andel som betalte innen 7 dager per variant i eksperiment ${id}, med 95 % konfidensintervall.`,
@@ -158,6 +159,7 @@ const W = {
     ciShort: "95 % CI",
     better: (w: string, l: string, p: string) => `${w} pays more often than ${l} (p = ${p})`,
     noDifference: (p: string) => `No certain difference yet (p = ${p})`,
+    tooFewData: "Too few data to say anything about the difference yet (under 30 sent per variant or under 5 paid).",
     difference: (d: string, lo: string, hi: string) =>
       `Difference B − A: ${d} percentage points (95 % CI ${lo} to ${hi}).`,
     abDesc: (id: string) => `Share paid within 7 days per variant in experiment ${id}, with 95 % confidence intervals.`,
@@ -346,11 +348,13 @@ function experimentReport(e: ExperimentReport, lang: PortalLang): string {
   const w = W[lang];
   const f = fmt(lang);
   const c = e.comparison;
-  const verdict = c.significant
-    ? c.difference > 0
-      ? w.better("B", "A", f.p(c.p))
-      : w.better("A", "B", f.p(c.p))
-    : w.noDifference(f.p(c.p));
+  const verdict = c.tooFewData
+    ? w.tooFewData
+    : c.significant
+      ? c.difference > 0
+        ? w.better("B", "A", f.p(c.p))
+        : w.better("A", "B", f.p(c.p))
+      : w.noDifference(f.p(c.p));
   const max = Math.max(0.05, e.a.payRateInterval.high, e.b.payRateInterval.high) * 1.1;
   const labelW = 84;
   const span = 360 - labelW - 64;

@@ -106,4 +106,13 @@ describe("the KPI projection on the kpis subscription of case-events", () => {
     expect(dashboard.totals).toMatchObject({ sent: 800, opened: 360, paid7: 160 });
     expect(dashboard.paid).toBe(160);
   });
+
+  it("shows the last 30 days for a month the picker does not offer, and offers months counted from today", async () => {
+    const load = makeLoadKpiDashboard({ kpis, clock: { now: () => new Date("2026-12-20T12:00:00Z") } });
+    const future = await load(TENANT, "2099-01");
+    expect(future.period).toMatchObject({ param: "30", from: "2026-11-21", to: "2026-12-20" });
+    expect(future.months).toEqual(["2026-12", "2026-11", "2026-10", "2026-09", "2026-08", "2026-07"]);
+    expect((await load(TENANT, "2026-07")).period).toMatchObject({ param: "2026-07", from: "2026-07-01" });
+    expect((await load(TENANT, "2026-06")).period.param).toBe("30");
+  });
 });

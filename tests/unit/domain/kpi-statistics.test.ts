@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   compareProportions,
   histogramQuantile,
+  newcombeInterval,
   mergeHistograms,
   normalCdf,
   wilsonInterval,
@@ -39,9 +40,33 @@ describe("the KPI statistics", () => {
     expect(r.z).toBeCloseTo(2.1027, 3);
     expect(r.p).toBeCloseTo(0.0355, 3);
     expect(r.significant).toBe(true);
-    // unpooled SE = sqrt(0.09/1000 + 0.1131/1000) = 0.014251 → ± 0.027932
-    expect(r.differenceInterval.low).toBeCloseTo(0.00207, 4);
-    expect(r.differenceInterval.high).toBeCloseTo(0.05793, 4);
+    // Newcombe's hybrid score interval (close to the Wald 0.00207..0.05793 at this size)
+    expect(r.differenceInterval.low).toBeCloseTo(0.002, 4);
+    expect(r.differenceInterval.high).toBeCloseTo(0.05807, 4);
+    expect(r.tooFewData).toBe(false);
+  });
+
+  it("give Newcombe's hybrid score interval for the difference, as in Newcombe (1998) table II", () => {
+    // Newcombe 1998, method 10: 56/70 − 48/80 → [0.0524, 0.3339]; 9/10 − 3/10 → [0.1705, 0.8090]
+    const x = newcombeInterval({ successes: 48, trials: 80 }, { successes: 56, trials: 70 });
+    expect(x.low).toBeCloseTo(0.0524, 4);
+    expect(x.high).toBeCloseTo(0.3339, 4);
+    const y = newcombeInterval({ successes: 3, trials: 10 }, { successes: 9, trials: 10 });
+    expect(y.low).toBeCloseTo(0.1705, 4);
+    expect(y.high).toBeCloseTo(0.809, 4);
+  });
+
+  it("do not claim a zero-width difference for 0 of 3 against 0 of 3, and call it too few data", () => {
+    // each Wilson interval is [0, 0.5615]; the difference's interval is ± 0.5615, not [0, 0]
+    const r = compareProportions({ successes: 0, trials: 3 }, { successes: 0, trials: 3 });
+    expect(r.differenceInterval.low).toBeCloseTo(-0.5615, 4);
+    expect(r.differenceInterval.high).toBeCloseTo(0.5615, 4);
+    expect(r.tooFewData).toBe(true);
+    expect(r.significant).toBe(false);
+    // 30 each but only 4 successes in total: still too few; a large gap with 29 trials is never "significant"
+    expect(compareProportions({ successes: 0, trials: 30 }, { successes: 4, trials: 30 }).tooFewData).toBe(true);
+    expect(compareProportions({ successes: 0, trials: 29 }, { successes: 20, trials: 29 }).significant).toBe(false);
+    expect(compareProportions({ successes: 0, trials: 30 }, { successes: 5, trials: 30 }).tooFewData).toBe(false);
   });
 
   it("find no significant difference between 11 of 100 and 13 of 100, and nothing to compare without trials", () => {

@@ -8,6 +8,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { makeSendPayLinkNow, type SendPayLinkDeps } from "../../../../shared/application/portal/send-pay-link";
 import { staffActorOf } from "../../../../shared/application/portal/staff-actor";
 import { payLinkTokenHash } from "../../../../shared/application/pay-links";
+import { messageOpenedEvents } from "../../../../shared/application/kpis/message-events";
 import { makeRegisterInvoice } from "../../../../shared/application/register-invoice";
 import { makeIssueCreditNote } from "../../../../shared/application/credit-note";
 import type { EmailMessage } from "../../../../shared/ports/email-sender";
@@ -62,6 +63,14 @@ describe("sending the pay link now", () => {
     expect(token).toBeTruthy();
     const link = await w.deps.payLinks.get(payLinkTokenHash(token!));
     expect(link?.caseIds).toContain(caseId);
+    // issued like the ladder's links, so its first open on the pay page is counted as a `message.opened`
+    expect(link?.issuedBy).toMatchObject({ caseId, step: "staff-pay-link", channel: "sms" });
+    expect(messageOpenedEvents(link!, new Date())).toEqual([
+      expect.objectContaining({
+        type: "message.opened",
+        data: expect.objectContaining({ step: "staff-pay-link", channel: "sms" }),
+      }),
+    ]);
 
     const record = (await w.deps.cases.get(tenantId, caseId))!;
     const entry = record.timeline.find((e) => e.details?.["action"] === "pay-link-sent")!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvAmount, csvHeader, csvRow, csvText } from "../../../../shared/web/portal/cases-csv";
+import { csvAmount, csvHeader, csvId, csvRow, csvText } from "../../../../shared/web/portal/cases-csv";
 import { aCaseRecord } from "../../../integration/adapters/cosmos/store-fixtures";
 
 describe("the case list as CSV for Norwegian Excel", () => {
@@ -10,6 +10,14 @@ describe("the case list as CSV for Norwegian Excel", () => {
     expect(csvText("@SUM(A1)")).toBe("'@SUM(A1)");
     expect(csvText("\tx")).toBe("'\tx");
     expect(csvText("Kari = 1")).toBe("Kari = 1");
+  });
+
+  it("writes digits-only ids as text Excel keeps, and neutralises any other id", () => {
+    expect(csvId("149170218036773783")).toBe('="149170218036773783"');
+    expect(csvId("000123")).toBe('="000123"');
+    expect(csvId("k-2")).toBe("k-2");
+    expect(csvId("=1+1")).toBe("'=1+1");
+    expect(csvId("123;=1")).toBe('"123;=1"');
   });
 
   it("quotes a cell with a separator, a quote or a line break", () => {
@@ -32,10 +40,10 @@ describe("the case list as CSV for Norwegian Excel", () => {
     const record = { ...aCaseRecord("t_a", "INV-7", { kid: "12347" }), updatedAt: "2026-11-02T23:30:00.000Z" };
     // 23:30 UTC is 00:30 the next day in Oslo.
     expect(csvRow(record, "nb")).toBe(
-      "INV-7;12347;cust-1;Kari Nordmann;Åpen;Fakturert;2025-03-10;1000,00;2026-11-03\r\n",
+      'INV-7;="12347";cust-1;Kari Nordmann;Åpen;Fakturert;2025-03-10;1000,00;2026-11-03\r\n',
     );
     expect(csvRow(record, "en")).toBe(
-      "INV-7;12347;cust-1;Kari Nordmann;Open;Invoiced;2025-03-10;1000,00;2026-11-03\r\n",
+      'INV-7;="12347";cust-1;Kari Nordmann;Open;Invoiced;2025-03-10;1000,00;2026-11-03\r\n',
     );
   });
 });
