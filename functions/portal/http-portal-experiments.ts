@@ -24,6 +24,7 @@ import {
   type ExperimentsPageInput,
 } from "../../shared/web/portal/experiments-page";
 import { portalHref } from "../../shared/web/portal/pages";
+import { problemInBokmal } from "../../shared/web/portal/problems-nb";
 import type { PortalDeps } from "./deps";
 import { headerOf, ID_PARAM, makePortalGuards, notice, page } from "./portal-guards";
 import { PORTAL_EXPERIMENTS_FUNCTION, PORTAL_EXPERIMENTS_ROUTE } from "./names";
@@ -141,7 +142,7 @@ export function makePortalExperimentsFunctions(resolve: () => PortalDeps) {
                 : v === "A"
                   ? "aText"
                   : "bText";
-          return { ...(field ? { field } : {}), message: p.reason };
+          return { ...(field ? { field } : {}), message: lang === "nb" ? problemInBokmal(p.reason) : p.reason };
         });
         return page(422, renderExperimentsPage(lang, { ...base, values, errors }, header));
       }
