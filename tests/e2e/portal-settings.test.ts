@@ -156,7 +156,8 @@ describe("the ladder policy editor in the portal", () => {
     expect(refused.status).toBe(422);
     expect(refused.body).toContain("Inndrivingsløpet ble ikke lagret");
     const box = new RegExp(`id="s${String(reminder)}_problems"[^>]*>(.*?)</div>`, "su").exec(refused.body)?.[1] ?? "";
-    expect(box).toContain("a fee is only allowed at least 14 days after the due date");
+    expect(box).toContain("gebyr er tidligst lov 14 dager etter forfall");
+    expect(box).not.toContain("a fee is only allowed");
     expect(box).toContain("Rettslig grunnlag");
     expect(await apiPolicy()).toEqual(before);
 
@@ -186,6 +187,10 @@ describe("the ladder policy editor in the portal", () => {
     expect(body.problems.every((p) => p.row === notice)).toBe(true);
     expect(body.problems[0]!.reason).toContain("must be sent in writing");
     expect(body.problems[0]!.legalBasis).toContain("inkassoloven § 3a");
+    const norwegian = await postPolicy(editor, `${policyUrl()}/kontroll`, values, csrf);
+    const nb = JSON.parse(norwegian.body) as typeof body;
+    expect(nb.problems[0]!.reason).toContain("må sendes skriftlig");
+    expect(nb.problems[0]!.legalBasis).toContain("et brev må leveres skriftlig");
     expect(await apiPolicy()).toEqual(before);
 
     const lawful = await postPolicy(editor, `${policyUrl()}/kontroll`, policyToForm(before.policy, "nb"), csrf);
