@@ -48,7 +48,7 @@ describe("the A/B test page", () => {
     await page.getByRole("button", { name: "Lagre A/B-testen" }).click();
     await page.waitForLoadState();
     const alert = page.getByRole("alert");
-    await expect(alert.textContent()).resolves.toContain("Variant B: The text must contain {link}");
+    await expect(alert.textContent()).resolves.toContain("Variant B: Teksten må inneholde {link}");
     await expect(b.getByLabel("Tekst").getAttribute("aria-invalid")).resolves.toBe("true");
     await expect(b.getByLabel("Tekst").inputValue()).resolves.toContain("Hei! {creditor}"); // kept for fixing
     await check(page, "ab-tester-error-phone");

@@ -155,6 +155,8 @@ describe("the ladder policy editor in the portal", () => {
     const refused = await postPolicy(editor, policyUrl(), values, csrf);
     expect(refused.status).toBe(422);
     expect(refused.body).toContain("Inndrivingsløpet ble ikke lagret");
+    expect(refused.body).toContain("Tomt: standard 500,00 kr"); // the smallest instalment that applies when empty
+    expect(refused.body).toContain("digital-mailbox (Digital postkasse)"); // channel codes explained in words
     const box = new RegExp(`id="s${String(reminder)}_problems"[^>]*>(.*?)</div>`, "su").exec(refused.body)?.[1] ?? "";
     expect(box).toContain("gebyr er tidligst lov 14 dager etter forfall");
     expect(box).not.toContain("a fee is only allowed");
