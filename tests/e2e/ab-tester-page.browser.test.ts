@@ -104,4 +104,23 @@ describe("the A/B test page", () => {
     const policy = await json(await fetch(`${portal.base}/api/v1/policy`, { headers: { "x-api-key": API_KEY } }));
     expect(policy.policy.experiments[0].endsOn).toBeUndefined(); // neither ended it
   });
+
+  it("shows every mistake of the A/B form at once, in bokmål: a bad name and a text without the pay link", async () => {
+    const editor = await signInMini("test-staff-editor");
+    const form = await editor.go(`${portal.base}${PAGE}`);
+    const csrf = inputValue(form.body, "csrf")!;
+    const refused = await editor.request(`${portal.base}${PAGE}`, {
+      form: {
+        csrf,
+        id: "Betal Kveld!",
+        step: "lets-pay-sms",
+        startsOn: "2030-01-01",
+        splitA: "50",
+        bText: "Hei, betal {amount}",
+      },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatch(/id: /u);
+    expect(refused.body).toContain("Variant B: Teksten må inneholde {creditor} og {link}");
+  });
 });
