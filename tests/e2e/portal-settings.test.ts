@@ -256,7 +256,9 @@ describe("webhooks in the portal", () => {
     const webhookId = /innstillinger\/webhooks\/(wh_[0-9a-f]{32})/u.exec(created)?.[1];
     expect(webhookId).toBeTruthy();
     // The list never shows the secret again.
-    expect((await editor.go(hooks)).body).not.toContain(secret!);
+    const list = (await editor.go(hooks)).body;
+    expect(list).not.toContain(secret!);
+    expect(list).toContain("stengingen er trukket tilbake"); // each event type explained in words next to its code
 
     // A bad URL is named, not a 5xx.
     const bad = await editor.request(hooks, { form: { csrf, url: "ftp://example.no/x", events: "case.created" } });

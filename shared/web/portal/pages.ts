@@ -289,7 +289,7 @@ export function renderTenantsPage(
       : `<ul class="tenants">${tenants
           .map(
             (x) =>
-              `<li><a href="${esc(portalHref(`/portal/${encodeURIComponent(x.tenantId)}/saker`, lang))}">${esc(x.name)}</a> <span class="muted">${esc(x.tenantId)}</span></li>`,
+              `<li><a href="${esc(portalHref(`/portal/${encodeURIComponent(x.tenantId)}/saker`, lang))}">${esc(x.name)}</a><br><small class="muted">${esc(x.tenantId)}</small></li>`,
           )
           .join("")}</ul>`;
   return layout(lang, t.tenantsTitle, `<h1>${t.tenantsTitle}</h1><div class="card">${list}</div>`, header);

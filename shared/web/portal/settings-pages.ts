@@ -10,6 +10,7 @@ import { WEBHOOK_EVENT_TYPES } from "../../ports/webhook-store";
 import { formatInstantDateTime } from "../i18n";
 import { esc, layout, PORTAL_CSP, portalHref, type PortalLang, type SignedInHeader } from "./pages";
 import { settingsPath, tenantNav } from "./tenant-nav";
+import { WEBHOOK_EVENT_WORDS } from "./webhook-event-words";
 import {
   formatKroner,
   policyFieldLabel,
@@ -435,7 +436,7 @@ ${err ? `<p class="notice error" role="alert" id="webhook-error">${esc(err.messa
 <div class="field"><label for="url">${t.url}</label><input id="url" name="url" type="url" value="${esc(form.url)}" maxlength="2048" autocomplete="off"${err?.field === "url" ? ' aria-invalid="true" aria-describedby="webhook-error"' : ""}></div>
 <fieldset class="events"><legend>${t.events}</legend>${WEBHOOK_EVENT_TYPES.map(
         (e) =>
-          `<label class="check"><input type="checkbox" name="events" value="${e}"${form.events.includes(e) ? " checked" : ""}> ${e}</label>`,
+          `<label class="check"><input type="checkbox" name="events" value="${e}"${form.events.includes(e) ? " checked" : ""}> <span><code>${e}</code> <span class="hint">${esc(WEBHOOK_EVENT_WORDS[lang][e])}</span></span></label>`,
       ).join("")}</fieldset>
 <p><button class="button" type="submit">${t.create}</button></p></form>`
     : "";
