@@ -15,7 +15,7 @@ import { makeGetPolicy, makePutPolicy, UnlawfulPolicy } from "../../shared/appli
 import { mayAccessTenant, mayActOnTenant } from "../../shared/application/portal/access";
 import { staffCsrfMatches, type StaffSession } from "../../shared/application/portal/staff-sessions";
 import { timeZoneOf, toLocalDate } from "../../shared/domain/calendar";
-import { Experiment } from "../../shared/domain/experiments";
+import { Experiment, ExperimentStepKind, templateProblems } from "../../shared/domain/experiments";
 import type { LadderPolicy } from "../../shared/domain/policy";
 import {
   experimentsPath,
@@ -24,6 +24,7 @@ import {
   type ExperimentsPageInput,
 } from "../../shared/web/portal/experiments-page";
 import { portalHref } from "../../shared/web/portal/pages";
+import { problemInBokmal } from "../../shared/web/portal/problems-nb";
 import type { PortalDeps } from "./deps";
 import { headerOf, ID_PARAM, makePortalGuards, notice, page } from "./portal-guards";
 import { PORTAL_EXPERIMENTS_FUNCTION, PORTAL_EXPERIMENTS_ROUTE } from "./names";
@@ -120,6 +121,18 @@ export function makePortalExperimentsFunctions(resolve: () => PortalDeps) {
             const field = fieldOf(i.path);
             return { ...(field ? { field } : {}), message: `${field ?? i.path.join(".")}: ${i.message}` };
           });
+          // Every mistake at once: the variants' texts are checked too, not only after the form's shape is right.
+          const step = ExperimentStepKind.safeParse(values.step);
+          if (step.success)
+            for (const name of ["A", "B"] as const) {
+              const field = name === "A" ? "aText" : "bText";
+              const text = values[field]?.trim();
+              if (!text || errors.some((e) => e.field === field)) continue;
+              for (const reason of templateProblems(text, step.data)) {
+                const message = `Variant ${name}: ${reason}`;
+                errors.push({ field, message: lang === "nb" ? problemInBokmal(message) : message });
+              }
+            }
           return page(422, renderExperimentsPage(lang, { ...base, values, errors }, header));
         }
         id = parsed.data.id;
@@ -141,7 +154,7 @@ export function makePortalExperimentsFunctions(resolve: () => PortalDeps) {
                 : v === "A"
                   ? "aText"
                   : "bText";
-          return { ...(field ? { field } : {}), message: p.reason };
+          return { ...(field ? { field } : {}), message: lang === "nb" ? problemInBokmal(p.reason) : p.reason };
         });
         return page(422, renderExperimentsPage(lang, { ...base, values, errors }, header));
       }

@@ -25,6 +25,7 @@ import { SECRET_OVERLAP_HOURS } from "../../shared/application/webhooks/register
 import type { PolicyProblem } from "../../shared/domain/policy";
 import { generateApiKey } from "../../shared/http/api-keys";
 import { portalHref } from "../../shared/web/portal/pages";
+import { legalBasisInBokmal, problemInBokmal } from "../../shared/web/portal/problems-nb";
 import {
   formToPolicy,
   policyToForm,
@@ -175,8 +176,13 @@ export function makePortalSettingsFunctions(resolve: () => PortalDeps) {
     );
   };
 
-  const atRows = (problems: PolicyProblem[], rows: number[]): PolicyProblemAt[] =>
-    problems.map((p) => ({ ...p, row: p.step === null ? null : (rows[p.step] ?? null) }));
+  /** Each problem with its form row, in the page's language (the domain words them in English). */
+  const atRows = (problems: PolicyProblem[], rows: number[], lang: PortalLang): PolicyProblemAt[] =>
+    problems.map((p) => ({
+      ...p,
+      ...(lang === "nb" ? { reason: problemInBokmal(p.reason), legalBasis: legalBasisInBokmal(p.legalBasis) } : {}),
+      row: p.step === null ? null : (rows[p.step] ?? null),
+    }));
 
   const webhookOf = async (c: TenantContext) => {
     const id = c.request.params.webhookId ?? "";
@@ -276,7 +282,7 @@ export function makePortalSettingsFunctions(resolve: () => PortalDeps) {
       } catch (error) {
         if (!(error instanceof UnlawfulPolicy)) throw error;
         await c.wiring.recordStaffAction(c.session.staff, "policy-refused", { tenantId: c.tenantId });
-        return policyPage(c, 422, values, { problems: atRows(error.problems, parsed.rows), refused: true });
+        return policyPage(c, 422, values, { problems: atRows(error.problems, parsed.rows, c.lang), refused: true });
       }
       await c.wiring.recordStaffAction(c.session.staff, "policy-saved", { tenantId: c.tenantId });
       return redirect(portalHref(settingsPath(c.tenantId, "policy"), c.lang, { melding: "lagret" }));
@@ -291,7 +297,7 @@ export function makePortalSettingsFunctions(resolve: () => PortalDeps) {
       const body = parsed.ok
         ? {
             errors: [],
-            problems: atRows(await c.settings.checkPolicy(c.tenantId, parsed.policy), parsed.rows).map((p) => ({
+            problems: atRows(await c.settings.checkPolicy(c.tenantId, parsed.policy), parsed.rows, c.lang).map((p) => ({
               ...p,
               legalBasisLabel,
             })),

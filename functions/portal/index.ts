@@ -7,6 +7,7 @@ import { registerPortalSettingsFunctions } from "./http-portal-settings";
 import { registerPortalCaseListFunctions } from "./http-portal-cases";
 import { registerPortalConsoleFunctions } from "./http-portal-console";
 import { registerPortalKpis, type PortalKpisDeps } from "./http-portal-kpis";
+import { registerPortalPostOnlyFunctions } from "./http-portal-post-only";
 
 import { registerPortalCaseFunctions } from "./http-portal-case";
 
@@ -21,4 +22,5 @@ export function registerPortal(deps: () => PortalDeps & PortalCaseDeps & PortalK
   registerPortalConsoleFunctions(deps);
   registerPortalCaseFunctions(deps);
   registerPortalKpis(deps);
+  registerPortalPostOnlyFunctions();
 }

@@ -48,7 +48,7 @@ describe("the A/B test page", () => {
     await page.getByRole("button", { name: "Lagre A/B-testen" }).click();
     await page.waitForLoadState();
     const alert = page.getByRole("alert");
-    await expect(alert.textContent()).resolves.toContain("Variant B: The text must contain {link}");
+    await expect(alert.textContent()).resolves.toContain("Variant B: Teksten må inneholde {link}");
     await expect(b.getByLabel("Tekst").getAttribute("aria-invalid")).resolves.toBe("true");
     await expect(b.getByLabel("Tekst").inputValue()).resolves.toContain("Hei! {creditor}"); // kept for fixing
     await check(page, "ab-tester-error-phone");
@@ -103,5 +103,24 @@ describe("the A/B test page", () => {
     expect(other.status).toBe(404);
     const policy = await json(await fetch(`${portal.base}/api/v1/policy`, { headers: { "x-api-key": API_KEY } }));
     expect(policy.policy.experiments[0].endsOn).toBeUndefined(); // neither ended it
+  });
+
+  it("shows every mistake of the A/B form at once, in bokmål: a bad name and a text without the pay link", async () => {
+    const editor = await signInMini("test-staff-editor");
+    const form = await editor.go(`${portal.base}${PAGE}`);
+    const csrf = inputValue(form.body, "csrf")!;
+    const refused = await editor.request(`${portal.base}${PAGE}`, {
+      form: {
+        csrf,
+        id: "Betal Kveld!",
+        step: "lets-pay-sms",
+        startsOn: "2030-01-01",
+        splitA: "50",
+        bText: "Hei, betal {amount}",
+      },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatch(/id: /u);
+    expect(refused.body).toContain("Variant B: Teksten må inneholde {creditor} og {link}");
   });
 });

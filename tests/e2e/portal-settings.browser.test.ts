@@ -36,7 +36,7 @@ describe("the creditor's settings in a browser", () => {
     const before = page.url();
     await page.locator(`#s${index!}_offsetDays`).fill("3");
     const problems = page.locator(`#s${index!}_problems`);
-    await problems.getByText("a fee is only allowed at least 14 days after the due date").waitFor({ timeout: 10_000 });
+    await problems.getByText("gebyr er tidligst lov 14 dager etter forfall").waitFor({ timeout: 10_000 });
     await expect(problems.getByText("Rettslig grunnlag").first().isVisible()).resolves.toBe(true);
     await expect(problems.getAttribute("aria-live")).resolves.toBe("polite");
     expect(page.url()).toBe(before);
@@ -50,7 +50,7 @@ describe("the creditor's settings in a browser", () => {
     await page.getByRole("button", { name: "Lagre inndrivingsløpet" }).click();
     await expect(page.getByText("Inndrivingsløpet ble ikke lagret").isVisible()).resolves.toBe(true);
     await expect(
-      page.locator(`#s${index!}_problems`).getByText("a fee is only allowed at least 14 days").isVisible(),
+      page.locator(`#s${index!}_problems`).getByText("gebyr er tidligst lov 14 dager").isVisible(),
     ).resolves.toBe(true);
     await page.locator(`#s${index!}_offsetDays`).fill("14");
     await expect.poll(() => page.locator(`#s${index!}_problems li`).count(), { timeout: 10_000 }).toBe(0);

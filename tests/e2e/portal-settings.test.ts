@@ -155,8 +155,11 @@ describe("the ladder policy editor in the portal", () => {
     const refused = await postPolicy(editor, policyUrl(), values, csrf);
     expect(refused.status).toBe(422);
     expect(refused.body).toContain("Inndrivingsløpet ble ikke lagret");
+    expect(refused.body).toContain("Tomt: standard 500,00 kr"); // the smallest instalment that applies when empty
+    expect(refused.body).toContain("digital-mailbox (Digital postkasse)"); // channel codes explained in words
     const box = new RegExp(`id="s${String(reminder)}_problems"[^>]*>(.*?)</div>`, "su").exec(refused.body)?.[1] ?? "";
-    expect(box).toContain("a fee is only allowed at least 14 days after the due date");
+    expect(box).toContain("gebyr er tidligst lov 14 dager etter forfall");
+    expect(box).not.toContain("a fee is only allowed");
     expect(box).toContain("Rettslig grunnlag");
     expect(await apiPolicy()).toEqual(before);
 
@@ -186,6 +189,10 @@ describe("the ladder policy editor in the portal", () => {
     expect(body.problems.every((p) => p.row === notice)).toBe(true);
     expect(body.problems[0]!.reason).toContain("must be sent in writing");
     expect(body.problems[0]!.legalBasis).toContain("inkassoloven § 3a");
+    const norwegian = await postPolicy(editor, `${policyUrl()}/kontroll`, values, csrf);
+    const nb = JSON.parse(norwegian.body) as typeof body;
+    expect(nb.problems[0]!.reason).toContain("må sendes skriftlig");
+    expect(nb.problems[0]!.legalBasis).toContain("et brev må leveres skriftlig");
     expect(await apiPolicy()).toEqual(before);
 
     const lawful = await postPolicy(editor, `${policyUrl()}/kontroll`, policyToForm(before.policy, "nb"), csrf);
@@ -249,7 +256,9 @@ describe("webhooks in the portal", () => {
     const webhookId = /innstillinger\/webhooks\/(wh_[0-9a-f]{32})/u.exec(created)?.[1];
     expect(webhookId).toBeTruthy();
     // The list never shows the secret again.
-    expect((await editor.go(hooks)).body).not.toContain(secret!);
+    const list = (await editor.go(hooks)).body;
+    expect(list).not.toContain(secret!);
+    expect(list).toContain("stengingen er trukket tilbake"); // each event type explained in words next to its code
 
     // A bad URL is named, not a 5xx.
     const bad = await editor.request(hooks, { form: { csrf, url: "ftp://example.no/x", events: "case.created" } });

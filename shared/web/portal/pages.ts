@@ -39,6 +39,7 @@ const CSS = [
   ".muted{color:#4a5257}",
   "nav.paging{display:flex;gap:1rem;margin:1rem 0}",
   ".tenant-nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:0;margin:0 0 1rem}.tenant-nav a{display:inline-block;min-height:44px;padding:.5rem 0}",
+  ".tenant-nav a[aria-current=page]{font-weight:700;text-decoration:none;border-bottom:3px solid #0b4fa8}",
   "nav.paging a{display:inline-block;min-height:44px;padding:.5rem 0}",
   "form.stack label{display:block;font-weight:600;margin:.75rem 0 .25rem}form.stack input,form.stack select,form.stack textarea{font:inherit;width:100%;max-width:40rem;min-height:44px;padding:.375rem .5rem;border:1px solid #6b7378;border-radius:.25rem;background:#fff;color:#1a1a1a}form.stack textarea{min-height:6rem}fieldset{border:1px solid #6b7378;border-radius:.5rem;margin:1rem 0;padding:.5rem 1rem}legend{font-weight:600}p.hint{margin:.25rem 0;color:#4a5257}.errors{border:3px solid #a4000f}.error{color:#a4000f;font-weight:600}form.inline{display:inline}",
   ".error-summary{border:2px solid #b3261e;border-radius:.5rem;background:#fff;padding:.75rem 1rem;margin:0 0 1rem}",
@@ -288,7 +289,7 @@ export function renderTenantsPage(
       : `<ul class="tenants">${tenants
           .map(
             (x) =>
-              `<li><a href="${esc(portalHref(`/portal/${encodeURIComponent(x.tenantId)}/saker`, lang))}">${esc(x.name)}</a> <span class="muted">${esc(x.tenantId)}</span></li>`,
+              `<li><a href="${esc(portalHref(`/portal/${encodeURIComponent(x.tenantId)}/saker`, lang))}">${esc(x.name)}</a><br><small class="muted">${esc(x.tenantId)}</small></li>`,
           )
           .join("")}</ul>`;
   return layout(lang, t.tenantsTitle, `<h1>${t.tenantsTitle}</h1><div class="card">${list}</div>`, header);

@@ -4,13 +4,20 @@
  * script served from `/portal/ressurser/innstillinger.js` (CSP `script-src 'self'`, no inline script), and the pages'
  * own styles come from `/portal/ressurser/innstillinger.css`. Bokmål by default, English with `?lang=en`.
  */
-import { StepKind, type PolicyProblem } from "../../domain/policy";
+import { DEFAULT_MINIMUM_INSTALMENT_MINOR, StepKind, type PolicyProblem } from "../../domain/policy";
 import { ServiceKind } from "../../domain/rules/rule-set";
 import { WEBHOOK_EVENT_TYPES } from "../../ports/webhook-store";
 import { formatInstantDateTime } from "../i18n";
 import { esc, layout, PORTAL_CSP, portalHref, type PortalLang, type SignedInHeader } from "./pages";
 import { settingsPath, tenantNav } from "./tenant-nav";
-import { policyFieldLabel, type FieldError, type PolicyField, type PolicyFormValues } from "./policy-form";
+import { WEBHOOK_EVENT_WORDS } from "./webhook-event-words";
+import {
+  formatKroner,
+  policyFieldLabel,
+  type FieldError,
+  type PolicyField,
+  type PolicyFormValues,
+} from "./policy-form";
 
 export const SETTINGS_SCRIPT_PATH = "/portal/ressurser/innstillinger.js";
 export const SETTINGS_STYLE_PATH = "/portal/ressurser/innstillinger.css";
@@ -41,7 +48,8 @@ const T = {
     fee: "Gebyr",
     remove: "Fjern steget",
     channelsHint:
-      "Skilt med komma: sms, email, digital-mailbox, efaktura, ehf, letter, portal-with-alert, partner-system",
+      "Koder skilt med komma: sms (SMS), email (E-post), digital-mailbox (Digital postkasse), efaktura (eFaktura), ehf (EHF), letter (Brev), portal-with-alert (Min side med varsel), partner-system (Partnersystem)",
+    defaultInstalmentHint: "Tomt: standard {amount} kr",
     deadlineHint: "Tomt: lovens minstefrist",
     servicesLegend: "Gjelder tjenestene (ingen valgt: alle)",
     save: "Lagre inndrivingsløpet",
@@ -123,7 +131,8 @@ const T = {
     fee: "Fee",
     remove: "Remove the step",
     channelsHint:
-      "Comma-separated: sms, email, digital-mailbox, efaktura, ehf, letter, portal-with-alert, partner-system",
+      "Codes separated by commas: sms (SMS), email (e-mail), digital-mailbox (digital mailbox), efaktura (eFaktura), ehf (EHF), letter (paper letter), portal-with-alert (Min side with an alert), partner-system (partner system)",
+    defaultInstalmentHint: "Empty: the default NOK {amount}",
     deadlineHint: "Empty: the legal minimum",
     servicesLegend: "Applies to the services (none chosen: all)",
     save: "Save the ladder",
@@ -297,15 +306,15 @@ export function renderPolicyPage(lang: PortalLang, input: PolicyPageInput, heade
     const e = errorOf(field);
     return e ? `<span class="field-error" id="${field}-error">${esc(e.message)}</span>` : "";
   };
-  const input1 = (field: PolicyField, type = "text", extra = "") =>
-    `<div class="field"><label for="${field}">${esc(policyFieldLabel(field, lang))}</label>${errorText(field)}<input id="${field}" name="${field}" type="${type}" value="${esc(input.values.fields[field])}"${extra}${described(field)}${dis}></div>`;
+  const input1 = (field: PolicyField, type = "text", extra = "", hint?: string) =>
+    `<div class="field"><label for="${field}">${esc(policyFieldLabel(field, lang))}</label>${hint ? `<span class="hint" id="${field}-hint">${esc(hint)}</span>` : ""}${errorText(field)}<input id="${field}" name="${field}" type="${type}" value="${esc(input.values.fields[field])}"${extra}${described(field, hint ? `${field}-hint` : undefined)}${dis}></div>`;
   const common = `<fieldset class="card common"><legend>${t.common}</legend>
 ${input1("senderName", "text", ' maxlength="11" autocomplete="off"')}
 ${input1("minimumPayLinkAmount", "text", ' inputmode="decimal"')}
 ${input1("reopenMinimum", "text", ' inputmode="decimal"')}
 ${input1("minSmsIntervalHours", "text", ' inputmode="numeric"')}
 ${input1("maxDeferralDays", "text", ' inputmode="numeric"')}
-${input1("minimumInstalment", "text", ' inputmode="decimal"')}
+${input1("minimumInstalment", "text", ' inputmode="decimal"', t.defaultInstalmentHint.replace("{amount}", formatKroner(DEFAULT_MINIMUM_INSTALMENT_MINOR, lang)))}
 ${input1("maxInstalmentMonths", "text", ' inputmode="numeric"')}
 ${input1("instalmentReminderDaysBefore", "text", ' inputmode="numeric"')}
 ${input1("instalmentGraceDays", "text", ' inputmode="numeric"')}
@@ -427,7 +436,7 @@ ${err ? `<p class="notice error" role="alert" id="webhook-error">${esc(err.messa
 <div class="field"><label for="url">${t.url}</label><input id="url" name="url" type="url" value="${esc(form.url)}" maxlength="2048" autocomplete="off"${err?.field === "url" ? ' aria-invalid="true" aria-describedby="webhook-error"' : ""}></div>
 <fieldset class="events"><legend>${t.events}</legend>${WEBHOOK_EVENT_TYPES.map(
         (e) =>
-          `<label class="check"><input type="checkbox" name="events" value="${e}"${form.events.includes(e) ? " checked" : ""}> ${e}</label>`,
+          `<label class="check"><input type="checkbox" name="events" value="${e}"${form.events.includes(e) ? " checked" : ""}> <span><code>${e}</code> <span class="hint">${esc(WEBHOOK_EVENT_WORDS[lang][e])}</span></span></label>`,
       ).join("")}</fieldset>
 <p><button class="button" type="submit">${t.create}</button></p></form>`
     : "";
@@ -573,6 +582,7 @@ export const SETTINGS_CSS = [
   "label.check{display:flex;gap:.5rem;align-items:center;min-height:44px;margin-right:1rem}",
   "label.check input{width:1.25rem;height:1.25rem}",
   "fieldset.events label.check{display:inline-flex}",
+  "fieldset.events label.check,td,dd{overflow-wrap:anywhere;min-width:0}",
   ".problems ul{margin:.5rem 0;padding-left:1.25rem}",
   ".problems li{color:#8a1c15;margin:.25rem 0}",
   ".problems .basis{display:block;color:#4a5257;font-size:.875rem}",
