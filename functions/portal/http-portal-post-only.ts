@@ -34,6 +34,9 @@ export const POST_ONLY_PAGES = {
   ),
   apiKeyRevoke: postOnlyRedirect((p) => `${tenantPath(p)}/innstillinger/api-nokler`, ["keyId"]),
   caseAction: postOnlyRedirect((p) => `${tenantPath(p)}/saker/${encodeURIComponent(p.caseId ?? "")}`, ["caseId"]),
+  /** Signing out is a POST (CSRF); a GET of its address (a reload, a bookmark) goes to the front page, still signed in. */
+  signOut: async (request: HttpRequest): Promise<HttpResponseInit> =>
+    redirect(portalHref(`/${names.PORTAL_HOME_ROUTE}`, langOf(request))),
 };
 
 export function registerPortalPostOnlyFunctions(): void {
@@ -43,4 +46,5 @@ export function registerPortalPostOnlyFunctions(): void {
   get("portalWebhookActionGet", names.PORTAL_WEBHOOK_ACTION_ROUTE, POST_ONLY_PAGES.webhookAction);
   get("portalApiKeyRevokeGet", names.PORTAL_API_KEY_REVOKE_ROUTE, POST_ONLY_PAGES.apiKeyRevoke);
   get("portalCaseActionGet", names.PORTAL_CASE_ACTION_ROUTE, POST_ONLY_PAGES.caseAction);
+  get("portalSignOutGet", names.PORTAL_SIGN_OUT_ROUTE, POST_ONLY_PAGES.signOut);
 }

@@ -21,6 +21,13 @@ describe("a reload of a portal POST-only address", () => {
     expect(result).toEqual({ status: 303, location: "/portal/t_demo/innstillinger/webhooks/wh_1?lang=en" });
   });
 
+  it("takes a reload of the sign-out address to the front page instead of a raw 404", async () => {
+    expect(await follow(POST_ONLY_PAGES.signOut, "http://localhost/portal/logg-ut?lang=en", {})).toEqual({
+      status: 303,
+      location: "/portal?lang=en",
+    });
+  });
+
   it("takes the browser to the API keys page, the ladder editor and the case page", async () => {
     expect(
       await follow(POST_ONLY_PAGES.apiKeyRevoke, "http://localhost/x", { tenantId: "t_demo", keyId: "k1" }),
