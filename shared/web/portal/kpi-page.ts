@@ -379,7 +379,7 @@ function experimentReport(e: ExperimentReport, lang: PortalLang): string {
   const steps = e.steps.map((s) => w.steps[s] ?? s).join(", ");
   return `<div class="card"><h3>${esc(w.experiment(e.id))} <span class="muted">${esc(steps)}</span></h3>
 <p class="verdict" data-kpi="ab:${esc(e.id)}:verdict">${esc(verdict)}</p>
-<p>${esc(w.difference(f.pp(c.difference), f.pp(c.differenceInterval.low), f.pp(c.differenceInterval.high)))}</p>
+${c.tooFewData ? "" : `<p>${esc(w.difference(f.pp(c.difference), f.pp(c.differenceInterval.low), f.pp(c.differenceInterval.high)))}</p>`}
 ${svgOpen(360, 88, w.experiment(e.id), w.abDesc(e.id), "ab")}${rows}</svg>${table}</div>`;
 }
 
