@@ -6,6 +6,7 @@
  */
 import type { ExperimentReport, FunnelRow, KpiDashboard } from "../../application/kpis/dashboard";
 import { layout, portalCspWith, type PortalLang, type SignedInHeader } from "./pages";
+import { STEP_NAMES } from "./step-names";
 import { tenantNav } from "./tenant-nav";
 
 const esc = (s: string): string =>
@@ -99,15 +100,7 @@ const W = {
     minutes: "min",
     hours: "t",
     days: (n: string) => `${n} dager`,
-    steps: {
-      "lets-pay-sms": "Betalingspåminnelse (SMS)",
-      reminder: "Purring",
-      "collection-notice": "Inkassovarsel",
-      "payment-demand": "Betalingsoppfordring",
-      "suspension-notice": "Stengevarsel",
-      suspension: "Stenging",
-      "legal-handoff": "Rettslige skritt",
-    } as Record<string, string>,
+    steps: STEP_NAMES.nb,
     back: "Til sakene",
   },
   en: {
@@ -169,15 +162,7 @@ const W = {
     minutes: "min",
     hours: "h",
     days: (n: string) => `${n} days`,
-    steps: {
-      "lets-pay-sms": "Let's pay SMS",
-      reminder: "Reminder",
-      "collection-notice": "Collection notice",
-      "payment-demand": "Payment demand",
-      "suspension-notice": "Suspension notice",
-      suspension: "Suspension",
-      "legal-handoff": "Legal hand-off",
-    } as Record<string, string>,
+    steps: STEP_NAMES.en,
     back: "To the cases",
   },
 } as const;

@@ -10,6 +10,7 @@ import { WEBHOOK_EVENT_TYPES } from "../../ports/webhook-store";
 import { formatInstantDateTime } from "../i18n";
 import { esc, layout, PORTAL_CSP, portalHref, type PortalLang, type SignedInHeader } from "./pages";
 import { settingsPath, tenantNav } from "./tenant-nav";
+import { STEP_NAMES } from "./step-names";
 import { WEBHOOK_EVENT_WORDS } from "./webhook-event-words";
 import {
   formatKroner,
@@ -209,27 +210,6 @@ export type SettingsMessage =
   | "notFound"
   | "notFailed"
   | "subscriptionDisabled";
-
-const STEP_NAMES: Record<PortalLang, Record<string, string>> = {
-  nb: {
-    "lets-pay-sms": "Betalingspåminnelse (SMS)",
-    reminder: "Purring",
-    "collection-notice": "Inkassovarsel",
-    "payment-demand": "Betalingsoppfordring",
-    "suspension-notice": "Stengevarsel",
-    suspension: "Stenging",
-    "legal-handoff": "Rettslige skritt",
-  },
-  en: {
-    "lets-pay-sms": "Let's pay SMS",
-    reminder: "Reminder",
-    "collection-notice": "Collection notice",
-    "payment-demand": "Payment demand",
-    "suspension-notice": "Suspension notice",
-    suspension: "Suspension",
-    "legal-handoff": "Legal hand-off",
-  },
-};
 
 const SERVICE_NAMES: Record<PortalLang, Record<string, string>> = {
   nb: { broadband: "Bredbånd", "power-meter": "Strømmåler" },
