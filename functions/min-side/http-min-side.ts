@@ -21,7 +21,7 @@
  * same 404 page as a missing one (`mayAccessCase`). A form without the session's CSRF token → 403. No national id,
  * cookie or token is ever logged.
  */
-import { app, type Cookie, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import {
   accessibleCase,
   casesOf,
@@ -62,6 +62,7 @@ import { renderHandOverForm } from "../../shared/web/min-side/message-pages";
 import type { MinSideDeps, MinSideWiring } from "./deps";
 import * as names from "./names";
 import { CONFIRMATION_PARAM } from "../debtor-actions/names";
+import { httpCookie as cookie } from "../http-cookie";
 
 const PAGE_HEADERS = {
   "content-type": "text/html; charset=utf-8",
@@ -71,18 +72,6 @@ const PAGE_HEADERS = {
   "x-frame-options": "DENY",
   "content-security-policy": PAGE_CSP,
 };
-
-function cookie(c: CookieToSet): Cookie {
-  return {
-    name: c.name,
-    value: c.value,
-    path: "/",
-    secure: true,
-    httpOnly: true,
-    sameSite: "Lax",
-    ...(c.maxAge !== undefined ? { maxAge: c.maxAge } : {}),
-  };
-}
 
 function page(request: HttpRequest, status: number, body: string, cookies: CookieToSet[] = []): HttpResponseInit {
   const encoded = compressBody(body, request.headers.get("accept-encoding"));

@@ -4,7 +4,7 @@
  * settings; an unexpected error a 503 page with only the error's name in the log) and `signedIn` (no session → 303 to
  * sign-in). Handlers in http-portal*.ts build on these, so each page keeps the same rules.
  */
-import type { Cookie, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import type { CookieToSet } from "../../shared/application/min-side/sessions";
 import { PORTAL_COOKIE, type PortalLang, type StaffSession } from "../../shared/application/portal/staff-sessions";
 import {
@@ -17,6 +17,7 @@ import {
 } from "../../shared/web/portal/pages";
 import type { PortalDeps, PortalWiring } from "./deps";
 import * as names from "./names";
+import { httpCookie as cookie } from "../http-cookie";
 
 export const PAGE_HEADERS = {
   "content-type": "text/html; charset=utf-8",
@@ -26,18 +27,6 @@ export const PAGE_HEADERS = {
   "x-frame-options": "DENY",
   "content-security-policy": PORTAL_CSP,
 };
-
-function cookie(c: CookieToSet): Cookie {
-  return {
-    name: c.name,
-    value: c.value,
-    path: "/",
-    secure: true,
-    httpOnly: true,
-    sameSite: "Lax",
-    ...(c.maxAge !== undefined ? { maxAge: c.maxAge } : {}),
-  };
-}
 
 export function page(status: number, body: string, cookies: CookieToSet[] = []): HttpResponseInit {
   return {
